@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "fts",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Indexer", targets: ["Indexer"]),
+        .library(name: "Query", targets: ["Query"]),
+        .executable(name: "fts", targets: ["fts"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // ICU's word breaker behind an opaque C API (see DEVELOPERS.md for why it cannot be imported directly).
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        // The reference Snowball stemmers, from Debian's libstemmer-dev.
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .target(name: "Indexer", dependencies: ["CICU", "CStemmer"]),
+        .target(name: "Query", dependencies: ["Indexer"]),
+        .executableTarget(
+            name: "fts",
+            dependencies: [
+                "Indexer", "Query",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "IndexerTests", dependencies: ["Indexer"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,293 @@
+import CICU
+
+/// French text in, terms out, the same at index and at query time.
+///
+/// 1. ICU word segmentation (locale `fr`) of the UTF-8 bytes: words and numbers, no punctuation.
+/// 2. Elision removed from the front of a word (`l’`, `qu’`, `jusqu’`…); `aujourd’hui` stays whole.
+/// 3. Words split where ICU keeps inner dots (`salarié.e.s`, `D.E.S.I.R`, `site.org`); single letters
+///    joined by dots are an acronym and are glued back (`D.E.S.I.R` → `desir`).
+/// 4. Inclusive writing (`salarié-e-s`, `salarié·e·s`, `salarié(e)s`, `acteurs-trices`, `un-e`): the
+///    feminine and plural marks are absorbed and the word analysed as its plain plural (`salariés`).
+/// 5. Each word is lower-cased, stemmed by Snowball (whose French rules read accents), and then folded
+///    (accents removed, ligatures expanded). Stemming before folding keeps every conflation of the
+///    reference stemmer; the `Lexicon` then makes queries typed without accents reach the same terms.
+///
+/// Stop words are indexed like any other word, at their own positions. Removing them would make a query
+/// made of common words (`Il était deux fois`) find nothing and let phrases match across a removed word;
+/// BM25's idf already gives them almost no weight, and the query engine's pruning skips them cheaply.
+///
+/// Numbers (`2022`, `2,5`, `45,320`) are kept verbatim, neither stemmed nor folded. Compounds split by
+/// ICU at hyphens (`Clichy-sous-Bois`) yield their parts at consecutive positions.
+///
+/// Expensive steps run once per distinct spelling (`WordCache`). Not thread-safe: one per thread.
+public final class FrenchAnalyzer {
+    struct Word {
+        let term: String
+        let surface: String
+    }
+
+    private enum Joiner { case none, dot, other }
+
+    private struct Piece {
+        var start: Int
+        var end: Int
+        var isNumber: Bool
+        /// How this piece is attached to the previous one: not at all, by a dot inside an ICU word, or by
+        /// a single hyphen, bracket, slash or middle dot.
+        var joiner: Joiner
+    }
+
+    private let breaker: WordBreaker
+    private let stemmer: SnowballStemmer
+    private var cache = WordCache<Word>()
+    private var words: [fts_word] = []
+    private var pieces: [Piece] = []
+    /// Spellings that are not contiguous in the text: acronyms and inclusive plurals.
+    private var spelling: [UInt8] = []
+
+    public init() throws {
+        breaker = try WordBreaker(locale: "fr")
+        stemmer = try SnowballStemmer(language: "french")
+    }
+
+    /// Analyses `text`, calling `emit` with each term in order.
+    public func analyze(_ text: String, _ emit: (Token) -> Void) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+            try breaker.setText(bytes)
+            var position = 0
+            var previousEnd = 0
+            var exhausted = false
+            pieces.removeAll(keepingCapacity: true)
+            while !exhausted {
+                words.removeAll(keepingCapacity: true)
+                exhausted = !breaker.fill(&words)
+                for word in words { appendPieces(of: word, in: bytes, previousEnd: &previousEnd) }
+                // A chain of joined pieces may go on in the next batch: keep the last one until it ends.
+                var ready = pieces.count
+                if !exhausted {
+                    while ready > 0 && pieces[ready - 1].joiner != .none { ready -= 1 }
+                    ready = max(ready - 1, 0)
+                }
+                var start = 0
+                while start < ready {
+                    var end = start + 1
+                    while end < ready && pieces[end].joiner != .none { end += 1 }
+                    analyzeChain(start..<end, in: bytes, position: &position, emit)
+                    start = end
+                }
+                pieces.removeFirst(ready)
+            }
+        }
+    }
+
+    /// The terms of `text`, in order.
+    public func tokens(_ text: String) throws -> [Token] {
+        var tokens: [Token] = []
+        try analyze(text) { tokens.append($0) }
+        return tokens
+    }
+
+    // MARK: Pieces
+
+    private func appendPieces(of word: fts_word, in bytes: UnsafeBufferPointer<UInt8>, previousEnd: inout Int) {
+        let end = Int(word.end)
+        let joiner: Joiner = Self.isJoiner(bytes, previousEnd..<Int(word.start)) && previousEnd > 0 ? .other : .none
+        previousEnd = end
+        if word.kind == Int32(FTS_WORD_NUMBER) {
+            pieces.append(Piece(start: Int(word.start), end: end, isNumber: true, joiner: joiner))
+            return
+        }
+        var pieceStart = Self.startAfterElision(bytes, Int(word.start)..<end)
+        var pieceJoiner = joiner
+        var k = pieceStart
+        while k < end {
+            let separator: (length: Int, joiner: Joiner)
+            switch bytes[k] {
+            case 0x2E: separator = (1, .dot)
+            case 0xC2 where k + 1 < end && bytes[k + 1] == 0xB7: separator = (2, .other)  // · U+00B7
+            case 0xE2 where k + 2 < end && bytes[k + 1] == 0x80 && bytes[k + 2] == 0xA7: separator = (3, .other)  // ‧
+            default:
+                k += 1
+                continue
+            }
+            if k > pieceStart {
+                pieces.append(Piece(start: pieceStart, end: k, isNumber: false, joiner: pieceJoiner))
+            }
+            pieceJoiner = separator.joiner
+            k += separator.length
+            pieceStart = k
+        }
+        if end > pieceStart {
+            pieces.append(Piece(start: pieceStart, end: end, isNumber: false, joiner: pieceJoiner))
+        }
+    }
+
+    /// A single hyphen, bracket, slash or middle dot between two words joins them (`salarié-e-s`,
+    /// `salarié(e)s`, `un/e`); anything longer or else (a space) separates them.
+    private static func isJoiner(_ bytes: UnsafeBufferPointer<UInt8>, _ gap: Range<Int>) -> Bool {
+        switch gap.count {
+        case 1:
+            switch bytes[gap.lowerBound] {
+            case 0x2D, 0x28, 0x29, 0x2F: return true  // - ( ) /
+            default: return false
+            }
+        case 2:
+            return bytes[gap.lowerBound] == 0xC2 && bytes[gap.lowerBound + 1] == 0xB7  // ·
+        case 3:
+            guard bytes[gap.lowerBound] == 0xE2 else { return false }
+            switch (bytes[gap.lowerBound + 1], bytes[gap.lowerBound + 2]) {
+            case (0x80, 0x90), (0x80, 0x91), (0x80, 0xA2), (0x80, 0xA7), (0x8B, 0x85): return true  // ‐ ‑ • ‧ ⋅
+            default: return false
+            }
+        default:
+            return false
+        }
+    }
+
+    /// Where the word starts once an elided article or pronoun (`l’`, `qu'`, `jusqu’`…) is removed.
+    private static func startAfterElision(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> Int {
+        var k = word.lowerBound
+        // The longest elided words (jusqu, lorsqu, puisqu, quoiqu) have six letters.
+        while k < word.upperBound && k - word.lowerBound <= 6 {
+            let byte = bytes[k]
+            let apostrophe: Int
+            if byte == 0x27 {
+                apostrophe = 1
+            } else if byte == 0xE2 && k + 2 < word.upperBound && bytes[k + 1] == 0x80 && bytes[k + 2] == 0x99 {
+                apostrophe = 3  // ’
+            } else if byte == 0xCA && k + 1 < word.upperBound && bytes[k + 1] == 0xBC {
+                apostrophe = 2  // ʼ
+            } else if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
+                k += 1
+                continue
+            } else {
+                return word.lowerBound
+            }
+            let rest = k + apostrophe
+            guard rest < word.upperBound, isElided(bytes, word.lowerBound..<k) else { return word.lowerBound }
+            return rest
+        }
+        return word.lowerBound
+    }
+
+    private static let elided: Set<[UInt8]> = Set(
+        ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"].map { Array($0.utf8) }
+    )
+
+    private static func isElided(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard range.count >= 1 && range.count <= 6 else { return false }
+        return elided.contains(bytes[range].map { $0 | 0x20 })
+    }
+
+    // MARK: Chains of joined pieces
+
+    private func analyzeChain(_ chain: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, position: inout Int,
+                              _ emit: (Token) -> Void) {
+        var i = chain.lowerBound
+        while i < chain.upperBound {
+            let piece = pieces[i]
+            var last = i
+            let word: Word
+            if piece.isNumber {
+                word = number(UnsafeBufferPointer(rebasing: bytes[piece.start..<piece.end]))
+            } else if let acronymEnd = acronymEnd(from: i, in: chain, bytes) {
+                last = acronymEnd
+                spelling.removeAll(keepingCapacity: true)
+                for letter in pieces[i...last] { spelling.append(contentsOf: bytes[letter.start..<letter.end]) }
+                word = spelling.withUnsafeBytes { lookUp($0) }
+            } else {
+                let base = lookUp(bytes, piece)
+                var plural = false
+                if let mark = suffix(at: last + 1, in: chain, bytes), let isPlural = Self.inclusiveMark(mark, after: base.surface) {
+                    last += 1
+                    plural = isPlural
+                    while let mark = suffix(at: last + 1, in: chain, bytes), mark == "s" || mark == "x" {
+                        last += 1
+                        plural = true
+                    }
+                }
+                if plural && !base.surface.hasSuffix("s") && !base.surface.hasSuffix("x") {
+                    spelling.removeAll(keepingCapacity: true)
+                    spelling.append(contentsOf: bytes[piece.start..<piece.end])
+                    spelling.append(0x73)
+                    word = spelling.withUnsafeBytes { lookUp($0) }
+                } else {
+                    word = base
+                }
+            }
+            emit(Token(term: word.term, surface: word.surface, position: position, range: piece.start..<pieces[last].end))
+            position += 1
+            i = last + 1
+        }
+    }
+
+    /// The last piece of an acronym of at least two single letters joined by dots starting at `index`.
+    private func acronymEnd(from index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard isSingleLetter(pieces[index], bytes) else { return nil }
+        var last = index
+        while last + 1 < chain.upperBound, pieces[last + 1].joiner == .dot, !pieces[last + 1].isNumber,
+              isSingleLetter(pieces[last + 1], bytes) {
+            last += 1
+        }
+        return last > index ? last : nil
+    }
+
+    private func isSingleLetter(_ piece: Piece, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        piece.end - piece.start <= 4 && lookUp(bytes, piece).surface.utf8.count == 1
+    }
+
+    /// The folded spelling of the piece at `index` if it is short enough to be an inclusive-writing mark.
+    private func suffix(at index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard index < chain.upperBound else { return nil }
+        let piece = pieces[index]
+        guard !piece.isNumber, piece.end - piece.start <= 8 else { return nil }
+        return lookUp(bytes, piece).surface
+    }
+
+    /// Whether `mark` is a feminine or plural ending that fits `base` (folded), and if so whether it
+    /// marks a plural. The fit rules keep real compounds apart: `Villeneuve-le-Roi` is no `-le`.
+    static func inclusiveMark(_ mark: String, after base: String) -> Bool? {
+        let fits: Bool
+        switch mark {
+        case "e", "es", "s", "x": fits = true
+        case "ne", "nes": fits = base.hasSuffix("n")
+        case "le", "les": fits = base.hasSuffix("l") || (base.hasSuffix("aux") && base.count > 4)  // locaux-les
+        case "te", "tes": fits = base.hasSuffix("t") || base == "tou"
+        case "trice", "trices", "rice", "rices", "ice", "ices":
+            fits = base.hasSuffix("eur") || base.hasSuffix("eurs")
+        case "euse", "euses": fits = base.hasSuffix("eur") || base.hasSuffix("eurs") || base.hasSuffix("eux")
+        case "ve", "ves": fits = base.hasSuffix("f") || base.hasSuffix("fs")
+        case "ere", "eres": fits = base.hasSuffix("er") || base.hasSuffix("ers")
+        default: return nil
+        }
+        return fits ? mark.hasSuffix("s") || mark == "x" : nil
+    }
+
+    // MARK: Words
+
+    private func lookUp(_ bytes: UnsafeBufferPointer<UInt8>, _ piece: Piece) -> Word {
+        lookUp(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[piece.start..<piece.end]))
+    }
+
+    private func lookUp(_ spelling: UnsafeRawBufferPointer) -> Word {
+        let hash = WordCache<Word>.hash(spelling)
+        if let word = cache.value(for: spelling, hash: hash) { return word }
+        let word = analyzeWord(String(decoding: spelling, as: UTF8.self))
+        cache.insert(word, for: spelling, hash: hash)
+        return word
+    }
+
+    /// Numbers are not stemmed; ICU also calls `CO2` or `OPAC38` numbers, whose letters are folded.
+    private func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Word {
+        let number = String(decoding: bytes, as: UTF8.self)
+        guard bytes.contains(where: { $0 >= 0x41 }) else { return Word(term: number, surface: number) }
+        let folded = Folding.removeAccents(Folding.lowercase(number))
+        return Word(term: folded, surface: folded)
+    }
+
+    private func analyzeWord(_ spelling: String) -> Word {
+        let lower = Folding.lowercase(spelling)
+        return Word(term: Folding.removeAccents(stemmer.stem(lower)), surface: Folding.removeAccents(lower))
+    }
+}

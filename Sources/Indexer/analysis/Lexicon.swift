@@ -1,0 +1,38 @@
+/// The words of an index as written, folded, each with the terms they were indexed under.
+///
+/// Snowball's French rules read accents, so `activité` stems to `activ` while `activite` stems to
+/// `activit`: a query typed without accents would miss. The lexicon, collected at index time, maps every
+/// folded spelling (`activite`) to the terms its accented forms produced (`activ`), so that at query time
+/// `activité`, `ACTIVITÉ` and `activite` reach exactly the same terms. Spellings the index never saw fall
+/// back to the analyzer's own term.
+public struct Lexicon: Sendable, Equatable {
+    private var termsBySurface: [String: [String]] = [:]
+
+    public init() {}
+
+    public var count: Int { termsBySurface.count }
+
+    /// Records that `token.surface` was indexed as `token.term`.
+    public mutating func add(_ token: Token) {
+        add(surface: token.surface, term: token.term)
+    }
+
+    public mutating func add(surface: String, term: String) {
+        if let known = termsBySurface[surface] {
+            if !known.contains(term) { termsBySurface[surface] = (known + [term]).sorted() }
+        } else {
+            termsBySurface[surface] = [term]
+        }
+    }
+
+    /// The index terms a query word reaches: every term its folded spelling was indexed under, or its
+    /// own term when the index never saw that spelling. Sorted, never empty.
+    public func terms(for token: Token) -> [String] {
+        termsBySurface[token.surface] ?? [token.term]
+    }
+
+    /// Every folded spelling with its terms, in no particular order.
+    public var entries: [(surface: String, terms: [String])] {
+        termsBySurface.map { ($0.key, $0.value) }
+    }
+}

@@ -1,0 +1,19 @@
+/// One term of analyzed text.
+public struct Token: Equatable, Sendable {
+    /// The index term: Snowball stem of the lower-cased word, then folded (accents removed).
+    public var term: String
+    /// The folded word as written (lower-case, no accents, elision removed): what the lexicon maps to
+    /// terms, so that a query typed without accents reaches the same terms, and what prefixes match.
+    public var surface: String
+    /// Ordinal of the term in the text: consecutive words have consecutive positions.
+    public var position: Int
+    /// UTF-8 byte offsets of the source text the term comes from.
+    public var range: Range<Int>
+
+    public init(term: String, surface: String, position: Int, range: Range<Int>) {
+        self.term = term
+        self.surface = surface
+        self.position = position
+        self.range = range
+    }
+}

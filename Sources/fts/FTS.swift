@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct FTS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fts",
+        abstract: "A full-text search engine for French text.",
+        subcommands: [Analyze.self]
+    )
+}

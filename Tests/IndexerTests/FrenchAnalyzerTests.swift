@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import Indexer
+
+/// Golden tests for each rule of the analyzer, on sentences of the bundled corpus.
+@Suite struct FrenchAnalyzerTests {
+    let analyzer: FrenchAnalyzer
+
+    init() throws { analyzer = try FrenchAnalyzer() }
+
+    @Test func keepsWordsAndNumbersAndDropsPunctuation() throws {
+        let tokens = try analyzer.tokens("Pari tenu. L’entreprise, avec un chiffre d’affaires annuel de 1,4 millions d’euros !")
+        #expect(tokens.map(\.term) == ["pari", "tenu", "entrepris", "avec", "un", "chiffr", "affair", "annuel", "de", "1,4", "million", "euros"])
+        #expect(tokens.map(\.position) == Array(0..<12))
+    }
+
+    @Test func rangesPointAtTheSourceText() throws {
+        let text = "Baluchon, c’est d’abord une idée ingénieuse : créer une activité dans la restauration"
+        let utf8 = Array(text.utf8)
+        let sources = try analyzer.tokens(text).map { String(decoding: utf8[$0.range], as: UTF8.self) }
+        #expect(sources == ["Baluchon", "est", "abord", "une", "idée", "ingénieuse", "créer", "une", "activité", "dans", "la", "restauration"])
+    }
+
+    @Test(arguments: ["’", "'", "ʼ"])
+    func removesElision(apostrophe: String) throws {
+        let elided = ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
+        for particle in elided {
+            #expect(try analyzer.terms("\(particle)\(apostrophe)économie") == ["econom"], "\(particle)\(apostrophe)")
+            #expect(try analyzer.terms("\(particle.uppercased())\(apostrophe)ÉCONOMIE") == ["econom"], "\(particle)\(apostrophe)")
+        }
+        #expect(try analyzer.terms("aujourd\(apostrophe)hui") == ["aujourd'hui"])
+        #expect(try analyzer.terms("presqu\(apostrophe)île") == ["presqu'il"])
+    }
+
+    @Test func elisionInCorpusSentences() throws {
+        let sentence = "L’agence de communication solidaire mise sur la créativité des salarié-e-s qu’elle accueille"
+        #expect(try analyzer.terms(sentence) == ["agenc", "de", "commun", "solidair", "mis", "sur", "la", "creativ", "de", "salari", "elle", "accueil"])
+        #expect(try analyzer.terms("jusqu’à 2,5 M€ par an, puisqu’après Marseille, l’œuvre") == ["a", "2,5", "m", "par", "an", "apres", "marseil", "oeuvr"])
+    }
+
+    @Test func foldsCaseAccentsAndLigatures() throws {
+        #expect(try analyzer.terms("ÉCONOMIE SOCIALE ET SOLIDAIRE") == analyzer.terms("économie sociale et solidaire"))
+        #expect(try analyzer.terms("œuvre Œuvre cœur Æther") == ["oeuvr", "oeuvr", "coeur", "aether"])
+        #expect(try analyzer.tokens("Écologie").map(\.surface) == ["ecologie"])
+        #expect(try analyzer.tokens("ﬁlière").map(\.surface) == ["filiere"])
+    }
+
+    @Test func stemsLikeSnowball() throws {
+        #expect(try analyzer.terms("coopératives coopérative coopératif") == ["cooper", "cooper", "cooper"])
+        #expect(try analyzer.terms("entreprises entreprise") == ["entrepris", "entrepris"])
+    }
+
+    @Test(arguments: [
+        ("salarié-e-s", "salariés"), ("salarié·e·s", "salariés"), ("salarié.e.s", "salariés"),
+        ("salarié(e)s", "salariés"), ("salarié‐e‐s", "salariés"), ("salarié-es", "salariés"),
+        ("SALARIÉ-E-S", "salariés"), ("salarie-e-s", "salaries"),
+        ("habitant-e-s", "habitants"), ("accompagnateurs-trices", "accompagnateurs"),
+        ("accompagnateur·rice·s", "accompagnateurs"), ("un-e", "un"), ("chacun-e", "chacun"),
+        ("citoyen-ne", "citoyen"), ("professionnel-le", "professionnel"), ("gardien-ne", "gardien"),
+        ("nombreux-euses", "nombreux"), ("locaux-les", "locaux"), ("encadrant.e.s", "encadrants"),
+        ("actif-ve-s", "actifs"), ("conseiller-e-s", "conseillers"), ("tou·te·s", "tous"),
+        ("acteur/trice", "acteur"), ("étudiant(e)", "étudiant"),
+    ])
+    func inclusiveWritingMeetsThePlainForm(inclusive: String, plain: String) throws {
+        let tokens = try analyzer.tokens(inclusive)
+        #expect(try tokens.map(\.term) == analyzer.terms(plain))
+        #expect(tokens.count == 1)
+    }
+
+    @Test func inclusiveWritingInACorpusSentence() throws {
+        let sentence = "LePoleS est aujourd’hui le 1er employeur de la Caravelle et le 15ème de la ville qui compte 19% d’actif-ve-s inscrit-e-s à Pôle emploi"
+        let plain = "LePoleS est aujourd’hui le 1er employeur de la Caravelle et le 15ème de la ville qui compte 19% d’actifs inscrits à Pôle emploi"
+        #expect(try analyzer.terms(sentence) == analyzer.terms(plain))
+        #expect(try !analyzer.terms(sentence).contains("e"))
+    }
+
+    @Test func compoundsKeepTheirPartsAtConsecutivePositions() throws {
+        let tokens = try analyzer.tokens("la Ville de Clichy-sous-Bois élabore")
+        #expect(tokens.map(\.term) == ["la", "vill", "de", "clichy", "sous", "bois", "elabor"])
+        #expect(tokens.map(\.position) == Array(0..<7))
+        // A hyphenated place name is no inclusive writing, even where a part looks like an ending.
+        #expect(try analyzer.terms("Villeneuve-le-Roi Dammarie-les-Lys") == ["villeneuv", "le", "roi", "dammar", "le", "ly"])
+    }
+
+    @Test func acronymsMeetTheirPlainSpelling() throws {
+        let sentence = "Porté par ConcertES et la CRESS Nord-Pas-de-Calais et avec le soutien du programme INTERREG, D.E.S.I.R. (clôturé en décembre 2012)"
+        #expect(try analyzer.terms(sentence).contains(analyzer.terms("desir")[0]))
+        #expect(try analyzer.terms("D.E.S.I.R.") == analyzer.terms("desir"))
+        #expect(try analyzer.terms("D.E.S.I.R") == analyzer.terms("DESIR"))
+        #expect(try analyzer.terms("P.A.N.I.E.R.S.") == analyzer.terms("paniers"))
+        #expect(try analyzer.terms("C.C.A.S.") == analyzer.terms("ccas"))
+        // Dotted words that are not acronyms split into their parts, like compounds.
+        #expect(try analyzer.terms("nosterritoiresontdelavenir.org") == ["nosterritoiresontdelaven", "org"])
+    }
+
+    @Test func numbersAreKeptVerbatim() throws {
+        #expect(try analyzer.terms("45,320 IT equipment reused by 2022.") == ["45,320", "it", "equipment", "reused", "by", "2022"])
+        #expect(try analyzer.terms("jusqu’à 2,5 M€") == ["a", "2,5", "m"])
+        #expect(try analyzer.terms("60490 Mortemer") == ["60490", "mortem"])
+        // ICU calls letters-and-digits words numbers: they are folded, not stemmed.
+        #expect(try analyzer.terms("CO2 OPAC38 Ⅻ2") == ["co2", "opac38", "xii2"])
+    }
+
+    @Test func stopWordsAreKeptAtTheirPositions() throws {
+        let tokens = try analyzer.tokens("Ressourcerie Il était deux fois")
+        #expect(tokens.count == 5)
+        #expect(tokens.map(\.position) == [0, 1, 2, 3, 4])
+        #expect(tokens.map(\.term) == ["ressourcer", "il", "etait", "deux", "fois"])
+    }
+
+    @Test func emptyAndPunctuationOnlyInputsGiveNoTerms() throws {
+        #expect(try analyzer.tokens("").isEmpty)
+        #expect(try analyzer.tokens("  \n\t … — « » ! ? ; : , . - ( ) ").isEmpty)
+    }
+
+    @Test func invalidUTF8IsReplacedNotFatal() throws {
+        let bytes: [UInt8] = Array("économie ".utf8) + [0xFF, 0xC3, 0x28, 0xE2, 0x82] + Array(" solidaire".utf8)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(try analyzer.terms(text) == ["econom", "solidair"])
+        #expect(try analyzer.tokens("\u{FFFD}\u{0}\u{1}").isEmpty)
+    }
+
+    @Test func chainsStraddlingBatchesAreAnalysedWhole() throws {
+        // The word breaker hands words over in batches of 1024; a joined chain must survive the seam.
+        for filler in 1018...1026 {
+            let text = String(repeating: "mot ", count: filler) + "salarié-e-s D.E.S.I.R fin"
+            let terms = try analyzer.terms(text)
+            #expect(terms.count == filler + 3)
+            #expect(try Array(terms.suffix(3)) == ["salari", analyzer.terms("desir")[0], "fin"])
+        }
+    }
+
+    @Test func analyzesEveryBundledFileWithConsistentPositionsAndRanges() throws {
+        for (name, text) in try Fixtures.corpus() {
+            let tokens = try analyzer.tokens(text)
+            #expect(tokens.count > 500, "\(name)")
+            #expect(tokens.map(\.position) == Array(0..<tokens.count), "\(name)")
+            #expect(zip(tokens, tokens.dropFirst()).allSatisfy { $0.range.upperBound <= $1.range.lowerBound }, "\(name)")
+            #expect(tokens.allSatisfy { !$0.term.isEmpty && $0.term == $0.term.lowercased() }, "\(name)")
+        }
+    }
+}

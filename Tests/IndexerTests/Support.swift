@@ -1,0 +1,28 @@
+import Foundation
+@testable import Indexer
+
+enum Fixtures {
+    /// The repository's root, found from this file's path so tests run from any working directory.
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let corpusFolder = repositoryRoot.appendingPathComponent("Corpus/seeds")
+
+    /// The bundled corpus: (file name, text), sorted by name.
+    static func corpus() throws -> [(name: String, text: String)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpusFolder.path)
+            .filter { $0.hasSuffix(".txt") }.sorted()
+        return try names.map { ($0, try String(contentsOf: corpusFolder.appendingPathComponent($0), encoding: .utf8)) }
+    }
+
+    static func lines(_ name: String) throws -> [String] {
+        let url = Bundle.module.url(forResource: "Fixtures/snowball-french/\(name)", withExtension: nil)!
+        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+}
+
+extension FrenchAnalyzer {
+    func terms(_ text: String) throws -> [String] {
+        try tokens(text).map(\.term)
+    }
+}
