@@ -2,9 +2,9 @@ import Foundation
 
 /// Case and accent folding. Split in two steps because Snowball's French rules read accents: words are
 /// lower-cased, stemmed, and only then stripped of accents (see FrenchAnalyzer).
-enum Folding {
+public enum Folding {
     /// Full Unicode lower-casing (`É` → `é`, `İ` → `i̇`), with every apostrophe written as `'`.
-    static func lowercase(_ text: String) -> String {
+    public static func lowercase(_ text: String) -> String {
         let lower = text.lowercased()
         guard lower.utf8.contains(where: { $0 >= 0x80 }) else { return lower }
         var scalars = String.UnicodeScalarView()
@@ -19,7 +19,7 @@ enum Folding {
 
     /// Removes accents and expands ligatures of lower-case text: `économie` → `economie`,
     /// `œuvre` → `oeuvre`, `ﬁ` → `fi`. Compatibility decomposition, then combining marks dropped.
-    static func removeAccents(_ text: String) -> String {
+    public static func removeAccents(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {

@@ -21,14 +21,39 @@ import CICU
 ///
 /// Expensive steps run once per distinct spelling (`WordCache`). Not thread-safe: one per thread.
 public final class FrenchAnalyzer {
+    /// Taken out of the object for the length of a call: mutating a local struct needs no dynamic
+    /// exclusivity checks, which on class properties cost a tenth of the pipeline.
+    private var pipeline: AnalysisPipeline?
+
+    public init() throws {
+        pipeline = AnalysisPipeline(breaker: try WordBreaker(locale: "fr"), stemmer: try SnowballStemmer(language: "french"))
+    }
+
+    /// Analyses `text`, calling `emit` with each term in order.
+    public func analyze(_ text: String, _ emit: (Token) -> Void) throws {
+        var pipeline = self.pipeline!
+        self.pipeline = nil
+        defer { self.pipeline = pipeline }
+        try pipeline.analyze(text, emit)
+    }
+
+    /// The terms of `text`, in order.
+    public func tokens(_ text: String) throws -> [Token] {
+        var tokens: [Token] = []
+        try analyze(text) { tokens.append($0) }
+        return tokens
+    }
+}
+
+private struct AnalysisPipeline {
     struct Word {
         let term: String
         let surface: String
     }
 
-    private enum Joiner { case none, dot, other }
+    enum Joiner { case none, dot, other }
 
-    private struct Piece {
+    struct Piece {
         var start: Int
         var end: Int
         var isNumber: Bool
@@ -37,21 +62,20 @@ public final class FrenchAnalyzer {
         var joiner: Joiner
     }
 
-    private let breaker: WordBreaker
-    private let stemmer: SnowballStemmer
-    private var cache = WordCache<Word>()
-    private var words: [fts_word] = []
-    private var pieces: [Piece] = []
+    let breaker: WordBreaker
+    let stemmer: SnowballStemmer
+    var cache = WordCache<Word>()
+    var words: [fts_word] = []
+    var pieces: [Piece] = []
     /// Spellings that are not contiguous in the text: acronyms and inclusive plurals.
-    private var spelling: [UInt8] = []
+    var spelling: [UInt8] = []
 
-    public init() throws {
-        breaker = try WordBreaker(locale: "fr")
-        stemmer = try SnowballStemmer(language: "french")
+    init(breaker: WordBreaker, stemmer: SnowballStemmer) {
+        self.breaker = breaker
+        self.stemmer = stemmer
     }
 
-    /// Analyses `text`, calling `emit` with each term in order.
-    public func analyze(_ text: String, _ emit: (Token) -> Void) throws {
+    mutating func analyze(_ text: String, _ emit: (Token) -> Void) throws {
         var text = text
         try text.withUTF8 { bytes in
             try breaker.setText(bytes)
@@ -81,21 +105,18 @@ public final class FrenchAnalyzer {
         }
     }
 
-    /// The terms of `text`, in order.
-    public func tokens(_ text: String) throws -> [Token] {
-        var tokens: [Token] = []
-        try analyze(text) { tokens.append($0) }
-        return tokens
-    }
-
     // MARK: Pieces
 
-    private func appendPieces(of word: fts_word, in bytes: UnsafeBufferPointer<UInt8>, previousEnd: inout Int) {
+    mutating func appendPieces(of word: fts_word, in bytes: UnsafeBufferPointer<UInt8>, previousEnd: inout Int) {
         let end = Int(word.end)
         let joiner: Joiner = Self.isJoiner(bytes, previousEnd..<Int(word.start)) && previousEnd > 0 ? .other : .none
         previousEnd = end
         if word.kind == Int32(FTS_WORD_NUMBER) {
             pieces.append(Piece(start: Int(word.start), end: end, isNumber: true, joiner: joiner))
+            return
+        }
+        if !Self.mayNeedSplitting(UnsafeRawBufferPointer(bytes), Int(word.start)..<end) {
+            pieces.append(Piece(start: Int(word.start), end: end, isNumber: false, joiner: joiner))
             return
         }
         var pieceStart = Self.startAfterElision(bytes, Int(word.start)..<end)
@@ -123,9 +144,24 @@ public final class FrenchAnalyzer {
         }
     }
 
+    /// Whether a word holds a byte that may start an apostrophe (`'`, `’`, `ʼ`) or an inner dot (`.`, `·`,
+    /// `‧`): most words hold none and are one piece as they stand.
+    static func mayNeedSplitting(_ bytes: UnsafeRawBufferPointer, _ word: Range<Int>) -> Bool {
+        var offset = word.lowerBound
+        while offset < word.upperBound {
+            let chunk = Bytes.load(bytes, offset, end: word.upperBound)
+            if Bytes.contains(chunk, 0x27) || Bytes.contains(chunk, 0x2E) || Bytes.contains(chunk, 0xC2)
+                || Bytes.contains(chunk, 0xE2) || Bytes.contains(chunk, 0xCA) {
+                return true
+            }
+            offset += 8
+        }
+        return false
+    }
+
     /// A single hyphen, bracket, slash or middle dot between two words joins them (`salarié-e-s`,
     /// `salarié(e)s`, `un/e`); anything longer or else (a space) separates them.
-    private static func isJoiner(_ bytes: UnsafeBufferPointer<UInt8>, _ gap: Range<Int>) -> Bool {
+    static func isJoiner(_ bytes: UnsafeBufferPointer<UInt8>, _ gap: Range<Int>) -> Bool {
         switch gap.count {
         case 1:
             switch bytes[gap.lowerBound] {
@@ -146,7 +182,7 @@ public final class FrenchAnalyzer {
     }
 
     /// Where the word starts once an elided article or pronoun (`l’`, `qu'`, `jusqu’`…) is removed.
-    private static func startAfterElision(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> Int {
+    static func startAfterElision(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> Int {
         var k = word.lowerBound
         // The longest elided words (jusqu, lorsqu, puisqu, quoiqu) have six letters.
         while k < word.upperBound && k - word.lowerBound <= 6 {
@@ -171,18 +207,18 @@ public final class FrenchAnalyzer {
         return word.lowerBound
     }
 
-    private static let elided: Set<[UInt8]> = Set(
+    static let elided: Set<[UInt8]> = Set(
         ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"].map { Array($0.utf8) }
     )
 
-    private static func isElided(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    static func isElided(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         guard range.count >= 1 && range.count <= 6 else { return false }
         return elided.contains(bytes[range].map { $0 | 0x20 })
     }
 
     // MARK: Chains of joined pieces
 
-    private func analyzeChain(_ chain: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, position: inout Int,
+    mutating func analyzeChain(_ chain: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, position: inout Int,
                               _ emit: (Token) -> Void) {
         var i = chain.lowerBound
         while i < chain.upperBound {
@@ -223,8 +259,9 @@ public final class FrenchAnalyzer {
     }
 
     /// The last piece of an acronym of at least two single letters joined by dots starting at `index`.
-    private func acronymEnd(from index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard isSingleLetter(pieces[index], bytes) else { return nil }
+    mutating func acronymEnd(from index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard index + 1 < chain.upperBound, pieces[index + 1].joiner == .dot,
+              isSingleLetter(pieces[index], bytes) else { return nil }
         var last = index
         while last + 1 < chain.upperBound, pieces[last + 1].joiner == .dot, !pieces[last + 1].isNumber,
               isSingleLetter(pieces[last + 1], bytes) {
@@ -233,12 +270,12 @@ public final class FrenchAnalyzer {
         return last > index ? last : nil
     }
 
-    private func isSingleLetter(_ piece: Piece, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    mutating func isSingleLetter(_ piece: Piece, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         piece.end - piece.start <= 4 && lookUp(bytes, piece).surface.utf8.count == 1
     }
 
     /// The folded spelling of the piece at `index` if it is short enough to be an inclusive-writing mark.
-    private func suffix(at index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    mutating func suffix(at index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard index < chain.upperBound else { return nil }
         let piece = pieces[index]
         guard !piece.isNumber, piece.end - piece.start <= 8 else { return nil }
@@ -266,27 +303,27 @@ public final class FrenchAnalyzer {
 
     // MARK: Words
 
-    private func lookUp(_ bytes: UnsafeBufferPointer<UInt8>, _ piece: Piece) -> Word {
+    mutating func lookUp(_ bytes: UnsafeBufferPointer<UInt8>, _ piece: Piece) -> Word {
         lookUp(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[piece.start..<piece.end]))
     }
 
-    private func lookUp(_ spelling: UnsafeRawBufferPointer) -> Word {
-        let hash = WordCache<Word>.hash(spelling)
-        if let word = cache.value(for: spelling, hash: hash) { return word }
+    mutating func lookUp(_ spelling: UnsafeRawBufferPointer) -> Word {
+        let key = WordCache<Word>.key(spelling)
+        if let word = cache.value(for: key, bytes: spelling) { return word }
         let word = analyzeWord(String(decoding: spelling, as: UTF8.self))
-        cache.insert(word, for: spelling, hash: hash)
+        cache.insert(word, for: key, bytes: spelling)
         return word
     }
 
     /// Numbers are not stemmed; ICU also calls `CO2` or `OPAC38` numbers, whose letters are folded.
-    private func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Word {
+    func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Word {
         let number = String(decoding: bytes, as: UTF8.self)
         guard bytes.contains(where: { $0 >= 0x41 }) else { return Word(term: number, surface: number) }
         let folded = Folding.removeAccents(Folding.lowercase(number))
         return Word(term: folded, surface: folded)
     }
 
-    private func analyzeWord(_ spelling: String) -> Word {
+    func analyzeWord(_ spelling: String) -> Word {
         let lower = Folding.lowercase(spelling)
         return Word(term: Folding.removeAccents(stemmer.stem(lower)), surface: Folding.removeAccents(lower))
     }

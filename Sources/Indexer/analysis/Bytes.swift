@@ -1,0 +1,26 @@
+/// Word-at-a-time helpers over UTF-8 bytes (SWAR): the analyzer looks at every byte of every word, so
+/// these replace byte loops on its hot path.
+enum Bytes {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Up to 8 bytes of `bytes` from `offset` (not past `end`), little-endian, zero-padded.
+    @inline(__always)
+    static func load(_ bytes: UnsafeRawBufferPointer, _ offset: Int, end: Int) -> UInt64 {
+        let count = min(end - offset, 8)
+        if count == 8 { return bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+        if offset + 8 <= bytes.count {
+            return bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & ((1 << (UInt64(count) * 8)) - 1)
+        }
+        var word: UInt64 = 0
+        for k in 0..<count { word |= UInt64(bytes[offset + k]) << (UInt64(k) * 8) }
+        return word
+    }
+
+    /// Whether any byte of `word` equals `byte` (`byte` must not be 0: padding is 0).
+    @inline(__always)
+    static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
+        let x = word ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & highs != 0
+    }
+}
