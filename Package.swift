@@ -30,5 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IndexerTests", dependencies: ["Indexer"], resources: [.copy("Fixtures")]),
+        // Runs the built `fts` binary as a user would; depending on it makes `swift test` build it.
+        .testTarget(name: "CLITests", dependencies: ["fts"]),
     ]
 )
