@@ -1,0 +1,248 @@
+/// Splits a text file into the entries a reader sees, since a 100 KB file is not a useful hit.
+///
+/// - Markdown (ATX headings): one section per top-level heading. A top-level heading that the same file
+///   also uses as a lower-level one is a misleveled sub-heading and does not split; a heading with
+///   next to no text under it (a part title) joins the section that follows.
+/// - Plain text: explicit separator lines (`|`, `---`, `>> Lire la fiche`) end a section; a short line
+///   without final punctuation directly followed by a long paragraph is the title of a new section; a
+///   `En savoir plus` paragraph, the usual footer of an entry, closes one.
+/// - Text left without any such structure and longer than `paragraphSplitBytes` is a listing: each
+///   paragraph is an entry.
+/// - Sections of fewer than `minimumWords` words join a neighbour.
+public struct SectionSplitter: Sendable {
+    public struct Section: Equatable, Sendable {
+        /// 1-based line where the section starts.
+        public var line: Int
+        public var title: String
+        public var body: String
+    }
+
+    public var paragraphSplitBytes = 6_000
+    public var minimumWords = 12
+    public var maximumTitleLength = 120
+    public var titleBodyLength = 150
+
+    public init() {}
+
+    public func split(_ text: String) -> [Section] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+        let drafts = Self.isMarkdown(lines) ? splitMarkdown(lines) : splitPlain(lines)
+        return merged(drafts).compactMap(\.section)
+    }
+
+    // MARK: Drafts
+
+    struct Draft {
+        var line: Int
+        var heading: String?
+        /// The Markdown line of the heading, kept in the body when a part title joins the next section.
+        var headingLine: String?
+        var lines: [String] = []
+        /// Titled by a heading or title line, not by its own first line.
+        var hasStructure: Bool { heading != nil }
+
+        var words: Int {
+            lines.reduce(0) { $0 + $1.split(whereSeparator: { $0.isWhitespace }).count }
+        }
+
+        /// Too little to be an entry: a few words, or a block of short lines (an address, a contact).
+        func isFragment(minimumWords: Int) -> Bool {
+            heading == nil && (words < minimumWords || (words < 3 * minimumWords && lines.allSatisfy { $0.count < 60 }))
+        }
+
+        var section: Section? {
+            let body = lines.drop(while: { $0.trimmed.isEmpty }).reversed().drop(while: { $0.trimmed.isEmpty }).reversed()
+            let text = body.joined(separator: "\n")
+            guard heading != nil || !text.trimmed.isEmpty else { return nil }
+            let title = heading ?? SectionSplitter.title(from: Array(body))
+            return Section(line: line, title: title, body: text)
+        }
+    }
+
+    static func title(from lines: [String]) -> String {
+        let candidates = lines.filter { headingLevel($0) == nil }.map(plainText).filter { !$0.isEmpty }
+        let line = candidates.first { $0.split(separator: " ").count >= 4 } ?? candidates.first ?? ""
+        guard line.count > 150 else { return line }
+        let cut = line.prefix(150)
+        let end = cut.lastIndex(of: " ") ?? cut.endIndex
+        return String(cut[..<end]) + "…"
+    }
+
+    // MARK: Markdown
+
+    static func isMarkdown(_ lines: [String]) -> Bool {
+        lines.lazy.filter { headingLevel($0) != nil }.prefix(2).count == 2
+    }
+
+    static func headingLevel(_ line: String) -> Int? {
+        let hashes = line.prefix { $0 == "#" }.count
+        guard (1...6).contains(hashes), line.dropFirst(hashes).first == " " else { return nil }
+        return hashes
+    }
+
+    /// A line without Markdown list marks and emphasis: `- **NOM** : X` → `NOM : X`.
+    static func plainText(_ line: String) -> String {
+        var text = line.trimmed
+        if text.hasPrefix("- ") || text.hasPrefix("* ") { text.removeFirst(2) }
+        return text.filter { $0 != "*" && $0 != "_" }.trimmed
+    }
+
+    static func headingText(_ line: String) -> String {
+        line.drop { $0 == "#" }.filter { $0 != "*" && $0 != "_" }.trimmed
+    }
+
+    private func splitMarkdown(_ lines: [String]) -> [Draft] {
+        var levels: [(level: Int, text: String)] = []
+        for line in lines { if let level = Self.headingLevel(line) { levels.append((level, Self.headingText(line).uppercased())) } }
+        let top = levels.map(\.level).min() ?? 1
+        let lowerNames = Set(levels.filter { $0.level > top }.map(\.text))
+
+        var drafts: [Draft] = [Draft(line: 1, heading: nil)]
+        // The sub-heading that opens an entry (`FICHE IDENTITÉ`): when it comes round again, a new entry
+        // has begun even though its top-level heading is missing.
+        var opening: String?
+        for (index, line) in lines.enumerated() {
+            let level = Self.headingLevel(line)
+            let text = level.map { _ in Self.headingText(line).uppercased() }
+            if level == top, let text, !lowerNames.contains(text) {
+                drafts.append(Draft(line: index + 1, heading: Self.headingText(line), headingLine: line))
+                opening = nil
+                continue
+            }
+            if let text {
+                if opening == nil {
+                    opening = text
+                } else if text == opening {
+                    drafts.append(Draft(line: index + 1, heading: nil))
+                }
+            }
+            drafts[drafts.count - 1].lines.append(line)
+        }
+        // A heading with (next to) nothing under it titles a part: it joins the next section, whose
+        // heading is the more specific title.
+        var result: [Draft] = []
+        var pending: Draft?
+        for var draft in drafts {
+            if let carried = pending {
+                draft.lines = (carried.headingLine.map { [$0] } ?? []) + carried.lines + draft.lines
+                draft.line = carried.line
+                draft.heading = draft.heading ?? carried.heading
+                pending = nil
+            }
+            if draft.words < minimumWords { pending = draft } else { result.append(draft) }
+        }
+        if let carried = pending { result.append(carried) }
+        return result
+    }
+
+    // MARK: Plain text
+
+    static let separators: Set<String> = ["|", "---", "***", "___", "===", "* * *"]
+
+    static func isSeparator(_ line: String) -> Bool {
+        separators.contains(line) || line.hasPrefix(">>")
+    }
+
+    static func isCloser(_ line: String) -> Bool {
+        line.hasPrefix("En savoir plus") || line.hasPrefix("Pour en savoir plus")
+    }
+
+    /// `Nombre de créations d’emplois : 60 emplois`: a label and a figure, not a title.
+    static func isDataLine(_ line: String) -> Bool {
+        guard let colon = line.range(of: " : ") ?? line.range(of: " :") else { return false }
+        return line[colon.upperBound...].drop(while: \.isWhitespace).first?.isNumber == true
+    }
+
+    private func isTitle(_ lines: [String], at index: Int) -> Bool {
+        let line = lines[index].trimmed
+        guard !line.isEmpty, line.count <= maximumTitleLength, !line.contains("\t"), index + 1 < lines.count,
+              let last = line.last, !".:;,".contains(last),
+              line.split(separator: " ").count >= 2,
+              !line.contains("://"), !line.hasPrefix("www."), !Self.isSeparator(line), !Self.isCloser(line),
+              !Self.isDataLine(line)
+        else { return false }
+        let next = lines[index + 1].trimmed
+        return next.count >= titleBodyLength && !Self.isCloser(next)
+    }
+
+    private func splitPlain(_ lines: [String]) -> [Draft] {
+        var drafts: [Draft] = []
+        var current = Draft(line: 1, heading: nil)
+        var closing = false
+        func close(startingAt line: Int, heading: String? = nil) {
+            drafts.append(current)
+            current = Draft(line: line, heading: heading)
+            closing = false
+        }
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmed
+            if Self.isSeparator(line) {
+                close(startingAt: index + 2)
+            } else if Self.isCloser(line) {
+                current.lines.append(raw)
+                closing = true
+            } else if isTitle(lines, at: index) {
+                close(startingAt: index + 1, heading: line)
+            } else if closing && !line.isEmpty {
+                close(startingAt: index + 1)
+                current.lines.append(raw)
+            } else {
+                if current.lines.allSatisfy({ $0.trimmed.isEmpty }) && current.heading == nil { current.line = index + 1 }
+                current.lines.append(raw)
+            }
+        }
+        drafts.append(current)
+        return drafts.flatMap { draft in
+            draft.hasStructure || draft.lines.reduce(0, { $0 + $1.utf8.count + 1 }) <= paragraphSplitBytes
+                ? [draft] : paragraphs(of: draft)
+        }
+    }
+
+    private func paragraphs(of draft: Draft) -> [Draft] {
+        var result: [Draft] = []
+        var current = Draft(line: draft.line, heading: nil)
+        for (offset, line) in draft.lines.enumerated() {
+            if line.trimmed.isEmpty {
+                if current.words >= minimumWords {
+                    result.append(current)
+                    current = Draft(line: draft.line + offset + 1, heading: nil)
+                } else if !current.lines.isEmpty {
+                    current.lines.append(line)
+                }
+                continue
+            }
+            if current.lines.isEmpty { current.line = draft.line + offset }
+            current.lines.append(line)
+        }
+        result.append(current)
+        return result
+    }
+
+    // MARK: Small sections
+
+    /// Sections too small to be an entry (a contact footer, a stray line) join the previous section.
+    private func merged(_ drafts: [Draft]) -> [Draft] {
+        var result: [Draft] = []
+        for draft in drafts where draft.heading != nil || draft.words > 0 {
+            if draft.isFragment(minimumWords: minimumWords), !result.isEmpty {
+                result[result.count - 1].lines.append(contentsOf: draft.lines)
+            } else if let last = result.last, last.isFragment(minimumWords: minimumWords) {
+                var next = draft
+                next.lines = last.lines + draft.lines
+                next.line = last.line
+                result[result.count - 1] = next
+            } else {
+                result.append(draft)
+            }
+        }
+        return result
+    }
+}
+
+extension StringProtocol {
+    var trimmed: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,32 @@
+/// A document as read from the corpus, before analysis.
+public struct SourceDocument: Sendable, Equatable {
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// Stable identifier: the JSON `id`, or `FILE#N` for the N-th section of a text file.
+    public var id: String
+    /// The file it comes from, as named under the indexed folder.
+    public var path: String
+    /// The 1-based line of the file where it starts.
+    public var line: Int
+    public var title: String
+    public var body: String
+    /// Further string fields of a JSON Lines document, indexed and stored under their own names.
+    public var extraFields: [Field]
+
+    public init(id: String, path: String, line: Int, title: String, body: String, extraFields: [Field] = []) {
+        self.id = id
+        self.path = path
+        self.line = line
+        self.title = title
+        self.body = body
+        self.extraFields = extraFields
+    }
+}
