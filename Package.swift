@@ -20,7 +20,12 @@ let package = Package(
         ),
         // The reference Snowball stemmers, from Debian's libstemmer-dev.
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
-        .target(name: "Indexer", dependencies: ["CICU", "CStemmer"]),
+        // CRC32C with the SSE 4.2 instruction, atomic directory exchange (renameat2), directory fsync.
+        .target(name: "CSupport"),
+        // Stored documents are compressed with zstd; JSON Lines may come gzip-compressed.
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Indexer", dependencies: ["CICU", "CStemmer", "CSupport", "CZstd", "CZlib"]),
         .target(name: "Query", dependencies: ["Indexer"]),
         .executableTarget(
             name: "fts",

@@ -1,0 +1,17 @@
+#ifndef FTS_CSUPPORT_H
+#define FTS_CSUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CRC-32C (Castagnoli), as used in the index's footers; uses the SSE 4.2 instruction when the CPU has it.
+   Start with crc = 0; pass the previous result to continue over more bytes. */
+uint32_t fts_crc32c(uint32_t crc, const void *data, size_t length);
+
+/* Atomically exchanges two paths (Linux renameat2 RENAME_EXCHANGE). Returns 0, or an errno value. */
+int fts_rename_exchange(const char *from, const char *to);
+
+/* fsync of a directory, so that a rename inside it is durable. Returns 0, or an errno value. */
+int fts_fsync_directory(const char *path);
+
+#endif

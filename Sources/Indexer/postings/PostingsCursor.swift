@@ -1,0 +1,214 @@
+/// Reads one term's posting list in document order: `next`, `advance(to:)` (which skips whole blocks
+/// through the skip entries), the current document's frequency, and its positions on demand. Every
+/// read is bounds-checked: a damaged file throws `IndexError.corrupt`.
+public final class PostingsCursor {
+    /// The document number after the last one.
+    public static let end = UInt32.max
+
+    private struct Skip {
+        var lastDoc: UInt32
+        var dataOffset: Int
+        var positionsOffset: Int
+        var impactsOffset: Int
+    }
+
+    public let docFreq: Int
+    private let postings: UnsafeRawBufferPointer
+    private let positionBytes: UnsafeRawBufferPointer
+    private let postingsFile: String
+    private let positionsFile: String
+    private let documentCount: UInt32
+    private let dataEnd: Int
+    private let positionsEnd: Int
+
+    private let fullBlocks: Int
+    private let blockCount: Int
+    private var skipReader: ByteReader
+    private var skips: [Skip] = []
+    /// Where the next unread block's data and positions start.
+    private var nextDataOffset: Int
+    private var nextPositionsOffset: Int
+
+    private var block = -1
+    private var docs = [UInt32](repeating: 0, count: BitPacking.blockSize)
+    private var freqs = [UInt32](repeating: 0, count: BitPacking.blockSize)
+    private var count = 0
+    private var index = -1
+    public private(set) var doc: UInt32 = 0
+
+    private var blockPositionsOffset = 0
+    /// Positions are read lazily: the reader's offset is the start of document `positionsIndex`'s.
+    private var positionsIndex = 0
+    private var positionsReaderOffset = 0
+
+    init(info: TermInfo, postings: MappedFile, positions: MappedFile, documentCount: Int) throws {
+        docFreq = info.docFreq
+        self.postings = postings.bytes
+        positionBytes = positions.bytes
+        postingsFile = postings.name
+        positionsFile = positions.name
+        self.documentCount = UInt32(documentCount)
+        dataEnd = postings.bytes.count - FileFormat.footerLength
+        positionsEnd = positions.bytes.count - FileFormat.footerLength
+        fullBlocks = info.docFreq / BitPacking.blockSize
+        blockCount = fullBlocks + (info.docFreq % BitPacking.blockSize > 0 ? 1 : 0)
+        guard info.postingsOffset >= FileFormat.headerLength, info.postingsOffset < dataEnd,
+              info.positionsOffset >= FileFormat.headerLength, info.positionsOffset <= positionsEnd
+        else { throw IndexError.corrupt(file: postings.name, reason: "term data offset outside the file") }
+        skipReader = ByteReader(postings.bytes, file: postings.name, offset: info.postingsOffset, end: dataEnd)
+        nextDataOffset = info.postingsOffset
+        if fullBlocks > 0 {
+            let skipLength = try skipReader.vint(max: skipReader.remaining)
+            nextDataOffset = skipReader.offset + skipLength
+        }
+        nextPositionsOffset = info.positionsOffset
+    }
+
+    private func corrupt(_ reason: String) -> IndexError {
+        .corrupt(file: postingsFile, reason: reason)
+    }
+
+    /// Parses skip entries up to and including block `target`.
+    private func parseSkips(through target: Int) throws {
+        while skips.count <= target {
+            let lastDoc: Int64 = skips.isEmpty ? -1 : Int64(skips[skips.count - 1].lastDoc)
+            let delta = try skipReader.vint(max: Int(UInt32.max))
+            let doc = lastDoc + Int64(delta)
+            guard delta > 0, doc < Int64(documentCount) else { throw corrupt("skip entry points past the last document") }
+            let dataLength = try skipReader.vint(max: dataEnd)
+            let positionsLength = try skipReader.vint(max: positionsEnd)
+            let impactsOffset = skipReader.offset
+            let impacts = try skipReader.vint(max: BitPacking.blockSize)
+            for _ in 0..<impacts {
+                _ = try skipReader.vint()
+                _ = try skipReader.vint()
+            }
+            skips.append(Skip(lastDoc: UInt32(doc), dataOffset: nextDataOffset, positionsOffset: nextPositionsOffset,
+                              impactsOffset: impactsOffset))
+            nextDataOffset += dataLength
+            nextPositionsOffset += positionsLength
+            guard nextDataOffset <= dataEnd, nextPositionsOffset <= positionsEnd else {
+                throw corrupt("block lengths run past the end of the file")
+            }
+        }
+    }
+
+    private func load(block target: Int) throws {
+        let previousLast: Int64
+        if target < fullBlocks {
+            try parseSkips(through: target)
+            previousLast = target == 0 ? -1 : Int64(skips[target - 1].lastDoc)
+            try decodeFullBlock(skips[target], previousLast: previousLast)
+            blockPositionsOffset = skips[target].positionsOffset
+        } else {
+            if fullBlocks > 0 { try parseSkips(through: fullBlocks - 1) }
+            previousLast = fullBlocks == 0 ? -1 : Int64(skips[fullBlocks - 1].lastDoc)
+            try decodeTail(at: nextDataOffset, previousLast: previousLast)
+            blockPositionsOffset = nextPositionsOffset
+        }
+        block = target
+        index = 0
+        positionsIndex = 0
+        positionsReaderOffset = blockPositionsOffset
+        doc = docs[0]
+    }
+
+    private func decodeFullBlock(_ skip: Skip, previousLast: Int64) throws {
+        var reader = ByteReader(postings, file: postingsFile, offset: skip.dataOffset, end: dataEnd)
+        let docBits = Int(try reader.u8()), freqBits = Int(try reader.u8())
+        guard docBits <= 32, freqBits <= 32 else { throw corrupt("bit width over 32") }
+        let docStart = reader.offset
+        try reader.skip(BitPacking.packedLength(bits: docBits))
+        let freqStart = reader.offset
+        try reader.skip(BitPacking.packedLength(bits: freqBits))
+        // Unpacking reads up to 8 bytes past the packed data: the footer, at least, is there.
+        docs.withUnsafeMutableBufferPointer { BitPacking.unpack(postings.baseAddress! + docStart, bits: docBits, into: $0.baseAddress!) }
+        freqs.withUnsafeMutableBufferPointer { BitPacking.unpack(postings.baseAddress! + freqStart, bits: freqBits, into: $0.baseAddress!) }
+        var base = previousLast
+        for k in 0..<BitPacking.blockSize {
+            base += Int64(docs[k]) + 1
+            docs[k] = UInt32(truncatingIfNeeded: base)
+            freqs[k] &+= 1
+        }
+        guard base == Int64(skip.lastDoc), freqs.allSatisfy({ $0 > 0 }) else {
+            throw corrupt("block does not end on its skip entry's last document")
+        }
+        count = BitPacking.blockSize
+    }
+
+    private func decodeTail(at offset: Int, previousLast: Int64) throws {
+        var reader = ByteReader(postings, file: postingsFile, offset: offset, end: dataEnd)
+        count = docFreq % BitPacking.blockSize
+        var base = previousLast
+        for k in 0..<count {
+            let code = try reader.vint()
+            base += Int64(code >> 1) + 1
+            guard base < Int64(documentCount) else { throw corrupt("document number past the last document") }
+            docs[k] = UInt32(base)
+            freqs[k] = code & 1 == 1 ? 1 : UInt32(try reader.vint(max: Int(UInt32.max) - 2)) + 2
+        }
+    }
+
+    /// Moves to the next document; returns it, or `end`.
+    @discardableResult
+    public func next() throws -> UInt32 {
+        if block >= blockCount { return Self.end }
+        if block >= 0 && index + 1 < count {
+            index += 1
+            doc = docs[index]
+            return doc
+        }
+        guard block + 1 < blockCount else { return finish() }
+        try load(block: block + 1)
+        return doc
+    }
+
+    /// Moves to the first document ≥ `target`; returns it, or `end`.
+    @discardableResult
+    public func advance(to target: UInt32) throws -> UInt32 {
+        if block >= blockCount { return Self.end }
+        if block >= 0 && doc >= target { return doc }
+        if block < 0 || docs[count - 1] < target {
+            var next = max(block + 1, 0)
+            while next < fullBlocks {
+                try parseSkips(through: next)
+                if skips[next].lastDoc >= target { break }
+                next += 1
+            }
+            guard next < blockCount else { return finish() }
+            try load(block: next)
+        }
+        while index < count && docs[index] < target { index += 1 }
+        // Only the last block can end below the target: its last document has no skip entry.
+        guard index < count else { return finish() }
+        doc = docs[index]
+        return doc
+    }
+
+    private func finish() -> UInt32 {
+        block = blockCount
+        doc = Self.end
+        return doc
+    }
+
+    /// The current document's term frequency.
+    public var freq: UInt32 { freqs[index] }
+
+    /// The current document's positions, increasing.
+    public func positions(into output: inout [UInt32]) throws {
+        output.removeAll(keepingCapacity: true)
+        var reader = ByteReader(positionBytes, file: positionsFile, offset: positionsReaderOffset, end: positionsEnd)
+        while positionsIndex < index {
+            for _ in 0..<freqs[positionsIndex] { _ = try reader.vint() }
+            positionsIndex += 1
+        }
+        // The reader stays at the start of this document's positions, so asking twice is fine.
+        positionsReaderOffset = reader.offset
+        var position: UInt64 = 0
+        for _ in 0..<freqs[index] {
+            position += try reader.vint()
+            guard position <= UInt64(UInt32.max) else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
+            output.append(UInt32(position))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// Writes the final posting lists (docs/FORMAT.md, "postings.fts" and "positions.fts"), one term at a
+/// time, documents in increasing order.
+///
+/// Per term: when it has full blocks of 128 documents, the byte length of its skip entries and a skip
+/// entry per full block (its last document, byte lengths of its
+/// doc/freq data and of its positions, and its impact frontier), then the full blocks (document deltas
+/// and frequencies bit-packed), then the remaining documents as variable-length integers. Positions go
+/// straight to positions.fts as deltas within each document.
+final class PostingsWriter {
+    private let postings: OutputFile
+    private let positions: OutputFile
+    /// Document lengths of the field being written, for the impacts.
+    private var lengths: [UInt32] = []
+
+    private var docs: [UInt32] = []
+    private var freqs: [UInt32] = []
+    private var skips = ByteWriter()
+    private var blocks = ByteWriter()
+    private var positionBytes = ByteWriter()
+    private var blockPositionsStart = 0
+    private var lastBlockDoc: Int64 = -1
+    private var previousDoc: Int64 = -1
+    private var docFreq = 0
+    private var totalTermFreq = 0
+    private var positionsOffset = 0
+    private var deltas = [UInt32](repeating: 0, count: BitPacking.blockSize)
+    private var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
+
+    init(postings: OutputFile, positions: OutputFile) {
+        self.postings = postings
+        self.positions = positions
+        docs.reserveCapacity(BitPacking.blockSize)
+        freqs.reserveCapacity(BitPacking.blockSize)
+    }
+
+    /// Starts a term of the field whose document lengths are `lengths`.
+    func startTerm(lengths: [UInt32]) {
+        self.lengths = lengths
+        docs.removeAll(keepingCapacity: true)
+        freqs.removeAll(keepingCapacity: true)
+        skips.removeAll()
+        blocks.removeAll()
+        lastBlockDoc = -1
+        previousDoc = -1
+        docFreq = 0
+        totalTermFreq = 0
+        positionsOffset = positions.position
+        blockPositionsStart = positions.position
+    }
+
+    /// Adds a document with the term's positions in it (increasing, at least one).
+    func add(doc: UInt32, positions documentPositions: UnsafeBufferPointer<UInt32>) throws {
+        precondition(Int64(doc) > previousDoc && !documentPositions.isEmpty)
+        previousDoc = Int64(doc)
+        docs.append(doc)
+        freqs.append(UInt32(documentPositions.count))
+        docFreq += 1
+        totalTermFreq += documentPositions.count
+        var last: UInt32 = 0
+        for position in documentPositions {
+            positionBytes.vint(UInt64(position - last))
+            last = position
+        }
+        if positionBytes.count >= 1 << 16 {
+            try positions.write(positionBytes)
+            positionBytes.removeAll()
+        }
+        if docs.count == BitPacking.blockSize { try flushBlock() }
+    }
+
+    private func flushBlock() throws {
+        try positions.write(positionBytes)
+        positionBytes.removeAll()
+        let blockStart = blocks.count
+        var base = lastBlockDoc
+        for index in 0..<BitPacking.blockSize {
+            deltas[index] = UInt32(Int64(docs[index]) - base - 1)
+            base = Int64(docs[index])
+            scratch[index] = freqs[index] - 1
+        }
+        let docBits = deltas.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
+        let freqBits = scratch.withUnsafeBufferPointer { BitPacking.bitWidth($0) }
+        blocks.u8(UInt8(docBits))
+        blocks.u8(UInt8(freqBits))
+        deltas.withUnsafeBufferPointer { BitPacking.pack($0, bits: docBits, into: &blocks) }
+        scratch.withUnsafeBufferPointer { BitPacking.pack($0, bits: freqBits, into: &blocks) }
+
+        let lastDoc = Int64(docs[BitPacking.blockSize - 1])
+        skips.vint(UInt64(lastDoc - lastBlockDoc))
+        skips.vint(blocks.count - blockStart)
+        skips.vint(positions.position - blockPositionsStart)
+        let frontier = Impact.frontier(zip(docs, freqs).map { Impact(termFreq: $1, length: lengths[Int($0)]) })
+        skips.vint(frontier.count)
+        for impact in frontier {
+            skips.vint(UInt64(impact.termFreq))
+            skips.vint(UInt64(impact.length))
+        }
+        lastBlockDoc = lastDoc
+        blockPositionsStart = positions.position
+        docs.removeAll(keepingCapacity: true)
+        freqs.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the term's data and returns its dictionary entry.
+    func finishTerm() throws -> TermInfo {
+        try positions.write(positionBytes)
+        positionBytes.removeAll()
+        var tail = ByteWriter()
+        var base = lastBlockDoc
+        for (doc, freq) in zip(docs, freqs) {
+            let delta = UInt64(Int64(doc) - base - 1)
+            tail.vint(delta << 1 | (freq == 1 ? 1 : 0))
+            if freq != 1 { tail.vint(UInt64(freq - 2)) }
+            base = Int64(doc)
+        }
+        let info = TermInfo(docFreq: docFreq, totalTermFreq: totalTermFreq, postingsOffset: postings.position,
+                            positionsOffset: positionsOffset)
+        if !skips.bytes.isEmpty {
+            var length = ByteWriter()
+            length.vint(skips.count)
+            try postings.write(length)
+            try postings.write(skips)
+        }
+        try postings.write(blocks)
+        try postings.write(tail)
+        return info
+    }
+}

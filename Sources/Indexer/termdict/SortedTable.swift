@@ -1,0 +1,211 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte-wise comparison, the order of every key in the index.
+@inline(__always)
+func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0 {
+        let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+        if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
+}
+
+/// Writes a sorted string table (docs/FORMAT.md, "Sorted tables"): keys in strictly increasing byte
+/// order, each with an opaque value, in prefix-compressed blocks of `blockSize` entries, followed by a
+/// fixed-width index of block offsets that readers binary-search in place.
+struct SortedTableWriter {
+    private let file: OutputFile
+    private let blockSize: Int
+    private var block = ByteWriter(capacity: 4096)
+    private var blockEntries = 0
+    private var blockOffsets: [UInt64] = []
+    private var previousKey: [UInt8] = []
+    private(set) var entryCount = 0
+
+    init(file: OutputFile, blockSize: Int = 32) {
+        self.file = file
+        self.blockSize = blockSize
+    }
+
+    mutating func add(key: [UInt8], value: [UInt8]) throws {
+        let ordered = key.withUnsafeBytes { k in previousKey.withUnsafeBytes { p in compareBytes(p, k) < 0 } }
+        precondition(entryCount == 0 || ordered, "sorted table keys must be strictly increasing")
+        if blockEntries == blockSize { try flushBlock() }
+        var shared = 0
+        if blockEntries > 0 {
+            let limit = min(key.count, previousKey.count)
+            while shared < limit && key[shared] == previousKey[shared] { shared += 1 }
+        }
+        block.vint(shared)
+        block.vint(key.count - shared)
+        block.append(key[shared...])
+        block.vint(value.count)
+        block.append(value)
+        blockEntries += 1
+        entryCount += 1
+        previousKey = key
+    }
+
+    private mutating func flushBlock() throws {
+        guard blockEntries > 0 else { return }
+        blockOffsets.append(UInt64(file.position))
+        var header = ByteWriter()
+        header.vint(blockEntries)
+        try file.write(header)
+        try file.write(block)
+        block.removeAll()
+        blockEntries = 0
+    }
+
+    /// Writes the last block, the block index and the trailer. The caller finishes the file.
+    mutating func finish() throws {
+        try flushBlock()
+        let indexOffset = file.position
+        var index = ByteWriter(capacity: blockOffsets.count * 8 + 20)
+        for offset in blockOffsets { index.u64(offset) }
+        index.u64(UInt64(indexOffset))
+        index.u32(UInt32(blockOffsets.count))
+        index.u64(UInt64(entryCount))
+        try file.write(index)
+    }
+}
+
+/// Reads a sorted table in place. Opening reads only its 20-byte trailer.
+struct SortedTable: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    let file: String
+    let blockCount: Int
+    let entryCount: Int
+    private let indexOffset: Int
+    private let body: Range<Int>
+
+    static let trailerLength = 20
+
+    init(bytes: UnsafeRawBufferPointer, file: String, body: Range<Int>) throws {
+        self.bytes = bytes
+        self.file = file
+        self.body = body
+        var trailer = ByteReader(bytes, file: file, offset: body.upperBound - Self.trailerLength, end: body.upperBound)
+        guard body.count >= Self.trailerLength else { throw trailer.corrupt("sorted table shorter than its trailer") }
+        let indexOffset = try trailer.u64()
+        let blockCount = try trailer.u32()
+        let entryCount = try trailer.u64()
+        guard indexOffset >= UInt64(body.lowerBound),
+              indexOffset + UInt64(blockCount) * 8 + UInt64(Self.trailerLength) == UInt64(body.upperBound),
+              entryCount >= UInt64(blockCount), entryCount <= UInt64(body.count)
+        else { throw IndexError.corrupt(file: file, reason: "sorted table trailer does not match the file's length") }
+        self.indexOffset = Int(indexOffset)
+        self.blockCount = Int(blockCount)
+        self.entryCount = Int(entryCount)
+    }
+
+    private func blockOffset(_ block: Int) throws -> Int {
+        let offset = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + block * 8, as: UInt64.self)))
+        guard offset >= body.lowerBound && offset < indexOffset else {
+            throw IndexError.corrupt(file: file, reason: "block \(block) starts outside the table")
+        }
+        return offset
+    }
+
+    /// The first key of a block (stored whole: its shared length is 0).
+    private func firstKey(ofBlock block: Int) throws -> UnsafeRawBufferPointer {
+        var reader = ByteReader(bytes, file: file, offset: try blockOffset(block), end: indexOffset)
+        _ = try reader.vint(max: 1 << 20)
+        guard try reader.vint() == 0 else { throw reader.corrupt("first key of a block shares a prefix") }
+        return try reader.bytes(try reader.vint(max: reader.remaining))
+    }
+
+    /// The last block whose first key is ≤ `key`, or nil when `key` precedes every key.
+    private func block(for key: UnsafeRawBufferPointer) throws -> Int? {
+        var low = 0, high = blockCount - 1, found: Int?
+        while low <= high {
+            let middle = (low + high) / 2
+            if compareBytes(try firstKey(ofBlock: middle), key) <= 0 {
+                found = middle
+                low = middle + 1
+            } else {
+                high = middle - 1
+            }
+        }
+        return found
+    }
+
+    func value(for key: [UInt8]) throws -> UnsafeRawBufferPointer? {
+        var cursor = try seek(atLeast: key)
+        guard let entry = try cursor.next() else { return nil }
+        let equal = key.withUnsafeBytes { k in cursor.key.withUnsafeBytes { compareBytes($0, k) == 0 } }
+        return equal ? entry : nil
+    }
+
+    /// A cursor on the first entry whose key is ≥ `key`.
+    func seek(atLeast key: [UInt8]) throws -> Cursor {
+        let start = try key.withUnsafeBytes { try block(for: $0) } ?? 0
+        var cursor = try Cursor(table: self, block: start)
+        try cursor.skip(below: key)
+        return cursor
+    }
+
+    func cursor() throws -> Cursor { try Cursor(table: self, block: 0) }
+
+    /// Walks entries in key order. `next()` returns each entry's value; `key` holds its key.
+    struct Cursor {
+        let table: SortedTable
+        private var block: Int
+        private var reader: ByteReader
+        private var left = 0
+        private(set) var key: [UInt8] = []
+        private var pending: UnsafeRawBufferPointer?
+
+        init(table: SortedTable, block: Int) throws {
+            self.table = table
+            self.block = block
+            reader = ByteReader(table.bytes, file: table.file, offset: 0, end: table.indexOffset)
+            try enter(block)
+        }
+
+        private mutating func enter(_ block: Int) throws {
+            self.block = block
+            guard block < table.blockCount else {
+                left = 0
+                return
+            }
+            reader.offset = try table.blockOffset(block)
+            left = try reader.vint(max: 1 << 20)
+            guard left > 0 else { throw reader.corrupt("empty block") }
+        }
+
+        mutating func next() throws -> UnsafeRawBufferPointer? {
+            if let entry = pending {
+                pending = nil
+                return entry
+            }
+            if left == 0 {
+                guard block + 1 < table.blockCount else { return nil }
+                try enter(block + 1)
+            }
+            let shared = try reader.vint(max: key.count)
+            let suffix = try reader.bytes(try reader.vint(max: reader.remaining))
+            key.removeSubrange(shared...)
+            key.append(contentsOf: suffix)
+            let value = try reader.bytes(try reader.vint(max: reader.remaining))
+            left -= 1
+            return value
+        }
+
+        /// Moves past entries below `target`, leaving the first entry ≥ `target` to the next `next()`.
+        mutating func skip(below target: [UInt8]) throws {
+            while let value = try next() {
+                let below = target.withUnsafeBytes { t in key.withUnsafeBytes { compareBytes($0, t) < 0 } }
+                if !below {
+                    pending = value
+                    return
+                }
+            }
+        }
+    }
+}
