@@ -29,6 +29,14 @@ public final class FrenchAnalyzer {
         pipeline = AnalysisPipeline(breaker: try WordBreaker(locale: "fr"), stemmer: try SnowballStemmer(language: "french"))
     }
 
+    /// Called with the folded surface and the term of each spelling the analyzer meets for the first
+    /// time (or again after its cache was emptied): how the indexer builds the lexicon without a lookup
+    /// per token. Numbers are not reported: their term is their spelling.
+    public var onNewWord: ((_ surface: String, _ term: String) -> Void)? {
+        get { pipeline?.onNewWord }
+        set { pipeline?.onNewWord = newValue }
+    }
+
     /// Analyses `text`, calling `emit` with each term in order.
     public func analyze(_ text: String, _ emit: (Token) -> Void) throws {
         var pipeline = self.pipeline!
@@ -64,6 +72,7 @@ private struct AnalysisPipeline {
 
     let breaker: WordBreaker
     let stemmer: SnowballStemmer
+    var onNewWord: ((String, String) -> Void)?
     var cache = WordCache<Word>()
     var words: [fts_word] = []
     var pieces: [Piece] = []
@@ -312,6 +321,7 @@ private struct AnalysisPipeline {
         if let word = cache.value(for: key, bytes: spelling) { return word }
         let word = analyzeWord(String(decoding: spelling, as: UTF8.self))
         cache.insert(word, for: key, bytes: spelling)
+        onNewWord?(word.surface, word.term)
         return word
     }
 

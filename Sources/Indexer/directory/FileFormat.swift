@@ -13,7 +13,9 @@ public enum FileFormat {
     /// A component's four-letter tag, as written in its header.
     public enum Tag: String, CaseIterable, Sendable {
         case meta = "META", terms = "TERM", postings = "POST", positions = "POSN", norms = "NORM"
-        case store = "STOR", lexicon = "LEXI"
+        case store = "STOR", lexicon = "LEXI", ids = "IDS_"
+        /// A temporary sorted run of an index build: never part of a published index.
+        case run = "RUN_"
 
         public var fileName: String {
             switch self {
@@ -24,6 +26,8 @@ public enum FileFormat {
             case .norms: return "norms.fts"
             case .store: return "store.fts"
             case .lexicon: return "lexicon.fts"
+            case .ids: return "ids.fts"
+            case .run: return "run.tmp"
             }
         }
     }

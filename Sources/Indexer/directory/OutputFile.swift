@@ -9,14 +9,17 @@ import Darwin
 /// CRC-32C; `finish` appends the footer, fsyncs and closes.
 public final class OutputFile {
     public let path: String
+    private let durable: Bool
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var crc: UInt32 = 0
     /// Bytes written so far, header included: the offset the next byte will have in the file.
     public private(set) var position = 0
 
-    public init(path: String, tag: FileFormat.Tag, indexID: [UInt8]) throws {
+    /// `durable: false` skips the fsync, for temporary files that a crash may lose.
+    public init(path: String, tag: FileFormat.Tag, indexID: [UInt8], durable: Bool = true) throws {
         self.path = path
+        self.durable = durable
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw IndexError.io(path: path, reason: "cannot create: \(systemError())") }
         buffer.reserveCapacity(1 << 20)
@@ -61,7 +64,7 @@ public final class OutputFile {
         withUnsafeBytes(of: checksum.littleEndian) { buffer.append(contentsOf: $0) }
         position += 4
         try flush()
-        guard fsync(descriptor) == 0 else { throw IndexError.io(path: path, reason: "fsync failed: \(systemError())") }
+        guard !durable || fsync(descriptor) == 0 else { throw IndexError.io(path: path, reason: "fsync failed: \(systemError())") }
         close(descriptor)
         descriptor = -1
         return (position, checksum)

@@ -1,0 +1,390 @@
+import CSupport
+import Foundation
+
+/// Set from a signal handler or another thread to stop a build; the previous index stays in place.
+public final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+
+    public init() {}
+
+    public var isSet: Bool { lock.withLock { set } }
+    public func cancel() { lock.withLock { set = true } }
+}
+
+/// What a build reports while it runs.
+public protocol IndexBuildObserver: AnyObject {
+    func progress(documents: Int, bytesRead: Int, totalBytes: Int)
+    func issue(_ issue: CorpusIssue)
+    func phase(_ description: String)
+}
+
+public struct IndexBuildOptions: Sendable {
+    /// Memory for the in-memory inversion buffers of all workers together; past it, they spill to disk.
+    public var memoryBudget = 256 << 20
+    /// Analysis and inversion threads.
+    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Any issue with the input fails the build, and nothing is published.
+    public var strict = false
+    public var cancellation: CancellationFlag?
+
+    public init() {}
+}
+
+public struct IndexBuildSummary: Sendable {
+    public var documents: Int
+    public var sourceBytes: UInt64
+    public var terms: UInt64
+    public var postings: UInt64
+    public var positions: UInt64
+    public var indexBytes: UInt64
+    public var runs: Int
+    public var issues: Int
+    public var seconds: Double
+}
+
+/// Builds an index from corpus paths and publishes it atomically at `output`.
+///
+/// The calling thread reads documents, numbers them and writes them to the document store; `threads`
+/// workers analyse and invert batches of documents in parallel, each spilling sorted runs when it passes
+/// its share of the memory budget; the runs are then merged into the final files. Everything is written
+/// in a folder beside `output`, made durable, and swapped in with one atomic rename: a build that fails
+/// or is interrupted leaves the previous index as it was.
+public enum IndexBuilder {
+    static let batchBytes = 256 << 10
+
+    public static func build(paths: [String], output: String, options: IndexBuildOptions = IndexBuildOptions(),
+                             observer: IndexBuildObserver? = nil) throws -> IndexBuildSummary {
+        let started = Date()
+        var issueCount = 0
+        func report(_ issue: CorpusIssue) throws {
+            issueCount += 1
+            observer?.issue(issue)
+            if options.strict { throw issue }
+        }
+
+        let (files, fileIssues) = Corpus.files(in: paths)
+        for issue in fileIssues { try report(issue) }
+        let totalBytes = files.reduce(0) { $0 + $1.size }
+
+        let publisher = try Publisher(output: output)
+        var published = false
+        defer { if !published { publisher.discard() } }
+        let folder = publisher.temporary
+        var indexID = [UInt8](repeating: 0, count: 16)
+        var random = SystemRandomNumberGenerator()
+        for index in indexID.indices { indexID[index] = random.next() }
+
+        let storeFile = try OutputFile(path: folder + "/" + FileFormat.Tag.store.fileName, tag: .store, indexID: indexID)
+        let store = StoredFieldsWriter(file: storeFile)
+        var fields = StandardField.all
+        var fieldNumbers = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
+        var ids: [String: UInt32] = [:]
+        var documents = 0
+        var bytesRead = 0
+        var sourceBytes: UInt64 = 0
+
+        let queue = WorkQueue(capacity: options.threads * 2)
+        let workers = (0..<options.threads).map { index in
+            Worker(index: index, folder: folder, budget: max(options.memoryBudget / options.threads, 1 << 16), queue: queue,
+                   cancellation: options.cancellation)
+        }
+        for worker in workers { worker.start() }
+        var batch: [PendingDocument] = []
+        var batchBytes = 0
+        var lastReport = Date.distantPast
+
+        do {
+            observer?.phase("reading \(files.count) files")
+            for file in files {
+                if options.cancellation?.isSet == true { throw IndexError.cancelled }
+                do {
+                    try Corpus.read(file, document: { document in
+                        if options.cancellation?.isSet == true { throw IndexError.cancelled }
+                        guard ids[document.id] == nil else {
+                            try report(CorpusIssue(file: file.path, line: document.line,
+                                                   message: "duplicate id \"\(document.id)\"; document skipped"))
+                            return
+                        }
+                        let doc = UInt32(documents)
+                        ids[document.id] = doc
+                        documents += 1
+                        var stored: [(field: Int, value: String)] = [(StandardField.id, document.id),
+                                                                       (StandardField.path, document.path),
+                                                                       (StandardField.line, String(document.line))]
+                        var indexed: [(field: UInt8, text: String)] = []
+                        func add(_ number: Int, _ value: String) {
+                            guard !value.isEmpty else { return }
+                            stored.append((number, value))
+                            indexed.append((UInt8(number), value))
+                            sourceBytes += UInt64(value.utf8.count)
+                        }
+                        add(StandardField.title, document.title)
+                        add(StandardField.body, document.body)
+                        for extra in document.extraFields {
+                            var number = fieldNumbers[extra.name]
+                            if number == nil {
+                                guard fields.count < 256 else {
+                                    try report(CorpusIssue(file: file.path, line: document.line,
+                                                           message: "more than 256 fields; field \"\(extra.name)\" skipped"))
+                                    continue
+                                }
+                                number = fields.count
+                                fields.append(FieldInfo(name: extra.name, indexed: true, stored: true))
+                                fieldNumbers[extra.name] = number
+                            }
+                            add(number!, extra.value)
+                        }
+                        try store.add(StoredFields(stored))
+                        let pending = PendingDocument(doc: doc, fields: indexed)
+                        batch.append(pending)
+                        batchBytes += pending.bytes
+                        if batchBytes >= Self.batchBytes {
+                            queue.put(batch)
+                            batch = []
+                            batchBytes = 0
+                        }
+                        if documents % 64 == 0, Date().timeIntervalSince(lastReport) >= 0.2 {
+                            lastReport = Date()
+                            observer?.progress(documents: documents, bytesRead: bytesRead, totalBytes: totalBytes)
+                        }
+                    }, issue: report)
+                } catch let issue as CorpusIssue {
+                    // The file could not be read at all: an issue, the rest of the corpus goes on.
+                    try report(issue)
+                }
+                bytesRead += file.size
+                observer?.progress(documents: documents, bytesRead: bytesRead, totalBytes: totalBytes)
+            }
+            if !batch.isEmpty { queue.put(batch) }
+            queue.close()
+        } catch {
+            queue.close()
+            for worker in workers { worker.join() }
+            throw error
+        }
+        for worker in workers { worker.join() }
+        if let error = workers.compactMap(\.error).first { throw error }
+        guard documents > 0 else { throw IndexError.invalidInput("no documents to index in \(paths.joined(separator: ", "))") }
+        if options.cancellation?.isSet == true { throw IndexError.cancelled }
+
+        // Document lengths by field, and the fields' statistics.
+        var lengths = fields.map { $0.indexed ? [UInt32](repeating: 0, count: documents) : [] }
+        for worker in workers {
+            for entry in worker.lengths {
+                lengths[Int(entry.field)][Int(entry.doc)] = entry.length
+                fields[Int(entry.field)].totalLength += UInt64(entry.length)
+                if entry.length > 0 { fields[Int(entry.field)].documentsWithField += 1 }
+            }
+        }
+
+        let runs = workers.flatMap(\.runs)
+        observer?.phase("merging \(runs.count) run\(runs.count == 1 ? "" : "s")")
+        let merged = try IndexMerger(runs: runs, lengths: lengths, folder: folder, indexID: indexID).merge()
+        for run in runs { try? FileManager.default.removeItem(atPath: run) }
+        var components = merged.components
+
+        try store.finish()
+        components.append(component(.store, try storeFile.finish()))
+        components.append(try writeNorms(lengths, fields: fields, folder: folder, indexID: indexID))
+        components.append(try writeIDs(ids, folder: folder, indexID: indexID))
+
+        let meta = IndexMeta(indexID: indexID, documentCount: documents, sourceBytes: sourceBytes, fields: fields,
+                             components: components, termCount: merged.termCount, postingCount: merged.postingCount,
+                             positionCount: merged.positionCount, lexiconCount: merged.lexiconCount)
+        let metaFile = try OutputFile(path: folder + "/" + FileFormat.Tag.meta.fileName, tag: .meta, indexID: indexID)
+        try metaFile.write(meta.encoded())
+        let metaLength = try metaFile.finish().length
+
+        if options.cancellation?.isSet == true { throw IndexError.cancelled }
+        observer?.phase("publishing")
+        try publisher.publish()
+        published = true
+        return IndexBuildSummary(documents: documents, sourceBytes: sourceBytes, terms: merged.termCount,
+                                 postings: merged.postingCount, positions: merged.positionCount,
+                                 indexBytes: components.reduce(UInt64(metaLength)) { $0 + $1.length }, runs: runs.count,
+                                 issues: issueCount, seconds: Date().timeIntervalSince(started))
+    }
+
+    private static func component(_ tag: FileFormat.Tag, _ written: (length: Int, checksum: UInt32)) -> IndexMeta.Component {
+        IndexMeta.Component(tag: tag, length: UInt64(written.length), checksum: written.checksum)
+    }
+
+    /// norms.fts: for each indexed field in field order, every document's length as a u32.
+    private static func writeNorms(_ lengths: [[UInt32]], fields: [FieldInfo], folder: String, indexID: [UInt8]) throws -> IndexMeta.Component {
+        let file = try OutputFile(path: folder + "/" + FileFormat.Tag.norms.fileName, tag: .norms, indexID: indexID)
+        for (number, field) in fields.enumerated() where field.indexed {
+            var writer = ByteWriter(capacity: lengths[number].count * 4)
+            for length in lengths[number] { writer.u32(length) }
+            try file.write(writer)
+        }
+        return component(.norms, try file.finish())
+    }
+
+    /// ids.fts: a sorted table from document id to document number.
+    private static func writeIDs(_ ids: [String: UInt32], folder: String, indexID: [UInt8]) throws -> IndexMeta.Component {
+        let file = try OutputFile(path: folder + "/" + FileFormat.Tag.ids.fileName, tag: .ids, indexID: indexID)
+        var table = SortedTableWriter(file: file)
+        for id in ids.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            var value = ByteWriter()
+            value.vint(UInt64(ids[id]!))
+            try table.add(key: Array(id.utf8), value: value.bytes)
+        }
+        try table.finish()
+        return component(.ids, try file.finish())
+    }
+}
+
+/// A bounded queue of document batches from the reading thread to the workers.
+final class WorkQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [[PendingDocument]] = []
+    private var closed = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func put(_ batch: [PendingDocument]) {
+        condition.lock()
+        while items.count >= capacity && !closed { condition.wait() }
+        items.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take() -> [PendingDocument]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        let batch = items.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Spellings the analyzer met for the first time, handed to the inverter's lexicon after each document.
+private final class NewWords {
+    var entries: [(surface: String, term: String)] = []
+}
+
+/// A thread that analyses and inverts batches, spilling runs into the build folder.
+final class Worker: @unchecked Sendable {
+    let index: Int
+    private let folder: String
+    private let budget: Int
+    private let queue: WorkQueue
+    private let cancellation: CancellationFlag?
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var runs: [String] = []
+    private(set) var lengths: [(doc: UInt32, field: UInt8, length: UInt32)] = []
+    private(set) var error: Error?
+
+    init(index: Int, folder: String, budget: Int, queue: WorkQueue, cancellation: CancellationFlag?) {
+        self.index = index
+        self.folder = folder
+        self.budget = budget
+        self.queue = queue
+        self.cancellation = cancellation
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            do { try run() } catch {
+                self.error = error
+                while queue.take() != nil {}
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func join() { done.wait() }
+
+    private func run() throws {
+        let analyzer = try FrenchAnalyzer()
+        let newWords = NewWords()
+        analyzer.onNewWord = { newWords.entries.append(($0, $1)) }
+        var inverter = Inverter()
+        func spill() throws {
+            let path = "\(folder)/run-\(index)-\(runs.count).tmp"
+            try inverter.spill(to: path)
+            runs.append(path)
+        }
+        while let batch = queue.take() {
+            if cancellation?.isSet == true { continue }
+            for document in batch {
+                try inverter.add(document, analyzer: analyzer)
+                for entry in newWords.entries { inverter.addLexiconEntry(surface: entry.surface, term: entry.term) }
+                newWords.entries.removeAll(keepingCapacity: true)
+                if inverter.memoryUsed >= budget { try spill() }
+            }
+        }
+        if !inverter.isEmpty { try spill() }
+        lengths = inverter.lengths
+    }
+}
+
+/// The build folder beside the index, and the atomic swap that publishes it.
+final class Publisher {
+    let output: String
+    let temporary: String
+
+    init(output: String) throws {
+        let manager = FileManager.default
+        self.output = output
+        let url = URL(fileURLWithPath: output)
+        let parent = url.deletingLastPathComponent().path
+        let name = url.lastPathComponent
+        var isFolder: ObjCBool = false
+        if manager.fileExists(atPath: output, isDirectory: &isFolder) {
+            let contents = (try? manager.contentsOfDirectory(atPath: output)) ?? []
+            guard isFolder.boolValue, contents.isEmpty || contents.contains(FileFormat.Tag.meta.fileName) else {
+                throw IndexError.invalidInput("\(output) exists and is not an fts index; refusing to replace it")
+            }
+        }
+        try? manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        // Build folders left by a build that was killed: their process is gone.
+        for entry in (try? manager.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(name + ".tmp-") {
+            if let pid = Int32(entry.dropFirst(name.count + 5)), kill(pid, 0) != 0 {
+                try? manager.removeItem(atPath: parent + "/" + entry)
+            }
+        }
+        temporary = "\(parent)/\(name).tmp-\(getpid())"
+        try? manager.removeItem(atPath: temporary)
+        do {
+            try manager.createDirectory(atPath: temporary, withIntermediateDirectories: false)
+        } catch {
+            throw IndexError.io(path: temporary, reason: "cannot create the build folder: \(error.localizedDescription)")
+        }
+    }
+
+    func discard() {
+        try? FileManager.default.removeItem(atPath: temporary)
+    }
+
+    /// Makes the new index durable and puts it in place of the old one in one rename.
+    func publish() throws {
+        let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        var code = fts_fsync_directory(temporary)
+        guard code == 0 else { throw IndexError.io(path: temporary, reason: "fsync failed: \(systemError(code))") }
+        if FileManager.default.fileExists(atPath: output) {
+            code = fts_rename_exchange(temporary, output)
+            guard code == 0 else { throw IndexError.io(path: output, reason: "cannot swap in the new index: \(systemError(code))") }
+            // `temporary` now holds the previous index.
+            try? FileManager.default.removeItem(atPath: temporary)
+        } else if rename(temporary, output) != 0 {
+            throw IndexError.io(path: output, reason: "cannot publish the new index: \(systemError())")
+        }
+        code = fts_fsync_directory(parent)
+        guard code == 0 else { throw IndexError.io(path: parent, reason: "fsync failed: \(systemError(code))") }
+    }
+}

@@ -1,0 +1,245 @@
+import CZlib
+import Foundation
+
+/// Something wrong with the input, with where it is; the rest of the corpus is still indexed.
+public struct CorpusIssue: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+}
+
+/// One input file, found by walking the paths given to `fts index`.
+public struct CorpusFile: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case text
+        case jsonLines(gzip: Bool)
+    }
+
+    /// Path to open, as given or joined from a given folder.
+    public var path: String
+    /// Name relative to the folder given (the file name for a file given directly): ids derive from it.
+    public var name: String
+    public var kind: Kind
+    public var size: Int
+}
+
+/// Reads a corpus: folders of `.txt`/`.md` files, split into sections, and JSON Lines files (`.jsonl`,
+/// `.jsonl.gz`, `.ndjson`) of one document a line.
+public enum Corpus {
+    static func kind(of name: String) -> CorpusFile.Kind? {
+        let lower = name.lowercased()
+        if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .text }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
+        if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
+        return nil
+    }
+
+    /// The files under `paths`, in a stable order: each path in turn, folders walked recursively in
+    /// byte order of names, hidden entries skipped. Unusable paths are issues.
+    public static func files(in paths: [String]) -> (files: [CorpusFile], issues: [CorpusIssue]) {
+        var files: [CorpusFile] = []
+        var issues: [CorpusIssue] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
+                issues.append(CorpusIssue(file: path, message: "no such file or folder"))
+                continue
+            }
+            if !isFolder.boolValue {
+                let name = (path as NSString).lastPathComponent
+                guard let kind = kind(of: name) else {
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .jsonl or .jsonl.gz file"))
+                    continue
+                }
+                files.append(CorpusFile(path: path, name: name, kind: kind, size: size(of: path)))
+                continue
+            }
+            var pending = [""]
+            while let relative = pending.popLast() {
+                let folder = relative.isEmpty ? path : (path as NSString).appendingPathComponent(relative)
+                guard let entries = try? manager.contentsOfDirectory(atPath: folder) else {
+                    issues.append(CorpusIssue(file: folder, message: "cannot read folder"))
+                    continue
+                }
+                var subfolders: [String] = []
+                for entry in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !entry.hasPrefix(".") {
+                    let name = relative.isEmpty ? entry : relative + "/" + entry
+                    let full = (path as NSString).appendingPathComponent(name)
+                    var entryIsFolder: ObjCBool = false
+                    guard manager.fileExists(atPath: full, isDirectory: &entryIsFolder) else { continue }
+                    if entryIsFolder.boolValue {
+                        subfolders.append(name)
+                    } else if let kind = kind(of: entry) {
+                        files.append(CorpusFile(path: full, name: name, kind: kind, size: size(of: full)))
+                    }
+                }
+                pending.append(contentsOf: subfolders.reversed())
+            }
+        }
+        return (files, issues)
+    }
+
+    static func size(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// Reads one file's documents. Problems that lose part of the file are reported through `issue`;
+    /// an unreadable file throws.
+    public static func read(_ file: CorpusFile, document: (SourceDocument) throws -> Void,
+                            issue: (CorpusIssue) throws -> Void) throws {
+        switch file.kind {
+        case .text: try readText(file, document: document, issue: issue)
+        case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue)
+        }
+    }
+
+    // MARK: Text
+
+    static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+        }
+        var text = try decode(data, file: file.path, line: 1, issue: issue)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        for (index, section) in SectionSplitter().split(text).enumerated() {
+            try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
+                                        title: section.title, body: section.body))
+        }
+    }
+
+    /// Valid UTF-8 as is; otherwise an issue naming the line of the first invalid byte, and the text with
+    /// invalid bytes replaced by U+FFFD.
+    static func decode<C: Collection>(_ bytes: C, file: String, line: Int, issue: (CorpusIssue) throws -> Void) rethrows -> String where C.Element == UInt8 {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var lineNumber = line
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if scalar == "\n" { lineNumber += 1 }
+            case .emptyInput: break loop
+            case .error: break loop
+            }
+        }
+        try issue(CorpusIssue(file: file, line: lineNumber, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: JSON Lines
+
+    static let reservedFields: Set<String> = ["id", "title", "body", "text", "path", "line"]
+
+    static func isFieldName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.utf8.count <= 64,
+              first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)) }
+    }
+
+    static func readJSONLines(_ file: CorpusFile, gzip: Bool, document: (SourceDocument) throws -> Void,
+                              issue: (CorpusIssue) throws -> Void) throws {
+        let source = try ChunkSource(path: file.path, gzip: gzip)
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        func handle(_ line: ArraySlice<UInt8>) throws {
+            lineNumber += 1
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            let text = try decode(line, file: file.path, line: lineNumber, issue: issue)
+            let object: Any
+            do {
+                object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            } catch {
+                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "malformed JSON; line skipped"))
+                return
+            }
+            guard let fields = object as? [String: Any] else {
+                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "not a JSON object; line skipped"))
+                return
+            }
+            let id: String
+            switch fields["id"] {
+            case let value as String: id = value
+            case let value as NSNumber: id = value.stringValue
+            case nil: id = "\(file.name)#\(lineNumber)"
+            default:
+                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"id\" is neither a string nor a number; line skipped"))
+                return
+            }
+            var extra: [SourceDocument.Field] = []
+            for (name, value) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+            where !reservedFields.contains(name) {
+                guard let string = value as? String else { continue }
+                guard isFieldName(name) else {
+                    try issue(CorpusIssue(file: file.path, line: lineNumber, message: "field name \"\(name)\" is not usable (letters, digits, _ - . only); field skipped"))
+                    continue
+                }
+                extra.append(SourceDocument.Field(name: name, value: string))
+            }
+            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: fields["title"] as? String ?? "",
+                                        body: fields["body"] as? String ?? fields["text"] as? String ?? "", extraFields: extra))
+        }
+        while let chunk = try source.next() {
+            var start = 0
+            for index in chunk.indices where chunk[index] == 0x0A {
+                if pending.isEmpty {
+                    try handle(chunk[start..<index])
+                } else {
+                    pending.append(contentsOf: chunk[start..<index])
+                    try handle(pending[...])
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = index + 1
+            }
+            pending.append(contentsOf: chunk[start...])
+        }
+        if !pending.isEmpty { try handle(pending[...]) }
+    }
+}
+
+/// Reads a file in chunks, through zlib when it is gzip-compressed.
+final class ChunkSource {
+    private let path: String
+    private var handle: FileHandle?
+    private var gz: gzFile?
+
+    init(path: String, gzip: Bool) throws {
+        self.path = path
+        if gzip {
+            guard let gz = gzopen(path, "rb") else { throw CorpusIssue(file: path, message: "cannot open (\(systemError()))") }
+            self.gz = gz
+        } else {
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw CorpusIssue(file: path, message: "cannot open (\(systemError()))")
+            }
+            self.handle = handle
+        }
+    }
+
+    deinit {
+        if let gz { gzclose(gz) }
+        try? handle?.close()
+    }
+
+    func next() throws -> [UInt8]? {
+        if let gz {
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            let count = buffer.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, UInt32($0.count)) }
+            guard count >= 0 else { throw CorpusIssue(file: path, message: "gzip data is corrupt or truncated") }
+            return count == 0 ? nil : Array(buffer[0..<Int(count)])
+        }
+        do {
+            guard let data = try handle?.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return [UInt8](data)
+        } catch {
+            throw CorpusIssue(file: path, message: "read failed (\(error.localizedDescription))")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// A field of the index: how it is indexed and stored, and its statistics for BM25.
+public struct FieldInfo: Sendable, Equatable {
+    public var name: String
+    public var indexed: Bool
+    public var stored: Bool
+    /// Terms of this field over all documents: with `documentCount`, the average length.
+    public var totalLength: UInt64
+    /// Documents with at least one term in this field.
+    public var documentsWithField: UInt32
+
+    public init(name: String, indexed: Bool, stored: Bool, totalLength: UInt64 = 0, documentsWithField: UInt32 = 0) {
+        self.name = name
+        self.indexed = indexed
+        self.stored = stored
+        self.totalLength = totalLength
+        self.documentsWithField = documentsWithField
+    }
+}
+
+/// The fields every index has, at these numbers; JSON Lines fields follow.
+public enum StandardField {
+    public static let id = 0, path = 1, line = 2, title = 3, body = 4
+    static let all = [
+        FieldInfo(name: "id", indexed: false, stored: true),
+        FieldInfo(name: "path", indexed: false, stored: true),
+        FieldInfo(name: "line", indexed: false, stored: true),
+        FieldInfo(name: "title", indexed: true, stored: true),
+        FieldInfo(name: "body", indexed: true, stored: true),
+    ]
+}
+
+/// meta.fts: what the index holds and which component files make it up, with their lengths and
+/// checksums. Written last: an index whose meta.fts is complete has every other file complete.
+public struct IndexMeta: Sendable, Equatable {
+    public struct Component: Sendable, Equatable {
+        public var tag: FileFormat.Tag
+        public var length: UInt64
+        public var checksum: UInt32
+    }
+
+    public var indexID: [UInt8]
+    public var documentCount: Int
+    /// Bytes of text indexed (all fields).
+    public var sourceBytes: UInt64
+    public var fields: [FieldInfo]
+    public var components: [Component]
+    public var termCount: UInt64
+    public var postingCount: UInt64
+    public var positionCount: UInt64
+    public var lexiconCount: UInt64
+
+    public func field(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
+
+    func encoded() -> ByteWriter {
+        var writer = ByteWriter()
+        writer.u32(UInt32(documentCount))
+        writer.u64(sourceBytes)
+        writer.u8(UInt8(fields.count - 1))
+        for field in fields {
+            writer.string(field.name)
+            writer.u8((field.indexed ? 1 : 0) | (field.stored ? 2 : 0))
+            writer.u64(field.totalLength)
+            writer.u32(field.documentsWithField)
+        }
+        writer.u8(UInt8(components.count))
+        for component in components {
+            writer.append(Array(component.tag.rawValue.utf8))
+            writer.u64(component.length)
+            writer.u32(component.checksum)
+        }
+        writer.u64(termCount)
+        writer.u64(postingCount)
+        writer.u64(positionCount)
+        writer.u64(lexiconCount)
+        return writer
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, body: Range<Int>, file: String) throws -> IndexMeta {
+        var reader = ByteReader(bytes, file: file, offset: body.lowerBound, end: body.upperBound)
+        let documentCount = Int(try reader.u32())
+        let sourceBytes = try reader.u64()
+        let fieldCount = Int(try reader.u8()) + 1
+        var fields: [FieldInfo] = []
+        for _ in 0..<fieldCount {
+            let name = try reader.string()
+            let flags = try reader.u8()
+            fields.append(FieldInfo(name: name, indexed: flags & 1 != 0, stored: flags & 2 != 0,
+                                    totalLength: try reader.u64(), documentsWithField: try reader.u32()))
+        }
+        guard fields.count >= StandardField.all.count,
+              zip(fields, StandardField.all).allSatisfy({ $0.name == $1.name && $0.indexed == $1.indexed })
+        else { throw reader.corrupt("standard fields missing") }
+        let componentCount = Int(try reader.u8())
+        var components: [Component] = []
+        for _ in 0..<componentCount {
+            let tagBytes = try reader.bytes(4)
+            guard let tag = FileFormat.Tag(rawValue: String(decoding: tagBytes, as: UTF8.self)), tag != .meta, tag != .run else {
+                throw reader.corrupt("unknown component")
+            }
+            components.append(Component(tag: tag, length: try reader.u64(), checksum: try reader.u32()))
+        }
+        let meta = IndexMeta(indexID: FileFormat.indexID(of: bytes), documentCount: documentCount, sourceBytes: sourceBytes,
+                             fields: fields, components: components, termCount: try reader.u64(),
+                             postingCount: try reader.u64(), positionCount: try reader.u64(), lexiconCount: try reader.u64())
+        guard reader.isAtEnd else { throw reader.corrupt("trailing bytes after the metadata") }
+        return meta
+    }
+}

@@ -1,0 +1,152 @@
+import CSupport
+
+/// An opened index, memory-mapped and shared by any number of threads (it holds no mutable state).
+///
+/// Opening is O(1) in the index's size: it checks meta.fts's checksum, and each component's header,
+/// footer, length and index id against it. `verify()` checks everything else.
+public final class IndexReader: @unchecked Sendable {
+    public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids]
+
+    public let path: String
+    public let meta: IndexMeta
+    let files: [FileFormat.Tag: MappedFile]
+    let metaFile: MappedFile
+    let terms: SortedTable
+    let lexiconTable: SortedTable
+    let ids: SortedTable
+    let store: StoredFieldsReader
+    /// Byte offset of each indexed field's lengths in norms.fts.
+    private let normsOffsets: [Int?]
+
+    public var documentCount: Int { meta.documentCount }
+
+    public init(path: String) throws {
+        self.path = path
+        let metaName = FileFormat.Tag.meta.fileName
+        metaFile = try MappedFile(path: path + "/" + metaName, name: metaName)
+        let metaBody = try FileFormat.validateFrame(metaFile.bytes, file: metaName, tag: .meta, indexID: nil)
+        try FileFormat.verifyChecksum(metaFile.bytes, file: metaName)
+        meta = try IndexMeta.decode(metaFile.bytes, body: metaBody, file: metaName)
+
+        var files: [FileFormat.Tag: MappedFile] = [:]
+        var bodies: [FileFormat.Tag: Range<Int>] = [:]
+        for tag in Self.requiredComponents {
+            let matching = meta.components.filter { $0.tag == tag }
+            guard matching.count == 1 else {
+                throw IndexError.corrupt(file: metaName, reason: "lists \(tag.fileName) \(matching.count) times")
+            }
+            let file = try MappedFile(path: path + "/" + tag.fileName, name: tag.fileName)
+            guard file.bytes.count == Int(matching[0].length) else {
+                throw IndexError.corrupt(file: tag.fileName, reason: "\(file.bytes.count) bytes where meta.fts records \(matching[0].length) (truncated or replaced)")
+            }
+            bodies[tag] = try FileFormat.validateFrame(file.bytes, file: tag.fileName, tag: tag, indexID: meta.indexID)
+            files[tag] = file
+        }
+        self.files = files
+        terms = try SortedTable(bytes: files[.terms]!.bytes, file: FileFormat.Tag.terms.fileName, body: bodies[.terms]!)
+        lexiconTable = try SortedTable(bytes: files[.lexicon]!.bytes, file: FileFormat.Tag.lexicon.fileName, body: bodies[.lexicon]!)
+        ids = try SortedTable(bytes: files[.ids]!.bytes, file: FileFormat.Tag.ids.fileName, body: bodies[.ids]!)
+        store = try StoredFieldsReader(bytes: files[.store]!.bytes, file: FileFormat.Tag.store.fileName, body: bodies[.store]!)
+        guard store.documentCount == meta.documentCount else {
+            throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "holds \(store.documentCount) documents, meta.fts \(meta.documentCount)")
+        }
+        var offsets: [Int?] = []
+        var offset = bodies[.norms]!.lowerBound
+        for field in meta.fields {
+            offsets.append(field.indexed ? offset : nil)
+            if field.indexed { offset += meta.documentCount * 4 }
+        }
+        guard offset == bodies[.norms]!.upperBound else {
+            throw IndexError.corrupt(file: FileFormat.Tag.norms.fileName, reason: "length does not match the fields and documents")
+        }
+        normsOffsets = offsets
+    }
+
+    // MARK: Terms and postings
+
+    static func key(field: Int, term: String) -> [UInt8] {
+        [UInt8(field)] + Array(term.utf8)
+    }
+
+    public func termInfo(field: Int, term: String) throws -> TermInfo? {
+        guard field >= 0 && field < meta.fields.count && meta.fields[field].indexed else { return nil }
+        guard let value = try terms.value(for: Self.key(field: field, term: term)) else { return nil }
+        return try TermInfo.decode(value, file: terms.file)
+    }
+
+    /// The terms of `field` that start with `prefix`, in byte order, at most `limit` (nil: all).
+    public func terms(field: Int, prefix: String, limit: Int? = nil) throws -> [(term: String, info: TermInfo)] {
+        let start = Self.key(field: field, term: prefix)
+        var cursor = try terms.seek(atLeast: start)
+        var result: [(String, TermInfo)] = []
+        while let value = try cursor.next(), cursor.key.starts(with: start) {
+            if let limit, result.count >= limit { break }
+            result.append((String(decoding: cursor.key.dropFirst(), as: UTF8.self), try TermInfo.decode(value, file: terms.file)))
+        }
+        return result
+    }
+
+    public func postings(_ info: TermInfo) throws -> PostingsCursor {
+        try PostingsCursor(info: info, postings: files[.postings]!, positions: files[.positions]!, documentCount: meta.documentCount)
+    }
+
+    /// The length in terms of `field` in document `doc` (0 for a field that is not indexed).
+    public func length(field: Int, doc: UInt32) -> UInt32 {
+        guard field < normsOffsets.count, let offset = normsOffsets[field], Int(doc) < meta.documentCount else { return 0 }
+        return UInt32(littleEndian: files[.norms]!.bytes.loadUnaligned(fromByteOffset: offset + Int(doc) * 4, as: UInt32.self))
+    }
+
+    public func averageLength(field: Int) -> Double {
+        meta.documentCount == 0 ? 0 : Double(meta.fields[field].totalLength) / Double(meta.documentCount)
+    }
+
+    // MARK: Documents
+
+    public func storedFields(_ doc: Int) throws -> StoredFields {
+        try store.document(doc)
+    }
+
+    /// The number of the document with this id.
+    public func document(id: String) throws -> Int? {
+        guard let value = try ids.value(for: Array(id.utf8)) else { return nil }
+        var reader = ByteReader(value, file: ids.file)
+        return try reader.vint(max: meta.documentCount - 1)
+    }
+
+    // MARK: Lexicon
+
+    /// The terms a folded spelling was indexed under, or nil if the index never saw it.
+    public func lexiconTerms(surface: String) throws -> [String]? {
+        guard let value = try lexiconTable.value(for: Array(surface.utf8)) else { return nil }
+        return try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)
+    }
+
+    /// Folded spellings starting with `prefix` and their terms, in byte order, at most `limit`.
+    public func lexiconEntries(prefix: String, limit: Int? = nil) throws -> [(surface: String, terms: [String])] {
+        let start = Array(prefix.utf8)
+        var cursor = try lexiconTable.seek(atLeast: start)
+        var result: [(String, [String])] = []
+        while let value = try cursor.next(), cursor.key.starts(with: start) {
+            if let limit, result.count >= limit { break }
+            let surface = String(decoding: cursor.key, as: UTF8.self)
+            result.append((surface, try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)))
+        }
+        return result
+    }
+
+    static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: String, file: String) throws -> [String] {
+        var reader = ByteReader(value, file: file)
+        let count = try reader.vint(max: value.count)
+        let surfaceBytes = Array(surface.utf8)
+        var terms: [String] = []
+        for _ in 0..<count {
+            let shared = try reader.vint(max: surfaceBytes.count)
+            let suffix = try reader.bytes(try reader.vint(max: reader.remaining))
+            guard let term = String(validating: surfaceBytes[..<shared] + Array(suffix), as: UTF8.self) else {
+                throw reader.corrupt("invalid UTF-8 in a lexicon term")
+            }
+            terms.append(term)
+        }
+        return terms
+    }
+}

@@ -1,0 +1,95 @@
+/// `fts verify`: every checksum, then every structure, cross-checked against meta.fts.
+public struct IndexVerification: Sendable {
+    public var files: [(name: String, bytes: Int)] = []
+    public var terms: UInt64 = 0
+    public var postings: UInt64 = 0
+    public var positions: UInt64 = 0
+    public var documents = 0
+    public var lexiconEntries: UInt64 = 0
+}
+
+extension IndexReader {
+    /// Checks the index completely; throws `IndexError.corrupt` naming the file at the first problem.
+    public func verify() throws -> IndexVerification {
+        var report = IndexVerification()
+        try FileFormat.verifyChecksum(metaFile.bytes, file: metaFile.name)
+        report.files.append((metaFile.name, metaFile.bytes.count))
+        for component in meta.components {
+            let file = files[component.tag]!
+            try FileFormat.verifyChecksum(file.bytes, file: file.name)
+            let stored = UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: file.bytes.count - 4, as: UInt32.self))
+            guard stored == component.checksum else {
+                throw IndexError.corrupt(file: file.name, reason: "checksum differs from the one meta.fts records")
+            }
+            report.files.append((file.name, file.bytes.count))
+        }
+
+        // Terms and postings: every list decodes, agrees with its dictionary entry, and every position
+        // lies within its document's length.
+        var cursor = try terms.cursor()
+        var previousField = -1
+        var positions: [UInt32] = []
+        while let value = try cursor.next() {
+            let field = Int(cursor.key[0])
+            guard field < meta.fields.count, meta.fields[field].indexed, field >= previousField else {
+                throw IndexError.corrupt(file: terms.file, reason: "term of unknown or unindexed field \(field)")
+            }
+            previousField = field
+            let info = try TermInfo.decode(value, file: terms.file)
+            let postings = try self.postings(info)
+            var docs = 0, occurrences = 0
+            while try postings.next() != PostingsCursor.end {
+                try postings.positions(into: &positions)
+                let length = self.length(field: field, doc: postings.doc)
+                guard let last = positions.last, last < length else {
+                    throw IndexError.corrupt(file: FileFormat.Tag.positions.fileName, reason: "position past the end of document \(postings.doc)")
+                }
+                docs += 1
+                occurrences += positions.count
+            }
+            guard docs == info.docFreq, occurrences == info.totalTermFreq else {
+                throw IndexError.corrupt(file: FileFormat.Tag.postings.fileName, reason: "posting list disagrees with its dictionary entry")
+            }
+            report.terms += 1
+            report.postings += UInt64(docs)
+            report.positions += UInt64(occurrences)
+        }
+        guard report.terms == meta.termCount, report.postings == meta.postingCount, report.positions == meta.positionCount else {
+            throw IndexError.corrupt(file: terms.file, reason: "term, posting or position counts differ from meta.fts")
+        }
+
+        // Norms: each field's lengths add up to its recorded total.
+        for (number, field) in meta.fields.enumerated() where field.indexed {
+            var total: UInt64 = 0
+            for doc in 0..<meta.documentCount { total += UInt64(length(field: number, doc: UInt32(doc))) }
+            guard total == field.totalLength else {
+                throw IndexError.corrupt(file: FileFormat.Tag.norms.fileName, reason: "lengths of field \(field.name) differ from meta.fts")
+            }
+        }
+
+        // Documents and ids: every document decodes and its id leads back to it.
+        for doc in 0..<meta.documentCount {
+            let fields = try storedFields(doc)
+            guard let id = fields.value(of: StandardField.id), try document(id: id) == doc else {
+                throw IndexError.corrupt(file: FileFormat.Tag.ids.fileName, reason: "document \(doc)'s id does not lead back to it")
+            }
+            report.documents += 1
+        }
+        guard ids.entryCount == meta.documentCount else {
+            throw IndexError.corrupt(file: FileFormat.Tag.ids.fileName, reason: "holds \(ids.entryCount) ids for \(meta.documentCount) documents")
+        }
+
+        var lexicon = try lexiconTable.cursor()
+        while let value = try lexicon.next() {
+            guard let surface = String(validating: lexicon.key, as: UTF8.self) else {
+                throw IndexError.corrupt(file: lexiconTable.file, reason: "invalid UTF-8 in a surface")
+            }
+            _ = try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)
+            report.lexiconEntries += 1
+        }
+        guard report.lexiconEntries == meta.lexiconCount else {
+            throw IndexError.corrupt(file: lexiconTable.file, reason: "entry count differs from meta.fts")
+        }
+        return report
+    }
+}

@@ -1,0 +1,168 @@
+import CZstd
+
+/// One stored document: its fields by field number, values as given.
+public struct StoredFields: Equatable, Sendable {
+    public var values: [(field: Int, value: String)]
+
+    public init(_ values: [(field: Int, value: String)]) { self.values = values }
+
+    public static func == (a: StoredFields, b: StoredFields) -> Bool {
+        a.values.count == b.values.count && zip(a.values, b.values).allSatisfy { $0.field == $1.field && $0.value == $1.value }
+    }
+
+    public func value(of field: Int) -> String? { values.first { $0.field == field }?.value }
+}
+
+/// Writes store.fts: documents in order, packed into blocks of about `blockBytes` that are compressed
+/// with zstd, followed by a fixed-width index of (first document, offset) per block.
+final class StoredFieldsWriter {
+    private let file: OutputFile
+    private let blockBytes: Int
+    private let level: Int32
+    private var block = ByteWriter(capacity: 1 << 16)
+    private var blockFirstDoc = 0
+    private var documentCount = 0
+    private var index: [(firstDoc: UInt32, offset: UInt64)] = []
+    private var compressed: [UInt8] = []
+    private let context: OpaquePointer
+
+    init(file: OutputFile, blockBytes: Int = 16 << 10, level: Int32 = 3) {
+        self.file = file
+        self.blockBytes = blockBytes
+        self.level = level
+        context = ZSTD_createCCtx()
+    }
+
+    deinit { ZSTD_freeCCtx(context) }
+
+    func add(_ fields: StoredFields) throws {
+        var record = ByteWriter()
+        record.vint(fields.values.count)
+        for (field, value) in fields.values {
+            record.vint(field)
+            record.string(value)
+        }
+        block.vint(record.count)
+        block.append(record.bytes)
+        documentCount += 1
+        if block.count >= blockBytes { try flush() }
+    }
+
+    private func flush() throws {
+        guard block.count > 0 else { return }
+        let bound = ZSTD_compressBound(block.count)
+        if compressed.count < bound { compressed = [UInt8](repeating: 0, count: bound) }
+        let written = block.bytes.withUnsafeBytes { source in
+            compressed.withUnsafeMutableBytes { target in
+                ZSTD_compressCCtx(context, target.baseAddress, target.count, source.baseAddress, source.count, level)
+            }
+        }
+        guard ZSTD_isError(written) == 0 else {
+            throw IndexError.io(path: file.path, reason: "zstd: \(String(cString: ZSTD_getErrorName(written)))")
+        }
+        index.append((UInt32(blockFirstDoc), UInt64(file.position)))
+        try file.write(compressed[0..<written])
+        block.removeAll()
+        blockFirstDoc = documentCount
+    }
+
+    /// Writes the last block, the block index and the trailer. The caller finishes the file.
+    func finish() throws {
+        try flush()
+        let indexOffset = file.position
+        var trailer = ByteWriter()
+        for entry in index {
+            trailer.u32(entry.firstDoc)
+            trailer.u64(entry.offset)
+        }
+        trailer.u64(UInt64(indexOffset))
+        trailer.u32(UInt32(index.count))
+        trailer.u32(UInt32(documentCount))
+        try file.write(trailer)
+    }
+}
+
+/// Reads store.fts in place: a document costs a binary search of the block index and the decompression
+/// of its block.
+struct StoredFieldsReader: @unchecked Sendable {
+    private let bytes: UnsafeRawBufferPointer
+    private let file: String
+    private let indexOffset: Int
+    private let blockCount: Int
+    let documentCount: Int
+    private static let entryLength = 12
+    private static let trailerLength = 16
+    /// A block never decompresses to more than this: a guard against a corrupt frame header.
+    private static let maximumBlockBytes = 1 << 30
+
+    init(bytes: UnsafeRawBufferPointer, file: String, body: Range<Int>) throws {
+        self.bytes = bytes
+        self.file = file
+        var trailer = ByteReader(bytes, file: file, offset: body.upperBound - Self.trailerLength, end: body.upperBound)
+        guard body.count >= Self.trailerLength else { throw trailer.corrupt("store shorter than its trailer") }
+        let indexOffset = try trailer.u64()
+        let blockCount = try trailer.u32()
+        let documentCount = try trailer.u32()
+        guard indexOffset >= UInt64(body.lowerBound),
+              indexOffset + UInt64(blockCount) * UInt64(Self.entryLength) + UInt64(Self.trailerLength) == UInt64(body.upperBound),
+              blockCount <= documentCount
+        else { throw IndexError.corrupt(file: file, reason: "store trailer does not match the file's length") }
+        self.indexOffset = Int(indexOffset)
+        self.blockCount = Int(blockCount)
+        self.documentCount = Int(documentCount)
+    }
+
+    private func entry(_ block: Int) throws -> (firstDoc: Int, offset: Int) {
+        var reader = ByteReader(bytes, file: file, offset: indexOffset + block * Self.entryLength, end: bytes.count)
+        let firstDoc = Int(try reader.u32())
+        let offset = Int(try reader.u64())
+        guard offset >= FileFormat.headerLength && offset <= indexOffset, firstDoc < documentCount else {
+            throw reader.corrupt("store block index entry out of range")
+        }
+        return (firstDoc, offset)
+    }
+
+    func document(_ doc: Int) throws -> StoredFields {
+        guard doc >= 0 && doc < documentCount else {
+            throw IndexError.corrupt(file: file, reason: "no stored document \(doc)")
+        }
+        var low = 0, high = blockCount - 1, block = 0
+        while low <= high {
+            let middle = (low + high) / 2
+            if try entry(middle).firstDoc <= doc {
+                block = middle
+                low = middle + 1
+            } else {
+                high = middle - 1
+            }
+        }
+        let (firstDoc, start) = try entry(block)
+        let end = block + 1 < blockCount ? try entry(block + 1).offset : indexOffset
+        guard end >= start else { throw IndexError.corrupt(file: file, reason: "store blocks out of order") }
+        let frame = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
+        guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size <= UInt64(Self.maximumBlockBytes) else {
+            throw IndexError.corrupt(file: file, reason: "store block \(block) is not a valid zstd frame")
+        }
+        var plain = [UInt8](repeating: 0, count: Int(size))
+        let decoded = plain.withUnsafeMutableBytes { ZSTD_decompress($0.baseAddress, $0.count, frame.baseAddress, frame.count) }
+        guard ZSTD_isError(decoded) == 0, decoded == Int(size) else {
+            throw IndexError.corrupt(file: file, reason: "store block \(block) does not decompress")
+        }
+        return try plain.withUnsafeBytes { raw in
+            var reader = ByteReader(raw, file: file)
+            for _ in firstDoc..<doc {
+                try reader.skip(try reader.vint(max: reader.remaining))
+            }
+            var record = ByteReader(raw, file: file, offset: reader.offset, end: raw.count)
+            let length = try record.vint(max: record.remaining)
+            record = ByteReader(raw, file: file, offset: record.offset, end: record.offset + length)
+            let count = try record.vint(max: 1 << 16)
+            var values: [(field: Int, value: String)] = []
+            for _ in 0..<count {
+                values.append((try record.vint(max: 255), try record.string()))
+            }
+            return StoredFields(values)
+        }
+    }
+}

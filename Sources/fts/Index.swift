@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Indexer
+
+struct Index: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build an index from text, Markdown and JSON Lines files.",
+        discussion: """
+            Folders are walked recursively for .txt, .md, .jsonl and .jsonl.gz files. Text files are split \
+            into sections (see `fts sections`); JSON Lines files hold one document a line: "id", "title", \
+            "body" (or "text"), and further string fields, indexed as fields of their own. The index is built \
+            beside OUTPUT and replaces it atomically: an interrupted or failed build leaves the previous index.
+            """
+    )
+
+    @Option(name: [.short, .customLong("output")], help: "The index folder to write (default: $FTS_INDEX or ./index).")
+    var output: String?
+
+    @Option(help: "Memory for inversion buffers before spilling to disk, e.g. 256M, 1G.")
+    var memory: String = "256M"
+
+    @Option(help: "Analysis threads (default: the number of cores).")
+    var threads: Int?
+
+    @Flag(help: "Fail on the first problem with the input, publishing nothing.")
+    var strict = false
+
+    @Argument(help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).")
+    var paths: [String] = []
+
+    static func parseBytes(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        let upper = text.uppercased().replacingOccurrences(of: "B", with: "")
+        if let last = upper.last, let unit = units[last], let value = Double(upper.dropLast()) { return Int(value * Double(unit)) }
+        return Int(upper)
+    }
+
+    func validate() throws {
+        guard let bytes = Self.parseBytes(memory), bytes >= 1 << 20 else {
+            throw ValidationError("--memory takes a size of at least 1M, such as 64M or 2G")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        var options = IndexBuildOptions()
+        options.memoryBudget = Self.parseBytes(memory)!
+        if let threads { options.threads = threads }
+        options.strict = strict
+        let cancellation = CancellationFlag()
+        options.cancellation = cancellation
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { cancellation.cancel() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+
+        let output = self.output ?? Defaults.index
+        let inputs = paths.isEmpty ? [Defaults.corpus] : paths
+        let progress = ProgressPrinter()
+        do {
+            let summary = try IndexBuilder.build(paths: inputs, output: output, options: options, observer: progress)
+            progress.finish()
+            let share = summary.sourceBytes == 0 ? 0 : 100 * Double(summary.indexBytes) / Double(summary.sourceBytes)
+            print("indexed \(Output.count(summary.documents)) documents (\(Output.megabytes(summary.sourceBytes)) of text) in "
+                  + String(format: "%.2f s", summary.seconds) + ": \(Output.count(summary.terms)) terms, "
+                  + "\(Output.count(summary.postings)) postings, \(Output.count(summary.positions)) positions; index "
+                  + "\(Output.megabytes(summary.indexBytes)) (" + String(format: "%.0f%%", share) + " of the text) at \(output)"
+                  + (summary.issues > 0 ? "; \(summary.issues) problem\(summary.issues == 1 ? "" : "s") reported" : ""))
+        } catch IndexError.cancelled {
+            progress.finish()
+            Output.error("fts index: interrupted; \(output) is unchanged")
+            throw ExitCode(130)
+        } catch let issue as CorpusIssue {
+            progress.finish()
+            Output.error("fts index: \(issue) (--strict: nothing published)")
+            throw ExitCode(1)
+        } catch {
+            progress.finish()
+            Output.error("fts index: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Progress on standard error: a bar redrawn in place on a terminal, plain lines otherwise.
+final class ProgressPrinter: IndexBuildObserver {
+    private let terminal = isatty(STDERR_FILENO) != 0
+    private let started = Date()
+    private var drawn = false
+    private var lastPlainLine = Date.distantPast
+
+    func progress(documents: Int, bytesRead: Int, totalBytes: Int) {
+        let seconds = max(Date().timeIntervalSince(started), 1e-3)
+        let rate = Double(bytesRead) / 1e6 / seconds
+        let fraction = totalBytes > 0 ? min(Double(bytesRead) / Double(totalBytes), 1) : 0
+        let eta = rate > 0 ? Double(totalBytes - bytesRead) / 1e6 / rate : 0
+        let status = "\(Output.count(documents)) documents, \(Output.megabytes(bytesRead)) of \(Output.megabytes(totalBytes)), "
+            + String(format: "%.1f MB/s, ETA %.0f s", rate, eta)
+        if terminal {
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(bar) \(String(format: "%3.0f%%", fraction * 100)) \(status)".utf8))
+            drawn = true
+        } else if Date().timeIntervalSince(lastPlainLine) >= 5 || bytesRead == totalBytes {
+            lastPlainLine = Date()
+            Output.error("fts index: \(status)")
+        }
+    }
+
+    func issue(_ issue: CorpusIssue) {
+        clear()
+        Output.error("warning: \(issue)")
+    }
+
+    func phase(_ description: String) {
+        clear()
+        if !terminal { Output.error("fts index: \(description)") }
+    }
+
+    func finish() { clear() }
+
+    private func clear() {
+        if drawn {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            drawn = false
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Indexer
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show what an index holds and what each part costs.")
+
+    @Argument(help: "The index folder (default: $FTS_INDEX or ./index).")
+    var index: String?
+
+    func run() throws {
+        let path = index ?? Defaults.index
+        let reader: IndexReader
+        do { reader = try IndexReader(path: path) } catch {
+            Output.error("fts stats: \(path): \(error)")
+            throw ExitCode(1)
+        }
+        let meta = reader.meta
+        let source = Double(max(meta.sourceBytes, 1))
+        print("index       \(path)")
+        print("documents   \(Output.count(meta.documentCount))")
+        print("text        \(Output.megabytes(meta.sourceBytes))")
+        print("terms       \(Output.count(meta.termCount))")
+        print("postings    \(Output.count(meta.postingCount))")
+        print("positions   \(Output.count(meta.positionCount))")
+        print("lexicon     \(Output.count(meta.lexiconCount)) folded spellings")
+        print("\nfield        indexed  stored  documents  avg length")
+        for (number, field) in meta.fields.enumerated() {
+            let average = field.indexed ? String(format: "%.1f", reader.averageLength(field: number)) : "-"
+            print(field.name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+                  + (field.indexed ? "yes" : "no ").padding(toLength: 8, withPad: " ", startingAt: 0)
+                  + (field.stored ? "yes" : "no ").padding(toLength: 7, withPad: " ", startingAt: 0)
+                  + String(field.indexed ? Output.count(field.documentsWithField) : "-").padding(toLength: 11, withPad: " ", startingAt: 0)
+                  + average)
+        }
+        print("\nfile            bytes       share of text")
+        var total: UInt64 = 0
+        for component in meta.components {
+            total += component.length
+            print(component.tag.fileName.padding(toLength: 15, withPad: " ", startingAt: 0)
+                  + String(component.length).padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + String(format: "%5.1f%%", 100 * Double(component.length) / source))
+        }
+        print("total          " + String(total).padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%5.1f%%", 100 * Double(total) / source))
+        let postings = meta.components.first { $0.tag == .postings }?.length ?? 0
+        let positions = meta.components.first { $0.tag == .positions }?.length ?? 0
+        print(String(format: "\nbits per posting (documents and frequencies): %.2f", 8 * Double(postings) / Double(max(meta.postingCount, 1))))
+        print(String(format: "bits per position: %.2f", 8 * Double(positions) / Double(max(meta.positionCount, 1))))
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import Indexer
+
+@Suite struct IndexRoundTripTests {
+    static func build(_ paths: [String], into output: String, memory: Int = 256 << 20, threads: Int = 2) throws -> IndexBuildSummary {
+        var options = IndexBuildOptions()
+        options.memoryBudget = memory
+        options.threads = threads
+        return try IndexBuilder.build(paths: paths, output: output, options: options)
+    }
+
+    static func checkRoundTrip(paths: [String], memory: Int = 256 << 20) throws -> IndexContent {
+        let folder = try TemporaryFolder()
+        let output = folder.file("index")
+        let summary = try build(paths, into: output, memory: memory)
+        let reader = try IndexReader(path: output)
+        _ = try reader.verify()
+        let actual = try IndexContent(reading: reader)
+        let (expected, tokens) = try IndexFixtures.expectedContent(paths: paths)
+        #expect(summary.documents == expected.stored.count)
+        #expect(actual.fields == expected.fields)
+        #expect(actual.terms.count == expected.terms.count)
+        var mismatched: [String] = []
+        for (key, postings) in expected.terms where actual.terms[key] != postings { mismatched.append(key) }
+        #expect(mismatched.isEmpty, "\(mismatched.count) terms differ, e.g. \(mismatched.prefix(5))")
+        #expect(actual.stored == expected.stored)
+        #expect(actual.lengths == expected.lengths)
+        // Every (spelling, term) met in the text is in the lexicon, but numbers, whose term is their spelling.
+        let missing = tokens.filter { actual.lexicon[$0.surface]?.contains($0.term) != true }
+        #expect(missing.allSatisfy { $0.surface == $0.term && $0.surface.contains(where: \.isNumber) }, "\(missing.prefix(5))")
+        for (doc, fields) in expected.stored.enumerated() {
+            #expect(try reader.document(id: fields.value(of: StandardField.id)!) == doc)
+        }
+        return actual
+    }
+
+    @Test func bundledCorpusReadsBackExactly() throws {
+        let content = try Self.checkRoundTrip(paths: [Fixtures.corpusFolder.path])
+        #expect(content.stored.count == 89)
+        #expect(content.stored[0].value(of: StandardField.id) == "000_6b16b86d25ed4ee7.txt#1")
+    }
+
+    @Test func generatedCorpusReadsBackExactly() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("generated.jsonl")
+        try IndexFixtures.generateCorpus(at: corpus, documents: 3_000, seed: 1)
+        let content = try Self.checkRoundTrip(paths: [corpus])
+        #expect(content.fields.last == "source")
+        // Frequent terms span many blocks of 128 documents.
+        #expect(content.terms.values.contains { $0.count > 1_000 })
+    }
+
+    @Test func spilledBuildHasTheSameContentAsAnInMemoryBuild() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("generated.jsonl")
+        try IndexFixtures.generateCorpus(at: corpus, documents: 2_000, seed: 2)
+        let inMemory = try Self.build([corpus], into: folder.file("memory"), threads: 1)
+        let spilled = try Self.build([corpus], into: folder.file("spilled"), memory: 1 << 20, threads: 2)
+        #expect(inMemory.runs == 1)
+        #expect(spilled.runs > 4)
+        let a = try IndexContent(reading: IndexReader(path: folder.file("memory")))
+        let b = try IndexContent(reading: IndexReader(path: folder.file("spilled")))
+        #expect(a == b)
+        _ = try IndexReader(path: folder.file("spilled")).verify()
+    }
+
+    @Test func gzipJSONLinesAreRead() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("docs.jsonl")
+        try IndexFixtures.generateCorpus(at: corpus, documents: 50, seed: 3)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", corpus]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let plain = try IndexContent(reading: IndexReader(path: { try Self.build([corpus], into: folder.file("a")); return folder.file("a") }()))
+        let compressed = try IndexContent(reading: IndexReader(path: { try Self.build([corpus + ".gz"], into: folder.file("b")); return folder.file("b") }()))
+        #expect(plain.terms == compressed.terms && plain.lengths == compressed.lengths)
+    }
+}
