@@ -23,7 +23,7 @@ struct IndexContent: Equatable {
         var cursor = try reader.terms.cursor()
         var buffer: [UInt32] = []
         while let value = try cursor.next() {
-            let info = try TermInfo.decode(value, file: "terms")
+            let info = try TermInfo.decode(value, file: "terms.fts")
             let postings = try reader.postings(info)
             var list: [Posting] = []
             while try postings.next() != PostingsCursor.end {

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct IndexCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let corpus = root.appendingPathComponent("Corpus/seeds").path
+
+    static func temporaryFolder() throws -> String {
+        let path = NSTemporaryDirectory() + "fts-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// About `megabytes` of JSON Lines: slow enough to build that a test can interrupt it.
+    static func largeCorpus(at path: String, megabytes: Int) throws {
+        let words = ["économie", "sociale", "solidaire", "coopérative", "emploi", "insertion", "territoire", "réemploi",
+                     "association", "habitants", "salarié-e-s", "l’entreprise", "projet", "formation", "durable"]
+        var generator = SystemRandomNumberGenerator()
+        var text = ""
+        var index = 0
+        while text.utf8.count < megabytes << 20 {
+            let body = (0..<300).map { _ in words.randomElement(using: &generator)! + String(Int.random(in: 0..<5000, using: &generator)) }
+            text += #"{"id":"big-\#(index)","title":"Document \#(index)","body":"\#(body.joined(separator: " "))"}"# + "\n"
+            index += 1
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func indexVerifyAndStats() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = folder + "/index"
+        let built = try FTSCommand.run(["index", "-o", index, Self.corpus])
+        #expect(built.status == 0)
+        #expect(built.stdout.hasPrefix("indexed 89 documents"))
+        #expect(built.stdout.contains("at \(index)"))
+        // Not a terminal: plain progress lines, no escape sequences.
+        #expect(built.stderr.contains("fts index: reading 5 files") && !built.stderr.contains("\u{1B}"))
+
+        let verified = try FTSCommand.run(["verify", index])
+        #expect(verified.status == 0)
+        #expect(verified.stdout.hasPrefix("ok: \(index): 8 files, checksums match; 89 documents"))
+
+        let stats = try FTSCommand.run(["stats", index])
+        #expect(stats.status == 0)
+        #expect(stats.stdout.contains("documents   89") && stats.stdout.contains("bits per posting"))
+
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: index + "/positions.fts"))
+        try handle.seek(toOffset: 100)
+        try handle.write(contentsOf: Data([0xEE, 0xEE]))
+        try handle.close()
+        let damaged = try FTSCommand.run(["verify", index])
+        #expect(damaged.status == 1)
+        #expect(damaged.stderr.contains("positions.fts") && damaged.stderr.contains("checksum mismatch"))
+    }
+
+    @Test func badOptionsAndPathsGiveClearErrors() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let memory = try FTSCommand.run(["index", "--memory", "lots", "-o", folder + "/i", Self.corpus])
+        #expect(memory.status != 0 && memory.stderr.contains("--memory"))
+        let missing = try FTSCommand.run(["index", "-o", folder + "/i", folder + "/nothing-here"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nothing-here: no such file or folder"))
+        #expect(missing.stderr.contains("no documents to index"))
+        let strict = try FTSCommand.run(["index", "--strict", "-o", folder + "/i", Self.corpus, folder + "/nothing-here"])
+        #expect(strict.status == 1 && strict.stderr.contains("nothing published"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/i"))
+        let noIndex = try FTSCommand.run(["verify", folder + "/nothing-here"])
+        #expect(noIndex.status == 1 && noIndex.stderr.contains("meta.fts"))
+    }
+
+    /// Starts a rebuild over a large corpus and returns once its build folder exists.
+    static func startRebuild(output: String, corpus: String) throws -> Process {
+        let process = Process()
+        process.executableURL = FTSCommand.binary
+        process.arguments = ["index", "-o", output, corpus]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let parent = (output as NSString).deletingLastPathComponent
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let entries = try FileManager.default.contentsOfDirectory(atPath: parent)
+            if entries.contains(where: { $0.hasPrefix("index.tmp-") }) { break }
+            usleep(20_000)
+        }
+        usleep(300_000)
+        return process
+    }
+
+    @Test func killedBuildLeavesThePreviousIndex() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = folder + "/index"
+        #expect(try FTSCommand.run(["index", "-o", index, Self.corpus]).status == 0)
+        try Self.largeCorpus(at: folder + "/large.jsonl", megabytes: 12)
+
+        let process = try Self.startRebuild(output: index, corpus: folder + "/large.jsonl")
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        let verified = try FTSCommand.run(["verify", index])
+        #expect(verified.status == 0 && verified.stdout.contains("89 documents"))
+        // The next build clears the dead build's folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).contains { $0.hasPrefix("index.tmp-") })
+        #expect(try FTSCommand.run(["index", "-o", index, Self.corpus]).status == 0)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: folder).contains { $0.hasPrefix("index.tmp-") })
+    }
+
+    @Test func interruptedBuildExitsCleanly() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = folder + "/index"
+        #expect(try FTSCommand.run(["index", "-o", index, Self.corpus]).status == 0)
+        try Self.largeCorpus(at: folder + "/large.jsonl", megabytes: 12)
+        let process = try Self.startRebuild(output: index, corpus: folder + "/large.jsonl")
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["index", "large.jsonl"])
+        #expect(try FTSCommand.run(["verify", index]).stdout.contains("89 documents"))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Indexer
+
+/// Bad input gets a clear message naming the file and line; the rest of the corpus is indexed.
+@Suite struct BadInputTests {
+    final class Collector: IndexBuildObserver {
+        var issues: [CorpusIssue] = []
+        func progress(documents: Int, bytesRead: Int, totalBytes: Int) {}
+        func issue(_ issue: CorpusIssue) { issues.append(issue) }
+        func phase(_ description: String) {}
+    }
+
+    /// A corpus folder with one problem of each kind.
+    static func messyCorpus(in folder: TemporaryFolder) throws -> String {
+        let corpus = folder.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try "# Titre\nL’économie sociale et solidaire au service des territoires et de leurs habitants, depuis longtemps.\n"
+            .write(toFile: corpus + "/good.md", atomically: true, encoding: .utf8)
+        var bad = Data("Première ligne correcte.\nDeuxième ligne.\nTroisième ".utf8)
+        bad.append(contentsOf: [0xFF, 0xFE])
+        bad.append(Data(" ligne abîmée, mais la coopérative reste trouvable.\n".utf8))
+        try bad.write(to: URL(fileURLWithPath: corpus + "/bad.txt"))
+        let lines = [
+            #"{"id":"a","title":"Premier","body":"Le réemploi solidaire"}"#,
+            #"{"id":"b","title": oops"#,
+            #"[1, 2, 3]"#,
+            #"{"id":"a","title":"Doublon","body":"Ce document reprend un id"}"#,
+            #"{"id":"c","body":"Un champ au nom impossible","bad name!":"x","region":"Bretagne"}"#,
+            "",
+            #"{"id":42,"text":"Un id numérique et un corps en text"}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: corpus + "/docs.jsonl", atomically: true, encoding: .utf8)
+        try "ignored".write(toFile: corpus + "/notes.pdf", atomically: true, encoding: .utf8)
+        return corpus
+    }
+
+    @Test func problemsAreReportedAndTheRestIsIndexed() throws {
+        let folder = try TemporaryFolder()
+        let corpus = try Self.messyCorpus(in: folder)
+        let collector = Collector()
+        let output = folder.file("index")
+        let summary = try IndexBuilder.build(paths: [corpus, folder.file("nope.txt")], output: output, observer: collector)
+        let reported = collector.issues.map(\.description)
+        #expect(reported.contains { $0.hasSuffix("nope.txt: no such file or folder") })
+        #expect(reported.contains { $0.contains("bad.txt:3: invalid UTF-8") })
+        #expect(reported.contains { $0.contains("docs.jsonl:2: malformed JSON") })
+        #expect(reported.contains { $0.contains("docs.jsonl:3: not a JSON object") })
+        #expect(reported.contains { $0.contains("docs.jsonl:4: duplicate id \"a\"") })
+        #expect(reported.contains { $0.contains("docs.jsonl:5: field name \"bad name!\"") })
+        #expect(collector.issues.count == 6)
+        #expect(summary.issues == 6)
+
+        let reader = try IndexReader(path: output)
+        _ = try reader.verify()
+        // bad.txt (1 section), docs.jsonl lines 1, 5 and 7, good.md (1 section).
+        #expect(reader.documentCount == 5)
+        #expect(try reader.document(id: "a") != nil && reader.document(id: "c") != nil && reader.document(id: "42") != nil)
+        #expect(try reader.storedFields(reader.document(id: "a")!).value(of: StandardField.title) == "Premier")
+        #expect(try reader.termInfo(field: StandardField.body, term: "cooper") != nil)
+        #expect(reader.meta.field(named: "region") != nil)
+        #expect(try reader.storedFields(reader.document(id: "42")!).value(of: StandardField.body) == "Un id numérique et un corps en text")
+    }
+
+    @Test func strictModePublishesNothing() throws {
+        let folder = try TemporaryFolder()
+        let corpus = try Self.messyCorpus(in: folder)
+        let output = folder.file("index")
+        _ = try IndexBuilder.build(paths: [Fixtures.corpusFolder.path], output: output)
+        var options = IndexBuildOptions()
+        options.strict = true
+        #expect(throws: CorpusIssue.self) { try IndexBuilder.build(paths: [corpus], output: output, options: options) }
+        #expect(try IndexReader(path: output).documentCount == 89)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["corpus", "index"])
+    }
+
+    @Test func refusesToReplaceSomethingThatIsNotAnIndex() throws {
+        let folder = try TemporaryFolder()
+        let precious = folder.file("precious")
+        try FileManager.default.createDirectory(atPath: precious, withIntermediateDirectories: true)
+        try "do not delete".write(toFile: precious + "/notes.txt", atomically: true, encoding: .utf8)
+        #expect(throws: IndexError.self) { try IndexBuilder.build(paths: [Fixtures.corpusFolder.path], output: precious) }
+        #expect(try String(contentsOfFile: precious + "/notes.txt", encoding: .utf8) == "do not delete")
+    }
+
+    @Test func anEmptyCorpusIsAnErrorAndPublishesNothing() throws {
+        let folder = try TemporaryFolder()
+        let empty = folder.file("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        #expect(throws: IndexError.self) { try IndexBuilder.build(paths: [empty], output: folder.file("index")) }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("index")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["empty"])
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import Indexer
+
+/// A damaged index is reported, naming the damaged file: never a crash, never a silent wrong answer
+/// once verified.
+@Suite struct CorruptionTests {
+    static let files = ["meta.fts"] + IndexReader.requiredComponents.map(\.fileName)
+
+    /// Builds the bundled corpus once per test into `folder/pristine`.
+    static func pristine(in folder: TemporaryFolder) throws -> String {
+        let path = folder.file("pristine")
+        _ = try IndexBuilder.build(paths: [Fixtures.corpusFolder.path], output: path)
+        return path
+    }
+
+    static func copy(_ source: String, to target: String) throws {
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: source, toPath: target)
+    }
+
+    /// Opens and verifies; returns the error's description, or nil when the index passed.
+    static func check(_ path: String) -> String? {
+        do {
+            _ = try IndexReader(path: path).verify()
+            return nil
+        } catch {
+            return String(describing: error)
+        }
+    }
+
+    @Test func pristineIndexPasses() throws {
+        let folder = try TemporaryFolder()
+        #expect(Self.check(try Self.pristine(in: folder)) == nil)
+    }
+
+    @Test(arguments: files)
+    func flippedBytesAreReportedWithTheFileName(file: String) throws {
+        let folder = try TemporaryFolder()
+        let pristine = try Self.pristine(in: folder)
+        let length = try FileManager.default.attributesOfItem(atPath: pristine + "/" + file)[.size] as! Int
+        let offsets = Set([0, 5, 9, 20, 32, 33, length / 3, length / 2, 2 * length / 3, length - 9, length - 6, length - 1])
+            .filter { $0 >= 0 && $0 < length }
+        for offset in offsets.sorted() {
+            let damaged = folder.file("damaged")
+            try Self.copy(pristine, to: damaged)
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: damaged + "/" + file))
+            try handle.seek(toOffset: UInt64(offset))
+            let byte = try handle.read(upToCount: 1)![0]
+            try handle.seek(toOffset: UInt64(offset))
+            try handle.write(contentsOf: Data([byte ^ 0x5A]))
+            try handle.close()
+            let error = Self.check(damaged)
+            #expect(error?.contains(file) == true, "\(file) flipped at \(offset): \(error ?? "no error")")
+        }
+    }
+
+    @Test(arguments: files)
+    func truncationsAreReportedWithTheFileName(file: String) throws {
+        let folder = try TemporaryFolder()
+        let pristine = try Self.pristine(in: folder)
+        let length = try FileManager.default.attributesOfItem(atPath: pristine + "/" + file)[.size] as! Int
+        for cut in Set([0, 1, 16, 35, length / 2, length - 8, length - 1]).filter({ $0 < length }).sorted() {
+            let damaged = folder.file("damaged")
+            try Self.copy(pristine, to: damaged)
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: damaged + "/" + file))
+            try handle.truncate(atOffset: UInt64(cut))
+            try handle.close()
+            // Opening alone catches a truncation: lengths are checked against meta.fts.
+            do {
+                _ = try IndexReader(path: damaged)
+                Issue.record("\(file) cut at \(cut) opened")
+            } catch {
+                #expect(String(describing: error).contains(file), "\(file) cut at \(cut): \(error)")
+            }
+        }
+    }
+
+    @Test func aMissingFileIsReported() throws {
+        let folder = try TemporaryFolder()
+        let pristine = try Self.pristine(in: folder)
+        try FileManager.default.removeItem(atPath: pristine + "/postings.fts")
+        #expect(Self.check(pristine)?.contains("postings.fts") == true)
+    }
+
+    @Test func aFileFromAnotherIndexIsReported() throws {
+        let folder = try TemporaryFolder()
+        let first = try Self.pristine(in: folder)
+        let second = folder.file("second")
+        _ = try IndexBuilder.build(paths: [Fixtures.corpusFolder.path], output: second)
+        try FileManager.default.removeItem(atPath: first + "/norms.fts")
+        try FileManager.default.copyItem(atPath: second + "/norms.fts", toPath: first + "/norms.fts")
+        #expect(Self.check(first)?.contains("norms.fts") == true)
+    }
+
+    /// Opening is O(1) and does not checksum: reading a damaged body must still throw or answer, never trap.
+    @Test(arguments: ["terms.fts", "postings.fts", "positions.fts", "store.fts", "lexicon.fts", "ids.fts"])
+    func readingADamagedBodyNeverCrashes(file: String) throws {
+        let folder = try TemporaryFolder()
+        let pristine = try Self.pristine(in: folder)
+        let length = try FileManager.default.attributesOfItem(atPath: pristine + "/" + file)[.size] as! Int
+        var generator = SplitMix64(seed: UInt64(length))
+        var errors = 0
+        for _ in 0..<40 {
+            let damaged = folder.file("damaged")
+            try Self.copy(pristine, to: damaged)
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: damaged + "/" + file))
+            for _ in 0..<3 {
+                let offset = 32 + Int(generator.next() % UInt64(length - 40))
+                try handle.seek(toOffset: UInt64(offset))
+                try handle.write(contentsOf: Data([UInt8(truncatingIfNeeded: generator.next())]))
+            }
+            try handle.close()
+            do {
+                _ = try IndexContent(reading: IndexReader(path: damaged))
+            } catch {
+                errors += 1
+                #expect(String(describing: error).contains(".fts"))
+            }
+        }
+        // Positions carry no structure to contradict: damage there shows only in the checksum.
+        if file != "positions.fts" { #expect(errors > 0) }
+        let damaged = folder.file("damaged")
+        #expect(throws: IndexError.self) { try IndexReader(path: damaged, checksums: true) }
+    }
+}
