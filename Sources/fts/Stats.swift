@@ -5,6 +5,9 @@ import Indexer
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show what an index holds and what each part costs.")
 
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
     @Argument(help: "The index folder (default: $FTS_INDEX or ./index).")
     var index: String?
 
@@ -17,6 +20,10 @@ struct Stats: ParsableCommand {
         }
         let meta = reader.meta
         let source = Double(max(meta.sourceBytes, 1))
+        if json {
+            printJSON(reader)
+            return
+        }
         print("index       \(path)")
         print("documents   \(Output.count(meta.documentCount))")
         print("text        \(Output.megabytes(meta.sourceBytes))")
@@ -46,5 +53,17 @@ struct Stats: ParsableCommand {
         let positions = meta.components.first { $0.tag == .positions }?.length ?? 0
         print(String(format: "\nbits per posting (documents and frequencies): %.2f", 8 * Double(postings) / Double(max(meta.postingCount, 1))))
         print(String(format: "bits per position: %.2f", 8 * Double(positions) / Double(max(meta.positionCount, 1))))
+    }
+
+    private func printJSON(_ reader: IndexReader) {
+        let meta = reader.meta
+        let fields = meta.fields.enumerated().map { number, field in
+            "{\"name\":\(JSON.quote(field.name)),\"indexed\":\(field.indexed),\"stored\":\(field.stored),"
+                + "\"documents\":\(field.documentsWithField),\"average_length\":\(field.indexed ? reader.averageLength(field: number) : 0)}"
+        }
+        let files = meta.components.map { "\(JSON.quote($0.tag.fileName)):\($0.length)" }
+        print("{\"documents\":\(meta.documentCount),\"text_bytes\":\(meta.sourceBytes),\"terms\":\(meta.termCount),"
+              + "\"postings\":\(meta.postingCount),\"positions\":\(meta.positionCount),\"lexicon\":\(meta.lexiconCount),"
+              + "\"fields\":[\(fields.joined(separator: ","))],\"files\":{\(files.joined(separator: ","))}}")
     }
 }

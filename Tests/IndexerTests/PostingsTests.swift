@@ -25,7 +25,7 @@ import Testing
         let id = [UInt8](repeating: 1, count: 16)
         let postings = try OutputFile(path: folder.file("p"), tag: .postings, indexID: id)
         let positions = try OutputFile(path: folder.file("q"), tag: .positions, indexID: id)
-        let writer = PostingsWriter(postings: postings, positions: positions)
+        var writer = PostingsWriter(postings: postings, positions: positions)
         let lengths = (0..<Self.documentCount).map { UInt32($0 % 300 + 1) }
         var generator = SplitMix64(seed: 42)
         var terms: [([Posting], TermInfo)] = []

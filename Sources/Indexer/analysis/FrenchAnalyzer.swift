@@ -37,6 +37,10 @@ public final class FrenchAnalyzer {
         set { pipeline?.onNewWord = newValue }
     }
 
+    /// Changes whenever word ids (`Token.wordID`) are reassigned: a word id names the same spelling,
+    /// hence the same term, only within one generation.
+    public var wordGeneration: Int { pipeline?.cache.generation ?? -1 }
+
     /// Analyses `text`, calling `emit` with each term in order.
     public func analyze(_ text: String, _ emit: (Token) -> Void) throws {
         var pipeline = self.pipeline!
@@ -57,6 +61,8 @@ private struct AnalysisPipeline {
     struct Word {
         let term: String
         let surface: String
+        /// The word's number in the cache, or -1 (numbers are not cached).
+        var id: Int32 = -1
     }
 
     enum Joiner { case none, dot, other }
@@ -85,6 +91,7 @@ private struct AnalysisPipeline {
     }
 
     mutating func analyze(_ text: String, _ emit: (Token) -> Void) throws {
+        cache.startAfreshIfFull()
         var text = text
         try text.withUTF8 { bytes in
             try breaker.setText(bytes)
@@ -261,7 +268,8 @@ private struct AnalysisPipeline {
                     word = base
                 }
             }
-            emit(Token(term: word.term, surface: word.surface, position: position, range: piece.start..<pieces[last].end))
+            emit(Token(term: word.term, surface: word.surface, position: position, range: piece.start..<pieces[last].end,
+                       wordID: word.id))
             position += 1
             i = last + 1
         }
@@ -318,9 +326,13 @@ private struct AnalysisPipeline {
 
     mutating func lookUp(_ spelling: UnsafeRawBufferPointer) -> Word {
         let key = WordCache<Word>.key(spelling)
-        if let word = cache.value(for: key, bytes: spelling) { return word }
-        let word = analyzeWord(String(decoding: spelling, as: UTF8.self))
-        cache.insert(word, for: key, bytes: spelling)
+        if let (word, index) = cache.value(for: key, bytes: spelling) {
+            var found = word
+            found.id = Int32(index)
+            return found
+        }
+        var word = analyzeWord(String(decoding: spelling, as: UTF8.self))
+        word.id = Int32(cache.insert(word, for: key, bytes: spelling))
         onNewWord?(word.surface, word.term)
         return word
     }

@@ -9,11 +9,19 @@ public struct Token: Equatable, Sendable {
     public var position: Int
     /// UTF-8 byte offsets of the source text the term comes from.
     public var range: Range<Int>
+    /// A small number for the spelling within the analyzer's current `wordGeneration`, or -1: lets the
+    /// indexer find the term without hashing it. Not part of the token's identity.
+    public var wordID: Int32
 
-    public init(term: String, surface: String, position: Int, range: Range<Int>) {
+    public init(term: String, surface: String, position: Int, range: Range<Int>, wordID: Int32 = -1) {
         self.term = term
         self.surface = surface
         self.position = position
         self.range = range
+        self.wordID = wordID
+    }
+
+    public static func == (a: Token, b: Token) -> Bool {
+        a.term == b.term && a.surface == b.surface && a.position == b.position && a.range == b.range
     }
 }

@@ -19,30 +19,35 @@ struct WordCache<Value> {
     private struct Entry {
         var key: Key
         var offset: Int
+        var value: Value
     }
 
     private var slots: [Int32]
+    /// Values sit in their entry: a hit touches one slot and one entry.
     private var entries: [Entry] = []
-    private var values: [Value] = []
     private var arena: [UInt8] = []
     private let limit: Int
+    /// Bumped each time the cache starts afresh: entry numbers are stable within a generation.
+    private(set) var generation = 0
 
-    /// `limit` bounds memory: past that many distinct words the cache starts afresh.
+    /// `limit` bounds memory: past that many distinct words the cache starts afresh (between texts).
     init(limit: Int = 1 << 18) {
         self.limit = limit
         slots = Array(repeating: -1, count: 1 << 12)
     }
 
-    var count: Int { values.count }
+    var count: Int { entries.count }
 
     static func key(_ bytes: UnsafeRawBufferPointer) -> Key {
         let count = bytes.count
         let head = Bytes.load(bytes, 0, end: count)
         let tail = count > 8 ? Bytes.load(bytes, 8, end: count) : 0
-        var hash = mix(head ^ 0x9E37_79B9_7F4A_7C15, tail ^ UInt64(count))
+        // Both operands of each multiplication must be full-width: `tail` is 0 for short words, and a
+        // small multiplier would leave the low bits (the slot) to the first letters alone.
+        var hash = mix(head ^ 0xA076_1D64_78BD_642F, tail ^ 0xE703_7ED1_A0B4_28DB ^ UInt64(count))
         var offset = 16
         while offset < count {
-            hash = mix(hash, Bytes.load(bytes, offset, end: count) ^ 0xA076_1D64_78BD_642F)
+            hash = mix(hash ^ 0x8EBC_6AF0_9C88_C6E3, Bytes.load(bytes, offset, end: count) ^ 0x5899_65CC_7537_4CC3)
             offset += 8
         }
         return Key(hash: hash, head: head, tail: tail, length: count)
@@ -54,7 +59,8 @@ struct WordCache<Value> {
         return product.high ^ product.low
     }
 
-    func value(for key: Key, bytes: UnsafeRawBufferPointer) -> Value? {
+    /// The value and its entry number (stable until the cache starts afresh).
+    func value(for key: Key, bytes: UnsafeRawBufferPointer) -> (value: Value, index: Int)? {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: key.hash) & mask
         return slots.withUnsafeBufferPointer { slots in
@@ -62,13 +68,14 @@ struct WordCache<Value> {
                 while true {
                     let index = Int(slots[slot])
                     if index < 0 { return nil }
-                    let entry = entries[index]
-                    if entry.key.hash == key.hash && entry.key.length == key.length && entry.key.head == key.head
-                        && entry.key.tail == key.tail
+                    // Keys are compared in place: copying the entry would retain its value's strings.
+                    let candidate = entries.baseAddress! + index
+                    if candidate.pointee.key.hash == key.hash && candidate.pointee.key.length == key.length
+                        && candidate.pointee.key.head == key.head && candidate.pointee.key.tail == key.tail
                         && (key.length <= 16 || arena.withUnsafeBytes { arena in
-                            memcmp(arena.baseAddress! + entry.offset, bytes.baseAddress!, key.length) == 0
+                            memcmp(arena.baseAddress! + candidate.pointee.offset, bytes.baseAddress!, key.length) == 0
                         }) {
-                        return values[index]
+                        return (candidate.pointee.value, index)
                     }
                     slot = (slot + 1) & mask
                 }
@@ -76,13 +83,13 @@ struct WordCache<Value> {
         }
     }
 
-    mutating func insert(_ value: Value, for key: Key, bytes: UnsafeRawBufferPointer) {
-        if values.count >= limit { removeAll() }
-        if (values.count + 1) * 2 > slots.count { grow() }
-        entries.append(Entry(key: key, offset: arena.count))
+    /// Inserts and returns the new entry's number.
+    mutating func insert(_ value: Value, for key: Key, bytes: UnsafeRawBufferPointer) -> Int {
+        if (entries.count + 1) * 2 > slots.count { grow() }
+        entries.append(Entry(key: key, offset: arena.count, value: value))
         if key.length > 16 { arena.append(contentsOf: bytes) }
-        values.append(value)
-        place(index: values.count - 1, hash: key.hash)
+        place(index: entries.count - 1, hash: key.hash)
+        return entries.count - 1
     }
 
     private mutating func place(index: Int, hash: UInt64) {
@@ -97,10 +104,16 @@ struct WordCache<Value> {
         for index in entries.indices { place(index: index, hash: entries[index].key.hash) }
     }
 
+    /// Empties the cache once it holds `limit` words. Called between texts, never during one, so that
+    /// entry numbers stay valid for a whole text.
+    mutating func startAfreshIfFull() {
+        if entries.count >= limit { removeAll() }
+    }
+
     private mutating func removeAll() {
         slots = Array(repeating: -1, count: 1 << 12)
         entries.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
+        generation += 1
     }
 }

@@ -225,10 +225,10 @@ public enum IndexBuilder {
     private static func writeIDs(_ ids: [String: UInt32], folder: String, indexID: [UInt8]) throws -> IndexMeta.Component {
         let file = try OutputFile(path: folder + "/" + FileFormat.Tag.ids.fileName, tag: .ids, indexID: indexID)
         var table = SortedTableWriter(file: file)
-        for id in ids.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for (id, key) in sortedByBytes(ids.keys) {
             var value = ByteWriter()
             value.vint(UInt64(ids[id]!))
-            try table.add(key: Array(id.utf8), value: value.bytes)
+            try table.add(key: key, value: value.bytes)
         }
         try table.finish()
         return component(.ids, try file.finish())
@@ -314,22 +314,23 @@ final class Worker: @unchecked Sendable {
         let newWords = NewWords()
         analyzer.onNewWord = { newWords.entries.append(($0, $1)) }
         var inverter = Inverter()
-        func spill() throws {
-            let path = "\(folder)/run-\(index)-\(runs.count).tmp"
-            try inverter.spill(to: path)
-            runs.append(path)
-        }
         while let batch = queue.take() {
             if cancellation?.isSet == true { continue }
             for document in batch {
                 try inverter.add(document, analyzer: analyzer)
                 for entry in newWords.entries { inverter.addLexiconEntry(surface: entry.surface, term: entry.term) }
                 newWords.entries.removeAll(keepingCapacity: true)
-                if inverter.memoryUsed >= budget { try spill() }
+                if inverter.memoryUsed >= budget { try spill(&inverter) }
             }
         }
-        if !inverter.isEmpty { try spill() }
+        if !inverter.isEmpty { try spill(&inverter) }
         lengths = inverter.lengths
+    }
+
+    private func spill(_ inverter: inout Inverter) throws {
+        let path = "\(folder)/run-\(index)-\(runs.count).tmp"
+        try inverter.spill(to: path)
+        runs.append(path)
     }
 }
 

@@ -32,13 +32,16 @@ struct IndexMerger {
             return true
         }
 
-        mutating func positions(into output: inout [UInt32]) throws {
-            output.removeAll(keepingCapacity: true)
-            var position: UInt64 = 0
-            for _ in 0..<freq {
-                position += try reader.vint()
-                output.append(UInt32(position))
+        /// The current document's positions as encoded: the run and positions.fts share the encoding.
+        mutating func encodedPositions() throws -> UnsafeRawBufferPointer {
+            let start = reader.offset
+            var left = freq
+            while left > 0 {
+                guard reader.offset < reader.end else { throw reader.corrupt("positions run past the payload") }
+                if reader.bytes[reader.offset] < 0x80 { left -= 1 }
+                reader.offset += 1
             }
+            return UnsafeRawBufferPointer(rebasing: reader.bytes[start..<reader.offset])
         }
     }
 
@@ -51,8 +54,7 @@ struct IndexMerger {
         let postingsFile = try OutputFile(path: folder + "/" + FileFormat.Tag.postings.fileName, tag: .postings, indexID: indexID)
         let positionsFile = try OutputFile(path: folder + "/" + FileFormat.Tag.positions.fileName, tag: .positions, indexID: indexID)
         var table = SortedTableWriter(file: termsFile)
-        let postings = PostingsWriter(postings: postingsFile, positions: positionsFile)
-        var positions: [UInt32] = []
+        var postings = PostingsWriter(postings: postingsFile, positions: positionsFile)
 
         while !active.isEmpty {
             var key = active[0].key
@@ -64,8 +66,8 @@ struct IndexMerger {
             while !live.isEmpty {
                 var best = live[0]
                 for index in live.dropFirst() where decoders[index].doc < decoders[best].doc { best = index }
-                try decoders[best].positions(into: &positions)
-                try positions.withUnsafeBufferPointer { try postings.add(doc: UInt32(decoders[best].doc), positions: $0) }
+                let encoded = try decoders[best].encodedPositions()
+                try postings.add(doc: UInt32(decoders[best].doc), freq: decoders[best].freq, encodedPositions: encoded)
                 if try !decoders[best].advance() { live.removeAll { $0 == best } }
             }
             let info = try postings.finishTerm()

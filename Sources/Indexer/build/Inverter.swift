@@ -30,7 +30,22 @@ struct Inverter {
     private var arena: [UInt8] = []
     private var lexicon: [String: [String]] = [:]
     private var lexiconBytes = 0
-    private var pairs: [UInt64] = []
+
+    /// Per field, the term of each analyzer word id (+1; 0 unknown): most tokens find their term
+    /// without hashing a string. Valid for one analyzer word generation and until the next spill.
+    private var termForWord: [[Int32]] = Array(repeating: [], count: 256)
+    private var wordGeneration = -1
+
+    /// Grouping one field's tokens by term (a counting sort): per term, the stamp of the field that
+    /// last saw it, its count there and where its positions go.
+    private var stamp: [UInt32] = []
+    private var counts: [UInt32] = []
+    private var fill: [Int32] = []
+    private var currentStamp: UInt32 = 0
+    private var fieldTerms: [Int32] = []
+    private var tokenTerms: [Int32] = []
+    private var tokenPositions: [UInt32] = []
+    private var grouped: [UInt32] = []
 
     /// Document lengths, kept across spills: (document, field, length in terms).
     private(set) var lengths: [(doc: UInt32, field: UInt8, length: UInt32)] = []
@@ -50,35 +65,74 @@ struct Inverter {
     /// Analyses and inverts one document.
     mutating func add(_ document: PendingDocument, analyzer: FrenchAnalyzer) throws {
         for (field, text) in document.fields {
-            pairs.removeAll(keepingCapacity: true)
-            var count: UInt32 = 0
-            try analyzer.analyze(text) { token in
-                let term = termID(field: field, token.term)
-                pairs.append(UInt64(term) << 32 | UInt64(token.position))
-                count += 1
+            if analyzer.wordGeneration != wordGeneration {
+                wordGeneration = analyzer.wordGeneration
+                termForWord = Array(repeating: [], count: 256)
             }
-            lengths.append((document.doc, field, count))
-            // Grouped by term, positions in order within each.
-            pairs.sort()
-            var start = 0
-            while start < pairs.count {
-                let term = Int(pairs[start] >> 32)
-                var end = start + 1
-                while end < pairs.count && pairs[end] >> 32 == pairs[start] >> 32 { end += 1 }
-                let doc = Int64(document.doc)
+            currentStamp &+= 1
+            if currentStamp == 0 {
+                stamp = Array(repeating: 0, count: stamp.count)
+                currentStamp = 1
+            }
+            fieldTerms.removeAll(keepingCapacity: true)
+            tokenTerms.removeAll(keepingCapacity: true)
+            tokenPositions.removeAll(keepingCapacity: true)
+            try analyzer.analyze(text) { token in
+                let term = termID(field: field, token)
+                tokenTerms.append(Int32(term))
+                tokenPositions.append(UInt32(token.position))
+                if stamp[term] != currentStamp {
+                    stamp[term] = currentStamp
+                    counts[term] = 0
+                    fieldTerms.append(Int32(term))
+                }
+                counts[term] += 1
+            }
+            lengths.append((document.doc, field, UInt32(tokenTerms.count)))
+            var running: Int32 = 0
+            for term in fieldTerms {
+                fill[Int(term)] = running
+                running += Int32(counts[Int(term)])
+            }
+            if grouped.count < tokenTerms.count { grouped = [UInt32](repeating: 0, count: tokenTerms.count * 2) }
+            for (index, term) in tokenTerms.enumerated() {
+                grouped[Int(fill[Int(term)])] = tokenPositions[index]
+                fill[Int(term)] += 1
+            }
+            let doc = Int64(document.doc)
+            for term32 in fieldTerms {
+                let term = Int(term32)
+                let count = Int(counts[term])
+                let end = Int(fill[term])
                 putVInt(term, UInt64(doc - lastDoc[term]))
-                putVInt(term, UInt64(end - start))
-                var previous: UInt64 = 0
-                for index in start..<end {
-                    let position = pairs[index] & 0xFFFF_FFFF
-                    putVInt(term, position - previous)
-                    previous = position
+                putVInt(term, UInt64(count))
+                var previous: UInt32 = 0
+                for index in (end - count)..<end {
+                    putVInt(term, UInt64(grouped[index] - previous))
+                    previous = grouped[index]
                 }
                 lastDoc[term] = doc
                 docFreq[term] += 1
-                start = end
             }
         }
+    }
+
+    /// The term number of a token: through its word id when the analyzer gave one, else by hashing.
+    @inline(__always)
+    private mutating func termID(field: UInt8, _ token: Token) -> Int {
+        let word = Int(token.wordID)
+        if word >= 0 {
+            if word < termForWord[Int(field)].count, termForWord[Int(field)][word] != 0 {
+                return Int(termForWord[Int(field)][word]) - 1
+            }
+            let term = termID(field: field, token.term)
+            if word >= termForWord[Int(field)].count {
+                termForWord[Int(field)].append(contentsOf: repeatElement(0, count: max(word + 1 - termForWord[Int(field)].count, 1024)))
+            }
+            termForWord[Int(field)][word] = Int32(term + 1)
+            return term
+        }
+        return termID(field: field, token.term)
     }
 
     private mutating func termID(field: UInt8, _ term: String) -> Int {
@@ -95,6 +149,9 @@ struct Inverter {
         level.append(0)
         lastDoc.append(-1)
         docFreq.append(0)
+        stamp.append(0)
+        counts.append(0)
+        fill.append(0)
         return id
     }
 
@@ -150,22 +207,18 @@ struct Inverter {
 
     /// Writes everything inverted so far as a sorted run and starts afresh (document lengths stay).
     mutating func spill(to path: String) throws {
-        let order = termText.indices.sorted { a, b in
-            termField[a] != termField[b] ? termField[a] < termField[b] : termText[a].utf8.lexicographicallyPrecedes(termText[b].utf8)
+        let keys = termText.indices.map { [termField[$0]] + Array(termText[$0].utf8) }
+        let order = keys.indices.sorted { a, b in
+            keys[a].withUnsafeBytes { x in keys[b].withUnsafeBytes { y in compareBytes(x, y) < 0 } }
         }
         let writer = try RunWriter(path: path)
         var payload: [UInt8] = []
-        var key: [UInt8] = []
         for term in order {
             stream(of: term, into: &payload)
-            key.removeAll(keepingCapacity: true)
-            key.append(termField[term])
-            key.append(contentsOf: termText[term].utf8)
-            try writer.addTerm(key: key, docFreq: Int(docFreq[term]), payload: payload)
+            try writer.addTerm(key: keys[term], docFreq: Int(docFreq[term]), payload: payload)
         }
         try writer.finishTerms()
-        let surfaces = lexicon.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        for surface in surfaces { try writer.addLexiconEntry(surface: surface, terms: lexicon[surface]!) }
+        for (surface, _) in sortedByBytes(lexicon.keys) { try writer.addLexiconEntry(surface: surface, terms: lexicon[surface]!) }
         try writer.finish()
 
         dictionaries = Array(repeating: [:], count: 256)
@@ -177,6 +230,10 @@ struct Inverter {
         level.removeAll()
         lastDoc.removeAll()
         docFreq.removeAll()
+        stamp.removeAll()
+        counts.removeAll()
+        fill.removeAll()
+        termForWord = Array(repeating: [], count: 256)
         arena.removeAll(keepingCapacity: true)
         lexicon.removeAll()
         lexiconBytes = 0

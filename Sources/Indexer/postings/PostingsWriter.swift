@@ -6,7 +6,9 @@
 /// doc/freq data and of its positions, and its impact frontier), then the full blocks (document deltas
 /// and frequencies bit-packed), then the remaining documents as variable-length integers. Positions go
 /// straight to positions.fts as deltas within each document.
-final class PostingsWriter {
+///
+/// A value type so that its owner's hot loop pays no dynamic exclusivity checks.
+struct PostingsWriter {
     private let postings: OutputFile
     private let positions: OutputFile
     /// Document lengths of the field being written, for the impacts.
@@ -34,7 +36,7 @@ final class PostingsWriter {
     }
 
     /// Starts a term of the field whose document lengths are `lengths`.
-    func startTerm(lengths: [UInt32]) {
+    mutating func startTerm(lengths: [UInt32]) {
         self.lengths = lengths
         docs.removeAll(keepingCapacity: true)
         freqs.removeAll(keepingCapacity: true)
@@ -49,18 +51,28 @@ final class PostingsWriter {
     }
 
     /// Adds a document with the term's positions in it (increasing, at least one).
-    func add(doc: UInt32, positions documentPositions: UnsafeBufferPointer<UInt32>) throws {
-        precondition(Int64(doc) > previousDoc && !documentPositions.isEmpty)
-        previousDoc = Int64(doc)
-        docs.append(doc)
-        freqs.append(UInt32(documentPositions.count))
-        docFreq += 1
-        totalTermFreq += documentPositions.count
+    mutating func add(doc: UInt32, positions documentPositions: UnsafeBufferPointer<UInt32>) throws {
         var last: UInt32 = 0
         for position in documentPositions {
             positionBytes.vint(UInt64(position - last))
             last = position
         }
+        try addDocument(doc, freq: documentPositions.count)
+    }
+
+    /// Adds a document whose positions are already encoded as in positions.fts (`freq` deltas).
+    mutating func add(doc: UInt32, freq: Int, encodedPositions: UnsafeRawBufferPointer) throws {
+        positionBytes.append(encodedPositions)
+        try addDocument(doc, freq: freq)
+    }
+
+    private mutating func addDocument(_ doc: UInt32, freq: Int) throws {
+        precondition(Int64(doc) > previousDoc && freq > 0)
+        previousDoc = Int64(doc)
+        docs.append(doc)
+        freqs.append(UInt32(freq))
+        docFreq += 1
+        totalTermFreq += freq
         if positionBytes.count >= 1 << 16 {
             try positions.write(positionBytes)
             positionBytes.removeAll()
@@ -68,7 +80,7 @@ final class PostingsWriter {
         if docs.count == BitPacking.blockSize { try flushBlock() }
     }
 
-    private func flushBlock() throws {
+    private mutating func flushBlock() throws {
         try positions.write(positionBytes)
         positionBytes.removeAll()
         let blockStart = blocks.count
@@ -102,7 +114,7 @@ final class PostingsWriter {
     }
 
     /// Writes the term's data and returns its dictionary entry.
-    func finishTerm() throws -> TermInfo {
+    mutating func finishTerm() throws -> TermInfo {
         try positions.write(positionBytes)
         positionBytes.removeAll()
         var tail = ByteWriter()

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""fts beside its peers on the same corpora, in one run; prints Markdown for BENCHMARKS.md.
+
+Usage: bench.py --fts BIN [--quick] [--runs N]
+  --quick   the bundled corpus only
+Corpora are built into Benchmarks/data/ (ignored by git): seeds.jsonl from the bundled corpus as fts
+splits it (`fts sections --jsonl`), frdocs.jsonl from ../shared/bench/make-frdocs.
+Each build runs N times (default 5), engines alternating within a round; figures are medians. Wall time
+and peak RSS come from /usr/bin/time; index size is the bytes on disk.
+"""
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.path.join(HERE, "data")
+PEERS = os.path.join(HERE, "peers", "peers.py")
+ENV = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".peers"))
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-xapian lives there
+
+def text_bytes(corpus):
+    total = 0
+    with open(corpus, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                doc = json.loads(line)
+                total += sum(len(v.encode()) for k, v in doc.items() if isinstance(v, str) and k not in ("id", "path"))
+    return total
+
+def prepare_corpora(fts, quick):
+    os.makedirs(DATA, exist_ok=True)
+    seeds = os.path.join(DATA, "seeds.jsonl")
+    files = sorted(os.path.join(ROOT, "Corpus", "seeds", f) for f in os.listdir(os.path.join(ROOT, "Corpus", "seeds")))
+    with open(seeds, "w", encoding="utf-8") as out:
+        subprocess.run([fts, "sections", "--jsonl", *files], stdout=out, check=True)
+    corpora = [("seeds", seeds)]
+    if not quick:
+        frdocs = os.path.join(DATA, "frdocs.jsonl")
+        if not os.path.exists(frdocs):
+            subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "make-frdocs"), frdocs], check=True)
+        corpora.append(("frdocs", frdocs))
+    return corpora
+
+def size_on_disk(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+
+def timed(command, env=None):
+    """Runs a command under /usr/bin/time; returns (seconds, peak RSS bytes, stdout)."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        result = subprocess.run(["/usr/bin/time", "-o", report.name, "-f", "%e %M", *command],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        if result.returncode != 0:
+            sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
+        seconds, kilobytes = report.read().split()[-2:]
+        return float(seconds), int(kilobytes) * 1024, result.stdout
+
+def build_commands(fts, corpus, work):
+    return {
+        "fts": ([fts, "index", "--memory", "256M", "-o", os.path.join(work, "fts"), corpus], os.path.join(work, "fts"), None),
+        "tantivy": ([SYSTEM_PYTHON, PEERS, "build", "tantivy", corpus, os.path.join(work, "tantivy")], os.path.join(work, "tantivy"), ENV),
+        "xapian": ([SYSTEM_PYTHON, PEERS, "build", "xapian", corpus, os.path.join(work, "xapian")], os.path.join(work, "xapian"), ENV),
+        "sqlite": ([SYSTEM_PYTHON, PEERS, "build", "sqlite", corpus, os.path.join(work, "sqlite.db")], os.path.join(work, "sqlite.db"), ENV),
+    }
+
+def megabytes(value):
+    return f"{value / 1e6:.1f}"
+
+def bench_builds(fts, name, corpus, runs):
+    raw = text_bytes(corpus)
+    work = tempfile.mkdtemp(prefix="fts-bench-")
+    try:
+        commands = build_commands(fts, corpus, work)
+        measured = {engine: [] for engine in commands}
+        sizes = {}
+        for _ in range(runs):
+            for engine, (command, output, env) in commands.items():
+                seconds, rss, _ = timed(command, env)
+                measured[engine].append((seconds, rss))
+                sizes[engine] = size_on_disk(output)
+        stats = json.loads(subprocess.run([fts, "stats", "--json", os.path.join(work, "fts")], capture_output=True, text=True, check=True).stdout)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    docs = stats["documents"]
+    print(f"### Index build: {name} ({docs:,} documents, {megabytes(raw)} MB of text)\n")
+    print("| engine | build s (median) | MB/s | fts speed ÷ engine | peak RSS MB | index MB | index ÷ text |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    fts_seconds = statistics.median(s for s, _ in measured["fts"])
+    for engine, values in measured.items():
+        seconds = statistics.median(s for s, _ in values)
+        rss = statistics.median(r for _, r in values)
+        ratio = "1.00" if engine == "fts" else f"{seconds / fts_seconds:.2f}"
+        print(f"| {engine} | {seconds:.2f} | {raw / 1e6 / seconds:.1f} | {ratio} | {megabytes(rss)} | "
+              f"{megabytes(sizes[engine])} | {100 * sizes[engine] / raw:.0f}% |")
+    files = stats["files"]
+    postings, positions = files["postings.fts"], files["positions.fts"]
+    print(f"\nfts components as a share of the text: postings+positions {100 * (postings + positions) / raw:.1f}%, "
+          f"documents+frequencies (postings.fts) {100 * postings / raw:.1f}%, positions {100 * positions / raw:.1f}%, "
+          f"term dictionary {100 * files['terms.fts'] / raw:.1f}%, lexicon {100 * files['lexicon.fts'] / raw:.1f}%, "
+          f"stored documents {100 * files['store.fts'] / raw:.1f}%; without stored documents "
+          f"{100 * (sum(files.values()) - files['store.fts']) / raw:.1f}%, without stored documents and positions "
+          f"{100 * (sum(files.values()) - files['store.fts'] - positions) / raw:.1f}%.")
+    print(f"Bits per posting (documents and frequencies): {8 * postings / stats['postings']:.2f}; "
+          f"bits per position: {8 * positions / stats['positions']:.2f}.")
+    print(f"Median of {runs} runs; build MB/s is text bytes (all fields but the id) over wall time.\n")
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fts", required=True)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    for name, corpus in prepare_corpora(args.fts, args.quick):
+        bench_builds(args.fts, name, corpus, args.runs)
+
+if __name__ == "__main__":
+    main()
