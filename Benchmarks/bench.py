@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """fts beside its peers on the same corpora, in one run; prints Markdown for BENCHMARKS.md.
 
-Usage: bench.py --fts BIN [--quick] [--runs N]
+Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N]
   --quick   the bundled corpus only
+  --scale N also build frdocs repeated N times (N=40: about 1 GB), once per engine, to check build
+            throughput and peak memory at scale (fts at --memory 64M and 256M, tantivy with a 256 MB heap)
 Corpora are built into Benchmarks/data/ (ignored by git): seeds.jsonl from the bundled corpus as fts
 splits it (`fts sections --jsonl`), frdocs.jsonl from ../shared/bench/make-frdocs.
 Each build runs N times (default 5), engines alternating within a round; figures are medians. Wall time
@@ -105,14 +107,46 @@ def bench_builds(fts, name, corpus, runs):
           f"bits per position: {8 * positions / stats['positions']:.2f}.")
     print(f"Median of {runs} runs; build MB/s is text bytes (all fields but the id) over wall time.\n")
 
+def bench_scale(fts, repeat):
+    corpus = os.path.join(DATA, f"frdocs-x{repeat}.jsonl")
+    if not os.path.exists(corpus):
+        subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "make-frdocs"), corpus,
+                        "--repeat", str(repeat)], check=True)
+    raw = text_bytes(corpus)
+    work = tempfile.mkdtemp(prefix="fts-scale-")
+    rows = []
+    try:
+        for label, memory in (("fts --memory 64M", "64M"), ("fts --memory 256M", "256M")):
+            output = os.path.join(work, "fts")
+            seconds, rss, _ = timed([fts, "index", "--memory", memory, "-o", output, corpus])
+            rows.append((label, seconds, rss, size_on_disk(output)))
+            shutil.rmtree(output)
+        output = os.path.join(work, "tantivy")
+        seconds, rss, _ = timed([SYSTEM_PYTHON, PEERS, "build", "tantivy", corpus, output], ENV)
+        rows.append(("tantivy (256 MB heap)", seconds, rss, size_on_disk(output)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    documents = sum(1 for line in open(corpus, encoding="utf-8") if line.strip())
+    print(f"### Scale: frdocs × {repeat} ({documents:,} documents, {megabytes(raw)} MB of text), one run each\n")
+    print("| engine | build s | MB/s | peak RSS MB | index MB | index ÷ text |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, seconds, rss, size in rows:
+        print(f"| {label} | {seconds:.1f} | {raw / 1e6 / seconds:.1f} | {megabytes(rss)} | {megabytes(size)} | {100 * size / raw:.0f}% |")
+    print("\nfts's peak RSS is its --memory budget (inversion buffers of all workers) plus about 120 MB (program, "
+          "ICU data, each worker's word cache) plus about 250 bytes per document (ids and lengths held until the "
+          "end of the build).\n")
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--fts", required=True)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=0)
     args = parser.parse_args()
     for name, corpus in prepare_corpora(args.fts, args.quick):
         bench_builds(args.fts, name, corpus, args.runs)
+    if args.scale and not args.quick:
+        bench_scale(args.fts, args.scale)
 
 if __name__ == "__main__":
     main()

@@ -58,6 +58,7 @@ final class RunReader {
     private(set) var docFreq = 0
     private(set) var payload = UnsafeRawBufferPointer(start: nil, count: 0)
     private var inLexicon = false
+    private var released = 0
 
     init(path: String) throws {
         mapped = try MappedFile(path: path, name: path)
@@ -68,6 +69,11 @@ final class RunReader {
     /// Moves to the next term; false after the last.
     func nextTerm() throws -> Bool {
         guard !inLexicon else { return false }
+        // The previous entry is done with: let its pages go, so that merging keeps a bounded footprint.
+        if reader.offset - released >= 1 << 20 {
+            mapped.release(upTo: reader.offset)
+            released = reader.offset
+        }
         let keyLength = try reader.vint(max: reader.remaining)
         if keyLength == 0 {
             inLexicon = true

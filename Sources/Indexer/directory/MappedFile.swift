@@ -31,4 +31,13 @@ public final class MappedFile: @unchecked Sendable {
     deinit {
         if let base { munmap(base, bytes.count) }
     }
+
+    /// Drops the pages before `offset` from memory, for a file read once from front to back: they no
+    /// longer count in the process's resident memory (and are read again from disk if touched).
+    public func release(upTo offset: Int) {
+        guard let base else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = min(offset, bytes.count) / page * page
+        if length > 0 { madvise(base, length, MADV_DONTNEED) }
+    }
 }

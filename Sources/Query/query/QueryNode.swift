@@ -1,0 +1,29 @@
+/// A parsed query, before analysis: what the user typed, structured. Columns are 1-based character
+/// positions in the query, for error messages.
+public indirect enum QueryNode: Equatable, Sendable {
+    /// A bare word: analysed into terms; several terms (`Clichy-sous-Bois`) make a phrase.
+    case word(String, field: String?, column: Int)
+    /// `"exact phrase"`, or `"words near"~N` with `slop` N.
+    case phrase(String, slop: Int?, field: String?, column: Int)
+    /// `prefix*`
+    case prefix(String, field: String?, column: Int)
+    /// All required (implicit AND); `not` children exclude.
+    case and([QueryNode])
+    /// Any of them.
+    case or([QueryNode])
+    /// Excluded: `-word` or `NOT word`.
+    case not(QueryNode)
+}
+
+/// A query the parser or planner cannot accept, with where.
+public struct QueryError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var column: Int?
+
+    public init(_ message: String, column: Int? = nil) {
+        self.message = message
+        self.column = column
+    }
+
+    public var description: String { column.map { "\(message) at column \($0)" } ?? message }
+}
