@@ -37,5 +37,6 @@ let package = Package(
         .testTarget(name: "IndexerTests", dependencies: ["Indexer"], resources: [.copy("Fixtures")]),
         // Runs the built `fts` binary as a user would; depending on it makes `swift test` build it.
         .testTarget(name: "CLITests", dependencies: ["fts"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Indexer"]),
     ]
 )

@@ -172,13 +172,15 @@ public struct QueryParser: Sendable {
         return alternatives.count == 1 ? alternatives[0] : .or(alternatives)
     }
 
-    private func parsePrimary(_ items: inout [Item], _ index: inout Int, depth: Int, field: String?) throws -> QueryNode {
+    /// `field` carries the field's name and column: an atom in a field reports the field's column.
+    private func parsePrimary(_ items: inout [Item], _ index: inout Int, depth: Int, field: (name: String, column: Int)?) throws -> QueryNode {
         let item = items[index]
         index += 1
+        let column = field?.column ?? item.column
         switch item.lexeme {
-        case .word(let text): return .word(text, field: field, column: item.column)
-        case .prefix(let text): return .prefix(text, field: field, column: item.column)
-        case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field, column: item.column)
+        case .word(let text): return .word(text, field: field?.name, column: column)
+        case .prefix(let text): return .prefix(text, field: field?.name, column: column)
+        case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .field(let name):
             guard field == nil else { throw QueryError("a field inside a field", column: item.column) }
             guard index < items.count, ![.close, .or, .and, .minus, .not].contains(items[index].lexeme) else {
@@ -187,7 +189,7 @@ public struct QueryParser: Sendable {
             if items[index].lexeme == .open {
                 return try fieldApplied(parsePrimary(&items, &index, depth: depth, field: nil), name, column: item.column)
             }
-            return try parsePrimary(&items, &index, depth: depth, field: name)
+            return try parsePrimary(&items, &index, depth: depth, field: (name, item.column))
         case .open:
             guard depth < Self.maximumDepth else {
                 throw QueryError("parentheses nested deeper than \(Self.maximumDepth)", column: item.column)
@@ -210,13 +212,13 @@ public struct QueryParser: Sendable {
         switch node {
         case let .word(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
-            return .word(text, field: field, column: c)
+            return .word(text, field: field, column: column)
         case let .prefix(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
-            return .prefix(text, field: field, column: c)
+            return .prefix(text, field: field, column: column)
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
-            return .phrase(text, slop: slop, field: field, column: c)
+            return .phrase(text, slop: slop, field: field, column: column)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))
@@ -230,7 +232,10 @@ public struct QueryParser: Sendable {
             if children.allSatisfy({ if case .not = $0 { return true } else { return false } }) {
                 throw QueryError("a query needs at least one word that is not excluded")
             }
-            for child in children { try checkNotOnlyExclusions(child) }
+            for child in children {
+                if case .not = child { continue }
+                try checkNotOnlyExclusions(child)
+            }
         case .or(let children):
             for child in children { try checkNotOnlyExclusions(child) }
         default: break

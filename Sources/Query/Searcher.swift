@@ -1,0 +1,99 @@
+import Dispatch
+import Foundation
+import Indexer
+
+/// One result.
+public struct Hit: Sendable {
+    /// 1-based rank in the whole result list (offset included).
+    public var rank: Int
+    public var doc: Int
+    public var score: Double
+    public var id: String
+    public var title: String
+    public var path: String
+    public var line: Int
+    public var snippet: Snippet
+    /// Each term's contribution, when asked for (`--explain`).
+    public var explanation: [String]?
+}
+
+public struct SearchResults: Sendable {
+    public var hits: [Hit]
+    /// Documents matching the query.
+    public var total: Int
+    /// Whether `total` is exact (it always is here; a lower bound would say false, as in Lucene).
+    public var totalIsExact: Bool
+    public var tookMicroseconds: Int
+}
+
+/// Runs queries over one opened index. Thread-safe: any number of threads may search at once.
+public final class Searcher: @unchecked Sendable {
+    /// `offset + limit` may not exceed this (the deepest page, as Elasticsearch's max_result_window).
+    public static let maximumWindow = 10_000
+
+    public let reader: IndexReader
+    public let parameters: BM25Parameters
+    public var snippetLength = 160
+    private let lock = NSLock()
+    private var analyzers: [FrenchAnalyzer] = []
+
+    public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) {
+        self.reader = reader
+        self.parameters = parameters
+    }
+
+    private func withAnalyzer<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
+        let analyzer = try lock.withLock { analyzers.popLast() } ?? FrenchAnalyzer()
+        defer { lock.withLock { analyzers.append(analyzer) } }
+        return try body(analyzer)
+    }
+
+    /// The `limit` best documents from `offset` on, with snippets, and the exact number of matches.
+    public func search(_ query: String, limit: Int = 10, offset: Int = 0, explain: Bool = false) throws -> SearchResults {
+        let started = DispatchTime.now().uptimeNanoseconds
+        guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
+        guard limit + offset <= Self.maximumWindow else {
+            throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
+        }
+        let node = try QueryParser().parse(query)
+        return try withAnalyzer { analyzer in
+            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters)
+            let root = try planner.plan(node)
+            var collector = TopCollector(capacity: offset + limit)
+            while try root.next() != Scorer.end {
+                collector.collect(ScoredDocument(doc: root.doc, score: try root.score()))
+            }
+            let generator = SnippetGenerator(length: snippetLength)
+            var hits: [Hit] = []
+            for (index, scored) in collector.sorted().enumerated().dropFirst(offset) {
+                let fields = try reader.storedFields(Int(scored.doc))
+                let body = fields.value(of: StandardField.body) ?? fields.value(of: StandardField.title) ?? ""
+                var explanation: [String]?
+                if explain {
+                    let again = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
+                    var lines: [String] = []
+                    if try again.advance(to: scored.doc) == scored.doc { try again.explain(into: &lines, reader: reader) }
+                    explanation = lines
+                }
+                hits.append(Hit(rank: index + 1, doc: Int(scored.doc), score: scored.score,
+                                id: fields.value(of: StandardField.id) ?? "", title: fields.value(of: StandardField.title) ?? "",
+                                path: fields.value(of: StandardField.path) ?? "", line: Int(fields.value(of: StandardField.line) ?? "") ?? 0,
+                                snippet: try generator.snippet(of: body, terms: planner.highlightTerms, analyzer: analyzer),
+                                explanation: explanation))
+            }
+            let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
+            return SearchResults(hits: hits, total: collector.total, totalIsExact: true, tookMicroseconds: took)
+        }
+    }
+
+    /// The exact number of documents matching the query.
+    public func count(_ query: String) throws -> Int {
+        let node = try QueryParser().parse(query)
+        return try withAnalyzer { analyzer in
+            let root = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
+            var total = 0
+            while try root.next() != Scorer.end { total += 1 }
+            return total
+        }
+    }
+}

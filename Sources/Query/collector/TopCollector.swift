@@ -1,0 +1,58 @@
+/// A scored document.
+struct ScoredDocument: Equatable {
+    var doc: UInt32
+    var score: Double
+
+    /// Ranks first: higher score, then lower document number, so results are deterministic and pages
+    /// never overlap.
+    func ranksBefore(_ other: ScoredDocument) -> Bool {
+        score != other.score ? score > other.score : doc < other.doc
+    }
+}
+
+/// Keeps the best `capacity` documents in a heap whose root is the worst kept, and counts every match.
+struct TopCollector {
+    let capacity: Int
+    private(set) var heap: [ScoredDocument] = []
+    private(set) var total = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        heap.reserveCapacity(capacity)
+    }
+
+    /// The score a document must beat to enter, once the heap is full.
+    var threshold: ScoredDocument? { heap.count == capacity ? heap.first : nil }
+
+    mutating func collect(_ candidate: ScoredDocument) {
+        total += 1
+        guard capacity > 0 else { return }
+        if heap.count < capacity {
+            heap.append(candidate)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[parent].ranksBefore(heap[child]) else { break }
+                heap.swapAt(parent, child)
+                child = parent
+            }
+        } else if candidate.ranksBefore(heap[0]) {
+            heap[0] = candidate
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var worst = parent
+                if left < heap.count && heap[worst].ranksBefore(heap[left]) { worst = left }
+                if right < heap.count && heap[worst].ranksBefore(heap[right]) { worst = right }
+                if worst == parent { break }
+                heap.swapAt(parent, worst)
+                parent = worst
+            }
+        }
+    }
+
+    /// The kept documents, best first.
+    func sorted() -> [ScoredDocument] {
+        heap.sorted { $0.ranksBefore($1) }
+    }
+}

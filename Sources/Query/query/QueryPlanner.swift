@@ -1,0 +1,156 @@
+import Indexer
+
+/// Turns a parsed query into scorers over an index: every word goes through the same `FrenchAnalyzer`
+/// as the documents, then through the index's lexicon, so that `ÉCONOMIE`, `economie` and `l’économie`
+/// reach the same terms.
+final class QueryPlanner {
+    /// A prefix may expand to at most this many terms.
+    static let maximumExpansions = 512
+
+    let reader: IndexReader
+    let analyzer: FrenchAnalyzer
+    let parameters: BM25Parameters
+    /// Terms of the words that are not excluded: what snippets highlight.
+    private(set) var highlightTerms = Set<String>()
+
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters) {
+        self.reader = reader
+        self.analyzer = analyzer
+        self.parameters = parameters
+    }
+
+    /// The scorer of a query; throws when no word of it can be searched.
+    func plan(_ node: QueryNode) throws -> Scorer {
+        guard let scorer = try plan(node, negated: false) else { throw QueryError("no searchable words in the query") }
+        return scorer
+    }
+
+    private func plan(_ node: QueryNode, negated: Bool) throws -> Scorer? {
+        switch node {
+        case let .word(text, field, column):
+            let fields = try self.fields(field, column: column)
+            let tokens = try analyzer.tokens(text)
+            if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, negated: negated) }
+            return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+        case let .phrase(text, slop, field, column):
+            let fields = try self.fields(field, column: column)
+            let tokens = try analyzer.tokens(text)
+            if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, negated: negated) }
+            return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+        case let .prefix(text, field, column):
+            let fields = try self.fields(field, column: column)
+            return try prefix(text, fields: fields, column: column, negated: negated)
+        case .and(let children):
+            var required: [Scorer] = []
+            var excluded: [Scorer] = []
+            for child in children {
+                if case .not(let inner) = child {
+                    if let scorer = try plan(inner, negated: true), !(scorer is EmptyScorer) { excluded.append(scorer) }
+                } else if let scorer = try plan(child, negated: negated) {
+                    required.append(scorer)
+                }
+            }
+            guard !required.isEmpty else { return nil }
+            if required.contains(where: { $0 is EmptyScorer }) { return EmptyScorer() }
+            let root = required.count == 1 ? required[0] : ConjunctionScorer(required)
+            guard !excluded.isEmpty else { return root }
+            return ExclusionScorer(required: root, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
+        case .or(let children):
+            let planned = try children.compactMap { try plan($0, negated: negated) }
+            guard !planned.isEmpty else { return nil }
+            let live = planned.filter { !($0 is EmptyScorer) }
+            if live.isEmpty { return EmptyScorer() }
+            return live.count == 1 ? live[0] : DisjunctionScorer(live)
+        case .not(let inner):
+            // Only reachable inside OR, which the parser refuses; plan it as what it excludes.
+            return try plan(inner, negated: true)
+        }
+    }
+
+    // MARK: Fields
+
+    /// The fields a word is searched in, with their boosts: all indexed fields, or the one named.
+    private func fields(_ name: String?, column: Int) throws -> [(field: Int, boost: Double)] {
+        let meta = reader.meta
+        func boost(_ field: Int) -> Double { field == StandardField.title ? parameters.titleBoost : 1 }
+        guard let name else {
+            return meta.fields.indices.filter { meta.fields[$0].indexed }.map { ($0, boost($0)) }
+        }
+        guard let field = meta.field(named: name), meta.fields[field].indexed else {
+            let known = meta.fields.filter(\.indexed).map(\.name).joined(separator: ", ")
+            throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
+        }
+        return [(field, boost(field))]
+    }
+
+    private func fieldStatistics(_ field: Int) -> (documents: Int, averageLength: Double) {
+        let info = reader.meta.fields[field]
+        let documents = Int(info.documentsWithField)
+        return (documents, documents == 0 ? 1 : Double(info.totalLength) / Double(documents))
+    }
+
+    // MARK: Atoms
+
+    /// The terms a query word reaches: all those its folded spelling was indexed under, or its own.
+    private func alternatives(of token: Token) throws -> [String] {
+        try reader.lexiconTerms(surface: token.surface) ?? [token.term]
+    }
+
+    /// One word's scorer in one field, or nil when none of its terms occurs there.
+    private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
+        let infos = try terms.compactMap { try reader.termInfo(field: field, term: $0) }
+        guard let docFreq = infos.map(\.docFreq).max() else { return nil }
+        let statistics = fieldStatistics(field)
+        let weight = FieldWeight(field: field, boost: boost,
+                                 idf: BM25Parameters.idf(docFreq: docFreq, documentCount: statistics.documents),
+                                 parameters: parameters, averageLength: statistics.averageLength)
+        return FieldTermScorer(weight: weight, cursors: try infos.map { try reader.postings($0) }, label: label, reader: reader)
+    }
+
+    private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
+        if !negated { highlightTerms.formUnion(terms) }
+        let scorers = try fields.compactMap { try fieldWord(terms, label: label, field: $0.field, boost: $0.boost) }
+        if scorers.isEmpty { return EmptyScorer() }
+        return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
+    }
+
+    private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
+        let terms = try tokens.map { try alternatives(of: $0) }
+        if !negated { for alternatives in terms { highlightTerms.formUnion(alternatives) } }
+        var scorers: [Scorer] = []
+        for (field, boost) in fields {
+            let words = try zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
+            guard words.allSatisfy({ $0 != nil }) else { continue }
+            let present = words.map { $0! }
+            let statistics = fieldStatistics(field)
+            let weight = FieldWeight(field: field, boost: boost, idf: present.reduce(0) { $0 + $1.weight.idf },
+                                     parameters: parameters, averageLength: statistics.averageLength)
+            scorers.append(PhraseScorer(words: present, offsets: tokens.map { $0.position - tokens[0].position },
+                                        slop: slop, weight: weight, reader: reader))
+        }
+        if scorers.isEmpty { return EmptyScorer() }
+        return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
+    }
+
+    private func prefix(_ text: String, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+        let tokens = try analyzer.tokens(text)
+        guard tokens.count <= 1 else { throw QueryError("a prefix must be a single word (\(text)*)", column: column) }
+        guard let token = tokens.first else { return nil }
+        let prefix = token.surface
+        guard prefix.count >= 2 else {
+            throw QueryError("a prefix needs at least 2 letters before *", column: column)
+        }
+        var terms = Set<String>()
+        for entry in try reader.lexiconEntries(prefix: prefix, limit: Self.maximumExpansions + 1) { terms.formUnion(entry.terms) }
+        if prefix.allSatisfy(\.isNumber) {
+            // Numbers are not in the lexicon: their terms are their spellings.
+            for (field, _) in fields {
+                for entry in try reader.terms(field: field, prefix: prefix, limit: Self.maximumExpansions + 1) { terms.insert(entry.term) }
+            }
+        }
+        guard terms.count <= Self.maximumExpansions else {
+            throw QueryError("\(prefix)* matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
+        }
+        return try word(terms.sorted(), label: prefix + "*", fields: fields, negated: negated)
+    }
+}

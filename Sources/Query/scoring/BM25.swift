@@ -1,0 +1,49 @@
+import Foundation
+import Indexer
+
+/// BM25 with its parameters, per field (docs/QUERY.md, "Ranking").
+public struct BM25Parameters: Sendable, Equatable {
+    public var k1 = 1.2
+    public var b = 0.75
+    /// Multiplies the title field's contribution.
+    public var titleBoost = 2.0
+
+    public init(k1: Double = 1.2, b: Double = 0.75, titleBoost: Double = 2.0) {
+        self.k1 = k1
+        self.b = b
+        self.titleBoost = titleBoost
+    }
+
+    /// Lucene's BM25 idf: never negative.
+    public static func idf(docFreq: Int, documentCount: Int) -> Double {
+        log(1 + (Double(documentCount) - Double(docFreq) + 0.5) / (Double(docFreq) + 0.5))
+    }
+}
+
+/// What one field contributes for one query word (or phrase): boost × idf × saturated, length-normalised
+/// frequency.
+struct FieldWeight: Sendable {
+    let field: Int
+    let boost: Double
+    let idf: Double
+    let k1: Double
+    let b: Double
+    let averageLength: Double
+
+    init(field: Int, boost: Double, idf: Double, parameters: BM25Parameters, averageLength: Double) {
+        self.field = field
+        self.boost = boost
+        self.idf = idf
+        k1 = parameters.k1
+        b = parameters.b
+        self.averageLength = averageLength > 0 ? averageLength : 1
+    }
+
+    @inline(__always)
+    func score(freq: Double, length: UInt32) -> Double {
+        boost * idf * freq * (k1 + 1) / (freq + k1 * (1 - b + b * Double(length) / averageLength))
+    }
+
+    /// No document scores more: the saturation limit of the frequency part.
+    var maximum: Double { boost * idf * (k1 + 1) }
+}

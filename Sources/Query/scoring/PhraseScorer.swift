@@ -1,0 +1,97 @@
+import Indexer
+
+/// Words at given offsets from each other in one field: exactly (`"a b c"`), or all within a window
+/// of `count - 1 + slop` positions, in any order (`"a b"~N`). Scored as one term whose frequency is the
+/// number of matches and whose idf is the sum of the words' (as Lucene scores phrases).
+final class PhraseScorer: Scorer {
+    let words: [FieldTermScorer]
+    let offsets: [Int]
+    let slop: Int?
+    let weight: FieldWeight
+    private let conjunction: ConjunctionScorer
+    private let reader: IndexReader
+    private var lists: [[UInt32]]
+    private var scratch: [UInt32] = []
+    private(set) var phraseFreq = 0
+
+    init(words: [FieldTermScorer], offsets: [Int], slop: Int?, weight: FieldWeight, reader: IndexReader) {
+        self.words = words
+        self.offsets = offsets
+        self.slop = slop
+        self.weight = weight
+        self.reader = reader
+        conjunction = ConjunctionScorer(words)
+        lists = Array(repeating: [], count: words.count)
+    }
+
+    override var cost: Int { conjunction.cost }
+    override var maxScore: Double { weight.maximum }
+
+    override func next() throws -> UInt32 { try matching(conjunction.next()) }
+    override func advance(to target: UInt32) throws -> UInt32 { try matching(conjunction.advance(to: target)) }
+
+    /// The first document from `candidate` on where the words stand as the phrase asks.
+    private func matching(_ candidate: UInt32) throws -> UInt32 {
+        var current = candidate
+        while current != Self.end {
+            for index in words.indices { try words[index].positions(into: &lists[index], scratch: &scratch) }
+            phraseFreq = slop.map { Self.sloppyMatches(lists, width: words.count - 1 + $0) } ?? Self.exactMatches(lists, offsets: offsets)
+            if phraseFreq > 0 { break }
+            current = try conjunction.next()
+        }
+        doc = current
+        return doc
+    }
+
+    /// Positions p of the first word such that word i stands at p + offsets[i] - offsets[0], for all i.
+    static func exactMatches(_ lists: [[UInt32]], offsets: [Int]) -> Int {
+        var count = 0
+        var cursors = [Int](repeating: 0, count: lists.count)
+        outer: for start in lists[0] {
+            for index in 1..<lists.count {
+                let wanted = Int(start) + offsets[index] - offsets[0]
+                guard wanted >= 0 else { continue outer }
+                let list = lists[index]
+                while cursors[index] < list.count && Int(list[cursors[index]]) < wanted { cursors[index] += 1 }
+                if cursors[index] == list.count { break outer }
+                if Int(list[cursors[index]]) != wanted { continue outer }
+            }
+            count += 1
+        }
+        return count
+    }
+
+    /// Positions p of the first word for which some window of `width + 1` positions holds p and an
+    /// occurrence of every other word.
+    static func sloppyMatches(_ lists: [[UInt32]], width: Int) -> Int {
+        func occurs(_ list: [UInt32], in range: ClosedRange<Int>) -> Bool {
+            var low = 0, high = list.count
+            while low < high {
+                let middle = (low + high) / 2
+                if Int(list[middle]) < range.lowerBound { low = middle + 1 } else { high = middle }
+            }
+            return low < list.count && Int(list[low]) <= range.upperBound
+        }
+        var count = 0
+        for start in lists[0] {
+            let p = Int(start)
+            for s in max(p - width, 0)...p where lists.dropFirst().allSatisfy({ occurs($0, in: s...(s + width)) }) {
+                count += 1
+                break
+            }
+        }
+        return count
+    }
+
+    override func score() throws -> Double {
+        weight.score(freq: Double(phraseFreq), length: reader.length(field: weight.field, doc: doc))
+    }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        let name = reader.meta.fields[weight.field].name
+        let label = words.map(\.label).joined(separator: " ")
+        lines.append(String(format: "%.4f  %@:\"%@\"%@  phrase freq=%d idf=%.4f boost=%.1f length=%d avg=%.1f", try score(),
+                            name, label, slop.map { "~\($0)" } ?? "", phraseFreq, weight.idf, weight.boost,
+                            reader.length(field: weight.field, doc: doc), weight.averageLength))
+    }
+}

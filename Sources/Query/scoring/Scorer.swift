@@ -1,0 +1,230 @@
+import Indexer
+
+/// A query clause evaluated document at a time, in increasing document order (as in Lucene and
+/// tantivy): `next`, `advance(to:)`, and the current document's score.
+class Scorer {
+    static let end = PostingsCursor.end
+    /// The current document: `end` when exhausted; undefined before the first `next`/`advance`.
+    var doc: UInt32 = 0
+
+    /// Documents it may match, for ordering conjunctions (rarest first).
+    var cost: Int { 0 }
+    /// No document scores more.
+    var maxScore: Double { 0 }
+
+    func next() throws -> UInt32 { fatalError("abstract") }
+    func advance(to target: UInt32) throws -> UInt32 { fatalError("abstract") }
+    func score() throws -> Double { fatalError("abstract") }
+    /// One line per contribution to the current document's score, for `--explain`.
+    func explain(into lines: inout [String], reader: IndexReader) throws {}
+}
+
+/// Matches nothing: a word the index never saw.
+final class EmptyScorer: Scorer {
+    override func next() throws -> UInt32 { doc = Self.end; return doc }
+    override func advance(to target: UInt32) throws -> UInt32 { doc = Self.end; return doc }
+    override func score() throws -> Double { 0 }
+}
+
+/// One query word in one field: the union of its alternative terms' posting lists (the spellings its
+/// folded form was indexed under, or a prefix's expansions), scored as one term: frequencies add up,
+/// and the idf is that of the most frequent alternative (Lucene's SynonymQuery).
+final class FieldTermScorer: Scorer {
+    let weight: FieldWeight
+    let label: String
+    private let cursors: [PostingsCursor]
+    private let reader: IndexReader
+    private let totalCost: Int
+    private var started = false
+
+    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader) {
+        self.weight = weight
+        self.cursors = cursors
+        self.label = label
+        self.reader = reader
+        totalCost = cursors.reduce(0) { $0 + $1.docFreq }
+    }
+
+    override var cost: Int { totalCost }
+    override var maxScore: Double { weight.maximum }
+
+    private func settle() {
+        var lowest = Self.end
+        for cursor in cursors where cursor.doc < lowest { lowest = cursor.doc }
+        doc = lowest
+    }
+
+    override func next() throws -> UInt32 {
+        if !started {
+            started = true
+            for cursor in cursors { try cursor.next() }
+        } else {
+            let current = doc
+            for cursor in cursors where cursor.doc == current { try cursor.next() }
+        }
+        settle()
+        return doc
+    }
+
+    override func advance(to target: UInt32) throws -> UInt32 {
+        started = true
+        // A cursor's own advance returns at once when it is already there.
+        for cursor in cursors { try cursor.advance(to: target) }
+        settle()
+        return doc
+    }
+
+    var freq: UInt32 {
+        var total: UInt32 = 0
+        for cursor in cursors where cursor.doc == doc { total += cursor.freq }
+        return total
+    }
+
+    override func score() throws -> Double {
+        weight.score(freq: Double(freq), length: reader.length(field: weight.field, doc: doc))
+    }
+
+    /// The current document's positions over all alternatives, increasing.
+    func positions(into output: inout [UInt32], scratch: inout [UInt32]) throws {
+        output.removeAll(keepingCapacity: true)
+        for cursor in cursors where cursor.doc == doc {
+            try cursor.positions(into: &scratch)
+            output.append(contentsOf: scratch)
+        }
+        if cursors.count > 1 { output.sort() }
+    }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        let length = reader.length(field: weight.field, doc: doc)
+        let name = reader.meta.fields[weight.field].name
+        lines.append(String(format: "%.4f  %@:%@  tf=%d idf=%.4f boost=%.1f length=%d avg=%.1f", try score(),
+                            name, label, freq, weight.idf, weight.boost, length, weight.averageLength))
+    }
+}
+
+/// Any of its clauses; the score is the sum of the matching clauses' scores.
+final class DisjunctionScorer: Scorer {
+    let scorers: [Scorer]
+    private var started = false
+
+    init(_ scorers: [Scorer]) { self.scorers = scorers }
+
+    override var cost: Int { scorers.reduce(0) { $0 + $1.cost } }
+    override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
+
+    private func settle() {
+        var lowest = Self.end
+        for scorer in scorers where scorer.doc < lowest { lowest = scorer.doc }
+        doc = lowest
+    }
+
+    override func next() throws -> UInt32 {
+        if !started {
+            started = true
+            for scorer in scorers { _ = try scorer.next() }
+        } else {
+            let current = doc
+            for scorer in scorers where scorer.doc == current { _ = try scorer.next() }
+        }
+        settle()
+        return doc
+    }
+
+    override func advance(to target: UInt32) throws -> UInt32 {
+        if !started {
+            started = true
+            for scorer in scorers { _ = try scorer.advance(to: target) }
+        } else {
+            for scorer in scorers where scorer.doc < target { _ = try scorer.advance(to: target) }
+        }
+        settle()
+        return doc
+    }
+
+    override func score() throws -> Double {
+        var total = 0.0
+        for scorer in scorers where scorer.doc == doc { total += try scorer.score() }
+        return total
+    }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        for scorer in scorers where scorer.doc == doc { try scorer.explain(into: &lines, reader: reader) }
+    }
+}
+
+/// All of its clauses: the rarest leads and the others skip to it (leapfrog). The score is the sum.
+final class ConjunctionScorer: Scorer {
+    let scorers: [Scorer]
+
+    init(_ scorers: [Scorer]) { self.scorers = scorers.sorted { $0.cost < $1.cost } }
+
+    override var cost: Int { scorers.first?.cost ?? 0 }
+    override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
+
+    override func next() throws -> UInt32 { try align(scorers[0].next()) }
+    override func advance(to target: UInt32) throws -> UInt32 { try align(scorers[0].advance(to: target)) }
+
+    private func align(_ candidate: UInt32) throws -> UInt32 {
+        var target = candidate
+        var index = 1
+        while target != Self.end && index < scorers.count {
+            let found = try scorers[index].advance(to: target)
+            if found == target {
+                index += 1
+            } else {
+                target = try scorers[0].advance(to: found)
+                index = 1
+            }
+        }
+        doc = target
+        return doc
+    }
+
+    override func score() throws -> Double {
+        var total = 0.0
+        for scorer in scorers { total += try scorer.score() }
+        return total
+    }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        for scorer in scorers { try scorer.explain(into: &lines, reader: reader) }
+    }
+}
+
+/// The required clause's documents that the excluded clause does not match.
+final class ExclusionScorer: Scorer {
+    let required: Scorer
+    let excluded: Scorer
+    private var excludedStarted = false
+
+    init(required: Scorer, excluded: Scorer) {
+        self.required = required
+        self.excluded = excluded
+    }
+
+    override var cost: Int { required.cost }
+    override var maxScore: Double { required.maxScore }
+
+    override func next() throws -> UInt32 { try skipExcluded(required.next()) }
+    override func advance(to target: UInt32) throws -> UInt32 { try skipExcluded(required.advance(to: target)) }
+
+    private func skipExcluded(_ candidate: UInt32) throws -> UInt32 {
+        var current = candidate
+        while current != Self.end {
+            if !excludedStarted || excluded.doc < current {
+                excludedStarted = true
+                _ = try excluded.advance(to: current)
+            }
+            if excluded.doc != current { break }
+            current = try required.next()
+        }
+        doc = current
+        return doc
+    }
+
+    override func score() throws -> Double { try required.score() }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        try required.explain(into: &lines, reader: reader)
+    }
+}

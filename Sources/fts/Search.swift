@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Indexer
+import Query
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search an index: ranked results with snippets.",
+        discussion: """
+            Words are all required; OR, -word / NOT word, "exact phrases", "near words"~N, prefix*, \
+            field:word and parentheses are described in docs/QUERY.md. Accents and case do not matter.
+            """
+    )
+
+    @Option(help: "The index folder (default: $FTS_INDEX or ./index).")
+    var index: String?
+
+    @Option(help: "Results to show.")
+    var limit = 10
+
+    @Option(help: "Results to skip (pagination).")
+    var offset = 0
+
+    @Flag(help: "Print only the number of matching documents.")
+    var count = false
+
+    @Flag(help: "Print one JSON object a hit, then a summary object.")
+    var json = false
+
+    @Flag(help: "Show each term's contribution to each hit's score.")
+    var explain = false
+
+    @Option(help: "BM25 k1.")
+    var k1 = 1.2
+
+    @Option(help: "BM25 b.")
+    var b = 0.75
+
+    @Option(help: "Boost of the title field.")
+    var titleBoost = 2.0
+
+    @Argument(help: "The query (several arguments are joined with spaces).")
+    var query: [String]
+
+    func run() throws {
+        let path = index ?? Defaults.index
+        let searcher: Searcher
+        do {
+            searcher = Searcher(reader: try IndexReader(path: path), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost))
+        } catch {
+            Output.error("fts search: \(path): \(error)")
+            throw ExitCode(1)
+        }
+        let text = query.joined(separator: " ")
+        do {
+            if count {
+                print(try searcher.count(text))
+                return
+            }
+            let results = try searcher.search(text, limit: limit, offset: offset, explain: explain)
+            json ? printJSON(results) : printTable(results)
+        } catch let error as QueryError {
+            Output.error("fts search: \(error)")
+            throw ExitCode(1)
+        } catch {
+            Output.error("fts search: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func printTable(_ results: SearchResults) {
+        for hit in results.hits {
+            print(String(format: "%3d  %8.4f  ", hit.rank, hit.score) + "\(hit.id)  \(hit.title)")
+            print("               \(hit.snippet.marked())")
+            for line in hit.explanation ?? [] { print("               \(line)") }
+        }
+        let took = Double(results.tookMicroseconds) / 1000
+        print(String(format: "%d of %@ document%@ in %.2f ms", results.hits.count, Output.count(results.total),
+                     results.total == 1 ? "" : "s", took))
+    }
+
+    private func printJSON(_ results: SearchResults) {
+        for hit in results.hits {
+            let highlights = hit.snippet.highlights.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",")
+            var line = "{\"rank\":\(hit.rank),\"id\":\(JSON.quote(hit.id)),\"score\":\(hit.score),\"path\":\(JSON.quote(hit.path)),"
+                + "\"line\":\(hit.line),\"title\":\(JSON.quote(hit.title)),\"snippet\":\(JSON.quote(hit.snippet.text)),"
+                + "\"highlights\":[\(highlights)]"
+            if let explanation = hit.explanation {
+                line += ",\"explanation\":[\(explanation.map(JSON.quote).joined(separator: ","))]"
+            }
+            print(line + "}")
+        }
+        print("{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}")
+    }
+}
+
+struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print one stored document by its id.")
+
+    @Option(help: "The index folder (default: $FTS_INDEX or ./index).")
+    var index: String?
+
+    @Flag(help: "Print one JSON object with every stored field.")
+    var json = false
+
+    @Argument(help: "The document's id, as in search results (e.g. 004_b485c98c060516cb.txt#3).")
+    var id: String
+
+    func run() throws {
+        let path = index ?? Defaults.index
+        do {
+            let reader = try IndexReader(path: path)
+            guard let doc = try reader.document(id: id) else {
+                Output.error("fts get: no document with id \"\(id)\"")
+                throw ExitCode(1)
+            }
+            let fields = try reader.storedFields(doc)
+            let names = reader.meta.fields.map(\.name)
+            if json {
+                let pairs = fields.values.map { "\(JSON.quote(names[$0.field])):\(JSON.quote($0.value))" }
+                print("{" + pairs.joined(separator: ",") + "}")
+            } else {
+                for (field, value) in fields.values where field != StandardField.body {
+                    print("\(names[field]): \(value)")
+                }
+                print("")
+                print(fields.value(of: StandardField.body) ?? "")
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Output.error("fts get: \(path): \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+@testable import Indexer
+@testable import Query
+
+/// Evaluates queries by scanning every document's analysed text: no postings, no cursors, no skipping.
+/// The reference the engine is checked against.
+final class BruteForce {
+    struct FieldText {
+        var terms: [String]            // by position
+    }
+
+    let reader: IndexReader
+    let analyzer: FrenchAnalyzer
+    let parameters: BM25Parameters
+    /// documents[doc][field] = analysed terms of that field
+    var documents: [[Int: FieldText]] = []
+    var documentFrequency: [Int: [String: Int]] = [:]
+    var documentsWithField: [Int: Int] = [:]
+    var totalLength: [Int: Int] = [:]
+
+    init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) throws {
+        self.reader = reader
+        self.parameters = parameters
+        analyzer = try FrenchAnalyzer()
+        let indexed = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
+        for doc in 0..<reader.documentCount {
+            let stored = try reader.storedFields(doc)
+            var fields: [Int: FieldText] = [:]
+            for field in indexed {
+                guard let text = stored.value(of: field) else { continue }
+                let terms = try analyzer.tokens(text).map(\.term)
+                guard !terms.isEmpty else { continue }
+                fields[field] = FieldText(terms: terms)
+                documentsWithField[field, default: 0] += 1
+                totalLength[field, default: 0] += terms.count
+                for term in Set(terms) { documentFrequency[field, default: [:]][term, default: 0] += 1 }
+            }
+            documents.append(fields)
+        }
+    }
+
+    func fields(_ name: String?) -> [(Int, Double)] {
+        let meta = reader.meta
+        func boost(_ f: Int) -> Double { f == StandardField.title ? parameters.titleBoost : 1 }
+        if let name { return [(meta.field(named: name)!, boost(meta.field(named: name)!))] }
+        return meta.fields.indices.filter { meta.fields[$0].indexed }.map { ($0, boost($0)) }
+    }
+
+    func alternatives(_ token: Token) throws -> Set<String> {
+        Set(try reader.lexiconTerms(surface: token.surface) ?? [token.term])
+    }
+
+    func idf(field: Int, terms: Set<String>) -> Double? {
+        guard let df = terms.compactMap({ documentFrequency[field]?[$0] }).max() else { return nil }
+        return BM25Parameters.idf(docFreq: df, documentCount: documentsWithField[field] ?? 0)
+    }
+
+    func bm25(field: Int, boost: Double, idf: Double, freq: Int, length: Int) -> Double {
+        let documents = documentsWithField[field] ?? 0
+        let average = documents == 0 ? 1 : Double(totalLength[field] ?? 0) / Double(documents)
+        let k1 = parameters.k1, b = parameters.b
+        return boost * idf * Double(freq) * (k1 + 1) / (Double(freq) + k1 * (1 - b + b * Double(length) / average))
+    }
+
+    /// doc → score of the matching documents; nil when the node has no searchable word.
+    func evaluate(_ node: QueryNode) throws -> [Int: Double]? {
+        switch node {
+        case let .word(text, field, _):
+            let tokens = try analyzer.tokens(text)
+            if tokens.count > 1 { return try phrase(tokens, slop: nil, field: field) }
+            guard let token = tokens.first else { return nil }
+            return word(try alternatives(token), field: field)
+        case let .phrase(text, slop, field, _):
+            let tokens = try analyzer.tokens(text)
+            if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field) }
+            guard let token = tokens.first else { return nil }
+            return word(try alternatives(token), field: field)
+        case let .prefix(text, field, _):
+            guard let token = try analyzer.tokens(text).first else { return nil }
+            var terms = Set<String>()
+            for entry in try reader.lexiconEntries(prefix: token.surface) { terms.formUnion(entry.terms) }
+            if token.surface.allSatisfy(\.isNumber) {
+                for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: token.surface) { terms.insert(entry.term) } }
+            }
+            return word(terms, field: field)
+        case .and(let children):
+            var required: [[Int: Double]] = []
+            var excluded = Set<Int>()
+            for child in children {
+                if case .not(let inner) = child {
+                    if let matches = try evaluate(inner) { excluded.formUnion(matches.keys) }
+                } else if let matches = try evaluate(child) {
+                    required.append(matches)
+                }
+            }
+            guard var result = required.first else { return nil }
+            for other in required.dropFirst() {
+                result = result.filter { other[$0.key] != nil }.reduce(into: [:]) { $0[$1.key] = $1.value + other[$1.key]! }
+            }
+            return result.filter { !excluded.contains($0.key) }
+        case .or(let children):
+            let evaluated = try children.compactMap { try evaluate($0) }
+            guard !evaluated.isEmpty else { return nil }
+            return evaluated.reduce(into: [:]) { result, matches in
+                for (doc, score) in matches { result[doc, default: 0] += score }
+            }
+        case .not(let inner):
+            return try evaluate(inner)
+        }
+    }
+
+    func word(_ terms: Set<String>, field: String?) -> [Int: Double] {
+        var result: [Int: Double] = [:]
+        for (f, boost) in fields(field) {
+            guard let wordIDF = idf(field: f, terms: terms) else { continue }
+            for (doc, texts) in documents.enumerated() {
+                guard let text = texts[f] else { continue }
+                let freq = text.terms.reduce(0) { $0 + (terms.contains($1) ? 1 : 0) }
+                if freq > 0 { result[doc, default: 0] += bm25(field: f, boost: boost, idf: wordIDF, freq: freq, length: text.terms.count) }
+            }
+        }
+        return result
+    }
+
+    func phrase(_ tokens: [Token], slop: Int?, field: String?) throws -> [Int: Double] {
+        let words = try tokens.map { try alternatives($0) }
+        let offsets = tokens.map { $0.position - tokens[0].position }
+        var result: [Int: Double] = [:]
+        for (f, boost) in fields(field) {
+            let idfs = words.map { self.idf(field: f, terms: $0) }
+            guard idfs.allSatisfy({ $0 != nil }) else { continue }
+            let phraseIDF = idfs.reduce(0) { $0 + $1! }
+            for (doc, texts) in documents.enumerated() {
+                guard let text = texts[f] else { continue }
+                let positions = words.map { alternatives in text.terms.indices.filter { alternatives.contains(text.terms[$0]) } }
+                var freq = 0
+                for start in positions[0] {
+                    if let slop {
+                        let width = words.count - 1 + slop
+                        if (max(start - width, 0)...start).contains(where: { s in
+                            positions.dropFirst().allSatisfy { list in list.contains { $0 >= s && $0 <= s + width } }
+                        }) { freq += 1 }
+                    } else if (1..<words.count).allSatisfy({ positions[$0].contains(start + offsets[$0] - offsets[0]) }) {
+                        freq += 1
+                    }
+                }
+                if freq > 0 { result[doc, default: 0] += bm25(field: f, boost: boost, idf: phraseIDF, freq: freq, length: text.terms.count) }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,67 @@
+import Testing
+@testable import Query
+
+@Suite struct QueryParserTests {
+    let parser = QueryParser()
+
+    @Test func wordsAreAllRequired() throws {
+        #expect(try parser.parse("économie solidaire") == .and([.word("économie", field: nil, column: 1), .word("solidaire", field: nil, column: 10)]))
+        #expect(try parser.parse("économie") == .word("économie", field: nil, column: 1))
+    }
+
+    @Test func orBindsTighterThanAnd() throws {
+        #expect(try parser.parse("a b OR c") == .and([.word("a", field: nil, column: 1),
+                                                     .or([.word("b", field: nil, column: 3), .word("c", field: nil, column: 8)])]))
+        #expect(try parser.parse("a AND b") == .and([.word("a", field: nil, column: 1), .word("b", field: nil, column: 7)]))
+    }
+
+    @Test func exclusionsPhrasesPrefixesAndFields() throws {
+        #expect(try parser.parse("a -b NOT c") == .and([.word("a", field: nil, column: 1), .not(.word("b", field: nil, column: 4)),
+                                                       .not(.word("c", field: nil, column: 10))]))
+        #expect(try parser.parse("\"clichy sous bois\"~2 écon*") == .and([.phrase("clichy sous bois", slop: 2, field: nil, column: 1),
+                                                                          .prefix("écon", field: nil, column: 22)]))
+        #expect(try parser.parse("title:jardin title:\"la mer\"") == .and([.word("jardin", field: "title", column: 1),
+                                                                          .phrase("la mer", slop: nil, field: "title", column: 14)]))
+        #expect(try parser.parse("title:(jardin OR panier) -mer") == .and([
+            .or([.word("jardin", field: "title", column: 1), .word("panier", field: "title", column: 1)]),
+            .not(.word("mer", field: nil, column: 27)),
+        ]))
+        // A hyphen inside a word is part of it; a colon not after a field name too.
+        #expect(try parser.parse("Clichy-sous-Bois 12:30") == .and([.word("Clichy-sous-Bois", field: nil, column: 1), .word("12:30", field: nil, column: 18)]))
+    }
+
+    @Test(arguments: [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("économie \"solidaire", "unbalanced quote at column 10"),
+        ("(a b", "unbalanced parenthesis at column 1"),
+        ("a b)", "unbalanced parenthesis at column 4"),
+        ("()", "empty parentheses at column 2"),
+        ("-a", "a query needs at least one word that is not excluded"),
+        ("-a NOT b", "a query needs at least one word that is not excluded"),
+        ("a OR", "OR needs a word on each side at column 3"),
+        ("OR a", "OR needs a word on each side at column 1"),
+        ("a OR -b", "an exclusion cannot be an alternative of OR at column 6"),
+        ("a -", ""),  // a lone hyphen is punctuation
+        ("a NOT", "nothing to exclude after NOT at column 3"),
+        ("\"a b\"~x", "~ after a phrase needs a number of words, as in \"a b\"~3 at column 6"),
+        ("\"a b\"~99", "proximity ~99 is over the limit of 64 at column 6"),
+        ("title: a", ""),
+    ])
+    func badQueriesSayWhatAndWhere(query: String, message: String) {
+        do {
+            _ = try parser.parse(query)
+            #expect(message.isEmpty, "\(query) parsed")
+        } catch let error as QueryError {
+            #expect(error.description == message)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func limitsAreEnforced() {
+        #expect(throws: QueryError.self) { try parser.parse(String(repeating: "a ", count: 600)) }
+        #expect(throws: QueryError.self) { try parser.parse(String(repeating: "(", count: 20) + "a" + String(repeating: ")", count: 20)) }
+        #expect(throws: Never.self) { try parser.parse(String(repeating: "(", count: 10) + "a" + String(repeating: ")", count: 10)) }
+    }
+}

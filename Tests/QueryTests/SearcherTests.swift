@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Query
+
+/// One index of the bundled corpus for the suite.
+final class BundledIndex: @unchecked Sendable {
+    static let shared = try! BundledIndex()
+    let folder = NSTemporaryDirectory() + "fts-searcher-\(UUID().uuidString)"
+    let reader: IndexReader
+    let searcher: Searcher
+
+    init() throws {
+        _ = try IndexBuilder.build(paths: [QueryFixtures.corpus], output: folder)
+        reader = try IndexReader(path: folder)
+        searcher = Searcher(reader: reader)
+    }
+}
+
+@Suite struct SearcherTests {
+    let searcher = BundledIndex.shared.searcher
+
+    @Test func accentsCaseAndElisionDoNotMatter() throws {
+        let reference = try searcher.search("économie", limit: 50)
+        #expect(reference.total > 20)
+        for variant in ["ÉCONOMIE", "economie", "l’économie", "L'ECONOMIE", "Économie"] {
+            let results = try searcher.search(variant, limit: 50)
+            #expect(results.total == reference.total, "\(variant)")
+            #expect(results.hits.map(\.doc) == reference.hits.map(\.doc), "\(variant)")
+        }
+        // Snowball stems `activité` and `activite` differently; the lexicon joins them.
+        #expect(try searcher.count("activite") == searcher.count("activité"))
+        #expect(try searcher.count("activite") > 10)
+    }
+
+    @Test func aTitleMadeOfCommonWordsFindsItsDocument() throws {
+        let results = try searcher.search("Il était deux fois")
+        #expect(results.hits.first?.title == "Il était deux fois...")
+    }
+
+    @Test func phrasesNeedAdjacentWords() throws {
+        #expect(try searcher.count("\"clichy sous bois\"") == 1)
+        #expect(try searcher.count("\"bois sous clichy\"") == 0)
+        #expect(try searcher.count("\"bois sous clichy\"~4") == 1)
+        #expect(try searcher.count("Clichy-sous-Bois") == 1)
+        #expect(try searcher.count("\"salariés accompagnés\"") == searcher.count("\"salarié-e-s accompagné-e-s\""))
+    }
+
+    @Test func pagesDoNotOverlapAndTiesAreDeterministic() throws {
+        let all = try searcher.search("de", limit: 60)
+        #expect(all.total > 60)
+        var pages: [Int] = []
+        for offset in stride(from: 0, to: 60, by: 7) {
+            let page = try searcher.search("de", limit: 7, offset: offset)
+            #expect(page.hits.first?.rank == offset + 1)
+            pages.append(contentsOf: page.hits.map(\.doc))
+        }
+        #expect(pages.prefix(60) == all.hits.map(\.doc)[...])
+        #expect(zip(all.hits, all.hits.dropFirst()).allSatisfy { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) })
+    }
+
+    @Test func snippetsHighlightTheWordsAndKeepAccents() throws {
+        let hit = try #require(searcher.search("economie solidaire").hits.first)
+        let marked = hit.snippet.marked()
+        #expect(marked.contains("[économie]") && marked.contains("[solidaire]"))
+        #expect(hit.snippet.text.count <= 200)
+        let bytes = Array(hit.snippet.text.utf8)
+        for range in hit.snippet.highlights {
+            let word = String(decoding: bytes[range], as: UTF8.self).lowercased()
+            #expect(word == "économie" || word == "solidaire", "\(word)")
+        }
+        #expect(!hit.snippet.text.contains("\n"))
+        #expect(hit.snippet.marked(open: "<b>", close: "</b>").contains("<b>économie</b>"))
+    }
+
+    @Test func explainAddsUpToTheScore() throws {
+        let hit = try #require(searcher.search("jardin cocagne", explain: true).hits.first)
+        let lines = try #require(hit.explanation)
+        let total = lines.compactMap { Double($0.split(separator: " ")[0]) }.reduce(0, +)
+        #expect(abs(total - hit.score) < 1e-3)
+        #expect(lines.contains { $0.contains("title:") } && lines.contains { $0.contains("tf=") })
+    }
+
+    @Test(arguments: [
+        ("auteur:jardin", "unknown field \"auteur\" (fields: title, body) at column 1"),
+        ("e* jardin", "a prefix needs at least 2 letters before * at column 1"),
+        ("é*", "a prefix needs at least 2 letters before * at column 1"),
+        ("!!! ???", "no searchable words in the query"),
+        ("!!! -jardin", "no searchable words in the query"),
+    ])
+    func plannerErrors(query: String, message: String) {
+        do {
+            _ = try searcher.search(query)
+            #expect(message.isEmpty, "\(query)")
+        } catch {
+            #expect(String(describing: error) == message, "\(query)")
+        }
+    }
+
+    @Test func windowLimits() {
+        #expect(throws: QueryError.self) { try searcher.search("emploi", limit: 10, offset: 9_995) }
+        #expect(throws: QueryError.self) { try searcher.search("emploi", limit: -1) }
+    }
+
+    @Test func concurrentSearchesAgree() async throws {
+        let queries = ["économie", "emploi insertion", "\"économie sociale\"", "coop*", "jardin OR mer", "title:panier"]
+        let shared = searcher
+        let expected = try queries.map { try shared.search($0, limit: 5).hits.map(\.doc) }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for round in 0..<40 {
+                group.addTask {
+                    let index = round % queries.count
+                    return try shared.search(queries[index], limit: 5).hits.map(\.doc) == expected[index]
+                }
+            }
+            for try await agreed in group { #expect(agreed) }
+        }
+    }
+}
