@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct SearchCommandTests {
+    static let index = NSTemporaryDirectory() + "fts-search-cli-\(UUID().uuidString)"
+    static let built: Bool = {
+        let result = try? FTSCommand.run(["index", "-o", index, IndexCommandTests.corpus])
+        return result?.status == 0
+    }()
+
+    init() { #expect(Self.built) }
+
+    @Test func tableHasRanksScoresIdsTitlesAndSnippets() throws {
+        let result = try FTSCommand.run(["search", "--index", Self.index, "--limit", "3", "économie", "solidaire"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 7)
+        #expect(lines[0].hasPrefix("  1  ") && lines[0].contains(".txt#"))
+        #expect(lines[1].contains("[économie]"))
+        #expect(lines[6].hasPrefix("3 of 33 documents in "))
+    }
+
+    @Test func jsonHasOneObjectAHitAndASummary() throws {
+        let result = try FTSCommand.run(["search", "--index", Self.index, "--json", "--limit", "2", "--offset", "1", "jardin"])
+        #expect(result.status == 0)
+        let objects = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.count == 3)
+        #expect(objects[0]["rank"] as? Int == 2)
+        for key in ["id", "score", "path", "line", "title", "snippet", "highlights"] { #expect(objects[0][key] != nil, "\(key)") }
+        let snippet = objects[0]["snippet"] as! String
+        let highlight = (objects[0]["highlights"] as! [[Int]])[0]
+        let word = String(decoding: Array(snippet.utf8)[highlight[0]..<highlight[1]], as: UTF8.self)
+        #expect(word.lowercased().hasPrefix("jardin"))
+        #expect(objects[2]["exact"] as? Bool == true && objects[2]["total"] as? Int != nil && objects[2]["took_us"] as? Int != nil)
+    }
+
+    @Test func countExplainAndGet() throws {
+        let count = try FTSCommand.run(["search", "--index", Self.index, "--count", "\"clichy sous bois\""])
+        #expect(count.stdout == "1\n")
+        let explained = try FTSCommand.run(["search", "--index", Self.index, "--explain", "--limit", "1", "Il était deux fois"])
+        #expect(explained.stdout.contains("title:etait  tf=1"))
+        let search = try FTSCommand.run(["search", "--index", Self.index, "--json", "--limit", "1", "Il était deux fois"])
+        let id = (try JSONSerialization.jsonObject(with: Data(search.stdout.split(separator: "\n")[0].utf8)) as! [String: Any])["id"] as! String
+        let document = try FTSCommand.run(["get", "--index", Self.index, id])
+        #expect(document.status == 0 && document.stdout.contains("title: Il était deux fois..."))
+        let json = try FTSCommand.run(["get", "--index", Self.index, "--json", id])
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: String])["id"] == id)
+        let missing = try FTSCommand.run(["get", "--index", Self.index, "nope"])
+        #expect(missing.status == 1 && missing.stderr.contains("no document with id \"nope\""))
+    }
+
+    @Test func badQueriesAndIndexesAreClearErrors() throws {
+        let quote = try FTSCommand.run(["search", "--index", Self.index, "économie \"solidaire"])
+        #expect(quote.status == 1 && quote.stderr == "fts search: unbalanced quote at column 10\n")
+        let field = try FTSCommand.run(["search", "--index", Self.index, "auteur:x"])
+        #expect(field.status == 1 && field.stderr.contains("unknown field \"auteur\""))
+        let noIndex = try FTSCommand.run(["search", "--index", Self.index + "-missing", "x"])
+        #expect(noIndex.status == 1 && noIndex.stderr.contains("meta.fts"))
+    }
+}
