@@ -48,8 +48,11 @@ public final class Searcher: @unchecked Sendable {
         return try body(analyzer)
     }
 
-    /// The `limit` best documents from `offset` on, with snippets, and the exact number of matches.
-    public func search(_ query: String, limit: Int = 10, offset: Int = 0, explain: Bool = false) throws -> SearchResults {
+    /// The `limit` best documents from `offset` on, with snippets, and the number of matches: exact by
+    /// default, else possibly a lower bound (`totalIsExact` says), which saves counting what pruning
+    /// skipped. `prune: false` scores every match (to measure what pruning buys).
+    public func search(_ query: String, limit: Int = 10, offset: Int = 0, explain: Bool = false,
+                       exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
@@ -59,9 +62,13 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters)
             let root = try planner.plan(node)
-            var collector = TopCollector(capacity: offset + limit)
-            while try root.next() != Scorer.end {
-                collector.collect(ScoredDocument(doc: root.doc, score: try root.score()))
+            let top = try TopDocs.collect(root, capacity: offset + limit, prune: prune)
+            let collector = top.collector
+            var total = collector.total
+            var totalIsExact = top.totalIsExact
+            if !totalIsExact && exactTotal {
+                total = try count(node, analyzer: analyzer)
+                totalIsExact = true
             }
             let generator = SnippetGenerator(length: snippetLength)
             var hits: [Hit] = []
@@ -78,22 +85,26 @@ public final class Searcher: @unchecked Sendable {
                 hits.append(Hit(rank: index + 1, doc: Int(scored.doc), score: scored.score,
                                 id: fields.value(of: StandardField.id) ?? "", title: fields.value(of: StandardField.title) ?? "",
                                 path: fields.value(of: StandardField.path) ?? "", line: Int(fields.value(of: StandardField.line) ?? "") ?? 0,
-                                snippet: try generator.snippet(of: body, terms: planner.highlightTerms, analyzer: analyzer),
+                                snippet: snippets ? try generator.snippet(of: body, terms: planner.highlightTerms, analyzer: analyzer)
+                                    : Snippet(text: "", highlights: []),
                                 explanation: explanation))
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
-            return SearchResults(hits: hits, total: collector.total, totalIsExact: true, tookMicroseconds: took)
+            return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took)
         }
     }
 
     /// The exact number of documents matching the query.
     public func count(_ query: String) throws -> Int {
         let node = try QueryParser().parse(query)
-        return try withAnalyzer { analyzer in
-            let root = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
-            var total = 0
-            while try root.next() != Scorer.end { total += 1 }
-            return total
-        }
+        return try withAnalyzer { try count(node, analyzer: $0) }
+    }
+
+    /// Matches counted without scoring.
+    private func count(_ node: QueryNode, analyzer: FrenchAnalyzer) throws -> Int {
+        let root = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
+        var total = 0
+        while try root.next() != Scorer.end { total += 1 }
+        return total
     }
 }

@@ -104,6 +104,32 @@ import Testing
         return (checked, withMatches)
     }
 
+    /// Pruning skips work, never results: the same top k as scoring every match.
+    @Test func pruningKeepsTheTopK() throws {
+        let folder = NSTemporaryDirectory() + "fts-prune-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try QueryFixtures.generateCorpus(at: folder + "/corpus.jsonl", documents: 4_000, seed: 9)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        var generator = try QueryGenerator(reader: searcher.reader, seed: 21)
+        var prunedSomething = 0
+        for round in 0..<300 {
+            let query = generator.next()
+            guard let exhaustive = try? searcher.search(query, limit: 10 + round % 3 * 20, prune: false, snippets: false) else { continue }
+            let pruned = try searcher.search(query, limit: 10 + round % 3 * 20, exactTotal: false, snippets: false)
+            if !pruned.totalIsExact { prunedSomething += 1 }
+            #expect(pruned.total <= exhaustive.total, "\(query)")
+            #expect(pruned.hits.count == exhaustive.hits.count, "\(query)")
+            for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                #expect(a.doc == b.doc || abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+                #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+            }
+            #expect(try searcher.search(query, limit: 10, snippets: false).total == exhaustive.total, "\(query)")
+        }
+        #expect(prunedSomething > 50, "pruning skipped matches in \(prunedSomething) queries")
+    }
+
     @Test func bundledCorpus() throws {
         let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }

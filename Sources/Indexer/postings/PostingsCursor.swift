@@ -191,6 +191,37 @@ public final class PostingsCursor {
         return doc
     }
 
+    /// Full blocks of 128 documents; the documents after them form the tail.
+    public var fullBlockCount: Int { fullBlocks }
+
+    /// Without decoding anything: the last document and the impacts of the full block holding the first
+    /// document ≥ `target`, or nil when that document can only be in the tail.
+    public func blockImpacts(for target: UInt32) throws -> (lastDoc: UInt32, impacts: [Impact])? {
+        var block = max(self.block, 0)
+        while block < fullBlocks {
+            try parseSkips(through: block)
+            if skips[block].lastDoc >= target { return (skips[block].lastDoc, try impacts(of: block)) }
+            block += 1
+        }
+        return nil
+    }
+
+    /// The impacts of full block `index` (its skip entry is parsed).
+    private func impacts(of index: Int) throws -> [Impact] {
+        var reader = ByteReader(postings, file: postingsFile, offset: skips[index].impactsOffset, end: dataEnd)
+        let count = try reader.vint(max: BitPacking.blockSize)
+        return try (0..<count).map { _ in
+            Impact(termFreq: UInt32(try reader.vint(max: Int(UInt32.max))), length: UInt32(try reader.vint(max: Int(UInt32.max))))
+        }
+    }
+
+    /// The impacts of every full block, in order (parses all skip entries).
+    public func allBlockImpacts() throws -> [(lastDoc: UInt32, impacts: [Impact])] {
+        guard fullBlocks > 0 else { return [] }
+        try parseSkips(through: fullBlocks - 1)
+        return try (0..<fullBlocks).map { (skips[$0].lastDoc, try impacts(of: $0)) }
+    }
+
     /// The current document's term frequency.
     public var freq: UInt32 { freqs[index] }
 

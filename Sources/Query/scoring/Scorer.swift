@@ -12,6 +12,10 @@ class Scorer {
     /// No document scores more.
     var maxScore: Double { 0 }
 
+    /// A bound on the score of every document from `target` to `end` (inclusive), from the block
+    /// impacts where there are some; by default the global bound, good to the end.
+    func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { (Self.end - 1, maxScore) }
+
     func next() throws -> UInt32 { fatalError("abstract") }
     func advance(to target: UInt32) throws -> UInt32 { fatalError("abstract") }
     func score() throws -> Double { fatalError("abstract") }
@@ -37,16 +41,66 @@ final class FieldTermScorer: Scorer {
     private let totalCost: Int
     private var started = false
 
-    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader) {
+    /// The single term's dictionary entry, to decode its tail for the bound.
+    private let termInfo: TermInfo?
+
+    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader, termInfo: TermInfo? = nil) {
         self.weight = weight
         self.cursors = cursors
+        self.termInfo = termInfo
         self.label = label
         self.reader = reader
         totalCost = cursors.reduce(0) { $0 + $1.docFreq }
     }
 
     override var cost: Int { totalCost }
-    override var maxScore: Double { weight.maximum }
+
+    /// Bounds from the impacts, computed on first use: per full block (its last document and best
+    /// score), and one for the tail, decoded once. Only for a single term: alternatives add up.
+    private var blockBounds: [(lastDoc: UInt32, bound: Double)]?
+    private var tailBound = 0.0
+    private var tightMaximum: Double?
+
+    private func bound(_ impacts: [Impact]) -> Double {
+        impacts.reduce(0) { max($0, weight.score(freq: Double($1.termFreq), length: $1.length)) }
+    }
+
+    private func computeBounds() throws {
+        guard blockBounds == nil else { return }
+        guard cursors.count == 1 else {
+            blockBounds = []
+            tailBound = weight.maximum
+            tightMaximum = weight.maximum
+            return
+        }
+        let blocks: [(lastDoc: UInt32, bound: Double)] = try cursors[0].allBlockImpacts().map { ($0.lastDoc, bound($0.impacts)) }
+        blockBounds = blocks
+        if cursors[0].docFreq % BitPacking.blockSize != 0, let info = termInfo {
+            let tail = try reader.postings(info)
+            var doc = try tail.advance(to: blocks.last.map { $0.lastDoc + 1 } ?? 0)
+            while doc != Self.end {
+                tailBound = max(tailBound, weight.score(freq: Double(tail.freq), length: reader.length(field: weight.field, doc: doc)))
+                doc = try tail.next()
+            }
+        }
+        tightMaximum = blocks.reduce(tailBound) { max($0, $1.1) }
+    }
+
+    override var maxScore: Double {
+        if tightMaximum == nil { try? computeBounds() }
+        return tightMaximum ?? weight.maximum
+    }
+
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        try computeBounds()
+        guard let blocks = blockBounds, !blocks.isEmpty, cursors.count == 1 else { return (Self.end - 1, tailBound) }
+        var low = 0, high = blocks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if blocks[middle].lastDoc < target { low = middle + 1 } else { high = middle }
+        }
+        return low < blocks.count ? (blocks[low].lastDoc, blocks[low].bound) : (Self.end - 1, tailBound)
+    }
 
     private func settle() {
         var lowest = Self.end
@@ -112,6 +166,10 @@ final class DisjunctionScorer: Scorer {
     override var cost: Int { scorers.reduce(0) { $0 + $1.cost } }
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
 
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        try sumOfBounds(scorers, for: target)
+    }
+
     private func settle() {
         var lowest = Self.end
         for scorer in scorers where scorer.doc < lowest { lowest = scorer.doc }
@@ -161,6 +219,10 @@ final class ConjunctionScorer: Scorer {
     override var cost: Int { scorers.first?.cost ?? 0 }
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
 
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        try sumOfBounds(scorers, for: target)
+    }
+
     override func next() throws -> UInt32 { try align(scorers[0].next()) }
     override func advance(to target: UInt32) throws -> UInt32 { try align(scorers[0].advance(to: target)) }
 
@@ -205,6 +267,10 @@ final class ExclusionScorer: Scorer {
     override var cost: Int { required.cost }
     override var maxScore: Double { required.maxScore }
 
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        try required.blockBound(for: target)
+    }
+
     override func next() throws -> UInt32 { try skipExcluded(required.next()) }
     override func advance(to target: UInt32) throws -> UInt32 { try skipExcluded(required.advance(to: target)) }
 
@@ -227,4 +293,16 @@ final class ExclusionScorer: Scorer {
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         try required.explain(into: &lines, reader: reader)
     }
+}
+
+/// The bound of a sum of clauses over the documents where all their blocks overlap.
+func sumOfBounds(_ scorers: [Scorer], for target: UInt32) throws -> (end: UInt32, bound: Double) {
+    var end = Scorer.end - 1
+    var bound = 0.0
+    for scorer in scorers {
+        let block = try scorer.blockBound(for: target)
+        end = min(end, block.end)
+        bound += block.bound
+    }
+    return (end, bound)
 }

@@ -1,0 +1,116 @@
+/// Top-k retrieval with dynamic pruning from score bounds (Turtle and Flood's MaxScore, with block-max
+/// bounds from the postings' impacts, as in Lucene's and PISA's block-max MaxScore): documents that
+/// cannot enter the top k are skipped a block at a time, and clauses that cannot lift a document into it
+/// alone only add scores to candidates of the others.
+enum TopDocs {
+    /// Bounds are compared with this slack: sums in another order differ in their last bits.
+    static let slack = 1 + 1e-9
+
+    struct Result {
+        var collector: TopCollector
+        /// False when pruning skipped matches: the collector's total is then a lower bound.
+        var totalIsExact: Bool
+    }
+
+    static func collect(_ root: Scorer, capacity: Int, prune: Bool) throws -> Result {
+        guard prune && capacity > 0 else { return try exhaustive(root, capacity: capacity) }
+        if root is DisjunctionScorer || root is FieldTermScorer { return try maxScore(leaves(of: root), capacity: capacity) }
+        if let conjunction = root as? ConjunctionScorer { return try blockMaxConjunction(conjunction, capacity: capacity) }
+        return try exhaustive(root, capacity: capacity)
+    }
+
+    /// Every match scored: the reference the pruned paths must agree with.
+    static func exhaustive(_ root: Scorer, capacity: Int) throws -> Result {
+        var collector = TopCollector(capacity: capacity)
+        while try root.next() != Scorer.end {
+            collector.collect(ScoredDocument(doc: root.doc, score: try root.score()))
+        }
+        return Result(collector: collector, totalIsExact: true)
+    }
+
+    /// The clauses of a sum, nested disjunctions flattened (their scores add up the same way).
+    private static func leaves(of scorer: Scorer) -> [Scorer] {
+        guard let disjunction = scorer as? DisjunctionScorer else { return [scorer] }
+        return disjunction.scorers.flatMap(leaves)
+    }
+
+    private static func maxScore(_ unsorted: [Scorer], capacity: Int) throws -> Result {
+        let clauses = unsorted.sorted { $0.maxScore < $1.maxScore }
+        var prefix: [Double] = []
+        for clause in clauses { prefix.append((prefix.last ?? 0) + clause.maxScore) }
+        var collector = TopCollector(capacity: capacity)
+        var exact = true
+        for clause in clauses { _ = try clause.next() }
+        // Clauses before `essential` could not, together, lift a document above the threshold.
+        var essential = 0
+        while true {
+            let threshold = collector.threshold?.score
+            if let threshold {
+                while essential < clauses.count && prefix[essential] * slack <= threshold { essential += 1 }
+                // Documents only non-essential clauses match are no longer visited.
+                if essential > 0 { exact = false }
+                if essential == clauses.count {
+                    exact = false
+                    break
+                }
+            }
+            var doc = Scorer.end
+            for index in essential..<clauses.count where clauses[index].doc < doc { doc = clauses[index].doc }
+            if doc == Scorer.end { break }
+
+            if let threshold {
+                var bound = essential > 0 ? prefix[essential - 1] : 0
+                var end = Scorer.end - 1
+                for index in essential..<clauses.count {
+                    let block = try clauses[index].blockBound(for: doc)
+                    bound += block.bound
+                    end = min(end, block.end)
+                }
+                if bound * slack <= threshold {
+                    exact = false
+                    let target = end + 1
+                    for index in essential..<clauses.count where clauses[index].doc < target { _ = try clauses[index].advance(to: target) }
+                    continue
+                }
+            }
+
+            var score = 0.0
+            for index in essential..<clauses.count where clauses[index].doc == doc { score += try clauses[index].score() }
+            var competitive = true
+            var index = essential - 1
+            while index >= 0 {
+                if let threshold, (score + prefix[index]) * slack <= threshold {
+                    competitive = false
+                    exact = false
+                    break
+                }
+                let clause = clauses[index]
+                if clause.doc < doc { _ = try clause.advance(to: doc) }
+                if clause.doc == doc { score += try clause.score() }
+                index -= 1
+            }
+            if competitive { collector.collect(ScoredDocument(doc: doc, score: score)) }
+            for index in essential..<clauses.count where clauses[index].doc == doc { _ = try clauses[index].next() }
+        }
+        return Result(collector: collector, totalIsExact: exact)
+    }
+
+    private static func blockMaxConjunction(_ root: ConjunctionScorer, capacity: Int) throws -> Result {
+        var collector = TopCollector(capacity: capacity)
+        var exact = true
+        var doc = try root.next()
+        while doc != Scorer.end {
+            if let threshold = collector.threshold?.score {
+                let block = try root.blockBound(for: doc)
+                if block.bound * slack <= threshold {
+                    exact = false
+                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try root.advance(to: block.end + 1)
+                    continue
+                }
+            }
+            collector.collect(ScoredDocument(doc: doc, score: try root.score()))
+            doc = try root.next()
+        }
+        return Result(collector: collector, totalIsExact: exact)
+    }
+}
