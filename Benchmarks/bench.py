@@ -81,6 +81,8 @@ def bench_builds(fts, name, corpus, runs):
                 measured[engine].append((seconds, rss))
                 sizes[engine] = size_on_disk(output)
         stats = json.loads(subprocess.run([fts, "stats", "--json", os.path.join(work, "fts")], capture_output=True, text=True, check=True).stdout)
+        queries = os.path.join(HERE, "queries", f"{name}.tsv")
+        latencies = bench_queries(fts, commands, queries, runs) if os.path.exists(queries) else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -106,6 +108,50 @@ def bench_builds(fts, name, corpus, runs):
     print(f"Bits per posting (documents and frequencies): {8 * postings / stats['postings']:.2f}; "
           f"bits per position: {8 * positions / stats['positions']:.2f}.")
     print(f"Median of {runs} runs; build MB/s is text bytes (all fields but the id) over wall time.\n")
+    if latencies:
+        print_queries(name, latencies, runs)
+
+def bench_queries(fts, commands, queries, runs):
+    """Per engine and mode, per class: latency figures from `fts bench --json` or `peers.py query`."""
+    def fts_bench(*options):
+        output = subprocess.run([fts, "bench", "--json", "--index", commands["fts"][1], "--queries", queries, "--runs", str(runs), *options],
+                                capture_output=True, text=True, check=True).stdout
+        return {kind: {"median_us": v["median_us"], "p99_us": v["p99_us"], "hits": v["hits"], "unsupported": 0}
+                for kind, v in json.loads(output)["classes"].items()}
+    results = {"fts": fts_bench(), "fts exhaustive": fts_bench("--no-prune"), "fts count": fts_bench("--count")}
+    for engine in ("tantivy", "xapian", "sqlite"):
+        output = subprocess.run([SYSTEM_PYTHON, PEERS, "query", engine, commands[engine][1], queries, "--runs", str(runs)],
+                                capture_output=True, text=True, check=True, env=ENV).stdout
+        results[engine] = json.loads(output)
+    return results
+
+def print_queries(name, results, runs):
+    kinds = sorted(results["fts"])
+    def cell(engine, kind, key="median_us"):
+        value = results[engine].get(kind, {}).get(key)
+        return "n/a" if value is None else f"{value:.0f}"
+    def ratio(engine, kind):
+        mine, theirs = results["fts"][kind]["median_us"], results[engine].get(kind, {}).get("median_us")
+        return "n/a" if not theirs or not mine else f"{mine / theirs:.2f}"
+    print(f"### Query latency: {name}, top 10, one thread (µs)\n")
+    print("| class | fts median | fts p99 | fts exhaustive median | pruning speed-up | fts count median | tantivy median | tantivy p99 "
+          "| fts ÷ tantivy | xapian median | fts ÷ xapian | sqlite median | fts ÷ sqlite |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for kind in kinds:
+        exhaustive, pruned = results["fts exhaustive"][kind]["median_us"], results["fts"][kind]["median_us"]
+        print(f"| {kind} | {cell('fts', kind)} | {cell('fts', kind, 'p99_us')} | {cell('fts exhaustive', kind)} | {exhaustive / max(pruned, 1):.2f} "
+              f"| {cell('fts count', kind)} | {cell('tantivy', kind)} | {cell('tantivy', kind, 'p99_us')} | {ratio('tantivy', kind)} "
+              f"| {cell('xapian', kind)} | {ratio('xapian', kind)} | {cell('sqlite', kind)} | {ratio('sqlite', kind)} |")
+    print("\n| class | fts hits | tantivy hits | xapian hits | sqlite hits |")
+    print("|---|---:|---:|---:|---:|")
+    for kind in kinds:
+        row = [str(results[e].get(kind, {}).get("hits", "n/a")) if not results[e].get(kind, {}).get("unsupported") else "n/a"
+               for e in ("fts", "tantivy", "xapian", "sqlite")]
+        print(f"| {kind} | " + " | ".join(row) + " |")
+    print(f"\nHits: results returned over all queries of the class (at most 10 each). Ratios below 1 mean fts is faster. "
+          f"Latencies over {runs} runs of every query after a warm-up; fts in process (Swift), the peers in process "
+          f"through their Python bindings (a few µs of call overhead included). tantivy has no single-term prefix "
+          f"query (n/a).\n")
 
 def bench_scale(fts, repeat):
     corpus = os.path.join(DATA, f"frdocs-x{repeat}.jsonl")

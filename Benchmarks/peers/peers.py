@@ -2,6 +2,7 @@
 """Build an index of a JSON Lines corpus with a peer engine, configured as close to fts as it allows.
 
 Usage: peers.py build ENGINE CORPUS.jsonl INDEX
+       peers.py query ENGINE INDEX QUERIES.tsv [--top 10] [--runs 5]
 ENGINE: tantivy | xapian | sqlite
 
 Every string field of a document is indexed (title, body and the rest, as fts does) and stored; the id
@@ -11,9 +12,11 @@ is stored and indexed as a single term.
 - xapian: TermGenerator with Stem("french") (STEM_SOME), positions; title also under prefix S. Xapian
   folds case but not accents.
 - sqlite: FTS5 with unicode61 remove_diacritics 2; it has no French stemmer.
-Prints one JSON object: {"documents": N}.
+`build` prints {"documents": N}. `query` runs a query file (fts's syntax, translated for the engine; see
+translate()) once to warm up, then --runs times, timing each top-k search in process, and prints per
+class {"median_us", "p99_us", "hits", "unsupported"}.
 """
-import json, os, shutil, sys
+import json, os, re, shutil, statistics, sys, time
 
 HEAP = 256 << 20
 
@@ -122,7 +125,101 @@ def build_sqlite(corpus, index):
 
 BUILDERS = {"tantivy": build_tantivy, "xapian": build_xapian, "sqlite": build_sqlite}
 
+ATOM = re.compile(r'"[^"]*"|\S+')
+
+def translate(engine, kind, query):
+    """The benchmark's query forms (make-queries.py) in the engine's syntax; None when it has no such query."""
+    atoms = ATOM.findall(query)
+    if engine == "tantivy":
+        if kind == "prefix":
+            return None  # tantivy's query parser has no single-term prefix (only phrase prefixes)
+        if kind.startswith("and"):
+            return " ".join("+" + atom for atom in atoms)
+        return query  # terms, OR, "phrases", title:word are tantivy syntax as they stand
+    if engine == "xapian":
+        return query  # with default operator AND, OR, "phrases", title: prefix and wildcards
+    if engine == "sqlite":
+        def quote(atom):
+            if atom == "OR":
+                return atom
+            field = ""
+            if atom.startswith("title:"):
+                field, atom = "title : ", atom[len("title:"):]
+            if atom.startswith('"'):
+                return field + atom
+            if atom.endswith("*"):
+                return field + '"' + atom[:-1].replace('"', '') + '" *'
+            return field + '"' + atom.replace('"', '') + '"'
+        return " ".join(quote(atom) for atom in atoms)
+    raise ValueError(engine)
+
+def searchers(engine, index, fields):
+    """A function running one query and returning its hits, for each engine."""
+    if engine == "tantivy":
+        import tantivy
+        engine_index = tantivy.Index.open(index)
+        engine_index.register_tokenizer("fr", tantivy_analyzer())
+        engine_index.reload()
+        searcher = engine_index.searcher()
+        return lambda q, top: len(searcher.search(engine_index.parse_query(q, fields), top, count=False).hits)
+    if engine == "xapian":
+        import xapian
+        database = xapian.Database(index)
+        parser = xapian.QueryParser()
+        parser.set_database(database)
+        parser.set_stemmer(xapian.Stem("french"))
+        parser.set_stemming_strategy(xapian.QueryParser.STEM_SOME)
+        parser.set_default_op(xapian.Query.OP_AND)
+        parser.add_prefix("title", "S")
+        flags = (xapian.QueryParser.FLAG_PHRASE | xapian.QueryParser.FLAG_BOOLEAN | xapian.QueryParser.FLAG_WILDCARD
+                 | xapian.QueryParser.FLAG_LOVEHATE)
+        enquire = xapian.Enquire(database)
+        def run(q, top):
+            enquire.set_query(parser.parse_query(q, flags))
+            return enquire.get_mset(0, top).size()
+        return run
+    if engine == "sqlite":
+        import sqlite3
+        connection = sqlite3.connect(index)
+        return lambda q, top: len(connection.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?", (q, top)).fetchall())
+    raise ValueError(engine)
+
+def query(engine, index, queries, top, runs):
+    with open(queries, encoding="utf-8") as lines:
+        parsed = [line.rstrip("\n").split("\t", 1) for line in lines if line.strip() and not line.startswith("#")]
+    run = searchers(engine, index, ["title", "body"])
+    work, results = [], {}
+    for kind, text in parsed:
+        entry = results.setdefault(kind, {"latencies": [], "hits": 0, "unsupported": 0, "errors": 0})
+        translated = translate(engine, kind, text)
+        if translated is None:
+            entry["unsupported"] += 1
+            continue
+        try:
+            entry["hits"] += run(translated, top)  # the warm-up run
+            work.append((kind, translated))
+        except Exception:
+            entry["errors"] += 1
+    for _ in range(runs):
+        for kind, translated in work:
+            start = time.perf_counter_ns()
+            run(translated, top)
+            results[kind]["latencies"].append((time.perf_counter_ns() - start) / 1000)
+    out = {}
+    for kind, entry in results.items():
+        latencies = sorted(entry["latencies"])
+        out[kind] = {"median_us": statistics.median(latencies) if latencies else None,
+                     "p99_us": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else None,
+                     "hits": entry["hits"], "unsupported": entry["unsupported"], "errors": entry["errors"]}
+    return out
+
 def main():
+    if len(sys.argv) >= 5 and sys.argv[1] == "query" and sys.argv[2] in BUILDERS:
+        args = sys.argv
+        top = int(args[args.index("--top") + 1]) if "--top" in args else 10
+        runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 5
+        print(json.dumps(query(args[2], args[3], args[4], top, runs)))
+        return
     if len(sys.argv) != 5 or sys.argv[1] != "build" or sys.argv[2] not in BUILDERS:
         sys.exit(__doc__)
     _, _, engine, corpus, index = sys.argv

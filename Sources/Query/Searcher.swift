@@ -94,6 +94,25 @@ public final class Searcher: @unchecked Sendable {
         }
     }
 
+    /// Only the ranking: the best `limit` documents and scores, without stored fields or snippets (what
+    /// a peer's top-docs collector returns), and the total, exact or a lower bound.
+    public func topDocuments(_ query: String, limit: Int = 10, exactTotal: Bool = false, prune: Bool = true) throws
+        -> (documents: [(doc: Int, score: Double)], total: Int, totalIsExact: Bool) {
+        guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
+        let node = try QueryParser().parse(query)
+        return try withAnalyzer { analyzer in
+            let root = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
+            let top = try TopDocs.collect(root, capacity: limit, prune: prune)
+            var total = top.collector.total
+            var exact = top.totalIsExact
+            if !exact && exactTotal {
+                total = try count(node, analyzer: analyzer)
+                exact = true
+            }
+            return (top.collector.sorted().map { (Int($0.doc), $0.score) }, total, exact)
+        }
+    }
+
     /// The exact number of documents matching the query.
     public func count(_ query: String) throws -> Int {
         let node = try QueryParser().parse(query)

@@ -19,6 +19,7 @@ public final class IndexReader: @unchecked Sendable {
     let store: StoredFieldsReader
     /// Byte offset of each indexed field's lengths in norms.fts.
     private let normsOffsets: [Int?]
+    private let norms: UnsafeRawBufferPointer
 
     public var documentCount: Int { meta.documentCount }
 
@@ -63,6 +64,7 @@ public final class IndexReader: @unchecked Sendable {
             throw IndexError.corrupt(file: FileFormat.Tag.norms.fileName, reason: "length does not match the fields and documents")
         }
         normsOffsets = offsets
+        norms = files[.norms]!.bytes
     }
 
     // MARK: Terms and postings
@@ -96,7 +98,7 @@ public final class IndexReader: @unchecked Sendable {
     /// The length in terms of `field` in document `doc` (0 for a field that is not indexed).
     public func length(field: Int, doc: UInt32) -> UInt32 {
         guard field < normsOffsets.count, let offset = normsOffsets[field], Int(doc) < meta.documentCount else { return 0 }
-        return UInt32(littleEndian: files[.norms]!.bytes.loadUnaligned(fromByteOffset: offset + Int(doc) * 4, as: UInt32.self))
+        return UInt32(littleEndian: norms.loadUnaligned(fromByteOffset: offset + Int(doc) * 4, as: UInt32.self))
     }
 
     public func averageLength(field: Int) -> Double {

@@ -43,6 +43,9 @@ enum TopDocs {
         for clause in clauses { _ = try clause.next() }
         // Clauses before `essential` could not, together, lift a document above the threshold.
         var essential = 0
+        var blockStarts = [UInt32](repeating: 1, count: clauses.count)
+        var blockEnds = [UInt32](repeating: 0, count: clauses.count)
+        var blockBounds = [Double](repeating: 0, count: clauses.count)
         while true {
             let threshold = collector.threshold?.score
             if let threshold {
@@ -62,9 +65,15 @@ enum TopDocs {
                 var bound = essential > 0 ? prefix[essential - 1] : 0
                 var end = Scorer.end - 1
                 for index in essential..<clauses.count {
-                    let block = try clauses[index].blockBound(for: doc)
-                    bound += block.bound
-                    end = min(end, block.end)
+                    // A clause's block bound holds until the candidate passes its block's end.
+                    if doc > blockEnds[index] || doc < blockStarts[index] {
+                        let block = try clauses[index].blockBound(for: doc)
+                        blockStarts[index] = doc
+                        blockEnds[index] = block.end
+                        blockBounds[index] = block.bound
+                    }
+                    bound += blockBounds[index]
+                    end = min(end, blockEnds[index])
                 }
                 if bound * slack <= threshold {
                     exact = false
@@ -99,9 +108,14 @@ enum TopDocs {
         var collector = TopCollector(capacity: capacity)
         var exact = true
         var doc = try root.next()
+        var block: (start: UInt32, end: UInt32, bound: Double) = (1, 0, 0)
         while doc != Scorer.end {
             if let threshold = collector.threshold?.score {
-                let block = try root.blockBound(for: doc)
+                // The bound holds until the candidate passes the end of the blocks it came from.
+                if doc > block.end || doc < block.start {
+                    let bound = try root.blockBound(for: doc)
+                    block = (doc, bound.end, bound.bound)
+                }
                 if block.bound * slack <= threshold {
                     exact = false
                     doc = block.end >= Scorer.end - 1 ? Scorer.end : try root.advance(to: block.end + 1)

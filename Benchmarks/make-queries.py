@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Draw benchmark queries of every class from a JSON Lines corpus, deterministically.
+
+Usage: make-queries.py CORPUS.jsonl OUT.tsv [--per-class N] [--seed S]
+
+Output: UTF-8 TSV, one query a line, CLASS<TAB>QUERY in fts's query syntax (docs/QUERY.md); lines
+starting with # are comments. Classes:
+  term            one word (frequent, mid-frequency and rare in turn)
+  and2, and3      2 or 3 words taken from one document (so that they co-occur)
+  or2, or3        2 or 3 words of different frequencies
+  phrase          2 or 3 consecutive words copied from a document, in quotes
+  prefix          the first 4 or 5 letters of a mid-frequency or rare word, then *
+  field           title:WORD with a word of a document's title
+Half of the queries are typed without accents, as people type.
+"""
+import json, random, re, sys, unicodedata
+from collections import Counter
+
+WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+RUN = re.compile(r"[^\W\d_]{2,}(?:\s+[^\W\d_]{2,}){1,2}", re.UNICODE)
+
+def accentless(text):
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 2:
+        sys.exit(__doc__)
+    corpus, out = args[0], args[1]
+    per_class = int(args[args.index("--per-class") + 1]) if "--per-class" in args else 50
+    seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 7
+    rng = random.Random(seed)
+
+    documents = []
+    counts = Counter()
+    with open(corpus, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                doc = json.loads(line)
+                title, body = doc.get("title") or "", doc.get("body") or doc.get("text") or ""
+                documents.append((title, body))
+                counts.update(w.lower() for w in WORD.findall(title + " " + body))
+    ranked = [w for w, c in counts.most_common() if c >= 2]
+    bands = {"frequent": ranked[:100], "mid": ranked[100:2000], "rare": ranked[2000:] or ranked[100:]}
+    band_cycle = ["frequent", "mid", "rare"]
+
+    def typed(query):
+        return accentless(query) if rng.random() < 0.5 else query
+
+    def word(band):
+        return rng.choice(bands[band])
+
+    def words_of_one_document(n):
+        while True:
+            title, body = rng.choice(documents)
+            words = sorted(set(w.lower() for w in WORD.findall(body)), key=lambda w: -counts[w])
+            if len(words) >= 3 * n:
+                # one frequent-ish, the others from further down the document's vocabulary
+                picks = [words[rng.randrange(0, max(1, len(words) // 5))]]
+                picks += rng.sample(words[len(words) // 5:], n - 1)
+                return picks
+
+    queries = []
+    for i in range(per_class):
+        band = band_cycle[i % 3]
+        queries.append(("term", typed(word(band))))
+        queries.append(("and2", typed(" ".join(words_of_one_document(2)))))
+        queries.append(("and3", typed(" ".join(words_of_one_document(3)))))
+        queries.append(("or2", typed(f"{word(band)} OR {word(band_cycle[(i + 1) % 3])}")))
+        queries.append(("or3", typed(" OR ".join(word(b) for b in band_cycle))))
+        while True:
+            _, body = rng.choice(documents)
+            runs = RUN.findall(body)
+            if runs:
+                queries.append(("phrase", typed('"' + " ".join(rng.choice(runs).split()) + '"')))
+                break
+        stem = word(band_cycle[1 + i % 2])
+        queries.append(("prefix", typed(stem[: 4 + i % 2] + "*")))
+        while True:
+            title, _ = rng.choice(documents)
+            title_words = WORD.findall(title)
+            if title_words:
+                queries.append(("field", typed("title:" + rng.choice(title_words).lower())))
+                break
+
+    with open(out, "w", encoding="utf-8") as output:
+        output.write(f"# {len(queries)} queries drawn from {corpus.split('/')[-1]} by make-queries.py, seed {seed}, {per_class} per class\n")
+        for kind, query in sorted(queries, key=lambda q: q[0]):
+            output.write(f"{kind}\t{query}\n")
+
+if __name__ == "__main__":
+    main()
