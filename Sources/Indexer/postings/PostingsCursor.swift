@@ -30,8 +30,10 @@ public final class PostingsCursor {
     private var nextPositionsOffset: Int
 
     private var block = -1
-    private var docs = [UInt32](repeating: 0, count: BitPacking.blockSize)
-    private var freqs = [UInt32](repeating: 0, count: BitPacking.blockSize)
+    /// The current block's documents and frequencies: raw buffers, since arrays in a class pay a
+    /// uniqueness check and retain/release on every write.
+    private let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+    private let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
     private var count = 0
     private var index = -1
     public private(set) var doc: UInt32 = 0
@@ -62,6 +64,11 @@ public final class PostingsCursor {
             nextDataOffset = skipReader.offset + skipLength
         }
         nextPositionsOffset = info.positionsOffset
+    }
+
+    deinit {
+        docs.deallocate()
+        freqs.deallocate()
     }
 
     private func corrupt(_ reason: String) -> IndexError {
@@ -122,15 +129,16 @@ public final class PostingsCursor {
         let freqStart = reader.offset
         try reader.skip(BitPacking.packedLength(bits: freqBits))
         // Unpacking reads up to 8 bytes past the packed data: the footer, at least, is there.
-        docs.withUnsafeMutableBufferPointer { BitPacking.unpack(postings.baseAddress! + docStart, bits: docBits, into: $0.baseAddress!) }
-        freqs.withUnsafeMutableBufferPointer { BitPacking.unpack(postings.baseAddress! + freqStart, bits: freqBits, into: $0.baseAddress!) }
+        BitPacking.unpack(postings.baseAddress! + docStart, bits: docBits, into: docs)
+        BitPacking.unpack(postings.baseAddress! + freqStart, bits: freqBits, into: freqs)
         var base = previousLast
         for k in 0..<BitPacking.blockSize {
             base += Int64(docs[k]) + 1
             docs[k] = UInt32(truncatingIfNeeded: base)
+            // A stored frequency of 2³²-1 wraps to 0 here: harmless (no positions), and verify reports it.
             freqs[k] &+= 1
         }
-        guard base == Int64(skip.lastDoc), freqs.allSatisfy({ $0 > 0 }) else {
+        guard base == Int64(skip.lastDoc) else {
             throw corrupt("block does not end on its skip entry's last document")
         }
         count = BitPacking.blockSize
@@ -228,18 +236,42 @@ public final class PostingsCursor {
     /// The current document's positions, increasing.
     public func positions(into output: inout [UInt32]) throws {
         output.removeAll(keepingCapacity: true)
-        var reader = ByteReader(positionBytes, file: positionsFile, offset: positionsReaderOffset, end: positionsEnd)
+        let base = positionBytes.baseAddress!
+        let end = positionsEnd
+        var offset = positionsReaderOffset
+        // Skip the positions of the block's earlier documents: count the last bytes of their integers.
+        var skip = 0
         while positionsIndex < index {
-            for _ in 0..<freqs[positionsIndex] { _ = try reader.vint() }
+            skip += Int(freqs[positionsIndex])
             positionsIndex += 1
         }
-        // The reader stays at the start of this document's positions, so asking twice is fine.
-        positionsReaderOffset = reader.offset
-        var position: UInt64 = 0
-        for _ in 0..<freqs[index] {
-            position += try reader.vint()
-            guard position <= UInt64(UInt32.max) else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
-            output.append(UInt32(position))
+        while skip > 0 {
+            guard offset < end else { throw IndexError.corrupt(file: positionsFile, reason: "positions run past the end of the file") }
+            if base.load(fromByteOffset: offset, as: UInt8.self) < 0x80 { skip -= 1 }
+            offset += 1
+        }
+        // The offset stays at the start of this document's positions, so asking twice is fine.
+        positionsReaderOffset = offset
+        let count = Int(freqs[index])
+        output.reserveCapacity(count)
+        var position: UInt32 = 0
+        for _ in 0..<count {
+            var value: UInt32 = 0
+            var shift: UInt32 = 0
+            while true {
+                guard offset < end, shift < 32 else {
+                    throw IndexError.corrupt(file: positionsFile, reason: "malformed or truncated positions")
+                }
+                let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+                offset += 1
+                value |= UInt32(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            let (next, overflow) = position.addingReportingOverflow(value)
+            guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
+            position = next
+            output.append(position)
         }
     }
 }

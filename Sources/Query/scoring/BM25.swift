@@ -30,6 +30,11 @@ struct FieldWeight: Sendable {
     let b: Double
     let averageLength: Double
 
+    /// The formula's constants, folded: score = scale·tf / (tf + base + slope·length).
+    private let scale: Double
+    private let base: Double
+    private let slope: Double
+
     init(field: Int, boost: Double, idf: Double, parameters: BM25Parameters, averageLength: Double) {
         self.field = field
         self.boost = boost
@@ -37,11 +42,14 @@ struct FieldWeight: Sendable {
         k1 = parameters.k1
         b = parameters.b
         self.averageLength = averageLength > 0 ? averageLength : 1
+        scale = boost * idf * (k1 + 1)
+        base = k1 * (1 - b)
+        slope = k1 * b / self.averageLength
     }
 
     @inline(__always)
     func score(freq: Double, length: UInt32) -> Double {
-        boost * idf * freq * (k1 + 1) / (freq + k1 * (1 - b + b * Double(length) / averageLength))
+        scale * freq / (freq + base + slope * Double(length))
     }
 
     /// No document scores more: the saturation limit of the frequency part.

@@ -43,10 +43,13 @@ final class FieldTermScorer: Scorer {
 
     /// The single term's dictionary entry, to decode its tail for the bound.
     private let termInfo: TermInfo?
+    /// The cursor when there is only one (the common case): no loops over alternatives.
+    private let single: PostingsCursor?
 
     init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader, termInfo: TermInfo? = nil) {
         self.weight = weight
         self.cursors = cursors
+        single = cursors.count == 1 ? cursors[0] : nil
         self.termInfo = termInfo
         self.label = label
         self.reader = reader
@@ -109,6 +112,10 @@ final class FieldTermScorer: Scorer {
     }
 
     override func next() throws -> UInt32 {
+        if let single {
+            doc = try single.next()
+            return doc
+        }
         if !started {
             started = true
             for cursor in cursors { try cursor.next() }
@@ -121,6 +128,10 @@ final class FieldTermScorer: Scorer {
     }
 
     override func advance(to target: UInt32) throws -> UInt32 {
+        if let single {
+            doc = try single.advance(to: target)
+            return doc
+        }
         started = true
         // A cursor's own advance returns at once when it is already there.
         for cursor in cursors { try cursor.advance(to: target) }
@@ -129,6 +140,7 @@ final class FieldTermScorer: Scorer {
     }
 
     var freq: UInt32 {
+        if let single { return single.freq }
         var total: UInt32 = 0
         for cursor in cursors where cursor.doc == doc { total += cursor.freq }
         return total
@@ -140,6 +152,10 @@ final class FieldTermScorer: Scorer {
 
     /// The current document's positions over all alternatives, increasing.
     func positions(into output: inout [UInt32], scratch: inout [UInt32]) throws {
+        if let single {
+            try single.positions(into: &output)
+            return
+        }
         output.removeAll(keepingCapacity: true)
         for cursor in cursors where cursor.doc == doc {
             try cursor.positions(into: &scratch)
