@@ -13,10 +13,13 @@ let package = Package(
         .library(name: "Indexer", targets: ["Indexer"]),
         .library(name: "Query", targets: ["Query"]),
         .executable(name: "fts", targets: ["fts"]),
+        .executable(name: "searchd", targets: ["searchd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // ICU's word breaker behind an opaque C API (see DEVELOPERS.md for why it cannot be imported directly).
@@ -41,9 +44,32 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The line-protocol server (docs/PROTOCOL.md) as a library, so tests run it in process over TCP.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Indexer", "Query",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "searchd",
+            dependencies: [
+                "Server", "Indexer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "IndexerTests", dependencies: ["Indexer"], resources: [.copy("Fixtures")]),
         // Runs the built `fts` binary as a user would; depending on it makes `swift test` build it.
         .testTarget(name: "CLITests", dependencies: ["fts"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Indexer"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query"]),
     ]
 )

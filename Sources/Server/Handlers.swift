@@ -1,0 +1,197 @@
+import NIOCore
+import NIOPosix
+
+/// A line from the client, or the news that it went on too long.
+enum Frame {
+    case line([UInt8])
+    case tooLong
+}
+
+/// Framing: splits the byte stream at `\n` (dropping a `\r` before it), and caps a line's length:
+/// past `maximumLength` bytes without a line end, the line is refused and nothing more is read.
+final class LineFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = Frame
+    let maximumLength: Int
+    private var refused = false
+
+    init(maximumLength: Int) { self.maximumLength = maximumLength }
+
+    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard !refused else {
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            return .needMoreData
+        }
+        let view = buffer.readableBytesView
+        guard let newline = view.firstIndex(of: 0x0A) else {
+            if view.count > maximumLength {
+                refused = true
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+                context.fireChannelRead(wrapInboundOut(.tooLong))
+            }
+            return .needMoreData
+        }
+        let length = newline - view.startIndex
+        guard length <= maximumLength else {
+            refused = true
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            context.fireChannelRead(wrapInboundOut(.tooLong))
+            return .needMoreData
+        }
+        var line = buffer.readBytes(length: length)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        if line.last == 0x0D { line.removeLast() }
+        context.fireChannelRead(wrapInboundOut(.line(line)))
+        return .continue
+    }
+
+    func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        // A last line without its `\n` when the client closes: nobody is left to answer.
+        buffer.moveReaderIndex(to: buffer.writerIndex)
+        return .needMoreData
+    }
+}
+
+/// Decoding: a frame into a request, or into the error that answers it.
+final class RequestDecoderHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    typealias InboundOut = Result<Request, ProtocolError>
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .line(let bytes): context.fireChannelRead(wrapInboundOut(RequestDecoder.decode(bytes)))
+        case .tooLong:
+            context.fireChannelRead(wrapInboundOut(.failure(ProtocolError(code: .lineTooLong, message: "line longer than the limit; closing"))))
+        }
+    }
+}
+
+/// A reply on its way out, in the format of its connection at the time it was made.
+struct Outgoing {
+    var reply: Reply
+    var format: ReplyFormat
+    var close: Bool
+}
+
+/// Executing: runs requests on the thread pool, one at a time per connection so that replies keep the
+/// order of requests (clients may pipeline). Stops reading while the client does not read its replies
+/// or too many requests wait, and closes an idle connection.
+final class RequestExecutor: ChannelDuplexHandler {
+    typealias InboundIn = Result<Request, ProtocolError>
+    typealias OutboundIn = Never
+    typealias OutboundOut = Outgoing
+
+    static let maximumPending = 1024
+
+    private let service: SearchService
+    private let pool: NIOThreadPool
+    private let session: Session
+    private var tail: EventLoopFuture<Void>?
+    private var pending = 0
+    private var closing = false
+
+    init(service: SearchService, pool: NIOThreadPool) {
+        self.service = service
+        self.pool = pool
+        session = Session(authenticated: service.authToken == nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        let decoded = unwrapInboundIn(data)
+        pending += 1
+        if pending >= Self.maximumPending { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+        let previous = tail ?? context.eventLoop.makeSucceededVoidFuture()
+        let service = self.service, session = self.session, pool = self.pool
+        tail = previous.flatMap { () -> EventLoopFuture<Outgoing> in
+            switch decoded {
+            case .failure(let error):
+                return context.eventLoop.makeSucceededFuture(Outgoing(reply: .error(error), format: session.format, close: error.code == .lineTooLong))
+            case .success(let request):
+                return pool.runIfActive(eventLoop: context.eventLoop) {
+                    let reply = service.execute(request, session: session)
+                    return Outgoing(reply: reply, format: session.format, close: request == .quit)
+                }
+            }
+        }.flatMapError { error in
+            context.eventLoop.makeSucceededFuture(Outgoing(reply: .error(ProtocolError(code: .internalError, message: "\(error)")),
+                                                           format: session.format, close: false))
+        }.map { outgoing in
+            self.pending -= 1
+            guard !self.closing else { return }
+            if self.pending < Self.maximumPending / 2 && context.channel.isWritable {
+                context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            }
+            context.writeAndFlush(self.wrapOutboundOut(outgoing), promise: nil)
+            if outgoing.close {
+                self.closing = true
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // A client that does not read its replies stops being read: the server buffers no more for it.
+        let writable = context.channel.isWritable
+        context.channel.setOption(ChannelOptions.autoRead, value: writable && pending < Self.maximumPending).whenComplete { _ in }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            closing = true
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// Encoding: a reply into bytes, in its format.
+final class ReplyEncoderHandler: ChannelOutboundHandler {
+    typealias OutboundIn = Outgoing
+    typealias OutboundOut = ByteBuffer
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let outgoing = unwrapOutboundIn(data)
+        let text = ReplyEncoder.encode(outgoing.reply, format: outgoing.format)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: promise)
+    }
+}
+
+/// Admission: past `limit` open connections, a new client is told so and closed.
+final class ConnectionLimiter: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let service: SearchService
+    private let limit: Int
+    private var admitted = false
+
+    init(service: SearchService, limit: Int) {
+        self.service = service
+        self.limit = limit
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        admitted = service.connectionOpened(limit: limit)
+        guard admitted else {
+            let reply = ReplyEncoder.encode(.error(ProtocolError(code: .tooManyConnections, message: "\(limit) connections already; closing")), format: .text)
+            context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: reply))).whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if admitted { context.fireChannelRead(data) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if admitted { service.connectionClosed() }
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Histogram
+import Indexer
+import Logging
+import Query
+
+/// Per-connection state: its reply format and whether it has authenticated.
+final class Session {
+    var format = ReplyFormat.text
+    var authenticated: Bool
+
+    init(authenticated: Bool) { self.authenticated = authenticated }
+}
+
+/// What every connection shares: the opened index (swapped whole on reload, so queries in flight
+/// finish on the one they started with) and the statistics. Thread-safe.
+public final class SearchService: @unchecked Sendable {
+    public let indexPath: String
+    let authToken: String?
+    let logger: Logger
+    private let lock = NSLock()
+    private var searcher: Searcher
+    private let analyzers = AnalyzerPool()
+    private let started = Date()
+    private var queries = 0
+    private var latencies = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+    private(set) var connections = 0
+    private var running = 0
+
+    /// Requests being executed now.
+    public var inFlight: Int { lock.withLock { running } }
+
+    /// Opens the index, checking every file's checksum: a server never answers from a damaged file.
+    public init(indexPath: String, authToken: String?, logger: Logger) throws {
+        self.indexPath = indexPath
+        self.authToken = authToken
+        self.logger = logger
+        searcher = Searcher(reader: try IndexReader(path: indexPath, checksums: true))
+    }
+
+    var currentSearcher: Searcher { lock.withLock { searcher } }
+
+    public var currentDocumentCount: Int { currentSearcher.reader.documentCount }
+
+    /// Opens the index again; a new index that fails its checks is refused and the old one serves on.
+    public func reload() throws -> Int {
+        let reader = try IndexReader(path: indexPath, checksums: true)
+        lock.withLock { searcher = Searcher(reader: reader) }
+        logger.info("reloaded \(indexPath): \(reader.documentCount) documents")
+        return reader.documentCount
+    }
+
+    func connectionOpened(limit: Int) -> Bool {
+        lock.withLock {
+            guard connections < limit else { return false }
+            connections += 1
+            return true
+        }
+    }
+
+    func connectionClosed() { lock.withLock { connections -= 1 } }
+
+    private func record(microseconds: UInt64) {
+        lock.withLock {
+            queries += 1
+            _ = latencies.record(max(microseconds, 1))
+        }
+    }
+
+    /// Runs one request (on a thread of the pool, never on an event loop).
+    func execute(_ request: Request, session: Session) -> Reply {
+        lock.withLock { running += 1 }
+        defer { lock.withLock { running -= 1 } }
+        return run(request, session: session)
+    }
+
+    private func run(_ request: Request, session: Session) -> Reply {
+        if authToken != nil && !session.authenticated {
+            switch request {
+            case .auth, .ping, .quit: break
+            default: return .error(ProtocolError(code: .unauthorized, message: "AUTH first"))
+            }
+        }
+        do {
+            switch request {
+            case .ping: return .pong
+            case .quit: return .bye
+            case .help: return .help(Self.help)
+            case .format(let format):
+                session.format = format
+                return .ok("format \(format.rawValue)")
+            case .auth(let token):
+                guard let expected = authToken else { return .ok("no authentication needed") }
+                // Compare in constant time: the comparison must not tell how much of a guess was right.
+                let given = Array(token.utf8), wanted = Array(expected.utf8)
+                var difference = given.count ^ wanted.count
+                for index in 0..<wanted.count { difference |= Int(wanted[index] ^ (index < given.count ? given[index] : 0)) }
+                guard difference == 0 else { return .error(ProtocolError(code: .unauthorized, message: "wrong token")) }
+                session.authenticated = true
+                return .ok("authenticated")
+            case let .search(limit, offset, query):
+                let start = DispatchTime.now().uptimeNanoseconds
+                let results = try currentSearcher.search(query, limit: limit, offset: offset)
+                record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                return .results(results)
+            case .count(let query):
+                let start = DispatchTime.now().uptimeNanoseconds
+                let count = try currentSearcher.count(query)
+                record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                return .count(count)
+            case .get(let id):
+                let reader = currentSearcher.reader
+                guard let doc = try reader.document(id: id) else {
+                    return .error(ProtocolError(code: .notFound, message: "no document with id \(id)"))
+                }
+                let names = reader.meta.fields.map(\.name)
+                return .document(try reader.storedFields(doc).values.map { (names[$0.field], $0.value) })
+            case .analyze(let text):
+                let utf8 = Array(text.utf8)
+                let tokens = try analyzers.with { try $0.tokens(text) }
+                return .terms(tokens.map { ($0, String(decoding: utf8[$0.range], as: UTF8.self)) })
+            case .stats: return .stats(statistics())
+            case .reload:
+                do {
+                    return .ok("reloaded \(try reload()) documents")
+                } catch {
+                    logger.error("reload refused: \(error)")
+                    return .error(ProtocolError(code: .reloadFailed, message: "\(error); the previous index keeps serving"))
+                }
+            }
+        } catch let error as QueryError {
+            return .error(ProtocolError(code: .syntax, message: error.description))
+        } catch {
+            logger.error("request failed: \(error)")
+            return .error(ProtocolError(code: .internalError, message: "\(error)"))
+        }
+    }
+
+    private func statistics() -> [(key: String, value: String)] {
+        let meta = currentSearcher.reader.meta
+        let size = meta.components.reduce(UInt64(0)) { $0 + $1.length }
+        return lock.withLock {
+            [("documents", "\(meta.documentCount)"), ("terms", "\(meta.termCount)"), ("postings", "\(meta.postingCount)"),
+             ("index_bytes", "\(size)"), ("index", indexPath), ("uptime_s", String(format: "%.0f", Date().timeIntervalSince(started))),
+             ("connections", "\(connections)"), ("queries", "\(queries)"),
+             ("latency_p50_us", "\(queries > 0 ? latencies.valueAtPercentile(50) : 0)"),
+             ("latency_p99_us", "\(queries > 0 ? latencies.valueAtPercentile(99) : 0)")]
+        }
+    }
+
+    static let help = [
+        "PING                                   PONG",
+        "SEARCH [LIMIT n] [OFFSET n] <query>    RESULTS <returned> <total> <took_us>, then one line a hit:",
+        "                                       rank, id, score, title, snippet (tab-separated)",
+        "COUNT <query>                          COUNT <n>",
+        "GET <id>                               DOCUMENT <n>, then one line a field: name, value",
+        "ANALYZE <text>                         TERMS <n>, then position, term, start, end, text",
+        "STATS                                  STATS <n>, then key, value",
+        "RELOAD                                 open the index again",
+        "FORMAT text|json                       reply format of this connection",
+        "AUTH <token>                           authenticate (with --auth-token)",
+        "HELP                                   this list",
+        "QUIT                                   BYE, then close",
+        "Queries: docs/QUERY.md. Protocol: docs/PROTOCOL.md.",
+    ]
+}
+
+/// Analyzers for ANALYZE, one per concurrent use.
+final class AnalyzerPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [FrenchAnalyzer] = []
+
+    func with<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
+        let analyzer = try lock.withLock { free.popLast() } ?? FrenchAnalyzer()
+        defer { lock.withLock { free.append(analyzer) } }
+        return try body(analyzer)
+    }
+}

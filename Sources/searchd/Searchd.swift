@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Indexer
+import Logging
+import Server
+
+@main
+struct Searchd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "searchd",
+        abstract: "Serve an fts index over a line protocol (docs/PROTOCOL.md).",
+        discussion: """
+            With no arguments, serves the index of the bundled corpus (./index from ./Corpus/seeds), building \
+            it first when it is missing or older than the corpus. SIGHUP reloads the index; SIGTERM and SIGINT \
+            stop accepting, let requests in flight finish, and exit 0.
+            """
+    )
+
+    @Option(help: "The index folder (default: $FTS_INDEX or ./index).")
+    var index: String?
+
+    @Option(parsing: .upToNextOption, help: "Build the index from these files and folders when it is missing or older (default: $FTS_CORPUS or ./Corpus/seeds).")
+    var corpus: [String] = []
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one and prints it.")
+    var port = 7700
+
+    @Option(help: "Connections served at once; more are refused.")
+    var maxConnections = 256
+
+    @Option(help: "Seconds before an idle connection is closed.")
+    var idleTimeout = 300
+
+    @Option(help: "Longest request line in bytes.")
+    var maxLine = 64 * 1024
+
+    @Option(help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN).")
+    var authToken: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard maxConnections > 0, idleTimeout > 0, maxLine >= 16 else { throw ValidationError("limits must be positive") }
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel)!
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "searchd")
+        let environment = ProcessInfo.processInfo.environment
+        let indexPath = index ?? environment["FTS_INDEX"] ?? "index"
+        let corpusPaths = corpus.isEmpty ? [environment["FTS_CORPUS"] ?? "Corpus/seeds"] : corpus
+        do {
+            if try needsBuild(index: indexPath, corpus: corpusPaths) {
+                logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", "))")
+                let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, observer: BuildLog(logger: logger))
+                logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
+            }
+            let service = try SearchService(indexPath: indexPath, authToken: authToken ?? environment["FTS_AUTH_TOKEN"], logger: logger)
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.maximumConnections = maxConnections
+            configuration.idleTimeout = idleTimeout
+            configuration.maximumLineLength = maxLine
+            let server = SearchServer(service: service, configuration: configuration)
+            let bound = try server.start()
+            let documents = service.currentDocumentCount
+            // Written straight to the file descriptor: scripts wait for this line, buffering must not hold it.
+            FileHandle.standardOutput.write(Data("searchd: listening on \(host):\(bound), \(documents) documents from \(indexPath); try: printf 'SEARCH économie solidaire\\n' | nc \(host) \(bound)\n".utf8))
+
+            let stopped = DispatchSemaphore(value: 0)
+            var sources: [DispatchSourceSignal] = []
+            for number in [SIGHUP, SIGTERM, SIGINT] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    if number == SIGHUP {
+                        do { _ = try service.reload() } catch { logger.error("reload refused: \(error); the previous index keeps serving") }
+                    } else {
+                        logger.info("stopping: finishing requests in flight")
+                        server.stop()
+                        stopped.signal()
+                    }
+                }
+                source.resume()
+                sources.append(source)
+            }
+            stopped.wait()
+            withExtendedLifetime(sources) {}
+            logger.info("stopped")
+        } catch {
+            FileHandle.standardError.write(Data("searchd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Missing, or older than a file of the corpus.
+    private func needsBuild(index: String, corpus: [String]) throws -> Bool {
+        let manager = FileManager.default
+        guard let built = (try? manager.attributesOfItem(atPath: index + "/meta.fts"))?[.modificationDate] as? Date else { return true }
+        for file in Corpus.files(in: corpus).files {
+            if let modified = (try? manager.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date, modified > built { return true }
+        }
+        return false
+    }
+}
+
+/// The indexer's progress as log lines.
+final class BuildLog: IndexBuildObserver {
+    let logger: Logger
+    private var last = Date.distantPast
+
+    init(logger: Logger) { self.logger = logger }
+
+    func progress(documents: Int, bytesRead: Int, totalBytes: Int) {
+        guard Date().timeIntervalSince(last) >= 2 || bytesRead == totalBytes else { return }
+        last = Date()
+        logger.info("indexing: \(documents) documents, \(bytesRead / 1_000_000) of \(totalBytes / 1_000_000) MB")
+    }
+
+    func issue(_ issue: CorpusIssue) { logger.warning("\(issue)") }
+    func phase(_ description: String) { logger.info("indexing: \(description)") }
+}
