@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Server
+
+@Suite(.serialized) struct ServerTests {
+    @Test func everyCommandInText() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("PING\r\n")
+        #expect(client.line() == "PONG")
+        client.send("SEARCH LIMIT 2 économie solidaire\n")
+        let results = client.counted()
+        #expect(results.header.hasPrefix("RESULTS 2 33 "))
+        #expect(results.lines.count == 2)
+        let fields = results.lines[0].split(separator: "\t", omittingEmptySubsequences: false)
+        #expect(fields.count == 5 && fields[0] == "1" && fields[1].contains(".txt#") && fields[4].contains("[économie]"))
+        client.send("SEARCH OFFSET 1 LIMIT 1 économie solidaire\n")
+        #expect(client.counted().lines.first?.hasPrefix("2\t") == true)
+        client.send("COUNT \"clichy sous bois\"\n")
+        #expect(client.line() == "COUNT 1")
+        client.send("GET 004_b485c98c060516cb.txt#1\n")
+        let document = client.counted()
+        #expect(document.header.hasPrefix("DOCUMENT "))
+        #expect(document.lines.contains("id\t004_b485c98c060516cb.txt#1"))
+        #expect(document.lines.contains { $0.hasPrefix("body\t") && !$0.dropFirst(5).contains("\n") })
+        client.send("ANALYZE L’économie des salarié-e-s\n")
+        let terms = client.counted()
+        #expect(terms.header == "TERMS 3" && terms.lines[2] == "2\tsalari\t18\t30\tsalarié-e-s")
+        client.send("STATS\n")
+        let stats = client.counted()
+        #expect(stats.lines.contains("documents\t89") && stats.lines.contains { $0.hasPrefix("latency_p99_us\t") })
+        client.send("HELP\n")
+        #expect(client.counted().lines.contains { $0.hasPrefix("SEARCH") })
+        client.send("RELOAD\n")
+        #expect(client.line() == "OK reloaded 89 documents")
+        client.send("BOGUS\nGET nope\nSEARCH économie \"solidaire\nSEARCH LIMIT x y\n")
+        #expect(client.line() == "ERR unknown_command unknown command BOGUS; try HELP")
+        #expect(client.line() == "ERR not_found no document with id nope")
+        #expect(client.line() == "ERR syntax unbalanced quote at column 10")
+        #expect(client.line() == "ERR bad_request LIMIT takes a number")
+        // Errors never close: the connection still answers.
+        client.send("QUIT\n")
+        #expect(client.line() == "BYE")
+        #expect(client.line() == nil)
+    }
+
+    @Test func everyCommandInJSON() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("FORMAT json\n")
+        #expect(client.line() == "{\"ok\":\"format json\"}")
+        let commands = ["PING", "SEARCH LIMIT 3 jardin", "COUNT jardin", "GET 004_b485c98c060516cb.txt#1", "ANALYZE Clichy-sous-Bois",
+                        "STATS", "HELP", "RELOAD", "BOGUS", "SEARCH (a", "QUIT"]
+        client.send(commands.map { $0 + "\n" }.joined())
+        var replies: [[String: Any]] = []
+        for _ in commands {
+            let line = try #require(client.line())
+            replies.append(try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])
+        }
+        #expect(replies[0]["pong"] as? Bool == true)
+        let results = replies[1]["results"] as! [[String: Any]]
+        #expect(results.count == 3 && replies[1]["total"] as? Int == replies[2]["count"] as? Int && replies[1]["exact"] as? Bool == true)
+        #expect((results[0]["highlights"] as! [[Int]]).count > 0)
+        #expect((replies[3]["document"] as! [String: String])["id"] == "004_b485c98c060516cb.txt#1")
+        #expect((replies[4]["terms"] as! [[String: Any]]).map { $0["term"] as! String } == ["clichy", "sous", "bois"])
+        #expect((replies[5]["stats"] as! [String: String])["documents"] == "89")
+        #expect((replies[6]["help"] as! [String]).count > 5)
+        #expect((replies[7]["ok"] as? String)?.hasPrefix("reloaded") == true)
+        #expect((replies[8]["error"] as! [String: String])["code"] == "unknown_command")
+        #expect((replies[9]["error"] as! [String: String])["code"] == "syntax")
+        #expect(replies[10]["bye"] as? Bool == true)
+    }
+
+    @Test func pipeliningAThousandRequestsInOneWrite() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        let queries = ["économie", "jardin", "emploi", "\"clichy sous bois\"", "mer OR jardin"]
+        let expected = try queries.map { try server.server.service.currentSearcher.count($0) }
+        client.send((0..<1000).map { "COUNT \(queries[$0 % queries.count])\n" }.joined())
+        for index in 0..<1000 {
+            #expect(client.line() == "COUNT \(expected[index % queries.count])", "reply \(index)")
+        }
+    }
+
+    @Test func fiftyConcurrentClients() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let expected = try server.server.service.currentSearcher.search("emploi insertion", limit: 5).hits.map(\.id)
+        let port = server.port
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    let client = try LineClient(port: port)
+                    var agreed = true
+                    for _ in 0..<20 {
+                        client.send("SEARCH LIMIT 5 emploi insertion\n")
+                        let reply = client.counted()
+                        agreed = agreed && reply.lines.map { String($0.split(separator: "\t")[1]) } == expected
+                    }
+                    return agreed
+                }
+            }
+            for try await agreed in group { #expect(agreed) }
+        }
+    }
+}
