@@ -70,6 +70,7 @@ let package = Package(
         // Runs the built `fts` binary as a user would; depending on it makes `swift test` build it.
         .testTarget(name: "CLITests", dependencies: ["fts"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Indexer"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query"]),
+        // Depends on searchd so that `swift test` builds the binary it starts.
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd"]),
     ]
 )

@@ -66,7 +66,7 @@ final class LineClient {
 }
 
 /// A running server over an index of the bundled corpus.
-final class TestServer {
+final class TestServer: @unchecked Sendable {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Corpus/seeds").path
 

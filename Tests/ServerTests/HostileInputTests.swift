@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Server
+
+@Suite(.serialized) struct HostileInputTests {
+    @Test func aLineTooLongIsRefusedAndClosed() throws {
+        let server = try TestServer { $0.maximumLineLength = 1024 }
+        defer { server.stop() }
+        let client = try server.client()
+        client.send(String(repeating: "a", count: 5000))
+        #expect(client.line() == "ERR line_too_long line longer than the limit; closing")
+        #expect(client.line() == nil)
+        let other = try server.client()
+        other.send("PING\n")
+        #expect(other.line() == "PONG")
+    }
+
+    @Test func extraConnectionsAreRefused() throws {
+        let server = try TestServer { $0.maximumConnections = 2 }
+        defer { server.stop() }
+        let first = try server.client(), second = try server.client()
+        first.send("PING\n")
+        second.send("PING\n")
+        #expect(first.line() == "PONG" && second.line() == "PONG")
+        let third = try server.client()
+        #expect(third.line() == "ERR too_many_connections 2 connections already; closing")
+        #expect(third.line() == nil)
+        withExtendedLifetime(first) {}
+    }
+
+    @Test func invalidUTF8NulBytesAndGarbageGetErrorsNotCrashes() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send(Array("SEARCH ".utf8) + [0xFF, 0xFE, 0x0A])
+        #expect(client.line() == "ERR invalid_utf8 line is not valid UTF-8")
+        client.send(Array("PING".utf8) + [0x00, 0x0A])
+        #expect(client.line() == "ERR bad_request line contains a NUL byte")
+        var generator = SystemRandomNumberGenerator()
+        let garbage = (0..<4000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        client.send(garbage + [0x0A, 0x50, 0x49, 0x4E, 0x47, 0x0A])  // …\nPING\n
+        var sawPong = false
+        while let line = client.line() {
+            if line == "PONG" { sawPong = true; break }
+            #expect(line.hasPrefix("ERR "))
+        }
+        #expect(sawPong)
+        // A client that leaves mid-request harms nobody.
+        let leaving = try server.client()
+        leaving.send("SEARCH jard")
+        leaving.shutdownWrite()
+        let impatient = try server.client()
+        impatient.send(String(repeating: "SEARCH LIMIT 50 de\n", count: 200))
+        let other = try server.client()
+        other.send("COUNT jardin\n")
+        #expect(other.line()?.hasPrefix("COUNT ") == true)
+        withExtendedLifetime((leaving, impatient)) {}
+    }
+
+    @Test func idleConnectionsAreClosed() throws {
+        let server = try TestServer { $0.idleTimeout = 1 }
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("PING\n")
+        #expect(client.line() == "PONG")
+        let start = Date()
+        #expect(client.line() == nil)
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test func authenticationGatesEverythingButPingAuthAndQuit() throws {
+        let server = try TestServer(authToken: "s3cret")
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("PING\nSEARCH jardin\nSTATS\nAUTH wrong\nAUTH s3cret\nCOUNT jardin\n")
+        #expect(client.line() == "PONG")
+        #expect(client.line() == "ERR unauthorized AUTH first")
+        #expect(client.line() == "ERR unauthorized AUTH first")
+        #expect(client.line() == "ERR unauthorized wrong token")
+        #expect(client.line() == "OK authenticated")
+        #expect(client.line()?.hasPrefix("COUNT ") == true)
+    }
+
+    @Test func slowReadersDoNotMakeTheServerBufferWithoutBound() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let slow = try server.client()
+        // Thousands of large replies the client does not read: the server stops reading it instead.
+        slow.send(String(repeating: "SEARCH LIMIT 100 de\n", count: 3000))
+        usleep(3_000_000)
+        let other = try server.client()
+        other.send("PING\nSTATS\n")
+        #expect(other.line() == "PONG")
+        let stats = other.counted().lines
+        let executed = Int(stats.first { $0.hasPrefix("queries\t") }!.dropFirst(8))!
+        print("slow reader: \(executed) of 3000 requests executed after 3 s")
+        // Reading stopped once its replies backed up: a few hundred at most were run, not 3000.
+        #expect(executed < 300)
+        // The slow client still gets its replies, in order, when it reads.
+        for _ in 0..<20 {
+            let reply = slow.counted()
+            #expect(reply.header.hasPrefix("RESULTS 85 85 ") && reply.lines.count == 85)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Server
+
+@Suite(.serialized) struct LifecycleTests {
+    @Test func reloadUnderLoadFailsNoQuery() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let port = server.port
+        let index = server.index
+        let corpus = TestServer.corpus
+        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let client = try LineClient(port: port)
+                    var failed = 0
+                    for _ in 0..<150 {
+                        client.send("SEARCH LIMIT 3 emploi\n")
+                        if !(client.counted().header.hasPrefix("RESULTS 3 ")) { failed += 1 }
+                    }
+                    return failed
+                }
+            }
+            group.addTask {
+                // Republish the index and reload it, again and again, while the clients search.
+                let client = try LineClient(port: port)
+                for _ in 0..<4 {
+                    _ = try IndexBuilder.build(paths: [corpus], output: index)
+                    client.send("RELOAD\n")
+                    if client.line() != "OK reloaded 89 documents" { return 1 }
+                }
+                return 0
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+    }
+
+    @Test func aDamagedIndexIsRefusedAndTheOldOneServesOn() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("COUNT jardin\n")
+        let before = client.line()
+        // Republish, then damage the new index's positions: its checksum no longer matches.
+        _ = try IndexBuilder.build(paths: [TestServer.corpus], output: server.index)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: server.index + "/positions.fts"))
+        try handle.seek(toOffset: 200)
+        try handle.write(contentsOf: Data([0xAA, 0xBB]))
+        try handle.close()
+        client.send("RELOAD\nCOUNT jardin\n")
+        let refused = try #require(client.line())
+        #expect(refused.hasPrefix("ERR reload_failed positions.fts: index is corrupt: checksum mismatch"))
+        #expect(refused.hasSuffix("the previous index keeps serving"))
+        #expect(client.line() == before)
+    }
+
+    @Test func stoppingLetsRequestsInFlightFinish() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        client.send(String(repeating: "SEARCH LIMIT 20 de\n", count: 30))
+        #expect(client.counted().header.hasPrefix("RESULTS 20 "))
+        // Stop while requests are queued or running: the one running finishes and is answered.
+        let stopping = Task.detached { server.stop() }
+        var answered = 1
+        while let header = client.line() {
+            guard header.hasPrefix("RESULTS 20 ") else { break }
+            _ = client.lines(20)
+            answered += 1
+        }
+        await stopping.value
+        #expect(answered >= 2)
+        // Nothing listens any more.
+        #expect(throws: (any Error).self) { _ = try LineClient(port: server.port) }
+    }
+
+    @Test func theSearchdBinaryServesAndStopsOnSIGTERM() throws {
+        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("searchd")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["--index", folder + "/index", "--corpus", TestServer.corpus, "--port", "0", "--log-level", "warning"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // It builds the missing index first, then prints where it listens.
+        var line = Data()
+        while !line.contains(0x0A) {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.hasPrefix("searchd: listening on 127.0.0.1:") && text.contains("89 documents"))
+        let port = Int(text.split(separator: ":")[2].split(separator: ",")[0])!
+        let client = try LineClient(port: port)
+        client.send("COUNT jardin\n")
+        #expect(client.line()?.hasPrefix("COUNT ") == true)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
