@@ -30,8 +30,18 @@ struct SnippetGenerator {
     var length = 160
     /// Context kept before the first match, in bytes.
     var lead = 30
+    /// Only the start of a long document is analysed for its snippet (Lucene's maxAnalyzedChars is
+    /// 10,000 too): a snippet's cost stays bounded whatever the document's length.
+    var maximumAnalyzedBytes = 10_000
 
-    func snippet(of text: String, terms: Set<String>, analyzer: FrenchAnalyzer) throws -> Snippet {
+    func snippet(of document: String, terms: Set<String>, analyzer: FrenchAnalyzer) throws -> Snippet {
+        var text = document
+        if text.utf8.count > maximumAnalyzedBytes {
+            // Cut at a character boundary at or below the limit.
+            var end = text.utf8.index(text.utf8.startIndex, offsetBy: maximumAnalyzedBytes)
+            while end > text.startIndex && !text.unicodeScalars.indices.contains(end) { end = text.utf8.index(before: end) }
+            text = String(text[..<end])
+        }
         let tokens = try analyzer.tokens(text)
         guard !tokens.isEmpty else { return Snippet(text: "", highlights: []) }
         let matched = tokens.indices.filter { terms.contains(tokens[$0].term) }
