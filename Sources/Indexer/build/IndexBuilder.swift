@@ -12,6 +12,28 @@ public final class CancellationFlag: @unchecked Sendable {
     public func cancel() { lock.withLock { set = true } }
 }
 
+/// The build's memory budget, shared: per-document bookkeeping (ids for duplicate detection and the
+/// id table, document lengths) is taken from it as documents are read, and the workers' inversion
+/// buffers get the rest, so that everything the budget covers stays within it.
+final class MemoryLedger: @unchecked Sendable {
+    /// What a worker keeps at least, however much the documents take.
+    static let minimumShare = 1 << 20
+    private let lock = NSLock()
+    private let budget: Int
+    private let workers: Int
+    private var bookkeeping = 0
+
+    init(budget: Int, workers: Int) {
+        self.budget = budget
+        self.workers = workers
+    }
+
+    func addBookkeeping(_ bytes: Int) { lock.withLock { bookkeeping += bytes } }
+
+    /// The inversion memory one worker may use now.
+    var workerShare: Int { lock.withLock { max((budget - bookkeeping) / workers, Self.minimumShare) } }
+}
+
 /// What a build reports while it runs.
 public protocol IndexBuildObserver: AnyObject {
     func progress(documents: Int, bytesRead: Int, totalBytes: Int)
@@ -20,7 +42,8 @@ public protocol IndexBuildObserver: AnyObject {
 }
 
 public struct IndexBuildOptions: Sendable {
-    /// Memory for the in-memory inversion buffers of all workers together; past it, they spill to disk.
+    /// Memory for the build: per-document bookkeeping (ids, lengths) and the workers' inversion buffers
+    /// together; past it, the buffers spill to disk. Peak RSS is this plus a constant (docs: README).
     public var memoryBudget = 256 << 20
     /// Analysis and inversion threads.
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -52,6 +75,9 @@ public struct IndexBuildSummary: Sendable {
 /// or is interrupted leaves the previous index as it was.
 public enum IndexBuilder {
     static let batchBytes = 256 << 10
+    /// Memory a document costs until the end of the build besides its id's bytes: the id dictionary's
+    /// entry, its lengths in the workers and in the final arrays (measured: about 100 bytes).
+    static let bookkeepingPerDocument = 112
 
     public static func build(paths: [String], output: String, options: IndexBuildOptions = IndexBuildOptions(),
                              observer: IndexBuildObserver? = nil) throws -> IndexBuildSummary {
@@ -85,9 +111,9 @@ public enum IndexBuilder {
         var sourceBytes: UInt64 = 0
 
         let queue = WorkQueue(capacity: options.threads * 2)
+        let ledger = MemoryLedger(budget: options.memoryBudget, workers: options.threads)
         let workers = (0..<options.threads).map { index in
-            Worker(index: index, folder: folder, budget: max(options.memoryBudget / options.threads, 1 << 16), queue: queue,
-                   cancellation: options.cancellation)
+            Worker(index: index, folder: folder, ledger: ledger, queue: queue, cancellation: options.cancellation)
         }
         for worker in workers { worker.start() }
         var batch: [PendingDocument] = []
@@ -109,6 +135,8 @@ public enum IndexBuilder {
                         let doc = UInt32(documents)
                         ids[document.id] = doc
                         documents += 1
+                        // The id (dictionary entry and string) and, at the end, the lengths of each field.
+                        ledger.addBookkeeping(Self.bookkeepingPerDocument + document.id.utf8.count)
                         var stored: [(field: Int, value: String)] = [(StandardField.id, document.id),
                                                                        (StandardField.path, document.path),
                                                                        (StandardField.line, String(document.line))]
@@ -279,7 +307,7 @@ private final class NewWords {
 final class Worker: @unchecked Sendable {
     let index: Int
     private let folder: String
-    private let budget: Int
+    private let ledger: MemoryLedger
     private let queue: WorkQueue
     private let cancellation: CancellationFlag?
     private let done = DispatchSemaphore(value: 0)
@@ -287,10 +315,10 @@ final class Worker: @unchecked Sendable {
     private(set) var lengths: [(doc: UInt32, field: UInt8, length: UInt32)] = []
     private(set) var error: Error?
 
-    init(index: Int, folder: String, budget: Int, queue: WorkQueue, cancellation: CancellationFlag?) {
+    init(index: Int, folder: String, ledger: MemoryLedger, queue: WorkQueue, cancellation: CancellationFlag?) {
         self.index = index
         self.folder = folder
-        self.budget = budget
+        self.ledger = ledger
         self.queue = queue
         self.cancellation = cancellation
     }
@@ -316,6 +344,7 @@ final class Worker: @unchecked Sendable {
         var inverter = Inverter()
         while let batch = queue.take() {
             if cancellation?.isSet == true { continue }
+            let budget = ledger.workerShare
             for document in batch {
                 try inverter.add(document, analyzer: analyzer)
                 for entry in newWords.entries { inverter.addLexiconEntry(surface: entry.surface, term: entry.term) }

@@ -50,7 +50,9 @@ struct Inverter {
     /// Document lengths, kept across spills: (document, field, length in terms).
     private(set) var lengths: [(doc: UInt32, field: UInt8, length: UInt32)] = []
 
-    var memoryUsed: Int { arena.count + termText.count * Self.termOverhead + lexiconBytes + lengths.count * 12 }
+    /// The inversion buffers (document lengths are the ledger's, as bookkeeping). The arena counts by
+    /// its capacity: an array grows by doubling, and what it reserved is what it touches.
+    var memoryUsed: Int { arena.capacity + termText.count * Self.termOverhead + lexiconBytes }
     var isEmpty: Bool { termText.isEmpty && lexicon.isEmpty }
 
     mutating func addLexiconEntry(surface: String, term: String) {
@@ -234,7 +236,8 @@ struct Inverter {
         counts.removeAll()
         fill.removeAll()
         termForWord = Array(repeating: [], count: 256)
-        arena.removeAll(keepingCapacity: true)
+        // Give the memory back: the arena counts by its capacity.
+        arena = []
         lexicon.removeAll()
         lexiconBytes = 0
     }

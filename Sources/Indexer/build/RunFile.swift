@@ -66,14 +66,18 @@ final class RunReader {
         reader = ByteReader(mapped.bytes, file: path, offset: body.lowerBound, end: body.upperBound)
     }
 
-    /// Moves to the next term; false after the last.
-    func nextTerm() throws -> Bool {
-        guard !inLexicon else { return false }
-        // The previous entry is done with: let its pages go, so that merging keeps a bounded footprint.
-        if reader.offset - released >= 1 << 20 {
+    /// The previous entry is done with: its pages go, so that merging many runs keeps a bounded footprint.
+    private func releaseConsumedPages() {
+        if reader.offset - released >= 64 << 10 {
             mapped.release(upTo: reader.offset)
             released = reader.offset
         }
+    }
+
+    /// Moves to the next term; false after the last.
+    func nextTerm() throws -> Bool {
+        guard !inLexicon else { return false }
+        releaseConsumedPages()
         let keyLength = try reader.vint(max: reader.remaining)
         if keyLength == 0 {
             inLexicon = true
@@ -88,6 +92,7 @@ final class RunReader {
     /// The next lexicon entry, once the terms are exhausted.
     func nextLexiconEntry() throws -> (surface: String, terms: [String])? {
         precondition(inLexicon)
+        releaseConsumedPages()
         guard !reader.isAtEnd else { return nil }
         let surface = try reader.string()
         let count = try reader.vint(max: reader.remaining)
