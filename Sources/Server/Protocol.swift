@@ -118,24 +118,6 @@ enum ReplyEncoder {
         return out
     }
 
-    static func quote(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// The reply's bytes, every line ending in `\n`.
     static func encode(_ reply: Reply, format: ReplyFormat) -> String {
         format == .json ? json(reply) + "\n" : text(reply)
@@ -168,24 +150,24 @@ enum ReplyEncoder {
     private static func json(_ reply: Reply) -> String {
         switch reply {
         case .pong: return "{\"pong\":true}"
-        case .ok(let message): return "{\"ok\":\(quote(message))}"
+        case .ok(let message): return "{\"ok\":\(JSON.quote(message))}"
         case .results(let results):
             let hits = results.hits.map { hit in
-                "{\"rank\":\(hit.rank),\"id\":\(quote(hit.id)),\"score\":\(hit.score),\"path\":\(quote(hit.path)),\"line\":\(hit.line),"
-                    + "\"title\":\(quote(hit.title)),\"snippet\":\(quote(hit.snippet.text)),"
+                "{\"rank\":\(hit.rank),\"id\":\(JSON.quote(hit.id)),\"score\":\(hit.score),\"path\":\(JSON.quote(hit.path)),\"line\":\(hit.line),"
+                    + "\"title\":\(JSON.quote(hit.title)),\"snippet\":\(JSON.quote(hit.snippet.text)),"
                     + "\"highlights\":[\(hit.snippet.highlights.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ","))]}"
             }
             return "{\"results\":[\(hits.joined(separator: ","))],\"returned\":\(results.hits.count),\"total\":\(results.total),"
                 + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}"
         case .count(let count): return "{\"count\":\(count)}"
         case .document(let fields):
-            return "{\"document\":{\(fields.map { "\(quote($0.name)):\(quote($0.value))" }.joined(separator: ","))}}"
+            return "{\"document\":{\(fields.map { "\(JSON.quote($0.name)):\(JSON.quote($0.value))" }.joined(separator: ","))}}"
         case .terms(let terms):
-            return "{\"terms\":[\(terms.map { "{\"position\":\($0.token.position),\"term\":\(quote($0.token.term)),\"start\":\($0.token.range.lowerBound),\"end\":\($0.token.range.upperBound),\"text\":\(quote($0.text))}" }.joined(separator: ","))]}"
-        case .stats(let pairs): return "{\"stats\":{\(pairs.map { "\(quote($0.key)):\(quote($0.value))" }.joined(separator: ","))}}"
-        case .help(let lines): return "{\"help\":[\(lines.map(quote).joined(separator: ","))]}"
+            return "{\"terms\":[\(terms.map { "{\"position\":\($0.token.position),\"term\":\(JSON.quote($0.token.term)),\"start\":\($0.token.range.lowerBound),\"end\":\($0.token.range.upperBound),\"text\":\(JSON.quote($0.text))}" }.joined(separator: ","))]}"
+        case .stats(let pairs): return "{\"stats\":{\(pairs.map { "\(JSON.quote($0.key)):\(JSON.quote($0.value))" }.joined(separator: ","))}}"
+        case .help(let lines): return "{\"help\":[\(lines.map(JSON.quote).joined(separator: ","))]}"
         case .bye: return "{\"bye\":true}"
-        case .error(let error): return "{\"error\":{\"code\":\(quote(error.code.rawValue)),\"message\":\(quote(error.message))}}"
+        case .error(let error): return "{\"error\":{\"code\":\(JSON.quote(error.code.rawValue)),\"message\":\(JSON.quote(error.message))}}"
         }
     }
 }

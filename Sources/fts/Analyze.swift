@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Indexer
+import Query
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(

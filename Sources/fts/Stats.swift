@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Indexer
+import Query
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show what an index holds and what each part costs.")

@@ -1,6 +1,8 @@
-/// Minimal JSON text output: the CLI prints JSON Lines with a fixed key order, which JSONEncoder does not promise.
-enum JSON {
-    static func quote(_ string: String) -> String {
+/// JSON text output for the CLI and the daemon: JSON Lines with a fixed key order, which JSONEncoder
+/// does not promise.
+public enum JSON {
+    /// A JSON string literal.
+    public static func quote(_ string: String) -> String {
         var out = "\""
         for scalar in string.unicodeScalars {
             switch scalar {
