@@ -183,6 +183,40 @@ def bench_scale(fts, repeat):
           "the budget (more runs to merge): the program and ICU data (~25 MB), each worker's word cache (~30 MB), "
           "queued batches, and the merge's buffers and run pages.\n")
 
+def bench_daemon(fts, searchd, runs):
+    """searchd on the bundled corpus: queries/s and latency over TCP beside the same work in process."""
+    queries = os.path.join(HERE, "queries", "seeds.tsv")
+    work = tempfile.mkdtemp(prefix="fts-daemon-")
+    index = os.path.join(work, "index")
+    subprocess.run([fts, "index", "-o", index, os.path.join(DATA, "seeds.jsonl")], capture_output=True, check=True)
+    server = subprocess.Popen([searchd, "--index", index, "--port", "0", "--log-level", "warning"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        port = line.split("127.0.0.1:")[1].split(",")[0]
+        def bench(*options):
+            return json.loads(subprocess.run([fts, "bench", "--json", "--queries", queries, "--runs", str(runs * 4), *options],
+                                             capture_output=True, text=True, check=True).stdout)
+        rows = []
+        for label, mode, connections, depth in (("SEARCH (full: stored fields, snippets)", [], 1, 1),
+                                                ("SEARCH (full: stored fields, snippets)", [], 2, 32),
+                                                ("COUNT", ["--count"], 1, 1), ("COUNT", ["--count"], 2, 32)):
+            remote = bench("--server", f"127.0.0.1:{port}", "--connections", str(connections), "--depth", str(depth), *mode)
+            local = bench("--index", index, "--threads", str(connections), *(mode or ["--full"]))
+            rows.append((label, connections, depth, remote, local["queries_per_second"]))
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+    print("### searchd: seeds queries over TCP (client and server on this machine)\n")
+    print("| request | connections | pipelining depth | queries/s | p50 µs | p90 µs | p99 µs | p99.9 µs | in process, same threads (queries/s) | TCP ÷ in process |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for label, connections, depth, remote, local in rows:
+        print(f"| {label} | {connections} | {depth} | {remote['queries_per_second']:.0f} | {remote['p50_us']} | {remote['p90_us']} | "
+              f"{remote['p99_us']} | {remote['p999_us']} | {local:.0f} | {remote['queries_per_second'] / local:.2f} |")
+    print("\nProduced by `fts bench --server` (the load generator) against `searchd --port 0`; the in-process column is "
+          "`fts bench --full` (or `--count`) with as many threads as connections. Latency with pipelining includes the "
+          "time a request waits behind the ones before it.\n")
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--fts", required=True)
