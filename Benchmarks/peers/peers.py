@@ -2,7 +2,7 @@
 """Build an index of a JSON Lines corpus with a peer engine, configured as close to fts as it allows.
 
 Usage: peers.py build ENGINE CORPUS.jsonl INDEX
-       peers.py query ENGINE INDEX QUERIES.tsv [--top 10] [--runs 5]
+       peers.py query ENGINE INDEX QUERIES.tsv [--top 10] [--runs 5] [--count]
 ENGINE: tantivy | xapian | sqlite
 
 Every string field of a document is indexed (title, body and the rest, as fts does) and stored; the id
@@ -14,7 +14,8 @@ is stored and indexed as a single term.
 - sqlite: FTS5 with unicode61 remove_diacritics 2; it has no French stemmer.
 `build` prints {"documents": N}. `query` runs a query file (fts's syntax, translated for the engine; see
 translate()) once to warm up, then --runs times, timing each top-k search in process, and prints per
-class {"median_us", "p99_us", "hits", "unsupported"}.
+class {"median_us", "p99_us", "hits", "unsupported"}; with --count, the exact number of matches of each
+query instead of its top k ("hits" is then the sum of the matches).
 """
 import json, os, re, shutil, statistics, sys, time
 
@@ -153,7 +154,27 @@ def translate(engine, kind, query):
         return " ".join(quote(atom) for atom in atoms)
     raise ValueError(engine)
 
-def searchers(engine, index, fields):
+def counters(engine, index, fields):
+    """A function returning a query's exact number of matches, for each engine."""
+    if engine == "tantivy":
+        import tantivy
+        engine_index = tantivy.Index.open(index)
+        engine_index.register_tokenizer("fr", tantivy_analyzer())
+        engine_index.reload()
+        searcher = engine_index.searcher()
+        return lambda q: searcher.search(engine_index.parse_query(q, fields), 1, count=True).count
+    if engine == "xapian":
+        import xapian
+        database = xapian.Database(index)
+        run = searchers("xapian", index, fields, database=database)
+        return lambda q: run(q, 0, count=True)
+    if engine == "sqlite":
+        import sqlite3
+        connection = sqlite3.connect(index)
+        return lambda q: connection.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (q,)).fetchone()[0]
+    raise ValueError(engine)
+
+def searchers(engine, index, fields, database=None):
     """A function running one query and returning its hits, for each engine."""
     if engine == "tantivy":
         import tantivy
@@ -164,7 +185,7 @@ def searchers(engine, index, fields):
         return lambda q, top: len(searcher.search(engine_index.parse_query(q, fields), top, count=False).hits)
     if engine == "xapian":
         import xapian
-        database = xapian.Database(index)
+        database = database or xapian.Database(index)
         parser = xapian.QueryParser()
         parser.set_database(database)
         parser.set_stemmer(xapian.Stem("french"))
@@ -174,8 +195,10 @@ def searchers(engine, index, fields):
         flags = (xapian.QueryParser.FLAG_PHRASE | xapian.QueryParser.FLAG_BOOLEAN | xapian.QueryParser.FLAG_WILDCARD
                  | xapian.QueryParser.FLAG_LOVEHATE)
         enquire = xapian.Enquire(database)
-        def run(q, top):
+        def run(q, top, count=False):
             enquire.set_query(parser.parse_query(q, flags))
+            if count:  # checking every document makes the estimate exact
+                return enquire.get_mset(0, 0, database.get_doccount()).get_matches_estimated()
             return enquire.get_mset(0, top).size()
         return run
     if engine == "sqlite":
@@ -184,10 +207,14 @@ def searchers(engine, index, fields):
         return lambda q, top: len(connection.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?", (q, top)).fetchall())
     raise ValueError(engine)
 
-def query(engine, index, queries, top, runs):
+def query(engine, index, queries, top, runs, count=False):
     with open(queries, encoding="utf-8") as lines:
         parsed = [line.rstrip("\n").split("\t", 1) for line in lines if line.strip() and not line.startswith("#")]
-    run = searchers(engine, index, ["title", "body"])
+    if count:
+        counter = counters(engine, index, ["title", "body"])
+        run = lambda q, top: counter(q)
+    else:
+        run = searchers(engine, index, ["title", "body"])
     work, results = [], {}
     for kind, text in parsed:
         entry = results.setdefault(kind, {"latencies": [], "hits": 0, "unsupported": 0, "errors": 0})
@@ -218,7 +245,7 @@ def main():
         args = sys.argv
         top = int(args[args.index("--top") + 1]) if "--top" in args else 10
         runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 5
-        print(json.dumps(query(args[2], args[3], args[4], top, runs)))
+        print(json.dumps(query(args[2], args[3], args[4], top, runs, count="--count" in args)))
         return
     if len(sys.argv) != 5 or sys.argv[1] != "build" or sys.argv[2] not in BUILDERS:
         sys.exit(__doc__)
