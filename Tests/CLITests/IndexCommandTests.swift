@@ -89,14 +89,18 @@ import Testing
         return process
     }
 
-    @Test func killedBuildLeavesThePreviousIndex() throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// An index of the bundled corpus, and a rebuild of it over a large corpus, caught mid-way.
+    static func rebuildOverAnIndex() throws -> (folder: String, index: String, process: Process) {
+        let folder = try temporaryFolder()
         let index = folder + "/index"
-        #expect(try FTSCommand.run(["index", "-o", index, Self.corpus]).status == 0)
-        try Self.largeCorpus(at: folder + "/large.jsonl", megabytes: 12)
+        #expect(try FTSCommand.run(["index", "-o", index, corpus]).status == 0)
+        try largeCorpus(at: folder + "/large.jsonl", megabytes: 12)
+        return (folder, index, try startRebuild(output: index, corpus: folder + "/large.jsonl"))
+    }
 
-        let process = try Self.startRebuild(output: index, corpus: folder + "/large.jsonl")
+    @Test func killedBuildLeavesThePreviousIndex() throws {
+        let (folder, index, process) = try Self.rebuildOverAnIndex()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(process.isRunning)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -111,12 +115,8 @@ import Testing
     }
 
     @Test func interruptedBuildExitsCleanly() throws {
-        let folder = try Self.temporaryFolder()
+        let (folder, index, process) = try Self.rebuildOverAnIndex()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let index = folder + "/index"
-        #expect(try FTSCommand.run(["index", "-o", index, Self.corpus]).status == 0)
-        try Self.largeCorpus(at: folder + "/large.jsonl", megabytes: 12)
-        let process = try Self.startRebuild(output: index, corpus: folder + "/large.jsonl")
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Indexer
 
 /// Everything an index holds, read back through the public reader, in a comparable form.
