@@ -88,6 +88,8 @@ final class RequestExecutor: ChannelDuplexHandler {
     private var tail: EventLoopFuture<Void>?
     private var pending = 0
     private var closing = false
+    /// The client will send nothing more: close once every reply it is owed has been written.
+    private var inputClosed = false
 
     init(service: SearchService, pool: NIOThreadPool) {
         self.service = service
@@ -122,7 +124,7 @@ final class RequestExecutor: ChannelDuplexHandler {
                 context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
             }
             context.writeAndFlush(self.wrapOutboundOut(outgoing), promise: nil)
-            if outgoing.close {
+            if outgoing.close || (self.inputClosed && self.pending == 0) {
                 self.closing = true
                 context.close(promise: nil)
             }
@@ -137,7 +139,13 @@ final class RequestExecutor: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+        if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
+            inputClosed = true
+            if pending == 0 && !closing {
+                closing = true
+                context.close(promise: nil)
+            }
+        } else if event is IdleStateHandler.IdleStateEvent {
             closing = true
             context.close(promise: nil)
         } else {

@@ -74,6 +74,19 @@ import Testing
         #expect(replies[10]["bye"] as? Bool == true)
     }
 
+    /// `printf 'SEARCH …\n' | nc -q1 host port`: the client closes its side right after sending.
+    @Test func aClientThatClosesItsSideStillGetsEveryReply() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("PING\nSEARCH LIMIT 2 économie solidaire\nCOUNT jardin\n")
+        client.shutdownWrite()
+        #expect(client.line() == "PONG")
+        #expect(client.counted().header.hasPrefix("RESULTS 2 33 "))
+        #expect(client.line()?.hasPrefix("COUNT ") == true)
+        #expect(client.line() == nil)
+    }
+
     @Test func pipeliningAThousandRequestsInOneWrite() throws {
         let server = try TestServer()
         defer { server.stop() }
