@@ -72,21 +72,25 @@ struct Outgoing {
     var close: Bool
 }
 
-/// Executing: runs requests on the thread pool, one at a time per connection so that replies keep the
-/// order of requests (clients may pipeline). Stops reading while the client does not read its replies
-/// or too many requests wait, and closes an idle connection.
+/// Executing: runs requests on the thread pool, in order, so that replies keep the order of requests
+/// (clients may pipeline). Requests that arrive while a batch runs wait and go together as the next
+/// batch: one thread-pool hop and one flush for many pipelined requests, and none of the waiting a
+/// timer would add to a lone request. Stops reading while the client does not read its replies or too
+/// many requests wait, and closes an idle connection.
 final class RequestExecutor: ChannelDuplexHandler {
     typealias InboundIn = Result<Request, ProtocolError>
     typealias OutboundIn = Never
     typealias OutboundOut = Outgoing
 
     static let maximumPending = 1024
+    /// Requests one pool task runs at most, so that one connection's burst does not hold a thread long.
+    static let maximumBatch = 64
 
     private let service: SearchService
     private let pool: NIOThreadPool
     private let session: Session
-    private var tail: EventLoopFuture<Void>?
-    private var pending = 0
+    private var waiting: [Result<Request, ProtocolError>] = []
+    private var running = false
     private var closing = false
     /// The client will send nothing more: close once every reply it is owed has been written.
     private var inputClosed = false
@@ -97,37 +101,58 @@ final class RequestExecutor: ChannelDuplexHandler {
         session = Session(authenticated: service.authToken == nil)
     }
 
+    private var pending: Int { waiting.count + (running ? 1 : 0) }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
-        let decoded = unwrapInboundIn(data)
-        pending += 1
-        if pending >= Self.maximumPending { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
-        let previous = tail ?? context.eventLoop.makeSucceededVoidFuture()
-        let service = self.service, session = self.session, pool = self.pool
-        tail = previous.flatMap { () -> EventLoopFuture<Outgoing> in
-            switch decoded {
-            case .failure(let error):
-                return context.eventLoop.makeSucceededFuture(Outgoing(reply: .error(error), format: session.format, close: error.code == .lineTooLong))
-            case .success(let request):
-                return pool.runIfActive(eventLoop: context.eventLoop) {
+        waiting.append(unwrapInboundIn(data))
+        if waiting.count >= Self.maximumPending { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+        if !running && context.channel.isWritable { runBatch(context: context) }
+    }
+
+    private func runBatch(context: ChannelHandlerContext) {
+        guard !waiting.isEmpty, !closing else { return }
+        let batch = Array(waiting.prefix(Self.maximumBatch))
+        waiting.removeFirst(batch.count)
+        running = true
+        let service = self.service, session = self.session
+        pool.runIfActive(eventLoop: context.eventLoop) { () -> [Outgoing] in
+            var replies: [Outgoing] = []
+            replies.reserveCapacity(batch.count)
+            for decoded in batch {
+                switch decoded {
+                case .failure(let error):
+                    replies.append(Outgoing(reply: .error(error), format: session.format, close: error.code == .lineTooLong))
+                case .success(let request):
                     let reply = service.execute(request, session: session)
-                    return Outgoing(reply: reply, format: session.format, close: request == .quit)
+                    replies.append(Outgoing(reply: reply, format: session.format, close: request == .quit))
                 }
+                // Nothing after a reply that closes the connection is executed.
+                if replies.last!.close { break }
             }
-        }.flatMapError { error in
-            context.eventLoop.makeSucceededFuture(Outgoing(reply: .error(ProtocolError(code: .internalError, message: "\(error)")),
-                                                           format: session.format, close: false))
-        }.map { outgoing in
-            self.pending -= 1
+            return replies
+        }.whenComplete { result in
+            self.running = false
             guard !self.closing else { return }
-            if self.pending < Self.maximumPending / 2 && context.channel.isWritable {
-                context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            let replies: [Outgoing]
+            switch result {
+            case .success(let done): replies = done
+            case .failure(let error):
+                replies = [Outgoing(reply: .error(ProtocolError(code: .internalError, message: "\(error)")), format: session.format, close: true)]
             }
-            context.writeAndFlush(self.wrapOutboundOut(outgoing), promise: nil)
-            if outgoing.close || (self.inputClosed && self.pending == 0) {
+            for outgoing in replies { context.write(self.wrapOutboundOut(outgoing), promise: nil) }
+            context.flush()
+            if replies.last?.close == true || (self.inputClosed && self.waiting.isEmpty) {
                 self.closing = true
                 context.close(promise: nil)
+                return
             }
+            // While the client does not read, the waiting requests wait too: see channelWritabilityChanged.
+            guard context.channel.isWritable else { return }
+            if self.waiting.count < Self.maximumPending / 2 {
+                context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            }
+            self.runBatch(context: context)
         }
     }
 
@@ -135,6 +160,7 @@ final class RequestExecutor: ChannelDuplexHandler {
         // A client that does not read its replies stops being read: the server buffers no more for it.
         let writable = context.channel.isWritable
         context.channel.setOption(ChannelOptions.autoRead, value: writable && pending < Self.maximumPending).whenComplete { _ in }
+        if writable && !running { runBatch(context: context) }
         context.fireChannelWritabilityChanged()
     }
 

@@ -4,11 +4,16 @@ import Histogram
 import Glibc
 #endif
 
-/// A blocking TCP connection to searchd, reading replies line by line.
+/// A blocking TCP connection to searchd that parses replies as they arrive.
 final class ProtocolConnection {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    /// Lines still owed by the reply being read (a RESULTS header counts its hit lines), or nil
+    /// between replies.
+    private var linesLeft: Int?
+    private var replyIsError = false
 
     init(host: String, port: Int) throws {
         var hints = addrinfo()
@@ -29,8 +34,7 @@ final class ProtocolConnection {
 
     deinit { close(descriptor) }
 
-    func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
+    func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -39,32 +43,42 @@ final class ProtocolConnection {
         }
     }
 
-    func line() throws -> String {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[start..<newline], as: UTF8.self)
-                start = newline + 1
-                if start > 1 << 16 {
-                    buffer.removeSubrange(..<start)
-                    start = 0
-                }
-                return line
+    /// Waits for bytes, then calls `done` for every reply they complete, with whether it was an error.
+    func receive(_ done: (Bool) -> Void) throws {
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw ValidationErrorMessage("connection closed by the server") }
+        buffer.append(contentsOf: chunk[..<count])
+        while let newline = buffer[start...].firstIndex(of: 0x0A) {
+            let line = buffer[start..<newline]
+            start = newline + 1
+            if let left = linesLeft {
+                linesLeft = left - 1
+            } else {
+                replyIsError = line.starts(with: "ERR ".utf8)
+                linesLeft = line.starts(with: "RESULTS ".utf8) ? Self.countField(line) : 0
             }
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { throw ValidationErrorMessage("connection closed by the server") }
-            buffer.append(contentsOf: chunk[..<count])
+            if linesLeft == 0 {
+                linesLeft = nil
+                done(replyIsError)
+            }
+        }
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        } else if start > 1 << 16 {
+            buffer.removeSubrange(..<start)
+            start = 0
         }
     }
 
-    /// Reads one reply (a line, plus the lines a RESULTS header counts); returns whether it was an error.
-    func reply() throws -> Bool {
-        let header = try line()
-        if header.hasPrefix("RESULTS ") {
-            let count = Int(header.split(separator: " ")[1]) ?? 0
-            for _ in 0..<count { _ = try line() }
+    /// The hit count of a `RESULTS <returned> …` header.
+    private static func countField(_ line: ArraySlice<UInt8>) -> Int {
+        var value = 0
+        for byte in line.dropFirst("RESULTS ".utf8.count) {
+            guard byte >= 0x30 && byte <= 0x39 else { break }
+            value = value * 10 + Int(byte - 0x30)
         }
-        return header.hasPrefix("ERR ")
+        return value
     }
 }
 
@@ -111,16 +125,18 @@ final class NetworkLoad: @unchecked Sendable {
 
     private func drive(_ share: [String]) throws {
         let connection = try ProtocolConnection(host: host, port: port)
+        let encoded = share.map { Array($0.utf8) }
         var sent: [UInt64] = []
         sent.reserveCapacity(share.count)
         var next = 0, done = 0
         var local = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var localErrors = 0
+        var batch: [UInt8] = []
         while done < share.count {
-            // Keep `depth` requests in flight, written together.
-            var batch = ""
+            // Top up to `depth` requests in flight, written together, then read what has arrived.
+            batch.removeAll(keepingCapacity: true)
             while next < share.count && next - done < depth {
-                batch += share[next]
+                batch.append(contentsOf: encoded[next])
                 next += 1
             }
             if !batch.isEmpty {
@@ -128,9 +144,11 @@ final class NetworkLoad: @unchecked Sendable {
                 sent.append(contentsOf: repeatElement(now, count: next - sent.count))
                 try connection.send(batch)
             }
-            if try connection.reply() { localErrors += 1 }
-            _ = local.record(max((DispatchTime.now().uptimeNanoseconds - sent[done]) / 1000, 1))
-            done += 1
+            try connection.receive { isError in
+                if isError { localErrors += 1 }
+                _ = local.record(max((DispatchTime.now().uptimeNanoseconds - sent[done]) / 1000, 1))
+                done += 1
+            }
         }
         lock.withLock {
             histogram.add(local)
