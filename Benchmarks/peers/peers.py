@@ -76,6 +76,9 @@ def build_tantivy(corpus, index):
         count += 1
     writer.commit()
     writer.wait_merging_threads()
+    # Queries search every text field, as fts's do: the names go beside the index.
+    with open(index + ".fields.json", "w", encoding="utf-8") as out:
+        json.dump(names, out)
     return count
 
 def build_xapian(corpus, index):
@@ -207,14 +210,23 @@ def searchers(engine, index, fields, database=None):
         return lambda q, top: len(connection.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?", (q, top)).fetchall())
     raise ValueError(engine)
 
+def query_fields(engine, index):
+    """The fields a query word is searched in: every text field, as in fts (Xapian and SQLite FTS5
+    search every field unless told otherwise; tantivy searches the default fields it is given)."""
+    if engine == "tantivy" and os.path.exists(index + ".fields.json"):
+        with open(index + ".fields.json", encoding="utf-8") as names:
+            return json.load(names)
+    return ["title", "body"]
+
 def query(engine, index, queries, top, runs, count=False):
+    fields = query_fields(engine, index)
     with open(queries, encoding="utf-8") as lines:
         parsed = [line.rstrip("\n").split("\t", 1) for line in lines if line.strip() and not line.startswith("#")]
     if count:
-        counter = counters(engine, index, ["title", "body"])
+        counter = counters(engine, index, fields)
         run = lambda q, top: counter(q)
     else:
-        run = searchers(engine, index, ["title", "body"])
+        run = searchers(engine, index, fields)
     work, results = [], {}
     for kind, text in parsed:
         entry = results.setdefault(kind, {"latencies": [], "hits": 0, "unsupported": 0, "errors": 0})
@@ -250,6 +262,8 @@ def main():
     if len(sys.argv) != 5 or sys.argv[1] != "build" or sys.argv[2] not in BUILDERS:
         sys.exit(__doc__)
     _, _, engine, corpus, index = sys.argv
+    if os.path.exists(index + ".fields.json"):
+        os.remove(index + ".fields.json")
     if os.path.isdir(index):
         shutil.rmtree(index)
     elif os.path.exists(index):

@@ -131,6 +131,48 @@ import Testing
         #expect(prunedSomething > 50, "pruning skipped matches in \(prunedSomething) queries")
     }
 
+    /// Phrases whose matches fill many blocks, so that their block bounds (from their words' impacts)
+    /// do the skipping: the pruned top-k must equal the exhaustive one.
+    @Test func pruningKeepsTheTopKOfPhrases() throws {
+        let folder = NSTemporaryDirectory() + "fts-prune-phrase-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var generator = SplitMix64(seed: 31)
+        let filler = ["projet", "coopérative", "territoire", "habitants", "emploi", "association", "local", "réseau"]
+        var lines = ""
+        for index in 0..<3_000 {
+            var words: [String] = []
+            for _ in 0..<(Int(generator.next() % 120) + 2) {
+                switch generator.next() % 10 {
+                case 0: words += ["économie", "sociale"]
+                case 1: words += ["sociale", "et", "économie"]
+                case 2: words += ["économie", "très", "sociale"]
+                default: words.append(filler[Int(generator.next() % UInt64(filler.count))])
+                }
+            }
+            let title = generator.next() % 4 == 0 ? "économie sociale" : "projet local"
+            let object: [String: Any] = ["id": "doc-\(index)", "title": title, "body": words.joined(separator: " ")]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        var prunedSomething = 0
+        for query in ["\"économie sociale\"", "\"sociale économie\"~2", "\"économie sociale\"~1", "body:\"économie sociale\"",
+                      "\"économie très sociale\"", "\"sociale et économie\" OR \"économie sociale\"", "\"économie sociale\" -coopérative"] {
+            for limit in [1, 10, 50] {
+                let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
+                let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)
+                if !pruned.totalIsExact { prunedSomething += 1 }
+                #expect(pruned.hits.map(\.doc) == exhaustive.hits.map(\.doc), "\(query) top \(limit)")
+                for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                    #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+                }
+            }
+        }
+        #expect(prunedSomething >= 12, "pruning skipped matches in \(prunedSomething) searches")
+    }
+
     @Test func bundledCorpus() throws {
         let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }

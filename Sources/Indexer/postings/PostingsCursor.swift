@@ -202,32 +202,38 @@ public final class PostingsCursor {
     /// Full blocks of 128 documents; the documents after them form the tail.
     public var fullBlockCount: Int { fullBlocks }
 
-    /// Without decoding anything: the last document and the impacts of the full block holding the first
-    /// document ≥ `target`, or nil when that document can only be in the tail.
-    public func blockImpacts(for target: UInt32) throws -> (lastDoc: UInt32, impacts: [Impact])? {
-        var block = max(self.block, 0)
-        while block < fullBlocks {
-            try parseSkips(through: block)
-            if skips[block].lastDoc >= target { return (skips[block].lastDoc, try impacts(of: block)) }
-            block += 1
-        }
-        return nil
-    }
-
-    /// The impacts of full block `index` (its skip entry is parsed).
-    private func impacts(of index: Int) throws -> [Impact] {
-        var reader = ByteReader(postings, file: postingsFile, offset: skips[index].impactsOffset, end: dataEnd)
-        let count = try reader.vint(max: BitPacking.blockSize)
-        return try (0..<count).map { _ in
-            Impact(termFreq: UInt32(try reader.vint(max: Int(UInt32.max))), length: UInt32(try reader.vint(max: Int(UInt32.max))))
-        }
-    }
-
-    /// The impacts of every full block, in order (parses all skip entries).
-    public func allBlockImpacts() throws -> [(lastDoc: UInt32, impacts: [Impact])] {
-        guard fullBlocks > 0 else { return [] }
+    /// Calls `body` with each full block's last document and its best score among its impacts
+    /// (`score(termFreq, length)`), in order, without decoding any block.
+    public func forEachBlockBound(_ score: (UInt32, UInt32) -> Double, _ body: (UInt32, Double) -> Void) throws {
+        guard fullBlocks > 0 else { return }
         try parseSkips(through: fullBlocks - 1)
-        return try (0..<fullBlocks).map { (skips[$0].lastDoc, try impacts(of: $0)) }
+        for block in 0..<fullBlocks {
+            var reader = ByteReader(postings, file: postingsFile, offset: skips[block].impactsOffset, end: dataEnd)
+            let count = try reader.vint(max: BitPacking.blockSize)
+            var best = 0.0
+            for _ in 0..<count {
+                let termFreq = UInt32(try reader.vint(max: Int(UInt32.max)))
+                let length = UInt32(try reader.vint(max: Int(UInt32.max)))
+                best = max(best, score(termFreq, length))
+            }
+            body(skips[block].lastDoc, best)
+        }
+    }
+
+    /// Calls `body` with each document and frequency of the tail (the postings after the full blocks),
+    /// leaving the cursor where it is.
+    public func forEachTailPosting(_ body: (UInt32, UInt32) -> Void) throws {
+        let tail = docFreq % BitPacking.blockSize
+        guard tail > 0 else { return }
+        if fullBlocks > 0 { try parseSkips(through: fullBlocks - 1) }
+        var reader = ByteReader(postings, file: postingsFile, offset: nextDataOffset, end: dataEnd)
+        var base: Int64 = fullBlocks == 0 ? -1 : Int64(skips[fullBlocks - 1].lastDoc)
+        for _ in 0..<tail {
+            let code = try reader.vint()
+            base += Int64(code >> 1) + 1
+            guard base < Int64(documentCount) else { throw corrupt("document number past the last document") }
+            body(UInt32(base), code & 1 == 1 ? 1 : UInt32(try reader.vint(max: Int(UInt32.max) - 2)) + 2)
+        }
     }
 
     /// The current document's term frequency.

@@ -101,6 +101,13 @@ public final class IndexReader: @unchecked Sendable {
         return UInt32(littleEndian: norms.loadUnaligned(fromByteOffset: offset + Int(doc) * 4, as: UInt32.self))
     }
 
+    /// The lengths of `field` in every document: `documentCount` little-endian UInt32s, read with
+    /// `loadUnaligned`; nil for a field that is not indexed. Valid while the reader lives.
+    public func lengths(field: Int) -> UnsafeRawPointer? {
+        guard field >= 0, field < normsOffsets.count, let offset = normsOffsets[field] else { return nil }
+        return norms.baseAddress! + offset
+    }
+
     public func averageLength(field: Int) -> Double {
         meta.documentCount == 0 ? 0 : Double(meta.fields[field].totalLength) / Double(meta.documentCount)
     }

@@ -14,7 +14,7 @@ enum TopDocs {
 
     static func collect(_ root: Scorer, capacity: Int, prune: Bool) throws -> Result {
         guard prune && capacity > 0 else { return try exhaustive(root, capacity: capacity) }
-        if root is DisjunctionScorer || root is FieldTermScorer { return try maxScore(leaves(of: root), capacity: capacity) }
+        if root is DisjunctionScorer || root is FieldTermScorer || root is PhraseScorer { return try maxScore(leaves(of: root), capacity: capacity) }
         if let conjunction = root as? ConjunctionScorer { return try blockMaxConjunction(conjunction, capacity: capacity) }
         return try exhaustive(root, capacity: capacity)
     }

@@ -8,7 +8,7 @@
 ///
 /// `AND` between clauses is accepted and changes nothing.
 public struct QueryParser: Sendable {
-    /// Longest query accepted, in characters.
+    /// Longest query accepted, in Unicode code points.
     public static let maximumLength = 1024
     /// Deepest nesting of parentheses.
     public static let maximumDepth = 16
@@ -31,7 +31,7 @@ public struct QueryParser: Sendable {
     public init() {}
 
     public func parse(_ query: String) throws -> QueryNode {
-        guard query.count <= Self.maximumLength else {
+        guard query.unicodeScalars.count <= Self.maximumLength else {
             throw QueryError("query longer than \(Self.maximumLength) characters")
         }
         var items = try lex(query)
@@ -48,17 +48,32 @@ public struct QueryParser: Sendable {
 
     // MARK: Lexing
 
-    private static func isNameStart(_ c: Character) -> Bool { c == "_" || (c.isASCII && c.isLetter) }
-    private static func isNameCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || "_-.".contains(c)) }
+    private static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+    private static func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+    private static func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || isASCIILetter(c) }
+    private static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
+        isASCIILetter(c) || isASCIIDigit(c) || c == "_" || c == "-" || c == "."
+    }
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? (c == " " || (c.value >= 0x09 && c.value <= 0x0D)) : c.properties.isWhitespace
+    }
 
+    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
+    /// Works on Unicode scalars (columns count them): grapheme clusters would cost more than the
+    /// rest of a short query's search.
     private func lex(_ query: String) throws -> [Item] {
-        let characters = Array(query)
+        let characters = Array(query.unicodeScalars)
         var items: [Item] = []
         var i = 0
         while i < characters.count {
             let c = characters[i]
             let column = i + 1
-            if c.isWhitespace {
+            if Self.isSpace(c) {
                 i += 1
             } else if c == "(" {
                 items.append(Item(lexeme: .open, column: column))
@@ -70,13 +85,13 @@ public struct QueryParser: Sendable {
                 guard let end = characters[(i + 1)...].firstIndex(of: "\"") else {
                     throw QueryError("unbalanced quote", column: column)
                 }
-                let text = String(characters[(i + 1)..<end])
+                let text = Self.string(characters[(i + 1)..<end])
                 i = end + 1
                 var slop: Int?
                 if i < characters.count && characters[i] == "~" {
                     var j = i + 1
-                    while j < characters.count && characters[j].isASCII && characters[j].isNumber { j += 1 }
-                    guard j > i + 1, let value = Int(String(characters[(i + 1)..<j])) else {
+                    while j < characters.count && Self.isASCIIDigit(characters[j]) { j += 1 }
+                    guard j > i + 1, let value = Int(Self.string(characters[(i + 1)..<j])) else {
                         throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: i + 1)
                     }
                     guard value <= Self.maximumSlop else {
@@ -86,34 +101,34 @@ public struct QueryParser: Sendable {
                     i = j
                 }
                 items.append(Item(lexeme: .phrase(text, slop: slop), column: column))
-            } else if c == "-" && i + 1 < characters.count && !characters[i + 1].isWhitespace && characters[i + 1] != "-"
-                        && (i == 0 || characters[i - 1].isWhitespace || characters[i - 1] == "(") {
+            } else if c == "-" && i + 1 < characters.count && !Self.isSpace(characters[i + 1]) && characters[i + 1] != "-"
+                        && (i == 0 || Self.isSpace(characters[i - 1]) || characters[i - 1] == "(") {
                 items.append(Item(lexeme: .minus, column: column))
                 i += 1
             } else {
                 var j = i
-                while j < characters.count && !characters[j].isWhitespace && !"()\"".contains(characters[j]) {
+                while j < characters.count && !Self.isSpace(characters[j]) && characters[j] != "(" && characters[j] != ")" && characters[j] != "\"" {
                     // `field:` ends a field name when something follows it.
                     if characters[j] == ":", j > i, Self.isNameStart(characters[i]),
                        characters[i..<j].allSatisfy(Self.isNameCharacter),
-                       j + 1 < characters.count, !characters[j + 1].isWhitespace {
+                       j + 1 < characters.count, !Self.isSpace(characters[j + 1]) {
                         break
                     }
                     j += 1
                 }
                 if j < characters.count && characters[j] == ":" && j > i {
-                    items.append(Item(lexeme: .field(String(characters[i..<j])), column: column))
+                    items.append(Item(lexeme: .field(Self.string(characters[i..<j])), column: column))
                     i = j + 1
                     continue
                 }
-                let word = String(characters[i..<j])
+                let word = Self.string(characters[i..<j])
                 i = j
                 switch word {
                 case "OR": items.append(Item(lexeme: .or, column: column))
                 case "AND": items.append(Item(lexeme: .and, column: column))
                 case "NOT": items.append(Item(lexeme: .not, column: column))
                 default:
-                    if word.hasSuffix("*") && word.count > 1 {
+                    if word.utf8.count > 1 && word.utf8.last == UInt8(ascii: "*") {
                         items.append(Item(lexeme: .prefix(String(word.dropLast())), column: column))
                     } else {
                         items.append(Item(lexeme: .word(word), column: column))

@@ -10,6 +10,7 @@ final class PhraseScorer: Scorer {
     let weight: FieldWeight
     private let conjunction: ConjunctionScorer
     private let reader: IndexReader
+    private let lengths: UnsafeRawPointer?
     private var lists: [[UInt32]]
     private var scratch: [UInt32] = []
     private(set) var phraseFreq = 0
@@ -20,12 +21,38 @@ final class PhraseScorer: Scorer {
         self.slop = slop
         self.weight = weight
         self.reader = reader
+        lengths = reader.lengths(field: weight.field)
         conjunction = ConjunctionScorer(words)
         lists = Array(repeating: [], count: words.count)
     }
 
     override var cost: Int { conjunction.cost }
-    override var maxScore: Double { weight.maximum }
+
+    /// The words whose frequency bounds the phrase's: every word for an exact phrase (each match uses
+    /// its own occurrence of each), only the first for a sloppy one (whose matches are counted at the
+    /// first word's occurrences). A phrase's score is then at most a word's score at the same
+    /// frequency and length, times the ratio of their idfs and boosts: the formulas differ in nothing else.
+    private var boundingWords: ArraySlice<FieldTermScorer> { slop == nil ? words[...] : words.prefix(1) }
+
+    private func ratio(_ word: FieldTermScorer) -> Double {
+        let wordScale = word.weight.maximum
+        return wordScale > 0 ? weight.maximum / wordScale : .infinity
+    }
+
+    override var maxScore: Double {
+        boundingWords.reduce(weight.maximum) { min($0, ratio($1) * $1.maxScore) }
+    }
+
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        var end = Self.end - 1
+        var bound = weight.maximum
+        for word in boundingWords {
+            let block = try word.blockBound(for: target)
+            end = min(end, block.end)
+            bound = min(bound, ratio(word) * block.bound)
+        }
+        return (end, bound)
+    }
 
     override func next() throws -> UInt32 { try matching(conjunction.next()) }
     override func advance(to target: UInt32) throws -> UInt32 { try matching(conjunction.advance(to: target)) }
@@ -84,7 +111,7 @@ final class PhraseScorer: Scorer {
     }
 
     override func score() throws -> Double {
-        weight.score(freq: Double(phraseFreq), length: reader.length(field: weight.field, doc: doc))
+        weight.score(freq: Double(phraseFreq), length: FieldTermScorer.length(lengths, doc))
     }
 
     override func explain(into lines: inout [String], reader: IndexReader) throws {

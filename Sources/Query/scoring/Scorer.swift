@@ -41,16 +41,16 @@ final class FieldTermScorer: Scorer {
     private let totalCost: Int
     private var started = false
 
-    /// The single term's dictionary entry, to decode its tail for the bound.
-    private let termInfo: TermInfo?
     /// The cursor when there is only one (the common case): no loops over alternatives.
     private let single: PostingsCursor?
+    /// The field's lengths, read in place.
+    private let lengths: UnsafeRawPointer?
 
-    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader, termInfo: TermInfo? = nil) {
+    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader) {
         self.weight = weight
         self.cursors = cursors
         single = cursors.count == 1 ? cursors[0] : nil
-        self.termInfo = termInfo
+        lengths = reader.lengths(field: weight.field)
         self.label = label
         self.reader = reader
         totalCost = cursors.reduce(0) { $0 + $1.docFreq }
@@ -59,34 +59,41 @@ final class FieldTermScorer: Scorer {
     override var cost: Int { totalCost }
 
     /// Bounds from the impacts, computed on first use: per full block (its last document and best
-    /// score), and one for the tail, decoded once. Only for a single term: alternatives add up.
-    private var blockBounds: [(lastDoc: UInt32, bound: Double)]?
+    /// score), and one for the tail. Only for a single term: alternatives add up.
+    private var blockLastDocs: [UInt32] = []
+    private var blockBounds: [Double] = []
     private var tailBound = 0.0
     private var tightMaximum: Double?
 
-    private func bound(_ impacts: [Impact]) -> Double {
-        impacts.reduce(0) { max($0, weight.score(freq: Double($1.termFreq), length: $1.length)) }
-    }
-
     private func computeBounds() throws {
-        guard blockBounds == nil else { return }
-        guard cursors.count == 1 else {
-            blockBounds = []
+        guard tightMaximum == nil else { return }
+        guard let single else {
             tailBound = weight.maximum
             tightMaximum = weight.maximum
             return
         }
-        let blocks: [(lastDoc: UInt32, bound: Double)] = try cursors[0].allBlockImpacts().map { ($0.lastDoc, bound($0.impacts)) }
-        blockBounds = blocks
-        if cursors[0].docFreq % BitPacking.blockSize != 0, let info = termInfo {
-            let tail = try reader.postings(info)
-            var doc = try tail.advance(to: blocks.last.map { $0.lastDoc + 1 } ?? 0)
-            while doc != Self.end {
-                tailBound = max(tailBound, weight.score(freq: Double(tail.freq), length: reader.length(field: weight.field, doc: doc)))
-                doc = try tail.next()
-            }
+        let weight = self.weight, lengths = self.lengths
+        let blocks = single.fullBlockCount
+        blockLastDocs.reserveCapacity(blocks)
+        blockBounds.reserveCapacity(blocks)
+        var maximum = 0.0
+        try single.forEachBlockBound({ weight.score(freq: Double($0), length: $1) }) { lastDoc, bound in
+            blockLastDocs.append(lastDoc)
+            blockBounds.append(bound)
+            maximum = max(maximum, bound)
         }
-        tightMaximum = blocks.reduce(tailBound) { max($0, $1.1) }
+        var tail = 0.0
+        try single.forEachTailPosting { doc, freq in
+            tail = max(tail, weight.score(freq: Double(freq), length: Self.length(lengths, doc)))
+        }
+        tailBound = tail
+        tightMaximum = max(maximum, tail)
+    }
+
+    @inline(__always)
+    static func length(_ lengths: UnsafeRawPointer?, _ doc: UInt32) -> UInt32 {
+        guard let lengths else { return 0 }
+        return UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: Int(doc) &* 4, as: UInt32.self))
     }
 
     override var maxScore: Double {
@@ -96,13 +103,12 @@ final class FieldTermScorer: Scorer {
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
         try computeBounds()
-        guard let blocks = blockBounds, !blocks.isEmpty, cursors.count == 1 else { return (Self.end - 1, tailBound) }
-        var low = 0, high = blocks.count
+        var low = 0, high = blockLastDocs.count
         while low < high {
             let middle = (low + high) / 2
-            if blocks[middle].lastDoc < target { low = middle + 1 } else { high = middle }
+            if blockLastDocs[middle] < target { low = middle + 1 } else { high = middle }
         }
-        return low < blocks.count ? (blocks[low].lastDoc, blocks[low].bound) : (Self.end - 1, tailBound)
+        return low < blockLastDocs.count ? (blockLastDocs[low], blockBounds[low]) : (Self.end - 1, tailBound)
     }
 
     private func settle() {
@@ -147,7 +153,7 @@ final class FieldTermScorer: Scorer {
     }
 
     override func score() throws -> Double {
-        weight.score(freq: Double(freq), length: reader.length(field: weight.field, doc: doc))
+        weight.score(freq: Double(freq), length: Self.length(lengths, doc))
     }
 
     /// The current document's positions over all alternatives, increasing.
