@@ -35,39 +35,60 @@ enum TopDocs {
     }
 
     private static func maxScore(_ unsorted: [Scorer], capacity: Int) throws -> Result {
-        let clauses = unsorted.sorted { $0.maxScore < $1.maxScore }
-        var prefix: [Double] = []
-        for clause in clauses { prefix.append((prefix.last ?? 0) + clause.maxScore) }
+        let sorted = unsorted.sorted { $0.maxScore < $1.maxScore }
+        let count = sorted.count
+        // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
+        let clauses = borrowedBuffer(sorted)
+        let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+        let blockStarts = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
+        let blockEnds = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
+        let blockBounds = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+        defer {
+            clauses.deallocate()
+            prefix.deallocate()
+            blockStarts.deallocate()
+            blockEnds.deallocate()
+            blockBounds.deallocate()
+        }
+        var sum = 0.0
+        for index in 0..<count {
+            sum += sorted[index].maxScore
+            prefix[index] = sum
+        }
+        blockStarts.initialize(repeating: 1)
+        blockEnds.initialize(repeating: 0)
+        blockBounds.initialize(repeating: 0)
         var collector = TopCollector(capacity: capacity)
         var exact = true
-        for clause in clauses { _ = try clause.next() }
+        for clause in clauses { _ = try clause.with { try $0.next() } }
         // Clauses before `essential` could not, together, lift a document above the threshold.
         var essential = 0
-        var blockStarts = [UInt32](repeating: 1, count: clauses.count)
-        var blockEnds = [UInt32](repeating: 0, count: clauses.count)
-        var blockBounds = [Double](repeating: 0, count: clauses.count)
+        // -infinity until the collector is full: every document competes.
+        var threshold = -Double.infinity
         while true {
-            let threshold = collector.threshold?.score
-            if let threshold {
-                while essential < clauses.count && prefix[essential] * slack <= threshold { essential += 1 }
+            if threshold > -.infinity {
+                while essential < count && prefix[essential] * slack <= threshold { essential += 1 }
                 // Documents only non-essential clauses match are no longer visited.
                 if essential > 0 { exact = false }
-                if essential == clauses.count {
+                if essential == count {
                     exact = false
                     break
                 }
             }
             var doc = Scorer.end
-            for index in essential..<clauses.count where clauses[index].doc < doc { doc = clauses[index].doc }
+            for index in essential..<count {
+                let current = clauses[index].with { $0.doc }
+                if current < doc { doc = current }
+            }
             if doc == Scorer.end { break }
 
-            if let threshold {
+            if threshold > -.infinity {
                 var bound = essential > 0 ? prefix[essential - 1] : 0
                 var end = Scorer.end - 1
-                for index in essential..<clauses.count {
+                for index in essential..<count {
                     // A clause's block bound holds until the candidate passes its block's end.
                     if doc > blockEnds[index] || doc < blockStarts[index] {
-                        let block = try clauses[index].blockBound(for: doc)
+                        let block = try clauses[index].with { try $0.blockBound(for: doc) }
                         blockStarts[index] = doc
                         blockEnds[index] = block.end
                         blockBounds[index] = block.bound
@@ -78,28 +99,38 @@ enum TopDocs {
                 if bound * slack <= threshold {
                     exact = false
                     let target = end + 1
-                    for index in essential..<clauses.count where clauses[index].doc < target { _ = try clauses[index].advance(to: target) }
+                    for index in essential..<count {
+                        try clauses[index].with { if $0.doc < target { _ = try $0.advance(to: target) } }
+                    }
                     continue
                 }
             }
 
             var score = 0.0
-            for index in essential..<clauses.count where clauses[index].doc == doc { score += try clauses[index].score() }
+            for index in essential..<count {
+                score += try clauses[index].with { $0.doc == doc ? try $0.score() : 0 }
+            }
             var competitive = true
             var index = essential - 1
             while index >= 0 {
-                if let threshold, (score + prefix[index]) * slack <= threshold {
+                if (score + prefix[index]) * slack <= threshold {
                     competitive = false
                     exact = false
                     break
                 }
-                let clause = clauses[index]
-                if clause.doc < doc { _ = try clause.advance(to: doc) }
-                if clause.doc == doc { score += try clause.score() }
+                score += try clauses[index].with { clause in
+                    if clause.doc < doc { _ = try clause.advance(to: doc) }
+                    return clause.doc == doc ? try clause.score() : 0
+                }
                 index -= 1
             }
-            if competitive { collector.collect(ScoredDocument(doc: doc, score: score)) }
-            for index in essential..<clauses.count where clauses[index].doc == doc { _ = try clauses[index].next() }
+            if competitive {
+                collector.collect(ScoredDocument(doc: doc, score: score))
+                if let worst = collector.threshold { threshold = worst.score }
+            }
+            for index in essential..<count {
+                try clauses[index].with { if $0.doc == doc { _ = try $0.next() } }
+            }
         }
         return Result(collector: collector, totalIsExact: exact)
     }

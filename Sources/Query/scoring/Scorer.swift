@@ -23,6 +23,27 @@ class Scorer {
     func explain(into lines: inout [String], reader: IndexReader) throws {}
 }
 
+/// A reference that costs no reference counting, for the inner loops: whoever holds the object
+/// strongly (the scorer tree) outlives every use.
+struct Borrowed<Object: AnyObject> {
+    private let reference: Unmanaged<Object>
+    init(_ object: Object) { reference = .passUnretained(object) }
+
+    /// Calls `body` with the object, which is neither retained nor released around the call.
+    @inline(__always)
+    func with<Result>(_ body: (Object) throws -> Result) rethrows -> Result {
+        try reference._withUnsafeGuaranteedRef(body)
+    }
+}
+
+/// Borrowed references in a buffer that is not reference-counted either (an array's would be, on
+/// every loop over it). The owner deallocates it.
+func borrowedBuffer<Object: AnyObject>(_ objects: [Object]) -> UnsafeMutableBufferPointer<Borrowed<Object>> {
+    let buffer = UnsafeMutableBufferPointer<Borrowed<Object>>.allocate(capacity: objects.count)
+    _ = buffer.initialize(from: objects.map(Borrowed.init))
+    return buffer
+}
+
 /// Matches nothing: a word the index never saw.
 final class EmptyScorer: Scorer {
     override func next() throws -> UInt32 { doc = Self.end; return doc }
@@ -43,6 +64,7 @@ final class FieldTermScorer: Scorer {
 
     /// The cursor when there is only one (the common case): no loops over alternatives.
     private let single: PostingsCursor?
+    private let singleCursor: Borrowed<PostingsCursor>?
     /// The field's lengths, read in place.
     private let lengths: UnsafeRawPointer?
 
@@ -50,6 +72,7 @@ final class FieldTermScorer: Scorer {
         self.weight = weight
         self.cursors = cursors
         single = cursors.count == 1 ? cursors[0] : nil
+        singleCursor = single.map(Borrowed.init)
         lengths = reader.lengths(field: weight.field)
         self.label = label
         self.reader = reader
@@ -118,8 +141,8 @@ final class FieldTermScorer: Scorer {
     }
 
     override func next() throws -> UInt32 {
-        if let single {
-            doc = try single.next()
+        if let singleCursor {
+            doc = try singleCursor.with { try $0.next() }
             return doc
         }
         if !started {
@@ -134,8 +157,8 @@ final class FieldTermScorer: Scorer {
     }
 
     override func advance(to target: UInt32) throws -> UInt32 {
-        if let single {
-            doc = try single.advance(to: target)
+        if let singleCursor {
+            doc = try singleCursor.with { try $0.advance(to: target) }
             return doc
         }
         started = true
@@ -146,7 +169,7 @@ final class FieldTermScorer: Scorer {
     }
 
     var freq: UInt32 {
-        if let single { return single.freq }
+        if let singleCursor { return singleCursor.with { $0.freq } }
         var total: UInt32 = 0
         for cursor in cursors where cursor.doc == doc { total += cursor.freq }
         return total
@@ -181,9 +204,15 @@ final class FieldTermScorer: Scorer {
 /// Any of its clauses; the score is the sum of the matching clauses' scores.
 final class DisjunctionScorer: Scorer {
     let scorers: [Scorer]
+    private let children: UnsafeMutableBufferPointer<Borrowed<Scorer>>
     private var started = false
 
-    init(_ scorers: [Scorer]) { self.scorers = scorers }
+    init(_ scorers: [Scorer]) {
+        self.scorers = scorers
+        children = borrowedBuffer(scorers)
+    }
+
+    deinit { children.deallocate() }
 
     override var cost: Int { scorers.reduce(0) { $0 + $1.cost } }
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
@@ -194,17 +223,20 @@ final class DisjunctionScorer: Scorer {
 
     private func settle() {
         var lowest = Self.end
-        for scorer in scorers where scorer.doc < lowest { lowest = scorer.doc }
+        for child in children {
+            let current = child.with { $0.doc }
+            if current < lowest { lowest = current }
+        }
         doc = lowest
     }
 
     override func next() throws -> UInt32 {
         if !started {
             started = true
-            for scorer in scorers { _ = try scorer.next() }
+            for child in children { _ = try child.with { try $0.next() } }
         } else {
             let current = doc
-            for scorer in scorers where scorer.doc == current { _ = try scorer.next() }
+            for child in children { try child.with { if $0.doc == current { _ = try $0.next() } } }
         }
         settle()
         return doc
@@ -213,9 +245,9 @@ final class DisjunctionScorer: Scorer {
     override func advance(to target: UInt32) throws -> UInt32 {
         if !started {
             started = true
-            for scorer in scorers { _ = try scorer.advance(to: target) }
+            for child in children { _ = try child.with { try $0.advance(to: target) } }
         } else {
-            for scorer in scorers where scorer.doc < target { _ = try scorer.advance(to: target) }
+            for child in children { try child.with { if $0.doc < target { _ = try $0.advance(to: target) } } }
         }
         settle()
         return doc
@@ -223,7 +255,8 @@ final class DisjunctionScorer: Scorer {
 
     override func score() throws -> Double {
         var total = 0.0
-        for scorer in scorers where scorer.doc == doc { total += try scorer.score() }
+        let current = doc
+        for child in children { total += try child.with { $0.doc == current ? try $0.score() : 0 } }
         return total
     }
 
@@ -235,8 +268,16 @@ final class DisjunctionScorer: Scorer {
 /// All of its clauses: the rarest leads and the others skip to it (leapfrog). The score is the sum.
 final class ConjunctionScorer: Scorer {
     let scorers: [Scorer]
+    private let children: UnsafeMutableBufferPointer<Borrowed<Scorer>>
+    private let lead: Borrowed<Scorer>
 
-    init(_ scorers: [Scorer]) { self.scorers = scorers.sorted { $0.cost < $1.cost } }
+    init(_ scorers: [Scorer]) {
+        self.scorers = scorers.sorted { $0.cost < $1.cost }
+        children = borrowedBuffer(self.scorers)
+        lead = children[0]
+    }
+
+    deinit { children.deallocate() }
 
     override var cost: Int { scorers.first?.cost ?? 0 }
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
@@ -245,18 +286,19 @@ final class ConjunctionScorer: Scorer {
         try sumOfBounds(scorers, for: target)
     }
 
-    override func next() throws -> UInt32 { try align(scorers[0].next()) }
-    override func advance(to target: UInt32) throws -> UInt32 { try align(scorers[0].advance(to: target)) }
+    override func next() throws -> UInt32 { try align(lead.with { try $0.next() }) }
+    override func advance(to target: UInt32) throws -> UInt32 { try align(lead.with { try $0.advance(to: target) }) }
 
     private func align(_ candidate: UInt32) throws -> UInt32 {
         var target = candidate
         var index = 1
-        while target != Self.end && index < scorers.count {
-            let found = try scorers[index].advance(to: target)
+        while target != Self.end && index < children.count {
+            let child = children[index]
+            let found = try child.with { try $0.advance(to: target) }
             if found == target {
                 index += 1
             } else {
-                target = try scorers[0].advance(to: found)
+                target = try lead.with { try $0.advance(to: found) }
                 index = 1
             }
         }
@@ -266,7 +308,7 @@ final class ConjunctionScorer: Scorer {
 
     override func score() throws -> Double {
         var total = 0.0
-        for scorer in scorers { total += try scorer.score() }
+        for child in children { total += try child.with { try $0.score() } }
         return total
     }
 
