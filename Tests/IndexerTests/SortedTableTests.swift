@@ -32,6 +32,19 @@ import Testing
         #expect(try table.value(for: Array("mot".utf8)) == nil)
         #expect(try table.value(for: Array("zzz".utf8)) == nil)
         #expect(try table.value(for: Array("ab\u{0}".utf8)) == nil)
+        // Keys next to the stored ones (shorter, longer, one byte off): found exactly when stored.
+        let stored = Dictionary(uniqueKeysWithValues: entries)
+        for key in keys {
+            var probes = [key + [0], key + [0x7A], key + [0xFF]]
+            if !key.isEmpty {
+                probes.append(Array(key.dropLast()))
+                if key.last! > 0 { probes.append(Array(key.dropLast()) + [key.last! - 1]) }
+                if key.last! < 0xFF { probes.append(Array(key.dropLast()) + [key.last! + 1]) }
+            }
+            for probe in probes {
+                #expect(try table.value(for: probe).map(Array.init) == stored[probe], "\(String(decoding: probe, as: UTF8.self))")
+            }
+        }
 
         var cursor = try table.seek(atLeast: Array("écon".utf8))
         var found: [String] = []

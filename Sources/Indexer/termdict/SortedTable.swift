@@ -142,11 +142,42 @@ struct SortedTable: @unchecked Sendable {
         return found
     }
 
+    /// The value of `key`, found without rebuilding the block's keys: keys increase and each shares
+    /// exactly `shared` bytes with the one before, so comparing with the target only needs how much of
+    /// it the previous key matched.
     func value(for key: [UInt8]) throws -> UnsafeRawBufferPointer? {
-        var cursor = try seek(atLeast: key)
-        guard let entry = try cursor.next() else { return nil }
-        let equal = key.withUnsafeBytes { k in cursor.key.withUnsafeBytes { compareBytes($0, k) == 0 } }
-        return equal ? entry : nil
+        try key.withUnsafeBytes { target in
+            guard let block = try block(for: target) else { return nil }
+            var reader = ByteReader(bytes, file: file, offset: try blockOffset(block), end: indexOffset)
+            let entries = try reader.vint(max: 1 << 20)
+            guard entries > 0 else { throw reader.corrupt("empty block") }
+            // The previous key is below the target and shares its first `matched` bytes.
+            var matched = 0
+            var previousLength = 0
+            for _ in 0..<entries {
+                let shared = try reader.vint(max: previousLength)
+                let suffix = try reader.bytes(try reader.vint(max: reader.remaining))
+                let value = try reader.bytes(try reader.vint(max: reader.remaining))
+                previousLength = shared + suffix.count
+                // Sharing less than the previous key matched: this key is past the target.
+                if shared < matched { return nil }
+                // Sharing more: this key differs from the target where the previous one did, and is below it.
+                if shared > matched { continue }
+                let rest = target.count - matched
+                let limit = min(suffix.count, rest)
+                var common = 0
+                while common < limit && suffix[common] == target[matched + common] { common += 1 }
+                if common == limit {
+                    if suffix.count == rest { return value }
+                    // The target is a prefix of this key: the key is past it.
+                    if suffix.count > rest { return nil }
+                } else if suffix[common] > target[matched + common] {
+                    return nil
+                }
+                matched += common
+            }
+            return nil
+        }
     }
 
     /// A cursor on the first entry whose key is ≥ `key`.

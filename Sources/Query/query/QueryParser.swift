@@ -58,16 +58,14 @@ public struct QueryParser: Sendable {
         c.isASCII ? (c == " " || (c.value >= 0x09 && c.value <= 0x0D)) : c.properties.isWhitespace
     }
 
-    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
-    }
 
     /// Works on Unicode scalars (columns count them): grapheme clusters would cost more than the
     /// rest of a short query's search.
     private func lex(_ query: String) throws -> [Item] {
         let characters = Array(query.unicodeScalars)
+        // Where each scalar starts in the query, and its end: slices are copied from the query whole.
+        let starts = Array(query.unicodeScalars.indices) + [query.endIndex]
+        func string(_ range: Range<Int>) -> String { String(query.unicodeScalars[starts[range.lowerBound]..<starts[range.upperBound]]) }
         var items: [Item] = []
         var i = 0
         while i < characters.count {
@@ -85,13 +83,13 @@ public struct QueryParser: Sendable {
                 guard let end = characters[(i + 1)...].firstIndex(of: "\"") else {
                     throw QueryError("unbalanced quote", column: column)
                 }
-                let text = Self.string(characters[(i + 1)..<end])
+                let text = string((i + 1)..<end)
                 i = end + 1
                 var slop: Int?
                 if i < characters.count && characters[i] == "~" {
                     var j = i + 1
                     while j < characters.count && Self.isASCIIDigit(characters[j]) { j += 1 }
-                    guard j > i + 1, let value = Int(Self.string(characters[(i + 1)..<j])) else {
+                    guard j > i + 1, let value = Int(string((i + 1)..<j)) else {
                         throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: i + 1)
                     }
                     guard value <= Self.maximumSlop else {
@@ -117,11 +115,11 @@ public struct QueryParser: Sendable {
                     j += 1
                 }
                 if j < characters.count && characters[j] == ":" && j > i {
-                    items.append(Item(lexeme: .field(Self.string(characters[i..<j])), column: column))
+                    items.append(Item(lexeme: .field(string(i..<j)), column: column))
                     i = j + 1
                     continue
                 }
-                let word = Self.string(characters[i..<j])
+                let word = string(i..<j)
                 i = j
                 switch word {
                 case "OR": items.append(Item(lexeme: .or, column: column))
