@@ -241,7 +241,15 @@ public final class PostingsCursor {
 
     /// The current document's positions, increasing.
     public func positions(into output: inout [UInt32]) throws {
-        output.removeAll(keepingCapacity: true)
+        let count = Int(freq)
+        output = try [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = try decodePositions(into: buffer.baseAddress!)
+        }
+    }
+
+    /// Writes the current document's `freq` positions, increasing, to `output` (room for `freq` of
+    /// them); returns how many.
+    public func decodePositions(into output: UnsafeMutablePointer<UInt32>) throws -> Int {
         let base = positionBytes.baseAddress!
         let end = positionsEnd
         var offset = positionsReaderOffset
@@ -259,9 +267,8 @@ public final class PostingsCursor {
         // The offset stays at the start of this document's positions, so asking twice is fine.
         positionsReaderOffset = offset
         let count = Int(freqs[index])
-        output.reserveCapacity(count)
         var position: UInt32 = 0
-        for _ in 0..<count {
+        for written in 0..<count {
             var value: UInt32 = 0
             var shift: UInt32 = 0
             while true {
@@ -277,7 +284,8 @@ public final class PostingsCursor {
             let (next, overflow) = position.addingReportingOverflow(value)
             guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
             position = next
-            output.append(position)
+            output[written] = position
         }
+        return count
     }
 }

@@ -11,8 +11,9 @@ final class PhraseScorer: Scorer {
     private let conjunction: ConjunctionScorer
     private let reader: IndexReader
     private let lengths: UnsafeRawPointer?
-    private var lists: [[UInt32]]
-    private var scratch: [UInt32] = []
+    /// Per word, its positions in the current candidate; then the phrase starts still possible.
+    private var buffers: [PositionBuffer]
+    private var starts = PositionBuffer()
     private(set) var phraseFreq = 0
 
     init(words: [FieldTermScorer], offsets: [Int], slop: Int?, weight: FieldWeight, reader: IndexReader) {
@@ -23,7 +24,12 @@ final class PhraseScorer: Scorer {
         self.reader = reader
         lengths = reader.lengths(field: weight.field)
         conjunction = ConjunctionScorer(words)
-        lists = Array(repeating: [], count: words.count)
+        buffers = words.map { _ in PositionBuffer() }
+    }
+
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+        starts.deallocate()
     }
 
     override var cost: Int { conjunction.cost }
@@ -61,8 +67,7 @@ final class PhraseScorer: Scorer {
     private func matching(_ candidate: UInt32) throws -> UInt32 {
         var current = candidate
         while current != Self.end {
-            for index in words.indices { try words[index].positions(into: &lists[index], scratch: &scratch) }
-            phraseFreq = slop.map { Self.sloppyMatches(lists, width: words.count - 1 + $0) } ?? Self.exactMatches(lists, offsets: offsets)
+            phraseFreq = try slop.map(sloppyMatches) ?? exactMatches()
             if phraseFreq > 0 { break }
             current = try conjunction.next()
         }
@@ -70,28 +75,48 @@ final class PhraseScorer: Scorer {
         return doc
     }
 
-    /// Positions p of the first word such that word i stands at p + offsets[i] - offsets[0], for all i.
-    static func exactMatches(_ lists: [[UInt32]], offsets: [Int]) -> Int {
-        var count = 0
-        var cursors = [Int](repeating: 0, count: lists.count)
-        outer: for start in lists[0] {
-            for index in 1..<lists.count {
-                let wanted = Int(start) + offsets[index] - offsets[0]
-                guard wanted >= 0 else { continue outer }
-                let list = lists[index]
-                while cursors[index] < list.count && Int(list[cursors[index]]) < wanted { cursors[index] += 1 }
-                if cursors[index] == list.count { break outer }
-                if Int(list[cursors[index]]) != wanted { continue outer }
-            }
-            count += 1
+    /// The number of positions p where word i stands at p + offsets[i] for every i. The words are
+    /// read rarest first (in this document), and reading stops once no start is left: frequent words'
+    /// positions are often never decoded.
+    private func exactMatches() throws -> Int {
+        var order = Array(words.indices)
+        order.sort { words[$0].freq < words[$1].freq }
+        try words[order[0]].positions(into: &buffers[order[0]])
+        let first = buffers[order[0]].positions
+        let shift = offsets[order[0]]
+        starts.reserve(first.count)
+        starts.count = 0
+        for position in first where Int(position) >= shift {
+            starts.base[starts.count] = UInt32(Int(position) - shift)
+            starts.count += 1
         }
-        return count
+        for index in order.dropFirst() {
+            guard starts.count > 0 else { return 0 }
+            try words[index].positions(into: &buffers[index])
+            let list = buffers[index].positions
+            let offset = UInt32(offsets[index])
+            // Keep the starts s with s + offset among the word's positions (both lists increase).
+            var kept = 0, cursor = 0
+            for k in 0..<starts.count {
+                let wanted = starts.base[k] + offset
+                while cursor < list.count && list[cursor] < wanted { cursor += 1 }
+                if cursor == list.count { break }
+                if list[cursor] == wanted {
+                    starts.base[kept] = starts.base[k]
+                    kept += 1
+                }
+            }
+            starts.count = kept
+        }
+        return starts.count
     }
 
-    /// Positions p of the first word for which some window of `width + 1` positions holds p and an
-    /// occurrence of every other word.
-    static func sloppyMatches(_ lists: [[UInt32]], width: Int) -> Int {
-        func occurs(_ list: [UInt32], in range: ClosedRange<Int>) -> Bool {
+    /// Positions p of the first word for which some window of `count - 1 + slop` positions holds p
+    /// and an occurrence of every other word.
+    private func sloppyMatches(slop: Int) throws -> Int {
+        for index in words.indices { try words[index].positions(into: &buffers[index]) }
+        let width = words.count - 1 + slop
+        func occurs(_ list: UnsafeBufferPointer<UInt32>, in range: ClosedRange<Int>) -> Bool {
             var low = 0, high = list.count
             while low < high {
                 let middle = (low + high) / 2
@@ -100,9 +125,9 @@ final class PhraseScorer: Scorer {
             return low < list.count && Int(list[low]) <= range.upperBound
         }
         var count = 0
-        for start in lists[0] {
+        for start in buffers[0].positions {
             let p = Int(start)
-            for s in max(p - width, 0)...p where lists.dropFirst().allSatisfy({ occurs($0, in: s...(s + width)) }) {
+            for s in max(p - width, 0)...p where buffers.dropFirst().allSatisfy({ occurs($0.positions, in: s...(s + width)) }) {
                 count += 1
                 break
             }

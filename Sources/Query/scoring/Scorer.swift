@@ -180,17 +180,21 @@ final class FieldTermScorer: Scorer {
     }
 
     /// The current document's positions over all alternatives, increasing.
-    func positions(into output: inout [UInt32], scratch: inout [UInt32]) throws {
-        if let single {
-            try single.positions(into: &output)
+    func positions(into output: inout PositionBuffer) throws {
+        if let singleCursor {
+            try singleCursor.with { cursor in
+                output.reserve(Int(cursor.freq))
+                output.count = try cursor.decodePositions(into: output.base)
+            }
             return
         }
-        output.removeAll(keepingCapacity: true)
+        output.reserve(Int(freq))
+        output.count = 0
         for cursor in cursors where cursor.doc == doc {
-            try cursor.positions(into: &scratch)
-            output.append(contentsOf: scratch)
+            output.count += try cursor.decodePositions(into: output.base + output.count)
         }
-        if cursors.count > 1 { output.sort() }
+        var merged = UnsafeMutableBufferPointer(start: output.base, count: output.count)
+        merged.sort()
     }
 
     override func explain(into lines: inout [String], reader: IndexReader) throws {
