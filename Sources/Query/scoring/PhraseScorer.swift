@@ -12,8 +12,11 @@ final class PhraseScorer: Scorer {
     private let reader: IndexReader
     private let lengths: UnsafeRawPointer?
     /// Per word, its positions in the current candidate; then the phrase starts still possible.
-    private var buffers: [PositionBuffer]
+    private let buffers: UnsafeMutableBufferPointer<PositionBuffer>
     private var starts = PositionBuffer()
+    private let borrowedWords: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>
+    /// The words' indices, rarest in the current candidate first.
+    private let order: UnsafeMutableBufferPointer<Int>
     private(set) var phraseFreq = 0
 
     init(words: [FieldTermScorer], offsets: [Int], slop: Int?, weight: FieldWeight, reader: IndexReader) {
@@ -24,12 +27,19 @@ final class PhraseScorer: Scorer {
         self.reader = reader
         lengths = reader.lengths(field: weight.field)
         conjunction = ConjunctionScorer(words)
-        buffers = words.map { _ in PositionBuffer() }
+        buffers = .allocate(capacity: words.count)
+        _ = buffers.initialize(from: words.map { _ in PositionBuffer() })
+        borrowedWords = borrowedBuffer(words)
+        order = .allocate(capacity: words.count)
+        _ = order.initialize(from: words.indices)
     }
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
+        buffers.deallocate()
         starts.deallocate()
+        borrowedWords.deallocate()
+        order.deallocate()
     }
 
     override var cost: Int { conjunction.cost }
@@ -79,9 +89,18 @@ final class PhraseScorer: Scorer {
     /// read rarest first (in this document), and reading stops once no start is left: frequent words'
     /// positions are often never decoded.
     private func exactMatches() throws -> Int {
-        var order = Array(words.indices)
-        order.sort { words[$0].freq < words[$1].freq }
-        try words[order[0]].positions(into: &buffers[order[0]])
+        // Insertion sort: phrases have a handful of words.
+        for k in 1..<order.count {
+            let moving = order[k]
+            let freq = borrowedWords[moving].with { $0.freq }
+            var slot = k
+            while slot > 0 && borrowedWords[order[slot - 1]].with({ $0.freq }) > freq {
+                order[slot] = order[slot - 1]
+                slot -= 1
+            }
+            order[slot] = moving
+        }
+        try borrowedWords[order[0]].with { try $0.positions(into: &buffers[order[0]]) }
         let first = buffers[order[0]].positions
         let shift = offsets[order[0]]
         starts.reserve(first.count)
@@ -92,7 +111,7 @@ final class PhraseScorer: Scorer {
         }
         for index in order.dropFirst() {
             guard starts.count > 0 else { return 0 }
-            try words[index].positions(into: &buffers[index])
+            try borrowedWords[index].with { try $0.positions(into: &buffers[index]) }
             let list = buffers[index].positions
             let offset = UInt32(offsets[index])
             // Keep the starts s with s + offset among the word's positions (both lists increase).
@@ -114,7 +133,7 @@ final class PhraseScorer: Scorer {
     /// Positions p of the first word for which some window of `count - 1 + slop` positions holds p
     /// and an occurrence of every other word.
     private func sloppyMatches(slop: Int) throws -> Int {
-        for index in words.indices { try words[index].positions(into: &buffers[index]) }
+        for index in words.indices { try borrowedWords[index].with { try $0.positions(into: &buffers[index]) } }
         let width = words.count - 1 + slop
         func occurs(_ list: UnsafeBufferPointer<UInt32>, in range: ClosedRange<Int>) -> Bool {
             var low = 0, high = list.count
