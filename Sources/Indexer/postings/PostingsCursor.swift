@@ -247,9 +247,9 @@ public final class PostingsCursor {
         }
     }
 
-    /// Writes the current document's `freq` positions, increasing, to `output` (room for `freq` of
-    /// them); returns how many.
-    public func decodePositions(into output: UnsafeMutablePointer<UInt32>) throws -> Int {
+    /// Writes the current document's positions, increasing, to `output` (room for `freq` of them),
+    /// stopping after the first one past `limit`; returns how many it wrote.
+    public func decodePositions(into output: UnsafeMutablePointer<UInt32>, upTo limit: UInt32 = .max) throws -> Int {
         let base = positionBytes.baseAddress!
         let end = positionsEnd
         var offset = positionsReaderOffset
@@ -258,6 +258,14 @@ public final class PostingsCursor {
         while positionsIndex < index {
             skip += Int(freqs[positionsIndex])
             positionsIndex += 1
+        }
+        // Eight bytes at a time while at least eight integers are left to skip (so that a word never
+        // holds more ends than are left): an integer ends at each byte whose top bit is clear. A word
+        // may stop inside an integer; the byte loop then finishes it, counting its end.
+        while skip >= 8 && offset + 8 <= end {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            skip -= (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+            offset += 8
         }
         while skip > 0 {
             guard offset < end else { throw IndexError.corrupt(file: positionsFile, reason: "positions run past the end of the file") }
@@ -268,11 +276,13 @@ public final class PostingsCursor {
         positionsReaderOffset = offset
         let count = Int(freqs[index])
         var position: UInt32 = 0
+        // With room for the longest encoding of every position, no read needs its own bounds check.
+        let checked = end - offset < count &* 5
         for written in 0..<count {
             var value: UInt32 = 0
             var shift: UInt32 = 0
             while true {
-                guard offset < end, shift < 32 else {
+                guard shift < 32, !checked || offset < end else {
                     throw IndexError.corrupt(file: positionsFile, reason: "malformed or truncated positions")
                 }
                 let byte = base.load(fromByteOffset: offset, as: UInt8.self)
@@ -285,6 +295,7 @@ public final class PostingsCursor {
             guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
             position = next
             output[written] = position
+            if position > limit { return written + 1 }
         }
         return count
     }

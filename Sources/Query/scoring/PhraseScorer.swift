@@ -111,9 +111,11 @@ final class PhraseScorer: Scorer {
         }
         for index in order.dropFirst() {
             guard starts.count > 0 else { return 0 }
-            try borrowedWords[index].with { try $0.positions(into: &buffers[index]) }
-            let list = buffers[index].positions
             let offset = UInt32(offsets[index])
+            // Positions past the last start's are of no use: the rest of a long document is not read.
+            let limit = starts.base[starts.count - 1] + offset
+            try borrowedWords[index].with { try $0.positions(into: &buffers[index], upTo: limit) }
+            let list = buffers[index].positions
             // Keep the starts s with s + offset among the word's positions (both lists increase).
             var kept = 0, cursor = 0
             for k in 0..<starts.count {

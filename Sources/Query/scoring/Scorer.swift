@@ -179,12 +179,13 @@ final class FieldTermScorer: Scorer {
         weight.score(freq: Double(freq), length: Self.length(lengths, doc))
     }
 
-    /// The current document's positions over all alternatives, increasing.
-    func positions(into output: inout PositionBuffer) throws {
+    /// The current document's positions over all alternatives, increasing: all of them, or at least
+    /// those up to `limit`.
+    func positions(into output: inout PositionBuffer, upTo limit: UInt32 = .max) throws {
         if let singleCursor {
             try singleCursor.with { cursor in
                 output.reserve(Int(cursor.freq))
-                output.count = try cursor.decodePositions(into: output.base)
+                output.count = try cursor.decodePositions(into: output.base, upTo: limit)
             }
             return
         }
