@@ -248,7 +248,7 @@ public final class PostingsCursor {
     }
 
     /// Writes the current document's positions, increasing, to `output` (room for `freq` of them),
-    /// stopping after the first one past `limit`; returns how many it wrote.
+    /// stopping soon after the first one past `limit`; returns how many it wrote.
     public func decodePositions(into output: UnsafeMutablePointer<UInt32>, upTo limit: UInt32 = .max) throws -> Int {
         let base = positionBytes.baseAddress!
         let end = positionsEnd
@@ -262,6 +262,11 @@ public final class PostingsCursor {
         // Eight bytes at a time while at least eight integers are left to skip (so that a word never
         // holds more ends than are left): an integer ends at each byte whose top bit is clear. A word
         // may stop inside an integer; the byte loop then finishes it, counting its end.
+        while skip >= 16 && offset + 16 <= end {
+            let bytes = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+            skip -= 16 - Int((bytes &>> 7).wrappedSum())
+            offset += 16
+        }
         while skip >= 8 && offset + 8 <= end {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             skip -= (~word & 0x8080_8080_8080_8080).nonzeroBitCount
@@ -278,7 +283,22 @@ public final class PostingsCursor {
         var position: UInt32 = 0
         // With room for the longest encoding of every position, no read needs its own bounds check.
         let checked = end - offset < count &* 5
-        for written in 0..<count {
+        var written = 0
+        while written < count {
+            // Eight gaps under 128 (one byte each, the common case) are read as one word.
+            if count - written >= 8 && end - offset >= 8 && position < UInt32.max - 8 * 128 {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    for k in 0..<8 {
+                        position &+= UInt32(truncatingIfNeeded: word >> UInt64(8 * k)) & 0x7F
+                        output[written + k] = position
+                    }
+                    written += 8
+                    offset += 8
+                    if position > limit { return written }
+                    continue
+                }
+            }
             var value: UInt32 = 0
             var shift: UInt32 = 0
             while true {
@@ -295,8 +315,10 @@ public final class PostingsCursor {
             guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
             position = next
             output[written] = position
-            if position > limit { return written + 1 }
+            written += 1
+            if position > limit { return written }
         }
         return count
     }
 }
+
