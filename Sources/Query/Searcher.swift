@@ -71,10 +71,13 @@ public final class Searcher: @unchecked Sendable {
                 totalIsExact = true
             }
             let generator = SnippetGenerator(length: snippetLength)
+            let ranked = collector.sorted().dropFirst(offset)
+            let positions = snippets ? try matchPositions(in: ranked.map(\.doc), of: planner.highlightTerms) : nil
             var hits: [Hit] = []
-            for (index, scored) in collector.sorted().enumerated().dropFirst(offset) {
-                let fields = try reader.storedFields(Int(scored.doc))
-                let body = fields.value(of: StandardField.body) ?? fields.value(of: StandardField.title) ?? ""
+            let stored = try reader.storedFields(ranked.map { Int($0.doc) })
+            for (index, (scored, fields)) in zip(offset..., zip(ranked, stored)) {
+                let bodyText = fields.value(of: StandardField.body)
+                let body = bodyText ?? fields.value(of: StandardField.title) ?? ""
                 var explanation: [String]?
                 if explain {
                     let again = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
@@ -85,13 +88,39 @@ public final class Searcher: @unchecked Sendable {
                 hits.append(Hit(rank: index + 1, doc: Int(scored.doc), score: scored.score,
                                 id: fields.value(of: StandardField.id) ?? "", title: fields.value(of: StandardField.title) ?? "",
                                 path: fields.value(of: StandardField.path) ?? "", line: Int(fields.value(of: StandardField.line) ?? "") ?? 0,
-                                snippet: snippets ? try generator.snippet(of: body, terms: planner.highlightTerms, analyzer: analyzer)
+                                snippet: snippets ? try generator.snippet(of: body, terms: planner.highlightTerms, analyzer: analyzer,
+                                                                          matches: bodyText == nil ? nil : positions?[scored.doc])
                                     : Snippet(text: "", highlights: []),
                                 explanation: explanation))
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took)
         }
+    }
+
+    /// Snippets read at most this many terms' positions; past it (a short prefix), they analyse the
+    /// start of the document instead.
+    static let maximumSnippetTerms = 64
+
+    /// Where the terms stand in the body of each of `docs`, from the positions in the index.
+    private func matchPositions(in docs: [UInt32], of terms: Set<String>) throws -> [UInt32: MatchPositions]? {
+        guard terms.count <= Self.maximumSnippetTerms else { return nil }
+        var cursors: [(cursor: PostingsCursor, term: Int)] = []
+        for (index, term) in terms.sorted().enumerated() {
+            if let info = try reader.termInfo(field: StandardField.body, term: term) { cursors.append((try reader.postings(info), index)) }
+        }
+        var result: [UInt32: MatchPositions] = [:]
+        var buffer: [UInt32] = []
+        for doc in docs.sorted() {
+            var matches: [(position: UInt32, term: Int)] = []
+            for (cursor, term) in cursors where try cursor.advance(to: doc) == doc {
+                try cursor.positions(into: &buffer)
+                matches.append(contentsOf: buffer.lazy.map { ($0, term) })
+            }
+            matches.sort { $0.position < $1.position }
+            result[doc] = MatchPositions(matches: matches)
+        }
+        return result
     }
 
     /// Only the ranking: the best `limit` documents and scores, without stored fields or snippets (what

@@ -73,6 +73,65 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hit.snippet.marked(open: "<b>", close: "</b>").contains("<b>économie</b>"))
     }
 
+    /// Every hit's snippet highlights only query words, and holds the passage with the most of them.
+    @Test func snippetsOfEveryHitHighlightQueryWordsOnly() throws {
+        for query in ["economie solidaire", "jardin", "coopérative habitants", "\"insertion par\"", "emploi OR formation"] {
+            let results = try searcher.search(query, limit: 20)
+            #expect(!results.hits.isEmpty, "\(query)")
+            let analyzer = try FrenchAnalyzer()
+            let wanted = Set(try analyzer.tokens(query.replacingOccurrences(of: "OR", with: "")).map(\.term))
+            for hit in results.hits {
+                let bytes = Array(hit.snippet.text.utf8)
+                #expect(!hit.snippet.highlights.isEmpty, "\(query): \(hit.id)")
+                for range in hit.snippet.highlights {
+                    let word = String(decoding: bytes[range], as: UTF8.self)
+                    #expect(try analyzer.tokens(word).allSatisfy { wanted.contains($0.term) }, "\(query): \(word)")
+                }
+            }
+        }
+    }
+
+    /// A passage far into a long document (past the 10,000 bytes analysed without positions) is found
+    /// through the positions, and only its surroundings are analysed.
+    @Test func snippetsFindAPassageDeepInALongDocument() throws {
+        let folder = NSTemporaryDirectory() + "fts-far-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let filler = Array(repeating: "le projet local d’un quartier-témoin, 2,5 ha de jardins partagés.", count: 400).joined(separator: " ")
+        let body = filler + " Enfin, la monnaie locale complémentaire circule entre les habitants. " + filler
+        let object: [String: Any] = ["id": "long", "title": "Un long document", "body": body]
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        try (line + "\n").write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let hit = try #require(searcher.search("monnaie complementaire").hits.first)
+        let marked = hit.snippet.marked()
+        #expect(marked.contains("[monnaie] locale [complémentaire] circule"), "\(marked)")
+        #expect(marked.hasPrefix("… ") && marked.hasSuffix(" …"))
+        #expect(hit.snippet.text.utf8.count <= 260)
+    }
+
+    /// WordCounter's estimate of where word n starts stays within the snippet's margin of the
+    /// analyser's own count, on every document of the bundled corpus.
+    @Test func wordCounterStaysWithinTheMarginOfTheAnalyzer() throws {
+        let reader = BundledIndex.shared.reader
+        let analyzer = try FrenchAnalyzer()
+        var checked = 0
+        for doc in 0..<reader.documentCount {
+            let body = try reader.storedFields(doc).value(of: StandardField.body) ?? ""
+            let tokens = try analyzer.tokens(body)
+            let utf8 = Array(body.utf8)
+            for n in stride(from: 0, to: tokens.count, by: 7) {
+                let offset = utf8.withUnsafeBufferPointer { WordCounter.offsets(ofWords: n, n, in: $0).first }
+                // The analyser's position of the first token at or after that offset.
+                let found = tokens.first { $0.range.lowerBound >= offset }?.position ?? tokens.count
+                #expect(abs(found - n) <= 8 + n / 32, "document \(doc), word \(n): the analyser says \(found)")
+                checked += 1
+            }
+        }
+        #expect(checked > 3_000)
+    }
+
     @Test func explainAddsUpToTheScore() throws {
         let hit = try #require(searcher.search("jardin cocagne", explain: true).hits.first)
         let lines = try #require(hit.explanation)

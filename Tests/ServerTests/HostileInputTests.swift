@@ -95,8 +95,10 @@ import Testing
         let stats = other.counted().lines
         let executed = Int(stats.first { $0.hasPrefix("queries\t") }!.dropFirst(8))!
         print("slow reader: \(executed) of 3000 requests executed after 3 s")
-        // Reading stopped once its replies backed up: a few hundred at most were run, not 3000.
-        #expect(executed < 300)
+        // Reading stopped once its replies backed up, not after 3000. Before that, the kernel's socket
+        // buffers on loopback (autotuned to several MB each way) take a few hundred of these 27 kB
+        // replies, and one batch of 64 runs past the server's own 256 kB mark.
+        #expect(executed < 1_000)
         // The slow client still gets its replies, in order, when it reads.
         for _ in 0..<20 {
             let reply = slow.counted()

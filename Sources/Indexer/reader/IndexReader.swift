@@ -118,6 +118,11 @@ public final class IndexReader: @unchecked Sendable {
         try store.document(doc)
     }
 
+    /// The stored fields of `docs`, in that order: a block several of them share is decompressed once.
+    public func storedFields(_ docs: [Int]) throws -> [StoredFields] {
+        try store.documents(docs)
+    }
+
     /// The number of the document with this id.
     public func document(id: String) throws -> Int? {
         guard let value = try ids.value(for: Array(id.utf8)) else { return nil }

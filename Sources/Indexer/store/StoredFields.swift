@@ -123,9 +123,25 @@ struct StoredFieldsReader: @unchecked Sendable {
     }
 
     func document(_ doc: Int) throws -> StoredFields {
-        guard doc >= 0 && doc < documentCount else {
-            throw IndexError.corrupt(file: file, reason: "no stored document \(doc)")
+        try documents([doc])[0]
+    }
+
+    /// The documents `docs` (any order, repeats allowed), in that order; each block they fall in is
+    /// decompressed once.
+    func documents(_ docs: [Int]) throws -> [StoredFields] {
+        var blocks: [Int: (firstDoc: Int, plain: [UInt8])] = [:]
+        return try docs.map { doc in
+            guard doc >= 0 && doc < documentCount else {
+                throw IndexError.corrupt(file: file, reason: "no stored document \(doc)")
+            }
+            let block = try self.block(containing: doc)
+            if blocks[block] == nil { blocks[block] = try decompress(block) }
+            let (firstDoc, plain) = blocks[block]!
+            return try record(doc - firstDoc, in: plain)
         }
+    }
+
+    private func block(containing doc: Int) throws -> Int {
         var low = 0, high = blockCount - 1, block = 0
         while low <= high {
             let middle = (low + high) / 2
@@ -136,6 +152,10 @@ struct StoredFieldsReader: @unchecked Sendable {
                 high = middle - 1
             }
         }
+        return block
+    }
+
+    private func decompress(_ block: Int) throws -> (firstDoc: Int, plain: [UInt8]) {
         let (firstDoc, start) = try entry(block)
         let end = block + 1 < blockCount ? try entry(block + 1).offset : indexOffset
         guard end >= start else { throw IndexError.corrupt(file: file, reason: "store blocks out of order") }
@@ -144,14 +164,22 @@ struct StoredFieldsReader: @unchecked Sendable {
         guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size <= UInt64(Self.maximumBlockBytes) else {
             throw IndexError.corrupt(file: file, reason: "store block \(block) is not a valid zstd frame")
         }
-        var plain = [UInt8](repeating: 0, count: Int(size))
-        let decoded = plain.withUnsafeMutableBytes { ZSTD_decompress($0.baseAddress, $0.count, frame.baseAddress, frame.count) }
-        guard ZSTD_isError(decoded) == 0, decoded == Int(size) else {
-            throw IndexError.corrupt(file: file, reason: "store block \(block) does not decompress")
+        var failed = false
+        let plain = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
+            let decoded = ZSTD_decompress(buffer.baseAddress, buffer.count, frame.baseAddress, frame.count)
+            failed = ZSTD_isError(decoded) != 0 || decoded != Int(size)
+            // On failure the bytes are not trusted, nor kept.
+            initialized = failed ? 0 : Int(size)
         }
-        return try plain.withUnsafeBytes { raw in
+        guard !failed else { throw IndexError.corrupt(file: file, reason: "store block \(block) does not decompress") }
+        return (firstDoc, plain)
+    }
+
+    /// Record `index` of a decompressed block.
+    private func record(_ index: Int, in plain: [UInt8]) throws -> StoredFields {
+        try plain.withUnsafeBytes { raw in
             var reader = ByteReader(raw, file: file)
-            for _ in firstDoc..<doc {
+            for _ in 0..<index {
                 try reader.skip(try reader.vint(max: reader.remaining))
             }
             var record = ByteReader(raw, file: file, offset: reader.offset, end: raw.count)
