@@ -1,3 +1,4 @@
+import Foundation
 import CZstd
 
 /// One stored document: its fields by field number, values as given.
@@ -85,6 +86,7 @@ final class StoredFieldsWriter {
 /// Reads store.fts in place: a document costs a binary search of the block index and the decompression
 /// of its block.
 struct StoredFieldsReader: @unchecked Sendable {
+    private let cache = BlockCache(capacity: BlockCache.defaultCapacity)
     private let bytes: UnsafeRawBufferPointer
     private let file: String
     private let indexOffset: Int
@@ -135,7 +137,15 @@ struct StoredFieldsReader: @unchecked Sendable {
                 throw IndexError.corrupt(file: file, reason: "no stored document \(doc)")
             }
             let block = try self.block(containing: doc)
-            if blocks[block] == nil { blocks[block] = try decompress(block) }
+            if blocks[block] == nil {
+                if let cached = cache.block(block) {
+                    blocks[block] = cached
+                } else {
+                    let fresh = try decompress(block)
+                    cache.insert(fresh, for: block)
+                    blocks[block] = fresh
+                }
+            }
             let (firstDoc, plain) = blocks[block]!
             return try record(doc - firstDoc, in: plain)
         }
@@ -191,6 +201,45 @@ struct StoredFieldsReader: @unchecked Sendable {
                 values.append((try record.vint(max: 255), try record.string()))
             }
             return StoredFields(values)
+        }
+    }
+}
+
+/// Decompressed store blocks, the most recently used up to `capacity` bytes, shared by the threads
+/// reading one index (as Manticore's docstore cache): a daemon answering pages of results reads the
+/// same blocks again and again, and decompressing them was a third of a search with snippets.
+final class BlockCache: @unchecked Sendable {
+    static let defaultCapacity = 32 << 20
+
+    private let capacity: Int
+    private let lock = NSLock()
+    private var blocks: [Int: (firstDoc: Int, plain: [UInt8], used: UInt64)] = [:]
+    private var bytes = 0
+    private var clock: UInt64 = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func block(_ number: Int) -> (firstDoc: Int, plain: [UInt8])? {
+        lock.withLock {
+            guard let entry = blocks[number] else { return nil }
+            clock += 1
+            blocks[number]!.used = clock
+            return (entry.firstDoc, entry.plain)
+        }
+    }
+
+    func insert(_ block: (firstDoc: Int, plain: [UInt8]), for number: Int) {
+        guard block.plain.count <= capacity else { return }
+        lock.withLock {
+            guard blocks[number] == nil else { return }
+            // Evict the least recently used: a scan, as the cache holds a few thousand blocks at most.
+            while bytes + block.plain.count > capacity, let oldest = blocks.min(by: { $0.value.used < $1.value.used }) {
+                bytes -= oldest.value.plain.count
+                blocks[oldest.key] = nil
+            }
+            clock += 1
+            blocks[number] = (block.firstDoc, block.plain, clock)
+            bytes += block.plain.count
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Finds where the n-th word of a text starts, approximately and fast (about a byte a cycle), so
+/// Finds where the n-th word of a text starts, approximately and fast (a few cycles a byte), so
 /// that a snippet analyses only the text around its passage: the word breaker and stemmer cost a
 /// hundred times more per byte.
 ///
@@ -18,6 +18,11 @@ enum WordCounter {
         var index = 0
         let count = bytes.count
         while index < count {
+            // Inside a word, ASCII letters and digits (most of French text) just move on.
+            if inWord && isASCIIAlphanumeric(bytes[index]) {
+                index += 1
+                continue
+            }
             let length = sequenceLength(bytes[index])
             if isWordStart(bytes, index) {
                 if !inWord {
@@ -50,6 +55,11 @@ enum WordCounter {
     }
 
     @inline(__always)
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26
+    }
+
+    @inline(__always)
     private static func sequenceLength(_ lead: UInt8) -> Int {
         lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
     }
@@ -59,9 +69,7 @@ enum WordCounter {
     @inline(__always)
     private static func isWordStart(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
         let byte = bytes[index]
-        if byte < 0x80 {
-            return (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
-        }
+        if byte < 0x80 { return isASCIIAlphanumeric(byte) }
         if byte == 0xC2, index + 1 < bytes.count {
             // « (AB), » (BB), no-break space (A0), middle dot (B7), section and degree signs.
             let next = bytes[index + 1]
