@@ -119,12 +119,27 @@ struct SortedTable: @unchecked Sendable {
         return offset
     }
 
-    /// The first key of a block (stored whole: its shared length is 0).
-    private func firstKey(ofBlock block: Int) throws -> UnsafeRawBufferPointer {
-        var reader = ByteReader(bytes, file: file, offset: try blockOffset(block), end: indexOffset)
-        _ = try reader.vint(max: 1 << 20)
-        guard try reader.vint() == 0 else { throw reader.corrupt("first key of a block shares a prefix") }
-        return try reader.bytes(try reader.vint(max: reader.remaining))
+    /// Compares the first key of a block (stored whole: its shared length is 0) with `key`, decoding
+    /// in place: the binary search over blocks runs this a dozen times per lookup.
+    private func compareFirstKey(ofBlock block: Int, with key: UnsafeRawBufferPointer) throws -> Int {
+        var offset = try blockOffset(block)
+        let end = indexOffset
+        func vint() throws -> Int {
+            var result = 0, shift = 0
+            while true {
+                guard offset < end, shift < 63 else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
+                let byte = bytes[offset]
+                offset += 1
+                result |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+        }
+        _ = try vint()
+        guard try vint() == 0 else { throw IndexError.corrupt(file: file, reason: "first key of block \(block) shares a prefix") }
+        let length = try vint()
+        guard length <= end - offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
+        return compareBytes(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), key)
     }
 
     /// The last block whose first key is ≤ `key`, or nil when `key` precedes every key.
@@ -132,7 +147,7 @@ struct SortedTable: @unchecked Sendable {
         var low = 0, high = blockCount - 1, found: Int?
         while low <= high {
             let middle = (low + high) / 2
-            if compareBytes(try firstKey(ofBlock: middle), key) <= 0 {
+            if try compareFirstKey(ofBlock: middle, with: key) <= 0 {
                 found = middle
                 low = middle + 1
             } else {

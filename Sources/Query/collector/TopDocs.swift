@@ -35,7 +35,10 @@ enum TopDocs {
     }
 
     private static func maxScore(_ unsorted: [Scorer], capacity: Int) throws -> Result {
-        let sorted = unsorted.sorted { $0.maxScore < $1.maxScore }
+        // Each bound is computed once: a clause's first maxScore reads all its block impacts.
+        let bounds = unsorted.map(\.maxScore)
+        let order = unsorted.indices.sorted { bounds[$0] < bounds[$1] }
+        let sorted = order.map { unsorted[$0] }
         let count = sorted.count
         // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
         let clauses = borrowedBuffer(sorted)
@@ -51,8 +54,8 @@ enum TopDocs {
             blockBounds.deallocate()
         }
         var sum = 0.0
-        for index in 0..<count {
-            sum += sorted[index].maxScore
+        for (index, clause) in order.enumerated() {
+            sum += bounds[clause]
             prefix[index] = sum
         }
         blockStarts.initialize(repeating: 1)
