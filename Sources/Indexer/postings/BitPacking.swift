@@ -30,18 +30,58 @@ public enum BitPacking {
 
     /// Unpacks one block. Reads up to 8 bytes past the packed bytes, which every index file has (its
     /// footer at least): callers check that `source + packedLength(bits) + 8` is inside the file.
-    @inline(__always)
+    /// One specialisation per width (as Lucene's generated ForUtil): with the width a constant, every
+    /// shift and offset below is one too.
     public static func unpack(_ source: UnsafeRawPointer, bits: Int, into output: UnsafeMutablePointer<UInt32>) {
-        guard bits > 0 else {
-            output.update(repeating: 0, count: blockSize)
-            return
+        switch bits {
+        case 1: unpackGroups(source, bits: 1, into: output)
+        case 2: unpackGroups(source, bits: 2, into: output)
+        case 3: unpackGroups(source, bits: 3, into: output)
+        case 4: unpackGroups(source, bits: 4, into: output)
+        case 5: unpackGroups(source, bits: 5, into: output)
+        case 6: unpackGroups(source, bits: 6, into: output)
+        case 7: unpackGroups(source, bits: 7, into: output)
+        case 8: unpackGroups(source, bits: 8, into: output)
+        case 9: unpackGroups(source, bits: 9, into: output)
+        case 10: unpackGroups(source, bits: 10, into: output)
+        case 11: unpackGroups(source, bits: 11, into: output)
+        case 12: unpackGroups(source, bits: 12, into: output)
+        case 13: unpackGroups(source, bits: 13, into: output)
+        case 14: unpackGroups(source, bits: 14, into: output)
+        case 15: unpackGroups(source, bits: 15, into: output)
+        case 16: unpackGroups(source, bits: 16, into: output)
+        case 17: unpackGroups(source, bits: 17, into: output)
+        case 18: unpackGroups(source, bits: 18, into: output)
+        case 19: unpackGroups(source, bits: 19, into: output)
+        case 20: unpackGroups(source, bits: 20, into: output)
+        case 21: unpackGroups(source, bits: 21, into: output)
+        case 22: unpackGroups(source, bits: 22, into: output)
+        case 23: unpackGroups(source, bits: 23, into: output)
+        case 24: unpackGroups(source, bits: 24, into: output)
+        case 25: unpackGroups(source, bits: 25, into: output)
+        case 26: unpackGroups(source, bits: 26, into: output)
+        case 27: unpackGroups(source, bits: 27, into: output)
+        case 28: unpackGroups(source, bits: 28, into: output)
+        case 29: unpackGroups(source, bits: 29, into: output)
+        case 30: unpackGroups(source, bits: 30, into: output)
+        case 31: unpackGroups(source, bits: 31, into: output)
+        case 32: unpackGroups(source, bits: 32, into: output)
+        default: output.update(repeating: 0, count: blockSize)
         }
+    }
+
+    /// Eight values take exactly `bits` bytes: a block is 16 such groups.
+    @inline(__always)
+    private static func unpackGroups(_ source: UnsafeRawPointer, bits: Int, into output: UnsafeMutablePointer<UInt32>) {
         let mask: UInt64 = (1 << UInt64(bits)) - 1
-        var bit = 0
-        for index in 0..<blockSize {
-            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
-            bit += bits
+        for group in 0..<16 {
+            let base = source + group * bits
+            let out = output + group * 8
+            for k in 0..<8 {
+                let bit = k * bits
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                out[k] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            }
         }
     }
 }
