@@ -44,11 +44,15 @@ final class PhraseScorer: Scorer {
 
     override var cost: Int { conjunction.cost }
 
-    /// The words whose frequency bounds the phrase's: every word for an exact phrase (each match uses
-    /// its own occurrence of each), only the first for a sloppy one (whose matches are counted at the
-    /// first word's occurrences). A phrase's score is then at most a word's score at the same
-    /// frequency and length, times the ratio of their idfs and boosts: the formulas differ in nothing else.
-    private var boundingWords: ArraySlice<FieldTermScorer> { slop == nil ? words[...] : words.prefix(1) }
+    /// The word whose frequency bounds the phrase's: for an exact phrase any word would do (each match
+    /// uses its own occurrence of each), and the rarest is the cheapest to read bounds for and usually
+    /// the tightest; for a sloppy one only the first (its matches are counted at the first word's
+    /// occurrences). A phrase's score is then at most that word's score at the same frequency and
+    /// length, times the ratio of their idfs and boosts: the formulas differ in nothing else.
+    private lazy var boundingWords: ArraySlice<FieldTermScorer> = {
+        guard slop == nil, let rarest = words.min(by: { $0.cost < $1.cost }) else { return words.prefix(1) }
+        return [rarest][...]
+    }()
 
     private func ratio(_ word: FieldTermScorer) -> Double {
         let wordScale = word.weight.maximum
