@@ -186,7 +186,17 @@ public final class PostingsCursor {
             guard next < blockCount else { return finish() }
             try load(block: next)
         }
-        while index < count && docs[index] < target { index += 1 }
+        // Far targets (a rare word leading a frequent one) are found by bisection, near ones by a scan.
+        if index + 8 < count && docs[index + 8] < target {
+            var low = index + 9, high = count
+            while low < high {
+                let middle = (low + high) >> 1
+                if docs[middle] < target { low = middle + 1 } else { high = middle }
+            }
+            index = low
+        } else {
+            while index < count && docs[index] < target { index += 1 }
+        }
         // Only the last block can end below the target: its last document has no skip entry.
         guard index < count else { return finish() }
         doc = docs[index]
