@@ -112,18 +112,36 @@ def bench_builds(fts, name, corpus, runs):
         print_queries(name, latencies, runs)
 
 def bench_queries(fts, commands, queries, runs):
-    """Per engine and mode, per class: latency figures from `fts bench --json` or `peers.py query`."""
+    """Per engine and mode, per class: latency figures from `fts bench --json` or `peers.py query`.
+
+    The engines take turns: `runs` rounds, each running every engine and mode over all queries (3 timed
+    runs of each, after a warm-up); a class's figure is the median over the rounds of its per-round
+    median (p99 likewise), so that the machine's drift (±30% between minutes here) hits all alike."""
     def fts_bench(*options):
-        output = subprocess.run([fts, "bench", "--json", "--index", commands["fts"][1], "--queries", queries, "--runs", str(runs), *options],
+        output = subprocess.run([fts, "bench", "--json", "--index", commands["fts"][1], "--queries", queries, "--runs", "3", *options],
                                 capture_output=True, text=True, check=True).stdout
         return {kind: {"median_us": v["median_us"], "p99_us": v["p99_us"], "hits": v["hits"], "unsupported": 0}
                 for kind, v in json.loads(output)["classes"].items()}
-    results = {"fts": fts_bench(), "fts exhaustive": fts_bench("--no-prune"), "fts count": fts_bench("--count")}
-    for engine in ("tantivy", "xapian", "sqlite"):
-        for mode, options in ((engine, []), (f"{engine} count", ["--count"])):
-            output = subprocess.run([SYSTEM_PYTHON, PEERS, "query", engine, commands[engine][1], queries, "--runs", str(runs), *options],
-                                    capture_output=True, text=True, check=True, env=ENV).stdout
-            results[mode] = json.loads(output)
+    def peer_bench(engine, *options):
+        output = subprocess.run([SYSTEM_PYTHON, PEERS, "query", engine, commands[engine][1], queries, "--runs", "3", *options],
+                                capture_output=True, text=True, check=True, env=ENV).stdout
+        return json.loads(output)
+    rounds = []
+    for _ in range(runs):
+        measured = {"fts": fts_bench(), "fts exhaustive": fts_bench("--no-prune"), "fts count": fts_bench("--count")}
+        for engine in ("tantivy", "xapian", "sqlite"):
+            measured[engine] = peer_bench(engine)
+            measured[f"{engine} count"] = peer_bench(engine, "--count")
+        rounds.append(measured)
+    results = {}
+    for mode in rounds[0]:
+        results[mode] = {}
+        for kind, first in rounds[0][mode].items():
+            entry = dict(first)
+            for key in ("median_us", "p99_us"):
+                values = [r[mode][kind][key] for r in rounds if r[mode].get(kind, {}).get(key) is not None]
+                entry[key] = statistics.median(values) if values else None
+            results[mode][kind] = entry
     return results
 
 def print_queries(name, results, runs):
@@ -160,9 +178,10 @@ def print_queries(name, results, runs):
           "accentless queries miss accented words; SQLite FTS5 folds accents but has no stemmer, so a word does not "
           "match its plural or other forms. Phrases agree most, because all four index positions.")
     print(f"\nHits: results returned over all queries of the class (at most 10 each). Ratios below 1 mean fts is faster. "
-          f"Latencies over {runs} runs of every query after a warm-up; fts in process (Swift), the peers in process "
-          f"through their Python bindings (a few µs of call overhead included). tantivy has no single-term prefix "
-          f"query (n/a).\n")
+          f"The engines take turns over {runs} rounds (each: 3 timed runs of every query after a warm-up); a figure is the "
+          f"median over the rounds of that round's median (or p99). fts in process (Swift), the peers in process "
+          f"through their Python bindings (a few µs of call overhead included). Every engine searches every text field "
+          f"of the documents (title, body and the others). tantivy has no single-term prefix query (n/a).\n")
 
 def bench_scale(fts, repeat):
     corpus = os.path.join(DATA, f"frdocs-x{repeat}.jsonl")
@@ -226,7 +245,10 @@ def bench_daemon(fts, searchd, runs):
               f"{remote['p99_us']} | {remote['p999_us']} | {local:.0f} | {remote['queries_per_second'] / local:.2f} |")
     print("\nProduced by `fts bench --server` (the load generator) against `searchd --port 0`; the in-process column is "
           "`fts bench --full` (or `--count`) with as many threads as connections. Latency with pipelining includes the "
-          "time a request waits behind the ones before it.\n")
+          "time a request waits behind the ones before it. A SEARCH reads its hits' stored documents and makes their "
+          "snippets: the passages are found from the match positions in the index and only their surroundings are "
+          "analysed; stored documents come from the index's 32 MiB cache of decompressed store blocks, which holds the "
+          "whole bundled store (0.2 MB) after the first queries. The client shares the 2 cores with the server.\n")
 
 def main():
     parser = argparse.ArgumentParser()
