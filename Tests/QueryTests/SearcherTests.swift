@@ -125,7 +125,7 @@ final class BundledIndex: @unchecked Sendable {
                 let offset = utf8.withUnsafeBufferPointer { WordCounter.offsets(ofWords: n, n, in: $0).first }
                 // The analyser's position of the first token at or after that offset.
                 let found = tokens.first { $0.range.lowerBound >= offset }?.position ?? tokens.count
-                #expect(abs(found - n) <= 8 + n / 32, "document \(doc), word \(n): the analyser says \(found)")
+                #expect(abs(found - n) <= SnippetGenerator.margin(atWord: n), "document \(doc), word \(n): the analyser says \(found)")
                 checked += 1
             }
         }

@@ -44,6 +44,10 @@ struct SnippetGenerator {
     var lead = 30
     var maximumAnalyzedBytes = 10_000
 
+    /// Words analysed on each side of the passage: WordCounter and the analyser may disagree by a word
+    /// every few hundred (a test holds it to this on every document of the bundled corpus).
+    static func margin(atWord word: Int) -> Int { 6 + word / 64 }
+
     /// Positions a passage spans, about: `length` bytes of words and the spaces between them.
     private var windowWords: Int { max(8, length / 8) }
 
@@ -51,8 +55,7 @@ struct SnippetGenerator {
         let utf8 = Array(document.utf8)
         var region = 0..<min(utf8.count, maximumAnalyzedBytes)
         if let focus = matches.flatMap(bestWindow) {
-            // The analyser may count a word or two more or less than WordCounter every few hundred words.
-            let margin = 8 + Int(focus) / 32
+            let margin = Self.margin(atWord: Int(focus))
             let first = max(Int(focus) - margin, 0)
             let last = Int(focus) + windowWords + margin
             utf8.withUnsafeBufferPointer { bytes in
