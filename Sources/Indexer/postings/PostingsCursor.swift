@@ -251,10 +251,14 @@ public final class PostingsCursor {
 
     /// The current document's positions, increasing.
     public func positions(into output: inout [UInt32]) throws {
+        // The array's storage is reused from call to call (the verifier reads every posting's).
         let count = Int(freq)
-        output = try [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = try decodePositions(into: buffer.baseAddress!)
-        }
+        output.removeAll(keepingCapacity: true)
+        // No positions (a damaged frequency that wrapped to 0): an empty array may have no storage.
+        guard count > 0 else { return }
+        output.append(contentsOf: repeatElement(0, count: count))
+        let written = try output.withUnsafeMutableBufferPointer { try decodePositions(into: $0.baseAddress!) }
+        output.removeLast(count - written)
     }
 
     /// Writes the current document's positions, increasing, to `output` (room for `freq` of them),
