@@ -263,11 +263,12 @@ public final class PostingsCursor {
 
     /// Writes the current document's positions, increasing, to `output` (room for `freq` of them),
     /// stopping soon after the first one past `limit`; returns how many it wrote.
-    public func decodePositions(into output: UnsafeMutablePointer<UInt32>, upTo limit: UInt32 = .max) throws -> Int {
+    /// The byte offset of the current document's positions: the block's earlier documents' are
+    /// skipped by counting the last bytes of their integers.
+    private func seekPositions() throws -> Int {
         let base = positionBytes.baseAddress!
         let end = positionsEnd
         var offset = positionsReaderOffset
-        // Skip the positions of the block's earlier documents: count the last bytes of their integers.
         var skip = 0
         while positionsIndex < index {
             skip += Int(freqs[positionsIndex])
@@ -293,6 +294,62 @@ public final class PostingsCursor {
         }
         // The offset stays at the start of this document's positions, so asking twice is fine.
         positionsReaderOffset = offset
+        return offset
+    }
+
+    /// Keeps, of the increasing `starts[0..<count]`, those s for which s + `shift` is one of the current
+    /// document's positions, moved to the front in order; returns how many. Positions are decoded as
+    /// they are compared, and only as far as the last start needs: a phrase's frequent words are never
+    /// written out.
+    public func retainStarts(_ starts: UnsafeMutablePointer<UInt32>, count: Int, shift: UInt32) throws -> Int {
+        guard count > 0 else { return 0 }
+        var offset = try seekPositions()
+        let base = positionBytes.baseAddress!
+        let end = positionsEnd
+        let total = Int(freqs[index])
+        var position: UInt32 = 0
+        var kept = 0
+        var next = 0
+        var wanted = UInt64(starts[0]) + UInt64(shift)
+        var decoded = 0
+        scan: while decoded < total {
+            var value: UInt32 = 0
+            var bits: UInt32 = 0
+            while true {
+                guard offset < end, bits < 32 else {
+                    throw IndexError.corrupt(file: positionsFile, reason: "malformed or truncated positions")
+                }
+                let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+                offset += 1
+                value |= UInt32(byte & 0x7F) << bits
+                if byte < 0x80 { break }
+                bits += 7
+            }
+            let (sum, overflow) = position.addingReportingOverflow(value)
+            guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
+            position = sum
+            decoded += 1
+            // Starts whose word would stand before this position are gone.
+            while wanted < UInt64(position) {
+                next += 1
+                if next == count { break scan }
+                wanted = UInt64(starts[next]) + UInt64(shift)
+            }
+            if wanted == UInt64(position) {
+                starts[kept] = starts[next]
+                kept += 1
+                next += 1
+                if next == count { break }
+                wanted = UInt64(starts[next]) + UInt64(shift)
+            }
+        }
+        return kept
+    }
+
+    public func decodePositions(into output: UnsafeMutablePointer<UInt32>, upTo limit: UInt32 = .max) throws -> Int {
+        var offset = try seekPositions()
+        let base = positionBytes.baseAddress!
+        let end = positionsEnd
         let count = Int(freqs[index])
         var position: UInt32 = 0
         // With room for the longest encoding of every position, no read needs its own bounds check.

@@ -15,8 +15,9 @@ final class PhraseScorer: Scorer {
     private let buffers: UnsafeMutableBufferPointer<PositionBuffer>
     private var starts = PositionBuffer()
     private let borrowedWords: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>
-    /// The words' indices, rarest in the current candidate first.
+    /// The words' indices, rarest in the current candidate first, and their frequencies in it.
     private let order: UnsafeMutableBufferPointer<Int>
+    private let frequencies: UnsafeMutableBufferPointer<UInt32>
     private(set) var phraseFreq = 0
 
     init(words: [FieldTermScorer], offsets: [Int], slop: Int?, weight: FieldWeight, reader: IndexReader) {
@@ -32,6 +33,8 @@ final class PhraseScorer: Scorer {
         borrowedWords = borrowedBuffer(words)
         order = .allocate(capacity: words.count)
         _ = order.initialize(from: words.indices)
+        frequencies = .allocate(capacity: words.count)
+        frequencies.initialize(repeating: 0)
     }
 
     deinit {
@@ -40,6 +43,7 @@ final class PhraseScorer: Scorer {
         starts.deallocate()
         borrowedWords.deallocate()
         order.deallocate()
+        frequencies.deallocate()
     }
 
     override var cost: Int { conjunction.cost }
@@ -93,12 +97,12 @@ final class PhraseScorer: Scorer {
     /// read rarest first (in this document), and reading stops once no start is left: frequent words'
     /// positions are often never decoded.
     private func exactMatches() throws -> Int {
-        // Insertion sort: phrases have a handful of words.
+        // Insertion sort by frequency in this document: phrases have a handful of words.
+        for k in words.indices { frequencies[k] = borrowedWords[k].with { $0.freq } }
         for k in 1..<order.count {
             let moving = order[k]
-            let freq = borrowedWords[moving].with { $0.freq }
             var slot = k
-            while slot > 0 && borrowedWords[order[slot - 1]].with({ $0.freq }) > freq {
+            while slot > 0 && frequencies[order[slot - 1]] > frequencies[moving] {
                 order[slot] = order[slot - 1]
                 slot -= 1
             }
@@ -115,23 +119,10 @@ final class PhraseScorer: Scorer {
         }
         for index in order.dropFirst() {
             guard starts.count > 0 else { return 0 }
-            let offset = UInt32(offsets[index])
-            // Positions past the last start's are of no use: the rest of a long document is not read.
-            let limit = starts.base[starts.count - 1] + offset
-            try borrowedWords[index].with { try $0.positions(into: &buffers[index], upTo: limit) }
-            let list = buffers[index].positions
-            // Keep the starts s with s + offset among the word's positions (both lists increase).
-            var kept = 0, cursor = 0
-            for k in 0..<starts.count {
-                let wanted = starts.base[k] + offset
-                while cursor < list.count && list[cursor] < wanted { cursor += 1 }
-                if cursor == list.count { break }
-                if list[cursor] == wanted {
-                    starts.base[kept] = starts.base[k]
-                    kept += 1
-                }
+            let count = starts.count
+            starts.count = try borrowedWords[index].with {
+                try $0.retainStarts(starts.base, count: count, shift: UInt32(offsets[index]), scratch: &buffers[index])
             }
-            starts.count = kept
         }
         return starts.count
     }

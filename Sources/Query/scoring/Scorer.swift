@@ -198,6 +198,29 @@ final class FieldTermScorer: Scorer {
         merged.sort()
     }
 
+    /// Keeps, of the increasing `starts[0..<count]`, those s with s + `shift` among the current
+    /// document's positions (moved to the front, in order); returns how many. `scratch` holds merged
+    /// positions when the word has several terms.
+    func retainStarts(_ starts: UnsafeMutablePointer<UInt32>, count: Int, shift: UInt32, scratch: inout PositionBuffer) throws -> Int {
+        if let singleCursor {
+            return try singleCursor.with { try $0.retainStarts(starts, count: count, shift: shift) }
+        }
+        guard count > 0 else { return 0 }
+        try positions(into: &scratch, upTo: starts[count - 1] + shift)
+        let list = scratch.positions
+        var kept = 0, cursor = 0
+        for k in 0..<count {
+            let wanted = starts[k] + shift
+            while cursor < list.count && list[cursor] < wanted { cursor += 1 }
+            if cursor == list.count { break }
+            if list[cursor] == wanted {
+                starts[kept] = starts[k]
+                kept += 1
+            }
+        }
+        return kept
+    }
+
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         let length = reader.length(field: weight.field, doc: doc)
         let name = reader.meta.fields[weight.field].name
