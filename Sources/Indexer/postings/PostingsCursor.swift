@@ -297,6 +297,27 @@ public final class PostingsCursor {
         return offset
     }
 
+    /// Decodes the next position's gap at `offset` (checking the file's end only when `checked`).
+    @inline(__always)
+    private func nextPosition(after position: UInt32, at offset: inout Int, in base: UnsafeRawPointer, end: Int,
+                              checked: Bool) throws -> UInt32 {
+        var value: UInt32 = 0
+        var shift: UInt32 = 0
+        while true {
+            guard shift < 32, !checked || offset < end else {
+                throw IndexError.corrupt(file: positionsFile, reason: "malformed or truncated positions")
+            }
+            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+            offset += 1
+            value |= UInt32(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        let (next, overflow) = position.addingReportingOverflow(value)
+        guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
+        return next
+    }
+
     /// Keeps, of the increasing `starts[0..<count]`, those s for which s + `shift` is one of the current
     /// document's positions, moved to the front in order; returns how many. Positions are decoded as
     /// they are compared, and only as far as the last start needs: a phrase's frequent words are never
@@ -313,21 +334,7 @@ public final class PostingsCursor {
         var wanted = UInt64(starts[0]) + UInt64(shift)
         var decoded = 0
         scan: while decoded < total {
-            var value: UInt32 = 0
-            var bits: UInt32 = 0
-            while true {
-                guard offset < end, bits < 32 else {
-                    throw IndexError.corrupt(file: positionsFile, reason: "malformed or truncated positions")
-                }
-                let byte = base.load(fromByteOffset: offset, as: UInt8.self)
-                offset += 1
-                value |= UInt32(byte & 0x7F) << bits
-                if byte < 0x80 { break }
-                bits += 7
-            }
-            let (sum, overflow) = position.addingReportingOverflow(value)
-            guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
-            position = sum
+            position = try nextPosition(after: position, at: &offset, in: base, end: end, checked: true)
             decoded += 1
             // Starts whose word would stand before this position are gone.
             while wanted < UInt64(position) {
@@ -370,21 +377,7 @@ public final class PostingsCursor {
                     continue
                 }
             }
-            var value: UInt32 = 0
-            var shift: UInt32 = 0
-            while true {
-                guard shift < 32, !checked || offset < end else {
-                    throw IndexError.corrupt(file: positionsFile, reason: "malformed or truncated positions")
-                }
-                let byte = base.load(fromByteOffset: offset, as: UInt8.self)
-                offset += 1
-                value |= UInt32(byte & 0x7F) << shift
-                if byte < 0x80 { break }
-                shift += 7
-            }
-            let (next, overflow) = position.addingReportingOverflow(value)
-            guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
-            position = next
+            position = try nextPosition(after: position, at: &offset, in: base, end: end, checked: checked)
             output[written] = position
             written += 1
             if position > limit { return written }
