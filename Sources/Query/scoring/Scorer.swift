@@ -246,7 +246,7 @@ final class DisjunctionScorer: Scorer {
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
-        try sumOfBounds(scorers, for: target)
+        try sumOfBounds(children, for: target)
     }
 
     private func settle() {
@@ -311,7 +311,7 @@ final class ConjunctionScorer: Scorer {
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
-        try sumOfBounds(scorers, for: target)
+        try sumOfBounds(children, for: target)
     }
 
     override func next() throws -> UInt32 { try align(lead.with { try $0.next() }) }
@@ -388,11 +388,11 @@ final class ExclusionScorer: Scorer {
 }
 
 /// The bound of a sum of clauses over the documents where all their blocks overlap.
-func sumOfBounds(_ scorers: [Scorer], for target: UInt32) throws -> (end: UInt32, bound: Double) {
+func sumOfBounds(_ scorers: UnsafeMutableBufferPointer<Borrowed<Scorer>>, for target: UInt32) throws -> (end: UInt32, bound: Double) {
     var end = Scorer.end - 1
     var bound = 0.0
     for scorer in scorers {
-        let block = try scorer.blockBound(for: target)
+        let block = try scorer.with { try $0.blockBound(for: target) }
         end = min(end, block.end)
         bound += block.bound
     }
