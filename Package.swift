@@ -22,7 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // ICU's word breaker behind an opaque C API (see DEVELOPERS.md for why it cannot be imported directly).
+        // ICU's word breaker behind an opaque C API (its header says why ICU cannot be imported directly).
         .target(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]

@@ -104,22 +104,16 @@ enum RequestDecoder {
 enum ReplyEncoder {
     /// Tabs, line breaks and backslashes inside a field of a text reply.
     static func escape(_ text: String) -> String {
-        // Bytes, not characters: the four to escape are ASCII, and grapheme breaking cost more than
-        // the rest of encoding a page of results.
-        let special: (UInt8) -> Bool = { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }
-        guard text.utf8.contains(where: special) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 8)
-        for byte in text.utf8 {
+        guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }) else { return text }
+        return Escaping.replacingBytes(in: text) { byte in
             switch byte {
-            case 0x09: out += [0x5C, 0x74]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x5C: out += [0x5C, 0x5C]
-            default: out.append(byte)
+            case 0x09: return [0x5C, 0x74]
+            case 0x0A: return [0x5C, 0x6E]
+            case 0x0D: return [0x5C, 0x72]
+            case 0x5C: return [0x5C, 0x5C]
+            default: return nil
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The reply's bytes, every line ending in `\n`.

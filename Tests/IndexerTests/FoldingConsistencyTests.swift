@@ -4,15 +4,6 @@ import Testing
 
 /// A query typed in capitals or without accents must reach exactly the terms of the accented word.
 @Suite struct FoldingConsistencyTests {
-    static func accentless(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars
-        where scalar.properties.generalCategory != .nonspacingMark {
-            scalars.append(scalar)
-        }
-        return String(scalars).precomposedStringWithCanonicalMapping
-    }
-
     @Test func everyCorpusWordReachesTheSameTermsInCapitalsAndWithoutAccents() throws {
         let analyzer = try FrenchAnalyzer()
         var lexicon = Lexicon()
@@ -31,7 +22,7 @@ import Testing
         var missesWithoutLexicon = 0
         for word in words.sorted() {
             let terms = try queryTerms(word)
-            let accentless = Self.accentless(word)
+            let accentless = ConflationQuality.typedWithoutAccents(word)
             if accentless != word { accentedWords += 1 }
             if try analyzer.terms(accentless) != analyzer.terms(word) { missesWithoutLexicon += 1 }
             if try queryTerms(word.uppercased()) != terms || queryTerms(accentless) != terms {
@@ -66,7 +57,7 @@ import Testing
 
         var missed: [String] = []
         for (word, term) in zip(words, terms) {
-            let reached = try analyzer.tokens(Self.accentless(word).uppercased()).map { lexicon.terms(for: $0) }
+            let reached = try analyzer.tokens(ConflationQuality.typedWithoutAccents(word).uppercased()).map { lexicon.terms(for: $0) }
             if reached.count != 1 || !reached[0].contains(term) { missed.append(word) }
         }
         #expect(missed.isEmpty, "\(missed.count) words missed, e.g. \(missed.prefix(10))")

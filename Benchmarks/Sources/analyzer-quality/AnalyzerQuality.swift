@@ -7,15 +7,6 @@ import Indexer
 
 @main
 struct AnalyzerQuality {
-    static func accentless(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars
-        where scalar.properties.generalCategory != .nonspacingMark {
-            scalars.append(scalar)
-        }
-        return String(scalars).precomposedStringWithCanonicalMapping
-    }
-
     static func main() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
@@ -58,14 +49,14 @@ struct AnalyzerQuality {
             let quality = ConflationQuality(words: words, referenceStems: stems, terms: terms)
             referencePairs = quality.referencePairs
             var reached = 0
-            for (word, term) in zip(words, terms) where try design.term(accentless(word)) == term { reached += 1 }
+            for (word, term) in zip(words, terms) where try design.term(ConflationQuality.typedWithoutAccents(word)) == term { reached += 1 }
             print("| \(design.name) | \(quality.keptPairs) / \(quality.referencePairs) (\(percent(quality.keptPairs, quality.referencePairs))) | \(quality.addedPairs) | \(percent(reached, words.count)) |")
         }
         let terms = tokens.map(\.term)
         let quality = ConflationQuality(words: words, referenceStems: stems, terms: terms)
         var reached = 0
         for (word, token) in zip(words, tokens) {
-            let typed = try analyzer.tokens(accentless(word).uppercased()).map { lexicon.terms(for: $0) }
+            let typed = try analyzer.tokens(ConflationQuality.typedWithoutAccents(word).uppercased()).map { lexicon.terms(for: $0) }
             if typed == [lexicon.terms(for: token)] && typed[0].contains(token.term) { reached += 1 }
         }
         print("| stem, then fold, + lexicon at query time (fts) | \(quality.keptPairs) / \(referencePairs) (\(percent(quality.keptPairs, referencePairs))) | \(quality.addedPairs) | \(percent(reached, words.count)) |")

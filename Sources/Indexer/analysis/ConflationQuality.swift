@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a design's terms compare with the reference stemmer's conflations over a vocabulary: two words
 /// conflate when they share a stem. Reported in BENCHMARKS.md and checked by the tests.
 public struct ConflationQuality: Sendable {
@@ -22,5 +24,17 @@ public struct ConflationQuality: Sendable {
         referencePairs = pairs(byReference.values)
         keptPairs = pairs(byBoth.values)
         addedPairs = pairs(byTerm.values) - keptPairs
+    }
+
+    /// A word as someone types it without accents: combining marks dropped, case and ligatures kept
+    /// (`Économie` → `Economie`, `œuvre` stays). Independent of `Folding`, whose results it is used
+    /// to check.
+    public static func typedWithoutAccents(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(scalar)
+        }
+        return String(scalars).precomposedStringWithCanonicalMapping
     }
 }

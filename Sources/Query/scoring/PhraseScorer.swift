@@ -53,29 +53,19 @@ final class PhraseScorer: Scorer {
     /// the tightest; for a sloppy one only the first (its matches are counted at the first word's
     /// occurrences). A phrase's score is then at most that word's score at the same frequency and
     /// length, times the ratio of their idfs and boosts: the formulas differ in nothing else.
-    private lazy var boundingWords: ArraySlice<FieldTermScorer> = {
-        guard slop == nil, let rarest = words.min(by: { $0.cost < $1.cost }) else { return words.prefix(1) }
-        return [rarest][...]
-    }()
+    private lazy var boundingWord: FieldTermScorer = slop == nil ? words.min { $0.cost < $1.cost }! : words[0]
 
-    private func ratio(_ word: FieldTermScorer) -> Double {
-        let wordScale = word.weight.maximum
+    /// The phrase's score over the bounding word's, at the same frequency and length.
+    private var ratio: Double {
+        let wordScale = boundingWord.weight.maximum
         return wordScale > 0 ? weight.maximum / wordScale : .infinity
     }
 
-    override var maxScore: Double {
-        boundingWords.reduce(weight.maximum) { min($0, ratio($1) * $1.maxScore) }
-    }
+    override var maxScore: Double { min(weight.maximum, ratio * boundingWord.maxScore) }
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
-        var end = Self.end - 1
-        var bound = weight.maximum
-        for word in boundingWords {
-            let block = try word.blockBound(for: target)
-            end = min(end, block.end)
-            bound = min(bound, ratio(word) * block.bound)
-        }
-        return (end, bound)
+        let block = try boundingWord.blockBound(for: target)
+        return (block.end, min(weight.maximum, ratio * block.bound))
     }
 
     override func next() throws -> UInt32 { try matching(conjunction.next()) }

@@ -76,7 +76,8 @@ struct SnippetGenerator {
         while last + 1 < tokens.count && tokens[last + 1].range.upperBound <= start + budget { last += 1 }
         let end = tokens[last].range.upperBound
 
-        let bytes = Array(text.utf8)
+        // The tokens' ranges count from the region's start.
+        let base = region.lowerBound
         var out: [UInt8] = []
         var highlights: [Range<Int>] = []
         let ellipsis = Array("…".utf8)
@@ -88,14 +89,14 @@ struct SnippetGenerator {
             if matchIndex < matched.count && tokens[matched[matchIndex]].range.lowerBound == position && matched[matchIndex] <= last {
                 let range = tokens[matched[matchIndex]].range
                 let from = out.count
-                out.append(contentsOf: bytes[range])
+                out.append(contentsOf: utf8[(base + range.lowerBound)..<(base + range.upperBound)])
                 highlights.append(from..<out.count)
                 position = range.upperBound
                 matchIndex += 1
                 inSpace = false
                 continue
             }
-            let byte = bytes[position]
+            let byte = utf8[base + position]
             if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
                 if !inSpace { out.append(0x20) }
                 inSpace = true
