@@ -173,6 +173,48 @@ import Testing
         #expect(prunedSomething >= 12, "pruning skipped matches in \(prunedSomething) searches")
     }
 
+    /// A rare word beside common ones starts the pass with a primed threshold: the top k must still
+    /// equal the exhaustive one, ties (identical documents) included, ranked by document number.
+    @Test func primedThresholdKeepsTheTopK() throws {
+        let folder = NSTemporaryDirectory() + "fts-prime-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var generator = SplitMix64(seed: 41)
+        let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
+        var lines = ""
+        for index in 0..<3_000 {
+            let body: String
+            if index % 97 == 5 {
+                body = "coopérative rare commun projet"  // identical documents: tied scores
+            } else if index % 53 == 7 {
+                body = "coopérative " + (0..<Int(generator.next() % 40)).map { _ in filler[Int(generator.next() % 6)] }.joined(separator: " ")
+            } else {
+                body = "commun " + (0..<Int(generator.next() % 60)).map { _ in filler[Int(generator.next() % 6)] }.joined(separator: " ")
+            }
+            let object: [String: Any] = ["id": "doc-\(index)", "title": index % 5 == 0 ? "commun" : "titre", "body": body]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        for query in ["rare OR commun", "coopérative OR commun", "rare OR coopérative OR commun OR projet", "commun OR rare -emploi"] {
+            let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
+            let root = try planner.plan(QueryParser().parse(query))
+            let clauses = (root as? DisjunctionScorer)?.scorers ?? [root]
+            for limit in [1, 10, 25] {
+                if !query.contains("-") {
+                    #expect(try TopDocs.primedThreshold(clauses, capacity: limit) > 0, "\(query): no priming at top \(limit)")
+                }
+                let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
+                let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)
+                #expect(pruned.hits.map(\.doc) == exhaustive.hits.map(\.doc), "\(query) top \(limit)")
+                for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                    #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+                }
+            }
+        }
+    }
+
     @Test func bundledCorpus() throws {
         let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -34,6 +34,32 @@ enum TopDocs {
         return disjunction.scorers.flatMap(leaves)
     }
 
+    /// Clauses whose postings are at most this share of the query's may be scored in a first pass.
+    static let primingShare = 8
+
+    /// A lower bound on the k-th best score before the main pass: the k-th best sum over the rarest
+    /// clauses alone, scored in a pass of their own (the other clauses can only add to a document's
+    /// score): threshold priming. With a rare word beside a common one, the common one's clauses are
+    /// non-essential from the first document, instead of once the top k have filled with their low
+    /// scores. -infinity when no clause is rare enough or the rare ones match fewer than k documents.
+    static func primedThreshold(_ clauses: [Scorer], capacity: Int) throws -> Double {
+        let total = clauses.reduce(0) { $0 + $1.cost }
+        var rare: [FieldTermScorer] = []
+        var rareCost = 0
+        for case let clause as FieldTermScorer in clauses.sorted(by: { $0.cost < $1.cost }) {
+            guard (rareCost + clause.cost) * primingShare <= total else { break }
+            rare.append(clause)
+            rareCost += clause.cost
+        }
+        guard !rare.isEmpty && rareCost >= capacity else { return -.infinity }
+        let restarted = try rare.map { try $0.restarted() }
+        let primer: Scorer = restarted.count == 1 ? restarted[0] : DisjunctionScorer(restarted)
+        guard let worst = try exhaustive(primer, capacity: capacity).collector.threshold else { return -.infinity }
+        // Below by the comparisons' slack, twice: a document scoring exactly the bound still competes
+        // (it may rank before on its number), whatever order its sum was added in.
+        return worst.score / (slack * slack)
+    }
+
     private static func maxScore(_ unsorted: [Scorer], capacity: Int) throws -> Result {
         // Each bound is computed once: a clause's first maxScore reads all its block impacts.
         let bounds = unsorted.map(\.maxScore)
@@ -66,8 +92,9 @@ enum TopDocs {
         for clause in clauses { _ = try clause.with { try $0.next() } }
         // Clauses before `essential` could not, together, lift a document above the threshold.
         var essential = 0
-        // -infinity until the collector is full: every document competes.
-        var threshold = -Double.infinity
+        // Until the collector is full, every document competes, unless the priming pass found k
+        // documents that score at least this.
+        var threshold = try primedThreshold(unsorted, capacity: capacity)
         while true {
             if threshold > -.infinity {
                 while essential < count && prefix[essential] * slack <= threshold { essential += 1 }
@@ -129,7 +156,7 @@ enum TopDocs {
             }
             if competitive {
                 collector.collect(ScoredDocument(doc: doc, score: score))
-                if let worst = collector.threshold { threshold = worst.score }
+                if let worst = collector.threshold { threshold = max(threshold, worst.score) }
             }
             for index in essential..<count {
                 try clauses[index].with { if $0.doc == doc { _ = try $0.next() } }

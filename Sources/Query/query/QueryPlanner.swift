@@ -104,7 +104,7 @@ final class QueryPlanner {
         let weight = FieldWeight(field: field, boost: boost,
                                  idf: BM25Parameters.idf(docFreq: docFreq, documentCount: statistics.documents),
                                  parameters: parameters, averageLength: statistics.averageLength)
-        return FieldTermScorer(weight: weight, cursors: try infos.map { try reader.postings($0) }, label: label, reader: reader)
+        return try FieldTermScorer(weight: weight, terms: infos, label: label, reader: reader)
     }
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {

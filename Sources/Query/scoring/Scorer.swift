@@ -57,6 +57,7 @@ final class EmptyScorer: Scorer {
 final class FieldTermScorer: Scorer {
     let weight: FieldWeight
     let label: String
+    private let infos: [TermInfo]
     private let cursors: [PostingsCursor]
     private let reader: IndexReader
     private let totalCost: Int
@@ -68,8 +69,10 @@ final class FieldTermScorer: Scorer {
     /// The field's lengths, read in place.
     private let lengths: UnsafeRawPointer?
 
-    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader) {
+    init(weight: FieldWeight, terms infos: [TermInfo], label: String, reader: IndexReader) throws {
         self.weight = weight
+        self.infos = infos
+        let cursors = try infos.map { try reader.postings($0) }
         self.cursors = cursors
         single = cursors.count == 1 ? cursors[0] : nil
         singleCursor = single.map(Borrowed.init)
@@ -80,6 +83,11 @@ final class FieldTermScorer: Scorer {
     }
 
     override var cost: Int { totalCost }
+
+    /// The same clause again, before its first document: for a pass of its own over the postings.
+    func restarted() throws -> FieldTermScorer {
+        try FieldTermScorer(weight: weight, terms: infos, label: label, reader: reader)
+    }
 
     /// Bounds from the impacts, computed on first use: per full block (its last document and best
     /// score), and one for the tail. Only for a single term: alternatives add up.
