@@ -74,10 +74,9 @@ public final class Searcher: @unchecked Sendable {
             let ranked = collector.sorted().dropFirst(offset)
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), of: planner.highlightTerms) : nil
             var hits: [Hit] = []
-            let stored = try reader.storedFields(ranked.map { Int($0.doc) })
-            for (index, (scored, fields)) in zip(offset..., zip(ranked, stored)) {
-                let bodyText = fields.value(of: StandardField.body)
-                let body = bodyText ?? fields.value(of: StandardField.title) ?? ""
+            let stored = try reader.storedFields(ranked.map { Int($0.doc) }, raw: StandardField.body)
+            for (index, (scored, (fields, bodyBytes))) in zip(offset..., zip(ranked, stored)) {
+                let body = bodyBytes ?? Array((fields.value(of: StandardField.title) ?? "").utf8)
                 var explanation: [String]?
                 if explain {
                     let again = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
@@ -89,7 +88,7 @@ public final class Searcher: @unchecked Sendable {
                                 id: fields.value(of: StandardField.id) ?? "", title: fields.value(of: StandardField.title) ?? "",
                                 path: fields.value(of: StandardField.path) ?? "", line: Int(fields.value(of: StandardField.line) ?? "") ?? 0,
                                 snippet: snippets ? try generator.snippet(of: body, terms: planner.highlightTerms, analyzer: analyzer,
-                                                                          matches: bodyText == nil ? nil : positions?[scored.doc])
+                                                                          matches: bodyBytes == nil ? nil : positions?[scored.doc])
                                     : Snippet(text: "", highlights: []),
                                 explanation: explanation))
             }

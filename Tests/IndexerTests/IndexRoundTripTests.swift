@@ -32,6 +32,15 @@ import Testing
         for (doc, fields) in expected.stored.enumerated() {
             #expect(try reader.document(id: fields.value(of: StandardField.id)!) == doc)
         }
+        // The body read as bytes, in a shuffled order with repeats: the same text, and the other fields
+        // unchanged.
+        let docs = (0..<reader.documentCount).reversed() + [0, 0]
+        for (doc, (fields, body)) in zip(docs, try reader.storedFields(Array(docs), raw: StandardField.body)) {
+            let whole = expected.stored[doc]
+            #expect(body.map { String(decoding: $0, as: UTF8.self) } == whole.value(of: StandardField.body), "doc \(doc)")
+            #expect(fields.values.map(\.field) == whole.values.map(\.field).filter { $0 != StandardField.body }, "doc \(doc)")
+            #expect(fields.values.allSatisfy { whole.value(of: $0.field) == $0.value }, "doc \(doc)")
+        }
         return actual
     }
 

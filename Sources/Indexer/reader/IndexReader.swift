@@ -123,6 +123,12 @@ public final class IndexReader: @unchecked Sendable {
         try store.documents(docs)
     }
 
+    /// The stored fields of `docs`, with field `raw` as its UTF-8 bytes, unchecked, instead of among
+    /// the strings: for text that is only cut into snippets.
+    public func storedFields(_ docs: [Int], raw: Int) throws -> [(fields: StoredFields, raw: [UInt8]?)] {
+        try store.documents(docs, raw: raw)
+    }
+
     /// The number of the document with this id.
     public func document(id: String) throws -> Int? {
         guard let value = try ids.value(for: Array(id.utf8)) else { return nil }

@@ -131,6 +131,12 @@ struct StoredFieldsReader: @unchecked Sendable {
     /// The documents `docs` (any order, repeats allowed), in that order; each block they fall in is
     /// decompressed once.
     func documents(_ docs: [Int]) throws -> [StoredFields] {
+        try documents(docs, raw: nil).map(\.fields)
+    }
+
+    /// The documents `docs`, with field `raw` left as bytes (not in `fields`): a long text read only
+    /// for its snippet need not be checked as UTF-8 whole and copied into a string.
+    func documents(_ docs: [Int], raw: Int?) throws -> [(fields: StoredFields, raw: [UInt8]?)] {
         var blocks: [Int: (firstDoc: Int, plain: [UInt8])] = [:]
         return try docs.map { doc in
             guard doc >= 0 && doc < documentCount else {
@@ -147,7 +153,7 @@ struct StoredFieldsReader: @unchecked Sendable {
                 }
             }
             let (firstDoc, plain) = blocks[block]!
-            return try record(doc - firstDoc, in: plain)
+            return try record(doc - firstDoc, in: plain, raw: raw)
         }
     }
 
@@ -186,7 +192,7 @@ struct StoredFieldsReader: @unchecked Sendable {
     }
 
     /// Record `index` of a decompressed block.
-    private func record(_ index: Int, in plain: [UInt8]) throws -> StoredFields {
+    private func record(_ index: Int, in plain: [UInt8], raw rawField: Int?) throws -> (fields: StoredFields, raw: [UInt8]?) {
         try plain.withUnsafeBytes { raw in
             var reader = ByteReader(raw, file: file)
             for _ in 0..<index {
@@ -197,10 +203,16 @@ struct StoredFieldsReader: @unchecked Sendable {
             record = ByteReader(raw, file: file, offset: record.offset, end: record.offset + length)
             let count = try record.vint(max: 1 << 16)
             var values: [(field: Int, value: String)] = []
+            var rawValue: [UInt8]?
             for _ in 0..<count {
-                values.append((try record.vint(max: 255), try record.string()))
+                let field = try record.vint(max: 255)
+                if field == rawField {
+                    rawValue = Array(try record.bytes(try record.vint(max: record.remaining)))
+                } else {
+                    values.append((field, try record.string()))
+                }
             }
-            return StoredFields(values)
+            return (StoredFields(values), rawValue)
         }
     }
 }

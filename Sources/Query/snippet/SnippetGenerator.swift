@@ -52,7 +52,12 @@ struct SnippetGenerator {
     private var windowWords: Int { max(8, length / 8) }
 
     func snippet(of document: String, terms: Set<String>, analyzer: FrenchAnalyzer, matches: MatchPositions? = nil) throws -> Snippet {
-        let utf8 = Array(document.utf8)
+        try snippet(of: Array(document.utf8), terms: terms, analyzer: analyzer, matches: matches)
+    }
+
+    /// The snippet of a document given as UTF-8 bytes (a stored field read without a string): the
+    /// passage is decoded on its own, any invalid sequence replaced.
+    func snippet(of utf8: [UInt8], terms: Set<String>, analyzer: FrenchAnalyzer, matches: MatchPositions? = nil) throws -> Snippet {
         var region = 0..<min(utf8.count, maximumAnalyzedBytes)
         if let focus = matches.flatMap(bestWindow) {
             let margin = Self.margin(atWord: Int(focus))
@@ -115,18 +120,21 @@ struct SnippetGenerator {
     private func bestWindow(_ positions: MatchPositions) -> UInt32? {
         let matches = positions.matches
         guard !matches.isEmpty else { return nil }
-        var counts: [Int: Int] = [:]
+        // Terms are numbered from 0 (a few dozen at most): counts in an array, not a dictionary.
+        var counts = [Int](repeating: 0, count: (matches.map(\.term).max() ?? 0) + 1)
+        var distinct = 0
         var best: (distinct: Int, total: Int, start: UInt32)?
         var low = 0
         for high in matches.indices {
-            counts[matches[high].term, default: 0] += 1
+            counts[matches[high].term] += 1
+            if counts[matches[high].term] == 1 { distinct += 1 }
             while matches[high].position - matches[low].position >= UInt32(windowWords) {
                 let term = matches[low].term
-                counts[term]! -= 1
-                if counts[term] == 0 { counts[term] = nil }
+                counts[term] -= 1
+                if counts[term] == 0 { distinct -= 1 }
                 low += 1
             }
-            let value = (counts.count, high - low + 1)
+            let value = (distinct, high - low + 1)
             if best.map({ value.0 > $0.distinct || (value.0 == $0.distinct && value.1 > $0.total) }) ?? true {
                 best = (value.0, value.1, matches[low].position)
             }
