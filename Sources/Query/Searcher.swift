@@ -74,9 +74,19 @@ public final class Searcher: @unchecked Sendable {
             let ranked = collector.sorted().dropFirst(offset)
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), of: planner.highlightTerms) : nil
             var hits: [Hit] = []
-            let stored = try reader.storedFields(ranked.map { Int($0.doc) }, raw: StandardField.body)
-            for (index, (scored, (fields, bodyBytes))) in zip(offset..., zip(ranked, stored)) {
-                let body = bodyBytes ?? Array((fields.value(of: StandardField.title) ?? "").utf8)
+            let stored = try reader.storedFieldsWithBody(ranked.map { Int($0.doc) })
+            for (index, (scored, (fields, body))) in zip(offset..., zip(ranked, stored)) {
+                let title = fields.value(of: StandardField.title) ?? ""
+                var snippet = Snippet(text: "", highlights: [])
+                if snippets {
+                    if let body, let matches = positions?[scored.doc] {
+                        snippet = generator.snippet(of: body, matches: matches)
+                    } else {
+                        // Too many terms to read their positions, or no body: the text is analysed.
+                        let text = body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? title
+                        snippet = try generator.snippet(of: text, terms: planner.highlightTerms, analyzer: analyzer)
+                    }
+                }
                 var explanation: [String]?
                 if explain {
                     let again = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
@@ -85,11 +95,9 @@ public final class Searcher: @unchecked Sendable {
                     explanation = lines
                 }
                 hits.append(Hit(rank: index + 1, doc: Int(scored.doc), score: scored.score,
-                                id: fields.value(of: StandardField.id) ?? "", title: fields.value(of: StandardField.title) ?? "",
+                                id: fields.value(of: StandardField.id) ?? "", title: title,
                                 path: fields.value(of: StandardField.path) ?? "", line: Int(fields.value(of: StandardField.line) ?? "") ?? 0,
-                                snippet: snippets ? try generator.snippet(of: body, terms: planner.highlightTerms, analyzer: analyzer,
-                                                                          matches: bodyBytes == nil ? nil : positions?[scored.doc])
-                                    : Snippet(text: "", highlights: []),
+                                snippet: snippet,
                                 explanation: explanation))
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)

@@ -105,10 +105,12 @@ struct Searchd: ParsableCommand {
         }
     }
 
-    /// Missing, or older than a file of the corpus.
+    /// Missing, written in another format version, or older than a file of the corpus.
     private func needsBuild(index: String, corpus: [String]) throws -> Bool {
         let manager = FileManager.default
-        guard let built = (try? manager.attributesOfItem(atPath: index + "/meta.fts"))?[.modificationDate] as? Date else { return true }
+        let meta = index + "/" + FileFormat.Tag.meta.fileName
+        guard let built = (try? manager.attributesOfItem(atPath: meta))?[.modificationDate] as? Date else { return true }
+        if let version = FileFormat.version(ofFileAt: meta), version != FileFormat.version { return true }
         for file in Corpus.files(in: corpus).files {
             if let modified = (try? manager.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date, modified > built { return true }
         }

@@ -32,12 +32,13 @@ import Testing
         for (doc, fields) in expected.stored.enumerated() {
             #expect(try reader.document(id: fields.value(of: StandardField.id)!) == doc)
         }
-        // The body read as bytes, in a shuffled order with repeats: the same text, and the other fields
-        // unchanged.
+        // The body read as bytes, in a shuffled order with repeats: the same text, one token offset per
+        // term of its length, and the other fields unchanged.
         let docs = (0..<reader.documentCount).reversed() + [0, 0]
-        for (doc, (fields, body)) in zip(docs, try reader.storedFields(Array(docs), raw: StandardField.body)) {
+        for (doc, (fields, body)) in zip(docs, try reader.storedFieldsWithBody(Array(docs))) {
             let whole = expected.stored[doc]
-            #expect(body.map { String(decoding: $0, as: UTF8.self) } == whole.value(of: StandardField.body), "doc \(doc)")
+            #expect(body.map { String(decoding: $0.bytes, as: UTF8.self) } == whole.value(of: StandardField.body), "doc \(doc)")
+            #expect(body?.tokens.count ?? 0 == Int(reader.length(field: StandardField.body, doc: UInt32(doc))), "doc \(doc)")
             #expect(fields.values.map(\.field) == whole.values.map(\.field).filter { $0 != StandardField.body }, "doc \(doc)")
             #expect(fields.values.allSatisfy { whole.value(of: $0.field) == $0.value }, "doc \(doc)")
         }

@@ -111,25 +111,48 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hit.snippet.text.utf8.count <= 260)
     }
 
-    /// WordCounter's estimate of where word n starts stays within the snippet's margin of the
-    /// analyser's own count, on every document of the bundled corpus.
-    @Test func wordCounterStaysWithinTheMarginOfTheAnalyzer() throws {
+    /// The store's token offsets are the analyser's own ranges, position by position, on every
+    /// document of the bundled corpus: snippets highlight from them without analysing.
+    @Test func storedTokenOffsetsAreTheAnalyzers() throws {
         let reader = BundledIndex.shared.reader
         let analyzer = try FrenchAnalyzer()
         var checked = 0
-        for doc in 0..<reader.documentCount {
-            let body = try reader.storedFields(doc).value(of: StandardField.body) ?? ""
-            let tokens = try analyzer.tokens(body)
-            let utf8 = Array(body.utf8)
-            for n in stride(from: 0, to: tokens.count, by: 7) {
-                let offset = utf8.withUnsafeBufferPointer { WordCounter.offsets(ofWords: n, n, in: $0).first }
-                // The analyser's position of the first token at or after that offset.
-                let found = tokens.first { $0.range.lowerBound >= offset }?.position ?? tokens.count
-                #expect(abs(found - n) <= SnippetGenerator.margin(atWord: n), "document \(doc), word \(n): the analyser says \(found)")
+        let stored = try reader.storedFieldsWithBody(Array(0..<reader.documentCount))
+        for (doc, (fields, body)) in stored.enumerated() {
+            let text = try #require(body, "document \(doc) has no body")
+            #expect(fields.value(of: StandardField.body) == nil)
+            let tokens = try analyzer.tokens(String(decoding: text.bytes, as: UTF8.self))
+            #expect(text.tokens.count == tokens.count, "document \(doc)")
+            #expect(text.tokens.count == Int(reader.length(field: StandardField.body, doc: UInt32(doc))), "document \(doc)")
+            for token in tokens where token.position < text.tokens.count {
+                #expect(text.tokens[token.position] == token.range, "document \(doc), position \(token.position)")
                 checked += 1
             }
         }
-        #expect(checked > 3_000)
+        #expect(checked > 20_000)
+    }
+
+    /// A snippet from the stored offsets and one from analysing the text pick the same passage and the
+    /// same highlights, for every hit of queries of several kinds.
+    @Test func snippetsFromOffsetsMatchSnippetsFromAnalysis() throws {
+        let reader = BundledIndex.shared.reader
+        let analyzer = try FrenchAnalyzer()
+        let generator = SnippetGenerator()
+        var compared = 0
+        for query in ["économie solidaire", "jardin OR monnaie", "\"commerce équitable\"", "coopérative -agricole", "habitants"] {
+            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: BM25Parameters())
+            _ = try planner.plan(QueryParser().parse(query))
+            for hit in try searcher.search(query, limit: 20).hits {
+                let (_, body) = try reader.storedFieldsWithBody([hit.doc])[0]
+                let text = try #require(body)
+                let analysed = try generator.snippet(of: String(decoding: text.bytes, as: UTF8.self), terms: planner.highlightTerms, analyzer: analyzer)
+                // Within the first 10,000 bytes (all the analysed path reads), they agree exactly.
+                guard text.bytes.count <= generator.maximumAnalyzedBytes else { continue }
+                #expect(hit.snippet == analysed, "\(query): \(hit.id)\n\(hit.snippet.marked())\n\(analysed.marked())")
+                compared += 1
+            }
+        }
+        #expect(compared > 30)
     }
 
     @Test func explainAddsUpToTheScore() throws {

@@ -68,9 +68,10 @@ public struct IndexBuildSummary: Sendable {
 
 /// Builds an index from corpus paths and publishes it atomically at `output`.
 ///
-/// The calling thread reads documents, numbers them and writes them to the document store; `threads`
-/// workers analyse and invert batches of documents in parallel, each spilling sorted runs when it passes
-/// its share of the memory budget; the runs are then merged into the final files. Everything is written
+/// The calling thread reads documents and numbers them; `threads` workers analyse and invert batches
+/// of documents in parallel, each spilling sorted runs when it passes its share of the memory budget,
+/// and hand each analysed batch to the document store, which writes them in order; the runs are then
+/// merged into the final files. Everything is written
 /// in a folder beside `output`, made durable, and swapped in with one atomic rename: a build that fails
 /// or is interrupted leaves the previous index as it was.
 public enum IndexBuilder {
@@ -112,10 +113,12 @@ public enum IndexBuilder {
 
         let queue = WorkQueue(capacity: options.threads * 2)
         let ledger = MemoryLedger(budget: options.memoryBudget, workers: options.threads)
+        let sequencer = StoreSequencer(store: store)
         let workers = (0..<options.threads).map { index in
-            Worker(index: index, folder: folder, ledger: ledger, queue: queue, cancellation: options.cancellation)
+            Worker(index: index, folder: folder, ledger: ledger, queue: queue, sequencer: sequencer, cancellation: options.cancellation)
         }
         for worker in workers { worker.start() }
+        var batches = 0
         var batch: [PendingDocument] = []
         var batchBytes = 0
         var lastReport = Date.distantPast
@@ -163,12 +166,12 @@ public enum IndexBuilder {
                             }
                             add(number!, extra.value)
                         }
-                        try store.add(StoredFields(stored))
-                        let pending = PendingDocument(doc: doc, fields: indexed)
+                        let pending = PendingDocument(doc: doc, fields: indexed, stored: StoredFields(stored))
                         batch.append(pending)
                         batchBytes += pending.bytes
                         if batchBytes >= Self.batchBytes {
-                            queue.put(batch)
+                            queue.put(Batch(number: batches, documents: batch))
+                            batches += 1
                             batch = []
                             batchBytes = 0
                         }
@@ -184,7 +187,10 @@ public enum IndexBuilder {
                 bytesRead += file.size
                 observer?.progress(documents: documents, bytesRead: bytesRead, totalBytes: totalBytes)
             }
-            if !batch.isEmpty { queue.put(batch) }
+            if !batch.isEmpty {
+                queue.put(Batch(number: batches, documents: batch))
+                batches += 1
+            }
             queue.close()
         } catch {
             queue.close()
@@ -193,6 +199,8 @@ public enum IndexBuilder {
         }
         for worker in workers { worker.join() }
         if let error = workers.compactMap(\.error).first { throw error }
+        if options.cancellation?.isSet == true { throw IndexError.cancelled }
+        try sequencer.finish(batches: batches)
         guard documents > 0 else { throw IndexError.invalidInput("no documents to index in \(paths.joined(separator: ", "))") }
         if options.cancellation?.isSet == true { throw IndexError.cancelled }
 
@@ -263,16 +271,22 @@ public enum IndexBuilder {
     }
 }
 
+/// Consecutive documents, numbered in reading order.
+struct Batch: Sendable {
+    var number: Int
+    var documents: [PendingDocument]
+}
+
 /// A bounded queue of document batches from the reading thread to the workers.
 final class WorkQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [[PendingDocument]] = []
+    private var items: [Batch] = []
     private var closed = false
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func put(_ batch: [PendingDocument]) {
+    func put(_ batch: Batch) {
         condition.lock()
         while items.count >= capacity && !closed { condition.wait() }
         items.append(batch)
@@ -280,7 +294,7 @@ final class WorkQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    func take() -> [PendingDocument]? {
+    func take() -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while items.isEmpty && !closed { condition.wait() }
@@ -298,6 +312,48 @@ final class WorkQueue: @unchecked Sendable {
     }
 }
 
+/// Writes analysed batches to the document store in reading order, whichever worker finishes first:
+/// a record holds its body's token offsets, which only the analysis finds. A batch that arrives
+/// early waits for those before it (a few at most: the queue holds two per worker).
+final class StoreSequencer: @unchecked Sendable {
+    private let store: StoredFieldsWriter
+    private let lock = NSLock()
+    private var next = 0
+    private var waiting: [Int: [(StoredFields, TokenOffsets)]] = [:]
+    private var abandoned = false
+
+    init(store: StoredFieldsWriter) { self.store = store }
+
+    func add(batch number: Int, _ documents: [(StoredFields, TokenOffsets)]) throws {
+        try lock.withLock {
+            guard !abandoned else { return }
+            waiting[number] = documents
+            while let ready = waiting.removeValue(forKey: next) {
+                for (fields, tokens) in ready { try store.add(fields, bodyTokens: tokens) }
+                next += 1
+            }
+        }
+    }
+
+    /// A worker failed, and the build with it: later batches are dropped instead of waiting, without
+    /// bound, for the one that will never come.
+    func abandon() {
+        lock.withLock {
+            abandoned = true
+            waiting = [:]
+        }
+    }
+
+    /// Checks that all `batches` were written.
+    func finish(batches: Int) throws {
+        try lock.withLock {
+            guard next == batches && waiting.isEmpty else {
+                throw IndexError.invalidInput("the document store missed batch \(next) of \(batches)")
+            }
+        }
+    }
+}
+
 /// Spellings the analyzer met for the first time, handed to the inverter's lexicon after each document.
 private final class NewWords {
     var entries: [(surface: String, term: String)] = []
@@ -309,17 +365,19 @@ final class Worker: @unchecked Sendable {
     private let folder: String
     private let ledger: MemoryLedger
     private let queue: WorkQueue
+    private let sequencer: StoreSequencer
     private let cancellation: CancellationFlag?
     private let done = DispatchSemaphore(value: 0)
     private(set) var runs: [String] = []
     private(set) var lengths: [(doc: UInt32, field: UInt8, length: UInt32)] = []
     private(set) var error: Error?
 
-    init(index: Int, folder: String, ledger: MemoryLedger, queue: WorkQueue, cancellation: CancellationFlag?) {
+    init(index: Int, folder: String, ledger: MemoryLedger, queue: WorkQueue, sequencer: StoreSequencer, cancellation: CancellationFlag?) {
         self.index = index
         self.folder = folder
         self.ledger = ledger
         self.queue = queue
+        self.sequencer = sequencer
         self.cancellation = cancellation
     }
 
@@ -328,6 +386,7 @@ final class Worker: @unchecked Sendable {
             defer { done.signal() }
             do { try run() } catch {
                 self.error = error
+                sequencer.abandon()
                 while queue.take() != nil {}
             }
         }
@@ -345,12 +404,17 @@ final class Worker: @unchecked Sendable {
         while let batch = queue.take() {
             if cancellation?.isSet == true { continue }
             let budget = ledger.workerShare
-            for document in batch {
-                try inverter.add(document, analyzer: analyzer)
+            var analysed: [(StoredFields, TokenOffsets)] = []
+            analysed.reserveCapacity(batch.documents.count)
+            for document in batch.documents {
+                var bodyTokens = TokenOffsets()
+                try inverter.add(document, analyzer: analyzer, bodyTokens: &bodyTokens)
+                analysed.append((document.stored, bodyTokens))
                 for entry in newWords.entries { inverter.addLexiconEntry(surface: entry.surface, term: entry.term) }
                 newWords.entries.removeAll(keepingCapacity: true)
                 if inverter.memoryUsed >= budget { try spill(&inverter) }
             }
+            try sequencer.add(batch: batch.number, analysed)
         }
         if !inverter.isEmpty { try spill(&inverter) }
         lengths = inverter.lengths

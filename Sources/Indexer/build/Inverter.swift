@@ -2,6 +2,8 @@
 struct PendingDocument: Sendable {
     var doc: UInt32
     var fields: [(field: UInt8, text: String)]
+    /// What the store keeps of it, written once the analysis has found its body's token offsets.
+    var stored: StoredFields
     var bytes: Int { fields.reduce(0) { $0 + $1.text.utf8.count } }
 }
 
@@ -64,9 +66,10 @@ struct Inverter {
         }
     }
 
-    /// Analyses and inverts one document.
-    mutating func add(_ document: PendingDocument, analyzer: FrenchAnalyzer) throws {
+    /// Analyses and inverts one document; `bodyTokens` receives where its body's tokens stand.
+    mutating func add(_ document: PendingDocument, analyzer: FrenchAnalyzer, bodyTokens: inout TokenOffsets) throws {
         for (field, text) in document.fields {
+            let isBody = Int(field) == StandardField.body
             if analyzer.wordGeneration != wordGeneration {
                 wordGeneration = analyzer.wordGeneration
                 termForWord = Array(repeating: [], count: 256)
@@ -80,6 +83,7 @@ struct Inverter {
             tokenTerms.removeAll(keepingCapacity: true)
             tokenPositions.removeAll(keepingCapacity: true)
             try analyzer.analyze(text) { token in
+                if isBody { bodyTokens.append(token.range) }
                 let term = termID(field: field, token)
                 tokenTerms.append(Int32(term))
                 tokenPositions.append(UInt32(token.position))

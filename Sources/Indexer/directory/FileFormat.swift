@@ -1,4 +1,5 @@
 import CSupport
+import Foundation
 
 /// The frame every index file shares (docs/FORMAT.md): a 32-byte header naming the component, the
 /// format version and the index it belongs to, and an 8-byte footer ending in the CRC-32C of all that
@@ -6,7 +7,7 @@ import CSupport
 public enum FileFormat {
     public static let magic: [UInt8] = Array("FTSI".utf8)
     public static let footerMagic: [UInt8] = Array("FEND".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     public static let headerLength = 32
     public static let footerLength = 8
 
@@ -62,6 +63,15 @@ public enum FileFormat {
             throw IndexError.corrupt(file: file, reason: "missing footer (truncated or overwritten)")
         }
         return headerLength..<footer
+    }
+
+    /// The format version in the header of the index file at `path`, or nil when it cannot be read:
+    /// enough to tell that an index was written by another version and must be built again.
+    public static func version(ofFileAt path: String) -> UInt32? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 12), header.count == 12, Array(header.prefix(4)) == magic else { return nil }
+        return header.suffix(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     static func indexID(of bytes: UnsafeRawBufferPointer) -> [UInt8] {

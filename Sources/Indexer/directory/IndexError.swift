@@ -15,7 +15,7 @@ public enum IndexError: Error, CustomStringConvertible, Equatable {
         case let .corrupt(file, reason): return "\(file): index is corrupt: \(reason)"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .unsupportedVersion(file, version):
-            return "\(file): index format version \(version) is not supported (this build reads version \(FileFormat.version))"
+            return "\(file): index format version \(version) is not supported (this build reads version \(FileFormat.version)); build the index again with `fts index`"
         case let .invalidInput(message): return message
         case .cancelled: return "cancelled"
         }

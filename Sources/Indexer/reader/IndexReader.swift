@@ -123,10 +123,10 @@ public final class IndexReader: @unchecked Sendable {
         try store.documents(docs)
     }
 
-    /// The stored fields of `docs`, with field `raw` as its UTF-8 bytes, unchecked, instead of among
-    /// the strings: for text that is only cut into snippets.
-    public func storedFields(_ docs: [Int], raw: Int) throws -> [(fields: StoredFields, raw: [UInt8]?)] {
-        try store.documents(docs, raw: raw)
+    /// The stored fields of `docs`, with the body as its UTF-8 bytes, unchecked, and its tokens' offsets
+    /// instead of among the strings: for text that is only cut into snippets.
+    public func storedFieldsWithBody(_ docs: [Int]) throws -> [(fields: StoredFields, body: StoredText?)] {
+        try store.documents(docs, rawBody: true)
     }
 
     /// The number of the document with this id.

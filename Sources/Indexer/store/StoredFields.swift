@@ -14,6 +14,12 @@ public struct StoredFields: Equatable, Sendable {
     public func value(of field: Int) -> String? { values.first { $0.field == field }?.value }
 }
 
+/// A stored text as UTF-8 bytes, not checked, with where its tokens stand.
+public struct StoredText: Sendable {
+    public var bytes: [UInt8]
+    public var tokens: TokenOffsets
+}
+
 /// Writes store.fts: documents in order, packed into blocks of about `blockBytes` that are compressed
 /// with zstd, followed by a fixed-width index of (first document, offset) per block.
 final class StoredFieldsWriter {
@@ -36,13 +42,15 @@ final class StoredFieldsWriter {
 
     deinit { ZSTD_freeCCtx(context) }
 
-    func add(_ fields: StoredFields) throws {
+    /// Adds the next document: its fields, and where the tokens of its body stand.
+    func add(_ fields: StoredFields, bodyTokens: TokenOffsets) throws {
         var record = ByteWriter()
         record.vint(fields.values.count)
         for (field, value) in fields.values {
             record.vint(field)
             record.string(value)
         }
+        bodyTokens.encode(into: &record)
         block.vint(record.count)
         block.append(record.bytes)
         documentCount += 1
@@ -131,12 +139,13 @@ struct StoredFieldsReader: @unchecked Sendable {
     /// The documents `docs` (any order, repeats allowed), in that order; each block they fall in is
     /// decompressed once.
     func documents(_ docs: [Int]) throws -> [StoredFields] {
-        try documents(docs, raw: nil).map(\.fields)
+        try documents(docs, rawBody: false).map(\.fields)
     }
 
-    /// The documents `docs`, with field `raw` left as bytes (not in `fields`): a long text read only
-    /// for its snippet need not be checked as UTF-8 whole and copied into a string.
-    func documents(_ docs: [Int], raw: Int?) throws -> [(fields: StoredFields, raw: [UInt8]?)] {
+    /// The documents `docs`, with the body left as bytes (not in `fields`) beside its tokens' offsets:
+    /// a long text read only for its snippet need not be checked as UTF-8 whole and copied into a
+    /// string.
+    func documents(_ docs: [Int], rawBody: Bool) throws -> [(fields: StoredFields, body: StoredText?)] {
         var blocks: [Int: (firstDoc: Int, plain: [UInt8])] = [:]
         return try docs.map { doc in
             guard doc >= 0 && doc < documentCount else {
@@ -153,7 +162,7 @@ struct StoredFieldsReader: @unchecked Sendable {
                 }
             }
             let (firstDoc, plain) = blocks[block]!
-            return try record(doc - firstDoc, in: plain, raw: raw)
+            return try record(doc - firstDoc, in: plain, rawBody: rawBody)
         }
     }
 
@@ -192,7 +201,7 @@ struct StoredFieldsReader: @unchecked Sendable {
     }
 
     /// Record `index` of a decompressed block.
-    private func record(_ index: Int, in plain: [UInt8], raw rawField: Int?) throws -> (fields: StoredFields, raw: [UInt8]?) {
+    private func record(_ index: Int, in plain: [UInt8], rawBody: Bool) throws -> (fields: StoredFields, body: StoredText?) {
         try plain.withUnsafeBytes { raw in
             var reader = ByteReader(raw, file: file)
             for _ in 0..<index {
@@ -203,17 +212,33 @@ struct StoredFieldsReader: @unchecked Sendable {
             record = ByteReader(raw, file: file, offset: record.offset, end: record.offset + length)
             let count = try record.vint(max: 1 << 16)
             var values: [(field: Int, value: String)] = []
-            var rawValue: [UInt8]?
+            var body: [UInt8]?
+            var bodyLength = 0
             for _ in 0..<count {
                 let field = try record.vint(max: 255)
-                if field == rawField {
-                    rawValue = Array(try record.bytes(try record.vint(max: record.remaining)))
+                if field == StandardField.body {
+                    let bytes = try record.bytes(try record.vint(max: record.remaining))
+                    bodyLength = bytes.count
+                    if rawBody {
+                        body = Array(bytes)
+                        continue
+                    }
+                    guard let text = String(validating: bytes, as: UTF8.self) else { throw record.corrupt("invalid UTF-8 in a string") }
+                    values.append((field, text))
                 } else {
                     values.append((field, try record.string()))
                 }
             }
-            return (StoredFields(values), rawValue)
+            let fields = StoredFields(values)
+            guard rawBody else { return (fields, nil) }
+            let tokens = try TokenOffsets.decode(from: &record, textLength: bodyLength)
+            return (fields, body.map { StoredText(bytes: $0, tokens: tokens) })
         }
+    }
+
+    /// The offsets of document `doc`'s body tokens, for the verifier.
+    func bodyTokens(_ doc: Int) throws -> TokenOffsets? {
+        try documents([doc], rawBody: true)[0].body?.tokens
     }
 }
 

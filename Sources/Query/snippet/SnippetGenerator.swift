@@ -33,75 +33,117 @@ struct MatchPositions {
 /// Picks the passage of about `length` characters with the most distinct query terms (then the most
 /// matches), cut at word boundaries.
 ///
-/// With the matches' positions from the index, the passage is chosen among them first, and only the
-/// text around it is analysed (found by `WordCounter`, with a margin for its drift): what the analyser
-/// says there decides the highlights. Without them (a title, a prefix with many expansions), the
-/// start of the document is analysed, up to `maximumAnalyzedBytes` (Lucene's maxAnalyzedChars is
-/// 10,000 too).
+/// A body comes with its tokens' offsets from the store and the matches' positions from the index:
+/// the passage and its highlights are read off them, with no analysis (as Lucene's highlighters do
+/// with offsets in the index). Otherwise (a title, a prefix with many expansions) the start of the
+/// text is analysed, up to `maximumAnalyzedBytes` (Lucene's maxAnalyzedChars is 10,000 too), and
+/// what the analyser says decides the highlights.
 struct SnippetGenerator {
     var length = 160
     /// Context kept before the first match, in bytes.
     var lead = 30
     var maximumAnalyzedBytes = 10_000
 
-    /// Words analysed on each side of the passage: WordCounter and the analyser may disagree by a word
-    /// every few hundred (a test holds it to this on every document of the bundled corpus).
-    static func margin(atWord word: Int) -> Int { 6 + word / 64 }
+    private var budget: Int { length + length / 8 }
 
-    /// Positions a passage spans, about: `length` bytes of words and the spaces between them.
-    private var windowWords: Int { max(8, length / 8) }
-
-    func snippet(of document: String, terms: Set<String>, analyzer: FrenchAnalyzer, matches: MatchPositions? = nil) throws -> Snippet {
-        try snippet(of: Array(document.utf8), terms: terms, analyzer: analyzer, matches: matches)
+    /// The snippet of a stored body whose matches are known: `matches` gives each match's position
+    /// and term number, `text.tokens` where each position stands.
+    func snippet(of text: StoredText, matches: MatchPositions) -> Snippet {
+        let tokens = text.tokens
+        guard tokens.count > 0 else { return Snippet(text: "", highlights: []) }
+        let found = matches.matches.filter { Int($0.position) < tokens.count }
+        let first = found.isEmpty ? 0 : passageStart(matchRanges: found.map { tokens[Int($0.position)] },
+                                                     matchTerms: found.map(\.term), tokenCount: tokens.count) { tokens[$0] }
+        let tokenIndices = found.map { Int($0.position) }
+        return compose(text.bytes, first: first, tokenCount: tokens.count, range: { tokens[$0] },
+                       matchedTokens: tokenIndices, moreAfter: false)
     }
 
-    /// The snippet of a document given as UTF-8 bytes (a stored field read without a string): the
-    /// passage is decoded on its own, any invalid sequence replaced.
-    func snippet(of utf8: [UInt8], terms: Set<String>, analyzer: FrenchAnalyzer, matches: MatchPositions? = nil) throws -> Snippet {
-        var region = 0..<min(utf8.count, maximumAnalyzedBytes)
-        if let focus = matches.flatMap(bestWindow) {
-            let margin = Self.margin(atWord: Int(focus))
-            let first = max(Int(focus) - margin, 0)
-            let last = Int(focus) + windowWords + margin
-            utf8.withUnsafeBufferPointer { bytes in
-                let (start, end) = WordCounter.offsets(ofWords: first, last, in: bytes)
-                region = start..<min(max(end, start + length * 2), utf8.count)
+    /// The snippet of a text from its analysis: the tokens whose term is one of `terms` are the matches.
+    func snippet(of document: String, terms: Set<String>, analyzer: FrenchAnalyzer) throws -> Snippet {
+        let utf8 = Array(document.utf8)
+        let region = characterBoundaries(0..<min(utf8.count, maximumAnalyzedBytes), in: utf8)
+        let tokens = try analyzer.tokens(String(decoding: utf8[region], as: UTF8.self))
+        guard !tokens.isEmpty else { return Snippet(text: "", highlights: []) }
+        var matched: [Int] = []
+        // Each matched token's term, numbered in order of first appearance.
+        var matchTerms: [Int] = []
+        var seen: [String] = []
+        for index in tokens.indices where terms.contains(tokens[index].term) {
+            matched.append(index)
+            if let known = seen.firstIndex(of: tokens[index].term) {
+                matchTerms.append(known)
+            } else {
+                matchTerms.append(seen.count)
+                seen.append(tokens[index].term)
             }
         }
-        region = characterBoundaries(region, in: utf8)
-        let text = String(decoding: utf8[region], as: UTF8.self)
-        let tokens = try analyzer.tokens(text)
-        guard !tokens.isEmpty else { return Snippet(text: "", highlights: []) }
-        let matched = tokens.indices.filter { terms.contains(tokens[$0].term) }
-        let budget = length + length / 8
-        let first = bestStart(tokens: tokens, matched: matched, budget: budget)
+        let first = matched.isEmpty ? 0 : passageStart(matchRanges: matched.map { tokens[$0].range }, matchTerms: matchTerms,
+                                                       tokenCount: tokens.count) { tokens[$0].range }
+        // The tokens' ranges count from the region's start, which is the text's.
+        return compose(utf8, first: first, tokenCount: tokens.count, range: { tokens[$0].range }, matchedTokens: matched,
+                       moreAfter: region.upperBound < utf8.count)
+    }
 
-        let start = tokens[first].range.lowerBound
+    /// The first token of the passage: a little before the window of `budget` bytes holding the most
+    /// distinct matched terms, then the most matches (the earliest on ties). The matches come in text
+    /// order, each with its byte range and its term's number.
+    private func passageStart(matchRanges: [Range<Int>], matchTerms: [Int], tokenCount: Int, range: (Int) -> Range<Int>) -> Int {
+        var counts = [Int](repeating: 0, count: (matchTerms.max() ?? 0) + 1)
+        var distinct = 0
+        var best: (distinct: Int, total: Int, first: Int)?
+        var low = 0
+        for high in matchRanges.indices {
+            counts[matchTerms[high]] += 1
+            if counts[matchTerms[high]] == 1 { distinct += 1 }
+            while matchRanges[high].upperBound - matchRanges[low].lowerBound > budget - lead {
+                counts[matchTerms[low]] -= 1
+                if counts[matchTerms[low]] == 0 { distinct -= 1 }
+                low += 1
+            }
+            if best.map({ distinct > $0.distinct || (distinct == $0.distinct && high - low + 1 > $0.total) }) ?? true {
+                best = (distinct, high - low + 1, low)
+            }
+        }
+        // Back from the window's first match to the first token within `lead` bytes before it.
+        let earliest = matchRanges[best!.first].lowerBound - lead
+        var first = 0, after = tokenCount
+        while first < after {
+            let middle = (first + after) / 2
+            if range(middle).lowerBound < earliest { first = middle + 1 } else { after = middle }
+        }
+        return min(first, tokenCount - 1)
+    }
+
+    /// The passage from token `first` to the last token within `budget` bytes of its start, white
+    /// space collapsed, `…` where the text goes on, the matched tokens inside highlighted.
+    private func compose(_ utf8: [UInt8], first: Int, tokenCount: Int, range: (Int) -> Range<Int>, matchedTokens: [Int],
+                         moreAfter: Bool) -> Snippet {
+        let start = range(first).lowerBound
         var last = first
-        while last + 1 < tokens.count && tokens[last + 1].range.upperBound <= start + budget { last += 1 }
-        let end = tokens[last].range.upperBound
-
-        // The tokens' ranges count from the region's start.
-        let base = region.lowerBound
+        while last + 1 < tokenCount && range(last + 1).upperBound <= start + budget { last += 1 }
+        let end = range(last).upperBound
         var out: [UInt8] = []
+        out.reserveCapacity(end - start + 16)
         var highlights: [Range<Int>] = []
         let ellipsis = Array("…".utf8)
-        if first > 0 || region.lowerBound > 0 { out.append(contentsOf: ellipsis + [0x20]) }
-        var matchIndex = matched.firstIndex { $0 >= first } ?? matched.count
+        if first > 0 { out.append(contentsOf: ellipsis + [0x20]) }
+        var matchIndex = matchedTokens.firstIndex { $0 >= first } ?? matchedTokens.count
         var position = start
         var inSpace = false
         while position < end {
-            if matchIndex < matched.count && tokens[matched[matchIndex]].range.lowerBound == position && matched[matchIndex] <= last {
-                let range = tokens[matched[matchIndex]].range
+            while matchIndex < matchedTokens.count && range(matchedTokens[matchIndex]).lowerBound < position { matchIndex += 1 }
+            if matchIndex < matchedTokens.count && matchedTokens[matchIndex] <= last && range(matchedTokens[matchIndex]).lowerBound == position {
+                let match = range(matchedTokens[matchIndex])
                 let from = out.count
-                out.append(contentsOf: utf8[(base + range.lowerBound)..<(base + range.upperBound)])
+                out.append(contentsOf: utf8[match])
                 highlights.append(from..<out.count)
-                position = range.upperBound
+                position = match.upperBound
                 matchIndex += 1
                 inSpace = false
                 continue
             }
-            let byte = utf8[base + position]
+            let byte = utf8[position]
             if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
                 if !inSpace { out.append(0x20) }
                 inSpace = true
@@ -111,62 +153,8 @@ struct SnippetGenerator {
             }
             position += 1
         }
-        if last + 1 < tokens.count || region.upperBound < utf8.count { out.append(contentsOf: [0x20] + ellipsis) }
+        if last + 1 < tokenCount || moreAfter { out.append(contentsOf: [0x20] + ellipsis) }
         return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights)
-    }
-
-    /// The position where the best window of matches starts: most distinct terms, then most matches,
-    /// then earliest. Nil without matches.
-    private func bestWindow(_ positions: MatchPositions) -> UInt32? {
-        let matches = positions.matches
-        guard !matches.isEmpty else { return nil }
-        // Terms are numbered from 0 (a few dozen at most): counts in an array, not a dictionary.
-        var counts = [Int](repeating: 0, count: (matches.map(\.term).max() ?? 0) + 1)
-        var distinct = 0
-        var best: (distinct: Int, total: Int, start: UInt32)?
-        var low = 0
-        for high in matches.indices {
-            counts[matches[high].term] += 1
-            if counts[matches[high].term] == 1 { distinct += 1 }
-            while matches[high].position - matches[low].position >= UInt32(windowWords) {
-                let term = matches[low].term
-                counts[term] -= 1
-                if counts[term] == 0 { distinct -= 1 }
-                low += 1
-            }
-            let value = (distinct, high - low + 1)
-            if best.map({ value.0 > $0.distinct || (value.0 == $0.distinct && value.1 > $0.total) }) ?? true {
-                best = (value.0, value.1, matches[low].position)
-            }
-        }
-        return best?.start
-    }
-
-    /// The first token of the passage: a little before the window of `budget` bytes holding the most
-    /// distinct matched terms, then the most matches (the earliest on ties); the first token without
-    /// matches.
-    private func bestStart(tokens: [Token], matched: [Int], budget: Int) -> Int {
-        guard !matched.isEmpty else { return 0 }
-        var counts: [String: Int] = [:]
-        var best: (distinct: Int, total: Int, first: Int)?
-        var low = 0
-        for high in matched.indices {
-            counts[tokens[matched[high]].term, default: 0] += 1
-            while tokens[matched[high]].range.upperBound - tokens[matched[low]].range.lowerBound > budget - lead {
-                let term = tokens[matched[low]].term
-                counts[term]! -= 1
-                if counts[term] == 0 { counts[term] = nil }
-                low += 1
-            }
-            let value = (counts.count, high - low + 1)
-            if best.map({ value.0 > $0.distinct || (value.0 == $0.distinct && value.1 > $0.total) }) ?? true {
-                best = (value.0, value.1, matched[low])
-            }
-        }
-        var first = best!.first
-        let earliest = tokens[first].range.lowerBound - lead
-        while first > 0 && tokens[first - 1].range.lowerBound >= earliest { first -= 1 }
-        return first
     }
 
     /// `range` shrunk to whole characters: never starting or ending inside a UTF-8 sequence.
