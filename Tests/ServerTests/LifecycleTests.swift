@@ -78,15 +78,31 @@ import Testing
     @Test func theSearchdBinaryServesAndStopsOnSIGTERM() throws {
         let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        // It builds the missing index first.
+        try Self.serveOnce(index: folder + "/index")
+        // An index in another format version is built again, not refused.
+        let meta = folder + "/index/meta.fts"
+        let handle = try #require(FileHandle(forUpdatingAtPath: meta))
+        try handle.seek(toOffset: 8)
+        try handle.write(contentsOf: Data([1, 0, 0, 0]))
+        try handle.close()
+        #expect(FileFormat.version(ofFileAt: meta) == 1)
+        try Self.serveOnce(index: folder + "/index")
+        #expect(FileFormat.version(ofFileAt: meta) == FileFormat.version)
+    }
+
+    /// Starts the searchd binary on `index` and the bundled corpus, checks that it answers, and stops
+    /// it with SIGTERM.
+    private static func serveOnce(index: String) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("searchd")
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--index", folder + "/index", "--corpus", TestServer.corpus, "--port", "0", "--log-level", "warning"]
+        process.arguments = ["--index", index, "--corpus", TestServer.corpus, "--port", "0", "--log-level", "warning"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // It builds the missing index first, then prints where it listens.
+        // It prints where it listens once the index is ready.
         var line = Data()
         while !line.contains(0x0A) {
             let byte = output.fileHandleForReading.readData(ofLength: 1)
@@ -94,8 +110,8 @@ import Testing
             line.append(byte)
         }
         let text = String(decoding: line, as: UTF8.self)
-        #expect(text.hasPrefix("searchd: listening on 127.0.0.1:") && text.contains("89 documents"))
-        let port = Int(text.split(separator: ":")[2].split(separator: ",")[0])!
+        #expect(text.hasPrefix("searchd: listening on 127.0.0.1:") && text.contains("89 documents"), "\(text)")
+        let port = try #require(text.split(separator: ":").dropFirst(2).first.flatMap { Int($0.split(separator: ",")[0]) })
         let client = try LineClient(port: port)
         client.send("COUNT jardin\n")
         #expect(client.line()?.hasPrefix("COUNT ") == true)
