@@ -7,9 +7,9 @@ public struct TokenOffsets: Equatable, Sendable {
 
     public init(bounds: [UInt32] = []) { self.bounds = bounds }
 
-    public var count: Int { bounds.count / 2 }
+    @inlinable public var count: Int { bounds.count / 2 }
 
-    public subscript(position: Int) -> Range<Int> { Int(bounds[2 * position])..<Int(bounds[2 * position + 1]) }
+    @inlinable public subscript(position: Int) -> Range<Int> { Int(bounds[2 * position])..<Int(bounds[2 * position + 1]) }
 
     /// Adds the next token. A range that would overlap the previous one (the analyser never makes one)
     /// is clipped to start where it ended, so that the stored form stays increasing.
@@ -38,26 +38,27 @@ public struct TokenOffsets: Equatable, Sendable {
         }
     }
 
-    /// Decodes the offsets of a text of `textLength` bytes; every token must lie within it.
+    /// Decodes the offsets of a text of `textLength` bytes; every token must lie within it. One-byte
+    /// tokens (nearly all) are read straight from the buffer: this runs for every hit of a search.
     static func decode(from reader: inout ByteReader, textLength: Int) throws -> TokenOffsets {
         let count = try reader.vint(max: textLength)
-        var bounds = [UInt32](repeating: 0, count: 2 * count)
         var previousEnd = 0
-        for index in 0..<count {
-            let code = try reader.u8()
-            let gap: Int, length: Int
-            if code == 0xFF {
-                gap = try reader.vint(max: textLength - previousEnd)
-                length = try reader.vint(max: textLength - previousEnd - gap)
-            } else {
-                gap = Int(code >> 5)
-                length = Int(code & 0x1F)
+        let bounds = try [UInt32](unsafeUninitializedCapacity: 2 * count) { output, initialized in
+            for index in 0..<count {
+                guard reader.offset < reader.end else { throw reader.corrupt("token offsets run past the record") }
+                let code = reader.bytes[reader.offset]
+                reader.offset += 1
+                var start = previousEnd + Int(code >> 5), end = start + Int(code & 0x1F)
+                if code == 0xFF {
+                    start = previousEnd + (try reader.vint(max: textLength - previousEnd))
+                    end = start + (try reader.vint(max: textLength - start))
+                }
+                guard end <= textLength else { throw reader.corrupt("token offsets past the end of the text") }
+                output[2 * index] = UInt32(start)
+                output[2 * index + 1] = UInt32(end)
+                previousEnd = end
+                initialized = 2 * index + 2
             }
-            let start = previousEnd + gap, end = start + length
-            guard end <= textLength else { throw reader.corrupt("token offsets past the end of the text") }
-            bounds[2 * index] = UInt32(start)
-            bounds[2 * index + 1] = UInt32(end)
-            previousEnd = end
         }
         return TokenOffsets(bounds: bounds)
     }
