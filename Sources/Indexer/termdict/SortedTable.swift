@@ -119,25 +119,31 @@ struct SortedTable: @unchecked Sendable {
         return offset
     }
 
+    /// Decodes the VInt at `offset` (before `end`), moving past it: lookups decode in place, with one
+    /// bounds check a byte.
+    @inline(__always)
+    private func vint(at offset: inout Int, end: Int, block: Int) throws -> Int {
+        var result = 0, shift = 0
+        while true {
+            guard offset < end, shift < 63 else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
+            let byte = bytes[offset]
+            offset += 1
+            result |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+
     /// Compares the first key of a block (stored whole: its shared length is 0) with `key`, decoding
     /// in place: the binary search over blocks runs this a dozen times per lookup.
     private func compareFirstKey(ofBlock block: Int, with key: UnsafeRawBufferPointer) throws -> Int {
         var offset = try blockOffset(block)
         let end = indexOffset
-        func vint() throws -> Int {
-            var result = 0, shift = 0
-            while true {
-                guard offset < end, shift < 63 else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
-                let byte = bytes[offset]
-                offset += 1
-                result |= Int(byte & 0x7F) << shift
-                if byte < 0x80 { return result }
-                shift += 7
-            }
+        _ = try vint(at: &offset, end: end, block: block)
+        guard try vint(at: &offset, end: end, block: block) == 0 else {
+            throw IndexError.corrupt(file: file, reason: "first key of block \(block) shares a prefix")
         }
-        _ = try vint()
-        guard try vint() == 0 else { throw IndexError.corrupt(file: file, reason: "first key of block \(block) shares a prefix") }
-        let length = try vint()
+        let length = try vint(at: &offset, end: end, block: block)
         guard length <= end - offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
         return compareBytes(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), key)
     }
@@ -159,34 +165,43 @@ struct SortedTable: @unchecked Sendable {
 
     /// The value of `key`, found without rebuilding the block's keys: keys increase and each shares
     /// exactly `shared` bytes with the one before, so comparing with the target only needs how much of
-    /// it the previous key matched.
+    /// it the previous key matched. Entries are decoded in place.
     func value(for key: [UInt8]) throws -> UnsafeRawBufferPointer? {
         try key.withUnsafeBytes { target in
             guard let block = try block(for: target) else { return nil }
-            var reader = ByteReader(bytes, file: file, offset: try blockOffset(block), end: indexOffset)
-            let entries = try reader.vint(max: 1 << 20)
-            guard entries > 0 else { throw reader.corrupt("empty block") }
+            var offset = try blockOffset(block)
+            let end = indexOffset
+            let entries = try vint(at: &offset, end: end, block: block)
+            guard entries > 0 else { throw IndexError.corrupt(file: file, reason: "block \(block) is empty") }
             // The previous key is below the target and shares its first `matched` bytes.
             var matched = 0
             var previousLength = 0
             for _ in 0..<entries {
-                let shared = try reader.vint(max: previousLength)
-                let suffix = try reader.bytes(try reader.vint(max: reader.remaining))
-                let value = try reader.bytes(try reader.vint(max: reader.remaining))
-                previousLength = shared + suffix.count
+                let shared = try vint(at: &offset, end: end, block: block)
+                let suffixLength = try vint(at: &offset, end: end, block: block)
+                guard shared <= previousLength, suffixLength <= end - offset else {
+                    throw IndexError.corrupt(file: file, reason: "block \(block) has a malformed entry")
+                }
+                let suffix = offset
+                offset += suffixLength
+                let valueLength = try vint(at: &offset, end: end, block: block)
+                guard valueLength <= end - offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
+                let value = offset
+                offset += valueLength
+                previousLength = shared + suffixLength
                 // Sharing less than the previous key matched: this key is past the target.
                 if shared < matched { return nil }
                 // Sharing more: this key differs from the target where the previous one did, and is below it.
                 if shared > matched { continue }
                 let rest = target.count - matched
-                let limit = min(suffix.count, rest)
+                let limit = min(suffixLength, rest)
                 var common = 0
-                while common < limit && suffix[common] == target[matched + common] { common += 1 }
+                while common < limit && bytes[suffix + common] == target[matched + common] { common += 1 }
                 if common == limit {
-                    if suffix.count == rest { return value }
+                    if suffixLength == rest { return UnsafeRawBufferPointer(rebasing: bytes[value..<(value + valueLength)]) }
                     // The target is a prefix of this key: the key is past it.
-                    if suffix.count > rest { return nil }
-                } else if suffix[common] > target[matched + common] {
+                    if suffixLength > rest { return nil }
+                } else if bytes[suffix + common] > target[matched + common] {
                     return nil
                 }
                 matched += common
