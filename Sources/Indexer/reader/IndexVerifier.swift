@@ -70,13 +70,16 @@ extension IndexReader {
         // Documents and ids: every document decodes, its id leads back to it, and its body's token
         // offsets (in range by decoding) are as many as its body's length.
         for doc in 0..<meta.documentCount {
-            let fields = try storedFields(doc)
+            let (fields, body) = try storedFieldsWithBody([doc])[0]
             guard let id = fields.value(of: StandardField.id), try document(id: id) == doc else {
                 throw IndexError.corrupt(file: FileFormat.Tag.ids.fileName, reason: "document \(doc)'s id does not lead back to it")
             }
-            let tokens = try storedFieldsWithBody([doc])[0].body?.tokens.count ?? 0
-            guard tokens == Int(length(field: StandardField.body, doc: UInt32(doc))) else {
-                throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc) has \(tokens) token offsets for a body of \(length(field: StandardField.body, doc: UInt32(doc))) terms")
+            if let body, String(validating: body.bytes, as: UTF8.self) == nil {
+                throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc)'s body is not valid UTF-8")
+            }
+            let tokens = body?.tokens.count ?? 0, terms = Int(length(field: StandardField.body, doc: UInt32(doc)))
+            guard tokens == terms else {
+                throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc) has \(tokens) token offsets for a body of \(terms) terms")
             }
             report.documents += 1
         }
