@@ -67,20 +67,21 @@ public final class Searcher: @unchecked Sendable {
             var total = collector.total
             var totalIsExact = top.totalIsExact
             if !totalIsExact && exactTotal {
-                total = try count(node, analyzer: analyzer)
+                total = try Self.count(try planner.plan(node))
                 totalIsExact = true
             }
             let generator = SnippetGenerator(length: snippetLength)
-            let ranked = collector.sorted().dropFirst(offset)
-            let positions = snippets ? try matchPositions(in: ranked.map(\.doc), of: planner.highlightTerms) : nil
+            let ranked = Array(collector.sorted().dropFirst(offset))
+            let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
             var hits: [Hit] = []
+            hits.reserveCapacity(ranked.count)
             let stored = try reader.storedFieldsWithBody(ranked.map { Int($0.doc) })
-            for (index, (scored, (fields, body))) in zip(offset..., zip(ranked, stored)) {
+            for (index, (scored, (fields, body))) in zip(ranked.indices, zip(ranked, stored)) {
                 let title = fields.value(of: StandardField.title) ?? ""
                 var snippet = Snippet(text: "", highlights: [])
                 if snippets {
-                    if let body, let matches = positions?[scored.doc] {
-                        snippet = generator.snippet(of: body, matches: matches)
+                    if let body, let positions {
+                        snippet = try generator.snippet(of: body, matches: positions[index])
                     } else {
                         // Too many terms to read their positions, or no body: the text is analysed.
                         let text = body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? title
@@ -89,12 +90,12 @@ public final class Searcher: @unchecked Sendable {
                 }
                 var explanation: [String]?
                 if explain {
-                    let again = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
+                    let again = try planner.plan(node)
                     var lines: [String] = []
                     if try again.advance(to: scored.doc) == scored.doc { try again.explain(into: &lines, reader: reader) }
                     explanation = lines
                 }
-                hits.append(Hit(rank: index + 1, doc: Int(scored.doc), score: scored.score,
+                hits.append(Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score,
                                 id: fields.value(of: StandardField.id) ?? "", title: title,
                                 path: fields.value(of: StandardField.path) ?? "", line: Int(fields.value(of: StandardField.line) ?? "") ?? 0,
                                 snippet: snippet,
@@ -109,23 +110,27 @@ public final class Searcher: @unchecked Sendable {
     /// start of the document instead.
     static let maximumSnippetTerms = 64
 
-    /// Where the terms stand in the body of each of `docs`, from the positions in the index.
-    private func matchPositions(in docs: [UInt32], of terms: Set<String>) throws -> [UInt32: MatchPositions]? {
+    /// Where the highlighted terms stand in the body of each of `docs` (in that order), from the
+    /// positions in the index; nil when there are too many terms to read.
+    private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> [MatchPositions]? {
+        let terms = planner.highlightTerms
         guard terms.count <= Self.maximumSnippetTerms else { return nil }
         var cursors: [(cursor: PostingsCursor, term: Int)] = []
         for (index, term) in terms.sorted().enumerated() {
-            if let info = try reader.termInfo(field: StandardField.body, term: term) { cursors.append((try reader.postings(info), index)) }
+            if let info = try planner.termInfo(field: StandardField.body, term: term) { cursors.append((try reader.postings(info), index)) }
         }
-        var result: [UInt32: MatchPositions] = [:]
+        var result = [MatchPositions](repeating: MatchPositions(matches: []), count: docs.count)
         var buffer: [UInt32] = []
-        for doc in docs.sorted() {
+        // Cursors only move forward: documents are visited in increasing order.
+        for index in docs.indices.sorted(by: { docs[$0] < docs[$1] }) {
+            let doc = docs[index]
             var matches: [(position: UInt32, term: Int)] = []
             for (cursor, term) in cursors where try cursor.advance(to: doc) == doc {
                 try cursor.positions(into: &buffer)
                 matches.append(contentsOf: buffer.lazy.map { ($0, term) })
             }
-            matches.sort { $0.position < $1.position }
-            result[doc] = MatchPositions(matches: matches)
+            if cursors.count > 1 { matches.sort { $0.position < $1.position } }
+            result[index] = MatchPositions(matches: matches)
         }
         return result
     }
@@ -137,12 +142,13 @@ public final class Searcher: @unchecked Sendable {
         guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
         let node = try QueryParser().parse(query)
         return try withAnalyzer { analyzer in
-            let root = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
+            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters)
+            let root = try planner.plan(node)
             let top = try TopDocs.collect(root, capacity: limit, prune: prune)
             var total = top.collector.total
             var exact = top.totalIsExact
             if !exact && exactTotal {
-                total = try count(node, analyzer: analyzer)
+                total = try Self.count(try planner.plan(node))
                 exact = true
             }
             return (top.collector.sorted().map { (Int($0.doc), $0.score) }, total, exact)
@@ -152,12 +158,11 @@ public final class Searcher: @unchecked Sendable {
     /// The exact number of documents matching the query.
     public func count(_ query: String) throws -> Int {
         let node = try QueryParser().parse(query)
-        return try withAnalyzer { try count(node, analyzer: $0) }
+        return try withAnalyzer { try Self.count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters).plan(node)) }
     }
 
     /// Matches counted without scoring.
-    private func count(_ node: QueryNode, analyzer: FrenchAnalyzer) throws -> Int {
-        let root = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters).plan(node)
+    private static func count(_ root: Scorer) throws -> Int {
         var total = 0
         while try root.next() != Scorer.end { total += 1 }
         return total

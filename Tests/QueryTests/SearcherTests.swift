@@ -122,10 +122,11 @@ final class BundledIndex: @unchecked Sendable {
             let text = try #require(body, "document \(doc) has no body")
             #expect(fields.value(of: StandardField.body) == nil)
             let tokens = try analyzer.tokens(String(decoding: text.bytes, as: UTF8.self))
-            #expect(text.tokens.count == tokens.count, "document \(doc)")
-            #expect(text.tokens.count == Int(reader.length(field: StandardField.body, doc: UInt32(doc))), "document \(doc)")
-            for token in tokens where token.position < text.tokens.count {
-                #expect(text.tokens[token.position] == token.range, "document \(doc), position \(token.position)")
+            let offsets = try text.tokens.decoded()
+            #expect(offsets.count == tokens.count, "document \(doc)")
+            #expect(offsets.count == Int(reader.length(field: StandardField.body, doc: UInt32(doc))), "document \(doc)")
+            for token in tokens where token.position < offsets.count {
+                #expect(offsets[token.position] == token.range, "document \(doc), position \(token.position)")
                 checked += 1
             }
         }

@@ -77,9 +77,10 @@ extension IndexReader {
             if let body, String(validating: body.bytes, as: UTF8.self) == nil {
                 throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc)'s body is not valid UTF-8")
             }
-            let tokens = body?.tokens.count ?? 0, terms = Int(length(field: StandardField.body, doc: UInt32(doc)))
-            guard tokens == terms else {
-                throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc) has \(tokens) token offsets for a body of \(terms) terms")
+            let tokens = try body?.tokens.decoded() ?? TokenOffsets()
+            let terms = Int(length(field: StandardField.body, doc: UInt32(doc)))
+            guard tokens.count == terms else {
+                throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc) has \(tokens.count) token offsets for a body of \(terms) terms")
             }
             report.documents += 1
         }

@@ -14,10 +14,24 @@ public struct StoredFields: Equatable, Sendable {
     public func value(of field: Int) -> String? { values.first { $0.field == field }?.value }
 }
 
-/// A stored text as UTF-8 bytes, not checked, with where its tokens stand.
+/// A stored text as UTF-8 bytes, not checked, with where its tokens stand. The bytes stay in the
+/// decompressed store block they were read from (shared, not copied).
 public struct StoredText: Sendable {
-    public var bytes: [UInt8]
-    public var tokens: TokenOffsets
+    private let block: [UInt8]
+    private let range: Range<Int>
+    public let tokens: StoredTokens
+
+    init(block: [UInt8], range: Range<Int>, tokens: StoredTokens) {
+        self.block = block
+        self.range = range
+        self.tokens = tokens
+    }
+
+    public var bytes: ArraySlice<UInt8> { block[range] }
+
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try block.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
 }
 
 /// Writes store.fts: documents in order, packed into blocks of about `blockBytes` that are compressed
@@ -212,17 +226,18 @@ struct StoredFieldsReader: @unchecked Sendable {
             record = ByteReader(raw, file: file, offset: record.offset, end: record.offset + length)
             let count = try record.vint(max: 1 << 16)
             var values: [(field: Int, value: String)] = []
-            var body: [UInt8]?
-            var bodyLength = 0
+            var body: Range<Int>?
             for _ in 0..<count {
                 let field = try record.vint(max: 255)
                 if field == StandardField.body {
-                    let bytes = try record.bytes(try record.vint(max: record.remaining))
-                    bodyLength = bytes.count
+                    let length = try record.vint(max: record.remaining)
+                    let start = record.offset
+                    try record.skip(length)
                     if rawBody {
-                        body = Array(bytes)
+                        body = start..<record.offset
                         continue
                     }
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<record.offset])
                     guard let text = String(validating: bytes, as: UTF8.self) else { throw record.corrupt("invalid UTF-8 in a string") }
                     values.append((field, text))
                 } else {
@@ -231,14 +246,9 @@ struct StoredFieldsReader: @unchecked Sendable {
             }
             let fields = StoredFields(values)
             guard rawBody else { return (fields, nil) }
-            let tokens = try TokenOffsets.decode(from: &record, textLength: bodyLength)
-            return (fields, body.map { StoredText(bytes: $0, tokens: tokens) })
+            let tokens = try StoredTokens(source: plain, reader: &record, textLength: body?.count ?? 0)
+            return (fields, body.map { StoredText(block: plain, range: $0, tokens: tokens) })
         }
-    }
-
-    /// The offsets of document `doc`'s body tokens, for the verifier.
-    func bodyTokens(_ doc: Int) throws -> TokenOffsets? {
-        try documents([doc], rawBody: true)[0].body?.tokens
     }
 }
 

@@ -1,15 +1,15 @@
-/// Where each token of a stored text stands in its UTF-8 bytes, by position: what snippets highlight
-/// from, without analysing the text again (as Lucene's highlighters do with offsets in the index).
-/// Stored after the fields of a record (docs/FORMAT.md, "store.fts").
-public struct TokenOffsets: Equatable, Sendable {
+/// Where each token of a text stands in its UTF-8 bytes, by position: what snippets highlight from,
+/// without analysing the text again (as Lucene's highlighters do with offsets in the index). Built
+/// while indexing, stored after the fields of a record (docs/FORMAT.md, "store.fts").
+public struct TokenOffsets: Sendable, Equatable {
     /// `start, end` of token `i` at `2i` and `2i + 1`, increasing and not overlapping.
     public private(set) var bounds: [UInt32]
 
     public init(bounds: [UInt32] = []) { self.bounds = bounds }
 
-    @inlinable public var count: Int { bounds.count / 2 }
+    public var count: Int { bounds.count / 2 }
 
-    @inlinable public subscript(position: Int) -> Range<Int> { Int(bounds[2 * position])..<Int(bounds[2 * position + 1]) }
+    public subscript(position: Int) -> Range<Int> { Int(bounds[2 * position])..<Int(bounds[2 * position + 1]) }
 
     /// Adds the next token. A range that would overlap the previous one (the analyser never makes one)
     /// is clipped to start where it ended, so that the stored form stays increasing.
@@ -37,29 +37,127 @@ public struct TokenOffsets: Equatable, Sendable {
             previousEnd = bounds[2 * index + 1]
         }
     }
+}
 
-    /// Decodes the offsets of a text of `textLength` bytes; every token must lie within it. One-byte
-    /// tokens (nearly all) are read straight from the buffer: this runs for every hit of a search.
-    static func decode(from reader: inout ByteReader, textLength: Int) throws -> TokenOffsets {
-        let count = try reader.vint(max: textLength)
-        var previousEnd = 0
-        let bounds = try [UInt32](unsafeUninitializedCapacity: 2 * count) { output, initialized in
-            for index in 0..<count {
-                guard reader.offset < reader.end else { throw reader.corrupt("token offsets run past the record") }
-                let code = reader.bytes[reader.offset]
-                reader.offset += 1
-                var start = previousEnd + Int(code >> 5), end = start + Int(code & 0x1F)
-                if code == 0xFF {
-                    start = previousEnd + (try reader.vint(max: textLength - previousEnd))
-                    end = start + (try reader.vint(max: textLength - start))
-                }
-                guard end <= textLength else { throw reader.corrupt("token offsets past the end of the text") }
-                output[2 * index] = UInt32(start)
-                output[2 * index + 1] = UInt32(end)
-                previousEnd = end
-                initialized = 2 * index + 2
+/// A stored text's token offsets as the store holds them, decoded on demand: a snippet reads the
+/// ranges of its matches and of the tokens around its passage, and skips the others eight at a time.
+public struct StoredTokens: Sendable {
+    /// Tokens in the text.
+    public let count: Int
+    /// The encoded tokens: `source[start..<end]`, in a text of `textLength` bytes.
+    private let source: [UInt8]
+    private let start: Int
+    private let end: Int
+    private let textLength: Int
+    private let file: String
+
+    /// Reads the count at the reader's offset; the tokens after it are read only when asked for.
+    init(source: [UInt8], reader: inout ByteReader, textLength: Int) throws {
+        count = try reader.vint(max: textLength)
+        self.source = source
+        start = reader.offset
+        end = reader.end
+        self.textLength = textLength
+        file = reader.file
+    }
+
+    /// No tokens: a record without a body.
+    public init() {
+        count = 0
+        source = []
+        start = 0
+        end = 0
+        textLength = 0
+        file = ""
+    }
+
+    /// Calls `body` with a reader at the first token, valid for the length of the call.
+    public func withCursor<Result>(_ body: (inout Cursor) throws -> Result) rethrows -> Result {
+        try source.withUnsafeBytes { source in
+            var cursor = Cursor(source: source, start: start, end: end, count: count, textLength: textLength, file: file)
+            return try body(&cursor)
+        }
+    }
+
+    /// Every token's range, checked against the text.
+    public func decoded() throws -> TokenOffsets {
+        var bounds: [UInt32] = []
+        bounds.reserveCapacity(2 * count)
+        try withCursor { cursor in
+            while let range = try cursor.next() {
+                bounds.append(UInt32(range.lowerBound))
+                bounds.append(UInt32(range.upperBound))
             }
         }
         return TokenOffsets(bounds: bounds)
+    }
+
+    /// Reads the tokens in order. Every token read must lie within the text: a damaged record throws.
+    public struct Cursor {
+        private let source: UnsafeRawBufferPointer
+        private let end: Int
+        private let count: Int
+        private let textLength: Int
+        private let file: String
+        /// The position of the token `next()` returns.
+        public private(set) var position = 0
+        private var previousEnd = 0
+        private var offset: Int
+
+        fileprivate init(source: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, textLength: Int, file: String) {
+            self.source = source
+            offset = start
+            self.end = end
+            self.count = count
+            self.textLength = textLength
+            self.file = file
+        }
+
+        private func corrupt(_ reason: String) -> IndexError {
+            .corrupt(file: file, reason: "\(reason) (token offsets at byte \(offset))")
+        }
+
+        /// The range of the token at `position`, then moves past it; nil after the last.
+        public mutating func next() throws -> Range<Int>? {
+            guard position < count else { return nil }
+            guard offset < end, previousEnd <= textLength else { throw corrupt("token offsets run past the record or the text") }
+            let code = source[offset]
+            offset += 1
+            let start: Int, stop: Int
+            if code == 0xFF {
+                var reader = ByteReader(source, file: file, offset: offset, end: end)
+                start = previousEnd + (try reader.vint(max: textLength - previousEnd))
+                stop = start + (try reader.vint(max: textLength - start))
+                offset = reader.offset
+            } else {
+                start = previousEnd + Int(code >> 5)
+                stop = start + Int(code & 0x1F)
+            }
+            guard stop <= textLength else { throw corrupt("token offsets past the end of the text") }
+            previousEnd = stop
+            position += 1
+            return start..<stop
+        }
+
+        /// Moves forward to the token at `target` (at most `count`) without returning the ones before.
+        /// Eight one-byte tokens are skipped at once: their gaps and lengths add up in one word.
+        public mutating func skip(to target: Int) throws {
+            let target = min(target, count)
+            while position < target {
+                if target - position >= 8 && end - offset >= 8 {
+                    let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    // No 0xFF byte (an escaped token) in the word.
+                    if (~word &- 0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080 == 0 {
+                        let gaps = (word >> 5) & 0x0707_0707_0707_0707, lengths = word & 0x1F1F_1F1F_1F1F_1F1F
+                        // Horizontal sums: eight gaps ≤ 56 and eight lengths ≤ 248 each fit in a byte.
+                        previousEnd += Int((gaps &* 0x0101_0101_0101_0101) >> 56) + Int((lengths &* 0x0101_0101_0101_0101) >> 56)
+                        offset += 8
+                        position += 8
+                        continue
+                    }
+                }
+                _ = try next()
+            }
+        }
     }
 }

@@ -13,6 +13,23 @@ final class QueryPlanner {
     /// Terms of the words that are not excluded: what snippets highlight.
     private(set) var highlightTerms = Set<String>()
 
+    /// What planning looked up, so that planning the same query again (to count its matches, or to
+    /// find where its words stand for snippets) reads neither the analyzer nor the index again.
+    private var analysed: [String: [Token]] = [:]
+    private var lexicon: [String: [String]] = [:]
+    private var termInfos: [FieldTerm: TermInfo?] = [:]
+    private var expansions: [Expansion: [String]] = [:]
+
+    private struct FieldTerm: Hashable {
+        var field: Int
+        var term: String
+    }
+
+    private struct Expansion: Hashable {
+        var prefix: String
+        var fields: [Int]
+    }
+
     init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters) {
         self.reader = reader
         self.analyzer = analyzer
@@ -29,12 +46,12 @@ final class QueryPlanner {
         switch node {
         case let .word(text, field, column):
             let fields = try self.fields(field, column: column)
-            let tokens = try analyzer.tokens(text)
+            let tokens = try analyse(text)
             if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column)
-            let tokens = try analyzer.tokens(text)
+            let tokens = try analyse(text)
             if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .prefix(text, field, column):
@@ -89,16 +106,36 @@ final class QueryPlanner {
         return (documents, documents == 0 ? 1 : Double(info.totalLength) / Double(documents))
     }
 
-    // MARK: Atoms
+    // MARK: Lookups
+
+    private func analyse(_ text: String) throws -> [Token] {
+        if let tokens = analysed[text] { return tokens }
+        let tokens = try analyzer.tokens(text)
+        analysed[text] = tokens
+        return tokens
+    }
 
     /// The terms a query word reaches: all those its folded spelling was indexed under, or its own.
     private func alternatives(of token: Token) throws -> [String] {
-        try reader.lexiconTerms(surface: token.surface) ?? [token.term]
+        if let terms = lexicon[token.surface] { return terms }
+        let terms = try reader.lexiconTerms(surface: token.surface) ?? [token.term]
+        lexicon[token.surface] = terms
+        return terms
     }
+
+    func termInfo(field: Int, term: String) throws -> TermInfo? {
+        let key = FieldTerm(field: field, term: term)
+        if let info = termInfos[key] { return info }
+        let info = try reader.termInfo(field: field, term: term)
+        termInfos[key] = info
+        return info
+    }
+
+    // MARK: Atoms
 
     /// One word's scorer in one field, or nil when none of its terms occurs there.
     private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
-        let infos = try terms.compactMap { try reader.termInfo(field: field, term: $0) }
+        let infos = try terms.compactMap { try termInfo(field: field, term: $0) }
         guard let docFreq = infos.map(\.docFreq).max() else { return nil }
         let statistics = fieldStatistics(field)
         let weight = FieldWeight(field: field, boost: boost,
@@ -133,24 +170,32 @@ final class QueryPlanner {
     }
 
     private func prefix(_ text: String, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
-        let tokens = try analyzer.tokens(text)
+        let tokens = try analyse(text)
         guard tokens.count <= 1 else { throw QueryError("a prefix must be a single word (\(text)*)", column: column) }
         guard let token = tokens.first else { return nil }
         let prefix = token.surface
         guard prefix.count >= 2 else {
             throw QueryError("a prefix needs at least 2 letters before *", column: column)
         }
-        var terms = Set<String>()
-        for entry in try reader.lexiconEntries(prefix: prefix, limit: Self.maximumExpansions + 1) { terms.formUnion(entry.terms) }
-        if prefix.allSatisfy(\.isNumber) {
-            // Numbers are not in the lexicon: their terms are their spellings.
-            for (field, _) in fields {
-                for entry in try reader.terms(field: field, prefix: prefix, limit: Self.maximumExpansions + 1) { terms.insert(entry.term) }
+        let key = Expansion(prefix: prefix, fields: fields.map(\.field))
+        let terms: [String]
+        if let known = expansions[key] {
+            terms = known
+        } else {
+            var found = Set<String>()
+            for entry in try reader.lexiconEntries(prefix: prefix, limit: Self.maximumExpansions + 1) { found.formUnion(entry.terms) }
+            if prefix.allSatisfy(\.isNumber) {
+                // Numbers are not in the lexicon: their terms are their spellings.
+                for (field, _) in fields {
+                    for entry in try reader.terms(field: field, prefix: prefix, limit: Self.maximumExpansions + 1) { found.insert(entry.term) }
+                }
             }
+            guard found.count <= Self.maximumExpansions else {
+                throw QueryError("\(prefix)* matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
+            }
+            terms = found.sorted()
+            expansions[key] = terms
         }
-        guard terms.count <= Self.maximumExpansions else {
-            throw QueryError("\(prefix)* matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
-        }
-        return try word(terms.sorted(), label: prefix + "*", fields: fields, negated: negated)
+        return try word(terms, label: prefix + "*", fields: fields, negated: negated)
     }
 }

@@ -35,9 +35,10 @@ struct MatchPositions {
 ///
 /// A body comes with its tokens' offsets from the store and the matches' positions from the index:
 /// the passage and its highlights are read off them, with no analysis (as Lucene's highlighters do
-/// with offsets in the index). Otherwise (a title, a prefix with many expansions) the start of the
-/// text is analysed, up to `maximumAnalyzedBytes` (Lucene's maxAnalyzedChars is 10,000 too), and
-/// what the analyser says decides the highlights.
+/// with offsets in the index); only the matches' offsets and those around the passage are decoded.
+/// Otherwise (a title, a prefix with many expansions) the start of the text is analysed, up to
+/// `maximumAnalyzedBytes` (Lucene's maxAnalyzedChars is 10,000 too), and what the analyser says
+/// decides the highlights.
 struct SnippetGenerator {
     var length = 160
     /// Context kept before the first match, in bytes.
@@ -48,15 +49,43 @@ struct SnippetGenerator {
 
     /// The snippet of a stored body whose matches are known: `matches` gives each match's position
     /// and term number, `text.tokens` where each position stands.
-    func snippet(of text: StoredText, matches: MatchPositions) -> Snippet {
+    func snippet(of text: StoredText, matches: MatchPositions) throws -> Snippet {
         let tokens = text.tokens
         guard tokens.count > 0 else { return Snippet(text: "", highlights: []) }
-        let found = matches.matches.filter { Int($0.position) < tokens.count }
-        let first = found.isEmpty ? 0 : passageStart(matchRanges: found.map { tokens[Int($0.position)] },
-                                                     matchTerms: found.map(\.term), tokenCount: tokens.count) { tokens[$0] }
-        let tokenIndices = found.map { Int($0.position) }
-        return compose(text.bytes, first: first, tokenCount: tokens.count, range: { tokens[$0] },
-                       matchedTokens: tokenIndices, moreAfter: false)
+        var found = matches.matches
+        while let last = found.last, Int(last.position) >= tokens.count { found.removeLast() }
+        var starts: [Int] = [], ends: [Int] = []
+        starts.reserveCapacity(found.count)
+        ends.reserveCapacity(found.count)
+        try tokens.withCursor { cursor in
+            for match in found {
+                try cursor.skip(to: Int(match.position))
+                guard let range = try cursor.next() else { break }
+                starts.append(range.lowerBound)
+                ends.append(range.upperBound)
+            }
+        }
+        let best = found.isEmpty ? nil : bestWindow(starts: starts, ends: ends, terms: found.map(\.term))
+        let anchor = best.map { Int(found[$0].position) } ?? 0
+        // The passage starts at most `lead` bytes before the anchor and ends at most `budget` bytes after.
+        let from = max(0, anchor - lead - 1)
+        var window: [UInt32] = []
+        window.reserveCapacity(2 * (lead + 64))
+        try tokens.withCursor { cursor in
+            try cursor.skip(to: from)
+            var limit = Int.max
+            while let range = try cursor.next(), range.lowerBound <= limit {
+                window.append(UInt32(range.lowerBound))
+                window.append(UInt32(range.upperBound))
+                if cursor.position == anchor + 1 { limit = range.lowerBound + budget }
+            }
+        }
+        return text.withUnsafeBytes { utf8 in
+            window.withUnsafeBufferPointer { window in
+                compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count,
+                        matchedTokens: found.map { Int($0.position) }, moreAfter: false)
+            }
+        }
     }
 
     /// The snippet of a text from its analysis: the tokens whose term is one of `terms` are the matches.
@@ -78,84 +107,114 @@ struct SnippetGenerator {
                 seen.append(tokens[index].term)
             }
         }
-        let first = matched.isEmpty ? 0 : passageStart(matchRanges: matched.map { tokens[$0].range }, matchTerms: matchTerms,
-                                                       tokenCount: tokens.count) { tokens[$0].range }
         // The tokens' ranges count from the region's start, which is the text's.
-        return compose(utf8, first: first, tokenCount: tokens.count, range: { tokens[$0].range }, matchedTokens: matched,
-                       moreAfter: region.upperBound < utf8.count)
+        let anchor = matched.isEmpty ? 0 : matched[bestWindow(starts: matched.map { tokens[$0].range.lowerBound },
+                                                              ends: matched.map { tokens[$0].range.upperBound }, terms: matchTerms)]
+        let from = max(0, anchor - lead - 1)
+        var window: [UInt32] = []
+        for token in tokens[from..<min(tokens.count, anchor + budget + 2)] {
+            window.append(UInt32(token.range.lowerBound))
+            window.append(UInt32(token.range.upperBound))
+        }
+        return utf8.withUnsafeBytes { utf8 in
+            window.withUnsafeBufferPointer { window in
+                compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matchedTokens: matched,
+                        moreAfter: region.upperBound < utf8.count)
+            }
+        }
     }
 
-    /// The first token of the passage: a little before the window of `budget` bytes holding the most
-    /// distinct matched terms, then the most matches (the earliest on ties). The matches come in text
-    /// order, each with its byte range and its term's number.
-    private func passageStart(matchRanges: [Range<Int>], matchTerms: [Int], tokenCount: Int, range: (Int) -> Range<Int>) -> Int {
-        var counts = [Int](repeating: 0, count: (matchTerms.max() ?? 0) + 1)
+    /// Of the matches (in text order: each one's byte range and term number), the first of the window
+    /// of `budget` bytes, less the lead, holding the most distinct terms, then the most matches (the
+    /// earliest on ties).
+    private func bestWindow(starts: [Int], ends: [Int], terms: [Int]) -> Int {
+        var counts = [Int](repeating: 0, count: (terms.max() ?? 0) + 1)
         var distinct = 0
-        var best: (distinct: Int, total: Int, first: Int)?
+        var best: (distinct: Int, total: Int, first: Int) = (0, 0, 0)
         var low = 0
-        for high in matchRanges.indices {
-            counts[matchTerms[high]] += 1
-            if counts[matchTerms[high]] == 1 { distinct += 1 }
-            while matchRanges[high].upperBound - matchRanges[low].lowerBound > budget - lead {
-                counts[matchTerms[low]] -= 1
-                if counts[matchTerms[low]] == 0 { distinct -= 1 }
+        for high in starts.indices {
+            counts[terms[high]] += 1
+            if counts[terms[high]] == 1 { distinct += 1 }
+            while ends[high] - starts[low] > budget - lead {
+                counts[terms[low]] -= 1
+                if counts[terms[low]] == 0 { distinct -= 1 }
                 low += 1
             }
-            if best.map({ distinct > $0.distinct || (distinct == $0.distinct && high - low + 1 > $0.total) }) ?? true {
+            if distinct > best.distinct || (distinct == best.distinct && high - low + 1 > best.total) {
                 best = (distinct, high - low + 1, low)
             }
         }
-        // Back from the window's first match to the first token within `lead` bytes before it.
-        let earliest = matchRanges[best!.first].lowerBound - lead
-        var first = 0, after = tokenCount
-        while first < after {
-            let middle = (first + after) / 2
-            if range(middle).lowerBound < earliest { first = middle + 1 } else { after = middle }
-        }
-        return min(first, tokenCount - 1)
+        return best.first
     }
 
-    /// The passage from token `first` to the last token within `budget` bytes of its start, white
-    /// space collapsed, `…` where the text goes on, the matched tokens inside highlighted.
-    private func compose(_ utf8: [UInt8], first: Int, tokenCount: Int, range: (Int) -> Range<Int>, matchedTokens: [Int],
-                         moreAfter: Bool) -> Snippet {
-        let start = range(first).lowerBound
+    /// The passage: from the first token within `lead` bytes before token `anchor` to the last within
+    /// `budget` bytes of its start, white space collapsed, `…` where the text goes on, the matched
+    /// tokens inside highlighted. `window` holds `start, end` of the tokens from position `from` on
+    /// (of `tokenCount` in all), enough of them to cover the passage.
+    private func compose(_ utf8: UnsafeRawBufferPointer, window: UnsafeBufferPointer<UInt32>, from: Int, anchor: Int,
+                         tokenCount: Int, matchedTokens: [Int], moreAfter: Bool) -> Snippet {
+        let available = from + window.count / 2
+        func start(_ token: Int) -> Int { Int(window[2 * (token - from)]) }
+        func end(_ token: Int) -> Int { Int(window[2 * (token - from) + 1]) }
+        let earliest = start(anchor) - lead
+        var first = anchor
+        while first > from && start(first - 1) >= earliest { first -= 1 }
+        let passageStart = start(first)
         var last = first
-        while last + 1 < tokenCount && range(last + 1).upperBound <= start + budget { last += 1 }
-        let end = range(last).upperBound
-        var out: [UInt8] = []
-        out.reserveCapacity(end - start + 16)
+        while last + 1 < available && end(last + 1) <= passageStart + budget { last += 1 }
         var highlights: [Range<Int>] = []
-        let ellipsis = Array("…".utf8)
-        if first > 0 { out.append(contentsOf: ellipsis + [0x20]) }
         var matchIndex = matchedTokens.firstIndex { $0 >= first } ?? matchedTokens.count
-        var position = start
-        var inSpace = false
-        while position < end {
-            while matchIndex < matchedTokens.count && range(matchedTokens[matchIndex]).lowerBound < position { matchIndex += 1 }
-            if matchIndex < matchedTokens.count && matchedTokens[matchIndex] <= last && range(matchedTokens[matchIndex]).lowerBound == position {
-                let match = range(matchedTokens[matchIndex])
-                let from = out.count
-                out.append(contentsOf: utf8[match])
-                highlights.append(from..<out.count)
-                position = match.upperBound
-                matchIndex += 1
-                inSpace = false
-                continue
+        let before = first > 0, after = last + 1 < tokenCount || moreAfter
+        // Collapsing white space only shrinks the text: the passage and the ellipses bound the output.
+        let capacity = end(last) - passageStart + 2 * Self.ellipsis.count + 2
+        let text = String(unsafeUninitializedCapacity: capacity) { out in
+            var count = 0
+            func append(_ byte: UInt8) {
+                out[count] = byte
+                count += 1
             }
-            let byte = utf8[position]
-            if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                if !inSpace { out.append(0x20) }
-                inSpace = true
-            } else {
-                out.append(byte)
-                inSpace = false
+            func append(_ bytes: UnsafeRawBufferPointer) {
+                guard let source = bytes.baseAddress else { return }
+                UnsafeMutableRawPointer(out.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
+                count += bytes.count
             }
-            position += 1
+            if before {
+                Self.ellipsis.withUnsafeBytes { append($0) }
+                append(0x20)
+            }
+            var previousEnd = passageStart
+            var inSpace = false
+            for token in first...last {
+                // Between tokens: white space collapsed to one space, anything else (punctuation, an
+                // elided article) as written.
+                for byte in UnsafeRawBufferPointer(rebasing: utf8[previousEnd..<start(token)]) {
+                    if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                        if !inSpace { append(0x20) }
+                        inSpace = true
+                    } else {
+                        append(byte)
+                        inSpace = false
+                    }
+                }
+                let word = UnsafeRawBufferPointer(rebasing: utf8[start(token)..<end(token)])
+                if matchIndex < matchedTokens.count && matchedTokens[matchIndex] == token {
+                    highlights.append(count..<(count + word.count))
+                    matchIndex += 1
+                }
+                append(word)
+                inSpace = false
+                previousEnd = end(token)
+            }
+            if after {
+                append(0x20)
+                Self.ellipsis.withUnsafeBytes { append($0) }
+            }
+            return count
         }
-        if last + 1 < tokenCount || moreAfter { out.append(contentsOf: [0x20] + ellipsis) }
-        return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights)
+        return Snippet(text: text, highlights: highlights)
     }
+
+    private static let ellipsis = Array("…".utf8)
 
     /// `range` shrunk to whole characters: never starting or ending inside a UTF-8 sequence.
     private func characterBoundaries(_ range: Range<Int>, in utf8: [UInt8]) -> Range<Int> {

@@ -1,0 +1,67 @@
+import TestSupport
+import Testing
+@testable import Indexer
+
+@Suite struct TokenOffsetsTests {
+    /// Offsets of a text with mostly short words and, now and then, a long gap or a long word: the
+    /// stored form mixes one-byte tokens with escaped ones.
+    static func randomOffsets(count: Int, escapes: UInt64, generator: inout SplitMix64) -> (TokenOffsets, textLength: Int) {
+        var offsets = TokenOffsets()
+        var position = 0
+        for _ in 0..<count {
+            let escaped = generator.next() % 100 < escapes
+            let gap = escaped && generator.next() % 2 == 0 ? Int(generator.next() % 300) + 8 : Int(generator.next() % 8)
+            let length = escaped ? Int(generator.next() % 60) + 1 : Int(generator.next() % 30) + 1
+            offsets.append((position + gap)..<(position + gap + length))
+            position += gap + length
+        }
+        return (offsets, position + Int(generator.next() % 5))
+    }
+
+    static func stored(_ offsets: TokenOffsets, textLength: Int) throws -> StoredTokens {
+        var writer = ByteWriter()
+        offsets.encode(into: &writer)
+        let bytes = writer.bytes
+        return try bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw, file: "test")
+            return try StoredTokens(source: bytes, reader: &reader, textLength: textLength)
+        }
+    }
+
+    /// Skipping to any position and reading from there gives the built ranges, whether the skipped
+    /// tokens are one byte each (read eight at a time) or escaped.
+    @Test(arguments: [0, 3, 30, 100] as [UInt64])
+    func skippingLandsOnTheRightToken(escapes: UInt64) throws {
+        var generator = SplitMix64(seed: 7 + escapes)
+        for _ in 0..<50 {
+            let (offsets, textLength) = Self.randomOffsets(count: Int(generator.next() % 400), escapes: escapes, generator: &generator)
+            let tokens = try Self.stored(offsets, textLength: textLength)
+            #expect(try tokens.decoded() == offsets)
+            try tokens.withCursor { cursor in
+                var targets = (0..<6).map { _ in Int(generator.next() % UInt64(offsets.count + 2)) }
+                targets.sort()
+                for target in targets where target >= cursor.position {
+                    try cursor.skip(to: target)
+                    #expect(cursor.position == min(target, offsets.count))
+                    let range = try cursor.next()
+                    #expect(range == (target < offsets.count ? offsets[target] : nil), "token \(target) of \(offsets.count)")
+                }
+            }
+        }
+    }
+
+    /// A text shorter than its offsets claim: reading past it throws, whether the token is reached by
+    /// reading or by skipping.
+    @Test func offsetsPastTheTextThrow() throws {
+        var generator = SplitMix64(seed: 3)
+        let (offsets, textLength) = Self.randomOffsets(count: 200, escapes: 5, generator: &generator)
+        let tokens = try Self.stored(offsets, textLength: textLength / 2)
+        #expect(throws: IndexError.self) { try tokens.decoded() }
+        #expect(throws: IndexError.self) {
+            try tokens.withCursor { cursor in
+                try cursor.skip(to: 150)
+                _ = try cursor.next()
+            }
+        }
+    }
+}
