@@ -115,9 +115,14 @@ public final class Searcher: @unchecked Sendable {
     private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> [MatchPositions]? {
         let terms = planner.highlightTerms
         guard terms.count <= Self.maximumSnippetTerms else { return nil }
+        // Each highlighted term found in the body, once, numbered in byte order: most were looked up
+        // by planning, the others (a word searched in another field) are looked up now.
+        var infos: [String: TermInfo?] = [:]
+        for (term, info) in planner.bodyTermInfos where terms.contains(term) { infos[term] = info }
+        for term in terms where infos[term] == nil { infos[term] = try reader.termInfo(field: StandardField.body, term: term) }
         var cursors: [(cursor: PostingsCursor, term: Int)] = []
-        for (index, term) in terms.sorted().enumerated() {
-            if let info = try planner.termInfo(field: StandardField.body, term: term) { cursors.append((try reader.postings(info), index)) }
+        for (index, term) in infos.keys.sorted().enumerated() {
+            if let info = infos[term]! { cursors.append((try reader.postings(info), index)) }
         }
         var result = [MatchPositions](repeating: MatchPositions(matches: []), count: docs.count)
         var buffer: [UInt32] = []

@@ -10,24 +10,27 @@ final class QueryPlanner {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
     let parameters: BM25Parameters
-    /// Terms of the words that are not excluded: what snippets highlight.
-    private(set) var highlightTerms = Set<String>()
+    /// Terms of the words that are not excluded (with repeats): what snippets highlight.
+    private var highlighted: [String] = []
+    var highlightTerms: Set<String> { Set(highlighted) }
+    /// The body field's term infos that planning looked up, for snippets.
+    private(set) var bodyTermInfos: [(term: String, info: TermInfo?)] = []
 
-    /// What planning looked up, so that planning the same query again (to count its matches, or to
-    /// find where its words stand for snippets) reads neither the analyzer nor the index again.
-    private var analysed: [String: [Token]] = [:]
-    private var lexicon: [String: [String]] = [:]
-    private var termInfos: [FieldTerm: TermInfo?] = [:]
-    private var expansions: [Expansion: [String]] = [:]
+    /// What the first planning looked up, in the order it did. Planning the same query again (to count
+    /// its matches, or to explain a hit) walks the query in the same order and replays these instead
+    /// of reading the analyzer and the index again.
+    private var recording = Recording()
+    private var replaying: Recording.Replay?
 
-    private struct FieldTerm: Hashable {
-        var field: Int
-        var term: String
-    }
+    private struct Recording {
+        var analyses: [[Token]] = []
+        var lexicon: [[String]] = []
+        var termInfos: [TermInfo?] = []
+        var expansions: [[String]] = []
 
-    private struct Expansion: Hashable {
-        var prefix: String
-        var fields: [Int]
+        struct Replay {
+            var analyses = 0, lexicon = 0, termInfos = 0, expansions = 0
+        }
     }
 
     init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters) {
@@ -36,8 +39,10 @@ final class QueryPlanner {
         self.parameters = parameters
     }
 
-    /// The scorer of a query; throws when no word of it can be searched.
+    /// The scorer of a query; throws when no word of it can be searched. A planner plans one query:
+    /// planned again, it replays its first planning's lookups.
     func plan(_ node: QueryNode) throws -> Scorer {
+        defer { replaying = Recording.Replay() }
         guard let scorer = try plan(node, negated: false) else { throw QueryError("no searchable words in the query") }
         return scorer
     }
@@ -109,25 +114,34 @@ final class QueryPlanner {
     // MARK: Lookups
 
     private func analyse(_ text: String) throws -> [Token] {
-        if let tokens = analysed[text] { return tokens }
+        if let replay = replaying {
+            replaying!.analyses += 1
+            return recording.analyses[replay.analyses]
+        }
         let tokens = try analyzer.tokens(text)
-        analysed[text] = tokens
+        recording.analyses.append(tokens)
         return tokens
     }
 
     /// The terms a query word reaches: all those its folded spelling was indexed under, or its own.
     private func alternatives(of token: Token) throws -> [String] {
-        if let terms = lexicon[token.surface] { return terms }
+        if let replay = replaying {
+            replaying!.lexicon += 1
+            return recording.lexicon[replay.lexicon]
+        }
         let terms = try reader.lexiconTerms(surface: token.surface) ?? [token.term]
-        lexicon[token.surface] = terms
+        recording.lexicon.append(terms)
         return terms
     }
 
-    func termInfo(field: Int, term: String) throws -> TermInfo? {
-        let key = FieldTerm(field: field, term: term)
-        if let info = termInfos[key] { return info }
+    private func termInfo(field: Int, term: String) throws -> TermInfo? {
+        if let replay = replaying {
+            replaying!.termInfos += 1
+            return recording.termInfos[replay.termInfos]
+        }
         let info = try reader.termInfo(field: field, term: term)
-        termInfos[key] = info
+        recording.termInfos.append(info)
+        if field == StandardField.body { bodyTermInfos.append((term, info)) }
         return info
     }
 
@@ -145,7 +159,7 @@ final class QueryPlanner {
     }
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
-        if !negated { highlightTerms.formUnion(terms) }
+        if !negated { highlighted += terms }
         let scorers = try fields.compactMap { try fieldWord(terms, label: label, field: $0.field, boost: $0.boost) }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
@@ -153,7 +167,7 @@ final class QueryPlanner {
 
     private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
         let terms = try tokens.map { try alternatives(of: $0) }
-        if !negated { for alternatives in terms { highlightTerms.formUnion(alternatives) } }
+        if !negated { for alternatives in terms { highlighted += alternatives } }
         var scorers: [Scorer] = []
         for (field, boost) in fields {
             let words = try zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
@@ -177,10 +191,10 @@ final class QueryPlanner {
         guard prefix.count >= 2 else {
             throw QueryError("a prefix needs at least 2 letters before *", column: column)
         }
-        let key = Expansion(prefix: prefix, fields: fields.map(\.field))
         let terms: [String]
-        if let known = expansions[key] {
-            terms = known
+        if let replay = replaying {
+            replaying!.expansions += 1
+            terms = recording.expansions[replay.expansions]
         } else {
             var found = Set<String>()
             for entry in try reader.lexiconEntries(prefix: prefix, limit: Self.maximumExpansions + 1) { found.formUnion(entry.terms) }
@@ -194,7 +208,7 @@ final class QueryPlanner {
                 throw QueryError("\(prefix)* matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
             }
             terms = found.sorted()
-            expansions[key] = terms
+            recording.expansions.append(terms)
         }
         return try word(terms, label: prefix + "*", fields: fields, negated: negated)
     }
