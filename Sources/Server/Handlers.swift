@@ -191,8 +191,8 @@ final class ReplyEncoderHandler: ChannelOutboundHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let outgoing = unwrapOutboundIn(data)
-        let text = ReplyEncoder.encode(outgoing.reply, format: outgoing.format)
-        context.write(wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: promise)
+        let bytes = ReplyEncoder.encode(outgoing.reply, format: outgoing.format)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: promise)
     }
 }
 
@@ -214,7 +214,7 @@ final class ConnectionLimiter: ChannelInboundHandler {
         admitted = service.connectionOpened(limit: limit)
         guard admitted else {
             let reply = ReplyEncoder.encode(.error(ProtocolError(code: .tooManyConnections, message: "\(limit) connections already; closing")), format: .text)
-            context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: reply))).whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: reply))).whenComplete { _ in context.close(promise: nil) }
             return
         }
         context.fireChannelActive()

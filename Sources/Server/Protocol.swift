@@ -104,68 +104,198 @@ enum RequestDecoder {
 enum ReplyEncoder {
     /// Tabs, line breaks and backslashes inside a field of a text reply.
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }) else { return text }
-        return Escaping.replacingBytes(in: text) { byte in
-            switch byte {
-            case 0x09: return [0x5C, 0x74]
-            case 0x0A: return [0x5C, 0x6E]
-            case 0x0D: return [0x5C, 0x72]
-            case 0x5C: return [0x5C, 0x5C]
-            default: return nil
-            }
-        }
+        var out = ByteOutput(capacity: text.utf8.count)
+        out.appendField(text)
+        return out.string
     }
 
     /// The reply's bytes, every line ending in `\n`.
-    static func encode(_ reply: Reply, format: ReplyFormat) -> String {
-        format == .json ? json(reply) + "\n" : text(reply)
+    static func encode(_ reply: Reply, format: ReplyFormat) -> [UInt8] {
+        var out = ByteOutput(capacity: 256)
+        if format == .json {
+            json(reply, into: &out)
+        } else {
+            text(reply, into: &out)
+        }
+        out.append(UInt8(ascii: "\n"))
+        return out.bytes
     }
 
-    private static func text(_ reply: Reply) -> String {
-        switch reply {
-        case .pong: return "PONG\n"
-        case .ok(let message): return "OK \(message)\n"
-        case .results(let results):
-            var out = "RESULTS \(results.hits.count) \(results.total) \(results.tookMicroseconds)\n"
-            for hit in results.hits {
-                out += "\(hit.rank)\t\(escape(hit.id))\t\(String(format: "%.4f", hit.score))\t\(escape(hit.title))\t\(escape(hit.snippet.marked()))\n"
+    /// Every reply but the last line's `\n`.
+    private static func text(_ reply: Reply, into out: inout ByteOutput) {
+        func line(_ parts: String...) {
+            for (index, part) in parts.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: "\t")) }
+                out.appendField(part)
             }
-            return out
-        case .count(let count): return "COUNT \(count)\n"
+        }
+        switch reply {
+        case .pong: out.append("PONG")
+        case .ok(let message): out.append("OK \(message)")
+        case .results(let results):
+            out.append("RESULTS \(results.hits.count) \(results.total) \(results.tookMicroseconds)")
+            for hit in results.hits {
+                out.append(UInt8(ascii: "\n"))
+                out.append(hit.rank)
+                out.append(UInt8(ascii: "\t"))
+                out.appendField(hit.id)
+                out.append(UInt8(ascii: "\t"))
+                out.append(hit.score, decimals: 4)
+                out.append(UInt8(ascii: "\t"))
+                out.appendField(hit.title)
+                out.append(UInt8(ascii: "\t"))
+                out.appendMarkedField(hit.snippet)
+            }
+        case .count(let count): out.append("COUNT \(count)")
         case .document(let fields):
-            return "DOCUMENT \(fields.count)\n" + fields.map { "\($0.name)\t\(escape($0.value))\n" }.joined()
+            out.append("DOCUMENT \(fields.count)")
+            for field in fields {
+                out.append(UInt8(ascii: "\n"))
+                line(field.name, field.value)
+            }
         case .terms(let terms):
-            return "TERMS \(terms.count)\n" + terms.map {
-                "\($0.token.position)\t\(escape($0.token.term))\t\($0.token.range.lowerBound)\t\($0.token.range.upperBound)\t\(escape($0.text))\n"
-            }.joined()
-        case .stats(let pairs): return "STATS \(pairs.count)\n" + pairs.map { "\($0.key)\t\(escape($0.value))\n" }.joined()
-        case .help(let lines): return "HELP \(lines.count)\n" + lines.map { $0 + "\n" }.joined()
-        case .bye: return "BYE\n"
-        case .error(let error): return "ERR \(error.code.rawValue) \(escape(error.message))\n"
+            out.append("TERMS \(terms.count)")
+            for (token, text) in terms {
+                out.append(UInt8(ascii: "\n"))
+                line(String(token.position), token.term, String(token.range.lowerBound), String(token.range.upperBound), text)
+            }
+        case .stats(let pairs):
+            out.append("STATS \(pairs.count)")
+            for pair in pairs {
+                out.append(UInt8(ascii: "\n"))
+                line(pair.key, pair.value)
+            }
+        case .help(let lines):
+            out.append("HELP \(lines.count)")
+            for help in lines {
+                out.append(UInt8(ascii: "\n"))
+                out.append(help)
+            }
+        case .bye: out.append("BYE")
+        case .error(let error):
+            out.append("ERR \(error.code.rawValue) ")
+            out.appendField(error.message)
         }
     }
 
-    private static func json(_ reply: Reply) -> String {
-        switch reply {
-        case .pong: return "{\"pong\":true}"
-        case .ok(let message): return "{\"ok\":\(JSON.quote(message))}"
-        case .results(let results):
-            let hits = results.hits.map { hit in
-                "{\"rank\":\(hit.rank),\"id\":\(JSON.quote(hit.id)),\"score\":\(hit.score),\"path\":\(JSON.quote(hit.path)),\"line\":\(hit.line),"
-                    + "\"title\":\(JSON.quote(hit.title)),\"snippet\":\(JSON.quote(hit.snippet.text)),"
-                    + "\"highlights\":[\(hit.snippet.highlights.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ","))]}"
+    /// One JSON object.
+    private static func json(_ reply: Reply, into out: inout ByteOutput) {
+        /// `{"key":"value",…}` of string pairs.
+        func object(_ pairs: [(key: String, value: String)]) {
+            out.append(UInt8(ascii: "{"))
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendJSONString(pair.key)
+                out.append(UInt8(ascii: ":"))
+                out.appendJSONString(pair.value)
             }
-            return "{\"results\":[\(hits.joined(separator: ","))],\"returned\":\(results.hits.count),\"total\":\(results.total),"
-                + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}"
-        case .count(let count): return "{\"count\":\(count)}"
+            out.append(UInt8(ascii: "}"))
+        }
+        switch reply {
+        case .pong: out.append("{\"pong\":true}")
+        case .ok(let message):
+            out.append("{\"ok\":")
+            out.appendJSONString(message)
+            out.append(UInt8(ascii: "}"))
+        case .results(let results):
+            out.append("{\"results\":[")
+            for (index, hit) in results.hits.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append("{\"rank\":\(hit.rank),\"id\":")
+                out.appendJSONString(hit.id)
+                out.append(",\"score\":\(hit.score),\"path\":")
+                out.appendJSONString(hit.path)
+                out.append(",\"line\":\(hit.line),\"title\":")
+                out.appendJSONString(hit.title)
+                out.append(",\"snippet\":")
+                out.appendJSONString(hit.snippet.text)
+                out.append(",\"highlights\":[")
+                for (number, range) in hit.snippet.highlights.enumerated() {
+                    out.append(number > 0 ? ",[\(range.lowerBound),\(range.upperBound)]" : "[\(range.lowerBound),\(range.upperBound)]")
+                }
+                out.append("]}")
+            }
+            out.append("],\"returned\":\(results.hits.count),\"total\":\(results.total),"
+                       + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}")
+        case .count(let count): out.append("{\"count\":\(count)}")
         case .document(let fields):
-            return "{\"document\":{\(fields.map { "\(JSON.quote($0.name)):\(JSON.quote($0.value))" }.joined(separator: ","))}}"
+            out.append("{\"document\":")
+            object(fields.map { ($0.name, $0.value) })
+            out.append(UInt8(ascii: "}"))
         case .terms(let terms):
-            return "{\"terms\":[\(terms.map { "{\"position\":\($0.token.position),\"term\":\(JSON.quote($0.token.term)),\"start\":\($0.token.range.lowerBound),\"end\":\($0.token.range.upperBound),\"text\":\(JSON.quote($0.text))}" }.joined(separator: ","))]}"
-        case .stats(let pairs): return "{\"stats\":{\(pairs.map { "\(JSON.quote($0.key)):\(JSON.quote($0.value))" }.joined(separator: ","))}}"
-        case .help(let lines): return "{\"help\":[\(lines.map(JSON.quote).joined(separator: ","))]}"
-        case .bye: return "{\"bye\":true}"
-        case .error(let error): return "{\"error\":{\"code\":\(JSON.quote(error.code.rawValue)),\"message\":\(JSON.quote(error.message))}}"
+            out.append("{\"terms\":[")
+            for (index, (token, text)) in terms.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append("{\"position\":\(token.position),\"term\":")
+                out.appendJSONString(token.term)
+                out.append(",\"start\":\(token.range.lowerBound),\"end\":\(token.range.upperBound),\"text\":")
+                out.appendJSONString(text)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append("]}")
+        case .stats(let pairs):
+            out.append("{\"stats\":")
+            object(pairs)
+            out.append(UInt8(ascii: "}"))
+        case .help(let lines):
+            out.append("{\"help\":[")
+            for (index, help) in lines.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendJSONString(help)
+            }
+            out.append("]}")
+        case .bye: out.append("{\"bye\":true}")
+        case .error(let error):
+            out.append("{\"error\":{\"code\":")
+            out.appendJSONString(error.code.rawValue)
+            out.append(",\"message\":")
+            out.appendJSONString(error.message)
+            out.append("}}")
+        }
+    }
+}
+
+extension ByteOutput {
+    /// A field of a text reply: tabs, line breaks and backslashes escaped, so that it stays one field
+    /// on one line.
+    mutating func appendField(_ text: String) {
+        append(text, escaping: Self.needsFieldEscape, with: Self.escapeInField)
+    }
+
+    /// A snippet with its highlights between `[` and `]`, as a field of a text reply.
+    mutating func appendMarkedField(_ snippet: Snippet) {
+        var text = snippet.text
+        text.withUTF8 { utf8 in
+            var position = 0
+            for range in snippet.highlights where range.lowerBound >= position && range.upperBound <= utf8.count {
+                appendField(UnsafeBufferPointer(rebasing: utf8[position..<range.lowerBound]))
+                append(UInt8(ascii: "["))
+                appendField(UnsafeBufferPointer(rebasing: utf8[range]))
+                append(UInt8(ascii: "]"))
+                position = range.upperBound
+            }
+            appendField(UnsafeBufferPointer(rebasing: utf8[position...]))
+        }
+    }
+
+    private mutating func appendField(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for index in 0..<utf8.count where Self.needsFieldEscape(utf8[index]) {
+            append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+            Self.escapeInField(utf8[index], &self)
+            start = index + 1
+        }
+        append(UnsafeBufferPointer(rebasing: utf8[start...]))
+    }
+
+    private static func needsFieldEscape(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x5C }
+
+    private static func escapeInField(_ byte: UInt8, _ out: inout ByteOutput) {
+        switch byte {
+        case 0x09: out.append("\\t")
+        case 0x0A: out.append("\\n")
+        case 0x0D: out.append("\\r")
+        default: out.append("\\\\")
         }
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Text and JSON output built as UTF-8 bytes, for the CLI and the daemon. Escaping works on bytes:
+/// every byte to escape is ASCII, so the bytes of other characters pass as they are and the output
+/// stays valid UTF-8. Runs without anything to escape are copied whole. (Iterating characters, or
+/// building strings piece by piece, cost more than the rest of encoding a page of results.)
+public struct ByteOutput {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+    public mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func append(_ value: Int) { append(String(value)) }
+
+    /// `value` with exactly `digits` decimals, as `%.4f` prints it for `digits` = 4.
+    public mutating func append(_ value: Double, decimals digits: Int) {
+        let scale = pow(10, Double(digits))
+        let scaled = (abs(value) * scale).rounded()
+        guard value.isFinite, scaled < 1e15 else {
+            append(String(format: "%.\(digits)f", value))
+            return
+        }
+        if value < 0 && scaled > 0 { append(UInt8(ascii: "-")) }
+        let whole = Int(scaled) / Int(scale), fraction = Int(scaled) % Int(scale)
+        append(whole)
+        guard digits > 0 else { return }
+        append(UInt8(ascii: "."))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var rest = fraction, index = bytes.count - 1
+        while rest > 0 {
+            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
+        }
+    }
+
+    /// Appends `text`'s bytes, each one `needsEscape` selects written by `escape` instead.
+    @inlinable
+    public mutating func append(_ text: String, escaping needsEscape: (UInt8) -> Bool, with escape: (UInt8, inout ByteOutput) -> Void) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for index in 0..<utf8.count where needsEscape(utf8[index]) {
+                append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                escape(utf8[index], &self)
+                start = index + 1
+            }
+            append(UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+    }
+
+    public mutating func append(_ raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
+
+    /// A JSON string literal.
+    public mutating func appendJSONString(_ text: String) {
+        append(UInt8(ascii: "\""))
+        append(text, escaping: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { byte, out in
+            switch byte {
+            case 0x22: out.append("\\\"")
+            case 0x5C: out.append("\\\\")
+            case 0x0A: out.append("\\n")
+            case 0x0D: out.append("\\r")
+            case 0x09: out.append("\\t")
+            default:
+                out.append("\\u00")
+                out.append(Self.hexDigits[Int(byte >> 4)])
+                out.append(Self.hexDigits[Int(byte & 0xF)])
+            }
+        }
+        append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+}
