@@ -79,6 +79,60 @@ import Testing
         }
     }
 
+    /// Documents with hundreds of positions, mostly consecutive with now and then a long jump: their
+    /// gaps straddle position blocks and make patched ones. Reading them whole, reading only up to a
+    /// limit, and keeping the phrase starts they hold agree with the positions written.
+    @Test func positionsStraddlePatchedBlocks() throws {
+        let folder = try TemporaryFolder()
+        let id = [UInt8](repeating: 2, count: 16)
+        let postings = try OutputFile(path: folder.file("p"), tag: .postings, indexID: id)
+        let positions = try OutputFile(path: folder.file("q"), tag: .positions, indexID: id)
+        var writer = PostingsWriter(postings: postings, positions: positions)
+        var generator = SplitMix64(seed: 5)
+        var list: [Posting] = []
+        var doc: UInt32 = 0
+        for _ in 0..<400 {
+            doc += UInt32(generator.next() % 20) + 1
+            var position: UInt32 = 0
+            var documentPositions: [UInt32] = []
+            for _ in 0..<(generator.next() % 4 == 0 ? Int(generator.next() % 300) + 1 : Int(generator.next() % 3) + 1) {
+                position += generator.next() % 50 == 0 ? UInt32(generator.next() % 100_000) + 1 : UInt32(generator.next() % 3) + 1
+                documentPositions.append(position)
+            }
+            list.append(Posting(doc: doc, positions: documentPositions))
+        }
+        writer.startTerm(lengths: [UInt32](repeating: 1_000_000, count: Int(doc) + 1))
+        for posting in list { try posting.positions.withUnsafeBufferPointer { try writer.add(doc: posting.doc, positions: $0) } }
+        let info = try writer.finishTerm()
+        try postings.finish()
+        try positions.finish()
+        // The cursor reads the mapped files in place: they must outlive it.
+        let postingsFile = try MappedFile(path: folder.file("p"), name: "postings.fts")
+        let positionsFile = try MappedFile(path: folder.file("q"), name: "positions.fts")
+        let cursor = try PostingsCursor(info: info, postings: postingsFile, positions: positionsFile, documentCount: Int(doc) + 1)
+        var buffer: [UInt32] = []
+        for posting in list where generator.next() % 2 == 0 {
+            #expect(try cursor.advance(to: posting.doc) == posting.doc)
+            let limit = posting.positions[Int(generator.next() % UInt64(posting.positions.count))]
+            var partial = [UInt32](repeating: 0, count: posting.positions.count)
+            let written = try partial.withUnsafeMutableBufferPointer { try cursor.decodePositions(into: $0.baseAddress!, upTo: limit) }
+            #expect(Array(partial[..<written]) == Array(posting.positions[..<written]))
+            #expect(partial[..<written].contains(limit))
+            try cursor.positions(into: &buffer)
+            #expect(buffer == posting.positions)
+            // Phrase starts: candidates s kept when s + shift is a position.
+            let shift = UInt32(generator.next() % 3)
+            var starts = Set<UInt32>()
+            for _ in 0..<20 { starts.insert(UInt32(generator.next() % UInt64(posting.positions.last! + 5))) }
+            for position in posting.positions where generator.next() % 3 == 0 && position >= shift { starts.insert(position - shift) }
+            var candidates = starts.sorted()
+            let expected = candidates.filter { posting.positions.contains($0 + shift) }
+            let kept = try candidates.withUnsafeMutableBufferPointer { try cursor.retainStarts($0.baseAddress!, count: $0.count, shift: shift) }
+            #expect(Array(candidates[..<kept]) == expected)
+        }
+        withExtendedLifetime((postingsFile, positionsFile)) {}
+    }
+
     @Test func impactFrontierBoundsEveryPair() {
         var generator = SplitMix64(seed: 7)
         for _ in 0..<200 {

@@ -85,3 +85,63 @@ public enum BitPacking {
         }
     }
 }
+
+/// Blocks of 128 values packed at a width most of them fit, the few wider ones patched (PFOR, as
+/// Lucene's PForUtil): position gaps are mostly small, with now and then a long jump that would
+/// otherwise widen all 128.
+///
+///     u8      bits                        width of the packed values (0 to 32)
+///     u8      exceptions                  0 to 15
+///     exceptions × { u8 index, u8 high }  value[index] += high << bits
+///     16·bits bytes                       the 128 values' low `bits` bits, bit-packed
+public enum PatchedBitPacking {
+    public static let maximumExceptions = 15
+    public static let headerLength = 2
+
+    /// Bytes of a block with this header.
+    @inline(__always)
+    public static func length(bits: Int, exceptions: Int) -> Int {
+        headerLength + 2 * exceptions + BitPacking.packedLength(bits: bits)
+    }
+
+    /// Writes the 128 values at the width that makes the block smallest.
+    public static func encode(_ values: UnsafeBufferPointer<UInt32>, into writer: inout ByteWriter) {
+        precondition(values.count == BitPacking.blockSize)
+        let widest = BitPacking.bitWidth(values)
+        var bits = widest, exceptions = 0
+        // A high part must fit a byte: no narrower than 8 bits under the widest.
+        for width in max(0, widest - 8)..<widest {
+            let wider = values.reduce(0) { $0 + ($1 >> UInt32(width) != 0 ? 1 : 0) }
+            if wider <= maximumExceptions && length(bits: width, exceptions: wider) < length(bits: bits, exceptions: exceptions) {
+                bits = width
+                exceptions = wider
+            }
+        }
+        writer.u8(UInt8(bits))
+        writer.u8(UInt8(exceptions))
+        let mask: UInt32 = bits == 32 ? .max : (1 << UInt32(bits)) - 1
+        var low = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        for (index, value) in values.enumerated() {
+            low[index] = value & mask
+            if bits < 32 && value >> UInt32(bits) != 0 {
+                writer.u8(UInt8(index))
+                writer.u8(UInt8(value >> UInt32(bits)))
+            }
+        }
+        low.withUnsafeBufferPointer { BitPacking.pack($0, bits: bits, into: &writer) }
+    }
+
+    /// Decodes the block at `source`, whose header the caller has read and checked (`bits` ≤ 32,
+    /// `exceptions` ≤ 15) and whose bytes, and 8 more, lie inside the file. A damaged exception
+    /// index throws.
+    public static func decode(_ source: UnsafeRawPointer, bits: Int, exceptions: Int, into output: UnsafeMutablePointer<UInt32>,
+                              corrupt: () -> Error) throws {
+        BitPacking.unpack(source + headerLength + 2 * exceptions, bits: bits, into: output)
+        for exception in 0..<exceptions {
+            let index = Int(source.load(fromByteOffset: headerLength + 2 * exception, as: UInt8.self))
+            let high = UInt32(source.load(fromByteOffset: headerLength + 2 * exception + 1, as: UInt8.self))
+            guard index < BitPacking.blockSize, bits < 32 else { throw corrupt() }
+            output[index] |= high << UInt32(bits)
+        }
+    }
+}

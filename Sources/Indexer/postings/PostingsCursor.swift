@@ -8,8 +8,11 @@ public final class PostingsCursor {
     private struct Skip {
         var lastDoc: UInt32
         var dataOffset: Int
-        var positionsOffset: Int
         var impactsOffset: Int
+        /// The ordinal of the block's first position among the term's, and where the position block
+        /// holding it starts.
+        var firstPosition: Int
+        var positionBlockOffset: Int
     }
 
     public let docFreq: Int
@@ -25,9 +28,11 @@ public final class PostingsCursor {
     private let blockCount: Int
     private var skipReader: ByteReader
     private var skips: [Skip] = []
-    /// Where the next unread block's data and positions start.
+    /// Where the next unread block's data starts, the ordinal of its first position, and where the
+    /// position block holding that one starts.
     private var nextDataOffset: Int
-    private var nextPositionsOffset: Int
+    private var nextFirstPosition = 0
+    private var nextPositionBlockOffset: Int
 
     private var block = -1
     /// The current block's documents and frequencies: raw buffers, since arrays in a class pay a
@@ -38,10 +43,21 @@ public final class PostingsCursor {
     private var index = -1
     public private(set) var doc: UInt32 = 0
 
-    private var blockPositionsOffset = 0
-    /// Positions are read lazily: the reader's offset is the start of document `positionsIndex`'s.
+    /// Positions are read lazily: `positionOrdinal` is the ordinal of document `positionsIndex`'s
+    /// first position among the term's.
+    private let totalTermFreq: Int
+    private let fullPositionBlocks: Int
+    private var blockFirstPosition = 0
+    private var blockPositionBlockOffset = 0
     private var positionsIndex = 0
-    private var positionsReaderOffset = 0
+    private var positionOrdinal = 0
+    /// The position block whose gaps `gaps` holds (-1: none) and how many it has; a block whose start
+    /// is known, to walk to later ones from.
+    private let gaps = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+    private var loadedPositionBlock = -1
+    private var loadedPositionCount = 0
+    private var knownPositionBlock = 0
+    private var knownPositionBlockOffset = 0
 
     init(info: TermInfo, postings: MappedFile, positions: MappedFile, documentCount: Int) throws {
         docFreq = info.docFreq
@@ -63,12 +79,15 @@ public final class PostingsCursor {
             let skipLength = try skipReader.vint(max: skipReader.remaining)
             nextDataOffset = skipReader.offset + skipLength
         }
-        nextPositionsOffset = info.positionsOffset
+        nextPositionBlockOffset = info.positionsOffset
+        totalTermFreq = info.totalTermFreq
+        fullPositionBlocks = info.totalTermFreq / BitPacking.blockSize
     }
 
     deinit {
         docs.deallocate()
         freqs.deallocate()
+        gaps.deallocate()
     }
 
     private func corrupt(_ reason: String) -> IndexError {
@@ -83,18 +102,20 @@ public final class PostingsCursor {
             let doc = lastDoc + Int64(delta)
             guard delta > 0, doc < Int64(documentCount) else { throw corrupt("skip entry points past the last document") }
             let dataLength = try skipReader.vint(max: dataEnd)
-            let positionsLength = try skipReader.vint(max: positionsEnd)
+            let positionCount = try skipReader.vint(max: Int(UInt32.max) * BitPacking.blockSize)
+            let positionBlocksLength = try skipReader.vint(max: positionsEnd)
             let impactsOffset = skipReader.offset
             let impacts = try skipReader.vint(max: BitPacking.blockSize)
             for _ in 0..<impacts {
                 _ = try skipReader.vint()
                 _ = try skipReader.vint()
             }
-            skips.append(Skip(lastDoc: UInt32(doc), dataOffset: nextDataOffset, positionsOffset: nextPositionsOffset,
-                              impactsOffset: impactsOffset))
+            skips.append(Skip(lastDoc: UInt32(doc), dataOffset: nextDataOffset, impactsOffset: impactsOffset,
+                              firstPosition: nextFirstPosition, positionBlockOffset: nextPositionBlockOffset))
             nextDataOffset += dataLength
-            nextPositionsOffset += positionsLength
-            guard nextDataOffset <= dataEnd, nextPositionsOffset <= positionsEnd else {
+            nextFirstPosition += positionCount
+            nextPositionBlockOffset += positionBlocksLength
+            guard nextDataOffset <= dataEnd, nextPositionBlockOffset <= positionsEnd, nextFirstPosition <= totalTermFreq else {
                 throw corrupt("block lengths run past the end of the file")
             }
         }
@@ -106,17 +127,21 @@ public final class PostingsCursor {
             try parseSkips(through: target)
             previousLast = target == 0 ? -1 : Int64(skips[target - 1].lastDoc)
             try decodeFullBlock(skips[target], previousLast: previousLast)
-            blockPositionsOffset = skips[target].positionsOffset
+            blockFirstPosition = skips[target].firstPosition
+            blockPositionBlockOffset = skips[target].positionBlockOffset
         } else {
             if fullBlocks > 0 { try parseSkips(through: fullBlocks - 1) }
             previousLast = fullBlocks == 0 ? -1 : Int64(skips[fullBlocks - 1].lastDoc)
             try decodeTail(at: nextDataOffset, previousLast: previousLast)
-            blockPositionsOffset = nextPositionsOffset
+            blockFirstPosition = nextFirstPosition
+            blockPositionBlockOffset = nextPositionBlockOffset
         }
         block = target
         index = 0
         positionsIndex = 0
-        positionsReaderOffset = blockPositionsOffset
+        positionOrdinal = blockFirstPosition
+        knownPositionBlock = blockFirstPosition / BitPacking.blockSize
+        knownPositionBlockOffset = blockPositionBlockOffset
         doc = docs[0]
     }
 
@@ -261,128 +286,123 @@ public final class PostingsCursor {
         output.removeLast(count - written)
     }
 
-    /// Writes the current document's positions, increasing, to `output` (room for `freq` of them),
-    /// stopping soon after the first one past `limit`; returns how many it wrote.
-    /// The byte offset of the current document's positions: the block's earlier documents' are
-    /// skipped by counting the last bytes of their integers.
-    private func seekPositions() throws -> Int {
-        let base = positionBytes.baseAddress!
-        let end = positionsEnd
-        var offset = positionsReaderOffset
-        var skip = 0
-        while positionsIndex < index {
-            skip += Int(freqs[positionsIndex])
-            positionsIndex += 1
-        }
-        // Eight bytes at a time while at least eight integers are left to skip (so that a word never
-        // holds more ends than are left): an integer ends at each byte whose top bit is clear. A word
-        // may stop inside an integer; the byte loop then finishes it, counting its end.
-        while skip >= 16 && offset + 16 <= end {
-            let bytes = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
-            skip -= 16 - Int((bytes &>> 7).wrappedSum())
-            offset += 16
-        }
-        while skip >= 8 && offset + 8 <= end {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            skip -= (~word & 0x8080_8080_8080_8080).nonzeroBitCount
-            offset += 8
-        }
-        while skip > 0 {
-            guard offset < end else { throw IndexError.corrupt(file: positionsFile, reason: "positions run past the end of the file") }
-            if base.load(fromByteOffset: offset, as: UInt8.self) < 0x80 { skip -= 1 }
-            offset += 1
-        }
-        // The offset stays at the start of this document's positions, so asking twice is fine.
-        positionsReaderOffset = offset
-        return offset
+    private func corruptPositions(_ reason: String) -> IndexError {
+        IndexError.corrupt(file: positionsFile, reason: reason)
     }
 
-    /// Decodes the next position's gap at `offset` (checking the file's end only when `checked`).
-    @inline(__always)
-    private func nextPosition(after position: UInt32, at offset: inout Int, in base: UnsafeRawPointer, end: Int,
-                              checked: Bool) throws -> UInt32 {
-        var value: UInt32 = 0
-        var shift: UInt32 = 0
-        while true {
-            guard shift < 32, !checked || offset < end else {
-                throw IndexError.corrupt(file: positionsFile, reason: "malformed or truncated positions")
-            }
-            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
-            offset += 1
-            value |= UInt32(byte & 0x7F) << shift
-            if byte < 0x80 { break }
-            shift += 7
+    /// Makes `gaps` hold position block `target` (of the current document block or after); returns how
+    /// many gaps it has: 128, or fewer for the last, the term's variable-length tail.
+    private func loadPositionBlock(_ target: Int) throws -> Int {
+        if target == loadedPositionBlock { return loadedPositionCount }
+        if target < knownPositionBlock {
+            // Back to an earlier block of the same document (its positions read again): walk from the
+            // first block of the current block of postings.
+            knownPositionBlock = blockFirstPosition / BitPacking.blockSize
+            knownPositionBlockOffset = blockPositionBlockOffset
         }
-        let (next, overflow) = position.addingReportingOverflow(value)
-        guard !overflow else { throw IndexError.corrupt(file: positionsFile, reason: "position out of range") }
-        return next
+        guard target <= fullPositionBlocks, target >= knownPositionBlock else { throw corruptPositions("position out of its term's range") }
+        let base = positionBytes.baseAddress!
+        // Blocks before the target are skipped by their headers, without decoding them.
+        while knownPositionBlock < target {
+            guard knownPositionBlock < fullPositionBlocks, knownPositionBlockOffset + PatchedBitPacking.headerLength <= positionsEnd else {
+                throw corruptPositions("position blocks run past the end of the file")
+            }
+            let bits = Int(base.load(fromByteOffset: knownPositionBlockOffset, as: UInt8.self))
+            let exceptions = Int(base.load(fromByteOffset: knownPositionBlockOffset + 1, as: UInt8.self))
+            knownPositionBlockOffset += PatchedBitPacking.length(bits: bits, exceptions: exceptions)
+            knownPositionBlock += 1
+        }
+        let offset = knownPositionBlockOffset
+        if target < fullPositionBlocks {
+            guard offset + PatchedBitPacking.headerLength <= positionsEnd else { throw corruptPositions("position block past the end of the file") }
+            let bits = Int(base.load(fromByteOffset: offset, as: UInt8.self))
+            let exceptions = Int(base.load(fromByteOffset: offset + 1, as: UInt8.self))
+            // Unpacking reads up to 8 bytes past the block: the file's footer, at least, is there.
+            guard bits <= 32, exceptions <= PatchedBitPacking.maximumExceptions,
+                  offset + PatchedBitPacking.length(bits: bits, exceptions: exceptions) <= positionsEnd else {
+                throw corruptPositions("malformed position block")
+            }
+            try PatchedBitPacking.decode(base + offset, bits: bits, exceptions: exceptions, into: gaps) {
+                corruptPositions("malformed position block")
+            }
+            loadedPositionCount = BitPacking.blockSize
+        } else {
+            loadedPositionCount = totalTermFreq - target * BitPacking.blockSize
+            var reader = ByteReader(positionBytes, file: positionsFile, offset: offset, end: positionsEnd)
+            for k in 0..<loadedPositionCount { gaps[k] = UInt32(try reader.vint(max: Int(UInt32.max))) }
+        }
+        loadedPositionBlock = target
+        return loadedPositionCount
+    }
+
+    /// Calls `body` with the current document's position gaps, a run at a time (the part of it in one
+    /// position block), until it returns false.
+    @inline(__always)
+    private func forEachGapRun(_ body: (UnsafeMutablePointer<UInt32>, Int) throws -> Bool) throws {
+        while positionsIndex < index {
+            positionOrdinal += Int(freqs[positionsIndex])
+            positionsIndex += 1
+        }
+        var ordinal = positionOrdinal
+        var left = Int(freqs[index])
+        guard ordinal + left <= totalTermFreq else { throw corruptPositions("more positions than the term has") }
+        while left > 0 {
+            let available = try loadPositionBlock(ordinal / BitPacking.blockSize)
+            let start = ordinal % BitPacking.blockSize
+            guard start < available else { throw corruptPositions("more positions than the term has") }
+            let run = min(left, available - start)
+            guard try body(gaps + start, run) else { return }
+            ordinal += run
+            left -= run
+        }
     }
 
     /// Keeps, of the increasing `starts[0..<count]`, those s for which s + `shift` is one of the current
-    /// document's positions, moved to the front in order; returns how many. Positions are decoded as
-    /// they are compared, and only as far as the last start needs: a phrase's frequent words are never
-    /// written out.
+    /// document's positions, moved to the front in order; returns how many. Positions are compared as
+    /// they are summed from their gaps, and only as far as the last start needs.
     public func retainStarts(_ starts: UnsafeMutablePointer<UInt32>, count: Int, shift: UInt32) throws -> Int {
         guard count > 0 else { return 0 }
-        var offset = try seekPositions()
-        let base = positionBytes.baseAddress!
-        let end = positionsEnd
-        let total = Int(freqs[index])
-        var position: UInt32 = 0
+        var position: UInt64 = 0
         var kept = 0
         var next = 0
         var wanted = UInt64(starts[0]) + UInt64(shift)
-        var decoded = 0
-        scan: while decoded < total {
-            position = try nextPosition(after: position, at: &offset, in: base, end: end, checked: true)
-            decoded += 1
-            // Starts whose word would stand before this position are gone.
-            while wanted < UInt64(position) {
-                next += 1
-                if next == count { break scan }
-                wanted = UInt64(starts[next]) + UInt64(shift)
+        try forEachGapRun { run, length in
+            for k in 0..<length {
+                position &+= UInt64(run[k])
+                // Starts whose word would stand before this position are gone.
+                while wanted < position {
+                    next += 1
+                    if next == count { return false }
+                    wanted = UInt64(starts[next]) + UInt64(shift)
+                }
+                if wanted == position {
+                    starts[kept] = starts[next]
+                    kept += 1
+                    next += 1
+                    if next == count { return false }
+                    wanted = UInt64(starts[next]) + UInt64(shift)
+                }
             }
-            if wanted == UInt64(position) {
-                starts[kept] = starts[next]
-                kept += 1
-                next += 1
-                if next == count { break }
-                wanted = UInt64(starts[next]) + UInt64(shift)
-            }
+            return true
         }
         return kept
     }
 
+    /// Writes the current document's positions, increasing, to `output` (room for `freq` of them),
+    /// stopping soon after the first one past `limit`; returns how many it wrote.
     public func decodePositions(into output: UnsafeMutablePointer<UInt32>, upTo limit: UInt32 = .max) throws -> Int {
-        var offset = try seekPositions()
-        let base = positionBytes.baseAddress!
-        let end = positionsEnd
-        let count = Int(freqs[index])
-        var position: UInt32 = 0
-        // With room for the longest encoding of every position, no read needs its own bounds check.
-        let checked = end - offset < count &* 5
+        var position: UInt64 = 0
         var written = 0
-        while written < count {
-            // Eight gaps under 128 (one byte each, the common case) are read as one word.
-            if count - written >= 8 && end - offset >= 8 && position < UInt32.max - 8 * 128 {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                if word & 0x8080_8080_8080_8080 == 0 {
-                    for k in 0..<8 {
-                        position &+= UInt32(truncatingIfNeeded: word >> UInt64(8 * k)) & 0x7F
-                        output[written + k] = position
-                    }
-                    written += 8
-                    offset += 8
-                    if position > limit { return written }
-                    continue
-                }
+        try forEachGapRun { run, length in
+            for k in 0..<length {
+                position &+= UInt64(run[k])
+                output[written + k] = UInt32(truncatingIfNeeded: position)
             }
-            position = try nextPosition(after: position, at: &offset, in: base, end: end, checked: checked)
-            output[written] = position
-            written += 1
-            if position > limit { return written }
+            written += length
+            // Gaps are under 2³², so a run of 128 cannot wrap the sum around.
+            guard position <= UInt64(UInt32.max) else { throw corruptPositions("position out of range") }
+            return position <= UInt64(limit)
         }
-        return count
+        return written
     }
 }
-

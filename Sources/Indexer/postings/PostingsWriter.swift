@@ -2,10 +2,11 @@
 /// time, documents in increasing order.
 ///
 /// Per term: when it has full blocks of 128 documents, the byte length of its skip entries and a skip
-/// entry per full block (its last document, byte lengths of its
-/// doc/freq data and of its positions, and its impact frontier), then the full blocks (document deltas
-/// and frequencies bit-packed), then the remaining documents as variable-length integers. Positions go
-/// straight to positions.fts as deltas within each document.
+/// entry per full block (its last document, the byte length of its doc/freq data, how many positions
+/// it has and the bytes of position blocks they start, and its impact frontier), then the full blocks
+/// (document deltas and frequencies bit-packed), then the remaining documents as variable-length
+/// integers. The term's positions, as gaps within each document, go to positions.fts in blocks of 128
+/// (patched bit-packing), the last ones as variable-length integers.
 ///
 /// A value type so that its owner's hot loop pays no dynamic exclusivity checks.
 struct PostingsWriter {
@@ -18,8 +19,13 @@ struct PostingsWriter {
     private var freqs: [UInt32] = []
     private var skips = ByteWriter()
     private var blocks = ByteWriter()
+    /// Position gaps not yet in a block, and the encoded blocks not yet written.
+    private var positionGaps: [UInt32] = []
     private var positionBytes = ByteWriter()
-    private var blockPositionsStart = 0
+    /// Bytes of the term's position blocks so far, and when the current document block started.
+    private var positionBlockBytes = 0
+    private var blockPositionBlockBytes = 0
+    private var blockPositionCount = 0
     private var lastBlockDoc: Int64 = -1
     private var previousDoc: Int64 = -1
     private var docFreq = 0
@@ -33,6 +39,7 @@ struct PostingsWriter {
         self.positions = positions
         docs.reserveCapacity(BitPacking.blockSize)
         freqs.reserveCapacity(BitPacking.blockSize)
+        positionGaps.reserveCapacity(BitPacking.blockSize)
     }
 
     /// Starts a term of the field whose document lengths are `lengths`.
@@ -46,24 +53,42 @@ struct PostingsWriter {
         previousDoc = -1
         docFreq = 0
         totalTermFreq = 0
+        positionGaps.removeAll(keepingCapacity: true)
+        positionBlockBytes = 0
+        blockPositionBlockBytes = 0
+        blockPositionCount = 0
         positionsOffset = positions.position
-        blockPositionsStart = positions.position
     }
 
     /// Adds a document with the term's positions in it (increasing, at least one).
     mutating func add(doc: UInt32, positions documentPositions: UnsafeBufferPointer<UInt32>) throws {
         var last: UInt32 = 0
         for position in documentPositions {
-            positionBytes.vint(UInt64(position - last))
+            try addGap(position - last)
             last = position
         }
         try addDocument(doc, freq: documentPositions.count)
     }
 
-    /// Adds a document whose positions are already encoded as in positions.fts (`freq` deltas).
+    /// Adds a document whose positions come as a run file holds them: `freq` gaps as variable-length
+    /// integers.
     mutating func add(doc: UInt32, freq: Int, encodedPositions: UnsafeRawBufferPointer) throws {
-        positionBytes.append(encodedPositions)
+        var reader = ByteReader(encodedPositions, file: FileFormat.Tag.run.fileName)
+        for _ in 0..<freq { try addGap(UInt32(try reader.vint(max: Int(UInt32.max)))) }
         try addDocument(doc, freq: freq)
+    }
+
+    private mutating func addGap(_ gap: UInt32) throws {
+        positionGaps.append(gap)
+        guard positionGaps.count == BitPacking.blockSize else { return }
+        let before = positionBytes.count
+        positionGaps.withUnsafeBufferPointer { PatchedBitPacking.encode($0, into: &positionBytes) }
+        positionBlockBytes += positionBytes.count - before
+        positionGaps.removeAll(keepingCapacity: true)
+        if positionBytes.count >= 1 << 16 {
+            try positions.write(positionBytes)
+            positionBytes.removeAll()
+        }
     }
 
     private mutating func addDocument(_ doc: UInt32, freq: Int) throws {
@@ -73,16 +98,11 @@ struct PostingsWriter {
         freqs.append(UInt32(freq))
         docFreq += 1
         totalTermFreq += freq
-        if positionBytes.count >= 1 << 16 {
-            try positions.write(positionBytes)
-            positionBytes.removeAll()
-        }
+        blockPositionCount += freq
         if docs.count == BitPacking.blockSize { try flushBlock() }
     }
 
     private mutating func flushBlock() throws {
-        try positions.write(positionBytes)
-        positionBytes.removeAll()
         let blockStart = blocks.count
         var base = lastBlockDoc
         for index in 0..<BitPacking.blockSize {
@@ -100,7 +120,8 @@ struct PostingsWriter {
         let lastDoc = Int64(docs[BitPacking.blockSize - 1])
         skips.vint(UInt64(lastDoc - lastBlockDoc))
         skips.vint(blocks.count - blockStart)
-        skips.vint(positions.position - blockPositionsStart)
+        skips.vint(blockPositionCount)
+        skips.vint(positionBlockBytes - blockPositionBlockBytes)
         let frontier = Impact.frontier(zip(docs, freqs).map { Impact(termFreq: $1, length: lengths[Int($0)]) })
         skips.vint(frontier.count)
         for impact in frontier {
@@ -108,13 +129,16 @@ struct PostingsWriter {
             skips.vint(UInt64(impact.length))
         }
         lastBlockDoc = lastDoc
-        blockPositionsStart = positions.position
+        blockPositionCount = 0
+        blockPositionBlockBytes = positionBlockBytes
         docs.removeAll(keepingCapacity: true)
         freqs.removeAll(keepingCapacity: true)
     }
 
     /// Writes the term's data and returns its dictionary entry.
     mutating func finishTerm() throws -> TermInfo {
+        for gap in positionGaps { positionBytes.vint(UInt64(gap)) }
+        positionGaps.removeAll(keepingCapacity: true)
         try positions.write(positionBytes)
         positionBytes.removeAll()
         var tail = ByteWriter()
