@@ -182,6 +182,14 @@ public final class PostingsCursor {
         }
     }
 
+    /// Back before the first document, as when opened (what was learnt of the skip entries is kept).
+    public func rewind() {
+        block = -1
+        index = -1
+        doc = 0
+        loadedPositionBlock = -1
+    }
+
     /// Moves to the next document; returns it, or `end`.
     @discardableResult
     public func next() throws -> UInt32 {

@@ -75,8 +75,16 @@ public final class IndexReader: @unchecked Sendable {
 
     public func termInfo(field: Int, term: String) throws -> TermInfo? {
         guard field >= 0 && field < meta.fields.count && meta.fields[field].indexed else { return nil }
-        guard let value = try terms.value(for: Self.key(field: field, term: term)) else { return nil }
-        return try TermInfo.decode(value, file: terms.file)
+        // The key (field byte, then the term) is built on the stack: a lookup allocates nothing.
+        var term = term
+        return try term.withUTF8 { utf8 in
+            try withUnsafeTemporaryAllocation(byteCount: utf8.count + 1, alignment: 1) { key in
+                key[0] = UInt8(field)
+                UnsafeMutableRawBufferPointer(rebasing: key[1...]).copyMemory(from: UnsafeRawBufferPointer(utf8))
+                guard let value = try terms.value(for: UnsafeRawBufferPointer(key)) else { return nil }
+                return try TermInfo.decode(value, file: terms.file)
+            }
+        }
     }
 
     /// The terms of `field` that start with `prefix`, in byte order, at most `limit` (nil: all).
@@ -140,8 +148,11 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The terms a folded spelling was indexed under, or nil if the index never saw it.
     public func lexiconTerms(surface: String) throws -> [String]? {
-        guard let value = try lexiconTable.value(for: Array(surface.utf8)) else { return nil }
-        return try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)
+        var surface = surface
+        return try surface.withUTF8 { utf8 in
+            guard let value = try lexiconTable.value(for: UnsafeRawBufferPointer(utf8)) else { return nil }
+            return try Self.decodeLexiconTerms(value, surface: utf8, file: lexiconTable.file)
+        }
     }
 
     /// Folded spellings starting with `prefix` and their terms, in byte order, at most `limit`.
@@ -158,16 +169,26 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: String, file: String) throws -> [String] {
+        var surface = surface
+        return try surface.withUTF8 { try decodeLexiconTerms(value, surface: $0, file: file) }
+    }
+
+    /// Each term is the surface's first `shared` bytes and a suffix, checked as UTF-8 when it is made.
+    static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: UnsafeBufferPointer<UInt8>, file: String) throws -> [String] {
         var reader = ByteReader(value, file: file)
         let count = try reader.vint(max: value.count)
-        let surfaceBytes = Array(surface.utf8)
         var terms: [String] = []
+        terms.reserveCapacity(count)
         for _ in 0..<count {
-            let shared = try reader.vint(max: surfaceBytes.count)
+            let shared = try reader.vint(max: surface.count)
             let suffix = try reader.bytes(try reader.vint(max: reader.remaining))
-            guard let term = String(validating: surfaceBytes[..<shared] + Array(suffix), as: UTF8.self) else {
-                throw reader.corrupt("invalid UTF-8 in a lexicon term")
+            let length = shared + suffix.count
+            let term = withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { bytes in
+                bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(surface)[..<shared]))
+                UnsafeMutableRawBufferPointer(rebasing: bytes[shared...]).copyMemory(from: suffix)
+                return String(validating: UnsafeRawBufferPointer(bytes), as: UTF8.self)
             }
+            guard let term else { throw reader.corrupt("invalid UTF-8 in a lexicon term") }
             terms.append(term)
         }
         return terms

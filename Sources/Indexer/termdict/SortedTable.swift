@@ -167,47 +167,49 @@ struct SortedTable: @unchecked Sendable {
     /// exactly `shared` bytes with the one before, so comparing with the target only needs how much of
     /// it the previous key matched. Entries are decoded in place.
     func value(for key: [UInt8]) throws -> UnsafeRawBufferPointer? {
-        try key.withUnsafeBytes { target in
-            guard let block = try block(for: target) else { return nil }
-            var offset = try blockOffset(block)
-            let end = indexOffset
-            let entries = try vint(at: &offset, end: end, block: block)
-            guard entries > 0 else { throw IndexError.corrupt(file: file, reason: "block \(block) is empty") }
-            // The previous key is below the target and shares its first `matched` bytes.
-            var matched = 0
-            var previousLength = 0
-            for _ in 0..<entries {
-                let shared = try vint(at: &offset, end: end, block: block)
-                let suffixLength = try vint(at: &offset, end: end, block: block)
-                guard shared <= previousLength, suffixLength <= end - offset else {
-                    throw IndexError.corrupt(file: file, reason: "block \(block) has a malformed entry")
-                }
-                let suffix = offset
-                offset += suffixLength
-                let valueLength = try vint(at: &offset, end: end, block: block)
-                guard valueLength <= end - offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
-                let value = offset
-                offset += valueLength
-                previousLength = shared + suffixLength
-                // Sharing less than the previous key matched: this key is past the target.
-                if shared < matched { return nil }
-                // Sharing more: this key differs from the target where the previous one did, and is below it.
-                if shared > matched { continue }
-                let rest = target.count - matched
-                let limit = min(suffixLength, rest)
-                var common = 0
-                while common < limit && bytes[suffix + common] == target[matched + common] { common += 1 }
-                if common == limit {
-                    if suffixLength == rest { return UnsafeRawBufferPointer(rebasing: bytes[value..<(value + valueLength)]) }
-                    // The target is a prefix of this key: the key is past it.
-                    if suffixLength > rest { return nil }
-                } else if bytes[suffix + common] > target[matched + common] {
-                    return nil
-                }
-                matched += common
+        try key.withUnsafeBytes { try value(for: $0) }
+    }
+
+    func value(for target: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer? {
+        guard let block = try block(for: target) else { return nil }
+        var offset = try blockOffset(block)
+        let end = indexOffset
+        let entries = try vint(at: &offset, end: end, block: block)
+        guard entries > 0 else { throw IndexError.corrupt(file: file, reason: "block \(block) is empty") }
+        // The previous key is below the target and shares its first `matched` bytes.
+        var matched = 0
+        var previousLength = 0
+        for _ in 0..<entries {
+            let shared = try vint(at: &offset, end: end, block: block)
+            let suffixLength = try vint(at: &offset, end: end, block: block)
+            guard shared <= previousLength, suffixLength <= end - offset else {
+                throw IndexError.corrupt(file: file, reason: "block \(block) has a malformed entry")
             }
-            return nil
+            let suffix = offset
+            offset += suffixLength
+            let valueLength = try vint(at: &offset, end: end, block: block)
+            guard valueLength <= end - offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
+            let value = offset
+            offset += valueLength
+            previousLength = shared + suffixLength
+            // Sharing less than the previous key matched: this key is past the target.
+            if shared < matched { return nil }
+            // Sharing more: this key differs from the target where the previous one did, and is below it.
+            if shared > matched { continue }
+            let rest = target.count - matched
+            let limit = min(suffixLength, rest)
+            var common = 0
+            while common < limit && bytes[suffix + common] == target[matched + common] { common += 1 }
+            if common == limit {
+                if suffixLength == rest { return UnsafeRawBufferPointer(rebasing: bytes[value..<(value + valueLength)]) }
+                // The target is a prefix of this key: the key is past it.
+                if suffixLength > rest { return nil }
+            } else if bytes[suffix + common] > target[matched + common] {
+                return nil
+            }
+            matched += common
         }
+        return nil
     }
 
     /// A cursor on the first entry whose key is ≥ `key`.

@@ -52,9 +52,29 @@ enum TopDocs {
             rareCost += clause.cost
         }
         guard !rare.isEmpty && rareCost >= capacity else { return -.infinity }
-        let restarted = try rare.map { try $0.restarted() }
-        let primer: Scorer = restarted.count == 1 ? restarted[0] : DisjunctionScorer(restarted)
-        guard let worst = try exhaustive(primer, capacity: capacity).collector.threshold else { return -.infinity }
+        // The rare clauses' union, scored in a loop of its own; then they start again for the main pass.
+        let clauses = borrowedBuffer(rare)
+        defer {
+            clauses.deallocate()
+            for clause in rare { clause.rewind() }
+        }
+        var collector = TopCollector(capacity: capacity)
+        for clause in clauses { _ = try clause.with { try $0.next() } }
+        while true {
+            var doc = Scorer.end
+            for clause in clauses { doc = min(doc, clause.with { $0.doc }) }
+            if doc == Scorer.end { break }
+            var score = 0.0
+            for clause in clauses {
+                try clause.with { scorer in
+                    guard scorer.doc == doc else { return }
+                    score += try scorer.score()
+                    _ = try scorer.next()
+                }
+            }
+            collector.collect(ScoredDocument(doc: doc, score: score))
+        }
+        guard let worst = collector.threshold else { return -.infinity }
         // Below by the comparisons' slack, twice: a document scoring exactly the bound still competes
         // (it may rank before on its number), whatever order its sum was added in.
         return worst.score / (slack * slack)
@@ -89,12 +109,13 @@ enum TopDocs {
         blockBounds.initialize(repeating: 0)
         var collector = TopCollector(capacity: capacity)
         var exact = true
+        // Until the collector is full, every document competes, unless the priming pass (which leaves
+        // its clauses as it found them, before their first document) found k documents that score at
+        // least this.
+        var threshold = try primedThreshold(unsorted, capacity: capacity)
         for clause in clauses { _ = try clause.with { try $0.next() } }
         // Clauses before `essential` could not, together, lift a document above the threshold.
         var essential = 0
-        // Until the collector is full, every document competes, unless the priming pass found k
-        // documents that score at least this.
-        var threshold = try primedThreshold(unsorted, capacity: capacity)
         while true {
             if threshold > -.infinity {
                 while essential < count && prefix[essential] * slack <= threshold { essential += 1 }

@@ -84,9 +84,11 @@ final class FieldTermScorer: Scorer {
 
     override var cost: Int { totalCost }
 
-    /// The same clause again, before its first document: for a pass of its own over the postings.
-    func restarted() throws -> FieldTermScorer {
-        try FieldTermScorer(weight: weight, terms: infos, label: label, reader: reader)
+    /// Back before its first document, for a second pass over its postings.
+    func rewind() {
+        for cursor in cursors { cursor.rewind() }
+        started = false
+        doc = 0
     }
 
     /// Bounds from the impacts, computed on first use: per full block (its last document and best
