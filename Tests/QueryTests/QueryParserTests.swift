@@ -30,6 +30,14 @@ import Testing
         #expect(try parser.parse("Clichy-sous-Bois 12:30") == .and([.word("Clichy-sous-Bois", field: nil, column: 1), .word("12:30", field: nil, column: 18)]))
     }
 
+    /// Columns count code points, whatever their length in UTF-8; Unicode white space separates words.
+    @Test func columnsCountCodePointsAndUnicodeSpacesSeparate() throws {
+        #expect(try parser.parse("é\u{00A0}-b") == .and([.word("é", field: nil, column: 1), .not(.word("b", field: nil, column: 4))]))
+        #expect(try parser.parse("🌱 ŒUVRE\u{2003}c*") == .and([.word("🌱", field: nil, column: 1), .word("ŒUVRE", field: nil, column: 3),
+                                                                .prefix("c", field: nil, column: 9)]))
+        #expect(throws: QueryError("unbalanced quote", column: 4)) { try parser.parse("ça \"b") }
+    }
+
     @Test(arguments: [
         ("", "empty query"),
         ("   ", "empty query"),

@@ -31,10 +31,13 @@ public struct QueryParser: Sendable {
     public init() {}
 
     public func parse(_ query: String) throws -> QueryNode {
-        guard query.unicodeScalars.count <= Self.maximumLength else {
-            throw QueryError("query longer than \(Self.maximumLength) characters")
+        var query = query
+        var items = try query.withUTF8 { utf8 in
+            guard Self.scalarCount(utf8) <= Self.maximumLength else {
+                throw QueryError("query longer than \(Self.maximumLength) characters")
+            }
+            return try lex(utf8)
         }
-        var items = try lex(query)
         guard !items.isEmpty else { throw QueryError("empty query") }
         var index = 0
         let node = try parseQuery(&items, &index, depth: 0)
@@ -48,88 +51,118 @@ public struct QueryParser: Sendable {
 
     // MARK: Lexing
 
-    private static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
-    private static func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
-    private static func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || isASCIILetter(c) }
-    private static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
-        isASCIILetter(c) || isASCIIDigit(c) || c == "_" || c == "-" || c == "."
-    }
-    private static func isSpace(_ c: Unicode.Scalar) -> Bool {
-        c.isASCII ? (c == " " || (c.value >= 0x09 && c.value <= 0x0D)) : c.properties.isWhitespace
+    private static func isASCIILetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
+    private static func isASCIIDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    private static func isNameStart(_ c: UInt8) -> Bool { c == 0x5F || isASCIILetter(c) }
+    private static func isNameCharacter(_ c: UInt8) -> Bool {
+        isASCIILetter(c) || isASCIIDigit(c) || c == 0x5F || c == 0x2D || c == 0x2E
     }
 
+    /// Code points: every byte but UTF-8's continuation bytes starts one.
+    private static func scalarCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
 
-    /// Works on Unicode scalars (columns count them): grapheme clusters would cost more than the
-    /// rest of a short query's search.
-    private func lex(_ query: String) throws -> [Item] {
-        let characters = Array(query.unicodeScalars)
-        // Where each scalar starts in the query, and its end: slices are copied from the query whole.
-        let starts = Array(query.unicodeScalars.indices) + [query.endIndex]
-        func string(_ range: Range<Int>) -> String { String(query.unicodeScalars[starts[range.lowerBound]..<starts[range.upperBound]]) }
+    /// Bytes of the code point starting at `index` (the text is valid UTF-8: it comes from a String).
+    private static func scalarLength(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let lead = utf8[index]
+        return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
+    /// Whether the code point starting at `index` is white space.
+    private static func isSpace(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let lead = utf8[index]
+        if lead < 0x80 { return lead == 0x20 || (lead >= 0x09 && lead <= 0x0D) }
+        var value = UInt32(lead) & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07)
+        for offset in 1..<scalarLength(utf8, at: index) where index + offset < utf8.count {
+            value = value << 6 | UInt32(utf8[index + offset] & 0x3F)
+        }
+        return Unicode.Scalar(value)?.properties.isWhitespace ?? false
+    }
+
+    /// Whether the code point ending just before `index` is white space.
+    private static func isSpace(_ utf8: UnsafeBufferPointer<UInt8>, before index: Int) -> Bool {
+        var start = index - 1
+        while start > 0 && utf8[start] & 0xC0 == 0x80 { start -= 1 }
+        return isSpace(utf8, at: start)
+    }
+
+    /// Works on the UTF-8 bytes, counting columns in code points: decoding characters (grapheme
+    /// clusters), or even scalars into an array, would cost more than the rest of a short query's search.
+    private func lex(_ utf8: UnsafeBufferPointer<UInt8>) throws -> [Item] {
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self) }
         var items: [Item] = []
         var i = 0
-        while i < characters.count {
-            let c = characters[i]
-            let column = i + 1
-            if Self.isSpace(c) {
+        // The column of the code point at byte `i`; `move(to:)` keeps it so.
+        var column = 1
+        func move(to target: Int) {
+            while i < target {
+                if utf8[i] & 0xC0 != 0x80 { column += 1 }
                 i += 1
-            } else if c == "(" {
-                items.append(Item(lexeme: .open, column: column))
-                i += 1
-            } else if c == ")" {
-                items.append(Item(lexeme: .close, column: column))
-                i += 1
-            } else if c == "\"" {
-                guard let end = characters[(i + 1)...].firstIndex(of: "\"") else {
-                    throw QueryError("unbalanced quote", column: column)
+            }
+        }
+        while i < utf8.count {
+            let c = utf8[i]
+            let start = column
+            if Self.isSpace(utf8, at: i) {
+                move(to: i + Self.scalarLength(utf8, at: i))
+            } else if c == 0x28 {
+                items.append(Item(lexeme: .open, column: start))
+                move(to: i + 1)
+            } else if c == 0x29 {
+                items.append(Item(lexeme: .close, column: start))
+                move(to: i + 1)
+            } else if c == 0x22 {
+                guard let end = utf8[(i + 1)...].firstIndex(of: 0x22) else {
+                    throw QueryError("unbalanced quote", column: start)
                 }
                 let text = string((i + 1)..<end)
-                i = end + 1
+                move(to: end + 1)
                 var slop: Int?
-                if i < characters.count && characters[i] == "~" {
+                if i < utf8.count && utf8[i] == 0x7E {
                     var j = i + 1
-                    while j < characters.count && Self.isASCIIDigit(characters[j]) { j += 1 }
+                    while j < utf8.count && Self.isASCIIDigit(utf8[j]) { j += 1 }
                     guard j > i + 1, let value = Int(string((i + 1)..<j)) else {
-                        throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: i + 1)
+                        throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: column)
                     }
                     guard value <= Self.maximumSlop else {
-                        throw QueryError("proximity ~\(value) is over the limit of \(Self.maximumSlop)", column: i + 1)
+                        throw QueryError("proximity ~\(value) is over the limit of \(Self.maximumSlop)", column: column)
                     }
                     slop = value
-                    i = j
+                    move(to: j)
                 }
-                items.append(Item(lexeme: .phrase(text, slop: slop), column: column))
-            } else if c == "-" && i + 1 < characters.count && !Self.isSpace(characters[i + 1]) && characters[i + 1] != "-"
-                        && (i == 0 || Self.isSpace(characters[i - 1]) || characters[i - 1] == "(") {
-                items.append(Item(lexeme: .minus, column: column))
-                i += 1
+                items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
+            } else if c == 0x2D && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != 0x2D
+                        && (i == 0 || Self.isSpace(utf8, before: i) || utf8[i - 1] == 0x28) {
+                items.append(Item(lexeme: .minus, column: start))
+                move(to: i + 1)
             } else {
                 var j = i
-                while j < characters.count && !Self.isSpace(characters[j]) && characters[j] != "(" && characters[j] != ")" && characters[j] != "\"" {
+                while j < utf8.count && !Self.isSpace(utf8, at: j) && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22 {
                     // `field:` ends a field name when something follows it.
-                    if characters[j] == ":", j > i, Self.isNameStart(characters[i]),
-                       characters[i..<j].allSatisfy(Self.isNameCharacter),
-                       j + 1 < characters.count, !Self.isSpace(characters[j + 1]) {
+                    if utf8[j] == 0x3A, j > i, Self.isNameStart(utf8[i]), utf8[i..<j].allSatisfy(Self.isNameCharacter),
+                       j + 1 < utf8.count, !Self.isSpace(utf8, at: j + 1) {
                         break
                     }
-                    j += 1
+                    j += Self.scalarLength(utf8, at: j)
                 }
-                if j < characters.count && characters[j] == ":" && j > i {
-                    items.append(Item(lexeme: .field(string(i..<j)), column: column))
-                    i = j + 1
+                if j < utf8.count && utf8[j] == 0x3A && j > i {
+                    items.append(Item(lexeme: .field(string(i..<j)), column: start))
+                    move(to: j + 1)
                     continue
                 }
                 let word = string(i..<j)
-                i = j
+                let last = utf8[j - 1]
+                move(to: j)
                 switch word {
-                case "OR": items.append(Item(lexeme: .or, column: column))
-                case "AND": items.append(Item(lexeme: .and, column: column))
-                case "NOT": items.append(Item(lexeme: .not, column: column))
+                case "OR": items.append(Item(lexeme: .or, column: start))
+                case "AND": items.append(Item(lexeme: .and, column: start))
+                case "NOT": items.append(Item(lexeme: .not, column: start))
                 default:
-                    if word.utf8.count > 1 && word.utf8.last == UInt8(ascii: "*") {
-                        items.append(Item(lexeme: .prefix(String(word.dropLast())), column: column))
+                    if word.utf8.count > 1 && last == 0x2A {
+                        items.append(Item(lexeme: .prefix(String(word.dropLast())), column: start))
                     } else {
-                        items.append(Item(lexeme: .word(word), column: column))
+                        items.append(Item(lexeme: .word(word), column: start))
                     }
                 }
             }
