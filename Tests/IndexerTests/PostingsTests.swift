@@ -30,7 +30,7 @@ import Testing
         let lengths = (0..<Self.documentCount).map { UInt32($0 % 300 + 1) }
         var generator = SplitMix64(seed: 42)
         var terms: [([Posting], TermInfo)] = []
-        for docFreq in [1, 2, 127, 128, 129, 255, 256, 300, 1000, 5000, 19_999] {
+        for docFreq in [1, 2, 15, 16, 127, 128, 129, 143, 144, 255, 256, 300, 1000, 5000, 19_999] {
             let list = Self.randomPostings(docFreq: docFreq, generator: &generator)
             writer.startTerm(lengths: lengths)
             for posting in list {
@@ -57,6 +57,19 @@ import Testing
                 read.append(Posting(doc: cursor.doc, positions: buffer))
             }
             #expect(read == list, "docFreq \(info.docFreq)")
+
+            // Lists of 16 or more store a frontier that dominates every posting's (freq, length); a
+            // tail of 16 or more after full blocks stores its own.
+            var termImpacts: [Impact] = [], tailImpacts: [Impact] = []
+            #expect(try cursor.forEachTermImpact { termImpacts.append(Impact(termFreq: $0, length: $1)) } == (info.docFreq >= 16))
+            let tail = info.docFreq % BitPacking.blockSize
+            #expect(try cursor.forEachTailImpact { tailImpacts.append(Impact(termFreq: $0, length: $1)) } == (tail >= 16))
+            for (number, posting) in read.enumerated() {
+                let pair = Impact(termFreq: UInt32(posting.positions.count), length: lengths[Int(posting.doc)])
+                func dominated(_ frontier: [Impact]) -> Bool { frontier.contains { $0.termFreq >= pair.termFreq && $0.length <= pair.length } }
+                if info.docFreq >= 16 { #expect(dominated(termImpacts), "docFreq \(info.docFreq), posting \(number)") }
+                if tail >= 16 && number >= info.docFreq - tail { #expect(dominated(tailImpacts), "docFreq \(info.docFreq), posting \(number)") }
+            }
 
             // advance(to:) lands on the first document ≥ target, from anywhere, and positions still line up.
             let skipping = try PostingsCursor(info: info, postings: postingsFile, positions: positionsFile, documentCount: Self.documentCount)

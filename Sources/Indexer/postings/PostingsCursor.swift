@@ -31,6 +31,8 @@ public final class PostingsCursor {
     /// Where the next unread block's data starts, the ordinal of its first position, and where the
     /// position block holding that one starts.
     private var nextDataOffset: Int
+    /// Where the term's impact frontier is, when it has one.
+    private var termImpactsOffset: Int?
     private var nextFirstPosition = 0
     private var nextPositionBlockOffset: Int
 
@@ -75,6 +77,11 @@ public final class PostingsCursor {
         else { throw IndexError.corrupt(file: postings.name, reason: "term data offset outside the file") }
         skipReader = ByteReader(postings.bytes, file: postings.name, offset: info.postingsOffset, end: dataEnd)
         nextDataOffset = info.postingsOffset
+        if info.docFreq >= Impact.storedMinimum {
+            termImpactsOffset = skipReader.offset
+            try Self.skipImpacts(&skipReader)
+            nextDataOffset = skipReader.offset
+        }
         if fullBlocks > 0 {
             let skipLength = try skipReader.vint(max: skipReader.remaining)
             nextDataOffset = skipReader.offset + skipLength
@@ -132,7 +139,7 @@ public final class PostingsCursor {
         } else {
             if fullBlocks > 0 { try parseSkips(through: fullBlocks - 1) }
             previousLast = fullBlocks == 0 ? -1 : Int64(skips[fullBlocks - 1].lastDoc)
-            try decodeTail(at: nextDataOffset, previousLast: previousLast)
+            try decodeTail(at: try tailEntriesOffset(), previousLast: previousLast)
             blockFirstPosition = nextFirstPosition
             blockPositionBlockOffset = nextPositionBlockOffset
         }
@@ -242,25 +249,65 @@ public final class PostingsCursor {
         return doc
     }
 
-    /// Full blocks of 128 documents; the documents after them form the tail.
-    public var fullBlockCount: Int { fullBlocks }
-
-    /// Calls `body` with each full block's last document and its best score among its impacts
-    /// (`score(termFreq, length)`), in order, without decoding any block.
-    public func forEachBlockBound(_ score: (UInt32, UInt32) -> Double, _ body: (UInt32, Double) -> Void) throws {
-        guard fullBlocks > 0 else { return }
-        try parseSkips(through: fullBlocks - 1)
-        for block in 0..<fullBlocks {
-            var reader = ByteReader(postings, file: postingsFile, offset: skips[block].impactsOffset, end: dataEnd)
-            let count = try reader.vint(max: BitPacking.blockSize)
-            var best = 0.0
-            for _ in 0..<count {
-                let termFreq = UInt32(try reader.vint(max: Int(UInt32.max)))
-                let length = UInt32(try reader.vint(max: Int(UInt32.max)))
-                best = max(best, score(termFreq, length))
-            }
-            body(skips[block].lastDoc, best)
+    private static func skipImpacts(_ reader: inout ByteReader) throws {
+        for _ in 0..<(try reader.vint(max: BitPacking.blockSize)) {
+            _ = try reader.vint()
+            _ = try reader.vint()
         }
+    }
+
+    /// Calls `body` with each (term frequency, document length) pair of the impact frontier at `offset`.
+    private func forEachImpact(at offset: Int, _ body: (UInt32, UInt32) -> Void) throws {
+        var reader = ByteReader(postings, file: postingsFile, offset: offset, end: dataEnd)
+        for _ in 0..<(try reader.vint(max: BitPacking.blockSize)) {
+            let termFreq = UInt32(try reader.vint(max: Int(UInt32.max)))
+            body(termFreq, UInt32(try reader.vint(max: Int(UInt32.max))))
+        }
+    }
+
+    /// Calls `body` with each pair of the term's impact frontier, which bounds every posting's score;
+    /// false when the term is too short to have one (its postings are then all in the tail).
+    public func forEachTermImpact(_ body: (UInt32, UInt32) -> Void) throws -> Bool {
+        guard let termImpactsOffset else { return false }
+        try forEachImpact(at: termImpactsOffset, body)
+        return true
+    }
+
+    /// Calls `body` with each pair of the frontier of the full block holding the first document ≥
+    /// `target` (reading skip entries as far as needed, no block); returns the block's last document,
+    /// or nil when the target is past every full block (in the tail).
+    public func forEachBlockImpact(containing target: UInt32, _ body: (UInt32, UInt32) -> Void) throws -> UInt32? {
+        while skips.count < fullBlocks && (skips.last.map { $0.lastDoc < target } ?? true) { try parseSkips(through: skips.count) }
+        guard let last = skips.last, last.lastDoc >= target else { return nil }
+        var low = 0, high = skips.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if skips[middle].lastDoc < target { low = middle + 1 } else { high = middle }
+        }
+        try forEachImpact(at: skips[low].impactsOffset, body)
+        return skips[low].lastDoc
+    }
+
+    /// Calls `body` with each pair of the tail's impact frontier; false when the tail is too short to
+    /// have one (`forEachTailPosting` reads it whole).
+    public func forEachTailImpact(_ body: (UInt32, UInt32) -> Void) throws -> Bool {
+        // Without full blocks, the tail is the whole term.
+        if fullBlocks == 0 { return try forEachTermImpact(body) }
+        guard hasTailImpacts else { return false }
+        try parseSkips(through: fullBlocks - 1)
+        try forEachImpact(at: nextDataOffset, body)
+        return true
+    }
+
+    private var hasTailImpacts: Bool { fullBlocks > 0 && docFreq % BitPacking.blockSize >= Impact.storedMinimum }
+
+    /// Where the tail's postings start: after the full blocks, and after the tail's frontier if any.
+    private func tailEntriesOffset() throws -> Int {
+        if fullBlocks > 0 { try parseSkips(through: fullBlocks - 1) }
+        guard hasTailImpacts else { return nextDataOffset }
+        var reader = ByteReader(postings, file: postingsFile, offset: nextDataOffset, end: dataEnd)
+        try Self.skipImpacts(&reader)
+        return reader.offset
     }
 
     /// Calls `body` with each document and frequency of the tail (the postings after the full blocks),
@@ -268,8 +315,7 @@ public final class PostingsCursor {
     public func forEachTailPosting(_ body: (UInt32, UInt32) -> Void) throws {
         let tail = docFreq % BitPacking.blockSize
         guard tail > 0 else { return }
-        if fullBlocks > 0 { try parseSkips(through: fullBlocks - 1) }
-        var reader = ByteReader(postings, file: postingsFile, offset: nextDataOffset, end: dataEnd)
+        var reader = ByteReader(postings, file: postingsFile, offset: try tailEntriesOffset(), end: dataEnd)
         var base: Int64 = fullBlocks == 0 ? -1 : Int64(skips[fullBlocks - 1].lastDoc)
         for _ in 0..<tail {
             let code = try reader.vint()

@@ -1,11 +1,12 @@
 /// Writes the final posting lists (docs/FORMAT.md, "postings.fts" and "positions.fts"), one term at a
 /// time, documents in increasing order.
 ///
-/// Per term: when it has full blocks of 128 documents, the byte length of its skip entries and a skip
-/// entry per full block (its last document, the byte length of its doc/freq data, how many positions
-/// it has and the bytes of position blocks they start, and its impact frontier), then the full blocks
-/// (document deltas and frequencies bit-packed), then the remaining documents as variable-length
-/// integers. The term's positions, as gaps within each document, go to positions.fts in blocks of 128
+/// Per term: when it has at least 16 documents, its impact frontier; when it has full blocks of 128
+/// documents, the byte length of its skip entries and a skip entry per full block (its last document,
+/// the byte length of its doc/freq data, how many positions it has and the bytes of position blocks
+/// they start, and its impact frontier), then the full blocks (document deltas and frequencies
+/// bit-packed), then the remaining documents as variable-length integers, after their own frontier
+/// when there are at least 16 and full blocks before them. The term's positions, as gaps within each document, go to positions.fts in blocks of 128
 /// (patched bit-packing), the last ones as variable-length integers.
 ///
 /// A value type so that its owner's hot loop pays no dynamic exclusivity checks.
@@ -19,6 +20,8 @@ struct PostingsWriter {
     private var freqs: [UInt32] = []
     private var skips = ByteWriter()
     private var blocks = ByteWriter()
+    /// The frontiers of the full blocks so far, whose frontier bounds the term's.
+    private var blockImpacts: [Impact] = []
     /// Position gaps not yet in a block, and the encoded blocks not yet written.
     private var positionGaps: [UInt32] = []
     private var positionBytes = ByteWriter()
@@ -49,6 +52,7 @@ struct PostingsWriter {
         freqs.removeAll(keepingCapacity: true)
         skips.removeAll()
         blocks.removeAll()
+        blockImpacts.removeAll(keepingCapacity: true)
         lastBlockDoc = -1
         previousDoc = -1
         docFreq = 0
@@ -123,11 +127,8 @@ struct PostingsWriter {
         skips.vint(blockPositionCount)
         skips.vint(positionBlockBytes - blockPositionBlockBytes)
         let frontier = Impact.frontier(zip(docs, freqs).map { Impact(termFreq: $1, length: lengths[Int($0)]) })
-        skips.vint(frontier.count)
-        for impact in frontier {
-            skips.vint(UInt64(impact.termFreq))
-            skips.vint(UInt64(impact.length))
-        }
+        Impact.encode(frontier, into: &skips)
+        blockImpacts += frontier
         lastBlockDoc = lastDoc
         blockPositionCount = 0
         blockPositionBlockBytes = positionBlockBytes
@@ -141,7 +142,12 @@ struct PostingsWriter {
         positionGaps.removeAll(keepingCapacity: true)
         try positions.write(positionBytes)
         positionBytes.removeAll()
+        let tailImpacts = zip(docs, freqs).map { Impact(termFreq: $1, length: lengths[Int($0)]) }
+        var head = ByteWriter()
+        if docFreq >= Impact.storedMinimum { Impact.encode(Impact.frontier(blockImpacts + tailImpacts), into: &head) }
         var tail = ByteWriter()
+        // Without full blocks, the term's frontier is the tail's.
+        if docs.count >= Impact.storedMinimum && !blockImpacts.isEmpty { Impact.encode(Impact.frontier(tailImpacts), into: &tail) }
         var base = lastBlockDoc
         for (doc, freq) in zip(docs, freqs) {
             let delta = UInt64(Int64(doc) - base - 1)
@@ -151,12 +157,9 @@ struct PostingsWriter {
         }
         let info = TermInfo(docFreq: docFreq, totalTermFreq: totalTermFreq, postingsOffset: postings.position,
                             positionsOffset: positionsOffset)
-        if !skips.bytes.isEmpty {
-            var length = ByteWriter()
-            length.vint(skips.count)
-            try postings.write(length)
-            try postings.write(skips)
-        }
+        if !skips.bytes.isEmpty { head.vint(skips.count) }
+        try postings.write(head)
+        try postings.write(skips)
         try postings.write(blocks)
         try postings.write(tail)
         return info

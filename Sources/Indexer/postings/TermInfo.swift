@@ -46,6 +46,19 @@ public struct Impact: Equatable, Sendable {
         self.length = length
     }
 
+    /// A term's list of postings, and its tail, store their frontier when they have at least this many
+    /// postings: fewer are read whole faster than a frontier would save.
+    public static let storedMinimum = 16
+
+    /// `VInt count`, then each pair as `VInt termFreq, VInt length`.
+    static func encode(_ frontier: [Impact], into writer: inout ByteWriter) {
+        writer.vint(frontier.count)
+        for impact in frontier {
+            writer.vint(UInt64(impact.termFreq))
+            writer.vint(UInt64(impact.length))
+        }
+    }
+
     /// The Pareto frontier of `impacts`, at most `limit` pairs, in increasing term frequency. Over the
     /// limit, neighbours merge into (higher frequency, shorter length): still an upper bound.
     static func frontier(_ impacts: [Impact], limit: Int = 8) -> [Impact] {

@@ -37,12 +37,23 @@ extension IndexReader {
             previousField = field
             let info = try TermInfo.decode(value, file: terms.file)
             let postings = try self.postings(info)
+            // The stored frontiers bound every posting they speak for.
+            var termImpacts: [Impact] = [], tailImpacts: [Impact] = []
+            _ = try postings.forEachTermImpact { termImpacts.append(Impact(termFreq: $0, length: $1)) }
+            _ = try postings.forEachTailImpact { tailImpacts.append(Impact(termFreq: $0, length: $1)) }
+            let tailStart = info.docFreq / BitPacking.blockSize * BitPacking.blockSize
+            func bounds(_ frontier: [Impact], _ freq: UInt32, _ length: UInt32) -> Bool {
+                frontier.isEmpty || frontier.contains { $0.termFreq >= freq && $0.length <= length }
+            }
             var docs = 0, occurrences = 0
             while try postings.next() != PostingsCursor.end {
                 try postings.positions(into: &positions)
                 let length = self.length(field: field, doc: postings.doc)
                 guard let last = positions.last, last < length else {
                     throw IndexError.corrupt(file: FileFormat.Tag.positions.fileName, reason: "position past the end of document \(postings.doc)")
+                }
+                guard bounds(termImpacts, postings.freq, length), docs < tailStart || bounds(tailImpacts, postings.freq, length) else {
+                    throw IndexError.corrupt(file: FileFormat.Tag.postings.fileName, reason: "impacts do not bound document \(postings.doc)")
                 }
                 docs += 1
                 occurrences += positions.count

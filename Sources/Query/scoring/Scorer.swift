@@ -91,37 +91,11 @@ final class FieldTermScorer: Scorer {
         doc = 0
     }
 
-    /// Bounds from the impacts, computed on first use: per full block (its last document and best
-    /// score), and one for the tail. Only for a single term: alternatives add up.
-    private var blockLastDocs: [UInt32] = []
-    private var blockBounds: [Double] = []
-    private var tailBound = 0.0
-    private var tightMaximum: Double?
-
-    private func computeBounds() throws {
-        guard tightMaximum == nil else { return }
-        guard let single else {
-            tailBound = weight.maximum
-            tightMaximum = weight.maximum
-            return
-        }
-        let weight = self.weight, lengths = self.lengths
-        let blocks = single.fullBlockCount
-        blockLastDocs.reserveCapacity(blocks)
-        blockBounds.reserveCapacity(blocks)
-        var maximum = 0.0
-        try single.forEachBlockBound({ weight.score(freq: Double($0), length: $1) }) { lastDoc, bound in
-            blockLastDocs.append(lastDoc)
-            blockBounds.append(bound)
-            maximum = max(maximum, bound)
-        }
-        var tail = 0.0
-        try single.forEachTailPosting { doc, freq in
-            tail = max(tail, weight.score(freq: Double(freq), length: Self.length(lengths, doc)))
-        }
-        tailBound = tail
-        tightMaximum = max(maximum, tail)
-    }
+    /// Bounds from the impacts, read when first needed: the term's (its frontier, stored with its
+    /// postings) and the tail's. Only for a single term: alternatives add up (their bound is the
+    /// weight's saturation limit).
+    private var maximum: Double?
+    private var tailBound: Double?
 
     @inline(__always)
     static func length(_ lengths: UnsafeRawPointer?, _ doc: UInt32) -> UInt32 {
@@ -130,18 +104,42 @@ final class FieldTermScorer: Scorer {
     }
 
     override var maxScore: Double {
-        if tightMaximum == nil { try? computeBounds() }
-        return tightMaximum ?? weight.maximum
+        if let maximum { return maximum }
+        let bound = (try? computeMaximum()) ?? weight.maximum
+        maximum = bound
+        return bound
+    }
+
+    private func computeMaximum() throws -> Double {
+        guard let single else { return weight.maximum }
+        let weight = self.weight
+        var best = 0.0
+        if try single.forEachTermImpact({ best = max(best, weight.score(freq: Double($0), length: $1)) }) { return best }
+        // Too short to have a frontier: all of it is the tail.
+        return try tail(single)
+    }
+
+    private func tail(_ cursor: PostingsCursor) throws -> Double {
+        if let tailBound { return tailBound }
+        let weight = self.weight, lengths = self.lengths
+        var best = 0.0
+        if try !cursor.forEachTailImpact({ best = max(best, weight.score(freq: Double($0), length: $1)) }) {
+            try cursor.forEachTailPosting { doc, freq in
+                best = max(best, weight.score(freq: Double(freq), length: Self.length(lengths, doc)))
+            }
+        }
+        tailBound = best
+        return best
     }
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
-        try computeBounds()
-        var low = 0, high = blockLastDocs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if blockLastDocs[middle] < target { low = middle + 1 } else { high = middle }
+        guard let single else { return (Self.end - 1, weight.maximum) }
+        let weight = self.weight
+        var best = 0.0
+        if let lastDoc = try single.forEachBlockImpact(containing: target, { best = max(best, weight.score(freq: Double($0), length: $1)) }) {
+            return (lastDoc, best)
         }
-        return low < blockLastDocs.count ? (blockLastDocs[low], blockBounds[low]) : (Self.end - 1, tailBound)
+        return (Self.end - 1, try tail(single))
     }
 
     private func settle() {
