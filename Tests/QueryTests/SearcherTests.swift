@@ -91,6 +91,25 @@ final class BundledIndex: @unchecked Sendable {
         }
     }
 
+    /// Many short words just before the match: the passage still starts at the first word within its
+    /// lead, as when the text is analysed whole.
+    @Test func snippetsKeepTheWholeLeadBeforeAMatch() throws {
+        let folder = NSTemporaryDirectory() + "fts-lead-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let body = Array(repeating: "le jardin est ouvert à tous les habitants du quartier.", count: 10).joined(separator: " ")
+            + " a b c d e f g h i j k l m n o p monnaie " + Array(repeating: "un texte de suite", count: 20).joined(separator: " ")
+        let object: [String: Any] = ["id": "lead", "title": "Titre", "body": body]
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        try (line + "\n").write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let reader = try IndexReader(path: folder + "/index")
+        let hit = try #require(Searcher(reader: reader).search("monnaie").hits.first)
+        let analysed = try SnippetGenerator().snippet(of: body, terms: ["monnai"], analyzer: FrenchAnalyzer())
+        #expect(hit.snippet == analysed, "\(hit.snippet.marked())\n\(analysed.marked())")
+        #expect(hit.snippet.marked().hasPrefix("… b c d e f g h i j k l m n o p [monnaie]"), "\(hit.snippet.marked())")
+    }
+
     /// A passage far into a long document (past the 10,000 bytes analysed without positions) is found
     /// through the positions, and only its surroundings are analysed.
     @Test func snippetsFindAPassageDeepInALongDocument() throws {

@@ -46,6 +46,7 @@ struct SnippetGenerator {
     var maximumAnalyzedBytes = 10_000
 
     private var budget: Int { length + length / 8 }
+    private static let usualLeadTokens = 8
 
     /// The snippet of a stored body whose matches are known: `matches` gives each match's position
     /// and term number, `text.tokens` where each position stands.
@@ -68,17 +69,27 @@ struct SnippetGenerator {
         let best = found.isEmpty ? nil : bestWindow(starts: starts, ends: ends, terms: found.map(\.term))
         let anchor = best.map { Int(found[$0].position) } ?? 0
         // The passage starts at most `lead` bytes before the anchor and ends at most `budget` bytes after.
-        let from = max(0, anchor - lead - 1)
+        // The passage starts at most `lead` bytes before the anchor, so at most `lead` tokens; a few
+        // usually do, and the window starts wider only when its first token is still within the lead.
+        var from = max(0, anchor - Self.usualLeadTokens)
         var window: [UInt32] = []
         window.reserveCapacity(2 * (lead + 64))
-        try tokens.withCursor { cursor in
-            try cursor.skip(to: from)
-            var limit = Int.max
-            while let range = try cursor.next(), range.lowerBound <= limit {
-                window.append(UInt32(range.lowerBound))
-                window.append(UInt32(range.upperBound))
-                if cursor.position == anchor + 1 { limit = range.lowerBound + budget }
+        func readWindow() throws {
+            window.removeAll(keepingCapacity: true)
+            try tokens.withCursor { cursor in
+                try cursor.skip(to: from)
+                var limit = Int.max
+                while let range = try cursor.next(), range.lowerBound <= limit {
+                    window.append(UInt32(range.lowerBound))
+                    window.append(UInt32(range.upperBound))
+                    if cursor.position == anchor + 1 { limit = range.lowerBound + budget }
+                }
             }
+        }
+        try readWindow()
+        if from > 0, anchor - from < window.count / 2, Int(window[0]) >= Int(window[2 * (anchor - from)]) - lead {
+            from = max(0, anchor - lead - 1)
+            try readWindow()
         }
         return text.withUnsafeBytes { utf8 in
             window.withUnsafeBufferPointer { window in
