@@ -246,8 +246,8 @@ def bench_daemon(fts, searchd, runs):
     print("\nProduced by `fts bench --server` (the load generator) against `searchd --port 0`; the in-process column is "
           "`fts bench --full` (or `--count`) with as many threads as connections. Latency with pipelining includes the "
           "time a request waits behind the ones before it. A SEARCH reads its hits' stored documents and makes their "
-          "snippets: the passages are found from the match positions in the index and only their surroundings are "
-          "analysed; stored documents come from the index's 32 MiB cache of decompressed store blocks, which holds the "
+          "snippets: passages and highlights come from the match positions in the index and the token offsets in the "
+          "store, with no analysis; stored documents come from the index's 32 MiB cache of decompressed store blocks, which holds the "
           "whole bundled store (0.2 MB) after the first queries. The client shares the 2 cores with the server.\n")
 
 def main():
