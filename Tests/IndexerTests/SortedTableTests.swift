@@ -21,7 +21,9 @@ import Testing
 
     @Test func findsEveryKeyAndEnumeratesPrefixes() throws {
         let folder = try TemporaryFolder()
-        let words = Set((0..<500).map { "mot\($0 * 7919 % 1000)" } + ["", "a", "ab", "abc", "b", "économie", "économique"])
+        // Many keys share their first eight bytes (the lookup's in-memory prefixes tie there).
+        let words = Set((0..<500).map { "mot\($0 * 7919 % 1000)" } + (0..<60).map { "prefixe-commun-\($0)" }
+                        + ["", "a", "ab", "abc", "b", "économie", "économique", "prefixe", "prefixe-"])
         let keys = words.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
         let entries = keys.map { ($0, Array("v:\(String(decoding: $0, as: UTF8.self))".utf8)) }
         let (table, mapped) = try Self.table(entries, in: folder)

@@ -82,7 +82,7 @@ struct SortedTableWriter {
     }
 }
 
-/// Reads a sorted table in place. Opening reads only its 20-byte trailer.
+/// Reads a sorted table in place. Opening reads its 20-byte trailer and its blocks' first keys.
 struct SortedTable: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
     let file: String
@@ -90,6 +90,9 @@ struct SortedTable: @unchecked Sendable {
     let entryCount: Int
     private let indexOffset: Int
     private let body: Range<Int>
+    /// The first eight bytes of each block's first key, big-endian and zero-padded, read at open: a
+    /// lookup's binary search compares integers, and reads a key from the file only on a tie.
+    private var firstKeyPrefixes: [UInt64]
 
     static let trailerLength = 20
 
@@ -109,6 +112,18 @@ struct SortedTable: @unchecked Sendable {
         self.indexOffset = Int(indexOffset)
         self.blockCount = Int(blockCount)
         self.entryCount = Int(entryCount)
+        firstKeyPrefixes = []
+        firstKeyPrefixes = try (0..<self.blockCount).map { block in
+            try firstKey(ofBlock: block) { Self.prefix(of: $0) }
+        }
+    }
+
+    /// A key's first eight bytes as a big-endian integer, zero-padded: if a's is below b's, a is below b.
+    @inline(__always)
+    private static func prefix(of key: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<8 { value = value << 8 | UInt64(index < key.count ? key[index] : 0) }
+        return value
     }
 
     private func blockOffset(_ block: Int) throws -> Int {
@@ -136,7 +151,8 @@ struct SortedTable: @unchecked Sendable {
 
     /// Compares the first key of a block (stored whole: its shared length is 0) with `key`, decoding
     /// in place: the binary search over blocks runs this a dozen times per lookup.
-    private func compareFirstKey(ofBlock block: Int, with key: UnsafeRawBufferPointer) throws -> Int {
+    /// Calls `body` with the first key of a block (stored whole: its shared length is 0), read in place.
+    private func firstKey<Result>(ofBlock block: Int, _ body: (UnsafeRawBufferPointer) -> Result) throws -> Result {
         var offset = try blockOffset(block)
         let end = indexOffset
         _ = try vint(at: &offset, end: end, block: block)
@@ -145,15 +161,18 @@ struct SortedTable: @unchecked Sendable {
         }
         let length = try vint(at: &offset, end: end, block: block)
         guard length <= end - offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
-        return compareBytes(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), key)
+        return body(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]))
     }
 
     /// The last block whose first key is ≤ `key`, or nil when `key` precedes every key.
     private func block(for key: UnsafeRawBufferPointer) throws -> Int? {
+        let target = Self.prefix(of: key)
         var low = 0, high = blockCount - 1, found: Int?
         while low <= high {
             let middle = (low + high) / 2
-            if try compareFirstKey(ofBlock: middle, with: key) <= 0 {
+            let prefix = firstKeyPrefixes[middle]
+            let order = prefix != target ? (prefix < target ? -1 : 1) : try firstKey(ofBlock: middle) { compareBytes($0, key) }
+            if order <= 0 {
                 found = middle
                 low = middle + 1
             } else {
