@@ -123,10 +123,15 @@ enum ReplyEncoder {
 
     /// Every reply but the last line's `\n`.
     private static func text(_ reply: Reply, into out: inout ByteOutput) {
-        func line(_ parts: String...) {
-            for (index, part) in parts.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: "\t")) }
-                out.appendField(part)
+        /// `NAME count`, then a line of tab-separated fields per row.
+        func counted(_ name: String, _ rows: [[String]]) {
+            out.append("\(name) \(rows.count)")
+            for row in rows {
+                out.append(UInt8(ascii: "\n"))
+                for (index, field) in row.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: "\t")) }
+                    out.appendField(field)
+                }
             }
         }
         switch reply {
@@ -147,30 +152,12 @@ enum ReplyEncoder {
                 out.appendMarkedField(hit.snippet)
             }
         case .count(let count): out.append("COUNT \(count)")
-        case .document(let fields):
-            out.append("DOCUMENT \(fields.count)")
-            for field in fields {
-                out.append(UInt8(ascii: "\n"))
-                line(field.name, field.value)
-            }
+        case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value] })
         case .terms(let terms):
-            out.append("TERMS \(terms.count)")
-            for (token, text) in terms {
-                out.append(UInt8(ascii: "\n"))
-                line(String(token.position), token.term, String(token.range.lowerBound), String(token.range.upperBound), text)
-            }
-        case .stats(let pairs):
-            out.append("STATS \(pairs.count)")
-            for pair in pairs {
-                out.append(UInt8(ascii: "\n"))
-                line(pair.key, pair.value)
-            }
-        case .help(let lines):
-            out.append("HELP \(lines.count)")
-            for help in lines {
-                out.append(UInt8(ascii: "\n"))
-                out.append(help)
-            }
+            counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
+                                          String($0.token.range.upperBound), $0.text] })
+        case .stats(let pairs): counted("STATS", pairs.map { [$0.key, $0.value] })
+        case .help(let lines): counted("HELP", lines.map { [$0] })
         case .bye: out.append("BYE")
         case .error(let error):
             out.append("ERR \(error.code.rawValue) ")

@@ -21,12 +21,30 @@ import Testing
         }
     }
 
+    /// A postings file and a positions file being written in a folder of their own.
+    struct Files {
+        let folder: TemporaryFolder
+        let postings: OutputFile
+        let positions: OutputFile
+
+        init() throws {
+            folder = try TemporaryFolder()
+            let id = [UInt8](repeating: 1, count: 16)
+            postings = try OutputFile(path: folder.file("p"), tag: .postings, indexID: id)
+            positions = try OutputFile(path: folder.file("q"), tag: .positions, indexID: id)
+        }
+
+        /// Finishes both and maps them: cursors read them in place, so they must outlive every cursor.
+        func mapped() throws -> (postings: MappedFile, positions: MappedFile) {
+            try postings.finish()
+            try positions.finish()
+            return (try MappedFile(path: folder.file("p"), name: "postings.fts"), try MappedFile(path: folder.file("q"), name: "positions.fts"))
+        }
+    }
+
     @Test func roundTripsAcrossBlockBoundaries() throws {
-        let folder = try TemporaryFolder()
-        let id = [UInt8](repeating: 1, count: 16)
-        let postings = try OutputFile(path: folder.file("p"), tag: .postings, indexID: id)
-        let positions = try OutputFile(path: folder.file("q"), tag: .positions, indexID: id)
-        var writer = PostingsWriter(postings: postings, positions: positions)
+        let files = try Files()
+        var writer = PostingsWriter(postings: files.postings, positions: files.positions)
         let lengths = (0..<Self.documentCount).map { UInt32($0 % 300 + 1) }
         var generator = SplitMix64(seed: 42)
         var terms: [([Posting], TermInfo)] = []
@@ -41,10 +59,7 @@ import Testing
             #expect(info.totalTermFreq == list.reduce(0) { $0 + $1.positions.count })
             terms.append((list, info))
         }
-        try postings.finish()
-        try positions.finish()
-        let postingsFile = try MappedFile(path: folder.file("p"), name: "postings.fts")
-        let positionsFile = try MappedFile(path: folder.file("q"), name: "positions.fts")
+        let (postingsFile, positionsFile) = try files.mapped()
 
         for (list, info) in terms {
             // Sequential reading gives every document, frequency and position.
@@ -96,11 +111,8 @@ import Testing
     /// gaps straddle position blocks and make patched ones. Reading them whole, reading only up to a
     /// limit, and keeping the phrase starts they hold agree with the positions written.
     @Test func positionsStraddlePatchedBlocks() throws {
-        let folder = try TemporaryFolder()
-        let id = [UInt8](repeating: 2, count: 16)
-        let postings = try OutputFile(path: folder.file("p"), tag: .postings, indexID: id)
-        let positions = try OutputFile(path: folder.file("q"), tag: .positions, indexID: id)
-        var writer = PostingsWriter(postings: postings, positions: positions)
+        let files = try Files()
+        var writer = PostingsWriter(postings: files.postings, positions: files.positions)
         var generator = SplitMix64(seed: 5)
         var list: [Posting] = []
         var doc: UInt32 = 0
@@ -117,11 +129,7 @@ import Testing
         writer.startTerm(lengths: [UInt32](repeating: 1_000_000, count: Int(doc) + 1))
         for posting in list { try posting.positions.withUnsafeBufferPointer { try writer.add(doc: posting.doc, positions: $0) } }
         let info = try writer.finishTerm()
-        try postings.finish()
-        try positions.finish()
-        // The cursor reads the mapped files in place: they must outlive it.
-        let postingsFile = try MappedFile(path: folder.file("p"), name: "postings.fts")
-        let positionsFile = try MappedFile(path: folder.file("q"), name: "positions.fts")
+        let (postingsFile, positionsFile) = try files.mapped()
         let cursor = try PostingsCursor(info: info, postings: postingsFile, positions: positionsFile, documentCount: Int(doc) + 1)
         var buffer: [UInt32] = []
         for posting in list where generator.next() % 2 == 0 {
