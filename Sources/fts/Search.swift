@@ -39,14 +39,28 @@ struct Search: ParsableCommand {
     @Option(help: "Boost of the title field.")
     var titleBoost = 2.0
 
+    @Option(help: "Length of a snippet, in bytes (about as many characters).")
+    var snippetLength = 160
+
+    @Option(help: "Text before a highlighted word of a snippet (JSON gives byte offsets instead).")
+    var highlightOpen = "["
+
+    @Option(help: "Text after a highlighted word of a snippet.")
+    var highlightClose = "]"
+
     @Argument(help: "The query (several arguments are joined with spaces).")
     var query: [String]
+
+    func validate() throws {
+        guard (16...10_000).contains(snippetLength) else { throw ValidationError("--snippet-length must be between 16 and 10000") }
+    }
 
     func run() throws {
         let path = index ?? Defaults.index
         let searcher: Searcher
         do {
             searcher = Searcher(reader: try IndexReader(path: path), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost))
+            searcher.snippetLength = snippetLength
         } catch {
             Output.error("fts search: \(path): \(error)")
             throw ExitCode(1)
@@ -71,7 +85,7 @@ struct Search: ParsableCommand {
     private func printTable(_ results: SearchResults) {
         for hit in results.hits {
             print(String(format: "%3d  %8.4f  ", hit.rank, hit.score) + "\(hit.id)  \(hit.title)")
-            print("               \(hit.snippet.marked())")
+            print("               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))")
             for line in hit.explanation ?? [] { print("               \(line)") }
         }
         let took = Double(results.tookMicroseconds) / 1000

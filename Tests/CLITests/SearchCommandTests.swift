@@ -20,6 +20,17 @@ import Testing
         #expect(lines[6].hasPrefix("3 of 33 documents in "))
     }
 
+    @Test func snippetMarkersAndLengthAreOptions() throws {
+        let result = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "--highlight-open", "<b>",
+                                         "--highlight-close", "</b>", "--snippet-length", "60", "économie"])
+        #expect(result.status == 0)
+        let snippet = result.stdout.split(separator: "\n").map(String.init)[1].trimmingCharacters(in: .whitespaces)
+        #expect(snippet.range(of: "<b>[ÉEée]conomie</b>", options: .regularExpression) != nil, "\(snippet)")
+        #expect(snippet.replacingOccurrences(of: "<b>", with: "").replacingOccurrences(of: "</b>", with: "").utf8.count <= 60 + 7 + 8)
+        let bad = try FTSCommand.run(["search", "--index", Self.index, "--snippet-length", "3", "économie"])
+        #expect(bad.status != 0 && bad.stderr.contains("--snippet-length"))
+    }
+
     @Test func jsonHasOneObjectAHitAndASummary() throws {
         let result = try FTSCommand.run(["search", "--index", Self.index, "--json", "--limit", "2", "--offset", "1", "jardin"])
         #expect(result.status == 0)
