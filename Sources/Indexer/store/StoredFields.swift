@@ -139,8 +139,10 @@ struct StoredFieldsReader: @unchecked Sendable {
     private func entry(_ block: Int) throws -> (firstDoc: Int, offset: Int) {
         var reader = ByteReader(bytes, file: file, offset: indexOffset + block * Self.entryLength, end: bytes.count)
         let firstDoc = Int(try reader.u32())
-        let offset = Int(try reader.u64())
-        guard offset >= FileFormat.headerLength && offset <= indexOffset, firstDoc < documentCount else {
+        // Compared before converting: a damaged offset may not even fit an Int.
+        let stored = try reader.u64()
+        let offset = Int(truncatingIfNeeded: stored)
+        guard stored >= UInt64(FileFormat.headerLength) && stored <= UInt64(indexOffset), firstDoc < documentCount else {
             throw reader.corrupt("store block index entry out of range")
         }
         return (firstDoc, offset)

@@ -34,7 +34,7 @@ struct SortedTableWriter {
     private var previousKey: [UInt8] = []
     private(set) var entryCount = 0
 
-    init(file: OutputFile, blockSize: Int = 32) {
+    init(file: OutputFile, blockSize: Int = 16) {
         self.file = file
         self.blockSize = blockSize
     }
@@ -127,8 +127,10 @@ struct SortedTable: @unchecked Sendable {
     }
 
     private func blockOffset(_ block: Int) throws -> Int {
-        let offset = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + block * 8, as: UInt64.self)))
-        guard offset >= body.lowerBound && offset < indexOffset else {
+        // Compared before converting: a damaged offset may not even fit an Int.
+        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + block * 8, as: UInt64.self))
+        let offset = Int(truncatingIfNeeded: stored)
+        guard stored >= UInt64(body.lowerBound) && stored < UInt64(indexOffset) else {
             throw IndexError.corrupt(file: file, reason: "block \(block) starts outside the table")
         }
         return offset
