@@ -59,6 +59,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Score every match (no dynamic pruning), to show what pruning buys.")
     var noPrune = false
 
+    @Flag(help: """
+        Also score every query exhaustively, in turn with its pruned run (which goes first swaps from run to \
+        run), and report both: what pruning buys, free of the machine's drift between two separate runs.
+        """)
+    var alongsideExhaustive = false
+
     @Flag(help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total.")
     var full = false
 
@@ -101,37 +107,51 @@ struct Bench: ParsableCommand {
         var hits: [String: Int] = [:]
         var failed: [String: Int] = [:]
 
-        let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, runs: runs)
+        guard !alongsideExhaustive || !(noPrune || count || full) else {
+            throw ValidationError("--alongside-exhaustive compares pruned and exhaustive top-k runs: not with --no-prune, --count or --full")
+        }
+        let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, runs: runs,
+                                      alongsideExhaustive: alongsideExhaustive)
+        // The warm-up run, which also counts the hits (and those of the exhaustive runs, beside them).
+        var exhaustiveHits: [String: Int] = [:]
         for query in list {
-            do { hits[query.kind, default: 0] += try measurement.execute(query) } catch { failed[query.kind, default: 0] += 1 }
+            do { hits[query.kind, default: 0] += try measurement.execute(query, prune: !noPrune) } catch { failed[query.kind, default: 0] += 1 }
+            if alongsideExhaustive {
+                do { exhaustiveHits[query.kind, default: 0] += try measurement.execute(query, prune: false) } catch { failed[query.kind, default: 0] += 1 }
+            }
         }
         let started = DispatchTime.now().uptimeNanoseconds
         measurement.run(threads: max(threads, 1))
-        let histograms = measurement.histograms
-        let work = measurement.work
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        let kinds = histograms.keys.sorted()
         let perClass = Dictionary(grouping: list, by: \.kind).mapValues(\.count)
+        let timed = measurement.work.count * (alongsideExhaustive ? 2 : 1)
         if json {
-            let classes = kinds.map { kind -> String in
-                let h = histograms[kind]!
-                return "\(JSON.quote(kind)):{\"queries\":\(perClass[kind]!),\"median_us\":\(h.valueAtPercentile(50)),"
-                    + "\"p90_us\":\(h.valueAtPercentile(90)),\"p99_us\":\(h.valueAtPercentile(99)),\"max_us\":\(h.max),"
-                    + "\"hits\":\(hits[kind] ?? 0),\"errors\":\(failed[kind] ?? 0)}"
+            func classes(_ histograms: [String: Histogram<UInt64>], hits: [String: Int]) -> String {
+                "{" + histograms.keys.sorted().map { kind -> String in
+                    let h = histograms[kind]!
+                    return "\(JSON.quote(kind)):{\"queries\":\(perClass[kind]!),\"median_us\":\(h.valueAtPercentile(50)),"
+                        + "\"p90_us\":\(h.valueAtPercentile(90)),\"p99_us\":\(h.valueAtPercentile(99)),\"max_us\":\(h.max),"
+                        + "\"hits\":\(hits[kind] ?? 0),\"errors\":\(failed[kind] ?? 0)}"
+                }.joined(separator: ",") + "}"
             }
+            let exhaustive = alongsideExhaustive ? ",\"exhaustive_classes\":\(classes(measurement.exhaustiveHistograms, hits: exhaustiveHits))" : ""
             print("{\"mode\":\(JSON.quote(count ? "count" : "top\(top)")),\"prune\":\(!noPrune),\"runs\":\(runs),\"threads\":\(threads),"
-                  + "\"queries_per_second\":\(Double(work.count) / seconds),\"classes\":{\(classes.joined(separator: ","))}}")
+                  + "\"queries_per_second\":\(Double(timed) / seconds),\"classes\":\(classes(measurement.histograms, hits: hits))\(exhaustive)}")
         } else {
-            print("class      queries  median µs   p90 µs   p99 µs   max µs     hits  errors")
-            for kind in kinds {
-                let h = histograms[kind]!
-                print(kind.padding(toLength: 10, withPad: " ", startingAt: 0)
-                      + String(format: " %7d %10d %8d %8d %8d %8d %7d", perClass[kind]!, h.valueAtPercentile(50), h.valueAtPercentile(90),
-                               h.valueAtPercentile(99), h.max, hits[kind] ?? 0, failed[kind] ?? 0))
+            func table(_ histograms: [String: Histogram<UInt64>], hits: [String: Int], _ title: String) {
+                print("class      queries  median µs   p90 µs   p99 µs   max µs     hits  errors   \(title)")
+                for kind in histograms.keys.sorted() {
+                    let h = histograms[kind]!
+                    print(kind.padding(toLength: 10, withPad: " ", startingAt: 0)
+                          + String(format: " %7d %10d %8d %8d %8d %8d %7d", perClass[kind]!, h.valueAtPercentile(50), h.valueAtPercentile(90),
+                                   h.valueAtPercentile(99), h.max, hits[kind] ?? 0, failed[kind] ?? 0))
+                }
             }
+            table(measurement.histograms, hits: hits, noPrune ? "exhaustive" : count ? "" : "pruned")
+            if alongsideExhaustive { table(measurement.exhaustiveHistograms, hits: exhaustiveHits, "exhaustive, in turn with the pruned runs") }
             print(String(format: "%d queries × %d runs in %.2f s (%.0f queries/s), %@, %@", list.count, runs, seconds,
-                         Double(work.count) / seconds, count ? "count" : full ? "full search, top \(top)" : "top \(top)",
-                         noPrune ? "exhaustive" : "pruned"))
+                         Double(timed) / seconds, count ? "count" : full ? "full search, top \(top)" : "top \(top)",
+                         alongsideExhaustive ? "pruned and exhaustive" : noPrune ? "exhaustive" : "pruned"))
         }
     }
 }
@@ -144,25 +164,36 @@ final class Measurement: @unchecked Sendable {
     let count: Bool
     let prune: Bool
     let full: Bool
-    let work: [Int]
+    let alongsideExhaustive: Bool
+    /// (run, query) pairs.
+    let work: [(run: Int, query: Int)]
     private let lock = NSLock()
     private var next = 0
     private(set) var histograms: [String: Histogram<UInt64>] = [:]
+    private(set) var exhaustiveHistograms: [String: Histogram<UInt64>] = [:]
 
-    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, runs: Int) {
+    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, runs: Int, alongsideExhaustive: Bool) {
         self.searcher = searcher
         self.queries = queries
         self.top = top
         self.count = count
         self.prune = prune
         self.full = full
-        work = (0..<runs).flatMap { _ in queries.indices }
+        self.alongsideExhaustive = alongsideExhaustive
+        work = (0..<runs).flatMap { run in queries.indices.map { (run, $0) } }
     }
 
-    func execute(_ query: Bench.Query) throws -> Int {
+    func execute(_ query: Bench.Query, prune: Bool) throws -> Int {
         if count { return try searcher.count(query.text) }
         if full { return try searcher.search(query.text, limit: top).hits.count }
         return try searcher.topDocuments(query.text, limit: top, prune: prune).documents.count
+    }
+
+    /// Runs the query once; returns the microseconds it took.
+    private func timed(_ query: Bench.Query, prune: Bool) -> UInt64 {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        _ = try? execute(query, prune: prune)
+        return (DispatchTime.now().uptimeNanoseconds - begin) / 1000
     }
 
     func run(threads: Int) {
@@ -171,18 +202,24 @@ final class Measurement: @unchecked Sendable {
             group.enter()
             Thread { [self] in
                 defer { group.leave() }
-                while let index = take() {
-                    let query = queries[index]
-                    let begin = DispatchTime.now().uptimeNanoseconds
-                    _ = try? execute(query)
-                    record(query.kind, micros: (DispatchTime.now().uptimeNanoseconds - begin) / 1000)
+                while let item = take() {
+                    let query = queries[item.query]
+                    guard alongsideExhaustive else {
+                        record(query.kind, micros: timed(query, prune: prune), exhaustive: false)
+                        continue
+                    }
+                    // Which goes first swaps from run to run, so neither always finds the caches the
+                    // other warmed.
+                    for prune in item.run % 2 == 0 ? [true, false] : [false, true] {
+                        record(query.kind, micros: timed(query, prune: prune), exhaustive: !prune)
+                    }
                 }
             }.start()
         }
         group.wait()
     }
 
-    private func take() -> Int? {
+    private func take() -> (run: Int, query: Int)? {
         lock.withLock {
             guard next < work.count else { return nil }
             defer { next += 1 }
@@ -190,12 +227,15 @@ final class Measurement: @unchecked Sendable {
         }
     }
 
-    private func record(_ kind: String, micros: UInt64) {
+    private func record(_ kind: String, micros: UInt64, exhaustive: Bool) {
         lock.withLock {
-            if histograms[kind] == nil {
-                histograms[kind] = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+            func add(_ histograms: inout [String: Histogram<UInt64>]) {
+                if histograms[kind] == nil {
+                    histograms[kind] = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+                }
+                _ = histograms[kind]!.record(max(micros, 1))
             }
-            _ = histograms[kind]!.record(max(micros, 1))
+            if exhaustive { add(&exhaustiveHistograms) } else { add(&histograms) }
         }
     }
 }

@@ -31,6 +31,25 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--snippet-length"))
     }
 
+    /// `fts bench --alongside-exhaustive` times each query pruned and exhaustive in one process, and
+    /// both find as many hits.
+    @Test func benchTimesPrunedAndExhaustiveInTurn() throws {
+        let queries = NSTemporaryDirectory() + "fts-bench-\(UUID().uuidString).tsv"
+        try "# test\nor2\tjardin OR monnaie\nterm\téconomie\n".write(toFile: queries, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: queries) }
+        let result = try FTSCommand.run(["bench", "--index", Self.index, "--queries", queries, "--runs", "2", "--json", "--alongside-exhaustive"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let pruned = object["classes"] as! [String: [String: Any]], exhaustive = object["exhaustive_classes"] as! [String: [String: Any]]
+        #expect(Set(pruned.keys) == ["or2", "term"] && Set(exhaustive.keys) == ["or2", "term"])
+        for kind in ["or2", "term"] {
+            #expect((pruned[kind]!["hits"] as? Int ?? 0) > 0 && pruned[kind]!["hits"] as? Int == exhaustive[kind]!["hits"] as? Int)
+            #expect((exhaustive[kind]!["median_us"] as? Int ?? 0) > 0)
+        }
+        let conflicting = try FTSCommand.run(["bench", "--index", Self.index, "--queries", queries, "--alongside-exhaustive", "--count"])
+        #expect(conflicting.status != 0 && conflicting.stderr.contains("--alongside-exhaustive"))
+    }
+
     @Test func jsonHasOneObjectAHitAndASummary() throws {
         let result = try FTSCommand.run(["search", "--index", Self.index, "--json", "--limit", "2", "--offset", "1", "jardin"])
         #expect(result.status == 0)
