@@ -274,9 +274,10 @@ public final class PostingsCursor {
     }
 
     /// Calls `body` with each pair of the frontier of the full block holding the first document ≥
-    /// `target` (reading skip entries as far as needed, no block); returns the block's last document,
-    /// or nil when the target is past every full block (in the tail).
-    public func forEachBlockImpact(containing target: UInt32, _ body: (UInt32, UInt32) -> Void) throws -> UInt32? {
+    /// `target` (reading skip entries as far as needed, no block); returns the documents the block
+    /// spans (from the one after the previous block's last), or nil when the target is past every full
+    /// block (in the tail, which starts at `tailStart`).
+    public func forEachBlockImpact(containing target: UInt32, _ body: (UInt32, UInt32) -> Void) throws -> ClosedRange<UInt32>? {
         while skips.count < fullBlocks && (skips.last.map { $0.lastDoc < target } ?? true) { try parseSkips(through: skips.count) }
         guard let last = skips.last, last.lastDoc >= target else { return nil }
         var low = 0, high = skips.count - 1
@@ -285,7 +286,14 @@ public final class PostingsCursor {
             if skips[middle].lastDoc < target { low = middle + 1 } else { high = middle }
         }
         try forEachImpact(at: skips[low].impactsOffset, body)
-        return skips[low].lastDoc
+        return (low == 0 ? 0 : skips[low - 1].lastDoc + 1)...skips[low].lastDoc
+    }
+
+    /// The first document the tail can hold: the one after the last full block's last.
+    public func tailStart() throws -> UInt32 {
+        guard fullBlocks > 0 else { return 0 }
+        try parseSkips(through: fullBlocks - 1)
+        return skips[fullBlocks - 1].lastDoc + 1
     }
 
     /// Calls `body` with each pair of the tail's impact frontier; false when the tail is too short to

@@ -132,14 +132,23 @@ final class FieldTermScorer: Scorer {
         return best
     }
 
+    /// The block bound last asked for and the documents it holds for: conjunctions ask again at every
+    /// candidate until one passes the end of some clause's block.
+    private var lastBlock: (documents: ClosedRange<UInt32>, bound: Double)?
+
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
         guard let single else { return (Self.end - 1, weight.maximum) }
+        if let lastBlock, lastBlock.documents.contains(target) { return (lastBlock.documents.upperBound, lastBlock.bound) }
         let weight = self.weight
         var best = 0.0
-        if let lastDoc = try single.forEachBlockImpact(containing: target, { best = max(best, weight.score(freq: Double($0), length: $1)) }) {
-            return (lastDoc, best)
+        let block: (documents: ClosedRange<UInt32>, bound: Double)
+        if let documents = try single.forEachBlockImpact(containing: target, { best = max(best, weight.score(freq: Double($0), length: $1)) }) {
+            block = (documents, best)
+        } else {
+            block = (try single.tailStart()...(Self.end - 1), try tail(single))
         }
-        return (Self.end - 1, try tail(single))
+        lastBlock = block
+        return (block.documents.upperBound, block.bound)
     }
 
     private func settle() {
