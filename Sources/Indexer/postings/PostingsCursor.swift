@@ -276,7 +276,7 @@ public final class PostingsCursor {
     /// Calls `body` with each pair of the frontier of the full block holding the first document ≥
     /// `target` (reading skip entries as far as needed, no block); returns the documents the block
     /// spans (from the one after the previous block's last), or nil when the target is past every full
-    /// block (in the tail, which starts at `tailStart`).
+    /// block (in the tail, which starts at `tailStart()`).
     public func forEachBlockImpact(containing target: UInt32, _ body: (UInt32, UInt32) -> Void) throws -> ClosedRange<UInt32>? {
         while skips.count < fullBlocks && (skips.last.map { $0.lastDoc < target } ?? true) { try parseSkips(through: skips.count) }
         guard let last = skips.last, last.lastDoc >= target else { return nil }

@@ -61,16 +61,6 @@ public struct StoredTokens: Sendable {
         file = reader.file
     }
 
-    /// No tokens: a record without a body.
-    public init() {
-        count = 0
-        source = []
-        start = 0
-        end = 0
-        textLength = 0
-        file = ""
-    }
-
     /// Calls `body` with a reader at the first token, valid for the length of the call.
     public func withCursor<Result>(_ body: (inout Cursor) throws -> Result) rethrows -> Result {
         try source.withUnsafeBytes { source in

@@ -115,7 +115,7 @@ final class QueryPlanner {
 
     private func analyse(_ text: String) throws -> [Token] {
         if let replay = replaying {
-            replaying!.analyses += 1
+            replaying?.analyses += 1
             return recording.analyses[replay.analyses]
         }
         let tokens = try analyzer.tokens(text)
@@ -126,7 +126,7 @@ final class QueryPlanner {
     /// The terms a query word reaches: all those its folded spelling was indexed under, or its own.
     private func alternatives(of token: Token) throws -> [String] {
         if let replay = replaying {
-            replaying!.lexicon += 1
+            replaying?.lexicon += 1
             return recording.lexicon[replay.lexicon]
         }
         let terms = try reader.lexiconTerms(surface: token.surface) ?? [token.term]
@@ -136,7 +136,7 @@ final class QueryPlanner {
 
     private func termInfo(field: Int, term: String) throws -> TermInfo? {
         if let replay = replaying {
-            replaying!.termInfos += 1
+            replaying?.termInfos += 1
             return recording.termInfos[replay.termInfos]
         }
         let info = try reader.termInfo(field: field, term: term)
@@ -193,7 +193,7 @@ final class QueryPlanner {
         }
         let terms: [String]
         if let replay = replaying {
-            replaying!.expansions += 1
+            replaying?.expansions += 1
             terms = recording.expansions[replay.expansions]
         } else {
             var found = Set<String>()
