@@ -53,7 +53,7 @@ enum RequestDecoder {
     /// Decodes one line (without its line ending).
     static func decode(_ bytes: [UInt8]) -> Result<Request, ProtocolError> {
         if bytes.contains(0) { return .failure(ProtocolError(code: .badRequest, message: "line contains a NUL byte")) }
-        guard let line = String(validating: bytes, as: UTF8.self) else {
+        guard let line = String(validUTF8: bytes) else {
             return .failure(ProtocolError(code: .invalidUTF8, message: "line is not valid UTF-8"))
         }
         let trimmed = line.drop { $0 == " " || $0 == "\t" }

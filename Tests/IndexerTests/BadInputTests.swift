@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Indexer
+import TestSupport
 
 /// Bad input gets a clear message naming the file and line; the rest of the corpus is indexed.
 @Suite struct BadInputTests {
@@ -33,6 +34,22 @@ import Testing
         try (lines.joined(separator: "\n") + "\n").write(toFile: corpus + "/docs.jsonl", atomically: true, encoding: .utf8)
         try "ignored".write(toFile: corpus + "/notes.pdf", atomically: true, encoding: .utf8)
         return corpus
+    }
+
+    @Test func storedStringsAreCheckedAsUTF8() {
+        // The reader's check agrees with the standard library's on valid text and on damaged bytes.
+        var random = SplitMix64(seed: 5)
+        let samples: [[UInt8]] = [[], Array("économie · l’œuvre 😀".utf8), [0xFF], [0xC3], [0xC3, 0x28], [0xE2, 0x82],
+                                  [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC0, 0xAF], Array("abc".utf8) + [0xEF, 0xBF, 0xBD]]
+        var all = samples
+        for _ in 0..<5000 {
+            var bytes = Array("Économie sociale et solidaire, 2,5 M€".utf8)
+            for _ in 0..<Int(random.next() % 3) { bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next()) }
+            all.append(bytes)
+        }
+        for bytes in all {
+            #expect(String(validUTF8: bytes) == String(validating: bytes, as: UTF8.self), "\(bytes)")
+        }
     }
 
     @Test func problemsAreReportedAndTheRestIsIndexed() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Indexer
+import TestSupport
 
 /// Golden tests for each rule of the analyzer, on sentences of the bundled corpus.
 @Suite struct FrenchAnalyzerTests {
@@ -127,6 +128,22 @@ import Testing
             let terms = try analyzer.terms(text)
             #expect(terms.count == filler + 3)
             #expect(try Array(terms.suffix(3)) == ["salari", analyzer.terms("desir")[0], "fin"])
+        }
+    }
+
+    @Test func aWordAloneIsAnalysedAsICUSegmentsItInASentence() throws {
+        // A query word of plain letters skips ICU: it must come out as ICU would make it.
+        var words = try Fixtures.lines("voc.txt")
+        words += words.prefix(2000).map { $0.uppercased() } + words.prefix(2000).map(\.capitalized)
+        words += ["ÉCONOMIE", "Straße", "ÿÀÖØöøþ", "a×b", "a÷b", "x", String(repeating: "é", count: 40), String(repeating: "mot", count: 30)]
+        var random = SplitMix64(seed: 11)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàâäçéèêëîïôöùûüÿæœÀÉÇ0123456789'’.-")
+        for _ in 0..<3000 {
+            words.append(String((0..<(1 + Int(random.next() % 12))).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+        }
+        func summary(_ tokens: [Token]) -> [String] { tokens.map { "\($0.term)|\($0.surface)|\($0.position)|\($0.range)" } }
+        for word in words {
+            #expect(summary(try analyzer.tokens(word)) == summary(try analyzer.tokens(word + " .")), "\(word)")
         }
     }
 

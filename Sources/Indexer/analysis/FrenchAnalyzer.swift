@@ -94,8 +94,16 @@ private struct AnalysisPipeline {
         cache.startAfreshIfFull()
         var text = text
         try text.withUTF8 { bytes in
-            try breaker.setText(bytes)
             var position = 0
+            if Self.isPlainWord(bytes) {
+                // What ICU would say of it, without the cost of pointing ICU at a new text: a query is
+                // mostly such words, each analysed on its own.
+                pieces.removeAll(keepingCapacity: true)
+                pieces.append(Piece(start: 0, end: bytes.count, isNumber: false, joiner: .none))
+                analyzeChain(0..<1, in: bytes, position: &position, emit)
+                return
+            }
+            try breaker.setText(bytes)
             var previousEnd = 0
             var exhausted = false
             pieces.removeAll(keepingCapacity: true)
@@ -119,6 +127,26 @@ private struct AnalysisPipeline {
                 pieces.removeFirst(ready)
             }
         }
+    }
+
+    /// Whether `bytes` are one word of Latin letters only (ASCII, or Latin-1's `À`–`ÿ` but `×` and
+    /// `÷`), which ICU's word rules keep whole as letters (UAX #29, WB5) and which hold no apostrophe
+    /// or dot to split at.
+    static func isPlainWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty && bytes.count <= 64 else { return false }
+        var k = 0
+        while k < bytes.count {
+            let byte = bytes[k]
+            if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
+                k += 1
+            } else if byte == 0xC3 && k + 1 < bytes.count && bytes[k + 1] >= 0x80 && bytes[k + 1] <= 0xBF
+                        && bytes[k + 1] != 0x97 && bytes[k + 1] != 0xB7 {
+                k += 2
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     // MARK: Pieces

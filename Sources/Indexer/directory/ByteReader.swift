@@ -76,7 +76,7 @@ public struct ByteReader {
     public mutating func string() throws -> String {
         let length = try vint(max: remaining)
         let raw = try bytes(length)
-        guard let string = String(validating: raw, as: UTF8.self) else { throw corrupt("invalid UTF-8 in a string") }
+        guard let string = String(validUTF8: raw) else { throw corrupt("invalid UTF-8 in a string") }
         return string
     }
 

@@ -186,7 +186,7 @@ public final class IndexReader: @unchecked Sendable {
             let term = withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { bytes in
                 bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(surface)[..<shared]))
                 UnsafeMutableRawBufferPointer(rebasing: bytes[shared...]).copyMemory(from: suffix)
-                return String(validating: UnsafeRawBufferPointer(bytes), as: UTF8.self)
+                return String(validUTF8: UnsafeRawBufferPointer(bytes))
             }
             guard let term else { throw reader.corrupt("invalid UTF-8 in a lexicon term") }
             terms.append(term)

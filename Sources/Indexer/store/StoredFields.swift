@@ -240,7 +240,7 @@ struct StoredFieldsReader: @unchecked Sendable {
                         continue
                     }
                     let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<record.offset])
-                    guard let text = String(validating: bytes, as: UTF8.self) else { throw record.corrupt("invalid UTF-8 in a string") }
+                    guard let text = String(validUTF8: bytes) else { throw record.corrupt("invalid UTF-8 in a string") }
                     values.append((field, text))
                 } else {
                     values.append((field, try record.string()))
