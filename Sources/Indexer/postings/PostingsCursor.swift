@@ -37,10 +37,12 @@ public final class PostingsCursor {
     private var nextPositionBlockOffset: Int
 
     private var block = -1
-    /// The current block's documents and frequencies: raw buffers, since arrays in a class pay a
-    /// uniqueness check and retain/release on every write.
-    private let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
-    private let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+    /// The current block's documents and frequencies: one raw buffer, since arrays in a class pay a
+    /// uniqueness check and retain/release on every write, and a query opens cursors by the dozen
+    /// (1 KiB: malloc's thread cache serves it).
+    private let buffers = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * BitPacking.blockSize)
+    private var docs: UnsafeMutablePointer<UInt32> { buffers }
+    private var freqs: UnsafeMutablePointer<UInt32> { buffers + BitPacking.blockSize }
     private var count = 0
     private var index = -1
     public private(set) var doc: UInt32 = 0
@@ -53,9 +55,16 @@ public final class PostingsCursor {
     private var blockPositionBlockOffset = 0
     private var positionsIndex = 0
     private var positionOrdinal = 0
+    /// The loaded position block's gaps, allocated when positions are first read.
+    private var gapBuffer: UnsafeMutablePointer<UInt32>?
+    private var gaps: UnsafeMutablePointer<UInt32> {
+        if let gapBuffer { return gapBuffer }
+        let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
+        gapBuffer = buffer
+        return buffer
+    }
     /// The position block whose gaps `gaps` holds (-1: none) and how many it has; a block whose start
     /// is known, to walk to later ones from.
-    private let gaps = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
     private var loadedPositionBlock = -1
     private var loadedPositionCount = 0
     private var knownPositionBlock = 0
@@ -92,9 +101,8 @@ public final class PostingsCursor {
     }
 
     deinit {
-        docs.deallocate()
-        freqs.deallocate()
-        gaps.deallocate()
+        buffers.deallocate()
+        gapBuffer?.deallocate()
     }
 
     private func corrupt(_ reason: String) -> IndexError {
@@ -391,6 +399,7 @@ public final class PostingsCursor {
         } else {
             loadedPositionCount = totalTermFreq - target * BitPacking.blockSize
             var reader = ByteReader(positionBytes, file: positionsFile, offset: offset, end: positionsEnd)
+            let gaps = self.gaps
             for k in 0..<loadedPositionCount { gaps[k] = UInt32(try reader.vint(max: Int(UInt32.max))) }
         }
         loadedPositionBlock = target

@@ -20,6 +20,8 @@ final class QueryPlanner {
     /// its matches, or to explain a hit) walks the query in the same order and replays these instead
     /// of reading the analyzer and the index again.
     private var recording = Recording()
+    /// The fields a word without a field is searched in, once worked out.
+    private var allFields: [(field: Int, boost: Double)]?
     private var replaying: Recording.Replay?
 
     private struct Recording {
@@ -93,17 +95,22 @@ final class QueryPlanner {
 
     /// The fields a word is searched in, with their boosts: all indexed fields, or the one named.
     private func fields(_ name: String?, column: Int) throws -> [(field: Int, boost: Double)] {
-        let meta = reader.meta
-        func boost(_ field: Int) -> Double { field == StandardField.title ? parameters.titleBoost : 1 }
         guard let name else {
-            return meta.fields.indices.filter { meta.fields[$0].indexed }.map { ($0, boost($0)) }
+            if let allFields { return allFields }
+            let fields = reader.meta.fields
+            let all = fields.indices.filter { fields[$0].indexed }.map { ($0, boost($0)) }
+            allFields = all
+            return all
         }
-        guard let field = meta.field(named: name), meta.fields[field].indexed else {
-            let known = meta.fields.filter(\.indexed).map(\.name).joined(separator: ", ")
+        let fields = reader.meta.fields
+        guard let field = reader.meta.field(named: name), fields[field].indexed else {
+            let known = fields.filter(\.indexed).map(\.name).joined(separator: ", ")
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
         return [(field, boost(field))]
     }
+
+    private func boost(_ field: Int) -> Double { field == StandardField.title ? parameters.titleBoost : 1 }
 
     private func fieldStatistics(_ field: Int) -> (documents: Int, averageLength: Double) {
         let info = reader.meta.fields[field]
