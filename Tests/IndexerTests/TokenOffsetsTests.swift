@@ -34,7 +34,7 @@ import Testing
     func skippingLandsOnTheRightToken(escapes: UInt64) throws {
         var generator = SplitMix64(seed: 7 + escapes)
         for _ in 0..<50 {
-            let (offsets, textLength) = Self.randomOffsets(count: Int(generator.next() % 400), escapes: escapes, generator: &generator)
+            let (offsets, textLength) = Self.randomOffsets(count: Int(generator.next() % 1000), escapes: escapes, generator: &generator)
             let tokens = try Self.stored(offsets, textLength: textLength)
             #expect(try tokens.decoded() == offsets)
             try tokens.withCursor { cursor in
@@ -45,6 +45,40 @@ import Testing
                     #expect(cursor.position == min(target, offsets.count))
                     let range = try cursor.next()
                     #expect(range == (target < offsets.count ? offsets[target] : nil), "token \(target) of \(offsets.count)")
+                }
+            }
+        }
+    }
+
+    /// A damaged stride table: the verifier's full read says so, and skipping with it never reads
+    /// outside the record or the text.
+    @Test func aDamagedStrideTableIsCaught() throws {
+        var generator = SplitMix64(seed: 9)
+        let (offsets, textLength) = Self.randomOffsets(count: 700, escapes: 5, generator: &generator)
+        var writer = ByteWriter()
+        offsets.encode(into: &writer)
+        let good = writer.bytes
+        let (table, tableLength) = try good.withUnsafeBytes { raw in
+            var reader = ByteReader(raw, file: "test")
+            _ = try reader.vint(max: Int.max)
+            let length = try reader.vint(max: Int.max)
+            return (reader.offset, length)
+        }
+        #expect(tableLength > 0)
+        for index in table..<(table + tableLength) {
+            for value: UInt8 in [0, 1, 0x7F, good[index] ^ 1] where value != good[index] {
+                var bytes = good
+                bytes[index] = value
+                let tokens = try bytes.withUnsafeBytes { raw in
+                    var reader = ByteReader(raw, file: "test")
+                    return try StoredTokens(source: bytes, reader: &reader, textLength: textLength)
+                }
+                #expect(throws: IndexError.self, "byte \(index) = \(value)") { try tokens.decoded() }
+                for target in [100, 300, 650, 699] {
+                    _ = try? tokens.withCursor { cursor in
+                        try cursor.skip(to: target)
+                        return try cursor.next()
+                    }
                 }
             }
         }

@@ -20,22 +20,40 @@ public struct TokenOffsets: Sendable, Equatable {
         bounds.append(max(UInt32(clamping: range.upperBound), start))
     }
 
-    /// `VInt count`, then per token one byte `gap << 5 | length` (gap = start - previousEnd ≤ 7,
-    /// length = end - start ≤ 30: nearly every word), else 0xFF, `VInt gap`, `VInt length`.
+    /// Tokens in a stride: the stored form says where each stride after the first starts, so that a
+    /// snippet deep in a long text skips to its tokens without walking those before.
+    static let stride = 128
+
+    /// `VInt count`, `VInt tableLength`, the stride table, then the tokens. A token is one byte
+    /// `gap << 5 | length` (gap = start - previousEnd ≤ 7, length = end - start ≤ 30: nearly every
+    /// word), else 0xFF, `VInt gap`, `VInt length`. The table has an entry per stride of 128 tokens that
+    /// more tokens follow: `VInt bytes` (its tokens' encoded length) and `VInt advance` (the last end
+    /// of its tokens minus that of the stride before, 0 before the first).
     func encode(into writer: inout ByteWriter) {
         writer.vint(count)
+        var tokens = ByteWriter(capacity: count + 8)
+        var table = ByteWriter()
         var previousEnd: UInt32 = 0
+        var strideStart = (bytes: 0, end: UInt32(0))
         for index in 0..<count {
+            if index > 0 && index % Self.stride == 0 {
+                table.vint(tokens.count - strideStart.bytes)
+                table.vint(UInt64(previousEnd - strideStart.end))
+                strideStart = (tokens.count, previousEnd)
+            }
             let gap = bounds[2 * index] - previousEnd, length = bounds[2 * index + 1] - bounds[2 * index]
             if gap <= 7 && length <= 30 {
-                writer.u8(UInt8(gap << 5 | length))
+                tokens.u8(UInt8(gap << 5 | length))
             } else {
-                writer.u8(0xFF)
-                writer.vint(UInt64(gap))
-                writer.vint(UInt64(length))
+                tokens.u8(0xFF)
+                tokens.vint(UInt64(gap))
+                tokens.vint(UInt64(length))
             }
             previousEnd = bounds[2 * index + 1]
         }
+        writer.vint(table.count)
+        writer.append(table.bytes)
+        writer.append(tokens.bytes)
     }
 }
 
@@ -44,18 +62,23 @@ public struct TokenOffsets: Sendable, Equatable {
 public struct StoredTokens: Sendable {
     /// Tokens in the text.
     public let count: Int
-    /// The encoded tokens: `source[start..<end]`, in a text of `textLength` bytes.
+    /// The stride table at `source[table..<start]`, the encoded tokens at `source[start..<end]`, in a
+    /// text of `textLength` bytes.
     private let source: [UInt8]
+    private let table: Int
     private let start: Int
     private let end: Int
     private let textLength: Int
     private let file: String
 
-    /// Reads the count at the reader's offset; the tokens after it are read only when asked for.
+    /// Reads the count and the stride table's length at the reader's offset; the table and the tokens
+    /// after them are read only when asked for.
     init(source: [UInt8], reader: inout ByteReader, textLength: Int) throws {
         count = try reader.vint(max: textLength)
+        let tableLength = try reader.vint(max: reader.remaining)
         self.source = source
-        start = reader.offset
+        table = reader.offset
+        start = table + tableLength
         end = reader.end
         self.textLength = textLength
         file = reader.file
@@ -64,20 +87,23 @@ public struct StoredTokens: Sendable {
     /// Calls `body` with a reader at the first token, valid for the length of the call.
     public func withCursor<Result>(_ body: (inout Cursor) throws -> Result) rethrows -> Result {
         try source.withUnsafeBytes { source in
-            var cursor = Cursor(source: source, start: start, end: end, count: count, textLength: textLength, file: file)
+            var cursor = Cursor(source: source, table: table, start: start, end: end, count: count, textLength: textLength, file: file)
             return try body(&cursor)
         }
     }
 
-    /// Every token's range, checked against the text.
+    /// Every token's range, checked against the text and the stride table.
     public func decoded() throws -> TokenOffsets {
         var bounds: [UInt32] = []
         bounds.reserveCapacity(2 * count)
         try withCursor { cursor in
-            while let range = try cursor.next() {
+            while true {
+                try cursor.checkStride()
+                guard let range = try cursor.next() else { break }
                 bounds.append(UInt32(range.lowerBound))
                 bounds.append(UInt32(range.upperBound))
             }
+            try cursor.checkTableEnd()
         }
         return TokenOffsets(bounds: bounds)
     }
@@ -85,6 +111,7 @@ public struct StoredTokens: Sendable {
     /// Reads the tokens in order. Every token read must lie within the text: a damaged record throws.
     public struct Cursor {
         private let source: UnsafeRawBufferPointer
+        private let start: Int
         private let end: Int
         private let count: Int
         private let textLength: Int
@@ -93,10 +120,16 @@ public struct StoredTokens: Sendable {
         public private(set) var position = 0
         private var previousEnd = 0
         private var offset: Int
+        /// The next unread entry of the stride table, and where the stride it ends with stands.
+        private var tableOffset: Int
+        private var stride = (position: 0, offset: 0, previousEnd: 0)
 
-        fileprivate init(source: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, textLength: Int, file: String) {
+        fileprivate init(source: UnsafeRawBufferPointer, table: Int, start: Int, end: Int, count: Int, textLength: Int, file: String) {
             self.source = source
+            tableOffset = table
+            self.start = start
             offset = start
+            stride.offset = start
             self.end = end
             self.count = count
             self.textLength = textLength
@@ -129,10 +162,26 @@ public struct StoredTokens: Sendable {
             return start..<stop
         }
 
-        /// Moves forward to the token at `target` (at most `count`) without returning the ones before.
-        /// Eight one-byte tokens are skipped at once: their gaps and lengths add up in one word.
+        /// Reads the stride table's next entry: where the next stride starts.
+        private mutating func readStride() throws {
+            var reader = ByteReader(source, file: file, offset: tableOffset, end: start)
+            let bytes = try reader.vint(max: end - stride.offset)
+            let advance = try reader.vint(max: textLength - stride.previousEnd)
+            tableOffset = reader.offset
+            stride = (stride.position + TokenOffsets.stride, stride.offset + bytes, stride.previousEnd + advance)
+        }
+
+        /// Moves forward to the token at `target` (at most `count`) without returning the ones before:
+        /// to the start of its stride from the table, then eight one-byte tokens at a time (their gaps
+        /// and lengths add up in one word).
         public mutating func skip(to target: Int) throws {
             let target = min(target, count)
+            if target - position >= TokenOffsets.stride {
+                while stride.position + TokenOffsets.stride <= target && tableOffset < start { try readStride() }
+                if stride.position > position {
+                    (position, offset, previousEnd) = stride
+                }
+            }
             while position < target {
                 if target - position >= 8 && end - offset >= 8 {
                     let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
@@ -148,6 +197,22 @@ public struct StoredTokens: Sendable {
                 }
                 _ = try next()
             }
+        }
+
+        /// At a stride's first token (reading every token in order), checks that the table says the
+        /// same of where it starts.
+        fileprivate mutating func checkStride() throws {
+            guard position > 0 && position % TokenOffsets.stride == 0 && position < count else { return }
+            guard tableOffset < start else { throw corrupt("stride table shorter than the tokens") }
+            try readStride()
+            guard stride.position == position && stride.offset == offset && stride.previousEnd == previousEnd else {
+                throw corrupt("stride table does not match the tokens")
+            }
+        }
+
+        /// After the last token: the table holds nothing more.
+        fileprivate func checkTableEnd() throws {
+            guard tableOffset == start else { throw corrupt("stride table longer than the tokens") }
         }
     }
 }
