@@ -67,7 +67,8 @@ public final class Searcher: @unchecked Sendable {
             var total = collector.total
             var totalIsExact = top.totalIsExact
             if !totalIsExact && exactTotal {
-                total = try Self.count(try planner.plan(node))
+                root.rewind()
+                total = try Self.count(root)
                 totalIsExact = true
             }
             let generator = SnippetGenerator(length: snippetLength)
@@ -90,9 +91,9 @@ public final class Searcher: @unchecked Sendable {
                 }
                 var explanation: [String]?
                 if explain {
-                    let again = try planner.plan(node)
+                    root.rewind()
                     var lines: [String] = []
-                    if try again.advance(to: scored.doc) == scored.doc { try again.explain(into: &lines, reader: reader) }
+                    if try root.advance(to: scored.doc) == scored.doc { try root.explain(into: &lines, reader: reader) }
                     explanation = lines
                 }
                 hits.append(Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score,
@@ -113,28 +114,37 @@ public final class Searcher: @unchecked Sendable {
     /// Where the highlighted terms stand in the body of each of `docs` (in that order), from the
     /// positions in the index; nil when there are too many terms to read.
     private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> [MatchPositions]? {
-        let terms = planner.highlightTerms
+        let terms = planner.highlightTerms.sorted()
         guard terms.count <= Self.maximumSnippetTerms else { return nil }
-        // Each highlighted term found in the body, once, numbered in byte order: most were looked up
-        // by planning, the others (a word searched in another field) are looked up now.
-        var infos: [String: TermInfo?] = [:]
-        for (term, info) in planner.bodyTermInfos where terms.contains(term) { infos[term] = info }
-        for term in terms where infos[term] == nil { infos[term] = try reader.termInfo(field: StandardField.body, term: term) }
-        var cursors: [(cursor: PostingsCursor, term: Int)] = []
-        for (index, term) in infos.keys.sorted().enumerated() {
-            if let info = infos[term]! { cursors.append((try reader.postings(info), index)) }
+        // Each highlighted term found in the body, numbered in byte order: most were looked up by
+        // planning, the others (a word searched in another field) are looked up now.
+        var cursors: [PostingsCursor] = []
+        var numbers: [Int] = []
+        for (number, term) in terms.enumerated() {
+            let info: TermInfo?
+            if let planned = planner.bodyTermInfos.first(where: { $0.term == term }) {
+                info = planned.info
+            } else {
+                info = try reader.termInfo(field: StandardField.body, term: term)
+            }
+            guard let info else { continue }
+            cursors.append(try reader.postings(info))
+            numbers.append(number)
         }
         var result = [MatchPositions](repeating: MatchPositions(matches: []), count: docs.count)
-        var buffer: [UInt32] = []
+        var positions: [UInt32] = []
         // Cursors only move forward: documents are visited in increasing order.
         for index in docs.indices.sorted(by: { docs[$0] < docs[$1] }) {
             let doc = docs[index]
             var matches: [(position: UInt32, term: Int)] = []
-            for (cursor, term) in cursors where try cursor.advance(to: doc) == doc {
-                try cursor.positions(into: &buffer)
-                matches.append(contentsOf: buffer.lazy.map { ($0, term) })
+            var sorted = true
+            for (cursor, term) in zip(cursors, numbers) where try cursor.advance(to: doc) == doc {
+                try cursor.positions(into: &positions)
+                if let first = positions.first, let last = matches.last, first < last.position { sorted = false }
+                matches.reserveCapacity(matches.count + positions.count)
+                for position in positions { matches.append((position, term)) }
             }
-            if cursors.count > 1 { matches.sort { $0.position < $1.position } }
+            if !sorted { matches.sort { $0.position < $1.position } }
             result[index] = MatchPositions(matches: matches)
         }
         return result
@@ -153,7 +163,8 @@ public final class Searcher: @unchecked Sendable {
             var total = top.collector.total
             var exact = top.totalIsExact
             if !exact && exactTotal {
-                total = try Self.count(try planner.plan(node))
+                root.rewind()
+                total = try Self.count(root)
                 exact = true
             }
             return (top.collector.sorted().map { (Int($0.doc), $0.score) }, total, exact)

@@ -228,6 +228,7 @@ struct StoredFieldsReader: @unchecked Sendable {
             record = ByteReader(raw, file: file, offset: record.offset, end: record.offset + length)
             let count = try record.vint(max: 1 << 16)
             var values: [(field: Int, value: String)] = []
+            values.reserveCapacity(count)
             var body: Range<Int>?
             for _ in 0..<count {
                 let field = try record.vint(max: 255)

@@ -16,24 +16,8 @@ final class QueryPlanner {
     /// The body field's term infos that planning looked up, for snippets.
     private(set) var bodyTermInfos: [(term: String, info: TermInfo?)] = []
 
-    /// What the first planning looked up, in the order it did. Planning the same query again (to count
-    /// its matches, or to explain a hit) walks the query in the same order and replays these instead
-    /// of reading the analyzer and the index again.
-    private var recording = Recording()
     /// The fields a word without a field is searched in, once worked out.
     private var allFields: [(field: Int, boost: Double)]?
-    private var replaying: Recording.Replay?
-
-    private struct Recording {
-        var analyses: [[Token]] = []
-        var lexicon: [[String]] = []
-        var termInfos: [TermInfo?] = []
-        var expansions: [[String]] = []
-
-        struct Replay {
-            var analyses = 0, lexicon = 0, termInfos = 0, expansions = 0
-        }
-    }
 
     init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters) {
         self.reader = reader
@@ -41,10 +25,8 @@ final class QueryPlanner {
         self.parameters = parameters
     }
 
-    /// The scorer of a query; throws when no word of it can be searched. A planner plans one query:
-    /// planned again, it replays its first planning's lookups.
+    /// The scorer of a query; throws when no word of it can be searched. A planner plans one query.
     func plan(_ node: QueryNode) throws -> Scorer {
-        defer { replaying = Recording.Replay() }
         guard let scorer = try plan(node, negated: false) else { throw QueryError("no searchable words in the query") }
         return scorer
     }
@@ -121,33 +103,16 @@ final class QueryPlanner {
     // MARK: Lookups
 
     private func analyse(_ text: String) throws -> [Token] {
-        if let replay = replaying {
-            replaying?.analyses += 1
-            return recording.analyses[replay.analyses]
-        }
-        let tokens = try analyzer.tokens(text)
-        recording.analyses.append(tokens)
-        return tokens
+        try analyzer.tokens(text)
     }
 
     /// The terms a query word reaches: all those its folded spelling was indexed under, or its own.
     private func alternatives(of token: Token) throws -> [String] {
-        if let replay = replaying {
-            replaying?.lexicon += 1
-            return recording.lexicon[replay.lexicon]
-        }
-        let terms = try reader.lexiconTerms(surface: token.surface) ?? [token.term]
-        recording.lexicon.append(terms)
-        return terms
+        try reader.lexiconTerms(surface: token.surface) ?? [token.term]
     }
 
     private func termInfo(field: Int, term: String) throws -> TermInfo? {
-        if let replay = replaying {
-            replaying?.termInfos += 1
-            return recording.termInfos[replay.termInfos]
-        }
         let info = try reader.termInfo(field: field, term: term)
-        recording.termInfos.append(info)
         if field == StandardField.body { bodyTermInfos.append((term, info)) }
         return info
     }
@@ -198,25 +163,18 @@ final class QueryPlanner {
         guard prefix.count >= 2 else {
             throw QueryError("a prefix needs at least 2 letters before *", column: column)
         }
-        let terms: [String]
-        if let replay = replaying {
-            replaying?.expansions += 1
-            terms = recording.expansions[replay.expansions]
-        } else {
-            var found = Set<String>()
-            for entry in try reader.lexiconEntries(prefix: prefix, limit: Self.maximumExpansions + 1) { found.formUnion(entry.terms) }
-            if prefix.allSatisfy(\.isNumber) {
-                // Numbers are not in the lexicon: their terms are their spellings.
-                for (field, _) in fields {
-                    for entry in try reader.terms(field: field, prefix: prefix, limit: Self.maximumExpansions + 1) { found.insert(entry.term) }
-                }
+        var found = Set<String>()
+        for entry in try reader.lexiconEntries(prefix: prefix, limit: Self.maximumExpansions + 1) { found.formUnion(entry.terms) }
+        if prefix.allSatisfy(\.isNumber) {
+            // Numbers are not in the lexicon: their terms are their spellings.
+            for (field, _) in fields {
+                for entry in try reader.terms(field: field, prefix: prefix, limit: Self.maximumExpansions + 1) { found.insert(entry.term) }
             }
-            guard found.count <= Self.maximumExpansions else {
-                throw QueryError("\(prefix)* matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
-            }
-            terms = found.sorted()
-            recording.expansions.append(terms)
         }
+        guard found.count <= Self.maximumExpansions else {
+            throw QueryError("\(prefix)* matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
+        }
+        let terms = found.sorted()
         return try word(terms, label: prefix + "*", fields: fields, negated: negated)
     }
 }

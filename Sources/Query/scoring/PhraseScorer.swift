@@ -68,6 +68,12 @@ final class PhraseScorer: Scorer {
         return (block.end, min(weight.maximum, ratio * block.bound))
     }
 
+    override func rewind() {
+        conjunction.rewind()
+        phraseFreq = 0
+        doc = 0
+    }
+
     override func next() throws -> UInt32 { try matching(conjunction.next()) }
     override func advance(to target: UInt32) throws -> UInt32 { try matching(conjunction.advance(to: target)) }
 

@@ -16,6 +16,9 @@ class Scorer {
     /// impacts where there are some; by default the global bound, good to the end.
     func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { (Self.end - 1, maxScore) }
 
+    /// Back before its first document, for another pass (counting after a pruned top k, explaining a
+    /// hit): cheaper than planning the query again.
+    func rewind() { fatalError("abstract") }
     func next() throws -> UInt32 { fatalError("abstract") }
     func advance(to target: UInt32) throws -> UInt32 { fatalError("abstract") }
     func score() throws -> Double { fatalError("abstract") }
@@ -46,6 +49,7 @@ func borrowedBuffer<Object: AnyObject>(_ objects: [Object]) -> UnsafeMutableBuff
 
 /// Matches nothing: a word the index never saw.
 final class EmptyScorer: Scorer {
+    override func rewind() { doc = 0 }
     override func next() throws -> UInt32 { doc = Self.end; return doc }
     override func advance(to target: UInt32) throws -> UInt32 { doc = Self.end; return doc }
     override func score() throws -> Double { 0 }
@@ -84,8 +88,7 @@ final class FieldTermScorer: Scorer {
 
     override var cost: Int { totalCost }
 
-    /// Back before its first document, for a second pass over its postings.
-    func rewind() {
+    override func rewind() {
         for cursor in cursors { cursor.rewind() }
         started = false
         doc = 0
@@ -275,6 +278,12 @@ final class DisjunctionScorer: Scorer {
         doc = lowest
     }
 
+    override func rewind() {
+        for scorer in scorers { scorer.rewind() }
+        started = false
+        doc = 0
+    }
+
     override func next() throws -> UInt32 {
         if !started {
             started = true
@@ -331,6 +340,11 @@ final class ConjunctionScorer: Scorer {
         try sumOfBounds(children, for: target)
     }
 
+    override func rewind() {
+        for scorer in scorers { scorer.rewind() }
+        doc = 0
+    }
+
     override func next() throws -> UInt32 { try align(lead.with { try $0.next() }) }
     override func advance(to target: UInt32) throws -> UInt32 { try align(lead.with { try $0.advance(to: target) }) }
 
@@ -378,6 +392,13 @@ final class ExclusionScorer: Scorer {
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
         try required.blockBound(for: target)
+    }
+
+    override func rewind() {
+        required.rewind()
+        excluded.rewind()
+        excludedStarted = false
+        doc = 0
     }
 
     override func next() throws -> UInt32 { try skipExcluded(required.next()) }
