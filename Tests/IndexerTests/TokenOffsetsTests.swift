@@ -50,6 +50,32 @@ import Testing
         }
     }
 
+    /// Reading a passage's tokens in one call gives what reading them one by one does: from any
+    /// token, up to the last starting within the budget after the anchor's start.
+    @Test func readingAPassageMatchesReadingTokenByToken() throws {
+        var generator = SplitMix64(seed: 13)
+        for _ in 0..<200 {
+            let (offsets, textLength) = Self.randomOffsets(count: Int(generator.next() % 300), escapes: 10, generator: &generator)
+            let tokens = try Self.stored(offsets, textLength: textLength)
+            let from = Int(generator.next() % UInt64(offsets.count + 1))
+            let anchor = from + Int(generator.next() % 20)
+            let budget = Int(generator.next() % 200)
+            var expected: [UInt32] = []
+            var limit = Int.max
+            for position in from..<offsets.count where offsets[position].lowerBound <= limit {
+                expected += [UInt32(offsets[position].lowerBound), UInt32(offsets[position].upperBound)]
+                if position == anchor { limit = offsets[position].lowerBound + budget }
+            }
+            let read = try tokens.withCursor { cursor in
+                try cursor.skip(to: from)
+                var bounds: [UInt32] = []
+                try cursor.read(into: &bounds, through: anchor, budget: budget)
+                return bounds
+            }
+            #expect(read == expected, "from \(from), anchor \(anchor), budget \(budget) of \(offsets.count)")
+        }
+    }
+
     /// A damaged stride table: the verifier's full read says so, and skipping with it never reads
     /// outside the record or the text.
     @Test func aDamagedStrideTableIsCaught() throws {

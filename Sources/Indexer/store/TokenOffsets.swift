@@ -162,6 +162,36 @@ public struct StoredTokens: Sendable {
             return start..<stop
         }
 
+        /// Appends `start, end` of the tokens from the current one on to `bounds`, up to the last one
+        /// that starts at most `budget` bytes after token `anchor` does (to the last token when `anchor`
+        /// is past it): the tokens of a snippet's passage, read in one loop.
+        public mutating func read(into bounds: inout [UInt32], through anchor: Int, budget: Int) throws {
+            var limit = Int.max
+            while position < count {
+                guard offset < end, previousEnd <= textLength else { throw corrupt("token offsets run past the record or the text") }
+                let code = source[offset]
+                let start: Int, stop: Int
+                if code == 0xFF {
+                    var reader = ByteReader(source, file: file, offset: offset + 1, end: end)
+                    start = previousEnd + (try reader.vint(max: textLength - previousEnd))
+                    stop = start + (try reader.vint(max: textLength - start))
+                    guard start <= limit else { return }
+                    offset = reader.offset
+                } else {
+                    start = previousEnd + Int(code >> 5)
+                    stop = start + Int(code & 0x1F)
+                    guard start <= limit else { return }
+                    offset += 1
+                }
+                guard stop <= textLength else { throw corrupt("token offsets past the end of the text") }
+                previousEnd = stop
+                position += 1
+                bounds.append(UInt32(truncatingIfNeeded: start))
+                bounds.append(UInt32(truncatingIfNeeded: stop))
+                if position == anchor + 1 { limit = start + budget }
+            }
+        }
+
         /// Reads the stride table's next entry: where the next stride starts.
         private mutating func readStride() throws {
             var reader = ByteReader(source, file: file, offset: tableOffset, end: start)

@@ -78,12 +78,7 @@ struct SnippetGenerator {
             window.removeAll(keepingCapacity: true)
             try tokens.withCursor { cursor in
                 try cursor.skip(to: from)
-                var limit = Int.max
-                while let range = try cursor.next(), range.lowerBound <= limit {
-                    window.append(UInt32(range.lowerBound))
-                    window.append(UInt32(range.upperBound))
-                    if cursor.position == anchor + 1 { limit = range.lowerBound + budget }
-                }
+                try cursor.read(into: &window, through: anchor, budget: budget)
             }
         }
         try readWindow()
