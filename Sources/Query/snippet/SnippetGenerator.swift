@@ -168,59 +168,68 @@ struct SnippetGenerator {
         let passageStart = start(first)
         var last = first
         while last + 1 < available && end(last + 1) <= passageStart + budget { last += 1 }
-        var highlights: [Range<Int>] = []
         var matchIndex = matchedTokens.firstIndex { $0 >= first } ?? matchedTokens.count
+        var highlights: [Range<Int>] = []
+        highlights.reserveCapacity(matchedTokens[matchIndex...].prefix { $0 <= last }.count)
         let before = first > 0, after = last + 1 < tokenCount || moreAfter
-        // Collapsing white space only shrinks the text: the passage and the ellipses bound the output.
-        let capacity = end(last) - passageStart + 2 * Self.ellipsis.count + 2
-        let text = String(unsafeUninitializedCapacity: capacity) { out in
+        // Collapsing white space only shrinks the text: the passage, two ellipses (3 bytes each) and
+        // their spaces bound the output.
+        let capacity = end(last) - passageStart + 2 * 3 + 2
+        let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+            let out = buffer.baseAddress!
+            let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var count = 0
-            func append(_ byte: UInt8) {
-                out[count] = byte
-                count += 1
-            }
-            func append(_ bytes: UnsafeRawBufferPointer) {
-                guard let source = bytes.baseAddress else { return }
-                UnsafeMutableRawPointer(out.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
-                count += bytes.count
+            // `…` in UTF-8.
+            func ellipsis() {
+                (out[count], out[count + 1], out[count + 2]) = (0xE2, 0x80, 0xA6)
+                count += 3
             }
             if before {
-                Self.ellipsis.withUnsafeBytes { append($0) }
-                append(0x20)
+                ellipsis()
+                out[count] = 0x20
+                count += 1
             }
             var previousEnd = passageStart
             var inSpace = false
             for token in first...last {
                 // Between tokens: white space collapsed to one space, anything else (punctuation, an
                 // elided article) as written.
-                for byte in UnsafeRawBufferPointer(rebasing: utf8[previousEnd..<start(token)]) {
+                let tokenStart = start(token), tokenEnd = end(token)
+                for k in previousEnd..<tokenStart {
+                    let byte = source[k]
                     if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                        if !inSpace { append(0x20) }
+                        if !inSpace {
+                            out[count] = 0x20
+                            count += 1
+                        }
                         inSpace = true
                     } else {
-                        append(byte)
+                        out[count] = byte
+                        count += 1
                         inSpace = false
                     }
                 }
-                let word = UnsafeRawBufferPointer(rebasing: utf8[start(token)..<end(token)])
                 if matchIndex < matchedTokens.count && matchedTokens[matchIndex] == token {
-                    highlights.append(count..<(count + word.count))
+                    highlights.append(count..<(count + tokenEnd - tokenStart))
                     matchIndex += 1
                 }
-                append(word)
+                // Words are short: a byte loop beats a call to memcpy.
+                for k in tokenStart..<tokenEnd {
+                    out[count] = source[k]
+                    count += 1
+                }
                 inSpace = false
-                previousEnd = end(token)
+                previousEnd = tokenEnd
             }
             if after {
-                append(0x20)
-                Self.ellipsis.withUnsafeBytes { append($0) }
+                out[count] = 0x20
+                count += 1
+                ellipsis()
             }
             return count
         }
         return Snippet(text: text, highlights: highlights)
     }
-
-    private static let ellipsis = Array("…".utf8)
 
     /// `range` shrunk to whole characters: never starting or ending inside a UTF-8 sequence.
     private func characterBoundaries(_ range: Range<Int>, in utf8: [UInt8]) -> Range<Int> {
