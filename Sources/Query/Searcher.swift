@@ -132,17 +132,21 @@ public final class Searcher: @unchecked Sendable {
             numbers.append(number)
         }
         var result = [MatchPositions](repeating: MatchPositions(matches: []), count: docs.count)
-        var positions: [UInt32] = []
+        var positions = PositionBuffer()
+        defer { positions.deallocate() }
         // Cursors only move forward: documents are visited in increasing order.
         for index in docs.indices.sorted(by: { docs[$0] < docs[$1] }) {
             let doc = docs[index]
+            var total = 0
+            for cursor in cursors where try cursor.advance(to: doc) == doc { total += Int(cursor.freq) }
             var matches: [(position: UInt32, term: Int)] = []
+            matches.reserveCapacity(total)
             var sorted = true
-            for (cursor, term) in zip(cursors, numbers) where try cursor.advance(to: doc) == doc {
-                try cursor.positions(into: &positions)
-                if let first = positions.first, let last = matches.last, first < last.position { sorted = false }
-                matches.reserveCapacity(matches.count + positions.count)
-                for position in positions { matches.append((position, term)) }
+            for (cursor, term) in zip(cursors, numbers) where cursor.doc == doc {
+                positions.reserve(Int(cursor.freq))
+                positions.count = try cursor.decodePositions(into: positions.base)
+                if let first = positions.positions.first, let last = matches.last, first < last.position { sorted = false }
+                for position in positions.positions { matches.append((position, term)) }
             }
             if !sorted { matches.sort { $0.position < $1.position } }
             result[index] = MatchPositions(matches: matches)

@@ -92,6 +92,8 @@ public struct QueryParser: Sendable {
     private func lex(_ utf8: UnsafeBufferPointer<UInt8>) throws -> [Item] {
         func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self) }
         var items: [Item] = []
+        // A query has at most one item per two bytes (a word and a space), and is usually short.
+        items.reserveCapacity(min(utf8.count / 2 + 1, 64))
         var i = 0
         // The column of the code point at byte `i`; `move(to:)` keeps it so.
         var column = 1

@@ -121,7 +121,11 @@ final class QueryPlanner {
 
     /// One word's scorer in one field, or nil when none of its terms occurs there.
     private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
-        let infos = try terms.compactMap { try termInfo(field: field, term: $0) }
+        var infos: [TermInfo] = []
+        infos.reserveCapacity(terms.count)
+        for term in terms {
+            if let info = try termInfo(field: field, term: term) { infos.append(info) }
+        }
         guard let docFreq = infos.map(\.docFreq).max() else { return nil }
         let statistics = fieldStatistics(field)
         let weight = FieldWeight(field: field, boost: boost,
@@ -132,7 +136,11 @@ final class QueryPlanner {
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
         if !negated { highlighted += terms }
-        let scorers = try fields.compactMap { try fieldWord(terms, label: label, field: $0.field, boost: $0.boost) }
+        var scorers: [Scorer] = []
+        scorers.reserveCapacity(fields.count)
+        for (field, boost) in fields {
+            if let scorer = try fieldWord(terms, label: label, field: field, boost: boost) { scorers.append(scorer) }
+        }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
     }
