@@ -162,23 +162,27 @@ struct StoredFieldsReader: @unchecked Sendable {
     /// a long text read only for its snippet need not be checked as UTF-8 whole and copied into a
     /// string.
     func documents(_ docs: [Int], rawBody: Bool) throws -> [(fields: StoredFields, body: StoredText?)] {
-        var blocks: [Int: (firstDoc: Int, plain: [UInt8])] = [:]
+        // The blocks this call has read: a page of results falls in a few, looked for by a scan.
+        var blocks: [(number: Int, firstDoc: Int, plain: [UInt8])] = []
         return try docs.map { doc in
             guard doc >= 0 && doc < documentCount else {
                 throw IndexError.corrupt(file: file, reason: "no stored document \(doc)")
             }
             let block = try self.block(containing: doc)
-            if blocks[block] == nil {
+            var found = blocks.firstIndex { $0.number == block }
+            if found == nil {
+                let read: (firstDoc: Int, plain: [UInt8])
                 if let cached = cache.block(block) {
-                    blocks[block] = cached
+                    read = cached
                 } else {
-                    let fresh = try decompress(block)
-                    cache.insert(fresh, for: block)
-                    blocks[block] = fresh
+                    read = try decompress(block)
+                    cache.insert(read, for: block)
                 }
+                blocks.append((block, read.firstDoc, read.plain))
+                found = blocks.count - 1
             }
-            let (firstDoc, plain) = blocks[block]!
-            return try record(doc - firstDoc, in: plain, rawBody: rawBody)
+            let entry = blocks[found!]
+            return try record(doc - entry.firstDoc, in: entry.plain, rawBody: rawBody)
         }
     }
 

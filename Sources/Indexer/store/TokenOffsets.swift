@@ -162,12 +162,14 @@ public struct StoredTokens: Sendable {
             return start..<stop
         }
 
-        /// Appends `start, end` of the tokens from the current one on to `bounds`, up to the last one
+        /// Writes `start, end` of the tokens from the current one on to `output`, up to the last one
         /// that starts at most `budget` bytes after token `anchor` does (to the last token when `anchor`
-        /// is past it): the tokens of a snippet's passage, read in one loop.
-        public mutating func read(into bounds: inout [UInt32], through anchor: Int, budget: Int) throws {
+        /// is past it), or until `output` is full: the tokens of a snippet's passage, read in one loop.
+        /// Returns how many values it wrote (two a token).
+        public mutating func read(into output: UnsafeMutableBufferPointer<UInt32>, through anchor: Int, budget: Int) throws -> Int {
             var limit = Int.max
-            while position < count {
+            var written = 0
+            while position < count && written + 2 <= output.count {
                 guard offset < end, previousEnd <= textLength else { throw corrupt("token offsets run past the record or the text") }
                 let code = source[offset]
                 let start: Int, stop: Int
@@ -175,21 +177,23 @@ public struct StoredTokens: Sendable {
                     var reader = ByteReader(source, file: file, offset: offset + 1, end: end)
                     start = previousEnd + (try reader.vint(max: textLength - previousEnd))
                     stop = start + (try reader.vint(max: textLength - start))
-                    guard start <= limit else { return }
+                    guard start <= limit else { break }
                     offset = reader.offset
                 } else {
                     start = previousEnd + Int(code >> 5)
                     stop = start + Int(code & 0x1F)
-                    guard start <= limit else { return }
+                    guard start <= limit else { break }
                     offset += 1
                 }
                 guard stop <= textLength else { throw corrupt("token offsets past the end of the text") }
                 previousEnd = stop
                 position += 1
-                bounds.append(UInt32(truncatingIfNeeded: start))
-                bounds.append(UInt32(truncatingIfNeeded: stop))
+                output[written] = UInt32(truncatingIfNeeded: start)
+                output[written + 1] = UInt32(truncatingIfNeeded: stop)
+                written += 2
                 if position == anchor + 1 { limit = start + budget }
             }
+            return written
         }
 
         /// Reads the stride table's next entry: where the next stride starts.
@@ -225,7 +229,15 @@ public struct StoredTokens: Sendable {
                         continue
                     }
                 }
-                _ = try next()
+                // One token: a one-byte one read here, an escaped one (or the end of the record) by `next`.
+                if offset < end && source[offset] != 0xFF {
+                    let code = source[offset]
+                    previousEnd += Int(code >> 5) + Int(code & 0x1F)
+                    offset += 1
+                    position += 1
+                } else {
+                    _ = try next()
+                }
             }
         }
 

@@ -73,12 +73,13 @@ struct SnippetGenerator {
         // usually do, and the window starts wider only when its first token is still within the lead.
         var from = max(0, anchor - Self.usualLeadTokens)
         var window: [UInt32] = []
-        window.reserveCapacity(2 * (lead + 64))
         func readWindow() throws {
-            window.removeAll(keepingCapacity: true)
-            try tokens.withCursor { cursor in
-                try cursor.skip(to: from)
-                try cursor.read(into: &window, through: anchor, budget: budget)
+            // Every token takes a byte at least: the passage's tokens fit, but for damaged offsets.
+            window = try [UInt32](unsafeUninitializedCapacity: 2 * (anchor - from + budget + 2)) { buffer, count in
+                count = try tokens.withCursor { cursor in
+                    try cursor.skip(to: from)
+                    return try cursor.read(into: buffer, through: anchor, budget: budget)
+                }
             }
         }
         try readWindow()
