@@ -44,23 +44,34 @@ public struct ByteOutput {
     @inlinable
     public mutating func append(_ text: String, escaping needsEscape: (UInt8) -> Bool, with escape: (UInt8, inout ByteOutput) -> Void) {
         var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for index in 0..<utf8.count where needsEscape(utf8[index]) {
-                append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                escape(utf8[index], &self)
-                start = index + 1
-            }
-            append(UnsafeBufferPointer(rebasing: utf8[start...]))
+        text.withUTF8 { append($0, escaping: needsEscape, with: escape) }
+    }
+
+    /// Appends the bytes of `utf8`, each one `needsEscape` selects written by `escape` instead.
+    @inlinable
+    public mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, escaping needsEscape: (UInt8) -> Bool,
+                                with escape: (UInt8, inout ByteOutput) -> Void) {
+        var start = 0
+        for index in 0..<utf8.count where needsEscape(utf8[index]) {
+            append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+            escape(utf8[index], &self)
+            start = index + 1
         }
+        append(UnsafeBufferPointer(rebasing: utf8[start...]))
     }
 
     public mutating func append(_ raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
 
     /// A JSON string literal.
     public mutating func appendJSONString(_ text: String) {
+        var text = text
+        text.withUTF8 { appendJSONString($0) }
+    }
+
+    /// A JSON string literal of UTF-8 bytes.
+    public mutating func appendJSONString(_ utf8: UnsafeBufferPointer<UInt8>) {
         append(UInt8(ascii: "\""))
-        append(text, escaping: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { byte, out in
+        append(utf8, escaping: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { byte, out in
             switch byte {
             case 0x22: out.append("\\\"")
             case 0x5C: out.append("\\\\")

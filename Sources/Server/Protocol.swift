@@ -195,7 +195,7 @@ enum ReplyEncoder {
                 out.append(",\"line\":\(hit.line),\"title\":")
                 out.appendJSONString(hit.title)
                 out.append(",\"snippet\":")
-                out.appendJSONString(hit.snippet.text)
+                hit.snippet.utf8.withUnsafeBufferPointer { out.appendJSONString($0) }
                 out.append(",\"highlights\":[")
                 for (number, range) in hit.snippet.highlights.enumerated() {
                     out.append(number > 0 ? ",[\(range.lowerBound),\(range.upperBound)]" : "[\(range.lowerBound),\(range.upperBound)]")
@@ -251,8 +251,7 @@ extension ByteOutput {
 
     /// A snippet with its highlights between `[` and `]`, as a field of a text reply.
     mutating func appendMarkedField(_ snippet: Snippet) {
-        var text = snippet.text
-        text.withUTF8 { utf8 in
+        snippet.utf8.withUnsafeBufferPointer { utf8 in
             var position = 0
             for range in snippet.highlights where range.lowerBound >= position && range.upperBound <= utf8.count {
                 appendField(UnsafeBufferPointer(rebasing: utf8[position..<range.lowerBound]))

@@ -81,7 +81,9 @@ final class BundledIndex: @unchecked Sendable {
             let analyzer = try FrenchAnalyzer()
             let wanted = Set(try analyzer.tokens(query.replacingOccurrences(of: "OR", with: "")).map(\.term))
             for hit in results.hits {
-                let bytes = Array(hit.snippet.text.utf8)
+                let bytes = hit.snippet.utf8
+                // Cut at token boundaries of valid text: the bytes searchd writes as they are are UTF-8.
+                #expect(String(validating: bytes, as: UTF8.self) == hit.snippet.text, "\(query): \(hit.id)")
                 #expect(!hit.snippet.highlights.isEmpty, "\(query): \(hit.id)")
                 for range in hit.snippet.highlights {
                     let word = String(decoding: bytes[range], as: UTF8.self)

@@ -2,24 +2,38 @@ import Indexer
 
 /// A passage of a document with the query's words marked.
 public struct Snippet: Sendable, Equatable {
-    /// The passage, white space collapsed, `…` where it was cut.
-    public var text: String
-    /// UTF-8 byte ranges of `text` that matched the query.
+    /// The passage as UTF-8, white space collapsed, `…` where it was cut. It is cut at the analyser's
+    /// token boundaries from a body the indexer stored as valid text: a reader that checked the index's
+    /// checksums (searchd does) may write these bytes as they are; `text` repairs anything else.
+    public var utf8: [UInt8]
+    /// UTF-8 byte ranges of the passage that matched the query.
     public var highlights: [Range<Int>]
 
-    /// `text` with each highlight between `open` and `close`.
+    public init(text: String, highlights: [Range<Int>]) {
+        utf8 = Array(text.utf8)
+        self.highlights = highlights
+    }
+
+    init(utf8: [UInt8], highlights: [Range<Int>]) {
+        self.utf8 = utf8
+        self.highlights = highlights
+    }
+
+    /// The passage.
+    public var text: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The passage with each highlight between `open` and `close`.
     public func marked(open: String = "[", close: String = "]") -> String {
-        let bytes = Array(text.utf8)
         var out: [UInt8] = []
         var position = 0
         for range in highlights {
-            out.append(contentsOf: bytes[position..<range.lowerBound])
+            out.append(contentsOf: utf8[position..<range.lowerBound])
             out.append(contentsOf: open.utf8)
-            out.append(contentsOf: bytes[range])
+            out.append(contentsOf: utf8[range])
             out.append(contentsOf: close.utf8)
             position = range.upperBound
         }
-        out.append(contentsOf: bytes[position...])
+        out.append(contentsOf: utf8[position...])
         return String(decoding: out, as: UTF8.self)
     }
 }
@@ -176,7 +190,7 @@ struct SnippetGenerator {
         // Collapsing white space only shrinks the text: the passage, two ellipses (3 bytes each) and
         // their spaces bound the output.
         let capacity = end(last) - passageStart + 2 * 3 + 2
-        let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+        let text = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
             let out = buffer.baseAddress!
             let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var count = 0
@@ -227,9 +241,9 @@ struct SnippetGenerator {
                 count += 1
                 ellipsis()
             }
-            return count
+            written = count
         }
-        return Snippet(text: text, highlights: highlights)
+        return Snippet(utf8: text, highlights: highlights)
     }
 
     /// `range` shrunk to whole characters: never starting or ending inside a UTF-8 sequence.
