@@ -8,13 +8,16 @@ public struct Hit: Sendable {
     public var rank: Int
     public var doc: Int
     public var score: Double
-    public var id: String
-    public var title: String
-    public var path: String
-    public var line: Int
+    /// The stored document: its fields' bytes, made strings only when asked for.
+    public var record: StoredRecord
     public var snippet: Snippet
     /// Each term's contribution, when asked for (`--explain`).
     public var explanation: [String]?
+
+    public var id: String { record.string(of: StandardField.id) ?? "" }
+    public var title: String { record.string(of: StandardField.title) ?? "" }
+    public var path: String { record.string(of: StandardField.path) ?? "" }
+    public var line: Int { record.string(of: StandardField.line).flatMap { Int($0) } ?? 0 }
 }
 
 public struct SearchResults: Sendable {
@@ -76,16 +79,15 @@ public final class Searcher: @unchecked Sendable {
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
             var hits: [Hit] = []
             hits.reserveCapacity(ranked.count)
-            let stored = try reader.storedFieldsWithBody(ranked.map { Int($0.doc) })
-            for (index, (scored, (fields, body))) in zip(ranked.indices, zip(ranked, stored)) {
-                let title = fields.value(of: StandardField.title) ?? ""
+            let records = try reader.storedRecords(ranked.map { Int($0.doc) })
+            for (index, (scored, record)) in zip(ranked.indices, zip(ranked, records)) {
                 var snippet = Snippet(text: "", highlights: [])
                 if snippets {
-                    if let body, let positions {
+                    if let body = record.body, let positions {
                         snippet = try generator.snippet(of: body, matches: positions[index])
                     } else {
                         // Too many terms to read their positions, or no body: the text is analysed.
-                        let text = body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? title
+                        let text = record.body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? record.string(of: StandardField.title) ?? ""
                         snippet = try generator.snippet(of: text, terms: planner.highlightTerms, analyzer: analyzer)
                     }
                 }
@@ -96,11 +98,8 @@ public final class Searcher: @unchecked Sendable {
                     if try root.advance(to: scored.doc) == scored.doc { try root.explain(into: &lines, reader: reader) }
                     explanation = lines
                 }
-                hits.append(Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score,
-                                id: fields.value(of: StandardField.id) ?? "", title: title,
-                                path: fields.value(of: StandardField.path) ?? "", line: Int(fields.value(of: StandardField.line) ?? "") ?? 0,
-                                snippet: snippet,
-                                explanation: explanation))
+                hits.append(Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score, record: record,
+                                snippet: snippet, explanation: explanation))
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took)

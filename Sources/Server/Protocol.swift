@@ -143,11 +143,11 @@ enum ReplyEncoder {
                 out.append(UInt8(ascii: "\n"))
                 out.append(hit.rank)
                 out.append(UInt8(ascii: "\t"))
-                out.appendField(hit.id)
+                out.appendField(hit.record.utf8(of: StandardField.id) ?? [])
                 out.append(UInt8(ascii: "\t"))
                 out.append(hit.score, decimals: 4)
                 out.append(UInt8(ascii: "\t"))
-                out.appendField(hit.title)
+                out.appendField(hit.record.utf8(of: StandardField.title) ?? [])
                 out.append(UInt8(ascii: "\t"))
                 out.appendMarkedField(hit.snippet)
             }
@@ -189,11 +189,11 @@ enum ReplyEncoder {
             for (index, hit) in results.hits.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.append("{\"rank\":\(hit.rank),\"id\":")
-                out.appendJSONString(hit.id)
+                out.appendJSONString(hit.record.utf8(of: StandardField.id) ?? [])
                 out.append(",\"score\":\(hit.score),\"path\":")
-                out.appendJSONString(hit.path)
+                out.appendJSONString(hit.record.utf8(of: StandardField.path) ?? [])
                 out.append(",\"line\":\(hit.line),\"title\":")
-                out.appendJSONString(hit.title)
+                out.appendJSONString(hit.record.utf8(of: StandardField.title) ?? [])
                 out.append(",\"snippet\":")
                 hit.snippet.utf8.withUnsafeBufferPointer { out.appendJSONString($0) }
                 out.append(",\"highlights\":[")
@@ -247,6 +247,16 @@ extension ByteOutput {
     /// on one line.
     mutating func appendField(_ text: String) {
         append(text, escaping: Self.needsFieldEscape, with: Self.escapeInField)
+    }
+
+    /// Stored bytes as a field of a text reply.
+    mutating func appendField(_ utf8: ArraySlice<UInt8>) {
+        utf8.withUnsafeBufferPointer { appendField($0) }
+    }
+
+    /// Stored bytes as a JSON string literal.
+    mutating func appendJSONString(_ utf8: ArraySlice<UInt8>) {
+        utf8.withUnsafeBufferPointer { appendJSONString($0) }
     }
 
     /// A snippet with its highlights between `[` and `]`, as a field of a text reply.

@@ -137,6 +137,12 @@ public final class IndexReader: @unchecked Sendable {
         try store.documents(docs, rawBody: true)
     }
 
+    /// The records of `docs`: each field's bytes, unchecked, and the body with its tokens' offsets
+    /// (what a page of results reads).
+    public func storedRecords(_ docs: [Int]) throws -> [StoredRecord] {
+        try store.records(docs)
+    }
+
     /// The number of the document with this id.
     public func document(id: String) throws -> Int? {
         guard let value = try ids.value(for: Array(id.utf8)) else { return nil }

@@ -34,6 +34,46 @@ public struct StoredText: Sendable {
     }
 }
 
+/// A stored document as its store block holds it: each field's UTF-8 bytes, unchecked, and the body
+/// with its tokens' offsets. The indexer stored valid text: a reader that checked the index's
+/// checksums (searchd does) may write these bytes as they are; `string(of:)` repairs anything else.
+public struct StoredRecord: Sendable {
+    private let block: [UInt8]
+    /// Every field in record order, the body included.
+    private let fields: [(field: Int, range: Range<Int>)]
+    public let body: StoredText?
+
+    init(block: [UInt8], fields: [(field: Int, range: Range<Int>)], body: StoredText?) {
+        self.block = block
+        self.fields = fields
+        self.body = body
+    }
+
+    /// The value's bytes, or nil when the document has no such field.
+    public func utf8(of field: Int) -> ArraySlice<UInt8>? {
+        fields.first { $0.field == field }.map { block[$0.range] }
+    }
+
+    public func string(of field: Int) -> String? {
+        utf8(of: field).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Each field's value as checked text, the body left out when `withoutBody`.
+    func checkedValues(withoutBody: Bool, file: String) throws -> [(field: Int, value: String)] {
+        var values: [(field: Int, value: String)] = []
+        values.reserveCapacity(fields.count)
+        try block.withUnsafeBytes { raw in
+            for (field, range) in fields where !(withoutBody && field == StandardField.body) {
+                guard let text = String(validUTF8: UnsafeRawBufferPointer(rebasing: raw[range])) else {
+                    throw IndexError.corrupt(file: file, reason: "invalid UTF-8 in a string (at byte \(range.lowerBound) of a store block)")
+                }
+                values.append((field, text))
+            }
+        }
+        return values
+    }
+}
+
 /// Writes store.fts: documents in order, packed into blocks of about `blockBytes` that are compressed
 /// with zstd, followed by a fixed-width index of (first document, offset) per block.
 final class StoredFieldsWriter {
@@ -162,6 +202,14 @@ struct StoredFieldsReader: @unchecked Sendable {
     /// a long text read only for its snippet need not be checked as UTF-8 whole and copied into a
     /// string.
     func documents(_ docs: [Int], rawBody: Bool) throws -> [(fields: StoredFields, body: StoredText?)] {
+        try records(docs).map { record in
+            (StoredFields(try record.checkedValues(withoutBody: rawBody, file: file)), rawBody ? record.body : nil)
+        }
+    }
+
+    /// The records of `docs` (any order, repeats allowed), in that order, their bytes unchecked; each
+    /// block they fall in is decompressed once.
+    func records(_ docs: [Int]) throws -> [StoredRecord] {
         // The blocks this call has read: a page of results falls in a few, looked for by a scan.
         var blocks: [(number: Int, firstDoc: Int, plain: [UInt8])] = []
         return try docs.map { doc in
@@ -182,7 +230,7 @@ struct StoredFieldsReader: @unchecked Sendable {
                 found = blocks.count - 1
             }
             let entry = blocks[found!]
-            return try record(doc - entry.firstDoc, in: entry.plain, rawBody: rawBody)
+            return try record(doc - entry.firstDoc, in: entry.plain)
         }
     }
 
@@ -221,7 +269,7 @@ struct StoredFieldsReader: @unchecked Sendable {
     }
 
     /// Record `index` of a decompressed block.
-    private func record(_ index: Int, in plain: [UInt8], rawBody: Bool) throws -> (fields: StoredFields, body: StoredText?) {
+    private func record(_ index: Int, in plain: [UInt8]) throws -> StoredRecord {
         try plain.withUnsafeBytes { raw in
             var reader = ByteReader(raw, file: file)
             for _ in 0..<index {
@@ -231,30 +279,19 @@ struct StoredFieldsReader: @unchecked Sendable {
             let length = try record.vint(max: record.remaining)
             record = ByteReader(raw, file: file, offset: record.offset, end: record.offset + length)
             let count = try record.vint(max: 1 << 16)
-            var values: [(field: Int, value: String)] = []
-            values.reserveCapacity(count)
+            var fields: [(field: Int, range: Range<Int>)] = []
+            fields.reserveCapacity(count)
             var body: Range<Int>?
             for _ in 0..<count {
                 let field = try record.vint(max: 255)
-                if field == StandardField.body {
-                    let length = try record.vint(max: record.remaining)
-                    let start = record.offset
-                    try record.skip(length)
-                    if rawBody {
-                        body = start..<record.offset
-                        continue
-                    }
-                    let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<record.offset])
-                    guard let text = String(validUTF8: bytes) else { throw record.corrupt("invalid UTF-8 in a string") }
-                    values.append((field, text))
-                } else {
-                    values.append((field, try record.string()))
-                }
+                let length = try record.vint(max: record.remaining)
+                let start = record.offset
+                try record.skip(length)
+                fields.append((field, start..<record.offset))
+                if field == StandardField.body { body = start..<record.offset }
             }
-            let fields = StoredFields(values)
-            guard rawBody else { return (fields, nil) }
             let tokens = try StoredTokens(source: plain, reader: &record, textLength: body?.count ?? 0)
-            return (fields, body.map { StoredText(block: plain, range: $0, tokens: tokens) })
+            return StoredRecord(block: plain, fields: fields, body: body.map { StoredText(block: plain, range: $0, tokens: tokens) })
         }
     }
 }
