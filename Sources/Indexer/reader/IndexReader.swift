@@ -3,9 +3,10 @@ import CSupport
 /// An opened index, memory-mapped and shared by any number of threads (it holds no mutable state).
 ///
 /// Opening checks meta.fts's checksum, and each component's header, footer, length and index id
-/// against it, and reads the first key of each block of the sorted tables (for their lookups). `checksums: true` also checks every file's CRC-32C (about a
-/// millisecond per 10 MB), which a long-running server does so that it never answers from a damaged
-/// file; `verify()` checks everything.
+/// against it, and reads the first key of each block of the sorted tables (for their lookups).
+/// `checksums: true` also checks every file's CRC-32C (about a millisecond per 10 MB), which a
+/// long-running server does so that it never answers from a damaged file, and so may write stored
+/// bytes as they are; `verify()` checks everything.
 public final class IndexReader: @unchecked Sendable {
     public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids]
 

@@ -143,6 +143,13 @@ public struct StoredTokens: Sendable {
         /// The range of the token at `position`, then moves past it; nil after the last.
         public mutating func next() throws -> Range<Int>? {
             guard position < count else { return nil }
+            let token = try advance()
+            return token.start..<token.stop
+        }
+
+        /// Reads the token at `position` (there is one), checked against the text, and moves past it.
+        @inline(__always)
+        private mutating func advance() throws -> (start: Int, stop: Int) {
             guard offset < end, previousEnd <= textLength else { throw corrupt("token offsets run past the record or the text") }
             let code = source[offset]
             offset += 1
@@ -159,39 +166,24 @@ public struct StoredTokens: Sendable {
             guard stop <= textLength else { throw corrupt("token offsets past the end of the text") }
             previousEnd = stop
             position += 1
-            return start..<stop
+            return (start, stop)
         }
 
         /// Writes `start, end` of the tokens from the current one on to `output`, up to the last one
         /// that starts at most `budget` bytes after token `anchor` does (to the last token when `anchor`
         /// is past it), or until `output` is full: the tokens of a snippet's passage, read in one loop.
-        /// Returns how many values it wrote (two a token).
+        /// Returns how many values it wrote (two a token); the cursor is then past the first token it
+        /// did not write, if it read one.
         public mutating func read(into output: UnsafeMutableBufferPointer<UInt32>, through anchor: Int, budget: Int) throws -> Int {
             var limit = Int.max
             var written = 0
             while position < count && written + 2 <= output.count {
-                guard offset < end, previousEnd <= textLength else { throw corrupt("token offsets run past the record or the text") }
-                let code = source[offset]
-                let start: Int, stop: Int
-                if code == 0xFF {
-                    var reader = ByteReader(source, file: file, offset: offset + 1, end: end)
-                    start = previousEnd + (try reader.vint(max: textLength - previousEnd))
-                    stop = start + (try reader.vint(max: textLength - start))
-                    guard start <= limit else { break }
-                    offset = reader.offset
-                } else {
-                    start = previousEnd + Int(code >> 5)
-                    stop = start + Int(code & 0x1F)
-                    guard start <= limit else { break }
-                    offset += 1
-                }
-                guard stop <= textLength else { throw corrupt("token offsets past the end of the text") }
-                previousEnd = stop
-                position += 1
-                output[written] = UInt32(truncatingIfNeeded: start)
-                output[written + 1] = UInt32(truncatingIfNeeded: stop)
+                let token = try advance()
+                guard token.start <= limit else { break }
+                output[written] = UInt32(truncatingIfNeeded: token.start)
+                output[written + 1] = UInt32(truncatingIfNeeded: token.stop)
                 written += 2
-                if position == anchor + 1 { limit = start + budget }
+                if position == anchor + 1 { limit = token.start + budget }
             }
             return written
         }
