@@ -138,16 +138,16 @@ public final class Searcher: @unchecked Sendable {
             let doc = docs[index]
             var total = 0
             for cursor in cursors where try cursor.advance(to: doc) == doc { total += Int(cursor.freq) }
-            var matches: [(position: UInt32, term: Int)] = []
+            var matches: [UInt64] = []
             matches.reserveCapacity(total)
             var sorted = true
             for (cursor, term) in zip(cursors, numbers) where cursor.doc == doc {
                 positions.reserve(Int(cursor.freq))
                 positions.count = try cursor.decodePositions(into: positions.base)
-                if let first = positions.positions.first, let last = matches.last, first < last.position { sorted = false }
-                for position in positions.positions { matches.append((position, term)) }
+                if let first = positions.positions.first, let last = matches.last, first < UInt32(last >> 32) { sorted = false }
+                for position in positions.positions { matches.append(MatchPositions.match(position: position, term: term)) }
             }
-            if !sorted { matches.sort { $0.position < $1.position } }
+            if !sorted { matches.sort() }
             result[index] = MatchPositions(matches: matches)
         }
         return result

@@ -14,6 +14,10 @@ public final class IndexReader: @unchecked Sendable {
     public let meta: IndexMeta
     let files: [FileFormat.Tag: MappedFile]
     let metaFile: MappedFile
+    /// Kept apart from `files`: every postings cursor needs both, and a dictionary lookup costs more
+    /// than the rest of opening a cursor.
+    private let postingsFile: MappedFile
+    private let positionsFile: MappedFile
     let terms: SortedTable
     let lexiconTable: SortedTable
     let ids: SortedTable
@@ -48,6 +52,8 @@ public final class IndexReader: @unchecked Sendable {
             files[tag] = file
         }
         self.files = files
+        postingsFile = files[.postings]!
+        positionsFile = files[.positions]!
         terms = try SortedTable(bytes: files[.terms]!.bytes, file: FileFormat.Tag.terms.fileName, body: bodies[.terms]!)
         lexiconTable = try SortedTable(bytes: files[.lexicon]!.bytes, file: FileFormat.Tag.lexicon.fileName, body: bodies[.lexicon]!)
         ids = try SortedTable(bytes: files[.ids]!.bytes, file: FileFormat.Tag.ids.fileName, body: bodies[.ids]!)
@@ -101,7 +107,7 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     public func postings(_ info: TermInfo) throws -> PostingsCursor {
-        try PostingsCursor(info: info, postings: files[.postings]!, positions: files[.positions]!, documentCount: meta.documentCount)
+        try PostingsCursor(info: info, postings: postingsFile, positions: positionsFile, documentCount: meta.documentCount)
     }
 
     /// The length in terms of `field` in document `doc` (0 for a field that is not indexed).

@@ -30,8 +30,14 @@ enum TopDocs {
 
     /// The clauses of a sum, nested disjunctions flattened (their scores add up the same way).
     private static func leaves(of scorer: Scorer) -> [Scorer] {
-        guard let disjunction = scorer as? DisjunctionScorer else { return [scorer] }
-        return disjunction.scorers.flatMap(leaves)
+        var leaves: [Scorer] = []
+        collectLeaves(of: scorer, into: &leaves)
+        return leaves
+    }
+
+    private static func collectLeaves(of scorer: Scorer, into leaves: inout [Scorer]) {
+        guard let disjunction = scorer as? DisjunctionScorer else { return leaves.append(scorer) }
+        for child in disjunction.scorers { collectLeaves(of: child, into: &leaves) }
     }
 
     /// Clauses whose postings are at most this share of the query's may be scored in a first pass.

@@ -80,7 +80,7 @@ final class QueryPlanner {
         guard let name else {
             if let allFields { return allFields }
             let fields = reader.meta.fields
-            let all = fields.indices.filter { fields[$0].indexed }.map { ($0, boost($0)) }
+            let all = fields.indices.filter { fields[$0].indexed }.map { (field: $0, boost: boost($0)) }
             allFields = all
             return all
         }
@@ -89,7 +89,7 @@ final class QueryPlanner {
             let known = fields.filter(\.indexed).map(\.name).joined(separator: ", ")
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
-        return [(field, boost(field))]
+        return [(field: field, boost: boost(field))]
     }
 
     private func boost(_ field: Int) -> Double { field == StandardField.title ? parameters.titleBoost : 1 }

@@ -39,9 +39,11 @@ public struct Snippet: Sendable, Equatable {
 }
 
 /// Where the query's words stand in a document's body, from the positions in the index: each match
-/// as (position, which term), by position.
+/// as `position << 32 | term number`, so that sorting the integers sorts the matches by position.
 struct MatchPositions {
-    var matches: [(position: UInt32, term: Int)]
+    var matches: [UInt64]
+
+    static func match(position: UInt32, term: Int) -> UInt64 { UInt64(position) << 32 | UInt64(term) }
 }
 
 /// Picks the passage of about `length` characters with the most distinct query terms (then the most
@@ -63,48 +65,51 @@ struct SnippetGenerator {
     private static let usualLeadTokens = 8
 
     /// The snippet of a stored body whose matches are known: `matches` gives each match's position
-    /// and term number, `text.tokens` where each position stands.
+    /// and term number, `text.tokens` where each position stands. Its scratch space is on the stack.
     func snippet(of text: StoredText, matches: MatchPositions) throws -> Snippet {
         let tokens = text.tokens
-        guard tokens.count > 0 else { return Snippet(text: "", highlights: []) }
-        var found = matches.matches
-        while let last = found.last, Int(last.position) >= tokens.count { found.removeLast() }
-        var starts: [Int] = [], ends: [Int] = []
-        starts.reserveCapacity(found.count)
-        ends.reserveCapacity(found.count)
-        try tokens.withCursor { cursor in
-            for match in found {
-                try cursor.skip(to: Int(match.position))
-                guard let range = try cursor.next() else { break }
-                starts.append(range.lowerBound)
-                ends.append(range.upperBound)
-            }
-        }
-        let best = found.isEmpty ? nil : bestWindow(starts: starts, ends: ends, terms: found.map(\.term))
-        let anchor = best.map { Int(found[$0].position) } ?? 0
-        // The passage starts at most `lead` bytes before the anchor and ends at most `budget` bytes after.
-        // The passage starts at most `lead` bytes before the anchor, so at most `lead` tokens; a few
-        // usually do, and the window starts wider only when its first token is still within the lead.
-        var from = max(0, anchor - Self.usualLeadTokens)
-        var window: [UInt32] = []
-        func readWindow() throws {
-            // Every token takes a byte at least: the passage's tokens fit, but for damaged offsets.
-            window = try [UInt32](unsafeUninitializedCapacity: 2 * (anchor - from + budget + 2)) { buffer, count in
-                count = try tokens.withCursor { cursor in
-                    try cursor.skip(to: from)
-                    return try cursor.read(into: buffer, through: anchor, budget: budget)
+        guard tokens.count > 0 else { return Snippet(utf8: [], highlights: []) }
+        return try matches.matches.withUnsafeBufferPointer { all in
+            var kept = all.count
+            while kept > 0 && Int(all[kept - 1] >> 32) >= tokens.count { kept -= 1 }
+            let found = UnsafeBufferPointer(rebasing: all[..<kept])
+            // Each match's `start, end` in the text.
+            let anchor = try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * found.count) { ranges in
+                var read = 0
+                try tokens.withCursor { cursor in
+                    for match in found {
+                        try cursor.skip(to: Int(match >> 32))
+                        guard let range = try cursor.next() else { break }
+                        ranges[2 * read] = UInt32(truncatingIfNeeded: range.lowerBound)
+                        ranges[2 * read + 1] = UInt32(truncatingIfNeeded: range.upperBound)
+                        read += 1
+                    }
                 }
+                guard read > 0 else { return 0 }
+                return Int(found[bestWindow(UnsafeBufferPointer(rebasing: ranges[..<(2 * read)]), terms: found)] >> 32)
             }
-        }
-        try readWindow()
-        if from > 0, anchor - from < window.count / 2, Int(window[0]) >= Int(window[2 * (anchor - from)]) - lead {
-            from = max(0, anchor - lead - 1)
-            try readWindow()
-        }
-        return text.withUnsafeBytes { utf8 in
-            window.withUnsafeBufferPointer { window in
-                compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count,
-                        matchedTokens: found.map { Int($0.position) }, moreAfter: false)
+            // The passage starts at most `lead` bytes before the anchor, so at most `lead` tokens; a few
+            // usually do, and the window starts wider only when its first token is still within the lead.
+            // Every token takes a byte at least: the passage's tokens fit, but for damaged offsets.
+            let widest = max(0, anchor - lead - 1)
+            return try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * (anchor - widest + budget + 2)) { space in
+                func readWindow(from: Int) throws -> UnsafeBufferPointer<UInt32> {
+                    let count = try tokens.withCursor { cursor in
+                        try cursor.skip(to: from)
+                        return try cursor.read(into: UnsafeMutableBufferPointer(rebasing: space[..<(2 * (anchor - from + budget + 2))]),
+                                               through: anchor, budget: budget)
+                    }
+                    return UnsafeBufferPointer(rebasing: space[..<count])
+                }
+                var from = max(0, anchor - Self.usualLeadTokens)
+                var window = try readWindow(from: from)
+                if from > 0, anchor - from < window.count / 2, Int(window[0]) >= Int(window[2 * (anchor - from)]) - lead {
+                    from = widest
+                    window = try readWindow(from: from)
+                }
+                return text.withUnsafeBytes { utf8 in
+                    compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: found, moreAfter: false)
+                }
             }
         }
     }
@@ -114,103 +119,108 @@ struct SnippetGenerator {
         let utf8 = Array(document.utf8)
         let region = characterBoundaries(0..<min(utf8.count, maximumAnalyzedBytes), in: utf8)
         let tokens = try analyzer.tokens(String(decoding: utf8[region], as: UTF8.self))
-        guard !tokens.isEmpty else { return Snippet(text: "", highlights: []) }
-        var matched: [Int] = []
-        // Each matched token's term, numbered in order of first appearance.
-        var matchTerms: [Int] = []
+        guard !tokens.isEmpty else { return Snippet(utf8: [], highlights: []) }
+        // Each matched token, with its term numbered in order of first appearance.
+        var matches: [UInt64] = []
+        var ranges: [UInt32] = []
         var seen: [String] = []
         for index in tokens.indices where terms.contains(tokens[index].term) {
-            matched.append(index)
-            if let known = seen.firstIndex(of: tokens[index].term) {
-                matchTerms.append(known)
-            } else {
-                matchTerms.append(seen.count)
-                seen.append(tokens[index].term)
+            let term = seen.firstIndex(of: tokens[index].term) ?? seen.count
+            if term == seen.count { seen.append(tokens[index].term) }
+            matches.append(MatchPositions.match(position: UInt32(index), term: term))
+            // The tokens' ranges count from the region's start, which is the text's.
+            ranges.append(UInt32(tokens[index].range.lowerBound))
+            ranges.append(UInt32(tokens[index].range.upperBound))
+        }
+        return matches.withUnsafeBufferPointer { matches in
+            let anchor = matches.isEmpty ? 0 : Int(matches[ranges.withUnsafeBufferPointer { bestWindow($0, terms: matches) }] >> 32)
+            let from = max(0, anchor - lead - 1)
+            var window: [UInt32] = []
+            for token in tokens[from..<min(tokens.count, anchor + budget + 2)] {
+                window.append(UInt32(token.range.lowerBound))
+                window.append(UInt32(token.range.upperBound))
             }
-        }
-        // The tokens' ranges count from the region's start, which is the text's.
-        let anchor = matched.isEmpty ? 0 : matched[bestWindow(starts: matched.map { tokens[$0].range.lowerBound },
-                                                              ends: matched.map { tokens[$0].range.upperBound }, terms: matchTerms)]
-        let from = max(0, anchor - lead - 1)
-        var window: [UInt32] = []
-        for token in tokens[from..<min(tokens.count, anchor + budget + 2)] {
-            window.append(UInt32(token.range.lowerBound))
-            window.append(UInt32(token.range.upperBound))
-        }
-        return utf8.withUnsafeBytes { utf8 in
-            window.withUnsafeBufferPointer { window in
-                compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matchedTokens: matched,
-                        moreAfter: region.upperBound < utf8.count)
+            return utf8.withUnsafeBytes { utf8 in
+                window.withUnsafeBufferPointer { window in
+                    compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: matches,
+                            moreAfter: region.upperBound < utf8.count)
+                }
             }
         }
     }
 
-    /// Of the matches (in text order: each one's byte range and term number), the first of the window
-    /// of `budget` bytes, less the lead, holding the most distinct terms, then the most matches (the
-    /// earliest on ties).
-    private func bestWindow(starts: [Int], ends: [Int], terms: [Int]) -> Int {
-        var counts = [Int](repeating: 0, count: (terms.max() ?? 0) + 1)
-        var distinct = 0
-        var best: (distinct: Int, total: Int, first: Int) = (0, 0, 0)
-        var low = 0
-        for high in starts.indices {
-            counts[terms[high]] += 1
-            if counts[terms[high]] == 1 { distinct += 1 }
-            while ends[high] - starts[low] > budget - lead {
-                counts[terms[low]] -= 1
-                if counts[terms[low]] == 0 { distinct -= 1 }
-                low += 1
+    /// Of the matches (in text order: each one's `start, end` in `ranges`, its term number in the low
+    /// half of `terms`), the first of the window of `budget` bytes, less the lead, holding the most
+    /// distinct terms, then the most matches (the earliest on ties).
+    private func bestWindow(_ ranges: UnsafeBufferPointer<UInt32>, terms: UnsafeBufferPointer<UInt64>) -> Int {
+        let count = ranges.count / 2
+        var termCount = 0
+        for index in 0..<count { termCount = max(termCount, Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: terms[index])) + 1) }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: termCount) { counts in
+            counts.initialize(repeating: 0)
+            var distinct = 0
+            var best: (distinct: Int, total: Int, first: Int) = (0, 0, 0)
+            var low = 0
+            for high in 0..<count {
+                let term = Int(UInt32(truncatingIfNeeded: terms[high]))
+                counts[term] += 1
+                if counts[term] == 1 { distinct += 1 }
+                while Int(ranges[2 * high + 1]) - Int(ranges[2 * low]) > budget - lead {
+                    let old = Int(UInt32(truncatingIfNeeded: terms[low]))
+                    counts[old] -= 1
+                    if counts[old] == 0 { distinct -= 1 }
+                    low += 1
+                }
+                if distinct > best.distinct || (distinct == best.distinct && high - low + 1 > best.total) {
+                    best = (distinct, high - low + 1, low)
+                }
             }
-            if distinct > best.distinct || (distinct == best.distinct && high - low + 1 > best.total) {
-                best = (distinct, high - low + 1, low)
-            }
+            return best.first
         }
-        return best.first
     }
 
     /// The passage: from the first token within `lead` bytes before token `anchor` to the last within
     /// `budget` bytes of its start, white space collapsed, `…` where the text goes on, the matched
-    /// tokens inside highlighted. `window` holds `start, end` of the tokens from position `from` on
-    /// (of `tokenCount` in all), enough of them to cover the passage.
+    /// tokens inside highlighted (`matches`, by position in their high half). `window` holds `start,
+    /// end` of the tokens from position `from` on (of `tokenCount` in all), enough to cover the passage.
     private func compose(_ utf8: UnsafeRawBufferPointer, window: UnsafeBufferPointer<UInt32>, from: Int, anchor: Int,
-                         tokenCount: Int, matchedTokens: [Int], moreAfter: Bool) -> Snippet {
+                         tokenCount: Int, matches: UnsafeBufferPointer<UInt64>, moreAfter: Bool) -> Snippet {
         let available = from + window.count / 2
-        func start(_ token: Int) -> Int { Int(window[2 * (token - from)]) }
-        func end(_ token: Int) -> Int { Int(window[2 * (token - from) + 1]) }
-        let earliest = start(anchor) - lead
+        let bounds = window.baseAddress!
+        let earliest = Int(bounds[2 * (anchor - from)]) - lead
         var first = anchor
-        while first > from && start(first - 1) >= earliest { first -= 1 }
-        let passageStart = start(first)
+        while first > from && Int(bounds[2 * (first - 1 - from)]) >= earliest { first -= 1 }
+        let passageStart = Int(bounds[2 * (first - from)])
         var last = first
-        while last + 1 < available && end(last + 1) <= passageStart + budget { last += 1 }
-        var matchIndex = matchedTokens.firstIndex { $0 >= first } ?? matchedTokens.count
-        var highlights: [Range<Int>] = []
-        highlights.reserveCapacity(matchedTokens[matchIndex...].prefix { $0 <= last }.count)
+        while last + 1 < available && Int(bounds[2 * (last + 1 - from) + 1]) <= passageStart + budget { last += 1 }
+        var matchIndex = 0
+        while matchIndex < matches.count && Int(matches[matchIndex] >> 32) < first { matchIndex += 1 }
+        var highlightCount = 0
+        while matchIndex + highlightCount < matches.count && Int(matches[matchIndex + highlightCount] >> 32) <= last { highlightCount += 1 }
         let before = first > 0, after = last + 1 < tokenCount || moreAfter
+        var highlights: [Range<Int>] = []
+        highlights.reserveCapacity(highlightCount)
         // Collapsing white space only shrinks the text: the passage, two ellipses (3 bytes each) and
         // their spaces bound the output.
-        let capacity = end(last) - passageStart + 2 * 3 + 2
+        let capacity = Int(bounds[2 * (last - from) + 1]) - passageStart + 2 * 3 + 2
+        let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let text = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
             let out = buffer.baseAddress!
-            let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var count = 0
-            // `…` in UTF-8.
-            func ellipsis() {
-                (out[count], out[count + 1], out[count + 2]) = (0xE2, 0x80, 0xA6)
-                count += 3
-            }
             if before {
-                ellipsis()
-                out[count] = 0x20
-                count += 1
+                // `…` in UTF-8, then a space.
+                (out[0], out[1], out[2], out[3]) = (0xE2, 0x80, 0xA6, 0x20)
+                count = 4
             }
             var previousEnd = passageStart
             var inSpace = false
+            var nextMatch = highlightCount > 0 ? Int(matches[matchIndex] >> 32) : -1
             for token in first...last {
                 // Between tokens: white space collapsed to one space, anything else (punctuation, an
                 // elided article) as written.
-                let tokenStart = start(token), tokenEnd = end(token)
-                for k in previousEnd..<tokenStart {
+                let tokenStart = Int(bounds[2 * (token - from)]), tokenEnd = Int(bounds[2 * (token - from) + 1])
+                var k = previousEnd
+                while k < tokenStart {
                     let byte = source[k]
                     if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
                         if !inSpace {
@@ -223,23 +233,21 @@ struct SnippetGenerator {
                         count += 1
                         inSpace = false
                     }
+                    k += 1
                 }
-                if matchIndex < matchedTokens.count && matchedTokens[matchIndex] == token {
+                if token == nextMatch {
                     highlights.append(count..<(count + tokenEnd - tokenStart))
                     matchIndex += 1
+                    nextMatch = matchIndex < matches.count ? Int(matches[matchIndex] >> 32) : -1
                 }
-                // Words are short: a byte loop beats a call to memcpy.
-                for k in tokenStart..<tokenEnd {
-                    out[count] = source[k]
-                    count += 1
-                }
+                (out + count).update(from: source + tokenStart, count: tokenEnd - tokenStart)
+                count += tokenEnd - tokenStart
                 inSpace = false
                 previousEnd = tokenEnd
             }
             if after {
-                out[count] = 0x20
-                count += 1
-                ellipsis()
+                (out[count], out[count + 1], out[count + 2], out[count + 3]) = (0x20, 0xE2, 0x80, 0xA6)
+                count += 4
             }
             written = count
         }
