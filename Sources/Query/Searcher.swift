@@ -113,9 +113,9 @@ public final class Searcher: @unchecked Sendable {
     /// Where the highlighted terms stand in the body of each of `docs` (in that order), from the
     /// positions in the index; nil when there are too many terms to read.
     private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> [MatchPositions]? {
-        let terms = planner.highlightTerms.sorted()
+        let terms = planner.distinctHighlightTerms
         guard terms.count <= Self.maximumSnippetTerms else { return nil }
-        // Each highlighted term found in the body, numbered in byte order: most were looked up by
+        // Each highlighted term found in the body, numbered in sorted order: most were looked up by
         // planning, the others (a word searched in another field) are looked up now.
         var cursors: [PostingsCursor] = []
         var numbers: [Int] = []
@@ -130,22 +130,32 @@ public final class Searcher: @unchecked Sendable {
             cursors.append(try reader.postings(info))
             numbers.append(number)
         }
+        // Borrowed: the loops below run per hit and per term, with no reference counting.
+        let borrowed = borrowedBuffer(cursors)
         var result = [MatchPositions](repeating: MatchPositions(matches: []), count: docs.count)
         var positions = PositionBuffer()
-        defer { positions.deallocate() }
+        defer {
+            positions.deallocate()
+            borrowed.deallocate()
+        }
         // Cursors only move forward: documents are visited in increasing order.
         for index in docs.indices.sorted(by: { docs[$0] < docs[$1] }) {
             let doc = docs[index]
             var total = 0
-            for cursor in cursors where try cursor.advance(to: doc) == doc { total += Int(cursor.freq) }
+            for cursor in borrowed {
+                total += try cursor.with { try $0.advance(to: doc) == doc ? Int($0.freq) : 0 }
+            }
             var matches: [UInt64] = []
             matches.reserveCapacity(total)
             var sorted = true
-            for (cursor, term) in zip(cursors, numbers) where cursor.doc == doc {
-                positions.reserve(Int(cursor.freq))
-                positions.count = try cursor.decodePositions(into: positions.base)
-                if let first = positions.positions.first, let last = matches.last, first < UInt32(last >> 32) { sorted = false }
-                for position in positions.positions { matches.append(MatchPositions.match(position: position, term: term)) }
+            for (k, cursor) in borrowed.enumerated() {
+                try cursor.with { cursor in
+                    guard cursor.doc == doc else { return }
+                    positions.reserve(Int(cursor.freq))
+                    positions.count = try cursor.decodePositions(into: positions.base)
+                    if positions.count > 0, let last = matches.last, positions.base[0] < UInt32(last >> 32) { sorted = false }
+                    for position in positions.positions { matches.append(MatchPositions.match(position: position, term: numbers[k])) }
+                }
             }
             if !sorted { matches.sort() }
             result[index] = MatchPositions(matches: matches)

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Query
 
 /// A line from the client, or the news that it went on too long.
 enum Frame {
@@ -65,22 +66,23 @@ final class RequestDecoderHandler: ChannelInboundHandler {
     }
 }
 
-/// A reply on its way out, in the format of its connection at the time it was made.
-struct Outgoing {
-    var reply: Reply
-    var format: ReplyFormat
+/// The replies of a chunk of requests, encoded, and whether the last one closes the connection.
+struct EncodedReplies {
+    var bytes: ByteBuffer
     var close: Bool
 }
 
-/// Executing: runs requests on the thread pool, in order, so that replies keep the order of requests
-/// (clients may pipeline). Requests that arrive while a batch runs wait and go together as the next
-/// batch: one thread-pool hop and one flush for many pipelined requests, and none of the waiting a
-/// timer would add to a lone request. Stops reading while the client does not read its replies or too
-/// many requests wait, and closes an idle connection.
+/// Executing and encoding: runs requests on the thread pool, encodes their replies there too (the
+/// event loops only move bytes), and writes them in the order of the requests (clients may pipeline). Pipelined requests go in chunks, one thread-pool hop and one flush for many,
+/// and a connection's chunks run on several pool threads at once (up to `parallelism`): the replies of
+/// a chunk wait for those of the chunks before it. A request that changes the connection (`FORMAT`,
+/// `AUTH`, `RELOAD`, `QUIT`, a line too long) runs alone, after everything before it and before
+/// anything after it. Stops reading while the client does not read its replies or too many requests
+/// wait, and closes an idle connection.
 final class RequestExecutor: ChannelDuplexHandler {
     typealias InboundIn = Result<Request, ProtocolError>
     typealias OutboundIn = Never
-    typealias OutboundOut = Outgoing
+    typealias OutboundOut = ByteBuffer
 
     static let maximumPending = 1024
     /// Requests one pool task runs at most, so that one connection's burst does not hold a thread long.
@@ -88,79 +90,132 @@ final class RequestExecutor: ChannelDuplexHandler {
 
     private let service: SearchService
     private let pool: NIOThreadPool
+    private let parallelism: Int
     private let session: Session
     private var waiting: [Result<Request, ProtocolError>] = []
-    private var running = false
+    /// Chunks on the pool, and whether the one running changes the connection.
+    private var running = 0
+    private var exclusive = false
+    /// Chunks are numbered as they start; the replies of finished chunks wait here for their turn.
+    private var nextChunk = 0
+    private var nextToWrite = 0
+    private var finished: [Int: EncodedReplies] = [:]
     private var closing = false
     /// The client will send nothing more: close once every reply it is owed has been written.
     private var inputClosed = false
 
-    init(service: SearchService, pool: NIOThreadPool) {
+    init(service: SearchService, pool: NIOThreadPool, parallelism: Int) {
         self.service = service
         self.pool = pool
+        self.parallelism = max(1, parallelism)
         session = Session(authenticated: service.authToken == nil)
     }
 
-    private var pending: Int { waiting.count + (running ? 1 : 0) }
+    private var pending: Int { waiting.count + running }
+
+    /// Whether running `request` changes what the requests after it see.
+    private static func isExclusive(_ request: Result<Request, ProtocolError>) -> Bool {
+        switch request {
+        case .failure(let error): return error.code == .lineTooLong
+        case .success(.format), .success(.auth), .success(.reload), .success(.quit): return true
+        case .success: return false
+        }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         waiting.append(unwrapInboundIn(data))
         if waiting.count >= Self.maximumPending { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
-        if !running && context.channel.isWritable { runBatch(context: context) }
+        if context.channel.isWritable { dispatch(context: context) }
     }
 
-    private func runBatch(context: ChannelHandlerContext) {
-        guard !waiting.isEmpty, !closing else { return }
-        let batch = Array(waiting.prefix(Self.maximumBatch))
-        waiting.removeFirst(batch.count)
-        running = true
-        let service = self.service, session = self.session
-        pool.runIfActive(eventLoop: context.eventLoop) { () -> [Outgoing] in
-            var replies: [Outgoing] = []
-            replies.reserveCapacity(batch.count)
-            for decoded in batch {
+    /// Starts as many chunks as the waiting requests and the free threads allow.
+    private func dispatch(context: ChannelHandlerContext) {
+        while !closing, !exclusive, running < parallelism, let first = waiting.first {
+            if Self.isExclusive(first) {
+                guard running == 0 else { return }
+                waiting.removeFirst()
+                exclusive = true
+                start([first], context: context)
+                return
+            }
+            // The requests up to the next exclusive one, shared out between the free threads.
+            let independent = waiting.prefix { !Self.isExclusive($0) }.count
+            let free = parallelism - running
+            let size = min(Self.maximumBatch, (independent + free - 1) / free)
+            let chunk = Array(waiting.prefix(size))
+            waiting.removeFirst(size)
+            start(chunk, context: context)
+        }
+    }
+
+    private func start(_ chunk: [Result<Request, ProtocolError>], context: ChannelHandlerContext) {
+        let number = nextChunk
+        nextChunk += 1
+        running += 1
+        let service = self.service, session = self.session, allocator = context.channel.allocator
+        pool.runIfActive(eventLoop: context.eventLoop) { () -> EncodedReplies in
+            var out = ByteOutput(capacity: 512 * chunk.count)
+            var close = false
+            for decoded in chunk {
                 switch decoded {
                 case .failure(let error):
-                    replies.append(Outgoing(reply: .error(error), format: session.format, close: error.code == .lineTooLong))
+                    ReplyEncoder.encode(.error(error), format: session.format, into: &out)
+                    close = error.code == .lineTooLong
                 case .success(let request):
-                    let reply = service.execute(request, session: session)
-                    replies.append(Outgoing(reply: reply, format: session.format, close: request == .quit))
+                    ReplyEncoder.encode(service.execute(request, session: session), format: session.format, into: &out)
+                    close = request == .quit
                 }
-                // Nothing after a reply that closes the connection is executed.
-                if replies.last!.close { break }
             }
-            return replies
+            return EncodedReplies(bytes: allocator.buffer(bytes: out.bytes), close: close)
         }.whenComplete { result in
-            self.running = false
+            self.running -= 1
+            self.exclusive = false
             guard !self.closing else { return }
-            let replies: [Outgoing]
             switch result {
-            case .success(let done): replies = done
+            case .success(let replies): self.finished[number] = replies
             case .failure(let error):
-                replies = [Outgoing(reply: .error(ProtocolError(code: .internalError, message: "\(error)")), format: session.format, close: true)]
+                let reply = ReplyEncoder.encode(.error(ProtocolError(code: .internalError, message: "\(error)")), format: session.format)
+                self.finished[number] = EncodedReplies(bytes: allocator.buffer(bytes: reply), close: true)
             }
-            for outgoing in replies { context.write(self.wrapOutboundOut(outgoing), promise: nil) }
-            context.flush()
-            if replies.last?.close == true || (self.inputClosed && self.waiting.isEmpty) {
-                self.closing = true
+            self.writeFinished(context: context)
+        }
+    }
+
+    /// Writes the replies whose turn has come, then starts what waits.
+    private func writeFinished(context: ChannelHandlerContext) {
+        var wrote = false
+        while let replies = finished.removeValue(forKey: nextToWrite) {
+            nextToWrite += 1
+            context.write(wrapOutboundOut(replies.bytes), promise: nil)
+            wrote = true
+            // A reply that closes the connection runs alone: nothing after it is written.
+            if replies.close {
+                closing = true
+                context.flush()
                 context.close(promise: nil)
                 return
             }
-            // While the client does not read, the waiting requests wait too: see channelWritabilityChanged.
-            guard context.channel.isWritable else { return }
-            if self.waiting.count < Self.maximumPending / 2 {
-                context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-            }
-            self.runBatch(context: context)
         }
+        if wrote { context.flush() }
+        if inputClosed && waiting.isEmpty && running == 0 {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        // While the client does not read, the waiting requests wait too: see channelWritabilityChanged.
+        guard context.channel.isWritable else { return }
+        if waiting.count < Self.maximumPending / 2 {
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+        dispatch(context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // A client that does not read its replies stops being read: the server buffers no more for it.
         let writable = context.channel.isWritable
         context.channel.setOption(ChannelOptions.autoRead, value: writable && pending < Self.maximumPending).whenComplete { _ in }
-        if writable && !running { runBatch(context: context) }
+        if writable { dispatch(context: context) }
         context.fireChannelWritabilityChanged()
     }
 
@@ -181,18 +236,6 @@ final class RequestExecutor: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
-    }
-}
-
-/// Encoding: a reply into bytes, in its format.
-final class ReplyEncoderHandler: ChannelOutboundHandler {
-    typealias OutboundIn = Outgoing
-    typealias OutboundOut = ByteBuffer
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let outgoing = unwrapOutboundIn(data)
-        let bytes = ReplyEncoder.encode(outgoing.reply, format: outgoing.format)
-        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: promise)
     }
 }
 

@@ -112,13 +112,18 @@ enum ReplyEncoder {
     /// The reply's bytes, every line ending in `\n`.
     static func encode(_ reply: Reply, format: ReplyFormat) -> [UInt8] {
         var out = ByteOutput(capacity: 256)
+        encode(reply, format: format, into: &out)
+        return out.bytes
+    }
+
+    /// Appends the reply's bytes to `out`.
+    static func encode(_ reply: Reply, format: ReplyFormat, into out: inout ByteOutput) {
         if format == .json {
             json(reply, into: &out)
         } else {
             text(reply, into: &out)
         }
         out.append(UInt8(ascii: "\n"))
-        return out.bytes
     }
 
     /// Every reply but the last line's `\n`.

@@ -50,8 +50,7 @@ public final class SearchServer: @unchecked Sendable {
                         IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
                         ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength)),
                         RequestDecoderHandler(),
-                        ReplyEncoderHandler(),
-                        RequestExecutor(service: service, pool: pool),
+                        RequestExecutor(service: service, pool: pool, parallelism: configuration.threads),
                     ])
                 }
             }

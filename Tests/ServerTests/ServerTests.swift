@@ -99,6 +99,47 @@ import Testing
         }
     }
 
+    /// A connection's pipelined requests run on several threads at once, but a FORMAT between them
+    /// still applies to exactly the replies after it, every reply comes back in order, and nothing after
+    /// a QUIT is answered.
+    @Test func pipelinedRequestsRunInParallelYetAnswerInOrder() throws {
+        let server = try TestServer { $0.threads = 4 }
+        defer { server.stop() }
+        let searcher = server.server.service.currentSearcher
+        let queries = ["économie", "jardin", "emploi", "\"commerce équitable\"", "mer OR jardin", "solidaire -sociale"]
+        let counts = try queries.map { try searcher.count($0) }
+        let tops = try queries.map { try searcher.search($0, limit: 3).hits.map(\.id) }
+        var requests: [String] = []
+        for index in 0..<600 {
+            if index % 97 == 0 { requests.append(index % 2 == 0 ? "FORMAT json" : "FORMAT text") }
+            requests.append(index % 2 == 0 ? "COUNT \(queries[index % queries.count])" : "SEARCH LIMIT 3 \(queries[index % queries.count])")
+        }
+        requests += ["QUIT", "PING"]
+        let client = try server.client()
+        client.send(requests.map { $0 + "\n" }.joined())
+        var json = false, index = 0
+        for request in requests.dropLast(2) {
+            if request.hasPrefix("FORMAT") {
+                json = request.hasSuffix("json")
+                #expect(client.line() == (json ? #"{"ok":"format json"}"# : "OK format text"), "\(request)")
+                continue
+            }
+            let query = index % queries.count
+            if request.hasPrefix("COUNT") {
+                #expect(client.line() == (json ? #"{"count":\#(counts[query])}"# : "COUNT \(counts[query])"), "reply \(index)")
+            } else if json {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data((client.line() ?? "").utf8)) as? [String: Any])
+                let hits = try #require(object["results"] as? [[String: Any]], "reply \(index)")
+                #expect(hits.compactMap { $0["id"] as? String } == tops[query], "reply \(index)")
+            } else {
+                #expect(client.counted().lines.map { String($0.split(separator: "\t")[1]) } == tops[query], "reply \(index)")
+            }
+            index += 1
+        }
+        #expect(client.line() == (json ? #"{"bye":true}"# : "BYE"))
+        #expect(client.line() == nil)
+    }
+
     @Test func fiftyConcurrentClients() async throws {
         let server = try TestServer()
         defer { server.stop() }

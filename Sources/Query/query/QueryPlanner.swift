@@ -13,6 +13,18 @@ final class QueryPlanner {
     /// Terms of the words that are not excluded (with repeats): what snippets highlight.
     private var highlighted: [String] = []
     var highlightTerms: Set<String> { Set(highlighted) }
+    /// The same terms, each once, sorted.
+    var distinctHighlightTerms: [String] {
+        var terms = highlighted
+        terms.sort()
+        var kept = 0
+        for index in terms.indices where kept == 0 || terms[kept - 1] != terms[index] {
+            terms.swapAt(kept, index)
+            kept += 1
+        }
+        terms.removeLast(terms.count - kept)
+        return terms
+    }
     /// The body field's term infos that planning looked up, for snippets.
     private(set) var bodyTermInfos: [(term: String, info: TermInfo?)] = []
 
