@@ -80,11 +80,12 @@ public final class Searcher: @unchecked Sendable {
             var hits: [Hit] = []
             hits.reserveCapacity(ranked.count)
             let records = try reader.storedRecords(ranked.map { Int($0.doc) })
-            for (index, (scored, record)) in zip(ranked.indices, zip(ranked, records)) {
-                var snippet = Snippet(text: "", highlights: [])
+            for index in ranked.indices {
+                let scored = ranked[index], record = records[index]
+                var snippet = Snippet(utf8: [], highlights: [])
                 if snippets {
-                    if let body = record.body, let positions {
-                        snippet = try generator.snippet(of: body, matches: positions[index])
+                    if let positions, record.body != nil {
+                        snippet = try generator.snippet(of: record.body!, matches: positions[index])
                     } else {
                         // Too many terms to read their positions, or no body: the text is analysed.
                         let text = record.body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? record.string(of: StandardField.title) ?? ""

@@ -43,10 +43,11 @@ public final class FrenchAnalyzer {
 
     /// Analyses `text`, calling `emit` with each term in order.
     public func analyze(_ text: String, _ emit: (Token) -> Void) throws {
-        var pipeline = self.pipeline!
-        self.pipeline = nil
-        defer { self.pipeline = pipeline }
-        try pipeline.analyze(text, emit)
+        // Swapped out and back: a move, where copying it would retain each of its arrays.
+        var pipeline: AnalysisPipeline?
+        swap(&pipeline, &self.pipeline)
+        defer { swap(&pipeline, &self.pipeline) }
+        try pipeline!.analyze(text, emit)
     }
 
     /// The terms of `text`, in order.

@@ -140,6 +140,11 @@ struct SortedTable: @unchecked Sendable {
     /// bounds check a byte.
     @inline(__always)
     private func vint(at offset: inout Int, end: Int, block: Int) throws -> Int {
+        // Nearly every VInt of a block (lengths, shared prefixes) is one byte.
+        if offset < end, bytes[offset] < 0x80 {
+            offset += 1
+            return Int(bytes[offset - 1])
+        }
         var result = 0, shift = 0
         while true {
             guard offset < end, shift < 63 else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }

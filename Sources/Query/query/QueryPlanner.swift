@@ -135,10 +135,13 @@ final class QueryPlanner {
     private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
         var infos: [TermInfo] = []
         infos.reserveCapacity(terms.count)
+        var docFreq = 0
         for term in terms {
-            if let info = try termInfo(field: field, term: term) { infos.append(info) }
+            guard let info = try termInfo(field: field, term: term) else { continue }
+            infos.append(info)
+            docFreq = max(docFreq, info.docFreq)
         }
-        guard let docFreq = infos.map(\.docFreq).max() else { return nil }
+        guard !infos.isEmpty else { return nil }
         let statistics = fieldStatistics(field)
         let weight = FieldWeight(field: field, boost: boost,
                                  idf: BM25Parameters.idf(docFreq: docFreq, documentCount: statistics.documents),
