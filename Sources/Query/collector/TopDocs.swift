@@ -43,12 +43,26 @@ enum TopDocs {
     /// Clauses whose postings are at most this share of the query's may be scored in a first pass.
     static let primingShare = 8
 
+    /// What a priming pass found: a lower bound on the k-th best score, the rare clauses it scored,
+    /// and each of their documents with its score over them, in document order.
+    struct Priming {
+        var threshold: Double
+        var rare: [FieldTermScorer]
+        var docs: [UInt32]
+        var scores: [Double]
+    }
+
     /// A lower bound on the k-th best score before the main pass: the k-th best sum over the rarest
     /// clauses alone, scored in a pass of their own (the other clauses can only add to a document's
     /// score): threshold priming. With a rare word beside a common one, the common one's clauses are
     /// non-essential from the first document, instead of once the top k have filled with their low
     /// scores. -infinity when no clause is rare enough or the rare ones match fewer than k documents.
     static func primedThreshold(_ clauses: [Scorer], capacity: Int) throws -> Double {
+        try prime(clauses, capacity: capacity)?.threshold ?? -.infinity
+    }
+
+    /// The priming pass (`primedThreshold`), keeping what it scored; nil when there is none.
+    static func prime(_ clauses: [Scorer], capacity: Int) throws -> Priming? {
         let total = clauses.reduce(0) { $0 + $1.cost }
         var rare: [FieldTermScorer] = []
         var rareCost = 0
@@ -57,14 +71,17 @@ enum TopDocs {
             rare.append(clause)
             rareCost += clause.cost
         }
-        guard !rare.isEmpty && rareCost >= capacity else { return -.infinity }
-        // The rare clauses' union, scored in a loop of its own; then they start again for the main pass.
+        guard !rare.isEmpty && rareCost >= capacity else { return nil }
+        // The rare clauses' union, scored in a loop of its own; then they start again.
         let clauses = borrowedBuffer(rare)
         defer {
             clauses.deallocate()
             for clause in rare { clause.rewind() }
         }
         var collector = TopCollector(capacity: capacity)
+        var docs: [UInt32] = [], scores: [Double] = []
+        docs.reserveCapacity(rareCost)
+        scores.reserveCapacity(rareCost)
         for clause in clauses { _ = try clause.with { try $0.next() } }
         while true {
             var doc = Scorer.end
@@ -79,11 +96,52 @@ enum TopDocs {
                 }
             }
             collector.collect(ScoredDocument(doc: doc, score: score))
+            docs.append(doc)
+            scores.append(score)
         }
-        guard let worst = collector.threshold else { return -.infinity }
+        guard let worst = collector.threshold else { return nil }
         // Below by the comparisons' slack, twice: a document scoring exactly the bound still competes
         // (it may rank before on its number), whatever order its sum was added in.
-        return worst.score / (slack * slack)
+        return Priming(threshold: worst.score / (slack * slack), rare: rare, docs: docs, scores: scores)
+    }
+
+    /// The top k when, past the primed threshold, only rare clauses are essential: every document that
+    /// can enter matches one of them, so the candidates are the documents the priming pass scored, and
+    /// each needs only the other clauses' scores added (`others`, largest bound first, with `bounds`),
+    /// while they can still lift it past the threshold. The rare postings are not read again.
+    private static func completePriming(_ priming: Priming, others: [Scorer], bounds: [Double], capacity: Int) throws -> Result {
+        var threshold = priming.threshold
+        let clauses = borrowedBuffer(others)
+        // What the clauses from the i-th on can add at most.
+        let remaining = UnsafeMutableBufferPointer<Double>.allocate(capacity: others.count + 1)
+        defer {
+            clauses.deallocate()
+            remaining.deallocate()
+        }
+        remaining[others.count] = 0
+        for index in stride(from: others.count - 1, through: 0, by: -1) { remaining[index] = remaining[index + 1] + bounds[index] }
+        for clause in clauses { _ = try clause.with { try $0.next() } }
+        var collector = TopCollector(capacity: capacity)
+        for candidate in priming.docs.indices {
+            let doc = priming.docs[candidate]
+            var score = priming.scores[candidate]
+            var competitive = true
+            for index in 0..<others.count {
+                if (score + remaining[index]) * slack <= threshold {
+                    competitive = false
+                    break
+                }
+                score += try clauses[index].with { clause in
+                    if clause.doc < doc { _ = try clause.advance(to: doc) }
+                    return clause.doc == doc ? try clause.score() : 0
+                }
+            }
+            guard competitive else { continue }
+            collector.collect(ScoredDocument(doc: doc, score: score))
+            if let worst = collector.threshold { threshold = max(threshold, worst.score) }
+        }
+        // The other clauses' documents that no rare clause matches were never visited.
+        return Result(collector: collector, totalIsExact: false)
     }
 
     private static func maxScore(_ unsorted: [Scorer], capacity: Int) throws -> Result {
@@ -118,7 +176,17 @@ enum TopDocs {
         // Until the collector is full, every document competes, unless the priming pass (which leaves
         // its clauses as it found them, before their first document) found k documents that score at
         // least this.
-        var threshold = try primedThreshold(unsorted, capacity: capacity)
+        let priming = try prime(unsorted, capacity: capacity)
+        var threshold = priming?.threshold ?? -.infinity
+        if let priming {
+            var essential = 0
+            while essential < count && prefix[essential] * slack <= threshold { essential += 1 }
+            if essential < count, (essential..<count).allSatisfy({ index in priming.rare.contains { $0 === sorted[index] } }) {
+                let others = (0..<count).reversed().filter { index in !priming.rare.contains { $0 === sorted[index] } }
+                return try completePriming(priming, others: others.map { sorted[$0] }, bounds: others.map { bounds[order[$0]] },
+                                           capacity: capacity)
+            }
+        }
         for clause in clauses { _ = try clause.with { try $0.next() } }
         // Clauses before `essential` could not, together, lift a document above the threshold.
         var essential = 0
