@@ -23,7 +23,7 @@ import Testing
             text += #"{"id":"big-\#(index)","title":"Document \#(index)","body":"\#(body.joined(separator: " "))"}"# + "\n"
             index += 1
         }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
     }
 
     @Test func indexVerifyAndStats() throws {

@@ -35,7 +35,7 @@ import Testing
     /// both find as many hits.
     @Test func benchTimesPrunedAndExhaustiveInTurn() throws {
         let queries = NSTemporaryDirectory() + "fts-bench-\(UUID().uuidString).tsv"
-        try "# test\nor2\tjardin OR monnaie\nterm\téconomie\n".write(toFile: queries, atomically: true, encoding: .utf8)
+        try "# test\nor2\tjardin OR monnaie\nterm\téconomie\n".write(toFile: queries, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: queries) }
         let result = try FTSCommand.run(["bench", "--index", Self.index, "--queries", queries, "--runs", "2", "--json", "--alongside-exhaustive"])
         #expect(result.status == 0)

@@ -17,7 +17,7 @@ import TestSupport
         let corpus = folder.file("corpus")
         try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
         try "# Titre\nL’économie sociale et solidaire au service des territoires et de leurs habitants, depuis longtemps.\n"
-            .write(toFile: corpus + "/good.md", atomically: true, encoding: .utf8)
+            .write(toFile: corpus + "/good.md", atomically: false, encoding: .utf8)
         var bad = Data("Première ligne correcte.\nDeuxième ligne.\nTroisième ".utf8)
         bad.append(contentsOf: [0xFF, 0xFE])
         bad.append(Data(" ligne abîmée, mais la coopérative reste trouvable.\n".utf8))
@@ -31,8 +31,8 @@ import TestSupport
             "",
             #"{"id":42,"text":"Un id numérique et un corps en text"}"#,
         ]
-        try (lines.joined(separator: "\n") + "\n").write(toFile: corpus + "/docs.jsonl", atomically: true, encoding: .utf8)
-        try "ignored".write(toFile: corpus + "/notes.pdf", atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: corpus + "/docs.jsonl", atomically: false, encoding: .utf8)
+        try "ignored".write(toFile: corpus + "/notes.pdf", atomically: false, encoding: .utf8)
         return corpus
     }
 
@@ -95,7 +95,7 @@ import TestSupport
         let folder = try TemporaryFolder()
         let precious = folder.file("precious")
         try FileManager.default.createDirectory(atPath: precious, withIntermediateDirectories: true)
-        try "do not delete".write(toFile: precious + "/notes.txt", atomically: true, encoding: .utf8)
+        try "do not delete".write(toFile: precious + "/notes.txt", atomically: false, encoding: .utf8)
         #expect(throws: IndexError.self) { try IndexBuilder.build(paths: [Fixtures.corpusFolder.path], output: precious) }
         #expect(try String(contentsOfFile: precious + "/notes.txt", encoding: .utf8) == "do not delete")
     }

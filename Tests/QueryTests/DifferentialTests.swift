@@ -154,7 +154,7 @@ import Testing
             let object: [String: Any] = ["id": "doc-\(index)", "title": title, "body": words.joined(separator: " ")]
             lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }
-        try lines.write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
         var prunedSomething = 0
@@ -194,7 +194,7 @@ import Testing
             let object: [String: Any] = ["id": "doc-\(index)", "title": index % 5 == 0 ? "commun" : "titre", "body": body]
             lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }
-        try lines.write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
         for query in ["rare OR commun", "coopérative OR commun", "rare OR coopérative OR commun OR projet", "commun OR rare -emploi"] {

@@ -25,6 +25,6 @@ enum QueryFixtures {
             let object: [String: Any] = ["id": "doc-\(index)", "title": title, "body": body, "source": index % 3 == 0 ? "alpha" : "beta gamma"]
             lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }
-        try lines.write(toFile: path, atomically: true, encoding: .utf8)
+        try lines.write(toFile: path, atomically: false, encoding: .utf8)
     }
 }

@@ -103,7 +103,7 @@ final class BundledIndex: @unchecked Sendable {
             + " a b c d e f g h i j k l m n o p monnaie " + Array(repeating: "un texte de suite", count: 20).joined(separator: " ")
         let object: [String: Any] = ["id": "lead", "title": "Titre", "body": body]
         let line = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        try (line + "\n").write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        try (line + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let reader = try IndexReader(path: folder + "/index")
         let hit = try #require(Searcher(reader: reader).search("monnaie").hits.first)
@@ -122,7 +122,7 @@ final class BundledIndex: @unchecked Sendable {
         let body = filler + " Enfin, la monnaie locale complémentaire circule entre les habitants. " + filler
         let object: [String: Any] = ["id": "long", "title": "Un long document", "body": body]
         let line = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        try (line + "\n").write(toFile: folder + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        try (line + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
         let hit = try #require(searcher.search("monnaie complementaire").hits.first)
