@@ -1,4 +1,5 @@
 import Foundation
+import Indexer
 
 /// Text and JSON output built as UTF-8 bytes, for the CLI and the daemon. Escaping works on bytes:
 /// every byte to escape is ASCII, so the bytes of other characters pass as they are and the output
@@ -16,12 +17,28 @@ public struct ByteOutput {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func append(_ value: Int) { append(String(value)) }
+    /// Its decimal digits, written directly (making a `String` of it costs more than the rest).
+    public mutating func append(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
+        }
+    }
+
+    private static let powersOfTen = (0...15).map { pow(10, Double($0)) }
 
     /// `value` with exactly `digits` decimals, as `%.4f` prints it for `digits` = 4.
     public mutating func append(_ value: Double, decimals digits: Int) {
-        let scale = pow(10, Double(digits))
-        let scaled = (abs(value) * scale).rounded()
+        let scale = digits < Self.powersOfTen.count ? Self.powersOfTen[digits] : pow(10, Double(digits))
+        // Ties to even, as printf rounds a value exactly halfway.
+        let scaled = (abs(value) * scale).rounded(.toNearestOrEven)
         guard value.isFinite, scaled < 1e15 else {
             append(String(format: "%.\(digits)f", value))
             return
@@ -40,22 +57,29 @@ public struct ByteOutput {
         }
     }
 
-    /// Appends `text`'s bytes, each one `needsEscape` selects written by `escape` instead.
-    @inlinable
-    public mutating func append(_ text: String, escaping needsEscape: (UInt8) -> Bool, with escape: (UInt8, inout ByteOutput) -> Void) {
-        var text = text
-        text.withUTF8 { append($0, escaping: needsEscape, with: escape) }
-    }
-
     /// Appends the bytes of `utf8`, each one `needsEscape` selects written by `escape` instead.
+    /// `mayNeedEscape` tells of eight bytes at once (read as one little-endian word) whether any of
+    /// them might: text is scanned a word at a time, and only such words byte by byte.
     @inlinable
     public mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, escaping needsEscape: (UInt8) -> Bool,
-                                with escape: (UInt8, inout ByteOutput) -> Void) {
-        var start = 0
-        for index in 0..<utf8.count where needsEscape(utf8[index]) {
-            append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
-            escape(utf8[index], &self)
-            start = index + 1
+                                wordTest mayNeedEscape: (UInt64) -> Bool, with escape: (UInt8, inout ByteOutput) -> Void) {
+        guard let base = utf8.baseAddress else { return }
+        let count = utf8.count
+        var start = 0, index = 0
+        while index < count {
+            if count - index >= 8 && !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
+            let stop = min(index + 8, count)
+            while index < stop {
+                if needsEscape(base[index]) {
+                    append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                    escape(base[index], &self)
+                    start = index + 1
+                }
+                index += 1
+            }
         }
         append(UnsafeBufferPointer(rebasing: utf8[start...]))
     }
@@ -71,7 +95,8 @@ public struct ByteOutput {
     /// A JSON string literal of UTF-8 bytes.
     public mutating func appendJSONString(_ utf8: UnsafeBufferPointer<UInt8>) {
         append(UInt8(ascii: "\""))
-        append(utf8, escaping: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { byte, out in
+        append(utf8, escaping: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C },
+               wordTest: { Bytes.containsByte($0, below: 0x20) || Bytes.contains($0, 0x22) || Bytes.contains($0, 0x5C) }) { byte, out in
             switch byte {
             case 0x22: out.append("\\\"")
             case 0x5C: out.append("\\\\")

@@ -50,54 +50,74 @@ struct ProtocolError: Error, Equatable {
 }
 
 enum RequestDecoder {
-    /// Decodes one line (without its line ending).
+    /// Decodes one line (without its line ending). The command and the options are read as bytes;
+    /// only the query (or argument) becomes a string.
     static func decode(_ bytes: [UInt8]) -> Result<Request, ProtocolError> {
         if bytes.contains(0) { return .failure(ProtocolError(code: .badRequest, message: "line contains a NUL byte")) }
-        guard let line = String(validUTF8: bytes) else {
+        guard String(validUTF8: bytes) != nil else {
             return .failure(ProtocolError(code: .invalidUTF8, message: "line is not valid UTF-8"))
         }
-        let trimmed = line.drop { $0 == " " || $0 == "\t" }
-        let name = trimmed.prefix { $0 != " " && $0 != "\t" }
-        let rest = String(trimmed.dropFirst(name.count).drop { $0 == " " || $0 == "\t" })
-        switch name.uppercased() {
-        case "PING": return .success(.ping)
-        case "SEARCH": return search(rest)
-        case "COUNT": return rest.isEmpty ? .failure(ProtocolError(code: .syntax, message: "empty query")) : .success(.count(rest))
-        case "GET":
+        var start = 0
+        while start < bytes.count && isBlank(bytes[start]) { start += 1 }
+        var end = start
+        while end < bytes.count && !isBlank(bytes[end]) { end += 1 }
+        let name = bytes[start..<end]
+        var restStart = end
+        while restStart < bytes.count && isBlank(bytes[restStart]) { restStart += 1 }
+        let rest = String(decoding: bytes[restStart...], as: UTF8.self)
+        if name.isEmpty { return .failure(ProtocolError(code: .unknownCommand, message: "empty line; try HELP")) }
+        if matches(name, "SEARCH") { return search(bytes[restStart...]) }
+        if matches(name, "COUNT") {
+            return rest.isEmpty ? .failure(ProtocolError(code: .syntax, message: "empty query")) : .success(.count(rest))
+        }
+        if matches(name, "PING") { return .success(.ping) }
+        if matches(name, "GET") {
             return rest.isEmpty ? .failure(ProtocolError(code: .badRequest, message: "GET needs a document id")) : .success(.get(rest))
-        case "ANALYZE": return .success(.analyze(rest))
-        case "STATS": return .success(.stats)
-        case "RELOAD": return .success(.reload)
-        case "FORMAT":
+        }
+        if matches(name, "ANALYZE") { return .success(.analyze(rest)) }
+        if matches(name, "STATS") { return .success(.stats) }
+        if matches(name, "RELOAD") { return .success(.reload) }
+        if matches(name, "FORMAT") {
             guard let format = ReplyFormat(rawValue: rest.lowercased()) else {
                 return .failure(ProtocolError(code: .badRequest, message: "FORMAT takes text or json"))
             }
             return .success(.format(format))
-        case "AUTH": return .success(.auth(rest))
-        case "HELP": return .success(.help)
-        case "QUIT": return .success(.quit)
-        case "": return .failure(ProtocolError(code: .unknownCommand, message: "empty line; try HELP"))
-        default: return .failure(ProtocolError(code: .unknownCommand, message: "unknown command \(name.prefix(32)); try HELP"))
+        }
+        if matches(name, "AUTH") { return .success(.auth(rest)) }
+        if matches(name, "HELP") { return .success(.help) }
+        if matches(name, "QUIT") { return .success(.quit) }
+        let shown = String(decoding: name, as: UTF8.self).prefix(32)
+        return .failure(ProtocolError(code: .unknownCommand, message: "unknown command \(shown); try HELP"))
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// Whether `word` is `name` (upper-case ASCII) in any case.
+    private static func matches(_ word: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
+        guard word.count == name.utf8CodeUnitCount else { return false }
+        return zip(word, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)).allSatisfy { byte, letter in
+            byte == letter || byte == letter | 0x20
         }
     }
 
     /// `SEARCH [LIMIT n] [OFFSET n] <query>`, options in any order.
-    private static func search(_ text: String) -> Result<Request, ProtocolError> {
+    private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var limit = 10, offset = 0
-        var rest = Substring(text)
+        var rest = text
         while true {
-            let word = rest.prefix { $0 != " " }
-            guard ["LIMIT", "OFFSET"].contains(word.uppercased()) else { break }
-            let afterWord = rest.dropFirst(word.count).drop { $0 == " " }
-            let number = afterWord.prefix { $0 != " " }
-            guard let value = Int(number), value >= 0 else {
-                return .failure(ProtocolError(code: .badRequest, message: "\(word.uppercased()) takes a number"))
+            let word = rest.prefix { $0 != 0x20 }
+            let isLimit = matches(word, "LIMIT")
+            guard isLimit || matches(word, "OFFSET") else { break }
+            let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
+            let number = afterWord.prefix { $0 != 0x20 }
+            guard let value = Int(String(decoding: number, as: UTF8.self)), value >= 0 else {
+                return .failure(ProtocolError(code: .badRequest, message: "\(isLimit ? "LIMIT" : "OFFSET") takes a number"))
             }
-            if word.uppercased() == "LIMIT" { limit = value } else { offset = value }
-            rest = afterWord.dropFirst(number.count).drop { $0 == " " }
+            if isLimit { limit = value } else { offset = value }
+            rest = afterWord.dropFirst(number.count).drop { $0 == 0x20 }
         }
         guard !rest.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
-        return .success(.search(limit: limit, offset: offset, query: String(rest)))
+        return .success(.search(limit: limit, offset: offset, query: String(decoding: rest, as: UTF8.self)))
     }
 }
 
@@ -251,7 +271,8 @@ extension ByteOutput {
     /// A field of a text reply: tabs, line breaks and backslashes escaped, so that it stays one field
     /// on one line.
     mutating func appendField(_ text: String) {
-        append(text, escaping: Self.needsFieldEscape, with: Self.escapeInField)
+        var text = text
+        text.withUTF8 { appendField($0) }
     }
 
     /// Stored bytes as a field of a text reply.
@@ -280,16 +301,15 @@ extension ByteOutput {
     }
 
     private mutating func appendField(_ utf8: UnsafeBufferPointer<UInt8>) {
-        var start = 0
-        for index in 0..<utf8.count where Self.needsFieldEscape(utf8[index]) {
-            append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
-            Self.escapeInField(utf8[index], &self)
-            start = index + 1
-        }
-        append(UnsafeBufferPointer(rebasing: utf8[start...]))
+        append(utf8, escaping: Self.needsFieldEscape, wordTest: Self.mayNeedFieldEscape, with: Self.escapeInField)
     }
 
     private static func needsFieldEscape(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x5C }
+
+    /// Tab, line feed and carriage return are below 0x0E.
+    private static func mayNeedFieldEscape(_ word: UInt64) -> Bool {
+        Bytes.containsByte(word, below: 0x0E) || Bytes.contains(word, 0x5C)
+    }
 
     private static func escapeInField(_ byte: UInt8, _ out: inout ByteOutput) {
         switch byte {

@@ -2,9 +2,9 @@ import Foundation
 
 /// Word-at-a-time helpers over UTF-8 bytes (SWAR): the analyzer looks at every byte of every word, so
 /// these replace byte loops on its hot path.
-enum Bytes {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let highs: UInt64 = 0x8080_8080_8080_8080
+public enum Bytes {
+    public static let ones: UInt64 = 0x0101_0101_0101_0101
+    public static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// Up to 8 bytes of `bytes` from `offset` (not past `end`), little-endian, zero-padded.
     @inline(__always)
@@ -20,10 +20,16 @@ enum Bytes {
     }
 
     /// Whether any byte of `word` equals `byte` (`byte` must not be 0: padding is 0).
-    @inline(__always)
-    static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
-        let x = word ^ (ones &* UInt64(byte))
-        return (x &- ones) & ~x & highs != 0
+    @inlinable @inline(__always)
+    public static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
+        containsByte(word ^ (ones &* UInt64(byte)), below: 1)
+    }
+
+    /// Whether any byte of `word` is below `limit` (at most 0x80): the classic test for a zero byte,
+    /// shifted; exact for "any", whatever the byte order.
+    @inlinable @inline(__always)
+    public static func containsByte(_ word: UInt64, below limit: UInt8) -> Bool {
+        (word &- ones &* UInt64(limit)) & ~word & highs != 0
     }
 }
 

@@ -37,7 +37,9 @@ public struct StoredText: Sendable {
 /// A stored document as its store block holds it: each field's UTF-8 bytes, unchecked, and the body
 /// with its tokens' offsets. The indexer stored valid text: a reader that checked the index's
 /// checksums (searchd does) may write these bytes as they are; `string(of:)` repairs anything else.
-public struct StoredRecord: Sendable {
+/// A class: the block it points into is shared by every thread reading it from the cache, and copying
+/// a record then retains one object of its own instead of that block three times over.
+public final class StoredRecord: Sendable {
     private let block: [UInt8]
     /// Every field in record order, the body included.
     private let fields: [(field: Int, range: Range<Int>)]
