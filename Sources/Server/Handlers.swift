@@ -113,6 +113,16 @@ final class RequestExecutor: ChannelDuplexHandler {
 
     private var pending: Int { waiting.count + running }
 
+    /// Whether the channel reads (autoRead), as last set: setting an option costs more than a request's
+    /// decoding, so it is set only when it changes.
+    private var reading = true
+
+    private func setReading(_ on: Bool, context: ChannelHandlerContext) {
+        guard on != reading else { return }
+        reading = on
+        context.channel.setOption(ChannelOptions.autoRead, value: on).whenComplete { _ in }
+    }
+
     /// Whether running `request` changes what the requests after it see.
     private static func isExclusive(_ request: Result<Request, ProtocolError>) -> Bool {
         switch request {
@@ -125,7 +135,7 @@ final class RequestExecutor: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         waiting.append(unwrapInboundIn(data))
-        if waiting.count >= Self.maximumPending { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+        if waiting.count >= Self.maximumPending { setReading(false, context: context) }
         if context.channel.isWritable { dispatch(context: context) }
     }
 
@@ -206,7 +216,7 @@ final class RequestExecutor: ChannelDuplexHandler {
         // While the client does not read, the waiting requests wait too: see channelWritabilityChanged.
         guard context.channel.isWritable else { return }
         if waiting.count < Self.maximumPending / 2 {
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            setReading(true, context: context)
         }
         dispatch(context: context)
     }
@@ -214,7 +224,7 @@ final class RequestExecutor: ChannelDuplexHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // A client that does not read its replies stops being read: the server buffers no more for it.
         let writable = context.channel.isWritable
-        context.channel.setOption(ChannelOptions.autoRead, value: writable && pending < Self.maximumPending).whenComplete { _ in }
+        setReading(writable && pending < Self.maximumPending, context: context)
         if writable { dispatch(context: context) }
         context.fireChannelWritabilityChanged()
     }
