@@ -149,13 +149,13 @@ public final class Searcher: @unchecked Sendable {
             var matches: [UInt64] = []
             matches.reserveCapacity(total)
             var sorted = true
-            for (k, cursor) in borrowed.enumerated() {
+            for (slot, cursor) in borrowed.enumerated() {
                 try cursor.with { cursor in
                     guard cursor.doc == doc else { return }
                     positions.reserve(Int(cursor.freq))
                     positions.count = try cursor.decodePositions(into: positions.base)
                     if positions.count > 0, let last = matches.last, positions.base[0] < UInt32(last >> 32) { sorted = false }
-                    for position in positions.positions { matches.append(MatchPositions.match(position: position, term: numbers[k])) }
+                    for position in positions.positions { matches.append(MatchPositions.match(position: position, term: numbers[slot])) }
                 }
             }
             if !sorted { matches.sort() }

@@ -73,12 +73,13 @@ struct EncodedReplies {
 }
 
 /// Executing and encoding: runs requests on the thread pool, encodes their replies there too (the
-/// event loops only move bytes), and writes them in the order of the requests (clients may pipeline). Pipelined requests go in chunks, one thread-pool hop and one flush for many,
-/// and a connection's chunks run on several pool threads at once (up to `parallelism`): the replies of
-/// a chunk wait for those of the chunks before it. A request that changes the connection (`FORMAT`,
-/// `AUTH`, `RELOAD`, `QUIT`, a line too long) runs alone, after everything before it and before
-/// anything after it. Stops reading while the client does not read its replies or too many requests
-/// wait, and closes an idle connection.
+/// event loops only move bytes), and writes them in the order of the requests (clients may pipeline).
+/// Pipelined requests go in chunks, one thread-pool hop and one flush for many, and a connection's
+/// chunks run on several pool threads at once (up to `parallelism`): the replies of a chunk wait for
+/// those of the chunks before it. A request that changes the connection (`FORMAT`, `AUTH`, `RELOAD`,
+/// `QUIT`, a line too long) runs alone, after everything before it and before anything after it.
+/// Stops reading while the client does not read its replies or too many requests wait, and closes an
+/// idle connection.
 final class RequestExecutor: ChannelDuplexHandler {
     typealias InboundIn = Result<Request, ProtocolError>
     typealias OutboundIn = Never
