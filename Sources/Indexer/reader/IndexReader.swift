@@ -98,7 +98,7 @@ public final class IndexReader: @unchecked Sendable {
     public func terms(field: Int, prefix: String, limit: Int? = nil) throws -> [(term: String, info: TermInfo)] {
         let start = Self.key(field: field, term: prefix)
         var cursor = try terms.seek(atLeast: start)
-        var result: [(String, TermInfo)] = []
+        var result: [(term: String, info: TermInfo)] = []
         while let value = try cursor.next(), cursor.key.starts(with: start) {
             if let limit, result.count >= limit { break }
             result.append((String(decoding: cursor.key.dropFirst(), as: UTF8.self), try TermInfo.decode(value, file: terms.file)))
@@ -172,7 +172,7 @@ public final class IndexReader: @unchecked Sendable {
     public func lexiconEntries(prefix: String, limit: Int? = nil) throws -> [(surface: String, terms: [String])] {
         let start = Array(prefix.utf8)
         var cursor = try lexiconTable.seek(atLeast: start)
-        var result: [(String, [String])] = []
+        var result: [(surface: String, terms: [String])] = []
         while let value = try cursor.next(), cursor.key.starts(with: start) {
             if let limit, result.count >= limit { break }
             let surface = String(decoding: cursor.key, as: UTF8.self)
