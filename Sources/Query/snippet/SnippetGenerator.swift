@@ -212,39 +212,41 @@ struct SnippetGenerator {
                 (out[0], out[1], out[2], out[3]) = (0xE2, 0x80, 0xA6, 0x20)
                 count = 4
             }
+            // The passage is copied whole, then its gaps are mended in place: white space collapsed to
+            // one space, anything else (punctuation, an elided article) as written. Until a run of
+            // white space shrinks it, every word is already where it belongs.
+            let base = count
+            (out + base).update(from: source + passageStart, count: Int(bounds[2 * (last - from) + 1]) - passageStart)
+            var removed = 0
             var previousEnd = passageStart
-            var inSpace = false
             var nextMatch = highlightCount > 0 ? Int(matches[matchIndex] >> 32) : -1
             for token in first...last {
-                // Between tokens: white space collapsed to one space, anything else (punctuation, an
-                // elided article) as written.
                 let tokenStart = Int(bounds[2 * (token - from)]), tokenEnd = Int(bounds[2 * (token - from) + 1])
-                var k = previousEnd
-                while k < tokenStart {
+                var inSpace = false
+                for k in previousEnd..<tokenStart {
                     let byte = source[k]
                     if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                        if !inSpace {
-                            out[count] = 0x20
-                            count += 1
+                        if inSpace {
+                            removed += 1
+                        } else {
+                            out[base + k - passageStart - removed] = 0x20
                         }
                         inSpace = true
                     } else {
-                        out[count] = byte
-                        count += 1
+                        if removed > 0 { out[base + k - passageStart - removed] = byte }
                         inSpace = false
                     }
-                    k += 1
                 }
+                let target = base + tokenStart - passageStart - removed
+                if removed > 0 { (out + target).update(from: source + tokenStart, count: tokenEnd - tokenStart) }
                 if token == nextMatch {
-                    highlights.append(count..<(count + tokenEnd - tokenStart))
+                    highlights.append(target..<(target + tokenEnd - tokenStart))
                     matchIndex += 1
                     nextMatch = matchIndex < matches.count ? Int(matches[matchIndex] >> 32) : -1
                 }
-                (out + count).update(from: source + tokenStart, count: tokenEnd - tokenStart)
-                count += tokenEnd - tokenStart
-                inSpace = false
                 previousEnd = tokenEnd
             }
+            count = base + previousEnd - passageStart - removed
             if after {
                 (out[count], out[count + 1], out[count + 2], out[count + 3]) = (0x20, 0xE2, 0x80, 0xA6)
                 count += 4
