@@ -154,7 +154,7 @@ public final class Searcher: @unchecked Sendable {
                     guard cursor.doc == doc else { return }
                     positions.reserve(Int(cursor.freq))
                     positions.count = try cursor.decodePositions(into: positions.base)
-                    if positions.count > 0, let last = matches.last, positions.base[0] < UInt32(last >> 32) { sorted = false }
+                    if positions.count > 0, let last = matches.last, Int(positions.base[0]) < MatchPositions.position(last) { sorted = false }
                     for position in positions.positions { matches.append(MatchPositions.match(position: position, term: numbers[slot])) }
                 }
             }

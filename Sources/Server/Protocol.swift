@@ -64,9 +64,9 @@ enum RequestDecoder {
         let name = bytes[start..<end]
         var restStart = end
         while restStart < bytes.count && isBlank(bytes[restStart]) { restStart += 1 }
-        let rest = String(decoding: bytes[restStart...], as: UTF8.self)
         if name.isEmpty { return .failure(ProtocolError(code: .unknownCommand, message: "empty line; try HELP")) }
         if matches(name, "SEARCH") { return search(bytes[restStart...]) }
+        let rest = String(decoding: bytes[restStart...], as: UTF8.self)
         if matches(name, "COUNT") {
             return rest.isEmpty ? .failure(ProtocolError(code: .syntax, message: "empty query")) : .success(.count(rest))
         }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Word-at-a-time helpers over UTF-8 bytes (SWAR): the analyzer looks at every byte of every word, so
-/// these replace byte loops on its hot path.
+/// Word-at-a-time helpers over UTF-8 bytes (SWAR): the analyzer looks at every byte of every word, and
+/// the reply encoders at every byte they escape, so these replace byte loops on their hot paths.
 public enum Bytes {
     public static let ones: UInt64 = 0x0101_0101_0101_0101
     public static let highs: UInt64 = 0x8080_8080_8080_8080

@@ -44,6 +44,8 @@ struct MatchPositions {
     var matches: [UInt64]
 
     static func match(position: UInt32, term: Int) -> UInt64 { UInt64(position) << 32 | UInt64(term) }
+    @inline(__always) static func position(_ match: UInt64) -> Int { Int(match >> 32) }
+    @inline(__always) static func term(_ match: UInt64) -> Int { Int(match & 0xFFFF_FFFF) }
 }
 
 /// Picks the passage of about `length` characters with the most distinct query terms (then the most
@@ -71,14 +73,14 @@ struct SnippetGenerator {
         guard tokens.count > 0 else { return Snippet(utf8: [], highlights: []) }
         return try matches.matches.withUnsafeBufferPointer { all in
             var kept = all.count
-            while kept > 0 && Int(all[kept - 1] >> 32) >= tokens.count { kept -= 1 }
+            while kept > 0 && MatchPositions.position(all[kept - 1]) >= tokens.count { kept -= 1 }
             let found = UnsafeBufferPointer(rebasing: all[..<kept])
             // Each match's `start, end` in the text.
             let anchor = try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * found.count) { ranges in
                 var read = 0
                 try tokens.withCursor { cursor in
                     for match in found {
-                        try cursor.skip(to: Int(match >> 32))
+                        try cursor.skip(to: MatchPositions.position(match))
                         guard let range = try cursor.next() else { break }
                         ranges[2 * read] = UInt32(truncatingIfNeeded: range.lowerBound)
                         ranges[2 * read + 1] = UInt32(truncatingIfNeeded: range.upperBound)
@@ -86,7 +88,7 @@ struct SnippetGenerator {
                     }
                 }
                 guard read > 0 else { return 0 }
-                return Int(found[bestWindow(UnsafeBufferPointer(rebasing: ranges[..<(2 * read)]), terms: found)] >> 32)
+                return MatchPositions.position(found[bestWindow(UnsafeBufferPointer(rebasing: ranges[..<(2 * read)]), terms: found)])
             }
             // The passage starts at most `lead` bytes before the anchor, so at most `lead` tokens; a few
             // usually do, and the window starts wider only when its first token is still within the lead.
@@ -133,7 +135,7 @@ struct SnippetGenerator {
             ranges.append(UInt32(tokens[index].range.upperBound))
         }
         return matches.withUnsafeBufferPointer { matches in
-            let anchor = matches.isEmpty ? 0 : Int(matches[ranges.withUnsafeBufferPointer { bestWindow($0, terms: matches) }] >> 32)
+            let anchor = matches.isEmpty ? 0 : MatchPositions.position(matches[ranges.withUnsafeBufferPointer { bestWindow($0, terms: matches) }])
             let from = max(0, anchor - lead - 1)
             var window: [UInt32] = []
             for token in tokens[from..<min(tokens.count, anchor + budget + 2)] {
@@ -155,18 +157,18 @@ struct SnippetGenerator {
     private func bestWindow(_ ranges: UnsafeBufferPointer<UInt32>, terms: UnsafeBufferPointer<UInt64>) -> Int {
         let count = ranges.count / 2
         var termCount = 0
-        for index in 0..<count { termCount = max(termCount, Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: terms[index])) + 1) }
+        for index in 0..<count { termCount = max(termCount, MatchPositions.term(terms[index]) + 1) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: termCount) { counts in
             counts.initialize(repeating: 0)
             var distinct = 0
             var best: (distinct: Int, total: Int, first: Int) = (0, 0, 0)
             var low = 0
             for high in 0..<count {
-                let term = Int(UInt32(truncatingIfNeeded: terms[high]))
+                let term = MatchPositions.term(terms[high])
                 counts[term] += 1
                 if counts[term] == 1 { distinct += 1 }
                 while Int(ranges[2 * high + 1]) - Int(ranges[2 * low]) > budget - lead {
-                    let old = Int(UInt32(truncatingIfNeeded: terms[low]))
+                    let old = MatchPositions.term(terms[low])
                     counts[old] -= 1
                     if counts[old] == 0 { distinct -= 1 }
                     low += 1
@@ -194,9 +196,9 @@ struct SnippetGenerator {
         var last = first
         while last + 1 < available && Int(bounds[2 * (last + 1 - from) + 1]) <= passageStart + budget { last += 1 }
         var matchIndex = 0
-        while matchIndex < matches.count && Int(matches[matchIndex] >> 32) < first { matchIndex += 1 }
+        while matchIndex < matches.count && MatchPositions.position(matches[matchIndex]) < first { matchIndex += 1 }
         var highlightCount = 0
-        while matchIndex + highlightCount < matches.count && Int(matches[matchIndex + highlightCount] >> 32) <= last { highlightCount += 1 }
+        while matchIndex + highlightCount < matches.count && MatchPositions.position(matches[matchIndex + highlightCount]) <= last { highlightCount += 1 }
         let before = first > 0, after = last + 1 < tokenCount || moreAfter
         var highlights: [Range<Int>] = []
         highlights.reserveCapacity(highlightCount)
@@ -219,7 +221,7 @@ struct SnippetGenerator {
             (out + base).update(from: source + passageStart, count: Int(bounds[2 * (last - from) + 1]) - passageStart)
             var removed = 0
             var previousEnd = passageStart
-            var nextMatch = highlightCount > 0 ? Int(matches[matchIndex] >> 32) : -1
+            var nextMatch = highlightCount > 0 ? MatchPositions.position(matches[matchIndex]) : -1
             for token in first...last {
                 let tokenStart = Int(bounds[2 * (token - from)]), tokenEnd = Int(bounds[2 * (token - from) + 1])
                 var inSpace = false
@@ -242,7 +244,7 @@ struct SnippetGenerator {
                 if token == nextMatch {
                     highlights.append(target..<(target + tokenEnd - tokenStart))
                     matchIndex += 1
-                    nextMatch = matchIndex < matches.count ? Int(matches[matchIndex] >> 32) : -1
+                    nextMatch = matchIndex < matches.count ? MatchPositions.position(matches[matchIndex]) : -1
                 }
                 previousEnd = tokenEnd
             }
