@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IndexerTests", dependencies: ["Indexer", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built `fts` binary as a user would; depending on it makes `swift test` build it.
-        .testTarget(name: "CLITests", dependencies: ["fts"]),
+        .testTarget(name: "CLITests", dependencies: ["fts", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Indexer", "TestSupport"]),
         // Depends on searchd so that `swift test` builds the binary it starts.
         .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd"]),

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite(.serialized) struct SearchCommandTests {
-    static let index = NSTemporaryDirectory() + "fts-search-cli-\(UUID().uuidString)"
+    static let index = ProcessScratch.path("search-cli")
     static let built: Bool = {
         let result = try? FTSCommand.run(["index", "-o", index, IndexCommandTests.corpus])
         return result?.status == 0

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 @testable import Indexer
 @testable import Query
+import TestSupport
 
 /// One index of the bundled corpus for the suite.
 final class BundledIndex: @unchecked Sendable {
     static let shared = try! BundledIndex()
-    let folder = NSTemporaryDirectory() + "fts-searcher-\(UUID().uuidString)"
+    let folder = ProcessScratch.path("searcher")
     let reader: IndexReader
     let searcher: Searcher
 
