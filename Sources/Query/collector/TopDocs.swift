@@ -14,7 +14,14 @@ enum TopDocs {
 
     static func collect(_ root: Scorer, capacity: Int, prune: Bool) throws -> Result {
         guard prune && capacity > 0 else { return try exhaustive(root, capacity: capacity) }
-        if root is DisjunctionScorer || root is FieldTermScorer || root is PhraseScorer { return try maxScore(leaves(of: root), capacity: capacity) }
+        if root is DisjunctionScorer || root is FieldTermScorer || root is PhraseScorer {
+            let clauses = leaves(of: root)
+            // Words alone (the usual OR query): the loops call the final class directly, not through
+            // the base class's table, and inline what they can.
+            let words = clauses.compactMap { $0 as? FieldTermScorer }
+            if words.count == clauses.count { return try maxScore(words, capacity: capacity) }
+            return try maxScore(clauses, capacity: capacity)
+        }
         if let conjunction = root as? ConjunctionScorer { return try blockMaxConjunction(conjunction, capacity: capacity) }
         return try exhaustive(root, capacity: capacity)
     }
@@ -62,7 +69,7 @@ enum TopDocs {
     }
 
     /// The priming pass (`primedThreshold`), keeping what it scored; nil when there is none.
-    static func prime(_ clauses: [Scorer], capacity: Int) throws -> Priming? {
+    static func prime<Clause: Scorer>(_ clauses: [Clause], capacity: Int) throws -> Priming? {
         let total = clauses.reduce(0) { $0 + $1.cost }
         var rare: [FieldTermScorer] = []
         var rareCost = 0
@@ -109,7 +116,7 @@ enum TopDocs {
     /// can enter matches one of them, so the candidates are the documents the priming pass scored, and
     /// each needs only the other clauses' scores added (`others`, largest bound first, with `bounds`),
     /// while they can still lift it past the threshold. The rare postings are not read again.
-    private static func completePriming(_ priming: Priming, others: [Scorer], bounds: [Double], capacity: Int) throws -> Result {
+    private static func completePriming<Clause: Scorer>(_ priming: Priming, others: [Clause], bounds: [Double], capacity: Int) throws -> Result {
         var threshold = priming.threshold
         let clauses = borrowedBuffer(others)
         // What the clauses from the i-th on can add at most.
@@ -144,7 +151,7 @@ enum TopDocs {
         return Result(collector: collector, totalIsExact: false)
     }
 
-    private static func maxScore(_ unsorted: [Scorer], capacity: Int) throws -> Result {
+    private static func maxScore<Clause: Scorer>(_ unsorted: [Clause], capacity: Int) throws -> Result {
         // Each bound is computed once: a clause's first maxScore reads all its block impacts.
         let bounds = unsorted.map(\.maxScore)
         let order = unsorted.indices.sorted { bounds[$0] < bounds[$1] }
