@@ -24,9 +24,16 @@ struct TopCollector {
     /// The score a document must beat to enter, once the heap is full.
     var threshold: ScoredDocument? { heap.count == capacity ? heap.first : nil }
 
+    /// Counts the candidate and keeps it if it ranks before the worst kept. Inlined: in a full heap,
+    /// most candidates stop at the first comparison.
+    @inline(__always)
     mutating func collect(_ candidate: ScoredDocument) {
         total += 1
-        guard capacity > 0 else { return }
+        if heap.count == capacity, capacity == 0 || !candidate.ranksBefore(heap[0]) { return }
+        keep(candidate)
+    }
+
+    private mutating func keep(_ candidate: ScoredDocument) {
         if heap.count < capacity {
             heap.append(candidate)
             var child = heap.count - 1
@@ -36,7 +43,7 @@ struct TopCollector {
                 heap.swapAt(parent, child)
                 child = parent
             }
-        } else if candidate.ranksBefore(heap[0]) {
+        } else {
             heap[0] = candidate
             var parent = 0
             while true {
