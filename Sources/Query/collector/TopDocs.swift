@@ -18,8 +18,9 @@ enum TopDocs {
             let clauses = leaves(of: root)
             // Words alone (the usual OR query): the loops call the final class directly, not through
             // the base class's table, and inline what they can.
-            let words = clauses.compactMap { $0 as? FieldTermScorer }
-            if words.count == clauses.count { return try maxScore(words, capacity: capacity) }
+            if clauses.allSatisfy({ $0 is FieldTermScorer }) {
+                return try maxScore(clauses.map { unsafeDowncast($0, to: FieldTermScorer.self) }, capacity: capacity)
+            }
             return try maxScore(clauses, capacity: capacity)
         }
         if let conjunction = root as? ConjunctionScorer { return try blockMaxConjunction(conjunction, capacity: capacity) }
