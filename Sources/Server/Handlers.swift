@@ -137,7 +137,13 @@ final class RequestExecutor: ChannelDuplexHandler {
         guard !closing else { return }
         waiting.append(unwrapInboundIn(data))
         if waiting.count >= Self.maximumPending { setReading(false, context: context) }
+    }
+
+    /// A read's requests are all decoded: they go to the pool together, shared out between the free
+    /// threads, rather than the first ones alone as they arrive.
+    func channelReadComplete(context: ChannelHandlerContext) {
         if context.channel.isWritable { dispatch(context: context) }
+        context.fireChannelReadComplete()
     }
 
     /// Starts as many chunks as the waiting requests and the free threads allow.
@@ -233,6 +239,8 @@ final class RequestExecutor: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
             inputClosed = true
+            // The last requests may have come with the end of the input, after the last read completed.
+            if context.channel.isWritable { dispatch(context: context) }
             if pending == 0 && !closing {
                 closing = true
                 context.close(promise: nil)
