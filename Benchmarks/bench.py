@@ -220,6 +220,9 @@ def bench_scale(fts, repeat):
           "the budget (more runs to merge): the program and ICU data (~25 MB), each worker's word cache (~30 MB), "
           "queued batches, and the merge's buffers and run pages.\n")
 
+# Rounds of each searchd measurement and its in-process baseline; each figure is the median over them.
+DAEMON_ROUNDS = 3
+
 def bench_daemon(fts, searchd, runs):
     """searchd on the bundled corpus: queries/s and latency over TCP beside the same work in process."""
     queries = os.path.join(HERE, "queries", "seeds.tsv")
@@ -237,9 +240,14 @@ def bench_daemon(fts, searchd, runs):
         for label, mode, connections, depth in (("SEARCH (full: stored fields, snippets)", [], 1, 1),
                                                 ("SEARCH (full: stored fields, snippets)", [], 2, 32),
                                                 ("COUNT", ["--count"], 1, 1), ("COUNT", ["--count"], 2, 32)):
-            remote = bench("--server", f"127.0.0.1:{port}", "--connections", str(connections), "--depth", str(depth), *mode)
-            local = bench("--index", index, "--threads", str(connections), *(mode or ["--full"]))
-            rows.append((label, connections, depth, remote, local["queries_per_second"]))
+            # Over TCP and in process in turn: the machine's speed drifts from minute to minute.
+            remotes, locals_ = [], []
+            for _ in range(DAEMON_ROUNDS):
+                remotes.append(bench("--server", f"127.0.0.1:{port}", "--connections", str(connections), "--depth", str(depth), *mode))
+                locals_.append(bench("--index", index, "--threads", str(connections), *(mode or ["--full"]))["queries_per_second"])
+            remote = {key: statistics.median(run[key] for run in remotes)
+                      for key in ("queries_per_second", "p50_us", "p90_us", "p99_us", "p999_us")}
+            rows.append((label, connections, depth, remote, statistics.median(locals_)))
     finally:
         server.terminate()
         server.wait()
@@ -250,8 +258,9 @@ def bench_daemon(fts, searchd, runs):
     for label, connections, depth, remote, local in rows:
         print(f"| {label} | {connections} | {depth} | {remote['queries_per_second']:.0f} | {remote['p50_us']} | {remote['p90_us']} | "
               f"{remote['p99_us']} | {remote['p999_us']} | {local:.0f} | {remote['queries_per_second'] / local:.2f} |")
-    print("\nProduced by `fts bench --server` (the load generator) against `searchd --port 0`; the in-process column is "
-          "`fts bench --full` (or `--count`) with as many threads as connections. Latency with pipelining includes the "
+    print(f"\nProduced by `fts bench --server` (the load generator) against `searchd --port 0`; the in-process column is "
+          f"`fts bench --full` (or `--count`) with as many threads as connections, the two in turn {DAEMON_ROUNDS} times: each "
+          "figure is the median of its rounds. Latency with pipelining includes the "
           "time a request waits behind the ones before it. A SEARCH reads its hits' stored documents and makes their "
           "snippets: passages and highlights come from the match positions in the index and the token offsets in the "
           "store, with no analysis; stored documents come from the index's 32 MiB cache of decompressed store blocks, which holds the "
