@@ -30,10 +30,16 @@ enum Reply {
     case count(Int)
     case document([(name: String, value: String)])
     case terms([(token: Token, text: String)])
-    case stats([(key: String, value: String)])
+    case stats([(key: String, value: StatValue)])
     case help([String])
     case bye
     case error(ProtocolError)
+}
+
+/// A `STATS` value: a count or a measure (a JSON number) or a name (a JSON string).
+enum StatValue: Equatable {
+    case number(Int)
+    case text(String)
 }
 
 /// `ERR <code> <message>`: stable codes a client can act on.
@@ -181,7 +187,13 @@ enum ReplyEncoder {
         case .terms(let terms):
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
                                           String($0.token.range.upperBound), $0.text] })
-        case .stats(let pairs): counted("STATS", pairs.map { [$0.key, $0.value] })
+        case .stats(let pairs):
+            counted("STATS", pairs.map { pair in
+                switch pair.value {
+                case .number(let number): [pair.key, "\(number)"]
+                case .text(let text): [pair.key, text]
+                }
+            })
         case .help(let lines): counted("HELP", lines.map { [$0] })
         case .bye: out.append("BYE")
         case .error(let error):
@@ -246,9 +258,17 @@ enum ReplyEncoder {
             }
             out.append("]}")
         case .stats(let pairs):
-            out.append("{\"stats\":")
-            object(pairs)
-            out.append(UInt8(ascii: "}"))
+            out.append("{\"stats\":{")
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendJSONString(pair.key)
+                out.append(UInt8(ascii: ":"))
+                switch pair.value {
+                case .number(let number): out.append(number)
+                case .text(let text): out.appendJSONString(text)
+                }
+            }
+            out.append("}}")
         case .help(let lines):
             out.append("{\"help\":[")
             for (index, help) in lines.enumerated() {

@@ -136,15 +136,16 @@ public final class SearchService: @unchecked Sendable {
         }
     }
 
-    private func statistics() -> [(key: String, value: String)] {
+    private func statistics() -> [(key: String, value: StatValue)] {
         let meta = currentSearcher.reader.meta
         let size = meta.components.reduce(UInt64(0)) { $0 + $1.length }
         return lock.withLock {
-            [("documents", "\(meta.documentCount)"), ("terms", "\(meta.termCount)"), ("postings", "\(meta.postingCount)"),
-             ("index_bytes", "\(size)"), ("index", indexPath), ("uptime_s", String(format: "%.0f", Date().timeIntervalSince(started))),
-             ("connections", "\(connections)"), ("queries", "\(queries)"),
-             ("latency_p50_us", "\(queries > 0 ? latencies.valueAtPercentile(50) : 0)"),
-             ("latency_p99_us", "\(queries > 0 ? latencies.valueAtPercentile(99) : 0)")]
+            [("documents", .number(meta.documentCount)), ("terms", .number(Int(clamping: meta.termCount))),
+             ("postings", .number(Int(clamping: meta.postingCount))), ("index_bytes", .number(Int(clamping: size))),
+             ("index", .text(indexPath)), ("uptime_s", .number(Int(Date().timeIntervalSince(started).rounded()))),
+             ("connections", .number(connections)), ("queries", .number(queries)),
+             ("latency_p50_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(50)) : 0)),
+             ("latency_p99_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(99)) : 0))]
         }
     }
 

@@ -66,7 +66,9 @@ import Testing
         #expect((results[0]["highlights"] as! [[Int]]).count > 0)
         #expect((replies[3]["document"] as! [String: String])["id"] == "004_b485c98c060516cb.txt#1")
         #expect((replies[4]["terms"] as! [[String: Any]]).map { $0["term"] as! String } == ["clichy", "sous", "bois"])
-        #expect((replies[5]["stats"] as! [String: String])["documents"] == "89")
+        let stats = replies[5]["stats"] as! [String: Any]
+        #expect(stats["documents"] as? Int == 89 && (stats["index_bytes"] as? Int ?? 0) > 0 && stats["latency_p99_us"] is Int)
+        #expect(stats["index"] is String)
         #expect((replies[6]["help"] as! [String]).count > 5)
         #expect((replies[7]["ok"] as? String)?.hasPrefix("reloaded") == true)
         #expect((replies[8]["error"] as! [String: String])["code"] == "unknown_command")
