@@ -28,18 +28,26 @@ enum Reply {
     case ok(String)
     case results(SearchResults)
     case count(Int)
-    case document([(name: String, value: String)])
+    case document([(name: String, value: ReplyValue)])
     case terms([(token: Token, text: String)])
-    case stats([(key: String, value: StatValue)])
+    case stats([(key: String, value: ReplyValue)])
     case help([String])
     case bye
     case error(ProtocolError)
 }
 
-/// A `STATS` value: a count or a measure (a JSON number) or a name (a JSON string).
-enum StatValue: Equatable {
+/// A value of a `STATS` or `GET` reply: a count, a measure or a line number (a JSON number), or text
+/// (a JSON string). Text replies write both as they are.
+enum ReplyValue: Equatable {
     case number(Int)
     case text(String)
+
+    var text: String {
+        switch self {
+        case .number(let number): "\(number)"
+        case .text(let text): text
+        }
+    }
 }
 
 /// `ERR <code> <message>`: stable codes a client can act on.
@@ -183,17 +191,11 @@ enum ReplyEncoder {
                 out.appendMarkedField(hit.snippet)
             }
         case .count(let count): out.append("COUNT \(count)")
-        case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value] })
+        case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value.text] })
         case .terms(let terms):
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
                                           String($0.token.range.upperBound), $0.text] })
-        case .stats(let pairs):
-            counted("STATS", pairs.map { pair in
-                switch pair.value {
-                case .number(let number): [pair.key, "\(number)"]
-                case .text(let text): [pair.key, text]
-                }
-            })
+        case .stats(let pairs): counted("STATS", pairs.map { [$0.key, $0.value.text] })
         case .help(let lines): counted("HELP", lines.map { [$0] })
         case .bye: out.append("BYE")
         case .error(let error):
@@ -205,13 +207,16 @@ enum ReplyEncoder {
     /// One JSON object.
     private static func json(_ reply: Reply, into out: inout ByteOutput) {
         /// `{"key":"value",…}` of string pairs.
-        func object(_ pairs: [(key: String, value: String)]) {
+        func object(_ pairs: [(key: String, value: ReplyValue)]) {
             out.append(UInt8(ascii: "{"))
             for (index, pair) in pairs.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.appendJSONString(pair.key)
                 out.append(UInt8(ascii: ":"))
-                out.appendJSONString(pair.value)
+                switch pair.value {
+                case .number(let number): out.append(number)
+                case .text(let text): out.appendJSONString(text)
+                }
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -258,17 +263,9 @@ enum ReplyEncoder {
             }
             out.append("]}")
         case .stats(let pairs):
-            out.append("{\"stats\":{")
-            for (index, pair) in pairs.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.appendJSONString(pair.key)
-                out.append(UInt8(ascii: ":"))
-                switch pair.value {
-                case .number(let number): out.append(number)
-                case .text(let text): out.appendJSONString(text)
-                }
-            }
-            out.append("}}")
+            out.append("{\"stats\":")
+            object(pairs)
+            out.append(UInt8(ascii: "}"))
         case .help(let lines):
             out.append("{\"help\":[")
             for (index, help) in lines.enumerated() {

@@ -114,7 +114,10 @@ public final class SearchService: @unchecked Sendable {
                     return .error(ProtocolError(code: .notFound, message: "no document with id \(id)"))
                 }
                 let names = reader.meta.fields.map(\.name)
-                return .document(try reader.storedFields(doc).values.map { (names[$0.field], $0.value) })
+                // The line number is a number, as in SEARCH's replies; every other field is text.
+                return .document(try reader.storedFields(doc).values.map { field in
+                    (names[field.field], field.field == StandardField.line ? Int(field.value).map(ReplyValue.number) ?? .text(field.value) : .text(field.value))
+                })
             case .analyze(let text):
                 let utf8 = Array(text.utf8)
                 let tokens = try analyzers.with { try $0.tokens(text) }
@@ -136,7 +139,7 @@ public final class SearchService: @unchecked Sendable {
         }
     }
 
-    private func statistics() -> [(key: String, value: StatValue)] {
+    private func statistics() -> [(key: String, value: ReplyValue)] {
         let meta = currentSearcher.reader.meta
         let size = meta.components.reduce(UInt64(0)) { $0 + $1.length }
         return lock.withLock {

@@ -64,7 +64,8 @@ import Testing
         let results = replies[1]["results"] as! [[String: Any]]
         #expect(results.count == 3 && replies[1]["total"] as? Int == replies[2]["count"] as? Int && replies[1]["exact"] as? Bool == true)
         #expect((results[0]["highlights"] as! [[Int]]).count > 0)
-        #expect((replies[3]["document"] as! [String: String])["id"] == "004_b485c98c060516cb.txt#1")
+        let document = replies[3]["document"] as! [String: Any]
+        #expect(document["id"] as? String == "004_b485c98c060516cb.txt#1" && document["line"] as? Int == 1)
         #expect((replies[4]["terms"] as! [[String: Any]]).map { $0["term"] as! String } == ["clichy", "sous", "bois"])
         let stats = replies[5]["stats"] as! [String: Any]
         #expect(stats["documents"] as? Int == 89 && (stats["index_bytes"] as? Int ?? 0) > 0 && stats["latency_p99_us"] is Int)
