@@ -33,6 +33,7 @@ struct TopCollector {
         keep(candidate)
     }
 
+    /// Adds a candidate that enters: the heap is not full yet, or the candidate ranks before its root.
     private mutating func keep(_ candidate: ScoredDocument) {
         if heap.count < capacity {
             heap.append(candidate)
