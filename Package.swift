@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["fts", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Indexer", "TestSupport"]),
         // Depends on searchd so that `swift test` builds the binary it starts.
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd", "TestSupport"]),
     ]
 )

@@ -42,7 +42,8 @@ enum ReplyValue: Equatable {
     case number(Int)
     case text(String)
 
-    var text: String {
+    /// As a text reply writes it.
+    var plain: String {
         switch self {
         case .number(let number): "\(number)"
         case .text(let text): text
@@ -191,11 +192,11 @@ enum ReplyEncoder {
                 out.appendMarkedField(hit.snippet)
             }
         case .count(let count): out.append("COUNT \(count)")
-        case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value.text] })
+        case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value.plain] })
         case .terms(let terms):
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
                                           String($0.token.range.upperBound), $0.text] })
-        case .stats(let pairs): counted("STATS", pairs.map { [$0.key, $0.value.text] })
+        case .stats(let pairs): counted("STATS", pairs.map { [$0.key, $0.value.plain] })
         case .help(let lines): counted("HELP", lines.map { [$0] })
         case .bye: out.append("BYE")
         case .error(let error):
@@ -206,7 +207,7 @@ enum ReplyEncoder {
 
     /// One JSON object.
     private static func json(_ reply: Reply, into out: inout ByteOutput) {
-        /// `{"key":"value",…}` of string pairs.
+        /// `{"key":value,…}`: numbers as JSON numbers, text as JSON strings.
         func object(_ pairs: [(key: String, value: ReplyValue)]) {
             out.append(UInt8(ascii: "{"))
             for (index, pair) in pairs.enumerated() {

@@ -116,7 +116,8 @@ public final class SearchService: @unchecked Sendable {
                 let names = reader.meta.fields.map(\.name)
                 // The line number is a number, as in SEARCH's replies; every other field is text.
                 return .document(try reader.storedFields(doc).values.map { field in
-                    (names[field.field], field.field == StandardField.line ? Int(field.value).map(ReplyValue.number) ?? .text(field.value) : .text(field.value))
+                    let number = field.field == StandardField.line ? Int(field.value) : nil
+                    return (names[field.field], number.map(ReplyValue.number) ?? .text(field.value))
                 })
             case .analyze(let text):
                 let utf8 = Array(text.utf8)

@@ -203,7 +203,7 @@ import Testing
             let clauses = (root as? DisjunctionScorer)?.scorers ?? [root]
             for limit in [1, 10, 25] {
                 if !query.contains("-") {
-                    #expect(try TopDocs.primedThreshold(clauses, capacity: limit) > 0, "\(query): no priming at top \(limit)")
+                    #expect(try (TopDocs.prime(clauses, capacity: limit)?.threshold ?? 0) > 0, "\(query): no priming at top \(limit)")
                 }
                 let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
                 let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Query
+import TestSupport
 @testable import Server
 
 /// The reply encoders' escaping, on every character class they treat differently.
@@ -36,14 +37,11 @@ import Query
             }
             return json ? out + [0x22] : out
         }
-        var state: UInt64 = 7
+        var generator = SplitMix64(seed: 7)
         let alphabet: [UInt8] = [0x09, 0x0A, 0x0D, 0x5C, 0x22, 0x01, 0x1F, 0x20, 0x41, 0x7E, 0xC3, 0xA9, 0x5B]
         for length in 0..<40 {
             for _ in 0..<50 {
-                let bytes = (0..<length).map { _ -> UInt8 in
-                    state = state &* 6364136223846793005 &+ 1442695040888963407
-                    return alphabet[Int(state >> 59) % alphabet.count]
-                }
+                let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
                 let text = String(decoding: bytes, as: UTF8.self)
                 #expect(Array(ReplyEncoder.escape(text).utf8) == reference(Array(text.utf8), json: false), "\(bytes)")
                 #expect(Array(JSON.quote(text).utf8) == reference(Array(text.utf8), json: true), "\(bytes)")

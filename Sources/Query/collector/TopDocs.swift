@@ -60,16 +60,12 @@ enum TopDocs {
         var scores: [Double]
     }
 
-    /// A lower bound on the k-th best score before the main pass: the k-th best sum over the rarest
-    /// clauses alone, scored in a pass of their own (the other clauses can only add to a document's
-    /// score): threshold priming. With a rare word beside a common one, the common one's clauses are
-    /// non-essential from the first document, instead of once the top k have filled with their low
-    /// scores. -infinity when no clause is rare enough or the rare ones match fewer than k documents.
-    static func primedThreshold(_ clauses: [Scorer], capacity: Int) throws -> Double {
-        try prime(clauses, capacity: capacity)?.threshold ?? -.infinity
-    }
-
-    /// The priming pass (`primedThreshold`), keeping what it scored; nil when there is none.
+    /// Threshold priming: a lower bound on the k-th best score before the main pass, the k-th best sum
+    /// over the rarest clauses alone, scored in a pass of their own (the other clauses can only add to
+    /// a document's score), kept with what that pass scored. With a rare word beside a common one, the
+    /// common one's clauses are non-essential from the first document, instead of once the top k have
+    /// filled with their low scores. Nil when no clause is rare enough or the rare ones match fewer
+    /// than k documents.
     static func prime<Clause: Scorer>(_ clauses: [Clause], capacity: Int) throws -> Priming? {
         let total = clauses.reduce(0) { $0 + $1.cost }
         var rare: [FieldTermScorer] = []
