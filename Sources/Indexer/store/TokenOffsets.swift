@@ -198,8 +198,8 @@ public struct StoredTokens: Sendable {
         }
 
         /// Moves forward to the token at `target` (at most `count`) without returning the ones before:
-        /// to the start of its stride from the table, then eight one-byte tokens at a time (their gaps
-        /// and lengths add up in one word).
+        /// to the start of its stride from the table, then up to eight one-byte tokens at a time (their
+        /// gaps and lengths add up in one word; the last step masks off the bytes past the target).
         public mutating func skip(to target: Int) throws {
             let target = min(target, count)
             if target - position >= TokenOffsets.stride {
@@ -208,16 +208,21 @@ public struct StoredTokens: Sendable {
                     (position, offset, previousEnd) = stride
                 }
             }
+            // Held in locals, so the loop keeps them in registers; written back before `next` reads them.
+            var position = self.position, offset = self.offset, previousEnd = self.previousEnd
             while position < target {
-                if target - position >= 8 && end - offset >= 8 {
-                    let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                    // No 0xFF byte (an escaped token) in the word.
+                if end - offset >= 8 {
+                    let step = min(target - position, 8)
+                    var word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    // A masked byte is 0: no gap, no length, and no escape.
+                    if step < 8 { word &= (1 << (UInt64(step) * 8)) - 1 }
+                    // No 0xFF byte (an escaped token) among the step's.
                     if (~word &- 0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080 == 0 {
                         let gaps = (word >> 5) & 0x0707_0707_0707_0707, lengths = word & 0x1F1F_1F1F_1F1F_1F1F
                         // Horizontal sums: eight gaps ≤ 56 and eight lengths ≤ 248 each fit in a byte.
                         previousEnd += Int((gaps &* 0x0101_0101_0101_0101) >> 56) + Int((lengths &* 0x0101_0101_0101_0101) >> 56)
-                        offset += 8
-                        position += 8
+                        offset += step
+                        position += step
                         continue
                     }
                 }
@@ -228,9 +233,12 @@ public struct StoredTokens: Sendable {
                     offset += 1
                     position += 1
                 } else {
+                    (self.position, self.offset, self.previousEnd) = (position, offset, previousEnd)
                     _ = try next()
+                    (position, offset, previousEnd) = (self.position, self.offset, self.previousEnd)
                 }
             }
+            (self.position, self.offset, self.previousEnd) = (position, offset, previousEnd)
         }
 
         /// At a stride's first token (reading every token in order), checks that the table says the
