@@ -74,7 +74,7 @@ public final class Searcher: @unchecked Sendable {
                 total = try Self.count(root)
                 totalIsExact = true
             }
-            let generator = SnippetGenerator(length: snippetLength)
+            var generator = SnippetGenerator(length: snippetLength)
             let ranked = Array(collector.sorted().dropFirst(offset))
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
             var hits: [Hit] = []

@@ -63,12 +63,18 @@ struct SnippetGenerator {
     var lead = 30
     var maximumAnalyzedBytes = 10_000
 
+    /// The passage's token offsets, kept from one snippet to the next: the space a passage needs is
+    /// over what Swift puts on the stack, and a search makes one generator for all its hits.
+    private var window: [UInt32] = []
+
+    init(length: Int = 160) { self.length = length }
+
     private var budget: Int { length + length / 8 }
     private static let usualLeadTokens = 8
 
     /// The snippet of a stored body whose matches are known: `matches` gives each match's position
-    /// and term number, `text.tokens` where each position stands. Its scratch space is on the stack.
-    func snippet(of text: StoredText, matches: MatchPositions) throws -> Snippet {
+    /// and term number, `text.tokens` where each position stands.
+    mutating func snippet(of text: StoredText, matches: MatchPositions) throws -> Snippet {
         let tokens = text.tokens
         guard tokens.count > 0 else { return Snippet(utf8: [], highlights: []) }
         return try matches.matches.withUnsafeBufferPointer { all in
@@ -94,7 +100,13 @@ struct SnippetGenerator {
             // usually do, and the window starts wider only when its first token is still within the lead.
             // Every token takes a byte at least: the passage's tokens fit, but for damaged offsets.
             let widest = max(0, anchor - lead - 1)
-            return try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * (anchor - widest + budget + 2)) { space in
+            // Moved out for the call, so that reading `self` inside does not overlap writing it.
+            var window: [UInt32] = []
+            swap(&window, &self.window)
+            defer { swap(&window, &self.window) }
+            // Sized for the widest lead (anchor - widest ≤ lead + 1) once, not for each passage.
+            if window.count < 2 * (lead + 1 + budget + 2) { window = [UInt32](repeating: 0, count: 2 * (lead + 1 + budget + 2)) }
+            return try window.withUnsafeMutableBufferPointer { space in
                 func readWindow(from: Int) throws -> UnsafeBufferPointer<UInt32> {
                     let count = try tokens.withCursor { cursor in
                         try cursor.skip(to: from)
