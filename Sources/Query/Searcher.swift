@@ -120,6 +120,8 @@ public final class Searcher: @unchecked Sendable {
         // planning, the others (a word searched in another field) are looked up now.
         var cursors: [PostingsCursor] = []
         var numbers: [Int] = []
+        cursors.reserveCapacity(terms.count)
+        numbers.reserveCapacity(terms.count)
         for (number, term) in terms.enumerated() {
             let info: TermInfo?
             if let planned = planner.bodyTermInfos.first(where: { $0.term == term }) {

@@ -111,6 +111,8 @@ public final class PostingsCursor {
 
     /// Parses skip entries up to and including block `target`.
     private func parseSkips(through target: Int) throws {
+        // Sized once for every full block: growing it entry by entry cost a query several reallocations.
+        if skips.isEmpty { skips.reserveCapacity(fullBlocks) }
         while skips.count <= target {
             let lastDoc: Int64 = skips.isEmpty ? -1 : Int64(skips[skips.count - 1].lastDoc)
             let delta = try skipReader.vint(max: Int(UInt32.max))

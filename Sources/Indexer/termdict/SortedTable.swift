@@ -156,8 +156,6 @@ struct SortedTable: @unchecked Sendable {
         }
     }
 
-    /// Compares the first key of a block (stored whole: its shared length is 0) with `key`, decoding
-    /// in place: the binary search over blocks runs this a dozen times per lookup.
     /// Calls `body` with the first key of a block (stored whole: its shared length is 0), read in place.
     private func firstKey<Result>(ofBlock block: Int, _ body: (UnsafeRawBufferPointer) -> Result) throws -> Result {
         var offset = try blockOffset(block)
