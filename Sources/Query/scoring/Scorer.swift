@@ -43,7 +43,8 @@ struct Borrowed<Object: AnyObject> {
 /// every loop over it). The owner deallocates it.
 func borrowedBuffer<Object: AnyObject>(_ objects: [Object]) -> UnsafeMutableBufferPointer<Borrowed<Object>> {
     let buffer = UnsafeMutableBufferPointer<Borrowed<Object>>.allocate(capacity: objects.count)
-    _ = buffer.initialize(from: objects.map(Borrowed.init))
+    // In place: mapping to an array first would allocate it only to copy it here.
+    for (index, object) in objects.enumerated() { (buffer.baseAddress! + index).initialize(to: Borrowed(object)) }
     return buffer
 }
 
