@@ -156,16 +156,18 @@ enum TopDocs {
         let count = sorted.count
         // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
         let clauses = borrowedBuffer(sorted)
-        let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
-        let blockStarts = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
-        let blockEnds = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
-        let blockBounds = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+        // The four per-clause arrays in one allocation: prefix sums and block bounds, then block
+        // starts and ends.
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: 24 * count, alignment: MemoryLayout<Double>.alignment)
+        let doubles = storage.bindMemory(to: Double.self, capacity: 2 * count)
+        let prefix = UnsafeMutableBufferPointer(start: doubles, count: count)
+        let blockBounds = UnsafeMutableBufferPointer(start: doubles + count, count: count)
+        let integers = (storage + 16 * count).bindMemory(to: UInt32.self, capacity: 2 * count)
+        let blockStarts = UnsafeMutableBufferPointer(start: integers, count: count)
+        let blockEnds = UnsafeMutableBufferPointer(start: integers + count, count: count)
         defer {
             clauses.deallocate()
-            prefix.deallocate()
-            blockStarts.deallocate()
-            blockEnds.deallocate()
-            blockBounds.deallocate()
+            storage.deallocate()
         }
         var sum = 0.0
         for (index, clause) in order.enumerated() {
