@@ -40,9 +40,13 @@ public final class Searcher: @unchecked Sendable {
     private let lock = NSLock()
     private var analyzers: [FrenchAnalyzer] = []
 
+    /// Worked out once: every query of a word without a field searches these.
+    private let allFields: [(field: Int, boost: Double)]
+
     public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) {
         self.reader = reader
         self.parameters = parameters
+        allFields = QueryPlanner.allFields(of: reader, parameters: parameters)
     }
 
     private func withAnalyzer<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
@@ -63,7 +67,7 @@ public final class Searcher: @unchecked Sendable {
         }
         let node = try QueryParser().parse(query)
         return try withAnalyzer { analyzer in
-            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters)
+            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
             let top = try TopDocs.collect(root, capacity: offset + limit, prune: prune)
             let collector = top.collector
@@ -173,7 +177,7 @@ public final class Searcher: @unchecked Sendable {
         guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
         let node = try QueryParser().parse(query)
         return try withAnalyzer { analyzer in
-            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters)
+            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
             let top = try TopDocs.collect(root, capacity: limit, prune: prune)
             var total = top.collector.total
@@ -190,7 +194,7 @@ public final class Searcher: @unchecked Sendable {
     /// The exact number of documents matching the query.
     public func count(_ query: String) throws -> Int {
         let node = try QueryParser().parse(query)
-        return try withAnalyzer { try Self.count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters).plan(node)) }
+        return try withAnalyzer { try Self.count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters, allFields: allFields).plan(node)) }
     }
 
     /// Matches counted without scoring.

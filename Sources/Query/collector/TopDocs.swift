@@ -39,6 +39,7 @@ enum TopDocs {
     /// The clauses of a sum, nested disjunctions flattened (their scores add up the same way).
     private static func leaves(of scorer: Scorer) -> [Scorer] {
         var leaves: [Scorer] = []
+        leaves.reserveCapacity(8)
         collectLeaves(of: scorer, into: &leaves)
         return leaves
     }

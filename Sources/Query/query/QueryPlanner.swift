@@ -28,13 +28,24 @@ final class QueryPlanner {
     /// The body field's term infos that planning looked up, for snippets.
     private(set) var bodyTermInfos: [(term: String, info: TermInfo?)] = []
 
-    /// The fields a word without a field is searched in, once worked out.
-    private var allFields: [(field: Int, boost: Double)]?
+    /// The fields a word without a field is searched in.
+    private let allFields: [(field: Int, boost: Double)]
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters) {
+    /// `allFields` is what `Self.allFields(of:parameters:)` says, when the caller keeps it from one
+    /// query to the next.
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters,
+         allFields: [(field: Int, boost: Double)]? = nil) {
         self.reader = reader
         self.analyzer = analyzer
         self.parameters = parameters
+        self.allFields = allFields ?? Self.allFields(of: reader, parameters: parameters)
+        bodyTermInfos.reserveCapacity(4)
+    }
+
+    /// Every indexed field, with its boost.
+    static func allFields(of reader: IndexReader, parameters: BM25Parameters) -> [(field: Int, boost: Double)] {
+        let fields = reader.meta.fields
+        return fields.indices.filter { fields[$0].indexed }.map { (field: $0, boost: boost($0, parameters: parameters)) }
     }
 
     /// The scorer of a query; throws when no word of it can be searched. A planner plans one query.
@@ -89,22 +100,18 @@ final class QueryPlanner {
 
     /// The fields a word is searched in, with their boosts: all indexed fields, or the one named.
     private func fields(_ name: String?, column: Int) throws -> [(field: Int, boost: Double)] {
-        guard let name else {
-            if let allFields { return allFields }
-            let fields = reader.meta.fields
-            let all = fields.indices.filter { fields[$0].indexed }.map { (field: $0, boost: boost($0)) }
-            allFields = all
-            return all
-        }
+        guard let name else { return allFields }
         let fields = reader.meta.fields
         guard let field = reader.meta.field(named: name), fields[field].indexed else {
             let known = fields.filter(\.indexed).map(\.name).joined(separator: ", ")
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
-        return [(field: field, boost: boost(field))]
+        return [(field: field, boost: Self.boost(field, parameters: parameters))]
     }
 
-    private func boost(_ field: Int) -> Double { field == StandardField.title ? parameters.titleBoost : 1 }
+    private static func boost(_ field: Int, parameters: BM25Parameters) -> Double {
+        field == StandardField.title ? parameters.titleBoost : 1
+    }
 
     private func fieldStatistics(_ field: Int) -> (documents: Int, averageLength: Double) {
         let info = reader.meta.fields[field]
@@ -133,8 +140,8 @@ final class QueryPlanner {
 
     /// One word's scorer in one field, or nil when none of its terms occurs there.
     private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
+        // Grown from empty: a word absent from the field allocates nothing.
         var infos: [TermInfo] = []
-        infos.reserveCapacity(terms.count)
         var docFreq = 0
         for term in terms {
             guard let info = try termInfo(field: field, term: term) else { continue }
