@@ -1,6 +1,7 @@
 /// A parsed query, before analysis: what the user typed, structured. Columns are 1-based character
-/// positions in the query, for error messages.
-public indirect enum QueryNode: Equatable, Sendable {
+/// positions in the query, for error messages. Only `not` holds a node directly, so only it is boxed:
+/// the words of a query cost no allocation each.
+public enum QueryNode: Equatable, Sendable {
     /// A bare word: analysed into terms; several terms (`Clichy-sous-Bois`) make a phrase.
     case word(String, field: String?, column: Int)
     /// `"exact phrase"`, or `"words near"~N` with `slop` N.
@@ -12,7 +13,7 @@ public indirect enum QueryNode: Equatable, Sendable {
     /// Any of them.
     case or([QueryNode])
     /// Excluded: `-word` or `NOT word`.
-    case not(QueryNode)
+    indirect case not(QueryNode)
 }
 
 /// A query the parser or planner cannot accept, with where.
