@@ -120,21 +120,22 @@ public final class Searcher: @unchecked Sendable {
     private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> [MatchPositions]? {
         let terms = planner.distinctHighlightTerms
         guard terms.count <= Self.maximumSnippetTerms else { return nil }
-        // Each highlighted term found in the body, numbered in sorted order: most were looked up by
-        // planning, the others (a word searched in another field) are looked up now.
+        // Each highlighted term found in the body, numbered in sorted order: most have a cursor that
+        // planning opened (the ranking is done with it: it starts again), the others (a word searched
+        // in another field) are looked up now.
         var cursors: [PostingsCursor] = []
         var numbers: [Int] = []
         cursors.reserveCapacity(terms.count)
         numbers.reserveCapacity(terms.count)
         for (number, term) in terms.enumerated() {
-            let info: TermInfo?
-            if let planned = planner.bodyTermInfos.first(where: { $0.term == term }) {
-                info = planned.info
+            if let planned = planner.bodyCursors.first(where: { $0.term == term }) {
+                guard let cursor = planned.cursor else { continue }
+                cursor.rewind()
+                cursors.append(cursor)
             } else {
-                info = try reader.termInfo(field: StandardField.body, term: term)
+                guard let info = try reader.termInfo(field: StandardField.body, term: term) else { continue }
+                cursors.append(try reader.postings(info))
             }
-            guard let info else { continue }
-            cursors.append(try reader.postings(info))
             numbers.append(number)
         }
         // Borrowed: the loops below run per hit and per term, with no reference counting.

@@ -25,8 +25,9 @@ final class QueryPlanner {
         terms.removeLast(terms.count - kept)
         return terms
     }
-    /// The body field's term infos that planning looked up, for snippets.
-    private(set) var bodyTermInfos: [(term: String, info: TermInfo?)] = []
+    /// The body field's terms that planning looked up, with the cursor it opened on each one found
+    /// there: snippets read the hits' positions with them once the ranking is done.
+    private(set) var bodyCursors: [(term: String, found: Bool, cursor: PostingsCursor?)] = []
 
     /// The fields a word without a field is searched in.
     private let allFields: [(field: Int, boost: Double)]
@@ -39,7 +40,7 @@ final class QueryPlanner {
         self.analyzer = analyzer
         self.parameters = parameters
         self.allFields = allFields ?? Self.allFields(of: reader, parameters: parameters)
-        bodyTermInfos.reserveCapacity(4)
+        bodyCursors.reserveCapacity(4)
     }
 
     /// Every indexed field, with its boost.
@@ -130,12 +131,6 @@ final class QueryPlanner {
         try reader.lexiconTerms(surface: token.surface) ?? [token.term]
     }
 
-    private func termInfo(field: Int, term: String) throws -> TermInfo? {
-        let info = try reader.termInfo(field: field, term: term)
-        if field == StandardField.body { bodyTermInfos.append((term, info)) }
-        return info
-    }
-
     // MARK: Atoms
 
     /// One word's scorer in one field, or nil when none of its terms occurs there.
@@ -143,8 +138,11 @@ final class QueryPlanner {
         // Grown from empty: a word absent from the field allocates nothing.
         var infos: [TermInfo] = []
         var docFreq = 0
+        let firstBodyEntry = bodyCursors.count
         for term in terms {
-            guard let info = try termInfo(field: field, term: term) else { continue }
+            let info = try reader.termInfo(field: field, term: term)
+            if field == StandardField.body { bodyCursors.append((term, info != nil, nil)) }
+            guard let info else { continue }
             infos.append(info)
             docFreq = max(docFreq, info.docFreq)
         }
@@ -153,7 +151,16 @@ final class QueryPlanner {
         let weight = FieldWeight(field: field, boost: boost,
                                  idf: BM25Parameters.idf(docFreq: docFreq, documentCount: statistics.documents),
                                  parameters: parameters, averageLength: statistics.averageLength)
-        return try FieldTermScorer(weight: weight, terms: infos, label: label, reader: reader)
+        let scorer = try FieldTermScorer(weight: weight, terms: infos, label: label, reader: reader)
+        if field == StandardField.body {
+            // The scorer's cursors follow the terms found, in order.
+            var next = 0
+            for entry in firstBodyEntry..<bodyCursors.count where bodyCursors[entry].found {
+                bodyCursors[entry].cursor = scorer.cursors[next]
+                next += 1
+            }
+        }
+        return scorer
     }
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {

@@ -63,7 +63,8 @@ final class FieldTermScorer: Scorer {
     let weight: FieldWeight
     let label: String
     private let infos: [TermInfo]
-    private let cursors: [PostingsCursor]
+    /// One per term, in the order of the infos.
+    let cursors: [PostingsCursor]
     private let reader: IndexReader
     private let totalCost: Int
     private var started = false
