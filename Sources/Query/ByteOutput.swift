@@ -86,6 +86,31 @@ public struct ByteOutput {
 
     public mutating func append(_ raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
 
+    /// Appends `utf8` with `open` before and `close` after each of `ranges`, which must increase,
+    /// not overlap and lie within it. The text is copied whole, then its pieces moved right in place,
+    /// from the last: an append per piece paid the array's checks a dozen times for a snippet.
+    public mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, marking ranges: [Range<Int>], open: UInt8, close: UInt8) {
+        let start = bytes.count
+        bytes.append(contentsOf: utf8)
+        guard !ranges.isEmpty else { return }
+        bytes.append(contentsOf: repeatElement(0, count: 2 * ranges.count))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            let text = buffer.baseAddress! + start
+            // Byte i moves right by two per range ending at or before it, and one more inside a range.
+            var shift = 2 * ranges.count
+            var end = utf8.count
+            for range in ranges.reversed() {
+                (text + range.upperBound + shift).update(from: text + range.upperBound, count: end - range.upperBound)
+                shift -= 1
+                text[range.upperBound + shift] = close
+                (text + range.lowerBound + shift).update(from: text + range.lowerBound, count: range.count)
+                shift -= 1
+                text[range.lowerBound + shift] = open
+                end = range.lowerBound
+            }
+        }
+    }
+
     /// A JSON string literal.
     public mutating func appendJSONString(_ text: String) {
         var text = text

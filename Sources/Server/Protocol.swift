@@ -178,7 +178,13 @@ enum ReplyEncoder {
         case .pong: out.append("PONG")
         case .ok(let message): out.append("OK \(message)")
         case .results(let results):
-            out.append("RESULTS \(results.hits.count) \(results.total) \(results.tookMicroseconds)")
+            // Numbers written directly: interpolating them into a string cost as much as a hit line.
+            out.append("RESULTS ")
+            out.append(results.hits.count)
+            out.append(UInt8(ascii: " "))
+            out.append(results.total)
+            out.append(UInt8(ascii: " "))
+            out.append(results.tookMicroseconds)
             for hit in results.hits {
                 out.append(UInt8(ascii: "\n"))
                 out.append(hit.rank)
@@ -306,6 +312,16 @@ extension ByteOutput {
     /// A snippet with its highlights between `[` and `]`, as a field of a text reply.
     mutating func appendMarkedField(_ snippet: Snippet) {
         snippet.utf8.withUnsafeBufferPointer { utf8 in
+            // Nearly always: nothing to escape and highlights in order, copied in one go.
+            var ordered = true, end = 0
+            for range in snippet.highlights {
+                ordered = ordered && range.lowerBound >= end && range.upperBound <= utf8.count
+                end = range.upperBound
+            }
+            if ordered && !Self.containsFieldEscape(utf8) {
+                append(utf8, marking: snippet.highlights, open: UInt8(ascii: "["), close: UInt8(ascii: "]"))
+                return
+            }
             var position = 0
             for range in snippet.highlights where range.lowerBound >= position && range.upperBound <= utf8.count {
                 appendField(UnsafeBufferPointer(rebasing: utf8[position..<range.lowerBound]))
@@ -323,6 +339,24 @@ extension ByteOutput {
     }
 
     private static func needsFieldEscape(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x5C }
+
+    /// Whether any byte of `utf8` needs escaping in a field, read two words at a time without a branch
+    /// per test (the tests of `mayNeedFieldEscape`, their high bits or-ed).
+    private static func containsFieldEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return false }
+        @inline(__always) func flags(_ word: UInt64) -> UInt64 {
+            let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            return ((word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word | (backslashes &- 0x0101_0101_0101_0101) & ~backslashes)
+                & 0x8080_8080_8080_8080
+        }
+        var index = 0
+        while utf8.count - index >= 16 {
+            let raw = UnsafeRawPointer(base + index)
+            if flags(raw.loadUnaligned(as: UInt64.self)) | flags(raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) != 0 { return true }
+            index += 16
+        }
+        return utf8[index...].contains(where: needsFieldEscape)
+    }
 
     /// Tab, line feed and carriage return are below 0x0E.
     private static func mayNeedFieldEscape(_ word: UInt64) -> Bool {

@@ -49,6 +49,53 @@ import TestSupport
         }
     }
 
+    /// A snippet's highlights are marked in one copy when nothing needs escaping: on random texts and
+    /// highlights, with and without bytes to escape, it writes what marking and escaping piece by
+    /// piece writes.
+    @Test func markedSnippetsMatchMarkingPieceByPiece() {
+        var generator = SplitMix64(seed: 11)
+        let plain: [UInt8] = [0x20, 0x41, 0x7E, 0xC3, 0xA9, 0x5B, 0x5D]
+        let escaped: [UInt8] = [0x09, 0x0A, 0x0D, 0x5C]
+        for length in 0..<48 {
+            for trial in 0..<40 {
+                let alphabet = trial % 4 == 0 ? plain + escaped : plain
+                let text = String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+                let bytes = Array(text.utf8)
+                // Increasing, non-overlapping ranges, some empty, some touching.
+                var highlights: [Range<Int>] = []
+                var position = 0
+                while position < bytes.count && highlights.count < 6 {
+                    let start = position + Int(generator.next() % UInt64(bytes.count - position + 1))
+                    let end = min(bytes.count, start + Int(generator.next() % 5))
+                    highlights.append(start..<end)
+                    position = end
+                }
+                func escape(_ piece: ArraySlice<UInt8>) -> [UInt8] {
+                    piece.flatMap { byte -> [UInt8] in
+                        switch byte {
+                        case 0x09: Array("\\t".utf8)
+                        case 0x0A: Array("\\n".utf8)
+                        case 0x0D: Array("\\r".utf8)
+                        case 0x5C: Array("\\\\".utf8)
+                        default: [byte]
+                        }
+                    }
+                }
+                var expected: [UInt8] = []
+                var at = 0
+                for range in highlights {
+                    expected += escape(bytes[at..<range.lowerBound]) + [0x5B] + escape(bytes[range]) + [0x5D]
+                    at = range.upperBound
+                }
+                expected += escape(bytes[at...])
+                var out = ByteOutput()
+                out.append("x")
+                out.appendMarkedField(Snippet(text: text, highlights: highlights))
+                #expect(Array(out.bytes.dropFirst()) == expected, "\(bytes) \(highlights)")
+            }
+        }
+    }
+
     /// Numbers are written digit by digit, without `String`: as `String(_:)` and `%.Nf` print them.
     @Test func numbersAreWrittenAsPrintfWritesThem() {
         for value in [0, 7, -7, 10, 99, 100, 12_345, -1_000_000, Int.max, Int.min] {
