@@ -236,19 +236,24 @@ struct SnippetGenerator {
             var nextMatch = highlightCount > 0 ? MatchPositions.position(matches[matchIndex]) : -1
             for token in first...last {
                 let tokenStart = Int(bounds[2 * (token - from)]), tokenEnd = Int(bounds[2 * (token - from) + 1])
-                var inSpace = false
-                for k in previousEnd..<tokenStart {
-                    let byte = source[k]
-                    if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                        if inSpace {
-                            removed += 1
+                // Mostly one space, already in place unless a gap before shrank.
+                if tokenStart - previousEnd == 1 && source[previousEnd] == 0x20 {
+                    if removed > 0 { out[base + previousEnd - passageStart - removed] = 0x20 }
+                } else {
+                    var inSpace = false
+                    for k in previousEnd..<tokenStart {
+                        let byte = source[k]
+                        if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                            if inSpace {
+                                removed += 1
+                            } else {
+                                out[base + k - passageStart - removed] = 0x20
+                            }
+                            inSpace = true
                         } else {
-                            out[base + k - passageStart - removed] = 0x20
+                            if removed > 0 { out[base + k - passageStart - removed] = byte }
+                            inSpace = false
                         }
-                        inSpace = true
-                    } else {
-                        if removed > 0 { out[base + k - passageStart - removed] = byte }
-                        inSpace = false
                     }
                 }
                 let target = base + tokenStart - passageStart - removed
