@@ -335,6 +335,8 @@ extension ByteOutput {
     }
 
     private mutating func appendField(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // Nearly always nothing to escape: one check of the whole, one copy.
+        if !Self.containsFieldEscape(utf8) { return append(utf8) }
         append(utf8, escaping: Self.needsFieldEscape, wordTest: Self.mayNeedFieldEscape, with: Self.escapeInField)
     }
 
