@@ -214,6 +214,7 @@ struct StoredFieldsReader: @unchecked Sendable {
     func records(_ docs: [Int]) throws -> [StoredRecord] {
         // The blocks this call has read: a page of results falls in a few, looked for by a scan.
         var blocks: [(number: Int, firstDoc: Int, plain: [UInt8])] = []
+        blocks.reserveCapacity(min(docs.count, 16))
         return try docs.map { doc in
             guard doc >= 0 && doc < documentCount else {
                 throw IndexError.corrupt(file: file, reason: "no stored document \(doc)")
