@@ -40,7 +40,6 @@ final class QueryPlanner {
         self.analyzer = analyzer
         self.parameters = parameters
         self.allFields = allFields ?? Self.allFields(of: reader, parameters: parameters)
-        bodyCursors.reserveCapacity(4)
     }
 
     /// Every indexed field, with its boost.
@@ -139,6 +138,8 @@ final class QueryPlanner {
         var infos: [TermInfo] = []
         var docFreq = 0
         let firstBodyEntry = bodyCursors.count
+        // Room for a few words at the first: a query that never reads the body allocates nothing.
+        if field == StandardField.body && bodyCursors.capacity == 0 { bodyCursors.reserveCapacity(4) }
         for term in terms {
             let info = try reader.termInfo(field: field, term: term)
             if field == StandardField.body { bodyCursors.append((term, info != nil, nil)) }
