@@ -51,11 +51,14 @@ import Testing
     }
 
     /// Reading a passage's tokens in one call gives what reading them one by one does: from any
-    /// token, up to the last starting within the budget after the anchor's start.
-    @Test func readingAPassageMatchesReadingTokenByToken() throws {
-        var generator = SplitMix64(seed: 13)
+    /// token, up to the last starting within the budget after the anchor's start, whether the tokens
+    /// are one byte each (read eight at a time) or escaped. The cursor is then past the first token it
+    /// did not write, if it read one.
+    @Test(arguments: [0, 10] as [UInt64])
+    func readingAPassageMatchesReadingTokenByToken(escapes: UInt64) throws {
+        var generator = SplitMix64(seed: 13 + escapes)
         for _ in 0..<200 {
-            let (offsets, textLength) = Self.randomOffsets(count: Int(generator.next() % 300), escapes: 10, generator: &generator)
+            let (offsets, textLength) = Self.randomOffsets(count: Int(generator.next() % 300), escapes: escapes, generator: &generator)
             let tokens = try Self.stored(offsets, textLength: textLength)
             let from = Int(generator.next() % UInt64(offsets.count + 1))
             let anchor = from + Int(generator.next() % 20)
@@ -67,14 +70,18 @@ import Testing
                 if position == anchor { limit = offsets[position].lowerBound + budget }
             }
             for room in [expected.count, expected.count + 7, max(0, expected.count - 4)] {
+                var position = 0
                 let read = try [UInt32](unsafeUninitializedCapacity: room) { buffer, count in
                     count = try tokens.withCursor { cursor in
                         try cursor.skip(to: from)
+                        defer { position = cursor.position }
                         return try cursor.read(into: UnsafeMutableBufferPointer(rebasing: buffer[..<room]), through: anchor, budget: budget)
                     }
                 }
                 // With too little room, the first tokens that fit.
                 #expect(read == Array(expected.prefix(room - room % 2)), "from \(from), anchor \(anchor), budget \(budget) of \(offsets.count)")
+                let written = from + read.count / 2
+                #expect(position == (room > expected.count ? min(written + 1, offsets.count) : written))
             }
         }
     }

@@ -175,15 +175,42 @@ public struct StoredTokens: Sendable {
         /// Returns how many values it wrote (two a token); the cursor is then past the first token it
         /// did not write, if it read one.
         public mutating func read(into output: UnsafeMutableBufferPointer<UInt32>, through anchor: Int, budget: Int) throws -> Int {
+            guard let base = output.baseAddress else { return 0 }
             var limit = Int.max
             var written = 0
-            while position < count && written + 2 <= output.count {
+            // Held in locals, as in `skip`; the arithmetic wraps, bounded by the record and the output.
+            var position = self.position, offset = self.offset, previousEnd = self.previousEnd
+            defer { (self.position, self.offset, self.previousEnd) = (position, offset, previousEnd) }
+            while position < count && written &+ 2 <= output.count {
+                // Eight one-byte tokens from one word, when the record, the output and the text have
+                // room for them all: a one-byte token ends at most 37 bytes after the one before.
+                if count &- position >= 8 && end &- offset >= 8 && output.count &- written >= 16 && textLength &- previousEnd >= 8 * 37 {
+                    var word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    if !Self.hasEscape(word) {
+                        for _ in 0..<8 {
+                            let code = Int(truncatingIfNeeded: word & 0xFF)
+                            word >>= 8
+                            let start = previousEnd &+ (code >> 5), stop = start &+ (code & 0x1F)
+                            previousEnd = stop
+                            offset &+= 1
+                            position &+= 1
+                            guard start <= limit else { return written }
+                            base[written] = UInt32(truncatingIfNeeded: start)
+                            base[written &+ 1] = UInt32(truncatingIfNeeded: stop)
+                            written &+= 2
+                            if position == anchor &+ 1 { limit = start &+ budget }
+                        }
+                        continue
+                    }
+                }
+                (self.position, self.offset, self.previousEnd) = (position, offset, previousEnd)
                 let token = try advance()
+                (position, offset, previousEnd) = (self.position, self.offset, self.previousEnd)
                 guard token.start <= limit else { break }
-                output[written] = UInt32(truncatingIfNeeded: token.start)
-                output[written + 1] = UInt32(truncatingIfNeeded: token.stop)
-                written += 2
-                if position == anchor + 1 { limit = token.start + budget }
+                base[written] = UInt32(truncatingIfNeeded: token.start)
+                base[written &+ 1] = UInt32(truncatingIfNeeded: token.stop)
+                written &+= 2
+                if position == anchor &+ 1 { limit = token.start &+ budget }
             }
             return written
         }
@@ -209,29 +236,38 @@ public struct StoredTokens: Sendable {
                 }
             }
             // Held in locals, so the loop keeps them in registers; written back before `next` reads them.
+            // The arithmetic wraps: offsets and ends are bounded by the record, far from overflowing.
             var position = self.position, offset = self.offset, previousEnd = self.previousEnd
+            let lastWord = end &- 8
             while position < target {
-                if end - offset >= 8 {
-                    let step = min(target - position, 8)
-                    var word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                    // A masked byte is 0: no gap, no length, and no escape.
-                    if step < 8 { word &= (1 << (UInt64(step) * 8)) - 1 }
-                    // No 0xFF byte (an escaped token) among the step's.
-                    if (~word &- 0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080 == 0 {
-                        let gaps = (word >> 5) & 0x0707_0707_0707_0707, lengths = word & 0x1F1F_1F1F_1F1F_1F1F
-                        // Horizontal sums: eight gaps ≤ 56 and eight lengths ≤ 248 each fit in a byte.
-                        previousEnd += Int((gaps &* 0x0101_0101_0101_0101) >> 56) + Int((lengths &* 0x0101_0101_0101_0101) >> 56)
-                        offset += step
-                        position += step
-                        continue
+                // Whole words of eight one-byte tokens.
+                while target &- position >= 8 && offset <= lastWord {
+                    let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    guard !Self.hasEscape(word) else { break }
+                    previousEnd &+= Self.advance(word)
+                    offset &+= 8
+                    position &+= 8
+                }
+                guard position < target else { break }
+                // The last step, under eight tokens: the bytes past the target masked off (a masked byte is
+                // 0: no gap, no length, and no escape).
+                if target &- position < 8 && offset <= lastWord {
+                    let step = target &- position
+                    let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                        & ((1 &<< (UInt64(truncatingIfNeeded: step) &* 8)) &- 1)
+                    if !Self.hasEscape(word) {
+                        previousEnd &+= Self.advance(word)
+                        offset &+= step
+                        position &+= step
+                        break
                     }
                 }
                 // One token: a one-byte one read here, an escaped one (or the end of the record) by `next`.
                 if offset < end && source[offset] != 0xFF {
                     let code = source[offset]
-                    previousEnd += Int(code >> 5) + Int(code & 0x1F)
-                    offset += 1
-                    position += 1
+                    previousEnd &+= Int(code >> 5) &+ Int(code & 0x1F)
+                    offset &+= 1
+                    position &+= 1
                 } else {
                     (self.position, self.offset, self.previousEnd) = (position, offset, previousEnd)
                     _ = try next()
@@ -239,6 +275,20 @@ public struct StoredTokens: Sendable {
                 }
             }
             (self.position, self.offset, self.previousEnd) = (position, offset, previousEnd)
+        }
+
+        /// Whether one of the word's bytes is 0xFF (an escaped token).
+        @inline(__always)
+        private static func hasEscape(_ word: UInt64) -> Bool {
+            (~word &- 0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080 != 0
+        }
+
+        /// The gaps and lengths of the word's eight one-byte tokens, added up: eight gaps ≤ 56 and eight
+        /// lengths ≤ 248 each fit in a byte of the horizontal sums.
+        @inline(__always)
+        private static func advance(_ word: UInt64) -> Int {
+            let gaps = (word >> 5) & 0x0707_0707_0707_0707, lengths = word & 0x1F1F_1F1F_1F1F_1F1F
+            return Int(truncatingIfNeeded: (gaps &* 0x0101_0101_0101_0101) >> 56) &+ Int(truncatingIfNeeded: (lengths &* 0x0101_0101_0101_0101) >> 56)
         }
 
         /// At a stride's first token (reading every token in order), checks that the table says the
