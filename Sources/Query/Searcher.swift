@@ -89,7 +89,7 @@ public final class Searcher: @unchecked Sendable {
                 var snippet = Snippet(utf8: [], highlights: [])
                 if snippets {
                     if let positions, record.body != nil {
-                        snippet = try generator.snippet(of: record.body!, matches: positions[index])
+                        snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0) }
                     } else {
                         // Too many terms to read their positions, or no body: the text is analysed.
                         let text = record.body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? record.string(of: StandardField.title) ?? ""
@@ -117,7 +117,7 @@ public final class Searcher: @unchecked Sendable {
 
     /// Where the highlighted terms stand in the body of each of `docs` (in that order), from the
     /// positions in the index; nil when there are too many terms to read.
-    private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> [MatchPositions]? {
+    private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> MatchPositions? {
         let terms = planner.distinctHighlightTerms
         guard terms.count <= Self.maximumSnippetTerms else { return nil }
         // Each highlighted term found in the body, numbered in sorted order: most have a cursor that
@@ -140,7 +140,7 @@ public final class Searcher: @unchecked Sendable {
         }
         // Borrowed: the loops below run per hit and per term, with no reference counting.
         let borrowed = borrowedBuffer(cursors)
-        var result = [MatchPositions](repeating: MatchPositions(matches: []), count: docs.count)
+        var result = MatchPositions(matches: [], hits: [Range<Int>](repeating: 0..<0, count: docs.count))
         var positions = PositionBuffer()
         defer {
             positions.deallocate()
@@ -153,20 +153,21 @@ public final class Searcher: @unchecked Sendable {
             for cursor in borrowed {
                 total += try cursor.with { try $0.advance(to: doc) == doc ? Int($0.freq) : 0 }
             }
-            var matches: [UInt64] = []
-            matches.reserveCapacity(total)
+            let first = result.matches.count
+            if result.matches.capacity < first + total { result.matches.reserveCapacity(max(2 * result.matches.capacity, first + total)) }
             var sorted = true
             for (slot, cursor) in borrowed.enumerated() {
                 try cursor.with { cursor in
                     guard cursor.doc == doc else { return }
                     positions.reserve(Int(cursor.freq))
                     positions.count = try cursor.decodePositions(into: positions.base)
-                    if positions.count > 0, let last = matches.last, Int(positions.base[0]) < MatchPositions.position(last) { sorted = false }
-                    for position in positions.positions { matches.append(MatchPositions.match(position: position, term: numbers[slot])) }
+                    if positions.count > 0, result.matches.count > first,
+                       Int(positions.base[0]) < MatchPositions.position(result.matches[result.matches.count - 1]) { sorted = false }
+                    for position in positions.positions { result.matches.append(MatchPositions.match(position: position, term: numbers[slot])) }
                 }
             }
-            if !sorted { matches.sort() }
-            result[index] = MatchPositions(matches: matches)
+            if !sorted { result.matches[first...].sort() }
+            result.hits[index] = first..<result.matches.count
         }
         return result
     }

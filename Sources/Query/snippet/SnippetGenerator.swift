@@ -38,10 +38,17 @@ public struct Snippet: Sendable, Equatable {
     }
 }
 
-/// Where the query's words stand in a document's body, from the positions in the index: each match
-/// as `position << 32 | term number`, so that sorting the integers sorts the matches by position.
+/// Where the query's words stand in the bodies of a page of hits, from the positions in the index:
+/// each match as `position << 32 | term number`, so that sorting the integers sorts the matches by
+/// position. One array holds every hit's matches, hit after hit: a page costs one allocation, not one a hit.
 struct MatchPositions {
     var matches: [UInt64]
+    /// Hit `i`'s matches are `matches[hits[i]]`, sorted.
+    var hits: [Range<Int>]
+
+    func withMatches<Result>(of hit: Int, _ body: (UnsafeBufferPointer<UInt64>) throws -> Result) rethrows -> Result {
+        try matches.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[hits[hit]])) }
+    }
 
     static func match(position: UInt32, term: Int) -> UInt64 { UInt64(position) << 32 | UInt64(term) }
     @inline(__always) static func position(_ match: UInt64) -> Int { Int(match >> 32) }
@@ -72,58 +79,56 @@ struct SnippetGenerator {
     private var budget: Int { length + length / 8 }
     private static let usualLeadTokens = 8
 
-    /// The snippet of a stored body whose matches are known: `matches` gives each match's position
-    /// and term number, `text.tokens` where each position stands.
-    mutating func snippet(of text: StoredText, matches: MatchPositions) throws -> Snippet {
+    /// The snippet of a stored body whose matches are known: `all` gives each match's position and
+    /// term number (as `MatchPositions` does), sorted, `text.tokens` where each position stands.
+    mutating func snippet(of text: StoredText, matches all: UnsafeBufferPointer<UInt64>) throws -> Snippet {
         let tokens = text.tokens
         guard tokens.count > 0 else { return Snippet(utf8: [], highlights: []) }
-        return try matches.matches.withUnsafeBufferPointer { all in
-            var kept = all.count
-            while kept > 0 && MatchPositions.position(all[kept - 1]) >= tokens.count { kept -= 1 }
-            let found = UnsafeBufferPointer(rebasing: all[..<kept])
-            // Each match's `start, end` in the text.
-            let anchor = try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * found.count) { ranges in
-                var read = 0
-                try tokens.withCursor { cursor in
-                    for match in found {
-                        try cursor.skip(to: MatchPositions.position(match))
-                        guard let range = try cursor.next() else { break }
-                        ranges[2 * read] = UInt32(truncatingIfNeeded: range.lowerBound)
-                        ranges[2 * read + 1] = UInt32(truncatingIfNeeded: range.upperBound)
-                        read += 1
-                    }
+        var kept = all.count
+        while kept > 0 && MatchPositions.position(all[kept - 1]) >= tokens.count { kept -= 1 }
+        let found = UnsafeBufferPointer(rebasing: all[..<kept])
+        // Each match's `start, end` in the text.
+        let anchor = try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * found.count) { ranges in
+            var read = 0
+            try tokens.withCursor { cursor in
+                for match in found {
+                    try cursor.skip(to: MatchPositions.position(match))
+                    guard let range = try cursor.next() else { break }
+                    ranges[2 * read] = UInt32(truncatingIfNeeded: range.lowerBound)
+                    ranges[2 * read + 1] = UInt32(truncatingIfNeeded: range.upperBound)
+                    read += 1
                 }
-                guard read > 0 else { return 0 }
-                return MatchPositions.position(found[bestWindow(UnsafeBufferPointer(rebasing: ranges[..<(2 * read)]), terms: found)])
             }
-            // The passage starts at most `lead` bytes before the anchor, so at most `lead` tokens; a few
-            // usually do, and the window starts wider only when its first token is still within the lead.
-            // Every token takes a byte at least: the passage's tokens fit, but for damaged offsets.
-            let widest = max(0, anchor - lead - 1)
-            // Moved out for the call, so that reading `self` inside does not overlap writing it.
-            var window: [UInt32] = []
-            swap(&window, &self.window)
-            defer { swap(&window, &self.window) }
-            // Sized for the widest lead (anchor - widest ≤ lead + 1) once, not for each passage.
-            if window.count < 2 * (lead + 1 + budget + 2) { window = [UInt32](repeating: 0, count: 2 * (lead + 1 + budget + 2)) }
-            return try window.withUnsafeMutableBufferPointer { space in
-                func readWindow(from: Int) throws -> UnsafeBufferPointer<UInt32> {
-                    let count = try tokens.withCursor { cursor in
-                        try cursor.skip(to: from)
-                        return try cursor.read(into: UnsafeMutableBufferPointer(rebasing: space[..<(2 * (anchor - from + budget + 2))]),
-                                               through: anchor, budget: budget)
-                    }
-                    return UnsafeBufferPointer(rebasing: space[..<count])
+            guard read > 0 else { return 0 }
+            return MatchPositions.position(found[bestWindow(UnsafeBufferPointer(rebasing: ranges[..<(2 * read)]), terms: found)])
+        }
+        // The passage starts at most `lead` bytes before the anchor, so at most `lead` tokens; a few
+        // usually do, and the window starts wider only when its first token is still within the lead.
+        // Every token takes a byte at least: the passage's tokens fit, but for damaged offsets.
+        let widest = max(0, anchor - lead - 1)
+        // Moved out for the call, so that reading `self` inside does not overlap writing it.
+        var window: [UInt32] = []
+        swap(&window, &self.window)
+        defer { swap(&window, &self.window) }
+        // Sized for the widest lead (anchor - widest ≤ lead + 1) once, not for each passage.
+        if window.count < 2 * (lead + 1 + budget + 2) { window = [UInt32](repeating: 0, count: 2 * (lead + 1 + budget + 2)) }
+        return try window.withUnsafeMutableBufferPointer { space in
+            func readWindow(from: Int) throws -> UnsafeBufferPointer<UInt32> {
+                let count = try tokens.withCursor { cursor in
+                    try cursor.skip(to: from)
+                    return try cursor.read(into: UnsafeMutableBufferPointer(rebasing: space[..<(2 * (anchor - from + budget + 2))]),
+                                           through: anchor, budget: budget)
                 }
-                var from = max(0, anchor - Self.usualLeadTokens)
-                var window = try readWindow(from: from)
-                if from > 0, anchor - from < window.count / 2, Int(window[0]) >= Int(window[2 * (anchor - from)]) - lead {
-                    from = widest
-                    window = try readWindow(from: from)
-                }
-                return text.withUnsafeBytes { utf8 in
-                    compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: found, moreAfter: false)
-                }
+                return UnsafeBufferPointer(rebasing: space[..<count])
+            }
+            var from = max(0, anchor - Self.usualLeadTokens)
+            var window = try readWindow(from: from)
+            if from > 0, anchor - from < window.count / 2, Int(window[0]) >= Int(window[2 * (anchor - from)]) - lead {
+                from = widest
+                window = try readWindow(from: from)
+            }
+            return text.withUnsafeBytes { utf8 in
+                compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: found, moreAfter: false)
             }
         }
     }
