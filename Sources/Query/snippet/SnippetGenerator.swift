@@ -210,8 +210,13 @@ struct SnippetGenerator {
         var first = anchor
         while first > from && Int(bounds[2 * (first - 1 - from)]) >= earliest { first -= 1 }
         let passageStart = Int(bounds[2 * (first - from)])
-        var last = first
-        while last + 1 < available && Int(bounds[2 * (last + 1 - from) + 1]) <= passageStart + budget { last += 1 }
+        // The last token ending within the budget (the first, at least): ends only grow, so a binary
+        // search over the tokens after the first.
+        var last = first, beyond = available
+        while beyond &- last > 1 {
+            let middle = last &+ (beyond &- last) >> 1
+            if Int(bounds[2 &* (middle &- from) &+ 1]) <= passageStart &+ budget { last = middle } else { beyond = middle }
+        }
         var matchIndex = 0
         while matchIndex < matches.count && MatchPositions.position(matches[matchIndex]) < first { matchIndex += 1 }
         var highlightCount = 0
@@ -236,41 +241,46 @@ struct SnippetGenerator {
             // white space shrinks it, every word is already where it belongs.
             let base = count
             (out + base).update(from: source + passageStart, count: Int(bounds[2 * (last - from) + 1]) - passageStart)
-            var removed = 0
+            // Source byte `k` goes to `out[k + shift]`; each white-space byte dropped lowers the shift.
+            // The arithmetic wraps: every index lies within the passage.
+            let unshifted = base &- passageStart
+            var shift = unshifted
             var previousEnd = passageStart
             var nextMatch = highlightCount > 0 ? MatchPositions.position(matches[matchIndex]) : -1
+            var entry = bounds + 2 &* (first &- from)
             for token in first...last {
-                let tokenStart = Int(bounds[2 * (token - from)]), tokenEnd = Int(bounds[2 * (token - from) + 1])
+                let tokenStart = Int(entry[0]), tokenEnd = Int(entry[1])
+                entry += 2
                 // Mostly one space, already in place unless a gap before shrank.
-                if tokenStart - previousEnd == 1 && source[previousEnd] == 0x20 {
-                    if removed > 0 { out[base + previousEnd - passageStart - removed] = 0x20 }
+                if tokenStart &- previousEnd == 1 && source[previousEnd] == 0x20 {
+                    if shift != unshifted { out[previousEnd &+ shift] = 0x20 }
                 } else {
                     var inSpace = false
                     for k in previousEnd..<tokenStart {
                         let byte = source[k]
                         if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
                             if inSpace {
-                                removed += 1
+                                shift &-= 1
                             } else {
-                                out[base + k - passageStart - removed] = 0x20
+                                out[k &+ shift] = 0x20
                             }
                             inSpace = true
                         } else {
-                            if removed > 0 { out[base + k - passageStart - removed] = byte }
+                            if shift != unshifted { out[k &+ shift] = byte }
                             inSpace = false
                         }
                     }
                 }
-                let target = base + tokenStart - passageStart - removed
-                if removed > 0 { (out + target).update(from: source + tokenStart, count: tokenEnd - tokenStart) }
+                let target = tokenStart &+ shift
+                if shift != unshifted { (out + target).update(from: source + tokenStart, count: tokenEnd &- tokenStart) }
                 if token == nextMatch {
-                    highlights.append(target..<(target + tokenEnd - tokenStart))
-                    matchIndex += 1
+                    highlights.append(target..<(target &+ tokenEnd &- tokenStart))
+                    matchIndex &+= 1
                     nextMatch = matchIndex < matches.count ? MatchPositions.position(matches[matchIndex]) : -1
                 }
                 previousEnd = tokenEnd
             }
-            count = base + previousEnd - passageStart - removed
+            count = previousEnd &+ shift
             if after {
                 (out[count], out[count + 1], out[count + 2], out[count + 3]) = (0x20, 0xE2, 0x80, 0xA6)
                 count += 4
