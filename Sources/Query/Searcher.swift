@@ -147,14 +147,17 @@ public final class Searcher: @unchecked Sendable {
             borrowed.deallocate()
         }
         // Cursors only move forward: documents are visited in increasing order.
-        for index in docs.indices.sorted(by: { docs[$0] < docs[$1] }) {
+        for (visited, index) in Self.increasingOrder(docs).enumerated() {
             let doc = docs[index]
             var total = 0
             for cursor in borrowed {
                 total += try cursor.with { try $0.advance(to: doc) == doc ? Int($0.freq) : 0 }
             }
             let first = result.matches.count
-            if result.matches.capacity < first + total { result.matches.reserveCapacity(max(2 * result.matches.capacity, first + total)) }
+            // Room for as many matches in each hit left as in this one, doubled when that falls short.
+            if result.matches.capacity < first + total {
+                result.matches.reserveCapacity(max(2 * result.matches.capacity, first + total * (docs.count - visited)))
+            }
             var sorted = true
             for (slot, cursor) in borrowed.enumerated() {
                 try cursor.with { cursor in
@@ -166,10 +169,32 @@ public final class Searcher: @unchecked Sendable {
                     for position in positions.positions { result.matches.append(MatchPositions.match(position: position, term: numbers[slot])) }
                 }
             }
-            if !sorted { result.matches[first...].sort() }
+            if !sorted {
+                result.matches.withUnsafeMutableBufferPointer { all in
+                    var hit = UnsafeMutableBufferPointer(rebasing: all[first...])
+                    hit.sort()
+                }
+            }
             result.hits[index] = first..<result.matches.count
         }
         return result
+    }
+
+    /// The indices of `docs` in increasing order of document. A page of a few dozen hits is sorted by
+    /// insertion, in place, cheaper than the library's sort with its closure; a deeper one by that sort.
+    private static func increasingOrder(_ docs: [UInt32]) -> [Int] {
+        guard docs.count <= 32 else { return docs.indices.sorted { docs[$0] < docs[$1] } }
+        var order = Array(docs.indices)
+        for next in order.indices.dropFirst() {
+            let moving = order[next]
+            var slot = next
+            while slot > 0 && docs[order[slot - 1]] > docs[moving] {
+                order[slot] = order[slot - 1]
+                slot -= 1
+            }
+            order[slot] = moving
+        }
+        return order
     }
 
     /// Only the ranking: the best `limit` documents and scores, without stored fields or snippets (what
