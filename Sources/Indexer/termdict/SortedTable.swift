@@ -142,8 +142,8 @@ struct SortedTable: @unchecked Sendable {
     private func vint(at offset: inout Int, end: Int, block: Int) throws -> Int {
         // Nearly every VInt of a block (lengths, shared prefixes) is one byte.
         if offset < end, bytes[offset] < 0x80 {
-            offset += 1
-            return Int(bytes[offset - 1])
+            offset &+= 1
+            return Int(bytes[offset &- 1])
         }
         var result = 0, shift = 0
         while true {
@@ -200,38 +200,39 @@ struct SortedTable: @unchecked Sendable {
         let end = indexOffset
         let entries = try vint(at: &offset, end: end, block: block)
         guard entries > 0 else { throw IndexError.corrupt(file: file, reason: "block \(block) is empty") }
-        // The previous key is below the target and shares its first `matched` bytes.
+        // The previous key is below the target and shares its first `matched` bytes. The arithmetic
+        // wraps: every length is checked against the block's end before it is added.
         var matched = 0
         var previousLength = 0
         for _ in 0..<entries {
             let shared = try vint(at: &offset, end: end, block: block)
             let suffixLength = try vint(at: &offset, end: end, block: block)
-            guard shared <= previousLength, suffixLength <= end - offset else {
+            guard shared <= previousLength, suffixLength <= end &- offset else {
                 throw IndexError.corrupt(file: file, reason: "block \(block) has a malformed entry")
             }
             let suffix = offset
-            offset += suffixLength
+            offset &+= suffixLength
             let valueLength = try vint(at: &offset, end: end, block: block)
-            guard valueLength <= end - offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
+            guard valueLength <= end &- offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
             let value = offset
-            offset += valueLength
-            previousLength = shared + suffixLength
+            offset &+= valueLength
+            previousLength = shared &+ suffixLength
             // Sharing less than the previous key matched: this key is past the target.
             if shared < matched { return nil }
             // Sharing more: this key differs from the target where the previous one did, and is below it.
             if shared > matched { continue }
-            let rest = target.count - matched
+            let rest = target.count &- matched
             let limit = min(suffixLength, rest)
             var common = 0
-            while common < limit && bytes[suffix + common] == target[matched + common] { common += 1 }
+            while common < limit && bytes[suffix &+ common] == target[matched &+ common] { common &+= 1 }
             if common == limit {
                 if suffixLength == rest { return UnsafeRawBufferPointer(rebasing: bytes[value..<(value + valueLength)]) }
                 // The target is a prefix of this key: the key is past it.
                 if suffixLength > rest { return nil }
-            } else if bytes[suffix + common] > target[matched + common] {
+            } else if bytes[suffix &+ common] > target[matched &+ common] {
                 return nil
             }
-            matched += common
+            matched &+= common
         }
         return nil
     }
