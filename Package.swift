@@ -73,7 +73,7 @@ let package = Package(
         // Runs the built `fts` binary as a user would; depending on it makes `swift test` build it.
         .testTarget(name: "CLITests", dependencies: ["fts", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Indexer", "TestSupport"]),
-        // Depends on searchd so that `swift test` builds the binary it starts.
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd", "TestSupport"]),
+        // Depends on searchd and fts so that `swift test` builds the binaries it starts.
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd", "fts", "TestSupport"]),
     ]
 )
