@@ -5,21 +5,60 @@ import Indexer
 /// every byte to escape is ASCII, so the bytes of other characters pass as they are and the output
 /// stays valid UTF-8. Runs without anything to escape are copied whole. (Iterating characters, or
 /// building strings piece by piece, cost more than the rest of encoding a page of results.)
-public struct ByteOutput {
-    public private(set) var bytes: [UInt8] = []
+///
+/// The bytes live in a buffer of its own, not an array: a reply is a few dozen appends, and each of an
+/// array's paid for its uniqueness and growth checks more than for the copy. Not copyable, so the
+/// buffer has one owner, which frees it.
+public struct ByteOutput: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written.
+    public private(set) var count = 0
 
-    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 0) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
 
-    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    deinit { base.deallocate() }
+
+    /// The bytes written, copied.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Calls `body` with the bytes written, valid for the length of the call.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Where the next `extra` bytes go: room is made for them, and `count` is left to the caller.
+    @inline(__always)
+    private mutating func room(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if capacity - count < extra { grow(to: count + extra) }
+        return base + count
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(2 * capacity, needed))
+        larger.update(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity = max(2 * capacity, needed)
+    }
+
+    public mutating func append(_ byte: UInt8) {
+        room(1).pointee = byte
+        count += 1
+    }
 
     public mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append($0) }
     }
 
     /// Its decimal digits, written directly (making a `String` of it costs more than the rest).
     public mutating func append(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var index = digits.count
@@ -28,7 +67,7 @@ public struct ByteOutput {
                 digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
+            append(UnsafeBufferPointer(rebasing: digits[index...]))
         }
     }
 
@@ -43,17 +82,31 @@ public struct ByteOutput {
             append(String(format: "%.\(digits)f", value))
             return
         }
-        if value < 0 && scaled > 0 { append(UInt8(ascii: "-")) }
-        let whole = Int(scaled) / Int(scale), fraction = Int(scaled) % Int(scale)
-        append(whole)
-        guard digits > 0 else { return }
-        append(UInt8(ascii: "."))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        var rest = fraction, index = bytes.count - 1
-        while rest > 0 {
-            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            index -= 1
+        // Written backwards into a buffer on the stack, then appended at once: one digit at a time
+        // into the array checked its uniqueness and bounds for each.
+        var rest = UInt64(scaled)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits + 18) { buffer in
+            var index = buffer.count
+            for _ in 0..<digits {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            if digits > 0 {
+                index -= 1
+                buffer[index] = UInt8(ascii: ".")
+            }
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            // printf signs whatever has the sign bit: -0.0, and negatives that round to 0.
+            if value.sign == .minus {
+                index -= 1
+                buffer[index] = UInt8(ascii: "-")
+            }
+            append(UnsafeBufferPointer(rebasing: buffer[index...]))
         }
     }
 
@@ -84,30 +137,30 @@ public struct ByteOutput {
         append(UnsafeBufferPointer(rebasing: utf8[start...]))
     }
 
-    public mutating func append(_ raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
+    public mutating func append(_ raw: UnsafeBufferPointer<UInt8>) {
+        guard let source = raw.baseAddress else { return }
+        room(raw.count).update(from: source, count: raw.count)
+        count += raw.count
+    }
 
     /// Appends `utf8` with `open` before and `close` after each of `ranges`, which must increase,
     /// not overlap and lie within it. The text is copied whole, then its pieces moved right in place,
     /// from the last: an append per piece paid the array's checks a dozen times for a snippet.
     public mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, marking ranges: [Range<Int>], open: UInt8, close: UInt8) {
-        let start = bytes.count
-        bytes.append(contentsOf: utf8)
-        guard !ranges.isEmpty else { return }
-        bytes.append(contentsOf: repeatElement(0, count: 2 * ranges.count))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            let text = buffer.baseAddress! + start
-            // Byte i moves right by two per range ending at or before it, and one more inside a range.
-            var shift = 2 * ranges.count
-            var end = utf8.count
-            for range in ranges.reversed() {
-                (text + range.upperBound + shift).update(from: text + range.upperBound, count: end - range.upperBound)
-                shift -= 1
-                text[range.upperBound + shift] = close
-                (text + range.lowerBound + shift).update(from: text + range.lowerBound, count: range.count)
-                shift -= 1
-                text[range.lowerBound + shift] = open
-                end = range.lowerBound
-            }
+        let text = room(utf8.count + 2 * ranges.count)
+        if let source = utf8.baseAddress { text.update(from: source, count: utf8.count) }
+        count += utf8.count + 2 * ranges.count
+        // Byte i moves right by two per range ending at or before it, and one more inside a range.
+        var shift = 2 * ranges.count
+        var end = utf8.count
+        for range in ranges.reversed() {
+            (text + range.upperBound + shift).update(from: text + range.upperBound, count: end - range.upperBound)
+            shift -= 1
+            text[range.upperBound + shift] = close
+            (text + range.lowerBound + shift).update(from: text + range.lowerBound, count: range.count)
+            shift -= 1
+            text[range.lowerBound + shift] = open
+            end = range.lowerBound
         }
     }
 
@@ -139,5 +192,5 @@ public struct ByteOutput {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    public var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 }

@@ -184,7 +184,7 @@ final class RequestExecutor: ChannelDuplexHandler {
                     close = request == .quit
                 }
             }
-            return EncodedReplies(bytes: allocator.buffer(bytes: out.bytes), close: close)
+            return EncodedReplies(bytes: out.withUnsafeBytes { allocator.buffer(bytes: $0) }, close: close)
         }.whenComplete { result in
             self.running -= 1
             self.exclusive = false

@@ -103,7 +103,9 @@ import TestSupport
             out.append(value)
             #expect(out.string == String(value))
         }
-        for value in [0.0, 1.5, 2.25, 10.531143105102146, 0.00004, 123456.78125, -3.14159, 9.99995, 1e20] {
+        var generator = SplitMix64(seed: 5)
+        let random = (0..<500).map { _ in (Double(generator.next() % 2_000_000_001) - 1e9) / Double(1 << (generator.next() % 40)) }
+        for value in [0.0, -0.0, 1.5, 2.25, 10.531143105102146, 0.00004, -0.00004, 123456.78125, -3.14159, 9.99995, 1e20, 999999.99999] + random {
             for digits in 0...6 {
                 var out = ByteOutput()
                 out.append(value, decimals: digits)
