@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct BlockCacheTests {
     @Test func keepsTheMostRecentlyUsedWithinItsCapacity() {
-        let cache = BlockCache(capacity: 100)
+        let cache = BlockCache(capacity: 100, blockCount: 5)
         for number in 0..<3 { cache.insert((number * 10, [UInt8](repeating: UInt8(number), count: 40)), for: number) }
         // 120 bytes asked for 100: block 0, the least recently used, went.
         #expect(cache.block(0) == nil)

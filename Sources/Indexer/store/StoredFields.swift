@@ -150,7 +150,7 @@ final class StoredFieldsWriter {
 /// Reads store.fts in place: a document costs a binary search of the block index and the decompression
 /// of its block.
 struct StoredFieldsReader: @unchecked Sendable {
-    private let cache = BlockCache(capacity: BlockCache.defaultCapacity)
+    private let cache: BlockCache
     private let bytes: UnsafeRawBufferPointer
     private let file: String
     private let indexOffset: Int
@@ -176,18 +176,20 @@ struct StoredFieldsReader: @unchecked Sendable {
         self.indexOffset = Int(indexOffset)
         self.blockCount = Int(blockCount)
         self.documentCount = Int(documentCount)
+        cache = BlockCache(capacity: BlockCache.defaultCapacity, blockCount: Int(blockCount))
     }
 
+    /// Block `block`'s entry of the block index, which the trailer check placed within the file: read
+    /// in place, checked against the file and the document count.
     private func entry(_ block: Int) throws -> (firstDoc: Int, offset: Int) {
-        var reader = ByteReader(bytes, file: file, offset: indexOffset + block * Self.entryLength, end: bytes.count)
-        let firstDoc = Int(try reader.u32())
+        let at = indexOffset + block * Self.entryLength
+        let firstDoc = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
         // Compared before converting: a damaged offset may not even fit an Int.
-        let stored = try reader.u64()
-        let offset = Int(truncatingIfNeeded: stored)
+        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt64.self))
         guard stored >= UInt64(FileFormat.headerLength) && stored <= UInt64(indexOffset), firstDoc < documentCount else {
-            throw reader.corrupt("store block index entry out of range")
+            throw IndexError.corrupt(file: file, reason: "store block index entry out of range (at byte \(at))")
         }
-        return (firstDoc, offset)
+        return (firstDoc, Int(truncatingIfNeeded: stored))
     }
 
     func document(_ doc: Int) throws -> StoredFields {
@@ -301,38 +303,47 @@ struct StoredFieldsReader: @unchecked Sendable {
 
 /// Decompressed store blocks, the most recently used up to `capacity` bytes, shared by the threads
 /// reading one index (as Manticore's docstore cache): a daemon answering pages of results reads the
-/// same blocks again and again, and decompressing them was a third of a search with snippets.
+/// same blocks again and again, and decompressing them was a third of a search with snippets. Blocks
+/// are slots of an array by block number: a lookup is an index, not a hash.
 final class BlockCache: @unchecked Sendable {
     static let defaultCapacity = 32 << 20
 
     private let capacity: Int
     private let lock = NSLock()
-    private var blocks: [Int: (firstDoc: Int, plain: [UInt8], used: UInt64)] = [:]
+    private var slots: [(firstDoc: Int, plain: [UInt8], used: UInt64)?]
     private var bytes = 0
     private var clock: UInt64 = 0
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int, blockCount: Int) {
+        self.capacity = capacity
+        slots = Array(repeating: nil, count: blockCount)
+    }
 
     func block(_ number: Int) -> (firstDoc: Int, plain: [UInt8])? {
         lock.withLock {
-            guard let entry = blocks[number] else { return nil }
+            guard number >= 0 && number < slots.count, slots[number] != nil else { return nil }
             clock += 1
-            blocks[number]!.used = clock
-            return (entry.firstDoc, entry.plain)
+            slots[number]!.used = clock
+            return (slots[number]!.firstDoc, slots[number]!.plain)
         }
     }
 
     func insert(_ block: (firstDoc: Int, plain: [UInt8]), for number: Int) {
-        guard block.plain.count <= capacity else { return }
+        guard block.plain.count <= capacity, number >= 0 && number < slots.count else { return }
         lock.withLock {
-            guard blocks[number] == nil else { return }
-            // Evict the least recently used: a scan, as the cache holds a few thousand blocks at most.
-            while bytes + block.plain.count > capacity, let oldest = blocks.min(by: { $0.value.used < $1.value.used }) {
-                bytes -= oldest.value.plain.count
-                blocks[oldest.key] = nil
+            guard slots[number] == nil else { return }
+            // Evict the least recently used: a scan, as evicting is rare and the slots a few thousand.
+            while bytes + block.plain.count > capacity {
+                var oldest: Int?
+                for index in slots.indices where slots[index] != nil {
+                    if oldest == nil || slots[index]!.used < slots[oldest!]!.used { oldest = index }
+                }
+                guard let oldest else { break }
+                bytes -= slots[oldest]!.plain.count
+                slots[oldest] = nil
             }
             clock += 1
-            blocks[number] = (block.firstDoc, block.plain, clock)
+            slots[number] = (block.firstDoc, block.plain, clock)
             bytes += block.plain.count
         }
     }
