@@ -140,15 +140,20 @@ public final class Searcher: @unchecked Sendable {
         }
         // Borrowed: the loops below run per hit and per term, with no reference counting.
         let borrowed = borrowedBuffer(cursors)
-        var result = MatchPositions(matches: [], hits: [Range<Int>](repeating: 0..<0, count: docs.count))
+        var result = MatchPositions(matches: [], bounds: [Int](repeating: 0, count: 2 * docs.count))
         var positions = PositionBuffer()
+        // Each hit as `doc << 32 | index`, sorted: cursors only move forward, so documents are visited
+        // in increasing order.
+        let order = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: docs.count)
         defer {
             positions.deallocate()
             borrowed.deallocate()
+            order.deallocate()
         }
-        // Cursors only move forward: documents are visited in increasing order.
-        for (visited, index) in Self.increasingOrder(docs).enumerated() {
-            let doc = docs[index]
+        for index in docs.indices { order[index] = UInt64(docs[index]) << 32 | UInt64(index) }
+        Self.sortSmall(order)
+        for (visited, key) in order.enumerated() {
+            let doc = UInt32(truncatingIfNeeded: key >> 32), index = Int(key & 0xFFFF_FFFF)
             var total = 0
             for cursor in borrowed {
                 total += try cursor.with { try $0.advance(to: doc) == doc ? Int($0.freq) : 0 }
@@ -170,31 +175,31 @@ public final class Searcher: @unchecked Sendable {
                 }
             }
             if !sorted {
-                result.matches.withUnsafeMutableBufferPointer { all in
-                    var hit = UnsafeMutableBufferPointer(rebasing: all[first...])
-                    hit.sort()
-                }
+                result.matches.withUnsafeMutableBufferPointer { Self.sortSmall(UnsafeMutableBufferPointer(rebasing: $0[first...])) }
             }
-            result.hits[index] = first..<result.matches.count
+            result.bounds[2 * index] = first
+            result.bounds[2 * index + 1] = result.matches.count
         }
         return result
     }
 
-    /// The indices of `docs` in increasing order of document. A page of a few dozen hits is sorted by
-    /// insertion, in place, cheaper than the library's sort with its closure; a deeper one by that sort.
-    private static func increasingOrder(_ docs: [UInt32]) -> [Int] {
-        guard docs.count <= 32 else { return docs.indices.sorted { docs[$0] < docs[$1] } }
-        var order = Array(docs.indices)
-        for next in order.indices.dropFirst() {
-            let moving = order[next]
+    /// Sorts in place: by insertion up to a few dozen values (a page's hits, a hit's matches), cheaper
+    /// there than the library's sort; by that sort past it.
+    private static func sortSmall(_ values: UnsafeMutableBufferPointer<UInt64>) {
+        guard values.count <= 32 else {
+            var values = values
+            values.sort()
+            return
+        }
+        for next in values.indices.dropFirst() {
+            let moving = values[next]
             var slot = next
-            while slot > 0 && docs[order[slot - 1]] > docs[moving] {
-                order[slot] = order[slot - 1]
+            while slot > 0 && values[slot - 1] > moving {
+                values[slot] = values[slot - 1]
                 slot -= 1
             }
-            order[slot] = moving
+            values[slot] = moving
         }
-        return order
     }
 
     /// Only the ranking: the best `limit` documents and scores, without stored fields or snippets (what

@@ -43,11 +43,11 @@ public struct Snippet: Sendable, Equatable {
 /// position. One array holds every hit's matches, hit after hit: a page costs one allocation, not one a hit.
 struct MatchPositions {
     var matches: [UInt64]
-    /// Hit `i`'s matches are `matches[hits[i]]`, sorted.
-    var hits: [Range<Int>]
+    /// Hit `i`'s matches are `matches[bounds[2i]..<bounds[2i + 1]]`, sorted.
+    var bounds: [Int]
 
     func withMatches<Result>(of hit: Int, _ body: (UnsafeBufferPointer<UInt64>) throws -> Result) rethrows -> Result {
-        try matches.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[hits[hit]])) }
+        try matches.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[bounds[2 * hit]..<bounds[2 * hit + 1]])) }
     }
 
     static func match(position: UInt32, term: Int) -> UInt64 { UInt64(position) << 32 | UInt64(term) }
