@@ -35,4 +35,26 @@ import Testing
         #expect(decode("SEARCHING jardin") == .failure(ProtocolError(code: .unknownCommand, message: "unknown command SEARCHING; try HELP")))
         #expect(decode("recherche jardin") == .failure(ProtocolError(code: .unknownCommand, message: "unknown command recherche; try HELP")))
     }
+
+    /// A line that is not UTF-8 is refused whole, wherever the bad bytes are (the command, an option,
+    /// the query, another command's argument), and a NUL byte anywhere, as the protocol says.
+    @Test func invalidUTF8AnywhereAndNulBytesAreRefused() {
+        let invalid = Result<Request, ProtocolError>.failure(ProtocolError(code: .invalidUTF8, message: "line is not valid UTF-8"))
+        let lines: [[UInt8]] = [
+            [0xC3] + Array(" jardin".utf8),
+            Array("SE".utf8) + [0xFF] + Array("ARCH jardin".utf8),
+            Array("SEARCH ".utf8) + [0xFF, 0xFE],
+            Array("SEARCH LIMIT 3 jard".utf8) + [0xC3],
+            Array("SEARCH LIMIT ".utf8) + [0xE9] + Array(" jardin".utf8),
+            Array("SEARCH OFFSET 2 ".utf8) + [0x80] + Array("LIMIT 3 jardin".utf8),
+            Array("COUNT ".utf8) + [0xED, 0xA0, 0x80],
+            Array("GET doc".utf8) + [0xF8],
+            Array("NOSUCH ".utf8) + [0xC0, 0xAF],
+        ]
+        for line in lines { #expect(RequestDecoder.decode(line) == invalid, "\(line)") }
+        #expect(RequestDecoder.decode(Array("SEARCH jar".utf8) + [0] + Array("din".utf8))
+                == .failure(ProtocolError(code: .badRequest, message: "line contains a NUL byte")))
+        #expect(decode("SEARCH LIMIT 2 l’économie") == .success(.search(limit: 2, offset: 0, query: "l’économie")))
+        #expect(decode("ANALYZE Œuvre à l’été") == .success(.analyze("Œuvre à l’été")))
+    }
 }
