@@ -112,9 +112,14 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try QueryFixtures.generateCorpus(at: folder + "/corpus.jsonl", documents: 4_000, seed: 9)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let reader = try IndexReader(path: folder + "/index")
+        // Pruned whatever the query's cost, so that the pruned paths run on small queries too; the
+        // searcher as configured scores small queries exhaustively (checked below).
+        let searcher = Searcher(reader: reader)
+        searcher.exhaustiveUpToCost = 0
+        let configured = Searcher(reader: reader)
         var generator = try QueryGenerator(reader: searcher.reader, seed: 21)
-        var prunedSomething = 0
+        var prunedSomething = 0, small = 0
         for round in 0..<300 {
             let query = generator.next()
             guard let exhaustive = try? searcher.search(query, limit: 10 + round % 3 * 20, prune: false, snippets: false) else { continue }
@@ -127,8 +132,16 @@ import Testing
                 #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
             }
             #expect(try searcher.search(query, limit: 10, snippets: false).total == exhaustive.total, "\(query)")
+            let cost = try QueryPlanner(reader: reader, analyzer: FrenchAnalyzer(), parameters: BM25Parameters()).plan(QueryParser().parse(query)).cost
+            if cost <= TopDocs.smallQueryCost {
+                small += 1
+                let direct = try configured.search(query, limit: 10 + round % 3 * 20, exactTotal: false, snippets: false)
+                #expect(direct.totalIsExact && direct.total == exhaustive.total, "\(query)")
+                #expect(direct.hits.map(\.doc) == exhaustive.hits.map(\.doc) && direct.hits.map(\.score) == exhaustive.hits.map(\.score), "\(query)")
+            }
         }
         #expect(prunedSomething > 50, "pruning skipped matches in \(prunedSomething) queries")
+        #expect(small > 20, "\(small) queries cheap enough to score exhaustively")
     }
 
     /// Phrases whose matches fill many blocks, so that their block bounds (from their words' impacts)
@@ -157,6 +170,7 @@ import Testing
         try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        searcher.exhaustiveUpToCost = 0
         var prunedSomething = 0
         for query in ["\"économie sociale\"", "\"sociale économie\"~2", "\"économie sociale\"~1", "body:\"économie sociale\"",
                       "\"économie très sociale\"", "\"sociale et économie\" OR \"économie sociale\"", "\"économie sociale\" -coopérative"] {
@@ -197,6 +211,7 @@ import Testing
         try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        searcher.exhaustiveUpToCost = 0
         for query in ["rare OR commun", "coopérative OR commun", "rare OR coopérative OR commun OR projet", "commun OR rare -emploi"] {
             let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
             let root = try planner.plan(QueryParser().parse(query))

@@ -12,8 +12,14 @@ enum TopDocs {
         var totalIsExact: Bool
     }
 
-    static func collect(_ root: Scorer, capacity: Int, prune: Bool) throws -> Result {
-        guard prune && capacity > 0 else { return try exhaustive(root, capacity: capacity) }
+    /// Up to this many postings to read (the query's cost), every match is scored: with a block or two
+    /// a clause, bounds skip little and cost more than reading them saves (as measured on the bundled
+    /// corpus and frdocs' rarer words).
+    static let smallQueryCost = 256
+
+    /// The top `capacity`, pruned when `prune` and the query reads more than `smallQueryCost` postings.
+    static func collect(_ root: Scorer, capacity: Int, prune: Bool, smallQueryCost: Int = smallQueryCost) throws -> Result {
+        guard prune && capacity > 0 && root.cost > smallQueryCost else { return try exhaustive(root, capacity: capacity) }
         if root is DisjunctionScorer || root is FieldTermScorer || root is PhraseScorer {
             let clauses = leaves(of: root)
             // Words alone (the usual OR query): the loops call the final class directly, not through
