@@ -304,13 +304,17 @@ struct StoredFieldsReader: @unchecked Sendable {
 /// Decompressed store blocks, the most recently used up to `capacity` bytes, shared by the threads
 /// reading one index (as Manticore's docstore cache): a daemon answering pages of results reads the
 /// same blocks again and again, and decompressing them was a third of a search with snippets. Blocks
-/// are slots of an array by block number: a lookup is an index, not a hash.
+/// are slots of an array by block number: a lookup is an index, not a hash. The numbers of the blocks
+/// held are listed apart, for eviction to scan those only (a few thousand at most), not every slot of
+/// a large store.
 final class BlockCache: @unchecked Sendable {
     static let defaultCapacity = 32 << 20
 
     private let capacity: Int
     private let lock = NSLock()
-    private var slots: [(firstDoc: Int, plain: [UInt8], used: UInt64)?]
+    /// A held block, its last use, and where its number stands in `held`.
+    private var slots: [(firstDoc: Int, plain: [UInt8], used: UInt64, heldAt: Int)?]
+    private var held: [Int] = []
     private var bytes = 0
     private var clock: UInt64 = 0
 
@@ -332,18 +336,20 @@ final class BlockCache: @unchecked Sendable {
         guard block.plain.count <= capacity, number >= 0 && number < slots.count else { return }
         lock.withLock {
             guard slots[number] == nil else { return }
-            // Evict the least recently used: a scan, as evicting is rare and the slots a few thousand.
-            while bytes + block.plain.count > capacity {
-                var oldest: Int?
-                for index in slots.indices where slots[index] != nil {
-                    if oldest == nil || slots[index]!.used < slots[oldest!]!.used { oldest = index }
-                }
-                guard let oldest else { break }
-                bytes -= slots[oldest]!.plain.count
+            // Evict the least recently used: a scan of the blocks held, as evicting is rare.
+            while bytes + block.plain.count > capacity, let oldest = held.min(by: { slots[$0]!.used < slots[$1]!.used }) {
+                let evicted = slots[oldest]!
+                bytes -= evicted.plain.count
                 slots[oldest] = nil
+                let last = held.removeLast()
+                if last != oldest {
+                    held[evicted.heldAt] = last
+                    slots[last]!.heldAt = evicted.heldAt
+                }
             }
             clock += 1
-            slots[number] = (block.firstDoc, block.plain, clock)
+            slots[number] = (block.firstDoc, block.plain, clock, held.count)
+            held.append(number)
             bytes += block.plain.count
         }
     }
