@@ -40,7 +40,7 @@ struct Bench: ParsableCommand {
             connections, each keeping --depth requests in flight, and the report is queries/s and latency \
             percentiles (p50 to p99.9) over all of them. Each query runs once to warm up, then --runs times; per class, the latency \
             percentiles (HdrHistogram) are over all runs of all its queries. Top-k runs return the ranking only \
-            (no stored documents, no snippets) with a lower-bound total, as peers' top-docs collectors do.
+            (no stored documents, no snippets) with a total that may be a lower bound, as peers' top-docs collectors do.
             """
     )
 
