@@ -39,11 +39,11 @@ public struct ByteOutput: ~Copyable {
 
     @inline(never)
     private mutating func grow(to needed: Int) {
-        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(2 * capacity, needed))
+        capacity = max(2 * capacity, needed)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         larger.update(from: base, count: count)
         base.deallocate()
         base = larger
-        capacity = max(2 * capacity, needed)
     }
 
     public mutating func append(_ byte: UInt8) {

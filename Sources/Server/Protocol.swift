@@ -353,7 +353,8 @@ extension ByteOutput {
 
     private static func mayNeedFieldEscape(_ word: UInt64) -> Bool { fieldEscapeFlags(word) != 0 }
 
-    /// Whether any byte of `utf8` needs escaping in a field, read two words at a time.
+    /// Whether any byte of `utf8` may need escaping in a field, read two words at a time: true for
+    /// the other control bytes below 0x0E too, which the escaping path then copies as they are.
     private static func containsFieldEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return false }
         var index = 0

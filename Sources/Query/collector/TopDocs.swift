@@ -18,7 +18,7 @@ enum TopDocs {
     static let smallQueryCost = 256
 
     /// The top `capacity`, pruned when `prune` and the query reads more than `smallQueryCost` postings.
-    static func collect(_ root: Scorer, capacity: Int, prune: Bool, smallQueryCost: Int = smallQueryCost) throws -> Result {
+    static func collect(_ root: Scorer, capacity: Int, prune: Bool, smallQueryCost: Int) throws -> Result {
         guard prune && capacity > 0 && root.cost > smallQueryCost else { return try exhaustive(root, capacity: capacity) }
         if root is DisjunctionScorer || root is FieldTermScorer || root is PhraseScorer {
             let clauses = leaves(of: root)
