@@ -35,9 +35,43 @@ enum TopDocs {
 
     /// Every match scored: the reference the pruned paths must agree with.
     static func exhaustive(_ root: Scorer, capacity: Int) throws -> Result {
+        if root is DisjunctionScorer {
+            let clauses = leaves(of: root)
+            if clauses.allSatisfy({ $0 is FieldTermScorer }) {
+                return try exhaustiveUnion(clauses.map { unsafeDowncast($0, to: FieldTermScorer.self) }, capacity: capacity)
+            }
+        }
         var collector = TopCollector(capacity: capacity)
         while try root.next() != Scorer.end {
             collector.collect(ScoredDocument(doc: root.doc, score: try root.score()))
+        }
+        return Result(collector: collector, totalIsExact: true)
+    }
+
+    /// Every match of a union of words scored, in one loop over the words' clauses (nested disjunctions
+    /// flattened): each clause is called directly, not through the tree's levels and the base class's
+    /// table.
+    private static func exhaustiveUnion(_ leaves: [FieldTermScorer], capacity: Int) throws -> Result {
+        let clauses = borrowedBuffer(leaves)
+        defer { clauses.deallocate() }
+        var collector = TopCollector(capacity: capacity)
+        for clause in clauses { _ = try clause.with { try $0.next() } }
+        while true {
+            var doc = Scorer.end
+            for clause in clauses {
+                let current = clause.with { $0.doc }
+                if current < doc { doc = current }
+            }
+            if doc == Scorer.end { break }
+            var score = 0.0
+            for clause in clauses {
+                try clause.with { scorer in
+                    guard scorer.doc == doc else { return }
+                    score += try scorer.score()
+                    _ = try scorer.next()
+                }
+            }
+            collector.collect(ScoredDocument(doc: doc, score: score))
         }
         return Result(collector: collector, totalIsExact: true)
     }
