@@ -21,6 +21,22 @@ public struct QueryParser: Sendable {
         case phrase(String, slop: Int?)
         case field(String)
         case open, close, minus, or, and, not
+
+        /// `)`, `OR` or `AND`: what cannot begin an operand. (A switch, not `[...].contains`: an array
+        /// literal of these would be allocated at every check.)
+        var endsOperand: Bool {
+            switch self {
+            case .close, .or, .and: true
+            default: false
+            }
+        }
+
+        var isExclusion: Bool {
+            switch self {
+            case .minus, .not: true
+            default: false
+            }
+        }
     }
 
     private struct Item {
@@ -188,7 +204,7 @@ public struct QueryParser: Sendable {
                 index += 1
             case .minus, .not:
                 index += 1
-                guard index < items.count, ![.close, .or, .and].contains(items[index].lexeme) else {
+                guard index < items.count, !items[index].lexeme.endsOperand else {
                     throw QueryError("nothing to exclude after \(item.lexeme == .minus ? "-" : "NOT")", column: item.column)
                 }
                 clauses.append(.not(try parseUnit(&items, &index, depth: depth)))
@@ -205,19 +221,22 @@ public struct QueryParser: Sendable {
     }
 
     private func parseUnit(_ items: inout [Item], _ index: inout Int, depth: Int) throws -> QueryNode {
-        var alternatives = [try parsePrimary(&items, &index, depth: depth, field: nil)]
+        let first = try parsePrimary(&items, &index, depth: depth, field: nil)
+        // Most units are one word: no array for them.
+        guard index < items.count && items[index].lexeme == .or else { return first }
+        var alternatives = [first]
         while index < items.count && items[index].lexeme == .or {
             let column = items[index].column
             index += 1
-            guard index < items.count, ![.close, .or, .and].contains(items[index].lexeme) else {
+            guard index < items.count, !items[index].lexeme.endsOperand else {
                 throw QueryError("OR needs a word on each side", column: column)
             }
-            if [.minus, .not].contains(items[index].lexeme) {
+            if items[index].lexeme.isExclusion {
                 throw QueryError("an exclusion cannot be an alternative of OR", column: items[index].column)
             }
             alternatives.append(try parsePrimary(&items, &index, depth: depth, field: nil))
         }
-        return alternatives.count == 1 ? alternatives[0] : .or(alternatives)
+        return .or(alternatives)
     }
 
     /// `field` carries the field's name and column: an atom in a field reports the field's column.
@@ -231,7 +250,7 @@ public struct QueryParser: Sendable {
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .field(let name):
             guard field == nil else { throw QueryError("a field inside a field", column: item.column) }
-            guard index < items.count, ![.close, .or, .and, .minus, .not].contains(items[index].lexeme) else {
+            guard index < items.count, !items[index].lexeme.endsOperand, !items[index].lexeme.isExclusion else {
                 throw QueryError("nothing to search after \(name):", column: item.column)
             }
             if items[index].lexeme == .open {
