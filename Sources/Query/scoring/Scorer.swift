@@ -142,6 +142,10 @@ final class FieldTermScorer: Scorer {
     private var lastBlock: (documents: ClosedRange<UInt32>, bound: Double)?
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        // Already past the target: no document of it lies between the two, since a clause only moves
+        // to the first document at or after a target, and its targets only grow. A sparse clause (a
+        // word in the titles) then adds nothing to the bound until its next document.
+        if doc > target { return (doc - 1, 0) }
         guard let single else { return (Self.end - 1, weight.maximum) }
         if let lastBlock, lastBlock.documents.contains(target) { return (lastBlock.documents.upperBound, lastBlock.bound) }
         let weight = self.weight
