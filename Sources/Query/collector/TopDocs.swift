@@ -35,11 +35,8 @@ enum TopDocs {
 
     /// Every match scored: the reference the pruned paths must agree with.
     static func exhaustive(_ root: Scorer, capacity: Int) throws -> Result {
-        if root is DisjunctionScorer {
-            let clauses = leaves(of: root)
-            if clauses.allSatisfy({ $0 is FieldTermScorer }) {
-                return try exhaustiveUnion(clauses.map { unsafeDowncast($0, to: FieldTermScorer.self) }, capacity: capacity)
-            }
+        if let disjunction = root as? DisjunctionScorer, let result = try exhaustiveUnion(disjunction, capacity: capacity) {
+            return result
         }
         var collector = TopCollector(capacity: capacity)
         while try root.next() != Scorer.end {
@@ -50,9 +47,9 @@ enum TopDocs {
 
     /// Every match of a union of words scored, in one loop over the words' clauses (nested disjunctions
     /// flattened): each clause is called directly, not through the tree's levels and the base class's
-    /// table.
-    private static func exhaustiveUnion(_ leaves: [FieldTermScorer], capacity: Int) throws -> Result {
-        let clauses = borrowedBuffer(leaves)
+    /// table. Nil when a leaf is not a word in a field.
+    private static func exhaustiveUnion(_ root: DisjunctionScorer, capacity: Int) throws -> Result? {
+        guard let clauses = wordLeaves(of: root) else { return nil }
         defer { clauses.deallocate() }
         var collector = TopCollector(capacity: capacity)
         for clause in clauses { _ = try clause.with { try $0.next() } }
@@ -74,6 +71,35 @@ enum TopDocs {
             collector.collect(ScoredDocument(doc: doc, score: score))
         }
         return Result(collector: collector, totalIsExact: true)
+    }
+
+    /// The leaves of a disjunction, nested ones flattened, borrowed in one buffer (the caller
+    /// deallocates it); nil unless every leaf is a word in a field. Counted first, so that a query
+    /// makes one allocation here.
+    private static func wordLeaves(of root: DisjunctionScorer) -> UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>? {
+        func count(_ scorer: Scorer) -> Int? {
+            if scorer is FieldTermScorer { return 1 }
+            guard let disjunction = scorer as? DisjunctionScorer else { return nil }
+            var total = 0
+            for child in disjunction.scorers {
+                guard let leaves = count(child) else { return nil }
+                total += leaves
+            }
+            return total
+        }
+        guard let total = count(root) else { return nil }
+        let buffer = UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>.allocate(capacity: total)
+        var filled = 0
+        func fill(_ scorer: Scorer) {
+            guard let disjunction = scorer as? DisjunctionScorer else {
+                (buffer.baseAddress! + filled).initialize(to: Borrowed(unsafeDowncast(scorer, to: FieldTermScorer.self)))
+                filled += 1
+                return
+            }
+            for child in disjunction.scorers { fill(child) }
+        }
+        fill(root)
+        return buffer
     }
 
     /// The clauses of a sum, nested disjunctions flattened (their scores add up the same way).
