@@ -234,8 +234,6 @@ public final class Searcher: @unchecked Sendable {
 
     /// Matches counted without scoring.
     private static func count(_ root: Scorer) throws -> Int {
-        var total = 0
-        while try root.next() != Scorer.end { total += 1 }
-        return total
+        try MatchCounter.count(root)
     }
 }

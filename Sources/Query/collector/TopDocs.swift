@@ -76,7 +76,7 @@ enum TopDocs {
     /// The leaves of a disjunction, nested ones flattened, borrowed in one buffer (the caller
     /// deallocates it); nil unless every leaf is a word in a field. Counted first, so that a query
     /// makes one allocation here.
-    private static func wordLeaves(of root: DisjunctionScorer) -> UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>? {
+    static func wordLeaves(of root: DisjunctionScorer) -> UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>? {
         func count(_ scorer: Scorer) -> Int? {
             if scorer is FieldTermScorer { return 1 }
             guard let disjunction = scorer as? DisjunctionScorer else { return nil }
