@@ -52,6 +52,16 @@ enum TopDocs {
         guard let clauses = wordLeaves(of: root) else { return nil }
         defer { clauses.deallocate() }
         var collector = TopCollector(capacity: capacity)
+        try forEachUnionMatch(clauses) { collector.collect(ScoredDocument(doc: $0, score: $1)) }
+        return Result(collector: collector, totalIsExact: true)
+    }
+
+    /// Calls `body` with each document any of the clauses match, in order, and the sum of their
+    /// scores there, the clauses called directly: the loop of exhaustive scoring and of the priming
+    /// pass. The clauses end exhausted.
+    @inline(__always)
+    private static func forEachUnionMatch(_ clauses: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>,
+                                          _ body: (UInt32, Double) -> Void) throws {
         for clause in clauses { _ = try clause.with { try $0.next() } }
         while true {
             var doc = Scorer.end
@@ -59,7 +69,7 @@ enum TopDocs {
                 let current = clause.with { $0.doc }
                 if current < doc { doc = current }
             }
-            if doc == Scorer.end { break }
+            if doc == Scorer.end { return }
             var score = 0.0
             for clause in clauses {
                 try clause.with { scorer in
@@ -68,9 +78,8 @@ enum TopDocs {
                     _ = try scorer.next()
                 }
             }
-            collector.collect(ScoredDocument(doc: doc, score: score))
+            body(doc, score)
         }
-        return Result(collector: collector, totalIsExact: true)
     }
 
     /// The leaves of a disjunction, nested ones flattened, borrowed in one buffer (the caller
@@ -153,19 +162,7 @@ enum TopDocs {
         var docs: [UInt32] = [], scores: [Double] = []
         docs.reserveCapacity(rareCost)
         scores.reserveCapacity(rareCost)
-        for clause in clauses { _ = try clause.with { try $0.next() } }
-        while true {
-            var doc = Scorer.end
-            for clause in clauses { doc = min(doc, clause.with { $0.doc }) }
-            if doc == Scorer.end { break }
-            var score = 0.0
-            for clause in clauses {
-                try clause.with { scorer in
-                    guard scorer.doc == doc else { return }
-                    score += try scorer.score()
-                    _ = try scorer.next()
-                }
-            }
+        try forEachUnionMatch(clauses) { doc, score in
             collector.collect(ScoredDocument(doc: doc, score: score))
             docs.append(doc)
             scores.append(score)
