@@ -91,9 +91,57 @@ import Testing
         #expect(FileFormat.version(ofFileAt: meta) == FileFormat.version)
     }
 
+    @Test func sighupReloadsTheRepublishedIndex() throws {
+        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = folder + "/index"
+        let (process, port) = try Self.startSearchd(index: index)
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+        let client = try LineClient(port: port)
+        #expect(Self.documents(client) == 89)
+        // Republished from one file of the corpus, as `fts index` does, then announced by SIGHUP.
+        _ = try IndexBuilder.build(paths: [TestServer.corpus + "/002_93f8321c060206ad.txt"], output: index)
+        let republished = try IndexReader(path: index).documentCount
+        #expect(republished > 0 && republished < 89)
+        kill(process.processIdentifier, SIGHUP)
+        // The signal is handled on a queue of its own: the reply changes within a moment.
+        var seen = 89
+        for _ in 0..<300 where seen != republished {
+            usleep(10_000)
+            seen = Self.documents(client) ?? -1
+        }
+        #expect(seen == republished)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// The documents STATS reports.
+    private static func documents(_ client: LineClient) -> Int? {
+        client.send("STATS\n")
+        return client.counted().lines.first { $0.hasPrefix("documents\t") }.flatMap { Int($0.dropFirst(10)) }
+    }
+
     /// Starts the searchd binary on `index` and the bundled corpus, checks that it answers, and stops
     /// it with SIGTERM.
     private static func serveOnce(index: String) throws {
+        let (process, port) = try startSearchd(index: index)
+        let client = try LineClient(port: port)
+        client.send("COUNT jardin\n")
+        #expect(client.line()?.hasPrefix("COUNT ") == true)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// The searchd binary serving `index` (built from the bundled corpus when missing) on a free port,
+    /// once it says where it listens.
+    private static func startSearchd(index: String) throws -> (process: Process, port: Int) {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("searchd")
         let process = Process()
         process.executableURL = binary
@@ -112,11 +160,6 @@ import Testing
         let text = String(decoding: line, as: UTF8.self)
         #expect(text.hasPrefix("searchd: listening on 127.0.0.1:") && text.contains("89 documents"), "\(text)")
         let port = try #require(text.split(separator: ":").dropFirst(2).first.flatMap { Int($0.split(separator: ",")[0]) })
-        let client = try LineClient(port: port)
-        client.send("COUNT jardin\n")
-        #expect(client.line()?.hasPrefix("COUNT ") == true)
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        return (process, port)
     }
 }
