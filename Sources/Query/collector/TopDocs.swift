@@ -215,117 +215,151 @@ enum TopDocs {
     private static func maxScore<Clause: Scorer>(_ unsorted: [Clause], capacity: Int) throws -> Result {
         // Each bound is computed once: a clause's first maxScore reads all its block impacts.
         let bounds = unsorted.map(\.maxScore)
-        let order = unsorted.indices.sorted { bounds[$0] < bounds[$1] }
-        let sorted = order.map { unsorted[$0] }
-        let count = sorted.count
-        // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
-        let clauses = borrowedBuffer(sorted)
-        // The four per-clause arrays in one allocation: prefix sums and block bounds, then block
-        // starts and ends.
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: 24 * count, alignment: MemoryLayout<Double>.alignment)
-        let doubles = storage.bindMemory(to: Double.self, capacity: 2 * count)
-        let prefix = UnsafeMutableBufferPointer(start: doubles, count: count)
-        let blockBounds = UnsafeMutableBufferPointer(start: doubles + count, count: count)
-        let integers = (storage + 16 * count).bindMemory(to: UInt32.self, capacity: 2 * count)
-        let blockStarts = UnsafeMutableBufferPointer(start: integers, count: count)
-        let blockEnds = UnsafeMutableBufferPointer(start: integers + count, count: count)
-        defer {
-            clauses.deallocate()
-            storage.deallocate()
-        }
-        var sum = 0.0
-        for (index, clause) in order.enumerated() {
-            sum += bounds[clause]
-            prefix[index] = sum
-        }
-        blockStarts.initialize(repeating: 1)
-        blockEnds.initialize(repeating: 0)
-        blockBounds.initialize(repeating: 0)
+        let count = unsorted.count
         var collector = TopCollector(capacity: capacity)
-        var exact = true
         // Until the collector is full, every document competes, unless the priming pass (which leaves
         // its clauses as it found them, before their first document) found k documents that score at
         // least this.
         let priming = try prime(unsorted, capacity: capacity)
         var threshold = priming?.threshold ?? -.infinity
         if let priming {
-            var essential = 0
-            while essential < count && prefix[essential] * slack <= threshold { essential += 1 }
-            if essential < count, (essential..<count).allSatisfy({ index in priming.rare.contains { $0 === sorted[index] } }) {
-                let others = (0..<count).reversed().filter { index in !priming.rare.contains { $0 === sorted[index] } }
-                return try completePriming(priming, others: others.map { sorted[$0] }, bounds: others.map { bounds[order[$0]] },
+            let order = unsorted.indices.sorted { bounds[$0] < bounds[$1] }
+            var essential = 0, sum = 0.0
+            while essential < count && (sum + bounds[order[essential]]) * slack <= threshold {
+                sum += bounds[order[essential]]
+                essential += 1
+            }
+            if essential < count, (essential..<count).allSatisfy({ index in priming.rare.contains { $0 === unsorted[order[index]] } }) {
+                let others = (0..<count).reversed().filter { index in !priming.rare.contains { $0 === unsorted[order[index]] } }
+                return try completePriming(priming, others: others.map { unsorted[order[$0]] }, bounds: others.map { bounds[order[$0]] },
                                            capacity: capacity)
             }
         }
+        // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
+        let clauses = borrowedBuffer(unsorted)
+        // The per-clause arrays in one allocation: the window's bounds, prefix sums in the window's
+        // order, block bounds, then block starts and ends, then the window's order.
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: 40 * count, alignment: MemoryLayout<Double>.alignment)
+        let doubles = storage.bindMemory(to: Double.self, capacity: 3 * count)
+        let windowBounds = UnsafeMutableBufferPointer(start: doubles, count: count)
+        let prefix = UnsafeMutableBufferPointer(start: doubles + count, count: count)
+        let blockBounds = UnsafeMutableBufferPointer(start: doubles + 2 * count, count: count)
+        let integers = (storage + 24 * count).bindMemory(to: UInt32.self, capacity: 2 * count)
+        let blockStarts = UnsafeMutableBufferPointer(start: integers, count: count)
+        let blockEnds = UnsafeMutableBufferPointer(start: integers + count, count: count)
+        let order = (storage + 32 * count).bindMemory(to: Int.self, capacity: count)
+        defer {
+            clauses.deallocate()
+            storage.deallocate()
+        }
+        blockStarts.initialize(repeating: 1)
+        blockEnds.initialize(repeating: 0)
+        blockBounds.initialize(repeating: 0)
+        for index in 0..<count { order[index] = index }
+        var exact = true
         for clause in clauses { _ = try clause.with { try $0.next() } }
-        // Clauses before `essential` could not, together, lift a document above the threshold.
-        var essential = 0
-        while true {
-            if threshold > -.infinity {
-                while essential < count && prefix[essential] * slack <= threshold { essential += 1 }
-                // Documents only non-essential clauses match are no longer visited.
-                if essential > 0 { exact = false }
-                if essential == count {
-                    exact = false
-                    break
-                }
-            }
+
+        // Until there is a threshold, every clause is essential: each document is scored whole.
+        var start: UInt32 = 0
+        while threshold == -.infinity {
             var doc = Scorer.end
-            for index in essential..<count {
-                let current = clauses[index].with { $0.doc }
+            for clause in clauses {
+                let current = clause.with { $0.doc }
                 if current < doc { doc = current }
             }
-            if doc == Scorer.end { break }
-
-            if threshold > -.infinity {
-                var bound = essential > 0 ? prefix[essential - 1] : 0
-                var end = Scorer.end - 1
-                for index in essential..<count {
-                    // A clause's block bound holds until the candidate passes its block's end.
-                    if doc > blockEnds[index] || doc < blockStarts[index] {
-                        let block = try clauses[index].with { try $0.blockBound(for: doc) }
-                        blockStarts[index] = doc
-                        blockEnds[index] = block.end
-                        blockBounds[index] = block.bound
-                    }
-                    bound += blockBounds[index]
-                    end = min(end, blockEnds[index])
-                }
-                if bound * slack <= threshold {
-                    exact = false
-                    let target = end + 1
-                    for index in essential..<count {
-                        try clauses[index].with { if $0.doc < target { _ = try $0.advance(to: target) } }
-                    }
-                    continue
-                }
-            }
-
+            if doc == Scorer.end { return Result(collector: collector, totalIsExact: exact) }
             var score = 0.0
-            for index in essential..<count {
-                score += try clauses[index].with { $0.doc == doc ? try $0.score() : 0 }
-            }
-            var competitive = true
-            var index = essential - 1
-            while index >= 0 {
-                if (score + prefix[index]) * slack <= threshold {
-                    competitive = false
-                    exact = false
-                    break
+            for clause in clauses {
+                try clause.with { scorer in
+                    guard scorer.doc == doc else { return }
+                    score += try scorer.score()
+                    _ = try scorer.next()
                 }
-                score += try clauses[index].with { clause in
-                    if clause.doc < doc { _ = try clause.advance(to: doc) }
-                    return clause.doc == doc ? try clause.score() : 0
+            }
+            collector.collect(ScoredDocument(doc: doc, score: score))
+            if let worst = collector.threshold { threshold = worst.score }
+            start = doc + 1
+        }
+
+        // Then window by window (Lucene's block-max MaxScore): a window ends where the first of the
+        // clauses' blocks ends, so each clause's block bound holds over all of it. Ordered by those
+        // bounds, the clauses whose sum cannot reach the threshold are non-essential in the window:
+        // only the others' documents are visited, and the non-essential ones add their scores while
+        // the document can still enter. When none is essential, the window is skipped whole.
+        while start < Scorer.end {
+            var windowEnd = Scorer.end - 1
+            for index in 0..<count {
+                // A clause's block bound holds until the window passes its block's end.
+                if start > blockEnds[index] || start < blockStarts[index] {
+                    let block = try clauses[index].with { try $0.blockBound(for: start) }
+                    blockStarts[index] = start
+                    blockEnds[index] = block.end
+                    blockBounds[index] = block.bound
                 }
-                index -= 1
+                windowBounds[index] = blockBounds[index]
+                windowEnd = min(windowEnd, blockEnds[index])
             }
-            if competitive {
-                collector.collect(ScoredDocument(doc: doc, score: score))
-                if let worst = collector.threshold { threshold = max(threshold, worst.score) }
+            // Few clauses, nearly in order from the window before: an insertion sort.
+            for position in 1..<max(count, 1) {
+                let moving = order[position]
+                var slot = position
+                while slot > 0 && windowBounds[order[slot - 1]] > windowBounds[moving] {
+                    order[slot] = order[slot - 1]
+                    slot -= 1
+                }
+                order[slot] = moving
             }
-            for index in essential..<count {
-                try clauses[index].with { if $0.doc == doc { _ = try $0.next() } }
+            var sum = 0.0
+            var essential = 0
+            for position in 0..<count {
+                sum += windowBounds[order[position]]
+                prefix[position] = sum
+                if sum * slack <= threshold { essential = position + 1 }
             }
+            if essential > 0 { exact = false }
+            if essential == count {
+                if windowEnd >= Scorer.end - 1 { break }
+                start = windowEnd + 1
+                continue
+            }
+            for position in essential..<count {
+                try clauses[order[position]].with { if $0.doc < start { _ = try $0.advance(to: start) } }
+            }
+            while true {
+                var doc = Scorer.end
+                for position in essential..<count {
+                    let current = clauses[order[position]].with { $0.doc }
+                    if current < doc { doc = current }
+                }
+                if doc > windowEnd { break }
+                var score = 0.0
+                for position in essential..<count {
+                    try clauses[order[position]].with { scorer in
+                        guard scorer.doc == doc else { return }
+                        score += try scorer.score()
+                        _ = try scorer.next()
+                    }
+                }
+                var competitive = true
+                var position = essential - 1
+                while position >= 0 {
+                    if (score + prefix[position]) * slack <= threshold {
+                        competitive = false
+                        break
+                    }
+                    score += try clauses[order[position]].with { clause in
+                        if clause.doc < doc { _ = try clause.advance(to: doc) }
+                        return clause.doc == doc ? try clause.score() : 0
+                    }
+                    position -= 1
+                }
+                if competitive {
+                    collector.collect(ScoredDocument(doc: doc, score: score))
+                    if let worst = collector.threshold { threshold = max(threshold, worst.score) }
+                }
+            }
+            if windowEnd >= Scorer.end - 1 { break }
+            start = windowEnd + 1
         }
         return Result(collector: collector, totalIsExact: exact)
     }
