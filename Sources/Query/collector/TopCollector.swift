@@ -34,27 +34,34 @@ struct TopCollector {
     }
 
     /// Adds a candidate that enters: the heap is not full yet, or the candidate ranks before its root.
+    /// The heap is sifted through its buffer: the array's uniqueness and bounds checks would otherwise
+    /// run at every step.
     private mutating func keep(_ candidate: ScoredDocument) {
         if heap.count < capacity {
             heap.append(candidate)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard heap[parent].ranksBefore(heap[child]) else { break }
-                heap.swapAt(parent, child)
-                child = parent
+            heap.withUnsafeMutableBufferPointer { heap in
+                var child = heap.count - 1
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    guard heap[parent].ranksBefore(heap[child]) else { break }
+                    heap.swapAt(parent, child)
+                    child = parent
+                }
             }
         } else {
-            heap[0] = candidate
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var worst = parent
-                if left < heap.count && heap[worst].ranksBefore(heap[left]) { worst = left }
-                if right < heap.count && heap[worst].ranksBefore(heap[right]) { worst = right }
-                if worst == parent { break }
-                heap.swapAt(parent, worst)
-                parent = worst
+            // The candidate replaces the root: children that rank after it move up into the hole.
+            heap.withUnsafeMutableBufferPointer { heap in
+                let count = heap.count
+                var hole = 0
+                while true {
+                    let left = 2 * hole + 1
+                    guard left < count else { break }
+                    let worse = left + 1 < count && heap[left].ranksBefore(heap[left + 1]) ? left + 1 : left
+                    guard candidate.ranksBefore(heap[worse]) else { break }
+                    heap[hole] = heap[worse]
+                    hole = worse
+                }
+                heap[hole] = candidate
             }
         }
     }
