@@ -63,23 +63,29 @@ enum TopDocs {
     private static func forEachUnionMatch(_ clauses: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>,
                                           _ body: (UInt32, Double) -> Void) throws {
         for clause in clauses { _ = try clause.with { try $0.next() } }
-        while true {
-            var doc = Scorer.end
-            for clause in clauses {
-                let current = clause.with { $0.doc }
-                if current < doc { doc = current }
-            }
-            if doc == Scorer.end { return }
-            var score = 0.0
-            for clause in clauses {
-                try clause.with { scorer in
-                    guard scorer.doc == doc else { return }
-                    score += try scorer.score()
-                    _ = try scorer.next()
-                }
-            }
-            body(doc, score)
+        while let match = try nextUnionMatch(clauses) { body(match.doc, match.score) }
+    }
+
+    /// The next document any of the clauses is on, and the sum of their scores there; those clauses
+    /// move past it. Nil when all are exhausted.
+    @inline(__always)
+    private static func nextUnionMatch<Clause: Scorer>(_ clauses: UnsafeMutableBufferPointer<Borrowed<Clause>>) throws
+        -> (doc: UInt32, score: Double)? {
+        var doc = Scorer.end
+        for clause in clauses {
+            let current = clause.with { $0.doc }
+            if current < doc { doc = current }
         }
+        if doc == Scorer.end { return nil }
+        var score = 0.0
+        for clause in clauses {
+            try clause.with { scorer in
+                guard scorer.doc == doc else { return }
+                score += try scorer.score()
+                _ = try scorer.next()
+            }
+        }
+        return (doc, score)
     }
 
     /// The leaves of a disjunction, nested ones flattened, borrowed in one buffer (the caller
@@ -247,7 +253,7 @@ enum TopDocs {
         let integers = (storage + 24 * count).bindMemory(to: UInt32.self, capacity: 2 * count)
         let blockStarts = UnsafeMutableBufferPointer(start: integers, count: count)
         let blockEnds = UnsafeMutableBufferPointer(start: integers + count, count: count)
-        let order = (storage + 32 * count).bindMemory(to: Int.self, capacity: count)
+        let order = UnsafeMutableBufferPointer(start: (storage + 32 * count).bindMemory(to: Int.self, capacity: count), count: count)
         defer {
             clauses.deallocate()
             storage.deallocate()
@@ -262,23 +268,10 @@ enum TopDocs {
         // Until there is a threshold, every clause is essential: each document is scored whole.
         var start: UInt32 = 0
         while threshold == -.infinity {
-            var doc = Scorer.end
-            for clause in clauses {
-                let current = clause.with { $0.doc }
-                if current < doc { doc = current }
-            }
-            if doc == Scorer.end { return Result(collector: collector, totalIsExact: exact) }
-            var score = 0.0
-            for clause in clauses {
-                try clause.with { scorer in
-                    guard scorer.doc == doc else { return }
-                    score += try scorer.score()
-                    _ = try scorer.next()
-                }
-            }
-            collector.collect(ScoredDocument(doc: doc, score: score))
+            guard let match = try nextUnionMatch(clauses) else { return Result(collector: collector, totalIsExact: exact) }
+            collector.collect(ScoredDocument(doc: match.doc, score: match.score))
             if let worst = collector.threshold { threshold = worst.score }
-            start = doc + 1
+            start = match.doc + 1
         }
 
         // Then window by window (Lucene's block-max MaxScore): a window ends where the first of the
@@ -299,16 +292,8 @@ enum TopDocs {
                 windowBounds[index] = blockBounds[index]
                 windowEnd = min(windowEnd, blockEnds[index])
             }
-            // Few clauses, nearly in order from the window before: an insertion sort.
-            for position in 1..<max(count, 1) {
-                let moving = order[position]
-                var slot = position
-                while slot > 0 && windowBounds[order[slot - 1]] > windowBounds[moving] {
-                    order[slot] = order[slot - 1]
-                    slot -= 1
-                }
-                order[slot] = moving
-            }
+            // Few clauses, nearly in order from the window before.
+            insertionSort(order, by: windowBounds)
             var sum = 0.0
             var essential = 0
             for position in 0..<count {

@@ -95,15 +95,7 @@ final class PhraseScorer: Scorer {
     private func exactMatches() throws -> Int {
         // Insertion sort by frequency in this document: phrases have a handful of words.
         for k in words.indices { frequencies[k] = borrowedWords[k].with { $0.freq } }
-        for k in 1..<order.count {
-            let moving = order[k]
-            var slot = k
-            while slot > 0 && frequencies[order[slot - 1]] > frequencies[moving] {
-                order[slot] = order[slot - 1]
-                slot -= 1
-            }
-            order[slot] = moving
-        }
+        insertionSort(order, by: frequencies)
         try borrowedWords[order[0]].with { try $0.positions(into: &buffers[order[0]]) }
         let first = buffers[order[0]].positions
         let shift = offsets[order[0]]

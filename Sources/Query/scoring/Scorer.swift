@@ -48,6 +48,22 @@ func borrowedBuffer<Object: AnyObject>(_ objects: [Object]) -> UnsafeMutableBuff
     return buffer
 }
 
+/// Orders `order` (indices into `keys`) by increasing key. An insertion sort: a query's clauses or a
+/// phrase's words are a handful, and often still in order from the call before.
+@inline(__always)
+func insertionSort<Key: Comparable>(_ order: UnsafeMutableBufferPointer<Int>, by keys: UnsafeMutableBufferPointer<Key>) {
+    guard order.count > 1 else { return }
+    for position in 1..<order.count {
+        let moving = order[position]
+        var slot = position
+        while slot > 0 && keys[order[slot - 1]] > keys[moving] {
+            order[slot] = order[slot - 1]
+            slot -= 1
+        }
+        order[slot] = moving
+    }
+}
+
 /// Matches nothing: a word the index never saw.
 final class EmptyScorer: Scorer {
     override func rewind() { doc = 0 }
