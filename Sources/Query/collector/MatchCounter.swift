@@ -16,11 +16,7 @@ enum MatchCounter {
         for clause in clauses { _ = try clause.with { try $0.next() } }
         var total = 0
         while true {
-            var doc = Scorer.end
-            for clause in clauses {
-                let current = clause.with { $0.doc }
-                if current < doc { doc = current }
-            }
+            let doc = TopDocs.lowestDoc(clauses)
             if doc == Scorer.end { return total }
             total += 1
             for clause in clauses {

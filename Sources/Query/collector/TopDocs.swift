@@ -71,11 +71,7 @@ enum TopDocs {
     @inline(__always)
     private static func nextUnionMatch<Clause: Scorer>(_ clauses: UnsafeMutableBufferPointer<Borrowed<Clause>>) throws
         -> (doc: UInt32, score: Double)? {
-        var doc = Scorer.end
-        for clause in clauses {
-            let current = clause.with { $0.doc }
-            if current < doc { doc = current }
-        }
+        let doc = lowestDoc(clauses)
         if doc == Scorer.end { return nil }
         var score = 0.0
         for clause in clauses {
@@ -86,6 +82,17 @@ enum TopDocs {
             }
         }
         return (doc, score)
+    }
+
+    /// The first document any of the clauses is on (`Scorer.end` when all are exhausted).
+    @inline(__always)
+    static func lowestDoc<Clause: Scorer>(_ clauses: UnsafeMutableBufferPointer<Borrowed<Clause>>) -> UInt32 {
+        var doc = Scorer.end
+        for clause in clauses {
+            let current = clause.with { $0.doc }
+            if current < doc { doc = current }
+        }
+        return doc
     }
 
     /// The leaves of a disjunction, nested ones flattened, borrowed in one buffer (the caller
@@ -243,17 +250,16 @@ enum TopDocs {
         }
         // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
         let clauses = borrowedBuffer(unsorted)
-        // The per-clause arrays in one allocation: the window's bounds, prefix sums in the window's
-        // order, block bounds, then block starts and ends, then the window's order.
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: 40 * count, alignment: MemoryLayout<Double>.alignment)
-        let doubles = storage.bindMemory(to: Double.self, capacity: 3 * count)
-        let windowBounds = UnsafeMutableBufferPointer(start: doubles, count: count)
+        // The per-clause arrays in one allocation: block bounds, prefix sums in the window's order,
+        // then block starts and ends, then the window's order.
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: 32 * count, alignment: MemoryLayout<Double>.alignment)
+        let doubles = storage.bindMemory(to: Double.self, capacity: 2 * count)
+        let blockBounds = UnsafeMutableBufferPointer(start: doubles, count: count)
         let prefix = UnsafeMutableBufferPointer(start: doubles + count, count: count)
-        let blockBounds = UnsafeMutableBufferPointer(start: doubles + 2 * count, count: count)
-        let integers = (storage + 24 * count).bindMemory(to: UInt32.self, capacity: 2 * count)
+        let integers = (storage + 16 * count).bindMemory(to: UInt32.self, capacity: 2 * count)
         let blockStarts = UnsafeMutableBufferPointer(start: integers, count: count)
         let blockEnds = UnsafeMutableBufferPointer(start: integers + count, count: count)
-        let order = UnsafeMutableBufferPointer(start: (storage + 32 * count).bindMemory(to: Int.self, capacity: count), count: count)
+        let order = UnsafeMutableBufferPointer(start: (storage + 24 * count).bindMemory(to: Int.self, capacity: count), count: count)
         defer {
             clauses.deallocate()
             storage.deallocate()
@@ -289,15 +295,14 @@ enum TopDocs {
                     blockEnds[index] = block.end
                     blockBounds[index] = block.bound
                 }
-                windowBounds[index] = blockBounds[index]
                 windowEnd = min(windowEnd, blockEnds[index])
             }
             // Few clauses, nearly in order from the window before.
-            insertionSort(order, by: windowBounds)
+            insertionSort(order, by: blockBounds)
             var sum = 0.0
             var essential = 0
             for position in 0..<count {
-                sum += windowBounds[order[position]]
+                sum += blockBounds[order[position]]
                 prefix[position] = sum
                 if sum * slack <= threshold { essential = position + 1 }
             }
