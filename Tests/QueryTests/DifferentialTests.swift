@@ -185,6 +185,24 @@ import Testing
             }
         }
         #expect(prunedSomething >= 12, "pruning skipped matches in \(prunedSomething) searches")
+
+        // Past the threshold, a phrase passes over candidates whose words are too rare in them to
+        // reach it, without reading their positions; the top k stays that of exhaustive scoring.
+        for query in ["\"économie sociale\"", "body:\"économie sociale\"", "\"sociale économie\"~2"] {
+            for limit in [1, 10] {
+                let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
+                let root = try planner.plan(QueryParser().parse(query))
+                let phrases = ((root as? DisjunctionScorer)?.scorers ?? [root]).compactMap { $0 as? PhraseScorer }
+                let top = try TopDocs.collect(root, capacity: limit, prune: true, smallQueryCost: 0)
+                let passedOver = phrases.reduce(0) { $0 + $1.passedOver }
+                #expect(passedOver > 0 && !top.totalIsExact, "\(query) top \(limit): \(passedOver) candidates passed over")
+                let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
+                #expect(top.collector.sorted().map { Int($0.doc) } == exhaustive.hits.map(\.doc), "\(query) top \(limit)")
+                root.rewind()
+                #expect(phrases.allSatisfy { $0.passedOver == 0 }, "\(query): rewinding forgets the competition")
+                #expect(try MatchCounter.count(root) == exhaustive.total, "\(query): counting after a pruned top k")
+            }
+        }
     }
 
     /// A rare word beside common ones starts the pass with a primed threshold: the top k must still

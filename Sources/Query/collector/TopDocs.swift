@@ -270,6 +270,10 @@ enum TopDocs {
         for index in 0..<count { order[index] = index }
         var exact = true
         for clause in clauses { _ = try clause.with { try $0.next() } }
+        // Phrases among the clauses pass over candidates that cannot enter before reading their
+        // positions, told what they must reach (`tellPhrases`).
+        let phrases = unsorted.indices.compactMap { index in (unsorted[index] as? PhraseScorer).map { (clause: index, scorer: $0) } }
+        defer { for phrase in phrases { phrase.scorer.competitive = (0, 0, 0) } }
 
         // Until there is a threshold, every clause is essential: each document is scored whole.
         var start: UInt32 = 0
@@ -307,6 +311,10 @@ enum TopDocs {
                 if sum * slack <= threshold { essential = position + 1 }
             }
             if essential > 0 { exact = false }
+            if !phrases.isEmpty {
+                tellPhrases(phrases, threshold: threshold, bounds: bounds, blockStarts: blockStarts, blockEnds: blockEnds,
+                            blockBounds: blockBounds)
+            }
             if essential == count {
                 if windowEnd >= Scorer.end - 1 { break }
                 start = windowEnd + 1
@@ -345,13 +353,39 @@ enum TopDocs {
                 }
                 if competitive {
                     collector.collect(ScoredDocument(doc: doc, score: score))
-                    if let worst = collector.threshold { threshold = max(threshold, worst.score) }
+                    if let worst = collector.threshold, worst.score > threshold {
+                        threshold = worst.score
+                        if !phrases.isEmpty {
+                            tellPhrases(phrases, threshold: threshold, bounds: bounds, blockStarts: blockStarts, blockEnds: blockEnds,
+                                        blockBounds: blockBounds)
+                        }
+                    }
                 }
             }
             if windowEnd >= Scorer.end - 1 { break }
             start = windowEnd + 1
         }
-        return Result(collector: collector, totalIsExact: exact)
+        return Result(collector: collector, totalIsExact: exact && phrases.allSatisfy { $0.scorer.passedOver == 0 })
+    }
+
+    /// Tells each phrase among the clauses what its score must reach for a document to enter the top
+    /// k (Lucene's `setMinCompetitiveScore`): the threshold less what the other clauses can add. Up to
+    /// the first end of their current blocks, that is the sum of their block bounds; past it (a phrase
+    /// moves on to its next match, which may lie beyond), of their global bounds. Divided by the slack
+    /// twice: a floor, never above what the loop's own comparisons allow.
+    private static func tellPhrases(_ phrases: [(clause: Int, scorer: PhraseScorer)], threshold: Double, bounds: [Double],
+                                    blockStarts: UnsafeMutableBufferPointer<UInt32>, blockEnds: UnsafeMutableBufferPointer<UInt32>,
+                                    blockBounds: UnsafeMutableBufferPointer<Double>) {
+        for (clause, phrase) in phrases {
+            var through = Scorer.end - 1, near = 0.0, far = 0.0
+            for other in bounds.indices where other != clause {
+                // The windows start at or after every block's start: the block bounds hold from there.
+                through = min(through, blockEnds[other])
+                near += blockBounds[other]
+                far += bounds[other]
+            }
+            phrase.competitive = (through: through, near: (threshold / slack - near) / slack, far: (threshold / slack - far) / slack)
+        }
     }
 
     private static func blockMaxConjunction(_ root: ConjunctionScorer, capacity: Int) throws -> Result {

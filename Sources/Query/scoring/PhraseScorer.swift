@@ -20,6 +20,14 @@ final class PhraseScorer: Scorer {
     private let frequencies: UnsafeMutableBufferPointer<UInt32>
     private(set) var phraseFreq = 0
 
+    /// What the phrase must score at a document for it to enter the top k, told by the top-k loop
+    /// (Lucene's `setMinCompetitiveScore`): `near` for documents up to `through`, `far` past it. A
+    /// candidate that could not reach it even if the phrase matched as often as it can there is passed
+    /// over before its positions are read. Zero, the default and after `rewind`, passes over nothing.
+    var competitive: (through: UInt32, near: Double, far: Double) = (0, 0, 0)
+    /// Candidates passed over that way: the matches counted beside the top k are then a lower bound.
+    private(set) var passedOver = 0
+
     init(words: [FieldTermScorer], offsets: [Int], slop: Int?, weight: FieldWeight, reader: IndexReader) {
         self.words = words
         self.offsets = offsets
@@ -71,6 +79,8 @@ final class PhraseScorer: Scorer {
     override func rewind() {
         conjunction.rewind()
         phraseFreq = 0
+        competitive = (0, 0, 0)
+        passedOver = 0
         doc = 0
     }
 
@@ -81,12 +91,32 @@ final class PhraseScorer: Scorer {
     private func matching(_ candidate: UInt32) throws -> UInt32 {
         var current = candidate
         while current != Self.end {
+            if cannotCompete(current) {
+                passedOver += 1
+                current = try conjunction.next()
+                continue
+            }
             phraseFreq = try slop.map(sloppyMatches) ?? exactMatches()
             if phraseFreq > 0 { break }
             current = try conjunction.next()
         }
         doc = current
         return doc
+    }
+
+    /// Whether the candidate's score stays under what it must reach even if the phrase matched as often
+    /// as it can there: an exact phrase at most as often as its rarest word in the document (each match
+    /// uses an occurrence of every word), a sloppy one as often as its first word (its matches are
+    /// counted there). The frequencies and the length are at hand; the positions are not read.
+    @inline(__always)
+    private func cannotCompete(_ candidate: UInt32) -> Bool {
+        let minimum = candidate <= competitive.through ? competitive.near : competitive.far
+        guard minimum > 0 else { return false }
+        var most = borrowedWords[0].with { $0.freq }
+        if slop == nil {
+            for index in 1..<borrowedWords.count { most = min(most, borrowedWords[index].with { $0.freq }) }
+        }
+        return weight.score(freq: Double(most), length: FieldTermScorer.length(lengths, candidate)) < minimum
     }
 
     /// The number of positions p where word i stands at p + offsets[i] for every i. The words are
