@@ -90,6 +90,10 @@ final class FieldTermScorer: Scorer {
     private let singleCursor: Borrowed<PostingsCursor>?
     /// The field's lengths, read in place.
     private let lengths: UnsafeRawPointer?
+    /// With several terms (a word's spellings, a prefix's hundreds of expansions), their cursors in a
+    /// min-heap on their documents, as Lucene's disjunctions keep theirs: moving on touches only the
+    /// cursors that are behind, not every one. Empty with a single term.
+    private let heap: UnsafeMutableBufferPointer<Borrowed<PostingsCursor>>
 
     init(weight: FieldWeight, terms infos: [TermInfo], label: String, reader: IndexReader) throws {
         self.weight = weight
@@ -98,11 +102,14 @@ final class FieldTermScorer: Scorer {
         self.cursors = cursors
         single = cursors.count == 1 ? cursors[0] : nil
         singleCursor = single.map(Borrowed.init)
+        heap = cursors.count > 1 ? borrowedBuffer(cursors) : UnsafeMutableBufferPointer(start: nil, count: 0)
         lengths = reader.lengths(field: weight.field)
         self.label = label
         self.reader = reader
         totalCost = cursors.reduce(0) { $0 + $1.docFreq }
     }
+
+    deinit { heap.deallocate() }
 
     override var cost: Int { totalCost }
 
@@ -176,12 +183,6 @@ final class FieldTermScorer: Scorer {
         return (block.documents.upperBound, block.bound)
     }
 
-    private func settle() {
-        var lowest = Self.end
-        for cursor in cursors where cursor.doc < lowest { lowest = cursor.doc }
-        doc = lowest
-    }
-
     override func next() throws -> UInt32 {
         if let singleCursor {
             doc = try singleCursor.with { try $0.next() }
@@ -189,12 +190,17 @@ final class FieldTermScorer: Scorer {
         }
         if !started {
             started = true
-            for cursor in cursors { try cursor.next() }
-        } else {
+            for cursor in heap { _ = try cursor.with { try $0.next() } }
+            heapify()
+        } else if doc != Self.end {
+            // Every cursor on the current document moves on; they are at the top.
             let current = doc
-            for cursor in cursors where cursor.doc == current { try cursor.next() }
+            while heapDoc(0) == current {
+                _ = try heap[0].with { try $0.next() }
+                siftDown(0)
+            }
         }
-        settle()
+        doc = heapDoc(0)
         return doc
     }
 
@@ -203,18 +209,53 @@ final class FieldTermScorer: Scorer {
             doc = try singleCursor.with { try $0.advance(to: target) }
             return doc
         }
-        started = true
-        // A cursor's own advance returns at once when it is already there.
-        for cursor in cursors { try cursor.advance(to: target) }
-        settle()
+        if !started {
+            started = true
+            for cursor in heap { _ = try cursor.with { try $0.advance(to: target) } }
+            heapify()
+        } else {
+            while heapDoc(0) < target {
+                _ = try heap[0].with { try $0.advance(to: target) }
+                siftDown(0)
+            }
+        }
+        doc = heapDoc(0)
         return doc
     }
 
     var freq: UInt32 {
         if let singleCursor { return singleCursor.with { $0.freq } }
-        var total: UInt32 = 0
-        for cursor in cursors where cursor.doc == doc { total += cursor.freq }
-        return total
+        return freqs(below: 0)
+    }
+
+    /// The frequencies of the heap's cursors on the current document from `slot` down: those on it
+    /// lie at the top, each below another on it.
+    private func freqs(below slot: Int) -> UInt32 {
+        guard slot < heap.count, heapDoc(slot) == doc else { return 0 }
+        return heap[slot].with { $0.freq } + freqs(below: 2 * slot + 1) + freqs(below: 2 * slot + 2)
+    }
+
+    @inline(__always)
+    private func heapDoc(_ slot: Int) -> UInt32 { heap[slot].with { $0.doc } }
+
+    private func heapify() {
+        for slot in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(slot) }
+    }
+
+    /// Moves the cursor at `slot` down to where its document keeps the heap in order.
+    private func siftDown(_ slot: Int) {
+        let moving = heap[slot]
+        let key = moving.with { $0.doc }
+        var hole = slot
+        while true {
+            var child = 2 * hole + 1
+            guard child < heap.count else { break }
+            if child + 1 < heap.count && heapDoc(child + 1) < heapDoc(child) { child += 1 }
+            guard heapDoc(child) < key else { break }
+            heap[hole] = heap[child]
+            hole = child
+        }
+        heap[hole] = moving
     }
 
     override func score() throws -> Double {
