@@ -229,10 +229,11 @@ final class FieldTermScorer: Scorer {
     }
 
     /// The frequencies of the heap's cursors on the current document from `slot` down: those on it
-    /// lie at the top, each below another on it.
+    /// lie at the top, each below another on it. (Wrapping: a damaged index gives a wrong score, not a
+    /// trap.)
     private func freqs(below slot: Int) -> UInt32 {
         guard slot < heap.count, heapDoc(slot) == doc else { return 0 }
-        return heap[slot].with { $0.freq } + freqs(below: 2 * slot + 1) + freqs(below: 2 * slot + 2)
+        return heap[slot].with { $0.freq } &+ freqs(below: 2 * slot + 1) &+ freqs(below: 2 * slot + 2)
     }
 
     @inline(__always)
