@@ -173,7 +173,8 @@ import Testing
         searcher.exhaustiveUpToCost = 0
         var prunedSomething = 0
         for query in ["\"économie sociale\"", "\"sociale économie\"~2", "\"économie sociale\"~1", "body:\"économie sociale\"",
-                      "\"économie très sociale\"", "\"sociale et économie\" OR \"économie sociale\"", "\"économie sociale\" -coopérative"] {
+                      "\"économie très sociale\"", "\"sociale et économie\" OR \"économie sociale\"", "\"économie sociale\" -coopérative",
+                      "\"économie sociale\" OR coopérative", "projet OR \"économie très sociale\" OR réseau"] {
             for limit in [1, 10, 50] {
                 let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
                 let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)
