@@ -412,9 +412,13 @@ public final class PostingsCursor {
     /// position block), until it returns false.
     @inline(__always)
     private func forEachGapRun(_ body: (UnsafeMutablePointer<UInt32>, Int) throws -> Bool) throws {
-        while positionsIndex < index {
-            positionOrdinal += Int(freqs[positionsIndex])
-            positionsIndex += 1
+        if positionsIndex < index {
+            // At most a block's frequencies, each under 2³²: the sum cannot wrap, and wrapping adds
+            // let the loop vectorize.
+            var skipped: UInt64 = 0
+            for k in positionsIndex..<index { skipped &+= UInt64(freqs[k]) }
+            positionOrdinal &+= Int(skipped)
+            positionsIndex = index
         }
         var ordinal = positionOrdinal
         var left = Int(freqs[index])
@@ -440,20 +444,36 @@ public final class PostingsCursor {
         var next = 0
         var wanted = UInt64(starts[0]) + UInt64(shift)
         try forEachGapRun { run, length in
-            for k in 0..<length {
-                position &+= UInt64(run[k])
-                // Starts whose word would stand before this position are gone.
-                while wanted < position {
-                    next += 1
-                    if next == count { return false }
-                    wanted = UInt64(starts[next]) + UInt64(shift)
+            var k = 0
+            while k < length {
+                // Eight gaps at a time while their sum stays below the next wanted position: a
+                // frequent word's positions mostly lie between a rare word's, and are summed, not
+                // compared. (Eight gaps of at most 2³²/8 each cannot wrap a 32-bit sum; larger ones
+                // are compared one by one.)
+                while k &+ 8 <= length {
+                    let eight = UnsafeRawPointer(run + k).loadUnaligned(as: SIMD8<UInt32>.self)
+                    let sum = UInt64(eight.wrappedSum())
+                    if position &+ sum >= wanted || eight.max() > UInt32.max / 8 { break }
+                    position &+= sum
+                    k &+= 8
                 }
-                if wanted == position {
-                    starts[kept] = starts[next]
-                    kept += 1
-                    next += 1
-                    if next == count { return false }
-                    wanted = UInt64(starts[next]) + UInt64(shift)
+                let stop = min(k &+ 8, length)
+                while k < stop {
+                    position &+= UInt64(run[k])
+                    k &+= 1
+                    // Starts whose word would stand before this position are gone.
+                    while wanted < position {
+                        next += 1
+                        if next == count { return false }
+                        wanted = UInt64(starts[next]) + UInt64(shift)
+                    }
+                    if wanted == position {
+                        starts[kept] = starts[next]
+                        kept += 1
+                        next += 1
+                        if next == count { return false }
+                        wanted = UInt64(starts[next]) + UInt64(shift)
+                    }
                 }
             }
             return true
