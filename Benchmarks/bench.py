@@ -141,6 +141,10 @@ def bench_queries(fts, commands, queries, runs):
         both = peer_bench("tantivy", "--alongside-exhaustive")
         measured["tantivy pruned beside exhaustive"], measured["tantivy exhaustive"] = both["pruned"], both["exhaustive"]
         rounds.append(measured)
+    return medians_over_rounds(rounds)
+
+def medians_over_rounds(rounds):
+    """Per mode and class, each figure's median over the rounds (a round: {mode: {class: figures}})."""
     results = {}
     for mode in rounds[0]:
         results[mode] = {}
@@ -152,6 +156,12 @@ def bench_queries(fts, commands, queries, runs):
             results[mode][kind] = entry
     return results
 
+def speedup(results, engine, kind):
+    """What pruning buys: the exhaustive median over the pruned one, both measured in one run, in turn."""
+    exhaustive = results[f"{engine} exhaustive"].get(kind, {}).get("median_us")
+    pruned = results[f"{engine} pruned beside exhaustive"].get(kind, {}).get("median_us")
+    return "n/a" if not exhaustive or not pruned else f"{exhaustive / pruned:.2f}"
+
 def print_queries(name, results, runs):
     kinds = sorted(results["fts"])
     def cell(engine, kind, key="median_us"):
@@ -161,16 +171,12 @@ def print_queries(name, results, runs):
         mine, theirs = results["fts"][kind]["median_us"], results[engine].get(kind, {}).get("median_us")
         return "n/a" if not theirs or not mine else f"{mine / theirs:.2f}"
     print(f"### Query latency: {name}, top 10, one thread (µs)\n")
-    def speedup(engine, kind):
-        exhaustive = results[f"{engine} exhaustive"].get(kind, {}).get("median_us")
-        pruned = results[f"{engine} pruned beside exhaustive"].get(kind, {}).get("median_us")
-        return "n/a" if not exhaustive or not pruned else f"{exhaustive / pruned:.2f}"
     print("| class | fts median | fts p99 | fts exhaustive median | pruning speed-up | tantivy pruning speed-up | fts count median "
           "| tantivy median | tantivy p99 | fts ÷ tantivy | xapian median | fts ÷ xapian | sqlite median | fts ÷ sqlite |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind in kinds:
-        print(f"| {kind} | {cell('fts', kind)} | {cell('fts', kind, 'p99_us')} | {cell('fts exhaustive', kind)} | {speedup('fts', kind)} "
-              f"| {speedup('tantivy', kind)} | {cell('fts count', kind)} | {cell('tantivy', kind)} | {cell('tantivy', kind, 'p99_us')} "
+        print(f"| {kind} | {cell('fts', kind)} | {cell('fts', kind, 'p99_us')} | {cell('fts exhaustive', kind)} | {speedup(results, 'fts', kind)} "
+              f"| {speedup(results, 'tantivy', kind)} | {cell('fts count', kind)} | {cell('tantivy', kind)} | {cell('tantivy', kind, 'p99_us')} "
               f"| {ratio('tantivy', kind)} | {cell('xapian', kind)} | {ratio('xapian', kind)} | {cell('sqlite', kind)} | {ratio('sqlite', kind)} |")
     print(f"\n### Counting all matches: {name}, one thread\n")
     print("| class | fts count median µs | tantivy | xapian | sqlite | fts matches | tantivy matches | xapian matches | sqlite matches |")
@@ -233,15 +239,12 @@ def bench_scale(fts, repeat, runs):
     print("| class | fts pruned median | fts exhaustive median | fts pruning speed-up | tantivy pruned median "
           "| tantivy exhaustive median | tantivy pruning speed-up |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    def figure(engine, mode, kind):
-        value = pruning[engine][mode].get(kind, {}).get("median_us")
-        return None if not value else value
-    for kind in sorted(pruning["fts"]["pruned"]):
-        cells = []
-        for engine in ("fts", "tantivy"):
-            pruned, exhaustive = figure(engine, "pruned", kind), figure(engine, "exhaustive", kind)
-            cells += ["n/a" if pruned is None else f"{pruned:.0f}", "n/a" if exhaustive is None else f"{exhaustive:.0f}",
-                      "n/a" if not pruned or not exhaustive else f"{exhaustive / pruned:.2f}"]
+    def cell(mode, kind):
+        value = pruning[mode].get(kind, {}).get("median_us")
+        return "n/a" if value is None else f"{value:.0f}"
+    for kind in sorted(pruning["fts exhaustive"]):
+        cells = [figure for engine in ("fts", "tantivy") for figure in
+                 (cell(f"{engine} pruned beside exhaustive", kind), cell(f"{engine} exhaustive", kind), speedup(pruning, engine, kind))]
         print(f"| {kind} | " + " | ".join(cells) + " |")
     print(f"\nThe frdocs queries over the scaled corpus (the fts index is the one built with --memory 256M). Each engine "
           f"runs every query pruned and exhaustive in turn in one process (`fts bench --alongside-exhaustive`, `peers.py "
@@ -251,7 +254,8 @@ def bench_scale(fts, repeat, runs):
           f"the speed-up grows with the posting lists.\n")
 
 def pruning_at_scale(fts, fts_index, tantivy_index, runs):
-    """Per engine, {"pruned": classes, "exhaustive": classes}: medians over rounds taken in turn."""
+    """fts and tantivy, each query pruned and exhaustive in turn, the engines in turn over `runs` rounds:
+    the medians over the rounds, with the latency table's mode names."""
     queries = os.path.join(HERE, "queries", "frdocs.tsv")
     rounds = []
     for _ in range(runs):
@@ -259,16 +263,9 @@ def pruning_at_scale(fts, fts_index, tantivy_index, runs):
                                             "--alongside-exhaustive"], capture_output=True, text=True, check=True).stdout)
         peer = json.loads(subprocess.run([SYSTEM_PYTHON, PEERS, "query", "tantivy", tantivy_index, queries, "--runs", "3",
                                           "--alongside-exhaustive"], capture_output=True, text=True, check=True, env=ENV).stdout)
-        rounds.append({"fts": {"pruned": output["classes"], "exhaustive": output["exhaustive_classes"]}, "tantivy": peer})
-    results = {}
-    for engine in ("fts", "tantivy"):
-        results[engine] = {}
-        for mode in ("pruned", "exhaustive"):
-            results[engine][mode] = {}
-            for kind in rounds[0][engine][mode]:
-                values = [r[engine][mode][kind]["median_us"] for r in rounds if r[engine][mode].get(kind, {}).get("median_us")]
-                results[engine][mode][kind] = {"median_us": statistics.median(values) if values else None}
-    return results
+        rounds.append({"fts pruned beside exhaustive": output["classes"], "fts exhaustive": output["exhaustive_classes"],
+                       "tantivy pruned beside exhaustive": peer["pruned"], "tantivy exhaustive": peer["exhaustive"]})
+    return medians_over_rounds(rounds)
 
 # Rounds of each searchd measurement and its in-process baseline; each figure is the median over them.
 DAEMON_ROUNDS = 3
