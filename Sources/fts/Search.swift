@@ -8,7 +8,8 @@ struct Search: ParsableCommand {
         abstract: "Search an index: ranked results with snippets.",
         discussion: """
             Words are all required; OR, -word / NOT word, "exact phrases", "near words"~N, prefix*, \
-            field:word and parentheses are described in docs/QUERY.md. Accents and case do not matter.
+            fuzzy~ / fuzzy~N, field:word and parentheses are described in docs/QUERY.md. Accents and \
+            case do not matter.
             """
     )
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Indexer
 @testable import Query
 
@@ -83,6 +84,19 @@ final class BruteForce {
                 for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: token.surface) { terms.insert(entry.term) } }
             }
             return word(terms, field: field)
+        case let .fuzzy(text, edits, field, column):
+            let tokens = try analyzer.tokens(text)
+            guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }
+            guard let token = tokens.first else { return nil }
+            let maxEdits = edits ?? QueryPlanner.automaticEdits(characters: token.surface.unicodeScalars.count)
+            // Every spelling of the lexicon, measured whole; the 50 nearest (then in byte order).
+            let near = try reader.lexiconEntries(prefix: "")
+                .map { (edits: referenceEditDistance(token.surface, $0.surface), entry: $0) }
+                .filter { $0.edits <= maxEdits }
+                .sorted { $0.edits != $1.edits ? $0.edits < $1.edits : Array($0.entry.surface.utf8).lexicographicallyPrecedes(Array($1.entry.surface.utf8)) }
+                .prefix(QueryPlanner.maximumFuzzySpellings)
+            let terms = near.reduce(into: Set<String>()) { $0.formUnion($1.entry.terms) }
+            return word(terms.isEmpty ? [token.term] : terms, field: field)
         case .and(let children):
             var required: [[Int: Double]] = []
             var excluded = Set<Int>()

@@ -30,6 +30,17 @@ import Testing
         #expect(try parser.parse("Clichy-sous-Bois 12:30") == .and([.word("Clichy-sous-Bois", field: nil, column: 1), .word("12:30", field: nil, column: 18)]))
     }
 
+    /// `word~` leaves the edits to the word's length; `word~N` says them; fields and OR apply as to words.
+    @Test func fuzzyWords() throws {
+        #expect(try parser.parse("ecnomie~ sociale~1") == .and([.fuzzy("ecnomie", edits: nil, field: nil, column: 1),
+                                                               .fuzzy("sociale", edits: 1, field: nil, column: 10)]))
+        #expect(try parser.parse("title:jardn~2 OR mer~0") == .or([.fuzzy("jardn", edits: 2, field: "title", column: 1),
+                                                                  .fuzzy("mer", edits: 0, field: nil, column: 18)]))
+        #expect(try parser.parse("title:(jardn~)") == .fuzzy("jardn", edits: nil, field: "title", column: 1))
+        // A tilde alone, or not followed by digits only, is no fuzzy search.
+        #expect(try parser.parse("~3 a~b") == .and([.word("~3", field: nil, column: 1), .word("a~b", field: nil, column: 4)]))
+    }
+
     /// Columns count code points, whatever their length in UTF-8; Unicode white space separates words.
     @Test func columnsCountCodePointsAndUnicodeSpacesSeparate() throws {
         #expect(try parser.parse("é\u{00A0}-b") == .and([.word("é", field: nil, column: 1), .not(.word("b", field: nil, column: 4))]))
@@ -55,6 +66,11 @@ import Testing
         ("\"a b\"~x", "~ after a phrase needs a number of words, as in \"a b\"~3 at column 6"),
         ("\"a b\"~99", "proximity ~99 is over the limit of 64 at column 6"),
         ("title: a", ""),
+        ("économie~3", "fuzzy ~3 is over the limit of 2 edits at column 9"),
+        ("a écono*~1", "a word is a prefix (*) or fuzzy (~), not both at column 3"),
+        ("a~~", "~ may only end a word, as in economie~ at column 1"),
+        ("a éco*nomie", "* may only end a word, as in econo* at column 6"),
+        ("**", "* may only end a word, as in econo* at column 1"),
     ])
     func badQueriesSayWhatAndWhere(query: String, message: String) {
         do {

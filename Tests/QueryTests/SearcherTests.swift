@@ -47,6 +47,23 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count("\"salariés accompagnés\"") == searcher.count("\"salarié-e-s accompagné-e-s\""))
     }
 
+    /// A misspelt word finds the word's documents, and highlights what it matched.
+    @Test func fuzzyWordsForgiveTypos() throws {
+        let exact = try searcher.count("économie")
+        #expect(try searcher.count("ecnomie") == 0)
+        #expect(try searcher.count("ecnomie~") >= exact)  // two edits for seven letters: also `economic`
+        #expect(try searcher.count("ecnomie~1") == exact)
+        #expect(try searcher.count("ecnomie~0") == 0)
+        #expect(try searcher.count("éocnomie~1") == exact)  // a transposition is one edit
+        #expect(try searcher.count("économie~0") == exact)
+        // Two edits reach more spellings (économique, …) than the word's own.
+        #expect(try searcher.count("économie~2") > exact)
+        let hit = try #require(try searcher.search("title:cooprative~").hits.first)
+        #expect(hit.title.lowercased().contains("coopérative"))
+        #expect(hit.snippet.marked().lowercased().contains("[coopérative"))
+        #expect(throws: QueryError("fuzzy search needs a single word (Clichy-sous-Bois~)", column: 1)) { try searcher.search("Clichy-sous-Bois~") }
+    }
+
     @Test func pagesDoNotOverlapAndTiesAreDeterministic() throws {
         let all = try searcher.search("de", limit: 60)
         #expect(all.total > 60)

@@ -181,6 +181,23 @@ public final class IndexReader: @unchecked Sendable {
         return result
     }
 
+    /// Folded spellings within `maxEdits` edits of `surface` (`EditDistance`) and their terms: the
+    /// `limit` closest, fewest edits first, then in byte order. The whole lexicon is walked.
+    public func lexiconEntries(near surface: String, maxEdits: Int, limit: Int) throws
+        -> [(surface: String, edits: Int, terms: [String])] {
+        var distance = EditDistance(target: surface, maxEdits: maxEdits)
+        var found: [(edits: Int, surface: [UInt8], value: UnsafeRawBufferPointer)] = []
+        try lexiconTable.forEachEntry { key, shared, value in
+            if let edits = distance.distance(to: key, shared: shared) { found.append((edits, Array(key), value)) }
+            return distance.hopelessPrefix
+        }
+        found.sort { $0.edits != $1.edits ? $0.edits < $1.edits : $0.surface.lexicographicallyPrecedes($1.surface) }
+        return try found.prefix(limit).map { entry in
+            let surface = String(decoding: entry.surface, as: UTF8.self)
+            return (surface, entry.edits, try Self.decodeLexiconTerms(entry.value, surface: surface, file: lexiconTable.file))
+        }
+    }
+
     static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: String, file: String) throws -> [String] {
         var surface = surface
         return try surface.withUTF8 { try decodeLexiconTerms(value, surface: $0, file: file) }

@@ -4,7 +4,7 @@
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     primary := "(" query ")" | [field ":"] atom | field ":" "(" query ")"
-///     atom    := '"' words '"' ["~" N] | word "*" | word
+///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | word
 ///
 /// `AND` between clauses is accepted and changes nothing.
 public struct QueryParser: Sendable {
@@ -14,10 +14,13 @@ public struct QueryParser: Sendable {
     public static let maximumDepth = 16
     /// Largest slop of a proximity search.
     public static let maximumSlop = 64
+    /// Most edits of a fuzzy word (as Lucene's FuzzyQuery: past two, nearly everything matches).
+    public static let maximumEdits = 2
 
     private enum Lexeme: Equatable {
         case word(String)
         case prefix(String)
+        case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
         case field(String)
         case open, close, minus, or, and, not
@@ -169,23 +172,45 @@ public struct QueryParser: Sendable {
                     move(to: j + 1)
                     continue
                 }
-                let word = string(i..<j)
-                let last = utf8[j - 1]
+                let word = string(i..<j), bytes = UnsafeBufferPointer(rebasing: utf8[i..<j])
                 move(to: j)
                 switch word {
                 case "OR": items.append(Item(lexeme: .or, column: start))
                 case "AND": items.append(Item(lexeme: .and, column: start))
                 case "NOT": items.append(Item(lexeme: .not, column: start))
                 default:
-                    if word.utf8.count > 1 && last == 0x2A {
-                        items.append(Item(lexeme: .prefix(String(word.dropLast())), column: start))
-                    } else {
-                        items.append(Item(lexeme: .word(word), column: start))
-                    }
+                    items.append(Item(lexeme: try atom(bytes, word: word, column: start), column: start))
                 }
             }
         }
         return items
+    }
+
+    /// A word as typed (`word`, and its UTF-8 bytes): `word*` is a prefix, `word~` and `word~N` fuzzy,
+    /// anything else a word. A `*` or a `~` elsewhere in it is an error: analysed as punctuation, it
+    /// would search something else.
+    private func atom(_ bytes: UnsafeBufferPointer<UInt8>, word: String, column: Int) throws -> Lexeme {
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func columnAfter(_ range: Range<Int>) -> Int { column + Self.scalarCount(UnsafeBufferPointer(rebasing: bytes[range])) }
+        var digits = bytes.count
+        while digits > 0 && Self.isASCIIDigit(bytes[digits - 1]) { digits -= 1 }
+        if digits > 1 && bytes[digits - 1] == 0x7E {
+            let stem = 0..<(digits - 1)
+            guard !bytes[stem].contains(0x2A) else { throw QueryError("a word is a prefix (*) or fuzzy (~), not both", column: column) }
+            guard !bytes[stem].contains(0x7E) else { throw QueryError("~ may only end a word, as in economie~", column: column) }
+            guard digits < bytes.count else { return .fuzzy(string(stem), edits: nil) }
+            guard let edits = Int(string(digits..<bytes.count)), edits <= Self.maximumEdits else {
+                throw QueryError("fuzzy ~\(string(digits..<bytes.count)) is over the limit of \(Self.maximumEdits) edits",
+                                 column: columnAfter(stem))
+            }
+            return .fuzzy(string(stem), edits: edits)
+        }
+        let isPrefix = bytes.count > 1 && bytes[bytes.count - 1] == 0x2A
+        let stem = 0..<(isPrefix ? bytes.count - 1 : bytes.count)
+        if let star = bytes[stem].firstIndex(of: 0x2A) {
+            throw QueryError("* may only end a word, as in econo*", column: columnAfter(0..<star))
+        }
+        return isPrefix ? .prefix(string(stem)) : .word(word)
     }
 
     // MARK: Parsing
@@ -247,6 +272,7 @@ public struct QueryParser: Sendable {
         switch item.lexeme {
         case .word(let text): return .word(text, field: field?.name, column: column)
         case .prefix(let text): return .prefix(text, field: field?.name, column: column)
+        case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .field(let name):
             guard field == nil else { throw QueryError("a field inside a field", column: item.column) }
@@ -286,6 +312,9 @@ public struct QueryParser: Sendable {
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrase(text, slop: slop, field: field, column: column)
+        case let .fuzzy(text, edits, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .fuzzy(text, edits: edits, field: field, column: column)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))

@@ -6,6 +6,14 @@ import Indexer
 final class QueryPlanner {
     /// A prefix may expand to at most this many terms.
     static let maximumExpansions = 512
+    /// A fuzzy word reaches the spellings of at most this many closest (Lucene's maxExpansions).
+    static let maximumFuzzySpellings = 50
+
+    /// Edits a fuzzy word allows when the query does not say: none up to 2 characters, 1 up to 5, then
+    /// 2 (Elasticsearch's `AUTO`), so that a short word does not match half the index.
+    static func automaticEdits(characters: Int) -> Int {
+        characters <= 2 ? 0 : characters <= 5 ? 1 : 2
+    }
 
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
@@ -69,6 +77,9 @@ final class QueryPlanner {
         case let .prefix(text, field, column):
             let fields = try self.fields(field, column: column)
             return try prefix(text, fields: fields, column: column, negated: negated)
+        case let .fuzzy(text, edits, field, column):
+            let fields = try self.fields(field, column: column)
+            return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
         case .and(let children):
             var required: [Scorer] = []
             var excluded: [Scorer] = []
@@ -214,5 +225,19 @@ final class QueryPlanner {
         }
         let terms = found.sorted()
         return try word(terms, label: prefix + "*", fields: fields, negated: negated)
+    }
+
+    private func fuzzy(_ text: String, edits: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+        let tokens = try analyse(text)
+        guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }
+        guard let token = tokens.first else { return nil }
+        let edits = edits ?? Self.automaticEdits(characters: token.surface.unicodeScalars.count)
+        var found = Set<String>()
+        for entry in try reader.lexiconEntries(near: token.surface, maxEdits: edits, limit: Self.maximumFuzzySpellings) {
+            found.formUnion(entry.terms)
+        }
+        // Numbers are not in the lexicon: they match as they are.
+        if found.isEmpty { found.insert(token.term) }
+        return try word(found.sorted(), label: token.surface + "~", fields: fields, negated: negated)
     }
 }

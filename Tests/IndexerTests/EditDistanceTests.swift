@@ -1,0 +1,81 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Indexer
+
+@Suite struct EditDistanceTests {
+    /// Random words over a small alphabet (accented letters included), so that many are near each other.
+    static func words(_ count: Int, seed: UInt64) -> [String] {
+        var generator = SplitMix64(seed: seed)
+        let letters = Array("abceéo")
+        return (0..<count).map { _ in
+            String((0..<Int(generator.next() % 9)).map { _ in letters[Int(generator.next() % UInt64(letters.count))] })
+        }
+    }
+
+    static func sortedKeys(_ words: [String]) -> [[UInt8]] {
+        Set(words).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Keys walked in order, each told what it shares with the one before: the distances kept within
+    /// the bound are the reference's, whatever the rows reused or the prefixes given up.
+    @Test func matchesTheReferenceOverASortedWalk() {
+        let keys = Self.sortedKeys(Self.words(3_000, seed: 5))
+        for target in ["", "a", "éco", "abba", "ocbae", "éééé", "abcabcab"] {
+            for maxEdits in 0...2 {
+                var distance = EditDistance(target: target, maxEdits: maxEdits)
+                var previous: [UInt8] = []
+                var mismatches: [String] = []
+                for key in keys {
+                    let shared = zip(previous, key).prefix { $0 == $1 }.count
+                    let found = key.withUnsafeBytes { distance.distance(to: $0, shared: shared) }
+                    let word = String(decoding: key, as: UTF8.self)
+                    let expected = referenceEditDistance(target, word)
+                    if found != (expected <= maxEdits ? expected : nil) { mismatches.append(word) }
+                    previous = key
+                }
+                #expect(mismatches.isEmpty, "\(target)~\(maxEdits): \(mismatches.prefix(5))")
+            }
+        }
+        // Transpositions count one edit; edits count characters, not bytes.
+        #expect(referenceEditDistance("économie", "éconmoie") == 1)
+        var distance = EditDistance(target: "ecnomie", maxEdits: 1)
+        #expect(Array("ecnoime".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == 1)
+        distance = EditDistance(target: "economie", maxEdits: 1)
+        #expect(Array("économie".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == 1)
+    }
+
+    /// A table's walk gives every key with what it shares with the one before (across blocks too), and
+    /// skips exactly the keys that share the length `body` returns.
+    @Test func tableWalkGivesSharedLengthsAndSkipsBranches() throws {
+        let folder = try TemporaryFolder()
+        let keys = Self.sortedKeys(Self.words(2_000, seed: 8))
+        let (table, mapped) = try SortedTableTests.table(keys.map { ($0, Array("v\($0.count)".utf8)) }, in: folder)
+        var walked: [[UInt8]] = []
+        var previous: [UInt8] = []
+        try table.forEachEntry { key, shared, value in
+            #expect(shared == zip(previous, key).prefix { $0 == $1 }.count)
+            #expect(Array(value) == Array("v\(key.count)".utf8))
+            walked.append(Array(key))
+            previous = Array(key)
+            return .max
+        }
+        #expect(walked == keys)
+        // Skipping the keys that extend any key of three bytes or more by its first three.
+        var given: [[UInt8]] = []
+        try table.forEachEntry { key, _, _ in
+            given.append(Array(key))
+            return key.count >= 3 ? 3 : .max
+        }
+        var expected: [[UInt8]] = []
+        var branch: [UInt8]?
+        for key in keys {
+            if let branch, key.starts(with: branch) { continue }
+            expected.append(key)
+            branch = key.count >= 3 ? Array(key.prefix(3)) : nil
+        }
+        #expect(given == expected)
+        #expect(given.count < keys.count)
+        withExtendedLifetime(mapped) {}
+    }
+}
