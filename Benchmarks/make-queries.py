@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draw benchmark queries of every class from a JSON Lines corpus, deterministically.
 
-Usage: make-queries.py CORPUS.jsonl OUT.tsv [--per-class N] [--seed S]
+Usage: make-queries.py CORPUS.jsonl OUT.tsv [--per-class N] [--seed S] [--only CLASS]
 
 Output: UTF-8 TSV, one query a line, CLASS<TAB>QUERY in fts's query syntax (docs/QUERY.md); lines
 starting with # are comments. Classes:
@@ -11,7 +11,10 @@ starting with # are comments. Classes:
   phrase          2 or 3 consecutive words copied from a document, in quotes
   prefix          the first 4 or 5 letters of a mid-frequency or rare word, then *
   field           title:WORD with a word of a document's title
-Half of the queries are typed without accents, as people type.
+  fuzzy           a mid-frequency or rare word of 5 letters or more with one typing mistake (a letter
+                  dropped, doubled, swapped with the next or replaced), then ~
+Half of the queries are typed without accents, as people type. --only writes one class: the committed
+files got the fuzzy class that way, added to the classes drawn before it.
 """
 import json, random, re, sys, unicodedata
 from collections import Counter
@@ -29,6 +32,7 @@ def main():
     corpus, out = args[0], args[1]
     per_class = int(args[args.index("--per-class") + 1]) if "--per-class" in args else 50
     seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 7
+    only = args[args.index("--only") + 1] if "--only" in args else None
     rng = random.Random(seed)
 
     documents = []
@@ -53,7 +57,7 @@ def main():
     def words_of_one_document(n):
         while True:
             title, body = rng.choice(documents)
-            words = sorted(set(w.lower() for w in WORD.findall(body)), key=lambda w: -counts[w])
+            words = sorted(set(w.lower() for w in WORD.findall(body)), key=lambda w: (-counts[w], w))
             if len(words) >= 3 * n:
                 # one frequent-ish, the others from further down the document's vocabulary
                 picks = [words[rng.randrange(0, max(1, len(words) // 5))]]
@@ -83,8 +87,30 @@ def main():
                 queries.append(("field", typed("title:" + rng.choice(title_words).lower())))
                 break
 
+    # Drawn from a generator of their own, after the others: adding the class left those as they were.
+    typos = random.Random(seed + 1)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for i in range(per_class):
+        candidates = [w for w in bands[band_cycle[1 + i % 2]] if len(w) >= 5]
+        word = list(typos.choice(candidates))
+        at = typos.randrange(len(word) - 1)
+        mistake = typos.randrange(4)
+        if mistake == 0:
+            del word[at]
+        elif mistake == 1:
+            word.insert(at, word[at])
+        elif mistake == 2:
+            word[at], word[at + 1] = word[at + 1], word[at]
+        else:
+            word[at] = typos.choice(letters.replace(word[at], ""))
+        text = "".join(word)
+        queries.append(("fuzzy", (accentless(text) if typos.random() < 0.5 else text) + "~"))
+
+    if only:
+        queries = [q for q in queries if q[0] == only]
     with open(out, "w", encoding="utf-8") as output:
-        output.write(f"# {len(queries)} queries drawn from {corpus.split('/')[-1]} by make-queries.py, seed {seed}, {per_class} per class\n")
+        output.write(f"# {len(queries)} queries drawn from {corpus.split('/')[-1]} by make-queries.py, seed {seed}, {per_class} per class"
+                     f"{f', class {only}' if only else ''}\n")
         for kind, query in sorted(queries, key=lambda q: q[0]):
             output.write(f"{kind}\t{query}\n")
 

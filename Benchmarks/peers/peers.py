@@ -12,6 +12,8 @@ is stored and indexed as a single term.
 - xapian: TermGenerator with Stem("french") (STEM_SOME), positions; title also under prefix S. Xapian
   folds case but not accents.
 - sqlite: FTS5 with unicode61 remove_diacritics 2; it has no French stemmer.
+Fuzzy words (`word~`) run in tantivy only, as a FuzzyTermQuery per field on the analysed word; Xapian's
+and SQLite's query languages have no fuzzy search.
 `build` prints {"documents": N}. `query` runs a query file (fts's syntax, translated for the engine; see
 translate()) once to warm up, then --runs times, timing each top-k search in process, and prints per
 class {"median_us", "p99_us", "hits", "unsupported"}; with --count, the exact number of matches of each
@@ -131,9 +133,34 @@ BUILDERS = {"tantivy": build_tantivy, "xapian": build_xapian, "sqlite": build_sq
 
 ATOM = re.compile(r'"[^"]*"|\S+')
 
+class FuzzyWord:
+    """`word~N` (edits -1: as fts's `word~`, chosen by the word's length)."""
+    def __init__(self, word, edits):
+        self.word, self.edits = word, edits
+
+def tantivy_query(engine_index, analyzer, fields, query):
+    """A translated query as tantivy runs it. A fuzzy word is analysed as indexed (tantivy's
+    FuzzyTermQuery compares terms, here stems) and searched in every field, with the edits fts would
+    allow (0 up to 2 letters, 1 up to 5, else 2), a transposition counting one, as fts counts."""
+    if not isinstance(query, FuzzyWord):
+        return engine_index.parse_query(query, fields)
+    import tantivy
+    terms = analyzer.analyze(query.word)
+    if not terms:
+        return engine_index.parse_query(query.word, fields)
+    letters = len(query.word)
+    edits = query.edits if query.edits >= 0 else 0 if letters <= 2 else 1 if letters <= 5 else 2
+    schema = engine_index.schema
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.fuzzy_term_query(schema, field, terms[0], distance=edits,
+                                                                                               transposition_cost_one=True))
+                                        for field in fields])
+
 def translate(engine, kind, query):
     """The benchmark's query forms (make-queries.py) in the engine's syntax; None when it has no such query."""
     atoms = ATOM.findall(query)
+    if kind == "fuzzy":
+        # Only tantivy has a fuzzy query (FuzzyTermQuery, built by `tantivy_query`); Xapian and SQLite none.
+        return FuzzyWord(query.rstrip("~0123456789"), int(query.split("~")[1] or -1)) if engine == "tantivy" else None
     if engine == "tantivy":
         if kind == "prefix":
             return None  # tantivy's query parser has no single-term prefix (only phrase prefixes)
@@ -162,10 +189,11 @@ def counters(engine, index, fields):
     if engine == "tantivy":
         import tantivy
         engine_index = tantivy.Index.open(index)
-        engine_index.register_tokenizer("fr", tantivy_analyzer())
+        analyzer = tantivy_analyzer()
+        engine_index.register_tokenizer("fr", analyzer)
         engine_index.reload()
         searcher = engine_index.searcher()
-        return lambda q: searcher.search(engine_index.parse_query(q, fields), 1, count=True).count
+        return lambda q: searcher.search(tantivy_query(engine_index, analyzer, fields, q), 1, count=True).count
     if engine == "xapian":
         import xapian
         database = xapian.Database(index)
@@ -183,10 +211,11 @@ def searchers(engine, index, fields, database=None, exhaustive=False):
     if engine == "tantivy":
         import tantivy
         engine_index = tantivy.Index.open(index)
-        engine_index.register_tokenizer("fr", tantivy_analyzer())
+        analyzer = tantivy_analyzer()
+        engine_index.register_tokenizer("fr", analyzer)
         engine_index.reload()
         searcher = engine_index.searcher()
-        return lambda q, top: len(searcher.search(engine_index.parse_query(q, fields), top, count=exhaustive).hits)
+        return lambda q, top: len(searcher.search(tantivy_query(engine_index, analyzer, fields, q), top, count=exhaustive).hits)
     if exhaustive:
         raise ValueError(f"{engine}: no exhaustive mode")
     if engine == "xapian":
