@@ -40,11 +40,12 @@ final class BruteForce {
         }
     }
 
-    func fields(_ name: String?) -> [(Int, Double)] {
+    /// The fields searched, each with its boost times the query's `boost`.
+    func fields(_ name: String?, boost: Double = 1) -> [(Int, Double)] {
         let meta = reader.meta
-        func boost(_ f: Int) -> Double { f == StandardField.title ? parameters.titleBoost : 1 }
-        if let name { return [(meta.field(named: name)!, boost(meta.field(named: name)!))] }
-        return meta.fields.indices.filter { meta.fields[$0].indexed }.map { ($0, boost($0)) }
+        func weight(_ f: Int) -> Double { (f == StandardField.title ? parameters.titleBoost : 1) * boost }
+        if let name { return [(meta.field(named: name)!, weight(meta.field(named: name)!))] }
+        return meta.fields.indices.filter { meta.fields[$0].indexed }.map { ($0, weight($0)) }
     }
 
     func alternatives(_ token: Token) throws -> Set<String> {
@@ -63,19 +64,20 @@ final class BruteForce {
         return boost * idf * Double(freq) * (k1 + 1) / (Double(freq) + k1 * (1 - b + b * Double(length) / average))
     }
 
-    /// doc → score of the matching documents; nil when the node has no searchable word.
-    func evaluate(_ node: QueryNode) throws -> [Int: Double]? {
+    /// doc → score of the matching documents; nil when the node has no searchable word. `boost`
+    /// multiplies every word's score.
+    func evaluate(_ node: QueryNode, boost: Double = 1) throws -> [Int: Double]? {
         switch node {
         case let .word(text, field, _):
             let tokens = try analyzer.tokens(text)
-            if tokens.count > 1 { return try phrase(tokens, slop: nil, field: field) }
+            if tokens.count > 1 { return try phrase(tokens, slop: nil, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
-            return word(try alternatives(token), field: field)
+            return word(try alternatives(token), field: field, boost: boost)
         case let .phrase(text, slop, field, _):
             let tokens = try analyzer.tokens(text)
-            if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field) }
+            if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
-            return word(try alternatives(token), field: field)
+            return word(try alternatives(token), field: field, boost: boost)
         case let .prefix(text, field, _):
             guard let token = try analyzer.tokens(text).first else { return nil }
             var terms = Set<String>()
@@ -83,7 +85,7 @@ final class BruteForce {
             if token.surface.allSatisfy(\.isNumber) {
                 for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: token.surface) { terms.insert(entry.term) } }
             }
-            return word(terms, field: field)
+            return word(terms, field: field, boost: boost)
         case let .fuzzy(text, edits, field, column):
             let tokens = try analyzer.tokens(text)
             guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }
@@ -96,14 +98,14 @@ final class BruteForce {
                 .sorted { $0.edits != $1.edits ? $0.edits < $1.edits : Array($0.entry.surface.utf8).lexicographicallyPrecedes(Array($1.entry.surface.utf8)) }
                 .prefix(QueryPlanner.maximumFuzzySpellings)
             let terms = near.reduce(into: Set<String>()) { $0.formUnion($1.entry.terms) }
-            return word(terms.isEmpty ? [token.term] : terms, field: field)
+            return word(terms.isEmpty ? [token.term] : terms, field: field, boost: boost)
         case .and(let children):
             var required: [[Int: Double]] = []
             var excluded = Set<Int>()
             for child in children {
                 if case .not(let inner) = child {
-                    if let matches = try evaluate(inner) { excluded.formUnion(matches.keys) }
-                } else if let matches = try evaluate(child) {
+                    if let matches = try evaluate(inner, boost: boost) { excluded.formUnion(matches.keys) }
+                } else if let matches = try evaluate(child, boost: boost) {
                     required.append(matches)
                 }
             }
@@ -113,19 +115,21 @@ final class BruteForce {
             }
             return result.filter { !excluded.contains($0.key) }
         case .or(let children):
-            let evaluated = try children.compactMap { try evaluate($0) }
+            let evaluated = try children.compactMap { try evaluate($0, boost: boost) }
             guard !evaluated.isEmpty else { return nil }
             return evaluated.reduce(into: [:]) { result, matches in
                 for (doc, score) in matches { result[doc, default: 0] += score }
             }
         case .not(let inner):
-            return try evaluate(inner)
+            return try evaluate(inner, boost: boost)
+        case let .boosted(inner, factor):
+            return try evaluate(inner, boost: boost * factor)
         }
     }
 
-    func word(_ terms: Set<String>, field: String?) -> [Int: Double] {
+    func word(_ terms: Set<String>, field: String?, boost: Double = 1) -> [Int: Double] {
         var result: [Int: Double] = [:]
-        for (f, boost) in fields(field) {
+        for (f, boost) in fields(field, boost: boost) {
             guard let wordIDF = idf(field: f, terms: terms) else { continue }
             for (doc, texts) in documents.enumerated() {
                 guard let text = texts[f] else { continue }
@@ -136,11 +140,11 @@ final class BruteForce {
         return result
     }
 
-    func phrase(_ tokens: [Token], slop: Int?, field: String?) throws -> [Int: Double] {
+    func phrase(_ tokens: [Token], slop: Int?, field: String?, boost: Double = 1) throws -> [Int: Double] {
         let words = try tokens.map { try alternatives($0) }
         let offsets = tokens.map { $0.position - tokens[0].position }
         var result: [Int: Double] = [:]
-        for (f, boost) in fields(field) {
+        for (f, boost) in fields(field, boost: boost) {
             let idfs = words.map { self.idf(field: f, terms: $0) }
             guard idfs.allSatisfy({ $0 != nil }) else { continue }
             let phraseIDF = idfs.reduce(0) { $0 + $1! }

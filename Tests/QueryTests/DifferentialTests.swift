@@ -64,7 +64,7 @@ import Testing
         }
 
         mutating func next() -> String {
-            switch generator.next() % 13 {
+            switch generator.next() % 14 {
             case 0: return word()
             case 1: return "\(word()) \(word())"
             case 2: return "\(word()) \(word()) \(word())"
@@ -79,6 +79,9 @@ import Testing
             case 9: return "\(pick(fields)):\(word())"
             case 10: return "\(word()) (\(word()) OR \(word())) NOT \(word())"
             case 11: return generator.next() % 2 == 0 ? fuzzy() : "\(pick(fields)):\(fuzzy()) OR \(word())"
+            case 12:
+                let boosts = ["0.5", "2", "3.25", "10"]
+                return "(\(word()) OR \"\(phrase())\"^\(pick(boosts)))^\(pick(boosts)) \(word())^\(pick(boosts))"
             default: return "\(pick(fields)):\"\(phrase())\" \(word())"
             }
         }

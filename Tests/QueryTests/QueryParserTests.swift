@@ -41,6 +41,20 @@ import Testing
         #expect(try parser.parse("~3 a~b") == .and([.word("~3", field: nil, column: 1), .word("a~b", field: nil, column: 4)]))
     }
 
+    /// `^N` right after a word, a phrase or a group multiplies its scores; in a field, the field's atom.
+    @Test func boosts() throws {
+        #expect(try parser.parse("jardin^2 \"la mer\"~1^0.5") == .and([.boosted(.word("jardin", field: nil, column: 1), 2),
+                                                                      .boosted(.phrase("la mer", slop: 1, field: nil, column: 10), 0.5)]))
+        #expect(try parser.parse("(a OR b*)^3 title:c~1^1.5 -d^2") == .and([
+            .boosted(.or([.word("a", field: nil, column: 2), .prefix("b", field: nil, column: 7)]), 3),
+            .boosted(.fuzzy("c", edits: 1, field: "title", column: 13), 1.5),
+            .not(.boosted(.word("d", field: nil, column: 28), 2)),
+        ]))
+        #expect(try parser.parse("title:(a b)^2") == .boosted(.and([.word("a", field: "title", column: 1), .word("b", field: "title", column: 1)]), 2))
+        // Not followed by a number, ^ belongs to the word.
+        #expect(try parser.parse("a^b") == .word("a^b", field: nil, column: 1))
+    }
+
     /// Columns count code points, whatever their length in UTF-8; Unicode white space separates words.
     @Test func columnsCountCodePointsAndUnicodeSpacesSeparate() throws {
         #expect(try parser.parse("é\u{00A0}-b") == .and([.word("é", field: nil, column: 1), .not(.word("b", field: nil, column: 4))]))
@@ -71,6 +85,14 @@ import Testing
         ("a~~", "~ may only end a word, as in economie~ at column 1"),
         ("a éco*nomie", "* may only end a word, as in econo* at column 6"),
         ("**", "* may only end a word, as in econo* at column 1"),
+        ("a^0", "boost ^0 must be a number above 0 and at most 10000 at column 2"),
+        ("a^20000", "boost ^20000 must be a number above 0 and at most 10000 at column 2"),
+        ("a^1.2.3", "boost ^1.2.3 must be a number above 0 and at most 10000 at column 2"),
+        ("a^2b", "^2 must end a word, a phrase or a group at column 2"),
+        ("a ^2", "a boost follows a word, a phrase or a group, with no space at column 3"),
+        ("a^2^3", "^2 must end a word, a phrase or a group at column 2"),
+        ("(^2 a)", "a boost follows a word, a phrase or a group, with no space at column 2"),
+        ("a (-b)^2", "an exclusion cannot be boosted at column 7"),
     ])
     func badQueriesSayWhatAndWhere(query: String, message: String) {
         do {

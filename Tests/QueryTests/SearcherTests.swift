@@ -64,6 +64,17 @@ final class BundledIndex: @unchecked Sendable {
         #expect(throws: QueryError("fuzzy search needs a single word (Clichy-sous-Bois~)", column: 1)) { try searcher.search("Clichy-sous-Bois~") }
     }
 
+    /// A boost multiplies a word's score, and so reorders an OR; it changes no match.
+    @Test func boostsMultiplyScores() throws {
+        let plain = try searcher.search("économie", limit: 5), boosted = try searcher.search("économie^2.5", limit: 5)
+        #expect(boosted.total == plain.total && boosted.hits.map(\.doc) == plain.hits.map(\.doc))
+        for (a, b) in zip(plain.hits, boosted.hits) { #expect(abs(b.score - 2.5 * a.score) <= 1e-9 * b.score) }
+        let first = try #require(try searcher.search("économie OR coopérative").hits.first)
+        let lifted = try searcher.search("économie OR coopérative^20", limit: 1).hits.first
+        #expect(lifted?.doc != first.doc)
+        #expect(try searcher.search("(économie OR coopérative)^3", limit: 3).hits.map(\.doc) == searcher.search("économie OR coopérative", limit: 3).hits.map(\.doc))
+    }
+
     @Test func pagesDoNotOverlapAndTiesAreDeterministic() throws {
         let all = try searcher.search("de", limit: 60)
         #expect(all.total > 60)

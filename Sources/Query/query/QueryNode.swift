@@ -16,6 +16,8 @@ public enum QueryNode: Equatable, Sendable {
     case or([QueryNode])
     /// Excluded: `-word` or `NOT word`.
     indirect case not(QueryNode)
+    /// `word^2`, `"a phrase"^0.5`, `(a OR b)^3`: the node's scores multiplied by the factor.
+    indirect case boosted(QueryNode, Double)
 }
 
 /// A query the parser or planner cannot accept, with where.

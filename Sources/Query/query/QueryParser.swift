@@ -3,7 +3,7 @@
 ///     query   := clause+                      implicit AND
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
-///     primary := "(" query ")" | [field ":"] atom | field ":" "(" query ")"
+///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")") ["^" boost]
 ///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | word
 ///
 /// `AND` between clauses is accepted and changes nothing.
@@ -16,6 +16,8 @@ public struct QueryParser: Sendable {
     public static let maximumSlop = 64
     /// Most edits of a fuzzy word (as Lucene's FuzzyQuery: past two, nearly everything matches).
     public static let maximumEdits = 2
+    /// Largest boost: far past any useful weighting, and far from making a score overflow.
+    public static let maximumBoost = 10_000.0
 
     private enum Lexeme: Equatable {
         case word(String)
@@ -23,6 +25,7 @@ public struct QueryParser: Sendable {
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
         case field(String)
+        case boost(Double)
         case open, close, minus, or, and, not
 
         /// `)`, `OR` or `AND`: what cannot begin an operand. (A switch, not `[...].contains`: an array
@@ -153,13 +156,29 @@ public struct QueryParser: Sendable {
                     move(to: j)
                 }
                 items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
+            } else if c == 0x5E && i + 1 < utf8.count && Self.isASCIIDigit(utf8[i + 1]) {
+                guard i > 0 && !Self.isSpace(utf8, before: i) && utf8[i - 1] != 0x28 else {
+                    throw QueryError("a boost follows a word, a phrase or a group, with no space", column: start)
+                }
+                var j = i + 1
+                while j < utf8.count && (Self.isASCIIDigit(utf8[j]) || utf8[j] == 0x2E) { j += 1 }
+                let text = string((i + 1)..<j)
+                guard let value = Double(text), value > 0, value <= Self.maximumBoost else {
+                    throw QueryError("boost ^\(text) must be a number above 0 and at most \(Int(Self.maximumBoost))", column: start)
+                }
+                guard j == utf8.count || Self.isSpace(utf8, at: j) || utf8[j] == 0x29 else {
+                    throw QueryError("^\(text) must end a word, a phrase or a group", column: start)
+                }
+                items.append(Item(lexeme: .boost(value), column: start))
+                move(to: j)
             } else if c == 0x2D && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != 0x2D
                         && (i == 0 || Self.isSpace(utf8, before: i) || utf8[i - 1] == 0x28) {
                 items.append(Item(lexeme: .minus, column: start))
                 move(to: i + 1)
             } else {
                 var j = i
-                while j < utf8.count && !Self.isSpace(utf8, at: j) && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22 {
+                while j < utf8.count && !Self.isSpace(utf8, at: j) && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22
+                        && !(utf8[j] == 0x5E && j + 1 < utf8.count && Self.isASCIIDigit(utf8[j + 1])) {
                     // `field:` ends a field name when something follows it.
                     if utf8[j] == 0x3A, j > i, Self.isNameStart(utf8[i]), utf8[i..<j].allSatisfy(Self.isNameCharacter),
                        j + 1 < utf8.count, !Self.isSpace(utf8, at: j + 1) {
@@ -264,8 +283,17 @@ public struct QueryParser: Sendable {
         return .or(alternatives)
     }
 
-    /// `field` carries the field's name and column: an atom in a field reports the field's column.
+    /// `field` carries the field's name and column: an atom in a field reports the field's column. A
+    /// boost right after the primary applies to it.
     private func parsePrimary(_ items: inout [Item], _ index: inout Int, depth: Int, field: (name: String, column: Int)?) throws -> QueryNode {
+        let node = try parseUnboosted(&items, &index, depth: depth, field: field)
+        guard index < items.count, case .boost(let factor) = items[index].lexeme else { return node }
+        if case .not = node { throw QueryError("an exclusion cannot be boosted", column: items[index].column) }
+        index += 1
+        return .boosted(node, factor)
+    }
+
+    private func parseUnboosted(_ items: inout [Item], _ index: inout Int, depth: Int, field: (name: String, column: Int)?) throws -> QueryNode {
         let item = items[index]
         index += 1
         let column = field?.column ?? item.column
@@ -297,6 +325,7 @@ public struct QueryParser: Sendable {
         case .or: throw QueryError("OR needs a word on each side", column: item.column)
         case .and: throw QueryError("AND needs a word on each side", column: item.column)
         case .minus, .not: throw QueryError("misplaced exclusion", column: item.column)
+        case .boost: throw QueryError("a boost follows a word, a phrase or a group, with no space", column: item.column)
         }
     }
 
@@ -318,6 +347,7 @@ public struct QueryParser: Sendable {
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))
+        case let .boosted(child, factor): return .boosted(try fieldApplied(child, field, column: column), factor)
         }
     }
 
@@ -334,6 +364,7 @@ public struct QueryParser: Sendable {
             }
         case .or(let children):
             for child in children { try checkNotOnlyExclusions(child) }
+        case .boosted(let child, _): try checkNotOnlyExclusions(child)
         default: break
         }
     }

@@ -58,35 +58,36 @@ final class QueryPlanner {
 
     /// The scorer of a query; throws when no word of it can be searched. A planner plans one query.
     func plan(_ node: QueryNode) throws -> Scorer {
-        guard let scorer = try plan(node, negated: false) else { throw QueryError("no searchable words in the query") }
+        guard let scorer = try plan(node, negated: false, boost: 1) else { throw QueryError("no searchable words in the query") }
         return scorer
     }
 
-    private func plan(_ node: QueryNode, negated: Bool) throws -> Scorer? {
+    /// `boost` multiplies the scores of every word below (`(a OR b)^2`).
+    private func plan(_ node: QueryNode, negated: Bool, boost: Double) throws -> Scorer? {
         switch node {
         case let .word(text, field, column):
-            let fields = try self.fields(field, column: column)
+            let fields = try self.fields(field, column: column, boost: boost)
             let tokens = try analyse(text)
             if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
-            let fields = try self.fields(field, column: column)
+            let fields = try self.fields(field, column: column, boost: boost)
             let tokens = try analyse(text)
             if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .prefix(text, field, column):
-            let fields = try self.fields(field, column: column)
+            let fields = try self.fields(field, column: column, boost: boost)
             return try prefix(text, fields: fields, column: column, negated: negated)
         case let .fuzzy(text, edits, field, column):
-            let fields = try self.fields(field, column: column)
+            let fields = try self.fields(field, column: column, boost: boost)
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
         case .and(let children):
             var required: [Scorer] = []
             var excluded: [Scorer] = []
             for child in children {
                 if case .not(let inner) = child {
-                    if let scorer = try plan(inner, negated: true), !(scorer is EmptyScorer) { excluded.append(scorer) }
-                } else if let scorer = try plan(child, negated: negated) {
+                    if let scorer = try plan(inner, negated: true, boost: boost), !(scorer is EmptyScorer) { excluded.append(scorer) }
+                } else if let scorer = try plan(child, negated: negated, boost: boost) {
                     required.append(scorer)
                 }
             }
@@ -96,28 +97,31 @@ final class QueryPlanner {
             guard !excluded.isEmpty else { return root }
             return ExclusionScorer(required: root, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
         case .or(let children):
-            let planned = try children.compactMap { try plan($0, negated: negated) }
+            let planned = try children.compactMap { try plan($0, negated: negated, boost: boost) }
             guard !planned.isEmpty else { return nil }
             let live = planned.filter { !($0 is EmptyScorer) }
             if live.isEmpty { return EmptyScorer() }
             return live.count == 1 ? live[0] : DisjunctionScorer(live)
+        case let .boosted(inner, factor):
+            return try plan(inner, negated: negated, boost: boost * factor)
         case .not(let inner):
             // Only reachable inside OR, which the parser refuses; plan it as what it excludes.
-            return try plan(inner, negated: true)
+            return try plan(inner, negated: true, boost: boost)
         }
     }
 
     // MARK: Fields
 
-    /// The fields a word is searched in, with their boosts: all indexed fields, or the one named.
-    private func fields(_ name: String?, column: Int) throws -> [(field: Int, boost: Double)] {
-        guard let name else { return allFields }
+    /// The fields a word is searched in, with their boosts (times the query's `boost`): all indexed
+    /// fields, or the one named.
+    private func fields(_ name: String?, column: Int, boost: Double) throws -> [(field: Int, boost: Double)] {
+        guard let name else { return boost == 1 ? allFields : allFields.map { ($0.field, $0.boost * boost) } }
         let fields = reader.meta.fields
         guard let field = reader.meta.field(named: name), fields[field].indexed else {
             let known = fields.filter(\.indexed).map(\.name).joined(separator: ", ")
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
-        return [(field: field, boost: Self.boost(field, parameters: parameters))]
+        return [(field: field, boost: Self.boost(field, parameters: parameters) * boost)]
     }
 
     private static func boost(_ field: Int, parameters: BM25Parameters) -> Double {
