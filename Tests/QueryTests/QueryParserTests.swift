@@ -13,6 +13,10 @@ import Testing
         #expect(try parser.parse("a b OR c") == .and([.word("a", field: nil, column: 1),
                                                      .or([.word("b", field: nil, column: 3), .word("c", field: nil, column: 8)])]))
         #expect(try parser.parse("a AND b") == .and([.word("a", field: nil, column: 1), .word("b", field: nil, column: 7)]))
+        // Lucene's spellings of the operators.
+        #expect(try parser.parse("a && b || c !d") == .and([.word("a", field: nil, column: 1),
+                                                           .or([.word("b", field: nil, column: 6), .word("c", field: nil, column: 11)]),
+                                                           .not(.word("d", field: nil, column: 14))]))
     }
 
     @Test func exclusionsPhrasesPrefixesAndFields() throws {

@@ -171,8 +171,9 @@ public struct QueryParser: Sendable {
                 }
                 items.append(Item(lexeme: .boost(value), column: start))
                 move(to: j)
-            } else if c == 0x2D && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != 0x2D
+            } else if (c == 0x2D || c == 0x21) && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != c
                         && (i == 0 || Self.isSpace(utf8, before: i) || utf8[i - 1] == 0x28) {
+                // `-word`, or Lucene's `!word`.
                 items.append(Item(lexeme: .minus, column: start))
                 move(to: i + 1)
             } else {
@@ -194,8 +195,9 @@ public struct QueryParser: Sendable {
                 let word = string(i..<j), bytes = UnsafeBufferPointer(rebasing: utf8[i..<j])
                 move(to: j)
                 switch word {
-                case "OR": items.append(Item(lexeme: .or, column: start))
-                case "AND": items.append(Item(lexeme: .and, column: start))
+                // Lucene's `||` and `&&` too: analysed as words, they would vanish and leave an AND.
+                case "OR", "||": items.append(Item(lexeme: .or, column: start))
+                case "AND", "&&": items.append(Item(lexeme: .and, column: start))
                 case "NOT": items.append(Item(lexeme: .not, column: start))
                 default:
                     items.append(Item(lexeme: try atom(bytes, word: word, column: start), column: start))
