@@ -97,8 +97,18 @@ final class BruteForce {
                 .filter { $0.edits <= maxEdits }
                 .sorted { $0.edits != $1.edits ? $0.edits < $1.edits : Array($0.entry.surface.utf8).lexicographicallyPrecedes(Array($1.entry.surface.utf8)) }
                 .prefix(QueryPlanner.maximumFuzzySpellings)
-            let terms = near.reduce(into: Set<String>()) { $0.formUnion($1.entry.terms) }
-            return word(terms.isEmpty ? [token.term] : terms, field: field, boost: boost)
+            // Each term at its fewest edits; each distance weighs its words.
+            var nearest: [String: Int] = [:]
+            for (edits, entry) in near { for term in entry.terms { nearest[term] = min(nearest[term] ?? .max, edits) } }
+            if nearest.isEmpty { nearest[token.term] = 0 }
+            let characters = token.surface.unicodeScalars.count
+            var result: [Int: Double] = [:]
+            for distance in Set(nearest.values) {
+                let terms = Set(nearest.filter { $0.value == distance }.keys)
+                let weight = Double(characters) / Double(characters + distance)
+                for (doc, score) in word(terms, field: field, boost: boost * weight) { result[doc, default: 0] += score }
+            }
+            return result
         case .and(let children):
             var required: [[Int: Double]] = []
             var excluded = Set<Int>()

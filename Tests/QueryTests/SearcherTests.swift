@@ -58,6 +58,12 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count("économie~0") == exact)
         // Two edits reach more spellings (économique, …) than the word's own.
         #expect(try searcher.count("économie~2") > exact)
+        // A spelling weighs by its distance: `ecnomie` is one edit from `economie` (and from nothing
+        // else here), so each of its documents scores 7/8 of what `économie` gives it.
+        let near = try searcher.search("ecnomie~1", limit: 5), word = try searcher.search("économie", limit: 5)
+        #expect(near.hits.map(\.doc) == word.hits.map(\.doc))
+        for (a, b) in zip(near.hits, word.hits) { #expect(abs(a.score - 7.0 / 8.0 * b.score) <= 1e-9 * b.score) }
+        #expect(try searcher.search("économie~0", limit: 5).hits.map(\.score) == word.hits.map(\.score))
         let hit = try #require(try searcher.search("title:cooprative~").hits.first)
         #expect(hit.title.lowercased().contains("coopérative"))
         #expect(hit.snippet.marked().lowercased().contains("[coopérative"))

@@ -235,13 +235,30 @@ final class QueryPlanner {
         let tokens = try analyse(text)
         guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }
         guard let token = tokens.first else { return nil }
-        let edits = edits ?? Self.automaticEdits(characters: token.surface.unicodeScalars.count)
-        var found = Set<String>()
+        let characters = token.surface.unicodeScalars.count
+        let edits = edits ?? Self.automaticEdits(characters: characters)
+        // Each term at the fewest edits of the spellings that reach it.
+        var nearest: [String: Int] = [:]
         for entry in try reader.lexiconEntries(near: token.surface, maxEdits: edits, limit: Self.maximumFuzzySpellings) {
-            found.formUnion(entry.terms)
+            for term in entry.terms { nearest[term] = min(nearest[term] ?? .max, entry.edits) }
         }
         // Numbers are not in the lexicon: they match as they are.
-        if found.isEmpty { found.insert(token.term) }
-        return try word(found.sorted(), label: token.surface + "~", fields: fields, negated: negated)
+        if nearest.isEmpty { nearest[token.term] = 0 }
+        // The terms at each distance score as one word, weighed by `fuzzyWeight`, and the distances add up.
+        var scorers: [Scorer] = []
+        for distance in 0...edits {
+            let terms = nearest.filter { $0.value == distance }.map(\.key).sorted()
+            guard !terms.isEmpty else { continue }
+            let weight = Self.fuzzyWeight(edits: distance, characters: characters)
+            let scorer = try word(terms, label: token.surface + "~", fields: fields.map { ($0.field, $0.boost * weight) }, negated: negated)
+            if !(scorer is EmptyScorer) { scorers.append(scorer) }
+        }
+        return scorers.isEmpty ? EmptyScorer() : scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
+    }
+
+    /// What a spelling `edits` away from a fuzzy word of `characters` weighs: the word itself 1, a
+    /// nearer spelling more than a farther one, as Lucene weighs a fuzzy query's terms by similarity.
+    static func fuzzyWeight(edits: Int, characters: Int) -> Double {
+        Double(characters) / Double(characters + edits)
     }
 }
