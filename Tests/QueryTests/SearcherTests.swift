@@ -64,6 +64,9 @@ final class BundledIndex: @unchecked Sendable {
         #expect(near.hits.map(\.doc) == word.hits.map(\.doc))
         for (a, b) in zip(near.hits, word.hits) { #expect(abs(a.score - 7.0 / 8.0 * b.score) <= 1e-9 * b.score) }
         #expect(try searcher.search("économie~0", limit: 5).hits.map(\.score) == word.hits.map(\.score))
+        // --explain shows the weight in the boost, unrounded.
+        let lines = try #require(try searcher.search("ecnomie~1", limit: 1, explain: true).hits.first?.explanation)
+        #expect(lines.contains { $0.contains("body:ecnomie~") && $0.contains("boost=0.875 ") }, "\(lines)")
         let hit = try #require(try searcher.search("title:cooprative~").hits.first)
         #expect(hit.title.lowercased().contains("coopérative"))
         #expect(hit.snippet.marked().lowercased().contains("[coopérative"))

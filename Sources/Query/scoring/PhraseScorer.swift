@@ -176,7 +176,7 @@ final class PhraseScorer: Scorer {
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         let name = reader.meta.fields[weight.field].name
         let label = words.map(\.label).joined(separator: " ")
-        lines.append(String(format: "%.4f  %@:\"%@\"%@  phrase freq=%d idf=%.4f boost=%.1f length=%d avg=%.1f", try score(),
+        lines.append(String(format: "%.4f  %@:\"%@\"%@  phrase freq=%d idf=%.4f boost=%g length=%d avg=%.1f", try score(),
                             name, label, slop.map { "~\($0)" } ?? "", phraseFreq, weight.idf, weight.boost,
                             reader.length(field: weight.field, doc: doc), weight.averageLength))
     }

@@ -308,7 +308,7 @@ final class FieldTermScorer: Scorer {
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         let length = reader.length(field: weight.field, doc: doc)
         let name = reader.meta.fields[weight.field].name
-        lines.append(String(format: "%.4f  %@:%@  tf=%d idf=%.4f boost=%.1f length=%d avg=%.1f", try score(),
+        lines.append(String(format: "%.4f  %@:%@  tf=%d idf=%.4f boost=%g length=%d avg=%.1f", try score(),
                             name, label, freq, weight.idf, weight.boost, length, weight.averageLength))
     }
 }
