@@ -92,7 +92,11 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let lines = try String(contentsOfFile: queries, encoding: .utf8).split(separator: "\n")
+        guard let bytes = FileManager.default.contents(atPath: queries), let text = String(validating: bytes, as: UTF8.self) else {
+            Output.error("fts bench: \(queries): " + (FileManager.default.isReadableFile(atPath: queries) ? "not valid UTF-8" : "cannot read the file"))
+            throw ExitCode(1)
+        }
+        let lines = text.split(separator: "\n")
         let list = lines.compactMap { line -> Query? in
             guard !line.hasPrefix("#"), let tab = line.firstIndex(of: "\t") else { return nil }
             return Query(kind: String(line[..<tab]), text: String(line[line.index(after: tab)...]))

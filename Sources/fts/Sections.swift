@@ -8,30 +8,40 @@ struct Sections: ParsableCommand {
         abstract: "Show how text files are split into documents.",
         discussion: """
             Prints one document a line: id, first line, size in bytes and title, separated by tabs. With \
-            --jsonl, prints the documents themselves as JSON Lines ({"id","title","body","path","line"}), \
-            the form other engines can index.
+            --jsonl, prints the documents themselves as JSON Lines ({"id","title","body",…,"path","line"}, \
+            with a JSON Lines document's other fields), the form other engines can index. Unreadable \
+            files are reported and the others still printed (exit status 1); invalid UTF-8 is replaced \
+            with a warning, as `fts index` does.
             """
     )
 
     @Flag(help: "Print the documents as JSON Lines.")
     var jsonl = false
 
-    @Argument(help: "Text or Markdown files.")
-    var files: [String]
+    @Argument(help: "Files or folders, read as `fts index` reads them (.txt, .md, .jsonl, .jsonl.gz).")
+    var paths: [String]
 
     func run() throws {
+        // The indexer's own reading: the same documents, ids and warnings as `fts index` would make.
+        let (files, unusable) = Corpus.files(in: paths)
+        var failed = !unusable.isEmpty
+        for issue in unusable { Output.error("fts sections: \(issue)") }
         for file in files {
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            let name = URL(fileURLWithPath: file).lastPathComponent
-            for (index, section) in SectionSplitter().split(text).enumerated() {
-                let id = "\(name)#\(index + 1)"
-                if jsonl {
-                    print("{\"id\":\(JSON.quote(id)),\"title\":\(JSON.quote(section.title)),\"body\":\(JSON.quote(section.body)),"
-                          + "\"path\":\(JSON.quote(file)),\"line\":\(section.line)}")
-                } else {
-                    print("\(id)\t\(section.line)\t\(section.body.utf8.count)\t\(section.title)")
-                }
+            do {
+                try Corpus.read(file, document: { document in
+                    if jsonl {
+                        print("{\"id\":\(JSON.quote(document.id)),\"title\":\(JSON.quote(document.title)),\"body\":\(JSON.quote(document.body)),"
+                              + document.extraFields.map { "\(JSON.quote($0.name)):\(JSON.quote($0.value))," }.joined()
+                              + "\"path\":\(JSON.quote(document.path)),\"line\":\(document.line)}")
+                    } else {
+                        print("\(document.id)\t\(document.line)\t\(document.body.utf8.count)\t\(document.title)")
+                    }
+                }, issue: { Output.error("warning: \($0)") })
+            } catch {
+                Output.error("fts sections: \(error)")
+                failed = true
             }
         }
+        if failed { throw ExitCode(1) }
     }
 }
