@@ -41,8 +41,8 @@ import Testing
         #expect(try parser.parse("title:jardn~2 OR mer~0") == .or([.fuzzy("jardn", edits: 2, field: "title", column: 1),
                                                                   .fuzzy("mer", edits: 0, field: nil, column: 18)]))
         #expect(try parser.parse("title:(jardn~)") == .fuzzy("jardn", edits: nil, field: "title", column: 1))
-        // A tilde alone, or not followed by digits only, is no fuzzy search.
-        #expect(try parser.parse("~3 a~b") == .and([.word("~3", field: nil, column: 1), .word("a~b", field: nil, column: 4)]))
+        // A tilde alone is punctuation, as a lone hyphen is; elsewhere in a word it is an error (below).
+        #expect(try parser.parse("a ~") == .and([.word("a", field: nil, column: 1), .word("~", field: nil, column: 3)]))
     }
 
     /// `^N` right after a word, a phrase or a group multiplies its scores; in a field, the field's atom.
@@ -80,6 +80,7 @@ import Testing
         ("OR a", "OR needs a word on each side at column 1"),
         ("a OR -b", "an exclusion cannot be an alternative of OR at column 6"),
         ("a -", ""),  // a lone hyphen is punctuation
+        ("a ~", ""),
         ("a NOT", "nothing to exclude after NOT at column 3"),
         ("\"a b\"~x", "~ after a phrase needs a number of words, as in \"a b\"~3 at column 6"),
         ("\"a b\"~99", "proximity ~99 is over the limit of 64 at column 6"),
@@ -87,6 +88,12 @@ import Testing
         ("économie~3", "fuzzy ~3 is over the limit of 2 edits at column 9"),
         ("a écono*~1", "a word is a prefix (*) or fuzzy (~), not both at column 3"),
         ("a~~", "~ may only end a word, as in economie~ at column 1"),
+        ("a b~c", "~ may only end a word, as in economie~ at column 3"),
+        ("~2", "~ may only end a word, as in economie~ at column 1"),
+        ("jardin~0.8", "fuzzy ~0.8 must be a number of edits: 0, 1 or 2 at column 7"),
+        ("jardin~-1", "fuzzy ~-1 must be a number of edits: 0, 1 or 2 at column 7"),
+        ("\"a b\"~1.5 c", "proximity ~1.5 must be a whole number of words at column 6"),
+        ("(\"a b\"~3x)", "proximity ~3x must be a whole number of words at column 7"),
         ("a éco*nomie", "* may only end a word, as in econo* at column 6"),
         ("**", "* may only end a word, as in econo* at column 1"),
         ("a^0", "boost ^0 must be a number above 0 and at most 10000 at column 2"),

@@ -149,6 +149,12 @@ public struct QueryParser: Sendable {
                     guard j > i + 1, let value = Int(string((i + 1)..<j)) else {
                         throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: column)
                     }
+                    // `~1.5` or `~3x` would otherwise leave a word behind the phrase.
+                    guard j == utf8.count || Self.isSpace(utf8, at: j) || utf8[j] == 0x29 || utf8[j] == 0x5E else {
+                        var end = j
+                        while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 && utf8[end] != 0x22 { end += 1 }
+                        throw QueryError("proximity ~\(string((i + 1)..<end)) must be a whole number of words", column: column)
+                    }
                     guard value <= Self.maximumSlop else {
                         throw QueryError("proximity ~\(value) is over the limit of \(Self.maximumSlop)", column: column)
                     }
@@ -225,6 +231,14 @@ public struct QueryParser: Sendable {
                                  column: columnAfter(stem))
             }
             return .fuzzy(string(stem), edits: edits)
+        }
+        if bytes.count > 1, let tilde = bytes.firstIndex(of: 0x7E) {
+            // `~0.8` (Lucene's old similarity) or `~-1` would be analysed as more words.
+            let after = (tilde + 1)..<bytes.count
+            if tilde > 0, let first = bytes[after].first, Self.isASCIIDigit(first) || first == 0x2E || first == 0x2D {
+                throw QueryError("fuzzy ~\(string(after)) must be a number of edits: 0, 1 or 2", column: columnAfter(0..<tilde))
+            }
+            throw QueryError("~ may only end a word, as in economie~", column: column)
         }
         let isPrefix = bytes.count > 1 && bytes[bytes.count - 1] == 0x2A
         let stem = 0..<(isPrefix ? bytes.count - 1 : bytes.count)
