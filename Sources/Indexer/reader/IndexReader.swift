@@ -168,17 +168,25 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
-    /// Folded spellings starting with `prefix` and their terms, in byte order, at most `limit`.
-    public func lexiconEntries(prefix: String, limit: Int? = nil) throws -> [(surface: String, terms: [String])] {
-        let start = Array(prefix.utf8)
-        var cursor = try lexiconTable.seek(atLeast: start)
+    /// Folded spellings starting with `prefix` and their terms, in byte order.
+    public func lexiconEntries(prefix: String) throws -> [(surface: String, terms: [String])] {
         var result: [(surface: String, terms: [String])] = []
-        while let value = try cursor.next(), cursor.key.starts(with: start) {
-            if let limit, result.count >= limit { break }
-            let surface = String(decoding: cursor.key, as: UTF8.self)
-            result.append((surface, try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)))
+        try forEachLexiconEntry(prefix: prefix) { surface, terms in
+            result.append((surface, terms))
+            return true
         }
         return result
+    }
+
+    /// Calls `body` with each folded spelling starting with `prefix` and its terms, in byte order,
+    /// until it returns false.
+    public func forEachLexiconEntry(prefix: String, _ body: (String, [String]) throws -> Bool) throws {
+        let start = Array(prefix.utf8)
+        var cursor = try lexiconTable.seek(atLeast: start)
+        while let value = try cursor.next(), cursor.key.starts(with: start) {
+            let surface = String(decoding: cursor.key, as: UTF8.self)
+            guard try body(surface, try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)) else { return }
+        }
     }
 
     /// Folded spellings within `maxEdits` edits of `surface` (`EditDistance`) and their terms: the

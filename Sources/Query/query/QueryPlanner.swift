@@ -217,7 +217,12 @@ final class QueryPlanner {
             throw QueryError("a prefix needs at least 2 letters before *", column: column)
         }
         var found = Set<String>()
-        for entry in try reader.lexiconEntries(prefix: prefix, limit: Self.maximumExpansions + 1) { found.formUnion(entry.terms) }
+        // The bound is on terms: many spellings may share one (`economie`, `economies`), so every
+        // spelling is read until the terms pass it.
+        try reader.forEachLexiconEntry(prefix: prefix) { _, terms in
+            found.formUnion(terms)
+            return found.count <= Self.maximumExpansions
+        }
         if prefix.allSatisfy(\.isNumber) {
             // Numbers are not in the lexicon: their terms are their spellings.
             for (field, _) in fields {
