@@ -78,13 +78,39 @@ final class BruteForce {
             if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
-        case let .prefix(text, field, _):
+        case let .prefix(text, field, column):
             guard let token = try analyzer.tokens(text).first else { return nil }
             var terms = Set<String>()
             for entry in try reader.lexiconEntries(prefix: token.surface) { terms.formUnion(entry.terms) }
             if token.surface.allSatisfy(\.isNumber) {
                 for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: token.surface) { terms.insert(entry.term) } }
             }
+            // The documented bound, on the whole expansion.
+            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
+            return word(terms, field: field, boost: boost)
+        case let .wildcard(text, field, column):
+            // The pattern folded as the planner does (its first piece analysed, the others folded),
+            // then matched as a regular expression against every spelling of the lexicon.
+            let pieces = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "*" || $0 == "?" }).map(String.init)
+            let wildcards = text.filter { $0 == "*" || $0 == "?" }.map { $0 == "*" ? ".*" : "." }
+            let head = try analyzer.tokens(pieces[0])
+            guard head.count <= 1 else { throw QueryError("several words", column: column) }
+            let folded = [head.first?.surface ?? ""] + pieces.dropFirst().map { Folding.removeAccents(Folding.lowercase($0)) }
+            guard folded[0].count >= 2 else { throw QueryError("too short", column: column) }
+            var expression = "^"
+            for (index, piece) in folded.enumerated() {
+                expression += NSRegularExpression.escapedPattern(for: piece) + (index < wildcards.count ? wildcards[index] : "")
+            }
+            let regex = try NSRegularExpression(pattern: expression + "$")
+            func matches(_ spelling: String) -> Bool {
+                regex.firstMatch(in: spelling, range: NSRange(spelling.startIndex..., in: spelling)) != nil
+            }
+            var terms = Set<String>()
+            for entry in try reader.lexiconEntries(prefix: "") where matches(entry.surface) { terms.formUnion(entry.terms) }
+            if folded[0].allSatisfy(\.isNumber) {
+                for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: "") where matches(entry.term) { terms.insert(entry.term) } }
+            }
+            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
             return word(terms, field: field, boost: boost)
         case let .fuzzy(text, edits, field, column):
             let tokens = try analyzer.tokens(text)

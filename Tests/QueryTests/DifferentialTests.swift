@@ -22,7 +22,7 @@ import Testing
             for doc in 0..<min(reader.documentCount, 400) {
                 let body = try reader.storedFields(doc).value(of: StandardField.body) ?? ""
                 let tokens = body.split(whereSeparator: { $0.isWhitespace }).map { $0.trimmingCharacters(in: .punctuationCharacters) }
-                    .filter { $0.count > 1 && !$0.contains("\"") && !$0.contains("(") && !$0.contains(")") && !$0.hasPrefix("-") && !$0.hasSuffix("*") && !$0.contains(":") }
+                    .filter { $0.count > 1 && !$0.contains("\"") && !$0.contains("(") && !$0.contains(")") && !$0.hasPrefix("-") && !$0.contains("*") && !$0.contains("?") && !$0.contains(":") }
                 words.append(contentsOf: tokens)
                 if tokens.count > 6 { sentences.append(tokens) }
             }
@@ -63,8 +63,23 @@ import Testing
             return String(letters) + ["~", "~0", "~1", "~2"][Int(generator.next() % 4)]
         }
 
+        /// A word with a letter or two replaced by `?`, or a run of them by `*`, past its first three.
+        mutating func wildcard() -> String {
+            var letters = Array(word())
+            guard letters.count > 4 else { return String(letters) + "*" }
+            let at = Int(generator.next() % UInt64(letters.count - 3)) + 3
+            switch generator.next() % 3 {
+            case 0: letters[at] = "?"
+            case 1: letters.replaceSubrange(at..<min(at + Int(generator.next() % 4), letters.count), with: ["*"])
+            default:
+                letters[at] = "?"
+                letters.insert("*", at: 3)
+            }
+            return String(letters)
+        }
+
         mutating func next() -> String {
-            switch generator.next() % 14 {
+            switch generator.next() % 15 {
             case 0: return word()
             case 1: return "\(word()) \(word())"
             case 2: return "\(word()) \(word()) \(word())"
@@ -82,6 +97,7 @@ import Testing
             case 12:
                 let boosts = ["0.5", "2", "3.25", "10"]
                 return "(\(word()) OR \"\(phrase())\"^\(pick(boosts)))^\(pick(boosts)) \(word())^\(pick(boosts))"
+            case 13: return generator.next() % 2 == 0 ? wildcard() : "\(pick(fields)):\(wildcard()) OR \(word())"
             default: return "\(pick(fields)):\"\(phrase())\" \(word())"
             }
         }
@@ -272,6 +288,17 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Any index, such as frdocs' (`FTS_DIFFERENTIAL_INDEX=PATH swift test --filter givenIndex`):
+    /// a large lexicon reaches bounds that the corpora above do not. Not run by default, as the brute
+    /// force takes minutes over a large corpus.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FTS_DIFFERENTIAL_INDEX"] != nil))
+    func givenIndex() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let queries = Int(environment["FTS_DIFFERENTIAL_QUERIES"] ?? "") ?? 200
+        let (checked, matched) = try Self.compare(reader: IndexReader(path: environment["FTS_DIFFERENTIAL_INDEX"]!), queries: queries, seed: 13)
+        #expect(checked > queries / 2 && matched > queries / 4, "\(checked) checked, \(matched) with matches")
     }
 
     @Test func bundledCorpus() throws {

@@ -45,6 +45,16 @@ import Testing
         #expect(try parser.parse("a ~") == .and([.word("a", field: nil, column: 1), .word("~", field: nil, column: 3)]))
     }
 
+    /// `?` and `*` inside a word make a wildcard pattern; a `?` ending a word is a question's.
+    @Test func wildcards() throws {
+        #expect(try parser.parse("écon?mie organi*ation éco*n?") == .and([.wildcard("écon?mie", field: nil, column: 1),
+                                                                        .wildcard("organi*ation", field: nil, column: 10),
+                                                                        .wildcard("éco*n", field: nil, column: 23)]))
+        #expect(try parser.parse("title:(écon?m* OR mer)") == .or([.wildcard("écon?m*", field: "title", column: 1),
+                                                                   .word("mer", field: "title", column: 1)]))
+        #expect(try parser.parse("économie? écon*?") == .and([.word("économie?", field: nil, column: 1), .prefix("écon", field: nil, column: 11)]))
+    }
+
     /// `^N` right after a word, a phrase or a group multiplies its scores; in a field, the field's atom.
     @Test func boosts() throws {
         #expect(try parser.parse("jardin^2 \"la mer\"~1^0.5") == .and([.boosted(.word("jardin", field: nil, column: 1), 2),
@@ -86,7 +96,8 @@ import Testing
         ("\"a b\"~99", "proximity ~99 is over the limit of 64 at column 6"),
         ("title: a", ""),
         ("économie~3", "fuzzy ~3 is over the limit of 2 edits at column 9"),
-        ("a écono*~1", "a word is a prefix (*) or fuzzy (~), not both at column 3"),
+        ("a écono*~1", "a word is a wildcard (*, ?) or fuzzy (~), not both at column 3"),
+        ("a éco?nomie~1", "a word is a wildcard (*, ?) or fuzzy (~), not both at column 3"),
         ("a~~", "~ may only end a word, as in economie~ at column 1"),
         ("a b~c", "~ may only end a word, as in economie~ at column 3"),
         ("~2", "~ may only end a word, as in economie~ at column 1"),
@@ -94,8 +105,8 @@ import Testing
         ("jardin~-1", "fuzzy ~-1 must be a number of edits: 0, 1 or 2 at column 7"),
         ("\"a b\"~1.5 c", "proximity ~1.5 must be a whole number of words at column 6"),
         ("(\"a b\"~3x)", "proximity ~3x must be a whole number of words at column 7"),
-        ("a éco*nomie", "* may only end a word, as in econo* at column 6"),
-        ("**", "* may only end a word, as in econo* at column 1"),
+        ("**", "a wildcard needs at least 2 letters before it, as in econo* at column 1"),
+        ("a ?conomie", "a wildcard needs at least 2 letters before it, as in econo* at column 3"),
         ("a^0", "boost ^0 must be a number above 0 and at most 10000 at column 2"),
         ("a^20000", "boost ^20000 must be a number above 0 and at most 10000 at column 2"),
         ("a^1.2.3", "boost ^1.2.3 must be a number above 0 and at most 10000 at column 2"),

@@ -8,6 +8,8 @@ public enum QueryNode: Equatable, Sendable {
     case phrase(String, slop: Int?, field: String?, column: Int)
     /// `prefix*`
     case prefix(String, field: String?, column: Int)
+    /// `econ?mie`, `organi*ation`: the spellings the pattern matches (`?` one character, `*` any run).
+    case wildcard(String, field: String?, column: Int)
     /// `word~` (edits chosen by the word's length) or `word~N`: the spellings within N edits.
     case fuzzy(String, edits: Int?, field: String?, column: Int)
     /// All required (implicit AND); `not` children exclude.

@@ -4,7 +4,8 @@
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")") ["^" boost]
-///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | word
+///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | word
+///     pattern := a word with `?` or `*` inside (wildcards)
 ///
 /// `AND` between clauses is accepted and changes nothing.
 public struct QueryParser: Sendable {
@@ -22,6 +23,7 @@ public struct QueryParser: Sendable {
     private enum Lexeme: Equatable {
         case word(String)
         case prefix(String)
+        case wildcard(String)
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
         case field(String)
@@ -214,8 +216,9 @@ public struct QueryParser: Sendable {
     }
 
     /// A word as typed (`word`, and its UTF-8 bytes): `word*` is a prefix, `word~` and `word~N` fuzzy,
-    /// anything else a word. A `*` or a `~` elsewhere in it is an error: analysed as punctuation, it
-    /// would search something else.
+    /// a word with `?` or `*` inside a wildcard pattern, anything else a word. A `~` elsewhere in it is
+    /// an error: analysed as punctuation, it would search something else. A `?` ending a word is a
+    /// question's, punctuation.
     private func atom(_ bytes: UnsafeBufferPointer<UInt8>, word: String, column: Int) throws -> Lexeme {
         func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         func columnAfter(_ range: Range<Int>) -> Int { column + Self.scalarCount(UnsafeBufferPointer(rebasing: bytes[range])) }
@@ -223,7 +226,9 @@ public struct QueryParser: Sendable {
         while digits > 0 && Self.isASCIIDigit(bytes[digits - 1]) { digits -= 1 }
         if digits > 1 && bytes[digits - 1] == 0x7E {
             let stem = 0..<(digits - 1)
-            guard !bytes[stem].contains(0x2A) else { throw QueryError("a word is a prefix (*) or fuzzy (~), not both", column: column) }
+            guard !bytes[stem].contains(0x2A) && !bytes[stem].contains(0x3F) else {
+                throw QueryError("a word is a wildcard (*, ?) or fuzzy (~), not both", column: column)
+            }
             guard !bytes[stem].contains(0x7E) else { throw QueryError("~ may only end a word, as in economie~", column: column) }
             guard digits < bytes.count else { return .fuzzy(string(stem), edits: nil) }
             guard let edits = Int(string(digits..<bytes.count)), edits <= Self.maximumEdits else {
@@ -240,12 +245,11 @@ public struct QueryParser: Sendable {
             }
             throw QueryError("~ may only end a word, as in economie~", column: column)
         }
-        let isPrefix = bytes.count > 1 && bytes[bytes.count - 1] == 0x2A
-        let stem = 0..<(isPrefix ? bytes.count - 1 : bytes.count)
-        if let star = bytes[stem].firstIndex(of: 0x2A) {
-            throw QueryError("* may only end a word, as in econo*", column: columnAfter(0..<star))
-        }
-        return isPrefix ? .prefix(string(stem)) : .word(word)
+        var end = bytes.count
+        while end > 0 && bytes[end - 1] == 0x3F { end -= 1 }
+        guard let first = bytes[..<end].firstIndex(where: { $0 == 0x2A || $0 == 0x3F }) else { return .word(word) }
+        guard first > 0 else { throw QueryError("a wildcard needs at least 2 letters before it, as in econo*", column: column) }
+        return first == end - 1 && bytes[first] == 0x2A ? .prefix(string(0..<first)) : .wildcard(string(0..<end))
     }
 
     // MARK: Parsing
@@ -316,6 +320,7 @@ public struct QueryParser: Sendable {
         switch item.lexeme {
         case .word(let text): return .word(text, field: field?.name, column: column)
         case .prefix(let text): return .prefix(text, field: field?.name, column: column)
+        case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .field(let name):
@@ -354,6 +359,9 @@ public struct QueryParser: Sendable {
         case let .prefix(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .prefix(text, field: field, column: column)
+        case let .wildcard(text, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .wildcard(text, field: field, column: column)
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrase(text, slop: slop, field: field, column: column)

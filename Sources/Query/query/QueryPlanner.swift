@@ -78,6 +78,9 @@ final class QueryPlanner {
         case let .prefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try prefix(text, fields: fields, column: column, negated: negated)
+        case let .wildcard(text, field, column):
+            let fields = try self.fields(field, column: column, boost: boost)
+            return try wildcard(text, fields: fields, column: column, negated: negated)
         case let .fuzzy(text, edits, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
@@ -216,24 +219,64 @@ final class QueryPlanner {
         guard prefix.count >= 2 else {
             throw QueryError("a prefix needs at least 2 letters before *", column: column)
         }
+        return try expansions(of: prefix, matching: nil, label: prefix + "*", fields: fields, column: column, negated: negated)
+    }
+
+    /// `econ?mie`: the pattern folded as the lexicon's spellings are, its first piece analysed
+    /// (elision removed: `l’écon?mie` is `econ?mie`), the pieces after a wildcard folded alone.
+    private func wildcard(_ text: String, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+        var folded = "", piece = ""
+        var first = true
+        func addPiece() throws {
+            if first {
+                let tokens = try analyse(piece)
+                guard tokens.count <= 1 else { throw QueryError("a wildcard (* or ?) needs a single word (\(text)); quote it to search the text as written", column: column) }
+                folded = tokens.first?.surface ?? ""
+                first = false
+            } else {
+                folded += Folding.removeAccents(Folding.lowercase(piece))
+            }
+            piece = ""
+        }
+        for scalar in text.unicodeScalars {
+            if scalar == "*" || scalar == "?" {
+                try addPiece()
+                folded.unicodeScalars.append(scalar)
+            } else {
+                piece.unicodeScalars.append(scalar)
+            }
+        }
+        try addPiece()
+        let pattern = WildcardPattern(folded)
+        guard pattern.literalPrefix.count >= 2 else { throw QueryError("a wildcard needs at least 2 letters before it", column: column) }
+        return try expansions(of: pattern.literalPrefix, matching: pattern, label: folded, fields: fields, column: column, negated: negated)
+    }
+
+    /// The terms of the spellings that start with `prefix` and match `pattern` (all of them when nil),
+    /// scored together as one word; more than `maximumExpansions` terms is an error. The bound is on
+    /// terms: many spellings may share one (`economie`, `economies`), so every spelling is read until
+    /// the terms pass it.
+    private func expansions(of prefix: String, matching pattern: WildcardPattern?, label: String, fields: [(field: Int, boost: Double)],
+                            column: Int, negated: Bool) throws -> Scorer? {
         var found = Set<String>()
-        // The bound is on terms: many spellings may share one (`economie`, `economies`), so every
-        // spelling is read until the terms pass it.
-        try reader.forEachLexiconEntry(prefix: prefix) { _, terms in
-            found.formUnion(terms)
+        try reader.forEachLexiconEntry(prefix: prefix) { surface, terms in
+            if pattern?.matches(surface) ?? true { found.formUnion(terms) }
             return found.count <= Self.maximumExpansions
         }
         if prefix.allSatisfy(\.isNumber) {
             // Numbers are not in the lexicon: their terms are their spellings.
             for (field, _) in fields {
-                for entry in try reader.terms(field: field, prefix: prefix, limit: Self.maximumExpansions + 1) { found.insert(entry.term) }
+                for entry in try reader.terms(field: field, prefix: prefix, limit: pattern == nil ? Self.maximumExpansions + 1 : nil)
+                    where pattern?.matches(entry.term) ?? true {
+                    found.insert(entry.term)
+                }
             }
         }
         guard found.count <= Self.maximumExpansions else {
-            throw QueryError("\(prefix)* matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
+            throw QueryError("\(label) matches more than \(Self.maximumExpansions) terms; make \(pattern == nil ? "the prefix" : "the pattern") longer",
+                             column: column)
         }
-        let terms = found.sorted()
-        return try word(terms, label: prefix + "*", fields: fields, negated: negated)
+        return try word(found.sorted(), label: label, fields: fields, negated: negated)
     }
 
     private func fuzzy(_ text: String, edits: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
