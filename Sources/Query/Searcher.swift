@@ -226,6 +226,13 @@ public final class Searcher: @unchecked Sendable {
         }
     }
 
+    /// "Did you mean": the query with each word the index has never seen replaced by its nearest known
+    /// spelling (`SpellingSuggester`); nil when there is nothing to correct.
+    public func suggest(_ query: String) throws -> String? {
+        let node = try QueryParser().parse(query)
+        return try withAnalyzer { try SpellingSuggester(reader: reader, analyzer: $0).suggestion(for: query, parsed: node) }
+    }
+
     /// The exact number of documents matching the query.
     public func count(_ query: String) throws -> Int {
         let node = try QueryParser().parse(query)

@@ -12,6 +12,7 @@ enum Request: Equatable {
     case ping
     case search(limit: Int, offset: Int, query: String)
     case count(String)
+    case suggest(String)
     case get(String)
     case analyze(String)
     case stats
@@ -28,6 +29,7 @@ enum Reply {
     case ok(String)
     case results(SearchResults)
     case count(Int)
+    case suggestion(String?)
     case document([(name: String, value: ReplyValue)])
     case terms([(token: Token, text: String)])
     case stats([(key: String, value: ReplyValue)])
@@ -84,6 +86,9 @@ enum RequestDecoder {
         let rest = String(decoding: bytes[restStart...], as: UTF8.self)
         if matches(name, "COUNT") {
             return rest.isEmpty ? .failure(ProtocolError(code: .syntax, message: "empty query")) : .success(.count(rest))
+        }
+        if matches(name, "SUGGEST") {
+            return rest.isEmpty ? .failure(ProtocolError(code: .syntax, message: "empty query")) : .success(.suggest(rest))
         }
         if matches(name, "PING") { return .success(.ping) }
         if matches(name, "GET") {
@@ -198,6 +203,12 @@ enum ReplyEncoder {
                 out.appendMarkedField(hit.snippet)
             }
         case .count(let count): out.append("COUNT \(count)")
+        case .suggestion(let query):
+            out.append("SUGGESTION")
+            if let query {
+                out.append(UInt8(ascii: " "))
+                out.appendField(query)
+            }
         case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value.plain] })
         case .terms(let terms):
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
@@ -254,6 +265,10 @@ enum ReplyEncoder {
             out.append("],\"returned\":\(results.hits.count),\"total\":\(results.total),"
                        + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}")
         case .count(let count): out.append("{\"count\":\(count)}")
+        case .suggestion(let query):
+            out.append("{\"suggestion\":")
+            if let query { out.appendJSONString(query) } else { out.append("null") }
+            out.append(UInt8(ascii: "}"))
         case .document(let fields):
             out.append("{\"document\":")
             object(fields.map { ($0.name, $0.value) })

@@ -108,6 +108,8 @@ public final class SearchService: @unchecked Sendable {
                 let count = try currentSearcher.count(query)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .count(count)
+            case .suggest(let query):
+                return .suggestion(try currentSearcher.suggest(query))
             case .get(let id):
                 let reader = currentSearcher.reader
                 guard let doc = try reader.document(id: id) else {
@@ -158,6 +160,7 @@ public final class SearchService: @unchecked Sendable {
         "SEARCH [LIMIT n] [OFFSET n] <query>    RESULTS <returned> <total> <took_us>, then one line a hit:",
         "                                       rank, id, score, title, snippet (tab-separated)",
         "COUNT <query>                          COUNT <n>",
+        "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
         "GET <id>                               DOCUMENT <n>, then one line a field: name, value",
         "ANALYZE <text>                         TERMS <n>, then position, term, start, end, text",
         "STATS                                  STATS <n>, then key, value",

@@ -73,7 +73,8 @@ struct Search: ParsableCommand {
                 return
             }
             let results = try searcher.search(text, limit: limit, offset: offset, explain: explain)
-            json ? printJSON(results) : printTable(results)
+            let suggestion = try searcher.suggest(text)
+            json ? printJSON(results, suggestion: suggestion) : printTable(results, suggestion: suggestion)
         } catch let error as QueryError {
             Output.error("fts search: \(error)")
             throw ExitCode(1)
@@ -83,7 +84,7 @@ struct Search: ParsableCommand {
         }
     }
 
-    private func printTable(_ results: SearchResults) {
+    private func printTable(_ results: SearchResults, suggestion: String?) {
         for hit in results.hits {
             print(String(format: "%3d  %8.4f  ", hit.rank, hit.score) + "\(hit.id)  \(hit.title)")
             print("               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))")
@@ -92,9 +93,10 @@ struct Search: ParsableCommand {
         let took = Double(results.tookMicroseconds) / 1000
         print(String(format: "%d of %@ document%@ in %.2f ms", results.hits.count, Output.count(results.total),
                      results.total == 1 ? "" : "s", took))
+        if let suggestion { print("did you mean: \(suggestion)") }
     }
 
-    private func printJSON(_ results: SearchResults) {
+    private func printJSON(_ results: SearchResults, suggestion: String?) {
         for hit in results.hits {
             let highlights = hit.snippet.highlights.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",")
             var line = "{\"rank\":\(hit.rank),\"id\":\(JSON.quote(hit.id)),\"score\":\(hit.score),\"path\":\(JSON.quote(hit.path)),"
@@ -105,7 +107,8 @@ struct Search: ParsableCommand {
             }
             print(line + "}")
         }
-        print("{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}")
+        print("{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)"
+              + (suggestion.map { ",\"suggestion\":\(JSON.quote($0))" } ?? "") + "}")
     }
 }
 

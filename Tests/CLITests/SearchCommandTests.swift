@@ -21,6 +21,18 @@ import TestSupport
         #expect(lines[6].hasPrefix("3 of 33 documents in "))
     }
 
+    @Test func unknownWordsGetADidYouMean() throws {
+        let table = try FTSCommand.run(["search", "--index", Self.index, "ecnomie", "socale"])
+        #expect(table.status == 0)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0].hasPrefix("0 of 0 documents in ") && lines[1] == "did you mean: economie sociale")
+        let json = try FTSCommand.run(["search", "--index", Self.index, "--json", "ecnomie"])
+        let summary = try JSONSerialization.jsonObject(with: Data(json.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
+        #expect(summary["suggestion"] as? String == "economie" && summary["total"] as? Int == 0)
+        let known = try FTSCommand.run(["search", "--index", Self.index, "--json", "économie"])
+        #expect(!known.stdout.contains("suggestion") && !known.stdout.isEmpty)
+    }
+
     @Test func snippetMarkersAndLengthAreOptions() throws {
         let result = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "--highlight-open", "<b>",
                                          "--highlight-close", "</b>", "--snippet-length", "60", "économie"])

@@ -74,6 +74,19 @@ final class BundledIndex: @unchecked Sendable {
     }
 
     /// A boost multiplies a word's score, and so reorders an OR; it changes no match.
+    /// "Did you mean": unknown words get their nearest known spelling, in place, the query's syntax
+    /// kept; at one distance the spelling in more documents wins (`locale` comes first in byte order).
+    @Test func suggestionsCorrectUnknownWords() throws {
+        #expect(try searcher.suggest("ecnomie socale") == "economie sociale")
+        #expect(try searcher.search("economie sociale").total > 0)
+        #expect(try searcher.suggest("title:jardn \"economie socale\"~2 -coopratives^2") == "title:jardin \"economie sociale\"~2 -cooperatives^2")
+        #expect(try searcher.suggest("l’ecnomie (jardn OR potager)") == "l’economie (jardin OR potager)")
+        // Known words, numbers, short words and what already reaches other spellings stay as typed.
+        #expect(try searcher.suggest("économie solidaire 2014") == nil)
+        #expect(try searcher.suggest("econ* socale~ soc?ale ab") == nil)
+        #expect(try searcher.suggest("xyzzyq") == nil)
+    }
+
     @Test func boostsMultiplyScores() throws {
         let plain = try searcher.search("économie", limit: 5), boosted = try searcher.search("économie^2.5", limit: 5)
         #expect(boosted.total == plain.total && boosted.hits.map(\.doc) == plain.hits.map(\.doc))

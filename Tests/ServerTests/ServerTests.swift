@@ -20,6 +20,9 @@ import Testing
         #expect(client.counted().lines.first?.hasPrefix("2\t") == true)
         client.send("COUNT \"clichy sous bois\"\n")
         #expect(client.line() == "COUNT 1")
+        client.send("SUGGEST title:jardn \"ecnomie socale\"\nSUGGEST économie\n")
+        #expect(client.line() == "SUGGESTION title:jardin \"economie sociale\"")
+        #expect(client.line() == "SUGGESTION")
         client.send("GET 004_b485c98c060516cb.txt#1\n")
         let document = client.counted()
         #expect(document.header.hasPrefix("DOCUMENT "))
@@ -53,7 +56,7 @@ import Testing
         client.send("FORMAT json\n")
         #expect(client.line() == "{\"ok\":\"format json\"}")
         let commands = ["PING", "SEARCH LIMIT 3 jardin", "COUNT jardin", "GET 004_b485c98c060516cb.txt#1", "ANALYZE Clichy-sous-Bois",
-                        "STATS", "HELP", "RELOAD", "BOGUS", "SEARCH (a", "QUIT"]
+                        "STATS", "HELP", "RELOAD", "BOGUS", "SEARCH (a", "SUGGEST ecnomie", "SUGGEST jardin", "QUIT"]
         client.send(commands.map { $0 + "\n" }.joined())
         var replies: [[String: Any]] = []
         for _ in commands {
@@ -74,7 +77,9 @@ import Testing
         #expect((replies[7]["ok"] as? String)?.hasPrefix("reloaded") == true)
         #expect((replies[8]["error"] as! [String: String])["code"] == "unknown_command")
         #expect((replies[9]["error"] as! [String: String])["code"] == "syntax")
-        #expect(replies[10]["bye"] as? Bool == true)
+        #expect(replies[10]["suggestion"] as? String == "economie")
+        #expect(replies[11].keys.contains("suggestion") && replies[11]["suggestion"] is NSNull)
+        #expect(replies[12]["bye"] as? Bool == true)
     }
 
     /// `printf 'SEARCH …\n' | nc -q1 host port`: the client closes its side right after sending.
