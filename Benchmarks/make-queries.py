@@ -13,8 +13,10 @@ starting with # are comments. Classes:
   field           title:WORD with a word of a document's title
   fuzzy           a mid-frequency or rare word of 5 letters or more with one typing mistake (a letter
                   dropped, doubled, swapped with the next or replaced), then ~
+  wildcard        a mid-frequency or rare word of 6 letters or more with, past its first 3 letters and
+                  before its last, one letter replaced by ? or a run of 1 to 3 letters by *
 Half of the queries are typed without accents, as people type. --only writes one class: the committed
-files got the fuzzy class that way, added to the classes drawn before it.
+files got the fuzzy and wildcard classes that way, added to the classes drawn before them.
 """
 import json, random, re, sys, unicodedata
 from collections import Counter
@@ -105,6 +107,20 @@ def main():
             word[at] = typos.choice(letters.replace(word[at], ""))
         text = "".join(word)
         queries.append(("fuzzy", (accentless(text) if typos.random() < 0.5 else text) + "~"))
+
+    # Likewise, a generator of their own.
+    patterns = random.Random(seed + 2)
+    for i in range(per_class):
+        candidates = [w for w in bands[band_cycle[1 + i % 2]] if len(w) >= 6]
+        word = list(patterns.choice(candidates))
+        # Inside the word: a wildcard that ends it is a prefix (`*`) or a question mark (`?`).
+        at = patterns.randrange(3, len(word) - 1)
+        if patterns.random() < 0.5:
+            word[at] = "?"
+        else:
+            word[at:min(at + patterns.randint(1, 3), len(word) - 1)] = ["*"]
+        text = "".join(word)
+        queries.append(("wildcard", accentless(text) if patterns.random() < 0.5 else text))
 
     if only:
         queries = [q for q in queries if q[0] == only]
