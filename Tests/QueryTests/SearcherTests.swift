@@ -85,6 +85,9 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest("économie solidaire 2014") == nil)
         #expect(try searcher.suggest("econ* socale~ soc?ale ab") == nil)
         #expect(try searcher.suggest("xyzzyq") == nil)
+        // At most 16 unknown words are looked up, as a query holds at most 16 fuzzy words.
+        let many = Array(repeating: "jardn", count: 17).joined(separator: " ")
+        #expect(try searcher.suggest(many) == Array(repeating: "jardin", count: 16).joined(separator: " ") + " jardn")
     }
 
     @Test func boostsMultiplyScores() throws {
@@ -242,6 +245,8 @@ final class BundledIndex: @unchecked Sendable {
         ("é*", "a prefix needs at least 2 letters before * at column 1"),
         ("!!! ???", "no searchable words in the query"),
         ("!!! -jardin", "no searchable words in the query"),
+        (Array(repeating: "jardn~", count: 16).joined(separator: " "), ""),
+        (Array(repeating: "jardn~", count: 17).joined(separator: " "), "more than 16 fuzzy words (~) in one query at column 113"),
     ])
     func plannerErrors(query: String, message: String) {
         do {

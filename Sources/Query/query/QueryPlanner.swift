@@ -8,6 +8,9 @@ final class QueryPlanner {
     static let maximumExpansions = 512
     /// A fuzzy word reaches the spellings of at most this many closest (Lucene's maxExpansions).
     static let maximumFuzzySpellings = 50
+    /// Fuzzy words a query may hold: each walks the whole lexicon, so the bound keeps a 1,024-character
+    /// query of them from holding a core for seconds on a large index.
+    static let maximumFuzzyWords = 16
 
     /// Edits a fuzzy word allows when the query does not say: none up to 2 characters, 1 up to 5, then
     /// 2 (Elasticsearch's `AUTO`), so that a short word does not match half the index.
@@ -39,6 +42,7 @@ final class QueryPlanner {
 
     /// The fields a word without a field is searched in.
     private let allFields: [(field: Int, boost: Double)]
+    private var fuzzyWords = 0
 
     /// `allFields` is what `Self.allFields(of:parameters:)` says, when the caller keeps it from one
     /// query to the next.
@@ -280,6 +284,10 @@ final class QueryPlanner {
     }
 
     private func fuzzy(_ text: String, edits: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+        fuzzyWords += 1
+        guard fuzzyWords <= Self.maximumFuzzyWords else {
+            throw QueryError("more than \(Self.maximumFuzzyWords) fuzzy words (~) in one query", column: column)
+        }
         let tokens = try analyse(text)
         guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }
         guard let token = tokens.first else { return nil }

@@ -7,11 +7,12 @@ import Indexer
 /// corrected; prefixes, wildcards and fuzzy words already reach other spellings and are left as typed.
 /// A correction is a folded spelling (`economie`, not `économie`): the lexicon keeps no other, and the
 /// query means the same.
-struct SpellingSuggester {
+final class SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
     /// The indexed fields, where a number or a word missing from the lexicon may still be a term.
     let fields: [Int]
+    private var unknownWords = 0
 
     init(reader: IndexReader, analyzer: FrenchAnalyzer) {
         self.reader = reader
@@ -19,7 +20,9 @@ struct SpellingSuggester {
         fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
     }
 
-    /// The corrected query, or nil when there is nothing to correct.
+    /// The corrected query, or nil when there is nothing to correct. At most
+    /// `QueryPlanner.maximumFuzzyWords` unknown words are corrected (each walks the lexicon, as a fuzzy
+    /// word does); the others are left as typed.
     func suggestion(for query: String, parsed node: QueryNode) throws -> String? {
         var bytes = Array(query.utf8)
         var replacements: [(range: Range<Int>, spelling: String)] = []
@@ -36,7 +39,7 @@ struct SpellingSuggester {
         case let .word(text, _, column), let .phrase(text, _, _, column):
             // The node's text as typed, at or after its column (a field's column when it has one).
             guard let start = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
-            for token in try analyzer.tokens(text) {
+            for token in try analyzer.tokens(text) where unknownWords < QueryPlanner.maximumFuzzyWords {
                 if let spelling = try correction(of: token) {
                     replacements.append(((start + token.range.lowerBound)..<(start + token.range.upperBound), spelling))
                 }
@@ -55,6 +58,7 @@ struct SpellingSuggester {
     private func correction(of token: Token) throws -> String? {
         guard try reader.lexiconTerms(surface: token.surface) == nil else { return nil }
         for field in fields where try reader.termInfo(field: field, term: token.term) != nil { return nil }
+        unknownWords += 1
         let edits = QueryPlanner.automaticEdits(characters: token.surface.unicodeScalars.count)
         guard edits > 0 else { return nil }
         let near = try reader.lexiconEntries(near: token.surface, maxEdits: edits, limit: QueryPlanner.maximumFuzzySpellings)
