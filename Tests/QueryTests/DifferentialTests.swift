@@ -290,14 +290,16 @@ import Testing
         }
     }
 
-    /// Any index, such as frdocs' (`FTS_DIFFERENTIAL_INDEX=PATH swift test --filter givenIndex`):
+    /// Any index, such as frdocs' (`FTS_DIFFERENTIAL_INDEX=PATH swift test --filter givenIndex`, with
+    /// `FTS_DIFFERENTIAL_QUERIES` and `FTS_DIFFERENTIAL_SEED` optional):
     /// a large lexicon reaches bounds that the corpora above do not. Not run by default, as the brute
     /// force takes minutes over a large corpus.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FTS_DIFFERENTIAL_INDEX"] != nil))
     func givenIndex() throws {
         let environment = ProcessInfo.processInfo.environment
         let queries = Int(environment["FTS_DIFFERENTIAL_QUERIES"] ?? "") ?? 200
-        let (checked, matched) = try Self.compare(reader: IndexReader(path: environment["FTS_DIFFERENTIAL_INDEX"]!), queries: queries, seed: 13)
+        let seed = UInt64(environment["FTS_DIFFERENTIAL_SEED"] ?? "") ?? 13
+        let (checked, matched) = try Self.compare(reader: IndexReader(path: environment["FTS_DIFFERENTIAL_INDEX"]!), queries: queries, seed: seed)
         #expect(checked > queries / 2 && matched > queries / 4, "\(checked) checked, \(matched) with matches")
     }
 
