@@ -8,8 +8,9 @@ struct Search: ParsableCommand {
         abstract: "Search an index: ranked results with snippets.",
         discussion: """
             Words are all required; OR, -word / NOT word, "exact phrases", "near words"~N, prefix*, \
-            fuzzy~ / fuzzy~N, field:word and parentheses are described in docs/QUERY.md. Accents and \
-            case do not matter.
+            fuzzy~ / fuzzy~N, wild?ca*rds, field:word and parentheses are described in docs/QUERY.md. \
+            Accents and case do not matter. The exit status is grep's: 0 when documents match, 1 when \
+            none does, 2 on an error (a bad query, an unreadable index).
             """
     )
 
@@ -64,24 +65,26 @@ struct Search: ParsableCommand {
             searcher.snippetLength = snippetLength
         } catch {
             Output.error("fts search: \(path): \(error)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         let text = query.joined(separator: " ")
+        let matches: Int
         do {
             if count {
-                print(try searcher.count(text))
-                return
+                matches = try searcher.count(text)
+                print(matches)
+            } else {
+                let results = try searcher.search(text, limit: limit, offset: offset, explain: explain)
+                let suggestion = try searcher.suggest(text)
+                json ? printJSON(results, suggestion: suggestion) : printTable(results, suggestion: suggestion)
+                matches = results.total
             }
-            let results = try searcher.search(text, limit: limit, offset: offset, explain: explain)
-            let suggestion = try searcher.suggest(text)
-            json ? printJSON(results, suggestion: suggestion) : printTable(results, suggestion: suggestion)
-        } catch let error as QueryError {
-            Output.error("fts search: \(error)")
-            throw ExitCode(1)
         } catch {
             Output.error("fts search: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
+        // As grep: a script can test whether anything matched.
+        if matches == 0 { throw ExitCode(1) }
     }
 
     private func printTable(_ results: SearchResults, suggestion: String?) {

@@ -23,7 +23,8 @@ import TestSupport
 
     @Test func unknownWordsGetADidYouMean() throws {
         let table = try FTSCommand.run(["search", "--index", Self.index, "ecnomie", "socale"])
-        #expect(table.status == 0)
+        // As grep: 1 when nothing matches.
+        #expect(table.status == 1)
         let lines = table.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2 && lines[0].hasPrefix("0 of 0 documents in ") && lines[1] == "did you mean: economie sociale")
         let json = try FTSCommand.run(["search", "--index", Self.index, "--json", "ecnomie"])
@@ -94,10 +95,21 @@ import TestSupport
 
     @Test func badQueriesAndIndexesAreClearErrors() throws {
         let quote = try FTSCommand.run(["search", "--index", Self.index, "économie \"solidaire"])
-        #expect(quote.status == 1 && quote.stderr == "fts search: unbalanced quote at column 10\n")
+        #expect(quote.status == 2 && quote.stderr == "fts search: unbalanced quote at column 10\n")
         let field = try FTSCommand.run(["search", "--index", Self.index, "auteur:x"])
-        #expect(field.status == 1 && field.stderr.contains("unknown field \"auteur\""))
+        #expect(field.status == 2 && field.stderr.contains("unknown field \"auteur\""))
         let noIndex = try FTSCommand.run(["search", "--index", Self.index + "-missing", "x"])
-        #expect(noIndex.status == 1 && noIndex.stderr.contains("meta.fts"))
+        #expect(noIndex.status == 2 && noIndex.stderr.contains("meta.fts"))
+    }
+
+    /// grep's exit statuses, for scripts: 0 when something matches, 1 when nothing does (a count of 0
+    /// too, as `grep -c`), 2 on an error.
+    @Test func exitStatusSaysWhetherAnythingMatched() throws {
+        #expect(try FTSCommand.run(["search", "--index", Self.index, "--count", "jardin"]).status == 0)
+        let none = try FTSCommand.run(["search", "--index", Self.index, "--count", "jardin", "xyzzyq"])
+        #expect(none.status == 1 && none.stdout == "0\n")
+        #expect(try FTSCommand.run(["search", "--index", Self.index, "--json", "xyzzyq"]).status == 1)
+        // A page past the last hit still matched something.
+        #expect(try FTSCommand.run(["search", "--index", Self.index, "--offset", "100", "jardin"]).status == 0)
     }
 }
