@@ -230,7 +230,10 @@ public final class Searcher: @unchecked Sendable {
     /// spelling (`SpellingSuggester`); nil when there is nothing to correct.
     public func suggest(_ query: String) throws -> String? {
         let node = try QueryParser().parse(query)
-        return try withAnalyzer { try SpellingSuggester(reader: reader, analyzer: $0).suggestion(for: query, parsed: node) }
+        return try withAnalyzer { analyzer in
+            var suggester = SpellingSuggester(reader: reader, analyzer: analyzer)
+            return try suggester.suggestion(for: query, parsed: node)
+        }
     }
 
     /// The exact number of documents matching the query.

@@ -7,7 +7,7 @@ import Indexer
 /// corrected; prefixes, wildcards and fuzzy words already reach other spellings and are left as typed.
 /// A correction is a folded spelling (`economie`, not `économie`): the lexicon keeps no other, and the
 /// query means the same.
-final class SpellingSuggester {
+struct SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
     /// The indexed fields, where a number or a word missing from the lexicon may still be a term.
@@ -23,7 +23,7 @@ final class SpellingSuggester {
     /// The corrected query, or nil when there is nothing to correct. At most
     /// `QueryPlanner.maximumFuzzyWords` unknown words are corrected (each walks the lexicon, as a fuzzy
     /// word does); the others are left as typed.
-    func suggestion(for query: String, parsed node: QueryNode) throws -> String? {
+    mutating func suggestion(for query: String, parsed node: QueryNode) throws -> String? {
         var bytes = Array(query.utf8)
         var replacements: [(range: Range<Int>, spelling: String)] = []
         try collect(node, in: bytes, into: &replacements)
@@ -34,7 +34,7 @@ final class SpellingSuggester {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func collect(_ node: QueryNode, in query: [UInt8], into replacements: inout [(range: Range<Int>, spelling: String)]) throws {
+    private mutating func collect(_ node: QueryNode, in query: [UInt8], into replacements: inout [(range: Range<Int>, spelling: String)]) throws {
         switch node {
         case let .word(text, _, column), let .phrase(text, _, _, column):
             // The node's text as typed, at or after its column (a field's column when it has one).
@@ -55,7 +55,7 @@ final class SpellingSuggester {
 
     /// The nearest known spelling of a word the index has never seen; nil for a known word (in the
     /// lexicon, or a term of some field, as numbers are) or one with nothing near.
-    private func correction(of token: Token) throws -> String? {
+    private mutating func correction(of token: Token) throws -> String? {
         guard try reader.lexiconTerms(surface: token.surface) == nil else { return nil }
         for field in fields where try reader.termInfo(field: field, term: token.term) != nil { return nil }
         unknownWords += 1
