@@ -74,6 +74,20 @@ final class BundledIndex: @unchecked Sendable {
     }
 
     /// A boost multiplies a word's score, and so reorders an OR; it changes no match.
+    /// A wildcard reaches the terms of the spellings it matches: `écon?mie` the same documents as
+    /// `économie`; a `?` ending a word is a question mark; inside quotes, wildcards are punctuation.
+    @Test func wildcardsMatchWholeSpellings() throws {
+        let economie = try searcher.count("économie")
+        let pattern = try searcher.count("écon?mie"), typed = try searcher.count("L’ÉCON?MIE")
+        #expect(economie > 0 && pattern == economie && typed == economie)
+        #expect(try searcher.count("économie?") == economie)
+        // Whole spellings: `organizations` is not `organi*ation`, but `organi*ation*` reaches it.
+        let spellings = try searcher.count("organisation OR organizations")
+        #expect(try searcher.count("organi*ation") < spellings && (try searcher.count("organi*ation*")) == spellings)
+        #expect(try searcher.count("\"écon?mie\"") == 0)
+        #expect(throws: QueryError("a wildcard needs at least 2 letters before it", column: 1)) { try searcher.search("l’é?onomie") }
+    }
+
     /// "Did you mean": unknown words get their nearest known spelling, in place, the query's syntax
     /// kept; at one distance the spelling in more documents wins (`locale` comes first in byte order).
     @Test func suggestionsCorrectUnknownWords() throws {
