@@ -172,20 +172,25 @@ public final class IndexReader: @unchecked Sendable {
     public func lexiconEntries(prefix: String) throws -> [(surface: String, terms: [String])] {
         var result: [(surface: String, terms: [String])] = []
         try forEachLexiconEntry(prefix: prefix) { surface, terms in
-            result.append((surface, terms))
+            result.append((String(decoding: surface, as: UTF8.self), try terms()))
             return true
         }
         return result
     }
 
-    /// Calls `body` with each folded spelling starting with `prefix` and its terms, in byte order,
-    /// until it returns false.
-    public func forEachLexiconEntry(prefix: String, _ body: (String, [String]) throws -> Bool) throws {
+    /// Calls `body` with each folded spelling starting with `prefix` (its UTF-8 bytes, valid for the
+    /// call) and a function decoding its terms, in byte order, until it returns false. A caller that
+    /// matches spellings (a wildcard) decodes the terms of those it keeps only.
+    public func forEachLexiconEntry(prefix: String,
+                                    _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ terms: () throws -> [String]) throws -> Bool) throws {
         let start = Array(prefix.utf8)
         var cursor = try lexiconTable.seek(atLeast: start)
         while let value = try cursor.next(), cursor.key.starts(with: start) {
-            let surface = String(decoding: cursor.key, as: UTF8.self)
-            guard try body(surface, try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)) else { return }
+            let file = lexiconTable.file
+            let keepGoing = try cursor.key.withUnsafeBufferPointer { surface in
+                try body(surface) { try Self.decodeLexiconTerms(value, surface: surface, file: file) }
+            }
+            guard keepGoing else { return }
         }
     }
 

@@ -1,8 +1,10 @@
 /// A wildcard pattern over folded spellings, as Lucene's WildcardQuery reads one: `?` stands for one
 /// character (a Unicode scalar), `*` for any run of them, empty too; everything else for itself.
+/// Spellings are matched as UTF-8 bytes, as the lexicon holds them: no string is made of each.
 public struct WildcardPattern: Sendable, Equatable {
     enum Element: Sendable, Equatable {
-        case scalar(UInt32)
+        /// A byte of a literal scalar's UTF-8.
+        case byte(UInt8)
         case one
         case run
     }
@@ -26,7 +28,7 @@ public struct WildcardPattern: Sendable, Equatable {
                 if elements.last != .run { elements.append(.run) }
                 literal = false
             default:
-                elements.append(.scalar(scalar.value))
+                elements.append(contentsOf: UTF8.encode(scalar)!.map(Element.byte))
                 if literal { prefix.unicodeScalars.append(scalar) }
             }
         }
@@ -34,11 +36,17 @@ public struct WildcardPattern: Sendable, Equatable {
         literalPrefix = prefix
     }
 
-    /// Whether the whole of `text` matches. Greedy, going back only to the last `*`: for `*` and `?`
-    /// alone that is enough (a later `*` can absorb whatever an earlier one would have), so the work
-    /// is at most the text's length times the pattern's.
+    /// Whether the whole of `text` matches.
     public func matches(_ text: String) -> Bool {
-        let text = text.unicodeScalars.map(\.value)
+        var text = text
+        return text.withUTF8 { matches(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether the whole of `text` (UTF-8) matches. Greedy, going back only to the last `*`: for `*`
+    /// and `?` alone that is enough (a later `*` can absorb whatever an earlier one would have), so the
+    /// work is at most the text's length times the pattern's. The text is only ever cut between
+    /// scalars: `?` and a `*`'s extension take whole scalars, and a literal matches whole ones.
+    public func matches(_ text: UnsafeRawBufferPointer) -> Bool {
         var t = 0, p = 0
         var star: (pattern: Int, text: Int)?
         while t < text.count {
@@ -50,23 +58,30 @@ public struct WildcardPattern: Sendable, Equatable {
                     continue
                 case .one:
                     p += 1
-                    t += 1
+                    t = Self.scalarEnd(text, at: t)
                     continue
-                case .scalar(let value) where value == text[t]:
+                case .byte(let value) where value == text[t]:
                     p += 1
                     t += 1
                     continue
-                case .scalar:
+                case .byte:
                     break
                 }
             }
             // A mismatch: the last `*` takes one more character, or there is no match.
             guard let last = star else { return false }
-            star = (last.pattern, last.text + 1)
+            let next = Self.scalarEnd(text, at: last.text)
+            star = (last.pattern, next)
             p = last.pattern + 1
-            t = last.text + 1
+            t = next
         }
         while p < elements.count && elements[p] == .run { p += 1 }
         return p == elements.count
+    }
+
+    /// Where the scalar starting at byte `offset` ends (its lead byte says its length).
+    private static func scalarEnd(_ text: UnsafeRawBufferPointer, at offset: Int) -> Int {
+        let lead = text[offset]
+        return min(text.count, offset + (lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4))
     }
 }

@@ -264,7 +264,7 @@ final class QueryPlanner {
                             column: Int, negated: Bool) throws -> Scorer? {
         var found = Set<String>()
         try reader.forEachLexiconEntry(prefix: prefix) { surface, terms in
-            if pattern?.matches(surface) ?? true { found.formUnion(terms) }
+            if pattern?.matches(UnsafeRawBufferPointer(surface)) ?? true { found.formUnion(try terms()) }
             return found.count <= Self.maximumExpansions
         }
         if prefix.allSatisfy(\.isNumber) {
