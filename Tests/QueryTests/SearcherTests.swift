@@ -99,6 +99,12 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest("économie solidaire 2014") == nil)
         #expect(try searcher.suggest("econ* socale~ soc?ale ab") == nil)
         #expect(try searcher.suggest("xyzzyq") == nil)
+        // Spelt as typed where the two agree: accents and capitals kept, the rest folded.
+        #expect(try searcher.suggest("Écnomie socale") == "Économie sociale")
+        #expect(try searcher.suggest("ÉCNOMIE SOCALE") == "ÉCONOMIE SOCIALE")
+        #expect(try searcher.suggest("l’écnomie") == "l’économie")
+        #expect(SpellingSuggester.respell("oeuvre", asTyped: "Œvre") == "oeuvre")
+        #expect(SpellingSuggester.respell("economie", asTyped: "Éconnomié") == "Économié")
         // At most 16 unknown words are looked up, as a query holds at most 16 fuzzy words.
         let many = Array(repeating: "jardn", count: 17).joined(separator: " ")
         #expect(try searcher.suggest(many) == Array(repeating: "jardin", count: 16).joined(separator: " ") + " jardn")

@@ -5,8 +5,8 @@ import Indexer
 /// edits (as a fuzzy word `word~` counts them, so at most 2, and none for words of 1 or 2 letters),
 /// then the spelling found in the most documents, then byte order. Words and the words of phrases are
 /// corrected; prefixes, wildcards and fuzzy words already reach other spellings and are left as typed.
-/// A correction is a folded spelling (`economie`, not `économie`): the lexicon keeps no other, and the
-/// query means the same.
+/// The lexicon keeps folded spellings only (`economie`): a correction takes the typed letters back
+/// wherever the two agree (`respell`), and the letters it adds stay folded.
 struct SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
@@ -41,7 +41,8 @@ struct SpellingSuggester {
             guard let start = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
             for token in try analyzer.tokens(text) where unknownWords < QueryPlanner.maximumFuzzyWords {
                 if let spelling = try correction(of: token) {
-                    replacements.append(((start + token.range.lowerBound)..<(start + token.range.upperBound), spelling))
+                    let range = (start + token.range.lowerBound)..<(start + token.range.upperBound)
+                    replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self))))
                 }
             }
         case .prefix, .wildcard, .fuzzy:
@@ -73,6 +74,49 @@ struct SpellingSuggester {
             if documents > best?.documents ?? 0 { best = (entry.surface, documents) }
         }
         return best?.spelling
+    }
+
+    /// The correction spelt as the word was typed wherever the two agree: each letter of the folded
+    /// correction that lines up with a typed letter folding to it (the fewest edits between them)
+    /// takes the typed letter, its accent and case kept (`Écnomie` → `Économie`); the others stay
+    /// folded, in capitals when the word was typed in capitals.
+    static func respell(_ correction: String, asTyped typed: String) -> String {
+        // The typed word folded letter by letter, each folded scalar with the letter it comes from
+        // (nil when a letter folds to several, as `œ`).
+        var folded: [(scalar: Unicode.Scalar, letter: Character?)] = []
+        for letter in typed {
+            let scalars = Array(Folding.removeAccents(Folding.lowercase(String(letter))).unicodeScalars)
+            for scalar in scalars { folded.append((scalar, scalars.count == 1 ? letter : nil)) }
+        }
+        let target = Array(correction.unicodeScalars)
+        let capitals = typed.contains { $0.isLetter } && typed.allSatisfy { !$0.isLetter || $0.isUppercase }
+        // Levenshtein's table, then back from its end: a diagonal step between equal scalars lines them up.
+        let width = target.count + 1
+        var table = Array(repeating: 0, count: (folded.count + 1) * width)
+        for i in 0...folded.count {
+            for j in 0...target.count {
+                table[i * width + j] = i == 0 ? j : j == 0 ? i
+                    : min(table[(i - 1) * width + j] + 1, table[i * width + j - 1] + 1,
+                          table[(i - 1) * width + j - 1] + (folded[i - 1].scalar == target[j - 1] ? 0 : 1))
+            }
+        }
+        var letters: [String] = []
+        var i = folded.count, j = target.count
+        while j > 0 {
+            if i > 0 && folded[i - 1].scalar == target[j - 1] && table[i * width + j] == table[(i - 1) * width + j - 1] {
+                letters.append(folded[i - 1].letter.map(String.init) ?? String(target[j - 1]))
+                i -= 1
+                j -= 1
+            } else if i > 0 && table[i * width + j] == table[(i - 1) * width + j] + 1 {
+                i -= 1
+            } else {
+                let letter = String(target[j - 1])
+                letters.append(capitals ? letter.uppercased() : letter)
+                if i > 0 && table[i * width + j] == table[(i - 1) * width + j - 1] + 1 { i -= 1 }
+                j -= 1
+            }
+        }
+        return letters.reversed().joined()
     }
 
     /// The UTF-8 offset of the 1-based code point `column`.
