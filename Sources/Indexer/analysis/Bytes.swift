@@ -6,6 +6,13 @@ public enum Bytes {
     public static let ones: UInt64 = 0x0101_0101_0101_0101
     public static let highs: UInt64 = 0x8080_8080_8080_8080
 
+    /// Bytes of the UTF-8 sequence its lead byte starts; 1 for a byte that starts none (a continuation
+    /// byte), so that a walk over damaged bytes still moves on.
+    @inlinable @inline(__always)
+    public static func sequenceLength(lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
     /// Up to 8 bytes of `bytes` from `offset` (not past `end`), little-endian, zero-padded.
     @inline(__always)
     static func load(_ bytes: UnsafeRawBufferPointer, _ offset: Int, end: Int) -> UInt64 {

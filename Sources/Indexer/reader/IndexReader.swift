@@ -185,8 +185,8 @@ public final class IndexReader: @unchecked Sendable {
                                     _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ terms: () throws -> [String]) throws -> Bool) throws {
         let start = Array(prefix.utf8)
         var cursor = try lexiconTable.seek(atLeast: start)
+        let file = lexiconTable.file
         while let value = try cursor.next(), cursor.key.starts(with: start) {
-            let file = lexiconTable.file
             let keepGoing = try cursor.key.withUnsafeBufferPointer { surface in
                 try body(surface) { try Self.decodeLexiconTerms(value, surface: surface, file: file) }
             }

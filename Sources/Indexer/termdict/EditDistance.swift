@@ -102,7 +102,7 @@ struct EditDistance {
     /// only changes distances, so a byte that starts no sequence counts as one scalar.
     private static func scalar(in key: UnsafeRawBufferPointer, at offset: Int) -> (UInt32, Int) {
         let lead = key[offset]
-        let length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        let length = Bytes.sequenceLength(lead: lead)
         guard length > 1, offset + length <= key.count else { return (UInt32(lead), 1) }
         var value = UInt32(lead) & (0x7F >> length)
         for next in 1..<length {

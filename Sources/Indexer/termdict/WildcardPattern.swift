@@ -81,7 +81,6 @@ public struct WildcardPattern: Sendable, Equatable {
 
     /// Where the scalar starting at byte `offset` ends (its lead byte says its length).
     private static func scalarEnd(_ text: UnsafeRawBufferPointer, at offset: Int) -> Int {
-        let lead = text[offset]
-        return min(text.count, offset + (lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4))
+        min(text.count, offset + Bytes.sequenceLength(lead: text[offset]))
     }
 }

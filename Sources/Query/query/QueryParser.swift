@@ -1,3 +1,5 @@
+import Indexer
+
 /// Parses the query language (docs/QUERY.md):
 ///
 ///     query   := clause+                      implicit AND
@@ -89,8 +91,7 @@ public struct QueryParser: Sendable {
 
     /// Bytes of the code point starting at `index` (the text is valid UTF-8: it comes from a String).
     private static func scalarLength(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let lead = utf8[index]
-        return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        Bytes.sequenceLength(lead: utf8[index])
     }
 
     /// Whether the code point starting at `index` is white space.
