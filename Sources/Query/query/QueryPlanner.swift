@@ -8,8 +8,8 @@ final class QueryPlanner {
     static let maximumExpansions = 512
     /// A fuzzy word reaches the spellings of at most this many closest (Lucene's maxExpansions).
     static let maximumFuzzySpellings = 50
-    /// Fuzzy words a query may hold: each walks the whole lexicon, so the bound keeps a 1,024-character
-    /// query of them from holding a core for seconds on a large index.
+    /// Fuzzy words a query may hold: each walks the whole lexicon (97 of them, a 1,001-character query,
+    /// took 0.11 s on frdocs' 46,250 spellings, and the walk grows with the lexicon).
     static let maximumFuzzyWords = 16
 
     /// Edits a fuzzy word allows when the query does not say: none up to 2 characters, 1 up to 5, then
