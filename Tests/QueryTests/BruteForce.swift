@@ -190,9 +190,12 @@ final class BruteForce {
                 var freq = 0
                 for start in positions[0] {
                     if let slop {
+                        // Each word at an occurrence of its own: a word typed twice occurs twice.
                         let width = words.count - 1 + slop
                         if (max(start - width, 0)...start).contains(where: { s in
-                            positions.dropFirst().allSatisfy { list in list.contains { $0 >= s && $0 <= s + width } }
+                            words.indices.allSatisfy { index in
+                                positions[index].filter { $0 >= s && $0 <= s + width }.count >= words.filter { $0 == words[index] }.count
+                            }
                         }) { freq += 1 }
                     } else if (1..<words.count).allSatisfy({ positions[$0].contains(start + offsets[$0] - offsets[0]) }) {
                         freq += 1

@@ -87,7 +87,11 @@ import Testing
             case 4: return "\(word()) OR \(word()) OR \(word())"
             case 5: return "\(word()) -\(word())"
             case 6: return "\"\(phrase())\""
-            case 7: return "\"\(word()) \(word())\"~\(generator.next() % 5)"
+            case 7:
+                // Now and then a word twice: each needs an occurrence of its own.
+                let first = word(), second = word()
+                let words = generator.next() % 3 == 0 ? "\(first) \(second) \(first)" : "\(first) \(second)"
+                return "\"\(words)\"~\(generator.next() % 5)"
             case 8:
                 let stem = String(word().prefix(Int(generator.next() % 3) + 3))
                 return stem.count >= 3 ? "\(stem)* \(word())" : word()

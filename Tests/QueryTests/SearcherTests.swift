@@ -47,6 +47,32 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count("\"salariés accompagnés\"") == searcher.count("\"salarié-e-s accompagné-e-s\""))
     }
 
+    /// Each word of a proximity search needs an occurrence of its own: a word typed twice must occur
+    /// twice in the window, as in Lucene's sloppy phrases (an occurrence used to count for both).
+    @Test func proximityCountsRepeatedWordsOnce() throws {
+        let folder = ProcessScratch.path("proximity-repeats")
+        let bodies = ["le bois est beau", "bois et bois", "bois bois", "bois bois bois", "forêt du bois, puis la forêt"]
+        var lines = ""
+        for (index, body) in bodies.enumerated() {
+            let object: [String: Any] = ["id": "d\(index)", "title": "t", "body": body]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n"
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        func ids(_ query: String) throws -> [String] { try searcher.search(query, limit: 10).hits.map(\.id).sorted() }
+        #expect(try ids("\"bois bois\"~0") == ids("\"bois bois\""))
+        #expect(try ids("\"bois bois\"~0") == ["d2", "d3"])
+        #expect(try ids("\"bois bois\"~1") == ["d1", "d2", "d3"])
+        #expect(try ids("\"bois bois\"~5") == ["d1", "d2", "d3"])
+        #expect(try ids("\"bois bois bois\"~3") == ["d3"])
+        #expect(try ids("\"forêt bois forêt\"~3") == ["d4"])
+        #expect(try ids("\"forêt bois forêt\"~2") == [])
+        // Spellings that reach the same terms are the same word.
+        #expect(try ids("\"forêt bois foret\"~3") == ["d4"])
+    }
+
     /// A misspelt word finds the word's documents, and highlights what it matched.
     @Test func fuzzyWordsForgiveTypos() throws {
         let exact = try searcher.count("économie")

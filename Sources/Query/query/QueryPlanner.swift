@@ -200,6 +200,10 @@ final class QueryPlanner {
     private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
         let terms = try tokens.map { try alternatives(of: $0) }
         if !negated { for alternatives in terms { highlighted += alternatives } }
+        // A proximity search counts the words that reach the same terms together (QUERY.md).
+        let groups = terms.indices.map { index in
+            slop == nil ? index : terms.firstIndex { $0.count == terms[index].count && $0.allSatisfy(terms[index].contains) }!
+        }
         var scorers: [Scorer] = []
         for (field, boost) in fields {
             let words = try zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
@@ -209,7 +213,7 @@ final class QueryPlanner {
             let weight = FieldWeight(field: field, boost: boost, idf: present.reduce(0) { $0 + $1.weight.idf },
                                      parameters: parameters, averageLength: statistics.averageLength)
             scorers.append(PhraseScorer(words: present, offsets: tokens.map { $0.position - tokens[0].position },
-                                        slop: slop, weight: weight, reader: reader))
+                                        slop: slop, groups: groups, weight: weight, reader: reader))
         }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)

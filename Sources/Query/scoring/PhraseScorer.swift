@@ -1,12 +1,22 @@
 import Indexer
 
 /// Words at given offsets from each other in one field: exactly (`"a b c"`), or all within a window
-/// of `count - 1 + slop` positions, in any order (`"a b"~N`). Scored as one term whose frequency is the
-/// number of matches and whose idf is the sum of the words' (as Lucene scores phrases).
+/// of `count - 1 + slop` positions, in any order (`"a b"~N`), each word at an occurrence of its own (a
+/// word typed twice occurs twice in the window). Scored as one term whose frequency is the number of
+/// matches and whose idf is the sum of the words' (as Lucene scores phrases).
 final class PhraseScorer: Scorer {
     let words: [FieldTermScorer]
     let offsets: [Int]
     let slop: Int?
+    /// Per word, the first word with the same terms (`"a b a"~2`: 0, 1, 0): the words of a proximity
+    /// search are counted by group.
+    private let groups: [Int]
+    /// Per group (at its first word's index), how many of the phrase's words it stands for, and how
+    /// many of its occurrences the window being checked holds.
+    private let needs: UnsafeMutableBufferPointer<Int32>
+    private let counts: UnsafeMutableBufferPointer<Int32>
+    /// A proximity search's occurrences of every group in one list: position << 32 | group.
+    private var occurrences: UnsafeMutableBufferPointer<UInt64>
     let weight: FieldWeight
     private let conjunction: ConjunctionScorer
     private let reader: IndexReader
@@ -28,10 +38,19 @@ final class PhraseScorer: Scorer {
     /// Candidates passed over that way: the matches counted beside the top k are then a lower bound.
     private(set) var passedOver = 0
 
-    init(words: [FieldTermScorer], offsets: [Int], slop: Int?, weight: FieldWeight, reader: IndexReader) {
+    /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it).
+    init(words: [FieldTermScorer], offsets: [Int], slop: Int?, groups: [Int], weight: FieldWeight, reader: IndexReader) {
+        precondition(groups.count == words.count && groups.indices.allSatisfy { groups[$0] <= $0 && groups[groups[$0]] == groups[$0] })
         self.words = words
         self.offsets = offsets
         self.slop = slop
+        self.groups = groups
+        needs = .allocate(capacity: words.count)
+        needs.initialize(repeating: 0)
+        for group in groups { needs[group] += 1 }
+        counts = .allocate(capacity: words.count)
+        counts.initialize(repeating: 0)
+        occurrences = .allocate(capacity: 0)
         self.weight = weight
         self.reader = reader
         lengths = reader.lengths(field: weight.field)
@@ -52,6 +71,9 @@ final class PhraseScorer: Scorer {
         borrowedWords.deallocate()
         order.deallocate()
         frequencies.deallocate()
+        needs.deallocate()
+        counts.deallocate()
+        occurrences.deallocate()
     }
 
     override var cost: Int { conjunction.cost }
@@ -145,28 +167,60 @@ final class PhraseScorer: Scorer {
         return starts.count
     }
 
-    /// Positions p of the first word for which some window of `count - 1 + slop` positions holds p
-    /// and an occurrence of every other word.
+    /// Positions p of the first word for which some window of `count - 1 + slop` positions holds p and,
+    /// for every group of words, as many of its occurrences as it has words. Each distinct word's
+    /// positions are read once and merged in position order; a sweep finds, for each occurrence, the
+    /// shortest run from it that holds every group enough times. Where that run fits in the window,
+    /// the windows holding it are those that start from its end less the width up to its start, and
+    /// the positions p they hold run from its end less the width to its start plus the width. Those
+    /// bounds only grow from one run to the next, so one pass over the first word's positions counts
+    /// them: linear in the occurrences (after the merge), whatever the phrase's length.
     private func sloppyMatches(slop: Int) throws -> Int {
-        for index in words.indices { try borrowedWords[index].with { try $0.positions(into: &buffers[index]) } }
+        var total = 0, missing = 0
+        for index in words.indices where groups[index] == index {
+            try borrowedWords[index].with { try $0.positions(into: &buffers[index]) }
+            if buffers[index].count < Int(needs[index]) { return 0 }
+            total += buffers[index].count
+            counts[index] = 0
+            missing += 1
+        }
+        if occurrences.count < total {
+            occurrences.deallocate()
+            occurrences = .allocate(capacity: max(total, 2 * occurrences.count))
+        }
+        var filled = 0
+        for index in words.indices where groups[index] == index {
+            for position in buffers[index].positions {
+                occurrences[filled] = UInt64(position) << 32 | UInt64(index)
+                filled += 1
+            }
+        }
+        var merged = UnsafeMutableBufferPointer(rebasing: occurrences[0..<filled])
+        merged.sort()
         let width = words.count - 1 + slop
-        func occurs(_ list: UnsafeBufferPointer<UInt32>, in range: ClosedRange<Int>) -> Bool {
-            var low = 0, high = list.count
-            while low < high {
-                let middle = (low + high) / 2
-                if Int(list[middle]) < range.lowerBound { low = middle + 1 } else { high = middle }
+        let first = buffers[0].positions
+        var next = 0, right = 0, matches = 0
+        for left in 0..<filled {
+            while missing > 0 && right < filled {
+                let group = Int(truncatingIfNeeded: merged[right] & 0xFFFF_FFFF)
+                counts[group] += 1
+                if counts[group] == needs[group] { missing -= 1 }
+                right += 1
             }
-            return low < list.count && Int(list[low]) <= range.upperBound
-        }
-        var count = 0
-        for start in buffers[0].positions {
-            let p = Int(start)
-            for s in max(p - width, 0)...p where buffers.dropFirst().allSatisfy({ occurs($0.positions, in: s...(s + width)) }) {
-                count += 1
-                break
+            if missing > 0 { break }
+            let start = Int(merged[left] >> 32), end = Int(merged[right - 1] >> 32)
+            if end - start <= width {
+                while next < first.count && Int(first[next]) < end - width { next += 1 }
+                while next < first.count && Int(first[next]) <= start + width {
+                    matches += 1
+                    next += 1
+                }
             }
+            let group = Int(truncatingIfNeeded: merged[left] & 0xFFFF_FFFF)
+            if counts[group] == needs[group] { missing += 1 }
+            counts[group] -= 1
         }
-        return count
+        return matches
     }
 
     override func score() throws -> Double {
