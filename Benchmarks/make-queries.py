@@ -15,8 +15,10 @@ starting with # are comments. Classes:
                   dropped, doubled, swapped with the next or replaced), then ~
   wildcard        a mid-frequency or rare word of 6 letters or more with, past its first 3 letters and
                   before its last, one letter replaced by ? or a run of 1 to 3 letters by *
+  proximity       two different words 1 to 4 words apart in a document, in that order or the other,
+                  in quotes with ~N: N the words between them, plus 0 to 2
 Half of the queries are typed without accents, as people type. --only writes one class: the committed
-files got the fuzzy and wildcard classes that way, added to the classes drawn before them.
+files got the fuzzy, wildcard and proximity classes that way, added to the classes drawn before them.
 """
 import json, random, re, sys, unicodedata
 from collections import Counter
@@ -121,6 +123,23 @@ def main():
             word[at:min(at + patterns.randint(1, 3), len(word) - 1)] = ["*"]
         text = "".join(word)
         queries.append(("wildcard", accentless(text) if patterns.random() < 0.5 else text))
+
+    # Likewise, a generator of their own.
+    near = random.Random(seed + 3)
+    while sum(1 for kind, _ in queries if kind == "proximity") < per_class:
+        _, body = near.choice(documents)
+        words = [w.lower() for w in WORD.findall(body)]
+        if len(words) < 6:
+            continue
+        at = near.randrange(len(words) - 4)
+        gap = near.randint(1, 4)
+        pair = [words[at], words[at + gap]]
+        if pair[0] == pair[1]:
+            continue
+        if near.random() < 0.5:
+            pair.reverse()
+        text = f'"{pair[0]} {pair[1]}"~{gap - 1 + near.randint(0, 2)}'
+        queries.append(("proximity", accentless(text) if near.random() < 0.5 else text))
 
     if only:
         queries = [q for q in queries if q[0] == only]

@@ -176,6 +176,16 @@ def translate(engine, kind, query):
         # Only tantivy has a query for a wildcard inside a word (RegexQuery); Xapian's wildcards and
         # SQLite's prefixes only end a word.
         return WildcardPattern(query) if engine == "tantivy" else None
+    if kind == "proximity":
+        # `"a b"~N`: both words, in either order, with at most N words between them: SQLite's
+        # NEAR(a b, N) and Xapian's `a NEAR/N+1 b` (a window of N + 2 words). tantivy's slop counts
+        # moves as Lucene's does, so the pair in the other order spends 2 of it: it finds fewer.
+        first, second, slop = re.fullmatch(r'"(\S+) (\S+)"~(\d+)', query).groups()
+        if engine == "xapian":
+            return f"{first} NEAR/{int(slop) + 1} {second}"
+        if engine == "sqlite":
+            return f'NEAR("{first}" "{second}", {slop})'
+        return query
     if kind == "fuzzy":
         # Only tantivy has a fuzzy query (FuzzyTermQuery, built by `tantivy_query`); Xapian and SQLite none.
         return FuzzyWord(query.rstrip("~0123456789"), int(query.split("~")[1] or -1)) if engine == "tantivy" else None
