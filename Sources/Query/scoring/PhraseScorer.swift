@@ -15,8 +15,10 @@ final class PhraseScorer: Scorer {
     /// many of its occurrences the window being checked holds.
     private let needs: UnsafeMutableBufferPointer<Int32>
     private let counts: UnsafeMutableBufferPointer<Int32>
-    /// A proximity search's occurrences of every group in one list: position << 32 | group.
+    /// A proximity search's occurrences of every group in one list (position << 32 | group), then as
+    /// much room to merge them in; and where each group's run of them starts.
     private var occurrences: UnsafeMutableBufferPointer<UInt64>
+    private let runBounds: UnsafeMutableBufferPointer<Int>
     let weight: FieldWeight
     private let conjunction: ConjunctionScorer
     private let reader: IndexReader
@@ -51,6 +53,7 @@ final class PhraseScorer: Scorer {
         counts = .allocate(capacity: words.count)
         counts.initialize(repeating: 0)
         occurrences = .allocate(capacity: 0)
+        runBounds = .allocate(capacity: words.count + 1)
         self.weight = weight
         self.reader = reader
         lengths = reader.lengths(field: weight.field)
@@ -74,6 +77,7 @@ final class PhraseScorer: Scorer {
         needs.deallocate()
         counts.deallocate()
         occurrences.deallocate()
+        runBounds.deallocate()
     }
 
     override var cost: Int { conjunction.cost }
@@ -184,19 +188,22 @@ final class PhraseScorer: Scorer {
             counts[index] = 0
             missing += 1
         }
-        if occurrences.count < total {
+        if occurrences.count < 2 * total {
             occurrences.deallocate()
-            occurrences = .allocate(capacity: max(total, 2 * occurrences.count))
+            occurrences = .allocate(capacity: max(2 * total, 2 * occurrences.count))
         }
-        var filled = 0
+        var filled = 0, runs = 0
         for index in words.indices where groups[index] == index {
+            runBounds[runs] = filled
+            runs += 1
             for position in buffers[index].positions {
                 occurrences[filled] = UInt64(position) << 32 | UInt64(index)
                 filled += 1
             }
         }
-        var merged = UnsafeMutableBufferPointer(rebasing: occurrences[0..<filled])
-        merged.sort()
+        runBounds[runs] = filled
+        let merged = occurrences.baseAddress!
+        mergeRuns(merged, bounds: runBounds.baseAddress!, runs: runs, scratch: merged + filled)
         let width = words.count - 1 + slop
         let first = buffers[0].positions
         var next = 0, right = 0, matches = 0

@@ -64,6 +64,42 @@ func insertionSort<Key: Comparable>(_ order: UnsafeMutableBufferPointer<Int>, by
     }
 }
 
+/// Merges increasing runs into one increasing list, two runs at a time (log₂ of the runs passes, each
+/// linear), where a sort would compare its way through what is already in order. The runs lie end to
+/// end in `values`, starting at `bounds[0] = 0, bounds[1], …` with `bounds[runs]` the end; `bounds` is
+/// overwritten, and `scratch` has room for every value. The merged list ends in `values`.
+func mergeRuns<Element: Comparable>(_ values: UnsafeMutablePointer<Element>, bounds: UnsafeMutablePointer<Int>, runs: Int,
+                                    scratch: UnsafeMutablePointer<Element>) {
+    var runs = runs
+    var source = values, target = scratch
+    while runs > 1 {
+        let end = bounds[runs]
+        var merged = 0
+        for run in stride(from: 0, to: runs, by: 2) {
+            let low = bounds[run], middle = bounds[run + 1], high = run + 2 <= runs ? bounds[run + 2] : middle
+            var left = low, right = middle, out = low
+            while left < middle && right < high {
+                if source[right] < source[left] {
+                    target[out] = source[right]
+                    right += 1
+                } else {
+                    target[out] = source[left]
+                    left += 1
+                }
+                out += 1
+            }
+            (target + out).update(from: source + left, count: middle - left)
+            (target + out + middle - left).update(from: source + right, count: high - right)
+            bounds[merged] = low
+            merged += 1
+        }
+        bounds[merged] = end
+        runs = merged
+        swap(&source, &target)
+    }
+    if source != values { values.update(from: source, count: bounds[runs]) }
+}
+
 /// Matches nothing: a word the index never saw.
 final class EmptyScorer: Scorer {
     override func rewind() { doc = 0 }
@@ -109,7 +145,11 @@ final class FieldTermScorer: Scorer {
         totalCost = cursors.reduce(0) { $0 + $1.docFreq }
     }
 
-    deinit { heap.deallocate() }
+    deinit {
+        heap.deallocate()
+        runBounds?.deallocate()
+        mergeScratch?.deallocate()
+    }
 
     override var cost: Int { totalCost }
 
@@ -275,12 +315,23 @@ final class FieldTermScorer: Scorer {
         }
         output.reserve(Int(freq))
         output.count = 0
+        let bounds = runBounds ?? .allocate(capacity: cursors.count + 1)
+        runBounds = bounds
+        var runs = 0
         for cursor in cursors where cursor.doc == doc {
+            bounds[runs] = output.count
             output.count += try cursor.decodePositions(into: output.base + output.count)
+            runs += 1
         }
-        var merged = UnsafeMutableBufferPointer(start: output.base, count: output.count)
-        merged.sort()
+        bounds[runs] = output.count
+        if mergeScratch == nil { mergeScratch = PositionBuffer(capacity: output.count) }
+        mergeScratch!.reserve(output.count)
+        mergeRuns(output.base, bounds: bounds.baseAddress!, runs: runs, scratch: mergeScratch!.base)
     }
+
+    /// The terms' runs of positions and room to merge them, allocated when positions are first read.
+    private var runBounds: UnsafeMutableBufferPointer<Int>?
+    private var mergeScratch: PositionBuffer?
 
     /// Keeps, of the increasing `starts[0..<count]`, those s with s + `shift` among the current
     /// document's positions (moved to the front, in order); returns how many. `scratch` holds merged
