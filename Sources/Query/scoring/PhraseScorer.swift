@@ -47,13 +47,17 @@ final class PhraseScorer: Scorer {
         self.offsets = offsets
         self.slop = slop
         self.groups = groups
-        needs = .allocate(capacity: words.count)
+        // Only a proximity search counts occurrences: an exact phrase allocates none of this.
+        func buffer<Element>(_ count: Int) -> UnsafeMutableBufferPointer<Element> {
+            slop == nil || count == 0 ? UnsafeMutableBufferPointer(start: nil, count: 0) : .allocate(capacity: count)
+        }
+        needs = buffer(words.count)
         needs.initialize(repeating: 0)
-        for group in groups { needs[group] += 1 }
-        counts = .allocate(capacity: words.count)
+        for group in groups where slop != nil { needs[group] += 1 }
+        counts = buffer(words.count)
         counts.initialize(repeating: 0)
-        occurrences = .allocate(capacity: 0)
-        runBounds = .allocate(capacity: words.count + 1)
+        occurrences = buffer(0)
+        runBounds = buffer(words.count + 1)
         self.weight = weight
         self.reader = reader
         lengths = reader.lengths(field: weight.field)
