@@ -184,10 +184,11 @@ final class PhraseScorer: Scorer {
     /// bounds only grow from one run to the next, so one pass over the first word's positions counts
     /// them: linear in the occurrences (after the merge), whatever the phrase's length.
     private func sloppyMatches(slop: Int) throws -> Int {
-        var total = 0, missing = 0
+        var total = 0, missing = 0, rarest = 0
         for index in words.indices where groups[index] == index {
             try borrowedWords[index].with { try $0.positions(into: &buffers[index]) }
             if buffers[index].count < Int(needs[index]) { return 0 }
+            if buffers[index].count < buffers[rarest].count { rarest = index }
             total += buffers[index].count
             counts[index] = 0
             missing += 1
@@ -196,11 +197,22 @@ final class PhraseScorer: Scorer {
             occurrences.deallocate()
             occurrences = .allocate(capacity: max(2 * total, 2 * occurrences.count))
         }
+        let width = words.count - 1 + slop
+        // Every window that holds all the groups holds an occurrence of the rarest one, and lies within
+        // the width of it: the other groups' occurrences farther from all of them are left out (a
+        // common word's, in a long document, are most of the list).
+        let anchors = buffers[rarest].positions
         var filled = 0, runs = 0
         for index in words.indices where groups[index] == index {
             runBounds[runs] = filled
             runs += 1
+            var anchor = 0
             for position in buffers[index].positions {
+                if index != rarest {
+                    while anchor < anchors.count && Int(anchors[anchor]) + width < Int(position) { anchor += 1 }
+                    if anchor == anchors.count { break }
+                    if Int(anchors[anchor]) > Int(position) + width { continue }
+                }
                 occurrences[filled] = UInt64(position) << 32 | UInt64(index)
                 filled += 1
             }
@@ -208,7 +220,6 @@ final class PhraseScorer: Scorer {
         runBounds[runs] = filled
         let merged = occurrences.baseAddress!
         mergeRuns(merged, bounds: runBounds.baseAddress!, runs: runs, scratch: merged + filled)
-        let width = words.count - 1 + slop
         let first = buffers[0].positions
         var next = 0, right = 0, matches = 0
         for left in 0..<filled {
