@@ -68,7 +68,7 @@ let package = Package(
             ]
         ),
         // What several test targets share.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Indexer"], path: "Tests/TestSupport"),
         .testTarget(name: "IndexerTests", dependencies: ["Indexer", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built `fts` binary as a user would; depending on it makes `swift test` build it.
         .testTarget(name: "CLITests", dependencies: ["fts", "TestSupport"]),

@@ -99,7 +99,6 @@ final class BundledIndex: @unchecked Sendable {
         #expect(throws: QueryError("fuzzy search needs a single word (Clichy-sous-Bois~)", column: 1)) { try searcher.search("Clichy-sous-Bois~") }
     }
 
-    /// A boost multiplies a word's score, and so reorders an OR; it changes no match.
     /// A wildcard reaches the terms of the spellings it matches: `écon?mie` the same documents as
     /// `économie`; a `?` ending a word is a question mark; inside quotes, wildcards are punctuation.
     @Test func wildcardsMatchWholeSpellings() throws {
@@ -136,6 +135,7 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest(many) == Array(repeating: "jardin", count: 16).joined(separator: " ") + " jardn")
     }
 
+    /// A boost multiplies a word's score, and so reorders an OR; it changes no match.
     @Test func boostsMultiplyScores() throws {
         let plain = try searcher.search("économie", limit: 5), boosted = try searcher.search("économie^2.5", limit: 5)
         #expect(boosted.total == plain.total && boosted.hits.map(\.doc) == plain.hits.map(\.doc))

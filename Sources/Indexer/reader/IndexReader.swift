@@ -168,16 +168,6 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
-    /// Folded spellings starting with `prefix` and their terms, in byte order.
-    public func lexiconEntries(prefix: String) throws -> [(surface: String, terms: [String])] {
-        var result: [(surface: String, terms: [String])] = []
-        try forEachLexiconEntry(prefix: prefix) { surface, terms in
-            result.append((String(decoding: surface, as: UTF8.self), try terms()))
-            return true
-        }
-        return result
-    }
-
     /// Calls `body` with each folded spelling starting with `prefix` (its UTF-8 bytes, valid for the
     /// call) and a function decoding its terms, in byte order, until it returns false. A caller that
     /// matches spellings (a wildcard) decodes the terms of those it keeps only.
