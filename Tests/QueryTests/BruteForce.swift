@@ -176,6 +176,12 @@ final class BruteForce {
         return result
     }
 
+    /// Whether each word can take one of its candidate positions, no two words the same one.
+    static func distinctPositions(_ candidates: [[Int]], taken: Set<Int> = []) -> Bool {
+        guard let first = candidates.first else { return true }
+        return first.contains { !taken.contains($0) && distinctPositions(Array(candidates.dropFirst()), taken: taken.union([$0])) }
+    }
+
     func phrase(_ tokens: [Token], slop: Int?, field: String?, boost: Double = 1) throws -> [Int: Double] {
         let words = try tokens.map { try alternatives($0) }
         let offsets = tokens.map { $0.position - tokens[0].position }
@@ -190,12 +196,11 @@ final class BruteForce {
                 var freq = 0
                 for start in positions[0] {
                     if let slop {
-                        // Each word at an occurrence of its own: a word typed twice occurs twice.
+                        // Each word at an occurrence of its own: a word typed twice occurs twice, and
+                        // an occurrence two words can reach stands for one of them.
                         let width = words.count - 1 + slop
                         if (max(start - width, 0)...start).contains(where: { s in
-                            words.indices.allSatisfy { index in
-                                positions[index].filter { $0 >= s && $0 <= s + width }.count >= words.filter { $0 == words[index] }.count
-                            }
+                            Self.distinctPositions(positions.map { $0.filter { $0 >= s && $0 <= s + width } })
                         }) { freq += 1 }
                     } else if (1..<words.count).allSatisfy({ positions[$0].contains(start + offsets[$0] - offsets[0]) }) {
                         freq += 1

@@ -14,6 +14,9 @@ import Testing
         let words: [String]
         let sentences: [[String]]
         let fields: [String]
+        /// Spellings that share some of their terms but not all (`donner`, `donnees`), for proximity
+        /// searches where one occurrence could stand for two words.
+        let sharing: [(String, String)]
 
         init(reader: IndexReader, seed: UInt64) throws {
             generator = SplitMix64(seed: seed)
@@ -29,6 +32,17 @@ import Testing
             self.words = words
             self.sentences = sentences
             fields = reader.meta.fields.filter(\.indexed).map(\.name)
+            let entries = try reader.lexiconEntries(prefix: "")
+            var spellings: [String: [Int]] = [:]
+            for (index, entry) in entries.enumerated() { for term in entry.terms { spellings[term, default: []].append(index) } }
+            var sharing: [(String, String)] = []
+            for term in spellings.keys.sorted() {
+                let list = spellings[term]!
+                for a in list { for b in list where a < b && entries[a].terms != entries[b].terms && sharing.count < 200 {
+                    sharing.append((entries[a].surface, entries[b].surface))
+                } }
+            }
+            self.sharing = sharing
         }
 
         mutating func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
@@ -88,10 +102,16 @@ import Testing
             case 5: return "\(word()) -\(word())"
             case 6: return "\"\(phrase())\""
             case 7:
-                // Now and then a word twice: each needs an occurrence of its own.
-                let first = word(), second = word()
+                // Now and then a word twice, or two words that share a term: each needs an occurrence
+                // of its own.
+                var first = word(), second = word(), slop = generator.next() % 5
+                if !sharing.isEmpty && generator.next() % 3 == 0 {
+                    // Rarely close together: a wider window finds some.
+                    (first, second) = pick(sharing)
+                    slop = generator.next() % 40
+                }
                 let words = generator.next() % 3 == 0 ? "\(first) \(second) \(first)" : "\(first) \(second)"
-                return "\"\(words)\"~\(generator.next() % 5)"
+                return "\"\(words)\"~\(slop)"
             case 8:
                 let stem = String(word().prefix(Int(generator.next() % 3) + 3))
                 return stem.count >= 3 ? "\(stem)* \(word())" : word()

@@ -47,11 +47,9 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count("\"salariés accompagnés\"") == searcher.count("\"salarié-e-s accompagné-e-s\""))
     }
 
-    /// Each word of a proximity search needs an occurrence of its own: a word typed twice must occur
-    /// twice in the window, as in Lucene's sloppy phrases (an occurrence used to count for both).
-    @Test func proximityCountsRepeatedWordsOnce() throws {
-        let folder = ProcessScratch.path("proximity-repeats")
-        let bodies = ["le bois est beau", "bois et bois", "bois bois", "bois bois bois", "forêt du bois, puis la forêt"]
+    /// An index of one document per body (ids `d0`, `d1`, …, all titled `t`).
+    static func index(bodies: [String], in name: String) throws -> IndexReader {
+        let folder = ProcessScratch.path(name)
         var lines = ""
         for (index, body) in bodies.enumerated() {
             let object: [String: Any] = ["id": "d\(index)", "title": "t", "body": body]
@@ -60,7 +58,14 @@ final class BundledIndex: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        return try IndexReader(path: folder + "/index")
+    }
+
+    /// Each word of a proximity search needs an occurrence of its own: a word typed twice must occur
+    /// twice in the window, as in Lucene's sloppy phrases (an occurrence used to count for both).
+    @Test func proximityCountsRepeatedWordsOnce() throws {
+        let bodies = ["le bois est beau", "bois et bois", "bois bois", "bois bois bois", "forêt du bois, puis la forêt"]
+        let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "proximity-repeats"))
         func ids(_ query: String) throws -> [String] { try searcher.search(query, limit: 10).hits.map(\.id).sorted() }
         #expect(try ids("\"bois bois\"~0") == ids("\"bois bois\""))
         #expect(try ids("\"bois bois\"~0") == ["d2", "d3"])
@@ -71,6 +76,35 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try ids("\"forêt bois forêt\"~2") == [])
         // Spellings that reach the same terms are the same word.
         #expect(try ids("\"forêt bois foret\"~3") == ["d4"])
+    }
+
+    /// Words that share some terms but not all: `données` reaches `don` (données) and `donne`
+    /// (donnees, stemmed without its accent), `donner` only `don`. One occurrence of `don` stands for
+    /// one of them, never for both (it used to count for both).
+    @Test func proximityWordsSharingTermsNeedTheirOwnOccurrences() throws {
+        let bodies = ["les données du projet", "donner des données", "les donnees brutes", "donner ces donnees",
+                      "données données", "donnees donnees", "données puis donnees", "donner", "des jours, dès demain"]
+        let reader = try Self.index(bodies: bodies, in: "proximity-sharing")
+        #expect(try reader.lexiconTerms(surface: "donnees") == ["don", "donne"])
+        #expect(try reader.lexiconTerms(surface: "donner") == ["don"])
+        let searcher = Searcher(reader: reader)
+        func ids(_ query: String) throws -> [String] { try searcher.search(query, limit: 20).hits.map(\.id).sorted() }
+        #expect(try ids("\"donner données\"~3") == ["d1", "d3", "d4", "d6"])
+        #expect(try ids("\"données donner\"~0") == ["d4"])
+        #expect(try ids("\"données données donner\"~1") == [])
+        #expect(try ids("\"données donnees donner\"~0") == [])
+        #expect(try ids("\"donner données données\"~4") == [])
+        #expect(try ids("\"données données\"~0") == ["d4", "d5"])
+        // `des` (and `dès`, folded alike) reaches `de` (des) and `des` (dès), `de` only `de`: d1's
+        // lone `des` is not both.
+        #expect(try ids("\"des dès\"~2") == ["d8"])
+        #expect(try ids("\"de des\"~5") == ["d8"])
+        #expect(try ids("\"des des\"~2") == ["d8"])
+        let brute = try BruteForce(reader: reader)
+        for query in ["\"donner données\"~3", "\"données donner\"~0", "\"données donnees donner\"~0", "\"des dès\"~2", "\"de des\"~5"] {
+            let expected = try #require(try brute.evaluate(QueryParser().parse(query)))
+            #expect(try searcher.search(query, limit: 20).hits.map(\.doc).sorted() == expected.keys.sorted(), "\(query)")
+        }
     }
 
     /// A misspelt word finds the word's documents, and highlights what it matched.
@@ -283,6 +317,19 @@ final class BundledIndex: @unchecked Sendable {
         let total = lines.compactMap { Double($0.split(separator: " ")[0]) }.reduce(0, +)
         #expect(abs(total - hit.score) < 1e-3)
         #expect(lines.contains { $0.contains("title:") } && lines.contains { $0.contains("tf=") })
+    }
+
+    /// A proximity search holds at most 64 different words (the bits of its assignment's masks); words
+    /// typed again count once, and exact phrases have no such limit.
+    @Test func proximityWordLimit() throws {
+        let words = (0..<65).map { "m" + String(UnicodeScalar(97 + $0 / 26)!) + String(UnicodeScalar(97 + $0 % 26)!) + "k" }
+        let sixtyFour = words.prefix(64).joined(separator: " ")
+        #expect(try searcher.search("\"\(sixtyFour)\"~2").total == 0)
+        #expect(try searcher.search("\"\(sixtyFour) mabk mack\"~2").total == 0)
+        #expect(try searcher.search("\"\(words.joined(separator: " "))\"").total == 0)
+        #expect(throws: QueryError("a proximity search may hold at most 64 different words", column: 8)) {
+            try searcher.search("jardin \"\(words.joined(separator: " "))\"~2")
+        }
     }
 
     @Test(arguments: [

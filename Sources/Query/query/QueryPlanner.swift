@@ -72,12 +72,12 @@ final class QueryPlanner {
         case let .word(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let tokens = try analyse(text)
-            if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, negated: negated) }
+            if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let tokens = try analyse(text)
-            if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, negated: negated) }
+            if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .prefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
@@ -197,13 +197,18 @@ final class QueryPlanner {
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
     }
 
-    private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
+    private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
         let terms = try tokens.map { try alternatives(of: $0) }
         if !negated { for alternatives in terms { highlighted += alternatives } }
         // A proximity search counts the words that reach the same terms together (QUERY.md).
         let groups = terms.indices.map { index in
             slop == nil ? index : terms.firstIndex { $0.count == terms[index].count && $0.allSatisfy(terms[index].contains) }!
         }
+        let distinctWords = groups.indices.filter { groups[$0] == $0 }.count
+        guard slop == nil || distinctWords <= OccurrenceAssignment.maximumWords else {
+            throw QueryError("a proximity search may hold at most \(OccurrenceAssignment.maximumWords) different words", column: column)
+        }
+        let sharing = slop == nil ? nil : OccurrenceAssignment.types(terms: terms, groups: groups)
         var scorers: [Scorer] = []
         for (field, boost) in fields {
             let words = try zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
@@ -213,7 +218,7 @@ final class QueryPlanner {
             let weight = FieldWeight(field: field, boost: boost, idf: present.reduce(0) { $0 + $1.weight.idf },
                                      parameters: parameters, averageLength: statistics.averageLength)
             scorers.append(PhraseScorer(words: present, offsets: tokens.map { $0.position - tokens[0].position },
-                                        slop: slop, groups: groups, weight: weight, reader: reader))
+                                        slop: slop, groups: groups, sharing: sharing, weight: weight, reader: reader))
         }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)

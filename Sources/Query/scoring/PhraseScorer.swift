@@ -2,8 +2,9 @@ import Indexer
 
 /// Words at given offsets from each other in one field: exactly (`"a b c"`), or all within a window
 /// of `count - 1 + slop` positions, in any order (`"a b"~N`), each word at an occurrence of its own (a
-/// word typed twice occurs twice in the window). Scored as one term whose frequency is the number of
-/// matches and whose idf is the sum of the words' (as Lucene scores phrases).
+/// word typed twice occurs twice in the window; an occurrence two words reach stands for one of
+/// them). Scored as one term whose frequency is the number of matches and whose idf is the sum of the
+/// words' (as Lucene scores phrases).
 final class PhraseScorer: Scorer {
     let words: [FieldTermScorer]
     let offsets: [Int]
@@ -19,6 +20,9 @@ final class PhraseScorer: Scorer {
     /// much room to merge them in; and where each group's run of them starts.
     private var occurrences: UnsafeMutableBufferPointer<UInt64>
     private let runBounds: UnsafeMutableBufferPointer<Int>
+    /// Set when words share some terms but not all (`de`, `des`): an occurrence may then stand for
+    /// several words, and the window is checked by assignment, not by counting.
+    private let assignment: OccurrenceAssignment?
     let weight: FieldWeight
     private let conjunction: ConjunctionScorer
     private let reader: IndexReader
@@ -40,8 +44,10 @@ final class PhraseScorer: Scorer {
     /// Candidates passed over that way: the matches counted beside the top k are then a lower bound.
     private(set) var passedOver = 0
 
-    /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it).
-    init(words: [FieldTermScorer], offsets: [Int], slop: Int?, groups: [Int], weight: FieldWeight, reader: IndexReader) {
+    /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it);
+    /// `sharing`, the types of occurrences when groups share terms (`OccurrenceAssignment.types`).
+    init(words: [FieldTermScorer], offsets: [Int], slop: Int?, groups: [Int], sharing: [UInt64]?, weight: FieldWeight,
+         reader: IndexReader) {
         precondition(groups.count == words.count && groups.indices.allSatisfy { groups[$0] <= $0 && groups[groups[$0]] == groups[$0] })
         self.words = words
         self.offsets = offsets
@@ -58,6 +64,7 @@ final class PhraseScorer: Scorer {
         counts.initialize(repeating: 0)
         occurrences = buffer(0)
         runBounds = buffer(words.count + 1)
+        assignment = slop == nil ? nil : sharing.map { OccurrenceAssignment(masks: $0, groups: groups) }
         self.weight = weight
         self.reader = reader
         lengths = reader.lengths(field: weight.field)
@@ -220,6 +227,7 @@ final class PhraseScorer: Scorer {
         runBounds[runs] = filled
         let merged = occurrences.baseAddress!
         mergeRuns(merged, bounds: runBounds.baseAddress!, runs: runs, scratch: merged + filled)
+        if let assignment { return assignedMatches(merged, count: filled, width: width, assignment: assignment) }
         let first = buffers[0].positions
         var next = 0, right = 0, matches = 0
         for left in 0..<filled {
@@ -230,17 +238,56 @@ final class PhraseScorer: Scorer {
                 right += 1
             }
             if missing > 0 { break }
-            let start = Int(merged[left] >> 32), end = Int(merged[right - 1] >> 32)
-            if end - start <= width {
-                while next < first.count && Int(first[next]) < end - width { next += 1 }
-                while next < first.count && Int(first[next]) <= start + width {
-                    matches += 1
-                    next += 1
-                }
-            }
+            matches += countStarts(first, from: &next, run: Int(merged[left] >> 32), Int(merged[right - 1] >> 32), width: width)
             let group = Int(truncatingIfNeeded: merged[left] & 0xFFFF_FFFF)
             if counts[group] == needs[group] { missing += 1 }
             counts[group] -= 1
+        }
+        return matches
+    }
+
+    /// The first word's positions, from `next` on, that a window of `width` holding the run from
+    /// `start` to `end` holds: none when the run is wider. Runs come in order of their start and end,
+    /// so `next` only moves forward.
+    @inline(__always)
+    private func countStarts(_ first: UnsafeBufferPointer<UInt32>, from next: inout Int, run start: Int, _ end: Int, width: Int) -> Int {
+        guard end - start <= width else { return 0 }
+        var matches = 0
+        while next < first.count && Int(first[next]) < end - width { next += 1 }
+        while next < first.count && Int(first[next]) <= start + width {
+            matches += 1
+            next += 1
+        }
+        return matches
+    }
+
+    /// `sloppyMatches`'s sweep when words share terms. The merged occurrences (position << 32 | group)
+    /// become one per position, tagged with its type (the words it can stand for); each run is the
+    /// shortest from its start over which the assignment gives every word occurrences of its own.
+    private func assignedMatches(_ merged: UnsafeMutablePointer<UInt64>, count: Int, width: Int,
+                                 assignment: OccurrenceAssignment) -> Int {
+        var positions = 0, index = 0
+        while index < count {
+            let position = merged[index] >> 32
+            var mask: UInt64 = 0
+            while index < count && merged[index] >> 32 == position {
+                mask |= assignment.bit(ofGroup: Int(truncatingIfNeeded: merged[index] & 0xFFFF_FFFF))
+                index += 1
+            }
+            merged[positions] = position << 32 | UInt64(assignment.type(of: mask))
+            positions += 1
+        }
+        assignment.reset()
+        let first = buffers[0].positions
+        var next = 0, right = 0, matches = 0
+        for left in 0..<positions {
+            while !assignment.complete && right < positions {
+                assignment.add(Int(truncatingIfNeeded: merged[right] & 0xFFFF_FFFF))
+                right += 1
+            }
+            if !assignment.complete { break }
+            matches += countStarts(first, from: &next, run: Int(merged[left] >> 32), Int(merged[right - 1] >> 32), width: width)
+            assignment.remove(Int(truncatingIfNeeded: merged[left] & 0xFFFF_FFFF))
         }
         return matches
     }
