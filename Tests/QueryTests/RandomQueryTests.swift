@@ -1,0 +1,36 @@
+import TestSupport
+import Testing
+@testable import Query
+
+/// Queries thrown together from the syntax's pieces, well formed or not: each either runs or gets a
+/// `QueryError`, never a crash (a failed precondition would end the whole test process, as it would
+/// end searchd).
+@Suite struct RandomQueryTests {
+    static let pieces = [
+        "\"", "\"", "(", ")", "~", "~0", "~2", "~64", "*", "?", "^2", "^0.5", "-", "NOT ", " OR ", " AND ", "title:", "body:",
+        "auteur:", "||", "&&", "!", "+", " ", " ", " ", "économie", "ECONOMIE", "l’économie", "des", "de", "dès", "donner",
+        "données", "jardin", "Clichy-sous-Bois", "salarié·e·s", "co", "e", "12:30", "2,5", "\u{0301}", "日本", "🙂", "\t",
+    ]
+
+    @Test func randomQueriesRunOrFailCleanly() throws {
+        let searcher = BundledIndex.shared.searcher
+        var generator = SplitMix64(seed: 77)
+        var ran = 0, refused = 0
+        for _ in 0..<3_000 {
+            var query = ""
+            for _ in 0..<(Int(generator.next() % 12) + 1) {
+                query += Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))]
+            }
+            do {
+                let results = try searcher.search(query, limit: Int(generator.next() % 20) + 1, explain: generator.next() % 4 == 0)
+                #expect(results.hits.count <= results.total, "\(query)")
+                #expect(try searcher.count(query) == results.total, "\(query)")
+                ran += 1
+            } catch is QueryError {
+                refused += 1
+            }
+        }
+        // Both outcomes are common: the pieces make as many queries that run as ones that cannot.
+        #expect(ran > 500 && refused > 500, "\(ran) ran, \(refused) refused")
+    }
+}
