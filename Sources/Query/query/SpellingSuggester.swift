@@ -5,8 +5,9 @@ import Indexer
 /// edits (as a fuzzy word `word~` counts them, so at most 2, and none for words of 1 or 2 letters),
 /// then the spelling found in the most documents, then byte order. Words and the words of phrases are
 /// corrected; prefixes, wildcards and fuzzy words already reach other spellings and are left as typed.
-/// The lexicon keeps folded spellings only (`economie`): a correction takes the typed letters back
-/// wherever the two agree (`respell`), and the letters it adds stay folded.
+/// The lexicon keeps folded spellings only (`economie`): a correction is spelt as the documents write
+/// it (`économie`, found through the word's positions and the store's token offsets), in the case of
+/// the letters typed (`respell`).
 struct SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
@@ -40,9 +41,10 @@ struct SpellingSuggester {
             // The node's text as typed, at or after its column (a field's column when it has one).
             guard let start = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
             for token in try analyzer.tokens(text) where unknownWords < QueryPlanner.maximumFuzzyWords {
-                if let spelling = try correction(of: token) {
+                if let (spelling, terms) = try correction(of: token) {
                     let range = (start + token.range.lowerBound)..<(start + token.range.upperBound)
-                    replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self))))
+                    let written = try writtenSpelling(of: spelling, terms: terms)
+                    replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self), written: written)))
                 }
             }
         case .prefix, .wildcard, .fuzzy:
@@ -56,7 +58,7 @@ struct SpellingSuggester {
 
     /// The nearest known spelling of a word the index has never seen; nil for a known word (in the
     /// lexicon, or a term of some field, as numbers are) or one with nothing near.
-    private mutating func correction(of token: Token) throws -> String? {
+    private mutating func correction(of token: Token) throws -> (spelling: String, terms: [String])? {
         guard try reader.lexiconTerms(surface: token.surface) == nil else { return nil }
         for field in fields where try reader.termInfo(field: field, term: token.term) != nil { return nil }
         unknownWords += 1
@@ -64,31 +66,85 @@ struct SpellingSuggester {
         guard edits > 0 else { return nil }
         let near = try reader.lexiconEntries(near: token.surface, maxEdits: edits, limit: QueryPlanner.maximumFuzzySpellings)
         guard let fewest = near.first?.edits else { return nil }
-        var best: (spelling: String, documents: Int)?
+        var best: (spelling: String, terms: [String], documents: Int)?
         // In byte order at one distance: a tie in documents keeps the first.
         for entry in near where entry.edits == fewest {
             var documents = 0
             for term in entry.terms {
                 for field in fields { documents = max(documents, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
             }
-            if documents > best?.documents ?? 0 { best = (entry.surface, documents) }
+            if documents > best?.documents ?? 0 { best = (entry.surface, entry.terms, documents) }
         }
-        return best?.spelling
+        return best.map { ($0.spelling, $0.terms) }
     }
 
-    /// The correction spelt as the word was typed wherever the two agree: each letter of the folded
-    /// correction that lines up with a typed letter folding to it (the fewest edits between them)
-    /// takes the typed letter, its accent and case kept (`Écnomie` → `Économie`); the others stay
-    /// folded, in capitals when the word was typed in capitals.
-    static func respell(_ correction: String, asTyped typed: String) -> String {
-        // The typed word folded letter by letter, each folded scalar with the letter it comes from
-        // (nil when a letter folds to several, as `œ`).
-        var folded: [(scalar: Unicode.Scalar, letter: Character?)] = []
-        for letter in typed {
-            let scalars = Array(Folding.removeAccents(Folding.lowercase(String(letter))).unicodeScalars)
-            for scalar in scalars { folded.append((scalar, scalars.count == 1 ? letter : nil)) }
+    /// How the documents write a folded spelling (`économie` for `economie`), in lowercase: the most
+    /// common form among its first occurrences in the body, read from the body's stored text at the
+    /// positions of its terms (a tie keeps the form seen first); nil when none is found.
+    private func writtenSpelling(of spelling: String, terms: [String]) throws -> String? {
+        var votes: [String: Int] = [:]
+        var firstSeen: [String] = []
+        var occurrences = 0, documents = 0
+        var positions: [UInt32] = []
+        for term in terms {
+            guard let info = try reader.termInfo(field: StandardField.body, term: term) else { continue }
+            let cursor = try reader.postings(info)
+            var doc = try cursor.next()
+            while doc != PostingsCursor.end && occurrences < Self.sampledOccurrences && documents < Self.sampledDocuments {
+                documents += 1
+                try cursor.positions(into: &positions)
+                guard let body = try reader.storedFieldsWithBody([Int(doc)]).first?.body else { break }
+                // Positions ascend: the token cursor skips forward to each, by its stride table.
+                let forms = try body.tokens.withCursor { tokens in
+                    var forms: [String] = []
+                    for position in positions where forms.count + occurrences < Self.sampledOccurrences {
+                        try tokens.skip(to: Int(position))
+                        guard let range = try tokens.next() else { break }
+                        let written = Folding.lowercase(body.withUnsafeBytes { String(decoding: $0[range], as: UTF8.self) })
+                        if Folding.removeAccents(written) == spelling { forms.append(written) }
+                    }
+                    return forms
+                }
+                for written in forms {
+                    occurrences += 1
+                    if votes[written] == nil { firstSeen.append(written) }
+                    votes[written, default: 0] += 1
+                }
+                doc = try cursor.next()
+            }
         }
-        let target = Array(correction.unicodeScalars)
+        var best: String?
+        for form in firstSeen where votes[form]! > best.map({ votes[$0]! }) ?? 0 { best = form }
+        return best
+    }
+
+    /// Bounds on what `writtenSpelling` reads: the forms it counts, and the documents it opens.
+    static let sampledOccurrences = 16
+    static let sampledDocuments = 32
+
+    /// The correction spelt as the documents write it (`written`, when known and folding to it letter by
+    /// letter), each letter in the case of the typed letter it lines up with (the fewest edits between
+    /// the typed word folded and the correction): `Ecnomie` → `Économie`. A letter with no typed letter
+    /// to line up with is in capitals when the word was typed in capitals. Without a written form, a
+    /// letter lined up with a typed one takes the typed letter, its accent kept, and the others stay
+    /// folded.
+    static func respell(_ correction: String, asTyped typed: String, written: String? = nil) -> String {
+        // A word folded letter by letter, each folded scalar with the letter it comes from (nil when a
+        // letter folds to several, as `œ`).
+        func foldedLetters(_ word: String) -> [(scalar: Unicode.Scalar, letter: Character?)] {
+            var folded: [(scalar: Unicode.Scalar, letter: Character?)] = []
+            for letter in word {
+                let scalars = Array(Folding.removeAccents(Folding.lowercase(String(letter))).unicodeScalars)
+                for scalar in scalars { folded.append((scalar, scalars.count == 1 ? letter : nil)) }
+            }
+            return folded
+        }
+        let folded = foldedLetters(typed)
+        var target = Array(correction.unicodeScalars).map { (scalar: $0, letter: Character?.none) }
+        if let written {
+            let letters = foldedLetters(written)
+            if letters.map(\.scalar) == target.map(\.scalar) { target = letters }
+        }
         let capitals = typed.contains { $0.isLetter } && typed.allSatisfy { !$0.isLetter || $0.isUppercase }
         // Levenshtein's table, then back from its end: a diagonal step between equal scalars lines them up.
         let width = target.count + 1
@@ -97,20 +153,25 @@ struct SpellingSuggester {
             for j in 0...target.count {
                 table[i * width + j] = i == 0 ? j : j == 0 ? i
                     : min(table[(i - 1) * width + j] + 1, table[i * width + j - 1] + 1,
-                          table[(i - 1) * width + j - 1] + (folded[i - 1].scalar == target[j - 1] ? 0 : 1))
+                          table[(i - 1) * width + j - 1] + (folded[i - 1].scalar == target[j - 1].scalar ? 0 : 1))
             }
         }
         var letters: [String] = []
         var i = folded.count, j = target.count
         while j > 0 {
-            if i > 0 && folded[i - 1].scalar == target[j - 1] && table[i * width + j] == table[(i - 1) * width + j - 1] {
-                letters.append(folded[i - 1].letter.map(String.init) ?? String(target[j - 1]))
+            if i > 0 && folded[i - 1].scalar == target[j - 1].scalar && table[i * width + j] == table[(i - 1) * width + j - 1] {
+                let typedLetter = folded[i - 1].letter
+                if let letter = target[j - 1].letter {
+                    letters.append(typedLetter?.isUppercase ?? capitals ? String(letter).uppercased() : String(letter))
+                } else {
+                    letters.append(typedLetter.map(String.init) ?? String(target[j - 1].scalar))
+                }
                 i -= 1
                 j -= 1
             } else if i > 0 && table[i * width + j] == table[(i - 1) * width + j] + 1 {
                 i -= 1
             } else {
-                let letter = String(target[j - 1])
+                let letter = target[j - 1].letter.map(String.init) ?? String(target[j - 1].scalar)
                 letters.append(capitals ? letter.uppercased() : letter)
                 if i > 0 && table[i * width + j] == table[(i - 1) * width + j - 1] + 1 { i -= 1 }
                 j -= 1
