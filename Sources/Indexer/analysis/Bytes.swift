@@ -29,7 +29,15 @@ public enum Bytes {
     /// Whether any byte of `word` equals `byte` (`byte` must not be 0: padding is 0).
     @inlinable @inline(__always)
     public static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
-        containsByte(word ^ (ones &* UInt64(byte)), below: 1)
+        matches(word, byte) != 0
+    }
+
+    /// Non-zero when any byte of `word` equals `byte`: the masks of several bytes can be OR'ed and
+    /// tested once, without a branch per byte.
+    @inlinable @inline(__always)
+    public static func matches(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let difference = word ^ (ones &* UInt64(byte))
+        return (difference &- ones) & ~difference & highs
     }
 
     /// Whether any byte of `word` is below `limit` (at most 0x80): the classic test for a zero byte,
