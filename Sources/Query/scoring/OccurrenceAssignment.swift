@@ -68,15 +68,15 @@ final class OccurrenceAssignment {
     @inline(__always)
     func bit(ofGroup group: Int) -> UInt64 { bits[group] }
 
-    /// The type of an occurrence that `mask`'s words can stand for.
-    func type(of mask: UInt64) -> Int {
+    /// The type of an occurrence that `mask`'s words can stand for; nil for a set of words no term
+    /// reaches, which only a damaged index can give (two terms at one position).
+    func type(of mask: UInt64) -> Int? {
         var low = 0, high = masks.count - 1
         while low < high {
             let middle = (low + high) / 2
             if masks[middle] < mask { low = middle + 1 } else { high = middle }
         }
-        precondition(masks[low] == mask, "an occurrence of no known type")
-        return low
+        return masks[low] == mask ? low : nil
     }
 
     /// An empty window.

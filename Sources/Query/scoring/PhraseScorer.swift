@@ -227,7 +227,7 @@ final class PhraseScorer: Scorer {
         runBounds[runs] = filled
         let merged = occurrences.baseAddress!
         mergeRuns(merged, bounds: runBounds.baseAddress!, runs: runs, scratch: merged + filled)
-        if let assignment { return assignedMatches(merged, count: filled, width: width, assignment: assignment) }
+        if let assignment { return try assignedMatches(merged, count: filled, width: width, assignment: assignment) }
         let first = buffers[0].positions
         var next = 0, right = 0, matches = 0
         for left in 0..<filled {
@@ -265,7 +265,7 @@ final class PhraseScorer: Scorer {
     /// become one per position, tagged with its type (the words it can stand for); each run is the
     /// shortest from its start over which the assignment gives every word occurrences of its own.
     private func assignedMatches(_ merged: UnsafeMutablePointer<UInt64>, count: Int, width: Int,
-                                 assignment: OccurrenceAssignment) -> Int {
+                                 assignment: OccurrenceAssignment) throws -> Int {
         var positions = 0, index = 0
         while index < count {
             let position = merged[index] >> 32
@@ -274,7 +274,10 @@ final class PhraseScorer: Scorer {
                 mask |= assignment.bit(ofGroup: Int(truncatingIfNeeded: merged[index] & 0xFFFF_FFFF))
                 index += 1
             }
-            merged[positions] = position << 32 | UInt64(assignment.type(of: mask))
+            guard let type = assignment.type(of: mask) else {
+                throw IndexError.corrupt(file: FileFormat.Tag.positions.fileName, reason: "two terms at position \(position) of one document")
+            }
+            merged[positions] = position << 32 | UInt64(type)
             positions += 1
         }
         assignment.reset()
