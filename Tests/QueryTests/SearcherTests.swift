@@ -47,12 +47,12 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count("\"salariés accompagnés\"") == searcher.count("\"salarié-e-s accompagné-e-s\""))
     }
 
-    /// An index of one document per body (ids `d0`, `d1`, …, all titled `t`).
-    static func index(bodies: [String], in name: String) throws -> IndexReader {
+    /// An index of one document per body (ids `d0`, `d1`, …), titled `t` unless `titles` are given.
+    static func index(bodies: [String], titles: [String]? = nil, in name: String) throws -> IndexReader {
         let folder = ProcessScratch.path(name)
         var lines = ""
         for (index, body) in bodies.enumerated() {
-            let object: [String: Any] = ["id": "d\(index)", "title": "t", "body": body]
+            let object: [String: Any] = ["id": "d\(index)", "title": titles?[index] ?? "t", "body": body]
             lines += String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n"
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -105,6 +105,16 @@ final class BundledIndex: @unchecked Sendable {
             let expected = try #require(try brute.evaluate(QueryParser().parse(query)))
             #expect(try searcher.search(query, limit: 20).hits.map(\.doc).sorted() == expected.keys.sorted(), "\(query)")
         }
+    }
+
+    /// A correction that only titles hold is spelt as a title writes it: titles are analysed again
+    /// to find it, where the body's token offsets serve otherwise.
+    @Test func suggestionsSpeltAsTitlesWriteThem() throws {
+        let reader = try Self.index(bodies: ["un jardin partagé", "un jardin ouvert"],
+                                    titles: ["Les Coopératives d’habitants", "Les coopératives d’habitants"], in: "suggest-titles")
+        let searcher = Searcher(reader: reader)
+        #expect(try searcher.suggest("coopratives jardn") == "coopératives jardin")
+        #expect(try searcher.suggest("Coopratives habitnts") == "Coopératives habitants")
     }
 
     /// A misspelt word finds the word's documents, and highlights what it matched.
@@ -166,7 +176,7 @@ final class BundledIndex: @unchecked Sendable {
         #expect(SpellingSuggester.respell("economie", asTyped: "Éconnomié", written: "économie") == "Économie")
         #expect(SpellingSuggester.respell("economie", asTyped: "ECNOMIE", written: "économie") == "ÉCONOMIE")
         #expect(SpellingSuggester.respell("oeuvre", asTyped: "ovre", written: "œuvre") == "oeuvre")
-        // With no written form (a spelling only in titles), or one that does not fold to the
+        // With no written form (none found in the stored text), or one that does not fold to the
         // correction: typed letters where the two agree, accents kept, the rest folded.
         #expect(SpellingSuggester.respell("oeuvre", asTyped: "Œvre") == "oeuvre")
         #expect(SpellingSuggester.respell("economie", asTyped: "Éconnomié") == "Économié")

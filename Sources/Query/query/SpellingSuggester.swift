@@ -80,11 +80,19 @@ struct SpellingSuggester {
 
     /// How the documents write a folded spelling (`économie` for `economie`), in lowercase: the most
     /// common form among its first occurrences in the body, read from the body's stored text at the
-    /// positions of its terms (a tie keeps the form seen first); nil when none is found.
+    /// positions of its terms (a tie keeps the form seen first). A spelling no body holds is looked for
+    /// in the other fields (titles), whose stored text is analysed again. Nil when none is found.
     private func writtenSpelling(of spelling: String, terms: [String]) throws -> String? {
         var votes: [String: Int] = [:]
         var firstSeen: [String] = []
         var occurrences = 0, documents = 0
+        func count(_ forms: [String]) {
+            for written in forms {
+                occurrences += 1
+                if votes[written] == nil { firstSeen.append(written) }
+                votes[written, default: 0] += 1
+            }
+        }
         var positions: [UInt32] = []
         for term in terms {
             guard let info = try reader.termInfo(field: StandardField.body, term: term) else { continue }
@@ -105,12 +113,26 @@ struct SpellingSuggester {
                     }
                     return forms
                 }
-                for written in forms {
-                    occurrences += 1
-                    if votes[written] == nil { firstSeen.append(written) }
-                    votes[written, default: 0] += 1
-                }
+                count(forms)
                 doc = try cursor.next()
+            }
+        }
+        for field in fields where field != StandardField.body && firstSeen.isEmpty {
+            for term in terms {
+                guard let info = try reader.termInfo(field: field, term: term) else { continue }
+                let cursor = try reader.postings(info)
+                var doc = try cursor.next()
+                documents = 0
+                while doc != PostingsCursor.end && occurrences < Self.sampledOccurrences && documents < Self.sampledDocuments {
+                    documents += 1
+                    // Titles are short; a long field is passed over rather than analysed whole.
+                    if let text = try reader.storedFields(Int(doc)).value(of: field), text.utf8.count <= Self.analyzedBytes {
+                        let utf8 = Array(text.utf8)
+                        count(try analyzer.tokens(text).filter { $0.surface == spelling }.prefix(Self.sampledOccurrences - occurrences)
+                            .map { Folding.lowercase(String(decoding: utf8[$0.range], as: UTF8.self)) })
+                    }
+                    doc = try cursor.next()
+                }
             }
         }
         var best: String?
@@ -118,9 +140,11 @@ struct SpellingSuggester {
         return best
     }
 
-    /// Bounds on what `writtenSpelling` reads: the forms it counts, and the documents it opens.
+    /// Bounds on what `writtenSpelling` reads: the forms it counts, the documents it opens (per field
+    /// outside the body), and the longest text it analyses again.
     static let sampledOccurrences = 16
     static let sampledDocuments = 32
+    static let analyzedBytes = 10_000
 
     /// The correction spelt as the documents write it (`written`, when known and folding to it letter by
     /// letter), each letter in the case of the typed letter it lines up with (the fewest edits between
