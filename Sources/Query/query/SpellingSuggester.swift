@@ -85,54 +85,48 @@ struct SpellingSuggester {
     private func writtenSpelling(of spelling: String, terms: [String]) throws -> String? {
         var votes: [String: Int] = [:]
         var firstSeen: [String] = []
-        var occurrences = 0, documents = 0
-        func count(_ forms: [String]) {
-            for written in forms {
-                occurrences += 1
-                if votes[written] == nil { firstSeen.append(written) }
-                votes[written, default: 0] += 1
-            }
-        }
-        var positions: [UInt32] = []
-        for term in terms {
-            guard let info = try reader.termInfo(field: StandardField.body, term: term) else { continue }
-            let cursor = try reader.postings(info)
-            var doc = try cursor.next()
-            while doc != PostingsCursor.end && occurrences < Self.sampledOccurrences && documents < Self.sampledDocuments {
-                documents += 1
-                try cursor.positions(into: &positions)
-                guard let body = try reader.storedFieldsWithBody([Int(doc)]).first?.body else { break }
-                // Positions ascend: the token cursor skips forward to each, by its stride table.
-                let forms = try body.tokens.withCursor { tokens in
-                    var forms: [String] = []
-                    for position in positions where forms.count + occurrences < Self.sampledOccurrences {
-                        try tokens.skip(to: Int(position))
-                        guard let range = try tokens.next() else { break }
-                        let written = Folding.lowercase(body.withUnsafeBytes { String(decoding: $0[range], as: UTF8.self) })
-                        if Folding.removeAccents(written) == spelling { forms.append(written) }
-                    }
-                    return forms
-                }
-                count(forms)
-                doc = try cursor.next()
-            }
-        }
-        for field in fields where field != StandardField.body && firstSeen.isEmpty {
+        var occurrences = 0
+        /// Counts the forms `read` finds in each of the first documents of the terms in `field`.
+        func sample(_ field: Int, _ read: (_ doc: UInt32, _ cursor: PostingsCursor, _ room: Int) throws -> [String]) throws {
+            var documents = 0
             for term in terms {
                 guard let info = try reader.termInfo(field: field, term: term) else { continue }
                 let cursor = try reader.postings(info)
                 var doc = try cursor.next()
-                documents = 0
                 while doc != PostingsCursor.end && occurrences < Self.sampledOccurrences && documents < Self.sampledDocuments {
                     documents += 1
-                    // Titles are short; a long field is passed over rather than analysed whole.
-                    if let text = try reader.storedFields(Int(doc)).value(of: field), text.utf8.count <= Self.analyzedBytes {
-                        let utf8 = Array(text.utf8)
-                        count(try analyzer.tokens(text).filter { $0.surface == spelling }.prefix(Self.sampledOccurrences - occurrences)
-                            .map { Folding.lowercase(String(decoding: utf8[$0.range], as: UTF8.self)) })
+                    for written in try read(doc, cursor, Self.sampledOccurrences - occurrences) {
+                        occurrences += 1
+                        if votes[written] == nil { firstSeen.append(written) }
+                        votes[written, default: 0] += 1
                     }
                     doc = try cursor.next()
                 }
+            }
+        }
+        var positions: [UInt32] = []
+        try sample(StandardField.body) { doc, cursor, room in
+            try cursor.positions(into: &positions)
+            guard let body = try reader.storedFieldsWithBody([Int(doc)]).first?.body else { return [] }
+            // Positions ascend: the token cursor skips forward to each, by its stride table.
+            return try body.tokens.withCursor { tokens in
+                var forms: [String] = []
+                for position in positions where forms.count < room {
+                    try tokens.skip(to: Int(position))
+                    guard let range = try tokens.next() else { break }
+                    let written = Folding.lowercase(body.withUnsafeBytes { String(decoding: $0[range], as: UTF8.self) })
+                    if Folding.removeAccents(written) == spelling { forms.append(written) }
+                }
+                return forms
+            }
+        }
+        for field in fields where field != StandardField.body && firstSeen.isEmpty {
+            try sample(field) { doc, _, room in
+                // Titles are short; a long field is passed over rather than analysed whole.
+                guard let text = try reader.storedFields(Int(doc)).value(of: field), text.utf8.count <= Self.analyzedBytes else { return [] }
+                let utf8 = Array(text.utf8)
+                return try analyzer.tokens(text).filter { $0.surface == spelling }.prefix(room)
+                    .map { Folding.lowercase(String(decoding: utf8[$0.range], as: UTF8.self)) }
             }
         }
         var best: String?
@@ -140,8 +134,8 @@ struct SpellingSuggester {
         return best
     }
 
-    /// Bounds on what `writtenSpelling` reads: the forms it counts, the documents it opens (per field
-    /// outside the body), and the longest text it analyses again.
+    /// Bounds on what `writtenSpelling` reads: the forms it counts, the documents it opens in each
+    /// field, and the longest text it analyses again.
     static let sampledOccurrences = 16
     static let sampledDocuments = 32
     static let analyzedBytes = 10_000

@@ -29,6 +29,8 @@ final class OccurrenceAssignment {
     /// The types of `terms` (each word's terms) when two words with different terms share one, else nil.
     /// `groups[i]` is the first word with word i's terms; a word's bit is its group's rank.
     static func types(terms: [[String]], groups: [Int]) -> [UInt64]? {
+        // Words of one term each share it only with the words of their own group.
+        guard terms.contains(where: { $0.count > 1 }) else { return nil }
         let firsts = groups.indices.filter { groups[$0] == $0 }
         var masks: [String: UInt64] = [:]
         for (rank, first) in firsts.enumerated() {
