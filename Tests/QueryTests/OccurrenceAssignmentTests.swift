@@ -58,6 +58,7 @@ import Testing
     @Test func typesOnlyWhenWordsShareSomeTerms() {
         #expect(OccurrenceAssignment.types(terms: [["de"], ["de", "des"]], groups: [0, 1]) == [0b10, 0b11])
         #expect(OccurrenceAssignment.types(terms: [["de"], ["la"], ["de"]], groups: [0, 1, 0]) == nil)
+        #expect(OccurrenceAssignment.types(terms: [["a", "b"], ["c", "d"], ["a", "b"]], groups: [0, 1, 0]) == nil)
         #expect(OccurrenceAssignment.types(terms: [["a", "b"], ["c"], ["b", "d"]], groups: [0, 1, 2]) == [0b010, 0b100, 0b001, 0b101].sorted())
     }
 }
