@@ -17,8 +17,11 @@ typedef struct {
     int32_t kind;  /* FTS_WORD_NUMBER or FTS_WORD_LETTERS */
 } fts_word;
 
-/* Opens a word breaker for a locale such as "fr". Returns NULL and sets *error to ICU's code on failure. */
-fts_word_breaker *fts_word_breaker_open(const char *locale, int *error);
+/* Opens a word breaker for a locale such as "fr". With plain_chunks set, the chunks between ASCII spaces
+   that are plain words (Latin letters, apostrophes, hyphens, surrounding punctuation) are segmented
+   without ICU, exactly as ICU would; with it clear, every byte goes through ICU. Returns NULL and sets
+   *error to ICU's code on failure. */
+fts_word_breaker *fts_word_breaker_open(const char *locale, int plain_chunks, int *error);
 
 void fts_word_breaker_close(fts_word_breaker *breaker);
 
@@ -26,7 +29,8 @@ void fts_word_breaker_close(fts_word_breaker *breaker);
    unchanged until the next call to fts_word_breaker_set_text. Returns 0, or ICU's error code. */
 int fts_word_breaker_set_text(fts_word_breaker *breaker, const char *utf8, int32_t length);
 
-/* Writes up to capacity words, in text order, and returns how many; 0 once the text is exhausted. */
+/* Writes up to capacity words, in text order, and returns how many; 0 once the text is exhausted, and
+   ICU's error code negated if ICU fails. */
 int32_t fts_word_breaker_next(fts_word_breaker *breaker, fts_word *words, int32_t capacity);
 
 /* ICU's name for an error code, for messages. */

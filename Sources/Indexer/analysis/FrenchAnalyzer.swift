@@ -2,7 +2,8 @@ import CICU
 
 /// French text in, terms out, the same at index and at query time.
 ///
-/// 1. ICU word segmentation (locale `fr`) of the UTF-8 bytes: words and numbers, no punctuation.
+/// 1. ICU word segmentation (locale `fr`) of the UTF-8 bytes: words and numbers, no punctuation. The
+///    chunks between spaces that ICU's rules keep as plain words are cut without ICU (`WordBreaker`).
 /// 2. Elision removed from the front of a word (`l’`, `qu’`, `jusqu’`…); `aujourd’hui` stays whole.
 /// 3. Words split where ICU keeps inner dots (`salarié.e.s`, `D.E.S.I.R`, `site.org`); single letters
 ///    joined by dots are an acronym and are glued back (`D.E.S.I.R` → `desir`).
@@ -25,8 +26,10 @@ public final class FrenchAnalyzer {
     /// exclusivity checks, which on class properties cost a tenth of the pipeline.
     private var pipeline: AnalysisPipeline?
 
-    public init() throws {
-        pipeline = AnalysisPipeline(breaker: try WordBreaker(locale: "fr"), stemmer: try SnowballStemmer(language: "french"))
+    /// `everyByteThroughICU`: see `WordBreaker`; the terms are the same either way.
+    public init(everyByteThroughICU: Bool = false) throws {
+        pipeline = AnalysisPipeline(breaker: try WordBreaker(locale: "fr", everyByteThroughICU: everyByteThroughICU),
+                                    stemmer: try SnowballStemmer(language: "french"))
     }
 
     /// Called with the folded surface and the term of each spelling the analyzer meets for the first
@@ -110,7 +113,7 @@ private struct AnalysisPipeline {
             pieces.removeAll(keepingCapacity: true)
             while !exhausted {
                 words.removeAll(keepingCapacity: true)
-                exhausted = !breaker.fill(&words)
+                exhausted = try !breaker.fill(&words)
                 for word in words { appendPieces(of: word, in: bytes, previousEnd: &previousEnd) }
                 // A chain of joined pieces may go on in the next batch: keep the last one until it ends.
                 var ready = pieces.count

@@ -25,13 +25,21 @@ public enum AnalysisError: Error, CustomStringConvertible {
 
 /// ICU word segmentation of UTF-8 text, reporting words and numbers only (spaces and punctuation are
 /// dropped by ICU's rule status). Not thread-safe: one per thread.
+///
+/// By default, the chunks between ASCII spaces that ICU's rules would keep as plain words (Latin
+/// letters joined by apostrophes or full stops, split at hyphens, among punctuation that joins
+/// nothing) are cut by a scan of their bytes, and only the other chunks go through ICU: the same
+/// words, several times faster on French text (Sources/CICU/cicu.c says why it is exact).
 public final class WordBreaker {
     private let breaker: OpaquePointer
     private var batch: [fts_word]
 
-    public init(locale: String = "fr") throws {
+    /// `everyByteThroughICU` turns off the plain-chunk scan: ICU segments the whole text, as the
+    /// baseline the analyzer's throughput is measured against and the reference the scan is tested
+    /// against.
+    public init(locale: String = "fr", everyByteThroughICU: Bool = false) throws {
         var error: Int32 = 0
-        guard let breaker = fts_word_breaker_open(locale, &error) else {
+        guard let breaker = fts_word_breaker_open(locale, everyByteThroughICU ? 0 : 1, &error) else {
             throw AnalysisError.icu(operation: "open a word break iterator for \(locale)", code: error)
         }
         self.breaker = breaker
@@ -50,10 +58,11 @@ public final class WordBreaker {
     }
 
     /// Appends the next words to `words` (at most one batch); returns false once the text is exhausted.
-    func fill(_ words: inout [fts_word]) -> Bool {
+    func fill(_ words: inout [fts_word]) throws -> Bool {
         let count = batch.withUnsafeMutableBufferPointer { buffer in
             Int(fts_word_breaker_next(breaker, buffer.baseAddress, Int32(buffer.count)))
         }
+        guard count >= 0 else { throw AnalysisError.icu(operation: "segment the text", code: Int32(-count)) }
         guard count > 0 else { return false }
         words.append(contentsOf: batch[0..<count])
         return true
@@ -67,7 +76,7 @@ public final class WordBreaker {
             try setText(bytes)
             var words: [fts_word] = []
             words.reserveCapacity(batch.count)
-            while fill(&words) {
+            while try fill(&words) {
                 for word in words {
                     body(Int(word.start)..<Int(word.end), word.kind == Int32(FTS_WORD_NUMBER) ? .number : .letters)
                 }
