@@ -1,6 +1,7 @@
 #include "cicu.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 #include <unicode/utypes.h>
@@ -80,21 +81,50 @@ int fts_word_breaker_set_text(fts_word_breaker *breaker, const char *utf8, int32
     return 0;
 }
 
+/* What a byte is to the scan. */
+enum { OTHER = 0, DELIMITER = 1, ASCII_LETTER = 2 };
+
+static const uint8_t byte_class[256] = {
+    [' '] = DELIMITER, ['\t'] = DELIMITER, ['\n'] = DELIMITER, ['\r'] = DELIMITER,
+    ['A' ... 'Z'] = ASCII_LETTER, ['a' ... 'z'] = ASCII_LETTER,
+};
+
 static inline int is_delimiter(uint8_t byte) {
-    return byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09;
+    return byte_class[byte] == DELIMITER;
 }
 
 /* Bytes of the letter at p (ASCII, Latin-1's À to ÿ but × and ÷, œ and Œ), or 0. All are ALetter:
    WB5 keeps a run of them together. */
 static inline int letter_length(const uint8_t *p, const uint8_t *end) {
     uint8_t byte = p[0];
-    if ((uint8_t)((byte | 0x20) - 0x61) < 26) return 1;
+    if (byte_class[byte] == ASCII_LETTER) return 1;
     if (p + 1 < end) {
         uint8_t next = p[1];
         if (byte == 0xC3 && next >= 0x80 && next <= 0xBF && next != 0x97 && next != 0xB7) return 2;
         if (byte == 0xC5 && (next == 0x92 || next == 0x93)) return 2;
     }
     return 0;
+}
+
+/* Where the run of ASCII letters from p ends: eight bytes at a time (SWAR), so that a word's end costs
+   one unpredictable branch, not one per letter. The first byte of the load is its lowest only on a
+   little-endian machine; others take the byte loop. */
+static inline const uint8_t *ascii_letters_end(const uint8_t *p, const uint8_t *end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (end - p >= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        uint64_t low7 = (word | 0x2020202020202020ULL) & 0x7F7F7F7F7F7F7F7FULL;
+        /* Per byte, no carries: the high bit says low7 >= 'a', then low7 > 'z'. */
+        uint64_t from_a = low7 + (0x80 - 0x61) * ones, past_z = low7 + (0x80 - 0x7B) * ones;
+        uint64_t not_letter = ~(from_a & ~past_z & ~word) & highs;
+        if (not_letter) return p + (__builtin_ctzll(not_letter) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && byte_class[*p] == ASCII_LETTER) p++;
+    return p;
 }
 
 /* Bytes of a mark between two letters that WB6 and WB7 keep inside the word: the apostrophe (a
@@ -128,23 +158,32 @@ static inline int closing_length(const uint8_t *p, const uint8_t *end) {
 
 enum { NOT_PLAIN = -1, TOO_MANY_WORDS = -2 };
 
-/* Writes the words of the plain chunk [start, end) and returns how many; NOT_PLAIN, or TOO_MANY_WORDS
-   when it holds more than `capacity` (then what was written does not count). */
-static int32_t plain_chunk_words(const uint8_t *bytes, int32_t start, int32_t end, fts_word *words, int32_t capacity) {
-    const uint8_t *p = bytes + start, *stop = bytes + end;
-    int length;
-    while (p < stop && (length = opening_length(p, stop)) > 0) p += length;
+/* Writes the words of the chunk starting at `start` (a byte that is no delimiter) when it is plain,
+   sets *end to where it ends (a delimiter or the end of the text), and returns how many; or NOT_PLAIN,
+   or TOO_MANY_WORDS when it holds more than `capacity` (then what was written does not count, and
+   *end is not set). */
+static int32_t plain_chunk_words(const uint8_t *bytes, int32_t start, int32_t length, fts_word *words,
+                                 int32_t capacity, int32_t *end) {
+    const uint8_t *p = bytes + start, *stop = bytes + length;
+    int size;
+    while (p < stop && (size = opening_length(p, stop)) > 0) p += size;
     int32_t count = 0;
     for (;;) {
         const uint8_t *word = p;
-        if (p >= stop || (length = letter_length(p, stop)) == 0) return NOT_PLAIN;
-        p += length;
+        int32_t kind = FTS_WORD_ONLY_LETTERS;
+        if (p >= stop || (size = letter_length(p, stop)) == 0) return NOT_PLAIN;
+        p += size;
         for (;;) {
-            while (p < stop && (length = letter_length(p, stop)) > 0) p += length;
+            p = ascii_letters_end(p, stop);
+            if (p < stop && (size = letter_length(p, stop)) > 0) {
+                p += size;
+                continue;
+            }
             int mark;
             if (p < stop && (mark = inner_mark_length(p, stop)) > 0 && p + mark < stop
                 && letter_length(p + mark, stop) > 0) {
                 p += mark;
+                kind = FTS_WORD_LETTERS;
                 continue;
             }
             break;
@@ -152,7 +191,7 @@ static int32_t plain_chunk_words(const uint8_t *bytes, int32_t start, int32_t en
         if (count == capacity) return TOO_MANY_WORDS;
         words[count].start = (int32_t)(word - bytes);
         words[count].end = (int32_t)(p - bytes);
-        words[count].kind = FTS_WORD_LETTERS;
+        words[count].kind = kind;
         count++;
         /* A hyphen-minus is no MidLetter: ICU breaks on both sides of it. */
         if (p + 1 < stop && p[0] == 0x2D && letter_length(p + 1, stop) > 0) {
@@ -161,8 +200,15 @@ static int32_t plain_chunk_words(const uint8_t *bytes, int32_t start, int32_t en
         }
         break;
     }
-    while (p < stop && (length = closing_length(p, stop)) > 0) p += length;
-    return p == stop ? count : NOT_PLAIN;
+    while (p < stop && (size = closing_length(p, stop)) > 0) p += size;
+    if (p < stop && !is_delimiter(*p)) return NOT_PLAIN;
+    *end = (int32_t)(p - bytes);
+    return count;
+}
+
+static inline int32_t chunk_end(const uint8_t *bytes, int32_t from, int32_t length) {
+    while (from < length && !is_delimiter(bytes[from])) from++;
+    return from;
 }
 
 int32_t fts_word_breaker_next(fts_word_breaker *breaker, fts_word *words, int32_t capacity) {
@@ -188,34 +234,25 @@ int32_t fts_word_breaker_next(fts_word_breaker *breaker, fts_word *words, int32_
         const uint8_t *bytes = breaker->bytes;
         int32_t length = breaker->length, cursor = breaker->cursor;
         while (cursor < length && is_delimiter(bytes[cursor])) cursor++;
-        if (cursor >= length) {
-            breaker->cursor = cursor;
-            break;
-        }
-        int32_t end = cursor;
-        while (end < length && !is_delimiter(bytes[end])) end++;
-        int32_t found = plain_chunk_words(bytes, cursor, end, words + count, capacity - count);
+        breaker->cursor = cursor;
+        if (cursor >= length) break;
+        int32_t end;
+        int32_t found = plain_chunk_words(bytes, cursor, length, words + count, capacity - count, &end);
         if (found >= 0) {
             count += found;
             breaker->cursor = end;
             continue;
         }
-        if (found == TOO_MANY_WORDS && count > 0) {
-            breaker->cursor = cursor; /* the next batch takes it */
-            break;
-        }
+        if (found == TOO_MANY_WORDS && count > 0) break; /* the next batch takes it */
         /* ICU takes this chunk and the chunks after it up to the next plain one, which is then
            scanned twice. */
-        int32_t span_end = end;
+        int32_t span_end = chunk_end(bytes, cursor, length);
         fts_word scratch[64];
         for (;;) {
             int32_t next = span_end;
             while (next < length && is_delimiter(bytes[next])) next++;
-            if (next >= length) break;
-            int32_t next_end = next;
-            while (next_end < length && !is_delimiter(bytes[next_end])) next_end++;
-            if (plain_chunk_words(bytes, next, next_end, scratch, 64) >= 0) break;
-            span_end = next_end;
+            if (next >= length || plain_chunk_words(bytes, next, length, scratch, 64, &end) >= 0) break;
+            span_end = chunk_end(bytes, next, length);
         }
         int status = start_span(breaker, cursor, span_end);
         if (status != 0) return -status; /* ICU's error code, negated */

@@ -108,6 +108,25 @@ import TestSupport
         }
     }
 
+    /// The scan also tells the analyzer which words hold no apostrophe or full stop to split at: the
+    /// terms must not change.
+    @Test func theAnalyzerGivesTheSameTokensEitherWay() throws {
+        let analyzer = try FrenchAnalyzer(), throughICU = try FrenchAnalyzer(everyByteThroughICU: true)
+        var texts = try Fixtures.corpus().map(\.text)
+        var generator = SplitMix64(seed: 37)
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...24, using: &generator) {
+                text += Int.random(in: 0..<5, using: &generator) == 0 ? " " : Self.nearlyPlainPieces.randomElement(using: &generator)!
+            }
+            texts.append(text)
+        }
+        texts += ["l’économie d'une qu'aujourd'hui D.E.S.I.R. salarié.e.s salarié-e-s site.org"]
+        for text in texts {
+            #expect(try analyzer.tokens(text) == throughICU.tokens(text), "\(text.prefix(80).debugDescription)")
+        }
+    }
+
     @Test func batchesOfWordsEndInsideChunks() throws {
         // More words than one batch holds (1,024), in chunks of many hyphenated words and of ICU's.
         var text = ""

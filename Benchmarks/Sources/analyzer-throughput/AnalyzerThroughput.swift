@@ -5,7 +5,8 @@ import Indexer
 // repeated to at least 50 MB, median of several alternating runs, one core. The analyzer runs twice:
 // as shipped (plain chunks cut without ICU) and with every byte through ICU, whose ratio to bare ICU
 // is the analyzer's own cost.
-// Usage: analyzer-throughput [CORPUS_DIR] [--runs N] [--megabytes N]
+// Usage: analyzer-throughput [CORPUS_DIR] [--runs N] [--megabytes N] [--only bare|through-icu|shipped]
+// --only runs one pipeline once over the repeated corpus and prints nothing else: for callgrind.
 
 @main
 struct AnalyzerThroughput {
@@ -17,6 +18,11 @@ struct AnalyzerThroughput {
             }
             arguments.removeSubrange(index...index + 1)
             return value
+        }
+        var only: String?
+        if let index = arguments.firstIndex(of: "--only"), index + 1 < arguments.count {
+            only = arguments[index + 1]
+            arguments.removeSubrange(index...index + 1)
         }
         let runs = option("--runs", 5)
         let megabytes = option("--megabytes", 50)
@@ -59,6 +65,14 @@ struct AnalyzerThroughput {
         func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+
+        switch only {
+        case "bare": _ = try segmentOnly(); return
+        case "through-icu": _ = try analyzeAll(analyzerThroughICU); return
+        case "shipped": _ = try analyzeAll(analyzer); return
+        case nil: break
+        default: throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "--only takes bare, through-icu or shipped"])
         }
 
         print("corpus: \(files.count) files, \(corpusBytes) bytes, repeated \(repeats)× = \(String(format: "%.1f", Double(totalBytes) / 1e6)) MB; \(runs) runs each, alternating")

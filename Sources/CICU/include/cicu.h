@@ -8,13 +8,14 @@
 
 typedef struct fts_word_breaker fts_word_breaker;
 
-/* What ICU's rule status says a segment is. Spaces and punctuation are never reported. */
-enum { FTS_WORD_NUMBER = 1, FTS_WORD_LETTERS = 2 };
+/* What ICU's rule status says a segment is. Spaces and punctuation are never reported. Words of the
+   plain-chunk scan that hold only letters (no apostrophe or full stop inside) say so. */
+enum { FTS_WORD_NUMBER = 1, FTS_WORD_LETTERS = 2, FTS_WORD_ONLY_LETTERS = 3 };
 
 typedef struct {
     int32_t start; /* byte offset of the first byte, in the UTF-8 text */
     int32_t end;   /* byte offset one past the last byte */
-    int32_t kind;  /* FTS_WORD_NUMBER or FTS_WORD_LETTERS */
+    int32_t kind;  /* FTS_WORD_NUMBER, FTS_WORD_LETTERS or FTS_WORD_ONLY_LETTERS */
 } fts_word;
 
 /* Opens a word breaker for a locale such as "fr". With plain_chunks set, the chunks between ASCII spaces

@@ -163,7 +163,7 @@ private struct AnalysisPipeline {
             pieces.append(Piece(start: Int(word.start), end: end, isNumber: true, joiner: joiner))
             return
         }
-        if !Self.mayNeedSplitting(UnsafeRawBufferPointer(bytes), Int(word.start)..<end) {
+        if word.kind == Int32(FTS_WORD_ONLY_LETTERS) || !Self.mayNeedSplitting(UnsafeRawBufferPointer(bytes), Int(word.start)..<end) {
             pieces.append(Piece(start: Int(word.start), end: end, isNumber: false, joiner: joiner))
             return
         }
@@ -358,11 +358,17 @@ private struct AnalysisPipeline {
     // MARK: Words
 
     mutating func lookUp(_ bytes: UnsafeBufferPointer<UInt8>, _ piece: Piece) -> Word {
-        lookUp(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[piece.start..<piece.end]))
+        lookUp(UnsafeRawBufferPointer(bytes), piece.start..<piece.end)
     }
 
     mutating func lookUp(_ spelling: UnsafeRawBufferPointer) -> Word {
-        let key = WordCache<Word>.key(spelling)
+        lookUp(spelling, 0..<spelling.count)
+    }
+
+    /// The word at `range` of `text`.
+    mutating func lookUp(_ text: UnsafeRawBufferPointer, _ range: Range<Int>) -> Word {
+        let key = WordCache<Word>.key(text, range)
+        let spelling = UnsafeRawBufferPointer(rebasing: text[range])
         if let (word, index) = cache.value(for: key, bytes: spelling) {
             var found = word
             found.id = Int32(index)

@@ -38,16 +38,18 @@ struct WordCache<Value> {
 
     var count: Int { entries.count }
 
-    static func key(_ bytes: UnsafeRawBufferPointer) -> Key {
-        let count = bytes.count
-        let head = Bytes.load(bytes, 0, end: count)
-        let tail = count > 8 ? Bytes.load(bytes, 8, end: count) : 0
+    /// The key of the word at `range` of `text`. The loads may read past the word, within `text`, and
+    /// mask what they read there: a short word costs one load, not a byte loop.
+    static func key(_ text: UnsafeRawBufferPointer, _ range: Range<Int>) -> Key {
+        let count = range.count
+        let head = Bytes.load(text, range.lowerBound, end: range.upperBound)
+        let tail = count > 8 ? Bytes.load(text, range.lowerBound + 8, end: range.upperBound) : 0
         // Both operands of each multiplication must be full-width: `tail` is 0 for short words, and a
         // small multiplier would leave the low bits (the slot) to the first letters alone.
         var hash = mix(head ^ 0xA076_1D64_78BD_642F, tail ^ 0xE703_7ED1_A0B4_28DB ^ UInt64(count))
-        var offset = 16
-        while offset < count {
-            hash = mix(hash ^ 0x8EBC_6AF0_9C88_C6E3, Bytes.load(bytes, offset, end: count) ^ 0x5899_65CC_7537_4CC3)
+        var offset = range.lowerBound + 16
+        while offset < range.upperBound {
+            hash = mix(hash ^ 0x8EBC_6AF0_9C88_C6E3, Bytes.load(text, offset, end: range.upperBound) ^ 0x5899_65CC_7537_4CC3)
             offset += 8
         }
         return Key(hash: hash, head: head, tail: tail, length: count)
