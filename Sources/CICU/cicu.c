@@ -8,8 +8,8 @@
 
 /* Segmentation runs chunk by chunk, a chunk being the bytes between two ASCII spaces, tabs or line
    breaks. UAX #29 always breaks next to these (WB3a, WB3b, WB999; WB3d only joins spaces together,
-   and WB4 only attaches Extend and Format characters, which no plain chunk starts with), so every
-   chunk is segmented the same alone as in its text. A plain chunk, made of letters that ICU's rules
+   and WB4 attaches an Extend or Format character that follows one to it, a segment that is no word
+   alone or in its text), so every chunk holds the same words alone as in its text. A plain chunk, made of letters that ICU's rules
    keep together (WB5 to WB7), a few punctuation marks that never join a word, and hyphens, which always
    split, is cut here by a scan of its bytes; runs of other chunks go through ICU. Most French text is
    plain chunks, and ICU costs some 700 instructions a word. */
@@ -24,8 +24,8 @@ struct fts_word_breaker {
     const uint8_t *bytes;
     int32_t length;
     int32_t cursor;   /* where the next chunk is looked for, outside a span */
-    int span;         /* SPAN_ACTIVE while ICU segments [span_start, span_end) */
-    int32_t span_start;
+    int span;         /* SPAN_ACTIVE while ICU segments a run of chunks */
+    int32_t span_start; /* where that run starts in the text */
     int32_t previous; /* in a span: the boundary where ICU's next segment starts, relative to span_start */
 };
 
