@@ -45,37 +45,53 @@ import Testing
         #expect(Array("économie".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == 1)
     }
 
-    /// A table's walk gives every key with what it shares with the one before (across blocks too), and
-    /// skips exactly the keys that share the length `body` returns.
+    /// A table's walk gives every key with what it shares with the one before (across blocks too); its
+    /// decoded copy too, and skips exactly the keys that share the length `body` returns.
     @Test func tableWalkGivesSharedLengthsAndSkipsBranches() throws {
         let folder = try TemporaryFolder()
         let keys = Self.sortedKeys(Self.words(2_000, seed: 8))
         let (table, mapped) = try SortedTableTests.table(keys.map { ($0, Array("v\($0.count)".utf8)) }, in: folder)
-        var walked: [[UInt8]] = []
+        let decoded = try DecodedTable(table)
+        for walk in [{ body in try table.forEachEntry { try body($0, $1, $2); return .max } },
+                     { body in try decoded.forEachEntry { try body($0, $1, $2); return .max } }]
+            as [((UnsafeRawBufferPointer, Int, UnsafeRawBufferPointer) throws -> Void) throws -> Void] {
+            var walked: [[UInt8]] = []
+            var previous: [UInt8] = []
+            try walk { key, shared, value in
+                #expect(shared == zip(previous, key).prefix { $0 == $1 }.count)
+                #expect(Array(value) == Array("v\(key.count)".utf8))
+                walked.append(Array(key))
+                previous = Array(key)
+            }
+            #expect(walked == keys)
+        }
+        // Skipping the keys that extend any key of n bytes or more by its first n, for n of 1 to 4.
+        for walk in [{ body in try table.forEachEntry(body) }, { body in try decoded.forEachEntry(body) }]
+            as [((UnsafeRawBufferPointer, Int, UnsafeRawBufferPointer) throws -> Int) throws -> Void] {
+            for n in 1...4 {
+                var given: [[UInt8]] = []
+                try walk { key, _, _ in
+                    given.append(Array(key))
+                    return key.count >= n ? n : .max
+                }
+                var expected: [[UInt8]] = []
+                var branch: [UInt8]?
+                for key in keys {
+                    if let branch, key.starts(with: branch) { continue }
+                    expected.append(key)
+                    branch = key.count >= n ? Array(key.prefix(n)) : nil
+                }
+                #expect(given == expected, "n = \(n)")
+                #expect(given.count < keys.count)
+            }
+        }
+        // The shared lengths the decoded walk gives after a skip: with the key given before.
         var previous: [UInt8] = []
-        try table.forEachEntry { key, shared, value in
+        decoded.forEachEntry { key, shared, _ in
             #expect(shared == zip(previous, key).prefix { $0 == $1 }.count)
-            #expect(Array(value) == Array("v\(key.count)".utf8))
-            walked.append(Array(key))
             previous = Array(key)
-            return .max
+            return key.count >= 2 ? 2 : .max
         }
-        #expect(walked == keys)
-        // Skipping the keys that extend any key of three bytes or more by its first three.
-        var given: [[UInt8]] = []
-        try table.forEachEntry { key, _, _ in
-            given.append(Array(key))
-            return key.count >= 3 ? 3 : .max
-        }
-        var expected: [[UInt8]] = []
-        var branch: [UInt8]?
-        for key in keys {
-            if let branch, key.starts(with: branch) { continue }
-            expected.append(key)
-            branch = key.count >= 3 ? Array(key.prefix(3)) : nil
-        }
-        #expect(given == expected)
-        #expect(given.count < keys.count)
         withExtendedLifetime(mapped) {}
     }
 }

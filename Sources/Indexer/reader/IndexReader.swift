@@ -1,6 +1,8 @@
 import CSupport
+import Foundation
 
-/// An opened index, memory-mapped and shared by any number of threads (it holds no mutable state).
+/// An opened index, memory-mapped and shared by any number of threads (it holds no mutable state but
+/// the lexicon decoded for fuzzy words, built once behind a lock).
 ///
 /// Opening checks meta.fts's checksum, and each component's header, footer, length and index id
 /// against it, and reads the first key of each block of the sorted tables (for their lookups).
@@ -25,6 +27,11 @@ public final class IndexReader: @unchecked Sendable {
     /// Byte offset of each indexed field's lengths in norms.fts.
     private let normsOffsets: [Int?]
     private let norms: UnsafeRawBufferPointer
+    /// Built by the second fuzzy word of the opened index (`lexiconEntries(near:)`): the first walks
+    /// the table's blocks, so that a one-shot search (`fts search 'word~'`) does not pay for it.
+    private let decodedLexiconLock = NSLock()
+    private nonisolated(unsafe) var decodedLexiconStorage: DecodedTable?
+    private nonisolated(unsafe) var lexiconWalks = 0
 
     public var documentCount: Int { meta.documentCount }
 
@@ -185,20 +192,37 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// Folded spellings within `maxEdits` edits of `surface` (`EditDistance`) and their terms: the
-    /// `limit` closest, fewest edits first, then in byte order. The whole lexicon is walked.
+    /// `limit` closest, fewest edits first, then in byte order. The whole lexicon is walked, as a trie.
     public func lexiconEntries(near surface: String, maxEdits: Int, limit: Int) throws
         -> [(surface: String, edits: Int, terms: [String])] {
         var distance = EditDistance(target: surface, maxEdits: maxEdits)
         var found: [(edits: Int, surface: [UInt8], value: UnsafeRawBufferPointer)] = []
-        try lexiconTable.forEachEntry { key, shared, value in
+        let visit = { (key: UnsafeRawBufferPointer, shared: Int, value: UnsafeRawBufferPointer) -> Int in
             if let edits = distance.distance(to: key, shared: shared) { found.append((edits, Array(key), value)) }
             return distance.hopelessPrefix
+        }
+        if let decoded = try decodedLexicon() {
+            decoded.forEachEntry(visit)
+        } else {
+            try lexiconTable.forEachEntry(visit)
         }
         found.sort { $0.edits != $1.edits ? $0.edits < $1.edits : $0.surface.lexicographicallyPrecedes($1.surface) }
         return try found.prefix(limit).map { entry in
             let surface = String(decoding: entry.surface, as: UTF8.self)
             return (surface, entry.edits, try Self.decodeLexiconTerms(entry.value, surface: surface, file: lexiconTable.file))
         }
+    }
+
+    /// The decoded lexicon, or nil the first time it is asked for.
+    private func decodedLexicon() throws -> DecodedTable? {
+        decodedLexiconLock.lock()
+        defer { decodedLexiconLock.unlock() }
+        if let decoded = decodedLexiconStorage { return decoded }
+        lexiconWalks += 1
+        guard lexiconWalks > 1 else { return nil }
+        let decoded = try DecodedTable(lexiconTable)
+        decodedLexiconStorage = decoded
+        return decoded
     }
 
     static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: String, file: String) throws -> [String] {
