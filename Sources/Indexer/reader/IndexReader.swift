@@ -27,8 +27,9 @@ public final class IndexReader: @unchecked Sendable {
     /// Byte offset of each indexed field's lengths in norms.fts.
     private let normsOffsets: [Int?]
     private let norms: UnsafeRawBufferPointer
-    /// Built by the second fuzzy word of the opened index (`lexiconEntries(near:)`): the first walks
-    /// the table's blocks, so that a one-shot search (`fts search 'word~'`) does not pay for it.
+    /// Built by the ninth walk of the lexicon (`lexiconEntries(near:)`, a fuzzy word or a "did you
+    /// mean"): decoding costs about six walks over the table's blocks, so a one-shot search
+    /// (`fts search 'word~'`) walks the blocks, and a server decodes once it has walked enough.
     private let decodedLexiconLock = NSLock()
     private nonisolated(unsafe) var decodedLexiconStorage: DecodedTable?
     private nonisolated(unsafe) var lexiconWalks = 0
@@ -213,13 +214,13 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
-    /// The decoded lexicon, or nil the first time it is asked for.
+    /// The decoded lexicon, or nil the first eight times it is asked for.
     private func decodedLexicon() throws -> DecodedTable? {
         decodedLexiconLock.lock()
         defer { decodedLexiconLock.unlock() }
         if let decoded = decodedLexiconStorage { return decoded }
         lexiconWalks += 1
-        guard lexiconWalks > 1 else { return nil }
+        guard lexiconWalks > 8 else { return nil }
         let decoded = try DecodedTable(lexiconTable)
         decodedLexiconStorage = decoded
         return decoded
