@@ -69,6 +69,12 @@ private struct AnalysisPipeline {
         var id: Int32 = -1
     }
 
+    /// What the cache keeps of a word: its number is its entry's.
+    struct CachedWord {
+        let term: String
+        let surface: String
+    }
+
     enum Joiner { case none, dot, other }
 
     struct Piece {
@@ -83,7 +89,7 @@ private struct AnalysisPipeline {
     let breaker: WordBreaker
     let stemmer: SnowballStemmer
     var onNewWord: ((String, String) -> Void)?
-    var cache = WordCache<Word>()
+    var cache = WordCache<CachedWord>()
     var words: [fts_word] = []
     var pieces: [Piece] = []
     /// Spellings that are not contiguous in the text: acronyms and inclusive plurals.
@@ -367,17 +373,15 @@ private struct AnalysisPipeline {
 
     /// The word at `range` of `text`.
     mutating func lookUp(_ text: UnsafeRawBufferPointer, _ range: Range<Int>) -> Word {
-        let key = WordCache<Word>.key(text, range)
+        let key = WordCache<CachedWord>.key(text, range)
         let spelling = UnsafeRawBufferPointer(rebasing: text[range])
         if let (word, index) = cache.value(for: key, bytes: spelling) {
-            var found = word
-            found.id = Int32(index)
-            return found
+            return Word(term: word.term, surface: word.surface, id: Int32(index))
         }
-        var word = analyzeWord(String(decoding: spelling, as: UTF8.self))
-        word.id = Int32(cache.insert(word, for: key, bytes: spelling))
+        let word = analyzeWord(String(decoding: spelling, as: UTF8.self))
+        let index = cache.insert(CachedWord(term: word.term, surface: word.surface), for: key, bytes: spelling)
         onNewWord?(word.surface, word.term)
-        return word
+        return Word(term: word.term, surface: word.surface, id: Int32(index))
     }
 
     /// Numbers are not stemmed; ICU also calls `CO2` or `OPAC38` numbers, whose letters are folded.

@@ -16,9 +16,15 @@ struct WordCache<Value> {
         var length: Int
     }
 
+    /// 56 bytes with a value of two strings: a hit reads one or two cache lines. The hash is not kept:
+    /// growing the table computes it again.
     private struct Entry {
-        var key: Key
-        var offset: Int
+        var head: UInt64
+        var tail: UInt64
+        var length: Int32
+        /// Where a key of over 16 bytes starts in `arena` (under 2^30 before a text, which adds fewer
+        /// bytes than it holds, at most 2^31).
+        var offset: UInt32
         var value: Value
     }
 
@@ -44,15 +50,21 @@ struct WordCache<Value> {
         let count = range.count
         let head = Bytes.load(text, range.lowerBound, end: range.upperBound)
         let tail = count > 8 ? Bytes.load(text, range.lowerBound + 8, end: range.upperBound) : 0
-        // Both operands of each multiplication must be full-width: `tail` is 0 for short words, and a
-        // small multiplier would leave the low bits (the slot) to the first letters alone.
-        var hash = mix(head ^ 0xA076_1D64_78BD_642F, tail ^ 0xE703_7ED1_A0B4_28DB ^ UInt64(count))
+        var hash = firstHash(head: head, tail: tail, count: count)
         var offset = range.lowerBound + 16
         while offset < range.upperBound {
             hash = mix(hash ^ 0x8EBC_6AF0_9C88_C6E3, Bytes.load(text, offset, end: range.upperBound) ^ 0x5899_65CC_7537_4CC3)
             offset += 8
         }
         return Key(hash: hash, head: head, tail: tail, length: count)
+    }
+
+    /// The hash of a key of at most 16 bytes, and where a longer key's starts.
+    @inline(__always)
+    private static func firstHash(head: UInt64, tail: UInt64, count: Int) -> UInt64 {
+        // Both operands of each multiplication must be full-width: `tail` is 0 for short words, and a
+        // small multiplier would leave the low bits (the slot) to the first letters alone.
+        mix(head ^ 0xA076_1D64_78BD_642F, tail ^ 0xE703_7ED1_A0B4_28DB ^ UInt64(count))
     }
 
     @inline(__always)
@@ -72,10 +84,10 @@ struct WordCache<Value> {
                     if index < 0 { return nil }
                     // Keys are compared in place: copying the entry would retain its value's strings.
                     let candidate = entries.baseAddress! + index
-                    if candidate.pointee.key.hash == key.hash && candidate.pointee.key.length == key.length
-                        && candidate.pointee.key.head == key.head && candidate.pointee.key.tail == key.tail
+                    if candidate.pointee.head == key.head && Int(candidate.pointee.length) == key.length
+                        && candidate.pointee.tail == key.tail
                         && (key.length <= 16 || arena.withUnsafeBytes { arena in
-                            memcmp(arena.baseAddress! + candidate.pointee.offset, bytes.baseAddress!, key.length) == 0
+                            memcmp(arena.baseAddress! + Int(candidate.pointee.offset), bytes.baseAddress!, key.length) == 0
                         }) {
                         return (candidate.pointee.value, index)
                     }
@@ -88,7 +100,7 @@ struct WordCache<Value> {
     /// Inserts and returns the new entry's number.
     mutating func insert(_ value: Value, for key: Key, bytes: UnsafeRawBufferPointer) -> Int {
         if (entries.count + 1) * 2 > slots.count { grow() }
-        entries.append(Entry(key: key, offset: arena.count, value: value))
+        entries.append(Entry(head: key.head, tail: key.tail, length: Int32(key.length), offset: UInt32(arena.count), value: value))
         if key.length > 16 { arena.append(contentsOf: bytes) }
         place(index: entries.count - 1, hash: key.hash)
         return entries.count - 1
@@ -103,13 +115,20 @@ struct WordCache<Value> {
 
     private mutating func grow() {
         slots = Array(repeating: -1, count: slots.count * 2)
-        for index in entries.indices { place(index: index, hash: entries[index].key.hash) }
+        for index in entries.indices {
+            let entry = entries[index]
+            let length = Int(entry.length)
+            let hash = length <= 16
+                ? Self.firstHash(head: entry.head, tail: entry.tail, count: length)
+                : arena.withUnsafeBytes { Self.key($0, Int(entry.offset)..<Int(entry.offset) + length).hash }
+            place(index: index, hash: hash)
+        }
     }
 
-    /// Empties the cache once it holds `limit` words. Called between texts, never during one, so that
-    /// entry numbers stay valid for a whole text.
+    /// Empties the cache once it holds `limit` words (or a gigabyte of long ones). Called between texts,
+    /// never during one, so that entry numbers stay valid for a whole text.
     mutating func startAfreshIfFull() {
-        if entries.count >= limit { removeAll() }
+        if entries.count >= limit || arena.count >= 1 << 30 { removeAll() }
     }
 
     private mutating func removeAll() {
