@@ -68,8 +68,8 @@ public final class WordBreaker {
         return true
     }
 
-    /// Calls `body` with the byte range and kind of every word of `text`: bare segmentation, the
-    /// baseline the analyzer's throughput is measured against.
+    /// Calls `body` with the byte range and kind of every word of `text`: segmentation alone (with
+    /// `everyByteThroughICU`, the baseline the analyzer's throughput is measured against).
     public func forEachWord(in text: String, _ body: (Range<Int>, WordKind) -> Void) throws {
         var text = text
         try text.withUTF8 { bytes in
