@@ -150,6 +150,21 @@ import Testing
             let expected = candidates.filter { posting.positions.contains($0 + shift) }
             let kept = try candidates.withUnsafeMutableBufferPointer { try cursor.retainStarts($0.baseAddress!, count: $0.count, shift: shift) }
             #expect(Array(candidates[..<kept]) == expected)
+            // Positions near anchors: those within the width of one of them, some anchors far apart,
+            // some near each other, some at the ends.
+            let width = UInt32(generator.next() % 6)
+            var anchors = Set<UInt32>()
+            for _ in 0..<Int(generator.next() % 6) { anchors.insert(UInt32(generator.next() % UInt64(posting.positions.last! + 10))) }
+            for position in posting.positions where generator.next() % 40 == 0 { anchors.insert(position) }
+            let sortedAnchors = anchors.sorted()
+            let near = posting.positions.filter { position in
+                sortedAnchors.contains { Int64($0) - Int64(width) <= Int64(position) && Int64(position) <= Int64($0) + Int64(width) }
+            }
+            var nearBuffer = [UInt32](repeating: 0, count: posting.positions.count)
+            let nearCount = try sortedAnchors.withUnsafeBufferPointer { anchors in
+                try nearBuffer.withUnsafeMutableBufferPointer { try cursor.positionsNear(anchors, width: width, into: $0.baseAddress!) }
+            }
+            #expect(Array(nearBuffer[..<nearCount]) == near)
         }
         withExtendedLifetime((postingsFile, positionsFile)) {}
     }

@@ -481,6 +481,50 @@ public final class PostingsCursor {
         return kept
     }
 
+    /// Writes the current document's positions within `width` of one of the increasing `anchors`,
+    /// increasing, to `output` (room for `freq` of them); returns how many. As in `retainStarts`, the
+    /// positions below the next anchor's reach are summed eight gaps at a time, not written, and
+    /// reading stops past the last anchor's reach: a frequent word's positions near a rare word's.
+    public func positionsNear(_ anchors: UnsafeBufferPointer<UInt32>, width: UInt32, into output: UnsafeMutablePointer<UInt32>) throws -> Int {
+        guard !anchors.isEmpty else { return 0 }
+        var position: UInt64 = 0
+        var written = 0
+        var next = 0
+        var low = UInt64(anchors[0]) - UInt64(min(anchors[0], width))
+        var high = UInt64(anchors[0]) + UInt64(width)
+        try forEachGapRun { run, length in
+            var k = 0
+            while k < length {
+                while k &+ 8 <= length {
+                    let eight = UnsafeRawPointer(run + k).loadUnaligned(as: SIMD8<UInt32>.self)
+                    let sum = UInt64(eight.wrappedSum())
+                    if position &+ sum >= low || eight.max() > UInt32.max / 8 { break }
+                    position &+= sum
+                    k &+= 8
+                }
+                let stop = min(k &+ 8, length)
+                while k < stop {
+                    position &+= UInt64(run[k])
+                    k &+= 1
+                    // Anchors whose reach ends before this position are done with.
+                    while position > high {
+                        next += 1
+                        if next == anchors.count { return false }
+                        low = UInt64(anchors[next]) - UInt64(min(anchors[next], width))
+                        high = UInt64(anchors[next]) + UInt64(width)
+                    }
+                    if position >= low {
+                        guard position <= UInt64(UInt32.max) else { throw corruptPositions("position out of range") }
+                        output[written] = UInt32(truncatingIfNeeded: position)
+                        written += 1
+                    }
+                }
+            }
+            return true
+        }
+        return written
+    }
+
     /// Writes the current document's positions, increasing, to `output` (room for `freq` of them),
     /// stopping soon after the first one past `limit`; returns how many it wrote.
     public func decodePositions(into output: UnsafeMutablePointer<UInt32>, upTo limit: UInt32 = .max) throws -> Int {

@@ -191,35 +191,38 @@ final class PhraseScorer: Scorer {
     /// bounds only grow from one run to the next, so one pass over the first word's positions counts
     /// them: linear in the occurrences (after the merge), whatever the phrase's length.
     private func sloppyMatches(slop: Int) throws -> Int {
-        var total = 0, missing = 0, rarest = 0
+        var missing = 0, rarest = 0
         for index in words.indices where groups[index] == index {
-            try borrowedWords[index].with { try $0.positions(into: &buffers[index]) }
-            if buffers[index].count < Int(needs[index]) { return 0 }
-            if buffers[index].count < buffers[rarest].count { rarest = index }
-            total += buffers[index].count
+            frequencies[index] = borrowedWords[index].with { $0.freq }
+            if Int(frequencies[index]) < Int(needs[index]) { return 0 }
+            if frequencies[index] < frequencies[rarest] { rarest = index }
             counts[index] = 0
             missing += 1
+        }
+        let width = words.count - 1 + slop
+        // Every window that holds all the groups holds an occurrence of the rarest one, and lies within
+        // the width of it: the other groups' occurrences farther from all of them are never read (a
+        // common word's, in a long document, are most of its positions). The first word's positions
+        // left out that way are in no such window either, so the windows' starts count the same.
+        try borrowedWords[rarest].with { try $0.positions(into: &buffers[rarest]) }
+        let anchors = buffers[rarest].positions
+        var total = 0
+        for index in words.indices where groups[index] == index {
+            if index != rarest {
+                try borrowedWords[index].with { try $0.positions(near: anchors, width: UInt32(width), into: &buffers[index]) }
+            }
+            if buffers[index].count < Int(needs[index]) { return 0 }
+            total += buffers[index].count
         }
         if occurrences.count < 2 * total {
             occurrences.deallocate()
             occurrences = .allocate(capacity: max(2 * total, 2 * occurrences.count))
         }
-        let width = words.count - 1 + slop
-        // Every window that holds all the groups holds an occurrence of the rarest one, and lies within
-        // the width of it: the other groups' occurrences farther from all of them are left out (a
-        // common word's, in a long document, are most of the list).
-        let anchors = buffers[rarest].positions
         var filled = 0, runs = 0
         for index in words.indices where groups[index] == index {
             runBounds[runs] = filled
             runs += 1
-            var anchor = 0
             for position in buffers[index].positions {
-                if index != rarest {
-                    while anchor < anchors.count && Int(anchors[anchor]) + width < Int(position) { anchor += 1 }
-                    if anchor == anchors.count { break }
-                    if Int(anchors[anchor]) > Int(position) + width { continue }
-                }
                 occurrences[filled] = UInt64(position) << 32 | UInt64(index)
                 filled += 1
             }

@@ -313,6 +313,13 @@ final class FieldTermScorer: Scorer {
             }
             return
         }
+        try mergedPositions(into: &output) { cursor, base in try cursor.decodePositions(into: base) }
+    }
+
+    /// The alternatives' positions in the current document, as `read` writes each cursor's (at most
+    /// its frequency), merged in order.
+    private func mergedPositions(into output: inout PositionBuffer,
+                                 _ read: (PostingsCursor, UnsafeMutablePointer<UInt32>) throws -> Int) throws {
         output.reserve(Int(freq))
         output.count = 0
         let bounds = runBounds ?? .allocate(capacity: cursors.count + 1)
@@ -320,13 +327,26 @@ final class FieldTermScorer: Scorer {
         var runs = 0
         for cursor in cursors where cursor.doc == doc {
             bounds[runs] = output.count
-            output.count += try cursor.decodePositions(into: output.base + output.count)
+            output.count += try read(cursor, output.base + output.count)
             runs += 1
         }
         bounds[runs] = output.count
         if mergeScratch == nil { mergeScratch = PositionBuffer(capacity: output.count) }
         mergeScratch!.reserve(output.count)
         mergeRuns(output.base, bounds: bounds.baseAddress!, runs: runs, scratch: mergeScratch!.base)
+    }
+
+    /// The current document's positions within `width` of one of the increasing `anchors`, over all
+    /// alternatives, increasing.
+    func positions(near anchors: UnsafeBufferPointer<UInt32>, width: UInt32, into output: inout PositionBuffer) throws {
+        if let singleCursor {
+            try singleCursor.with { cursor in
+                output.reserve(Int(cursor.freq))
+                output.count = try cursor.positionsNear(anchors, width: width, into: output.base)
+            }
+            return
+        }
+        try mergedPositions(into: &output) { cursor, base in try cursor.positionsNear(anchors, width: width, into: base) }
     }
 
     /// The terms' runs of positions and room to merge them, allocated when positions are first read.
