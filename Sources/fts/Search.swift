@@ -50,10 +50,17 @@ struct Search: ParsableCommand {
     @Option(help: "Text after a highlighted word of a snippet.")
     var highlightClose = "]"
 
-    @Argument(help: "The query (several arguments are joined with spaces).")
+    /// Unrecognized arguments are the query's: `fts search jardin -potager` excludes a word as the
+    /// query language does, instead of failing on an unknown option `-potager`.
+    @Argument(parsing: .allUnrecognized, help: "The query (several arguments are joined with spaces; -word excludes a word).")
     var query: [String]
 
     func validate() throws {
+        // A mistyped long option (`--limt 3`) would otherwise be searched for, silently. Alone, such an
+        // argument means nothing in the query language (an exclusion of an exclusion).
+        if let option = query.first(where: { $0.hasPrefix("--") && $0.dropFirst(2).first?.isLetter == true }) {
+            throw ValidationError("Unknown option '\(option)' (to exclude a word, use one dash: -word)")
+        }
         guard (16...10_000).contains(snippetLength) else { throw ValidationError("--snippet-length must be between 16 and 10000") }
     }
 

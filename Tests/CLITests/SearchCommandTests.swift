@@ -102,6 +102,19 @@ import TestSupport
         #expect(noIndex.status == 2 && noIndex.stderr.contains("meta.fts"))
     }
 
+    /// `-word` as an argument of its own excludes the word, as it does inside a quoted query; a
+    /// mistyped long option is an error that names it, not a word searched for.
+    @Test func dashWordsAreExclusionsAndUnknownLongOptionsErrors() throws {
+        let all = try FTSCommand.run(["search", "--index", Self.index, "--count", "jardin"])
+        let quoted = try FTSCommand.run(["search", "--index", Self.index, "--count", "jardin -solidaire"])
+        let separate = try FTSCommand.run(["search", "--index", Self.index, "--count", "jardin", "-solidaire"])
+        let first = try FTSCommand.run(["search", "--index", Self.index, "-solidaire", "--count", "jardin"])
+        #expect(all.stdout == "4\n" && quoted.stdout == "1\n")
+        #expect(separate.status == 0 && separate.stdout == quoted.stdout && first.stdout == quoted.stdout)
+        let typo = try FTSCommand.run(["search", "--index", Self.index, "jardin", "--limt", "3"])
+        #expect(typo.status != 0 && typo.stdout.isEmpty && typo.stderr.contains("Unknown option '--limt'"))
+    }
+
     /// grep's exit statuses, for scripts: 0 when something matches, 1 when nothing does (a count of 0
     /// too, as `grep -c`), 2 on an error.
     @Test func exitStatusSaysWhetherAnythingMatched() throws {
