@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Indexer
+import TestSupport
 
 @Suite struct SortedTableTests {
     static let id = [UInt8](repeating: 7, count: 16)
@@ -62,10 +63,39 @@ import Testing
         withExtendedLifetime(mapped) {}
     }
 
+    /// Many keys looked up in one walk find what a search each finds: neighbours, keys far apart,
+    /// keys before and after every stored one, absent keys between blocks, and the same key twice.
+    @Test func sortedLookupsAgreeWithOneSearchEach() throws {
+        let folder = try TemporaryFolder()
+        var generator = SplitMix64(seed: 11)
+        func key() -> [UInt8] { (0..<Int(generator.next() % 6)).map { _ in UInt8(0x61 + generator.next() % 4) } }
+        let keys = Set((0..<400).map { _ in key() }).sorted { $0.lexicographicallyPrecedes($1) }
+        let (table, mapped) = try Self.table(keys.map { ($0, Array("v:\(String(decoding: $0, as: UTF8.self))".utf8)) }, in: folder)
+        for round in 0..<200 {
+            // Stored keys and others of the same alphabet, some runs of neighbours, some sparse.
+            var targets = (0..<Int(generator.next() % 40)).map { _ in generator.next() % 3 == 0 ? key() : keys[Int(generator.next() % UInt64(keys.count))] }
+            if round % 4 == 0 { targets += keys[(round % keys.count)...].prefix(30) }
+            if round % 5 == 0 { targets += [[], [0x7A, 0x7A], [0x60]] }
+            targets.sort { $0.lexicographicallyPrecedes($1) }
+            var found = [[UInt8]?](repeating: nil, count: targets.count)
+            let packed = targets.flatMap { $0 }
+            let ends = targets.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.count) }
+            try packed.withUnsafeBytes { all in
+                try table.forEachValue(ofSorted: targets.count, { UnsafeRawBufferPointer(rebasing: all[($0 == 0 ? 0 : ends[$0 - 1])..<ends[$0]]) }) { index, value in
+                    #expect(found[index] == nil)
+                    found[index] = Array(value)
+                }
+            }
+            #expect(try found == targets.map { try table.value(for: $0).map(Array.init) })
+        }
+        withExtendedLifetime(mapped) {}
+    }
+
     @Test func emptyTableHasNoEntries() throws {
         let folder = try TemporaryFolder()
         let (table, mapped) = try Self.table([], in: folder)
         #expect(try table.value(for: Array("a".utf8)) == nil)
+        try table.forEachValue(ofSorted: 1, { _ in UnsafeRawBufferPointer(start: nil, count: 0) }) { _, _ in Issue.record("an empty table holds no key") }
         var cursor = try table.cursor()
         #expect(try cursor.next() == nil)
         withExtendedLifetime(mapped) {}

@@ -102,6 +102,38 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
+    /// The infos of `terms` in `field`, in their order, nil for those it lacks, found in one walk over
+    /// the term table in byte order rather than by a search each (a prefix's hundreds of expansions
+    /// are neighbours there).
+    public func termInfos(field: Int, terms: [String]) throws -> [TermInfo?] {
+        var infos = [TermInfo?](repeating: nil, count: terms.count)
+        guard field >= 0 && field < meta.fields.count && meta.fields[field].indexed else { return infos }
+        // The keys in one buffer, not an array each.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(terms.reduce(terms.count) { $0 + $1.utf8.count })
+        var ends: [Int] = []
+        ends.reserveCapacity(terms.count)
+        for term in terms {
+            bytes.append(UInt8(field))
+            bytes.append(contentsOf: term.utf8)
+            ends.append(bytes.count)
+        }
+        try bytes.withUnsafeBytes { all in
+            func key(_ index: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: all[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
+            }
+            var order = Array(terms.indices)
+            // Expansions come sorted; other words' alternatives are few.
+            if !order.indices.dropFirst().allSatisfy({ compareBytes(key($0 - 1), key($0)) <= 0 }) {
+                order.sort { compareBytes(key($0), key($1)) < 0 }
+            }
+            try self.terms.forEachValue(ofSorted: order.count, { key(order[$0]) }) { index, value in
+                infos[order[index]] = try TermInfo.decode(value, file: self.terms.file)
+            }
+        }
+        return infos
+    }
+
     /// The terms of `field` that start with `prefix`, in byte order, at most `limit` (nil: all).
     public func terms(field: Int, prefix: String, limit: Int? = nil) throws -> [(term: String, info: TermInfo)] {
         let start = Self.key(field: field, term: prefix)

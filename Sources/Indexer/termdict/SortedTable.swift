@@ -255,6 +255,63 @@ struct SortedTable: @unchecked Sendable {
         return nil
     }
 
+    /// Calls `body` with the index and the value of each of `targets` (in increasing byte order) the
+    /// table holds, in that order. The search for each target goes on from where the one before ended
+    /// (a prefix's expansions are neighbours in the table) and jumps by the blocks' first keys only at
+    /// the end of a block: no target costs more than a block's entries, and neighbours cost one each.
+    func forEachValue(ofSorted count: Int, _ targets: (Int) -> UnsafeRawBufferPointer,
+                      _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
+        var capacity = 64
+        var key = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { key.deallocate() }
+        let end = indexOffset
+        var target = 0
+        var block = -1, entries = 0, entry = 0, offset = 0, length = 0
+        while target < count {
+            if entry == entries {
+                // Past this block's keys: the target is in a later block, or in none.
+                guard let next = try self.block(for: targets(target)), next > block else {
+                    target += 1
+                    continue
+                }
+                block = next
+                offset = try blockOffset(block)
+                entries = try vint(at: &offset, end: end, block: block)
+                guard entries > 0 else { throw IndexError.corrupt(file: file, reason: "block \(block) is empty") }
+                entry = 0
+                length = 0
+            }
+            let shared = try vint(at: &offset, end: end, block: block)
+            let suffixLength = try vint(at: &offset, end: end, block: block)
+            guard shared <= length, suffixLength <= end &- offset else {
+                throw IndexError.corrupt(file: file, reason: "block \(block) has a malformed entry")
+            }
+            if capacity < shared &+ suffixLength {
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(shared &+ suffixLength, 2 * capacity))
+                grown.update(from: key, count: shared)
+                key.deallocate()
+                key = grown
+                capacity = max(shared &+ suffixLength, 2 * capacity)
+            }
+            for index in 0..<suffixLength { key[shared &+ index] = bytes[offset &+ index] }
+            offset &+= suffixLength
+            length = shared &+ suffixLength
+            let valueLength = try vint(at: &offset, end: end, block: block)
+            guard valueLength <= end &- offset else { throw IndexError.corrupt(file: file, reason: "block \(block) is truncated") }
+            let value = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + valueLength)])
+            offset &+= valueLength
+            entry += 1
+            let current = UnsafeRawBufferPointer(start: key, count: length)
+            // Targets up to this key are settled: found at it, or absent (it is past them).
+            while target < count {
+                let order = compareBytes(current, targets(target))
+                if order < 0 { break }
+                if order == 0 { try body(target, value) }
+                target += 1
+            }
+        }
+    }
+
     /// Calls `body` with the entries in key order: each one's key (valid for the call), how many of its
     /// first bytes it shares with the key before, and its value. `body` returns a length: the entries
     /// after it that share at least that many bytes with it are skipped (`Int.max` skips none), as a

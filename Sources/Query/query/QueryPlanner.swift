@@ -155,6 +155,8 @@ final class QueryPlanner {
     // MARK: Atoms
 
     /// One word's scorer in one field, or nil when none of its terms occurs there.
+    static let termsLookedUpTogether = 8
+
     private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
         // Grown from empty: a word absent from the field allocates nothing.
         var infos: [TermInfo] = []
@@ -162,8 +164,12 @@ final class QueryPlanner {
         let firstBodyEntry = bodyCursors.count
         // Room for a few words at the first: a query that never reads the body allocates nothing.
         if field == StandardField.body && bodyCursors.capacity == 0 { bodyCursors.reserveCapacity(4) }
-        for term in terms {
-            let info = try reader.termInfo(field: field, term: term)
+        // Many terms (a prefix's expansions) are looked up in one walk; a few (an accentless word's
+        // alternatives) cost less searched one by one.
+        let found = terms.count >= Self.termsLookedUpTogether ? try reader.termInfos(field: field, terms: terms) : nil
+        for (index, term) in terms.enumerated() {
+            let info: TermInfo?
+            if let found { info = found[index] } else { info = try reader.termInfo(field: field, term: term) }
             if field == StandardField.body { bodyCursors.append((term, info != nil, nil)) }
             guard let info else { continue }
             infos.append(info)
