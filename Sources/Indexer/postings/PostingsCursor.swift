@@ -434,26 +434,21 @@ public final class PostingsCursor {
         }
     }
 
-    /// Keeps, of the increasing `starts[0..<count]`, those s for which s + `shift` is one of the current
-    /// document's positions, moved to the front in order; returns how many. Positions are compared as
-    /// they are summed from their gaps, and only as far as the last start needs.
-    public func retainStarts(_ starts: UnsafeMutablePointer<UInt32>, count: Int, shift: UInt32) throws -> Int {
-        guard count > 0 else { return 0 }
+    /// Calls `visit` with the current document's positions, increasing, until it returns false, but
+    /// for those below `floor` (which `visit` may raise): a frequent word's positions mostly lie
+    /// between a rare word's, and are summed eight gaps at a time, not visited. (Eight gaps of at most
+    /// 2³²/8 each cannot wrap a 32-bit sum; larger ones are visited one by one.)
+    @inline(__always)
+    private func forEachPosition(from floor: UInt64, _ visit: (_ position: UInt64, _ floor: inout UInt64) throws -> Bool) throws {
         var position: UInt64 = 0
-        var kept = 0
-        var next = 0
-        var wanted = UInt64(starts[0]) + UInt64(shift)
+        var floor = floor
         try forEachGapRun { run, length in
             var k = 0
             while k < length {
-                // Eight gaps at a time while their sum stays below the next wanted position: a
-                // frequent word's positions mostly lie between a rare word's, and are summed, not
-                // compared. (Eight gaps of at most 2³²/8 each cannot wrap a 32-bit sum; larger ones
-                // are compared one by one.)
                 while k &+ 8 <= length {
                     let eight = UnsafeRawPointer(run + k).loadUnaligned(as: SIMD8<UInt32>.self)
                     let sum = UInt64(eight.wrappedSum())
-                    if position &+ sum >= wanted || eight.max() > UInt32.max / 8 { break }
+                    if position &+ sum >= floor || eight.max() > UInt32.max / 8 { break }
                     position &+= sum
                     k &+= 8
                 }
@@ -461,65 +456,65 @@ public final class PostingsCursor {
                 while k < stop {
                     position &+= UInt64(run[k])
                     k &+= 1
-                    // Starts whose word would stand before this position are gone.
-                    while wanted < position {
-                        next += 1
-                        if next == count { return false }
-                        wanted = UInt64(starts[next]) + UInt64(shift)
-                    }
-                    if wanted == position {
-                        starts[kept] = starts[next]
-                        kept += 1
-                        next += 1
-                        if next == count { return false }
-                        wanted = UInt64(starts[next]) + UInt64(shift)
-                    }
+                    guard try visit(position, &floor) else { return false }
                 }
             }
+            return true
+        }
+    }
+
+    /// Keeps, of the increasing `starts[0..<count]`, those s for which s + `shift` is one of the current
+    /// document's positions, moved to the front in order; returns how many. Positions are compared as
+    /// they are summed from their gaps, and only as far as the last start needs.
+    public func retainStarts(_ starts: UnsafeMutablePointer<UInt32>, count: Int, shift: UInt32) throws -> Int {
+        guard count > 0 else { return 0 }
+        var kept = 0
+        var next = 0
+        var wanted = UInt64(starts[0]) + UInt64(shift)
+        try forEachPosition(from: wanted) { position, floor in
+            // Starts whose word would stand before this position are gone.
+            while wanted < position {
+                next += 1
+                if next == count { return false }
+                wanted = UInt64(starts[next]) + UInt64(shift)
+            }
+            if wanted == position {
+                starts[kept] = starts[next]
+                kept += 1
+                next += 1
+                if next == count { return false }
+                wanted = UInt64(starts[next]) + UInt64(shift)
+            }
+            floor = wanted
             return true
         }
         return kept
     }
 
     /// Writes the current document's positions within `width` of one of the increasing `anchors`,
-    /// increasing, to `output` (room for `freq` of them); returns how many. As in `retainStarts`, the
-    /// positions below the next anchor's reach are summed eight gaps at a time, not written, and
-    /// reading stops past the last anchor's reach: a frequent word's positions near a rare word's.
+    /// increasing, to `output` (room for `freq` of them); returns how many. The positions below the
+    /// next anchor's reach are summed, not written, and reading stops past the last anchor's reach: a
+    /// frequent word's positions near a rare word's.
     public func positionsNear(_ anchors: UnsafeBufferPointer<UInt32>, width: UInt32, into output: UnsafeMutablePointer<UInt32>) throws -> Int {
         guard !anchors.isEmpty else { return 0 }
-        var position: UInt64 = 0
         var written = 0
         var next = 0
         var low = UInt64(anchors[0]) - UInt64(min(anchors[0], width))
         var high = UInt64(anchors[0]) + UInt64(width)
-        try forEachGapRun { run, length in
-            var k = 0
-            while k < length {
-                while k &+ 8 <= length {
-                    let eight = UnsafeRawPointer(run + k).loadUnaligned(as: SIMD8<UInt32>.self)
-                    let sum = UInt64(eight.wrappedSum())
-                    if position &+ sum >= low || eight.max() > UInt32.max / 8 { break }
-                    position &+= sum
-                    k &+= 8
-                }
-                let stop = min(k &+ 8, length)
-                while k < stop {
-                    position &+= UInt64(run[k])
-                    k &+= 1
-                    // Anchors whose reach ends before this position are done with.
-                    while position > high {
-                        next += 1
-                        if next == anchors.count { return false }
-                        low = UInt64(anchors[next]) - UInt64(min(anchors[next], width))
-                        high = UInt64(anchors[next]) + UInt64(width)
-                    }
-                    if position >= low {
-                        guard position <= UInt64(UInt32.max) else { throw corruptPositions("position out of range") }
-                        output[written] = UInt32(truncatingIfNeeded: position)
-                        written += 1
-                    }
-                }
+        try forEachPosition(from: low) { position, floor in
+            // Anchors whose reach ends before this position are done with.
+            while position > high {
+                next += 1
+                if next == anchors.count { return false }
+                low = UInt64(anchors[next]) - UInt64(min(anchors[next], width))
+                high = UInt64(anchors[next]) + UInt64(width)
             }
+            if position >= low {
+                guard position <= UInt64(UInt32.max) else { throw corruptPositions("position out of range") }
+                output[written] = UInt32(truncatingIfNeeded: position)
+                written += 1
+            }
+            floor = low
             return true
         }
         return written
