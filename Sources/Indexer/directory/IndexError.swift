@@ -4,6 +4,8 @@ public enum IndexError: Error, CustomStringConvertible, Equatable {
     case corrupt(file: String, reason: String)
     /// The operating system refused: a missing file, a permission, a full disk.
     case io(path: String, reason: String)
+    /// No index at the path: the folder, or its meta.fts, is not there.
+    case noIndex(path: String)
     /// The index was written by a format this build does not read.
     case unsupportedVersion(file: String, version: UInt32)
     /// The input cannot be indexed as asked (too many fields, a field name too long...).
@@ -14,6 +16,8 @@ public enum IndexError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .corrupt(file, reason): return "\(file): index is corrupt: \(reason)"
         case let .io(path, reason): return "\(path): \(reason)"
+        case let .noIndex(path):
+            return "no index here (no meta.fts in this folder); build one with `fts index -o \(path) CORPUS`, or give --index"
         case let .unsupportedVersion(file, version):
             return "\(file): index format version \(version) is not supported (this build reads version \(FileFormat.version)); build the index again with `fts index`"
         case let .invalidInput(message): return message

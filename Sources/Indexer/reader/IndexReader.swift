@@ -39,6 +39,8 @@ public final class IndexReader: @unchecked Sendable {
     public init(path: String, checksums: Bool = false) throws {
         self.path = path
         let metaName = FileFormat.Tag.meta.fileName
+        // A missing index is the usual first mistake (a command run before `fts index`): say so.
+        guard access(path + "/" + metaName, F_OK) == 0 || errno != ENOENT else { throw IndexError.noIndex(path: path) }
         metaFile = try MappedFile(path: path + "/" + metaName, name: metaName)
         let metaBody = try FileFormat.validateFrame(metaFile.bytes, file: metaName, tag: .meta, indexID: nil)
         try FileFormat.verifyChecksum(metaFile.bytes, file: metaName)
