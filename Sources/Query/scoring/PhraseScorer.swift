@@ -163,14 +163,15 @@ final class PhraseScorer: Scorer {
         // Insertion sort by frequency in this document: phrases have a handful of words.
         for k in words.indices { frequencies[k] = borrowedWords[k].with { $0.freq } }
         insertionSort(order, by: frequencies)
-        try borrowedWords[order[0]].with { try $0.positions(into: &buffers[order[0]]) }
-        let first = buffers[order[0]].positions
+        // The rarest word's positions become the starts in place: less its offset, those before the
+        // field's start dropped (they come first).
+        try borrowedWords[order[0]].with { try $0.positions(into: &starts) }
         let shift = offsets[order[0]]
-        starts.reserve(first.count)
-        starts.count = 0
-        for position in first where Int(position) >= shift {
-            starts.base[starts.count] = UInt32(Int(position) - shift)
-            starts.count += 1
+        if shift > 0 {
+            var dropped = 0
+            while dropped < starts.count && Int(starts.base[dropped]) < shift { dropped += 1 }
+            for index in dropped..<starts.count { starts.base[index - dropped] = UInt32(Int(starts.base[index]) - shift) }
+            starts.count -= dropped
         }
         for index in order.dropFirst() {
             guard starts.count > 0 else { return 0 }
