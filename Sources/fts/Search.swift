@@ -56,8 +56,9 @@ struct Search: ParsableCommand {
     var query: [String]
 
     func validate() throws {
-        // A mistyped long option (`--limt 3`) would otherwise be searched for, silently. Alone, such an
-        // argument means nothing in the query language (an exclusion of an exclusion).
+        // A mistyped long option (`--limt 3`) would otherwise be searched for, silently: the query
+        // language reads `--limt` as the word `limt` (a doubled dash excludes nothing). Inside a quoted
+        // query, it still does.
         if let option = query.first(where: { $0.hasPrefix("--") && $0.dropFirst(2).first?.isLetter == true }) {
             throw ValidationError("Unknown option '\(option)' (to exclude a word, use one dash: -word)")
         }
