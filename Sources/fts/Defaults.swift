@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Where fts looks when not told: the bundled corpus and its index, relative to the working directory
@@ -5,6 +6,24 @@ import Foundation
 enum Defaults {
     static var index: String { ProcessInfo.processInfo.environment["FTS_INDEX"] ?? "index" }
     static var corpus: String { ProcessInfo.processInfo.environment["FTS_CORPUS"] ?? "Corpus/seeds" }
+}
+
+/// The index folder of `fts verify` and `fts stats`: an argument (`fts verify INDEX`), or `--index`
+/// as the other commands take it.
+struct IndexFolder: ParsableArguments {
+    @Option(name: .customLong("index"), help: "The index folder (default: $FTS_INDEX or ./index).")
+    var indexOption: String?
+
+    @Argument(help: "The index folder, as --index gives it.")
+    var index: String?
+
+    func validate() throws {
+        if let indexOption, let index, indexOption != index {
+            throw ValidationError("give the index folder once: \(index) or --index \(indexOption)")
+        }
+    }
+
+    var path: String { indexOption ?? index ?? Defaults.index }
 }
 
 enum Output {

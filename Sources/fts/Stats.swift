@@ -9,11 +9,10 @@ struct Stats: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
-    @Argument(help: "The index folder (default: $FTS_INDEX or ./index).")
-    var index: String?
+    @OptionGroup var folder: IndexFolder
 
     func run() throws {
-        let path = index ?? Defaults.index
+        let path = folder.path
         let reader: IndexReader
         do { reader = try IndexReader(path: path) } catch {
             Output.error("fts stats: \(path): \(error)")

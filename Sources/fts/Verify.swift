@@ -8,11 +8,10 @@ struct Verify: ParsableCommand {
         discussion: "Exits 0 and prints a summary when the index is sound; exits 1 naming the damaged file otherwise."
     )
 
-    @Argument(help: "The index folder (default: $FTS_INDEX or ./index).")
-    var index: String?
+    @OptionGroup var folder: IndexFolder
 
     func run() throws {
-        let path = index ?? Defaults.index
+        let path = folder.path
         do {
             let report = try IndexReader(path: path).verify()
             print("ok: \(path): \(report.files.count) files, checksums match; \(Output.count(report.documents)) documents, "

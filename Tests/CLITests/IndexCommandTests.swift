@@ -44,6 +44,11 @@ import Testing
         let stats = try FTSCommand.run(["stats", index])
         #expect(stats.status == 0)
         #expect(stats.stdout.contains("documents   89") && stats.stdout.contains("bits per posting"))
+        // The folder may also be given as the other commands take it; not two different ones.
+        #expect(try FTSCommand.run(["verify", "--index", index]).stdout == verified.stdout)
+        #expect(try FTSCommand.run(["stats", "--index", index]).stdout == stats.stdout)
+        let twice = try FTSCommand.run(["stats", index, "--index", index + "-other"])
+        #expect(twice.status != 0 && twice.stderr.contains("give the index folder once"))
 
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: index + "/positions.fts"))
         try handle.seek(toOffset: 100)
