@@ -9,10 +9,11 @@
 /* Segmentation runs chunk by chunk, a chunk being the bytes between two ASCII spaces, tabs or line
    breaks. UAX #29 always breaks next to these (WB3a, WB3b, WB999; WB3d only joins spaces together,
    and WB4 attaches an Extend or Format character that follows one to it, a segment that is no word
-   alone or in its text), so every chunk holds the same words alone as in its text. A plain chunk, made of letters that ICU's rules
-   keep together (WB5 to WB7), a few punctuation marks that never join a word, and hyphens, which always
-   split, is cut here by a scan of its bytes; runs of other chunks go through ICU. Most French text is
-   plain chunks, and ICU costs some 700 instructions a word. */
+   alone or in its text), so every chunk holds the same words alone as in its text. A plain chunk,
+   made of letters that ICU's rules keep together (WB5 to WB7), a few punctuation marks that never
+   join a word, and hyphens, which always split, is cut here by a scan of its bytes; runs of other
+   chunks go through ICU. Most French text is plain chunks, and ICU costs some 700 instructions a
+   word. */
 
 enum { SPAN_NONE = 0, SPAN_ACTIVE = 1 };
 

@@ -100,7 +100,7 @@ import TestSupport
         #expect(field.status == 2 && field.stderr.contains("unknown field \"auteur\""))
         // No index at all (a search before `fts index`): said so, with the command that builds one.
         let noIndex = try FTSCommand.run(["search", "--index", Self.index + "-missing", "x"])
-        #expect(noIndex.status == 2 && noIndex.stderr.contains("no index here (no meta.fts in this folder)")
+        #expect(noIndex.status == 2 && noIndex.stderr.contains("no index (no meta.fts in \(Self.index)-missing)")
                 && noIndex.stderr.contains("fts index -o \(Self.index)-missing CORPUS"))
     }
 

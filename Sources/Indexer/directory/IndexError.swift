@@ -17,7 +17,7 @@ public enum IndexError: Error, CustomStringConvertible, Equatable {
         case let .corrupt(file, reason): return "\(file): index is corrupt: \(reason)"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .noIndex(path):
-            return "no index here (no meta.fts in this folder); build one with `fts index -o \(path) CORPUS`, or give --index"
+            return "no index (no meta.fts in \(path)); build one with `fts index -o \(path) CORPUS`"
         case let .unsupportedVersion(file, version):
             return "\(file): index format version \(version) is not supported (this build reads version \(FileFormat.version)); build the index again with `fts index`"
         case let .invalidInput(message): return message

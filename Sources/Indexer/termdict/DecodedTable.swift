@@ -2,7 +2,7 @@
 /// branch in a few steps. A fuzzy word walks the whole lexicon, leaving each branch whose prefix is
 /// too far from the word: over the table's prefix-compressed blocks, every key of a branch must be
 /// decoded to find where the branch ends (but for whole blocks), which costs as much as the edit
-/// distances. Decoding the whole table costs about five such walks.
+/// distances. Decoding the whole table costs about six such walks.
 ///
 /// For each key: its bytes, how many it shares with the key before (`shared`), and `jump`, the first
 /// later key that shares fewer. The keys between share at least as many as it, so leaving every key

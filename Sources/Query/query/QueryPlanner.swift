@@ -154,9 +154,11 @@ final class QueryPlanner {
 
     // MARK: Atoms
 
-    /// One word's scorer in one field, or nil when none of its terms occurs there.
+    /// From this many terms, a word's terms in one field are looked up in one walk over the term
+    /// table (`IndexReader.termInfos`); fewer cost less searched one by one.
     static let termsLookedUpTogether = 8
 
+    /// One word's scorer in one field, or nil when none of its terms occurs there.
     private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
         // Grown from empty: a word absent from the field allocates nothing.
         var infos: [TermInfo] = []
@@ -164,8 +166,6 @@ final class QueryPlanner {
         let firstBodyEntry = bodyCursors.count
         // Room for a few words at the first: a query that never reads the body allocates nothing.
         if field == StandardField.body && bodyCursors.capacity == 0 { bodyCursors.reserveCapacity(4) }
-        // Many terms (a prefix's expansions) are looked up in one walk; a few (an accentless word's
-        // alternatives) cost less searched one by one.
         let found = terms.count >= Self.termsLookedUpTogether ? try reader.termInfos(field: field, terms: terms) : nil
         for (index, term) in terms.enumerated() {
             let info: TermInfo?
