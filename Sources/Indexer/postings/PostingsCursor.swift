@@ -37,9 +37,9 @@ public final class PostingsCursor {
     private var nextPositionBlockOffset: Int
 
     private var block = -1
-    /// The current block's documents and frequencies: one raw buffer, since arrays in a class pay a
-    /// uniqueness check and retain/release on every write, and a query opens cursors by the dozen
-    /// (1 KiB: malloc's thread cache serves it).
+    /// The current block's documents and frequencies (each less one, as stored): one raw buffer, since
+    /// arrays in a class pay a uniqueness check and retain/release on every write, and a query opens
+    /// cursors by the dozen (1 KiB: malloc's thread cache serves it).
     private let buffers = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * BitPacking.blockSize)
     private var docs: UnsafeMutablePointer<UInt32> { buffers }
     private var freqs: UnsafeMutablePointer<UInt32> { buffers + BitPacking.blockSize }
@@ -173,12 +173,12 @@ public final class PostingsCursor {
         // Unpacking reads up to 8 bytes past the packed data: the footer, at least, is there.
         BitPacking.unpack(postings.baseAddress! + docStart, bits: docBits, into: docs)
         BitPacking.unpack(postings.baseAddress! + freqStart, bits: freqBits, into: freqs)
+        // Frequencies stay as stored, one less than the frequency (`freq` adds it back): the loop only
+        // sums the gaps. 128 gaps under 2³² each cannot overflow the 64-bit sum.
         var base = previousLast
         for k in 0..<BitPacking.blockSize {
-            base += Int64(docs[k]) + 1
+            base &+= Int64(docs[k]) &+ 1
             docs[k] = UInt32(truncatingIfNeeded: base)
-            // A stored frequency of 2³²-1 wraps to 0 here: harmless (no positions), and verify reports it.
-            freqs[k] &+= 1
         }
         guard base == Int64(skip.lastDoc) else {
             throw corrupt("block does not end on its skip entry's last document")
@@ -195,7 +195,7 @@ public final class PostingsCursor {
             base += Int64(code >> 1) + 1
             guard base < Int64(documentCount) else { throw corrupt("document number past the last document") }
             docs[k] = UInt32(base)
-            freqs[k] = code & 1 == 1 ? 1 : UInt32(try reader.vint(max: Int(UInt32.max) - 2)) + 2
+            freqs[k] = code & 1 == 1 ? 0 : UInt32(try reader.vint(max: Int(UInt32.max) - 2)) + 1
         }
     }
 
@@ -344,7 +344,8 @@ public final class PostingsCursor {
     }
 
     /// The current document's term frequency.
-    public var freq: UInt32 { freqs[index] }
+    /// (A stored frequency of 2³²-1 wraps to 0 here: harmless, no positions, and verify reports it.)
+    public var freq: UInt32 { freqs[index] &+ 1 }
 
     /// The current document's positions, increasing.
     public func positions(into output: inout [UInt32]) throws {
@@ -417,11 +418,11 @@ public final class PostingsCursor {
             // let the loop vectorize.
             var skipped: UInt64 = 0
             for k in positionsIndex..<index { skipped &+= UInt64(freqs[k]) }
-            positionOrdinal &+= Int(skipped)
+            positionOrdinal &+= Int(skipped) &+ (index &- positionsIndex)
             positionsIndex = index
         }
         var ordinal = positionOrdinal
-        var left = Int(freqs[index])
+        var left = Int(freq)
         guard ordinal + left <= totalTermFreq else { throw corruptPositions("more positions than the term has") }
         while left > 0 {
             let available = try loadPositionBlock(ordinal / BitPacking.blockSize)
