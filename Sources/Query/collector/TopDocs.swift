@@ -323,19 +323,32 @@ enum TopDocs {
             for position in essential..<count {
                 try clauses[order[position]].with { if $0.doc < start { _ = try $0.advance(to: start) } }
             }
+            // With one essential clause (a single word, or once the threshold leaves one), its
+            // documents are the candidates, taken in turn without looking for the least of several.
+            let lead: Borrowed<Clause>? = essential == count - 1 ? clauses[order[essential]] : nil
             while true {
                 var doc = Scorer.end
-                for position in essential..<count {
-                    let current = clauses[order[position]].with { $0.doc }
-                    if current < doc { doc = current }
-                }
-                if doc > windowEnd { break }
                 var score = 0.0
-                for position in essential..<count {
-                    try clauses[order[position]].with { scorer in
-                        guard scorer.doc == doc else { return }
-                        score += try scorer.score()
+                if let lead {
+                    doc = lead.with { $0.doc }
+                    if doc > windowEnd { break }
+                    score = try lead.with { scorer in
+                        let score = try scorer.score()
                         _ = try scorer.next()
+                        return score
+                    }
+                } else {
+                    for position in essential..<count {
+                        let current = clauses[order[position]].with { $0.doc }
+                        if current < doc { doc = current }
+                    }
+                    if doc > windowEnd { break }
+                    for position in essential..<count {
+                        try clauses[order[position]].with { scorer in
+                            guard scorer.doc == doc else { return }
+                            score += try scorer.score()
+                            _ = try scorer.next()
+                        }
                     }
                 }
                 var competitive = true
