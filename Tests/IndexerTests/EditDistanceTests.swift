@@ -23,7 +23,7 @@ import Testing
         let keys = Self.sortedKeys(Self.words(3_000, seed: 5))
         for target in ["", "a", "éco", "abba", "ocbae", "éééé", "abcabcab"] {
             for maxEdits in 0...2 {
-                var distance = EditDistance(target: target, maxEdits: maxEdits)
+                var distance = EditDistance(target: target, maxEdits: maxEdits)!
                 var previous: [UInt8] = []
                 var mismatches: [String] = []
                 for key in keys {
@@ -39,10 +39,54 @@ import Testing
         }
         // Transpositions count one edit; edits count characters, not bytes.
         #expect(referenceEditDistance("économie", "éconmoie") == 1)
-        var distance = EditDistance(target: "ecnomie", maxEdits: 1)
+        var distance = EditDistance(target: "ecnomie", maxEdits: 1)!
         #expect(Array("ecnoime".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == 1)
-        distance = EditDistance(target: "economie", maxEdits: 1)
+        distance = EditDistance(target: "economie", maxEdits: 1)!
         #expect(Array("économie".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == 1)
+    }
+
+    /// Words up to the longest a row holds, against keys a few random edits from them (so that many
+    /// are within the bound): the distances are the reference's, up to the word's last scalar. A
+    /// longer word is refused.
+    @Test func longWordsMatchTheReference() {
+        var generator = SplitMix64(seed: 11)
+        let letters = Array("abceéoœ")
+        func random() -> Character { letters[Int(generator.next() % UInt64(letters.count))] }
+        for length in [1, 2, 30, 62, EditDistance.maximumTargetScalars] {
+            let target = String((0..<length).map { _ in random() })
+            var variants: Set<String> = [target]
+            for _ in 0..<400 {
+                var word = Array(target)
+                for _ in 0..<(1 + Int(generator.next() % 3)) {
+                    let at = Int(generator.next() % UInt64(word.count + 1))
+                    switch generator.next() % 4 {
+                    case 0: word.insert(random(), at: at)
+                    case 1: if at < word.count { word.remove(at: at) }
+                    case 2: if at < word.count { word[at] = random() }
+                    default: if at + 1 < word.count { word.swapAt(at, at + 1) }
+                    }
+                }
+                variants.insert(String(word))
+            }
+            let keys = Self.sortedKeys(Array(variants))
+            for maxEdits in 0...3 {
+                var distance = EditDistance(target: target, maxEdits: maxEdits)!
+                var previous: [UInt8] = []
+                var within = 0
+                var mismatches: [String] = []
+                for key in keys {
+                    let shared = zip(previous, key).prefix { $0 == $1 }.count
+                    let found = key.withUnsafeBytes { distance.distance(to: $0, shared: shared) }
+                    let expected = referenceEditDistance(target, String(decoding: key, as: UTF8.self))
+                    if found != (expected <= maxEdits ? expected : nil) { mismatches.append(String(decoding: key, as: UTF8.self)) }
+                    if found != nil { within += 1 }
+                    previous = key
+                }
+                #expect(mismatches.isEmpty, "\(length) scalars ~\(maxEdits): \(mismatches.prefix(3))")
+                #expect(within > 0)
+            }
+        }
+        #expect(EditDistance(target: String(repeating: "é", count: EditDistance.maximumTargetScalars + 1), maxEdits: 1) == nil)
     }
 
     /// A table's walk gives every key with what it shares with the one before (across blocks too); its

@@ -141,6 +141,11 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hit.title.lowercased().contains("coopérative"))
         #expect(hit.snippet.marked().lowercased().contains("[coopérative"))
         #expect(throws: QueryError("fuzzy search needs a single word (Clichy-sous-Bois~)", column: 1)) { try searcher.search("Clichy-sous-Bois~") }
+        // A word of 63 characters is compared, bit by bit up to its last; a longer one is refused.
+        let long = String(repeating: "é", count: 62)
+        #expect(try searcher.count(long + "é~1") == 0)
+        #expect(try searcher.count("économie OR " + long + "é~2") == (try searcher.count("économie")))
+        #expect(throws: QueryError("a fuzzy word may have at most 63 characters", column: 3)) { try searcher.search("a " + long + "éé~") }
     }
 
     /// A wildcard reaches the terms of the spellings it matches: `écon?mie` the same documents as

@@ -226,11 +226,15 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
+    /// The longest `surface` (in Unicode scalars) that `lexiconEntries(near:)` compares.
+    public static let longestNearSurface = EditDistance.maximumTargetScalars
+
     /// Folded spellings within `maxEdits` edits of `surface` (`EditDistance`) and their terms: the
     /// `limit` closest, fewest edits first, then in byte order. The whole lexicon is walked, as a trie.
+    /// None for a surface longer than `longestNearSurface`.
     public func lexiconEntries(near surface: String, maxEdits: Int, limit: Int) throws
         -> [(surface: String, edits: Int, terms: [String])] {
-        var distance = EditDistance(target: surface, maxEdits: maxEdits)
+        guard var distance = EditDistance(target: surface, maxEdits: maxEdits) else { return [] }
         var found: [(edits: Int, surface: [UInt8], value: UnsafeRawBufferPointer)] = []
         let visit = { (key: UnsafeRawBufferPointer, shared: Int, value: UnsafeRawBufferPointer) -> Int in
             if let edits = distance.distance(to: key, shared: shared) { found.append((edits, Array(key), value)) }

@@ -1,7 +1,7 @@
 /// A sorted table's keys decoded into memory once, with what a walk down their trie needs to leave a
 /// branch in a few steps. A fuzzy word walks the whole lexicon, leaving each branch whose prefix is
 /// too far from the word: over the table's prefix-compressed blocks, every key of a branch must be
-/// decoded to find where the branch ends (but for whole blocks), which costs as much as the edit
+/// decoded to find where the branch ends (but for whole blocks), which costs more than the edit
 /// distances. Decoding the whole table costs about six such walks.
 ///
 /// For each key: its bytes, how many it shares with the key before (`shared`), and `jump`, the first

@@ -3,20 +3,33 @@
 /// two neighbouring characters (the optimal string alignment distance, as Lucene's FuzzyQuery counts
 /// with transpositions on), counted in Unicode scalars.
 ///
-/// Keys come in sorted order, so each shares a prefix with the one before: the table's rows for that
-/// prefix are kept, and only the rest of the key is computed (as a walk down a trie would). Once a
-/// row's smallest value is over `maxEdits`, no key with that prefix can come within it: every later
-/// key sharing the prefix is refused without computing anything.
+/// The rows of the textbook table are kept as bits (Wu and Manber's bit-parallel matching, anchored at
+/// both ends, with Hyyrö's transpositions): for the first `i` scalars of a key and each `d` up to
+/// `maxEdits`, bit `j` of `R[i][d]` says that they are within `d` edits of the word's first `j`
+/// scalars. A key scalar then costs a few shifts and masks per `d`, whatever the word's length.
+///
+/// Keys come in sorted order, so each shares a prefix with the one before: the rows for that prefix
+/// are kept, and only the rest of the key is computed (as a walk down a trie would). Once `R[i][maxEdits]`
+/// is empty, no key with that prefix can come within `maxEdits`: every later key sharing the prefix is
+/// refused without computing anything.
 struct EditDistance {
+    /// A row is one 64-bit word: bits 0 to the word's length.
+    static let maximumTargetScalars = 63
+
     let maxEdits: Int
-    private let target: [UInt32]
-    /// Row `i` (the first `i` scalars of the key) at `rows[i * width ..< (i + 1) * width]`.
-    private var rows: [Int]
-    private let width: Int
-    /// The first `depth` scalars of the key before have their rows computed: each scalar, and the byte
-    /// where it ends in the key. Grown, never shrunk.
-    private var scalars: [UInt32] = []
+    /// Bits 0 to the word's length, and the last of them (the whole word).
+    private let full: UInt64
+    private let whole: UInt64
+    /// A scalar's mask has bit `j` set when it is the word's `j`-th scalar (from 1): a table for ASCII,
+    /// a list for the others.
+    private let asciiMasks: [UInt64]
+    private let otherMasks: [(scalar: UInt32, mask: UInt64)]
+    /// `R[i][d]` at `rows[i * (maxEdits + 1) + d]`; `masks[i]` is the mask of the key's `i`-th scalar.
+    private var rows: [UInt64]
+    private var masks: [UInt64]
+    /// The byte where the key's `i`-th scalar ends, at `scalarEnds[i - 1]`. Grown, never shrunk.
     private var scalarEnds: [Int] = []
+    /// The first `depth` scalars of the key before have their rows computed.
     private var depth = 0
     /// Rows past this many scalars are over `maxEdits` everywhere: so is every key sharing them.
     private var deadAfter = Int.max
@@ -25,11 +38,31 @@ struct EditDistance {
     /// when there is no such prefix): the keys after it that share them can be skipped unread.
     var hopelessPrefix: Int { deadAfter == .max ? .max : scalarEnds[deadAfter - 1] }
 
-    init(target: String, maxEdits: Int) {
+    /// Nil when the word has more than `maximumTargetScalars` scalars.
+    init?(target: String, maxEdits: Int) {
+        let scalars = target.unicodeScalars.map(\.value)
+        guard scalars.count <= Self.maximumTargetScalars, maxEdits >= 0 else { return nil }
         self.maxEdits = maxEdits
-        self.target = target.unicodeScalars.map(\.value)
-        width = self.target.count + 1
-        rows = Array(0..<width)
+        whole = 1 << UInt64(scalars.count)
+        full = whole | (whole - 1)
+        var ascii = [UInt64](repeating: 0, count: 128)
+        var others: [(scalar: UInt32, mask: UInt64)] = []
+        for (index, scalar) in scalars.enumerated() {
+            let bit: UInt64 = 1 << UInt64(index + 1)
+            if scalar < 128 {
+                ascii[Int(scalar)] |= bit
+            } else if let known = others.firstIndex(where: { $0.scalar == scalar }) {
+                others[known].mask |= bit
+            } else {
+                others.append((scalar, bit))
+            }
+        }
+        asciiMasks = ascii
+        otherMasks = others
+        // The empty prefix is within d edits of the word's first d scalars (deleting them).
+        let full = self.full
+        rows = (0...maxEdits).map { d in d + 1 >= 64 ? full : ((1 << UInt64(d + 1)) - 1) & full }
+        masks = [0]
     }
 
     /// The distance to `key` (UTF-8 bytes), or nil when it is over `maxEdits`. Keys come in sorted
@@ -44,57 +77,56 @@ struct EditDistance {
         while offset < key.count {
             let (scalar, length) = Self.scalar(in: key, at: offset)
             offset += length
-            if scalars.count == depth {
-                scalars.append(scalar)
+            if scalarEnds.count == depth {
                 scalarEnds.append(offset)
+                masks.append(0)
+                rows.append(contentsOf: repeatElement(0, count: maxEdits + 1))
             } else {
-                scalars[depth] = scalar
                 scalarEnds[depth] = offset
             }
             depth += 1
-            if computeRow(depth) > maxEdits {
+            masks[depth] = mask(of: scalar)
+            if !computeRows(depth) {
                 deadAfter = depth
                 return nil
             }
         }
-        // The last column lies outside the band when the lengths differ by more than `maxEdits`.
-        guard abs(depth - (width - 1)) <= maxEdits else { return nil }
-        let distance = rows[depth * width + width - 1]
-        return distance <= maxEdits ? distance : nil
+        let width = maxEdits + 1
+        for d in 0...maxEdits where rows[depth * width + d] & whole != 0 { return d }
+        return nil
     }
 
-    /// Fills row `i` (its key scalar is `scalars[i - 1]`) and returns its smallest value. Only the band
-    /// of cells within `maxEdits` of the diagonal can stay within it (Ukkonen): the others are `cap`,
-    /// and only the band and a cell either side of it are written. No later row can go below a row's
-    /// smallest value: each cell comes from the row before plus nothing or more, or from two rows
-    /// before plus one, which is no less than the row before's diagonal.
-    private mutating func computeRow(_ i: Int) -> Int {
-        let needed = (i + 1) * width
-        if rows.count < needed { rows.append(contentsOf: repeatElement(0, count: needed - rows.count)) }
-        let cap = maxEdits + 1, last = width - 1
-        let low = max(1, i - maxEdits), high = min(last, i + maxEdits)
-        let character = scalars[i - 1], before = i > 1 ? scalars[i - 2] : 0
+    private func mask(of scalar: UInt32) -> UInt64 {
+        if scalar < 128 { return asciiMasks[Int(scalar)] }
+        for other in otherMasks where other.scalar == scalar { return other.mask }
+        return 0
+    }
+
+    /// Fills `R[i][0...maxEdits]` from the rows before; false when the last is empty. For `d` ≥ 1, bit
+    /// `j` comes from `R[i-1][d-1]` at `j - 1` (a substitution) or at `j` (a key scalar inserted), from
+    /// `R[i][d-1]` at `j - 1` (a word scalar deleted), or from `R[i-2][d-1]` at `j - 2` when the two
+    /// last key scalars are the word's `j`-th and `(j-1)`-th (a transposition); for every `d`, from
+    /// `R[i-1][d]` at `j - 1` when the key's scalar is the word's `j`-th (a match).
+    private mutating func computeRows(_ i: Int) -> Bool {
+        let width = maxEdits + 1
+        let character = masks[i]
+        // Transposed: the last key scalar is the word's (j-1)-th and the one before it the word's j-th.
+        let transposed = i >= 2 ? (character << 1) & masks[i - 1] : 0
         return rows.withUnsafeMutableBufferPointer { rows in
-            target.withUnsafeBufferPointer { target in
-                let current = i * width, previous = current - width, beforeThat = previous - width
-                rows[current] = min(i, cap)
-                // No band: an empty target (only column 0 is left), or a key already too long.
-                guard low <= high else { return rows[current] }
-                if low > 1 { rows[current + low - 1] = cap }
-                if high < last { rows[current + high + 1] = cap }
-                var smallest = i <= maxEdits ? i : cap
-                for j in low...high {
-                    var value = min(rows[previous + j] + 1, rows[current + j - 1] + 1,
-                                    rows[previous + j - 1] + (target[j - 1] == character ? 0 : 1))
-                    if i > 1 && j > 1 && character == target[j - 2] && before == target[j - 1] {
-                        value = min(value, rows[beforeThat + j - 2] + 1)
-                    }
-                    value = min(value, cap)
-                    rows[current + j] = value
-                    smallest = min(smallest, value)
+            let previous = (i - 1) * width, current = i * width, beforeThat = previous - width
+            var lower: UInt64 = 0
+            for d in 0...maxEdits {
+                var row = (rows[previous + d] << 1) & character
+                if d > 0 {
+                    let edited = rows[previous + d - 1]
+                    row |= edited << 1 | edited | lower << 1
+                    if transposed != 0 { row |= (rows[beforeThat + d - 1] << 2) & transposed }
                 }
-                return smallest
+                row &= full
+                rows[current + d] = row
+                lower = row
             }
+            return lower != 0
         }
     }
 

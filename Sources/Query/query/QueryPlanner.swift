@@ -307,6 +307,9 @@ final class QueryPlanner {
         guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }
         guard let token = tokens.first else { return nil }
         let characters = token.surface.unicodeScalars.count
+        guard characters <= IndexReader.longestNearSurface else {
+            throw QueryError("a fuzzy word may have at most \(IndexReader.longestNearSurface) characters", column: column)
+        }
         let edits = edits ?? Self.automaticEdits(characters: characters)
         // Each term at the fewest edits of the spellings that reach it.
         var nearest: [String: Int] = [:]
