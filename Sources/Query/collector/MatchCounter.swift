@@ -5,6 +5,16 @@ enum MatchCounter {
             defer { words.deallocate() }
             return try countUnion(words)
         }
+        if let conjunction = root as? ConjunctionScorer, let words = WordConjunction(conjunction) {
+            defer { words.deallocate() }
+            var total = 0
+            var doc = try words.first()
+            while doc != Scorer.end {
+                total += 1
+                doc = try words.next(after: doc)
+            }
+            return total
+        }
         var total = 0
         while try root.next() != Scorer.end { total += 1 }
         return total

@@ -406,107 +406,30 @@ enum TopDocs {
         }
     }
 
-    /// A conjunction of words, each a word in one field or the union of its fields' (the usual
-    /// `a b` query), in one loop over the words' clauses, each called directly: the rarest word
-    /// leads and the others move to its documents, as `ConjunctionScorer` and `DisjunctionScorer` do
-    /// (the same candidates, and the same scores, added in the same order), without going through
-    /// the tree's levels and the base class's table. With `prune`, block bounds skip what cannot
-    /// enter, as in `blockMaxConjunction`. Nil when a child is anything else.
+    /// A conjunction of words in one loop over their clauses (`WordConjunction`). With `prune`, block
+    /// bounds skip what cannot enter, as in `blockMaxConjunction`. Nil when a child is anything else.
     private static func wordConjunction(_ root: ConjunctionScorer, capacity: Int, prune: Bool) throws -> Result? {
-        var total = 0
-        for child in root.scorers {
-            if child is FieldTermScorer {
-                total += 1
-            } else if let union = child as? DisjunctionScorer, union.scorers.allSatisfy({ $0 is FieldTermScorer }) {
-                total += union.scorers.count
-            } else {
-                return nil
-            }
-        }
-        let words = root.scorers.count
-        // Each word's clauses, borrowed in one buffer: word w's are `starts[w]..<starts[w + 1]`.
-        let clauses = UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>.allocate(capacity: total)
-        let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: words + 1)
-        // Whether a word's clauses have moved yet: before, their documents mean nothing.
-        let started = UnsafeMutableBufferPointer<Bool>.allocate(capacity: words)
-        defer {
-            clauses.deallocate()
-            starts.deallocate()
-            started.deallocate()
-        }
-        var filled = 0
-        for (word, child) in root.scorers.enumerated() {
-            starts[word] = filled
-            for leaf in (child as? DisjunctionScorer)?.scorers ?? [child] {
-                (clauses.baseAddress! + filled).initialize(to: Borrowed(unsafeDowncast(leaf, to: FieldTermScorer.self)))
-                filled += 1
-            }
-        }
-        starts[words] = total
-        started.initialize(repeating: false)
-
-        @inline(__always) func lowest(_ word: Int) -> UInt32 {
-            var doc = Scorer.end
-            for clause in starts[word]..<starts[word + 1] { doc = min(doc, clauses[clause].with { $0.doc }) }
-            return doc
-        }
-        /// The word's first document at or after `target`.
-        @inline(__always) func advance(_ word: Int, to target: UInt32) throws -> UInt32 {
-            let moveAll = !started[word]
-            started[word] = true
-            for clause in starts[word]..<starts[word + 1] {
-                try clauses[clause].with { if moveAll || $0.doc < target { _ = try $0.advance(to: target) } }
-            }
-            return lowest(word)
-        }
-
+        guard let conjunction = WordConjunction(root) else { return nil }
+        defer { conjunction.deallocate() }
         var collector = TopCollector(capacity: capacity)
         var exact = true
         var block: (start: UInt32, end: UInt32, bound: Double) = (1, 0, 0)
-        for clause in starts[0]..<starts[1] { _ = try clauses[clause].with { try $0.next() } }
-        started[0] = true
-        var doc = lowest(0)
-        candidates: while doc != Scorer.end {
-            // Every other word on the lead's document, or the lead moved to where one lands.
-            var word = 1
-            while word < words {
-                let found = try advance(word, to: doc)
-                if found == doc {
-                    word += 1
-                    continue
-                }
-                doc = try advance(0, to: found)
-                if doc == Scorer.end { break candidates }
-                word = 1
-            }
+        var doc = try conjunction.first()
+        while doc != Scorer.end {
             if prune, let threshold = collector.threshold?.score {
                 // The bound holds until the candidate passes the end of the blocks it came from.
                 if doc > block.end || doc < block.start {
-                    var end = Scorer.end - 1, bound = 0.0
-                    for clause in clauses {
-                        let clauseBlock = try clause.with { try $0.blockBound(for: doc) }
-                        end = min(end, clauseBlock.end)
-                        bound += clauseBlock.bound
-                    }
-                    block = (doc, end, bound)
+                    let bound = try conjunction.blockBound(for: doc)
+                    block = (doc, bound.end, bound.bound)
                 }
                 if block.bound * slack <= threshold {
                     exact = false
-                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try advance(0, to: block.end + 1)
+                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try conjunction.advance(to: block.end + 1)
                     continue
                 }
             }
-            var score = 0.0
-            for word in 0..<words {
-                var wordScore = 0.0
-                for clause in starts[word]..<starts[word + 1] {
-                    wordScore += try clauses[clause].with { $0.doc == doc ? try $0.score() : 0 }
-                }
-                score += wordScore
-            }
-            collector.collect(ScoredDocument(doc: doc, score: score))
-            for clause in starts[0]..<starts[1] { try clauses[clause].with { if $0.doc == doc { _ = try $0.next() } } }
-            doc = lowest(0)
+            collector.collect(ScoredDocument(doc: doc, score: try conjunction.score(doc)))
+            doc = try conjunction.next(after: doc)
         }
         return Result(collector: collector, totalIsExact: exact)
     }
