@@ -30,7 +30,8 @@ enum TopDocs {
             return try maxScore(clauses, capacity: capacity)
         }
         if let conjunction = root as? ConjunctionScorer {
-            return try wordConjunction(conjunction, capacity: capacity, prune: true) ?? blockMaxConjunction(conjunction, capacity: capacity)
+            return try wordConjunction(conjunction, capacity: capacity, prune: true)
+                ?? blockMaxConjunction(TreeConjunction(root: conjunction), capacity: capacity, prune: true)
         }
         return try exhaustive(root, capacity: capacity)
     }
@@ -406,55 +407,61 @@ enum TopDocs {
         }
     }
 
-    /// A conjunction of words in one loop over their clauses (`WordConjunction`). With `prune`, block
-    /// bounds skip what cannot enter, as in `blockMaxConjunction`. Nil when a child is anything else.
-    private static func wordConjunction(_ root: ConjunctionScorer, capacity: Int, prune: Bool) throws -> Result? {
-        guard let conjunction = WordConjunction(root) else { return nil }
-        defer { conjunction.deallocate() }
+    /// A conjunction's top k: with `prune`, once k documents are held, a block where the sum of the
+    /// clauses' block bounds cannot beat the k-th score is skipped whole.
+    private static func blockMaxConjunction<Matches: ConjunctionMatches>(_ matches: Matches, capacity: Int, prune: Bool) throws -> Result {
         var collector = TopCollector(capacity: capacity)
         var exact = true
         var block: (start: UInt32, end: UInt32, bound: Double) = (1, 0, 0)
-        var doc = try conjunction.first()
+        var doc = try matches.first()
         while doc != Scorer.end {
             if prune, let threshold = collector.threshold?.score {
                 // The bound holds until the candidate passes the end of the blocks it came from.
                 if doc > block.end || doc < block.start {
-                    let bound = try conjunction.blockBound(for: doc)
+                    let bound = try matches.blockBound(for: doc)
                     block = (doc, bound.end, bound.bound)
                 }
                 if block.bound * slack <= threshold {
                     exact = false
-                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try conjunction.advance(to: block.end + 1)
+                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try matches.advance(to: block.end + 1)
                     continue
                 }
             }
-            collector.collect(ScoredDocument(doc: doc, score: try conjunction.score(doc)))
-            doc = try conjunction.next(after: doc)
+            collector.collect(ScoredDocument(doc: doc, score: try matches.score(doc)))
+            doc = try matches.next(after: doc)
         }
         return Result(collector: collector, totalIsExact: exact)
     }
 
-    private static func blockMaxConjunction(_ root: ConjunctionScorer, capacity: Int) throws -> Result {
-        var collector = TopCollector(capacity: capacity)
-        var exact = true
-        var doc = try root.next()
-        var block: (start: UInt32, end: UInt32, bound: Double) = (1, 0, 0)
-        while doc != Scorer.end {
-            if let threshold = collector.threshold?.score {
-                // The bound holds until the candidate passes the end of the blocks it came from.
-                if doc > block.end || doc < block.start {
-                    let bound = try root.blockBound(for: doc)
-                    block = (doc, bound.end, bound.bound)
-                }
-                if block.bound * slack <= threshold {
-                    exact = false
-                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try root.advance(to: block.end + 1)
-                    continue
-                }
-            }
-            collector.collect(ScoredDocument(doc: doc, score: try root.score()))
-            doc = try root.next()
-        }
-        return Result(collector: collector, totalIsExact: exact)
+    /// A conjunction of words in one loop over their clauses (`WordConjunction`); nil when a child is
+    /// anything else.
+    private static func wordConjunction(_ root: ConjunctionScorer, capacity: Int, prune: Bool) throws -> Result? {
+        guard let words = WordConjunction(root) else { return nil }
+        defer { words.deallocate() }
+        return try blockMaxConjunction(words, capacity: capacity, prune: prune)
     }
+}
+
+/// What the block-max conjunction loop needs of a conjunction: its matches in order, their scores,
+/// and bounds over blocks.
+protocol ConjunctionMatches {
+    func first() throws -> UInt32
+    /// The next match after `doc`, the current one.
+    func next(after doc: UInt32) throws -> UInt32
+    func advance(to target: UInt32) throws -> UInt32
+    /// The score of `doc`, the current match.
+    func score(_ doc: UInt32) throws -> Double
+    func blockBound(for doc: UInt32) throws -> (end: UInt32, bound: Double)
+}
+
+extension WordConjunction: ConjunctionMatches {}
+
+/// Any conjunction, through the query tree's scorers.
+private struct TreeConjunction: ConjunctionMatches {
+    let root: ConjunctionScorer
+    func first() throws -> UInt32 { try root.next() }
+    func next(after doc: UInt32) throws -> UInt32 { try root.next() }
+    func advance(to target: UInt32) throws -> UInt32 { try root.advance(to: target) }
+    func score(_ doc: UInt32) throws -> Double { try root.score() }
+    func blockBound(for doc: UInt32) throws -> (end: UInt32, bound: Double) { try root.blockBound(for: doc) }
 }
