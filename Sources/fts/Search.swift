@@ -57,8 +57,8 @@ struct Search: ParsableCommand {
 
     func validate() throws {
         // A mistyped long option (`--limt 3`) would otherwise be searched for, silently: the query
-        // language reads `--limt` as the word `limt` (a doubled dash excludes nothing). Inside a quoted
-        // query, it still does.
+        // language reads `--limt` as the word `limt` (a doubled dash excludes nothing). Inside one
+        // quoted argument (`'jardin --limt'`) it is still read as that word.
         if let option = query.first(where: { $0.hasPrefix("--") && $0.dropFirst(2).first?.isLetter == true }) {
             throw ValidationError("Unknown option '\(option)' (to exclude a word, use one dash: -word)")
         }
