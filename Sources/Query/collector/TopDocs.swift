@@ -192,10 +192,10 @@ enum TopDocs {
         return Priming(threshold: worst.score / (slack * slack), rare: rare, docs: docs, scores: scores)
     }
 
-    /// The top k when, past the primed threshold, only rare clauses are essential: every document that
-    /// can enter matches one of them, so the candidates are the documents the priming pass scored, and
-    /// each needs only the other clauses' scores added (`others`, largest bound first, with `bounds`),
-    /// while they can still lift it past the threshold. The rare postings are not read again.
+    /// The top k of the documents the priming pass scored, each with the other clauses' scores added
+    /// (`others`, largest bound first, with `bounds`) while they can still lift it past the threshold.
+    /// The answer when only rare clauses are essential past its k-th score: every document that can
+    /// enter matches one of them. The rare postings are not read again.
     private static func completePriming<Clause: Scorer>(_ priming: Priming, others: [Clause], bounds: [Double], capacity: Int) throws -> Result {
         var threshold = priming.threshold
         let clauses = borrowedBuffer(others)
@@ -239,20 +239,25 @@ enum TopDocs {
         // Until the collector is full, every document competes, unless the priming pass (which leaves
         // its clauses as it found them, before their first document) found k documents that score at
         // least this.
-        let priming = try prime(unsorted, capacity: capacity)
-        var threshold = priming?.threshold ?? -.infinity
-        if let priming {
+        var threshold = -Double.infinity
+        if let priming = try prime(unsorted, capacity: capacity) {
+            // The rare clauses' documents scored whole: their k-th best is k real documents' floor,
+            // above the rare clauses' sums alone (a title match's body score counts).
             let order = unsorted.indices.sorted { bounds[$0] < bounds[$1] }
+            let others = order.reversed().filter { index in !priming.rare.contains { $0 === unsorted[index] } }
+            let primed = try completePriming(priming, others: others.map { unsorted[$0] }, bounds: others.map { bounds[$0] },
+                                             capacity: capacity)
+            threshold = max(priming.threshold, (primed.collector.threshold?.score ?? -.infinity) / (slack * slack))
             var essential = 0, sum = 0.0
             while essential < count && (sum + bounds[order[essential]]) * slack <= threshold {
                 sum += bounds[order[essential]]
                 essential += 1
             }
+            // Past that threshold, only rare clauses are essential: no other document can enter.
             if essential < count, (essential..<count).allSatisfy({ index in priming.rare.contains { $0 === unsorted[order[index]] } }) {
-                let others = (0..<count).reversed().filter { index in !priming.rare.contains { $0 === unsorted[order[index]] } }
-                return try completePriming(priming, others: others.map { unsorted[order[$0]] }, bounds: others.map { bounds[order[$0]] },
-                                           capacity: capacity)
+                return primed
             }
+            for index in others { unsorted[index].rewind() }
         }
         // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
         let clauses = borrowedBuffer(unsorted)
