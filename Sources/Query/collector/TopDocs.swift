@@ -151,8 +151,7 @@ enum TopDocs {
     struct Priming {
         var threshold: Double
         var rare: [FieldTermScorer]
-        var docs: [UInt32]
-        var scores: [Double]
+        var matches: [ScoredDocument]
     }
 
     /// Threshold priming: a lower bound on the k-th best score before the main pass, the k-th best sum
@@ -178,18 +177,16 @@ enum TopDocs {
             for clause in rare { clause.rewind() }
         }
         var collector = TopCollector(capacity: capacity)
-        var docs: [UInt32] = [], scores: [Double] = []
-        docs.reserveCapacity(rareCost)
-        scores.reserveCapacity(rareCost)
+        var matches: [ScoredDocument] = []
+        matches.reserveCapacity(rareCost)
         try forEachUnionMatch(clauses) { doc, score in
             collector.collect(ScoredDocument(doc: doc, score: score))
-            docs.append(doc)
-            scores.append(score)
+            matches.append(ScoredDocument(doc: doc, score: score))
         }
         guard let worst = collector.threshold else { return nil }
         // Below by the comparisons' slack, twice: a document scoring exactly the bound still competes
         // (it may rank before on its number), whatever order its sum was added in.
-        return Priming(threshold: worst.score / (slack * slack), rare: rare, docs: docs, scores: scores)
+        return Priming(threshold: worst.score / (slack * slack), rare: rare, matches: matches)
     }
 
     /// The top k of the documents the priming pass scored, each with the other clauses' scores added
@@ -209,9 +206,9 @@ enum TopDocs {
         for index in stride(from: others.count - 1, through: 0, by: -1) { remaining[index] = remaining[index + 1] + bounds[index] }
         for clause in clauses { _ = try clause.with { try $0.next() } }
         var collector = TopCollector(capacity: capacity)
-        for candidate in priming.docs.indices {
-            let doc = priming.docs[candidate]
-            var score = priming.scores[candidate]
+        for match in priming.matches {
+            let doc = match.doc
+            var score = match.score
             var competitive = true
             for index in 0..<others.count {
                 if (score + remaining[index]) * slack <= threshold {
