@@ -5,6 +5,7 @@ import Query
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "Show the terms the French analyzer makes of a text.",
         discussion: """
             Prints one term a line: position, term, the UTF-8 byte range of its source and the source text, \

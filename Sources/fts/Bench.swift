@@ -33,6 +33,7 @@ struct Bench: ParsableCommand {
     }
 
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure query latency per class of queries, in process.",
         discussion: """
             QUERIES is UTF-8 TSV, one query a line: CLASS<TAB>QUERY, in fts's query syntax; lines starting \

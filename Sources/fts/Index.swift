@@ -4,6 +4,7 @@ import Indexer
 
 struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "index",
         abstract: "Build an index from text, Markdown and JSON Lines files.",
         discussion: """
             Folders are walked recursively for .txt, .md, .jsonl and .jsonl.gz files. Text files are split \

@@ -5,6 +5,7 @@ import Query
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Search an index: ranked results with snippets.",
         discussion: """
             Words are all required; OR, -word / NOT word, "exact phrases", "near words"~N, prefix*, \
@@ -124,7 +125,7 @@ struct Search: ParsableCommand {
 }
 
 struct Get: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print one stored document by its id.")
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Print one stored document by its id.")
 
     @Option(help: "The index folder (default: $FTS_INDEX or ./index).")
     var index: String?

@@ -5,6 +5,7 @@ import Query
 
 struct Sections: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sections",
         abstract: "Show how text files are split into documents.",
         discussion: """
             Prints one document a line: id, first line, size in bytes and title, separated by tabs. With \

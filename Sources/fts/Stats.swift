@@ -4,7 +4,7 @@ import Indexer
 import Query
 
 struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show what an index holds and what each part costs.")
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show what an index holds and what each part costs.")
 
     @Flag(help: "Print one JSON object.")
     var json = false

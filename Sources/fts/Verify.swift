@@ -4,6 +4,7 @@ import Indexer
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check every checksum and structure of an index.",
         discussion: "Exits 0 and prints a summary when the index is sound; exits 1 naming the damaged file otherwise."
     )
