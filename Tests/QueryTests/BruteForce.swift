@@ -116,7 +116,10 @@ final class BruteForce {
             let tokens = try analyzer.tokens(text)
             guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }
             guard let token = tokens.first else { return nil }
-            guard token.surface.unicodeScalars.count <= 63 else { throw QueryError("a fuzzy word may have at most 63 characters", column: column) }
+            let longest = IndexReader.longestNearSurface
+            guard token.surface.unicodeScalars.count <= longest else {
+                throw QueryError("a fuzzy word may have at most \(longest) characters", column: column)
+            }
             let maxEdits = edits ?? QueryPlanner.automaticEdits(characters: token.surface.unicodeScalars.count)
             // Every spelling of the lexicon, measured whole; the 50 nearest (then in byte order).
             let near = try reader.lexiconEntries(prefix: "")

@@ -241,7 +241,8 @@ enum TopDocs {
             // The rare clauses' documents scored whole: their k-th best is k real documents' floor,
             // above the rare clauses' sums alone (a title match's body score counts).
             let order = unsorted.indices.sorted { bounds[$0] < bounds[$1] }
-            let others = order.reversed().filter { index in !priming.rare.contains { $0 === unsorted[index] } }
+            let isRare = unsorted.map { clause in priming.rare.contains { $0 === clause } }
+            let others = order.reversed().filter { !isRare[$0] }
             let primed = try completePriming(priming, others: others.map { unsorted[$0] }, bounds: others.map { bounds[$0] },
                                              capacity: capacity)
             threshold = max(priming.threshold, (primed.collector.threshold?.score ?? -.infinity) / (slack * slack))
@@ -251,7 +252,7 @@ enum TopDocs {
                 essential += 1
             }
             // Past that threshold, only rare clauses are essential: no other document can enter.
-            if essential < count, (essential..<count).allSatisfy({ index in priming.rare.contains { $0 === unsorted[order[index]] } }) {
+            if essential < count, (essential..<count).allSatisfy({ isRare[order[$0]] }) {
                 return primed
             }
             for index in others { unsorted[index].rewind() }
