@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Query
 
 /// Where fts looks when not told: the bundled corpus and its index, relative to the working directory
 /// (the repository's root for the README's commands), or as the environment says.
@@ -33,6 +34,20 @@ enum Output {
 
     static func megabytes(_ bytes: some BinaryInteger) -> String {
         String(format: "%.1f MB", Double(bytes) / 1e6)
+    }
+
+    /// `value` with `decimals` decimals, right-aligned in `width` columns, as `%8.4f` prints it:
+    /// `String(format:)` builds a locale on each call, which cost a one-shot search a tenth of its
+    /// instructions for a table of ten hits.
+    static func fixed(_ value: Double, decimals: Int, width: Int = 0) -> String {
+        var out = ByteOutput(capacity: 32)
+        out.append(value, decimals: decimals)
+        return padded(out.string, width: width)
+    }
+
+    /// `text` after as many spaces as it takes to fill `width` columns, as `%3d` pads.
+    static func padded(_ text: String, width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
     static func count(_ value: some BinaryInteger) -> String {

@@ -98,13 +98,13 @@ struct Search: ParsableCommand {
 
     private func printTable(_ results: SearchResults, suggestion: String?) {
         for hit in results.hits {
-            print(String(format: "%3d  %8.4f  ", hit.rank, hit.score) + "\(hit.id)  \(hit.title)")
+            print(Output.padded(String(hit.rank), width: 3) + "  " + Output.fixed(hit.score, decimals: 4, width: 8) + "  \(hit.id)  \(hit.title)")
             print("               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))")
             for line in hit.explanation ?? [] { print("               \(line)") }
         }
         let took = Double(results.tookMicroseconds) / 1000
-        print(String(format: "%d of %@ document%@ in %.2f ms", results.hits.count, Output.count(results.total),
-                     results.total == 1 ? "" : "s", took))
+        print("\(results.hits.count) of \(Output.count(results.total)) document\(results.total == 1 ? "" : "s") in "
+              + Output.fixed(took, decimals: 2) + " ms")
         if let suggestion { print("did you mean: \(suggestion)") }
     }
 

@@ -19,6 +19,14 @@ import TestSupport
         #expect(lines[0].hasPrefix("  1  ") && lines[0].contains(".txt#"))
         #expect(lines[1].contains("[économie]"))
         #expect(lines[6].hasPrefix("3 of 33 documents in "))
+        // Columns as printf's `%3d  %8.4f  ` pads them, and the time with 2 decimals.
+        for (rank, line) in [lines[0], lines[2], lines[4]].enumerated() {
+            let score = line.dropFirst(5).prefix(8)
+            #expect(line.hasPrefix("  \(rank + 1)  ") && score.first == " " && line.dropFirst(13).hasPrefix("  "))
+            #expect(score.split(separator: ".").last?.count == 4 && Double(score.drop { $0 == " " }) != nil)
+        }
+        let took = lines[6].dropFirst("3 of 33 documents in ".count)
+        #expect(took.hasSuffix(" ms") && took.dropLast(3).split(separator: ".").last?.count == 2)
     }
 
     @Test func unknownWordsGetADidYouMean() throws {
