@@ -98,7 +98,8 @@ struct Search: ParsableCommand {
 
     private func printTable(_ results: SearchResults, suggestion: String?) {
         for hit in results.hits {
-            print(Output.padded(String(hit.rank), width: 3) + "  " + Output.fixed(hit.score, decimals: 4, width: 8) + "  \(hit.id)  \(hit.title)")
+            let rank = Output.padded(String(hit.rank), width: 3), score = Output.fixed(hit.score, decimals: 4, width: 8)
+            print("\(rank)  \(score)  \(hit.id)  \(hit.title)")
             print("               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))")
             for line in hit.explanation ?? [] { print("               \(line)") }
         }
