@@ -20,7 +20,8 @@ enum TopDocs {
     /// The top `capacity`, pruned when `prune` and the query reads more than `smallQueryCost` postings.
     static func collect(_ root: Scorer, capacity: Int, prune: Bool, smallQueryCost: Int) throws -> Result {
         guard prune && capacity > 0 && root.cost > smallQueryCost else { return try exhaustive(root, capacity: capacity) }
-        if root is DisjunctionScorer || root is FieldTermScorer || root is PhraseScorer {
+        if let word = root as? FieldTermScorer { return try blockMaxWord(word, capacity: capacity) }
+        if root is DisjunctionScorer || root is PhraseScorer {
             let clauses = leaves(of: root)
             // Words alone (the usual OR query): the loops call the final class directly, not through
             // the base class's table, and inline what they can.
@@ -408,6 +409,36 @@ enum TopDocs {
             }
             phrase.competitive = (through: through, near: (threshold / slack - near) / slack, far: (threshold / slack - far) / slack)
         }
+    }
+
+    /// One word in one field: once k documents are held, its blocks whose bound cannot beat the k-th
+    /// score are passed by their bounds alone, from the skip entries, without decoding them; the others
+    /// are read whole. (MaxScore's windows, over one clause, only add to that.)
+    private static func blockMaxWord(_ word: FieldTermScorer, capacity: Int) throws -> Result {
+        var collector = TopCollector(capacity: capacity)
+        var exact = true
+        var block: (start: UInt32, end: UInt32, bound: Double) = (1, 0, 0)
+        var doc = try word.next()
+        while doc != Scorer.end {
+            if let threshold = collector.threshold?.score {
+                if doc > block.end || doc < block.start {
+                    let bound = try word.blockBound(for: doc)
+                    block = (doc, bound.end, bound.bound)
+                }
+                if block.bound * slack <= threshold {
+                    exact = false
+                    while block.end < Scorer.end - 1 && block.bound * slack <= threshold {
+                        let bound = try word.blockBound(for: block.end + 1)
+                        block = (block.end + 1, bound.end, bound.bound)
+                    }
+                    doc = block.bound * slack <= threshold ? Scorer.end : try word.advance(to: block.start)
+                    continue
+                }
+            }
+            collector.collect(ScoredDocument(doc: doc, score: try word.score()))
+            doc = try word.next()
+        }
+        return Result(collector: collector, totalIsExact: exact)
     }
 
     /// A conjunction's top k: with `prune`, once k documents are held, a block where the sum of the

@@ -52,7 +52,9 @@ struct WordConjunction {
         return try align(lowest(0))
     }
 
-    /// The first document after `doc`, the current match, that all the words match.
+    /// The first document after `doc`, the current match, that all the words match. (Forced inline, as
+    /// `score`: the conjunction loop calls both per match.)
+    @inline(__always)
     func next(after doc: UInt32) throws -> UInt32 {
         for clause in starts[0]..<starts[1] { try clauses[clause].with { if $0.doc == doc { _ = try $0.next() } } }
         return try align(lowest(0))
@@ -64,6 +66,7 @@ struct WordConjunction {
     }
 
     /// The sum of the words' scores on `doc`, which they all match.
+    @inline(__always)
     func score(_ doc: UInt32) throws -> Double {
         var score = 0.0
         for word in 0..<words {

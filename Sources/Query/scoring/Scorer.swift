@@ -223,6 +223,8 @@ final class FieldTermScorer: Scorer {
         return (block.documents.upperBound, block.bound)
     }
 
+    // Forced: past a few callers, the compiler stops inlining it into the top-k loops.
+    @inline(__always)
     override func next() throws -> UInt32 {
         if let singleCursor {
             doc = try singleCursor.with { try $0.next() }
