@@ -457,6 +457,8 @@ enum TopDocs {
                 }
                 if block.bound * slack <= threshold {
                     exact = false
+                    // Not passed block after block by bounds, as a single word's are: moving on lands
+                    // on the next match, often blocks further (measured: and2 1.07 in instructions).
                     doc = block.end >= Scorer.end - 1 ? Scorer.end : try matches.advance(to: block.end + 1)
                     continue
                 }
