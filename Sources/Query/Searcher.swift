@@ -37,9 +37,9 @@ public final class Searcher: @unchecked Sendable {
     public let reader: IndexReader
     public let parameters: BM25Parameters
     public var snippetLength = 160
-    /// Queries reading at most this many postings score every match (`TopDocs.smallQueryCost`); the
-    /// pruning tests set 0, so that the pruned paths run on their small corpora too.
-    var exhaustiveUpToCost = TopDocs.smallQueryCost
+    /// When pruning checks bounds; the pruning tests set `.everywhere`, so that the pruned paths run on
+    /// their small corpora too.
+    var pruning = PruningPolicy()
     private let lock = NSLock()
     private var analyzers: [FrenchAnalyzer] = []
 
@@ -72,7 +72,7 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let top = try TopDocs.collect(root, capacity: offset + limit, prune: prune, smallQueryCost: exhaustiveUpToCost)
+            let top = try TopDocs.collect(root, capacity: offset + limit, prune: prune, policy: pruning)
             let collector = top.collector
             var total = collector.total
             var totalIsExact = top.totalIsExact
@@ -214,7 +214,7 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let top = try TopDocs.collect(root, capacity: limit, prune: prune, smallQueryCost: exhaustiveUpToCost)
+            let top = try TopDocs.collect(root, capacity: limit, prune: prune, policy: pruning)
             var total = top.collector.total
             var exact = top.totalIsExact
             if !exact && exactTotal {

@@ -181,7 +181,7 @@ import Testing
         // Pruned whatever the query's cost, so that the pruned paths run on small queries too; the
         // searcher as configured scores small queries exhaustively (checked below).
         let searcher = Searcher(reader: reader)
-        searcher.exhaustiveUpToCost = 0
+        searcher.pruning = .everywhere
         let configured = Searcher(reader: reader)
         var generator = try QueryGenerator(reader: searcher.reader, seed: 21)
         var prunedSomething = 0, small = 0
@@ -198,7 +198,7 @@ import Testing
             }
             #expect(try searcher.search(query, limit: 10, snippets: false).total == exhaustive.total, "\(query)")
             let cost = try QueryPlanner(reader: reader, analyzer: FrenchAnalyzer(), parameters: BM25Parameters()).plan(QueryParser().parse(query)).cost
-            if cost <= TopDocs.smallQueryCost {
+            if cost <= PruningPolicy().exhaustiveUpToCost {
                 small += 1
                 let direct = try configured.search(query, limit: 10 + round % 3 * 20, exactTotal: false, snippets: false)
                 #expect(direct.totalIsExact && direct.total == exhaustive.total, "\(query)")
@@ -235,7 +235,7 @@ import Testing
         try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
-        searcher.exhaustiveUpToCost = 0
+        searcher.pruning = .everywhere
         var prunedSomething = 0
         for query in ["\"économie sociale\"", "\"sociale économie\"~2", "\"économie sociale\"~1", "body:\"économie sociale\"",
                       "\"économie très sociale\"", "\"sociale et économie\" OR \"économie sociale\"", "\"économie sociale\" -coopérative",
@@ -259,7 +259,7 @@ import Testing
                 let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
                 let root = try planner.plan(QueryParser().parse(query))
                 let phrases = ((root as? DisjunctionScorer)?.scorers ?? [root]).compactMap { $0 as? PhraseScorer }
-                let top = try TopDocs.collect(root, capacity: limit, prune: true, smallQueryCost: 0)
+                let top = try TopDocs.collect(root, capacity: limit, prune: true, policy: .everywhere)
                 let passedOver = phrases.reduce(0) { $0 + $1.passedOver }
                 #expect(passedOver > 0 && !top.totalIsExact, "\(query) top \(limit): \(passedOver) candidates passed over")
                 let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
@@ -295,7 +295,7 @@ import Testing
         try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
-        searcher.exhaustiveUpToCost = 0
+        searcher.pruning = .everywhere
         for query in ["rare OR commun", "coopérative OR commun", "rare OR coopérative OR commun OR projet", "commun OR rare -emploi"] {
             let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
             let root = try planner.plan(QueryParser().parse(query))
@@ -311,6 +311,52 @@ import Testing
                     #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
                 }
             }
+        }
+    }
+
+    /// A conjunction checks its block bounds only past its first matches (`PruningPolicy`): a small one
+    /// is scored whole, its total exact, and a large one still skips blocks; both keep the top k.
+    @Test func conjunctionsCheckBoundsPastTheirFirstMatches() throws {
+        let folder = NSTemporaryDirectory() + "fts-conjunction-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var generator = SplitMix64(seed: 53)
+        let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
+        var lines = ""
+        for index in 0..<4_000 {
+            // "commun partage": every document, several times in the first ones. "rare mutuelle": 134
+            // documents, several times in the first ones, words with postings enough (over 256) to be
+            // pruned at all.
+            var words = index < 40 ? ["commun", "commun", "commun", "partage", "partage"] : ["commun", "partage"]
+            if index % 10 == 0 { words += index < 300 ? ["rare", "rare", "rare"] : ["rare"] }
+            if index % 30 == 0 { words += index < 300 ? ["mutuelle", "mutuelle"] : ["mutuelle"] }
+            if index % 7 == 1 { words.append("mutuelle") }
+            // Lengths alike, so that frequency decides the scores and the later blocks' bounds are low.
+            words += (0..<20).map { _ in filler[Int(generator.next() % 6)] }
+            let object: [String: Any] = ["id": "doc-\(index)", "title": "titre", "body": words.joined(separator: " ")]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let configured = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let everywhere = Searcher(reader: configured.reader)
+        everywhere.pruning = .everywhere
+        let policy = PruningPolicy()
+        for (query, small) in [("rare mutuelle", true), ("commun partage", false)] {
+            let exhaustive = try configured.search(query, limit: 10, prune: false, snippets: false)
+            #expect((exhaustive.total < policy.conjunctionBoundsAfterMatches) == small, "\(query): \(exhaustive.total) matches")
+            let planner = QueryPlanner(reader: configured.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
+            #expect(try planner.plan(QueryParser().parse(query)).cost > policy.exhaustiveUpToCost, "\(query): too cheap to prune")
+            let bounded = try everywhere.search(query, limit: 10, exactTotal: false, snippets: false)
+            let pruned = try configured.search(query, limit: 10, exactTotal: false, snippets: false)
+            // Checked from the first match, the bounds skip blocks of both.
+            #expect(!bounded.totalIsExact, "\(query): nothing skipped with bounds checked throughout")
+            #expect(pruned.totalIsExact == small, "\(query): total \(pruned.total), exact \(pruned.totalIsExact)")
+            for result in [bounded, pruned] {
+                #expect(result.hits.map(\.doc) == exhaustive.hits.map(\.doc), "\(query)")
+                #expect(zip(result.hits, exhaustive.hits).allSatisfy { abs($0.score - $1.score) <= 1e-9 * max($1.score, 1) }, "\(query)")
+            }
+            if small { #expect(pruned.total == exhaustive.total, "\(query)") }
         }
     }
 
