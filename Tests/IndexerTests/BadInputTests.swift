@@ -79,6 +79,27 @@ import TestSupport
         #expect(try reader.storedFields(reader.document(id: "42")!).value(of: StandardField.body) == "Un id numérique et un corps en text")
     }
 
+    /// Invalid UTF-8 in a JSON string is replaced and reported, the document kept; a line split across
+    /// the reader's chunks (over 1 MiB) and a last line without a newline are read whole.
+    @Test func jsonLinesWithInvalidUTF8AndLongLines() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("corpus"), withIntermediateDirectories: true)
+        var bytes = Array(#"{"id":"a","body":"Le réemploi solidaire"}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id":"b","body":"La coop"#.utf8) + [0xC3, 0x28] + Array(#"rative \n abîmée"}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id":"c","body":""#.utf8) + Array(repeating: Array("mutuelle ".utf8), count: 300_000).joined() + Array(#""}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id":"d","title":"Dernière ligne"}"#.utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.file("corpus/docs.jsonl")))
+        let collector = Collector()
+        _ = try IndexBuilder.build(paths: [folder.file("corpus")], output: folder.file("index"), observer: collector)
+        #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
+            == ["docs.jsonl:2: invalid UTF-8; invalid bytes replaced by U+FFFD"])
+        let reader = try IndexReader(path: folder.file("index"))
+        #expect(reader.documentCount == 4)
+        #expect(try reader.storedFields(reader.document(id: "b")!).value(of: StandardField.body) == "La coop\u{FFFD}(rative \n abîmée")
+        #expect(try reader.termInfo(field: StandardField.body, term: "mutuel")?.totalTermFreq == 300_000)
+        #expect(try reader.storedFields(reader.document(id: "d")!).value(of: StandardField.title) == "Dernière ligne")
+    }
+
     @Test func strictModePublishesNothing() throws {
         let folder = try TemporaryFolder()
         let corpus = try Self.messyCorpus(in: folder)

@@ -149,58 +149,68 @@ public enum Corpus {
         let source = try ChunkSource(path: file.path, gzip: gzip)
         var pending: [UInt8] = []
         var lineNumber = 0
-        func handle(_ line: ArraySlice<UInt8>) throws {
+        func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-            let text = try decode(line, file: file.path, line: lineNumber, issue: issue)
-            let object: Any
-            do {
-                object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-            } catch {
-                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "malformed JSON; line skipped"))
+            let members: [(name: String, value: JSONLine.Value)]
+            switch Result(catching: { () throws(JSONLine.Failure) in try JSONLine.parse(line) }) {
+            case .success(let parsed):
+                members = parsed.members
+                if parsed.repairedUTF8 {
+                    try issue(CorpusIssue(file: file.path, line: lineNumber, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
+                }
+            case .failure(.malformed(let malformed)):
+                try issue(CorpusIssue(file: file.path, line: lineNumber,
+                                      message: "malformed JSON at byte \(malformed.column) (\(malformed.reason)); line skipped"))
                 return
-            }
-            guard let fields = object as? [String: Any] else {
+            case .failure(.notAnObject):
                 try issue(CorpusIssue(file: file.path, line: lineNumber, message: "not a JSON object; line skipped"))
                 return
             }
+            func member(_ name: String) -> JSONLine.Value? { members.first { $0.name == name }?.value }
+            func string(_ name: String) -> String? {
+                if case .string(let value) = member(name) { return value }
+                return nil
+            }
             let id: String
-            switch fields["id"] {
-            case let value as String: id = value
-            case let value as NSNumber: id = value.stringValue
+            switch member("id") {
+            case .string(let value), .number(let value): id = value
             case nil: id = "\(file.name)#\(lineNumber)"
-            default:
+            case .other:
                 try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"id\" is neither a string nor a number; line skipped"))
                 return
             }
             var extra: [SourceDocument.Field] = []
-            for (name, value) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
-            where !reservedFields.contains(name) {
-                guard let string = value as? String else { continue }
+            for (name, value) in members where !reservedFields.contains(name) {
+                guard case .string(let string) = value else { continue }
                 guard isFieldName(name) else {
                     try issue(CorpusIssue(file: file.path, line: lineNumber, message: "field name \"\(name)\" is not usable (letters, digits, _ - . only); field skipped"))
                     continue
                 }
                 extra.append(SourceDocument.Field(name: name, value: string))
             }
-            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: fields["title"] as? String ?? "",
-                                        body: fields["body"] as? String ?? fields["text"] as? String ?? "", extraFields: extra))
+            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: string("title") ?? "",
+                                        body: string("body") ?? string("text") ?? "", extraFields: extra))
         }
         while let chunk = try source.next() {
-            var start = 0
-            for index in chunk.indices where chunk[index] == 0x0A {
-                if pending.isEmpty {
-                    try handle(chunk[start..<index])
-                } else {
-                    pending.append(contentsOf: chunk[start..<index])
-                    try handle(pending[...])
-                    pending.removeAll(keepingCapacity: true)
+            try chunk.withUnsafeBufferPointer { bytes in
+                var start = 0
+                while start < bytes.count, let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) {
+                    let end = bytes.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                    let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    if pending.isEmpty {
+                        try handle(line)
+                    } else {
+                        pending.append(contentsOf: line)
+                        try pending.withUnsafeBufferPointer { try handle($0) }
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    start = end + 1
                 }
-                start = index + 1
+                pending.append(contentsOf: bytes[start...])
             }
-            pending.append(contentsOf: chunk[start...])
         }
-        if !pending.isEmpty { try handle(pending[...]) }
+        if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handle($0) } }
     }
 }
 
