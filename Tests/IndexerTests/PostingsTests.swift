@@ -178,5 +178,16 @@ import Testing
             // Every pair is dominated by some frontier pair: the frontier's best score bounds the block's.
             #expect(impacts.allSatisfy { impact in frontier.contains { $0.termFreq >= impact.termFreq && $0.length <= impact.length } })
         }
+        // Within the limit, the frontier is exactly the pairs no other pair dominates, by frequency.
+        for _ in 0..<200 {
+            let impacts = (0..<128).map { _ in Impact(termFreq: UInt32(generator.next() % 6 + 1), length: UInt32(generator.next() % 500 + 1)) }
+            let undominated = Set(impacts.filter { impact in
+                !impacts.contains { ($0.termFreq >= impact.termFreq && $0.length <= impact.length) && $0 != impact }
+            }.map { [$0.termFreq, $0.length] })
+            guard undominated.count <= 8 else { continue }
+            let frontier = Impact.frontier(impacts)
+            #expect(Set(frontier.map { [$0.termFreq, $0.length] }) == undominated && frontier.count == undominated.count)
+            #expect(frontier.map(\.termFreq) == frontier.map(\.termFreq).sorted())
+        }
     }
 }

@@ -62,10 +62,14 @@ public struct Impact: Equatable, Sendable {
     /// The Pareto frontier of `impacts`, at most `limit` pairs, in increasing term frequency. Over the
     /// limit, neighbours merge into (higher frequency, shorter length): still an upper bound.
     static func frontier(_ impacts: [Impact], limit: Int = 8) -> [Impact] {
-        let sorted = impacts.sorted { $0.termFreq != $1.termFreq ? $0.termFreq > $1.termFreq : $0.length < $1.length }
+        // Highest frequency first, then shortest length, each pair as one integer: sorting integers
+        // costs a fraction of sorting pairs through a comparison closure (the merge sorts every block).
+        var keys = impacts.map { UInt64(UInt32.max - $0.termFreq) << 32 | UInt64($0.length) }
+        keys.sort()
         var frontier: [Impact] = []
-        for impact in sorted where frontier.last.map({ impact.length < $0.length }) ?? true {
-            frontier.append(impact)
+        for key in keys {
+            let impact = Impact(termFreq: UInt32.max - UInt32(key >> 32), length: UInt32(truncatingIfNeeded: key))
+            if frontier.last.map({ impact.length < $0.length }) ?? true { frontier.append(impact) }
         }
         frontier.reverse()
         while frontier.count > limit {
