@@ -75,6 +75,38 @@ import Testing
         _ = try IndexReader(path: folder.file("spilled")).verify()
     }
 
+    /// The merge's two threads split the terms somewhere: wherever it falls (before every term, inside
+    /// the body field, after every term, or nowhere), the files are the same, byte for byte, but for
+    /// the index id in their headers and the checksums.
+    @Test func theMergeSplitLeavesNoTrace() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("generated.jsonl")
+        try IndexFixtures.generateCorpus(at: corpus, documents: 500, seed: 3)
+        let splits: [IndexMerger.Split] = [.none, .payloadMiddle, .at([0]), .at([UInt8(StandardField.body)] + Array("m".utf8)),
+                                           .at([UInt8(StandardField.body)]), .at([255])]
+        var bodies: [[String: [UInt8]]] = []
+        for (number, split) in splits.enumerated() {
+            var options = IndexBuildOptions()
+            options.memoryBudget = 1 << 20
+            options.threads = 2
+            options.mergeSplit = split
+            let output = folder.file("index-\(number)")
+            let summary = try IndexBuilder.build(paths: [corpus], output: output, options: options)
+            #expect(summary.runs > 2)
+            _ = try IndexReader(path: output).verify()
+            var files: [String: [UInt8]] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: output) where name != FileFormat.Tag.meta.fileName {
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output + "/" + name)))
+                files[name] = Array(bytes[FileFormat.headerLength..<bytes.count - FileFormat.footerLength])
+            }
+            #expect(files.count == 7, "\(files.keys.sorted())")
+            bodies.append(files)
+        }
+        for (number, files) in bodies.enumerated().dropFirst() {
+            for (name, body) in files { #expect(body == bodies[0][name], "split \(splits[number]): \(name)") }
+        }
+    }
+
     @Test func gzipJSONLinesAreRead() throws {
         let folder = try TemporaryFolder()
         let corpus = folder.file("docs.jsonl")

@@ -50,6 +50,8 @@ public struct IndexBuildOptions: Sendable {
     /// Any issue with the input fails the build, and nothing is published.
     public var strict = false
     public var cancellation: CancellationFlag?
+    /// Where the merge splits the terms between its threads (the tests vary it).
+    var mergeSplit = IndexMerger.Split.payloadMiddle
 
     public init() {}
 }
@@ -216,7 +218,7 @@ public enum IndexBuilder {
 
         let runs = workers.flatMap(\.runs)
         observer?.phase("merging \(runs.count) run\(runs.count == 1 ? "" : "s")")
-        let merged = try IndexMerger(runs: runs, lengths: lengths, folder: folder, indexID: indexID).merge()
+        let merged = try IndexMerger(runs: runs, lengths: lengths, folder: folder, indexID: indexID).merge(split: options.mergeSplit)
         for run in runs { try? FileManager.default.removeItem(atPath: run) }
         var components = merged.components
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Merges sorted runs into the final term dictionary, posting lists, positions and lexicon.
 struct IndexMerger {
     let runs: [String]
@@ -12,6 +14,12 @@ struct IndexMerger {
         var postingCount: UInt64 = 0
         var positionCount: UInt64 = 0
         var lexiconCount: UInt64 = 0
+
+        mutating func add(_ counts: Counts) {
+            termCount += counts.terms
+            postingCount += counts.postings
+            positionCount += counts.positions
+        }
     }
 
     /// One run's posting list for the term being merged, decoded a document at a time.
@@ -45,20 +53,123 @@ struct IndexMerger {
         }
     }
 
-    func merge() throws -> Result {
+    /// Where the terms are split between the merge's two threads.
+    enum Split: Sendable {
+        /// Where the first run's postings reach half their bytes (each thread then writes about half).
+        case payloadMiddle
+        /// All on one thread.
+        case none
+        /// At this key (the tests: the files must not depend on where the split falls).
+        case at([UInt8])
+    }
+
+    /// The terms in two key ranges, merged at once: the first range into the final files, the second
+    /// into files of its own, appended to them after; and the lexicon beside both. The merge was a
+    /// build's one phase on one core.
+    func merge(split: Split = .payloadMiddle) throws -> Result {
         var result = Result()
+        let splitKey: [UInt8]?
+        switch split {
+        case .payloadMiddle: splitKey = try runs.first.flatMap { try Self.payloadMiddle(ofRun: $0) }
+        case .none: splitKey = nil
+        case .at(let key): splitKey = key
+        }
+        let secondPostings = folder + "/" + FileFormat.Tag.postings.fileName + ".second"
+        let secondPositions = folder + "/" + FileFormat.Tag.positions.fileName + ".second"
+        defer {
+            try? FileManager.default.removeItem(atPath: secondPostings)
+            try? FileManager.default.removeItem(atPath: secondPositions)
+        }
+        let lexicon = BackgroundTask { [self] in try mergeLexicons() }
+        let second = splitKey.map { splitKey in
+            BackgroundTask { [self] in
+                let postingsFile = try OutputFile(path: secondPostings, tag: .postings, indexID: indexID, durable: false)
+                let positionsFile = try OutputFile(path: secondPositions, tag: .positions, indexID: indexID, durable: false)
+                var entries: [(key: [UInt8], info: TermInfo)] = []
+                let counts = try mergeTerms(from: splitKey, to: nil, postings: postingsFile, positions: positionsFile) { entries.append(($0, $1)) }
+                try postingsFile.finish()
+                try positionsFile.finish()
+                return (entries: entries, counts: counts)
+            }
+        }
+
+        // Whatever happens here, both threads are waited for before the merge returns or throws.
+        let firstOutcome = Swift.Result { try mergeFirstRange(to: splitKey) }
+        let secondOutcome = second.map { task in Swift.Result { try task.wait() } }
+        let lexiconOutcome = Swift.Result { try lexicon.wait() }
+
+        var first = try firstOutcome.get()
+        result.add(first.counts)
+        if let secondOutcome {
+            let (entries, counts) = try secondOutcome.get()
+            // The second range's offsets were from its own files' headers; its bytes now follow the first's.
+            let postingsShift = first.postings.position - FileFormat.headerLength
+            let positionsShift = first.positions.position - FileFormat.headerLength
+            try Self.appendBody(of: secondPostings, to: first.postings)
+            try Self.appendBody(of: secondPositions, to: first.positions)
+            for (key, info) in entries {
+                var shifted = info
+                shifted.postingsOffset += postingsShift
+                shifted.positionsOffset += positionsShift
+                try first.table.add(key: key, value: shifted.encoded())
+            }
+            result.add(counts)
+        }
+        try first.table.finish()
+        result.components.append(component(.terms, try first.terms.finish()))
+        result.components.append(component(.postings, try first.postings.finish()))
+        result.components.append(component(.positions, try first.positions.finish()))
+        let (lexiconComponent, lexiconCount) = try lexiconOutcome.get()
+        result.components.append(lexiconComponent)
+        result.lexiconCount = lexiconCount
+        return result
+    }
+
+    /// The final term, postings and positions files, written up to the second range.
+    private struct FirstRange {
+        var terms: OutputFile
+        var postings: OutputFile
+        var positions: OutputFile
+        var table: SortedTableWriter
+        var counts: Counts
+    }
+
+    private func mergeFirstRange(to upper: [UInt8]?) throws -> FirstRange {
+        let terms = try OutputFile(path: folder + "/" + FileFormat.Tag.terms.fileName, tag: .terms, indexID: indexID)
+        let postings = try OutputFile(path: folder + "/" + FileFormat.Tag.postings.fileName, tag: .postings, indexID: indexID)
+        let positions = try OutputFile(path: folder + "/" + FileFormat.Tag.positions.fileName, tag: .positions, indexID: indexID)
+        var table = SortedTableWriter(file: terms)
+        let counts = try mergeTerms(from: nil, to: upper, postings: postings, positions: positions) {
+            try table.add(key: $0, value: $1.encoded())
+        }
+        return FirstRange(terms: terms, postings: postings, positions: positions, table: table, counts: counts)
+    }
+
+    struct Counts: Sendable {
+        var terms: UInt64 = 0
+        var postings: UInt64 = 0
+        var positions: UInt64 = 0
+    }
+
+    /// Merges the runs' terms from `lower` (included) to `upper` (excluded), nil meaning no bound,
+    /// through readers of their own; each term's key and dictionary entry goes to `entry`, in order.
+    private func mergeTerms(from lower: [UInt8]?, to upper: [UInt8]?, postings postingsFile: OutputFile, positions positionsFile: OutputFile,
+                            entry: ([UInt8], TermInfo) throws -> Void) throws -> Counts {
+        var counts = Counts()
         let readers = try runs.map { try RunReader(path: $0) }
-        var active = try readers.filter { try $0.nextTerm() }
-
-        let termsFile = try OutputFile(path: folder + "/" + FileFormat.Tag.terms.fileName, tag: .terms, indexID: indexID)
-        let postingsFile = try OutputFile(path: folder + "/" + FileFormat.Tag.postings.fileName, tag: .postings, indexID: indexID)
-        let positionsFile = try OutputFile(path: folder + "/" + FileFormat.Tag.positions.fileName, tag: .positions, indexID: indexID)
-        var table = SortedTableWriter(file: termsFile)
+        var active: [RunReader] = []
+        for reader in readers {
+            var more = try reader.nextTerm()
+            if let lower {
+                while more && reader.key.lexicographicallyPrecedes(lower) { more = try reader.nextTerm() }
+            }
+            if more { active.append(reader) }
+        }
         var postings = PostingsWriter(postings: postingsFile, positions: positionsFile)
-
         while !active.isEmpty {
             var key = active[0].key
             for run in active.dropFirst() where run.key.lexicographicallyPrecedes(key) { key = run.key }
+            if let upper, !key.lexicographicallyPrecedes(upper) { break }
             let group = active.filter { $0.key == key }
             postings.startTerm(lengths: lengths[Int(key[0])])
             var decoders = group.map { PayloadDecoder($0.payload, file: $0.mapped.name) }
@@ -71,18 +182,41 @@ struct IndexMerger {
                 if try !decoders[best].advance() { live.removeAll { $0 == best } }
             }
             let info = try postings.finishTerm()
-            try table.add(key: key, value: info.encoded())
-            result.termCount += 1
-            result.postingCount += UInt64(info.docFreq)
-            result.positionCount += UInt64(info.totalTermFreq)
+            try entry(key, info)
+            counts.terms += 1
+            counts.postings += UInt64(info.docFreq)
+            counts.positions += UInt64(info.totalTermFreq)
             for run in group where try !run.nextTerm() { active.removeAll { $0 === run } }
         }
-        try table.finish()
-        result.components.append(component(.terms, try termsFile.finish()))
-        result.components.append(component(.postings, try postingsFile.finish()))
-        result.components.append(component(.positions, try positionsFile.finish()))
-        result.lexiconCount = try mergeLexicons(readers, into: &result)
-        return result
+        return counts
+    }
+
+    /// The key where the run's term payloads reach half their bytes; nil with fewer than two terms.
+    static func payloadMiddle(ofRun path: String) throws -> [UInt8]? {
+        var sizes: [(key: [UInt8], bytes: Int)] = []
+        let reader = try RunReader(path: path)
+        while try reader.nextTerm() { sizes.append((reader.key, reader.payload.count)) }
+        guard sizes.count >= 2 else { return nil }
+        let half = sizes.reduce(0) { $0 + $1.bytes } / 2
+        var sum = 0
+        for (index, size) in sizes.enumerated().dropFirst() {
+            sum += sizes[index - 1].bytes
+            if sum >= half { return size.key }
+        }
+        return sizes[sizes.count - 1].key
+    }
+
+    /// Copies a finished file's body (between its header and footer) to the end of `file`.
+    private static func appendBody(of path: String, to file: OutputFile) throws {
+        let mapped = try MappedFile(path: path, name: path)
+        let end = mapped.bytes.count - FileFormat.footerLength
+        var offset = FileFormat.headerLength
+        while offset < end {
+            let chunk = min(end - offset, 1 << 20)
+            try file.write(UnsafeRawBufferPointer(rebasing: mapped.bytes[offset..<offset + chunk]))
+            offset += chunk
+            mapped.release(upTo: offset)
+        }
     }
 
     private func component(_ tag: FileFormat.Tag, _ written: (length: Int, checksum: UInt32)) -> IndexMeta.Component {
@@ -90,8 +224,11 @@ struct IndexMerger {
     }
 
     /// lexicon.fts: a sorted table from folded surface to the terms it was indexed under, each term
-    /// written as its shared prefix length with the surface and the rest.
-    private func mergeLexicons(_ readers: [RunReader], into result: inout Result) throws -> UInt64 {
+    /// written as its shared prefix length with the surface and the rest. Through readers of its own,
+    /// past the runs' terms.
+    private func mergeLexicons() throws -> (component: IndexMeta.Component, count: UInt64) {
+        let readers = try runs.map { try RunReader(path: $0) }
+        for reader in readers { while try reader.nextTerm() {} }
         let file = try OutputFile(path: folder + "/" + FileFormat.Tag.lexicon.fileName, tag: .lexicon, indexID: indexID)
         var table = SortedTableWriter(file: file)
         var heads = try readers.map { try $0.nextLexiconEntry() }
@@ -120,7 +257,27 @@ struct IndexMerger {
             count += 1
         }
         try table.finish()
-        result.components.append(component(.lexicon, try file.finish()))
-        return count
+        return (component(.lexicon, try file.finish()), count)
+    }
+}
+
+/// Runs `body` on a thread of its own; `wait` returns what it returned, or throws what it threw.
+final class BackgroundTask<Value>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    /// Written by the thread before it signals `done`, read after `wait` has waited for it.
+    private var result: Swift.Result<Value, Error>?
+
+    init(_ body: @escaping @Sendable () throws -> Value) {
+        let thread = Thread { [self] in
+            result = Swift.Result(catching: body)
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func wait() throws -> Value {
+        done.wait()
+        return try result!.get()
     }
 }
