@@ -1,9 +1,26 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Indexer
 
 /// A query typed in capitals or without accents must reach exactly the terms of the accented word.
 @Suite struct FoldingConsistencyTests {
+    /// Latin text folded letter by letter from the table is what decomposing it whole gives, on
+    /// random words of ASCII and Latin letters (marks, ligatures and symbols among them).
+    @Test func latinLettersFoldAsTheirDecomposition() {
+        var random = SplitMix64(seed: 71)
+        let latin = (0x20..<0x180).compactMap { Unicode.Scalar(UInt32($0)) }.filter { !(0x7F..<0xA0).contains($0.value) }
+        for _ in 0..<20_000 {
+            var word = String.UnicodeScalarView()
+            for _ in 0..<(random.next() % 12 + 1) { word.append(latin[Int(random.next() % UInt64(latin.count))]) }
+            let text = String(word)
+            #expect(Folding.removeAccents(text) == Folding.removeAccentsByDecomposition(text), "\(text.debugDescription)")
+        }
+        #expect(Folding.removeAccents("économie œuvre ĳssel ſ ½") == "economie oeuvre ijssel s 1⁄2")
+        // Past the table, or with a combining mark: decomposed whole.
+        #expect(Folding.removeAccents("e\u{301}conomie ǆ ﬁ") == "economie dz fi")
+    }
+
     @Test func everyCorpusWordReachesTheSameTermsInCapitalsAndWithoutAccents() throws {
         let analyzer = try FrenchAnalyzer()
         var lexicon = Lexicon()

@@ -19,7 +19,24 @@ public enum Folding {
 
     /// Removes accents and expands ligatures of lower-case text: `économie` → `economie`,
     /// `œuvre` → `oeuvre`, `ﬁ` → `fi`. Compatibility decomposition, then combining marks dropped.
+    /// Text of Latin letters only (below U+0180, French's and most of Western Europe's) is folded
+    /// letter by letter from a table, which is what the decomposition gives them: it has no combining
+    /// marks to reorder or compose. Foundation's normalization was a twentieth of a build.
     public static func removeAccents(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
+        var folded = ""
+        folded.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            guard scalar.value < 0x180 else { return removeAccentsByDecomposition(text) }
+            if scalar.isASCII { folded.unicodeScalars.append(scalar) } else { folded += latinFolds[Int(scalar.value)] }
+        }
+        return folded
+    }
+
+    /// Each scalar below U+0180, folded alone by decomposition.
+    static let latinFolds: [String] = (0..<0x180).map { removeAccentsByDecomposition(String(Unicode.Scalar(UInt32($0))!)) }
+
+    static func removeAccentsByDecomposition(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
