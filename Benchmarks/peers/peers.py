@@ -308,9 +308,10 @@ def query(engine, index, queries, top, runs, count=False, alongside_exhaustive=F
                 entry["errors"] += 1
     order = list(modes.items())
     for round_ in range(runs):
-        for kind, translated in work:
-            # Which mode goes first swaps from run to run, so neither always finds the caches the other warmed.
-            for mode, run in (order if round_ % 2 == 0 else order[::-1]):
+        for number, (kind, translated) in enumerate(work):
+            # Which mode goes first swaps from run to run and from query to query, so neither finds the
+            # caches the other warmed more often, even over an odd number of runs.
+            for mode, run in (order if (round_ + number) % 2 == 0 else order[::-1]):
                 start = time.perf_counter_ns()
                 run(translated, top)
                 results[mode][kind]["latencies"].append((time.perf_counter_ns() - start) / 1000)
