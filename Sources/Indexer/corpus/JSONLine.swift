@@ -99,37 +99,50 @@ struct JSONLine {
         }
 
         /// `{ "name": value, … }` from its opening brace, calling `member` after each name and its colon
-        /// (`member` reads the value). A comma may end the list.
+        /// (`member` reads the value).
         mutating func object(depth: Int, _ member: (String, inout Parser) throws(Failure) -> Void) throws(Failure) {
+            try list(depth: depth, closing: UInt8(ascii: "}"), what: "a member") { parser throws(Failure) in
+                guard parser.peek() == UInt8(ascii: "\"") else { throw parser.malformed("expected a member name in quotes") }
+                let name = try parser.string()
+                parser.skipSpace()
+                guard parser.peek() == UInt8(ascii: ":") else { throw parser.malformed("expected ':' after a member name") }
+                parser.offset += 1
+                parser.skipSpace()
+                try member(name, &parser)
+            }
+        }
+
+        /// `[ value, … ]` from its opening bracket.
+        mutating func array(depth: Int) throws(Failure) {
+            try list(depth: depth, closing: UInt8(ascii: "]"), what: "an element") { parser throws(Failure) in try parser.value(depth: depth) }
+        }
+
+        /// The items of an object or an array, from its opening byte to `closing`, each read by `item`,
+        /// separated by commas; a comma may end the list.
+        private mutating func list(depth: Int, closing: UInt8, what: String, _ item: (inout Parser) throws(Failure) -> Void) throws(Failure) {
             guard depth <= JSONLine.maximumDepth else { throw malformed("nested more than \(JSONLine.maximumDepth) deep") }
             offset += 1
             skipSpace()
-            if peek() == UInt8(ascii: "}") {
+            if peek() == closing {
                 offset += 1
                 return
             }
             while true {
-                guard peek() == UInt8(ascii: "\"") else { throw malformed("expected a member name in quotes") }
-                let name = try string()
-                skipSpace()
-                guard peek() == UInt8(ascii: ":") else { throw malformed("expected ':' after a member name") }
-                offset += 1
-                skipSpace()
-                try member(name, &self)
+                try item(&self)
                 skipSpace()
                 switch peek() {
                 case UInt8(ascii: ","):
                     offset += 1
                     skipSpace()
-                    if peek() == UInt8(ascii: "}") {
+                    if peek() == closing {
                         offset += 1
                         return
                     }
-                case UInt8(ascii: "}"):
+                case closing:
                     offset += 1
                     return
                 default:
-                    throw malformed("expected ',' or '}' after a member")
+                    throw malformed("expected ',' or '\(Character(Unicode.Scalar(closing)))' after \(what)")
                 }
             }
         }
@@ -160,34 +173,6 @@ struct JSONLine {
             case UInt8(ascii: "f"): try literal("false")
             case UInt8(ascii: "n"): try literal("null")
             default: throw malformed("expected a value")
-            }
-        }
-
-        mutating func array(depth: Int) throws(Failure) {
-            guard depth <= JSONLine.maximumDepth else { throw malformed("nested more than \(JSONLine.maximumDepth) deep") }
-            offset += 1
-            skipSpace()
-            if peek() == UInt8(ascii: "]") {
-                offset += 1
-                return
-            }
-            while true {
-                try value(depth: depth)
-                skipSpace()
-                switch peek() {
-                case UInt8(ascii: ","):
-                    offset += 1
-                    skipSpace()
-                    if peek() == UInt8(ascii: "]") {
-                        offset += 1
-                        return
-                    }
-                case UInt8(ascii: "]"):
-                    offset += 1
-                    return
-                default:
-                    throw malformed("expected ',' or ']' after an element")
-                }
             }
         }
 
