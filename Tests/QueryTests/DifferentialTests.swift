@@ -170,6 +170,19 @@ import Testing
         return (checked, withMatches)
     }
 
+    /// The index of `documents` (JSON objects), in a folder removed when the test process exits.
+    static func index(of documents: [[String: Any]]) throws -> IndexReader {
+        let folder = ProcessScratch.path("fts-differential")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var lines = ""
+        for object in documents {
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        return try IndexReader(path: folder + "/index")
+    }
+
     /// Pruning skips work, never results: the same top k as scoring every match.
     @Test func pruningKeepsTheTopK() throws {
         let folder = NSTemporaryDirectory() + "fts-prune-\(UUID().uuidString)"
@@ -212,12 +225,9 @@ import Testing
     /// Phrases whose matches fill many blocks, so that their block bounds (from their words' impacts)
     /// do the skipping: the pruned top-k must equal the exhaustive one.
     @Test func pruningKeepsTheTopKOfPhrases() throws {
-        let folder = NSTemporaryDirectory() + "fts-prune-phrase-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var generator = SplitMix64(seed: 31)
         let filler = ["projet", "coopérative", "territoire", "habitants", "emploi", "association", "local", "réseau"]
-        var lines = ""
+        var documents: [[String: Any]] = []
         for index in 0..<3_000 {
             var words: [String] = []
             for _ in 0..<(Int(generator.next() % 120) + 2) {
@@ -230,11 +240,9 @@ import Testing
             }
             let title = generator.next() % 4 == 0 ? "économie sociale" : "projet local"
             let object: [String: Any] = ["id": "doc-\(index)", "title": title, "body": words.joined(separator: " ")]
-            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+            documents.append(object)
         }
-        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
-        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let searcher = Searcher(reader: try Self.index(of: documents))
         searcher.pruning = .everywhere
         var prunedSomething = 0
         for query in ["\"économie sociale\"", "\"sociale économie\"~2", "\"économie sociale\"~1", "body:\"économie sociale\"",
@@ -274,12 +282,9 @@ import Testing
     /// A rare word beside common ones starts the pass with a primed threshold: the top k must still
     /// equal the exhaustive one, ties (identical documents) included, ranked by document number.
     @Test func primedThresholdKeepsTheTopK() throws {
-        let folder = NSTemporaryDirectory() + "fts-prime-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var generator = SplitMix64(seed: 41)
         let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
-        var lines = ""
+        var documents: [[String: Any]] = []
         for index in 0..<3_000 {
             let body: String
             if index % 97 == 5 {
@@ -290,11 +295,9 @@ import Testing
                 body = "commun " + (0..<Int(generator.next() % 60)).map { _ in filler[Int(generator.next() % 6)] }.joined(separator: " ")
             }
             let object: [String: Any] = ["id": "doc-\(index)", "title": index % 5 == 0 ? "commun" : "titre", "body": body]
-            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+            documents.append(object)
         }
-        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
-        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let searcher = Searcher(reader: try Self.index(of: documents))
         searcher.pruning = .everywhere
         for query in ["rare OR commun", "coopérative OR commun", "rare OR coopérative OR commun OR projet", "commun OR rare -emploi"] {
             let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
@@ -317,12 +320,9 @@ import Testing
     /// A conjunction checks its block bounds only past its first matches (`PruningPolicy`): a small one
     /// is scored whole, its total exact, and a large one still skips blocks; both keep the top k.
     @Test func conjunctionsCheckBoundsPastTheirFirstMatches() throws {
-        let folder = NSTemporaryDirectory() + "fts-conjunction-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         var generator = SplitMix64(seed: 53)
         let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
-        var lines = ""
+        var documents: [[String: Any]] = []
         for index in 0..<4_000 {
             // "commun partage": every document, several times in the first ones. "rare mutuelle": 134
             // documents, several times in the first ones, words with postings enough (over 256) to be
@@ -334,11 +334,9 @@ import Testing
             // Lengths alike, so that frequency decides the scores and the later blocks' bounds are low.
             words += (0..<20).map { _ in filler[Int(generator.next() % 6)] }
             let object: [String: Any] = ["id": "doc-\(index)", "title": "titre", "body": words.joined(separator: " ")]
-            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+            documents.append(object)
         }
-        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
-        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let configured = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let configured = Searcher(reader: try Self.index(of: documents))
         let everywhere = Searcher(reader: configured.reader)
         everywhere.pruning = .everywhere
         let policy = PruningPolicy()
