@@ -98,9 +98,9 @@ final class ProgressPrinter: IndexBuildObserver {
         let seconds = max(Date().timeIntervalSince(started), 1e-3)
         let rate = Double(bytesRead) / 1e6 / seconds
         let fraction = totalBytes > 0 ? min(Double(bytesRead) / Double(totalBytes), 1) : 0
-        let eta = rate > 0 ? Double(totalBytes - bytesRead) / 1e6 / rate : 0
-        let status = "\(Output.count(documents)) documents, \(Output.megabytes(bytesRead)) of \(Output.megabytes(totalBytes)), "
-            + String(format: "%.1f MB/s, ETA %.0f s", rate, eta)
+        // Before the first bytes are counted there is no rate, and an ETA of 0 s would be a guess.
+        let speed = rate > 0 ? ", " + String(format: "%.1f MB/s, ETA %.0f s", rate, Double(totalBytes - bytesRead) / 1e6 / rate) : ""
+        let status = "\(Output.count(documents)) documents, \(Output.megabytes(bytesRead)) of \(Output.megabytes(totalBytes))" + speed
         if terminal {
             let width = 24
             let filled = Int(fraction * Double(width))

@@ -100,6 +100,28 @@ import TestSupport
         #expect(try reader.storedFields(reader.document(id: "d")!).value(of: StandardField.title) == "Dernière ligne")
     }
 
+    final class ProgressRecorder: IndexBuildObserver {
+        var reports: [(documents: Int, bytesRead: Int, totalBytes: Int)] = []
+        func progress(documents: Int, bytesRead: Int, totalBytes: Int) { reports.append((documents, bytesRead, totalBytes)) }
+        func issue(_ issue: CorpusIssue) {}
+        func phase(_ description: String) {}
+    }
+
+    /// A large JSON Lines file reports the bytes read as it goes, not only once it is done (its first
+    /// report comes at its 64th document, 640 KB in, once the first 1 MiB chunk is read).
+    @Test func aLargeJSONLinesFileReportsItsProgress() throws {
+        let folder = try TemporaryFolder()
+        let body = String(repeating: "la coopérative d’habitants ", count: 370)
+        let lines = (0..<300).map { #"{"id":"d\#($0)","body":"\#(body)"}"# }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder.file("big.jsonl"), atomically: false, encoding: .utf8)
+        let recorder = ProgressRecorder()
+        _ = try IndexBuilder.build(paths: [folder.file("big.jsonl")], output: folder.file("index"), observer: recorder)
+        let total = recorder.reports.last!.totalBytes
+        #expect(total > 3_000_000)
+        #expect(recorder.reports.contains { $0.documents < 300 && $0.bytesRead > 0 && $0.bytesRead < total }, "\(recorder.reports)")
+        #expect(recorder.reports.last!.bytesRead == total)
+    }
+
     @Test func strictModePublishesNothing() throws {
         let folder = try TemporaryFolder()
         let corpus = try Self.messyCorpus(in: folder)

@@ -129,6 +129,8 @@ public enum IndexBuilder {
             observer?.phase("reading \(files.count) files")
             for file in files {
                 if options.cancellation?.isSet == true { throw IndexError.cancelled }
+                // Within a file: a large JSON Lines file shows its progress before it ends.
+                var fileBytesRead = 0
                 do {
                     try Corpus.read(file, document: { document in
                         if options.cancellation?.isSet == true { throw IndexError.cancelled }
@@ -179,9 +181,10 @@ public enum IndexBuilder {
                         }
                         if documents % 64 == 0, Date().timeIntervalSince(lastReport) >= 0.2 {
                             lastReport = Date()
-                            observer?.progress(documents: documents, bytesRead: bytesRead, totalBytes: totalBytes)
+                            observer?.progress(documents: documents, bytesRead: bytesRead + min(fileBytesRead, file.size),
+                                               totalBytes: totalBytes)
                         }
-                    }, issue: report)
+                    }, issue: report, consumed: { fileBytesRead = $0 })
                 } catch let issue as CorpusIssue {
                     // The file could not be read at all: an issue, the rest of the corpus goes on.
                     try report(issue)

@@ -93,12 +93,13 @@ public enum Corpus {
     }
 
     /// Reads one file's documents. Problems that lose part of the file are reported through `issue`;
-    /// an unreadable file throws.
+    /// an unreadable file throws. `consumed` hears how many of the file's bytes have been read, as a
+    /// JSON Lines file is read chunk by chunk (a text file is read whole).
     public static func read(_ file: CorpusFile, document: (SourceDocument) throws -> Void,
-                            issue: (CorpusIssue) throws -> Void) throws {
+                            issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
         switch file.kind {
         case .text: try readText(file, document: document, issue: issue)
-        case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue)
+        case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue, consumed: consumed)
         }
     }
 
@@ -145,7 +146,7 @@ public enum Corpus {
     }
 
     static func readJSONLines(_ file: CorpusFile, gzip: Bool, document: (SourceDocument) throws -> Void,
-                              issue: (CorpusIssue) throws -> Void) throws {
+                              issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void) throws {
         let source = try ChunkSource(path: file.path, gzip: gzip)
         var pending: [UInt8] = []
         var lineNumber = 0
@@ -193,6 +194,7 @@ public enum Corpus {
                                         body: string("body") ?? string("text") ?? "", extraFields: extra))
         }
         while let chunk = try source.next() {
+            consumed(source.consumed)
             try chunk.withUnsafeBufferPointer { bytes in
                 var start = 0
                 while start < bytes.count, let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) {
@@ -238,15 +240,20 @@ final class ChunkSource {
         try? handle?.close()
     }
 
+    /// Bytes of the file read so far (of the compressed file, through zlib).
+    private(set) var consumed = 0
+
     func next() throws -> [UInt8]? {
         if let gz {
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             let count = buffer.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, UInt32($0.count)) }
             guard count >= 0 else { throw CorpusIssue(file: path, message: "gzip data is corrupt or truncated") }
+            consumed = max(consumed, Int(gzoffset(gz)))
             return count == 0 ? nil : Array(buffer[0..<Int(count)])
         }
         do {
             guard let data = try handle?.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            consumed += data.count
             return [UInt8](data)
         } catch {
             throw CorpusIssue(file: path, message: "read failed (\(error.localizedDescription))")
