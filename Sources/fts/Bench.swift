@@ -62,7 +62,8 @@ struct Bench: ParsableCommand {
 
     @Flag(help: """
         Also score every query exhaustively, in turn with its pruned run (which goes first swaps from run to \
-        run and from query to query), and report both: what pruning buys, free of the machine's drift between two separate runs.
+        run and from query to query), and report both: what pruning buys, free of the machine's drift \
+        between two separate runs.
         """)
     var alongsideExhaustive = false
 

@@ -1,9 +1,10 @@
 /// One line of a JSON Lines corpus: a JSON object (RFC 8259) whose string and number members are kept,
 /// every other value checked and passed over. Strings are checked as UTF-8, and invalid bytes in them
-/// replaced by U+FFFD (the document is kept, and the caller told); elsewhere they are malformed JSON. It accepts what Foundation's `JSONSerialization` (which
-/// read the lines before) accepts, a leading byte order mark and trailing commas included, and rejects
-/// what it rejects, but for numbers too large for a Double, which are not read. It parses several
-/// times faster: no dictionary of `Any`, no bridging, and a string without escapes is copied once.
+/// replaced by U+FFFD (the document is kept, and the caller told); elsewhere they are malformed JSON.
+/// It accepts what Foundation's `JSONSerialization` (which read the lines before) accepts, a leading
+/// byte order mark and trailing commas included, and rejects what it rejects, but for numbers too
+/// large for a Double, which are not read. It parses several times faster: no dictionary of `Any`, no
+/// bridging, and a string without escapes is copied once.
 struct JSONLine {
     enum Value: Equatable {
         case string(String)
