@@ -317,6 +317,48 @@ import Testing
         }
     }
 
+    /// When a common word can still lift documents into the top k past the priming pass's floor, the
+    /// pass after it reads only the common word's clauses, passing over the documents the priming pass
+    /// ranked: the top k must still equal the exhaustive one, each document in it once.
+    @Test func thePassAfterPrimingSkipsWhatPrimingRanked() throws {
+        let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
+        var documents: [[String: Any]] = []
+        for index in 0..<3_000 {
+            let body: String
+            if index % 300 == 0 {
+                // Both words, "commun" as often as below: primed, and a candidate again after.
+                body = "rare " + Array(repeating: "commun", count: 10).joined(separator: " ")
+            } else if index % 30 == 0 {
+                // "rare" in long documents that also hold "commun".
+                body = "rare commun " + (0..<300).map { filler[($0 + index) % 6] }.joined(separator: " ")
+            } else if index % 75 == 1 {
+                // "commun" ten times in a short document outscores any "rare" one.
+                body = Array(repeating: "commun", count: 10).joined(separator: " ")
+            } else if index % 3 == 1 {
+                body = "commun " + (0..<60).map { filler[($0 * 7 + index) % 6] }.joined(separator: " ")
+            } else {
+                body = (0..<20).map { filler[($0 + index) % 6] }.joined(separator: " ")
+            }
+            documents.append(["id": "doc-\(index)", "title": "titre", "body": body])
+        }
+        let searcher = Searcher(reader: try Self.index(of: documents))
+        let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
+        let root = try planner.plan(QueryParser().parse("rare OR commun"))
+        let clauses = (root as? DisjunctionScorer)?.scorers ?? [root]
+        for limit in [50, 100] {
+            #expect(try TopDocs.prime(clauses, capacity: limit) != nil, "no priming at top \(limit)")
+            let exhaustive = try searcher.search("rare OR commun", limit: limit, prune: false, snippets: false)
+            let pruned = try searcher.search("rare OR commun", limit: limit, exactTotal: false, snippets: false)
+            #expect(pruned.hits.map(\.doc) == exhaustive.hits.map(\.doc), "top \(limit)")
+            for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "top \(limit): rank \(a.rank)")
+            }
+            // Documents of both kinds rank: the pass after priming found the short ones.
+            let withRare = pruned.hits.filter { $0.doc % 30 == 0 }.count
+            #expect(withRare > 0 && withRare < limit, "top \(limit): \(withRare) with \"rare\"")
+        }
+    }
+
     /// A conjunction checks its block bounds only past its first matches (`PruningPolicy`): a small one
     /// is scored whole, its total exact, and a large one still skips blocks; both keep the top k.
     @Test func conjunctionsCheckBoundsPastTheirFirstMatches() throws {

@@ -229,32 +229,38 @@ enum TopDocs {
     private static func maxScore<Clause: Scorer>(_ unsorted: [Clause], capacity: Int) throws -> Result {
         // Each bound is computed once: a clause's first maxScore reads all its block impacts.
         let bounds = unsorted.map(\.maxScore)
-        let count = unsorted.count
-        var collector = TopCollector(capacity: capacity)
-        // Until the collector is full, every document competes, unless the priming pass (which leaves
-        // its clauses as it found them, before their first document) found k documents that score at
-        // least this.
-        var threshold = -Double.infinity
-        if let priming = try prime(unsorted, capacity: capacity) {
-            // The rare clauses' documents scored whole: their k-th best is k real documents' floor,
-            // above the rare clauses' sums alone (a title match's body score counts).
-            let order = unsorted.indices.sorted { bounds[$0] < bounds[$1] }
-            let isRare = unsorted.map { clause in priming.rare.contains { $0 === clause } }
-            let others = order.reversed().filter { !isRare[$0] }
-            let primed = try completePriming(priming, others: others.map { unsorted[$0] }, bounds: others.map { bounds[$0] },
-                                             capacity: capacity)
-            threshold = max(priming.threshold, (primed.collector.threshold?.score ?? -.infinity) / (slack * slack))
-            var essential = 0, sum = 0.0
-            while essential < count && (sum + bounds[order[essential]]) * slack <= threshold {
-                sum += bounds[order[essential]]
-                essential += 1
-            }
-            // Past that threshold, only rare clauses are essential: no other document can enter.
-            if essential < count, (essential..<count).allSatisfy({ isRare[order[$0]] }) {
-                return primed
-            }
-            for index in others { unsorted[index].rewind() }
+        guard let priming = try prime(unsorted, capacity: capacity) else {
+            // Until the collector is full, every document competes.
+            return try maxScoreWindows(unsorted, bounds: bounds, collector: TopCollector(capacity: capacity), threshold: -.infinity,
+                                       passing: [])
         }
+        // The rare clauses' documents scored whole: their k-th best is k real documents' floor, above
+        // the rare clauses' sums alone (a title match's body score counts).
+        let isRare = unsorted.map { clause in priming.rare.contains { $0 === clause } }
+        let others = unsorted.indices.filter { !isRare[$0] }.sorted { bounds[$0] > bounds[$1] }
+        let primed = try completePriming(priming, others: others.map { unsorted[$0] }, bounds: others.map { bounds[$0] },
+                                         capacity: capacity)
+        let threshold = max(priming.threshold, (primed.collector.threshold?.score ?? -.infinity) / (slack * slack))
+        // Every document a rare clause matches has been ranked or ruled out: any other scores at most
+        // the other clauses' bounds. When those cannot reach the threshold, the top k is found.
+        if others.reduce(0.0, { $0 + bounds[$1] }) * slack <= threshold { return primed }
+        // Else the other clauses alone, from the top k found, passing over the documents already
+        // ranked: the rare clauses' bounds, the highest, no longer count in any window.
+        for index in others { unsorted[index].rewind() }
+        let rest = try maxScoreWindows(others.map { unsorted[$0] }, bounds: others.map { bounds[$0] }, collector: primed.collector,
+                                       threshold: threshold, passing: priming.matches)
+        return Result(collector: rest.collector, totalIsExact: false)
+    }
+
+    /// Block-max MaxScore over `unsorted` (with their global `bounds`), from `collector` and
+    /// `threshold` (a floor for the k-th score, -∞ before k documents are held), passing over the
+    /// documents of `passing` (in document order), which the caller has ranked already.
+    private static func maxScoreWindows<Clause: Scorer>(_ unsorted: [Clause], bounds: [Double], collector: consuming TopCollector,
+                                                       threshold: Double, passing: [ScoredDocument]) throws -> Result {
+        let count = unsorted.count
+        var collector = collector
+        var threshold = threshold
+        var nextPassed = 0
         // Borrowed references and raw buffers: this loop runs per candidate, with no reference counting.
         let clauses = borrowedBuffer(unsorted)
         // The per-clause arrays in one allocation: block bounds, prefix sums in the window's order,
@@ -358,6 +364,9 @@ enum TopDocs {
                         }
                     }
                 }
+                // Ranked already, or ruled out, by the caller.
+                while nextPassed < passing.count && passing[nextPassed].doc < doc { nextPassed += 1 }
+                if nextPassed < passing.count && passing[nextPassed].doc == doc { continue }
                 var competitive = true
                 var position = essential - 1
                 while position >= 0 {
