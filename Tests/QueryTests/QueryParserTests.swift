@@ -75,6 +75,14 @@ import Testing
         #expect(try parser.parse("🌱 ŒUVRE\u{2003}c*") == .and([.word("🌱", field: nil, column: 1), .word("ŒUVRE", field: nil, column: 3),
                                                                 .prefix("c", field: nil, column: 9)]))
         #expect(throws: QueryError("unbalanced quote", column: 4)) { try parser.parse("ça \"b") }
+        // Every white space code point past ASCII separates words; letters with the same lead bytes do not.
+        for space in ["\u{0085}", "\u{1680}", "\u{2009}", "\u{2028}", "\u{202F}", "\u{205F}", "\u{3000}"] {
+            #expect(try parser.parse("a\(space)b") == .and([.word("a", field: nil, column: 1), .word("b", field: nil, column: 3)]))
+        }
+        #expect(try parser.parse("a\u{00AB}\u{1681}\u{2010}\u{3001}b") == .word("a\u{00AB}\u{1681}\u{2010}\u{3001}b", field: nil, column: 1))
+        // Operators are those exact capitals.
+        #expect(try parser.parse("ORé Or AN NOTE") == .and([.word("ORé", field: nil, column: 1), .word("Or", field: nil, column: 5),
+                                                          .word("AN", field: nil, column: 8), .word("NOTE", field: nil, column: 11)]))
     }
 
     @Test(arguments: [

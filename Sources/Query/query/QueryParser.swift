@@ -98,6 +98,9 @@ public struct QueryParser: Sendable {
     private static func isSpace(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         let lead = utf8[index]
         if lead < 0x80 { return lead == 0x20 || (lead >= 0x09 && lead <= 0x0D) }
+        // Every other white space code point (U+0085, U+00A0, U+1680, U+2000 to U+205F, U+3000) starts
+        // with one of these: an accented letter is not decoded.
+        guard lead == 0xC2 || lead == 0xE1 || lead == 0xE2 || lead == 0xE3 else { return false }
         var value = UInt32(lead) & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07)
         for offset in 1..<scalarLength(utf8, at: index) where index + offset < utf8.count {
             value = value << 6 | UInt32(utf8[index + offset] & 0x3F)
@@ -201,19 +204,29 @@ public struct QueryParser: Sendable {
                     move(to: j + 1)
                     continue
                 }
-                let word = string(i..<j), bytes = UnsafeBufferPointer(rebasing: utf8[i..<j])
+                let bytes = UnsafeBufferPointer(rebasing: utf8[i..<j])
                 move(to: j)
-                switch word {
-                // Lucene's `||` and `&&` too: analysed as words, they would vanish and leave an AND.
-                case "OR", "||": items.append(Item(lexeme: .or, column: start))
-                case "AND", "&&": items.append(Item(lexeme: .and, column: start))
-                case "NOT": items.append(Item(lexeme: .not, column: start))
-                default:
-                    items.append(Item(lexeme: try atom(bytes, word: word, column: start), column: start))
+                if let keyword = Self.keyword(bytes) {
+                    items.append(Item(lexeme: keyword, column: start))
+                } else {
+                    items.append(Item(lexeme: try atom(bytes, word: String(decoding: bytes, as: UTF8.self), column: start), column: start))
                 }
             }
         }
         return items
+    }
+
+    /// The operator a word typed in capitals is (Lucene's `||` and `&&` too: analysed as words, they
+    /// would vanish and leave an AND), compared as bytes: comparing Strings costs an accented word
+    /// more than lexing it.
+    private static func keyword(_ bytes: UnsafeBufferPointer<UInt8>) -> Lexeme? {
+        guard bytes.count == 2 || bytes.count == 3 else { return nil }
+        switch (bytes[0], bytes[1], bytes.count == 3 ? bytes[2] : 0) {
+        case (0x4F, 0x52, 0), (0x7C, 0x7C, 0): return .or  // OR, ||
+        case (0x41, 0x4E, 0x44), (0x26, 0x26, 0): return .and  // AND, &&
+        case (0x4E, 0x4F, 0x54): return .not  // NOT
+        default: return nil
+        }
     }
 
     /// A word as typed (`word`, and its UTF-8 bytes): `word*` is a prefix, `word~` and `word~N` fuzzy,
