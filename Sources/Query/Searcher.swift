@@ -141,6 +141,8 @@ public final class Searcher: @unchecked Sendable {
             }
             numbers.append(number)
         }
+        let filter = planner.highlightedPhrases.isEmpty ? nil
+            : HighlightFilter(terms: terms, free: planner.freeHighlightTerms, phrases: planner.highlightedPhrases)
         // Borrowed: the loops below run per hit and per term, with no reference counting.
         let borrowed = borrowedBuffer(cursors)
         var result = MatchPositions(matches: [], bounds: [Int](repeating: 0, count: 2 * docs.count))
@@ -180,6 +182,7 @@ public final class Searcher: @unchecked Sendable {
             if !sorted {
                 result.matches.withUnsafeMutableBufferPointer { Self.sortSmall(UnsafeMutableBufferPointer(rebasing: $0[first...])) }
             }
+            filter?.apply(to: &result.matches, from: first)
             result.bounds[2 * index] = first
             result.bounds[2 * index + 1] = result.matches.count
         }

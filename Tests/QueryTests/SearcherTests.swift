@@ -268,6 +268,37 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hit.snippet.marked().hasPrefix("… b c d e f g h i j k l m n o p [monnaie]"), "\(hit.snippet.marked())")
     }
 
+    /// A phrase's words are highlighted where the phrase occurs, not wherever they stand; a word typed
+    /// on its own everywhere; a proximity search's words where the others are within reach; and when
+    /// the body holds no occurrence (the phrase is in the title), its words where they stand.
+    @Test func snippetsHighlightPhrasesWhereTheyOccur() throws {
+        let folder = NSTemporaryDirectory() + "fts-phrase-highlight-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let documents: [[String: Any]] = [
+            ["id": "body", "title": "Mode d’emploi",
+             "body": "La ligne de commande lance le programme de démonstration. Plus loin, une commande isolée, puis rien."],
+            ["id": "title", "title": "Ligne de commande", "body": "Une commande par ligne, et rien d’autre."],
+        ]
+        let lines = try documents.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        func marked(_ query: String, _ id: String) throws -> String {
+            try #require(searcher.search(query).hits.first { $0.id == id }).snippet.marked()
+        }
+        let phrase = try marked("\"ligne de commande\"", "body")
+        #expect(phrase.contains("La [ligne] [de] [commande] lance le programme de démonstration"), "\(phrase)")
+        #expect(phrase.contains("une commande isolée"), "\(phrase)")
+        let word = try marked("de \"ligne de commande\"", "body")
+        #expect(word.contains("[ligne] [de] [commande] lance le programme [de] démonstration"), "\(word)")
+        #expect(word.contains("une commande isolée"), "\(word)")
+        let near = try marked("\"ligne commande\"~2", "body")
+        #expect(near.contains("[ligne] de [commande] lance") && near.contains("une commande isolée"), "\(near)")
+        let inTitle = try marked("\"ligne de commande\"", "title")
+        #expect(inTitle.contains("Une [commande] par [ligne]"), "\(inTitle)")
+    }
+
     /// A passage far into a long document (past the 10,000 bytes analysed without positions) is found
     /// through the positions, and only its surroundings are analysed.
     @Test func snippetsFindAPassageDeepInALongDocument() throws {

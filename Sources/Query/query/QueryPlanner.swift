@@ -24,6 +24,12 @@ final class QueryPlanner {
     /// Terms of the words that are not excluded (with repeats): what snippets highlight.
     private var highlighted: [String] = []
     var highlightTerms: Set<String> { Set(highlighted) }
+    /// The terms of the words outside phrases, not excluded: highlighted wherever they occur.
+    private var freeHighlighted: [String] = []
+    var freeHighlightTerms: Set<String> { Set(freeHighlighted) }
+    /// The phrases not excluded, each as its words' terms, their offsets and its slop: their terms are
+    /// highlighted only where the phrase occurs (`HighlightFilter`).
+    private(set) var highlightedPhrases: [(words: [[String]], offsets: [Int], slop: Int?)] = []
     /// The same terms, each once, sorted.
     var distinctHighlightTerms: [String] {
         var terms = highlighted
@@ -193,7 +199,10 @@ final class QueryPlanner {
     }
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
-        if !negated { highlighted += terms }
+        if !negated {
+            highlighted += terms
+            freeHighlighted += terms
+        }
         var scorers: [Scorer] = []
         scorers.reserveCapacity(fields.count)
         for (field, boost) in fields {
@@ -205,7 +214,11 @@ final class QueryPlanner {
 
     private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
         let terms = try tokens.map { try alternatives(of: $0) }
-        if !negated { for alternatives in terms { highlighted += alternatives } }
+        let offsets = tokens.map { $0.position - tokens[0].position }
+        if !negated {
+            for alternatives in terms { highlighted += alternatives }
+            highlightedPhrases.append((terms, offsets, slop))
+        }
         // A proximity search counts the words that reach the same terms together (QUERY.md).
         let groups = terms.indices.map { index in
             slop == nil ? index : terms.firstIndex { $0.count == terms[index].count && $0.allSatisfy(terms[index].contains) }!
@@ -223,7 +236,7 @@ final class QueryPlanner {
             let statistics = fieldStatistics(field)
             let weight = FieldWeight(field: field, boost: boost, idf: present.reduce(0) { $0 + $1.weight.idf },
                                      parameters: parameters, averageLength: statistics.averageLength)
-            scorers.append(PhraseScorer(words: present, offsets: tokens.map { $0.position - tokens[0].position },
+            scorers.append(PhraseScorer(words: present, offsets: offsets,
                                         slop: slop, groups: groups, sharing: sharing, weight: weight, reader: reader))
         }
         if scorers.isEmpty { return EmptyScorer() }
