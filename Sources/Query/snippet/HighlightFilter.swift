@@ -69,9 +69,12 @@ struct HighlightFilter {
     /// from there.
     private static func markExact(_ phrase: Phrase, in hit: UnsafeBufferPointer<UInt64>, keep: inout [Bool]) {
         guard let first = phrase.words.first else { return }
+        // The matches of one occurrence, its storage kept from one start to the next.
+        var found: [Int] = []
         for index in hit.indices where first.contains(MatchPositions.term(hit[index])) {
             let start = MatchPositions.position(hit[index])
-            var found: [Int] = [index]
+            found.removeAll(keepingCapacity: true)
+            found.append(index)
             for word in 1..<phrase.words.count {
                 let position = start + phrase.offsets[word]
                 var match = firstMatch(at: position, in: hit)
@@ -81,7 +84,7 @@ struct HighlightFilter {
                     match += 1
                 }
                 if found.count == before {
-                    found.removeAll()
+                    found.removeAll(keepingCapacity: true)
                     break
                 }
             }
