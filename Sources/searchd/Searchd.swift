@@ -128,7 +128,9 @@ final class BuildLog: IndexBuildObserver {
     func progress(documents: Int, bytesRead: Int, totalBytes: Int) {
         guard Date().timeIntervalSince(last) >= 2 || bytesRead == totalBytes else { return }
         last = Date()
-        logger.info("indexing: \(documents) documents, \(bytesRead / 1_000_000) of \(totalBytes / 1_000_000) MB")
+        // In tenths of a megabyte: the bundled corpus (0.2 MB) read "0 of 0 MB" in whole ones.
+        func megabytes(_ bytes: Int) -> String { "\(bytes / 1_000_000).\(bytes % 1_000_000 / 100_000)" }
+        logger.info("indexing: \(documents) documents, \(megabytes(bytesRead)) of \(megabytes(totalBytes)) MB")
     }
 
     func issue(_ issue: CorpusIssue) { logger.warning("\(issue)") }
