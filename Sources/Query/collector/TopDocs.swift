@@ -286,7 +286,14 @@ enum TopDocs {
         // Phrases among the clauses pass over candidates that cannot enter before reading their
         // positions, told what they must reach (`tellPhrases`).
         let phrases = unsorted.indices.compactMap { index in (unsorted[index] as? PhraseScorer).map { (clause: index, scorer: $0) } }
-        defer { for phrase in phrases { phrase.scorer.competitive = (0, 0, 0) } }
+        let cost = unsorted.reduce(0) { $0 + $1.cost }
+        for phrase in phrases where phrases.count > 1 && phrase.scorer.cost * primingShare <= cost { phrase.scorer.boundsEndAtMatches = true }
+        defer {
+            for phrase in phrases {
+                phrase.scorer.competitive = (0, 0, 0)
+                phrase.scorer.boundsEndAtMatches = false
+            }
+        }
 
         // Until there is a threshold, every clause is essential: each document is scored whole.
         var start: UInt32 = 0

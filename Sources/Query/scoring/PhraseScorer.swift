@@ -43,6 +43,11 @@ final class PhraseScorer: Scorer {
     var competitive: (through: UInt32, near: Double, far: Double) = (0, 0, 0)
     /// Candidates passed over that way: the matches counted beside the top k are then a lower bound.
     private(set) var passedOver = 0
+    /// Set by the top-k loop for a phrase rare beside the others (a phrase in the titles): its block
+    /// bound at a match ends there, so that the windows after it do not carry its bound, which the
+    /// other phrases' floors would subtract (`"une ligne"` over every field: 0.69 of the
+    /// instructions). A common phrase would only split the windows at each of its matches.
+    var boundsEndAtMatches = false
 
     /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it);
     /// `sharing`, the types of occurrences when groups share terms (`OccurrenceAssignment.types`).
@@ -110,7 +115,9 @@ final class PhraseScorer: Scorer {
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
         let block = try boundingWord.blockBound(for: target)
-        return (block.end, min(weight.maximum, ratio * block.bound))
+        // On a match, when told so: its bound holds for that document only, and past it the phrase's
+        // next match is still to be found (a bound of 0 until then, as a word past the target has).
+        return (boundsEndAtMatches && doc == target ? target : block.end, min(weight.maximum, ratio * block.bound))
     }
 
     override func rewind() {
@@ -118,6 +125,7 @@ final class PhraseScorer: Scorer {
         phraseFreq = 0
         competitive = (0, 0, 0)
         passedOver = 0
+        boundsEndAtMatches = false
         doc = 0
     }
 
