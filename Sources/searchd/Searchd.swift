@@ -128,9 +128,8 @@ final class BuildLog: IndexBuildObserver {
     func progress(documents: Int, bytesRead: Int, totalBytes: Int) {
         guard Date().timeIntervalSince(last) >= 2 || bytesRead == totalBytes else { return }
         last = Date()
-        // In tenths of a megabyte: the bundled corpus (0.2 MB) read "0 of 0 MB" in whole ones.
-        func megabytes(_ bytes: Int) -> String { "\(bytes / 1_000_000).\(bytes % 1_000_000 / 100_000)" }
-        logger.info("indexing: \(documents) documents, \(megabytes(bytesRead)) of \(megabytes(totalBytes)) MB")
+        // In tenths of a megabyte, as `fts index` prints it: the bundled corpus (0.2 MB) read "0 of 0 MB".
+        logger.info("indexing: \(documents) documents, \(String(format: "%.1f of %.1f MB", Double(bytesRead) / 1e6, Double(totalBytes) / 1e6))")
     }
 
     func issue(_ issue: CorpusIssue) { logger.warning("\(issue)") }
