@@ -123,6 +123,10 @@ import Testing
         ("a^2^3", "^2 must end a word, a phrase or a group at column 2"),
         ("(^2 a)", "a boost follows a word, a phrase or a group, with no space at column 2"),
         ("a (-b)^2", "an exclusion cannot be boosted at column 7"),
+        ("jardin title:-ville", "an exclusion goes before its field, as in -title:ville at column 14"),
+        ("jardin title:!é\u{301}té)", "an exclusion goes before its field, as in !title:é\u{301}té at column 14"),
+        ("jardin title:-\"la mer\" b", "an exclusion goes before its field, as in -title:\"la mer\" at column 14"),
+        ("title:--force", ""),  // an option as written in technical text: the word `force`
     ])
     func badQueriesSayWhatAndWhere(query: String, message: String) {
         do {

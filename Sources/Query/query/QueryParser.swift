@@ -184,6 +184,17 @@ public struct QueryParser: Sendable {
                 items.append(Item(lexeme: .boost(value), column: start))
                 move(to: j)
             } else if (c == 0x2D || c == 0x21) && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != c
+                        && i > 0 && utf8[i - 1] == 0x3A, case .field(let name)? = items.last?.lexeme {
+                // `title:-ville` would otherwise search `ville` in the titles: the opposite of what was meant.
+                var end = i + 1
+                if utf8[end] == 0x22 {
+                    end = utf8[(end + 1)...].firstIndex(of: 0x22).map { $0 + 1 } ?? utf8.count
+                } else {
+                    while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 { end += Self.scalarLength(utf8, at: end) }
+                }
+                throw QueryError("an exclusion goes before its field, as in \(string(i..<(i + 1)))\(name):\(string((i + 1)..<end))",
+                                 column: start)
+            } else if (c == 0x2D || c == 0x21) && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != c
                         && (i == 0 || Self.isSpace(utf8, before: i) || utf8[i - 1] == 0x28) {
                 // `-word`, or Lucene's `!word`.
                 items.append(Item(lexeme: .minus, column: start))
