@@ -136,6 +136,10 @@ enum RequestDecoder {
             if isLimit { limit = value } else { offset = value }
             rest = afterWord.dropFirst(number.count).drop { $0 == 0x20 }
         }
+        // An argument error, not the query's: checked here so that it is reported as one.
+        guard limit <= Searcher.maximumWindow && offset <= Searcher.maximumWindow - limit else {
+            return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
+        }
         guard !rest.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
         return .success(.search(limit: limit, offset: offset, query: String(decoding: rest, as: UTF8.self)))
     }
