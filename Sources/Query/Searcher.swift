@@ -78,7 +78,7 @@ public final class Searcher: @unchecked Sendable {
             var totalIsExact = top.totalIsExact
             if !totalIsExact && exactTotal {
                 root.rewind()
-                total = try Self.count(root)
+                total = try count(root)
                 totalIsExact = true
             }
             var generator = SnippetGenerator(length: snippetLength)
@@ -222,7 +222,7 @@ public final class Searcher: @unchecked Sendable {
             var exact = top.totalIsExact
             if !exact && exactTotal {
                 root.rewind()
-                total = try Self.count(root)
+                total = try count(root)
                 exact = true
             }
             return (top.collector.sorted().map { (Int($0.doc), $0.score) }, total, exact)
@@ -242,11 +242,11 @@ public final class Searcher: @unchecked Sendable {
     /// The exact number of documents matching the query.
     public func count(_ query: String) throws -> Int {
         let node = try QueryParser().parse(query)
-        return try withAnalyzer { try Self.count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters, allFields: allFields).plan(node)) }
+        return try withAnalyzer { try count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters, allFields: allFields).plan(node)) }
     }
 
     /// Matches counted without scoring.
-    private static func count(_ root: Scorer) throws -> Int {
-        try MatchCounter.count(root)
+    private func count(_ root: Scorer) throws -> Int {
+        try MatchCounter.count(root, documentCount: reader.documentCount)
     }
 }

@@ -138,12 +138,14 @@ public final class PostingsCursor {
         }
     }
 
-    private func load(block target: Int) throws {
+    /// Frequencies are decoded unless `frequencies` is false (a block only counted: never its
+    /// frequencies, until the cursor starts again).
+    private func load(block target: Int, frequencies: Bool = true) throws {
         let previousLast: Int64
         if target < fullBlocks {
             try parseSkips(through: target)
             previousLast = target == 0 ? -1 : Int64(skips[target - 1].lastDoc)
-            try decodeFullBlock(skips[target], previousLast: previousLast)
+            try decodeFullBlock(skips[target], previousLast: previousLast, frequencies: frequencies)
             blockFirstPosition = skips[target].firstPosition
             blockPositionBlockOffset = skips[target].positionBlockOffset
         } else {
@@ -162,7 +164,7 @@ public final class PostingsCursor {
         doc = docs[0]
     }
 
-    private func decodeFullBlock(_ skip: Skip, previousLast: Int64) throws {
+    private func decodeFullBlock(_ skip: Skip, previousLast: Int64, frequencies: Bool) throws {
         var reader = ByteReader(postings, file: postingsFile, offset: skip.dataOffset, end: dataEnd)
         let docBits = Int(try reader.u8()), freqBits = Int(try reader.u8())
         guard docBits <= 32, freqBits <= 32 else { throw corrupt("bit width over 32") }
@@ -172,7 +174,7 @@ public final class PostingsCursor {
         try reader.skip(BitPacking.packedLength(bits: freqBits))
         // Unpacking reads up to 8 bytes past the packed data: the footer, at least, is there.
         BitPacking.unpack(postings.baseAddress! + docStart, bits: docBits, into: docs)
-        BitPacking.unpack(postings.baseAddress! + freqStart, bits: freqBits, into: freqs)
+        if frequencies { BitPacking.unpack(postings.baseAddress! + freqStart, bits: freqBits, into: freqs) }
         // Frequencies stay as stored, one less than the frequency (`freq` adds it back): the loop only
         // sums the gaps. 128 gaps under 2³² each cannot overflow the 64-bit sum.
         var base = previousLast
@@ -219,6 +221,21 @@ public final class PostingsCursor {
         guard block + 1 < blockCount else { return finish() }
         try load(block: block + 1)
         return doc
+    }
+
+    /// Calls `body` with each document from the current one (the first, before any move) to the last, a
+    /// block at a time: counting reads whole lists without a call per document. The cursor ends past
+    /// its last document. Every document is below the index's document count (blocks are checked
+    /// against their skip entries, tails entry by entry).
+    public func forEachDocument(_ body: (UInt32) -> Void) throws {
+        if block >= blockCount { return }
+        if block < 0 { try load(block: 0, frequencies: false) }
+        while true {
+            for k in index..<count { body(docs[k]) }
+            guard block + 1 < blockCount else { break }
+            try load(block: block + 1, frequencies: false)
+        }
+        _ = finish()
     }
 
     /// Moves to the first document ≥ `target`; returns it, or `end`.
