@@ -223,15 +223,15 @@ public final class PostingsCursor {
         return doc
     }
 
-    /// Calls `body` with each document from the current one (the first, before any move) to the last, a
-    /// block at a time: counting reads whole lists without a call per document. The cursor ends past
-    /// its last document. Every document is below the index's document count (blocks are checked
-    /// against their skip entries, tails entry by entry).
-    public func forEachDocument(_ body: (UInt32) -> Void) throws {
+    /// Calls `body` with the documents from the current one (the first, before any move) to the last,
+    /// a block of them at a time (valid for the call): counting reads whole lists without a call per
+    /// document. The cursor ends past its last document. Every document is below the index's document
+    /// count (blocks are checked against their skip entries, tails entry by entry).
+    public func forEachDocumentBlock(_ body: (UnsafeBufferPointer<UInt32>) -> Void) throws {
         if block >= blockCount { return }
         if block < 0 { try load(block: 0, frequencies: false) }
         while true {
-            for k in index..<count { body(docs[k]) }
+            body(UnsafeBufferPointer(start: docs + index, count: count - index))
             guard block + 1 < blockCount else { break }
             try load(block: block + 1, frequencies: false)
         }

@@ -52,11 +52,13 @@ enum MatchCounter {
         defer { bits.deallocate() }
         bits.initialize(repeating: 0, count: words)
         for cursor in cursors {
-            try cursor.forEachDocument { doc in
-                let word = Int(doc >> 6)
-                // Always true (cursors check their documents against the count); keeps a damaged
-                // index from writing past the buffer.
-                if word < words { bits[word] |= 1 << UInt64(doc & 63) }
+            try cursor.forEachDocumentBlock { documents in
+                for doc in documents {
+                    let word = Int(doc >> 6)
+                    // Always true (cursors check their documents against the count); keeps a damaged
+                    // index from writing past the buffer.
+                    if word < words { bits[word] |= 1 << UInt64(doc & 63) }
+                }
             }
         }
         var total = 0
