@@ -2,11 +2,22 @@ import Indexer
 
 /// Counts a query's matches without scoring them (as Lucene's TotalHitCountCollector).
 enum MatchCounter {
-    /// `documentCount` is the index's: a union of words is counted in a bitset of that many bits.
-    static func count(_ root: Scorer, documentCount: Int) throws -> Int {
-        if let total = try countWords(root, documentCount: documentCount) { return total }
+    /// How words, their unions and their conjunctions are counted: by the cheaper of the two by the
+    /// estimates below, or (for the tests) always one way.
+    enum Method {
+        case cheapest
+        /// Lists read whole into bitsets of the documents.
+        case bitsets
+        /// Lists merged (a union) or intersected by skipping to the rarest word's documents.
+        case merging
+    }
+
+    /// `documentCount` is the index's: bitsets have that many bits.
+    static func count(_ root: Scorer, documentCount: Int, method: Method = .cheapest) throws -> Int {
+        if let total = try countWords(root, documentCount: documentCount, method: method) { return total }
         if let conjunction = root as? ConjunctionScorer, let words = WordConjunction(conjunction) {
             defer { words.deallocate() }
+            if let total = try countIntersection(conjunction, documentCount: documentCount, method: method) { return total }
             var total = 0
             var doc = try words.first()
             while doc != Scorer.end {
@@ -22,48 +33,64 @@ enum MatchCounter {
 
     /// The matches of a word, or of a union of words; nil for any other query.
     @inline(never)
-    private static func countWords(_ root: Scorer, documentCount: Int) throws -> Int? {
+    private static func countWords(_ root: Scorer, documentCount: Int, method: Method) throws -> Int? {
         if let word = root as? FieldTermScorer {
             // One term: its list's length, read from the term dictionary.
             if word.cursors.count == 1 { return word.cursors[0].docFreq }
-            return usesBitset(cost: word.cost, documentCount: documentCount) ? try countDistinct(word.cursors, documentCount: documentCount) : nil
+            guard usesBitsets(method, union: word.cost, documentCount: documentCount) else { return nil }
+            return try DocumentBitset(documentCount: documentCount).mark(word.cursors).count
         }
         guard let disjunction = root as? DisjunctionScorer, let words = TopDocs.wordLeaves(of: disjunction) else { return nil }
         defer { words.deallocate() }
         let cost = words.reduce(0) { total, word in total + word.with { $0.cost } }
-        if usesBitset(cost: cost, documentCount: documentCount) {
-            return try countDistinct(words.flatMap { word in word.with { $0.cursors } }, documentCount: documentCount)
+        if usesBitsets(method, union: cost, documentCount: documentCount) {
+            return try DocumentBitset(documentCount: documentCount).mark(words.flatMap { word in word.with { $0.cursors } }).count
         }
         return try countUnion(words)
+    }
+
+    /// A conjunction of words (each a word in one field or the union of its fields') counted in
+    /// bitsets: the first word's documents, then those of each next word already marked. Nil when
+    /// skipping to the rarest word's documents should cost less.
+    private static func countIntersection(_ root: ConjunctionScorer, documentCount: Int, method: Method) throws -> Int? {
+        // The words' lists, the rarest word's first (the scorers are sorted by cost).
+        let words = root.scorers.map { word in
+            ((word as? DisjunctionScorer)?.scorers ?? [word]).flatMap { unsafeDowncast($0, to: FieldTermScorer.self).cursors }
+        }
+        guard usesBitsets(method, intersection: words, documentCount: documentCount) else { return nil }
+        var matched = try DocumentBitset(documentCount: documentCount).mark(words[0])
+        for word in words.dropFirst() {
+            matched = try DocumentBitset(documentCount: documentCount).mark(word, among: matched)
+        }
+        return matched.count
     }
 
     /// Whether marking `cost` postings in a bitset of the documents (cleared and counted a word of 64
     /// at a time) costs less than merging the lists, which compares every list's document at each
     /// match: from about one posting per 24 words of the bitset.
-    private static func usesBitset(cost: Int, documentCount: Int) -> Bool {
-        cost * 24 >= documentCount / 64
+    private static func usesBitsets(_ method: Method, union cost: Int, documentCount: Int) -> Bool {
+        switch method {
+        case .bitsets: true
+        case .merging: false
+        case .cheapest: cost * 24 >= documentCount / 64
+        }
     }
 
-    /// The documents any of `cursors` holds, each list read whole, a block at a time, into a bitset of
-    /// the documents (as tantivy's unions buffer theirs): no merge, no call per document.
-    private static func countDistinct(_ cursors: [PostingsCursor], documentCount: Int) throws -> Int {
-        let words = (documentCount + 63) / 64
-        let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: max(words, 1))
-        defer { bits.deallocate() }
-        bits.initialize(repeating: 0, count: words)
-        for cursor in cursors {
-            try cursor.forEachDocumentBlock { documents in
-                for doc in documents {
-                    let word = Int(doc >> 6)
-                    // Always true (cursors check their documents against the count); keeps a damaged
-                    // index from writing past the buffer.
-                    if word < words { bits[word] |= 1 << UInt64(doc & 63) }
-                }
-            }
+    /// Instructions, roughly, as measured on frdocs: reading a list into a bitset costs about 15 a
+    /// posting, plus clearing and counting each word's bitset; skipping costs about 60 a document of
+    /// the rarest word, plus about 1,900 for each block of the others it decodes (at most one per
+    /// such document, and no more than the list has).
+    private static func usesBitsets(_ method: Method, intersection words: [[PostingsCursor]], documentCount: Int) -> Bool {
+        switch method {
+        case .bitsets: return true
+        case .merging: return false
+        case .cheapest:
+            let costs = words.map { $0.reduce(0) { $0 + $1.docFreq } }
+            let rarest = costs.min() ?? 0
+            let reading = costs.reduce(0, +) * 15 + words.count * (documentCount / 64 + 1) * 3
+            let skipping = rarest * 60 + words.dropFirst().joined().reduce(0) { $0 + min(rarest, $1.docFreq / 128 + 1) * 1_900 }
+            return reading < skipping
         }
-        var total = 0
-        for word in 0..<words { total += bits[word].nonzeroBitCount }
-        return total
     }
 
     /// The documents any of the clauses match, in one loop over them: as exhaustive scoring does, a
@@ -79,5 +106,48 @@ enum MatchCounter {
                 try clause.with { if $0.doc == doc { _ = try $0.next() } }
             }
         }
+    }
+}
+
+/// One bit per document of the index (as tantivy's unions buffer theirs), filled from whole lists a
+/// block of documents at a time: no merge, no call per document.
+private final class DocumentBitset {
+    private let words: Int
+    private let bits: UnsafeMutablePointer<UInt64>
+
+    init(documentCount: Int) {
+        words = (documentCount + 63) / 64
+        bits = .allocate(capacity: max(words, 1))
+        bits.initialize(repeating: 0, count: words)
+    }
+
+    deinit { bits.deallocate() }
+
+    /// Marks every document of `cursors` (each read to its end), or only those `among` has marked.
+    func mark(_ cursors: [PostingsCursor], among: DocumentBitset? = nil) throws -> DocumentBitset {
+        let words = self.words, bits = self.bits
+        for cursor in cursors {
+            // Two loops, so that the one without a filter does not test for it at every document.
+            // `word < words` always holds (cursors check their documents against the count); it keeps
+            // a damaged index from reading or writing past the buffers.
+            if let filter = among?.bits {
+                try cursor.forEachDocumentBlock { documents in
+                    for doc in documents where Int(doc >> 6) < words {
+                        bits[Int(doc >> 6)] |= filter[Int(doc >> 6)] & (1 << UInt64(doc & 63))
+                    }
+                }
+            } else {
+                try cursor.forEachDocumentBlock { documents in
+                    for doc in documents where Int(doc >> 6) < words { bits[Int(doc >> 6)] |= 1 << UInt64(doc & 63) }
+                }
+            }
+        }
+        return self
+    }
+
+    var count: Int {
+        var total = 0
+        for word in 0..<words { total += bits[word].nonzeroBitCount }
+        return total
     }
 }
