@@ -49,9 +49,10 @@ enum MatchCounter {
         return try countUnion(words)
     }
 
-    /// A conjunction of words (each a word in one field or the union of its fields') counted in
-    /// bitsets: the first word's documents, then those of each next word already marked. Nil when
-    /// skipping to the rarest word's documents should cost less.
+    /// A conjunction of words (each a word in one field or the union of its fields', as the caller
+    /// has checked with `WordConjunction`) counted in bitsets: the first word's documents, then those
+    /// of each next word already marked. Nil when skipping to the rarest word's documents should cost
+    /// less.
     private static func countIntersection(_ root: ConjunctionScorer, documentCount: Int, method: Method) throws -> Int? {
         // The words' lists, the rarest word's first (the scorers are sorted by cost).
         let words = root.scorers.map { word in
