@@ -16,7 +16,10 @@ and estimates a champion-list search's instructions from unit costs measured her
 part of the query, plus the work counted. A query the lists cannot decide is charged its pruned cost
 plus the lists read.
 
-Usage: Benchmarks/simulate-champions.py FTS INDEX QUERIES N[,N...] [--instructions]
+With --fixed-less K[,K...] (and --instructions), each estimate is repeated with the fixed part of
+every query K instructions smaller, in both paths: what a cheaper parse, lookup and plan would add.
+
+Usage: Benchmarks/simulate-champions.py FTS INDEX QUERIES N[,N...] [--instructions [--fixed-less K[,K...]]]
 """
 import bisect, collections, json, os, shutil, statistics, subprocess, sys, tempfile
 
@@ -79,11 +82,19 @@ def instructions(fts, index, line, options, work):
     return (run(6) - run(1)) / 5
 
 def main():
-    arguments = [a for a in sys.argv[1:] if a != "--instructions"]
+    arguments = sys.argv[1:]
+    measure = "--instructions" in arguments
+    cuts = [0]
+    if "--fixed-less" in arguments:
+        at = arguments.index("--fixed-less")
+        if at + 1 >= len(arguments) or not measure:
+            sys.exit(__doc__)
+        cuts += [int(cut) for cut in arguments[at + 1].split(",")]
+        del arguments[at:at + 2]
+    arguments = [a for a in arguments if a != "--instructions"]
     if len(arguments) != 4:
         sys.exit(__doc__)
     fts, index, queries, sizes = arguments
-    measure = "--instructions" in sys.argv
     lines = [l for l in open(queries, encoding="utf-8") if l.strip() and not l.startswith("#")]
     measured = [None] * len(lines)
     if measure:
@@ -97,22 +108,24 @@ def main():
         finally:
             shutil.rmtree(work)
     clauses = [contributions(fts, index, l.rstrip("\n").split("\t", 1)[1]) for l in lines]
+    estimates = "".join(f" estimated with lists{f', fixed part {cut:,} less' if cut else ''} |" for cut in cuts)
     print("| N | decided by the lists | median entries | candidates | lookups | blocks | tails |"
-          + (" median exhaustive ÷ pruned, now | estimated with lists |" if measure else ""))
-    print("|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if measure else ""))
+          + (" median exhaustive ÷ pruned, now |" + estimates if measure else ""))
+    print("|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" * (1 + len(cuts)) if measure else ""))
     for n in (int(size) for size in sizes.split(",")):
         rows = [simulate(c, n) for c in clauses]
         cells = [f"{sum(r['decided'] for r in rows)} of {len(rows)}"]
         cells += [f"{statistics.median(r[key] for r in rows):g}" for key in ("entries", "candidates", "lookups", "blocks", "tails")]
         if measure:
-            now, estimated = [], []
-            for line, row, (pruned, exhaustive) in zip(lines, rows, measured):
-                words = len([w for w in line.split("\t", 1)[1].split() if w != "OR"])
-                cost = (fixed(words) + row["entries"] * ENTRY + row["blocks"] * BLOCK + row["tails"] * TAIL
-                        + row["lookups"] * LOOKUP) if row["decided"] else pruned + row["entries"] * ENTRY
-                now.append(exhaustive / pruned)
-                estimated.append(exhaustive / cost)
-            cells += [f"{statistics.median(now):.2f}", f"{statistics.median(estimated):.2f}"]
+            cells.append(f"{statistics.median(exhaustive / pruned for pruned, exhaustive in measured):.2f}")
+            for cut in cuts:
+                estimated = []
+                for line, row, (pruned, exhaustive) in zip(lines, rows, measured):
+                    words = len([w for w in line.split("\t", 1)[1].split() if w != "OR"])
+                    cost = (fixed(words) - cut + row["entries"] * ENTRY + row["blocks"] * BLOCK + row["tails"] * TAIL
+                            + row["lookups"] * LOOKUP) if row["decided"] else pruned - cut + row["entries"] * ENTRY
+                    estimated.append((exhaustive - cut) / cost)
+                cells.append(f"{statistics.median(estimated):.2f}")
         print(f"| {n} | " + " | ".join(cells) + " |")
 
 if __name__ == "__main__":
