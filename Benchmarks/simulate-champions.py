@@ -12,7 +12,7 @@ For each query, this script takes every match's contribution per clause from `ft
 alone decide the top k, the list entries read, the candidates, the lookups, and the distinct postings
 blocks (and tails) the lookups would decode. With --instructions it also measures each query's
 instructions pruned and exhaustive (callgrind, as Benchmarks/instructions does, top-level search only)
-and estimates a champion-list search's instructions from unit costs measured here (below): the fixed
+and estimates a champion-list search's instructions from unit costs given below: the fixed
 part of the query, plus the work counted. A query the lists cannot decide is charged its pruned cost
 plus the lists read.
 
@@ -24,8 +24,9 @@ Usage: Benchmarks/simulate-champions.py FTS INDEX QUERIES N[,N...] [--instructio
 import bisect, collections, json, os, shutil, statistics, subprocess, sys, tempfile
 
 K = 10
-# Instructions per unit, measured on frdocs with callgrind (BENCHMARKS.md): one list entry decoded,
-# scored and merged; one full block decoded; one tail decoded; one lookup's own work.
+# Instructions per unit: one full block decoded (1,900) and one tail decoded (1,400), measured on
+# frdocs with callgrind (BENCHMARKS.md); one list entry decoded, scored and merged (70) and one
+# lookup's own work besides its block (150), estimates: no such code exists to measure.
 ENTRY, BLOCK, TAIL, LOOKUP = 70, 1900, 1400, 150
 # The fixed part of a query of W words (parsing, planning, cursors, teardown): 20.4K for one word and
 # 44.8K for two, measured with 200 runs of one query; more words extrapolated from those two.
