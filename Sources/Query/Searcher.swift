@@ -72,15 +72,7 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let top = try TopDocs.collect(root, capacity: offset + limit, prune: prune, policy: pruning)
-            let collector = top.collector
-            var total = collector.total
-            var totalIsExact = top.totalIsExact
-            if !totalIsExact && exactTotal {
-                root.rewind()
-                total = try count(root)
-                totalIsExact = true
-            }
+            let (collector, total, totalIsExact) = try rank(root, capacity: offset + limit, prune: prune, exactTotal: exactTotal)
             var generator = SnippetGenerator(length: snippetLength)
             let ranked = Array(collector.sorted().dropFirst(offset))
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
@@ -217,16 +209,23 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let top = try TopDocs.collect(root, capacity: limit, prune: prune, policy: pruning)
-            var total = top.collector.total
-            var exact = top.totalIsExact
-            if !exact && exactTotal {
-                root.rewind()
-                total = try count(root)
-                exact = true
-            }
-            return (top.collector.sorted().map { (Int($0.doc), $0.score) }, total, exact)
+            let (collector, total, exact) = try rank(root, capacity: limit, prune: prune, exactTotal: exactTotal)
+            return (collector.sorted().map { (Int($0.doc), $0.score) }, total, exact)
         }
+    }
+
+    /// The top `capacity` of the planned query and its number of matches, exact when `exactTotal`;
+    /// else a lower bound when pruning skipped matches, which are then counted in a second pass.
+    private func rank(_ root: Scorer, capacity: Int, prune: Bool, exactTotal: Bool) throws
+        -> (collector: TopCollector, total: Int, exact: Bool) {
+        // Counting a phrase's matches reads every candidate's positions, as scoring them all does:
+        // one exhaustive pass then costs less than a pruned one and a count (measured on frdocs'
+        // phrases, 0.75 of the instructions; on proximity searches, 0.72).
+        let prune = prune && !(exactTotal && TopDocs.matchesReadPositions(root))
+        let top = try TopDocs.collect(root, capacity: capacity, prune: prune, policy: pruning)
+        guard !top.totalIsExact && exactTotal else { return (top.collector, top.collector.total, top.totalIsExact) }
+        root.rewind()
+        return (top.collector, try count(root), true)
     }
 
     /// "Did you mean": the query with each word the index has never seen replaced by its nearest known

@@ -191,7 +191,7 @@ final class Measurement: @unchecked Sendable {
 
     func execute(_ query: Bench.Query, prune: Bool) throws -> Int {
         if count { return try searcher.count(query.text) }
-        if full { return try searcher.search(query.text, limit: top).hits.count }
+        if full { return try searcher.search(query.text, limit: top, prune: prune).hits.count }
         return try searcher.topDocuments(query.text, limit: top, prune: prune).documents.count
     }
 

@@ -422,4 +422,21 @@ final class BundledIndex: @unchecked Sendable {
             for try await agreed in group { #expect(agreed) }
         }
     }
+
+    /// An exact total of a query holding a phrase comes from one pass that scores every match: counting
+    /// after a pruned pass would read the same positions again. Words alone are pruned, then counted.
+    @Test func onlyQueriesWithPhrasesAreScoredWholeForAnExactTotal() throws {
+        let planner = QueryPlanner(reader: BundledIndex.shared.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
+        let cases: [(String, Bool)] = [
+            ("économie sociale", false), ("économie OR solidaire", false), ("solidar* -emploi", false), ("title:économie", false),
+            ("\"économie sociale\"", true), ("\"économie solidaire\"~3 OR emploi", true), ("emploi -\"économie sociale\"", true),
+            ("title:\"économie sociale\" emploi", true),
+        ]
+        for (query, readsPositions) in cases {
+            #expect(TopDocs.matchesReadPositions(try planner.plan(QueryParser().parse(query))) == readsPositions, "\(query)")
+        }
+        let phrase = try searcher.search("\"économie sociale\"", limit: 3)
+        let counted = try searcher.count("\"économie sociale\"")
+        #expect(phrase.totalIsExact && phrase.total == counted && counted > 3)
+    }
 }

@@ -34,6 +34,18 @@ enum TopDocs {
         return try exhaustive(root, capacity: capacity)
     }
 
+    /// Whether telling that a document matches reads positions: a phrase or a proximity search
+    /// anywhere in the query.
+    static func matchesReadPositions(_ scorer: Scorer) -> Bool {
+        switch scorer {
+        case is PhraseScorer: true
+        case let disjunction as DisjunctionScorer: disjunction.scorers.contains(where: matchesReadPositions)
+        case let conjunction as ConjunctionScorer: conjunction.scorers.contains(where: matchesReadPositions)
+        case let exclusion as ExclusionScorer: matchesReadPositions(exclusion.required) || matchesReadPositions(exclusion.excluded)
+        default: false
+        }
+    }
+
     /// Every match scored: the reference the pruned paths must agree with.
     static func exhaustive(_ root: Scorer, capacity: Int) throws -> Result {
         if let disjunction = root as? DisjunctionScorer, let result = try exhaustiveUnion(disjunction, capacity: capacity) {
