@@ -112,6 +112,39 @@ def bench_builds(fts, name, corpus, runs):
     if latencies:
         print_queries(name, latencies, runs)
 
+def bench_text_build(fts, runs, copies=100):
+    """Indexing a folder of text files (section splitting included) beside indexing the same sections
+    as JSON Lines, fts alone: the peers read no text files."""
+    work = tempfile.mkdtemp(prefix="fts-bench-text-")
+    try:
+        folder = os.path.join(work, "text")
+        os.makedirs(folder)
+        seeds = os.path.join(ROOT, "Corpus", "seeds")
+        for copy in range(copies):
+            for name in sorted(os.listdir(seeds)):
+                shutil.copyfile(os.path.join(seeds, name), os.path.join(folder, f"{copy:03}_{name}"))
+        sections = os.path.join(work, "sections.jsonl")
+        with open(sections, "w", encoding="utf-8") as out:
+            subprocess.run([fts, "sections", "--jsonl", folder], stdout=out, check=True)
+        raw = text_bytes(sections)
+        measured = {"text files": [], "JSON Lines": []}
+        for round in range(runs):
+            order = [("text files", folder), ("JSON Lines", sections)]
+            for kind, source in order if round % 2 == 0 else order[::-1]:
+                seconds, _, _ = timed([fts, "index", "--memory", "256M", "-o", os.path.join(work, "index"), source])
+                measured[kind].append(seconds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"### Index build: the bundled corpus × {copies} as text files ({megabytes(raw)} MB of text)\n")
+    print("| fts reads | build s (median) | MB/s | time ÷ JSON Lines |")
+    print("|---|---:|---:|---:|")
+    baseline = statistics.median(measured["JSON Lines"])
+    for kind, values in measured.items():
+        seconds = statistics.median(values)
+        print(f"| {kind} | {seconds:.2f} | {raw / 1e6 / seconds:.1f} | {seconds / baseline:.2f} |")
+    print(f"\nThe same sections either way: the files as `fts index` splits them, or the JSON Lines that "
+          f"`fts sections --jsonl` makes of them. Median of {runs} runs, the two in turn.\n")
+
 def bench_queries(fts, commands, queries, runs):
     """Per engine and mode, per class: latency figures from `fts bench --json` or `peers.py query`.
 
@@ -323,6 +356,8 @@ def main():
     args = parser.parse_args()
     for name, corpus in prepare_corpora(args.fts, args.quick):
         bench_builds(args.fts, name, corpus, args.runs)
+        if name == "seeds":
+            bench_text_build(args.fts, args.runs)
     if args.searchd:
         bench_daemon(args.fts, args.searchd, args.runs)
     if args.scale and not args.quick:

@@ -171,6 +171,30 @@ import Testing
         #expect(sections[2].body.contains("Nombre d’emplois : 60 emplois"))
     }
 
+    /// A file saved with Windows line ends splits as the same file with Unix ones, without the `\r`s.
+    @Test func crlfLinesSplitAsLfLines() throws {
+        for (name, text) in try Fixtures.corpus() {
+            let crlf = text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+            let sections = SectionSplitter().split(crlf), expected = SectionSplitter().split(text)
+            #expect(sections.map(\.line) == expected.map(\.line), "\(name)")
+            #expect(sections.map(\.title) == expected.map(\.title), "\(name)")
+            #expect(sections.map(\.body.utf8.count) == expected.map(\.body.utf8.count), "\(name)")
+            #expect(sections == expected, "\(name)")
+        }
+    }
+
+    /// The splitter walks each line a bounded number of times: a file of one long line, or of tens
+    /// of thousands of short ones, splits as a small one does.
+    @Test func longLinesAndManyLinesSplit() {
+        let sentence = "Une phrase de la fiche, avec des mots qui font un paragraphe. "
+        let oneLine = SectionSplitter().split(String(repeating: sentence, count: 20_000))
+        #expect(oneLine.count == 1 && oneLine[0].body.utf8.count == 20_000 * sentence.utf8.count)
+        #expect(oneLine[0].title.hasPrefix("Une phrase de la fiche") && oneLine[0].title.hasSuffix("…"))
+        let lines = Array(repeating: sentence, count: 20_000).joined(separator: "\n")
+        let manyLines = SectionSplitter().split(lines)
+        #expect(manyLines.count == 1 && manyLines[0].line == 1 && manyLines[0].body.split(separator: "\n").count == 20_000)
+    }
+
     @Test func emptyTextHasNoSections() {
         #expect(SectionSplitter().split("").isEmpty)
         #expect(SectionSplitter().split("\n\n  \n").isEmpty)

@@ -25,8 +25,9 @@ public struct SectionSplitter: Sendable {
     public init() {}
 
     public func split(_ text: String) -> [Section] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // Split on the bytes: as Characters, `\r\n` is one, which a split on `\n` never finds.
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
         }
         let drafts = Self.isMarkdown(lines) ? splitMarkdown(lines) : splitPlain(lines)
         return merged(drafts).compactMap(\.section)
@@ -43,27 +44,53 @@ public struct SectionSplitter: Sendable {
         /// Titled by a heading or title line, not by its own first line.
         var hasStructure: Bool { heading != nil }
 
-        var words: Int {
-            lines.reduce(0) { $0 + $1.split(whereSeparator: { $0.isWhitespace }).count }
+        /// Whether the lines hold `limit` words or more: counted only that far, since a section of a
+        /// whole file may be one long paragraph.
+        func hasWords(atLeast limit: Int) -> Bool {
+            var words = 0
+            for line in lines {
+                var inWord = false
+                for character in line {
+                    let isSpace = character.isWhitespace
+                    if !isSpace && !inWord {
+                        words += 1
+                        if words >= limit { return true }
+                    }
+                    inWord = !isSpace
+                }
+            }
+            return words >= limit
         }
 
         /// Too little to be an entry: a few words, or a block of short lines (an address, a contact).
         func isFragment(minimumWords: Int) -> Bool {
-            heading == nil && (words < minimumWords || (words < 3 * minimumWords && lines.allSatisfy { $0.count < 60 }))
+            heading == nil
+                && (!hasWords(atLeast: minimumWords) || (!hasWords(atLeast: 3 * minimumWords) && lines.allSatisfy { $0.count < 60 }))
         }
 
         var section: Section? {
-            let body = lines.drop(while: { $0.trimmed.isEmpty }).reversed().drop(while: { $0.trimmed.isEmpty }).reversed()
+            let body = lines.drop(while: \.isBlank).reversed().drop(while: \.isBlank).reversed()
             let text = body.joined(separator: "\n")
-            guard heading != nil || !text.trimmed.isEmpty else { return nil }
-            let title = heading ?? SectionSplitter.title(from: Array(body))
+            guard heading != nil || text.contains(where: { !$0.isWhitespace }) else { return nil }
+            let title = heading ?? SectionSplitter.title(from: body)
             return Section(line: line, title: title, body: text)
         }
     }
 
-    static func title(from lines: [String]) -> String {
-        let candidates = lines.filter { headingLevel($0) == nil }.map(plainText).filter { !$0.isEmpty }
-        let line = candidates.first { $0.split(separator: " ").count >= 4 } ?? candidates.first ?? ""
+    /// The first line of four words or more, else the first line with any text, without Markdown
+    /// marks: lines are read only as far as that one.
+    static func title(from lines: some Sequence<String>) -> String {
+        var first: String?
+        for line in lines where headingLevel(line) == nil {
+            let text = plainText(line)
+            guard !text.isEmpty else { continue }
+            if text.split(separator: " ", maxSplits: 3).count >= 4 { return shortened(text) }
+            if first == nil { first = text }
+        }
+        return shortened(first ?? "")
+    }
+
+    private static func shortened(_ line: String) -> String {
         guard line.count > 150 else { return line }
         let cut = line.prefix(150)
         let end = cut.lastIndex(of: " ") ?? cut.endIndex
@@ -131,7 +158,7 @@ public struct SectionSplitter: Sendable {
                 draft.heading = draft.heading ?? carried.heading
                 pending = nil
             }
-            if draft.words < minimumWords { pending = draft } else { result.append(draft) }
+            if draft.hasWords(atLeast: minimumWords) { result.append(draft) } else { pending = draft }
         }
         if let carried = pending { result.append(carried) }
         return result
@@ -140,9 +167,11 @@ public struct SectionSplitter: Sendable {
     // MARK: Plain text
 
     static let separators: Set<String> = ["|", "---", "***", "___", "===", "* * *"]
+    static let longestSeparator = separators.map(\.utf8.count).max()!
 
     static func isSeparator(_ line: String) -> Bool {
-        separators.contains(line) || line.hasPrefix(">>")
+        // Longer lines are not hashed (a String's hash normalizes it).
+        (line.utf8.count <= longestSeparator && separators.contains(line)) || line.hasPrefix(">>")
     }
 
     static func isCloser(_ line: String) -> Bool {
@@ -151,20 +180,21 @@ public struct SectionSplitter: Sendable {
 
     /// `Nombre de créations d’emplois : 60 emplois`: a label and a figure, not a title.
     static func isDataLine(_ line: String) -> Bool {
-        guard let colon = line.range(of: " : ") ?? line.range(of: " :") else { return false }
+        guard let colon = line.firstRange(of: " : ") ?? line.firstRange(of: " :") else { return false }
         return line[colon.upperBound...].drop(while: \.isWhitespace).first?.isNumber == true
     }
 
     private func isTitle(_ lines: [String], at index: Int) -> Bool {
+        // The tests that rule out most lines first: a next line of fewer bytes than the body length
+        // has fewer characters too.
+        guard index + 1 < lines.count, lines[index + 1].utf8.count >= titleBodyLength else { return false }
         let line = lines[index].trimmed
-        guard !line.isEmpty, line.count <= maximumTitleLength, !line.contains("\t"), index + 1 < lines.count,
-              let last = line.last, !".:;,".contains(last),
-              line.split(separator: " ").count >= 2,
-              !line.contains("://"), !line.hasPrefix("www."), !Self.isSeparator(line), !Self.isCloser(line),
-              !Self.isDataLine(line)
-        else { return false }
+        guard let last = line.last, !".:;,".contains(last), line.count <= maximumTitleLength else { return false }
         let next = lines[index + 1].trimmed
         return next.count >= titleBodyLength && !Self.isCloser(next)
+            && !line.contains("\t") && line.split(separator: " ").count >= 2
+            && !line.contains("://") && !line.hasPrefix("www.") && !Self.isSeparator(line) && !Self.isCloser(line)
+            && !Self.isDataLine(line)
     }
 
     private func splitPlain(_ lines: [String]) -> [Draft] {
@@ -189,7 +219,7 @@ public struct SectionSplitter: Sendable {
                 close(startingAt: index + 1)
                 current.lines.append(raw)
             } else {
-                if current.lines.allSatisfy({ $0.trimmed.isEmpty }) && current.heading == nil { current.line = index + 1 }
+                if current.lines.allSatisfy(\.isBlank) && current.heading == nil { current.line = index + 1 }
                 current.lines.append(raw)
             }
         }
@@ -204,8 +234,8 @@ public struct SectionSplitter: Sendable {
         var result: [Draft] = []
         var current = Draft(line: draft.line, heading: nil)
         for (offset, line) in draft.lines.enumerated() {
-            if line.trimmed.isEmpty {
-                if current.words >= minimumWords {
+            if line.isBlank {
+                if current.hasWords(atLeast: minimumWords) {
                     result.append(current)
                     current = Draft(line: draft.line + offset + 1, heading: nil)
                 } else if !current.lines.isEmpty {
@@ -225,7 +255,7 @@ public struct SectionSplitter: Sendable {
     /// Sections too small to be an entry (a contact footer, a stray line) join the previous section.
     private func merged(_ drafts: [Draft]) -> [Draft] {
         var result: [Draft] = []
-        for draft in drafts where draft.heading != nil || draft.words > 0 {
+        for draft in drafts where draft.heading != nil || draft.hasWords(atLeast: 1) {
             if draft.isFragment(minimumWords: minimumWords), !result.isEmpty {
                 result[result.count - 1].lines.append(contentsOf: draft.lines)
             } else if let last = result.last, last.isFragment(minimumWords: minimumWords) {
@@ -242,7 +272,12 @@ public struct SectionSplitter: Sendable {
 }
 
 extension StringProtocol {
+    /// Empty or only white space.
+    var isBlank: Bool { allSatisfy(\.isWhitespace) }
+
+    /// Without the white space at either end; only that white space is walked.
     var trimmed: String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }
