@@ -151,4 +151,27 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.file("index")))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["empty"])
     }
+
+    /// French text saved as Windows-1252 (`é` as the byte E9) is read as such, with an issue, instead of
+    /// losing every accented letter to U+FFFD; UTF-8 with a few bad bytes keeps its replacements.
+    @Test func windows1252TextIsReadAsWindows1252() throws {
+        let text = "Première ligne.\nL’Économie sociale : l’œuvre des coopératives, 2,5 M€… « déjà » à Besançon, où ça va.\n"
+        let codes: [Character: UInt8] = ["è": 0xE8, "’": 0x92, "É": 0xC9, "œ": 0x9C, "é": 0xE9, "€": 0x80, "…": 0x85, "«": 0xAB,
+                                         "»": 0xBB, "à": 0xE0, "ç": 0xE7, "ù": 0xF9]
+        let bytes = text.flatMap { character in codes[character].map { [$0] } ?? Array(String(character).utf8) }
+        #expect(bytes.allSatisfy { $0 < 0x80 || codes.values.contains($0) })
+        var issues: [String] = []
+        #expect(Corpus.decode(bytes, file: "ancien.txt", line: 1, issue: { issues.append($0.description) }) == text)
+        #expect(issues == ["ancien.txt:1: not UTF-8; read as Windows-1252 (Latin-1)"])
+        // The five bytes Windows-1252 leaves undefined read as the control characters of their number.
+        #expect(Corpus.windows1252([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0x9F, 0xA0, 0xFF]).unicodeScalars.map(\.value)
+                == [0x81, 0x8D, 0x8F, 0x90, 0x9D, 0x178, 0xA0, 0xFF])
+
+        // Mostly UTF-8: the bad bytes are replaced, and the line of the first one is named.
+        issues = []
+        let damaged = Array("Première\nDeuxième où l’on coopère ".utf8) + [0xE9] + Array(" fin".utf8)
+        #expect(Corpus.decode(damaged, file: "abime.txt", line: 1, issue: { issues.append($0.description) })
+                == "Première\nDeuxième où l’on coopère \u{FFFD} fin")
+        #expect(issues == ["abime.txt:2: invalid UTF-8; invalid bytes replaced by U+FFFD"])
+    }
 }

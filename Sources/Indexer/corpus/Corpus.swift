@@ -117,23 +117,54 @@ public enum Corpus {
         }
     }
 
-    /// Valid UTF-8 as is; otherwise an issue naming the line of the first invalid byte, and the text with
-    /// invalid bytes replaced by U+FFFD.
+    /// Valid UTF-8 as is. Otherwise an issue naming the line of the first byte UTF-8 cannot read, and
+    /// either the text read as Windows-1252, when nearly every non-ASCII byte is such a byte (`é` saved
+    /// as the single byte E9, as older Windows and Mac programs save French text), or the text with its
+    /// invalid bytes replaced by U+FFFD (UTF-8 with some damage).
     static func decode<C: Collection>(_ bytes: C, file: String, line: Int, issue: (CorpusIssue) throws -> Void) rethrows -> String where C.Element == UInt8 {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         var lineNumber = line
+        var firstInvalidLine: Int?
+        var invalid = 0, multibyte = 0
         loop: while true {
             switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): if scalar == "\n" { lineNumber += 1 }
+            case .scalarValue(let scalar):
+                if scalar == "\n" { lineNumber += 1 }
+                if !scalar.isASCII { multibyte += 1 }
             case .emptyInput: break loop
-            case .error: break loop
+            case .error:
+                invalid += 1
+                if firstInvalidLine == nil { firstInvalidLine = lineNumber }
             }
         }
-        try issue(CorpusIssue(file: file, line: lineNumber, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
+        // A Windows-1252 text holds a valid UTF-8 sequence only by chance (`Ã©`): a few at most.
+        if multibyte * 8 < invalid {
+            try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "not UTF-8; read as Windows-1252 (Latin-1)"))
+            return windows1252(bytes)
+        }
+        try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// Windows-1252 as the WHATWG Encoding Standard reads it (what browsers do for `ISO-8859-1` too):
+    /// Latin-1, with typographic signs in 80–9F (`’`, `œ`, `€`, `…`) and the five bytes it leaves
+    /// undefined read as the control characters of the same number.
+    static func windows1252<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var text = String()
+        text.reserveCapacity(bytes.count + bytes.count / 8)
+        for byte in bytes {
+            let value = (0x80...0x9F).contains(byte) ? windows1252High[Int(byte) - 0x80] : UInt32(byte)
+            text.unicodeScalars.append(Unicode.Scalar(value)!)
+        }
+        return text
+    }
+
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
 
     // MARK: JSON Lines
 
