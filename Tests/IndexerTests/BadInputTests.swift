@@ -174,4 +174,21 @@ import TestSupport
                 == "Première\nDeuxième où l’on coopère \u{FFFD} fin")
         #expect(issues == ["abime.txt:2: invalid UTF-8; invalid bytes replaced by U+FFFD"])
     }
+
+    /// UTF-16 with its byte order mark (Windows Notepad's "Unicode"), either byte order, is read as such.
+    @Test func utf16WithAByteOrderMarkIsReadAsUTF16() throws {
+        let text = "L’économie sociale\nà Besançon 😀\n"
+        let units = Array(text.utf16)
+        let little: [UInt8] = [0xFF, 0xFE] + units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let big: [UInt8] = [0xFE, 0xFF] + units.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        var issues: [String] = []
+        #expect(Corpus.decode(little, file: "le.txt", line: 1, issue: { issues.append($0.description) }) == text)
+        #expect(Corpus.decode(big, file: "be.txt", line: 1, issue: { issues.append($0.description) }) == text)
+        #expect(issues.isEmpty)
+        // A lone surrogate on the second line, and an odd last byte.
+        let damaged = little.prefix(2 + 2 * 19) + [0x00, 0xD8] + little.dropFirst(2 + 2 * 19) + [0x41]
+        let decoded = Corpus.decode(Array(damaged), file: "abime.txt", line: 1, issue: { issues.append($0.description) })
+        #expect(decoded == "L’économie sociale\n\u{FFFD}à Besançon 😀\n\u{FFFD}")
+        #expect(issues == ["abime.txt:2: invalid UTF-16; invalid code units replaced by U+FFFD"])
+    }
 }

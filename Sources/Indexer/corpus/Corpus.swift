@@ -121,8 +121,12 @@ public enum Corpus {
     /// either the text read as Windows-1252, when nearly every non-ASCII byte is such a byte (`é` saved
     /// as the single byte E9, as older Windows and Mac programs save French text), or the text with its
     /// invalid bytes replaced by U+FFFD (UTF-8 with some damage).
+    /// A UTF-16 text (as Windows Notepad saves "Unicode") is recognised by its byte order mark.
     static func decode<C: Collection>(_ bytes: C, file: String, line: Int, issue: (CorpusIssue) throws -> Void) rethrows -> String where C.Element == UInt8 {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return try decodeUTF16(Array(bytes), file: file, line: line, issue: issue)
+        }
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         var lineNumber = line
@@ -146,6 +150,40 @@ public enum Corpus {
         }
         try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// UTF-16 after its byte order mark (FF FE: little-endian), unpaired surrogates and an odd last
+    /// byte replaced by U+FFFD with an issue naming the line of the first.
+    private static func decodeUTF16(_ bytes: [UInt8], file: String, line: Int, issue: (CorpusIssue) throws -> Void) rethrows -> String {
+        let littleEndian = bytes[0] == 0xFF
+        let units = stride(from: 2, to: bytes.count - 1, by: 2).map { index in
+            littleEndian ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
+        }
+        var text = String()
+        text.reserveCapacity(units.count)
+        var decoder = UTF16()
+        var iterator = units.makeIterator()
+        var lineNumber = line
+        var firstInvalidLine: Int?
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { lineNumber += 1 }
+                text.unicodeScalars.append(scalar)
+            case .emptyInput: break loop
+            case .error:
+                text.unicodeScalars.append("\u{FFFD}")
+                if firstInvalidLine == nil { firstInvalidLine = lineNumber }
+            }
+        }
+        if bytes.count % 2 == 1 {
+            text.unicodeScalars.append("\u{FFFD}")
+            if firstInvalidLine == nil { firstInvalidLine = lineNumber }
+        }
+        if let firstInvalidLine {
+            try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "invalid UTF-16; invalid code units replaced by U+FFFD"))
+        }
+        return text
     }
 
     /// Windows-1252 as the WHATWG Encoding Standard reads it (what browsers do for `ISO-8859-1` too):
