@@ -191,4 +191,20 @@ import TestSupport
         #expect(decoded == "L’économie sociale\n\u{FFFD}à Besançon 😀\n\u{FFFD}")
         #expect(issues == ["abime.txt:2: invalid UTF-16; invalid code units replaced by U+FFFD"])
     }
+
+    /// A file whose name is not UTF-8 cannot be opened through a Swift path: it is reported, not
+    /// silently left out.
+    @Test func aFileNameThatIsNotUTF8IsReported() throws {
+        let folder = try TemporaryFolder()
+        try "Un texte sur l’économie sociale.".write(toFile: folder.file("normal.txt"), atomically: false, encoding: .utf8)
+        let name = Array(folder.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".txt".utf8) + [0]
+        let descriptor = name.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        #expect(descriptor >= 0)
+        close(descriptor)
+        defer { _ = name.withUnsafeBufferPointer { unlink(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) } }
+        let (files, issues) = Corpus.files(in: [folder.path])
+        #expect(files.map(\.name) == ["normal.txt"])
+        #expect(issues.map(\.message) == ["skipped: the name is not valid UTF-8 (rename it to index it)"])
+        #expect(issues.first?.file.hasSuffix("/caf\u{FFFD}.txt") == true)
+    }
 }

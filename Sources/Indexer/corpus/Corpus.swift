@@ -75,7 +75,13 @@ public enum Corpus {
                     let name = relative.isEmpty ? entry : relative + "/" + entry
                     let full = (path as NSString).appendingPathComponent(name)
                     var entryIsFolder: ObjCBool = false
-                    guard manager.fileExists(atPath: full, isDirectory: &entryIsFolder) else { continue }
+                    guard manager.fileExists(atPath: full, isDirectory: &entryIsFolder) else {
+                        // A name that is not UTF-8 comes back with U+FFFD in it, a path no call can open.
+                        if entry.unicodeScalars.contains("\u{FFFD}") && (kind(of: entry) != nil || !entry.contains(".")) {
+                            issues.append(CorpusIssue(file: full, message: "skipped: the name is not valid UTF-8 (rename it to index it)"))
+                        }
+                        continue
+                    }
                     if entryIsFolder.boolValue {
                         subfolders.append(name)
                     } else if let kind = kind(of: entry) {
