@@ -207,4 +207,26 @@ import TestSupport
         #expect(issues.map(\.message) == ["skipped: the name is not valid UTF-8 (rename it to index it)"])
         #expect(issues.first?.file.hasSuffix("/caf\u{FFFD}.txt") == true)
     }
+
+    /// Links are followed, but each folder and file is walked once: two links back to a parent made
+    /// the walk exponential (2^40 paths before the system refused them), and a link to a file indexed
+    /// it twice.
+    @Test func linkLoopsAndDuplicatesAreWalkedOnce() throws {
+        let folder = try TemporaryFolder()
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: folder.file("corpus/sub"), withIntermediateDirectories: true)
+        try "Un texte sur l’économie sociale.".write(toFile: folder.file("corpus/sub/a.txt"), atomically: false, encoding: .utf8)
+        try manager.createSymbolicLink(atPath: folder.file("corpus/sub/loop"), withDestinationPath: "..")
+        try manager.createSymbolicLink(atPath: folder.file("corpus/sub/loop2"), withDestinationPath: "..")
+        try manager.createSymbolicLink(atPath: folder.file("corpus/sub/same.txt"), withDestinationPath: "a.txt")
+        let corpus = folder.file("corpus")
+        let (files, issues) = Corpus.files(in: [corpus, corpus + "/sub/a.txt"])
+        #expect(files.map(\.name) == ["sub/a.txt"])
+        #expect(issues.map(\.description).sorted() == [
+            corpus + "/sub/a.txt: skipped: the same file as " + corpus + "/sub/a.txt",
+            corpus + "/sub/loop2: skipped: the same folder as " + corpus + "/",
+            corpus + "/sub/loop: skipped: the same folder as " + corpus + "/",
+            corpus + "/sub/same.txt: skipped: the same file as " + corpus + "/sub/a.txt",
+        ])
+    }
 }

@@ -16,6 +16,20 @@ public struct CorpusIssue: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
 }
 
+/// A file or folder as the file system knows it, whatever path reaches it.
+struct FileIdentity: Hashable {
+    var device: UInt64
+    var inode: UInt64
+
+    /// Nil when the path cannot be examined (it is then handled as before, by the calls that use it).
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
 /// One input file, found by walking the paths given to `fts index`.
 public struct CorpusFile: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
@@ -43,26 +57,45 @@ public enum Corpus {
     }
 
     /// The files under `paths`, in a stable order: each path in turn, folders walked recursively in
-    /// byte order of names, hidden entries skipped. Unusable paths are issues.
+    /// byte order of names, hidden entries skipped. Symbolic links are followed, but a folder or a file
+    /// already reached (a link back to a parent, a second link to the same place, a path given twice)
+    /// is reported and skipped: a loop of links would otherwise be walked until the paths grew too
+    /// long, and two loops side by side, exponentially. Unusable paths are issues.
     public static func files(in paths: [String]) -> (files: [CorpusFile], issues: [CorpusIssue]) {
         var files: [CorpusFile] = []
         var issues: [CorpusIssue] = []
         let manager = FileManager.default
+        // Each folder and file by its device and inode, with the path it was first reached by.
+        var reached: [FileIdentity: String] = [:]
+        func isFirstVisit(_ path: String) -> Bool {
+            guard let identity = FileIdentity(path: path) else { return true }
+            if let first = reached[identity] {
+                issues.append(CorpusIssue(file: path, message: "skipped: the same \(first.hasSuffix("/") ? "folder" : "file") as \(first)"))
+                return false
+            }
+            return true
+        }
+        func record(_ path: String, folder: Bool) {
+            if let identity = FileIdentity(path: path) { reached[identity] = folder ? path + "/" : path }
+        }
         for path in paths {
             var isFolder: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
                 issues.append(CorpusIssue(file: path, message: "no such file or folder"))
                 continue
             }
+            guard isFirstVisit(path) else { continue }
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
                     issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .jsonl or .jsonl.gz file"))
                     continue
                 }
+                record(path, folder: false)
                 files.append(CorpusFile(path: path, name: name, kind: kind, size: size(of: path)))
                 continue
             }
+            record(path, folder: true)
             var pending = [""]
             while let relative = pending.popLast() {
                 let folder = relative.isEmpty ? path : (path as NSString).appendingPathComponent(relative)
@@ -83,8 +116,13 @@ public enum Corpus {
                         continue
                     }
                     if entryIsFolder.boolValue {
+                        guard isFirstVisit(full) else { continue }
+                        // Recorded now, in walking order, so that the first path named is the one walked.
+                        record(full, folder: true)
                         subfolders.append(name)
                     } else if let kind = kind(of: entry) {
+                        guard isFirstVisit(full) else { continue }
+                        record(full, folder: false)
                         files.append(CorpusFile(path: full, name: name, kind: kind, size: size(of: full)))
                     }
                 }
