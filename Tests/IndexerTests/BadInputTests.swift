@@ -229,4 +229,16 @@ import TestSupport
             corpus + "/sub/same.txt: skipped: the same file as " + corpus + "/sub/a.txt",
         ])
     }
+
+    /// A named pipe called like a corpus file is skipped: opening it to read waits for a writer, which
+    /// hung the build.
+    @Test func aPipeNamedLikeACorpusFileIsSkipped() throws {
+        let folder = try TemporaryFolder()
+        try "Un texte sur l’économie sociale.".write(toFile: folder.file("a.txt"), atomically: false, encoding: .utf8)
+        #expect(mkfifo(folder.file("pipe.jsonl"), 0o644) == 0)
+        let (files, issues) = Corpus.files(in: [folder.path, folder.file("pipe.jsonl")])
+        #expect(files.map(\.name) == ["a.txt"])
+        #expect(issues.map(\.description) == [folder.file("pipe.jsonl") + ": " + Corpus.notRegular,
+                                              folder.file("pipe.jsonl") + ": " + Corpus.notRegular])
+    }
 }

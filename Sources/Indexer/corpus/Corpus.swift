@@ -28,6 +28,13 @@ struct FileIdentity: Hashable {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
+
+    /// Whether `path` is a regular file (links followed), and not a pipe, a socket or a device, whose
+    /// reading may wait forever for a writer.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
 }
 
 /// One input file, found by walking the paths given to `fts index`.
@@ -91,6 +98,10 @@ public enum Corpus {
                     issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .jsonl or .jsonl.gz file"))
                     continue
                 }
+                guard FileIdentity.isRegularFile(path) else {
+                    issues.append(CorpusIssue(file: path, message: Self.notRegular))
+                    continue
+                }
                 record(path, folder: false)
                 files.append(CorpusFile(path: path, name: name, kind: kind, size: size(of: path)))
                 continue
@@ -121,6 +132,10 @@ public enum Corpus {
                         record(full, folder: true)
                         subfolders.append(name)
                     } else if let kind = kind(of: entry) {
+                        guard FileIdentity.isRegularFile(full) else {
+                            issues.append(CorpusIssue(file: full, message: Self.notRegular))
+                            continue
+                        }
                         guard isFirstVisit(full) else { continue }
                         record(full, folder: false)
                         files.append(CorpusFile(path: full, name: name, kind: kind, size: size(of: full)))
@@ -131,6 +146,8 @@ public enum Corpus {
         }
         return (files, issues)
     }
+
+    static let notRegular = "skipped: not a regular file (a pipe, a socket or a device)"
 
     static func size(of path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
