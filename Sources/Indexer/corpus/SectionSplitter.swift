@@ -51,7 +51,7 @@ public struct SectionSplitter: Sendable {
             for line in lines {
                 var inWord = false
                 for character in line {
-                    let isSpace = character.isWhitespace
+                    let isSpace = character.isSpace
                     if !isSpace && !inWord {
                         words += 1
                         if words >= limit { return true }
@@ -71,7 +71,7 @@ public struct SectionSplitter: Sendable {
         var section: Section? {
             let body = lines.drop(while: \.isBlank).reversed().drop(while: \.isBlank).reversed()
             let text = body.joined(separator: "\n")
-            guard heading != nil || text.contains(where: { !$0.isWhitespace }) else { return nil }
+            guard heading != nil || text.contains(where: { !$0.isSpace }) else { return nil }
             let title = heading ?? SectionSplitter.title(from: body)
             return Section(line: line, title: title, body: text)
         }
@@ -273,11 +273,20 @@ public struct SectionSplitter: Sendable {
 
 extension StringProtocol {
     /// Empty or only white space.
-    var isBlank: Bool { allSatisfy(\.isWhitespace) }
+    var isBlank: Bool { allSatisfy(\.isSpace) }
 
     /// Without the white space at either end; only that white space is walked.
     var trimmed: String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        guard let first = firstIndex(where: { !$0.isSpace }), let last = lastIndex(where: { !$0.isSpace }) else { return "" }
         return String(self[first...last])
+    }
+}
+
+extension Character {
+    /// `isWhitespace`, answered for ASCII (most of a text) without looking up Unicode's properties,
+    /// which took a sixth of the splitting's time.
+    var isSpace: Bool {
+        if let ascii = asciiValue { return ascii == 0x20 || (0x09...0x0D).contains(ascii) }
+        return isWhitespace
     }
 }
