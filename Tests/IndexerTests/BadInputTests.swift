@@ -241,4 +241,24 @@ import TestSupport
         #expect(issues.map(\.description) == [folder.file("pipe.jsonl") + ": " + Corpus.notRegular,
                                               folder.file("pipe.jsonl") + ": " + Corpus.notRegular])
     }
+
+    /// A gzip file cut short is reported as such: zlib ends it as it ends a whole one. The documents
+    /// before the cut are indexed.
+    @Test func aTruncatedGzipFileIsReported() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("docs.jsonl")
+        try IndexFixtures.generateCorpus(at: corpus, documents: 400, seed: 4)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [corpus]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: corpus + ".gz"))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: corpus + ".gz"))
+        let collector = Collector()
+        _ = try IndexBuilder.build(paths: [corpus + ".gz"], output: folder.file("index"), observer: collector)
+        #expect(collector.issues.map(\.description) == [corpus + ".gz: gzip data is truncated; the documents before the cut are indexed"])
+        let documents = try IndexReader(path: folder.file("index")).documentCount
+        #expect(documents > 100 && documents < 400)
+    }
 }

@@ -379,7 +379,16 @@ final class ChunkSource {
             let count = buffer.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, UInt32($0.count)) }
             guard count >= 0 else { throw CorpusIssue(file: path, message: "gzip data is corrupt or truncated") }
             consumed = max(consumed, Int(gzoffset(gz)))
-            return count == 0 ? nil : Array(buffer[0..<Int(count)])
+            if count == 0 {
+                // zlib ends a stream cut short as it ends a whole one, and says so only here.
+                var error: Int32 = 0
+                _ = gzerror(gz, &error)
+                if error == Z_BUF_ERROR {
+                    throw CorpusIssue(file: path, message: "gzip data is truncated; the documents before the cut are indexed")
+                }
+                return nil
+            }
+            return Array(buffer[0..<Int(count)])
         }
         do {
             guard let data = try handle?.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
