@@ -247,12 +247,7 @@ import TestSupport
     @Test func aTruncatedGzipFileIsReported() throws {
         let folder = try TemporaryFolder()
         let corpus = folder.file("docs.jsonl")
-        try IndexFixtures.generateCorpus(at: corpus, documents: 400, seed: 4)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = [corpus]
-        try gzip.run()
-        gzip.waitUntilExit()
+        try IndexFixtures.generateGzipCorpus(at: corpus, documents: 400, seed: 4, keep: false)
         let whole = try Data(contentsOf: URL(fileURLWithPath: corpus + ".gz"))
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: corpus + ".gz"))
         let collector = Collector()

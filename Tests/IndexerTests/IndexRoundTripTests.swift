@@ -110,12 +110,7 @@ import Testing
     @Test func gzipJSONLinesAreRead() throws {
         let folder = try TemporaryFolder()
         let corpus = folder.file("docs.jsonl")
-        try IndexFixtures.generateCorpus(at: corpus, documents: 50, seed: 3)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-k", corpus]
-        try gzip.run()
-        gzip.waitUntilExit()
+        try IndexFixtures.generateGzipCorpus(at: corpus, documents: 50, seed: 3, keep: true)
         _ = try Self.build([corpus], into: folder.file("a"))
         _ = try Self.build([corpus + ".gz"], into: folder.file("b"))
         let plain = try IndexContent(reading: IndexReader(path: folder.file("a")))

@@ -41,3 +41,16 @@ final class TemporaryFolder {
 
     func file(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
+
+extension IndexFixtures {
+    /// A generated JSON Lines corpus of `documents` at `path`, compressed by `/bin/gzip` into
+    /// `path.gz`; `keep` keeps the uncompressed file too.
+    static func generateGzipCorpus(at path: String, documents: Int, seed: UInt64, keep: Bool) throws {
+        try generateCorpus(at: path, documents: documents, seed: seed)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = keep ? ["-k", path] : [path]
+        try gzip.run()
+        gzip.waitUntilExit()
+    }
+}
