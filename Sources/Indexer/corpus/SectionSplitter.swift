@@ -25,12 +25,27 @@ public struct SectionSplitter: Sendable {
     public init() {}
 
     public func split(_ text: String) -> [Section] {
-        // Split on the bytes: as Characters, `\r\n` is one, which a split on `\n` never finds.
-        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
-            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
-        }
+        let lines = Self.lines(of: text)
         let drafts = Self.isMarkdown(lines) ? splitMarkdown(lines) : splitPlain(lines)
         return merged(drafts).compactMap(\.section)
+    }
+
+    /// The lines of `text`, split on its bytes (as Characters, `\r\n` is one, which a split on `\n`
+    /// never finds), each without the `\r` of a `\r\n`.
+    static func lines(of text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var lines: [String] = []
+            var start = 0
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
+                let end = index > start && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
+                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                start = index + 1
+            }
+            let end = bytes.count > start && bytes[bytes.count - 1] == UInt8(ascii: "\r") ? bytes.count - 1 : bytes.count
+            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            return lines
+        }
     }
 
     // MARK: Drafts
@@ -121,24 +136,28 @@ public struct SectionSplitter: Sendable {
     }
 
     private func splitMarkdown(_ lines: [String]) -> [Draft] {
-        var levels: [(level: Int, text: String)] = []
-        for line in lines { if let level = Self.headingLevel(line) { levels.append((level, Self.headingText(line).uppercased())) } }
-        let top = levels.map(\.level).min() ?? 1
-        let lowerNames = Set(levels.filter { $0.level > top }.map(\.text))
+        // Each heading's level, text and upper-cased text, by line, worked out once.
+        var headings: [Int: (level: Int, text: String, name: String)] = [:]
+        for (index, line) in lines.enumerated() {
+            guard let level = Self.headingLevel(line) else { continue }
+            let text = Self.headingText(line)
+            headings[index] = (level, text, text.uppercased())
+        }
+        let top = headings.values.map(\.level).min() ?? 1
+        let lowerNames = Set(headings.values.filter { $0.level > top }.map(\.name))
 
         var drafts: [Draft] = [Draft(line: 1, heading: nil)]
         // The sub-heading that opens an entry (`FICHE IDENTITÉ`): when it comes round again, a new entry
         // has begun even though its top-level heading is missing.
         var opening: String?
         for (index, line) in lines.enumerated() {
-            let level = Self.headingLevel(line)
-            let text = level.map { _ in Self.headingText(line).uppercased() }
-            if level == top, let text, !lowerNames.contains(text) {
-                drafts.append(Draft(line: index + 1, heading: Self.headingText(line), headingLine: line))
+            let heading = headings[index]
+            if let heading, heading.level == top, !lowerNames.contains(heading.name) {
+                drafts.append(Draft(line: index + 1, heading: heading.text, headingLine: line))
                 opening = nil
                 continue
             }
-            if let text {
+            if let text = heading?.name {
                 if opening == nil {
                     opening = text
                 } else if text == opening {
