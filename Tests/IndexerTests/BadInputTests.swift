@@ -224,8 +224,8 @@ import TestSupport
         #expect(files.map(\.name) == ["sub/a.txt"])
         #expect(issues.map(\.description).sorted() == [
             corpus + "/sub/a.txt: skipped: the same file as " + corpus + "/sub/a.txt",
-            corpus + "/sub/loop2: skipped: the same folder as " + corpus + "/",
-            corpus + "/sub/loop: skipped: the same folder as " + corpus + "/",
+            corpus + "/sub/loop2: skipped: the same folder as " + corpus,
+            corpus + "/sub/loop: skipped: the same folder as " + corpus,
             corpus + "/sub/same.txt: skipped: the same file as " + corpus + "/sub/a.txt",
         ])
     }

@@ -183,8 +183,10 @@ import Testing
         }
     }
 
-    /// The splitter walks each line a bounded number of times: a file of one long line, or of tens
-    /// of thousands of short ones, splits as a small one does.
+    /// A file of one long line, and one of 20,000 short lines with no blank line, each make one
+    /// section holding all their text, titled by their first words. (Both took seconds before the
+    /// splitter stopped walking every line as Characters; their speed is measured by
+    /// `Benchmarks/run`, not here.)
     @Test func longLinesAndManyLinesSplit() {
         let sentence = "Une phrase de la fiche, avec des mots qui font un paragraphe. "
         let oneLine = SectionSplitter().split(String(repeating: sentence, count: 20_000))

@@ -16,10 +16,12 @@ public struct CorpusIssue: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
 }
 
-/// A file or folder as the file system knows it, whatever path reaches it.
+/// A file or folder as the file system knows it, whatever path reaches it (links followed).
 struct FileIdentity: Hashable {
     var device: UInt64
     var inode: UInt64
+    /// Not a pipe, a socket or a device, whose reading may wait forever for a writer.
+    var isRegularFile: Bool
 
     /// Nil when the path cannot be examined (it is then handled as before, by the calls that use it).
     init?(path: String) {
@@ -27,13 +29,7 @@ struct FileIdentity: Hashable {
         guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
-    }
-
-    /// Whether `path` is a regular file (links followed), and not a pipe, a socket or a device, whose
-    /// reading may wait forever for a writer.
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        isRegularFile = info.st_mode & S_IFMT == S_IFREG
     }
 }
 
@@ -73,17 +69,21 @@ public enum Corpus {
         var issues: [CorpusIssue] = []
         let manager = FileManager.default
         // Each folder and file by its device and inode, with the path it was first reached by.
-        var reached: [FileIdentity: String] = [:]
-        func isFirstVisit(_ path: String) -> Bool {
+        var reached: [FileIdentity: (path: String, isFolder: Bool)] = [:]
+        /// False, with an issue, for a pipe, a socket or a device, and for a file or folder reached
+        /// before.
+        func isFirstVisit(_ path: String, isFolder: Bool) -> Bool {
             guard let identity = FileIdentity(path: path) else { return true }
-            if let first = reached[identity] {
-                issues.append(CorpusIssue(file: path, message: "skipped: the same \(first.hasSuffix("/") ? "folder" : "file") as \(first)"))
+            guard isFolder || identity.isRegularFile else {
+                issues.append(CorpusIssue(file: path, message: Self.notRegular))
                 return false
             }
+            if let first = reached[identity] {
+                issues.append(CorpusIssue(file: path, message: "skipped: the same \(first.isFolder ? "folder" : "file") as \(first.path)"))
+                return false
+            }
+            reached[identity] = (path, isFolder)
             return true
-        }
-        func record(_ path: String, folder: Bool) {
-            if let identity = FileIdentity(path: path) { reached[identity] = folder ? path + "/" : path }
         }
         for path in paths {
             var isFolder: ObjCBool = false
@@ -91,22 +91,17 @@ public enum Corpus {
                 issues.append(CorpusIssue(file: path, message: "no such file or folder"))
                 continue
             }
-            guard isFirstVisit(path) else { continue }
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
                     issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .jsonl or .jsonl.gz file"))
                     continue
                 }
-                guard FileIdentity.isRegularFile(path) else {
-                    issues.append(CorpusIssue(file: path, message: Self.notRegular))
-                    continue
-                }
-                record(path, folder: false)
+                guard isFirstVisit(path, isFolder: false) else { continue }
                 files.append(CorpusFile(path: path, name: name, kind: kind, size: size(of: path)))
                 continue
             }
-            record(path, folder: true)
+            guard isFirstVisit(path, isFolder: true) else { continue }
             var pending = [""]
             while let relative = pending.popLast() {
                 let folder = relative.isEmpty ? path : (path as NSString).appendingPathComponent(relative)
@@ -127,17 +122,11 @@ public enum Corpus {
                         continue
                     }
                     if entryIsFolder.boolValue {
-                        guard isFirstVisit(full) else { continue }
-                        // Recorded now, in walking order, so that the first path named is the one walked.
-                        record(full, folder: true)
+                        // Recorded when listed, so that the first path named is the one walked.
+                        guard isFirstVisit(full, isFolder: true) else { continue }
                         subfolders.append(name)
                     } else if let kind = kind(of: entry) {
-                        guard FileIdentity.isRegularFile(full) else {
-                            issues.append(CorpusIssue(file: full, message: Self.notRegular))
-                            continue
-                        }
-                        guard isFirstVisit(full) else { continue }
-                        record(full, folder: false)
+                        guard isFirstVisit(full, isFolder: false) else { continue }
                         files.append(CorpusFile(path: full, name: name, kind: kind, size: size(of: full)))
                     }
                 }

@@ -37,13 +37,15 @@ public struct SectionSplitter: Sendable {
         return text.withUTF8 { bytes in
             var lines: [String] = []
             var start = 0
+            func line(endingAt end: Int) -> String {
+                let cut = end > start && bytes[end - 1] == UInt8(ascii: "\r") ? end - 1 : end
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<cut]), as: UTF8.self)
+            }
             for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-                let end = index > start && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
-                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                lines.append(line(endingAt: index))
                 start = index + 1
             }
-            let end = bytes.count > start && bytes[bytes.count - 1] == UInt8(ascii: "\r") ? bytes.count - 1 : bytes.count
-            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            lines.append(line(endingAt: bytes.count))
             return lines
         }
     }
