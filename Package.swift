@@ -41,7 +41,6 @@ let package = Package(
             name: "fts",
             dependencies: [
                 "Indexer", "Query",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

@@ -1,24 +1,27 @@
-import ArgumentParser
 import Foundation
 import Indexer
 import Query
 
-struct Analyze: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "analyze",
+struct Analyze: Command {
+    static let spec = CommandSpec(
+        name: "analyze",
         abstract: "Show the terms the French analyzer makes of a text.",
         discussion: """
             Prints one term a line: position, term, the UTF-8 byte range of its source and the source text, \
             separated by tabs. Reads standard input when no text is given. Use it to see why a query does or \
             does not match a document.
-            """
+            """,
+        options: [.flag("json", help: "Print one JSON object a line: {\"position\",\"term\",\"surface\",\"start\",\"end\",\"text\"}.")],
+        arguments: [ArgumentSpec(name: "text", help: "The text to analyse (default: standard input).", repeats: true)]
     )
 
-    @Flag(help: "Print one JSON object a line: {\"position\",\"term\",\"surface\",\"start\",\"end\",\"text\"}.")
-    var json = false
+    var json: Bool
+    var text: [String]
 
-    @Argument(help: "The text to analyse (default: standard input).")
-    var text: [String] = []
+    init(_ arguments: ParsedArguments) throws {
+        json = arguments.flag("json")
+        text = arguments.arguments("text")
+    }
 
     func run() throws {
         let input: String

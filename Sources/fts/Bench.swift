@@ -1,15 +1,14 @@
-import ArgumentParser
 import Dispatch
 import Foundation
 import Histogram
 import Indexer
 import Query
 
-struct Bench: ParsableCommand {
+struct Bench: Command {
     /// The network mode: the same queries through searchd's protocol.
     private func runAgainst(_ address: String, _ list: [Query]) throws {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("--server takes HOST:PORT")
+            throw UsageError("--server takes HOST:PORT")
         }
         let host = String(address[..<colon])
         let requests = (0..<runs).flatMap { _ in list.map { count ? "COUNT \($0.text)\n" : "SEARCH LIMIT \(top) \($0.text)\n" } }
@@ -17,7 +16,7 @@ struct Bench: ParsableCommand {
         _ = NetworkLoad(host: host, port: port, requests: list.map { "COUNT \($0.text)\n" }, depth: depth).run(connections: 1)
         let load = NetworkLoad(host: host, port: port, requests: requests, depth: max(depth, 1))
         let seconds = load.run(connections: max(connections, 1))
-        if let failure = load.failure { throw ValidationError("searchd: \(failure)") }
+        if let failure = load.failure { throw ValidationErrorMessage("searchd: \(failure)") }
         let h = load.histogram
         if json {
             print("{\"mode\":\(JSON.quote(count ? "count" : "top\(top)")),\"connections\":\(connections),\"depth\":\(depth),"
@@ -32,8 +31,8 @@ struct Bench: ParsableCommand {
         }
     }
 
-    static let configuration = CommandConfiguration(
-        commandName: "bench",
+    static let spec = CommandSpec(
+        name: "bench",
         abstract: "Measure query latency per class of queries, in process.",
         discussion: """
             QUERIES is UTF-8 TSV, one query a line: CLASS<TAB>QUERY, in fts's query syntax; lines starting \
@@ -42,51 +41,58 @@ struct Bench: ParsableCommand {
             percentiles (p50 to p99.9) over all of them. Each query runs once to warm up, then --runs times; per class, the latency \
             percentiles (HdrHistogram) are over all runs of all its queries. Top-k runs return the ranking only \
             (no stored documents, no snippets) with a total that may be a lower bound, as peers' top-docs collectors do.
-            """
+            """,
+        options: [
+            .option("index", help: "The index folder (default: $FTS_INDEX or ./index)."),
+            .option("queries", help: "The query file."),
+            .option("top", default: "10", help: "Results per query."),
+            .flag("count", help: "Count all matches instead of collecting the top results."),
+            .flag("no-prune", help: "Score every match (no dynamic pruning), to show what pruning buys."),
+            .flag("alongside-exhaustive", help: """
+                Also score every query exhaustively, in turn with its pruned run (which goes first swaps from run to \
+                run and from query to query), and report both: what pruning buys, free of the machine's drift \
+                between two separate runs.
+                """),
+            .flag("full", help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total."),
+            .option("runs", default: "5", help: "Timed runs of each query."),
+            .option("threads", default: "1", help: "Threads running queries at once (each takes the next query)."),
+            .flag("json", help: "Print one JSON object."),
+            .option("server", help: "Replay the queries against searchd at HOST:PORT instead of in process."),
+            .option("connections", default: "1", help: "With --server: connections at once."),
+            .option("depth", default: "1", help: "With --server: requests each connection keeps in flight (pipelining)."),
+        ]
     )
 
-    @Option(help: "The index folder (default: $FTS_INDEX or ./index).")
     var index: String?
-
-    @Option(help: "The query file.")
     var queries: String
-
-    @Option(help: "Results per query.")
-    var top = 10
-
-    @Flag(help: "Count all matches instead of collecting the top results.")
-    var count = false
-
-    @Flag(help: "Score every match (no dynamic pruning), to show what pruning buys.")
-    var noPrune = false
-
-    @Flag(help: """
-        Also score every query exhaustively, in turn with its pruned run (which goes first swaps from run to \
-        run and from query to query), and report both: what pruning buys, free of the machine's drift \
-        between two separate runs.
-        """)
-    var alongsideExhaustive = false
-
-    @Flag(help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total.")
-    var full = false
-
-    @Option(help: "Timed runs of each query.")
-    var runs = 5
-
-    @Option(help: "Threads running queries at once (each takes the next query).")
-    var threads = 1
-
-    @Flag(help: "Print one JSON object.")
-    var json = false
-
-    @Option(help: "Replay the queries against searchd at HOST:PORT instead of in process.")
+    var top: Int
+    var count: Bool
+    var noPrune: Bool
+    var alongsideExhaustive: Bool
+    var full: Bool
+    var runs: Int
+    var threads: Int
+    var json: Bool
     var server: String?
+    var connections: Int
+    var depth: Int
 
-    @Option(help: "With --server: connections at once.")
-    var connections = 1
-
-    @Option(help: "With --server: requests each connection keeps in flight (pipelining).")
-    var depth = 1
+    init(_ arguments: ParsedArguments) throws {
+        index = arguments.string("index")
+        guard let queries = arguments.string("queries") else { throw UsageError("missing --queries <queries>") }
+        self.queries = queries
+        top = try arguments.number("top")!
+        count = arguments.flag("count")
+        noPrune = arguments.flag("no-prune")
+        alongsideExhaustive = arguments.flag("alongside-exhaustive")
+        full = arguments.flag("full")
+        runs = try arguments.number("runs")!
+        threads = try arguments.number("threads")!
+        json = arguments.flag("json")
+        server = arguments.string("server")
+        connections = try arguments.number("connections")!
+        depth = try arguments.number("depth")!
+    }
 
     struct Query {
         var kind: String
@@ -96,14 +102,14 @@ struct Bench: ParsableCommand {
     func run() throws {
         guard let bytes = FileManager.default.contents(atPath: queries), let text = String(validating: bytes, as: UTF8.self) else {
             Output.error("fts bench: \(queries): " + (FileManager.default.isReadableFile(atPath: queries) ? "not valid UTF-8" : "cannot read the file"))
-            throw ExitCode(1)
+            throw ExitStatus(1)
         }
         let lines = text.split(separator: "\n")
         let list = lines.compactMap { line -> Query? in
             guard !line.hasPrefix("#"), let tab = line.firstIndex(of: "\t") else { return nil }
             return Query(kind: String(line[..<tab]), text: String(line[line.index(after: tab)...]))
         }
-        guard !list.isEmpty else { throw ValidationError("no queries in \(queries)") }
+        guard !list.isEmpty else { throw ValidationErrorMessage("no queries in \(queries)") }
         if let server {
             try runAgainst(server, list)
             return
@@ -114,7 +120,7 @@ struct Bench: ParsableCommand {
         var failed: [String: Int] = [:]
 
         guard !alongsideExhaustive || !(noPrune || count || full) else {
-            throw ValidationError("--alongside-exhaustive compares pruned and exhaustive top-k runs: not with --no-prune, --count or --full")
+            throw UsageError("--alongside-exhaustive compares pruned and exhaustive top-k runs: not with --no-prune, --count or --full")
         }
         let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, runs: runs,
                                       alongsideExhaustive: alongsideExhaustive)

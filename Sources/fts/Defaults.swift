@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import Query
 
@@ -11,25 +10,28 @@ enum Defaults {
 
 /// The index folder of `fts verify` and `fts stats`: an argument (`fts verify INDEX`), or `--index`
 /// as the other commands take it.
-struct IndexFolder: ParsableArguments {
-    @Option(name: .customLong("index"), help: "The index folder (default: $FTS_INDEX or ./index).")
-    var indexOption: String?
+enum IndexFolder {
+    static let option = OptionSpec.option("index", help: "The index folder (default: $FTS_INDEX or ./index).")
+    static let argument = ArgumentSpec(name: "index", help: "The index folder, as --index gives it.")
 
-    @Argument(help: "The index folder, as --index gives it.")
-    var index: String?
-
-    func validate() throws {
-        if let indexOption, let index, indexOption != index {
-            throw ValidationError("give the index folder once: \(index) or --index \(indexOption)")
+    static func path(_ arguments: ParsedArguments) throws -> String {
+        let option = arguments.string("index"), argument = arguments.argument("index")
+        if let option, let argument, option != argument {
+            throw UsageError("give the index folder once: \(argument) or --index \(option)")
         }
+        return option ?? argument ?? Defaults.index
     }
-
-    var path: String { indexOption ?? index ?? Defaults.index }
 }
 
 enum Output {
     static func error(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// `text` on standard output as it is: `print` casts its arguments at run time, which costs a
+    /// one-shot command a scan of the program's protocol conformances.
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     static func megabytes(_ bytes: some BinaryInteger) -> String {

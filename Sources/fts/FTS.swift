@@ -1,10 +1,64 @@
-import ArgumentParser
+import Foundation
+
+/// A subcommand of fts: what it takes, read from its arguments, and its work.
+protocol Command {
+    static var spec: CommandSpec { get }
+    init(_ arguments: ParsedArguments) throws
+    func run() throws
+}
 
 @main
-struct FTS: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "fts",
-        abstract: "A full-text search engine for French text.",
-        subcommands: [Index.self, Search.self, Get.self, Bench.self, Verify.self, Stats.self, Analyze.self, Sections.self]
-    )
+enum FTS {
+    static let abstract = "A full-text search engine for French text."
+    static var commands: [any Command.Type] { [Index.self, Search.self, Get.self, Bench.self, Verify.self, Stats.self, Analyze.self, Sections.self] }
+
+    static func main() {
+        exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs the subcommand `arguments` name; returns the exit status: 0, the command's own, or 2 for
+    /// arguments it cannot take (grep's status for a usage error).
+    static func run(_ arguments: [String]) -> Int32 {
+        var overview: String { HelpText.overview(program: "fts", abstract: abstract, commands: commands.map { $0.spec }) }
+        guard let name = arguments.first, !["-h", "--help"].contains(name) else {
+            Output.write(overview)
+            return 0
+        }
+        if name == "help" {
+            guard arguments.count > 1 else {
+                Output.write(overview)
+                return 0
+            }
+            guard let command = command(named: arguments[1]) else { return unknown(arguments[1]) }
+            Output.write(HelpText.page(for: command.spec, program: "fts"))
+            return 0
+        }
+        guard let command = command(named: name) else { return unknown(name) }
+        let spec = command.spec
+        do {
+            try command.init(spec.parse(Array(arguments.dropFirst()))).run()
+            return 0
+        } catch is HelpRequest {
+            Output.write(HelpText.page(for: spec, program: "fts"))
+            return 0
+        } catch let usage as UsageError {
+            Output.error("fts \(spec.name): \(usage)\nUsage: \(HelpText.usage(for: spec, program: "fts"))\n"
+                         + "  See 'fts \(spec.name) --help' for more information.")
+            return 2
+        } catch let status as ExitStatus {
+            return status.code
+        } catch {
+            Output.error("fts \(spec.name): \(error)")
+            return 1
+        }
+    }
+
+    private static func command(named name: String) -> (any Command.Type)? {
+        commands.first { $0.spec.name == name }
+    }
+
+    private static func unknown(_ name: String) -> Int32 {
+        Output.error("fts: unknown subcommand '\(name)'\n  See 'fts --help' for the subcommands.")
+        return 2
+    }
 }

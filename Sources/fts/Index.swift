@@ -1,33 +1,30 @@
-import ArgumentParser
 import Foundation
 import Indexer
 
-struct Index: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "index",
+struct Index: Command {
+    static let spec = CommandSpec(
+        name: "index",
         abstract: "Build an index from text, Markdown and JSON Lines files.",
         discussion: """
             Folders are walked recursively for .txt, .md, .jsonl and .jsonl.gz files. Text files are split \
             into sections (see `fts sections`); JSON Lines files hold one document a line: "id", "title", \
             "body" (or "text"), and further string fields, indexed as fields of their own. The index is built \
             beside OUTPUT and replaces it atomically: an interrupted or failed build leaves the previous index.
-            """
+            """,
+        options: [
+            .option("output", short: "o", help: "The index folder to write (default: $FTS_INDEX or ./index)."),
+            .option("memory", default: "256M", help: "Memory for inversion buffers before spilling to disk, e.g. 256M, 1G."),
+            .option("threads", help: "Analysis threads (default: the number of cores)."),
+            .flag("strict", help: "Fail on the first problem with the input, publishing nothing."),
+        ],
+        arguments: [ArgumentSpec(name: "paths", help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).", repeats: true)]
     )
 
-    @Option(name: [.short, .customLong("output")], help: "The index folder to write (default: $FTS_INDEX or ./index).")
     var output: String?
-
-    @Option(help: "Memory for inversion buffers before spilling to disk, e.g. 256M, 1G.")
-    var memory: String = "256M"
-
-    @Option(help: "Analysis threads (default: the number of cores).")
+    var memoryBudget: Int
     var threads: Int?
-
-    @Flag(help: "Fail on the first problem with the input, publishing nothing.")
-    var strict = false
-
-    @Argument(help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).")
-    var paths: [String] = []
+    var strict: Bool
+    var paths: [String]
 
     static func parseBytes(_ text: String) -> Int? {
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
@@ -36,16 +33,21 @@ struct Index: ParsableCommand {
         return Int(upper)
     }
 
-    func validate() throws {
-        guard let bytes = Self.parseBytes(memory), bytes >= 1 << 20 else {
-            throw ValidationError("--memory takes a size of at least 1M, such as 64M or 2G")
+    init(_ arguments: ParsedArguments) throws {
+        output = arguments.string("output")
+        guard let bytes = Self.parseBytes(arguments.string("memory")!), bytes >= 1 << 20 else {
+            throw UsageError("--memory takes a size of at least 1M, such as 64M or 2G")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        memoryBudget = bytes
+        threads = try arguments.number("threads")
+        if let threads, threads < 1 { throw UsageError("--threads must be at least 1") }
+        strict = arguments.flag("strict")
+        paths = arguments.arguments("paths")
     }
 
     func run() throws {
         var options = IndexBuildOptions()
-        options.memoryBudget = Self.parseBytes(memory)!
+        options.memoryBudget = memoryBudget
         if let threads { options.threads = threads }
         options.strict = strict
         let cancellation = CancellationFlag()
@@ -74,15 +76,15 @@ struct Index: ParsableCommand {
         } catch IndexError.cancelled {
             progress.finish()
             Output.error("fts index: interrupted; \(output) is unchanged")
-            throw ExitCode(130)
+            throw ExitStatus(130)
         } catch let issue as CorpusIssue {
             progress.finish()
             Output.error("fts index: \(issue) (--strict: nothing published)")
-            throw ExitCode(1)
+            throw ExitStatus(1)
         } catch {
             progress.finish()
             Output.error("fts index: \(error)")
-            throw ExitCode(1)
+            throw ExitStatus(1)
         }
     }
 }

@@ -1,11 +1,10 @@
-import ArgumentParser
 import Foundation
 import Indexer
 import Query
 
-struct Sections: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sections",
+struct Sections: Command {
+    static let spec = CommandSpec(
+        name: "sections",
         abstract: "Show how text files are split into documents.",
         discussion: """
             Prints one document a line: id, first line, size in bytes and title, separated by tabs. With \
@@ -13,14 +12,19 @@ struct Sections: ParsableCommand {
             with a JSON Lines document's other fields), the form other engines can index. Unreadable \
             files are reported and the others still printed (exit status 1); text that is not UTF-8 is \
             read as Windows-1252, or has its invalid bytes replaced, with a warning, as `fts index` does.
-            """
+            """,
+        options: [.flag("jsonl", help: "Print the documents as JSON Lines.")],
+        arguments: [ArgumentSpec(name: "paths", help: "Files or folders, read as `fts index` reads them (.txt, .md, .jsonl, .jsonl.gz).",
+                                 repeats: true, required: true)]
     )
 
-    @Flag(help: "Print the documents as JSON Lines.")
-    var jsonl = false
-
-    @Argument(help: "Files or folders, read as `fts index` reads them (.txt, .md, .jsonl, .jsonl.gz).")
+    var jsonl: Bool
     var paths: [String]
+
+    init(_ arguments: ParsedArguments) throws {
+        jsonl = arguments.flag("jsonl")
+        paths = arguments.arguments("paths")
+    }
 
     func run() throws {
         // The indexer's own reading: the same documents, ids and warnings as `fts index` would make.
@@ -43,6 +47,6 @@ struct Sections: ParsableCommand {
                 failed = true
             }
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExitStatus(1) }
     }
 }

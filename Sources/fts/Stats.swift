@@ -1,22 +1,28 @@
-import ArgumentParser
 import Foundation
 import Indexer
 import Query
 
-struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show what an index holds and what each part costs.")
+struct Stats: Command {
+    static let spec = CommandSpec(
+        name: "stats",
+        abstract: "Show what an index holds and what each part costs.",
+        options: [.flag("json", help: "Print one JSON object."), IndexFolder.option],
+        arguments: [IndexFolder.argument]
+    )
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
+    var json: Bool
+    var path: String
 
-    @OptionGroup var folder: IndexFolder
+    init(_ arguments: ParsedArguments) throws {
+        json = arguments.flag("json")
+        path = try IndexFolder.path(arguments)
+    }
 
     func run() throws {
-        let path = folder.path
         let reader: IndexReader
         do { reader = try IndexReader(path: path) } catch {
             Output.error("fts stats: \(path): \(error)")
-            throw ExitCode(1)
+            throw ExitStatus(1)
         }
         let meta = reader.meta
         let source = Double(max(meta.sourceBytes, 1))

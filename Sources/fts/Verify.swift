@@ -1,18 +1,22 @@
-import ArgumentParser
 import Foundation
 import Indexer
 
-struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
+struct Verify: Command {
+    static let spec = CommandSpec(
+        name: "verify",
         abstract: "Check every checksum and structure of an index.",
-        discussion: "Exits 0 and prints a summary when the index is sound; exits 1 naming the damaged file otherwise."
+        discussion: "Exits 0 and prints a summary when the index is sound; exits 1 naming the damaged file otherwise.",
+        options: [IndexFolder.option],
+        arguments: [IndexFolder.argument]
     )
 
-    @OptionGroup var folder: IndexFolder
+    var path: String
+
+    init(_ arguments: ParsedArguments) throws {
+        path = try IndexFolder.path(arguments)
+    }
 
     func run() throws {
-        let path = folder.path
         do {
             let report = try IndexReader(path: path).verify()
             print("ok: \(path): \(report.files.count) files, checksums match; \(Output.count(report.documents)) documents, "
@@ -20,7 +24,7 @@ struct Verify: ParsableCommand {
                   + "\(Output.count(report.positions)) positions, \(Output.count(report.lexiconEntries)) lexicon entries")
         } catch {
             Output.error("fts verify: \(path): \(error)")
-            throw ExitCode(1)
+            throw ExitStatus(1)
         }
     }
 }

@@ -122,7 +122,11 @@ import TestSupport
         #expect(all.stdout == "4\n" && quoted.stdout == "1\n")
         #expect(separate.status == 0 && separate.stdout == quoted.stdout && first.stdout == quoted.stdout)
         let typo = try FTSCommand.run(["search", "--index", Self.index, "jardin", "--limt", "3"])
-        #expect(typo.status != 0 && typo.stdout.isEmpty && typo.stderr.contains("Unknown option '--limt'"))
+        #expect(typo.status == 2 && typo.stdout.isEmpty && typo.stderr.hasPrefix("fts search: unknown option '--limt'"))
+        // After `--`, every argument is the query's, where a doubled dash excludes nothing.
+        let afterDashes = try FTSCommand.run(["search", "--index", Self.index, "--count", "--", "jardin", "--solidaire"])
+        let both = try FTSCommand.run(["search", "--index", Self.index, "--count", "jardin solidaire"])
+        #expect(afterDashes.status == 0 && afterDashes.stdout == both.stdout && both.stdout != all.stdout)
     }
 
     /// grep's exit statuses, for scripts: 0 when something matches, 1 when nothing does (a count of 0

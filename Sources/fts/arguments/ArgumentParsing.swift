@@ -1,0 +1,65 @@
+extension CommandSpec {
+    /// Reads `arguments` as getopt_long does: `--name value`, `--name=value`, `-o value`, flags, and
+    /// `--` before arguments that start with a dash. Throws `HelpRequest` for `-h` and `--help`.
+    func parse(_ arguments: [String]) throws -> ParsedArguments {
+        var parsed = ParsedArguments(spec: self)
+        var loose: [String] = []
+        var index = 0
+        var optionsEnded = false
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if optionsEnded || argument == "-" || !argument.hasPrefix("-") {
+                loose.append(argument)
+                continue
+            }
+            if argument == "--" {
+                optionsEnded = true
+                continue
+            }
+            if argument == "-h" || argument == "--help" { throw HelpRequest(command: name) }
+            var inline: String?
+            let option: OptionSpec?
+            if argument.hasPrefix("--") {
+                let body = argument.dropFirst(2)
+                let name = body.prefix { $0 != "=" }
+                if name.endIndex < body.endIndex { inline = String(body[body.index(after: name.endIndex)...]) }
+                option = self.option(long: String(name))
+            } else {
+                option = argument.count == 2 ? self.option(short: argument.last!) : nil
+            }
+            guard let option else {
+                let looksLikeAnOption = argument.hasPrefix("--") && argument.dropFirst(2).first?.isLetter == true
+                if unknownDashesAreArguments && !looksLikeAnOption {
+                    loose.append(argument)
+                    continue
+                }
+                throw UsageError("unknown option '\(argument)'" + (unknownDashesAreArguments ? " (to exclude a word, use one dash: -word)" : ""))
+            }
+            if option.isFlag {
+                guard inline == nil else { throw UsageError("--\(option.long) takes no value") }
+                parsed.flags.insert(option.long)
+            } else if let inline {
+                parsed.values[option.long] = inline
+            } else {
+                guard index < arguments.count else { throw UsageError("missing value for \(option.synopsis)") }
+                parsed.values[option.long] = arguments[index]
+                index += 1
+            }
+        }
+        var rest = loose[...]
+        for spec in self.arguments {
+            let taken = spec.repeats ? Array(rest) : Array(rest.prefix(1))
+            rest = rest.dropFirst(taken.count)
+            if taken.isEmpty && spec.required { throw UsageError("missing <\(spec.name)>") }
+            parsed.positionals[spec.name] = taken
+        }
+        if let extra = rest.first { throw UsageError("unexpected argument '\(extra)'") }
+        return parsed
+    }
+}
+
+/// `-h` or `--help` among a command's arguments.
+struct HelpRequest: Error {
+    let command: String
+}
