@@ -11,7 +11,7 @@ splits it (`fts sections --jsonl`), frdocs.jsonl from ../shared/bench/make-frdoc
 Each build runs N times (default 5), engines alternating within a round; figures are medians. Wall time
 and peak RSS come from /usr/bin/time; index size is the bytes on disk.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -84,6 +84,7 @@ def bench_builds(fts, name, corpus, runs):
         stats = json.loads(subprocess.run([fts, "stats", "--json", os.path.join(work, "fts")], capture_output=True, text=True, check=True).stdout)
         queries = os.path.join(HERE, "queries", f"{name}.tsv")
         latencies = bench_queries(fts, commands, queries, runs) if os.path.exists(queries) else None
+        one_shot = bench_one_shot(fts, corpus, os.path.join(work, "fts"), queries, runs) if os.path.exists(queries) else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -111,6 +112,8 @@ def bench_builds(fts, name, corpus, runs):
     print(f"Median of {runs} runs; build MB/s is text bytes (all fields but the id) over wall time.\n")
     if latencies:
         print_queries(name, latencies, runs)
+    if one_shot:
+        print_one_shot(name, one_shot, runs)
 
 def bench_text_build(fts, runs, copies=100):
     """Indexing a folder of text files (section splitting included) beside indexing the same sections
@@ -144,6 +147,47 @@ def bench_text_build(fts, runs, copies=100):
         print(f"| {kind} | {seconds:.2f} | {raw / 1e6 / seconds:.1f} | {seconds / baseline:.2f} |")
     print(f"\nThe same sections either way: the files as `fts index` splits them, or the JSON Lines that "
           f"`fts sections --jsonl` makes of them. Median of {runs} runs, the two in turn.\n")
+
+def bench_one_shot(fts, corpus, index, queries, runs):
+    """What a script pays for one search: a process per query, beside grep over the same JSON Lines.
+
+    The `term` queries (one word each); every round runs each command on every query, the commands in
+    turn; a round's figure is its median over the queries, and each command's figure the median over
+    the rounds."""
+    words = [line.rstrip("\n").split("\t", 1)[1] for line in open(queries, encoding="utf-8") if line.startswith("term\t")]
+    commands = {
+        "`fts search WORD` (top 10: table, titles, snippets)": lambda word: [fts, "search", "--index", index, word],
+        "`fts search --count WORD`": lambda word: [fts, "search", "--index", index, "--count", word],
+        "`grep -c -i -F WORD` over the JSON Lines": lambda word: ["grep", "-c", "-i", "-F", word, corpus],
+        "`/bin/true` (starting a process)": lambda word: ["/bin/true"],
+    }
+    env = dict(os.environ, LC_ALL="C.UTF-8")
+    rounds = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            times = []
+            for word in words:
+                started = time.perf_counter()
+                # Into a pipe: GNU grep stops at the first match when its output is /dev/null.
+                subprocess.run(command(word), stdout=subprocess.PIPE, env=env)
+                times.append(time.perf_counter() - started)
+            rounds[label].append(statistics.median(times))
+    return {label: statistics.median(values) for label, values in rounds.items()}, len(words)
+
+def print_one_shot(name, results, runs):
+    medians, count = results
+    grep = next(value for label, value in medians.items() if label.startswith("`grep"))
+    print(f"#### One-shot searches: {name}, a process per query (ms)\n")
+    print("| command | median ms | ÷ grep |")
+    print("|---|---:|---:|")
+    for label, seconds in medians.items():
+        print(f"| {label} | {seconds * 1000:.2f} | {seconds / grep:.2f} |")
+    print(f"\nThe {count} `term` queries of the class table, each run as its own process from Python "
+          f"(`subprocess.run`, output read through a pipe, `LC_ALL=C.UTF-8`): what a shell script pays for a search. The commands "
+          f"take turns over {runs} rounds; a figure is the median over the rounds of the round's median over the queries. "
+          f"grep reads the whole corpus each time and neither ranks nor analyses: it is the reference a script would "
+          f"otherwise use, not a peer. fts opens the index (memory-mapped) and ranks; `/bin/true` is the cost of starting "
+          f"any process from Python.\n")
 
 def bench_queries(fts, commands, queries, runs):
     """Per engine and mode, per class: latency figures from `fts bench --json` or `peers.py query`.

@@ -14,7 +14,10 @@ public final class IndexReader: @unchecked Sendable {
 
     public let path: String
     public let meta: IndexMeta
-    let files: [FileFormat.Tag: MappedFile]
+    /// The files of `requiredComponents`, in their order. Not a dictionary: the first use of a
+    /// dictionary type costs the Swift runtime a scan of the program's protocol conformances, a tenth of
+    /// a one-shot search's instructions.
+    let files: [MappedFile]
     let metaFile: MappedFile
     /// Kept apart from `files`: every postings cursor needs both, and a dictionary lookup costs more
     /// than the rest of opening a cursor.
@@ -46,8 +49,12 @@ public final class IndexReader: @unchecked Sendable {
         try FileFormat.verifyChecksum(metaFile.bytes, file: metaName)
         meta = try IndexMeta.decode(metaFile.bytes, body: metaBody, file: metaName)
 
-        var files: [FileFormat.Tag: MappedFile] = [:]
-        var bodies: [FileFormat.Tag: Range<Int>] = [:]
+        // Each component once (checked below), and nothing else.
+        guard meta.components.count == Self.requiredComponents.count else {
+            throw IndexError.corrupt(file: metaName, reason: "lists \(meta.components.count) components, not \(Self.requiredComponents.count)")
+        }
+        var files: [MappedFile] = []
+        var bodies: [Range<Int>] = []
         for tag in Self.requiredComponents {
             let matching = meta.components.filter { $0.tag == tag }
             guard matching.count == 1 else {
@@ -57,31 +64,36 @@ public final class IndexReader: @unchecked Sendable {
             guard file.bytes.count == Int(matching[0].length) else {
                 throw IndexError.corrupt(file: tag.fileName, reason: "\(file.bytes.count) bytes where meta.fts records \(matching[0].length) (truncated or replaced)")
             }
-            bodies[tag] = try FileFormat.validateFrame(file.bytes, file: tag.fileName, tag: tag, indexID: meta.indexID)
+            bodies.append(try FileFormat.validateFrame(file.bytes, file: tag.fileName, tag: tag, indexID: meta.indexID))
             if checksums { try FileFormat.verifyChecksum(file.bytes, file: tag.fileName) }
-            files[tag] = file
+            files.append(file)
         }
         self.files = files
-        postingsFile = files[.postings]!
-        positionsFile = files[.positions]!
-        terms = try SortedTable(bytes: files[.terms]!.bytes, file: FileFormat.Tag.terms.fileName, body: bodies[.terms]!)
-        lexiconTable = try SortedTable(bytes: files[.lexicon]!.bytes, file: FileFormat.Tag.lexicon.fileName, body: bodies[.lexicon]!)
-        ids = try SortedTable(bytes: files[.ids]!.bytes, file: FileFormat.Tag.ids.fileName, body: bodies[.ids]!)
-        store = try StoredFieldsReader(bytes: files[.store]!.bytes, file: FileFormat.Tag.store.fileName, body: bodies[.store]!)
+        func component(_ tag: FileFormat.Tag) -> (file: MappedFile, body: Range<Int>) {
+            let index = Self.requiredComponents.firstIndex(of: tag)!
+            return (files[index], bodies[index])
+        }
+        postingsFile = component(.postings).file
+        positionsFile = component(.positions).file
+        terms = try SortedTable(bytes: component(.terms).file.bytes, file: FileFormat.Tag.terms.fileName, body: component(.terms).body)
+        lexiconTable = try SortedTable(bytes: component(.lexicon).file.bytes, file: FileFormat.Tag.lexicon.fileName, body: component(.lexicon).body)
+        ids = try SortedTable(bytes: component(.ids).file.bytes, file: FileFormat.Tag.ids.fileName, body: component(.ids).body)
+        store = try StoredFieldsReader(bytes: component(.store).file.bytes, file: FileFormat.Tag.store.fileName, body: component(.store).body)
         guard store.documentCount == meta.documentCount else {
             throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "holds \(store.documentCount) documents, meta.fts \(meta.documentCount)")
         }
         var offsets: [Int?] = []
-        var offset = bodies[.norms]!.lowerBound
+        let normsBody = component(.norms).body
+        var offset = normsBody.lowerBound
         for field in meta.fields {
             offsets.append(field.indexed ? offset : nil)
             if field.indexed { offset += meta.documentCount * 4 }
         }
-        guard offset == bodies[.norms]!.upperBound else {
+        guard offset == normsBody.upperBound else {
             throw IndexError.corrupt(file: FileFormat.Tag.norms.fileName, reason: "length does not match the fields and documents")
         }
         normsOffsets = offsets
-        norms = files[.norms]!.bytes
+        norms = component(.norms).file.bytes
     }
 
     // MARK: Terms and postings

@@ -15,7 +15,7 @@ extension IndexReader {
         try FileFormat.verifyChecksum(metaFile.bytes, file: metaFile.name)
         report.files.append((metaFile.name, metaFile.bytes.count))
         for component in meta.components {
-            let file = files[component.tag]!
+            let file = files[Self.requiredComponents.firstIndex(of: component.tag)!]
             try FileFormat.verifyChecksum(file.bytes, file: file.name)
             let stored = UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: file.bytes.count - 4, as: UInt32.self))
             guard stored == component.checksum else {

@@ -114,8 +114,22 @@ struct SortedTable: @unchecked Sendable {
         self.entryCount = Int(entryCount)
         firstKeyPrefixes = []
         firstKeyPrefixes = try (0..<self.blockCount).map { block in
-            try firstKey(ofBlock: block) { Self.prefix(of: $0) }
+            try quickFirstKeyPrefix(ofBlock: block) ?? firstKey(ofBlock: block) { Self.prefix(of: $0) }
         }
+    }
+
+    /// `prefix(of:)` of a block's first key, read with one load when the block starts with one-byte
+    /// VInts and eight bytes follow them (nearly every block): opening a large table reads thousands,
+    /// which a one-shot search pays for. nil sends the block the long way, which reports damage.
+    @inline(__always)
+    private func quickFirstKeyPrefix(ofBlock block: Int) -> UInt64? {
+        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset &+ block &* 8, as: UInt64.self))
+        guard stored >= UInt64(body.lowerBound), stored &+ 11 <= UInt64(indexOffset) else { return nil }
+        let offset = Int(stored)
+        let length = Int(bytes[offset &+ 2])
+        guard bytes[offset] < 0x80, bytes[offset &+ 1] == 0, length < 0x80, offset &+ 3 &+ length <= indexOffset else { return nil }
+        let word = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset &+ 3, as: UInt64.self))
+        return length >= 8 ? word : word & ~(UInt64.max >> UInt64(8 * length))
     }
 
     /// A key's first eight bytes as a big-endian integer, zero-padded: if a's is below b's, a is below b.

@@ -38,12 +38,12 @@ extension CommandSpec {
             }
             if option.isFlag {
                 guard inline == nil else { throw UsageError("--\(option.long) takes no value") }
-                parsed.flags.insert(option.long)
+                parsed.flags.append(option.long)
             } else if let inline {
-                parsed.values[option.long] = inline
+                parsed.values.append((option.long, inline))
             } else {
                 guard index < arguments.count else { throw UsageError("missing value for \(option.synopsis)") }
-                parsed.values[option.long] = arguments[index]
+                parsed.values.append((option.long, arguments[index]))
                 index += 1
             }
         }
@@ -52,7 +52,7 @@ extension CommandSpec {
             let taken = spec.repeats ? Array(rest) : Array(rest.prefix(1))
             rest = rest.dropFirst(taken.count)
             if taken.isEmpty && spec.required { throw UsageError("missing <\(spec.name)>") }
-            parsed.positionals[spec.name] = taken
+            parsed.positionals.append((spec.name, taken))
         }
         if let extra = rest.first { throw UsageError("unexpected argument '\(extra)'") }
         return parsed

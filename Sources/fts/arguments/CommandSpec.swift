@@ -49,12 +49,13 @@ struct ArgumentSpec: Sendable {
 }
 
 /// The arguments given to a command, read by its `CommandSpec`: an option's value is the one given
-/// last, else its default.
+/// last, else its default. Arrays, not dictionaries: a few entries, and the first use of a dictionary
+/// type costs a one-shot command a scan of the program's protocol conformances.
 struct ParsedArguments {
     let spec: CommandSpec
-    var values: [String: String] = [:]
-    var flags: Set<String> = []
-    var positionals: [String: [String]] = [:]
+    var values: [(option: String, value: String)] = []
+    var flags: [String] = []
+    var positionals: [(argument: String, values: [String])] = []
 
     func flag(_ long: String) -> Bool {
         precondition(spec.option(long: long)?.isFlag == true, "no flag --\(long)")
@@ -63,7 +64,7 @@ struct ParsedArguments {
 
     func string(_ long: String) -> String? {
         guard let option = spec.option(long: long), !option.isFlag else { preconditionFailure("no option --\(long)") }
-        return values[long] ?? option.defaultValue
+        return values.last { $0.option == long }?.value ?? option.defaultValue
     }
 
     /// The value as a number, or nil when it was not given and has no default.
@@ -76,8 +77,8 @@ struct ParsedArguments {
         return value
     }
 
-    func argument(_ name: String) -> String? { positionals[name]?.first }
-    func arguments(_ name: String) -> [String] { positionals[name] ?? [] }
+    func argument(_ name: String) -> String? { arguments(name).first }
+    func arguments(_ name: String) -> [String] { positionals.first { $0.argument == name }?.values ?? [] }
 }
 
 /// Arguments a command cannot take: reported with the usage line, exit status 2 (grep's).
