@@ -128,4 +128,25 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["index", "large.jsonl"])
         #expect(try FTSCommand.run(["verify", index]).stdout.contains("89 documents"))
     }
+
+    /// A static site's page: its front matter titles it and its tags are a field to search, and its
+    /// settings are not text to find.
+    @Test func markdownFrontMatterTitlesThePageAndIsSearchableByField() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/site", withIntermediateDirectories: true)
+        try """
+            ---
+            title: Adhérer à la coopérative
+            layout: page
+            tags: [gouvernance, sociétariat]
+            ---
+
+            Chaque membre verse une part sociale et reçoit une voix à l’assemblée générale de la coopérative.
+            """.write(toFile: folder + "/site/adherer.md", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/i", folder + "/site"]).status == 0)
+        let found = try FTSCommand.run(["search", "--index", folder + "/i", "--json", "tags:societariat"])
+        #expect(found.status == 0 && found.stdout.contains("\"title\":\"Adhérer à la coopérative\"") && found.stdout.contains("\"line\":7"))
+        #expect(try FTSCommand.run(["search", "--index", folder + "/i", "--count", "layout page"]).stdout == "0\n")
+    }
 }

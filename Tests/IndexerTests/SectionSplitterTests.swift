@@ -86,7 +86,7 @@ import Testing
             (59, "Intégrer les chômeurs sur le marché du travail par l’intermédiaire de la formation sur le plan éducatif et professionnel, le développement des…"),
         ],
         "003_e5a8cb72b1af795c.txt": [
-            (1, "TRANSITION ÉCOLOGIQUE"),
+            (5, "TRANSITION ÉCOLOGIQUE"),
             (18, "Association Des Producteurs Des Vallées De L'Oise"),
             (153, "Le Jardin de Cocagne de la Haute Borne"),
             (322, "Le panier de la mer 62"),

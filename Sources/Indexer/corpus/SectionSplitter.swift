@@ -172,7 +172,8 @@ public struct SectionSplitter: Sendable {
         // heading is the more specific title.
         var result: [Draft] = []
         var pending: Draft?
-        for var draft in drafts {
+        // Blank lines before the first heading title nothing: the first section starts at that heading.
+        for var draft in drafts where draft.heading != nil || draft.hasWords(atLeast: 1) {
             if let carried = pending {
                 draft.lines = (carried.headingLine.map { [$0] } ?? []) + carried.lines + draft.lines
                 draft.line = carried.line
