@@ -25,6 +25,11 @@ struct Search: Command {
             .option("snippet-length", default: "160", help: "Length of a snippet, in bytes (about as many characters)."),
             .option("highlight-open", default: "[", help: "Text before a highlighted word of a snippet (JSON gives byte offsets instead)."),
             .option("highlight-close", default: "]", help: "Text after a highlighted word of a snippet."),
+            .option("color", value: "when", default: "auto", help: """
+                Color the table as grep does (highlighted words in bold red, ids in magenta, titles in bold): \
+                always, never, or auto (when the output is a terminal and NO_COLOR is not set). Markers given \
+                by --highlight-open or --highlight-close are kept.
+                """),
         ],
         arguments: [ArgumentSpec(name: "query", help: "The query (several arguments are joined with spaces; -word excludes a word).",
                                  repeats: true, required: true)],
@@ -46,6 +51,7 @@ struct Search: Command {
     var snippetLength: Int
     var highlightOpen: String
     var highlightClose: String
+    var style: TableStyle
     var query: [String]
 
     init(_ arguments: ParsedArguments) throws {
@@ -61,6 +67,10 @@ struct Search: Command {
         snippetLength = try arguments.number("snippet-length")!
         highlightOpen = arguments.string("highlight-open")!
         highlightClose = arguments.string("highlight-close")!
+        style = try TableStyle(arguments.string("color")!)
+        if style.colored && !arguments.isGiven("highlight-open") && !arguments.isGiven("highlight-close") {
+            (highlightOpen, highlightClose) = (TableStyle.highlight, TableStyle.reset)
+        }
         query = arguments.arguments("query")
         guard (16...10_000).contains(snippetLength) else { throw UsageError("--snippet-length must be between 16 and 10000") }
     }
@@ -99,7 +109,7 @@ struct Search: Command {
         var text = ""
         for hit in results.hits {
             let rank = Output.padded(String(hit.rank), width: 3), score = Output.fixed(hit.score, decimals: 4, width: 8)
-            text += "\(rank)  \(score)  \(hit.id)  \(hit.title)\n"
+            text += "\(rank)  \(score)  \(style.id(hit.id))  \(style.title(hit.title))\n"
             text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n"
             for line in hit.explanation ?? [] { text += "               \(line)\n" }
         }
@@ -176,4 +186,26 @@ struct Get: Command {
             throw ExitStatus(1)
         }
     }
+}
+
+/// How `fts search` colors its table: as grep colors its matches (`GREP_COLORS`' defaults), so that a
+/// terminal shows at a glance what matched.
+struct TableStyle {
+    static let highlight = "\u{1B}[1;31m"
+    static let reset = "\u{1B}[0m"
+    let colored: Bool
+
+    init(_ when: String) throws {
+        switch when {
+        case "always": colored = true
+        case "never": colored = false
+        case "auto":
+            let environment = ProcessInfo.processInfo.environment
+            colored = isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        default: throw UsageError("--color takes always, never or auto, not '\(when)'")
+        }
+    }
+
+    func id(_ text: String) -> String { colored ? "\u{1B}[35m" + text + Self.reset : text }
+    func title(_ text: String) -> String { colored ? "\u{1B}[1m" + text + Self.reset : text }
 }

@@ -139,4 +139,33 @@ import TestSupport
         // A page past the last hit still matched something.
         #expect(try FTSCommand.run(["search", "--index", Self.index, "--offset", "100", "jardin"]).status == 0)
     }
+
+    /// On a terminal the table is colored as grep colors its matches; in a pipe (a script) it is plain,
+    /// and NO_COLOR, `--color never` or markers of one's own turn the color off.
+    @Test func theTableIsColoredOnATerminalOnly() throws {
+        let plain = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "jardin"])
+        #expect(plain.status == 0 && !plain.stdout.contains("\u{1B}") && plain.stdout.contains("[Jardin]"))
+        let always = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "--color", "always", "jardin"])
+        #expect(always.stdout.contains("\u{1B}[1;31mJardin\u{1B}[0m") && always.stdout.contains("\u{1B}[35m003_"))
+        let markers = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "--color", "always", "--highlight-open", "<", "jardin"])
+        #expect(markers.stdout.contains("<Jardin]"))
+        let bad = try FTSCommand.run(["search", "--index", Self.index, "--color", "sometimes", "jardin"])
+        #expect(bad.status == 2 && bad.stderr.hasPrefix("fts search: --color takes always, never or auto, not 'sometimes'"))
+        // `auto` on a terminal: the command run by script(1) in a pseudo-terminal.
+        func onATerminal(_ environment: [String: String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", "'\(FTSCommand.binary.path)' search --index '\(Self.index)' --limit 1 jardin", "/dev/null"]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(try onATerminal(["NO_COLOR": "", "TERM": "xterm"]).contains("\u{1B}[1;31mJardin"))
+        #expect(try !onATerminal(["NO_COLOR": "1", "TERM": "xterm"]).contains("\u{1B}"))
+    }
 }

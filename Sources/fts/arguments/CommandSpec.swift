@@ -77,6 +77,9 @@ struct ParsedArguments {
         return value
     }
 
+    /// Whether the option was given, rather than left to its default.
+    func isGiven(_ long: String) -> Bool { values.contains { $0.option == long } }
+
     func argument(_ name: String) -> String? { arguments(name).first }
     func arguments(_ name: String) -> [String] { positionals.first { $0.argument == name }?.values ?? [] }
 }
