@@ -4,8 +4,12 @@ import Query
 /// Where fts looks when not told: the bundled corpus and its index, relative to the working directory
 /// (the repository's root for the README's commands), or as the environment says.
 enum Defaults {
-    static var index: String { ProcessInfo.processInfo.environment["FTS_INDEX"] ?? "index" }
-    static var corpus: String { ProcessInfo.processInfo.environment["FTS_CORPUS"] ?? "Corpus/seeds" }
+    static var index: String { environment("FTS_INDEX") ?? "index" }
+    static var corpus: String { environment("FTS_CORPUS") ?? "Corpus/seeds" }
+
+    /// An environment variable, read with getenv rather than from ProcessInfo's dictionary: the first
+    /// use of a dictionary type costs a one-shot command a scan of the program's protocol conformances.
+    static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 }
 
 /// The index folder of `fts verify` and `fts stats`: an argument (`fts verify INDEX`), or `--index`

@@ -200,8 +200,7 @@ struct TableStyle {
         case "always": colored = true
         case "never": colored = false
         case "auto":
-            let environment = ProcessInfo.processInfo.environment
-            colored = isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+            colored = isatty(STDOUT_FILENO) != 0 && (Defaults.environment("NO_COLOR") ?? "").isEmpty && Defaults.environment("TERM") != "dumb"
         default: throw UsageError("--color takes always, never or auto, not '\(when)'")
         }
     }
