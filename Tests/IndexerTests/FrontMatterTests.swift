@@ -54,6 +54,9 @@ import TestSupport
         #expect(FrontMatter.parse(Self.lines("---\nUne coopérative : une entreprise à part.\n---\nTexte")) == nil)
         #expect(FrontMatter.parse(Self.lines("---\ntitle: x\nUne phrase.\n---")) == nil)
         #expect(FrontMatter.parse(Self.lines("+++\nUne phrase.\n+++")) == nil)
+        // Keys, but none a static site uses: a note set off between two rules.
+        #expect(FrontMatter.parse(Self.lines("---\nAttention: texte important\n---\nTexte")) == nil)
+        #expect(FrontMatter.parse(Self.lines("---\n---\nTexte"))?.lineCount == 2)
     }
 
     @Test func aMarkdownPageIsTitledByItAndKeepsItsLineNumbers() throws {

@@ -9,6 +9,12 @@
 /// quoted, `[a, b]` lists, `- item` lists and indented or folded (`>`, `|`) continuation lines.
 struct FrontMatter: Equatable {
     static let textKeys: Set<String> = ["description", "summary", "subtitle", "tags", "categories", "keywords", "author", "authors"]
+    /// A block names at least one key static sites use, or it is text between two rules
+    /// (`Attention : …` set off at the top of a page), which must not be lost.
+    static let knownKeys: Set<String> = textKeys.union([
+        "title", "date", "lastmod", "layout", "draft", "slug", "weight", "permalink", "lang", "aliases", "type", "published",
+        "excerpt", "image", "toc", "menu", "id", "sidebar_position", "sidebar_label", "nav_order", "parent", "template", "status",
+    ])
     /// A block that does not close within this many lines is not front matter.
     static let maximumLines = 200
 
@@ -43,6 +49,7 @@ struct FrontMatter: Equatable {
                 return nil
             }
         }
+        guard entries.isEmpty || entries.contains(where: { knownKeys.contains($0.key.lowercased()) }) else { return nil }
         var matter = FrontMatter(lineCount: end + 1)
         for entry in entries {
             let key = entry.key.lowercased()
