@@ -17,7 +17,7 @@ extension CommandSpec {
                 optionsEnded = true
                 continue
             }
-            if argument == "-h" || argument == "--help" { throw HelpRequest(command: name) }
+            if argument == "-h" || argument == "--help" { throw HelpRequest() }
             var inline: String?
             let option: OptionSpec?
             if argument.hasPrefix("--") {
@@ -60,6 +60,4 @@ extension CommandSpec {
 }
 
 /// `-h` or `--help` among a command's arguments.
-struct HelpRequest: Error {
-    let command: String
-}
+struct HelpRequest: Error {}

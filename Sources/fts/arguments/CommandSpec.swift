@@ -2,7 +2,8 @@
 ///
 /// fts parses its own arguments rather than through swift-argument-parser: that library finds a
 /// command's options by reflection, and each type it casts costs the Swift runtime a scan of every
-/// protocol conformance in the program, about 1.2 ms of a one-shot `fts search`'s 2.5 (BENCHMARKS.md).
+/// protocol conformance in the program, about half the time of a one-shot `fts search` (BENCHMARKS.md,
+/// "One-shot searches in half the time").
 struct CommandSpec: Sendable {
     var name: String
     var abstract: String
@@ -68,7 +69,7 @@ struct ParsedArguments {
     }
 
     /// The value as a number, or nil when it was not given and has no default.
-    func number<Number: LosslessStringConvertible>(_ long: String, as type: Number.Type = Number.self) throws -> Number? {
+    func number<Number: LosslessStringConvertible>(_ long: String) throws -> Number? {
         guard let text = string(long) else { return nil }
         guard let value = Number(text) else {
             let kind = Number.self is any BinaryInteger.Type ? "an integer" : "a number"
