@@ -17,7 +17,6 @@ let package = Package(
         .executable(name: "searchd", targets: ["searchd"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -37,10 +36,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Indexer", dependencies: ["CICU", "CStemmer", "CSupport", "CZstd", "CZlib"], swiftSettings: hotPath),
         .target(name: "Query", dependencies: ["Indexer"], swiftSettings: hotPath),
+        // Command-line arguments, declared once for parsing and help (fts and searchd).
+        .target(name: "Arguments"),
         .executableTarget(
             name: "fts",
             dependencies: [
-                "Indexer", "Query",
+                "Arguments", "Indexer", "Query",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -59,8 +60,7 @@ let package = Package(
         .executableTarget(
             name: "searchd",
             dependencies: [
-                "Server", "Indexer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Arguments", "Server", "Indexer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Dispatch
+import Arguments
 import Foundation
 import Histogram
 import Indexer

@@ -1,3 +1,4 @@
+import Arguments
 import Foundation
 import Query
 
@@ -29,13 +30,7 @@ enum IndexFolder {
 
 enum Output {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    /// `text` on standard output as it is: `print` casts its arguments at run time, which costs a
-    /// one-shot command a scan of the program's protocol conformances.
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeStandardError(message + "\n")
     }
 
     static func megabytes(_ bytes: some BinaryInteger) -> String {

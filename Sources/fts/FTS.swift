@@ -1,3 +1,4 @@
+import Arguments
 import Foundation
 
 /// A subcommand of fts: what it takes, read from its arguments, and its work.
@@ -21,35 +22,21 @@ enum FTS {
     static func run(_ arguments: [String]) -> Int32 {
         var overview: String { HelpText.overview(program: "fts", abstract: abstract, commands: commands.map { $0.spec }) }
         guard let name = arguments.first, !["-h", "--help"].contains(name) else {
-            Output.write(overview)
+            writeStandardOutput(overview)
             return 0
         }
         if name == "help" {
             guard arguments.count > 1 else {
-                Output.write(overview)
+                writeStandardOutput(overview)
                 return 0
             }
             guard let command = command(named: arguments[1]) else { return unknown(arguments[1]) }
-            Output.write(HelpText.page(for: command.spec, program: "fts"))
+            writeStandardOutput(HelpText.page(for: command.spec, invokedAs: "fts \(command.spec.name)"))
             return 0
         }
         guard let command = command(named: name) else { return unknown(name) }
-        let spec = command.spec
-        do {
-            try command.init(spec.parse(Array(arguments.dropFirst()))).run()
-            return 0
-        } catch is HelpRequest {
-            Output.write(HelpText.page(for: spec, program: "fts"))
-            return 0
-        } catch let usage as UsageError {
-            Output.error("fts \(spec.name): \(usage)\nUsage: \(HelpText.usage(for: spec, program: "fts"))\n"
-                         + "  See 'fts \(spec.name) --help' for more information.")
-            return 2
-        } catch let status as ExitStatus {
-            return status.code
-        } catch {
-            Output.error("fts \(spec.name): \(error)")
-            return 1
+        return runCommand(command.spec, invokedAs: "fts \(name)", arguments: Array(arguments.dropFirst())) { parsed in
+            try command.init(parsed).run()
         }
     }
 

@@ -1,3 +1,4 @@
+import Arguments
 import Foundation
 import Indexer
 import Query
@@ -90,11 +91,11 @@ struct Search: Command {
         do {
             if count {
                 matches = try searcher.count(text)
-                Output.write("\(matches)\n")
+                writeStandardOutput("\(matches)\n")
             } else {
                 let results = try searcher.search(text, limit: limit, offset: offset, explain: explain)
                 let suggestion = try searcher.suggest(text)
-                Output.write(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
+                writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
                 matches = results.total
             }
         } catch {
@@ -171,13 +172,13 @@ struct Get: Command {
             let names = reader.meta.fields.map(\.name)
             if json {
                 let pairs = fields.values.map { "\(JSON.quote(names[$0.field])):\(JSON.quote($0.value))" }
-                Output.write("{" + pairs.joined(separator: ",") + "}\n")
+                writeStandardOutput("{" + pairs.joined(separator: ",") + "}\n")
             } else {
                 var text = ""
                 for (field, value) in fields.values where field != StandardField.body {
                     text += "\(names[field]): \(value)\n"
                 }
-                Output.write(text + "\n" + (fields.value(of: StandardField.body) ?? "") + "\n")
+                writeStandardOutput(text + "\n" + (fields.value(of: StandardField.body) ?? "") + "\n")
             }
         } catch let exit as ExitStatus {
             throw exit

@@ -1,56 +1,65 @@
-import ArgumentParser
+import Arguments
 import Foundation
 import Indexer
 import Logging
 import Server
 
 @main
-struct Searchd: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "searchd",
+struct Searchd {
+    static let spec = CommandSpec(
+        name: "searchd",
         abstract: "Serve an fts index over a line protocol (docs/PROTOCOL.md).",
         discussion: """
             With no arguments, serves the index of the bundled corpus (./index from ./Corpus/seeds), building \
             it first when it is missing or older than the corpus. SIGHUP reloads the index; SIGTERM and SIGINT \
             stop accepting, let requests in flight finish, and exit 0.
-            """
+            """,
+        options: [
+            .option("index", help: "The index folder (default: $FTS_INDEX or ./index)."),
+            .option("corpus", several: true,
+                    help: "Build the index from these files and folders when it is missing or older (default: $FTS_CORPUS or ./Corpus/seeds)."),
+            .option("host", default: "127.0.0.1", help: "Address to listen on."),
+            .option("port", default: "7700", help: "Port to listen on; 0 picks a free one and prints it."),
+            .option("max-connections", default: "256", help: "Connections served at once; more are refused."),
+            .option("idle-timeout", default: "300", help: "Seconds before an idle connection is closed."),
+            .option("max-line", default: "65536", help: "Longest request line in bytes."),
+            .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
+            .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
+        ]
     )
 
-    @Option(help: "The index folder (default: $FTS_INDEX or ./index).")
     var index: String?
-
-    @Option(parsing: .upToNextOption, help: "Build the index from these files and folders when it is missing or older (default: $FTS_CORPUS or ./Corpus/seeds).")
-    var corpus: [String] = []
-
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
-
-    @Option(help: "Port to listen on; 0 picks a free one and prints it.")
-    var port = 7700
-
-    @Option(help: "Connections served at once; more are refused.")
-    var maxConnections = 256
-
-    @Option(help: "Seconds before an idle connection is closed.")
-    var idleTimeout = 300
-
-    @Option(help: "Longest request line in bytes.")
-    var maxLine = 64 * 1024
-
-    @Option(help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN).")
+    var corpus: [String]
+    var host: String
+    var port: Int
+    var maxConnections: Int
+    var idleTimeout: Int
+    var maxLine: Int
     var authToken: String?
+    var logLevel: Logger.Level
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    static func main() {
+        exit(runCommand(spec, invokedAs: "searchd", arguments: Array(CommandLine.arguments.dropFirst())) { try Searchd($0).run() })
+    }
 
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard maxConnections > 0, idleTimeout > 0, maxLine >= 16 else { throw ValidationError("limits must be positive") }
+    init(_ arguments: ParsedArguments) throws {
+        index = arguments.string("index")
+        corpus = arguments.strings("corpus")
+        host = arguments.string("host")!
+        port = try arguments.number("port")!
+        maxConnections = try arguments.number("max-connections")!
+        idleTimeout = try arguments.number("idle-timeout")!
+        maxLine = try arguments.number("max-line")!
+        authToken = arguments.string("auth-token")
+        let level = arguments.string("log-level")!
+        guard let logLevel = Logger.Level(rawValue: level) else { throw UsageError("unknown --log-level \(level)") }
+        self.logLevel = logLevel
+        guard (0...65535).contains(port) else { throw UsageError("--port must be between 0 and 65535") }
+        guard maxConnections > 0, idleTimeout > 0, maxLine >= 16 else { throw UsageError("limits must be positive") }
     }
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel)!
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -100,8 +109,8 @@ struct Searchd: ParsableCommand {
             withExtendedLifetime(sources) {}
             logger.info("stopped")
         } catch {
-            FileHandle.standardError.write(Data("searchd: \(error)\n".utf8))
-            throw ExitCode(1)
+            writeStandardError("searchd: \(error)\n")
+            throw ExitStatus(1)
         }
     }
 

@@ -139,13 +139,46 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 
-    /// The searchd binary serving `index` (built from the bundled corpus when missing) on a free port,
-    /// once it says where it listens.
-    private static func startSearchd(index: String) throws -> (process: Process, port: Int) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("searchd")
+    /// `--corpus` takes several paths; arguments searchd cannot take exit with 2 and say why, as fts's do.
+    @Test func argumentsAreReadAsFtsReadsThem() throws {
+        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let files = ["002_93f8321c060206ad.txt", "004_b485c98c060516cb.txt"].map { TestServer.corpus + "/" + $0 }
+        let (process, port) = try Self.startSearchd(index: folder + "/index", corpus: files, expecting: nil)
+        let client = try LineClient(port: port)
+        let expected = try IndexBuilder.build(paths: files, output: folder + "/reference").documents
+        #expect(Self.documents(client) == expected && expected < 89)
+        process.terminate()
+        process.waitUntilExit()
+
+        func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = arguments
+            let output = Pipe(), error = Pipe()
+            process.standardOutput = output
+            process.standardError = error
+            try process.run()
+            let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        }
+        let help = try run(["--help"])
+        #expect(help.status == 0 && help.output.hasPrefix("OVERVIEW: Serve an fts index") && help.output.contains("--corpus <corpus> ..."))
+        let port99999 = try run(["--port", "99999"])
+        #expect(port99999.status == 2 && port99999.error.hasPrefix("searchd: --port must be between 0 and 65535\n"))
+        let unknown = try run(["--prot", "7700"])
+        #expect(unknown.status == 2 && unknown.error.hasPrefix("searchd: unknown option '--prot'\n"))
+    }
+
+    private static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("searchd")
+
+    /// The searchd binary serving `index` (built from `corpus`, the bundled one unless told, when
+    /// missing) on a free port, once it says where it listens, holding `expecting` documents.
+    private static func startSearchd(index: String, corpus: [String] = [TestServer.corpus], expecting: Int? = 89) throws -> (process: Process, port: Int) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--index", index, "--corpus", TestServer.corpus, "--port", "0", "--log-level", "warning"]
+        process.arguments = ["--index", index, "--corpus"] + corpus + ["--port", "0", "--log-level", "warning"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -158,7 +191,7 @@ import Testing
             line.append(byte)
         }
         let text = String(decoding: line, as: UTF8.self)
-        #expect(text.hasPrefix("searchd: listening on 127.0.0.1:") && text.contains("89 documents"), "\(text)")
+        #expect(text.hasPrefix("searchd: listening on 127.0.0.1:") && expecting.map { text.contains("\($0) documents") } != false, "\(text)")
         let port = try #require(text.split(separator: ":").dropFirst(2).first.flatMap { Int($0.split(separator: ",")[0]) })
         return (process, port)
     }

@@ -45,6 +45,10 @@ extension CommandSpec {
                 guard index < arguments.count else { throw UsageError("missing value for \(option.synopsis)") }
                 parsed.values.append((option.long, arguments[index]))
                 index += 1
+                while option.takesSeveral, index < arguments.count, !arguments[index].hasPrefix("-") || arguments[index] == "-" {
+                    parsed.values.append((option.long, arguments[index]))
+                    index += 1
+                }
             }
         }
         var rest = loose[...]
@@ -60,4 +64,4 @@ extension CommandSpec {
 }
 
 /// `-h` or `--help` among a command's arguments.
-struct HelpRequest: Error {}
+public struct HelpRequest: Error {}

@@ -1,13 +1,14 @@
 /// `--help` pages, laid out as swift-argument-parser laid them out before fts parsed its own
-/// arguments: OVERVIEW, USAGE, ARGUMENTS and OPTIONS, wrapped at 80 columns.
-enum HelpText {
+/// arguments: OVERVIEW, USAGE, ARGUMENTS and OPTIONS, wrapped at 80 columns. `invokedAs` is what a
+/// user types before the arguments: `fts search`, `searchd`.
+public enum HelpText {
     static let width = 80
     static let labelWidth = 24
 
-    static func page(for spec: CommandSpec, program: String) -> String {
+    public static func page(for spec: CommandSpec, invokedAs: String) -> String {
         var text = "OVERVIEW: \(spec.abstract)\n\n"
         if let discussion = spec.discussion { text += wrapped(discussion, indent: 0) + "\n\n" }
-        text += "USAGE: \(usage(for: spec, program: program))\n"
+        text += "USAGE: \(usage(for: spec, invokedAs: invokedAs))\n"
         if !spec.arguments.isEmpty {
             text += "\nARGUMENTS:\n"
             for argument in spec.arguments { text += entry("<\(argument.name)>", argument.help) }
@@ -21,8 +22,8 @@ enum HelpText {
         return text
     }
 
-    static func usage(for spec: CommandSpec, program: String) -> String {
-        var parts = [program, spec.name]
+    public static func usage(for spec: CommandSpec, invokedAs: String) -> String {
+        var parts = [invokedAs]
         if !spec.options.isEmpty { parts.append("[<options>]") }
         for argument in spec.arguments {
             let name = "<\(argument.name)>" + (argument.repeats ? " ..." : "")
@@ -31,7 +32,7 @@ enum HelpText {
         return parts.joined(separator: " ")
     }
 
-    static func overview(program: String, abstract: String, commands: [CommandSpec]) -> String {
+    public static func overview(program: String, abstract: String, commands: [CommandSpec]) -> String {
         var text = "OVERVIEW: \(abstract)\n\nUSAGE: \(program) <subcommand>\n\nOPTIONS:\n"
         text += entry("-h, --help", "Show help information.")
         text += "\nSUBCOMMANDS:\n"
