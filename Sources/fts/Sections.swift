@@ -10,7 +10,8 @@ struct Sections: Command {
         discussion: """
             Prints one document a line: id, first line, size in bytes and title, separated by tabs. With \
             --jsonl, prints the documents themselves as JSON Lines ({"id","title","body",…,"path","line"}, \
-            with a JSON Lines document's other fields), the form other engines can index. Unreadable \
+            with a JSON Lines document's other fields and a Markdown page's front matter fields), the form \
+            other engines can index. Unreadable \
             files are reported and the others still printed (exit status 1); text that is not UTF-8 is \
             read as Windows-1252, or has its invalid bytes replaced, with a warning, as `fts index` does.
             """,
