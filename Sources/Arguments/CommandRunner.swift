@@ -22,12 +22,27 @@ public func runCommand(_ spec: CommandSpec, invokedAs: String, arguments: [Strin
     }
 }
 
-/// `text` on standard output as it is: `print` casts its arguments at run time, which costs a one-shot
-/// command a scan of the program's protocol conformances.
+/// `text` on standard output as it is, in one write: `print` casts its arguments at run time, and
+/// `Data` from a string is a generic path, each costing a one-shot command a scan of the program's
+/// protocol conformances the first time.
 public func writeStandardOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    write(text, to: STDOUT_FILENO)
 }
 
 public func writeStandardError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    write(text, to: STDERR_FILENO)
+}
+
+private func write(_ text: String, to descriptor: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            // A closed pipe or a full disk: nothing more can be said there.
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
 }
