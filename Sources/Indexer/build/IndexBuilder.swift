@@ -126,7 +126,7 @@ public enum IndexBuilder {
         var lastReport = Date.distantPast
 
         do {
-            observer?.phase("reading \(files.count) files")
+            observer?.phase("reading \(files.count) file\(files.count == 1 ? "" : "s")")
             for file in files {
                 if options.cancellation?.isSet == true { throw IndexError.cancelled }
                 // Within a file: a large JSON Lines file shows its progress before it ends.
