@@ -30,11 +30,11 @@ extension CommandSpec {
             }
             guard let option else {
                 let looksLikeAnOption = argument.hasPrefix("--") && argument.dropFirst(2).first?.isLetter == true
-                if unknownDashesAreArguments && !looksLikeAnOption {
+                if dashedArgumentsHint != nil && !looksLikeAnOption {
                     loose.append(argument)
                     continue
                 }
-                throw UsageError("unknown option '\(argument)'" + (unknownDashesAreArguments ? " (to exclude a word, use one dash: -word)" : ""))
+                throw UsageError("unknown option '\(argument)'" + (dashedArgumentsHint.map { " (\($0))" } ?? ""))
             }
             if option.isFlag {
                 guard inline == nil else { throw UsageError("--\(option.long) takes no value") }

@@ -10,18 +10,19 @@ public struct CommandSpec: Sendable {
     public var discussion: String?
     public var options: [OptionSpec]
     public var arguments: [ArgumentSpec]
-    /// Arguments starting with a dash that name no option are arguments too (`fts search jardin
-    /// -potager`), but for `--word`, a mistyped option more likely than a query.
-    public var unknownDashesAreArguments: Bool
+    /// Set for a command whose arguments may start with a dash (`fts search jardin -potager`): those
+    /// that name no option are arguments, but for `--word`, a mistyped option more likely than an
+    /// argument, reported with this hint.
+    public var dashedArgumentsHint: String?
 
     public init(name: String, abstract: String, discussion: String? = nil, options: [OptionSpec] = [],
-                arguments: [ArgumentSpec] = [], unknownDashesAreArguments: Bool = false) {
+                arguments: [ArgumentSpec] = [], dashedArgumentsHint: String? = nil) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
         self.options = options
         self.arguments = arguments
-        self.unknownDashesAreArguments = unknownDashesAreArguments
+        self.dashedArgumentsHint = dashedArgumentsHint
     }
 
     func option(long: String) -> OptionSpec? { options.first { $0.long == long } }

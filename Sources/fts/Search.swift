@@ -37,7 +37,7 @@ struct Search: Command {
         // `fts search jardin -potager` excludes a word as the query language does, instead of failing
         // on an unknown option `-potager`; a mistyped long option (`--limt 3`) still fails, where the
         // query language would read `--limt` as the word `limt`, silently.
-        unknownDashesAreArguments: true
+        dashedArgumentsHint: "to exclude a word, use one dash: -word"
     )
 
     var index: String?

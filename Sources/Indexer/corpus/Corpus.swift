@@ -167,33 +167,19 @@ public enum Corpus {
         }
         var text = try decode(data, file: file.path, line: 1, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        var frontMatter: FrontMatter?
         var lines: [String] = []
+        var frontMatter: FrontMatter?
         if file.isMarkdown && (text.hasPrefix("---") || text.hasPrefix("+++")) {
             lines = SectionSplitter.lines(of: text)
             frontMatter = FrontMatter.parse(lines)
         }
+        let sections: [SectionSplitter.Section]
         if let frontMatter {
             // Blank lines in its place: the sections' line numbers stay the file's.
             lines.replaceSubrange(0..<frontMatter.lineCount, with: repeatElement("", count: frontMatter.lineCount))
-            text = lines.joined(separator: "\n")
-        }
-        var sections = SectionSplitter().split(text)
-        if let frontMatter {
-            if sections.isEmpty && (frontMatter.title != nil || !frontMatter.fields.isEmpty) {
-                sections = [SectionSplitter.Section(line: 1, title: "", body: "")]
-            }
-            // The page starts at its first text, not at the front matter blanked before it.
-            if let first = sections.first, first.line <= frontMatter.lineCount,
-               let text = lines.indices.dropFirst(frontMatter.lineCount).first(where: { !lines[$0].isBlank }) {
-                sections[0].line = text + 1
-            }
-            // The page's title, for its first section unless that section is titled by its own heading.
-            if let title = frontMatter.title, let first = sections.first {
-                let opening = first.line <= lines.count ? lines[first.line - 1] : ""
-                let titledByHeading = SectionSplitter.headingLevel(opening) != nil && first.title == SectionSplitter.headingText(opening)
-                if !titledByHeading { sections[0].title = title }
-            }
+            sections = frontMatter.applied(to: SectionSplitter().split(lines: lines), of: lines)
+        } else {
+            sections = SectionSplitter().split(text)
         }
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,

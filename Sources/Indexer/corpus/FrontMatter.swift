@@ -64,6 +64,27 @@ struct FrontMatter: Equatable {
         return matter
     }
 
+    /// The sections of the page's `lines` (the front matter blanked), with the page's title and first
+    /// line: a page of front matter alone is one empty section when it has a title or fields; the
+    /// first section starts at the page's first text, not at the blanked lines; and it takes the
+    /// page's title unless a heading of its own titles it.
+    func applied(to sections: [SectionSplitter.Section], of lines: [String]) -> [SectionSplitter.Section] {
+        var sections = sections
+        if sections.isEmpty && (title != nil || !fields.isEmpty) {
+            sections = [SectionSplitter.Section(line: 1, title: "", body: "")]
+        }
+        if let first = sections.first, first.line <= lineCount,
+           let text = lines.indices.dropFirst(lineCount).first(where: { !lines[$0].isBlank }) {
+            sections[0].line = text + 1
+        }
+        if let title, let first = sections.first {
+            let opening = first.line <= lines.count ? lines[first.line - 1] : ""
+            let titledByHeading = SectionSplitter.headingLevel(opening) != nil && first.title == SectionSplitter.headingText(opening)
+            if !titledByHeading { sections[0].title = title }
+        }
+        return sections
+    }
+
     /// A key and its texts: a value on its line, the lines under it, or both.
     private struct Entry {
         var key: String
@@ -100,7 +121,8 @@ struct FrontMatter: Equatable {
         }
     }
 
-    /// `key` and the value after `separator`, when the line starts with a key (letters, digits, `_`, `-`).
+    /// `key` and the value after `separator`, when the line starts with a key (letters, digits, `_`, `-`,
+    /// and `.` for TOML's dotted keys).
     fileprivate static func split(_ line: String, at separator: Character) -> (String, String)? {
         guard let index = line.firstIndex(of: separator) else { return nil }
         let key = line[..<index].trimmed

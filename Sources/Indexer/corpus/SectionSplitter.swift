@@ -25,7 +25,10 @@ public struct SectionSplitter: Sendable {
     public init() {}
 
     public func split(_ text: String) -> [Section] {
-        let lines = Self.lines(of: text)
+        split(lines: Self.lines(of: text))
+    }
+
+    func split(lines: [String]) -> [Section] {
         let drafts = Self.isMarkdown(lines) ? splitMarkdown(lines) : splitPlain(lines)
         return merged(drafts).compactMap(\.section)
     }
