@@ -83,12 +83,12 @@ enum TopDocs {
     }
 
     /// The next document any of the clauses is on, and the sum of their scores there; those clauses
-    /// move past it. Nil when all are exhausted.
+    /// move past it. Nil when all are exhausted, or when that document lies past `last`.
     @inline(__always)
-    private static func nextUnionMatch<Clause: Scorer>(_ clauses: UnsafeMutableBufferPointer<Borrowed<Clause>>) throws
-        -> (doc: UInt32, score: Double)? {
+    private static func nextUnionMatch<Clause: Scorer>(_ clauses: UnsafeMutableBufferPointer<Borrowed<Clause>>,
+                                                       upTo last: UInt32 = Scorer.end - 1) throws -> (doc: UInt32, score: Double)? {
         let doc = lowestDoc(clauses)
-        if doc == Scorer.end { return nil }
+        if doc > last { return nil }
         var score = 0.0
         for clause in clauses {
             try clause.with { scorer in
@@ -354,6 +354,25 @@ enum TopDocs {
             }
             for position in essential..<count {
                 try clauses[order[position]].with { if $0.doc < start { _ = try $0.advance(to: start) } }
+            }
+            // Every clause essential (short lists, or a threshold still low): the window is a plain
+            // union, in exhaustive scoring's loop, with no bounds to test per document.
+            if essential == 0 {
+                while let match = try nextUnionMatch(clauses, upTo: windowEnd) {
+                    while nextPassed < passing.count && passing[nextPassed].doc < match.doc { nextPassed += 1 }
+                    if nextPassed < passing.count && passing[nextPassed].doc == match.doc { continue }
+                    collector.collect(ScoredDocument(doc: match.doc, score: match.score))
+                    if let worst = collector.threshold, worst.score > threshold {
+                        threshold = worst.score
+                        if !phrases.isEmpty {
+                            tellPhrases(phrases, threshold: threshold, bounds: bounds, blockStarts: blockStarts, blockEnds: blockEnds,
+                                        blockBounds: blockBounds)
+                        }
+                    }
+                }
+                if windowEnd >= Scorer.end - 1 { break }
+                start = windowEnd + 1
+                continue
             }
             // With one essential clause (a single word, or once the threshold leaves one), its
             // documents are the candidates, taken in turn without looking for the least of several.
