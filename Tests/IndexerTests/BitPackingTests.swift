@@ -14,12 +14,30 @@ import TestSupport
         var writer = ByteWriter()
         values.withUnsafeBufferPointer { BitPacking.pack($0, bits: bits, into: &writer) }
         #expect(writer.count == BitPacking.packedLength(bits: bits))
-        writer.append([UInt8](repeating: 0xAB, count: 8))  // the slack every file has after a block
         var decoded = [UInt32](repeating: 1, count: BitPacking.blockSize)
         writer.bytes.withUnsafeBytes { raw in
             decoded.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, bits: bits, into: $0.baseAddress!) }
         }
         #expect(decoded == values)
+    }
+
+    /// The layout of docs/FORMAT.md: value i is row i / 4 of lane i % 4, and word k of lane l is at
+    /// byte 16k + 4l. At width 8 a word holds four rows, one a byte, so byte 16k + 4l + j is row 4k + j
+    /// of lane l: value 4(4k + j) + l.
+    @Test func lanesAreInterleavedAsDocumented() {
+        var writer = ByteWriter()
+        let values = (0..<BitPacking.blockSize).map { UInt32($0) }
+        values.withUnsafeBufferPointer { BitPacking.pack($0, bits: 8, into: &writer) }
+        for k in 0..<8 {
+            for l in 0..<4 {
+                for j in 0..<4 { #expect(writer.bytes[16 * k + 4 * l + j] == UInt8(4 * (4 * k + j) + l)) }
+            }
+        }
+        // At width 1, lane 0's 32 rows fill its only word (bytes 0 to 3) and the other lanes' are empty.
+        var single = ByteWriter()
+        let lane0 = (0..<BitPacking.blockSize).map { UInt32($0 % 4 == 0 ? 1 : 0) }
+        lane0.withUnsafeBufferPointer { BitPacking.pack($0, bits: 1, into: &single) }
+        #expect(single.bytes == [0xFF, 0xFF, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 12))
     }
 }
 
@@ -40,7 +58,6 @@ import TestSupport
         let plain = BitPacking.packedLength(bits: values.withUnsafeBufferPointer { BitPacking.bitWidth($0) }) + 2
         #expect(writer.count <= plain)
         if wide > 0 && wide <= 5 { #expect(exceptions > 0 && bits < 13) }
-        writer.append([UInt8](repeating: 0xCD, count: 8))
         var decoded = [UInt32](repeating: 7, count: BitPacking.blockSize)
         try writer.bytes.withUnsafeBytes { raw in
             try decoded.withUnsafeMutableBufferPointer {
@@ -57,7 +74,6 @@ import TestSupport
             let values = (0..<BitPacking.blockSize).map { _ in UInt32(truncatingIfNeeded: generator.next() & mask) }
             var writer = ByteWriter()
             values.withUnsafeBufferPointer { PatchedBitPacking.encode($0, into: &writer) }
-            writer.append([UInt8](repeating: 0, count: 8))
             var decoded = [UInt32](repeating: 1, count: BitPacking.blockSize)
             try writer.bytes.withUnsafeBytes { raw in
                 try decoded.withUnsafeMutableBufferPointer {

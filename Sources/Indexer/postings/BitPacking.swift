@@ -1,6 +1,8 @@
 /// Blocks of 128 unsigned integers stored with the bit width of the largest (frame of reference, as in
-/// Lucene and tantivy): value `i` occupies bits `[i·w, (i+1)·w)` of a little-endian bit stream, so a
-/// block takes exactly `16·w` bytes.
+/// Lucene and tantivy), in four interleaved lanes (tantivy's BitPacker4x layout): value `i` is row
+/// `i / 4` of lane `i % 4`; each lane is a little-endian stream of 32-bit words holding row `r` in bits
+/// `[r·w, (r+1)·w)`, and word `k` of lane `l` is stored at byte `16·k + 4·l`. A block takes exactly
+/// `16·w` bytes, and unpacking shifts and masks four values with each SSE2 instruction.
 public enum BitPacking {
     public static let blockSize = 128
 
@@ -13,76 +15,87 @@ public enum BitPacking {
         return maximum == 0 ? 0 : 32 - maximum.leadingZeroBitCount
     }
 
+    /// Packs 128 values, each below 2^`bits`.
     public static func pack(_ values: UnsafeBufferPointer<UInt32>, bits: Int, into writer: inout ByteWriter) {
         precondition(values.count == blockSize && (0...32).contains(bits))
-        var accumulator: UInt64 = 0
-        var filled = 0
-        for value in values {
-            accumulator |= UInt64(value) << UInt64(filled)
-            filled += bits
-            while filled >= 8 {
-                writer.u8(UInt8(truncatingIfNeeded: accumulator))
-                accumulator >>= 8
-                filled -= 8
+        guard bits > 0 else { return }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4 * bits) { words in
+            words.initialize(repeating: 0)
+            for (index, value) in values.enumerated() {
+                let lane = index & 3, bit = (index >> 2) * bits
+                let word = bit >> 5, shift = bit & 31
+                words[4 * word + lane] |= value << UInt32(shift)
+                if shift + bits > 32 { words[4 * (word + 1) + lane] |= value >> UInt32(32 - shift) }
             }
+            for word in words { writer.u32(word) }
         }
     }
 
-    /// Unpacks one block. Reads up to 8 bytes past the packed bytes, which every index file has (its
-    /// footer at least): callers check that `source + packedLength(bits) + 8` is inside the file.
-    /// One specialisation per width (as Lucene's generated ForUtil): with the width a constant, every
-    /// shift and offset below is one too.
+    /// Unpacks one block, reading its `16·bits` bytes and none past them. One specialisation per width
+    /// (as Lucene's generated ForUtil): with the width a constant, every shift and offset is one too.
     public static func unpack(_ source: UnsafeRawPointer, bits: Int, into output: UnsafeMutablePointer<UInt32>) {
         switch bits {
-        case 1: unpackGroups(source, bits: 1, into: output)
-        case 2: unpackGroups(source, bits: 2, into: output)
-        case 3: unpackGroups(source, bits: 3, into: output)
-        case 4: unpackGroups(source, bits: 4, into: output)
-        case 5: unpackGroups(source, bits: 5, into: output)
-        case 6: unpackGroups(source, bits: 6, into: output)
-        case 7: unpackGroups(source, bits: 7, into: output)
-        case 8: unpackGroups(source, bits: 8, into: output)
-        case 9: unpackGroups(source, bits: 9, into: output)
-        case 10: unpackGroups(source, bits: 10, into: output)
-        case 11: unpackGroups(source, bits: 11, into: output)
-        case 12: unpackGroups(source, bits: 12, into: output)
-        case 13: unpackGroups(source, bits: 13, into: output)
-        case 14: unpackGroups(source, bits: 14, into: output)
-        case 15: unpackGroups(source, bits: 15, into: output)
-        case 16: unpackGroups(source, bits: 16, into: output)
-        case 17: unpackGroups(source, bits: 17, into: output)
-        case 18: unpackGroups(source, bits: 18, into: output)
-        case 19: unpackGroups(source, bits: 19, into: output)
-        case 20: unpackGroups(source, bits: 20, into: output)
-        case 21: unpackGroups(source, bits: 21, into: output)
-        case 22: unpackGroups(source, bits: 22, into: output)
-        case 23: unpackGroups(source, bits: 23, into: output)
-        case 24: unpackGroups(source, bits: 24, into: output)
-        case 25: unpackGroups(source, bits: 25, into: output)
-        case 26: unpackGroups(source, bits: 26, into: output)
-        case 27: unpackGroups(source, bits: 27, into: output)
-        case 28: unpackGroups(source, bits: 28, into: output)
-        case 29: unpackGroups(source, bits: 29, into: output)
-        case 30: unpackGroups(source, bits: 30, into: output)
-        case 31: unpackGroups(source, bits: 31, into: output)
-        case 32: unpackGroups(source, bits: 32, into: output)
+        case 1: PackedLanes<1>.unpack(source, into: output)
+        case 2: PackedLanes<2>.unpack(source, into: output)
+        case 3: PackedLanes<3>.unpack(source, into: output)
+        case 4: PackedLanes<4>.unpack(source, into: output)
+        case 5: PackedLanes<5>.unpack(source, into: output)
+        case 6: PackedLanes<6>.unpack(source, into: output)
+        case 7: PackedLanes<7>.unpack(source, into: output)
+        case 8: PackedLanes<8>.unpack(source, into: output)
+        case 9: PackedLanes<9>.unpack(source, into: output)
+        case 10: PackedLanes<10>.unpack(source, into: output)
+        case 11: PackedLanes<11>.unpack(source, into: output)
+        case 12: PackedLanes<12>.unpack(source, into: output)
+        case 13: PackedLanes<13>.unpack(source, into: output)
+        case 14: PackedLanes<14>.unpack(source, into: output)
+        case 15: PackedLanes<15>.unpack(source, into: output)
+        case 16: PackedLanes<16>.unpack(source, into: output)
+        case 17: PackedLanes<17>.unpack(source, into: output)
+        case 18: PackedLanes<18>.unpack(source, into: output)
+        case 19: PackedLanes<19>.unpack(source, into: output)
+        case 20: PackedLanes<20>.unpack(source, into: output)
+        case 21: PackedLanes<21>.unpack(source, into: output)
+        case 22: PackedLanes<22>.unpack(source, into: output)
+        case 23: PackedLanes<23>.unpack(source, into: output)
+        case 24: PackedLanes<24>.unpack(source, into: output)
+        case 25: PackedLanes<25>.unpack(source, into: output)
+        case 26: PackedLanes<26>.unpack(source, into: output)
+        case 27: PackedLanes<27>.unpack(source, into: output)
+        case 28: PackedLanes<28>.unpack(source, into: output)
+        case 29: PackedLanes<29>.unpack(source, into: output)
+        case 30: PackedLanes<30>.unpack(source, into: output)
+        case 31: PackedLanes<31>.unpack(source, into: output)
+        case 32: PackedLanes<32>.unpack(source, into: output)
         default: output.update(repeating: 0, count: blockSize)
         }
     }
+}
 
-    /// Eight values take exactly `bits` bytes: a block is 16 such groups.
-    @inline(__always)
-    private static func unpackGroups(_ source: UnsafeRawPointer, bits: Int, into output: UnsafeMutablePointer<UInt32>) {
-        let mask: UInt64 = (1 << UInt64(bits)) - 1
-        for group in 0..<16 {
-            let base = source + group * bits
-            let out = output + group * 8
-            for k in 0..<8 {
-                let bit = k * bits
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-                out[k] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+/// Unpacking at one width, a generic parameter so that each width gets a specialisation of its own
+/// (a function taking the width as an argument is not inlined into 32 cases, and stays generic).
+enum PackedLanes<let bits: Int> {
+    /// The 32 rows of the four lanes, four values at a time. Words are loaded as they lie, which is
+    /// their little-endian value on the little-endian machines fts builds for (x86-64, arm64).
+    static func unpack(_ source: UnsafeRawPointer, into output: UnsafeMutablePointer<UInt32>) {
+        let mask = SIMD4<UInt32>(repeating: bits == 32 ? .max : (1 << UInt32(bits)) &- 1)
+        let out = UnsafeMutableRawPointer(output)
+        @inline(__always) func row(_ row: Int) {
+            let bit = row &* bits
+            let word = bit >> 5, shift = UInt32(bit & 31)
+            var value = source.loadUnaligned(fromByteOffset: word &* 16, as: SIMD4<UInt32>.self) &>> SIMD4(repeating: shift)
+            if Int(shift) &+ bits > 32 {
+                // Added, not or-ed (the bits do not overlap): the or of two such shifts is matched as a
+                // funnel shift, which SSE2 lacks, and done one lane at a time.
+                value &+= source.loadUnaligned(fromByteOffset: (word &+ 1) &* 16, as: SIMD4<UInt32>.self) &<< SIMD4(repeating: 32 &- shift)
             }
+            out.storeBytes(of: value & mask, toByteOffset: row &* 16, as: SIMD4<UInt32>.self)
         }
+        // Written out: the compiler does not unroll a loop of 32 rows, and its shifts would be variables.
+        row(0); row(1); row(2); row(3); row(4); row(5); row(6); row(7)
+        row(8); row(9); row(10); row(11); row(12); row(13); row(14); row(15)
+        row(16); row(17); row(18); row(19); row(20); row(21); row(22); row(23)
+        row(24); row(25); row(26); row(27); row(28); row(29); row(30); row(31)
     }
 }
 
@@ -132,7 +145,7 @@ public enum PatchedBitPacking {
     }
 
     /// Decodes the block at `source`, whose header the caller has read and checked (`bits` ≤ 32,
-    /// `exceptions` ≤ 15) and whose bytes, and 8 more, lie inside the file. A damaged exception
+    /// `exceptions` ≤ 15) and whose bytes lie inside the file. A damaged exception
     /// index throws.
     public static func decode(_ source: UnsafeRawPointer, bits: Int, exceptions: Int, into output: UnsafeMutablePointer<UInt32>,
                               corrupt: () -> Error) throws {

@@ -172,7 +172,6 @@ public final class PostingsCursor {
         try reader.skip(BitPacking.packedLength(bits: docBits))
         let freqStart = reader.offset
         try reader.skip(BitPacking.packedLength(bits: freqBits))
-        // Unpacking reads up to 8 bytes past the packed data: the footer, at least, is there.
         BitPacking.unpack(postings.baseAddress! + docStart, bits: docBits, into: docs)
         if frequencies { BitPacking.unpack(postings.baseAddress! + freqStart, bits: freqBits, into: freqs) }
         // Frequencies stay as stored, one less than the frequency (`freq` adds it back): the loop only
@@ -407,7 +406,6 @@ public final class PostingsCursor {
             guard offset + PatchedBitPacking.headerLength <= positionsEnd else { throw corruptPositions("position block past the end of the file") }
             let bits = Int(base.load(fromByteOffset: offset, as: UInt8.self))
             let exceptions = Int(base.load(fromByteOffset: offset + 1, as: UInt8.self))
-            // Unpacking reads up to 8 bytes past the block: the file's footer, at least, is there.
             guard bits <= 32, exceptions <= PatchedBitPacking.maximumExceptions,
                   offset + PatchedBitPacking.length(bits: bits, exceptions: exceptions) <= positionsEnd else {
                 throw corruptPositions("malformed position block")
