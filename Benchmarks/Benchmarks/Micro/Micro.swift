@@ -65,7 +65,6 @@ let benchmarks: @Sendable () -> Void = {
         var writer = ByteWriter()
         let values = (0..<BitPacking.blockSize).map { UInt32($0 * 37 % 1000) }
         values.withUnsafeBufferPointer { BitPacking.pack($0, bits: 10, into: &writer) }
-        writer.append([UInt8](repeating: 0, count: 8))
         let output = UnsafeMutablePointer<UInt32>.allocate(capacity: BitPacking.blockSize)
         defer { output.deallocate() }
         writer.bytes.withUnsafeBytes { raw in
