@@ -11,7 +11,7 @@ struct Searchd {
         abstract: "Serve an fts index over a line protocol (docs/PROTOCOL.md).",
         discussion: """
             With no arguments, serves the index of the bundled corpus (./index from ./Corpus/seeds), building \
-            it first when it is missing or older than the corpus. SIGHUP reloads the index; SIGTERM and SIGINT \
+            it first when it is missing, in another format version, or older than the corpus. SIGHUP reloads the index; SIGTERM and SIGINT \
             stop accepting, let requests in flight finish, and exit 0.
             """,
         options: [
