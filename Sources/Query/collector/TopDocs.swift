@@ -355,32 +355,19 @@ enum TopDocs {
             for position in essential..<count {
                 try clauses[order[position]].with { if $0.doc < start { _ = try $0.advance(to: start) } }
             }
-            // Every clause essential (short lists, or a threshold still low): the window is a plain
-            // union, in exhaustive scoring's loop, with no bounds to test per document.
-            if essential == 0 {
-                while let match = try nextUnionMatch(clauses, upTo: windowEnd) {
-                    while nextPassed < passing.count && passing[nextPassed].doc < match.doc { nextPassed += 1 }
-                    if nextPassed < passing.count && passing[nextPassed].doc == match.doc { continue }
-                    collector.collect(ScoredDocument(doc: match.doc, score: match.score))
-                    if let worst = collector.threshold, worst.score > threshold {
-                        threshold = worst.score
-                        if !phrases.isEmpty {
-                            tellPhrases(phrases, threshold: threshold, bounds: bounds, blockStarts: blockStarts, blockEnds: blockEnds,
-                                        blockBounds: blockBounds)
-                        }
-                    }
-                }
-                if windowEnd >= Scorer.end - 1 { break }
-                start = windowEnd + 1
-                continue
-            }
             // With one essential clause (a single word, or once the threshold leaves one), its
             // documents are the candidates, taken in turn without looking for the least of several.
             let lead: Borrowed<Clause>? = essential == count - 1 ? clauses[order[essential]] : nil
             while true {
                 var doc = Scorer.end
                 var score = 0.0
-                if let lead {
+                if essential == 0 {
+                    // Every clause essential (short lists, or a threshold still low): exhaustive
+                    // scoring's union loop, the clauses called directly, with no bound to test.
+                    guard let match = try nextUnionMatch(clauses, upTo: windowEnd) else { break }
+                    doc = match.doc
+                    score = match.score
+                } else if let lead {
                     doc = lead.with { $0.doc }
                     if doc > windowEnd { break }
                     score = try lead.with { scorer in
