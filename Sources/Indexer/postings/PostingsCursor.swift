@@ -252,14 +252,23 @@ public final class PostingsCursor {
             guard next < blockCount else { return finish() }
             try load(block: next)
         }
-        // Far targets (a rare word leading a frequent one) are found by bisection, near ones by a scan.
-        if index + 8 < count && docs[index + 8] < target {
-            var low = index + 9, high = count
-            while low < high {
-                let middle = (low + high) >> 1
-                if docs[middle] < target { low = middle + 1 } else { high = middle }
+        // Far targets (a rare word leading a frequent one) are found by bisection, near ones by
+        // counting the next eight documents below the target: a scan, whose exit falls at an
+        // unpredictable step, mispredicted on most calls. (A bisection without branches, seven
+        // selects, measured no faster than this one.)
+        if index &+ 8 < count {
+            if docs[index &+ 8] < target {
+                var low = index + 9, high = count
+                while low < high {
+                    let middle = (low + high) >> 1
+                    if docs[middle] < target { low = middle + 1 } else { high = middle }
+                }
+                index = low
+            } else {
+                var below: UInt64 = 0
+                for k in 0..<8 { below &+= Self.below(docs[index &+ k], target) }
+                index &+= Int(below)
             }
-            index = low
         } else {
             while index < count && docs[index] < target { index += 1 }
         }
@@ -267,6 +276,13 @@ public final class PostingsCursor {
         guard index < count else { return finish() }
         doc = docs[index]
         return doc
+    }
+
+    /// 1 when `doc < target`, else 0, as the sign of their 64-bit difference: arithmetic the compiler
+    /// does not turn back into a branch.
+    @inline(__always)
+    private static func below(_ doc: UInt32, _ target: UInt32) -> UInt64 {
+        (UInt64(doc) &- UInt64(target)) >> 63
     }
 
     private func finish() -> UInt32 {
