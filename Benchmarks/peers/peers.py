@@ -212,15 +212,19 @@ def translate(engine, kind, query):
         return " ".join(quote(atom) for atom in atoms)
     raise ValueError(engine)
 
+def tantivy_searcher(index):
+    """The opened index, its analyzer and a searcher over it."""
+    import tantivy
+    engine_index = tantivy.Index.open(index)
+    analyzer = tantivy_analyzer()
+    engine_index.register_tokenizer("fr", analyzer)
+    engine_index.reload()
+    return engine_index, analyzer, engine_index.searcher()
+
 def counters(engine, index, fields):
     """A function returning a query's exact number of matches, for each engine."""
     if engine == "tantivy":
-        import tantivy
-        engine_index = tantivy.Index.open(index)
-        analyzer = tantivy_analyzer()
-        engine_index.register_tokenizer("fr", analyzer)
-        engine_index.reload()
-        searcher = engine_index.searcher()
+        engine_index, analyzer, searcher = tantivy_searcher(index)
         return lambda q: searcher.search(tantivy_query(engine_index, analyzer, fields, q), 1, count=True).count
     if engine == "xapian":
         import xapian
@@ -237,12 +241,7 @@ def searchers(engine, index, fields, database=None, exhaustive=False):
     """A function running one query and returning its hits, for each engine; `exhaustive` (tantivy only)
     collects the count beside the top k, so that every match is scored."""
     if engine == "tantivy":
-        import tantivy
-        engine_index = tantivy.Index.open(index)
-        analyzer = tantivy_analyzer()
-        engine_index.register_tokenizer("fr", analyzer)
-        engine_index.reload()
-        searcher = engine_index.searcher()
+        engine_index, analyzer, searcher = tantivy_searcher(index)
         return lambda q, top: len(searcher.search(tantivy_query(engine_index, analyzer, fields, q), top, count=exhaustive).hits)
     if exhaustive:
         raise ValueError(f"{engine}: no exhaustive mode")
