@@ -91,6 +91,38 @@ import TestSupport
         withExtendedLifetime(mapped) {}
     }
 
+    /// The block index as docs/FORMAT.md lays it out: the blocks' offsets, then their first keys'
+    /// first eight bytes (big-endian, zero-padded, stored little-endian), then the trailer. A prefix
+    /// changed in the file is what `verifyBlockIndex` reports.
+    @Test func blockIndexHoldsOffsetsThenFirstKeyPrefixes() throws {
+        let folder = try TemporaryFolder()
+        let keys = ["a", "abc", "abcdefghij", "b", "ba", "zz", "zzzzzzzzz"].map { Array($0.utf8) }
+        let (table, mapped) = try Self.table(keys.map { ($0, [1]) }, in: folder)
+        #expect(table.blockCount == 2)
+        let bytes = mapped.bytes
+        let trailer = bytes.count - FileFormat.footerLength - SortedTable.trailerLength
+        let indexOffset = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: trailer, as: UInt64.self)))
+        #expect(indexOffset + 2 * 16 == trailer)
+        func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        // Blocks of 4: "a" and "ba" lead them.
+        #expect(u64(indexOffset) == UInt64(FileFormat.headerLength))
+        #expect(bytes[Int(u64(indexOffset + 8)) + 3] == UInt8(ascii: "b"))
+        #expect(u64(indexOffset + 16) == 0x6100_0000_0000_0000)
+        #expect(u64(indexOffset + 24) == 0x6261_0000_0000_0000)
+        try table.verifyBlockIndex()
+        for key in keys { #expect(try table.value(for: key) != nil) }
+
+        let path = folder.file("table.fts")
+        var damaged = [UInt8](bytes)
+        damaged[indexOffset + 16 + 7] = 0x62
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        let remapped = try MappedFile(path: path, name: "table.fts")
+        let body = try FileFormat.validateFrame(remapped.bytes, file: "table.fts", tag: .terms, indexID: Self.id)
+        let table2 = try SortedTable(bytes: remapped.bytes, file: "table.fts", body: body)
+        #expect(throws: IndexError.self) { try table2.verifyBlockIndex() }
+        withExtendedLifetime((mapped, remapped)) {}
+    }
+
     @Test func emptyTableHasNoEntries() throws {
         let folder = try TemporaryFolder()
         let (table, mapped) = try Self.table([], in: folder)

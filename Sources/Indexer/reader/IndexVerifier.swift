@@ -24,6 +24,8 @@ extension IndexReader {
             report.files.append((file.name, file.bytes.count))
         }
 
+        for table in [terms, lexiconTable, ids] { try table.verifyBlockIndex() }
+
         // Terms and postings: every list decodes, agrees with its dictionary entry, and every position
         // lies within its document's length.
         var cursor = try terms.cursor()

@@ -24,13 +24,15 @@ func sortedByBytes(_ strings: some Collection<String>) -> [(string: String, byte
 
 /// Writes a sorted string table (docs/FORMAT.md, "Sorted tables"): keys in strictly increasing byte
 /// order, each with an opaque value, in prefix-compressed blocks of `blockSize` entries, followed by a
-/// fixed-width index of block offsets that readers binary-search in place.
+/// fixed-width index of the blocks' offsets and their first keys' first eight bytes, which readers
+/// binary-search in place.
 struct SortedTableWriter {
     private let file: OutputFile
     private let blockSize: Int
     private var block = ByteWriter(capacity: 4096)
     private var blockEntries = 0
     private var blockOffsets: [UInt64] = []
+    private var blockPrefixes: [UInt64] = []
     private var previousKey: [UInt8] = []
     private(set) var entryCount = 0
 
@@ -43,6 +45,7 @@ struct SortedTableWriter {
         let ordered = key.withUnsafeBytes { k in previousKey.withUnsafeBytes { p in compareBytes(p, k) < 0 } }
         precondition(entryCount == 0 || ordered, "sorted table keys must be strictly increasing")
         if blockEntries == blockSize { try flushBlock() }
+        if blockEntries == 0 { blockPrefixes.append(key.withUnsafeBytes { SortedTable.prefix(of: $0) }) }
         var shared = 0
         if blockEntries > 0 {
             let limit = min(key.count, previousKey.count)
@@ -73,8 +76,9 @@ struct SortedTableWriter {
     mutating func finish() throws {
         try flushBlock()
         let indexOffset = file.position
-        var index = ByteWriter(capacity: blockOffsets.count * 8 + 20)
+        var index = ByteWriter(capacity: blockOffsets.count * 16 + 20)
         for offset in blockOffsets { index.u64(offset) }
+        for prefix in blockPrefixes { index.u64(prefix) }
         index.u64(UInt64(indexOffset))
         index.u32(UInt32(blockOffsets.count))
         index.u64(UInt64(entryCount))
@@ -82,17 +86,17 @@ struct SortedTableWriter {
     }
 }
 
-/// Reads a sorted table in place. Opening reads its 20-byte trailer and its blocks' first keys.
+/// Reads a sorted table in place. Opening reads its 20-byte trailer and nothing else: the block index
+/// is searched where it lies (a one-shot search opens three tables and looks up a few keys).
 struct SortedTable: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
     let file: String
     let blockCount: Int
     let entryCount: Int
     private let indexOffset: Int
+    /// Where the blocks' first-key prefixes start, after their offsets.
+    private let prefixesOffset: Int
     private let body: Range<Int>
-    /// The first eight bytes of each block's first key, big-endian and zero-padded, read at open: a
-    /// lookup's binary search compares integers, and reads a key from the file only on a tie.
-    private var firstKeyPrefixes: [UInt64]
 
     static let trailerLength = 20
 
@@ -106,38 +110,39 @@ struct SortedTable: @unchecked Sendable {
         let blockCount = try trailer.u32()
         let entryCount = try trailer.u64()
         guard indexOffset >= UInt64(body.lowerBound),
-              indexOffset + UInt64(blockCount) * 8 + UInt64(Self.trailerLength) == UInt64(body.upperBound),
+              indexOffset + UInt64(blockCount) * 16 + UInt64(Self.trailerLength) == UInt64(body.upperBound),
               entryCount >= UInt64(blockCount), entryCount <= UInt64(body.count)
         else { throw IndexError.corrupt(file: file, reason: "sorted table trailer does not match the file's length") }
         self.indexOffset = Int(indexOffset)
         self.blockCount = Int(blockCount)
         self.entryCount = Int(entryCount)
-        firstKeyPrefixes = []
-        firstKeyPrefixes = try (0..<self.blockCount).map { block in
-            try quickFirstKeyPrefix(ofBlock: block) ?? firstKey(ofBlock: block) { Self.prefix(of: $0) }
-        }
+        prefixesOffset = self.indexOffset + self.blockCount * 8
     }
 
-    /// `prefix(of:)` of a block's first key, read with one load when the block starts with one-byte
-    /// VInts and eight bytes follow them (nearly every block): opening a large table reads thousands,
-    /// which a one-shot search pays for. nil sends the block the long way, which reports damage.
+    /// A key's first eight bytes as a big-endian integer, zero-padded: if a's is below b's, a is below
+    /// b. The block index holds each block's first key's, so that a lookup's binary search compares
+    /// integers and reads a key from a block only on a tie.
     @inline(__always)
-    private func quickFirstKeyPrefix(ofBlock block: Int) -> UInt64? {
-        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset &+ block &* 8, as: UInt64.self))
-        guard stored >= UInt64(body.lowerBound), stored &+ 11 <= UInt64(indexOffset) else { return nil }
-        let offset = Int(stored)
-        let length = Int(bytes[offset &+ 2])
-        guard bytes[offset] < 0x80, bytes[offset &+ 1] == 0, length < 0x80, offset &+ 3 &+ length <= indexOffset else { return nil }
-        let word = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset &+ 3, as: UInt64.self))
-        return length >= 8 ? word : word & ~(UInt64.max >> UInt64(8 * length))
-    }
-
-    /// A key's first eight bytes as a big-endian integer, zero-padded: if a's is below b's, a is below b.
-    @inline(__always)
-    private static func prefix(of key: UnsafeRawBufferPointer) -> UInt64 {
+    static func prefix(of key: UnsafeRawBufferPointer) -> UInt64 {
         var value: UInt64 = 0
         for index in 0..<8 { value = value << 8 | UInt64(index < key.count ? key[index] : 0) }
         return value
+    }
+
+    /// The stored prefix of a block's first key. A damaged one misdirects a lookup, which then finds
+    /// nothing; `verify` compares each with its block's key.
+    @inline(__always)
+    private func firstKeyPrefix(ofBlock block: Int) -> UInt64 {
+        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: prefixesOffset &+ block &* 8, as: UInt64.self))
+    }
+
+    /// Checks that the block index's prefixes are those of the blocks' first keys (`fts verify`).
+    func verifyBlockIndex() throws {
+        for block in 0..<blockCount {
+            guard try firstKey(ofBlock: block, { Self.prefix(of: $0) }) == firstKeyPrefix(ofBlock: block) else {
+                throw IndexError.corrupt(file: file, reason: "block \(block)'s first-key prefix differs from its first key")
+            }
+        }
     }
 
     private func blockOffset(_ block: Int) throws -> Int {
@@ -189,7 +194,7 @@ struct SortedTable: @unchecked Sendable {
         var low = 0, high = blockCount - 1, found: Int?
         while low <= high {
             let middle = (low + high) / 2
-            let prefix = firstKeyPrefixes[middle]
+            let prefix = firstKeyPrefix(ofBlock: middle)
             let order = prefix != target ? (prefix < target ? -1 : 1) : try firstKey(ofBlock: middle) { compareBytes($0, key) }
             if order <= 0 {
                 found = middle
@@ -382,7 +387,7 @@ struct SortedTable: @unchecked Sendable {
             guard key[index] != 0 else { return false }
             value = value << 8 | UInt64(key[index])
         }
-        return firstKeyPrefixes[block] >> UInt64(64 - 8 * count) == value
+        return firstKeyPrefix(ofBlock: block) >> UInt64(64 - 8 * count) == value
     }
 
     /// A cursor on the first entry whose key is ≥ `key`.
