@@ -39,6 +39,7 @@ struct Searchd {
     var logLevel: Logger.Level
 
     static func main() {
+        SignalHandling.blockInEveryThread()
         exit(runCommand(spec, invokedAs: "searchd", arguments: Array(CommandLine.arguments.dropFirst())) { try Searchd($0).run() })
     }
 
@@ -66,6 +67,7 @@ struct Searchd {
             return handler
         }
         let logger = Logger(label: "searchd")
+        let signals = SignalHandling(logger: logger)
         let environment = ProcessInfo.processInfo.environment
         let indexPath = index ?? environment["FTS_INDEX"] ?? "index"
         let corpusPaths = corpus.isEmpty ? [environment["FTS_CORPUS"] ?? "Corpus/seeds"] : corpus
@@ -85,28 +87,11 @@ struct Searchd {
             let server = SearchServer(service: service, configuration: configuration)
             let bound = try server.start()
             let documents = service.currentDocumentCount
+            signals.handle(server)
             // Written straight to the file descriptor: scripts wait for this line, buffering must not hold it.
             FileHandle.standardOutput.write(Data("searchd: listening on \(host):\(bound), \(documents) documents from \(indexPath); try: printf 'SEARCH économie solidaire\\n' | nc \(host) \(bound)\n".utf8))
 
-            let stopped = DispatchSemaphore(value: 0)
-            var sources: [DispatchSourceSignal] = []
-            for number in [SIGHUP, SIGTERM, SIGINT] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    if number == SIGHUP {
-                        do { _ = try service.reload() } catch { logger.error("reload refused: \(error); the previous index keeps serving") }
-                    } else {
-                        logger.info("stopping: finishing requests in flight")
-                        server.stop()
-                        stopped.signal()
-                    }
-                }
-                source.resume()
-                sources.append(source)
-            }
-            stopped.wait()
-            withExtendedLifetime(sources) {}
+            signals.waitUntilStopped()
             logger.info("stopped")
         } catch {
             writeStandardError("searchd: \(error)\n")
