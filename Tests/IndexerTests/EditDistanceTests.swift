@@ -23,7 +23,7 @@ import Testing
         let keys = Self.sortedKeys(Self.words(3_000, seed: 5))
         for target in ["", "a", "éco", "abba", "ocbae", "éééé", "abcabcab"] {
             for maxEdits in 0...2 {
-                var distance = EditDistance(target: target, maxEdits: maxEdits)!
+                let distance = EditDistance(target: target, maxEdits: maxEdits)!
                 var previous: [UInt8] = []
                 var mismatches: [String] = []
                 for key in keys {
@@ -70,7 +70,7 @@ import Testing
             }
             let keys = Self.sortedKeys(Array(variants))
             for maxEdits in 0...3 {
-                var distance = EditDistance(target: target, maxEdits: maxEdits)!
+                let distance = EditDistance(target: target, maxEdits: maxEdits)!
                 var previous: [UInt8] = []
                 var within = 0
                 var mismatches: [String] = []

@@ -246,7 +246,7 @@ public final class IndexReader: @unchecked Sendable {
     /// None for a surface longer than `longestNearSurface`.
     public func lexiconEntries(near surface: String, maxEdits: Int, limit: Int) throws
         -> [(surface: String, edits: Int, terms: [String])] {
-        guard var distance = EditDistance(target: surface, maxEdits: maxEdits) else { return [] }
+        guard let distance = EditDistance(target: surface, maxEdits: maxEdits) else { return [] }
         var found: [(edits: Int, surface: [UInt8], value: UnsafeRawBufferPointer)] = []
         let visit = { (key: UnsafeRawBufferPointer, shared: Int, value: UnsafeRawBufferPointer) -> Int in
             if let edits = distance.distance(to: key, shared: shared) { found.append((edits, Array(key), value)) }

@@ -12,7 +12,10 @@
 /// are kept, and only the rest of the key is computed (as a walk down a trie would). Once `R[i][maxEdits]`
 /// is empty, no key with that prefix can come within `maxEdits`: every later key sharing the prefix is
 /// refused without computing anything.
-struct EditDistance {
+///
+/// The rows, masks and scalar ends live in raw buffers: a walk calls `distance` for thousands of keys,
+/// and arrays' uniqueness checks and growth were most of each call.
+final class EditDistance {
     /// A row is one 64-bit word: bits 0 to the word's length.
     static let maximumTargetScalars = 63
 
@@ -22,13 +25,15 @@ struct EditDistance {
     private let whole: UInt64
     /// A scalar's mask has bit `j` set when it is the word's `j`-th scalar (from 1): a table for ASCII,
     /// a list for the others.
-    private let asciiMasks: [UInt64]
+    private let asciiMasks: UnsafeMutablePointer<UInt64>
     private let otherMasks: [(scalar: UInt32, mask: UInt64)]
-    /// `R[i][d]` at `rows[i * (maxEdits + 1) + d]`; `masks[i]` is the mask of the key's `i`-th scalar.
-    private var rows: [UInt64]
-    private var masks: [UInt64]
-    /// The byte where the key's `i`-th scalar ends, at `scalarEnds[i - 1]`. Grown, never shrunk.
-    private var scalarEnds: [Int] = []
+    /// `R[i][d]` at `rows[i * (maxEdits + 1) + d]`; `masks[i]` is the mask of the key's `i`-th scalar;
+    /// the byte where the key's `i`-th scalar ends at `scalarEnds[i - 1]`. Room for `capacity` scalars,
+    /// grown (never shrunk) for a longer key.
+    private var rows: UnsafeMutablePointer<UInt64>
+    private var masks: UnsafeMutablePointer<UInt64>
+    private var scalarEnds: UnsafeMutablePointer<Int>
+    private var capacity: Int
     /// The first `depth` scalars of the key before have their rows computed.
     private var depth = 0
     /// Rows past this many scalars are over `maxEdits` everywhere: so is every key sharing them.
@@ -45,59 +50,90 @@ struct EditDistance {
         self.maxEdits = maxEdits
         whole = 1 << UInt64(scalars.count)
         full = whole | (whole - 1)
-        var ascii = [UInt64](repeating: 0, count: 128)
+        asciiMasks = .allocate(capacity: 128)
+        asciiMasks.initialize(repeating: 0, count: 128)
         var others: [(scalar: UInt32, mask: UInt64)] = []
         for (index, scalar) in scalars.enumerated() {
             let bit: UInt64 = 1 << UInt64(index + 1)
             if scalar < 128 {
-                ascii[Int(scalar)] |= bit
+                asciiMasks[Int(scalar)] |= bit
             } else if let known = others.firstIndex(where: { $0.scalar == scalar }) {
                 others[known].mask |= bit
             } else {
                 others.append((scalar, bit))
             }
         }
-        asciiMasks = ascii
         otherMasks = others
+        capacity = 32
+        rows = .allocate(capacity: (capacity + 1) * (maxEdits + 1))
+        masks = .allocate(capacity: capacity + 1)
+        scalarEnds = .allocate(capacity: capacity)
         // The empty prefix is within d edits of the word's first d scalars (deleting them).
-        let full = self.full
-        rows = (0...maxEdits).map { d in d + 1 >= 64 ? full : ((1 << UInt64(d + 1)) - 1) & full }
-        masks = [0]
+        for d in 0...maxEdits { rows[d] = d + 1 >= 64 ? full : ((1 << UInt64(d + 1)) - 1) & full }
+        masks[0] = 0
+    }
+
+    deinit {
+        asciiMasks.deallocate()
+        rows.deallocate()
+        masks.deallocate()
+        scalarEnds.deallocate()
     }
 
     /// The distance to `key` (UTF-8 bytes), or nil when it is over `maxEdits`. Keys come in sorted
     /// order, and `shared` says how many bytes `key` shares with the one before.
-    mutating func distance(to key: UnsafeRawBufferPointer, shared: Int) -> Int? {
+    func distance(to key: UnsafeRawBufferPointer, shared: Int) -> Int? {
         // The computed scalars are a prefix of the key before (the rows of a refused key are never
         // computed): those within the shared bytes keep their rows.
-        while depth > 0 && scalarEnds[depth - 1] > shared { depth -= 1 }
+        while depth > 0 && scalarEnds[depth &- 1] > shared { depth &-= 1 }
         if depth >= deadAfter { return nil }
         deadAfter = .max
-        var offset = depth == 0 ? 0 : scalarEnds[depth - 1]
+        var offset = depth == 0 ? 0 : scalarEnds[depth &- 1]
         while offset < key.count {
-            let (scalar, length) = Self.scalar(in: key, at: offset)
-            offset += length
-            if scalarEnds.count == depth {
-                scalarEnds.append(offset)
-                masks.append(0)
-                rows.append(contentsOf: repeatElement(0, count: maxEdits + 1))
+            let lead = key[offset]
+            let scalar: UInt32
+            if lead < 0x80 {
+                scalar = UInt32(lead)
+                offset &+= 1
             } else {
-                scalarEnds[depth] = offset
+                let (value, length) = Self.scalar(in: key, at: offset)
+                scalar = value
+                offset &+= length
             }
-            depth += 1
-            masks[depth] = mask(of: scalar)
+            if depth == capacity { grow() }
+            scalarEnds[depth] = offset
+            depth &+= 1
+            masks[depth] = scalar < 128 ? asciiMasks[Int(scalar)] : mask(ofOther: scalar)
             if !computeRows(depth) {
                 deadAfter = depth
                 return nil
             }
         }
-        let width = maxEdits + 1
-        for d in 0...maxEdits where rows[depth * width + d] & whole != 0 { return d }
+        let last = rows + depth &* (maxEdits &+ 1)
+        for d in 0...maxEdits where last[d] & whole != 0 { return d }
         return nil
     }
 
-    private func mask(of scalar: UInt32) -> UInt64 {
-        if scalar < 128 { return asciiMasks[Int(scalar)] }
+    /// Room for twice as many scalars, the rows and ends computed so far kept.
+    private func grow() {
+        let width = maxEdits + 1
+        let grown = capacity * 2
+        let newRows = UnsafeMutablePointer<UInt64>.allocate(capacity: (grown + 1) * width)
+        newRows.update(from: rows, count: (depth + 1) * width)
+        rows.deallocate()
+        rows = newRows
+        let newMasks = UnsafeMutablePointer<UInt64>.allocate(capacity: grown + 1)
+        newMasks.update(from: masks, count: depth + 1)
+        masks.deallocate()
+        masks = newMasks
+        let newEnds = UnsafeMutablePointer<Int>.allocate(capacity: grown)
+        newEnds.update(from: scalarEnds, count: depth)
+        scalarEnds.deallocate()
+        scalarEnds = newEnds
+        capacity = grown
+    }
+
+    private func mask(ofOther scalar: UInt32) -> UInt64 {
         for other in otherMasks where other.scalar == scalar { return other.mask }
         return 0
     }
@@ -107,27 +143,26 @@ struct EditDistance {
     /// `R[i][d-1]` at `j - 1` (a word scalar deleted), or from `R[i-2][d-1]` at `j - 2` when the two
     /// last key scalars are the word's `j`-th and `(j-1)`-th (a transposition); for every `d`, from
     /// `R[i-1][d]` at `j - 1` when the key's scalar is the word's `j`-th (a match).
-    private mutating func computeRows(_ i: Int) -> Bool {
-        let width = maxEdits + 1
+    @inline(__always)
+    private func computeRows(_ i: Int) -> Bool {
+        let width = maxEdits &+ 1
         let character = masks[i]
         // Transposed: the last key scalar is the word's (j-1)-th and the one before it the word's j-th.
-        let transposed = i >= 2 ? (character << 1) & masks[i - 1] : 0
-        return rows.withUnsafeMutableBufferPointer { rows in
-            let previous = (i - 1) * width, current = i * width, beforeThat = previous - width
-            var lower: UInt64 = 0
-            for d in 0...maxEdits {
-                var row = (rows[previous + d] << 1) & character
-                if d > 0 {
-                    let edited = rows[previous + d - 1]
-                    row |= edited << 1 | edited | lower << 1
-                    if transposed != 0 { row |= (rows[beforeThat + d - 1] << 2) & transposed }
-                }
-                row &= full
-                rows[current + d] = row
-                lower = row
+        let transposed = i >= 2 ? (character << 1) & masks[i &- 1] : 0
+        let previous = rows + (i &- 1) &* width, current = previous + width
+        var lower: UInt64 = 0
+        for d in 0...maxEdits {
+            var row = (previous[d] << 1) & character
+            if d > 0 {
+                let edited = previous[d &- 1]
+                row |= edited << 1 | edited | lower << 1
+                if transposed != 0 { row |= ((previous - width)[d &- 1] << 2) & transposed }
             }
-            return lower != 0
+            row &= full
+            current[d] = row
+            lower = row
         }
+        return lower != 0
     }
 
     /// The scalar starting at `offset` and its length in bytes. Keys are valid UTF-8; a damaged one
