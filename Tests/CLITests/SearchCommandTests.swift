@@ -153,17 +153,9 @@ import TestSupport
         #expect(bad.status == 2 && bad.stderr.hasPrefix("fts search: --color takes always, never or auto, not 'sometimes'"))
         // `auto` on a terminal: the command run by script(1) in a pseudo-terminal.
         func onATerminal(_ environment: [String: String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-qec", "'\(FTSCommand.binary.path)' search --index '\(Self.index)' --limit 1 jardin", "/dev/null"]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/script"),
+                                 ["-qec", "'\(FTSCommand.binary.path)' search --index '\(Self.index)' --limit 1 jardin", "/dev/null"],
+                                 environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }).stdout
         }
         #expect(try onATerminal(["NO_COLOR": "", "TERM": "xterm"]).contains("\u{1B}[1;31mJardin"))
         #expect(try !onATerminal(["NO_COLOR": "1", "TERM": "xterm"]).contains("\u{1B}"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Indexer
 @testable import Server
 
@@ -170,24 +171,13 @@ import Testing
         #expect(Self.documents(client) == expected && expected < 89)
         _ = Self.terminate(process)
 
-        func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-            let process = Process()
-            process.executableURL = Self.binary
-            process.arguments = arguments
-            let output = Pipe(), error = Pipe()
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-        }
+        func run(_ arguments: [String]) throws -> ChildProcess.Result { try ChildProcess.run(Self.binary, arguments, seconds: 60) }
         let help = try run(["--help"])
-        #expect(help.status == 0 && help.output.hasPrefix("OVERVIEW: Serve an fts index") && help.output.contains("--corpus <corpus> ..."))
+        #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: Serve an fts index") && help.stdout.contains("--corpus <corpus> ..."))
         let port99999 = try run(["--port", "99999"])
-        #expect(port99999.status == 2 && port99999.error.hasPrefix("searchd: --port must be between 0 and 65535\n"))
+        #expect(port99999.status == 2 && port99999.stderr.hasPrefix("searchd: --port must be between 0 and 65535\n"))
         let unknown = try run(["--prot", "7700"])
-        #expect(unknown.status == 2 && unknown.error.hasPrefix("searchd: unknown option '--prot'\n"))
+        #expect(unknown.status == 2 && unknown.stderr.hasPrefix("searchd: unknown option '--prot'\n"))
     }
 
     private static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("searchd")
@@ -202,16 +192,31 @@ import Testing
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // It prints where it listens once the index is ready.
+        // It prints where it listens once the index is ready. One that has not said so within the
+        // deadline is killed, which closes its output and ends the read: the test fails, CI goes on.
+        let watchdog = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + listeningDeadline, execute: watchdog)
         var line = Data()
         while !line.contains(0x0A) {
             let byte = output.fileHandleForReading.readData(ofLength: 1)
             if byte.isEmpty { break }
             line.append(byte)
         }
+        watchdog.cancel()
         let text = String(decoding: line, as: UTF8.self)
-        #expect(text.hasPrefix("searchd: listening on 127.0.0.1:") && expecting.map { text.contains("\($0) documents") } != false, "\(text)")
-        let port = try #require(text.split(separator: ":").dropFirst(2).first.flatMap { Int($0.split(separator: ",")[0]) })
+        let listening = text.hasPrefix("searchd: listening on 127.0.0.1:") && expecting.map { text.contains("\($0) documents") } != false
+        guard listening, let port = text.split(separator: ":").dropFirst(2).first.flatMap({ Int($0.split(separator: ",")[0]) }) else {
+            _ = terminate(process)
+            throw StartFailure(firstLine: text)
+        }
         return (process, port)
+    }
+
+    /// How long searchd may take to build the bundled corpus's index and listen (about a second here).
+    private static let listeningDeadline: DispatchTimeInterval = .seconds(120)
+
+    private struct StartFailure: Error, CustomStringConvertible {
+        let firstLine: String
+        var description: String { "searchd did not say where it listens; its first line: \(firstLine.debugDescription)" }
     }
 }

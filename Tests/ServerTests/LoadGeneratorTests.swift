@@ -1,29 +1,17 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The load generator, `fts bench --server`, against a server: it must count every reply of its
 /// pipelined requests (counted SEARCH replies and errors included), or it hangs or skews its figures.
 @Suite struct LoadGeneratorTests {
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fts")
 
-    /// Runs `fts` with `arguments`; stopped and failed after `timeout` seconds, as a miscounting load
+    /// Runs `fts` with `arguments`; killed and failed after `timeout` seconds, as a miscounting load
     /// generator waits forever for a reply that never comes.
     private static func run(_ arguments: [String], timeout: Double = 120) throws -> (status: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            Issue.record("fts \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
-        }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let result = try ChildProcess.run(binary, arguments, seconds: timeout)
+        return (result.status, result.stdout)
     }
 
     @Test(arguments: [(1, 1), (2, 4), (3, 64)])
