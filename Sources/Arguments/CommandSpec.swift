@@ -3,7 +3,7 @@
 /// fts and searchd parse their own arguments rather than through swift-argument-parser: that library
 /// finds a command's options by reflection, and each type it casts costs the Swift runtime a scan of
 /// every protocol conformance in the program, about half the time of a one-shot `fts search`
-/// (BENCHMARKS.md, "One-shot searches in half the time").
+/// (Benchmarks/HISTORY.md, "One-shot searches in half the time").
 public struct CommandSpec: Sendable {
     public var name: String
     public var abstract: String
