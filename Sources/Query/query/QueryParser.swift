@@ -67,10 +67,6 @@ public struct QueryParser: Sendable {
         guard !items.isEmpty else { throw QueryError("empty query") }
         var index = 0
         let node = try parseQuery(&items, &index, depth: 0)
-        if index < items.count {
-            // Only a stray closing parenthesis can stop the top level early.
-            throw QueryError("unbalanced parenthesis", column: items[index].column)
-        }
         try checkNotOnlyExclusions(node)
         return node
     }
@@ -285,6 +281,8 @@ public struct QueryParser: Sendable {
             let item = items[index]
             switch item.lexeme {
             case .close:
+                // At the top level, a `)` closes nothing (`a b)`, or `)` alone, which is not empty parentheses).
+                guard depth > 0 else { throw QueryError("unbalanced parenthesis", column: item.column) }
                 return try conjunction(clauses, column: item.column)
             case .and:
                 guard !clauses.isEmpty, index + 1 < items.count, items[index + 1].lexeme != .close else {
