@@ -54,7 +54,12 @@ public final class SearchServer: @unchecked Sendable {
                     ])
                 }
             }
-        let channel = try bootstrap.bind(host: configuration.host, port: configuration.port).wait()
+        let channel: Channel
+        do {
+            channel = try bootstrap.bind(host: configuration.host, port: configuration.port).wait()
+        } catch {
+            throw ListenError(host: configuration.host, port: configuration.port, cause: error)
+        }
         self.channel = channel
         return channel.localAddress?.port ?? configuration.port
     }
@@ -66,5 +71,25 @@ public final class SearchServer: @unchecked Sendable {
         while service.inFlight > 0 && Date() < deadline { usleep(10_000) }
         try? group.syncShutdownGracefully()
         try? pool.syncShutdownGracefully()
+    }
+}
+
+/// Why the server could not listen, said as its user can act on it (NIO's own message names the
+/// system call, not the address).
+public struct ListenError: Error, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let cause: any Error
+
+    public var description: String {
+        let reason: String
+        switch (cause as? IOError)?.errnoCode {
+        case EADDRINUSE?: reason = "the port is in use (another searchd?); choose another with --port"
+        case EACCES?: reason = "permission denied (ports below 1024 need privileges); choose another with --port"
+        case EADDRNOTAVAIL?: reason = "no interface of this machine has that address; see --host"
+        case let code?: reason = String(cString: strerror(code))
+        case nil: reason = cause is SocketAddressError.UnknownHost || cause is SocketAddressError ? "\(host) is not an address or a host name this machine resolves; see --host" : "\(cause)"
+        }
+        return "cannot listen on \(host):\(port): \(reason)"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import Indexer
 @testable import Server
@@ -83,6 +84,31 @@ import Testing
     }
 
     /// `printf 'SEARCH …\n' | nc -q1 host port`: the client closes its side right after sending.
+    /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
+    /// is said so, naming the address.
+    @Test func aServerThatCannotListenSaysWhere() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let service = try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"))
+        func failure(host: String, port: Int) -> String {
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            let second = SearchServer(service: service, configuration: configuration)
+            defer { second.stop(grace: 0) }
+            do {
+                _ = try second.start()
+                return "listening"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(failure(host: "127.0.0.1", port: server.port)
+                == "cannot listen on 127.0.0.1:\(server.port): the port is in use (another searchd?); choose another with --port")
+        #expect(failure(host: "192.0.2.1", port: 0)
+                == "cannot listen on 192.0.2.1:0: no interface of this machine has that address; see --host")
+    }
+
     @Test func aClientThatClosesItsSideStillGetsEveryReply() throws {
         let server = try TestServer()
         defer { server.stop() }
