@@ -73,6 +73,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/i"))
         let noIndex = try FTSCommand.run(["verify", folder + "/nothing-here"])
         #expect(noIndex.status == 1 && noIndex.stderr.contains("meta.fts"))
+        // An output folder inside a file: the system's reason, not Foundation's "could not be completed".
+        #expect(FileManager.default.createFile(atPath: folder + "/a-file", contents: Data("x".utf8)))
+        let underAFile = try FTSCommand.run(["index", "-o", folder + "/a-file/index", Self.corpus])
+        #expect(underAFile.status == 1 && underAFile.stderr.contains("cannot create the build folder: Not a directory"), "\(underAFile.stderr)")
     }
 
     /// Starts a rebuild over a large corpus and returns once its build folder exists.

@@ -459,10 +459,9 @@ final class Publisher {
         }
         temporary = "\(parent)/\(name).tmp-\(getpid())"
         try? manager.removeItem(atPath: temporary)
-        do {
-            try manager.createDirectory(atPath: temporary, withIntermediateDirectories: false)
-        } catch {
-            throw IndexError.io(path: temporary, reason: "cannot create the build folder: \(error.localizedDescription)")
+        // mkdir(2) rather than FileManager, whose errors read "The operation could not be completed".
+        guard mkdir(temporary, 0o755) == 0 else {
+            throw IndexError.io(path: temporary, reason: "cannot create the build folder: \(systemError())")
         }
     }
 
