@@ -1,5 +1,6 @@
 import Arguments
 import Foundation
+import Indexer
 import Query
 
 /// Where fts looks when not told: the bundled corpus and its index, relative to the working directory
@@ -7,6 +8,26 @@ import Query
 enum Defaults {
     static var index: String { environment("FTS_INDEX") ?? "index" }
     static var corpus: String { environment("FTS_CORPUS") ?? "Corpus/seeds" }
+
+    /// The index `given` (by `--index`), or else the default one, opened. The default index, when it is
+    /// missing or written by another format version, is built first from the default corpus, as
+    /// searchd does: `fts search` works on a fresh clone with no set-up. An index given by `--index`
+    /// or `$FTS_INDEX` is never built: its error is the answer.
+    static func openIndex(_ given: String?, command: String) throws -> IndexReader {
+        let path = given ?? index
+        do {
+            return try IndexReader(path: path)
+        } catch let error as IndexError where given == nil && environment("FTS_INDEX") == nil {
+            switch error {
+            case .noIndex, .unsupportedVersion: break
+            default: throw error
+            }
+            guard FileManager.default.fileExists(atPath: corpus) else { throw error }
+            writeStandardError("fts \(command): building \(path) from \(corpus) first (the default index, missing or of another format version)\n")
+            _ = try IndexBuilder.build(paths: [corpus], output: path)
+            return try IndexReader(path: path)
+        }
+    }
 
     /// An environment variable, read with getenv rather than from ProcessInfo's dictionary: the first
     /// use of a dictionary type costs a one-shot command a scan of the program's protocol conformances.

@@ -80,7 +80,7 @@ struct Search: Command {
         let path = index ?? Defaults.index
         let searcher: Searcher
         do {
-            searcher = Searcher(reader: try IndexReader(path: path), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost))
+            searcher = Searcher(reader: try Defaults.openIndex(index, command: "search"), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost))
             searcher.snippetLength = snippetLength
         } catch {
             Output.error("fts search: \(path): \(error)")
@@ -169,7 +169,7 @@ struct Get: Command {
     func run() throws {
         let path = index ?? Defaults.index
         do {
-            let reader = try IndexReader(path: path)
+            let reader = try Defaults.openIndex(index, command: "get")
             guard let doc = try reader.document(id: id) else {
                 Output.error("fts get: no document with id \"\(id)\"")
                 throw ExitStatus(1)

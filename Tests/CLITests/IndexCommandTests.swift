@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite(.serialized) struct IndexCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -77,6 +78,31 @@ import Testing
         #expect(FileManager.default.createFile(atPath: folder + "/a-file", contents: Data("x".utf8)))
         let underAFile = try FTSCommand.run(["index", "-o", folder + "/a-file/index", Self.corpus])
         #expect(underAFile.status == 1 && underAFile.stderr.contains("cannot create the build folder: Not a directory"), "\(underAFile.stderr)")
+    }
+
+    /// With no `--index` and no `$FTS_INDEX`, `fts search` and `fts get` build the default index
+    /// (`./index`) from the default corpus (`./Corpus/seeds`) when it is missing, once; an index named
+    /// by `--index` is never built.
+    @Test func searchBuildsTheMissingDefaultIndexOnce() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/Corpus", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.corpus, toPath: folder + "/Corpus/seeds")
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FTS_") }
+        func fts(_ arguments: [String]) throws -> ChildProcess.Result {
+            try ChildProcess.run(FTSCommand.binary, arguments, environment: environment, directory: folder)
+        }
+        let named = try fts(["search", "--index", "elsewhere", "--count", "jardin"])
+        #expect(named.status == 2 && named.stderr.contains("no index (no meta.fts in elsewhere)"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/elsewhere"))
+        let first = try fts(["search", "--count", "jardin"])
+        #expect(first.status == 0 && first.stdout == "4\n")
+        #expect(first.stderr == "fts search: building index from Corpus/seeds first (the default index, missing or of another format version)\n")
+        let second = try fts(["search", "--count", "jardin"])
+        #expect(second.status == 0 && second.stdout == "4\n" && second.stderr.isEmpty)
+        try FileManager.default.removeItem(atPath: folder + "/index")
+        let get = try fts(["get", "004_b485c98c060516cb.txt#1"])
+        #expect(get.status == 0 && get.stdout.hasPrefix("id: 004_b485c98c060516cb.txt#1\n") && get.stderr.contains("building index"))
     }
 
     /// Starts a rebuild over a large corpus and returns once its build folder exists.

@@ -18,12 +18,14 @@ public enum ChildProcess {
     }
 
     public static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil,
-                           environment: [String: String]? = nil, seconds: Double = 300) throws -> Result {
+                           environment: [String: String]? = nil, directory: String? = nil,
+                           seconds: Double = 300) throws -> Result {
         _ = ignoringBrokenPipes
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe(), error = Pipe(), input = Pipe()
         process.standardOutput = output
         process.standardError = error
