@@ -14,7 +14,7 @@ struct Search: Command {
             none does, 2 on an error (a bad query, an unreadable index, an unknown option).
             """,
         options: [
-            .option("index", help: "The index folder (default: $FTS_INDEX or ./index)."),
+            .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),
             .option("limit", default: "10", help: "Results to show."),
             .option("offset", default: "0", help: "Results to skip (pagination)."),
             .flag("count", help: "Print only the number of matching documents."),
@@ -149,7 +149,7 @@ struct Get: Command {
         name: "get",
         abstract: "Print one stored document by its id.",
         options: [
-            .option("index", help: "The index folder (default: $FTS_INDEX or ./index)."),
+            .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),
             .flag("json", help: "Print one JSON object with every stored field."),
         ],
         arguments: [ArgumentSpec(name: "id", help: "The document's id, as in search results (e.g. 004_b485c98c060516cb.txt#3).",
