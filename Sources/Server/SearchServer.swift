@@ -88,7 +88,9 @@ public struct ListenError: Error, CustomStringConvertible {
         case EACCES?: reason = "permission denied (ports below 1024 need privileges); choose another with --port"
         case EADDRNOTAVAIL?: reason = "no interface of this machine has that address; see --host"
         case let code?: reason = String(cString: strerror(code))
-        case nil: reason = cause is SocketAddressError.UnknownHost || cause is SocketAddressError ? "\(host) is not an address or a host name this machine resolves; see --host" : "\(cause)"
+        case nil where cause is SocketAddressError.UnknownHost:
+            reason = "\(host) is not an address or a host name this machine resolves; see --host"
+        case nil: reason = "\(cause)"
         }
         return "cannot listen on \(host):\(port): \(reason)"
     }

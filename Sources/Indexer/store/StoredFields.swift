@@ -267,7 +267,9 @@ struct StoredFieldsReader: @unchecked Sendable {
         let context = contexts.take()
         defer { contexts.give(context) }
         let plain = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
-            let decoded = ZSTD_decompressDCtx(context, buffer.baseAddress, buffer.count, frame.baseAddress, frame.count)
+            // No context (zstd could not allocate one): the one-call decompression, which makes its own.
+            let decoded = context.map { ZSTD_decompressDCtx($0, buffer.baseAddress, buffer.count, frame.baseAddress, frame.count) }
+                ?? ZSTD_decompress(buffer.baseAddress, buffer.count, frame.baseAddress, frame.count)
             failed = ZSTD_isError(decoded) != 0 || decoded != Int(size)
             // On failure the bytes are not trusted, nor kept.
             initialized = failed ? 0 : Int(size)
