@@ -45,11 +45,14 @@ public final class Searcher: @unchecked Sendable {
 
     /// Worked out once: every query of a word without a field searches these.
     private let allFields: [(field: Int, boost: Double)]
+    /// Knows the index's fields, so that `title: mer` names one.
+    private let parser: QueryParser
 
     public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) {
         self.reader = reader
         self.parameters = parameters
         allFields = QueryPlanner.allFields(of: reader, parameters: parameters)
+        parser = QueryParser(fields: Set(reader.meta.fields.filter(\.indexed).map(\.name)))
     }
 
     private func withAnalyzer<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
@@ -68,7 +71,7 @@ public final class Searcher: @unchecked Sendable {
         guard limit + offset <= Self.maximumWindow else {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
         }
-        let node = try QueryParser().parse(query)
+        let node = try parser.parse(query)
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
@@ -205,7 +208,7 @@ public final class Searcher: @unchecked Sendable {
     public func topDocuments(_ query: String, limit: Int = 10, exactTotal: Bool = false, prune: Bool = true) throws
         -> (documents: [(doc: Int, score: Double)], total: Int, totalIsExact: Bool) {
         guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
-        let node = try QueryParser().parse(query)
+        let node = try parser.parse(query)
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
@@ -231,7 +234,7 @@ public final class Searcher: @unchecked Sendable {
     /// "Did you mean": the query with each word the index has never seen replaced by its nearest known
     /// spelling (`SpellingSuggester`); nil when there is nothing to correct.
     public func suggest(_ query: String) throws -> String? {
-        let node = try QueryParser().parse(query)
+        let node = try parser.parse(query)
         return try withAnalyzer { analyzer in
             var suggester = SpellingSuggester(reader: reader, analyzer: analyzer)
             return try suggester.suggestion(for: query, parsed: node)
@@ -240,7 +243,7 @@ public final class Searcher: @unchecked Sendable {
 
     /// The exact number of documents matching the query.
     public func count(_ query: String) throws -> Int {
-        let node = try QueryParser().parse(query)
+        let node = try parser.parse(query)
         return try withAnalyzer { try count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters, allFields: allFields).plan(node)) }
     }
 

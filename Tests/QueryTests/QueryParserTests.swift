@@ -34,6 +34,24 @@ import Testing
         #expect(try parser.parse("Clichy-sous-Bois 12:30") == .and([.word("Clichy-sous-Bois", field: nil, column: 1), .word("12:30", field: nil, column: 18)]))
     }
 
+    /// `title: mer`, spaces after the colon, names the field when the index has it, as Lucene's parser
+    /// reads it; any other word before a colon and a space stays a word (`note: mer`), and so does a
+    /// field's name with nothing after it.
+    @Test func aKnownFieldMayBeFollowedBySpaces() throws {
+        let parser = QueryParser(fields: ["title", "body"])
+        #expect(try parser.parse("title: jardin") == .word("jardin", field: "title", column: 1))
+        #expect(try parser.parse("a title:  \"la mer\"~2") == .and([.word("a", field: nil, column: 1),
+                                                                    .phrase("la mer", slop: 2, field: "title", column: 3)]))
+        #expect(try parser.parse("body:\t(jardin OR mer)") == .or([.word("jardin", field: "body", column: 1),
+                                                                    .word("mer", field: "body", column: 1)]))
+        #expect(try parser.parse("note: mer") == .and([.word("note:", field: nil, column: 1), .word("mer", field: nil, column: 7)]))
+        #expect(try parser.parse("mer title:") == .and([.word("mer", field: nil, column: 1), .word("title:", field: nil, column: 5)]))
+        #expect(try parser.parse("(mer title: )") == .and([.word("mer", field: nil, column: 2), .word("title:", field: nil, column: 6)]))
+        #expect(try QueryParser().parse("title: jardin") == .and([.word("title:", field: nil, column: 1), .word("jardin", field: nil, column: 8)]))
+        #expect(throws: QueryError("an exclusion goes before its field, as in -title:ville", column: 8)) { try parser.parse("title: -ville") }
+        #expect(throws: QueryError("nothing to search after title:", column: 1)) { try parser.parse("title: OR mer") }
+    }
+
     /// `word~` leaves the edits to the word's length; `word~N` says them; fields and OR apply as to words.
     @Test func fuzzyWords() throws {
         #expect(try parser.parse("ecnomie~ sociale~1") == .and([.fuzzy("ecnomie", edits: nil, field: nil, column: 1),

@@ -39,6 +39,14 @@ final class BundledIndex: @unchecked Sendable {
         #expect(results.hits.first?.title == "Il était deux fois...")
     }
 
+    /// The searcher tells its parser the index's fields: `title: économie` is `title:économie`.
+    @Test func aFieldNameFollowedBySpacesRestrictsToIt() throws {
+        let spaced = try searcher.search("title: économie", limit: 50)
+        #expect(spaced.total > 0)
+        #expect(try spaced.total < searcher.count("économie"))
+        #expect(try spaced.hits.map(\.doc) == searcher.search("title:économie", limit: 50).hits.map(\.doc))
+    }
+
     @Test func phrasesNeedAdjacentWords() throws {
         #expect(try searcher.count("\"clichy sous bois\"") == 1)
         #expect(try searcher.count("\"bois sous clichy\"") == 0)

@@ -54,7 +54,14 @@ public struct QueryParser: Sendable {
         var column: Int
     }
 
-    public init() {}
+    /// The fields `title: mer` (with spaces after the colon) may name.
+    private let fields: Set<String>
+
+    /// `fields`: the index's searchable fields, which may be followed by spaces before what they apply
+    /// to (`title: mer`); any name may be followed directly by it (`title:mer`).
+    public init(fields: Set<String> = []) {
+        self.fields = fields
+    }
 
     public func parse(_ query: String) throws -> QueryNode {
         var query = query
@@ -179,8 +186,8 @@ public struct QueryParser: Sendable {
                 }
                 items.append(Item(lexeme: .boost(value), column: start))
                 move(to: j)
-            } else if (c == 0x2D || c == 0x21) && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != c
-                        && i > 0 && utf8[i - 1] == 0x3A, case .field(let name)? = items.last?.lexeme {
+            } else if (c == 0x2D || c == 0x21) && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != c,
+                      case .field(let name)? = items.last?.lexeme {
                 // `title:-ville` would otherwise search `ville` in the titles: the opposite of what was meant.
                 var end = i + 1
                 if utf8[end] == 0x22 {
@@ -211,6 +218,14 @@ public struct QueryParser: Sendable {
                     move(to: j + 1)
                     continue
                 }
+                // `title: mer`, a known field's name and spaces before what it applies to, as Lucene
+                // reads it; else (`note: mer`, `title:` at the end) the colon is part of the word.
+                if j > i + 1 && utf8[j - 1] == 0x3A, let next = Self.operandStart(utf8, after: j),
+                   fields.contains(string(i..<(j - 1))) {
+                    items.append(Item(lexeme: .field(string(i..<(j - 1))), column: start))
+                    move(to: next)
+                    continue
+                }
                 let bytes = UnsafeBufferPointer(rebasing: utf8[i..<j])
                 move(to: j)
                 if let keyword = Self.keyword(bytes) {
@@ -221,6 +236,15 @@ public struct QueryParser: Sendable {
             }
         }
         return items
+    }
+
+    /// Where the next thing after the spaces from `index` starts, when there are spaces there and
+    /// something follows them that is not a closing parenthesis.
+    private static func operandStart(_ utf8: UnsafeBufferPointer<UInt8>, after index: Int) -> Int? {
+        var next = index
+        while next < utf8.count && isSpace(utf8, at: next) { next += scalarLength(utf8, at: next) }
+        guard next > index && next < utf8.count && utf8[next] != 0x29 else { return nil }
+        return next
     }
 
     /// The operator a word typed in capitals is (Lucene's `||` and `&&` too: analysed as words, they
