@@ -383,6 +383,8 @@ public struct QueryParser: Sendable {
             guard depth < Self.maximumDepth else {
                 throw QueryError("parentheses nested deeper than \(Self.maximumDepth)", column: item.column)
             }
+            // `(` last: nothing inside and nothing to close it, which is not empty parentheses.
+            guard index < items.count else { throw QueryError("unbalanced parenthesis", column: item.column) }
             let node = try parseQuery(&items, &index, depth: depth + 1)
             guard index < items.count, items[index].lexeme == .close else {
                 throw QueryError("unbalanced parenthesis", column: item.column)
