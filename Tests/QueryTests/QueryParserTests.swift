@@ -34,6 +34,21 @@ import Testing
         #expect(try parser.parse("Clichy-sous-Bois 12:30") == .and([.word("Clichy-sous-Bois", field: nil, column: 1), .word("12:30", field: nil, column: 18)]))
     }
 
+    /// A backslash takes the next character as it is, as in Lucene: a word with one is searched as
+    /// written (no operator, field, prefix, wildcard or fuzzy word), and a phrase goes on past `\"`.
+    @Test func backslashesEscape() throws {
+        #expect(try parser.parse(#"\(jardin\) \-mer \OR"#) == .and([.word("(jardin)", field: nil, column: 1),
+                                                                   .word("-mer", field: nil, column: 12),
+                                                                   .word("OR", field: nil, column: 18)]))
+        #expect(try parser.parse(#"title\:mer jard\* jar\?in mer\~ a\^2"#) == .and([
+            .word("title:mer", field: nil, column: 1), .word("jard*", field: nil, column: 12), .word("jar?in", field: nil, column: 19),
+            .word("mer~", field: nil, column: 27), .word("a^2", field: nil, column: 33),
+        ]))
+        #expect(try parser.parse(#"title:"la \"mer\" \\ bleue"~2"#) == .phrase(#"la "mer" \ bleue"#, slop: 2, field: "title", column: 1))
+        #expect(try parser.parse(#"é\ té mer\"#) == .and([.word("é té", field: nil, column: 1), .word(#"mer\"#, field: nil, column: 7)]))
+        #expect(throws: QueryError("unbalanced quote", column: 1)) { try parser.parse(#""mer\""#) }
+    }
+
     /// `title: mer`, spaces after the colon, names the field when the index has it, as Lucene's parser
     /// reads it; any other word before a colon and a space stays a word (`note: mer`), and so does a
     /// field's name with nothing after it.

@@ -47,6 +47,18 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try spaced.hits.map(\.doc) == searcher.search("title:économie", limit: 50).hits.map(\.doc))
     }
 
+    /// Escaped, the query's special characters are the text's, which the analyzer reads as it reads
+    /// the documents: `\-économie` is a word, not an exclusion, and quotes inside a phrase are punctuation.
+    @Test func escapedCharactersAreSearchedAsText() throws {
+        let word = try searcher.count("économie")
+        #expect(word > 0)
+        #expect(try searcher.count(#"\(économie\)"#) == word)
+        #expect(try searcher.count(#"\-économie"#) == word)
+        let phrase = try searcher.count(#""économie sociale""#)
+        #expect(phrase > 0 && phrase < word)
+        #expect(try searcher.count(#""économie \"sociale\"""#) == phrase)
+    }
+
     @Test func phrasesNeedAdjacentWords() throws {
         #expect(try searcher.count("\"clichy sous bois\"") == 1)
         #expect(try searcher.count("\"bois sous clichy\"") == 0)

@@ -9,7 +9,8 @@ import Indexer
 ///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
 ///
-/// `AND` between clauses is accepted and changes nothing.
+/// `AND` between clauses is accepted and changes nothing. A `\` takes the next character as text, in a
+/// word (which is then a plain word) or a phrase.
 public struct QueryParser: Sendable {
     /// Longest query accepted, in Unicode code points.
     public static let maximumLength = 1024
@@ -146,10 +147,11 @@ public struct QueryParser: Sendable {
                 items.append(Item(lexeme: .close, column: start))
                 move(to: i + 1)
             } else if c == 0x22 {
-                guard let end = utf8[(i + 1)...].firstIndex(of: 0x22) else {
-                    throw QueryError("unbalanced quote", column: start)
-                }
-                let text = string((i + 1)..<end)
+                // The closing quote: the next one not escaped.
+                var end = i + 1
+                while end < utf8.count && utf8[end] != 0x22 { end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : 1 }
+                guard end < utf8.count else { throw QueryError("unbalanced quote", column: start) }
+                let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[(i + 1)..<end]))
                 move(to: end + 1)
                 var slop: Int?
                 if i < utf8.count && utf8[i] == 0x7E {
@@ -204,8 +206,15 @@ public struct QueryParser: Sendable {
                 move(to: i + 1)
             } else {
                 var j = i
+                var escaped = false
                 while j < utf8.count && !Self.isSpace(utf8, at: j) && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22
                         && !(utf8[j] == 0x5E && j + 1 < utf8.count && Self.isASCIIDigit(utf8[j + 1])) {
+                    // `\` takes the next character as it is, whatever it would otherwise mean.
+                    if utf8[j] == 0x5C && j + 1 < utf8.count {
+                        escaped = true
+                        j += 1 + Self.scalarLength(utf8, at: j + 1)
+                        continue
+                    }
                     // `field:` ends a field name when something follows it.
                     if utf8[j] == 0x3A, j > i, Self.isNameStart(utf8[i]), utf8[i..<j].allSatisfy(Self.isNameCharacter),
                        j + 1 < utf8.count, !Self.isSpace(utf8, at: j + 1) {
@@ -228,7 +237,10 @@ public struct QueryParser: Sendable {
                 }
                 let bytes = UnsafeBufferPointer(rebasing: utf8[i..<j])
                 move(to: j)
-                if let keyword = Self.keyword(bytes) {
+                if escaped {
+                    // Searched as written: no operator, prefix, wildcard or fuzzy word.
+                    items.append(Item(lexeme: .word(Self.unescaped(bytes)), column: start))
+                } else if let keyword = Self.keyword(bytes) {
                     items.append(Item(lexeme: keyword, column: start))
                 } else {
                     items.append(Item(lexeme: try atom(bytes, word: String(decoding: bytes, as: UTF8.self), column: start), column: start))
@@ -236,6 +248,19 @@ public struct QueryParser: Sendable {
             }
         }
         return items
+    }
+
+    /// The text with each `\` that escapes a character removed (a `\` that ends it stays).
+    private static func unescaped(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x5C && index + 1 < bytes.count { index += 1 }
+            text.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Where the next thing after the spaces from `index` starts, when there are spaces there and
