@@ -9,7 +9,7 @@ import Testing
     static let pieces = [
         "\"", "\"", "(", ")", "~", "~0", "~2", "~64", "*", "?", "^2", "^0.5", "-", "NOT ", " OR ", " AND ", "title:", "body:",
         "auteur:", "||", "&&", "!", "+", " ", " ", " ", "économie", "ECONOMIE", "l’économie", "des", "de", "dès", "donner",
-        "données", "jardin", "Clichy-sous-Bois", "salarié·e·s", "co", "e", "12:30", "2,5", "\u{0301}", "日本", "🙂", "\t",
+        "données", "jardin", "Clichy-sous-Bois", "salarié·e·s", "co", "e", "12:30", "2,5", "\u{0301}", "日本", "🙂", "\t", "\\", "\\\"",
     ]
 
     @Test func randomQueriesRunOrFailCleanly() throws {
@@ -32,5 +32,49 @@ import Testing
         }
         // Both outcomes are common: the pieces make as many queries that run as ones that cannot.
         #expect(ran > 500 && refused > 500, "\(ran) ran, \(refused) refused")
+    }
+
+    /// Text escaped as QUERY.md tells a front end to (a `\` before every character but letters,
+    /// digits and spaces, and before the operators' words) is searched, whatever it holds: the only
+    /// refusal left is text with no word in it.
+    @Test func escapedTextIsAlwaysSearched() throws {
+        let searcher = BundledIndex.shared.searcher
+        var generator = SplitMix64(seed: 78)
+        var searched = 0
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<(Int(generator.next() % 8) + 1) {
+                text += Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))]
+            }
+            let escaped = Self.escaped(text)
+            do {
+                let results = try searcher.search(escaped, limit: 5)
+                #expect(try searcher.count(escaped) == results.total, "\(escaped)")
+                searched += 1
+            } catch let error as QueryError {
+                #expect(["empty query", "no searchable words in the query"].contains(error.message), "\(escaped): \(error)")
+            }
+        }
+        #expect(searched > 1_000, "\(searched) searched")
+    }
+
+    static func escaped(_ text: String) -> String {
+        var escaped = "", word = ""
+        func endWord() {
+            if ["OR", "AND", "NOT"].contains(word) { escaped.append("\\") }
+            escaped += word
+            word = ""
+        }
+        for character in text {
+            if character.isWhitespace {
+                endWord()
+                escaped.append(character)
+                continue
+            }
+            if !(character.isLetter || character.isNumber) { word.append("\\") }
+            word.append(character)
+        }
+        endWord()
+        return escaped
     }
 }
