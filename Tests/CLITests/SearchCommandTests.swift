@@ -29,6 +29,18 @@ import TestSupport
         #expect(took.hasSuffix(" ms") && took.dropLast(3).split(separator: ".").last?.count == 2)
     }
 
+    /// A later page's summary says which results it shows.
+    @Test func aLaterPageSaysWhichResultsItShows() throws {
+        let page = try FTSCommand.run(["search", "--index", Self.index, "--offset", "10", "--limit", "5", "économie", "solidaire"])
+        let lines = page.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix(" 11  ") == true)
+        #expect(lines.last?.hasPrefix("11–15 of 33 documents in ") == true)
+        let last = try FTSCommand.run(["search", "--index", Self.index, "--offset", "30", "économie", "solidaire"])
+        #expect(last.stdout.split(separator: "\n").last?.hasPrefix("31–33 of 33 documents in ") == true)
+        let past = try FTSCommand.run(["search", "--index", Self.index, "--offset", "40", "économie", "solidaire"])
+        #expect(past.stdout.split(separator: "\n").last?.hasPrefix("0 of 33 documents in ") == true)
+    }
+
     @Test func unknownWordsGetADidYouMean() throws {
         let table = try FTSCommand.run(["search", "--index", Self.index, "ecnomie", "socale"])
         // As grep: 1 when nothing matches.
