@@ -39,10 +39,10 @@ struct SpellingSuggester {
         switch node {
         case let .word(text, _, column), let .phrase(text, _, _, column):
             // The node's text as typed, at or after its column (a field's column when it has one).
-            guard let start = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
+            guard let typed = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
             for token in try analyzer.tokens(text) where unknownWords < QueryPlanner.maximumFuzzyWords {
                 if let (spelling, terms) = try correction(of: token) {
-                    let range = (start + token.range.lowerBound)..<(start + token.range.upperBound)
+                    let range = typed[token.range.lowerBound]..<typed[token.range.upperBound]
                     let written = try writtenSpelling(of: spelling, terms: terms)
                     replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self), written: written)))
                 }
@@ -208,12 +208,29 @@ struct SpellingSuggester {
         return bytes.count
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
-        var offset = start
-        while offset + needle.count <= haystack.count {
-            if haystack[offset..<(offset + needle.count)].elementsEqual(needle) { return offset }
-            offset += 1
+    /// Where `text` (a node's, its escapes removed) stands in the query, at or after `start`: the
+    /// query offset of each of its bytes, and of its end. A byte may be typed escaped (`\(`, `\'`):
+    /// its offset is then its backslash's.
+    static func find(_ text: [UInt8], in query: [UInt8], from start: Int) -> [Int]? {
+        guard !text.isEmpty else { return nil }
+        var offsets = [Int](repeating: 0, count: text.count + 1)
+        for candidate in start..<query.count {
+            var index = 0, at = candidate
+            while index < text.count && at < query.count {
+                offsets[index] = at
+                if query[at] == 0x5C && at + 1 < query.count && query[at + 1] == text[index] {
+                    at += 2
+                } else if query[at] == text[index] {
+                    at += 1
+                } else {
+                    break
+                }
+                index += 1
+            }
+            if index == text.count {
+                offsets[index] = at
+                return offsets
+            }
         }
         return nil
     }
