@@ -139,6 +139,9 @@ final class BruteForce {
                 for (doc, score) in word(terms, field: field, boost: boost * weight) { result[doc, default: 0] += score }
             }
             return result
+        case .all:
+            // Every document, each scoring its boost.
+            return Dictionary(uniqueKeysWithValues: documents.indices.map { ($0, boost) })
         case .and(let children):
             var required: [[Int: Double]] = []
             var excluded = Set<Int>()

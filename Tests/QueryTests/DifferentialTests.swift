@@ -93,7 +93,7 @@ import Testing
         }
 
         mutating func next() -> String {
-            switch generator.next() % 15 {
+            switch generator.next() % 16 {
             case 0: return word()
             case 1: return "\(word()) \(word())"
             case 2: return "\(word()) \(word()) \(word())"
@@ -122,6 +122,7 @@ import Testing
                 let boosts = ["0.5", "2", "3.25", "10"]
                 return "(\(word()) OR \"\(phrase())\"^\(pick(boosts)))^\(pick(boosts)) \(word())^\(pick(boosts))"
             case 13: return generator.next() % 2 == 0 ? wildcard() : "\(pick(fields)):\(wildcard()) OR \(word())"
+            case 14: return pick(["*:* -\(word())", "(*:* OR \(word()))^2 -\(word())", "* \(word())", "\(word()) OR *^0.5"])
             default: return "\(pick(fields)):\"\(phrase())\" \(word())"
             }
         }

@@ -34,6 +34,17 @@ import Testing
         #expect(try parser.parse("Clichy-sous-Bois 12:30") == .and([.word("Clichy-sous-Bois", field: nil, column: 1), .word("12:30", field: nil, column: 18)]))
     }
 
+    /// `*:*` (Lucene) and `*` alone (tantivy) match every document; a field cannot restrict them.
+    @Test func starMatchesEveryDocument() throws {
+        #expect(try parser.parse("*:*") == .all(column: 1))
+        #expect(try parser.parse("* -mer") == .and([.all(column: 1), .not(.word("mer", field: nil, column: 4))]))
+        #expect(try parser.parse("(*:* OR jardin)^2") == .boosted(.or([.all(column: 2), .word("jardin", field: nil, column: 9)]), 2))
+        #expect(try parser.parse(#"\*"#) == .word("*", field: nil, column: 1))
+        #expect(throws: QueryError("title:* is not supported; *:* matches every document", column: 1)) { try parser.parse("title:*") }
+        #expect(throws: QueryError("title:* is not supported; *:* matches every document", column: 1)) { try parser.parse("title:(a OR *)") }
+        #expect(throws: QueryError("a wildcard needs at least 2 letters before it, as in econo*", column: 1)) { try parser.parse("*:a") }
+    }
+
     /// A backslash takes the next character as it is, as in Lucene: a word with one is searched as
     /// written (no operator, field, prefix, wildcard or fuzzy word), and a phrase goes on past `\"`.
     @Test func backslashesEscape() throws {
@@ -131,8 +142,8 @@ import Testing
         ("a (", "unbalanced parenthesis at column 3"),
         ("title:(", "unbalanced parenthesis at column 7"),
         ("((a) (", "unbalanced parenthesis at column 6"),
-        ("-a", "a query needs at least one word that is not excluded"),
-        ("-a NOT b", "a query needs at least one word that is not excluded"),
+        ("-a", "a query needs at least one word that is not excluded; add *:* to exclude from every document"),
+        ("-a NOT b", "a query needs at least one word that is not excluded; add *:* to exclude from every document"),
         ("a OR", "OR needs a word on each side at column 3"),
         ("OR a", "OR needs a word on each side at column 1"),
         ("a OR -b", "an exclusion cannot be an alternative of OR at column 6"),

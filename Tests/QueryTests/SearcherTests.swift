@@ -59,6 +59,24 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count(#""économie \"sociale\"""#) == phrase)
     }
 
+    /// `*:*` matches every document with the same score (1, times a boost): the first documents come
+    /// first, the total is the index's, and `*:* -word` excludes from all of them.
+    @Test func starStarMatchesEveryDocument() throws {
+        let documents = BundledIndex.shared.reader.documentCount
+        let all = try searcher.search("*:*", limit: 5, exactTotal: false)
+        #expect(all.total == documents && all.totalIsExact)
+        #expect(all.hits.map(\.doc) == Array(0..<5) && all.hits.allSatisfy { $0.score == 1 })
+        #expect(try searcher.search("*:*", limit: 5, offset: documents - 2).hits.map(\.doc) == [documents - 2, documents - 1])
+        #expect(try searcher.count("*:* -économie") == documents - searcher.count("économie"))
+        #expect(try searcher.search("*^3", limit: 1).hits.first?.score == 3)
+        // Beside a word, it adds its constant to every match: the word's order, and all documents.
+        let word = try searcher.search("économie", limit: 10)
+        let beside = try searcher.search("économie OR *:*", limit: 10)
+        #expect(beside.total == documents && beside.hits.map(\.doc) == word.hits.map(\.doc))
+        let hit = try #require(try searcher.search("*:*", limit: 1, explain: true).hits.first)
+        #expect(hit.explanation == ["1.0000  every document (*:*)"] && !hit.snippet.text.isEmpty)
+    }
+
     @Test func phrasesNeedAdjacentWords() throws {
         #expect(try searcher.count("\"clichy sous bois\"") == 1)
         #expect(try searcher.count("\"bois sous clichy\"") == 0)

@@ -14,6 +14,7 @@ enum MatchCounter {
 
     /// `documentCount` is the index's: bitsets have that many bits.
     static func count(_ root: Scorer, documentCount: Int, method: Method = .cheapest) throws -> Int {
+        if root is AllScorer { return documentCount }
         if let total = try countWords(root, documentCount: documentCount, method: method) { return total }
         if let conjunction = root as? ConjunctionScorer, let words = WordConjunction(conjunction) {
             defer { words.deallocate() }

@@ -17,6 +17,12 @@ enum TopDocs {
     static func collect(_ root: Scorer, capacity: Int, prune: Bool, policy: PruningPolicy) throws -> Result {
         guard prune && capacity > 0 && root.cost > policy.exhaustiveUpToCost else { return try exhaustive(root, capacity: capacity) }
         if let word = root as? FieldTermScorer { return try blockMaxWord(word, capacity: capacity) }
+        if let all = root as? AllScorer {
+            // Every document scores the same: the first k, in document order, are the top k.
+            var collector = TopCollector(capacity: capacity)
+            while collector.total < capacity, try all.next() != Scorer.end { collector.collect(ScoredDocument(doc: all.doc, score: try all.score())) }
+            return Result(collector: collector, totalIsExact: all.doc == Scorer.end)
+        }
         if root is DisjunctionScorer || root is PhraseScorer {
             let clauses = leaves(of: root)
             // Words alone (the usual OR query): the loops call the final class directly, not through

@@ -12,6 +12,8 @@ public enum QueryNode: Equatable, Sendable {
     case wildcard(String, field: String?, column: Int)
     /// `word~` (edits chosen by the word's length) or `word~N`: the spellings within N edits.
     case fuzzy(String, edits: Int?, field: String?, column: Int)
+    /// `*:*` or `*`: every document, each with the same score (Lucene's MatchAllDocsQuery).
+    case all(column: Int)
     /// All required (implicit AND); `not` children exclude.
     case and([QueryNode])
     /// Any of them.

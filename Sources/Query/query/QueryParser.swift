@@ -6,7 +6,7 @@ import Indexer
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")") ["^" boost]
-///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | word
+///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
 ///
 /// `AND` between clauses is accepted and changes nothing. A `\` takes the next character as text, in a
@@ -30,6 +30,7 @@ public struct QueryParser: Sendable {
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
         case field(String)
+        case all
         case boost(Double)
         case open, close, minus, or, and, not
 
@@ -242,6 +243,9 @@ public struct QueryParser: Sendable {
                     items.append(Item(lexeme: .word(Self.unescaped(bytes)), column: start))
                 } else if let keyword = Self.keyword(bytes) {
                     items.append(Item(lexeme: keyword, column: start))
+                } else if bytes.elementsEqual([0x2A, 0x3A, 0x2A]) || bytes.elementsEqual([0x2A]) {
+                    // Lucene's `*:*`, and tantivy's `*`.
+                    items.append(Item(lexeme: .all, column: start))
                 } else {
                     items.append(Item(lexeme: try atom(bytes, word: String(decoding: bytes, as: UTF8.self), column: start), column: start))
                 }
@@ -395,6 +399,9 @@ public struct QueryParser: Sendable {
         case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
+        case .all:
+            if let field { throw QueryError("\(field.name):* is not supported; *:* matches every document", column: field.column) }
+            return .all(column: item.column)
         case .field(let name):
             guard field == nil else { throw QueryError("a field inside a field", column: item.column) }
             guard index < items.count, !items[index].lexeme.endsOperand, !items[index].lexeme.isExclusion else {
@@ -442,6 +449,7 @@ public struct QueryParser: Sendable {
         case let .fuzzy(text, edits, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .fuzzy(text, edits: edits, field: field, column: column)
+        case .all: throw QueryError("\(field):* is not supported; *:* matches every document", column: column)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))
@@ -451,10 +459,10 @@ public struct QueryParser: Sendable {
 
     private func checkNotOnlyExclusions(_ node: QueryNode) throws {
         switch node {
-        case .not: throw QueryError("a query needs at least one word that is not excluded")
+        case .not: throw QueryError("a query needs at least one word that is not excluded; add *:* to exclude from every document")
         case .and(let children):
             if children.allSatisfy({ if case .not = $0 { return true } else { return false } }) {
-                throw QueryError("a query needs at least one word that is not excluded")
+                throw QueryError("a query needs at least one word that is not excluded; add *:* to exclude from every document")
             }
             for child in children {
                 if case .not = child { continue }

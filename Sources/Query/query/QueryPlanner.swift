@@ -94,6 +94,8 @@ final class QueryPlanner {
         case let .fuzzy(text, edits, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
+        case .all:
+            return reader.documentCount == 0 ? EmptyScorer() : AllScorer(documentCount: reader.documentCount, score: boost)
         case .and(let children):
             var required: [Scorer] = []
             var excluded: [Scorer] = []

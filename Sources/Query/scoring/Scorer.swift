@@ -108,6 +108,51 @@ final class EmptyScorer: Scorer {
     override func score() throws -> Double { 0 }
 }
 
+/// Every document, each with the same score (`*:*`, Lucene's MatchAllDocsQuery: 1, times a boost).
+final class AllScorer: Scorer {
+    private let documentCount: UInt32
+    private let constant: Double
+    private var started = false
+
+    init(documentCount: Int, score: Double) {
+        self.documentCount = UInt32(documentCount)
+        constant = score
+    }
+
+    override var cost: Int { Int(documentCount) }
+    override var maxScore: Double { constant }
+
+    override func rewind() {
+        started = false
+        doc = 0
+    }
+
+    override func next() throws -> UInt32 {
+        if !started {
+            started = true
+            doc = 0
+        } else if doc != Self.end {
+            doc += 1
+        }
+        if doc >= documentCount { doc = Self.end }
+        return doc
+    }
+
+    override func advance(to target: UInt32) throws -> UInt32 {
+        if !started || doc < target {
+            started = true
+            doc = target < documentCount ? target : Self.end
+        }
+        return doc
+    }
+
+    override func score() throws -> Double { constant }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        lines.append(String(format: "%.4f  every document (*:*)", constant))
+    }
+}
+
 /// One query word in one field: the union of its alternative terms' posting lists (the spellings its
 /// folded form was indexed under, or a prefix's expansions), scored as one term: frequencies add up,
 /// and the idf is that of the most frequent alternative (Lucene's SynonymQuery).
