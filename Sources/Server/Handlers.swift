@@ -102,8 +102,13 @@ final class RequestExecutor: ChannelDuplexHandler {
     private var nextToWrite = 0
     private var finished: [Int: EncodedReplies] = [:]
     private var closing = false
-    /// The client will send nothing more: close once every reply it is owed has been written.
-    private var inputClosed = false
+    /// Nothing more will be read (the client closed its side, or the server is stopping): close once
+    /// every reply owed has been written.
+    private var inputEnded = false
+    /// The client has closed its side.
+    private var clientEnded = false
+    /// Whether closing waits for the client to close (`closeAfterWrites`).
+    private var lingers = true
 
     init(service: SearchService, pool: NIOThreadPool, parallelism: Int) {
         self.service = service
@@ -208,21 +213,18 @@ final class RequestExecutor: ChannelDuplexHandler {
             wrote = true
             // A reply that closes the connection runs alone: nothing after it is written.
             if replies.close {
-                closing = true
-                context.flush()
-                context.close(promise: nil)
+                closeAfterWrites(context: context)
                 return
             }
         }
         if wrote { context.flush() }
-        if inputClosed && waiting.isEmpty && running == 0 {
-            closing = true
-            context.close(promise: nil)
+        if inputEnded && waiting.isEmpty && running == 0 {
+            closeAfterWrites(context: context)
             return
         }
         // While the client does not read, the waiting requests wait too: see channelWritabilityChanged.
         guard context.channel.isWritable else { return }
-        if waiting.count < Self.maximumPending / 2 {
+        if !inputEnded && waiting.count < Self.maximumPending / 2 {
             setReading(true, context: context)
         }
         dispatch(context: context)
@@ -231,20 +233,27 @@ final class RequestExecutor: ChannelDuplexHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // A client that does not read its replies stops being read: the server buffers no more for it.
         let writable = context.channel.isWritable
-        setReading(writable && pending < Self.maximumPending, context: context)
+        setReading(writable && pending < Self.maximumPending && !inputEnded, context: context)
         if writable { dispatch(context: context) }
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
-            inputClosed = true
+            inputEnded = true
+            clientEnded = true
+            // Lingering after the replies: the client has read them and closed.
+            if closing { return context.close(promise: nil) }
             // The last requests may have come with the end of the input, after the last read completed.
             if context.channel.isWritable { dispatch(context: context) }
-            if pending == 0 && !closing {
-                closing = true
-                context.close(promise: nil)
-            }
+            if pending == 0 { closeAfterWrites(context: context) }
+        } else if event is ServerStopping {
+            // What was read is answered; nothing more is read. An idle connection that was being read
+            // has nothing left unread: it closes without lingering.
+            inputEnded = true
+            lingers = pending > 0 || !reading
+            setReading(false, context: context)
+            if pending == 0 && !closing { closeAfterWrites(context: context) }
         } else if event is IdleStateHandler.IdleStateEvent {
             closing = true
             context.close(promise: nil)
@@ -255,6 +264,30 @@ final class RequestExecutor: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
+    }
+
+    /// How long a closing connection reads (and drops) what its client still sends, waiting for it to
+    /// close its side.
+    static let lingering = TimeAmount.seconds(2)
+
+    /// Closes once every reply written so far is out: closing at once would drop those still queued
+    /// behind a full socket. When the client may have sent more (`lingers`, and it has not closed its
+    /// side), the server first closes only its own and reads on, dropping what comes, until the
+    /// client closes or `lingering` passes (as nginx's lingering close): a socket closed with bytes
+    /// left unread is reset, and a reset makes the client's system discard replies it has received
+    /// but not yet read.
+    private func closeAfterWrites(context: ChannelHandlerContext) {
+        closing = true
+        // Writes complete in order: once this empty one has, every reply before it has gone.
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
+        let lingers = self.lingers && !clientEnded
+        written.futureResult.whenComplete { _ in
+            guard lingers else { return context.close(promise: nil) }
+            context.close(mode: .output, promise: nil)
+            self.setReading(true, context: context)
+            context.eventLoop.scheduleTask(in: Self.lingering) { context.close(promise: nil) }
+        }
     }
 }
 

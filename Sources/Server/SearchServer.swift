@@ -24,6 +24,7 @@ public final class SearchServer: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let pool: NIOThreadPool
     private var channel: Channel?
+    private let connections = OpenConnections()
 
     public init(service: SearchService, configuration: ServerConfiguration) {
         self.service = service
@@ -35,7 +36,7 @@ public final class SearchServer: @unchecked Sendable {
     /// Starts listening; returns the port (the one picked when asked for port 0).
     public func start() throws -> Int {
         pool.start()
-        let service = self.service, pool = self.pool, configuration = self.configuration
+        let service = self.service, pool = self.pool, configuration = self.configuration, connections = self.connections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -44,7 +45,10 @@ public final class SearchServer: @unchecked Sendable {
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // Accepted as the server stops: closed at once, never served.
+                guard connections.add(channel) else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in connections.remove(channel) }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         ConnectionLimiter(service: service, limit: configuration.maximumConnections),
                         IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
@@ -64,13 +68,50 @@ public final class SearchServer: @unchecked Sendable {
         return channel.localAddress?.port ?? configuration.port
     }
 
-    /// Stops accepting, lets requests in flight finish (up to `grace` seconds), then closes everything.
+    /// Stops accepting, then each connection stops reading, answers the requests it has read and closes
+    /// (up to `grace` seconds, past which the rest are closed as they stand). The thread pool stops
+    /// before the event loops: a query's reply is handed to its connection's loop, which must still run.
     public func stop(grace: Double = 30) {
         try? channel?.close().wait()
+        for connection in connections.stop() { connection.pipeline.fireUserInboundEventTriggered(ServerStopping()) }
         let deadline = Date().addingTimeInterval(grace)
-        while service.inFlight > 0 && Date() < deadline { usleep(10_000) }
-        try? group.syncShutdownGracefully()
+        while !connections.isEmpty && Date() < deadline { usleep(10_000) }
+        for connection in connections.stop() { try? connection.close().wait() }
         try? pool.syncShutdownGracefully()
+        try? group.syncShutdownGracefully()
+    }
+}
+
+/// Told to each connection when the server stops: read nothing more, answer what was read, close.
+struct ServerStopping {}
+
+/// The open connections, for stopping them: once `stop` is called, no connection is added.
+final class OpenConnections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open: [ObjectIdentifier: Channel] = [:]
+    private var stopping = false
+
+    /// False when the server is stopping: the connection is not to be served.
+    func add(_ channel: Channel) -> Bool {
+        lock.withLock {
+            guard !stopping else { return false }
+            open[ObjectIdentifier(channel)] = channel
+            return true
+        }
+    }
+
+    func remove(_ channel: Channel) {
+        _ = lock.withLock { open.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    var isEmpty: Bool { lock.withLock { open.isEmpty } }
+
+    /// The connections open now; no more are added.
+    func stop() -> [Channel] {
+        lock.withLock {
+            stopping = true
+            return Array(open.values)
+        }
     }
 }
 

@@ -25,10 +25,6 @@ public final class SearchService: @unchecked Sendable {
     private var queries = 0
     private var latencies = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     private(set) var connections = 0
-    private var running = 0
-
-    /// Requests being executed now.
-    public var inFlight: Int { lock.withLock { running } }
 
     /// Opens the index, checking every file's checksum: a server never answers from a damaged file.
     public init(indexPath: String, authToken: String?, logger: Logger) throws {
@@ -69,12 +65,6 @@ public final class SearchService: @unchecked Sendable {
 
     /// Runs one request (on a thread of the pool, never on an event loop).
     func execute(_ request: Request, session: Session) -> Reply {
-        lock.withLock { running += 1 }
-        defer { lock.withLock { running -= 1 } }
-        return run(request, session: session)
-    }
-
-    private func run(_ request: Request, session: Session) -> Reply {
         if authToken != nil && !session.authenticated {
             switch request {
             case .auth, .ping, .quit: break

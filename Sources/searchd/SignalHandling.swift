@@ -55,7 +55,7 @@ final class SignalHandling: @unchecked Sendable {
             if number == SIGHUP {
                 do { _ = try server.service.reload() } catch { logger.error("reload refused: \(error); the previous index keeps serving") }
             } else {
-                logger.info("stopping: finishing requests in flight")
+                logger.info("stopping: answering the requests already read")
                 server.stop()
                 stopped.signal()
                 return
