@@ -12,7 +12,8 @@ struct Searchd {
         discussion: """
             With no arguments, serves the index of the bundled corpus (./index from ./Corpus/seeds), building \
             it first when it is missing, in another format version, or older than the corpus. SIGHUP reloads the index; SIGTERM and SIGINT \
-            stop accepting, answer the requests already read, close the connections, and exit 0.
+            stop accepting, answer the requests already read, close the connections, and exit 0; a second \
+            SIGTERM or SIGINT ends searchd at once.
             """,
         options: [
             .option("index", help: "The index folder (default: $FTS_INDEX or ./index)."),

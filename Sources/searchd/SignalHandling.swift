@@ -32,8 +32,9 @@ final class SignalHandling: @unchecked Sendable {
         Thread { [self] in takeSignals() }.start()
     }
 
-    /// From now on SIGHUP reloads `server`'s index and SIGTERM or SIGINT stop it: called before
-    /// saying where it listens, since a client may signal as soon as it reads that.
+    /// From now on SIGHUP reloads `server`'s index and SIGTERM or SIGINT stop it (a second one ends the
+    /// process at once): called before saying where it listens, since a client may signal as soon as
+    /// it reads that.
     func handle(_ server: SearchServer) {
         lock.withLock { self.server = server }
     }
@@ -45,6 +46,7 @@ final class SignalHandling: @unchecked Sendable {
 
     private func takeSignals() {
         var set = Self.handled
+        var stopping = false
         while true {
             var number: Int32 = 0
             guard sigwait(&set, &number) == 0 else { continue }
@@ -53,12 +55,20 @@ final class SignalHandling: @unchecked Sendable {
                 continue
             }
             if number == SIGHUP {
+                if stopping { continue }
                 do { _ = try server.service.reload() } catch { logger.error("reload refused: \(error); the previous index keeps serving") }
+            } else if stopping {
+                // A second SIGTERM or SIGINT (Ctrl-C twice) does not wait for the clients any more.
+                logger.warning("stopping at once: connections still open are cut")
+                exit(128 + number)
             } else {
+                stopping = true
                 logger.info("stopping: answering the requests already read")
-                server.stop()
-                stopped.signal()
-                return
+                // Stopped on a thread of its own: this one goes on taking signals meanwhile.
+                Thread { [self] in
+                    server.stop()
+                    stopped.signal()
+                }.start()
             }
         }
     }

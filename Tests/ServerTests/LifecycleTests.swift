@@ -172,6 +172,28 @@ import TestSupport
         }
     }
 
+    /// A client that sends and never reads holds searchd's stop: its replies cannot be written, and
+    /// searchd waits for them (up to 30 s). A second SIGTERM ends it at once, with SIGTERM's status.
+    @Test func aSecondSIGTERMStopsSearchdAtOnce() throws {
+        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try IndexBuilder.build(paths: [TestServer.corpus], output: folder + "/index")
+        let (process, port) = try Self.startSearchd(index: folder + "/index")
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        let client = try LineClient(port: port)
+        client.send("PING\n")
+        #expect(client.line() == "PONG")
+        // Replies far past what the sockets hold (about 50 MB), never read.
+        client.send(String(repeating: "SEARCH LIMIT 100 de\n", count: 2_000))
+        usleep(300_000)
+        kill(process.processIdentifier, SIGTERM)
+        usleep(1_000_000)
+        #expect(process.isRunning)
+        #expect(Self.terminate(process, seconds: 20) == 128 + SIGTERM)
+    }
+
     /// A client read by one thread only, once the test has sent its requests.
     private struct ReadingClient: @unchecked Sendable {
         let client: LineClient
