@@ -80,56 +80,55 @@ import TestSupport
     }
 
     @Test func theSearchdBinaryServesAndStopsOnSIGTERM() throws {
-        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        // It builds the missing index first.
-        try Self.serveOnce(index: folder + "/index")
-        // An index in another format version is built again, not refused.
-        let meta = folder + "/index/meta.fts"
-        let handle = try #require(FileHandle(forUpdatingAtPath: meta))
-        try handle.seek(toOffset: 8)
-        try handle.write(contentsOf: Data([1, 0, 0, 0]))
-        try handle.close()
-        #expect(FileFormat.version(ofFileAt: meta) == 1)
-        try Self.serveOnce(index: folder + "/index")
-        #expect(FileFormat.version(ofFileAt: meta) == FileFormat.version)
+        try Self.inScratchFolder { folder in
+            // It builds the missing index first.
+            try Self.serveOnce(index: folder + "/index")
+            // An index in another format version is built again, not refused.
+            let meta = folder + "/index/meta.fts"
+            let handle = try #require(FileHandle(forUpdatingAtPath: meta))
+            try handle.seek(toOffset: 8)
+            try handle.write(contentsOf: Data([1, 0, 0, 0]))
+            try handle.close()
+            #expect(FileFormat.version(ofFileAt: meta) == 1)
+            try Self.serveOnce(index: folder + "/index")
+            #expect(FileFormat.version(ofFileAt: meta) == FileFormat.version)
+        }
     }
 
     @Test func sighupReloadsTheRepublishedIndex() throws {
-        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let index = folder + "/index"
-        let (process, port) = try Self.startSearchd(index: index)
-        defer {
-            if process.isRunning { _ = Self.terminate(process) }
+        try Self.inScratchFolder { folder in
+            let index = folder + "/index"
+            let (process, port) = try Self.startSearchd(index: index)
+            defer {
+                if process.isRunning { _ = Self.terminate(process) }
+            }
+            let client = try LineClient(port: port)
+            #expect(Self.documents(client) == 89)
+            // Republished from one file of the corpus, as `fts index` does, then announced by SIGHUP.
+            _ = try IndexBuilder.build(paths: [TestServer.corpus + "/002_93f8321c060206ad.txt"], output: index)
+            let republished = try IndexReader(path: index).documentCount
+            #expect(republished > 0 && republished < 89)
+            kill(process.processIdentifier, SIGHUP)
+            // The signal is handled on a queue of its own: the reply changes within a moment.
+            var seen = 89
+            for _ in 0..<300 where seen != republished {
+                usleep(10_000)
+                seen = Self.documents(client) ?? -1
+            }
+            #expect(seen == republished)
+            #expect(Self.terminate(process) == 0)
         }
-        let client = try LineClient(port: port)
-        #expect(Self.documents(client) == 89)
-        // Republished from one file of the corpus, as `fts index` does, then announced by SIGHUP.
-        _ = try IndexBuilder.build(paths: [TestServer.corpus + "/002_93f8321c060206ad.txt"], output: index)
-        let republished = try IndexReader(path: index).documentCount
-        #expect(republished > 0 && republished < 89)
-        kill(process.processIdentifier, SIGHUP)
-        // The signal is handled on a queue of its own: the reply changes within a moment.
-        var seen = 89
-        for _ in 0..<300 where seen != republished {
-            usleep(10_000)
-            seen = Self.documents(client) ?? -1
-        }
-        #expect(seen == republished)
-        #expect(Self.terminate(process) == 0)
     }
 
     /// SIGTERM as soon as searchd says where it listens, which is when a script may send it: searchd
     /// stops and exits 0 every time. (Signals were once handled by a dispatch source, armed after the
     /// listening line: one SIGTERM in six came too early and was lost, and searchd ran on.)
     @Test func aSIGTERMRightAfterTheListeningLineStopsSearchd() throws {
-        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        _ = try IndexBuilder.build(paths: [TestServer.corpus], output: folder + "/index")
-        for _ in 0..<20 {
-            let (process, _) = try Self.startSearchd(index: folder + "/index")
-            #expect(Self.terminate(process) == 0)
+        try Self.inScratchFolder(buildingIndex: true) { folder in
+            for _ in 0..<20 {
+                let (process, _) = try Self.startSearchd(index: folder + "/index")
+                #expect(Self.terminate(process) == 0)
+            }
         }
     }
 
@@ -139,59 +138,57 @@ import TestSupport
     /// and NIO printed "Cannot schedule tasks on an EventLoop that has already shut down", which it
     /// says will become a crash.)
     @Test func aSIGTERMUnderLoadAnswersWhatWasReadAndStopsCleanly() throws {
-        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        _ = try IndexBuilder.build(paths: [TestServer.corpus], output: folder + "/index")
-        for round in 0..<3 {
-            let errors = folder + "/stderr-\(round)"
-            #expect(FileManager.default.createFile(atPath: errors, contents: nil))
-            let (process, port) = try Self.startSearchd(index: folder + "/index", standardError: try FileHandle(forWritingTo: URL(fileURLWithPath: errors)))
-            let clients = try (0..<2).map { _ in try LineClient(port: port) }
-            for client in clients { client.send(String(repeating: "SEARCH LIMIT 3 emploi\n", count: 2_000)) }
-            for client in clients { #expect(client.counted().header.hasPrefix("RESULTS 3 ")) }
-            // The clients read on while searchd stops: whole replies, up to the end of the connection.
-            let replies = Replies()
-            let reading = DispatchGroup()
-            for client in clients.map(ReadingClient.init) {
-                DispatchQueue.global().async(group: reading) {
-                    let client = client.client
-                    var whole = 0, cut = 0
-                    while let header = client.line() {
-                        if header.hasPrefix("RESULTS 3 ") && client.lines(3).count == 3 { whole += 1 } else { cut += 1 }
+        try Self.inScratchFolder(buildingIndex: true) { folder in
+            for round in 0..<3 {
+                let errors = folder + "/stderr-\(round)"
+                #expect(FileManager.default.createFile(atPath: errors, contents: nil))
+                let (process, port) = try Self.startSearchd(index: folder + "/index", standardError: try FileHandle(forWritingTo: URL(fileURLWithPath: errors)))
+                let clients = try (0..<2).map { _ in try LineClient(port: port) }
+                for client in clients { client.send(String(repeating: "SEARCH LIMIT 3 emploi\n", count: 2_000)) }
+                for client in clients { #expect(client.counted().header.hasPrefix("RESULTS 3 ")) }
+                // The clients read on while searchd stops: whole replies, up to the end of the connection.
+                let replies = Replies()
+                let reading = DispatchGroup()
+                for client in clients.map(ReadingClient.init) {
+                    DispatchQueue.global().async(group: reading) {
+                        let client = client.client
+                        var whole = 0, cut = 0
+                        while let header = client.line() {
+                            if header.hasPrefix("RESULTS 3 ") && client.lines(3).count == 3 { whole += 1 } else { cut += 1 }
+                        }
+                        // At the server's end of the stream, the client ends its side too: searchd stops lingering.
+                        client.shutdownWrite()
+                        replies.add(whole: whole, cut: cut)
                     }
-                    // At the server's end of the stream, the client ends its side too: searchd stops lingering.
-                    client.shutdownWrite()
-                    replies.add(whole: whole, cut: cut)
                 }
+                #expect(Self.terminate(process) == 0)
+                #expect(reading.wait(timeout: .now() + 60) == .success)
+                #expect(replies.cut == 0 && replies.whole > 0, "\(replies.whole) whole replies, \(replies.cut) cut")
+                let said = try String(contentsOfFile: errors, encoding: .utf8)
+                #expect(said.isEmpty, "\(said)")
             }
-            #expect(Self.terminate(process) == 0)
-            #expect(reading.wait(timeout: .now() + 60) == .success)
-            #expect(replies.cut == 0 && replies.whole > 0, "\(replies.whole) whole replies, \(replies.cut) cut")
-            let said = try String(contentsOfFile: errors, encoding: .utf8)
-            #expect(said.isEmpty, "\(said)")
         }
     }
 
     /// A client that sends and never reads holds searchd's stop: its replies cannot be written, and
     /// searchd waits for them (up to 30 s). A second SIGTERM ends it at once, with SIGTERM's status.
     @Test func aSecondSIGTERMStopsSearchdAtOnce() throws {
-        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        _ = try IndexBuilder.build(paths: [TestServer.corpus], output: folder + "/index")
-        let (process, port) = try Self.startSearchd(index: folder + "/index")
-        defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try Self.inScratchFolder(buildingIndex: true) { folder in
+            let (process, port) = try Self.startSearchd(index: folder + "/index")
+            defer {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            let client = try LineClient(port: port)
+            client.send("PING\n")
+            #expect(client.line() == "PONG")
+            // Replies far past what the sockets hold (about 50 MB), never read.
+            client.send(String(repeating: "SEARCH LIMIT 100 de\n", count: 2_000))
+            usleep(300_000)
+            kill(process.processIdentifier, SIGTERM)
+            usleep(1_000_000)
+            #expect(process.isRunning)
+            #expect(Self.terminate(process, seconds: 20) == 128 + SIGTERM)
         }
-        let client = try LineClient(port: port)
-        client.send("PING\n")
-        #expect(client.line() == "PONG")
-        // Replies far past what the sockets hold (about 50 MB), never read.
-        client.send(String(repeating: "SEARCH LIMIT 100 de\n", count: 2_000))
-        usleep(300_000)
-        kill(process.processIdentifier, SIGTERM)
-        usleep(1_000_000)
-        #expect(process.isRunning)
-        #expect(Self.terminate(process, seconds: 20) == 128 + SIGTERM)
     }
 
     /// A client read by one thread only, once the test has sent its requests.
@@ -208,6 +205,15 @@ import TestSupport
                 self.cut += cut
             }
         }
+    }
+
+    /// Calls `body` with a new folder, removed after; with `buildingIndex`, the folder holds the
+    /// bundled corpus's index at `index`.
+    private static func inScratchFolder(buildingIndex: Bool = false, _ body: (String) throws -> Void) throws {
+        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        if buildingIndex { _ = try IndexBuilder.build(paths: [TestServer.corpus], output: folder + "/index") }
+        try body(folder)
     }
 
     /// Sends SIGTERM and waits for the exit status, at most `seconds`: then kills the process and
@@ -242,22 +248,22 @@ import TestSupport
 
     /// `--corpus` takes several paths; arguments searchd cannot take exit with 2 and say why, as fts's do.
     @Test func argumentsAreReadAsFtsReadsThem() throws {
-        let folder = NSTemporaryDirectory() + "fts-searchd-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let files = ["002_93f8321c060206ad.txt", "004_b485c98c060516cb.txt"].map { TestServer.corpus + "/" + $0 }
-        let (process, port) = try Self.startSearchd(index: folder + "/index", corpus: files, expecting: nil)
-        let client = try LineClient(port: port)
-        let expected = try IndexBuilder.build(paths: files, output: folder + "/reference").documents
-        #expect(Self.documents(client) == expected && expected < 89)
-        _ = Self.terminate(process)
+        try Self.inScratchFolder { folder in
+            let files = ["002_93f8321c060206ad.txt", "004_b485c98c060516cb.txt"].map { TestServer.corpus + "/" + $0 }
+            let (process, port) = try Self.startSearchd(index: folder + "/index", corpus: files, expecting: nil)
+            let client = try LineClient(port: port)
+            let expected = try IndexBuilder.build(paths: files, output: folder + "/reference").documents
+            #expect(Self.documents(client) == expected && expected < 89)
+            _ = Self.terminate(process)
 
-        func run(_ arguments: [String]) throws -> ChildProcess.Result { try ChildProcess.run(Self.binary, arguments, seconds: 60) }
-        let help = try run(["--help"])
-        #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: Serve an fts index") && help.stdout.contains("--corpus <corpus> ..."))
-        let port99999 = try run(["--port", "99999"])
-        #expect(port99999.status == 2 && port99999.stderr.hasPrefix("searchd: --port must be between 0 and 65535\n"))
-        let unknown = try run(["--prot", "7700"])
-        #expect(unknown.status == 2 && unknown.stderr.hasPrefix("searchd: unknown option '--prot'\n"))
+            func run(_ arguments: [String]) throws -> ChildProcess.Result { try ChildProcess.run(Self.binary, arguments, seconds: 60) }
+            let help = try run(["--help"])
+            #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: Serve an fts index") && help.stdout.contains("--corpus <corpus> ..."))
+            let port99999 = try run(["--port", "99999"])
+            #expect(port99999.status == 2 && port99999.stderr.hasPrefix("searchd: --port must be between 0 and 65535\n"))
+            let unknown = try run(["--prot", "7700"])
+            #expect(unknown.status == 2 && unknown.stderr.hasPrefix("searchd: unknown option '--prot'\n"))
+        }
     }
 
     private static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("searchd")

@@ -83,7 +83,6 @@ import Testing
         #expect(replies[12]["bye"] as? Bool == true)
     }
 
-    /// `printf 'SEARCH …\n' | nc -q1 host port`: the client closes its side right after sending.
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
     /// is said so, naming the address.
     @Test func aServerThatCannotListenSaysWhere() throws {
@@ -109,6 +108,7 @@ import Testing
                 == "cannot listen on 192.0.2.1:0: no interface of this machine has that address; see --host")
     }
 
+    /// `printf 'SEARCH …\n' | nc -q1 host port`: the client closes its side right after sending.
     @Test func aClientThatClosesItsSideStillGetsEveryReply() throws {
         let server = try TestServer()
         defer { server.stop() }
