@@ -21,18 +21,30 @@ final class QueryPlanner {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
     let parameters: BM25Parameters
-    /// Terms of the words that are not excluded (with repeats): what snippets highlight.
-    private var highlighted: [String] = []
-    var highlightTerms: Set<String> { Set(highlighted) }
+    /// Each word not excluded, as its terms, and whether it stands outside a phrase (highlighted
+    /// wherever it occurs): what snippets highlight. The words' own term arrays, kept as planned, so
+    /// that a query that makes no snippet pays one small allocation here.
+    private var highlightedWords: [(terms: [String], free: Bool)] = []
+    /// Terms of the words that are not excluded: what snippets highlight.
+    var highlightTerms: Set<String> { highlightTerms(freeOnly: false) }
     /// The terms of the words outside phrases, not excluded: highlighted wherever they occur.
-    private var freeHighlighted: [String] = []
-    var freeHighlightTerms: Set<String> { Set(freeHighlighted) }
+    var freeHighlightTerms: Set<String> { highlightTerms(freeOnly: true) }
+
+    private func highlightTerms(freeOnly: Bool) -> Set<String> {
+        let words = highlightedWords.filter { $0.free || !freeOnly }
+        // Sized once: a prefix's hundreds of terms would otherwise grow the set again and again.
+        var terms = Set<String>(minimumCapacity: words.reduce(0) { $0 + $1.terms.count })
+        for word in words { terms.formUnion(word.terms) }
+        return terms
+    }
     /// The phrases not excluded, each as its words' terms, their offsets and its slop: their terms are
     /// highlighted only where the phrase occurs (`HighlightFilter`).
     private(set) var highlightedPhrases: [(words: [[String]], offsets: [Int], slop: Int?)] = []
     /// The same terms, each once, sorted.
     var distinctHighlightTerms: [String] {
-        var terms = highlighted
+        var terms: [String] = []
+        terms.reserveCapacity(highlightedWords.reduce(0) { $0 + $1.terms.count })
+        for word in highlightedWords { terms += word.terms }
         terms.sort()
         var kept = 0
         for index in terms.indices where kept == 0 || terms[kept - 1] != terms[index] {
@@ -112,9 +124,16 @@ final class QueryPlanner {
             guard !excluded.isEmpty else { return root }
             return ExclusionScorer(required: root, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
         case .or(let children):
-            let planned = try children.compactMap { try plan($0, negated: negated, boost: boost) }
-            guard !planned.isEmpty else { return nil }
-            let live = planned.filter { !($0 is EmptyScorer) }
+            // One array, sized once: the children that can match.
+            var live: [Scorer] = []
+            live.reserveCapacity(children.count)
+            var planned = false
+            for child in children {
+                guard let scorer = try plan(child, negated: negated, boost: boost) else { continue }
+                planned = true
+                if !(scorer is EmptyScorer) { live.append(scorer) }
+            }
+            guard planned else { return nil }
             if live.isEmpty { return EmptyScorer() }
             return live.count == 1 ? live[0] : DisjunctionScorer(live)
         case let .boosted(inner, factor):
@@ -169,7 +188,7 @@ final class QueryPlanner {
     /// One word's scorer in one field, or nil when none of its terms occurs there.
     private func fieldWord(_ terms: [String], label: String, field: Int, boost: Double) throws -> FieldTermScorer? {
         // Grown from empty: a word absent from the field allocates nothing.
-        var infos: [TermInfo] = []
+        var cursors: [PostingsCursor] = []
         var docFreq = 0
         let firstBodyEntry = bodyCursors.count
         // Room for a few words at the first: a query that never reads the body allocates nothing.
@@ -180,15 +199,15 @@ final class QueryPlanner {
             if let found { info = found[index] } else { info = try reader.termInfo(field: field, term: term) }
             if field == StandardField.body { bodyCursors.append((term, info != nil, nil)) }
             guard let info else { continue }
-            infos.append(info)
+            cursors.append(try reader.postings(info))
             docFreq = max(docFreq, info.docFreq)
         }
-        guard !infos.isEmpty else { return nil }
+        guard !cursors.isEmpty else { return nil }
         let statistics = fieldStatistics(field)
         let weight = FieldWeight(field: field, boost: boost,
                                  idf: BM25Parameters.idf(docFreq: docFreq, documentCount: statistics.documents),
                                  parameters: parameters, averageLength: statistics.averageLength)
-        let scorer = try FieldTermScorer(weight: weight, terms: infos, label: label, reader: reader)
+        let scorer = FieldTermScorer(weight: weight, cursors: cursors, label: label, reader: reader)
         if field == StandardField.body {
             // The scorer's cursors follow the terms found, in order.
             var next = 0
@@ -201,10 +220,7 @@ final class QueryPlanner {
     }
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
-        if !negated {
-            highlighted += terms
-            freeHighlighted += terms
-        }
+        if !negated { highlight(terms, free: true) }
         var scorers: [Scorer] = []
         scorers.reserveCapacity(fields.count)
         for (field, boost) in fields {
@@ -214,11 +230,17 @@ final class QueryPlanner {
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
     }
 
+    private func highlight(_ terms: [String], free: Bool) {
+        // Room for a few words at the first, instead of growing word by word.
+        if highlightedWords.capacity == 0 { highlightedWords.reserveCapacity(4) }
+        highlightedWords.append((terms, free))
+    }
+
     private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
         let terms = try tokens.map { try alternatives(of: $0) }
         let offsets = tokens.map { $0.position - tokens[0].position }
         if !negated {
-            for alternatives in terms { highlighted += alternatives }
+            for alternatives in terms { highlight(alternatives, free: false) }
             highlightedPhrases.append((terms, offsets, slop))
         }
         // A proximity search counts the words that reach the same terms together (QUERY.md).

@@ -159,8 +159,7 @@ final class AllScorer: Scorer {
 final class FieldTermScorer: Scorer {
     let weight: FieldWeight
     let label: String
-    private let infos: [TermInfo]
-    /// One per term, in the order of the infos.
+    /// One per term.
     let cursors: [PostingsCursor]
     private let reader: IndexReader
     private let totalCost: Int
@@ -176,10 +175,9 @@ final class FieldTermScorer: Scorer {
     /// cursors that are behind, not every one. Empty with a single term.
     private let heap: UnsafeMutableBufferPointer<Borrowed<PostingsCursor>>
 
-    init(weight: FieldWeight, terms infos: [TermInfo], label: String, reader: IndexReader) throws {
+    /// Over the cursors of the word's terms found in the field (at least one).
+    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader) {
         self.weight = weight
-        self.infos = infos
-        let cursors = try infos.map { try reader.postings($0) }
         self.cursors = cursors
         single = cursors.count == 1 ? cursors[0] : nil
         singleCursor = single.map(Borrowed.init)
