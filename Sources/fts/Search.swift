@@ -120,11 +120,14 @@ struct Search: Command {
             text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n"
             for line in hit.explanation ?? [] { text += "               \(line)\n" }
         }
-        let took = Double(results.tookMicroseconds) / 1000
-        // A later page says which results it shows, as a search page does ("11–20 of 33").
-        let shown = results.hits.first.map { $0.rank > 1 ? "\($0.rank)–\(results.hits.last!.rank)" : "\(results.hits.count)" } ?? "0"
-        text += "\(shown) of \(Output.count(results.total)) document\(results.total == 1 ? "" : "s") in "
-            + Output.fixed(took, decimals: 2) + " ms\n"
+        let took = Output.fixed(Double(results.tookMicroseconds) / 1000, decimals: 2)
+        if results.total == 0 {
+            text += "no document matches (\(took) ms)\n"
+        } else {
+            // A later page says which results it shows, as a search page does ("11–20 of 33").
+            let shown = results.hits.first.map { $0.rank > 1 ? "\($0.rank)–\(results.hits.last!.rank)" : "\(results.hits.count)" } ?? "0"
+            text += "\(shown) of \(Output.count(results.total)) document\(results.total == 1 ? "" : "s") in \(took) ms\n"
+        }
         if let suggestion { text += "did you mean: \(suggestion)\n" }
         return text
     }
