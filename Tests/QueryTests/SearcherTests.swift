@@ -309,6 +309,43 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hit.snippet.marked().hasPrefix("… b c d e f g h i j k l m n o p [monnaie]"), "\(hit.snippet.marked())")
     }
 
+    /// A passage keeps the punctuation and the elided article joined to its first and last words, as
+    /// written (`l’économie`, a final stop, `« … »`), within its length; a word that goes on another
+    /// (`Clichy-sous-Bois`) is cut without its hyphen.
+    @Test func snippetsKeepWhatIsJoinedToTheirEndWords() throws {
+        let bodies = ["Un jardin partagé en ville.", "« Le potager » ouvre ses portes !",
+                      "Au début, les solidarités locales, l’économie solidaire et la monnaie locale du quartier vont ensemble."]
+        let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "snippet-attached"))
+        func snippet(_ query: String) throws -> String { try #require(searcher.search(query).hits.first).snippet.marked() }
+        #expect(try snippet("jardin") == "Un [jardin] partagé en ville.")
+        #expect(try snippet("potager") == "« Le [potager] » ouvre ses portes !")
+        let analyzer = try FrenchAnalyzer()
+        // Short passages: what follows the last word is kept when it fits, up to the next space.
+        let comma = try SnippetGenerator(length: 17).snippet(of: "Le jardin partagé, puis la ville.", terms: ["jardin"], analyzer: analyzer)
+        #expect(comma.marked() == "Le [jardin] partagé, …", "\(comma.marked())")
+        let tight = try SnippetGenerator(length: 16).snippet(of: "Le jardin partagé, puis la ville.", terms: ["jardin"], analyzer: analyzer)
+        #expect(tight.marked() == "Le [jardin] partagé …", "\(tight.marked())")
+        let hyphen = try SnippetGenerator(length: 17).snippet(of: "Le jardin de Clichy-sous-Bois est grand.", terms: ["jardin"], analyzer: analyzer)
+        #expect(hyphen.marked() == "Le [jardin] de Clichy …", "\(hyphen.marked())")
+        // A snippet shorter than the lead, and a word longer than the snippet: the match is in it
+        // (they read past the matches' offsets, and crashed, before).
+        for length in [16, 30, 60] {
+            let short = try SnippetGenerator(length: length).snippet(of: "Au début du projet, un jardin partagé en ville.", terms: ["jardin"], analyzer: analyzer)
+            #expect(short.marked().contains("[jardin]"), "\(length): \(short.marked())")
+        }
+        let word = String(repeating: "x", count: 200)
+        let long = try SnippetGenerator().snippet(of: "Au début \(word) et la suite", terms: [word], analyzer: analyzer)
+        #expect(long.marked().contains("[\(word)]"), "\(long.marked())")
+        // A passage that starts inside the text takes the elided article of its first word.
+        let elided = try snippet("monnaie")
+        #expect(elided.hasPrefix("… l’économie solidaire et la [monnaie]"), "\(elided)")
+        // The offsets in the store and an analysis of the text give the same passages.
+        for (query, term, body) in [("jardin", "jardin", bodies[0]), ("potager", "potag", bodies[1]), ("monnaie", "monnai", bodies[2])] {
+            let stored = try #require(searcher.search(query).hits.first).snippet
+            #expect(stored == (try SnippetGenerator().snippet(of: body, terms: [term], analyzer: analyzer)), "\(query)")
+        }
+    }
+
     /// A phrase's words are highlighted where the phrase occurs, not wherever they stand; a word typed
     /// on its own everywhere; a proximity search's words where the others are within reach; and when
     /// the body holds no occurrence (the phrase is in the title), its words where they stand.

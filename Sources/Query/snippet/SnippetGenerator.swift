@@ -184,7 +184,8 @@ struct SnippetGenerator {
                 let term = MatchPositions.term(terms[high])
                 counts[term] += 1
                 if counts[term] == 1 { distinct += 1 }
-                while Int(ranges[2 * high + 1]) - Int(ranges[2 * low]) > budget - lead {
+                // A window holds its last match at least, however long (a word longer than the budget).
+                while low < high && Int(ranges[2 * high + 1]) - Int(ranges[2 * low]) > budget - lead {
                     let old = MatchPositions.term(terms[low])
                     counts[old] -= 1
                     if counts[old] == 0 { distinct -= 1 }
@@ -209,14 +210,27 @@ struct SnippetGenerator {
         let earliest = Int(bounds[2 * (anchor - from)]) - lead
         var first = anchor
         while first > from && Int(bounds[2 * (first - 1 - from)]) >= earliest { first -= 1 }
-        let passageStart = Int(bounds[2 * (first - from)])
+        // The match comes first when the lead leaves it no room (a short snippet, a long word).
+        if Int(bounds[2 * (anchor - from) + 1]) - Int(bounds[2 * (first - from)]) > budget { first = anchor }
+        let firstStart = Int(bounds[2 * (first - from)])
         // The last token ending within the budget (the first, at least): ends only grow, so a binary
         // search over the tokens after the first.
         var last = first, beyond = available
         while beyond &- last > 1 {
             let middle = last &+ (beyond &- last) >> 1
-            if Int(bounds[2 &* (middle &- from) &+ 1]) <= passageStart &+ budget { last = middle } else { beyond = middle }
+            if Int(bounds[2 &* (middle &- from) &+ 1]) <= firstStart &+ budget { last = middle } else { beyond = middle }
         }
+        let lastEnd = Int(bounds[2 * (last - from) + 1])
+        let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let atTextEnd = last + 1 == tokenCount && !moreAfter
+        // The passage takes what is joined to its first and last words, as written, where that stays
+        // within the budget: the start's first (`l’économie`, `(CJS`).
+        var passageStart = Self.attachedStart(source, before: firstStart, gapStart: first == 0 ? 0 : first > from ? Int(bounds[2 * (first - 1 - from) + 1]) : nil,
+                                              atTextStart: first == 0)
+        if lastEnd - passageStart > budget { passageStart = firstStart }
+        var passageEnd = Self.attachedEnd(source, after: lastEnd, gapEnd: atTextEnd ? utf8.count : last + 1 < available ? Int(bounds[2 * (last + 1 - from)]) : nil,
+                                          atTextEnd: atTextEnd)
+        if passageEnd - passageStart > budget { passageEnd = lastEnd }
         var matchIndex = 0
         while matchIndex < matches.count && MatchPositions.position(matches[matchIndex]) < first { matchIndex += 1 }
         var highlightCount = 0
@@ -226,8 +240,7 @@ struct SnippetGenerator {
         highlights.reserveCapacity(highlightCount)
         // Collapsing white space only shrinks the text: the passage, two ellipses (3 bytes each) and
         // their spaces bound the output.
-        let capacity = Int(bounds[2 * (last - from) + 1]) - passageStart + 2 * 3 + 2
-        let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let capacity = passageEnd - passageStart + 2 * 3 + 2
         let text = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
             let out = buffer.baseAddress!
             var count = 0
@@ -240,37 +253,42 @@ struct SnippetGenerator {
             // one space, anything else (punctuation, an elided article) as written. Until a run of
             // white space shrinks it, every word is already where it belongs.
             let base = count
-            (out + base).update(from: source + passageStart, count: Int(bounds[2 * (last - from) + 1]) - passageStart)
+            (out + base).update(from: source + passageStart, count: passageEnd - passageStart)
             // Source byte `k` goes to `out[k + shift]`; each white-space byte dropped lowers the shift.
             // The arithmetic wraps: every index lies within the passage.
             let unshifted = base &- passageStart
             var shift = unshifted
+            // The text between two words (or a word and the passage's end): white space collapsed to
+            // one space, the rest as written.
+            func mend(_ start: Int, _ end: Int) {
+                // Mostly one space, already in place unless a gap before shrank.
+                if end &- start == 1 && source[start] == 0x20 {
+                    if shift != unshifted { out[start &+ shift] = 0x20 }
+                    return
+                }
+                var inSpace = false
+                for k in start..<end {
+                    let byte = source[k]
+                    if Self.isSpace(byte) {
+                        if inSpace {
+                            shift &-= 1
+                        } else {
+                            out[k &+ shift] = 0x20
+                        }
+                        inSpace = true
+                    } else {
+                        if shift != unshifted { out[k &+ shift] = byte }
+                        inSpace = false
+                    }
+                }
+            }
             var previousEnd = passageStart
             var nextMatch = highlightCount > 0 ? MatchPositions.position(matches[matchIndex]) : -1
             var entry = bounds + 2 &* (first &- from)
             for token in first...last {
                 let tokenStart = Int(entry[0]), tokenEnd = Int(entry[1])
                 entry += 2
-                // Mostly one space, already in place unless a gap before shrank.
-                if tokenStart &- previousEnd == 1 && source[previousEnd] == 0x20 {
-                    if shift != unshifted { out[previousEnd &+ shift] = 0x20 }
-                } else {
-                    var inSpace = false
-                    for k in previousEnd..<tokenStart {
-                        let byte = source[k]
-                        if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                            if inSpace {
-                                shift &-= 1
-                            } else {
-                                out[k &+ shift] = 0x20
-                            }
-                            inSpace = true
-                        } else {
-                            if shift != unshifted { out[k &+ shift] = byte }
-                            inSpace = false
-                        }
-                    }
-                }
+                mend(previousEnd, tokenStart)
                 let target = tokenStart &+ shift
                 if shift != unshifted { (out + target).update(from: source + tokenStart, count: tokenEnd &- tokenStart) }
                 if token == nextMatch {
@@ -280,7 +298,8 @@ struct SnippetGenerator {
                 }
                 previousEnd = tokenEnd
             }
-            count = previousEnd &+ shift
+            mend(previousEnd, passageEnd)
+            count = passageEnd &+ shift
             if after {
                 (out[count], out[count + 1], out[count + 2], out[count + 3]) = (0x20, 0xE2, 0x80, 0xA6)
                 count += 4
@@ -288,6 +307,49 @@ struct SnippetGenerator {
             written = count
         }
         return Snippet(utf8: text, highlights: highlights)
+    }
+
+    /// Punctuation or an elided article joined to a passage's first or last word (`(CJS`,
+    /// `l’économie`, `ville.`, `fin !` at the end of a text) comes with it, up to this many bytes:
+    /// without it a passage reads `… CJS)` or loses a text's final stop.
+    static let attachedBytes = 8
+
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
+    /// Where a passage whose first word starts at `wordStart` starts: at the text's start less its
+    /// white space for the text's first word (`gapStart` 0), else after the last space of the gap from
+    /// the word before (ending at `gapStart`); at the word itself when that is more than
+    /// `attachedBytes`, when the gap holds no space (the word goes on one before it, as `sous` in
+    /// `Clichy-sous-Bois`), or when the word before is not known (nil).
+    private static func attachedStart(_ source: UnsafePointer<UInt8>, before wordStart: Int, gapStart: Int?, atTextStart: Bool) -> Int {
+        guard let gapStart, gapStart <= wordStart else { return wordStart }
+        var start = gapStart
+        if atTextStart {
+            while start < wordStart && isSpace(source[start]) { start += 1 }
+            if wordStart - start <= attachedBytes { return start }
+        }
+        var space = wordStart
+        while space > start && !isSpace(source[space - 1]) { space -= 1 }
+        guard space > start || (atTextStart && space == start) else { return wordStart }
+        return wordStart - space <= attachedBytes ? space : wordStart
+    }
+
+    /// Where a passage whose last word ends at `wordEnd` ends: at the text's end less its white space
+    /// when that word is the text's last (`gapEnd` the text's end), else before the first space of the
+    /// gap to the next word (starting at `gapEnd`); at the word itself when that is more than
+    /// `attachedBytes`, when the gap holds no space, or when the next word is not known (nil).
+    private static func attachedEnd(_ source: UnsafePointer<UInt8>, after wordEnd: Int, gapEnd: Int?, atTextEnd: Bool) -> Int {
+        guard let gapEnd, gapEnd >= wordEnd else { return wordEnd }
+        var end = gapEnd
+        if atTextEnd {
+            while end > wordEnd && isSpace(source[end - 1]) { end -= 1 }
+            if end - wordEnd <= attachedBytes { return end }
+        }
+        var space = wordEnd
+        while space < end && !isSpace(source[space]) { space += 1 }
+        guard space < end || (atTextEnd && space == end) else { return wordEnd }
+        return space - wordEnd <= attachedBytes ? space : wordEnd
     }
 
     /// `range` shrunk to whole characters: never starting or ending inside a UTF-8 sequence.
