@@ -18,6 +18,14 @@ public struct Hit: Sendable {
     public var title: String { record.string(of: StandardField.title) ?? "" }
     public var path: String { record.string(of: StandardField.path) ?? "" }
     public var line: Int { record.string(of: StandardField.line).flatMap { Int($0) } ?? 0 }
+
+    /// Calls `body` with each stored field beyond the id, path, line, title and body (a JSON Lines
+    /// document's own, such as a URL; a page's front matter), by number, in the record's order.
+    public func forEachOtherField(_ body: (_ field: Int, _ utf8: ArraySlice<UInt8>) throws -> Void) rethrows {
+        try record.forEachField { field, utf8 in
+            if field > StandardField.body { try body(field, utf8) }
+        }
+    }
 }
 
 public struct SearchResults: Sendable {
@@ -27,6 +35,8 @@ public struct SearchResults: Sendable {
     /// Whether `total` is exact (it always is here; a lower bound would say false, as in Lucene).
     public var totalIsExact: Bool
     public var tookMicroseconds: Int
+    /// The index's field names, by number: what `Hit.forEachOtherField` numbers.
+    public var fieldNames: [String]
 }
 
 /// Runs queries over one opened index. Thread-safe: any number of threads may search at once.
@@ -47,12 +57,15 @@ public final class Searcher: @unchecked Sendable {
     private let allFields: [(field: Int, boost: Double)]
     /// Knows the index's fields, so that `title: mer` names one.
     private let parser: QueryParser
+    /// Every field's name, by number, for the results.
+    private let fieldNames: [String]
 
     public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) {
         self.reader = reader
         self.parameters = parameters
         allFields = QueryPlanner.allFields(of: reader, parameters: parameters)
         parser = QueryParser(fields: Set(reader.meta.fields.filter(\.indexed).map(\.name)))
+        fieldNames = reader.meta.fields.map(\.name)
     }
 
     private func withAnalyzer<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
@@ -105,7 +118,7 @@ public final class Searcher: @unchecked Sendable {
                                 snippet: snippet, explanation: explanation))
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
-            return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took)
+            return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames)
         }
     }
 

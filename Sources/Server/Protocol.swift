@@ -264,7 +264,16 @@ enum ReplyEncoder {
                 for (number, range) in hit.snippet.highlights.enumerated() {
                     out.append(number > 0 ? ",[\(range.lowerBound),\(range.upperBound)]" : "[\(range.lowerBound),\(range.upperBound)]")
                 }
-                out.append("]}")
+                out.append("],\"fields\":{")
+                var first = true
+                hit.forEachOtherField { field, utf8 in
+                    if !first { out.append(UInt8(ascii: ",")) }
+                    first = false
+                    out.appendJSONString(results.fieldNames[field])
+                    out.append(UInt8(ascii: ":"))
+                    out.appendJSONString(utf8)
+                }
+                out.append("}}")
             }
             out.append("],\"returned\":\(results.hits.count),\"total\":\(results.total),"
                        + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}")

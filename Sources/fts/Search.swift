@@ -138,7 +138,13 @@ struct Search: Command {
             let highlights = hit.snippet.highlights.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",")
             var line = "{\"rank\":\(hit.rank),\"id\":\(JSON.quote(hit.id)),\"score\":\(hit.score),\"path\":\(JSON.quote(hit.path)),"
                 + "\"line\":\(hit.line),\"title\":\(JSON.quote(hit.title)),\"snippet\":\(JSON.quote(hit.snippet.text)),"
-                + "\"highlights\":[\(highlights)]"
+                + "\"highlights\":[\(highlights)],\"fields\":{"
+            var separator = ""
+            hit.forEachOtherField { field, utf8 in
+                line += separator + JSON.quote(results.fieldNames[field]) + ":" + JSON.quote(String(decoding: utf8, as: UTF8.self))
+                separator = ","
+            }
+            line += "}"
             if let explanation = hit.explanation {
                 line += ",\"explanation\":[\(explanation.map(JSON.quote).joined(separator: ","))]"
             }

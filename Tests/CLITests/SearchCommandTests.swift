@@ -90,12 +90,28 @@ import TestSupport
         let objects = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(objects.count == 3)
         #expect(objects[0]["rank"] as? Int == 2)
-        for key in ["id", "score", "path", "line", "title", "snippet", "highlights"] { #expect(objects[0][key] != nil, "\(key)") }
+        for key in ["id", "score", "path", "line", "title", "snippet", "highlights", "fields"] { #expect(objects[0][key] != nil, "\(key)") }
         let snippet = objects[0]["snippet"] as! String
         let highlight = (objects[0]["highlights"] as! [[Int]])[0]
         let word = String(decoding: Array(snippet.utf8)[highlight[0]..<highlight[1]], as: UTF8.self)
         #expect(word.lowercased().hasPrefix("jardin"))
         #expect(objects[2]["exact"] as? Bool == true && objects[2]["total"] as? Int != nil && objects[2]["took_us"] as? Int != nil)
+    }
+
+    /// A JSON Lines document's own fields (a URL, an author) come with its hit in JSON, under
+    /// `fields`: a front end links to the document without asking for it.
+    @Test func jsonHitsCarryTheDocumentsOtherFields() throws {
+        let folder = ProcessScratch.path("search-cli-fields")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lines = [#"{"id":"a1","title":"Jardin partagé","body":"Un jardin partagé.","url":"https://example.org/a1","author":"Marie \"M\""}"#,
+                     #"{"id":"a2","title":"Potager","body":"Le potager du jardin."}"#]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus.jsonl"]).status == 0)
+        let result = try FTSCommand.run(["search", "--index", folder + "/index", "--json", "jardin"])
+        let objects = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let hits = Dictionary(uniqueKeysWithValues: objects.dropLast().map { ($0["id"] as! String, $0["fields"] as! [String: String]) })
+        #expect(hits["a1"] == ["url": "https://example.org/a1", "author": "Marie \"M\""])
+        #expect(hits["a2"] == [:])
     }
 
     @Test func countExplainAndGet() throws {

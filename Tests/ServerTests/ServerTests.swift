@@ -83,6 +83,27 @@ import Testing
         #expect(replies[12]["bye"] as? Bool == true)
     }
 
+    /// A hit in JSON carries its document's fields beyond id, path, line, title and body, as GET
+    /// would give them, escaped; a document with none has an empty object.
+    @Test func jsonHitsCarryTheDocumentsOtherFields() throws {
+        let corpus = NSTemporaryDirectory() + "fts-server-fields-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: corpus) }
+        try ([#"{"id":"a1","title":"Jardin","body":"Un jardin partagé.","url":"https://example.org/a1?x=1&y=\"2\"","tags":"potager\tville"}"#,
+              #"{"id":"a2","title":"Potager","body":"Le potager du jardin."}"#].joined(separator: "\n") + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        let server = try TestServer(corpus: corpus)
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("FORMAT json\nSEARCH jardin\nGET a1\n")
+        _ = client.line()
+        let reply = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        let hits = Dictionary(uniqueKeysWithValues: (reply["results"] as! [[String: Any]]).map { ($0["id"] as! String, $0["fields"] as! [String: String]) })
+        #expect(hits["a1"] == ["url": "https://example.org/a1?x=1&y=\"2\"", "tags": "potager\tville"])
+        #expect(hits["a2"] == [:])
+        let document = (try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any])["document"] as! [String: Any]
+        #expect(document["url"] as? String == hits["a1"]?["url"])
+    }
+
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
     /// is said so, naming the address.
     @Test func aServerThatCannotListenSaysWhere() throws {

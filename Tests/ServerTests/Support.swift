@@ -75,8 +75,9 @@ final class TestServer: @unchecked Sendable {
     let port: Int
     var index: String { folder + "/index" }
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }, authToken: String? = nil) throws {
-        _ = try IndexBuilder.build(paths: [Self.corpus], output: folder + "/index")
+    /// Over an index of `corpus` (the bundled one by default).
+    init(corpus: String = TestServer.corpus, configure: (inout ServerConfiguration) -> Void = { _ in }, authToken: String? = nil) throws {
+        _ = try IndexBuilder.build(paths: [corpus], output: folder + "/index")
         var configuration = ServerConfiguration()
         configuration.port = 0
         configure(&configuration)

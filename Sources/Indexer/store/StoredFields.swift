@@ -60,6 +60,11 @@ public final class StoredRecord: Sendable {
         utf8(of: field).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Calls `body` with each field's number and value's bytes, in record order, the body's included.
+    public func forEachField(_ body: (_ field: Int, _ utf8: ArraySlice<UInt8>) throws -> Void) rethrows {
+        for (field, range) in fields { try body(field, block[range]) }
+    }
+
     /// Each field's value as checked text, the body left out when `withoutBody`.
     func checkedValues(withoutBody: Bool, file: String) throws -> [(field: Int, value: String)] {
         var values: [(field: Int, value: String)] = []
