@@ -74,6 +74,9 @@ struct Search: Command {
         }
         query = arguments.arguments("query")
         guard (16...10_000).contains(snippetLength) else { throw UsageError("--snippet-length must be between 16 and 10000") }
+        if let problem = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost).problem {
+            throw UsageError("BM25: \(problem)")
+        }
     }
 
     func run() throws {

@@ -63,6 +63,16 @@ import TestSupport
         #expect(snippet.replacingOccurrences(of: "<b>", with: "").replacingOccurrences(of: "</b>", with: "").utf8.count <= 60 + 7 + 8)
         let bad = try FTSCommand.run(["search", "--index", Self.index, "--snippet-length", "3", "économie"])
         #expect(bad.status != 0 && bad.stderr.contains("--snippet-length"))
+        // BM25's parameters where Lucene takes them: a negative or NaN weight would break the bounds
+        // that pruning reads.
+        for (option, value, name) in [("--k1", "-1", "k1"), ("--k1", "nan", "k1"), ("--k1", "inf", "k1"), ("--b", "1.5", "b"),
+                                      ("--b", "-0.1", "b"), ("--title-boost", "-2", "title boost"), ("--title-boost", "nan", "title boost")] {
+            let refused = try FTSCommand.run(["search", "--index", Self.index, "\(option)=\(value)", "économie"])
+            #expect(refused.status == 2 && refused.stderr.contains("\(name) must be"), "\(option) \(value): \(refused.stderr)")
+        }
+        for (option, value) in [("--k1", "0"), ("--b", "0"), ("--b", "1"), ("--title-boost", "0")] {
+            #expect(try FTSCommand.run(["search", "--index", Self.index, "\(option)=\(value)", "économie"]).status == 0, "\(option) \(value)")
+        }
     }
 
     /// `fts bench --alongside-exhaustive` times each query pruned and exhaustive in one process, and

@@ -14,6 +14,18 @@ public struct BM25Parameters: Sendable, Equatable {
         self.titleBoost = titleBoost
     }
 
+    /// What is wrong with the parameters, nil when nothing is: as Lucene's BM25Similarity, k1 must be a
+    /// finite number at least 0 and b lie between 0 and 1; the title boost lies between 0 and the
+    /// largest boost a query may give (a negative weight would break the score bounds pruning reads).
+    public var problem: String? {
+        if !(k1.isFinite && k1 >= 0) { return "k1 must be a number at least 0 (it is \(k1))" }
+        if !(b >= 0 && b <= 1) { return "b must be between 0 and 1 (it is \(b))" }
+        if !(titleBoost >= 0 && titleBoost <= QueryParser.maximumBoost) {
+            return "the title boost must be between 0 and \(Int(QueryParser.maximumBoost)) (it is \(titleBoost))"
+        }
+        return nil
+    }
+
     /// Lucene's BM25 idf: never negative.
     public static func idf(docFreq: Int, documentCount: Int) -> Double {
         log(1 + (Double(documentCount) - Double(docFreq) + 0.5) / (Double(docFreq) + 0.5))
