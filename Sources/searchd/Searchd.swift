@@ -57,7 +57,9 @@ struct Searchd {
         guard let logLevel = Logger.Level(rawValue: level) else { throw UsageError("unknown --log-level \(level)") }
         self.logLevel = logLevel
         guard (0...65535).contains(port) else { throw UsageError("--port must be between 0 and 65535") }
-        guard maxConnections > 0, idleTimeout > 0, maxLine >= 16 else { throw UsageError("limits must be positive") }
+        guard maxConnections > 0 else { throw UsageError("--max-connections must be at least 1") }
+        guard idleTimeout > 0 else { throw UsageError("--idle-timeout must be at least 1 second") }
+        guard maxLine >= 16 else { throw UsageError("--max-line must be at least 16 bytes") }
     }
 
     func run() throws {

@@ -263,6 +263,12 @@ import TestSupport
             #expect(port99999.status == 2 && port99999.stderr.hasPrefix("searchd: --port must be between 0 and 65535\n"))
             let unknown = try run(["--prot", "7700"])
             #expect(unknown.status == 2 && unknown.stderr.hasPrefix("searchd: unknown option '--prot'\n"))
+            for (arguments, message) in [(["--max-connections", "0"], "--max-connections must be at least 1"),
+                                         (["--idle-timeout", "-1"], "--idle-timeout must be at least 1 second"),
+                                         (["--max-line", "10"], "--max-line must be at least 16 bytes")] {
+                let refused = try run(arguments)
+                #expect(refused.status == 2 && refused.stderr.hasPrefix("searchd: \(message)\n"), "\(arguments): \(refused.stderr)")
+            }
         }
     }
 
