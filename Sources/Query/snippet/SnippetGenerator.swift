@@ -331,8 +331,7 @@ struct SnippetGenerator {
         }
         var space = wordStart
         while space > start && !isSpace(source[space - 1]) { space -= 1 }
-        guard space > start || (atTextStart && space == start) else { return wordStart }
-        return wordStart - space <= attachedBytes ? space : wordStart
+        return space > start && wordStart - space <= attachedBytes ? space : wordStart
     }
 
     /// Where a passage whose last word ends at `wordEnd` ends: at the text's end less its white space
@@ -348,8 +347,7 @@ struct SnippetGenerator {
         }
         var space = wordEnd
         while space < end && !isSpace(source[space]) { space += 1 }
-        guard space < end || (atTextEnd && space == end) else { return wordEnd }
-        return space - wordEnd <= attachedBytes ? space : wordEnd
+        return space < end && space - wordEnd <= attachedBytes ? space : wordEnd
     }
 
     /// `range` shrunk to whole characters: never starting or ending inside a UTF-8 sequence.
