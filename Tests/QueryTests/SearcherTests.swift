@@ -346,6 +346,48 @@ final class BundledIndex: @unchecked Sendable {
         }
     }
 
+    /// Random texts of French punctuation, elisions, compounds, long words and odd white space: every
+    /// snippet is valid text within its length (a word longer than that alone), highlights only query
+    /// words, holds a match when the text has one, and the stored offsets give the same snippet as an
+    /// analysis of the text. (Random texts found the offsets path missing the word after a passage,
+    /// whose gap decides what ends it.)
+    @Test func snippetsOfRandomTexts() throws {
+        var generator = SplitMix64(seed: 42)
+        func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
+        let pieces = ["jardin", "l’économie", "(CJS)", "Clichy-sous-Bois", "ville.", "«", "»", "!", "?", "\u{202F}!", "d’un", "a", "é",
+                      String(repeating: "y", count: 60), "2,5", "—", "\n\n", "  ", "\t", "économie,", "solidaire;", "…", "potager", "la"]
+        func text(_ words: Int) -> String {
+            (0..<words).map { _ in pick(pieces) + pick([" ", "", " ", "  ", "\n"]) }.joined()
+        }
+        let analyzer = try FrenchAnalyzer()
+        let queries = ["jardin", "économie", "cjs", "ville", "clichy", "sous", "potager", "la", String(repeating: "y", count: 60)]
+        let terms = try queries.map { try analyzer.tokens($0)[0].term }
+        for round in 0..<2_000 {
+            let body = text(Int(generator.next() % 60) + 1)
+            let length = Int(generator.next() % 300) + 16
+            let wanted: Set<String> = [pick(terms)]
+            let snippet = try SnippetGenerator(length: length).snippet(of: body, terms: wanted, analyzer: analyzer)
+            #expect(String(validating: snippet.utf8, as: UTF8.self) != nil, "\(round)")
+            let longest = try analyzer.tokens(body).map(\.range.count).max() ?? 0
+            #expect(snippet.utf8.count <= max(length + length / 8, longest) + 8, "\(round): \(snippet.text)")
+            for range in snippet.highlights {
+                #expect(try analyzer.tokens(String(decoding: snippet.utf8[range], as: UTF8.self)).contains { wanted.contains($0.term) }, "\(round)")
+            }
+            if try analyzer.tokens(body).contains(where: { wanted.contains($0.term) }) { #expect(!snippet.highlights.isEmpty, "\(round)") }
+        }
+        let bodies = (0..<200).map { _ in text(Int(generator.next() % 120) + 1) }
+        let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "snippet-random"))
+        var compared = 0
+        for (query, term) in zip(queries, terms) {
+            for hit in try searcher.search(query, limit: 100).hits {
+                let analysed = try SnippetGenerator().snippet(of: bodies[hit.doc], terms: [term], analyzer: analyzer)
+                #expect(hit.snippet == analysed, "\(query) \(hit.id): \(hit.snippet.marked()) | \(analysed.marked())")
+                compared += 1
+            }
+        }
+        #expect(compared > 300)
+    }
+
     /// A phrase's words are highlighted where the phrase occurs, not wherever they stand; a word typed
     /// on its own everywhere; a proximity search's words where the others are within reach; and when
     /// the body holds no occurrence (the phrase is in the title), its words where they stand.

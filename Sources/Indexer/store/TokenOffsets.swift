@@ -170,10 +170,10 @@ public struct StoredTokens: Sendable {
         }
 
         /// Writes `start, end` of the tokens from the current one on to `output`, up to the last one
-        /// that starts at most `budget` bytes after token `anchor` does (to the last token when `anchor`
-        /// is past it), or until `output` is full: the tokens of a snippet's passage, read in one loop.
-        /// Returns how many values it wrote (two a token); the cursor is then past the first token it
-        /// did not write, if it read one.
+        /// that starts at most `budget` bytes after token `anchor` does and the one after it (to the last
+        /// token when `anchor` is past it), or until `output` is full: the tokens of a snippet's
+        /// passage and where the text after it goes on, read in one loop. Returns how many values it
+        /// wrote (two a token); the cursor is then past the last token it wrote.
         public mutating func read(into output: UnsafeMutableBufferPointer<UInt32>, through anchor: Int, budget: Int) throws -> Int {
             guard let base = output.baseAddress else { return 0 }
             var limit = Int.max
@@ -194,10 +194,11 @@ public struct StoredTokens: Sendable {
                             previousEnd = stop
                             offset &+= 1
                             position &+= 1
-                            guard start <= limit else { return written }
                             base[written] = UInt32(truncatingIfNeeded: start)
                             base[written &+ 1] = UInt32(truncatingIfNeeded: stop)
                             written &+= 2
+                            // The token after the passage's, written too.
+                            guard start <= limit else { return written }
                             if position == anchor &+ 1 { limit = start &+ budget }
                         }
                         continue
@@ -206,10 +207,10 @@ public struct StoredTokens: Sendable {
                 (self.position, self.offset, self.previousEnd) = (position, offset, previousEnd)
                 let token = try advance()
                 (position, offset, previousEnd) = (self.position, self.offset, self.previousEnd)
-                guard token.start <= limit else { break }
                 base[written] = UInt32(truncatingIfNeeded: token.start)
                 base[written &+ 1] = UInt32(truncatingIfNeeded: token.stop)
                 written &+= 2
+                guard token.start <= limit else { break }
                 if position == anchor &+ 1 { limit = token.start &+ budget }
             }
             return written
