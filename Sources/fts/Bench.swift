@@ -93,6 +93,10 @@ struct Bench: Command {
         server = arguments.string("server")
         connections = try arguments.number("connections")!
         depth = try arguments.number("depth")!
+        for (name, value) in [("runs", runs), ("threads", threads), ("connections", connections), ("depth", depth)] where value < 1 {
+            throw UsageError("--\(name) must be at least 1")
+        }
+        guard (0...Searcher.maximumWindow).contains(top) else { throw UsageError("--top must be between 0 and \(Searcher.maximumWindow)") }
     }
 
     struct Query {

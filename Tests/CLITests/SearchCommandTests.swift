@@ -92,6 +92,13 @@ import TestSupport
         }
         let conflicting = try FTSCommand.run(["bench", "--index", Self.index, "--queries", queries, "--alongside-exhaustive", "--count"])
         #expect(conflicting.status != 0 && conflicting.stderr.contains("--alongside-exhaustive"))
+        // Counts it cannot run with are refused (`--runs -1` crashed).
+        for (option, value, message) in [("--runs", "-1", "--runs must be at least 1"), ("--runs", "0", "--runs must be at least 1"),
+                                         ("--threads", "0", "--threads must be at least 1"), ("--depth", "0", "--depth must be at least 1"),
+                                         ("--top", "20000", "--top must be between 0 and 10000")] {
+            let refused = try FTSCommand.run(["bench", "--index", Self.index, "--queries", queries, "\(option)=\(value)"])
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(option) \(value): \(refused.stderr)")
+        }
     }
 
     @Test func jsonHasOneObjectAHitAndASummary() throws {
