@@ -15,7 +15,7 @@ struct Index: Command {
         options: [
             .option("output", short: "o", help: "The index folder to write (default: $FTS_INDEX or ./index)."),
             .option("memory", default: "256M", help: "Memory for inversion buffers before spilling to disk, e.g. 256M, 1G."),
-            .option("threads", help: "Analysis threads (default: the number of cores)."),
+            .option("threads", help: "Analysis threads, 1 to 256 (default: the number of cores)."),
             .flag("strict", help: "Fail on the first problem with the input, publishing nothing."),
         ],
         arguments: [ArgumentSpec(name: "paths", help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).", repeats: true)]
@@ -41,7 +41,8 @@ struct Index: Command {
         }
         memoryBudget = bytes
         threads = try arguments.number("threads")
-        if let threads, threads < 1 { throw UsageError("--threads must be at least 1") }
+        // Each worker holds a word cache and inversion buffers: thousands of them only exhaust memory.
+        if let threads, !(1...256).contains(threads) { throw UsageError("--threads must be between 1 and 256") }
         strict = arguments.flag("strict")
         paths = arguments.arguments("paths")
     }

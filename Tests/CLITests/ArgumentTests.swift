@@ -42,7 +42,8 @@ import TestSupport
             (["search", "--limit", "ten", "jardin"], "fts search: invalid value 'ten' for --limit <limit>: an integer is expected"),
             (["search", "--k1", "high", "jardin"], "fts search: invalid value 'high' for --k1 <k1>: a number is expected"),
             (["search", "--limit", "3"], "fts search: missing <query>"),
-            (["index", "--threads", "0"], "fts index: --threads must be at least 1"),
+            (["index", "--threads", "0"], "fts index: --threads must be between 1 and 256"),
+            (["index", "--threads", "100000"], "fts index: --threads must be between 1 and 256"),
             (["bench", "--runs", "3"], "fts bench: missing --queries <queries>"),
         ]
         for (arguments, message) in cases {
