@@ -161,6 +161,7 @@ final class FieldTermScorer: Scorer {
     let label: String
     /// One per term.
     let cursors: [PostingsCursor]
+    /// Held so that the mapped files `lengths` and the cursors read from outlive the scorer.
     private let reader: IndexReader
     private let totalCost: Int
     private var started = false
