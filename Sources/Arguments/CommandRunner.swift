@@ -22,6 +22,20 @@ public func runCommand(_ spec: CommandSpec, invokedAs: String, arguments: [Strin
     }
 }
 
+/// The program's arguments after its name. `CommandLine.arguments` replaces bytes that are not UTF-8
+/// with U+FFFD, which would search for, or open, something other than what was typed: such an
+/// argument is a usage error that says which it is.
+public func programArguments() throws -> [String] {
+    try (1..<Int(CommandLine.argc)).map { position in
+        let argument = UnsafeRawPointer(CommandLine.unsafeArgv[position]!)
+        let bytes = UnsafeBufferPointer(start: argument.assumingMemoryBound(to: UInt8.self), count: strlen(argument))
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw UsageError("argument \(position) is not valid UTF-8: \(String(decoding: bytes, as: UTF8.self))")
+        }
+        return text
+    }
+}
+
 /// `text` on standard output as it is, in one write: `print` casts its arguments at run time, and
 /// `Data` from a string is a generic path, each costing a one-shot command a scan of the program's
 /// protocol conformances the first time.

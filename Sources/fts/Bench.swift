@@ -105,8 +105,14 @@ struct Bench: Command {
     }
 
     func run() throws {
-        guard let bytes = FileManager.default.contents(atPath: queries), let text = String(validating: bytes, as: UTF8.self) else {
-            Output.error("fts bench: \(queries): " + (FileManager.default.isReadableFile(atPath: queries) ? "not valid UTF-8" : "cannot read the file"))
+        guard let bytes = FileManager.default.contents(atPath: queries) else {
+            Output.error("fts bench: \(queries): cannot read the file")
+            throw ExitStatus(1)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            let line = 1 + (lines.firstIndex { String(validating: $0, as: UTF8.self) == nil } ?? 0)
+            Output.error("fts bench: \(queries): line \(line) is not valid UTF-8")
             throw ExitStatus(1)
         }
         let lines = text.split(separator: "\n")

@@ -14,7 +14,12 @@ enum FTS {
     static var commands: [any Command.Type] { [Index.self, Search.self, Get.self, Bench.self, Verify.self, Stats.self, Analyze.self, Sections.self] }
 
     static func main() {
-        exit(run(Array(CommandLine.arguments.dropFirst())))
+        do {
+            exit(run(try programArguments()))
+        } catch {
+            Output.error("fts: \(error)")
+            exit(2)
+        }
     }
 
     /// Runs the subcommand `arguments` name; returns the exit status: 0, the command's own, or 2 for

@@ -41,7 +41,12 @@ struct Searchd {
 
     static func main() {
         SignalHandling.blockInEveryThread()
-        exit(runCommand(spec, invokedAs: "searchd", arguments: Array(CommandLine.arguments.dropFirst())) { try Searchd($0).run() })
+        do {
+            exit(runCommand(spec, invokedAs: "searchd", arguments: try programArguments()) { try Searchd($0).run() })
+        } catch {
+            writeStandardError("searchd: \(error)\n")
+            exit(2)
+        }
     }
 
     init(_ arguments: ParsedArguments) throws {

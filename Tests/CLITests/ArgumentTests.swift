@@ -50,6 +50,11 @@ import TestSupport
             let result = try FTSCommand.run(arguments)
             #expect(result.status == 2 && result.stdout.isEmpty && result.stderr.hasPrefix(message + "\n"), "fts \(arguments)")
         }
+        // Foundation decodes arguments with U+FFFD in place of bad bytes: a shell passes them as they are.
+        let badByte = try ChildProcess.run(URL(fileURLWithPath: "/bin/sh"),
+                                           ["-c", #"exec "$0" search --limit 1 "$(printf 'jardin\377')""#, FTSCommand.binary.path])
+        #expect(badByte.status == 2 && badByte.stdout.isEmpty)
+        #expect(badByte.stderr == "fts: argument 4 is not valid UTF-8: jardin\u{FFFD}\n")
         let usage = try FTSCommand.run(["get"])
         #expect(usage.stderr == "fts get: missing <id>\nUsage: fts get [<options>] <id>\n  See 'fts get --help' for more information.\n")
     }

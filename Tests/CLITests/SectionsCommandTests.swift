@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct SectionsCommandTests {
     @Test func readsFilesAsTheIndexerDoes() throws {
@@ -26,5 +27,10 @@ import Testing
         let result = try FTSCommand.run(["bench", "--index", "/nonexistent-index", "--queries", "/nonexistent/queries.tsv"])
         #expect(result.status == 1)
         #expect(result.stderr == "fts bench: /nonexistent/queries.tsv: cannot read the file\n")
+        let queries = ProcessScratch.path("bench-bad-line.tsv")
+        try (Data("# classes\nterm\tjardin\nterm\tjard".utf8) + [0xFF] + Data("in\n".utf8)).write(to: URL(fileURLWithPath: queries))
+        let badLine = try FTSCommand.run(["bench", "--index", "/nonexistent-index", "--queries", queries])
+        #expect(badLine.status == 1)
+        #expect(badLine.stderr == "fts bench: \(queries): line 3 is not valid UTF-8\n")
     }
 }
