@@ -9,7 +9,7 @@ struct Index: Command {
         discussion: """
             Folders are walked recursively for .txt, .md, .jsonl and .jsonl.gz files. Text files are split \
             into sections (see `fts sections`); JSON Lines files hold one document a line: "id", "title", \
-            "body" (or "text"), and further string fields, indexed as fields of their own. The index is built \
+            "body" (or "text"), and further fields (text, numbers, arrays of them), indexed as fields of their own. The index is built \
             beside OUTPUT and replaces it atomically: an interrupted or failed build leaves the previous index.
             """,
         options: [

@@ -121,14 +121,19 @@ import TestSupport
         let folder = ProcessScratch.path("search-cli-fields")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let lines = [#"{"id":"a1","title":"Jardin partagé","body":"Un jardin partagé.","url":"https://example.org/a1","author":"Marie \"M\""}"#,
-                     #"{"id":"a2","title":"Potager","body":"Le potager du jardin."}"#]
+                     #"{"id":"a2","title":"Potager","body":"Le potager du jardin.","année":2024,"catégorie":["réemploi","vélo"]}"#]
         try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus.jsonl"]).status == 0)
         let result = try FTSCommand.run(["search", "--index", folder + "/index", "--json", "jardin"])
         let objects = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         let hits = Dictionary(uniqueKeysWithValues: objects.dropLast().map { ($0["id"] as! String, $0["fields"] as! [String: String]) })
         #expect(hits["a1"] == ["url": "https://example.org/a1", "author": "Marie \"M\""])
-        #expect(hits["a2"] == [:])
+        #expect(hits["a2"] == ["année": "2024", "catégorie": "réemploi, vélo"])
+        // A field is named as written, or without its accents and capitals, as people type.
+        for query in ["année:2024", "annee:2024", "Catégorie: velo", "categorie:(réemploi OR x)"] {
+            let found = try FTSCommand.run(["search", "--index", folder + "/index", "--json", query])
+            #expect(found.status == 0 && found.stdout.hasPrefix(#"{"rank":1,"id":"a2""#) && found.stdout.contains(#""total":1"#), "\(query)")
+        }
     }
 
     @Test func countExplainAndGet() throws {

@@ -62,7 +62,13 @@ import TestSupport
                     switch value {
                     case .string(let string): #expect(object[name] as? String == string, "\(line.debugDescription): \(name)")
                     case .number: #expect(object[name] is NSNumber && !(object[name] is String), "\(line.debugDescription): \(name)")
-                    case .other: #expect(!(object[name] is String), "\(line.debugDescription): \(name)")
+                    case .list(let items):
+                        // Numbers are kept as written, which JSONSerialization does not say: the strings are compared.
+                        let strings = Self.strings(in: object[name] as Any)
+                        #expect(object[name] is [Any] && items.count >= strings.count, "\(line.debugDescription): \(name)")
+                        #expect(strings.allSatisfy { items.contains($0) }, "\(line.debugDescription): \(name)")
+                    case .null: #expect(object[name] is NSNull, "\(line.debugDescription): \(name)")
+                    case .other: #expect(!(object[name] is String || object[name] is [Any] || object[name] is NSNull), "\(line.debugDescription): \(name)")
                     }
                 }
             }
@@ -71,10 +77,18 @@ import TestSupport
         #expect(outcomes.values.allSatisfy { $0 > 500 } && outcomes.count == 3, "\(outcomes)")
     }
 
+    /// The strings of a value `JSONSerialization` read, those of nested arrays too, in order.
+    static func strings(in value: Any) -> [String] {
+        if let string = value as? String { return [string] }
+        return (value as? [Any])?.flatMap { strings(in: $0) } ?? []
+    }
+
     @Test func whatIsKeptAndWhereItStops() throws {
         let members = try Self.parse("\u{FEFF}{\"id\": 1.0e3, \"b\": \"x\\u00e9\\ud83d\\ude00\\n\", \"a\": [1, {\"c\": null},], \"b\": \"y\",}").get()
         #expect(members.map { $0.name } == ["a", "b", "id"])
-        #expect(members.map { $0.value } == [.other, .string("y"), .number("1.0e3")])
+        #expect(members.map { $0.value } == [.list(["1"]), .string("y"), .number("1.0e3")])
+        let kinds = try Self.parse(#"{"a": ["x", -2.5e1, [true, "y", ["z"]], null, {"w": "v"}], "b": [], "c": null, "d": false, "e": {}}"#).get()
+        #expect(kinds.map { $0.value } == [.list(["x", "-2.5e1", "y", "z"]), .list([]), .null, .other, .other])
         #expect(try Self.parse(#"{"t": "x\u00e9\ud83d\ude00\n\/"}"#).get().first?.value == .string("xé😀\n/"))
         let cases: [(String, Int, String)] = [
             (#"{"a": 01}"#, 8, "a number with a leading zero"),

@@ -71,6 +71,11 @@ import Testing
         #expect(try parser.parse("body:\t(jardin OR mer)") == .or([.word("jardin", field: "body", column: 1),
                                                                     .word("mer", field: "body", column: 1)]))
         #expect(try parser.parse("note: mer") == .and([.word("note:", field: nil, column: 1), .word("mer", field: nil, column: 7)]))
+        // Names in any script, spaced when the index has the field under any case and accents.
+        let french = QueryParser(fields: ["title", "année"])
+        #expect(try french.parse("catégorie:vélo") == .word("vélo", field: "catégorie", column: 1))
+        #expect(try french.parse("Annee:  2024") == .word("2024", field: "Annee", column: 1))
+        #expect(try french.parse("2,5:x") == .word("2,5:x", field: nil, column: 1))
         #expect(try parser.parse("mer title:") == .and([.word("mer", field: nil, column: 1), .word("title:", field: nil, column: 5)]))
         #expect(try parser.parse("(mer title: )") == .and([.word("mer", field: nil, column: 2), .word("title:", field: nil, column: 6)]))
         #expect(try QueryParser().parse("title: jardin") == .and([.word("title:", field: nil, column: 1), .word("jardin", field: nil, column: 8)]))

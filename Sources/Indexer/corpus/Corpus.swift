@@ -279,12 +279,6 @@ public enum Corpus {
 
     static let reservedFields: Set<String> = ["id", "title", "body", "text", "path", "line"]
 
-    static func isFieldName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, name.utf8.count <= 64,
-              first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)) }
-    }
-
     static func readJSONLines(_ file: CorpusFile, gzip: Bool, document: (SourceDocument) throws -> Void,
                               issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void) throws {
         let source = try ChunkSource(path: file.path, gzip: gzip)
@@ -309,29 +303,39 @@ public enum Corpus {
                 return
             }
             func member(_ name: String) -> JSONLine.Value? { members.first { $0.name == name }?.value }
-            func string(_ name: String) -> String? {
-                if case .string(let value) = member(name) { return value }
-                return nil
+            /// A member as text: a number as written, an array's items joined as a page's list of tags is.
+            func text(_ value: JSONLine.Value?, separator: String = ", ") -> String? {
+                switch value {
+                case .string(let text), .number(let text): return text
+                case .list(let items): return items.joined(separator: separator)
+                case .null, .other, nil: return nil
+                }
             }
             let id: String
             switch member("id") {
             case .string(let value), .number(let value): id = value
-            case nil: id = "\(file.name)#\(lineNumber)"
-            case .other:
+            case .null, nil: id = "\(file.name)#\(lineNumber)"
+            case .list, .other:
                 try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"id\" is neither a string nor a number; line skipped"))
                 return
             }
+            // Text that would silently vanish: an object or true/false where the title or body goes.
+            for name in ["title", "body", "text"] where member(name) == .other {
+                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"\(name)\" is neither text, a number nor an array; left out"))
+            }
             var extra: [SourceDocument.Field] = []
             for (name, value) in members where !reservedFields.contains(name) {
-                guard case .string(let string) = value else { continue }
-                guard isFieldName(name) else {
+                guard let string = text(value) else { continue }
+                guard FieldName.isValid(name[...]) else {
                     try issue(CorpusIssue(file: file.path, line: lineNumber, message: "field name \"\(name)\" is not usable (letters, digits, _ - . only); field skipped"))
                     continue
                 }
                 extra.append(SourceDocument.Field(name: name, value: string))
             }
-            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: string("title") ?? "",
-                                        body: string("body") ?? string("text") ?? "", extraFields: extra))
+            // A body given as an array is a list of paragraphs.
+            let body = text(member("body"), separator: "\n\n") ?? text(member("text"), separator: "\n\n") ?? ""
+            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text(member("title")) ?? "",
+                                        body: body, extraFields: extra))
         }
         while let chunk = try source.next() {
             consumed(source.consumed)

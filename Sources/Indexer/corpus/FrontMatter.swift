@@ -1,7 +1,7 @@
 /// The metadata block that opens a Markdown page of a static site: YAML between `---` lines (Jekyll,
 /// Hugo, MkDocs, Docusaurus) or TOML between `+++` lines (Hugo). It is not the page's text: its
 /// `title` titles the page's first section, and its text-like keys (`description`, `tags`, …) become
-/// fields of that section, as a JSON Lines document's further string fields do. Other keys (`date`,
+/// fields of that section, as a JSON Lines document's further fields do. Other keys (`date`,
 /// `layout`, `draft`, `weight`) are settings, not text, and would each add a field that every query
 /// looks up.
 ///

@@ -1,5 +1,5 @@
 /// One line of a JSON Lines corpus: a JSON object (RFC 8259) whose string and number members are kept,
-/// every other value checked and passed over. Strings are checked as UTF-8, and invalid bytes in them
+/// and of an array member its strings and numbers, every other value checked and passed over. Strings are checked as UTF-8, and invalid bytes in them
 /// replaced by U+FFFD (the document is kept, and the caller told); elsewhere they are malformed JSON.
 /// It accepts what Foundation's `JSONSerialization` (which read the lines before) accepts, a leading
 /// byte order mark and trailing commas included, and rejects what it rejects, but for numbers too
@@ -10,7 +10,10 @@ struct JSONLine {
         case string(String)
         /// A number, as written.
         case number(String)
-        /// `true`, `false`, `null`, an array or an object.
+        /// An array's strings and numbers (as written), those of arrays within it too, in order.
+        case list([String])
+        case null
+        /// `true`, `false` or an object.
         case other
     }
 
@@ -148,7 +151,7 @@ struct JSONLine {
             }
         }
 
-        /// A member's value: strings and numbers kept, the rest checked.
+        /// A member's value: strings, numbers and arrays of them kept, the rest checked.
         mutating func memberValue(depth: Int) throws(Failure) -> Value {
             switch peek() ?? 0 {
             case UInt8(ascii: "\""): return .string(try string())
@@ -156,6 +159,19 @@ struct JSONLine {
                 let start = offset
                 try number()
                 return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
+            case UInt8(ascii: "["):
+                var items: [String] = []
+                try list(depth: depth + 1, closing: UInt8(ascii: "]"), what: "an element") { parser throws(Failure) in
+                    switch try parser.memberValue(depth: depth + 1) {
+                    case .string(let item), .number(let item): items.append(item)
+                    case .list(let inner): items += inner
+                    case .null, .other: break
+                    }
+                }
+                return .list(items)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             default:
                 try value(depth: depth)
                 return .other

@@ -18,7 +18,7 @@ public struct SourceDocument: Sendable, Equatable {
     public var line: Int
     public var title: String
     public var body: String
-    /// Further string fields of a JSON Lines document, indexed and stored under their own names.
+    /// Further fields of a JSON Lines document (or front matter), indexed and stored under their own names.
     public var extraFields: [Field]
 
     public init(id: String, path: String, line: Int, title: String, body: String, extraFields: [Field] = []) {

@@ -17,6 +17,27 @@ public struct FieldInfo: Sendable, Equatable {
     }
 }
 
+/// What a field may be called: a letter or `_`, then letters, digits, `_`, `-` and `.`, in at most 64
+/// bytes. Letters are any script's, so that the keys of French JSON Lines (`année`, `catégorie`) are
+/// fields as `tags` is.
+public enum FieldName {
+    public static let maximumBytes = 64
+
+    public static func isValid(_ name: Substring) -> Bool {
+        guard let first = name.unicodeScalars.first, name.utf8.count <= maximumBytes,
+              first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || $0.properties.generalCategory == .nonspacingMark
+                || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)
+        }
+    }
+
+    /// The name with case and accents set aside: how a query may type it (`annee:` for `année`).
+    public static func folded(_ name: String) -> String {
+        Folding.removeAccents(Folding.lowercase(name))
+    }
+}
+
 /// The fields every index has, at these numbers; JSON Lines fields follow.
 public enum StandardField {
     public static let id = 0, path = 1, line = 2, title = 3, body = 4
@@ -50,6 +71,15 @@ public struct IndexMeta: Sendable, Equatable {
     public var lexiconCount: UInt64
 
     public func field(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
+
+    /// The field a query names: the one of that exact name, else the one searchable field whose name it
+    /// is once case and accents are set aside (`annee:` for `année`, `Title:` for `title`).
+    public func field(typed name: String) -> Int? {
+        if let exact = field(named: name) { return exact }
+        let folded = FieldName.folded(name)
+        let matching = fields.indices.filter { fields[$0].indexed && FieldName.folded(fields[$0].name) == folded }
+        return matching.count == 1 ? matching[0] : nil
+    }
 
     func encoded() -> ByteWriter {
         var writer = ByteWriter()

@@ -56,13 +56,13 @@ public struct QueryParser: Sendable {
         var column: Int
     }
 
-    /// The fields `title: mer` (with spaces after the colon) may name.
+    /// The fields `title: mer` (with spaces after the colon) may name, folded as `FieldName.folded`.
     private let fields: Set<String>
 
     /// `fields`: the index's searchable fields, which may be followed by spaces before what they apply
-    /// to (`title: mer`); any name may be followed directly by it (`title:mer`).
+    /// to (`title: mer`, `Année: 2024`); any name may be followed directly by it (`title:mer`).
     public init(fields: Set<String> = []) {
-        self.fields = fields
+        self.fields = Set(fields.map(FieldName.folded))
     }
 
     public func parse(_ query: String) throws -> QueryNode {
@@ -82,12 +82,7 @@ public struct QueryParser: Sendable {
 
     // MARK: Lexing
 
-    private static func isASCIILetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
     private static func isASCIIDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    private static func isNameStart(_ c: UInt8) -> Bool { c == 0x5F || isASCIILetter(c) }
-    private static func isNameCharacter(_ c: UInt8) -> Bool {
-        isASCIILetter(c) || isASCIIDigit(c) || c == 0x5F || c == 0x2D || c == 0x2E
-    }
 
     /// Code points: every byte but UTF-8's continuation bytes starts one.
     private static func scalarCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
@@ -217,8 +212,8 @@ public struct QueryParser: Sendable {
                         continue
                     }
                     // `field:` ends a field name when something follows it.
-                    if utf8[j] == 0x3A, j > i, Self.isNameStart(utf8[i]), utf8[i..<j].allSatisfy(Self.isNameCharacter),
-                       j + 1 < utf8.count, !Self.isSpace(utf8, at: j + 1) {
+                    if utf8[j] == 0x3A, j > i, j + 1 < utf8.count, !Self.isSpace(utf8, at: j + 1),
+                       FieldName.isValid(string(i..<j)[...]) {
                         break
                     }
                     j += Self.scalarLength(utf8, at: j)
@@ -231,7 +226,7 @@ public struct QueryParser: Sendable {
                 // `title: mer`, a known field's name and spaces before what it applies to, as Lucene
                 // reads it; else (`note: mer`, `title:` at the end) the colon is part of the word.
                 if j > i + 1 && utf8[j - 1] == 0x3A, let next = Self.operandStart(utf8, after: j),
-                   fields.contains(string(i..<(j - 1))) {
+                   fields.contains(FieldName.folded(string(i..<(j - 1)))) {
                     items.append(Item(lexeme: .field(string(i..<(j - 1))), column: start))
                     move(to: next)
                     continue

@@ -151,7 +151,7 @@ final class QueryPlanner {
     private func fields(_ name: String?, column: Int, boost: Double) throws -> [(field: Int, boost: Double)] {
         guard let name else { return boost == 1 ? allFields : allFields.map { ($0.field, $0.boost * boost) } }
         let fields = reader.meta.fields
-        guard let field = reader.meta.field(named: name), fields[field].indexed else {
+        guard let field = reader.meta.field(typed: name), fields[field].indexed else {
             let known = fields.filter(\.indexed).map(\.name).joined(separator: ", ")
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
