@@ -100,35 +100,37 @@ import TestSupport
         #expect(try reader.storedFields(reader.document(id: "d")!).value(of: StandardField.title) == "Dernière ligne")
     }
 
-    /// Numbers and arrays are text, as a page's front matter tags are; a title or body that is an object
-    /// or true/false is reported, not dropped without a word; null is as absent.
-    @Test func jsonLinesNumbersAndArraysAreText() throws {
+    /// Numbers and arrays are text, as a page's front matter tags are, and an object's members are
+    /// fields of their own (`meta.auteur`); a title or body of true or false is reported, not dropped
+    /// without a word; null is as absent.
+    @Test func jsonLinesNumbersArraysAndObjectsAreText() throws {
         let folder = try TemporaryFolder()
         let lines = [
-            #"{"id":"a","title":["Guide","tome 2"],"body":["Premier paragraphe.","Second paragraphe."],"tags":["réemploi",["vélo"]],"année":2024,"prix":-2.5e1}"#,
-            #"{"id":"b","title":{"fr":"Titre"},"text":true,"note":null,"ok":false,"vide":[]}"#,
+            #"{"id":"a","title":["Guide","tome 2"],"body":["Premier paragraphe.","Second paragraphe."],"tags":["réemploi",["vélo"]],"année":2024,"prix":-2.5e1,"meta":{"auteur":"Marie","sources":[{"nom":"A"},{"nom":"B"}]}}"#,
+            #"{"id":"b","title":{"fr":"Titre"},"text":true,"note":null,"ok":false,"vide":[],"mal nommé":{"x":"y"}}"#,
             #"{"id":null,"body":"Sans id"}"#,
         ]
         try (lines.joined(separator: "\n") + "\n").write(toFile: folder.file("docs.jsonl"), atomically: false, encoding: .utf8)
         let collector = Collector()
         _ = try IndexBuilder.build(paths: [folder.file("docs.jsonl")], output: folder.file("index"), observer: collector)
         #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "/").last! }
-            == [#"docs.jsonl:2: "title" is neither text, a number nor an array; left out"#,
-                #"docs.jsonl:2: "text" is neither text, a number nor an array; left out"#])
+            == [#"docs.jsonl:2: "text" is true or false, not text; left out"#,
+                #"docs.jsonl:2: field name "mal nommé.x" is not usable (letters, digits, _ - . only); field skipped"#])
         let reader = try IndexReader(path: folder.file("index"))
         #expect(reader.documentCount == 3)
         let a = try reader.storedFields(reader.document(id: "a")!)
         #expect(a.value(of: StandardField.title) == "Guide, tome 2")
         #expect(a.value(of: StandardField.body) == "Premier paragraphe.\n\nSecond paragraphe.")
         let field = { (name: String) in reader.meta.field(named: name) }
-        #expect(field("tags").map { a.value(of: $0) } == "réemploi, vélo")
-        #expect(field("année").map { a.value(of: $0) } == "2024")
-        #expect(field("prix").map { a.value(of: $0) } == "-2.5e1")
+        for (name, value) in [("tags", "réemploi, vélo"), ("année", "2024"), ("prix", "-2.5e1"), ("meta.auteur", "Marie"), ("meta.sources.nom", "A, B")] {
+            #expect(field(name).map { a.value(of: $0) } == value, "\(name)")
+        }
         #expect(try field("année").flatMap { try reader.termInfo(field: $0, term: "2024") }?.docFreq == 1)
         #expect(try reader.termInfo(field: StandardField.body, term: "paragraph")?.totalTermFreq == 2)
-        #expect(field("note") == nil && field("ok") == nil && field("vide") != nil)
+        #expect(field("note") == nil && field("ok") == nil && field("vide") == nil && field("meta") == nil)
         let b = try reader.storedFields(reader.document(id: "b")!)
         #expect(b.value(of: StandardField.title) ?? "" == "" && b.value(of: StandardField.body) ?? "" == "")
+        #expect(field("title.fr").map { b.value(of: $0) } == "Titre")
         #expect(try reader.document(id: "docs.jsonl#3") != nil)
     }
 

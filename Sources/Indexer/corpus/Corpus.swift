@@ -287,7 +287,7 @@ public enum Corpus {
         func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-            let members: [(name: String, value: JSONLine.Value)]
+            let members: [JSONLine.Member]
             switch Result(catching: { () throws(JSONLine.Failure) in try JSONLine.parse(line) }) {
             case .success(let parsed):
                 members = parsed.members
@@ -303,39 +303,34 @@ public enum Corpus {
                 return
             }
             func member(_ name: String) -> JSONLine.Value? { members.first { $0.name == name }?.value }
-            /// A member as text: a number as written, an array's items joined as a page's list of tags is.
-            func text(_ value: JSONLine.Value?, separator: String = ", ") -> String? {
-                switch value {
-                case .string(let text), .number(let text): return text
-                case .list(let items): return items.joined(separator: separator)
-                case .null, .other, nil: return nil
-                }
-            }
             let id: String
             switch member("id") {
             case .string(let value), .number(let value): id = value
             case .null, nil: id = "\(file.name)#\(lineNumber)"
-            case .list, .other:
+            case .list, .object, .other:
                 try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"id\" is neither a string nor a number; line skipped"))
                 return
             }
-            // Text that would silently vanish: an object or true/false where the title or body goes.
+            // Text that would otherwise vanish without a word.
             for name in ["title", "body", "text"] where member(name) == .other {
-                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"\(name)\" is neither text, a number nor an array; left out"))
+                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"\(name)\" is true or false, not text; left out"))
+            }
+            let texts = JSONLine.texts(of: members, skipping: ["id", "path", "line"])
+            /// A field's items joined as a page's list of tags is; a body's are paragraphs.
+            func text(_ name: String, separator: String = ", ") -> String? {
+                guard let items = texts.first(where: { $0.name == name })?.items else { return nil }
+                return items.count == 1 ? items[0] : items.joined(separator: separator)
             }
             var extra: [SourceDocument.Field] = []
-            for (name, value) in members where !reservedFields.contains(name) {
-                guard let string = text(value) else { continue }
+            for (name, items) in texts where !reservedFields.contains(name) {
                 guard FieldName.isValid(name[...]) else {
                     try issue(CorpusIssue(file: file.path, line: lineNumber, message: "field name \"\(name)\" is not usable (letters, digits, _ - . only); field skipped"))
                     continue
                 }
-                extra.append(SourceDocument.Field(name: name, value: string))
+                extra.append(SourceDocument.Field(name: name, value: items.joined(separator: ", ")))
             }
-            // A body given as an array is a list of paragraphs.
-            let body = text(member("body"), separator: "\n\n") ?? text(member("text"), separator: "\n\n") ?? ""
-            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text(member("title")) ?? "",
-                                        body: body, extraFields: extra))
+            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text("title") ?? "",
+                                        body: text("body", separator: "\n\n") ?? text("text", separator: "\n\n") ?? "", extraFields: extra))
         }
         while let chunk = try source.next() {
             consumed(source.consumed)

@@ -1,5 +1,5 @@
-/// One line of a JSON Lines corpus: a JSON object (RFC 8259) whose string and number members are kept,
-/// and of an array member its strings and numbers, every other value checked and passed over. Strings are checked as UTF-8, and invalid bytes in them
+/// One line of a JSON Lines corpus: a JSON object (RFC 8259) read into its members, whose strings,
+/// numbers, arrays, objects and nulls are kept, and `true` and `false` checked and passed over. Strings are checked as UTF-8, and invalid bytes in them
 /// replaced by U+FFFD (the document is kept, and the caller told); elsewhere they are malformed JSON.
 /// It accepts what Foundation's `JSONSerialization` (which read the lines before) accepts, a leading
 /// byte order mark and trailing commas included, and rejects what it rejects, but for numbers too
@@ -10,11 +10,17 @@ struct JSONLine {
         case string(String)
         /// A number, as written.
         case number(String)
-        /// An array's strings and numbers (as written), those of arrays within it too, in order.
-        case list([String])
+        case list([Value])
+        /// Its members as `Parsed.members` are: by name, the last of a repeated name.
+        case object([Member])
         case null
-        /// `true`, `false` or an object.
+        /// `true` or `false`.
         case other
+    }
+
+    struct Member: Equatable {
+        var name: String
+        var value: Value
     }
 
     struct Malformed: Error, Equatable {
@@ -34,7 +40,7 @@ struct JSONLine {
 
     struct Parsed {
         /// By name in byte order, the last of a repeated name kept (as `JSONSerialization` does).
-        var members: [(name: String, value: Value)]
+        var members: [Member]
         /// Whether a string held invalid UTF-8, replaced by U+FFFD.
         var repairedUTF8: Bool
     }
@@ -49,20 +55,37 @@ struct JSONLine {
             guard parser.isAtEnd else { throw parser.malformed("text after the value") }
             throw .notAnObject
         }
-        var members: [(name: String, value: Value)] = []
-        try parser.object(depth: 1) { name, parser throws(Failure) in members.append((name, try parser.memberValue(depth: 1))) }
+        let members = try parser.members(depth: 1)
         parser.skipSpace()
         guard parser.isAtEnd else { throw parser.malformed("text after the object") }
-        return Parsed(members: lastOfEachName(members), repairedUTF8: parser.repairedUTF8)
+        return Parsed(members: members, repairedUTF8: parser.repairedUTF8)
     }
 
-    private static func lastOfEachName(_ members: [(name: String, value: Value)]) -> [(name: String, value: Value)] {
+    /// The text of each member but those named in `skipping`, as fields: a string as it is, a number as
+    /// written, an array's elements each in turn, and an object's members under `name.member` (as
+    /// Elasticsearch names them). Nulls, `true` and `false` hold none. Fields in the order met.
+    static func texts(of members: [Member], skipping: Set<String>) -> [(name: String, items: [String])] {
+        var texts: [(name: String, items: [String])] = []
+        func collect(_ name: String, _ value: Value) {
+            switch value {
+            case .string(let text), .number(let text):
+                if let at = texts.firstIndex(where: { $0.name == name }) { texts[at].items.append(text) } else { texts.append((name, [text])) }
+            case .list(let elements): elements.forEach { collect(name, $0) }
+            case .object(let members): members.forEach { collect(name + "." + $0.name, $0.value) }
+            case .null, .other: break
+            }
+        }
+        for member in members where !skipping.contains(member.name) { collect(member.name, member.value) }
+        return texts
+    }
+
+    private static func lastOfEachName(_ members: [Member]) -> [Member] {
         guard members.count > 1 else { return members }
         // Stable, so that of equal names the last written comes last.
         let sorted = members.enumerated().sorted {
             $0.element.name == $1.element.name ? $0.offset < $1.offset : $0.element.name.utf8.lexicographicallyPrecedes($1.element.name.utf8)
         }.map(\.element)
-        var kept: [(name: String, value: Value)] = []
+        var kept: [Member] = []
         kept.reserveCapacity(sorted.count)
         for member in sorted {
             if let last = kept.last, last.name == member.name { kept[kept.count - 1] = member } else { kept.append(member) }
@@ -116,6 +139,13 @@ struct JSONLine {
             }
         }
 
+        /// An object's members, from its opening brace.
+        mutating func members(depth: Int) throws(Failure) -> [Member] {
+            var members: [Member] = []
+            try object(depth: depth) { name, parser throws(Failure) in members.append(Member(name: name, value: try parser.memberValue(depth: depth))) }
+            return JSONLine.lastOfEachName(members)
+        }
+
         /// `[ value, … ]` from its opening bracket.
         mutating func array(depth: Int) throws(Failure) {
             try list(depth: depth, closing: UInt8(ascii: "]"), what: "an element") { parser throws(Failure) in try parser.value(depth: depth) }
@@ -151,7 +181,7 @@ struct JSONLine {
             }
         }
 
-        /// A member's value: strings, numbers and arrays of them kept, the rest checked.
+        /// A member's value, or an array's element.
         mutating func memberValue(depth: Int) throws(Failure) -> Value {
             switch peek() ?? 0 {
             case UInt8(ascii: "\""): return .string(try string())
@@ -160,15 +190,13 @@ struct JSONLine {
                 try number()
                 return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
             case UInt8(ascii: "["):
-                var items: [String] = []
+                var items: [Value] = []
                 try list(depth: depth + 1, closing: UInt8(ascii: "]"), what: "an element") { parser throws(Failure) in
-                    switch try parser.memberValue(depth: depth + 1) {
-                    case .string(let item), .number(let item): items.append(item)
-                    case .list(let inner): items += inner
-                    case .null, .other: break
-                    }
+                    items.append(try parser.memberValue(depth: depth + 1))
                 }
                 return .list(items)
+            case UInt8(ascii: "{"):
+                return .object(try members(depth: depth + 1))
             case UInt8(ascii: "n"):
                 try literal("null")
                 return .null
