@@ -72,6 +72,11 @@ enum Output {
         String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
+    /// `1 document`, `10,455 documents`.
+    static func count(_ value: some BinaryInteger, _ noun: String, plural: String? = nil) -> String {
+        count(value) + " " + (value == 1 ? noun : plural ?? noun + "s")
+    }
+
     static func count(_ value: some BinaryInteger) -> String {
         let digits = String(value)
         var out = ""

@@ -9,7 +9,7 @@ struct Index: Command {
         discussion: """
             Folders are walked recursively for .txt, .md, .jsonl and .jsonl.gz files. Text files are split \
             into sections (see `fts sections`); JSON Lines files hold one document a line: "id", "title", \
-            "body" (or "text"), and further fields (text, numbers, arrays of them), indexed as fields of their own. The index is built \
+            "body" (or "text"), and further fields (text, numbers, arrays, objects), indexed as fields of their own. The index is built \
             beside OUTPUT and replaces it atomically: an interrupted or failed build leaves the previous index.
             """,
         options: [
@@ -70,11 +70,11 @@ struct Index: Command {
             let summary = try IndexBuilder.build(paths: inputs, output: output, options: options, observer: progress)
             progress.finish()
             let share = summary.sourceBytes == 0 ? 0 : 100 * Double(summary.indexBytes) / Double(summary.sourceBytes)
-            print("indexed \(Output.count(summary.documents)) documents (\(Output.megabytes(summary.sourceBytes)) of text) in "
-                  + String(format: "%.2f s", summary.seconds) + ": \(Output.count(summary.terms)) terms, "
-                  + "\(Output.count(summary.postings)) postings, \(Output.count(summary.positions)) positions; index "
+            print("indexed \(Output.count(summary.documents, "document")) (\(Output.megabytes(summary.sourceBytes)) of text) in "
+                  + String(format: "%.2f s", summary.seconds) + ": \(Output.count(summary.terms, "term")), "
+                  + "\(Output.count(summary.postings, "posting")), \(Output.count(summary.positions, "position")); index "
                   + "\(Output.megabytes(summary.indexBytes)) (" + String(format: "%.0f%%", share) + " of the text) at \(output)"
-                  + (summary.issues > 0 ? "; \(summary.issues) problem\(summary.issues == 1 ? "" : "s") reported" : ""))
+                  + (summary.issues > 0 ? "; \(Output.count(summary.issues, "problem")) reported" : ""))
         } catch IndexError.cancelled {
             progress.finish()
             Output.error("fts index: interrupted; \(output) is unchanged")
@@ -104,7 +104,7 @@ final class ProgressPrinter: IndexBuildObserver {
         let fraction = totalBytes > 0 ? min(Double(bytesRead) / Double(totalBytes), 1) : 0
         // Before the first bytes are counted there is no rate, and an ETA of 0 s would be a guess.
         let speed = rate > 0 ? ", " + String(format: "%.1f MB/s, ETA %.0f s", rate, Double(totalBytes - bytesRead) / 1e6 / rate) : ""
-        let status = "\(Output.count(documents)) documents, \(Output.megabytes(bytesRead)) of \(Output.megabytes(totalBytes))" + speed
+        let status = "\(Output.count(documents, "document")), \(Output.megabytes(bytesRead)) of \(Output.megabytes(totalBytes))" + speed
         if terminal {
             let width = 24
             let filled = Int(fraction * Double(width))

@@ -129,7 +129,7 @@ struct Search: Command {
         } else {
             // A later page says which results it shows, as a search page does ("11–20 of 33").
             let shown = results.hits.first.map { $0.rank > 1 ? "\($0.rank)–\(results.hits.last!.rank)" : "\(results.hits.count)" } ?? "0"
-            text += "\(shown) of \(Output.count(results.total)) document\(results.total == 1 ? "" : "s") in \(took) ms\n"
+            text += "\(shown) of \(Output.count(results.total, "document")) in \(took) ms\n"
         }
         if let suggestion { text += "did you mean: \(suggestion)\n" }
         return text

@@ -20,9 +20,9 @@ struct Verify: Command {
     func run() throws {
         do {
             let report = try IndexReader(path: path).verify()
-            print("ok: \(path): \(report.files.count) files, checksums match; \(Output.count(report.documents)) documents, "
-                  + "\(Output.count(report.terms)) terms, \(Output.count(report.postings)) postings, "
-                  + "\(Output.count(report.positions)) positions, \(Output.count(report.lexiconEntries)) lexicon entries")
+            print("ok: \(path): \(report.files.count) files, checksums match; \(Output.count(report.documents, "document")), "
+                  + "\(Output.count(report.terms, "term")), \(Output.count(report.postings, "posting")), "
+                  + "\(Output.count(report.positions, "position")), \(Output.count(report.lexiconEntries, "lexicon entry", plural: "lexicon entries"))")
         } catch {
             Output.error("fts verify: \(path): \(error)")
             throw ExitStatus(1)
