@@ -28,7 +28,13 @@ import TestSupport
         for particle in elided {
             #expect(try analyzer.terms("\(particle)\(apostrophe)économie") == ["econom"], "\(particle)\(apostrophe)")
             #expect(try analyzer.terms("\(particle.uppercased())\(apostrophe)ÉCONOMIE") == ["econom"], "\(particle)\(apostrophe)")
+            // Typed with a space after the apostrophe, or alone: still elided, as `l’` in a query.
+            #expect(try analyzer.terms("\(particle)\(apostrophe) économie") == ["econom"], "\(particle)\(apostrophe) ")
+            #expect(try analyzer.terms("(\(particle)\(apostrophe))") == [], "(\(particle)\(apostrophe))")
         }
+        // A lone letter without an apostrophe is a word, and so is a word that is not elided.
+        #expect(try analyzer.terms("la lettre l, puis d") == ["la", "lettr", "l", "puis", "d"])
+        #expect(try analyzer.terms("aujourd\(apostrophe) hui").map { $0.prefix(7) } == ["aujourd", "hui"])
         #expect(try analyzer.terms("aujourd\(apostrophe)hui") == ["aujourd'hui"])
         #expect(try analyzer.terms("presqu\(apostrophe)île") == ["presqu'il"])
     }

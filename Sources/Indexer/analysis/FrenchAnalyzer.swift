@@ -169,6 +169,8 @@ private struct AnalysisPipeline {
             pieces.append(Piece(start: Int(word.start), end: end, isNumber: true, joiner: joiner))
             return
         }
+        // `l’ économie`, typed with a space: the article is as elided as in `l’économie`.
+        if end < bytes.count && Self.isApostrophe(bytes, at: end) && Self.isElided(bytes, Int(word.start)..<end) { return }
         if word.kind == Int32(FTS_WORD_ONLY_LETTERS) || !Self.mayNeedSplitting(UnsafeRawBufferPointer(bytes), Int(word.start)..<end) {
             pieces.append(Piece(start: Int(word.start), end: end, isNumber: false, joiner: joiner))
             return
@@ -234,27 +236,35 @@ private struct AnalysisPipeline {
         }
     }
 
+    /// The bytes of the apostrophe (`'`, `’`, `ʼ`) at `index` in `bytes[..<end]`, or 0.
+    static func apostropheLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int {
+        switch bytes[index] {
+        case 0x27: return 1
+        case 0xE2 where index + 2 < end && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x99: return 3  // ’
+        case 0xCA where index + 1 < end && bytes[index + 1] == 0xBC: return 2  // ʼ
+        default: return 0
+        }
+    }
+
+    static func isApostrophe(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        apostropheLength(bytes, at: index, end: bytes.count) > 0
+    }
+
     /// Where the word starts once an elided article or pronoun (`l’`, `qu'`, `jusqu’`…) is removed.
     static func startAfterElision(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> Int {
         var k = word.lowerBound
         // The longest elided words (jusqu, lorsqu, puisqu, quoiqu) have six letters.
         while k < word.upperBound && k - word.lowerBound <= 6 {
             let byte = bytes[k]
-            let apostrophe: Int
-            if byte == 0x27 {
-                apostrophe = 1
-            } else if byte == 0xE2 && k + 2 < word.upperBound && bytes[k + 1] == 0x80 && bytes[k + 2] == 0x99 {
-                apostrophe = 3  // ’
-            } else if byte == 0xCA && k + 1 < word.upperBound && bytes[k + 1] == 0xBC {
-                apostrophe = 2  // ʼ
-            } else if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
+            let apostrophe = apostropheLength(bytes, at: k, end: word.upperBound)
+            if apostrophe == 0 {
+                guard (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A else { return word.lowerBound }
                 k += 1
                 continue
-            } else {
-                return word.lowerBound
             }
             let rest = k + apostrophe
-            guard rest < word.upperBound, isElided(bytes, word.lowerBound..<k) else { return word.lowerBound }
+            // `lʼ` alone: ʼ is a letter to ICU, which keeps it in the word.
+            guard rest <= word.upperBound, isElided(bytes, word.lowerBound..<k) else { return word.lowerBound }
             return rest
         }
         return word.lowerBound
