@@ -112,6 +112,21 @@ final class BruteForce {
             }
             guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
             return word(terms, field: field, boost: boost)
+        case let .range(bounds, field, column):
+            // Every term of the fields that is a number (digits, one decimal `,` or `.`) within the bounds.
+            let number = try NSRegularExpression(pattern: "^[0-9]+([.,][0-9]+)?$")
+            var terms = Set<String>()
+            for (f, _) in fields(field) {
+                for term in documentFrequency[f]?.keys ?? [:].keys
+                    where number.firstMatch(in: term, range: NSRange(term.startIndex..., in: term)) != nil {
+                    let value = Double(term.replacingOccurrences(of: ",", with: "."))!
+                    let aboveLower = bounds.lower.map { bounds.includesLower ? value >= $0 : value > $0 } ?? true
+                    let belowUpper = bounds.upper.map { bounds.includesUpper ? value <= $0 : value < $0 } ?? true
+                    if aboveLower && belowUpper { terms.insert(term) }
+                }
+            }
+            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
+            return word(terms, field: field, boost: boost)
         case let .fuzzy(text, edits, field, column):
             let tokens = try analyzer.tokens(text)
             guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }

@@ -17,6 +17,8 @@ import Testing
         /// Spellings that share some of their terms but not all (`donner`, `donnees`), for proximity
         /// searches where one occurrence could stand for two words.
         let sharing: [(String, String)]
+        /// The numbers of the indexed fields, as terms (`2024`, `2,5`), for ranges.
+        let numbers: [String]
 
         init(reader: IndexReader, seed: UInt64) throws {
             generator = SplitMix64(seed: seed)
@@ -43,6 +45,28 @@ import Testing
                 } }
             }
             self.sharing = sharing
+            var numbers = Set<String>()
+            for field in reader.meta.fields.indices where reader.meta.fields[field].indexed {
+                for entry in try reader.terms(field: field, prefix: "") where entry.term.first?.isNumber == true { numbers.insert(entry.term) }
+            }
+            self.numbers = numbers.sorted()
+        }
+
+        /// A range between two of the index's numbers (or open), in a field or not, now and then beside a word.
+        mutating func range() -> String {
+            func bound() -> String {
+                guard !numbers.isEmpty, generator.next() % 6 != 0 else { return "*" }
+                let number = pick(numbers)
+                return number.first == "0" || generator.next() % 4 != 0 ? number : "-" + number
+            }
+            var (low, high) = (bound(), bound())
+            if let a = NumberRange.value(ofBound: low), let b = NumberRange.value(ofBound: high), a > b, generator.next() % 4 != 0 { swap(&low, &high) }
+            let range = pick(["[", "{"]) + "\(low) TO \(high)" + pick(["]", "}"])
+            switch generator.next() % 3 {
+            case 0: return range
+            case 1: return "\(pick(fields)):\(range)"
+            default: return generator.next() % 2 == 0 ? "\(word()) \(range)" : "\(word()) OR \(pick(fields)):\(range)^2"
+            }
         }
 
         mutating func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
@@ -93,7 +117,7 @@ import Testing
         }
 
         mutating func next() -> String {
-            switch generator.next() % 16 {
+            switch generator.next() % 17 {
             case 0: return word()
             case 1: return "\(word()) \(word())"
             case 2: return "\(word()) \(word()) \(word())"
@@ -123,18 +147,20 @@ import Testing
                 return "(\(word()) OR \"\(phrase())\"^\(pick(boosts)))^\(pick(boosts)) \(word())^\(pick(boosts))"
             case 13: return generator.next() % 2 == 0 ? wildcard() : "\(pick(fields)):\(wildcard()) OR \(word())"
             case 14: return pick(["*:* -\(word())", "(*:* OR \(word()))^2 -\(word())", "* \(word())", "\(word()) OR *^0.5"])
+            case 16: return range()
             default: return "\(pick(fields)):\"\(phrase())\" \(word())"
             }
         }
     }
 
-    static func compare(reader: IndexReader, queries: Int, seed: UInt64) throws -> (checked: Int, matched: Int) {
+    static func compare(reader: IndexReader, queries: Int, seed: UInt64,
+                        next: (inout QueryGenerator) -> String = { $0.next() }) throws -> (checked: Int, matched: Int) {
         let searcher = Searcher(reader: reader)
         let brute = try BruteForce(reader: reader)
         var generator = try QueryGenerator(reader: reader, seed: seed)
         var checked = 0, withMatches = 0
         for _ in 0..<queries {
-            let query = generator.next()
+            let query = next(&generator)
             let node: QueryNode
             do { node = try QueryParser().parse(query) } catch { continue }
             let evaluated: [Int: Double]?
@@ -427,6 +453,24 @@ import Testing
         _ = try IndexBuilder.build(paths: [Self.root.appendingPathComponent("Corpus/seeds").path], output: folder)
         let (checked, matched) = try Self.compare(reader: IndexReader(path: folder), queries: 400, seed: 11)
         #expect(checked > 300 && matched > 200, "\(checked) queries checked, \(matched) with matches")
+    }
+
+    /// Ranges over fields of numbers (years, prices with a decimal comma, counts) and the numbers of
+    /// the text.
+    @Test func rangesOfNumbers() throws {
+        var random = SplitMix64(seed: 31)
+        let words = ["jardin", "vélo", "atelier", "coopérative", "réemploi", "2024", "12,5", "300"]
+        let documents: [[String: Any]] = (0..<600).map { doc in
+            // Titles without numbers: 600 of them would pass the bound of 512 terms in every open range.
+            var object: [String: Any] = ["id": "d\(doc)", "title": "Fiche " + words[doc % 5],
+                                         "body": (0..<8).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")]
+            if random.next() % 5 != 0 { object["année"] = 1950 + Int(random.next() % 76) }
+            if random.next() % 3 != 0 { object["prix"] = "\(random.next() % 60),\(random.next() % 4 * 25)" }
+            if random.next() % 2 == 0 { object["stock"] = [Int(random.next() % 50), Int(random.next() % 50)] }
+            return object
+        }
+        let (checked, matched) = try Self.compare(reader: Self.index(of: documents), queries: 300, seed: 14) { $0.range() }
+        #expect(checked == 300 && matched > 150, "\(checked) queries checked, \(matched) with matches")
     }
 
     @Test func generatedCorpus() throws {

@@ -104,6 +104,23 @@ import Testing
         #expect(try parser.parse("économie? écon*?") == .and([.word("économie?", field: nil, column: 1), .prefix("écon", field: nil, column: 11)]))
     }
 
+    /// `[a TO b]` with `[ ]` including and `{ }` excluding a bound, `*` for none, in a field or not;
+    /// brackets that do not hold a range stay part of a word, as before ranges.
+    @Test func ranges() throws {
+        let years = NumberRange(lower: 2000, upper: 2010, includesLower: true, includesUpper: false, text: "[2000 TO 2010}")
+        #expect(try parser.parse("année:[2000 TO 2010}") == .range(years, field: "année", column: 1))
+        let open = NumberRange(lower: nil, upper: -2.5, includesLower: false, includesUpper: true, text: "{*  TO\t-2,5]")
+        #expect(try parser.parse("vélo {*  TO\t-2,5]^2") == .and([.word("vélo", field: nil, column: 1), .boosted(.range(open, field: nil, column: 6), 2)]))
+        #expect(try parser.parse("-prix:[* TO 3] (a)") == .and([.not(.range(NumberRange(lower: nil, upper: 3, includesLower: true, includesUpper: true,
+                                                                                         text: "[* TO 3]"), field: "prix", column: 2)),
+                                                            .word("a", field: nil, column: 17)]))
+        #expect(try parser.parse("[ESS] {a}") == .and([.word("[ESS]", field: nil, column: 1), .word("{a}", field: nil, column: 7)]))
+        #expect(try parser.parse("[1 to 2]") == .and([.word("[1", field: nil, column: 1), .word("to", field: nil, column: 4), .word("2]", field: nil, column: 7)]))
+        for (term, value) in [("2024", 2024.0), ("2,5", 2.5), ("1.25", 1.25), ("007", 7)] { #expect(NumberRange.value(ofTerm: term) == value) }
+        for term in ["2,", ",5", "1,2,3", "1.2.3", "-2", "12a", "", "2 5"] { #expect(NumberRange.value(ofTerm: term) == nil, "\(term)") }
+        #expect(years.contains(2000) && years.contains(2009.5) && !years.contains(2010) && !years.contains(1999))
+    }
+
     /// `^N` right after a word, a phrase or a group multiplies its scores; in a field, the field's atom.
     @Test func boosts() throws {
         #expect(try parser.parse("jardin^2 \"la mer\"~1^0.5") == .and([.boosted(.word("jardin", field: nil, column: 1), 2),
@@ -182,6 +199,11 @@ import Testing
         ("jardin title:!é\u{301}té)", "an exclusion goes before its field, as in !title:é\u{301}té at column 14"),
         ("jardin title:-\"la mer\" b", "an exclusion goes before its field, as in -title:\"la mer\" at column 14"),
         ("title:--force", ""),  // an option as written in technical text: the word `force`
+        ("année:[2000 TO deux]", "a range's bounds are numbers or *, as in [2000 TO 2010], not deux at column 7"),
+        ("a [1,5. TO 2]", "a range's bounds are numbers or *, as in [2000 TO 2010], not 1,5. at column 3"),
+        ("a {1 TO 2", "unbalanced { of a range at column 3"),
+        ("[1 TO 2]x", "a range ends at its ] at column 1"),
+        ("(x [1 TO 2}) y", ""),
     ])
     func badQueriesSayWhatAndWhere(query: String, message: String) {
         do {

@@ -12,6 +12,8 @@ public enum QueryNode: Equatable, Sendable {
     case wildcard(String, field: String?, column: Int)
     /// `word~` (edits chosen by the word's length) or `word~N`: the spellings within N edits.
     case fuzzy(String, edits: Int?, field: String?, column: Int)
+    /// `[2000 TO 2010]`, `{0 TO 5]`, `[10 TO *]`: the numbers within the bounds.
+    case range(NumberRange, field: String?, column: Int)
     /// `*:*` or `*`: every document, each with the same score (Lucene's MatchAllDocsQuery).
     case all(column: Int)
     /// All required (implicit AND); `not` children exclude.
@@ -22,6 +24,57 @@ public enum QueryNode: Equatable, Sendable {
     indirect case not(QueryNode)
     /// `word^2`, `"a phrase"^0.5`, `(a OR b)^3`: the node's scores multiplied by the factor.
     indirect case boosted(QueryNode, Double)
+}
+
+/// Bounds on numbers, as Lucene writes a range: each included (`[`, `]`), excluded (`{`, `}`) or open (`*`).
+public struct NumberRange: Equatable, Sendable {
+    public var lower: Double?
+    public var upper: Double?
+    public var includesLower: Bool
+    public var includesUpper: Bool
+    /// As typed, for explanations.
+    public var text: String
+
+    public init(lower: Double?, upper: Double?, includesLower: Bool, includesUpper: Bool, text: String) {
+        self.lower = lower
+        self.upper = upper
+        self.includesLower = includesLower
+        self.includesUpper = includesUpper
+        self.text = text
+    }
+
+    public func contains(_ value: Double) -> Bool {
+        if let lower, includesLower ? value < lower : value <= lower { return false }
+        if let upper, includesUpper ? value > upper : value >= upper { return false }
+        return true
+    }
+
+    /// The value of a number as the analyzer keeps it: digits, and a decimal part after one `,` (as
+    /// French writes it) or `.` (`2024`, `2,5`, `1.5`); nil for any other term.
+    public static func value(ofTerm term: some StringProtocol) -> Double? {
+        var text = ""
+        var before = 0, after = 0, separators = 0
+        for character in term {
+            switch character {
+            case "0"..."9":
+                if separators == 0 { before += 1 } else { after += 1 }
+                text.append(character)
+            case ",", ".":
+                separators += 1
+                text.append(".")
+            default:
+                return nil
+            }
+        }
+        guard before > 0, separators == 0 || (separators == 1 && after > 0) else { return nil }
+        return Double(text)
+    }
+
+    /// A bound as a query writes it: a number as `value(ofTerm:)` reads one, with a `-` for below zero.
+    public static func value(ofBound text: some StringProtocol) -> Double? {
+        guard text.first == "-" else { return value(ofTerm: text) }
+        return value(ofTerm: text.dropFirst()).map { -$0 }
+    }
 }
 
 /// A query the parser or planner cannot accept, with where.

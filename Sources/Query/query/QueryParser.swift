@@ -6,8 +6,9 @@ import Indexer
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")") ["^" boost]
-///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | "*:*" | "*" | word
+///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | range | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
+///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number or `*`
 ///
 /// `AND` between clauses is accepted and changes nothing. A `\` takes the next character as text, in a
 /// word (which is then a plain word) or a phrase.
@@ -29,6 +30,7 @@ public struct QueryParser: Sendable {
         case wildcard(String)
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
+        case range(NumberRange)
         case field(String)
         case all
         case boost(Double)
@@ -169,6 +171,9 @@ public struct QueryParser: Sendable {
                     move(to: j)
                 }
                 items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
+            } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start) {
+                items.append(Item(lexeme: .range(range.bounds), column: start))
+                move(to: range.end)
             } else if c == 0x5E && i + 1 < utf8.count && Self.isASCIIDigit(utf8[i + 1]) {
                 guard i > 0 && !Self.isSpace(utf8, before: i) && utf8[i - 1] != 0x28 else {
                     throw QueryError("a boost follows a word, a phrase or a group, with no space", column: start)
@@ -247,6 +252,32 @@ public struct QueryParser: Sendable {
             }
         }
         return items
+    }
+
+    /// `[a TO b]` from its `[` or `{` at `start` to its `]` or `}`; nil when the brackets do not hold two
+    /// bounds with `TO` between them (`[ESS]` is a word, as it was before ranges).
+    private static func range(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, column: Int) throws -> (bounds: NumberRange, end: Int)? {
+        var close = start + 1
+        while close < utf8.count && utf8[close] != 0x5D && utf8[close] != 0x7D { close += 1 }
+        let inside = String(decoding: UnsafeBufferPointer(rebasing: utf8[(start + 1)..<close]), as: UTF8.self)
+        let parts = inside.split(whereSeparator: \.isWhitespace)
+        guard parts.count == 3, parts[1] == "TO" else { return nil }
+        guard close < utf8.count else { throw QueryError("unbalanced \(utf8[start] == 0x5B ? "[" : "{") of a range", column: column) }
+        let end = close + 1
+        guard end == utf8.count || isSpace(utf8, at: end) || utf8[end] == 0x29 || utf8[end] == 0x5E else {
+            throw QueryError("a range ends at its \(utf8[close] == 0x5D ? "]" : "}")", column: column)
+        }
+        func bound(_ text: Substring) throws -> Double? {
+            guard text != "*" else { return nil }
+            guard let value = NumberRange.value(ofBound: text) else {
+                throw QueryError("a range's bounds are numbers or *, as in [2000 TO 2010], not \(text)", column: column)
+            }
+            return value
+        }
+        let bounds = NumberRange(lower: try bound(parts[0]), upper: try bound(parts[2]), includesLower: utf8[start] == 0x5B,
+                                 includesUpper: utf8[close] == 0x5D,
+                                 text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self))
+        return (bounds, end)
     }
 
     /// The text with each `\` that escapes a character removed (a `\` that ends it stays).
@@ -394,6 +425,7 @@ public struct QueryParser: Sendable {
         case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
+        case .range(let bounds): return .range(bounds, field: field?.name, column: column)
         case .all:
             if let field { throw QueryError("\(field.name):* is not supported; *:* matches every document", column: field.column) }
             return .all(column: item.column)
@@ -444,6 +476,9 @@ public struct QueryParser: Sendable {
         case let .fuzzy(text, edits, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .fuzzy(text, edits: edits, field: field, column: column)
+        case let .range(bounds, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .range(bounds, field: field, column: column)
         case .all: throw QueryError("\(field):* is not supported; *:* matches every document", column: column)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })

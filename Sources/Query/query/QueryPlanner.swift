@@ -106,6 +106,9 @@ final class QueryPlanner {
         case let .fuzzy(text, edits, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
+        case let .range(bounds, field, column):
+            let fields = try self.fields(field, column: column, boost: boost)
+            return try range(bounds, fields: fields, column: column, negated: negated)
         case .all:
             return reader.documentCount == 0 ? EmptyScorer() : AllScorer(documentCount: reader.documentCount, score: boost)
         case .and(let children):
@@ -333,6 +336,24 @@ final class QueryPlanner {
                              column: column)
         }
         return try word(found.sorted(), label: label, fields: fields, negated: negated)
+    }
+
+    /// The numbers of the fields within the bounds, scored together as one word, as a prefix's terms
+    /// are, and bounded as they are. Numbers sort as text in the term dictionary (`10` before `9`), so
+    /// every term that starts with a digit is read.
+    private func range(_ bounds: NumberRange, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+        var found = Set<String>()
+        for (field, _) in fields {
+            for digit in 0...9 {
+                for entry in try reader.terms(field: field, prefix: String(digit), limit: nil) {
+                    if let value = NumberRange.value(ofTerm: entry.term), bounds.contains(value) { found.insert(entry.term) }
+                }
+            }
+        }
+        guard found.count <= Self.maximumExpansions else {
+            throw QueryError("\(bounds.text) matches more than \(Self.maximumExpansions) numbers; narrow the range", column: column)
+        }
+        return try word(found.sorted(), label: bounds.text, fields: fields, negated: negated)
     }
 
     private func fuzzy(_ text: String, edits: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
