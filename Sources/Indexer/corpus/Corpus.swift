@@ -323,7 +323,7 @@ public enum Corpus {
             }
             var extra: [SourceDocument.Field] = []
             for (name, items) in texts where !reservedFields.contains(name) {
-                guard FieldName.isValid(name[...]) else {
+                guard FieldName.isValid(name) else {
                     try issue(CorpusIssue(file: file.path, line: lineNumber, message: "field name \"\(name)\" is not usable (letters, digits, _ - . only); field skipped"))
                     continue
                 }

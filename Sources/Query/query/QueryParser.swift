@@ -218,7 +218,7 @@ public struct QueryParser: Sendable {
                     }
                     // `field:` ends a field name when something follows it.
                     if utf8[j] == 0x3A, j > i, j + 1 < utf8.count, !Self.isSpace(utf8, at: j + 1),
-                       FieldName.isValid(string(i..<j)[...]) {
+                       FieldName.isValid(utf8: UnsafeBufferPointer(rebasing: utf8[i..<j])) {
                         break
                     }
                     j += Self.scalarLength(utf8, at: j)
