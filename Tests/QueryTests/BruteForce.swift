@@ -112,6 +112,9 @@ final class BruteForce {
             }
             guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
             return word(terms, field: field, boost: boost)
+        case let .exists(field, _):
+            let f = fields(field)[0].0
+            return Dictionary(uniqueKeysWithValues: documents.indices.filter { documents[$0][f] != nil }.map { ($0, boost) })
         case let .range(bounds, field, column):
             // Every term of the fields that is a number (digits, one decimal `,` or `.`) within the bounds.
             let number = try NSRegularExpression(pattern: "^[0-9]+([.,][0-9]+)?$")

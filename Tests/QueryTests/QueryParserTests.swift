@@ -34,14 +34,16 @@ import Testing
         #expect(try parser.parse("Clichy-sous-Bois 12:30") == .and([.word("Clichy-sous-Bois", field: nil, column: 1), .word("12:30", field: nil, column: 18)]))
     }
 
-    /// `*:*` (Lucene) and `*` alone (tantivy) match every document; a field cannot restrict them.
+    /// `*:*` (Lucene) and `*` alone (tantivy) match every document; `field:*`, every document with a
+    /// word in the field.
     @Test func starMatchesEveryDocument() throws {
         #expect(try parser.parse("*:*") == .all(column: 1))
         #expect(try parser.parse("* -mer") == .and([.all(column: 1), .not(.word("mer", field: nil, column: 4))]))
         #expect(try parser.parse("(*:* OR jardin)^2") == .boosted(.or([.all(column: 2), .word("jardin", field: nil, column: 9)]), 2))
         #expect(try parser.parse(#"\*"#) == .word("*", field: nil, column: 1))
-        #expect(throws: QueryError("title:* is not supported; *:* matches every document", column: 1)) { try parser.parse("title:*") }
-        #expect(throws: QueryError("title:* is not supported; *:* matches every document", column: 1)) { try parser.parse("title:(a OR *)") }
+        #expect(try parser.parse("title:*^2 -année:*") == .and([.boosted(.exists(field: "title", column: 1), 2),
+                                                               .not(.exists(field: "année", column: 12))]))
+        #expect(try parser.parse("title:(a OR *)") == .or([.word("a", field: "title", column: 1), .exists(field: "title", column: 1)]))
         #expect(throws: QueryError("a wildcard needs at least 2 letters before it, as in econo*", column: 1)) { try parser.parse("*:a") }
     }
 

@@ -14,6 +14,9 @@ public enum QueryNode: Equatable, Sendable {
     case fuzzy(String, edits: Int?, field: String?, column: Int)
     /// `[2000 TO 2010]`, `{0 TO 5]`, `[10 TO *]`: the numbers within the bounds.
     case range(NumberRange, field: String?, column: Int)
+    /// `field:*`: every document with a word in the field, each with the same score (Lucene's
+    /// FieldExistsQuery).
+    case exists(field: String, column: Int)
     /// `*:*` or `*`: every document, each with the same score (Lucene's MatchAllDocsQuery).
     case all(column: Int)
     /// All required (implicit AND); `not` children exclude.

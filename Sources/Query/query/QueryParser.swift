@@ -427,7 +427,7 @@ public struct QueryParser: Sendable {
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .range(let bounds): return .range(bounds, field: field?.name, column: column)
         case .all:
-            if let field { throw QueryError("\(field.name):* is not supported; *:* matches every document", column: field.column) }
+            if let field { return .exists(field: field.name, column: field.column) }
             return .all(column: item.column)
         case .field(let name):
             guard field == nil else { throw QueryError("a field inside a field", column: item.column) }
@@ -479,7 +479,8 @@ public struct QueryParser: Sendable {
         case let .range(bounds, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .range(bounds, field: field, column: column)
-        case .all: throw QueryError("\(field):* is not supported; *:* matches every document", column: column)
+        case .all: return .exists(field: field, column: column)
+        case let .exists(_, c): throw QueryError("a field inside a field", column: c)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))

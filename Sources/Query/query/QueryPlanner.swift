@@ -109,6 +109,10 @@ final class QueryPlanner {
         case let .range(bounds, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try range(bounds, fields: fields, column: column, negated: negated)
+        case let .exists(field, column):
+            let field = try fields(field, column: column, boost: boost)[0].field
+            guard reader.meta.fields[field].documentsWithField > 0, let lengths = reader.lengths(field: field) else { return EmptyScorer() }
+            return FieldExistsScorer(reader: reader, field: field, lengths: lengths, score: boost)
         case .all:
             return reader.documentCount == 0 ? EmptyScorer() : AllScorer(documentCount: reader.documentCount, score: boost)
         case .and(let children):

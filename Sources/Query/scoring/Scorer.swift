@@ -153,6 +153,55 @@ final class AllScorer: Scorer {
     }
 }
 
+/// Every document with a word in a field (`title:*`), each with the same score, from the field's
+/// lengths: a document without one has a length of 0.
+final class FieldExistsScorer: Scorer {
+    private let lengths: UnsafeRawPointer
+    private let documentCount: UInt32
+    private let constant: Double
+    private let name: String
+    private let documentsWithField: Int
+    /// Held so that the mapped lengths outlive the scorer.
+    private let reader: IndexReader
+    private var started = false
+
+    init(reader: IndexReader, field: Int, lengths: UnsafeRawPointer, score: Double) {
+        self.reader = reader
+        self.lengths = lengths
+        documentCount = UInt32(reader.documentCount)
+        constant = score
+        name = reader.meta.fields[field].name
+        documentsWithField = Int(reader.meta.fields[field].documentsWithField)
+    }
+
+    override var cost: Int { documentsWithField }
+    override var maxScore: Double { constant }
+
+    override func rewind() {
+        started = false
+        doc = 0
+    }
+
+    override func next() throws -> UInt32 {
+        try advance(to: started ? (doc == Self.end ? doc : doc + 1) : 0)
+    }
+
+    override func advance(to target: UInt32) throws -> UInt32 {
+        if started && doc >= target { return doc }
+        started = true
+        var candidate = target
+        while candidate < documentCount && lengths.loadUnaligned(fromByteOffset: Int(candidate) * 4, as: UInt32.self) == 0 { candidate += 1 }
+        doc = candidate < documentCount ? candidate : Self.end
+        return doc
+    }
+
+    override func score() throws -> Double { constant }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        lines.append(String(format: "%.4f  a word in %@ (%@:*)", constant, name, name))
+    }
+}
+
 /// One query word in one field: the union of its alternative terms' posting lists (the spellings its
 /// folded form was indexed under, or a prefix's expansions), scored as one term: frequencies add up,
 /// and the idf is that of the most frequent alternative (Lucene's SynonymQuery).
