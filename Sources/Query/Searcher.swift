@@ -11,6 +11,8 @@ public struct Hit: Sendable {
     /// The stored document: its fields' bytes, made strings only when asked for.
     public var record: StoredRecord
     public var snippet: Snippet
+    /// UTF-8 byte ranges of the title's words that match the query, when asked for.
+    public var titleHighlights: [Range<Int>] = []
     /// Each term's contribution, when asked for (`--explain`).
     public var explanation: [String]?
 
@@ -76,9 +78,11 @@ public final class Searcher: @unchecked Sendable {
 
     /// The `limit` best documents from `offset` on, with snippets, and the number of matches: exact by
     /// default, else possibly a lower bound (`totalIsExact` says), which saves counting what pruning
-    /// skipped. `prune: false` scores every match (to measure what pruning buys).
+    /// skipped. `prune: false` scores every match (to measure what pruning buys). `titleHighlights`
+    /// marks the titles' matching words too, analysing each title.
     public func search(_ query: String, limit: Int = 10, offset: Int = 0, explain: Bool = false,
-                       exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true) throws -> SearchResults {
+                       exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true,
+                       titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
@@ -95,6 +99,7 @@ public final class Searcher: @unchecked Sendable {
             var hits: [Hit] = []
             hits.reserveCapacity(ranked.count)
             let records = try reader.storedRecords(ranked.map { Int($0.doc) })
+            let titles = titleHighlights ? TitleHighlighter(planner: planner) : nil
             for index in ranked.indices {
                 let scored = ranked[index], record = records[index]
                 var snippet = Snippet(utf8: [], highlights: [])
@@ -114,8 +119,12 @@ public final class Searcher: @unchecked Sendable {
                     if try root.advance(to: scored.doc) == scored.doc { try root.explain(into: &lines, reader: reader) }
                     explanation = lines
                 }
-                hits.append(Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score, record: record,
-                                snippet: snippet, explanation: explanation))
+                var hit = Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score, record: record,
+                              snippet: snippet, explanation: explanation)
+                if let titles, let title = record.string(of: StandardField.title) {
+                    hit.titleHighlights = try titles.highlights(of: title, analyzer: analyzer)
+                }
+                hits.append(hit)
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames)

@@ -228,6 +228,14 @@ enum ReplyEncoder {
 
     /// One JSON object.
     private static func json(_ reply: Reply, into out: inout ByteOutput) {
+        /// `[[start,end],…]`: byte ranges of highlighted words.
+        func ranges(_ ranges: [Range<Int>]) {
+            out.append(UInt8(ascii: "["))
+            for (number, range) in ranges.enumerated() {
+                out.append(number > 0 ? ",[\(range.lowerBound),\(range.upperBound)]" : "[\(range.lowerBound),\(range.upperBound)]")
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         /// `{"key":value,…}`: numbers as JSON numbers, text as JSON strings.
         func object(_ pairs: [(key: String, value: ReplyValue)]) {
             out.append(UInt8(ascii: "{"))
@@ -258,13 +266,13 @@ enum ReplyEncoder {
                 out.appendJSONString(hit.record.utf8(of: StandardField.path) ?? [])
                 out.append(",\"line\":\(hit.line),\"title\":")
                 out.appendJSONString(hit.record.utf8(of: StandardField.title) ?? [])
+                out.append(",\"title_highlights\":")
+                ranges(hit.titleHighlights)
                 out.append(",\"snippet\":")
                 hit.snippet.utf8.withUnsafeBufferPointer { out.appendJSONString($0) }
-                out.append(",\"highlights\":[")
-                for (number, range) in hit.snippet.highlights.enumerated() {
-                    out.append(number > 0 ? ",[\(range.lowerBound),\(range.upperBound)]" : "[\(range.lowerBound),\(range.upperBound)]")
-                }
-                out.append("],\"fields\":{")
+                out.append(",\"highlights\":")
+                ranges(hit.snippet.highlights)
+                out.append(",\"fields\":{")
                 var first = true
                 hit.forEachOtherField { field, utf8 in
                     if !first { out.append(UInt8(ascii: ",")) }

@@ -90,7 +90,8 @@ public final class SearchService: @unchecked Sendable {
                 return .ok("authenticated")
             case let .search(limit, offset, query):
                 let start = DispatchTime.now().uptimeNanoseconds
-                let results = try currentSearcher.search(query, limit: limit, offset: offset)
+                // Text replies show no title highlights: only JSON's need the titles analysed.
+                let results = try currentSearcher.search(query, limit: limit, offset: offset, titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):

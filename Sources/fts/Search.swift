@@ -102,7 +102,7 @@ struct Search: Command {
                 matches = try searcher.count(text)
                 writeStandardOutput("\(matches)\n")
             } else {
-                let results = try searcher.search(text, limit: limit, offset: offset, explain: explain)
+                let results = try searcher.search(text, limit: limit, offset: offset, explain: explain, titleHighlights: true)
                 let suggestion = try searcher.suggest(text)
                 writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
                 matches = results.total
@@ -119,7 +119,7 @@ struct Search: Command {
         var text = ""
         for hit in results.hits {
             let rank = Output.padded(String(hit.rank), width: 3), score = Output.fixed(hit.score, decimals: 4, width: 8)
-            text += "\(rank)  \(score)  \(style.id(hit.id))  \(style.title(hit.title))\n"
+            text += "\(rank)  \(score)  \(style.id(hit.id))  \(style.title(hit.title, highlights: hit.titleHighlights, open: highlightOpen, close: highlightClose))\n"
             text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n"
             for line in hit.explanation ?? [] { text += "               \(line)\n" }
         }
@@ -138,10 +138,10 @@ struct Search: Command {
     private func jsonLines(_ results: SearchResults, suggestion: String?) -> String {
         var text = ""
         for hit in results.hits {
-            let highlights = hit.snippet.highlights.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",")
+            func ranges(_ ranges: [Range<Int>]) -> String { ranges.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") }
             var line = "{\"rank\":\(hit.rank),\"id\":\(JSON.quote(hit.id)),\"score\":\(hit.score),\"path\":\(JSON.quote(hit.path)),"
-                + "\"line\":\(hit.line),\"title\":\(JSON.quote(hit.title)),\"snippet\":\(JSON.quote(hit.snippet.text)),"
-                + "\"highlights\":[\(highlights)],\"fields\":{"
+                + "\"line\":\(hit.line),\"title\":\(JSON.quote(hit.title)),\"title_highlights\":[\(ranges(hit.titleHighlights))],"
+                + "\"snippet\":\(JSON.quote(hit.snippet.text)),\"highlights\":[\(ranges(hit.snippet.highlights))],\"fields\":{"
             var separator = ""
             hit.forEachOtherField { field, utf8 in
                 line += separator + JSON.quote(results.fieldNames[field]) + ":" + JSON.quote(String(decoding: utf8, as: UTF8.self))
@@ -227,5 +227,10 @@ struct TableStyle {
     }
 
     func id(_ text: String) -> String { colored ? "\u{1B}[35m" + text + Self.reset : text }
-    func title(_ text: String) -> String { colored ? "\u{1B}[1m" + text + Self.reset : text }
+    /// The title in bold, its matching words marked as the snippet's are (and bold again after each).
+    func title(_ text: String, highlights: [Range<Int>], open: String, close: String) -> String {
+        let bold = "\u{1B}[1m"
+        let marked = Snippet(text: text, highlights: highlights).marked(open: open, close: colored ? close + bold : close)
+        return colored ? bold + marked + Self.reset : marked
+    }
 }

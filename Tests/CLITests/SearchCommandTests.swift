@@ -129,6 +129,10 @@ import TestSupport
         let hits = Dictionary(uniqueKeysWithValues: objects.dropLast().map { ($0["id"] as! String, $0["fields"] as! [String: String]) })
         #expect(hits["a1"] == ["url": "https://example.org/a1", "author": "Marie \"M\""])
         #expect(hits["a2"] == ["année": "2024", "catégorie": "réemploi, vélo"])
+        // "Jardin partagé": the title's matching word as a byte range, as the snippet's are.
+        #expect(objects.first { $0["id"] as? String == "a1" }?["title_highlights"] as? [[Int]] == [[0, 6]])
+        let table = try FTSCommand.run(["search", "--index", folder + "/index", "--color", "never", "jardin"])
+        #expect(table.stdout.contains("a1  [Jardin] partagé\n"), "\(table.stdout)")
         // A field is named as written, or without its accents and capitals, as people type.
         for query in ["année:2024", "annee:2024", "Catégorie: velo", "categorie:(réemploi OR x)"] {
             let found = try FTSCommand.run(["search", "--index", folder + "/index", "--json", query])

@@ -417,6 +417,18 @@ final class BundledIndex: @unchecked Sendable {
         #expect(near.contains("[ligne] de [commande] lance") && near.contains("une commande isolée"), "\(near)")
         let inTitle = try marked("\"ligne de commande\"", "title")
         #expect(inTitle.contains("Une [commande] par [ligne]"), "\(inTitle)")
+
+        // Titles, when asked for, are marked by the same rules, but only where the phrase occurs.
+        func title(_ query: String, _ id: String) throws -> String {
+            let hit = try #require(searcher.search(query, titleHighlights: true).hits.first { $0.id == id })
+            return Snippet(text: hit.title, highlights: hit.titleHighlights).marked()
+        }
+        #expect(try title("\"ligne de commande\"", "title") == "[Ligne] [de] [commande]")
+        #expect(try title("\"de commande\" emploi", "body") == "Mode d’[emploi]")
+        #expect(try title("\"programme de démonstration\" mode", "body") == "[Mode] d’emploi")
+        #expect(try title("\"ligne de commande\"", "body") == "Mode d’emploi")
+        #expect(try title("ligne OR commande", "title") == "[Ligne] de [commande]")
+        #expect(try searcher.search("commande").hits.allSatisfy { $0.titleHighlights.isEmpty })
     }
 
     /// A passage far into a long document (past the 10,000 bytes analysed without positions) is found

@@ -100,6 +100,9 @@ import Testing
         let hits = Dictionary(uniqueKeysWithValues: (reply["results"] as! [[String: Any]]).map { ($0["id"] as! String, $0["fields"] as! [String: String]) })
         #expect(hits["a1"] == ["url": "https://example.org/a1?x=1&y=\"2\"", "tags": "potager\tville"])
         #expect(hits["a2"] == [:])
+        // The title's matching words, as byte ranges: `Jardin` in a1's, none in a2's.
+        let titles = Dictionary(uniqueKeysWithValues: (reply["results"] as! [[String: Any]]).map { ($0["id"] as! String, $0["title_highlights"] as! [[Int]]) })
+        #expect(titles == ["a1": [[0, 6]], "a2": []])
         let document = (try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any])["document"] as! [String: Any]
         #expect(document["url"] as? String == hits["a1"]?["url"])
     }

@@ -29,9 +29,10 @@ struct HighlightFilter {
     }
 
     /// Removes from `matches[start...]` (one hit's matches, as `MatchPositions` makes them, sorted)
-    /// those outside every occurrence of their phrases. When that would leave none, all are kept: the
-    /// query matched elsewhere (a phrase in the title), and its words are shown where they stand.
-    func apply(to matches: inout [UInt64], from start: Int) {
+    /// those outside every occurrence of their phrases. When that would leave none of a body's, all are
+    /// kept (`keepingAllWhenNone`): the query matched elsewhere (a phrase in the title), and its words
+    /// are shown where they stand.
+    func apply(to matches: inout [UInt64], from start: Int, keepingAllWhenNone: Bool = true) {
         let count = matches.count - start
         guard count > 0 else { return }
         var keep = [Bool](repeating: false, count: count)
@@ -46,7 +47,7 @@ struct HighlightFilter {
                 }
             }
         }
-        guard keep.contains(true) else { return }
+        guard keep.contains(true) || !keepingAllWhenNone else { return }
         var kept = start
         for index in 0..<count where keep[index] {
             matches[kept] = matches[start + index]
