@@ -1,6 +1,6 @@
 /// A parsed query, before analysis: what the user typed, structured. Columns are 1-based character
-/// positions in the query, for error messages. Only `not` holds a node directly, so only it is boxed:
-/// the words of a query cost no allocation each.
+/// positions in the query, for error messages. Only the cases that hold a node, and ranges (rare, and
+/// larger than a word), are boxed: the words of a query cost no allocation each.
 public enum QueryNode: Equatable, Sendable {
     /// A bare word: analysed into terms; several terms (`Clichy-sous-Bois`) make a phrase.
     case word(String, field: String?, column: Int)
@@ -13,7 +13,7 @@ public enum QueryNode: Equatable, Sendable {
     /// `word~` (edits chosen by the word's length) or `word~N`: the spellings within N edits.
     case fuzzy(String, edits: Int?, field: String?, column: Int)
     /// `[2000 TO 2010]`, `{0 TO 5]`, `[10 TO *]`: the numbers within the bounds.
-    case range(NumberRange, field: String?, column: Int)
+    indirect case range(NumberRange, field: String?, column: Int)
     /// `field:*`: every document with a word in the field, each with the same score (Lucene's
     /// FieldExistsQuery).
     case exists(field: String, column: Int)

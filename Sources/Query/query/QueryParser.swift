@@ -30,7 +30,7 @@ public struct QueryParser: Sendable {
         case wildcard(String)
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
-        case range(NumberRange)
+        indirect case range(NumberRange)
         case field(String)
         case all
         case boost(Double)
