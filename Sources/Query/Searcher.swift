@@ -119,12 +119,12 @@ public final class Searcher: @unchecked Sendable {
                     if try root.advance(to: scored.doc) == scored.doc { try root.explain(into: &lines, reader: reader) }
                     explanation = lines
                 }
-                var hit = Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score, record: record,
-                              snippet: snippet, explanation: explanation)
-                if let titles, let title = record.string(of: StandardField.title) {
-                    hit.titleHighlights = try titles.highlights(of: title, analyzer: analyzer)
-                }
-                hits.append(hit)
+                hits.append(Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score, record: record,
+                                snippet: snippet, explanation: explanation))
+            }
+            if let titles {
+                let highlights = try titles.highlights(of: hits.map(\.title), analyzer: analyzer)
+                for index in hits.indices { hits[index].titleHighlights = highlights[index] }
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames)
