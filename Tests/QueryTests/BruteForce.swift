@@ -128,8 +128,13 @@ final class BruteForce {
                     if aboveLower && belowUpper { terms.insert(term) }
                 }
             }
-            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
-            return word(terms, field: field, boost: boost)
+            guard terms.count <= QueryPlanner.maximumRangeNumbers else { throw QueryError("too many numbers", column: column) }
+            // Every document holding one of them, with the same score (constant, as Lucene's ranges).
+            var result: [Int: Double] = [:]
+            for (doc, fieldTexts) in documents.enumerated() {
+                if fields(field).contains(where: { fieldTexts[$0.0]?.terms.contains(where: terms.contains) == true }) { result[doc] = boost }
+            }
+            return result
         case let .fuzzy(text, edits, field, column):
             let tokens = try analyzer.tokens(text)
             guard tokens.count <= 1 else { throw QueryError("fuzzy search needs a single word (\(text)~)", column: column) }

@@ -6,6 +6,8 @@ import Indexer
 final class QueryPlanner {
     /// A prefix may expand to at most this many terms.
     static let maximumExpansions = 512
+    /// Most numbers a range may reach: each costs a read of its documents, not a clause to merge.
+    static let maximumRangeNumbers = 65_536
     /// A fuzzy word reaches the spellings of at most this many closest (Lucene's maxExpansions).
     static let maximumFuzzySpellings = 50
     /// Fuzzy words a query may hold: each walks the whole lexicon (97 of them, a 1,001-character query,
@@ -108,7 +110,7 @@ final class QueryPlanner {
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
         case let .range(bounds, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            return try range(bounds, fields: fields, column: column, negated: negated)
+            return try range(bounds, fields: fields.map(\.field), boost: boost, column: column, negated: negated)
         case let .exists(field, column):
             let field = try fields(field, column: column, boost: boost)[0].field
             guard reader.meta.fields[field].documentsWithField > 0, let lengths = reader.lengths(field: field) else { return EmptyScorer() }
@@ -342,22 +344,27 @@ final class QueryPlanner {
         return try word(found.sorted(), label: label, fields: fields, negated: negated)
     }
 
-    /// The numbers of the fields within the bounds, scored together as one word, as a prefix's terms
-    /// are, and bounded as they are. Numbers sort as text in the term dictionary (`10` before `9`), so
-    /// every term that starts with a digit is read.
-    private func range(_ bounds: NumberRange, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+    /// The documents holding a number of the fields within the bounds, each scoring `boost`. Numbers
+    /// sort as text in the term dictionary (`10` before `9`), so every term that starts with a digit is
+    /// read; the documents of those in the range are marked in a bitset, a list at a time.
+    private func range(_ bounds: NumberRange, fields: [Int], boost: Double, column: Int, negated: Bool) throws -> Scorer? {
+        let matched = DocumentBitset(documentCount: reader.documentCount)
         var found = Set<String>()
-        for (field, _) in fields {
+        for field in fields {
             for digit in 0...9 {
                 for entry in try reader.terms(field: field, prefix: String(digit), limit: nil) {
-                    if let value = NumberRange.value(ofTerm: entry.term), bounds.contains(value) { found.insert(entry.term) }
+                    guard let value = NumberRange.value(ofTerm: entry.term), bounds.contains(value) else { continue }
+                    found.insert(entry.term)
+                    guard found.count <= Self.maximumRangeNumbers else {
+                        throw QueryError("\(bounds.text) matches more than \(Self.maximumRangeNumbers) numbers; narrow the range", column: column)
+                    }
+                    _ = try matched.mark([reader.postings(entry.info)])
                 }
             }
         }
-        guard found.count <= Self.maximumExpansions else {
-            throw QueryError("\(bounds.text) matches more than \(Self.maximumExpansions) numbers; narrow the range", column: column)
-        }
-        return try word(found.sorted(), label: bounds.text, fields: fields, negated: negated)
+        guard !found.isEmpty else { return EmptyScorer() }
+        if !negated { highlight(found.sorted(), free: true) }
+        return BitsetScorer(bitset: matched, score: boost, label: bounds.text)
     }
 
     private func fuzzy(_ text: String, edits: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {

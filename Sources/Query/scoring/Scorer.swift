@@ -153,28 +153,14 @@ final class AllScorer: Scorer {
     }
 }
 
-/// Every document with a word in a field (`title:*`), each with the same score, from the field's
-/// lengths: a document without one has a length of 0.
-final class FieldExistsScorer: Scorer {
-    private let lengths: UnsafeRawPointer
-    private let documentCount: UInt32
-    private let constant: Double
-    private let name: String
-    private let documentsWithField: Int
-    /// Held so that the mapped lengths outlive the scorer.
-    private let reader: IndexReader
+/// The documents of a set, each with the same score: a subclass says which of its documents comes
+/// first from a given one.
+class ConstantScoreScorer: Scorer {
+    let constant: Double
     private var started = false
 
-    init(reader: IndexReader, field: Int, lengths: UnsafeRawPointer, score: Double) {
-        self.reader = reader
-        self.lengths = lengths
-        documentCount = UInt32(reader.documentCount)
-        constant = score
-        name = reader.meta.fields[field].name
-        documentsWithField = Int(reader.meta.fields[field].documentsWithField)
-    }
+    init(score: Double) { constant = score }
 
-    override var cost: Int { documentsWithField }
     override var maxScore: Double { constant }
 
     override func rewind() {
@@ -189,13 +175,42 @@ final class FieldExistsScorer: Scorer {
     override func advance(to target: UInt32) throws -> UInt32 {
         if started && doc >= target { return doc }
         started = true
-        var candidate = target
-        while candidate < documentCount && lengths.loadUnaligned(fromByteOffset: Int(candidate) * 4, as: UInt32.self) == 0 { candidate += 1 }
-        doc = candidate < documentCount ? candidate : Self.end
+        doc = firstMatch(from: target) ?? Self.end
         return doc
     }
 
     override func score() throws -> Double { constant }
+
+    /// The first document of the set at or after `doc`, or nil.
+    func firstMatch(from doc: UInt32) -> UInt32? { fatalError("abstract") }
+}
+
+/// Every document with a word in a field (`title:*`), from the field's lengths: a document without
+/// one has a length of 0.
+final class FieldExistsScorer: ConstantScoreScorer {
+    private let lengths: UnsafeRawPointer
+    private let documentCount: UInt32
+    private let name: String
+    private let documentsWithField: Int
+    /// Held so that the mapped lengths outlive the scorer.
+    private let reader: IndexReader
+
+    init(reader: IndexReader, field: Int, lengths: UnsafeRawPointer, score: Double) {
+        self.reader = reader
+        self.lengths = lengths
+        documentCount = UInt32(reader.documentCount)
+        name = reader.meta.fields[field].name
+        documentsWithField = Int(reader.meta.fields[field].documentsWithField)
+        super.init(score: score)
+    }
+
+    override var cost: Int { documentsWithField }
+
+    override func firstMatch(from doc: UInt32) -> UInt32? {
+        var candidate = doc
+        while candidate < documentCount && lengths.loadUnaligned(fromByteOffset: Int(candidate) * 4, as: UInt32.self) == 0 { candidate += 1 }
+        return candidate < documentCount ? candidate : nil
+    }
 
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         lines.append(String(format: "%.4f  a word in %@ (%@:*)", constant, name, name))
