@@ -64,7 +64,7 @@ import TestSupport
         #expect(reported.contains { $0.contains("docs.jsonl:2: malformed JSON") })
         #expect(reported.contains { $0.contains("docs.jsonl:3: not a JSON object") })
         #expect(reported.contains { $0.contains("docs.jsonl:4: duplicate id \"a\"") })
-        #expect(reported.contains { $0.contains("docs.jsonl:5: field name \"bad name!\"") })
+        #expect(reported.contains { $0.contains("docs.jsonl:5: field \"bad name!\" is indexed as \"bad_name\"") })
         #expect(collector.issues.count == 6)
         #expect(summary.issues == 6)
 
@@ -76,6 +76,7 @@ import TestSupport
         #expect(try reader.storedFields(reader.document(id: "a")!).value(of: StandardField.title) == "Premier")
         #expect(try reader.termInfo(field: StandardField.body, term: "cooper") != nil)
         #expect(reader.meta.field(named: "region") != nil)
+        #expect(try reader.storedFields(reader.document(id: "c")!).value(of: reader.meta.field(named: "bad_name")!) == "x")
         #expect(try reader.storedFields(reader.document(id: "42")!).value(of: StandardField.body) == "Un id numérique et un corps en text")
     }
 
@@ -115,7 +116,7 @@ import TestSupport
         _ = try IndexBuilder.build(paths: [folder.file("docs.jsonl")], output: folder.file("index"), observer: collector)
         #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "/").last! }
             == [#"docs.jsonl:2: "text" is true or false, not text; left out"#,
-                #"docs.jsonl:2: field name "mal nommé.x" is not usable (letters, digits, _ - . only); field skipped"#])
+                #"docs.jsonl:2: field "mal nommé.x" is indexed as "mal_nommé.x" (a field's name holds letters, digits, _ - and . only)"#])
         let reader = try IndexReader(path: folder.file("index"))
         #expect(reader.documentCount == 3)
         let a = try reader.storedFields(reader.document(id: "a")!)
@@ -131,7 +132,41 @@ import TestSupport
         let b = try reader.storedFields(reader.document(id: "b")!)
         #expect(b.value(of: StandardField.title) ?? "" == "" && b.value(of: StandardField.body) ?? "" == "")
         #expect(field("title.fr").map { b.value(of: $0) } == "Titre")
+        #expect(field("mal_nommé.x").map { b.value(of: $0) } == "y")
         #expect(try reader.document(id: "docs.jsonl#3") != nil)
+    }
+
+    /// A key that is not a field's name is indexed under one that is, said once a file: a spreadsheet's
+    /// export (`Date de publication`) is searchable, not lost.
+    @Test func jsonLinesKeysThatAreNotFieldNamesAreRenamedOnce() throws {
+        #expect(FieldName.usable("Date de publication") == "Date_de_publication")
+        #expect(FieldName.usable("bad name!") == "bad_name")
+        #expect(FieldName.usable("  prix (€) ") == "prix")
+        #expect(FieldName.usable("2024") == "_2024")
+        #expect(FieldName.usable("année") == "année")
+        #expect(FieldName.usable("!?") == nil)
+        #expect(FieldName.usable(String(repeating: "a", count: 65)) == nil)
+        let folder = try TemporaryFolder()
+        let lines = [
+            #"{"id":"a","Date de publication":"2024","title!":"pas le titre","!?":"rien"}"#,
+            #"{"id":"b","Date de publication":"2025","a b":"un","a_b":"deux"}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder.file("docs.jsonl"), atomically: false, encoding: .utf8)
+        let collector = Collector()
+        _ = try IndexBuilder.build(paths: [folder.file("docs.jsonl")], output: folder.file("index"), observer: collector)
+        #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "/").last! }
+            == [#"docs.jsonl:1: field name "!?" holds no letter or digit, or is too long; field skipped in this file"#,
+                #"docs.jsonl:1: field "Date de publication" is indexed as "Date_de_publication" (a field's name holds letters, digits, _ - and . only)"#,
+                #"docs.jsonl:1: field "title!" is indexed as "title_" (a field's name holds letters, digits, _ - and . only)"#,
+                #"docs.jsonl:2: field "a b" is indexed as "a_b" (a field's name holds letters, digits, _ - and . only)"#])
+        let reader = try IndexReader(path: folder.file("index"))
+        let a = try reader.storedFields(reader.document(id: "a")!)
+        let b = try reader.storedFields(reader.document(id: "b")!)
+        let field = { (name: String) in reader.meta.field(named: name)! }
+        #expect(a.value(of: field("Date_de_publication")) == "2024" && b.value(of: field("Date_de_publication")) == "2025")
+        #expect(a.value(of: field("title_")) == "pas le titre" && a.value(of: StandardField.title) == nil)
+        #expect(b.value(of: field("a_b")) == "un, deux")
+        #expect(try reader.termInfo(field: field("a_b"), term: "deux")?.docFreq == 1)
     }
 
     final class ProgressRecorder: IndexBuildObserver {

@@ -108,6 +108,8 @@ public enum IndexBuilder {
         let store = StoredFieldsWriter(file: storeFile)
         var fields = StandardField.all
         var fieldNumbers = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
+        // Past the limit, each field is reported once, not at every document that holds it.
+        var skippedFields = Set<String>()
         var ids: [String: UInt32] = [:]
         var documents = 0
         var bytesRead = 0
@@ -160,8 +162,10 @@ public enum IndexBuilder {
                             var number = fieldNumbers[extra.name]
                             if number == nil {
                                 guard fields.count < 256 else {
-                                    try report(CorpusIssue(file: file.path, line: document.line,
-                                                           message: "more than 256 fields; field \"\(extra.name)\" skipped"))
+                                    if skippedFields.insert(extra.name).inserted {
+                                        try report(CorpusIssue(file: file.path, line: document.line,
+                                                               message: "more than 256 fields; field \"\(extra.name)\" skipped wherever it occurs"))
+                                    }
                                     continue
                                 }
                                 number = fields.count

@@ -284,6 +284,8 @@ public enum Corpus {
         let source = try ChunkSource(path: file.path, gzip: gzip)
         var pending: [UInt8] = []
         var lineNumber = 0
+        // The keys that are not field names, each as it is indexed (nil: skipped), said once a file.
+        var renamed: [String: String?] = [:]
         func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
@@ -322,12 +324,27 @@ public enum Corpus {
                 return items.count == 1 ? items[0] : items.joined(separator: separator)
             }
             var extra: [SourceDocument.Field] = []
-            for (name, items) in texts where !reservedFields.contains(name) {
-                guard FieldName.isValid(name) else {
-                    try issue(CorpusIssue(file: file.path, line: lineNumber, message: "field name \"\(name)\" is not usable (letters, digits, _ - . only); field skipped"))
-                    continue
+            for (key, items) in texts where !reservedFields.contains(key) {
+                var name = key
+                if !FieldName.isValid(key) {
+                    if renamed[key] == nil {
+                        // `title!` must not land in the title.
+                        let usable = FieldName.usable(key).map { reservedFields.contains($0) ? $0 + "_" : $0 }
+                        renamed[key] = .some(usable)
+                        try issue(CorpusIssue(file: file.path, line: lineNumber, message: usable.map {
+                            "field \"\(key)\" is indexed as \"\($0)\" (a field's name holds letters, digits, _ - and . only)"
+                        } ?? "field name \"\(key)\" holds no letter or digit, or is too long; field skipped in this file"))
+                    }
+                    guard let usable = renamed[key]! else { continue }
+                    name = usable
                 }
-                extra.append(SourceDocument.Field(name: name, value: items.joined(separator: ", ")))
+                let value = items.joined(separator: ", ")
+                // `a b` renamed meets `a_b`: one field holds both, as an array's items.
+                if let same = extra.firstIndex(where: { $0.name == name }) {
+                    extra[same].value += ", " + value
+                } else {
+                    extra.append(SourceDocument.Field(name: name, value: value))
+                }
             }
             try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text("title") ?? "",
                                         body: text("body", separator: "\n\n") ?? text("text", separator: "\n\n") ?? "", extraFields: extra))

@@ -41,6 +41,31 @@ public enum FieldName {
         return name.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E }
     }
 
+    /// `name` made valid: each run of other characters an `_` (`Date de publication` becomes
+    /// `Date_de_publication`, `bad name!` `bad_name`), and an `_` first when it starts with a digit;
+    /// nil when it holds no letter or digit, or is too long.
+    public static func usable(_ name: String) -> String? {
+        if isValid(name) { return name }
+        var kept = String.UnicodeScalarView()
+        var separated = false
+        for scalar in name.unicodeScalars {
+            let isDigit = ("0"..."9").contains(scalar)
+            let keep = scalar.properties.isAlphabetic || isDigit || "_-.".unicodeScalars.contains(scalar)
+                || (!kept.isEmpty && scalar.properties.generalCategory == .nonspacingMark)
+            guard keep else {
+                separated = true
+                continue
+            }
+            if separated && !kept.isEmpty { kept.append("_") }
+            separated = false
+            kept.append(scalar)
+        }
+        guard kept.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) else { return nil }
+        var result = String(kept)
+        if let first = kept.first, first != "_" && !first.properties.isAlphabetic { result = "_" + result }
+        return isValid(result) ? result : nil
+    }
+
     /// The name with case and accents set aside: how a query may type it (`annee:` for `année`).
     public static func folded(_ name: String) -> String {
         Folding.removeAccents(Folding.lowercase(name))
