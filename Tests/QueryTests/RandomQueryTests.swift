@@ -10,6 +10,7 @@ import Testing
         "\"", "\"", "(", ")", "~", "~0", "~2", "~64", "*", "?", "^2", "^0.5", "-", "NOT ", " OR ", " AND ", "title:", "body:",
         "auteur:", "||", "&&", "!", "+", " ", " ", " ", "économie", "ECONOMIE", "l’économie", "des", "de", "dès", "donner",
         "données", "jardin", "Clichy-sous-Bois", "salarié·e·s", "co", "e", "12:30", "2,5", "\u{0301}", "日本", "🙂", "\t", "\\", "\\\"",
+        "[", "]", "{", "}", " TO ", "*:*", "title:*", "12", "-3", "2,5", "année:",
     ]
 
     @Test func randomQueriesRunOrFailCleanly() throws {
