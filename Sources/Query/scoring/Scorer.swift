@@ -261,6 +261,9 @@ final class FieldTermScorer: Scorer {
 
     override var cost: Int { totalCost }
 
+    /// The index's documents.
+    var documentCount: Int { reader.documentCount }
+
     override func rewind() {
         for cursor in cursors { cursor.rewind() }
         started = false
