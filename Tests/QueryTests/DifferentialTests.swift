@@ -320,6 +320,41 @@ import Testing
         }
     }
 
+    /// A conjunction whose other words match most of its lead's documents scores the lead's
+    /// candidates first; one whose others match few of them moves the others first. Either way, the
+    /// top k is the exhaustive one.
+    @Test func conjunctionsScoreTheirLeadFirstWhereMostCandidatesMatch() throws {
+        var documents: [[String: Any]] = []
+        for index in 0..<3_000 {
+            var words = ["commun"]
+            if index % 5 == 0 { words += index < 60 ? ["rare", "rare", "rare"] : ["rare"] }
+            if index % 50 == 0 { words.append("autre") }
+            words += Array(repeating: "remplissage", count: 10)
+            documents.append(["id": "doc-\(index)", "title": "titre", "body": words.joined(separator: " ")])
+        }
+        let searcher = Searcher(reader: try Self.index(of: documents))
+        let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
+        func matchRate(_ query: String) throws -> Double {
+            let root = try #require(try planner.plan(QueryParser().parse(query)) as? ConjunctionScorer)
+            let words = try #require(WordConjunction(root))
+            defer { words.deallocate() }
+            return words.matchRate
+        }
+        let cutOff = PruningPolicy().leadScoredFirstFromMatchRate
+        // `rare` leads `commun`, in every document; `autre` leads `rare`, in a fifth of them.
+        #expect(try matchRate("rare commun") == 1 && matchRate("commun rare") == 1)
+        #expect(try abs(matchRate("autre rare") - 0.2) < 1e-9 && 0.2 < cutOff)
+        for query in ["rare commun", "commun rare", "autre rare", "autre commun rare"] {
+            let exhaustive = try searcher.search(query, limit: 10, prune: false, snippets: false)
+            let pruned = try searcher.search(query, limit: 10, exactTotal: false, snippets: false)
+            #expect(pruned.hits.map(\.doc) == exhaustive.hits.map(\.doc), "\(query)")
+            #expect(zip(pruned.hits, exhaustive.hits).allSatisfy { abs($0.score - $1.score) <= 1e-9 * max($1.score, 1) }, "\(query)")
+        }
+        // 600 matches, past the policy's first 256: the lead's later documents, with one `rare` each,
+        // cannot rank beside the first ones' three.
+        #expect(try !searcher.search("rare commun", limit: 10, exactTotal: false, snippets: false).totalIsExact)
+    }
+
     /// A rare word beside common ones starts the pass with a primed threshold: the top k must still
     /// equal the exhaustive one, ties (identical documents) included, ranked by document number.
     @Test func primedThresholdKeepsTheTopK() throws {
