@@ -339,8 +339,9 @@ public enum Corpus {
                     name = usable
                 }
                 let value = items.joined(separator: ", ")
-                // `a b` renamed meets `a_b`: one field holds both, as an array's items.
-                if let same = extra.firstIndex(where: { $0.name == name }) {
+                // `a b` renamed meets `a_b`: one field holds both, as an array's items. (Keys are
+                // distinct otherwise: a file with no renamed key is not searched.)
+                if !renamed.isEmpty, let same = extra.firstIndex(where: { $0.name == name }) {
                     extra[same].value += ", " + value
                 } else {
                     extra.append(SourceDocument.Field(name: name, value: value))

@@ -26,10 +26,13 @@ public enum FieldName {
     public static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, name.utf8.count <= maximumBytes,
               first == "_" || first.properties.isAlphabetic else { return false }
-        return name.unicodeScalars.allSatisfy {
-            $0.properties.isAlphabetic || $0.properties.generalCategory == .nonspacingMark
-                || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)
-        }
+        return name.unicodeScalars.allSatisfy(isNameCharacter)
+    }
+
+    /// A letter (with its accents, as combining marks), a digit, `_`, `-` or `.`.
+    private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.generalCategory == .nonspacingMark
+            || ("0"..."9").contains(scalar) || "_-.".unicodeScalars.contains(scalar)
     }
 
     /// `isValid` of a name's UTF-8 bytes, by bytes when they are ASCII, as a query's usually are: a
@@ -49,10 +52,7 @@ public enum FieldName {
         var kept = String.UnicodeScalarView()
         var separated = false
         for scalar in name.unicodeScalars {
-            let isDigit = ("0"..."9").contains(scalar)
-            let keep = scalar.properties.isAlphabetic || isDigit || "_-.".unicodeScalars.contains(scalar)
-                || (!kept.isEmpty && scalar.properties.generalCategory == .nonspacingMark)
-            guard keep else {
+            guard isNameCharacter(scalar) else {
                 separated = true
                 continue
             }
