@@ -39,6 +39,8 @@ public struct SearchResults: Sendable {
     public var tookMicroseconds: Int
     /// The index's field names, by number: what `Hit.forEachOtherField` numbers.
     public var fieldNames: [String]
+    /// The field the hits are sorted by, when they are not sorted by score.
+    public var sortField: Int?
 }
 
 /// Runs queries over one opened index. Thread-safe: any number of threads may search at once.
@@ -79,8 +81,9 @@ public final class Searcher: @unchecked Sendable {
     /// The `limit` best documents from `offset` on, with snippets, and the number of matches: exact by
     /// default, else possibly a lower bound (`totalIsExact` says), which saves counting what pruning
     /// skipped. `prune: false` scores every match (to measure what pruning buys). `titleHighlights`
-    /// marks the titles' matching words too, analysing each title.
-    public func search(_ query: String, limit: Int = 10, offset: Int = 0, explain: Bool = false,
+    /// marks the titles' matching words too, analysing each title. `sort` orders the results by a
+    /// field's numbers and dates instead of by score; the total is then exact.
+    public func search(_ query: String, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil, explain: Bool = false,
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true,
                        titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -89,12 +92,21 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
         }
         let node = try parser.parse(query)
+        let sortField = try sort.map { try $0.fieldNumber(in: reader) }
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let (collector, total, totalIsExact) = try rank(root, capacity: offset + limit, prune: prune, exactTotal: exactTotal)
+            let best: [ScoredDocument], total: Int, totalIsExact: Bool
+            if let sort, let sortField {
+                (best, total) = try sort.collect(root, field: sortField, capacity: offset + limit, values: reader.sortValues)
+                totalIsExact = true
+            } else {
+                let collector: TopCollector
+                (collector, total, totalIsExact) = try rank(root, capacity: offset + limit, prune: prune, exactTotal: exactTotal)
+                best = collector.sorted()
+            }
             var generator = SnippetGenerator(length: snippetLength)
-            let ranked = Array(collector.sorted().dropFirst(offset))
+            let ranked = Array(best.dropFirst(offset))
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
             var hits: [Hit] = []
             hits.reserveCapacity(ranked.count)
@@ -127,7 +139,8 @@ public final class Searcher: @unchecked Sendable {
                 for index in hits.indices { hits[index].titleHighlights = highlights[index] }
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
-            return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames)
+            return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
+                                 sortField: sortField)
         }
     }
 

@@ -10,7 +10,7 @@ public enum ReplyFormat: String, Sendable {
 /// A request, decoded from one line (docs/PROTOCOL.md).
 enum Request: Equatable {
     case ping
-    case search(limit: Int, offset: Int, query: String)
+    case search(limit: Int, offset: Int, sort: FieldSort?, query: String)
     case count(String)
     case suggest(String)
     case get(String)
@@ -120,28 +120,38 @@ enum RequestDecoder {
         }
     }
 
-    /// `SEARCH [LIMIT n] [OFFSET n] <query>`, options in any order.
+    /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] <query>`, options in any order.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var limit = 10, offset = 0
+        var sort: FieldSort?
         var rest = text
         while true {
             let word = rest.prefix { $0 != 0x20 }
-            let isLimit = matches(word, "LIMIT")
-            guard isLimit || matches(word, "OFFSET") else { break }
+            // `SORT` only in capitals, as `OR` in a query: `SEARCH sort des déchets` searches the word.
+            let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8)
+            guard isLimit || isSort || matches(word, "OFFSET") else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
-            let number = afterWord.prefix { $0 != 0x20 }
-            guard let value = Int(String(decoding: number, as: UTF8.self)), value >= 0 else {
-                return .failure(ProtocolError(code: .badRequest, message: "\(isLimit ? "LIMIT" : "OFFSET") takes a number"))
+            let argument = afterWord.prefix { $0 != 0x20 }
+            if isSort {
+                do {
+                    sort = try FieldSort(parsing: String(decoding: argument, as: UTF8.self))
+                } catch {
+                    return .failure(ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc"))
+                }
+            } else {
+                guard let value = Int(String(decoding: argument, as: UTF8.self)), value >= 0 else {
+                    return .failure(ProtocolError(code: .badRequest, message: "\(isLimit ? "LIMIT" : "OFFSET") takes a number"))
+                }
+                if isLimit { limit = value } else { offset = value }
             }
-            if isLimit { limit = value } else { offset = value }
-            rest = afterWord.dropFirst(number.count).drop { $0 == 0x20 }
+            rest = afterWord.dropFirst(argument.count).drop { $0 == 0x20 }
         }
         // An argument error, not the query's: checked here so that it is reported as one.
         guard limit <= Searcher.maximumWindow && offset <= Searcher.maximumWindow - limit else {
             return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
         }
         guard !rest.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
-        return .success(.search(limit: limit, offset: offset, query: String(decoding: rest, as: UTF8.self)))
+        return .success(.search(limit: limit, offset: offset, sort: sort, query: String(decoding: rest, as: UTF8.self)))
     }
 }
 

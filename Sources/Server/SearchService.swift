@@ -88,10 +88,19 @@ public final class SearchService: @unchecked Sendable {
                 guard difference == 0 else { return .error(ProtocolError(code: .unauthorized, message: "wrong token")) }
                 session.authenticated = true
                 return .ok("authenticated")
-            case let .search(limit, offset, query):
+            case let .search(limit, offset, sort, query):
                 let start = DispatchTime.now().uptimeNanoseconds
+                let searcher = currentSearcher
+                // A field that cannot sort is the request's error, not the query's.
+                if let sort {
+                    do {
+                        _ = try sort.fieldNumber(in: searcher.reader)
+                    } catch {
+                        return .error(ProtocolError(code: .badRequest, message: error.description))
+                    }
+                }
                 // Text replies show no title highlights: only JSON's need the titles analysed.
-                let results = try currentSearcher.search(query, limit: limit, offset: offset, titleHighlights: session.format == .json)
+                let results = try searcher.search(query, limit: limit, offset: offset, sort: sort, titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):
@@ -150,6 +159,7 @@ public final class SearchService: @unchecked Sendable {
         "PING                                   PONG",
         "SEARCH [LIMIT n] [OFFSET n] <query>    RESULTS <returned> <total> <took_us>, then one line a hit:",
         "                                       rank, id, score, title, snippet (tab-separated)",
+        "  SORT field[:desc]                    order by a field's numbers or dates (SORT in capitals)",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
         "GET <id>                               DOCUMENT <n>, then one line a field: name, value",

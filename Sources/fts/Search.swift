@@ -17,6 +17,10 @@ struct Search: Command {
             .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),
             .option("limit", default: "10", help: "Results to show."),
             .option("offset", default: "0", help: "Results to skip (pagination)."),
+            .option("sort", value: "field[:desc]", help: """
+                Order by a field's numbers or dates instead of by score: ascending, or descending with :desc \
+                (documents without one last, equal ones by score).
+                """),
             .flag("count", help: "Print only the number of matching documents."),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
@@ -43,6 +47,7 @@ struct Search: Command {
     var index: String?
     var limit: Int
     var offset: Int
+    var sort: FieldSort?
     var count: Bool
     var json: Bool
     var explain: Bool
@@ -59,6 +64,11 @@ struct Search: Command {
         index = arguments.string("index")
         limit = try arguments.number("limit")!
         offset = try arguments.number("offset")!
+        do {
+            sort = try arguments.string("sort").map { try FieldSort(parsing: $0) }
+        } catch {
+            throw UsageError("--sort: \(error)")
+        }
         count = arguments.flag("count")
         json = arguments.flag("json")
         explain = arguments.flag("explain")
@@ -102,7 +112,7 @@ struct Search: Command {
                 matches = try searcher.count(text)
                 writeStandardOutput("\(matches)\n")
             } else {
-                let results = try searcher.search(text, limit: limit, offset: offset, explain: explain, titleHighlights: true)
+                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, explain: explain, titleHighlights: true)
                 let suggestion = try searcher.suggest(text)
                 writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
                 matches = results.total
@@ -119,7 +129,12 @@ struct Search: Command {
         var text = ""
         for hit in results.hits {
             let rank = Output.padded(String(hit.rank), width: 3), score = Output.fixed(hit.score, decimals: 4, width: 8)
-            text += "\(rank)  \(score)  \(style.id(hit.id))  \(style.title(hit.title, highlights: hit.titleHighlights, open: highlightOpen, close: highlightClose))\n"
+            text += "\(rank)  \(score)  \(style.id(hit.id))  \(style.title(hit.title, highlights: hit.titleHighlights, open: highlightOpen, close: highlightClose))"
+            // What the results are sorted by, as the document writes it.
+            if let field = results.sortField {
+                text += hit.record.string(of: field).map { "  (\(results.fieldNames[field]): \($0))" } ?? "  (no \(results.fieldNames[field]))"
+            }
+            text += "\n"
             text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n"
             for line in hit.explanation ?? [] { text += "               \(line)\n" }
         }

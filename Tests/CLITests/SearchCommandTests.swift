@@ -140,6 +140,32 @@ import TestSupport
         }
     }
 
+    /// `--sort FIELD[:desc]` orders the hits by a field's numbers or dates, and the table shows each
+    /// hit's value as the document writes it.
+    @Test func sortedByAField() throws {
+        let folder = ProcessScratch.path("search-cli-sort")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lines = [#"{"id":"a","title":"Jardin","body":"un jardin","prix":"12,5"}"#,
+                     #"{"id":"b","title":"Potager","body":"le jardin potager","prix":3}"#,
+                     #"{"id":"c","title":"Verger","body":"un jardin de fruits","prix":-4.5}"#,
+                     #"{"id":"d","title":"Rucher","body":"jardin et ruches","auteur":"Anne"}"#]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus.jsonl"]).status == 0)
+        func ids(_ arguments: [String]) throws -> [String] {
+            let result = try FTSCommand.run(["search", "--index", folder + "/index", "--json"] + arguments + ["jardin"])
+            return result.stdout.split(separator: "\n").dropLast().map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! String }
+        }
+        #expect(try ids(["--sort", "prix"]) == ["c", "b", "a", "d"])
+        #expect(try ids(["--sort=prix:desc"]) == ["a", "b", "c", "d"])
+        #expect(try ids(["--sort", "prix:desc", "--limit", "2", "--offset", "1"]) == ["b", "c"])
+        let table = try FTSCommand.run(["search", "--index", folder + "/index", "--color", "never", "--sort", "prix", "jardin"])
+        #expect(table.stdout.contains("c  Verger  (prix: -4.5)\n") && table.stdout.contains("d  Rucher  (no prix)\n"), "\(table.stdout)")
+        let unknown = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "auteur", "jardin"])
+        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "auteur": it holds no numbers or dates (fields with numbers or dates: prix)"#))
+        let malformed = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "prix:up", "jardin"])
+        #expect(malformed.status == 2 && malformed.stderr.contains(#"--sort: a sort is FIELD, FIELD:asc or FIELD:desc, not "prix:up""#))
+    }
+
     @Test func countExplainAndGet() throws {
         let count = try FTSCommand.run(["search", "--index", Self.index, "--count", "\"clichy sous bois\""])
         #expect(count.stdout == "1\n")

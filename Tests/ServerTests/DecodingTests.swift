@@ -1,3 +1,4 @@
+import Query
 import Testing
 @testable import Server
 
@@ -18,11 +19,17 @@ import Testing
     }
 
     @Test func searchOptionsInAnyOrderAndCase() {
-        #expect(decode("SEARCH économie solidaire") == .success(.search(limit: 10, offset: 0, query: "économie solidaire")))
-        #expect(decode("search limit 3 offset 6 jardin") == .success(.search(limit: 3, offset: 6, query: "jardin")))
-        #expect(decode("SEARCH OFFSET 2  LIMIT 5   mer OR jardin") == .success(.search(limit: 5, offset: 2, query: "mer OR jardin")))
+        #expect(decode("SEARCH économie solidaire") == .success(.search(limit: 10, offset: 0, sort: nil, query: "économie solidaire")))
+        #expect(decode("search limit 3 offset 6 jardin") == .success(.search(limit: 3, offset: 6, sort: nil, query: "jardin")))
+        #expect(decode("SEARCH OFFSET 2  LIMIT 5   mer OR jardin") == .success(.search(limit: 5, offset: 2, sort: nil, query: "mer OR jardin")))
         // A word that only starts like an option is the query.
-        #expect(decode("SEARCH limited offer") == .success(.search(limit: 10, offset: 0, query: "limited offer")))
+        #expect(decode("SEARCH limited offer") == .success(.search(limit: 10, offset: 0, sort: nil, query: "limited offer")))
+        // `SORT` in capitals only, as `OR`: in French, `sort` is a word.
+        #expect(decode("SEARCH SORT année:desc LIMIT 3 jardin")
+            == .success(.search(limit: 3, offset: 0, sort: FieldSort(field: "année", descending: true), query: "jardin")))
+        #expect(decode("search limit 2 SORT prix  OFFSET 4 jardin")
+            == .success(.search(limit: 2, offset: 4, sort: FieldSort(field: "prix"), query: "jardin")))
+        #expect(decode("SEARCH sort des déchets") == .success(.search(limit: 10, offset: 0, sort: nil, query: "sort des déchets")))
     }
 
     @Test func malformedLinesGetTheirErrors() {
@@ -31,11 +38,15 @@ import Testing
         #expect(decode("SEARCH LIMIT x jardin") == .failure(ProtocolError(code: .badRequest, message: "LIMIT takes a number")))
         #expect(decode("search offset -1 jardin") == .failure(ProtocolError(code: .badRequest, message: "OFFSET takes a number")))
         #expect(decode("SEARCH LIMIT 2") == .failure(ProtocolError(code: .syntax, message: "empty query")))
+        let sort = ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc")
+        #expect(decode("SEARCH SORT année:up jardin") == .failure(sort))
+        #expect(decode("SEARCH SORT  ") == .failure(sort))
+        #expect(decode("SEARCH SORT prix") == .failure(ProtocolError(code: .syntax, message: "empty query")))
         let window = ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of 10000 results")
         #expect(decode("SEARCH LIMIT 3 OFFSET 9998 jardin") == .failure(window))
         #expect(decode("SEARCH OFFSET 9223372036854775807 LIMIT 1 jardin") == .failure(window))
         #expect(decode("SEARCH LIMIT 10001 jardin") == .failure(window))
-        #expect(decode("SEARCH LIMIT 2 OFFSET 9998 jardin") == .success(.search(limit: 2, offset: 9998, query: "jardin")))
+        #expect(decode("SEARCH LIMIT 2 OFFSET 9998 jardin") == .success(.search(limit: 2, offset: 9998, sort: nil, query: "jardin")))
         #expect(decode("COUNT") == .failure(ProtocolError(code: .syntax, message: "empty query")))
         #expect(decode("SUGGEST ") == .failure(ProtocolError(code: .syntax, message: "empty query")))
         #expect(decode("FORMAT xml") == .failure(ProtocolError(code: .badRequest, message: "FORMAT takes text or json")))
@@ -61,7 +72,7 @@ import Testing
         for line in lines { #expect(RequestDecoder.decode(line) == invalid, "\(line)") }
         #expect(RequestDecoder.decode(Array("SEARCH jar".utf8) + [0] + Array("din".utf8))
                 == .failure(ProtocolError(code: .badRequest, message: "line contains a NUL byte")))
-        #expect(decode("SEARCH LIMIT 2 l’économie") == .success(.search(limit: 2, offset: 0, query: "l’économie")))
+        #expect(decode("SEARCH LIMIT 2 l’économie") == .success(.search(limit: 2, offset: 0, sort: nil, query: "l’économie")))
         #expect(decode("ANALYZE Œuvre à l’été") == .success(.analyze("Œuvre à l’été")))
     }
 }

@@ -107,6 +107,33 @@ import Testing
         #expect(document["url"] as? String == hits["a1"]?["url"])
     }
 
+    @Test func searchesSortedByAField() throws {
+        let corpus = NSTemporaryDirectory() + "fts-server-sort-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: corpus) }
+        try ([#"{"id":"a","title":"Jardin","body":"un jardin","année":2019,"date":"2024-05-01"}"#,
+              #"{"id":"b","title":"Potager","body":"le jardin potager","année":[2001,2022]}"#,
+              #"{"id":"c","title":"Verger","body":"un jardin de fruits","date":"2023-12-31T23:00:00Z"}"#,
+              #"{"id":"d","title":"Rucher","body":"jardin et ruches","année":2010,"auteur":"Anne"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        let server = try TestServer(corpus: corpus)
+        defer { server.stop() }
+        let client = try server.client()
+        func ids(_ request: String) -> [String] {
+            client.send(request + "\n")
+            return client.counted().lines.map { String($0.split(separator: "\t")[1]) }
+        }
+        // Ascending by each one's smallest year, descending by its largest; none last either way.
+        #expect(ids("SEARCH SORT année jardin") == ["b", "d", "a", "c"])
+        #expect(ids("SEARCH SORT année:desc jardin") == ["b", "a", "d", "c"])
+        #expect(ids("SEARCH LIMIT 2 OFFSET 1 SORT annee:desc jardin") == ["a", "d"])
+        #expect(ids("SEARCH SORT date:desc jardin") == ["a", "c", "b", "d"])
+        client.send("SEARCH SORT auteur jardin\nSEARCH SORT nope jardin\nSEARCH sort jardin\n")
+        #expect(client.line() == #"ERR bad_request cannot sort by "auteur": it holds no numbers or dates (fields with numbers or dates: année, date)"#)
+        #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields with numbers or dates: année, date)"#)
+        // In lower case, `sort` is a word of the query: no document holds it.
+        #expect(client.line()?.hasPrefix("RESULTS 0 0 ") == true)
+    }
+
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
     /// is said so, naming the address.
     @Test func aServerThatCannotListenSaysWhere() throws {

@@ -106,6 +106,7 @@ public enum IndexBuilder {
 
         let storeFile = try OutputFile(path: folder + "/" + FileFormat.Tag.store.fileName, tag: .store, indexID: indexID)
         let store = StoredFieldsWriter(file: storeFile)
+        let sortValues = SortValuesWriter()
         var fields = StandardField.all
         var fieldNumbers = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
         // Past the limit, each field is reported once, not at every document that holds it.
@@ -173,6 +174,9 @@ public enum IndexBuilder {
                                 fieldNumbers[extra.name] = number
                             }
                             add(number!, extra.value)
+                            if sortValues.add(doc: doc, field: number!, text: extra.value) {
+                                ledger.addBookkeeping(SortValuesWriter.bytesPerValue)
+                            }
                         }
                         let pending = PendingDocument(doc: doc, fields: indexed, stored: StoredFields(stored))
                         batch.append(pending)
@@ -233,6 +237,9 @@ public enum IndexBuilder {
         components.append(component(.store, try storeFile.finish()))
         components.append(try writeNorms(lengths, fields: fields, folder: folder, indexID: indexID))
         components.append(try writeIDs(ids, folder: folder, indexID: indexID))
+        let valuesFile = try OutputFile(path: folder + "/" + FileFormat.Tag.values.fileName, tag: .values, indexID: indexID)
+        try sortValues.write(documentCount: documents, to: valuesFile)
+        components.append(component(.values, try valuesFile.finish()))
 
         let meta = IndexMeta(indexID: indexID, documentCount: documents, sourceBytes: sourceBytes, fields: fields,
                              components: components, termCount: merged.termCount, postingCount: merged.postingCount,

@@ -10,7 +10,7 @@ import Foundation
 /// long-running server does so that it never answers from a damaged file, and so may write stored
 /// bytes as they are; `verify()` checks everything.
 public final class IndexReader: @unchecked Sendable {
-    public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids]
+    public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids, .values]
 
     public let path: String
     public let meta: IndexMeta
@@ -27,6 +27,8 @@ public final class IndexReader: @unchecked Sendable {
     let lexiconTable: SortedTable
     let ids: SortedTable
     let store: StoredFieldsReader
+    /// Each document's numbers and dates, by field: what a sorted search orders by.
+    public let sortValues: SortValuesReader
     /// Byte offset of each indexed field's lengths in norms.fts.
     private let normsOffsets: [Int?]
     private let norms: UnsafeRawBufferPointer
@@ -82,6 +84,8 @@ public final class IndexReader: @unchecked Sendable {
         guard store.documentCount == meta.documentCount else {
             throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "holds \(store.documentCount) documents, meta.fts \(meta.documentCount)")
         }
+        sortValues = try SortValuesReader(bytes: component(.values).file.bytes, file: FileFormat.Tag.values.fileName,
+                                          body: component(.values).body, fieldCount: meta.fields.count, documentCount: meta.documentCount)
         var offsets: [Int?] = []
         let normsBody = component(.norms).body
         var offset = normsBody.lowerBound

@@ -80,8 +80,10 @@ extension IndexReader {
             }
         }
 
-        // Documents and ids: every document decodes, its id leads back to it, and its body's token
-        // offsets (in range by decoding) are as many as its body's length.
+        // Documents and ids: every document decodes, its id leads back to it, its body's token
+        // offsets (in range by decoding) are as many as its body's length, and its sort values are
+        // those of its stored fields.
+        var valueCounts = [Int](repeating: 0, count: meta.fields.count)
         for doc in 0..<meta.documentCount {
             let (fields, body) = try storedFieldsWithBody([doc])[0]
             guard let id = fields.value(of: StandardField.id), try document(id: id) == doc else {
@@ -95,7 +97,11 @@ extension IndexReader {
             guard tokens.count == terms else {
                 throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc) has \(tokens.count) token offsets for a body of \(terms) terms")
             }
+            try verifySortValues(of: doc, fields: fields, counts: &valueCounts)
             report.documents += 1
+        }
+        for field in meta.fields.indices where valueCounts[field] != sortValues.documentsWithValue(field: field) {
+            throw IndexError.corrupt(file: FileFormat.Tag.values.fileName, reason: "field \(meta.fields[field].name) has values in \(valueCounts[field]) documents, not \(sortValues.documentsWithValue(field: field))")
         }
         guard ids.entryCount == meta.documentCount else {
             throw IndexError.corrupt(file: FileFormat.Tag.ids.fileName, reason: "holds \(ids.entryCount) ids for \(meta.documentCount) documents")
@@ -113,5 +119,23 @@ extension IndexReader {
             throw IndexError.corrupt(file: lexiconTable.file, reason: "entry count differs from meta.fts")
         }
         return report
+    }
+
+    /// The values of `doc` in every field beyond the body are those its stored text holds.
+    private func verifySortValues(of doc: Int, fields: StoredFields, counts: inout [Int]) throws {
+        for field in meta.fields.indices where field > StandardField.body {
+            var expected: (smallest: Double, largest: Double)?
+            for stored in fields.values where stored.field == field {
+                guard let range = SortValue.range(of: stored.value) else { continue }
+                expected = expected.map { (min($0.smallest, range.smallest), max($0.largest, range.largest)) } ?? range
+            }
+            let smallest = sortValues.value(doc: doc, field: field, largest: false)
+            let largest = sortValues.value(doc: doc, field: field, largest: true)
+            guard smallest == expected?.smallest, largest == expected?.largest else {
+                throw IndexError.corrupt(file: FileFormat.Tag.values.fileName,
+                                         reason: "document \(doc)'s values in field \(meta.fields[field].name) differ from its stored text")
+            }
+            if expected != nil { counts[field] += 1 }
+        }
     }
 }

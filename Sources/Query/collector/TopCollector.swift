@@ -1,5 +1,10 @@
+/// What a `TopKeeper` keeps: an order in which the best come first.
+protocol Ranked {
+    func ranksBefore(_ other: Self) -> Bool
+}
+
 /// A scored document.
-struct ScoredDocument: Equatable {
+struct ScoredDocument: Equatable, Ranked {
     var doc: UInt32
     var score: Double
 
@@ -10,10 +15,25 @@ struct ScoredDocument: Equatable {
     }
 }
 
-/// Keeps the best `capacity` documents in a heap whose root is the worst kept, and counts every match.
-struct TopCollector {
+/// A document of a search sorted by a field: its value there, made to sort highest first (negated for
+/// an ascending sort, -∞ for none, so that documents without a value come last either way), then its
+/// score, then its number.
+struct SortedDocument: Equatable, Ranked {
+    var key: Double
+    var scored: ScoredDocument
+
+    func ranksBefore(_ other: SortedDocument) -> Bool {
+        key != other.key ? key > other.key : scored.ranksBefore(other.scored)
+    }
+}
+
+/// The best `capacity` documents by score, the top k of a ranked search.
+typealias TopCollector = TopKeeper<ScoredDocument>
+
+/// Keeps the best `capacity` elements in a heap whose root is the worst kept, and counts every match.
+struct TopKeeper<Element: Ranked> {
     let capacity: Int
-    private(set) var heap: [ScoredDocument] = []
+    private(set) var heap: [Element] = []
     private(set) var total = 0
 
     init(capacity: Int) {
@@ -22,12 +42,12 @@ struct TopCollector {
     }
 
     /// The score a document must beat to enter, once the heap is full.
-    var threshold: ScoredDocument? { heap.count == capacity ? heap.first : nil }
+    var threshold: Element? { heap.count == capacity ? heap.first : nil }
 
     /// Counts the candidate and keeps it if it ranks before the worst kept. Inlined: in a full heap,
     /// most candidates stop at the first comparison.
     @inline(__always)
-    mutating func collect(_ candidate: ScoredDocument) {
+    mutating func collect(_ candidate: Element) {
         total += 1
         if heap.count == capacity, capacity == 0 || !candidate.ranksBefore(heap[0]) { return }
         keep(candidate)
@@ -36,7 +56,7 @@ struct TopCollector {
     /// Adds a candidate that enters: the heap is not full yet, or the candidate ranks before its root.
     /// The heap is sifted through its buffer: the array's uniqueness and bounds checks would otherwise
     /// run at every step.
-    private mutating func keep(_ candidate: ScoredDocument) {
+    private mutating func keep(_ candidate: Element) {
         if heap.count < capacity {
             heap.append(candidate)
             heap.withUnsafeMutableBufferPointer { heap in
@@ -67,7 +87,7 @@ struct TopCollector {
     }
 
     /// The kept documents, best first.
-    func sorted() -> [ScoredDocument] {
+    func sorted() -> [Element] {
         heap.sorted { $0.ranksBefore($1) }
     }
 }

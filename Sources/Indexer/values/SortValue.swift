@@ -1,0 +1,149 @@
+/// What a document sorts by in a field (`fts search --sort FIELD`): the numbers and dates its text
+/// holds as whole items. A field's items are its text split at ", ", the separator a JSON Lines array's
+/// elements and a front matter list's entries are joined with. An item is a number when it is one
+/// whole (`2024`, `-3`, `12,5`, `1.5e3`), a date when it is an ISO 8601 date, with or without a time
+/// and a zone (`2024-05-01`, `2024-05-01T09:30:00+02:00`), which sorts by its instant in seconds since
+/// 1970 (UTC when no zone is written). Anything else in the text is passed over.
+public enum SortValue {
+    /// The smallest and largest values of `text`'s items, nil when no item is a number or a date.
+    public static func range(of text: String) -> (smallest: Double, largest: Double)? {
+        var text = text
+        return text.withUTF8 { range(of: $0) }
+    }
+
+    static func range(of utf8: UnsafeBufferPointer<UInt8>) -> (smallest: Double, largest: Double)? {
+        var found: (smallest: Double, largest: Double)?
+        var start = 0
+        while start <= utf8.count {
+            var end = start
+            while end < utf8.count && !(utf8[end] == UInt8(ascii: ",") && end + 1 < utf8.count && utf8[end + 1] == UInt8(ascii: " ")) {
+                end += 1
+            }
+            if let value = value(of: UnsafeBufferPointer(rebasing: utf8[start..<end])) {
+                found = found.map { (min($0.smallest, value), max($0.largest, value)) } ?? (value, value)
+            }
+            start = end + 2
+        }
+        return found
+    }
+
+    /// The value of one item, spaces around it ignored.
+    static func value(of item: UnsafeBufferPointer<UInt8>) -> Double? {
+        var lower = 0, upper = item.count
+        while lower < upper && isSpace(item[lower]) { lower += 1 }
+        while upper > lower && isSpace(item[upper - 1]) { upper -= 1 }
+        let trimmed = UnsafeBufferPointer(rebasing: item[lower..<upper])
+        guard let first = trimmed.first, isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return nil }
+        return number(trimmed) ?? date(trimmed)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// `[+-]digits[(.|,)digits][(e|E)[+-]digits]`: a JSON number, or one written the French way.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        var text = ""
+        text.reserveCapacity(bytes.count)
+        func digits() -> Bool {
+            let start = index
+            while index < bytes.count && isDigit(bytes[index]) {
+                text.unicodeScalars.append(Unicode.Scalar(bytes[index]))
+                index += 1
+            }
+            return index > start
+        }
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            if bytes[0] == UInt8(ascii: "-") { text = "-" }
+            index = 1
+        }
+        guard digits() else { return nil }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",")) {
+            text += "."
+            index += 1
+            guard digits() else { return nil }
+        }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            text += "e"
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")) {
+                text.unicodeScalars.append(Unicode.Scalar(bytes[index]))
+                index += 1
+            }
+            guard digits() else { return nil }
+        }
+        guard index == bytes.count, let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
+    /// `YYYY-MM-DD[(T|t| )HH:MM[:SS[.fraction]]][Z|z|(+|-)HH[:]MM]`, as seconds since 1970-01-01T00:00Z.
+    private static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        func fixed(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + count] {
+                guard isDigit(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += count
+            return value
+        }
+        func skip(_ byte: Character) -> Bool {
+            guard index < bytes.count, bytes[index] == byte.asciiValue! else { return false }
+            index += 1
+            return true
+        }
+        guard let year = fixed(4), skip("-"), let month = fixed(2), skip("-"), let day = fixed(2),
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        var seconds = Double(daysSinceEpoch(year: year, month: month, day: day)) * 86_400
+        if index < bytes.count {
+            guard skip("T") || skip("t") || skip(" "), let hour = fixed(2), skip(":"), let minute = fixed(2),
+                  hour <= 23, minute <= 59 else { return nil }
+            seconds += Double(hour * 3600 + minute * 60)
+            if skip(":") {
+                guard let second = fixed(2), second <= 60 else { return nil }
+                seconds += Double(second)
+                if skip(".") || skip(",") {
+                    var scale = 0.1
+                    let start = index
+                    while index < bytes.count && isDigit(bytes[index]) {
+                        seconds += Double(bytes[index] - UInt8(ascii: "0")) * scale
+                        scale /= 10
+                        index += 1
+                    }
+                    guard index > start else { return nil }
+                }
+            }
+            if skip("Z") || skip("z") {
+            } else if index < bytes.count {
+                let sign: Double = bytes[index] == UInt8(ascii: "+") ? 1 : bytes[index] == UInt8(ascii: "-") ? -1 : 0
+                guard sign != 0 else { return nil }
+                index += 1
+                guard let hours = fixed(2) else { return nil }
+                _ = skip(":")
+                guard let minutes = fixed(2), hours <= 23, minutes <= 59 else { return nil }
+                seconds -= sign * Double(hours * 3600 + minutes * 60)
+            }
+        }
+        return index == bytes.count ? seconds : nil
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's `days_from_civil`).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let year = month <= 2 ? year - 1 : year
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,57 @@
+import Indexer
+
+/// A search sorted by a field's numbers and dates (`SortValue`) instead of by score, as Lucene's
+/// `Sort` on a doc values field and Elasticsearch's `sort` order: ascending by each document's
+/// smallest value, descending by its largest; documents without a value come last either way, and
+/// equal values go by score, then by document number.
+public struct FieldSort: Sendable, Equatable {
+    public var field: String
+    public var descending: Bool
+
+    public init(field: String, descending: Bool = false) {
+        self.field = field
+        self.descending = descending
+    }
+
+    /// `FIELD`, `FIELD:asc` or `FIELD:desc`, as `fts search --sort` and searchd's `SORT` take it.
+    public init(parsing text: String) throws(QueryError) {
+        var field = Substring(text), descending = false
+        if let colon = text.lastIndex(of: ":") {
+            switch text[text.index(after: colon)...].lowercased() {
+            case "asc": break
+            case "desc": descending = true
+            default: throw QueryError("a sort is FIELD, FIELD:asc or FIELD:desc, not \"\(text)\"")
+            }
+            field = text[..<colon]
+        }
+        guard !field.isEmpty else { throw QueryError("a sort names a field: FIELD, FIELD:asc or FIELD:desc") }
+        self.init(field: String(field), descending: descending)
+    }
+
+    /// The field's number in `reader`'s index; an error when it has no values there.
+    public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
+        let sortable = reader.sortValues.fields.map { reader.meta.fields[$0].name }
+        let known = sortable.isEmpty ? "no field of this index holds numbers or dates"
+            : "fields with numbers or dates: " + sortable.joined(separator: ", ")
+        guard let number = reader.meta.field(typed: field) else {
+            throw QueryError("cannot sort by unknown field \"\(field)\" (\(known))")
+        }
+        guard reader.sortValues.hasValues(field: number) else {
+            throw QueryError("cannot sort by \"\(field)\": it holds no numbers or dates (\(known))")
+        }
+        return number
+    }
+
+    /// Every match of `root`, scored (a sort prunes nothing), the best `capacity` kept in this order;
+    /// and their number.
+    func collect(_ root: Scorer, field: Int, capacity: Int, values: SortValuesReader) throws -> (ranked: [ScoredDocument], total: Int) {
+        var collector = TopKeeper<SortedDocument>(capacity: capacity)
+        while try root.next() != Scorer.end {
+            let doc = root.doc
+            let value = values.value(doc: Int(doc), field: field, largest: descending)
+            let key = value.map { descending ? $0 : -$0 } ?? -.infinity
+            collector.collect(SortedDocument(key: key, scored: ScoredDocument(doc: doc, score: try root.score())))
+        }
+        return (collector.sorted().map(\.scored), collector.total)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Query
+import TestSupport
+
+/// Searches sorted by a field's numbers and dates, against the values the test wrote into the corpus
+/// and the matches and scores of the same query ranked by score.
+@Suite struct SortTests {
+    /// An index of generated documents, and each document's values by field (what the test wrote).
+    final class SortedCorpus: @unchecked Sendable {
+        static let shared = try! SortedCorpus()
+        let folder = ProcessScratch.path("sorted")
+        let searcher: Searcher
+        var values: [[String: [Double]]] = []
+
+        init() throws {
+            var generator = SplitMix64(seed: 21)
+            let words = ["jardin", "potager", "verger", "abeille", "ville", "rucher", "compost", "semis"]
+            func chance(_ percent: UInt64) -> Bool { generator.next() % 100 < percent }
+            func text(_ count: Int) -> String { (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ") }
+            var lines = ""
+            for index in 0..<1_500 {
+                var object = "{\"id\":\"d\(index)\",\"title\":\"\(text(2))\",\"body\":\"\(text(Int(generator.next() % 30) + 1))\""
+                var document: [String: [Double]] = [:]
+                // Few distinct years, so that many documents tie and their scores decide.
+                if chance(85) {
+                    let years = (0..<(chance(20) ? 2 : 1)).map { _ in Double(2000 + Int(generator.next() % 12)) }
+                    object += ",\"année\":" + (years.count == 1 ? "\(Int(years[0]))" : "[\(Int(years[0])),\(Int(years[1]))]")
+                    document["année"] = years
+                }
+                if chance(70) {
+                    let cents = Double(Int(generator.next() % 20_001) - 10_000) / 100
+                    object += ",\"prix\":\"\(String(format: "%.2f", cents).replacingOccurrences(of: ".", with: ","))\""
+                    document["prix"] = [cents]
+                }
+                if chance(60) {
+                    let seconds = Double(generator.next() % 2_000_000_000)
+                    let formatter = ISO8601DateFormatter()
+                    formatter.timeZone = TimeZone(secondsFromGMT: 3600)
+                    object += ",\"date\":\"\(formatter.string(from: Date(timeIntervalSince1970: seconds)))\""
+                    document["date"] = [seconds]
+                }
+                lines += object + ",\"auteur\":\"\(text(1))\"}\n"
+                values.append(document)
+            }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try lines.write(toFile: folder + "/docs.jsonl", atomically: false, encoding: .utf8)
+            _ = try IndexBuilder.build(paths: [folder + "/docs.jsonl"], output: folder + "/index")
+            searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        }
+    }
+
+    let corpus = SortedCorpus.shared
+
+    /// The value a document sorts by: its smallest ascending, its largest descending.
+    func value(_ doc: Int, _ field: String, descending: Bool) -> Double? {
+        corpus.values[doc][field].map { descending ? $0.max()! : $0.min()! }
+    }
+
+    @Test(arguments: ["jardin", "potager OR verger", "jardin ville", "*:*", "semis -compost", "\"jardin potager\"", "title:rucher", "nulpart"])
+    func everyMatchComesInTheFieldsOrder(query: String) throws {
+        let byScore = try corpus.searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
+        let scores = Dictionary(uniqueKeysWithValues: byScore.hits.map { ($0.doc, $0.score) })
+        for field in ["année", "prix", "date"] {
+            for descending in [false, true] {
+                let sort = FieldSort(field: field, descending: descending)
+                let sorted = try corpus.searcher.search(query, limit: Searcher.maximumWindow, sort: sort, snippets: false)
+                #expect(sorted.total == byScore.total && sorted.totalIsExact)
+                #expect(Set(sorted.hits.map(\.doc)) == Set(scores.keys), "\(query) by \(field)")
+                #expect(sorted.sortField == corpus.searcher.reader.meta.field(named: field))
+                for hit in sorted.hits {
+                    #expect(abs(hit.score - scores[hit.doc]!) <= 1e-9 * scores[hit.doc]!, "\(query): \(hit.doc)")
+                }
+                // Each hit comes before the next: a value before none, the better value first, then
+                // the higher score, then the lower document number.
+                for (hit, next) in zip(sorted.hits, sorted.hits.dropFirst()) {
+                    let a = value(hit.doc, field, descending: descending), b = value(next.doc, field, descending: descending)
+                    let ordered: Bool
+                    switch (a, b) {
+                    case (nil, .some): ordered = false
+                    case (.some, nil): ordered = true
+                    case let (.some(a), .some(b)) where a != b: ordered = descending ? a > b : a < b
+                    default: ordered = hit.score != next.score ? hit.score > next.score : hit.doc < next.doc
+                    }
+                    #expect(ordered, "\(query) by \(field)\(descending ? " desc" : ""): \(hit.doc) before \(next.doc)")
+                }
+                // Pages are slices of the whole order: none overlaps, none misses a hit.
+                for (offset, limit) in [(0, 10), (10, 10), (7, 33), (sorted.total - 3, 10)] where offset >= 0 {
+                    let page = try corpus.searcher.search(query, limit: limit, offset: offset, sort: sort, snippets: false)
+                    #expect(page.hits.map(\.doc) == Array(sorted.hits.dropFirst(offset).prefix(limit).map(\.doc)))
+                    #expect(page.hits.first.map(\.rank) == (offset < sorted.total ? offset + 1 : nil))
+                }
+            }
+        }
+    }
+
+    @Test func fieldsThatCannotSortAreClearErrors() throws {
+        let searcher = corpus.searcher
+        #expect(throws: QueryError("cannot sort by unknown field \"nope\" (fields with numbers or dates: année, date, prix)")) {
+            try searcher.search("jardin", sort: FieldSort(field: "nope"))
+        }
+        #expect(throws: QueryError("cannot sort by \"auteur\": it holds no numbers or dates (fields with numbers or dates: année, date, prix)")) {
+            try searcher.search("jardin", sort: FieldSort(field: "auteur"))
+        }
+        // A field's name as the query language takes it: without its accents and capitals.
+        #expect(try searcher.search("jardin", sort: FieldSort(field: "Annee")).sortField == searcher.reader.meta.field(named: "année"))
+        #expect(try FieldSort(parsing: "année:DESC") == FieldSort(field: "année", descending: true))
+        #expect(try FieldSort(parsing: "prix:asc") == FieldSort(field: "prix"))
+        #expect(try FieldSort(parsing: "prix") == FieldSort(field: "prix"))
+        for bad in ["", ":desc", "prix:", "prix:down"] {
+            #expect(throws: QueryError.self, "\(bad)") { try FieldSort(parsing: bad) }
+        }
+        // An index with no number in any field says so.
+        #expect(throws: QueryError("cannot sort by unknown field \"année\" (no field of this index holds numbers or dates)")) {
+            try BundledIndex.shared.searcher.search("jardin", sort: FieldSort(field: "année"))
+        }
+    }
+}
