@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """fts beside its peers on the same corpora, in one run; prints Markdown for BENCHMARKS.md.
 
-Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N]
+Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted]
   --quick   the bundled corpus only
+  --only sorted  only the searches sorted by a field (frdocs with a date, fts beside tantivy)
   --scale N also build frdocs repeated N times (N=40: about 1 GB), once per engine, to check build
             throughput and peak memory at scale (fts at --memory 64M and 256M, tantivy with a 256 MB heap),
             then run the frdocs queries over it, pruned and exhaustive, in fts and in tantivy
@@ -11,7 +12,7 @@ splits it (`fts sections --jsonl`), frdocs.jsonl from ../shared/bench/make-frdoc
 Each build runs N times (default 5), engines alternating within a round; figures are medians. Wall time
 and peak RSS come from /usr/bin/time; index size is the bytes on disk.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, datetime, json, os, shutil, statistics, subprocess, sys, tempfile, time, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -349,6 +350,69 @@ def pruning_at_scale(fts, fts_index, tantivy_index, runs):
                        "tantivy pruned beside exhaustive": peer["pruned"], "tantivy exhaustive": peer["exhaustive"]})
     return medians_over_rounds(rounds)
 
+def dated_corpus(frdocs):
+    """frdocs with a `date` field, an integer YYYYMMDD (a day of 2000 to 2024 drawn from the id's CRC-32),
+    which fts reads as a number and tantivy takes as an integer fast field."""
+    path = os.path.join(DATA, "frdocs-dated.jsonl")
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(frdocs):
+        first = datetime.date(2000, 1, 1)
+        with open(frdocs, encoding="utf-8") as lines, open(path + ".tmp", "w", encoding="utf-8") as out:
+            for line in lines:
+                if line.strip():
+                    doc = json.loads(line)
+                    day = first + datetime.timedelta(days=zlib.crc32(str(doc["id"]).encode()) % 9125)
+                    doc["date"] = day.year * 10000 + day.month * 100 + day.day
+                    out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        os.replace(path + ".tmp", path)
+    return path
+
+def bench_sorted(fts, frdocs, runs):
+    """The frdocs queries, their top 10 by date (newest first) and by score, in fts and in tantivy, the
+    four in turn over `runs` rounds; a figure is the median over the rounds of the round's median."""
+    corpus = dated_corpus(frdocs)
+    queries = os.path.join(HERE, "queries", "frdocs.tsv")
+    work = tempfile.mkdtemp(prefix="fts-sorted-")
+    try:
+        fts_index, tantivy_index = os.path.join(work, "fts"), os.path.join(work, "tantivy")
+        subprocess.run([fts, "index", "-o", fts_index, corpus], capture_output=True, check=True)
+        subprocess.run([SYSTEM_PYTHON, PEERS, "build", "tantivy", corpus, tantivy_index], capture_output=True, check=True, env=ENV)
+        def fts_bench(*options):
+            return json.loads(subprocess.run([fts, "bench", "--json", "--index", fts_index, "--queries", queries, "--runs", "3", *options],
+                                             capture_output=True, text=True, check=True).stdout)["classes"]
+        def peer_bench(*options):
+            return json.loads(subprocess.run([SYSTEM_PYTHON, PEERS, "query", "tantivy", tantivy_index, queries, "--runs", "3", *options],
+                                             capture_output=True, text=True, check=True, env=ENV).stdout)
+        rounds = []
+        for _ in range(runs):
+            rounds.append({"fts sorted": fts_bench("--sort", "date:desc"), "fts": fts_bench(),
+                           "tantivy sorted": peer_bench("--sort", "date:desc"), "tantivy": peer_bench()})
+        results = medians_over_rounds(rounds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    failures = {mode: kind for mode, classes in results.items() for kind, entry in classes.items() if entry.get("errors")}
+    if failures:
+        sys.exit(f"sorted searches failed: {failures}")
+    def cell(mode, kind, key="median_us"):
+        value = results[mode].get(kind, {}).get(key)
+        return "n/a" if value is None else f"{value:.0f}"
+    def ratio(mine, theirs, kind):
+        a, b = results[mine].get(kind, {}).get("median_us"), results[theirs].get(kind, {}).get("median_us")
+        return "n/a" if not a or not b else f"{a / b:.2f}"
+    print("### Sorted by a field: frdocs with a date, top 10 newest first, one thread (µs)\n")
+    print("| class | fts sorted median | fts sorted p99 | fts by score median | sorted ÷ by score | tantivy sorted median "
+          "| tantivy sorted p99 | tantivy by score median | fts sorted ÷ tantivy sorted |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for kind in sorted(results["fts sorted"]):
+        print(f"| {kind} | {cell('fts sorted', kind)} | {cell('fts sorted', kind, 'p99_us')} | {cell('fts', kind)} "
+              f"| {ratio('fts sorted', 'fts', kind)} | {cell('tantivy sorted', kind)} | {cell('tantivy sorted', kind, 'p99_us')} "
+              f"| {cell('tantivy', kind)} | {ratio('fts sorted', 'tantivy sorted', kind)} |")
+    print(f"\nThe corpus is frdocs with a `date` added to each document: an integer YYYYMMDD, a day of 2000 to 2024 "
+          f"drawn from the CRC-32 of its id. fts: `fts bench --sort date:desc`, which scores every match (equal dates go "
+          f"by score) and reads each match's date from values.fts; the date is also one more text field that every word "
+          f"is looked up in, as every JSON Lines field is. tantivy: its top 10 ordered by an integer fast field "
+          f"(`order_by_field`, which does not score). The four take turns over {runs} rounds (3 timed runs of every query "
+          f"each); a figure is the median over the rounds of the round's median (or p99).\n")
+
 # Rounds of each searchd measurement and its in-process baseline; each figure is the median over them.
 DAEMON_ROUNDS = 3
 
@@ -402,11 +466,17 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", type=int, default=0)
     parser.add_argument("--searchd")
+    parser.add_argument("--only", choices=["sorted"])
     args = parser.parse_args()
+    if args.only == "sorted":
+        bench_sorted(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
+        return
     for name, corpus in prepare_corpora(args.fts, args.quick):
         bench_builds(args.fts, name, corpus, args.runs)
         if name == "seeds":
             bench_text_build(args.fts, args.runs)
+        else:
+            bench_sorted(args.fts, corpus, args.runs)
     if args.searchd:
         bench_daemon(args.fts, args.searchd, args.runs)
     if args.scale and not args.quick:

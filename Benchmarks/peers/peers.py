@@ -2,11 +2,12 @@
 """Build an index of a JSON Lines corpus with a peer engine, configured as close to fts as it allows.
 
 Usage: peers.py build ENGINE CORPUS.jsonl INDEX
-       peers.py query ENGINE INDEX QUERIES.tsv [--top 10] [--runs 5] [--count | --alongside-exhaustive]
+       peers.py query ENGINE INDEX QUERIES.tsv [--top 10] [--runs 5] [--count | --alongside-exhaustive | --sort FIELD[:desc]]
 ENGINE: tantivy | xapian | sqlite
 
 Every string field of a document is indexed (title, body and the rest, as fts does) and stored; the id
-is stored and indexed as a single term.
+is stored and indexed as a single term. In tantivy, a field whose values are all integers is an
+integer fast field (stored, indexed), which `--sort` orders the top k by (tantivy only).
 - tantivy: simple tokenizer, lower-case, French Snowball stemmer, then ASCII folding (stem, then fold,
   as fts does); positions; 256 MB writer heap, 2 threads.
 - xapian: TermGenerator with Stem("french") (STEM_SOME), positions; title also under prefix S. Xapian
@@ -45,6 +46,15 @@ def field_names(path):
                 names.append(name)
     return names
 
+def integer_names(path):
+    """The fields every document holding them gives an integer (not a boolean): tantivy's fast fields."""
+    integers, others = set(), set()
+    for doc in documents(path):
+        for name, value in doc.items():
+            if name not in ("id", "title", "body", "text", "path", "line"):
+                (integers if isinstance(value, int) and not isinstance(value, bool) else others).add(name)
+    return sorted(integers - others)
+
 def tantivy_analyzer():
     import tantivy
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
@@ -54,19 +64,21 @@ def tantivy_analyzer():
             .filter(tantivy.Filter.ascii_fold())
             .build())
 
-def tantivy_schema(names):
+def tantivy_schema(names, integers):
     import tantivy
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     for name in names:
         builder.add_text_field(name, stored=True, tokenizer_name="fr", index_option="position")
+    for name in integers:
+        builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     return builder.build()
 
 def build_tantivy(corpus, index):
     import tantivy
-    names = field_names(corpus)
+    names, integers = field_names(corpus), integer_names(corpus)
     os.makedirs(index)
-    engine = tantivy.Index(tantivy_schema(names), path=index)
+    engine = tantivy.Index(tantivy_schema(names, integers), path=index)
     engine.register_tokenizer("fr", tantivy_analyzer())
     writer = engine.writer(heap_size=HEAP, num_threads=2)
     count = 0
@@ -74,6 +86,9 @@ def build_tantivy(corpus, index):
         values = {"id": [str(doc.get("id", count))]}
         for name, text in fields_of(doc):
             values[name] = [text]
+        for name in integers:
+            if name in doc:
+                values[name] = [doc[name]]
         writer.add_document(tantivy.Document(**values))
         count += 1
     writer.commit()
@@ -237,14 +252,21 @@ def counters(engine, index, fields):
         return lambda q: connection.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (q,)).fetchone()[0]
     raise ValueError(engine)
 
-def searchers(engine, index, fields, database=None, exhaustive=False):
+def searchers(engine, index, fields, database=None, exhaustive=False, sort=None):
     """A function running one query and returning its hits, for each engine; `exhaustive` (tantivy only)
-    collects the count beside the top k, so that every match is scored."""
+    collects the count beside the top k, so that every match is scored; `sort` (tantivy only), "FIELD"
+    or "FIELD:desc", orders the top k by an integer fast field instead of by score."""
     if engine == "tantivy":
+        import tantivy
         engine_index, analyzer, searcher = tantivy_searcher(index)
+        if sort:
+            field, _, direction = sort.partition(":")
+            order = tantivy.Order.Desc if direction == "desc" else tantivy.Order.Asc
+            return lambda q, top: len(searcher.search(tantivy_query(engine_index, analyzer, fields, q), top, count=False,
+                                                      order_by_field=field, order=order).hits)
         return lambda q, top: len(searcher.search(tantivy_query(engine_index, analyzer, fields, q), top, count=exhaustive).hits)
-    if exhaustive:
-        raise ValueError(f"{engine}: no exhaustive mode")
+    if exhaustive or sort:
+        raise ValueError(f"{engine}: no exhaustive or sorted mode")
     if engine == "xapian":
         import xapian
         database = database or xapian.Database(index)
@@ -277,7 +299,7 @@ def query_fields(engine, index):
             return json.load(names)
     return ["title", "body"]
 
-def query(engine, index, queries, top, runs, count=False, alongside_exhaustive=False):
+def query(engine, index, queries, top, runs, count=False, alongside_exhaustive=False, sort=None):
     fields = query_fields(engine, index)
     with open(queries, encoding="utf-8") as lines:
         parsed = [line.rstrip("\n").split("\t", 1) for line in lines if line.strip() and not line.startswith("#")]
@@ -288,7 +310,7 @@ def query(engine, index, queries, top, runs, count=False, alongside_exhaustive=F
         modes = {"pruned": searchers(engine, index, fields),
                  "exhaustive": searchers(engine, index, fields, exhaustive=True)}
     else:
-        modes = {"top": searchers(engine, index, fields)}
+        modes = {"top": searchers(engine, index, fields, sort=sort)}
     work, results = [], {mode: {} for mode in modes}
     for kind, text in parsed:
         entries = {mode: results[mode].setdefault(kind, {"latencies": [], "hits": 0, "unsupported": 0, "errors": 0})
@@ -329,8 +351,9 @@ def main():
         args = sys.argv
         top = int(args[args.index("--top") + 1]) if "--top" in args else 10
         runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 5
+        sort = args[args.index("--sort") + 1] if "--sort" in args else None
         print(json.dumps(query(args[2], args[3], args[4], top, runs, count="--count" in args,
-                               alongside_exhaustive="--alongside-exhaustive" in args)))
+                               alongside_exhaustive="--alongside-exhaustive" in args, sort=sort)))
         return
     if len(sys.argv) != 5 or sys.argv[1] != "build" or sys.argv[2] not in BUILDERS:
         sys.exit(__doc__)

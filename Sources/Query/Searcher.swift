@@ -96,15 +96,8 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let best: [ScoredDocument], total: Int, totalIsExact: Bool
-            if let sort, let sortField {
-                (best, total) = try sort.collect(root, field: sortField, capacity: offset + limit, values: reader.sortValues)
-                totalIsExact = true
-            } else {
-                let collector: TopCollector
-                (collector, total, totalIsExact) = try rank(root, capacity: offset + limit, prune: prune, exactTotal: exactTotal)
-                best = collector.sorted()
-            }
+            let (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sort.map { ($0, sortField!) },
+                                                       prune: prune, exactTotal: exactTotal)
             var generator = SnippetGenerator(length: snippetLength)
             let ranked = Array(best.dropFirst(offset))
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
@@ -238,32 +231,39 @@ public final class Searcher: @unchecked Sendable {
         }
     }
 
-    /// Only the ranking: the best `limit` documents and scores, without stored fields or snippets (what
-    /// a peer's top-docs collector returns), and the total, exact or a lower bound.
-    public func topDocuments(_ query: String, limit: Int = 10, exactTotal: Bool = false, prune: Bool = true) throws
-        -> (documents: [(doc: Int, score: Double)], total: Int, totalIsExact: Bool) {
+    /// Only the ranking: the best `limit` documents and scores (or the first by `sort`), without stored
+    /// fields or snippets (what a peer's top-docs collector returns), and the total, exact or a lower
+    /// bound.
+    public func topDocuments(_ query: String, limit: Int = 10, sort: FieldSort? = nil, exactTotal: Bool = false,
+                             prune: Bool = true) throws -> (documents: [(doc: Int, score: Double)], total: Int, totalIsExact: Bool) {
         guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
         let node = try parser.parse(query)
+        let sortField = try sort.map { try $0.fieldNumber(in: reader) }
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let (collector, total, exact) = try rank(root, capacity: limit, prune: prune, exactTotal: exactTotal)
-            return (collector.sorted().map { (Int($0.doc), $0.score) }, total, exact)
+            let (best, total, exact) = try rank(root, capacity: limit, sort: sort.map { ($0, sortField!) }, prune: prune, exactTotal: exactTotal)
+            return (best.map { (Int($0.doc), $0.score) }, total, exact)
         }
     }
 
-    /// The top `capacity` of the planned query and its number of matches, exact when `exactTotal`;
-    /// else a lower bound when pruning skipped matches, which are then counted in a second pass.
-    private func rank(_ root: Scorer, capacity: Int, prune: Bool, exactTotal: Bool) throws
-        -> (collector: TopCollector, total: Int, exact: Bool) {
+    /// The first `capacity` matches of the planned query, best first (or in `sort`'s order, in field
+    /// number `field`), and its number of matches, exact when `exactTotal`; else a lower bound when
+    /// pruning skipped matches, which are then counted in a second pass.
+    private func rank(_ root: Scorer, capacity: Int, sort: (order: FieldSort, field: Int)?, prune: Bool, exactTotal: Bool) throws
+        -> (best: [ScoredDocument], total: Int, exact: Bool) {
+        if let sort {
+            let (best, total) = try sort.order.collect(root, field: sort.field, capacity: capacity, values: reader.sortValues)
+            return (best, total, true)
+        }
         // Counting a phrase's matches reads every candidate's positions, as scoring them all does:
         // one exhaustive pass then costs less than a pruned one and a count (measured on frdocs'
         // phrases, 0.75 of the instructions; on proximity searches, 0.72).
         let prune = prune && !(exactTotal && TopDocs.matchesReadPositions(root))
         let top = try TopDocs.collect(root, capacity: capacity, prune: prune, policy: pruning)
-        guard !top.totalIsExact && exactTotal else { return (top.collector, top.collector.total, top.totalIsExact) }
+        guard !top.totalIsExact && exactTotal else { return (top.collector.sorted(), top.collector.total, top.totalIsExact) }
         root.rewind()
-        return (top.collector, try count(root), true)
+        return (top.collector.sorted(), try count(root), true)
     }
 
     /// "Did you mean": the query with each word the index has never seen replaced by its nearest known

@@ -55,6 +55,7 @@ struct Bench: Command {
                 between two separate runs.
                 """),
             .flag("full", help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total."),
+            .option("sort", value: "field[:desc]", help: "Order the results by a field's numbers or dates, as fts search --sort does."),
             .option("runs", default: "5", help: "Timed runs of each query."),
             .option("threads", default: "1", help: "Threads running queries at once (each takes the next query)."),
             .flag("json", help: "Print one JSON object."),
@@ -71,6 +72,7 @@ struct Bench: Command {
     var noPrune: Bool
     var alongsideExhaustive: Bool
     var full: Bool
+    var sort: FieldSort?
     var runs: Int
     var threads: Int
     var json: Bool
@@ -87,6 +89,11 @@ struct Bench: Command {
         noPrune = arguments.flag("no-prune")
         alongsideExhaustive = arguments.flag("alongside-exhaustive")
         full = arguments.flag("full")
+        do {
+            sort = try arguments.string("sort").map { try FieldSort(parsing: $0) }
+        } catch {
+            throw UsageError("--sort: \(error)")
+        }
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
         json = arguments.flag("json")
@@ -97,6 +104,9 @@ struct Bench: Command {
             throw UsageError("--\(name) must be at least 1")
         }
         guard (0...Searcher.maximumWindow).contains(top) else { throw UsageError("--top must be between 0 and \(Searcher.maximumWindow)") }
+        guard sort == nil || !(count || noPrune || alongsideExhaustive || server != nil) else {
+            throw UsageError("--sort times sorted searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
+        }
     }
 
     struct Query {
@@ -133,8 +143,16 @@ struct Bench: Command {
         guard !alongsideExhaustive || !(noPrune || count || full) else {
             throw UsageError("--alongside-exhaustive compares pruned and exhaustive top-k runs: not with --no-prune, --count or --full")
         }
-        let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, runs: runs,
-                                      alongsideExhaustive: alongsideExhaustive)
+        if let sort {
+            do {
+                _ = try sort.fieldNumber(in: searcher.reader)
+            } catch {
+                Output.error("fts bench: \(error)")
+                throw ExitStatus(2)
+            }
+        }
+        let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, sort: sort,
+                                      runs: runs, alongsideExhaustive: alongsideExhaustive)
         // The warm-up run, which also counts the hits (and those of the exhaustive runs, beside them).
         var exhaustiveHits: [String: Int] = [:]
         for query in list {
@@ -158,7 +176,8 @@ struct Bench: Command {
                 }.joined(separator: ",") + "}"
             }
             let exhaustive = alongsideExhaustive ? ",\"exhaustive_classes\":\(classes(measurement.exhaustiveHistograms, hits: exhaustiveHits))" : ""
-            print("{\"mode\":\(JSON.quote(count ? "count" : "top\(top)")),\"prune\":\(!noPrune),\"runs\":\(runs),\"threads\":\(threads),"
+            let sorted = sort.map { ",\"sort\":\(JSON.quote($0.field + ($0.descending ? ":desc" : "")))" } ?? ""
+            print("{\"mode\":\(JSON.quote(count ? "count" : "top\(top)")),\"prune\":\(!noPrune)\(sorted),\"runs\":\(runs),\"threads\":\(threads),"
                   + "\"queries_per_second\":\(Double(timed) / seconds),\"classes\":\(classes(measurement.histograms, hits: hits))\(exhaustive)}")
         } else {
             func table(_ histograms: [String: Histogram<UInt64>], hits: [String: Int], _ title: String) {
@@ -170,11 +189,12 @@ struct Bench: Command {
                                    h.valueAtPercentile(99), h.max, hits[kind] ?? 0, failed[kind] ?? 0))
                 }
             }
-            table(measurement.histograms, hits: hits, noPrune ? "exhaustive" : count ? "" : "pruned")
+            let order = sort.map { "sorted by \($0.field)\($0.descending ? " descending" : "")" }
+            table(measurement.histograms, hits: hits, order ?? (noPrune ? "exhaustive" : count ? "" : "pruned"))
             if alongsideExhaustive { table(measurement.exhaustiveHistograms, hits: exhaustiveHits, "exhaustive, in turn with the pruned runs") }
             print(String(format: "%d queries × %d runs in %.2f s (%.0f queries/s), %@, %@", list.count, runs, seconds,
                          Double(timed) / seconds, count ? "count" : full ? "full search, top \(top)" : "top \(top)",
-                         alongsideExhaustive ? "pruned and exhaustive" : noPrune ? "exhaustive" : "pruned"))
+                         order ?? (alongsideExhaustive ? "pruned and exhaustive" : noPrune ? "exhaustive" : "pruned")))
         }
     }
 }
@@ -187,6 +207,7 @@ final class Measurement: @unchecked Sendable {
     let count: Bool
     let prune: Bool
     let full: Bool
+    let sort: FieldSort?
     let alongsideExhaustive: Bool
     /// (run, query) pairs.
     let work: [(run: Int, query: Int)]
@@ -195,21 +216,23 @@ final class Measurement: @unchecked Sendable {
     private(set) var histograms: [String: Histogram<UInt64>] = [:]
     private(set) var exhaustiveHistograms: [String: Histogram<UInt64>] = [:]
 
-    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, runs: Int, alongsideExhaustive: Bool) {
+    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, sort: FieldSort?, runs: Int,
+         alongsideExhaustive: Bool) {
         self.searcher = searcher
         self.queries = queries
         self.top = top
         self.count = count
         self.prune = prune
         self.full = full
+        self.sort = sort
         self.alongsideExhaustive = alongsideExhaustive
         work = (0..<runs).flatMap { run in queries.indices.map { (run, $0) } }
     }
 
     func execute(_ query: Bench.Query, prune: Bool) throws -> Int {
         if count { return try searcher.count(query.text) }
-        if full { return try searcher.search(query.text, limit: top, prune: prune).hits.count }
-        return try searcher.topDocuments(query.text, limit: top, prune: prune).documents.count
+        if full { return try searcher.search(query.text, limit: top, sort: sort, prune: prune).hits.count }
+        return try searcher.topDocuments(query.text, limit: top, sort: sort, prune: prune).documents.count
     }
 
     /// Runs the query once; returns the microseconds it took.

@@ -164,6 +164,15 @@ import TestSupport
         #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "auteur": it holds no numbers or dates (fields with numbers or dates: prix)"#))
         let malformed = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "prix:up", "jardin"])
         #expect(malformed.status == 2 && malformed.stderr.contains(#"--sort: a sort is FIELD, FIELD:asc or FIELD:desc, not "prix:up""#))
+        // `fts bench --sort` times the same searches.
+        try "t\tjardin\nt\tverger OR potager\n".write(toFile: folder + "/queries.tsv", atomically: false, encoding: .utf8)
+        let bench = try FTSCommand.run(["bench", "--index", folder + "/index", "--queries", folder + "/queries.tsv", "--runs", "2",
+                                        "--json", "--sort", "prix:desc"])
+        let report = try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as! [String: Any]
+        #expect(report["sort"] as? String == "prix:desc")
+        #expect((report["classes"] as? [String: [String: Any]])?["t"]?["hits"] as? Int == 6)
+        let together = try FTSCommand.run(["bench", "--index", folder + "/index", "--queries", folder + "/queries.tsv", "--sort", "prix", "--count"])
+        #expect(together.status == 2 && together.stderr.contains("--sort times sorted searches in process: not with --count"))
     }
 
     @Test func countExplainAndGet() throws {

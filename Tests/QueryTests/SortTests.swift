@@ -86,10 +86,11 @@ import TestSupport
                     #expect(ordered, "\(query) by \(field)\(descending ? " desc" : ""): \(hit.doc) before \(next.doc)")
                 }
                 // Pages are slices of the whole order: none overlaps, none misses a hit.
-                for (offset, limit) in [(0, 10), (10, 10), (7, 33), (sorted.total - 3, 10)] where offset >= 0 {
+                for (offset, limit) in [(0, 10), (10, 10), (7, 33), (sorted.total - 3, 10), (0, 0), (sorted.total + 1, 5)] where offset >= 0 {
                     let page = try corpus.searcher.search(query, limit: limit, offset: offset, sort: sort, snippets: false)
+                    #expect(page.total == sorted.total)
                     #expect(page.hits.map(\.doc) == Array(sorted.hits.dropFirst(offset).prefix(limit).map(\.doc)))
-                    #expect(page.hits.first.map(\.rank) == (offset < sorted.total ? offset + 1 : nil))
+                    #expect(page.hits.first.map(\.rank) == (offset < sorted.total && limit > 0 ? offset + 1 : nil))
                 }
             }
         }

@@ -42,16 +42,20 @@ public struct FieldSort: Sendable, Equatable {
         return number
     }
 
-    /// Every match of `root`, scored (a sort prunes nothing), the best `capacity` kept in this order;
-    /// and their number.
+    /// The first `capacity` matches of `root` in this order, and the number of matches. Every match is
+    /// read (a sort skips no postings), but only those whose value can enter the first `capacity` are
+    /// scored: a value below the worst kept cannot, whatever its score.
     func collect(_ root: Scorer, field: Int, capacity: Int, values: SortValuesReader) throws -> (ranked: [ScoredDocument], total: Int) {
         var collector = TopKeeper<SortedDocument>(capacity: capacity)
-        while try root.next() != Scorer.end {
-            let doc = root.doc
+        var total = 0
+        try TopDocs.forEachMatch(root) { doc, score in
+            total += 1
             let value = values.value(doc: Int(doc), field: field, largest: descending)
             let key = value.map { descending ? $0 : -$0 } ?? -.infinity
-            collector.collect(SortedDocument(key: key, scored: ScoredDocument(doc: doc, score: try root.score())))
+            if capacity == 0 { return }
+            if let worst = collector.threshold, key < worst.key { return }
+            collector.collect(SortedDocument(key: key, scored: ScoredDocument(doc: doc, score: try score())))
         }
-        return (collector.sorted().map(\.scored), collector.total)
+        return (collector.sorted().map(\.scored), total)
     }
 }
