@@ -407,9 +407,9 @@ def bench_sorted(fts, frdocs, runs):
               f"| {ratio('fts sorted', 'fts', kind)} | {cell('tantivy sorted', kind)} | {cell('tantivy sorted', kind, 'p99_us')} "
               f"| {cell('tantivy', kind)} | {ratio('fts sorted', 'tantivy sorted', kind)} |")
     print(f"\nThe corpus is frdocs with a `date` added to each document: an integer YYYYMMDD, a day of 2000 to 2024 "
-          f"drawn from the CRC-32 of its id. fts: `fts bench --sort date:desc`, which scores every match (equal dates go "
-          f"by score) and reads each match's date from values.fts; the date is also one more text field that every word "
-          f"is looked up in, as every JSON Lines field is. tantivy: its top 10 ordered by an integer fast field "
+          f"drawn from the CRC-32 of its id. fts: `fts bench --sort date:desc`, which reads every match's date from "
+          f"values.fts and scores the matches whose date can enter the top 10 (equal dates go by score); the date is "
+          f"also one more text field that every word is looked up in, as every JSON Lines field is. tantivy: its top 10 ordered by an integer fast field "
           f"(`order_by_field`, which does not score). The four take turns over {runs} rounds (3 timed runs of every query "
           f"each); a figure is the median over the rounds of the round's median (or p99).\n")
 
