@@ -31,6 +31,7 @@ import TestSupport
         #expect(matter.title == "L’économie \"sociale\"")
         #expect(matter.lineCount == 16)
         #expect(matter.fields == [
+            SourceDocument.Field(name: "date", value: "2024-01-02", indexed: false),
             SourceDocument.Field(name: "tags", value: "ess, coop's, emploi"),
             SourceDocument.Field(name: "categories", value: "économie, social"),
             SourceDocument.Field(name: "description", value: "Une page sur les coopératives: leur gouvernance et leurs valeurs."),

@@ -117,4 +117,34 @@ import TestSupport
             try BundledIndex.shared.searcher.search("jardin", sort: FieldSort(field: "année"))
         }
     }
+
+    /// A page's front matter `date` (and `lastmod`, `weight`) is stored and sorted by, not searched;
+    /// where a JSON Lines document of the same corpus searches a field of that name, it is searched
+    /// there, and the pages have no terms in it.
+    @Test func pagesSortByTheirFrontMatterDate() throws {
+        let folder = ProcessScratch.path("sorted-pages")
+        try FileManager.default.createDirectory(atPath: folder + "/pages", withIntermediateDirectories: true)
+        let pages = [("a.md", "date: 2024-03-01\nweight: 2"), ("b.md", "date: 2023-11-15T10:00:00+01:00\nweight: 1"), ("c.md", "layout: page")]
+        for (name, matter) in pages {
+            try "---\ntitle: \(name)\n\(matter)\n---\nUn jardin en 2024.\n".write(toFile: folder + "/pages/" + name, atomically: false, encoding: .utf8)
+        }
+        _ = try IndexBuilder.build(paths: [folder + "/pages"], output: folder + "/pages-index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/pages-index"))
+        let date = try #require(searcher.reader.meta.field(named: "date"))
+        #expect(!searcher.reader.meta.fields[date].indexed)
+        func titles(_ results: SearchResults) -> [String] { results.hits.map(\.title) }
+        #expect(titles(try searcher.search("jardin", sort: FieldSort(field: "date", descending: true))) == ["a.md", "b.md", "c.md"])
+        #expect(titles(try searcher.search("jardin", sort: FieldSort(field: "Weight"))) == ["b.md", "a.md", "c.md"])
+        #expect(throws: QueryError("field \"date\" is stored to sort by, not searched (fields: title, body)", column: 1)) {
+            try searcher.search("date:2024")
+        }
+        // The same pages beside a JSON Lines document that searches its date.
+        try #"{"id":"j","title":"jardin","body":"un jardin","date":"2024-06-01"}"#.write(toFile: folder + "/pages/z.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/pages"], output: folder + "/mixed-index")
+        let mixed = Searcher(reader: try IndexReader(path: folder + "/mixed-index"))
+        #expect(mixed.reader.meta.fields[try #require(mixed.reader.meta.field(named: "date"))].indexed)
+        #expect(try mixed.search("date:2024").hits.map(\.id) == ["j"])
+        #expect(titles(try mixed.search("jardin", sort: FieldSort(field: "date", descending: true))) == ["jardin", "a.md", "b.md", "c.md"])
+        _ = try mixed.reader.verify()
+    }
 }

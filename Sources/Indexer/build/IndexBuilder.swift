@@ -170,10 +170,16 @@ public enum IndexBuilder {
                                     continue
                                 }
                                 number = fields.count
-                                fields.append(FieldInfo(name: extra.name, indexed: true, stored: true))
+                                fields.append(FieldInfo(name: extra.name, indexed: extra.indexed, stored: true))
                                 fieldNumbers[extra.name] = number
                             }
-                            add(number!, extra.value)
+                            if extra.indexed {
+                                // Searched wherever one document searches it: the others have no terms there.
+                                fields[number!].indexed = true
+                                add(number!, extra.value)
+                            } else if !extra.value.isEmpty {
+                                stored.append((number!, extra.value))
+                            }
                             if sortValues.add(doc: doc, field: number!, text: extra.value) {
                                 ledger.addBookkeeping(SortValuesWriter.bytesPerValue)
                             }

@@ -1,14 +1,15 @@
 /// The metadata block that opens a Markdown page of a static site: YAML between `---` lines (Jekyll,
 /// Hugo, MkDocs, Docusaurus) or TOML between `+++` lines (Hugo). It is not the page's text: its
 /// `title` titles the page's first section, and its text-like keys (`description`, `tags`, …) become
-/// fields of that section, as a JSON Lines document's further fields do. Other keys (`date`,
-/// `layout`, `draft`, `weight`) are settings, not text, and would each add a field that every query
-/// looks up.
+/// fields of that section, as a JSON Lines document's further fields do. `date`, `lastmod` and
+/// `weight` are stored, to be shown and sorted by, but not searched: they are settings, not text, and
+/// would each add a field that every query looks up. Other keys (`layout`, `draft`) are left out.
 ///
 /// The YAML read is the subset front matter uses: `key: value` at the start of a line, values plain or
 /// quoted, `[a, b]` lists, `- item` lists and indented or folded (`>`, `|`) continuation lines.
 struct FrontMatter: Equatable {
     static let textKeys: Set<String> = ["description", "summary", "subtitle", "tags", "categories", "keywords", "author", "authors"]
+    static let storedKeys: Set<String> = ["date", "lastmod", "weight"]
     /// A block names at least one key static sites use, or it is text between two rules
     /// (`Attention : …` set off at the top of a page), which must not be lost.
     static let knownKeys: Set<String> = textKeys.union([
@@ -57,8 +58,8 @@ struct FrontMatter: Equatable {
             guard !text.isEmpty else { continue }
             if key == "title" {
                 matter.title = text
-            } else if textKeys.contains(key) {
-                matter.fields.append(SourceDocument.Field(name: key, value: text))
+            } else if textKeys.contains(key) || storedKeys.contains(key) {
+                matter.fields.append(SourceDocument.Field(name: key, value: text, indexed: textKeys.contains(key)))
             }
         }
         return matter

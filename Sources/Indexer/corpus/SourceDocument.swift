@@ -3,10 +3,13 @@ public struct SourceDocument: Sendable, Equatable {
     public struct Field: Sendable, Equatable {
         public var name: String
         public var value: String
+        /// False for a value kept to be shown and sorted by, not searched (a page's `date`).
+        public var indexed: Bool
 
-        public init(name: String, value: String) {
+        public init(name: String, value: String, indexed: Bool = true) {
             self.name = name
             self.value = value
+            self.indexed = indexed
         }
     }
 

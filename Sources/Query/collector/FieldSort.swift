@@ -33,7 +33,9 @@ public struct FieldSort: Sendable, Equatable {
         let sortable = reader.sortValues.fields.map { reader.meta.fields[$0].name }
         let known = sortable.isEmpty ? "no field of this index holds numbers or dates"
             : "fields with numbers or dates: " + sortable.joined(separator: ", ")
-        guard let number = reader.meta.field(typed: field) else {
+        // A field named as a query names one, or one that is stored and not searched, such as a page's date.
+        let folded = reader.sortValues.fields.filter { FieldName.folded(reader.meta.fields[$0].name) == FieldName.folded(field) }
+        guard let number = reader.meta.field(typed: field) ?? (folded.count == 1 ? folded[0] : nil) else {
             throw QueryError("cannot sort by unknown field \"\(field)\" (\(known))")
         }
         guard reader.sortValues.hasValues(field: number) else {

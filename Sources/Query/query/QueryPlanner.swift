@@ -162,6 +162,10 @@ final class QueryPlanner {
         let fields = reader.meta.fields
         guard let field = reader.meta.field(typed: name), fields[field].indexed else {
             let known = fields.filter(\.indexed).map(\.name).joined(separator: ", ")
+            // A page's date: kept to be shown and sorted by, not searched.
+            if let stored = reader.meta.field(named: name), stored > StandardField.body {
+                throw QueryError("field \"\(name)\" is stored to sort by, not searched (fields: \(known))", column: column)
+            }
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
         return [(field: field, boost: Self.boost(field, parameters: parameters) * boost)]
