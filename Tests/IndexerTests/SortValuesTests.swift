@@ -94,12 +94,18 @@ import Testing
         return expected
     }
 
-    @Test func everyDocumentsValuesReadBack() throws {
-        let folder = try TemporaryFolder()
+    /// An index of a generated corpus in `folder`, and what the corpus holds.
+    static func index(documents: Int, seed: UInt64, in folder: TemporaryFolder) throws -> (path: String, expected: [Expected]) {
         let corpus = folder.file("docs.jsonl")
-        let expected = try Self.generateCorpus(at: corpus, documents: 3_000, seed: 3)
+        let expected = try generateCorpus(at: corpus, documents: documents, seed: seed)
         let index = folder.file("index")
         _ = try IndexBuilder.build(paths: [corpus], output: index)
+        return (index, expected)
+    }
+
+    @Test func everyDocumentsValuesReadBack() throws {
+        let folder = try TemporaryFolder()
+        let (index, expected) = try Self.index(documents: 3_000, seed: 3, in: folder)
         let reader = try IndexReader(path: index)
         _ = try reader.verify()
         let names = ["année", "grand", "prix", "date", "mots"]
@@ -121,10 +127,7 @@ import Testing
     /// checksum was not asked to find gives a value or an error at open, never a crash.
     @Test func readingDamagedColumnsNeverCrashes() throws {
         let folder = try TemporaryFolder()
-        let corpus = folder.file("docs.jsonl")
-        _ = try Self.generateCorpus(at: corpus, documents: 300, seed: 5)
-        let pristine = folder.file("pristine")
-        _ = try IndexBuilder.build(paths: [corpus], output: pristine)
+        let pristine = try Self.index(documents: 300, seed: 5, in: folder).path
         let file = FileFormat.Tag.values.fileName
         let length = try FileManager.default.attributesOfItem(atPath: pristine + "/" + file)[.size] as! Int
         var generator = SplitMix64(seed: 11)
@@ -162,10 +165,7 @@ import Testing
     /// valid checksums, is reported.
     @Test func verifyFindsValuesThatDisagreeWithTheStoredText() throws {
         let folder = try TemporaryFolder()
-        let corpus = folder.file("docs.jsonl")
-        _ = try Self.generateCorpus(at: corpus, documents: 50, seed: 7)
-        let index = folder.file("index")
-        _ = try IndexBuilder.build(paths: [corpus], output: index)
+        let index = try Self.index(documents: 50, seed: 7, in: folder).path
         let reader = try IndexReader(path: index)
         let field = reader.meta.field(named: "prix")!
         // The same columns but one document's price.
