@@ -201,8 +201,11 @@ import Testing
         ("jardin title:!é\u{301}té)", "an exclusion goes before its field, as in !title:é\u{301}té at column 14"),
         ("jardin title:-\"la mer\" b", "an exclusion goes before its field, as in -title:\"la mer\" at column 14"),
         ("title:--force", ""),  // an option as written in technical text: the word `force`
-        ("année:[2000 TO deux]", "a range's bounds are numbers or *, as in [2000 TO 2010], not deux at column 7"),
-        ("a [1,5. TO 2]", "a range's bounds are numbers or *, as in [2000 TO 2010], not 1,5. at column 3"),
+        ("année:[2000 TO deux]", "a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not deux at column 7"),
+        ("a [1,5. TO 2]", "a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not 1,5. at column 3"),
+        ("date:[2024-01-01 TO 2030]", "a range's bounds are both numbers or both dates, not 2024-01-01 and 2030 at column 6"),
+        ("date:[2024-02-30 TO *]", "a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not 2024-02-30 at column 6"),
+        ("date:[2024-01-01T10:00 TO 2024-12-31]", ""),
         ("a {1 TO 2", "unbalanced { of a range at column 3"),
         ("[1 TO 2]x", "a range ends at its ] at column 1"),
         ("(x [1 TO 2}) y", ""),

@@ -34,12 +34,20 @@ import TestSupport
                     object += ",\"prix\":\"\(String(format: "%.2f", cents).replacingOccurrences(of: ".", with: ","))\""
                     document["prix"] = [cents]
                 }
+                let formatter = ISO8601DateFormatter()
+                formatter.timeZone = TimeZone(secondsFromGMT: 3600)
                 if chance(60) {
                     let seconds = Double(generator.next() % 2_000_000_000)
-                    let formatter = ISO8601DateFormatter()
-                    formatter.timeZone = TimeZone(secondsFromGMT: 3600)
                     object += ",\"date\":\"\(formatter.string(from: Date(timeIntervalSince1970: seconds)))\""
                     document["date"] = [seconds]
+                }
+                // Several days of 2020 to 2022, some at noon: documents whose days lie on both sides of a range.
+                if chance(50) {
+                    let days = (0..<(Int(generator.next() % 3) + 1)).map { _ in
+                        Double(18_262 + Int(generator.next() % 1_096)) * 86_400 + (chance(50) ? 43_200 : 0)
+                    }
+                    object += ",\"jours\":[" + days.map { "\"\(formatter.string(from: Date(timeIntervalSince1970: $0)))\"" }.joined(separator: ",") + "]"
+                    document["jours"] = days
                 }
                 lines += object + ",\"auteur\":\"\(text(1))\"}\n"
                 values.append(document)
@@ -96,12 +104,59 @@ import TestSupport
         }
     }
 
+    /// Ranges of dates against the days the test wrote: a document matches when one of its values lies
+    /// within; a day alone as a bound stands for the whole day.
+    @Test func rangesOfDates() throws {
+        var generator = SplitMix64(seed: 4)
+        var straddling = 0
+        func day(_ seconds: Double) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            formatter.timeZone = TimeZone(secondsFromGMT: 0)
+            return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        }
+        for round in 0..<60 {
+            let field = round % 2 == 0 ? "jours" : "date"
+            let span: UInt64 = field == "jours" ? 1_096 : 23_000
+            let start = field == "jours" ? 18_262 : 0
+            var low = Double(start + Int(generator.next() % span)) * 86_400
+            var high = low + Double(generator.next() % 200) * 86_400
+            let includesLow = generator.next() % 2 == 0, includesHigh = generator.next() % 2 == 0
+            let openLow = round % 7 == 3, openHigh = round % 11 == 5
+            let query = "\(field):\(includesLow ? "[" : "{")\(openLow ? "*" : day(low)) TO \(openHigh ? "*" : day(high))\(includesHigh ? "]" : "}")"
+            // Whole days: `{D` starts the day after D, `D]` ends with D.
+            if !includesLow { low += 86_400 }
+            if includesHigh { high += 86_400 }
+            let within = { (value: Double) in (openLow || value >= low) && (openHigh || value < high) }
+            let expected = Set(corpus.values.indices.filter { doc in (corpus.values[doc][field] ?? []).contains(where: within) })
+            // Those whose smallest and largest values lie on both sides: their stored text decides.
+            straddling += corpus.values.filter { values in
+                guard let days = values[field], let first = days.min(), let last = days.max() else { return false }
+                return !within(first) && !within(last) && first < low && last >= high
+            }.count
+            let found = try corpus.searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
+            #expect(Set(found.hits.map(\.doc)) == expected, "\(query)")
+            #expect(try corpus.searcher.count(query) == expected.count, "\(query)")
+            #expect(found.hits.allSatisfy { $0.score == 1 })
+        }
+        #expect(straddling > 20)
+        #expect(throws: QueryError("a range of dates needs a field, as in date:[2024-01-01 TO 2024-06-30]", column: 1)) {
+            try corpus.searcher.search("[2024-01-01 TO *]")
+        }
+        #expect(throws: QueryError("field \"auteur\" holds no dates (fields with numbers or dates: année, date, jours, prix)", column: 1)) {
+            try corpus.searcher.search("auteur:[2024-01-01 TO *]")
+        }
+        #expect(throws: QueryError("a range's bounds are both numbers or both dates, not 2024-01-01 and 2030", column: 6)) {
+            try corpus.searcher.search("date:[2024-01-01 TO 2030]")
+        }
+    }
+
     @Test func fieldsThatCannotSortAreClearErrors() throws {
         let searcher = corpus.searcher
-        #expect(throws: QueryError("cannot sort by unknown field \"nope\" (fields with numbers or dates: année, date, prix)")) {
+        #expect(throws: QueryError("cannot sort by unknown field \"nope\" (fields with numbers or dates: année, date, jours, prix)")) {
             try searcher.search("jardin", sort: FieldSort(field: "nope"))
         }
-        #expect(throws: QueryError("cannot sort by \"auteur\": it holds no numbers or dates (fields with numbers or dates: année, date, prix)")) {
+        #expect(throws: QueryError("cannot sort by \"auteur\": it holds no numbers or dates (fields with numbers or dates: année, date, jours, prix)")) {
             try searcher.search("jardin", sort: FieldSort(field: "auteur"))
         }
         // A field's name as the query language takes it: without its accents and capitals.

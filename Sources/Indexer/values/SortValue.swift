@@ -13,18 +13,35 @@ public enum SortValue {
 
     static func range(of utf8: UnsafeBufferPointer<UInt8>) -> (smallest: Double, largest: Double)? {
         var found: (smallest: Double, largest: Double)?
+        forEachValue(in: utf8) { value in
+            found = found.map { (min($0.smallest, value), max($0.largest, value)) } ?? (value, value)
+        }
+        return found
+    }
+
+    /// Calls `body` with the value of each of `text`'s items that has one, in order.
+    public static func forEachValue(in text: String, _ body: (Double) -> Void) {
+        var text = text
+        text.withUTF8 { forEachValue(in: $0, body) }
+    }
+
+    static func forEachValue(in utf8: UnsafeBufferPointer<UInt8>, _ body: (Double) -> Void) {
         var start = 0
         while start <= utf8.count {
             var end = start
             while end < utf8.count && !(utf8[end] == UInt8(ascii: ",") && end + 1 < utf8.count && utf8[end + 1] == UInt8(ascii: " ")) {
                 end += 1
             }
-            if let value = value(of: UnsafeBufferPointer(rebasing: utf8[start..<end])) {
-                found = found.map { (min($0.smallest, value), max($0.largest, value)) } ?? (value, value)
-            }
+            if let value = value(of: UnsafeBufferPointer(rebasing: utf8[start..<end])) { body(value) }
             start = end + 2
         }
-        return found
+    }
+
+    /// The instant of an ISO 8601 date as an item holds one, and whether it is a day alone (no time):
+    /// a range's bound.
+    public static func date(of text: some StringProtocol) -> (seconds: Double, dayOnly: Bool)? {
+        var text = String(text)
+        return text.withUTF8 { utf8 in date(utf8).map { ($0, utf8.count == 10) } }
     }
 
     /// The value of one item, spaces around it ignored.

@@ -109,6 +109,7 @@ public struct SortValuesReader: @unchecked Sendable {
     private let bytes: UnsafeRawBufferPointer
     /// By field number; nil for a field with no values.
     private let columns: [Column?]
+    private let documentCount: Int
 
     static func packedLength(documentCount: Int, width: Int) -> Int { (documentCount * width + 7) / 8 + 7 }
 
@@ -141,6 +142,7 @@ public struct SortValuesReader: @unchecked Sendable {
         }
         guard data == body.upperBound else { throw reader.corrupt("columns' data does not fill the file") }
         self.columns = columns
+        self.documentCount = documentCount
     }
 
     /// Whether some document has a value in `field`.
@@ -154,10 +156,25 @@ public struct SortValuesReader: @unchecked Sendable {
 
     /// `doc`'s smallest (or `largest`) value in `field`, nil when it has none. `doc` must be a document
     /// of the index.
-    @inline(__always)
     public func value(doc: Int, field: Int, largest: Bool) -> Double? {
         guard field >= 0 && field < columns.count, let column = columns[field] else { return nil }
-        let start = largest ? column.largest : column.smallest
+        return Self.value(doc: doc, in: column, at: largest ? column.largest : column.smallest, bytes: bytes)
+    }
+
+    /// Calls `body` with each document that has a value in `field`, in document order, and its smallest
+    /// and largest values: one loop over the column, for a range of dates.
+    public func forEachDocument(field: Int, _ body: (_ doc: Int, _ smallest: Double, _ largest: Double) throws -> Void) rethrows {
+        guard field >= 0 && field < columns.count, let column = columns[field] else { return }
+        for doc in 0..<documentCount {
+            guard let smallest = Self.value(doc: doc, in: column, at: column.smallest, bytes: bytes) else { continue }
+            let largest = column.largest == column.smallest ? smallest
+                : Self.value(doc: doc, in: column, at: column.largest, bytes: bytes) ?? smallest
+            try body(doc, smallest, largest)
+        }
+    }
+
+    @inline(__always)
+    private static func value(doc: Int, in column: Column, at start: Int, bytes: UnsafeRawBufferPointer) -> Double? {
         switch column.encoding {
         case .whole:
             let bit = doc * column.width

@@ -36,6 +36,10 @@ final class DocumentBitset {
         return self
     }
 
+    func mark(_ doc: Int) {
+        bits[doc >> 6] |= 1 << UInt64(doc & 63)
+    }
+
     var count: Int {
         var total = 0
         for word in 0..<words { total += bits[word].nonzeroBitCount }

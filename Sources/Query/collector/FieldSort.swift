@@ -30,18 +30,26 @@ public struct FieldSort: Sendable, Equatable {
 
     /// The field's number in `reader`'s index; an error when it has no values there.
     public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
-        let sortable = reader.sortValues.fields.map { reader.meta.fields[$0].name }
-        let known = sortable.isEmpty ? "no field of this index holds numbers or dates"
-            : "fields with numbers or dates: " + sortable.joined(separator: ", ")
-        // A field named as a query names one, or one that is stored and not searched, such as a page's date.
-        let folded = reader.sortValues.fields.filter { FieldName.folded(reader.meta.fields[$0].name) == FieldName.folded(field) }
-        guard let number = reader.meta.field(typed: field) ?? (folded.count == 1 ? folded[0] : nil) else {
-            throw QueryError("cannot sort by unknown field \"\(field)\" (\(known))")
+        guard let number = Self.field(named: field, in: reader) else {
+            throw QueryError("cannot sort by unknown field \"\(field)\" (\(Self.fieldsWithValues(in: reader)))")
         }
         guard reader.sortValues.hasValues(field: number) else {
-            throw QueryError("cannot sort by \"\(field)\": it holds no numbers or dates (\(known))")
+            throw QueryError("cannot sort by \"\(field)\": it holds no numbers or dates (\(Self.fieldsWithValues(in: reader)))")
         }
         return number
+    }
+
+    /// The field `name` names, as a query names one, or a field that is stored and not searched (a
+    /// page's date) named as written or without its accents and capitals.
+    static func field(named name: String, in reader: IndexReader) -> Int? {
+        let folded = reader.sortValues.fields.filter { FieldName.folded(reader.meta.fields[$0].name) == FieldName.folded(name) }
+        return reader.meta.field(typed: name) ?? reader.meta.field(named: name) ?? (folded.count == 1 ? folded[0] : nil)
+    }
+
+    /// The fields that hold values, for an error message.
+    static func fieldsWithValues(in reader: IndexReader) -> String {
+        let names = reader.sortValues.fields.map { reader.meta.fields[$0].name }
+        return names.isEmpty ? "no field of this index holds numbers or dates" : "fields with numbers or dates: " + names.joined(separator: ", ")
     }
 
     /// The first `capacity` matches of `root` in this order, and the number of matches. Every match is

@@ -37,20 +37,31 @@ public struct NumberRange: Equatable, Sendable {
     public var includesUpper: Bool
     /// As typed, for explanations.
     public var text: String
+    /// Bounds written as dates: instants in seconds since 1970, compared with a field's values.
+    public var dates: Bool
 
-    public init(lower: Double?, upper: Double?, includesLower: Bool, includesUpper: Bool, text: String) {
+    public init(lower: Double?, upper: Double?, includesLower: Bool, includesUpper: Bool, text: String, dates: Bool = false) {
         self.lower = lower
         self.upper = upper
         self.includesLower = includesLower
         self.includesUpper = includesUpper
         self.text = text
+        self.dates = dates
     }
 
-    public func contains(_ value: Double) -> Bool {
-        if let lower, includesLower ? value < lower : value <= lower { return false }
-        if let upper, includesUpper ? value > upper : value >= upper { return false }
-        return true
+    /// Whether `value` lies below the range.
+    public func isBelow(_ value: Double) -> Bool {
+        guard let lower else { return false }
+        return includesLower ? value < lower : value <= lower
     }
+
+    /// Whether `value` lies above the range.
+    public func isAbove(_ value: Double) -> Bool {
+        guard let upper else { return false }
+        return includesUpper ? value > upper : value >= upper
+    }
+
+    public func contains(_ value: Double) -> Bool { !isBelow(value) && !isAbove(value) }
 
     /// The value of a number as the analyzer keeps it: digits, and a decimal part after one `,` (as
     /// French writes it) or `.` (`2024`, `2,5`, `1.5`); nil for any other term.

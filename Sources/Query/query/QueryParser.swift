@@ -267,16 +267,34 @@ public struct QueryParser: Sendable {
         guard end == utf8.count || isSpace(utf8, at: end) || utf8[end] == 0x29 || utf8[end] == 0x5E else {
             throw QueryError("a range ends at its \(utf8[close] == 0x5D ? "]" : "}")", column: column)
         }
+        var includesLower = utf8[start] == 0x5B, includesUpper = utf8[close] == 0x5D
+        let lower = parts[0] == "*" ? nil : SortValue.date(of: parts[0])
+        let upper = parts[2] == "*" ? nil : SortValue.date(of: parts[2])
+        let dates = lower != nil || upper != nil
         func bound(_ text: Substring) throws -> Double? {
             guard text != "*" else { return nil }
             guard let value = NumberRange.value(ofBound: text) else {
-                throw QueryError("a range's bounds are numbers or *, as in [2000 TO 2010], not \(text)", column: column)
+                throw QueryError("a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not \(text)",
+                                 column: column)
             }
             return value
         }
-        let bounds = NumberRange(lower: try bound(parts[0]), upper: try bound(parts[2]), includesLower: utf8[start] == 0x5B,
-                                 includesUpper: utf8[close] == 0x5D,
-                                 text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self))
+        guard dates else {
+            let bounds = NumberRange(lower: try bound(parts[0]), upper: try bound(parts[2]), includesLower: includesLower,
+                                     includesUpper: includesUpper,
+                                     text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self))
+            return (bounds, end)
+        }
+        guard (parts[0] == "*" || lower != nil) && (parts[2] == "*" || upper != nil) else {
+            throw QueryError("a range's bounds are both numbers or both dates, not \(parts[0]) and \(parts[2])", column: column)
+        }
+        // A day alone stands for the whole day, as Elasticsearch rounds a date range's missing time:
+        // `[2024-01-01 TO 2024-06-30]` holds the 30th of June at noon, `{2024-06-30 TO *]` starts on the 1st of July.
+        var lowerSeconds = lower?.seconds, upperSeconds = upper?.seconds
+        if let lower, lower.dayOnly, !includesLower { (lowerSeconds, includesLower) = (lower.seconds + 86_400, true) }
+        if let upper, upper.dayOnly, includesUpper { (upperSeconds, includesUpper) = (upper.seconds + 86_400, false) }
+        let bounds = NumberRange(lower: lowerSeconds, upper: upperSeconds, includesLower: includesLower, includesUpper: includesUpper,
+                                 text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self), dates: true)
         return (bounds, end)
     }
 

@@ -108,6 +108,8 @@ final class QueryPlanner {
         case let .fuzzy(text, edits, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
+        case let .range(bounds, field, column) where bounds.dates:
+            return try dateRange(bounds, field: field, boost: boost, column: column)
         case let .range(bounds, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try range(bounds, fields: fields.map(\.field), boost: boost, column: column, negated: negated)
@@ -369,6 +371,40 @@ final class QueryPlanner {
         guard !found.isEmpty else { return EmptyScorer() }
         if !negated { highlight(found.sorted(), free: true) }
         return BitsetScorer(bitset: matched, score: boost, label: bounds.text)
+    }
+
+    /// The documents with a value of the field (values.fts) within the bounds, each scoring `boost`.
+    /// A document's smallest and largest values decide, but for one whose values lie on both sides of
+    /// the range: its stored text tells whether one lies within.
+    private func dateRange(_ bounds: NumberRange, field name: String?, boost: Double, column: Int) throws -> Scorer? {
+        guard let name else {
+            throw QueryError("a range of dates needs a field, as in date:[2024-01-01 TO 2024-06-30]", column: column)
+        }
+        guard let field = FieldSort.field(named: name, in: reader) else {
+            throw QueryError("unknown field \"\(name)\" (\(FieldSort.fieldsWithValues(in: reader)))", column: column)
+        }
+        guard reader.sortValues.hasValues(field: field) else {
+            throw QueryError("field \"\(name)\" holds no dates (\(FieldSort.fieldsWithValues(in: reader)))", column: column)
+        }
+        let matched = DocumentBitset(documentCount: reader.documentCount)
+        func storedValueWithin(_ doc: Int) throws -> Bool {
+            var within = false
+            for stored in try reader.storedFields(doc).values where stored.field == field {
+                SortValue.forEachValue(in: stored.value) { within = within || bounds.contains($0) }
+            }
+            return within
+        }
+        // The bounds as a closed interval of doubles, compared without options in the loop.
+        let lowest = bounds.lower.map { bounds.includesLower ? $0 : $0.nextUp } ?? -.infinity
+        let highest = bounds.upper.map { bounds.includesUpper ? $0 : $0.nextDown } ?? .infinity
+        try reader.sortValues.forEachDocument(field: field) { doc, smallest, largest in
+            if (smallest >= lowest && smallest <= highest) || (largest >= lowest && largest <= highest) {
+                matched.mark(doc)
+            } else if smallest < lowest && largest > highest, try storedValueWithin(doc) {
+                matched.mark(doc)
+            }
+        }
+        return matched.count == 0 ? EmptyScorer() : BitsetScorer(bitset: matched, score: boost, label: bounds.text)
     }
 
     private func fuzzy(_ text: String, edits: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
