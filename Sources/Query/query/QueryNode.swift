@@ -49,19 +49,11 @@ public struct NumberRange: Equatable, Sendable {
         self.dates = dates
     }
 
-    /// Whether `value` lies below the range.
-    public func isBelow(_ value: Double) -> Bool {
-        guard let lower else { return false }
-        return includesLower ? value < lower : value <= lower
+    public func contains(_ value: Double) -> Bool {
+        if let lower, includesLower ? value < lower : value <= lower { return false }
+        if let upper, includesUpper ? value > upper : value >= upper { return false }
+        return true
     }
-
-    /// Whether `value` lies above the range.
-    public func isAbove(_ value: Double) -> Bool {
-        guard let upper else { return false }
-        return includesUpper ? value > upper : value >= upper
-    }
-
-    public func contains(_ value: Double) -> Bool { !isBelow(value) && !isAbove(value) }
 
     /// The value of a number as the analyzer keeps it: digits, and a decimal part after one `,` (as
     /// French writes it) or `.` (`2024`, `2,5`, `1.5`); nil for any other term.
