@@ -164,6 +164,11 @@ import TestSupport
         #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "auteur": it holds no numbers or dates (fields with numbers or dates: prix)"#))
         let malformed = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "prix:up", "jardin"])
         #expect(malformed.status == 2 && malformed.stderr.contains(#"--sort: a sort is FIELD, FIELD:asc or FIELD:desc, not "prix:up""#))
+        // `fts stats` says which fields can sort, and in how many documents.
+        let stats = try FTSCommand.run(["stats", "--json", folder + "/index"])
+        let fields = (try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as! [String: Any])["fields"] as! [[String: Any]]
+        #expect(fields.first { $0["name"] as? String == "prix" }?["documents_with_values"] as? Int == 3)
+        #expect(fields.first { $0["name"] as? String == "auteur" }?["documents_with_values"] as? Int == 0)
         // `fts bench --sort` times the same searches.
         try "t\tjardin\nt\tverger OR potager\n".write(toFile: folder + "/queries.tsv", atomically: false, encoding: .utf8)
         let bench = try FTSCommand.run(["bench", "--index", folder + "/index", "--queries", folder + "/queries.tsv", "--runs", "2",
