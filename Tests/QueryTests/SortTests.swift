@@ -151,6 +151,28 @@ import TestSupport
         }
     }
 
+    /// Queries thrown together from the syntax's pieces (ranges of dates among them), sorted by a field
+    /// or not: each runs, its total the count's, or gets a `QueryError`.
+    @Test func randomQueriesSortedRunOrFailCleanly() throws {
+        var generator = SplitMix64(seed: 79)
+        var ran = 0
+        for _ in 0..<1_500 {
+            var query = ""
+            for _ in 0..<(Int(generator.next() % 10) + 1) {
+                query += RandomQueryTests.pieces[Int(generator.next() % UInt64(RandomQueryTests.pieces.count))]
+            }
+            let field = ["année", "prix", "date", "jours", "auteur"][Int(generator.next() % 5)]
+            let sort = generator.next() % 3 == 0 ? nil : FieldSort(field: field, descending: generator.next() % 2 == 0)
+            do {
+                let results = try corpus.searcher.search(query, limit: Int(generator.next() % 20) + 1, sort: sort)
+                #expect(results.hits.count <= results.total, "\(query)")
+                #expect(try corpus.searcher.count(query) == results.total, "\(query)")
+                ran += 1
+            } catch is QueryError {}
+        }
+        #expect(ran > 300, "\(ran) ran")
+    }
+
     @Test func fieldsThatCannotSortAreClearErrors() throws {
         let searcher = corpus.searcher
         #expect(throws: QueryError("cannot sort by unknown field \"nope\" (fields with numbers or dates: année, date, jours, prix)")) {
