@@ -87,6 +87,17 @@ import Testing
                 object += ",\"date\":\"\(formatter.string(from: date))\""
                 values.fields["date"] = [Double(day) * 86_400]
             }
+            // Fields few documents hold: sparse columns, of doubles and of whole numbers.
+            if chance(3) {
+                let number = Double(Int(generator.next() % 1_000_000)) / 7
+                object += ",\"rare\":\(number)"
+                values.fields["rare"] = [number]
+            }
+            if chance(3) {
+                let numbers = (0..<(chance(50) ? 2 : 1)).map { _ in Double(Int(generator.next() % 100_000)) }
+                object += ",\"rareint\":[" + numbers.map { "\(Int($0))" }.joined(separator: ",") + "]"
+                values.fields["rareint"] = numbers
+            }
             lines += object + "}\n"
             expected.append(values)
         }
@@ -108,9 +119,15 @@ import Testing
         let (index, expected) = try Self.index(documents: 3_000, seed: 3, in: folder)
         let reader = try IndexReader(path: index)
         _ = try reader.verify()
-        let names = ["année", "grand", "prix", "date", "mots"]
+        let names = ["année", "grand", "prix", "date", "rare", "rareint", "mots"]
         let numbers = names.map { reader.meta.field(named: $0)! }
         #expect(reader.sortValues.fields == numbers.dropLast().sorted())
+        // Each layout is met: whole numbers and doubles, dense and sparse, one value and two.
+        let layouts = Dictionary(uniqueKeysWithValues: zip(names, numbers).dropLast().map { ($0, reader.sortValues.columns[$1]!.layout) })
+        #expect(layouts.mapValues { "\($0.whole ? "whole" : "double") \($0.sparse ? "sparse" : "dense") \($0.twoValues ? 2 : 1)" } == [
+            "année": "whole dense 2", "grand": "double dense 1", "prix": "double dense 1", "date": "whole dense 1",
+            "rare": "double sparse 1", "rareint": "whole sparse 2",
+        ])
         for (doc, document) in expected.enumerated() {
             for (name, field) in zip(names, numbers) {
                 let values = document.fields[name]
