@@ -268,14 +268,10 @@ public enum IndexBuilder {
         IndexMeta.Component(tag: tag, length: UInt64(written.length), checksum: written.checksum)
     }
 
-    /// norms.fts: for each indexed field in field order, every document's length as a u32.
+    /// norms.fts: for each indexed field in field order, every document's length (`FieldLengthsWriter`).
     private static func writeNorms(_ lengths: [[UInt32]], fields: [FieldInfo], folder: String, indexID: [UInt8]) throws -> IndexMeta.Component {
         let file = try OutputFile(path: folder + "/" + FileFormat.Tag.norms.fileName, tag: .norms, indexID: indexID)
-        for (number, field) in fields.enumerated() where field.indexed {
-            var writer = ByteWriter(capacity: lengths[number].count * 4)
-            for length in lengths[number] { writer.u32(length) }
-            try file.write(writer)
-        }
+        try FieldLengthsWriter.write(lengths, fields: fields, to: file)
         return component(.norms, try file.finish())
     }
 

@@ -29,9 +29,8 @@ public final class IndexReader: @unchecked Sendable {
     let store: StoredFieldsReader
     /// Each document's numbers and dates, by field: what a sorted search orders by.
     public let sortValues: SortValuesReader
-    /// Byte offset of each indexed field's lengths in norms.fts.
-    private let normsOffsets: [Int?]
-    private let norms: UnsafeRawBufferPointer
+    /// Each indexed field's length in every document (norms.fts).
+    private let fieldLengths: FieldLengthsReader
     /// Built by the ninth walk of the lexicon (`lexiconEntries(near:)`, a fuzzy word or a "did you
     /// mean"): decoding costs about six walks over the table's blocks, so a one-shot search
     /// (`fts search 'word~'`) walks the blocks, and a server decodes once it has walked enough.
@@ -86,18 +85,8 @@ public final class IndexReader: @unchecked Sendable {
         }
         sortValues = try SortValuesReader(bytes: component(.values).file.bytes, file: FileFormat.Tag.values.fileName,
                                           body: component(.values).body, fieldCount: meta.fields.count, documentCount: meta.documentCount)
-        var offsets: [Int?] = []
-        let normsBody = component(.norms).body
-        var offset = normsBody.lowerBound
-        for field in meta.fields {
-            offsets.append(field.indexed ? offset : nil)
-            if field.indexed { offset += meta.documentCount * 4 }
-        }
-        guard offset == normsBody.upperBound else {
-            throw IndexError.corrupt(file: FileFormat.Tag.norms.fileName, reason: "length does not match the fields and documents")
-        }
-        normsOffsets = offsets
-        norms = component(.norms).file.bytes
+        fieldLengths = try FieldLengthsReader(bytes: component(.norms).file.bytes, file: FileFormat.Tag.norms.fileName,
+                                              body: component(.norms).body, meta: meta)
     }
 
     // MARK: Terms and postings
@@ -170,16 +159,13 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The length in terms of `field` in document `doc` (0 for a field that is not indexed).
     public func length(field: Int, doc: UInt32) -> UInt32 {
-        guard field < normsOffsets.count, let offset = normsOffsets[field], Int(doc) < meta.documentCount else { return 0 }
-        return UInt32(littleEndian: norms.loadUnaligned(fromByteOffset: offset + Int(doc) * 4, as: UInt32.self))
+        guard Int(doc) < meta.documentCount, let lengths = fieldLengths.lengths(field: field) else { return 0 }
+        return UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: Int(doc) * 4, as: UInt32.self))
     }
 
     /// The lengths of `field` in every document: `documentCount` little-endian UInt32s, read with
     /// `loadUnaligned`; nil for a field that is not indexed. Valid while the reader lives.
-    public func lengths(field: Int) -> UnsafeRawPointer? {
-        guard field >= 0, field < normsOffsets.count, let offset = normsOffsets[field] else { return nil }
-        return norms.baseAddress! + offset
-    }
+    public func lengths(field: Int) -> UnsafeRawPointer? { fieldLengths.lengths(field: field) }
 
     public func averageLength(field: Int) -> Double {
         meta.documentCount == 0 ? 0 : Double(meta.fields[field].totalLength) / Double(meta.documentCount)
