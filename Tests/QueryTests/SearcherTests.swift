@@ -85,6 +85,26 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count("\"salariés accompagnés\"") == searcher.count("\"salarié-e-s accompagné-e-s\""))
     }
 
+    /// A field one document in seven holds (sparse lengths in norms.fts): `note:*` finds exactly them,
+    /// and `-note:*` the others, read from the lengths spread into memory.
+    @Test func aSparseFieldExistsWhereItsDocumentsHoldIt() throws {
+        let folder = ProcessScratch.path("sparse-field")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try QueryFixtures.generateCorpus(at: folder + "/corpus.jsonl", documents: 700, seed: 4)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let reader = try IndexReader(path: folder + "/index")
+        let searcher = Searcher(reader: reader)
+        // The documents whose stored note has a word, as the analyzer reads it.
+        let note = try #require(reader.meta.field(named: "note"))
+        let analyzer = try FrenchAnalyzer()
+        let expected = try Set((0..<reader.documentCount).filter { doc in
+            try reader.storedFields(doc).value(of: note).map { try !analyzer.tokens($0).isEmpty } ?? false
+        })
+        #expect(expected.count > 80)
+        #expect(Set(try searcher.search("note:*", limit: 200).hits.map(\.doc)) == expected)
+        #expect(try searcher.count("*:* -note:*") == 700 - expected.count)
+    }
+
     /// An index of one document per body (ids `d0`, `d1`, …), titled `t` unless `titles` are given.
     static func index(bodies: [String], titles: [String]? = nil, in name: String) throws -> IndexReader {
         let folder = ProcessScratch.path(name)
