@@ -1,4 +1,6 @@
 import Foundation
+import TestSupport
+import Testing
 @testable import Indexer
 
 enum Fixtures {
@@ -52,5 +54,39 @@ extension IndexFixtures {
         gzip.arguments = keep ? ["-k", path] : [path]
         try gzip.run()
         gzip.waitUntilExit()
+    }
+}
+
+/// Damage that the checksum was not asked to find, a round at a time.
+enum Damage {
+    /// Copies `pristine` into `folder` once per round and writes two random bytes into its `file`, at
+    /// offsets `span(round, fileLength)` gives, then opens the copy without checksums and hands it to
+    /// `read`. Expects every refusal to name the file, and opening with checksums to refuse every
+    /// copy. Returns how many copies opening refused.
+    static func rounds(_ count: Int, of pristine: String, file: String, in folder: TemporaryFolder, seed: UInt64,
+                       span: (_ round: Int, _ length: Int) -> Range<Int>, read: (IndexReader) throws -> Void) throws -> Int {
+        let length = try FileManager.default.attributesOfItem(atPath: pristine + "/" + file)[.size] as! Int
+        var generator = SplitMix64(seed: seed)
+        var refused = 0
+        for round in 0..<count {
+            let damaged = folder.file("damaged")
+            try? FileManager.default.removeItem(atPath: damaged)
+            try FileManager.default.copyItem(atPath: pristine, toPath: damaged)
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: damaged + "/" + file))
+            let offsets = span(round, length)
+            for _ in 0..<2 {
+                try handle.seek(toOffset: UInt64(offsets.lowerBound + Int(generator.next() % UInt64(offsets.count))))
+                try handle.write(contentsOf: Data([UInt8(truncatingIfNeeded: generator.next())]))
+            }
+            try handle.close()
+            do {
+                try read(try IndexReader(path: damaged))
+            } catch {
+                refused += 1
+                #expect(String(describing: error).contains(file))
+            }
+            #expect(throws: IndexError.self) { try IndexReader(path: damaged, checksums: true) }
+        }
+        return refused
     }
 }

@@ -14,15 +14,21 @@ import Testing
         "date:", "jours:",
     ]
 
+    /// One to `most` pieces drawn at random, joined.
+    static func query(of most: Int, using generator: inout SplitMix64) -> String {
+        var query = ""
+        for _ in 0..<(Int(generator.next() % UInt64(most)) + 1) {
+            query += pieces[Int(generator.next() % UInt64(pieces.count))]
+        }
+        return query
+    }
+
     @Test func randomQueriesRunOrFailCleanly() throws {
         let searcher = BundledIndex.shared.searcher
         var generator = SplitMix64(seed: 77)
         var ran = 0, refused = 0
         for _ in 0..<3_000 {
-            var query = ""
-            for _ in 0..<(Int(generator.next() % 12) + 1) {
-                query += Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))]
-            }
+            let query = Self.query(of: 12, using: &generator)
             do {
                 let results = try searcher.search(query, limit: Int(generator.next() % 20) + 1, explain: generator.next() % 4 == 0)
                 #expect(results.hits.count <= results.total, "\(query)")
@@ -44,10 +50,7 @@ import Testing
         var generator = SplitMix64(seed: 78)
         var searched = 0
         for _ in 0..<2_000 {
-            var text = ""
-            for _ in 0..<(Int(generator.next() % 8) + 1) {
-                text += Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))]
-            }
+            let text = Self.query(of: 8, using: &generator)
             let escaped = Self.escaped(text)
             do {
                 let results = try searcher.search(escaped, limit: 5)

@@ -157,10 +157,7 @@ import TestSupport
         var generator = SplitMix64(seed: 79)
         var ran = 0
         for _ in 0..<1_500 {
-            var query = ""
-            for _ in 0..<(Int(generator.next() % 10) + 1) {
-                query += RandomQueryTests.pieces[Int(generator.next() % UInt64(RandomQueryTests.pieces.count))]
-            }
+            let query = RandomQueryTests.query(of: 10, using: &generator)
             let field = ["année", "prix", "date", "jours", "auteur"][Int(generator.next() % 5)]
             let sort = generator.next() % 3 == 0 ? nil : FieldSort(field: field, descending: generator.next() % 2 == 0)
             do {
