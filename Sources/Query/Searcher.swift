@@ -92,12 +92,11 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
         }
         let node = try parser.parse(query)
-        let sortField = try sort.map { try $0.fieldNumber(in: reader) }
+        let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sort.map { ($0, sortField!) },
-                                                       prune: prune, exactTotal: exactTotal)
+            let (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune, exactTotal: exactTotal)
             var generator = SnippetGenerator(length: snippetLength)
             let ranked = Array(best.dropFirst(offset))
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
@@ -133,7 +132,7 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
-                                 sortField: sortField)
+                                 sortField: sorted?.1)
         }
     }
 
@@ -238,11 +237,11 @@ public final class Searcher: @unchecked Sendable {
                              prune: Bool = true) throws -> (documents: [(doc: Int, score: Double)], total: Int, totalIsExact: Bool) {
         guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
         let node = try parser.parse(query)
-        let sortField = try sort.map { try $0.fieldNumber(in: reader) }
+        let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let (best, total, exact) = try rank(root, capacity: limit, sort: sort.map { ($0, sortField!) }, prune: prune, exactTotal: exactTotal)
+            let (best, total, exact) = try rank(root, capacity: limit, sort: sorted, prune: prune, exactTotal: exactTotal)
             return (best.map { (Int($0.doc), $0.score) }, total, exact)
         }
     }

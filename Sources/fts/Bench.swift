@@ -89,11 +89,7 @@ struct Bench: Command {
         noPrune = arguments.flag("no-prune")
         alongsideExhaustive = arguments.flag("alongside-exhaustive")
         full = arguments.flag("full")
-        do {
-            sort = try arguments.string("sort").map { try FieldSort(parsing: $0) }
-        } catch {
-            throw UsageError("--sort: \(error)")
-        }
+        sort = try SortOption.parse(arguments)
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
         json = arguments.flag("json")

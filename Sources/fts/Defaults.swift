@@ -49,6 +49,17 @@ enum IndexFolder {
     }
 }
 
+/// `--sort FIELD[:desc]` of `fts search` and `fts bench`, read as searchd reads `SORT`.
+enum SortOption {
+    static func parse(_ arguments: ParsedArguments) throws -> FieldSort? {
+        do {
+            return try arguments.string("sort").map { try FieldSort(parsing: $0) }
+        } catch {
+            throw UsageError("--sort: \(error)")
+        }
+    }
+}
+
 enum Output {
     static func error(_ message: String) {
         writeStandardError(message + "\n")

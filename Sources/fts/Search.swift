@@ -64,11 +64,7 @@ struct Search: Command {
         index = arguments.string("index")
         limit = try arguments.number("limit")!
         offset = try arguments.number("offset")!
-        do {
-            sort = try arguments.string("sort").map { try FieldSort(parsing: $0) }
-        } catch {
-            throw UsageError("--sort: \(error)")
-        }
+        sort = try SortOption.parse(arguments)
         count = arguments.flag("count")
         json = arguments.flag("json")
         explain = arguments.flag("explain")

@@ -42,8 +42,9 @@ public struct FieldSort: Sendable, Equatable {
     /// The field `name` names, as a query names one, or a field that is stored and not searched (a
     /// page's date) named as written or without its accents and capitals.
     static func field(named name: String, in reader: IndexReader) -> Int? {
+        if let field = reader.meta.field(typed: name) { return field }
         let folded = reader.sortValues.fields.filter { FieldName.folded(reader.meta.fields[$0].name) == FieldName.folded(name) }
-        return reader.meta.field(typed: name) ?? reader.meta.field(named: name) ?? (folded.count == 1 ? folded[0] : nil)
+        return folded.count == 1 ? folded[0] : nil
     }
 
     /// The fields that hold values, for an error message.
@@ -60,9 +61,9 @@ public struct FieldSort: Sendable, Equatable {
         var total = 0
         try TopDocs.forEachMatch(root) { doc, score in
             total += 1
+            guard capacity > 0 else { return }
             let value = values.value(doc: Int(doc), field: field, largest: descending)
             let key = value.map { descending ? $0 : -$0 } ?? -.infinity
-            if capacity == 0 { return }
             if let worst = collector.threshold, key < worst.key { return }
             collector.collect(SortedDocument(key: key, scored: ScoredDocument(doc: doc, score: try score())))
         }

@@ -398,13 +398,11 @@ final class QueryPlanner {
         let lowest = bounds.lower.map { bounds.includesLower ? $0 : $0.nextUp } ?? -.infinity
         let highest = bounds.upper.map { bounds.includesUpper ? $0 : $0.nextDown } ?? .infinity
         try reader.sortValues.forEachDocument(field: field) { doc, smallest, largest in
-            if (smallest >= lowest && smallest <= highest) || (largest >= lowest && largest <= highest) {
-                matched.mark(doc)
-            } else if smallest < lowest && largest > highest, try storedValueWithin(doc) {
-                matched.mark(doc)
-            }
+            let within = (smallest >= lowest && smallest <= highest) || (largest >= lowest && largest <= highest)
+            if try within || (smallest < lowest && largest > highest && storedValueWithin(doc)) { matched.mark(doc) }
         }
-        return matched.count == 0 ? EmptyScorer() : BitsetScorer(bitset: matched, score: boost, label: bounds.text)
+        let scorer = BitsetScorer(bitset: matched, score: boost, label: bounds.text)
+        return scorer.cost == 0 ? EmptyScorer() : scorer
     }
 
     private func fuzzy(_ text: String, edits: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
