@@ -8,3 +8,15 @@ public enum JSON {
         return out.string
     }
 }
+
+extension JSON {
+    /// Facets as the CLI's summary and searchd's JSON reply give them:
+    /// `[{"field":…,"values":[{"value":…,"count":n}],"distinct":n,"missing":n}]`.
+    public static func facets(_ facets: [FacetCounts]) -> String {
+        "[" + facets.map { facet in
+            "{\"field\":\(quote(facet.field)),\"values\":["
+                + facet.values.map { "{\"value\":\(quote($0.value)),\"count\":\($0.count)}" }.joined(separator: ",")
+                + "],\"distinct\":\(facet.distinct),\"missing\":\(facet.missing)}"
+        }.joined(separator: ",") + "]"
+    }
+}

@@ -41,6 +41,8 @@ public struct SearchResults: Sendable {
     public var fieldNames: [String]
     /// The field the hits are sorted by, when they are not sorted by score.
     public var sortField: Int?
+    /// The values of each requested facet among all the matches, in the requests' order.
+    public var facets: [FacetCounts] = []
 }
 
 /// Runs queries over one opened index. Thread-safe: any number of threads may search at once.
@@ -82,9 +84,10 @@ public final class Searcher: @unchecked Sendable {
     /// default, else possibly a lower bound (`totalIsExact` says), which saves counting what pruning
     /// skipped. `prune: false` scores every match (to measure what pruning buys). `titleHighlights`
     /// marks the titles' matching words too, analysing each title. `sort` orders the results by a
-    /// field's numbers and dates instead of by score; the total is then exact.
-    public func search(_ query: String, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil, explain: Bool = false,
-                       exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true,
+    /// field's numbers and dates instead of by score; the total is then exact. `facets` counts the
+    /// values of fields among all the matches, in a second walk over them.
+    public func search(_ query: String, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil, facets: [FacetRequest] = [],
+                       explain: Bool = false, exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true,
                        titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
@@ -93,10 +96,16 @@ public final class Searcher: @unchecked Sendable {
         }
         let node = try parser.parse(query)
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
+        let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
             let (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune, exactTotal: exactTotal)
+            var facetCounts: [FacetCounts] = []
+            if !facetFields.isEmpty {
+                root.rewind()
+                facetCounts = try FacetCounter.count(root, requests: facetFields, reader: reader)
+            }
             var generator = SnippetGenerator(length: snippetLength)
             let ranked = Array(best.dropFirst(offset))
             let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
@@ -132,7 +141,7 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
-                                 sortField: sorted?.1)
+                                 sortField: sorted?.1, facets: facetCounts)
         }
     }
 

@@ -10,7 +10,7 @@ public enum ReplyFormat: String, Sendable {
 /// A request, decoded from one line (docs/PROTOCOL.md).
 enum Request: Equatable {
     case ping
-    case search(limit: Int, offset: Int, sort: FieldSort?, query: String)
+    case search(limit: Int, offset: Int, sort: FieldSort?, facets: [FacetRequest] = [], query: String)
     case count(String)
     case suggest(String)
     case get(String)
@@ -120,19 +120,34 @@ enum RequestDecoder {
         }
     }
 
-    /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] <query>`, options in any order.
+    /// Facets one search may count.
+    static let maximumFacets = 16
+
+    /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [FACET field[:n]]… <query>`, options in
+    /// any order.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var limit = 10, offset = 0
         var sort: FieldSort?
+        var facets: [FacetRequest] = []
         var rest = text
         while true {
             let word = rest.prefix { $0 != 0x20 }
-            // `SORT` only in capitals, as `OR` in a query: `SEARCH sort des déchets` searches the word.
-            let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8)
-            guard isLimit || isSort || matches(word, "OFFSET") else { break }
+            // `SORT` and `FACET` only in capitals, as `OR` in a query: `SEARCH sort des déchets`
+            // searches the word.
+            let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
+            guard isLimit || isSort || isFacet || matches(word, "OFFSET") else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = afterWord.prefix { $0 != 0x20 }
-            if isSort {
+            if isFacet {
+                guard facets.count < maximumFacets else {
+                    return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFacets) FACETs a search"))
+                }
+                do {
+                    facets.append(try FacetRequest(parsing: String(decoding: argument, as: UTF8.self)))
+                } catch {
+                    return .failure(ProtocolError(code: .badRequest, message: "FACET takes FIELD or FIELD:N, N from 1 to \(FacetRequest.maximumLimit)"))
+                }
+            } else if isSort {
                 do {
                     sort = try FieldSort(parsing: String(decoding: argument, as: UTF8.self))
                 } catch {
@@ -151,7 +166,7 @@ enum RequestDecoder {
             return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
         }
         guard !rest.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
-        return .success(.search(limit: limit, offset: offset, sort: sort, query: String(decoding: rest, as: UTF8.self)))
+        return .success(.search(limit: limit, offset: offset, sort: sort, facets: facets, query: String(decoding: rest, as: UTF8.self)))
     }
 }
 
@@ -215,6 +230,15 @@ enum ReplyEncoder {
                 out.appendField(hit.record.utf8(of: StandardField.title) ?? [])
                 out.append(UInt8(ascii: "\t"))
                 out.appendMarkedField(hit.snippet)
+            }
+            for facet in results.facets {
+                out.append("\nFACET \(facet.field) \(facet.values.count) \(facet.distinct) \(facet.missing)")
+                for value in facet.values {
+                    out.append(UInt8(ascii: "\n"))
+                    out.appendField(value.value)
+                    out.append(UInt8(ascii: "\t"))
+                    out.append(value.count)
+                }
             }
         case .count(let count): out.append("COUNT \(count)")
         case .suggestion(let query):
@@ -294,7 +318,9 @@ enum ReplyEncoder {
                 out.append("}}")
             }
             out.append("],\"returned\":\(results.hits.count),\"total\":\(results.total),"
-                       + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)}")
+                       + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)")
+            if !results.facets.isEmpty { out.append(",\"facets\":" + JSON.facets(results.facets)) }
+            out.append(UInt8(ascii: "}"))
         case .count(let count): out.append("{\"count\":\(count)}")
         case .suggestion(let query):
             out.append("{\"suggestion\":")

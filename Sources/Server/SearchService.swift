@@ -88,19 +88,19 @@ public final class SearchService: @unchecked Sendable {
                 guard difference == 0 else { return .error(ProtocolError(code: .unauthorized, message: "wrong token")) }
                 session.authenticated = true
                 return .ok("authenticated")
-            case let .search(limit, offset, sort, query):
+            case let .search(limit, offset, sort, facets, query):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let searcher = currentSearcher
-                // A field that cannot sort is the request's error, not the query's.
-                if let sort {
-                    do {
-                        _ = try sort.fieldNumber(in: searcher.reader)
-                    } catch {
-                        return .error(ProtocolError(code: .badRequest, message: error.description))
-                    }
+                // A field that cannot sort or be counted is the request's error, not the query's.
+                do {
+                    _ = try sort?.fieldNumber(in: searcher.reader)
+                    for facet in facets { _ = try facet.fieldNumber(in: searcher.reader) }
+                } catch {
+                    return .error(ProtocolError(code: .badRequest, message: error.description))
                 }
                 // Text replies show no title highlights: only JSON's need the titles analysed.
-                let results = try searcher.search(query, limit: limit, offset: offset, sort: sort, titleHighlights: session.format == .json)
+                let results = try searcher.search(query, limit: limit, offset: offset, sort: sort, facets: facets,
+                                                  titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):
@@ -160,6 +160,8 @@ public final class SearchService: @unchecked Sendable {
         "SEARCH [LIMIT n] [OFFSET n] <query>    RESULTS <returned> <total> <took_us>, then one line a hit:",
         "                                       rank, id, score, title, snippet (tab-separated)",
         "  SORT field[:desc]                    order by a field's numbers or dates (SORT in capitals)",
+        "  FACET field[:n]                      then FACET <field> <returned> <distinct> <missing>, and one line",
+        "                                       a value among all the matches: value, count (FACET in capitals)",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
         "GET <id>                               DOCUMENT <n>, then one line a field: name, value",

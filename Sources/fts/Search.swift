@@ -21,6 +21,10 @@ struct Search: Command {
                 Order by a field's numbers or dates instead of by score: ascending, or descending with :desc \
                 (documents without one last, equal ones by score).
                 """),
+            .option("facet", value: "field[:n]", help: """
+                Also count the values of a field among all the matches (a JSON array's elements, a list's \
+                entries), and show the n most frequent (10 by default, at most 1000). May be given again.
+                """),
             .flag("count", help: "Print only the number of matching documents."),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
@@ -48,6 +52,7 @@ struct Search: Command {
     var limit: Int
     var offset: Int
     var sort: FieldSort?
+    var facets: [FacetRequest]
     var count: Bool
     var json: Bool
     var explain: Bool
@@ -66,6 +71,12 @@ struct Search: Command {
         offset = try arguments.number("offset")!
         sort = try SortOption.parse(arguments)
         count = arguments.flag("count")
+        do {
+            facets = try arguments.strings("facet").map { try FacetRequest(parsing: $0) }
+        } catch {
+            throw UsageError("--facet: \(error)")
+        }
+        if count && !facets.isEmpty { throw UsageError("--facet counts values beside the results: use --limit 0, not --count") }
         json = arguments.flag("json")
         explain = arguments.flag("explain")
         k1 = try arguments.number("k1")!
@@ -108,7 +119,8 @@ struct Search: Command {
                 matches = try searcher.count(text)
                 writeStandardOutput("\(matches)\n")
             } else {
-                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, explain: explain, titleHighlights: true)
+                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, facets: facets, explain: explain,
+                                                  titleHighlights: true)
                 let suggestion = try searcher.suggest(text)
                 writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
                 matches = results.total
@@ -142,6 +154,11 @@ struct Search: Command {
             let shown = results.hits.first.map { $0.rank > 1 ? "\($0.rank)–\(results.hits.last!.rank)" : "\(results.hits.count)" } ?? "0"
             text += "\(shown) of \(Output.count(results.total, "document")) in \(took) ms\n"
         }
+        for facet in results.facets {
+            text += "\(facet.field): \(Output.count(facet.distinct, "value")), \(Output.count(facet.missing, "match", plural: "matches")) without one\n"
+            let width = String(facet.values.first?.count ?? 0).count
+            for value in facet.values { text += "  \(Output.padded(String(value.count), width: width))  \(value.value)\n" }
+        }
         if let suggestion { text += "did you mean: \(suggestion)\n" }
         return text
     }
@@ -165,6 +182,7 @@ struct Search: Command {
             text += line + "}\n"
         }
         return text + "{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)"
+            + (results.facets.isEmpty ? "" : ",\"facets\":" + JSON.facets(results.facets))
             + (suggestion.map { ",\"suggestion\":\(JSON.quote($0))" } ?? "") + "}\n"
     }
 }

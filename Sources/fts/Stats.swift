@@ -38,16 +38,17 @@ struct Stats: Command {
         print("postings    \(Output.count(meta.postingCount))")
         print("positions   \(Output.count(meta.positionCount))")
         print("lexicon     \(Output.count(meta.lexiconCount)) folded spellings")
-        print("\nfield        indexed  stored  documents  avg length  with values (--sort)")
+        print("\nfield        indexed  stored  documents  avg length  with values (--sort)  distinct values (--facet)")
         for (number, field) in meta.fields.enumerated() {
             let average = field.indexed ? String(format: "%.1f", reader.averageLength(field: number)) : "-"
-            let values = reader.sortValues.documentsWithValue(field: number)
+            let values = reader.sortValues.documentsWithValue(field: number), distinct = reader.facetValues.valueCount(field: number)
             print(field.name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
                   + (field.indexed ? "yes" : "no ").padding(toLength: 8, withPad: " ", startingAt: 0)
                   + (field.stored ? "yes" : "no ").padding(toLength: 7, withPad: " ", startingAt: 0)
                   + String(field.indexed ? Output.count(field.documentsWithField) : "-").padding(toLength: 11, withPad: " ", startingAt: 0)
                   + average.padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + (values > 0 ? Output.count(values) : "-"))
+                  + (values > 0 ? Output.count(values) : "-").padding(toLength: 22, withPad: " ", startingAt: 0)
+                  + (distinct > 0 ? Output.count(distinct) : "-"))
         }
         print("\nfile            bytes       share of text")
         var total: UInt64 = 0
@@ -69,7 +70,8 @@ struct Stats: Command {
         let fields = meta.fields.enumerated().map { number, field in
             "{\"name\":\(JSON.quote(field.name)),\"indexed\":\(field.indexed),\"stored\":\(field.stored),"
                 + "\"documents\":\(field.documentsWithField),\"average_length\":\(field.indexed ? reader.averageLength(field: number) : 0),"
-                + "\"documents_with_values\":\(reader.sortValues.documentsWithValue(field: number))}"
+                + "\"documents_with_values\":\(reader.sortValues.documentsWithValue(field: number)),"
+                + "\"distinct_values\":\(reader.facetValues.valueCount(field: number))}"
         }
         let files = meta.components.map { "\(JSON.quote($0.tag.fileName)):\($0.length)" }
         print("{\"documents\":\(meta.documentCount),\"text_bytes\":\(meta.sourceBytes),\"terms\":\(meta.termCount),"

@@ -40,7 +40,7 @@ import TestSupport
 
         let verified = try FTSCommand.run(["verify", index])
         #expect(verified.status == 0)
-        #expect(verified.stdout.hasPrefix("ok: \(index): 9 files, checksums match; 89 documents"))
+        #expect(verified.stdout.hasPrefix("ok: \(index): 10 files, checksums match; 89 documents"))
 
         let stats = try FTSCommand.run(["stats", index])
         #expect(stats.status == 0)

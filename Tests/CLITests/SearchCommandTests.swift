@@ -180,6 +180,44 @@ import TestSupport
         #expect(together.status == 2 && together.stderr.contains("--sort times sorted searches in process: not with --count"))
     }
 
+    /// `--facet FIELD[:N]` counts a field's values among every match: after the table, and in the JSON
+    /// summary.
+    @Test func facetsCountValuesAmongTheMatches() throws {
+        let folder = ProcessScratch.path("search-cli-facet")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lines = [#"{"id":"a","title":"Jardin","body":"un jardin","tags":["bio","local"],"auteur":"Dupont, Jean"}"#,
+                     #"{"id":"b","title":"Potager","body":"le jardin potager","tags":["bio","bio"]}"#,
+                     #"{"id":"c","title":"Verger","body":"un jardin de fruits","tags":"local"}"#,
+                     #"{"id":"d","title":"Rucher","body":"des ruches","tags":["ruches"]}"#]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus.jsonl"]).status == 0)
+        let table = try FTSCommand.run(["search", "--index", folder + "/index", "--color", "never", "--limit", "1",
+                                        "--facet", "tags", "--facet", "auteur:1", "jardin"])
+        #expect(table.stdout.contains("1 of 3 documents in ") && table.stdout.hasSuffix("""
+             ms
+            tags: 2 values, 0 matches without one
+              2  bio
+              2  local
+            auteur: 1 value, 2 matches without one
+              1  Dupont, Jean
+
+            """), "\(table.stdout)")
+        let json = try FTSCommand.run(["search", "--index", folder + "/index", "--json", "--limit", "0", "--facet", "tags:2", "*:*"])
+        let summary = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let facets = try #require(summary["facets"] as? [[String: Any]])
+        #expect(facets.count == 1 && facets[0]["distinct"] as? Int == 3 && facets[0]["missing"] as? Int == 0)
+        #expect((facets[0]["values"] as? [[String: Any]])?.map { "\($0["value"]!)=\($0["count"]!)" } == ["bio=2", "local=2"])
+        let unknown = try FTSCommand.run(["search", "--index", folder + "/index", "--facet", "nope", "jardin"])
+        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot count the values of unknown field "nope" (fields with values: auteur, tags)"#))
+        let malformed = try FTSCommand.run(["search", "--index", folder + "/index", "--facet", "tags:0", "jardin"])
+        #expect(malformed.status == 2 && malformed.stderr.contains("--facet: a facet is FIELD or FIELD:N with N from 1 to 1000"))
+        let counted = try FTSCommand.run(["search", "--index", folder + "/index", "--facet", "tags", "--count", "jardin"])
+        #expect(counted.status == 2 && counted.stderr.contains("use --limit 0, not --count"))
+        let stats = try FTSCommand.run(["stats", "--json", folder + "/index"])
+        let fields = (try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as! [String: Any])["fields"] as! [[String: Any]]
+        #expect(fields.first { $0["name"] as? String == "tags" }?["distinct_values"] as? Int == 3)
+    }
+
     @Test func countExplainAndGet() throws {
         let count = try FTSCommand.run(["search", "--index", Self.index, "--count", "\"clichy sous bois\""])
         #expect(count.stdout == "1\n")

@@ -32,8 +32,8 @@ import TestSupport
         #expect(matter.lineCount == 16)
         #expect(matter.fields == [
             SourceDocument.Field(name: "date", value: "2024-01-02", indexed: false),
-            SourceDocument.Field(name: "tags", value: "ess, coop's, emploi"),
-            SourceDocument.Field(name: "categories", value: "économie, social"),
+            SourceDocument.Field(name: "tags", value: "ess, coop's, emploi", items: ["ess", "coop's", "emploi"]),
+            SourceDocument.Field(name: "categories", value: "économie, social", items: ["économie", "social"]),
             SourceDocument.Field(name: "description", value: "Une page sur les coopératives: leur gouvernance et leurs valeurs."),
             SourceDocument.Field(name: "summary", value: "Un résumé"),
             SourceDocument.Field(name: "author", value: "Camille"),
@@ -42,7 +42,7 @@ import TestSupport
 
     @Test func tomlAndTheYAMLDocumentEndAreRead() throws {
         let toml = try #require(FrontMatter.parse(Self.lines("+++\ntitle = \"Page\"\nkeywords = [\"a\", \"b\"]\n[params]\n+++\nTexte")))
-        #expect(toml.title == "Page" && toml.lineCount == 5 && toml.fields == [SourceDocument.Field(name: "keywords", value: "a, b")])
+        #expect(toml.title == "Page" && toml.lineCount == 5 && toml.fields == [SourceDocument.Field(name: "keywords", value: "a, b", items: ["a", "b"])])
         let ended = try #require(FrontMatter.parse(Self.lines("---\nTitle: Fin\n...\nTexte")))
         #expect(ended.title == "Fin" && ended.lineCount == 3)
     }

@@ -30,6 +30,11 @@ import Testing
         #expect(decode("search limit 2 SORT prix  OFFSET 4 jardin")
             == .success(.search(limit: 2, offset: 4, sort: FieldSort(field: "prix"), query: "jardin")))
         #expect(decode("SEARCH sort des déchets") == .success(.search(limit: 10, offset: 0, sort: nil, query: "sort des déchets")))
+        // `FACET` in capitals only, given once a field, among the other options.
+        #expect(decode("SEARCH FACET tags LIMIT 0 FACET catégorie:3 SORT prix jardin")
+            == .success(.search(limit: 0, offset: 0, sort: FieldSort(field: "prix"),
+                                facets: [FacetRequest(field: "tags"), FacetRequest(field: "catégorie", limit: 3)], query: "jardin")))
+        #expect(decode("SEARCH facet tags") == .success(.search(limit: 10, offset: 0, sort: nil, query: "facet tags")))
     }
 
     @Test func malformedLinesGetTheirErrors() {
@@ -42,6 +47,13 @@ import Testing
         #expect(decode("SEARCH SORT année:up jardin") == .failure(sort))
         #expect(decode("SEARCH SORT  ") == .failure(sort))
         #expect(decode("SEARCH SORT prix") == .failure(ProtocolError(code: .syntax, message: "empty query")))
+        let facet = ProtocolError(code: .badRequest, message: "FACET takes FIELD or FIELD:N, N from 1 to 1000")
+        #expect(decode("SEARCH FACET tags:0 jardin") == .failure(facet))
+        #expect(decode("SEARCH FACET tags:1001 jardin") == .failure(facet))
+        #expect(decode("SEARCH FACET :3 jardin") == .failure(facet))
+        #expect(decode("SEARCH FACET tags:x jardin") == .failure(facet))
+        #expect(decode("SEARCH " + String(repeating: "FACET tags ", count: 17) + "jardin")
+            == .failure(ProtocolError(code: .badRequest, message: "at most 16 FACETs a search")))
         let window = ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of 10000 results")
         #expect(decode("SEARCH LIMIT 3 OFFSET 9998 jardin") == .failure(window))
         #expect(decode("SEARCH OFFSET 9223372036854775807 LIMIT 1 jardin") == .failure(window))

@@ -134,6 +134,37 @@ import Testing
         #expect(client.line()?.hasPrefix("RESULTS 0 0 ") == true)
     }
 
+    @Test func searchesCountTheValuesOfFields() throws {
+        let corpus = NSTemporaryDirectory() + "fts-server-facet-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: corpus) }
+        try ([#"{"id":"a","title":"Jardin","body":"un jardin","tags":["bio","local"],"catégorie":"agriculture"}"#,
+              #"{"id":"b","title":"Potager","body":"le jardin potager","tags":["bio","tab\there"],"catégorie":"agriculture"}"#,
+              #"{"id":"c","title":"Verger","body":"un jardin de fruits","catégorie":"vergers, fruits"}"#,
+              #"{"id":"d","title":"Rucher","body":"des ruches","tags":"local","catégorie":"apiculture"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        let server = try TestServer(corpus: corpus)
+        defer { server.stop() }
+        let client = try server.client()
+        // After the hits, each facet: its header, then a line a value (tabs escaped as in other fields).
+        client.send("SEARCH LIMIT 1 FACET tags FACET categorie:2 jardin\n")
+        #expect(client.counted().lines.map { String($0.split(separator: "\t")[1]) } == ["a"])
+        #expect(client.lines(4) == ["FACET tags 3 3 1", "bio\t2", "local\t1", "tab\\there\t1"])
+        #expect(client.lines(3) == ["FACET catégorie 2 2 0", "agriculture\t2", "vergers, fruits\t1"])
+        client.send("FORMAT json\nSEARCH LIMIT 0 FACET tags:1 *:*\n")
+        _ = client.line()
+        let reply = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect(reply["total"] as? Int == 4 && (reply["results"] as? [Any])?.isEmpty == true)
+        let facets = try #require(reply["facets"] as? [[String: Any]])
+        #expect(facets.count == 1 && facets[0]["field"] as? String == "tags" && facets[0]["distinct"] as? Int == 3
+                && facets[0]["missing"] as? Int == 1)
+        let values = try #require(facets[0]["values"] as? [[String: Any]])
+        #expect(values.count == 1 && values[0]["value"] as? String == "bio" && values[0]["count"] as? Int == 2)
+        client.send("FORMAT text\nSEARCH FACET title jardin\nSEARCH FACET nope jardin\n")
+        _ = client.line()
+        #expect(client.line() == #"ERR bad_request cannot count the values of "title": the title and the body are texts to search, not values (fields with values: catégorie, tags)"#)
+        #expect(client.line() == #"ERR bad_request cannot count the values of unknown field "nope" (fields with values: catégorie, tags)"#)
+    }
+
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
     /// is said so, naming the address.
     @Test func aServerThatCannotListenSaysWhere() throws {

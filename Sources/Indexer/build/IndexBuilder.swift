@@ -107,6 +107,7 @@ public enum IndexBuilder {
         let storeFile = try OutputFile(path: folder + "/" + FileFormat.Tag.store.fileName, tag: .store, indexID: indexID)
         let store = StoredFieldsWriter(file: storeFile)
         let sortValues = SortValuesWriter()
+        let facetValues = FacetValuesWriter()
         var fields = StandardField.all
         var fieldNumbers = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
         // Past the limit, each field is reported once, not at every document that holds it.
@@ -183,6 +184,7 @@ public enum IndexBuilder {
                             if sortValues.add(doc: doc, field: number!, text: extra.value) {
                                 ledger.addBookkeeping(SortValuesWriter.bytesPerValue)
                             }
+                            ledger.addBookkeeping(facetValues.add(doc: doc, field: number!, items: extra.items))
                         }
                         let pending = PendingDocument(doc: doc, fields: indexed, stored: StoredFields(stored))
                         batch.append(pending)
@@ -246,6 +248,9 @@ public enum IndexBuilder {
         let valuesFile = try OutputFile(path: folder + "/" + FileFormat.Tag.values.fileName, tag: .values, indexID: indexID)
         try sortValues.write(documentCount: documents, to: valuesFile)
         components.append(component(.values, try valuesFile.finish()))
+        let facetsFile = try OutputFile(path: folder + "/" + FileFormat.Tag.facets.fileName, tag: .facets, indexID: indexID)
+        try facetValues.write(documentCount: documents, to: facetsFile)
+        components.append(component(.facets, try facetsFile.finish()))
 
         let meta = IndexMeta(indexID: indexID, documentCount: documents, sourceBytes: sourceBytes, fields: fields,
                              components: components, termCount: merged.termCount, postingCount: merged.postingCount,

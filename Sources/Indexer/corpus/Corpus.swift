@@ -343,8 +343,9 @@ public enum Corpus {
                 // distinct otherwise: a file with no renamed key is not searched.)
                 if !renamed.isEmpty, let same = extra.firstIndex(where: { $0.name == name }) {
                     extra[same].value += ", " + value
+                    extra[same].items += items
                 } else {
-                    extra.append(SourceDocument.Field(name: name, value: value))
+                    extra.append(SourceDocument.Field(name: name, value: value, items: items))
                 }
             }
             try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text("title") ?? "",

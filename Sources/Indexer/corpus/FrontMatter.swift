@@ -59,7 +59,8 @@ struct FrontMatter: Equatable {
             if key == "title" {
                 matter.title = text
             } else if textKeys.contains(key) || storedKeys.contains(key) {
-                matter.fields.append(SourceDocument.Field(name: key, value: text, indexed: textKeys.contains(key)))
+                matter.fields.append(SourceDocument.Field(name: key, value: text, indexed: textKeys.contains(key),
+                                                          items: entry.isList ? entry.values.filter { !$0.isEmpty } : nil))
             }
         }
         return matter

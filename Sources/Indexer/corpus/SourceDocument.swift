@@ -5,11 +5,15 @@ public struct SourceDocument: Sendable, Equatable {
         public var value: String
         /// False for a value kept to be shown and sorted by, not searched (a page's `date`).
         public var indexed: Bool
+        /// The values as the corpus gave them before `value` joined them: a JSON array's elements, a
+        /// front matter list's entries, or `value` alone. What facets count (`FacetValues`).
+        public var items: [String]
 
-        public init(name: String, value: String, indexed: Bool = true) {
+        public init(name: String, value: String, indexed: Bool = true, items: [String]? = nil) {
             self.name = name
             self.value = value
             self.indexed = indexed
+            self.items = items ?? [value]
         }
     }
 

@@ -10,7 +10,7 @@ import Foundation
 /// long-running server does so that it never answers from a damaged file, and so may write stored
 /// bytes as they are; `verify()` checks everything.
 public final class IndexReader: @unchecked Sendable {
-    public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids, .values]
+    public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids, .values, .facets]
 
     public let path: String
     public let meta: IndexMeta
@@ -29,6 +29,8 @@ public final class IndexReader: @unchecked Sendable {
     let store: StoredFieldsReader
     /// Each document's numbers and dates, by field: what a sorted search orders by.
     public let sortValues: SortValuesReader
+    /// Each document's values as the corpus gave them, by field: what facets count.
+    public let facetValues: FacetValuesReader
     /// Each indexed field's length in every document (norms.fts).
     private let fieldLengths: FieldLengthsReader
     /// Built by the ninth walk of the lexicon (`lexiconEntries(near:)`, a fuzzy word or a "did you
@@ -85,6 +87,8 @@ public final class IndexReader: @unchecked Sendable {
         }
         sortValues = try SortValuesReader(bytes: component(.values).file.bytes, file: FileFormat.Tag.values.fileName,
                                           body: component(.values).body, fieldCount: meta.fields.count, documentCount: meta.documentCount)
+        facetValues = try FacetValuesReader(bytes: component(.facets).file.bytes, file: FileFormat.Tag.facets.fileName,
+                                            body: component(.facets).body, fieldCount: meta.fields.count, documentCount: meta.documentCount)
         fieldLengths = try FieldLengthsReader(bytes: component(.norms).file.bytes, file: FileFormat.Tag.norms.fileName,
                                               body: component(.norms).body, meta: meta)
     }

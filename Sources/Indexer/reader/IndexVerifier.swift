@@ -84,6 +84,8 @@ extension IndexReader {
         // offsets (in range by decoding) are as many as its body's length, and its sort values are
         // those of its stored fields.
         var valueCounts = [Int](repeating: 0, count: meta.fields.count)
+        var facetCounts = [Int](repeating: 0, count: meta.fields.count)
+        try verifyFacetDictionaries()
         for doc in 0..<meta.documentCount {
             let (fields, body) = try storedFieldsWithBody([doc])[0]
             guard let id = fields.value(of: StandardField.id), try document(id: id) == doc else {
@@ -98,7 +100,11 @@ extension IndexReader {
                 throw IndexError.corrupt(file: FileFormat.Tag.store.fileName, reason: "document \(doc) has \(tokens.count) token offsets for a body of \(terms) terms")
             }
             try verifySortValues(of: doc, fields: fields, counts: &valueCounts)
+            try verifyFacetValues(of: doc, fields: fields, counts: &facetCounts)
             report.documents += 1
+        }
+        for field in meta.fields.indices where facetCounts[field] != facetValues.documentsWithValue(field: field) {
+            throw IndexError.corrupt(file: FileFormat.Tag.facets.fileName, reason: "field \(meta.fields[field].name) has values in \(facetCounts[field]) documents, not \(facetValues.documentsWithValue(field: field))")
         }
         for field in meta.fields.indices where valueCounts[field] != sortValues.documentsWithValue(field: field) {
             throw IndexError.corrupt(file: FileFormat.Tag.values.fileName, reason: "field \(meta.fields[field].name) has values in \(valueCounts[field]) documents, not \(sortValues.documentsWithValue(field: field))")
@@ -136,6 +142,37 @@ extension IndexReader {
                                          reason: "document \(doc)'s values in field \(meta.fields[field].name) differ from its stored text")
             }
             if expected != nil { counts[field] += 1 }
+        }
+    }
+
+    /// Each field's values are distinct, in byte order, and no longer than the build keeps.
+    private func verifyFacetDictionaries() throws {
+        for field in facetValues.fields {
+            var previous: String?
+            for ordinal in 0..<facetValues.valueCount(field: field) {
+                let value = try facetValues.value(ordinal: ordinal, field: field)
+                guard !value.isEmpty, value.utf8.count <= FacetValuesReader.longestValue,
+                      previous.map({ $0.utf8.lexicographicallyPrecedes(value.utf8) }) ?? true else {
+                    throw IndexError.corrupt(file: FileFormat.Tag.facets.fileName,
+                                             reason: "value \(ordinal) of field \(meta.fields[field].name) is empty, too long or out of order")
+                }
+                previous = value
+            }
+        }
+    }
+
+    /// The values of `doc` in every field beyond the body are in its stored text; and a stored text
+    /// that is one value (no ", " joins items there) is the only one.
+    private func verifyFacetValues(of doc: Int, fields: StoredFields, counts: inout [Int]) throws {
+        for field in meta.fields.indices where field > StandardField.body {
+            let stored = fields.values.filter { $0.field == field }.map(\.value).joined(separator: ", ")
+            let values = try facetValues.values(doc: doc, field: field)
+            let whole = !stored.isEmpty && !stored.contains(", ") && stored.utf8.count <= FacetValuesReader.longestValue
+            guard values.allSatisfy({ stored.contains($0) }), !whole || values == [stored], !stored.isEmpty || values.isEmpty else {
+                throw IndexError.corrupt(file: FileFormat.Tag.facets.fileName,
+                                         reason: "document \(doc)'s values in field \(meta.fields[field].name) differ from its stored text")
+            }
+            if !values.isEmpty { counts[field] += 1 }
         }
     }
 }

@@ -39,18 +39,13 @@ public struct FieldSort: Sendable, Equatable {
         return number
     }
 
-    /// The field `name` names, as a query names one, or a field that is stored and not searched (a
-    /// page's date) named as written or without its accents and capitals.
     static func field(named name: String, in reader: IndexReader) -> Int? {
-        if let field = reader.meta.field(typed: name) { return field }
-        let folded = reader.sortValues.fields.filter { FieldName.folded(reader.meta.fields[$0].name) == FieldName.folded(name) }
-        return folded.count == 1 ? folded[0] : nil
+        reader.field(named: name, among: reader.sortValues.fields)
     }
 
     /// The fields that hold values, for an error message.
     static func fieldsWithValues(in reader: IndexReader) -> String {
-        let names = reader.sortValues.fields.map { reader.meta.fields[$0].name }
-        return names.isEmpty ? "no field of this index holds numbers or dates" : "fields with numbers or dates: " + names.joined(separator: ", ")
+        reader.names(of: reader.sortValues.fields, what: "fields with numbers or dates", none: "no field of this index holds numbers or dates")
     }
 
     /// The first `capacity` matches of `root` in this order, and the number of matches. Every match is

@@ -1,0 +1,281 @@
+/// facets.fts: for each field beyond the title and the body, every document's values as the corpus
+/// gave them (a JSON array's elements, a front matter list's entries, or the whole text), numbered in
+/// a sorted dictionary: what a search counts to give the values of its matches (facets), as Lucene's
+/// sorted set doc values and tantivy's string columns hold them.
+///
+/// Layout (docs/FORMAT.md): a directory of 16-byte entries, then each column's data in directory order:
+/// the dictionary (offsets, then the values' bytes), a sparse column's documents, each slot's start in
+/// the ordinals, and the ordinals bit-packed. A column holds a slot per document (dense) or a slot per
+/// document with a value (sparse), whichever is smaller. A value longer than 256 bytes
+/// (`FacetValuesReader.longestValue`) is left out, as Elasticsearch's `ignore_above` leaves out long
+/// keywords: it is a text, not a category.
+final class FacetValuesWriter {
+    private struct Column {
+        /// Values numbered as first met; renumbered in byte order when written.
+        var numbers: [String: UInt32] = [:]
+        var docs: [UInt32] = []
+        /// Where each of `docs` ends in `values`.
+        var ends: [UInt32] = []
+        var values: [UInt32] = []
+    }
+
+    private var columns: [Int: Column] = [:]
+
+    /// Records `doc`'s `items` in `field`. Documents come in increasing order. Returns the bytes the
+    /// build holds for them until the end: what the budget is charged.
+    func add(doc: UInt32, field: Int, items: [String]) -> Int {
+        var column = columns.removeValue(forKey: field) ?? Column()
+        defer { columns[field] = column }
+        var held = 0
+        for item in items where !item.isEmpty && item.utf8.count <= FacetValuesReader.longestValue {
+            if column.docs.last != doc {
+                column.docs.append(doc)
+                column.ends.append(UInt32(column.values.count))
+                held += 8
+            }
+            let number: UInt32
+            if let known = column.numbers[item] {
+                number = known
+            } else {
+                number = UInt32(column.numbers.count)
+                column.numbers[item] = number
+                held += 64 + item.utf8.count
+            }
+            column.values.append(number)
+            column.ends[column.ends.count - 1] += 1
+            held += 4
+        }
+        return held
+    }
+
+    func write(documentCount: Int, to file: OutputFile) throws {
+        let fields = columns.keys.sorted()
+        var directory = ByteWriter()
+        directory.u32(UInt32(fields.count))
+        var data: [[UInt8]] = []
+        for field in fields {
+            let column = columns[field]!
+            let sorted = column.numbers.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var rank = [UInt32](repeating: 0, count: sorted.count)
+            for (index, value) in sorted.enumerated() { rank[Int(column.numbers[value]!)] = UInt32(index) }
+            // Each document's ordinals in order, each once.
+            var ordinals: [UInt32] = []
+            var ends: [UInt32] = []
+            var start = 0
+            for end in column.ends {
+                let mine = Set(column.values[start..<Int(end)].map { rank[Int($0)] }).sorted()
+                ordinals += mine
+                ends.append(UInt32(ordinals.count))
+                start = Int(end)
+            }
+            let width = max(1, 64 - UInt64(sorted.count - 1).leadingZeroBitCount)
+            let sparse = FacetValuesReader.slotsLength(slots: column.docs.count, sparse: true)
+                < FacetValuesReader.slotsLength(slots: documentCount, sparse: false)
+            directory.u8(UInt8(field))
+            directory.u8(sparse ? 1 : 0)
+            directory.u8(UInt8(width))
+            directory.u8(0)
+            directory.u32(UInt32(sorted.count))
+            directory.u32(UInt32(column.docs.count))
+            directory.u32(UInt32(ordinals.count))
+
+            var bytes = ByteWriter()
+            var offset: UInt32 = 0
+            bytes.u32(0)
+            for value in sorted {
+                offset += UInt32(value.utf8.count)
+                bytes.u32(offset)
+            }
+            for value in sorted { bytes.append(value.utf8) }
+            if sparse {
+                for doc in column.docs { bytes.u32(doc) }
+                bytes.u32(0)
+                for end in ends { bytes.u32(end) }
+            } else {
+                var next = 0, end: UInt32 = 0
+                bytes.u32(0)
+                for doc in 0..<documentCount {
+                    if next < column.docs.count && column.docs[next] == doc {
+                        end = ends[next]
+                        next += 1
+                    }
+                    bytes.u32(end)
+                }
+            }
+            bytes.append(Self.packed(ordinals, width: width))
+            data.append(bytes.bytes)
+        }
+        try file.write(directory)
+        for bytes in data { try file.write(bytes) }
+    }
+
+    /// `width` bits a value, the lowest bit first, and 7 bytes of padding so that a reader may load 8
+    /// bytes at any value's first byte.
+    private static func packed(_ values: [UInt32], width: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: FacetValuesReader.packedLength(count: values.count, width: width))
+        for (index, value) in values.enumerated() {
+            let bit = index * width
+            let shifted = UInt64(value) << UInt64(bit & 7)
+            for byte in 0..<5 { bytes[bit >> 3 + byte] |= UInt8(truncatingIfNeeded: shifted >> UInt64(8 * byte)) }
+        }
+        return bytes
+    }
+}
+
+/// Reads facets.fts. Opening checks the directory and every column's length; a read checks the slot's
+/// bounds and each ordinal, so that a damaged file gives wrong values (which `fts verify` reports),
+/// never a read out of bounds.
+public struct FacetValuesReader: @unchecked Sendable {
+    struct Column {
+        var sparse: Bool
+        var width: Int
+        var valueCount: Int
+        var documentsWithValue: Int
+        var ordinalCount: Int
+        /// Offsets in the file.
+        var offsets: Int
+        var strings: Int
+        var stringsLength: Int
+        var docs: Int
+        var starts: Int
+        var ordinals: Int
+    }
+
+    static let directoryEntryLength = 16
+    /// Longer values are left out.
+    public static let longestValue = 256
+
+    private let bytes: UnsafeRawBufferPointer
+    private let file: String
+    /// By field number; nil for a field with no values.
+    let columns: [Column?]
+    private let documentCount: Int
+
+    /// The bytes of a column's documents and starts: a sparse column lists its documents.
+    static func packedLength(count: Int, width: Int) -> Int { (count * width + 7) / 8 + 7 }
+
+    static func slotsLength(slots: Int, sparse: Bool) -> Int { (sparse ? 4 * slots : 0) + 4 * (slots + 1) }
+
+    init(bytes: UnsafeRawBufferPointer, file: String, body: Range<Int>, fieldCount: Int, documentCount: Int) throws {
+        self.bytes = bytes
+        self.file = file
+        var reader = ByteReader(bytes, file: file, offset: body.lowerBound, end: body.upperBound)
+        let count = Int(try reader.u32())
+        guard count <= fieldCount else { throw reader.corrupt("\(count) columns for \(fieldCount) fields") }
+        var columns = [Column?](repeating: nil, count: fieldCount)
+        var data = reader.offset + count * Self.directoryEntryLength
+        var previous = -1
+        for _ in 0..<count {
+            let field = Int(try reader.u8())
+            guard field > previous, field < fieldCount else { throw reader.corrupt("column of unknown or repeated field \(field)") }
+            previous = field
+            let layout = try reader.u8()
+            let width = Int(try reader.u8())
+            _ = try reader.u8()
+            let valueCount = Int(try reader.u32())
+            let documentsWithValue = Int(try reader.u32())
+            let ordinalCount = Int(try reader.u32())
+            guard layout <= 1, (1...32).contains(width), valueCount >= 1, documentsWithValue >= 1,
+                  documentsWithValue <= documentCount, ordinalCount >= documentsWithValue else {
+                throw reader.corrupt("malformed column of field \(field)")
+            }
+            let sparse = layout == 1
+            let strings = data + 4 * (valueCount + 1)
+            guard strings + 4 <= body.upperBound else { throw reader.corrupt("column of field \(field) runs past the end") }
+            let stringsLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: strings - 4, as: UInt32.self)))
+            let docs = strings + stringsLength
+            let starts = docs + (sparse ? 4 * documentsWithValue : 0)
+            let ordinals = starts + 4 * ((sparse ? documentsWithValue : documentCount) + 1)
+            let end = ordinals + Self.packedLength(count: ordinalCount, width: width)
+            guard end <= body.upperBound else { throw reader.corrupt("column of field \(field) runs past the end") }
+            columns[field] = Column(sparse: sparse, width: width, valueCount: valueCount, documentsWithValue: documentsWithValue,
+                                    ordinalCount: ordinalCount, offsets: data, strings: strings, stringsLength: stringsLength,
+                                    docs: docs, starts: starts, ordinals: ordinals)
+            data = end
+        }
+        guard data == body.upperBound else { throw reader.corrupt("columns' data does not fill the file") }
+        self.columns = columns
+        self.documentCount = documentCount
+    }
+
+    /// Whether some document has a value in `field`.
+    public func hasValues(field: Int) -> Bool { field >= 0 && field < columns.count && columns[field] != nil }
+
+    /// The fields that have values, by number.
+    public var fields: [Int] { columns.indices.filter { columns[$0] != nil } }
+
+    /// How many different values `field` holds: its ordinals are below it.
+    public func valueCount(field: Int) -> Int { hasValues(field: field) ? columns[field]!.valueCount : 0 }
+
+    /// How many documents have a value in `field`.
+    public func documentsWithValue(field: Int) -> Int { hasValues(field: field) ? columns[field]!.documentsWithValue : 0 }
+
+    /// The value numbered `ordinal` in `field` (values are numbered in byte order).
+    public func value(ordinal: Int, field: Int) throws -> String {
+        guard hasValues(field: field), ordinal >= 0, ordinal < columns[field]!.valueCount else {
+            throw IndexError.corrupt(file: file, reason: "no value \(ordinal) in field \(field)")
+        }
+        let column = columns[field]!
+        let start = Int(load(column.offsets + 4 * ordinal)), end = Int(load(column.offsets + 4 * ordinal + 4))
+        guard start <= end, end <= column.stringsLength else {
+            throw IndexError.corrupt(file: file, reason: "value \(ordinal) of field \(field) lies outside its dictionary")
+        }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(column.strings + start)..<(column.strings + end)]), as: UTF8.self)
+    }
+
+    /// Where a search over documents in increasing order stands in a sparse column: the slot to search
+    /// from for the next document.
+    public struct Cursor {
+        var slot = 0
+        public init() {}
+    }
+
+    /// Calls `body` with the ordinal of each of `doc`'s values in `field`, in increasing order. Calls
+    /// with the same `cursor` must come in increasing document order.
+    @inline(__always)
+    public func forEachOrdinal(doc: Int, field: Int, cursor: inout Cursor, _ body: (Int) -> Void) {
+        guard field >= 0 && field < columns.count, let column = columns[field] else { return }
+        guard let slot = column.sparse ? slot(of: doc, in: column, from: &cursor.slot) : doc, slot < documentCount else { return }
+        let start = Int(load(column.starts + 4 * slot)), end = Int(load(column.starts + 4 * slot + 4))
+        guard start <= end, end <= column.ordinalCount else { return }
+        let mask = UInt64(1) << UInt64(column.width) - 1
+        for index in start..<end {
+            let bit = index * column.width
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: column.ordinals + bit >> 3, as: UInt64.self))
+            let ordinal = Int((word >> UInt64(bit & 7)) & mask)
+            if ordinal < column.valueCount { body(ordinal) }
+        }
+    }
+
+    /// `doc`'s values in `field`, in byte order.
+    public func values(doc: Int, field: Int) throws -> [String] {
+        var ordinals: [Int] = []
+        var cursor = Cursor()
+        forEachOrdinal(doc: doc, field: field, cursor: &cursor) { ordinals.append($0) }
+        return try ordinals.map { try value(ordinal: $0, field: field) }
+    }
+
+    @inline(__always)
+    private func load(_ offset: Int) -> UInt32 {
+        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// The slot of `doc` in a sparse column, searched from `from` on (by doubling steps, then halving),
+    /// which it leaves at the first slot not below `doc`.
+    private func slot(of doc: Int, in column: Column, from: inout Int) -> Int? {
+        var low = from, step = 1
+        var high = low
+        while high < column.documentsWithValue && Int(load(column.docs + 4 * high)) < doc {
+            low = high + 1
+            high += step
+            step *= 2
+        }
+        high = min(high, column.documentsWithValue)
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(load(column.docs + 4 * middle)) < doc { low = middle + 1 } else { high = middle }
+        }
+        from = low
+        return low < column.documentsWithValue && Int(load(column.docs + 4 * low)) == doc ? low : nil
+    }
+}

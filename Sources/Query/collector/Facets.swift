@@ -1,0 +1,114 @@
+import Indexer
+
+/// A count a search makes besides its hits: how many of all its matches hold each value of a field
+/// (`fts search --facet FIELD[:N]`, searchd's `FACET`), as Elasticsearch's terms aggregation and
+/// Lucene's facets count them. The values are the field's as the corpus gave them (`FacetValuesReader`).
+public struct FacetRequest: Sendable, Equatable {
+    public static let defaultLimit = 10
+    public static let maximumLimit = 1_000
+
+    public var field: String
+    /// How many values to return, the most frequent first.
+    public var limit: Int
+
+    public init(field: String, limit: Int = Self.defaultLimit) {
+        self.field = field
+        self.limit = limit
+    }
+
+    /// `FIELD` or `FIELD:N`, as `fts search --facet` and searchd's `FACET` take it.
+    public init(parsing text: String) throws(QueryError) {
+        var field = Substring(text), limit = Self.defaultLimit
+        if let colon = text.lastIndex(of: ":") {
+            guard let number = Int(text[text.index(after: colon)...]), (1...Self.maximumLimit).contains(number) else {
+                throw QueryError("a facet is FIELD or FIELD:N with N from 1 to \(Self.maximumLimit), not \"\(text)\"")
+            }
+            limit = number
+            field = text[..<colon]
+        }
+        guard !field.isEmpty else { throw QueryError("a facet names a field: FIELD or FIELD:N") }
+        self.init(field: String(field), limit: limit)
+    }
+
+    /// The field's number in `reader`'s index; an error when no document has a value there.
+    public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
+        guard (1...Self.maximumLimit).contains(limit) else {
+            throw QueryError("a facet returns from 1 to \(Self.maximumLimit) values, not \(limit)")
+        }
+        let fields = reader.facetValues.fields
+        let names = reader.names(of: fields, what: "fields with values", none: "no field of this index holds values to count")
+        guard let number = reader.field(named: field, among: fields) else {
+            throw QueryError("cannot count the values of unknown field \"\(field)\" (\(names))")
+        }
+        guard number > StandardField.body else {
+            throw QueryError("cannot count the values of \"\(field)\": the title and the body are texts to search, not values (\(names))")
+        }
+        guard reader.facetValues.hasValues(field: number) else {
+            throw QueryError("cannot count the values of \"\(field)\": no document holds one of at most \(FacetValuesReader.longestValue) bytes (\(names))")
+        }
+        return number
+    }
+}
+
+/// The values of a field among a search's matches.
+public struct FacetCounts: Sendable, Equatable {
+    public struct Value: Sendable, Equatable {
+        public var value: String
+        public var count: Int
+    }
+
+    /// The field's name in the index.
+    public var field: String
+    /// The most frequent values, at most the request's limit: by count, highest first, then in byte
+    /// order of the values.
+    public var values: [Value]
+    /// How many different values the matches hold.
+    public var distinct: Int
+    /// How many matches hold no value in the field.
+    public var missing: Int
+}
+
+enum FacetCounter {
+    /// Counts the values of every requested field (by number) over every match of `root`, in one walk.
+    static func count(_ root: Scorer, requests: [(request: FacetRequest, field: Int)], reader: IndexReader) throws -> [FacetCounts] {
+        let values = reader.facetValues
+        var counts = requests.map { [Int](repeating: 0, count: values.valueCount(field: $0.field)) }
+        var missing = [Int](repeating: 0, count: requests.count)
+        var cursors = [FacetValuesReader.Cursor](repeating: FacetValuesReader.Cursor(), count: requests.count)
+        while try root.next() != Scorer.end {
+            let doc = Int(root.doc)
+            for index in requests.indices {
+                var found = false
+                counts[index].withUnsafeMutableBufferPointer { counts in
+                    values.forEachOrdinal(doc: doc, field: requests[index].field, cursor: &cursors[index]) {
+                        counts[$0] += 1
+                        found = true
+                    }
+                }
+                if !found { missing[index] += 1 }
+            }
+        }
+        return try requests.indices.map { index in
+            let (request, field) = requests[index]
+            var keeper = TopKeeper<CountedValue>(capacity: request.limit)
+            var distinct = 0
+            for (ordinal, count) in counts[index].enumerated() where count > 0 {
+                distinct += 1
+                keeper.collect(CountedValue(ordinal: ordinal, count: count))
+            }
+            return FacetCounts(field: reader.meta.fields[field].name,
+                               values: try keeper.sorted().map { .init(value: try values.value(ordinal: $0.ordinal, field: field), count: $0.count) },
+                               distinct: distinct, missing: missing[index])
+        }
+    }
+
+    /// Ranks first: the higher count, then the lower ordinal (the value first in byte order).
+    private struct CountedValue: Ranked {
+        var ordinal: Int
+        var count: Int
+
+        func ranksBefore(_ other: CountedValue) -> Bool {
+            count != other.count ? count > other.count : ordinal < other.ordinal
+        }
+    }
+}

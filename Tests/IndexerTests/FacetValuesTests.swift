@@ -1,0 +1,154 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Indexer
+
+/// facets.fts: each document's values in each field, read back as the corpus gave them.
+@Suite struct FacetValuesTests {
+    /// Values a test draws from: cases apart (`Bio`, `bio`), a comma inside one value, accents, a
+    /// number, an empty one and one too long to keep.
+    static let tags = ["bio", "Bio", "local", "a, b", "économie sociale", "coop's", "12", "", String(repeating: "x", count: 257),
+                       String(repeating: "é", count: 128), "zéro", "œuvre"]
+
+    /// JSON Lines documents with an array field, a field of one value (sometimes a number), a nested
+    /// member, and a field few documents hold; and what each document holds, drawn by the test.
+    static func generateCorpus(at path: String, documents: Int, seed: UInt64) throws -> [[String: Set<String>]] {
+        var generator = SplitMix64(seed: seed)
+        func chance(_ percent: UInt64) -> Bool { generator.next() % 100 < percent }
+        func json(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var lines = ""
+        var expected: [[String: Set<String>]] = []
+        for index in 0..<documents {
+            var object = "{\"id\":\"doc-\(index)\",\"title\":\"jardin \(index)\",\"body\":\"un jardin\""
+            var values: [String: Set<String>] = [:]
+            func kept(_ items: [String]) -> Set<String> { Set(items.filter { !$0.isEmpty && $0.utf8.count <= 256 }) }
+            if chance(80) {
+                // Repeats included: a document holds a value once.
+                let items = (0..<Int(generator.next() % 5)).map { _ in tags[Int(generator.next() % UInt64(tags.count))] }
+                object += ",\"tags\":[" + items.map(json).joined(separator: ",") + "]"
+                values["tags"] = kept(items)
+            }
+            if chance(90) {
+                let category = ["agriculture", "déchets", "mobilité", "énergie", "Dupont, Jean"][Int(generator.next() % 5)]
+                if chance(10) {
+                    object += ",\"catégorie\":\(index % 7)"
+                    values["catégorie"] = ["\(index % 7)"]
+                } else {
+                    object += ",\"catégorie\":" + json(category)
+                    values["catégorie"] = [category]
+                }
+            }
+            if chance(50) {
+                let name = ["Anne", "Paul", "Zoé"][Int(generator.next() % 3)]
+                object += ",\"auteur\":{\"nom\":" + json(name) + "}"
+                values["auteur.nom"] = [name]
+            }
+            // Few documents, each its own value: a sparse column.
+            if chance(3) {
+                object += ",\"rare\":\"r\(index)\""
+                values["rare"] = ["r\(index)"]
+            }
+            lines += object + "}\n"
+            expected.append(values.filter { !$0.value.isEmpty })
+        }
+        try lines.write(toFile: path, atomically: false, encoding: .utf8)
+        return expected
+    }
+
+    static func index(documents: Int, seed: UInt64, in folder: TemporaryFolder) throws -> (path: String, expected: [[String: Set<String>]]) {
+        let corpus = folder.file("docs.jsonl")
+        let expected = try generateCorpus(at: corpus, documents: documents, seed: seed)
+        let index = folder.file("index")
+        _ = try IndexBuilder.build(paths: [corpus], output: index)
+        return (index, expected)
+    }
+
+    static func byteOrder(_ values: some Collection<String>) -> [String] {
+        values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    @Test func everyDocumentsValuesReadBack() throws {
+        let folder = try TemporaryFolder()
+        let (index, expected) = try Self.index(documents: 3_000, seed: 4, in: folder)
+        let reader = try IndexReader(path: index)
+        _ = try reader.verify()
+        let names = ["tags", "catégorie", "auteur.nom", "rare"]
+        let numbers = try names.map { try #require(reader.meta.field(named: $0)) }
+        #expect(reader.facetValues.fields == numbers.sorted())
+        // Both layouts are met.
+        #expect(numbers.map { reader.facetValues.columns[$0]!.sparse } == [false, false, false, true])
+        for (name, field) in zip(names, numbers) {
+            let all = expected.reduce(into: Set<String>()) { $0.formUnion($1[name] ?? []) }
+            #expect(reader.facetValues.valueCount(field: field) == all.count, "\(name)")
+            #expect(try (0..<all.count).map { try reader.facetValues.value(ordinal: $0, field: field) } == Self.byteOrder(all), "\(name)")
+            #expect(reader.facetValues.documentsWithValue(field: field) == expected.filter { $0[name] != nil }.count, "\(name)")
+            // One cursor over the documents in order, as a search walks its matches.
+            var cursor = FacetValuesReader.Cursor()
+            for (doc, document) in expected.enumerated() {
+                var ordinals: [Int] = []
+                reader.facetValues.forEachOrdinal(doc: doc, field: field, cursor: &cursor) { ordinals.append($0) }
+                let values = try ordinals.map { try reader.facetValues.value(ordinal: $0, field: field) }
+                #expect(values == Self.byteOrder(document[name] ?? []), "\(doc) \(name)")
+                #expect(try reader.facetValues.values(doc: doc, field: field) == values)
+            }
+        }
+    }
+
+    /// Opening checks the directory and the columns' lengths, and a read checks its slot and each
+    /// ordinal, so that reading every document's values after damage the checksum was not asked to
+    /// find gives values or an error, never a crash.
+    @Test func readingDamagedColumnsNeverCrashes() throws {
+        let folder = try TemporaryFolder()
+        let pristine = try Self.index(documents: 300, seed: 5, in: folder).path
+        // The first rounds damage the directory, the others anywhere in the body.
+        let refused = try Damage.rounds(80, of: pristine, file: FileFormat.Tag.facets.fileName, in: folder, seed: 12,
+                                        span: { round, length in 32..<(32 + (round < 30 ? 4 + 4 * 16 : length - 40)) }) { reader in
+            for field in reader.meta.fields.indices {
+                var cursor = FacetValuesReader.Cursor()
+                for doc in 0..<reader.documentCount {
+                    var ordinals: [Int] = []
+                    reader.facetValues.forEachOrdinal(doc: doc, field: field, cursor: &cursor) { ordinals.append($0) }
+                    for ordinal in ordinals { _ = try reader.facetValues.value(ordinal: ordinal, field: field) }
+                }
+            }
+        }
+        #expect(refused > 0)
+    }
+
+    /// `fts verify` reads every document's stored text again: a value that is not in it, under valid
+    /// checksums, is reported.
+    @Test func verifyFindsValuesThatDisagreeWithTheStoredText() throws {
+        let folder = try TemporaryFolder()
+        let index = try Self.index(documents: 50, seed: 7, in: folder).path
+        let reader = try IndexReader(path: index)
+        let field = reader.meta.field(named: "catégorie")!
+        // The same values but one document's category.
+        let writer = FacetValuesWriter()
+        for doc in 0..<reader.documentCount {
+            for stored in reader.meta.fields.indices where stored > StandardField.body {
+                let values = try reader.facetValues.values(doc: doc, field: stored)
+                _ = writer.add(doc: UInt32(doc), field: stored, items: doc == 17 && stored == field ? ["inventée"] : values)
+            }
+        }
+        let facets = try OutputFile(path: index + "/" + FileFormat.Tag.facets.fileName, tag: .facets, indexID: reader.meta.indexID)
+        try writer.write(documentCount: reader.documentCount, to: facets)
+        let written = try facets.finish()
+        var meta = reader.meta
+        let slot = meta.components.firstIndex { $0.tag == .facets }!
+        meta.components[slot] = IndexMeta.Component(tag: .facets, length: UInt64(written.length), checksum: written.checksum)
+        let metaFile = try OutputFile(path: index + "/" + FileFormat.Tag.meta.fileName, tag: .meta, indexID: meta.indexID)
+        try metaFile.write(meta.encoded())
+        _ = try metaFile.finish()
+
+        let reopened = try IndexReader(path: index, checksums: true)
+        #expect(try reopened.facetValues.values(doc: 17, field: field) == ["inventée"])
+        #expect(throws: IndexError.self) { try reopened.verify() }
+        do {
+            _ = try reopened.verify()
+        } catch {
+            #expect(String(describing: error).contains("document 17's values in field catégorie differ from its stored text"))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Query
+import TestSupport
+
+/// Facets: the values of fields among all of a search's matches, against the values the test wrote
+/// into the corpus and the matches of the same query.
+@Suite struct FacetTests {
+    /// An index of generated documents, and each document's values by field (what the test wrote).
+    final class FacetedCorpus: @unchecked Sendable {
+        static let shared = try! FacetedCorpus()
+        let folder = ProcessScratch.path("faceted")
+        let searcher: Searcher
+        var values: [[String: Set<String>]] = []
+
+        init() throws {
+            var generator = SplitMix64(seed: 31)
+            let words = ["jardin", "potager", "verger", "abeille", "ville", "rucher", "compost", "semis"]
+            let tags = ["bio", "local", "Bio", "circuit court", "a, b", "zéro déchet", "œuvre", "12"]
+            func chance(_ percent: UInt64) -> Bool { generator.next() % 100 < percent }
+            func pick(_ list: [String]) -> String { list[Int(generator.next() % UInt64(list.count))] }
+            func text(_ count: Int) -> String { (0..<count).map { _ in pick(words) }.joined(separator: " ") }
+            var lines = ""
+            for index in 0..<1_500 {
+                var object = "{\"id\":\"d\(index)\",\"title\":\"\(text(2))\",\"body\":\"\(text(Int(generator.next() % 30) + 1))\""
+                var document: [String: Set<String>] = [:]
+                if chance(80) {
+                    let items = (0..<(Int(generator.next() % 4) + 1)).map { _ in pick(tags) }
+                    object += ",\"tags\":[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+                    document["tags"] = Set(items)
+                }
+                if chance(90) {
+                    let category = pick(["agriculture", "déchets", "mobilité", "énergie", "Dupont, Jean"])
+                    object += ",\"catégorie\":\"\(category)\""
+                    document["catégorie"] = [category]
+                }
+                // Each its own value, in few documents: a sparse column, and many values of count 1.
+                if chance(4) {
+                    object += ",\"rare\":\"r\(index % 40)\""
+                    document["rare"] = ["r\(index % 40)"]
+                }
+                lines += object + "}\n"
+                values.append(document)
+            }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try lines.write(toFile: folder + "/docs.jsonl", atomically: false, encoding: .utf8)
+            _ = try IndexBuilder.build(paths: [folder + "/docs.jsonl"], output: folder + "/index")
+            searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        }
+    }
+
+    static let queries = ["jardin", "jardin potager", "jardin OR abeille", "\"jardin potager\"", "comp*", "ville -rucher",
+                          "(verger OR semis) compost", "*:*", "title:abeille", "tags:bio", "catégorie:déchets", "introuvable"]
+
+    @Test(arguments: queries)
+    func countsAreThoseOfEveryMatch(query: String) throws {
+        let corpus = FacetedCorpus.shared
+        let searcher = corpus.searcher
+        let requests = [FacetRequest(field: "tags", limit: 1_000), FacetRequest(field: "categorie", limit: 3),
+                        FacetRequest(field: "rare", limit: 5)]
+        let faceted = try searcher.search(query, limit: 10, facets: requests)
+        // Every match, from the engine's own ranking (checked against brute force by the differential tests).
+        let all = try searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
+        #expect(all.total == all.hits.count)
+        let plain = try searcher.search(query, limit: 10)
+        #expect(faceted.total == plain.total && faceted.hits.map(\.doc) == plain.hits.map(\.doc)
+                && faceted.hits.map(\.score) == plain.hits.map(\.score), "facets change nothing else")
+        #expect(faceted.facets.map(\.field) == ["tags", "catégorie", "rare"], "in the requests' order")
+        for (request, counted) in zip(requests, faceted.facets) {
+            var counts: [String: Int] = [:]
+            var missing = 0
+            for hit in all.hits {
+                let values = corpus.values[hit.doc][counted.field] ?? []
+                if values.isEmpty { missing += 1 }
+                for value in values { counts[value, default: 0] += 1 }
+            }
+            let expected = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                .prefix(request.limit).map { FacetCounts.Value(value: $0.key, count: $0.value) }
+            #expect(counted == FacetCounts(field: counted.field, values: Array(expected), distinct: counts.count, missing: missing),
+                    "\(query) \(counted.field)")
+        }
+    }
+
+    @Test func requestsAndTheirErrors() throws {
+        let searcher = FacetedCorpus.shared.searcher
+        #expect(try FacetRequest(parsing: "tags") == FacetRequest(field: "tags", limit: 10))
+        #expect(try FacetRequest(parsing: "tags:1000") == FacetRequest(field: "tags", limit: 1_000))
+        for bad in ["tags:0", "tags:1001", "tags:x", ":3", ""] {
+            #expect(throws: QueryError.self, "\(bad)") { try FacetRequest(parsing: bad) }
+        }
+        func message(_ request: FacetRequest) -> String {
+            do {
+                _ = try searcher.search("jardin", facets: [request])
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        let fields = "(fields with values: catégorie, tags, rare)"
+        #expect(message(FacetRequest(field: "nope")) == "cannot count the values of unknown field \"nope\" \(fields)")
+        #expect(message(FacetRequest(field: "body")) == "cannot count the values of \"body\": the title and the body are texts to search, not values \(fields)")
+        #expect(message(FacetRequest(field: "tags", limit: 0)) == "a facet returns from 1 to 1000 values, not 0")
+        // A page of no hits still counts every match.
+        let counted = try searcher.search("*:*", limit: 0, facets: [FacetRequest(field: "Catégorie", limit: 1)])
+        #expect(counted.hits.isEmpty && counted.total == 1_500 && counted.facets[0].values.count == 1)
+    }
+}
