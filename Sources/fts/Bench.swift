@@ -56,6 +56,7 @@ struct Bench: Command {
                 """),
             .flag("full", help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total."),
             .option("sort", value: "field[:desc]", help: "Order the results by a field's numbers or dates, as fts search --sort does."),
+            .option("facet", value: "field[:n]", help: "Count a field's values among the matches, as fts search --facet does (full searches). May be given again."),
             .option("runs", default: "5", help: "Timed runs of each query."),
             .option("threads", default: "1", help: "Threads running queries at once (each takes the next query)."),
             .flag("json", help: "Print one JSON object."),
@@ -73,6 +74,7 @@ struct Bench: Command {
     var alongsideExhaustive: Bool
     var full: Bool
     var sort: FieldSort?
+    var facets: [FacetRequest]
     var runs: Int
     var threads: Int
     var json: Bool
@@ -90,6 +92,12 @@ struct Bench: Command {
         alongsideExhaustive = arguments.flag("alongside-exhaustive")
         full = arguments.flag("full")
         sort = try SortOption.parse(arguments)
+        do {
+            facets = try arguments.strings("facet").map { try FacetRequest(parsing: $0) }
+        } catch {
+            throw UsageError("--facet: \(error)")
+        }
+        full = full || !facets.isEmpty
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
         json = arguments.flag("json")
@@ -102,6 +110,9 @@ struct Bench: Command {
         guard (0...Searcher.maximumWindow).contains(top) else { throw UsageError("--top must be between 0 and \(Searcher.maximumWindow)") }
         guard sort == nil || !(count || noPrune || alongsideExhaustive || server != nil) else {
             throw UsageError("--sort times sorted searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
+        }
+        guard facets.isEmpty || !(count || noPrune || alongsideExhaustive || server != nil) else {
+            throw UsageError("--facet times full searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
         }
     }
 
@@ -139,16 +150,15 @@ struct Bench: Command {
         guard !alongsideExhaustive || !(noPrune || count || full) else {
             throw UsageError("--alongside-exhaustive compares pruned and exhaustive top-k runs: not with --no-prune, --count or --full")
         }
-        if let sort {
-            do {
-                _ = try sort.fieldNumber(in: searcher.reader)
-            } catch {
-                Output.error("fts bench: \(error)")
-                throw ExitStatus(2)
-            }
+        do {
+            _ = try sort?.fieldNumber(in: searcher.reader)
+            for facet in facets { _ = try facet.fieldNumber(in: searcher.reader) }
+        } catch {
+            Output.error("fts bench: \(error)")
+            throw ExitStatus(2)
         }
         let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, sort: sort,
-                                      runs: runs, alongsideExhaustive: alongsideExhaustive)
+                                      facets: facets, runs: runs, alongsideExhaustive: alongsideExhaustive)
         // The warm-up run, which also counts the hits (and those of the exhaustive runs, beside them).
         var exhaustiveHits: [String: Int] = [:]
         for query in list {
@@ -172,7 +182,8 @@ struct Bench: Command {
                 }.joined(separator: ",") + "}"
             }
             let exhaustive = alongsideExhaustive ? ",\"exhaustive_classes\":\(classes(measurement.exhaustiveHistograms, hits: exhaustiveHits))" : ""
-            let sorted = sort.map { ",\"sort\":\(JSON.quote($0.field + ($0.descending ? ":desc" : "")))" } ?? ""
+            let sorted = (sort.map { ",\"sort\":\(JSON.quote($0.field + ($0.descending ? ":desc" : "")))" } ?? "")
+                + (facets.isEmpty ? "" : ",\"facets\":[" + facets.map { JSON.quote("\($0.field):\($0.limit)") }.joined(separator: ",") + "]")
             print("{\"mode\":\(JSON.quote(count ? "count" : "top\(top)")),\"prune\":\(!noPrune)\(sorted),\"runs\":\(runs),\"threads\":\(threads),"
                   + "\"queries_per_second\":\(Double(timed) / seconds),\"classes\":\(classes(measurement.histograms, hits: hits))\(exhaustive)}")
         } else {
@@ -189,7 +200,7 @@ struct Bench: Command {
             table(measurement.histograms, hits: hits, order ?? (noPrune ? "exhaustive" : count ? "" : "pruned"))
             if alongsideExhaustive { table(measurement.exhaustiveHistograms, hits: exhaustiveHits, "exhaustive, in turn with the pruned runs") }
             print(String(format: "%d queries × %d runs in %.2f s (%.0f queries/s), %@, %@", list.count, runs, seconds,
-                         Double(timed) / seconds, count ? "count" : full ? "full search, top \(top)" : "top \(top)",
+                         Double(timed) / seconds, count ? "count" : full ? "full search, top \(top)" + (facets.isEmpty ? "" : ", facets " + facets.map(\.field).joined(separator: " ")) : "top \(top)",
                          order ?? (alongsideExhaustive ? "pruned and exhaustive" : noPrune ? "exhaustive" : "pruned")))
         }
     }
@@ -204,6 +215,7 @@ final class Measurement: @unchecked Sendable {
     let prune: Bool
     let full: Bool
     let sort: FieldSort?
+    let facets: [FacetRequest]
     let alongsideExhaustive: Bool
     /// (run, query) pairs.
     let work: [(run: Int, query: Int)]
@@ -212,8 +224,8 @@ final class Measurement: @unchecked Sendable {
     private(set) var histograms: [String: Histogram<UInt64>] = [:]
     private(set) var exhaustiveHistograms: [String: Histogram<UInt64>] = [:]
 
-    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, sort: FieldSort?, runs: Int,
-         alongsideExhaustive: Bool) {
+    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, sort: FieldSort?,
+         facets: [FacetRequest], runs: Int, alongsideExhaustive: Bool) {
         self.searcher = searcher
         self.queries = queries
         self.top = top
@@ -221,13 +233,14 @@ final class Measurement: @unchecked Sendable {
         self.prune = prune
         self.full = full
         self.sort = sort
+        self.facets = facets
         self.alongsideExhaustive = alongsideExhaustive
         work = (0..<runs).flatMap { run in queries.indices.map { (run, $0) } }
     }
 
     func execute(_ query: Bench.Query, prune: Bool) throws -> Int {
         if count { return try searcher.count(query.text) }
-        if full { return try searcher.search(query.text, limit: top, sort: sort, prune: prune).hits.count }
+        if full { return try searcher.search(query.text, limit: top, sort: sort, facets: facets, prune: prune).hits.count }
         return try searcher.topDocuments(query.text, limit: top, sort: sort, prune: prune).documents.count
     }
 

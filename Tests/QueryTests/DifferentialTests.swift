@@ -247,10 +247,19 @@ import Testing
             // Counting marks bitsets of the documents, or merges and skips through the lists, whichever
             // costs less: each way agrees with scoring every match.
             let planned = try QueryPlanner(reader: reader, analyzer: FrenchAnalyzer(), parameters: BM25Parameters()).plan(QueryParser().parse(query))
+            var matchesByMethod: [[UInt32]] = []
             for method in [MatchCounter.Method.cheapest, .bitsets, .merging] {
                 planned.rewind()
                 #expect(try MatchCounter.count(planned, documentCount: reader.documentCount, method: method) == exhaustive.total, "\(query): counted, \(method)")
+                // Facets read the matches themselves, the same ways.
+                planned.rewind()
+                var matches: [UInt32] = []
+                try MatchCounter.forEachMatch(planned, documentCount: reader.documentCount, method: method) { matches.append($0) }
+                #expect(matches.count == exhaustive.total && zip(matches, matches.dropFirst()).allSatisfy { $0 < $1 }, "\(query): read, \(method)")
+                #expect(Set(exhaustive.hits.map { UInt32($0.doc) }).isSubset(of: matches), "\(query): read, \(method)")
+                matchesByMethod.append(matches)
             }
+            #expect(Set(matchesByMethod.map { $0 }).count == 1, "\(query): each way reads the same matches")
             let cost = planned.cost
             if cost <= PruningPolicy().exhaustiveUpToCost {
                 small += 1

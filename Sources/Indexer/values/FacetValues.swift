@@ -216,7 +216,8 @@ public struct FacetValuesReader: @unchecked Sendable {
             throw IndexError.corrupt(file: file, reason: "no value \(ordinal) in field \(field)")
         }
         let column = columns[field]!
-        let start = Int(load(column.offsets + 4 * ordinal)), end = Int(load(column.offsets + 4 * ordinal + 4))
+        func load(_ offset: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+        let start = load(column.offsets + 4 * ordinal), end = load(column.offsets + 4 * ordinal + 4)
         guard start <= end, end <= column.stringsLength else {
             throw IndexError.corrupt(file: file, reason: "value \(ordinal) of field \(field) lies outside its dictionary")
         }
@@ -230,21 +231,63 @@ public struct FacetValuesReader: @unchecked Sendable {
         public init() {}
     }
 
+    /// One field's column, to read many documents' ordinals without looking the field up each time.
+    public struct FieldColumn {
+        fileprivate let bytes: UnsafeRawBufferPointer
+        fileprivate let column: Column
+        fileprivate let documentCount: Int
+
+        /// Calls `body` with the ordinal of each of `doc`'s values, in increasing order. Calls with the
+        /// same `cursor` must come in increasing document order.
+        @inline(__always)
+        public func forEachOrdinal(doc: Int, cursor: inout Cursor, _ body: (Int) -> Void) {
+            guard let slot = column.sparse ? slot(of: doc, from: &cursor.slot) : doc, slot < documentCount else { return }
+            let start = Int(load(column.starts + 4 * slot)), end = Int(load(column.starts + 4 * slot + 4))
+            guard start <= end, end <= column.ordinalCount else { return }
+            let width = column.width, mask = UInt64(1) << UInt64(width) - 1
+            for index in start..<end {
+                let bit = index * width
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: column.ordinals + bit >> 3, as: UInt64.self))
+                let ordinal = Int((word >> UInt64(bit & 7)) & mask)
+                if ordinal < column.valueCount { body(ordinal) }
+            }
+        }
+
+        @inline(__always)
+        private func load(_ offset: Int) -> UInt32 {
+            UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+
+        /// The slot of `doc` in a sparse column, searched from `from` on (by doubling steps, then
+        /// halving), which it leaves at the first slot not below `doc`.
+        private func slot(of doc: Int, from: inout Int) -> Int? {
+            var low = from, step = 1
+            var high = low
+            while high < column.documentsWithValue && Int(load(column.docs + 4 * high)) < doc {
+                low = high + 1
+                high += step
+                step *= 2
+            }
+            high = min(high, column.documentsWithValue)
+            while low < high {
+                let middle = (low + high) / 2
+                if Int(load(column.docs + 4 * middle)) < doc { low = middle + 1 } else { high = middle }
+            }
+            from = low
+            return low < column.documentsWithValue && Int(load(column.docs + 4 * low)) == doc ? low : nil
+        }
+    }
+
+    /// `field`'s column, nil when no document has a value there.
+    public func column(field: Int) -> FieldColumn? {
+        guard hasValues(field: field) else { return nil }
+        return FieldColumn(bytes: bytes, column: columns[field]!, documentCount: documentCount)
+    }
+
     /// Calls `body` with the ordinal of each of `doc`'s values in `field`, in increasing order. Calls
     /// with the same `cursor` must come in increasing document order.
-    @inline(__always)
     public func forEachOrdinal(doc: Int, field: Int, cursor: inout Cursor, _ body: (Int) -> Void) {
-        guard field >= 0 && field < columns.count, let column = columns[field] else { return }
-        guard let slot = column.sparse ? slot(of: doc, in: column, from: &cursor.slot) : doc, slot < documentCount else { return }
-        let start = Int(load(column.starts + 4 * slot)), end = Int(load(column.starts + 4 * slot + 4))
-        guard start <= end, end <= column.ordinalCount else { return }
-        let mask = UInt64(1) << UInt64(column.width) - 1
-        for index in start..<end {
-            let bit = index * column.width
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: column.ordinals + bit >> 3, as: UInt64.self))
-            let ordinal = Int((word >> UInt64(bit & 7)) & mask)
-            if ordinal < column.valueCount { body(ordinal) }
-        }
+        column(field: field)?.forEachOrdinal(doc: doc, cursor: &cursor, body)
     }
 
     /// `doc`'s values in `field`, in byte order.
@@ -253,29 +296,5 @@ public struct FacetValuesReader: @unchecked Sendable {
         var cursor = Cursor()
         forEachOrdinal(doc: doc, field: field, cursor: &cursor) { ordinals.append($0) }
         return try ordinals.map { try value(ordinal: $0, field: field) }
-    }
-
-    @inline(__always)
-    private func load(_ offset: Int) -> UInt32 {
-        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
-    /// The slot of `doc` in a sparse column, searched from `from` on (by doubling steps, then halving),
-    /// which it leaves at the first slot not below `doc`.
-    private func slot(of doc: Int, in column: Column, from: inout Int) -> Int? {
-        var low = from, step = 1
-        var high = low
-        while high < column.documentsWithValue && Int(load(column.docs + 4 * high)) < doc {
-            low = high + 1
-            high += step
-            step *= 2
-        }
-        high = min(high, column.documentsWithValue)
-        while low < high {
-            let middle = (low + high) / 2
-            if Int(load(column.docs + 4 * middle)) < doc { low = middle + 1 } else { high = middle }
-        }
-        from = low
-        return low < column.documentsWithValue && Int(load(column.docs + 4 * low)) == doc ? low : nil
     }
 }

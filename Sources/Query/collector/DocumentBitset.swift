@@ -46,6 +46,17 @@ final class DocumentBitset {
         return total
     }
 
+    /// Calls `body` with each marked document, in increasing order.
+    func forEachMarked(_ body: (UInt32) throws -> Void) rethrows {
+        for word in 0..<words {
+            var remaining = bits[word]
+            while remaining != 0 {
+                try body(UInt32(word << 6 + remaining.trailingZeroBitCount))
+                remaining &= remaining - 1
+            }
+        }
+    }
+
     /// The first marked document at or after `doc`, or nil.
     func firstMarked(from doc: UInt32) -> UInt32? {
         var word = Int(doc >> 6)

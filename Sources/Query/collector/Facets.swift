@@ -69,21 +69,23 @@ public struct FacetCounts: Sendable, Equatable {
 }
 
 enum FacetCounter {
-    /// Counts the values of every requested field (by number) over every match of `root`, in one walk.
+    /// Counts the values of every requested field (by number) over every match of `root`, in one walk
+    /// that reads the matches as counting them does.
     static func count(_ root: Scorer, requests: [(request: FacetRequest, field: Int)], reader: IndexReader) throws -> [FacetCounts] {
         let values = reader.facetValues
-        var counts = requests.map { [Int](repeating: 0, count: values.valueCount(field: $0.field)) }
+        let columns = requests.map { values.column(field: $0.field)! }
+        let counts = requests.map { UnsafeMutableBufferPointer<Int>.allocate(capacity: values.valueCount(field: $0.field)) }
+        defer { for buffer in counts { buffer.deallocate() } }
+        for buffer in counts { buffer.initialize(repeating: 0) }
         var missing = [Int](repeating: 0, count: requests.count)
         var cursors = [FacetValuesReader.Cursor](repeating: FacetValuesReader.Cursor(), count: requests.count)
-        while try root.next() != Scorer.end {
-            let doc = Int(root.doc)
-            for index in requests.indices {
+        try MatchCounter.forEachMatch(root, documentCount: reader.documentCount) { match in
+            for index in columns.indices {
+                let counted = counts[index]
                 var found = false
-                counts[index].withUnsafeMutableBufferPointer { counts in
-                    values.forEachOrdinal(doc: doc, field: requests[index].field, cursor: &cursors[index]) {
-                        counts[$0] += 1
-                        found = true
-                    }
+                columns[index].forEachOrdinal(doc: Int(match), cursor: &cursors[index]) {
+                    counted[$0] += 1
+                    found = true
                 }
                 if !found { missing[index] += 1 }
             }

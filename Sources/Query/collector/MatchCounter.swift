@@ -15,46 +15,70 @@ enum MatchCounter {
     /// `documentCount` is the index's: bitsets have that many bits.
     static func count(_ root: Scorer, documentCount: Int, method: Method = .cheapest) throws -> Int {
         if root is AllScorer { return documentCount }
-        if let total = try countWords(root, documentCount: documentCount, method: method) { return total }
-        if let conjunction = root as? ConjunctionScorer, let words = WordConjunction(conjunction) {
-            defer { words.deallocate() }
-            if let total = try countIntersection(conjunction, documentCount: documentCount, method: method) { return total }
-            var total = 0
-            var doc = try words.first()
-            while doc != Scorer.end {
-                total += 1
-                doc = try words.next(after: doc)
-            }
-            return total
-        }
+        // One term: its list's length, read from the term dictionary.
+        if let word = root as? FieldTermScorer, word.cursors.count == 1 { return word.cursors[0].docFreq }
+        if let matched = try bitset(root, documentCount: documentCount, method: method) { return matched.count }
         var total = 0
-        while try root.next() != Scorer.end { total += 1 }
+        try forEachMergedMatch(root) { _ in total += 1 }
         return total
     }
 
-    /// The matches of a word, or of a union of words; nil for any other query.
-    @inline(never)
-    private static func countWords(_ root: Scorer, documentCount: Int, method: Method) throws -> Int? {
+    /// Calls `body` with every match of `root`, in increasing order, read as `count` reads them:
+    /// into a bitset of the documents, or merged.
+    static func forEachMatch(_ root: Scorer, documentCount: Int, method: Method = .cheapest, _ body: (UInt32) throws -> Void) throws {
+        if root is AllScorer {
+            for doc in 0..<UInt32(documentCount) { try body(doc) }
+        } else if let matched = try bitset(root, documentCount: documentCount, method: method) {
+            try matched.forEachMarked(body)
+        } else {
+            try forEachMergedMatch(root, body)
+        }
+    }
+
+    /// The matches of a word, a union of words or a conjunction of words in a bitset, when reading
+    /// their lists whole costs less than merging them; nil otherwise, or for any other query.
+    private static func bitset(_ root: Scorer, documentCount: Int, method: Method) throws -> DocumentBitset? {
         if let word = root as? FieldTermScorer {
-            // One term: its list's length, read from the term dictionary.
-            if word.cursors.count == 1 { return word.cursors[0].docFreq }
             guard usesBitsets(method, union: word.cost, documentCount: documentCount) else { return nil }
-            return try DocumentBitset(documentCount: documentCount).mark(word.cursors).count
+            return try DocumentBitset(documentCount: documentCount).mark(word.cursors)
         }
-        guard let disjunction = root as? DisjunctionScorer, let words = TopDocs.wordLeaves(of: disjunction) else { return nil }
-        defer { words.deallocate() }
-        let cost = words.reduce(0) { total, word in total + word.with { $0.cost } }
-        if usesBitsets(method, union: cost, documentCount: documentCount) {
-            return try DocumentBitset(documentCount: documentCount).mark(words.flatMap { word in word.with { $0.cursors } }).count
+        if let disjunction = root as? DisjunctionScorer, let words = TopDocs.wordLeaves(of: disjunction) {
+            defer { words.deallocate() }
+            let cost = words.reduce(0) { total, word in total + word.with { $0.cost } }
+            guard usesBitsets(method, union: cost, documentCount: documentCount) else { return nil }
+            return try DocumentBitset(documentCount: documentCount).mark(words.flatMap { word in word.with { $0.cursors } })
         }
-        return try countUnion(words)
+        if let conjunction = root as? ConjunctionScorer, let words = WordConjunction(conjunction) {
+            words.deallocate()
+            return try intersection(conjunction, documentCount: documentCount, method: method)
+        }
+        return nil
+    }
+
+    /// The matches merged: a union of words in one loop over its clauses, a conjunction of words by
+    /// skipping to the rarest word's documents, anything else through the query's tree.
+    @inline(__always)
+    private static func forEachMergedMatch(_ root: Scorer, _ body: (UInt32) throws -> Void) throws {
+        if let disjunction = root as? DisjunctionScorer, let words = TopDocs.wordLeaves(of: disjunction) {
+            defer { words.deallocate() }
+            try forEachUnionMatch(words, body)
+        } else if let conjunction = root as? ConjunctionScorer, let words = WordConjunction(conjunction) {
+            defer { words.deallocate() }
+            var doc = try words.first()
+            while doc != Scorer.end {
+                try body(doc)
+                doc = try words.next(after: doc)
+            }
+        } else {
+            while try root.next() != Scorer.end { try body(root.doc) }
+        }
     }
 
     /// A conjunction of words (each a word in one field or the union of its fields', as the caller
     /// has checked with `WordConjunction`) counted in bitsets: the first word's documents, then those
     /// of each next word already marked. Nil when skipping to the rarest word's documents should cost
     /// less.
-    private static func countIntersection(_ root: ConjunctionScorer, documentCount: Int, method: Method) throws -> Int? {
+    private static func intersection(_ root: ConjunctionScorer, documentCount: Int, method: Method) throws -> DocumentBitset? {
         // The words' lists, the rarest word's first (the scorers are sorted by cost).
         let words = root.scorers.map { word in
             ((word as? DisjunctionScorer)?.scorers ?? [word]).flatMap { unsafeDowncast($0, to: FieldTermScorer.self).cursors }
@@ -64,7 +88,7 @@ enum MatchCounter {
         for word in words.dropFirst() {
             matched = try DocumentBitset(documentCount: documentCount).mark(word, among: matched)
         }
-        return matched.count
+        return matched
     }
 
     /// Whether marking `cost` postings in a bitset of the documents (cleared and counted a word of 64
@@ -96,14 +120,14 @@ enum MatchCounter {
     }
 
     /// The documents any of the clauses match, in one loop over them: as exhaustive scoring does, a
-    /// union of words is counted without walking the query tree's levels.
-    private static func countUnion(_ clauses: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>) throws -> Int {
+    /// union of words is read without walking the query tree's levels.
+    @inline(__always)
+    private static func forEachUnionMatch(_ clauses: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>, _ body: (UInt32) throws -> Void) throws {
         for clause in clauses { _ = try clause.with { try $0.next() } }
-        var total = 0
         while true {
             let doc = TopDocs.lowestDoc(clauses)
-            if doc == Scorer.end { return total }
-            total += 1
+            if doc == Scorer.end { return }
+            try body(doc)
             for clause in clauses {
                 try clause.with { if $0.doc == doc { _ = try $0.next() } }
             }
