@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """fts beside its peers on the same corpora, in one run; prints Markdown for BENCHMARKS.md.
 
-Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted]
+Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted|facets]
   --quick   the bundled corpus only
   --only sorted  only the searches sorted by a field (frdocs with a date, fts beside tantivy)
+  --only facets  only the facets (frdocs with a package and a page, fts beside tantivy's terms aggregation)
   --scale N also build frdocs repeated N times (N=40: about 1 GB), once per engine, to check build
             throughput and peak memory at scale (fts at --memory 64M and 256M, tantivy with a 256 MB heap),
             then run the frdocs queries over it, pruned and exhaustive, in fts and in tantivy
@@ -413,6 +414,71 @@ def bench_sorted(fts, frdocs, runs):
           f"(`order_by_field`, which does not score). The four take turns over {runs} rounds (3 timed runs of every query "
           f"each); a figure is the median over the rounds of the round's median (or p99).\n")
 
+def faceted_corpus(frdocs):
+    """frdocs with two fields from each document's id (`PACKAGE:PATH#N`): `package`, the Debian package
+    (7 values), and `page`, the page the section comes from (3,815 values)."""
+    path = os.path.join(DATA, "frdocs-faceted.jsonl")
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(frdocs):
+        with open(frdocs, encoding="utf-8") as lines, open(path + ".tmp", "w", encoding="utf-8") as out:
+            for line in lines:
+                if line.strip():
+                    doc = json.loads(line)
+                    package, _, rest = str(doc["id"]).partition(":")
+                    doc["package"], doc["page"] = package, rest.split("#")[0]
+                    out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        os.replace(path + ".tmp", path)
+    return path
+
+def bench_facets(fts, frdocs, runs):
+    """The frdocs queries counting the values of two fields among all their matches: fts's facets
+    alone (`--limit 0`) beside tantivy's terms aggregation, and fts's full top 10 with and without
+    them; the modes in turn over `runs` rounds, a figure the median over the rounds of the round's median."""
+    corpus = faceted_corpus(frdocs)
+    queries = os.path.join(HERE, "queries", "frdocs.tsv")
+    work = tempfile.mkdtemp(prefix="fts-facets-")
+    try:
+        fts_index, tantivy_index = os.path.join(work, "fts"), os.path.join(work, "tantivy")
+        subprocess.run([fts, "index", "-o", fts_index, corpus], capture_output=True, check=True)
+        subprocess.run([SYSTEM_PYTHON, PEERS, "build", "tantivy", corpus, tantivy_index, "--facets", "package,page"],
+                       capture_output=True, check=True, env=ENV)
+        def fts_bench(*options):
+            return json.loads(subprocess.run([fts, "bench", "--json", "--index", fts_index, "--queries", queries, "--runs", "3", *options],
+                                             capture_output=True, text=True, check=True).stdout)["classes"]
+        def peer_bench(*options):
+            return json.loads(subprocess.run([SYSTEM_PYTHON, PEERS, "query", "tantivy", tantivy_index, queries, "--runs", "3", *options],
+                                             capture_output=True, text=True, check=True, env=ENV).stdout)
+        facets = ("--facet", "package", "--facet", "page")
+        rounds = []
+        for _ in range(runs):
+            rounds.append({"fts facets": fts_bench("--top", "0", *facets), "tantivy facets": peer_bench("--facets", "package,page"),
+                           "fts page and facets": fts_bench(*facets), "fts page": fts_bench("--full")})
+        results = medians_over_rounds(rounds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    failures = {mode: kind for mode, classes in results.items() for kind, entry in classes.items() if entry.get("errors")}
+    if failures:
+        sys.exit(f"facet searches failed: {failures}")
+    def cell(mode, kind, key="median_us"):
+        value = results[mode].get(kind, {}).get(key)
+        return "n/a" if value is None else f"{value:.0f}"
+    def ratio(mine, theirs, kind):
+        a, b = results[mine].get(kind, {}).get("median_us"), results[theirs].get(kind, {}).get("median_us")
+        return "n/a" if not a or not b else f"{a / b:.2f}"
+    print("### Facets: frdocs with a package and a page, the 10 most frequent values of both among all the matches, one thread (µs)\n")
+    print("| class | fts facets median | fts facets p99 | tantivy aggregation median | tantivy aggregation p99 "
+          "| fts ÷ tantivy | fts top 10 and facets median | fts top 10 median | with facets ÷ without |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for kind in sorted(results["fts facets"]):
+        print(f"| {kind} | {cell('fts facets', kind)} | {cell('fts facets', kind, 'p99_us')} | {cell('tantivy facets', kind)} "
+              f"| {cell('tantivy facets', kind, 'p99_us')} | {ratio('fts facets', 'tantivy facets', kind)} "
+              f"| {cell('fts page and facets', kind)} | {cell('fts page', kind)} | {ratio('fts page and facets', 'fts page', kind)} |")
+    print(f"\nThe corpus is frdocs with two fields added to each document from its id: `package`, the Debian package (7 values), "
+          f"and `page`, the page its section comes from (3,815 values). fts: `fts bench --top 0 --facet package --facet page` "
+          f"(a search with no page: the total and both facets, from facets.fts); beside it, full searches (stored fields, "
+          f"snippets) of the top 10 with and without the facets. tantivy: `Searcher.aggregate` with a terms aggregation "
+          f"(size 10) on each field, kept whole in a raw-tokenized fast field beside the searched one. The four take turns over "
+          f"{runs} rounds (3 timed runs of every query each); a figure is the median over the rounds of the round's median (or p99).\n")
+
 # Rounds of each searchd measurement and its in-process baseline; each figure is the median over them.
 DAEMON_ROUNDS = 3
 
@@ -466,10 +532,13 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", type=int, default=0)
     parser.add_argument("--searchd")
-    parser.add_argument("--only", choices=["sorted"])
+    parser.add_argument("--only", choices=["sorted", "facets"])
     args = parser.parse_args()
     if args.only == "sorted":
         bench_sorted(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
+        return
+    if args.only == "facets":
+        bench_facets(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
         return
     for name, corpus in prepare_corpora(args.fts, args.quick):
         bench_builds(args.fts, name, corpus, args.runs)
@@ -477,6 +546,7 @@ def main():
             bench_text_build(args.fts, args.runs)
         else:
             bench_sorted(args.fts, corpus, args.runs)
+            bench_facets(args.fts, corpus, args.runs)
     if args.searchd:
         bench_daemon(args.fts, args.searchd, args.runs)
     if args.scale and not args.quick:

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Build an index of a JSON Lines corpus with a peer engine, configured as close to fts as it allows.
 
-Usage: peers.py build ENGINE CORPUS.jsonl INDEX
-       peers.py query ENGINE INDEX QUERIES.tsv [--top 10] [--runs 5] [--count | --alongside-exhaustive | --sort FIELD[:desc]]
+Usage: peers.py build ENGINE CORPUS.jsonl INDEX [--facets FIELD,…]
+       peers.py query ENGINE INDEX QUERIES.tsv [--top 10] [--runs 5] [--count | --alongside-exhaustive | --sort FIELD[:desc]
+                                                                        | --facets FIELD,…]
 ENGINE: tantivy | xapian | sqlite
 
 Every string field of a document is indexed (title, body and the rest, as fts does) and stored; the id
 is stored and indexed as a single term. In tantivy, a field whose values are all integers is an
-integer fast field (stored, indexed), which `--sort` orders the top k by (tantivy only).
+integer fast field (stored, indexed), which `--sort` orders the top k by (tantivy only). `build --facets`
+(tantivy only) also keeps each named string field's value whole in a fast field `NAME_facet` (the raw
+tokenizer), and `query --facets` runs, instead of a top k, tantivy's terms aggregation on them (the 10
+most frequent values of each among all the matches), what `fts search --limit 0 --facet` counts.
 - tantivy: simple tokenizer, lower-case, French Snowball stemmer, then ASCII folding (stem, then fold,
   as fts does); positions; 256 MB writer heap, 2 threads.
 - xapian: TermGenerator with Stem("french") (STEM_SOME), positions; title also under prefix S. Xapian
@@ -64,7 +68,7 @@ def tantivy_analyzer():
             .filter(tantivy.Filter.ascii_fold())
             .build())
 
-def tantivy_schema(names, integers):
+def tantivy_schema(names, integers, facets=()):
     import tantivy
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
@@ -72,13 +76,15 @@ def tantivy_schema(names, integers):
         builder.add_text_field(name, stored=True, tokenizer_name="fr", index_option="position")
     for name in integers:
         builder.add_integer_field(name, stored=True, indexed=True, fast=True)
+    for name in facets:
+        builder.add_text_field(name + "_facet", fast=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
 
-def build_tantivy(corpus, index):
+def build_tantivy(corpus, index, facets=()):
     import tantivy
     names, integers = field_names(corpus), integer_names(corpus)
     os.makedirs(index)
-    engine = tantivy.Index(tantivy_schema(names, integers), path=index)
+    engine = tantivy.Index(tantivy_schema(names, integers, facets), path=index)
     engine.register_tokenizer("fr", tantivy_analyzer())
     writer = engine.writer(heap_size=HEAP, num_threads=2)
     count = 0
@@ -89,6 +95,9 @@ def build_tantivy(corpus, index):
         for name in integers:
             if name in doc:
                 values[name] = [doc[name]]
+        for name in facets:
+            if isinstance(doc.get(name), str):
+                values[name + "_facet"] = [doc[name]]
         writer.add_document(tantivy.Document(**values))
         count += 1
     writer.commit()
@@ -252,6 +261,16 @@ def counters(engine, index, fields):
         return lambda q: connection.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (q,)).fetchone()[0]
     raise ValueError(engine)
 
+def aggregators(index, fields, facets):
+    """A function running one query's terms aggregation on each of `facets` (tantivy only), returning
+    the number of values it gives."""
+    engine_index, analyzer, searcher = tantivy_searcher(index)
+    aggregation = {name: {"terms": {"field": name + "_facet", "size": 10}} for name in facets}
+    def run(q, top):
+        result = searcher.aggregate(tantivy_query(engine_index, analyzer, fields, q), aggregation)
+        return sum(len(result[name]["buckets"]) for name in facets)
+    return run
+
 def searchers(engine, index, fields, database=None, exhaustive=False, sort=None):
     """A function running one query and returning its hits, for each engine; `exhaustive` (tantivy only)
     collects the count beside the top k, so that every match is scored; `sort` (tantivy only), "FIELD"
@@ -299,13 +318,17 @@ def query_fields(engine, index):
             return json.load(names)
     return ["title", "body"]
 
-def query(engine, index, queries, top, runs, count=False, alongside_exhaustive=False, sort=None):
+def query(engine, index, queries, top, runs, count=False, alongside_exhaustive=False, sort=None, facets=()):
     fields = query_fields(engine, index)
     with open(queries, encoding="utf-8") as lines:
         parsed = [line.rstrip("\n").split("\t", 1) for line in lines if line.strip() and not line.startswith("#")]
     if count:
         counter = counters(engine, index, fields)
         modes = {"count": lambda q, top: counter(q)}
+    elif facets:
+        if engine != "tantivy":
+            raise ValueError(f"{engine}: no facets")
+        modes = {"facets": aggregators(index, fields, facets)}
     elif alongside_exhaustive:
         modes = {"pruned": searchers(engine, index, fields),
                  "exhaustive": searchers(engine, index, fields, exhaustive=True)}
@@ -352,19 +375,25 @@ def main():
         top = int(args[args.index("--top") + 1]) if "--top" in args else 10
         runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 5
         sort = args[args.index("--sort") + 1] if "--sort" in args else None
+        facets = args[args.index("--facets") + 1].split(",") if "--facets" in args else ()
         print(json.dumps(query(args[2], args[3], args[4], top, runs, count="--count" in args,
-                               alongside_exhaustive="--alongside-exhaustive" in args, sort=sort)))
+                               alongside_exhaustive="--alongside-exhaustive" in args, sort=sort, facets=facets)))
         return
-    if len(sys.argv) != 5 or sys.argv[1] != "build" or sys.argv[2] not in BUILDERS:
+    args = sys.argv[:]
+    facets = ()
+    if len(args) == 7 and args[5] == "--facets" and args[2] == "tantivy":
+        facets = args[6].split(",")
+        args = args[:5]
+    if len(args) != 5 or args[1] != "build" or args[2] not in BUILDERS:
         sys.exit(__doc__)
-    _, _, engine, corpus, index = sys.argv
+    _, _, engine, corpus, index = args
     if os.path.exists(index + ".fields.json"):
         os.remove(index + ".fields.json")
     if os.path.isdir(index):
         shutil.rmtree(index)
     elif os.path.exists(index):
         os.remove(index)
-    print(json.dumps({"documents": BUILDERS[engine](corpus, index)}))
+    print(json.dumps({"documents": BUILDERS[engine](corpus, index, facets) if facets else BUILDERS[engine](corpus, index)}))
 
 if __name__ == "__main__":
     main()

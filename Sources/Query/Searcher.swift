@@ -100,11 +100,14 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
             let root = try planner.plan(node)
-            let (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune, exactTotal: exactTotal)
+            // Facets walk every match: that walk counts them, so the ranking need not.
+            var (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune,
+                                                       exactTotal: exactTotal && facetFields.isEmpty)
             var facetCounts: [FacetCounts] = []
             if !facetFields.isEmpty {
                 root.rewind()
-                facetCounts = try FacetCounter.count(root, requests: facetFields, reader: reader)
+                (facetCounts, total) = try FacetCounter.count(root, requests: facetFields, reader: reader)
+                totalIsExact = true
             }
             var generator = SnippetGenerator(length: snippetLength)
             let ranked = Array(best.dropFirst(offset))

@@ -67,6 +67,9 @@ import TestSupport
         #expect(faceted.total == plain.total && faceted.hits.map(\.doc) == plain.hits.map(\.doc)
                 && faceted.hits.map(\.score) == plain.hits.map(\.score), "facets change nothing else")
         #expect(faceted.facets.map(\.field) == ["tags", "catégorie", "rare"], "in the requests' order")
+        // The facets' walk gives the total: exact, with a page or without one.
+        let countsOnly = try searcher.search(query, limit: 0, facets: requests)
+        #expect(faceted.totalIsExact && countsOnly.totalIsExact && countsOnly.total == plain.total && countsOnly.facets == faceted.facets)
         for (request, counted) in zip(requests, faceted.facets) {
             var counts: [String: Int] = [:]
             var missing = 0

@@ -70,8 +70,9 @@ public struct FacetCounts: Sendable, Equatable {
 
 enum FacetCounter {
     /// Counts the values of every requested field (by number) over every match of `root`, in one walk
-    /// that reads the matches as counting them does.
-    static func count(_ root: Scorer, requests: [(request: FacetRequest, field: Int)], reader: IndexReader) throws -> [FacetCounts] {
+    /// that reads the matches as counting them does; and the matches.
+    static func count(_ root: Scorer, requests: [(request: FacetRequest, field: Int)], reader: IndexReader) throws
+        -> (facets: [FacetCounts], matches: Int) {
         let values = reader.facetValues
         let columns = requests.map { values.column(field: $0.field)! }
         let counts = requests.map { UnsafeMutableBufferPointer<Int>.allocate(capacity: values.valueCount(field: $0.field)) }
@@ -79,7 +80,9 @@ enum FacetCounter {
         for buffer in counts { buffer.initialize(repeating: 0) }
         var missing = [Int](repeating: 0, count: requests.count)
         var cursors = [FacetValuesReader.Cursor](repeating: FacetValuesReader.Cursor(), count: requests.count)
+        var matches = 0
         try MatchCounter.forEachMatch(root, documentCount: reader.documentCount) { match in
+            matches += 1
             for index in columns.indices {
                 let counted = counts[index]
                 var found = false
@@ -90,7 +93,7 @@ enum FacetCounter {
                 if !found { missing[index] += 1 }
             }
         }
-        return try requests.indices.map { index in
+        let facets = try requests.indices.map { index in
             let (request, field) = requests[index]
             var keeper = TopKeeper<CountedValue>(capacity: request.limit)
             var distinct = 0
@@ -102,6 +105,7 @@ enum FacetCounter {
                                values: try keeper.sorted().map { .init(value: try values.value(ordinal: $0.ordinal, field: field), count: $0.count) },
                                distinct: distinct, missing: missing[index])
         }
+        return (facets, matches)
     }
 
     /// Ranks first: the higher count, then the lower ordinal (the value first in byte order).
