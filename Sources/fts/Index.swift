@@ -17,6 +17,10 @@ struct Index: Command {
             .option("memory", default: "256M", help: "Memory for inversion buffers before spilling to disk, e.g. 256M, 1G."),
             .option("threads", help: "Analysis threads, 1 to 256 (default: the number of cores)."),
             .flag("strict", help: "Fail on the first problem with the input, publishing nothing."),
+            .option("facets", value: "fields", default: "all", help: """
+                The fields whose values `fts search --facet` can count: all (every field but title and body), \
+                none, or their names separated by commas.
+                """),
         ],
         arguments: [ArgumentSpec(name: "paths", help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).", repeats: true)]
     )
@@ -25,6 +29,7 @@ struct Index: Command {
     var memoryBudget: Int
     var threads: Int?
     var strict: Bool
+    var facetFields: Set<String>?
     var paths: [String]
 
     static func parseBytes(_ text: String) -> Int? {
@@ -44,6 +49,13 @@ struct Index: Command {
         // Each worker holds a word cache and inversion buffers: thousands of them only exhaust memory.
         if let threads, !(1...256).contains(threads) { throw UsageError("--threads must be between 1 and 256") }
         strict = arguments.flag("strict")
+        switch arguments.string("facets")! {
+        case "all": facetFields = nil
+        case "none": facetFields = []
+        case let names:
+            facetFields = Set(names.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty })
+            guard facetFields != [] else { throw UsageError("--facets takes all, none, or field names separated by commas") }
+        }
         paths = arguments.arguments("paths")
     }
 
@@ -52,6 +64,7 @@ struct Index: Command {
         options.memoryBudget = memoryBudget
         if let threads { options.threads = threads }
         options.strict = strict
+        options.facetFields = facetFields
         let cancellation = CancellationFlag()
         options.cancellation = cancellation
         let signals = [SIGINT, SIGTERM].map { number in

@@ -216,6 +216,12 @@ import TestSupport
         let stats = try FTSCommand.run(["stats", "--json", folder + "/index"])
         let fields = (try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as! [String: Any])["fields"] as! [[String: Any]]
         #expect(fields.first { $0["name"] as? String == "tags" }?["distinct_values"] as? Int == 3)
+        // `fts index --facets` keeps the values of the fields it names only.
+        #expect(try FTSCommand.run(["index", "--facets", "tags", "-o", folder + "/tags", folder + "/corpus.jsonl"]).status == 0)
+        let left = try FTSCommand.run(["search", "--index", folder + "/tags", "--facet", "auteur", "jardin"])
+        #expect(left.status == 2 && left.stderr.contains(#"cannot count the values of "auteur": the index keeps none of its values (fields with values: tags)"#))
+        let empty = try FTSCommand.run(["index", "--facets", ",", "-o", folder + "/none", folder + "/corpus.jsonl"])
+        #expect(empty.status == 2 && empty.stderr.contains("--facets takes all, none, or field names separated by commas"))
     }
 
     @Test func countExplainAndGet() throws {

@@ -96,6 +96,24 @@ import Testing
         }
     }
 
+    /// `fts index --facets` keeps the values of the fields it names only, or of none.
+    @Test func onlyTheNamedFieldsKeepTheirValues() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("docs.jsonl")
+        let expected = try Self.generateCorpus(at: corpus, documents: 200, seed: 9)
+        for (named, kept) in [(["tags", "rare", "absent"], ["tags", "rare"]), ([], [])] {
+            var options = IndexBuildOptions()
+            options.facetFields = Set(named)
+            let index = folder.file("index-\(named.count)")
+            _ = try IndexBuilder.build(paths: [corpus], output: index, options: options)
+            let reader = try IndexReader(path: index)
+            _ = try reader.verify()
+            #expect(reader.facetValues.fields.map { reader.meta.fields[$0].name } == kept)
+            let tags = try #require(reader.meta.field(named: "tags"))
+            #expect(reader.facetValues.documentsWithValue(field: tags) == (kept.isEmpty ? 0 : expected.filter { $0["tags"] != nil }.count))
+        }
+    }
+
     /// Opening checks the directory and the columns' lengths, and a read checks its slot and each
     /// ordinal, so that reading every document's values after damage the checksum was not asked to
     /// find gives values or an error, never a crash.

@@ -49,6 +49,9 @@ public struct IndexBuildOptions: Sendable {
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Any issue with the input fails the build, and nothing is published.
     public var strict = false
+    /// The fields whose values facets.fts keeps, for `--facet` to count (`fts index --facets`): nil for
+    /// every field beyond the title and body.
+    public var facetFields: Set<String>?
     public var cancellation: CancellationFlag?
     /// Where the merge splits the terms between its threads (the tests vary it).
     var mergeSplit = IndexMerger.Split.payloadMiddle
@@ -184,7 +187,9 @@ public enum IndexBuilder {
                             if sortValues.add(doc: doc, field: number!, text: extra.value) {
                                 ledger.addBookkeeping(SortValuesWriter.bytesPerValue)
                             }
-                            ledger.addBookkeeping(facetValues.add(doc: doc, field: number!, items: extra.items))
+                            if options.facetFields?.contains(extra.name) ?? true {
+                                ledger.addBookkeeping(facetValues.add(doc: doc, field: number!, items: extra.items))
+                            }
                         }
                         let pending = PendingDocument(doc: doc, fields: indexed, stored: StoredFields(stored))
                         batch.append(pending)

@@ -44,7 +44,8 @@ public struct FacetRequest: Sendable, Equatable {
             throw QueryError("cannot count the values of \"\(field)\": the title and the body are texts to search, not values (\(names))")
         }
         guard reader.facetValues.hasValues(field: number) else {
-            throw QueryError("cannot count the values of \"\(field)\": no document holds one of at most \(FacetValuesReader.longestValue) bytes (\(names))")
+            // Too long, or left out by `fts index --facets`.
+            throw QueryError("cannot count the values of \"\(field)\": the index keeps none of its values (\(names))")
         }
         return number
     }
