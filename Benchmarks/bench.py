@@ -367,38 +367,48 @@ def dated_corpus(frdocs):
         os.replace(path + ".tmp", path)
     return path
 
-def bench_sorted(fts, frdocs, runs):
-    """The frdocs queries, their top 10 by date (newest first) and by score, in fts and in tantivy, the
-    four in turn over `runs` rounds; a figure is the median over the rounds of the round's median."""
-    corpus = dated_corpus(frdocs)
+def rounds_beside_tantivy(fts, corpus, runs, modes, what, tantivy_build=()):
+    """The frdocs queries over `corpus`, indexed by fts and by tantivy (`tantivy_build`: options of
+    `peers.py build`), in each of `modes` ({name: (engine, options of `fts bench` or `peers.py query`)}) in
+    turn over `runs` rounds, 3 timed runs of every query each; per mode and class, the median over the
+    rounds of the round's median (or p99). A query that fails ends the run, naming `what` failed."""
     queries = os.path.join(HERE, "queries", "frdocs.tsv")
-    work = tempfile.mkdtemp(prefix="fts-sorted-")
+    work = tempfile.mkdtemp(prefix="fts-beside-tantivy-")
     try:
         fts_index, tantivy_index = os.path.join(work, "fts"), os.path.join(work, "tantivy")
         subprocess.run([fts, "index", "-o", fts_index, corpus], capture_output=True, check=True)
-        subprocess.run([SYSTEM_PYTHON, PEERS, "build", "tantivy", corpus, tantivy_index], capture_output=True, check=True, env=ENV)
-        def fts_bench(*options):
-            return json.loads(subprocess.run([fts, "bench", "--json", "--index", fts_index, "--queries", queries, "--runs", "3", *options],
-                                             capture_output=True, text=True, check=True).stdout)["classes"]
-        def peer_bench(*options):
+        subprocess.run([SYSTEM_PYTHON, PEERS, "build", "tantivy", corpus, tantivy_index, *tantivy_build],
+                       capture_output=True, check=True, env=ENV)
+        def bench(engine, options):
+            if engine == "fts":
+                return json.loads(subprocess.run([fts, "bench", "--json", "--index", fts_index, "--queries", queries, "--runs", "3",
+                                                  *options], capture_output=True, text=True, check=True).stdout)["classes"]
             return json.loads(subprocess.run([SYSTEM_PYTHON, PEERS, "query", "tantivy", tantivy_index, queries, "--runs", "3", *options],
                                              capture_output=True, text=True, check=True, env=ENV).stdout)
-        rounds = []
-        for _ in range(runs):
-            rounds.append({"fts sorted": fts_bench("--sort", "date:desc"), "fts": fts_bench(),
-                           "tantivy sorted": peer_bench("--sort", "date:desc"), "tantivy": peer_bench()})
-        results = medians_over_rounds(rounds)
+        results = medians_over_rounds([{mode: bench(*how) for mode, how in modes.items()} for _ in range(runs)])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     failures = {mode: kind for mode, classes in results.items() for kind, entry in classes.items() if entry.get("errors")}
     if failures:
-        sys.exit(f"sorted searches failed: {failures}")
-    def cell(mode, kind, key="median_us"):
-        value = results[mode].get(kind, {}).get(key)
-        return "n/a" if value is None else f"{value:.0f}"
-    def ratio(mine, theirs, kind):
-        a, b = results[mine].get(kind, {}).get("median_us"), results[theirs].get(kind, {}).get("median_us")
-        return "n/a" if not a or not b else f"{a / b:.2f}"
+        sys.exit(f"{what} failed: {failures}")
+    return results
+
+def table_cell(results, mode, kind, key="median_us"):
+    value = results[mode].get(kind, {}).get(key)
+    return "n/a" if value is None else f"{value:.0f}"
+
+def table_ratio(results, mine, theirs, kind):
+    a, b = results[mine].get(kind, {}).get("median_us"), results[theirs].get(kind, {}).get("median_us")
+    return "n/a" if not a or not b else f"{a / b:.2f}"
+
+def bench_sorted(fts, frdocs, runs):
+    """The frdocs queries, their top 10 by date (newest first) and by score, in fts and in tantivy, the
+    four in turn over `runs` rounds; a figure is the median over the rounds of the round's median."""
+    results = rounds_beside_tantivy(fts, dated_corpus(frdocs), runs, {
+        "fts sorted": ("fts", ["--sort", "date:desc"]), "fts": ("fts", []),
+        "tantivy sorted": ("tantivy", ["--sort", "date:desc"]), "tantivy": ("tantivy", [])}, "sorted searches")
+    cell = lambda mode, kind, key="median_us": table_cell(results, mode, kind, key)
+    ratio = lambda mine, theirs, kind: table_ratio(results, mine, theirs, kind)
     print("### Sorted by a field: frdocs with a date, top 10 newest first, one thread (µs)\n")
     print("| class | fts sorted median | fts sorted p99 | fts by score median | sorted ÷ by score | tantivy sorted median "
           "| tantivy sorted p99 | tantivy by score median | fts sorted ÷ tantivy sorted |")
@@ -433,37 +443,13 @@ def bench_facets(fts, frdocs, runs):
     """The frdocs queries counting the values of two fields among all their matches: fts's facets
     alone (`--limit 0`) beside tantivy's terms aggregation, and fts's full top 10 with and without
     them; the modes in turn over `runs` rounds, a figure the median over the rounds of the round's median."""
-    corpus = faceted_corpus(frdocs)
-    queries = os.path.join(HERE, "queries", "frdocs.tsv")
-    work = tempfile.mkdtemp(prefix="fts-facets-")
-    try:
-        fts_index, tantivy_index = os.path.join(work, "fts"), os.path.join(work, "tantivy")
-        subprocess.run([fts, "index", "-o", fts_index, corpus], capture_output=True, check=True)
-        subprocess.run([SYSTEM_PYTHON, PEERS, "build", "tantivy", corpus, tantivy_index, "--facets", "package,page"],
-                       capture_output=True, check=True, env=ENV)
-        def fts_bench(*options):
-            return json.loads(subprocess.run([fts, "bench", "--json", "--index", fts_index, "--queries", queries, "--runs", "3", *options],
-                                             capture_output=True, text=True, check=True).stdout)["classes"]
-        def peer_bench(*options):
-            return json.loads(subprocess.run([SYSTEM_PYTHON, PEERS, "query", "tantivy", tantivy_index, queries, "--runs", "3", *options],
-                                             capture_output=True, text=True, check=True, env=ENV).stdout)
-        facets = ("--facet", "package", "--facet", "page")
-        rounds = []
-        for _ in range(runs):
-            rounds.append({"fts facets": fts_bench("--top", "0", *facets), "tantivy facets": peer_bench("--facets", "package,page"),
-                           "fts page and facets": fts_bench(*facets), "fts page": fts_bench("--full")})
-        results = medians_over_rounds(rounds)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    failures = {mode: kind for mode, classes in results.items() for kind, entry in classes.items() if entry.get("errors")}
-    if failures:
-        sys.exit(f"facet searches failed: {failures}")
-    def cell(mode, kind, key="median_us"):
-        value = results[mode].get(kind, {}).get(key)
-        return "n/a" if value is None else f"{value:.0f}"
-    def ratio(mine, theirs, kind):
-        a, b = results[mine].get(kind, {}).get("median_us"), results[theirs].get(kind, {}).get("median_us")
-        return "n/a" if not a or not b else f"{a / b:.2f}"
+    facets = ["--facet", "package", "--facet", "page"]
+    results = rounds_beside_tantivy(fts, faceted_corpus(frdocs), runs, {
+        "fts facets": ("fts", ["--top", "0", *facets]), "tantivy facets": ("tantivy", ["--facets", "package,page"]),
+        "fts page and facets": ("fts", facets), "fts page": ("fts", ["--full"])}, "facet searches",
+        tantivy_build=["--facets", "package,page"])
+    cell = lambda mode, kind, key="median_us": table_cell(results, mode, kind, key)
+    ratio = lambda mine, theirs, kind: table_ratio(results, mine, theirs, kind)
     print("### Facets: frdocs with a package and a page, the 10 most frequent values of both among all the matches, one thread (µs)\n")
     print("| class | fts facets median | fts facets p99 | tantivy aggregation median | tantivy aggregation p99 "
           "| fts ÷ tantivy | fts top 10 and facets median | fts top 10 median | with facets ÷ without |")
