@@ -150,15 +150,7 @@ import Testing
                 _ = writer.add(doc: UInt32(doc), field: stored, items: doc == 17 && stored == field ? ["inventée"] : values)
             }
         }
-        let facets = try OutputFile(path: index + "/" + FileFormat.Tag.facets.fileName, tag: .facets, indexID: reader.meta.indexID)
-        try writer.write(documentCount: reader.documentCount, to: facets)
-        let written = try facets.finish()
-        var meta = reader.meta
-        let slot = meta.components.firstIndex { $0.tag == .facets }!
-        meta.components[slot] = IndexMeta.Component(tag: .facets, length: UInt64(written.length), checksum: written.checksum)
-        let metaFile = try OutputFile(path: index + "/" + FileFormat.Tag.meta.fileName, tag: .meta, indexID: meta.indexID)
-        try metaFile.write(meta.encoded())
-        _ = try metaFile.finish()
+        try Damage.rewrite(.facets, of: index) { try writer.write(documentCount: reader.documentCount, to: $0) }
 
         let reopened = try IndexReader(path: index, checksums: true)
         #expect(try reopened.facetValues.values(doc: 17, field: field) == ["inventée"])

@@ -172,15 +172,7 @@ import Testing
                 _ = writer.add(doc: UInt32(doc), field: stored.field, text: doc == 17 && stored.field == field ? "123456" : stored.value)
             }
         }
-        let values = try OutputFile(path: index + "/" + FileFormat.Tag.values.fileName, tag: .values, indexID: reader.meta.indexID)
-        try writer.write(documentCount: reader.documentCount, to: values)
-        let written = try values.finish()
-        var meta = reader.meta
-        let slot = meta.components.firstIndex { $0.tag == .values }!
-        meta.components[slot] = IndexMeta.Component(tag: .values, length: UInt64(written.length), checksum: written.checksum)
-        let metaFile = try OutputFile(path: index + "/" + FileFormat.Tag.meta.fileName, tag: .meta, indexID: meta.indexID)
-        try metaFile.write(meta.encoded())
-        _ = try metaFile.finish()
+        try Damage.rewrite(.values, of: index) { try writer.write(documentCount: reader.documentCount, to: $0) }
 
         let reopened = try IndexReader(path: index, checksums: true)
         #expect(reopened.sortValues.value(doc: 17, field: field, largest: false) == 123_456)

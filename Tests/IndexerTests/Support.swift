@@ -59,6 +59,20 @@ extension IndexFixtures {
 
 /// Damage that the checksum was not asked to find, a round at a time.
 enum Damage {
+    /// Writes `tag`'s component of the index at `path` again with `write`, and meta.fts to record it:
+    /// valid checksums over contents the build did not write, which only `verify()` can find.
+    static func rewrite(_ tag: FileFormat.Tag, of path: String, _ write: (OutputFile) throws -> Void) throws {
+        var meta = try IndexReader(path: path).meta
+        let file = try OutputFile(path: path + "/" + tag.fileName, tag: tag, indexID: meta.indexID)
+        try write(file)
+        let written = try file.finish()
+        let slot = meta.components.firstIndex { $0.tag == tag }!
+        meta.components[slot] = IndexMeta.Component(tag: tag, length: UInt64(written.length), checksum: written.checksum)
+        let metaFile = try OutputFile(path: path + "/" + FileFormat.Tag.meta.fileName, tag: .meta, indexID: meta.indexID)
+        try metaFile.write(meta.encoded())
+        _ = try metaFile.finish()
+    }
+
     /// Copies `pristine` into `folder` once per round and writes two random bytes into its `file`, at
     /// offsets `span(round, fileLength)` gives, then opens the copy without checksums and hands it to
     /// `read`. Expects every refusal to name the file, and opening with checksums to refuse every
