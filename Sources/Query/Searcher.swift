@@ -263,6 +263,8 @@ public final class Searcher: @unchecked Sendable {
     /// pruning skipped matches, which are then counted in a second pass.
     private func rank(_ root: Scorer, capacity: Int, sort: (order: FieldSort, field: Int)?, prune: Bool, exactTotal: Bool) throws
         -> (best: [ScoredDocument], total: Int, exact: Bool) {
+        // No page to fill (a count, or facets alone): nothing to score or sort.
+        if capacity == 0 { return ([], exactTotal ? try count(root) : 0, exactTotal) }
         if let sort {
             let (best, total) = try sort.order.collect(root, field: sort.field, capacity: capacity, values: reader.sortValues)
             return (best, total, true)

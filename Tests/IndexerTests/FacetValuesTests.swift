@@ -45,10 +45,14 @@ import Testing
                 object += ",\"auteur\":{\"nom\":" + json(name) + "}"
                 values["auteur.nom"] = [name]
             }
-            // Few documents, each its own value: a sparse column.
+            // Few documents, each its own value: a sparse column; and few with two values.
             if chance(3) {
                 object += ",\"rare\":\"r\(index)\""
                 values["rare"] = ["r\(index)"]
+            }
+            if chance(3) {
+                object += ",\"paires\":[\"p\(index % 5)\",\"q\(index % 3)\"]"
+                values["paires"] = ["p\(index % 5)", "q\(index % 3)"]
             }
             lines += object + "}\n"
             expected.append(values.filter { !$0.value.isEmpty })
@@ -74,11 +78,12 @@ import Testing
         let (index, expected) = try Self.index(documents: 3_000, seed: 4, in: folder)
         let reader = try IndexReader(path: index)
         _ = try reader.verify()
-        let names = ["tags", "catégorie", "auteur.nom", "rare"]
+        let names = ["tags", "catégorie", "auteur.nom", "rare", "paires"]
         let numbers = try names.map { try #require(reader.meta.field(named: $0)) }
         #expect(reader.facetValues.fields == numbers.sorted())
-        // Both layouts are met.
-        #expect(numbers.map { reader.facetValues.columns[$0]!.sparse } == [false, false, false, true])
+        // Every layout is met: dense and sparse, of one value a document or of several.
+        #expect(numbers.map { "\(reader.facetValues.columns[$0]!.sparse ? "sparse" : "dense") \(reader.facetValues.columns[$0]!.single ? 1 : 2)" }
+                == ["dense 2", "dense 1", "dense 1", "sparse 1", "sparse 2"])
         for (name, field) in zip(names, numbers) {
             let all = expected.reduce(into: Set<String>()) { $0.formUnion($1[name] ?? []) }
             #expect(reader.facetValues.valueCount(field: field) == all.count, "\(name)")

@@ -70,6 +70,10 @@ import TestSupport
         // The facets' walk gives the total: exact, with a page or without one.
         let countsOnly = try searcher.search(query, limit: 0, facets: requests)
         #expect(faceted.totalIsExact && countsOnly.totalIsExact && countsOnly.total == plain.total && countsOnly.facets == faceted.facets)
+        // A page of nothing scores nothing, and still counts every match.
+        let empty = try searcher.search(query, limit: 0)
+        #expect(empty.hits.isEmpty && empty.totalIsExact && empty.total == plain.total)
+        #expect(try searcher.topDocuments(query, limit: 0, exactTotal: true).total == plain.total)
         for (request, counted) in zip(requests, faceted.facets) {
             var counts: [String: Int] = [:]
             var missing = 0

@@ -5,10 +5,12 @@
 ///
 /// Layout (docs/FORMAT.md): a directory of 16-byte entries, then each column's data in directory order:
 /// the dictionary (offsets, then the values' bytes), a sparse column's documents, each slot's start in
-/// the ordinals, and the ordinals bit-packed. A column holds a slot per document (dense) or a slot per
-/// document with a value (sparse), whichever is smaller. A value longer than 256 bytes
-/// (`FacetValuesReader.longestValue`) is left out, as Elasticsearch's `ignore_above` leaves out long
-/// keywords: it is a text, not a category.
+/// the ordinals, and the ordinals bit-packed. A column holds a slot per document (dense), or a slot per
+/// document with a value (sparse), whichever is smaller. A column whose documents hold one value each
+/// (single, as Lucene's sorted doc values beside its sorted set ones) has no starts: a slot is its
+/// ordinal plus one, 0 for none, so that counting reads one packed number a match. A value longer than
+/// 256 bytes (`FacetValuesReader.longestValue`) is left out, as Elasticsearch's `ignore_above` leaves
+/// out long keywords: it is a text, not a category.
 final class FacetValuesWriter {
     private struct Column {
         /// Values numbered as first met; renumbered in byte order when written.
@@ -68,11 +70,13 @@ final class FacetValuesWriter {
                 ends.append(UInt32(ordinals.count))
                 start = Int(end)
             }
-            let width = max(1, 64 - UInt64(sorted.count - 1).leadingZeroBitCount)
-            let sparse = FacetValuesReader.slotsLength(slots: column.docs.count, sparse: true)
-                < FacetValuesReader.slotsLength(slots: documentCount, sparse: false)
+            let single = ordinals.count == column.docs.count
+            // Single: each slot is an ordinal plus one, 0 for a document without a value.
+            let width = single ? 64 - UInt64(sorted.count).leadingZeroBitCount : max(1, 64 - UInt64(sorted.count - 1).leadingZeroBitCount)
+            let sparse = FacetValuesReader.slotsLength(slots: column.docs.count, sparse: true, single: single, width: width)
+                < FacetValuesReader.slotsLength(slots: documentCount, sparse: false, single: single, width: width)
             directory.u8(UInt8(field))
-            directory.u8(sparse ? 1 : 0)
+            directory.u8((sparse ? 1 : 0) | (single ? 2 : 0))
             directory.u8(UInt8(width))
             directory.u8(0)
             directory.u32(UInt32(sorted.count))
@@ -89,6 +93,15 @@ final class FacetValuesWriter {
             for value in sorted { bytes.append(value.utf8) }
             if sparse {
                 for doc in column.docs { bytes.u32(doc) }
+            }
+            if single {
+                var slots = [UInt32](repeating: 0, count: sparse ? column.docs.count : documentCount)
+                for (index, doc) in column.docs.enumerated() { slots[sparse ? index : Int(doc)] = ordinals[index] + 1 }
+                bytes.append(Self.packed(slots, width: width))
+                data.append(bytes.bytes)
+                continue
+            }
+            if sparse {
                 bytes.u32(0)
                 for end in ends { bytes.u32(end) }
             } else {
@@ -128,6 +141,8 @@ final class FacetValuesWriter {
 public struct FacetValuesReader: @unchecked Sendable {
     struct Column {
         var sparse: Bool
+        /// One value a document with any: no starts, and each slot the ordinal plus one (0 for none).
+        var single: Bool
         var width: Int
         var valueCount: Int
         var documentsWithValue: Int
@@ -151,10 +166,13 @@ public struct FacetValuesReader: @unchecked Sendable {
     let columns: [Column?]
     private let documentCount: Int
 
-    /// The bytes of a column's documents and starts: a sparse column lists its documents.
     static func packedLength(count: Int, width: Int) -> Int { (count * width + 7) / 8 + 7 }
 
-    static func slotsLength(slots: Int, sparse: Bool) -> Int { (sparse ? 4 * slots : 0) + 4 * (slots + 1) }
+    /// The bytes of a column's documents and slots (its starts, or a single column's ordinals): a
+    /// sparse column lists its documents.
+    static func slotsLength(slots: Int, sparse: Bool, single: Bool, width: Int) -> Int {
+        (sparse ? 4 * slots : 0) + (single ? packedLength(count: slots, width: width) : 4 * (slots + 1))
+    }
 
     init(bytes: UnsafeRawBufferPointer, file: String, body: Range<Int>, fieldCount: Int, documentCount: Int) throws {
         self.bytes = bytes
@@ -175,20 +193,21 @@ public struct FacetValuesReader: @unchecked Sendable {
             let valueCount = Int(try reader.u32())
             let documentsWithValue = Int(try reader.u32())
             let ordinalCount = Int(try reader.u32())
-            guard layout <= 1, (1...32).contains(width), valueCount >= 1, documentsWithValue >= 1,
-                  documentsWithValue <= documentCount, ordinalCount >= documentsWithValue else {
+            let sparse = layout & 1 != 0, single = layout & 2 != 0
+            guard layout <= 3, (1...32).contains(width), valueCount >= 1, documentsWithValue >= 1,
+                  documentsWithValue <= documentCount, single ? ordinalCount == documentsWithValue : ordinalCount >= documentsWithValue else {
                 throw reader.corrupt("malformed column of field \(field)")
             }
-            let sparse = layout == 1
             let strings = data + 4 * (valueCount + 1)
             guard strings + 4 <= body.upperBound else { throw reader.corrupt("column of field \(field) runs past the end") }
             let stringsLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: strings - 4, as: UInt32.self)))
             let docs = strings + stringsLength
             let starts = docs + (sparse ? 4 * documentsWithValue : 0)
-            let ordinals = starts + 4 * ((sparse ? documentsWithValue : documentCount) + 1)
-            let end = ordinals + Self.packedLength(count: ordinalCount, width: width)
+            let slots = sparse ? documentsWithValue : documentCount
+            let ordinals = single ? starts : starts + 4 * (slots + 1)
+            let end = ordinals + Self.packedLength(count: single ? slots : ordinalCount, width: width)
             guard end <= body.upperBound else { throw reader.corrupt("column of field \(field) runs past the end") }
-            columns[field] = Column(sparse: sparse, width: width, valueCount: valueCount, documentsWithValue: documentsWithValue,
+            columns[field] = Column(sparse: sparse, single: single, width: width, valueCount: valueCount, documentsWithValue: documentsWithValue,
                                     ordinalCount: ordinalCount, offsets: data, strings: strings, stringsLength: stringsLength,
                                     docs: docs, starts: starts, ordinals: ordinals)
             data = end
@@ -242,15 +261,25 @@ public struct FacetValuesReader: @unchecked Sendable {
         @inline(__always)
         public func forEachOrdinal(doc: Int, cursor: inout Cursor, _ body: (Int) -> Void) {
             guard let slot = column.sparse ? slot(of: doc, from: &cursor.slot) : doc, slot < documentCount else { return }
+            if column.single {
+                let stored = packed(slot)
+                if stored != 0 && stored <= column.valueCount { body(stored - 1) }
+                return
+            }
             let start = Int(load(column.starts + 4 * slot)), end = Int(load(column.starts + 4 * slot + 4))
             guard start <= end, end <= column.ordinalCount else { return }
-            let width = column.width, mask = UInt64(1) << UInt64(width) - 1
             for index in start..<end {
-                let bit = index * width
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: column.ordinals + bit >> 3, as: UInt64.self))
-                let ordinal = Int((word >> UInt64(bit & 7)) & mask)
+                let ordinal = packed(index)
                 if ordinal < column.valueCount { body(ordinal) }
             }
+        }
+
+        /// The `index`-th number of the packed ordinals.
+        @inline(__always)
+        private func packed(_ index: Int) -> Int {
+            let bit = index * column.width
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: column.ordinals + bit >> 3, as: UInt64.self))
+            return Int((word >> UInt64(bit & 7)) & (UInt64(1) << UInt64(column.width) - 1))
         }
 
         @inline(__always)

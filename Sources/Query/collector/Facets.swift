@@ -75,38 +75,62 @@ enum FacetCounter {
     static func count(_ root: Scorer, requests: [(request: FacetRequest, field: Int)], reader: IndexReader) throws
         -> (facets: [FacetCounts], matches: Int) {
         let values = reader.facetValues
-        let columns = requests.map { values.column(field: $0.field)! }
-        let counts = requests.map { UnsafeMutableBufferPointer<Int>.allocate(capacity: values.valueCount(field: $0.field)) }
-        defer { for buffer in counts { buffer.deallocate() } }
-        for buffer in counts { buffer.initialize(repeating: 0) }
-        var missing = [Int](repeating: 0, count: requests.count)
-        var cursors = [FacetValuesReader.Cursor](repeating: FacetValuesReader.Cursor(), count: requests.count)
+        // In a buffer, not arrays: the loop below runs once a match and field, and an array's
+        // uniqueness and bounds checks would cost as much as the count.
+        let tallies = UnsafeMutableBufferPointer<FieldTally>.allocate(capacity: requests.count)
+        for (index, request) in requests.enumerated() {
+            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: values.valueCount(field: request.field))
+            counts.initialize(repeating: 0)
+            (tallies.baseAddress! + index).initialize(to: FieldTally(column: values.column(field: request.field)!, counts: counts))
+        }
+        defer {
+            for tally in tallies { tally.counts.deallocate() }
+            tallies.deallocate()
+        }
         var matches = 0
         try MatchCounter.forEachMatch(root, documentCount: reader.documentCount) { match in
-            matches += 1
-            for index in columns.indices {
-                let counted = counts[index]
-                var found = false
-                columns[index].forEachOrdinal(doc: Int(match), cursor: &cursors[index]) {
-                    counted[$0] += 1
-                    found = true
-                }
-                if !found { missing[index] += 1 }
-            }
+            matches &+= 1
+            for index in 0..<tallies.count { tallies[index].add(Int(match)) }
         }
         let facets = try requests.indices.map { index in
             let (request, field) = requests[index]
             var keeper = TopKeeper<CountedValue>(capacity: request.limit)
             var distinct = 0
-            for (ordinal, count) in counts[index].enumerated() where count > 0 {
+            for (ordinal, count) in tallies[index].counts.enumerated() where count > 0 {
                 distinct += 1
                 keeper.collect(CountedValue(ordinal: ordinal, count: count))
             }
             return FacetCounts(field: reader.meta.fields[field].name,
                                values: try keeper.sorted().map { .init(value: try values.value(ordinal: $0.ordinal, field: field), count: $0.count) },
-                               distinct: distinct, missing: missing[index])
+                               distinct: distinct, missing: tallies[index].missing)
         }
         return (facets, matches)
+    }
+
+    /// One field's counts over the matches so far.
+    private struct FieldTally {
+        let column: FacetValuesReader.FieldColumn
+        var cursor = FacetValuesReader.Cursor()
+        /// By ordinal.
+        let counts: UnsafeMutableBufferPointer<Int>
+        /// Matches without a value.
+        var missing = 0
+
+        init(column: FacetValuesReader.FieldColumn, counts: UnsafeMutableBufferPointer<Int>) {
+            self.column = column
+            self.counts = counts
+        }
+
+        @inline(__always)
+        mutating func add(_ doc: Int) {
+            var found = false
+            let counts = self.counts
+            column.forEachOrdinal(doc: doc, cursor: &cursor) {
+                counts[$0] &+= 1
+                found = true
+            }
+            if !found { missing &+= 1 }
+        }
     }
 
     /// Ranks first: the higher count, then the lower ordinal (the value first in byte order).
