@@ -89,6 +89,48 @@ import TestSupport
         }
     }
 
+    /// `field:=value` finds the documents holding the value exactly, as the facets count them: the
+    /// filter a front end adds when a facet's value is clicked.
+    @Test func exactValuesFilterAsFacetsCount() throws {
+        let corpus = FacetedCorpus.shared
+        let searcher = corpus.searcher
+        func documents(_ query: String) throws -> Set<Int> {
+            let results = try searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
+            #expect(results.total == results.hits.count)
+            return Set(results.hits.map(\.doc))
+        }
+        func holding(_ field: String, _ value: String) -> Set<Int> {
+            Set(corpus.values.indices.filter { corpus.values[$0][field]?.contains(value) == true })
+        }
+        let cases = [("tags", "bio"), ("tags", "Bio"), ("tags", "a, b"), ("tags", "zéro déchet"), ("tags", "12"),
+                     ("catégorie", "Dupont, Jean"), ("catégorie", "déchets"), ("rare", "r7"), ("tags", "absent"), ("tags", "bi")]
+        for (field, value) in cases {
+            let escaped = value.replacingOccurrences(of: "\"", with: "\\\"")
+            let expected = holding(field, value)
+            #expect(try documents("\(field):=\"\(escaped)\"") == expected, "\(field) \(value)")
+            #expect(try documents("jardin \(field):=\"\(escaped)\"") == expected.intersection(try documents("jardin")), "\(field) \(value)")
+            #expect(try documents("*:* -\(field):=\"\(escaped)\"") == Set(0..<corpus.values.count).subtracting(expected), "\(field) \(value)")
+            // What a facet counts for a value, its filter finds.
+            if let counted = try searcher.search("*:*", limit: 0, facets: [FacetRequest(field: field, limit: 1_000)]).facets[0]
+                .values.first(where: { $0.value == value }) {
+                #expect(counted.count == expected.count)
+            } else {
+                #expect(expected.isEmpty)
+            }
+        }
+        #expect(try documents("categorie:=déchets") == holding("catégorie", "déchets"), "a field named without its accents")
+        func message(_ query: String) -> String {
+            do {
+                _ = try searcher.search(query)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message("nope:=x") == "unknown field \"nope\" (fields with values: catégorie, tags, rare) at column 1")
+        #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: catégorie, tags, rare) at column 1")
+    }
+
     @Test func requestsAndTheirErrors() throws {
         let searcher = FacetedCorpus.shared.searcher
         #expect(try FacetRequest(parsing: "tags") == FacetRequest(field: "tags", limit: 10))

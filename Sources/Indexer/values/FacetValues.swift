@@ -274,6 +274,27 @@ public struct FacetValuesReader: @unchecked Sendable {
             }
         }
 
+        /// Calls `body` with each document holding the value numbered `ordinal`, in increasing order.
+        func forEachDocument(withOrdinal ordinal: Int, _ body: (Int) -> Void) {
+            let slots = column.sparse ? column.documentsWithValue : documentCount
+            for slot in 0..<slots {
+                var holds = false
+                if column.single {
+                    holds = packed(slot) == ordinal + 1
+                } else {
+                    let start = Int(load(column.starts + 4 * slot)), end = Int(load(column.starts + 4 * slot + 4))
+                    guard start <= end, end <= column.ordinalCount else { continue }
+                    for index in start..<end where packed(index) == ordinal {
+                        holds = true
+                        break
+                    }
+                }
+                guard holds else { continue }
+                let doc = column.sparse ? Int(load(column.docs + 4 * slot)) : slot
+                if doc < documentCount { body(doc) }
+            }
+        }
+
         /// The `index`-th number of the packed ordinals.
         @inline(__always)
         private func packed(_ index: Int) -> Int {
@@ -317,6 +338,22 @@ public struct FacetValuesReader: @unchecked Sendable {
     /// with the same `cursor` must come in increasing document order.
     public func forEachOrdinal(doc: Int, field: Int, cursor: inout Cursor, _ body: (Int) -> Void) {
         column(field: field)?.forEachOrdinal(doc: doc, cursor: &cursor, body)
+    }
+
+    /// The ordinal of `value` in `field`, nil when no document holds it: a binary search of the dictionary.
+    public func ordinal(of value: String, field: Int) throws -> Int? {
+        var low = 0, high = valueCount(field: field)
+        while low < high {
+            let middle = (low + high) / 2
+            if try self.value(ordinal: middle, field: field).utf8.lexicographicallyPrecedes(value.utf8) { low = middle + 1 } else { high = middle }
+        }
+        return try low < valueCount(field: field) && self.value(ordinal: low, field: field) == value ? low : nil
+    }
+
+    /// Calls `body` with each document holding the value numbered `ordinal` in `field`, in increasing order.
+    public func forEachDocument(withOrdinal ordinal: Int, field: Int, _ body: (Int) -> Void) {
+        guard let column = column(field: field) else { return }
+        column.forEachDocument(withOrdinal: ordinal, body)
     }
 
     /// `doc`'s values in `field`, in byte order.

@@ -17,6 +17,9 @@ public enum QueryNode: Equatable, Sendable {
     /// `field:*`: every document with a word in the field, each with the same score (Lucene's
     /// FieldExistsQuery).
     case exists(field: String, column: Int)
+    /// `field:=value`, `field:="a value"`: the documents holding exactly that value in the field, as
+    /// facets count it (facets.fts), each with the same score (Lucene's drill-down on a facet value).
+    case value(String, field: String, column: Int)
     /// `*:*` or `*`: every document, each with the same score (Lucene's MatchAllDocsQuery).
     case all(column: Int)
     /// All required (implicit AND); `not` children exclude.

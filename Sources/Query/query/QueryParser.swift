@@ -5,10 +5,11 @@ import Indexer
 ///     query   := clause+                      implicit AND
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
-///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")") ["^" boost]
+///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
 ///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | range | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
 ///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number or `*`
+///     value   := '"' text '"' | text up to a space or ")"    a facet value, exactly
 ///
 /// `AND` between clauses is accepted and changes nothing. A `\` takes the next character as text, in a
 /// word (which is then a plain word) or a phrase.
@@ -31,6 +32,7 @@ public struct QueryParser: Sendable {
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
         indirect case range(NumberRange)
+        case value(String)
         case field(String)
         case all
         case boost(Double)
@@ -171,6 +173,23 @@ public struct QueryParser: Sendable {
                     move(to: j)
                 }
                 items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
+            } else if c == 0x3D, i > 0, utf8[i - 1] == 0x3A, case .field(let name)? = items.last?.lexeme {
+                // `field:=value`: a value as facets count it, exactly, quoted or up to a space or `)`.
+                var end = i + 1
+                let quoted = end < utf8.count && utf8[end] == 0x22
+                if quoted {
+                    end += 1
+                    while end < utf8.count && utf8[end] != 0x22 { end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : 1 }
+                    guard end < utf8.count else { throw QueryError("unbalanced quote", column: start + 1) }
+                } else {
+                    while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 {
+                        end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : Self.scalarLength(utf8, at: end)
+                    }
+                }
+                let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[(quoted ? i + 2 : i + 1)..<end]))
+                guard !text.isEmpty else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
+                items.append(Item(lexeme: .value(text), column: start))
+                move(to: quoted ? end + 1 : end)
             } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start) {
                 items.append(Item(lexeme: .range(range.bounds), column: start))
                 move(to: range.end)
@@ -444,6 +463,10 @@ public struct QueryParser: Sendable {
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .range(let bounds): return .range(bounds, field: field?.name, column: column)
+        case .value(let text):
+            // The lexer makes a value only right after a field.
+            guard let field else { throw QueryError("a value needs a field, as in tags:=bio", column: item.column) }
+            return .value(text, field: field.name, column: field.column)
         case .all:
             if let field { return .exists(field: field.name, column: field.column) }
             return .all(column: item.column)
@@ -498,7 +521,7 @@ public struct QueryParser: Sendable {
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .range(bounds, field: field, column: column)
         case .all: return .exists(field: field, column: column)
-        case let .exists(_, c): throw QueryError("a field inside a field", column: c)
+        case let .exists(_, c), let .value(_, _, c): throw QueryError("a field inside a field", column: c)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))

@@ -117,6 +117,8 @@ final class QueryPlanner {
             let field = try fields(field, column: column, boost: boost)[0].field
             guard reader.meta.fields[field].documentsWithField > 0, let lengths = reader.lengths(field: field) else { return EmptyScorer() }
             return FieldExistsScorer(reader: reader, field: field, lengths: lengths, score: boost)
+        case let .value(text, field, column):
+            return try exactValue(text, field: field, boost: boost, column: column)
         case .all:
             return reader.documentCount == 0 ? EmptyScorer() : AllScorer(documentCount: reader.documentCount, score: boost)
         case .and(let children):
@@ -371,6 +373,24 @@ final class QueryPlanner {
         guard !found.isEmpty else { return EmptyScorer() }
         if !negated { highlight(found.sorted(), free: true) }
         return BitsetScorer(bitset: matched, score: boost, label: bounds.text)
+    }
+
+    /// The documents holding `text`, exactly, among their values of the field (facets.fts), each scoring
+    /// `boost`: one read of the field's column.
+    private func exactValue(_ text: String, field name: String, boost: Double, column: Int) throws -> Scorer {
+        let facets = reader.facetValues
+        let names = reader.names(of: facets.fields, what: "fields with values", none: "no field of this index holds values")
+        guard let field = reader.field(named: name, among: facets.fields) else {
+            throw QueryError("unknown field \"\(name)\" (\(names))", column: column)
+        }
+        guard facets.hasValues(field: field) else {
+            throw QueryError("field \"\(name)\" keeps no values to match exactly (\(names))", column: column)
+        }
+        guard let ordinal = try facets.ordinal(of: text, field: field) else { return EmptyScorer() }
+        let matched = DocumentBitset(documentCount: reader.documentCount)
+        facets.forEachDocument(withOrdinal: ordinal, field: field) { matched.mark($0) }
+        let scorer = BitsetScorer(bitset: matched, score: boost, label: "=" + text)
+        return scorer.cost == 0 ? EmptyScorer() : scorer
     }
 
     /// The documents with a value of the field (values.fts) within the bounds, each scoring `boost`.

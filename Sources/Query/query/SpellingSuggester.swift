@@ -47,7 +47,7 @@ struct SpellingSuggester {
                     replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self), written: written)))
                 }
             }
-        case .prefix, .wildcard, .fuzzy, .range, .exists, .all:
+        case .prefix, .wildcard, .fuzzy, .range, .exists, .value, .all:
             return
         case .and(let children), .or(let children):
             for child in children { try collect(child, in: query, into: &replacements) }
