@@ -119,6 +119,8 @@ import TestSupport
             }
         }
         #expect(try documents("categorie:=déchets") == holding("catégorie", "déchets"), "a field named without its accents")
+        let explained = try searcher.search("jardin tags:=bio", limit: 1, explain: true)
+        #expect(explained.hits.first?.explanation?.contains("1.0000  tags:=bio (a value: every match scores the same)") == true)
         func message(_ query: String) -> String {
             do {
                 _ = try searcher.search(query)

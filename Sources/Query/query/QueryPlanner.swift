@@ -372,7 +372,7 @@ final class QueryPlanner {
         }
         guard !found.isEmpty else { return EmptyScorer() }
         if !negated { highlight(found.sorted(), free: true) }
-        return BitsetScorer(bitset: matched, score: boost, label: bounds.text)
+        return BitsetScorer(bitset: matched, score: boost, label: bounds.text, kind: "a range")
     }
 
     /// The documents holding `text`, exactly, among their values of the field (facets.fts), each scoring
@@ -389,7 +389,7 @@ final class QueryPlanner {
         guard let ordinal = try facets.ordinal(of: text, field: field) else { return EmptyScorer() }
         let matched = DocumentBitset(documentCount: reader.documentCount)
         facets.forEachDocument(withOrdinal: ordinal, field: field) { matched.mark($0) }
-        let scorer = BitsetScorer(bitset: matched, score: boost, label: "=" + text)
+        let scorer = BitsetScorer(bitset: matched, score: boost, label: name + ":=" + text, kind: "a value")
         return scorer.cost == 0 ? EmptyScorer() : scorer
     }
 
@@ -421,7 +421,7 @@ final class QueryPlanner {
             let within = (smallest >= lowest && smallest <= highest) || (largest >= lowest && largest <= highest)
             if try within || (smallest < lowest && largest > highest && storedValueWithin(doc)) { matched.mark(doc) }
         }
-        let scorer = BitsetScorer(bitset: matched, score: boost, label: bounds.text)
+        let scorer = BitsetScorer(bitset: matched, score: boost, label: bounds.text, kind: "a range")
         return scorer.cost == 0 ? EmptyScorer() : scorer
     }
 
