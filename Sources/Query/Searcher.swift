@@ -85,29 +85,43 @@ public final class Searcher: @unchecked Sendable {
     /// skipped. `prune: false` scores every match (to measure what pruning buys). `titleHighlights`
     /// marks the titles' matching words too, analysing each title. `sort` orders the results by a
     /// field's numbers and dates instead of by score; the total is then exact. `facets` counts the
-    /// values of fields among all the matches, in a second walk over them.
+    /// values of fields among all the matches, in a second walk over them. `filters` narrow the
+    /// matches to values of fields (`FacetFilter`): a facet on a filtered field counts the matches of
+    /// the query and the other fields' filters, in a walk of its own.
     public func search(_ query: String, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil, facets: [FacetRequest] = [],
-                       explain: Bool = false, exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true,
-                       titleHighlights: Bool = false) throws -> SearchResults {
+                       filters: [FacetFilter] = [], explain: Bool = false, exactTotal: Bool = true, prune: Bool = true,
+                       snippets: Bool = true, titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
         }
-        let node = try parser.parse(query)
+        let parsed = try parser.parse(query)
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
+        let groups = try filterGroups(filters)
+        // Facets on a filtered field count apart (drill sideways); the others, over the hits' matches.
+        let sideways = facetFields.indices.filter { index in groups.contains { $0.field == facetFields[index].1 } }
+        let direct = facetFields.indices.filter { !sideways.contains($0) }
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
-            let root = try planner.plan(node)
+            let root = try planner.plan(Self.narrowed(parsed, by: groups))
             // Facets walk every match: that walk counts them, so the ranking need not.
             var (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune,
-                                                       exactTotal: exactTotal && facetFields.isEmpty)
-            var facetCounts: [FacetCounts] = []
-            if !facetFields.isEmpty {
+                                                       exactTotal: exactTotal && direct.isEmpty)
+            var facetCounts = [FacetCounts?](repeating: nil, count: facetFields.count)
+            if !direct.isEmpty {
                 root.rewind()
-                (facetCounts, total) = try FacetCounter.count(root, requests: facetFields, reader: reader)
+                let counted = try FacetCounter.count(root, requests: direct.map { facetFields[$0] }, reader: reader)
+                for (index, facet) in zip(direct, counted.facets) { facetCounts[index] = facet }
+                total = counted.matches
                 totalIsExact = true
+            }
+            for index in sideways {
+                let others = groups.filter { $0.field != facetFields[index].1 }
+                let matches = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
+                    .plan(Self.narrowed(parsed, by: others))
+                facetCounts[index] = try FacetCounter.count(matches, requests: [facetFields[index]], reader: reader).facets[0]
             }
             var generator = SnippetGenerator(length: snippetLength)
             let ranked = Array(best.dropFirst(offset))
@@ -144,8 +158,29 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
-                                 sortField: sorted?.1, facets: facetCounts)
+                                 sortField: sorted?.1, facets: facetCounts.compactMap { $0 })
         }
+    }
+
+    /// `filters` by field, in the order their fields first come: each field's values as one node, any
+    /// of them (checked against the index, so that a mistyped field is an error, not no match).
+    private func filterGroups(_ filters: [FacetFilter]) throws -> [(field: Int, node: QueryNode)] {
+        var groups: [(field: Int, values: [QueryNode])] = []
+        for filter in filters {
+            let field = try filter.fieldNumber(in: reader)
+            let value = QueryNode.value(filter.value, field: reader.meta.fields[field].name, column: 1)
+            if let group = groups.firstIndex(where: { $0.field == field }) {
+                groups[group].values.append(value)
+            } else {
+                groups.append((field, [value]))
+            }
+        }
+        return groups.map { ($0.field, $0.values.count == 1 ? $0.values[0] : .or($0.values)) }
+    }
+
+    /// The query, and every group of filters.
+    private static func narrowed(_ query: QueryNode, by groups: [(field: Int, node: QueryNode)]) -> QueryNode {
+        groups.isEmpty ? query : .and([query] + groups.map(\.node))
     }
 
     /// Snippets read at most this many terms' positions; past it (a short prefix), they analyse the
@@ -289,9 +324,9 @@ public final class Searcher: @unchecked Sendable {
         }
     }
 
-    /// The exact number of documents matching the query.
-    public func count(_ query: String) throws -> Int {
-        let node = try parser.parse(query)
+    /// The exact number of documents matching the query (and `filters`, as `search` applies them).
+    public func count(_ query: String, filters: [FacetFilter] = []) throws -> Int {
+        let node = Self.narrowed(try parser.parse(query), by: try filterGroups(filters))
         return try withAnalyzer { try count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters, allFields: allFields).plan(node)) }
     }
 

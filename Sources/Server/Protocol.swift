@@ -10,7 +10,7 @@ public enum ReplyFormat: String, Sendable {
 /// A request, decoded from one line (docs/PROTOCOL.md).
 enum Request: Equatable {
     case ping
-    case search(limit: Int, offset: Int, sort: FieldSort?, facets: [FacetRequest] = [], query: String)
+    case search(limit: Int, offset: Int, sort: FieldSort?, facets: [FacetRequest] = [], filters: [FacetFilter] = [], query: String)
     case count(String)
     case suggest(String)
     case get(String)
@@ -123,22 +123,33 @@ enum RequestDecoder {
     /// Facets one search may count.
     static let maximumFacets = 16
 
-    /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [FACET field[:n]]… <query>`, options in
-    /// any order.
+    /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [FACET field[:n]]… [FILTER field:=value]…
+    /// <query>`, options in any order.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var limit = 10, offset = 0
         var sort: FieldSort?
         var facets: [FacetRequest] = []
+        var filters: [FacetFilter] = []
         var rest = text
         while true {
             let word = rest.prefix { $0 != 0x20 }
             // `SORT` and `FACET` only in capitals, as `OR` in a query: `SEARCH sort des déchets`
             // searches the word.
             let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
-            guard isLimit || isSort || isFacet || matches(word, "OFFSET") else { break }
+            let isFilter = word.elementsEqual("FILTER".utf8)
+            guard isLimit || isSort || isFacet || isFilter || matches(word, "OFFSET") else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
-            let argument = afterWord.prefix { $0 != 0x20 }
-            if isFacet {
+            let argument = isFilter ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
+            if isFilter {
+                guard filters.count < maximumFilters else {
+                    return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFilters) FILTERs a search"))
+                }
+                do {
+                    filters.append(try FacetFilter(parsing: String(decoding: argument, as: UTF8.self)))
+                } catch {
+                    return .failure(ProtocolError(code: .badRequest, message: error.description))
+                }
+            } else if isFacet {
                 guard facets.count < maximumFacets else {
                     return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFacets) FACETs a search"))
                 }
@@ -166,7 +177,25 @@ enum RequestDecoder {
             return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
         }
         guard !rest.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
-        return .success(.search(limit: limit, offset: offset, sort: sort, facets: facets, query: String(decoding: rest, as: UTF8.self)))
+        return .success(.search(limit: limit, offset: offset, sort: sort, facets: facets, filters: filters,
+                                query: String(decoding: rest, as: UTF8.self)))
+    }
+
+    /// Filters one search may apply.
+    static let maximumFilters = 64
+
+    /// `FILTER`'s argument: up to the next space, but for a quoted value (`tags:="a b"`), which goes on
+    /// to its closing quote.
+    private static func filterArgument(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var index = text.startIndex
+        while index < text.endIndex && text[index] != 0x20 {
+            if text[index] == 0x22 {
+                index += 1
+                while index < text.endIndex && text[index] != 0x22 { index += text[index] == 0x5C && index + 1 < text.endIndex ? 2 : 1 }
+            }
+            index = min(index + 1, text.endIndex)
+        }
+        return text[text.startIndex..<index]
     }
 }
 

@@ -88,18 +88,19 @@ public final class SearchService: @unchecked Sendable {
                 guard difference == 0 else { return .error(ProtocolError(code: .unauthorized, message: "wrong token")) }
                 session.authenticated = true
                 return .ok("authenticated")
-            case let .search(limit, offset, sort, facets, query):
+            case let .search(limit, offset, sort, facets, filters, query):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let searcher = currentSearcher
-                // A field that cannot sort or be counted is the request's error, not the query's.
+                // A field that cannot sort, be counted or filter is the request's error, not the query's.
                 do {
                     _ = try sort?.fieldNumber(in: searcher.reader)
                     for facet in facets { _ = try facet.fieldNumber(in: searcher.reader) }
+                    for filter in filters { _ = try filter.fieldNumber(in: searcher.reader) }
                 } catch {
                     return .error(ProtocolError(code: .badRequest, message: error.description))
                 }
                 // Text replies show no title highlights: only JSON's need the titles analysed.
-                let results = try searcher.search(query, limit: limit, offset: offset, sort: sort, facets: facets,
+                let results = try searcher.search(query, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters,
                                                   titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
@@ -162,6 +163,7 @@ public final class SearchService: @unchecked Sendable {
         "  SORT field[:desc]                    order by a field's numbers or dates (SORT in capitals)",
         "  FACET field[:n]                      then FACET <field> <returned> <distinct> <missing>, and one line",
         "                                       a value among all the matches: value, count (FACET in capitals)",
+        "  FILTER field:=value                  only the matches holding the value (FILTER in capitals)",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
         "GET <id>                               DOCUMENT <n>, then one line a field: name, value",

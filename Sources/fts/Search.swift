@@ -25,6 +25,11 @@ struct Search: Command {
                 Also count the values of a field among all the matches (a JSON array's elements, a list's \
                 entries), and show the n most frequent (10 by default, at most 1000). May be given again.
                 """),
+            .option("filter", value: "field:=value", help: """
+                Keep the matches holding this value of the field, as --facet counts it (quoted when it holds a \
+                space: tags:="économie sociale"). Values of one field are alternatives; of different fields, all \
+                apply; a facet on a filtered field counts without that field's filters. May be given again.
+                """),
             .flag("count", help: "Print only the number of matching documents."),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
@@ -53,6 +58,7 @@ struct Search: Command {
     var offset: Int
     var sort: FieldSort?
     var facets: [FacetRequest]
+    var filters: [FacetFilter]
     var count: Bool
     var json: Bool
     var explain: Bool
@@ -75,6 +81,11 @@ struct Search: Command {
             facets = try arguments.strings("facet").map { try FacetRequest(parsing: $0) }
         } catch {
             throw UsageError("--facet: \(error)")
+        }
+        do {
+            filters = try arguments.strings("filter").map { try FacetFilter(parsing: $0) }
+        } catch {
+            throw UsageError("--filter: \(error)")
         }
         if count && !facets.isEmpty { throw UsageError("--facet counts values beside the results: use --limit 0, not --count") }
         json = arguments.flag("json")
@@ -116,10 +127,10 @@ struct Search: Command {
         let matches: Int
         do {
             if count {
-                matches = try searcher.count(text)
+                matches = try searcher.count(text, filters: filters)
                 writeStandardOutput("\(matches)\n")
             } else {
-                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, facets: facets, explain: explain,
+                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters, explain: explain,
                                                   titleHighlights: true)
                 let suggestion = try searcher.suggest(text)
                 writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))

@@ -133,6 +133,44 @@ import TestSupport
         #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: catégorie, tags, rare) at column 1")
     }
 
+    /// Filters narrow the hits to chosen values, any of one field's and all fields'; a facet on a
+    /// filtered field counts without its own field's filters (drill sideways), the others over the hits.
+    @Test func filtersNarrowTheHitsAndFacetsCountSideways() throws {
+        let corpus = FacetedCorpus.shared
+        let searcher = corpus.searcher
+        let filters = [FacetFilter(field: "tags", value: "bio"), FacetFilter(field: "catégorie", value: "déchets"),
+                       FacetFilter(field: "tags", value: "a, b")]
+        let requests = [FacetRequest(field: "tags", limit: 1_000), FacetRequest(field: "catégorie", limit: 1_000),
+                        FacetRequest(field: "rare", limit: 1_000)]
+        for query in ["jardin", "jardin OR abeille", "*:*", "\"jardin potager\"", "introuvable"] {
+            let matching = Set(try searcher.search(query, limit: Searcher.maximumWindow, snippets: false).hits.map(\.doc))
+            func holds(_ doc: Int, _ field: String) -> Bool {
+                !filters.filter { $0.field == field }.allSatisfy { corpus.values[doc][field]?.contains($0.value) != true }
+            }
+            let narrowed = matching.filter { holds($0, "tags") && holds($0, "catégorie") }
+            let results = try searcher.search(query, limit: Searcher.maximumWindow, facets: requests, filters: filters, snippets: false)
+            #expect(Set(results.hits.map(\.doc)) == narrowed && results.total == narrowed.count && results.totalIsExact, "\(query)")
+            #expect(try searcher.count(query, filters: filters) == narrowed.count, "\(query)")
+            func expected(_ field: String, over docs: Set<Int>) -> FacetCounts {
+                var counts: [String: Int] = [:]
+                for doc in docs { for value in corpus.values[doc][field] ?? [] { counts[value, default: 0] += 1 } }
+                let values = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                return FacetCounts(field: field, values: values.map { .init(value: $0.key, count: $0.value) }, distinct: counts.count,
+                                   missing: docs.filter { corpus.values[$0][field] == nil }.count)
+            }
+            #expect(results.facets == [expected("tags", over: matching.filter { holds($0, "catégorie") }),
+                                       expected("catégorie", over: matching.filter { holds($0, "tags") }),
+                                       expected("rare", over: narrowed)], "\(query)")
+        }
+        #expect(try FacetFilter(parsing: #"tags:="zéro déchet""#) == FacetFilter(field: "tags", value: "zéro déchet"))
+        for bad in ["tags:=x y", "tags:bio", "bio", "tags:=bio jardin"] {
+            #expect(throws: QueryError.self, "\(bad)") { try FacetFilter(parsing: bad) }
+        }
+        #expect(throws: QueryError("cannot filter by \"title\": the index keeps no values of it (fields with values: catégorie, tags, rare)")) {
+            try searcher.search("jardin", filters: [FacetFilter(field: "title", value: "x")])
+        }
+    }
+
     @Test func requestsAndTheirErrors() throws {
         let searcher = FacetedCorpus.shared.searcher
         #expect(try FacetRequest(parsing: "tags") == FacetRequest(field: "tags", limit: 10))

@@ -35,6 +35,11 @@ import Testing
             == .success(.search(limit: 0, offset: 0, sort: FieldSort(field: "prix"),
                                 facets: [FacetRequest(field: "tags"), FacetRequest(field: "catégorie", limit: 3)], query: "jardin")))
         #expect(decode("SEARCH facet tags") == .success(.search(limit: 10, offset: 0, sort: nil, query: "facet tags")))
+        // `FILTER field:=value`, a quoted value holding spaces whole.
+        #expect(decode(#"SEARCH FILTER tags:="économie sociale" FACET tags FILTER tags:=bio jardin"#)
+            == .success(.search(limit: 10, offset: 0, sort: nil, facets: [FacetRequest(field: "tags")],
+                                filters: [FacetFilter(field: "tags", value: "économie sociale"), FacetFilter(field: "tags", value: "bio")],
+                                query: "jardin")))
     }
 
     @Test func malformedLinesGetTheirErrors() {
@@ -52,6 +57,12 @@ import Testing
         #expect(decode("SEARCH FACET tags:1001 jardin") == .failure(facet))
         #expect(decode("SEARCH FACET :3 jardin") == .failure(facet))
         #expect(decode("SEARCH FACET tags:x jardin") == .failure(facet))
+        #expect(decode("SEARCH FILTER tags:bio jardin") == .failure(ProtocolError(code: .badRequest, message:
+            #"a filter is FIELD:=VALUE, with the value in quotes when it holds a space: tags:="économie sociale", not tags:bio"#)))
+        #expect(decode(#"SEARCH FILTER tags:="a b jardin"#) == .failure(ProtocolError(code: .badRequest, message:
+            #"a filter is FIELD:=VALUE, with the value in quotes when it holds a space: tags:="économie sociale", not tags:="a b jardin"#)))
+        #expect(decode("SEARCH " + String(repeating: "FILTER tags:=x ", count: 65) + "jardin")
+            == .failure(ProtocolError(code: .badRequest, message: "at most 64 FILTERs a search")))
         #expect(decode("SEARCH " + String(repeating: "FACET tags ", count: 17) + "jardin")
             == .failure(ProtocolError(code: .badRequest, message: "at most 16 FACETs a search")))
         let window = ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of 10000 results")

@@ -143,3 +143,36 @@ enum FacetCounter {
         }
     }
 }
+
+/// A value a search is narrowed to beside its query (`fts search --filter FIELD:=VALUE`, searchd's
+/// `FILTER`), as a front end narrows it when a facet's value is chosen. Filters on one field are
+/// alternatives (any of the chosen values), filters on different fields all apply; and each facet
+/// counts its matches without the filters on its own field, so that it still offers the values not
+/// chosen: Lucene's drill sideways, Elasticsearch's post filter with filtered aggregations.
+public struct FacetFilter: Sendable, Equatable {
+    public var field: String
+    public var value: String
+
+    public init(field: String, value: String) {
+        self.field = field
+        self.value = value
+    }
+
+    /// `FIELD:=VALUE` or `FIELD:="A VALUE"`, as the query language writes an exact value.
+    public init(parsing text: String) throws(QueryError) {
+        guard case let .value(value, field, _)? = try? QueryParser().parse(text) else {
+            throw QueryError("a filter is FIELD:=VALUE, with the value in quotes when it holds a space: tags:=\"économie sociale\", not \(text)")
+        }
+        self.init(field: field, value: value)
+    }
+
+    /// The field's number in `reader`'s index; an error when the index keeps no values of it.
+    public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
+        let fields = reader.facetValues.fields
+        guard let number = reader.field(named: field, among: fields), reader.facetValues.hasValues(field: number) else {
+            throw QueryError("cannot filter by \"\(field)\": the index keeps no values of it "
+                             + "(\(reader.names(of: fields, what: "fields with values", none: "no field of this index holds values")))")
+        }
+        return number
+    }
+}
