@@ -57,6 +57,7 @@ struct Bench: Command {
             .flag("full", help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total."),
             .option("sort", value: "field[:desc]", help: "Order the results by a field's numbers or dates, as fts search --sort does."),
             .option("facet", value: "field[:n]", help: "Count a field's values among the matches, as fts search --facet does (full searches). May be given again."),
+            .option("filter", value: "field:=value", help: "Keep the matches holding a value, as fts search --filter does (full searches). May be given again."),
             .option("runs", default: "5", help: "Timed runs of each query."),
             .option("threads", default: "1", help: "Threads running queries at once (each takes the next query)."),
             .flag("json", help: "Print one JSON object."),
@@ -75,6 +76,7 @@ struct Bench: Command {
     var full: Bool
     var sort: FieldSort?
     var facets: [FacetRequest]
+    var filters: [FacetFilter]
     var runs: Int
     var threads: Int
     var json: Bool
@@ -97,7 +99,12 @@ struct Bench: Command {
         } catch {
             throw UsageError("--facet: \(error)")
         }
-        full = full || !facets.isEmpty
+        do {
+            filters = try arguments.strings("filter").map { try FacetFilter(parsing: $0) }
+        } catch {
+            throw UsageError("--filter: \(error)")
+        }
+        full = full || !facets.isEmpty || !filters.isEmpty
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
         json = arguments.flag("json")
@@ -111,8 +118,8 @@ struct Bench: Command {
         guard sort == nil || !(count || noPrune || alongsideExhaustive || server != nil) else {
             throw UsageError("--sort times sorted searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
         }
-        guard facets.isEmpty || !(count || noPrune || alongsideExhaustive || server != nil) else {
-            throw UsageError("--facet times full searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
+        guard facets.isEmpty && filters.isEmpty || !(count || noPrune || alongsideExhaustive || server != nil) else {
+            throw UsageError("--facet and --filter time full searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
         }
     }
 
@@ -153,12 +160,13 @@ struct Bench: Command {
         do {
             _ = try sort?.fieldNumber(in: searcher.reader)
             for facet in facets { _ = try facet.fieldNumber(in: searcher.reader) }
+            for filter in filters { _ = try filter.fieldNumber(in: searcher.reader) }
         } catch {
             Output.error("fts bench: \(error)")
             throw ExitStatus(2)
         }
         let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, sort: sort,
-                                      facets: facets, runs: runs, alongsideExhaustive: alongsideExhaustive)
+                                      facets: facets, filters: filters, runs: runs, alongsideExhaustive: alongsideExhaustive)
         // The warm-up run, which also counts the hits (and those of the exhaustive runs, beside them).
         var exhaustiveHits: [String: Int] = [:]
         for query in list {
@@ -184,6 +192,7 @@ struct Bench: Command {
             let exhaustive = alongsideExhaustive ? ",\"exhaustive_classes\":\(classes(measurement.exhaustiveHistograms, hits: exhaustiveHits))" : ""
             let sorted = (sort.map { ",\"sort\":\(JSON.quote($0.field + ($0.descending ? ":desc" : "")))" } ?? "")
                 + (facets.isEmpty ? "" : ",\"facets\":[" + facets.map { JSON.quote("\($0.field):\($0.limit)") }.joined(separator: ",") + "]")
+                + (filters.isEmpty ? "" : ",\"filters\":[" + filters.map { JSON.quote("\($0.field):=\($0.value)") }.joined(separator: ",") + "]")
             print("{\"mode\":\(JSON.quote(count ? "count" : "top\(top)")),\"prune\":\(!noPrune)\(sorted),\"runs\":\(runs),\"threads\":\(threads),"
                   + "\"queries_per_second\":\(Double(timed) / seconds),\"classes\":\(classes(measurement.histograms, hits: hits))\(exhaustive)}")
         } else {
@@ -200,7 +209,8 @@ struct Bench: Command {
             table(measurement.histograms, hits: hits, order ?? (noPrune ? "exhaustive" : count ? "" : "pruned"))
             if alongsideExhaustive { table(measurement.exhaustiveHistograms, hits: exhaustiveHits, "exhaustive, in turn with the pruned runs") }
             print(String(format: "%d queries × %d runs in %.2f s (%.0f queries/s), %@, %@", list.count, runs, seconds,
-                         Double(timed) / seconds, count ? "count" : full ? "full search, top \(top)" + (facets.isEmpty ? "" : ", facets " + facets.map(\.field).joined(separator: " ")) : "top \(top)",
+                         Double(timed) / seconds, count ? "count" : full ? "full search, top \(top)" + (facets.isEmpty ? "" : ", facets " + facets.map(\.field).joined(separator: " "))
+                            + (filters.isEmpty ? "" : ", filters " + filters.map { "\($0.field):=\($0.value)" }.joined(separator: " ")) : "top \(top)",
                          order ?? (alongsideExhaustive ? "pruned and exhaustive" : noPrune ? "exhaustive" : "pruned")))
         }
     }
@@ -216,6 +226,7 @@ final class Measurement: @unchecked Sendable {
     let full: Bool
     let sort: FieldSort?
     let facets: [FacetRequest]
+    let filters: [FacetFilter]
     let alongsideExhaustive: Bool
     /// (run, query) pairs.
     let work: [(run: Int, query: Int)]
@@ -225,7 +236,7 @@ final class Measurement: @unchecked Sendable {
     private(set) var exhaustiveHistograms: [String: Histogram<UInt64>] = [:]
 
     init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, sort: FieldSort?,
-         facets: [FacetRequest], runs: Int, alongsideExhaustive: Bool) {
+         facets: [FacetRequest], filters: [FacetFilter], runs: Int, alongsideExhaustive: Bool) {
         self.searcher = searcher
         self.queries = queries
         self.top = top
@@ -234,13 +245,14 @@ final class Measurement: @unchecked Sendable {
         self.full = full
         self.sort = sort
         self.facets = facets
+        self.filters = filters
         self.alongsideExhaustive = alongsideExhaustive
         work = (0..<runs).flatMap { run in queries.indices.map { (run, $0) } }
     }
 
     func execute(_ query: Bench.Query, prune: Bool) throws -> Int {
         if count { return try searcher.count(query.text) }
-        if full { return try searcher.search(query.text, limit: top, sort: sort, facets: facets, prune: prune).hits.count }
+        if full { return try searcher.search(query.text, limit: top, sort: sort, facets: facets, filters: filters, prune: prune).hits.count }
         return try searcher.topDocuments(query.text, limit: top, sort: sort, prune: prune).documents.count
     }
 

@@ -217,6 +217,13 @@ import TestSupport
         #expect(filteredLines.count == 3 && filteredLines[2].contains(#""total":2"#)
                 && filteredLines[2].contains(#"{"value":"bio","count":2},{"value":"local","count":2}"#), "\(filtered.stdout)")
         #expect(try FTSCommand.run(["search", "--index", folder + "/index", "--count", "--filter", #"auteur:="Dupont, Jean""#, "*"]).stdout == "1\n")
+        // `fts bench --facet --filter` times the same searches.
+        try "t\tjardin\n".write(toFile: folder + "/queries.tsv", atomically: false, encoding: .utf8)
+        let bench = try FTSCommand.run(["bench", "--index", folder + "/index", "--queries", folder + "/queries.tsv", "--runs", "2",
+                                        "--json", "--facet", "tags", "--filter", "tags:=local"])
+        let report = try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as! [String: Any]
+        #expect(report["facets"] as? [String] == ["tags:10"] && report["filters"] as? [String] == ["tags:=local"])
+        #expect((report["classes"] as? [String: [String: Any]])?["t"]?["hits"] as? Int == 2)
         let badFilter = try FTSCommand.run(["search", "--index", folder + "/index", "--filter", "tags:local", "jardin"])
         #expect(badFilter.status == 2 && badFilter.stderr.contains("--filter: a filter is FIELD:=VALUE"))
         let counted = try FTSCommand.run(["search", "--index", folder + "/index", "--facet", "tags", "--count", "jardin"])
