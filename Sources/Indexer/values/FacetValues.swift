@@ -1,3 +1,5 @@
+import Foundation
+
 /// facets.fts: for each field beyond the title and the body, every document's values as the corpus
 /// gave them (a JSON array's elements, a front matter list's entries, or the whole text), numbered in
 /// a sorted dictionary: what a search counts to give the values of its matches (facets), as Lucene's
@@ -165,6 +167,13 @@ public struct FacetValuesReader: @unchecked Sendable {
     /// By field number; nil for a field with no values.
     let columns: [Column?]
     private let documentCount: Int
+    private let totals = DocumentCounts()
+
+    /// Each field's documents by value, counted the first time a search over every document asks.
+    private final class DocumentCounts: @unchecked Sendable {
+        let lock = NSLock()
+        var byField: [Int: [Int]] = [:]
+    }
 
     static func packedLength(count: Int, width: Int) -> Int { (count * width + 7) / 8 + 7 }
 
@@ -354,6 +363,23 @@ public struct FacetValuesReader: @unchecked Sendable {
     public func forEachDocument(withOrdinal ordinal: Int, field: Int, _ body: (Int) -> Void) {
         guard let column = column(field: field) else { return }
         column.forEachDocument(withOrdinal: ordinal, body)
+    }
+
+    /// How many documents hold each value of `field`, by ordinal: the facet of every document (`*:*`),
+    /// counted once over the column, then kept (as sparse norms are spread once).
+    public func documentCounts(field: Int) -> [Int] {
+        totals.lock.withLock {
+            if let counts = totals.byField[field] { return counts }
+            var counts = [Int](repeating: 0, count: valueCount(field: field))
+            if let column = column(field: field) {
+                var cursor = Cursor()
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for doc in 0..<documentCount { column.forEachOrdinal(doc: doc, cursor: &cursor) { counts[$0] += 1 } }
+                }
+            }
+            totals.byField[field] = counts
+            return counts
+        }
     }
 
     /// `doc`'s values in `field`, in byte order.

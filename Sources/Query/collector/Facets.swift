@@ -71,26 +71,36 @@ public struct FacetCounts: Sendable, Equatable {
 
 enum FacetCounter {
     /// Counts the values of every requested field (by number) over every match of `root`, in one walk
-    /// that reads the matches as counting them does; and the matches.
+    /// that reads the matches as counting them does; and the matches. Every document (`*:*`, a front
+    /// end's first page) reads each field's counts, kept once counted.
     static func count(_ root: Scorer, requests: [(request: FacetRequest, field: Int)], reader: IndexReader) throws
         -> (facets: [FacetCounts], matches: Int) {
         let values = reader.facetValues
         // In a buffer, not arrays: the loop below runs once a match and field, and an array's
         // uniqueness and bounds checks would cost as much as the count.
+        let everyDocument = root is AllScorer
         let tallies = UnsafeMutableBufferPointer<FieldTally>.allocate(capacity: requests.count)
         for (index, request) in requests.enumerated() {
             let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: values.valueCount(field: request.field))
-            counts.initialize(repeating: 0)
-            (tallies.baseAddress! + index).initialize(to: FieldTally(column: values.column(field: request.field)!, counts: counts))
+            var tally = FieldTally(column: values.column(field: request.field)!, counts: counts)
+            if everyDocument {
+                _ = counts.initialize(from: values.documentCounts(field: request.field))
+                tally.missing = reader.documentCount - values.documentsWithValue(field: request.field)
+            } else {
+                counts.initialize(repeating: 0)
+            }
+            (tallies.baseAddress! + index).initialize(to: tally)
         }
         defer {
             for tally in tallies { tally.counts.deallocate() }
             tallies.deallocate()
         }
-        var matches = 0
-        try MatchCounter.forEachMatch(root, documentCount: reader.documentCount) { match in
-            matches &+= 1
-            for index in 0..<tallies.count { tallies[index].add(Int(match)) }
+        var matches = everyDocument ? reader.documentCount : 0
+        if !everyDocument {
+            try MatchCounter.forEachMatch(root, documentCount: reader.documentCount) { match in
+                matches &+= 1
+                for index in 0..<tallies.count { tallies[index].add(Int(match)) }
+            }
         }
         let facets = try requests.indices.map { index in
             let (request, field) = requests[index]
