@@ -47,6 +47,7 @@ final class DocumentBitset {
     }
 
     /// Calls `body` with each marked document, in increasing order.
+    @inline(__always)
     func forEachMarked(_ body: (UInt32) throws -> Void) rethrows {
         for word in 0..<words {
             var remaining = bits[word]

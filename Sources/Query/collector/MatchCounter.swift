@@ -25,6 +25,7 @@ enum MatchCounter {
 
     /// Calls `body` with every match of `root`, in increasing order, read as `count` reads them:
     /// into a bitset of the documents, or merged.
+    @inline(__always)
     static func forEachMatch(_ root: Scorer, documentCount: Int, method: Method = .cheapest, _ body: (UInt32) throws -> Void) throws {
         if root is AllScorer {
             for doc in 0..<UInt32(documentCount) { try body(doc) }
