@@ -393,13 +393,16 @@ def rounds_beside_tantivy(fts, corpus, runs, modes, what, tantivy_build=()):
         sys.exit(f"{what} failed: {failures}")
     return results
 
-def table_cell(results, mode, kind, key="median_us"):
-    value = results[mode].get(kind, {}).get(key)
-    return "n/a" if value is None else f"{value:.0f}"
-
-def table_ratio(results, mine, theirs, kind):
-    a, b = results[mine].get(kind, {}).get("median_us"), results[theirs].get(kind, {}).get("median_us")
-    return "n/a" if not a or not b else f"{a / b:.2f}"
+def table_formatters(results):
+    """A table's cells from per-mode results: a figure (`cell(mode, kind, key)`, µs) and the ratio of two
+    modes' medians (`ratio(mine, theirs, kind)`)."""
+    def cell(mode, kind, key="median_us"):
+        value = results[mode].get(kind, {}).get(key)
+        return "n/a" if value is None else f"{value:.0f}"
+    def ratio(mine, theirs, kind):
+        a, b = results[mine].get(kind, {}).get("median_us"), results[theirs].get(kind, {}).get("median_us")
+        return "n/a" if not a or not b else f"{a / b:.2f}"
+    return cell, ratio
 
 def bench_sorted(fts, frdocs, runs):
     """The frdocs queries, their top 10 by date (newest first) and by score, in fts and in tantivy, the
@@ -407,8 +410,7 @@ def bench_sorted(fts, frdocs, runs):
     results = rounds_beside_tantivy(fts, dated_corpus(frdocs), runs, {
         "fts sorted": ("fts", ["--sort", "date:desc"]), "fts": ("fts", []),
         "tantivy sorted": ("tantivy", ["--sort", "date:desc"]), "tantivy": ("tantivy", [])}, "sorted searches")
-    cell = lambda mode, kind, key="median_us": table_cell(results, mode, kind, key)
-    ratio = lambda mine, theirs, kind: table_ratio(results, mine, theirs, kind)
+    cell, ratio = table_formatters(results)
     print("### Sorted by a field: frdocs with a date, top 10 newest first, one thread (µs)\n")
     print("| class | fts sorted median | fts sorted p99 | fts by score median | sorted ÷ by score | tantivy sorted median "
           "| tantivy sorted p99 | tantivy by score median | fts sorted ÷ tantivy sorted |")
@@ -448,8 +450,7 @@ def bench_facets(fts, frdocs, runs):
         "fts facets": ("fts", ["--top", "0", *facets]), "tantivy facets": ("tantivy", ["--facets", "package,page"]),
         "fts page and facets": ("fts", facets), "fts page": ("fts", ["--full"])}, "facet searches",
         tantivy_build=["--facets", "package,page"])
-    cell = lambda mode, kind, key="median_us": table_cell(results, mode, kind, key)
-    ratio = lambda mine, theirs, kind: table_ratio(results, mine, theirs, kind)
+    cell, ratio = table_formatters(results)
     print("### Facets: frdocs with a package and a page, the 10 most frequent values of both among all the matches, one thread (µs)\n")
     print("| class | fts facets median | fts facets p99 | tantivy aggregation median | tantivy aggregation p99 "
           "| fts ÷ tantivy | fts top 10 and facets median | fts top 10 median | with facets ÷ without |")

@@ -94,16 +94,7 @@ struct Bench: Command {
         alongsideExhaustive = arguments.flag("alongside-exhaustive")
         full = arguments.flag("full")
         sort = try SortOption.parse(arguments)
-        do {
-            facets = try arguments.strings("facet").map { try FacetRequest(parsing: $0) }
-        } catch {
-            throw UsageError("--facet: \(error)")
-        }
-        do {
-            filters = try arguments.strings("filter").map { try FacetFilter(parsing: $0) }
-        } catch {
-            throw UsageError("--filter: \(error)")
-        }
+        (facets, filters) = try FacetOptions.parse(arguments)
         full = full || !facets.isEmpty || !filters.isEmpty
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!

@@ -50,6 +50,24 @@ enum IndexFolder {
 }
 
 /// `--sort FIELD[:desc]` of `fts search` and `fts bench`, read as searchd reads `SORT`.
+/// `--facet` and `--filter`, as `fts search` and `fts bench` take them.
+enum FacetOptions {
+    static func parse(_ arguments: ParsedArguments) throws -> (facets: [FacetRequest], filters: [FacetFilter]) {
+        let facets: [FacetRequest], filters: [FacetFilter]
+        do {
+            facets = try arguments.strings("facet").map { try FacetRequest(parsing: $0) }
+        } catch {
+            throw UsageError("--facet: \(error)")
+        }
+        do {
+            filters = try arguments.strings("filter").map { try FacetFilter(parsing: $0) }
+        } catch {
+            throw UsageError("--filter: \(error)")
+        }
+        return (facets, filters)
+    }
+}
+
 enum SortOption {
     static func parse(_ arguments: ParsedArguments) throws -> FieldSort? {
         do {

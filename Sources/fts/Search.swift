@@ -77,16 +77,7 @@ struct Search: Command {
         offset = try arguments.number("offset")!
         sort = try SortOption.parse(arguments)
         count = arguments.flag("count")
-        do {
-            facets = try arguments.strings("facet").map { try FacetRequest(parsing: $0) }
-        } catch {
-            throw UsageError("--facet: \(error)")
-        }
-        do {
-            filters = try arguments.strings("filter").map { try FacetFilter(parsing: $0) }
-        } catch {
-            throw UsageError("--filter: \(error)")
-        }
+        (facets, filters) = try FacetOptions.parse(arguments)
         if count && !facets.isEmpty { throw UsageError("--facet counts values beside the results: use --limit 0, not --count") }
         json = arguments.flag("json")
         explain = arguments.flag("explain")

@@ -165,7 +165,7 @@ public struct FacetValuesReader: @unchecked Sendable {
     private let bytes: UnsafeRawBufferPointer
     private let file: String
     /// By field number; nil for a field with no values.
-    let columns: [Column?]
+    let columns: ColumnDirectory<Column>
     private let documentCount: Int
     private let totals = DocumentCounts()
 
@@ -186,16 +186,8 @@ public struct FacetValuesReader: @unchecked Sendable {
     init(bytes: UnsafeRawBufferPointer, file: String, body: Range<Int>, fieldCount: Int, documentCount: Int) throws {
         self.bytes = bytes
         self.file = file
-        var reader = ByteReader(bytes, file: file, offset: body.lowerBound, end: body.upperBound)
-        let count = Int(try reader.u32())
-        guard count <= fieldCount else { throw reader.corrupt("\(count) columns for \(fieldCount) fields") }
-        var columns = [Column?](repeating: nil, count: fieldCount)
-        var data = reader.offset + count * Self.directoryEntryLength
-        var previous = -1
-        for _ in 0..<count {
-            let field = Int(try reader.u8())
-            guard field > previous, field < fieldCount else { throw reader.corrupt("column of unknown or repeated field \(field)") }
-            previous = field
+        columns = try ColumnDirectory(bytes: bytes, file: file, body: body, fieldCount: fieldCount,
+                                      entryLength: Self.directoryEntryLength) { field, reader, data in
             let layout = try reader.u8()
             let width = Int(try reader.u8())
             _ = try reader.u8()
@@ -216,34 +208,30 @@ public struct FacetValuesReader: @unchecked Sendable {
             let ordinals = single ? starts : starts + 4 * (slots + 1)
             let end = ordinals + Self.packedLength(count: single ? slots : ordinalCount, width: width)
             guard end <= body.upperBound else { throw reader.corrupt("column of field \(field) runs past the end") }
-            columns[field] = Column(sparse: sparse, single: single, width: width, valueCount: valueCount, documentsWithValue: documentsWithValue,
-                                    ordinalCount: ordinalCount, offsets: data, strings: strings, stringsLength: stringsLength,
-                                    docs: docs, starts: starts, ordinals: ordinals)
-            data = end
+            return (Column(sparse: sparse, single: single, width: width, valueCount: valueCount, documentsWithValue: documentsWithValue,
+                           ordinalCount: ordinalCount, offsets: data, strings: strings, stringsLength: stringsLength,
+                           docs: docs, starts: starts, ordinals: ordinals), end)
         }
-        guard data == body.upperBound else { throw reader.corrupt("columns' data does not fill the file") }
-        self.columns = columns
         self.documentCount = documentCount
     }
 
     /// Whether some document has a value in `field`.
-    public func hasValues(field: Int) -> Bool { field >= 0 && field < columns.count && columns[field] != nil }
+    public func hasValues(field: Int) -> Bool { columns[field] != nil }
 
     /// The fields that have values, by number.
-    public var fields: [Int] { columns.indices.filter { columns[$0] != nil } }
+    public var fields: [Int] { columns.fields }
 
     /// How many different values `field` holds: its ordinals are below it.
-    public func valueCount(field: Int) -> Int { hasValues(field: field) ? columns[field]!.valueCount : 0 }
+    public func valueCount(field: Int) -> Int { columns[field]?.valueCount ?? 0 }
 
     /// How many documents have a value in `field`.
-    public func documentsWithValue(field: Int) -> Int { hasValues(field: field) ? columns[field]!.documentsWithValue : 0 }
+    public func documentsWithValue(field: Int) -> Int { columns[field]?.documentsWithValue ?? 0 }
 
     /// The value numbered `ordinal` in `field` (values are numbered in byte order).
     public func value(ordinal: Int, field: Int) throws -> String {
-        guard hasValues(field: field), ordinal >= 0, ordinal < columns[field]!.valueCount else {
+        guard let column = columns[field], ordinal >= 0, ordinal < column.valueCount else {
             throw IndexError.corrupt(file: file, reason: "no value \(ordinal) in field \(field)")
         }
-        let column = columns[field]!
         func load(_ offset: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
         let start = load(column.offsets + 4 * ordinal), end = load(column.offsets + 4 * ordinal + 4)
         guard start <= end, end <= column.stringsLength else {
@@ -339,8 +327,7 @@ public struct FacetValuesReader: @unchecked Sendable {
 
     /// `field`'s column, nil when no document has a value there.
     public func column(field: Int) -> FieldColumn? {
-        guard hasValues(field: field) else { return nil }
-        return FieldColumn(bytes: bytes, column: columns[field]!, documentCount: documentCount)
+        columns[field].map { FieldColumn(bytes: bytes, column: $0, documentCount: documentCount) }
     }
 
     /// Calls `body` with the ordinal of each of `doc`'s values in `field`, in increasing order. Calls

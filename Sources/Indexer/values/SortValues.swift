@@ -145,23 +145,15 @@ public struct SortValuesReader: @unchecked Sendable {
 
     private let bytes: UnsafeRawBufferPointer
     /// By field number; nil for a field with no values.
-    let columns: [Column?]
+    let columns: ColumnDirectory<Column>
     private let documentCount: Int
 
     static func packedLength(slots: Int, width: Int) -> Int { (slots * width + 7) / 8 + 7 }
 
     init(bytes: UnsafeRawBufferPointer, file: String, body: Range<Int>, fieldCount: Int, documentCount: Int) throws {
         self.bytes = bytes
-        var reader = ByteReader(bytes, file: file, offset: body.lowerBound, end: body.upperBound)
-        let count = Int(try reader.u32())
-        guard count <= fieldCount else { throw reader.corrupt("\(count) columns for \(fieldCount) fields") }
-        var columns = [Column?](repeating: nil, count: fieldCount)
-        var data = reader.offset + count * Self.directoryEntryLength
-        var previous = -1
-        for _ in 0..<count {
-            let field = Int(try reader.u8())
-            guard field > previous, field < fieldCount else { throw reader.corrupt("column of unknown or repeated field \(field)") }
-            previous = field
+        columns = try ColumnDirectory(bytes: bytes, file: file, body: body, fieldCount: fieldCount,
+                                      entryLength: Self.directoryEntryLength) { field, reader, data in
             let encoding = try reader.u8()
             let twoValues = try reader.u8()
             let width = Int(try reader.u8())
@@ -175,28 +167,25 @@ public struct SortValuesReader: @unchecked Sendable {
             let length = layout.length(documentsWithValue: documentsWithValue, documentCount: documentCount)
             let smallest = data + (layout.sparse ? 4 * documentsWithValue : 0)
             let values = (length - (smallest - data)) / (layout.twoValues ? 2 : 1)
-            columns[field] = Column(layout: layout, documentsWithValue: documentsWithValue, docs: data, smallest: smallest,
-                                    largest: layout.twoValues ? smallest + values : smallest)
-            data += length
+            return (Column(layout: layout, documentsWithValue: documentsWithValue, docs: data, smallest: smallest,
+                           largest: layout.twoValues ? smallest + values : smallest), data + length)
         }
-        guard data == body.upperBound else { throw reader.corrupt("columns' data does not fill the file") }
-        self.columns = columns
         self.documentCount = documentCount
     }
 
     /// Whether some document has a value in `field`.
-    public func hasValues(field: Int) -> Bool { field >= 0 && field < columns.count && columns[field] != nil }
+    public func hasValues(field: Int) -> Bool { columns[field] != nil }
 
     /// The fields that have values, by number.
-    public var fields: [Int] { columns.indices.filter { columns[$0] != nil } }
+    public var fields: [Int] { columns.fields }
 
     /// How many documents have a value in `field`.
-    public func documentsWithValue(field: Int) -> Int { hasValues(field: field) ? columns[field]!.documentsWithValue : 0 }
+    public func documentsWithValue(field: Int) -> Int { columns[field]?.documentsWithValue ?? 0 }
 
     /// `doc`'s smallest (or `largest`) value in `field`, nil when it has none. `doc` must be a document
     /// of the index.
     public func value(doc: Int, field: Int, largest: Bool) -> Double? {
-        guard field >= 0 && field < columns.count, let column = columns[field] else { return nil }
+        guard let column = columns[field] else { return nil }
         guard let slot = column.layout.sparse ? slot(of: doc, in: column) : doc else { return nil }
         return value(slot: slot, in: column, at: largest ? column.largest : column.smallest)
     }
@@ -204,7 +193,7 @@ public struct SortValuesReader: @unchecked Sendable {
     /// Calls `body` with each document that has a value in `field`, in document order, and its smallest
     /// and largest values: one loop over the column, for a range of dates.
     public func forEachDocument(field: Int, _ body: (_ doc: Int, _ smallest: Double, _ largest: Double) throws -> Void) rethrows {
-        guard field >= 0 && field < columns.count, let column = columns[field] else { return }
+        guard let column = columns[field] else { return }
         for slot in 0..<(column.layout.sparse ? column.documentsWithValue : documentCount) {
             let doc = column.layout.sparse ? document(at: slot, in: column) : slot
             guard doc < documentCount, let smallest = value(slot: slot, in: column, at: column.smallest) else { continue }
