@@ -108,7 +108,7 @@ public enum IndexBuilder {
         for index in indexID.indices { indexID[index] = random.next() }
 
         let storeFile = try OutputFile(path: folder + "/" + FileFormat.Tag.store.fileName, tag: .store, indexID: indexID)
-        let store = StoredFieldsWriter(file: storeFile)
+        let store = try StoredFieldsWriter(file: storeFile, spoolPath: folder + "/store.spool")
         let sortValues = SortValuesWriter()
         let facetValues = FacetValuesWriter()
         var fields = StandardField.all
@@ -242,12 +242,14 @@ public enum IndexBuilder {
 
         let runs = workers.flatMap(\.runs)
         observer?.phase("merging \(runs.count) run\(runs.count == 1 ? "" : "s")")
-        let merged = try IndexMerger(runs: runs, lengths: lengths, folder: folder, indexID: indexID).merge(split: options.mergeSplit)
+        // The store's dictionary is trained and its blocks compressed beside the merge.
+        let storeTask = BackgroundTask { try store.finish() }
+        let mergeOutcome = Swift.Result { try IndexMerger(runs: runs, lengths: lengths, folder: folder, indexID: indexID).merge(split: options.mergeSplit) }
+        let storeOutcome = Swift.Result { try storeTask.wait() }
         for run in runs { try? FileManager.default.removeItem(atPath: run) }
+        let merged = try mergeOutcome.get()
         var components = merged.components
-
-        try store.finish()
-        components.append(component(.store, try storeFile.finish()))
+        components.append(component(.store, try storeOutcome.get()))
         components.append(try writeNorms(lengths, fields: fields, folder: folder, indexID: indexID))
         components.append(try writeIDs(ids, folder: folder, indexID: indexID))
         let valuesFile = try OutputFile(path: folder + "/" + FileFormat.Tag.values.fileName, tag: .values, indexID: indexID)
