@@ -301,7 +301,8 @@ public final class Searcher: @unchecked Sendable {
         // No page to fill (a count, or facets alone): nothing to score or sort.
         if capacity == 0 { return ([], exactTotal ? try count(root) : 0, exactTotal) }
         if let sort {
-            let (best, total) = try sort.order.collect(root, field: sort.field, capacity: capacity, values: reader.sortValues)
+            let (best, total) = try sort.order.collect(root, field: sort.field, capacity: capacity, values: reader.sortValues,
+                                                       documentCount: reader.documentCount)
             return (best, total, true)
         }
         // Counting a phrase's matches reads every candidate's positions, as scoring them all does:

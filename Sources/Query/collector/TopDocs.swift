@@ -53,26 +53,6 @@ enum TopDocs {
         }
     }
 
-    /// Every match in document order, handed to `body` with a function that scores it, so that a sort
-    /// by a field scores only the documents that can enter its top k. A union of words runs its
-    /// clauses directly, as exhaustive scoring does, and sums their scores in the same order.
-    static func forEachMatch(_ root: Scorer, _ body: (_ doc: UInt32, _ score: () throws -> Double) throws -> Void) throws {
-        guard let disjunction = root as? DisjunctionScorer, let clauses = wordLeaves(of: disjunction) else {
-            while try root.next() != Scorer.end { try body(root.doc) { try root.score() } }
-            return
-        }
-        defer { clauses.deallocate() }
-        for clause in clauses { _ = try clause.with { try $0.next() } }
-        while case let doc = lowestDoc(clauses), doc != Scorer.end {
-            try body(doc) {
-                var score = 0.0
-                for clause in clauses { try clause.with { if $0.doc == doc { score += try $0.score() } } }
-                return score
-            }
-            for clause in clauses { _ = try clause.with { $0.doc == doc ? try $0.next() : doc } }
-        }
-    }
-
     /// Every match scored: the reference the pruned paths must agree with.
     static func exhaustive(_ root: Scorer, capacity: Int) throws -> Result {
         if let disjunction = root as? DisjunctionScorer, let result = try exhaustiveUnion(disjunction, capacity: capacity) {
