@@ -49,6 +49,8 @@ public struct SearchResults: Sendable {
 public final class Searcher: @unchecked Sendable {
     /// `offset + limit` may not exceed this (the deepest page, as Elasticsearch's max_result_window).
     public static let maximumWindow = 10_000
+    /// The most completions `complete` returns.
+    public static let maximumCompletions = 100
 
     public let reader: IndexReader
     public let parameters: BM25Parameters
@@ -322,6 +324,17 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             var suggester = SpellingSuggester(reader: reader, analyzer: analyzer)
             return try suggester.suggestion(for: query, parsed: node)
+        }
+    }
+
+    /// Search as you type: `text` with its last word completed by the spellings the index holds, at
+    /// most `limit` (1 to `maximumCompletions`), each with its matches (`WordCompleter`).
+    public func complete(_ text: String, limit: Int = 10) throws -> [Completion] {
+        guard (1...Self.maximumCompletions).contains(limit) else {
+            throw QueryError("a completion limit is 1 to \(Self.maximumCompletions), not \(limit)")
+        }
+        return try withAnalyzer { analyzer in
+            try WordCompleter(reader: reader, analyzer: analyzer).completions(of: text, limit: limit) { try count($0) }
         }
     }
 

@@ -13,6 +13,7 @@ enum Request: Equatable {
     case search(limit: Int, offset: Int, sort: FieldSort?, facets: [FacetRequest] = [], filters: [FacetFilter] = [], query: String)
     case count(String)
     case suggest(String)
+    case complete(limit: Int, text: String)
     case get(String)
     case analyze(String)
     case stats
@@ -30,6 +31,7 @@ enum Reply {
     case results(SearchResults)
     case count(Int)
     case suggestion(String?)
+    case completions([Completion])
     case document([(name: String, value: ReplyValue)])
     case terms([(token: Token, text: String)])
     case stats([(key: String, value: ReplyValue)])
@@ -90,6 +92,7 @@ enum RequestDecoder {
         if matches(name, "SUGGEST") {
             return rest.isEmpty ? .failure(ProtocolError(code: .syntax, message: "empty query")) : .success(.suggest(rest))
         }
+        if matches(name, "COMPLETE") { return complete(bytes[restStart...]) }
         if matches(name, "PING") { return .success(.ping) }
         if matches(name, "GET") {
             return rest.isEmpty ? .failure(ProtocolError(code: .badRequest, message: "GET needs a document id")) : .success(.get(rest))
@@ -184,6 +187,25 @@ enum RequestDecoder {
     /// Filters one search may apply.
     static let maximumFilters = 64
 
+    /// `COMPLETE [LIMIT n] <text>`. `LIMIT` only in capitals: a user typing `limit` gets it completed.
+    /// The text is kept whole, a space at its end included (its last word is then finished).
+    private static func complete(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
+        var limit = 10
+        var rest = text
+        let word = rest.prefix { $0 != 0x20 }
+        if word.elementsEqual("LIMIT".utf8) {
+            let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
+            let argument = afterWord.prefix { $0 != 0x20 }
+            guard let value = Int(String(decoding: argument, as: UTF8.self)), (1...Searcher.maximumCompletions).contains(value) else {
+                return .failure(ProtocolError(code: .badRequest, message: "LIMIT takes a number from 1 to \(Searcher.maximumCompletions)"))
+            }
+            limit = value
+            rest = afterWord.dropFirst(argument.count).drop { $0 == 0x20 }
+        }
+        guard !rest.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty text")) }
+        return .success(.complete(limit: limit, text: String(decoding: rest, as: UTF8.self)))
+    }
+
     /// `FILTER`'s argument: up to the next space, but for a quoted value (`tags:="a b"`), which goes on
     /// to its closing quote.
     private static func filterArgument(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
@@ -276,6 +298,7 @@ enum ReplyEncoder {
                 out.append(UInt8(ascii: " "))
                 out.appendField(query)
             }
+        case .completions(let completions): counted("COMPLETIONS", completions.map { [$0.text, String($0.count)] })
         case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value.plain] })
         case .terms(let terms):
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
@@ -355,6 +378,15 @@ enum ReplyEncoder {
             out.append("{\"suggestion\":")
             if let query { out.appendJSONString(query) } else { out.append("null") }
             out.append(UInt8(ascii: "}"))
+        case .completions(let completions):
+            out.append("{\"completions\":[")
+            for (index, completion) in completions.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append("{\"text\":")
+                out.appendJSONString(completion.text)
+                out.append(",\"count\":\(completion.count)}")
+            }
+            out.append("]}")
         case .document(let fields):
             out.append("{\"document\":")
             object(fields.map { ($0.name, $0.value) })

@@ -111,6 +111,8 @@ public final class SearchService: @unchecked Sendable {
                 return .count(count)
             case .suggest(let query):
                 return .suggestion(try currentSearcher.suggest(query))
+            case .complete(let limit, let text):
+                return .completions(try currentSearcher.complete(text, limit: limit))
             case .get(let id):
                 let reader = currentSearcher.reader
                 guard let doc = try reader.document(id: id) else {
@@ -166,6 +168,8 @@ public final class SearchService: @unchecked Sendable {
         "  FILTER field:=value                  only the matches holding the value (FILTER in capitals)",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
+        "COMPLETE [LIMIT n] <text>              COMPLETIONS <n>, then one line a completion of the text's",
+        "                                       last word: completed text, count (LIMIT in capitals)",
         "GET <id>                               DOCUMENT <n>, then one line a field: name, value",
         "ANALYZE <text>                         TERMS <n>, then position, term, start, end, text",
         "STATS                                  STATS <n>, then key, value",

@@ -9,7 +9,7 @@ import TestSupport
         for arguments in [[], ["--help"], ["-h"], ["help"]] {
             let overview = try FTSCommand.run(arguments)
             #expect(overview.status == 0 && overview.stdout.hasPrefix("OVERVIEW: A full-text search engine for French text."))
-            for name in ["index", "search", "get", "bench", "verify", "stats", "analyze", "sections"] {
+            for name in ["index", "search", "complete", "get", "bench", "verify", "stats", "analyze", "sections"] {
                 #expect(overview.stdout.contains("\n  \(name) "))
             }
         }
@@ -24,7 +24,7 @@ import TestSupport
         let index = try FTSCommand.run(["index", "--help"])
         #expect(index.stdout.contains("\n  -o, --output <output>\n") && index.stdout.contains("[<paths> ...]"))
         // Every line fits 80 columns.
-        for name in ["index", "search", "get", "bench", "verify", "stats", "analyze", "sections"] {
+        for name in ["index", "search", "complete", "get", "bench", "verify", "stats", "analyze", "sections"] {
             let text = try FTSCommand.run([name, "--help"]).stdout
             #expect(text.split(separator: "\n").allSatisfy { $0.count <= 80 }, "fts \(name) --help")
         }

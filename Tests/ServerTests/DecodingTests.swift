@@ -12,6 +12,7 @@ import Testing
         #expect(decode(" \tPiNg") == .success(.ping))
         #expect(decode("count\tjardin partagé") == .success(.count("jardin partagé")))
         #expect(decode("suggest ecnomie") == .success(.suggest("ecnomie")))
+        #expect(decode("complete écon") == .success(.complete(limit: 10, text: "écon")))
         #expect(decode("Get  doc-1") == .success(.get("doc-1")))
         #expect(decode("format JSON") == .success(.format(.json)))
         #expect(decode("quit") == .success(.quit))
@@ -97,5 +98,17 @@ import Testing
                 == .failure(ProtocolError(code: .badRequest, message: "line contains a NUL byte")))
         #expect(decode("SEARCH LIMIT 2 l’économie") == .success(.search(limit: 2, offset: 0, sort: nil, query: "l’économie")))
         #expect(decode("ANALYZE Œuvre à l’été") == .success(.analyze("Œuvre à l’été")))
+    }
+
+    /// `COMPLETE [LIMIT n] <text>`: `LIMIT` in capitals only, and the text whole, a space at its end kept.
+    @Test func completeTakesALimitInCapitalsAndTheTextWhole() {
+        #expect(decode("COMPLETE LIMIT 3 économie sol") == .success(.complete(limit: 3, text: "économie sol")))
+        #expect(decode("COMPLETE limit") == .success(.complete(limit: 10, text: "limit")))
+        #expect(decode("COMPLETE jardin ") == .success(.complete(limit: 10, text: "jardin ")))
+        for line in ["COMPLETE LIMIT 0 jardin", "COMPLETE LIMIT 101 jardin", "COMPLETE LIMIT x jardin"] {
+            #expect(decode(line) == .failure(ProtocolError(code: .badRequest, message: "LIMIT takes a number from 1 to 100")))
+        }
+        #expect(decode("COMPLETE ") == .failure(ProtocolError(code: .syntax, message: "empty text")))
+        #expect(decode("COMPLETE LIMIT 2") == .failure(ProtocolError(code: .syntax, message: "empty text")))
     }
 }

@@ -24,6 +24,10 @@ import Testing
         client.send("SUGGEST title:jardn \"ecnomie socale\"\nSUGGEST économie\n")
         #expect(client.line() == "SUGGESTION title:jardin \"économie sociale\"")
         #expect(client.line() == "SUGGESTION")
+        client.send("COMPLETE LIMIT 2 économie sol\nCOMPLETE jardin \n")
+        let completions = client.counted()
+        #expect(completions.header == "COMPLETIONS 2" && completions.lines.first == "économie solidaire\t33")
+        #expect(client.counted().header == "COMPLETIONS 0")
         client.send("GET 004_b485c98c060516cb.txt#1\n")
         let document = client.counted()
         #expect(document.header.hasPrefix("DOCUMENT "))
@@ -57,7 +61,7 @@ import Testing
         client.send("FORMAT json\n")
         #expect(client.line() == "{\"ok\":\"format json\"}")
         let commands = ["PING", "SEARCH LIMIT 3 jardin", "COUNT jardin", "GET 004_b485c98c060516cb.txt#1", "ANALYZE Clichy-sous-Bois",
-                        "STATS", "HELP", "RELOAD", "BOGUS", "SEARCH (a", "SUGGEST ecnomie", "SUGGEST jardin", "QUIT"]
+                        "STATS", "HELP", "RELOAD", "BOGUS", "SEARCH (a", "SUGGEST ecnomie", "SUGGEST jardin", "COMPLETE LIMIT 1 économie sol", "QUIT"]
         client.send(commands.map { $0 + "\n" }.joined())
         var replies: [[String: Any]] = []
         for _ in commands {
@@ -80,7 +84,9 @@ import Testing
         #expect((replies[9]["error"] as! [String: String])["code"] == "syntax")
         #expect(replies[10]["suggestion"] as? String == "économie")
         #expect(replies[11].keys.contains("suggestion") && replies[11]["suggestion"] is NSNull)
-        #expect(replies[12]["bye"] as? Bool == true)
+        let completions = replies[12]["completions"] as! [[String: Any]]
+        #expect(completions.count == 1 && completions[0]["text"] as? String == "économie solidaire" && completions[0]["count"] as? Int == 33)
+        #expect(replies[13]["bye"] as? Bool == true)
     }
 
     /// A hit in JSON carries its document's fields beyond id, path, line, title and body, as GET

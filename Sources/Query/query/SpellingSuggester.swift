@@ -6,8 +6,7 @@ import Indexer
 /// then the spelling found in the most documents, then byte order. Words and the words of phrases are
 /// corrected; prefixes, wildcards and fuzzy words already reach other spellings and are left as typed.
 /// The lexicon keeps folded spellings only (`economie`): a correction is spelt as the documents write
-/// it (`économie`, found through the word's positions and the store's token offsets), in the case of
-/// the letters typed (`respell`).
+/// it (`économie`, `WrittenSpelling`), in the case of the letters typed (`respell`).
 struct SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
@@ -43,7 +42,7 @@ struct SpellingSuggester {
             for token in try analyzer.tokens(text) where unknownWords < QueryPlanner.maximumFuzzyWords {
                 if let (spelling, terms) = try correction(of: token) {
                     let range = typed[token.range.lowerBound]..<typed[token.range.upperBound]
-                    let written = try writtenSpelling(of: spelling, terms: terms)
+                    let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields).of([spelling], terms: terms)
                     replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self), written: written)))
                 }
             }
@@ -77,68 +76,6 @@ struct SpellingSuggester {
         }
         return best.map { ($0.spelling, $0.terms) }
     }
-
-    /// How the documents write a folded spelling (`économie` for `economie`), in lowercase: the most
-    /// common form among its first occurrences in the body, read from the body's stored text at the
-    /// positions of its terms (a tie keeps the form seen first). A spelling no body holds is looked for
-    /// in the other fields (titles), whose stored text is analysed again. Nil when none is found.
-    private func writtenSpelling(of spelling: String, terms: [String]) throws -> String? {
-        var votes: [String: Int] = [:]
-        var firstSeen: [String] = []
-        var occurrences = 0
-        /// Counts the forms `read` finds in each of the first documents of the terms in `field`.
-        func sample(_ field: Int, _ read: (_ doc: UInt32, _ cursor: PostingsCursor, _ room: Int) throws -> [String]) throws {
-            var documents = 0
-            for term in terms {
-                guard let info = try reader.termInfo(field: field, term: term) else { continue }
-                let cursor = try reader.postings(info)
-                var doc = try cursor.next()
-                while doc != PostingsCursor.end && occurrences < Self.sampledOccurrences && documents < Self.sampledDocuments {
-                    documents += 1
-                    for written in try read(doc, cursor, Self.sampledOccurrences - occurrences) {
-                        occurrences += 1
-                        if votes[written] == nil { firstSeen.append(written) }
-                        votes[written, default: 0] += 1
-                    }
-                    doc = try cursor.next()
-                }
-            }
-        }
-        var positions: [UInt32] = []
-        try sample(StandardField.body) { doc, cursor, room in
-            try cursor.positions(into: &positions)
-            guard let body = try reader.storedFieldsWithBody([Int(doc)]).first?.body else { return [] }
-            // Positions ascend: the token cursor skips forward to each, by its stride table.
-            return try body.tokens.withCursor { tokens in
-                var forms: [String] = []
-                for position in positions where forms.count < room {
-                    try tokens.skip(to: Int(position))
-                    guard let range = try tokens.next() else { break }
-                    let written = Folding.lowercase(body.withUnsafeBytes { String(decoding: $0[range], as: UTF8.self) })
-                    if Folding.removeAccents(written) == spelling { forms.append(written) }
-                }
-                return forms
-            }
-        }
-        for field in fields where field != StandardField.body && firstSeen.isEmpty {
-            try sample(field) { doc, _, room in
-                // Titles are short; a long field is passed over rather than analysed whole.
-                guard let text = try reader.storedFields(Int(doc)).value(of: field), text.utf8.count <= Self.analyzedBytes else { return [] }
-                let utf8 = Array(text.utf8)
-                return try analyzer.tokens(text).filter { $0.surface == spelling }.prefix(room)
-                    .map { Folding.lowercase(String(decoding: utf8[$0.range], as: UTF8.self)) }
-            }
-        }
-        var best: String?
-        for form in firstSeen where votes[form]! > best.map({ votes[$0]! }) ?? 0 { best = form }
-        return best
-    }
-
-    /// Bounds on what `writtenSpelling` reads: the forms it counts, the documents it opens in each
-    /// field, and the longest text it analyses again.
-    static let sampledOccurrences = 16
-    static let sampledDocuments = 32
-    static let analyzedBytes = 10_000
 
     /// The correction spelt as the documents write it (`written`, when known and folding to it letter by
     /// letter), each letter in the case of the typed letter it lines up with (the fewest edits between

@@ -1,0 +1,101 @@
+import Indexer
+
+/// A completion of the text a user is typing: the text with its last word completed, and how many
+/// documents the completed text matches as a query.
+public struct Completion: Sendable, Equatable {
+    public var text: String
+    public var count: Int
+
+    public init(text: String, count: Int) {
+        self.text = text
+        self.count = count
+    }
+}
+
+/// Search as you type: the spellings the index holds that start with the word being typed (the text's
+/// last word, folded as queries fold it: `ECON` and `écon` alike), as Elasticsearch's completion
+/// suggester and Manticore's `CALL AUTOCOMPLETE` offer them. Spellings indexed under the same terms
+/// (`économie`, `économies`) are one completion: the one the documents write most. The words before the last one narrow
+/// the completions: each is counted as the query its whole text makes, and those that match nothing
+/// are left out. Completions come most documents first, then in byte order, spelt as the documents
+/// write them (`économie`) in the case of the letters typed.
+struct WordCompleter {
+    let reader: IndexReader
+    let analyzer: FrenchAnalyzer
+    /// The indexed fields.
+    let fields: [Int]
+
+    /// The fewest letters a word must have to be completed, as a prefix query needs.
+    static let minimumLetters = 2
+    /// The spellings, most frequent first, that are counted as queries: the ones a call may return.
+    static func counted(limit: Int) -> Int { min(max(2 * limit, 16), 2 * Searcher.maximumCompletions) }
+
+    init(reader: IndexReader, analyzer: FrenchAnalyzer) {
+        self.reader = reader
+        self.analyzer = analyzer
+        fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
+    }
+
+    /// The completions of `text`, at most `limit`; none when its last word is finished (a space after
+    /// it), is not a word, or has fewer than `minimumLetters` letters. `count` counts a query's matches;
+    /// it throws on a text that is not a query yet (an open quote), whose completions are then ranked
+    /// by their words' documents alone.
+    func completions(of text: String, limit: Int, count: (String) throws -> Int) throws -> [Completion] {
+        let bytes = Array(text.utf8)
+        guard limit > 0, let last = bytes.last, !Self.isSpace(last) else { return [] }
+        let wordStart = (bytes.lastIndex(where: Self.isSpace) ?? -1) + 1
+        let word = String(decoding: bytes[wordStart...], as: UTF8.self)
+        guard let token = try analyzer.tokens(word).last, wordStart + token.range.upperBound == bytes.count,
+              token.surface.unicodeScalars.count >= Self.minimumLetters
+        else { return [] }
+        let typedStart = wordStart + token.range.lowerBound
+        let head = String(decoding: bytes[..<typedStart], as: UTF8.self)
+        let typed = String(decoding: bytes[typedStart...], as: UTF8.self)
+
+        var candidates = Array(try spellings(startingWith: token.surface).prefix(Self.counted(limit: limit)))
+        do {
+            // Spellings of one group have the same terms, so the same count.
+            candidates = try candidates.map { (spellings: $0.spellings, terms: $0.terms, documents: try count(head + $0.spellings[0])) }
+                .filter { $0.documents > 0 }
+            candidates.sort { $0.documents != $1.documents ? $0.documents > $1.documents : $0.spellings[0] < $1.spellings[0] }
+        } catch is QueryError {
+            // Not a query yet: ranked by documents, as found.
+        }
+        let written = WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields)
+        return try candidates.prefix(limit).map { spellings, terms, documents in
+            let form = try written.of(Set(spellings), terms: terms)
+            // The group's spelling the documents write most, or else its shortest.
+            let spelling = form.map(Folding.removeAccents) ?? spellings.min { ($0.utf8.count, $0) < ($1.utf8.count, $1) }!
+            return Completion(text: head + SpellingSuggester.respell(spelling, asTyped: typed, written: form), count: documents)
+        }
+    }
+
+    /// The lexicon's spellings that start with `prefix`, those indexed under the same terms as one
+    /// group (in byte order), with the most documents any of their terms has in a field: most first,
+    /// then in byte order.
+    private func spellings(startingWith prefix: String) throws -> [(spellings: [String], terms: [String], documents: Int)] {
+        var groups: [[String]: (spellings: [String], documents: Int)] = [:]
+        var frequencies: [String: Int] = [:]
+        try reader.forEachLexiconEntry(prefix: prefix) { surface, decode in
+            let terms = try decode()
+            let spelling = String(decoding: surface, as: UTF8.self)
+            if groups[terms] != nil {
+                groups[terms]!.spellings.append(spelling)
+                return true
+            }
+            var documents = 0
+            for term in terms {
+                if frequencies[term] == nil {
+                    frequencies[term] = try fields.reduce(0) { most, field in max(most, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
+                }
+                documents = max(documents, frequencies[term]!)
+            }
+            groups[terms] = ([spelling], documents)
+            return true
+        }
+        return groups.map { (spellings: $0.value.spellings, terms: $0.key, documents: $0.value.documents) }
+            .sorted { $0.documents != $1.documents ? $0.documents > $1.documents : $0.spellings[0] < $1.spellings[0] }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+}

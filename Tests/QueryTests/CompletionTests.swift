@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Query
+
+/// Search as you type (`Searcher.complete`), over the bundled corpus: each completion is a query, and
+/// its count is that query's.
+@Suite struct CompletionTests {
+    let searcher = BundledIndex.shared.searcher
+
+    /// The completions of `text`, each checked: it starts with what was typed before the word, its
+    /// count is its text's as a query and not zero, and counts come most first.
+    func completions(_ text: String, limit: Int = 10, head: String) throws -> [Completion] {
+        let completions = try searcher.complete(text, limit: limit)
+        for completion in completions {
+            #expect(completion.text.hasPrefix(head), "\(text): \(completion.text)")
+            #expect(try completion.count == searcher.count(completion.text) && completion.count > 0, "\(text): \(completion.text)")
+        }
+        #expect(zip(completions, completions.dropFirst()).allSatisfy { $0.count >= $1.count }, "\(text)")
+        #expect(completions.count <= limit)
+        return completions
+    }
+
+    @Test func theWordBeingTypedIsCompletedAsTheDocumentsWriteIt() throws {
+        let typed = try completions("econ", head: "")
+        #expect(typed.first.map { $0.text.hasPrefix("écon") } == true)
+        // Accents and case do not matter; the completions come in the case typed.
+        #expect(try completions("ECON", head: "").map(\.text) == typed.map { $0.text.uppercased() })
+        #expect(try completions("écon", head: "").map(\.count) == typed.map(\.count))
+        // Spellings of the same terms are one completion.
+        let words = try completions("coop", limit: 100, head: "")
+        #expect(words.count > 1)
+        let stems = try words.map { try FrenchAnalyzer().tokens($0.text).map(\.term) }
+        #expect(Set(stems).count == stems.count, "\(words)")
+    }
+
+    @Test func theWordsBeforeNarrowTheCompletions() throws {
+        let narrowed = try completions("économie sol", head: "économie ")
+        #expect(narrowed.contains { $0.text == "économie solidaire" })
+        // Each count is the whole text's: at most the word's alone.
+        for completion in narrowed {
+            let word = String(completion.text.dropFirst("économie ".count))
+            #expect(try completion.count <= searcher.count(word))
+        }
+        #expect(try completions("l'écon", head: "l'").first.map { $0.text.hasPrefix("l'écon") } == true)
+        #expect(try completions("title:gouv", head: "title:").isEmpty == false)
+    }
+
+    @Test func aTextThatIsNotAQueryYetStillGetsItsWordCompleted() throws {
+        let open = try searcher.complete("\"économie sol", limit: 5)
+        #expect(!open.isEmpty && open.allSatisfy { $0.text.hasPrefix("\"économie sol") })
+    }
+
+    @Test func nothingToComplete() throws {
+        for text in ["", "jardin ", "e", "zzzzq", "econ*", "économie)", "  "] {
+            #expect(try searcher.complete(text).isEmpty, "\(text)")
+        }
+        #expect(try searcher.complete("econ", limit: 1).count == 1)
+        for limit in [0, 101] {
+            #expect(throws: QueryError.self) { try searcher.complete("econ", limit: limit) }
+        }
+    }
+}
