@@ -159,7 +159,8 @@ enum RequestDecoder {
                 do {
                     facets.append(try FacetRequest(parsing: String(decoding: argument, as: UTF8.self)))
                 } catch {
-                    return .failure(ProtocolError(code: .badRequest, message: "FACET takes FIELD or FIELD:N, N from 1 to \(FacetRequest.maximumLimit)"))
+                    return .failure(ProtocolError(code: .badRequest,
+                                                  message: "FACET takes FIELD, FIELD:N (N from 1 to \(FacetRequest.maximumLimit)) or FIELD:year|month|day"))
                 }
             } else if isSort {
                 do {

@@ -16,6 +16,7 @@ import TestSupport
 
         init() throws {
             var generator = SplitMix64(seed: 31)
+            var dates = SplitMix64(seed: 37)
             let words = ["jardin", "potager", "verger", "abeille", "ville", "rucher", "compost", "semis"]
             let tags = ["bio", "local", "Bio", "circuit court", "a, b", "zéro déchet", "œuvre", "12"]
             func chance(_ percent: UInt64) -> Bool { generator.next() % 100 < percent }
@@ -39,6 +40,15 @@ import TestSupport
                 if chance(4) {
                     object += ",\"rare\":\"r\(index % 40)\""
                     document["rare"] = ["r\(index % 40)"]
+                }
+                // Dates in the forms the corpus may write them, some not dates, a few a document.
+                if dates.next() % 100 < 70 {
+                    let items = (0..<(Int(dates.next() % 3) + 1)).map { _ in
+                        let day = String(format: "%04d-%02d-%02d", 2020 + Int(dates.next() % 4), 1 + Int(dates.next() % 12), 1 + Int(dates.next() % 28))
+                        return [day, day + "T10:30", day + " 23:30+02:00", " " + day, "bientôt", "2024-13-01", "2024"][Int(dates.next() % 7)]
+                    }
+                    object += ",\"jour\":[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+                    document["jour"] = Set(items)
                 }
                 lines += object + "}\n"
                 values.append(document)
@@ -129,8 +139,8 @@ import TestSupport
                 return "\(error)"
             }
         }
-        #expect(message("nope:=x") == "unknown field \"nope\" (fields with values: catégorie, tags, rare) at column 1")
-        #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: catégorie, tags, rare) at column 1")
+        #expect(message("nope:=x") == "unknown field \"nope\" (fields with values: catégorie, tags, jour, rare) at column 1")
+        #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: catégorie, tags, jour, rare) at column 1")
     }
 
     /// Filters narrow the hits to chosen values, any of one field's and all fields'; a facet on a
@@ -166,16 +176,45 @@ import TestSupport
         for bad in ["tags:=x y", "tags:bio", "bio", "tags:=bio jardin"] {
             #expect(throws: QueryError.self, "\(bad)") { try FacetFilter(parsing: bad) }
         }
-        #expect(throws: QueryError("cannot filter by \"title\": the index keeps no values of it (fields with values: catégorie, tags, rare)")) {
+        #expect(throws: QueryError("cannot filter by \"title\": the index keeps no values of it (fields with values: catégorie, tags, jour, rare)")) {
             try searcher.search("jardin", filters: [FacetFilter(field: "title", value: "x")])
         }
+    }
+
+    /// Date histograms: each match counted once in each bucket its dates fall in (the date as
+    /// written), the buckets in time order; a match with no date is missing.
+    @Test(arguments: queries)
+    func histogramsCountEachMatchOncePerBucket(query: String) throws {
+        let corpus = FacetedCorpus.shared
+        let requests = FacetRequest.DateInterval.allCases.map { FacetRequest(field: "jour", limit: 1_000, interval: $0) }
+        let counted = try corpus.searcher.search(query, limit: 0, facets: requests).facets
+        let all = try corpus.searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
+        for (request, facet) in zip(requests, counted) {
+            let length = ["year": 4, "month": 7, "day": 10][request.interval!.rawValue]!
+            var counts: [String: Int] = [:]
+            var missing = 0
+            for hit in all.hits {
+                let dates = (corpus.values[hit.doc]["jour"] ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { SortValue.date(of: $0) != nil }
+                if dates.isEmpty { missing += 1 }
+                for bucket in Set(dates.map { String($0.prefix(length)) }) { counts[bucket, default: 0] += 1 }
+            }
+            let expected = counts.sorted { $0.key < $1.key }.map { FacetCounts.Value(value: $0.key, count: $0.value) }
+            #expect(facet == FacetCounts(field: "jour:" + request.interval!.rawValue, values: expected, distinct: counts.count, missing: missing),
+                    "\(query) \(request.label)")
+        }
+        // A histogram's first buckets, in time order.
+        let first = try corpus.searcher.search(query, limit: 0, facets: [FacetRequest(field: "jour", limit: 2, interval: .month)]).facets[0]
+        #expect(first.values == Array(counted[1].values.prefix(2)) && first.distinct == counted[1].distinct)
     }
 
     @Test func requestsAndTheirErrors() throws {
         let searcher = FacetedCorpus.shared.searcher
         #expect(try FacetRequest(parsing: "tags") == FacetRequest(field: "tags", limit: 10))
         #expect(try FacetRequest(parsing: "tags:1000") == FacetRequest(field: "tags", limit: 1_000))
-        for bad in ["tags:0", "tags:1001", "tags:x", ":3", ""] {
+        #expect(try FacetRequest(parsing: "jour:Month") == FacetRequest(field: "jour", limit: 1_000, interval: .month))
+        #expect(try FacetRequest(parsing: "a:b:year") == FacetRequest(field: "a:b", limit: 1_000, interval: .year))
+        for bad in ["tags:0", "tags:1001", "tags:x", ":3", "", "jour:week", ":year"] {
             #expect(throws: QueryError.self, "\(bad)") { try FacetRequest(parsing: bad) }
         }
         func message(_ request: FacetRequest) -> String {
@@ -186,10 +225,11 @@ import TestSupport
                 return "\(error)"
             }
         }
-        let fields = "(fields with values: catégorie, tags, rare)"
+        let fields = "(fields with values: catégorie, tags, jour, rare)"
         #expect(message(FacetRequest(field: "nope")) == "cannot count the values of unknown field \"nope\" \(fields)")
         #expect(message(FacetRequest(field: "body")) == "cannot count the values of \"body\": the title and the body are texts to search, not values \(fields)")
         #expect(message(FacetRequest(field: "tags", limit: 0)) == "a facet returns from 1 to 1000 values, not 0")
+        #expect(message(FacetRequest(field: "tags", interval: .year)) == "cannot count the dates of \"tags\": none of its values is a date (YYYY-MM-DD)")
         // A page of no hits still counts every match.
         let counted = try searcher.search("*:*", limit: 0, facets: [FacetRequest(field: "Catégorie", limit: 1)])
         #expect(counted.hits.isEmpty && counted.total == 1_500 && counted.facets[0].values.count == 1)

@@ -169,10 +169,20 @@ public struct FacetValuesReader: @unchecked Sendable {
     private let documentCount: Int
     private let totals = DocumentCounts()
 
-    /// Each field's documents by value, counted the first time a search over every document asks.
+    /// Each field's documents by value, counted the first time a search over every document asks;
+    /// and its dates' groups, by field and key length, made the first time a search asks.
     private final class DocumentCounts: @unchecked Sendable {
         let lock = NSLock()
         var byField: [Int: [Int]] = [:]
+        var dateGroups: [Int: DateGroups] = [:]
+    }
+
+    /// A field's values that are dates, grouped by the start of the date as written.
+    public struct DateGroups: Sendable {
+        /// The groups' keys, in byte order: in time order, as dates are written `YYYY-MM-DD`.
+        public let keys: [String]
+        /// Each ordinal's group, -1 for a value that is not a date.
+        public let groupOf: [Int32]
     }
 
     static func packedLength(count: Int, width: Int) -> Int { (count * width + 7) / 8 + 7 }
@@ -366,6 +376,37 @@ public struct FacetValuesReader: @unchecked Sendable {
             }
             totals.byField[field] = counts
             return counts
+        }
+    }
+
+    /// `field`'s values that are dates (`SortValue.date`: `2024-03-15`, `2024-03-15T10:30+01:00`),
+    /// grouped by their first `length` characters as written (4: the year, 7: the month, 10: the day),
+    /// so that a date falls on the day its text says whatever its time zone. Made once a field and
+    /// length, then kept.
+    public func dateGroups(field: Int, length: Int) throws -> DateGroups {
+        try totals.lock.withLock {
+            let key = field << 8 | length
+            if let groups = totals.dateGroups[key] { return groups }
+            var keys: [String] = []
+            var numbers: [String: Int32] = [:]
+            var groupOf = [Int32](repeating: -1, count: valueCount(field: field))
+            for ordinal in groupOf.indices {
+                let value = try self.value(ordinal: ordinal, field: field).trimmingCharacters(in: .whitespaces)
+                guard SortValue.date(of: value) != nil else { continue }
+                let start = String(value.prefix(length))
+                if numbers[start] == nil {
+                    numbers[start] = Int32(keys.count)
+                    keys.append(start)
+                }
+                groupOf[ordinal] = numbers[start]!
+            }
+            // Numbered in byte order of their keys.
+            let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+            var renumbered = [Int32](repeating: 0, count: keys.count)
+            for (rank, group) in order.enumerated() { renumbered[group] = Int32(rank) }
+            let groups = DateGroups(keys: order.map { keys[$0] }, groupOf: groupOf.map { $0 < 0 ? -1 : renumbered[Int($0)] })
+            totals.dateGroups[key] = groups
+            return groups
         }
     }
 

@@ -7,28 +7,57 @@ public struct FacetRequest: Sendable, Equatable {
     public static let defaultLimit = 10
     public static let maximumLimit = 1_000
 
-    public var field: String
-    /// How many values to return, the most frequent first.
-    public var limit: Int
+    /// A date histogram's step (`FIELD:year`, `FIELD:month`, `FIELD:day`): the field's dates counted by
+    /// the year, month or day they fall on, in time order, as Elasticsearch's `date_histogram` counts them.
+    public enum DateInterval: String, Sendable, CaseIterable {
+        case year, month, day
 
-    public init(field: String, limit: Int = Self.defaultLimit) {
+        /// How much of a date as written (`YYYY-MM-DD…`) names its year, month or day.
+        var keyLength: Int {
+            switch self {
+            case .year: 4
+            case .month: 7
+            case .day: 10
+            }
+        }
+    }
+
+    public var field: String
+    /// How many values to return: the most frequent first, or a histogram's first buckets in time order.
+    public var limit: Int
+    /// Set for a date histogram.
+    public var interval: DateInterval?
+
+    public init(field: String, limit: Int = Self.defaultLimit, interval: DateInterval? = nil) {
         self.field = field
         self.limit = limit
+        self.interval = interval
     }
 
-    /// `FIELD` or `FIELD:N`, as `fts search --facet` and searchd's `FACET` take it.
+    /// `FIELD`, `FIELD:N`, or `FIELD:year`, `FIELD:month`, `FIELD:day` (a histogram of every bucket, up
+    /// to the maximum), as `fts search --facet` and searchd's `FACET` take it.
     public init(parsing text: String) throws(QueryError) {
         var field = Substring(text), limit = Self.defaultLimit
+        var interval: DateInterval?
         if let colon = text.lastIndex(of: ":") {
-            guard let number = Int(text[text.index(after: colon)...]), (1...Self.maximumLimit).contains(number) else {
-                throw QueryError("a facet is FIELD or FIELD:N with N from 1 to \(Self.maximumLimit), not \"\(text)\"")
+            let suffix = text[text.index(after: colon)...]
+            if let number = Int(suffix), (1...Self.maximumLimit).contains(number) {
+                limit = number
+            } else if let step = DateInterval(rawValue: suffix.lowercased()) {
+                interval = step
+                limit = Self.maximumLimit
+            } else {
+                throw QueryError("a facet is FIELD, FIELD:N with N from 1 to \(Self.maximumLimit), or FIELD:year, FIELD:month "
+                                 + "or FIELD:day, not \"\(text)\"")
             }
-            limit = number
             field = text[..<colon]
         }
-        guard !field.isEmpty else { throw QueryError("a facet names a field: FIELD or FIELD:N") }
-        self.init(field: String(field), limit: limit)
+        guard !field.isEmpty else { throw QueryError("a facet names a field: FIELD, FIELD:N or FIELD:year|month|day") }
+        self.init(field: String(field), limit: limit, interval: interval)
     }
+
+    /// How replies name the facet: the field, and a histogram's step (`date:year`).
+    public var label: String { interval.map { field + ":" + $0.rawValue } ?? field }
 
     /// The field's number in `reader`'s index; an error when no document has a value there.
     public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
@@ -58,14 +87,14 @@ public struct FacetCounts: Sendable, Equatable {
         public var count: Int
     }
 
-    /// The field's name in the index.
+    /// The field's name in the index, and a histogram's step (`date:year`).
     public var field: String
     /// The most frequent values, at most the request's limit: by count, highest first, then in byte
-    /// order of the values.
+    /// order of the values. A histogram's buckets (`2024`, `2024-03`, `2024-03-15`) in time order.
     public var values: [Value]
-    /// How many different values the matches hold.
+    /// How many different values (a histogram's buckets) the matches hold.
     public var distinct: Int
-    /// How many matches hold no value in the field.
+    /// How many matches hold no value (for a histogram, no date) in the field.
     public var missing: Int
 }
 
@@ -79,34 +108,54 @@ enum FacetCounter {
         // In a buffer, not arrays: the loop below runs once a match and field, and an array's
         // uniqueness and bounds checks would cost as much as the count.
         let everyDocument = root is AllScorer
+        var groups: [FacetValuesReader.DateGroups?] = []
         let tallies = UnsafeMutableBufferPointer<FieldTally>.allocate(capacity: requests.count)
-        for (index, request) in requests.enumerated() {
-            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: values.valueCount(field: request.field))
-            var tally = FieldTally(column: values.column(field: request.field)!, counts: counts)
-            if everyDocument {
-                _ = counts.initialize(from: values.documentCounts(field: request.field))
-                tally.missing = reader.documentCount - values.documentsWithValue(field: request.field)
-            } else {
-                counts.initialize(repeating: 0)
-            }
-            (tallies.baseAddress! + index).initialize(to: tally)
-        }
+        var made = 0
         defer {
-            for tally in tallies { tally.counts.deallocate() }
+            for tally in tallies.prefix(made) { tally.deallocate() }
             tallies.deallocate()
         }
+        for (request, field) in requests {
+            let column = values.column(field: field)!
+            var tally: FieldTally
+            if let interval = request.interval {
+                let dates = try values.dateGroups(field: field, length: interval.keyLength)
+                guard !dates.keys.isEmpty else {
+                    throw QueryError("cannot count the dates of \"\(request.field)\": none of its values is a date (YYYY-MM-DD)")
+                }
+                groups.append(dates)
+                tally = FieldTally(column: column, counts: dates.keys.count, groupOf: dates.groupOf)
+            } else {
+                groups.append(nil)
+                tally = FieldTally(column: column, counts: values.valueCount(field: field), groupOf: nil)
+                // Every document: the field's counts, kept once counted.
+                if everyDocument {
+                    _ = tally.counts.update(fromContentsOf: values.documentCounts(field: field))
+                    tally.missing = reader.documentCount - values.documentsWithValue(field: field)
+                    tally.counted = true
+                }
+            }
+            (tallies.baseAddress! + made).initialize(to: tally)
+            made += 1
+        }
         var matches = everyDocument ? reader.documentCount : 0
-        if !everyDocument {
+        if tallies.contains(where: { !$0.counted }) {
             try MatchCounter.forEachMatch(root, documentCount: reader.documentCount) { match in
-                matches &+= 1
-                for index in 0..<tallies.count { tallies[index].add(Int(match)) }
+                if !everyDocument { matches &+= 1 }
+                for index in 0..<tallies.count where !tallies[index].counted { tallies[index].add(Int(match)) }
             }
         }
         let facets = try requests.indices.map { index in
             let (request, field) = requests[index]
+            let counts = tallies[index].counts
+            if let dates = groups[index] {
+                let buckets = counts.indices.filter { counts[$0] > 0 }
+                return FacetCounts(field: request.label, values: buckets.prefix(request.limit).map { .init(value: dates.keys[$0], count: counts[$0]) },
+                                   distinct: buckets.count, missing: tallies[index].missing)
+            }
             var keeper = TopKeeper<CountedValue>(capacity: request.limit)
             var distinct = 0
-            for (ordinal, count) in tallies[index].counts.enumerated() where count > 0 {
+            for (ordinal, count) in counts.enumerated() where count > 0 {
                 distinct += 1
                 keeper.collect(CountedValue(ordinal: ordinal, count: count))
             }
@@ -117,27 +166,62 @@ enum FacetCounter {
         return (facets, matches)
     }
 
-    /// One field's counts over the matches so far.
+    /// One field's counts over the matches so far: by value, or for a histogram by bucket, where a
+    /// document counts once however many of its dates fall there.
     private struct FieldTally {
         let column: FacetValuesReader.FieldColumn
         var cursor = FacetValuesReader.Cursor()
-        /// By ordinal.
+        /// By ordinal, or by bucket.
         let counts: UnsafeMutableBufferPointer<Int>
+        /// A histogram's bucket of each ordinal (-1: not a date), and the last document counted in each bucket.
+        let groupOf: UnsafeMutableBufferPointer<Int32>?
+        let lastDocument: UnsafeMutableBufferPointer<Int>?
         /// Matches without a value.
         var missing = 0
+        /// Counted without walking the matches (every document's counts, kept).
+        var counted = false
 
-        init(column: FacetValuesReader.FieldColumn, counts: UnsafeMutableBufferPointer<Int>) {
+        init(column: FacetValuesReader.FieldColumn, counts: Int, groupOf: [Int32]?) {
             self.column = column
-            self.counts = counts
+            self.counts = .allocate(capacity: counts)
+            self.counts.initialize(repeating: 0)
+            if let groupOf {
+                let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: groupOf.count)
+                _ = buffer.initialize(from: groupOf)
+                self.groupOf = buffer
+                lastDocument = .allocate(capacity: counts)
+                lastDocument!.initialize(repeating: -1)
+            } else {
+                self.groupOf = nil
+                lastDocument = nil
+            }
+        }
+
+        func deallocate() {
+            counts.deallocate()
+            groupOf?.deallocate()
+            lastDocument?.deallocate()
         }
 
         @inline(__always)
         mutating func add(_ doc: Int) {
             var found = false
             let counts = self.counts
-            column.forEachOrdinal(doc: doc, cursor: &cursor) {
-                counts[$0] &+= 1
-                found = true
+            if let groupOf, let lastDocument {
+                column.forEachOrdinal(doc: doc, cursor: &cursor) {
+                    let group = Int(groupOf[$0])
+                    guard group >= 0 else { return }
+                    found = true
+                    if lastDocument[group] != doc {
+                        lastDocument[group] = doc
+                        counts[group] &+= 1
+                    }
+                }
+            } else {
+                column.forEachOrdinal(doc: doc, cursor: &cursor) {
+                    counts[$0] &+= 1
+                    found = true
+                }
             }
             if !found { missing &+= 1 }
         }
