@@ -63,6 +63,9 @@ struct Stats: Command {
         let positions = meta.components.first { $0.tag == .positions }?.length ?? 0
         print(String(format: "\nbits per posting (documents and frequencies): %.2f", 8 * Double(postings) / Double(max(meta.postingCount, 1))))
         print(String(format: "bits per position: %.2f", 8 * Double(positions) / Double(max(meta.positionCount, 1))))
+        let store = reader.storeLayout
+        print("stored documents: \(Output.count(store.blocks)) zstd blocks, "
+              + (store.dictionaryBytes > 0 ? "a dictionary of \(Output.count(store.dictionaryBytes)) bytes" : "no dictionary"))
     }
 
     private func printJSON(_ reader: IndexReader) {
@@ -76,6 +79,7 @@ struct Stats: Command {
         let files = meta.components.map { "\(JSON.quote($0.tag.fileName)):\($0.length)" }
         print("{\"documents\":\(meta.documentCount),\"text_bytes\":\(meta.sourceBytes),\"terms\":\(meta.termCount),"
               + "\"postings\":\(meta.postingCount),\"positions\":\(meta.positionCount),\"lexicon\":\(meta.lexiconCount),"
-              + "\"fields\":[\(fields.joined(separator: ","))],\"files\":{\(files.joined(separator: ","))}}")
+              + "\"fields\":[\(fields.joined(separator: ","))],\"files\":{\(files.joined(separator: ","))},"
+              + "\"store_blocks\":\(reader.storeLayout.blocks),\"store_dictionary_bytes\":\(reader.storeLayout.dictionaryBytes)}")
     }
 }

@@ -27,6 +27,8 @@ public final class IndexReader: @unchecked Sendable {
     let lexiconTable: SortedTable
     let ids: SortedTable
     let store: StoredFieldsReader
+    /// store.fts's blocks, and the bytes of the zstd dictionary they are compressed with (0: none).
+    public var storeLayout: (blocks: Int, dictionaryBytes: Int) { (store.blockCount, store.dictionaryLength) }
     /// Each document's numbers and dates, by field: what a sorted search orders by.
     public let sortValues: SortValuesReader
     /// Each document's values as the corpus gave them, by field: what facets count.

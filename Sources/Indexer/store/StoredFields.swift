@@ -270,7 +270,7 @@ struct StoredFieldsReader: @unchecked Sendable {
     /// Where the blocks start: after the dictionary.
     private let blocksStart: Int
     private let indexOffset: Int
-    private let blockCount: Int
+    let blockCount: Int
     let documentCount: Int
     private static let entryLength = 12
     private static let trailerLength = 20
