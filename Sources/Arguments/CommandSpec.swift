@@ -39,8 +39,8 @@ public struct OptionSpec: Sendable {
     var takesSeveral = false
     var help: String
 
-    public static func flag(_ long: String, help: String) -> OptionSpec {
-        OptionSpec(long: long, valueName: nil, help: help)
+    public static func flag(_ long: String, short: Character? = nil, help: String) -> OptionSpec {
+        OptionSpec(long: long, short: short, valueName: nil, help: help)
     }
 
     public static func option(_ long: String, short: Character? = nil, value: String? = nil, default defaultValue: String? = nil,

@@ -32,6 +32,10 @@ struct Search: Command {
                 apply; a facet on a filtered field counts without that field's filters. May be given again.
                 """),
             .flag("count", help: "Print only the number of matching documents."),
+            .flag("files-with-matches", short: "l", help: """
+                Print only the path of each file holding a match, once, best match first, as grep -l does: \
+                every match's file, or those of the first --limit matches when --limit is given.
+                """),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
             .option("k1", default: "1.2", help: "BM25 k1."),
@@ -61,6 +65,7 @@ struct Search: Command {
     var facets: [FacetRequest]
     var filters: [FacetFilter]
     var count: Bool
+    var filesWithMatches: Bool
     var json: Bool
     var explain: Bool
     var k1: Double
@@ -82,6 +87,14 @@ struct Search: Command {
         if count && !facets.isEmpty { throw UsageError("--facet counts values beside the results: use --limit 0, not --count") }
         json = arguments.flag("json")
         explain = arguments.flag("explain")
+        filesWithMatches = arguments.flag("files-with-matches")
+        if filesWithMatches {
+            if count || json || explain || !facets.isEmpty {
+                throw UsageError("--files-with-matches prints paths alone: not with --count, --json, --explain or --facet")
+            }
+            // Every match's file, as grep -l lists them, unless a page is asked for.
+            if !arguments.isGiven("limit") { limit = Searcher.maximumWindow - offset }
+        }
         k1 = try arguments.number("k1")!
         b = try arguments.number("b")!
         titleBoost = try arguments.number("title-boost")!
@@ -121,6 +134,11 @@ struct Search: Command {
             if count {
                 matches = try searcher.count(text, filters: filters)
                 writeStandardOutput("\(matches)\n")
+            } else if filesWithMatches {
+                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, filters: filters, snippets: false)
+                var seen = Set<String>()
+                writeStandardOutput(results.hits.compactMap { seen.insert($0.path).inserted ? $0.path + "\n" : nil }.joined())
+                matches = results.total
             } else {
                 let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters, explain: explain,
                                                   titleHighlights: true)

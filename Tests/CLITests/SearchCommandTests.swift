@@ -11,6 +11,27 @@ import TestSupport
 
     init() { #expect(Self.built) }
 
+    /// `-l`, as grep's: each file holding a match, once, in the order of its best match.
+    @Test func filesWithMatchesListsEachFileOnceBestFirst() throws {
+        let listed = try FTSCommand.run(["search", "--index", Self.index, "-l", "économie"])
+        #expect(listed.status == 0)
+        let paths = listed.stdout.split(separator: "\n").map(String.init)
+        #expect(paths.count > 1 && Set(paths).count == paths.count)
+        // Every match's file: those of all the hits, in the order of their first hit.
+        let json = try FTSCommand.run(["search", "--index", Self.index, "--json", "--limit", "1000", "économie"])
+        var expected: [String] = []
+        for line in json.stdout.split(separator: "\n").dropLast() {
+            let path = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["path"] as! String
+            if !expected.contains(path) { expected.append(path) }
+        }
+        #expect(paths == expected)
+        #expect(try FTSCommand.run(["search", "--index", Self.index, "--files-with-matches", "--limit", "1", "économie"]).stdout == paths[0] + "\n")
+        let none = try FTSCommand.run(["search", "--index", Self.index, "-l", "zzzzqq"])
+        #expect(none.status == 1 && none.stdout.isEmpty)
+        let bad = try FTSCommand.run(["search", "--index", Self.index, "-l", "--count", "économie"])
+        #expect(bad.status == 2 && bad.stderr.contains("--files-with-matches prints paths alone"))
+    }
+
     @Test func tableHasRanksScoresIdsTitlesAndSnippets() throws {
         let result = try FTSCommand.run(["search", "--index", Self.index, "--limit", "3", "économie", "solidaire"])
         #expect(result.status == 0)
