@@ -160,7 +160,7 @@ enum RequestDecoder {
                     facets.append(try FacetRequest(parsing: String(decoding: argument, as: UTF8.self)))
                 } catch {
                     return .failure(ProtocolError(code: .badRequest,
-                                                  message: "FACET takes FIELD, FIELD:N (N from 1 to \(FacetRequest.maximumLimit)) or FIELD:year|month|day"))
+                                                  message: "FACET takes FIELD, FIELD:N (N from 1 to \(FacetRequest.maximumLimit)), FIELD:year|month|day or FIELD:interval=WIDTH"))
                 }
             } else if isSort {
                 do {

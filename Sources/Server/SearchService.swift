@@ -166,6 +166,7 @@ public final class SearchService: @unchecked Sendable {
         "  FACET field[:n]                      then FACET <field> <returned> <distinct> <missing>, and one line",
         "                                       a value among all the matches: value, count (FACET in capitals)",
         "  FACET field:year|month|day           the field's dates counted by year, month or day, in time order",
+        "  FACET field:interval=w               the field's numbers counted by intervals of w, in order",
         "  FILTER field:=value                  only the matches holding the value (FILTER in capitals)",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",

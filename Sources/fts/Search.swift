@@ -24,7 +24,8 @@ struct Search: Command {
             .option("facet", value: "field[:n]", help: """
                 Also count the values of a field among all the matches (a JSON array's elements, a list's \
                 entries), and show the n most frequent (10 by default, at most 1000); field:year, \
-                field:month or field:day counts its dates by year, month or day. May be given again.
+                field:month or field:day counts its dates by year, month or day, field:interval=10 its \
+                numbers by intervals of 10. May be given again.
                 """),
             .option("filter", value: "field:=value", help: """
                 Keep the matches holding this value of the field, as --facet counts it (quoted when it holds a \

@@ -50,6 +50,15 @@ import TestSupport
                     object += ",\"jour\":[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]"
                     document["jour"] = Set(items)
                 }
+                // Numbers as the corpus may write them, some not numbers.
+                if dates.next() % 100 < 60 {
+                    let items = (0..<(Int(dates.next() % 3) + 1)).map { _ in
+                        let number = Int(dates.next() % 400) - 100
+                        return ["\(number)", "\(number),5", "\(number).25", "\(number)e0", " \(number)", "n/a", "2024-01-02"][Int(dates.next() % 7)]
+                    }
+                    object += ",\"prix\":[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+                    document["prix"] = Set(items)
+                }
                 lines += object + "}\n"
                 values.append(document)
             }
@@ -139,8 +148,8 @@ import TestSupport
                 return "\(error)"
             }
         }
-        #expect(message("nope:=x") == "unknown field \"nope\" (fields with values: catégorie, tags, jour, rare) at column 1")
-        #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: catégorie, tags, jour, rare) at column 1")
+        #expect(message("nope:=x") == "unknown field \"nope\" (fields with values: catégorie, tags, jour, prix, rare) at column 1")
+        #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: catégorie, tags, jour, prix, rare) at column 1")
     }
 
     /// Filters narrow the hits to chosen values, any of one field's and all fields'; a facet on a
@@ -176,35 +185,53 @@ import TestSupport
         for bad in ["tags:=x y", "tags:bio", "bio", "tags:=bio jardin"] {
             #expect(throws: QueryError.self, "\(bad)") { try FacetFilter(parsing: bad) }
         }
-        #expect(throws: QueryError("cannot filter by \"title\": the index keeps no values of it (fields with values: catégorie, tags, jour, rare)")) {
+        #expect(throws: QueryError("cannot filter by \"title\": the index keeps no values of it (fields with values: catégorie, tags, jour, prix, rare)")) {
             try searcher.search("jardin", filters: [FacetFilter(field: "title", value: "x")])
         }
     }
 
-    /// Date histograms: each match counted once in each bucket its dates fall in (the date as
-    /// written), the buckets in time order; a match with no date is missing.
+    /// Histograms: each match counted once in each bucket its dates (the date as written) or numbers
+    /// (the interval holding them) fall in, the buckets in order; a match with none is missing.
     @Test(arguments: queries)
     func histogramsCountEachMatchOncePerBucket(query: String) throws {
         let corpus = FacetedCorpus.shared
-        let requests = FacetRequest.DateInterval.allCases.map { FacetRequest(field: "jour", limit: 1_000, interval: $0) }
+        let requests = [FacetRequest(field: "jour", limit: 1_000, histogram: .year), FacetRequest(field: "jour", limit: 1_000, histogram: .month),
+                        FacetRequest(field: "jour", limit: 1_000, histogram: .day), FacetRequest(field: "prix", limit: 1_000, histogram: .interval(50)),
+                        FacetRequest(field: "prix", limit: 1_000, histogram: .interval(0.5))]
         let counted = try corpus.searcher.search(query, limit: 0, facets: requests).facets
         let all = try corpus.searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
         for (request, facet) in zip(requests, counted) {
-            let length = ["year": 4, "month": 7, "day": 10][request.interval!.rawValue]!
+            // Each document's buckets, as (order, key).
+            func buckets(_ doc: Int) -> Set<String> {
+                let items = (corpus.values[doc][request.field] ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+                switch request.histogram! {
+                case .year, .month, .day:
+                    let length = ["year": 4, "month": 7, "day": 10][request.histogram!.name]!
+                    return Set(items.filter { SortValue.date(of: $0) != nil }.map { String($0.prefix(length)) })
+                case .interval(let width):
+                    return Set(items.compactMap { item -> String? in
+                        guard let number = Double(item.replacingOccurrences(of: ",", with: ".")) else { return nil }
+                        let start = (number / width).rounded(.down) * width
+                        return start == start.rounded() ? String(Int(start)) : String(start)
+                    })
+                }
+            }
             var counts: [String: Int] = [:]
             var missing = 0
             for hit in all.hits {
-                let dates = (corpus.values[hit.doc]["jour"] ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
-                    .filter { SortValue.date(of: $0) != nil }
-                if dates.isEmpty { missing += 1 }
-                for bucket in Set(dates.map { String($0.prefix(length)) }) { counts[bucket, default: 0] += 1 }
+                let found = buckets(hit.doc)
+                if found.isEmpty { missing += 1 }
+                for bucket in found { counts[bucket, default: 0] += 1 }
             }
-            let expected = counts.sorted { $0.key < $1.key }.map { FacetCounts.Value(value: $0.key, count: $0.value) }
-            #expect(facet == FacetCounts(field: "jour:" + request.interval!.rawValue, values: expected, distinct: counts.count, missing: missing),
-                    "\(query) \(request.label)")
+            let ordered = counts.sorted { a, b in
+                if case .interval = request.histogram! { return Double(a.key)! < Double(b.key)! }
+                return a.key < b.key
+            }
+            let expected = ordered.map { FacetCounts.Value(value: $0.key, count: $0.value) }
+            #expect(facet == FacetCounts(field: request.label, values: expected, distinct: counts.count, missing: missing), "\(query) \(request.label)")
         }
-        // A histogram's first buckets, in time order.
-        let first = try corpus.searcher.search(query, limit: 0, facets: [FacetRequest(field: "jour", limit: 2, interval: .month)]).facets[0]
+        // A histogram's first buckets, in order.
+        let first = try corpus.searcher.search(query, limit: 0, facets: [FacetRequest(field: "jour", limit: 2, histogram: .month)]).facets[0]
         #expect(first.values == Array(counted[1].values.prefix(2)) && first.distinct == counted[1].distinct)
     }
 
@@ -212,9 +239,12 @@ import TestSupport
         let searcher = FacetedCorpus.shared.searcher
         #expect(try FacetRequest(parsing: "tags") == FacetRequest(field: "tags", limit: 10))
         #expect(try FacetRequest(parsing: "tags:1000") == FacetRequest(field: "tags", limit: 1_000))
-        #expect(try FacetRequest(parsing: "jour:Month") == FacetRequest(field: "jour", limit: 1_000, interval: .month))
-        #expect(try FacetRequest(parsing: "a:b:year") == FacetRequest(field: "a:b", limit: 1_000, interval: .year))
-        for bad in ["tags:0", "tags:1001", "tags:x", ":3", "", "jour:week", ":year"] {
+        #expect(try FacetRequest(parsing: "jour:Month") == FacetRequest(field: "jour", limit: 1_000, histogram: .month))
+        #expect(try FacetRequest(parsing: "a:b:year") == FacetRequest(field: "a:b", limit: 1_000, histogram: .year))
+        #expect(try FacetRequest(parsing: "prix:interval=2,5") == FacetRequest(field: "prix", limit: 1_000, histogram: .interval(2.5)))
+        #expect(try FacetRequest(parsing: "prix:interval=10").label == "prix:interval=10")
+        for bad in ["tags:0", "tags:1001", "tags:x", ":3", "", "jour:week", ":year", "prix:interval=0", "prix:interval=-5", "prix:interval=x",
+                    "prix:interval="] {
             #expect(throws: QueryError.self, "\(bad)") { try FacetRequest(parsing: bad) }
         }
         func message(_ request: FacetRequest) -> String {
@@ -225,11 +255,12 @@ import TestSupport
                 return "\(error)"
             }
         }
-        let fields = "(fields with values: catégorie, tags, jour, rare)"
+        let fields = "(fields with values: catégorie, tags, jour, prix, rare)"
         #expect(message(FacetRequest(field: "nope")) == "cannot count the values of unknown field \"nope\" \(fields)")
         #expect(message(FacetRequest(field: "body")) == "cannot count the values of \"body\": the title and the body are texts to search, not values \(fields)")
         #expect(message(FacetRequest(field: "tags", limit: 0)) == "a facet returns from 1 to 1000 values, not 0")
-        #expect(message(FacetRequest(field: "tags", interval: .year)) == "cannot count the dates of \"tags\": none of its values is a date (YYYY-MM-DD)")
+        #expect(message(FacetRequest(field: "tags", histogram: .year)) == "cannot count the dates of \"tags\": none of its values is a date (YYYY-MM-DD)")
+        #expect(message(FacetRequest(field: "catégorie", histogram: .interval(10))) == "cannot count the numbers of \"catégorie\": none of its values is a number")
         // A page of no hits still counts every match.
         let counted = try searcher.search("*:*", limit: 0, facets: [FacetRequest(field: "Catégorie", limit: 1)])
         #expect(counted.hits.isEmpty && counted.total == 1_500 && counted.facets[0].values.count == 1)

@@ -53,14 +53,15 @@ import Testing
         #expect(decode("SEARCH SORT année:up jardin") == .failure(sort))
         #expect(decode("SEARCH SORT  ") == .failure(sort))
         #expect(decode("SEARCH SORT prix") == .failure(ProtocolError(code: .syntax, message: "empty query")))
-        let facet = ProtocolError(code: .badRequest, message: "FACET takes FIELD, FIELD:N (N from 1 to 1000) or FIELD:year|month|day")
+        let facet = ProtocolError(code: .badRequest, message: "FACET takes FIELD, FIELD:N (N from 1 to 1000), FIELD:year|month|day or FIELD:interval=WIDTH")
         #expect(decode("SEARCH FACET tags:0 jardin") == .failure(facet))
         #expect(decode("SEARCH FACET tags:1001 jardin") == .failure(facet))
         #expect(decode("SEARCH FACET :3 jardin") == .failure(facet))
         #expect(decode("SEARCH FACET tags:x jardin") == .failure(facet))
         #expect(decode("SEARCH FACET date:week jardin") == .failure(facet))
+        #expect(decode("SEARCH FACET prix:interval=0 jardin") == .failure(facet))
         #expect(decode("SEARCH FACET date:year jardin")
-            == .success(.search(limit: 10, offset: 0, sort: nil, facets: [FacetRequest(field: "date", limit: 1_000, interval: .year)], query: "jardin")))
+            == .success(.search(limit: 10, offset: 0, sort: nil, facets: [FacetRequest(field: "date", limit: 1_000, histogram: .year)], query: "jardin")))
         #expect(decode("SEARCH FILTER tags:bio jardin") == .failure(ProtocolError(code: .badRequest, message:
             #"a filter is FIELD:=VALUE, with the value in quotes when it holds a space: tags:="économie sociale", not tags:bio"#)))
         #expect(decode(#"SEARCH FILTER tags:="a b jardin"#) == .failure(ProtocolError(code: .badRequest, message:

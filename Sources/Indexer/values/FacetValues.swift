@@ -170,18 +170,33 @@ public struct FacetValuesReader: @unchecked Sendable {
     private let totals = DocumentCounts()
 
     /// Each field's documents by value, counted the first time a search over every document asks;
-    /// and its dates' groups, by field and key length, made the first time a search asks.
+    /// and its values' groups, by field and grouping, made the first time a search asks.
     private final class DocumentCounts: @unchecked Sendable {
         let lock = NSLock()
         var byField: [Int: [Int]] = [:]
-        var dateGroups: [Int: DateGroups] = [:]
+        var groups: [GroupKey: ValueGroups] = [:]
     }
 
-    /// A field's values that are dates, grouped by the start of the date as written.
-    public struct DateGroups: Sendable {
-        /// The groups' keys, in byte order: in time order, as dates are written `YYYY-MM-DD`.
+    private struct GroupKey: Hashable {
+        var field: Int
+        var grouping: ValueGrouping
+    }
+
+    /// How a histogram groups a field's values.
+    public enum ValueGrouping: Hashable, Sendable {
+        /// Dates (`SortValue.date`) by the first `length` characters of the date as written (4: the
+        /// year, 7: the month, 10: the day), so that a date falls on the day its text says whatever
+        /// its time zone.
+        case datePrefix(length: Int)
+        /// Numbers (`SortValue.number`) by intervals of `width` from 0: `[k·width, (k+1)·width)`.
+        case numberInterval(width: Double)
+    }
+
+    /// A field's values grouped for a histogram.
+    public struct ValueGroups: Sendable {
+        /// The groups' keys in order: dates in time order, intervals by their start (`10` for [10, 20)).
         public let keys: [String]
-        /// Each ordinal's group, -1 for a value that is not a date.
+        /// Each ordinal's group, -1 for a value the grouping does not take (not a date, not a number).
         public let groupOf: [Int32]
     }
 
@@ -379,35 +394,53 @@ public struct FacetValuesReader: @unchecked Sendable {
         }
     }
 
-    /// `field`'s values that are dates (`SortValue.date`: `2024-03-15`, `2024-03-15T10:30+01:00`),
-    /// grouped by their first `length` characters as written (4: the year, 7: the month, 10: the day),
-    /// so that a date falls on the day its text says whatever its time zone. Made once a field and
-    /// length, then kept.
-    public func dateGroups(field: Int, length: Int) throws -> DateGroups {
+    /// `field`'s values grouped by `grouping` (dates by the start of their text, numbers by interval),
+    /// the groups in order. Made once a field and grouping, then kept.
+    public func groups(field: Int, by grouping: ValueGrouping) throws -> ValueGroups {
         try totals.lock.withLock {
-            let key = field << 8 | length
-            if let groups = totals.dateGroups[key] { return groups }
-            var keys: [String] = []
-            var numbers: [String: Int32] = [:]
+            let key = GroupKey(field: field, grouping: grouping)
+            if let groups = totals.groups[key] { return groups }
+            // Each group's key and its place in the order (a date's text, an interval's start).
+            var found: [String: (number: Int32, order: Double)] = [:]
+            var keys: [(key: String, order: Double)] = []
             var groupOf = [Int32](repeating: -1, count: valueCount(field: field))
             for ordinal in groupOf.indices {
                 let value = try self.value(ordinal: ordinal, field: field).trimmingCharacters(in: .whitespaces)
-                guard SortValue.date(of: value) != nil else { continue }
-                let start = String(value.prefix(length))
-                if numbers[start] == nil {
-                    numbers[start] = Int32(keys.count)
-                    keys.append(start)
+                let group: (key: String, order: Double)
+                switch grouping {
+                case .datePrefix(let length):
+                    guard SortValue.date(of: value) != nil else { continue }
+                    // Byte order is time order for `YYYY-MM-DD`: the order comes from the key.
+                    group = (String(value.prefix(length)), 0)
+                case .numberInterval(let width):
+                    guard let number = SortValue.number(of: value) else { continue }
+                    let start = (number / width).rounded(.down) * width
+                    guard start.isFinite else { continue }
+                    group = (Self.label(start), start)
                 }
-                groupOf[ordinal] = numbers[start]!
+                if found[group.key] == nil {
+                    found[group.key] = (Int32(keys.count), group.order)
+                    keys.append(group)
+                }
+                groupOf[ordinal] = found[group.key]!.number
             }
-            // Numbered in byte order of their keys.
-            let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+            let order = keys.indices.sorted {
+                keys[$0].order != keys[$1].order ? keys[$0].order < keys[$1].order : keys[$0].key.utf8.lexicographicallyPrecedes(keys[$1].key.utf8)
+            }
             var renumbered = [Int32](repeating: 0, count: keys.count)
             for (rank, group) in order.enumerated() { renumbered[group] = Int32(rank) }
-            let groups = DateGroups(keys: order.map { keys[$0] }, groupOf: groupOf.map { $0 < 0 ? -1 : renumbered[Int($0)] })
-            totals.dateGroups[key] = groups
+            let groups = ValueGroups(keys: order.map { keys[$0].key }, groupOf: groupOf.map { $0 < 0 ? -1 : renumbered[Int($0)] })
+            totals.groups[key] = groups
             return groups
         }
+    }
+
+    /// An interval's start as a key: `10`, `-20`, `2.5`, without a fractional part when it has none.
+    public static func label(_ start: Double) -> String {
+        // 12 significant digits: an interval of 0.1 starts at 0.3, not 0.30000000000000004.
+        let start = Double(String(format: "%.12g", start)) ?? start
+        if start == start.rounded(), abs(start) < 1e15 { return String(Int64(start)) }
+        return "\(start)"
     }
 
     /// `doc`'s values in `field`, in byte order.

@@ -44,12 +44,25 @@ public enum SortValue {
         return text.withUTF8 { utf8 in date(utf8).map { ($0, utf8.count == 10) } }
     }
 
-    /// The value of one item, spaces around it ignored.
-    static func value(of item: UnsafeBufferPointer<UInt8>) -> Double? {
+    /// The number an item is (`12,5`, `-3`, `1.5e3`; a date is not one), spaces around it ignored.
+    public static func number(of text: some StringProtocol) -> Double? {
+        var text = String(text)
+        return text.withUTF8 { utf8 in
+            let trimmed = trimmed(utf8)
+            return trimmed.isEmpty ? nil : number(trimmed)
+        }
+    }
+
+    private static func trimmed(_ item: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lower = 0, upper = item.count
         while lower < upper && isSpace(item[lower]) { lower += 1 }
         while upper > lower && isSpace(item[upper - 1]) { upper -= 1 }
-        let trimmed = UnsafeBufferPointer(rebasing: item[lower..<upper])
+        return UnsafeBufferPointer(rebasing: item[lower..<upper])
+    }
+
+    /// The value of one item, spaces around it ignored.
+    static func value(of item: UnsafeBufferPointer<UInt8>) -> Double? {
+        let trimmed = trimmed(item)
         guard let first = trimmed.first, isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return nil }
         return number(trimmed) ?? date(trimmed)
     }

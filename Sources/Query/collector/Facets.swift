@@ -7,57 +7,82 @@ public struct FacetRequest: Sendable, Equatable {
     public static let defaultLimit = 10
     public static let maximumLimit = 1_000
 
-    /// A date histogram's step (`FIELD:year`, `FIELD:month`, `FIELD:day`): the field's dates counted by
-    /// the year, month or day they fall on, in time order, as Elasticsearch's `date_histogram` counts them.
-    public enum DateInterval: String, Sendable, CaseIterable {
+    /// A histogram: the field's dates counted by the year, month or day they fall on (`FIELD:year`,
+    /// `FIELD:month`, `FIELD:day`), or its numbers by intervals of a width (`FIELD:interval=10`), the
+    /// buckets in order, as Elasticsearch's `date_histogram` and `histogram` count them.
+    public enum Histogram: Sendable, Equatable {
         case year, month, day
+        case interval(Double)
 
-        /// How much of a date as written (`YYYY-MM-DD…`) names its year, month or day.
-        var keyLength: Int {
+        init?(parsing text: some StringProtocol) {
+            switch text.lowercased() {
+            case "year": self = .year
+            case "month": self = .month
+            case "day": self = .day
+            case let other where other.hasPrefix("interval="):
+                guard let width = SortValue.number(of: other.dropFirst("interval=".count)), width > 0 else { return nil }
+                self = .interval(width)
+            default: return nil
+            }
+        }
+
+        var grouping: FacetValuesReader.ValueGrouping {
             switch self {
-            case .year: 4
-            case .month: 7
-            case .day: 10
+            case .year: .datePrefix(length: 4)
+            case .month: .datePrefix(length: 7)
+            case .day: .datePrefix(length: 10)
+            case .interval(let width): .numberInterval(width: width)
+            }
+        }
+
+        /// As a request and a reply write it: `year`, `interval=10`.
+        var name: String {
+            switch self {
+            case .year: "year"
+            case .month: "month"
+            case .day: "day"
+            case .interval(let width): "interval=" + FacetValuesReader.label(width)
             }
         }
     }
 
     public var field: String
-    /// How many values to return: the most frequent first, or a histogram's first buckets in time order.
+    /// How many values to return: the most frequent first, or a histogram's first buckets in order.
     public var limit: Int
-    /// Set for a date histogram.
-    public var interval: DateInterval?
+    /// Set for a histogram.
+    public var histogram: Histogram?
 
-    public init(field: String, limit: Int = Self.defaultLimit, interval: DateInterval? = nil) {
+    public init(field: String, limit: Int = Self.defaultLimit, histogram: Histogram? = nil) {
         self.field = field
         self.limit = limit
-        self.interval = interval
+        self.histogram = histogram
     }
 
-    /// `FIELD`, `FIELD:N`, or `FIELD:year`, `FIELD:month`, `FIELD:day` (a histogram of every bucket, up
-    /// to the maximum), as `fts search --facet` and searchd's `FACET` take it.
+    /// `FIELD`, `FIELD:N`, or a histogram of every bucket up to the maximum: `FIELD:year`,
+    /// `FIELD:month`, `FIELD:day`, `FIELD:interval=WIDTH`; as `fts search --facet` and searchd's
+    /// `FACET` take it.
     public init(parsing text: String) throws(QueryError) {
         var field = Substring(text), limit = Self.defaultLimit
-        var interval: DateInterval?
+        var histogram: Histogram?
         if let colon = text.lastIndex(of: ":") {
             let suffix = text[text.index(after: colon)...]
             if let number = Int(suffix), (1...Self.maximumLimit).contains(number) {
                 limit = number
-            } else if let step = DateInterval(rawValue: suffix.lowercased()) {
-                interval = step
+            } else if let step = Histogram(parsing: suffix) {
+                histogram = step
                 limit = Self.maximumLimit
             } else {
-                throw QueryError("a facet is FIELD, FIELD:N with N from 1 to \(Self.maximumLimit), or FIELD:year, FIELD:month "
-                                 + "or FIELD:day, not \"\(text)\"")
+                throw QueryError("a facet is FIELD, FIELD:N with N from 1 to \(Self.maximumLimit), FIELD:year, FIELD:month, "
+                                 + "FIELD:day or FIELD:interval=WIDTH, not \"\(text)\"")
             }
             field = text[..<colon]
         }
-        guard !field.isEmpty else { throw QueryError("a facet names a field: FIELD, FIELD:N or FIELD:year|month|day") }
-        self.init(field: String(field), limit: limit, interval: interval)
+        guard !field.isEmpty else { throw QueryError("a facet names a field: FIELD, FIELD:N, FIELD:year|month|day or FIELD:interval=WIDTH") }
+        self.init(field: String(field), limit: limit, histogram: histogram)
     }
 
-    /// How replies name the facet: the field, and a histogram's step (`date:year`).
-    public var label: String { interval.map { field + ":" + $0.rawValue } ?? field }
+    /// How replies name the facet: the field, and a histogram's step (`date:year`, `prix:interval=10`).
+    public var label: String { histogram.map { field + ":" + $0.name } ?? field }
 
     /// The field's number in `reader`'s index; an error when no document has a value there.
     public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
@@ -87,14 +112,15 @@ public struct FacetCounts: Sendable, Equatable {
         public var count: Int
     }
 
-    /// The field's name in the index, and a histogram's step (`date:year`).
+    /// The field's name in the index, and a histogram's step (`date:year`, `prix:interval=10`).
     public var field: String
     /// The most frequent values, at most the request's limit: by count, highest first, then in byte
-    /// order of the values. A histogram's buckets (`2024`, `2024-03`, `2024-03-15`) in time order.
+    /// order of the values. A histogram's buckets in order: `2024`, `2024-03`, `2024-03-15` in time
+    /// order, or intervals by their start (`10` for [10, 20)).
     public var values: [Value]
     /// How many different values (a histogram's buckets) the matches hold.
     public var distinct: Int
-    /// How many matches hold no value (for a histogram, no date) in the field.
+    /// How many matches hold no value (for a histogram, no date or no number) in the field.
     public var missing: Int
 }
 
@@ -108,7 +134,7 @@ enum FacetCounter {
         // In a buffer, not arrays: the loop below runs once a match and field, and an array's
         // uniqueness and bounds checks would cost as much as the count.
         let everyDocument = root is AllScorer
-        var groups: [FacetValuesReader.DateGroups?] = []
+        var groups: [FacetValuesReader.ValueGroups?] = []
         let tallies = UnsafeMutableBufferPointer<FieldTally>.allocate(capacity: requests.count)
         var made = 0
         defer {
@@ -118,13 +144,16 @@ enum FacetCounter {
         for (request, field) in requests {
             let column = values.column(field: field)!
             var tally: FieldTally
-            if let interval = request.interval {
-                let dates = try values.dateGroups(field: field, length: interval.keyLength)
-                guard !dates.keys.isEmpty else {
+            if let histogram = request.histogram {
+                let grouped = try values.groups(field: field, by: histogram.grouping)
+                guard !grouped.keys.isEmpty else {
+                    if case .interval = histogram {
+                        throw QueryError("cannot count the numbers of \"\(request.field)\": none of its values is a number")
+                    }
                     throw QueryError("cannot count the dates of \"\(request.field)\": none of its values is a date (YYYY-MM-DD)")
                 }
-                groups.append(dates)
-                tally = FieldTally(column: column, counts: dates.keys.count, groupOf: dates.groupOf)
+                groups.append(grouped)
+                tally = FieldTally(column: column, counts: grouped.keys.count, groupOf: grouped.groupOf)
             } else {
                 groups.append(nil)
                 tally = FieldTally(column: column, counts: values.valueCount(field: field), groupOf: nil)
@@ -148,9 +177,9 @@ enum FacetCounter {
         let facets = try requests.indices.map { index in
             let (request, field) = requests[index]
             let counts = tallies[index].counts
-            if let dates = groups[index] {
+            if let grouped = groups[index] {
                 let buckets = counts.indices.filter { counts[$0] > 0 }
-                return FacetCounts(field: request.label, values: buckets.prefix(request.limit).map { .init(value: dates.keys[$0], count: counts[$0]) },
+                return FacetCounts(field: request.label, values: buckets.prefix(request.limit).map { .init(value: grouped.keys[$0], count: counts[$0]) },
                                    distinct: buckets.count, missing: tallies[index].missing)
             }
             var keeper = TopKeeper<CountedValue>(capacity: request.limit)
