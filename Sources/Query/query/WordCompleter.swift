@@ -15,10 +15,10 @@ public struct Completion: Sendable, Equatable {
 /// Search as you type: the spellings the index holds that start with the word being typed (the text's
 /// last word, folded as queries fold it: `ECON` and `écon` alike), as Elasticsearch's completion
 /// suggester and Manticore's `CALL AUTOCOMPLETE` offer them. Spellings indexed under the same terms
-/// (`économie`, `économies`) are one completion: the one the documents write most. The words before the last one narrow
-/// the completions: each is counted as the query its whole text makes, and those that match nothing
-/// are left out. Completions come most documents first, then in byte order, spelt as the documents
-/// write them (`économie`) in the case of the letters typed.
+/// (`économie`, `économies`) are one completion: the one the documents write most. The words before
+/// the last one narrow the completions: each is counted as the query its whole text makes, and those
+/// that match nothing are left out. Completions come most documents first, then in byte order, spelt
+/// as the documents write them (`économie`) in the case of the letters typed.
 struct WordCompleter {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
@@ -57,7 +57,7 @@ struct WordCompleter {
             // Spellings of one group have the same terms, so the same count.
             candidates = try candidates.map { (spellings: $0.spellings, terms: $0.terms, documents: try count(head + $0.spellings[0])) }
                 .filter { $0.documents > 0 }
-            candidates.sort { $0.documents != $1.documents ? $0.documents > $1.documents : $0.spellings[0] < $1.spellings[0] }
+            candidates.sort { Self.ranksBefore($0, $1) }
         } catch is QueryError {
             // Not a query yet: ranked by documents, as found.
         }
@@ -93,8 +93,13 @@ struct WordCompleter {
             groups[terms] = ([spelling], documents)
             return true
         }
-        return groups.map { (spellings: $0.value.spellings, terms: $0.key, documents: $0.value.documents) }
-            .sorted { $0.documents != $1.documents ? $0.documents > $1.documents : $0.spellings[0] < $1.spellings[0] }
+        return groups.map { (spellings: $0.value.spellings, terms: $0.key, documents: $0.value.documents) }.sorted(by: Self.ranksBefore)
+    }
+
+    /// Most documents first, then the first spelling in byte order.
+    private static func ranksBefore(_ a: (spellings: [String], terms: [String], documents: Int),
+                                    _ b: (spellings: [String], terms: [String], documents: Int)) -> Bool {
+        a.documents != b.documents ? a.documents > b.documents : a.spellings[0].utf8.lexicographicallyPrecedes(b.spellings[0].utf8)
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
