@@ -46,9 +46,22 @@ import Testing
         #expect(try completions("title:gouv", head: "title:").isEmpty == false)
     }
 
+    /// A phrase being typed is counted as the phrase it makes once closed.
+    @Test func aPhraseBeingTypedIsCountedClosed() throws {
+        let phrase = try searcher.complete("\"économie sol", limit: 5)
+        #expect(phrase.first?.text == "\"économie solidaire")
+        for completion in phrase {
+            #expect(completion.text.hasPrefix("\"économie sol"))
+            #expect(try completion.count == searcher.count(completion.text + "\"") && completion.count > 0)
+        }
+        // An escaped quote opens nothing.
+        #expect(try searcher.complete("\\\"économie sol", limit: 1).first?.text == "\\\"économie solidaire")
+    }
+
     @Test func aTextThatIsNotAQueryYetStillGetsItsWordCompleted() throws {
-        let open = try searcher.complete("\"économie sol", limit: 5)
-        #expect(!open.isEmpty && open.allSatisfy { $0.text.hasPrefix("\"économie sol") })
+        let open = try searcher.complete("(économie sol", limit: 5)
+        #expect(!open.isEmpty && open.allSatisfy { $0.text.hasPrefix("(économie sol") })
+        #expect(throws: QueryError.self) { try searcher.count("(économie solidaire") }
     }
 
     @Test func nothingToComplete() throws {

@@ -37,9 +37,9 @@ struct WordCompleter {
     }
 
     /// The completions of `text`, at most `limit`; none when its last word is finished (a space after
-    /// it), is not a word, or has fewer than `minimumLetters` letters. `count` counts a query's matches;
-    /// it throws on a text that is not a query yet (an open quote), whose completions are then ranked
-    /// by their words' documents alone.
+    /// it), is not a word, or has fewer than `minimumLetters` letters. `count` counts a query's matches
+    /// (a phrase being typed, closed); it throws on a text that is not a query yet (an open
+    /// parenthesis), whose completions are then ranked by their words' documents alone.
     func completions(of text: String, limit: Int, count: (String) throws -> Int) throws -> [Completion] {
         let bytes = Array(text.utf8)
         guard limit > 0, let last = bytes.last, !Self.isSpace(last) else { return [] }
@@ -52,10 +52,14 @@ struct WordCompleter {
         let head = String(decoding: bytes[..<typedStart], as: UTF8.self)
         let typed = String(decoding: bytes[typedStart...], as: UTF8.self)
 
+        // A phrase being typed is counted as the phrase it makes once closed.
+        let closing = Self.opensAPhrase(bytes[..<typedStart]) ? "\"" : ""
         var candidates = Array(try spellings(startingWith: token.surface).prefix(Self.counted(limit: limit)))
         do {
             // Spellings of one group have the same terms, so the same count.
-            candidates = try candidates.map { (spellings: $0.spellings, terms: $0.terms, documents: try count(head + $0.spellings[0])) }
+            candidates = try candidates.map {
+                (spellings: $0.spellings, terms: $0.terms, documents: try count(head + $0.spellings[0] + closing))
+            }
                 .filter { $0.documents > 0 }
             candidates.sort { Self.ranksBefore($0, $1) }
         } catch is QueryError {
@@ -100,6 +104,21 @@ struct WordCompleter {
     private static func ranksBefore(_ a: (spellings: [String], terms: [String], documents: Int),
                                     _ b: (spellings: [String], terms: [String], documents: Int)) -> Bool {
         a.documents != b.documents ? a.documents > b.documents : a.spellings[0].utf8.lexicographicallyPrecedes(b.spellings[0].utf8)
+    }
+
+    /// Whether `head` leaves a quote open: an odd number of quotes, a backslash escaping the next byte.
+    private static func opensAPhrase(_ head: ArraySlice<UInt8>) -> Bool {
+        var open = false, escaped = false
+        for byte in head {
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                open.toggle()
+            }
+        }
+        return open
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
