@@ -67,6 +67,8 @@ public final class Searcher: @unchecked Sendable {
     private let parser: QueryParser
     /// Every field's name, by number, for the results.
     private let fieldNames: [String]
+    /// How the documents write the spellings completions offered.
+    private let writtenForms = WrittenSpellingCache()
 
     public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) {
         self.reader = reader
@@ -334,7 +336,7 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("a completion limit is 1 to \(Self.maximumCompletions), not \(limit)")
         }
         return try withAnalyzer { analyzer in
-            try WordCompleter(reader: reader, analyzer: analyzer).completions(of: text, limit: limit) { try count($0) }
+            try WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms).completions(of: text, limit: limit) { try count($0) }
         }
     }
 

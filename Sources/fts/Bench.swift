@@ -55,6 +55,7 @@ struct Bench: Command {
                 between two separate runs.
                 """),
             .flag("full", help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total."),
+            .flag("complete", help: "Complete each line's last word, as fts complete does (--top completions, 1 to 100)."),
             .option("sort", value: "field[:desc]", help: "Order the results by a field's numbers or dates, as fts search --sort does."),
             .option("facet", value: "field[:n]", help: "Count a field's values among the matches, as fts search --facet does (full searches). May be given again."),
             .option("filter", value: "field:=value", help: "Keep the matches holding a value, as fts search --filter does (full searches). May be given again."),
@@ -74,6 +75,7 @@ struct Bench: Command {
     var noPrune: Bool
     var alongsideExhaustive: Bool
     var full: Bool
+    var complete: Bool
     var sort: FieldSort?
     var facets: [FacetRequest]
     var filters: [FacetFilter]
@@ -96,6 +98,7 @@ struct Bench: Command {
         sort = try SortOption.parse(arguments)
         (facets, filters) = try FacetOptions.parse(arguments)
         full = full || !facets.isEmpty || !filters.isEmpty
+        complete = arguments.flag("complete")
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
         json = arguments.flag("json")
@@ -111,6 +114,15 @@ struct Bench: Command {
         }
         guard facets.isEmpty && filters.isEmpty || !(count || noPrune || alongsideExhaustive || server != nil) else {
             throw UsageError("--facet and --filter time full searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
+        }
+        if complete {
+            guard !(count || noPrune || alongsideExhaustive || full || sort != nil || server != nil) else {
+                throw UsageError("--complete times completions in process: not with --count, --no-prune, --alongside-exhaustive, --full, "
+                                 + "--facet, --filter, --sort or --server")
+            }
+            guard (1...Searcher.maximumCompletions).contains(top) else {
+                throw UsageError("--top must be between 1 and \(Searcher.maximumCompletions) with --complete")
+            }
         }
     }
 
@@ -156,8 +168,8 @@ struct Bench: Command {
             Output.error("fts bench: \(error)")
             throw ExitStatus(2)
         }
-        let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, sort: sort,
-                                      facets: facets, filters: filters, runs: runs, alongsideExhaustive: alongsideExhaustive)
+        let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, complete: complete,
+                                      sort: sort, facets: facets, filters: filters, runs: runs, alongsideExhaustive: alongsideExhaustive)
         // The warm-up run, which also counts the hits (and those of the exhaustive runs, beside them).
         var exhaustiveHits: [String: Int] = [:]
         for query in list {
@@ -184,7 +196,7 @@ struct Bench: Command {
             let sorted = (sort.map { ",\"sort\":\(JSON.quote($0.field + ($0.descending ? ":desc" : "")))" } ?? "")
                 + (facets.isEmpty ? "" : ",\"facets\":[" + facets.map { JSON.quote("\($0.field):\($0.limit)") }.joined(separator: ",") + "]")
                 + (filters.isEmpty ? "" : ",\"filters\":[" + filters.map { JSON.quote("\($0.field):=\($0.value)") }.joined(separator: ",") + "]")
-            print("{\"mode\":\(JSON.quote(count ? "count" : "top\(top)")),\"prune\":\(!noPrune)\(sorted),\"runs\":\(runs),\"threads\":\(threads),"
+            print("{\"mode\":\(JSON.quote(count ? "count" : complete ? "complete\(top)" : "top\(top)")),\"prune\":\(!noPrune)\(sorted),\"runs\":\(runs),\"threads\":\(threads),"
                   + "\"queries_per_second\":\(Double(timed) / seconds),\"classes\":\(classes(measurement.histograms, hits: hits))\(exhaustive)}")
         } else {
             func table(_ histograms: [String: Histogram<UInt64>], hits: [String: Int], _ title: String) {
@@ -197,10 +209,10 @@ struct Bench: Command {
                 }
             }
             let order = sort.map { "sorted by \($0.field)\($0.descending ? " descending" : "")" }
-            table(measurement.histograms, hits: hits, order ?? (noPrune ? "exhaustive" : count ? "" : "pruned"))
+            table(measurement.histograms, hits: hits, order ?? (noPrune ? "exhaustive" : count || complete ? "" : "pruned"))
             if alongsideExhaustive { table(measurement.exhaustiveHistograms, hits: exhaustiveHits, "exhaustive, in turn with the pruned runs") }
             print(String(format: "%d queries × %d runs in %.2f s (%.0f queries/s), %@, %@", list.count, runs, seconds,
-                         Double(timed) / seconds, count ? "count" : full ? "full search, top \(top)" + (facets.isEmpty ? "" : ", facets " + facets.map(\.field).joined(separator: " "))
+                         Double(timed) / seconds, count ? "count" : complete ? "completions, at most \(top)" : full ? "full search, top \(top)" + (facets.isEmpty ? "" : ", facets " + facets.map(\.field).joined(separator: " "))
                             + (filters.isEmpty ? "" : ", filters " + filters.map { "\($0.field):=\($0.value)" }.joined(separator: " ")) : "top \(top)",
                          order ?? (alongsideExhaustive ? "pruned and exhaustive" : noPrune ? "exhaustive" : "pruned")))
         }
@@ -215,6 +227,7 @@ final class Measurement: @unchecked Sendable {
     let count: Bool
     let prune: Bool
     let full: Bool
+    let complete: Bool
     let sort: FieldSort?
     let facets: [FacetRequest]
     let filters: [FacetFilter]
@@ -226,7 +239,7 @@ final class Measurement: @unchecked Sendable {
     private(set) var histograms: [String: Histogram<UInt64>] = [:]
     private(set) var exhaustiveHistograms: [String: Histogram<UInt64>] = [:]
 
-    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, sort: FieldSort?,
+    init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, complete: Bool, sort: FieldSort?,
          facets: [FacetRequest], filters: [FacetFilter], runs: Int, alongsideExhaustive: Bool) {
         self.searcher = searcher
         self.queries = queries
@@ -234,6 +247,7 @@ final class Measurement: @unchecked Sendable {
         self.count = count
         self.prune = prune
         self.full = full
+        self.complete = complete
         self.sort = sort
         self.facets = facets
         self.filters = filters
@@ -243,6 +257,7 @@ final class Measurement: @unchecked Sendable {
 
     func execute(_ query: Bench.Query, prune: Bool) throws -> Int {
         if count { return try searcher.count(query.text) }
+        if complete { return try searcher.complete(query.text, limit: top).count }
         if full { return try searcher.search(query.text, limit: top, sort: sort, facets: facets, filters: filters, prune: prune).hits.count }
         return try searcher.topDocuments(query.text, limit: top, sort: sort, prune: prune).documents.count
     }

@@ -122,6 +122,23 @@ import TestSupport
         }
     }
 
+    /// `fts bench --complete` times completions: each line's hits are its completions.
+    @Test func benchTimesCompletions() throws {
+        let queries = NSTemporaryDirectory() + "fts-bench-\(UUID().uuidString).tsv"
+        try "prefix\tecon\ncontext\téconomie sol\nnone\tjardin \n".write(toFile: queries, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: queries) }
+        let result = try FTSCommand.run(["bench", "--index", Self.index, "--queries", queries, "--runs", "1", "--json", "--complete", "--top", "3"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let classes = object["classes"] as! [String: [String: Any]]
+        #expect(object["mode"] as? String == "complete3")
+        #expect(classes["prefix"]?["hits"] as? Int == 3 && classes["context"]?["hits"] as? Int == 3 && classes["none"]?["hits"] as? Int == 0)
+        for (extra, message) in [(["--count"], "--complete times completions in process"), (["--top", "0"], "--top must be between 1 and 100")] {
+            let refused = try FTSCommand.run(["bench", "--index", Self.index, "--queries", queries, "--complete"] + extra)
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(extra): \(refused.stderr)")
+        }
+    }
+
     @Test func jsonHasOneObjectAHitAndASummary() throws {
         let result = try FTSCommand.run(["search", "--index", Self.index, "--json", "--limit", "2", "--offset", "1", "jardin"])
         #expect(result.status == 0)

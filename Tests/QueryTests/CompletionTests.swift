@@ -64,6 +64,21 @@ import Testing
         #expect(throws: QueryError.self) { try searcher.count("(économie solidaire") }
     }
 
+    /// The forms found are kept for the open index: asking again gives the same completions, from the cache.
+    @Test func writtenFormsAreKeptAndBounded() throws {
+        let fresh = Searcher(reader: BundledIndex.shared.reader)
+        let first = try fresh.complete("coop", limit: 20)
+        let again = try fresh.complete("coop", limit: 20)
+        let elsewhere = try Searcher(reader: BundledIndex.shared.reader).complete("coop", limit: 20)
+        #expect(!first.isEmpty && again == first && elsewhere == first)
+        let cache = WrittenSpellingCache()
+        func key(_ number: Int) -> WrittenSpellingCache.Key { .init(spellings: ["s\(number)"], terms: ["t\(number)"]) }
+        for number in 0..<WrittenSpellingCache.capacity { cache.insert("f\(number)", for: key(number)) }
+        #expect(cache.form(for: key(0)) == .some("f0"))
+        cache.insert(nil, for: key(-1))
+        #expect(cache.form(for: key(0)) == nil && cache.form(for: key(-1)) == .some(nil))
+    }
+
     @Test func nothingToComplete() throws {
         for text in ["", "jardin ", "e", "zzzzq", "econ*", "économie)", "  "] {
             #expect(try searcher.complete(text).isEmpty, "\(text)")

@@ -42,7 +42,7 @@ struct SpellingSuggester {
             for token in try analyzer.tokens(text) where unknownWords < QueryPlanner.maximumFuzzyWords {
                 if let (spelling, terms) = try correction(of: token) {
                     let range = typed[token.range.lowerBound]..<typed[token.range.upperBound]
-                    let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields).of([spelling], terms: terms)
+                    let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: nil).of([spelling], terms: terms)
                     replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self), written: written)))
                 }
             }

@@ -24,15 +24,17 @@ struct WordCompleter {
     let analyzer: FrenchAnalyzer
     /// The indexed fields.
     let fields: [Int]
+    let writtenForms: WrittenSpellingCache?
 
     /// The fewest letters a word must have to be completed, as a prefix query needs.
     static let minimumLetters = 2
     /// The spellings, most frequent first, that are counted as queries: the ones a call may return.
     static func counted(limit: Int) -> Int { min(max(2 * limit, 16), 2 * Searcher.maximumCompletions) }
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer) {
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, writtenForms: WrittenSpellingCache? = nil) {
         self.reader = reader
         self.analyzer = analyzer
+        self.writtenForms = writtenForms
         fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
     }
 
@@ -65,9 +67,9 @@ struct WordCompleter {
         } catch is QueryError {
             // Not a query yet: ranked by documents, as found.
         }
-        let written = WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields)
+        let written = WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: writtenForms)
         return try candidates.prefix(limit).map { spellings, terms, documents in
-            let form = try written.of(Set(spellings), terms: terms)
+            let form = try written.cached(Set(spellings), terms: terms)
             // The group's spelling the documents write most, or else its shortest.
             let spelling = form.map(Folding.removeAccents) ?? spellings.min { ($0.utf8.count, $0) < ($1.utf8.count, $1) }!
             return Completion(text: head + SpellingSuggester.respell(spelling, asTyped: typed, written: form), count: documents)
