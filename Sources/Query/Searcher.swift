@@ -336,7 +336,37 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("a completion limit is 1 to \(Self.maximumCompletions), not \(limit)")
         }
         return try withAnalyzer { analyzer in
-            try WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms).completions(of: text, limit: limit) { try count($0) }
+            try WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms).completions(of: text, limit: limit) {
+                try countCompletions($0, analyzer: analyzer)
+            }
+        }
+    }
+
+    /// The matches of each of `texts` (completions of one text, which differ only in their last word).
+    /// When each is the words before, all required, and its last word, the words before are matched
+    /// once and each last word's matches are counted among them; otherwise each text is counted.
+    private func countCompletions(_ texts: [String], analyzer: FrenchAnalyzer) throws -> [Int] {
+        let nodes = try texts.map { try parser.parse($0) }
+        func split(_ node: QueryNode) -> (head: [QueryNode], word: QueryNode)? {
+            guard case .and(let children) = node, children.count >= 2, case .word = children.last! else { return nil }
+            return (Array(children.dropLast()), children.last!)
+        }
+        let parts = nodes.compactMap(split)
+        // The words before must require something: exclusions alone only narrow the last word.
+        guard parts.count == nodes.count, let head = parts.first?.head, parts.allSatisfy({ $0.head == head }),
+              head.contains(where: { if case .not = $0 { false } else { true } })
+        else { return try texts.map { try count($0) } }
+        let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
+        let before = DocumentBitset(documentCount: reader.documentCount)
+        try MatchCounter.forEachMatch(try planner.plan(head.count == 1 ? head[0] : .and(head)), documentCount: reader.documentCount) {
+            before.mark(Int($0))
+        }
+        return try parts.map { part in
+            var matches = 0
+            try MatchCounter.forEachMatch(try planner.plan(part.word), documentCount: reader.documentCount) {
+                if before.contains($0) { matches += 1 }
+            }
+            return matches
         }
     }
 

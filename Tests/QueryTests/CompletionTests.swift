@@ -44,6 +44,13 @@ import Testing
         }
         #expect(try completions("l'écon", head: "l'").first.map { $0.text.hasPrefix("l'écon") } == true)
         #expect(try completions("title:gouv", head: "title:").isEmpty == false)
+        // Words before that are not all required (an exclusion, an alternative, a field, a phrase)
+        // count as the whole text's query too.
+        for text in ["économie -sociale sol", "économie OR jardin sol", "(économie OR jardin) sol", "title:économie sol", "\"économie sociale\" sol",
+                     "-jardin sol", "économie sociale soli"] {
+            let head = String(text.dropLast(text.split(separator: " ").last!.count))
+            #expect(try !completions(text, head: head).isEmpty, "\(text)")
+        }
     }
 
     /// A phrase being typed is counted as the phrase it makes once closed.

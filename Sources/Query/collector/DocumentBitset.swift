@@ -40,6 +40,10 @@ final class DocumentBitset {
         bits[doc >> 6] |= 1 << UInt64(doc & 63)
     }
 
+    func contains(_ doc: UInt32) -> Bool {
+        bits[Int(doc >> 6)] & (1 << UInt64(doc & 63)) != 0
+    }
+
     var count: Int {
         var total = 0
         for word in 0..<words { total += bits[word].nonzeroBitCount }

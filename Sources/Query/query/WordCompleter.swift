@@ -39,10 +39,10 @@ struct WordCompleter {
     }
 
     /// The completions of `text`, at most `limit`; none when its last word is finished (a space after
-    /// it), is not a word, or has fewer than `minimumLetters` letters. `count` counts a query's matches
-    /// (a phrase being typed, closed); it throws on a text that is not a query yet (an open
+    /// it), is not a word, or has fewer than `minimumLetters` letters. `count` counts the matches of
+    /// queries (a phrase being typed, closed); it throws on a text that is not a query yet (an open
     /// parenthesis), whose completions are then ranked by their words' documents alone.
-    func completions(of text: String, limit: Int, count: (String) throws -> Int) throws -> [Completion] {
+    func completions(of text: String, limit: Int, count: ([String]) throws -> [Int]) throws -> [Completion] {
         let bytes = Array(text.utf8)
         guard limit > 0, let last = bytes.last, !Self.isSpace(last) else { return [] }
         let wordStart = (bytes.lastIndex(where: Self.isSpace) ?? -1) + 1
@@ -59,10 +59,8 @@ struct WordCompleter {
         var candidates = Array(try spellings(startingWith: token.surface).prefix(Self.counted(limit: limit)))
         do {
             // Spellings of one group have the same terms, so the same count.
-            candidates = try candidates.map {
-                (spellings: $0.spellings, terms: $0.terms, documents: try count(head + $0.spellings[0] + closing))
-            }
-                .filter { $0.documents > 0 }
+            let counts = try count(candidates.map { head + $0.spellings[0] + closing })
+            candidates = zip(candidates, counts).map { (spellings: $0.spellings, terms: $0.terms, documents: $1) }.filter { $0.documents > 0 }
             candidates.sort { Self.ranksBefore($0, $1) }
         } catch is QueryError {
             // Not a query yet: ranked by documents, as found.
