@@ -67,8 +67,9 @@ public final class Searcher: @unchecked Sendable {
     private let parser: QueryParser
     /// Every field's name, by number, for the results.
     private let fieldNames: [String]
-    /// How the documents write the spellings completions offered.
-    private let writtenForms = WrittenSpellingCache()
+    /// How the documents write the spellings completions offered, and their terms' documents.
+    private let writtenForms = BoundedCache<WrittenSpelling.Key, String?>(capacity: 4_096)
+    private let termDocuments = BoundedCache<String, Int>(capacity: 65_536)
 
     public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) {
         self.reader = reader
@@ -336,7 +337,8 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("a completion limit is 1 to \(Self.maximumCompletions), not \(limit)")
         }
         return try withAnalyzer { analyzer in
-            try WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms).completions(of: text, limit: limit) {
+            try WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms, termDocuments: termDocuments)
+                .completions(of: text, limit: limit) {
                 try countCompletions($0, analyzer: analyzer)
             }
         }

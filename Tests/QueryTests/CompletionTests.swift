@@ -78,12 +78,15 @@ import Testing
         let again = try fresh.complete("coop", limit: 20)
         let elsewhere = try Searcher(reader: BundledIndex.shared.reader).complete("coop", limit: 20)
         #expect(!first.isEmpty && again == first && elsewhere == first)
-        let cache = WrittenSpellingCache()
-        func key(_ number: Int) -> WrittenSpellingCache.Key { .init(spellings: ["s\(number)"], terms: ["t\(number)"]) }
-        for number in 0..<WrittenSpellingCache.capacity { cache.insert("f\(number)", for: key(number)) }
-        #expect(cache.form(for: key(0)) == .some("f0"))
-        cache.insert(nil, for: key(-1))
-        #expect(cache.form(for: key(0)) == nil && cache.form(for: key(-1)) == .some(nil))
+        // A value is made once, kept (nil too), and the cache starts afresh past its capacity.
+        let cache = BoundedCache<Int, String?>(capacity: 4)
+        var made = 0
+        func value(_ key: Int) -> String? { cache.value(for: key) { made += 1; return key < 0 ? nil : "v\(key)" } }
+        for key in 0..<4 { #expect(value(key) == "v\(key)") }
+        #expect(value(0) == "v0" && made == 4)
+        #expect(value(-1) == nil && made == 5)
+        #expect(value(-1) == nil && made == 5)
+        #expect(value(0) == "v0" && made == 6)
     }
 
     @Test func nothingToComplete() throws {

@@ -24,17 +24,22 @@ struct WordCompleter {
     let analyzer: FrenchAnalyzer
     /// The indexed fields.
     let fields: [Int]
-    let writtenForms: WrittenSpellingCache?
+    let writtenForms: BoundedCache<WrittenSpelling.Key, String?>?
+    /// The most documents each term has in a field, kept for the open index: a word being typed walks
+    /// the same spellings again at every key.
+    let termDocuments: BoundedCache<String, Int>?
 
     /// The fewest letters a word must have to be completed, as a prefix query needs.
     static let minimumLetters = 2
     /// The spellings, most frequent first, that are counted as queries: the ones a call may return.
     static func counted(limit: Int) -> Int { min(max(2 * limit, 16), 2 * Searcher.maximumCompletions) }
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer, writtenForms: WrittenSpellingCache? = nil) {
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, writtenForms: BoundedCache<WrittenSpelling.Key, String?>? = nil,
+         termDocuments: BoundedCache<String, Int>? = nil) {
         self.reader = reader
         self.analyzer = analyzer
         self.writtenForms = writtenForms
+        self.termDocuments = termDocuments
         fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
     }
 
@@ -56,7 +61,7 @@ struct WordCompleter {
 
         // A phrase being typed is counted as the phrase it makes once closed.
         let closing = Self.opensAPhrase(bytes[..<typedStart]) ? "\"" : ""
-        var candidates = Array(try spellings(startingWith: token.surface).prefix(Self.counted(limit: limit)))
+        var candidates = try spellings(startingWith: token.surface, limit: Self.counted(limit: limit))
         do {
             // Spellings of one group have the same terms, so the same count.
             let counts = try count(candidates.map { head + $0.spellings[0] + closing })
@@ -74,12 +79,11 @@ struct WordCompleter {
         }
     }
 
-    /// The lexicon's spellings that start with `prefix`, those indexed under the same terms as one
-    /// group (in byte order), with the most documents any of their terms has in a field: most first,
-    /// then in byte order.
-    private func spellings(startingWith prefix: String) throws -> [(spellings: [String], terms: [String], documents: Int)] {
+    /// The `limit` groups of the lexicon's spellings that start with `prefix` (spellings indexed under
+    /// the same terms are one group, in byte order) with the most documents any of their terms has in
+    /// a field: most first, then in byte order.
+    private func spellings(startingWith prefix: String, limit: Int) throws -> [(spellings: [String], terms: [String], documents: Int)] {
         var groups: [[String]: (spellings: [String], documents: Int)] = [:]
-        var frequencies: [String: Int] = [:]
         try reader.forEachLexiconEntry(prefix: prefix) { surface, decode in
             let terms = try decode()
             let spelling = String(decoding: surface, as: UTF8.self)
@@ -88,16 +92,29 @@ struct WordCompleter {
                 return true
             }
             var documents = 0
-            for term in terms {
-                if frequencies[term] == nil {
-                    frequencies[term] = try fields.reduce(0) { most, field in max(most, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
-                }
-                documents = max(documents, frequencies[term]!)
-            }
+            for term in terms { documents = max(documents, try self.documents(term)) }
             groups[terms] = ([spelling], documents)
             return true
         }
-        return groups.map { (spellings: $0.value.spellings, terms: $0.key, documents: $0.value.documents) }.sorted(by: Self.ranksBefore)
+        var best = TopKeeper<Group>(capacity: limit)
+        for (terms, group) in groups { best.collect(Group(spellings: group.spellings, terms: terms, documents: group.documents)) }
+        return best.sorted().map { ($0.spellings, $0.terms, $0.documents) }
+    }
+
+    /// The most documents `term` has in a field.
+    private func documents(_ term: String) throws -> Int {
+        func look() throws -> Int {
+            try fields.reduce(0) { most, field in max(most, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
+        }
+        return try termDocuments.map { try $0.value(for: term, look) } ?? look()
+    }
+
+    private struct Group: Ranked {
+        var spellings: [String]
+        var terms: [String]
+        var documents: Int
+
+        func ranksBefore(_ other: Group) -> Bool { WordCompleter.ranksBefore((spellings, terms, documents), (other.spellings, other.terms, other.documents)) }
     }
 
     /// Most documents first, then the first spelling in byte order.

@@ -1,4 +1,3 @@
-import Foundation
 import Indexer
 
 /// How the documents write a folded spelling of the lexicon (`économie` for `economie`): what "did you
@@ -8,17 +7,19 @@ struct WrittenSpelling {
     let analyzer: FrenchAnalyzer
     /// The indexed fields.
     let fields: [Int]
-    /// Forms already found for this index, or none.
-    var cache: WrittenSpellingCache?
+    /// Forms already found for this index (nil: none found, kept too, since asking again would find
+    /// none again), or no cache.
+    var cache: BoundedCache<Key, String?>?
+
+    struct Key: Hashable {
+        var spellings: Set<String>
+        var terms: [String]
+    }
 
     /// The form of `spellings` (see `of`), from the cache when it has it.
     func cached(_ spellings: Set<String>, terms: [String]) throws -> String? {
         guard let cache else { return try of(spellings, terms: terms) }
-        let key = WrittenSpellingCache.Key(spellings: spellings, terms: terms)
-        if let found = cache.form(for: key) { return found }
-        let form = try of(spellings, terms: terms)
-        cache.insert(form, for: key)
-        return form
+        return try cache.value(for: Key(spellings: spellings, terms: terms)) { try of(spellings, terms: terms) }
     }
 
     /// How the documents write a folded spelling (`économie` for `economie`), or the most common of
@@ -83,31 +84,4 @@ struct WrittenSpelling {
     static let sampledOccurrences = 16
     static let sampledDocuments = 32
     static let analyzedBytes = 10_000
-}
-
-/// How the documents write spellings, as `WrittenSpelling` found them, kept for an open index (a
-/// `Searcher`'s): completions of a word being typed ask again at every key, and finding a form reads
-/// stored documents, most of a completion's time. At most `capacity` forms; past it, the cache starts
-/// afresh.
-final class WrittenSpellingCache: @unchecked Sendable {
-    struct Key: Hashable {
-        var spellings: Set<String>
-        var terms: [String]
-    }
-
-    static let capacity = 4_096
-    private let lock = NSLock()
-    /// A form, or nil when none was found (kept too: asking again would find none again).
-    private var forms: [Key: String?] = [:]
-
-    func form(for key: Key) -> String?? {
-        lock.withLock { forms[key] }
-    }
-
-    func insert(_ form: String?, for key: Key) {
-        lock.withLock {
-            if forms.count >= Self.capacity { forms.removeAll(keepingCapacity: true) }
-            forms[key] = form
-        }
-    }
 }
