@@ -131,19 +131,24 @@ enum FacetCounter {
     static func count(_ root: Scorer, requests: [(request: FacetRequest, field: Int)], reader: IndexReader) throws
         -> (facets: [FacetCounts], matches: Int) {
         let values = reader.facetValues
-        // In a buffer, not arrays: the loop below runs once a match and field, and an array's
-        // uniqueness and bounds checks would cost as much as the count.
+        // In buffers, not arrays: the loop below runs once a match and field, and an array's
+        // uniqueness and bounds checks would cost as much as the count. Values and histograms apart:
+        // the values' loop stays as tight as it is without histograms.
         let everyDocument = root is AllScorer
-        var groups: [FacetValuesReader.ValueGroups?] = []
-        let tallies = UnsafeMutableBufferPointer<FieldTally>.allocate(capacity: requests.count)
-        var made = 0
+        let histograms = requests.reduce(0) { $0 + ($1.request.histogram == nil ? 0 : 1) }
+        let tallies = UnsafeMutableBufferPointer<FieldTally>.allocate(capacity: requests.count - histograms)
+        let bucketTallies = UnsafeMutableBufferPointer<BucketTally>.allocate(capacity: histograms)
+        var madeTallies = 0, madeBuckets = 0
         defer {
-            for tally in tallies.prefix(made) { tally.deallocate() }
+            for tally in tallies.prefix(madeTallies) { tally.counts.deallocate() }
+            for tally in bucketTallies.prefix(madeBuckets) { tally.deallocate() }
             tallies.deallocate()
+            bucketTallies.deallocate()
         }
+        // Each histogram's buckets, in the order of the requests.
+        var groups: [FacetValuesReader.ValueGroups] = []
         for (request, field) in requests {
             let column = values.column(field: field)!
-            var tally: FieldTally
             if let histogram = request.histogram {
                 let grouped = try values.groups(field: field, by: histogram.grouping)
                 guard !grouped.keys.isEmpty else {
@@ -152,104 +157,141 @@ enum FacetCounter {
                     }
                     throw QueryError("cannot count the dates of \"\(request.field)\": none of its values is a date (YYYY-MM-DD)")
                 }
+                (bucketTallies.baseAddress! + madeBuckets).initialize(to: BucketTally(column: column, groupOf: grouped.groupOf, buckets: grouped.keys.count))
                 groups.append(grouped)
-                tally = FieldTally(column: column, counts: grouped.keys.count, groupOf: grouped.groupOf)
+                madeBuckets += 1
             } else {
-                groups.append(nil)
-                tally = FieldTally(column: column, counts: values.valueCount(field: field), groupOf: nil)
-                // Every document: the field's counts, kept once counted.
+                let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: values.valueCount(field: field))
+                var tally = FieldTally(column: column, counts: counts)
                 if everyDocument {
-                    _ = tally.counts.update(fromContentsOf: values.documentCounts(field: field))
+                    // Every document: the field's counts, kept once counted.
+                    _ = counts.initialize(from: values.documentCounts(field: field))
                     tally.missing = reader.documentCount - values.documentsWithValue(field: field)
-                    tally.counted = true
+                } else {
+                    counts.initialize(repeating: 0)
                 }
+                (tallies.baseAddress! + madeTallies).initialize(to: tally)
+                madeTallies += 1
             }
-            (tallies.baseAddress! + made).initialize(to: tally)
-            made += 1
         }
         var matches = everyDocument ? reader.documentCount : 0
-        if tallies.contains(where: { !$0.counted }) {
-            try MatchCounter.forEachMatch(root, documentCount: reader.documentCount) { match in
-                if !everyDocument { matches &+= 1 }
-                for index in 0..<tallies.count where !tallies[index].counted { tallies[index].add(Int(match)) }
-            }
+        if !everyDocument { matches = try tally(root, tallies, documentCount: reader.documentCount) }
+        if !bucketTallies.isEmpty {
+            // A second walk, apart: the values' walk stays the one it is without histograms.
+            if !everyDocument { root.rewind() }
+            try tally(root, bucketTallies, documentCount: reader.documentCount)
         }
-        let facets = try requests.indices.map { index in
-            let (request, field) = requests[index]
-            let counts = tallies[index].counts
-            if let grouped = groups[index] {
-                let buckets = counts.indices.filter { counts[$0] > 0 }
-                return FacetCounts(field: request.label, values: buckets.prefix(request.limit).map { .init(value: grouped.keys[$0], count: counts[$0]) },
-                                   distinct: buckets.count, missing: tallies[index].missing)
+        // The tallies were made in the order of the requests, values and histograms apart.
+        var facets: [FacetCounts] = []
+        facets.reserveCapacity(requests.count)
+        var nextTally = 0, nextBuckets = 0
+        for (request, field) in requests {
+            if request.histogram != nil {
+                let tally = bucketTallies[nextBuckets], keys = groups[nextBuckets].keys
+                nextBuckets += 1
+                let buckets = tally.counts.indices.filter { tally.counts[$0] > 0 }
+                facets.append(FacetCounts(field: request.label, values: buckets.prefix(request.limit).map { .init(value: keys[$0], count: tally.counts[$0]) },
+                                          distinct: buckets.count, missing: tally.missing))
+                continue
             }
+            let tally = tallies[nextTally]
+            nextTally += 1
             var keeper = TopKeeper<CountedValue>(capacity: request.limit)
             var distinct = 0
-            for (ordinal, count) in counts.enumerated() where count > 0 {
+            for (ordinal, count) in tally.counts.enumerated() where count > 0 {
                 distinct += 1
                 keeper.collect(CountedValue(ordinal: ordinal, count: count))
             }
-            return FacetCounts(field: reader.meta.fields[field].name,
-                               values: try keeper.sorted().map { .init(value: try values.value(ordinal: $0.ordinal, field: field), count: $0.count) },
-                               distinct: distinct, missing: tallies[index].missing)
+            facets.append(FacetCounts(field: reader.meta.fields[field].name,
+                                      values: try keeper.sorted().map { .init(value: try values.value(ordinal: $0.ordinal, field: field), count: $0.count) },
+                                      distinct: distinct, missing: tally.missing))
         }
         return (facets, matches)
     }
 
-    /// One field's counts over the matches so far: by value, or for a histogram by bucket, where a
-    /// document counts once however many of its dates fall there.
+    /// Counts every match of `root` in each tally; returns the matches.
+    private static func tally(_ root: Scorer, _ tallies: UnsafeMutableBufferPointer<FieldTally>, documentCount: Int) throws -> Int {
+        var matches = 0
+        try MatchCounter.forEachMatch(root, documentCount: documentCount) { match in
+            matches &+= 1
+            for index in 0..<tallies.count { tallies[index].add(Int(match)) }
+        }
+        return matches
+    }
+
+    /// Counts every match of `root` in each histogram's buckets.
+    private static func tally(_ root: Scorer, _ tallies: UnsafeMutableBufferPointer<BucketTally>, documentCount: Int) throws {
+        try MatchCounter.forEachMatch(root, documentCount: documentCount) { match in
+            for index in 0..<tallies.count { tallies[index].add(Int(match)) }
+        }
+    }
+
+    /// One field's counts over the matches so far.
     private struct FieldTally {
         let column: FacetValuesReader.FieldColumn
         var cursor = FacetValuesReader.Cursor()
-        /// By ordinal, or by bucket.
+        /// By ordinal.
         let counts: UnsafeMutableBufferPointer<Int>
-        /// A histogram's bucket of each ordinal (-1: not a date), and the last document counted in each bucket.
-        let groupOf: UnsafeMutableBufferPointer<Int32>?
-        let lastDocument: UnsafeMutableBufferPointer<Int>?
         /// Matches without a value.
         var missing = 0
-        /// Counted without walking the matches (every document's counts, kept).
-        var counted = false
 
-        init(column: FacetValuesReader.FieldColumn, counts: Int, groupOf: [Int32]?) {
+        init(column: FacetValuesReader.FieldColumn, counts: UnsafeMutableBufferPointer<Int>) {
             self.column = column
-            self.counts = .allocate(capacity: counts)
-            self.counts.initialize(repeating: 0)
-            if let groupOf {
-                let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: groupOf.count)
-                _ = buffer.initialize(from: groupOf)
-                self.groupOf = buffer
-                lastDocument = .allocate(capacity: counts)
-                lastDocument!.initialize(repeating: -1)
-            } else {
-                self.groupOf = nil
-                lastDocument = nil
-            }
-        }
-
-        func deallocate() {
-            counts.deallocate()
-            groupOf?.deallocate()
-            lastDocument?.deallocate()
+            self.counts = counts
         }
 
         @inline(__always)
         mutating func add(_ doc: Int) {
             var found = false
             let counts = self.counts
-            if let groupOf, let lastDocument {
-                column.forEachOrdinal(doc: doc, cursor: &cursor) {
-                    let group = Int(groupOf[$0])
-                    guard group >= 0 else { return }
-                    found = true
-                    if lastDocument[group] != doc {
-                        lastDocument[group] = doc
-                        counts[group] &+= 1
-                    }
-                }
-            } else {
-                column.forEachOrdinal(doc: doc, cursor: &cursor) {
-                    counts[$0] &+= 1
-                    found = true
+            column.forEachOrdinal(doc: doc, cursor: &cursor) {
+                counts[$0] &+= 1
+                found = true
+            }
+            if !found { missing &+= 1 }
+        }
+    }
+
+    /// A histogram's counts over the matches so far, by bucket: a document counts once in a bucket
+    /// however many of its values fall there.
+    private struct BucketTally {
+        let column: FacetValuesReader.FieldColumn
+        var cursor = FacetValuesReader.Cursor()
+        /// Each ordinal's bucket, -1 for a value the histogram does not take.
+        let groupOf: UnsafeMutableBufferPointer<Int32>
+        /// By bucket, and the last document counted in each.
+        let counts: UnsafeMutableBufferPointer<Int>
+        let lastDocument: UnsafeMutableBufferPointer<Int>
+        /// Matches without a value the histogram takes.
+        var missing = 0
+
+        init(column: FacetValuesReader.FieldColumn, groupOf: [Int32], buckets: Int) {
+            self.column = column
+            self.groupOf = .allocate(capacity: groupOf.count)
+            _ = self.groupOf.initialize(from: groupOf)
+            counts = .allocate(capacity: buckets)
+            counts.initialize(repeating: 0)
+            lastDocument = .allocate(capacity: buckets)
+            lastDocument.initialize(repeating: -1)
+        }
+
+        func deallocate() {
+            groupOf.deallocate()
+            counts.deallocate()
+            lastDocument.deallocate()
+        }
+
+        @inline(__always)
+        mutating func add(_ doc: Int) {
+            var found = false
+            let (groupOf, counts, lastDocument) = (self.groupOf, self.counts, self.lastDocument)
+            column.forEachOrdinal(doc: doc, cursor: &cursor) {
+                let group = Int(groupOf[$0])
+                guard group >= 0 else { return }
+                found = true
+                if lastDocument[group] != doc {
+                    lastDocument[group] = doc
+                    counts[group] &+= 1
                 }
             }
             if !found { missing &+= 1 }
