@@ -337,10 +337,8 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("a completion limit is 1 to \(Self.maximumCompletions), not \(limit)")
         }
         return try withAnalyzer { analyzer in
-            try WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms, termDocuments: termDocuments)
-                .completions(of: text, limit: limit) {
-                try countCompletions($0, analyzer: analyzer)
-            }
+            let completer = WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms, termDocuments: termDocuments)
+            return try completer.completions(of: text, limit: limit) { try countCompletions($0, analyzer: analyzer) }
         }
     }
 

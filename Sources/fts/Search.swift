@@ -94,7 +94,7 @@ struct Search: Command {
                 throw UsageError("--files-with-matches prints paths alone: not with --count, --json, --explain or --facet")
             }
             // Every match's file, as grep -l lists them, unless a page is asked for.
-            if !arguments.isGiven("limit") { limit = Searcher.maximumWindow - offset }
+            if !arguments.isGiven("limit") { limit = max(0, Searcher.maximumWindow - offset) }
         }
         k1 = try arguments.number("k1")!
         b = try arguments.number("b")!

@@ -228,7 +228,8 @@ import TestSupport
                 return a.key < b.key
             }
             let expected = ordered.map { FacetCounts.Value(value: $0.key, count: $0.value) }
-            #expect(facet == FacetCounts(field: request.label, values: expected, distinct: counts.count, missing: missing), "\(query) \(request.label)")
+            let name = "\(request.field):\(request.histogram!.name)"
+            #expect(facet == FacetCounts(field: name, values: expected, distinct: counts.count, missing: missing), "\(query) \(name)")
         }
         // A histogram's first buckets, in order.
         let first = try corpus.searcher.search(query, limit: 0, facets: [FacetRequest(field: "jour", limit: 2, histogram: .month)]).facets[0]
@@ -242,7 +243,10 @@ import TestSupport
         #expect(try FacetRequest(parsing: "jour:Month") == FacetRequest(field: "jour", limit: 1_000, histogram: .month))
         #expect(try FacetRequest(parsing: "a:b:year") == FacetRequest(field: "a:b", limit: 1_000, histogram: .year))
         #expect(try FacetRequest(parsing: "prix:interval=2,5") == FacetRequest(field: "prix", limit: 1_000, histogram: .interval(2.5)))
-        #expect(try FacetRequest(parsing: "prix:interval=10").label == "prix:interval=10")
+        #expect(try FacetRequest(parsing: "prix:interval=10").histogram?.name == "interval=10")
+        // A histogram is named as the index names its field.
+        let typed = try searcher.search("*:*", limit: 0, facets: [FacetRequest(parsing: "JOUR:year")])
+        #expect(typed.facets.map(\.field) == ["jour:year"])
         for bad in ["tags:0", "tags:1001", "tags:x", ":3", "", "jour:week", ":year", "prix:interval=0", "prix:interval=-5", "prix:interval=x",
                     "prix:interval="] {
             #expect(throws: QueryError.self, "\(bad)") { try FacetRequest(parsing: bad) }

@@ -167,13 +167,13 @@ public struct FacetValuesReader: @unchecked Sendable {
     /// By field number; nil for a field with no values.
     let columns: ColumnDirectory<Column>
     private let documentCount: Int
-    private let totals = DocumentCounts()
+    private let computed = Computed()
 
     /// Each field's documents by value, counted the first time a search over every document asks;
     /// and its values' groups, by field and grouping, made the first time a search asks.
-    private final class DocumentCounts: @unchecked Sendable {
+    private final class Computed: @unchecked Sendable {
         let lock = NSLock()
-        var byField: [Int: [Int]] = [:]
+        var documentCounts: [Int: [Int]] = [:]
         var groups: [GroupKey: ValueGroups] = [:]
     }
 
@@ -380,8 +380,8 @@ public struct FacetValuesReader: @unchecked Sendable {
     /// How many documents hold each value of `field`, by ordinal: the facet of every document (`*:*`),
     /// counted once over the column, then kept (as sparse norms are spread once).
     public func documentCounts(field: Int) -> [Int] {
-        totals.lock.withLock {
-            if let counts = totals.byField[field] { return counts }
+        computed.lock.withLock {
+            if let counts = computed.documentCounts[field] { return counts }
             var counts = [Int](repeating: 0, count: valueCount(field: field))
             if let column = column(field: field) {
                 var cursor = Cursor()
@@ -389,7 +389,7 @@ public struct FacetValuesReader: @unchecked Sendable {
                     for doc in 0..<documentCount { column.forEachOrdinal(doc: doc, cursor: &cursor) { counts[$0] += 1 } }
                 }
             }
-            totals.byField[field] = counts
+            computed.documentCounts[field] = counts
             return counts
         }
     }
@@ -397,9 +397,9 @@ public struct FacetValuesReader: @unchecked Sendable {
     /// `field`'s values grouped by `grouping` (dates by the start of their text, numbers by interval),
     /// the groups in order. Made once a field and grouping, then kept.
     public func groups(field: Int, by grouping: ValueGrouping) throws -> ValueGroups {
-        try totals.lock.withLock {
+        try computed.lock.withLock {
             let key = GroupKey(field: field, grouping: grouping)
-            if let groups = totals.groups[key] { return groups }
+            if let groups = computed.groups[key] { return groups }
             // Each group's key and its place in the order (a date's text, an interval's start).
             var found: [String: (number: Int32, order: Double)] = [:]
             var keys: [(key: String, order: Double)] = []
@@ -430,7 +430,7 @@ public struct FacetValuesReader: @unchecked Sendable {
             var renumbered = [Int32](repeating: 0, count: keys.count)
             for (rank, group) in order.enumerated() { renumbered[group] = Int32(rank) }
             let groups = ValueGroups(keys: order.map { keys[$0].key }, groupOf: groupOf.map { $0 < 0 ? -1 : renumbered[Int($0)] })
-            totals.groups[key] = groups
+            computed.groups[key] = groups
             return groups
         }
     }

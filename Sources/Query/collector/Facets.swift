@@ -36,7 +36,7 @@ public struct FacetRequest: Sendable, Equatable {
         }
 
         /// As a request and a reply write it: `year`, `interval=10`.
-        var name: String {
+        public var name: String {
             switch self {
             case .year: "year"
             case .month: "month"
@@ -80,9 +80,6 @@ public struct FacetRequest: Sendable, Equatable {
         guard !field.isEmpty else { throw QueryError("a facet names a field: FIELD, FIELD:N, FIELD:year|month|day or FIELD:interval=WIDTH") }
         self.init(field: String(field), limit: limit, histogram: histogram)
     }
-
-    /// How replies name the facet: the field, and a histogram's step (`date:year`, `prix:interval=10`).
-    public var label: String { histogram.map { field + ":" + $0.name } ?? field }
 
     /// The field's number in `reader`'s index; an error when no document has a value there.
     public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
@@ -190,7 +187,8 @@ enum FacetCounter {
                 let tally = bucketTallies[nextBuckets], keys = groups[nextBuckets].keys
                 nextBuckets += 1
                 let buckets = tally.counts.indices.filter { tally.counts[$0] > 0 }
-                facets.append(FacetCounts(field: request.label, values: buckets.prefix(request.limit).map { .init(value: keys[$0], count: tally.counts[$0]) },
+                // Named as the index names the field (typed `categorie`, it is `catégorie`), and the step.
+                facets.append(FacetCounts(field: reader.meta.fields[field].name + ":" + request.histogram!.name, values: buckets.prefix(request.limit).map { .init(value: keys[$0], count: tally.counts[$0]) },
                                           distinct: buckets.count, missing: tally.missing))
                 continue
             }

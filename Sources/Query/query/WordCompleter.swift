@@ -24,18 +24,18 @@ struct WordCompleter {
     let analyzer: FrenchAnalyzer
     /// The indexed fields.
     let fields: [Int]
-    let writtenForms: BoundedCache<WrittenSpelling.Key, String?>?
+    let writtenForms: BoundedCache<WrittenSpelling.Key, String?>
     /// The most documents each term has in a field, kept for the open index: a word being typed walks
     /// the same spellings again at every key.
-    let termDocuments: BoundedCache<String, Int>?
+    let termDocuments: BoundedCache<String, Int>
 
     /// The fewest letters a word must have to be completed, as a prefix query needs.
     static let minimumLetters = 2
     /// The spellings, most frequent first, that are counted as queries: the ones a call may return.
     static func counted(limit: Int) -> Int { min(max(2 * limit, 16), 2 * Searcher.maximumCompletions) }
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer, writtenForms: BoundedCache<WrittenSpelling.Key, String?>? = nil,
-         termDocuments: BoundedCache<String, Int>? = nil) {
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, writtenForms: BoundedCache<WrittenSpelling.Key, String?>,
+         termDocuments: BoundedCache<String, Int>) {
         self.reader = reader
         self.analyzer = analyzer
         self.writtenForms = writtenForms
@@ -103,10 +103,9 @@ struct WordCompleter {
 
     /// The most documents `term` has in a field.
     private func documents(_ term: String) throws -> Int {
-        func look() throws -> Int {
+        try termDocuments.value(for: term) {
             try fields.reduce(0) { most, field in max(most, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
         }
-        return try termDocuments.map { try $0.value(for: term, look) } ?? look()
     }
 
     private struct Group: Ranked {
