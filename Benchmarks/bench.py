@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """fts beside its peers on the same corpora, in one run; prints Markdown for BENCHMARKS.md.
 
-Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted|facets]
+Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted|facets|like]
   --quick   the bundled corpus only
   --only sorted  only the searches sorted by a field (frdocs with a date, fts beside tantivy)
   --only facets  only the facets (frdocs with a package and a page, fts beside tantivy's terms aggregation)
+  --only like    only the searches like a document (frdocs, fts beside tantivy's MoreLikeThisQuery)
   --scale N also build frdocs repeated N times (N=40: about 1 GB), once per engine, to check build
             throughput and peak memory at scale (fts at --memory 64M and 256M, tantivy with a 256 MB heap),
             then run the frdocs queries over it, pruned and exhaustive, in fts and in tantivy
@@ -367,12 +368,13 @@ def dated_corpus(frdocs):
         os.replace(path + ".tmp", path)
     return path
 
-def rounds_beside_tantivy(fts, corpus, runs, modes, what, tantivy_build=()):
+def rounds_beside_tantivy(fts, corpus, runs, modes, what, tantivy_build=(), queries="frdocs.tsv"):
     """The frdocs queries over `corpus`, indexed by fts and by tantivy (`tantivy_build`: options of
     `peers.py build`), in each of `modes` ({name: (engine, options of `fts bench` or `peers.py query`)}) in
     turn over `runs` rounds, 3 timed runs of every query each; per mode and class, the median over the
-    rounds of the round's median (or p99). A query that fails ends the run, naming `what` failed."""
-    queries = os.path.join(HERE, "queries", "frdocs.tsv")
+    rounds of the round's median (or p99). A query that fails ends the run, naming `what` failed. `queries`:
+    another file of Benchmarks/queries."""
+    queries = os.path.join(HERE, "queries", queries)
     work = tempfile.mkdtemp(prefix="fts-beside-tantivy-")
     try:
         fts_index, tantivy_index = os.path.join(work, "fts"), os.path.join(work, "tantivy")
@@ -466,6 +468,30 @@ def bench_facets(fts, frdocs, runs):
           f"(size 10) on each field, kept whole in a raw-tokenized fast field beside the searched one. The four take turns over "
           f"{runs} rounds (3 timed runs of every query each); a figure is the median over the rounds of the round's median (or p99).\n")
 
+def bench_like(fts, frdocs, runs):
+    """The documents like each of 50 frdocs documents (frdocs-like.tsv), their top 10 in fts and in
+    tantivy (MoreLikeThisQuery, set as fts chooses its terms), and fts's full page (stored fields and
+    snippets, as SEARCH LIKE returns it); the three in turn over `runs` rounds."""
+    results = rounds_beside_tantivy(fts, frdocs, runs, {
+        "fts": ("fts", []), "tantivy": ("tantivy", []), "fts page": ("fts", ["--full"])}, "searches like a document",
+        queries="frdocs-like.tsv")
+    cell, ratio = table_formatters(results)
+    print("### Documents like one: frdocs, top 10, one thread (µs)\n")
+    print("| class | fts median | fts p99 | tantivy median | tantivy p99 | fts ÷ tantivy | fts full page median | matches, fts | matches, tantivy |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for kind in sorted(results["fts"]):
+        print(f"| {kind} | {cell('fts', kind)} | {cell('fts', kind, 'p99_us')} | {cell('tantivy', kind)} | {cell('tantivy', kind, 'p99_us')} "
+              f"| {ratio('fts', 'tantivy', kind)} | {cell('fts page', kind)} | {results['fts'][kind]['hits']} | {results['tantivy'][kind]['hits']} |")
+    print(f"\nEach line of `Benchmarks/queries/frdocs-like.tsv` is the id of a frdocs document of at least 50 words "
+          f"(`make-queries.py --only like`). fts: `fts bench` on that file, which searches each as `fts search --like ID` "
+          f"does: the stored document analysed again, its 25 best terms by tf × idf (no stop word, none that fewer "
+          f"than 2 documents hold), any of them, the document itself left out. tantivy: `MoreLikeThisQuery` of the "
+          f"document found by its id, with the same settings (min_doc_frequency 2, min_term_frequency 1, "
+          f"max_query_terms 25, no boost factor, the same stop words as its analyzer makes them); it keeps the document "
+          f"itself among the results. Matches are the hits returned over the warm-up runs (10 a query). The three take "
+          f"turns over {runs} rounds (3 timed runs of every query each); a figure is the median over the rounds of the "
+          f"round's median (or p99).\n")
+
 # Rounds of each searchd measurement and its in-process baseline; each figure is the median over them.
 DAEMON_ROUNDS = 3
 
@@ -519,13 +545,16 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", type=int, default=0)
     parser.add_argument("--searchd")
-    parser.add_argument("--only", choices=["sorted", "facets"])
+    parser.add_argument("--only", choices=["sorted", "facets", "like"])
     args = parser.parse_args()
     if args.only == "sorted":
         bench_sorted(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
         return
     if args.only == "facets":
         bench_facets(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
+        return
+    if args.only == "like":
+        bench_like(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
         return
     for name, corpus in prepare_corpora(args.fts, args.quick):
         bench_builds(args.fts, name, corpus, args.runs)
@@ -534,6 +563,7 @@ def main():
         else:
             bench_sorted(args.fts, corpus, args.runs)
             bench_facets(args.fts, corpus, args.runs)
+            bench_like(args.fts, corpus, args.runs)
     if args.searchd:
         bench_daemon(args.fts, args.searchd, args.runs)
     if args.scale and not args.quick:

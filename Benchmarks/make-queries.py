@@ -17,8 +17,11 @@ starting with # are comments. Classes:
                   before its last, one letter replaced by ? or a run of 1 to 3 letters by *
   proximity       two different words 1 to 4 words apart in a document, in that order or the other,
                   in quotes with ~N: N the words between them, plus 0 to 2
+  like            the id of a document with at least 50 words of body: the documents like it
+                  (fts search --like; `fts bench` reads this class's lines as ids)
 Half of the queries are typed without accents, as people type. --only writes one class: the committed
-files got the fuzzy, wildcard and proximity classes that way, added to the classes drawn before them.
+files got the fuzzy, wildcard and proximity classes that way, added to the classes drawn before them;
+the like class is written apart (frdocs-like.tsv), since the peers but tantivy have no such query.
 """
 import json, random, re, sys, unicodedata
 from collections import Counter
@@ -40,6 +43,7 @@ def main():
     rng = random.Random(seed)
 
     documents = []
+    ids = []
     counts = Counter()
     with open(corpus, encoding="utf-8") as lines:
         for line in lines:
@@ -47,6 +51,7 @@ def main():
                 doc = json.loads(line)
                 title, body = doc.get("title") or "", doc.get("body") or doc.get("text") or ""
                 documents.append((title, body))
+                ids.append(doc.get("id") if isinstance(doc.get("id"), str) else None)
                 counts.update(w.lower() for w in WORD.findall(title + " " + body))
     ranked = [w for w, c in counts.most_common() if c >= 2]
     bands = {"frequent": ranked[:100], "mid": ranked[100:2000], "rare": ranked[2000:] or ranked[100:]}
@@ -141,8 +146,16 @@ def main():
         text = f'"{pair[0]} {pair[1]}"~{gap - 1 + near.randint(0, 2)}'
         queries.append(("proximity", accentless(text) if near.random() < 0.5 else text))
 
+    # Likewise: documents long enough to tell apart by their words, with an id of their own.
+    likes = random.Random(seed + 4)
+    candidates = [ids[i] for i, (_, body) in enumerate(documents) if ids[i] and "\t" not in ids[i] and len(WORD.findall(body)) >= 50]
+    if candidates:
+        queries += [("like", id) for id in likes.sample(candidates, min(per_class, len(candidates)))]
+
     if only:
         queries = [q for q in queries if q[0] == only]
+    else:
+        queries = [q for q in queries if q[0] != "like"]
     with open(out, "w", encoding="utf-8") as output:
         output.write(f"# {len(queries)} queries drawn from {corpus.split('/')[-1]} by make-queries.py, seed {seed}, {per_class} per class"
                      f"{f', class {only}' if only else ''}\n")

@@ -18,7 +18,10 @@ most frequent values of each among all the matches), what `fts search --limit 0 
   folds case but not accents.
 - sqlite: FTS5 with unicode61 remove_diacritics 2; it has no French stemmer.
 Fuzzy words (`word~`) run in tantivy only, as a FuzzyTermQuery per field on the analysed word; Xapian's
-and SQLite's query languages have no fuzzy search.
+and SQLite's query languages have no fuzzy search. So do the lines of the class `like` (a document id:
+the documents like it, as `fts search --like`), as tantivy's MoreLikeThisQuery set as fts chooses its
+terms (the 25 best by tf × idf, none that fewer than 2 documents hold, the same stop words), its
+document found by its id in the timed run.
 `build` prints {"documents": N}. `query` runs a query file (fts's syntax, translated for the engine; see
 translate()) once to warm up, then --runs times, timing each top-k search in process, and prints per
 class {"median_us", "p99_us", "hits", "unsupported"}; with --count, the exact number of matches of each
@@ -167,11 +170,41 @@ class WildcardPattern:
     def __init__(self, pattern):
         self.pattern = pattern
 
+class LikeDocument:
+    """The documents like the one with this id."""
+    def __init__(self, id):
+        self.id = id
+
+def like_stop_words():
+    """fts's stop words for `--like`, read from where fts keeps them (SimilarTerms.swift), so that the
+    two lists cannot drift apart."""
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "Query", "query", "SimilarTerms.swift")
+    with open(source, encoding="utf-8") as swift:
+        text = swift.read()
+    return text.split('stopWords: Set<String> = Set("""', 1)[1].split('"""', 1)[0].split()
+
+# Per opened index: a searcher to find documents by id, and the stop words as its analyzer makes them.
+LIKE_SETUP = {}
+
+def tantivy_like_query(engine_index, analyzer, like):
+    """tantivy's MoreLikeThisQuery of the document with the id, found by its id (a term of the raw
+    field): stop words compared with its terms, so given as the analyzer makes them."""
+    import tantivy
+    if id(engine_index) not in LIKE_SETUP:
+        LIKE_SETUP[id(engine_index)] = (engine_index.searcher(),
+                                        sorted({term for word in like_stop_words() for term in analyzer.analyze(word)}))
+    searcher, stop = LIKE_SETUP[id(engine_index)]
+    hits = searcher.search(tantivy.Query.term_query(engine_index.schema, "id", like.id), 1).hits
+    return tantivy.Query.more_like_this_query(hits[0][1], min_doc_frequency=2, min_term_frequency=1, max_query_terms=25,
+                                              boost_factor=None, stop_words=stop)
+
 def tantivy_query(engine_index, analyzer, fields, query):
     """A translated query as tantivy runs it. A fuzzy word is analysed as indexed (tantivy's
     FuzzyTermQuery compares terms, here stems) and searched in every field, with the edits fts would
     allow (0 up to 2 letters, 1 up to 5, else 2), a transposition counting one, as fts counts."""
     import tantivy
+    if isinstance(query, LikeDocument):
+        return tantivy_like_query(engine_index, analyzer, query)
     if isinstance(query, WildcardPattern):
         # tantivy's RegexQuery runs over a field's terms, here stems: the pattern is folded as its
         # analyzer folds (lower case, accents removed) but cannot be stemmed, so it matches fewer
@@ -196,6 +229,8 @@ def tantivy_query(engine_index, analyzer, fields, query):
 def translate(engine, kind, query):
     """The benchmark's query forms (make-queries.py) in the engine's syntax; None when it has no such query."""
     atoms = ATOM.findall(query)
+    if kind == "like":
+        return LikeDocument(query) if engine == "tantivy" else None
     if kind == "wildcard":
         # Only tantivy has a query for a wildcard inside a word (RegexQuery); Xapian's wildcards and
         # SQLite's prefixes only end a word.

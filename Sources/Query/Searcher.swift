@@ -87,21 +87,22 @@ public final class Searcher: @unchecked Sendable {
 
     /// The `limit` best documents from `offset` on, with snippets, and the number of matches: exact by
     /// default, else possibly a lower bound (`totalIsExact` says), which saves counting what pruning
-    /// skipped. `prune: false` scores every match (to measure what pruning buys). `titleHighlights`
+    /// skipped. `like` searches the documents like the one with that id (Lucene's MoreLikeThis), which the
+    /// query, then optional, narrows. `prune: false` scores every match (to measure what pruning buys). `titleHighlights`
     /// marks the titles' matching words too, analysing each title. `sort` orders the results by a
     /// field's numbers and dates instead of by score; the total is then exact. `facets` counts the
     /// values of fields among all the matches, in a second walk over them. `filters` narrow the
     /// matches to values of fields (`FacetFilter`): a facet on a filtered field counts the matches of
     /// the query and the other fields' filters, in a walk of its own.
-    public func search(_ query: String, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil, facets: [FacetRequest] = [],
-                       filters: [FacetFilter] = [], explain: Bool = false, exactTotal: Bool = true, prune: Bool = true,
-                       snippets: Bool = true, titleHighlights: Bool = false) throws -> SearchResults {
+    public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
+                       facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false, exactTotal: Bool = true,
+                       prune: Bool = true, snippets: Bool = true, titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
         }
-        let parsed = try parser.parse(query)
+        let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
         let groups = try filterGroups(filters)
@@ -284,11 +285,11 @@ public final class Searcher: @unchecked Sendable {
 
     /// Only the ranking: the best `limit` documents and scores (or the first by `sort`), without stored
     /// fields or snippets (what a peer's top-docs collector returns), and the total, exact or a lower
-    /// bound.
-    public func topDocuments(_ query: String, limit: Int = 10, sort: FieldSort? = nil, exactTotal: Bool = false,
+    /// bound. `like` as `search` takes it.
+    public func topDocuments(_ query: String, like: String? = nil, limit: Int = 10, sort: FieldSort? = nil, exactTotal: Bool = false,
                              prune: Bool = true) throws -> (documents: [(doc: Int, score: Double)], total: Int, totalIsExact: Bool) {
         guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
-        let node = try parser.parse(query)
+        let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         return try withAnalyzer { analyzer in
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
@@ -321,9 +322,10 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// "Did you mean": the query with each word the index has never seen replaced by its nearest known
-    /// spelling (`SpellingSuggester`); nil when there is nothing to correct.
-    public func suggest(_ query: String) throws -> String? {
-        let node = try parser.parse(query)
+    /// spelling (`SpellingSuggester`); nil when there is nothing to correct. `like` as `search` takes it:
+    /// the query beside it may be empty, or exclusions alone.
+    public func suggest(_ query: String, like: String? = nil) throws -> String? {
+        let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
         return try withAnalyzer { analyzer in
             var suggester = SpellingSuggester(reader: reader, analyzer: analyzer)
             return try suggester.suggestion(for: query, parsed: node)
@@ -370,9 +372,9 @@ public final class Searcher: @unchecked Sendable {
         }
     }
 
-    /// The exact number of documents matching the query (and `filters`, as `search` applies them).
-    public func count(_ query: String, filters: [FacetFilter] = []) throws -> Int {
-        let node = Self.narrowed(try parser.parse(query), by: try filterGroups(filters))
+    /// The exact number of documents matching the query (and `like` and `filters`, as `search` applies them).
+    public func count(_ query: String, like: String? = nil, filters: [FacetFilter] = []) throws -> Int {
+        let node = Self.narrowed(try parser.parse(query, beside: like.map { .similar(id: $0) }), by: try filterGroups(filters))
         return try withAnalyzer { try count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters, allFields: allFields).plan(node)) }
     }
 

@@ -10,7 +10,8 @@ public enum ReplyFormat: String, Sendable {
 /// A request, decoded from one line (docs/PROTOCOL.md).
 enum Request: Equatable {
     case ping
-    case search(limit: Int, offset: Int, sort: FieldSort?, facets: [FacetRequest] = [], filters: [FacetFilter] = [], query: String)
+    case search(limit: Int, offset: Int, sort: FieldSort?, facets: [FacetRequest] = [], filters: [FacetFilter] = [], like: String? = nil,
+                query: String)
     case count(String)
     case suggest(String)
     case complete(limit: Int, text: String)
@@ -127,23 +128,30 @@ enum RequestDecoder {
     static let maximumFacets = 16
 
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [FACET field[:n]]… [FILTER field:=value]…
-    /// <query>`, options in any order.
+    /// [LIKE id] <query>`, options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var limit = 10, offset = 0
         var sort: FieldSort?
         var facets: [FacetRequest] = []
         var filters: [FacetFilter] = []
+        var like: String?
         var rest = text
         while true {
             let word = rest.prefix { $0 != 0x20 }
             // `SORT` and `FACET` only in capitals, as `OR` in a query: `SEARCH sort des déchets`
             // searches the word.
             let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
-            let isFilter = word.elementsEqual("FILTER".utf8)
-            guard isLimit || isSort || isFacet || isFilter || matches(word, "OFFSET") else { break }
+            let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
+            guard isLimit || isSort || isFacet || isFilter || isLike || matches(word, "OFFSET") else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
-            let argument = isFilter ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
-            if isFilter {
+            let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
+            if isLike {
+                guard like == nil else { return .failure(ProtocolError(code: .badRequest, message: "one LIKE a search")) }
+                guard let id = unquoted(argument), !id.isEmpty else {
+                    return .failure(ProtocolError(code: .badRequest, message: "LIKE takes a document id, quoted when it holds a space: LIKE \"a b.txt#2\""))
+                }
+                like = id
+            } else if isFilter {
                 guard filters.count < maximumFilters else {
                     return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFilters) FILTERs a search"))
                 }
@@ -180,9 +188,29 @@ enum RequestDecoder {
         guard limit <= Searcher.maximumWindow && offset <= Searcher.maximumWindow - limit else {
             return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
         }
-        guard !rest.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
-        return .success(.search(limit: limit, offset: offset, sort: sort, facets: facets, filters: filters,
+        guard !rest.isEmpty || like != nil else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
+        return .success(.search(limit: limit, offset: offset, sort: sort, facets: facets, filters: filters, like: like,
                                 query: String(decoding: rest, as: UTF8.self)))
+    }
+
+    /// `LIKE`'s id: as written, or between quotes with `\"` and `\\` for a quote and a backslash;
+    /// nil when a quote is left open or text follows the closing one.
+    private static func unquoted(_ argument: ArraySlice<UInt8>) -> String? {
+        guard argument.first == 0x22 else { return String(decoding: argument, as: UTF8.self) }
+        var bytes: [UInt8] = []
+        var index = argument.startIndex + 1
+        while index < argument.endIndex {
+            switch argument[index] {
+            case 0x22: return index + 1 == argument.endIndex ? String(decoding: bytes, as: UTF8.self) : nil
+            case 0x5C where index + 1 < argument.endIndex:
+                bytes.append(argument[index + 1])
+                index += 2
+            default:
+                bytes.append(argument[index])
+                index += 1
+            }
+        }
+        return nil
     }
 
     /// Filters one search may apply.

@@ -88,7 +88,7 @@ public final class SearchService: @unchecked Sendable {
                 guard difference == 0 else { return .error(ProtocolError(code: .unauthorized, message: "wrong token")) }
                 session.authenticated = true
                 return .ok("authenticated")
-            case let .search(limit, offset, sort, facets, filters, query):
+            case let .search(limit, offset, sort, facets, filters, like, query):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let searcher = currentSearcher
                 // A field that cannot sort, be counted or filter is the request's error, not the query's.
@@ -99,9 +99,12 @@ public final class SearchService: @unchecked Sendable {
                 } catch {
                     return .error(ProtocolError(code: .badRequest, message: error.description))
                 }
+                if let like, try searcher.reader.document(id: like) == nil {
+                    return .error(ProtocolError(code: .notFound, message: "no document with id \(like)"))
+                }
                 // Text replies show no title highlights: only JSON's need the titles analysed.
-                let results = try searcher.search(query, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters,
-                                                  titleHighlights: session.format == .json)
+                let results = try searcher.search(query, like: like, limit: limit, offset: offset, sort: sort, facets: facets,
+                                                  filters: filters, titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):
@@ -168,6 +171,8 @@ public final class SearchService: @unchecked Sendable {
         "  FACET field:year|month|day           the field's dates counted by year, month or day, in time order",
         "  FACET field:interval=w               the field's numbers counted by intervals of w, in order",
         "  FILTER field:=value                  only the matches holding the value (FILTER in capitals)",
+        "  LIKE id                              the documents like that one, which the query (then optional)",
+        "                                       narrows (LIKE in capitals; the id quoted when it holds a space)",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
         "COMPLETE [LIMIT n] <text>              COMPLETIONS <n>, then one line a completion of the text's",

@@ -40,7 +40,8 @@ struct Bench: Command {
             with # are comments. With --server HOST:PORT the queries go to searchd over --connections \
             connections, each keeping --depth requests in flight, and the report is queries/s and latency \
             percentiles (p50 to p99.9) over all of them. Each query runs once to warm up, then --runs times; per class, the latency \
-            percentiles (HdrHistogram) are over all runs of all its queries. Top-k runs return the ranking only \
+            percentiles (HdrHistogram) are over all runs of all its queries. A line of the class like holds a \
+            document id, searched as fts search --like ID searches it. Top-k runs return the ranking only \
             (no stored documents, no snippets) with a total that may be a lower bound, as peers' top-docs collectors do.
             """,
         options: [
@@ -126,6 +127,9 @@ struct Bench: Command {
         }
     }
 
+    /// The class whose lines are document ids, searched as `fts search --like` searches them.
+    static let likeClass = "like"
+
     struct Query {
         var kind: String
         var text: String
@@ -148,6 +152,9 @@ struct Bench: Command {
             return Query(kind: String(line[..<tab]), text: String(line[line.index(after: tab)...]))
         }
         guard !list.isEmpty else { throw ValidationErrorMessage("no queries in \(queries)") }
+        if (server != nil || complete) && list.contains(where: { $0.kind == Self.likeClass }) {
+            throw UsageError("lines of the class \(Self.likeClass) (document ids) run as searches in process: not with --server or --complete")
+        }
         if let server {
             try runAgainst(server, list)
             return
@@ -256,10 +263,14 @@ final class Measurement: @unchecked Sendable {
     }
 
     func execute(_ query: Bench.Query, prune: Bool) throws -> Int {
-        if count { return try searcher.count(query.text) }
         if complete { return try searcher.complete(query.text, limit: top).count }
-        if full { return try searcher.search(query.text, limit: top, sort: sort, facets: facets, filters: filters, prune: prune).hits.count }
-        return try searcher.topDocuments(query.text, limit: top, sort: sort, prune: prune).documents.count
+        // A line of the class `like` holds a document id: the documents like it.
+        let (text, like) = query.kind == Bench.likeClass ? ("", query.text) : (query.text, nil)
+        if count { return try searcher.count(text, like: like) }
+        if full {
+            return try searcher.search(text, like: like, limit: top, sort: sort, facets: facets, filters: filters, prune: prune).hits.count
+        }
+        return try searcher.topDocuments(text, like: like, limit: top, sort: sort, prune: prune).documents.count
     }
 
     /// Runs the query once; returns the microseconds it took.

@@ -17,6 +17,10 @@ struct Search: Command {
             .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),
             .option("limit", default: "10", help: "Results to show."),
             .option("offset", default: "0", help: "Results to skip (pagination)."),
+            .option("like", value: "id", help: """
+                The documents like the one with this id, itself left out (Lucene's MoreLikeThis): any of the 25 \
+                terms that tell it apart, ranked by BM25. The query is then optional, and narrows them.
+                """),
             .option("sort", value: "field[:desc]", help: """
                 Order by a field's numbers or dates instead of by score: ascending, or descending with :desc \
                 (documents without one last, equal ones by score).
@@ -51,8 +55,9 @@ struct Search: Command {
                 by --highlight-open or --highlight-close are kept.
                 """),
         ],
-        arguments: [ArgumentSpec(name: "query", help: "The query (several arguments are joined with spaces; -word excludes a word).",
-                                 repeats: true, required: true)],
+        arguments: [ArgumentSpec(name: "query", help: """
+            The query (several arguments are joined with spaces; -word excludes a word); optional with --like.
+            """, repeats: true)],
         // `fts search jardin -potager` excludes a word as the query language does, instead of failing
         // on an unknown option `-potager`; a mistyped long option (`--limt 3`) still fails, where the
         // query language would read `--limt` as the word `limt`, silently.
@@ -62,6 +67,7 @@ struct Search: Command {
     var index: String?
     var limit: Int
     var offset: Int
+    var like: String?
     var sort: FieldSort?
     var facets: [FacetRequest]
     var filters: [FacetFilter]
@@ -82,6 +88,7 @@ struct Search: Command {
         index = arguments.string("index")
         limit = try arguments.number("limit")!
         offset = try arguments.number("offset")!
+        like = arguments.string("like")
         sort = try SortOption.parse(arguments)
         count = arguments.flag("count")
         (facets, filters) = try FacetOptions.parse(arguments)
@@ -107,6 +114,7 @@ struct Search: Command {
             (highlightOpen, highlightClose) = (TableStyle.highlight, TableStyle.reset)
         }
         query = arguments.arguments("query")
+        if query.isEmpty && like == nil { throw UsageError("missing <query>") }
         guard (16...10_000).contains(snippetLength) else { throw UsageError("--snippet-length must be between 16 and 10000") }
         if let problem = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost).problem {
             throw UsageError("BM25: \(problem)")
@@ -133,17 +141,17 @@ struct Search: Command {
         let matches: Int
         do {
             if count {
-                matches = try searcher.count(text, filters: filters)
+                matches = try searcher.count(text, like: like, filters: filters)
                 writeStandardOutput("\(matches)\n")
             } else if filesWithMatches {
-                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, filters: filters, snippets: false)
+                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, filters: filters, snippets: false)
                 var seen = Set<String>()
                 writeStandardOutput(results.hits.compactMap { seen.insert($0.path).inserted ? $0.path + "\n" : nil }.joined())
                 matches = results.total
             } else {
-                let results = try searcher.search(text, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters, explain: explain,
-                                                  titleHighlights: true)
-                let suggestion = try searcher.suggest(text)
+                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters,
+                                                  explain: explain, titleHighlights: true)
+                let suggestion = try searcher.suggest(text, like: like)
                 writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
                 matches = results.total
             }

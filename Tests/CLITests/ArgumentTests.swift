@@ -16,7 +16,7 @@ import TestSupport
         let page = try FTSCommand.run(["search", "--help"])
         #expect(page.status == 0 && page.stderr.isEmpty)
         #expect(page.stdout.hasPrefix("OVERVIEW: Search an index: ranked results with snippets.\n"))
-        #expect(page.stdout.contains("USAGE: fts search [<options>] <query> ...\n"))
+        #expect(page.stdout.contains("USAGE: fts search [<options>] [<query> ...]\n"))
         #expect(page.stdout.contains("\n  --limit <limit>       Results to show. (default: 10)\n"))
         #expect(page.stdout.contains("\n  --title-boost <title-boost>\n                        Boost of the title field. (default: 2.0)\n"))
         #expect(try FTSCommand.run(["help", "search"]).stdout == page.stdout)

@@ -32,6 +32,26 @@ import TestSupport
         #expect(bad.status == 2 && bad.stderr.contains("--files-with-matches prints paths alone"))
     }
 
+    /// `--like ID`: the documents like one, never itself, narrowed by a query when one is given.
+    @Test func documentsLikeOne() throws {
+        let id = "004_b485c98c060516cb.txt#1"
+        let like = try FTSCommand.run(["search", "--index", Self.index, "--json", "--limit", "5", "--like", id])
+        #expect(like.status == 0, "\(like.stderr)")
+        let lines = like.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 6)
+        #expect(!lines.dropLast().contains { $0["id"] as? String == id })
+        let total = lines.last!["total"] as! Int
+        let narrowed = try FTSCommand.run(["search", "--index", Self.index, "--count", "--like", id, "-économie"])
+        #expect(narrowed.status == 0 && Int(narrowed.stdout.dropLast())! < total)
+        // The table, whose did-you-mean reads the query beside the document.
+        let table = try FTSCommand.run(["search", "--index", Self.index, "--like", id, "--", "-économie", "ecnomie"])
+        #expect(table.status == 1 && table.stdout.hasSuffix("did you mean: -économie économie\n"), "\(table.stdout)")
+        let unknown = try FTSCommand.run(["search", "--index", Self.index, "--like", "nope#1"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no document with id nope#1"))
+        let none = try FTSCommand.run(["search", "--index", Self.index])
+        #expect(none.status == 2 && none.stderr.contains("missing <query>"))
+    }
+
     @Test func tableHasRanksScoresIdsTitlesAndSnippets() throws {
         let result = try FTSCommand.run(["search", "--index", Self.index, "--limit", "3", "économie", "solidaire"])
         #expect(result.status == 0)

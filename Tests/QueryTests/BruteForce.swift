@@ -166,6 +166,8 @@ final class BruteForce {
                 for (doc, score) in word(terms, field: field, boost: boost * weight) { result[doc, default: 0] += score }
             }
             return result
+        case .similar(let id):
+            return try similar(to: id, boost: boost)
         case .all:
             // Every document, each scoring its boost.
             return Dictionary(uniqueKeysWithValues: documents.indices.map { ($0, boost) })
@@ -195,6 +197,44 @@ final class BruteForce {
         case let .boosted(inner, factor):
             return try evaluate(inner, boost: boost * factor)
         }
+    }
+
+    /// The documents like one, as `SimilarTerms` documents it: each field's terms but stop words,
+    /// counted in the source and weighed by count × idf, those another document holds, the 25 best
+    /// (ties by field, then term); every other document scored by BM25 over them.
+    func similar(to id: String, boost: Double) throws -> [Int: Double] {
+        guard let source = try reader.document(id: id) else { throw QueryError("no document with id \(id)") }
+        let stored = try reader.storedFields(source)
+        var candidates: [(field: Int, term: String, weight: Double)] = []
+        for field in documents[source].keys {
+            var counts: [String: Int] = [:]
+            for token in try analyzer.tokens(stored.value(of: field)!) where !SimilarTerms.stopWords.contains(token.surface) {
+                counts[token.term, default: 0] += 1
+            }
+            for (term, count) in counts {
+                guard let df = documentFrequency[field]?[term], df >= 2 else { continue }
+                candidates.append((field, term, Double(count) * BM25Parameters.idf(docFreq: df, documentCount: documentsWithField[field]!)))
+            }
+        }
+        candidates.sort { a, b in
+            a.weight != b.weight ? a.weight > b.weight : a.field != b.field ? a.field < b.field : Array(a.term.utf8).lexicographicallyPrecedes(Array(b.term.utf8))
+        }
+        var chosen: [Int: Set<String>] = [:]
+        for (field, term, _) in candidates.prefix(25) { chosen[field, default: []].insert(term) }
+        var result: [Int: Double] = [:]
+        for (doc, fields) in documents.enumerated() where doc != source {
+            for (field, terms) in chosen {
+                guard let text = fields[field] else { continue }
+                var freqs: [String: Int] = [:]
+                for term in text.terms where terms.contains(term) { freqs[term, default: 0] += 1 }
+                let weight = (field == StandardField.title ? parameters.titleBoost : 1) * boost
+                for (term, freq) in freqs {
+                    let idf = BM25Parameters.idf(docFreq: documentFrequency[field]![term]!, documentCount: documentsWithField[field]!)
+                    result[doc, default: 0] += bm25(field: field, boost: weight, idf: idf, freq: freq, length: text.terms.count)
+                }
+            }
+        }
+        return result
     }
 
     func word(_ terms: Set<String>, field: String?, boost: Double = 1) -> [Int: Double] {

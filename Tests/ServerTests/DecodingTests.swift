@@ -41,6 +41,13 @@ import Testing
             == .success(.search(limit: 10, offset: 0, sort: nil, facets: [FacetRequest(field: "tags")],
                                 filters: [FacetFilter(field: "tags", value: "économie sociale"), FacetFilter(field: "tags", value: "bio")],
                                 query: "jardin")))
+        // `LIKE id` in capitals, the id quoted when it holds a space; the query may then be empty.
+        #expect(decode("SEARCH LIKE a.txt#2") == .success(.search(limit: 10, offset: 0, sort: nil, like: "a.txt#2", query: "")))
+        #expect(decode("SEARCH LIMIT 3 LIKE \"mes notes.md#1\" -jardin")
+            == .success(.search(limit: 3, offset: 0, sort: nil, like: "mes notes.md#1", query: "-jardin")))
+        #expect(decode(#"SEARCH LIKE "say \"hi\" \\o/" jardin"#)
+            == .success(.search(limit: 10, offset: 0, sort: nil, like: #"say "hi" \o/"#, query: "jardin")))
+        #expect(decode("SEARCH like this") == .success(.search(limit: 10, offset: 0, sort: nil, query: "like this")))
     }
 
     @Test func malformedLinesGetTheirErrors() {
@@ -49,6 +56,11 @@ import Testing
         #expect(decode("SEARCH LIMIT x jardin") == .failure(ProtocolError(code: .badRequest, message: "LIMIT takes a number")))
         #expect(decode("search offset -1 jardin") == .failure(ProtocolError(code: .badRequest, message: "OFFSET takes a number")))
         #expect(decode("SEARCH LIMIT 2") == .failure(ProtocolError(code: .syntax, message: "empty query")))
+        let like = ProtocolError(code: .badRequest, message: "LIKE takes a document id, quoted when it holds a space: LIKE \"a b.txt#2\"")
+        #expect(decode(#"SEARCH LIKE "open jardin"#) == .failure(like))
+        #expect(decode(#"SEARCH LIKE "" jardin"#) == .failure(like))
+        #expect(decode(#"SEARCH LIKE "a"b jardin"#) == .failure(like))
+        #expect(decode("SEARCH LIKE a LIKE b") == .failure(ProtocolError(code: .badRequest, message: "one LIKE a search")))
         let sort = ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc")
         #expect(decode("SEARCH SORT année:up jardin") == .failure(sort))
         #expect(decode("SEARCH SORT  ") == .failure(sort))

@@ -40,6 +40,11 @@ final class DocumentBitset {
         bits[doc >> 6] |= 1 << UInt64(doc & 63)
     }
 
+    func unmark(_ doc: UInt32) {
+        guard Int(doc >> 6) < words else { return }
+        bits[Int(doc >> 6)] &= ~(1 << UInt64(doc & 63))
+    }
+
     func contains(_ doc: UInt32) -> Bool {
         bits[Int(doc >> 6)] & (1 << UInt64(doc & 63)) != 0
     }

@@ -49,6 +49,12 @@ enum MatchCounter {
             guard usesBitsets(method, union: cost, documentCount: documentCount) else { return nil }
             return try DocumentBitset(documentCount: documentCount).mark(words.flatMap { word in word.with { $0.cursors } })
         }
+        // The documents like one (`--like`): its terms' union, less itself.
+        if let exclusion = root as? ExclusionScorer, let one = exclusion.excluded as? OneDocumentScorer,
+           let matched = try bitset(exclusion.required, documentCount: documentCount, method: method) {
+            matched.unmark(one.target)
+            return matched
+        }
         if let conjunction = root as? ConjunctionScorer, let words = WordConjunction(conjunction) {
             words.deallocate()
             return try intersection(conjunction, documentCount: documentCount, method: method)

@@ -23,6 +23,14 @@ enum TopDocs {
             while collector.total < capacity, try all.next() != Scorer.end { collector.collect(ScoredDocument(doc: all.doc, score: try all.score())) }
             return Result(collector: collector, totalIsExact: all.doc == Scorer.end)
         }
+        if let exclusion = root as? ExclusionScorer, let one = exclusion.excluded as? OneDocumentScorer {
+            // The documents like one (`--like`): its terms' union pruned as any, one more kept in case
+            // the document itself is among them. Whether it matched is not told: the total is a bound.
+            let kept = try collect(exclusion.required, capacity: capacity + 1, prune: prune, policy: policy).collector.sorted()
+            var collector = TopCollector(capacity: capacity)
+            for scored in kept where scored.doc != one.target { collector.collect(scored) }
+            return Result(collector: collector, totalIsExact: false)
+        }
         if root is DisjunctionScorer || root is PhraseScorer {
             let clauses = leaves(of: root)
             // Words alone (the usual OR query): the loops call the final class directly, not through

@@ -22,6 +22,9 @@ public enum QueryNode: Equatable, Sendable {
     case value(String, field: String, column: Int)
     /// `*:*` or `*`: every document, each with the same score (Lucene's MatchAllDocsQuery).
     case all(column: Int)
+    /// The documents like the one with this id, itself left out (Lucene's MoreLikeThis): any of the
+    /// terms that tell it apart (`SimilarTerms`). Not typed in a query: `fts search --like`, `SEARCH LIKE`.
+    case similar(id: String)
     /// All required (implicit AND); `not` children exclude.
     case and([QueryNode])
     /// Any of them.

@@ -69,7 +69,9 @@ public struct QueryParser: Sendable {
         self.fields = Set(fields.map(FieldName.folded))
     }
 
-    public func parse(_ query: String) throws -> QueryNode {
+    /// The query's tree. With `required` (what `--like` searches), the query only narrows it: it may
+    /// be empty, or exclusions alone (`-vélo`).
+    public func parse(_ query: String, beside required: QueryNode? = nil) throws -> QueryNode {
         var query = query
         var items = try query.withUTF8 { utf8 in
             guard Self.scalarCount(utf8) <= Self.maximumLength else {
@@ -77,9 +79,15 @@ public struct QueryParser: Sendable {
             }
             return try lex(utf8)
         }
-        guard !items.isEmpty else { throw QueryError("empty query") }
+        guard !items.isEmpty else {
+            if let required { return required }
+            throw QueryError("empty query")
+        }
         var index = 0
-        let node = try parseQuery(&items, &index, depth: 0)
+        var node = try parseQuery(&items, &index, depth: 0)
+        if let required {
+            if case .and(let children) = node { node = .and([required] + children) } else { node = .and([required, node]) }
+        }
         try checkNotOnlyExclusions(node)
         return node
     }
@@ -521,6 +529,7 @@ public struct QueryParser: Sendable {
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .range(bounds, field: field, column: column)
         case .all: return .exists(field: field, column: column)
+        case .similar: return node
         case let .exists(_, c), let .value(_, _, c): throw QueryError("a field inside a field", column: c)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })

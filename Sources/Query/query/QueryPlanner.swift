@@ -121,6 +121,8 @@ final class QueryPlanner {
             return try exactValue(text, field: field, boost: boost, column: column)
         case .all:
             return reader.documentCount == 0 ? EmptyScorer() : AllScorer(documentCount: reader.documentCount, score: boost)
+        case .similar(let id):
+            return try similar(to: id, negated: negated, boost: boost)
         case .and(let children):
             var required: [Scorer] = []
             var excluded: [Scorer] = []
@@ -245,6 +247,23 @@ final class QueryPlanner {
         }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
+    }
+
+    /// Any of the terms that tell the document apart, each in the field it was found in, scored by
+    /// BM25 as a word there; the document itself left out. Its terms are highlighted wherever they occur.
+    private func similar(to id: String, negated: Bool, boost: Double) throws -> Scorer {
+        guard let doc = try reader.document(id: id) else { throw QueryError("no document with id \(id)") }
+        var scorers: [Scorer] = []
+        for selected in try SimilarTerms.select(doc: doc, reader: reader, analyzer: analyzer) {
+            if !negated { highlight([selected.term], free: true) }
+            let fieldBoost = Self.boost(selected.field, parameters: parameters) * boost
+            if let scorer = try fieldWord([selected.term], label: selected.surface, field: selected.field, boost: fieldBoost) {
+                scorers.append(scorer)
+            }
+        }
+        if scorers.isEmpty { return EmptyScorer() }
+        let union = scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
+        return negated ? union : ExclusionScorer(required: union, excluded: OneDocumentScorer(doc: UInt32(doc)))
     }
 
     private func highlight(_ terms: [String], free: Bool) {

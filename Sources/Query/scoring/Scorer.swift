@@ -185,6 +185,24 @@ class ConstantScoreScorer: Scorer {
     func firstMatch(from doc: UInt32) -> UInt32? { fatalError("abstract") }
 }
 
+/// One document: what `--like` leaves out of the documents like it.
+final class OneDocumentScorer: ConstantScoreScorer {
+    let target: UInt32
+
+    init(doc: UInt32) {
+        target = doc
+        super.init(score: 0)
+    }
+
+    override var cost: Int { 1 }
+
+    override func firstMatch(from doc: UInt32) -> UInt32? { doc <= target ? target : nil }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        lines.append("the document searched like")
+    }
+}
+
 /// Every document with a word in a field (`title:*`), from the field's lengths: a document without
 /// one has a length of 0.
 final class FieldExistsScorer: ConstantScoreScorer {
