@@ -11,7 +11,7 @@ protocol Command {
 @main
 enum FTS {
     static let abstract = "A full-text search engine for French text."
-    static var commands: [any Command.Type] { [Index.self, Search.self, Complete.self, Get.self, Bench.self, Verify.self, Stats.self, Analyze.self, Sections.self] }
+    static var commands: [any Command.Type] { [Index.self, Search.self, Complete.self, Get.self, Bench.self, Verify.self, Stats.self, Terms.self, Analyze.self, Sections.self] }
 
     static func main() {
         do {

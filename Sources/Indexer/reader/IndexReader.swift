@@ -149,14 +149,23 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The terms of `field` that start with `prefix`, in byte order, at most `limit` (nil: all).
     public func terms(field: Int, prefix: String, limit: Int? = nil) throws -> [(term: String, info: TermInfo)] {
-        let start = Self.key(field: field, term: prefix)
-        var cursor = try terms.seek(atLeast: start)
         var result: [(term: String, info: TermInfo)] = []
-        while let value = try cursor.next(), cursor.key.starts(with: start) {
-            if let limit, result.count >= limit { break }
-            result.append((String(decoding: cursor.key.dropFirst(), as: UTF8.self), try TermInfo.decode(value, file: terms.file)))
+        try forEachTerm(field: field, prefix: prefix) { term, info in
+            if let limit, result.count >= limit { return false }
+            result.append((term, info))
+            return true
         }
         return result
+    }
+
+    /// Calls `body` with each term of `field` that starts with `prefix`, in byte order, until it
+    /// returns false: a field's whole vocabulary read without holding it.
+    public func forEachTerm(field: Int, prefix: String, _ body: (String, TermInfo) throws -> Bool) throws {
+        let start = Self.key(field: field, term: prefix)
+        var cursor = try terms.seek(atLeast: start)
+        while let value = try cursor.next(), cursor.key.starts(with: start) {
+            guard try body(String(decoding: cursor.key.dropFirst(), as: UTF8.self), try TermInfo.decode(value, file: terms.file)) else { return }
+        }
     }
 
     public func postings(_ info: TermInfo) throws -> PostingsCursor {
