@@ -54,6 +54,8 @@ public final class Searcher: @unchecked Sendable {
 
     public let reader: IndexReader
     public let parameters: BM25Parameters
+    /// Words and phrases searched as others too (`Synonyms`), nil for none.
+    public let synonyms: Synonyms?
     public var snippetLength = 160
     /// When pruning checks bounds; the pruning tests set `.everywhere`, so that the pruned paths run on
     /// their small corpora too.
@@ -71,12 +73,18 @@ public final class Searcher: @unchecked Sendable {
     private let writtenForms = BoundedCache<WrittenSpelling.Key, String?>(capacity: 4_096)
     private let termDocuments = BoundedCache<String, Int>(capacity: 65_536)
 
-    public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) {
+    public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters(), synonyms: Synonyms? = nil) {
         self.reader = reader
         self.parameters = parameters
+        self.synonyms = synonyms
         allFields = QueryPlanner.allFields(of: reader, parameters: parameters)
         parser = QueryParser(fields: Set(reader.meta.fields.filter(\.indexed).map(\.name)))
         fieldNames = reader.meta.fields.map(\.name)
+    }
+
+    /// A planner for one query.
+    private func makePlanner(_ analyzer: FrenchAnalyzer) -> QueryPlanner {
+        QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields, synonyms: synonyms)
     }
 
     private func withAnalyzer<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
@@ -110,7 +118,7 @@ public final class Searcher: @unchecked Sendable {
         let sideways = facetFields.indices.filter { index in groups.contains { $0.field == facetFields[index].1 } }
         let direct = facetFields.indices.filter { !sideways.contains($0) }
         return try withAnalyzer { analyzer in
-            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
+            let planner = makePlanner(analyzer)
             let root = try planner.plan(Self.narrowed(parsed, by: groups))
             // Facets walk every match: that walk counts them, so the ranking need not.
             var (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune,
@@ -125,7 +133,7 @@ public final class Searcher: @unchecked Sendable {
             }
             for index in sideways {
                 let others = groups.filter { $0.field != facetFields[index].1 }
-                let matches = try QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
+                let matches = try makePlanner(analyzer)
                     .plan(Self.narrowed(parsed, by: others))
                 facetCounts[index] = try FacetCounter.count(matches, requests: [facetFields[index]], reader: reader).facets[0]
             }
@@ -292,7 +300,7 @@ public final class Searcher: @unchecked Sendable {
         let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         return try withAnalyzer { analyzer in
-            let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
+            let planner = makePlanner(analyzer)
             let root = try planner.plan(node)
             let (best, total, exact) = try rank(root, capacity: limit, sort: sorted, prune: prune, exactTotal: exactTotal)
             return (best.map { (Int($0.doc), $0.score) }, total, exact)
@@ -358,7 +366,7 @@ public final class Searcher: @unchecked Sendable {
         guard parts.count == nodes.count, let head = parts.first?.head, parts.allSatisfy({ $0.head == head }),
               head.contains(where: { if case .not = $0 { false } else { true } })
         else { return try texts.map { try count($0) } }
-        let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields)
+        let planner = makePlanner(analyzer)
         let before = DocumentBitset(documentCount: reader.documentCount)
         try MatchCounter.forEachMatch(try planner.plan(head.count == 1 ? head[0] : .and(head)), documentCount: reader.documentCount) {
             before.mark(Int($0))
@@ -375,7 +383,7 @@ public final class Searcher: @unchecked Sendable {
     /// The exact number of documents matching the query (and `like` and `filters`, as `search` applies them).
     public func count(_ query: String, like: String? = nil, filters: [FacetFilter] = []) throws -> Int {
         let node = Self.narrowed(try parser.parse(query, beside: like.map { .similar(id: $0) }), by: try filterGroups(filters))
-        return try withAnalyzer { try count(QueryPlanner(reader: reader, analyzer: $0, parameters: parameters, allFields: allFields).plan(node)) }
+        return try withAnalyzer { try count(makePlanner($0).plan(node)) }
     }
 
     /// Matches counted without scoring.

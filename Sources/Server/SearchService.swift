@@ -16,6 +16,8 @@ final class Session {
 /// finish on the one they started with) and the statistics. Thread-safe.
 public final class SearchService: @unchecked Sendable {
     public let indexPath: String
+    /// The synonym file, read at start and on every reload.
+    public let synonymsPath: String?
     let authToken: String?
     let logger: Logger
     private let lock = NSLock()
@@ -27,23 +29,29 @@ public final class SearchService: @unchecked Sendable {
     private(set) var connections = 0
 
     /// Opens the index, checking every file's checksum: a server never answers from a damaged file.
-    public init(indexPath: String, authToken: String?, logger: Logger) throws {
+    public init(indexPath: String, authToken: String?, logger: Logger, synonymsPath: String? = nil) throws {
         self.indexPath = indexPath
+        self.synonymsPath = synonymsPath
         self.authToken = authToken
         self.logger = logger
-        searcher = Searcher(reader: try IndexReader(path: indexPath, checksums: true))
+        searcher = try Self.open(indexPath, synonymsPath: synonymsPath)
+    }
+
+    private static func open(_ indexPath: String, synonymsPath: String?) throws -> Searcher {
+        Searcher(reader: try IndexReader(path: indexPath, checksums: true), synonyms: try synonymsPath.map { try Synonyms(contentsOf: $0) })
     }
 
     var currentSearcher: Searcher { lock.withLock { searcher } }
 
     public var currentDocumentCount: Int { currentSearcher.reader.documentCount }
 
-    /// Opens the index again; a new index that fails its checks is refused and the old one serves on.
+    /// Opens the index and reads the synonym file again; a new index that fails its checks, or a
+    /// synonym file that cannot be read, is refused and the old ones serve on.
     public func reload() throws -> Int {
-        let reader = try IndexReader(path: indexPath, checksums: true)
-        lock.withLock { searcher = Searcher(reader: reader) }
-        logger.info("reloaded \(indexPath): \(reader.documentCount) documents")
-        return reader.documentCount
+        let opened = try Self.open(indexPath, synonymsPath: synonymsPath)
+        lock.withLock { searcher = opened }
+        logger.info("reloaded \(indexPath): \(opened.reader.documentCount) documents")
+        return opened.reader.documentCount
     }
 
     func connectionOpened(limit: Int) -> Bool {

@@ -36,6 +36,10 @@ struct Search: Command {
                 space: tags:="économie sociale"). Values of one field are alternatives; of different fields, all \
                 apply; a facet on a filtered field counts without that field's filters. May be given again.
                 """),
+            .option("synonyms", value: "file", help: """
+                A synonym file, as Solr and Elasticsearch write them (docs/QUERY.md, "Synonyms"): vélo, bicyclette \
+                on a line searches each word as either; ESS => économie sociale et solidaire, the left as the right.
+                """),
             .flag("count", help: "Print only the number of matching documents."),
             .flag("files-with-matches", short: "l", help: """
                 Print only the path of each file holding a match, once, best match first, as grep -l does: \
@@ -68,6 +72,7 @@ struct Search: Command {
     var limit: Int
     var offset: Int
     var like: String?
+    var synonyms: String?
     var sort: FieldSort?
     var facets: [FacetRequest]
     var filters: [FacetFilter]
@@ -89,6 +94,7 @@ struct Search: Command {
         limit = try arguments.number("limit")!
         offset = try arguments.number("offset")!
         like = arguments.string("like")
+        synonyms = arguments.string("synonyms")
         sort = try SortOption.parse(arguments)
         count = arguments.flag("count")
         (facets, filters) = try FacetOptions.parse(arguments)
@@ -124,8 +130,16 @@ struct Search: Command {
     func run() throws {
         let path = index ?? Defaults.index
         let searcher: Searcher
+        let synonyms: Synonyms?
         do {
-            searcher = Searcher(reader: try Defaults.openIndex(index, command: "search"), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost))
+            synonyms = try self.synonyms.map { try Synonyms(contentsOf: $0) }
+        } catch {
+            Output.error("fts search: \(error)")
+            throw ExitStatus(2)
+        }
+        do {
+            searcher = Searcher(reader: try Defaults.openIndex(index, command: "search"), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost),
+                                synonyms: synonyms)
             searcher.snippetLength = snippetLength
         } catch {
             Output.error("fts search: \(path): \(error)")

@@ -25,6 +25,7 @@ struct Searchd {
             .option("idle-timeout", default: "300", help: "Seconds before an idle connection is closed."),
             .option("max-line", default: "65536", help: "Longest request line in bytes."),
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
+            .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
         ]
     )
@@ -37,6 +38,7 @@ struct Searchd {
     var idleTimeout: Int
     var maxLine: Int
     var authToken: String?
+    var synonyms: String?
     var logLevel: Logger.Level
 
     static func main() {
@@ -58,6 +60,7 @@ struct Searchd {
         idleTimeout = try arguments.number("idle-timeout")!
         maxLine = try arguments.number("max-line")!
         authToken = arguments.string("auth-token")
+        synonyms = arguments.string("synonyms")
         let level = arguments.string("log-level")!
         guard let logLevel = Logger.Level(rawValue: level) else { throw UsageError("unknown --log-level \(level)") }
         self.logLevel = logLevel
@@ -85,7 +88,8 @@ struct Searchd {
                 let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, observer: BuildLog(logger: logger))
                 logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
             }
-            let service = try SearchService(indexPath: indexPath, authToken: authToken ?? environment["FTS_AUTH_TOKEN"], logger: logger)
+            let service = try SearchService(indexPath: indexPath, authToken: authToken ?? environment["FTS_AUTH_TOKEN"], logger: logger,
+                                            synonymsPath: synonyms)
             var configuration = ServerConfiguration()
             configuration.host = host
             configuration.port = port

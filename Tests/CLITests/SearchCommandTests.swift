@@ -52,6 +52,21 @@ import TestSupport
         #expect(none.status == 2 && none.stderr.contains("missing <query>"))
     }
 
+    /// `--synonyms FILE`: its words searched as one another; a file that cannot be read is an error.
+    @Test func synonymFiles() throws {
+        let file = ProcessScratch.path("synonyms-cli.txt")
+        try "recyclerie, ressourcerie\n".write(toFile: file, atomically: true, encoding: .utf8)
+        func count(_ arguments: String...) throws -> (Int32, String, String) {
+            let result = try FTSCommand.run(["search", "--index", Self.index, "--count"] + arguments)
+            return (result.status, result.stdout, result.stderr)
+        }
+        let alone = try count("recyclerie"), either = try count("recyclerie OR ressourcerie")
+        #expect(try count("--synonyms", file, "recyclerie").1 == either.1 && either.1 != alone.1)
+        try "a, , b\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try count("--synonyms", file, "recyclerie")
+        #expect(bad.0 == 2 && bad.2 == "fts search: \(file): line 1: an empty entry\n", "\(bad.2)")
+    }
+
     @Test func tableHasRanksScoresIdsTitlesAndSnippets() throws {
         let result = try FTSCommand.run(["search", "--index", Self.index, "--limit", "3", "économie", "solidaire"])
         #expect(result.status == 0)

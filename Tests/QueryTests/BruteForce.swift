@@ -18,6 +18,8 @@ final class BruteForce {
     var documentFrequency: [Int: [String: Int]] = [:]
     var documentsWithField: [Int: Int] = [:]
     var totalLength: [Int: Int] = [:]
+    /// Words and phrases searched as others too, as the searcher compared is given them.
+    var synonyms: Synonyms?
 
     init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) throws {
         self.reader = reader
@@ -70,11 +72,13 @@ final class BruteForce {
         switch node {
         case let .word(text, field, _):
             let tokens = try analyzer.tokens(text)
+            if let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
             if tokens.count > 1 { return try phrase(tokens, slop: nil, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
         case let .phrase(text, slop, field, _):
             let tokens = try analyzer.tokens(text)
+            if slop == nil, let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
             if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
@@ -235,6 +239,18 @@ final class BruteForce {
             }
         }
         return result
+    }
+
+    /// A word or phrase with a synonym line: its entries' single words as one word reaching all their
+    /// terms, each phrase as a phrase, the scores of those a document matches added up.
+    func synonymous(_ entries: [[Token]], field: String?, boost: Double) throws -> [Int: Double] {
+        var terms = Set<String>()
+        for entry in entries where entry.count == 1 { terms.formUnion(try alternatives(entry[0])) }
+        var parts: [[Int: Double]] = terms.isEmpty ? [] : [word(terms, field: field, boost: boost)]
+        for entry in entries where entry.count > 1 { parts.append(try phrase(entry, slop: nil, field: field, boost: boost)) }
+        return parts.reduce(into: [:]) { result, matches in
+            for (doc, score) in matches { result[doc, default: 0] += score }
+        }
     }
 
     func word(_ terms: Set<String>, field: String?, boost: Double = 1) -> [Int: Double] {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Query
 import Testing
 @testable import Indexer
 @testable import Server
@@ -182,6 +183,45 @@ import Testing
         _ = client.line()
         #expect(client.line() == #"ERR bad_request cannot count the values of "title": the title and the body are texts to search, not values (fields with values: catégorie, tags)"#)
         #expect(client.line() == #"ERR bad_request cannot count the values of unknown field "nope" (fields with values: catégorie, tags)"#)
+    }
+
+    /// `--synonyms`: read at start, and again on RELOAD; a file that cannot be read is refused there,
+    /// and the lines read before serve on.
+    @Test func synonymsAreReadAtStartAndOnReload() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let file = server.folder + "/synonyms.txt"
+        try "recyclerie, ressourcerie\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let service = try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"), synonymsPath: file)
+        let session = Session(authenticated: true)
+        func count(_ query: String) -> Reply { service.execute(.count(query), session: session) }
+        guard case .count(let recycleries) = count("recyclerie"), case .count(let alone) = service.execute(.count("recyclerie OR ressourcerie"),
+                                                                                                         session: session) else {
+            Issue.record("no count")
+            return
+        }
+        #expect(recycleries == alone && recycleries > 0)
+        try "recyclerie => recyclerie\n".write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try service.reload()
+        guard case .count(let narrowed) = count("recyclerie") else {
+            Issue.record("no count")
+            return
+        }
+        #expect(narrowed < recycleries)
+        try "a => b => c\n".write(toFile: file, atomically: true, encoding: .utf8)
+        guard case .error(let error) = service.execute(.reload, session: session) else {
+            Issue.record("reloaded")
+            return
+        }
+        #expect(error.code == .reloadFailed && error.message.contains("synonyms.txt: line 1: more than one =>"), "\(error.message)")
+        guard case .count(let kept) = count("recyclerie") else {
+            Issue.record("no count")
+            return
+        }
+        #expect(kept == narrowed)
+        #expect(throws: QueryError.self) {
+            try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"), synonymsPath: file)
+        }
     }
 
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),

@@ -23,6 +23,8 @@ final class QueryPlanner {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
     let parameters: BM25Parameters
+    /// Words and phrases searched as others too, when the searcher has a synonym file.
+    let synonyms: Synonyms?
     /// Each word not excluded, as its terms, and whether it stands outside a phrase (highlighted
     /// wherever it occurs): what snippets highlight. The words' own term arrays, kept as planned, so
     /// that a query that makes no snippet pays one small allocation here.
@@ -67,10 +69,11 @@ final class QueryPlanner {
     /// `allFields` is what `Self.allFields(of:parameters:)` says, when the caller keeps it from one
     /// query to the next.
     init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters,
-         allFields: [(field: Int, boost: Double)]? = nil) {
+         allFields: [(field: Int, boost: Double)]? = nil, synonyms: Synonyms? = nil) {
         self.reader = reader
         self.analyzer = analyzer
         self.parameters = parameters
+        self.synonyms = synonyms
         self.allFields = allFields ?? Self.allFields(of: reader, parameters: parameters)
     }
 
@@ -92,11 +95,15 @@ final class QueryPlanner {
         case let .word(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let tokens = try analyse(text)
+            if let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, fields: fields, column: column, negated: negated) }
             if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let tokens = try analyse(text)
+            if slop == nil, let entries = synonyms?.expansions(of: tokens) {
+                return try synonymous(entries, fields: fields, column: column, negated: negated)
+            }
             if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .prefix(text, field, column):
@@ -264,6 +271,27 @@ final class QueryPlanner {
         if scorers.isEmpty { return EmptyScorer() }
         let union = scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
         return negated ? union : ExclusionScorer(required: union, excluded: OneDocumentScorer(doc: UInt32(doc)))
+    }
+
+    /// What a word or phrase with a line in the synonym file searches: its entries' single words as one
+    /// word that reaches all their terms (scored as Lucene's SynonymQuery scores them: their
+    /// frequencies added up, the largest document frequency), each phrase as a phrase, any of them.
+    private func synonymous(_ entries: [[Token]], fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
+        var terms: [String] = []
+        var labels: [String] = []
+        var scorers: [Scorer] = []
+        for entry in entries {
+            guard entry.count == 1 else {
+                scorers.append(try phrase(entry, slop: nil, fields: fields, column: column, negated: negated))
+                continue
+            }
+            labels.append(entry[0].surface)
+            for term in try alternatives(of: entry[0]) where !terms.contains(term) { terms.append(term) }
+        }
+        if !terms.isEmpty { scorers.insert(try word(terms, label: labels.joined(separator: "|"), fields: fields, negated: negated), at: 0) }
+        let live = scorers.filter { !($0 is EmptyScorer) }
+        if live.isEmpty { return EmptyScorer() }
+        return live.count == 1 ? live[0] : DisjunctionScorer(live)
     }
 
     private func highlight(_ terms: [String], free: Bool) {

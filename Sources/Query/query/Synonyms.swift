@@ -1,0 +1,69 @@
+import Foundation
+import Indexer
+
+/// Words and phrases searched as one another, read from a file in the format of Solr's and
+/// Elasticsearch's synonym files: `vélo, bicyclette` (each finds the others), `ESS => économie sociale
+/// et solidaire` (the left searched as the right). Entries are analysed as queries are, so that a line
+/// holds whatever its words become: `vélos` and `Vélo` match the entry `vélo`.
+public struct Synonyms: Sendable {
+    /// What an entry searches: its words' tokens, one for a word, several for a phrase.
+    typealias Entry = [Token]
+
+    /// Each entry that expands, by its terms joined by spaces, to the entries it searches (itself
+    /// included when the line says so), in the order the file gives them.
+    private let table: [String: [Entry]]
+
+    /// Entries with a line to expand.
+    public var count: Int { table.count }
+
+    /// Reads a synonym file; a line that cannot be read is an error naming it.
+    public init(contentsOf path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw QueryError("cannot read the synonym file \(path)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else { throw QueryError("synonym file \(path) is not valid UTF-8") }
+        do {
+            self = try Synonyms(text: text)
+        } catch let error as QueryError {
+            throw QueryError("\(path): \(error.message)")
+        }
+    }
+
+    public init(text: String) throws {
+        let analyzer = try FrenchAnalyzer()
+        var table: [String: [Entry]] = [:]
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let content = line.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r")))
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            let sides = content.components(separatedBy: "=>")
+            guard sides.count <= 2 else { throw QueryError("line \(number + 1): more than one =>") }
+            func entries(_ side: String) throws -> [Entry] {
+                try side.split(separator: ",", omittingEmptySubsequences: false).map { text in
+                    let trimmed = text.trimmingCharacters(in: .whitespaces)
+                    guard !trimmed.isEmpty else { throw QueryError("line \(number + 1): an empty entry") }
+                    let tokens = try analyzer.tokens(trimmed)
+                    guard !tokens.isEmpty else { throw QueryError("line \(number + 1): \"\(trimmed)\" holds no word") }
+                    return tokens
+                }
+            }
+            let left = try entries(sides[0])
+            let right = sides.count == 2 ? try entries(sides[1]) : left
+            for entry in left {
+                var searched = table[Self.key(entry), default: []]
+                for target in right where !searched.contains(where: { Self.key($0) == Self.key(target) }) { searched.append(target) }
+                table[Self.key(entry)] = searched
+            }
+        }
+        self.table = table
+    }
+
+    private static func key(_ tokens: [Token]) -> String {
+        tokens.map(\.term).joined(separator: " ")
+    }
+
+    /// What a word or phrase of a query searches, its own tokens among them or not; nil when no line
+    /// names it.
+    func expansions(of tokens: [Token]) -> [Entry]? {
+        table[Self.key(tokens)]
+    }
+}
