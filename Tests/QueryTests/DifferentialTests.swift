@@ -227,13 +227,18 @@ import Testing
         let matchingFirst = Searcher(reader: reader)
         matchingFirst.pruning = .everywhere
         matchingFirst.pruning.leadScoredFirstFromMatchRate = .infinity
+        // Unions of words scored whole, window by window, in windows of 64 documents: many of them.
+        let windowed = Searcher(reader: reader)
+        windowed.pruning = .everywhere
+        windowed.pruning.windowedFromClauses = 2
+        windowed.pruning.unionWindow = 64
         let configured = Searcher(reader: reader)
         var generator = try QueryGenerator(reader: searcher.reader, seed: 21)
         var prunedSomething = 0, small = 0
         for round in 0..<300 {
             let query = generator.next()
             guard let exhaustive = try? searcher.search(query, limit: 10 + round % 3 * 20, prune: false, snippets: false) else { continue }
-            for pruning in [searcher, matchingFirst] {
+            for pruning in [searcher, matchingFirst, windowed] {
                 let pruned = try pruning.search(query, limit: 10 + round % 3 * 20, exactTotal: false, snippets: false)
                 if !pruned.totalIsExact && pruning === searcher { prunedSomething += 1 }
                 #expect(pruned.total <= exhaustive.total, "\(query)")
