@@ -212,7 +212,8 @@ final class BruteForce {
         var candidates: [(field: Int, term: String, weight: Double)] = []
         for field in documents[source].keys {
             var counts: [String: Int] = [:]
-            for token in try analyzer.tokens(stored.value(of: field)!) where !SimilarTerms.stopWords.contains(token.surface) {
+            for token in try analyzer.tokens(String(SimilarTerms.readPart(of: stored.value(of: field)!)))
+            where !SimilarTerms.stopWords.contains(token.surface) {
                 counts[token.term, default: 0] += 1
             }
             for (term, count) in counts {

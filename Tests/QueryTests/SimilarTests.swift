@@ -76,6 +76,21 @@ import Testing
         #expect(hit.snippet.marked().contains("["), "\(hit.snippet.marked())")
     }
 
+    /// A long field is read up to `bytesRead` bytes, cut after a whole word.
+    @Test func longFieldsAreReadUpToALimit() {
+        let limit = SimilarTerms.bytesRead
+        #expect(SimilarTerms.readPart(of: "court texte") == "court texte")
+        let words = String(repeating: "économie ", count: limit / 4)
+        let part = SimilarTerms.readPart(of: words)
+        #expect(part.utf8.count <= limit && part.utf8.count > limit - 12 && part.hasSuffix("économie"))
+        // No space: cut at a character's start, never inside one.
+        let accents = String(repeating: "é", count: limit)
+        let cut = SimilarTerms.readPart(of: accents)
+        #expect(cut.utf8.count == limit && cut.allSatisfy { $0 == "é" })
+        let odd = "a" + accents
+        #expect(SimilarTerms.readPart(of: odd).utf8.count == limit - 1)
+    }
+
     /// An unknown id is the query's error; without `like`, an empty query or exclusions alone still are.
     @Test func errors() throws {
         let searcher = Searcher(reader: try Self.index("similar-errors", generated: nil))

@@ -3,7 +3,7 @@ import Indexer
 /// The terms that tell one document apart, to find the documents like it (Lucene's MoreLikeThis):
 /// its searched fields analysed again from the store, as the index analysed them, each term weighed
 /// by how often it occurs there times its BM25 idf in that field, the best kept. Stop words and terms no
-/// other document holds are left out.
+/// other document holds are left out; a long field is read up to `bytesRead`.
 enum SimilarTerms {
     /// Terms kept (Lucene's and Elasticsearch's `max_query_terms`).
     static let maximumTerms = 25
@@ -25,6 +25,24 @@ enum SimilarTerms {
         quel quels quelle quelles sans soi été étés est sommes son
         """.split(whereSeparator: \.isWhitespace).map { Folding.removeAccents(Folding.lowercase(String($0))) })
 
+    /// Bytes of each field read (cut after the last space before them): about 5,000 words of French, as
+    /// Lucene's MoreLikeThis reads at most 5,000 tokens a field. A long document's opening tells it
+    /// apart as well as its whole text does, for a bounded cost.
+    static let bytesRead = 32_768
+
+    /// The part of a field's text that is read: all of it up to `bytesRead` bytes, else up to its last
+    /// space or line break before them (or the last whole character, when there is none).
+    static func readPart(of text: String) -> Substring {
+        let utf8 = text.utf8
+        guard utf8.count > bytesRead else { return text[...] }
+        var end = utf8.index(utf8.startIndex, offsetBy: bytesRead)
+        // Back to the start of a character: past UTF-8's continuation bytes.
+        while end > utf8.startIndex && utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
+        let cut = text[..<end]
+        guard let space = cut.lastIndex(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else { return cut }
+        return text[..<space]
+    }
+
     struct Selected: Equatable {
         var field: Int
         var term: String
@@ -44,7 +62,7 @@ enum SimilarTerms {
             var spellings: [(term: String, surface: String, count: Int)] = []
             var slotOfWord: [Int32: Int] = [:]
             var slotOfNumber: [String: Int] = [:]
-            try analyzer.analyze(text) { token in
+            try analyzer.analyze(String(readPart(of: text))) { token in
                 let slot = token.wordID >= 0 ? slotOfWord[token.wordID] : slotOfNumber[token.term]
                 if let slot { return spellings[slot].count += 1 }
                 if token.wordID >= 0 { slotOfWord[token.wordID] = spellings.count } else { slotOfNumber[token.term] = spellings.count }
