@@ -82,6 +82,12 @@ import Testing
         }
         // The lines change what most of these find.
         #expect(widened >= 6, "\(widened)")
+        // A word the index lacks but a line names is searched, not corrected; the others still are.
+        let named = Searcher(reader: reader, synonyms: try Synonyms(text: "ecolo, écologie"))
+        #expect(try named.count("ecolo") > 0 && plain.count("ecolo") == 0)
+        #expect(try plain.suggest("ecolo") != nil)
+        #expect(try named.suggest("ecolo") == nil)
+        #expect(try named.suggest("ecolo ecnomie") == "ecolo économie")
         // A synonym found is highlighted as the word typed is.
         let hit = try #require(try searcher.search("ressourcerie", limit: 10).hits.first { $0.snippet.marked().lowercased().contains("[recyclerie") })
         #expect(!hit.snippet.marked().lowercased().contains("[ressourcerie"))

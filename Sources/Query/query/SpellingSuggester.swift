@@ -6,17 +6,20 @@ import Indexer
 /// then the spelling found in the most documents, then byte order. Words and the words of phrases are
 /// corrected; prefixes, wildcards and fuzzy words already reach other spellings and are left as typed.
 /// The lexicon keeps folded spellings only (`economie`): a correction is spelt as the documents write
-/// it (`économie`, `WrittenSpelling`), in the case of the letters typed (`respell`).
+/// it (`économie`, `WrittenSpelling`), in the case of the letters typed (`respell`). A word or phrase
+/// with a line in the synonym file is searched as its synonyms: it is left as typed.
 struct SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
+    let synonyms: Synonyms?
     /// The indexed fields, where a number or a word missing from the lexicon may still be a term.
     let fields: [Int]
     private var unknownWords = 0
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer) {
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, synonyms: Synonyms? = nil) {
         self.reader = reader
         self.analyzer = analyzer
+        self.synonyms = synonyms
         fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
     }
 
@@ -39,7 +42,9 @@ struct SpellingSuggester {
         case let .word(text, _, column), let .phrase(text, _, _, column):
             // The node's text as typed, at or after its column (a field's column when it has one).
             guard let typed = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
-            for token in try analyzer.tokens(text) where unknownWords < QueryPlanner.maximumFuzzyWords {
+            let tokens = try analyzer.tokens(text)
+            if case .phrase(_, .some, _, _) = node {} else if synonyms?.expansions(of: tokens) != nil { return }
+            for token in tokens where unknownWords < QueryPlanner.maximumFuzzyWords {
                 if let (spelling, terms) = try correction(of: token) {
                     let range = typed[token.range.lowerBound]..<typed[token.range.upperBound]
                     let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: nil).of([spelling], terms: terms)
