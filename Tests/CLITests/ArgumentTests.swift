@@ -9,7 +9,7 @@ import TestSupport
         for arguments in [[], ["--help"], ["-h"], ["help"]] {
             let overview = try FTSCommand.run(arguments)
             #expect(overview.status == 0 && overview.stdout.hasPrefix("OVERVIEW: A full-text search engine for French text."))
-            for name in ["index", "search", "complete", "get", "bench", "verify", "stats", "analyze", "sections"] {
+            for name in ["index", "search", "complete", "get", "bench", "verify", "stats", "terms", "analyze", "sections"] {
                 #expect(overview.stdout.contains("\n  \(name) "))
             }
         }
