@@ -18,6 +18,7 @@ struct Complete: Command {
             .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),
             .option("limit", default: "10", help: "Completions to show (1 to 100)."),
             .flag("json", help: "Print one JSON object a completion: text and count."),
+            .option("synonyms", value: "file", help: "A synonym file, as fts search --synonyms takes it: the counts are those of searches with it."),
         ],
         arguments: [ArgumentSpec(name: "text", help: "The text typed so far (several arguments are joined with spaces).",
                                  repeats: true, required: true)],
@@ -27,12 +28,14 @@ struct Complete: Command {
     var index: String?
     var limit: Int
     var json: Bool
+    var synonyms: String?
     var text: String
 
     init(_ arguments: ParsedArguments) throws {
         index = arguments.string("index")
         limit = try arguments.number("limit")!
         json = arguments.flag("json")
+        synonyms = arguments.string("synonyms")
         text = arguments.arguments("text").joined(separator: " ")
         guard (1...Searcher.maximumCompletions).contains(limit) else {
             throw UsageError("--limit must be between 1 and \(Searcher.maximumCompletions)")
@@ -42,8 +45,9 @@ struct Complete: Command {
     func run() throws {
         let path = index ?? Defaults.index
         let completions: [Completion]
+        let synonyms = try Defaults.synonyms(self.synonyms, command: "complete")
         do {
-            completions = try Searcher(reader: try Defaults.openIndex(index, command: "complete")).complete(text, limit: limit)
+            completions = try Searcher(reader: try Defaults.openIndex(index, command: "complete"), synonyms: synonyms).complete(text, limit: limit)
         } catch {
             Output.error("fts complete: \(path): \(error)")
             throw ExitStatus(2)

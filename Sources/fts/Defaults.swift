@@ -13,6 +13,18 @@ enum Defaults {
     /// missing or written by another format version, is built first from the default corpus, as
     /// searchd does: `fts search` works on a fresh clone with no set-up. An index given by `--index`
     /// or `$FTS_INDEX` is never built: its error is the answer.
+    /// The synonym file of `--synonyms`, read; one that cannot be read is said, naming the line, and
+    /// the command exits with status 2.
+    static func synonyms(_ path: String?, command: String) throws -> Synonyms? {
+        guard let path else { return nil }
+        do {
+            return try Synonyms(contentsOf: path)
+        } catch {
+            Output.error("fts \(command): \(error)")
+            throw ExitStatus(2)
+        }
+    }
+
     static func openIndex(_ given: String?, command: String) throws -> IndexReader {
         let path = given ?? index
         do {

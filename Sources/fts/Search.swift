@@ -130,13 +130,7 @@ struct Search: Command {
     func run() throws {
         let path = index ?? Defaults.index
         let searcher: Searcher
-        let synonyms: Synonyms?
-        do {
-            synonyms = try self.synonyms.map { try Synonyms(contentsOf: $0) }
-        } catch {
-            Output.error("fts search: \(error)")
-            throw ExitStatus(2)
-        }
+        let synonyms = try Defaults.synonyms(self.synonyms, command: "search")
         do {
             searcher = Searcher(reader: try Defaults.openIndex(index, command: "search"), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost),
                                 synonyms: synonyms)

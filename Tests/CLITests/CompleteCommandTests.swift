@@ -19,4 +19,19 @@ import TestSupport
         let bad = try FTSCommand.run(["complete", "--index", SearchCommandTests.index, "--limit", "0", "jardin"])
         #expect(bad.status == 2 && bad.stderr.contains("--limit must be between 1 and 100"))
     }
+
+    /// `--synonyms`: each completion counted as a search with the synonym file would count it.
+    @Test func countsAsSearchesWithSynonyms() throws {
+        let file = ProcessScratch.path("synonyms-complete.txt")
+        try "jardin, potager\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let index = SearchCommandTests.index
+        let either = try FTSCommand.run(["search", "--index", index, "--count", "jardin OR potager"]).stdout.dropLast()
+        let alone = try FTSCommand.run(["search", "--index", index, "--count", "potager"]).stdout.dropLast()
+        let plain = try FTSCommand.run(["complete", "--index", index, "potag"]).stdout
+        let widened = try FTSCommand.run(["complete", "--index", index, "--synonyms", file, "potag"]).stdout
+        #expect(plain.contains("potager\t\(alone)\n") && widened.contains("potager\t\(either)\n") && alone != either, "\(plain) \(widened)")
+        try "a => b => c\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try FTSCommand.run(["complete", "--index", index, "--synonyms", file, "potag"])
+        #expect(bad.status == 2 && bad.stderr == "fts complete: \(file): line 1: more than one =>\n")
+    }
 }
