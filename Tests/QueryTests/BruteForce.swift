@@ -178,7 +178,27 @@ final class BruteForce {
         case .and(let children):
             var required: [[Int: Double]] = []
             var excluded = Set<Int>()
-            for child in children {
+            var joined = Set<Int>()
+            // Words in a row that make an entry: all of them as typed (when the line keeps them), or
+            // any other entry of the line.
+            for run in try synonyms?.wordRuns(in: children, analyzer: analyzer) ?? [] {
+                joined.formUnion(run.range)
+                var alternatives: [[Int: Double]] = []
+                if run.keepsWords {
+                    let words = try children[run.range].compactMap { try evaluate($0, boost: boost) }
+                    if var all = words.first {
+                        for other in words.dropFirst() {
+                            all = all.filter { other[$0.key] != nil }.reduce(into: [:]) { $0[$1.key] = $1.value + other[$1.key]! }
+                        }
+                        alternatives.append(all)
+                    }
+                }
+                if !run.entries.isEmpty { alternatives.append(try synonymous(run.entries, field: run.field, boost: boost)) }
+                required.append(alternatives.reduce(into: [:]) { result, matches in
+                    for (doc, score) in matches { result[doc, default: 0] += score }
+                })
+            }
+            for (index, child) in children.enumerated() where !joined.contains(index) {
                 if case .not(let inner) = child {
                     if let matches = try evaluate(inner, boost: boost) { excluded.formUnion(matches.keys) }
                 } else if let matches = try evaluate(child, boost: boost) {

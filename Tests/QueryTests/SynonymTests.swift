@@ -37,9 +37,36 @@ import Testing
         #expect(try searched("clichy sous bois") == ["clichy sous bois", "banlieu"])
         #expect(try searched("ville") == nil)
         #expect(synonyms.count == 11)
+        // Lines saved on Windows end with "\r\n".
+        let windows = try Synonyms(text: "mer, océan\r\nvélo, bicyclette\r\n")
+        let ocean = try windows.expansions(of: analyzer.tokens("océan"))
+        #expect(windows.count == 4 && ocean?.count == 2)
         // A word on several lines searches what each names.
         let merged = try Synonyms(text: "mer, océan\nmer => marée")
         #expect(try merged.expansions(of: analyzer.tokens("mer"))?.map { $0.map(\.term) } == [["mer"], ["ocean"], ["mar"]])
+    }
+
+    /// Bare words in a row that make an entry are found as one: the longest run from each start, in one
+    /// field, with the entries of its line less the run itself, and whether the words are searched.
+    @Test func wordsInARowMakeAnEntry() throws {
+        let synonyms = try Synonyms(text: Self.lines + "\nESS, économie sociale et solidaire\nsocial, solidaire\nmer bleue => océan")
+        let analyzer = try FrenchAnalyzer()
+        func runs(_ query: String) throws -> [String] {
+            guard case .and(let nodes) = try QueryParser().parse(query) else { return [] }
+            return try synonyms.wordRuns(in: nodes, analyzer: analyzer).map { run in
+                "\(run.range.lowerBound)..<\(run.range.upperBound) \(run.keepsWords) " + run.entries.map { $0.map(\.term).joined(separator: " ") }.joined(separator: ",")
+            }
+        }
+        #expect(try runs("économie sociale et solidaire") == ["0..<4 true ess"])
+        #expect(try runs("projet Économie Sociale et Solidaire jardin") == ["1..<5 true ess"])
+        #expect(try runs("clichy sous bois") == ["0..<3 true banlieu"])
+        #expect(try runs("mer bleue") == ["0..<2 false ocean"])
+        // Fields must agree; a boosted or excluded word, or one inside a phrase, breaks the run.
+        #expect(try runs("title:mer bleue") == [])
+        #expect(try runs("title:mer title:bleue") == ["0..<2 false ocean"])
+        #expect(try runs("mer^2 bleue") == [])
+        #expect(try runs("mer -bleue") == [])
+        #expect(try runs("économie sociale solidaire") == [])
     }
 
     @Test func linesThatCannotBeReadAreErrorsNamingThem() throws {
@@ -57,7 +84,7 @@ import Testing
         let folder = ProcessScratch.path("synonyms")
         _ = try IndexBuilder.build(paths: [QueryFixtures.corpus], output: folder)
         let reader = try IndexReader(path: folder)
-        let synonyms = try Synonyms(text: Self.lines)
+        let synonyms = try Synonyms(text: Self.lines + "\nESS, économie sociale et solidaire\nbois, forêt")
         let searcher = Searcher(reader: reader, synonyms: synonyms)
         searcher.pruning = .everywhere
         let brute = try BruteForce(reader: reader)
@@ -66,7 +93,9 @@ import Testing
         var widened = 0
         for query in ["recyclerie", "ressourceries", "ESS", "ess solidaire", "\"économie sociale et solidaire\"", "vélo OR jardin",
                       "title:jardin", "jardin -emploi", "emploi^3 OR recyclerie", "Clichy-sous-Bois", "\"clichy sous bois\"~2",
-                      "travail", "potager emploi"] {
+                      "travail", "potager emploi", "économie sociale et solidaire", "projet économie sociale et solidaire -emploi",
+                      "title:économie title:sociale title:et title:solidaire", "clichy sous bois", "(économie sociale et solidaire) OR vélo",
+                      "économie sociale et solidaire^2"] {
             let expected = try #require(try brute.evaluate(QueryParser().parse(query)), "\(query)")
             let ranked = expected.map { ScoredDocument(doc: UInt32($0.key), score: $0.value) }.sorted { $0.ranksBefore($1) }
             let results = try searcher.search(query, limit: 20)

@@ -133,7 +133,14 @@ final class QueryPlanner {
         case .and(let children):
             var required: [Scorer] = []
             var excluded: [Scorer] = []
-            for child in children {
+            var joined = Set<Int>()
+            for run in try synonyms?.wordRuns(in: children, analyzer: analyzer) ?? [] {
+                joined.formUnion(run.range)
+                required.append(try synonymRun(children[run.range], entries: run.entries, keepsWords: run.keepsWords,
+                                               fields: fields(run.field, column: run.column, boost: boost), column: run.column,
+                                               negated: negated, boost: boost))
+            }
+            for (index, child) in children.enumerated() where joined.isEmpty || !joined.contains(index) {
                 if case .not(let inner) = child {
                     if let scorer = try plan(inner, negated: true, boost: boost), !(scorer is EmptyScorer) { excluded.append(scorer) }
                 } else if let scorer = try plan(child, negated: negated, boost: boost) {
@@ -292,6 +299,25 @@ final class QueryPlanner {
         let live = scorers.filter { !($0 is EmptyScorer) }
         if live.isEmpty { return EmptyScorer() }
         return live.count == 1 ? live[0] : DisjunctionScorer(live)
+    }
+
+    /// Words typed in a row that make an entry of the synonym file (`Synonyms.wordRuns`): the words
+    /// as typed, all required (when the line keeps them), or any other entry of the line.
+    private func synonymRun(_ words: ArraySlice<QueryNode>, entries: [[Token]], keepsWords: Bool, fields: [(field: Int, boost: Double)],
+                            column: Int, negated: Bool, boost: Double) throws -> Scorer {
+        var alternatives: [Scorer] = []
+        if keepsWords {
+            let planned = try words.compactMap { try plan($0, negated: negated, boost: boost) }
+            if !planned.isEmpty && !planned.contains(where: { $0 is EmptyScorer }) {
+                alternatives.append(planned.count == 1 ? planned[0] : ConjunctionScorer(planned))
+            }
+        }
+        if !entries.isEmpty {
+            let others = try synonymous(entries, fields: fields, column: column, negated: negated)
+            if !(others is EmptyScorer) { alternatives.append(others) }
+        }
+        if alternatives.isEmpty { return EmptyScorer() }
+        return alternatives.count == 1 ? alternatives[0] : DisjunctionScorer(alternatives)
     }
 
     private func highlight(_ terms: [String], free: Bool) {

@@ -32,8 +32,9 @@ public struct Synonyms: Sendable {
     public init(text: String) throws {
         let analyzer = try FrenchAnalyzer()
         var table: [String: [Entry]] = [:]
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = line.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r")))
+        // Lines end at any line break: "\r\n" (a file saved on Windows) is one character, not "\n".
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let content = line.trimmingCharacters(in: .whitespaces)
             if content.isEmpty || content.hasPrefix("#") { continue }
             let sides = content.components(separatedBy: "=>")
             guard sides.count <= 2 else { throw QueryError("line \(number + 1): more than one =>") }
@@ -65,5 +66,44 @@ public struct Synonyms: Sendable {
     /// names it.
     func expansions(of tokens: [Token]) -> [Entry]? {
         table[Self.key(tokens)]
+    }
+
+    /// Words typed in a row that together make an entry (`économie sociale et solidaire` without
+    /// quotes): in a conjunction's `nodes`, runs of two or more bare words in one field (or none),
+    /// the longest from each start, none overlapping. Each comes with the entries its line searches
+    /// and whether the words themselves are among them (a line with `=>` that does not list them on
+    /// its right replaces them).
+    func wordRuns(in nodes: [QueryNode], analyzer: FrenchAnalyzer) throws
+        -> [(range: Range<Int>, entries: [Entry], keepsWords: Bool, field: String?, column: Int)] {
+        var words: [(tokens: [Token], field: String?, column: Int)?] = []
+        for node in nodes {
+            if case let .word(text, field, column) = node { words.append((try analyzer.tokens(text), field, column)) } else { words.append(nil) }
+        }
+        var runs: [(range: Range<Int>, entries: [Entry], keepsWords: Bool, field: String?, column: Int)] = []
+        var start = 0
+        while start < nodes.count {
+            guard let first = words[start] else {
+                start += 1
+                continue
+            }
+            var tokens = first.tokens
+            var found: (end: Int, entries: [Entry], keepsWords: Bool)?
+            var end = start + 1
+            while end < nodes.count, let word = words[end], word.field == first.field {
+                tokens += word.tokens
+                end += 1
+                let key = Self.key(tokens)
+                if let entries = table[key] {
+                    found = (end, entries.filter { Self.key($0) != key }, entries.contains { Self.key($0) == key })
+                }
+            }
+            guard let found else {
+                start += 1
+                continue
+            }
+            runs.append((start..<found.end, found.entries, found.keepsWords, first.field, first.column))
+            start = found.end
+        }
+        return runs
     }
 }
