@@ -4,7 +4,8 @@ import Indexer
 /// Words and phrases searched as one another, read from a file in the format of Solr's and
 /// Elasticsearch's synonym files: `vélo, bicyclette` (each finds the others), `ESS => économie sociale
 /// et solidaire` (the left searched as the right). Entries are analysed as queries are, so that a line
-/// holds whatever its words become: `vélos` and `Vélo` match the entry `vélo`.
+/// holds whatever its words become: `Vélo` and `velo` match the entry `vélo`, `bicyclettes` the entry
+/// `bicyclette` (Snowball stems them alike).
 public struct Synonyms: Sendable {
     /// What an entry searches: its words' tokens, one for a word, several for a phrase.
     typealias Entry = [Token]
