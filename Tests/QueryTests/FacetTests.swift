@@ -198,8 +198,11 @@ import TestSupport
         let requests = [FacetRequest(field: "jour", limit: 1_000, histogram: .year), FacetRequest(field: "jour", limit: 1_000, histogram: .month),
                         FacetRequest(field: "jour", limit: 1_000, histogram: .day), FacetRequest(field: "prix", limit: 1_000, histogram: .interval(50)),
                         FacetRequest(field: "prix", limit: 1_000, histogram: .interval(0.5))]
-        let counted = try corpus.searcher.search(query, limit: 0, facets: requests).facets
+        let histograms = try corpus.searcher.search(query, limit: 0, facets: requests)
+        let counted = histograms.facets
         let all = try corpus.searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
+        // Histograms alone count the matches in their own walk.
+        #expect(histograms.total == all.total && histograms.totalIsExact, "\(query)")
         for (request, facet) in zip(requests, counted) {
             // Each document's buckets, as (order, key).
             func buckets(_ doc: Int) -> Set<String> {

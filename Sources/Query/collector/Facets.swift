@@ -172,11 +172,13 @@ enum FacetCounter {
             }
         }
         var matches = everyDocument ? reader.documentCount : 0
-        if !everyDocument { matches = try tally(root, tallies, documentCount: reader.documentCount) }
+        if !everyDocument && !tallies.isEmpty { matches = try tally(root, tallies, documentCount: reader.documentCount) }
         if !bucketTallies.isEmpty {
-            // A second walk, apart: the values' walk stays the one it is without histograms.
-            if !everyDocument { root.rewind() }
-            try tally(root, bucketTallies, documentCount: reader.documentCount)
+            // A walk apart, the second when values are counted too: the values' walk stays the one it
+            // is without histograms.
+            if !everyDocument && !tallies.isEmpty { root.rewind() }
+            let walked = try tally(root, bucketTallies, documentCount: reader.documentCount)
+            if !everyDocument && tallies.isEmpty { matches = walked }
         }
         // The tallies were made in the order of the requests, values and histograms apart.
         var facets: [FacetCounts] = []
@@ -217,11 +219,14 @@ enum FacetCounter {
         return matches
     }
 
-    /// Counts every match of `root` in each histogram's buckets.
-    private static func tally(_ root: Scorer, _ tallies: UnsafeMutableBufferPointer<BucketTally>, documentCount: Int) throws {
+    /// Counts every match of `root` in each histogram's buckets; returns the matches.
+    private static func tally(_ root: Scorer, _ tallies: UnsafeMutableBufferPointer<BucketTally>, documentCount: Int) throws -> Int {
+        var matches = 0
         try MatchCounter.forEachMatch(root, documentCount: documentCount) { match in
+            matches &+= 1
             for index in 0..<tallies.count { tallies[index].add(Int(match)) }
         }
+        return matches
     }
 
     /// One field's counts over the matches so far.

@@ -674,8 +674,9 @@ struct PruningPolicy: Sendable {
 
     /// From this many words in fields, a union of words is ranked by scoring every match, window by
     /// window (`TopDocs.windowedUnion`), instead of by MaxScore. Measured on frdocs (its words are in
-    /// about 2 fields each), in process, pruned against scored whole: 8 random words 68 µs against 79,
-    /// 12 words 139 against 111, 16 words 220 against 148, documents like one (25 words) 399 against 206.
+    /// about 2 fields each), in process, MaxScore against scored whole: 8 random words 72 µs against
+    /// 83, 12 words 145 against 114, 16 words 226 against 150, documents like one (25 words) 422
+    /// against 206 (BENCHMARKS.md, "Unions of words, window by window").
     var windowedFromClauses = 20
     /// Documents a window of `TopDocs.windowedUnion` spans (a multiple of 64): its scores, 32 KiB, stay
     /// in the first-level cache. The tests take small ones, so that their corpora span many.
