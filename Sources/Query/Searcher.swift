@@ -56,7 +56,9 @@ public final class Searcher: @unchecked Sendable {
     public let parameters: BM25Parameters
     /// Words and phrases searched as others too (`Synonyms`), nil for none.
     public let synonyms: Synonyms?
-    public var snippetLength = 160
+    /// A snippet's length in bytes (about as many characters), by default and at the least and most.
+    public static let defaultSnippetLength = 160
+    public static let snippetLengths = 16...10_000
     /// When pruning checks bounds; the pruning tests set `.everywhere`, so that the pruned paths run on
     /// their small corpora too.
     var pruning = PruningPolicy()
@@ -101,14 +103,19 @@ public final class Searcher: @unchecked Sendable {
     /// field's numbers and dates instead of by score; the total is then exact. `facets` counts the
     /// values of fields among all the matches, in a second walk over them. `filters` narrow the
     /// matches to values of fields (`FacetFilter`): a facet on a filtered field counts the matches of
-    /// the query and the other fields' filters, in a walk of its own.
+    /// the query and the other fields' filters, in a walk of its own. `snippets: false` leaves the
+    /// snippets empty, and saves reading the positions and the bodies' text for them.
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
                        facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false, exactTotal: Bool = true,
-                       prune: Bool = true, snippets: Bool = true, titleHighlights: Bool = false) throws -> SearchResults {
+                       prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
+                       titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
+        }
+        guard !snippets || Self.snippetLengths.contains(snippetLength) else {
+            throw QueryError("a snippet is \(Self.snippetLengths.lowerBound) to \(Self.snippetLengths.upperBound) bytes long")
         }
         let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }

@@ -10,8 +10,7 @@ public enum ReplyFormat: String, Sendable {
 /// A request, decoded from one line (docs/PROTOCOL.md).
 enum Request: Equatable {
     case ping
-    case search(limit: Int, offset: Int, sort: FieldSort?, facets: [FacetRequest] = [], filters: [FacetFilter] = [], like: String? = nil,
-                query: String)
+    case search(SearchRequest)
     case count(String)
     case suggest(String)
     case complete(limit: Int, text: String)
@@ -23,6 +22,20 @@ enum Request: Equatable {
     case auth(String)
     case help
     case quit
+}
+
+/// `SEARCH`'s options and query.
+struct SearchRequest: Equatable {
+    var limit = 10
+    var offset = 0
+    var sort: FieldSort?
+    var facets: [FacetRequest] = []
+    var filters: [FacetFilter] = []
+    var like: String?
+    /// 0 for no snippets.
+    var snippetLength = Searcher.defaultSnippetLength
+    var explain = false
+    var query: String
 }
 
 /// A reply, written in the connection's format.
@@ -128,24 +141,39 @@ enum RequestDecoder {
     static let maximumFacets = 16
 
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [FACET field[:n]]… [FILTER field:=value]…
-    /// [LIKE id] <query>`, options in any order; the query may be empty after `LIKE`.
+    /// [LIKE id] [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var limit = 10, offset = 0
         var sort: FieldSort?
         var facets: [FacetRequest] = []
         var filters: [FacetFilter] = []
         var like: String?
+        var snippetLength = Searcher.defaultSnippetLength
+        var explain = false
         var rest = text
         while true {
             let word = rest.prefix { $0 != 0x20 }
-            // `SORT` and `FACET` only in capitals, as `OR` in a query: `SEARCH sort des déchets`
-            // searches the word.
+            // Options other than `LIMIT` and `OFFSET` only in capitals, as `OR` in a query: `SEARCH
+            // sort des déchets` searches the word.
             let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
             let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
-            guard isLimit || isSort || isFacet || isFilter || isLike || matches(word, "OFFSET") else { break }
+            let isSnippet = word.elementsEqual("SNIPPET".utf8)
+            if word.elementsEqual("EXPLAIN".utf8) {
+                explain = true
+                rest = rest.dropFirst(word.count).drop { $0 == 0x20 }
+                continue
+            }
+            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || matches(word, "OFFSET") else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
-            if isLike {
+            if isSnippet {
+                let lengths = Searcher.snippetLengths
+                guard let value = Int(String(decoding: argument, as: UTF8.self)), value == 0 || lengths.contains(value) else {
+                    return .failure(ProtocolError(code: .badRequest,
+                                                  message: "SNIPPET takes 0 (no snippets) or a length from \(lengths.lowerBound) to \(lengths.upperBound)"))
+                }
+                snippetLength = value
+            } else if isLike {
                 guard like == nil else { return .failure(ProtocolError(code: .badRequest, message: "one LIKE a search")) }
                 guard let id = unquoted(argument), !id.isEmpty else {
                     return .failure(ProtocolError(code: .badRequest, message: "LIKE takes a document id, quoted when it holds a space: LIKE \"a b.txt#2\""))
@@ -189,8 +217,8 @@ enum RequestDecoder {
             return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
         }
         guard !rest.isEmpty || like != nil else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
-        return .success(.search(limit: limit, offset: offset, sort: sort, facets: facets, filters: filters, like: like,
-                                query: String(decoding: rest, as: UTF8.self)))
+        return .success(.search(SearchRequest(limit: limit, offset: offset, sort: sort, facets: facets, filters: filters, like: like,
+                                              snippetLength: snippetLength, explain: explain, query: String(decoding: rest, as: UTF8.self))))
     }
 
     /// `LIKE`'s id: as written, or between quotes with `\"` and `\\` for a quote and a backslash;
@@ -311,6 +339,14 @@ enum ReplyEncoder {
                 out.append(UInt8(ascii: "\t"))
                 out.appendMarkedField(hit.snippet)
             }
+            for hit in results.hits {
+                guard let explanation = hit.explanation else { continue }
+                out.append("\nEXPLAIN \(hit.rank) \(explanation.count)")
+                for line in explanation {
+                    out.append(UInt8(ascii: "\n"))
+                    out.appendField(line)
+                }
+            }
             for facet in results.facets {
                 out.append("\nFACET \(facet.field) \(facet.values.count) \(facet.distinct) \(facet.missing)")
                 for value in facet.values {
@@ -396,7 +432,16 @@ enum ReplyEncoder {
                     out.append(UInt8(ascii: ":"))
                     out.appendJSONString(utf8)
                 }
-                out.append("}}")
+                out.append(UInt8(ascii: "}"))
+                if let explanation = hit.explanation {
+                    out.append(",\"explanation\":[")
+                    for (number, line) in explanation.enumerated() {
+                        if number > 0 { out.append(UInt8(ascii: ",")) }
+                        out.appendJSONString(line)
+                    }
+                    out.append(UInt8(ascii: "]"))
+                }
+                out.append(UInt8(ascii: "}"))
             }
             out.append("],\"returned\":\(results.hits.count),\"total\":\(results.total),"
                        + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)")

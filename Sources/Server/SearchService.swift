@@ -96,23 +96,25 @@ public final class SearchService: @unchecked Sendable {
                 guard difference == 0 else { return .error(ProtocolError(code: .unauthorized, message: "wrong token")) }
                 session.authenticated = true
                 return .ok("authenticated")
-            case let .search(limit, offset, sort, facets, filters, like, query):
+            case .search(let request):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let searcher = currentSearcher
                 // A field that cannot sort, be counted or filter is the request's error, not the query's.
                 do {
-                    _ = try sort?.fieldNumber(in: searcher.reader)
-                    for facet in facets { _ = try facet.fieldNumber(in: searcher.reader) }
-                    for filter in filters { _ = try filter.fieldNumber(in: searcher.reader) }
+                    _ = try request.sort?.fieldNumber(in: searcher.reader)
+                    for facet in request.facets { _ = try facet.fieldNumber(in: searcher.reader) }
+                    for filter in request.filters { _ = try filter.fieldNumber(in: searcher.reader) }
                 } catch {
                     return .error(ProtocolError(code: .badRequest, message: error.description))
                 }
-                if let like, try searcher.reader.document(id: like) == nil {
+                if let like = request.like, try searcher.reader.document(id: like) == nil {
                     return .error(ProtocolError(code: .notFound, message: "no document with id \(like)"))
                 }
                 // Text replies show no title highlights: only JSON's need the titles analysed.
-                let results = try searcher.search(query, like: like, limit: limit, offset: offset, sort: sort, facets: facets,
-                                                  filters: filters, titleHighlights: session.format == .json)
+                let results = try searcher.search(request.query, like: request.like, limit: request.limit, offset: request.offset,
+                                                  sort: request.sort, facets: request.facets, filters: request.filters,
+                                                  explain: request.explain, snippets: request.snippetLength > 0,
+                                                  snippetLength: request.snippetLength, titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):
@@ -181,6 +183,8 @@ public final class SearchService: @unchecked Sendable {
         "  FILTER field:=value                  only the matches holding the value (FILTER in capitals)",
         "  LIKE id                              the documents like that one, which the query (then optional)",
         "                                       narrows (LIKE in capitals; the id quoted when it holds a space)",
+        "  SNIPPET n                            snippets of about n characters (16 to 10000; 0: none; default 160)",
+        "  EXPLAIN                              then EXPLAIN <rank> <n>, and one line each term's part of the score",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
         "COMPLETE [LIMIT n] <text>              COMPLETIONS <n>, then one line a completion of the text's",

@@ -50,7 +50,7 @@ struct Search: Command {
             .option("k1", default: "1.2", help: "BM25 k1."),
             .option("b", default: "0.75", help: "BM25 b."),
             .option("title-boost", default: "2.0", help: "Boost of the title field."),
-            .option("snippet-length", default: "160", help: "Length of a snippet, in bytes (about as many characters)."),
+            .option("snippet-length", default: "\(Searcher.defaultSnippetLength)", help: "Length of a snippet, in bytes (about as many characters); 0 for none."),
             .option("highlight-open", default: "[", help: "Text before a highlighted word of a snippet (JSON gives byte offsets instead)."),
             .option("highlight-close", default: "]", help: "Text after a highlighted word of a snippet."),
             .option("color", value: "when", default: "auto", help: """
@@ -121,7 +121,9 @@ struct Search: Command {
         }
         query = arguments.arguments("query")
         if query.isEmpty && like == nil { throw UsageError("missing <query>") }
-        guard (16...10_000).contains(snippetLength) else { throw UsageError("--snippet-length must be between 16 and 10000") }
+        guard snippetLength == 0 || Searcher.snippetLengths.contains(snippetLength) else {
+            throw UsageError("--snippet-length must be 0 (no snippet) or between \(Searcher.snippetLengths.lowerBound) and \(Searcher.snippetLengths.upperBound)")
+        }
         if let problem = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost).problem {
             throw UsageError("BM25: \(problem)")
         }
@@ -134,7 +136,6 @@ struct Search: Command {
         do {
             searcher = Searcher(reader: try Defaults.openIndex(index, command: "search"), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost),
                                 synonyms: synonyms)
-            searcher.snippetLength = snippetLength
         } catch {
             Output.error("fts search: \(path): \(error)")
             throw ExitStatus(2)
@@ -158,7 +159,8 @@ struct Search: Command {
                 matches = results.total
             } else {
                 let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters,
-                                                  explain: explain, titleHighlights: true)
+                                                  explain: explain, snippets: snippetLength > 0, snippetLength: snippetLength,
+                                                  titleHighlights: true)
                 let suggestion = try searcher.suggest(text, like: like)
                 writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
                 matches = results.total
@@ -181,7 +183,7 @@ struct Search: Command {
                 text += hit.record.string(of: field).map { "  (\(results.fieldNames[field]): \($0))" } ?? "  (no \(results.fieldNames[field]))"
             }
             text += "\n"
-            text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n"
+            if snippetLength > 0 { text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n" }
             for line in hit.explanation ?? [] { text += "               \(line)\n" }
         }
         let took = Output.fixed(Double(results.tookMicroseconds) / 1000, decimals: 2)

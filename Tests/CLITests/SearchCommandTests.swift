@@ -119,6 +119,13 @@ import TestSupport
         #expect(snippet.replacingOccurrences(of: "<b>", with: "").replacingOccurrences(of: "</b>", with: "").utf8.count <= 60 + 7 + 8)
         let bad = try FTSCommand.run(["search", "--index", Self.index, "--snippet-length", "3", "économie"])
         #expect(bad.status != 0 && bad.stderr.contains("--snippet-length"))
+        // 0: no snippet, a hit a line in the table, an empty snippet in JSON.
+        let none = try FTSCommand.run(["search", "--index", Self.index, "--limit", "3", "--snippet-length", "0", "économie"])
+        let lines = none.stdout.split(separator: "\n")
+        #expect(none.status == 0 && lines.count == 4 && lines.prefix(3).allSatisfy { $0.contains(".txt#") }, "\(none.stdout)")
+        let json = try FTSCommand.run(["search", "--index", Self.index, "--limit", "3", "--json", "--snippet-length", "0", "économie"])
+        let hits = try json.stdout.split(separator: "\n").dropLast().map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(hits.count == 3 && hits.allSatisfy { $0["snippet"] as? String == "" })
         // BM25's parameters where Lucene takes them: a negative or NaN weight would break the bounds
         // that pruning reads.
         for (option, value, name) in [("--k1", "-1", "k1"), ("--k1", "nan", "k1"), ("--k1", "inf", "k1"), ("--b", "1.5", "b"),

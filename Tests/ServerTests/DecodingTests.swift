@@ -20,34 +20,41 @@ import Testing
     }
 
     @Test func searchOptionsInAnyOrderAndCase() {
-        #expect(decode("SEARCH économie solidaire") == .success(.search(limit: 10, offset: 0, sort: nil, query: "économie solidaire")))
-        #expect(decode("search limit 3 offset 6 jardin") == .success(.search(limit: 3, offset: 6, sort: nil, query: "jardin")))
-        #expect(decode("SEARCH OFFSET 2  LIMIT 5   mer OR jardin") == .success(.search(limit: 5, offset: 2, sort: nil, query: "mer OR jardin")))
+        #expect(decode("SEARCH économie solidaire") == .success(.search(SearchRequest(limit: 10, offset: 0, query: "économie solidaire"))))
+        #expect(decode("search limit 3 offset 6 jardin") == .success(.search(SearchRequest(limit: 3, offset: 6, query: "jardin"))))
+        #expect(decode("SEARCH OFFSET 2  LIMIT 5   mer OR jardin") == .success(.search(SearchRequest(limit: 5, offset: 2, query: "mer OR jardin"))))
         // A word that only starts like an option is the query.
-        #expect(decode("SEARCH limited offer") == .success(.search(limit: 10, offset: 0, sort: nil, query: "limited offer")))
+        #expect(decode("SEARCH limited offer") == .success(.search(SearchRequest(limit: 10, offset: 0, query: "limited offer"))))
         // `SORT` in capitals only, as `OR`: in French, `sort` is a word.
         #expect(decode("SEARCH SORT année:desc LIMIT 3 jardin")
-            == .success(.search(limit: 3, offset: 0, sort: FieldSort(field: "année", descending: true), query: "jardin")))
+            == .success(.search(SearchRequest(limit: 3, offset: 0, sort: FieldSort(field: "année", descending: true), query: "jardin"))))
         #expect(decode("search limit 2 SORT prix  OFFSET 4 jardin")
-            == .success(.search(limit: 2, offset: 4, sort: FieldSort(field: "prix"), query: "jardin")))
-        #expect(decode("SEARCH sort des déchets") == .success(.search(limit: 10, offset: 0, sort: nil, query: "sort des déchets")))
+            == .success(.search(SearchRequest(limit: 2, offset: 4, sort: FieldSort(field: "prix"), query: "jardin"))))
+        #expect(decode("SEARCH sort des déchets") == .success(.search(SearchRequest(limit: 10, offset: 0, query: "sort des déchets"))))
         // `FACET` in capitals only, given once a field, among the other options.
         #expect(decode("SEARCH FACET tags LIMIT 0 FACET catégorie:3 SORT prix jardin")
-            == .success(.search(limit: 0, offset: 0, sort: FieldSort(field: "prix"),
-                                facets: [FacetRequest(field: "tags"), FacetRequest(field: "catégorie", limit: 3)], query: "jardin")))
-        #expect(decode("SEARCH facet tags") == .success(.search(limit: 10, offset: 0, sort: nil, query: "facet tags")))
+            == .success(.search(SearchRequest(limit: 0, offset: 0, sort: FieldSort(field: "prix"),
+                                facets: [FacetRequest(field: "tags"), FacetRequest(field: "catégorie", limit: 3)], query: "jardin"))))
+        #expect(decode("SEARCH facet tags") == .success(.search(SearchRequest(limit: 10, offset: 0, query: "facet tags"))))
         // `FILTER field:=value`, a quoted value holding spaces whole.
         #expect(decode(#"SEARCH FILTER tags:="économie sociale" FACET tags FILTER tags:=bio jardin"#)
-            == .success(.search(limit: 10, offset: 0, sort: nil, facets: [FacetRequest(field: "tags")],
+            == .success(.search(SearchRequest(limit: 10, offset: 0, facets: [FacetRequest(field: "tags")],
                                 filters: [FacetFilter(field: "tags", value: "économie sociale"), FacetFilter(field: "tags", value: "bio")],
-                                query: "jardin")))
+                                query: "jardin"))))
         // `LIKE id` in capitals, the id quoted when it holds a space; the query may then be empty.
-        #expect(decode("SEARCH LIKE a.txt#2") == .success(.search(limit: 10, offset: 0, sort: nil, like: "a.txt#2", query: "")))
+        #expect(decode("SEARCH LIKE a.txt#2") == .success(.search(SearchRequest(limit: 10, offset: 0, like: "a.txt#2", query: ""))))
         #expect(decode("SEARCH LIMIT 3 LIKE \"mes notes.md#1\" -jardin")
-            == .success(.search(limit: 3, offset: 0, sort: nil, like: "mes notes.md#1", query: "-jardin")))
+            == .success(.search(SearchRequest(limit: 3, offset: 0, like: "mes notes.md#1", query: "-jardin"))))
         #expect(decode(#"SEARCH LIKE "say \"hi\" \\o/" jardin"#)
-            == .success(.search(limit: 10, offset: 0, sort: nil, like: #"say "hi" \o/"#, query: "jardin")))
-        #expect(decode("SEARCH like this") == .success(.search(limit: 10, offset: 0, sort: nil, query: "like this")))
+            == .success(.search(SearchRequest(limit: 10, offset: 0, like: #"say "hi" \o/"#, query: "jardin"))))
+        #expect(decode("SEARCH like this") == .success(.search(SearchRequest(limit: 10, offset: 0, query: "like this"))))
+        // `SNIPPET n` and `EXPLAIN` in capitals, anywhere among the options.
+        #expect(decode("SEARCH SNIPPET 40 EXPLAIN LIMIT 2 jardin")
+            == .success(.search(SearchRequest(limit: 2, snippetLength: 40, explain: true, query: "jardin"))))
+        #expect(decode("SEARCH EXPLAIN SNIPPET 0 jardin") == .success(.search(SearchRequest(snippetLength: 0, explain: true, query: "jardin"))))
+        #expect(decode("SEARCH LIKE a.txt#2 EXPLAIN") == .success(.search(SearchRequest(like: "a.txt#2", explain: true, query: ""))))
+        #expect(decode("SEARCH explain snippet 40") == .success(.search(SearchRequest(query: "explain snippet 40"))))
+        #expect(decode("SEARCH jardin EXPLAIN") == .success(.search(SearchRequest(query: "jardin EXPLAIN"))))
     }
 
     @Test func malformedLinesGetTheirErrors() {
@@ -61,6 +68,12 @@ import Testing
         #expect(decode(#"SEARCH LIKE "" jardin"#) == .failure(like))
         #expect(decode(#"SEARCH LIKE "a"b jardin"#) == .failure(like))
         #expect(decode("SEARCH LIKE a LIKE b") == .failure(ProtocolError(code: .badRequest, message: "one LIKE a search")))
+        let snippet = ProtocolError(code: .badRequest, message: "SNIPPET takes 0 (no snippets) or a length from 16 to 10000")
+        #expect(decode("SEARCH SNIPPET 15 jardin") == .failure(snippet))
+        #expect(decode("SEARCH SNIPPET 10001 jardin") == .failure(snippet))
+        #expect(decode("SEARCH SNIPPET jardin") == .failure(snippet))
+        #expect(decode("SEARCH SNIPPET -1 jardin") == .failure(snippet))
+        #expect(decode("SEARCH EXPLAIN") == .failure(ProtocolError(code: .syntax, message: "empty query")))
         let sort = ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc")
         #expect(decode("SEARCH SORT année:up jardin") == .failure(sort))
         #expect(decode("SEARCH SORT  ") == .failure(sort))
@@ -73,7 +86,7 @@ import Testing
         #expect(decode("SEARCH FACET date:week jardin") == .failure(facet))
         #expect(decode("SEARCH FACET prix:interval=0 jardin") == .failure(facet))
         #expect(decode("SEARCH FACET date:year jardin")
-            == .success(.search(limit: 10, offset: 0, sort: nil, facets: [FacetRequest(field: "date", limit: 1_000, histogram: .year)], query: "jardin")))
+            == .success(.search(SearchRequest(limit: 10, offset: 0, facets: [FacetRequest(field: "date", limit: 1_000, histogram: .year)], query: "jardin"))))
         #expect(decode("SEARCH FILTER tags:bio jardin") == .failure(ProtocolError(code: .badRequest, message:
             #"a filter is FIELD:=VALUE, with the value in quotes when it holds a space: tags:="économie sociale", not tags:bio"#)))
         #expect(decode(#"SEARCH FILTER tags:="a b jardin"#) == .failure(ProtocolError(code: .badRequest, message:
@@ -86,7 +99,7 @@ import Testing
         #expect(decode("SEARCH LIMIT 3 OFFSET 9998 jardin") == .failure(window))
         #expect(decode("SEARCH OFFSET 9223372036854775807 LIMIT 1 jardin") == .failure(window))
         #expect(decode("SEARCH LIMIT 10001 jardin") == .failure(window))
-        #expect(decode("SEARCH LIMIT 2 OFFSET 9998 jardin") == .success(.search(limit: 2, offset: 9998, sort: nil, query: "jardin")))
+        #expect(decode("SEARCH LIMIT 2 OFFSET 9998 jardin") == .success(.search(SearchRequest(limit: 2, offset: 9998, query: "jardin"))))
         #expect(decode("COUNT") == .failure(ProtocolError(code: .syntax, message: "empty query")))
         #expect(decode("SUGGEST ") == .failure(ProtocolError(code: .syntax, message: "empty query")))
         #expect(decode("FORMAT xml") == .failure(ProtocolError(code: .badRequest, message: "FORMAT takes text or json")))
@@ -112,7 +125,7 @@ import Testing
         for line in lines { #expect(RequestDecoder.decode(line) == invalid, "\(line)") }
         #expect(RequestDecoder.decode(Array("SEARCH jar".utf8) + [0] + Array("din".utf8))
                 == .failure(ProtocolError(code: .badRequest, message: "line contains a NUL byte")))
-        #expect(decode("SEARCH LIMIT 2 l’économie") == .success(.search(limit: 2, offset: 0, sort: nil, query: "l’économie")))
+        #expect(decode("SEARCH LIMIT 2 l’économie") == .success(.search(SearchRequest(limit: 2, offset: 0, query: "l’économie"))))
         #expect(decode("ANALYZE Œuvre à l’été") == .success(.analyze("Œuvre à l’été")))
     }
 

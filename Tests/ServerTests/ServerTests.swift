@@ -185,6 +185,46 @@ import Testing
         #expect(client.line() == #"ERR bad_request cannot count the values of unknown field "nope" (fields with values: catégorie, tags)"#)
     }
 
+    /// `SNIPPET n` sets each snippet's length (0: none); `EXPLAIN` follows the hits with each one's
+    /// terms and their parts of its score, which add up to it, as the searcher explains them.
+    @Test func snippetLengthsAndExplanations() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        func snippets(_ request: String) -> [String] {
+            client.send(request + "\n")
+            return client.counted().lines.map { String($0.split(separator: "\t", omittingEmptySubsequences: false)[4]) }
+        }
+        let standard = snippets("SEARCH LIMIT 5 économie solidaire")
+        let short = snippets("SEARCH LIMIT 5 SNIPPET 40 économie solidaire")
+        #expect(snippets("SEARCH LIMIT 5 SNIPPET 0 économie solidaire") == Array(repeating: "", count: 5))
+        #expect(standard.count == 5 && short.count == 5)
+        for (long, short) in zip(standard, short) {
+            #expect(short.contains("[") && short.count < long.count && short.count <= 60, "\(short)")
+        }
+        let searcher = server.server.service.currentSearcher
+        let expected = try searcher.search("économie solidaire", limit: 3, explain: true).hits
+        client.send("SEARCH LIMIT 3 EXPLAIN économie solidaire\n")
+        let results = client.counted()
+        #expect(results.header.hasPrefix("RESULTS 3 33 "))
+        for hit in expected {
+            let explanation = try #require(hit.explanation)
+            #expect(client.line() == "EXPLAIN \(hit.rank) \(explanation.count)")
+            let lines = client.lines(explanation.count)
+            #expect(lines == explanation)
+            let parts = lines.compactMap { Double($0.split(separator: " ").first ?? "") }
+            #expect(parts.count == lines.count && abs(parts.reduce(0, +) - hit.score) < 1e-3, "\(lines)")
+        }
+        client.send("FORMAT json\nSEARCH LIMIT 2 EXPLAIN SNIPPET 0 économie solidaire\nSEARCH LIMIT 1 économie solidaire\n")
+        _ = client.line()
+        let explained = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        let hits = explained["results"] as! [[String: Any]]
+        #expect(hits.map { $0["explanation"] as? [String] } == expected.prefix(2).map(\.explanation))
+        #expect(hits.allSatisfy { $0["snippet"] as? String == "" && ($0["highlights"] as? [[Int]])?.isEmpty == true })
+        let plain = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect((plain["results"] as! [[String: Any]]).allSatisfy { $0["explanation"] == nil })
+    }
+
     /// `--synonyms`: read at start, and again on RELOAD; a file that cannot be read is refused there,
     /// and the lines read before serve on.
     @Test func synonymsAreReadAtStartAndOnReload() throws {
