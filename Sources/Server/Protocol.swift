@@ -17,6 +17,7 @@ enum Request: Equatable {
     case get(String)
     case analyze(String)
     case stats
+    case fields
     case reload
     case format(ReplyFormat)
     case auth(String)
@@ -49,6 +50,7 @@ enum Reply {
     case document([(name: String, value: ReplyValue)])
     case terms([(token: Token, text: String)])
     case stats([(key: String, value: ReplyValue)])
+    case fields([FieldSummary])
     case help([String])
     case bye
     case error(ProtocolError)
@@ -113,6 +115,7 @@ enum RequestDecoder {
         }
         if matches(name, "ANALYZE") { return .success(.analyze(rest)) }
         if matches(name, "STATS") { return .success(.stats) }
+        if matches(name, "FIELDS") { return .success(.fields) }
         if matches(name, "RELOAD") { return .success(.reload) }
         if matches(name, "FORMAT") {
             guard let format = ReplyFormat(rawValue: rest.lowercased()) else {
@@ -369,6 +372,12 @@ enum ReplyEncoder {
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
                                           String($0.token.range.upperBound), $0.text] })
         case .stats(let pairs): counted("STATS", pairs.map { [$0.key, $0.value.plain] })
+        case .fields(let fields):
+            func flag(_ value: Bool) -> String { value ? "yes" : "no" }
+            counted("FIELDS", fields.map { field in
+                [field.name, flag(field.indexed), flag(field.stored), String(field.documents), String(format: "%.1f", field.averageLength),
+                 String(field.documentsWithValues), String(field.distinctValues), String(field.dateValues), String(field.numberValues)]
+            })
         case .help(let lines): counted("HELP", lines.map { [$0] })
         case .bye: out.append("BYE")
         case .error(let error):
@@ -480,6 +489,13 @@ enum ReplyEncoder {
             out.append("{\"stats\":")
             object(pairs)
             out.append(UInt8(ascii: "}"))
+        case .fields(let fields):
+            out.append("{\"fields\":[")
+            for (index, field) in fields.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(field.json)
+            }
+            out.append("]}")
         case .help(let lines):
             out.append("{\"help\":[")
             for (index, help) in lines.enumerated() {

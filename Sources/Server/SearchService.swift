@@ -142,6 +142,7 @@ public final class SearchService: @unchecked Sendable {
                 let tokens = try analyzers.with { try $0.tokens(text) }
                 return .terms(tokens.map { ($0, String(decoding: utf8[$0.range], as: UTF8.self)) })
             case .stats: return .stats(statistics())
+            case .fields: return .fields(try FieldSummary.all(in: currentSearcher.reader))
             case .reload:
                 do {
                     return .ok("reloaded \(try reload()) documents")
@@ -192,6 +193,8 @@ public final class SearchService: @unchecked Sendable {
         "GET <id>                               DOCUMENT <n>, then one line a field: name, value",
         "ANALYZE <text>                         TERMS <n>, then position, term, start, end, text",
         "STATS                                  STATS <n>, then key, value",
+        "FIELDS                                 FIELDS <n>, then one line a field: name, indexed, stored, documents,",
+        "                                       average length, documents with values, distinct values, dates, numbers",
         "RELOAD                                 open the index again",
         "FORMAT text|json                       reply format of this connection",
         "AUTH <token>                           authenticate (with --auth-token)",

@@ -27,8 +27,13 @@ struct Stats: Command {
         }
         let meta = reader.meta
         let source = Double(max(meta.sourceBytes, 1))
+        let fields: [FieldSummary]
+        do { fields = try FieldSummary.all(in: reader) } catch {
+            Output.error("fts stats: \(path): \(error)")
+            throw ExitStatus(1)
+        }
         if json {
-            printJSON(reader)
+            printJSON(reader, fields: fields)
             return
         }
         print("index       \(path)")
@@ -38,17 +43,18 @@ struct Stats: Command {
         print("postings    \(Output.count(meta.postingCount))")
         print("positions   \(Output.count(meta.positionCount))")
         print("lexicon     \(Output.count(meta.lexiconCount)) folded spellings")
-        print("\nfield        indexed  stored  documents  avg length  with values (--sort)  distinct values (--facet)")
-        for (number, field) in meta.fields.enumerated() {
-            let average = field.indexed ? String(format: "%.1f", reader.averageLength(field: number)) : "-"
-            let values = reader.sortValues.documentsWithValue(field: number), distinct = reader.facetValues.valueCount(field: number)
+        print("\nfield        indexed  stored  documents  avg length  with values (--sort)  distinct values (--facet)  dates  numbers")
+        for field in fields {
+            func shown(_ count: Int) -> String { count > 0 ? Output.count(count) : "-" }
             print(field.name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
                   + (field.indexed ? "yes" : "no ").padding(toLength: 8, withPad: " ", startingAt: 0)
                   + (field.stored ? "yes" : "no ").padding(toLength: 7, withPad: " ", startingAt: 0)
-                  + String(field.indexed ? Output.count(field.documentsWithField) : "-").padding(toLength: 11, withPad: " ", startingAt: 0)
-                  + average.padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + (values > 0 ? Output.count(values) : "-").padding(toLength: 22, withPad: " ", startingAt: 0)
-                  + (distinct > 0 ? Output.count(distinct) : "-"))
+                  + (field.indexed ? Output.count(field.documents) : "-").padding(toLength: 11, withPad: " ", startingAt: 0)
+                  + (field.indexed ? String(format: "%.1f", field.averageLength) : "-").padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + shown(field.documentsWithValues).padding(toLength: 22, withPad: " ", startingAt: 0)
+                  + shown(field.distinctValues).padding(toLength: 27, withPad: " ", startingAt: 0)
+                  + shown(field.dateValues).padding(toLength: 7, withPad: " ", startingAt: 0)
+                  + shown(field.numberValues))
         }
         print("\nfile            bytes       share of text")
         var total: UInt64 = 0
@@ -68,18 +74,12 @@ struct Stats: Command {
               + (store.dictionaryBytes > 0 ? "a dictionary of \(Output.count(store.dictionaryBytes)) bytes" : "no dictionary"))
     }
 
-    private func printJSON(_ reader: IndexReader) {
+    private func printJSON(_ reader: IndexReader, fields: [FieldSummary]) {
         let meta = reader.meta
-        let fields = meta.fields.enumerated().map { number, field in
-            "{\"name\":\(JSON.quote(field.name)),\"indexed\":\(field.indexed),\"stored\":\(field.stored),"
-                + "\"documents\":\(field.documentsWithField),\"average_length\":\(field.indexed ? reader.averageLength(field: number) : 0),"
-                + "\"documents_with_values\":\(reader.sortValues.documentsWithValue(field: number)),"
-                + "\"distinct_values\":\(reader.facetValues.valueCount(field: number))}"
-        }
         let files = meta.components.map { "\(JSON.quote($0.tag.fileName)):\($0.length)" }
         print("{\"documents\":\(meta.documentCount),\"text_bytes\":\(meta.sourceBytes),\"terms\":\(meta.termCount),"
               + "\"postings\":\(meta.postingCount),\"positions\":\(meta.positionCount),\"lexicon\":\(meta.lexiconCount),"
-              + "\"fields\":[\(fields.joined(separator: ","))],\"files\":{\(files.joined(separator: ","))},"
+              + "\"fields\":[\(fields.map(\.json).joined(separator: ","))],\"files\":{\(files.joined(separator: ","))},"
               + "\"store_blocks\":\(reader.storeLayout.blocks),\"store_dictionary_bytes\":\(reader.storeLayout.dictionaryBytes)}")
     }
 }

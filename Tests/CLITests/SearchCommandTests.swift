@@ -249,6 +249,8 @@ import TestSupport
         let fields = (try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as! [String: Any])["fields"] as! [[String: Any]]
         #expect(fields.first { $0["name"] as? String == "prix" }?["documents_with_values"] as? Int == 3)
         #expect(fields.first { $0["name"] as? String == "auteur" }?["documents_with_values"] as? Int == 0)
+        #expect(fields.first { $0["name"] as? String == "prix" }?["number_values"] as? Int == 3)
+        #expect(fields.first { $0["name"] as? String == "prix" }?["date_values"] as? Int == 0)
         // `fts bench --sort` times the same searches.
         try "t\tjardin\nt\tverger OR potager\n".write(toFile: folder + "/queries.tsv", atomically: false, encoding: .utf8)
         let bench = try FTSCommand.run(["bench", "--index", folder + "/index", "--queries", folder + "/queries.tsv", "--runs", "2",

@@ -140,6 +140,25 @@ import Testing
         #expect(refused > 0)
     }
 
+    /// A field's values are told apart as dates and numbers as histograms read them; a value may be
+    /// neither, and a field of words has none of either.
+    @Test func valueKindsCountDatesAndNumbers() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("docs.jsonl")
+        try ([#"{"id":"a","body":"x","quand":["2024-05-01","2024-05-01T09:30:00+02:00"],"tags":"bio"}"#,
+              #"{"id":"b","body":"x","quand":["2024","12,5","2024-13-45","bientôt"],"tags":"2024-05-01"}"#,
+              #"{"id":"c","body":"x","quand":"2024-05-01"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"))
+        let reader = try IndexReader(path: folder.file("index"))
+        let quand = try #require(reader.meta.field(named: "quand")), tags = try #require(reader.meta.field(named: "tags"))
+        #expect(try reader.facetValues.kinds(field: quand) == FacetValuesReader.ValueKinds(dates: 2, numbers: 2))
+        #expect(try reader.facetValues.kinds(field: tags) == FacetValuesReader.ValueKinds(dates: 1, numbers: 0))
+        #expect(try reader.facetValues.kinds(field: try #require(reader.meta.field(named: "body"))) == FacetValuesReader.ValueKinds())
+        // Kept once counted: the same answer again.
+        #expect(try reader.facetValues.kinds(field: quand) == FacetValuesReader.ValueKinds(dates: 2, numbers: 2))
+    }
+
     /// `fts verify` reads every document's stored text again: a value that is not in it, under valid
     /// checksums, is reported.
     @Test func verifyFindsValuesThatDisagreeWithTheStoredText() throws {

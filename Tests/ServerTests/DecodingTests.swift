@@ -17,6 +17,7 @@ import Testing
         #expect(decode("format JSON") == .success(.format(.json)))
         #expect(decode("quit") == .success(.quit))
         #expect(decode("AUTH s3cret") == .success(.auth("s3cret")))
+        #expect(decode("fields") == .success(.fields))
     }
 
     @Test func searchOptionsInAnyOrderAndCase() {

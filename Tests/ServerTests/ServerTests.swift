@@ -144,6 +144,25 @@ import Testing
         #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields with numbers or dates: année, date)"#)
         // In lower case, `sort` is a word of the query: no document holds it.
         #expect(client.line()?.hasPrefix("RESULTS 0 0 ") == true)
+        // FIELDS says which fields sort, count and make which histograms, as `fts stats` does.
+        client.send("FIELDS\n")
+        let fields = client.counted()
+        #expect(fields.header == "FIELDS 8")
+        #expect(fields.lines.contains("année\tyes\tyes\t3\t1.0\t3\t4\t0\t4"), "\(fields.lines)")
+        #expect(fields.lines.contains("date\tyes\tyes\t2\t2.0\t2\t2\t2\t0"), "\(fields.lines)")
+        #expect(fields.lines.contains("auteur\tyes\tyes\t1\t0.2\t0\t1\t0\t0"), "\(fields.lines)")
+        #expect(fields.lines.contains("id\tno\tyes\t0\t0.0\t0\t0\t0\t0"), "\(fields.lines)")
+        client.send("FORMAT json\nFIELDS\n")
+        _ = client.line()
+        let reply = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        let summaries = try FieldSummary.all(in: server.server.service.currentSearcher.reader)
+        let objects = try #require(reply["fields"] as? [[String: Any]])
+        #expect(objects.count == summaries.count)
+        for (object, summary) in zip(objects, summaries) {
+            #expect(object["name"] as? String == summary.name && object["indexed"] as? Bool == summary.indexed
+                    && object["date_values"] as? Int == summary.dateValues && object["number_values"] as? Int == summary.numberValues
+                    && object["distinct_values"] as? Int == summary.distinctValues, "\(object)")
+        }
     }
 
     @Test func searchesCountTheValuesOfFields() throws {

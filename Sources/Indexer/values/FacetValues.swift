@@ -175,6 +175,14 @@ public struct FacetValuesReader: @unchecked Sendable {
         let lock = NSLock()
         var documentCounts: [Int: [Int]] = [:]
         var groups: [GroupKey: ValueGroups] = [:]
+        var kinds: [Int: ValueKinds] = [:]
+    }
+
+    /// How many of a field's different values read as dates (`FIELD:year` counts them) and as
+    /// numbers (`FIELD:interval=W` counts them).
+    public struct ValueKinds: Equatable, Sendable {
+        public var dates = 0
+        public var numbers = 0
     }
 
     private struct GroupKey: Hashable {
@@ -391,6 +399,22 @@ public struct FacetValuesReader: @unchecked Sendable {
             }
             computed.documentCounts[field] = counts
             return counts
+        }
+    }
+
+    /// Which histograms `field`'s values make: counted the first time it is asked, then kept.
+    public func kinds(field: Int) throws -> ValueKinds {
+        try computed.lock.withLock {
+            if let kinds = computed.kinds[field] { return kinds }
+            var kinds = ValueKinds()
+            for ordinal in 0..<valueCount(field: field) {
+                // Trimmed as `groups` trims them, so that the counts say what a histogram finds.
+                let value = try self.value(ordinal: ordinal, field: field).trimmingCharacters(in: .whitespaces)
+                if SortValue.date(of: value) != nil { kinds.dates += 1 }
+                if SortValue.number(of: value) != nil { kinds.numbers += 1 }
+            }
+            computed.kinds[field] = kinds
+            return kinds
         }
     }
 
