@@ -146,13 +146,7 @@ enum RequestDecoder {
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [FACET field[:n]]… [FILTER field:=value]…
     /// [LIKE id] [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
-        var limit = 10, offset = 0
-        var sort: FieldSort?
-        var facets: [FacetRequest] = []
-        var filters: [FacetFilter] = []
-        var like: String?
-        var snippetLength = Searcher.defaultSnippetLength
-        var explain = false
+        var request = SearchRequest(query: "")
         var rest = text
         while true {
             let word = rest.prefix { $0 != 0x20 }
@@ -162,7 +156,7 @@ enum RequestDecoder {
             let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
             let isSnippet = word.elementsEqual("SNIPPET".utf8)
             if word.elementsEqual("EXPLAIN".utf8) {
-                explain = true
+                request.explain = true
                 rest = rest.dropFirst(word.count).drop { $0 == 0x20 }
                 continue
             }
@@ -175,35 +169,35 @@ enum RequestDecoder {
                     return .failure(ProtocolError(code: .badRequest,
                                                   message: "SNIPPET takes 0 (no snippets) or a length from \(lengths.lowerBound) to \(lengths.upperBound)"))
                 }
-                snippetLength = value
+                request.snippetLength = value
             } else if isLike {
-                guard like == nil else { return .failure(ProtocolError(code: .badRequest, message: "one LIKE a search")) }
+                guard request.like == nil else { return .failure(ProtocolError(code: .badRequest, message: "one LIKE a search")) }
                 guard let id = unquoted(argument), !id.isEmpty else {
                     return .failure(ProtocolError(code: .badRequest, message: "LIKE takes a document id, quoted when it holds a space: LIKE \"a b.txt#2\""))
                 }
-                like = id
+                request.like = id
             } else if isFilter {
-                guard filters.count < maximumFilters else {
+                guard request.filters.count < maximumFilters else {
                     return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFilters) FILTERs a search"))
                 }
                 do {
-                    filters.append(try FacetFilter(parsing: String(decoding: argument, as: UTF8.self)))
+                    request.filters.append(try FacetFilter(parsing: String(decoding: argument, as: UTF8.self)))
                 } catch {
                     return .failure(ProtocolError(code: .badRequest, message: error.description))
                 }
             } else if isFacet {
-                guard facets.count < maximumFacets else {
+                guard request.facets.count < maximumFacets else {
                     return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFacets) FACETs a search"))
                 }
                 do {
-                    facets.append(try FacetRequest(parsing: String(decoding: argument, as: UTF8.self)))
+                    request.facets.append(try FacetRequest(parsing: String(decoding: argument, as: UTF8.self)))
                 } catch {
                     return .failure(ProtocolError(code: .badRequest,
                                                   message: "FACET takes FIELD, FIELD:N (N from 1 to \(FacetRequest.maximumLimit)), FIELD:year|month|day or FIELD:interval=WIDTH"))
                 }
             } else if isSort {
                 do {
-                    sort = try FieldSort(parsing: String(decoding: argument, as: UTF8.self))
+                    request.sort = try FieldSort(parsing: String(decoding: argument, as: UTF8.self))
                 } catch {
                     return .failure(ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc"))
                 }
@@ -211,17 +205,17 @@ enum RequestDecoder {
                 guard let value = Int(String(decoding: argument, as: UTF8.self)), value >= 0 else {
                     return .failure(ProtocolError(code: .badRequest, message: "\(isLimit ? "LIMIT" : "OFFSET") takes a number"))
                 }
-                if isLimit { limit = value } else { offset = value }
+                if isLimit { request.limit = value } else { request.offset = value }
             }
             rest = afterWord.dropFirst(argument.count).drop { $0 == 0x20 }
         }
         // An argument error, not the query's: checked here so that it is reported as one.
-        guard limit <= Searcher.maximumWindow && offset <= Searcher.maximumWindow - limit else {
+        guard request.limit <= Searcher.maximumWindow && request.offset <= Searcher.maximumWindow - request.limit else {
             return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
         }
-        guard !rest.isEmpty || like != nil else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
-        return .success(.search(SearchRequest(limit: limit, offset: offset, sort: sort, facets: facets, filters: filters, like: like,
-                                              snippetLength: snippetLength, explain: explain, query: String(decoding: rest, as: UTF8.self))))
+        guard !rest.isEmpty || request.like != nil else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
+        request.query = String(decoding: rest, as: UTF8.self)
+        return .success(.search(request))
     }
 
     /// `LIKE`'s id: as written, or between quotes with `\"` and `\\` for a quote and a backslash;
