@@ -18,6 +18,8 @@ public final class SearchService: @unchecked Sendable {
     public let indexPath: String
     /// The synonym file, read at start and on every reload.
     public let synonymsPath: String?
+    /// BM25's parameters, their field boosts checked against each index opened.
+    public let parameters: BM25Parameters
     let authToken: String?
     let logger: Logger
     private let lock = NSLock()
@@ -29,26 +31,30 @@ public final class SearchService: @unchecked Sendable {
     private(set) var connections = 0
 
     /// Opens the index, checking every file's checksum: a server never answers from a damaged file.
-    public init(indexPath: String, authToken: String?, logger: Logger, synonymsPath: String? = nil) throws {
+    public init(indexPath: String, authToken: String?, logger: Logger, synonymsPath: String? = nil,
+                parameters: BM25Parameters = BM25Parameters()) throws {
         self.indexPath = indexPath
         self.synonymsPath = synonymsPath
+        self.parameters = parameters
         self.authToken = authToken
         self.logger = logger
-        searcher = try Self.open(indexPath, synonymsPath: synonymsPath)
+        searcher = try Self.open(indexPath, synonymsPath: synonymsPath, parameters: parameters)
     }
 
-    private static func open(_ indexPath: String, synonymsPath: String?) throws -> Searcher {
-        Searcher(reader: try IndexReader(path: indexPath, checksums: true), synonyms: try synonymsPath.map { try Synonyms(contentsOf: $0) })
+    private static func open(_ indexPath: String, synonymsPath: String?, parameters: BM25Parameters) throws -> Searcher {
+        let reader = try IndexReader(path: indexPath, checksums: true)
+        return Searcher(reader: reader, parameters: try parameters.resolved(in: reader.meta),
+                        synonyms: try synonymsPath.map { try Synonyms(contentsOf: $0) })
     }
 
     var currentSearcher: Searcher { lock.withLock { searcher } }
 
     public var currentDocumentCount: Int { currentSearcher.reader.documentCount }
 
-    /// Opens the index and reads the synonym file again; a new index that fails its checks, or a
-    /// synonym file that cannot be read, is refused and the old ones serve on.
+    /// Opens the index and reads the synonym file again; a new index that fails its checks or lacks a
+    /// boosted field, or a synonym file that cannot be read, is refused and the old ones serve on.
     public func reload() throws -> Int {
-        let opened = try Self.open(indexPath, synonymsPath: synonymsPath)
+        let opened = try Self.open(indexPath, synonymsPath: synonymsPath, parameters: parameters)
         lock.withLock { searcher = opened }
         logger.info("reloaded \(indexPath): \(opened.reader.documentCount) documents")
         return opened.reader.documentCount

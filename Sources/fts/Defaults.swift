@@ -61,7 +61,6 @@ enum IndexFolder {
     }
 }
 
-/// `--sort FIELD[:desc]` of `fts search` and `fts bench`, read as searchd reads `SORT`.
 /// `--facet` and `--filter`, as `fts search` and `fts bench` take them.
 enum FacetOptions {
     static func parse(_ arguments: ParsedArguments) throws -> (facets: [FacetRequest], filters: [FacetFilter]) {
@@ -80,6 +79,7 @@ enum FacetOptions {
     }
 }
 
+/// `--sort FIELD[:desc]` of `fts search` and `fts bench`, read as searchd reads `SORT`.
 enum SortOption {
     static func parse(_ arguments: ParsedArguments) throws -> FieldSort? {
         do {

@@ -47,9 +47,6 @@ struct Search: Command {
                 """),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
-            .option("k1", default: "1.2", help: "BM25 k1."),
-            .option("b", default: "0.75", help: "BM25 b."),
-            .option("title-boost", default: "2.0", help: "Boost of the title field."),
             .option("snippet-length", default: "\(Searcher.defaultSnippetLength)", help: "Length of a snippet, in bytes (about as many characters); 0 for none."),
             .option("highlight-open", default: "[", help: "Text before a highlighted word of a snippet (JSON gives byte offsets instead)."),
             .option("highlight-close", default: "]", help: "Text after a highlighted word of a snippet."),
@@ -58,7 +55,7 @@ struct Search: Command {
                 always, never, or auto (when the output is a terminal and NO_COLOR is not set). Markers given \
                 by --highlight-open or --highlight-close are kept.
                 """),
-        ],
+        ] + RankingOptions.specs,
         arguments: [ArgumentSpec(name: "query", help: """
             The query (several arguments are joined with spaces; -word excludes a word); optional with --like.
             """, repeats: true)],
@@ -80,9 +77,7 @@ struct Search: Command {
     var filesWithMatches: Bool
     var json: Bool
     var explain: Bool
-    var k1: Double
-    var b: Double
-    var titleBoost: Double
+    var ranking: BM25Parameters
     var snippetLength: Int
     var highlightOpen: String
     var highlightClose: String
@@ -109,9 +104,12 @@ struct Search: Command {
             // Every match's file, as grep -l lists them, unless a page is asked for.
             if !arguments.isGiven("limit") { limit = max(0, Searcher.maximumWindow - offset) }
         }
-        k1 = try arguments.number("k1")!
-        b = try arguments.number("b")!
-        titleBoost = try arguments.number("title-boost")!
+        let options = try RankingOptions.parse(arguments)
+        do {
+            ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts)
+        } catch {
+            throw UsageError("BM25: \(error)")
+        }
         snippetLength = try arguments.number("snippet-length")!
         highlightOpen = arguments.string("highlight-open")!
         highlightClose = arguments.string("highlight-close")!
@@ -124,20 +122,23 @@ struct Search: Command {
         guard snippetLength == 0 || Searcher.snippetLengths.contains(snippetLength) else {
             throw UsageError("--snippet-length must be 0 (no snippet) or between \(Searcher.snippetLengths.lowerBound) and \(Searcher.snippetLengths.upperBound)")
         }
-        if let problem = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost).problem {
-            throw UsageError("BM25: \(problem)")
-        }
     }
 
     func run() throws {
         let path = index ?? Defaults.index
-        let searcher: Searcher
+        let reader: IndexReader
         let synonyms = try Defaults.synonyms(self.synonyms, command: "search")
         do {
-            searcher = Searcher(reader: try Defaults.openIndex(index, command: "search"), parameters: BM25Parameters(k1: k1, b: b, titleBoost: titleBoost),
-                                synonyms: synonyms)
+            reader = try Defaults.openIndex(index, command: "search")
         } catch {
             Output.error("fts search: \(path): \(error)")
+            throw ExitStatus(2)
+        }
+        let searcher: Searcher
+        do {
+            searcher = Searcher(reader: reader, parameters: try ranking.resolved(in: reader.meta), synonyms: synonyms)
+        } catch {
+            Output.error("fts search: --boost: \(error)")
             throw ExitStatus(2)
         }
         // Joined by hand: `joined(separator:)` runs unspecialized here, and its first call costs a

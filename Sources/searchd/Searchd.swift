@@ -2,6 +2,7 @@ import Arguments
 import Foundation
 import Indexer
 import Logging
+import Query
 import Server
 
 @main
@@ -27,7 +28,7 @@ struct Searchd {
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
             .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
-        ]
+        ] + RankingOptions.specs
     )
 
     var index: String?
@@ -39,6 +40,7 @@ struct Searchd {
     var maxLine: Int
     var authToken: String?
     var synonyms: String?
+    var ranking: BM25Parameters
     var logLevel: Logger.Level
 
     static func main() {
@@ -61,6 +63,12 @@ struct Searchd {
         maxLine = try arguments.number("max-line")!
         authToken = arguments.string("auth-token")
         synonyms = arguments.string("synonyms")
+        let options = try RankingOptions.parse(arguments)
+        do {
+            ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts)
+        } catch {
+            throw UsageError("BM25: \(error)")
+        }
         let level = arguments.string("log-level")!
         guard let logLevel = Logger.Level(rawValue: level) else { throw UsageError("unknown --log-level \(level)") }
         self.logLevel = logLevel
@@ -89,7 +97,7 @@ struct Searchd {
                 logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
             }
             let service = try SearchService(indexPath: indexPath, authToken: authToken ?? environment["FTS_AUTH_TOKEN"], logger: logger,
-                                            synonymsPath: synonyms)
+                                            synonymsPath: synonyms, parameters: ranking)
             var configuration = ServerConfiguration()
             configuration.host = host
             configuration.port = port

@@ -136,6 +136,19 @@ import TestSupport
         for (option, value) in [("--k1", "0"), ("--b", "0"), ("--b", "1"), ("--title-boost", "0")] {
             #expect(try FTSCommand.run(["search", "--index", Self.index, "\(option)=\(value)", "économie"]).status == 0, "\(option) \(value)")
         }
+        // `--boost FIELD=W`: the field's part of each score multiplied, as `--explain` shows it; a
+        // field the index does not search, or a malformed one, is an error.
+        let boosted = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "--explain", "--boost", "Body=3",
+                                          "--boost", "title=0.5", "économie"])
+        #expect(boosted.status == 0 && boosted.stdout.contains("body:economie  tf=") && boosted.stdout.contains(" boost=3 ")
+                && boosted.stdout.contains("title:economie  tf=1 idf=") && boosted.stdout.contains(" boost=0.5 "), "\(boosted.stdout)")
+        let unknown = try FTSCommand.run(["search", "--index", Self.index, "--boost", "tags=3", "économie"])
+        #expect(unknown.status == 2 && unknown.stderr.contains(#"--boost: cannot boost "tags": the index searches no such field (fields: title, body)"#),
+                "\(unknown.stderr)")
+        for value in ["tags", "=3", "tags=x", "tags=-1", "tags=20000"] {
+            let refused = try FTSCommand.run(["search", "--index", Self.index, "--boost", value, "économie"])
+            #expect(refused.status == 2 && refused.stderr.contains("boost"), "\(value): \(refused.stderr)")
+        }
     }
 
     /// `fts bench --alongside-exhaustive` times each query pruned and exhaustive in one process, and

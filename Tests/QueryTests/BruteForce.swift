@@ -42,10 +42,15 @@ final class BruteForce {
         }
     }
 
+    /// What multiplies a field's scores: its boost when named, else the title's or 1.
+    func fieldBoost(_ field: Int) -> Double {
+        parameters.fieldBoosts[reader.meta.fields[field].name] ?? (field == StandardField.title ? parameters.titleBoost : 1)
+    }
+
     /// The fields searched, each with its boost times the query's `boost`.
     func fields(_ name: String?, boost: Double = 1) -> [(Int, Double)] {
         let meta = reader.meta
-        func weight(_ f: Int) -> Double { (f == StandardField.title ? parameters.titleBoost : 1) * boost }
+        func weight(_ f: Int) -> Double { fieldBoost(f) * boost }
         if let name { return [(meta.field(named: name)!, weight(meta.field(named: name)!))] }
         return meta.fields.indices.filter { meta.fields[$0].indexed }.map { ($0, weight($0)) }
     }
@@ -252,7 +257,7 @@ final class BruteForce {
                 guard let text = fields[field] else { continue }
                 var freqs: [String: Int] = [:]
                 for term in text.terms where terms.contains(term) { freqs[term, default: 0] += 1 }
-                let weight = (field == StandardField.title ? parameters.titleBoost : 1) * boost
+                let weight = fieldBoost(field) * boost
                 for (term, freq) in freqs {
                     let idf = BM25Parameters.idf(docFreq: documentFrequency[field]![term]!, documentCount: documentsWithField[field]!)
                     result[doc, default: 0] += bm25(field: field, boost: weight, idf: idf, freq: freq, length: text.terms.count)

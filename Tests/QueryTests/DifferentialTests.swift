@@ -154,10 +154,10 @@ import Testing
         }
     }
 
-    static func compare(reader: IndexReader, queries: Int, seed: UInt64,
+    static func compare(reader: IndexReader, queries: Int, seed: UInt64, parameters: BM25Parameters = BM25Parameters(),
                         next: (inout QueryGenerator) -> String = { $0.next() }) throws -> (checked: Int, matched: Int) {
-        let searcher = Searcher(reader: reader)
-        let brute = try BruteForce(reader: reader)
+        let searcher = Searcher(reader: reader, parameters: parameters)
+        let brute = try BruteForce(reader: reader, parameters: parameters)
         var generator = try QueryGenerator(reader: reader, seed: seed)
         var checked = 0, withMatches = 0
         for _ in 0..<queries {
@@ -540,5 +540,23 @@ import Testing
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let (checked, matched) = try Self.compare(reader: IndexReader(path: folder + "/index"), queries: 300, seed: 12)
         #expect(checked > 250 && matched > 150, "\(checked) queries checked, \(matched) with matches")
+    }
+
+    /// BM25's parameters set otherwise (`--k1`, `--b`, `--title-boost`, `--boost`), a field's boost 0
+    /// among them: the engine, pruning included, scores and ranks as the brute force does.
+    @Test func configuredRanking() throws {
+        let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try QueryFixtures.generateCorpus(at: folder + "/corpus.jsonl", documents: 1_500, seed: 6)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let reader = try IndexReader(path: folder + "/index")
+        for (seed, boosts) in [(UInt64(21), ["body=1.7", "Source=0.5"]), (22, ["title=0.3", "source=0"])] {
+            let parameters = try BM25Parameters.parsing(k1: seed == 21 ? 0.8 : 2, b: seed == 21 ? 0.3 : 1, titleBoost: 3, boosts: boosts)
+                .resolved(in: reader.meta)
+            #expect(parameters.fieldBoosts.keys.sorted() == (seed == 21 ? ["body", "source"] : ["source", "title"]))
+            let (checked, matched) = try Self.compare(reader: reader, queries: 150, seed: seed, parameters: parameters)
+            #expect(checked > 120 && matched > 75, "\(boosts): \(checked) queries checked, \(matched) with matches")
+        }
     }
 }

@@ -283,6 +283,43 @@ import Testing
         }
     }
 
+    /// `--k1`, `--b`, `--title-boost` and `--boost`: searches score as a searcher set alike scores
+    /// them; a boosted field the index lacks is refused at start and on reload, and the index
+    /// before serves on.
+    @Test func rankingParametersHoldAcrossReloads() throws {
+        let corpus = NSTemporaryDirectory() + "fts-server-boost-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: corpus) }
+        try ([#"{"id":"a","title":"Jardin","body":"un jardin partagé","tags":"potager"}"#,
+              #"{"id":"b","title":"Potager","body":"le potager du jardin","tags":"jardin"}"#,
+              #"{"id":"c","title":"Verger","body":"un verger"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        let server = try TestServer(corpus: corpus)
+        defer { server.stop() }
+        let parameters = try BM25Parameters.parsing(k1: 0.9, b: 0.5, titleBoost: 1, boosts: ["Tags=5"])
+        let service = try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"), parameters: parameters)
+        let reader = service.currentSearcher.reader
+        let expected = try Searcher(reader: reader, parameters: parameters.resolved(in: reader.meta)).search("jardin").hits
+        #expect(service.currentSearcher.parameters.fieldBoosts == ["tags": 5])
+        let session = Session(authenticated: true)
+        func ranked() -> [String] {
+            guard case .results(let results) = service.execute(.search(SearchRequest(query: "jardin")), session: session) else { return [] }
+            return results.hits.map { "\($0.id) \($0.score)" }
+        }
+        // b's tag outweighs a's title: the boost changes the order, not only the scores.
+        #expect(ranked() == expected.map { "\($0.id) \($0.score)" } && expected.first?.id == "b")
+        try (#"{"id":"a","title":"Jardin","body":"un jardin"}"# + "\n").write(toFile: corpus, atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [corpus], output: server.index)
+        guard case .error(let error) = service.execute(.reload, session: session) else {
+            Issue.record("reloaded an index without the boosted field")
+            return
+        }
+        #expect(error.code == .reloadFailed && error.message.contains(#"cannot boost "Tags""#), "\(error.message)")
+        #expect(ranked() == expected.map { "\($0.id) \($0.score)" })
+        #expect(throws: QueryError.self) {
+            try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"), parameters: parameters)
+        }
+    }
+
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
     /// is said so, naming the address.
     @Test func aServerThatCannotListenSaysWhere() throws {

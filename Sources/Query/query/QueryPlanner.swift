@@ -80,7 +80,7 @@ final class QueryPlanner {
     /// Every indexed field, with its boost.
     static func allFields(of reader: IndexReader, parameters: BM25Parameters) -> [(field: Int, boost: Double)] {
         let fields = reader.meta.fields
-        return fields.indices.filter { fields[$0].indexed }.map { (field: $0, boost: boost($0, parameters: parameters)) }
+        return fields.indices.filter { fields[$0].indexed }.map { (field: $0, boost: parameters.boost(of: $0, named: fields[$0].name)) }
     }
 
     /// The scorer of a query; throws when no word of it can be searched. A planner plans one query.
@@ -188,11 +188,11 @@ final class QueryPlanner {
             }
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
-        return [(field: field, boost: Self.boost(field, parameters: parameters) * boost)]
+        return [(field: field, boost: fieldBoost(field) * boost)]
     }
 
-    private static func boost(_ field: Int, parameters: BM25Parameters) -> Double {
-        field == StandardField.title ? parameters.titleBoost : 1
+    private func fieldBoost(_ field: Int) -> Double {
+        parameters.boost(of: field, named: reader.meta.fields[field].name)
     }
 
     private func fieldStatistics(_ field: Int) -> (documents: Int, averageLength: Double) {
@@ -270,8 +270,8 @@ final class QueryPlanner {
         var scorers: [Scorer] = []
         for selected in try SimilarTerms.select(doc: doc, reader: reader, analyzer: analyzer) {
             if !negated { highlight([selected.term], free: true) }
-            let fieldBoost = Self.boost(selected.field, parameters: parameters) * boost
-            if let scorer = try fieldWord([selected.term], label: selected.surface, field: selected.field, boost: fieldBoost) {
+            if let scorer = try fieldWord([selected.term], label: selected.surface, field: selected.field,
+                                          boost: fieldBoost(selected.field) * boost) {
                 scorers.append(scorer)
             }
         }

@@ -5,25 +5,68 @@ import Indexer
 public struct BM25Parameters: Sendable, Equatable {
     public var k1 = 1.2
     public var b = 0.75
-    /// Multiplies the title field's contribution.
+    /// Multiplies the title field's contribution, unless `fieldBoosts` names the title.
     public var titleBoost = 2.0
+    /// Multiplies each named field's contribution (`--boost tags=3`), as Lucene's and tantivy's
+    /// per-field boosts do; by the name the index gives the field (`resolved(in:)` makes them so).
+    public var fieldBoosts: [String: Double] = [:]
 
-    public init(k1: Double = 1.2, b: Double = 0.75, titleBoost: Double = 2.0) {
+    public init(k1: Double = 1.2, b: Double = 0.75, titleBoost: Double = 2.0, fieldBoosts: [String: Double] = [:]) {
         self.k1 = k1
         self.b = b
         self.titleBoost = titleBoost
+        self.fieldBoosts = fieldBoosts
     }
 
     /// What is wrong with the parameters, nil when nothing is: as Lucene's BM25Similarity, k1 must be a
-    /// finite number at least 0 and b lie between 0 and 1; the title boost lies between 0 and the
-    /// largest boost a query may give (a negative weight would break the score bounds pruning reads).
+    /// finite number at least 0 and b lie between 0 and 1; boosts lie between 0 and the largest boost a
+    /// query may give (a negative weight would break the score bounds pruning reads).
     public var problem: String? {
         if !(k1.isFinite && k1 >= 0) { return "k1 must be a number at least 0 (it is \(k1))" }
         if !(b >= 0 && b <= 1) { return "b must be between 0 and 1 (it is \(b))" }
-        if !(titleBoost >= 0 && titleBoost <= QueryParser.maximumBoost) {
+        if !Self.isBoost(titleBoost) {
             return "the title boost must be between 0 and \(Int(QueryParser.maximumBoost)) (it is \(titleBoost))"
         }
+        for (field, boost) in fieldBoosts.sorted(by: { $0.key < $1.key }) where !Self.isBoost(boost) {
+            return "the boost of \(field) must be between 0 and \(Int(QueryParser.maximumBoost)) (it is \(boost))"
+        }
         return nil
+    }
+
+    private static func isBoost(_ boost: Double) -> Bool { boost >= 0 && boost <= QueryParser.maximumBoost }
+
+    /// Parameters from options as typed, `boosts` as `FIELD=W` (`tags=3`, the last of a field
+    /// counting); an error says what is wrong with them.
+    public static func parsing(k1: Double, b: Double, titleBoost: Double, boosts: [String]) throws -> BM25Parameters {
+        var parameters = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost)
+        for text in boosts {
+            guard let equals = text.lastIndex(of: "="), !text[..<equals].isEmpty, let boost = Double(text[text.index(after: equals)...]) else {
+                throw QueryError("a field's boost is FIELD=W, as in tags=3, not \(text)")
+            }
+            parameters.fieldBoosts[String(text[..<equals])] = boost
+        }
+        if let problem = parameters.problem { throw QueryError(problem) }
+        return parameters
+    }
+
+    /// The same parameters with each boosted field named as `meta` names it (`annee` is `année`); a
+    /// name that is no searched field of the index is an error.
+    public func resolved(in meta: IndexMeta) throws -> BM25Parameters {
+        var resolved = self
+        resolved.fieldBoosts = [:]
+        for (name, boost) in fieldBoosts.sorted(by: { $0.key < $1.key }) {
+            guard let field = meta.field(typed: name), meta.fields[field].indexed else {
+                let known = meta.fields.filter(\.indexed).map(\.name).joined(separator: ", ")
+                throw QueryError("cannot boost \"\(name)\": the index searches no such field (fields: \(known))")
+            }
+            resolved.fieldBoosts[meta.fields[field].name] = boost
+        }
+        return resolved
+    }
+
+    /// What multiplies the contribution of `field`, named `name`.
+    func boost(of field: Int, named name: String) -> Double {
+        fieldBoosts[name] ?? (field == StandardField.title ? titleBoost : 1)
     }
 
     /// Lucene's BM25 idf: never negative.
