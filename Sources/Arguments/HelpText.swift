@@ -35,6 +35,7 @@ public enum HelpText {
     public static func overview(program: String, abstract: String, commands: [CommandSpec]) -> String {
         var text = "OVERVIEW: \(abstract)\n\nUSAGE: \(program) <subcommand>\n\nOPTIONS:\n"
         text += entry("-h, --help", "Show help information.")
+        text += entry("--version", "Show the version and the index format it reads.")
         text += "\nSUBCOMMANDS:\n"
         for command in commands { text += entry(command.name, command.abstract) }
         return text + "\n  See '\(program) help <subcommand>' for detailed help.\n"

@@ -171,7 +171,8 @@ public final class SearchService: @unchecked Sendable {
         return lock.withLock {
             [("documents", .number(meta.documentCount)), ("terms", .number(Int(clamping: meta.termCount))),
              ("postings", .number(Int(clamping: meta.postingCount))), ("index_bytes", .number(Int(clamping: size))),
-             ("index", .text(indexPath)), ("uptime_s", .number(Int(Date().timeIntervalSince(started).rounded()))),
+             ("index", .text(indexPath)), ("version", .text(Release.version)), ("format_version", .number(Int(FileFormat.version))),
+             ("uptime_s", .number(Int(Date().timeIntervalSince(started).rounded()))),
              ("connections", .number(connections)), ("queries", .number(queries)),
              ("latency_p50_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(50)) : 0)),
              ("latency_p99_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(99)) : 0))]

@@ -1,5 +1,6 @@
 import Arguments
 import Foundation
+import Indexer
 
 /// A subcommand of fts: what it takes, read from its arguments, and its work.
 protocol Command {
@@ -28,6 +29,10 @@ enum FTS {
         var overview: String { HelpText.overview(program: "fts", abstract: abstract, commands: commands.map { $0.spec }) }
         guard let name = arguments.first, !["-h", "--help"].contains(name) else {
             writeStandardOutput(overview)
+            return 0
+        }
+        if name == "--version" {
+            writeStandardOutput("fts \(Release.description)\n")
             return 0
         }
         if name == "help" {

@@ -28,7 +28,7 @@ struct Searchd {
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
             .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
-        ] + RankingOptions.specs
+        ] + RankingOptions.specs + [.flag("version", help: "Show the version and the index format it reads, and exit.")]
     )
 
     var index: String?
@@ -42,6 +42,7 @@ struct Searchd {
     var synonyms: String?
     var ranking: BM25Parameters
     var logLevel: Logger.Level
+    var version: Bool
 
     static func main() {
         SignalHandling.blockInEveryThread()
@@ -63,6 +64,7 @@ struct Searchd {
         maxLine = try arguments.number("max-line")!
         authToken = arguments.string("auth-token")
         synonyms = arguments.string("synonyms")
+        version = arguments.flag("version")
         let options = try RankingOptions.parse(arguments)
         do {
             ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts)
@@ -79,6 +81,10 @@ struct Searchd {
     }
 
     func run() throws {
+        if version {
+            writeStandardOutput("searchd \(Release.description)\n")
+            return
+        }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -13,6 +13,12 @@ import TestSupport
                 #expect(overview.stdout.contains("\n  \(name) "))
             }
         }
+        // `--version`: the release and the index format, as `fts --help` lists it.
+        let version = try FTSCommand.run(["--version"])
+        #expect(version.status == 0 && version.stderr.isEmpty
+                && version.stdout.range(of: #"^fts [0-9]+\.[0-9]+\.[0-9]+ \(index format [0-9]+\)\n$"#, options: .regularExpression) != nil,
+                "\(version.stdout)")
+        #expect(try FTSCommand.run(["--help"]).stdout.contains("\n  --version             Show the version and the index format it reads.\n"))
         let page = try FTSCommand.run(["search", "--help"])
         #expect(page.status == 0 && page.stderr.isEmpty)
         #expect(page.stdout.hasPrefix("OVERVIEW: Search an index: ranked results with snippets.\n"))

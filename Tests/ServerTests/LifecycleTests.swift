@@ -259,6 +259,10 @@ import TestSupport
             func run(_ arguments: [String]) throws -> ChildProcess.Result { try ChildProcess.run(Self.binary, arguments, seconds: 60) }
             let help = try run(["--help"])
             #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: Serve an fts index") && help.stdout.contains("--corpus <corpus> ..."))
+            // `--version` says it and exits, building and binding nothing.
+            let version = try run(["--version", "--index", folder + "/never-built"])
+            #expect(version.status == 0 && version.stdout == "searchd \(Release.description)\n" && version.stderr.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: folder + "/never-built"))
             let port99999 = try run(["--port", "99999"])
             #expect(port99999.status == 2 && port99999.stderr.hasPrefix("searchd: --port must be between 0 and 65535\n"))
             let unknown = try run(["--prot", "7700"])

@@ -45,6 +45,7 @@ import Testing
         client.send("STATS\n")
         let stats = client.counted()
         #expect(stats.lines.contains("documents\t89") && stats.lines.contains { $0.hasPrefix("latency_p99_us\t") })
+        #expect(stats.lines.contains("version\t\(Release.version)") && stats.lines.contains("format_version\t\(FileFormat.version)"))
         client.send("HELP\n")
         #expect(client.counted().lines.contains { $0.hasPrefix("SEARCH") })
         client.send("RELOAD\n")
