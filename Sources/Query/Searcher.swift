@@ -43,6 +43,8 @@ public struct SearchResults: Sendable {
     public var sortField: Int?
     /// The values of each requested facet among all the matches, in the requests' order.
     public var facets: [FacetCounts] = []
+    /// With a collapsed search, the groups among the matches: what its pages go through.
+    public var groups: Int?
 }
 
 /// Runs queries over one opened index. Thread-safe: any number of threads may search at once.
@@ -103,10 +105,12 @@ public final class Searcher: @unchecked Sendable {
     /// field's numbers and dates instead of by score; the total is then exact. `facets` counts the
     /// values of fields among all the matches, in a second walk over them. `filters` narrow the
     /// matches to values of fields (`FacetFilter`): a facet on a filtered field counts the matches of
-    /// the query and the other fields' filters, in a walk of its own. `snippets: false` leaves the
-    /// snippets empty, and saves reading the positions and the bodies' text for them.
+    /// the query and the other fields' filters, in a walk of its own. `collapse` keeps the best match
+    /// of each value of a field (`FieldCollapse`), in score order or `sort`'s, and counts the groups.
+    /// `snippets: false` leaves the snippets empty, and saves reading the positions and the bodies'
+    /// text for them.
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
-                       facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false, exactTotal: Bool = true,
+                       collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false, exactTotal: Bool = true,
                        prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
                        titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -119,6 +123,7 @@ public final class Searcher: @unchecked Sendable {
         }
         let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
+        let collapsed = try collapse?.fieldNumber(in: reader)
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
         let groups = try filterGroups(filters)
         // Facets on a filtered field count apart (drill sideways); the others, over the hits' matches.
@@ -128,8 +133,14 @@ public final class Searcher: @unchecked Sendable {
             let planner = makePlanner(analyzer)
             let root = try planner.plan(Self.narrowed(parsed, by: groups))
             // Facets walk every match: that walk counts them, so the ranking need not.
-            var (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune,
+            var best: [ScoredDocument], total: Int, totalIsExact: Bool, collapsedGroups: Int?
+            if let collapsed {
+                (best, total, collapsedGroups) = try collapsedRanking(root, field: collapsed, capacity: offset + limit, sort: sorted)
+                totalIsExact = true
+            } else {
+                (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune,
                                                        exactTotal: exactTotal && direct.isEmpty)
+            }
             var facetCounts = [FacetCounts?](repeating: nil, count: facetFields.count)
             if !direct.isEmpty {
                 root.rewind()
@@ -179,7 +190,7 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
-                                 sortField: sorted?.1, facets: facetCounts.compactMap { $0 })
+                                 sortField: sorted?.1, facets: facetCounts.compactMap { $0 }, groups: collapsedGroups)
         }
     }
 
@@ -334,6 +345,19 @@ public final class Searcher: @unchecked Sendable {
         guard !top.totalIsExact && exactTotal else { return (top.collector.sorted(), top.collector.total, top.totalIsExact) }
         root.rewind()
         return (top.collector.sorted(), try count(root), true)
+    }
+
+    /// The best `capacity` groups of a collapsed search (`FieldCollapse`), by score or by `sort`.
+    private func collapsedRanking(_ root: Scorer, field: Int, capacity: Int, sort: (order: FieldSort, field: Int)?) throws
+        -> (best: [ScoredDocument], total: Int, groups: Int) {
+        guard let sort else {
+            return try FieldCollapse.collect(root, field: field, capacity: capacity, values: reader.facetValues) { $0 }
+        }
+        let values = reader.sortValues
+        let found = try FieldCollapse.collect(root, field: field, capacity: capacity, values: reader.facetValues) {
+            SortedDocument(key: sort.order.key(of: $0.doc, field: sort.field, values: values), scored: $0)
+        }
+        return (found.best.map(\.scored), found.total, found.groups)
     }
 
     /// "Did you mean": the query with each word the index has never seen replaced by its nearest known

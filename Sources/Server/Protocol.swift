@@ -30,6 +30,7 @@ struct SearchRequest: Equatable {
     var limit = 10
     var offset = 0
     var sort: FieldSort?
+    var collapse: FieldCollapse?
     var facets: [FacetRequest] = []
     var filters: [FacetFilter] = []
     var like: String?
@@ -143,8 +144,8 @@ enum RequestDecoder {
     /// Facets one search may count.
     static let maximumFacets = 16
 
-    /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [FACET field[:n]]… [FILTER field:=value]…
-    /// [LIKE id] [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
+    /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [COLLAPSE field] [FACET field[:n]]…
+    /// [FILTER field:=value]… [LIKE id] [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var request = SearchRequest(query: "")
         var rest = text
@@ -154,16 +155,19 @@ enum RequestDecoder {
             // sort des déchets` searches the word.
             let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
             let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
-            let isSnippet = word.elementsEqual("SNIPPET".utf8)
+            let isSnippet = word.elementsEqual("SNIPPET".utf8), isCollapse = word.elementsEqual("COLLAPSE".utf8)
             if word.elementsEqual("EXPLAIN".utf8) {
                 request.explain = true
                 rest = rest.dropFirst(word.count).drop { $0 == 0x20 }
                 continue
             }
-            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || matches(word, "OFFSET") else { break }
+            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || matches(word, "OFFSET") else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
-            if isSnippet {
+            if isCollapse {
+                guard !argument.isEmpty else { return .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")) }
+                request.collapse = FieldCollapse(field: String(decoding: argument, as: UTF8.self))
+            } else if isSnippet {
                 let lengths = Searcher.snippetLengths
                 guard let value = Int(String(decoding: argument, as: UTF8.self)), value == 0 || lengths.contains(value) else {
                     return .failure(ProtocolError(code: .badRequest,
@@ -324,6 +328,10 @@ enum ReplyEncoder {
             out.append(results.total)
             out.append(UInt8(ascii: " "))
             out.append(results.tookMicroseconds)
+            if let groups = results.groups {
+                out.append(UInt8(ascii: " "))
+                out.append(groups)
+            }
             for hit in results.hits {
                 out.append(UInt8(ascii: "\n"))
                 out.append(hit.rank)
@@ -448,6 +456,7 @@ enum ReplyEncoder {
             }
             out.append("],\"returned\":\(results.hits.count),\"total\":\(results.total),"
                        + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)")
+            if let groups = results.groups { out.append(",\"groups\":\(groups)") }
             if !results.facets.isEmpty { out.append(",\"facets\":" + JSON.facets(results.facets)) }
             out.append(UInt8(ascii: "}"))
         case .count(let count): out.append("{\"count\":\(count)}")

@@ -108,6 +108,7 @@ public final class SearchService: @unchecked Sendable {
                 // A field that cannot sort, be counted or filter is the request's error, not the query's.
                 do {
                     _ = try request.sort?.fieldNumber(in: searcher.reader)
+                    _ = try request.collapse?.fieldNumber(in: searcher.reader)
                     for facet in request.facets { _ = try facet.fieldNumber(in: searcher.reader) }
                     for filter in request.filters { _ = try filter.fieldNumber(in: searcher.reader) }
                 } catch {
@@ -118,7 +119,8 @@ public final class SearchService: @unchecked Sendable {
                 }
                 // Text replies show no title highlights: only JSON's need the titles analysed.
                 let results = try searcher.search(request.query, like: request.like, limit: request.limit, offset: request.offset,
-                                                  sort: request.sort, facets: request.facets, filters: request.filters,
+                                                  sort: request.sort, collapse: request.collapse, facets: request.facets,
+                                                  filters: request.filters,
                                                   explain: request.explain, snippets: request.snippetLength > 0,
                                                   snippetLength: request.snippetLength, titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
@@ -184,6 +186,8 @@ public final class SearchService: @unchecked Sendable {
         "SEARCH [LIMIT n] [OFFSET n] <query>    RESULTS <returned> <total> <took_us>, then one line a hit:",
         "                                       rank, id, score, title, snippet (tab-separated)",
         "  SORT field[:desc]                    order by a field's numbers or dates (SORT in capitals)",
+        "  COLLAPSE field                       the best match of each value of a field only; RESULTS then ends",
+        "                                       with the number of groups (COLLAPSE in capitals)",
         "  FACET field[:n]                      then FACET <field> <returned> <distinct> <missing>, and one line",
         "                                       a value among all the matches: value, count (FACET in capitals)",
         "  FACET field:year|month|day           the field's dates counted by year, month or day, in time order",

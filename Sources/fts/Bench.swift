@@ -60,6 +60,7 @@ struct Bench: Command {
             .option("sort", value: "field[:desc]", help: "Order the results by a field's numbers or dates, as fts search --sort does."),
             .option("facet", value: "field[:n]", help: "Count a field's values among the matches, as fts search --facet does (full searches). May be given again."),
             .option("filter", value: "field:=value", help: "Keep the matches holding a value, as fts search --filter does (full searches). May be given again."),
+            .option("collapse", value: "field", help: "Keep the best match of each value of a field, as fts search --collapse does (full searches)."),
             .option("runs", default: "5", help: "Timed runs of each query."),
             .option("threads", default: "1", help: "Threads running queries at once (each takes the next query)."),
             .flag("json", help: "Print one JSON object."),
@@ -80,6 +81,7 @@ struct Bench: Command {
     var sort: FieldSort?
     var facets: [FacetRequest]
     var filters: [FacetFilter]
+    var collapse: FieldCollapse?
     var runs: Int
     var threads: Int
     var json: Bool
@@ -98,7 +100,8 @@ struct Bench: Command {
         full = arguments.flag("full")
         sort = try SortOption.parse(arguments)
         (facets, filters) = try FacetOptions.parse(arguments)
-        full = full || !facets.isEmpty || !filters.isEmpty
+        collapse = arguments.string("collapse").map(FieldCollapse.init(field:))
+        full = full || !facets.isEmpty || !filters.isEmpty || collapse != nil
         complete = arguments.flag("complete")
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
@@ -113,13 +116,13 @@ struct Bench: Command {
         guard sort == nil || !(count || noPrune || alongsideExhaustive || server != nil) else {
             throw UsageError("--sort times sorted searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
         }
-        guard facets.isEmpty && filters.isEmpty || !(count || noPrune || alongsideExhaustive || server != nil) else {
-            throw UsageError("--facet and --filter time full searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
+        guard facets.isEmpty && filters.isEmpty && collapse == nil || !(count || noPrune || alongsideExhaustive || server != nil) else {
+            throw UsageError("--facet, --filter and --collapse time full searches in process: not with --count, --no-prune, --alongside-exhaustive or --server")
         }
         if complete {
             guard !(count || noPrune || alongsideExhaustive || full || sort != nil || server != nil) else {
                 throw UsageError("--complete times completions in process: not with --count, --no-prune, --alongside-exhaustive, --full, "
-                                 + "--facet, --filter, --sort or --server")
+                                 + "--facet, --filter, --collapse, --sort or --server")
             }
             guard (1...Searcher.maximumCompletions).contains(top) else {
                 throw UsageError("--top must be between 1 and \(Searcher.maximumCompletions) with --complete")
@@ -171,12 +174,14 @@ struct Bench: Command {
             _ = try sort?.fieldNumber(in: searcher.reader)
             for facet in facets { _ = try facet.fieldNumber(in: searcher.reader) }
             for filter in filters { _ = try filter.fieldNumber(in: searcher.reader) }
+            _ = try collapse?.fieldNumber(in: searcher.reader)
         } catch {
             Output.error("fts bench: \(error)")
             throw ExitStatus(2)
         }
         let measurement = Measurement(searcher: searcher, queries: list, top: top, count: count, prune: !noPrune, full: full, complete: complete,
-                                      sort: sort, facets: facets, filters: filters, runs: runs, alongsideExhaustive: alongsideExhaustive)
+                                      sort: sort, collapse: collapse, facets: facets, filters: filters, runs: runs,
+                                      alongsideExhaustive: alongsideExhaustive)
         // The warm-up run, which also counts the hits (and those of the exhaustive runs, beside them).
         var exhaustiveHits: [String: Int] = [:]
         for query in list {
@@ -203,6 +208,7 @@ struct Bench: Command {
             let sorted = (sort.map { ",\"sort\":\(JSON.quote($0.field + ($0.descending ? ":desc" : "")))" } ?? "")
                 + (facets.isEmpty ? "" : ",\"facets\":[" + facets.map { JSON.quote("\($0.field):\($0.limit)") }.joined(separator: ",") + "]")
                 + (filters.isEmpty ? "" : ",\"filters\":[" + filters.map { JSON.quote("\($0.field):=\($0.value)") }.joined(separator: ",") + "]")
+                + (collapse.map { ",\"collapse\":\(JSON.quote($0.field))" } ?? "")
             print("{\"mode\":\(JSON.quote(count ? "count" : complete ? "complete\(top)" : "top\(top)")),\"prune\":\(!noPrune)\(sorted),\"runs\":\(runs),\"threads\":\(threads),"
                   + "\"queries_per_second\":\(Double(timed) / seconds),\"classes\":\(classes(measurement.histograms, hits: hits))\(exhaustive)}")
         } else {
@@ -220,7 +226,8 @@ struct Bench: Command {
             if alongsideExhaustive { table(measurement.exhaustiveHistograms, hits: exhaustiveHits, "exhaustive, in turn with the pruned runs") }
             print(String(format: "%d queries × %d runs in %.2f s (%.0f queries/s), %@, %@", list.count, runs, seconds,
                          Double(timed) / seconds, count ? "count" : complete ? "completions, at most \(top)" : full ? "full search, top \(top)" + (facets.isEmpty ? "" : ", facets " + facets.map(\.field).joined(separator: " "))
-                            + (filters.isEmpty ? "" : ", filters " + filters.map { "\($0.field):=\($0.value)" }.joined(separator: " ")) : "top \(top)",
+                            + (filters.isEmpty ? "" : ", filters " + filters.map { "\($0.field):=\($0.value)" }.joined(separator: " "))
+                            + (collapse.map { ", collapsed on \($0.field)" } ?? "") : "top \(top)",
                          order ?? (alongsideExhaustive ? "pruned and exhaustive" : noPrune ? "exhaustive" : "pruned")))
         }
     }
@@ -236,6 +243,7 @@ final class Measurement: @unchecked Sendable {
     let full: Bool
     let complete: Bool
     let sort: FieldSort?
+    let collapse: FieldCollapse?
     let facets: [FacetRequest]
     let filters: [FacetFilter]
     let alongsideExhaustive: Bool
@@ -247,7 +255,7 @@ final class Measurement: @unchecked Sendable {
     private(set) var exhaustiveHistograms: [String: Histogram<UInt64>] = [:]
 
     init(searcher: Searcher, queries: [Bench.Query], top: Int, count: Bool, prune: Bool, full: Bool, complete: Bool, sort: FieldSort?,
-         facets: [FacetRequest], filters: [FacetFilter], runs: Int, alongsideExhaustive: Bool) {
+         collapse: FieldCollapse?, facets: [FacetRequest], filters: [FacetFilter], runs: Int, alongsideExhaustive: Bool) {
         self.searcher = searcher
         self.queries = queries
         self.top = top
@@ -256,6 +264,7 @@ final class Measurement: @unchecked Sendable {
         self.full = full
         self.complete = complete
         self.sort = sort
+        self.collapse = collapse
         self.facets = facets
         self.filters = filters
         self.alongsideExhaustive = alongsideExhaustive
@@ -268,7 +277,8 @@ final class Measurement: @unchecked Sendable {
         let (text, like) = query.kind == Bench.likeClass ? ("", query.text) : (query.text, nil)
         if count { return try searcher.count(text, like: like) }
         if full {
-            return try searcher.search(text, like: like, limit: top, sort: sort, facets: facets, filters: filters, prune: prune).hits.count
+            return try searcher.search(text, like: like, limit: top, sort: sort, collapse: collapse, facets: facets, filters: filters,
+                                       prune: prune).hits.count
         }
         return try searcher.topDocuments(text, like: like, limit: top, sort: sort, prune: prune).documents.count
     }

@@ -25,6 +25,11 @@ struct Search: Command {
                 Order by a field's numbers or dates instead of by score: ascending, or descending with :desc \
                 (documents without one last, equal ones by score).
                 """),
+            .option("collapse", value: "field", help: """
+                Show only the best match of each value of a field (one a package, a site, an author), as \
+                Elasticsearch's collapse does: a match is grouped under its first value, one without a value \
+                stands alone; pages go through the groups.
+                """),
             .option("facet", value: "field[:n]", help: """
                 Also count the values of a field among all the matches (a JSON array's elements, a list's \
                 entries), and show the n most frequent (10 by default, at most 1000); field:year, \
@@ -71,6 +76,7 @@ struct Search: Command {
     var like: String?
     var synonyms: String?
     var sort: FieldSort?
+    var collapse: FieldCollapse?
     var facets: [FacetRequest]
     var filters: [FacetFilter]
     var count: Bool
@@ -91,6 +97,7 @@ struct Search: Command {
         like = arguments.string("like")
         synonyms = arguments.string("synonyms")
         sort = try SortOption.parse(arguments)
+        collapse = arguments.string("collapse").map(FieldCollapse.init(field:))
         count = arguments.flag("count")
         (facets, filters) = try FacetOptions.parse(arguments)
         if count && !facets.isEmpty { throw UsageError("--facet counts values beside the results: use --limit 0, not --count") }
@@ -154,12 +161,14 @@ struct Search: Command {
                 matches = try searcher.count(text, like: like, filters: filters)
                 writeStandardOutput("\(matches)\n")
             } else if filesWithMatches {
-                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, filters: filters, snippets: false)
+                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse, filters: filters,
+                                                  snippets: false)
                 var seen = Set<String>()
                 writeStandardOutput(results.hits.compactMap { seen.insert($0.path).inserted ? $0.path + "\n" : nil }.joined())
                 matches = results.total
             } else {
-                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, facets: facets, filters: filters,
+                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse, facets: facets,
+                                                  filters: filters,
                                                   explain: explain, snippets: snippetLength > 0, snippetLength: snippetLength,
                                                   titleHighlights: true)
                 let suggestion = try searcher.suggest(text, like: like)
@@ -193,7 +202,9 @@ struct Search: Command {
         } else {
             // A later page says which results it shows, as a search page does ("11–20 of 33").
             let shown = results.hits.first.map { $0.rank > 1 ? "\($0.rank)–\(results.hits.last!.rank)" : "\(results.hits.count)" } ?? "0"
-            text += "\(shown) of \(Output.count(results.total, "document")) in \(took) ms\n"
+            let of = results.groups.map { "\(Output.count($0, "group")) (\(Output.count(results.total, "document")))" }
+                ?? Output.count(results.total, "document")
+            text += "\(shown) of \(of) in \(took) ms\n"
         }
         for facet in results.facets {
             text += "\(facet.field): \(Output.count(facet.distinct, "value")), \(Output.count(facet.missing, "match", plural: "matches")) without one\n"
@@ -223,6 +234,7 @@ struct Search: Command {
             text += line + "}\n"
         }
         return text + "{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)"
+            + (results.groups.map { ",\"groups\":\($0)" } ?? "")
             + (results.facets.isEmpty ? "" : ",\"facets\":" + JSON.facets(results.facets))
             + (suggestion.map { ",\"suggestion\":\(JSON.quote($0))" } ?? "") + "}\n"
     }

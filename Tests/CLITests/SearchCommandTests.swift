@@ -257,6 +257,25 @@ import TestSupport
         #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "auteur": it holds no numbers or dates (fields with numbers or dates: prix)"#))
         let malformed = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "prix:up", "jardin"])
         #expect(malformed.status == 2 && malformed.stderr.contains(#"--sort: a sort is FIELD, FIELD:asc or FIELD:desc, not "prix:up""#))
+        // `--collapse`: the best match of each value, a match without one alone; pages go through the groups.
+        try ([#"{"id":"e","title":"Jardin","body":"jardin jardin jardin","auteur":"Anne"}"#,
+              #"{"id":"f","title":"Potager","body":"un jardin","auteur":"Anne"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: folder + "/more.jsonl", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/collapsible", folder + "/corpus.jsonl", folder + "/more.jsonl"]).status == 0)
+        func collapsed(_ arguments: [String]) throws -> (ids: [String], summary: [String: Any]) {
+            let result = try FTSCommand.run(["search", "--index", folder + "/collapsible", "--json", "--collapse", "auteur"] + arguments + ["jardin"])
+            let lines = result.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            return (lines.dropLast().map { $0["id"] as! String }, lines.last ?? [:])
+        }
+        let all = try collapsed([])
+        #expect(all.ids.count == 4 && Set(all.ids) == ["a", "b", "c", "e"] && all.summary["groups"] as? Int == 4 && all.summary["total"] as? Int == 6,
+                "\(all)")
+        #expect(try collapsed(["--limit", "2", "--offset", "3"]).ids == [all.ids[3]])
+        #expect(try collapsed(["--sort", "prix:desc"]).ids == ["a", "b", "c", "e"])
+        let groupTable = try FTSCommand.run(["search", "--index", folder + "/collapsible", "--color", "never", "--collapse", "auteur", "jardin"])
+        #expect(groupTable.stdout.contains("\n4 of 4 groups (6 documents) in "), "\(groupTable.stdout)")
+        let badCollapse = try FTSCommand.run(["search", "--index", folder + "/index", "--collapse", "title", "jardin"])
+        #expect(badCollapse.status == 2 && badCollapse.stderr.contains(#"cannot collapse on "title": the index keeps no values of it"#), "\(badCollapse.stderr)")
         // `fts stats` says which fields can sort, and in how many documents.
         let stats = try FTSCommand.run(["stats", "--json", folder + "/index"])
         let fields = (try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as! [String: Any])["fields"] as! [[String: Any]]

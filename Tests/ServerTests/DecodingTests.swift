@@ -56,6 +56,10 @@ import Testing
         #expect(decode("SEARCH LIKE a.txt#2 EXPLAIN") == .success(.search(SearchRequest(like: "a.txt#2", explain: true, query: ""))))
         #expect(decode("SEARCH explain snippet 40") == .success(.search(SearchRequest(query: "explain snippet 40"))))
         #expect(decode("SEARCH jardin EXPLAIN") == .success(.search(SearchRequest(query: "jardin EXPLAIN"))))
+        #expect(decode("SEARCH COLLAPSE auteur LIMIT 3 jardin")
+            == .success(.search(SearchRequest(limit: 3, collapse: FieldCollapse(field: "auteur"), query: "jardin"))))
+        #expect(decode("SEARCH collapse auteur") == .success(.search(SearchRequest(query: "collapse auteur"))))
+        #expect(decode("SEARCH COLLAPSE  ") == .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")))
     }
 
     @Test func malformedLinesGetTheirErrors() {

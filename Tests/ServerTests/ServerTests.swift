@@ -145,6 +145,11 @@ import Testing
         #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields with numbers or dates: année, date)"#)
         // In lower case, `sort` is a word of the query: no document holds it.
         #expect(client.line()?.hasPrefix("RESULTS 0 0 ") == true)
+        // COLLAPSE: one hit a value (b and d alone: no author); the header ends with the groups.
+        client.send("SEARCH COLLAPSE auteur jardin\nSEARCH COLLAPSE title jardin\n")
+        let collapsed = client.counted()
+        #expect(collapsed.header.hasPrefix("RESULTS 4 4 ") && collapsed.header.split(separator: " ").last == "4", "\(collapsed.header)")
+        #expect(client.line() == #"ERR bad_request cannot collapse on "title": the index keeps no values of it (fields with values: année, date, auteur)"#)
         // FIELDS says which fields sort, count and make which histograms, as `fts stats` does.
         client.send("FIELDS\n")
         let fields = client.counted()
@@ -156,6 +161,9 @@ import Testing
         client.send("FORMAT json\nFIELDS\n")
         _ = client.line()
         let reply = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        client.send("SEARCH LIMIT 1 COLLAPSE auteur jardin\n")
+        let groups = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect(groups["groups"] as? Int == 4 && groups["total"] as? Int == 4 && (groups["results"] as? [Any])?.count == 1)
         let summaries = try FieldSummary.all(in: server.server.service.currentSearcher.reader)
         let objects = try #require(reply["fields"] as? [[String: Any]])
         #expect(objects.count == summaries.count)

@@ -48,14 +48,17 @@ public struct FieldSort: Sendable, Equatable {
         reader.names(of: reader.sortValues.fields, what: "fields with numbers or dates", none: "no field of this index holds numbers or dates")
     }
 
+    /// What `doc` sorts by: its value made to sort highest first, -∞ for none (`SortedDocument`).
+    func key(of doc: UInt32, field: Int, values: SortValuesReader) -> Double {
+        values.value(doc: Int(doc), field: field, largest: descending).map { descending ? $0 : -$0 } ?? -.infinity
+    }
+
     /// The first `capacity` matches of `root` in this order, and the number of matches. Every match is
     /// read (a sort skips no postings), but only those whose value can enter the first `capacity` are
     /// scored: a value below the worst kept cannot, whatever its score.
     func collect(_ root: Scorer, field: Int, capacity: Int, values: SortValuesReader, documentCount: Int) throws
         -> (ranked: [ScoredDocument], total: Int) {
-        func key(_ doc: UInt32) -> Double {
-            values.value(doc: Int(doc), field: field, largest: descending).map { descending ? $0 : -$0 } ?? -.infinity
-        }
+        func key(_ doc: UInt32) -> Double { self.key(of: doc, field: field, values: values) }
         guard Self.readsListsWithoutScoring(root) else {
             var collector = TopKeeper<SortedDocument>(capacity: capacity)
             var total = 0

@@ -82,6 +82,20 @@ enum TopDocs {
         return Result(collector: collector, totalIsExact: true)
     }
 
+    /// Calls `body` with every match and its score, in document order: a union of words and a word
+    /// alone through their direct loops, anything else through the scorer's own.
+    static func forEachScoredMatch(_ root: Scorer, _ body: (UInt32, Double) -> Void) throws {
+        if let disjunction = root as? DisjunctionScorer, let clauses = wordLeaves(of: disjunction) {
+            defer { clauses.deallocate() }
+            return try forEachUnionMatch(clauses, body)
+        }
+        if let word = root as? FieldTermScorer {
+            while try word.next() != Scorer.end { body(word.doc, try word.score()) }
+            return
+        }
+        while try root.next() != Scorer.end { body(root.doc, try root.score()) }
+    }
+
     /// Every match of a union of words scored, in one loop over the words' clauses (nested disjunctions
     /// flattened): each clause is called directly, not through the tree's levels and the base class's
     /// table. Nil when a leaf is not a word in a field.
