@@ -336,11 +336,6 @@ public struct FacetFilter: Sendable, Equatable {
 
     /// The field's number in `reader`'s index; an error when the index keeps no values of it.
     public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
-        let fields = reader.facetValues.fields
-        guard let number = reader.field(named: field, among: fields), reader.facetValues.hasValues(field: number) else {
-            throw QueryError("cannot filter by \"\(field)\": the index keeps no values of it "
-                             + "(\(reader.names(of: fields, what: "fields with values", none: "no field of this index holds values")))")
-        }
-        return number
+        try reader.fieldWithValues(named: field, cannot: "filter by")
     }
 }
