@@ -110,8 +110,8 @@ public final class Searcher: @unchecked Sendable {
     /// `snippets: false` leaves the snippets empty, and saves reading the positions and the bodies'
     /// text for them.
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
-                       collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false, exactTotal: Bool = true,
-                       prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
+                       collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
+                       exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
                        titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }

@@ -69,6 +69,21 @@ import Testing
         }
     }
 
+    /// A field of many values keeps its groups in a dictionary: the same groups as in an array.
+    @Test(arguments: FacetTests.queries)
+    func groupsKeptSparselyAsDensely(query: String) throws {
+        let reader = FacetTests.FacetedCorpus.shared.searcher.reader
+        for name in ["tags", "rare"] {
+            let field = try #require(reader.meta.field(named: name))
+            func collapsed(denseUpTo: Int) throws -> (best: [ScoredDocument], total: Int, groups: Int) {
+                let root = try QueryPlanner(reader: reader, analyzer: FrenchAnalyzer(), parameters: BM25Parameters()).plan(QueryParser().parse(query))
+                return try FieldCollapse.collect(root, field: field, capacity: 1_000, values: reader.facetValues, denseUpTo: denseUpTo) { $0 }
+            }
+            let dense = try collapsed(denseUpTo: .max), sparse = try collapsed(denseUpTo: 0)
+            #expect(sparse.best == dense.best && sparse.total == dense.total && sparse.groups == dense.groups, "\(query) \(name)")
+        }
+    }
+
     @Test func facetsAndCountsStayThoseOfEveryMatch() throws {
         let searcher = FacetTests.FacetedCorpus.shared.searcher
         let plain = try searcher.search("jardin", limit: 0, facets: [FacetRequest(field: "tags")])

@@ -16,11 +16,12 @@ public struct FieldCollapse: Sendable, Equatable {
 
     /// The best `capacity` groups, each by its best match in `order`, best first; with the number of
     /// matches and of groups. Every match is scored: which match of a group is best is known only
-    /// once all are.
+    /// once all are. `denseUpTo` as `GroupBests` takes it (the tests set 0).
     static func collect<Element: Ranked>(_ root: Scorer, field: Int, capacity: Int, values: FacetValuesReader,
+                                         denseUpTo: Int = GroupBests<Element>.denseUpTo,
                                          order: (ScoredDocument) -> Element) throws -> (best: [Element], total: Int, groups: Int) {
         guard let column = values.column(field: field) else { return ([], 0, 0) }
-        var best = [Element?](repeating: nil, count: values.valueCount(field: field))
+        var best = GroupBests<Element>(values: values.valueCount(field: field), denseUpTo: denseUpTo)
         var collector = TopKeeper<Element>(capacity: capacity)
         var cursor = FacetValuesReader.Cursor()
         var total = 0, groups = 0
@@ -41,7 +42,35 @@ public struct FieldCollapse: Sendable, Equatable {
                 best[first] = ranked
             }
         }
-        for case let kept? in best { collector.collect(kept) }
+        best.forEach { collector.collect($0) }
         return (collector.sorted(), total, groups)
+    }
+}
+
+/// Each group's best match so far, by the ordinal of its value: an array over the ordinals for a
+/// field of up to `denseUpTo` values (65,536), a dictionary of the groups met for more, so that a
+/// search never allocates more than that for values it does not meet.
+struct GroupBests<Element> {
+    static var denseUpTo: Int { 1 << 16 }
+    private var dense: [Element?]
+    private var sparse: [Int: Element] = [:]
+    private let isDense: Bool
+
+    init(values: Int, denseUpTo: Int) {
+        isDense = values <= denseUpTo
+        dense = isDense ? [Element?](repeating: nil, count: values) : []
+    }
+
+    subscript(ordinal: Int) -> Element? {
+        get { isDense ? dense[ordinal] : sparse[ordinal] }
+        set { if isDense { dense[ordinal] = newValue } else { sparse[ordinal] = newValue } }
+    }
+
+    func forEach(_ body: (Element) -> Void) {
+        if isDense {
+            for case let element? in dense { body(element) }
+        } else {
+            sparse.values.forEach(body)
+        }
     }
 }
