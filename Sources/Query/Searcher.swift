@@ -86,9 +86,22 @@ public final class Searcher: @unchecked Sendable {
         fieldNames = reader.meta.fields.map(\.name)
     }
 
-    /// A planner for one query.
-    private func makePlanner(_ analyzer: FrenchAnalyzer) -> QueryPlanner {
-        QueryPlanner(reader: reader, analyzer: analyzer, parameters: parameters, allFields: allFields, synonyms: synonyms)
+    /// A planner for one query, with the searcher's parameters or `ranking`'s.
+    private func makePlanner(_ analyzer: FrenchAnalyzer, ranking: (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? = nil)
+        -> QueryPlanner {
+        QueryPlanner(reader: reader, analyzer: analyzer, parameters: ranking?.parameters ?? parameters, allFields: ranking?.allFields ?? allFields,
+                     synonyms: synonyms)
+    }
+
+    /// The searcher's parameters with `boosts` (`FIELD` as typed to its boost) in place of its own
+    /// boosts of those fields, and the fields a word is searched in with them; nil for no boosts.
+    private func ranking(boosting boosts: [String: Double]) throws -> (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? {
+        guard !boosts.isEmpty else { return nil }
+        var boosted = BM25Parameters(k1: parameters.k1, b: parameters.b, titleBoost: parameters.titleBoost, fieldBoosts: boosts)
+        if let problem = boosted.problem { throw QueryError(problem) }
+        boosted = try boosted.resolved(in: reader.meta)
+        boosted.fieldBoosts.merge(parameters.fieldBoosts) { requested, _ in requested }
+        return (boosted, QueryPlanner.allFields(of: reader, parameters: boosted))
     }
 
     private func withAnalyzer<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
@@ -108,11 +121,12 @@ public final class Searcher: @unchecked Sendable {
     /// the query and the other fields' filters, in a walk of its own. `collapse` keeps the best match
     /// of each value of a field (`FieldCollapse`), in score order or `sort`'s, and counts the groups.
     /// `snippets: false` leaves the snippets empty, and saves reading the positions and the bodies'
-    /// text for them.
+    /// text for them. `fieldBoosts` (a field's name as a query types it, to its boost) weigh fields
+    /// for this search alone, over the searcher's own boosts of them (`BM25Parameters.fieldBoosts`).
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
                        collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
-                       titleHighlights: Bool = false) throws -> SearchResults {
+                       fieldBoosts: [String: Double] = [:], titleHighlights: Bool = false) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
@@ -124,13 +138,14 @@ public final class Searcher: @unchecked Sendable {
         let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         let collapsed = try collapse?.fieldNumber(in: reader)
+        let ranking = try ranking(boosting: fieldBoosts)
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
         let groups = try filterGroups(filters)
         // Facets on a filtered field count apart (drill sideways); the others, over the hits' matches.
         let sideways = facetFields.indices.filter { index in groups.contains { $0.field == facetFields[index].1 } }
         let direct = facetFields.indices.filter { !sideways.contains($0) }
         return try withAnalyzer { analyzer in
-            let planner = makePlanner(analyzer)
+            let planner = makePlanner(analyzer, ranking: ranking)
             let root = try planner.plan(Self.narrowed(parsed, by: groups))
             // Facets walk every match: that walk counts them, so the ranking need not.
             var best: [ScoredDocument], total: Int, totalIsExact: Bool, collapsedGroups: Int?

@@ -34,6 +34,8 @@ struct SearchRequest: Equatable {
     var facets: [FacetRequest] = []
     var filters: [FacetFilter] = []
     var like: String?
+    /// Fields weighed for this search alone (`BOOST tags=3`), by name as typed.
+    var boosts: [String: Double] = [:]
     /// 0 for no snippets.
     var snippetLength = Searcher.defaultSnippetLength
     var explain = false
@@ -145,7 +147,7 @@ enum RequestDecoder {
     static let maximumFacets = 16
 
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [COLLAPSE field] [FACET field[:n]]…
-    /// [FILTER field:=value]… [LIKE id] [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
+    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var request = SearchRequest(query: "")
         var rest = text
@@ -156,15 +158,26 @@ enum RequestDecoder {
             let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
             let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
             let isSnippet = word.elementsEqual("SNIPPET".utf8), isCollapse = word.elementsEqual("COLLAPSE".utf8)
+            let isBoost = word.elementsEqual("BOOST".utf8)
             if word.elementsEqual("EXPLAIN".utf8) {
                 request.explain = true
                 rest = rest.dropFirst(word.count).drop { $0 == 0x20 }
                 continue
             }
-            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || matches(word, "OFFSET") else { break }
+            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || isBoost || matches(word, "OFFSET") else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
-            if isCollapse {
+            if isBoost {
+                guard request.boosts.count < maximumBoosts else {
+                    return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumBoosts) BOOSTs a search"))
+                }
+                do {
+                    let (field, boost) = try BM25Parameters.fieldBoost(parsing: String(decoding: argument, as: UTF8.self))
+                    request.boosts[field] = boost
+                } catch {
+                    return .failure(ProtocolError(code: .badRequest, message: "BOOST takes FIELD=W, as in BOOST tags=3"))
+                }
+            } else if isCollapse {
                 guard !argument.isEmpty else { return .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")) }
                 request.collapse = FieldCollapse(field: String(decoding: argument, as: UTF8.self))
             } else if isSnippet {
@@ -244,6 +257,9 @@ enum RequestDecoder {
 
     /// Filters one search may apply.
     static let maximumFilters = 64
+
+    /// Fields one search may boost.
+    static let maximumBoosts = 64
 
     /// `COMPLETE [LIMIT n] <text>`. `LIMIT` only in capitals: a user typing `limit` gets it completed.
     /// The text is kept whole, a space at its end included (its last word is then finished).

@@ -105,10 +105,13 @@ public final class SearchService: @unchecked Sendable {
             case .search(let request):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let searcher = currentSearcher
-                // A field that cannot sort, be counted or filter is the request's error, not the query's.
-                do {
+                // A field that cannot sort, be counted, filter or be boosted is the request's error, not the query's.
+                do throws(QueryError) {
                     _ = try request.sort?.fieldNumber(in: searcher.reader)
                     _ = try request.collapse?.fieldNumber(in: searcher.reader)
+                    let boosts = BM25Parameters(fieldBoosts: request.boosts)
+                    if let problem = boosts.problem { throw QueryError(problem) }
+                    _ = try boosts.resolved(in: searcher.reader.meta)
                     for facet in request.facets { _ = try facet.fieldNumber(in: searcher.reader) }
                     for filter in request.filters { _ = try filter.fieldNumber(in: searcher.reader) }
                 } catch {
@@ -122,7 +125,8 @@ public final class SearchService: @unchecked Sendable {
                                                   sort: request.sort, collapse: request.collapse, facets: request.facets,
                                                   filters: request.filters,
                                                   explain: request.explain, snippets: request.snippetLength > 0,
-                                                  snippetLength: request.snippetLength, titleHighlights: session.format == .json)
+                                                  snippetLength: request.snippetLength, fieldBoosts: request.boosts,
+                                                  titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):
@@ -195,6 +199,8 @@ public final class SearchService: @unchecked Sendable {
         "  FILTER field:=value                  only the matches holding the value (FILTER in capitals)",
         "  LIKE id                              the documents like that one, which the query (then optional)",
         "                                       narrows (LIKE in capitals; the id quoted when it holds a space)",
+        "  BOOST field=w                        weigh a field's part of the scores by w, this search only",
+        "                                       (BOOST in capitals; may be given again)",
         "  SNIPPET n                            snippets of about n characters (16 to 10000; 0: none; default 160)",
         "  EXPLAIN                              then EXPLAIN <rank> <n>, and one line each term's part of the score",
         "COUNT <query>                          COUNT <n>",

@@ -263,6 +263,28 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.search("(économie OR coopérative)^3", limit: 3).hits.map(\.doc) == searcher.search("économie OR coopérative", limit: 3).hits.map(\.doc))
     }
 
+    /// Boosts given with one search weigh its fields as a searcher set up with them would, over the
+    /// searcher's own boosts of those fields and beside its others; a field the index does not
+    /// search, or a boost out of range, is an error.
+    @Test func fieldBoostsOfOneSearch() throws {
+        let reader = FacetTests.FacetedCorpus.shared.searcher.reader
+        func searcher(_ boosts: [String: Double]) throws -> Searcher {
+            Searcher(reader: reader, parameters: try BM25Parameters(titleBoost: 3, fieldBoosts: boosts).resolved(in: reader.meta))
+        }
+        let server = try searcher(["tags": 5, "body": 2])
+        for query in ["jardin", "jardin OR bio", "tags:bio verger", "\"jardin potager\"", "comp*"] {
+            let requested = try server.search(query, limit: 20, fieldBoosts: ["Tags": 0.5, "title": 1])
+            let expected = try searcher(["tags": 0.5, "title": 1, "body": 2]).search(query, limit: 20)
+            #expect(requested.hits.map(\.doc) == expected.hits.map(\.doc) && requested.total == expected.total, "\(query)")
+            for (hit, reference) in zip(requested.hits, expected.hits) { #expect(abs(hit.score - reference.score) <= 1e-9 * reference.score, "\(query)") }
+            #expect(try server.search(query, limit: 20).hits.map(\.score) != requested.hits.map(\.score) || requested.hits.isEmpty, "\(query)")
+        }
+        #expect(throws: QueryError.self) { try server.search("jardin", fieldBoosts: ["nope": 2]) }
+        #expect(throws: QueryError("the boost of tags must be between 0 and 10000 (it is -1.0)")) {
+            try server.search("jardin", fieldBoosts: ["tags": -1])
+        }
+    }
+
     @Test func pagesDoNotOverlapAndTiesAreDeterministic() throws {
         let all = try searcher.search("de", limit: 60)
         #expect(all.total > 60)

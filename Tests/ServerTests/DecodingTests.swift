@@ -59,6 +59,13 @@ import Testing
         #expect(decode("SEARCH COLLAPSE auteur LIMIT 3 jardin")
             == .success(.search(SearchRequest(limit: 3, collapse: FieldCollapse(field: "auteur"), query: "jardin"))))
         #expect(decode("SEARCH collapse auteur") == .success(.search(SearchRequest(query: "collapse auteur"))))
+        #expect(decode("SEARCH BOOST tags=3 BOOST Title=0,5 BOOST tags=2 jardin")
+            == .failure(ProtocolError(code: .badRequest, message: "BOOST takes FIELD=W, as in BOOST tags=3")))
+        #expect(decode("SEARCH BOOST tags=3 BOOST Title=0.5 BOOST tags=2 jardin")
+            == .success(.search(SearchRequest(boosts: ["tags": 2, "Title": 0.5], query: "jardin"))))
+        #expect(decode("SEARCH boost tags=3") == .success(.search(SearchRequest(query: "boost tags=3"))))
+        #expect(decode("SEARCH " + (0..<65).map { "BOOST f\($0)=1 " }.joined() + "jardin")
+            == .failure(ProtocolError(code: .badRequest, message: "at most 64 BOOSTs a search")))
         #expect(decode("SEARCH COLLAPSE  ") == .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")))
     }
 

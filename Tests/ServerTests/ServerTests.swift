@@ -316,6 +316,17 @@ import Testing
         }
         // b's tag outweighs a's title: the boost changes the order, not only the scores.
         #expect(ranked() == expected.map { "\($0.id) \($0.score)" } && expected.first?.id == "b")
+        // BOOST weighs a field for one search: tags back to 1, a's title first again.
+        guard case .results(let requested) = service.execute(.search(SearchRequest(boosts: ["tags": 1], query: "jardin")), session: session),
+              case .error(let unknown) = service.execute(.search(SearchRequest(boosts: ["nope": 1], query: "jardin")), session: session),
+              case .error(let negative) = service.execute(.search(SearchRequest(boosts: ["tags": -2], query: "jardin")), session: session) else {
+            Issue.record("BOOST")
+            return
+        }
+        let unboosted = try Searcher(reader: reader, parameters: BM25Parameters(k1: 0.9, b: 0.5, titleBoost: 1)).search("jardin").hits
+        #expect(requested.hits.map { "\($0.id) \($0.score)" } == unboosted.map { "\($0.id) \($0.score)" } && unboosted.first?.id == "a")
+        #expect(unknown.code == .badRequest && unknown.message.hasPrefix(#"cannot boost "nope""#), "\(unknown.message)")
+        #expect(negative == ProtocolError(code: .badRequest, message: "the boost of tags must be between 0 and 10000 (it is -2.0)"))
         try (#"{"id":"a","title":"Jardin","body":"un jardin"}"# + "\n").write(toFile: corpus, atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [corpus], output: server.index)
         guard case .error(let error) = service.execute(.reload, session: session) else {

@@ -40,18 +40,24 @@ public struct BM25Parameters: Sendable, Equatable {
     public static func parsing(k1: Double, b: Double, titleBoost: Double, boosts: [String]) throws -> BM25Parameters {
         var parameters = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost)
         for text in boosts {
-            guard let equals = text.lastIndex(of: "="), !text[..<equals].isEmpty, let boost = Double(text[text.index(after: equals)...]) else {
-                throw QueryError("a field's boost is FIELD=W, as in tags=3, not \(text)")
-            }
-            parameters.fieldBoosts[String(text[..<equals])] = boost
+            let (field, boost) = try fieldBoost(parsing: text)
+            parameters.fieldBoosts[field] = boost
         }
         if let problem = parameters.problem { throw QueryError(problem) }
         return parameters
     }
 
+    /// `FIELD=W` (`tags=3`): the field as typed and its boost, not yet checked against an index.
+    public static func fieldBoost(parsing text: String) throws(QueryError) -> (field: String, boost: Double) {
+        guard let equals = text.lastIndex(of: "="), !text[..<equals].isEmpty, let boost = Double(text[text.index(after: equals)...]) else {
+            throw QueryError("a field's boost is FIELD=W, as in tags=3, not \(text)")
+        }
+        return (String(text[..<equals]), boost)
+    }
+
     /// The same parameters with each boosted field named as `meta` names it (`annee` is `année`); a
     /// name that is no searched field of the index is an error.
-    public func resolved(in meta: IndexMeta) throws -> BM25Parameters {
+    public func resolved(in meta: IndexMeta) throws(QueryError) -> BM25Parameters {
         var resolved = self
         resolved.fieldBoosts = [:]
         for (name, boost) in fieldBoosts.sorted(by: { $0.key < $1.key }) {
