@@ -9,10 +9,6 @@ enum Defaults {
     static var index: String { environment("FTS_INDEX") ?? "index" }
     static var corpus: String { environment("FTS_CORPUS") ?? "Corpus/seeds" }
 
-    /// The index `given` (by `--index`), or else the default one, opened. The default index, when it is
-    /// missing or written by another format version, is built first from the default corpus, as
-    /// searchd does: `fts search` works on a fresh clone with no set-up. An index given by `--index`
-    /// or `$FTS_INDEX` is never built: its error is the answer.
     /// The synonym file of `--synonyms`, read; one that cannot be read is said, naming the line, and
     /// the command exits with status 2.
     static func synonyms(_ path: String?, command: String) throws -> Synonyms? {
@@ -25,6 +21,10 @@ enum Defaults {
         }
     }
 
+    /// The index `given` (by `--index`), or else the default one, opened. The default index, when it is
+    /// missing or written by another format version, is built first from the default corpus, as
+    /// searchd does: `fts search` works on a fresh clone with no set-up. An index given by `--index`
+    /// or `$FTS_INDEX` is never built: its error is the answer.
     static func openIndex(_ given: String?, command: String) throws -> IndexReader {
         let path = given ?? index
         do {

@@ -532,31 +532,34 @@ import Testing
         #expect(checked == 300 && matched > 150, "\(checked) queries checked, \(matched) with matches")
     }
 
-    @Test func generatedCorpus() throws {
-        let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
+    /// An index of `QueryFixtures.generateCorpus` (1,500 documents), removed when the test process exits.
+    static func generatedIndex(seed: UInt64) throws -> IndexReader {
+        let folder = ProcessScratch.path("fts-generated")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try QueryFixtures.generateCorpus(at: folder + "/corpus.jsonl", documents: 1_500, seed: 5)
+        try QueryFixtures.generateCorpus(at: folder + "/corpus.jsonl", documents: 1_500, seed: seed)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let (checked, matched) = try Self.compare(reader: IndexReader(path: folder + "/index"), queries: 300, seed: 12)
+        return try IndexReader(path: folder + "/index")
+    }
+
+    @Test func generatedCorpus() throws {
+        let (checked, matched) = try Self.compare(reader: Self.generatedIndex(seed: 5), queries: 300, seed: 12)
         #expect(checked > 250 && matched > 150, "\(checked) queries checked, \(matched) with matches")
     }
 
     /// BM25's parameters set otherwise (`--k1`, `--b`, `--title-boost`, `--boost`), a field's boost 0
     /// among them: the engine, pruning included, scores and ranks as the brute force does.
     @Test func configuredRanking() throws {
-        let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try QueryFixtures.generateCorpus(at: folder + "/corpus.jsonl", documents: 1_500, seed: 6)
-        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let reader = try IndexReader(path: folder + "/index")
-        for (seed, boosts) in [(UInt64(21), ["body=1.7", "Source=0.5"]), (22, ["title=0.3", "source=0"])] {
-            let parameters = try BM25Parameters.parsing(k1: seed == 21 ? 0.8 : 2, b: seed == 21 ? 0.3 : 1, titleBoost: 3, boosts: boosts)
+        let reader = try Self.generatedIndex(seed: 6)
+        let settings: [(seed: UInt64, k1: Double, b: Double, boosts: [String], boosted: [String])] = [
+            (21, 0.8, 0.3, ["body=1.7", "Source=0.5"], ["body", "source"]),
+            (22, 2, 1, ["title=0.3", "source=0"], ["source", "title"]),
+        ]
+        for setting in settings {
+            let parameters = try BM25Parameters.parsing(k1: setting.k1, b: setting.b, titleBoost: 3, boosts: setting.boosts)
                 .resolved(in: reader.meta)
-            #expect(parameters.fieldBoosts.keys.sorted() == (seed == 21 ? ["body", "source"] : ["source", "title"]))
-            let (checked, matched) = try Self.compare(reader: reader, queries: 150, seed: seed, parameters: parameters)
-            #expect(checked > 120 && matched > 75, "\(boosts): \(checked) queries checked, \(matched) with matches")
+            #expect(parameters.fieldBoosts.keys.sorted() == setting.boosted)
+            let (checked, matched) = try Self.compare(reader: reader, queries: 150, seed: setting.seed, parameters: parameters)
+            #expect(checked > 120 && matched > 75, "\(setting.boosts): \(checked) queries checked, \(matched) with matches")
         }
     }
 }

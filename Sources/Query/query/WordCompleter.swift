@@ -65,24 +65,24 @@ struct WordCompleter {
         do {
             // Spellings of one group have the same terms, so the same count.
             let counts = try count(candidates.map { head + $0.spellings[0] + closing })
-            candidates = zip(candidates, counts).map { (spellings: $0.spellings, terms: $0.terms, documents: $1) }.filter { $0.documents > 0 }
-            candidates.sort { Self.ranksBefore($0, $1) }
+            candidates = zip(candidates, counts).map { Group(spellings: $0.spellings, terms: $0.terms, documents: $1) }.filter { $0.documents > 0 }
+            candidates.sort { $0.ranksBefore($1) }
         } catch is QueryError {
             // Not a query yet: ranked by documents, as found.
         }
         let written = WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: writtenForms)
-        return try candidates.prefix(limit).map { spellings, terms, documents in
-            let form = try written.cached(Set(spellings), terms: terms)
+        return try candidates.prefix(limit).map { group in
+            let form = try written.cached(Set(group.spellings), terms: group.terms)
             // The group's spelling the documents write most, or else its shortest.
-            let spelling = form.map(Folding.removeAccents) ?? spellings.min { ($0.utf8.count, $0) < ($1.utf8.count, $1) }!
-            return Completion(text: head + SpellingSuggester.respell(spelling, asTyped: typed, written: form), count: documents)
+            let spelling = form.map(Folding.removeAccents) ?? group.spellings.min { ($0.utf8.count, $0) < ($1.utf8.count, $1) }!
+            return Completion(text: head + SpellingSuggester.respell(spelling, asTyped: typed, written: form), count: group.documents)
         }
     }
 
     /// The `limit` groups of the lexicon's spellings that start with `prefix` (spellings indexed under
     /// the same terms are one group, in byte order) with the most documents any of their terms has in
     /// a field: most first, then in byte order.
-    private func spellings(startingWith prefix: String, limit: Int) throws -> [(spellings: [String], terms: [String], documents: Int)] {
+    private func spellings(startingWith prefix: String, limit: Int) throws -> [Group] {
         var groups: [[String]: (spellings: [String], documents: Int)] = [:]
         try reader.forEachLexiconEntry(prefix: prefix) { surface, decode in
             let terms = try decode()
@@ -98,7 +98,7 @@ struct WordCompleter {
         }
         var best = TopKeeper<Group>(capacity: limit)
         for (terms, group) in groups { best.collect(Group(spellings: group.spellings, terms: terms, documents: group.documents)) }
-        return best.sorted().map { ($0.spellings, $0.terms, $0.documents) }
+        return best.sorted()
     }
 
     /// The most documents `term` has in a field.
@@ -108,18 +108,17 @@ struct WordCompleter {
         }
     }
 
+    /// Spellings indexed under the same terms, and the most documents any of those terms has in a field
+    /// (or, once counted, the matches of the completed text).
     private struct Group: Ranked {
         var spellings: [String]
         var terms: [String]
         var documents: Int
 
-        func ranksBefore(_ other: Group) -> Bool { WordCompleter.ranksBefore((spellings, terms, documents), (other.spellings, other.terms, other.documents)) }
-    }
-
-    /// Most documents first, then the first spelling in byte order.
-    private static func ranksBefore(_ a: (spellings: [String], terms: [String], documents: Int),
-                                    _ b: (spellings: [String], terms: [String], documents: Int)) -> Bool {
-        a.documents != b.documents ? a.documents > b.documents : a.spellings[0].utf8.lexicographicallyPrecedes(b.spellings[0].utf8)
+        /// Most documents first, then the first spelling in byte order.
+        func ranksBefore(_ other: Group) -> Bool {
+            documents != other.documents ? documents > other.documents : spellings[0].utf8.lexicographicallyPrecedes(other.spellings[0].utf8)
+        }
     }
 
     /// Whether `head` leaves a quote open: an odd number of quotes, a backslash escaping the next byte.
