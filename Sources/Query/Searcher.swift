@@ -127,11 +127,44 @@ public final class Searcher: @unchecked Sendable {
                        collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
                        fieldBoosts: [String: Double] = [:], titleHighlights: Bool = false) throws -> SearchResults {
-        let started = DispatchTime.now().uptimeNanoseconds
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
         }
+        var hits: [Hit] = []
+        var results = try execute(query, like: like, capacity: offset + limit, offset: offset, pageSize: max(limit, 1), sort: sort,
+                                  collapse: collapse, facets: facets, filters: filters, explain: explain, exactTotal: exactTotal,
+                                  prune: prune, snippets: snippets, snippetLength: snippetLength, fieldBoosts: fieldBoosts,
+                                  titleHighlights: titleHighlights) { hits = $0 }
+        results.hits = hits
+        return results
+    }
+
+    /// Every match from `offset` on, in `search`'s order, past the maximum window: what `grep -l` and a
+    /// script going through all the results need, as Lucene's searchAfter and Elasticsearch's scroll
+    /// give it page after page. `page` gets the hits `pageSize` at a time, each page's stored
+    /// documents and snippets read as it comes, so that memory holds one page of hits beside every
+    /// match's number and score. Returns what `search` does, with no hits: the total (always exact),
+    /// the groups, the facets. The options are `search`'s.
+    public func searchAll(_ query: String, like: String? = nil, offset: Int = 0, pageSize: Int = 500, sort: FieldSort? = nil,
+                          collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
+                          snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength, fieldBoosts: [String: Double] = [:],
+                          titleHighlights: Bool = false, page: ([Hit]) throws -> Void) throws -> SearchResults {
+        guard offset >= 0 else { throw QueryError("the offset cannot be negative") }
+        guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
+        return try execute(query, like: like, capacity: nil, offset: offset, pageSize: pageSize, sort: sort, collapse: collapse,
+                           facets: facets, filters: filters, explain: explain, exactTotal: true, prune: false, snippets: snippets,
+                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, titleHighlights: titleHighlights, page: page)
+    }
+
+    /// `search` and `searchAll`: the first `capacity` matches ranked (every match when nil: then none can
+    /// be pruned, and `searchAll` scores them exhaustively), and those from `offset` on made hits and
+    /// handed to `page`, `pageSize` at a time.
+    private func execute(_ query: String, like: String?, capacity: Int?, offset: Int, pageSize: Int, sort: FieldSort?,
+                         collapse: FieldCollapse?, facets: [FacetRequest], filters: [FacetFilter], explain: Bool, exactTotal: Bool,
+                         prune: Bool, snippets: Bool, snippetLength: Int, fieldBoosts: [String: Double], titleHighlights: Bool,
+                         page: ([Hit]) throws -> Void) throws -> SearchResults {
+        let started = DispatchTime.now().uptimeNanoseconds
         guard !snippets || Self.snippetLengths.contains(snippetLength) else {
             throw QueryError("a snippet is \(Self.snippetLengths.lowerBound) to \(Self.snippetLengths.upperBound) bytes long")
         }
@@ -147,13 +180,18 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = makePlanner(analyzer, ranking: ranking)
             let root = try planner.plan(Self.narrowed(parsed, by: groups))
+            // Every match: as many as there are, counted first.
+            let capacity = try capacity ?? {
+                defer { root.rewind() }
+                return try count(root)
+            }()
             // Facets walk every match: that walk counts them, so the ranking need not.
             var best: [ScoredDocument], total: Int, totalIsExact: Bool, collapsedGroups: Int?
             if let collapsed {
-                (best, total, collapsedGroups) = try collapsedRanking(root, field: collapsed, capacity: offset + limit, sort: sorted)
+                (best, total, collapsedGroups) = try collapsedRanking(root, field: collapsed, capacity: capacity, sort: sorted)
                 totalIsExact = true
             } else {
-                (best, total, totalIsExact) = try rank(root, capacity: offset + limit, sort: sorted, prune: prune,
+                (best, total, totalIsExact) = try rank(root, capacity: capacity, sort: sorted, prune: prune,
                                                        exactTotal: exactTotal && direct.isEmpty)
             }
             var facetCounts = [FacetCounts?](repeating: nil, count: facetFields.count)
@@ -171,42 +209,55 @@ public final class Searcher: @unchecked Sendable {
                 facetCounts[index] = try FacetCounter.count(matches, requests: [facetFields[index]], reader: reader).facets[0]
             }
             var generator = SnippetGenerator(length: snippetLength)
-            let ranked = Array(best.dropFirst(offset))
-            let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
-            var hits: [Hit] = []
-            hits.reserveCapacity(ranked.count)
-            let records = try reader.storedRecords(ranked.map { Int($0.doc) })
             let titles = titleHighlights ? TitleHighlighter(planner: planner) : nil
-            for index in ranked.indices {
-                let scored = ranked[index], record = records[index]
-                var snippet = Snippet(utf8: [], highlights: [])
-                if snippets {
-                    if let positions, record.body != nil {
-                        snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0) }
-                    } else {
-                        // Too many terms to read their positions, or no body: the text is analysed.
-                        let text = record.body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? record.string(of: StandardField.title) ?? ""
-                        snippet = try generator.snippet(of: text, terms: planner.highlightTerms, analyzer: analyzer)
-                    }
-                }
-                var explanation: [String]?
-                if explain {
-                    root.rewind()
-                    var lines: [String] = []
-                    if try root.advance(to: scored.doc) == scored.doc { try root.explain(into: &lines, reader: reader) }
-                    explanation = lines
-                }
-                hits.append(Hit(rank: offset + index + 1, doc: Int(scored.doc), score: scored.score, record: record,
-                                snippet: snippet, explanation: explanation))
-            }
-            if let titles {
-                let highlights = try titles.highlights(of: hits.map(\.title), analyzer: analyzer)
-                for index in hits.indices { hits[index].titleHighlights = highlights[index] }
+            var first = offset
+            while first < best.count {
+                let ranked = Array(best[first..<min(first + pageSize, best.count)])
+                try page(hits(ranked, from: first, root: root, planner: planner, analyzer: analyzer, generator: &generator, snippets: snippets,
+                              explain: explain, titles: titles))
+                first += pageSize
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
-            return SearchResults(hits: hits, total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
+            return SearchResults(hits: [], total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
                                  sortField: sorted?.1, facets: facetCounts.compactMap { $0 }, groups: collapsedGroups)
         }
+    }
+
+    /// The ranked documents made hits, ranked from `first` on: their stored documents, and their
+    /// snippets, explanations and titles' highlights as asked.
+    private func hits(_ ranked: [ScoredDocument], from first: Int, root: Scorer, planner: QueryPlanner, analyzer: FrenchAnalyzer,
+                      generator: inout SnippetGenerator, snippets: Bool, explain: Bool, titles: TitleHighlighter?) throws -> [Hit] {
+        let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
+        var hits: [Hit] = []
+        hits.reserveCapacity(ranked.count)
+        let records = try reader.storedRecords(ranked.map { Int($0.doc) })
+        for index in ranked.indices {
+            let scored = ranked[index], record = records[index]
+            var snippet = Snippet(utf8: [], highlights: [])
+            if snippets {
+                if let positions, record.body != nil {
+                    snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0) }
+                } else {
+                    // Too many terms to read their positions, or no body: the text is analysed.
+                    let text = record.body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? record.string(of: StandardField.title) ?? ""
+                    snippet = try generator.snippet(of: text, terms: planner.highlightTerms, analyzer: analyzer)
+                }
+            }
+            var explanation: [String]?
+            if explain {
+                root.rewind()
+                var lines: [String] = []
+                if try root.advance(to: scored.doc) == scored.doc { try root.explain(into: &lines, reader: reader) }
+                explanation = lines
+            }
+            hits.append(Hit(rank: first + index + 1, doc: Int(scored.doc), score: scored.score, record: record,
+                            snippet: snippet, explanation: explanation))
+        }
+        if let titles {
+            let highlights = try titles.highlights(of: hits.map(\.title), analyzer: analyzer)
+            for index in hits.indices { hits[index].titleHighlights = highlights[index] }
+        }
+        return hits
     }
 
     /// `filters` by field, in the order their fields first come: each field's values as one node, any

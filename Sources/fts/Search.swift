@@ -15,8 +15,12 @@ struct Search: Command {
             """,
         options: [
             .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),
-            .option("limit", default: "10", help: "Results to show."),
+            .option("limit", default: "10", help: "Results to show (--all: every one)."),
             .option("offset", default: "0", help: "Results to skip (pagination)."),
+            .flag("all", help: """
+                Show every match, in the results' order, however many (not with --limit; past the \(Searcher.maximumWindow) \
+                results of the deepest page): printed a page at a time as they are read, for a script to go through.
+                """),
             .option("like", value: "id", help: """
                 The documents like the one with this id, itself left out (Lucene's MoreLikeThis): any of the 25 \
                 terms that tell it apart, ranked by BM25. The query is then optional, and narrows them.
@@ -48,7 +52,7 @@ struct Search: Command {
             .flag("count", help: "Print only the number of matching documents."),
             .flag("files-with-matches", short: "l", help: """
                 Print only the path of each file holding a match, once, best match first, as grep -l does: \
-                every match's file, or those of the first --limit matches when --limit is given.
+                every match's file, however many, or those of the first --limit matches when --limit is given.
                 """),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
@@ -73,6 +77,8 @@ struct Search: Command {
     var index: String?
     var limit: Int
     var offset: Int
+    /// Every match (`--all`, and `-l` without `--limit`), past the maximum window.
+    var all: Bool
     var like: String?
     var synonyms: String?
     var sort: FieldSort?
@@ -104,12 +110,16 @@ struct Search: Command {
         json = arguments.flag("json")
         explain = arguments.flag("explain")
         filesWithMatches = arguments.flag("files-with-matches")
+        all = arguments.flag("all")
+        if all && (arguments.isGiven("limit") || count) {
+            throw UsageError("--all shows every match: not with --limit or --count")
+        }
         if filesWithMatches {
             if count || json || explain || !facets.isEmpty {
                 throw UsageError("--files-with-matches prints paths alone: not with --count, --json, --explain or --facet")
             }
             // Every match's file, as grep -l lists them, unless a page is asked for.
-            if !arguments.isGiven("limit") { limit = max(0, Searcher.maximumWindow - offset) }
+            if !arguments.isGiven("limit") { all = true }
         }
         let options = try RankingOptions.parse(arguments)
         do {
@@ -161,18 +171,40 @@ struct Search: Command {
                 matches = try searcher.count(text, like: like, filters: filters)
                 writeStandardOutput("\(matches)\n")
             } else if filesWithMatches {
-                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse, filters: filters,
-                                                  snippets: false)
                 var seen = Set<String>()
-                writeStandardOutput(results.hits.compactMap { seen.insert($0.path).inserted ? $0.path + "\n" : nil }.joined())
-                matches = results.total
+                let write = { (hits: [Hit]) in
+                    writeStandardOutput(hits.compactMap { seen.insert($0.path).inserted ? $0.path + "\n" : nil }.joined())
+                }
+                if all {
+                    matches = try searcher.searchAll(text, like: like, offset: offset, sort: sort, collapse: collapse, filters: filters,
+                                                     snippets: false, page: write).total
+                } else {
+                    let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse,
+                                                      filters: filters, snippets: false)
+                    write(results.hits)
+                    matches = results.total
+                }
             } else {
-                let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse, facets: facets,
-                                                  filters: filters,
-                                                  explain: explain, snippets: snippetLength > 0, snippetLength: snippetLength,
+                let results: SearchResults
+                let fieldNames = reader.meta.fields.map(\.name)
+                let sortField = try sort.map { sort in try sort.fieldNumber(in: reader) }.map { ($0, fieldNames[$0]) }
+                var shown: ClosedRange<Int>?
+                let write = { (hits: [Hit]) in
+                    if let first = hits.first, let last = hits.last { shown = (shown?.lowerBound ?? first.rank)...last.rank }
+                    writeStandardOutput(json ? jsonLines(hits, fieldNames: fieldNames) : table(hits, sortField: sortField))
+                }
+                if all {
+                    results = try searcher.searchAll(text, like: like, offset: offset, sort: sort, collapse: collapse, facets: facets,
+                                                     filters: filters, explain: explain, snippets: snippetLength > 0,
+                                                     snippetLength: snippetLength, titleHighlights: true, page: write)
+                } else {
+                    results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse, facets: facets,
+                                                  filters: filters, explain: explain, snippets: snippetLength > 0, snippetLength: snippetLength,
                                                   titleHighlights: true)
+                    write(results.hits)
+                }
                 let suggestion = try searcher.suggest(text, like: like)
-                writeStandardOutput(json ? jsonLines(results, suggestion: suggestion) : table(results, suggestion: suggestion))
+                writeStandardOutput(json ? jsonSummary(results, suggestion: suggestion) : tableSummary(results, shown: shown, suggestion: suggestion))
                 matches = results.total
             }
         } catch {
@@ -183,28 +215,36 @@ struct Search: Command {
         if matches == 0 { throw ExitStatus(1) }
     }
 
-    private func table(_ results: SearchResults, suggestion: String?) -> String {
+    /// The hits' rows of the table: rank, score, id, title (and the sort field's value), then the
+    /// snippet and the explanation below.
+    private func table(_ hits: [Hit], sortField: (number: Int, name: String)?) -> String {
         var text = ""
-        for hit in results.hits {
+        for hit in hits {
             let rank = Output.padded(String(hit.rank), width: 3), score = Output.fixed(hit.score, decimals: 4, width: 8)
             text += "\(rank)  \(score)  \(style.id(hit.id))  \(style.title(hit.title, highlights: hit.titleHighlights, open: highlightOpen, close: highlightClose))"
             // What the results are sorted by, as the document writes it.
-            if let field = results.sortField {
-                text += hit.record.string(of: field).map { "  (\(results.fieldNames[field]): \($0))" } ?? "  (no \(results.fieldNames[field]))"
+            if let field = sortField {
+                text += hit.record.string(of: field.number).map { "  (\(field.name): \($0))" } ?? "  (no \(field.name))"
             }
             text += "\n"
             if snippetLength > 0 { text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n" }
             for line in hit.explanation ?? [] { text += "               \(line)\n" }
         }
+        return text
+    }
+
+    /// The table's last lines: which results it showed, of how many, the facets, and "did you mean".
+    private func tableSummary(_ results: SearchResults, shown: ClosedRange<Int>?, suggestion: String?) -> String {
+        var text = ""
         let took = Output.fixed(Double(results.tookMicroseconds) / 1000, decimals: 2)
         if results.total == 0 {
             text += "no document matches (\(took) ms)\n"
         } else {
             // A later page says which results it shows, as a search page does ("11–20 of 33").
-            let shown = results.hits.first.map { $0.rank > 1 ? "\($0.rank)–\(results.hits.last!.rank)" : "\(results.hits.count)" } ?? "0"
+            let range = shown.map { $0.lowerBound > 1 ? "\(Output.count($0.lowerBound))–\(Output.count($0.upperBound))" : Output.count($0.count) } ?? "0"
             let of = results.groups.map { "\(Output.count($0, "group")) (\(Output.count(results.total, "document")))" }
                 ?? Output.count(results.total, "document")
-            text += "\(shown) of \(of) in \(took) ms\n"
+            text += "\(range) of \(of) in \(took) ms\n"
         }
         for facet in results.facets {
             text += "\(facet.field): \(Output.count(facet.distinct, "value")), \(Output.count(facet.missing, "match", plural: "matches")) without one\n"
@@ -215,16 +255,17 @@ struct Search: Command {
         return text
     }
 
-    private func jsonLines(_ results: SearchResults, suggestion: String?) -> String {
+    /// One JSON object a hit, a line each.
+    private func jsonLines(_ hits: [Hit], fieldNames: [String]) -> String {
         var text = ""
-        for hit in results.hits {
+        for hit in hits {
             func ranges(_ ranges: [Range<Int>]) -> String { ranges.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") }
             var line = "{\"rank\":\(hit.rank),\"id\":\(JSON.quote(hit.id)),\"score\":\(hit.score),\"path\":\(JSON.quote(hit.path)),"
                 + "\"line\":\(hit.line),\"title\":\(JSON.quote(hit.title)),\"title_highlights\":[\(ranges(hit.titleHighlights))],"
                 + "\"snippet\":\(JSON.quote(hit.snippet.text)),\"highlights\":[\(ranges(hit.snippet.highlights))],\"fields\":{"
             var separator = ""
             hit.forEachOtherField { field, utf8 in
-                line += separator + JSON.quote(results.fieldNames[field]) + ":" + JSON.quote(String(decoding: utf8, as: UTF8.self))
+                line += separator + JSON.quote(fieldNames[field]) + ":" + JSON.quote(String(decoding: utf8, as: UTF8.self))
                 separator = ","
             }
             line += "}"
@@ -233,7 +274,12 @@ struct Search: Command {
             }
             text += line + "}\n"
         }
-        return text + "{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)"
+        return text
+    }
+
+    /// The JSON summary object, after the hits.
+    private func jsonSummary(_ results: SearchResults, suggestion: String?) -> String {
+        "{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)"
             + (results.groups.map { ",\"groups\":\($0)" } ?? "")
             + (results.facets.isEmpty ? "" : ",\"facets\":" + JSON.facets(results.facets))
             + (suggestion.map { ",\"suggestion\":\(JSON.quote($0))" } ?? "") + "}\n"

@@ -23,7 +23,7 @@ import TestSupport
         #expect(page.status == 0 && page.stderr.isEmpty)
         #expect(page.stdout.hasPrefix("OVERVIEW: Search an index: ranked results with snippets.\n"))
         #expect(page.stdout.contains("USAGE: fts search [<options>] [<query> ...]\n"))
-        #expect(page.stdout.contains("\n  --limit <limit>       Results to show. (default: 10)\n"))
+        #expect(page.stdout.contains("\n  --limit <limit>       Results to show (--all: every one). (default: 10)\n"))
         #expect(page.stdout.contains("\n  --title-boost <title-boost>\n                        Boost of the title field. (default: 2.0)\n"))
         #expect(try FTSCommand.run(["help", "search"]).stdout == page.stdout)
         #expect(try FTSCommand.run(["search", "-h", "jardin"]).stdout == page.stdout)

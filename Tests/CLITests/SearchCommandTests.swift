@@ -32,6 +32,41 @@ import TestSupport
         #expect(bad.status == 2 && bad.stderr.contains("--files-with-matches prints paths alone"))
     }
 
+    /// `-l` and `--all` go past the maximum window of a page: a file whose matches all rank after the
+    /// first 10,000 is listed too, and every match is printed, a page at a time.
+    @Test func everyMatchPastTheMaximumWindow() throws {
+        let folder = ProcessScratch.path("all-cli")
+        try FileManager.default.createDirectory(atPath: folder + "/corpus", withIntermediateDirectories: true)
+        // 10,000 short documents in one file outrank the 20 longer ones of the other.
+        try String(repeating: "{\"body\":\"jardin\"}\n", count: 10_000).write(toFile: folder + "/corpus/a.jsonl", atomically: false, encoding: .utf8)
+        try String(repeating: "{\"body\":\"jardin potager chou navet radis\"}\n", count: 20)
+            .write(toFile: folder + "/corpus/b.jsonl", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus"]).status == 0)
+        func search(_ arguments: String...) throws -> ChildProcess.Result {
+            try FTSCommand.run(["search", "--index", folder + "/index"] + arguments)
+        }
+        let files = try search("-l", "jardin")
+        #expect(files.status == 0)
+        #expect(files.stdout.split(separator: "\n").map { $0.split(separator: "/").last! } == ["a.jsonl", "b.jsonl"])
+        #expect(try search("-l", "--limit", "10", "jardin").stdout.split(separator: "\n").count == 1)
+
+        let json = try search("--all", "--json", "--snippet-length", "0", "jardin")
+        #expect(json.status == 0)
+        let objects = json.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.count == 10_021)
+        #expect(objects.dropLast().map { $0["rank"] as! Int } == Array(1...10_020))
+        #expect(objects.dropLast().suffix(20).allSatisfy { ($0["id"] as! String).hasPrefix("b.jsonl#") })
+        #expect(objects.last!["total"] as? Int == 10_020)
+        let table = try search("--all", "--offset", "10010", "jardin")
+        #expect(table.stdout.split(separator: "\n").last?.hasPrefix("10,011–10,020 of 10,020 documents in ") == true, "\(table.stdout)")
+        #expect(table.stdout.components(separatedBy: "[jardin] potager").count == 11)
+
+        let limited = try search("--all", "--limit", "3", "jardin")
+        #expect(limited.status == 2 && limited.stderr.contains("--all shows every match: not with --limit or --count"))
+        let deep = try search("--offset", "10000", "--limit", "1", "jardin")
+        #expect(deep.status == 2 && deep.stderr.contains("maximum window of 10000"))
+    }
+
     /// `--like ID`: the documents like one, never itself, narrowed by a query when one is given.
     @Test func documentsLikeOne() throws {
         let id = "004_b485c98c060516cb.txt#1"
