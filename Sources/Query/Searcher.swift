@@ -47,6 +47,14 @@ public struct SearchResults: Sendable {
     public var groups: Int?
 }
 
+/// A stored document with the words of a query marked (`Searcher.highlight`).
+public struct HighlightedDocument: Sendable {
+    public var doc: Int
+    /// Every stored field, in the record's order, with the UTF-8 byte ranges of its matching words in
+    /// `value` (increasing); nil for a field not searched (the id, the path, the line).
+    public var fields: [(field: Int, value: String, highlights: [Range<Int>]?)]
+}
+
 /// Runs queries over one opened index. Thread-safe: any number of threads may search at once.
 public final class Searcher: @unchecked Sendable {
     /// `offset + limit` may not exceed this (the deepest page, as Elasticsearch's max_result_window).
@@ -209,7 +217,7 @@ public final class Searcher: @unchecked Sendable {
                 facetCounts[index] = try FacetCounter.count(matches, requests: [facetFields[index]], reader: reader).facets[0]
             }
             var generator = SnippetGenerator(length: snippetLength)
-            let titles = titleHighlights ? TitleHighlighter(planner: planner) : nil
+            let titles = titleHighlights ? TextHighlighter(planner: planner) : nil
             var first = offset
             while first < best.count {
                 let ranked = Array(best[first..<min(first + pageSize, best.count)])
@@ -226,7 +234,7 @@ public final class Searcher: @unchecked Sendable {
     /// The ranked documents made hits, ranked from `first` on: their stored documents, and their
     /// snippets, explanations and titles' highlights as asked.
     private func hits(_ ranked: [ScoredDocument], from first: Int, root: Scorer, planner: QueryPlanner, analyzer: FrenchAnalyzer,
-                      generator: inout SnippetGenerator, snippets: Bool, explain: Bool, titles: TitleHighlighter?) throws -> [Hit] {
+                      generator: inout SnippetGenerator, snippets: Bool, explain: Bool, titles: TextHighlighter?) throws -> [Hit] {
         let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
         var hits: [Hit] = []
         hits.reserveCapacity(ranked.count)
@@ -258,6 +266,27 @@ public final class Searcher: @unchecked Sendable {
             for index in hits.indices { hits[index].titleHighlights = highlights[index] }
         }
         return hits
+    }
+
+    /// The document with this id, its searched fields' words that match `query` marked over the whole
+    /// of each (as Elasticsearch's highlighter marks a whole field with `number_of_fragments: 0`, and
+    /// Sphinx's excerpts with no limit): what a front end shows when a result is opened, which it
+    /// could not work out itself without the French analysis. A phrase's words are marked where the
+    /// phrase occurs, as in snippets; whether the document matches the query is not asked. Nil when
+    /// the index has no such document.
+    public func highlight(_ query: String, inDocument id: String) throws -> HighlightedDocument? {
+        let parsed = try parser.parse(query, beside: nil)
+        guard let doc = try reader.document(id: id) else { return nil }
+        let values = try reader.storedFields(doc).values
+        let searched = values.indices.filter { reader.meta.fields[values[$0].field].indexed }
+        return try withAnalyzer { analyzer in
+            let planner = makePlanner(analyzer)
+            _ = try planner.plan(parsed)
+            let marks = try TextHighlighter(planner: planner).highlights(of: searched.map { values[$0].value }, analyzer: analyzer)
+            var highlights = [[Range<Int>]?](repeating: nil, count: values.count)
+            for (index, ranges) in zip(searched, marks) { highlights[index] = ranges }
+            return HighlightedDocument(doc: doc, fields: values.indices.map { (values[$0].field, values[$0].value, highlights[$0]) })
+        }
     }
 
     /// `filters` by field, in the order their fields first come: each field's values as one node, any

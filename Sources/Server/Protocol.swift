@@ -15,6 +15,7 @@ enum Request: Equatable {
     case suggest(String)
     case complete(limit: Int, text: String)
     case get(String)
+    case highlight(id: String, query: String)
     case analyze(String)
     case stats
     case fields
@@ -50,7 +51,9 @@ enum Reply {
     case count(Int)
     case suggestion(String?)
     case completions([Completion])
-    case document([(name: String, value: ReplyValue)])
+    /// A stored document's fields; with `highlighted` (`HIGHLIGHT`), a searched field's matching words
+    /// too, as UTF-8 byte ranges in its value (nil for a field not searched).
+    case document([(name: String, value: ReplyValue, highlights: [Range<Int>]?)], highlighted: Bool)
     case terms([(token: Token, text: String)])
     case stats([(key: String, value: ReplyValue)])
     case fields([FieldSummary])
@@ -116,6 +119,7 @@ enum RequestDecoder {
         if matches(name, "GET") {
             return rest.isEmpty ? .failure(ProtocolError(code: .badRequest, message: "GET needs a document id")) : .success(.get(rest))
         }
+        if matches(name, "HIGHLIGHT") { return highlight(bytes[restStart...]) }
         if matches(name, "ANALYZE") { return .success(.analyze(rest)) }
         if matches(name, "STATS") { return .success(.stats) }
         if matches(name, "FIELDS") { return .success(.fields) }
@@ -233,6 +237,17 @@ enum RequestDecoder {
         guard !rest.isEmpty || request.like != nil else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
         request.query = String(decoding: rest, as: UTF8.self)
         return .success(.search(request))
+    }
+
+    /// `HIGHLIGHT <id> <query>`: the id as `LIKE` takes it (quoted when it holds a space), then the query.
+    private static func highlight(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
+        let argument = filterArgument(text)
+        guard let id = unquoted(argument), !id.isEmpty else {
+            return .failure(ProtocolError(code: .badRequest, message: "HIGHLIGHT takes a document id, quoted when it holds a space, then a query"))
+        }
+        let query = text.dropFirst(argument.count).drop { $0 == 0x20 }
+        guard !query.isEmpty else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
+        return .success(.highlight(id: id, query: String(decoding: query, as: UTF8.self)))
     }
 
     /// `LIKE`'s id: as written, or between quotes with `\"` and `\\` for a quote and a backslash;
@@ -385,7 +400,18 @@ enum ReplyEncoder {
                 out.appendField(query)
             }
         case .completions(let completions): counted("COMPLETIONS", completions.map { [$0.text, String($0.count)] })
-        case .document(let fields): counted("DOCUMENT", fields.map { [$0.name, $0.value.plain] })
+        case .document(let fields, _):
+            out.append("DOCUMENT \(fields.count)")
+            for field in fields {
+                out.append(UInt8(ascii: "\n"))
+                out.appendField(field.name)
+                out.append(UInt8(ascii: "\t"))
+                if let highlights = field.highlights {
+                    out.appendMarkedField(Snippet(text: field.value.plain, highlights: highlights))
+                } else {
+                    out.appendField(field.value.plain)
+                }
+            }
         case .terms(let terms):
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
                                           String($0.token.range.upperBound), $0.text] })
@@ -489,9 +515,19 @@ enum ReplyEncoder {
                 out.append(",\"count\":\(completion.count)}")
             }
             out.append("]}")
-        case .document(let fields):
+        case .document(let fields, let highlighted):
             out.append("{\"document\":")
             object(fields.map { ($0.name, $0.value) })
+            if highlighted {
+                out.append(",\"highlights\":{")
+                for (index, field) in fields.filter({ $0.highlights != nil }).enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    out.appendJSONString(field.name)
+                    out.append(UInt8(ascii: ":"))
+                    ranges(field.highlights!)
+                }
+                out.append(UInt8(ascii: "}"))
+            }
             out.append(UInt8(ascii: "}"))
         case .terms(let terms):
             out.append("{\"terms\":[")

@@ -144,11 +144,16 @@ public final class SearchService: @unchecked Sendable {
                     return .error(ProtocolError(code: .notFound, message: "no document with id \(id)"))
                 }
                 let names = reader.meta.fields.map(\.name)
-                // The line number is a number, as in SEARCH's replies; every other field is text.
-                return .document(try reader.storedFields(doc).values.map { field in
-                    let number = field.field == StandardField.line ? Int(field.value) : nil
-                    return (names[field.field], number.map(ReplyValue.number) ?? .text(field.value))
-                })
+                return .document(try reader.storedFields(doc).values.map { Self.replyField($0.field, names[$0.field], $0.value, nil) },
+                                 highlighted: false)
+            case .highlight(let id, let query):
+                let searcher = currentSearcher
+                guard let document = try searcher.highlight(query, inDocument: id) else {
+                    return .error(ProtocolError(code: .notFound, message: "no document with id \(id)"))
+                }
+                let names = searcher.reader.meta.fields.map(\.name)
+                return .document(document.fields.map { Self.replyField($0.field, names[$0.field], $0.value, $0.highlights) },
+                                 highlighted: true)
             case .analyze(let text):
                 let utf8 = Array(text.utf8)
                 let tokens = try analyzers.with { try $0.tokens(text) }
@@ -169,6 +174,14 @@ public final class SearchService: @unchecked Sendable {
             logger.error("request failed: \(error)")
             return .error(ProtocolError(code: .internalError, message: "\(error)"))
         }
+    }
+
+    /// A stored field as `GET` and `HIGHLIGHT` give it: the line number a number, as in SEARCH's
+    /// replies; every other field text.
+    private static func replyField(_ field: Int, _ name: String, _ value: String, _ highlights: [Range<Int>]?)
+        -> (name: String, value: ReplyValue, highlights: [Range<Int>]?) {
+        let number = field == StandardField.line ? Int(value) : nil
+        return (name, number.map(ReplyValue.number) ?? .text(value), highlights)
     }
 
     private func statistics() -> [(key: String, value: ReplyValue)] {
@@ -208,6 +221,8 @@ public final class SearchService: @unchecked Sendable {
         "COMPLETE [LIMIT n] <text>              COMPLETIONS <n>, then one line a completion of the text's",
         "                                       last word: completed text, count (LIMIT in capitals)",
         "GET <id>                               DOCUMENT <n>, then one line a field: name, value",
+        "HIGHLIGHT <id> <query>                 GET's reply, the query's words marked [like this] in the",
+        "                                       searched fields (the id quoted when it holds a space)",
         "ANALYZE <text>                         TERMS <n>, then position, term, start, end, text",
         "STATS                                  STATS <n>, then key, value",
         "FIELDS                                 FIELDS <n>, then one line a field: name, indexed, stored, documents,",

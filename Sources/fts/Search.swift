@@ -293,6 +293,16 @@ struct Get: Command {
         options: [
             .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),
             .flag("json", help: "Print one JSON object with every stored field."),
+            .option("query", help: """
+                Mark the words this query matches, over the whole of each searched field, as a snippet marks \
+                them (with --json: "highlights", each field's UTF-8 byte ranges, beside "document").
+                """),
+            .option("highlight-open", default: "[", help: "Text before a word --query matches."),
+            .option("highlight-close", default: "]", help: "Text after a word --query matches."),
+            .option("color", value: "when", default: "auto", help: """
+                Color the words --query matches as grep does (bold red): always, never, or auto (when the output \
+                is a terminal and NO_COLOR is not set).
+                """),
         ],
         arguments: [ArgumentSpec(name: "id", help: "The document's id, as in search results (e.g. 004_b485c98c060516cb.txt#3).",
                                  required: true)]
@@ -300,39 +310,77 @@ struct Get: Command {
 
     var index: String?
     var json: Bool
+    var query: String?
+    var highlightOpen: String
+    var highlightClose: String
     var id: String
 
     init(_ arguments: ParsedArguments) throws {
         index = arguments.string("index")
         json = arguments.flag("json")
+        query = arguments.string("query")
+        highlightOpen = arguments.string("highlight-open")!
+        highlightClose = arguments.string("highlight-close")!
+        let style = try TableStyle(arguments.string("color")!)
+        if style.colored && !arguments.isGiven("highlight-open") && !arguments.isGiven("highlight-close") {
+            (highlightOpen, highlightClose) = (TableStyle.highlight, TableStyle.reset)
+        }
         id = arguments.argument("id")!
     }
 
     func run() throws {
         let path = index ?? Defaults.index
+        let reader: IndexReader
+        let fields: [(field: Int, value: String, highlights: [Range<Int>]?)]
         do {
-            let reader = try Defaults.openIndex(index, command: "get")
-            guard let doc = try reader.document(id: id) else {
-                Output.error("fts get: no document with id \"\(id)\"")
-                throw ExitStatus(1)
-            }
-            let fields = try reader.storedFields(doc)
-            let names = reader.meta.fields.map(\.name)
-            if json {
-                let pairs = fields.values.map { "\(JSON.quote(names[$0.field])):\(JSON.quote($0.value))" }
-                writeStandardOutput("{" + pairs.joined(separator: ",") + "}\n")
-            } else {
-                var text = ""
-                for (field, value) in fields.values where field != StandardField.body {
-                    text += "\(names[field]): \(value)\n"
+            reader = try Defaults.openIndex(index, command: "get")
+        } catch {
+            Output.error("fts get: \(path): \(error)")
+            throw ExitStatus(2)
+        }
+        do {
+            if let query {
+                guard let document = try Searcher(reader: reader).highlight(query, inDocument: id) else {
+                    Output.error("fts get: no document with id \"\(id)\"")
+                    throw ExitStatus(1)
                 }
-                writeStandardOutput(text + "\n" + (fields.value(of: StandardField.body) ?? "") + "\n")
+                fields = document.fields
+            } else {
+                guard let doc = try reader.document(id: id) else {
+                    Output.error("fts get: no document with id \"\(id)\"")
+                    throw ExitStatus(1)
+                }
+                fields = try reader.storedFields(doc).values.map { ($0.field, $0.value, nil) }
             }
         } catch let exit as ExitStatus {
             throw exit
+        } catch let error as QueryError {
+            Output.error("fts get: \(error)")
+            throw ExitStatus(2)
         } catch {
             Output.error("fts get: \(path): \(error)")
             throw ExitStatus(1)
+        }
+        let names = reader.meta.fields.map(\.name)
+        if json {
+            let document = "{" + fields.map { "\(JSON.quote(names[$0.field])):\(JSON.quote($0.value))" }.joined(separator: ",") + "}"
+            guard query != nil else { return writeStandardOutput(document + "\n") }
+            let highlights = fields.compactMap { field in
+                field.highlights.map { ranges in
+                    JSON.quote(names[field.field]) + ":[" + ranges.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") + "]"
+                }
+            }
+            writeStandardOutput("{\"document\":\(document),\"highlights\":{\(highlights.joined(separator: ","))}}\n")
+        } else {
+            func marked(_ field: (field: Int, value: String, highlights: [Range<Int>]?)) -> String {
+                guard let highlights = field.highlights else { return field.value }
+                return Snippet(text: field.value, highlights: highlights).marked(open: highlightOpen, close: highlightClose)
+            }
+            var text = ""
+            for field in fields where field.field != StandardField.body {
+                text += "\(names[field.field]): \(marked(field))\n"
+            }
+            writeStandardOutput(text + "\n" + (fields.first { $0.field == StandardField.body }.map(marked) ?? "") + "\n")
         }
     }
 }

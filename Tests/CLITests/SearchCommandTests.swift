@@ -67,6 +67,28 @@ import TestSupport
         #expect(deep.status == 2 && deep.stderr.contains("maximum window of 10000"))
     }
 
+    /// `fts get --query`: the document with the query's words marked, or their ranges in JSON.
+    @Test func getMarksTheWordsOfAQuery() throws {
+        let id = "002_93f8321c060206ad.txt#6"
+        let marked = try FTSCommand.run(["get", "--index", Self.index, "--query", "économie Suisse", id])
+        #expect(marked.status == 0)
+        #expect(marked.stdout.contains("\nid: \(id)\n") || marked.stdout.hasPrefix("id: \(id)\n"))
+        #expect(marked.stdout.contains("l’[économie] sociale") && marked.stdout.contains("([Suisse])"))
+        let own = try FTSCommand.run(["get", "--index", Self.index, "--query", "économie", "--highlight-open", "<b>", "--highlight-close", "</b>", id])
+        #expect(own.stdout.contains("l’<b>économie</b> sociale"))
+        let json = try FTSCommand.run(["get", "--index", Self.index, "--json", "--query", "\"économie sociale\"", id])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let body = (object["document"] as! [String: String])["body"]!
+        let ranges = (object["highlights"] as! [String: [[Int]]])["body"]!
+        #expect(ranges.map { String(decoding: Array(body.utf8)[$0[0]..<$0[1]], as: UTF8.self) } == ["économie", "sociale"])
+        let plain = try FTSCommand.run(["get", "--index", Self.index, "--json", id])
+        #expect((try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [String: String])["body"] == body)
+        let bad = try FTSCommand.run(["get", "--index", Self.index, "--query", "économie (", id])
+        #expect(bad.status == 2 && bad.stderr == "fts get: unbalanced parenthesis at column 10\n")
+        let missing = try FTSCommand.run(["get", "--index", Self.index, "--query", "économie", "nope#1"])
+        #expect(missing.status == 1 && missing.stderr.contains("no document with id \"nope#1\""))
+    }
+
     /// `--like ID`: the documents like one, never itself, narrowed by a query when one is given.
     @Test func documentsLikeOne() throws {
         let id = "004_b485c98c060516cb.txt#1"

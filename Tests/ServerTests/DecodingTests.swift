@@ -119,6 +119,18 @@ import Testing
         #expect(decode("recherche jardin") == .failure(ProtocolError(code: .unknownCommand, message: "unknown command recherche; try HELP")))
     }
 
+    /// `HIGHLIGHT <id> <query>`: the id as `LIKE` takes it, quoted when it holds a space.
+    @Test func highlightTakesAnIdThenAQuery() {
+        #expect(decode("highlight a.txt#2 économie  sociale") == .success(.highlight(id: "a.txt#2", query: "économie  sociale")))
+        #expect(decode(#"HIGHLIGHT "mes \"notes\".md#2" "jardin partagé""#)
+            == .success(.highlight(id: #"mes "notes".md#2"#, query: #""jardin partagé""#)))
+        let id = ProtocolError(code: .badRequest, message: "HIGHLIGHT takes a document id, quoted when it holds a space, then a query")
+        #expect(decode("HIGHLIGHT") == .failure(id))
+        #expect(decode(#"HIGHLIGHT "open jardin"#) == .failure(id))
+        #expect(decode(#"HIGHLIGHT "" jardin"#) == .failure(id))
+        #expect(decode("HIGHLIGHT a.txt#2 ") == .failure(ProtocolError(code: .syntax, message: "empty query")))
+    }
+
     /// A line that is not UTF-8 is refused whole, wherever the bad bytes are (the command, an option,
     /// the query, another command's argument), and a NUL byte anywhere, as the protocol says.
     @Test func invalidUTF8AnywhereAndNulBytesAreRefused() {

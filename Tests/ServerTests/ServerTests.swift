@@ -253,6 +253,38 @@ import Testing
         #expect((plain["results"] as! [[String: Any]]).allSatisfy { $0["explanation"] == nil })
     }
 
+    /// `HIGHLIGHT`: `GET`'s reply with the searcher's highlights, marked in text, as ranges in JSON.
+    @Test func highlightGivesTheDocumentWithItsMatchesMarked() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        let id = "002_93f8321c060206ad.txt#6", query = "\"économie sociale\" Suisse"
+        let searcher = server.server.service.currentSearcher
+        let names = searcher.reader.meta.fields.map(\.name)
+        let document = try #require(try searcher.highlight(query, inDocument: id))
+        client.send("HIGHLIGHT \(id) \(query)\n")
+        let text = client.counted()
+        #expect(text.header == "DOCUMENT \(document.fields.count)")
+        let expected = document.fields.map { field in
+            names[field.field] + "\t" + (field.highlights.map { Snippet(text: field.value, highlights: $0).marked() } ?? field.value)
+        }
+        #expect(text.lines == expected)
+        #expect(text.lines.contains { $0.hasPrefix("body\t") && $0.contains("l’[économie] [sociale] et solidaire") && $0.contains("([Suisse])") })
+        client.send("HIGHLIGHT nope#1 jardin\nHIGHLIGHT \(id) (jardin\nFORMAT json\nHIGHLIGHT \(id) \(query)\nGET \(id)\n")
+        #expect(client.line() == "ERR not_found no document with id nope#1")
+        #expect(client.line() == "ERR syntax unbalanced parenthesis at column 1")
+        _ = client.line()
+        let json = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        let highlights = json["highlights"] as! [String: [[Int]]]
+        #expect(highlights == Dictionary(uniqueKeysWithValues: document.fields.compactMap { field in
+            field.highlights.map { (names[field.field], $0.map { [$0.lowerBound, $0.upperBound] }) }
+        }))
+        #expect(highlights["body"]?.count == 3 && highlights["id"] == nil)
+        let get = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect(get["highlights"] == nil)
+        #expect(NSDictionary(dictionary: get["document"] as! [String: Any]).isEqual(to: json["document"] as! [String: Any]))
+    }
+
     /// `--synonyms`: read at start, and again on RELOAD; a file that cannot be read is refused there,
     /// and the lines read before serve on.
     @Test func synonymsAreReadAtStartAndOnReload() throws {

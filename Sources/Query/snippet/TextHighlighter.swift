@@ -1,9 +1,9 @@
 import Indexer
 
-/// The words of the hits' titles that match the query, as the snippet marks the body's (a phrase's
-/// words only where the phrase occurs), from the titles' analysis: titles are a few words, and the
-/// index keeps the words' offsets for bodies only.
-struct TitleHighlighter {
+/// The words of texts that match the query, as the snippet marks the body's (a phrase's words only
+/// where the phrase occurs), from the texts' analysis: the hits' titles (a few words; the index keeps
+/// the words' offsets for bodies only), and the fields of a document shown whole (`Searcher.highlight`).
+struct TextHighlighter {
     /// The highlighted terms, in the order that numbers them for `HighlightFilter`.
     private let terms: [String]
     /// Their numbers by term, for the queries with many (a prefix's).
@@ -27,29 +27,29 @@ struct TitleHighlighter {
         terms.count > Self.termsScanned ? numbers[term] : terms.firstIndex(of: term)
     }
 
-    /// For each title, the UTF-8 byte ranges of its matching words. The titles are analysed as one
-    /// text, a line each: one call to the analyzer costs less than the words of a title.
-    func highlights(of titles: [String], analyzer: FrenchAnalyzer) throws -> [[Range<Int>]] {
-        var result = [[Range<Int>]](repeating: [], count: titles.count)
+    /// For each text, the UTF-8 byte ranges of its matching words. The texts are analysed as one, a
+    /// line each: one call to the analyzer costs less than the words of a title.
+    func highlights(of texts: [String], analyzer: FrenchAnalyzer) throws -> [[Range<Int>]] {
+        var result = [[Range<Int>]](repeating: [], count: texts.count)
         guard !terms.isEmpty else { return result }
         var starts: [Int] = []
-        var text = ""
-        for title in titles {
-            starts.append(text.utf8.count)
-            text += title + "\n"
+        var joined = ""
+        for text in texts {
+            starts.append(joined.utf8.count)
+            joined += text + "\n"
         }
-        // Per title: its matches, and each matching word's position and range in the title.
-        var matches = [[UInt64]](repeating: [], count: titles.count)
-        var words = [[(position: Int, range: Range<Int>)]](repeating: [], count: titles.count)
-        var title = 0
-        try analyzer.analyze(text) { token in
+        // Per text: its matches, and each matching word's position and range in the text.
+        var matches = [[UInt64]](repeating: [], count: texts.count)
+        var words = [[(position: Int, range: Range<Int>)]](repeating: [], count: texts.count)
+        var text = 0
+        try analyzer.analyze(joined) { token in
             guard let number = number(of: token.term) else { return }
-            while title + 1 < starts.count && token.range.lowerBound >= starts[title + 1] { title += 1 }
-            let start = starts[title]
-            matches[title].append(MatchPositions.match(position: UInt32(token.position), term: number))
-            words[title].append((token.position, (token.range.lowerBound - start)..<(token.range.upperBound - start)))
+            while text + 1 < starts.count && token.range.lowerBound >= starts[text + 1] { text += 1 }
+            let start = starts[text]
+            matches[text].append(MatchPositions.match(position: UInt32(token.position), term: number))
+            words[text].append((token.position, (token.range.lowerBound - start)..<(token.range.upperBound - start)))
         }
-        for index in titles.indices where !words[index].isEmpty {
+        for index in texts.indices where !words[index].isEmpty {
             guard let filter else {
                 result[index] = words[index].map(\.range)
                 continue
