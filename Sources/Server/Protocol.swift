@@ -17,6 +17,7 @@ enum Request: Equatable {
     case get(String)
     case highlight(id: String, query: String)
     case analyze(String)
+    case terms(TermsRequest)
     case stats
     case fields
     case reload
@@ -24,6 +25,17 @@ enum Request: Equatable {
     case auth(String)
     case help
     case quit
+}
+
+/// `TERMS`'s options: a field's terms (every searched field's when nil) starting with a prefix, the
+/// first `limit` in byte order, or the `limit` held by the most documents (`top`).
+struct TermsRequest: Equatable {
+    /// The most terms one reply lists.
+    static let maximumLimit = 10_000
+    var field: String?
+    var prefix = ""
+    var limit = 100
+    var top = false
 }
 
 /// `SEARCH`'s options and query.
@@ -54,7 +66,10 @@ enum Reply {
     /// A stored document's fields; with `highlighted` (`HIGHLIGHT`), a searched field's matching words
     /// too, as UTF-8 byte ranges in its value (nil for a field not searched).
     case document([(name: String, value: ReplyValue, highlights: [Range<Int>]?)], highlighted: Bool)
-    case terms([(token: Token, text: String)])
+    /// `ANALYZE`'s tokens.
+    case analysis([(token: Token, text: String)])
+    /// `TERMS`'s: each term with its field's name, and whether every term asked for is listed.
+    case vocabulary([(field: String, entry: Vocabulary.Entry)], complete: Bool)
     case stats([(key: String, value: ReplyValue)])
     case fields([FieldSummary])
     case help([String])
@@ -121,6 +136,7 @@ enum RequestDecoder {
         }
         if matches(name, "HIGHLIGHT") { return highlight(bytes[restStart...]) }
         if matches(name, "ANALYZE") { return .success(.analyze(rest)) }
+        if matches(name, "TERMS") { return terms(bytes[restStart...]) }
         if matches(name, "STATS") { return .success(.stats) }
         if matches(name, "FIELDS") { return .success(.fields) }
         if matches(name, "RELOAD") { return .success(.reload) }
@@ -250,6 +266,35 @@ enum RequestDecoder {
         return .success(.highlight(id: id, query: String(decoding: query, as: UTF8.self)))
     }
 
+    /// `TERMS [FIELD f] [PREFIX p] [LIMIT n | TOP n]`, options in any order and case.
+    private static func terms(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
+        var request = TermsRequest()
+        var rest = text
+        var counted = false
+        while !rest.isEmpty {
+            let word = rest.prefix { $0 != 0x20 }
+            let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
+            let argument = afterWord.prefix { $0 != 0x20 }
+            let value = String(decoding: argument, as: UTF8.self)
+            let isLimit = matches(word, "LIMIT"), isTop = matches(word, "TOP")
+            if isLimit || isTop {
+                guard !counted else { return .failure(ProtocolError(code: .badRequest, message: "TERMS takes LIMIT or TOP, once")) }
+                guard let number = Int(value), (1...TermsRequest.maximumLimit).contains(number) else {
+                    return .failure(ProtocolError(code: .badRequest, message: "\(isTop ? "TOP" : "LIMIT") takes a number from 1 to \(TermsRequest.maximumLimit)"))
+                }
+                (request.limit, request.top, counted) = (number, isTop, true)
+            } else if matches(word, "FIELD"), !argument.isEmpty {
+                request.field = value
+            } else if matches(word, "PREFIX"), !argument.isEmpty {
+                request.prefix = value
+            } else {
+                return .failure(ProtocolError(code: .badRequest, message: "TERMS takes FIELD f, PREFIX p, and LIMIT n or TOP n"))
+            }
+            rest = afterWord.dropFirst(argument.count).drop { $0 == 0x20 }
+        }
+        return .success(.terms(request))
+    }
+
     /// `LIKE`'s id: as written, or between quotes with `\"` and `\\` for a quote and a backslash;
     /// nil when a quote is left open or text follows the closing one.
     private static func unquoted(_ argument: ArraySlice<UInt8>) -> String? {
@@ -338,8 +383,8 @@ enum ReplyEncoder {
     /// Every reply but the last line's `\n`.
     private static func text(_ reply: Reply, into out: inout ByteOutput) {
         /// `NAME count`, then a line of tab-separated fields per row.
-        func counted(_ name: String, _ rows: [[String]]) {
-            out.append("\(name) \(rows.count)")
+        func counted(_ name: String, _ rows: [[String]], after: String = "") {
+            out.append("\(name) \(rows.count)\(after)")
             for row in rows {
                 out.append(UInt8(ascii: "\n"))
                 for (index, field) in row.enumerated() {
@@ -412,9 +457,12 @@ enum ReplyEncoder {
                     out.appendField(field.value.plain)
                 }
             }
-        case .terms(let terms):
+        case .analysis(let terms):
             counted("TERMS", terms.map { [String($0.token.position), $0.token.term, String($0.token.range.lowerBound),
                                           String($0.token.range.upperBound), $0.text] })
+        case .vocabulary(let terms, let complete):
+            counted("TERMS", terms.map { [$0.field, $0.entry.term, String($0.entry.documents), String($0.entry.occurrences)] },
+                    after: complete ? " complete" : " partial")
         case .stats(let pairs): counted("STATS", pairs.map { [$0.key, $0.value.plain] })
         case .fields(let fields):
             func flag(_ value: Bool) -> String { value ? "yes" : "no" }
@@ -529,7 +577,18 @@ enum ReplyEncoder {
                 out.append(UInt8(ascii: "}"))
             }
             out.append(UInt8(ascii: "}"))
-        case .terms(let terms):
+        case .vocabulary(let terms, let complete):
+            out.append("{\"terms\":[")
+            for (index, (field, entry)) in terms.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append("{\"field\":")
+                out.appendJSONString(field)
+                out.append(",\"term\":")
+                out.appendJSONString(entry.term)
+                out.append(",\"documents\":\(entry.documents),\"occurrences\":\(entry.occurrences)}")
+            }
+            out.append("],\"complete\":\(complete)}")
+        case .analysis(let terms):
             out.append("{\"terms\":[")
             for (index, (token, text)) in terms.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }

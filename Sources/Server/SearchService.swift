@@ -157,7 +157,28 @@ public final class SearchService: @unchecked Sendable {
             case .analyze(let text):
                 let utf8 = Array(text.utf8)
                 let tokens = try analyzers.with { try $0.tokens(text) }
-                return .terms(tokens.map { ($0, String(decoding: utf8[$0.range], as: UTF8.self)) })
+                return .analysis(tokens.map { ($0, String(decoding: utf8[$0.range], as: UTF8.self)) })
+            case .terms(let request):
+                let reader = currentSearcher.reader
+                let fields: [Int]
+                do {
+                    fields = try Vocabulary.fields(request.field, in: reader)
+                } catch {
+                    return .error(ProtocolError(code: .badRequest, message: error.description))
+                }
+                let prefix = Vocabulary.folded(prefix: request.prefix)
+                // One more than asked for tells whether the list is complete.
+                var entries: [Vocabulary.Entry] = []
+                if request.top {
+                    entries = try Vocabulary.top(request.limit + 1, in: reader, fields: fields, prefix: prefix)
+                } else {
+                    try Vocabulary.forEach(in: reader, fields: fields, prefix: prefix) { entry in
+                        entries.append(entry)
+                        return entries.count <= request.limit
+                    }
+                }
+                let names = reader.meta.fields.map(\.name)
+                return .vocabulary(entries.prefix(request.limit).map { (names[$0.field], $0) }, complete: entries.count <= request.limit)
             case .stats: return .stats(statistics())
             case .fields: return .fields(try FieldSummary.all(in: currentSearcher.reader))
             case .reload:
@@ -224,6 +245,9 @@ public final class SearchService: @unchecked Sendable {
         "HIGHLIGHT <id> <query>                 GET's reply, the query's words marked [like this] in the",
         "                                       searched fields (the id quoted when it holds a space)",
         "ANALYZE <text>                         TERMS <n>, then position, term, start, end, text",
+        "TERMS [FIELD f] [PREFIX p] [LIMIT n]   TERMS <n> complete|partial, then field, term, documents, occurrences:",
+        "                                       the first n terms (100) in byte order, or with TOP n the n held by",
+        "                                       the most documents",
         "STATS                                  STATS <n>, then key, value",
         "FIELDS                                 FIELDS <n>, then one line a field: name, indexed, stored, documents,",
         "                                       average length, documents with values, distinct values, dates, numbers",

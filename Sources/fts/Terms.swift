@@ -33,23 +33,10 @@ struct Terms: Command {
     init(_ arguments: ParsedArguments) throws {
         index = arguments.string("index")
         field = arguments.string("field")
-        prefix = Folding.removeAccents(Folding.lowercase(arguments.string("prefix") ?? ""))
+        prefix = Vocabulary.folded(prefix: arguments.string("prefix") ?? "")
         top = try arguments.number("top")
         if let top, top < 1 { throw UsageError("--top must be at least 1") }
         json = arguments.flag("json")
-    }
-
-    struct Listed {
-        var field: Int
-        var term: String
-        var info: TermInfo
-
-        /// Held by more documents first, then in the order of the listing.
-        func ranksBefore(_ other: Listed) -> Bool {
-            if info.docFreq != other.info.docFreq { return info.docFreq > other.info.docFreq }
-            if field != other.field { return field < other.field }
-            return term.utf8.lexicographicallyPrecedes(other.term.utf8)
-        }
     }
 
     func run() throws {
@@ -61,25 +48,23 @@ struct Terms: Command {
             Output.error("fts terms: \(path): \(error)")
             throw ExitStatus(2)
         }
-        let meta = reader.meta
-        let searched = meta.fields.indices.filter { meta.fields[$0].indexed }
-        var fields = searched
-        if let field {
-            guard let number = meta.field(typed: field), meta.fields[number].indexed else {
-                Output.error("fts terms: no searched field \"\(field)\" (fields: \(searched.map { meta.fields[$0].name }.joined(separator: ", ")))")
-                throw ExitStatus(2)
-            }
-            fields = [number]
+        let fields: [Int]
+        do {
+            fields = try Vocabulary.fields(field, in: reader)
+        } catch {
+            Output.error("fts terms: \(error)")
+            throw ExitStatus(2)
         }
+        let names = reader.meta.fields.map(\.name)
         var listed = 0
         var out = ""
-        func emit(_ entry: Listed) {
-            let name = meta.fields[entry.field].name
+        func emit(_ entry: Vocabulary.Entry) {
+            let name = names[entry.field]
             if json {
-                out += "{\"field\":\(JSON.quote(name)),\"term\":\(JSON.quote(entry.term)),\"documents\":\(entry.info.docFreq),"
-                    + "\"occurrences\":\(entry.info.totalTermFreq)}\n"
+                out += "{\"field\":\(JSON.quote(name)),\"term\":\(JSON.quote(entry.term)),\"documents\":\(entry.documents),"
+                    + "\"occurrences\":\(entry.occurrences)}\n"
             } else {
-                out += "\(name)\t\(entry.term)\t\(entry.info.docFreq)\t\(entry.info.totalTermFreq)\n"
+                out += "\(name)\t\(entry.term)\t\(entry.documents)\t\(entry.occurrences)\n"
             }
             listed += 1
             // Written as it goes: a field's whole vocabulary is not held in memory.
@@ -90,29 +75,11 @@ struct Terms: Command {
         }
         do {
             if let top {
-                // The best `top` kept, sorted and cut each time twice as many have passed the floor.
-                var kept: [Listed] = []
-                var floor = 0
-                for field in fields {
-                    try reader.forEachTerm(field: field, prefix: prefix) { term, info in
-                        guard info.docFreq >= floor else { return true }
-                        kept.append(Listed(field: field, term: term, info: info))
-                        if kept.count >= 2 * top {
-                            kept.sort { $0.ranksBefore($1) }
-                            kept.removeLast(kept.count - top)
-                            floor = kept[top - 1].info.docFreq
-                        }
-                        return true
-                    }
-                }
-                kept.sort { $0.ranksBefore($1) }
-                for entry in kept.prefix(top) { emit(entry) }
+                for entry in try Vocabulary.top(top, in: reader, fields: fields, prefix: prefix) { emit(entry) }
             } else {
-                for field in fields {
-                    try reader.forEachTerm(field: field, prefix: prefix) { term, info in
-                        emit(Listed(field: field, term: term, info: info))
-                        return true
-                    }
+                try Vocabulary.forEach(in: reader, fields: fields, prefix: prefix) { entry in
+                    emit(entry)
+                    return true
                 }
             }
         } catch {

@@ -131,6 +131,21 @@ import Testing
         #expect(decode("HIGHLIGHT a.txt#2 ") == .failure(ProtocolError(code: .syntax, message: "empty query")))
     }
 
+    /// `TERMS [FIELD f] [PREFIX p] [LIMIT n | TOP n]`, options in any order and case.
+    @Test func termsTakesAFieldAPrefixAndALimitOrATop() {
+        #expect(decode("TERMS") == .success(.terms(TermsRequest())))
+        #expect(decode("terms top 5 prefix ÉCO field Body")
+            == .success(.terms(TermsRequest(field: "Body", prefix: "ÉCO", limit: 5, top: true))))
+        #expect(decode("TERMS LIMIT 10000") == .success(.terms(TermsRequest(limit: 10_000))))
+        let options = ProtocolError(code: .badRequest, message: "TERMS takes FIELD f, PREFIX p, and LIMIT n or TOP n")
+        #expect(decode("TERMS économie") == .failure(options))
+        #expect(decode("TERMS FIELD") == .failure(options))
+        #expect(decode("TERMS PREFIX ") == .failure(options))
+        #expect(decode("TERMS LIMIT 10001") == .failure(ProtocolError(code: .badRequest, message: "LIMIT takes a number from 1 to 10000")))
+        #expect(decode("TERMS TOP x") == .failure(ProtocolError(code: .badRequest, message: "TOP takes a number from 1 to 10000")))
+        #expect(decode("TERMS LIMIT 3 TOP 3") == .failure(ProtocolError(code: .badRequest, message: "TERMS takes LIMIT or TOP, once")))
+    }
+
     /// A line that is not UTF-8 is refused whole, wherever the bad bytes are (the command, an option,
     /// the query, another command's argument), and a NUL byte anywhere, as the protocol says.
     @Test func invalidUTF8AnywhereAndNulBytesAreRefused() {

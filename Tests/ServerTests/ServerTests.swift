@@ -285,6 +285,50 @@ import Testing
         #expect(NSDictionary(dictionary: get["document"] as! [String: Any]).isEqual(to: json["document"] as! [String: Any]))
     }
 
+    /// `TERMS`: the index's terms as its term dictionary holds them, in byte order or the most held
+    /// first, cut at the limit and saying so.
+    @Test func termsListTheVocabulary() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        let reader = server.server.service.currentSearcher.reader
+        // Every term, read from the dictionary here: title's then body's, each in byte order.
+        var all: [String] = []
+        for (field, name) in [(StandardField.title, "title"), (StandardField.body, "body")] {
+            try reader.forEachTerm(field: field, prefix: "") { term, info in
+                all.append("\(name)\t\(term)\t\(info.docFreq)\t\(info.totalTermFreq)")
+                return true
+            }
+        }
+        #expect(all.count > 1_000)
+        client.send("TERMS\n")
+        let first = client.counted()
+        #expect(first.header == "TERMS 100 partial" && first.lines == Array(all.prefix(100)))
+        client.send("TERMS LIMIT \(all.count)\nTERMS LIMIT \(all.count - 1)\n")
+        #expect(client.counted() == ("TERMS \(all.count) complete", all))
+        #expect(client.counted().header == "TERMS \(all.count - 1) partial")
+        let prefixed = all.filter { $0.split(separator: "\t")[1].hasPrefix("econom") }
+        client.send("TERMS PREFIX Économ\nTERMS FIELD Body PREFIX econom\n")
+        #expect(client.counted() == ("TERMS \(prefixed.count) complete", prefixed))
+        #expect(client.counted().lines == prefixed.filter { $0.hasPrefix("body\t") })
+        // Most documents first; equal ones in the listing's order (a stable sort of it).
+        let ranked = all.enumerated().sorted { a, b in
+            let (x, y) = (Int(a.element.split(separator: "\t")[2])!, Int(b.element.split(separator: "\t")[2])!)
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
+        client.send("TERMS TOP 25\nTERMS FIELD title TOP 5\n")
+        #expect(client.counted() == ("TERMS 25 partial", Array(ranked.prefix(25))))
+        #expect(client.counted().lines == Array(ranked.filter { $0.hasPrefix("title\t") }.prefix(5)))
+        client.send("TERMS FIELD auteur\nFORMAT json\nTERMS FIELD title PREFIX econ\n")
+        #expect(client.line() == "ERR bad_request no searched field \"auteur\" (fields: title, body)")
+        _ = client.line()
+        let json = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        let terms = json["terms"] as! [[String: Any]]
+        #expect(json["complete"] as? Bool == true)
+        #expect(terms.map { "\($0["field"]!)\t\($0["term"]!)\t\($0["documents"]!)\t\($0["occurrences"]!)" }
+                == all.filter { $0.hasPrefix("title\tecon") })
+    }
+
     /// `--synonyms`: read at start, and again on RELOAD; a file that cannot be read is refused there,
     /// and the lines read before serve on.
     @Test func synonymsAreReadAtStartAndOnReload() throws {
