@@ -87,6 +87,15 @@ final class BruteForce {
             if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
+        case let .quorum(text, minimum, field, column):
+            // Each word as a bare word; a document holding `minimum` of them scores their sum.
+            let words = try QueryNode.quorumWords(text).compactMap { try evaluate(.word($0, field: field, column: column), boost: boost) }
+            guard !words.isEmpty else { return nil }
+            var matched: [Int: (count: Int, score: Double)] = [:]
+            for matches in words {
+                for (doc, score) in matches { matched[doc, default: (0, 0)].count += 1; matched[doc]!.score += score }
+            }
+            return matched.filter { $0.value.count >= minimum }.mapValues(\.score)
         case let .prefix(text, field, column):
             guard let token = try analyzer.tokens(text).first else { return nil }
             var terms = Set<String>()

@@ -546,6 +546,44 @@ import Testing
         #expect(checked > 250 && matched > 150, "\(checked) queries checked, \(matched) with matches")
     }
 
+    /// Quorums (`"a b c d"/2`), alone, in a field, beside other words, boosted inside a union and with
+    /// an exclusion: the documents holding that many of the words, scored as their union.
+    @Test func quorums() throws {
+        func quorum(_ generator: inout QueryGenerator) -> String {
+            let count = Int(generator.generator.next() % 4) + 2
+            let words = (0..<count).map { _ in generator.word() }.joined(separator: " ")
+            let quorum = "\"\(words)\"/\(Int(generator.generator.next() % UInt64(count)) + 1)"
+            switch generator.generator.next() % 5 {
+            case 0: return quorum
+            case 1: return "\(generator.pick(generator.fields)):\(quorum)"
+            case 2: return "\(quorum) \(generator.word())"
+            case 3: return "\(generator.word()) OR \(quorum)^2"
+            default: return "\(quorum) -\(generator.word())"
+            }
+        }
+        let reader = try Self.generatedIndex(seed: 8)
+        let (checked, matched) = try Self.compare(reader: reader, queries: 120, seed: 41, next: quorum)
+        #expect(checked > 100 && matched > 70, "\(checked) queries checked, \(matched) with matches")
+        // A quorum among a union's clauses, pruned on however small a query: the top k of scoring every match.
+        let pruning = Searcher(reader: reader)
+        pruning.pruning = .everywhere
+        var generator = try QueryGenerator(reader: reader, seed: 42)
+        var compared = 0
+        for round in 0..<100 {
+            let query = quorum(&generator)
+            guard let exhaustive = try? pruning.search(query, limit: 10 + round % 2 * 20, prune: false, snippets: false) else { continue }
+            let pruned = try pruning.search(query, limit: 10 + round % 2 * 20, snippets: false)
+            compared += 1
+            #expect(pruned.total == exhaustive.total && pruned.hits.count == exhaustive.hits.count, "\(query)")
+            // Equal scores (to 1e-9, sums in another order) may come in either order.
+            for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                #expect(a.doc == b.doc || abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+                #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+            }
+        }
+        #expect(compared > 80)
+    }
+
     /// BM25's parameters set otherwise (`--k1`, `--b`, `--title-boost`, `--boost`), a field's boost 0
     /// among them: the engine, pruning included, scores and ranks as the brute force does.
     @Test func configuredRanking() throws {

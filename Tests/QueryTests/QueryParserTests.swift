@@ -110,6 +110,21 @@ import Testing
         #expect(try parser.parse("a ~") == .and([.word("a", field: nil, column: 1), .word("~", field: nil, column: 3)]))
     }
 
+    /// `"words"/N`: at least N of the words; fields, boosts and OR apply as to a phrase.
+    @Test func quorums() throws {
+        #expect(try parser.parse("\"économie sociale solidaire\"/2 jardin")
+                == .and([.quorum("économie sociale solidaire", minimum: 2, field: nil, column: 1), .word("jardin", field: nil, column: 32)]))
+        #expect(try parser.parse("title:\"a b c\"/3^2 OR mer") == .or([.boosted(.quorum("a b c", minimum: 3, field: "title", column: 1), 2),
+                                                                       .word("mer", field: nil, column: 22)]))
+        #expect(try parser.parse("title:(\"a b\"/1)") == .quorum("a b", minimum: 1, field: "title", column: 1))
+        #expect(try parser.parse("-\"a b\"/2 c") == .and([.not(.quorum("a b", minimum: 2, field: nil, column: 2)), .word("c", field: nil, column: 10)]))
+        // Each word once, in any case and with or without accents.
+        #expect(QueryNode.quorumWords(" Économie  économie\tECONOMIE sociale ") == ["Économie", "sociale"])
+        #expect(throws: QueryError("quorum /3 must be from 1 to the 2 words between the quotes", column: 28)) {
+            try parser.parse("\"Économie économie sociale\"/3")
+        }
+    }
+
     /// `?` and `*` inside a word make a wildcard pattern; a `?` ending a word is a question's.
     @Test func wildcards() throws {
         #expect(try parser.parse("écon?mie organi*ation éco*n?") == .and([.wildcard("écon?mie", field: nil, column: 1),
@@ -171,6 +186,12 @@ import Testing
         ("", "empty query"),
         ("   ", "empty query"),
         ("économie \"solidaire", "unbalanced quote at column 10"),
+        ("\"a b\"/", "/ after quoted words needs a number of words, as in \"a b c\"/2 at column 6"),
+        ("\"a b\"/0", "quorum /0 must be from 1 to the 2 words between the quotes at column 6"),
+        ("\"a b\"/3", "quorum /3 must be from 1 to the 2 words between the quotes at column 6"),
+        ("\"a b\"/1.5", "quorum /1.5 must be a whole number of words at column 6"),
+        ("\"a b\"/2x", "quorum /2x must be a whole number of words at column 6"),
+        ("\"\"/1", "quorum /1 must be from 1 to the 0 words between the quotes at column 3"),
         ("(a b", "unbalanced parenthesis at column 1"),
         ("a b)", "unbalanced parenthesis at column 4"),
         ("()", "empty parentheses at column 2"),

@@ -61,6 +61,7 @@ enum TopDocs {
         switch scorer {
         case is PhraseScorer: true
         case let disjunction as DisjunctionScorer: disjunction.scorers.contains(where: matchesReadPositions)
+        case let quorum as QuorumScorer: quorum.scorers.contains(where: matchesReadPositions)
         case let conjunction as ConjunctionScorer: conjunction.scorers.contains(where: matchesReadPositions)
         case let exclusion as ExclusionScorer: matchesReadPositions(exclusion.required) || matchesReadPositions(exclusion.excluded)
         default: false

@@ -1,3 +1,5 @@
+import Indexer
+
 /// A parsed query, before analysis: what the user typed, structured. Columns are 1-based character
 /// positions in the query, for error messages. Only the cases that hold a node, and ranges (rare, and
 /// larger than a word), are boxed: the words of a query cost no allocation each.
@@ -6,6 +8,9 @@ public enum QueryNode: Equatable, Sendable {
     case word(String, field: String?, column: Int)
     /// `"exact phrase"`, or `"words near"~N` with `slop` N.
     case phrase(String, slop: Int?, field: String?, column: Int)
+    /// `"a few words"/N` (Sphinx's quorum, Lucene's minimum should match): the documents holding at
+    /// least `minimum` of the words (`quorumWords`), each word searched as a bare word is.
+    case quorum(String, minimum: Int, field: String?, column: Int)
     /// `prefix*`
     case prefix(String, field: String?, column: Int)
     /// `econ?mie`, `organi*ation`: the spellings the pattern matches (`?` one character, `*` any run).
@@ -33,6 +38,17 @@ public enum QueryNode: Equatable, Sendable {
     indirect case not(QueryNode)
     /// `word^2`, `"a phrase"^0.5`, `(a OR b)^3`: the node's scores multiplied by the factor.
     indirect case boosted(QueryNode, Double)
+}
+
+extension QueryNode {
+    /// A quorum's words: its text split at spaces, each word once (in any case and with or without
+    /// its accents: `Économie économie` is one word).
+    public static func quorumWords(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return text.split(whereSeparator: \.isWhitespace).map(String.init).filter {
+            seen.insert(Folding.removeAccents(Folding.lowercase($0))).inserted
+        }
+    }
 }
 
 /// Bounds on numbers, as Lucene writes a range: each included (`[`, `]`), excluded (`{`, `}`) or open (`*`).

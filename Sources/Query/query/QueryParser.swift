@@ -31,6 +31,7 @@ public struct QueryParser: Sendable {
         case wildcard(String)
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
+        case quorum(String, minimum: Int)
         indirect case range(NumberRange)
         case value(String)
         case field(String)
@@ -143,6 +144,23 @@ public struct QueryParser: Sendable {
                 i += 1
             }
         }
+        // `"words"/N`, with `i` at the `/`: N, from 1 to the number of words, moved past.
+        func quorum(of text: String) throws -> Int {
+            var j = i + 1
+            while j < utf8.count && Self.isASCIIDigit(utf8[j]) { j += 1 }
+            guard j > i + 1 else { throw QueryError("/ after quoted words needs a number of words, as in \"a b c\"/2", column: column) }
+            guard j == utf8.count || Self.isSpace(utf8, at: j) || utf8[j] == 0x29 || utf8[j] == 0x5E else {
+                var end = j
+                while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 && utf8[end] != 0x22 { end += 1 }
+                throw QueryError("quorum /\(string((i + 1)..<end)) must be a whole number of words", column: column)
+            }
+            let words = QueryNode.quorumWords(text).count
+            guard let minimum = Int(string((i + 1)..<j)), (1...max(1, words)).contains(minimum), words > 0 else {
+                throw QueryError("quorum /\(string((i + 1)..<j)) must be from 1 to the \(words) words between the quotes", column: column)
+            }
+            move(to: j)
+            return minimum
+        }
         while i < utf8.count {
             let c = utf8[i]
             let start = column
@@ -179,6 +197,10 @@ public struct QueryParser: Sendable {
                     }
                     slop = value
                     move(to: j)
+                }
+                if slop == nil && i < utf8.count && utf8[i] == 0x2F {
+                    items.append(Item(lexeme: .quorum(text, minimum: try quorum(of: text)), column: start))
+                    continue
                 }
                 items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
             } else if c == 0x3D, i > 0, utf8[i - 1] == 0x3A, case .field(let name)? = items.last?.lexeme {
@@ -470,6 +492,7 @@ public struct QueryParser: Sendable {
         case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
+        case .quorum(let text, let minimum): return .quorum(text, minimum: minimum, field: field?.name, column: column)
         case .range(let bounds): return .range(bounds, field: field?.name, column: column)
         case .value(let text):
             // The lexer makes a value only right after a field.
@@ -522,6 +545,9 @@ public struct QueryParser: Sendable {
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrase(text, slop: slop, field: field, column: column)
+        case let .quorum(text, minimum, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .quorum(text, minimum: minimum, field: field, column: column)
         case let .fuzzy(text, edits, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .fuzzy(text, edits: edits, field: field, column: column)

@@ -106,6 +106,21 @@ final class QueryPlanner {
             }
             if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+        case let .quorum(text, minimum, field, column):
+            // Each word as a bare word (over its fields, with its synonyms); a word no document holds
+            // leaves fewer to reach the quorum with.
+            var live: [Scorer] = []
+            var planned = false
+            for word in QueryNode.quorumWords(text) {
+                guard let scorer = try plan(.word(word, field: field, column: column), negated: negated, boost: boost) else { continue }
+                planned = true
+                if !(scorer is EmptyScorer) { live.append(scorer) }
+            }
+            guard planned else { return nil }
+            if live.count < minimum { return EmptyScorer() }
+            if live.count == 1 { return live[0] }
+            if minimum == 1 { return DisjunctionScorer(live) }
+            return minimum == live.count ? ConjunctionScorer(live) : QuorumScorer(live, minimum: minimum)
         case let .prefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try prefix(text, fields: fields, column: column, negated: negated)

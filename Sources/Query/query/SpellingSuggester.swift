@@ -39,7 +39,7 @@ struct SpellingSuggester {
 
     private mutating func collect(_ node: QueryNode, in query: [UInt8], into replacements: inout [(range: Range<Int>, spelling: String)]) throws {
         switch node {
-        case let .word(text, _, column), let .phrase(text, _, _, column):
+        case let .word(text, _, column), let .phrase(text, _, _, column), let .quorum(text, _, _, column):
             // The node's text as typed, at or after its column (a field's column when it has one).
             guard let typed = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
             let tokens = try analyzer.tokens(text)

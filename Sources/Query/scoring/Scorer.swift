@@ -585,6 +585,103 @@ final class DisjunctionScorer: Scorer {
     }
 }
 
+/// At least `minimum` of its clauses (Sphinx's quorum, Lucene's minimum number of should clauses),
+/// scored as their sum. A match holds `minimum` clauses, so it holds one of any `count - minimum + 1`
+/// of them: the union of that many of the rarest leads, and the others, the commonest, only skip to
+/// its documents to count them (as Lucene's MinShouldMatchSumScorer), which stops as soon as the
+/// clauses left cannot make up the count.
+final class QuorumScorer: Scorer {
+    /// Every clause, the rarest first.
+    let scorers: [Scorer]
+    let minimum: Int
+    private let lead: Scorer
+    /// The leading clauses (the lead's own, or the lead alone).
+    private let leading: [Scorer]
+    private let tail: [Scorer]
+    /// Whether each tail clause has moved yet: one that has not stands at no document.
+    private var moved: [Bool]
+
+    init(_ scorers: [Scorer], minimum: Int) {
+        self.scorers = scorers.sorted { $0.cost < $1.cost }
+        self.minimum = minimum
+        leading = Array(self.scorers.prefix(scorers.count - minimum + 1))
+        tail = Array(self.scorers.dropFirst(leading.count))
+        lead = leading.count == 1 ? leading[0] : DisjunctionScorer(leading)
+        moved = [Bool](repeating: false, count: tail.count)
+    }
+
+    override var cost: Int { leading.reduce(0) { $0 + $1.cost } }
+    override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
+
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        var end = Self.end - 1, bound = 0.0
+        for scorer in scorers {
+            let block = try scorer.blockBound(for: target)
+            end = min(end, block.end)
+            bound += block.bound
+        }
+        return (end, bound)
+    }
+
+    override func rewind() {
+        lead.rewind()
+        for scorer in tail { scorer.rewind() }
+        for index in moved.indices { moved[index] = false }
+        doc = 0
+    }
+
+    override func next() throws -> UInt32 {
+        doc = try lead.next()
+        return try settle()
+    }
+
+    override func advance(to target: UInt32) throws -> UInt32 {
+        doc = try lead.advance(to: target)
+        return try settle()
+    }
+
+    /// On from the lead's document to the first that `minimum` clauses match.
+    private func settle() throws -> UInt32 {
+        while doc != Self.end {
+            var matching = 0
+            for scorer in leading where scorer.doc == doc { matching += 1 }
+            for index in tail.indices where matching < minimum && matching + tail.count - index >= minimum {
+                if !moved[index] || tail[index].doc < doc {
+                    moved[index] = true
+                    _ = try tail[index].advance(to: doc)
+                }
+                if tail[index].doc == doc { matching += 1 }
+            }
+            if matching >= minimum { break }
+            doc = try lead.next()
+        }
+        return doc
+    }
+
+    /// Calls `body` with each clause at the document: settling may have left tail clauses behind it,
+    /// once the count was made; they move there now.
+    private func forEachMatching(_ body: (Scorer) throws -> Void) throws {
+        for scorer in leading where scorer.doc == doc { try body(scorer) }
+        for index in tail.indices {
+            if !moved[index] || tail[index].doc < doc {
+                moved[index] = true
+                _ = try tail[index].advance(to: doc)
+            }
+            if tail[index].doc == doc { try body(tail[index]) }
+        }
+    }
+
+    override func score() throws -> Double {
+        var total = 0.0
+        try forEachMatching { total += try $0.score() }
+        return total
+    }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        try forEachMatching { try $0.explain(into: &lines, reader: reader) }
+    }
+}
+
 /// All of its clauses: the rarest leads and the others skip to it (leapfrog). The score is the sum.
 final class ConjunctionScorer: Scorer {
     let scorers: [Scorer]
