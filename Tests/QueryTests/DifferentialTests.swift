@@ -552,7 +552,9 @@ import Testing
         func quorum(_ generator: inout QueryGenerator) -> String {
             let count = Int(generator.generator.next() % 4) + 2
             let words = (0..<count).map { _ in generator.word() }.joined(separator: " ")
-            let quorum = "\"\(words)\"/\(Int(generator.generator.next() % UInt64(count)) + 1)"
+            let minimum = generator.generator.next() % 4 == 0 ? "\(generator.pick([25, 50, 75, 100]))%"
+                : "\(Int(generator.generator.next() % UInt64(count)) + 1)"
+            let quorum = "\"\(words)\"/\(minimum)"
             switch generator.generator.next() % 5 {
             case 0: return quorum
             case 1: return "\(generator.pick(generator.fields)):\(quorum)"

@@ -118,6 +118,11 @@ import Testing
                                                                        .word("mer", field: nil, column: 22)]))
         #expect(try parser.parse("title:(\"a b\"/1)") == .quorum("a b", minimum: 1, field: "title", column: 1))
         #expect(try parser.parse("-\"a b\"/2 c") == .and([.not(.quorum("a b", minimum: 2, field: nil, column: 2)), .word("c", field: nil, column: 10)]))
+        // A percentage of the words, rounded down, at least one (Elasticsearch's minimum_should_match).
+        #expect(try parser.parse("\"a b c d\"/75%") == .quorum("a b c d", minimum: 3, field: nil, column: 1))
+        #expect(try parser.parse("\"a b c\"/75%") == .quorum("a b c", minimum: 2, field: nil, column: 1))
+        #expect(try parser.parse("\"a b c\"/10%^2") == .boosted(.quorum("a b c", minimum: 1, field: nil, column: 1), 2))
+        #expect(try parser.parse("(\"a b\"/100%)") == .quorum("a b", minimum: 2, field: nil, column: 2))
         // Each word once, in any case and with or without accents.
         #expect(QueryNode.quorumWords(" Économie  économie\tECONOMIE sociale ") == ["Économie", "sociale"])
         #expect(throws: QueryError("quorum /3 must be from 1 to the 2 words between the quotes", column: 28)) {
@@ -186,12 +191,15 @@ import Testing
         ("", "empty query"),
         ("   ", "empty query"),
         ("économie \"solidaire", "unbalanced quote at column 10"),
-        ("\"a b\"/", "/ after quoted words needs a number of words, as in \"a b c\"/2 at column 6"),
+        ("\"a b\"/", "/ after quoted words needs a number of words, as in \"a b c\"/2 or \"a b c\"/75% at column 6"),
+        ("\"a b\"/0%", "quorum /0% must be from 1% to 100% at column 6"),
+        ("\"a b\"/101%", "quorum /101% must be from 1% to 100% at column 6"),
+        ("\"a b\"/50%x", "quorum /50%x must be a whole number of words or a percentage at column 6"),
         ("\"a b\"/0", "quorum /0 must be from 1 to the 2 words between the quotes at column 6"),
         ("\"a b\"/3", "quorum /3 must be from 1 to the 2 words between the quotes at column 6"),
-        ("\"a b\"/1.5", "quorum /1.5 must be a whole number of words at column 6"),
-        ("\"a b\"/2x", "quorum /2x must be a whole number of words at column 6"),
-        ("\"\"/1", "quorum /1 must be from 1 to the 0 words between the quotes at column 3"),
+        ("\"a b\"/1.5", "quorum /1.5 must be a whole number of words or a percentage at column 6"),
+        ("\"a b\"/2x", "quorum /2x must be a whole number of words or a percentage at column 6"),
+        ("\"\"/1", "quorum /1 needs words between the quotes at column 3"),
         ("(a b", "unbalanced parenthesis at column 1"),
         ("a b)", "unbalanced parenthesis at column 4"),
         ("()", "empty parentheses at column 2"),

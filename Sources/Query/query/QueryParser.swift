@@ -144,21 +144,35 @@ public struct QueryParser: Sendable {
                 i += 1
             }
         }
-        // `"words"/N`, with `i` at the `/`: N, from 1 to the number of words, moved past.
+        // `"words"/N` or `"words"/P%`, with `i` at the `/`: N, from 1 to the number of words (P% of
+        // them, rounded down, at least 1), moved past.
         func quorum(of text: String) throws -> Int {
             var j = i + 1
             while j < utf8.count && Self.isASCIIDigit(utf8[j]) { j += 1 }
-            guard j > i + 1 else { throw QueryError("/ after quoted words needs a number of words, as in \"a b c\"/2", column: column) }
-            guard j == utf8.count || Self.isSpace(utf8, at: j) || utf8[j] == 0x29 || utf8[j] == 0x5E else {
-                var end = j
+            guard j > i + 1 else { throw QueryError("/ after quoted words needs a number of words, as in \"a b c\"/2 or \"a b c\"/75%", column: column) }
+            let percent = j < utf8.count && utf8[j] == 0x25
+            let end = percent ? j + 1 : j
+            guard end == utf8.count || Self.isSpace(utf8, at: end) || utf8[end] == 0x29 || utf8[end] == 0x5E else {
+                var end = end
                 while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 && utf8[end] != 0x22 { end += 1 }
-                throw QueryError("quorum /\(string((i + 1)..<end)) must be a whole number of words", column: column)
+                throw QueryError("quorum /\(string((i + 1)..<end)) must be a whole number of words or a percentage", column: column)
             }
             let words = QueryNode.quorumWords(text).count
-            guard let minimum = Int(string((i + 1)..<j)), (1...max(1, words)).contains(minimum), words > 0 else {
-                throw QueryError("quorum /\(string((i + 1)..<j)) must be from 1 to the \(words) words between the quotes", column: column)
+            let typed = string((i + 1)..<end)
+            guard words > 0 else { throw QueryError("quorum /\(typed) needs words between the quotes", column: column) }
+            let minimum: Int
+            if percent {
+                guard let share = Int(string((i + 1)..<j)), (1...100).contains(share) else {
+                    throw QueryError("quorum /\(typed) must be from 1% to 100%", column: column)
+                }
+                minimum = max(1, share * words / 100)
+            } else {
+                guard let count = Int(typed), (1...words).contains(count) else {
+                    throw QueryError("quorum /\(typed) must be from 1 to the \(words) words between the quotes", column: column)
+                }
+                minimum = count
             }
-            move(to: j)
+            move(to: end)
             return minimum
         }
         while i < utf8.count {
