@@ -168,7 +168,7 @@ public struct QueryParser: Sendable {
                 minimum = max(1, share * words / 100)
             } else {
                 guard let count = Int(typed), (1...words).contains(count) else {
-                    throw QueryError("quorum /\(typed) must be from 1 to the \(words) words between the quotes", column: column)
+                    throw QueryError("quorum /\(typed) must be from 1 to the \(words) word\(words == 1 ? "" : "s") between the quotes", column: column)
                 }
                 minimum = count
             }
