@@ -595,22 +595,31 @@ final class QuorumScorer: Scorer {
     let scorers: [Scorer]
     let minimum: Int
     private let lead: Scorer
-    /// The leading clauses (the lead's own, or the lead alone).
-    private let leading: [Scorer]
-    private let tail: [Scorer]
+    /// The leading clauses (the lead's own, or the lead alone), and the others: borrowed, so that the
+    /// loops over them, at every candidate, count no references.
+    private let leading: UnsafeMutableBufferPointer<Borrowed<Scorer>>
+    private let tail: UnsafeMutableBufferPointer<Borrowed<Scorer>>
     /// Whether each tail clause has moved yet: one that has not stands at no document.
-    private var moved: [Bool]
+    private let moved: UnsafeMutableBufferPointer<Bool>
 
     init(_ scorers: [Scorer], minimum: Int) {
         self.scorers = scorers.sorted { $0.cost < $1.cost }
         self.minimum = minimum
-        leading = Array(self.scorers.prefix(scorers.count - minimum + 1))
-        tail = Array(self.scorers.dropFirst(leading.count))
-        lead = leading.count == 1 ? leading[0] : DisjunctionScorer(leading)
-        moved = [Bool](repeating: false, count: tail.count)
+        let leadCount = scorers.count - minimum + 1
+        leading = borrowedBuffer(Array(self.scorers.prefix(leadCount)))
+        tail = borrowedBuffer(Array(self.scorers.dropFirst(leadCount)))
+        lead = leadCount == 1 ? self.scorers[0] : DisjunctionScorer(Array(self.scorers.prefix(leadCount)))
+        moved = .allocate(capacity: tail.count)
+        moved.initialize(repeating: false)
     }
 
-    override var cost: Int { leading.reduce(0) { $0 + $1.cost } }
+    deinit {
+        leading.deallocate()
+        tail.deallocate()
+        moved.deallocate()
+    }
+
+    override var cost: Int { scorers.prefix(leading.count).reduce(0) { $0 + $1.cost } }
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
@@ -625,8 +634,8 @@ final class QuorumScorer: Scorer {
 
     override func rewind() {
         lead.rewind()
-        for scorer in tail { scorer.rewind() }
-        for index in moved.indices { moved[index] = false }
+        for clause in tail { clause.with { $0.rewind() } }
+        moved.update(repeating: false)
         doc = 0
     }
 
@@ -640,17 +649,28 @@ final class QuorumScorer: Scorer {
         return try settle()
     }
 
+    /// The tail clause `index` at the document or past it (one behind it moves now).
+    @inline(__always)
+    private func tailMatches(_ index: Int, _ doc: UInt32) throws -> Bool {
+        try tail[index].with { clause in
+            if !moved[index] || clause.doc < doc {
+                moved[index] = true
+                return try clause.advance(to: doc) == doc
+            }
+            return clause.doc == doc
+        }
+    }
+
     /// On from the lead's document to the first that `minimum` clauses match.
     private func settle() throws -> UInt32 {
         while doc != Self.end {
+            let current = doc
             var matching = 0
-            for scorer in leading where scorer.doc == doc { matching += 1 }
-            for index in tail.indices where matching < minimum && matching + tail.count - index >= minimum {
-                if !moved[index] || tail[index].doc < doc {
-                    moved[index] = true
-                    _ = try tail[index].advance(to: doc)
-                }
-                if tail[index].doc == doc { matching += 1 }
+            for clause in leading where clause.with({ $0.doc == current }) { matching += 1 }
+            var index = 0
+            while matching < minimum && matching + tail.count - index >= minimum {
+                if try tailMatches(index, current) { matching += 1 }
+                index += 1
             }
             if matching >= minimum { break }
             doc = try lead.next()
@@ -661,14 +681,9 @@ final class QuorumScorer: Scorer {
     /// Calls `body` with each clause at the document: settling may have left tail clauses behind it,
     /// once the count was made; they move there now.
     private func forEachMatching(_ body: (Scorer) throws -> Void) throws {
-        for scorer in leading where scorer.doc == doc { try body(scorer) }
-        for index in tail.indices {
-            if !moved[index] || tail[index].doc < doc {
-                moved[index] = true
-                _ = try tail[index].advance(to: doc)
-            }
-            if tail[index].doc == doc { try body(tail[index]) }
-        }
+        let current = doc
+        for clause in leading { try clause.with { if $0.doc == current { try body($0) } } }
+        for index in tail.indices where try tailMatches(index, current) { try tail[index].with(body) }
     }
 
     override func score() throws -> Double {
