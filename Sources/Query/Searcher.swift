@@ -78,7 +78,12 @@ public final class Searcher: @unchecked Sendable {
     /// Worked out once: every query of a word without a field searches these.
     private let allFields: [(field: Int, boost: Double)]
     /// Knows the index's fields, so that `title: mer` names one.
-    private let parser: QueryParser
+    private var parser: QueryParser
+    /// What `now` is in ranges' date math: the clock's time, but in tests.
+    var clock: @Sendable () -> Date {
+        get { parser.clock }
+        set { parser.clock = newValue }
+    }
     /// Every field's name, by number, for the results.
     private let fieldNames: [String]
     /// How the documents write the spellings completions offered, and their terms' documents.

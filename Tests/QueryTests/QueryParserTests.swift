@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Query
 
@@ -127,6 +128,42 @@ import Testing
         #expect(QueryNode.quorumWords(" Économie  économie\tECONOMIE sociale ") == ["Économie", "sociale"])
         #expect(throws: QueryError("quorum /3 must be from 1 to the 2 words between the quotes", column: 28)) {
             try parser.parse("\"Économie économie sociale\"/3")
+        }
+    }
+
+    /// `now` in a range of dates, moved (`-7d`, `+1M`) and rounded (`/d`, `/w`, `/M`, `/y`) in UTC, as
+    /// Elasticsearch's date math: a rounded bound stands for its whole unit, as a day alone does.
+    @Test func dateMath() throws {
+        var parser = QueryParser()
+        // Friday the 15th of March 2024, 10:10:00 UTC.
+        let now = 1_710_497_400.0
+        parser.clock = { Date(timeIntervalSince1970: now) }
+        func range(_ query: String) throws -> NumberRange {
+            guard case let .range(bounds, field, _) = try parser.parse(query) else { throw QueryError("not a range") }
+            #expect(field == "date" && bounds.dates)
+            return bounds
+        }
+        func expect(_ query: String, _ lower: Double?, _ includesLower: Bool, _ upper: Double?, _ includesUpper: Bool) throws {
+            let bounds = try range(query)
+            #expect(bounds.lower == lower && bounds.includesLower == includesLower, "\(query): \(bounds)")
+            #expect(bounds.upper == upper && bounds.includesUpper == includesUpper, "\(query): \(bounds)")
+        }
+        let day = 86_400.0, midnight = 1_710_460_800.0  // 2024-03-15T00:00:00Z
+        try expect("date:[now-7d TO now]", now - 7 * day, true, now, true)
+        try expect("date:{now-2h TO now+90m}", now - 7_200, false, now + 5_400, false)
+        try expect("date:[now/d TO now/d]", midnight, true, midnight + day, false)
+        try expect("date:{now/d TO now/d}", midnight + day, true, midnight, false)
+        try expect("date:[now-1d/d TO *]", midnight - day, true, nil, true)
+        try expect("date:[now/w TO *]", midnight - 4 * day, true, nil, true)  // Monday the 11th
+        try expect("date:[now/M TO now/M]", 1_709_251_200, true, 1_711_929_600, false)  // March 1st to April 1st
+        try expect("date:[now-1y/y TO now/y}", 1_672_531_200, true, 1_704_067_200, false)  // 2023 whole
+        try expect("date:[now-1M TO 2024-12-31]", 1_707_991_800, true, 1_735_689_600, false)  // 2024-02-15T10:10Z
+        for bad in ["now-7x", "now7d", "now-d", "now/q", "now+", "nowd", "now-1d/"] {
+            #expect(throws: QueryError("\(bad) is not date math: now, then moves such as -7d or +1M and roundings such as /d (units y, M, w, d, h, m, s), as in now-7d/d",
+                                       column: 6), "\(bad)") { try parser.parse("date:[\(bad) TO *]") }
+        }
+        #expect(throws: QueryError("a range's bounds are both numbers or both dates, not now and 5", column: 6)) {
+            try parser.parse("date:[now TO 5]")
         }
     }
 

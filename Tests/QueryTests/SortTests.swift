@@ -151,6 +151,36 @@ import TestSupport
         }
     }
 
+    /// `now` in ranges of dates, moved by days and hours and rounded to the day, against the days the
+    /// test wrote, the bounds worked out here in seconds (UTC has no daylight saving).
+    @Test func rangesRelativeToNow() throws {
+        let searcher = Searcher(reader: corpus.searcher.reader)
+        let now = 1_655_294_400.0 + 3_723  // 2022-06-15T13:02:03Z, within the days of `jours`
+        searcher.clock = { Date(timeIntervalSince1970: now) }
+        var generator = SplitMix64(seed: 5)
+        var matched = 0
+        for _ in 0..<40 {
+            let back = Int(generator.next() % 300), ahead = Int(generator.next() % 100)
+            let unit = generator.next() % 2 == 0 ? "d" : "h", seconds = unit == "d" ? 86_400.0 : 3_600.0
+            let roundLow = generator.next() % 2 == 0, roundHigh = generator.next() % 2 == 0
+            let includesLow = generator.next() % 2 == 0, includesHigh = generator.next() % 2 == 0
+            let query = "jours:\(includesLow ? "[" : "{")now-\(back)\(unit)\(roundLow ? "/d" : "") TO now+\(ahead)\(unit)\(roundHigh ? "/d" : "")"
+                + (includesHigh ? "]" : "}")
+            var low = now - Double(back) * seconds, high = now + Double(ahead) * seconds
+            // Rounded, a bound stands for its whole day: from its start, or after its end.
+            func dayStart(_ t: Double) -> Double { (t / 86_400).rounded(.down) * 86_400 }
+            var lowIncluded = includesLow, highIncluded = includesHigh
+            if roundLow { (low, lowIncluded) = (includesLow ? dayStart(low) : dayStart(low) + 86_400, true) }
+            if roundHigh { (high, highIncluded) = (includesHigh ? dayStart(high) + 86_400 : dayStart(high), false) }
+            let within = { (value: Double) in (lowIncluded ? value >= low : value > low) && (highIncluded ? value <= high : value < high) }
+            let expected = Set(corpus.values.indices.filter { (corpus.values[$0]["jours"] ?? []).contains(where: within) })
+            let found = try searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
+            #expect(Set(found.hits.map(\.doc)) == expected, "\(query)")
+            if !expected.isEmpty { matched += 1 }
+        }
+        #expect(matched > 25)
+    }
+
     /// Queries thrown together from the syntax's pieces (ranges of dates among them), sorted by a field
     /// or not: each runs, its total the count's, or gets a `QueryError`.
     @Test func randomQueriesSortedRunOrFailCleanly() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Indexer
 
 /// Parses the query language (docs/QUERY.md):
@@ -6,9 +7,9 @@ import Indexer
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
-///     atom    := '"' words '"' ["~" N] | word "*" | word "~" [N] | pattern | range | "*:*" | "*" | word
+///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | word "*" | word "~" [N] | pattern | range | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
-///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number or `*`
+///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number, a date, now-7d/d or `*`
 ///     value   := '"' text '"' | text up to a space or ")"    a facet value, exactly
 ///
 /// `AND` between clauses is accepted and changes nothing. A `\` takes the next character as text, in a
@@ -63,6 +64,9 @@ public struct QueryParser: Sendable {
 
     /// The fields `title: mer` (with spaces after the colon) may name, folded as `FieldName.folded`.
     private let fields: Set<String>
+    /// The time `now` stands for in a range's date math (`date:[now-7d TO now]`): the clock's, but in
+    /// tests.
+    var clock: @Sendable () -> Date = { Date() }
 
     /// `fields`: the index's searchable fields, which may be followed by spaces before what they apply
     /// to (`title: mer`, `Année: 2024`); any name may be followed directly by it (`title:mer`).
@@ -234,7 +238,7 @@ public struct QueryParser: Sendable {
                 guard !text.isEmpty else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
                 items.append(Item(lexeme: .value(text), column: start))
                 move(to: quoted ? end + 1 : end)
-            } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start) {
+            } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start, now: clock) {
                 items.append(Item(lexeme: .range(range.bounds), column: start))
                 move(to: range.end)
             } else if c == 0x5E && i + 1 < utf8.count && Self.isASCIIDigit(utf8[i + 1]) {
@@ -319,7 +323,8 @@ public struct QueryParser: Sendable {
 
     /// `[a TO b]` from its `[` or `{` at `start` to its `]` or `}`; nil when the brackets do not hold two
     /// bounds with `TO` between them (`[ESS]` is a word, as it was before ranges).
-    private static func range(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, column: Int) throws -> (bounds: NumberRange, end: Int)? {
+    private static func range(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int, column: Int,
+                              now: () -> Date) throws -> (bounds: NumberRange, end: Int)? {
         var close = start + 1
         while close < utf8.count && utf8[close] != 0x5D && utf8[close] != 0x7D { close += 1 }
         let inside = String(decoding: UnsafeBufferPointer(rebasing: utf8[(start + 1)..<close]), as: UTF8.self)
@@ -331,9 +336,8 @@ public struct QueryParser: Sendable {
             throw QueryError("a range ends at its \(utf8[close] == 0x5D ? "]" : "}")", column: column)
         }
         var includesLower = utf8[start] == 0x5B, includesUpper = utf8[close] == 0x5D
-        let lower = parts[0] == "*" ? nil : SortValue.date(of: parts[0])
-        let upper = parts[2] == "*" ? nil : SortValue.date(of: parts[2])
-        let dates = lower != nil || upper != nil
+        func isDate(_ text: Substring) -> Bool { text.hasPrefix("now") || SortValue.date(of: text) != nil }
+        let dates = isDate(parts[0]) || isDate(parts[2])
         func bound(_ text: Substring) throws -> Double? {
             guard text != "*" else { return nil }
             guard let value = NumberRange.value(ofBound: text) else {
@@ -348,14 +352,35 @@ public struct QueryParser: Sendable {
                                      text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self))
             return (bounds, end)
         }
-        guard (parts[0] == "*" || lower != nil) && (parts[2] == "*" || upper != nil) else {
+        guard (parts[0] == "*" || isDate(parts[0])) && (parts[2] == "*" || isDate(parts[2])) else {
             throw QueryError("a range's bounds are both numbers or both dates, not \(parts[0]) and \(parts[2])", column: column)
         }
-        // A day alone stands for the whole day, as Elasticsearch rounds a date range's missing time:
-        // `[2024-01-01 TO 2024-06-30]` holds the 30th of June at noon, `{2024-06-30 TO *]` starts on the 1st of July.
-        var lowerSeconds = lower?.seconds, upperSeconds = upper?.seconds
-        if let lower, lower.dayOnly, !includesLower { (lowerSeconds, includesLower) = (lower.seconds + 86_400, true) }
-        if let upper, upper.dayOnly, includesUpper { (upperSeconds, includesUpper) = (upper.seconds + 86_400, false) }
+        // A day alone stands for the whole day, as Elasticsearch rounds a date range's missing time,
+        // and a rounded `now` (`now/M`) for its whole unit: `[2024-01-01 TO 2024-06-30]` holds the
+        // 30th of June at noon, `{2024-06-30 TO *]` starts on the 1st of July. Rounded up, a bound is
+        // the start of the next day or unit.
+        func instant(_ text: Substring, roundUp: Bool) throws -> (seconds: Double, rounded: Bool) {
+            if text.hasPrefix("now") {
+                guard let instant = DateMath.instant(text, now: now(), roundUp: roundUp) else {
+                    throw QueryError("\(text) is not date math: now, then moves such as -7d or +1M and roundings such as /d "
+                                     + "(units y, M, w, d, h, m, s), as in now-7d/d", column: column)
+                }
+                return instant
+            }
+            let date = SortValue.date(of: text)!
+            return (date.seconds + (date.dayOnly && roundUp ? 86_400 : 0), date.dayOnly)
+        }
+        var lowerSeconds: Double?, upperSeconds: Double?
+        if parts[0] != "*" {
+            let lower = try instant(parts[0], roundUp: !includesLower)
+            lowerSeconds = lower.seconds
+            if lower.rounded { includesLower = true }
+        }
+        if parts[2] != "*" {
+            let upper = try instant(parts[2], roundUp: includesUpper)
+            upperSeconds = upper.seconds
+            if upper.rounded { includesUpper = false }
+        }
         let bounds = NumberRange(lower: lowerSeconds, upper: upperSeconds, includesLower: includesLower, includesUpper: includesUpper,
                                  text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self), dates: true)
         return (bounds, end)
