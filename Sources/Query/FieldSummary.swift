@@ -12,7 +12,8 @@ public struct FieldSummary: Sendable, Equatable {
     public var documents: Int
     /// Words a document, over every document: BM25's average length (indexed fields only).
     public var averageLength: Double
-    /// Documents with a number or a date in it: what `--sort` orders.
+    /// Documents with a number or a date in it: what `--sort` orders by them (a field with none sorts
+    /// by its distinct values, alphabetically).
     public var documentsWithValues: Int
     /// Different values: what `--facet` counts and `--filter` picks among.
     public var distinctValues: Int

@@ -433,8 +433,8 @@ public final class Searcher: @unchecked Sendable {
         // No page to fill (a count, or facets alone): nothing to score or sort.
         if capacity == 0 { return ([], exactTotal ? try count(root) : 0, exactTotal) }
         if let sort {
-            let (best, total) = try sort.order.collect(root, field: sort.field, capacity: capacity, values: reader.sortValues,
-                                                       documentCount: reader.documentCount)
+            let (best, total) = try FieldSort.collect(root, keys: SortKeys(sort.order, field: sort.field, reader: reader), capacity: capacity,
+                                                      documentCount: reader.documentCount)
             return (best, total, true)
         }
         // Counting a phrase's matches reads every candidate's positions, as scoring them all does:
@@ -453,9 +453,9 @@ public final class Searcher: @unchecked Sendable {
         guard let sort else {
             return try FieldCollapse.collect(root, field: field, capacity: capacity, values: reader.facetValues) { $0 }
         }
-        let values = reader.sortValues
+        var keys = try SortKeys(sort.order, field: sort.field, reader: reader)
         let found = try FieldCollapse.collect(root, field: field, capacity: capacity, values: reader.facetValues) {
-            SortedDocument(key: sort.order.key(of: $0.doc, field: sort.field, values: values), scored: $0)
+            SortedDocument(key: keys.key(of: $0.doc), scored: $0)
         }
         return (found.best.map(\.scored), found.total, found.groups)
     }

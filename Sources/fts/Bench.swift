@@ -57,7 +57,7 @@ struct Bench: Command {
                 """),
             .flag("full", help: "Run full searches, as SEARCH does: stored fields, snippets and an exact total."),
             .flag("complete", help: "Complete each line's last word, as fts complete does (--top completions, 1 to 100)."),
-            .option("sort", value: "field[:desc]", help: "Order the results by a field's numbers or dates, as fts search --sort does."),
+            .option("sort", value: "field[:desc]", help: "Order the results by a field's numbers or dates (or text values), as fts search --sort does."),
             .option("facet", value: "field[:n]", help: "Count a field's values among the matches, as fts search --facet does (full searches). May be given again."),
             .option("filter", value: "field:=value", help: "Keep the matches holding a value, as fts search --filter does (full searches). May be given again."),
             .option("collapse", value: "field", help: "Keep the best match of each value of a field, as fts search --collapse does (full searches)."),

@@ -26,8 +26,8 @@ struct Search: Command {
                 terms that tell it apart, ranked by BM25. The query is then optional, and narrows them.
                 """),
             .option("sort", value: "field[:desc]", help: """
-                Order by a field's numbers or dates instead of by score: ascending, or descending with :desc \
-                (documents without one last, equal ones by score).
+                Order by a field's numbers or dates (a field of text values: alphabetically) instead of by \
+                score: ascending, or descending with :desc (documents without one last, equal ones by score).
                 """),
             .option("collapse", value: "field", help: """
                 Show only the best match of each value of a field (one a package, a site, an author), as \

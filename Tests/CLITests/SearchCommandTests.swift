@@ -310,8 +310,12 @@ import TestSupport
         #expect(try ids(["--sort", "prix:desc", "--limit", "2", "--offset", "1"]) == ["b", "c"])
         let table = try FTSCommand.run(["search", "--index", folder + "/index", "--color", "never", "--sort", "prix", "jardin"])
         #expect(table.stdout.contains("c  Verger  (prix: -4.5)\n") && table.stdout.contains("d  Rucher  (no prix)\n"), "\(table.stdout)")
-        let unknown = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "auteur", "jardin"])
-        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "auteur": it holds no numbers or dates (fields with numbers or dates: prix)"#))
+        let unknown = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "title", "jardin"])
+        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "title": it holds no numbers, dates or values (fields that sort: prix, auteur)"#),
+                "\(unknown.stderr)")
+        // A field of text values, alphabetically, the table showing each hit's.
+        let byAuthor = try FTSCommand.run(["search", "--index", folder + "/index", "--color", "never", "--sort", "auteur", "jardin"])
+        #expect(byAuthor.stdout.contains("d  Rucher  (auteur: Anne)\n") && byAuthor.stdout.contains("(no auteur)"), "\(byAuthor.stdout)")
         let malformed = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "prix:up", "jardin"])
         #expect(malformed.status == 2 && malformed.stderr.contains(#"--sort: a sort is FIELD, FIELD:asc or FIELD:desc, not "prix:up""#))
         // `--collapse`: the best match of each value, a match without one alone; pages go through the groups.

@@ -140,9 +140,11 @@ import Testing
         #expect(ids("SEARCH SORT année:desc jardin") == ["b", "a", "d", "c"])
         #expect(ids("SEARCH LIMIT 2 OFFSET 1 SORT annee:desc jardin") == ["a", "d"])
         #expect(ids("SEARCH SORT date:desc jardin") == ["a", "c", "b", "d"])
-        client.send("SEARCH SORT auteur jardin\nSEARCH SORT nope jardin\nSEARCH sort jardin\n")
-        #expect(client.line() == #"ERR bad_request cannot sort by "auteur": it holds no numbers or dates (fields with numbers or dates: année, date)"#)
-        #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields with numbers or dates: année, date)"#)
+        // A field of text values, alphabetically: d alone has an author.
+        #expect(ids("SEARCH SORT auteur jardin").first == "d" && ids("SEARCH SORT auteur:desc jardin").first == "d")
+        client.send("SEARCH SORT title jardin\nSEARCH SORT nope jardin\nSEARCH sort jardin\n")
+        #expect(client.line() == #"ERR bad_request cannot sort by "title": it holds no numbers, dates or values (fields that sort: année, date, auteur)"#)
+        #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields that sort: année, date, auteur)"#)
         // In lower case, `sort` is a word of the query: no document holds it.
         #expect(client.line()?.hasPrefix("RESULTS 0 0 ") == true)
         // COLLAPSE: one hit a value (b and d alone: no author); the header ends with the groups.

@@ -176,6 +176,7 @@ public struct FacetValuesReader: @unchecked Sendable {
         var documentCounts: [Int: [Int]] = [:]
         var groups: [GroupKey: ValueGroups] = [:]
         var kinds: [Int: ValueKinds] = [:]
+        var alphabetical: [Int: [Int32]] = [:]
     }
 
     /// How many of a field's different values read as dates (`FIELD:year` counts them) and as
@@ -399,6 +400,25 @@ public struct FacetValuesReader: @unchecked Sendable {
             }
             computed.documentCounts[field] = counts
             return counts
+        }
+    }
+
+    /// Each of `field`'s values' place in alphabetical order, by ordinal: in lower case and without
+    /// accents first (`école` beside `Ecole`, before `été` and `Zoé`), in byte order between values that
+    /// fold alike. What a search sorted by a field of text values orders by; made the first time it
+    /// is asked, then kept.
+    public func alphabeticalRanks(field: Int) throws -> [Int32] {
+        try computed.lock.withLock {
+            if let ranks = computed.alphabetical[field] { return ranks }
+            let values = try (0..<valueCount(field: field)).map { try value(ordinal: $0, field: field) }
+            let folded = values.map { Array(Folding.removeAccents(Folding.lowercase($0)).utf8) }
+            let order = values.indices.sorted { a, b in
+                folded[a] != folded[b] ? folded[a].lexicographicallyPrecedes(folded[b]) : values[a].utf8.lexicographicallyPrecedes(values[b].utf8)
+            }
+            var ranks = [Int32](repeating: 0, count: values.count)
+            for (rank, ordinal) in order.enumerated() { ranks[ordinal] = Int32(rank) }
+            computed.alphabetical[field] = ranks
+            return ranks
         }
     }
 

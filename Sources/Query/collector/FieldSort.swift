@@ -3,7 +3,9 @@ import Indexer
 /// A search sorted by a field's numbers and dates (`SortValue`) instead of by score, as Lucene's
 /// `Sort` on a doc values field and Elasticsearch's `sort` order: ascending by each document's
 /// smallest value, descending by its largest; documents without a value come last either way, and
-/// equal values go by score, then by document number.
+/// equal values go by score, then by document number. A field with no number or date, whose values
+/// the index keeps (facets.fts: an author, a category), sorts by them alphabetically
+/// (`FacetValuesReader.alphabeticalRanks`), as Elasticsearch sorts a keyword field.
 public struct FieldSort: Sendable, Equatable {
     public var field: String
     public var descending: Bool
@@ -28,15 +30,23 @@ public struct FieldSort: Sendable, Equatable {
         self.init(field: String(field), descending: descending)
     }
 
-    /// The field's number in `reader`'s index; an error when it has no values there.
+    /// The field's number in `reader`'s index; an error when it has no values there: no number, no
+    /// date, no value kept for facets.
     public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
-        guard let number = Self.field(named: field, in: reader) else {
-            throw QueryError("cannot sort by unknown field \"\(field)\" (\(Self.fieldsWithValues(in: reader)))")
+        let sortable = Self.sortableFields(in: reader)
+        func names() -> String { reader.names(of: sortable, what: "fields that sort", none: "no field of this index holds values to sort by") }
+        guard let number = reader.field(named: field, among: sortable) else {
+            throw QueryError("cannot sort by unknown field \"\(field)\" (\(names()))")
         }
-        guard reader.sortValues.hasValues(field: number) else {
-            throw QueryError("cannot sort by \"\(field)\": it holds no numbers or dates (\(Self.fieldsWithValues(in: reader)))")
+        guard sortable.contains(number) else {
+            throw QueryError("cannot sort by \"\(field)\": it holds no numbers, dates or values (\(names()))")
         }
         return number
+    }
+
+    /// The fields with numbers or dates, or with values kept for facets, in field order.
+    static func sortableFields(in reader: IndexReader) -> [Int] {
+        Set(reader.sortValues.fields + reader.facetValues.fields).sorted()
     }
 
     static func field(named name: String, in reader: IndexReader) -> Int? {
@@ -48,18 +58,14 @@ public struct FieldSort: Sendable, Equatable {
         reader.names(of: reader.sortValues.fields, what: "fields with numbers or dates", none: "no field of this index holds numbers or dates")
     }
 
-    /// What `doc` sorts by: its value made to sort highest first, -∞ for none (`SortedDocument`).
-    func key(of doc: UInt32, field: Int, values: SortValuesReader) -> Double {
-        values.value(doc: Int(doc), field: field, largest: descending).map { descending ? $0 : -$0 } ?? -.infinity
-    }
-
-    /// The first `capacity` matches of `root` in this order, and the number of matches. Every match is
-    /// read (a sort skips no postings), but only those whose value can enter the first `capacity` are
-    /// scored: a value below the worst kept cannot, whatever its score.
-    func collect(_ root: Scorer, field: Int, capacity: Int, values: SortValuesReader, documentCount: Int) throws
+    /// The first `capacity` matches of `root` in the order of `keys`, and the number of matches. Every
+    /// match is read (a sort skips no postings), but only those whose value can enter the first
+    /// `capacity` are scored: a value below the worst kept cannot, whatever its score.
+    static func collect(_ root: Scorer, keys: SortKeys, capacity: Int, documentCount: Int) throws
         -> (ranked: [ScoredDocument], total: Int) {
-        func key(_ doc: UInt32) -> Double { self.key(of: doc, field: field, values: values) }
-        guard Self.readsListsWithoutScoring(root) else {
+        var keys = keys
+        func key(_ doc: UInt32) -> Double { keys.key(of: doc) }
+        guard readsListsWithoutScoring(root) else {
             var collector = TopKeeper<SortedDocument>(capacity: capacity)
             var total = 0
             while try root.next() != Scorer.end {
@@ -85,7 +91,7 @@ public struct FieldSort: Sendable, Equatable {
         }
         let floor = best.threshold?.key ?? -.infinity
         var collector = TopKeeper<SortedDocument>(capacity: capacity)
-        try Self.score(root, candidates.lazy.filter { $0.key >= floor }) { collector.collect($0) }
+        try score(root, candidates.lazy.filter { $0.key >= floor }) { collector.collect($0) }
         return (collector.sorted().map(\.scored), total)
     }
 
@@ -128,6 +134,48 @@ public struct FieldSort: Sendable, Equatable {
             candidate.scored.score = try root.score()
             body(candidate)
         }
+    }
+}
+
+/// What each document of a sorted search orders by (`SortedDocument.key`): its value made to sort
+/// highest first (negated for an ascending sort), -∞ for none, so that documents without one come
+/// last either way. A field's numbers and dates are their own keys; text values are their places in
+/// alphabetical order. Asked in increasing document order mostly, as the matches come.
+struct SortKeys {
+    let field: Int
+    let descending: Bool
+    private let numbers: SortValuesReader?
+    private let column: FacetValuesReader.FieldColumn?
+    private let ranks: [Int32]
+    private var cursor = FacetValuesReader.Cursor()
+    private var last: UInt32 = 0
+
+    init(_ sort: FieldSort, field: Int, reader: IndexReader) throws {
+        self.field = field
+        descending = sort.descending
+        if reader.sortValues.hasValues(field: field) {
+            (numbers, column, ranks) = (reader.sortValues, nil, [])
+        } else {
+            (numbers, column, ranks) = (nil, reader.facetValues.column(field: field), try reader.facetValues.alphabeticalRanks(field: field))
+        }
+    }
+
+    mutating func key(of doc: UInt32) -> Double {
+        let descending = self.descending
+        if let numbers {
+            return numbers.value(doc: Int(doc), field: field, largest: descending).map { descending ? $0 : -$0 } ?? -.infinity
+        }
+        guard let column else { return -.infinity }
+        let ranks = self.ranks
+        // The column's cursor only moves forward.
+        if doc < last { cursor = FacetValuesReader.Cursor() }
+        last = doc
+        var rank: Int32 = -1
+        column.forEachOrdinal(doc: Int(doc), cursor: &cursor) { ordinal in
+            let own = ranks[ordinal]
+            if rank < 0 || (descending ? own > rank : own < rank) { rank = own }
+        }
+        return rank < 0 ? -.infinity : descending ? Double(rank) : -Double(rank)
     }
 }
 
