@@ -107,14 +107,40 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// The searcher's parameters with `boosts` (`FIELD` as typed to its boost) in place of its own
-    /// boosts of those fields, and the fields a word is searched in with them; nil for no boosts.
-    private func ranking(boosting boosts: [String: Double]) throws -> (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? {
-        guard !boosts.isEmpty else { return nil }
-        var boosted = BM25Parameters(k1: parameters.k1, b: parameters.b, titleBoost: parameters.titleBoost, fieldBoosts: boosts)
-        if let problem = boosted.problem { throw QueryError(problem) }
-        boosted = try boosted.resolved(in: reader.meta)
-        boosted.fieldBoosts.merge(parameters.fieldBoosts) { requested, _ in requested }
-        return (boosted, QueryPlanner.allFields(of: reader, parameters: boosted))
+    /// boosts of those fields, and the fields a word without one is searched in with them: `fields`
+    /// (as typed) when given, else every searched field. Nil for neither.
+    private func ranking(boosting boosts: [String: Double], searching fields: [String]? = nil) throws
+        -> (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? {
+        guard !boosts.isEmpty || fields != nil else { return nil }
+        var boosted = parameters
+        if !boosts.isEmpty {
+            boosted = BM25Parameters(k1: parameters.k1, b: parameters.b, titleBoost: parameters.titleBoost, fieldBoosts: boosts)
+            if let problem = boosted.problem { throw QueryError(problem) }
+            boosted = try boosted.resolved(in: reader.meta)
+            boosted.fieldBoosts.merge(parameters.fieldBoosts) { requested, _ in requested }
+        }
+        var searched = QueryPlanner.allFields(of: reader, parameters: boosted)
+        if let fields {
+            let numbers = try searchedFields(fields)
+            searched = searched.filter { numbers.contains($0.field) }
+        }
+        return (boosted, searched)
+    }
+
+    /// The searched fields `names` name, as a query types them (`Title`, `categorie`): where a search's
+    /// `fields` confine its words. An error names the fields there are.
+    public func searchedFields(_ names: [String]) throws(QueryError) -> Set<Int> {
+        let meta = reader.meta
+        var numbers = Set<Int>()
+        for name in names {
+            guard let number = meta.field(typed: name), meta.fields[number].indexed else {
+                throw QueryError("cannot search in \"\(name)\": the index searches no such field (fields: "
+                                 + meta.fields.filter(\.indexed).map(\.name).joined(separator: ", ") + ")")
+            }
+            numbers.insert(number)
+        }
+        guard !numbers.isEmpty else { throw QueryError("no field to search in") }
+        return numbers
     }
 
     private func withAnalyzer<T>(_ body: (FrenchAnalyzer) throws -> T) throws -> T {
@@ -136,10 +162,12 @@ public final class Searcher: @unchecked Sendable {
     /// `snippets: false` leaves the snippets empty, and saves reading the positions and the bodies'
     /// text for them. `fieldBoosts` (a field's name as a query types it, to its boost) weigh fields
     /// for this search alone, over the searcher's own boosts of them (`BM25Parameters.fieldBoosts`).
+    /// `fields` (names as a query types them) are where a word without a field is searched, and what
+    /// `like` reads, instead of every searched field (Lucene's MultiFieldQueryParser fields).
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
                        collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
-                       fieldBoosts: [String: Double] = [:], titleHighlights: Bool = false) throws -> SearchResults {
+                       fieldBoosts: [String: Double] = [:], fields: [String]? = nil, titleHighlights: Bool = false) throws -> SearchResults {
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
@@ -148,7 +176,7 @@ public final class Searcher: @unchecked Sendable {
         var results = try execute(query, like: like, capacity: offset + limit, offset: offset, pageSize: max(limit, 1), sort: sort,
                                   collapse: collapse, facets: facets, filters: filters, explain: explain, exactTotal: exactTotal,
                                   prune: prune, snippets: snippets, snippetLength: snippetLength, fieldBoosts: fieldBoosts,
-                                  titleHighlights: titleHighlights) { hits = $0 }
+                                  fields: fields, titleHighlights: titleHighlights) { hits = $0 }
         results.hits = hits
         return results
     }
@@ -162,12 +190,12 @@ public final class Searcher: @unchecked Sendable {
     public func searchAll(_ query: String, like: String? = nil, offset: Int = 0, pageSize: Int = 500, sort: FieldSort? = nil,
                           collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
                           snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength, fieldBoosts: [String: Double] = [:],
-                          titleHighlights: Bool = false, page: ([Hit]) throws -> Void) throws -> SearchResults {
+                          fields: [String]? = nil, titleHighlights: Bool = false, page: ([Hit]) throws -> Void) throws -> SearchResults {
         guard offset >= 0 else { throw QueryError("the offset cannot be negative") }
         guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
         return try execute(query, like: like, capacity: nil, offset: offset, pageSize: pageSize, sort: sort, collapse: collapse,
                            facets: facets, filters: filters, explain: explain, exactTotal: true, prune: false, snippets: snippets,
-                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, titleHighlights: titleHighlights, page: page)
+                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, titleHighlights: titleHighlights, page: page)
     }
 
     /// `search` and `searchAll`: the first `capacity` matches ranked (every match when nil: then none can
@@ -175,8 +203,8 @@ public final class Searcher: @unchecked Sendable {
     /// handed to `page`, `pageSize` at a time.
     private func execute(_ query: String, like: String?, capacity: Int?, offset: Int, pageSize: Int, sort: FieldSort?,
                          collapse: FieldCollapse?, facets: [FacetRequest], filters: [FacetFilter], explain: Bool, exactTotal: Bool,
-                         prune: Bool, snippets: Bool, snippetLength: Int, fieldBoosts: [String: Double], titleHighlights: Bool,
-                         page: ([Hit]) throws -> Void) throws -> SearchResults {
+                         prune: Bool, snippets: Bool, snippetLength: Int, fieldBoosts: [String: Double], fields: [String]?,
+                         titleHighlights: Bool, page: ([Hit]) throws -> Void) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard !snippets || Self.snippetLengths.contains(snippetLength) else {
             throw QueryError("a snippet is \(Self.snippetLengths.lowerBound) to \(Self.snippetLengths.upperBound) bytes long")
@@ -184,7 +212,7 @@ public final class Searcher: @unchecked Sendable {
         let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
         let collapsed = try collapse?.fieldNumber(in: reader)
-        let ranking = try ranking(boosting: fieldBoosts)
+        let ranking = try ranking(boosting: fieldBoosts, searching: fields)
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
         let groups = try filterGroups(filters)
         // Facets on a filtered field count apart (drill sideways); the others, over the hits' matches.
@@ -217,7 +245,7 @@ public final class Searcher: @unchecked Sendable {
             }
             for index in sideways {
                 let others = groups.filter { $0.field != facetFields[index].1 }
-                let matches = try makePlanner(analyzer)
+                let matches = try makePlanner(analyzer, ranking: ranking)
                     .plan(Self.narrowed(parsed, by: others))
                 facetCounts[index] = try FacetCounter.count(matches, requests: [facetFields[index]], reader: reader).facets[0]
             }
@@ -511,10 +539,12 @@ public final class Searcher: @unchecked Sendable {
         }
     }
 
-    /// The exact number of documents matching the query (and `like` and `filters`, as `search` applies them).
-    public func count(_ query: String, like: String? = nil, filters: [FacetFilter] = []) throws -> Int {
+    /// The exact number of documents matching the query (and `like`, `filters` and `fields`, as `search`
+    /// applies them).
+    public func count(_ query: String, like: String? = nil, filters: [FacetFilter] = [], fields: [String]? = nil) throws -> Int {
         let node = Self.narrowed(try parser.parse(query, beside: like.map { .similar(id: $0) }), by: try filterGroups(filters))
-        return try withAnalyzer { try count(makePlanner($0).plan(node)) }
+        let ranking = try ranking(boosting: [:], searching: fields)
+        return try withAnalyzer { try count(makePlanner($0, ranking: ranking).plan(node)) }
     }
 
     /// Matches counted without scoring.

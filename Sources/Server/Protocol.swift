@@ -49,6 +49,9 @@ struct SearchRequest: Equatable {
     var like: String?
     /// Fields weighed for this search alone (`BOOST tags=3`), by name as typed.
     var boosts: [String: Double] = [:]
+    /// Where words without a field are searched (`FIELDS title,tags`), by name as typed; nil for every
+    /// searched field.
+    var fields: [String]?
     /// 0 for no snippets.
     var snippetLength = Searcher.defaultSnippetLength
     var explain = false
@@ -167,7 +170,7 @@ enum RequestDecoder {
     static let maximumFacets = 16
 
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [COLLAPSE field] [FACET field[:n]]…
-    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
+    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [FIELDS a,b] [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var request = SearchRequest(query: "")
         var rest = text
@@ -178,13 +181,14 @@ enum RequestDecoder {
             let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
             let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
             let isSnippet = word.elementsEqual("SNIPPET".utf8), isCollapse = word.elementsEqual("COLLAPSE".utf8)
-            let isBoost = word.elementsEqual("BOOST".utf8)
+            let isBoost = word.elementsEqual("BOOST".utf8), isFields = word.elementsEqual("FIELDS".utf8)
             if word.elementsEqual("EXPLAIN".utf8) {
                 request.explain = true
                 rest = rest.dropFirst(word.count).drop { $0 == 0x20 }
                 continue
             }
-            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || isBoost || matches(word, "OFFSET") else { break }
+            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || isBoost || isFields || matches(word, "OFFSET")
+            else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
             if isBoost {
@@ -197,6 +201,12 @@ enum RequestDecoder {
                 } catch {
                     return .failure(ProtocolError(code: .badRequest, message: "BOOST takes FIELD=W, as in BOOST tags=3"))
                 }
+            } else if isFields {
+                let names = argument.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+                guard request.fields == nil, !argument.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
+                    return .failure(ProtocolError(code: .badRequest, message: "FIELDS takes field names separated by commas, once a search, as in FIELDS title,tags"))
+                }
+                request.fields = names
             } else if isCollapse {
                 guard !argument.isEmpty else { return .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")) }
                 request.collapse = FieldCollapse(field: String(decoding: argument, as: UTF8.self))

@@ -105,7 +105,7 @@ public final class SearchService: @unchecked Sendable {
             case .search(let request):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let searcher = currentSearcher
-                // A field that cannot sort, be counted, filter or be boosted is the request's error, not the query's.
+                // A field that cannot sort, be counted, filter, be boosted or be searched in is the request's error, not the query's.
                 do throws(QueryError) {
                     _ = try request.sort?.fieldNumber(in: searcher.reader)
                     _ = try request.collapse?.fieldNumber(in: searcher.reader)
@@ -114,6 +114,7 @@ public final class SearchService: @unchecked Sendable {
                     _ = try boosts.resolved(in: searcher.reader.meta)
                     for facet in request.facets { _ = try facet.fieldNumber(in: searcher.reader) }
                     for filter in request.filters { _ = try filter.fieldNumber(in: searcher.reader) }
+                    if let fields = request.fields { _ = try searcher.searchedFields(fields) }
                 } catch {
                     return .error(ProtocolError(code: .badRequest, message: error.description))
                 }
@@ -126,7 +127,7 @@ public final class SearchService: @unchecked Sendable {
                                                   filters: request.filters,
                                                   explain: request.explain, snippets: request.snippetLength > 0,
                                                   snippetLength: request.snippetLength, fieldBoosts: request.boosts,
-                                                  titleHighlights: session.format == .json)
+                                                  fields: request.fields, titleHighlights: session.format == .json)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):
@@ -235,6 +236,8 @@ public final class SearchService: @unchecked Sendable {
         "                                       narrows (LIKE in capitals; the id quoted when it holds a space)",
         "  BOOST field=w                        weigh a field's part of the scores by w, this search only",
         "                                       (BOOST in capitals; may be given again)",
+        "  FIELDS a,b                           search the words that name no field in these fields only",
+        "                                       (FIELDS in capitals)",
         "  SNIPPET n                            snippets of about n characters (16 to 10000; 0: none; default 160)",
         "  EXPLAIN                              then EXPLAIN <rank> <n>, and one line each term's part of the score",
         "COUNT <query>                          COUNT <n>",

@@ -45,6 +45,10 @@ struct Search: Command {
                 space: tags:="économie sociale"). Values of one field are alternatives; of different fields, all \
                 apply; a facet on a filtered field counts without that field's filters. May be given again.
                 """),
+            .option("fields", value: "field,…", help: """
+                Search the words that name no field in these fields only (title,tags), instead of in every \
+                searched field, as Lucene's MultiFieldQueryParser does; --like reads them alone too.
+                """),
             .option("synonyms", value: "file", help: """
                 A synonym file, as Solr and Elasticsearch write them (docs/QUERY.md, "Synonyms"): vélo, bicyclette \
                 on a line searches each word as either; ESS => économie sociale et solidaire, the left as the right.
@@ -80,6 +84,8 @@ struct Search: Command {
     /// Every match (`--all`, and `-l` without `--limit`), past the maximum window.
     var all: Bool
     var like: String?
+    /// Where words without a field are searched, when not in every searched field.
+    var fields: [String]?
     var synonyms: String?
     var sort: FieldSort?
     var collapse: FieldCollapse?
@@ -101,6 +107,11 @@ struct Search: Command {
         limit = try arguments.number("limit")!
         offset = try arguments.number("offset")!
         like = arguments.string("like")
+        fields = try arguments.string("fields").map { list in
+            let names = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else { throw UsageError("--fields takes field names separated by commas, as in title,tags") }
+            return names
+        }
         synonyms = arguments.string("synonyms")
         sort = try SortOption.parse(arguments)
         collapse = arguments.string("collapse").map(FieldCollapse.init(field:))
@@ -168,7 +179,7 @@ struct Search: Command {
         let matches: Int
         do {
             if count {
-                matches = try searcher.count(text, like: like, filters: filters)
+                matches = try searcher.count(text, like: like, filters: filters, fields: fields)
                 writeStandardOutput("\(matches)\n")
             } else if filesWithMatches {
                 var seen = Set<String>()
@@ -177,10 +188,10 @@ struct Search: Command {
                 }
                 if all {
                     matches = try searcher.searchAll(text, like: like, offset: offset, sort: sort, collapse: collapse, filters: filters,
-                                                     snippets: false, page: write).total
+                                                     snippets: false, fields: fields, page: write).total
                 } else {
                     let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse,
-                                                      filters: filters, snippets: false)
+                                                      filters: filters, snippets: false, fields: fields)
                     write(results.hits)
                     matches = results.total
                 }
@@ -196,11 +207,11 @@ struct Search: Command {
                 if all {
                     results = try searcher.searchAll(text, like: like, offset: offset, sort: sort, collapse: collapse, facets: facets,
                                                      filters: filters, explain: explain, snippets: snippetLength > 0,
-                                                     snippetLength: snippetLength, titleHighlights: true, page: write)
+                                                     snippetLength: snippetLength, fields: fields, titleHighlights: true, page: write)
                 } else {
                     results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse, facets: facets,
                                                   filters: filters, explain: explain, snippets: snippetLength > 0, snippetLength: snippetLength,
-                                                  titleHighlights: true)
+                                                  fields: fields, titleHighlights: true)
                     write(results.hits)
                 }
                 let suggestion = try searcher.suggest(text, like: like)

@@ -67,6 +67,21 @@ import TestSupport
         #expect(deep.status == 2 && deep.stderr.contains("maximum window of 10000"))
     }
 
+    /// `--fields`: the words that name no field searched in those fields only.
+    @Test func fieldsConfineTheWords() throws {
+        func count(_ arguments: String...) throws -> ChildProcess.Result {
+            try FTSCommand.run(["search", "--index", Self.index, "--count"] + arguments)
+        }
+        let confined = try count("--fields", "title", "économie")
+        let written = try count("title:économie"), everywhere = try count("économie")
+        #expect(confined.status == 0 && confined.stdout == written.stdout && written.stdout != everywhere.stdout)
+        #expect(try count("--fields", "title,body", "économie").stdout == everywhere.stdout)
+        let unknown = try count("--fields", "title,tags", "économie")
+        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot search in "tags": the index searches no such field (fields: title, body)"#))
+        let empty = try count("--fields", "title,", "économie")
+        #expect(empty.status == 2 && empty.stderr.contains("--fields takes field names separated by commas, as in title,tags"))
+    }
+
     /// `fts get --query`: the document with the query's words marked, or their ranges in JSON.
     @Test func getMarksTheWordsOfAQuery() throws {
         let id = "002_93f8321c060206ad.txt#6"

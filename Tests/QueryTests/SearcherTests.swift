@@ -263,6 +263,28 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.search("(économie OR coopérative)^3", limit: 3).hits.map(\.doc) == searcher.search("économie OR coopérative", limit: 3).hits.map(\.doc))
     }
 
+    /// `fields` confine the words that name no field to those fields, as if the query were written
+    /// inside `title:( … )`: the same documents, scores and counts; a word that names its field keeps
+    /// it, and the documents like one are read from those fields alone.
+    @Test func fieldsConfineTheWordsThatNameNone() throws {
+        for query in ["économie", "\"économie sociale\"", "écon*", "économie OR jardin", "économie -solidaire", "projet^2 territoire"] {
+            let confined = try searcher.search(query, limit: 50, fields: ["Title"])
+            let written = try searcher.search("title:(\(query))", limit: 50)
+            #expect(confined.total == written.total && confined.total > 0, "\(query)")
+            #expect(confined.hits.map(\.doc) == written.hits.map(\.doc) && confined.hits.map(\.score) == written.hits.map(\.score), "\(query)")
+            #expect(try searcher.count(query, fields: ["title"]) == written.total, "\(query)")
+            #expect(try searcher.search(query, limit: 50, fields: ["title", "body"]).hits.map(\.doc) == searcher.search(query, limit: 50).hits.map(\.doc))
+        }
+        #expect(try searcher.search("body:jardin", fields: ["title"]).total == searcher.count("body:jardin"))
+        let like = try searcher.search("", like: "002_93f8321c060206ad.txt#6", limit: 20, explain: true, fields: ["title"])
+        let unconfined = try searcher.search("", like: "002_93f8321c060206ad.txt#6")
+        #expect(like.total > 0 && like.total < unconfined.total)
+        #expect(like.hits.allSatisfy { $0.explanation?.allSatisfy { $0.contains(" title:") } == true })
+        #expect(throws: QueryError("cannot search in \"tags\": the index searches no such field (fields: title, body)")) {
+            try searcher.search("économie", fields: ["title", "tags"])
+        }
+    }
+
     /// Boosts given with one search weigh its fields as a searcher set up with them would, over the
     /// searcher's own boosts of those fields and beside its others; a field the index does not
     /// search, or a boost out of range, is an error.

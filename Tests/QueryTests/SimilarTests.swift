@@ -56,8 +56,9 @@ import Testing
         let reader = try Self.index("similar-terms", generated: nil)
         let analyzer = try FrenchAnalyzer()
         var chosen = 0
+        let searched = Set(reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed })
         for doc in 0..<reader.documentCount {
-            let terms = try SimilarTerms.select(doc: doc, reader: reader, analyzer: analyzer)
+            let terms = try SimilarTerms.select(doc: doc, reader: reader, analyzer: analyzer, fields: searched)
             chosen += terms.count
             #expect(terms.count <= SimilarTerms.maximumTerms)
             #expect(zip(terms, terms.dropFirst()).allSatisfy { $0.weight >= $1.weight })

@@ -67,6 +67,12 @@ import Testing
         #expect(decode("SEARCH " + (0..<65).map { "BOOST f\($0)=1 " }.joined() + "jardin")
             == .failure(ProtocolError(code: .badRequest, message: "at most 64 BOOSTs a search")))
         #expect(decode("SEARCH COLLAPSE  ") == .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")))
+        #expect(decode("SEARCH FIELDS title,Tags LIMIT 2 jardin") == .success(.search(SearchRequest(limit: 2, fields: ["title", "Tags"], query: "jardin"))))
+        #expect(decode("SEARCH fields jardin") == .success(.search(SearchRequest(query: "fields jardin"))))
+        let fields = ProtocolError(code: .badRequest, message: "FIELDS takes field names separated by commas, once a search, as in FIELDS title,tags")
+        #expect(decode("SEARCH FIELDS title, jardin") == .failure(fields))
+        #expect(decode("SEARCH FIELDS  ") == .failure(fields))
+        #expect(decode("SEARCH FIELDS a FIELDS b jardin") == .failure(fields))
     }
 
     @Test func malformedLinesGetTheirErrors() {

@@ -255,6 +255,20 @@ import Testing
         #expect((plain["results"] as! [[String: Any]]).allSatisfy { $0["explanation"] == nil })
     }
 
+    /// `SEARCH FIELDS`: the words that name no field searched in those fields, as the searcher does;
+    /// a field the index does not search is the request's error.
+    @Test func searchConfinedToFields() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        let expected = try server.server.service.currentSearcher.search("économie sociale", limit: 5, fields: ["title"])
+        client.send("SEARCH LIMIT 5 FIELDS title économie sociale\nSEARCH FIELDS title,tags économie\n")
+        let results = client.counted()
+        #expect(results.header.hasPrefix("RESULTS \(expected.hits.count) \(expected.total) "))
+        #expect(results.lines.map { String($0.split(separator: "\t")[1]) } == expected.hits.map(\.id))
+        #expect(client.line() == "ERR bad_request cannot search in \"tags\": the index searches no such field (fields: title, body)")
+    }
+
     /// `HIGHLIGHT`: `GET`'s reply with the searcher's highlights, marked in text, as ranges in JSON.
     @Test func highlightGivesTheDocumentWithItsMatchesMarked() throws {
         let server = try TestServer()

@@ -283,7 +283,7 @@ final class QueryPlanner {
     private func similar(to id: String, negated: Bool, boost: Double) throws -> Scorer {
         guard let doc = try reader.document(id: id) else { throw QueryError("no document with id \(id)") }
         var scorers: [Scorer] = []
-        for selected in try SimilarTerms.select(doc: doc, reader: reader, analyzer: analyzer) {
+        for selected in try SimilarTerms.select(doc: doc, reader: reader, analyzer: analyzer, fields: Set(allFields.map(\.field))) {
             if !negated { highlight([selected.term], free: true) }
             if let scorer = try fieldWord([selected.term], label: selected.surface, field: selected.field,
                                           boost: fieldBoost(selected.field) * boost) {

@@ -53,10 +53,11 @@ enum SimilarTerms {
 
     /// The best terms of `doc`, best first; equal weights in the order of their fields, then of their
     /// terms' bytes, so that a document always makes the same query.
-    static func select(doc: Int, reader: IndexReader, analyzer: FrenchAnalyzer) throws -> [Selected] {
+    /// `fields`: those read (the searched fields a word without one is searched in).
+    static func select(doc: Int, reader: IndexReader, analyzer: FrenchAnalyzer, fields: Set<Int>) throws -> [Selected] {
         let stored = try reader.storedFields(doc)
         var candidates: [Selected] = []
-        for (field, text) in stored.values where reader.meta.fields[field].indexed {
+        for (field, text) in stored.values where fields.contains(field) {
             // Counted by spelling first, by the analyzer's number for it where it has one (a cheaper
             // key than the term's text), then by term.
             var spellings: [(term: String, surface: String, count: Int)] = []
