@@ -165,6 +165,13 @@ import Testing
         #expect(throws: QueryError("a range's bounds are both numbers or both dates, not now and 5", column: 6)) {
             try parser.parse("date:[now TO 5]")
         }
+        // The clock is read once a query: a clock that moves at every reading gives every bound the same `now`.
+        final class Ticking: @unchecked Sendable { var readings = 0.0 }
+        let ticking = Ticking()
+        parser.clock = { ticking.readings += 1; return Date(timeIntervalSince1970: now + ticking.readings) }
+        guard case let .or(ranges) = try parser.parse("date:[now TO now] OR date:{now-1s TO *]"),
+              case let .range(first, _, _) = ranges[0], case let .range(second, _, _) = ranges[1] else { throw QueryError("not two ranges") }
+        #expect(first.lower == now + 1 && first.upper == now + 1 && second.lower == now && ticking.readings == 1)
     }
 
     /// `?` and `*` inside a word make a wildcard pattern; a `?` ending a word is a question's.

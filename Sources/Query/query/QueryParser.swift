@@ -136,6 +136,15 @@ public struct QueryParser: Sendable {
     /// clusters), or even scalars into an array, would cost more than the rest of a short query's search.
     private func lex(_ utf8: UnsafeBufferPointer<UInt8>) throws -> [Item] {
         func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self) }
+        // Read from the clock once a query, the first time date math needs it: every `now` of the
+        // query is the same instant.
+        var read: Date?
+        func now() -> Date {
+            if let read { return read }
+            let time = clock()
+            read = time
+            return time
+        }
         var items: [Item] = []
         // A query has at most one item per two bytes (a word and a space), and is usually short.
         items.reserveCapacity(min(utf8.count / 2 + 1, 64))
@@ -238,7 +247,7 @@ public struct QueryParser: Sendable {
                 guard !text.isEmpty else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
                 items.append(Item(lexeme: .value(text), column: start))
                 move(to: quoted ? end + 1 : end)
-            } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start, now: clock) {
+            } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start, now: now) {
                 items.append(Item(lexeme: .range(range.bounds), column: start))
                 move(to: range.end)
             } else if c == 0x5E && i + 1 < utf8.count && Self.isASCIIDigit(utf8[i + 1]) {
