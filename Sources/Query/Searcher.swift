@@ -79,7 +79,7 @@ public final class Searcher: @unchecked Sendable {
     private let allFields: [(field: Int, boost: Double)]
     /// Knows the index's fields, so that `title: mer` names one.
     private var parser: QueryParser
-    /// What `now` is in ranges' date math: the clock's time, but in tests.
+    /// What `now` is in ranges' date math: the clock's time, but in tests (which set it before any search).
     var clock: @Sendable () -> Date {
         get { parser.clock }
         set { parser.clock = newValue }

@@ -43,7 +43,7 @@ struct Stats: Command {
         print("postings    \(Output.count(meta.postingCount))")
         print("positions   \(Output.count(meta.positionCount))")
         print("lexicon     \(Output.count(meta.lexiconCount)) folded spellings")
-        print("\nfield        indexed  stored  documents  avg length  with values (--sort)  distinct values (--facet)  dates  numbers")
+        print("\nfield        indexed  stored  documents  avg length  numbers/dates (--sort)  distinct values (--facet; --sort A-Z)  dates  numbers")
         for field in fields {
             func shown(_ count: Int) -> String { count > 0 ? Output.count(count) : "-" }
             print(field.name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
@@ -51,8 +51,8 @@ struct Stats: Command {
                   + (field.stored ? "yes" : "no ").padding(toLength: 7, withPad: " ", startingAt: 0)
                   + (field.indexed ? Output.count(field.documents) : "-").padding(toLength: 11, withPad: " ", startingAt: 0)
                   + (field.indexed ? String(format: "%.1f", field.averageLength) : "-").padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + shown(field.documentsWithValues).padding(toLength: 22, withPad: " ", startingAt: 0)
-                  + shown(field.distinctValues).padding(toLength: 27, withPad: " ", startingAt: 0)
+                  + shown(field.documentsWithValues).padding(toLength: 24, withPad: " ", startingAt: 0)
+                  + shown(field.distinctValues).padding(toLength: 39, withPad: " ", startingAt: 0)
                   + shown(field.dateValues).padding(toLength: 7, withPad: " ", startingAt: 0)
                   + shown(field.numberValues))
         }
