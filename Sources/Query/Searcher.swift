@@ -39,8 +39,10 @@ public struct SearchResults: Sendable {
     public var tookMicroseconds: Int
     /// The index's field names, by number: what `Hit.forEachOtherField` numbers.
     public var fieldNames: [String]
-    /// The field the hits are sorted by, when they are not sorted by score.
-    public var sortField: Int?
+    /// The field the hits are sorted by, when they are not sorted by score (the first, when several).
+    public var sortField: Int? { sortFields.first }
+    /// The fields the hits are sorted by, in turn; none when they are sorted by score.
+    public var sortFields: [Int] = []
     /// The values of each requested facet among all the matches, in the requests' order.
     public var facets: [FacetCounts] = []
     /// With a collapsed search, the groups among the matches: what its pages go through.
@@ -153,8 +155,8 @@ public final class Searcher: @unchecked Sendable {
     /// default, else possibly a lower bound (`totalIsExact` says), which saves counting what pruning
     /// skipped. `like` searches the documents like the one with that id (Lucene's MoreLikeThis), which the
     /// query, then optional, narrows. `prune: false` scores every match (to measure what pruning buys). `titleHighlights`
-    /// marks the titles' matching words too, analysing each title. `sort` orders the results by a
-    /// field's numbers and dates instead of by score; the total is then exact. `facets` counts the
+    /// marks the titles' matching words too, analysing each title. `sort` orders the results by
+    /// fields' numbers, dates or text values (`FieldSort`) instead of by score; the total is then exact. `facets` counts the
     /// values of fields among all the matches, in a second walk over them. `filters` narrow the
     /// matches to values of fields (`FacetFilter`): a facet on a filtered field counts the matches of
     /// the query and the other fields' filters, in a walk of its own. `collapse` keeps the best match
@@ -210,7 +212,7 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("a snippet is \(Self.snippetLengths.lowerBound) to \(Self.snippetLengths.upperBound) bytes long")
         }
         let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
-        let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
+        let sorted = try sort.map { ($0, try $0.fieldNumbers(in: reader)) }
         let collapsed = try collapse?.fieldNumber(in: reader)
         let ranking = try ranking(boosting: fieldBoosts, searching: fields)
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
@@ -260,7 +262,7 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
             return SearchResults(hits: [], total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
-                                 sortField: sorted?.1, facets: facetCounts.compactMap { $0 }, groups: collapsedGroups)
+                                 sortFields: sorted?.1 ?? [], facets: facetCounts.compactMap { $0 }, groups: collapsedGroups)
         }
     }
 
@@ -444,7 +446,7 @@ public final class Searcher: @unchecked Sendable {
                              prune: Bool = true) throws -> (documents: [(doc: Int, score: Double)], total: Int, totalIsExact: Bool) {
         guard limit >= 0, limit <= Self.maximumWindow else { throw QueryError("limit must be between 0 and \(Self.maximumWindow)") }
         let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
-        let sorted = try sort.map { ($0, try $0.fieldNumber(in: reader)) }
+        let sorted = try sort.map { ($0, try $0.fieldNumbers(in: reader)) }
         return try withAnalyzer { analyzer in
             let planner = makePlanner(analyzer)
             let root = try planner.plan(node)
@@ -456,12 +458,12 @@ public final class Searcher: @unchecked Sendable {
     /// The first `capacity` matches of the planned query, best first (or in `sort`'s order, in field
     /// number `field`), and its number of matches, exact when `exactTotal`; else a lower bound when
     /// pruning skipped matches, which are then counted in a second pass.
-    private func rank(_ root: Scorer, capacity: Int, sort: (order: FieldSort, field: Int)?, prune: Bool, exactTotal: Bool) throws
+    private func rank(_ root: Scorer, capacity: Int, sort: (order: FieldSort, fields: [Int])?, prune: Bool, exactTotal: Bool) throws
         -> (best: [ScoredDocument], total: Int, exact: Bool) {
         // No page to fill (a count, or facets alone): nothing to score or sort.
         if capacity == 0 { return ([], exactTotal ? try count(root) : 0, exactTotal) }
         if let sort {
-            let (best, total) = try FieldSort.collect(root, keys: SortKeys(sort.order, field: sort.field, reader: reader), capacity: capacity,
+            let (best, total) = try FieldSort.collect(root, keys: SortKeys(sort.order, fields: sort.fields, reader: reader), capacity: capacity,
                                                       documentCount: reader.documentCount)
             return (best, total, true)
         }
@@ -476,15 +478,13 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// The best `capacity` groups of a collapsed search (`FieldCollapse`), by score or by `sort`.
-    private func collapsedRanking(_ root: Scorer, field: Int, capacity: Int, sort: (order: FieldSort, field: Int)?) throws
+    private func collapsedRanking(_ root: Scorer, field: Int, capacity: Int, sort: (order: FieldSort, fields: [Int])?) throws
         -> (best: [ScoredDocument], total: Int, groups: Int) {
         guard let sort else {
             return try FieldCollapse.collect(root, field: field, capacity: capacity, values: reader.facetValues) { $0 }
         }
-        var keys = try SortKeys(sort.order, field: sort.field, reader: reader)
-        let found = try FieldCollapse.collect(root, field: field, capacity: capacity, values: reader.facetValues) {
-            SortedDocument(key: keys.key(of: $0.doc), scored: $0)
-        }
+        var keys = try SortKeys(sort.order, fields: sort.fields, reader: reader)
+        let found = try FieldCollapse.collect(root, field: field, capacity: capacity, values: reader.facetValues) { keys.sorted($0) }
         return (found.best.map(\.scored), found.total, found.groups)
     }
 

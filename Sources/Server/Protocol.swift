@@ -246,7 +246,7 @@ enum RequestDecoder {
                 do {
                     request.sort = try FieldSort(parsing: String(decoding: argument, as: UTF8.self))
                 } catch {
-                    return .failure(ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc"))
+                    return .failure(ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc, or up to 3 of them separated by commas"))
                 }
             } else {
                 guard let value = Int(String(decoding: argument, as: UTF8.self)), value >= 0 else {

@@ -205,7 +205,7 @@ struct Bench: Command {
                 }.joined(separator: ",") + "}"
             }
             let exhaustive = alongsideExhaustive ? ",\"exhaustive_classes\":\(classes(measurement.exhaustiveHistograms, hits: exhaustiveHits))" : ""
-            let sorted = (sort.map { ",\"sort\":\(JSON.quote($0.field + ($0.descending ? ":desc" : "")))" } ?? "")
+            let sorted = (sort.map { ",\"sort\":\(JSON.quote($0.keys.map { $0.field + ($0.descending ? ":desc" : "") }.joined(separator: ",")))" } ?? "")
                 + (facets.isEmpty ? "" : ",\"facets\":[" + facets.map { JSON.quote("\($0.field):\($0.limit)") }.joined(separator: ",") + "]")
                 + (filters.isEmpty ? "" : ",\"filters\":[" + filters.map { JSON.quote("\($0.field):=\($0.value)") }.joined(separator: ",") + "]")
                 + (collapse.map { ",\"collapse\":\(JSON.quote($0.field))" } ?? "")
@@ -221,7 +221,7 @@ struct Bench: Command {
                                    h.valueAtPercentile(99), h.max, hits[kind] ?? 0, failed[kind] ?? 0))
                 }
             }
-            let order = sort.map { "sorted by \($0.field)\($0.descending ? " descending" : "")" }
+            let order = sort.map { "sorted by " + $0.keys.map { "\($0.field)\($0.descending ? " descending" : "")" }.joined(separator: ", then ") }
             table(measurement.histograms, hits: hits, order ?? (noPrune ? "exhaustive" : count || complete ? "" : "pruned"))
             if alongsideExhaustive { table(measurement.exhaustiveHistograms, hits: exhaustiveHits, "exhaustive, in turn with the pruned runs") }
             print(String(format: "%d queries × %d runs in %.2f s (%.0f queries/s), %@, %@", list.count, runs, seconds,

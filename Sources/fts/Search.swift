@@ -25,9 +25,10 @@ struct Search: Command {
                 The documents like the one with this id, itself left out (Lucene's MoreLikeThis): any of the 25 \
                 terms that tell it apart, ranked by BM25. The query is then optional, and narrows them.
                 """),
-            .option("sort", value: "field[:desc]", help: """
+            .option("sort", value: "field[:desc],…", help: """
                 Order by a field's numbers or dates (a field of text values: alphabetically) instead of by \
-                score: ascending, or descending with :desc (documents without one last, equal ones by score).
+                score: ascending, or descending with :desc (documents without one last); then by the next \
+                field after a comma (at most 3), then by score.
                 """),
             .option("collapse", value: "field", help: """
                 Show only the best match of each value of a field (one a package, a site, an author), as \
@@ -198,11 +199,11 @@ struct Search: Command {
             } else {
                 let results: SearchResults
                 let fieldNames = reader.meta.fields.map(\.name)
-                let sortField = try sort.map { sort in try sort.fieldNumber(in: reader) }.map { ($0, fieldNames[$0]) }
+                let sortFields = try sort.map { sort in try sort.fieldNumbers(in: reader) }?.map { ($0, fieldNames[$0]) } ?? []
                 var shown: ClosedRange<Int>?
                 let write = { (hits: [Hit]) in
                     if let first = hits.first, let last = hits.last { shown = (shown?.lowerBound ?? first.rank)...last.rank }
-                    writeStandardOutput(json ? jsonLines(hits, fieldNames: fieldNames) : table(hits, sortField: sortField))
+                    writeStandardOutput(json ? jsonLines(hits, fieldNames: fieldNames) : table(hits, sortFields: sortFields))
                 }
                 if all {
                     results = try searcher.searchAll(text, like: like, offset: offset, sort: sort, collapse: collapse, facets: facets,
@@ -228,14 +229,15 @@ struct Search: Command {
 
     /// The hits' rows of the table: rank, score, id, title (and the sort field's value), then the
     /// snippet and the explanation below.
-    private func table(_ hits: [Hit], sortField: (number: Int, name: String)?) -> String {
+    private func table(_ hits: [Hit], sortFields: [(number: Int, name: String)]) -> String {
         var text = ""
         for hit in hits {
             let rank = Output.padded(String(hit.rank), width: 3), score = Output.fixed(hit.score, decimals: 4, width: 8)
             text += "\(rank)  \(score)  \(style.id(hit.id))  \(style.title(hit.title, highlights: hit.titleHighlights, open: highlightOpen, close: highlightClose))"
             // What the results are sorted by, as the document writes it.
-            if let field = sortField {
-                text += hit.record.string(of: field.number).map { "  (\(field.name): \($0))" } ?? "  (no \(field.name))"
+            if !sortFields.isEmpty {
+                text += "  (" + sortFields.map { field in hit.record.string(of: field.number).map { "\(field.name): \($0)" } ?? "no \(field.name)" }
+                    .joined(separator: ", ") + ")"
             }
             text += "\n"
             if snippetLength > 0 { text += "               \(hit.snippet.marked(open: highlightOpen, close: highlightClose))\n" }

@@ -253,6 +253,95 @@ import TestSupport
         }
     }
 
+    /// Several fields in turn (`auteur,année:desc`): each orders what the ones before leave equal, then
+    /// the score; text values alphabetically, numbers as numbers, up to three fields.
+    @Test func severalFieldsInTurn() throws {
+        let folder = ProcessScratch.path("sort-several")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let names = ["Anne", "anne", "Bruno", "Élise", "Zoé"]
+        var generator = SplitMix64(seed: 13)
+        var authors: [[String]] = [], years: [[Double]] = [], kinds: [[String]] = []
+        var lines = ""
+        for doc in 0..<300 {
+            authors.append((0..<Int(generator.next() % 3)).map { _ in names[Int(generator.next() % UInt64(names.count))] })
+            years.append((0..<Int(generator.next() % 3)).map { _ in Double(2000 + generator.next() % 6) })
+            kinds.append(generator.next() % 4 == 0 ? [] : [["guide", "fiche"][Int(generator.next() % 2)]])
+            let words = (0..<Int(generator.next() % 4 + 1)).map { _ in ["jardin", "potager"][Int(generator.next() % 2)] }
+            let object: [String: Any] = ["id": "d\(doc)", "title": "Fiche", "body": words.joined(separator: " "), "auteur": authors[doc],
+                                         "année": years[doc].map { Int($0) }, "genre": kinds[doc]]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let unsorted = try searcher.search("jardin", limit: Searcher.maximumWindow, snippets: false)
+        let scores = Dictionary(uniqueKeysWithValues: unsorted.hits.map { ($0.doc, $0.score) })
+        func folded(_ name: String) -> String { name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        func before(_ a: String, _ b: String) -> Bool {
+            folded(a) != folded(b) ? folded(a).utf8.lexicographicallyPrecedes(folded(b).utf8) : a.utf8.lexicographicallyPrecedes(b.utf8)
+        }
+        // A field's comparison of two documents: -1 (a first), 1 (b first) or 0 (equal or both without a value).
+        func text(_ values: [[String]], descending: Bool) -> (Int, Int) -> Int {
+            { a, b in
+                let x = descending ? values[a].sorted(by: before).last : values[a].sorted(by: before).first
+                let y = descending ? values[b].sorted(by: before).last : values[b].sorted(by: before).first
+                switch (x, y) {
+                case let (x?, y?): return x == y ? 0 : (before(x, y) != descending ? -1 : 1)
+                case (.some, nil): return -1
+                case (nil, .some): return 1
+                default: return 0
+                }
+            }
+        }
+        func number(_ values: [[Double]], descending: Bool) -> (Int, Int) -> Int {
+            { a, b in
+                let x = descending ? values[a].max() : values[a].min(), y = descending ? values[b].max() : values[b].min()
+                switch (x, y) {
+                case let (x?, y?): return x == y ? 0 : ((x < y) != descending ? -1 : 1)
+                case (.some, nil): return -1
+                case (nil, .some): return 1
+                default: return 0
+                }
+            }
+        }
+        let orders: [(sort: String, compare: [(Int, Int) -> Int])] = [
+            ("auteur,année:desc", [text(authors, descending: false), number(years, descending: true)]),
+            ("année,auteur:desc", [number(years, descending: false), text(authors, descending: true)]),
+            ("genre:desc,année,auteur", [text(kinds, descending: true), number(years, descending: false), text(authors, descending: false)]),
+        ]
+        let phraseScores = Dictionary(uniqueKeysWithValues: try searcher.search("\"jardin potager\"", limit: Searcher.maximumWindow,
+                                                                               snippets: false).hits.map { ($0.doc, $0.score) })
+        #expect(phraseScores.count > 30)
+        let unionScores = Dictionary(uniqueKeysWithValues: try searcher.search("jardin OR potager", limit: Searcher.maximumWindow,
+                                                                              snippets: false).hits.map { ($0.doc, $0.score) })
+        for order in orders {
+            func expected(_ scores: [Int: Double]) -> [Int] {
+                scores.keys.sorted { a, b in
+                    for compare in order.compare {
+                        let result = compare(a, b)
+                        if result != 0 { return result < 0 }
+                    }
+                    return scores[a]! != scores[b]! ? scores[a]! > scores[b]! : a < b
+                }
+            }
+            let sort = try FieldSort(parsing: order.sort)
+            let sorted = try searcher.search("jardin", limit: Searcher.maximumWindow, sort: sort, snippets: false)
+            #expect(sorted.hits.map(\.doc) == expected(scores), "\(order.sort)")
+            #expect(sorted.sortFields == (try sort.fieldNumbers(in: searcher.reader)) && sorted.sortFields.count == sort.keys.count)
+            let page = try searcher.search("jardin", limit: 9, offset: 20, sort: sort, snippets: false)
+            #expect(page.hits.map(\.doc) == Array(expected(scores).dropFirst(20).prefix(9)), "\(order.sort)")
+            // A phrase, read and scored as it goes; a union of words, read in two passes (its first
+            // field's values, then the candidates' other fields and scores).
+            let phrase = try searcher.search("\"jardin potager\"", limit: 15, sort: sort, snippets: false)
+            #expect(phrase.hits.map(\.doc) == Array(expected(phraseScores).prefix(15)), "\(order.sort)")
+            let union = try searcher.search("jardin OR potager", limit: 15, sort: sort, snippets: false)
+            #expect(union.hits.map(\.doc) == Array(expected(unionScores).prefix(15)), "\(order.sort)")
+        }
+        #expect(throws: QueryError("a sort takes at most 3 fields, not 4")) { try FieldSort(parsing: "a,b,c,d") }
+        #expect(throws: QueryError.self) { try FieldSort(parsing: "auteur,") }
+        #expect(try FieldSort(parsing: "Auteur:desc,année").keys == [FieldSort.Key(field: "Auteur", descending: true), FieldSort.Key(field: "année")])
+    }
+
     @Test func fieldsThatCannotSortAreClearErrors() throws {
         let searcher = corpus.searcher
         #expect(throws: QueryError("cannot sort by unknown field \"nope\" (fields that sort: année, auteur, date, jours, prix)")) {

@@ -142,6 +142,8 @@ import Testing
         #expect(ids("SEARCH SORT date:desc jardin") == ["a", "c", "b", "d"])
         // A field of text values, alphabetically: d alone has an author.
         #expect(ids("SEARCH SORT auteur jardin").first == "d" && ids("SEARCH SORT auteur:desc jardin").first == "d")
+        // Several fields: the author first (d alone has one), then the years, largest first (b 2022, a 2019, c none).
+        #expect(ids("SEARCH SORT auteur,année:desc jardin") == ["d", "b", "a", "c"])
         client.send("SEARCH SORT title jardin\nSEARCH SORT nope jardin\nSEARCH sort jardin\n")
         #expect(client.line() == #"ERR bad_request cannot sort by "title": it holds no numbers, dates or values (fields that sort: année, date, auteur)"#)
         #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields that sort: année, date, auteur)"#)

@@ -7,41 +7,79 @@ import Indexer
 /// the index keeps (facets.fts: an author, a category), sorts by them alphabetically
 /// (`FacetValuesReader.alphabeticalRanks`), as Elasticsearch sorts a keyword field.
 public struct FieldSort: Sendable, Equatable {
-    public var field: String
-    public var descending: Bool
+    /// One field of the order, as typed, and whether it goes down.
+    public struct Key: Sendable, Equatable {
+        public var field: String
+        public var descending: Bool
+
+        public init(field: String, descending: Bool = false) {
+            self.field = field
+            self.descending = descending
+        }
+    }
+
+    /// The fields in turn, at least one: each orders the documents the ones before it leave equal,
+    /// as Elasticsearch's sort array does (`--sort catégorie,date:desc`).
+    public private(set) var keys: [Key]
+    /// The most fields one sort takes.
+    public static let maximumKeys = 3
+
+    /// The first field.
+    public var field: String { keys[0].field }
+    public var descending: Bool { keys[0].descending }
 
     public init(field: String, descending: Bool = false) {
-        self.field = field
-        self.descending = descending
+        keys = [Key(field: field, descending: descending)]
     }
 
-    /// `FIELD`, `FIELD:asc` or `FIELD:desc`, as `fts search --sort` and searchd's `SORT` take it.
+    /// `FIELD`, `FIELD:asc` or `FIELD:desc`, or several separated by commas (`catégorie,date:desc`), as
+    /// `fts search --sort` and searchd's `SORT` take it.
     public init(parsing text: String) throws(QueryError) {
-        var field = Substring(text), descending = false
-        if let colon = text.lastIndex(of: ":") {
-            switch text[text.index(after: colon)...].lowercased() {
-            case "asc": break
-            case "desc": descending = true
-            default: throw QueryError("a sort is FIELD, FIELD:asc or FIELD:desc, not \"\(text)\"")
+        var keys: [Key] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            var field = part, descending = false
+            if let colon = part.lastIndex(of: ":") {
+                switch part[part.index(after: colon)...].lowercased() {
+                case "asc": break
+                case "desc": descending = true
+                default: throw QueryError("a sort is FIELD, FIELD:asc or FIELD:desc, not \"\(part)\"")
+                }
+                field = part[..<colon]
             }
-            field = text[..<colon]
+            guard !field.isEmpty else { throw QueryError("a sort names a field: FIELD, FIELD:asc or FIELD:desc") }
+            keys.append(Key(field: String(field), descending: descending))
         }
-        guard !field.isEmpty else { throw QueryError("a sort names a field: FIELD, FIELD:asc or FIELD:desc") }
-        self.init(field: String(field), descending: descending)
+        guard keys.count <= Self.maximumKeys else { throw QueryError("a sort takes at most \(Self.maximumKeys) fields, not \(keys.count)") }
+        self.keys = keys
     }
 
-    /// The field's number in `reader`'s index; an error when it has no values there: no number, no
-    /// date, no value kept for facets.
+    /// The first field's number in `reader`'s index; an error when a field of the sort has no values
+    /// there: no number, no date, no value kept for facets.
     public func fieldNumber(in reader: IndexReader) throws(QueryError) -> Int {
+        try fieldNumbers(in: reader)[0]
+    }
+
+    /// Each field's number, in the sort's order.
+    public func fieldNumbers(in reader: IndexReader) throws(QueryError) -> [Int] {
+        // Nearly always a field named as the index writes it, which sorts: looked up without listing
+        // the fields that sort, which only an error needs.
+        let direct = keys.compactMap { key in
+            reader.meta.field(typed: key.field).flatMap { reader.sortValues.hasValues(field: $0) || reader.facetValues.hasValues(field: $0) ? $0 : nil }
+        }
+        if direct.count == keys.count { return direct }
         let sortable = Self.sortableFields(in: reader)
         func names() -> String { reader.names(of: sortable, what: "fields that sort", none: "no field of this index holds values to sort by") }
-        guard let number = reader.field(named: field, among: sortable) else {
-            throw QueryError("cannot sort by unknown field \"\(field)\" (\(names()))")
+        var numbers: [Int] = []
+        for key in keys {
+            guard let number = reader.field(named: key.field, among: sortable) else {
+                throw QueryError("cannot sort by unknown field \"\(key.field)\" (\(names()))")
+            }
+            guard sortable.contains(number) else {
+                throw QueryError("cannot sort by \"\(key.field)\": it holds no numbers, dates or values (\(names()))")
+            }
+            numbers.append(number)
         }
-        guard sortable.contains(number) else {
-            throw QueryError("cannot sort by \"\(field)\": it holds no numbers, dates or values (\(names()))")
-        }
-        return number
+        return numbers
     }
 
     /// The fields with numbers or dates, or with values kept for facets, in field order.
@@ -59,39 +97,50 @@ public struct FieldSort: Sendable, Equatable {
     }
 
     /// The first `capacity` matches of `root` in the order of `keys`, and the number of matches. Every
-    /// match is read (a sort skips no postings), but only those whose value can enter the first
-    /// `capacity` are scored: a value below the worst kept cannot, whatever its score.
+    /// match is read (a sort skips no postings), but only those whose first value can enter the first
+    /// `capacity` are scored: a value below the worst kept cannot, whatever its score or its next
+    /// fields' values. A sort of one field keeps the smaller entries it always had.
     static func collect(_ root: Scorer, keys: SortKeys, capacity: Int, documentCount: Int) throws
         -> (ranked: [ScoredDocument], total: Int) {
+        keys.fieldCount == 1
+            ? try collect(root, keys: keys, capacity: capacity, documentCount: documentCount, as: SortedDocument.self)
+            : try collect(root, keys: keys, capacity: capacity, documentCount: documentCount, as: SortedByFields.self)
+    }
+
+    private static func collect<Entry: SortedEntry>(_ root: Scorer, keys: SortKeys, capacity: Int, documentCount: Int,
+                                                    as: Entry.Type) throws -> (ranked: [ScoredDocument], total: Int) {
         var keys = keys
-        func key(_ doc: UInt32) -> Double { keys.key(of: doc) }
         guard readsListsWithoutScoring(root) else {
-            var collector = TopKeeper<SortedDocument>(capacity: capacity)
+            var collector = TopKeeper<Entry>(capacity: capacity)
             var total = 0
             while try root.next() != Scorer.end {
                 total += 1
-                let key = key(root.doc)
+                let key = keys.first(of: root.doc)
                 if let worst = collector.threshold, key < worst.key { continue }
-                collector.collect(SortedDocument(key: key, scored: ScoredDocument(doc: root.doc, score: try root.score())))
+                var entry = Entry(key: key, scored: ScoredDocument(doc: root.doc, score: try root.score()))
+                entry.complete(with: &keys)
+                collector.collect(entry)
             }
             return (collector.sorted().map(\.scored), total)
         }
         // Every match read as a count reads them, the matches whose value can still enter kept; then,
-        // the value of the `capacity`-th known, those at or above it scored (equal values go by
-        // score): a few dozen documents where the matches are thousands.
+        // the value of the `capacity`-th known, those at or above it scored (equal values go by the
+        // next fields, then by score): a few dozen documents where the matches are thousands.
         var total = 0
         var best = TopKeeper<SortKey>(capacity: capacity)
-        var candidates: [SortedDocument] = []
+        var candidates: [Entry] = []
         try MatchCounter.forEachMatch(root, documentCount: documentCount) { doc in
             total += 1
-            let key = key(doc)
+            let key = keys.first(of: doc)
             if let worst = best.threshold, key < worst.key { return }
             best.collect(SortKey(key: key))
-            candidates.append(SortedDocument(key: key, scored: ScoredDocument(doc: doc, score: 0)))
+            candidates.append(Entry(key: key, scored: ScoredDocument(doc: doc, score: 0)))
         }
         let floor = best.threshold?.key ?? -.infinity
-        var collector = TopKeeper<SortedDocument>(capacity: capacity)
-        try score(root, candidates.lazy.filter { $0.key >= floor }) { collector.collect($0) }
+        candidates.removeAll { $0.key < floor }
+        for index in candidates.indices { candidates[index].complete(with: &keys) }
+        var collector = TopKeeper<Entry>(capacity: capacity)
+        try score(root, candidates) { collector.collect($0) }
         return (collector.sorted().map(\.scored), total)
     }
 
@@ -113,8 +162,7 @@ public struct FieldSort: Sendable, Equatable {
     /// Scores `candidates` (matches of `root`, in increasing order) with `root` rewound. A union of
     /// words adds its words' scores in the order exhaustive scoring does, so that equal values rank as
     /// by score.
-    private static func score<Candidates: Sequence<SortedDocument>>(_ root: Scorer, _ candidates: Candidates,
-                                                                     _ body: (SortedDocument) -> Void) throws {
+    private static func score<Entry: SortedEntry>(_ root: Scorer, _ candidates: [Entry], _ body: (Entry) -> Void) throws {
         if let disjunction = root as? DisjunctionScorer, let clauses = TopDocs.wordLeaves(of: disjunction) {
             defer { clauses.deallocate() }
             for clause in clauses { clause.with { $0.rewind() } }
@@ -137,45 +185,79 @@ public struct FieldSort: Sendable, Equatable {
     }
 }
 
-/// What each document of a sorted search orders by (`SortedDocument.key`): its value made to sort
-/// highest first (negated for an ascending sort), -∞ for none, so that documents without one come
-/// last either way. A field's numbers and dates are their own keys; text values are their places in
-/// alphabetical order. Asked in increasing document order mostly, as the matches come.
+/// What each document of a sorted search orders by (`SortedEntry`): each field's value made to
+/// sort highest first (negated for an ascending field), -∞ for none, so that documents without one
+/// come last either way. A field's numbers and dates are their own keys; text values are their places
+/// in alphabetical order. Asked in increasing document order mostly, as the matches come.
 struct SortKeys {
-    let field: Int
-    let descending: Bool
-    private let numbers: SortValuesReader?
-    private let column: FacetValuesReader.FieldColumn?
-    private let ranks: [Int32]
-    private var cursor = FacetValuesReader.Cursor()
-    private var last: UInt32 = 0
+    /// One field's reader.
+    private struct Column {
+        let field: Int
+        let descending: Bool
+        /// Whether the field sorts by its numbers and dates (`numbers`), else by its text values.
+        /// Not an optional: unwrapping one copies the reader, and counts a reference, at every key.
+        let numeric: Bool
+        let numbers: SortValuesReader
+        let values: FacetValuesReader.FieldColumn?
+        let ranks: [Int32]
+        var cursor = FacetValuesReader.Cursor()
+        var last: UInt32 = 0
 
-    init(_ sort: FieldSort, field: Int, reader: IndexReader) throws {
-        self.field = field
-        descending = sort.descending
-        if reader.sortValues.hasValues(field: field) {
-            (numbers, column, ranks) = (reader.sortValues, nil, [])
-        } else {
-            (numbers, column, ranks) = (nil, reader.facetValues.column(field: field), try reader.facetValues.alphabeticalRanks(field: field))
+        @inline(__always)
+        mutating func key(of doc: UInt32) -> Double {
+            let descending = self.descending
+            if numeric {
+                return numbers.value(doc: Int(doc), field: field, largest: descending).map { descending ? $0 : -$0 } ?? -.infinity
+            }
+            guard let values else { return -.infinity }
+            // The column's cursor only moves forward.
+            if doc < last { cursor = FacetValuesReader.Cursor() }
+            last = doc
+            var rank: Int32 = -1
+            let ranks = self.ranks
+            values.forEachOrdinal(doc: Int(doc), cursor: &cursor) { ordinal in
+                let own = ranks[ordinal]
+                if rank < 0 || (descending ? own > rank : own < rank) { rank = own }
+            }
+            return rank < 0 ? -.infinity : descending ? Double(rank) : -Double(rank)
         }
     }
 
-    mutating func key(of doc: UInt32) -> Double {
-        let descending = self.descending
-        if let numbers {
-            return numbers.value(doc: Int(doc), field: field, largest: descending).map { descending ? $0 : -$0 } ?? -.infinity
+    /// The first field's apart from the others': it is read at every match, they at the few scored.
+    private var first: Column
+    private var next: [Column]
+
+    /// `fields`: the sort's fields' numbers (`FieldSort.fieldNumbers`).
+    init(_ sort: FieldSort, fields: [Int], reader: IndexReader) throws {
+        func column(_ index: Int) throws -> Column {
+            let field = fields[index], descending = sort.keys[index].descending
+            if reader.sortValues.hasValues(field: field) {
+                return Column(field: field, descending: descending, numeric: true, numbers: reader.sortValues, values: nil, ranks: [])
+            }
+            return Column(field: field, descending: descending, numeric: false, numbers: reader.sortValues,
+                          values: reader.facetValues.column(field: field), ranks: try reader.facetValues.alphabeticalRanks(field: field))
         }
-        guard let column else { return -.infinity }
-        let ranks = self.ranks
-        // The column's cursor only moves forward.
-        if doc < last { cursor = FacetValuesReader.Cursor() }
-        last = doc
-        var rank: Int32 = -1
-        column.forEachOrdinal(doc: Int(doc), cursor: &cursor) { ordinal in
-            let own = ranks[ordinal]
-            if rank < 0 || (descending ? own > rank : own < rank) { rank = own }
-        }
-        return rank < 0 ? -.infinity : descending ? Double(rank) : -Double(rank)
+        first = try column(0)
+        next = fields.count > 1 ? try (1..<fields.count).map(column) : []
+    }
+
+    /// The first field's key.
+    @inline(__always)
+    mutating func first(of doc: UInt32) -> Double { first.key(of: doc) }
+
+    /// How many fields the sort has.
+    var fieldCount: Int { next.count + 1 }
+
+    /// The second and third fields' keys, 0 for those the sort does not have.
+    mutating func next(of doc: UInt32) -> (Double, Double) {
+        (next.count > 0 ? next[0].key(of: doc) : 0, next.count > 1 ? next[1].key(of: doc) : 0)
+    }
+
+    /// `scored` with every field's key.
+    mutating func sorted(_ scored: ScoredDocument) -> SortedByFields {
+        var entry = SortedByFields(key: first(of: scored.doc), scored: scored)
+        entry.complete(with: &self)
+        return entry
     }
 }
 

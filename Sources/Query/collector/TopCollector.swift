@@ -15,15 +15,52 @@ struct ScoredDocument: Equatable, Ranked {
     }
 }
 
-/// A document of a search sorted by a field: its value there, made to sort highest first (negated for
-/// an ascending sort, -∞ for none, so that documents without a value come last either way), then its
-/// score, then its number.
-struct SortedDocument: Equatable, Ranked {
+/// What a search sorted by fields keeps of a document: its value in the first field, made to sort
+/// highest first (negated for an ascending sort, -∞ for none, so that documents without a value come
+/// last either way), its score and number (which order equal values), and whatever the next fields
+/// need (`SortKeys.completed`).
+protocol SortedEntry: Ranked {
+    var key: Double { get }
+    var scored: ScoredDocument { get set }
+    init(key: Double, scored: ScoredDocument)
+    /// The next fields' keys filled in from `keys`: for the few documents that can rank.
+    mutating func complete(with keys: inout SortKeys)
+}
+
+/// A document of a search sorted by one field.
+struct SortedDocument: Equatable, SortedEntry {
     var key: Double
     var scored: ScoredDocument
 
     func ranksBefore(_ other: SortedDocument) -> Bool {
         key != other.key ? key > other.key : scored.ranksBefore(other.scored)
+    }
+
+    func complete(with keys: inout SortKeys) {}
+}
+
+/// A document of a search sorted by two or three fields: the next fields' keys (0 for a field the
+/// sort does not have) order equal first keys, before the score.
+struct SortedByFields: Equatable, SortedEntry {
+    var key: Double
+    var second = 0.0
+    var third = 0.0
+    var scored: ScoredDocument
+
+    init(key: Double, scored: ScoredDocument) {
+        self.key = key
+        self.scored = scored
+    }
+
+    func ranksBefore(_ other: SortedByFields) -> Bool {
+        if key != other.key { return key > other.key }
+        if second != other.second { return second > other.second }
+        if third != other.third { return third > other.third }
+        return scored.ranksBefore(other.scored)
+    }
+
+    mutating func complete(with keys: inout SortKeys) {
+        (second, third) = keys.next(of: scored.doc)
     }
 }
 
