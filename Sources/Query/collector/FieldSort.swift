@@ -5,7 +5,8 @@ import Indexer
 /// smallest value, descending by its largest; documents without a value come last either way, and
 /// equal values go by score, then by document number. A field with no number or date, whose values
 /// the index keeps (facets.fts: an author, a category), sorts by them alphabetically
-/// (`FacetValuesReader.alphabeticalRanks`), as Elasticsearch sorts a keyword field.
+/// (`FacetValuesReader.alphabeticalRanks`), as Elasticsearch sorts a keyword field. Up to three fields
+/// in turn, each ordering what the ones before leave equal, before the score.
 public struct FieldSort: Sendable, Equatable {
     /// One field of the order, as typed, and whether it goes down.
     public struct Key: Sendable, Equatable {
