@@ -18,7 +18,7 @@ struct ScoredDocument: Equatable, Ranked {
 /// What a search sorted by fields keeps of a document: its value in the first field, made to sort
 /// highest first (negated for an ascending sort, -∞ for none, so that documents without a value come
 /// last either way), its score and number (which order equal values), and whatever the next fields
-/// need (`SortKeys.completed`).
+/// need (`complete(with:)`).
 protocol SortedEntry: Ranked {
     var key: Double { get }
     var scored: ScoredDocument { get set }
