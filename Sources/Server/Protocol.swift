@@ -656,7 +656,8 @@ extension ByteOutput {
         utf8.withUnsafeBufferPointer { appendJSONString($0) }
     }
 
-    /// A snippet with its highlights between `[` and `]`, as a field of a text reply.
+    /// A snippet with its highlights between `[` and `]`, as a field of a text reply. A bracket of the
+    /// text itself is escaped (`\[`, `\]`), so that a bare one is always a mark.
     mutating func appendMarkedField(_ snippet: Snippet) {
         snippet.utf8.withUnsafeBufferPointer { utf8 in
             // Nearly always: nothing to escape and highlights in order, copied in one go.
@@ -665,20 +666,24 @@ extension ByteOutput {
                 ordered = ordered && range.lowerBound >= end && range.upperBound <= utf8.count
                 end = range.upperBound
             }
-            if ordered && !Self.containsFieldEscape(utf8) {
+            if ordered && !Self.containsMarkedFieldEscape(utf8) {
                 append(utf8, marking: snippet.highlights, open: UInt8(ascii: "["), close: UInt8(ascii: "]"))
                 return
             }
             var position = 0
             for range in snippet.highlights where range.lowerBound >= position && range.upperBound <= utf8.count {
-                appendField(UnsafeBufferPointer(rebasing: utf8[position..<range.lowerBound]))
+                appendMarkedPiece(UnsafeBufferPointer(rebasing: utf8[position..<range.lowerBound]))
                 append(UInt8(ascii: "["))
-                appendField(UnsafeBufferPointer(rebasing: utf8[range]))
+                appendMarkedPiece(UnsafeBufferPointer(rebasing: utf8[range]))
                 append(UInt8(ascii: "]"))
                 position = range.upperBound
             }
-            appendField(UnsafeBufferPointer(rebasing: utf8[position...]))
+            appendMarkedPiece(UnsafeBufferPointer(rebasing: utf8[position...]))
         }
+    }
+
+    private mutating func appendMarkedPiece(_ utf8: UnsafeBufferPointer<UInt8>) {
+        append(utf8, escaping: Self.needsMarkedFieldEscape, wordTest: Self.mayNeedMarkedFieldEscape, with: Self.escapeInField)
     }
 
     private mutating func appendField(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -688,6 +693,8 @@ extension ByteOutput {
     }
 
     private static func needsFieldEscape(_ byte: UInt8) -> Bool { byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x5C }
+
+    private static func needsMarkedFieldEscape(_ byte: UInt8) -> Bool { needsFieldEscape(byte) || byte == 0x5B || byte == 0x5D }
 
     /// The high bit of each byte of `word` that may need escaping in a field: tab, line feed and
     /// carriage return (below 0x0E) and the backslash. Exact for "any", with no branch per test.
@@ -700,19 +707,36 @@ extension ByteOutput {
 
     private static func mayNeedFieldEscape(_ word: UInt64) -> Bool { fieldEscapeFlags(word) != 0 }
 
+    /// `fieldEscapeFlags`, and the brackets, which mark highlights.
+    @inline(__always)
+    private static func markedFieldEscapeFlags(_ word: UInt64) -> UInt64 {
+        fieldEscapeFlags(word) | Bytes.matches(word, 0x5B) | Bytes.matches(word, 0x5D)
+    }
+
+    private static func mayNeedMarkedFieldEscape(_ word: UInt64) -> Bool { markedFieldEscapeFlags(word) != 0 }
+
     /// Whether any byte of `utf8` may need escaping in a field, read two words at a time: true for
     /// the other control bytes below 0x0E too, which the escaping path then copies as they are.
     private static func containsFieldEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        contains(utf8, flags: fieldEscapeFlags, byte: needsFieldEscape)
+    }
+
+    private static func containsMarkedFieldEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        contains(utf8, flags: markedFieldEscapeFlags, byte: needsMarkedFieldEscape)
+    }
+
+    @inline(__always)
+    private static func contains(_ utf8: UnsafeBufferPointer<UInt8>, flags: (UInt64) -> UInt64, byte: (UInt8) -> Bool) -> Bool {
         guard let base = utf8.baseAddress else { return false }
         var index = 0
         while utf8.count - index >= 16 {
             let raw = UnsafeRawPointer(base + index)
-            if fieldEscapeFlags(raw.loadUnaligned(as: UInt64.self)) | fieldEscapeFlags(raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) != 0 {
+            if flags(raw.loadUnaligned(as: UInt64.self)) | flags(raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) != 0 {
                 return true
             }
             index += 16
         }
-        return utf8[index...].contains(where: needsFieldEscape)
+        return utf8[index...].contains(where: byte)
     }
 
     private static func escapeInField(_ byte: UInt8, _ out: inout ByteOutput) {
@@ -720,6 +744,8 @@ extension ByteOutput {
         case 0x09: out.append("\\t")
         case 0x0A: out.append("\\n")
         case 0x0D: out.append("\\r")
+        case 0x5B: out.append("\\[")
+        case 0x5D: out.append("\\]")
         default: out.append("\\\\")
         }
     }

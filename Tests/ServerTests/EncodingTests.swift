@@ -50,12 +50,12 @@ import TestSupport
     }
 
     /// A snippet's highlights are marked in one copy when nothing needs escaping: on random texts and
-    /// highlights, with and without bytes to escape, it writes what marking and escaping piece by
-    /// piece writes.
+    /// highlights, with and without bytes to escape (the text's own brackets among them, so that a
+    /// bare bracket is always a mark), it writes what marking and escaping piece by piece writes.
     @Test func markedSnippetsMatchMarkingPieceByPiece() {
         var generator = SplitMix64(seed: 11)
-        let plain: [UInt8] = [0x20, 0x41, 0x7E, 0xC3, 0xA9, 0x5B, 0x5D]
-        let escaped: [UInt8] = [0x09, 0x0A, 0x0D, 0x5C]
+        let plain: [UInt8] = [0x20, 0x41, 0x7E, 0xC3, 0xA9, 0x5A, 0x5E]
+        let escaped: [UInt8] = [0x09, 0x0A, 0x0D, 0x5C, 0x5B, 0x5D]
         for length in 0..<48 {
             for trial in 0..<40 {
                 let alphabet = trial % 4 == 0 ? plain + escaped : plain
@@ -77,6 +77,8 @@ import TestSupport
                         case 0x0A: Array("\\n".utf8)
                         case 0x0D: Array("\\r".utf8)
                         case 0x5C: Array("\\\\".utf8)
+                        case 0x5B: Array("\\[".utf8)
+                        case 0x5D: Array("\\]".utf8)
                         default: [byte]
                         }
                     }

@@ -303,6 +303,31 @@ import Testing
         #expect(NSDictionary(dictionary: get["document"] as! [String: Any]).isEqual(to: json["document"] as! [String: Any]))
     }
 
+    /// In text, where matched words are marked (snippets, `HIGHLIGHT`'s fields), the document's own
+    /// brackets are escaped, so that a bare bracket is always a mark; fields without marks, and JSON,
+    /// keep them as they are.
+    @Test func theTextsOwnBracketsAreEscapedWhereMatchesAreMarked() throws {
+        let corpus = NSTemporaryDirectory() + "fts-server-brackets-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: corpus) }
+        try (#"{"id":"b1","title":"Jardins [partagés]","body":"Le jardin [voir plan] ouvre, jardin] et [jardin."}"# + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        let server = try TestServer(corpus: corpus)
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("SEARCH jardin\nHIGHLIGHT b1 jardin\nFORMAT json\nSEARCH jardin\n")
+        let results = client.counted()
+        let score = results.lines.first?.split(separator: "\t")[2] ?? ""
+        #expect(results.lines == ["1\tb1\t\(score)\tJardins [partagés]\t" + #"Le [jardin] \[voir plan\] ouvre, [jardin]\] et \[[jardin]."#])
+        let document = client.counted()
+        #expect(document.lines == ["id\tb1", "path\t\(corpus)", "line\t1", "title\t" + #"[Jardins] \[partagés\]"#,
+                                   "body\t" + #"Le [jardin] \[voir plan\] ouvre, [jardin]\] et \[[jardin]."#])
+        _ = client.line()
+        let reply = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        let hit = try #require((reply["results"] as? [[String: Any]])?.first)
+        #expect(hit["snippet"] as? String == "Le jardin [voir plan] ouvre, jardin] et [jardin.")
+        #expect(hit["highlights"] as? [[Int]] == [[3, 9], [29, 35], [41, 47]])
+    }
+
     /// `TERMS`: the index's terms as its term dictionary holds them, in byte order or the most held
     /// first, cut at the limit and saying so.
     @Test func termsListTheVocabulary() throws {
