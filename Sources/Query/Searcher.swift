@@ -47,6 +47,11 @@ public struct SearchResults: Sendable {
     public var facets: [FacetCounts] = []
     /// With a collapsed search, the groups among the matches: what its pages go through.
     public var groups: Int?
+    /// Where the next page starts (`search(after:)`), when the search was asked for cursors and
+    /// returned a hit.
+    public var next: SearchCursor?
+    /// Whether the search was asked for cursors (`search(cursor:)` or `after:`).
+    public var pagedByCursor = false
 }
 
 /// A stored document with the words of a query marked (`Searcher.highlight`).
@@ -169,7 +174,8 @@ public final class Searcher: @unchecked Sendable {
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
                        collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
-                       fieldBoosts: [String: Double] = [:], fields: [String]? = nil, titleHighlights: Bool = false) throws -> SearchResults {
+                       fieldBoosts: [String: Double] = [:], fields: [String]? = nil, titleHighlights: Bool = false,
+                       cursor: Bool = false, after: SearchCursor? = nil) throws -> SearchResults {
         guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
         guard limit + offset <= Self.maximumWindow else {
             throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
@@ -178,7 +184,7 @@ public final class Searcher: @unchecked Sendable {
         var results = try execute(query, like: like, capacity: offset + limit, offset: offset, pageSize: max(limit, 1), sort: sort,
                                   collapse: collapse, facets: facets, filters: filters, explain: explain, exactTotal: exactTotal,
                                   prune: prune, snippets: snippets, snippetLength: snippetLength, fieldBoosts: fieldBoosts,
-                                  fields: fields, titleHighlights: titleHighlights) { hits = $0 }
+                                  fields: fields, titleHighlights: titleHighlights, cursor: cursor || after != nil, after: after) { hits = $0 }
         results.hits = hits
         return results
     }
@@ -197,16 +203,18 @@ public final class Searcher: @unchecked Sendable {
         guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
         return try execute(query, like: like, capacity: nil, offset: offset, pageSize: pageSize, sort: sort, collapse: collapse,
                            facets: facets, filters: filters, explain: explain, exactTotal: true, prune: false, snippets: snippets,
-                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, titleHighlights: titleHighlights, page: page)
+                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, titleHighlights: titleHighlights,
+                           cursor: false, after: nil, page: page)
     }
 
     /// `search` and `searchAll`: the first `capacity` matches ranked (every match when nil: then none can
     /// be pruned, and `searchAll` scores them exhaustively), and those from `offset` on made hits and
-    /// handed to `page`, `pageSize` at a time.
+    /// handed to `page`, `pageSize` at a time. With `cursor`, the matches ranked are those after `after`,
+    /// and the results say where their last hit stands.
     private func execute(_ query: String, like: String?, capacity: Int?, offset: Int, pageSize: Int, sort: FieldSort?,
                          collapse: FieldCollapse?, facets: [FacetRequest], filters: [FacetFilter], explain: Bool, exactTotal: Bool,
                          prune: Bool, snippets: Bool, snippetLength: Int, fieldBoosts: [String: Double], fields: [String]?,
-                         titleHighlights: Bool, page: ([Hit]) throws -> Void) throws -> SearchResults {
+                         titleHighlights: Bool, cursor: Bool, after: SearchCursor?, page: ([Hit]) throws -> Void) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard !snippets || Self.snippetLengths.contains(snippetLength) else {
             throw QueryError("a snippet is \(Self.snippetLengths.lowerBound) to \(Self.snippetLengths.upperBound) bytes long")
@@ -230,7 +238,14 @@ public final class Searcher: @unchecked Sendable {
             }()
             // Facets walk every match: that walk counts them, so the ranking need not.
             var best: [ScoredDocument], total: Int, totalIsExact: Bool, collapsedGroups: Int?
-            if let collapsed {
+            var places: [SortedByFields] = []
+            let order = cursor ? sorted.map { Self.cursorOrder($0.0, fields: $0.1) } ?? [] : []
+            if cursor {
+                try checkPaging(after: after, order: order, collapsed: collapsed != nil)
+                (places, total) = try rank(root, capacity: capacity, sort: sorted, after: after?.place)
+                best = places.map(\.scored)
+                totalIsExact = true
+            } else if let collapsed {
                 (best, total, collapsedGroups) = try collapsedRanking(root, field: collapsed, capacity: capacity, sort: sorted)
                 totalIsExact = true
             } else {
@@ -261,8 +276,10 @@ public final class Searcher: @unchecked Sendable {
                 first += pageSize
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
+            let next = places.count > offset ? SearchCursor(index: SearchCursor.index(of: reader.meta.indexID), sort: order, place: places.last!) : nil
             return SearchResults(hits: [], total: total, totalIsExact: totalIsExact, tookMicroseconds: took, fieldNames: fieldNames,
-                                 sortFields: sorted?.1 ?? [], facets: facetCounts.compactMap { $0 }, groups: collapsedGroups)
+                                 sortFields: sorted?.1 ?? [], facets: facetCounts.compactMap { $0 }, groups: collapsedGroups, next: next,
+                                 pagedByCursor: cursor)
         }
     }
 
@@ -475,6 +492,53 @@ public final class Searcher: @unchecked Sendable {
         guard !top.totalIsExact && exactTotal else { return (top.collector.sorted(), top.collector.total, top.totalIsExact) }
         root.rewind()
         return (top.collector.sorted(), try count(root), true)
+    }
+
+    /// The first `capacity` matches after `after` in the order of `sort` (by score without one), each
+    /// with its place, and the number of matches. Every match is scored, and every page of a cursor
+    /// ranked this one way: a pruned search may sum a score in another order, a last bit apart, which
+    /// could move a hit across a page's end.
+    private func rank(_ root: Scorer, capacity: Int, sort: (order: FieldSort, fields: [Int])?, after: SortedByFields?) throws
+        -> (best: [SortedByFields], total: Int) {
+        var keys = try sort.map { try SortKeys($0.order, fields: $0.fields, reader: reader) }
+        var collector = TopKeeper<SortedByFields>(capacity: capacity)
+        var total = 0
+        try TopDocs.forEachScoredMatch(root) { doc, score in
+            total += 1
+            let scored = ScoredDocument(doc: doc, score: score)
+            let place = keys?.sorted(scored) ?? SortedByFields(key: 0, scored: scored)
+            if let after, !after.ranksBefore(place) { return }
+            collector.collect(place)
+        }
+        return (collector.sorted(), total)
+    }
+
+    /// Throws unless a search in `sort` (by score when nil), collapsed or not, can be paged by cursor,
+    /// after `after` when given: what `search(cursor:after:)` checks first, for a caller that tells
+    /// these errors from the query's.
+    public func checkPaging(after: SearchCursor?, sort: FieldSort?, collapse: FieldCollapse?) throws(QueryError) {
+        var order: [SearchCursor.SortField] = []
+        if let sort { order = Self.cursorOrder(sort, fields: try sort.fieldNumbers(in: reader)) }
+        try checkPaging(after: after, order: order, collapsed: collapse != nil)
+    }
+
+    private static func cursorOrder(_ sort: FieldSort, fields: [Int]) -> [SearchCursor.SortField] {
+        zip(sort.keys, fields).map { SearchCursor.SortField(field: $1, descending: $0.descending) }
+    }
+
+    private func checkPaging(after cursor: SearchCursor?, order: [SearchCursor.SortField], collapsed: Bool) throws(QueryError) {
+        guard !collapsed else { throw QueryError("a cursor cannot page collapsed results: page them with an offset") }
+        guard let cursor else { return }
+        guard cursor.index == SearchCursor.index(of: reader.meta.indexID) else {
+            throw QueryError("the cursor comes from another index (built or reloaded since): start again from the first page")
+        }
+        guard cursor.sort == order else {
+            let names = reader.meta.fields.map(\.name)
+            let made = cursor.sort.isEmpty ? "by score"
+                : "sorted by " + cursor.sort.map { (names.indices.contains($0.field) ? names[$0.field] : "?") + ($0.descending ? ":desc" : "") }
+                    .joined(separator: ",")
+            throw QueryError("the cursor was made for results \(made): page them in that order")
+        }
     }
 
     /// The best `capacity` groups of a collapsed search (`FieldCollapse`), by score or by `sort`.

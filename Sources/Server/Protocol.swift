@@ -55,6 +55,9 @@ struct SearchRequest: Equatable {
     /// 0 for no snippets.
     var snippetLength = Searcher.defaultSnippetLength
     var explain = false
+    /// Whether the reply says where its last hit stands (`CURSOR`, or `AFTER`).
+    var cursor = false
+    var after: SearchCursor?
     var query: String
 }
 
@@ -170,7 +173,8 @@ enum RequestDecoder {
     static let maximumFacets = 16
 
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [COLLAPSE field] [FACET field[:n]]…
-    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [FIELDS a,b] [SNIPPET n] [EXPLAIN] <query>`, options in any order; the query may be empty after `LIKE`.
+    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [FIELDS a,b] [SNIPPET n] [EXPLAIN] [CURSOR] [AFTER cursor] <query>`,
+    /// options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var request = SearchRequest(query: "")
         var rest = text
@@ -182,12 +186,16 @@ enum RequestDecoder {
             let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
             let isSnippet = word.elementsEqual("SNIPPET".utf8), isCollapse = word.elementsEqual("COLLAPSE".utf8)
             let isBoost = word.elementsEqual("BOOST".utf8), isFields = word.elementsEqual("FIELDS".utf8)
-            if word.elementsEqual("EXPLAIN".utf8) {
-                request.explain = true
+            let isAfter = word.elementsEqual("AFTER".utf8)
+            let isExplain = word.elementsEqual("EXPLAIN".utf8), isCursor = word.elementsEqual("CURSOR".utf8)
+            if isExplain || isCursor {
+                request.explain = request.explain || isExplain
+                request.cursor = request.cursor || isCursor
                 rest = rest.dropFirst(word.count).drop { $0 == 0x20 }
                 continue
             }
-            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || isBoost || isFields || matches(word, "OFFSET")
+            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || isBoost || isFields || isAfter
+                    || matches(word, "OFFSET")
             else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
@@ -207,6 +215,14 @@ enum RequestDecoder {
                     return .failure(ProtocolError(code: .badRequest, message: "FIELDS takes field names separated by commas, once a search, as in FIELDS title,tags"))
                 }
                 request.fields = names
+            } else if isAfter {
+                guard request.after == nil else { return .failure(ProtocolError(code: .badRequest, message: "one AFTER a search")) }
+                do {
+                    request.after = try SearchCursor(token: String(decoding: argument, as: UTF8.self))
+                    request.cursor = true
+                } catch {
+                    return .failure(ProtocolError(code: .badRequest, message: "AFTER takes the cursor a page gave: \(error.description)"))
+                }
             } else if isCollapse {
                 guard !argument.isEmpty else { return .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")) }
                 request.collapse = FieldCollapse(field: String(decoding: argument, as: UTF8.self))
@@ -447,6 +463,10 @@ enum ReplyEncoder {
                     out.append(value.count)
                 }
             }
+            if results.pagedByCursor {
+                out.append("\nNEXT")
+                if let next = results.next { out.append(" " + next.token) }
+            }
         case .count(let count): out.append("COUNT \(count)")
         case .suggestion(let query):
             out.append("SUGGESTION")
@@ -558,6 +578,7 @@ enum ReplyEncoder {
                        + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)")
             if let groups = results.groups { out.append(",\"groups\":\(groups)") }
             if !results.facets.isEmpty { out.append(",\"facets\":" + JSON.facets(results.facets)) }
+            if results.pagedByCursor { out.append(",\"next\":" + (results.next.map { "\"\($0.token)\"" } ?? "null")) }
             out.append(UInt8(ascii: "}"))
         case .count(let count): out.append("{\"count\":\(count)}")
         case .suggestion(let query):

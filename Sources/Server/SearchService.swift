@@ -115,6 +115,7 @@ public final class SearchService: @unchecked Sendable {
                     for facet in request.facets { _ = try facet.fieldNumber(in: searcher.reader) }
                     for filter in request.filters { _ = try filter.fieldNumber(in: searcher.reader) }
                     if let fields = request.fields { _ = try searcher.searchedFields(fields) }
+                    if request.cursor { try searcher.checkPaging(after: request.after, sort: request.sort, collapse: request.collapse) }
                 } catch {
                     return .error(ProtocolError(code: .badRequest, message: error.description))
                 }
@@ -127,7 +128,8 @@ public final class SearchService: @unchecked Sendable {
                                                   filters: request.filters,
                                                   explain: request.explain, snippets: request.snippetLength > 0,
                                                   snippetLength: request.snippetLength, fieldBoosts: request.boosts,
-                                                  fields: request.fields, titleHighlights: session.format == .json)
+                                                  fields: request.fields, titleHighlights: session.format == .json,
+                                                  cursor: request.cursor, after: request.after)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 return .results(results)
             case .count(let query):
@@ -241,6 +243,8 @@ public final class SearchService: @unchecked Sendable {
         "                                       (FIELDS in capitals)",
         "  SNIPPET n                            snippets of about n characters (16 to 10000; 0: none; default 160)",
         "  EXPLAIN                              then EXPLAIN <rank> <n>, and one line each term's part of the score",
+        "  CURSOR                               then NEXT <cursor>: where the last hit stands (NEXT alone: no hit)",
+        "  AFTER cursor                         the page after that hit, past OFFSET's 10000 too, then NEXT",
         "COUNT <query>                          COUNT <n>",
         "SUGGEST <query>                        SUGGESTION <corrected query>, or SUGGESTION alone",
         "COMPLETE [LIMIT n] <text>              COMPLETIONS <n>, then one line a completion of the text's",

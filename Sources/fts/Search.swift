@@ -21,6 +21,14 @@ struct Search: Command {
                 Show every match, in the results' order, however many (not with --limit; past the \(Searcher.maximumWindow) \
                 results of the deepest page): printed a page at a time as they are read, for a script to go through.
                 """),
+            .flag("cursor", help: """
+                Also say where the last result stands, as a cursor (the JSON summary's "next", the table's last                 line), for --after: pages past the \(Searcher.maximumWindow) results offsets reach, as Elasticsearch's \
+                search_after. Every match is then scored.
+                """),
+            .option("after", value: "cursor", help: """
+                Show the results after the one this cursor names (--cursor gave it, in the same order, on the same \
+                index): the next page, however deep; with its own cursor.
+                """),
             .option("like", value: "id", help: """
                 The documents like the one with this id, itself left out (Lucene's MoreLikeThis): any of the 25 \
                 terms that tell it apart, ranked by BM25. The query is then optional, and narrows them.
@@ -84,6 +92,9 @@ struct Search: Command {
     var offset: Int
     /// Every match (`--all`, and `-l` without `--limit`), past the maximum window.
     var all: Bool
+    /// Whether to say where the last result stands (`--cursor`, or `--after`).
+    var cursor: Bool
+    var after: SearchCursor?
     var like: String?
     /// Where words without a field are searched, when not in every searched field.
     var fields: [String]?
@@ -123,6 +134,15 @@ struct Search: Command {
         explain = arguments.flag("explain")
         filesWithMatches = arguments.flag("files-with-matches")
         all = arguments.flag("all")
+        do {
+            after = try arguments.string("after").map { try SearchCursor(token: $0) }
+        } catch {
+            throw UsageError("--after: \(error)")
+        }
+        cursor = arguments.flag("cursor") || after != nil
+        if cursor && (all || count || filesWithMatches) {
+            throw UsageError("--cursor and --after page the results: not with --all, --count or --files-with-matches")
+        }
         if all && (arguments.isGiven("limit") || count) {
             throw UsageError("--all shows every match: not with --limit or --count")
         }
@@ -212,7 +232,7 @@ struct Search: Command {
                 } else {
                     results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse, facets: facets,
                                                   filters: filters, explain: explain, snippets: snippetLength > 0, snippetLength: snippetLength,
-                                                  fields: fields, titleHighlights: true)
+                                                  fields: fields, titleHighlights: true, cursor: cursor, after: after)
                     write(results.hits)
                 }
                 let suggestion = try searcher.suggest(text, like: like)
@@ -254,7 +274,9 @@ struct Search: Command {
             text += "no document matches (\(took) ms)\n"
         } else {
             // A later page says which results it shows, as a search page does ("11–20 of 33").
-            let range = shown.map { $0.lowerBound > 1 ? "\(Output.count($0.lowerBound))–\(Output.count($0.upperBound))" : Output.count($0.count) } ?? "0"
+            var range = shown.map { $0.lowerBound > 1 ? "\(Output.count($0.lowerBound))–\(Output.count($0.upperBound))" : Output.count($0.count) } ?? "0"
+            // Ranks count from the cursor.
+            if after != nil { range += " after the cursor," }
             let of = results.groups.map { "\(Output.count($0, "group")) (\(Output.count(results.total, "document")))" }
                 ?? Output.count(results.total, "document")
             text += "\(range) of \(of) in \(took) ms\n"
@@ -265,6 +287,7 @@ struct Search: Command {
             for value in facet.values { text += "  \(Output.padded(String(value.count), width: width))  \(value.value)\n" }
         }
         if let suggestion { text += "did you mean: \(suggestion)\n" }
+        if let next = results.next { text += "next page: --after \(next.token)\n" }
         return text
     }
 
@@ -295,7 +318,8 @@ struct Search: Command {
         "{\"total\":\(results.total),\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)"
             + (results.groups.map { ",\"groups\":\($0)" } ?? "")
             + (results.facets.isEmpty ? "" : ",\"facets\":" + JSON.facets(results.facets))
-            + (suggestion.map { ",\"suggestion\":\(JSON.quote($0))" } ?? "") + "}\n"
+            + (suggestion.map { ",\"suggestion\":\(JSON.quote($0))" } ?? "")
+            + (results.pagedByCursor ? ",\"next\":" + (results.next.map { JSON.quote($0.token) } ?? "null") : "") + "}\n"
     }
 }
 

@@ -68,6 +68,35 @@ import TestSupport
     }
 
     /// `--fields`: the words that name no field searched in those fields only.
+    /// `--cursor` and `--after`: each page after the last one's cursor, in JSON and in the table, goes
+    /// on where the one before stopped; a cursor that is not one is a usage error.
+    @Test func pagesAfterCursors() throws {
+        func search(_ arguments: String...) throws -> ChildProcess.Result {
+            try FTSCommand.run(["search", "--index", Self.index, "--snippet-length", "0"] + arguments)
+        }
+        func ids(_ result: ChildProcess.Result) -> (ids: [String], summary: [String: Any]) {
+            let objects = result.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            return (objects.dropLast().map { $0["id"] as! String }, objects.last!)
+        }
+        let whole = ids(try search("--json", "--limit", "9", "économie OR solidaire")).ids
+        let first = ids(try search("--json", "--cursor", "--limit", "4", "économie OR solidaire"))
+        #expect(first.ids == Array(whole.prefix(4)))
+        let token = try #require(first.summary["next"] as? String)
+        let second = ids(try search("--json", "--after", token, "--limit", "5", "économie OR solidaire"))
+        #expect(second.ids == Array(whole[4..<9]))
+        #expect(second.summary["next"] is String)
+        #expect(ids(try search("--json", "--limit", "4", "économie OR solidaire")).summary["next"] == nil)
+        let table = try search("--after", token, "--limit", "5", "économie OR solidaire")
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("5 after the cursor, of "))
+        let next = try #require(table.stdout.split(separator: "\n").last)
+        #expect(next == "next page: --after \(second.summary["next"] as! String)")
+        let bad = try search("--after", "nope", "économie")
+        #expect(bad.status == 2 && bad.stderr.contains("--after: \"nope\" is not a cursor"))
+        let all = try search("--all", "--cursor", "économie")
+        #expect(all.status == 2 && all.stderr.contains("not with --all, --count or --files-with-matches"))
+    }
+
     @Test func fieldsConfineTheWords() throws {
         func count(_ arguments: String...) throws -> ChildProcess.Result {
             try FTSCommand.run(["search", "--index", Self.index, "--count"] + arguments)

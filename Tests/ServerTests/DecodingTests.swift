@@ -1,4 +1,4 @@
-import Query
+@testable import Query
 import Testing
 @testable import Server
 
@@ -129,6 +129,21 @@ import Testing
     }
 
     /// `HIGHLIGHT <id> <query>`: the id as `LIKE` takes it, quoted when it holds a space.
+    /// `CURSOR` and `AFTER cursor` in capitals, among the other options; a cursor that is not one, or
+    /// two, is the request's error.
+    @Test func cursorsAreOptionsInCapitals() throws {
+        let token = SearchCursor(index: 9, sort: [], place: SortedByFields(key: 0, scored: ScoredDocument(doc: 41, score: 2.5))).token
+        let after = try SearchCursor(token: token)
+        #expect(decode("SEARCH CURSOR LIMIT 2 jardin") == .success(.search(SearchRequest(limit: 2, cursor: true, query: "jardin"))))
+        #expect(decode("SEARCH LIMIT 2 AFTER \(token) EXPLAIN jardin")
+            == .success(.search(SearchRequest(limit: 2, explain: true, cursor: true, after: after, query: "jardin"))))
+        #expect(decode("SEARCH cursor jardin") == .success(.search(SearchRequest(query: "cursor jardin"))))
+        #expect(decode("SEARCH jardin AFTER \(token)") == .success(.search(SearchRequest(query: "jardin AFTER \(token)"))))
+        guard case .failure(let error) = decode("SEARCH AFTER nope jardin") else { Issue.record("AFTER nope decoded"); return }
+        #expect(error.code == .badRequest && error.message.hasPrefix("AFTER takes the cursor a page gave: \"nope\" is not a cursor"))
+        #expect(decode("SEARCH AFTER \(token) AFTER \(token) jardin") == .failure(ProtocolError(code: .badRequest, message: "one AFTER a search")))
+    }
+
     @Test func highlightTakesAnIdThenAQuery() {
         #expect(decode("highlight a.txt#2 économie  sociale") == .success(.highlight(id: "a.txt#2", query: "économie  sociale")))
         #expect(decode(#"HIGHLIGHT "mes \"notes\".md#2" "jardin partagé""#)

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Query
+@testable import Query
 import Testing
 @testable import Indexer
 @testable import Server
@@ -301,6 +301,49 @@ import Testing
         let get = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
         #expect(get["highlights"] == nil)
         #expect(NSDictionary(dictionary: get["document"] as! [String: Any]).isEqual(to: json["document"] as! [String: Any]))
+    }
+
+    /// `CURSOR` and `AFTER`: page after page, every match once, in the order of one ranking of them
+    /// all, in text and in JSON; a cursor that cannot page this search is the request's error.
+    @Test func pagesAfterCursors() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        let searcher = server.server.service.currentSearcher
+        var expected: [String] = []
+        _ = try searcher.searchAll("économie OR solidaire", pageSize: 100, snippets: false) { expected += $0.map(\.id) }
+        #expect(expected.count > 20)
+        var ids: [String] = []
+        var request = "SEARCH LIMIT 7 CURSOR SNIPPET 0 économie OR solidaire"
+        var cursors: [String] = []
+        for _ in 0..<100 {
+            client.send(request + "\n")
+            let results = client.counted()
+            #expect(results.header.hasPrefix("RESULTS \(results.lines.count) \(expected.count) "))
+            ids += results.lines.map { String($0.split(separator: "\t")[1]) }
+            let next = try #require(client.line())
+            if results.lines.isEmpty {
+                #expect(next == "NEXT")
+                break
+            }
+            #expect(next.hasPrefix("NEXT ") && !next.dropFirst(5).contains(" "))
+            cursors.append(String(next.dropFirst(5)))
+            request = "SEARCH LIMIT 7 AFTER \(cursors.last!) SNIPPET 0 économie OR solidaire"
+        }
+        #expect(ids == expected)
+        client.send("FORMAT json\nSEARCH LIMIT 3 AFTER \(cursors[0]) économie OR solidaire\nSEARCH LIMIT 3 économie OR solidaire\n")
+        _ = client.line()
+        let json = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect((json["results"] as! [[String: Any]]).map { $0["id"] as! String } == Array(expected[7..<10]))
+        let next = try SearchCursor(token: try #require(json["next"] as? String))
+        #expect(next.place.scored.doc == UInt32(try #require(try searcher.reader.document(id: expected[9]))))
+        let plain = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect(plain["next"] == nil)
+        let elsewhere = SearchCursor(index: next.index ^ 1, sort: [], place: next.place).token
+        client.send("FORMAT text\nSEARCH AFTER xyz économie\nSEARCH AFTER \(elsewhere) économie\n")
+        _ = client.line()
+        #expect(client.line()?.hasPrefix("ERR bad_request AFTER takes the cursor a page gave: \"xyz\" is not a cursor") == true)
+        #expect(client.line() == "ERR bad_request the cursor comes from another index (built or reloaded since): start again from the first page")
     }
 
     /// In text, where matched words are marked (snippets, `HIGHLIGHT`'s fields), the document's own
