@@ -130,6 +130,21 @@ final class BruteForce {
             }
             guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
             return word(terms, field: field, boost: boost)
+        case let .regex(text, field, column):
+            // The expression folded whole, and matched by Foundation's regular expressions (ICU's),
+            // anchored, against every spelling of the lexicon and, when it starts with digits, the terms.
+            let folded = Folding.removeAccents(Folding.lowercase(text))
+            guard let regex = try? NSRegularExpression(pattern: "^(?:" + folded + ")$") else { throw QueryError("bad expression", column: column) }
+            func matches(_ spelling: String) -> Bool {
+                regex.firstMatch(in: spelling, range: NSRange(spelling.startIndex..., in: spelling)) != nil
+            }
+            var terms = Set<String>()
+            for entry in try reader.lexiconEntries(prefix: "") where matches(entry.surface) { terms.formUnion(entry.terms) }
+            if let first = folded.first, first.isASCII && first.isNumber {
+                for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: "") where matches(entry.term) { terms.insert(entry.term) } }
+            }
+            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
+            return word(terms, field: field, boost: boost)
         case let .value(_, _, column):
             // Values as the corpus gave them are not in the analysed text: FacetTests checks them
             // against the values its corpus was written with, and the query generator makes none.

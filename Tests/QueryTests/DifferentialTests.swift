@@ -116,8 +116,26 @@ import Testing
             return String(letters)
         }
 
+        /// A word of letters as a regular expression: a letter or a run of them made `.` or `.*`, a
+        /// class or a repetition, an ending made optional or an alternative.
+        mutating func regex() -> String {
+            var letters = Array(word()).map(String.init)
+            guard letters.count > 3, letters.allSatisfy({ $0.first!.isLetter }) else { return "/\(letters.joined())[a-z]*/" }
+            // Now and then from the first letter: no literal start, the whole lexicon walked.
+            let at = generator.next() % 4 == 0 ? 0 : Int(generator.next() % UInt64(letters.count - 2)) + 1
+            switch generator.next() % 6 {
+            case 0: letters[at] = "."
+            case 1: letters.replaceSubrange(at..<min(at + Int(generator.next() % 4), letters.count), with: [".*"])
+            case 2: letters[at] = "[\(letters[at])xyz]"
+            case 3: letters[at] = "[^\(letters[at])]"
+            case 4: letters[at] += pick(["+", "?", "{1,2}", "*"])
+            default: letters.replaceSubrange(at..., with: ["(" + letters[at...].joined() + "|s|es)?"])
+            }
+            return "/" + letters.joined() + "/"
+        }
+
         mutating func next() -> String {
-            switch generator.next() % 17 {
+            switch generator.next() % 18 {
             case 0: return word()
             case 1: return "\(word()) \(word())"
             case 2: return "\(word()) \(word()) \(word())"
@@ -149,6 +167,7 @@ import Testing
             case 14: return pick(["*:* -\(word())", "(*:* OR \(word()))^2 -\(word())", "* \(word())", "\(word()) OR *^0.5",
                                   "\(pick(fields)):* \(word())", "\(word()) OR \(pick(fields)):*^2", "\(word()) -\(pick(fields)):*"])
             case 16: return range()
+            case 17: return generator.next() % 2 == 0 ? regex() : "\(pick(fields)):\(regex()) OR \(word())"
             default: return "\(pick(fields)):\"\(phrase())\" \(word())"
             }
         }

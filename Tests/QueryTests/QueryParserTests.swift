@@ -184,6 +184,19 @@ import Testing
         #expect(try parser.parse("économie? écon*?") == .and([.word("économie?", field: nil, column: 1), .prefix("écon", field: nil, column: 11)]))
     }
 
+    /// `/expression/` is a regular expression when its closing `/` ends the word; anything else with
+    /// slashes stays a word (`/usr/bin`, `1/2`, `/a b/`).
+    @Test func regularExpressions() throws {
+        #expect(try parser.parse("/joh?n(ath[oa]n)/ -/a.c/") == .and([.regex("joh?n(ath[oa]n)", field: nil, column: 1),
+                                                                      .not(.regex("a.c", field: nil, column: 20))]))
+        #expect(try parser.parse("title:/jard.n/^2 OR (/a\\/b/)") == .or([.boosted(.regex("jard.n", field: "title", column: 1), 2),
+                                                                          .regex("a\\/b", field: nil, column: 22)]))
+        #expect(try parser.parse("/usr/bin 1/2") == .and([.word("/usr/bin", field: nil, column: 1), .word("1/2", field: nil, column: 10)]))
+        #expect(try parser.parse("/a b/") == .and([.word("/a", field: nil, column: 1), .word("b/", field: nil, column: 4)]))
+        #expect(try parser.parse("// /") == .and([.word("//", field: nil, column: 1), .word("/", field: nil, column: 4)]))
+        #expect(try parser.parse("title:(/ab+/ OR mer)") == .or([.regex("ab+", field: "title", column: 1), .word("mer", field: "title", column: 1)]))
+    }
+
     /// `[a TO b]` with `[ ]` including and `{ }` excluding a bound, `*` for none, in a field or not;
     /// brackets that do not hold a range stay part of a word, as before ranges.
     @Test func ranges() throws {

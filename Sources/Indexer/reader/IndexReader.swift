@@ -243,6 +243,52 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with each folded spelling that `pattern` matches whole (its UTF-8 bytes, valid for
+    /// the call) and a function decoding its terms, in byte order, until it returns false. The
+    /// spellings that start with the pattern's literal prefix are read, or, without one, the whole
+    /// lexicon is walked as a trie: a spelling's first characters are matched once for all the
+    /// spellings that share them, and those that extend a prefix no match starts with are skipped.
+    public func forEachLexiconEntry(matching pattern: RegexPattern,
+                                    _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ terms: () throws -> [String]) throws -> Bool) throws {
+        var walker = RegexPattern.Walker(pattern)
+        if !pattern.literalPrefix.isEmpty {
+            // Every match starts with these characters: only the spellings that do are read.
+            let start = Array(pattern.literalPrefix.utf8)
+            var cursor = try lexiconTable.seek(atLeast: start)
+            // The key before, copied into one buffer: holding the cursor's array would make it copy
+            // its key at every step.
+            var previous: [UInt8] = []
+            while let value = try cursor.next(), cursor.key.starts(with: start) {
+                var shared = 0
+                let limit = min(previous.count, cursor.key.count)
+                while shared < limit && previous[shared] == cursor.key[shared] { shared += 1 }
+                previous.removeAll(keepingCapacity: true)
+                previous.append(contentsOf: cursor.key)
+                let keepGoing = try cursor.key.withUnsafeBufferPointer { surface in
+                    try !walker.matches(UnsafeRawBufferPointer(surface), shared: shared)
+                        || body(surface) { try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file) }
+                }
+                guard keepGoing else { return }
+            }
+            return
+        }
+        var stopped = false
+        let file = lexiconTable.file
+        let visit = { (key: UnsafeRawBufferPointer, shared: Int, value: UnsafeRawBufferPointer) throws -> Int in
+            guard !stopped else { return 0 }
+            guard walker.matches(key, shared: shared) else { return walker.hopelessPrefix }
+            let surface = key.assumingMemoryBound(to: UInt8.self)
+            stopped = try !body(surface) { try Self.decodeLexiconTerms(value, surface: surface, file: file) }
+            // 0: every entry after this one is skipped.
+            return stopped ? 0 : .max
+        }
+        if let decoded = try decodedLexicon() {
+            try decoded.forEachEntry(visit)
+        } else {
+            try lexiconTable.forEachEntry(visit)
+        }
+    }
+
     /// The longest `surface` (in Unicode scalars) that `lexiconEntries(near:)` compares.
     public static let longestNearSurface = EditDistance.maximumTargetScalars
 

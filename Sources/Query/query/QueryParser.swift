@@ -7,8 +7,9 @@ import Indexer
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
-///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | word "*" | word "~" [N] | pattern | range | "*:*" | "*" | word
+///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | word "*" | word "~" [N] | pattern | regex | range | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
+///     regex   := "/" expression "/"          no `/` inside but as `\/`; the closing one ends the word
 ///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number, a date, now-7d/d or `*`
 ///     value   := '"' text '"' | text up to a space or ")"    a facet value, exactly
 ///
@@ -30,6 +31,7 @@ public struct QueryParser: Sendable {
         case word(String)
         case prefix(String)
         case wildcard(String)
+        case regex(String)
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
         case quorum(String, minimum: Int)
@@ -265,6 +267,10 @@ public struct QueryParser: Sendable {
                 }
                 items.append(Item(lexeme: .boost(value), column: start))
                 move(to: j)
+            } else if c == 0x2F, let end = Self.regexEnd(utf8, from: i) {
+                // `/joh?n/`, as Lucene writes a regular expression.
+                items.append(Item(lexeme: .regex(string((i + 1)..<(end - 1))), column: start))
+                move(to: end)
             } else if (c == 0x2D || c == 0x21) && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != c,
                       case .field(let name)? = items.last?.lexeme {
                 // `title:-ville` would otherwise search `ville` in the titles: the opposite of what was meant.
@@ -430,6 +436,21 @@ public struct QueryParser: Sendable {
         }
     }
 
+    /// Where a regular expression starting at `start` (a `/`) ends, past its closing `/`: the next `/`
+    /// not escaped, which a space, `)`, a boost or the end of the query must follow, with something
+    /// between the two. Nil for anything else, which stays a word (`/usr/bin`, `1/2`).
+    private static func regexEnd(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var end = start + 1
+        while end < utf8.count && utf8[end] != 0x2F && !isSpace(utf8, at: end) {
+            end += utf8[end] == 0x5C && end + 1 < utf8.count ? 1 + scalarLength(utf8, at: end + 1) : scalarLength(utf8, at: end)
+        }
+        guard end < utf8.count, utf8[end] == 0x2F, end > start + 1 else { return nil }
+        let after = end + 1
+        guard after == utf8.count || isSpace(utf8, at: after) || utf8[after] == 0x29
+                || (utf8[after] == 0x5E && after + 1 < utf8.count && isASCIIDigit(utf8[after + 1])) else { return nil }
+        return after
+    }
+
     /// A word as typed (`word`, and its UTF-8 bytes): `word*` is a prefix, `word~` and `word~N` fuzzy,
     /// a word with `?` or `*` inside a wildcard pattern, anything else a word. A `~` elsewhere in it is
     /// an error: analysed as punctuation, it would search something else. A `?` ending a word is a
@@ -538,6 +559,7 @@ public struct QueryParser: Sendable {
         case .word(let text): return .word(text, field: field?.name, column: column)
         case .prefix(let text): return .prefix(text, field: field?.name, column: column)
         case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
+        case .regex(let text): return .regex(text, field: field?.name, column: column)
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .quorum(let text, let minimum): return .quorum(text, minimum: minimum, field: field?.name, column: column)
@@ -590,6 +612,9 @@ public struct QueryParser: Sendable {
         case let .wildcard(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .wildcard(text, field: field, column: column)
+        case let .regex(text, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .regex(text, field: field, column: column)
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrase(text, slop: slop, field: field, column: column)

@@ -127,6 +127,9 @@ final class QueryPlanner {
         case let .wildcard(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try wildcard(text, fields: fields, column: column, negated: negated)
+        case let .regex(text, field, column):
+            let fields = try self.fields(field, column: column, boost: boost)
+            return try regex(text, fields: fields, column: column, negated: negated)
         case let .fuzzy(text, edits, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
@@ -411,6 +414,36 @@ final class QueryPlanner {
         let pattern = WildcardPattern(folded)
         guard pattern.literalPrefix.count >= 2 else { throw QueryError("a wildcard needs at least 2 letters before it", column: column) }
         return try expansions(of: pattern.literalPrefix, matching: pattern, label: folded, fields: fields, column: column, negated: negated)
+    }
+
+    /// `/joh?n/`: the terms of the spellings the regular expression matches whole, scored together as
+    /// one word, as a wildcard's; more than `maximumExpansions` terms is an error. Numbers are not in
+    /// the lexicon: a pattern that starts with digits (`/20[0-9]{2}/`) is matched against the terms
+    /// that start with them, as a wildcard is.
+    private func regex(_ text: String, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+        let pattern: RegexPattern
+        do {
+            pattern = try RegexPattern(text)
+        } catch {
+            throw QueryError("/\(text)/: \(error.message)", column: column + 1 + (error.offset ?? 0))
+        }
+        var found = Set<String>()
+        try reader.forEachLexiconEntry(matching: pattern) { _, terms in
+            found.formUnion(try terms())
+            return found.count <= Self.maximumExpansions
+        }
+        let digits = String(pattern.literalPrefix.prefix { $0.isASCII && $0.isNumber })
+        if !digits.isEmpty {
+            for (field, _) in fields {
+                for entry in try reader.terms(field: field, prefix: digits, limit: nil) where pattern.matches(entry.term) {
+                    found.insert(entry.term)
+                }
+            }
+        }
+        guard found.count <= Self.maximumExpansions else {
+            throw QueryError("/\(text)/ matches more than \(Self.maximumExpansions) terms; make the expression narrower", column: column)
+        }
+        return try word(found.sorted(), label: "/\(text)/", fields: fields, negated: negated)
     }
 
     /// The terms of the spellings that start with `prefix` and match `pattern` (all of them when nil),
