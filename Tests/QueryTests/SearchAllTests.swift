@@ -52,11 +52,11 @@ import TestSupport
         #expect(matched >= 6)
     }
 
-    /// Past the maximum window, where `search` stops: 10,050 matches, each once, best first.
-    @Test func pastTheMaximumWindow() throws {
-        let folder = ProcessScratch.path("search-all")
+    /// A searcher over 10,050 documents that all match `jardin`: bodies of 1 to 37 words, one of them
+    /// `jardin`, so scores go by length, with many ties. Past the maximum window of a page.
+    static func pastTheWindow(_ name: String) throws -> Searcher {
+        let folder = ProcessScratch.path(name)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        // Bodies of 1 to 37 words, one of them `jardin`: scores by length, with many ties.
         var lines = ""
         for index in 0..<10_050 {
             let filler = Array(repeating: "terre", count: index % 37).joined(separator: " ")
@@ -64,7 +64,12 @@ import TestSupport
         }
         try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        return Searcher(reader: try IndexReader(path: folder + "/index"))
+    }
+
+    /// Past the maximum window, where `search` stops: 10,050 matches, each once, best first.
+    @Test func pastTheMaximumWindow() throws {
+        let searcher = try Self.pastTheWindow("search-all")
 
         let (hits, results) = try Self.pages(searcher, "jardin", pageSize: 500)
         #expect(results.total == 10_050 && hits.count == 10_050)

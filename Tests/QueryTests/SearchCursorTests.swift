@@ -61,16 +61,7 @@ import TestSupport
     /// A cursor goes past the maximum window, where offsets stop: 10,050 matches with many equal
     /// scores, each once, in the order of one ranking of them all.
     @Test func pastTheMaximumWindow() throws {
-        let folder = ProcessScratch.path("search-cursor")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var lines = ""
-        for index in 0..<10_050 {
-            let filler = Array(repeating: "terre", count: index % 37).joined(separator: " ")
-            lines += "{\"id\":\"d\(index)\",\"title\":\"\",\"body\":\"jardin \(filler)\"}\n"
-        }
-        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
-        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let searcher = try SearchAllTests.pastTheWindow("search-cursor")
         var reference: [Hit] = []
         _ = try searcher.searchAll("jardin", pageSize: 1_000, snippets: false) { reference += $0 }
         let hits = try Self.cursorPages(searcher, "jardin", limit: 1_000, sort: nil)
