@@ -22,7 +22,8 @@ struct Search: Command {
                 results of the deepest page): printed a page at a time as they are read, for a script to go through.
                 """),
             .flag("cursor", help: """
-                Also say where the last result stands, as a cursor (the JSON summary's "next", the table's last                 line), for --after: pages past the \(Searcher.maximumWindow) results offsets reach, as Elasticsearch's \
+                Also say where the last result stands, as a cursor (the JSON summary's "next", the table's last \
+                line), for --after: pages past the \(Searcher.maximumWindow) results offsets reach, as Elasticsearch's \
                 search_after. Every match is then scored.
                 """),
             .option("after", value: "cursor", help: """
