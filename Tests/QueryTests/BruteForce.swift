@@ -87,6 +87,19 @@ final class BruteForce {
             if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
+        case let .phrasePrefix(text, field, column):
+            // The last word's terms: those of every spelling it starts (and every number, for digits).
+            let tokens = try analyzer.tokens(text)
+            guard let last = tokens.last else { return nil }
+            guard last.surface.count >= 2 else { return try evaluate(.phrase(text, slop: nil, field: field, column: column), boost: boost) }
+            var terms = Set<String>()
+            for entry in try reader.lexiconEntries(prefix: last.surface) { terms.formUnion(entry.terms) }
+            if last.surface.allSatisfy(\.isNumber) {
+                for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: last.surface) { terms.insert(entry.term) } }
+            }
+            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
+            if tokens.count == 1 { return word(terms, field: field, boost: boost) }
+            return try phrase(tokens, lastTerms: terms, slop: nil, field: field, boost: boost)
         case let .quorum(text, minimum, field, column):
             // Each word as a bare word; a document holding `minimum` of them scores their sum.
             let words = try QueryNode.quorumWords(text).compactMap { try evaluate(.word($0, field: field, column: column), boost: boost) }
@@ -322,8 +335,9 @@ final class BruteForce {
         return first.contains { !taken.contains($0) && distinctPositions(Array(candidates.dropFirst()), taken: taken.union([$0])) }
     }
 
-    func phrase(_ tokens: [Token], slop: Int?, field: String?, boost: Double = 1) throws -> [Int: Double] {
-        let words = try tokens.map { try alternatives($0) }
+    func phrase(_ tokens: [Token], lastTerms: Set<String>? = nil, slop: Int?, field: String?, boost: Double = 1) throws -> [Int: Double] {
+        var words = try tokens.map { try alternatives($0) }
+        if let lastTerms { words[words.count - 1] = lastTerms }
         let offsets = tokens.map { $0.position - tokens[0].position }
         var result: [Int: Double] = [:]
         for (f, boost) in fields(field, boost: boost) {

@@ -135,7 +135,7 @@ import Testing
         }
 
         mutating func next() -> String {
-            switch generator.next() % 18 {
+            switch generator.next() % 19 {
             case 0: return word()
             case 1: return "\(word()) \(word())"
             case 2: return "\(word()) \(word()) \(word())"
@@ -168,6 +168,13 @@ import Testing
                                   "\(pick(fields)):* \(word())", "\(word()) OR \(pick(fields)):*^2", "\(word()) -\(pick(fields)):*"])
             case 16: return range()
             case 17: return generator.next() % 2 == 0 ? regex() : "\(pick(fields)):\(regex()) OR \(word())"
+            case 18:
+                // A phrase as it is being typed: its last word cut to 2 letters or more, then `*`.
+                var words = phrase().split(separator: " ").map(String.init)
+                let last = words.removeLast()
+                let kept = last.prefix(max(2, Int(generator.next() % UInt64(max(last.count, 1))) + 1))
+                let typed = "\"" + (words + [kept + "*"]).joined(separator: " ") + "\""
+                return generator.next() % 3 == 0 ? "\(pick(fields)):\(typed) \(word())" : typed
             default: return "\(pick(fields)):\"\(phrase())\" \(word())"
             }
         }

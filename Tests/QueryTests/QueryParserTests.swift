@@ -184,6 +184,18 @@ import Testing
         #expect(try parser.parse("économie? écon*?") == .and([.word("économie?", field: nil, column: 1), .prefix("écon", field: nil, column: 11)]))
     }
 
+    /// A `*` right after a phrase's last word, not escaped, makes its last word a prefix; anywhere
+    /// else in quotes, or escaped, or with a proximity, it is punctuation as before.
+    @Test func phrasePrefixes() throws {
+        #expect(try parser.parse("\"ligne de comm*\"") == .phrasePrefix("ligne de comm", field: nil, column: 1))
+        #expect(try parser.parse("title:\"la m*\"^2") == .boosted(.phrasePrefix("la m", field: "title", column: 1), 2))
+        #expect(try parser.parse("\"ligne de comm\\*\"") == .phrase("ligne de comm*", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("\"a b *\"") == .phrase("a b *", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("\"a b*\"~2") == .phrase("a b*", slop: 2, field: nil, column: 1))
+        #expect(try parser.parse("\"a b* c\"") == .phrase("a b* c", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("\"*\"") == .phrase("*", slop: nil, field: nil, column: 1))
+    }
+
     /// `/expression/` is a regular expression when its closing `/` ends the word; anything else with
     /// slashes stays a word (`/usr/bin`, `1/2`, `/a b/`).
     @Test func regularExpressions() throws {

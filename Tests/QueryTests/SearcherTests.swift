@@ -61,6 +61,16 @@ final class BundledIndex: @unchecked Sendable {
 
     /// `*:*` matches every document with the same score (1, times a boost): the first documents come
     /// first, the total is the index's, and `*:* -word` excludes from all of them.
+    /// A phrase being typed: its last word a prefix from 2 letters on, as typed before.
+    @Test func aPhraseBeingTypedEndsWithAPrefix() throws {
+        let typed = try searcher.count("\"économie soc*\""), whole = try searcher.count("\"économie sociale\"")
+        #expect(whole > 0 && typed >= whole)
+        #expect(try searcher.count("\"économie soc*\"") == searcher.count("\"économie soc*\" (\"économie sociale\" OR \"économie sociales\" OR \"économie socialement\" OR \"économie société\" OR \"économie sociétés\" OR \"économie social\" OR \"économie sociaux\")"))
+        #expect(try searcher.count("\"économie s*\"") == searcher.count("\"économie s\""))
+        let hits = try searcher.search("\"économie soc*\"", limit: 3)
+        #expect(hits.hits.allSatisfy { $0.snippet.marked().range(of: "[économie] [soc", options: [.caseInsensitive, .diacriticInsensitive]) != nil })
+    }
+
     @Test func starStarMatchesEveryDocument() throws {
         let documents = BundledIndex.shared.reader.documentCount
         let all = try searcher.search("*:*", limit: 5, exactTotal: false)

@@ -8,6 +8,9 @@ public enum QueryNode: Equatable, Sendable {
     case word(String, field: String?, column: Int)
     /// `"exact phrase"`, or `"words near"~N` with `slop` N.
     case phrase(String, slop: Int?, field: String?, column: Int)
+    /// `"ligne de comm*"`: the phrase whose last word starts with the last word typed (Elasticsearch's
+    /// match_phrase_prefix, Sphinx's prefixes in phrases); the text without its `*`.
+    case phrasePrefix(String, field: String?, column: Int)
     /// `"a few words"/N` (Sphinx's quorum, Lucene's minimum should match): the documents holding at
     /// least `minimum` of the words (`quorumWords`), each word searched as a bare word is.
     case quorum(String, minimum: Int, field: String?, column: Int)

@@ -7,7 +7,7 @@ import Indexer
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
 ///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
-///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | word "*" | word "~" [N] | pattern | regex | range | "*:*" | "*" | word
+///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | '"' words "*" '"' | word "*" | word "~" [N] | pattern | regex | range | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
 ///     regex   := "/" expression "/"          no `/` inside but as `\/`; the closing one ends the word
 ///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number, a date, now-7d/d or `*`
@@ -34,6 +34,7 @@ public struct QueryParser: Sendable {
         case regex(String)
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
+        case phrasePrefix(String)
         case quorum(String, minimum: Int)
         indirect case range(NumberRange)
         case value(String)
@@ -207,6 +208,8 @@ public struct QueryParser: Sendable {
                 while end < utf8.count && utf8[end] != 0x22 { end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : 1 }
                 guard end < utf8.count else { throw QueryError("unbalanced quote", column: start) }
                 let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[(i + 1)..<end]))
+                // `"ligne de comm*"`: a `*` not escaped, right after the last word.
+                let prefixed = end - i > 2 && utf8[end - 1] == 0x2A && utf8[end - 2] != 0x5C && !Self.isSpace(utf8, before: end - 1)
                 move(to: end + 1)
                 var slop: Int?
                 if i < utf8.count && utf8[i] == 0x7E {
@@ -229,6 +232,11 @@ public struct QueryParser: Sendable {
                 }
                 if slop == nil && i < utf8.count && utf8[i] == 0x2F {
                     items.append(Item(lexeme: .quorum(text, minimum: try quorum(of: text)), column: start))
+                    continue
+                }
+                // `"ligne de comm*"`: a `*` not escaped right after the last word.
+                if slop == nil && prefixed {
+                    items.append(Item(lexeme: .phrasePrefix(String(text.dropLast())), column: start))
                     continue
                 }
                 items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
@@ -562,6 +570,7 @@ public struct QueryParser: Sendable {
         case .regex(let text): return .regex(text, field: field?.name, column: column)
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
+        case .phrasePrefix(let text): return .phrasePrefix(text, field: field?.name, column: column)
         case .quorum(let text, let minimum): return .quorum(text, minimum: minimum, field: field?.name, column: column)
         case .range(let bounds): return .range(bounds, field: field?.name, column: column)
         case .value(let text):
@@ -618,6 +627,9 @@ public struct QueryParser: Sendable {
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrase(text, slop: slop, field: field, column: column)
+        case let .phrasePrefix(text, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .phrasePrefix(text, field: field, column: column)
         case let .quorum(text, minimum, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .quorum(text, minimum: minimum, field: field, column: column)

@@ -106,6 +106,15 @@ final class QueryPlanner {
             }
             if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+        case let .phrasePrefix(text, field, column):
+            let fields = try self.fields(field, column: column, boost: boost)
+            let tokens = try analyse(text)
+            guard let last = tokens.last else { return nil }
+            // One letter typed so far: the phrase as typed, as a search box sends it at each key.
+            guard last.surface.count >= 2 else { return try plan(.phrase(text, slop: nil, field: field, column: column), negated: negated, boost: boost) }
+            let expanded = try expandedTerms(of: last.surface, matching: nil, label: "\"\(text)*\"", fields: fields, column: column)
+            guard tokens.count > 1 else { return try word(expanded, label: last.surface + "*", fields: fields, negated: negated) }
+            return try phrase(tokens, lastTerms: expanded, slop: nil, fields: fields, column: column, negated: negated)
         case let .quorum(text, minimum, field, column):
             // Each word as a bare word (over its fields, with its synonyms); a word no document holds
             // leaves fewer to reach the quorum with.
@@ -344,8 +353,11 @@ final class QueryPlanner {
         highlightedWords.append((terms, free))
     }
 
-    private func phrase(_ tokens: [Token], slop: Int?, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
-        let terms = try tokens.map { try alternatives(of: $0) }
+    /// `lastTerms`: the last word's terms, when they are not its own (a phrase's prefix).
+    private func phrase(_ tokens: [Token], lastTerms: [String]? = nil, slop: Int?, fields: [(field: Int, boost: Double)], column: Int,
+                        negated: Bool) throws -> Scorer {
+        var terms = try tokens.map { try alternatives(of: $0) }
+        if let lastTerms { terms[terms.count - 1] = lastTerms }
         let offsets = tokens.map { $0.position - tokens[0].position }
         if !negated {
             for alternatives in terms { highlight(alternatives, free: false) }
@@ -452,6 +464,13 @@ final class QueryPlanner {
     /// the terms pass it.
     private func expansions(of prefix: String, matching pattern: WildcardPattern?, label: String, fields: [(field: Int, boost: Double)],
                             column: Int, negated: Bool) throws -> Scorer? {
+        try word(expandedTerms(of: prefix, matching: pattern, label: label, fields: fields, column: column), label: label, fields: fields,
+                 negated: negated)
+    }
+
+    /// The terms of `expansions`, sorted.
+    private func expandedTerms(of prefix: String, matching pattern: WildcardPattern?, label: String, fields: [(field: Int, boost: Double)],
+                               column: Int) throws -> [String] {
         var found = Set<String>()
         try reader.forEachLexiconEntry(prefix: prefix) { surface, terms in
             if pattern?.matches(UnsafeRawBufferPointer(surface)) ?? true { found.formUnion(try terms()) }
@@ -470,7 +489,7 @@ final class QueryPlanner {
             throw QueryError("\(label) matches more than \(Self.maximumExpansions) terms; make \(pattern == nil ? "the prefix" : "the pattern") longer",
                              column: column)
         }
-        return try word(found.sorted(), label: label, fields: fields, negated: negated)
+        return found.sorted()
     }
 
     /// The documents holding a number of the fields within the bounds, each scoring `boost`. Numbers

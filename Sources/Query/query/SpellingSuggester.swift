@@ -51,7 +51,7 @@ struct SpellingSuggester {
                     replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self), written: written)))
                 }
             }
-        case .prefix, .wildcard, .regex, .fuzzy, .range, .exists, .value, .all, .similar:
+        case .prefix, .phrasePrefix, .wildcard, .regex, .fuzzy, .range, .exists, .value, .all, .similar:
             return
         case .and(let children), .or(let children):
             for child in children { try collect(child, in: query, into: &replacements) }
