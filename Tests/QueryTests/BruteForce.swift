@@ -143,7 +143,8 @@ final class BruteForce {
             }
             guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
             return word(terms, field: field, boost: boost)
-        case let .regex(text, field, column):
+        case let .regex(pattern, field, column):
+            let text = pattern.text
             // The expression folded whole, and matched by Foundation's regular expressions (ICU's),
             // anchored, against every spelling of the lexicon and, when it starts with digits, the terms.
             let folded = Folding.removeAccents(Folding.lowercase(text))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Indexer
 @testable import Query
 
 @Suite struct QueryParserTests {
@@ -199,14 +200,17 @@ import Testing
     /// `/expression/` is a regular expression when its closing `/` ends the word; anything else with
     /// slashes stays a word (`/usr/bin`, `1/2`, `/a b/`).
     @Test func regularExpressions() throws {
-        #expect(try parser.parse("/joh?n(ath[oa]n)/ -/a.c/") == .and([.regex("joh?n(ath[oa]n)", field: nil, column: 1),
-                                                                      .not(.regex("a.c", field: nil, column: 20))]))
-        #expect(try parser.parse("title:/jard.n/^2 OR (/a\\/b/)") == .or([.boosted(.regex("jard.n", field: "title", column: 1), 2),
-                                                                          .regex("a\\/b", field: nil, column: 22)]))
+        #expect(try parser.parse("/joh?n(ath[oa]n)/ -/a.c/") == .and([.regex(try RegexPattern("joh?n(ath[oa]n)"), field: nil, column: 1),
+                                                                      .not(.regex(try RegexPattern("a.c"), field: nil, column: 20))]))
+        #expect(try parser.parse("title:/jard.n/^2 OR (/a\\/b/)") == .or([.boosted(.regex(try RegexPattern("jard.n"), field: "title", column: 1), 2),
+                                                                          .regex(try RegexPattern("a\\/b"), field: nil, column: 22)]))
         #expect(try parser.parse("/usr/bin 1/2") == .and([.word("/usr/bin", field: nil, column: 1), .word("1/2", field: nil, column: 10)]))
         #expect(try parser.parse("/a b/") == .and([.word("/a", field: nil, column: 1), .word("b/", field: nil, column: 4)]))
         #expect(try parser.parse("// /") == .and([.word("//", field: nil, column: 1), .word("/", field: nil, column: 4)]))
-        #expect(try parser.parse("title:(/ab+/ OR mer)") == .or([.regex("ab+", field: "title", column: 1), .word("mer", field: "title", column: 1)]))
+        #expect(try parser.parse("title:(/ab+/ OR mer)") == .or([.regex(try RegexPattern("ab+"), field: "title", column: 1), .word("mer", field: "title", column: 1)]))
+        // A malformed expression's column is its character's, in a field too.
+        #expect(throws: QueryError("/[/: unbalanced [", column: 8)) { try parser.parse("title:/[/") }
+        #expect(throws: QueryError("/a{3,1}/: a repetition {n,m} with m below n", column: 10)) { try parser.parse("jardin /a{3,1}/") }
     }
 
     /// `[a TO b]` with `[ ]` including and `{ }` excluding a bound, `*` for none, in a field or not;

@@ -11,7 +11,7 @@
 /// length times the pattern's. A walk over the sorted lexicon (`Walker`) reuses the sets of the
 /// characters a spelling shares with the one before, and skips the spellings that extend a prefix
 /// no match can start with, as a walk down a trie leaves a branch.
-public struct RegexPattern: Sendable {
+public struct RegexPattern: Sendable, Equatable {
     /// The most states a pattern compiles to: a pattern is a few dozen characters, and each state costs
     /// a bit in every set.
     public static let maximumStates = 1_024
@@ -50,6 +50,9 @@ public struct RegexPattern: Sendable {
     public let literalPrefix: String
     /// The pattern as typed.
     public let text: String
+
+    /// Patterns compile alike from alike text.
+    public static func == (a: RegexPattern, b: RegexPattern) -> Bool { a.text == b.text }
 
     /// `text` is the pattern between the slashes.
     public init(_ text: String) throws(RegexError) {

@@ -18,8 +18,9 @@ public enum QueryNode: Equatable, Sendable {
     case prefix(String, field: String?, column: Int)
     /// `econ?mie`, `organi*ation`: the spellings the pattern matches (`?` one character, `*` any run).
     case wildcard(String, field: String?, column: Int)
-    /// `/joh?n(ath[oa]n)/`: the spellings the regular expression matches whole (`RegexPattern`).
-    case regex(String, field: String?, column: Int)
+    /// `/joh?n(ath[oa]n)/`: the spellings the regular expression matches whole, compiled by the parser
+    /// (where its errors' columns are known).
+    indirect case regex(RegexPattern, field: String?, column: Int)
     /// `word~` (edits chosen by the word's length) or `word~N`: the spellings within N edits.
     case fuzzy(String, edits: Int?, field: String?, column: Int)
     /// `[2000 TO 2010]`, `{0 TO 5]`, `[10 TO *]`: the numbers within the bounds.

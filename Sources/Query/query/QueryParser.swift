@@ -31,7 +31,7 @@ public struct QueryParser: Sendable {
         case word(String)
         case prefix(String)
         case wildcard(String)
-        case regex(String)
+        case regex(RegexPattern)
         case fuzzy(String, edits: Int?)
         case phrase(String, slop: Int?)
         case phrasePrefix(String)
@@ -276,8 +276,16 @@ public struct QueryParser: Sendable {
                 items.append(Item(lexeme: .boost(value), column: start))
                 move(to: j)
             } else if c == 0x2F, let end = Self.regexEnd(utf8, from: i) {
-                // `/joh?n/`, as Lucene writes a regular expression.
-                items.append(Item(lexeme: .regex(string((i + 1)..<(end - 1))), column: start))
+                // `/joh?n/`, as Lucene writes a regular expression; checked here, where its column is
+                // known even in a field (`title:/a(b/`).
+                let expression = string((i + 1)..<(end - 1))
+                let pattern: RegexPattern
+                do {
+                    pattern = try RegexPattern(expression)
+                } catch {
+                    throw QueryError("/\(expression)/: \(error.message)", column: start + 1 + (error.offset ?? 0))
+                }
+                items.append(Item(lexeme: .regex(pattern), column: start))
                 move(to: end)
             } else if (c == 0x2D || c == 0x21) && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != c,
                       case .field(let name)? = items.last?.lexeme {
@@ -567,7 +575,7 @@ public struct QueryParser: Sendable {
         case .word(let text): return .word(text, field: field?.name, column: column)
         case .prefix(let text): return .prefix(text, field: field?.name, column: column)
         case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
-        case .regex(let text): return .regex(text, field: field?.name, column: column)
+        case .regex(let pattern): return .regex(pattern, field: field?.name, column: column)
         case .fuzzy(let text, let edits): return .fuzzy(text, edits: edits, field: field?.name, column: column)
         case .phrase(let text, let slop): return .phrase(text, slop: slop, field: field?.name, column: column)
         case .phrasePrefix(let text): return .phrasePrefix(text, field: field?.name, column: column)
@@ -621,9 +629,9 @@ public struct QueryParser: Sendable {
         case let .wildcard(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .wildcard(text, field: field, column: column)
-        case let .regex(text, existing, c):
+        case let .regex(pattern, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
-            return .regex(text, field: field, column: column)
+            return .regex(pattern, field: field, column: column)
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrase(text, slop: slop, field: field, column: column)

@@ -136,9 +136,9 @@ final class QueryPlanner {
         case let .wildcard(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try wildcard(text, fields: fields, column: column, negated: negated)
-        case let .regex(text, field, column):
+        case let .regex(pattern, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            return try regex(text, fields: fields, column: column, negated: negated)
+            return try regex(pattern, fields: fields, column: column, negated: negated)
         case let .fuzzy(text, edits, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try fuzzy(text, edits: edits, fields: fields, column: column, negated: negated)
@@ -432,13 +432,8 @@ final class QueryPlanner {
     /// one word, as a wildcard's; more than `maximumExpansions` terms is an error. Numbers are not in
     /// the lexicon: a pattern that starts with digits (`/20[0-9]{2}/`) is matched against the terms
     /// that start with them, as a wildcard is.
-    private func regex(_ text: String, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
-        let pattern: RegexPattern
-        do {
-            pattern = try RegexPattern(text)
-        } catch {
-            throw QueryError("/\(text)/: \(error.message)", column: column + 1 + (error.offset ?? 0))
-        }
+    private func regex(_ pattern: RegexPattern, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
+        let text = pattern.text
         var found = Set<String>()
         try reader.forEachLexiconEntry(matching: pattern) { _, terms in
             found.formUnion(try terms())
