@@ -92,12 +92,7 @@ final class BruteForce {
             let tokens = try analyzer.tokens(text)
             guard let last = tokens.last else { return nil }
             guard last.surface.count >= 2 else { return try evaluate(.phrase(text, slop: nil, field: field, column: column), boost: boost) }
-            var terms = Set<String>()
-            for entry in try reader.lexiconEntries(prefix: last.surface) { terms.formUnion(entry.terms) }
-            if last.surface.allSatisfy(\.isNumber) {
-                for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: last.surface) { terms.insert(entry.term) } }
-            }
-            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
+            let terms = try prefixTerms(last.surface, field: field, column: column)
             if tokens.count == 1 { return word(terms, field: field, boost: boost) }
             return try phrase(tokens, lastTerms: terms, slop: nil, field: field, boost: boost)
         case let .quorum(text, minimum, field, column):
@@ -111,14 +106,7 @@ final class BruteForce {
             return matched.filter { $0.value.count >= minimum }.mapValues(\.score)
         case let .prefix(text, field, column):
             guard let token = try analyzer.tokens(text).first else { return nil }
-            var terms = Set<String>()
-            for entry in try reader.lexiconEntries(prefix: token.surface) { terms.formUnion(entry.terms) }
-            if token.surface.allSatisfy(\.isNumber) {
-                for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: token.surface) { terms.insert(entry.term) } }
-            }
-            // The documented bound, on the whole expansion.
-            guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
-            return word(terms, field: field, boost: boost)
+            return word(try prefixTerms(token.surface, field: field, column: column), field: field, boost: boost)
         case let .wildcard(text, field, column):
             // The pattern folded as the planner does (its first piece analysed, the others folded),
             // then matched as a regular expression against every spelling of the lexicon.
@@ -334,6 +322,18 @@ final class BruteForce {
     static func distinctPositions(_ candidates: [[Int]], taken: Set<Int> = []) -> Bool {
         guard let first = candidates.first else { return true }
         return first.contains { !taken.contains($0) && distinctPositions(Array(candidates.dropFirst()), taken: taken.union([$0])) }
+    }
+
+    /// The terms of every spelling that starts with `surface` (and of every number, for digits), within
+    /// the documented bound on the whole expansion.
+    func prefixTerms(_ surface: String, field: String?, column: Int) throws -> Set<String> {
+        var terms = Set<String>()
+        for entry in try reader.lexiconEntries(prefix: surface) { terms.formUnion(entry.terms) }
+        if surface.allSatisfy(\.isNumber) {
+            for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: surface) { terms.insert(entry.term) } }
+        }
+        guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
+        return terms
     }
 
     func phrase(_ tokens: [Token], lastTerms: Set<String>? = nil, slop: Int?, field: String?, boost: Double = 1) throws -> [Int: Double] {
