@@ -22,7 +22,7 @@ import TestSupport
         #expect(sources == ["Baluchon", "est", "abord", "une", "idée", "ingénieuse", "créer", "une", "activité", "dans", "la", "restauration"])
     }
 
-    @Test(arguments: ["’", "'", "ʼ"])
+    @Test(arguments: ["’", "'", "ʼ", "‘"])
     func removesElision(apostrophe: String) throws {
         let elided = ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
         for particle in elided {

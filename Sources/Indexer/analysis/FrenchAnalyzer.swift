@@ -200,7 +200,7 @@ private struct AnalysisPipeline {
         }
     }
 
-    /// Whether a word holds a byte that may start an apostrophe (`'`, `’`, `ʼ`) or an inner dot (`.`, `·`,
+    /// Whether a word holds a byte that may start an apostrophe (`'`, `’`, `‘`, `ʼ`) or an inner dot (`.`, `·`,
     /// `‧`): most words hold none and are one piece as they stand.
     static func mayNeedSplitting(_ bytes: UnsafeRawBufferPointer, _ word: Range<Int>) -> Bool {
         var offset = word.lowerBound
@@ -236,11 +236,12 @@ private struct AnalysisPipeline {
         }
     }
 
-    /// The bytes of the apostrophe (`'`, `’`, `ʼ`) at `index` in `bytes[..<end]`, or 0.
+    /// The bytes of the apostrophe (`'`, `’`, `ʼ`, or `‘`, which word processors put in place of `’`
+    /// after a letter and which ICU joins words with as it does `’`) at `index` in `bytes[..<end]`, or 0.
     static func apostropheLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int {
         switch bytes[index] {
         case 0x27: return 1
-        case 0xE2 where index + 2 < end && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x99: return 3  // ’
+        case 0xE2 where index + 2 < end && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0x99 || bytes[index + 2] == 0x98): return 3  // ’ ‘
         case 0xCA where index + 1 < end && bytes[index + 1] == 0xBC: return 2  // ʼ
         default: return 0
         }
