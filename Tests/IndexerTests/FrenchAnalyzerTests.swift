@@ -37,6 +37,20 @@ import TestSupport
         #expect(try analyzer.terms("aujourd\(apostrophe) hui").map { $0.prefix(7) } == ["aujourd", "hui"])
         #expect(try analyzer.terms("aujourd\(apostrophe)hui") == ["aujourd'hui"])
         #expect(try analyzer.terms("presqu\(apostrophe)île") == ["presqu'il"])
+        // A word that ends in digits is a number to ICU: its article goes all the same, and a number that
+        // starts with a digit keeps its apostrophe (`1'000`, as the Swiss write it).
+        #expect(try analyzer.terms("d\(apostrophe)IPv6 L\(apostrophe)A380 qu\(apostrophe)ISO9001") == ["ipv6", "a380", "iso9001"])
+        #expect(try analyzer.terms("1\(apostrophe)000").map { $0.hasPrefix("1") } == [true])
+        // A sentence run on without a space elides as it would after one.
+        #expect(try analyzer.terms("utilisateur.L\(apostrophe)emplacement") == ["utilis", "emplac"])
+        // An English possessive goes, as Lucene's EnglishPossessiveFilter drops it: `manager’s` is `manager`.
+        #expect(try analyzer.terms("manager\(apostrophe)s McDonald\(apostrophe)S it\(apostrophe)s") == analyzer.terms("manager McDonald it"))
+        let possessive = "le manager\(apostrophe)s guide"
+        let utf8 = Array(possessive.utf8)
+        #expect(try analyzer.tokens(possessive).map { String(decoding: utf8[$0.range], as: UTF8.self) } == ["le", "manager", "guide"])
+        // Not a possessive: a contraction stays one word.
+        #expect(try analyzer.terms("you\(apostrophe)re").count == 1)
+        #expect(try analyzer.terms("you\(apostrophe)re") != analyzer.terms("you"))
     }
 
     @Test func elisionInCorpusSentences() throws {

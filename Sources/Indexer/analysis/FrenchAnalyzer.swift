@@ -166,7 +166,10 @@ private struct AnalysisPipeline {
         let joiner: Joiner = Self.isJoiner(bytes, previousEnd..<Int(word.start)) && previousEnd > 0 ? .other : .none
         previousEnd = end
         if word.kind == Int32(FTS_WORD_NUMBER) {
-            pieces.append(Piece(start: Int(word.start), end: end, isNumber: true, joiner: joiner))
+            // ICU calls a word that ends in digits a number (`d’IPv6`, `l’A380`): its article is elided all
+            // the same. A number that starts with a digit never is (`1'000`).
+            let start = Self.startAfterElision(bytes, Int(word.start)..<end)
+            pieces.append(Piece(start: start, end: end, isNumber: true, joiner: joiner))
             return
         }
         // `l’ économie`, typed with a space: the article is as elided as in `l’économie`.
@@ -176,14 +179,15 @@ private struct AnalysisPipeline {
             return
         }
         var pieceStart = Self.startAfterElision(bytes, Int(word.start)..<end)
+        let wordEnd = Self.endBeforePossessive(bytes, pieceStart..<end)
         var pieceJoiner = joiner
         var k = pieceStart
-        while k < end {
+        while k < wordEnd {
             let separator: (length: Int, joiner: Joiner)
             switch bytes[k] {
             case 0x2E: separator = (1, .dot)
-            case 0xC2 where k + 1 < end && bytes[k + 1] == 0xB7: separator = (2, .other)  // · U+00B7
-            case 0xE2 where k + 2 < end && bytes[k + 1] == 0x80 && bytes[k + 2] == 0xA7: separator = (3, .other)  // ‧
+            case 0xC2 where k + 1 < wordEnd && bytes[k + 1] == 0xB7: separator = (2, .other)  // · U+00B7
+            case 0xE2 where k + 2 < wordEnd && bytes[k + 1] == 0x80 && bytes[k + 2] == 0xA7: separator = (3, .other)  // ‧
             default:
                 k += 1
                 continue
@@ -192,11 +196,12 @@ private struct AnalysisPipeline {
                 pieces.append(Piece(start: pieceStart, end: k, isNumber: false, joiner: pieceJoiner))
             }
             pieceJoiner = separator.joiner
-            k += separator.length
-            pieceStart = k
+            // A sentence run on without a space (`utilisateur.L'emplacement`) elides as it would after one.
+            pieceStart = Self.startAfterElision(bytes, k + separator.length..<wordEnd)
+            k = pieceStart
         }
-        if end > pieceStart {
-            pieces.append(Piece(start: pieceStart, end: end, isNumber: false, joiner: pieceJoiner))
+        if wordEnd > pieceStart {
+            pieces.append(Piece(start: pieceStart, end: wordEnd, isNumber: false, joiner: pieceJoiner))
         }
     }
 
@@ -269,6 +274,19 @@ private struct AnalysisPipeline {
             return rest
         }
         return word.lowerBound
+    }
+
+    /// Where the word ends once an English possessive `’s` is removed (`manager’s`, `McDonald's`: quoted
+    /// English, brand names), as Lucene's EnglishPossessiveFilter does: a French word never ends in one,
+    /// and Snowball would leave `manager'`, a term that `manager` never reaches.
+    static func endBeforePossessive(_ bytes: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) -> Int {
+        let end = word.upperBound
+        guard word.count >= 3, bytes[end - 1] | 0x20 == 0x73 else { return end }
+        for length in 1...3 where end - 1 - length > word.lowerBound {
+            let apostrophe = end - 1 - length
+            if apostropheLength(bytes, at: apostrophe, end: end - 1) == length { return apostrophe }
+        }
+        return end
     }
 
     /// The elided words, their letters packed into an integer as `isElided` packs a word's.
