@@ -53,6 +53,16 @@ import TestSupport
         #expect(try analyzer.terms("you\(apostrophe)re") != analyzer.terms("you"))
     }
 
+    /// ICU keeps `@` inside a word; an address is split there, its parts at consecutive positions.
+    @Test func addressesAreSplitAtTheAt() throws {
+        let tokens = try analyzer.tokens("écrivez à david@tilapin.org ou french@lists.debian.org")
+        #expect(tokens.map(\.term) == ["ecriv", "a", "david", "tilapin", "org", "ou", "french", "list", "debian", "org"])
+        #expect(tokens.map(\.position) == Array(0..<10))
+        #expect(try analyzer.terms("@david dupont@") == ["david", "dupont"])
+        // Letters around an `@` are no acronym (`D.E.S.I.R`).
+        #expect(try analyzer.terms("a@b.fr") == ["a", "b", "fr"])
+    }
+
     @Test func elisionInCorpusSentences() throws {
         let sentence = "L’agence de communication solidaire mise sur la créativité des salarié-e-s qu’elle accueille"
         #expect(try analyzer.terms(sentence) == ["agenc", "de", "commun", "solidair", "mis", "sur", "la", "creativ", "de", "salari", "elle", "accueil"])

@@ -186,6 +186,9 @@ private struct AnalysisPipeline {
             let separator: (length: Int, joiner: Joiner)
             switch bytes[k] {
             case 0x2E: separator = (1, .dot)
+            // ICU keeps `@` inside a word (`david@tilapin`): split, as Lucene's and tantivy's tokenizers
+            // split an address, so that `david` finds it and the address typed whole is still a phrase.
+            case 0x40: separator = (1, .none)
             case 0xC2 where k + 1 < wordEnd && bytes[k + 1] == 0xB7: separator = (2, .other)  // · U+00B7
             case 0xE2 where k + 2 < wordEnd && bytes[k + 1] == 0x80 && bytes[k + 2] == 0xA7: separator = (3, .other)  // ‧
             default:
@@ -205,13 +208,13 @@ private struct AnalysisPipeline {
         }
     }
 
-    /// Whether a word holds a byte that may start an apostrophe (`'`, `’`, `‘`, `ʼ`) or an inner dot (`.`, `·`,
-    /// `‧`): most words hold none and are one piece as they stand.
+    /// Whether a word holds a byte that may start an apostrophe (`'`, `’`, `‘`, `ʼ`), an inner dot (`.`, `·`,
+    /// `‧`) or an `@`: most words hold none and are one piece as they stand.
     static func mayNeedSplitting(_ bytes: UnsafeRawBufferPointer, _ word: Range<Int>) -> Bool {
         var offset = word.lowerBound
         while offset < word.upperBound {
             let chunk = Bytes.load(bytes, offset, end: word.upperBound)
-            let found = Bytes.matches(chunk, 0x27) | Bytes.matches(chunk, 0x2E) | Bytes.matches(chunk, 0xC2)
+            let found = Bytes.matches(chunk, 0x27) | Bytes.matches(chunk, 0x2E) | Bytes.matches(chunk, 0x40) | Bytes.matches(chunk, 0xC2)
                 | Bytes.matches(chunk, 0xE2) | Bytes.matches(chunk, 0xCA)
             if found != 0 { return true }
             offset += 8
