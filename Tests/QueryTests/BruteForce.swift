@@ -105,7 +105,9 @@ final class BruteForce {
             }
             return matched.filter { $0.value.count >= minimum }.mapValues(\.score)
         case let .prefix(text, field, column):
-            guard let token = try analyzer.tokens(text).first else { return nil }
+            let tokens = try analyzer.tokens(text)
+            if tokens.count > 1 { return try evaluate(.phrasePrefix(text, field: field, column: column), boost: boost) }
+            guard let token = tokens.first else { return nil }
             return word(try prefixTerms(token.surface, field: field, column: column), field: field, boost: boost)
         case let .wildcard(text, field, column):
             // The pattern folded as the planner does (its first piece analysed, the others folded),

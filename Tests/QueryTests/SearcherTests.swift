@@ -71,6 +71,18 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hits.hits.allSatisfy { $0.snippet.marked().range(of: "[économie] [soc", options: [.caseInsensitive, .diacriticInsensitive]) != nil })
     }
 
+    /// A compound being typed (`Clichy-sous-Bo*`) is the phrase of its words being typed.
+    @Test func aCompoundBeingTypedIsAPhraseBeingTyped() throws {
+        #expect(try searcher.count("Clichy-sous-Bo*") == 1)
+        #expect(try searcher.count("Clichy-sous-Bo*") == searcher.count("\"clichy sous bo*\""))
+        #expect(try searcher.count("clichy-sou*") == searcher.count("\"clichy sou*\""))
+        #expect(try searcher.count("title:salarié-e*") == searcher.count("title:\"salarié-e*\""))
+        // One letter after the last hyphen: the phrase as typed, as in quotes.
+        #expect(try searcher.count("Clichy-s*") == searcher.count("\"clichy s\""))
+        let hits = try searcher.search("Clichy-sous-Bo*", limit: 1)
+        #expect(hits.hits.first?.snippet.marked().contains("[Clichy]-[sous]-[Bois]") == true)
+    }
+
     @Test func starStarMatchesEveryDocument() throws {
         let documents = BundledIndex.shared.reader.documentCount
         let all = try searcher.search("*:*", limit: 5, exactTotal: false)

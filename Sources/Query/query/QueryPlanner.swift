@@ -131,8 +131,12 @@ final class QueryPlanner {
             if minimum == 1 { return DisjunctionScorer(live) }
             return minimum == live.count ? ConjunctionScorer(live) : QuorumScorer(live, minimum: minimum)
         case let .prefix(text, field, column):
+            // A compound being typed (`saint-den*`) is the phrase of its words being typed.
+            let tokens = try analyse(text)
+            if tokens.count > 1 { return try plan(.phrasePrefix(text, field: field, column: column), negated: negated, boost: boost) }
             let fields = try self.fields(field, column: column, boost: boost)
-            return try prefix(text, fields: fields, column: column, negated: negated)
+            guard let token = tokens.first else { return nil }
+            return try prefix(token.surface, fields: fields, column: column, negated: negated)
         case let .wildcard(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             return try wildcard(text, fields: fields, column: column, negated: negated)
@@ -387,11 +391,7 @@ final class QueryPlanner {
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
     }
 
-    private func prefix(_ text: String, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
-        let tokens = try analyse(text)
-        guard tokens.count <= 1 else { throw QueryError("a prefix must be a single word (\(text)*)", column: column) }
-        guard let token = tokens.first else { return nil }
-        let prefix = token.surface
+    private func prefix(_ prefix: String, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer? {
         guard prefix.count >= 2 else {
             throw QueryError("a prefix needs at least 2 letters before *", column: column)
         }
