@@ -63,6 +63,14 @@ import Testing
         }
         // An escaped quote opens nothing.
         #expect(try searcher.complete("\\\"économie sol", limit: 1).first?.text == "\\\"économie solidaire")
+        // `«` and `“` open a phrase that `»` and `”` close, as the query parser pairs them.
+        for (opening, closing) in [("« ", " »"), ("“", "”")] {
+            let typed = try searcher.complete(opening + "économie sol", limit: 5)
+            #expect(typed.map(\.count) == phrase.map(\.count))
+            for completion in typed { #expect(try completion.count == searcher.count(completion.text + closing)) }
+        }
+        #expect(try searcher.complete("« économie » sol", limit: 1).first?.count == searcher.count("« économie » solidaire"))
+        #expect(try searcher.complete("« a » économie sol", limit: 1).first?.count == searcher.count("« a » économie solidaire"))
     }
 
     @Test func aTextThatIsNotAQueryYetStillGetsItsWordCompleted() throws {

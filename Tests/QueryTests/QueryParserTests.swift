@@ -197,6 +197,26 @@ import Indexer
         #expect(try parser.parse("\"*\"") == .phrase("*", slop: nil, field: nil, column: 1))
     }
 
+    /// `« »` and `“ ”` quote as `"` does, the spaces French typography puts inside them left out; with
+    /// no closing one they are punctuation, as before.
+    @Test func typographicQuotes() throws {
+        #expect(try parser.parse("« économie sociale »") == .phrase("économie sociale", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("«\u{A0}économie sociale\u{202F}»") == .phrase("économie sociale", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("“économie sociale”~2") == .phrase("économie sociale", slop: 2, field: nil, column: 1))
+        #expect(try parser.parse("« ligne de comm* »") == .phrasePrefix("ligne de comm", field: nil, column: 1))
+        #expect(try parser.parse("title:« a b c »/2^3") == .boosted(.quorum("a b c", minimum: 2, field: "title", column: 1), 3))
+        #expect(try parser.parse("jardin -« la mer »") == .and([.word("jardin", field: nil, column: 1),
+                                                               .not(.phrase("la mer", slop: nil, field: nil, column: 9))]))
+        // Each closes only its own: a `"` or a `»` inside is text.
+        #expect(try parser.parse("“a \" b”") == .phrase("a \" b", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("\"a » b\"") == .phrase("a » b", slop: nil, field: nil, column: 1))
+        // Columns after them count code points.
+        #expect(throws: QueryError("unbalanced parenthesis", column: 9)) { try parser.parse("« a b » )") }
+        // Left open: punctuation, no error.
+        #expect(try parser.parse("« économie") == .and([.word("«", field: nil, column: 1), .word("économie", field: nil, column: 3)]))
+        #expect(try parser.parse("économie »") == .and([.word("économie", field: nil, column: 1), .word("»", field: nil, column: 10)]))
+    }
+
     /// `/expression/` is a regular expression when its closing `/` ends the word; anything else with
     /// slashes stays a word (`/usr/bin`, `1/2`, `/a b/`).
     @Test func regularExpressions() throws {

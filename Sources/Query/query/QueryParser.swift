@@ -104,6 +104,39 @@ public struct QueryParser: Sendable {
 
     private static func isASCIIDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// The quoted words starting at `index`: their bytes, and where the closing quote ends. A `"` closes
+    /// at the next `"` not escaped (none is an error); `«` at the next `»` and `“` at the next `”`, as
+    /// French and English typography quote (and as phones type `"` in French), and with none they are
+    /// punctuation, as they were; the spaces French typography puts inside them are left out. Nil when
+    /// no quotes start there.
+    private static func quoted(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int, column: Int) throws -> (text: Range<Int>, end: Int)? {
+        let opening: Int, closing: (UInt8, UInt8, UInt8), closingLength: Int
+        switch utf8[index] {
+        case 0x22: (opening, closing, closingLength) = (1, (0x22, 0, 0), 1)
+        case 0xC2 where index + 1 < utf8.count && utf8[index + 1] == 0xAB: (opening, closing, closingLength) = (2, (0xC2, 0xBB, 0), 2)  // « »
+        case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && utf8[index + 2] == 0x9C:
+            (opening, closing, closingLength) = (3, (0xE2, 0x80, 0x9D), 3)  // “ ”
+        default: return nil
+        }
+        var end = index + opening
+        while end + closingLength <= utf8.count {
+            if utf8[end] == closing.0 && (closingLength < 2 || utf8[end + 1] == closing.1) && (closingLength < 3 || utf8[end + 2] == closing.2) {
+                var (first, last) = (index + opening, end)
+                if opening > 1 {
+                    while first < last && isSpace(utf8, at: first) { first += scalarLength(utf8, at: first) }
+                    while last > first && isSpace(utf8, before: last) {
+                        last -= 1
+                        while utf8[last] & 0xC0 == 0x80 { last -= 1 }
+                    }
+                }
+                return (first..<last, end + closingLength)
+            }
+            end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : 1
+        }
+        guard closingLength > 1 else { throw QueryError("unbalanced quote", column: column) }
+        return nil
+    }
+
     /// Code points: every byte but UTF-8's continuation bytes starts one.
     private static func scalarCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
         utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
@@ -202,15 +235,12 @@ public struct QueryParser: Sendable {
             } else if c == 0x29 {
                 items.append(Item(lexeme: .close, column: start))
                 move(to: i + 1)
-            } else if c == 0x22 {
-                // The closing quote: the next one not escaped.
-                var end = i + 1
-                while end < utf8.count && utf8[end] != 0x22 { end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : 1 }
-                guard end < utf8.count else { throw QueryError("unbalanced quote", column: start) }
-                let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[(i + 1)..<end]))
+            } else if let quoted = try Self.quoted(utf8, at: i, column: start) {
+                let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[quoted.text]))
                 // `"ligne de comm*"`: a `*` not escaped, right after the last word.
-                let prefixed = end - i > 2 && utf8[end - 1] == 0x2A && utf8[end - 2] != 0x5C && !Self.isSpace(utf8, before: end - 1)
-                move(to: end + 1)
+                let (first, last) = (quoted.text.lowerBound, quoted.text.upperBound)
+                let prefixed = last - first > 1 && utf8[last - 1] == 0x2A && utf8[last - 2] != 0x5C && !Self.isSpace(utf8, before: last - 1)
+                move(to: quoted.end)
                 var slop: Int?
                 if i < utf8.count && utf8[i] == 0x7E {
                     var j = i + 1

@@ -60,7 +60,7 @@ struct WordCompleter {
         let typed = String(decoding: bytes[typedStart...], as: UTF8.self)
 
         // A phrase being typed is counted as the phrase it makes once closed.
-        let closing = Self.opensAPhrase(bytes[..<typedStart]) ? "\"" : ""
+        let closing = Self.closingOfAnOpenPhrase(bytes[..<typedStart]) ?? ""
         var candidates = try spellings(startingWith: token.surface, limit: Self.counted(limit: limit))
         do {
             // Spellings of one group have the same terms, so the same count.
@@ -121,19 +121,31 @@ struct WordCompleter {
         }
     }
 
-    /// Whether `head` leaves a quote open: an odd number of quotes, a backslash escaping the next byte.
-    private static func opensAPhrase(_ head: ArraySlice<UInt8>) -> Bool {
-        var open = false, escaped = false
-        for byte in head {
+    /// The quote that closes a phrase `head` leaves open (`"`, `»` after `«`, `”` after `“`, as the query
+    /// parser pairs them), or nil; a backslash escapes the next byte.
+    private static func closingOfAnOpenPhrase(_ head: ArraySlice<UInt8>) -> String? {
+        var closing: [UInt8]?
+        var escaped = false
+        var k = head.startIndex
+        while k < head.endIndex {
+            let byte = head[k]
             if escaped {
                 escaped = false
             } else if byte == UInt8(ascii: "\\") {
                 escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                open.toggle()
+            } else if let open = closing {
+                if head[k...].starts(with: open) { closing = nil }
+            } else {
+                closing = Self.quotes.first { head[k...].starts(with: $0.opening) }?.closing
             }
+            k += 1
         }
-        return open
+        return closing.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The quotes the query parser reads a phrase between.
+    private static let quotes: [(opening: [UInt8], closing: [UInt8])] = [("\"", "\""), ("«", "»"), ("“", "”")].map {
+        (Array($0.0.utf8), Array($0.1.utf8))
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
