@@ -235,7 +235,7 @@ public struct QueryParser: Sendable {
             } else if c == 0x29 {
                 items.append(Item(lexeme: .close, column: start))
                 move(to: i + 1)
-            } else if let quoted = try Self.quoted(utf8, at: i, column: start) {
+            } else if c == 0x22 || c == 0xC2 || c == 0xE2, let quoted = try Self.quoted(utf8, at: i, column: start) {
                 let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[quoted.text]))
                 // `"ligne de comm*"`: a `*` not escaped, right after the last word.
                 let (first, last) = (quoted.text.lowerBound, quoted.text.upperBound)
@@ -371,7 +371,7 @@ public struct QueryParser: Sendable {
                     items.append(Item(lexeme: .word(Self.unescaped(bytes)), column: start))
                 } else if let keyword = Self.keyword(bytes) {
                     items.append(Item(lexeme: keyword, column: start))
-                } else if bytes.elementsEqual([0x2A, 0x3A, 0x2A]) || bytes.elementsEqual([0x2A]) {
+                } else if bytes.count == 1 ? bytes[0] == 0x2A : bytes.count == 3 && bytes[0] == 0x2A && bytes[1] == 0x3A && bytes[2] == 0x2A {
                     // Lucene's `*:*`, and tantivy's `*`.
                     items.append(Item(lexeme: .all, column: start))
                 } else {
