@@ -32,6 +32,8 @@ import Testing
         #expect(words.count > 1)
         let stems = try words.map { try FrenchAnalyzer().tokens($0.text).map(\.term) }
         #expect(Set(stems).count == stems.count, "\(words)")
+        // Typed without its apostrophe, a word is still completed as the documents write it.
+        #expect(try completions("aujourdh", head: "").first?.text == "aujourd'hui")
     }
 
     @Test func theWordsBeforeNarrowTheCompletions() throws {

@@ -25,6 +25,17 @@ public struct Lexicon: Sendable, Equatable {
         }
     }
 
+    /// A spelling with an apostrophe inside (`aujourd'hui`, `quelqu'un`, `o'reilly`: elided articles are
+    /// gone by then) as it is typed without one (`aujourdhui`), which the lexicon lists too, so that
+    /// it reaches the word's terms; nil for a spelling without one, or whose last part is a single
+    /// letter or an English contraction's (`don't` is no `dont`, `we'll` no `well`).
+    public static func withoutApostrophes(_ surface: String) -> String? {
+        guard let last = surface.utf8.lastIndex(of: 0x27) else { return nil }
+        let tail = surface.utf8[surface.utf8.index(after: last)...]
+        guard tail.count >= 2, !["ll", "re", "ve"].contains(where: { tail.elementsEqual($0.utf8) }) else { return nil }
+        return String(surface.unicodeScalars.filter { $0 != "'" })
+    }
+
     /// The index terms a query word reaches: every term its folded spelling was indexed under, or its
     /// own term when the index never saw that spelling. Sorted, never empty.
     public func terms(for token: Token) -> [String] {

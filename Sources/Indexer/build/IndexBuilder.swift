@@ -440,7 +440,10 @@ final class Worker: @unchecked Sendable {
                 var bodyTokens = TokenOffsets()
                 try inverter.add(document, analyzer: analyzer, bodyTokens: &bodyTokens)
                 analysed.append((document.stored, bodyTokens))
-                for entry in newWords.entries { inverter.addLexiconEntry(surface: entry.surface, term: entry.term) }
+                for entry in newWords.entries {
+                    inverter.addLexiconEntry(surface: entry.surface, term: entry.term)
+                    if let bare = Lexicon.withoutApostrophes(entry.surface) { inverter.addLexiconEntry(surface: bare, term: entry.term) }
+                }
                 newWords.entries.removeAll(keepingCapacity: true)
                 if inverter.memoryUsed >= budget { try spill(&inverter) }
             }

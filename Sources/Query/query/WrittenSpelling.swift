@@ -60,7 +60,9 @@ struct WrittenSpelling {
                     try tokens.skip(to: Int(position))
                     guard let range = try tokens.next() else { break }
                     let written = Folding.lowercase(body.withUnsafeBytes { String(decoding: $0[range], as: UTF8.self) })
-                    if spellings.contains(Folding.removeAccents(written)) { forms.append(written) }
+                    let folded = Folding.removeAccents(written)
+                    // `aujourdhui` is written `aujourd’hui`.
+                    if spellings.contains(folded) || Lexicon.withoutApostrophes(folded).map(spellings.contains) == true { forms.append(written) }
                 }
                 return forms
             }
