@@ -53,6 +53,13 @@ import TestSupport
         #expect(try analyzer.terms("you\(apostrophe)re") != analyzer.terms("you"))
     }
 
+    /// An ordinal typed any of the usual ways is the one term French typography writes.
+    @Test func ordinalsAreOneTerm() throws {
+        #expect(try analyzer.terms("2e 2ème 2eme 2è 2ième 2EME") == Array(repeating: "2e", count: 6))
+        #expect(try analyzer.terms("1re 1ère 1ere 1er 15ème XXIe") == ["1re", "1re", "1re", "1er", "15e", "xxi"])
+        #expect(try analyzer.terms("le 15ème de la ville") == analyzer.terms("le 15e de la ville"))
+    }
+
     /// ICU keeps `@` inside a word; an address is split there, its parts at consecutive positions.
     @Test func addressesAreSplitAtTheAt() throws {
         let tokens = try analyzer.tokens("écrivez à david@tilapin.org ou french@lists.debian.org")

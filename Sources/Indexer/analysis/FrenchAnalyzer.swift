@@ -426,6 +426,20 @@ private struct AnalysisPipeline {
 
     func analyzeWord(_ spelling: String) -> Word {
         let lower = Folding.lowercase(spelling)
-        return Word(term: Folding.removeAccents(stemmer.stem(lower)), surface: Folding.removeAccents(lower))
+        return Word(term: Self.ordinal(lower) ?? Folding.removeAccents(stemmer.stem(lower)), surface: Folding.removeAccents(lower))
+    }
+
+    /// An ordinal as French typography writes it (`2e`, `1re`), for the ways it is typed: `2ème`, `2eme`,
+    /// `2è`, `2ième` are `2e`, and `1ère` is `1re`, where Snowball would leave `2em` beside `2e`.
+    static func ordinal(_ lower: String) -> String? {
+        guard let first = lower.utf8.first, first >= 0x30 && first <= 0x39 else { return nil }
+        let digits = lower.utf8.prefix { $0 >= 0x30 && $0 <= 0x39 }
+        guard !digits.isEmpty, digits.count < lower.utf8.count else { return nil }
+        let number = String(decoding: digits, as: UTF8.self)
+        switch String(decoding: lower.utf8.dropFirst(digits.count), as: UTF8.self) {
+        case "e", "è", "ème", "eme", "ième", "ieme": return number == "1" ? nil : number + "e"
+        case "re", "ère", "ere": return number == "1" ? "1re" : nil
+        default: return nil
+        }
     }
 }
