@@ -27,13 +27,25 @@ public struct Lexicon: Sendable, Equatable {
 
     /// A spelling with an apostrophe inside (`aujourd'hui`, `quelqu'un`, `o'reilly`: elided articles are
     /// gone by then) as it is typed without one (`aujourdhui`), which the lexicon lists too, so that
-    /// it reaches the word's terms; nil for a spelling without one, or whose last part is a single
+    /// it reaches the word's terms (unless a document writes that spelling itself); nil for a spelling without one, or whose last part is a single
     /// letter or an English contraction's (`don't` is no `dont`, `we'll` no `well`).
     public static func withoutApostrophes(_ surface: String) -> String? {
         guard let last = surface.utf8.lastIndex(of: 0x27) else { return nil }
         let tail = surface.utf8[surface.utf8.index(after: last)...]
         guard tail.count >= 2, !["ll", "re", "ve"].contains(where: { tail.elementsEqual($0.utf8) }) else { return nil }
         return String(surface.unicodeScalars.filter { $0 != "'" })
+    }
+
+    /// How the builder marks the terms of a spelling typed without its apostrophe (`withoutApostrophes`)
+    /// in its runs: the merge keeps them only for a spelling no document writes itself, so that the
+    /// index's own words come first (`solidaire` is not `Solid'Aire`).
+    static let fallbackMark = "\u{1}"
+
+    /// The terms the lexicon lists for a spelling, of those its runs gave: the spelling's own, or with
+    /// none, those of the words typed that way without their apostrophe.
+    static func resolved(_ terms: Set<String>) -> Set<String> {
+        let own = terms.filter { !$0.hasPrefix(fallbackMark) }
+        return own.isEmpty ? Set(terms.map { String($0.dropFirst(fallbackMark.count)) }) : own
     }
 
     /// The index terms a query word reaches: every term its folded spelling was indexed under, or its

@@ -442,7 +442,9 @@ final class Worker: @unchecked Sendable {
                 analysed.append((document.stored, bodyTokens))
                 for entry in newWords.entries {
                     inverter.addLexiconEntry(surface: entry.surface, term: entry.term)
-                    if let bare = Lexicon.withoutApostrophes(entry.surface) { inverter.addLexiconEntry(surface: bare, term: entry.term) }
+                    if let bare = Lexicon.withoutApostrophes(entry.surface) {
+                        inverter.addLexiconEntry(surface: bare, term: Lexicon.fallbackMark + entry.term)
+                    }
                 }
                 newWords.entries.removeAll(keepingCapacity: true)
                 if inverter.memoryUsed >= budget { try spill(&inverter) }

@@ -245,7 +245,7 @@ struct IndexMerger {
                 heads[index] = try readers[index].nextLexiconEntry()
             }
             var value = ByteWriter()
-            let sorted = terms.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let sorted = Lexicon.resolved(terms).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             value.vint(sorted.count)
             for term in sorted {
                 let shared = zip(surface.utf8, term.utf8).prefix { $0 == $1 }.count
