@@ -53,6 +53,16 @@ import TestSupport
         #expect(try analyzer.terms("you\(apostrophe)re") != analyzer.terms("you"))
     }
 
+    /// A narrow no-break space (French typography's between groups of digits), which ICU keeps inside a
+    /// word, parts it as any space does: `100 000` is the same two numbers however it is spaced.
+    @Test func aNarrowNoBreakSpaceIsASpace() throws {
+        let spaced = try analyzer.terms("100 000 habitants, 2 500 000,50 euros")
+        #expect(spaced == ["100", "000", "habit", "2", "500", "000,50", "euros"])
+        #expect(try analyzer.terms("100\u{202F}000 habitants, 2\u{202F}500\u{202F}000,50 euros") == spaced)
+        #expect(try analyzer.terms("100\u{A0}000 habitants, 2\u{A0}500\u{A0}000,50 euros") == spaced)
+        #expect(try analyzer.tokens("l’A\u{202F}380 et mot\u{202F}mot").map { "\($0.term)@\($0.position)" } == ["a@0", "380@1", "et@2", "mot@3", "mot@4"])
+    }
+
     /// An ordinal typed any of the usual ways is the one term French typography writes.
     @Test func ordinalsAreOneTerm() throws {
         #expect(try analyzer.terms("2e 2ème 2eme 2è 2ième 2EME") == Array(repeating: "2e", count: 6))

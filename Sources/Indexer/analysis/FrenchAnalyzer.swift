@@ -168,8 +168,22 @@ private struct AnalysisPipeline {
         if word.kind == Int32(FTS_WORD_NUMBER) {
             // ICU calls a word that ends in digits a number (`d’IPv6`, `l’A380`): its article is elided all
             // the same. A number that starts with a digit never is (`1'000`).
-            let start = Self.startAfterElision(bytes, Int(word.start)..<end)
-            pieces.append(Piece(start: start, end: end, isNumber: true, joiner: joiner))
+            var start = Self.startAfterElision(bytes, Int(word.start)..<end)
+            var k = start
+            var pieceJoiner = joiner
+            // A narrow no-break space, which ICU keeps inside a number (UAX #29's ExtendNumLet), parts it
+            // as the other spaces do (`100 000` is two numbers however spaced), for a query to find.
+            while k + 2 < end {
+                guard Self.isNarrowNoBreakSpace(bytes, at: k) else {
+                    k += 1
+                    continue
+                }
+                if k > start { pieces.append(Piece(start: start, end: k, isNumber: true, joiner: pieceJoiner)) }
+                pieceJoiner = .none
+                k += 3
+                start = k
+            }
+            if end > start { pieces.append(Piece(start: start, end: end, isNumber: true, joiner: pieceJoiner)) }
             return
         }
         // `l’ économie`, typed with a space: the article is as elided as in `l’économie`.
@@ -189,6 +203,8 @@ private struct AnalysisPipeline {
             // ICU keeps `@` inside a word (`david@tilapin`): split, as Lucene's and tantivy's tokenizers
             // split an address, so that `david` finds it and the address typed whole is still a phrase.
             case 0x40: separator = (1, .none)
+            // And a narrow no-break space, a space.
+            case 0xE2 where k + 2 < wordEnd && Self.isNarrowNoBreakSpace(bytes, at: k): separator = (3, .none)
             case 0xC2 where k + 1 < wordEnd && bytes[k + 1] == 0xB7: separator = (2, .other)  // · U+00B7
             case 0xE2 where k + 2 < wordEnd && bytes[k + 1] == 0x80 && bytes[k + 2] == 0xA7: separator = (3, .other)  // ‧
             default:
@@ -242,6 +258,11 @@ private struct AnalysisPipeline {
         default:
             return false
         }
+    }
+
+    /// U+202F at `index`, its three bytes there (the caller checked that they are).
+    static func isNarrowNoBreakSpace(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        bytes[index] == 0xE2 && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xAF
     }
 
     /// The bytes of the apostrophe (`'`, `’`, `ʼ`, or `‘`, which word processors put in place of `’`
