@@ -272,6 +272,9 @@ private struct AnalysisPipeline {
         case 0x27: return 1
         case 0xE2 where index + 2 < end && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0x99 || bytes[index + 2] == 0x98): return 3  // ’ ‘
         case 0xCA where index + 1 < end && bytes[index + 1] == 0xBC: return 2  // ʼ
+        // ´, typed for an apostrophe on keyboards that have no ’ (`l´école`): ICU parts words at it, so
+        // it is met only after an elided article, which then goes as after `’`.
+        case 0xC2 where index + 1 < end && bytes[index + 1] == 0xB4: return 2
         default: return 0
         }
     }
