@@ -59,8 +59,6 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.count(#""économie \"sociale\"""#) == phrase)
     }
 
-    /// `*:*` matches every document with the same score (1, times a boost): the first documents come
-    /// first, the total is the index's, and `*:* -word` excludes from all of them.
     /// A phrase being typed: its last word a prefix from 2 letters on, as typed before.
     @Test func aPhraseBeingTypedEndsWithAPrefix() throws {
         let typed = try searcher.count("\"économie soc*\""), whole = try searcher.count("\"économie sociale\"")
@@ -104,6 +102,8 @@ final class BundledIndex: @unchecked Sendable {
         }
     }
 
+    /// `*:*` matches every document with the same score (1, times a boost): the first documents come
+    /// first, the total is the index's, and `*:* -word` excludes from all of them.
     @Test func starStarMatchesEveryDocument() throws {
         let documents = BundledIndex.shared.reader.documentCount
         let all = try searcher.search("*:*", limit: 5, exactTotal: false)

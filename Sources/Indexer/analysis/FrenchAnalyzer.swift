@@ -458,7 +458,7 @@ private struct AnalysisPipeline {
     static func ordinal(_ lower: String) -> String? {
         guard let first = lower.utf8.first, first >= 0x30 && first <= 0x39 else { return nil }
         let digits = lower.utf8.prefix { $0 >= 0x30 && $0 <= 0x39 }
-        guard !digits.isEmpty, digits.count < lower.utf8.count else { return nil }
+        guard digits.count < lower.utf8.count else { return nil }
         let number = String(decoding: digits, as: UTF8.self)
         switch String(decoding: lower.utf8.dropFirst(digits.count), as: UTF8.self) {
         case "e", "è", "ème", "eme", "ième", "ieme": return number == "1" ? nil : number + "e"

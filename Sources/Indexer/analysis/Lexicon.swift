@@ -26,9 +26,10 @@ public struct Lexicon: Sendable, Equatable {
     }
 
     /// A spelling with an apostrophe inside (`aujourd'hui`, `quelqu'un`, `o'reilly`: elided articles are
-    /// gone by then) as it is typed without one (`aujourdhui`), which the lexicon lists too, so that
-    /// it reaches the word's terms (unless a document writes that spelling itself); nil for a spelling without one, or whose last part is a single
-    /// letter or an English contraction's (`don't` is no `dont`, `we'll` no `well`).
+    /// gone by then) as it is typed without one (`aujourdhui`), which the lexicon lists too, so that it
+    /// reaches the word's terms (unless a document writes that spelling itself); nil for a spelling
+    /// without one, or whose last part is a single letter or an English contraction's (`don't` is no
+    /// `dont`, `we'll` no `well`).
     public static func withoutApostrophes(_ surface: String) -> String? {
         guard let last = surface.utf8.lastIndex(of: 0x27) else { return nil }
         let tail = surface.utf8[surface.utf8.index(after: last)...]

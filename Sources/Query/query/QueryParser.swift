@@ -264,7 +264,6 @@ public struct QueryParser: Sendable {
                     items.append(Item(lexeme: .quorum(text, minimum: try quorum(of: text)), column: start))
                     continue
                 }
-                // `"ligne de comm*"`: a `*` not escaped right after the last word.
                 if slop == nil && prefixed {
                     items.append(Item(lexeme: .phrasePrefix(String(text.dropLast())), column: start))
                     continue
