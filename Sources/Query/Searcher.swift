@@ -290,13 +290,15 @@ public final class Searcher: @unchecked Sendable {
         let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
         var hits: [Hit] = []
         hits.reserveCapacity(ranked.count)
+        // Numbered as `matchPositions` numbers them.
+        var compounds = CompoundMatcher(terms: snippets ? planner.distinctHighlightTerms : [], analyzer: analyzer)
         let records = try reader.storedRecords(ranked.map { Int($0.doc) })
         for index in ranked.indices {
             let scored = ranked[index], record = records[index]
             var snippet = Snippet(utf8: [], highlights: [])
             if snippets {
                 if let positions, record.body != nil {
-                    snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0) }
+                    snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0, compounds: &compounds) }
                 } else {
                     // Too many terms to read their positions, or no body: the text is analysed.
                     let text = record.body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? record.string(of: StandardField.title) ?? ""

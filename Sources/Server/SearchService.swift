@@ -159,7 +159,7 @@ public final class SearchService: @unchecked Sendable {
                                  highlighted: true)
             case .analyze(let text):
                 let utf8 = Array(text.utf8)
-                let tokens = try analyzers.with { try $0.tokens(text) }
+                let tokens = try analyzers.with { try $0.tokens(text, joiningCompounds: true) }
                 return .analysis(tokens.map { ($0, String(decoding: utf8[$0.range], as: UTF8.self)) })
             case .terms(let request):
                 let reader = currentSearcher.reader

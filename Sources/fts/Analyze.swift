@@ -40,7 +40,7 @@ struct Analyze: Command {
         let analyzer = try FrenchAnalyzer()
         let utf8 = Array(input.utf8)
         var output = ""
-        try analyzer.analyze(input) { token in
+        try analyzer.analyze(input, joiningCompounds: true) { token in
             let source = String(decoding: utf8[token.range], as: UTF8.self)
             if json {
                 output += "{\"position\":\(token.position),\"term\":\(JSON.quote(token.term)),\"surface\":\(JSON.quote(token.surface)),"

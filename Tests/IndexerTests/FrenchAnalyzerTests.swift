@@ -142,6 +142,30 @@ import TestSupport
         #expect(try analyzer.terms("Villeneuve-le-Roi Dammarie-les-Lys") == ["villeneuv", "le", "roi", "dammar", "le", "ly"])
     }
 
+    /// Asked to (as the indexer asks), a compound of two words is also the one word it is written as:
+    /// `en-tête` as `entête`, at the first word's position, spanning both words' text.
+    @Test func compoundsOfTwoWordsAreAlsoJoined() throws {
+        func joined(_ text: String) throws -> [String] {
+            let utf8 = Array(text.utf8)
+            return try analyzer.tokens(text, joiningCompounds: true).filter { $0.span == 2 }
+                .map { "\($0.term)@\($0.position) \(String(decoding: utf8[$0.range], as: UTF8.self))" }
+        }
+        let tokens = try analyzer.tokens("Modifier l’en-tête", joiningCompounds: true)
+        #expect(try tokens.map(\.term) == ["modifi", "en", "tet", analyzer.terms("entête")[0]])
+        #expect(tokens.map(\.position) == [0, 1, 2, 1])
+        #expect(tokens.map(\.span) == [1, 1, 1, 2])
+        #expect(try joined("un e-mail, du ré-emploi et l’éco‑pâturage") == ["email@1 e-mail", "reemploi@4 ré-emploi", "ecopaturag@7 éco‑pâturage"])
+        #expect(try analyzer.terms("réemploi") == ["reemploi"])
+        // Not asked: the parts alone.
+        #expect(try analyzer.tokens("l’en-tête").allSatisfy { $0.span == 1 })
+        // A verb and its pronoun, a demonstrative's `-ci`, numbers, three words, inclusive writing, a
+        // slash, or under four letters: no word.
+        for text in ["dit-il", "vas-y", "allez-vous", "celui-ci", "elle-même", "utf-8", "2023-2024", "Clichy-sous-Bois",
+                     "salarié-e", "acteurs-trices", "et/ou", "o-r", "a-t-il"] {
+            #expect(try joined(text).isEmpty, "\(text)")
+        }
+    }
+
     @Test func acronymsMeetTheirPlainSpelling() throws {
         let sentence = "Porté par ConcertES et la CRESS Nord-Pas-de-Calais et avec le soutien du programme INTERREG, D.E.S.I.R. (clôturé en décembre 2012)"
         #expect(try analyzer.terms(sentence).contains(analyzer.terms("desir")[0]))

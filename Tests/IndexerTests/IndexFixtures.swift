@@ -62,17 +62,18 @@ enum IndexFixtures {
                 }
                 for (field, text) in fields where !text.isEmpty {
                     stored.append((field, text))
-                    let analyzed = try analyzer.tokens(text)
+                    let analyzed = try analyzer.tokens(text, joiningCompounds: true)
                     var byTerm: [String: [UInt32]] = [:]
                     for token in analyzed {
                         byTerm[token.term, default: []].append(UInt32(token.position))
                         tokens.append((token.surface, token.term))
                     }
                     for (term, positions) in byTerm {
-                        content.terms[IndexContent.key(field, term), default: []].append(IndexContent.Posting(doc: doc, positions: positions))
+                        content.terms[IndexContent.key(field, term), default: []].append(IndexContent.Posting(doc: doc, positions: positions.sorted()))
                     }
                     lengths[field, default: []].append(contentsOf: repeatElement(0, count: Int(doc) + 1 - (lengths[field]?.count ?? 0)))
-                    lengths[field]![Int(doc)] = UInt32(analyzed.count)
+                    // A compound's joined form stands beside its first word: it adds no length.
+                    lengths[field]![Int(doc)] = UInt32(analyzed.filter { $0.span == 1 }.count)
                 }
                 content.stored.append(StoredFields(stored))
                 doc += 1

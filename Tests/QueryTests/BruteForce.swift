@@ -8,6 +8,16 @@ import TestSupport
 final class BruteForce {
     struct FieldText {
         var terms: [String]            // by position
+        /// Compounds written as one word (`en-tête` as `entête`), at their first word's position.
+        var joined: [(position: Int, term: String)] = []
+
+        /// Every occurrence's term, the joined forms' too.
+        var everyTerm: [String] { terms + joined.map(\.term) }
+
+        /// The positions of the occurrences whose term is one of `alternatives`, in order.
+        func positions(of alternatives: Set<String>) -> [Int] {
+            (terms.indices.filter { alternatives.contains(terms[$0]) } + joined.filter { alternatives.contains($0.term) }.map(\.position)).sorted()
+        }
     }
 
     let reader: IndexReader
@@ -31,12 +41,14 @@ final class BruteForce {
             var fields: [Int: FieldText] = [:]
             for field in indexed {
                 guard let text = stored.value(of: field) else { continue }
-                let terms = try analyzer.tokens(text).map(\.term)
-                guard !terms.isEmpty else { continue }
-                fields[field] = FieldText(terms: terms)
+                let tokens = try analyzer.tokens(text, joiningCompounds: true)
+                guard !tokens.isEmpty else { continue }
+                let analysed = FieldText(terms: tokens.filter { $0.span == 1 }.map(\.term),
+                                         joined: tokens.filter { $0.span == 2 }.map { ($0.position, $0.term) })
+                fields[field] = analysed
                 documentsWithField[field, default: 0] += 1
-                totalLength[field, default: 0] += terms.count
-                for term in Set(terms) { documentFrequency[field, default: [:]][term, default: 0] += 1 }
+                totalLength[field, default: 0] += analysed.terms.count
+                for term in Set(analysed.everyTerm) { documentFrequency[field, default: [:]][term, default: 0] += 1 }
             }
             documents.append(fields)
         }
@@ -76,8 +88,11 @@ final class BruteForce {
     func evaluate(_ node: QueryNode, boost: Double = 1) throws -> [Int: Double]? {
         switch node {
         case let .word(text, field, _):
-            let tokens = try analyzer.tokens(text)
+            var tokens = try analyzer.tokens(text, joiningCompounds: true)
+            let joined = tokens.last?.span == 2 ? tokens.removeLast() : nil
             if let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
+            // A compound: as written, or as one word.
+            if let joined, tokens.count == 2 { return try synonymous([tokens, [joined]], field: field, boost: boost) }
             if tokens.count > 1 { return try phrase(tokens, slop: nil, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
@@ -173,7 +188,7 @@ final class BruteForce {
             // Every document holding one of them, with the same score (constant, as Lucene's ranges).
             var result: [Int: Double] = [:]
             for (doc, fieldTexts) in documents.enumerated() {
-                if fields(field).contains(where: { fieldTexts[$0.0]?.terms.contains(where: terms.contains) == true }) { result[doc] = boost }
+                if fields(field).contains(where: { fieldTexts[$0.0]?.everyTerm.contains(where: terms.contains) == true }) { result[doc] = boost }
             }
             return result
         case let .fuzzy(text, edits, field, column):
@@ -284,7 +299,7 @@ final class BruteForce {
             for (field, terms) in chosen {
                 guard let text = fields[field] else { continue }
                 var freqs: [String: Int] = [:]
-                for term in text.terms where terms.contains(term) { freqs[term, default: 0] += 1 }
+                for term in text.everyTerm where terms.contains(term) { freqs[term, default: 0] += 1 }
                 let weight = fieldBoost(field) * boost
                 for (term, freq) in freqs {
                     let idf = BM25Parameters.idf(docFreq: documentFrequency[field]![term]!, documentCount: documentsWithField[field]!)
@@ -313,7 +328,7 @@ final class BruteForce {
             guard let wordIDF = idf(field: f, terms: terms) else { continue }
             for (doc, texts) in documents.enumerated() {
                 guard let text = texts[f] else { continue }
-                let freq = text.terms.reduce(0) { $0 + (terms.contains($1) ? 1 : 0) }
+                let freq = text.everyTerm.reduce(0) { $0 + (terms.contains($1) ? 1 : 0) }
                 if freq > 0 { result[doc, default: 0] += bm25(field: f, boost: boost, idf: wordIDF, freq: freq, length: text.terms.count) }
             }
         }
@@ -349,7 +364,7 @@ final class BruteForce {
             let phraseIDF = idfs.reduce(0) { $0 + $1! }
             for (doc, texts) in documents.enumerated() {
                 guard let text = texts[f] else { continue }
-                let positions = words.map { alternatives in text.terms.indices.filter { alternatives.contains(text.terms[$0]) } }
+                let positions = words.map { text.positions(of: $0) }
                 var freq = 0
                 for start in positions[0] {
                     if let slop {

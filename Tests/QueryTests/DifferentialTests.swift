@@ -77,6 +77,8 @@ import Testing
             switch generator.next() % 4 {
             case 0: return word.folding(options: .diacriticInsensitive, locale: nil)
             case 1: return word.uppercased()
+            // A compound typed without its hyphen (`écopâturage` for `éco-pâturage`).
+            case 2 where word.contains("-"): return word.replacingOccurrences(of: "-", with: "")
             default: return word
             }
         }

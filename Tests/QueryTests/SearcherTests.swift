@@ -81,6 +81,40 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hits.hits.first?.snippet.marked().contains("[Clichy]-[sous]-[Bois]") == true)
     }
 
+    /// A compound of two words typed with its hyphen or without (`en-tête`, `entête`) finds both; with
+    /// it, also the two words apart, and quoted, those alone. The match is highlighted whole.
+    @Test func compoundsAreFoundWrittenEitherWay() throws {
+        let reader = try DifferentialTests.index(of: [["id": "a", "title": "L’en-tête", "body": "Modifier l’en-tête de la page"],
+                                                      ["id": "b", "body": "Modifier l’entête de la page"],
+                                                      ["id": "c", "body": "Il est en tête de la course"],
+                                                      ["id": "d", "body": "Envoyez un e-mail ou un email, dit-il."],
+                                                      ["id": "f", "body": "Un entête rouge et un en-tête bleu"]])
+        let small = Searcher(reader: reader)
+        for (query, ids) in [("entête", ["a", "b", "f"]), ("ENTETE", ["a", "b", "f"]), ("en-tête", ["a", "b", "c", "f"]), ("\"en-tête\"", ["a", "c", "f"]),
+                             ("\"entête de la page\"", ["b"]), ("email", ["d"]), ("e-mail", ["d"]), ("ditil", []),
+                             ("page -entête", []), ("title:entête", ["a"]), ("entê*", ["a", "b", "f"])] {
+            #expect(try Set(small.search(query).hits.map { $0.id }) == Set(ids), "\(query)")
+        }
+        // Written as typed ranks first: `en-tête` is the phrase or the word, and `a` holds both.
+        let asTyped = try small.search("en-tête page")
+        #expect(asTyped.hits.first?.id == "a")
+        #expect(asTyped.hits.first?.snippet.marked() == "Modifier l’[en-tête] de la [page]")
+        let hit = try #require(try small.search("entête").hits.first { $0.id == "a" })
+        #expect(hit.snippet.marked() == "Modifier l’[en-tête] de la page")
+        #expect(try small.search("email").hits.first?.snippet.marked() == "Envoyez un [e-mail] ou un [email], dit-il.")
+        // Where the joined word is only part of a phrase found elsewhere, the compound is not marked whole.
+        #expect(try small.search("en \"entête rouge\"").hits.first?.snippet.marked() == "Un [entête] [rouge] et un [en]-tête bleu")
+        // In a title too, and once where the words also match apart (the phrase of `en-tête`).
+        for query in ["entête", "en-tête"] {
+            let title = try small.highlight(query, inDocument: "a")?.fields.first { $0.field == StandardField.title }
+            #expect(title?.highlights == ["L’".utf8.count..<"L’en-tête".utf8.count], "\(query)")
+        }
+        // The joined word adds no length: six words.
+        #expect(reader.length(field: StandardField.body, doc: 0) == 6)
+        let bundled = try searcher.count("éco-pâturage")
+        #expect(try bundled > 0 && searcher.count("écopâturage") == bundled)
+    }
+
     /// A word with an apostrophe inside, typed without it (`aujourdhui`, `oreilly`), reaches the word;
     /// not when one letter follows it (`don't` is no `dont`), nor an English contraction's ending.
     @Test func aWordTypedWithoutItsApostropheReachesIt() throws {
@@ -592,7 +626,8 @@ final class BundledIndex: @unchecked Sendable {
         let analyzer = try FrenchAnalyzer()
         let generator = SnippetGenerator()
         var compared = 0
-        for query in ["économie solidaire", "jardin OR monnaie", "\"commerce équitable\"", "coopérative -agricole", "habitants"] {
+        for query in ["économie solidaire", "jardin OR monnaie", "\"commerce équitable\"", "coopérative -agricole", "habitants",
+                      "réemploi", "ré-emploi savoir-faire", "savoirfaire OR sous-traitance"] {
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: BM25Parameters())
             _ = try planner.plan(QueryParser().parse(query))
             for hit in try searcher.search(query, limit: 20).hits {

@@ -18,7 +18,10 @@ import CICU
 /// BM25's idf already gives them almost no weight, and the query engine's pruning skips them cheaply.
 ///
 /// Numbers (`2022`, `2,5`, `45,320`) are kept verbatim, neither stemmed nor folded. Compounds split by
-/// ICU at hyphens (`Clichy-sous-Bois`) yield their parts at consecutive positions.
+/// ICU at hyphens (`Clichy-sous-Bois`) yield their parts at consecutive positions; asked to, the
+/// analyzer also yields a compound of two words as the one word it is often written as (`en-tête` as
+/// `entête`, `e-mail` as `email`), at its first part's position, as Lucene's WordDelimiterGraphFilter
+/// catenates words and Sphinx indexes blended words.
 ///
 /// Expensive steps run once per distinct spelling (`WordCache`). Not thread-safe: one per thread.
 public final class FrenchAnalyzer {
@@ -44,19 +47,33 @@ public final class FrenchAnalyzer {
     /// hence the same term, only within one generation.
     public var wordGeneration: Int { pipeline?.cache.generation ?? -1 }
 
-    /// Analyses `text`, calling `emit` with each term in order.
-    public func analyze(_ text: String, _ emit: (Token) -> Void) throws {
+    /// Analyses `text`, calling `emit` with each term in order. With `joiningCompounds`, a compound of
+    /// two words joined by a hyphen is followed by its parts written as one word (`Token.span` 2), at
+    /// its first part's position: what the index holds, so that `entête` finds `en-tête`.
+    public func analyze(_ text: String, joiningCompounds: Bool = false, _ emit: (Token) -> Void) throws {
         // Swapped out and back: a move, where copying it would retain each of its arrays.
         var pipeline: AnalysisPipeline?
         swap(&pipeline, &self.pipeline)
         defer { swap(&pipeline, &self.pipeline) }
+        pipeline!.joinsCompounds = joiningCompounds
         try pipeline!.analyze(text, emit)
     }
 
+    /// Whether `gap`, the bytes between two words, is a hyphen that joins a compound: `-`, `‐` (U+2010)
+    /// or `‑` (U+2011).
+    @inlinable
+    public static func isHyphen(_ gap: UnsafeRawBufferPointer) -> Bool {
+        switch gap.count {
+        case 1: return gap[0] == 0x2D
+        case 3: return gap[0] == 0xE2 && gap[1] == 0x80 && (gap[2] == 0x90 || gap[2] == 0x91)
+        default: return false
+        }
+    }
+
     /// The terms of `text`, in order.
-    public func tokens(_ text: String) throws -> [Token] {
+    public func tokens(_ text: String, joiningCompounds: Bool = false) throws -> [Token] {
         var tokens: [Token] = []
-        try analyze(text) { tokens.append($0) }
+        try analyze(text, joiningCompounds: joiningCompounds) { tokens.append($0) }
         return tokens
     }
 }
@@ -89,6 +106,7 @@ private struct AnalysisPipeline {
     let breaker: WordBreaker
     let stemmer: SnowballStemmer
     var onNewWord: ((String, String) -> Void)?
+    var joinsCompounds = false
     var cache = WordCache<CachedWord>()
     var words: [fts_word] = []
     var pieces: [Piece] = []
@@ -336,6 +354,8 @@ private struct AnalysisPipeline {
     mutating func analyzeChain(_ chain: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, position: inout Int,
                               _ emit: (Token) -> Void) {
         var i = chain.lowerBound
+        // The first word of a chain of two, while it may be joined to the second.
+        var firstSurface: String?
         while i < chain.upperBound {
             let piece = pieces[i]
             var last = i
@@ -369,10 +389,39 @@ private struct AnalysisPipeline {
             }
             emit(Token(term: word.term, surface: word.surface, position: position, range: piece.start..<pieces[last].end,
                        wordID: word.id))
+            if last == i && !piece.isNumber && joinsCompounds && chain.count == 2 && i == chain.lowerBound {
+                firstSurface = word.surface
+            }
             position += 1
             i = last + 1
         }
+        if let first = firstSurface, let joined = joinedCompound(chain, first, in: bytes) {
+            emit(Token(term: joined.term, surface: joined.surface, position: position - 2,
+                       range: pieces[chain.lowerBound].start..<pieces[chain.upperBound - 1].end, wordID: joined.id, span: 2))
+        }
     }
+
+    /// The two words of `chain` as one (`en-tête` → `entête`), when they are joined by a hyphen, both
+    /// words of letters, and the second no pronoun after a verb (`dit-il`, `vas-y`, `celui-ci`: no
+    /// word anyone writes joined); nil otherwise, or when the joined word would be under four letters
+    /// (`o-r`).
+    mutating func joinedCompound(_ chain: Range<Int>, _ first: String, in bytes: UnsafeBufferPointer<UInt8>) -> Word? {
+        let left = pieces[chain.lowerBound], right = pieces[chain.lowerBound + 1]
+        guard !right.isNumber, FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[left.end..<right.start]))) else {
+            return nil
+        }
+        let second = lookUp(bytes, right).surface
+        guard first.utf8.count + second.utf8.count >= 4, !Self.pronouns.contains(second) else { return nil }
+        spelling.removeAll(keepingCapacity: true)
+        spelling.append(contentsOf: bytes[left.start..<left.end])
+        spelling.append(contentsOf: bytes[right.start..<right.end])
+        return spelling.withUnsafeBytes { lookUp($0) }
+    }
+
+    /// Folded, as the words after a verb's hyphen are written.
+    static let pronouns: Set<String> = ["je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "moi", "toi",
+                                        "lui", "leur", "eux", "y", "en", "le", "la", "les", "ci", "meme", "memes"]
+
 
     /// The last piece of an acronym of at least two single letters joined by dots starting at `index`.
     mutating func acronymEnd(from index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {

@@ -12,16 +12,20 @@ public struct Token: Equatable, Sendable {
     /// A small number for the spelling within the analyzer's current `wordGeneration`, or -1: lets the
     /// indexer find the term without hashing it. Not part of the token's identity.
     public var wordID: Int32
+    /// The positions the token stands for: 1, or 2 for a hyphenated compound's parts written as one
+    /// word (`en-tête` as `entête`), which stands at its first part's position, beside that part.
+    public var span: Int
 
-    public init(term: String, surface: String, position: Int, range: Range<Int>, wordID: Int32 = -1) {
+    public init(term: String, surface: String, position: Int, range: Range<Int>, wordID: Int32 = -1, span: Int = 1) {
         self.term = term
         self.surface = surface
         self.position = position
         self.range = range
         self.wordID = wordID
+        self.span = span
     }
 
     public static func == (a: Token, b: Token) -> Bool {
-        a.term == b.term && a.surface == b.surface && a.position == b.position && a.range == b.range
+        a.term == b.term && a.surface == b.surface && a.position == b.position && a.range == b.range && a.span == b.span
     }
 }

@@ -82,8 +82,14 @@ struct Inverter {
             fieldTerms.removeAll(keepingCapacity: true)
             tokenTerms.removeAll(keepingCapacity: true)
             tokenPositions.removeAll(keepingCapacity: true)
-            try analyzer.analyze(text) { token in
-                if isBody { bodyTokens.append(token.range) }
+            // A compound's joined form stands beside its first part: it adds no position, so it counts
+            // in neither the field's length nor the body's token offsets.
+            var length: UInt32 = 0
+            try analyzer.analyze(text, joiningCompounds: true) { token in
+                if token.span == 1 {
+                    if isBody { bodyTokens.append(token.range) }
+                    length += 1
+                }
                 let term = termID(field: field, token)
                 tokenTerms.append(Int32(term))
                 tokenPositions.append(UInt32(token.position))
@@ -94,7 +100,7 @@ struct Inverter {
                 }
                 counts[term] += 1
             }
-            lengths.append((document.doc, field, UInt32(tokenTerms.count)))
+            lengths.append((document.doc, field, length))
             var running: Int32 = 0
             for term in fieldTerms {
                 fill[Int(term)] = running

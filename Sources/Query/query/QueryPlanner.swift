@@ -94,8 +94,11 @@ final class QueryPlanner {
         switch node {
         case let .word(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            let tokens = try analyse(text)
+            var tokens = try analyzer.tokens(text, joiningCompounds: true)
+            let joined = tokens.last?.span == 2 ? tokens.removeLast() : nil
             if let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, fields: fields, column: column, negated: negated) }
+            // A compound (`en-tête`) as written, or written as one word (`entête`), as the index holds both.
+            if let joined, tokens.count == 2 { return try synonymous([tokens, [joined]], fields: fields, column: column, negated: negated) }
             if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):

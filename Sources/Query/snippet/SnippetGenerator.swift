@@ -55,6 +55,41 @@ struct MatchPositions {
     @inline(__always) static func term(_ match: UInt64) -> Int { Int(match & 0xFFFF_FFFF) }
 }
 
+/// Tells whether the matches at a word followed by a hyphen and another word are of the two as one
+/// (`entête` found in `en-tête`: the index holds that term at the first word's position).
+struct CompoundMatcher {
+    /// The highlighted terms, by the numbers the matches give them.
+    let terms: [String]
+    let analyzer: FrenchAnalyzer
+    /// Each compound's term number (or none) once analysed: the hits of a page share many.
+    private var known: [[UInt8]: Int?] = [:]
+
+    init(terms: [String], analyzer: FrenchAnalyzer) {
+        self.terms = terms
+        self.analyzer = analyzer
+    }
+
+    /// `compound`: the two words and the hyphen between; `firstLength`: the first word's bytes;
+    /// `matched`: the matches at the first word.
+    mutating func coversBoth(_ compound: UnsafeRawBufferPointer, firstLength: Int, matched: UnsafeBufferPointer<UInt64>) -> Bool {
+        // A word's own term is never longer than the word (Snowball takes endings off, folding keeps or
+        // shortens): only a longer term may be the compound's, which spares most matches the analysis.
+        // (A compound's term no longer than its first word, as `flèche-bas`'s, 2 of 3,436 in frdocs,
+        // is then highlighted on its first word alone.)
+        guard matched.contains(where: { terms[MatchPositions.term($0)].utf8.count > firstLength }) else { return false }
+        let key = Array(compound)
+        let number: Int?
+        if let cached = known[key] {
+            number = cached
+        } else {
+            let joined = try? analyzer.tokens(String(decoding: compound, as: UTF8.self), joiningCompounds: true).last
+            number = joined.flatMap { $0.span == 2 ? terms.firstIndex(of: $0.term) : nil }
+            known[key] = number
+        }
+        return matched.contains { MatchPositions.term($0) == number }
+    }
+}
+
 /// Picks the passage of about `length` characters with the most distinct query terms (then the most
 /// matches), cut at word boundaries.
 ///
@@ -81,7 +116,10 @@ struct SnippetGenerator {
 
     /// The snippet of a stored body whose matches are known: `all` gives each match's position and
     /// term number (as `MatchPositions` does), sorted, `text.tokens` where each position stands.
-    mutating func snippet(of text: StoredText, matches all: UnsafeBufferPointer<UInt64>) throws -> Snippet {
+    /// `compounds` tells the matches of two words joined by a hyphen as one (`entête` found in
+    /// `en-tête`), which cover both.
+    mutating func snippet(of text: StoredText, matches all: UnsafeBufferPointer<UInt64>,
+                          compounds: inout CompoundMatcher) throws -> Snippet {
         let tokens = text.tokens
         guard tokens.count > 0 else { return Snippet(utf8: [], highlights: []) }
         var kept = all.count
@@ -128,7 +166,8 @@ struct SnippetGenerator {
                 window = try readWindow(from: from)
             }
             return text.withUnsafeBytes { utf8 in
-                compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: found, moreAfter: false)
+                compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: found, moreAfter: false,
+                        compounds: &compounds)
             }
         }
     }
@@ -137,20 +176,30 @@ struct SnippetGenerator {
     func snippet(of document: String, terms: Set<String>, analyzer: FrenchAnalyzer) throws -> Snippet {
         let utf8 = Array(document.utf8)
         let region = characterBoundaries(0..<min(utf8.count, maximumAnalyzedBytes), in: utf8)
-        let tokens = try analyzer.tokens(String(decoding: utf8[region], as: UTF8.self))
-        guard !tokens.isEmpty else { return Snippet(utf8: [], highlights: []) }
-        // Each matched token, with its term numbered in order of first appearance.
+        var tokens: [Token] = []
+        // Each matched token, with its term numbered in order of first appearance: a compound's joined
+        // form (`entête` in `en-tête`) matches at its first word.
         var matches: [UInt64] = []
         var ranges: [UInt32] = []
         var seen: [String] = []
-        for index in tokens.indices where terms.contains(tokens[index].term) {
-            let term = seen.firstIndex(of: tokens[index].term) ?? seen.count
-            if term == seen.count { seen.append(tokens[index].term) }
-            matches.append(MatchPositions.match(position: UInt32(index), term: term))
+        try analyzer.analyze(String(decoding: utf8[region], as: UTF8.self), joiningCompounds: true) { token in
+            if token.span == 1 { tokens.append(token) }
+            guard terms.contains(token.term) else { return }
+            let term = seen.firstIndex(of: token.term) ?? seen.count
+            if term == seen.count { seen.append(token.term) }
+            matches.append(MatchPositions.match(position: UInt32(token.position), term: term))
             // The tokens' ranges count from the region's start, which is the text's.
-            ranges.append(UInt32(tokens[index].range.lowerBound))
-            ranges.append(UInt32(tokens[index].range.upperBound))
+            ranges.append(UInt32(token.range.lowerBound))
+            ranges.append(UInt32(token.range.upperBound))
         }
+        guard !tokens.isEmpty else { return Snippet(utf8: [], highlights: []) }
+        // A joined form comes after its words: the matches back in order of position, then of start.
+        if zip(matches, matches.dropFirst()).contains(where: { MatchPositions.position($0) > MatchPositions.position($1) }) {
+            let order = matches.indices.sorted { matches[$0] < matches[$1] }
+            matches = order.map { matches[$0] }
+            ranges = order.flatMap { [ranges[2 * $0], ranges[2 * $0 + 1]] }
+        }
+        var compounds = CompoundMatcher(terms: seen, analyzer: analyzer)
         return matches.withUnsafeBufferPointer { matches in
             let anchor = matches.isEmpty ? 0 : MatchPositions.position(matches[ranges.withUnsafeBufferPointer { bestWindow($0, terms: matches) }])
             let from = max(0, anchor - lead - 1)
@@ -162,7 +211,7 @@ struct SnippetGenerator {
             return utf8.withUnsafeBytes { utf8 in
                 window.withUnsafeBufferPointer { window in
                     compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: matches,
-                            moreAfter: region.upperBound < utf8.count)
+                            moreAfter: region.upperBound < utf8.count, compounds: &compounds)
                 }
             }
         }
@@ -204,7 +253,8 @@ struct SnippetGenerator {
     /// tokens inside highlighted (`matches`, by position in their high half). `window` holds `start,
     /// end` of the tokens from position `from` on (of `tokenCount` in all), enough to cover the passage.
     private func compose(_ utf8: UnsafeRawBufferPointer, window: UnsafeBufferPointer<UInt32>, from: Int, anchor: Int,
-                         tokenCount: Int, matches: UnsafeBufferPointer<UInt64>, moreAfter: Bool) -> Snippet {
+                         tokenCount: Int, matches: UnsafeBufferPointer<UInt64>, moreAfter: Bool,
+                         compounds: inout CompoundMatcher) -> Snippet {
         let available = from + window.count / 2
         let bounds = window.baseAddress!
         let earliest = Int(bounds[2 * (anchor - from)]) - lead
@@ -285,6 +335,8 @@ struct SnippetGenerator {
             var previousEnd = passageStart
             var nextMatch = highlightCount > 0 ? MatchPositions.position(matches[matchIndex]) : -1
             var entry = bounds + 2 &* (first &- from)
+            // The last token a highlight covers: the second word of a compound matched as one.
+            var covered = first &- 1
             for token in first...last {
                 let tokenStart = Int(entry[0]), tokenEnd = Int(entry[1])
                 entry += 2
@@ -292,9 +344,24 @@ struct SnippetGenerator {
                 let target = tokenStart &+ shift
                 if shift != unshifted { (out + target).update(from: source + tokenStart, count: tokenEnd &- tokenStart) }
                 if token == nextMatch {
-                    highlights.append(target..<(target &+ tokenEnd &- tokenStart))
-                    matchIndex &+= 1
+                    // Two terms may stand at one position: a word, and the compound it starts as one word.
+                    let atToken = matchIndex
+                    while matchIndex < matches.count && MatchPositions.position(matches[matchIndex]) == token { matchIndex &+= 1 }
                     nextMatch = matchIndex < matches.count ? MatchPositions.position(matches[matchIndex]) : -1
+                    if token > covered {
+                        var end = tokenEnd
+                        // Joined to the next word by a hyphen (no white space: the next word lands at
+                        // the same shift)?
+                        if token < last, Int(entry[0]) >= tokenEnd,
+                           FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(start: source + tokenEnd, count: Int(entry[0]) - tokenEnd)),
+                           compounds.coversBoth(UnsafeRawBufferPointer(start: source + tokenStart, count: Int(entry[1]) - tokenStart),
+                                                firstLength: tokenEnd - tokenStart,
+                                                matched: UnsafeBufferPointer(rebasing: matches[atToken..<matchIndex])) {
+                            end = Int(entry[1])
+                            covered = token &+ 1
+                        }
+                        highlights.append(target..<(end &+ shift))
+                    }
                 }
                 previousEnd = tokenEnd
             }

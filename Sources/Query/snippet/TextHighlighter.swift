@@ -42,7 +42,7 @@ struct TextHighlighter {
         var matches = [[UInt64]](repeating: [], count: texts.count)
         var words = [[(position: Int, range: Range<Int>)]](repeating: [], count: texts.count)
         var text = 0
-        try analyzer.analyze(joined) { token in
+        try analyzer.analyze(joined, joiningCompounds: true) { token in
             guard let number = number(of: token.term) else { return }
             while text + 1 < starts.count && token.range.lowerBound >= starts[text + 1] { text += 1 }
             let start = starts[text]
@@ -51,13 +51,28 @@ struct TextHighlighter {
         }
         for index in texts.indices where !words[index].isEmpty {
             guard let filter else {
-                result[index] = words[index].map(\.range)
+                result[index] = Self.merged(words[index].map(\.range))
                 continue
             }
             matches[index].sort()
             filter.apply(to: &matches[index], from: 0, keepingAllWhenNone: false)
             let kept = Set(matches[index].map(MatchPositions.position))
-            result[index] = words[index].filter { kept.contains($0.position) }.map(\.range)
+            result[index] = Self.merged(words[index].filter { kept.contains($0.position) }.map(\.range))
+        }
+        return result
+    }
+
+    /// In order, without overlaps: a compound's joined form (`entête` found in `en-tête`) comes after
+    /// its words, and covers them.
+    private static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        guard zip(ranges, ranges.dropFirst()).contains(where: { $0.upperBound > $1.lowerBound }) else { return ranges }
+        var result: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = result.last, range.lowerBound < last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
         }
         return result
     }
