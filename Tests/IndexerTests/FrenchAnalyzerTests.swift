@@ -160,7 +160,7 @@ import TestSupport
         #expect(try analyzer.tokens("l’en-tête").allSatisfy { $0.span == 1 })
         // A verb and its pronoun, a demonstrative's `-ci`, numbers, three words, inclusive writing, a
         // slash, or under four letters: no word.
-        for text in ["dit-il", "vas-y", "allez-vous", "celui-ci", "elle-même", "utf-8", "2023-2024", "Clichy-sous-Bois",
+        for text in ["dit-il", "vas-y", "allez-vous", "celui-ci", "elle-même", "utf-8", "2023-2024", "2-pièces", "Clichy-sous-Bois",
                      "salarié-e", "acteurs-trices", "et/ou", "o-r", "a-t-il"] {
             #expect(try joined(text).isEmpty, "\(text)")
         }

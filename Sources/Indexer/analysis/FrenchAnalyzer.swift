@@ -354,8 +354,7 @@ private struct AnalysisPipeline {
     mutating func analyzeChain(_ chain: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, position: inout Int,
                               _ emit: (Token) -> Void) {
         var i = chain.lowerBound
-        // The first word of a chain of two, while it may be joined to the second.
-        var firstSurface: String?
+        let firstPosition = position
         while i < chain.upperBound {
             let piece = pieces[i]
             var last = i
@@ -389,14 +388,12 @@ private struct AnalysisPipeline {
             }
             emit(Token(term: word.term, surface: word.surface, position: position, range: piece.start..<pieces[last].end,
                        wordID: word.id))
-            if last == i && !piece.isNumber && joinsCompounds && chain.count == 2 && i == chain.lowerBound {
-                firstSurface = word.surface
-            }
             position += 1
             i = last + 1
         }
-        if let first = firstSurface, let joined = joinedCompound(chain, first, in: bytes) {
-            emit(Token(term: joined.term, surface: joined.surface, position: position - 2,
+        // Two pieces made two words, neither the other's inclusive ending.
+        if joinsCompounds && chain.count == 2 && position - firstPosition == 2, let joined = joinedCompound(chain, in: bytes) {
+            emit(Token(term: joined.term, surface: joined.surface, position: firstPosition,
                        range: pieces[chain.lowerBound].start..<pieces[chain.upperBound - 1].end, wordID: joined.id, span: 2))
         }
     }
@@ -405,12 +402,14 @@ private struct AnalysisPipeline {
     /// words of letters, and the second no pronoun after a verb (`dit-il`, `vas-y`, `celui-ci`: no
     /// word anyone writes joined); nil otherwise, or when the joined word would be under four letters
     /// (`o-r`).
-    mutating func joinedCompound(_ chain: Range<Int>, _ first: String, in bytes: UnsafeBufferPointer<UInt8>) -> Word? {
+    mutating func joinedCompound(_ chain: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Word? {
         let left = pieces[chain.lowerBound], right = pieces[chain.lowerBound + 1]
-        guard !right.isNumber, FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[left.end..<right.start]))) else {
+        guard !left.isNumber, !right.isNumber,
+              FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[left.end..<right.start]))) else {
             return nil
         }
-        let second = lookUp(bytes, right).surface
+        // Both words are in the cache: they were just analysed.
+        let first = lookUp(bytes, left).surface, second = lookUp(bytes, right).surface
         guard first.utf8.count + second.utf8.count >= 4, !Self.pronouns.contains(second) else { return nil }
         spelling.removeAll(keepingCapacity: true)
         spelling.append(contentsOf: bytes[left.start..<left.end])
