@@ -91,7 +91,8 @@ final class BundledIndex: @unchecked Sendable {
                                                       ["id": "f", "body": "Un entête rouge et un en-tête bleu"]])
         let small = Searcher(reader: reader)
         for (query, ids) in [("entête", ["a", "b", "f"]), ("ENTETE", ["a", "b", "f"]), ("en-tête", ["a", "b", "c", "f"]), ("\"en-tête\"", ["a", "c", "f"]),
-                             ("\"entête de la page\"", ["b"]), ("email", ["d"]), ("e-mail", ["d"]), ("ditil", []),
+                             ("\"entête de la page\"", ["b"]), ("\"modifier entête\"", ["a", "b"]), ("\"entête de la page\"~1", ["a", "b"]),
+                             ("email", ["d"]), ("e-mail", ["d"]), ("ditil", []),
                              ("page -entête", []), ("title:entête", ["a"]), ("entê*", ["a", "b", "f"])] {
             #expect(try Set(small.search(query).hits.map { $0.id }) == Set(ids), "\(query)")
         }
