@@ -421,7 +421,6 @@ private struct AnalysisPipeline {
     static let pronouns: Set<String> = ["je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "moi", "toi",
                                         "lui", "leur", "eux", "y", "en", "le", "la", "les", "ci", "meme", "memes"]
 
-
     /// The last piece of an acronym of at least two single letters joined by dots starting at `index`.
     mutating func acronymEnd(from index: Int, in chain: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard index + 1 < chain.upperBound, pieces[index + 1].joiner == .dot,

@@ -193,7 +193,7 @@ struct SnippetGenerator {
             ranges.append(UInt32(token.range.upperBound))
         }
         guard !tokens.isEmpty else { return Snippet(utf8: [], highlights: []) }
-        // A joined form comes after its words: the matches back in order of position, then of start.
+        // A joined form comes after its words: the matches back in order of position.
         if zip(matches, matches.dropFirst()).contains(where: { MatchPositions.position($0) > MatchPositions.position($1) }) {
             let order = matches.indices.sorted { matches[$0] < matches[$1] }
             matches = order.map { matches[$0] }
