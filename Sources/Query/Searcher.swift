@@ -290,8 +290,7 @@ public final class Searcher: @unchecked Sendable {
         let positions = snippets ? try matchPositions(in: ranked.map(\.doc), planner: planner) : nil
         var hits: [Hit] = []
         hits.reserveCapacity(ranked.count)
-        // Numbered as `matchPositions` numbers them.
-        var compounds = CompoundMatcher(terms: snippets ? planner.distinctHighlightTerms : [], analyzer: analyzer)
+        var compounds = CompoundMatcher(terms: positions?.terms ?? [], analyzer: analyzer)
         let records = try reader.storedRecords(ranked.map { Int($0.doc) })
         for index in ranked.indices {
             let scored = ranked[index], record = records[index]
@@ -395,7 +394,7 @@ public final class Searcher: @unchecked Sendable {
             : HighlightFilter(terms: terms, free: planner.freeHighlightTerms, phrases: planner.highlightedPhrases)
         // Borrowed: the loops below run per hit and per term, with no reference counting.
         let borrowed = borrowedBuffer(cursors)
-        var result = MatchPositions(matches: [], bounds: [Int](repeating: 0, count: 2 * docs.count))
+        var result = MatchPositions(terms: terms, matches: [], bounds: [Int](repeating: 0, count: 2 * docs.count))
         var positions = PositionBuffer()
         // Each hit as `doc << 32 | index`, sorted: cursors only move forward, so documents are visited
         // in increasing order.

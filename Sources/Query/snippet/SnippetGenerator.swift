@@ -42,6 +42,8 @@ public struct Snippet: Sendable, Equatable {
 /// each match as `position << 32 | term number`, so that sorting the integers sorts the matches by
 /// position. One array holds every hit's matches, hit after hit: a page costs one allocation, not one a hit.
 struct MatchPositions {
+    /// The terms, by the numbers the matches give them.
+    var terms: [String]
     var matches: [UInt64]
     /// Hit `i`'s matches are `matches[bounds[2i]..<bounds[2i + 1]]`, sorted.
     var bounds: [Int]
@@ -77,6 +79,7 @@ struct CompoundMatcher {
         // (A compound's term no longer than its first word, as `flèche-bas`'s, 2 of 3,436 in frdocs,
         // is then highlighted on its first word alone.)
         guard matched.contains(where: { terms[MatchPositions.term($0)].utf8.count > firstLength }) else { return false }
+        // Then the longer term is the compound's in practice; whether it is, is what is asked.
         let key = Array(compound)
         let number: Int?
         if let cached = known[key] {
