@@ -94,6 +94,34 @@ import Testing
         #expect(Self.check(first)?.contains("norms.fts") == true)
     }
 
+    /// A spelling only compounds make names its first word's length (docs/FORMAT.md), which a prefix
+    /// trusts to leave it out: `verify` finds a length whose start is no spelling of the lexicon, and
+    /// reading refuses one as long as the spelling.
+    @Test func aJoinedSpellingsFirstWordIsInTheLexicon() throws {
+        let folder = try TemporaryFolder()
+        let pristine = try Self.pristine(in: folder)
+        let joined = try #require(try IndexReader(path: pristine).lexiconEntries(prefix: "antigaspillage").first)
+        #expect(joined.surface == "antigaspillage" && joined.joinedFirstLength == "anti".utf8.count)
+        for (length, error) in [(5, "the first word of antigaspillage's compounds is not in the lexicon"), (14, "lexicon.fts")] {
+            let damaged = folder.file("damaged")
+            try Self.copy(pristine, to: damaged)
+            let reader = try IndexReader(path: damaged)
+            var cursor = try reader.lexiconTable.cursor()
+            var entries: [(key: [UInt8], value: [UInt8])] = []
+            while let value = try cursor.next() { entries.append((cursor.key, Array(value))) }
+            try Damage.rewrite(.lexicon, of: damaged) { file in
+                var table = SortedTableWriter(file: file)
+                for entry in entries {
+                    guard entry.key == Array("antigaspillage".utf8) else { try table.add(key: entry.key, value: entry.value); continue }
+                    // n × 2 + 1, then the length: both one byte here.
+                    try table.add(key: entry.key, value: [entry.value[0], UInt8(length)] + entry.value.dropFirst(2))
+                }
+                try table.finish()
+            }
+            #expect(Self.check(damaged)?.contains(error) == true, "\(length): \(Self.check(damaged) ?? "no error")")
+        }
+    }
+
     /// Opening is O(1) and does not checksum: reading a damaged body must still throw or answer, never trap.
     @Test(arguments: ["terms.fts", "postings.fts", "positions.fts", "store.fts", "lexicon.fts", "ids.fts"])
     func readingADamagedBodyNeverCrashes(file: String) throws {

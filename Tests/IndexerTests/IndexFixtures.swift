@@ -13,6 +13,8 @@ struct IndexContent: Equatable {
     var stored: [StoredFields] = []
     var lengths: [[UInt32]] = []
     var lexicon: [String: [String]] = [:]
+    /// The spellings only compounds make, with their first word's length.
+    var joinedFirstLength: [String: Int] = [:]
     var fields: [String] = []
 
     static func key(_ field: Int, _ term: String) -> String { "\(field):\(term)" }
@@ -37,7 +39,10 @@ struct IndexContent: Equatable {
         lengths = reader.meta.fields.indices.map { field in
             reader.meta.fields[field].indexed ? (0..<reader.documentCount).map { reader.length(field: field, doc: UInt32($0)) } : []
         }
-        for entry in try reader.lexiconEntries(prefix: "") { lexicon[entry.surface] = entry.terms }
+        for entry in try reader.lexiconEntries(prefix: "") {
+            lexicon[entry.surface] = entry.terms
+            if entry.joinedFirstLength > 0 { joinedFirstLength[entry.surface] = entry.joinedFirstLength }
+        }
     }
 }
 
@@ -49,6 +54,8 @@ enum IndexFixtures {
         var fieldNames = StandardField.all.map(\.name)
         var lengths: [Int: [UInt32]] = [:]
         var tokens: [(String, String)] = []
+        var written = Set<String>()
+        var joined: [String: Int] = [:]
         var seen = Set<String>()
         var doc: UInt32 = 0
         for file in Corpus.files(in: paths).files {
@@ -64,9 +71,14 @@ enum IndexFixtures {
                     stored.append((field, text))
                     let analyzed = try analyzer.tokens(text, joiningCompounds: true)
                     var byTerm: [String: [UInt32]] = [:]
-                    for token in analyzed {
+                    for (index, token) in analyzed.enumerated() {
                         byTerm[token.term, default: []].append(UInt32(token.position))
                         tokens.append((token.surface, token.term))
+                        guard token.span == 2 else { written.insert(token.surface); continue }
+                        // The compound's first word comes two tokens before its joined form.
+                        let first = analyzed[index - 2].surface
+                        let length = token.surface.hasPrefix(first) ? first.utf8.count : 0
+                        joined[token.surface] = min(joined[token.surface] ?? length, length)
                     }
                     for (term, positions) in byTerm {
                         content.terms[IndexContent.key(field, term), default: []].append(IndexContent.Posting(doc: doc, positions: positions.sorted()))
@@ -80,6 +92,7 @@ enum IndexFixtures {
             }, issue: { _ in })
         }
         content.fields = fieldNames
+        content.joinedFirstLength = joined.filter { $0.value > 0 && !written.contains($0.key) }
         content.lengths = fieldNames.indices.map { field in
             guard field >= StandardField.title else { return [] }
             var list = lengths[field] ?? []

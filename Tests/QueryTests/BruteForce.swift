@@ -30,6 +30,10 @@ final class BruteForce {
     var totalLength: [Int: Int] = [:]
     /// Words and phrases searched as others too, as the searcher compared is given them.
     var synonyms: Synonyms?
+    /// The folded spellings of the words as written, and of compounds' joined words with the length of
+    /// their first word's (the shortest; 0 for one the joined word does not start with).
+    var writtenSpellings = Set<String>()
+    var joinedFirstLength: [String: Int] = [:]
 
     init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters()) throws {
         self.reader = reader
@@ -43,6 +47,12 @@ final class BruteForce {
                 guard let text = stored.value(of: field) else { continue }
                 let tokens = try analyzer.tokens(text, joiningCompounds: true)
                 guard !tokens.isEmpty else { continue }
+                for (index, token) in tokens.enumerated() {
+                    guard token.span == 2 else { writtenSpellings.insert(token.surface); continue }
+                    let first = tokens[index - 2].surface
+                    let length = token.surface.hasPrefix(first) ? first.utf8.count : 0
+                    joinedFirstLength[token.surface] = min(joinedFirstLength[token.surface] ?? length, length)
+                }
                 let analysed = FieldText(terms: tokens.filter { $0.span == 1 }.map(\.term),
                                          joined: tokens.filter { $0.span == 2 }.map { ($0.position, $0.term) })
                 fields[field] = analysed
@@ -342,10 +352,15 @@ final class BruteForce {
     }
 
     /// The terms of every spelling that starts with `surface` (and of every number, for digits), within
-    /// the documented bound on the whole expansion.
+    /// the documented bound on the whole expansion; but for the spellings only compounds make whose
+    /// first word's starts with `surface` too.
     func prefixTerms(_ surface: String, field: String?, column: Int) throws -> Set<String> {
         var terms = Set<String>()
-        for entry in try reader.lexiconEntries(prefix: surface) { terms.formUnion(entry.terms) }
+        for entry in try reader.lexiconEntries(prefix: surface) {
+            if !writtenSpellings.contains(entry.surface), let length = joinedFirstLength[entry.surface],
+               length >= surface.utf8.count { continue }
+            terms.formUnion(entry.terms)
+        }
         if surface.allSatisfy(\.isNumber) {
             for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: surface) { terms.insert(entry.term) } }
         }

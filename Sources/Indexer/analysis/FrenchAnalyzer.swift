@@ -43,6 +43,16 @@ public final class FrenchAnalyzer {
         set { pipeline?.onNewWord = newValue }
     }
 
+    /// Called with the folded surface and the term of each compound's joined word (`Token.span` 2) the
+    /// analyzer makes for the first time, and the length in bytes of the compound's first word's folded
+    /// spelling, its start (`metadonnees` from `méta-données`: 4); 0 when the joined spelling does not
+    /// start with it. Joined words are cached apart from the words written as such, so that the
+    /// lexicon learns which spellings only joins make.
+    public var onNewJoinedWord: ((_ surface: String, _ term: String, _ firstLength: Int) -> Void)? {
+        get { pipeline?.onNewJoinedWord }
+        set { pipeline?.onNewJoinedWord = newValue }
+    }
+
     /// Changes whenever word ids (`Token.wordID`) are reassigned: a word id names the same spelling,
     /// hence the same term, only within one generation.
     public var wordGeneration: Int { pipeline?.cache.generation ?? -1 }
@@ -106,8 +116,11 @@ private struct AnalysisPipeline {
     let breaker: WordBreaker
     let stemmer: SnowballStemmer
     var onNewWord: ((String, String) -> Void)?
+    var onNewJoinedWord: ((String, String, Int) -> Void)?
     var joinsCompounds = false
     var cache = WordCache<CachedWord>()
+    /// Joined words, keyed by the compound as written, hyphen and all.
+    var joinedCache = WordCache<CachedWord>(limit: 1 << 16)
     var words: [fts_word] = []
     var pieces: [Piece] = []
     /// Spellings that are not contiguous in the text: acronyms and inclusive plurals.
@@ -120,6 +133,7 @@ private struct AnalysisPipeline {
 
     mutating func analyze(_ text: String, _ emit: (Token) -> Void) throws {
         cache.startAfreshIfFull()
+        joinedCache.startAfreshIfFull()
         var text = text
         try text.withUTF8 { bytes in
             var position = 0
@@ -408,13 +422,28 @@ private struct AnalysisPipeline {
               FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[left.end..<right.start]))) else {
             return nil
         }
+        let text = UnsafeRawBufferPointer(bytes)
+        let key = WordCache<CachedWord>.key(text, left.start..<right.end)
+        let compound = UnsafeRawBufferPointer(rebasing: text[left.start..<right.end])
+        let joined = joinedCache.value(for: key, bytes: compound)?.value ?? join(left, right, in: bytes, key: key)
+        return joined.term.isEmpty ? nil : Word(term: joined.term, surface: joined.surface)
+    }
+
+    /// `joinedCompound`'s word, analysed and cached; an empty term for a compound that is not joined.
+    mutating func join(_ left: Piece, _ right: Piece, in bytes: UnsafeBufferPointer<UInt8>, key: WordCache<CachedWord>.Key) -> CachedWord {
         // Both words are in the cache: they were just analysed.
         let first = lookUp(bytes, left).surface, second = lookUp(bytes, right).surface
-        guard first.utf8.count + second.utf8.count >= 4, !Self.pronouns.contains(second) else { return nil }
-        spelling.removeAll(keepingCapacity: true)
-        spelling.append(contentsOf: bytes[left.start..<left.end])
-        spelling.append(contentsOf: bytes[right.start..<right.end])
-        return spelling.withUnsafeBytes { lookUp($0) }
+        var joined = CachedWord(term: "", surface: "")
+        if first.utf8.count + second.utf8.count >= 4 && !Self.pronouns.contains(second) {
+            spelling.removeAll(keepingCapacity: true)
+            spelling.append(contentsOf: bytes[left.start..<left.end])
+            spelling.append(contentsOf: bytes[right.start..<right.end])
+            let word = analyzeWord(String(decoding: spelling, as: UTF8.self))
+            joined = CachedWord(term: word.term, surface: word.surface)
+            onNewJoinedWord?(word.surface, word.term, word.surface.utf8.starts(with: first.utf8) ? first.utf8.count : 0)
+        }
+        _ = joinedCache.insert(joined, for: key, bytes: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[left.start..<right.end]))
+        return joined
     }
 
     /// Folded, as the words after a verb's hyphen are written.

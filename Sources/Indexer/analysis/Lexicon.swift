@@ -42,11 +42,31 @@ public struct Lexicon: Sendable, Equatable {
     /// index's own words come first (`solidaire` is not `Solid'Aire`).
     static let fallbackMark = "\u{1}"
 
-    /// The terms the lexicon lists for a spelling, of those its runs gave: the spelling's own, or with
-    /// none, those of the words typed that way without their apostrophe.
-    static func resolved(_ terms: Set<String>) -> Set<String> {
-        let own = terms.filter { !$0.hasPrefix(fallbackMark) }
-        return own.isEmpty ? Set(terms.map { String($0.dropFirst(fallbackMark.count)) }) : own
+    /// How the builder marks the term of a compound's joined word (`FrenchAnalyzer.onNewJoinedWord`) in
+    /// its runs, with the length of the compound's first word: `\u{2}4:metadon` for `méta-données`.
+    static func joinedMark(firstLength: Int) -> String { "\u{2}\(firstLength):" }
+
+    /// The terms the lexicon lists for a spelling, of those its runs gave: the spelling's own, written
+    /// or joined, or with none, those of the words typed that way without their apostrophe. And when
+    /// only compounds make it (no document writes it as a word), the shortest of their first words'
+    /// lengths (`joinedFirstLength`, what a prefix needs to know that the first word reaches the
+    /// compound already); 0 otherwise.
+    static func resolved(_ marked: Set<String>) -> (terms: Set<String>, joinedFirstLength: Int) {
+        var written = Set<String>(), joined = Set<String>(), fallback = Set<String>()
+        var joinedFirstLength = Int.max
+        for term in marked {
+            if term.hasPrefix(fallbackMark) {
+                fallback.insert(String(term.dropFirst(fallbackMark.count)))
+            } else if term.hasPrefix("\u{2}"), let colon = term.firstIndex(of: ":"),
+                      let length = Int(term[term.index(after: term.startIndex)..<colon]) {
+                joined.insert(String(term[term.index(after: colon)...]))
+                joinedFirstLength = min(joinedFirstLength, length)
+            } else {
+                written.insert(term)
+            }
+        }
+        if written.isEmpty && joined.isEmpty { return (fallback, 0) }
+        return (written.union(joined), written.isEmpty ? joinedFirstLength : 0)
     }
 
     /// The index terms a query word reaches: every term its folded spelling was indexed under, or its

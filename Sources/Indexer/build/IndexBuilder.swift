@@ -386,7 +386,8 @@ final class StoreSequencer: @unchecked Sendable {
 
 /// Spellings the analyzer met for the first time, handed to the inverter's lexicon after each document.
 private final class NewWords {
-    var entries: [(surface: String, term: String)] = []
+    /// `mark` is empty for a word as written, `Lexicon.joinedMark` for a compound's joined word.
+    var entries: [(surface: String, term: String, mark: String)] = []
 }
 
 /// A thread that analyses and inverts batches, spilling runs into the build folder.
@@ -429,7 +430,8 @@ final class Worker: @unchecked Sendable {
     private func run() throws {
         let analyzer = try FrenchAnalyzer()
         let newWords = NewWords()
-        analyzer.onNewWord = { newWords.entries.append(($0, $1)) }
+        analyzer.onNewWord = { newWords.entries.append(($0, $1, "")) }
+        analyzer.onNewJoinedWord = { newWords.entries.append(($0, $1, Lexicon.joinedMark(firstLength: $2))) }
         var inverter = Inverter()
         while let batch = queue.take() {
             if cancellation?.isSet == true { continue }
@@ -441,7 +443,7 @@ final class Worker: @unchecked Sendable {
                 try inverter.add(document, analyzer: analyzer, bodyTokens: &bodyTokens)
                 analysed.append((document.stored, bodyTokens))
                 for entry in newWords.entries {
-                    inverter.addLexiconEntry(surface: entry.surface, term: entry.term)
+                    inverter.addLexiconEntry(surface: entry.surface, term: entry.mark + entry.term)
                     if let bare = Lexicon.withoutApostrophes(entry.surface) {
                         inverter.addLexiconEntry(surface: bare, term: Lexicon.fallbackMark + entry.term)
                     }

@@ -224,8 +224,8 @@ struct IndexMerger {
     }
 
     /// lexicon.fts: a sorted table from folded surface to the terms it was indexed under, each term
-    /// written as its shared prefix length with the surface and the rest. Through readers of its own,
-    /// past the runs' terms.
+    /// written as its shared prefix length with the surface and the rest, after the first word's length
+    /// of a spelling only compounds make. Through readers of its own, past the runs' terms.
     private func mergeLexicons() throws -> (component: IndexMeta.Component, count: UInt64) {
         let readers = try runs.map { try RunReader(path: $0) }
         for reader in readers { while try reader.nextTerm() {} }
@@ -245,8 +245,10 @@ struct IndexMerger {
                 heads[index] = try readers[index].nextLexiconEntry()
             }
             var value = ByteWriter()
-            let sorted = Lexicon.resolved(terms).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            value.vint(sorted.count)
+            let resolved = Lexicon.resolved(terms)
+            let sorted = resolved.terms.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            value.vint(sorted.count << 1 | (resolved.joinedFirstLength > 0 ? 1 : 0))
+            if resolved.joinedFirstLength > 0 { value.vint(resolved.joinedFirstLength) }
             for term in sorted {
                 let shared = zip(surface.utf8, term.utf8).prefix { $0 == $1 }.count
                 value.vint(shared)

@@ -228,16 +228,20 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// Calls `body` with each folded spelling starting with `prefix` (its UTF-8 bytes, valid for the
-    /// call) and a function decoding its terms, in byte order, until it returns false. A caller that
-    /// matches spellings (a wildcard) decodes the terms of those it keeps only.
+    /// call), its `joinedFirstLength` (docs/FORMAT.md: the length of the first word of the compounds
+    /// that alone make the spelling, or 0) and a function decoding its terms, in byte order, until it
+    /// returns false. A caller that matches spellings (a wildcard) decodes the terms of those it keeps only.
     public func forEachLexiconEntry(prefix: String,
-                                    _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ terms: () throws -> [String]) throws -> Bool) throws {
+                                    _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ joinedFirstLength: Int,
+                                             _ terms: () throws -> [String]) throws -> Bool) throws {
         let start = Array(prefix.utf8)
         var cursor = try lexiconTable.seek(atLeast: start)
         let file = lexiconTable.file
         while let value = try cursor.next(), cursor.key.starts(with: start) {
             let keepGoing = try cursor.key.withUnsafeBufferPointer { surface in
-                try body(surface) { try Self.decodeLexiconTerms(value, surface: surface, file: file) }
+                try body(surface, try Self.decodeLexiconHeader(value, surface: surface, file: file).joinedFirstLength) {
+                    try Self.decodeLexiconTerms(value, surface: surface, file: file)
+                }
             }
             guard keepGoing else { return }
         }
@@ -332,10 +336,24 @@ public final class IndexReader: @unchecked Sendable {
         return try surface.withUTF8 { try decodeLexiconTerms(value, surface: $0, file: file) }
     }
 
+    /// An entry's number of terms and `joinedFirstLength`, shorter than the surface when not 0; and
+    /// where its terms start.
+    static func decodeLexiconHeader(_ value: UnsafeRawBufferPointer, surface: UnsafeBufferPointer<UInt8>, file: String) throws
+        -> (count: Int, joinedFirstLength: Int, termsOffset: Int) {
+        var reader = ByteReader(value, file: file)
+        let header = try reader.vint(max: value.count << 1 | 1)
+        guard header & 1 == 1 else { return (header >> 1, 0, reader.offset) }
+        guard surface.count > 1 else { throw reader.corrupt("a spelling of one byte made by a compound only") }
+        let length = try reader.vint(max: surface.count - 1)
+        guard length > 0 else { throw reader.corrupt("a compound's first word of no length") }
+        return (header >> 1, length, reader.offset)
+    }
+
     /// Each term is the surface's first `shared` bytes and a suffix, checked as UTF-8 when it is made.
     static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: UnsafeBufferPointer<UInt8>, file: String) throws -> [String] {
+        let (count, _, termsOffset) = try decodeLexiconHeader(value, surface: surface, file: file)
         var reader = ByteReader(value, file: file)
-        let count = try reader.vint(max: value.count)
+        try reader.skip(termsOffset)
         var terms: [String] = []
         terms.reserveCapacity(count)
         for _ in 0..<count {

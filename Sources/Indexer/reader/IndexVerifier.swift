@@ -119,12 +119,26 @@ extension IndexReader {
                 throw IndexError.corrupt(file: lexiconTable.file, reason: "invalid UTF-8 in a surface")
             }
             _ = try Self.decodeLexiconTerms(value, surface: surface, file: lexiconTable.file)
+            try verifyJoinedFirstWord(value, surface: surface)
             report.lexiconEntries += 1
         }
         guard report.lexiconEntries == meta.lexiconCount else {
             throw IndexError.corrupt(file: lexiconTable.file, reason: "entry count differs from meta.fts")
         }
         return report
+    }
+
+    /// A spelling only compounds make starts with their first word's, which the lexicon lists too: a
+    /// prefix leaves the compound's spelling out for it.
+    private func verifyJoinedFirstWord(_ value: UnsafeRawBufferPointer, surface: String) throws {
+        var bytes = surface
+        try bytes.withUTF8 { utf8 in
+            let length = try Self.decodeLexiconHeader(value, surface: utf8, file: lexiconTable.file).joinedFirstLength
+            guard length > 0 else { return }
+            guard try lexiconTable.value(for: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[..<length])) != nil else {
+                throw IndexError.corrupt(file: lexiconTable.file, reason: "the first word of \(surface)'s compounds is not in the lexicon")
+            }
+        }
     }
 
     /// The values of `doc` in every field beyond the body are those its stored text holds.

@@ -466,12 +466,15 @@ final class QueryPlanner {
                  negated: negated)
     }
 
-    /// The terms of `expansions`, sorted.
+    /// The terms of `expansions`, sorted. A prefix leaves out the spellings only compounds make whose
+    /// first word it starts too (`meta*`: `metadonnees` of `méta-données`, which `meta` reaches at the
+    /// same position): they would cost a list and count each such compound twice in a document.
     private func expandedTerms(of prefix: String, matching pattern: WildcardPattern?, label: String, fields: [(field: Int, boost: Double)],
                                column: Int) throws -> [String] {
         var found = Set<String>()
-        try reader.forEachLexiconEntry(prefix: prefix) { surface, terms in
-            if pattern?.matches(UnsafeRawBufferPointer(surface)) ?? true { found.formUnion(try terms()) }
+        let prefixLength = pattern == nil ? prefix.utf8.count : .max
+        try reader.forEachLexiconEntry(prefix: prefix) { surface, joinedFirstLength, terms in
+            if (joinedFirstLength == 0 || joinedFirstLength < prefixLength) && pattern?.matches(UnsafeRawBufferPointer(surface)) ?? true { found.formUnion(try terms()) }
             return found.count <= Self.maximumExpansions
         }
         if prefix.allSatisfy(\.isNumber) {

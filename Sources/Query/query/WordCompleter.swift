@@ -84,7 +84,7 @@ struct WordCompleter {
     /// a field: most first, then in byte order.
     private func spellings(startingWith prefix: String, limit: Int) throws -> [Group] {
         var groups: [[String]: (spellings: [String], documents: Int)] = [:]
-        try reader.forEachLexiconEntry(prefix: prefix) { surface, decode in
+        try reader.forEachLexiconEntry(prefix: prefix) { surface, _, decode in
             let terms = try decode()
             let spelling = String(decoding: surface, as: UTF8.self)
             if groups[terms] != nil {
