@@ -239,9 +239,10 @@ public final class IndexReader: @unchecked Sendable {
         let file = lexiconTable.file
         while let value = try cursor.next(), cursor.key.starts(with: start) {
             let keepGoing = try cursor.key.withUnsafeBufferPointer { surface in
-                try body(surface, try Self.decodeLexiconHeader(value, surface: surface, file: file).joinedFirstLength) {
-                    try Self.decodeLexiconTerms(value, surface: surface, file: file)
-                }
+                // The first byte's low bit says whether a length follows: most entries need no decoding.
+                let joinedFirstLength = value.first.map { $0 & 1 } == 0
+                    ? 0 : try Self.decodeLexiconHeader(value, surface: surface, file: file).joinedFirstLength
+                return try body(surface, joinedFirstLength) { try Self.decodeLexiconTerms(value, surface: surface, file: file) }
             }
             guard keepGoing else { return }
         }
