@@ -94,14 +94,14 @@ import Testing
         #expect(Self.check(first)?.contains("norms.fts") == true)
     }
 
-    /// A spelling only compounds make names its first word's length (docs/FORMAT.md), which a prefix
-    /// trusts to leave it out: `verify` finds a length whose start is no spelling of the lexicon, and
-    /// reading refuses one as long as the spelling.
+    /// A spelling compounds make names their first word's length (docs/FORMAT.md), which a prefix
+    /// trusts to leave it out and a phrase to split it: `verify` finds a length whose start is no
+    /// spelling of the lexicon, and reading refuses one as long as the spelling.
     @Test func aJoinedSpellingsFirstWordIsInTheLexicon() throws {
         let folder = try TemporaryFolder()
         let pristine = try Self.pristine(in: folder)
         let joined = try #require(try IndexReader(path: pristine).lexiconEntries(prefix: "antigaspillage").first)
-        #expect(joined.surface == "antigaspillage" && joined.joinedFirstLength == "anti".utf8.count)
+        #expect(joined.surface == "antigaspillage" && joined.joined == JoinedSpelling(firstLength: "anti".utf8.count, isWritten: false))
         for (length, error) in [(5, "the first word of antigaspillage's compounds is not in the lexicon"), (14, "lexicon.fts")] {
             let damaged = folder.file("damaged")
             try Self.copy(pristine, to: damaged)
@@ -113,8 +113,8 @@ import Testing
                 var table = SortedTableWriter(file: file)
                 for entry in entries {
                     guard entry.key == Array("antigaspillage".utf8) else { try table.add(key: entry.key, value: entry.value); continue }
-                    // n × 2 + 1, then the length: both one byte here.
-                    try table.add(key: entry.key, value: [entry.value[0], UInt8(length)] + entry.value.dropFirst(2))
+                    // n × 2 + 1, then the length × 2: both one byte here.
+                    try table.add(key: entry.key, value: [entry.value[0], UInt8(length << 1)] + entry.value.dropFirst(2))
                 }
                 try table.finish()
             }

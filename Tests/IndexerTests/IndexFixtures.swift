@@ -13,8 +13,8 @@ struct IndexContent: Equatable {
     var stored: [StoredFields] = []
     var lengths: [[UInt32]] = []
     var lexicon: [String: [String]] = [:]
-    /// The spellings only compounds make, with their first word's length.
-    var joinedFirstLength: [String: Int] = [:]
+    /// The spellings compounds make, with their first word's length and whether a document writes them.
+    var joined: [String: JoinedSpelling] = [:]
     var fields: [String] = []
 
     static func key(_ field: Int, _ term: String) -> String { "\(field):\(term)" }
@@ -41,7 +41,7 @@ struct IndexContent: Equatable {
         }
         for entry in try reader.lexiconEntries(prefix: "") {
             lexicon[entry.surface] = entry.terms
-            if entry.joinedFirstLength > 0 { joinedFirstLength[entry.surface] = entry.joinedFirstLength }
+            if let spelling = entry.joined { joined[entry.surface] = spelling }
         }
     }
 }
@@ -92,7 +92,8 @@ enum IndexFixtures {
             }, issue: { _ in })
         }
         content.fields = fieldNames
-        content.joinedFirstLength = joined.filter { $0.value > 0 && !written.contains($0.key) }
+        content.joined = joined.filter { $0.value > 0 }.mapValues { JoinedSpelling(firstLength: $0, isWritten: false) }
+        for surface in content.joined.keys where written.contains(surface) { content.joined[surface]!.isWritten = true }
         content.lengths = fieldNames.indices.map { field in
             guard field >= StandardField.title else { return [] }
             var list = lengths[field] ?? []

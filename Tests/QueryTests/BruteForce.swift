@@ -368,15 +368,43 @@ final class BruteForce {
         return terms
     }
 
+    /// An exact phrase whose words (but the last, at most two) compounds make is also the phrase with
+    /// each such word followed by the compound's second word, which adds nothing to its weight: the
+    /// variants' scores add up.
     func phrase(_ tokens: [Token], lastTerms: Set<String>? = nil, slop: Int?, field: String?, boost: Double = 1) throws -> [Int: Double] {
         var words = try tokens.map { try alternatives($0) }
         if let lastTerms { words[words.count - 1] = lastTerms }
         let offsets = tokens.map { $0.position - tokens[0].position }
+        let compounds = slop == nil ? Array(tokens.indices.dropLast().filter { (joinedFirstLength[tokens[$0].surface] ?? 0) > 0 }.prefix(2)) : []
+        var result: [Int: Double] = [:]
+        for variant in 0..<(1 << compounds.count) {
+            var variantWords: [Set<String>] = [], variantOffsets: [Int] = [], uncounted = Set<Int>()
+            var complete = true
+            for index in tokens.indices {
+                variantWords.append(words[index])
+                variantOffsets.append(offsets[index] + uncounted.count)
+                guard let compound = compounds.firstIndex(of: index), variant & (1 << compound) != 0 else { continue }
+                let surface = tokens[index].surface
+                let second = try analyzer.tokens(String(decoding: surface.utf8.dropFirst(joinedFirstLength[surface]!), as: UTF8.self))
+                guard second.count == 1 else { complete = false; break }
+                uncounted.insert(variantWords.count)
+                variantWords.append(try alternatives(second[0]))
+                variantOffsets.append(variantOffsets.last! + 1)
+            }
+            guard complete else { continue }
+            for (doc, score) in phrase(words: variantWords, offsets: variantOffsets, uncounted: uncounted, slop: slop, field: field, boost: boost) {
+                result[doc, default: 0] += score
+            }
+        }
+        return result
+    }
+
+    func phrase(words: [Set<String>], offsets: [Int], uncounted: Set<Int>, slop: Int?, field: String?, boost: Double) -> [Int: Double] {
         var result: [Int: Double] = [:]
         for (f, boost) in fields(field, boost: boost) {
             let idfs = words.map { self.idf(field: f, terms: $0) }
             guard idfs.allSatisfy({ $0 != nil }) else { continue }
-            let phraseIDF = idfs.reduce(0) { $0 + $1! }
+            let phraseIDF = idfs.indices.reduce(0) { uncounted.contains($1) ? $0 : $0 + idfs[$1]! }
             for (doc, texts) in documents.enumerated() {
                 guard let text = texts[f] else { continue }
                 let positions = words.map { text.positions(of: $0) }

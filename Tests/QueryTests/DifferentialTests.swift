@@ -87,7 +87,10 @@ import Testing
             let sentence = pick(sentences)
             let length = Int(generator.next() % 3) + 2
             let start = Int(generator.next() % UInt64(sentence.count - length))
-            return sentence[start..<(start + length)].joined(separator: " ")
+            let words = sentence[start..<(start + length)]
+            // At times its compounds typed without their hyphens (`"écopâturage des prairies"`).
+            guard words.contains(where: { $0.contains("-") }), generator.next() % 2 == 0 else { return words.joined(separator: " ") }
+            return words.map { $0.replacingOccurrences(of: "-", with: "") }.joined(separator: " ")
         }
 
         /// A word with a typo or none (a letter dropped, doubled or swapped with the next), searched fuzzy.
@@ -537,6 +540,41 @@ import Testing
         _ = try IndexBuilder.build(paths: [Self.root.appendingPathComponent("Corpus/seeds").path], output: folder)
         let (checked, matched) = try Self.compare(reader: IndexReader(path: folder), queries: 400, seed: 11)
         #expect(checked > 300 && matched > 200, "\(checked) queries checked, \(matched) with matches")
+    }
+
+    /// Compounds of two words typed as one (`ecopaturage` for `éco-pâturage`) where they need the
+    /// lexicon's account of them: in phrases, followed by more words, and as prefixes no longer than
+    /// their first word, or longer. The brute force reads the compounds from the documents.
+    @Test func compoundsTypedAsOneWord() throws {
+        let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try IndexBuilder.build(paths: [Self.root.appendingPathComponent("Corpus/seeds").path], output: folder)
+        let reader = try IndexReader(path: folder)
+        // Where a compound of two words stands before the end of a sentence.
+        var places: [(sentence: [String], at: Int)] = []
+        for sentence in try QueryGenerator(reader: reader, seed: 0).sentences {
+            for at in sentence.indices.dropLast() where sentence[at].split(separator: "-", omittingEmptySubsequences: false).count == 2
+                && !sentence[at].hasSuffix("-") && !sentence[at].contains(where: \.isNumber) {
+                places.append((sentence, at))
+            }
+        }
+        #expect(places.count > 100)
+        func compound(_ generator: inout QueryGenerator) -> String {
+            let (sentence, at) = generator.pick(places)
+            let parts = sentence[at].split(separator: "-").map(String.init)
+            let joined = parts.joined()
+            let before = at > 0 && generator.generator.next() % 3 == 0 ? sentence[at - 1] + " " : ""
+            let after = sentence[(at + 1)..<min(at + 1 + Int(generator.generator.next() % 3) + 1, sentence.count)].joined(separator: " ")
+            switch generator.generator.next() % 6 {
+            case 0, 1: return "\"\(before)\(joined) \(after)\""
+            case 2: return "\"\(before)\(joined) \(after.prefix(max(2, after.count - 2)))*\""
+            case 3: return "\(generator.pick(generator.fields)):\"\(joined) \(after)\" \(generator.word())"
+            case 4: return String(joined.prefix(max(2, parts[0].count + Int(generator.generator.next() % 3)))) + "*"
+            default: return "\"\(joined) \(after)\"~\(generator.generator.next() % 2) OR \(joined)"
+            }
+        }
+        let (checked, matched) = try Self.compare(reader: reader, queries: 300, seed: 17, next: compound)
+        #expect(checked > 250 && matched > 150, "\(checked) queries checked, \(matched) with matches")
     }
 
     /// Ranges over fields of numbers (years, prices with a decimal comma, counts) and the numbers of

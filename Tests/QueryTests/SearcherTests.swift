@@ -91,7 +91,8 @@ final class BundledIndex: @unchecked Sendable {
                                                       ["id": "f", "body": "Un entête rouge et un en-tête bleu"]])
         let small = Searcher(reader: reader)
         for (query, ids) in [("entête", ["a", "b", "f"]), ("ENTETE", ["a", "b", "f"]), ("en-tête", ["a", "b", "c", "f"]), ("\"en-tête\"", ["a", "c", "f"]),
-                             ("\"entête de la page\"", ["b"]), ("\"modifier entête\"", ["a", "b"]), ("\"entête de la page\"~1", ["a", "b"]),
+                             ("\"entête de la page\"", ["a", "b"]), ("\"modifier entête\"", ["a", "b"]), ("\"entête de la page\"~1", ["a", "b"]),
+                             ("\"entête de la course\"", []), ("\"modifier entête de la pa*\"", ["a", "b"]), ("\"un entête rouge\"", ["f"]),
                              ("email", ["d"]), ("e-mail", ["d"]), ("ditil", []),
                              ("page -entête", []), ("title:entête", ["a"]), ("entê*", ["a", "b", "f"])] {
             #expect(try Set(small.search(query).hits.map { $0.id }) == Set(ids), "\(query)")
@@ -116,19 +117,43 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try bundled > 0 && searcher.count("écopâturage") == bundled)
     }
 
+    /// A phrase's word that compounds make (`portemonnaie` of `porte-monnaie`) finds the compound
+    /// followed by the phrase's next words, as one word would be: the compound's second word, searched
+    /// after it, adds nothing to the phrase's weight, so both spellings score alike.
+    @Test func aPhraseFindsACompoundWrittenAsOneWordAnywhere() throws {
+        let reader = try DifferentialTests.index(of: [["id": "s", "body": "un porte-monnaie vide"], ["id": "t", "body": "un portemonnaie vide rouge"],
+                                                      ["id": "u", "body": "la porte monnaie vide"], ["id": "v", "body": "un portemonnaie bien vide"]])
+        let small = Searcher(reader: reader)
+        for query in ["\"portemonnaie vide\"", "\"un portemonnaie vide\"", "\"portemonnaie vid*\"", "\"un portemonnaie\" \"portemonnaie vide\""] {
+            let hits = try small.search(query).hits
+            #expect(hits.map(\.id).sorted() == ["s", "t"], "\(query)")
+            #expect(hits.count == 2 && abs(hits[0].score - hits[1].score) < 1e-12, "\(query): \(hits.map(\.score))")
+        }
+        #expect(try small.search("\"portemonnaie vide\"").hits.first { $0.id == "s" }?.snippet.marked() == "un [porte-monnaie] [vide]")
+        // Not a proximity search's: there the joined word is one word among the others.
+        #expect(try small.search("\"portemonnaie vide\"~1").hits.map(\.id).sorted() == ["s", "t", "v"])
+        // Two such words in one phrase, each written either way.
+        let two = Searcher(reader: try DifferentialTests.index(of: [["id": "w", "body": "un porte-monnaie et un porte-clés bleu"],
+                                                                    ["id": "x", "body": "un portemonnaie et un porte-clés bleu"]]))
+        #expect(try two.search("\"portemonnaie et un porteclés bleu\"").hits.map(\.id).sorted() == ["w", "x"])
+    }
+
     /// A prefix that reaches a compound's first word leaves out the compound's joined spelling, which no
     /// document writes: the compound counts once, as its first word (`info*` scores `info-bulle` as it
     /// scores `info bulle`), and the joined spelling is reached by a longer prefix only (`infob*`).
     @Test func aPrefixCountsACompoundOnce() throws {
         let reader = try DifferentialTests.index(of: [["id": "p", "body": "une info-bulle bleue"], ["id": "q", "body": "une info bulle bleue"],
                                                       ["id": "a", "body": "les méta-données"], ["id": "b", "body": "les métadonnées"]])
-        let lexicon = Dictionary(uniqueKeysWithValues: try reader.lexiconEntries(prefix: "").map { ($0.surface, $0.joinedFirstLength) })
-        #expect(lexicon["infobulle"] == 4 && lexicon["info"] == 0 && lexicon["metadonnees"] == 0)
-        // Of several compounds, the shortest first word; a word's spelling and its apostrophe-less one are no join.
+        let lexicon = Dictionary(uniqueKeysWithValues: try reader.lexiconEntries(prefix: "").map { ($0.surface, $0.joined) })
+        #expect(lexicon["infobulle"] == JoinedSpelling(firstLength: 4, isWritten: false) && lexicon["info"] == .some(nil))
+        #expect(lexicon["metadonnees"] == JoinedSpelling(firstLength: 4, isWritten: true))
+        // Of several compounds, the shortest first word; an apostrophe-less spelling is not written.
         let joined = Lexicon.resolved(Set((2...30).map { Lexicon.joinedMark(firstLength: $0) + "a\($0 % 2)" }))
-        #expect(joined.terms == ["a0", "a1"] && joined.joinedFirstLength == 2)
-        #expect(Lexicon.resolved([Lexicon.joinedMark(firstLength: 3) + "ab", "ab"]).joinedFirstLength == 0)
-        #expect(Lexicon.resolved([Lexicon.joinedMark(firstLength: 3) + "ab", Lexicon.fallbackMark + "ac"]) == (["ab"], 3))
+        #expect(joined.terms == ["a0", "a1"] && joined.joined == JoinedSpelling(firstLength: 2, isWritten: false))
+        #expect(Lexicon.resolved([Lexicon.joinedMark(firstLength: 3) + "ab", "ab"]).joined == JoinedSpelling(firstLength: 3, isWritten: true))
+        let fallback = Lexicon.resolved([Lexicon.joinedMark(firstLength: 3) + "ab", Lexicon.fallbackMark + "ac"])
+        #expect(fallback.terms == ["ab"] && fallback.joined == JoinedSpelling(firstLength: 3, isWritten: false))
+        #expect(Lexicon.resolved([Lexicon.joinedMark(firstLength: 3) + "ab", Lexicon.joinedMark(firstLength: 0) + "ab"]).joined == nil)
         let small = Searcher(reader: reader)
         for query in ["info*", "inf*", "\"une info*\""] {
             let hits = try small.search(query).hits

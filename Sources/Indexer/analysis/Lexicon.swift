@@ -47,26 +47,25 @@ public struct Lexicon: Sendable, Equatable {
     static func joinedMark(firstLength: Int) -> String { "\u{2}\(firstLength):" }
 
     /// The terms the lexicon lists for a spelling, of those its runs gave: the spelling's own, written
-    /// or joined, or with none, those of the words typed that way without their apostrophe. And when
-    /// only compounds make it (no document writes it as a word), the shortest of their first words'
-    /// lengths (`joinedFirstLength`, what a prefix needs to know that the first word reaches the
-    /// compound already); 0 otherwise.
-    static func resolved(_ marked: Set<String>) -> (terms: Set<String>, joinedFirstLength: Int) {
+    /// or joined, or with none, those of the words typed that way without their apostrophe. And how
+    /// compounds make it: nil when none does, or when one's joined word does not start with its first
+    /// word's spelling (Unicode case rules could make that); else the shortest of their first words.
+    static func resolved(_ marked: Set<String>) -> (terms: Set<String>, joined: JoinedSpelling?) {
         var written = Set<String>(), joined = Set<String>(), fallback = Set<String>()
-        var joinedFirstLength = Int.max
+        var firstLength = Int.max
         for term in marked {
             if term.hasPrefix(fallbackMark) {
                 fallback.insert(String(term.dropFirst(fallbackMark.count)))
             } else if term.hasPrefix("\u{2}"), let colon = term.firstIndex(of: ":"),
                       let length = Int(term[term.index(after: term.startIndex)..<colon]) {
                 joined.insert(String(term[term.index(after: colon)...]))
-                joinedFirstLength = min(joinedFirstLength, length)
+                firstLength = min(firstLength, length)
             } else {
                 written.insert(term)
             }
         }
-        if written.isEmpty && joined.isEmpty { return (fallback, 0) }
-        return (written.union(joined), written.isEmpty ? joinedFirstLength : 0)
+        if written.isEmpty && joined.isEmpty { return (fallback, nil) }
+        return (written.union(joined), joined.isEmpty || firstLength == 0 ? nil : JoinedSpelling(firstLength: firstLength, isWritten: !written.isEmpty))
     }
 
     /// The index terms a query word reaches: every term its folded spelling was indexed under, or its
@@ -78,5 +77,19 @@ public struct Lexicon: Sendable, Equatable {
     /// Every folded spelling with its terms, in no particular order.
     public var entries: [(surface: String, terms: [String])] {
         termsBySurface.map { ($0.key, $0.value) }
+    }
+}
+
+/// How compounds make a spelling of the lexicon: `metadonnees` is `méta-données` joined, whose first
+/// word, `meta`, starts it (docs/FORMAT.md, lexicon.fts).
+public struct JoinedSpelling: Sendable, Equatable {
+    /// The length in bytes of the compounds' first word's folded spelling (of several, the shortest).
+    public var firstLength: Int
+    /// Whether some document also writes the spelling as a word.
+    public var isWritten: Bool
+
+    public init(firstLength: Int, isWritten: Bool) {
+        self.firstLength = firstLength
+        self.isWritten = isWritten
     }
 }

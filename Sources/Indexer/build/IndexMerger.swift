@@ -224,8 +224,8 @@ struct IndexMerger {
     }
 
     /// lexicon.fts: a sorted table from folded surface to the terms it was indexed under, each term
-    /// written as its shared prefix length with the surface and the rest, after the first word's length
-    /// of a spelling only compounds make. Through readers of its own, past the runs' terms.
+    /// written as its shared prefix length with the surface and the rest, after how compounds make the
+    /// spelling. Through readers of its own, past the runs' terms.
     private func mergeLexicons() throws -> (component: IndexMeta.Component, count: UInt64) {
         let readers = try runs.map { try RunReader(path: $0) }
         for reader in readers { while try reader.nextTerm() {} }
@@ -247,8 +247,8 @@ struct IndexMerger {
             var value = ByteWriter()
             let resolved = Lexicon.resolved(terms)
             let sorted = resolved.terms.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            value.vint(sorted.count << 1 | (resolved.joinedFirstLength > 0 ? 1 : 0))
-            if resolved.joinedFirstLength > 0 { value.vint(resolved.joinedFirstLength) }
+            value.vint(sorted.count << 1 | (resolved.joined == nil ? 0 : 1))
+            if let joined = resolved.joined { value.vint(joined.firstLength << 1 | (joined.isWritten ? 1 : 0)) }
             for term in sorted {
                 let shared = zip(surface.utf8, term.utf8).prefix { $0 == $1 }.count
                 value.vint(shared)

@@ -220,29 +220,34 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The terms a folded spelling was indexed under, or nil if the index never saw it.
     public func lexiconTerms(surface: String) throws -> [String]? {
+        try lexiconEntry(surface: surface)?.terms
+    }
+
+    /// The terms a folded spelling was indexed under and how compounds make it, or nil if the index
+    /// never saw it.
+    public func lexiconEntry(surface: String) throws -> (terms: [String], joined: JoinedSpelling?)? {
         var surface = surface
         return try surface.withUTF8 { utf8 in
             guard let value = try lexiconTable.value(for: UnsafeRawBufferPointer(utf8)) else { return nil }
-            return try Self.decodeLexiconTerms(value, surface: utf8, file: lexiconTable.file)
+            let header = try Self.decodeLexiconHeader(value, surface: utf8, file: lexiconTable.file)
+            return (try Self.decodeLexiconTerms(value, surface: utf8, header: header, file: lexiconTable.file), header.joined)
         }
     }
 
     /// Calls `body` with each folded spelling starting with `prefix` (its UTF-8 bytes, valid for the
-    /// call), its `joinedFirstLength` (docs/FORMAT.md: the length of the first word of the compounds
-    /// that alone make the spelling, or 0) and a function decoding its terms, in byte order, until it
+    /// call), how compounds make it, and a function decoding its terms, in byte order, until it
     /// returns false. A caller that matches spellings (a wildcard) decodes the terms of those it keeps only.
     public func forEachLexiconEntry(prefix: String,
-                                    _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ joinedFirstLength: Int,
+                                    _ body: (_ surface: UnsafeBufferPointer<UInt8>, _ joined: JoinedSpelling?,
                                              _ terms: () throws -> [String]) throws -> Bool) throws {
         let start = Array(prefix.utf8)
         var cursor = try lexiconTable.seek(atLeast: start)
         let file = lexiconTable.file
         while let value = try cursor.next(), cursor.key.starts(with: start) {
             let keepGoing = try cursor.key.withUnsafeBufferPointer { surface in
-                // The first byte's low bit says whether a length follows: most entries need no decoding.
-                let joinedFirstLength = value.first.map { $0 & 1 } == 0
-                    ? 0 : try Self.decodeLexiconHeader(value, surface: surface, file: file).joinedFirstLength
-                return try body(surface, joinedFirstLength) { try Self.decodeLexiconTerms(value, surface: surface, file: file) }
+                // The first byte's low bit says whether a compound makes the spelling: most need no decoding.
+                let joined = value.first.map { $0 & 1 } == 0 ? nil : try Self.decodeLexiconHeader(value, surface: surface, file: file).joined
+                return try body(surface, joined) { try Self.decodeLexiconTerms(value, surface: surface, file: file) }
             }
             guard keepGoing else { return }
         }
@@ -337,27 +342,30 @@ public final class IndexReader: @unchecked Sendable {
         return try surface.withUTF8 { try decodeLexiconTerms(value, surface: $0, file: file) }
     }
 
-    /// An entry's number of terms and `joinedFirstLength`, shorter than the surface when not 0; and
-    /// where its terms start.
+    /// An entry's number of terms, how compounds make it, and where its terms start.
     static func decodeLexiconHeader(_ value: UnsafeRawBufferPointer, surface: UnsafeBufferPointer<UInt8>, file: String) throws
-        -> (count: Int, joinedFirstLength: Int, termsOffset: Int) {
+        -> (count: Int, joined: JoinedSpelling?, termsOffset: Int) {
         var reader = ByteReader(value, file: file)
         let header = try reader.vint(max: value.count << 1 | 1)
-        guard header & 1 == 1 else { return (header >> 1, 0, reader.offset) }
-        guard surface.count > 1 else { throw reader.corrupt("a spelling of one byte made by a compound only") }
-        let length = try reader.vint(max: surface.count - 1)
-        guard length > 0 else { throw reader.corrupt("a compound's first word of no length") }
-        return (header >> 1, length, reader.offset)
+        guard header & 1 == 1 else { return (header >> 1, nil, reader.offset) }
+        guard surface.count > 1 else { throw reader.corrupt("a spelling of one byte made by a compound") }
+        let joined = try reader.vint(max: (surface.count - 1) << 1 | 1)
+        guard joined >> 1 > 0 else { throw reader.corrupt("a compound's first word of no length") }
+        return (header >> 1, JoinedSpelling(firstLength: joined >> 1, isWritten: joined & 1 == 1), reader.offset)
     }
 
     /// Each term is the surface's first `shared` bytes and a suffix, checked as UTF-8 when it is made.
     static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: UnsafeBufferPointer<UInt8>, file: String) throws -> [String] {
-        let (count, _, termsOffset) = try decodeLexiconHeader(value, surface: surface, file: file)
+        try decodeLexiconTerms(value, surface: surface, header: try decodeLexiconHeader(value, surface: surface, file: file), file: file)
+    }
+
+    static func decodeLexiconTerms(_ value: UnsafeRawBufferPointer, surface: UnsafeBufferPointer<UInt8>,
+                                   header: (count: Int, joined: JoinedSpelling?, termsOffset: Int), file: String) throws -> [String] {
         var reader = ByteReader(value, file: file)
-        try reader.skip(termsOffset)
+        try reader.skip(header.termsOffset)
         var terms: [String] = []
-        terms.reserveCapacity(count)
-        for _ in 0..<count {
+        terms.reserveCapacity(header.count)
+        for _ in 0..<header.count {
             let shared = try reader.vint(max: surface.count)
             let suffix = try reader.bytes(try reader.vint(max: reader.remaining))
             let length = shared + suffix.count

@@ -128,13 +128,12 @@ extension IndexReader {
         return report
     }
 
-    /// A spelling only compounds make starts with their first word's, which the lexicon lists too: a
-    /// prefix leaves the compound's spelling out for it.
+    /// A spelling compounds make starts with their first word's, which the lexicon lists too: a prefix
+    /// leaves the compound's spelling out for it, and a phrase finds the compound through its words.
     private func verifyJoinedFirstWord(_ value: UnsafeRawBufferPointer, surface: String) throws {
         var bytes = surface
         try bytes.withUTF8 { utf8 in
-            let length = try Self.decodeLexiconHeader(value, surface: utf8, file: lexiconTable.file).joinedFirstLength
-            guard length > 0 else { return }
+            guard let length = try Self.decodeLexiconHeader(value, surface: utf8, file: lexiconTable.file).joined?.firstLength else { return }
             guard try lexiconTable.value(for: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[..<length])) != nil else {
                 throw IndexError.corrupt(file: lexiconTable.file, reason: "the first word of \(surface)'s compounds is not in the lexicon")
             }

@@ -360,11 +360,51 @@ final class QueryPlanner {
         highlightedWords.append((terms, free))
     }
 
+    /// The most words of an exact phrase searched as compounds too (`phrase`): each doubles the phrases.
+    static let maximumCompoundsInAPhrase = 2
+
     /// `lastTerms`: the last word's terms, when they are not its own (a phrase's prefix).
+    ///
+    /// A compound's joined word stands at its first word's position, so a phrase where it is followed
+    /// by more words (`"entête de la page"`) would miss the compound (`l’en-tête de la page`): an exact
+    /// phrase whose word (but the last) compounds make is also searched with the compound's second word
+    /// after it, which the joined word stands for: it counts in no weight.
     private func phrase(_ tokens: [Token], lastTerms: [String]? = nil, slop: Int?, fields: [(field: Int, boost: Double)], column: Int,
                         negated: Bool) throws -> Scorer {
-        var terms = try tokens.map { try alternatives(of: $0) }
+        let entries = try tokens.map { try reader.lexiconEntry(surface: $0.surface) }
+        var terms = zip(tokens, entries).map { $1?.terms ?? [$0.term] }
         if let lastTerms { terms[terms.count - 1] = lastTerms }
+        let compounds = slop == nil ? tokens.indices.dropLast().filter { entries[$0]?.joined != nil }.prefix(Self.maximumCompoundsInAPhrase) : []
+        guard !compounds.isEmpty else {
+            return try phrase(tokens, terms: terms, uncounted: [], slop: slop, fields: fields, column: column, negated: negated)
+        }
+        var scorers: [Scorer] = []
+        variants: for variant in 0..<(1 << compounds.count) {
+            var words: [Token] = [], wordTerms: [[String]] = [], uncounted: [Int] = []
+            for (index, token) in tokens.enumerated() {
+                var word = token
+                word.position += uncounted.count
+                words.append(word)
+                wordTerms.append(terms[index])
+                guard let compound = compounds.firstIndex(of: index), variant & (1 << (compound - compounds.startIndex)) != 0,
+                      let joined = entries[index]?.joined else { continue }
+                let analysed = try analyse(String(decoding: token.surface.utf8.dropFirst(joined.firstLength), as: UTF8.self))
+                guard analysed.count == 1, var second = analysed.first else { continue variants }
+                second.position = word.position + 1
+                uncounted.append(words.count)
+                words.append(second)
+                wordTerms.append(try alternatives(of: second))
+            }
+            let scorer = try phrase(words, terms: wordTerms, uncounted: uncounted, slop: nil, fields: fields, column: column, negated: negated)
+            if !(scorer is EmptyScorer) { scorers.append(scorer) }
+        }
+        if scorers.isEmpty { return EmptyScorer() }
+        return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)
+    }
+
+    /// A phrase of `tokens`, each word reaching `terms`; the words at `uncounted` add nothing to its weight.
+    private func phrase(_ tokens: [Token], terms: [[String]], uncounted: [Int], slop: Int?, fields: [(field: Int, boost: Double)],
+                        column: Int, negated: Bool) throws -> Scorer {
         let offsets = tokens.map { $0.position - tokens[0].position }
         if !negated {
             for alternatives in terms { highlight(alternatives, free: false) }
@@ -385,8 +425,8 @@ final class QueryPlanner {
             guard words.allSatisfy({ $0 != nil }) else { continue }
             let present = words.map { $0! }
             let statistics = fieldStatistics(field)
-            let weight = FieldWeight(field: field, boost: boost, idf: present.reduce(0) { $0 + $1.weight.idf },
-                                     parameters: parameters, averageLength: statistics.averageLength)
+            let idf = present.indices.reduce(0) { uncounted.contains($1) ? $0 : $0 + present[$1].weight.idf }
+            let weight = FieldWeight(field: field, boost: boost, idf: idf, parameters: parameters, averageLength: statistics.averageLength)
             scorers.append(PhraseScorer(words: present, offsets: offsets,
                                         slop: slop, groups: groups, sharing: sharing, weight: weight, reader: reader))
         }
@@ -472,9 +512,11 @@ final class QueryPlanner {
     private func expandedTerms(of prefix: String, matching pattern: WildcardPattern?, label: String, fields: [(field: Int, boost: Double)],
                                column: Int) throws -> [String] {
         var found = Set<String>()
+        // A wildcard matches whole spellings: a joined one may be the only match (`meta*es`).
         let prefixLength = pattern == nil ? prefix.utf8.count : .max
-        try reader.forEachLexiconEntry(prefix: prefix) { surface, joinedFirstLength, terms in
-            if (joinedFirstLength == 0 || joinedFirstLength < prefixLength) && pattern?.matches(UnsafeRawBufferPointer(surface)) ?? true { found.formUnion(try terms()) }
+        try reader.forEachLexiconEntry(prefix: prefix) { surface, joined, terms in
+            let reachedByFirstWord = joined.map { !$0.isWritten && $0.firstLength >= prefixLength } ?? false
+            if !reachedByFirstWord && pattern?.matches(UnsafeRawBufferPointer(surface)) ?? true { found.formUnion(try terms()) }
             return found.count <= Self.maximumExpansions
         }
         if prefix.allSatisfy(\.isNumber) {
