@@ -47,7 +47,7 @@ public final class FrenchAnalyzer {
     /// analyzer makes for the first time, and the length in bytes of the compound's first word's folded
     /// spelling, its start (`metadonnees` from `méta-données`: 4); 0 when the joined spelling does not
     /// start with it. Joined words are cached apart from the words written as such, so that the
-    /// lexicon learns which spellings only joins make.
+    /// lexicon learns which spellings compounds make, where they split, and which no document writes.
     public var onNewJoinedWord: ((_ surface: String, _ term: String, _ firstLength: Int) -> Void)? {
         get { pipeline?.onNewJoinedWord }
         set { pipeline?.onNewJoinedWord = newValue }
@@ -425,12 +425,13 @@ private struct AnalysisPipeline {
         let text = UnsafeRawBufferPointer(bytes)
         let key = WordCache<CachedWord>.key(text, left.start..<right.end)
         let compound = UnsafeRawBufferPointer(rebasing: text[left.start..<right.end])
-        let joined = joinedCache.value(for: key, bytes: compound)?.value ?? join(left, right, in: bytes, key: key)
+        let joined = joinedCache.value(for: key, bytes: compound)?.value ?? join(left, right, in: bytes, compound: compound, key: key)
         return joined.term.isEmpty ? nil : Word(term: joined.term, surface: joined.surface)
     }
 
     /// `joinedCompound`'s word, analysed and cached; an empty term for a compound that is not joined.
-    mutating func join(_ left: Piece, _ right: Piece, in bytes: UnsafeBufferPointer<UInt8>, key: WordCache<CachedWord>.Key) -> CachedWord {
+    mutating func join(_ left: Piece, _ right: Piece, in bytes: UnsafeBufferPointer<UInt8>, compound: UnsafeRawBufferPointer,
+                       key: WordCache<CachedWord>.Key) -> CachedWord {
         // Both words are in the cache: they were just analysed.
         let first = lookUp(bytes, left).surface, second = lookUp(bytes, right).surface
         var joined = CachedWord(term: "", surface: "")
@@ -442,7 +443,7 @@ private struct AnalysisPipeline {
             joined = CachedWord(term: word.term, surface: word.surface)
             onNewJoinedWord?(word.surface, word.term, word.surface.utf8.starts(with: first.utf8) ? first.utf8.count : 0)
         }
-        _ = joinedCache.insert(joined, for: key, bytes: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[left.start..<right.end]))
+        _ = joinedCache.insert(joined, for: key, bytes: compound)
         return joined
     }
 

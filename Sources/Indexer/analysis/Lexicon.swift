@@ -65,7 +65,8 @@ public struct Lexicon: Sendable, Equatable {
             }
         }
         if written.isEmpty && joined.isEmpty { return (fallback, nil) }
-        return (written.union(joined), joined.isEmpty || firstLength == 0 ? nil : JoinedSpelling(firstLength: firstLength, isWritten: !written.isEmpty))
+        guard !joined.isEmpty && firstLength > 0 else { return (written.union(joined), nil) }
+        return (written.union(joined), JoinedSpelling(firstLength: firstLength, isWritten: !written.isEmpty))
     }
 
     /// The index terms a query word reaches: every term its folded spelling was indexed under, or its
