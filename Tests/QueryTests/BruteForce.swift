@@ -107,9 +107,13 @@ final class BruteForce {
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
         case let .phrase(text, slop, field, _):
-            let tokens = try analyzer.tokens(text)
+            var tokens = try analyzer.tokens(text, joiningCompounds: slop == nil)
+            let joins = tokens.filter { $0.span == 2 }
+            tokens.removeAll { $0.span == 2 }
             if slop == nil, let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
-            if tokens.count > 1 { return try phrase(tokens, slop: slop, field: field, boost: boost) }
+            // A compound alone: as written, or as one word.
+            if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], field: field, boost: boost) }
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
         case let .phrasePrefix(text, field, column):
@@ -368,31 +372,48 @@ final class BruteForce {
         return terms
     }
 
-    /// An exact phrase whose words (but the last, at most two) compounds make is also the phrase with
-    /// each such word followed by the compound's second word, which adds nothing to its weight: the
-    /// variants' scores add up.
-    func phrase(_ tokens: [Token], lastTerms: Set<String>? = nil, slop: Int?, field: String?, boost: Double = 1) throws -> [Int: Double] {
+    /// An exact phrase is also searched with its compounds written the other way, the first two of
+    /// them (a compound typed with its hyphen, `joins` holding its joined word, as that word; a word
+    /// compounds make, but the phrase's last, followed by the compound's second word, which adds
+    /// nothing to the weight), every combination: the variants' scores add up.
+    func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: Set<String>? = nil, slop: Int?, field: String?,
+                boost: Double = 1) throws -> [Int: Double] {
         var words = try tokens.map { try alternatives($0) }
         if let lastTerms { words[words.count - 1] = lastTerms }
-        let offsets = tokens.map { $0.position - tokens[0].position }
-        let compounds = slop == nil ? Array(tokens.indices.dropLast().filter { (joinedFirstLength[tokens[$0].surface] ?? 0) > 0 }.prefix(2)) : []
-        var result: [Int: Double] = [:]
-        for variant in 0..<(1 << compounds.count) {
-            var variantWords: [Set<String>] = [], variantOffsets: [Int] = [], uncounted = Set<Int>()
-            var complete = true
-            for index in tokens.indices {
-                variantWords.append(words[index])
-                variantOffsets.append(offsets[index] + uncounted.count)
-                guard let compound = compounds.firstIndex(of: index), variant & (1 << compound) != 0 else { continue }
-                let surface = tokens[index].surface
-                let second = try analyzer.tokens(String(decoding: surface.utf8.dropFirst(joinedFirstLength[surface]!), as: UTF8.self))
-                guard second.count == 1 else { complete = false; break }
-                uncounted.insert(variantWords.count)
-                variantWords.append(try alternatives(second[0]))
-                variantOffsets.append(variantOffsets.last! + 1)
+        // (start, length, the words instead, which of them count)
+        var others: [(start: Int, length: Int, words: [Set<String>], counted: [Bool])] = []
+        var index = 0
+        while slop == nil && index < tokens.count - 1 && others.count < 2 {
+            if let join = joins.first(where: { $0.position == tokens[index].position }) {
+                others.append((index, 2, [try alternatives(join)], [true]))
+                index += 2
+                continue
             }
-            guard complete else { continue }
-            for (doc, score) in phrase(words: variantWords, offsets: variantOffsets, uncounted: uncounted, slop: slop, field: field, boost: boost) {
+            let surface = tokens[index].surface
+            if let length = joinedFirstLength[surface], length > 0 {
+                let second = try analyzer.tokens(String(decoding: surface.utf8.dropFirst(length), as: UTF8.self))
+                if second.count == 1 { others.append((index, 1, [words[index], try alternatives(second[0])], [true, false])) }
+            }
+            index += 1
+        }
+        var result: [Int: Double] = [:]
+        for variant in 0..<(1 << others.count) {
+            var variantWords: [Set<String>] = [], uncounted = Set<Int>()
+            var index = 0
+            while index < tokens.count {
+                guard let chosen = others.indices.first(where: { others[$0].start == index && variant & (1 << $0) != 0 }) else {
+                    variantWords.append(words[index])
+                    index += 1
+                    continue
+                }
+                for (word, counted) in zip(others[chosen].words, others[chosen].counted) {
+                    if !counted { uncounted.insert(variantWords.count) }
+                    variantWords.append(word)
+                }
+                index += others[chosen].length
+            }
+            for (doc, score) in phrase(words: variantWords, offsets: Array(variantWords.indices), uncounted: uncounted, slop: slop,
+                                       field: field, boost: boost) {
                 result[doc, default: 0] += score
             }
         }

@@ -544,7 +544,8 @@ import Testing
 
     /// Compounds of two words typed as one (`ecopaturage` for `éco-pâturage`) where they need the
     /// lexicon's account of them: in phrases, followed by more words, and as prefixes no longer than
-    /// their first word, or longer. The brute force reads the compounds from the documents.
+    /// their first word, or longer; and typed with their hyphen in phrases. The brute force reads the
+    /// compounds from the documents.
     @Test func compoundsTypedAsOneWord() throws {
         let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -566,7 +567,8 @@ import Testing
             let before = at > 0 && generator.generator.next() % 3 == 0 ? sentence[at - 1] + " " : ""
             let after = sentence[(at + 1)..<min(at + 1 + Int(generator.generator.next() % 3) + 1, sentence.count)].joined(separator: " ")
             switch generator.generator.next() % 6 {
-            case 0, 1: return "\"\(before)\(joined) \(after)\""
+            case 0: return "\"\(before)\(joined) \(after)\""
+            case 1: return "\"\(before)\(sentence[at]) \(after)\""
             case 2: return "\"\(before)\(joined) \(after.prefix(max(2, after.count - 2)))*\""
             case 3: return "\(generator.pick(generator.fields)):\"\(joined) \(after)\" \(generator.word())"
             case 4: return String(joined.prefix(max(2, parts[0].count + Int(generator.generator.next() % 3)))) + "*"

@@ -90,13 +90,19 @@ final class BundledIndex: @unchecked Sendable {
                                                       ["id": "d", "body": "Envoyez un e-mail ou un email, dit-il."],
                                                       ["id": "f", "body": "Un entête rouge et un en-tête bleu"]])
         let small = Searcher(reader: reader)
-        for (query, ids) in [("entête", ["a", "b", "f"]), ("ENTETE", ["a", "b", "f"]), ("en-tête", ["a", "b", "c", "f"]), ("\"en-tête\"", ["a", "c", "f"]),
+        for (query, ids) in [("entête", ["a", "b", "f"]), ("ENTETE", ["a", "b", "f"]), ("en-tête", ["a", "b", "c", "f"]), ("\"en-tête\"", ["a", "b", "c", "f"]),
                              ("\"entête de la page\"", ["a", "b"]), ("\"modifier entête\"", ["a", "b"]), ("\"entête de la page\"~1", ["a", "b"]),
                              ("\"entête de la course\"", []), ("\"modifier entête de la pa*\"", ["a", "b"]), ("\"un entête rouge\"", ["f"]),
+                             ("\"modifier l’en-tête de la page\"", ["a", "b"]), ("\"un en-tête rouge\"", ["f"]), ("\"un entête bleu\"", ["f"]),
+                             ("\"en-tête de la\"~0", ["a", "c"]), ("\"en-tête\"~1", ["a", "c", "f"]),
                              ("email", ["d"]), ("e-mail", ["d"]), ("ditil", []),
                              ("page -entête", []), ("title:entête", ["a"]), ("entê*", ["a", "b", "f"])] {
             #expect(try Set(small.search(query).hits.map { $0.id }) == Set(ids), "\(query)")
         }
+        // Quoted, a compound alone is searched as unquoted: the phrase of its words or the joined word.
+        let quoted = try small.search("\"en-tête\"", explain: true).hits, unquoted = try small.search("en-tête", explain: true).hits
+        #expect(quoted.map(\.id) == unquoted.map(\.id) && quoted.map(\.score) == unquoted.map(\.score))
+        #expect(quoted.map(\.explanation) == unquoted.map(\.explanation))
         // Written as typed ranks first: `en-tête` is the phrase or the word, and `a` holds both.
         let asTyped = try small.search("en-tête page")
         #expect(asTyped.hits.first?.id == "a")

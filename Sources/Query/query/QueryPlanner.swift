@@ -103,11 +103,15 @@ final class QueryPlanner {
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            let tokens = try analyse(text)
+            var tokens = try analyzer.tokens(text, joiningCompounds: slop == nil)
+            let joins = tokens.filter { $0.span == 2 }
+            tokens.removeAll { $0.span == 2 }
             if slop == nil, let entries = synonyms?.expansions(of: tokens) {
                 return try synonymous(entries, fields: fields, column: column, negated: negated)
             }
-            if tokens.count > 1 { return try phrase(tokens, slop: slop, fields: fields, column: column, negated: negated) }
+            // A compound alone, quoted as unquoted: as written, or as one word.
+            if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrasePrefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
@@ -360,40 +364,72 @@ final class QueryPlanner {
         highlightedWords.append((terms, free))
     }
 
-    /// The most words of an exact phrase searched as compounds too (`phrase`): each doubles the phrases.
+    /// The most compounds of an exact phrase searched written both ways (`phrase`): each doubles the
+    /// phrases searched.
     static let maximumCompoundsInAPhrase = 2
 
-    /// `lastTerms`: the last word's terms, when they are not its own (a phrase's prefix).
+    /// Where an exact phrase may be written otherwise: the words `start ..< start + length` as `words`
+    /// (reaching `terms`), those at `uncounted` adding nothing to the phrase's weight.
+    private struct PhraseSpelling {
+        var start: Int
+        var length: Int
+        var words: [Token]
+        var terms: [[String]]
+        var uncounted: [Int]
+    }
+
+    /// `lastTerms`: the last word's terms, when they are not its own (a phrase's prefix). `joins`: the
+    /// joined words of the phrase's compounds (`Token.span` 2).
     ///
-    /// A compound's joined word stands at its first word's position, so a phrase where it is followed
-    /// by more words (`"entête de la page"`) would miss the compound (`l’en-tête de la page`): an exact
-    /// phrase whose word (but the last) compounds make is also searched with the compound's second word
-    /// after it, which the joined word stands for: it counts in no weight.
-    private func phrase(_ tokens: [Token], lastTerms: [String]? = nil, slop: Int?, fields: [(field: Int, boost: Double)], column: Int,
-                        negated: Bool) throws -> Scorer {
+    /// An exact phrase finds its compounds written either way, as the index holds both (docs/QUERY.md):
+    /// a compound typed with its hyphen (`"l’en-tête de la page"`) is also searched as its joined word;
+    /// a word compounds make (`"entête de la page"`), which stands at the compound's first word, is
+    /// also searched followed by the compound's second word, which adds nothing to the weight.
+    private func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: [String]? = nil, slop: Int?,
+                        fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
         let entries = try tokens.map { try reader.lexiconEntry(surface: $0.surface) }
         var terms = zip(tokens, entries).map { $1?.terms ?? [$0.term] }
         if let lastTerms { terms[terms.count - 1] = lastTerms }
-        let compounds = slop == nil ? tokens.indices.dropLast().filter { entries[$0]?.joined != nil }.prefix(Self.maximumCompoundsInAPhrase) : []
-        guard !compounds.isEmpty else {
+        var spellings: [PhraseSpelling] = []
+        var index = 0
+        while slop == nil && index < tokens.count - 1 && spellings.count < Self.maximumCompoundsInAPhrase {
+            if let join = joins.first(where: { $0.position == tokens[index].position }) {
+                spellings.append(PhraseSpelling(start: index, length: 2, words: [join], terms: [try alternatives(of: join)], uncounted: []))
+                index += 2
+                continue
+            }
+            if let split = entries[index]?.joined {
+                let second = try analyse(String(decoding: tokens[index].surface.utf8.dropFirst(split.firstLength), as: UTF8.self))
+                if second.count == 1 {
+                    spellings.append(PhraseSpelling(start: index, length: 1, words: [tokens[index], second[0]],
+                                                    terms: [terms[index], try alternatives(of: second[0])], uncounted: [1]))
+                }
+            }
+            index += 1
+        }
+        guard !spellings.isEmpty else {
             return try phrase(tokens, terms: terms, uncounted: [], slop: slop, fields: fields, column: column, negated: negated)
         }
         var scorers: [Scorer] = []
-        variants: for variant in 0..<(1 << compounds.count) {
+        for variant in 0..<(1 << spellings.count) {
             var words: [Token] = [], wordTerms: [[String]] = [], uncounted: [Int] = []
-            for (index, token) in tokens.enumerated() {
+            func add(_ token: Token, _ terms: [String], counted: Bool) {
                 var word = token
-                word.position += uncounted.count
+                word.position = words.count
+                if !counted { uncounted.append(words.count) }
                 words.append(word)
-                wordTerms.append(terms[index])
-                guard let compound = compounds.firstIndex(of: index), variant & (1 << (compound - compounds.startIndex)) != 0,
-                      let joined = entries[index]?.joined else { continue }
-                let analysed = try analyse(String(decoding: token.surface.utf8.dropFirst(joined.firstLength), as: UTF8.self))
-                guard analysed.count == 1, var second = analysed.first else { continue variants }
-                second.position = word.position + 1
-                uncounted.append(words.count)
-                words.append(second)
-                wordTerms.append(try alternatives(of: second))
+                wordTerms.append(terms)
+            }
+            var index = 0
+            while index < tokens.count {
+                guard let chosen = spellings.indices.first(where: { spellings[$0].start == index && variant & (1 << $0) != 0 }) else {
+                    add(tokens[index], terms[index], counted: true)
+                    index += 1
+                    continue
+                }
+                let spelling = spellings[chosen]
+                for (at, word) in spelling.words.enumerated() { add(word, spelling.terms[at], counted: !spelling.uncounted.contains(at)) }
+                index += spelling.length
             }
             let scorer = try phrase(words, terms: wordTerms, uncounted: uncounted, slop: nil, fields: fields, column: column, negated: negated)
             if !(scorer is EmptyScorer) { scorers.append(scorer) }
