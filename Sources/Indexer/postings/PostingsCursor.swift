@@ -39,8 +39,9 @@ public final class PostingsCursor {
     private var block = -1
     /// The current block's documents and frequencies (each less one, as stored): one raw buffer, since
     /// arrays in a class pay a uniqueness check and retain/release on every write, and a query opens
-    /// cursors by the dozen (1 KiB: malloc's thread cache serves it).
-    private let buffers = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * BitPacking.blockSize)
+    /// cursors by the dozen (1 KiB: malloc's thread cache serves it). Allocated last in `init`: an
+    /// init that throws runs no deinit, and would leak it.
+    private let buffers: UnsafeMutablePointer<UInt32>
     private var docs: UnsafeMutablePointer<UInt32> { buffers }
     private var freqs: UnsafeMutablePointer<UInt32> { buffers + BitPacking.blockSize }
     private var count = 0
@@ -98,6 +99,7 @@ public final class PostingsCursor {
         nextPositionBlockOffset = info.positionsOffset
         totalTermFreq = info.totalTermFreq
         fullPositionBlocks = info.totalTermFreq / BitPacking.blockSize
+        buffers = .allocate(capacity: 2 * BitPacking.blockSize)
     }
 
     deinit {
