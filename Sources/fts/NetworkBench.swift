@@ -9,7 +9,8 @@ final class ProtocolConnection {
     private let descriptor: Int32
     /// Received bytes: `buffer[start..<end]` are not parsed yet. Replies are read into it in place; it
     /// starts at one read's size and doubles while a read would not fit after the unparsed bytes.
-    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 1)
+    /// Allocated last in `init`, as the socket is kept: an init that throws runs no deinit.
+    private var buffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
     private static let readSize = 1 << 16
@@ -27,12 +28,16 @@ final class ProtocolConnection {
             throw ValidationErrorMessage("cannot resolve \(host)")
         }
         defer { freeaddrinfo(results) }
-        descriptor = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
-        guard descriptor >= 0, connect(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-            throw ValidationErrorMessage("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
+        let connection = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard connection >= 0, connect(connection, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if connection >= 0 { close(connection) }
+            throw ValidationErrorMessage("cannot connect to \(host):\(port): \(reason)")
         }
         var one: Int32 = 1
-        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        descriptor = connection
+        buffer = .allocate(byteCount: Self.readSize, alignment: 1)
     }
 
     deinit {
