@@ -118,12 +118,15 @@ final class BruteForce {
             return word(try alternatives(token), field: field, boost: boost)
         case let .phrasePrefix(text, field, column):
             // The last word's terms: those of every spelling it starts (and every number, for digits).
-            let tokens = try analyzer.tokens(text)
+            var tokens = try analyzer.tokens(text, joiningCompounds: true)
+            let joins = tokens.filter { $0.span == 2 }
+            tokens.removeAll { $0.span == 2 }
             guard let last = tokens.last else { return nil }
             guard last.surface.count >= 2 else { return try evaluate(.phrase(text, slop: nil, field: field, column: column), boost: boost) }
             let terms = try prefixTerms(last.surface, field: field, column: column)
             if tokens.count == 1 { return word(terms, field: field, boost: boost) }
-            return try phrase(tokens, lastTerms: terms, slop: nil, field: field, boost: boost)
+            // A compound ending with the word being typed is searched as typed.
+            return try phrase(tokens, joins: joins.filter { $0.position + 1 != last.position }, lastTerms: terms, slop: nil, field: field, boost: boost)
         case let .quorum(text, minimum, field, column):
             // Each word as a bare word; a document holding `minimum` of them scores their sum.
             let words = try QueryNode.quorumWords(text).compactMap { try evaluate(.word($0, field: field, column: column), boost: boost) }

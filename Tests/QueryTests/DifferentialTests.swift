@@ -569,7 +569,7 @@ import Testing
             switch generator.generator.next() % 6 {
             case 0: return "\"\(before)\(joined) \(after)\""
             case 1: return "\"\(before)\(sentence[at]) \(after)\""
-            case 2: return "\"\(before)\(joined) \(after.prefix(max(2, after.count - 2)))*\""
+            case 2: return "\"\(before)\(generator.pick([joined, sentence[at]])) \(after.prefix(max(2, after.count - 2)))*\""
             case 3: return "\(generator.pick(generator.fields)):\"\(joined) \(after)\" \(generator.word())"
             case 4: return String(joined.prefix(max(2, parts[0].count + Int(generator.generator.next() % 3)))) + "*"
             default: return "\"\(joined) \(after)\"~\(generator.generator.next() % 2) OR \(joined)"

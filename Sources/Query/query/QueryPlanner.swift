@@ -115,13 +115,17 @@ final class QueryPlanner {
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrasePrefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            let tokens = try analyse(text)
+            var tokens = try analyzer.tokens(text, joiningCompounds: true)
+            var joins = tokens.filter { $0.span == 2 }
+            tokens.removeAll { $0.span == 2 }
             guard let last = tokens.last else { return nil }
             // One letter typed so far: the phrase as typed, as a search box sends it at each key.
             guard last.surface.count >= 2 else { return try plan(.phrase(text, slop: nil, field: field, column: column), negated: negated, boost: boost) }
+            // A compound whose second word is the one being typed is no compound yet.
+            joins.removeAll { $0.position + 1 == last.position }
             let expanded = try expandedTerms(of: last.surface, matching: nil, label: "\"\(text)*\"", fields: fields, column: column)
             guard tokens.count > 1 else { return try word(expanded, label: last.surface + "*", fields: fields, negated: negated) }
-            return try phrase(tokens, lastTerms: expanded, slop: nil, fields: fields, column: column, negated: negated)
+            return try phrase(tokens, joins: joins, lastTerms: expanded, slop: nil, fields: fields, column: column, negated: negated)
         case let .quorum(text, minimum, field, column):
             // Each word as a bare word (over its fields, with its synonyms); a word no document holds
             // leaves fewer to reach the quorum with.
