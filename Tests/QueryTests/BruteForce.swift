@@ -77,6 +77,12 @@ final class BruteForce {
         return meta.fields.indices.filter { meta.fields[$0].indexed }.map { ($0, weight($0)) }
     }
 
+    /// The words of `text`, and apart, the joined words of its compounds.
+    func analyse(_ text: String, joiningCompounds: Bool) throws -> (words: [Token], joins: [Token]) {
+        let tokens = try analyzer.tokens(text, joiningCompounds: joiningCompounds)
+        return (tokens.filter { $0.span == 1 }, tokens.filter { $0.span == 2 })
+    }
+
     func alternatives(_ token: Token) throws -> Set<String> {
         Set(try reader.lexiconTerms(surface: token.surface) ?? [token.term])
     }
@@ -98,18 +104,15 @@ final class BruteForce {
     func evaluate(_ node: QueryNode, boost: Double = 1) throws -> [Int: Double]? {
         switch node {
         case let .word(text, field, _):
-            var tokens = try analyzer.tokens(text, joiningCompounds: true)
-            let joined = tokens.last?.span == 2 ? tokens.removeLast() : nil
+            let (tokens, joins) = try analyse(text, joiningCompounds: true)
             if let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
             // A compound: as written, or as one word.
-            if let joined, tokens.count == 2 { return try synonymous([tokens, [joined]], field: field, boost: boost) }
-            if tokens.count > 1 { return try phrase(tokens, slop: nil, field: field, boost: boost) }
+            if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], field: field, boost: boost) }
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: nil, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
         case let .phrase(text, slop, field, _):
-            var tokens = try analyzer.tokens(text, joiningCompounds: slop == nil)
-            let joins = tokens.filter { $0.span == 2 }
-            tokens.removeAll { $0.span == 2 }
+            let (tokens, joins) = try analyse(text, joiningCompounds: slop == nil)
             if slop == nil, let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
             // A compound alone: as written, or as one word.
             if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], field: field, boost: boost) }
@@ -118,9 +121,7 @@ final class BruteForce {
             return word(try alternatives(token), field: field, boost: boost)
         case let .phrasePrefix(text, field, column):
             // The last word's terms: those of every spelling it starts (and every number, for digits).
-            var tokens = try analyzer.tokens(text, joiningCompounds: true)
-            let joins = tokens.filter { $0.span == 2 }
-            tokens.removeAll { $0.span == 2 }
+            let (tokens, joins) = try analyse(text, joiningCompounds: true)
             guard let last = tokens.last else { return nil }
             guard last.surface.count >= 2 else { return try evaluate(.phrase(text, slop: nil, field: field, column: column), boost: boost) }
             let terms = try prefixTerms(last.surface, field: field, column: column)

@@ -94,18 +94,15 @@ final class QueryPlanner {
         switch node {
         case let .word(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            var tokens = try analyzer.tokens(text, joiningCompounds: true)
-            let joined = tokens.last?.span == 2 ? tokens.removeLast() : nil
+            let (tokens, joins) = try analyse(text, joiningCompounds: true)
             if let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, fields: fields, column: column, negated: negated) }
             // A compound (`en-tête`) as written, or written as one word (`entête`), as the index holds both.
-            if let joined, tokens.count == 2 { return try synonymous([tokens, [joined]], fields: fields, column: column, negated: negated) }
-            if tokens.count > 1 { return try phrase(tokens, slop: nil, fields: fields, column: column, negated: negated) }
+            if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: nil, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            var tokens = try analyzer.tokens(text, joiningCompounds: slop == nil)
-            let joins = tokens.filter { $0.span == 2 }
-            tokens.removeAll { $0.span == 2 }
+            let (tokens, joins) = try analyse(text, joiningCompounds: slop == nil)
             if slop == nil, let entries = synonyms?.expansions(of: tokens) {
                 return try synonymous(entries, fields: fields, column: column, negated: negated)
             }
@@ -115,9 +112,7 @@ final class QueryPlanner {
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrasePrefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            var tokens = try analyzer.tokens(text, joiningCompounds: true)
-            var joins = tokens.filter { $0.span == 2 }
-            tokens.removeAll { $0.span == 2 }
+            var (tokens, joins) = try analyse(text, joiningCompounds: true)
             guard let last = tokens.last else { return nil }
             // One letter typed so far: the phrase as typed, as a search box sends it at each key.
             guard last.surface.count >= 2 else { return try plan(.phrase(text, slop: nil, field: field, column: column), negated: negated, boost: boost) }
@@ -247,6 +242,12 @@ final class QueryPlanner {
 
     private func analyse(_ text: String) throws -> [Token] {
         try analyzer.tokens(text)
+    }
+
+    /// The words of `text`, and apart, the joined words of its compounds (`Token.span` 2).
+    private func analyse(_ text: String, joiningCompounds: Bool) throws -> (words: [Token], joins: [Token]) {
+        let tokens = try analyzer.tokens(text, joiningCompounds: joiningCompounds)
+        return (tokens.filter { $0.span == 1 }, tokens.filter { $0.span == 2 })
     }
 
     /// The terms a query word reaches: all those its folded spelling was indexed under, or its own.
