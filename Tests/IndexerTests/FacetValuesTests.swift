@@ -119,6 +119,23 @@ import Testing
         }
     }
 
+    /// A field whose every value is left out (empty, or longer than a value may be, as a summary
+    /// often is) has no column, and the index opens: it used to get an empty column, which every
+    /// reader refused as malformed.
+    @Test func aFieldWithNoValueToKeepHasNoColumn() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("docs.jsonl")
+        let long = String(repeating: "mot ", count: 100)
+        try ([#"{"id":"a","body":"jardin","tags":[],"résumé":"\#(long)","vide":""}"#,
+              #"{"id":"b","body":"jardin","tags":[""],"résumé":"\#(long)","vide":"","catégorie":"bio"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"))
+        let reader = try IndexReader(path: folder.file("index"))
+        _ = try reader.verify()
+        #expect(reader.facetValues.fields.map { reader.meta.fields[$0].name } == ["catégorie"])
+        #expect(try reader.facetValues.values(doc: 1, field: try #require(reader.meta.field(named: "catégorie"))) == ["bio"])
+    }
+
     /// Opening checks the directory and the columns' lengths, and a read checks its slot and each
     /// ordinal, so that reading every document's values after damage the checksum was not asked to
     /// find gives values or an error, never a crash.

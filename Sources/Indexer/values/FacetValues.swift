@@ -29,7 +29,9 @@ final class FacetValuesWriter {
     /// build holds for them until the end: what the budget is charged.
     func add(doc: UInt32, field: Int, items: [String]) -> Int {
         var column = columns.removeValue(forKey: field) ?? Column()
-        defer { columns[field] = column }
+        // A field none of whose values is kept (all empty, or all too long) has no column: a column
+        // holds at least one value.
+        defer { if !column.docs.isEmpty { columns[field] = column } }
         var held = 0
         for item in items where !item.isEmpty && item.utf8.count <= FacetValuesReader.longestValue {
             if column.docs.last != doc {
