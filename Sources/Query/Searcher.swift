@@ -184,7 +184,9 @@ public final class Searcher: @unchecked Sendable {
         var results = try execute(query, like: like, capacity: offset + limit, offset: offset, pageSize: max(limit, 1), sort: sort,
                                   collapse: collapse, facets: facets, filters: filters, explain: explain, exactTotal: exactTotal,
                                   prune: prune, snippets: snippets, snippetLength: snippetLength, fieldBoosts: fieldBoosts,
-                                  fields: fields, titleHighlights: titleHighlights, cursor: cursor || after != nil, after: after) { hits = $0 }
+                                  fields: fields, titleHighlights: titleHighlights, cursor: cursor || after != nil, after: after) { _, page in
+            hits = try page()
+        }
         results.hits = hits
         return results
     }
@@ -204,17 +206,71 @@ public final class Searcher: @unchecked Sendable {
         return try execute(query, like: like, capacity: nil, offset: offset, pageSize: pageSize, sort: sort, collapse: collapse,
                            facets: facets, filters: filters, explain: explain, exactTotal: true, prune: false, snippets: snippets,
                            snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, titleHighlights: titleHighlights,
-                           cursor: false, after: nil, page: page)
+                           cursor: false, after: nil) { _, hits in try page(hits()) }
     }
 
-    /// `search` and `searchAll`: the first `capacity` matches ranked (every match when nil: then none can
-    /// be pruned, and `searchAll` scores them exhaustively), and those from `offset` on made hits and
-    /// handed to `page`, `pageSize` at a time. With `cursor`, the matches ranked are those after `after`,
-    /// and the results say where their last hit stands.
+    /// The paths of the files of the hits that `search` (with a `limit`) or `searchAll` (with none)
+    /// returns, in their order, a path a hit: what `fts search -l` prints, each file once. They are
+    /// read from the paths' column (facets.fts), not from the stored documents, so that listing the
+    /// files of every match of a common word costs about twice what counting them does. `page` gets them
+    /// `pageSize` at a time; the results hold no hits. The options are `search`'s.
+    public func searchPaths(_ query: String, like: String? = nil, limit: Int?, offset: Int = 0, pageSize: Int = 500, sort: FieldSort? = nil,
+                            collapse: FieldCollapse? = nil, filters: [FacetFilter] = [], fields: [String]? = nil,
+                            page: ([String]) throws -> Void) throws -> SearchResults {
+        guard offset >= 0, (limit ?? 0) >= 0 else { throw QueryError("limit and offset cannot be negative") }
+        guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
+        if let limit, limit + offset > Self.maximumWindow {
+            throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
+        }
+        var names: [Int: String] = [:]
+        return try execute(query, like: like, capacity: limit.map { offset + $0 }, offset: offset, pageSize: pageSize, sort: sort,
+                           collapse: collapse, facets: [], filters: filters, explain: false, exactTotal: true, prune: limit != nil,
+                           snippets: false, snippetLength: Self.defaultSnippetLength, fieldBoosts: [:], fields: fields,
+                           titleHighlights: false, cursor: false, after: nil) { ranked, _ in
+            try page(paths(of: ranked, names: &names))
+        }
+    }
+
+    /// The paths of `ranked`'s documents, from the paths' column, each value made a string once
+    /// (`names`, by ordinal); a path too long for the column (over 256 bytes) from the store.
+    private func paths(of ranked: [ScoredDocument], names: inout [Int: String]) throws -> [String] {
+        var paths = [String](repeating: "", count: ranked.count)
+        var stored: [Int] = []
+        if let column = reader.facetValues.column(field: StandardField.path) {
+            for (index, scored) in ranked.enumerated() {
+                var ordinal: Int?
+                // The hits are in rank order: a cursor for each, as a sparse column searches forward.
+                var cursor = FacetValuesReader.Cursor()
+                column.forEachOrdinal(doc: Int(scored.doc), cursor: &cursor) { ordinal = $0 }
+                guard let ordinal else {
+                    stored.append(index)
+                    continue
+                }
+                if let name = names[ordinal] {
+                    paths[index] = name
+                } else {
+                    let name = try reader.facetValues.value(ordinal: ordinal, field: StandardField.path)
+                    names[ordinal] = name
+                    paths[index] = name
+                }
+            }
+        } else {
+            stored = Array(ranked.indices)
+        }
+        let records = try reader.storedRecords(stored.map { Int(ranked[$0].doc) })
+        for (index, record) in zip(stored, records) { paths[index] = record.string(of: StandardField.path) ?? "" }
+        return paths
+    }
+
+    /// `search`, `searchAll` and `searchPaths`: the first `capacity` matches ranked (every match when nil:
+    /// then none can be pruned, and they are scored exhaustively), and those from `offset` on handed to
+    /// `page`, `pageSize` at a time, with a function that makes them hits (reading the store). With
+    /// `cursor`, the matches ranked are those after `after`, and the results say where their last hit stands.
     private func execute(_ query: String, like: String?, capacity: Int?, offset: Int, pageSize: Int, sort: FieldSort?,
                          collapse: FieldCollapse?, facets: [FacetRequest], filters: [FacetFilter], explain: Bool, exactTotal: Bool,
                          prune: Bool, snippets: Bool, snippetLength: Int, fieldBoosts: [String: Double], fields: [String]?,
-                         titleHighlights: Bool, cursor: Bool, after: SearchCursor?, page: ([Hit]) throws -> Void) throws -> SearchResults {
+                         titleHighlights: Bool, cursor: Bool, after: SearchCursor?,
+                         page: (_ ranked: [ScoredDocument], _ hits: () throws -> [Hit]) throws -> Void) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard !snippets || Self.snippetLengths.contains(snippetLength) else {
             throw QueryError("a snippet is \(Self.snippetLengths.lowerBound) to \(Self.snippetLengths.upperBound) bytes long")
@@ -271,8 +327,10 @@ public final class Searcher: @unchecked Sendable {
             var first = offset
             while first < best.count {
                 let ranked = Array(best[first..<min(first + pageSize, best.count)])
-                try page(hits(ranked, from: first, root: root, planner: planner, analyzer: analyzer, generator: &generator, snippets: snippets,
-                              explain: explain, titles: titles))
+                try page(ranked) {
+                    try hits(ranked, from: first, root: root, planner: planner, analyzer: analyzer, generator: &generator, snippets: snippets,
+                             explain: explain, titles: titles)
+                }
                 first += pageSize
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)

@@ -18,8 +18,8 @@ struct Index: Command {
             .option("threads", help: "Analysis threads, 1 to 256 (default: the number of cores)."),
             .flag("strict", help: "Fail on the first problem with the input, publishing nothing."),
             .option("facets", value: "fields", default: "all", help: """
-                The fields whose values `fts search --facet` can count: all (every field but title and body), \
-                none, or their names separated by commas.
+                The fields whose values `fts search --facet` can count, beside each document's path (always \
+                kept): all (every field but title and body), none, or their names separated by commas.
                 """),
         ],
         arguments: [ArgumentSpec(name: "paths", help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).", repeats: true)]

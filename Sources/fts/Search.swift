@@ -205,18 +205,10 @@ struct Search: Command {
                 writeStandardOutput("\(matches)\n")
             } else if filesWithMatches {
                 var seen = Set<String>()
-                let write = { (hits: [Hit]) in
-                    writeStandardOutput(hits.compactMap { seen.insert($0.path).inserted ? $0.path + "\n" : nil }.joined())
-                }
-                if all {
-                    matches = try searcher.searchAll(text, like: like, offset: offset, sort: sort, collapse: collapse, filters: filters,
-                                                     snippets: false, fields: fields, page: write).total
-                } else {
-                    let results = try searcher.search(text, like: like, limit: limit, offset: offset, sort: sort, collapse: collapse,
-                                                      filters: filters, snippets: false, fields: fields)
-                    write(results.hits)
-                    matches = results.total
-                }
+                matches = try searcher.searchPaths(text, like: like, limit: all ? nil : limit, offset: offset, sort: sort, collapse: collapse,
+                                                   filters: filters, fields: fields) { paths in
+                    writeStandardOutput(paths.compactMap { seen.insert($0).inserted ? $0 + "\n" : nil }.joined())
+                }.total
             } else {
                 let results: SearchResults
                 let fieldNames = reader.meta.fields.map(\.name)

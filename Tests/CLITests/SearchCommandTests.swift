@@ -355,7 +355,7 @@ import TestSupport
         let table = try FTSCommand.run(["search", "--index", folder + "/index", "--color", "never", "--sort", "prix", "jardin"])
         #expect(table.stdout.contains("c  Verger  (prix: -4.5)\n") && table.stdout.contains("d  Rucher  (no prix)\n"), "\(table.stdout)")
         let unknown = try FTSCommand.run(["search", "--index", folder + "/index", "--sort", "title", "jardin"])
-        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "title": it holds no numbers, dates or values (fields that sort: prix, auteur)"#),
+        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot sort by "title": it holds no numbers, dates or values (fields that sort: path, prix, auteur)"#),
                 "\(unknown.stderr)")
         // A field of text values, alphabetically, the table showing each hit's.
         let byAuthor = try FTSCommand.run(["search", "--index", folder + "/index", "--color", "never", "--sort", "auteur", "jardin"])
@@ -427,7 +427,7 @@ import TestSupport
         #expect(facets.count == 1 && facets[0]["distinct"] as? Int == 3 && facets[0]["missing"] as? Int == 0)
         #expect((facets[0]["values"] as? [[String: Any]])?.map { "\($0["value"]!)=\($0["count"]!)" } == ["bio=2", "local=2"])
         let unknown = try FTSCommand.run(["search", "--index", folder + "/index", "--facet", "nope", "jardin"])
-        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot count the values of unknown field "nope" (fields with values: auteur, tags)"#))
+        #expect(unknown.status == 2 && unknown.stderr.contains(#"cannot count the values of unknown field "nope" (fields with values: path, auteur, tags)"#))
         let malformed = try FTSCommand.run(["search", "--index", folder + "/index", "--facet", "tags:0", "jardin"])
         #expect(malformed.status == 2 && malformed.stderr.contains("--facet: a facet is FIELD, FIELD:N with N from 1 to 1000, FIELD:year, FIELD:month, FIELD:day or FIELD:interval=WIDTH"))
         // `--filter` narrows the matches; the facet on its own field still counts the values not chosen.
@@ -453,7 +453,7 @@ import TestSupport
         // `fts index --facets` keeps the values of the fields it names only.
         #expect(try FTSCommand.run(["index", "--facets", "tags", "-o", folder + "/tags", folder + "/corpus.jsonl"]).status == 0)
         let left = try FTSCommand.run(["search", "--index", folder + "/tags", "--facet", "auteur", "jardin"])
-        #expect(left.status == 2 && left.stderr.contains(#"cannot count the values of "auteur": the index keeps none of its values (fields with values: tags)"#))
+        #expect(left.status == 2 && left.stderr.contains(#"cannot count the values of "auteur": the index keeps none of its values (fields with values: path, tags)"#))
         let empty = try FTSCommand.run(["index", "--facets", ",", "-o", folder + "/none", folder + "/corpus.jsonl"])
         #expect(empty.status == 2 && empty.stderr.contains("--facets takes all, none, or field names separated by commas"))
     }

@@ -80,7 +80,10 @@ import Testing
         _ = try reader.verify()
         let names = ["tags", "catégorie", "auteur.nom", "rare", "paires"]
         let numbers = try names.map { try #require(reader.meta.field(named: $0)) }
-        #expect(reader.facetValues.fields == numbers.sorted())
+        #expect(reader.facetValues.fields == [StandardField.path] + numbers.sorted())
+        // Every document's path, as a value of its own: here, the one file's.
+        #expect(try (0..<expected.count).allSatisfy { try reader.facetValues.values(doc: $0, field: StandardField.path) == [folder.file("docs.jsonl")] })
+        #expect(reader.facetValues.columns[StandardField.path].map { "\($0.sparse ? "sparse" : "dense") \($0.single ? 1 : 2)" } == "dense 1")
         // Every layout is met: dense and sparse, of one value a document or of several.
         #expect(numbers.map { "\(reader.facetValues.columns[$0]!.sparse ? "sparse" : "dense") \(reader.facetValues.columns[$0]!.single ? 1 : 2)" }
                 == ["dense 2", "dense 1", "dense 1", "sparse 1", "sparse 2"])
@@ -101,12 +104,12 @@ import Testing
         }
     }
 
-    /// `fts index --facets` keeps the values of the fields it names only, or of none.
+    /// `fts index --facets` keeps the values of the fields it names only, or of none, beside the paths.
     @Test func onlyTheNamedFieldsKeepTheirValues() throws {
         let folder = try TemporaryFolder()
         let corpus = folder.file("docs.jsonl")
         let expected = try Self.generateCorpus(at: corpus, documents: 200, seed: 9)
-        for (named, kept) in [(["tags", "rare", "absent"], ["tags", "rare"]), ([], [])] {
+        for (named, kept) in [(["tags", "rare", "absent"], ["path", "tags", "rare"]), ([], ["path"])] {
             var options = IndexBuildOptions()
             options.facetFields = Set(named)
             let index = folder.file("index-\(named.count)")
@@ -115,7 +118,8 @@ import Testing
             _ = try reader.verify()
             #expect(reader.facetValues.fields.map { reader.meta.fields[$0].name } == kept)
             let tags = try #require(reader.meta.field(named: "tags"))
-            #expect(reader.facetValues.documentsWithValue(field: tags) == (kept.isEmpty ? 0 : expected.filter { $0["tags"] != nil }.count))
+            #expect(reader.facetValues.documentsWithValue(field: tags) == (named.isEmpty ? 0 : expected.filter { $0["tags"] != nil }.count))
+            #expect(reader.facetValues.documentsWithValue(field: StandardField.path) == expected.count)
         }
     }
 
@@ -132,7 +136,7 @@ import Testing
         _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"))
         let reader = try IndexReader(path: folder.file("index"))
         _ = try reader.verify()
-        #expect(reader.facetValues.fields.map { reader.meta.fields[$0].name } == ["catégorie"])
+        #expect(reader.facetValues.fields.map { reader.meta.fields[$0].name } == ["path", "catégorie"])
         #expect(try reader.facetValues.values(doc: 1, field: try #require(reader.meta.field(named: "catégorie"))) == ["bio"])
     }
 
@@ -176,30 +180,37 @@ import Testing
         #expect(try reader.facetValues.kinds(field: quand) == FacetValuesReader.ValueKinds(dates: 2, numbers: 2))
     }
 
-    /// `fts verify` reads every document's stored text again: a value that is not in it, under valid
-    /// checksums, is reported.
+    /// `fts verify` reads every document's stored text again: a value that is not in it, or a path's
+    /// value that is not the document's path (another, or none), under valid checksums, is reported.
     @Test func verifyFindsValuesThatDisagreeWithTheStoredText() throws {
-        let folder = try TemporaryFolder()
-        let index = try Self.index(documents: 50, seed: 7, in: folder).path
-        let reader = try IndexReader(path: index)
-        let field = reader.meta.field(named: "catégorie")!
-        // The same values but one document's category.
-        let writer = FacetValuesWriter()
-        for doc in 0..<reader.documentCount {
-            for stored in reader.meta.fields.indices where stored > StandardField.body {
-                let values = try reader.facetValues.values(doc: doc, field: stored)
-                _ = writer.add(doc: UInt32(doc), field: stored, items: doc == 17 && stored == field ? ["inventée"] : values)
+        let cases: [(field: String, doc: Int, values: [String], reported: String)] = [
+            ("catégorie", 17, ["inventée"], "document 17's values in field catégorie differ from its stored text"),
+            ("path", 23, ["ailleurs.jsonl"], "document 23's value of the path is not its path"),
+            ("path", 23, [], "document 23's value of the path is not its path"),
+        ]
+        for damage in cases {
+            let folder = try TemporaryFolder()
+            let index = try Self.index(documents: 50, seed: 7, in: folder).path
+            let reader = try IndexReader(path: index)
+            let field = try #require(reader.meta.field(named: damage.field))
+            // The same values but one document's in one field.
+            let writer = FacetValuesWriter()
+            for doc in 0..<reader.documentCount {
+                for stored in reader.facetValues.fields {
+                    let values = try reader.facetValues.values(doc: doc, field: stored)
+                    _ = writer.add(doc: UInt32(doc), field: stored, items: doc == damage.doc && stored == field ? damage.values : values)
+                }
             }
-        }
-        try Damage.rewrite(.facets, of: index) { try writer.write(documentCount: reader.documentCount, to: $0) }
+            try Damage.rewrite(.facets, of: index) { try writer.write(documentCount: reader.documentCount, to: $0) }
 
-        let reopened = try IndexReader(path: index, checksums: true)
-        #expect(try reopened.facetValues.values(doc: 17, field: field) == ["inventée"])
-        #expect(throws: IndexError.self) { try reopened.verify() }
-        do {
-            _ = try reopened.verify()
-        } catch {
-            #expect(String(describing: error).contains("document 17's values in field catégorie differ from its stored text"))
+            let reopened = try IndexReader(path: index, checksums: true)
+            #expect(try reopened.facetValues.values(doc: damage.doc, field: field) == damage.values)
+            #expect(throws: IndexError.self) { try reopened.verify() }
+            do {
+                _ = try reopened.verify()
+            } catch {
+                #expect(String(describing: error).contains(damage.reported), "\(error)")
+            }
         }
     }
 }

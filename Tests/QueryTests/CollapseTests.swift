@@ -90,7 +90,7 @@ import Testing
         let collapsed = try searcher.search("jardin", limit: 5, collapse: FieldCollapse(field: "tags"), facets: [FacetRequest(field: "tags")])
         #expect(collapsed.facets == plain.facets && collapsed.total == plain.total && collapsed.hits.count == 5)
         #expect(plain.groups == nil)
-        #expect(throws: QueryError("cannot collapse on \"body\": the index keeps no values of it (fields with values: catégorie, tags, jour, prix, rare)")) {
+        #expect(throws: QueryError("cannot collapse on \"body\": the index keeps no values of it (fields with values: path, catégorie, tags, jour, prix, rare)")) {
             try searcher.search("jardin", collapse: FieldCollapse(field: "body"))
         }
     }

@@ -148,8 +148,8 @@ import TestSupport
                 return "\(error)"
             }
         }
-        #expect(message("nope:=x") == "unknown field \"nope\" (fields with values: catégorie, tags, jour, prix, rare) at column 1")
-        #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: catégorie, tags, jour, prix, rare) at column 1")
+        #expect(message("nope:=x") == "unknown field \"nope\" (fields with values: path, catégorie, tags, jour, prix, rare) at column 1")
+        #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: path, catégorie, tags, jour, prix, rare) at column 1")
     }
 
     /// Filters narrow the hits to chosen values, any of one field's and all fields'; a facet on a
@@ -190,7 +190,7 @@ import TestSupport
         for bad in ["tags:=x y", "tags:bio", "bio", "tags:=bio jardin"] {
             #expect(throws: QueryError.self, "\(bad)") { try FacetFilter(parsing: bad) }
         }
-        #expect(throws: QueryError("cannot filter by \"title\": the index keeps no values of it (fields with values: catégorie, tags, jour, prix, rare)")) {
+        #expect(throws: QueryError("cannot filter by \"title\": the index keeps no values of it (fields with values: path, catégorie, tags, jour, prix, rare)")) {
             try searcher.search("jardin", filters: [FacetFilter(field: "title", value: "x")])
         }
     }
@@ -267,7 +267,7 @@ import TestSupport
                 return "\(error)"
             }
         }
-        let fields = "(fields with values: catégorie, tags, jour, prix, rare)"
+        let fields = "(fields with values: path, catégorie, tags, jour, prix, rare)"
         #expect(message(FacetRequest(field: "nope")) == "cannot count the values of unknown field \"nope\" \(fields)")
         #expect(message(FacetRequest(field: "body")) == "cannot count the values of \"body\": the title and the body are texts to search, not values \(fields)")
         #expect(message(FacetRequest(field: "tags", limit: 0)) == "a facet returns from 1 to 1000 values, not 0")

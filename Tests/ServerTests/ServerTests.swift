@@ -145,15 +145,15 @@ import Testing
         // Several fields: the author first (d alone has one), then the years, largest first (b 2022, a 2019, c none).
         #expect(ids("SEARCH SORT auteur,année:desc jardin") == ["d", "b", "a", "c"])
         client.send("SEARCH SORT title jardin\nSEARCH SORT nope jardin\nSEARCH sort jardin\n")
-        #expect(client.line() == #"ERR bad_request cannot sort by "title": it holds no numbers, dates or values (fields that sort: année, date, auteur)"#)
-        #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields that sort: année, date, auteur)"#)
+        #expect(client.line() == #"ERR bad_request cannot sort by "title": it holds no numbers, dates or values (fields that sort: path, année, date, auteur)"#)
+        #expect(client.line() == #"ERR bad_request cannot sort by unknown field "nope" (fields that sort: path, année, date, auteur)"#)
         // In lower case, `sort` is a word of the query: no document holds it.
         #expect(client.line()?.hasPrefix("RESULTS 0 0 ") == true)
         // COLLAPSE: one hit a value (b and d alone: no author); the header ends with the groups.
         client.send("SEARCH COLLAPSE auteur jardin\nSEARCH COLLAPSE title jardin\n")
         let collapsed = client.counted()
         #expect(collapsed.header.hasPrefix("RESULTS 4 4 ") && collapsed.header.split(separator: " ").last == "4", "\(collapsed.header)")
-        #expect(client.line() == #"ERR bad_request cannot collapse on "title": the index keeps no values of it (fields with values: année, date, auteur)"#)
+        #expect(client.line() == #"ERR bad_request cannot collapse on "title": the index keeps no values of it (fields with values: path, année, date, auteur)"#)
         // FIELDS says which fields sort, count and make which histograms, as `fts stats` does.
         client.send("FIELDS\n")
         let fields = client.counted()
@@ -210,11 +210,11 @@ import Testing
         #expect(client.lines(4) == ["FACET tags 3 3 1", "bio\t2", "local\t1", "tab\\there\t1"])
         #expect(client.lines(2) == ["FACET catégorie 1 1 0", "agriculture\t1"])
         client.send("SEARCH FILTER nope:=x jardin\n")
-        #expect(client.line() == #"ERR bad_request cannot filter by "nope": the index keeps no values of it (fields with values: catégorie, tags)"#)
+        #expect(client.line() == #"ERR bad_request cannot filter by "nope": the index keeps no values of it (fields with values: path, catégorie, tags)"#)
         client.send("FORMAT text\nSEARCH FACET title jardin\nSEARCH FACET nope jardin\n")
         _ = client.line()
-        #expect(client.line() == #"ERR bad_request cannot count the values of "title": the title and the body are texts to search, not values (fields with values: catégorie, tags)"#)
-        #expect(client.line() == #"ERR bad_request cannot count the values of unknown field "nope" (fields with values: catégorie, tags)"#)
+        #expect(client.line() == #"ERR bad_request cannot count the values of "title": the title and the body are texts to search, not values (fields with values: path, catégorie, tags)"#)
+        #expect(client.line() == #"ERR bad_request cannot count the values of unknown field "nope" (fields with values: path, catégorie, tags)"#)
     }
 
     /// `SNIPPET n` sets each snippet's length (0: none); `EXPLAIN` follows the hits with each one's

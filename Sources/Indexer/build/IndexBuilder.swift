@@ -50,7 +50,7 @@ public struct IndexBuildOptions: Sendable {
     /// Any issue with the input fails the build, and nothing is published.
     public var strict = false
     /// The fields whose values facets.fts keeps, for `--facet` to count (`fts index --facets`): nil for
-    /// every field beyond the title and body.
+    /// every field beyond the title and body. Every document's path is kept whatever they are.
     public var facetFields: Set<String>?
     public var cancellation: CancellationFlag?
     /// Where the merge splits the terms between its threads (the tests vary it).
@@ -163,6 +163,9 @@ public enum IndexBuilder {
                         }
                         add(StandardField.title, document.title)
                         add(StandardField.body, document.body)
+                        // Every document's file, as a value: what `fts search -l`, `--facet path` and
+                        // `path:=` read, without the store.
+                        ledger.addBookkeeping(facetValues.add(doc: doc, field: StandardField.path, items: [document.path]))
                         for extra in document.extraFields {
                             var number = fieldNumbers[extra.name]
                             if number == nil {

@@ -174,10 +174,16 @@ extension IndexReader {
         }
     }
 
-    /// The values of `doc` in every field beyond the body are in its stored text; and in a field with
-    /// a column (`fts index --facets` may leave fields out), a stored text that is one value (no ", "
-    /// joins items there) is the only one.
+    /// `doc`'s path is its value of the path (unless too long to keep), and its values in every field
+    /// beyond the body are in its stored text; in a field with a column (`fts index --facets` may leave
+    /// fields out), a stored text that is one value (no ", " joins items there) is the only one.
     private func verifyFacetValues(of doc: Int, fields: StoredFields, counts: inout [Int]) throws {
+        let path = fields.values.first { $0.field == StandardField.path }?.value ?? ""
+        let kept = path.isEmpty || path.utf8.count > FacetValuesReader.longestValue ? [] : [path]
+        guard try facetValues.values(doc: doc, field: StandardField.path) == kept else {
+            throw IndexError.corrupt(file: FileFormat.Tag.facets.fileName, reason: "document \(doc)'s value of the path is not its path")
+        }
+        counts[StandardField.path] += kept.count
         for field in meta.fields.indices where field > StandardField.body {
             let stored = fields.values.filter { $0.field == field }.map(\.value).joined(separator: ", ")
             let values = try facetValues.values(doc: doc, field: field)

@@ -1,9 +1,9 @@
 import Foundation
 
-/// facets.fts: for each field beyond the title and the body, every document's values as the corpus
-/// gave them (a JSON array's elements, a front matter list's entries, or the whole text), numbered in
-/// a sorted dictionary: what a search counts to give the values of its matches (facets), as Lucene's
-/// sorted set doc values and tantivy's string columns hold them.
+/// facets.fts: every document's path, and for each field beyond the title and the body, every
+/// document's values as the corpus gave them (a JSON array's elements, a front matter list's entries,
+/// or the whole text), numbered in a sorted dictionary: what a search counts to give the values of
+/// its matches (facets), as Lucene's sorted set doc values and tantivy's string columns hold them.
 ///
 /// Layout (docs/FORMAT.md): a directory of 16-byte entries, then each column's data in directory order:
 /// the dictionary (offsets, then the values' bytes), a sparse column's documents, each slot's start in

@@ -91,7 +91,7 @@ public struct FacetRequest: Sendable, Equatable {
         guard let number = reader.field(named: field, among: fields) else {
             throw QueryError("cannot count the values of unknown field \"\(field)\" (\(names))")
         }
-        guard number > StandardField.body else {
+        guard number != StandardField.title && number != StandardField.body else {
             throw QueryError("cannot count the values of \"\(field)\": the title and the body are texts to search, not values (\(names))")
         }
         guard reader.facetValues.hasValues(field: number) else {

@@ -223,6 +223,9 @@ final class QueryPlanner {
             if let stored = reader.meta.field(named: name), stored > StandardField.body {
                 throw QueryError("field \"\(name)\" is stored to sort by, not searched (fields: \(known))", column: column)
             }
+            if reader.meta.field(named: name) == StandardField.path {
+                throw QueryError("the path is matched whole, as path:=\"notes/a.md\", not searched (fields: \(known))", column: column)
+            }
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
         }
         return [(field: field, boost: fieldBoost(field) * boost)]
