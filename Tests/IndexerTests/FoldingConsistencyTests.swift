@@ -26,6 +26,17 @@ import TestSupport
         #expect(Folding.removeAccents("e\u{301}conomie ǆ ﬁ") == "economie dz fi")
     }
 
+    /// Beyond French: capitals reach the same terms in other scripts too, the Greek final sigma
+    /// included (`ΟΔΟΣ` lower-cases to `οδοσ`, where `οδός` ends with `ς`).
+    @Test func otherScriptsReachTheSameTermsInCapitals() throws {
+        let analyzer = try FrenchAnalyzer()
+        for word in ["οδός", "Σίσυφος", "λόγος", "ΛΌΓΟΣ", "Straße", "Москва", "İstanbul", "Ærø"] {
+            #expect(try analyzer.terms(word.uppercased()) == analyzer.terms(word), "\(word)")
+            #expect(try analyzer.terms(word.lowercased()) == analyzer.terms(word), "\(word)")
+        }
+        #expect(try analyzer.terms("οδός ΟΔΟΣ οδοσ") == ["οδοσ", "οδοσ", "οδοσ"])
+    }
+
     @Test func everyCorpusWordReachesTheSameTermsInCapitalsAndWithoutAccents() throws {
         let analyzer = try FrenchAnalyzer()
         var lexicon = Lexicon()

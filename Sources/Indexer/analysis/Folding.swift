@@ -3,7 +3,9 @@ import Foundation
 /// Case and accent folding. Split in two steps because Snowball's French rules read accents: words are
 /// lower-cased, stemmed, and only then stripped of accents (see FrenchAnalyzer).
 public enum Folding {
-    /// Full Unicode lower-casing (`É` → `é`, `İ` → `i̇`), with every apostrophe written as `'`.
+    /// Full Unicode lower-casing (`É` → `é`, `İ` → `i̇`), with every apostrophe written as `'` and the
+    /// Greek final sigma as the other (`ς` → `σ`, as case folding and Lucene's ICU folding make it):
+    /// lower-casing `ΟΔΟΣ` gives `οδοσ`, which `οδός` must meet.
     public static func lowercase(_ text: String) -> String {
         let lower = text.lowercased()
         guard lower.utf8.contains(where: { $0 >= 0x80 }) else { return lower }
@@ -11,6 +13,7 @@ public enum Folding {
         for scalar in lower.unicodeScalars {
             switch scalar.value {
             case 0x2019, 0x2018, 0x02BC: scalars.append("'")
+            case 0x03C2: scalars.append("\u{03C3}")
             default: scalars.append(scalar)
             }
         }
