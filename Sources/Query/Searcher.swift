@@ -406,7 +406,7 @@ public final class Searcher: @unchecked Sendable {
         var groups: [(field: Int, values: [QueryNode])] = []
         for filter in filters {
             let field = try filter.fieldNumber(in: reader)
-            let value = QueryNode.value(filter.value, field: reader.meta.fields[field].name, column: 1)
+            let value = QueryNode.value(filter.value, field: reader.meta.fields[field].name, prefix: filter.prefix, column: 1)
             if let group = groups.firstIndex(where: { $0.field == field }) {
                 groups[group].values.append(value)
             } else {

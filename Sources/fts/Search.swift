@@ -52,8 +52,9 @@ struct Search: Command {
                 """),
             .option("filter", value: "field:=value", help: """
                 Keep the matches holding this value of the field, as --facet counts it (quoted when it holds a \
-                space: tags:="économie sociale"). Values of one field are alternatives; of different fields, all \
-                apply; a facet on a filtered field counts without that field's filters. May be given again.
+                space: tags:="économie sociale"), or a value starting with a prefix (path:=docs/*). Values of one \
+                field are alternatives; of different fields, all apply; a facet on a filtered field counts \
+                without that field's filters. May be given again.
                 """),
             .option("fields", value: "field,…", help: """
                 Search the words that name no field in these fields only (title,tags), instead of in every \

@@ -182,7 +182,7 @@ final class BruteForce {
             }
             guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
             return word(terms, field: field, boost: boost)
-        case let .value(_, _, column):
+        case let .value(_, _, _, column):
             // Values as the corpus gave them are not in the analysed text: FacetTests checks them
             // against the values its corpus was written with, and the query generator makes none.
             throw QueryError("the brute force reads no facet values", column: column)

@@ -152,6 +152,37 @@ import TestSupport
         #expect(message("title:=x") == "field \"title\" keeps no values to match exactly (fields with values: path, catégorie, tags, jour, prix, rare) at column 1")
     }
 
+    /// `field:=prefix*` finds the documents holding a value that starts with the prefix, byte for byte
+    /// (`b*` is not `B*`); `field:=*` those holding any; a quoted or escaped `*` is the value's own.
+    @Test func prefixesOfValuesFilterAsTheirValuesDo() throws {
+        let corpus = FacetedCorpus.shared
+        let searcher = corpus.searcher
+        func documents(_ query: String, filters: [FacetFilter] = []) throws -> Set<Int> {
+            var hits: [Hit] = []
+            _ = try searcher.searchAll(query, filters: filters, snippets: false) { hits += $0 }
+            return Set(hits.map(\.doc))
+        }
+        func holding(_ field: String, _ kept: (String) -> Bool) -> Set<Int> {
+            Set(corpus.values.indices.filter { corpus.values[$0][field]?.contains(where: kept) == true })
+        }
+        let cases = [("tags", "b"), ("tags", "B"), ("tags", "bio"), ("tags", "z"), ("tags", "zéro d"), ("tags", "é"),
+                     ("catégorie", "d"), ("catégorie", "Dupont, "), ("rare", "r1"), ("rare", "r"), ("tags", "x"), ("jour", "2021-0")]
+        for (field, prefix) in cases {
+            let expected = holding(field) { $0.utf8.starts(with: prefix.utf8) }
+            let typed = prefix.replacingOccurrences(of: " ", with: "\\ ")
+            #expect(try documents("\(field):=\(typed)*") == expected, "\(field) \(prefix)")
+            #expect(try documents("jardin \(field):=\(typed)*") == expected.intersection(try documents("jardin")), "\(field) \(prefix)")
+            #expect(try documents("*:* -\(field):=\(typed)*") == Set(0..<corpus.values.count).subtracting(expected), "\(field) \(prefix)")
+            #expect(try documents("*:*", filters: [FacetFilter(field: field, value: prefix, prefix: true)]) == expected, "\(field) \(prefix)")
+        }
+        #expect(try !documents("tags:=b*").isEmpty && documents("rare:=r1*").count > documents("rare:=r1").count)
+        #expect(try documents("tags:=*") == holding("tags") { _ in true })
+        // The value's own `*`: no tag ends with one.
+        #expect(try documents(#"tags:="bio*""#).isEmpty && documents(#"tags:=bio\*"#).isEmpty)
+        let explained = try searcher.search("jardin tags:=bi*", limit: 1, explain: true)
+        #expect(explained.hits.first?.explanation?.contains("1.0000  tags:=bi* (values: every match scores the same)") == true)
+    }
+
     /// Filters narrow the hits to chosen values, any of one field's and all fields'; a facet on a
     /// filtered field counts without its own field's filters (drill sideways), the others over the hits.
     @Test func filtersNarrowTheHitsAndFacetsCountSideways() throws {

@@ -88,6 +88,12 @@ import TestSupport
                 let kept = try searcher.searchAll("\(query) path:=\"\(path)\"", snippets: false) { _ in }
                 #expect(kept.total == count, "\(query) \(path)")
             }
+            // A folder's files: the paths that start with it.
+            for folder in ["dossier-1/", "dossier-", "dossier-1/fiche-1"] {
+                let prefix = Self.folder(of: longPath) + "/" + folder
+                let kept = try searcher.searchAll("\(query) path:=\(prefix)*", snippets: false) { _ in }
+                #expect(kept.total == hits.filter { $0.path.hasPrefix(prefix) }.count, "\(query) \(folder)")
+            }
             let sorted = try searcher.search(query, limit: 100, sort: FieldSort(field: "path"), snippets: false)
             let paths = sorted.hits.map(\.path).filter { $0 != longPath }
             #expect(paths == paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "\(query)")

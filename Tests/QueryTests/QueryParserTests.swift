@@ -49,18 +49,30 @@ import Indexer
         #expect(throws: QueryError("a wildcard needs at least 2 letters before it, as in econo*", column: 1)) { try parser.parse("*:a") }
     }
 
-    /// `field:=value` is a value as facets count it, exactly: quoted, or up to a space or `)`.
+    /// `field:=value` is a value as facets count it, exactly: quoted, or up to a space or `)`; unquoted
+    /// and ending with a `*` that no backslash escapes, the values starting with what comes before.
     @Test func exactValuesOfAField() throws {
-        #expect(try parser.parse(#"tags:="économie sociale""#) == .value("économie sociale", field: "tags", column: 1))
-        #expect(try parser.parse("jardin -tags:=bio") == .and([.word("jardin", field: nil, column: 1), .not(.value("bio", field: "tags", column: 9))]))
+        #expect(try parser.parse(#"tags:="économie sociale""#) == .value("économie sociale", field: "tags", prefix: false, column: 1))
+        #expect(try parser.parse("jardin -tags:=bio") == .and([.word("jardin", field: nil, column: 1),
+                                                                .not(.value("bio", field: "tags", prefix: false, column: 9))]))
         #expect(try parser.parse("(auteur:=\"Dupont, Jean\" OR tags:=a\\ b)^2") == .boosted(.or([
-            .value("Dupont, Jean", field: "auteur", column: 2), .value("a b", field: "tags", column: 28)]), 2))
-        #expect(try parser.parse(#"tags:="a \"b\"""#) == .value(#"a "b""#, field: "tags", column: 1))
+            .value("Dupont, Jean", field: "auteur", prefix: false, column: 2), .value("a b", field: "tags", prefix: false, column: 28)]), 2))
+        #expect(try parser.parse(#"tags:="a \"b\"""#) == .value(#"a "b""#, field: "tags", prefix: false, column: 1))
         #expect(throws: QueryError("tags:= needs a value, as in tags:=bio or tags:=\"a value\"", column: 6)) { try parser.parse("tags:= x") }
         #expect(throws: QueryError("unbalanced quote", column: 7)) { try parser.parse(#"tags:="bio"#) }
         #expect(throws: QueryError("a field inside a field", column: 8)) { try parser.parse("title:(tags:=bio)") }
         // Not after a field: an `=` is part of a word.
         #expect(try parser.parse("=bio") == .word("=bio", field: nil, column: 1))
+        // Prefixes of values; a quoted or escaped `*` is the value's own.
+        #expect(try parser.parse("path:=notes/*") == .value("notes/", field: "path", prefix: true, column: 1))
+        #expect(try parser.parse("jardin tags:=é* x") == .and([.word("jardin", field: nil, column: 1),
+                                                               .value("é", field: "tags", prefix: true, column: 8), .word("x", field: nil, column: 17)]))
+        #expect(try parser.parse("(tags:=*)") == .value("", field: "tags", prefix: true, column: 2))
+        #expect(try parser.parse(#"tags:="bio*""#) == .value("bio*", field: "tags", prefix: false, column: 1))
+        #expect(try parser.parse(#"tags:=bio\*"#) == .value("bio*", field: "tags", prefix: false, column: 1))
+        #expect(try parser.parse(#"tags:=a\\*"#) == .value(#"a\"#, field: "tags", prefix: true, column: 1))
+        #expect(try FacetFilter(parsing: "path:=notes/*") == FacetFilter(field: "path", value: "notes/", prefix: true))
+        #expect(try FacetFilter(parsing: "tags:=bio") == FacetFilter(field: "tags", value: "bio"))
     }
 
     /// A backslash takes the next character as it is, as in Lucene: a word with one is searched as

@@ -307,17 +307,17 @@ public struct FacetValuesReader: @unchecked Sendable {
             }
         }
 
-        /// Calls `body` with each document holding the value numbered `ordinal`, in increasing order.
-        func forEachDocument(withOrdinal ordinal: Int, _ body: (Int) -> Void) {
+        /// Calls `body` with each document holding a value numbered within `ordinals`, in increasing order.
+        func forEachDocument(withOrdinalIn ordinals: Range<Int>, _ body: (Int) -> Void) {
             let slots = column.sparse ? column.documentsWithValue : documentCount
             for slot in 0..<slots {
                 var holds = false
                 if column.single {
-                    holds = packed(slot) == ordinal + 1
+                    holds = ordinals.contains(packed(slot) - 1)
                 } else {
                     let start = Int(load(column.starts + 4 * slot)), end = Int(load(column.starts + 4 * slot + 4))
                     guard start <= end, end <= column.ordinalCount else { continue }
-                    for index in start..<end where packed(index) == ordinal {
+                    for index in start..<end where ordinals.contains(packed(index)) {
                         holds = true
                         break
                     }
@@ -382,10 +382,28 @@ public struct FacetValuesReader: @unchecked Sendable {
         return try low < valueCount(field: field) && self.value(ordinal: low, field: field) == value ? low : nil
     }
 
-    /// Calls `body` with each document holding the value numbered `ordinal` in `field`, in increasing order.
-    public func forEachDocument(withOrdinal ordinal: Int, field: Int, _ body: (Int) -> Void) {
+    /// The ordinals of `field`'s values that start with `prefix` (all of them for an empty one): they
+    /// follow one another, as the values are in byte order. Two binary searches of the dictionary.
+    public func ordinals(withPrefix prefix: String, field: Int) throws -> Range<Int> {
+        let count = valueCount(field: field)
+        func firstOrdinal(where beyond: (String) -> Bool) throws -> Int {
+            var low = 0, high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if try beyond(value(ordinal: middle, field: field)) { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+        let first = try firstOrdinal { !$0.utf8.lexicographicallyPrecedes(prefix.utf8) }
+        let end = try firstOrdinal { !$0.utf8.lexicographicallyPrecedes(prefix.utf8) && !$0.utf8.starts(with: prefix.utf8) }
+        return first..<max(first, end)
+    }
+
+    /// Calls `body` with each document holding a value numbered within `ordinals` in `field`, in
+    /// increasing order.
+    public func forEachDocument(withOrdinalIn ordinals: Range<Int>, field: Int, _ body: (Int) -> Void) {
         guard let column = column(field: field) else { return }
-        column.forEachDocument(withOrdinal: ordinal, body)
+        column.forEachDocument(withOrdinalIn: ordinals, body)
     }
 
     /// How many documents hold each value of `field`, by ordinal: the facet of every document (`*:*`),

@@ -318,18 +318,21 @@ enum FacetCounter {
 public struct FacetFilter: Sendable, Equatable {
     public var field: String
     public var value: String
+    /// Whether every value starting with `value` is kept (`path:=notes/*`), not only `value` itself.
+    public var prefix: Bool
 
-    public init(field: String, value: String) {
+    public init(field: String, value: String, prefix: Bool = false) {
         self.field = field
         self.value = value
+        self.prefix = prefix
     }
 
-    /// `FIELD:=VALUE` or `FIELD:="A VALUE"`, as the query language writes an exact value.
+    /// `FIELD:=VALUE`, `FIELD:="A VALUE"` or `FIELD:=PREFIX*`, as the query language writes a value.
     public init(parsing text: String) throws(QueryError) {
-        guard case let .value(value, field, _)? = try? QueryParser().parse(text) else {
+        guard case let .value(value, field, prefix, _)? = try? QueryParser().parse(text) else {
             throw QueryError("a filter is FIELD:=VALUE, with the value in quotes when it holds a space: tags:=\"économie sociale\", not \(text)")
         }
-        self.init(field: field, value: value)
+        self.init(field: field, value: value, prefix: prefix)
     }
 
     /// The field's number in `reader`'s index; an error when the index keeps no values of it.

@@ -29,8 +29,9 @@ public enum QueryNode: Equatable, Sendable {
     /// FieldExistsQuery).
     case exists(field: String, column: Int)
     /// `field:=value`, `field:="a value"`: the documents holding exactly that value in the field, as
-    /// facets count it (facets.fts), each with the same score (Lucene's drill-down on a facet value).
-    case value(String, field: String, column: Int)
+    /// facets count it (facets.fts), each with the same score (Lucene's drill-down on a facet value);
+    /// with `prefix` (`path:=notes/*`), a value starting with it (Lucene's PrefixQuery on a keyword).
+    case value(String, field: String, prefix: Bool, column: Int)
     /// `*:*` or `*`: every document, each with the same score (Lucene's MatchAllDocsQuery).
     case all(column: Int)
     /// The documents like the one with this id, itself left out (Lucene's MoreLikeThis): any of the

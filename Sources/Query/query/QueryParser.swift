@@ -11,7 +11,7 @@ import Indexer
 ///     pattern := a word with `?` or `*` inside (wildcards)
 ///     regex   := "/" expression "/"          no `/` inside but as `\/`; the closing one ends the word
 ///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number, a date, now-7d/d or `*`
-///     value   := '"' text '"' | text up to a space or ")"    a facet value, exactly
+///     value   := '"' text '"' | text up to a space or ")"    a facet value, exactly; unquoted with a last `*`, its prefix
 ///
 /// `AND` between clauses is accepted and changes nothing. A `\` takes the next character as text, in a
 /// word (which is then a plain word) or a phrase.
@@ -37,7 +37,7 @@ public struct QueryParser: Sendable {
         case phrasePrefix(String)
         case quorum(String, minimum: Int)
         indirect case range(NumberRange)
-        case value(String)
+        case value(String, prefix: Bool)
         case field(String)
         case all
         case boost(Double)
@@ -270,21 +270,25 @@ public struct QueryParser: Sendable {
                 }
                 items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
             } else if c == 0x3D, i > 0, utf8[i - 1] == 0x3A, case .field(let name)? = items.last?.lexeme {
-                // `field:=value`: a value as facets count it, exactly, quoted or up to a space or `)`.
+                // `field:=value`: a value as facets count it, exactly, quoted or up to a space or `)`;
+                // unquoted and ending with an unescaped `*`, the values starting with what comes before.
                 var end = i + 1
                 let quoted = end < utf8.count && utf8[end] == 0x22
+                var lastEscaped = false
                 if quoted {
                     end += 1
                     while end < utf8.count && utf8[end] != 0x22 { end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : 1 }
                     guard end < utf8.count else { throw QueryError("unbalanced quote", column: start + 1) }
                 } else {
                     while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 {
-                        end += utf8[end] == 0x5C && end + 1 < utf8.count ? 2 : Self.scalarLength(utf8, at: end)
+                        lastEscaped = utf8[end] == 0x5C && end + 1 < utf8.count
+                        end += lastEscaped ? 2 : Self.scalarLength(utf8, at: end)
                     }
                 }
-                let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[(quoted ? i + 2 : i + 1)..<end]))
-                guard !text.isEmpty else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
-                items.append(Item(lexeme: .value(text), column: start))
+                let prefix = !quoted && end > i + 1 && utf8[end - 1] == 0x2A && !lastEscaped
+                let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[(quoted ? i + 2 : i + 1)..<(prefix ? end - 1 : end)]))
+                guard !text.isEmpty || prefix else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
+                items.append(Item(lexeme: .value(text, prefix: prefix), column: start))
                 move(to: quoted ? end + 1 : end)
             } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start, now: now) {
                 items.append(Item(lexeme: .range(range.bounds), column: start))
@@ -610,10 +614,10 @@ public struct QueryParser: Sendable {
         case .phrasePrefix(let text): return .phrasePrefix(text, field: field?.name, column: column)
         case .quorum(let text, let minimum): return .quorum(text, minimum: minimum, field: field?.name, column: column)
         case .range(let bounds): return .range(bounds, field: field?.name, column: column)
-        case .value(let text):
+        case .value(let text, let prefix):
             // The lexer makes a value only right after a field.
             guard let field else { throw QueryError("a value needs a field, as in tags:=bio", column: item.column) }
-            return .value(text, field: field.name, column: field.column)
+            return .value(text, field: field.name, prefix: prefix, column: field.column)
         case .all:
             if let field { return .exists(field: field.name, column: field.column) }
             return .all(column: item.column)
@@ -678,7 +682,7 @@ public struct QueryParser: Sendable {
             return .range(bounds, field: field, column: column)
         case .all: return .exists(field: field, column: column)
         case .similar: return node
-        case let .exists(_, c), let .value(_, _, c): throw QueryError("a field inside a field", column: c)
+        case let .exists(_, c), let .value(_, _, _, c): throw QueryError("a field inside a field", column: c)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))

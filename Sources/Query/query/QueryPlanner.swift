@@ -161,8 +161,8 @@ final class QueryPlanner {
             let field = try fields(field, column: column, boost: boost)[0].field
             guard reader.meta.fields[field].documentsWithField > 0, let lengths = reader.lengths(field: field) else { return EmptyScorer() }
             return FieldExistsScorer(reader: reader, field: field, lengths: lengths, score: boost)
-        case let .value(text, field, column):
-            return try exactValue(text, field: field, boost: boost, column: column)
+        case let .value(text, field, prefix, column):
+            return try exactValue(text, field: field, prefix: prefix, boost: boost, column: column)
         case .all:
             return reader.documentCount == 0 ? EmptyScorer() : AllScorer(documentCount: reader.documentCount, score: boost)
         case .similar(let id):
@@ -602,9 +602,9 @@ final class QueryPlanner {
         return BitsetScorer(bitset: matched, score: boost, label: bounds.text, kind: "a range")
     }
 
-    /// The documents holding `text`, exactly, among their values of the field (facets.fts), each scoring
-    /// `boost`: one read of the field's column.
-    private func exactValue(_ text: String, field name: String, boost: Double, column: Int) throws -> Scorer {
+    /// The documents holding `text`, exactly, among their values of the field (facets.fts), or with
+    /// `prefix` a value starting with it, each scoring `boost`: one read of the field's column.
+    private func exactValue(_ text: String, field name: String, prefix: Bool, boost: Double, column: Int) throws -> Scorer {
         let facets = reader.facetValues
         let names = reader.names(of: facets.fields, what: "fields with values", none: "no field of this index holds values")
         guard let field = reader.field(named: name, among: facets.fields) else {
@@ -613,10 +613,11 @@ final class QueryPlanner {
         guard facets.hasValues(field: field) else {
             throw QueryError("field \"\(name)\" keeps no values to match exactly (\(names))", column: column)
         }
-        guard let ordinal = try facets.ordinal(of: text, field: field) else { return EmptyScorer() }
+        let ordinals = try prefix ? facets.ordinals(withPrefix: text, field: field) : facets.ordinal(of: text, field: field).map { $0..<($0 + 1) }
+        guard let ordinals, !ordinals.isEmpty else { return EmptyScorer() }
         let matched = DocumentBitset(documentCount: reader.documentCount)
-        facets.forEachDocument(withOrdinal: ordinal, field: field) { matched.mark($0) }
-        let scorer = BitsetScorer(bitset: matched, score: boost, label: name + ":=" + text, kind: "a value")
+        facets.forEachDocument(withOrdinalIn: ordinals, field: field) { matched.mark($0) }
+        let scorer = BitsetScorer(bitset: matched, score: boost, label: name + ":=" + text + (prefix ? "*" : ""), kind: prefix ? "values" : "a value")
         return scorer.cost == 0 ? EmptyScorer() : scorer
     }
 
