@@ -317,9 +317,9 @@ def bench_scale(fts, repeat, runs):
     for label, seconds, rss, size in rows:
         print(f"| {label} | {seconds:.1f} | {raw / 1e6 / seconds:.1f} | {megabytes(rss)} | {megabytes(size)} | {100 * size / raw:.0f}% |")
     print("\nfts's --memory covers the per-document bookkeeping (ids and lengths, about 140 bytes a document) and the "
-          "workers' inversion buffers. Peak RSS is that budget plus a constant of about 160 to 210 MB, the more the smaller "
+          "workers' inversion buffers. Peak RSS is that budget plus at most about 230 MB, the more the smaller "
           "the budget (more runs to merge): the program and ICU data (~25 MB), each worker's word cache (~30 MB), "
-          "queued batches, and the merge's buffers and run pages.\n")
+          "queued batches, and the merge's buffers (64 KiB for each run, read three times over).\n")
     print(f"### Pruning at scale: frdocs × {repeat}, top 10, one thread (µs)\n")
     print("| class | fts pruned median | fts exhaustive median | fts pruning speed-up | tantivy pruned median "
           "| tantivy exhaustive median | tantivy pruning speed-up |")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Indexer
 
 @Suite struct IndexRoundTripTests {
@@ -75,6 +76,39 @@ import Testing
         let b = try IndexContent(reading: IndexReader(path: folder.file("spilled")))
         #expect(a == b)
         _ = try IndexReader(path: folder.file("spilled")).verify()
+    }
+
+    /// A run reads back as written through `RunReader`'s buffer (64 KiB): entries larger than it (the
+    /// buffer grows), entries that straddle a refill, and the lexicon after the terms.
+    @Test func aRunReadsBackWhateverItsEntriesSizes() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("run-0-0.tmp")
+        var generator = SplitMix64(seed: 17)
+        var terms: [(key: [UInt8], docFreq: Int, payload: [UInt8])] = []
+        for index in 0..<3_000 {
+            // Mostly small entries, a few of 100 to 300 KiB.
+            let size = index % 700 == 3 ? 100_000 + Int(generator.next() % 200_000) : Int(generator.next() % 300)
+            let key = [UInt8(StandardField.body)] + Array(String(format: "terme%05d", index).utf8)
+            terms.append((key, Int(generator.next() % 1_000), (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) }))
+        }
+        let lexicon = (0..<2_000).map { index in (surface: String(format: "mot%05d", index), terms: ["t\(index)", "u\(index % 7)"]) }
+        let writer = try RunWriter(path: path)
+        for term in terms { try writer.addTerm(key: term.key, docFreq: term.docFreq, payload: term.payload) }
+        try writer.finishTerms()
+        for entry in lexicon { try writer.addLexiconEntry(surface: entry.surface, terms: entry.terms) }
+        try writer.finish()
+
+        let reader = try RunReader(path: path)
+        for term in terms {
+            #expect(try reader.nextTerm())
+            #expect(reader.key == term.key && reader.docFreq == term.docFreq && Array(reader.payload) == term.payload)
+        }
+        #expect(try !reader.nextTerm())
+        for entry in lexicon {
+            let read = try #require(try reader.nextLexiconEntry())
+            #expect(read.surface == entry.surface && read.terms == entry.terms)
+        }
+        #expect(try reader.nextLexiconEntry() == nil)
     }
 
     /// The merge's two threads split the terms somewhere: wherever it falls (before every term, inside

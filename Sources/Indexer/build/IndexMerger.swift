@@ -172,7 +172,7 @@ struct IndexMerger {
             if let upper, !key.lexicographicallyPrecedes(upper) { break }
             let group = active.filter { $0.key == key }
             postings.startTerm(lengths: lengths[Int(key[0])])
-            var decoders = group.map { PayloadDecoder($0.payload, file: $0.mapped.name) }
+            var decoders = group.map { PayloadDecoder($0.payload, file: $0.name) }
             var live = try decoders.indices.filter { try decoders[$0].advance() }
             while !live.isEmpty {
                 var best = live[0]
