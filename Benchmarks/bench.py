@@ -316,7 +316,7 @@ def bench_scale(fts, repeat, runs):
     print("|---|---:|---:|---:|---:|---:|")
     for label, seconds, rss, size in rows:
         print(f"| {label} | {seconds:.1f} | {raw / 1e6 / seconds:.1f} | {megabytes(rss)} | {megabytes(size)} | {100 * size / raw:.0f}% |")
-    print("\nfts's --memory covers the per-document bookkeeping (ids and lengths, about 140 bytes a document) and the "
+    print("\nfts's --memory covers the per-document bookkeeping (ids, lengths and paths' values, about 150 bytes a document) and the "
           "workers' inversion buffers. Peak RSS is that budget plus at most about 230 MB, the more the smaller "
           "the budget (more runs to merge): the program and ICU data (~25 MB), each worker's word cache (~30 MB), "
           "queued batches, and the merge's buffers (64 KiB for each run, read three times over).\n")
