@@ -176,10 +176,7 @@ public final class Searcher: @unchecked Sendable {
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
                        fieldBoosts: [String: Double] = [:], fields: [String]? = nil, titleHighlights: Bool = false,
                        cursor: Bool = false, after: SearchCursor? = nil) throws -> SearchResults {
-        guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
-        guard limit + offset <= Self.maximumWindow else {
-            throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
-        }
+        try Self.checkWindow(limit: limit, offset: offset)
         var hits: [Hit] = []
         var results = try execute(query, like: like, capacity: offset + limit, offset: offset, pageSize: max(limit, 1), sort: sort,
                                   collapse: collapse, facets: facets, filters: filters, explain: explain, exactTotal: exactTotal,
@@ -217,11 +214,12 @@ public final class Searcher: @unchecked Sendable {
     public func searchPaths(_ query: String, like: String? = nil, limit: Int?, offset: Int = 0, pageSize: Int = 500, sort: FieldSort? = nil,
                             collapse: FieldCollapse? = nil, filters: [FacetFilter] = [], fields: [String]? = nil,
                             page: ([String]) throws -> Void) throws -> SearchResults {
-        guard offset >= 0, (limit ?? 0) >= 0 else { throw QueryError("limit and offset cannot be negative") }
-        guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
-        if let limit, limit + offset > Self.maximumWindow {
-            throw QueryError("offset + limit is over the maximum window of \(Self.maximumWindow) results")
+        if let limit {
+            try Self.checkWindow(limit: limit, offset: offset)
+        } else {
+            guard offset >= 0 else { throw QueryError("the offset cannot be negative") }
         }
+        guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
         var names: [Int: String] = [:]
         return try execute(query, like: like, capacity: limit.map { offset + $0 }, offset: offset, pageSize: pageSize, sort: sort,
                            collapse: collapse, facets: [], filters: filters, explain: false, exactTotal: true, prune: limit != nil,
@@ -246,13 +244,9 @@ public final class Searcher: @unchecked Sendable {
                     stored.append(index)
                     continue
                 }
-                if let name = names[ordinal] {
-                    paths[index] = name
-                } else {
-                    let name = try reader.facetValues.value(ordinal: ordinal, field: StandardField.path)
-                    names[ordinal] = name
-                    paths[index] = name
-                }
+                let name = try names[ordinal] ?? reader.facetValues.value(ordinal: ordinal, field: StandardField.path)
+                names[ordinal] = name
+                paths[index] = name
             }
         } else {
             stored = Array(ranked.indices)
@@ -260,6 +254,14 @@ public final class Searcher: @unchecked Sendable {
         let records = try reader.storedRecords(stored.map { Int(ranked[$0].doc) })
         for (index, record) in zip(stored, records) { paths[index] = record.string(of: StandardField.path) ?? "" }
         return paths
+    }
+
+    /// A page of `limit` results from `offset`: neither negative, and within the maximum window.
+    private static func checkWindow(limit: Int, offset: Int) throws {
+        guard limit >= 0, offset >= 0 else { throw QueryError("limit and offset cannot be negative") }
+        guard limit + offset <= maximumWindow else {
+            throw QueryError("offset + limit is over the maximum window of \(maximumWindow) results")
+        }
     }
 
     /// `search`, `searchAll` and `searchPaths`: the first `capacity` matches ranked (every match when nil:

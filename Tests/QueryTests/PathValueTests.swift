@@ -110,5 +110,12 @@ import TestSupport
         #expect(throws: QueryError("cannot count the values of \"title\": the title and the body are texts to search, not values (fields with values: path)")) {
             try searcher.search("jardin", facets: [FacetRequest(field: "title")])
         }
+        // Pages of paths are checked as pages of hits are.
+        #expect(throws: QueryError("limit and offset cannot be negative")) { try searcher.searchPaths("jardin", limit: -1) { _ in } }
+        #expect(throws: QueryError("the offset cannot be negative")) { try searcher.searchPaths("jardin", limit: nil, offset: -1) { _ in } }
+        #expect(throws: QueryError("offset + limit is over the maximum window of 10000 results")) {
+            try searcher.searchPaths("jardin", limit: 10, offset: Searcher.maximumWindow) { _ in }
+        }
+        #expect(throws: QueryError("a page holds at least one hit")) { try searcher.searchPaths("jardin", limit: nil, pageSize: 0) { _ in } }
     }
 }

@@ -374,29 +374,27 @@ public struct FacetValuesReader: @unchecked Sendable {
 
     /// The ordinal of `value` in `field`, nil when no document holds it: a binary search of the dictionary.
     public func ordinal(of value: String, field: Int) throws -> Int? {
-        var low = 0, high = valueCount(field: field)
-        while low < high {
-            let middle = (low + high) / 2
-            if try self.value(ordinal: middle, field: field).utf8.lexicographicallyPrecedes(value.utf8) { low = middle + 1 } else { high = middle }
-        }
+        let low = try firstOrdinal(field: field) { !$0.utf8.lexicographicallyPrecedes(value.utf8) }
         return try low < valueCount(field: field) && self.value(ordinal: low, field: field) == value ? low : nil
     }
 
     /// The ordinals of `field`'s values that start with `prefix` (all of them for an empty one): they
     /// follow one another, as the values are in byte order. Two binary searches of the dictionary.
     public func ordinals(withPrefix prefix: String, field: Int) throws -> Range<Int> {
-        let count = valueCount(field: field)
-        func firstOrdinal(where beyond: (String) -> Bool) throws -> Int {
-            var low = 0, high = count
-            while low < high {
-                let middle = (low + high) / 2
-                if try beyond(value(ordinal: middle, field: field)) { high = middle } else { low = middle + 1 }
-            }
-            return low
-        }
-        let first = try firstOrdinal { !$0.utf8.lexicographicallyPrecedes(prefix.utf8) }
-        let end = try firstOrdinal { !$0.utf8.lexicographicallyPrecedes(prefix.utf8) && !$0.utf8.starts(with: prefix.utf8) }
+        let first = try firstOrdinal(field: field) { !$0.utf8.lexicographicallyPrecedes(prefix.utf8) }
+        let end = try firstOrdinal(field: field) { !$0.utf8.lexicographicallyPrecedes(prefix.utf8) && !$0.utf8.starts(with: prefix.utf8) }
         return first..<max(first, end)
+    }
+
+    /// The first ordinal of `field` whose value is `beyond`, which holds for every value after it
+    /// (the values' count when none is): a binary search of the dictionary.
+    private func firstOrdinal(field: Int, where beyond: (String) -> Bool) throws -> Int {
+        var low = 0, high = valueCount(field: field)
+        while low < high {
+            let middle = (low + high) / 2
+            if try beyond(value(ordinal: middle, field: field)) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// Calls `body` with each document holding a value numbered within `ordinals` in `field`, in

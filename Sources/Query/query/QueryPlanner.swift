@@ -220,10 +220,11 @@ final class QueryPlanner {
         guard let field = reader.meta.field(typed: name), fields[field].indexed else {
             let known = fields.filter(\.indexed).map(\.name).joined(separator: ", ")
             // A page's date: kept to be shown and sorted by, not searched.
-            if let stored = reader.meta.field(named: name), stored > StandardField.body {
+            let stored = reader.meta.field(named: name)
+            if let stored, stored > StandardField.body {
                 throw QueryError("field \"\(name)\" is stored to sort by, not searched (fields: \(known))", column: column)
             }
-            if reader.meta.field(named: name) == StandardField.path {
+            if stored == StandardField.path {
                 throw QueryError("the path is matched whole, as path:=\"notes/a.md\", not searched (fields: \(known))", column: column)
             }
             throw QueryError("unknown field \"\(name)\" (fields: \(known))", column: column)
