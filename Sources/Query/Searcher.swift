@@ -229,6 +229,54 @@ public final class Searcher: @unchecked Sendable {
         }
     }
 
+    /// The paths of the files none of whose documents match the query, in byte order, and the number of
+    /// matches: what `fts search -L` prints, as grep -L does. Every file the index holds is either one
+    /// of them or the file of a match. The paths come from the paths' column, a path too long for it
+    /// (over 256 bytes) from the store. The options are `count`'s.
+    public func pathsWithoutMatch(_ query: String, like: String? = nil, filters: [FacetFilter] = [],
+                                  fields: [String]? = nil) throws -> (paths: [String], matches: Int) {
+        let node = Self.narrowed(try parser.parse(query, beside: like.map { .similar(id: $0) }), by: try filterGroups(filters))
+        let ranking = try ranking(boosting: [:], searching: fields)
+        let documentCount = reader.documentCount
+        let matched = DocumentBitset(documentCount: documentCount)
+        var matches = 0
+        try withAnalyzer { analyzer in
+            try MatchCounter.forEachMatch(makePlanner(analyzer, ranking: ranking).plan(node), documentCount: documentCount) { doc in
+                matched.mark(Int(doc))
+                matches += 1
+            }
+        }
+        let values = reader.facetValues
+        // By ordinal: whether a document holds that path, and whether one of them matches.
+        var held = [Bool](repeating: false, count: values.valueCount(field: StandardField.path))
+        var matchedFile = held
+        var long: [(doc: Int, matched: Bool)] = []
+        let column = values.column(field: StandardField.path)
+        var cursor = FacetValuesReader.Cursor()
+        for doc in 0..<documentCount {
+            var ordinal: Int?
+            column?.forEachOrdinal(doc: doc, cursor: &cursor) { ordinal = $0 }
+            let isMatch = matched.contains(UInt32(doc))
+            guard let ordinal else {
+                long.append((doc, isMatch))
+                continue
+            }
+            held[ordinal] = true
+            if isMatch { matchedFile[ordinal] = true }
+        }
+        var paths = try held.indices.filter { held[$0] && !matchedFile[$0] }.map { try values.value(ordinal: $0, field: StandardField.path) }
+        if !long.isEmpty {
+            var longMatched: [String: Bool] = [:]
+            for (entry, record) in zip(long, try reader.storedRecords(long.map(\.doc))) {
+                let path = record.string(of: StandardField.path) ?? ""
+                longMatched[path] = (longMatched[path] ?? false) || entry.matched
+            }
+            paths += longMatched.filter { !$0.value }.keys
+            paths.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+        return (paths, matches)
+    }
+
     /// The paths of `ranked`'s documents, from the paths' column, each value made a string once
     /// (`names`, by ordinal); a path too long for the column (over 256 bytes) from the store.
     private func paths(of ranked: [ScoredDocument], names: inout [Int: String]) throws -> [String] {

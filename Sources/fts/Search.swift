@@ -69,6 +69,10 @@ struct Search: Command {
                 Print only the path of each file holding a match, once, best match first, as grep -l does: \
                 every match's file, however many, or those of the first --limit matches when --limit is given.
                 """),
+            .flag("files-without-match", short: "L", help: """
+                Print only the path of each file none of whose documents match, in the paths' byte order, as \
+                grep -L does (the exit status stays 0 when a document matches).
+                """),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
             .option("snippet-length", default: "\(Searcher.defaultSnippetLength)", help: "Length of a snippet, in bytes (about as many characters); 0 for none."),
@@ -107,6 +111,7 @@ struct Search: Command {
     var filters: [FacetFilter]
     var count: Bool
     var filesWithMatches: Bool
+    var filesWithoutMatch: Bool
     var json: Bool
     var explain: Bool
     var ranking: BM25Parameters
@@ -135,6 +140,7 @@ struct Search: Command {
         json = arguments.flag("json")
         explain = arguments.flag("explain")
         filesWithMatches = arguments.flag("files-with-matches")
+        filesWithoutMatch = arguments.flag("files-without-match")
         all = arguments.flag("all")
         do {
             after = try arguments.string("after").map { try SearchCursor(token: $0) }
@@ -147,6 +153,13 @@ struct Search: Command {
         }
         if all && (arguments.isGiven("limit") || count) {
             throw UsageError("--all shows every match: not with --limit or --count")
+        }
+        if filesWithoutMatch {
+            let paged = ["limit", "offset", "sort", "collapse", "after"].filter(arguments.isGiven)
+            if filesWithMatches || count || json || explain || !facets.isEmpty || all || cursor || !paged.isEmpty {
+                throw UsageError("--files-without-match prints the paths of the files without a match, in order: not with "
+                                 + "-l, --count, --json, --explain, --facet, --all, --cursor, --after, --limit, --offset, --sort or --collapse")
+            }
         }
         if filesWithMatches {
             if count || json || explain || !facets.isEmpty {
@@ -204,6 +217,10 @@ struct Search: Command {
             if count {
                 matches = try searcher.count(text, like: like, filters: filters, fields: fields)
                 writeStandardOutput("\(matches)\n")
+            } else if filesWithoutMatch {
+                let files = try searcher.pathsWithoutMatch(text, like: like, filters: filters, fields: fields)
+                writeStandardOutput(files.paths.map { $0 + "\n" }.joined())
+                matches = files.matches
             } else if filesWithMatches {
                 var seen = Set<String>()
                 matches = try searcher.searchPaths(text, like: like, limit: all ? nil : limit, offset: offset, sort: sort, collapse: collapse,

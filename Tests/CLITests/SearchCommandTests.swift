@@ -32,6 +32,22 @@ import TestSupport
         #expect(bad.status == 2 && bad.stderr.contains("--files-with-matches prints paths alone"))
     }
 
+    /// `-L`, as grep's: each file none of whose documents match, in byte order; the others are `-l`'s.
+    @Test func filesWithoutMatchListsTheOthers() throws {
+        func lines(_ arguments: String...) throws -> (status: Int32, paths: [String]) {
+            let result = try FTSCommand.run(["search", "--index", Self.index] + arguments)
+            return (result.status, result.stdout.split(separator: "\n").map(String.init))
+        }
+        let every = try lines("-L", "zzzzqq")
+        #expect(every.status == 1 && every.paths.count > 2)
+        #expect(every.paths == every.paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        let without = try lines("--files-without-match", "économie"), with = try lines("-l", "économie")
+        #expect(without.status == 0 && !without.paths.isEmpty)
+        #expect(Set(without.paths).isDisjoint(with: with.paths) && Set(without.paths + with.paths) == Set(every.paths))
+        let bad = try FTSCommand.run(["search", "--index", Self.index, "-L", "--limit", "3", "économie"])
+        #expect(bad.status == 2 && bad.stderr.contains("--files-without-match prints the paths"))
+    }
+
     /// `-l` and `--all` go past the maximum window of a page: a file whose matches all rank after the
     /// first 10,000 is listed too, and every match is printed, a page at a time.
     @Test func everyMatchPastTheMaximumWindow() throws {

@@ -11,13 +11,14 @@ import TestSupport
     /// file whose path is longer than a value may be (256 bytes): it is read from the store.
     static let corpus = try! Self.makeCorpus()
 
-    static func makeCorpus() throws -> (searcher: Searcher, longPath: String) {
+    static func makeCorpus() throws -> (searcher: Searcher, longPath: String, files: [String]) {
         let folder = ProcessScratch.path("paths")
         var generator = SplitMix64(seed: 21)
         let words = ["jardin", "potager", "compost", "semis", "récolte", "verger", "économie", "atelier"]
         func text(_ count: Int) -> String { (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ") }
         var files = (0..<12).map { "\(folder)/corpus/dossier-\($0 % 3)/fiche-\($0).md" }
-        let longPath = "\(folder)/corpus/" + (0..<3).map { String(repeating: "très-long-\($0)-", count: 8) }.joined(separator: "/") + "/fiche.md"
+        // In an "archives" folder, whose path sorts before the others'.
+        let longPath = "\(folder)/corpus/archives/" + (0..<3).map { String(repeating: "très-long-\($0)-", count: 8) }.joined(separator: "/") + "/fiche.md"
         files.append(longPath)
         for file in files {
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -25,7 +26,7 @@ import TestSupport
             try sections.joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
         }
         _ = try IndexBuilder.build(paths: [folder + "/corpus"], output: folder + "/index")
-        return (Searcher(reader: try IndexReader(path: folder + "/index")), longPath)
+        return (Searcher(reader: try IndexReader(path: folder + "/index")), longPath, files)
     }
 
     static let queries = ["jardin", "jardin OR compost", "potager semis", "\"récolte verger\"", "éco*", "atelier -jardin", "zzzzqq"]
@@ -33,7 +34,7 @@ import TestSupport
     /// Page after page, the paths `searchPaths` gives are those of the hits of `search` (a window) and
     /// `searchAll` (every match) with the same settings: sorted, collapsed, filtered, from an offset.
     @Test func thePathsAreThoseOfTheHits() throws {
-        let (searcher, longPath) = Self.corpus
+        let (searcher, longPath, _) = Self.corpus
         #expect(longPath.utf8.count > FacetValuesReader.longestValue)
         var sawLongPath = false
         for query in Self.queries {
@@ -67,6 +68,27 @@ import TestSupport
         #expect(sawLongPath)
     }
 
+    /// `pathsWithoutMatch` (`fts search -L`) gives every file of the corpus but those of the matches
+    /// of the query, filtered or not, in byte order, and the number of matches.
+    @Test func theFilesWithoutMatchAreAllTheOthers() throws {
+        let (searcher, longPath, files) = Self.corpus
+        var sawLongPath = false
+        for query in Self.queries {
+            for filters in [[], [FacetFilter(field: "path", value: "\(Self.folder(of: longPath))/dossier-1/", prefix: true)]] {
+                var hits: [Hit] = []
+                _ = try searcher.searchAll(query, filters: filters, snippets: false) { hits += $0 }
+                let matched = Set(hits.map(\.path))
+                let expected = files.filter { !matched.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                let found = try searcher.pathsWithoutMatch(query, filters: filters)
+                #expect(found.paths == expected, "\(query) \(filters)")
+                #expect(found.matches == hits.count, "\(query) \(filters)")
+                sawLongPath = sawLongPath || found.paths.contains(longPath)
+            }
+        }
+        #expect(sawLongPath)
+        #expect(try searcher.pathsWithoutMatch("jardin OR potager OR compost OR semis OR récolte OR verger OR économie OR atelier").paths.isEmpty)
+    }
+
     /// The folder the corpus's files are in.
     static func folder(of longPath: String) -> String {
         String(longPath[..<longPath.range(of: "/corpus/")!.upperBound].dropLast())
@@ -75,7 +97,7 @@ import TestSupport
     /// `--facet path` counts the matches of each file, `path:=` keeps those of one, and sorting by the
     /// path orders the hits by their files' paths; a path too long to be a value is a match without one.
     @Test func facetsFiltersAndSortsByThePath() throws {
-        let (searcher, longPath) = Self.corpus
+        let (searcher, longPath, _) = Self.corpus
         for query in Self.queries {
             var hits: [Hit] = []
             let total = try searcher.searchAll(query, snippets: false) { hits += $0 }.total
