@@ -78,7 +78,7 @@ final class BundledIndex: @unchecked Sendable {
         // One letter after the last hyphen: the phrase as typed, as in quotes.
         #expect(try searcher.count("Clichy-s*") == searcher.count("\"clichy s\""))
         let hits = try searcher.search("Clichy-sous-Bo*", limit: 1)
-        #expect(hits.hits.first?.snippet.marked().contains("[Clichy]-[sous]-[Bois]") == true)
+        #expect(hits.hits.first?.snippet.marked().contains("[Clichy-sous-Bois]") == true)
     }
 
     /// A compound of two words typed with its hyphen or without (`en-tête`, `entête`) finds both; with
@@ -637,6 +637,40 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try title("\"ligne de commande\"", "body") == "Mode d’emploi")
         #expect(try title("ligne OR commande", "title") == "[Ligne] de [commande]")
         #expect(try searcher.search("commande").hits.allSatisfy { $0.titleHighlights.isEmpty })
+    }
+
+    /// Words joined by hyphens that all match are one highlight, in snippets and titles, as a compound
+    /// found as one word is: a compound typed in a phrase (`"l’en-tête de"`), a word of three; a word
+    /// of a compound matched alone stays alone.
+    @Test func wordsJoinedByHyphensAreOneHighlight() throws {
+        let folder = NSTemporaryDirectory() + "fts-hyphen-highlight-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let documents: [[String: Any]] = [
+            ["id": "page", "title": "L’en-tête de Clichy-sous-Bois",
+             "body": "On lit l’en-tête de la page, puis l’entête du site ; à Clichy-sous-Bois, l’entre-deux-guerres ‑ et en – tête."],
+        ]
+        let lines = try documents.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        func marked(_ query: String) throws -> (snippet: String, title: String) {
+            let hit = try #require(searcher.search(query, titleHighlights: true).hits.first)
+            return (hit.snippet.marked(), Snippet(text: hit.title, highlights: hit.titleHighlights).marked())
+        }
+        let phrase = try marked("\"l’en-tête de la page\"")
+        #expect(phrase.snippet.contains("On lit l’[en-tête] [de] [la] [page], puis l’entête"), "\(phrase)")
+        let words = try marked("en tête")
+        #expect(words.snippet.contains("l’[en-tête] de la page") && words.snippet.contains("et [en] – [tête]."), "\(words)")
+        #expect(words.title == "L’[en-tête] de Clichy-sous-Bois", "\(words)")
+        let three = try marked("Clichy sous Bois")
+        #expect(three.snippet.contains("à [Clichy-sous-Bois], l’entre"), "\(three)")
+        #expect(three.title == "L’en-tête de [Clichy-sous-Bois]", "\(three)")
+        let two = try marked("\"Clichy-sous\" guerres")
+        #expect(two.snippet.contains("à [Clichy-sous]-Bois, l’entre-deux-[guerres]"), "\(two)")
+        #expect(two.title == "L’en-tête de [Clichy-sous]-Bois", "\(two)")
+        let one = try marked("sous")
+        #expect(one.snippet.contains("à Clichy-[sous]-Bois") && one.title == "L’en-tête de Clichy-[sous]-Bois", "\(one)")
     }
 
     /// A passage far into a long document (past the 10,000 bytes analysed without positions) is found

@@ -352,18 +352,28 @@ struct SnippetGenerator {
                     while matchIndex < matches.count && MatchPositions.position(matches[matchIndex]) == token { matchIndex &+= 1 }
                     nextMatch = matchIndex < matches.count ? MatchPositions.position(matches[matchIndex]) : -1
                     if token > covered {
-                        var end = tokenEnd
-                        // Joined to the next word by a hyphen (no white space: the next word lands at
-                        // the same shift)?
-                        if token < last, Int(entry[0]) >= tokenEnd,
-                           FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(start: source + tokenEnd, count: Int(entry[0]) - tokenEnd)),
+                        // Whether token `k` is joined to the one before by a hyphen (no white space: it
+                        // lands at the same shift).
+                        func hyphenBefore(_ k: Int) -> Bool {
+                            let gapStart = Int(bounds[2 &* (k &- 1 &- from) &+ 1]), gapEnd = Int(bounds[2 &* (k &- from)])
+                            return gapEnd >= gapStart && FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(start: source + gapStart, count: gapEnd &- gapStart))
+                        }
+                        covered = token
+                        if token < last, hyphenBefore(token &+ 1),
                            compounds.coversBoth(UnsafeRawBufferPointer(start: source + tokenStart, count: Int(entry[1]) - tokenStart),
                                                 firstLength: tokenEnd - tokenStart,
                                                 matched: UnsafeBufferPointer(rebasing: matches[atToken..<matchIndex])) {
-                            end = Int(entry[1])
                             covered = token &+ 1
                         }
-                        highlights.append(target..<(end &+ shift))
+                        // The words joined on by hyphens that match too (`"l’en-tête"` typed with its
+                        // hyphen, `Clichy-sous-Bois`) are one highlight, as the compound found whole is.
+                        var ahead = matchIndex
+                        while covered < last && hyphenBefore(covered &+ 1) {
+                            while ahead < matches.count && MatchPositions.position(matches[ahead]) <= covered { ahead &+= 1 }
+                            guard ahead < matches.count && MatchPositions.position(matches[ahead]) == covered &+ 1 else { break }
+                            covered &+= 1
+                        }
+                        highlights.append(target..<(Int(bounds[2 &* (covered &- from) &+ 1]) &+ shift))
                     }
                 }
                 previousEnd = tokenEnd

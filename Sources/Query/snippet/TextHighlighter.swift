@@ -51,24 +51,32 @@ struct TextHighlighter {
         }
         for index in texts.indices where !words[index].isEmpty {
             guard let filter else {
-                result[index] = Self.merged(words[index].map(\.range))
+                result[index] = Self.merged(words[index].map(\.range), in: texts[index])
                 continue
             }
             matches[index].sort()
             filter.apply(to: &matches[index], from: 0, keepingAllWhenNone: false)
             let kept = Set(matches[index].map(MatchPositions.position))
-            result[index] = Self.merged(words[index].filter { kept.contains($0.position) }.map(\.range))
+            result[index] = Self.merged(words[index].filter { kept.contains($0.position) }.map(\.range), in: texts[index])
         }
         return result
     }
 
     /// In order, without overlaps: a compound's joined form (`entête` found in `en-tête`) comes after
-    /// its words, and covers them.
-    private static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
-        guard zip(ranges, ranges.dropFirst()).contains(where: { $0.upperBound > $1.lowerBound }) else { return ranges }
+    /// its words, and covers them. Words joined by a hyphen, both matching (`Clichy-sous-Bois`), are
+    /// one highlight, as in a snippet.
+    private static func merged(_ ranges: [Range<Int>], in text: String) -> [Range<Int>] {
+        func joined(_ first: Range<Int>, _ next: Range<Int>) -> Bool {
+            if next.lowerBound < first.upperBound { return true }
+            guard next.lowerBound - first.upperBound <= 3 else { return false }
+            return text.utf8.withContiguousStorageIfAvailable { utf8 in
+                FrenchAnalyzer.isHyphen(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[first.upperBound..<next.lowerBound]))
+            } ?? false
+        }
+        guard zip(ranges, ranges.dropFirst()).contains(where: joined) else { return ranges }
         var result: [Range<Int>] = []
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = result.last, range.lowerBound < last.upperBound {
+            if let last = result.last, joined(last, range) {
                 result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
             } else {
                 result.append(range)
