@@ -112,10 +112,10 @@ final class BruteForce {
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
         case let .phrase(text, slop, field, _):
-            let (tokens, joins) = try analyse(text, joiningCompounds: slop == nil)
+            let (tokens, joins) = try analyse(text, joiningCompounds: true)
             if slop == nil, let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
-            // A compound alone: as written, or as one word.
-            if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], field: field, boost: boost) }
+            // A compound alone: as written, or as one word; near each other, as written.
+            if slop == nil && tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], field: field, boost: boost) }
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
@@ -387,14 +387,15 @@ final class BruteForce {
         // (start, length, the words instead, which of them count)
         var others: [(start: Int, length: Int, words: [Set<String>], counted: [Bool])] = []
         var index = 0
-        while slop == nil && index < tokens.count - 1 && others.count < 2 {
-            if let join = joins.first(where: { $0.position == tokens[index].position }) {
+        while index < tokens.count - 1 && others.count < 2 {
+            // Near each other: only compounds typed with their hyphens, and not one that is all the words.
+            if slop == nil || tokens.count > 2, let join = joins.first(where: { $0.position == tokens[index].position }) {
                 others.append((index, 2, [try alternatives(join)], [true]))
                 index += 2
                 continue
             }
             let surface = tokens[index].surface
-            if let length = joinedFirstLength[surface], length > 0 {
+            if slop == nil, let length = joinedFirstLength[surface], length > 0 {
                 let second = try analyzer.tokens(String(decoding: surface.utf8.dropFirst(length), as: UTF8.self))
                 if second.count == 1 { others.append((index, 1, [words[index], try alternatives(second[0])], [true, false])) }
             }

@@ -544,7 +544,7 @@ import Testing
 
     /// Compounds of two words typed as one (`ecopaturage` for `éco-pâturage`) where they need the
     /// lexicon's account of them: in phrases, followed by more words, and as prefixes no longer than
-    /// their first word, or longer; and typed with their hyphen in phrases. The brute force reads the
+    /// their first word, or longer; and typed with their hyphen in phrases and near other words. The brute force reads the
     /// compounds from the documents.
     @Test func compoundsTypedAsOneWord() throws {
         let folder = NSTemporaryDirectory() + "fts-diff-\(UUID().uuidString)"
@@ -566,12 +566,13 @@ import Testing
             let joined = parts.joined()
             let before = at > 0 && generator.generator.next() % 3 == 0 ? sentence[at - 1] + " " : ""
             let after = sentence[(at + 1)..<min(at + 1 + Int(generator.generator.next() % 3) + 1, sentence.count)].joined(separator: " ")
-            switch generator.generator.next() % 6 {
+            switch generator.generator.next() % 7 {
             case 0: return "\"\(before)\(joined) \(after)\""
             case 1: return "\"\(before)\(sentence[at]) \(after)\""
             case 2: return "\"\(before)\(generator.pick([joined, sentence[at]])) \(after.prefix(max(2, after.count - 2)))*\""
             case 3: return "\(generator.pick(generator.fields)):\"\(joined) \(after)\" \(generator.word())"
             case 4: return String(joined.prefix(max(2, parts[0].count + Int(generator.generator.next() % 3)))) + "*"
+            case 5: return "\"\(before)\(sentence[at]) \(after)\"~\(generator.generator.next() % 3)"
             default: return "\"\(joined) \(after)\"~\(generator.generator.next() % 2) OR \(joined)"
             }
         }

@@ -82,7 +82,8 @@ final class BundledIndex: @unchecked Sendable {
     }
 
     /// A compound of two words typed with its hyphen or without (`en-tête`, `entête`) finds both; with
-    /// it, also the two words apart, and quoted, those alone. The match is highlighted whole.
+    /// it, also the two words apart, and quoted, those alone; near other words, written either way.
+    /// The match is highlighted whole.
     @Test func compoundsAreFoundWrittenEitherWay() throws {
         let reader = try DifferentialTests.index(of: [["id": "a", "title": "L’en-tête", "body": "Modifier l’en-tête de la page"],
                                                       ["id": "b", "body": "Modifier l’entête de la page"],
@@ -94,7 +95,8 @@ final class BundledIndex: @unchecked Sendable {
                              ("\"entête de la page\"", ["a", "b"]), ("\"modifier entête\"", ["a", "b"]), ("\"entête de la page\"~1", ["a", "b"]),
                              ("\"entête de la course\"", []), ("\"modifier entête de la pa*\"", ["a", "b"]), ("\"un entête rouge\"", ["f"]),
                              ("\"modifier l’en-tête de la page\"", ["a", "b"]), ("\"un en-tête rouge\"", ["f"]), ("\"un entête bleu\"", ["f"]),
-                             ("\"en-tête de la\"~0", ["a", "c"]), ("\"en-tête\"~1", ["a", "c", "f"]),
+                             ("\"en-tête de la\"~0", ["a", "b", "c"]), ("\"en-tête\"~1", ["a", "c", "f"]),
+                             ("\"page en-tête\"~2", ["a", "b"]), ("\"la en-tête\"~1", ["a", "b", "c"]), ("\"la en-tête\"~0", []),
                              ("\"modifier l’en-tête de la pa*\"", ["a", "b"]), ("\"un en-tête ro*\"", ["f"]), ("\"un en-tê*\"", ["f"]),
                              ("email", ["d"]), ("e-mail", ["d"]), ("ditil", []),
                              ("page -entête", []), ("title:entête", ["a"]), ("entê*", ["a", "b", "f"])] {

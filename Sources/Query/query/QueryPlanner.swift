@@ -102,12 +102,13 @@ final class QueryPlanner {
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            let (tokens, joins) = try analyse(text, joiningCompounds: slop == nil)
+            let (tokens, joins) = try analyse(text, joiningCompounds: true)
             if slop == nil, let entries = synonyms?.expansions(of: tokens) {
                 return try synonymous(entries, fields: fields, column: column, negated: negated)
             }
-            // A compound alone, quoted as unquoted: as written, or as one word.
-            if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
+            // A compound alone, quoted as unquoted: as written, or as one word (near each other, its
+            // two words as typed).
+            if slop == nil && tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrasePrefix(text, field, column):
@@ -373,7 +374,7 @@ final class QueryPlanner {
         highlightedWords.append((terms, free))
     }
 
-    /// The most compounds of an exact phrase searched written both ways (`phrase`): each doubles the
+    /// The most compounds of a phrase (exact or near) searched written both ways (`phrase`): each doubles the
     /// phrases searched.
     static let maximumCompoundsInAPhrase = 2
 
@@ -393,7 +394,8 @@ final class QueryPlanner {
     /// An exact phrase finds its compounds written either way, as the index holds both (docs/QUERY.md):
     /// a compound typed with its hyphen (`"l’en-tête de la page"`) is also searched as its joined word;
     /// a word compounds make (`"entête de la page"`), which stands at the compound's first word, is
-    /// also searched followed by the compound's second word, which adds nothing to the weight.
+    /// also searched followed by the compound's second word, which adds nothing to the weight. A
+    /// proximity search does the first, for its compounds typed with their hyphens.
     private func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: [String]? = nil, slop: Int?,
                         fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
         let entries = try tokens.map { try reader.lexiconEntry(surface: $0.surface) }
@@ -401,13 +403,17 @@ final class QueryPlanner {
         if let lastTerms { terms[terms.count - 1] = lastTerms }
         var spellings: [PhraseSpelling] = []
         var index = 0
-        while slop == nil && index < tokens.count - 1 && spellings.count < Self.maximumCompoundsInAPhrase {
-            if let join = joins.first(where: { $0.position == tokens[index].position }) {
+        // Near each other, words that compounds make are searched as typed (a joined word stands at
+        // its compound's first word), and compounds typed with their hyphens both ways, but for one
+        // that is the whole search.
+        let joinsWritten = slop == nil || tokens.count > 2
+        while index < tokens.count - 1 && spellings.count < Self.maximumCompoundsInAPhrase {
+            if joinsWritten, let join = joins.first(where: { $0.position == tokens[index].position }) {
                 spellings.append(PhraseSpelling(start: index, length: 2, words: [join], terms: [try alternatives(of: join)], uncounted: []))
                 index += 2
                 continue
             }
-            if let split = entries[index]?.joined {
+            if slop == nil, let split = entries[index]?.joined {
                 let second = try analyse(String(decoding: tokens[index].surface.utf8.dropFirst(split.firstLength), as: UTF8.self))
                 if second.count == 1 {
                     spellings.append(PhraseSpelling(start: index, length: 1, words: [tokens[index], second[0]],
@@ -440,7 +446,7 @@ final class QueryPlanner {
                 for (at, word) in spelling.words.enumerated() { add(word, spelling.terms[at], counted: !spelling.uncounted.contains(at)) }
                 index += spelling.length
             }
-            let scorer = try phrase(words, terms: wordTerms, uncounted: uncounted, slop: nil, fields: fields, column: column, negated: negated)
+            let scorer = try phrase(words, terms: wordTerms, uncounted: uncounted, slop: slop, fields: fields, column: column, negated: negated)
             if !(scorer is EmptyScorer) { scorers.append(scorer) }
         }
         if scorers.isEmpty { return EmptyScorer() }
