@@ -150,6 +150,30 @@ import Testing
         #expect(sections[0].body.contains("Part one") && sections[0].body.contains("## Details"))
     }
 
+    /// In a `.md` file one heading makes Markdown, and titles what follows it (`# Note` over a short
+    /// page); in any other file it takes two, and a lone `#` line is text.
+    @Test func oneHeadingMakesAMarkdownFileMarkdown() throws {
+        let note = "# Note\n\nUne courte page de notes.\n"
+        var markdown = SectionSplitter()
+        markdown.markdownFile = true
+        #expect(markdown.split(note) == [SectionSplitter.Section(line: 1, title: "Note", body: "Une courte page de notes.")])
+        #expect(SectionSplitter().split(note).map(\.title) == ["Une courte page de notes."])
+        let long = String(repeating: "Une phrase assez longue pour faire un paragraphe. ", count: 3)
+        let twoParts = "\(long)\n\n# Suite\n\n\(long)\n"
+        #expect(markdown.split(twoParts).map(\.title) == [String(long.dropLast()), "Suite"])
+        #expect(markdown.split(twoParts).map(\.line) == [1, 3])
+        #expect(SectionSplitter().split(twoParts).count == 1)
+
+        let folder = try TemporaryFolder()
+        try note.write(toFile: folder.file("note.md"), atomically: false, encoding: .utf8)
+        try note.write(toFile: folder.file("note.txt"), atomically: false, encoding: .utf8)
+        var titles: [String: String] = [:]
+        for file in Corpus.files(in: [folder.path]).files {
+            try Corpus.read(file, document: { titles[$0.id] = $0.title }, issue: { Issue.record("\($0)") })
+        }
+        #expect(titles == ["note.md#1": "Note", "note.txt#1": "Une courte page de notes."])
+    }
+
     @Test func plainTextSplitsAtSeparatorsTitlesAndFooters() {
         let long = String(repeating: "Une phrase assez longue pour faire un paragraphe. ", count: 4)
         let text = """

@@ -174,12 +174,14 @@ public enum Corpus {
             frontMatter = FrontMatter.parse(lines)
         }
         let sections: [SectionSplitter.Section]
+        var splitter = SectionSplitter()
+        splitter.markdownFile = file.isMarkdown
         if let frontMatter {
             // Blank lines in its place: the sections' line numbers stay the file's.
             lines.replaceSubrange(0..<frontMatter.lineCount, with: repeatElement("", count: frontMatter.lineCount))
-            sections = frontMatter.applied(to: SectionSplitter().split(lines: lines), of: lines)
+            sections = frontMatter.applied(to: splitter.split(lines: lines), of: lines)
         } else {
-            sections = SectionSplitter().split(text)
+            sections = splitter.split(text)
         }
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,

@@ -21,6 +21,9 @@ public struct SectionSplitter: Sendable {
     public var minimumWords = 12
     public var maximumTitleLength = 120
     public var titleBodyLength = 150
+    /// A `.md` file, which one heading makes Markdown (`# Note` over a few paragraphs); any other text
+    /// needs two, since a line such as `# 3 exemplaires` may start a plain one.
+    public var markdownFile = false
 
     public init() {}
 
@@ -29,7 +32,7 @@ public struct SectionSplitter: Sendable {
     }
 
     func split(lines: [String]) -> [Section] {
-        let drafts = Self.isMarkdown(lines) ? splitMarkdown(lines) : splitPlain(lines)
+        let drafts = Self.isMarkdown(lines, headings: markdownFile ? 1 : 2) ? splitMarkdown(lines) : splitPlain(lines)
         return merged(drafts).compactMap(\.section)
     }
 
@@ -131,8 +134,8 @@ public struct SectionSplitter: Sendable {
 
     // MARK: Markdown
 
-    static func isMarkdown(_ lines: [String]) -> Bool {
-        lines.lazy.filter { headingLevel($0) != nil }.prefix(2).count == 2
+    static func isMarkdown(_ lines: [String], headings: Int) -> Bool {
+        lines.lazy.filter { headingLevel($0) != nil }.prefix(headings).count == headings
     }
 
     static func headingLevel(_ line: String) -> Int? {
