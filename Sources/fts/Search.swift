@@ -65,6 +65,10 @@ struct Search: Command {
                 on a line searches each word as either; ESS => économie sociale et solidaire, the left as the right.
                 """),
             .flag("count", help: "Print only the number of matching documents."),
+            .flag("quiet", short: "q", help: """
+                Print nothing but errors: the exit status says whether a document matches (0) or none does (1), \
+                as grep -q's does; the matches are counted, not ranked.
+                """),
             .flag("files-with-matches", short: "l", help: """
                 Print only the path of each file holding a match, once, best match first, as grep -l does: \
                 every match's file, however many, or those of the first --limit matches when --limit is given.
@@ -110,6 +114,7 @@ struct Search: Command {
     var facets: [FacetRequest]
     var filters: [FacetFilter]
     var count: Bool
+    var quiet: Bool
     var filesWithMatches: Bool
     var filesWithoutMatch: Bool
     var json: Bool
@@ -135,6 +140,7 @@ struct Search: Command {
         sort = try SortOption.parse(arguments)
         collapse = arguments.string("collapse").map(FieldCollapse.init(field:))
         count = arguments.flag("count")
+        quiet = arguments.flag("quiet")
         (facets, filters) = try FacetOptions.parse(arguments)
         if count && !facets.isEmpty { throw UsageError("--facet counts values beside the results: use --limit 0, not --count") }
         json = arguments.flag("json")
@@ -214,9 +220,9 @@ struct Search: Command {
         }
         let matches: Int
         do {
-            if count {
+            if count || quiet {
                 matches = try searcher.count(text, like: like, filters: filters, fields: fields)
-                writeStandardOutput("\(matches)\n")
+                if !quiet { writeStandardOutput("\(matches)\n") }
             } else if filesWithoutMatch {
                 let files = try searcher.pathsWithoutMatch(text, like: like, filters: filters, fields: fields)
                 writeStandardOutput(files.paths.map { $0 + "\n" }.joined())

@@ -526,6 +526,13 @@ import TestSupport
         #expect(try FTSCommand.run(["search", "--index", Self.index, "--json", "xyzzyq"]).status == 1)
         // A page past the last hit still matched something.
         #expect(try FTSCommand.run(["search", "--index", Self.index, "--offset", "100", "jardin"]).status == 0)
+        // -q, as grep's: the status alone, whatever else is asked; an error still says what it is.
+        for (arguments, status) in [(["-q", "jardin"], 0), (["--quiet", "jardin", "xyzzyq"], 1), (["-q", "--json", "jardin"], 0), (["-q", "-l", "jardin"], 0)] {
+            let quiet = try FTSCommand.run(["search", "--index", Self.index] + arguments)
+            #expect(quiet.status == status && quiet.stdout.isEmpty, "\(arguments)")
+        }
+        let bad = try FTSCommand.run(["search", "--index", Self.index, "-q", "jardin OR"])
+        #expect(bad.status == 2 && bad.stdout.isEmpty && bad.stderr.contains("OR needs a word"))
     }
 
     /// On a terminal the table is colored as grep colors its matches; in a pipe (a script) it is plain,
