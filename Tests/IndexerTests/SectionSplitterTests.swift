@@ -174,6 +174,51 @@ import Testing
         #expect(titles == ["note.md#1": "Note", "note.txt#1": "Une courte page de notes."])
     }
 
+    /// In a `.md` file a line of text underlined by `===` or `---` is a heading (Setext), as `#` and
+    /// `##` are: the top level splits, and the underlines are no text. Not under a paragraph's second
+    /// line, a list item or a quote, and not in another file, where `===` is a separator line.
+    @Test func setextHeadingsSplitMarkdownFiles() {
+        let long = "Une phrase assez longue pour faire un paragraphe de plus de douze mots à elle seule."
+        let text = """
+            Guide du jardin
+            ===============
+
+            \(long)
+
+            Les semis
+            ---------
+
+            \(long)
+
+            La récolte
+            ==========
+
+            \(long)
+            Une deuxième ligne sous laquelle
+            ---
+            - un point de liste
+            ---
+
+            > une citation
+            ---
+            """
+        var markdown = SectionSplitter()
+        markdown.markdownFile = true
+        let sections = markdown.split(text)
+        #expect(sections.map(\.title) == ["Guide du jardin", "La récolte"])
+        #expect(sections.map(\.line) == [1, 11])
+        #expect(sections[0].body == "\(long)\n\nLes semis\n\n\(long)")
+        #expect(sections[1].body.hasSuffix("\(long)\nUne deuxième ligne sous laquelle\n---\n- un point de liste\n---\n\n> une citation\n---"))
+        // Setext and ATX headings of one level split alike.
+        let mixed = markdown.split("Premier\n-------\n\n\(long)\n\n## Second\n\n\(long)\n")
+        #expect(mixed.map(\.title) == ["Premier", "Second"] && mixed.map(\.line) == [1, 6])
+        // Fewer than three marks are text (`-` may be an empty list item).
+        let short = markdown.split("# Titre\n\n\(long)\n\nDeux tirets\n--\n\n\(long)\n")
+        #expect(short.count == 1 && short[0].body.contains("Deux tirets\n--\n"))
+        // Any other file: plain text, whose `===` and `---` lines are separators.
+        #expect(SectionSplitter().split(text).allSatisfy { !["Guide du jardin", "La récolte"].contains($0.title) })
+    }
+
     @Test func plainTextSplitsAtSeparatorsTitlesAndFooters() {
         let long = String(repeating: "Une phrase assez longue pour faire un paragraphe. ", count: 4)
         let text = """

@@ -1,6 +1,6 @@
 /// Splits a text file into the entries a reader sees, since a 100 KB file is not a useful hit.
 ///
-/// - Markdown (ATX headings): one section per top-level heading. A top-level heading that the same file
+/// - Markdown (ATX headings; in a `.md` file, Setext ones too): one section per top-level heading. A top-level heading that the same file
 ///   also uses as a lower-level one is a misleveled sub-heading and does not split; a heading with
 ///   next to no text under it (a part title) joins the section that follows.
 /// - Plain text: explicit separator lines (`|`, `---`, `>> Lire la fiche`) end a section; a short line
@@ -32,7 +32,8 @@ public struct SectionSplitter: Sendable {
     }
 
     func split(lines: [String]) -> [Section] {
-        let drafts = Self.isMarkdown(lines, headings: markdownFile ? 1 : 2) ? splitMarkdown(lines) : splitPlain(lines)
+        let headings = Self.headings(of: lines, setext: markdownFile)
+        let drafts = headings.levels.count >= (markdownFile ? 1 : 2) ? splitMarkdown(lines, headings: headings) : splitPlain(lines)
         return merged(drafts).compactMap(\.section)
     }
 
@@ -134,8 +135,48 @@ public struct SectionSplitter: Sendable {
 
     // MARK: Markdown
 
-    static func isMarkdown(_ lines: [String], headings: Int) -> Bool {
-        lines.lazy.filter { headingLevel($0) != nil }.prefix(headings).count == headings
+    /// Each heading's level and text, by line: ATX headings (`# Titre`), and with `setext` (a `.md`
+    /// file) Setext ones too, a line of text underlined by `===` (level 1) or `---` (level 2), whose
+    /// underlines are left out of the text. A Setext heading is one line of text after a blank line
+    /// (or a heading, or the start), as most pages write it: a `---` under a longer paragraph stays a
+    /// rule, and so does one under front matter's lines.
+    static func headings(of lines: [String], setext: Bool) -> (levels: [Int: (level: Int, text: String)], underlines: Set<Int>) {
+        var levels: [Int: (level: Int, text: String)] = [:]
+        var underlines = Set<Int>()
+        for (index, line) in lines.enumerated() {
+            if let level = headingLevel(line) {
+                levels[index] = (level, headingText(line))
+                continue
+            }
+            guard setext, index > 0, let level = underlineLevel(line), levels[index - 1] == nil, !underlines.contains(index - 1) else { continue }
+            let text = lines[index - 1]
+            guard !text.isBlank, underlineLevel(text) == nil, !startsABlock(text),
+                  index == 1 || lines[index - 2].isBlank || levels[index - 2] != nil else { continue }
+            levels[index - 1] = (level, headingText(text))
+            underlines.insert(index)
+        }
+        return (levels, underlines)
+    }
+
+    /// 1 for a Setext underline of `=`, 2 of `-`: three or more, indented by at most three spaces.
+    private static func underlineLevel(_ line: String) -> Int? {
+        let utf8 = line.utf8
+        let indent = utf8.prefix { $0 == UInt8(ascii: " ") }.count
+        guard indent <= 3, let mark = utf8.dropFirst(indent).first, mark == UInt8(ascii: "=") || mark == UInt8(ascii: "-") else { return nil }
+        let rest = utf8.dropFirst(indent)
+        let marks = rest.prefix { $0 == mark }.count
+        guard marks >= 3, rest.dropFirst(marks).allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
+        return mark == UInt8(ascii: "=") ? 1 : 2
+    }
+
+    /// A list item, a quote, a fence or indented code: not text a Setext underline can title.
+    private static func startsABlock(_ line: String) -> Bool {
+        if line.hasPrefix("    ") || line.hasPrefix("\t") { return true }
+        let text = line.drop { $0 == " " }
+        if text.hasPrefix(">") || text.hasPrefix("```") || text.hasPrefix("~~~") || text.hasPrefix("|") { return true }
+        if text.hasPrefix("- ") || text.hasPrefix("* ") || text.hasPrefix("+ ") { return true }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        return !digits.isEmpty && (text.dropFirst(digits.count).hasPrefix(". ") || text.dropFirst(digits.count).hasPrefix(") "))
     }
 
     static func headingLevel(_ line: String) -> Int? {
@@ -162,14 +203,9 @@ public struct SectionSplitter: Sendable {
         line.drop { $0 == "#" }.filter { $0 != "*" && $0 != "_" }.trimmed
     }
 
-    private func splitMarkdown(_ lines: [String]) -> [Draft] {
+    private func splitMarkdown(_ lines: [String], headings found: (levels: [Int: (level: Int, text: String)], underlines: Set<Int>)) -> [Draft] {
         // Each heading's level, text and upper-cased text, by line, worked out once.
-        var headings: [Int: (level: Int, text: String, name: String)] = [:]
-        for (index, line) in lines.enumerated() {
-            guard let level = Self.headingLevel(line) else { continue }
-            let text = Self.headingText(line)
-            headings[index] = (level, text, text.uppercased())
-        }
+        let headings = found.levels.mapValues { (level: $0.level, text: $0.text, name: $0.text.uppercased()) }
         let top = headings.values.map(\.level).min() ?? 1
         let lowerNames = Set(headings.values.filter { $0.level > top }.map(\.name))
 
@@ -177,7 +213,7 @@ public struct SectionSplitter: Sendable {
         // The sub-heading that opens an entry (`FICHE IDENTITÉ`): when it comes round again, a new entry
         // has begun even though its top-level heading is missing.
         var opening: String?
-        for (index, line) in lines.enumerated() {
+        for (index, line) in lines.enumerated() where !found.underlines.contains(index) {
             let heading = headings[index]
             if let heading, heading.level == top, !lowerNames.contains(heading.name) {
                 drafts.append(Draft(line: index + 1, heading: heading.text, headingLine: line))
