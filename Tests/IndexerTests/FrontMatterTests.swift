@@ -81,6 +81,12 @@ import TestSupport
         try page.write(toFile: folder.file("guide.md"), atomically: false, encoding: .utf8)
         try page.write(toFile: folder.file("guide.txt"), atomically: false, encoding: .utf8)
         try "---\ntitle: Seulement un titre\n---\n".write(toFile: folder.file("vide.md"), atomically: false, encoding: .utf8)
+        // A heading of the page's own titles its first section, `#` or Setext alike.
+        let body = "Une coopérative appartient à ses membres, qui la gèrent ensemble et partagent ses bénéfices."
+        try "---\ntitle: Le titre des métadonnées\n---\n\nLe titre de la page\n===\n\n\(body)\n"
+            .write(toFile: folder.file("souligne.md"), atomically: false, encoding: .utf8)
+        try "---\ntitle: Le titre des métadonnées\n---\n\n# Le titre de la page\n\n\(body)\n"
+            .write(toFile: folder.file("diese.md"), atomically: false, encoding: .utf8)
         var documents: [SourceDocument] = []
         let (files, _) = Corpus.files(in: [folder.path])
         for file in files { try Corpus.read(file, document: { documents.append($0) }, issue: { Issue.record("\($0)") }) }
@@ -98,5 +104,9 @@ import TestSupport
         #expect(!asText.isEmpty && text.allSatisfy { $0.extraFields.isEmpty })
         let empty = try #require(documents.first { $0.path.hasSuffix("vide.md") })
         #expect(empty.title == "Seulement un titre" && empty.body.isEmpty && empty.line == 1)
+        for name in ["souligne.md", "diese.md"] {
+            let page = documents.filter { $0.path.hasSuffix(name) }
+            #expect(page.map(\.title) == ["Le titre de la page"] && page.map(\.line) == [5] && page.map(\.body) == [body], "\(name)")
+        }
     }
 }

@@ -80,9 +80,9 @@ struct FrontMatter: Equatable {
             sections[0].line = text + 1
         }
         if let title, let first = sections.first {
-            let opening = first.line <= lines.count ? lines[first.line - 1] : ""
-            let titledByHeading = SectionSplitter.headingLevel(opening) != nil && first.title == SectionSplitter.headingText(opening)
-            if !titledByHeading { sections[0].title = title }
+            // A page's headings, `#` or Setext, as a `.md` file's are read.
+            let heading = SectionSplitter.headings(of: lines, setext: true).levels[first.line - 1]
+            if heading?.text != first.title { sections[0].title = title }
         }
         return sections
     }
