@@ -645,17 +645,10 @@ final class BundledIndex: @unchecked Sendable {
     /// found as one word is: a compound typed in a phrase (`"l’en-tête de"`), a word of three; a word
     /// of a compound matched alone stays alone.
     @Test func wordsJoinedByHyphensAreOneHighlight() throws {
-        let folder = NSTemporaryDirectory() + "fts-hyphen-highlight-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let documents: [[String: Any]] = [
+        let searcher = Searcher(reader: try DifferentialTests.index(of: [
             ["id": "page", "title": "L’en-tête de Clichy-sous-Bois",
              "body": "On lit l’en-tête de la page, puis l’entête du site ; à Clichy-sous-Bois, l’entre-deux-guerres ‑ et en – tête."],
-        ]
-        let lines = try documents.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
-        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
-        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        ]))
         func marked(_ query: String) throws -> (snippet: String, title: String) {
             let hit = try #require(searcher.search(query, titleHighlights: true).hits.first)
             return (hit.snippet.marked(), Snippet(text: hit.title, highlights: hit.titleHighlights).marked())
