@@ -119,12 +119,15 @@ import Testing
         }
     }
 
+    /// Every line, as written or (in Markdown) as shown.
     @Test func everyLineEndsUpInABodyOrATitle() throws {
         for (name, text) in try Fixtures.corpus() {
             let sections = SectionSplitter().split(text)
             let bodies = Set(sections.flatMap { $0.body.split(separator: "\n").map { String($0).trimmed } })
             let titles = Set(sections.map(\.title))
-            let lost = text.split(separator: "\n").map { String($0).trimmed }.filter { line in
+            let lines = SectionSplitter.lines(of: text)
+            let markdown = SectionSplitter.headings(of: lines, setext: false).levels.count >= 2
+            let lost = lines.map { (markdown ? MarkdownText.plain($0) : $0).trimmed }.filter { line in
                 !line.isEmpty && !SectionSplitter.isSeparator(line) && !bodies.contains(line)
                     && !titles.contains(line) && !titles.contains(SectionSplitter.headingText(line))
             }
@@ -147,7 +150,7 @@ import Testing
         let sections = SectionSplitter().split(text)
         #expect(sections.map(\.title) == ["First entry", "Second entry"])
         #expect(sections.map(\.line) == [1, 7])
-        #expect(sections[0].body.contains("Part one") && sections[0].body.contains("## Details"))
+        #expect(sections[0].body.contains("Part one") && sections[0].body.contains("\nDetails\n") && !sections[0].body.contains("#"))
     }
 
     /// In a `.md` file one heading makes Markdown, and titles what follows it (`# Note` over a short
@@ -208,7 +211,8 @@ import Testing
         #expect(sections.map(\.title) == ["Guide du jardin", "La récolte"])
         #expect(sections.map(\.line) == [1, 11])
         #expect(sections[0].body == "\(long)\n\nLes semis\n\n\(long)")
-        #expect(sections[1].body.hasSuffix("\(long)\nUne deuxième ligne sous laquelle\n---\n- un point de liste\n---\n\n> une citation\n---"))
+        // Rules leave blank lines, quotes their text.
+        #expect(sections[1].body.hasSuffix("\(long)\nUne deuxième ligne sous laquelle\n\n- un point de liste\n\n\nune citation"))
         // Setext and ATX headings of one level split alike.
         let mixed = markdown.split("Premier\n-------\n\n\(long)\n\n## Second\n\n\(long)\n")
         #expect(mixed.map(\.title) == ["Premier", "Second"] && mixed.map(\.line) == [1, 6])
@@ -217,6 +221,31 @@ import Testing
         #expect(short.count == 1 && short[0].body.contains("Deux tirets\n--\n"))
         // Any other file: plain text, whose `===` and `---` lines are separators.
         #expect(SectionSplitter().split(text).allSatisfy { !["Guide du jardin", "La récolte"].contains($0.title) })
+    }
+
+    /// A Markdown section holds the text its page shows (`MarkdownText`), title and body; plain text
+    /// keeps every mark, since it has none to read.
+    @Test func markdownSectionsHoldTheTextAPageShows() {
+        let page = """
+            Un **guide** du [jardin partagé](https://exemple.fr/jardin) pour *tous*, avec ses semis et ses récoltes.
+
+            ---
+
+            > Voir <https://exemple.fr/suite>.
+            """
+        var markdown = SectionSplitter()
+        markdown.markdownFile = true
+        let shown = markdown.split(page)
+        #expect(shown.map(\.title) == ["Un guide du jardin partagé pour tous, avec ses semis et ses récoltes."])
+        // (Without `#` headings, the page splits as plain text, where `---` is a separator line.)
+        #expect(shown.map(\.body) == ["Un guide du jardin partagé pour tous, avec ses semis et ses récoltes.\n\n\nVoir https://exemple.fr/suite."])
+        #expect(SectionSplitter().split(page).map(\.body) == [page.replacingOccurrences(of: "---\n", with: "")])
+        // A file of `#` headings is Markdown whatever its name: its sub-headings and links as shown.
+        let headed = "# Premier\n\n## [Détails](https://exemple.fr) **utiles**\n\(page)\n\n# Second\n\n\(page)\n"
+        let sections = SectionSplitter().split(headed)
+        #expect(sections.map(\.title) == ["Premier", "Second"])
+        #expect(sections[0].body.hasPrefix("Détails utiles\nUn guide du jardin partagé pour tous"))
+        #expect(!sections.contains { $0.body.contains("**") || $0.body.contains("](") })
     }
 
     @Test func plainTextSplitsAtSeparatorsTitlesAndFooters() {

@@ -33,8 +33,9 @@ public struct SectionSplitter: Sendable {
 
     func split(lines: [String]) -> [Section] {
         let headings = Self.headings(of: lines, setext: markdownFile)
-        let drafts = headings.levels.count >= (markdownFile ? 1 : 2) ? splitMarkdown(lines, headings: headings) : splitPlain(lines)
-        return merged(drafts).compactMap(\.section)
+        let markdown = headings.levels.count >= (markdownFile ? 1 : 2)
+        let drafts = markdown ? splitMarkdown(lines, headings: headings) : splitPlain(lines)
+        return merged(drafts).compactMap { $0.section(markdown: markdown || markdownFile) }
     }
 
     /// The lines of `text`, split on its bytes (as Characters, `\r\n` is one, which a split on `\n`
@@ -97,28 +98,30 @@ public struct SectionSplitter: Sendable {
                 && (!hasWords(atLeast: minimumWords) || (!hasWords(atLeast: 3 * minimumWords) && lines.allSatisfy { !$0.hasMoreCharacters(than: 59) }))
         }
 
-        var section: Section? {
-            guard let first = lines.firstIndex(where: { !$0.isBlank }), let last = lines.lastIndex(where: { !$0.isBlank }) else {
+        /// `markdown`: the lines are Markdown, whose text (`MarkdownText`) the section holds.
+        func section(markdown: Bool) -> Section? {
+            let shown = markdown ? lines.map(MarkdownText.plain) : lines
+            guard let first = shown.firstIndex(where: { !$0.isBlank }), let last = shown.lastIndex(where: { !$0.isBlank }) else {
                 return heading.map { Section(line: line, title: $0, body: "") }
             }
             // Joined in a loop: `joined(separator:)` over a slice ran unspecialized, an eighth of splitting.
-            let body = lines[first...last]
+            let body = shown[first...last]
             var text = ""
             text.reserveCapacity(body.reduce(body.count) { $0 + $1.utf8.count })
             for (offset, line) in body.enumerated() {
                 if offset > 0 { text += "\n" }
                 text += line
             }
-            return Section(line: line, title: heading ?? SectionSplitter.title(from: body), body: text)
+            return Section(line: line, title: heading ?? SectionSplitter.title(from: lines[first...last], markdown: markdown), body: text)
         }
     }
 
     /// The first line of four words or more, else the first line with any text, without Markdown
     /// marks: lines are read only as far as that one.
-    static func title(from lines: ArraySlice<String>) -> String {
+    static func title(from lines: ArraySlice<String>, markdown: Bool) -> String {
         var first: String?
         for line in lines where headingLevel(line) == nil {
-            let text = plainText(line)
+            let text = markdown ? plainText(MarkdownText.plain(line), marks: false) : plainText(line)
             guard !text.isEmpty else { continue }
             if text.split(separator: " ", maxSplits: 3).count >= 4 { return shortened(text) }
             if first == nil { first = text }
@@ -187,11 +190,11 @@ public struct SectionSplitter: Sendable {
         return hashes
     }
 
-    /// A line without Markdown list marks and emphasis: `- **NOM** : X` → `NOM : X`.
-    static func plainText(_ line: String) -> String {
+    /// A line without list marks and (with `marks`) emphasis: `- **NOM** : X` → `NOM : X`.
+    static func plainText(_ line: String, marks: Bool = true) -> String {
         var text = line.trimmed
         // Most lines have no mark: they are not filtered Character by Character.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") }) else {
+        guard marks, text.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") }) else {
             if text.hasPrefix("- ") { text = String(text.dropFirst(2)).trimmed }
             return text
         }
@@ -199,8 +202,9 @@ public struct SectionSplitter: Sendable {
         return text.filter { $0 != "*" && $0 != "_" }.trimmed
     }
 
+    /// A heading's text as a page shows it: `# **L'alimentation** [durable](…)` → `L'alimentation durable`.
     static func headingText(_ line: String) -> String {
-        line.drop { $0 == "#" }.filter { $0 != "*" && $0 != "_" }.trimmed
+        MarkdownText.plain(line).trimmed
     }
 
     private func splitMarkdown(_ lines: [String], headings found: (levels: [Int: (level: Int, text: String)], underlines: Set<Int>)) -> [Draft] {

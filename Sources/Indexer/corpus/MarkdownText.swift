@@ -1,0 +1,187 @@
+/// The text a reader sees of a line of Markdown, as a renderer shows it: what a Markdown section
+/// indexes and stores, so that a snippet reads `alimentation durable`, not `**alimentation
+/// durable**`, and a link's address is not searched as words (as Pagefind and MkDocs' search index
+/// the rendered page).
+///
+/// Line by line, so that a section keeps its lines (and its line numbers): a heading's `#`s and a
+/// quote's `>` go; a rule or a link's reference definition leaves a blank line; emphasis (`*`, `_`
+/// at a word's edge), code spans' backticks and backslash escapes go; a link or an image leaves its
+/// text (`[coop](https://…)` → `coop`), an autolink its address (`<https://…>`), an HTML tag nothing.
+/// A `*` between spaces, an `_` inside a word (`mon_fichier`), and a `[` or `<` that opens nothing
+/// stay as written.
+enum MarkdownText {
+    static func plain(_ line: String) -> String {
+        var line = line
+        return line.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count && start < 3 && bytes[start] == space { start += 1 }
+            if isRule(bytes[start...]) || isReferenceDefinition(bytes[start...]) { return "" }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            out.append(contentsOf: bytes[..<start])
+            var index = start
+            // A quote's marks, then a heading's, with the space after each.
+            while index < bytes.count && bytes[index] == UInt8(ascii: ">") {
+                index += 1
+                if index < bytes.count && bytes[index] == space { index += 1 }
+            }
+            var end = bytes.count
+            let hashes = bytes[index...].prefix { $0 == UInt8(ascii: "#") }.count
+            if (1...6).contains(hashes) && (index + hashes == bytes.count || bytes[index + hashes] == space) {
+                index += hashes
+                while index < bytes.count && bytes[index] == space { index += 1 }
+                // A closing sequence of `#`s after a space.
+                var closing = end
+                while closing > index && bytes[closing - 1] == space { closing -= 1 }
+                let trailing = bytes[index..<closing].reversed().prefix { $0 == UInt8(ascii: "#") }.count
+                if trailing > 0 && (closing - trailing == index || bytes[closing - trailing - 1] == space) {
+                    end = closing - trailing
+                    while end > index && bytes[end - 1] == space { end -= 1 }
+                }
+            }
+            inline(UnsafeBufferPointer(rebasing: bytes[index..<end]), into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    private static let space = UInt8(ascii: " ")
+
+    /// `---`, `***`, `___`, spaces allowed between.
+    private static func isRule(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let mark = line.first, mark == UInt8(ascii: "-") || mark == UInt8(ascii: "*") || mark == UInt8(ascii: "_") else { return false }
+        var marks = 0
+        for byte in line {
+            if byte == mark { marks += 1 } else if byte != space && byte != UInt8(ascii: "\t") { return false }
+        }
+        return marks >= 3
+    }
+
+    /// `[label]: https://…`: where a reference link points, which a page does not show.
+    private static func isReferenceDefinition(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard line.first == UInt8(ascii: "["), let close = line.firstIndex(of: UInt8(ascii: "]")), close > line.startIndex + 1 else { return false }
+        let after = line.index(after: close)
+        return after < line.endIndex && line[after] == UInt8(ascii: ":") && line.index(after: after) < line.endIndex
+            && line[line.index(after: after)] == space
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || ((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z"))
+    }
+
+    private static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+    }
+
+    private static func inline(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        // Where each link's text ends, and where its destination (or reference) ends after that.
+        var linkEnds: [(text: Int, end: Int)] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if let link = linkEnds.last, link.text == index {
+                linkEnds.removeLast()
+                index = link.end
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\\") where index + 1 < bytes.count && isASCIIPunctuation(bytes[index + 1]):
+                out.append(bytes[index + 1])
+                index += 2
+            case UInt8(ascii: "`"):
+                index += 1
+            case UInt8(ascii: "*"), UInt8(ascii: "_"):
+                var after = index
+                while after < bytes.count && bytes[after] == byte { after += 1 }
+                let before = index > 0 ? bytes[index - 1] : space, next = after < bytes.count ? bytes[after] : space
+                let literal = byte == UInt8(ascii: "*")
+                    ? (before == space || before == UInt8(ascii: "\t")) && (next == space || next == UInt8(ascii: "\t"))
+                    : isWordByte(before) && isWordByte(next)
+                if literal { out.append(contentsOf: bytes[index..<after]) }
+                index = after
+            case UInt8(ascii: "!") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "[") && linkEnd(bytes, at: index + 1) != nil:
+                index += 1
+            case UInt8(ascii: "["):
+                if let link = linkEnd(bytes, at: index) {
+                    linkEnds.append(link)
+                } else {
+                    out.append(byte)
+                }
+                index += 1
+            case UInt8(ascii: "<"):
+                if let close = tagEnd(bytes, at: index) {
+                    // An autolink shows its address; a tag, nothing.
+                    if isAutolink(bytes, from: index + 1, to: close) { out.append(contentsOf: bytes[(index + 1)..<close]) }
+                    index = close + 1
+                } else {
+                    out.append(byte)
+                    index += 1
+                }
+            default:
+                out.append(byte)
+                index += 1
+            }
+        }
+    }
+
+    /// For a `[` that opens a link (`[text](destination)` or `[text][reference]`), where its text's
+    /// `]` stands and where the link ends.
+    private static func linkEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> (text: Int, end: Int)? {
+        var depth = 0, index = open
+        var close: Int?
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
+            if bytes[index] == UInt8(ascii: "[") { depth += 1 }
+            if bytes[index] == UInt8(ascii: "]") {
+                depth -= 1
+                if depth == 0 { close = index; break }
+            }
+            index += 1
+        }
+        guard let close, close + 1 < bytes.count else { return nil }
+        let opener = bytes[close + 1], closer: UInt8
+        switch opener {
+        case UInt8(ascii: "("): closer = UInt8(ascii: ")")
+        case UInt8(ascii: "["): closer = UInt8(ascii: "]")
+        default: return nil
+        }
+        var nesting = 0
+        index = close + 1
+        while index < bytes.count {
+            if bytes[index] == opener { nesting += 1 }
+            if bytes[index] == closer {
+                nesting -= 1
+                if nesting == 0 { return (close, index + 1) }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The `>` of an HTML tag or an autolink opened at `open`: a letter, `/` or `!` first, no space
+    /// before the name, no `<` inside.
+    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> Int? {
+        guard open + 1 < bytes.count else { return nil }
+        let first = bytes[open + 1]
+        guard first == UInt8(ascii: "/") || first == UInt8(ascii: "!") || ((first | 0x20) >= UInt8(ascii: "a") && (first | 0x20) <= UInt8(ascii: "z")) else {
+            return nil
+        }
+        var index = open + 1
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: ">") { return index }
+            if bytes[index] == UInt8(ascii: "<") { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `https://…`, `mailto:…` or `nom@domaine.fr` with no space: an autolink, not a tag.
+    private static func isAutolink(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        let inside = bytes[start..<end]
+        guard !inside.contains(space) else { return false }
+        if let colon = inside.firstIndex(of: UInt8(ascii: ":")), colon - start >= 2,
+           inside[..<colon].allSatisfy({ isWordByte($0) && $0 < 0x80 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) {
+            return true
+        }
+        return inside.contains(UInt8(ascii: "@"))
+    }
+}

@@ -1,0 +1,39 @@
+import Testing
+@testable import Indexer
+
+/// A Markdown line as a page shows it: what a Markdown section indexes and stores.
+@Suite struct MarkdownTextTests {
+    @Test(arguments: [
+        // Emphasis, at a word's edge or inside one.
+        ("Livret de **réemploi** et d'**alimentation durable**", "Livret de réemploi et d'alimentation durable"),
+        ("*Hauts-de-France* et __gras__ et _penché_", "Hauts-de-France et gras et penché"),
+        ("- **NOM DE L'ENTREPRISE** : Association", "- NOM DE L'ENTREPRISE : Association"),
+        ("un**mot**coupé", "unmotcoupé"),
+        // What stays: a star between spaces, an underscore inside a word, a list's star.
+        ("5 * 3 = 15 et mon_fichier_final.txt", "5 * 3 = 15 et mon_fichier_final.txt"),
+        ("* un point de liste", "* un point de liste"),
+        // Headings, quotes, closing hashes.
+        ("## FICHE IDENTITÉ", "FICHE IDENTITÉ"),
+        ("# **L'alimentation durable** #", "L'alimentation durable"),
+        ("#### **PARTENAIRES :**", "PARTENAIRES :"),
+        ("#hashtag", "#hashtag"),
+        ("> > une citation *citée*", "une citation citée"),
+        // Links, images, autolinks, tags.
+        ("- **SITE INTERNET** : [www.panierdelamer.fr/boulogne/](http://www.panierdelamer.fr/boulogne/)",
+         "- SITE INTERNET : www.panierdelamer.fr/boulogne/"),
+        ("Mail : [contact@vestali.fr](mailto:contact@vestali.fr) ;", "Mail : contact@vestali.fr ;"),
+        ("voir [le guide [complet]](https://a.fr/g_(v2)) ici", "voir le guide [complet] ici"),
+        ("une ![photo du jardin](jardin.png) et [la suite][2]", "une photo du jardin et la suite"),
+        ("Cf <https://www.paniers-hdf.fr/site/> et <contact@a.fr>", "Cf https://www.paniers-hdf.fr/site/ et contact@a.fr"),
+        ("4600 m<sup>2</sup> de serres<br/>", "4600 m2 de serres"),
+        ("a < b et c > d, [note] (voir plus)", "a < b et c > d, [note] (voir plus)"),
+        // Code spans, escapes.
+        ("lancer `fts index` puis \\*vraiment\\*", "lancer fts index puis *vraiment*"),
+        // Rules and reference definitions leave blank lines.
+        ("---", ""), ("* * *", ""), ("___", ""), ("[2]: https://exemple.fr/suite", ""),
+        ("", ""), ("   ", "   "),
+    ])
+    func aLineReadsAsAPageShowsIt(_ line: String, _ shown: String) {
+        #expect(MarkdownText.plain(line) == shown)
+    }
+}
