@@ -29,9 +29,12 @@ import Testing
         ("a < b et c > d, [note] (voir plus)", "a < b et c > d, [note] (voir plus)"),
         // Code spans, escapes.
         ("lancer `fts index` puis \\*vraiment\\*", "lancer fts index puis *vraiment*"),
+        ("lancer `fts index` ici", "lancer fts index ici"),
         // Rules and reference definitions leave blank lines.
         ("---", ""), ("* * *", ""), ("___", ""), ("[2]: https://exemple.fr/suite", ""),
         ("", ""), ("   ", "   "),
+        // A line with no mark at all, as most are.
+        ("À Clichy-sous-Bois, 3,5 % de l’économie !", "À Clichy-sous-Bois, 3,5 % de l’économie !"),
     ])
     func aLineReadsAsAPageShowsIt(_ line: String, _ shown: String) {
         #expect(MarkdownText.plain(line) == shown)

@@ -11,10 +11,12 @@
 /// stay as written.
 enum MarkdownText {
     static func plain(_ line: String) -> String {
-        var line = line
-        return line.withUTF8 { bytes in
+        var utf8 = line
+        return utf8.withUTF8 { bytes in
             var start = 0
             while start < bytes.count && start < 3 && bytes[start] == space { start += 1 }
+            // Most lines hold no mark: they are kept as they are, not copied.
+            if start == bytes.count || !startsWithMark(bytes[start]) && !bytes.contains(where: isInlineMark) { return line }
             if isRule(bytes[start...]) || isReferenceDefinition(bytes[start...]) { return "" }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
@@ -45,6 +47,18 @@ enum MarkdownText {
     }
 
     private static let space = UInt8(ascii: " ")
+
+    /// What may open a heading, a quote, a rule or a reference definition.
+    private static func startsWithMark(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "#") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "*")
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "[")
+    }
+
+    /// What may open emphasis, a code span, an escape, a link, an image, an autolink or a tag.
+    private static func isInlineMark(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "*") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "\\")
+            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "<")
+    }
 
     /// `---`, `***`, `___`, spaces allowed between.
     private static func isRule(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
