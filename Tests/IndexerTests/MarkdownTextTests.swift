@@ -32,6 +32,7 @@ import Testing
         ("lancer `fts index` ici", "lancer fts index ici"),
         // Rules and reference definitions leave blank lines.
         ("---", ""), ("* * *", ""), ("___", ""), ("[2]: https://exemple.fr/suite", ""),
+        ("|---|:---:|", ""), (":--- | ---", ""), ("| Nom | **Valeur** |", "| Nom | Valeur |"), ("a | b - c", "a | b - c"),
         ("", ""), ("   ", "   "),
         // A line with no mark at all, as most are.
         ("À Clichy-sous-Bois, 3,5 % de l’économie !", "À Clichy-sous-Bois, 3,5 % de l’économie !"),

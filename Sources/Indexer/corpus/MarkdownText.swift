@@ -4,9 +4,10 @@
 /// the rendered page).
 ///
 /// Line by line, so that a section keeps its lines (and its line numbers): a heading's `#`s and a
-/// quote's `>` go; a rule or a link's reference definition leaves a blank line; emphasis (`*`, `_`
-/// at a word's edge), code spans' backticks and backslash escapes go; a link or an image leaves its
-/// text (`[coop](https://…)` → `coop`), an autolink its address (`<https://…>`), an HTML tag nothing.
+/// quote's `>` go; a rule, a table's delimiter row or a link's reference definition leaves a blank
+/// line; emphasis (`*`, `_` at a word's edge), code spans' backticks and backslash escapes go; a link
+/// or an image leaves its text (`[coop](https://…)` → `coop`), an autolink its address
+/// (`<https://…>`), an HTML tag nothing.
 /// A `*` between spaces, an `_` inside a word (`mon_fichier`), and a `[` or `<` that opens nothing
 /// stay as written.
 enum MarkdownText {
@@ -17,7 +18,7 @@ enum MarkdownText {
             while start < bytes.count && start < 3 && bytes[start] == space { start += 1 }
             // Most lines hold no mark: they are kept as they are, not copied.
             if start == bytes.count || !startsWithMark(bytes[start]) && !bytes.contains(where: isInlineMark) { return line }
-            if isRule(bytes[start...]) || isReferenceDefinition(bytes[start...]) { return "" }
+            if isRule(bytes[start...]) || isTableDelimiter(bytes[start...]) || isReferenceDefinition(bytes[start...]) { return "" }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
             out.append(contentsOf: bytes[..<start])
@@ -48,10 +49,10 @@ enum MarkdownText {
 
     private static let space = UInt8(ascii: " ")
 
-    /// What may open a heading, a quote, a rule or a reference definition.
+    /// What may open a heading, a quote, a rule, a table's delimiter row or a reference definition.
     private static func startsWithMark(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "#") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "*")
-            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "[")
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: ":")
     }
 
     /// What may open emphasis, a code span, an escape, a link, an image, an autolink or a tag.
@@ -68,6 +69,13 @@ enum MarkdownText {
             if byte == mark { marks += 1 } else if byte != space && byte != UInt8(ascii: "\t") { return false }
         }
         return marks >= 3
+    }
+
+    /// A table's delimiter row, `|---|:---:|`.
+    private static func isTableDelimiter(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        line.contains(UInt8(ascii: "|")) && line.contains(UInt8(ascii: "-")) && line.allSatisfy { byte in
+            byte == UInt8(ascii: "|") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":") || byte == space || byte == UInt8(ascii: "\t")
+        }
     }
 
     /// `[label]: https://…`: where a reference link points, which a page does not show.
