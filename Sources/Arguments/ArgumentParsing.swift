@@ -1,5 +1,6 @@
 extension CommandSpec {
-    /// Reads `arguments` as getopt_long does: `--name value`, `--name=value`, `-o value`, flags, and
+    /// Reads `arguments` as getopt_long does: `--name value`, `--name=value`, `-o value` (and `-ovalue`
+    /// where no argument starts with a dash but options), flags, short ones bundled (`-lq`), and
     /// `--` before arguments that start with a dash. Throws `HelpRequest` for `-h` and `--help`.
     func parse(_ arguments: [String]) throws -> ParsedArguments {
         var parsed = ParsedArguments(spec: self)
@@ -25,8 +26,18 @@ extension CommandSpec {
                 let name = body.prefix { $0 != "=" }
                 if name.endIndex < body.endIndex { inline = String(body[body.index(after: name.endIndex)...]) }
                 option = self.option(long: String(name))
+            } else if argument.count == 2 {
+                option = self.option(short: argument.last!)
+            } else if let flags = shortFlags(argument) {
+                // `-lq`: short flags bundled, as getopt reads them (never a word to exclude).
+                parsed.flags += flags
+                continue
+            } else if dashedArgumentsHint == nil, let first = self.option(short: argument.dropFirst().first!), !first.isFlag {
+                // `-oINDEX`: a short option's value joined to it.
+                option = first
+                inline = String(argument.dropFirst(2))
             } else {
-                option = argument.count == 2 ? self.option(short: argument.last!) : nil
+                option = nil
             }
             guard let option else {
                 let looksLikeAnOption = argument.hasPrefix("--") && argument.dropFirst(2).first?.isLetter == true
@@ -60,6 +71,18 @@ extension CommandSpec {
         }
         if let extra = rest.first { throw UsageError("unexpected argument '\(extra)'") }
         return parsed
+    }
+}
+
+extension CommandSpec {
+    /// The long names of the flags `-lq` bundles, when every letter after the dash is a short flag.
+    fileprivate func shortFlags(_ argument: String) -> [String]? {
+        var flags: [String] = []
+        for letter in argument.dropFirst() {
+            guard let option = option(short: letter), option.isFlag else { return nil }
+            flags.append(option.long)
+        }
+        return flags
     }
 }
 

@@ -76,5 +76,15 @@ import TestSupport
         // A value may start with a dash, and the highlight markers may be anything.
         let marked = try FTSCommand.run(["search", "--index", index, "--limit", "1", "--highlight-open", "-->", "--highlight-close", "<--", "jardin"])
         #expect(marked.status == 0 && marked.stdout.contains("-->Jardin<--"))
+        // Short flags bundled, as grep's `-lq`; a dash word with another letter is a word to exclude.
+        let bundled = try FTSCommand.run(["search", "--index", index, "-lq", "jardin"])
+        #expect(bundled.status == 0 && bundled.stdout.isEmpty)
+        #expect(try FTSCommand.run(["search", "--index", index, "-Lq", "xyzzyq"]).status == 1)
+        let count = try FTSCommand.run(["search", "--index", index, "--count", "jardin"]).stdout
+        #expect(try FTSCommand.run(["search", "--index", index, "--count", "jardin", "-lqz"]).stdout == count)
+        // A short option's value joined to it, where no word starts with a dash.
+        let attached = ProcessScratch.path("arguments-cli-attached")
+        #expect(try FTSCommand.run(["index", "-o\(attached)", IndexCommandTests.corpus]).status == 0)
+        #expect(try FTSCommand.run(["search", "--index", attached, "--count", "jardin"]).stdout == count)
     }
 }
