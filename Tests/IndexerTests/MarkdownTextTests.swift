@@ -27,6 +27,9 @@ import Testing
         ("Cf <https://www.paniers-hdf.fr/site/> et <contact@a.fr>", "Cf https://www.paniers-hdf.fr/site/ et contact@a.fr"),
         ("4600 m<sup>2</sup> de serres<br/>", "4600 m2 de serres"),
         ("a < b et c > d, [note] (voir plus)", "a < b et c > d, [note] (voir plus)"),
+        ("#include <unicode/ustring.h> et -no_<prot>, <a href=\"x\">lien</a> <!-- note -->", "#include <unicode/ustring.h> et -no, lien "),
+        // A link whose text began on the line before.
+        ("sur deux lignes](https://exemple.fr/(a)) et (la suite)", "sur deux lignes et (la suite)"),
         // Code spans, escapes.
         ("lancer `fts index` puis \\*vraiment\\*", "lancer fts index puis *vraiment*"),
         ("lancer `fts index` ici", "lancer fts index ici"),

@@ -55,10 +55,11 @@ enum MarkdownText {
             || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: ":")
     }
 
-    /// What may open emphasis, a code span, an escape, a link, an image, an autolink or a tag.
+    /// What may open emphasis, a code span, an escape, a link (or end one begun on a line before), an
+    /// image, an autolink or a tag.
     private static func isInlineMark(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "*") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "\\")
-            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<")
     }
 
     /// `---`, `***`, `___`, spaces allowed between.
@@ -130,10 +131,20 @@ enum MarkdownText {
                 }
                 index += 1
             case UInt8(ascii: "<"):
-                if let close = tagEnd(bytes, at: index) {
-                    // An autolink shows its address; a tag, nothing.
-                    if isAutolink(bytes, from: index + 1, to: close) { out.append(contentsOf: bytes[(index + 1)..<close]) }
+                // An autolink shows its address; a tag, nothing.
+                if let close = bytes[index...].firstIndex(of: UInt8(ascii: ">")), isAutolink(bytes, from: index + 1, to: close) {
+                    out.append(contentsOf: bytes[(index + 1)..<close])
                     index = close + 1
+                } else if let close = tagEnd(bytes, at: index) {
+                    index = close + 1
+                } else {
+                    out.append(byte)
+                    index += 1
+                }
+            case UInt8(ascii: "]") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "("):
+                // The end of a link whose text began on a line before: its destination goes too.
+                if let end = destinationEnd(bytes, at: index + 1) {
+                    index = end
                 } else {
                     out.append(byte)
                     index += 1
@@ -159,39 +170,52 @@ enum MarkdownText {
             }
             index += 1
         }
-        guard let close, close + 1 < bytes.count else { return nil }
-        let opener = bytes[close + 1], closer: UInt8
-        switch opener {
-        case UInt8(ascii: "("): closer = UInt8(ascii: ")")
-        case UInt8(ascii: "["): closer = UInt8(ascii: "]")
-        default: return nil
-        }
-        var nesting = 0
-        index = close + 1
-        while index < bytes.count {
-            if bytes[index] == opener { nesting += 1 }
-            if bytes[index] == closer {
-                nesting -= 1
-                if nesting == 0 { return (close, index + 1) }
+        guard let close, close + 1 < bytes.count, let end = destinationEnd(bytes, at: close + 1) else { return nil }
+        return (close, end)
+    }
+
+    /// The `>` of an HTML tag opened at `open`, as CommonMark reads one: `<name>`, `<name/>`, `<name
+    /// attributes…>`, `</name>` or `<!…>`, a name being a letter then letters, digits and dashes; not
+    /// `<unicode/ustring.h>`, nor `a < b`.
+    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> Int? {
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        var index = open + 1
+        guard index < bytes.count else { return nil }
+        let closing = bytes[index] == UInt8(ascii: "/")
+        if bytes[index] == UInt8(ascii: "!") || closing { index += 1 }
+        if bytes[index - 1] != UInt8(ascii: "!") {
+            guard index < bytes.count, isLetter(bytes[index]) else { return nil }
+            while index < bytes.count && (isLetter(bytes[index]) || (bytes[index] >= UInt8(ascii: "0") && bytes[index] <= UInt8(ascii: "9"))
+                                         || bytes[index] == UInt8(ascii: "-")) { index += 1 }
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: ">"): return index
+            case UInt8(ascii: "/") where !closing: return index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: ">") ? index + 1 : nil
+            case space, UInt8(ascii: "\t"): break
+            default: return nil
             }
+        }
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: ">") { return index }
+            if bytes[index] == UInt8(ascii: "<") { return nil }
             index += 1
         }
         return nil
     }
 
-    /// The `>` of an HTML tag or an autolink opened at `open`: a letter, `/` or `!` first, no space
-    /// before the name, no `<` inside.
-    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> Int? {
-        guard open + 1 < bytes.count else { return nil }
-        let first = bytes[open + 1]
-        guard first == UInt8(ascii: "/") || first == UInt8(ascii: "!") || ((first | 0x20) >= UInt8(ascii: "a") && (first | 0x20) <= UInt8(ascii: "z")) else {
-            return nil
-        }
-        var index = open + 1
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: ">") { return index }
-            if bytes[index] == UInt8(ascii: "<") { return nil }
-            index += 1
+    /// Where a link's destination `(…)` or reference `[…]` opened at `open` ends (after its `)` or
+    /// `]`), parentheses or brackets nested.
+    private static func destinationEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> Int? {
+        let opener = bytes[open]
+        guard opener == UInt8(ascii: "(") || opener == UInt8(ascii: "[") else { return nil }
+        let closer = opener == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
+        var nesting = 0
+        for index in open..<bytes.count {
+            if bytes[index] == opener { nesting += 1 }
+            if bytes[index] == closer {
+                nesting -= 1
+                if nesting == 0 { return index + 1 }
+            }
         }
         return nil
     }
