@@ -16,7 +16,7 @@ struct Sections: Command {
             read as Windows-1252, or has its invalid bytes replaced, with a warning, as `fts index` does.
             """,
         options: [.flag("jsonl", help: "Print the documents as JSON Lines.")],
-        arguments: [ArgumentSpec(name: "paths", help: "Files or folders, read as `fts index` reads them (.txt, .md, .jsonl, .jsonl.gz).",
+        arguments: [ArgumentSpec(name: "paths", help: "Files or folders, read as `fts index` reads them (.txt, .md, .html, .jsonl, .jsonl.gz).",
                                  repeats: true, required: true)]
     )
 

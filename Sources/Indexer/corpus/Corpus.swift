@@ -52,14 +52,21 @@ public struct CorpusFile: Sendable, Equatable {
         let lower = name.lowercased()
         return lower.hasSuffix(".md") || lower.hasSuffix(".markdown")
     }
+
+    /// An `.html` or `.htm` page, read as the Markdown of what it shows (`HTMLText`).
+    var isHTML: Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".html") || lower.hasSuffix(".htm")
+    }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
-        if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .text }
+        if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".html")
+            || lower.hasSuffix(".htm") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -100,7 +107,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -173,10 +180,16 @@ public enum Corpus {
             lines = SectionSplitter.lines(of: text)
             frontMatter = FrontMatter.parse(lines)
         }
-        let sections: [SectionSplitter.Section]
+        var sections: [SectionSplitter.Section]
         var splitter = SectionSplitter()
-        splitter.markdownFile = file.isMarkdown
-        if let frontMatter {
+        splitter.markdownFile = file.isMarkdown || file.isHTML
+        if file.isHTML {
+            let page = HTMLText.markdown(text)
+            sections = splitter.split(lines: page.lines)
+            for index in sections.indices where sections[index].line <= page.sourceLines.count {
+                sections[index].line = page.sourceLines[sections[index].line - 1]
+            }
+        } else if let frontMatter {
             // Blank lines in its place: the sections' line numbers stay the file's.
             lines.replaceSubrange(0..<frontMatter.lineCount, with: repeatElement("", count: frontMatter.lineCount))
             sections = frontMatter.applied(to: splitter.split(lines: lines), of: lines)

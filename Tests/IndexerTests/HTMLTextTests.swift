@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import Indexer
+
+/// An HTML page is read as the Markdown of what it shows, and split as a `.md` page is.
+@Suite struct HTMLTextTests {
+    static let page = """
+        <!DOCTYPE html>
+        <html lang="fr">
+        <head>
+          <meta charset="utf-8">
+          <title>Guide du jardin &mdash; Association</title>
+          <style>body { font: 12px; } a > b { color: red }</style>
+          <script>if (a<b && c == 'x') { document.write("</div><h2>faux</h2>"); }</script>
+        </head>
+        <body>
+        <p>Une introduction assez longue pour faire une entr&eacute;e &agrave; elle seule, avec plus de douze mots.</p>
+        <h2 class="titre">Les semis</h2>
+        <p>Semer en <b>avril</b>, arroser souvent, et attendre que les graines l&egrave;vent dans la terre &amp; la chaleur.</p>
+        <ul><li>Tomates</li><li>Courgettes *bio* et [serre]</li></ul>
+        <!-- un commentaire <h2>caché</h2> -->
+        <h2>La r&#233;colte</h2>
+        <p>R&eacute;colter en &eacute;t&eacute; quand les fruits sont m&ucirc;rs, puis les conserver au frais : 5 &lt; 7 &#x26; &inconnu; &#0;.</p>
+        <table><tr><td>Nom</td><td>Valeur</td></tr><tr><td>Clichy-sous-Bois</td><td>3,5&nbsp;%</td></tr></table>
+        <pre>ligne   un
+        # ligne deux</pre>
+        </body>
+        </html>
+        """
+
+    /// Through `Corpus.read`, as `fts index` reads a page: the sections at its headings, titled by
+    /// them (the first by the page's title), their lines the page's, their text as shown.
+    @Test func aPageSplitsAtItsHeadingsAndReadsAsShown() throws {
+        let folder = try TemporaryFolder()
+        try Self.page.write(toFile: folder.file("guide.html"), atomically: false, encoding: .utf8)
+        let (files, issues) = Corpus.files(in: [folder.path])
+        #expect(issues.isEmpty && files.map(\.name) == ["guide.html"])
+        var documents: [SourceDocument] = []
+        for file in files { try Corpus.read(file, document: { documents.append($0) }, issue: { Issue.record("\($0)") }) }
+        #expect(documents.map(\.title) == ["Guide du jardin — Association", "Les semis", "La récolte"])
+        #expect(documents.map(\.line) == [1, 11, 15])
+        #expect(documents.map(\.body) == [
+            "Une introduction assez longue pour faire une entrée à elle seule, avec plus de douze mots.",
+            "Semer en avril, arroser souvent, et attendre que les graines lèvent dans la terre & la chaleur.\n\n- Tomates\n- Courgettes *bio* et [serre]",
+            "Récolter en été quand les fruits sont mûrs, puis les conserver au frais : 5 < 7 & &inconnu; &#0;.\n\nNom Valeur\nClichy-sous-Bois 3,5 %\n\nligne   un\n# ligne deux",
+        ])
+    }
+
+    /// A page whose first heading comes first is titled by it, not by its `<title>`; a page with no
+    /// heading by its `<title>`, at the level of its headings; what is not closed ends the page.
+    @Test func theTitleTitlesWhatComesBeforeAnyHeading() {
+        let headed = HTMLText.markdown("<title>Site</title><h1>Accueil</h1><p>Bienvenue.</p>")
+        #expect(headed.lines == ["# Accueil", "", "Bienvenue."])
+        let untitled = HTMLText.markdown("<title>Site\n  web</title><p>Du texte.</p><h3>Suite</h3><p>Encore.</p>")
+        #expect(untitled.lines == ["### Site web", "", "Du texte.", "", "### Suite", "", "Encore."])
+        #expect(untitled.sourceLines.count == untitled.lines.count)
+        #expect(HTMLText.markdown("<p>Texte <b>gras</b> et <!-- jamais fermé").lines == ["Texte gras et"])
+        #expect(HTMLText.markdown("<p>a <span title=\"x > y\">b</span> <script>x").lines == ["a b"])
+        // What a page does not show: the head's text, noscript and template content.
+        #expect(HTMLText.markdown("<head><title>T</title>perdu</head><h1>A</h1><p>B</p><noscript>Activez JavaScript.</noscript>"
+                                  + "<template><p>modèle</p></template>").lines == ["# A", "", "B"])
+        #expect(HTMLText.markdown("<p>1 < 2 et <3 et <").lines == ["1 \\< 2 et \\<3 et \\<"])
+    }
+
+    /// A page with a `<main>` shows that alone: not the site's menus, sidebars and dialogs, nor their headings.
+    @Test func aMainElementIsThePage() {
+        let page = """
+            <html><head><title>Semis</title></head><body>
+            <nav><h2>Menu</h2><ul><li>Accueil</li></ul></nav>
+            <main class="contenu"><h1>Les semis</h1><p>Semer en avril.</p></main>
+            <div id="aide"><h2>Raccourcis clavier</h2><p>Appuyez sur S.</p></div>
+            </body></html>
+            """
+        #expect(HTMLText.markdown(page).lines == ["# Les semis", "", "Semer en avril."])
+        #expect(HTMLText.markdown(page.replacingOccurrences(of: "main", with: "div")).lines
+                == ["## Menu", "", "- Accueil", "", "# Les semis", "", "Semer en avril.", "", "## Raccourcis clavier", "", "Appuyez sur S."])
+    }
+}
