@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Indexer
+import TestSupport
 
 /// An HTML page is read as the Markdown of what it shows, and split as a `.md` page is.
 @Suite struct HTMLTextTests {
@@ -60,6 +61,21 @@ import Testing
         #expect(HTMLText.markdown("<head><title>T</title>perdu</head><h1>A</h1><p>B</p><noscript>Activez JavaScript.</noscript>"
                                   + "<template><p>modèle</p></template>").lines == ["# A", "", "B"])
         #expect(HTMLText.markdown("<p>1 < 2 et <3 et <").lines == ["1 \\< 2 et \\<3 et \\<"])
+    }
+
+    /// Pages of markup in any order, unclosed and misnested (bounds checked in debug builds): a line
+    /// of the page for each line, in order, none blank at the end.
+    @Test func anyPageReadsWithoutTrapping() {
+        var random = SplitMix64(seed: 43)
+        let pieces = ["<", ">", "</", "/>", "<!--", "-->", "&", ";", "&amp;", "&#", "&#x", "<script>", "</script>", "<main>", "</main>",
+                      "<h1>", "</h1>", "<h3 a='>'>", "<head>", "</head>", "<title>", "<li>", "<pre>", "</pre>", "<br>", "\"", "'",
+                      "\n", " ", "mot", "é", "*", "#"]
+        for _ in 0..<10_000 {
+            let text = (0..<Int(random.next() % 16)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let page = HTMLText.markdown(text)
+            #expect(page.lines.count == page.sourceLines.count && page.lines.last?.isEmpty != true, "\(text)")
+            #expect(zip(page.sourceLines, page.sourceLines.dropFirst()).allSatisfy { $0 <= $1 }, "\(text)")
+        }
     }
 
     /// A page with a `<main>` shows that alone: not the site's menus, sidebars and dialogs, nor their headings.

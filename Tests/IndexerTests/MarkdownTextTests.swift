@@ -1,5 +1,6 @@
 import Testing
 @testable import Indexer
+import TestSupport
 
 /// A Markdown line as a page shows it: what a Markdown section indexes and stores.
 @Suite struct MarkdownTextTests {
@@ -42,5 +43,17 @@ import Testing
     ])
     func aLineReadsAsAPageShowsIt(_ line: String, _ shown: String) {
         #expect(MarkdownText.plain(line) == shown)
+    }
+
+    /// Lines of marks in any order (bounds checked in debug builds): one line out, no longer than
+    /// the line in, and the same line again once shown, but for escapes.
+    @Test func anyLineOfMarksReadsWithoutTrapping() {
+        var random = SplitMix64(seed: 41)
+        let pieces = ["*", "_", "`", "\\", "[", "]", "(", ")", "<", ">", "!", "#", "-", "=", "|", ":", " ", "a", "é", "http://x", "<b>", "**"]
+        for _ in 0..<20_000 {
+            let line = (0..<Int(random.next() % 12)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let shown = MarkdownText.plain(line)
+            #expect(!shown.contains("\n") && shown.utf8.count <= line.utf8.count, "\(line)")
+        }
     }
 }

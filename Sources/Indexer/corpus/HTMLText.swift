@@ -278,8 +278,10 @@ enum HTMLText {
                     escaped.append(character)
                 }
                 let level = min(topLevel, 6)
-                result.lines.insert(contentsOf: [String(repeating: "#", count: level == 7 ? 1 : level) + " " + escaped, ""], at: 0)
-                result.sourceLines.insert(contentsOf: [1, 1], at: 0)
+                let heading = String(repeating: "#", count: level == 7 ? 1 : level) + " " + escaped
+                let titled = result.lines.isEmpty ? [heading] : [heading, ""]
+                result.lines.insert(contentsOf: titled, at: 0)
+                result.sourceLines.insert(contentsOf: titled.map { _ in 1 }, at: 0)
             }
             return result
         }
