@@ -60,6 +60,11 @@ import TestSupport
         // What a page does not show: the head's text, noscript and template content.
         #expect(HTMLText.markdown("<head><title>T</title>perdu</head><h1>A</h1><p>B</p><noscript>Activez JavaScript.</noscript>"
                                   + "<template><p>modèle</p></template>").lines == ["# A", "", "B"])
+        // The page's text opens no code fence: the heading after it stays a heading.
+        var splitter = SectionSplitter()
+        splitter.markdownFile = true
+        let tildes = HTMLText.markdown("<p>~~~ et ```</p><h2>Titre</h2><p>Un texte assez long pour faire une entrée à lui seul, vraiment.</p>")
+        #expect(splitter.split(lines: tildes.lines).map(\.title) == ["Titre"])
         #expect(HTMLText.markdown("<p>1 < 2 et <3 et <").lines == ["1 \\< 2 et \\<3 et \\<"])
     }
 

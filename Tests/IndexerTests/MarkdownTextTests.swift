@@ -45,6 +45,16 @@ import TestSupport
         #expect(MarkdownText.plain(line) == shown)
     }
 
+    /// Code fences as CommonMark reads them: closed by as many or more of the same mark, alone on
+    /// their line; an info string after backticks holds no backtick; one left open runs to the end.
+    @Test func codeFencesHoldCodeAsWritten() {
+        typealias Role = MarkdownText.FenceRole
+        let lines = ["Texte", "```sh", "# commentaire", "~~~", "``", "```", "fin", "   ~~~~ python", "**kwargs", "~~~", "~~~~~", "``a``", "```x`y", "ouvert"]
+        #expect(MarkdownText.fenceRoles(lines) == [Role.text, .fence, .code, .code, .code, .fence, .text, .fence, .code, .code, .fence, .text, .text, .text])
+        #expect(MarkdownText.fenceRoles(["```", "jamais fermé", "# suite"]) == [Role.fence, .code, .code])
+        #expect(MarkdownText.shown(["Un **mot**", "```", "un **mot**", "```"]) == ["Un mot", "", "un **mot**", ""])
+    }
+
     /// Lines of marks in any order (bounds checked in debug builds): one line out, no longer than
     /// the line in, and the same line again once shown, but for escapes.
     @Test func anyLineOfMarksReadsWithoutTrapping() {

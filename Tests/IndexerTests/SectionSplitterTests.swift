@@ -248,6 +248,33 @@ import Testing
         #expect(!sections.contains { $0.body.contains("**") || $0.body.contains("](") })
     }
 
+    /// A `#` in fenced code is a comment, not a heading; the code is shown as written, its fences not.
+    @Test func fencedCodeIsNeitherHeadingsNorMarks() {
+        let text = """
+            # Installer
+
+            Pour installer le paquet, lancez les commandes suivantes dans un terminal ouvert :
+
+            ```sh
+            # les dépendances
+            apt-get install -y libicu-dev **kwargs
+            ```
+
+            # Utiliser
+
+            Le programme lit les fichiers et construit un index de recherche en texte intégral.
+            """
+        var markdown = SectionSplitter()
+        markdown.markdownFile = true
+        let sections = markdown.split(text)
+        #expect(sections.map(\.title) == ["Installer", "Utiliser"] && sections.map(\.line) == [1, 10])
+        #expect(sections.first?.body.hasSuffix(" :\n\n\n# les dépendances\napt-get install -y libicu-dev **kwargs") == true)
+        // A section that opens with code is titled by its text.
+        #expect(markdown.split("# A\n\n```\ncode\n```\n\nLe texte qui suit le code, assez long pour faire une entrée.\n\n# B\n\nEncore du texte assez long pour faire une entrée à lui seul.")
+                    .map(\.title) == ["A", "B"])
+        #expect(SectionSplitter.title(from: ["```", "code", "```", "Le texte"], markdown: true) == "Le texte")
+    }
+
     @Test func plainTextSplitsAtSeparatorsTitlesAndFooters() {
         let long = String(repeating: "Une phrase assez longue pour faire un paragraphe. ", count: 4)
         let text = """

@@ -33,7 +33,7 @@ enum HTMLText {
         "details", "summary", "center", "body", "html", "hr", "pre", "tr", "li",
     ]
     /// Punctuation that Markdown could read as a mark, escaped in the page's text.
-    private static let marks = Set("\\`*_[]<>#|-=".utf8)
+    private static let marks = Set("\\`~*_[]<>#|-=".utf8)
 
     private struct Converter {
         var lines: [String] = []

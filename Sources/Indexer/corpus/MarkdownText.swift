@@ -11,6 +11,54 @@
 /// A `*` between spaces, an `_` inside a word (`mon_fichier`), and a `[` or `<` that opens nothing
 /// stay as written.
 enum MarkdownText {
+    /// What a line is to code fences: text, a fence (```` ``` ```` or `~~~`, which shows nothing), or
+    /// code inside one, shown as written (`**kwargs` stays, and `# un commentaire` is no heading).
+    enum FenceRole { case text, fence, code }
+
+    /// Each line's role, as CommonMark fences code: three or more backticks or tildes, indented by at
+    /// most three spaces, closed by as many or more of the same; a fence left open runs to the end.
+    static func fenceRoles<C: Collection>(_ lines: C) -> [FenceRole] where C.Element == String {
+        var roles: [FenceRole] = []
+        roles.reserveCapacity(lines.count)
+        var open: (mark: UInt8, count: Int)?
+        for line in lines {
+            let utf8 = line.utf8
+            let indent = utf8.prefix { $0 == space }.count
+            let first = indent <= 3 ? utf8.dropFirst(indent).first : nil
+            guard let mark = first, mark == UInt8(ascii: "`") || mark == UInt8(ascii: "~") else {
+                roles.append(open == nil ? .text : .code)
+                continue
+            }
+            let rest = utf8.dropFirst(indent)
+            let count = rest.prefix { $0 == mark }.count
+            if let fence = open {
+                if mark == fence.mark && count >= fence.count && rest.dropFirst(count).allSatisfy({ $0 == space || $0 == UInt8(ascii: "\t") }) {
+                    open = nil
+                    roles.append(.fence)
+                } else {
+                    roles.append(.code)
+                }
+            } else if count >= 3 && (mark == UInt8(ascii: "~") || !rest.dropFirst(count).contains(UInt8(ascii: "`"))) {
+                open = (mark, count)
+                roles.append(.fence)
+            } else {
+                roles.append(.text)
+            }
+        }
+        return roles
+    }
+
+    /// Lines as a page shows them: text as `plain` reads it, fences blank, code as written.
+    static func shown(_ lines: [String]) -> [String] {
+        zip(lines, fenceRoles(lines)).map { line, role in
+            switch role {
+            case .text: plain(line)
+            case .fence: ""
+            case .code: line
+            }
+        }
+    }
+
     static func plain(_ line: String) -> String {
         var utf8 = line
         return utf8.withUTF8 { bytes in

@@ -100,7 +100,7 @@ public struct SectionSplitter: Sendable {
 
         /// `markdown`: the lines are Markdown, whose text (`MarkdownText`) the section holds.
         func section(markdown: Bool) -> Section? {
-            let shown = markdown ? lines.map(MarkdownText.plain) : lines
+            let shown = markdown ? MarkdownText.shown(lines) : lines
             guard let first = shown.firstIndex(where: { !$0.isBlank }), let last = shown.lastIndex(where: { !$0.isBlank }) else {
                 return heading.map { Section(line: line, title: $0, body: "") }
             }
@@ -117,10 +117,12 @@ public struct SectionSplitter: Sendable {
     }
 
     /// The first line of four words or more, else the first line with any text, without Markdown
-    /// marks: lines are read only as far as that one.
+    /// marks (and in Markdown, not code): lines are read only as far as that one.
     static func title(from lines: ArraySlice<String>, markdown: Bool) -> String {
         var first: String?
-        for line in lines where headingLevel(line) == nil {
+        // Not a line of code, in Markdown.
+        let roles = markdown ? MarkdownText.fenceRoles(lines) : []
+        for (offset, line) in lines.enumerated() where headingLevel(line) == nil && (!markdown || roles[offset] == .text) {
             let text = markdown ? plainText(MarkdownText.plain(line), marks: false) : plainText(line)
             guard !text.isEmpty else { continue }
             if text.split(separator: " ", maxSplits: 3).count >= 4 { return shortened(text) }
@@ -146,12 +148,15 @@ public struct SectionSplitter: Sendable {
     static func headings(of lines: [String], setext: Bool) -> (levels: [Int: (level: Int, text: String)], underlines: Set<Int>) {
         var levels: [Int: (level: Int, text: String)] = [:]
         var underlines = Set<Int>()
-        for (index, line) in lines.enumerated() {
+        // A `#` in fenced code is a comment, not a heading.
+        let roles = MarkdownText.fenceRoles(lines)
+        for (index, line) in lines.enumerated() where roles[index] == .text {
             if let level = headingLevel(line) {
                 levels[index] = (level, headingText(line))
                 continue
             }
-            guard setext, index > 0, let level = underlineLevel(line), levels[index - 1] == nil, !underlines.contains(index - 1) else { continue }
+            guard setext, index > 0, roles[index - 1] == .text, let level = underlineLevel(line), levels[index - 1] == nil,
+                  !underlines.contains(index - 1) else { continue }
             let text = lines[index - 1]
             guard !text.isBlank, underlineLevel(text) == nil, !startsABlock(text),
                   index == 1 || lines[index - 2].isBlank || levels[index - 2] != nil else { continue }
