@@ -18,34 +18,32 @@ enum MarkdownText {
     /// Each line's role, as CommonMark fences code: three or more backticks or tildes, indented by at
     /// most three spaces, closed by as many or more of the same; a fence left open runs to the end.
     static func fenceRoles<C: Collection>(_ lines: C) -> [FenceRole] where C.Element == String {
-        var roles: [FenceRole] = []
-        roles.reserveCapacity(lines.count)
-        var open: (mark: UInt8, count: Int)?
-        for line in lines {
+        var fences = Fences()
+        return lines.map { fences.role(of: $0) }
+    }
+
+    /// Reads lines in turn, and says each one's role (`fenceRoles`).
+    struct Fences {
+        private var open: (mark: UInt8, count: Int)?
+
+        mutating func role(of line: String) -> FenceRole {
             let utf8 = line.utf8
             let indent = utf8.prefix { $0 == space }.count
             let first = indent <= 3 ? utf8.dropFirst(indent).first : nil
-            guard let mark = first, mark == UInt8(ascii: "`") || mark == UInt8(ascii: "~") else {
-                roles.append(open == nil ? .text : .code)
-                continue
-            }
+            guard let mark = first, mark == UInt8(ascii: "`") || mark == UInt8(ascii: "~") else { return open == nil ? .text : .code }
             let rest = utf8.dropFirst(indent)
             let count = rest.prefix { $0 == mark }.count
             if let fence = open {
-                if mark == fence.mark && count >= fence.count && rest.dropFirst(count).allSatisfy({ $0 == space || $0 == UInt8(ascii: "\t") }) {
-                    open = nil
-                    roles.append(.fence)
-                } else {
-                    roles.append(.code)
+                guard mark == fence.mark && count >= fence.count && rest.dropFirst(count).allSatisfy({ $0 == space || $0 == UInt8(ascii: "\t") }) else {
+                    return .code
                 }
-            } else if count >= 3 && (mark == UInt8(ascii: "~") || !rest.dropFirst(count).contains(UInt8(ascii: "`"))) {
-                open = (mark, count)
-                roles.append(.fence)
-            } else {
-                roles.append(.text)
+                open = nil
+                return .fence
             }
+            guard count >= 3 && (mark == UInt8(ascii: "~") || !rest.dropFirst(count).contains(UInt8(ascii: "`"))) else { return .text }
+            open = (mark, count)
+            return .fence
         }
-        return roles
     }
 
     /// Lines as a page shows them: text as `plain` reads it, fences blank, code as written.

@@ -121,8 +121,8 @@ public struct SectionSplitter: Sendable {
     static func title(from lines: ArraySlice<String>, markdown: Bool) -> String {
         var first: String?
         // Not a line of code, in Markdown.
-        let roles = markdown ? MarkdownText.fenceRoles(lines) : []
-        for (offset, line) in lines.enumerated() where headingLevel(line) == nil && (!markdown || roles[offset] == .text) {
+        var fences = MarkdownText.Fences()
+        for line in lines where (!markdown || fences.role(of: line) == .text) && headingLevel(line) == nil {
             let text = markdown ? plainText(MarkdownText.plain(line), marks: false) : plainText(line)
             guard !text.isEmpty else { continue }
             if text.split(separator: " ", maxSplits: 3).count >= 4 { return shortened(text) }
