@@ -28,6 +28,10 @@ enum MarkdownText {
 
         mutating func role(of line: String) -> FenceRole {
             let utf8 = line.utf8
+            // Nearly every line is told by its first byte.
+            guard let head = utf8.first, head == space || head == UInt8(ascii: "`") || head == UInt8(ascii: "~") else {
+                return open == nil ? .text : .code
+            }
             let indent = utf8.prefix { $0 == space }.count
             let first = indent <= 3 ? utf8.dropFirst(indent).first : nil
             guard let mark = first, mark == UInt8(ascii: "`") || mark == UInt8(ascii: "~") else { return open == nil ? .text : .code }
