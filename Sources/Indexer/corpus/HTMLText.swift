@@ -198,7 +198,7 @@ enum HTMLText {
             case "td", "th":
                 pendingSpace = !line.isEmpty
             case _ where HTMLText.blocks.contains(element):
-                flush(blank: element != "tr" && element != "li" && element != "br")
+                flush(blank: element != "tr" && element != "li")
             default:
                 break
             }

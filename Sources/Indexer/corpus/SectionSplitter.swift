@@ -1,8 +1,9 @@
 /// Splits a text file into the entries a reader sees, since a 100 KB file is not a useful hit.
 ///
-/// - Markdown (ATX headings; in a `.md` file, Setext ones too): one section per top-level heading. A top-level heading that the same file
-///   also uses as a lower-level one is a misleveled sub-heading and does not split; a heading with
-///   next to no text under it (a part title) joins the section that follows.
+/// - Markdown (ATX headings; in a `.md` file, Setext ones too; none in fenced code): one section per
+///   top-level heading. A top-level heading that the same file also uses as a lower-level one is a
+///   misleveled sub-heading and does not split; a heading with next to no text under it (a part
+///   title) joins the section that follows. A Markdown section holds the text its page shows.
 /// - Plain text: explicit separator lines (`|`, `---`, `>> Lire la fiche`) end a section; a short line
 ///   without final punctuation directly followed by a long paragraph is the title of a new section; a
 ///   `En savoir plus` paragraph, the usual footer of an entry, closes one.
