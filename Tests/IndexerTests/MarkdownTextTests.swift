@@ -55,6 +55,20 @@ import TestSupport
         #expect(MarkdownText.shown(["Un **mot**", "```", "un **mot**", "```"]) == ["Un mot", "", "un **mot**", ""])
     }
 
+    /// A link's text and destination are looked for within `MarkdownText.reach` bytes, so that a line
+    /// of brackets reads in linear time, as long lines of `<` and `](` do.
+    @Test func linksAreLookedForWithinReach() {
+        let near = String(repeating: "a", count: MarkdownText.reach - 10), far = String(repeating: "a", count: MarkdownText.reach + 10)
+        #expect(MarkdownText.plain("[\(near)](https://x.fr)") == near)
+        // (Its `](…)` is then read as the end of a link begun on a line before.)
+        #expect(MarkdownText.plain("[\(far)](https://x.fr)") == "[\(far)")
+        #expect(MarkdownText.plain("[a](\(far))") == "[a](\(far))")
+        for mark in ["[", "<", "](", "![", "[a]("] {
+            let line = String(repeating: mark, count: 20_000)
+            #expect(MarkdownText.plain(line).utf8.count <= line.utf8.count)
+        }
+    }
+
     /// Lines of marks in any order (bounds checked in debug builds): one line out, no longer than
     /// the line in, and the same line again once shown, but for escapes.
     @Test func anyLineOfMarksReadsWithoutTrapping() {

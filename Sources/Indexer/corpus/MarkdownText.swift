@@ -182,7 +182,7 @@ enum MarkdownText {
                 index += 1
             case UInt8(ascii: "<"):
                 // An autolink shows its address; a tag, nothing.
-                if let close = bytes[index...].firstIndex(of: UInt8(ascii: ">")), isAutolink(bytes, from: index + 1, to: close) {
+                if let close = autolinkEnd(bytes, at: index), isAutolink(bytes, from: index + 1, to: close) {
                     out.append(contentsOf: bytes[(index + 1)..<close])
                     index = close + 1
                 } else if let close = tagEnd(bytes, at: index) {
@@ -211,7 +211,8 @@ enum MarkdownText {
     private static func linkEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> (text: Int, end: Int)? {
         var depth = 0, index = open
         var close: Int?
-        while index < bytes.count {
+        let limit = min(bytes.count, open + reach)
+        while index < limit {
             if bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
             if bytes[index] == UInt8(ascii: "[") { depth += 1 }
             if bytes[index] == UInt8(ascii: "]") {
@@ -253,6 +254,23 @@ enum MarkdownText {
         return nil
     }
 
+    /// How far a link's text, or its destination, is looked for (CommonMark bounds a link's label at
+    /// 999 characters): longer ones stay as written, and a line of brackets reads in linear time.
+    static let reach = 1_000
+
+    /// The `>` of an autolink opened at `open`: no space, no `<` before it.
+    private static func autolinkEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> Int? {
+        var index = open + 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: ">"): return index
+            case UInt8(ascii: "<"), space, UInt8(ascii: "\t"): return nil
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
     /// Where a link's destination `(…)` or reference `[…]` opened at `open` ends (after its `)` or
     /// `]`), parentheses or brackets nested.
     private static func destinationEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> Int? {
@@ -260,7 +278,7 @@ enum MarkdownText {
         guard opener == UInt8(ascii: "(") || opener == UInt8(ascii: "[") else { return nil }
         let closer = opener == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
         var nesting = 0
-        for index in open..<bytes.count {
+        for index in open..<min(bytes.count, open + reach) {
             if bytes[index] == opener { nesting += 1 }
             if bytes[index] == closer {
                 nesting -= 1
