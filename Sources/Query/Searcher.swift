@@ -235,21 +235,14 @@ public final class Searcher: @unchecked Sendable {
     /// (over 256 bytes) from the store. The options are `count`'s.
     public func pathsWithoutMatch(_ query: String, like: String? = nil, filters: [FacetFilter] = [],
                                   fields: [String]? = nil) throws -> (paths: [String], matches: Int) {
-        let node = Self.narrowed(try parser.parse(query, beside: like.map { .similar(id: $0) }), by: try filterGroups(filters))
-        let ranking = try ranking(boosting: [:], searching: fields)
         let documentCount = reader.documentCount
         let matched = DocumentBitset(documentCount: documentCount)
-        var matches = 0
-        try withAnalyzer { analyzer in
-            try MatchCounter.forEachMatch(makePlanner(analyzer, ranking: ranking).plan(node), documentCount: documentCount) { doc in
-                matched.mark(Int(doc))
-                matches += 1
-            }
+        try withMatches(query, like: like, filters: filters, fields: fields) { root in
+            try MatchCounter.forEachMatch(root, documentCount: documentCount) { matched.mark(Int($0)) }
         }
         let values = reader.facetValues
-        // By ordinal: whether a document holds that path, and whether one of them matches.
-        var held = [Bool](repeating: false, count: values.valueCount(field: StandardField.path))
-        var matchedFile = held
+        // By ordinal (each path a document holds): whether one of its documents matches.
+        var matchedFile = [Bool](repeating: false, count: values.valueCount(field: StandardField.path))
         var long: [(doc: Int, matched: Bool)] = []
         let column = values.column(field: StandardField.path)
         var cursor = FacetValuesReader.Cursor()
@@ -261,10 +254,9 @@ public final class Searcher: @unchecked Sendable {
                 long.append((doc, isMatch))
                 continue
             }
-            held[ordinal] = true
             if isMatch { matchedFile[ordinal] = true }
         }
-        var paths = try held.indices.filter { held[$0] && !matchedFile[$0] }.map { try values.value(ordinal: $0, field: StandardField.path) }
+        var paths = try matchedFile.indices.filter { !matchedFile[$0] }.map { try values.value(ordinal: $0, field: StandardField.path) }
         if !long.isEmpty {
             var longMatched: [String: Bool] = [:]
             for (entry, record) in zip(long, try reader.storedRecords(long.map(\.doc))) {
@@ -274,7 +266,7 @@ public final class Searcher: @unchecked Sendable {
             paths += longMatched.filter { !$0.value }.keys
             paths.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
-        return (paths, matches)
+        return (paths, matched.count)
     }
 
     /// The paths of `ranked`'s documents, from the paths' column, each value made a string once
@@ -715,9 +707,16 @@ public final class Searcher: @unchecked Sendable {
     /// The exact number of documents matching the query (and `like`, `filters` and `fields`, as `search`
     /// applies them).
     public func count(_ query: String, like: String? = nil, filters: [FacetFilter] = [], fields: [String]? = nil) throws -> Int {
+        try withMatches(query, like: like, filters: filters, fields: fields) { try count($0) }
+    }
+
+    /// `body` with the scorer of `query`'s matches (filtered, confined to `fields`): what `count` and
+    /// `pathsWithoutMatch` walk.
+    private func withMatches<T>(_ query: String, like: String?, filters: [FacetFilter], fields: [String]?,
+                                _ body: (Scorer) throws -> T) throws -> T {
         let node = Self.narrowed(try parser.parse(query, beside: like.map { .similar(id: $0) }), by: try filterGroups(filters))
         let ranking = try ranking(boosting: [:], searching: fields)
-        return try withAnalyzer { try count(makePlanner($0, ranking: ranking).plan(node)) }
+        return try withAnalyzer { try body(makePlanner($0, ranking: ranking).plan(node)) }
     }
 
     /// Matches counted without scoring.
