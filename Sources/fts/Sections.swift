@@ -13,7 +13,8 @@ struct Sections: Command {
             with a JSON Lines document's other fields and a Markdown page's front matter fields), the form \
             other engines can index. Unreadable \
             files are reported and the others still printed (exit status 1); text that is not UTF-8 is \
-            read as Windows-1252, or has its invalid bytes replaced, with a warning, as `fts index` does.
+            read in the single-byte charset likeliest for it (Windows-1252, ISO-8859-15, Mac OS Roman; an HTML \
+            page's declared one), or has its invalid bytes replaced, with a warning, as `fts index` does.
             """,
         options: [.flag("jsonl", help: "Print the documents as JSON Lines.")],
         arguments: [ArgumentSpec(name: "paths", help: "Files or folders, read as `fts index` reads them (.txt, .md, .html, .jsonl, .jsonl.gz).",

@@ -233,7 +233,7 @@ import TestSupport
         #expect(Corpus.decode(bytes, file: "ancien.txt", line: 1, issue: { issues.append($0.description) }) == text)
         #expect(issues == ["ancien.txt:1: not UTF-8; read as Windows-1252 (Latin-1)"])
         // The five bytes Windows-1252 leaves undefined read as the control characters of their number.
-        #expect(Corpus.windows1252([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0x9F, 0xA0, 0xFF]).unicodeScalars.map(\.value)
+        #expect(LegacyCharset.windows1252.decode([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0x9F, 0xA0, 0xFF]).unicodeScalars.map(\.value)
                 == [0x81, 0x8D, 0x8F, 0x90, 0x9D, 0x178, 0xA0, 0xFF])
 
         // Mostly UTF-8: the bad bytes are replaced, and the line of the first one is named.
@@ -242,6 +242,58 @@ import TestSupport
         #expect(Corpus.decode(damaged, file: "abime.txt", line: 1, issue: { issues.append($0.description) })
                 == "Première\nDeuxième où l’on coopère \u{FFFD} fin")
         #expect(issues == ["abime.txt:2: invalid UTF-8; invalid bytes replaced by U+FFFD"])
+    }
+
+    /// The same French text saved by a Unix system in Latin-9 (`œ` as BD, `€` as A4) or by a classic
+    /// Mac in Mac OS Roman (`é` as 8E) is read in that charset, told by which one reads the bytes beside
+    /// letters as French letters; a Latin-1 text whose `½` stands between digits stays Latin-1.
+    @Test func latin9AndMacRomanTextsAreToldApart() throws {
+        #expect(LegacyCharset.latin9.decode([0xA4, 0xBC, 0xBD, 0xBE, 0xE9, 0x92]) == "€ŒœŸé\u{92}")
+        #expect(LegacyCharset.macRoman.decode([0x8E, 0x8F, 0x88, 0x8D, 0x90, 0x99, 0x9D, 0xCE, 0xCF, 0xD5, 0xDB, 0xC7, 0xC8, 0x83])
+                == "éèàçêôùŒœ’€«»É")
+        let text = "Le cœur de l’œuvre : Œuvres à 5 €, déjà vues à Besançon. ÉCONOMIE SOCIALE où ça va.\n"
+        var issues: [String] = []
+        for (charset, name) in [(LegacyCharset.latin9, "iso-8859-15"), (.macRoman, "macintosh"), (.windows1252, "windows-1252")] {
+            let bytes = Array(encoded(text, charset))
+            #expect(Corpus.decode(bytes, file: "\(name).txt", line: 1, issue: { issues.append($0.description) }) == text
+                    .replacingOccurrences(of: "’", with: charset == .latin9 ? "'" : "’"))
+            // Declared by a page, a charset is read without an issue, whatever the bytes suggest.
+            #expect(Corpus.decode(bytes, file: "page.html", line: 1, declaredCharset: name, issue: { issues.append($0.description) })
+                    == charset.decode(bytes))
+        }
+        #expect(issues == ["iso-8859-15.txt:1: not UTF-8; read as ISO-8859-15 (Latin-9)",
+                           "macintosh.txt:1: not UTF-8; read as Mac OS Roman",
+                           "windows-1252.txt:1: not UTF-8; read as Windows-1252 (Latin-1)"])
+        issues = []
+        let fractions = Array("Ajouter 1".utf8) + [0xBD] + Array(" litre d".utf8) + [0x92] + Array("eau, ".utf8) + [0xBC] + Array(" de sel.".utf8)
+        #expect(Corpus.decode(fractions, file: "recette.txt", line: 1, issue: { issues.append($0.description) })
+                == "Ajouter 1½ litre d’eau, ¼ de sel.")
+        #expect(issues == ["recette.txt:1: not UTF-8; read as Windows-1252 (Latin-1)"])
+        // A letter beside its word's letters only after it; a Mac's `œ` (CF), which Windows-1252
+        // reads as a capital (`cÏur`), beside lowercase letters.
+        #expect(Corpus.decode(Array("Une ".utf8) + [0xBD] + Array("uvre ".utf8) + [0xE0] + Array(" voir".utf8), file: "a.txt", line: 1,
+                              issue: { _ in }) == "Une œuvre à voir")
+        #expect(Corpus.decode(Array(encoded("Le cœur de ma sœur.", .macRoman)), file: "b.txt", line: 1, issue: { _ in }) == "Le cœur de ma sœur.")
+        // A charset fts does not read is said, and the bytes are read as if undeclared; UTF-8 declared
+        // is read as UTF-8.
+        issues = []
+        #expect(Corpus.decode(Array(encoded(text, .windows1252)), file: "page.html", line: 1, declaredCharset: "koi8-r",
+                              issue: { issues.append($0.description) }) == text)
+        let damaged = Array("Première où l’on coopère ".utf8) + [0xE9] + Array(" fin".utf8)
+        #expect(Corpus.decode(damaged, file: "page.html", line: 1, declaredCharset: "utf-8", issue: { issues.append($0.description) })
+                == "Première où l’on coopère \u{FFFD} fin")
+        #expect(issues == ["page.html:1: not UTF-8; read as Windows-1252 (Latin-1); its declared charset \"koi8-r\" is not one fts reads",
+                           "page.html:1: invalid UTF-8; invalid bytes replaced by U+FFFD"])
+    }
+
+    /// The text in a single-byte charset, each character as the byte that charset reads as it (an
+    /// apostrophe for `’` where it has none).
+    private func encoded(_ text: String, _ charset: LegacyCharset) -> [UInt8] {
+        let bytes = (0x80...0xFF).map { UInt8($0) }
+        let byteOf = Dictionary(bytes.map { (charset.scalar($0), $0) }, uniquingKeysWith: { first, _ in first })
+        return text.unicodeScalars.map { scalar in
+            scalar.isASCII ? UInt8(scalar.value) : byteOf[scalar] ?? UInt8(ascii: "'")
+        }
     }
 
     /// UTF-16 with its byte order mark (Windows Notepad's "Unicode"), either byte order, is read as such.

@@ -69,15 +69,16 @@ import TestSupport
     }
 
     /// Pages of markup in any order, unclosed and misnested (bounds checked in debug builds): a line
-    /// of the page for each line, in order, none blank at the end.
+    /// of the page for each line, in order, none blank at the end; a charset declared or not.
     @Test func anyPageReadsWithoutTrapping() {
         var random = SplitMix64(seed: 43)
         let pieces = ["<", ">", "</", "/>", "<!--", "-->", "&", ";", "&amp;", "&#", "&#x", "<script>", "</script>", "<main>", "</main>",
                       "<h1>", "</h1>", "<h3 a='>'>", "<head>", "</head>", "<title>", "<li>", "<pre>", "</pre>", "<br>", "\"", "'",
-                      "\n", " ", "mot", "é", "*", "#"]
+                      "\n", " ", "mot", "é", "*", "#", "<meta ", "charset", "=", "content=", "http-equiv=content-type", "/"]
         for _ in 0..<10_000 {
             let text = (0..<Int(random.next() % 16)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
             let page = HTMLText.markdown(text)
+            _ = HTMLText.declaredCharset(Array(text.utf8))
             #expect(page.lines.count == page.sourceLines.count && page.lines.last?.isEmpty != true, "\(text)")
             #expect(zip(page.sourceLines, page.sourceLines.dropFirst()).allSatisfy { $0 <= $1 }, "\(text)")
         }
@@ -95,5 +96,41 @@ import TestSupport
         #expect(HTMLText.markdown(page).lines == ["# Les semis", "", "Semer en avril."])
         #expect(HTMLText.markdown(page.replacingOccurrences(of: "main", with: "div")).lines
                 == ["## Menu", "", "- Accueil", "", "# Les semis", "", "Semer en avril.", "", "## Raccourcis clavier", "", "Appuyez sur S."])
+    }
+
+    /// A page's charset is read where browsers read it: a `<meta charset>` or a content type's
+    /// `charset=`, in any case, quoted or not, in the first 1,024 bytes, outside comments.
+    @Test func aPageDeclaresItsCharset() {
+        func declared(_ page: String) -> String? { HTMLText.declaredCharset(Array(page.utf8)) }
+        #expect(declared("<html><head><meta charset=\"ISO-8859-15\"><title>a</title>") == "iso-8859-15")
+        #expect(declared("<META CHARSET=latin1>") == "latin1")
+        #expect(declared("<meta\tcharset = ' utf-8 '/>") == "utf-8")
+        #expect(declared("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">") == "iso-8859-1")
+        #expect(declared("<meta content='text/html;charset=\"windows-1252\"' http-equiv=content-type>") == "windows-1252")
+        #expect(declared("<meta name=\"description\" content=\"charset=koi8-r\"><meta charset=\"macintosh\">") == "macintosh")
+        #expect(declared("<!-- <meta charset=\"koi8-r\"> --><meta charset=\"l9\">") == "l9")
+        #expect(declared("<metadata charset=\"koi8-r\"><p>charset=koi8-r</p>") == nil)
+        #expect(declared("<meta http-equiv=\"refresh\" content=\"0; charset=koi8-r\">") == nil)
+        #expect(declared("<!-- " + String(repeating: "x", count: 1_020) + " --><meta charset=\"latin9\">") == nil)
+        #expect(declared("<meta charset=latin9 name=x>") == "latin9")
+        #expect(declared("<meta charset=\"l9\" charset=\"koi8-r\">") == "l9")
+        #expect(declared("<meta http-equiv=content-type content=\"text/html; charsetx=koi8-r; charset = l9\">") == "l9")
+        #expect(declared("<meta charset=") == nil)
+        #expect(declared("<!-- <meta charset=latin9>") == nil)
+    }
+
+    /// A page saved in Latin-9, as it says, reads as such, with no issue: `c½ur` would be Windows-1252's reading.
+    @Test func aPageInItsDeclaredCharsetReadsAsWritten() throws {
+        let folder = try TemporaryFolder()
+        let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-15\"></head>"
+            + "<body><h1>Le c\u{153}ur</h1><p>Une \u{153}uvre \u{E0} 5 \u{20AC}.</p></body></html>"
+        let latin9: [UInt32: UInt8] = [0x153: 0xBD, 0x20AC: 0xA4]
+        let bytes = page.unicodeScalars.map { scalar in latin9[scalar.value] ?? UInt8(scalar.value) }
+        #expect(FileManager.default.createFile(atPath: folder.file("vieux.html"), contents: Data(bytes)))
+        let (files, _) = Corpus.files(in: [folder.path])
+        var documents: [SourceDocument] = []
+        for file in files { try Corpus.read(file, document: { documents.append($0) }, issue: { Issue.record("\($0)") }) }
+        #expect(documents.map(\.title) == ["Le cœur"])
+        #expect(documents.map(\.body) == ["Une œuvre à 5 €."])
     }
 }

@@ -308,6 +308,28 @@ import Testing
         }
     }
 
+    /// A file saved with classic Mac OS line ends (`\r` alone), or with Windows ones, reads as the
+    /// same file with Unix ones.
+    @Test func classicMacLinesReadAsLfLines() throws {
+        let folder = try TemporaryFolder()
+        for (name, text) in try Fixtures.corpus() {
+            try text.write(toFile: folder.file("unix-" + name), atomically: false, encoding: .utf8)
+            try text.replacingOccurrences(of: "\n", with: "\r").write(toFile: folder.file("mac-" + name), atomically: false, encoding: .utf8)
+            try text.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: folder.file("windows-" + name), atomically: false, encoding: .utf8)
+        }
+        var documents: [String: [SourceDocument]] = [:]
+        for file in Corpus.files(in: [folder.path]).files {
+            try Corpus.read(file, document: { documents[file.name, default: []].append($0) }, issue: { Issue.record("\($0)") })
+        }
+        for (name, _) in try Fixtures.corpus() {
+            let unix = documents["unix-" + name] ?? []
+            for other in [documents["mac-" + name] ?? [], documents["windows-" + name] ?? []] {
+                #expect(!unix.isEmpty && other.map(\.line) == unix.map(\.line) && other.map(\.title) == unix.map(\.title)
+                        && other.map(\.body) == unix.map(\.body), "\(name)")
+            }
+        }
+    }
+
     /// A file of one long line, and one of 20,000 short lines with no blank line, each make one
     /// section holding all their text, titled by their first words. (Both took seconds before the
     /// splitter stopped walking every line as Characters; their speed is measured by

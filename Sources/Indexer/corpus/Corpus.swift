@@ -172,8 +172,13 @@ public enum Corpus {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
-        var text = try decode(data, file: file.path, line: 1, issue: issue)
+        var text = try decode(data, file: file.path, line: 1,
+                              declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        // Classic Mac OS ended lines with `\r` alone: a file with no `\n` at all has its lines read too.
+        if !text.utf8.contains(UInt8(ascii: "\n")) && text.utf8.contains(UInt8(ascii: "\r")) {
+            text = text.replacingOccurrences(of: "\r", with: "\n")
+        }
         var lines: [String] = []
         var frontMatter: FrontMatter?
         if file.isMarkdown && (text.hasPrefix("---") || text.hasPrefix("+++")) {
@@ -202,93 +207,6 @@ public enum Corpus {
                                         extraFields: index == 0 ? frontMatter?.fields ?? [] : []))
         }
     }
-
-    /// Valid UTF-8 as is. Otherwise an issue naming the line of the first byte UTF-8 cannot read, and
-    /// either the text read as Windows-1252, when nearly every non-ASCII byte is such a byte (`é` saved
-    /// as the single byte E9, as older Windows and Mac programs save French text), or the text with its
-    /// invalid bytes replaced by U+FFFD (UTF-8 with some damage).
-    /// A UTF-16 text (as Windows Notepad saves "Unicode") is recognised by its byte order mark.
-    static func decode<C: Collection>(_ bytes: C, file: String, line: Int, issue: (CorpusIssue) throws -> Void) rethrows -> String where C.Element == UInt8 {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            return try decodeUTF16(Array(bytes), file: file, line: line, issue: issue)
-        }
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        var lineNumber = line
-        var firstInvalidLine: Int?
-        var invalid = 0, multibyte = 0
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                if scalar == "\n" { lineNumber += 1 }
-                if !scalar.isASCII { multibyte += 1 }
-            case .emptyInput: break loop
-            case .error:
-                invalid += 1
-                if firstInvalidLine == nil { firstInvalidLine = lineNumber }
-            }
-        }
-        // A Windows-1252 text holds a valid UTF-8 sequence only by chance (`Ã©`): a few at most.
-        if multibyte * 8 < invalid {
-            try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "not UTF-8; read as Windows-1252 (Latin-1)"))
-            return windows1252(bytes)
-        }
-        try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// UTF-16 after its byte order mark (FF FE: little-endian), unpaired surrogates and an odd last
-    /// byte replaced by U+FFFD with an issue naming the line of the first.
-    private static func decodeUTF16(_ bytes: [UInt8], file: String, line: Int, issue: (CorpusIssue) throws -> Void) rethrows -> String {
-        let littleEndian = bytes[0] == 0xFF
-        let units = stride(from: 2, to: bytes.count - 1, by: 2).map { index in
-            littleEndian ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
-        }
-        var text = String()
-        text.reserveCapacity(units.count)
-        var decoder = UTF16()
-        var iterator = units.makeIterator()
-        var lineNumber = line
-        var firstInvalidLine: Int?
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                if scalar == "\n" { lineNumber += 1 }
-                text.unicodeScalars.append(scalar)
-            case .emptyInput: break loop
-            case .error:
-                text.unicodeScalars.append("\u{FFFD}")
-                if firstInvalidLine == nil { firstInvalidLine = lineNumber }
-            }
-        }
-        if bytes.count % 2 == 1 {
-            text.unicodeScalars.append("\u{FFFD}")
-            if firstInvalidLine == nil { firstInvalidLine = lineNumber }
-        }
-        if let firstInvalidLine {
-            try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "invalid UTF-16; invalid code units replaced by U+FFFD"))
-        }
-        return text
-    }
-
-    /// Windows-1252 as the WHATWG Encoding Standard reads it (what browsers do for `ISO-8859-1` too):
-    /// Latin-1, with typographic signs in 80–9F (`’`, `œ`, `€`, `…`) and the five bytes it leaves
-    /// undefined read as the control characters of the same number.
-    static func windows1252<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        var text = String()
-        text.reserveCapacity(bytes.count + bytes.count / 8)
-        for byte in bytes {
-            let value = (0x80...0x9F).contains(byte) ? windows1252High[Int(byte) - 0x80] : UInt32(byte)
-            text.unicodeScalars.append(Unicode.Scalar(value)!)
-        }
-        return text
-    }
-
-    private static let windows1252High: [UInt32] = [
-        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
-    ]
 
     // MARK: JSON Lines
 

@@ -22,6 +22,100 @@ enum HTMLText {
         return converter.page()
     }
 
+    /// The charset a page declares in its first 1,024 bytes, as browsers' prescan finds it (WHATWG
+    /// HTML, "prescan a byte stream"): a `<meta charset="…">`, or a `<meta http-equiv="content-type"
+    /// content="text/html; charset=…">`, outside comments; its label trimmed and lowercased.
+    static func declaredCharset<C: Collection>(_ page: C) -> String? where C.Element == UInt8 {
+        let bytes = Array(page.prefix(1024))
+        var index = 0
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
+            if bytes[open...].starts(with: "<!--".utf8) {
+                guard let close = firstIndex(of: Array("-->".utf8), in: bytes, from: open + 4) else { return nil }
+                index = close + 3
+                continue
+            }
+            index = open + 1
+            guard open + 5 < bytes.count, bytes[(open + 1)..<(open + 5)].map({ $0 | 0x20 }).elementsEqual("meta".utf8),
+                  isSpace(bytes[open + 5]) || bytes[open + 5] == UInt8(ascii: "/") else { continue }
+            var attributes: [String: String] = [:]
+            index = open + 5
+            while let (name, value, next) = attribute(in: bytes, at: index) {
+                if attributes[name] == nil { attributes[name] = value }
+                index = next
+            }
+            if let charset = attributes["charset"] { return label(charset) }
+            if attributes["http-equiv"]?.lowercased() == "content-type", let content = attributes["content"],
+               let charset = charset(inContent: Array(content.utf8)) {
+                return label(charset)
+            }
+        }
+        return nil
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+    }
+
+    private static func label(_ text: String) -> String? {
+        let trimmed = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard start + needle.count <= bytes.count else { return nil }
+        return (start...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
+    /// The attribute at `start` of a tag being read: its lowercased name, its value, and where the
+    /// next one starts; nil at the tag's end.
+    private static func attribute(in bytes: [UInt8], at start: Int) -> (String, String, Int)? {
+        var index = start
+        while index < bytes.count && (isSpace(bytes[index]) || bytes[index] == UInt8(ascii: "/")) { index += 1 }
+        guard index < bytes.count, bytes[index] != UInt8(ascii: ">") else { return nil }
+        let nameStart = index
+        while index < bytes.count && !isSpace(bytes[index]) && bytes[index] != UInt8(ascii: "=") && bytes[index] != UInt8(ascii: ">")
+                && (index == nameStart || bytes[index] != UInt8(ascii: "/")) {
+            index += 1
+        }
+        let name = String(decoding: bytes[nameStart..<index], as: UTF8.self).lowercased()
+        while index < bytes.count && isSpace(bytes[index]) { index += 1 }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { return (name, "", index) }
+        index += 1
+        while index < bytes.count && isSpace(bytes[index]) { index += 1 }
+        guard index < bytes.count else { return (name, "", index) }
+        let quote = bytes[index]
+        if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+            let end = bytes[(index + 1)...].firstIndex(of: quote) ?? bytes.count
+            return (name, String(decoding: bytes[(index + 1)..<end], as: UTF8.self), min(end + 1, bytes.count))
+        }
+        let valueStart = index
+        while index < bytes.count && !isSpace(bytes[index]) && bytes[index] != UInt8(ascii: ">") { index += 1 }
+        return (name, String(decoding: bytes[valueStart..<index], as: UTF8.self), index)
+    }
+
+    /// The charset in a content-type's value (`text/html; charset=ISO-8859-15`), as the WHATWG
+    /// "extracting a character encoding from a meta element" reads it.
+    private static func charset(inContent content: [UInt8]) -> String? {
+        let lowered = content.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        var from = 0
+        while let found = firstIndex(of: Array("charset".utf8), in: lowered, from: from) {
+            var index = found + 7
+            while index < content.count && isSpace(content[index]) { index += 1 }
+            guard index < content.count, content[index] == UInt8(ascii: "=") else { from = found + 7; continue }
+            index += 1
+            while index < content.count && isSpace(content[index]) { index += 1 }
+            guard index < content.count else { return nil }
+            let quote = content[index]
+            if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+                guard let end = content[(index + 1)...].firstIndex(of: quote) else { return nil }
+                return String(decoding: content[(index + 1)..<end], as: UTF8.self)
+            }
+            let end = content[index...].firstIndex { isSpace($0) || $0 == UInt8(ascii: ";") } ?? content.count
+            return String(decoding: content[index..<end], as: UTF8.self)
+        }
+        return nil
+    }
+
     /// Elements whose content is not shown.
     private static let hidden: Set<String> = ["template", "noscript", "svg", "head"]
     /// Elements whose content is not markup and not shown: skipped to their end tag, unread.
