@@ -58,15 +58,21 @@ public struct CorpusFile: Sendable, Equatable {
         let lower = name.lowercased()
         return lower.hasSuffix(".html") || lower.hasSuffix(".htm")
     }
+
+    /// A word processor's document, read as the page of what it shows (`OfficeText`).
+    var officeFormat: OfficeText.Format? {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".docx") ? .docx : lower.hasSuffix(".odt") ? .odt : nil
+    }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
         if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".html")
-            || lower.hasSuffix(".htm") { return .text }
+            || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -107,7 +113,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -123,7 +129,7 @@ public enum Corpus {
                     continue
                 }
                 var subfolders: [String] = []
-                for entry in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !entry.hasPrefix(".") {
+                for entry in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !entry.hasPrefix(".") && !entry.hasPrefix("~$") {
                     let name = relative.isEmpty ? entry : relative + "/" + entry
                     let full = (path as NSString).appendingPathComponent(name)
                     var entryIsFolder: ObjCBool = false
@@ -169,11 +175,25 @@ public enum Corpus {
     // MARK: Text
 
     static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+        var text: String
+        if let format = file.officeFormat {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
+            } catch {
+                throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+            }
+            do {
+                text = try OfficeText.html(of: ZipArchive(data), format: format)
+            } catch {
+                throw CorpusIssue(file: file.path, message: error.reason)
+            }
+        } else {
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+            }
+            text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         }
-        var text = try decode(data, file: file.path, line: 1,
-                              declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // Classic Mac OS ended lines with `\r` alone: a file with no `\n` at all has its lines read too.
         if !text.utf8.contains(UInt8(ascii: "\n")) && text.utf8.contains(UInt8(ascii: "\r")) {
@@ -187,8 +207,8 @@ public enum Corpus {
         }
         var sections: [SectionSplitter.Section]
         var splitter = SectionSplitter()
-        splitter.markdownFile = file.isMarkdown || file.isHTML
-        if file.isHTML {
+        splitter.markdownFile = file.isMarkdown || file.isHTML || file.officeFormat != nil
+        if file.isHTML || file.officeFormat != nil {
             let page = HTMLText.markdown(text)
             sections = splitter.split(lines: page.lines)
             for index in sections.indices where sections[index].line <= page.sourceLines.count {

@@ -1,0 +1,328 @@
+/// A word processor's document, Word's `.docx` (Office Open XML) or LibreOffice's `.odt`
+/// (OpenDocument), as an HTML page of the text it shows, which `HTMLText` then reads as it reads
+/// any page: paragraphs of a heading style or outline level are headings (which split it), list
+/// paragraphs are items, table rows are lines; the paragraph styled as the document's Title (else the
+/// title of its properties) titles what comes before its first heading. Deleted and moved-from
+/// revisions, comments and fields' codes are not shown; footnotes and endnotes stand where they are
+/// cited. Each paragraph is a line of the page, so a
+/// section's line is the number of its first paragraph.
+enum OfficeText {
+    enum Format { case docx, odt }
+
+    static func html(of archive: ZipArchive, format: Format) throws(ZipArchive.Failure) -> String {
+        switch format {
+        case .docx:
+            guard let document = try archive.data(of: "word/document.xml") else {
+                throw ZipArchive.Failure(reason: "not a Word document (no word/document.xml)")
+            }
+            let levels = try archive.data(of: "word/styles.xml").map(wordStyleLevels) ?? [:]
+            var page = PageWriter(propertiesTitle: try archive.data(of: "docProps/core.xml").flatMap { firstText(of: "dc:title", in: $0) })
+            var notes: [String: String] = [:]
+            for (part, element) in [("word/footnotes.xml", "w:footnote"), ("word/endnotes.xml", "w:endnote")] {
+                if let xml = try archive.data(of: part) { notes.merge(wordNotes(xml, element: element)) { first, _ in first } }
+            }
+            readWord(document, levels: levels, notes: notes, into: &page)
+            return page.html()
+        case .odt:
+            guard let content = try archive.data(of: "content.xml") else {
+                throw ZipArchive.Failure(reason: "not an OpenDocument text (no content.xml)")
+            }
+            let styles = try archive.data(of: "styles.xml").map(openDocumentStyles) ?? [:]
+            var page = PageWriter(propertiesTitle: try archive.data(of: "meta.xml").flatMap { firstText(of: "dc:title", in: $0) })
+            readOpenDocument(content, styles: styles, into: &page)
+            return page.html()
+        }
+    }
+
+    /// The page being written: one line a paragraph, heading or table row.
+    private struct PageWriter {
+        var propertiesTitle: String?
+        var title: String?
+        var lines: [String] = []
+
+        mutating func paragraph(_ text: String, level: Int?, listItem: Bool) {
+            guard let shown = Self.shown(text) else { return }
+            if level == 0 && title == nil {
+                title = text
+            } else if let level, level > 0 {
+                let tag = "h\(min(level, 6))"
+                lines.append("<\(tag)>\(shown)</\(tag)>")
+            } else {
+                lines.append(listItem ? "<li>\(shown)</li>" : "<p>\(shown)</p>")
+            }
+        }
+
+        mutating func row(_ cells: [String]) {
+            let shown = cells.compactMap(Self.shown)
+            guard !shown.isEmpty else { return }
+            lines.append("<table><tr>" + shown.map { "<td>\($0)</td>" }.joined() + "</tr></table>")
+        }
+
+        /// The text escaped for HTML, its line breaks as `<br>`; nil when it shows nothing.
+        private static func shown(_ text: String) -> String? {
+            guard text.contains(where: { !$0.isWhitespace }) else { return nil }
+            var escaped = ""
+            for character in text {
+                switch character {
+                case "&": escaped += "&amp;"
+                case "<": escaped += "&lt;"
+                case ">": escaped += "&gt;"
+                case "\n": escaped += "<br>"
+                default: escaped.append(character)
+                }
+            }
+            return escaped
+        }
+
+        func html() -> String {
+            let title = (title ?? propertiesTitle).flatMap(Self.shown).map { "<title>\($0)</title>" } ?? ""
+            return title + lines.joined(separator: "\n")
+        }
+    }
+
+    /// The text of the first element of that name, as in a document's properties (`dc:title`).
+    private static func firstText(of element: String, in xml: [UInt8]) -> String? {
+        var scanner = XMLScanner(xml)
+        var text: String?
+        while let event = scanner.next() {
+            switch event {
+            case .start(let name, _, let selfClosing) where name == element:
+                if selfClosing { return nil }
+                text = ""
+            case .text(let chunk) where text != nil: text! += chunk
+            case .end(let name) where name == element: return text
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// Reads the elements of one paragraph, table and skipped element at a time, for both formats.
+    private struct ParagraphReader {
+        var text = ""
+        var depth = 0
+        var style: String?
+        var outline: Int?
+        var listItem = false
+        var tableDepth = 0
+        var cells: [String] = []
+        var cell = ""
+        /// The depth of the element whose content is not shown, while inside one.
+        var skipping = 0
+
+        var inParagraph: Bool { depth > 0 }
+
+        mutating func startParagraph(style: String?, outline: Int?, listItem: Bool) {
+            if depth == 0 {
+                text = ""
+                self.style = style
+                self.outline = outline
+                self.listItem = listItem
+            } else {
+                text += " "
+            }
+            depth += 1
+        }
+
+        /// Ends a paragraph: the text of an outermost one, when not in a table's cell.
+        mutating func endParagraph() -> String? {
+            depth = max(0, depth - 1)
+            guard depth == 0 else {
+                // A text box's or a note's paragraph ends inside another's: a space, not a new paragraph.
+                text += " "
+                return nil
+            }
+            if tableDepth > 0 {
+                cell += cell.isEmpty ? text : " " + text
+                return nil
+            }
+            return text
+        }
+
+        mutating func skip(_ selfClosing: Bool) {
+            if !selfClosing { skipping += 1 }
+        }
+
+        /// Counts the elements inside a skipped one; true while skipping.
+        mutating func skipped(_ event: XMLScanner.Event) -> Bool {
+            guard skipping > 0 else { return false }
+            switch event {
+            case .start(_, _, let selfClosing) where !selfClosing: skipping += 1
+            case .end: skipping -= 1
+            default: break
+            }
+            return true
+        }
+    }
+
+    // MARK: Word
+
+    /// Each paragraph style's heading level: 0 for the Title, 1–9 for an outline level (or a
+    /// built-in "heading N", whatever the language of its shown name), from the style it is based on
+    /// otherwise; styles with none are left out.
+    private static func wordStyleLevels(_ xml: [UInt8]) -> [String: Int] {
+        struct Style { var name = "", basedOn: String?, outline: Int? }
+        var styles: [String: Style] = [:]
+        var current: (id: String, style: Style)?
+        var scanner = XMLScanner(xml)
+        while let event = scanner.next() {
+            switch event {
+            case .start("w:style", let attributes, _):
+                current = attributes["w:type"] == "paragraph" ? attributes["w:styleId"].map { ($0, Style()) } : nil
+            case .start("w:name", let attributes, _): current?.style.name = attributes["w:val"]?.lowercased() ?? ""
+            case .start("w:basedOn", let attributes, _): current?.style.basedOn = attributes["w:val"]
+            case .start("w:outlineLvl", let attributes, _): current?.style.outline = attributes["w:val"].flatMap { Int($0) }
+            case .end("w:style"):
+                if let current { styles[current.id] = current.style }
+                current = nil
+            default: break
+            }
+        }
+        func level(_ id: String, hops: Int) -> Int? {
+            guard let style = styles[id], hops < 10 else { return nil }
+            if let outline = style.outline { return (0...8).contains(outline) ? outline + 1 : nil }
+            if style.name == "title" { return 0 }
+            if style.name.hasPrefix("heading "), let number = Int(style.name.dropFirst(8)), (1...9).contains(number) { return number }
+            return style.basedOn.flatMap { level($0, hops: hops + 1) }
+        }
+        return styles.keys.reduce(into: [:]) { levels, id in levels[id] = level(id, hops: 0) }
+    }
+
+    /// The text of each footnote (or endnote), by its kind and id (`w:footnote 2`), its paragraphs
+    /// joined by spaces.
+    private static func wordNotes(_ xml: [UInt8], element: String) -> [String: String] {
+        var notes: [String: String] = [:]
+        var current: (id: String, text: String)?
+        var inText = false
+        var scanner = XMLScanner(xml)
+        while let event = scanner.next() {
+            switch event {
+            case .start(let name, let attributes, let selfClosing) where name == element && !selfClosing:
+                current = attributes["w:id"].map { ("\(element) \($0)", "") }
+            case .end(let name) where name == element:
+                if let current { notes[current.id] = current.text }
+                current = nil
+            case .start("w:p", _, false): if current?.text.isEmpty == false { current?.text += " " }
+            case .start("w:t", _, let selfClosing): inText = !selfClosing
+            case .end("w:t"): inText = false
+            case .text(let chunk) where inText: current?.text += chunk
+            default: break
+            }
+        }
+        return notes
+    }
+
+    private static func readWord(_ xml: [UInt8], levels: [String: Int], notes: [String: String], into page: inout PageWriter) {
+        var reader = ParagraphReader()
+        var inText = false
+        var scanner = XMLScanner(xml)
+        while let event = scanner.next() {
+            if reader.skipped(event) { continue }
+            switch event {
+            case .start(let name, let attributes, let selfClosing):
+                switch name {
+                case "w:p" where !selfClosing: reader.startParagraph(style: nil, outline: nil, listItem: false)
+                case "w:pStyle" where reader.depth == 1: reader.style = attributes["w:val"]
+                case "w:outlineLvl" where reader.depth == 1:
+                    reader.outline = attributes["w:val"].flatMap { Int($0) }.flatMap { (0...8).contains($0) ? $0 + 1 : nil }
+                case "w:numPr" where reader.depth == 1: reader.listItem = true
+                case "w:t" where !selfClosing: inText = true
+                case "w:tab": reader.text += "\t"
+                case "w:br", "w:cr": reader.text += "\n"
+                case "w:noBreakHyphen": reader.text += "-"
+                case "w:footnoteReference", "w:endnoteReference":
+                    let element = name == "w:footnoteReference" ? "w:footnote" : "w:endnote"
+                    if let note = attributes["w:id"].flatMap({ notes["\(element) \($0)"] }) { reader.text += " " + note }
+                case "w:tbl" where !selfClosing: reader.tableDepth += 1
+                case "w:tr" where reader.tableDepth == 1: reader.cells = []
+                case "w:tc" where reader.tableDepth == 1: reader.cell = ""
+                case "mc:Fallback", "w:moveFrom": reader.skip(selfClosing)
+                default: break
+                }
+            case .end(let name):
+                switch name {
+                case "w:p":
+                    let style = reader.style.flatMap { levels[$0] }
+                    if let text = reader.endParagraph() {
+                        page.paragraph(text, level: reader.outline ?? style, listItem: reader.listItem)
+                    }
+                case "w:t": inText = false
+                case "w:tbl": reader.tableDepth = max(0, reader.tableDepth - 1)
+                case "w:tc" where reader.tableDepth == 1: reader.cells.append(reader.cell)
+                case "w:tr" where reader.tableDepth == 1: page.row(reader.cells)
+                default: break
+                }
+            case .text(let chunk):
+                if inText && reader.inParagraph { reader.text += chunk }
+            }
+        }
+    }
+
+    // MARK: OpenDocument
+
+    /// Each paragraph style's parent and outline level, from a part's `style:style` elements
+    /// (common styles in styles.xml, automatic ones in content.xml).
+    private static func openDocumentStyles(_ xml: [UInt8]) -> [String: (parent: String?, outline: Int?)] {
+        var styles: [String: (parent: String?, outline: Int?)] = [:]
+        var scanner = XMLScanner(xml)
+        while let event = scanner.next() {
+            if case .start("style:style", let attributes, _) = event, attributes["style:family"] == "paragraph", let name = attributes["style:name"] {
+                styles[name] = (attributes["style:parent-style-name"], attributes["style:default-outline-level"].flatMap { Int($0) })
+            }
+        }
+        return styles
+    }
+
+    private static func readOpenDocument(_ xml: [UInt8], styles common: [String: (parent: String?, outline: Int?)], into page: inout PageWriter) {
+        let styles = common.merging(openDocumentStyles(xml)) { _, automatic in automatic }
+        /// 0 for the Title, 1–10 for a heading, from the style or the one it derives from.
+        func level(_ style: String?) -> Int? {
+            var style = style
+            for _ in 0..<10 {
+                guard let name = style else { return nil }
+                if name == "Title" { return 0 }
+                if let outline = styles[name]?.outline, outline > 0 { return outline }
+                if name.hasPrefix("Heading_20_"), let number = Int(name.dropFirst(11)), number > 0 { return number }
+                style = styles[name]?.parent
+            }
+            return nil
+        }
+        var reader = ParagraphReader()
+        var listDepth = 0
+        var scanner = XMLScanner(xml)
+        while let event = scanner.next() {
+            if reader.skipped(event) { continue }
+            switch event {
+            case .start(let name, let attributes, let selfClosing):
+                switch name {
+                case "text:p" where !selfClosing, "text:h" where !selfClosing:
+                    let outline = name == "text:h" ? max(1, attributes["text:outline-level"].flatMap { Int($0) } ?? 1) : nil
+                    reader.startParagraph(style: attributes["text:style-name"], outline: outline, listItem: listDepth > 0)
+                case "text:list-item" where !selfClosing: listDepth += 1
+                case "text:s": reader.text += " "
+                case "text:tab": reader.text += "\t"
+                case "text:line-break": reader.text += "\n"
+                case "table:table" where !selfClosing: reader.tableDepth += 1
+                case "table:table-row" where reader.tableDepth == 1: reader.cells = []
+                case "table:table-cell" where reader.tableDepth == 1: reader.cell = ""
+                case "office:annotation", "text:tracked-changes", "text:note-citation", "svg:title", "svg:desc": reader.skip(selfClosing)
+                default: break
+                }
+            case .end(let name):
+                switch name {
+                case "text:p", "text:h":
+                    if let text = reader.endParagraph() {
+                        page.paragraph(text, level: reader.outline ?? level(reader.style), listItem: reader.listItem)
+                    }
+                case "text:list-item": listDepth = max(0, listDepth - 1)
+                case "table:table": reader.tableDepth = max(0, reader.tableDepth - 1)
+                case "table:table-cell" where reader.tableDepth == 1: reader.cells.append(reader.cell)
+                case "table:table-row" where reader.tableDepth == 1: page.row(reader.cells)
+                default: break
+                }
+            case .text(let chunk):
+                if reader.inParagraph { reader.text += chunk }
+            }
+        }
+    }
+}
