@@ -61,6 +61,9 @@ enum OfficeText {
         /// The text escaped for HTML, its line breaks as `<br>`; nil when it shows nothing.
         private static func shown(_ text: String) -> String? {
             guard text.contains(where: { !$0.isWhitespace }) else { return nil }
+            guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == 0x0A }) else {
+                return text
+            }
             var escaped = ""
             for character in text {
                 switch character {
@@ -82,7 +85,7 @@ enum OfficeText {
 
     /// The text of the first element of that name, as in a document's properties (`dc:title`).
     private static func firstText(of element: String, in xml: [UInt8]) -> String? {
-        var scanner = XMLScanner(xml)
+        var scanner = XMLScanner(xml, attributesOf: [])
         var text: String?
         while let event = scanner.next() {
             switch event {
@@ -164,7 +167,7 @@ enum OfficeText {
         struct Style { var name = "", basedOn: String?, outline: Int? }
         var styles: [String: Style] = [:]
         var current: (id: String, style: Style)?
-        var scanner = XMLScanner(xml)
+        var scanner = XMLScanner(xml, attributesOf: ["w:style", "w:name", "w:basedOn", "w:outlineLvl"])
         while let event = scanner.next() {
             switch event {
             case .start("w:style", let attributes, _):
@@ -194,7 +197,7 @@ enum OfficeText {
         var notes: [String: String] = [:]
         var current: (id: String, text: String)?
         var inText = false
-        var scanner = XMLScanner(xml)
+        var scanner = XMLScanner(xml, attributesOf: [element])
         while let event = scanner.next() {
             switch event {
             case .start(let name, let attributes, let selfClosing) where name == element && !selfClosing:
@@ -215,7 +218,7 @@ enum OfficeText {
     private static func readWord(_ xml: [UInt8], levels: [String: Int], notes: [String: String], into page: inout PageWriter) {
         var reader = ParagraphReader()
         var inText = false
-        var scanner = XMLScanner(xml)
+        var scanner = XMLScanner(xml, attributesOf: ["w:pStyle", "w:outlineLvl", "w:footnoteReference", "w:endnoteReference"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
             switch event {
@@ -264,8 +267,10 @@ enum OfficeText {
     /// (common styles in styles.xml, automatic ones in content.xml).
     private static func openDocumentStyles(_ xml: [UInt8]) -> [String: (parent: String?, outline: Int?)] {
         var styles: [String: (parent: String?, outline: Int?)] = [:]
-        var scanner = XMLScanner(xml)
+        var scanner = XMLScanner(xml, attributesOf: ["style:style"])
         while let event = scanner.next() {
+            // Styles come before the body (content.xml's automatic ones too): the text is not read for them.
+            if case .start("office:body", _, _) = event { break }
             if case .start("style:style", let attributes, _) = event, attributes["style:family"] == "paragraph", let name = attributes["style:name"] {
                 styles[name] = (attributes["style:parent-style-name"], attributes["style:default-outline-level"].flatMap { Int($0) })
             }
@@ -289,7 +294,7 @@ enum OfficeText {
         }
         var reader = ParagraphReader()
         var listDepth = 0
-        var scanner = XMLScanner(xml)
+        var scanner = XMLScanner(xml, attributesOf: ["text:p", "text:h"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
             switch event {

@@ -11,9 +11,13 @@ struct XMLScanner {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// The elements whose attributes are read (all when nil); others' are skipped unread, as most
+    /// of an office part's elements are formatting nobody reads.
+    private let attributesRead: Set<String>?
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], attributesOf elements: Set<String>? = nil) {
         self.bytes = bytes
+        attributesRead = elements
     }
 
     mutating func next() -> Event? {
@@ -51,6 +55,7 @@ struct XMLScanner {
             index += 1
         }
         let name = String(decoding: bytes[nameStart..<index], as: UTF8.self)
+        let reads = attributesRead?.contains(name) ?? true
         var attributes: [String: String] = [:]
         while index < bytes.count {
             let byte = bytes[index]
@@ -70,7 +75,7 @@ struct XMLScanner {
             while index < bytes.count && !Self.isSpace(bytes[index]) && bytes[index] != UInt8(ascii: "=") && bytes[index] != UInt8(ascii: ">") {
                 index += 1
             }
-            let attribute = String(decoding: bytes[attributeStart..<index], as: UTF8.self)
+            let attributeEnd = index
             while index < bytes.count && Self.isSpace(bytes[index]) { index += 1 }
             guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
             index += 1
@@ -78,7 +83,9 @@ struct XMLScanner {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") else { continue }
             let quote = bytes[index]
             let close = bytes[(index + 1)...].firstIndex(of: quote) ?? bytes.count
-            attributes[attribute] = Self.decoded(bytes[(index + 1)..<close])
+            if reads {
+                attributes[String(decoding: bytes[attributeStart..<attributeEnd], as: UTF8.self)] = Self.decoded(bytes[(index + 1)..<close])
+            }
             index = min(close + 1, bytes.count)
         }
         return .start(name: name, attributes: attributes, selfClosing: false)
