@@ -78,3 +78,7 @@ int fts_fsync_directory(const char *path) {
     close(fd);
     return result;
 }
+
+int fts_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
+}

@@ -32,7 +32,8 @@ import TestSupport
             #"{"id":42,"text":"Un id numérique et un corps en text"}"#,
         ]
         try (lines.joined(separator: "\n") + "\n").write(toFile: corpus + "/docs.jsonl", atomically: false, encoding: .utf8)
-        try "ignored".write(toFile: corpus + "/notes.pdf", atomically: false, encoding: .utf8)
+        try "ignored".write(toFile: corpus + "/notes.xlsx", atomically: false, encoding: .utf8)
+        try "Un texte, pas un PDF.".write(toFile: corpus + "/notes.pdf", atomically: false, encoding: .utf8)
         return corpus
     }
 
@@ -65,8 +66,9 @@ import TestSupport
         #expect(reported.contains { $0.contains("docs.jsonl:3: not a JSON object") })
         #expect(reported.contains { $0.contains("docs.jsonl:4: duplicate id \"a\"") })
         #expect(reported.contains { $0.contains("docs.jsonl:5: field \"bad name!\" is indexed as \"bad_name\"") })
-        #expect(collector.issues.count == 6)
-        #expect(summary.issues == 6)
+        #expect(reported.contains { $0.contains("notes.pdf: skipped: not a PDF pdftotext can open") })
+        #expect(collector.issues.count == 7)
+        #expect(summary.issues == 7)
 
         let reader = try IndexReader(path: output)
         _ = try reader.verify()

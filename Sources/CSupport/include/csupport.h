@@ -14,4 +14,8 @@ int fts_rename_exchange(const char *from, const char *to);
 /* fsync of a directory, so that a rename inside it is durable. Returns 0, or an errno value. */
 int fts_fsync_directory(const char *path);
 
+/* A pipe whose two ends close on exec (pipe2 O_CLOEXEC), so that a child started by another thread
+   does not hold this one's write end open. Returns 0, or an errno value. */
+int fts_pipe_cloexec(int fds[2]);
+
 #endif

@@ -59,6 +59,9 @@ public struct CorpusFile: Sendable, Equatable {
         return lower.hasSuffix(".html") || lower.hasSuffix(".htm")
     }
 
+    /// A PDF, read as the text of its pages (`PDFText`).
+    var isPDF: Bool { name.lowercased().hasSuffix(".pdf") }
+
     /// A word processor's document, read as the page of what it shows (`OfficeText`).
     var officeFormat: OfficeText.Format? {
         let lower = name.lowercased()
@@ -66,13 +69,13 @@ public struct CorpusFile: Sendable, Equatable {
     }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.pdf` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
         if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".html")
-            || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") { return .text }
+            || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") || lower.hasSuffix(".pdf") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -113,7 +116,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .pdf, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -175,6 +178,17 @@ public enum Corpus {
     // MARK: Text
 
     static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
+        let (sections, fields) = file.isPDF
+            ? (try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords), [])
+            : try textSections(file, issue: issue)
+        for (index, section) in sections.enumerated() {
+            try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
+                                        title: section.title, body: section.body, extraFields: index == 0 ? fields : []))
+        }
+    }
+
+    /// A text file's sections, and the fields its front matter gives the first.
+    private static func textSections(_ file: CorpusFile, issue: (CorpusIssue) throws -> Void) throws -> ([SectionSplitter.Section], [SourceDocument.Field]) {
         var text: String
         if let format = file.officeFormat {
             let data: Data
@@ -221,11 +235,7 @@ public enum Corpus {
         } else {
             sections = splitter.split(text)
         }
-        for (index, section) in sections.enumerated() {
-            try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
-                                        title: section.title, body: section.body,
-                                        extraFields: index == 0 ? frontMatter?.fields ?? [] : []))
-        }
+        return (sections, frontMatter?.fields ?? [])
     }
 
     // MARK: JSON Lines
