@@ -2,6 +2,7 @@
 #include "csupport.h"
 
 #include <errno.h>
+#include <spawn.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,4 +82,8 @@ int fts_fsync_directory(const char *path) {
 
 int fts_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
+}
+
+int fts_spawn_close_from(posix_spawn_file_actions_t *actions, int fd) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, fd);
 }

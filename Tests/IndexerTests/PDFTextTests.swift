@@ -33,6 +33,43 @@ import TestSupport
         #expect(documents.map(\.body) == bodies + bodies)
     }
 
+    /// PDFs are read ahead on other threads (`ReadAhead`), yet the index numbers every document in
+    /// the files' order, as a file at a time would, and a PDF that cannot be read is reported in turn.
+    @Test func pdfsReadAheadKeepTheFilesOrder() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        let text = "Un texte entre les documents, avec assez de mots pour faire une section à lui seul."
+        for number in 0..<9 {
+            let name = String(format: "%02d", number)
+            switch number % 3 {
+            case 0: try text.write(toFile: "\(corpus)/\(name).txt", atomically: false, encoding: .utf8)
+            case 1: try FileManager.default.copyItem(atPath: Self.fixture(number == 4 ? "sans-titre.pdf" : "guide.pdf"), toPath: "\(corpus)/\(name).pdf")
+            default: try (number == 5 ? "pas un PDF" : text).write(toFile: "\(corpus)/\(name).\(number == 5 ? "pdf" : "md")", atomically: false, encoding: .utf8)
+            }
+        }
+        var expected: [String] = [], issues: [String] = []
+        for file in Corpus.files(in: [corpus]).files {
+            do {
+                try Corpus.read(file, document: { expected.append($0.id) }, issue: { issues.append($0.description) })
+            } catch let issue as CorpusIssue {
+                issues.append(issue.description)
+            }
+        }
+        #expect(expected.count == 11 && issues == [corpus + "/05.pdf: skipped: not a PDF pdftotext can open (damaged, or locked by a password)"])
+        for threads in [1, 2, 4] {
+            var options = IndexBuildOptions()
+            options.threads = threads
+            let collector = BadInputTests.Collector()
+            let output = folder.file("index-\(threads)")
+            _ = try IndexBuilder.build(paths: [corpus], output: output, options: options, observer: collector)
+            let reader = try IndexReader(path: output)
+            let ids = try (0..<reader.documentCount).map { try reader.storedFields($0).value(of: StandardField.id) ?? "" }
+            #expect(ids == expected, "\(threads) threads")
+            #expect(collector.issues.map(\.description) == issues)
+        }
+    }
+
     /// What `pdftotext` says of a PDF it cannot read, or its absence, is the file's issue; one that
     /// keeps it busy past the time limit is given up (here a stand-in that sleeps, with a limit of
     /// a second), not waited for.
@@ -58,10 +95,15 @@ import TestSupport
         let timeout = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
             .map { "\($0)/timeout" }.first { FileManager.default.isExecutableFile(atPath: $0) }!
         try FileManager.default.createSymbolicLink(atPath: tools + "/timeout", withDestinationPath: timeout)
+        // Written through a descriptor closed on exec: a program another test starts meanwhile must
+        // not hold the script open for writing, which would make running it fail (ETXTBSY).
         func standIn(_ script: String) throws {
             try? FileManager.default.removeItem(atPath: tools + "/pdftotext")
-            try ("#!/bin/sh\n" + script + "\n").write(toFile: tools + "/pdftotext", atomically: false, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools + "/pdftotext")
+            let descriptor = open(tools + "/pdftotext", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            #expect(descriptor >= 0)
+            let bytes = Array(("#!/bin/sh\n" + script + "\n").utf8)
+            #expect(write(descriptor, bytes, bytes.count) == bytes.count)
+            close(descriptor)
         }
         // What pdftotext prints is split at its pages' form feeds: a blank page left out, a short
         // last page joined to the one before, an empty title not a title, entities decoded.

@@ -1,6 +1,7 @@
 #ifndef FTS_CSUPPORT_H
 #define FTS_CSUPPORT_H
 
+#include <spawn.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,5 +18,9 @@ int fts_fsync_directory(const char *path);
 /* A pipe whose two ends close on exec (pipe2 O_CLOEXEC), so that a child started by another thread
    does not hold this one's write end open. Returns 0, or an errno value. */
 int fts_pipe_cloexec(int fds[2]);
+
+/* Makes a spawned child close every descriptor from fd up (glibc's posix_spawn_file_actions_addclosefrom_np),
+   so that a program fts starts holds none of its files or pipes. Returns 0, or an errno value. */
+int fts_spawn_close_from(posix_spawn_file_actions_t *actions, int fd);
 
 #endif

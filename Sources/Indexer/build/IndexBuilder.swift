@@ -134,81 +134,87 @@ public enum IndexBuilder {
 
         do {
             observer?.phase("reading \(files.count) file\(files.count == 1 ? "" : "s")")
-            for file in files {
+            let readAhead = ReadAhead(files: files, width: max(2, options.threads))
+            for (index, file) in files.enumerated() {
                 if options.cancellation?.isSet == true { throw IndexError.cancelled }
                 // Within a file: a large JSON Lines file shows its progress before it ends.
                 var fileBytesRead = 0
-                do {
-                    try Corpus.read(file, document: { document in
-                        if options.cancellation?.isSet == true { throw IndexError.cancelled }
-                        guard ids[document.id] == nil else {
-                            try report(CorpusIssue(file: file.path, line: document.line,
-                                                   message: "duplicate id \"\(document.id)\"; document skipped"))
-                            return
-                        }
-                        let doc = UInt32(documents)
-                        ids[document.id] = doc
-                        documents += 1
-                        // The id (dictionary entry and string) and, at the end, the lengths of each field.
-                        ledger.addBookkeeping(Self.bookkeepingPerDocument + document.id.utf8.count)
-                        var stored: [(field: Int, value: String)] = [(StandardField.id, document.id),
-                                                                       (StandardField.path, document.path),
-                                                                       (StandardField.line, String(document.line))]
-                        var indexed: [(field: UInt8, text: String)] = []
-                        func add(_ number: Int, _ value: String) {
-                            guard !value.isEmpty else { return }
-                            stored.append((number, value))
-                            indexed.append((UInt8(number), value))
-                            sourceBytes += UInt64(value.utf8.count)
-                        }
-                        add(StandardField.title, document.title)
-                        add(StandardField.body, document.body)
-                        // Every document's file, as a value: what `fts search -l`, `--facet path` and
-                        // `path:=` read, without the store.
-                        ledger.addBookkeeping(facetValues.add(doc: doc, field: StandardField.path, items: [document.path]))
-                        for extra in document.extraFields {
-                            var number = fieldNumbers[extra.name]
-                            if number == nil {
-                                guard fields.count < 256 else {
-                                    if skippedFields.insert(extra.name).inserted {
-                                        try report(CorpusIssue(file: file.path, line: document.line,
-                                                               message: "more than 256 fields; field \"\(extra.name)\" skipped wherever it occurs"))
-                                    }
-                                    continue
+                func accept(_ document: SourceDocument) throws {
+                    if options.cancellation?.isSet == true { throw IndexError.cancelled }
+                    guard ids[document.id] == nil else {
+                        try report(CorpusIssue(file: file.path, line: document.line,
+                                               message: "duplicate id \"\(document.id)\"; document skipped"))
+                        return
+                    }
+                    let doc = UInt32(documents)
+                    ids[document.id] = doc
+                    documents += 1
+                    // The id (dictionary entry and string) and, at the end, the lengths of each field.
+                    ledger.addBookkeeping(Self.bookkeepingPerDocument + document.id.utf8.count)
+                    var stored: [(field: Int, value: String)] = [(StandardField.id, document.id),
+                                                                   (StandardField.path, document.path),
+                                                                   (StandardField.line, String(document.line))]
+                    var indexed: [(field: UInt8, text: String)] = []
+                    func add(_ number: Int, _ value: String) {
+                        guard !value.isEmpty else { return }
+                        stored.append((number, value))
+                        indexed.append((UInt8(number), value))
+                        sourceBytes += UInt64(value.utf8.count)
+                    }
+                    add(StandardField.title, document.title)
+                    add(StandardField.body, document.body)
+                    // Every document's file, as a value: what `fts search -l`, `--facet path` and
+                    // `path:=` read, without the store.
+                    ledger.addBookkeeping(facetValues.add(doc: doc, field: StandardField.path, items: [document.path]))
+                    for extra in document.extraFields {
+                        var number = fieldNumbers[extra.name]
+                        if number == nil {
+                            guard fields.count < 256 else {
+                                if skippedFields.insert(extra.name).inserted {
+                                    try report(CorpusIssue(file: file.path, line: document.line,
+                                                           message: "more than 256 fields; field \"\(extra.name)\" skipped wherever it occurs"))
                                 }
-                                number = fields.count
-                                fields.append(FieldInfo(name: extra.name, indexed: extra.indexed, stored: true))
-                                fieldNumbers[extra.name] = number
+                                continue
                             }
-                            if extra.indexed {
-                                // Searched wherever one document searches it: the others have no terms there.
-                                fields[number!].indexed = true
-                                add(number!, extra.value)
-                            } else if !extra.value.isEmpty {
-                                stored.append((number!, extra.value))
-                            }
-                            if sortValues.add(doc: doc, field: number!, text: extra.value) {
-                                ledger.addBookkeeping(SortValuesWriter.bytesPerValue)
-                            }
-                            if options.facetFields?.contains(extra.name) ?? true {
-                                ledger.addBookkeeping(facetValues.add(doc: doc, field: number!, items: extra.items))
-                            }
+                            number = fields.count
+                            fields.append(FieldInfo(name: extra.name, indexed: extra.indexed, stored: true))
+                            fieldNumbers[extra.name] = number
                         }
-                        let pending = PendingDocument(doc: doc, fields: indexed, stored: StoredFields(stored))
-                        batch.append(pending)
-                        batchBytes += pending.bytes
-                        if batchBytes >= Self.batchBytes {
-                            queue.put(Batch(number: batches, documents: batch))
-                            batches += 1
-                            batch = []
-                            batchBytes = 0
+                        if extra.indexed {
+                            // Searched wherever one document searches it: the others have no terms there.
+                            fields[number!].indexed = true
+                            add(number!, extra.value)
+                        } else if !extra.value.isEmpty {
+                            stored.append((number!, extra.value))
                         }
-                        if documents % 64 == 0, Date().timeIntervalSince(lastReport) >= 0.2 {
-                            lastReport = Date()
-                            observer?.progress(documents: documents, bytesRead: bytesRead + min(fileBytesRead, file.size),
-                                               totalBytes: totalBytes)
+                        if sortValues.add(doc: doc, field: number!, text: extra.value) {
+                            ledger.addBookkeeping(SortValuesWriter.bytesPerValue)
                         }
-                    }, issue: report, consumed: { fileBytesRead = $0 })
+                        if options.facetFields?.contains(extra.name) ?? true {
+                            ledger.addBookkeeping(facetValues.add(doc: doc, field: number!, items: extra.items))
+                        }
+                    }
+                    let pending = PendingDocument(doc: doc, fields: indexed, stored: StoredFields(stored))
+                    batch.append(pending)
+                    batchBytes += pending.bytes
+                    if batchBytes >= Self.batchBytes {
+                        queue.put(Batch(number: batches, documents: batch))
+                        batches += 1
+                        batch = []
+                        batchBytes = 0
+                    }
+                    if documents % 64 == 0, Date().timeIntervalSince(lastReport) >= 0.2 {
+                        lastReport = Date()
+                        observer?.progress(documents: documents, bytesRead: bytesRead + min(fileBytesRead, file.size),
+                                           totalBytes: totalBytes)
+                    }
+                }
+                do {
+                    if readAhead.readsAhead(index) {
+                        try readAhead.take(index).replay(document: accept, issue: report)
+                    } else {
+                        try Corpus.read(file, document: accept, issue: report, consumed: { fileBytesRead = $0 })
+                    }
                 } catch let issue as CorpusIssue {
                     // The file could not be read at all: an issue, the rest of the corpus goes on.
                     try report(issue)
