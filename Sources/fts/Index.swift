@@ -5,9 +5,10 @@ import Indexer
 struct Index: Command {
     static let spec = CommandSpec(
         name: "index",
-        abstract: "Build an index from text, Markdown, HTML, office and JSON Lines files.",
+        abstract: "Build an index from folders of documents and JSON Lines files.",
         discussion: """
-            Folders are walked recursively for .txt, .md, .html, .docx, .odt, .pdf, .jsonl and .jsonl.gz files. Text files are split \
+            Folders are walked recursively for .txt, .md, .html, .docx, .odt, .epub, .pdf, .jsonl and .jsonl.gz \
+            files. Text files are split \
             into sections (see `fts sections`); JSON Lines files hold one document a line: "id", "title", \
             "body" (or "text"), and further fields (text, numbers, arrays, objects), indexed as fields of their own. The index is built \
             beside OUTPUT and replaces it atomically: an interrupted or failed build leaves the previous index.

@@ -15,9 +15,10 @@ import TestSupport
         #expect(FileManager.default.createFile(atPath: folder.file(name), contents: bytes))
         let (files, issues) = Corpus.files(in: [folder.path])
         #expect(issues.isEmpty && files.map(\.name) == [name])
+        let file = try #require(files.first)
         var documents: [SourceDocument] = []
         do {
-            try Corpus.read(files[0], document: { documents.append($0) }, issue: { Issue.record("\($0)") })
+            try Corpus.read(file, document: { documents.append($0) }, issue: { Issue.record("\($0)") })
         } catch let issue as CorpusIssue {
             return .failure(issue)
         }
@@ -126,6 +127,44 @@ import TestSupport
         ])
     }
 
+    /// An EPUB book: its chapters in reading order (the spine's, not the manifest's), found where
+    /// the package document's hrefs point (a folder up, a name percent-encoded), read as pages and
+    /// split at the book's top-level headings across them, each section's line its chapter's place;
+    /// the navigation document outside the spine, and a cover with no text, not shown.
+    @Test func anEPUBReadsItsChaptersInOrder() throws {
+        func chapter(_ title: String, _ body: String) -> String {
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>\(title)</title></head><body>\(body)</body></html>"
+        }
+        let long = "avec assez de mots pour faire une entrée de la fiche à elle seule"
+        let book = StoredZip.archive([
+            ("mimetype", "application/epub+zip"),
+            ("META-INF/container.xml", "<container><rootfiles><rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles></container>"),
+            ("OEBPS/content.opf", """
+                <package><metadata><dc:title>Le guide</dc:title></metadata><manifest>
+                <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+                <item id="c2" href="../Text/chapitre%202.xhtml" media-type="application/xhtml+xml"/>
+                <item id="c1" href="../Text/chapitre1.xhtml#debut" media-type="application/xhtml+xml"/>
+                <item id="cover" href="couverture.xhtml" media-type="application/xhtml+xml"/>
+                <item id="css" href="style.css" media-type="text/css"/></manifest>
+                <spine><itemref idref="cover"/><itemref idref="c1"/><itemref idref="css"/><itemref idref="c2"/></spine></package>
+                """),
+            ("OEBPS/nav.xhtml", chapter("Sommaire", "<nav><ol><li>Les semis</li></ol></nav>")),
+            ("OEBPS/couverture.xhtml", chapter("Le guide", "<img src=\"couverture.jpg\" alt=\"\"/>")),
+            ("Text/chapitre1.xhtml", chapter("Le guide", "<h1>Les semis</h1><p>Semer en avril, \(long).</p><h2>Le matériel</h2><p>Des graines.</p>")),
+            ("Text/chapitre 2.xhtml", chapter("Le guide", "<h1>La récolte</h1><p>Récolter en été, \(long).</p>")),
+            ("OEBPS/style.css", "h1 { color: green }"),
+        ])
+        let documents = try Self.read("guide.epub", book).get()
+        #expect(documents.map(\.title) == ["Les semis", "La récolte"])
+        #expect(documents.map(\.line) == [2, 4])
+        #expect(documents.map(\.body) == ["Semer en avril, \(long).\n\nLe matériel\n\nDes graines.", "Récolter en été, \(long)."])
+
+        // As LibreOffice writes one: three chapters whose headings are styled paragraphs, one section.
+        let exported = try Self.read("fiche.epub", Self.fixture("fiche.epub")).get()
+        #expect(exported.map(\.line) == [1] && exported.first?.title == "Le jardin partagé de la Haute Borne")
+        #expect(exported.first?.body.hasSuffix("Récolter en été quand les fruits sont mûrs.") == true)
+    }
+
     /// A damaged or foreign file named like a document is an issue naming what is wrong, never a
     /// crash: not an archive, cut short, a part whose bytes changed, a part that would inflate past
     /// the bound, a compression method or encryption it does not read, an archive of another kind.
@@ -145,6 +184,9 @@ import TestSupport
         #expect(try reason("coupé.docx", docx.prefix(docx.count / 2)) == "not a ZIP archive (no end of central directory)")
         #expect(try reason("autre.docx", try Self.fixture("fiche.odt")) == "not a Word document (no word/document.xml)")
         #expect(try reason("autre.odt", docx) == "not an OpenDocument text (no content.xml)")
+        #expect(try reason("autre.epub", docx) == "not an EPUB (no META-INF/container.xml)")
+        #expect(try reason("vide.epub", StoredZip.archive([("META-INF/container.xml", "<container><rootfile full-path=\"absent.opf\"/></container>")]))
+                == "not an EPUB (its package document is missing)")
 
         let plain = StoredZip.archive([("content.xml", "<office:text><text:p>Un paragraphe.</text:p></office:text>")])
         #expect(try Self.read("simple.odt", plain).get().map(\.body) == ["Un paragraphe."])
@@ -182,7 +224,7 @@ import TestSupport
     /// never a trap.
     @Test func anyDamageReadsWithoutTrapping() throws {
         var random = SplitMix64(seed: 47)
-        for name in ["fiche.odt", "fiche.docx"] {
+        for name in ["fiche.odt", "fiche.docx", "fiche.epub"] {
             let original = [UInt8](try Self.fixture(name))
             for round in 0..<300 {
                 var bytes = original
@@ -191,7 +233,11 @@ import TestSupport
                 }
                 if round % 3 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
                 if let archive = try? ZipArchive(Data(bytes)) {
-                    _ = try? OfficeText.html(of: archive, format: name.hasSuffix(".odt") ? .odt : .docx)
+                    if name.hasSuffix(".epub") {
+                        _ = try? EPUBText.page(of: archive)
+                    } else {
+                        _ = try? OfficeText.html(of: archive, format: name.hasSuffix(".odt") ? .odt : .docx)
+                    }
                 }
             }
         }

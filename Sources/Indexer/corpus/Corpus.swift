@@ -62,6 +62,9 @@ public struct CorpusFile: Sendable, Equatable {
     /// A PDF, read as the text of its pages (`PDFText`).
     var isPDF: Bool { name.lowercased().hasSuffix(".pdf") }
 
+    /// An EPUB book, read as the page of its chapters (`EPUBText`).
+    var isEPUB: Bool { name.lowercased().hasSuffix(".epub") }
+
     /// A word processor's document, read as the page of what it shows (`OfficeText`).
     var officeFormat: OfficeText.Format? {
         let lower = name.lowercased()
@@ -69,13 +72,14 @@ public struct CorpusFile: Sendable, Equatable {
     }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.pdf` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
         if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".html")
-            || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") || lower.hasSuffix(".pdf") { return .text }
+            || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") || lower.hasSuffix(".pdf")
+            || lower.hasSuffix(".epub") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -116,7 +120,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .pdf, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .pdf, .epub, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -189,53 +193,57 @@ public enum Corpus {
 
     /// A text file's sections, and the fields its front matter gives the first.
     private static func textSections(_ file: CorpusFile, issue: (CorpusIssue) throws -> Void) throws -> ([SectionSplitter.Section], [SourceDocument.Field]) {
-        var text: String
-        if let format = file.officeFormat {
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
-            } catch {
-                throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
-            }
-            do {
-                text = try OfficeText.html(of: ZipArchive(data), format: format)
-            } catch {
-                throw CorpusIssue(file: file.path, message: error.reason)
-            }
-        } else {
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
-            }
-            text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
+        if let page = try archivePage(file) { return (sections(of: page), []) }
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
+        var text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // Classic Mac OS ended lines with `\r` alone: a file with no `\n` at all has its lines read too.
         if !text.utf8.contains(UInt8(ascii: "\n")) && text.utf8.contains(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r", with: "\n")
         }
-        var lines: [String] = []
-        var frontMatter: FrontMatter?
-        if file.isMarkdown && (text.hasPrefix("---") || text.hasPrefix("+++")) {
-            lines = SectionSplitter.lines(of: text)
-            frontMatter = FrontMatter.parse(lines)
-        }
-        var sections: [SectionSplitter.Section]
+        if file.isHTML { return (sections(of: HTMLText.markdown(text)), []) }
         var splitter = SectionSplitter()
-        splitter.markdownFile = file.isMarkdown || file.isHTML || file.officeFormat != nil
-        if file.isHTML || file.officeFormat != nil {
-            let page = HTMLText.markdown(text)
-            sections = splitter.split(lines: page.lines)
-            for index in sections.indices where sections[index].line <= page.sourceLines.count {
-                sections[index].line = page.sourceLines[sections[index].line - 1]
+        splitter.markdownFile = file.isMarkdown
+        if file.isMarkdown && (text.hasPrefix("---") || text.hasPrefix("+++")) {
+            var lines = SectionSplitter.lines(of: text)
+            if let frontMatter = FrontMatter.parse(lines) {
+                // Blank lines in its place: the sections' line numbers stay the file's.
+                lines.replaceSubrange(0..<frontMatter.lineCount, with: repeatElement("", count: frontMatter.lineCount))
+                return (frontMatter.applied(to: splitter.split(lines: lines), of: lines), frontMatter.fields)
             }
-        } else if let frontMatter {
-            // Blank lines in its place: the sections' line numbers stay the file's.
-            lines.replaceSubrange(0..<frontMatter.lineCount, with: repeatElement("", count: frontMatter.lineCount))
-            sections = frontMatter.applied(to: splitter.split(lines: lines), of: lines)
-        } else {
-            sections = splitter.split(text)
         }
-        return (sections, frontMatter?.fields ?? [])
+        return (splitter.split(text), [])
+    }
+
+    /// The page a document's archive shows (`.docx`, `.odt`, `.epub`); nil for another file.
+    private static func archivePage(_ file: CorpusFile) throws -> HTMLText.Page? {
+        guard file.officeFormat != nil || file.isEPUB else { return nil }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
+        } catch {
+            throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+        }
+        do {
+            let archive = try ZipArchive(data)
+            if let format = file.officeFormat { return HTMLText.markdown(try OfficeText.html(of: archive, format: format)) }
+            return try EPUBText.page(of: archive)
+        } catch {
+            throw CorpusIssue(file: file.path, message: error.reason)
+        }
+    }
+
+    /// A page's sections, split at its top-level headings, each at the line of the page it starts on.
+    private static func sections(of page: HTMLText.Page) -> [SectionSplitter.Section] {
+        var splitter = SectionSplitter()
+        splitter.markdownFile = true
+        var sections = splitter.split(lines: page.lines)
+        for index in sections.indices where sections[index].line <= page.sourceLines.count {
+            sections[index].line = page.sourceLines[sections[index].line - 1]
+        }
+        return sections
     }
 
     // MARK: JSON Lines

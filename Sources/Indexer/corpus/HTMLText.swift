@@ -12,8 +12,11 @@ enum HTMLText {
         var sourceLines: [Int]
     }
 
-    static func markdown(_ text: String) -> Page {
+    /// `titled`: whether the page's `<title>` titles what comes before its first heading (an EPUB's
+    /// chapters are pages of one book, most titled by the book).
+    static func markdown(_ text: String, titled: Bool = true) -> Page {
         var converter = Converter()
+        converter.titled = titled
         var text = text
         text.withUTF8 { bytes in
             converter.onlyMain = converter.endTag("main", in: bytes, from: 0, opening: true) < bytes.count
@@ -144,6 +147,7 @@ enum HTMLText {
         /// The smallest heading level of the page, for its title's heading.
         var topLevel = 7
         var headingBeforeText = false
+        var titled = true
         /// Whether the page has a `<main>`, and how deep in one the text being read stands.
         var onlyMain = false
         var mainDepth = 0
@@ -365,7 +369,7 @@ enum HTMLText {
                 result.sourceLines.removeLast()
             }
             let shownTitle = title.map { String(decoding: $0, as: UTF8.self).split(whereSeparator: \.isWhitespace).joined(separator: " ") } ?? ""
-            if !shownTitle.isEmpty && !headingBeforeText {
+            if titled && !shownTitle.isEmpty && !headingBeforeText {
                 var escaped = ""
                 for character in shownTitle {
                     if let ascii = character.asciiValue, HTMLText.marks.contains(ascii) { escaped.append("\\") }
