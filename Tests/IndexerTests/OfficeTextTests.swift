@@ -76,10 +76,23 @@ import TestSupport
             </w:body></w:document>
             """
         let archive = StoredZip.archive([("word/document.xml", document), ("word/styles.xml", styles),
-                                         ("docProps/core.xml", "<cp:coreProperties><dc:title>Document1</dc:title></cp:coreProperties>")])
+                                         ("docProps/core.xml", """
+                                            <cp:coreProperties><dc:title>Document1</dc:title><dc:creator>Marie  Dupont</dc:creator>\
+                                            <cp:keywords>jardin; potager, semis;</cp:keywords><dc:description>Un guide.</dc:description>\
+                                            <dcterms:created xsi:type="dcterms:W3CDTF">2024-03-01T10:00:00Z</dcterms:created>\
+                                            <dcterms:modified>2025-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>
+                                            """)])
         #expect(try OfficeText.html(of: ZipArchive(archive), format: .docx).contains("\n<h2>Sous-partie</h2>\n"))
         let documents = try Self.read("guide.docx", archive).get()
         #expect(documents.map(\.title) == ["Guide & fiches", "Première", "Seconde", "Troisième"])
+        // The properties are fields of the first section, as front matter's are.
+        #expect(documents.first?.extraFields == [
+            SourceDocument.Field(name: "author", value: "Marie Dupont"),
+            SourceDocument.Field(name: "description", value: "Un guide."),
+            SourceDocument.Field(name: "keywords", value: "jardin, potager, semis", items: ["jardin", "potager", "semis"]),
+            SourceDocument.Field(name: "date", value: "2024-03-01T10:00:00Z", indexed: false),
+        ])
+        #expect(documents.dropFirst().allSatisfy { $0.extraFields.isEmpty })
         #expect(documents.map(\.line) == [1, 2, 8, 10])
         #expect(documents.map(\.body) == [
             "Une introduction assez longue pour faire une entrée à elle seule, texte ajouté",
@@ -118,7 +131,17 @@ import TestSupport
             <text:p>Une seconde<text:s/>partie avec assez de mots pour rester une entrée de la fiche.</text:p>
             </office:text></office:body></office:document-content>
             """
-        let documents = try Self.read("guide.odt", StoredZip.archive([("content.xml", content), ("styles.xml", styles)])).get()
+        let meta = """
+            <office:document-meta><office:meta><meta:initial-creator>Marie Dupont</meta:initial-creator><dc:creator>Paul Martin</dc:creator>\
+            <meta:keyword>jardin</meta:keyword><meta:keyword>semis</meta:keyword><meta:creation-date>2024-03-01T10:00:00</meta:creation-date>\
+            <dc:date>2025-01-01T00:00:00</dc:date></office:meta></office:document-meta>
+            """
+        let documents = try Self.read("guide.odt", StoredZip.archive([("content.xml", content), ("styles.xml", styles), ("meta.xml", meta)])).get()
+        #expect(documents.first?.extraFields == [
+            SourceDocument.Field(name: "author", value: "Marie Dupont, Paul Martin", items: ["Marie Dupont", "Paul Martin"]),
+            SourceDocument.Field(name: "keywords", value: "jardin, semis", items: ["jardin", "semis"]),
+            SourceDocument.Field(name: "date", value: "2024-03-01T10:00:00", indexed: false),
+        ])
         #expect(documents.map(\.title) == ["Le guide du jardin", "Première partie", "Seconde partie"])
         #expect(documents.map(\.body) == [
             "Une introduction assez longue pour faire une entrée à elle seule, sans plus.",
@@ -140,7 +163,8 @@ import TestSupport
             ("mimetype", "application/epub+zip"),
             ("META-INF/container.xml", "<container><rootfiles><rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles></container>"),
             ("OEBPS/content.opf", """
-                <package><metadata><dc:title>Le guide</dc:title></metadata><manifest>
+                <package><metadata><dc:title>Le guide</dc:title><dc:creator opf:role="aut">Marie Dupont</dc:creator>\
+                <dc:subject>Jardinage</dc:subject><dc:subject>Économie solidaire</dc:subject><dc:date>2024</dc:date></metadata><manifest>
                 <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
                 <item id="c2" href="../Text/chapitre%202.xhtml" media-type="application/xhtml+xml"/>
                 <item id="c1" href="../Text/chapitre1.xhtml#debut" media-type="application/xhtml+xml"/>
@@ -156,6 +180,11 @@ import TestSupport
         ])
         let documents = try Self.read("guide.epub", book).get()
         #expect(documents.map(\.title) == ["Les semis", "La récolte"])
+        #expect(documents.map(\.extraFields) == [[
+            SourceDocument.Field(name: "author", value: "Marie Dupont"),
+            SourceDocument.Field(name: "keywords", value: "Jardinage, Économie solidaire", items: ["Jardinage", "Économie solidaire"]),
+            SourceDocument.Field(name: "date", value: "2024", indexed: false),
+        ], []])
         #expect(documents.map(\.line) == [2, 4])
         #expect(documents.map(\.body) == ["Semer en avril, \(long).\n\nLe matériel\n\nDes graines.", "Récolter en été, \(long)."])
 

@@ -109,9 +109,15 @@ import TestSupport
         // last page joined to the one before, an empty title not a title, entities decoded.
         let long = "Une page de texte avec assez de mots pour faire une section à elle seule."
         try standIn("""
-            printf '<html><head>\\n<title> </title>\\n</head><body>\\n<pre>\\n%s\\n\\f \\n\\f%s &amp; &lt;b&gt;\\n\\fFin.\\n\\f</pre></body></html>' '\(long)' '\(long)'
+            printf '<html><head>\\n<title> </title>\\n<meta name="Author" content="Marie Dupont"/><meta name="Keywords" content="jardin, semis"/>\\n<meta name="Subject" content="Un guide"/><meta name="CreationDate" content="2024-03-01T10:00:00Z"/></head><body>\\n<pre>\\n%s\\n\\f \\n\\f%s &amp; &lt;b&gt;\\n\\fFin.\\n\\f</pre></body></html>' '\(long)' '\(long)'
             """)
-        let sections = try PDFText.sections(of: notPDF, minimumWords: 12, searchPath: tools)
+        let (sections, fields) = try PDFText.sections(of: notPDF, minimumWords: 12, searchPath: tools)
+        #expect(fields == [
+            SourceDocument.Field(name: "author", value: "Marie Dupont"),
+            SourceDocument.Field(name: "description", value: "Un guide"),
+            SourceDocument.Field(name: "keywords", value: "jardin, semis", items: ["jardin", "semis"]),
+            SourceDocument.Field(name: "date", value: "2024-03-01T10:00:00Z", indexed: false),
+        ])
         #expect(sections == [SectionSplitter.Section(line: 1, title: long, body: long),
                              SectionSplitter.Section(line: 3, title: long + " & <b>", body: long + " & <b>\n\nFin.")])
         try standIn("exit 3")

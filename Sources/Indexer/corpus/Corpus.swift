@@ -183,7 +183,7 @@ public enum Corpus {
 
     static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
         let (sections, fields) = file.isPDF
-            ? (try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords), [])
+            ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
             : try textSections(file, issue: issue)
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
@@ -193,7 +193,7 @@ public enum Corpus {
 
     /// A text file's sections, and the fields its front matter gives the first.
     private static func textSections(_ file: CorpusFile, issue: (CorpusIssue) throws -> Void) throws -> ([SectionSplitter.Section], [SourceDocument.Field]) {
-        if let page = try archivePage(file) { return (sections(of: page), []) }
+        if let (page, properties) = try archivePage(file) { return (sections(of: page), properties.fields) }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
@@ -217,8 +217,8 @@ public enum Corpus {
         return (splitter.split(text), [])
     }
 
-    /// The page a document's archive shows (`.docx`, `.odt`, `.epub`); nil for another file.
-    private static func archivePage(_ file: CorpusFile) throws -> HTMLText.Page? {
+    /// The page a document's archive shows (`.docx`, `.odt`, `.epub`) and its properties; nil for another file.
+    private static func archivePage(_ file: CorpusFile) throws -> (HTMLText.Page, DocumentProperties)? {
         guard file.officeFormat != nil || file.isEPUB else { return nil }
         let data: Data
         do {
@@ -228,8 +228,10 @@ public enum Corpus {
         }
         do {
             let archive = try ZipArchive(data)
-            if let format = file.officeFormat { return HTMLText.markdown(try OfficeText.html(of: archive, format: format)) }
-            return try EPUBText.page(of: archive)
+            if let format = file.officeFormat {
+                return (HTMLText.markdown(try OfficeText.html(of: archive, format: format)), try OfficeText.properties(of: archive, format: format))
+            }
+            return (try EPUBText.page(of: archive), try EPUBText.properties(of: archive))
         } catch {
             throw CorpusIssue(file: file.path, message: error.reason)
         }

@@ -6,20 +6,10 @@ import Foundation
 /// keeps the number of its chapter in the reading order, which is the line of the sections it starts.
 enum EPUBText {
     static func page(of archive: ZipArchive) throws(ZipArchive.Failure) -> HTMLText.Page {
-        guard let container = try archive.data(of: "META-INF/container.xml") else {
-            throw ZipArchive.Failure(reason: "not an EPUB (no META-INF/container.xml)")
-        }
-        var scanner = XMLScanner(container, attributesOf: ["rootfile"])
-        var packagePath: String?
-        while packagePath == nil, let event = scanner.next() {
-            if case .start("rootfile", let attributes, _) = event { packagePath = attributes["full-path"] }
-        }
-        guard let packagePath, let package = try archive.data(of: packagePath) else {
-            throw ZipArchive.Failure(reason: "not an EPUB (its package document is missing)")
-        }
+        let (packagePath, package) = try packageDocument(of: archive)
         var manifest: [String: (href: String, type: String)] = [:]
         var spine: [String] = []
-        scanner = XMLScanner(package, attributesOf: ["item", "itemref", "opf:item", "opf:itemref"])
+        var scanner = XMLScanner(package, attributesOf: ["item", "itemref", "opf:item", "opf:itemref"])
         while let event = scanner.next() {
             guard case .start(let name, let attributes, _) = event else { continue }
             switch name {
@@ -45,6 +35,27 @@ enum EPUBText {
             book.sourceLines += repeatElement(index + 1, count: chapter.lines.count)
         }
         return book
+    }
+
+    /// The book's properties beyond its title, from its package document's metadata.
+    static func properties(of archive: ZipArchive) throws(ZipArchive.Failure) -> DocumentProperties {
+        DocumentProperties.read(try packageDocument(of: archive).bytes, elements: DocumentProperties.epub)
+    }
+
+    /// The package document the container names: its path in the archive, and its bytes.
+    private static func packageDocument(of archive: ZipArchive) throws(ZipArchive.Failure) -> (path: String, bytes: [UInt8]) {
+        guard let container = try archive.data(of: "META-INF/container.xml") else {
+            throw ZipArchive.Failure(reason: "not an EPUB (no META-INF/container.xml)")
+        }
+        var scanner = XMLScanner(container, attributesOf: ["rootfile"])
+        var packagePath: String?
+        while packagePath == nil, let event = scanner.next() {
+            if case .start("rootfile", let attributes, _) = event { packagePath = attributes["full-path"] }
+        }
+        guard let packagePath, let package = try archive.data(of: packagePath) else {
+            throw ZipArchive.Failure(reason: "not an EPUB (its package document is missing)")
+        }
+        return (packagePath, package)
     }
 
     /// A manifest's href (a URL relative to the package document, percent-encoded) as an entry's name.

@@ -34,6 +34,14 @@ enum OfficeText {
         }
     }
 
+    /// The document's properties beyond its title (`DocumentProperties`).
+    static func properties(of archive: ZipArchive, format: Format) throws(ZipArchive.Failure) -> DocumentProperties {
+        switch format {
+        case .docx: try archive.data(of: "docProps/core.xml").map { DocumentProperties.read($0, elements: DocumentProperties.word) } ?? DocumentProperties()
+        case .odt: try archive.data(of: "meta.xml").map { DocumentProperties.read($0, elements: DocumentProperties.openDocument) } ?? DocumentProperties()
+        }
+    }
+
     /// The page being written: one line a paragraph, heading or table row.
     private struct PageWriter {
         var propertiesTitle: String?

@@ -12,8 +12,8 @@ enum PDFText {
 
     /// `searchPath` is where `pdftotext` and `timeout` are looked for (`$PATH`'s folders).
     static func sections(of path: String, minimumWords: Int, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                         timeLimit: Int = timeLimit) throws(CorpusIssue) -> [SectionSplitter.Section] {
-        let (title, pages) = try extract(path, searchPath: searchPath, timeLimit: timeLimit)
+                         timeLimit: Int = timeLimit) throws(CorpusIssue) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
+        let (title, properties, pages) = try extract(path, searchPath: searchPath, timeLimit: timeLimit)
         var sections: [SectionSplitter.Section] = []
         var pending: (page: Int, lines: [String])?
         for (index, page) in pages.enumerated() {
@@ -33,7 +33,7 @@ enum PDFText {
                 sections.append(section(rest.page, rest.lines, title: title))
             }
         }
-        return sections
+        return (sections, properties.fields)
     }
 
     private static func section(_ page: Int, _ lines: [String], title: String?) -> SectionSplitter.Section {
@@ -48,8 +48,9 @@ enum PDFText {
         return Array(lines)
     }
 
-    /// The document's title (nil when its properties hold none) and its pages' text.
-    private static func extract(_ path: String, searchPath: String, timeLimit: Int) throws(CorpusIssue) -> (title: String?, pages: [String]) {
+    /// The document's title (nil when its properties hold none), its other properties, and its pages' text.
+    private static func extract(_ path: String, searchPath: String, timeLimit: Int)
+        throws(CorpusIssue) -> (title: String?, properties: DocumentProperties, pages: [String]) {
         guard let tool = executable("pdftotext", in: searchPath), let timeout = executable("timeout", in: searchPath) else {
             throw CorpusIssue(file: path, message: "skipped: reading a PDF needs pdftotext (Debian's poppler-utils)")
         }
@@ -70,7 +71,20 @@ enum PDFText {
         let title = element("title", in: page).map { XMLScanner.decoded($0[...]).split(whereSeparator: \.isWhitespace).joined(separator: " ") }
         var pages = XMLScanner.decoded(element("pre", in: page) ?? []).split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
         if pages.last?.allSatisfy(\.isWhitespace) == true { pages.removeLast() }
-        return (title?.isEmpty == false ? title : nil, pages)
+        // The head's <meta name="Author" content="…"/>, as pdftotext writes the information dictionary.
+        var properties = DocumentProperties()
+        var scanner = XMLScanner(Array(element("head", in: page) ?? []), attributesOf: ["meta"])
+        while let event = scanner.next() {
+            guard case .start("meta", let attributes, _) = event, let content = attributes["content"] else { continue }
+            switch attributes["name"] {
+            case "Author": properties.add(.author, content)
+            case "Subject": properties.add(.description, content)
+            case "Keywords": properties.add(.keywordList, content)
+            case "CreationDate": properties.add(.date, content)
+            default: break
+            }
+        }
+        return (title?.isEmpty == false ? title : nil, properties, pages)
     }
 
     enum Status: Equatable {
