@@ -4,8 +4,8 @@
 /// paragraphs are items, table rows are lines; the paragraph styled as the document's Title (else the
 /// title of its properties) titles what comes before its first heading. Deleted and moved-from
 /// revisions, comments and fields' codes are not shown; footnotes and endnotes stand where they are
-/// cited. Each paragraph is a line of the page, so a
-/// section's line is the number of its first paragraph.
+/// cited. Each paragraph is a line of the page, so a section's line is the number of its first
+/// paragraph.
 enum OfficeText {
     enum Format { case docx, odt }
 
