@@ -78,7 +78,8 @@ import TestSupport
         for _ in 0..<10_000 {
             let text = (0..<Int(random.next() % 16)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
             let page = HTMLText.markdown(text)
-            _ = HTMLText.declaredCharset(Array(text.utf8))
+            let label = HTMLText.declaredCharset(Array(text.utf8))
+            #expect(label.map { !$0.isEmpty && $0 == $0.lowercased() && $0 == $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? true, "\(text)")
             #expect(page.lines.count == page.sourceLines.count && page.lines.last?.isEmpty != true, "\(text)")
             #expect(zip(page.sourceLines, page.sourceLines.dropFirst()).allSatisfy { $0 <= $1 }, "\(text)")
         }

@@ -33,7 +33,7 @@ enum HTMLText {
         var index = 0
         while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
             if bytes[open...].starts(with: "<!--".utf8) {
-                guard let close = firstIndex(of: Array("-->".utf8), in: bytes, from: open + 4) else { return nil }
+                guard let close = bytes.firstIndex(of: "-->", from: open + 4) else { return nil }
                 index = close + 3
                 continue
             }
@@ -62,11 +62,6 @@ enum HTMLText {
     private static func label(_ text: String) -> String? {
         let trimmed = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
-    }
-
-    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard start + needle.count <= bytes.count else { return nil }
-        return (start...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     /// The attribute at `start` of a tag being read: its lowercased name, its value, and where the
@@ -101,7 +96,7 @@ enum HTMLText {
     private static func charset(inContent content: [UInt8]) -> String? {
         let lowered = content.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         var from = 0
-        while let found = firstIndex(of: Array("charset".utf8), in: lowered, from: from) {
+        while let found = lowered.firstIndex(of: "charset", from: from) {
             var index = found + 7
             while index < content.count && isSpace(content[index]) { index += 1 }
             guard index < content.count, content[index] == UInt8(ascii: "=") else { from = found + 7; continue }
@@ -189,7 +184,7 @@ enum HTMLText {
         func markupEnd(_ bytes: UnsafeBufferPointer<UInt8>, at open: Int) -> Int? {
             let rest = UnsafeBufferPointer(rebasing: bytes[open...])
             if rest.starts(with: "<!--".utf8) {
-                guard let close = find("-->", in: bytes, from: open + 4) else { return bytes.count }
+                guard let close = bytes.firstIndex(of: "-->", from: open + 4) else { return bytes.count }
                 return close + 3
             }
             guard open + 1 < bytes.count else { return nil }
@@ -228,16 +223,6 @@ enum HTMLText {
                 index += 1
             }
             return bytes.count
-        }
-
-        func find(_ needle: String, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-            let target = Array(needle.utf8)
-            var index = start
-            while index + target.count <= bytes.count {
-                if bytes[index] == target[0] && bytes[index..<(index + target.count)].elementsEqual(target) { return index }
-                index += 1
-            }
-            return nil
         }
 
         /// Reads a tag; returns the name of a script or style it opens, whose content is to be skipped.

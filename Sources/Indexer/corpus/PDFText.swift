@@ -138,15 +138,10 @@ enum PDFText {
 
     /// The bytes between `<name>` and `</name>`.
     private static func element(_ name: String, in page: [UInt8]) -> ArraySlice<UInt8>? {
-        let open = Array("<\(name)>".utf8), close = Array("</\(name)>".utf8)
-        guard let start = firstIndex(of: open, in: page, from: 0).map({ $0 + open.count }),
-              let end = firstIndex(of: close, in: page, from: start) else { return nil }
+        let open = "<\(name)>"
+        guard let start = page.firstIndex(of: open, from: 0).map({ $0 + open.utf8.count }),
+              let end = page.firstIndex(of: "</\(name)>", from: start) else { return nil }
         return page[start..<end]
-    }
-
-    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard start + needle.count <= bytes.count else { return nil }
-        return (start...(bytes.count - needle.count)).first { bytes[$0] == needle[0] && bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     /// The path of a program in one of the folders of `searchPath`, or nil.

@@ -30,7 +30,7 @@ struct XMLScanner {
             if starts(with: "<!--") {
                 index = end(of: "-->", from: index + 4)
             } else if starts(with: "<![CDATA[") {
-                let close = find("]]>", from: index + 9) ?? bytes.count
+                let close = bytes.firstIndex(of: "]]>", from: index + 9) ?? bytes.count
                 defer { index = min(close + 3, bytes.count) }
                 return .text(String(decoding: bytes[(index + 9)..<close], as: UTF8.self))
             } else if starts(with: "<?") {
@@ -95,14 +95,8 @@ struct XMLScanner {
         bytes[index...].starts(with: prefix.utf8)
     }
 
-    private func find(_ needle: String, from start: Int) -> Int? {
-        let target = Array(needle.utf8)
-        guard start + target.count <= bytes.count else { return nil }
-        return (start...(bytes.count - target.count)).first { bytes[$0] == target[0] && bytes[$0..<($0 + target.count)].elementsEqual(target) }
-    }
-
     private func end(of needle: String, from start: Int) -> Int {
-        find(needle, from: start).map { $0 + needle.utf8.count } ?? bytes.count
+        bytes.firstIndex(of: needle, from: start).map { $0 + needle.utf8.count } ?? bytes.count
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
