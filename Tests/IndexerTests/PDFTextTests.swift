@@ -105,12 +105,15 @@ import TestSupport
             #expect(write(descriptor, bytes, bytes.count) == bytes.count)
             close(descriptor)
         }
-        // What pdftotext prints is split at its pages' form feeds: a blank page left out, a short
-        // last page joined to the one before, an empty title not a title, entities decoded.
+        // What pdftotext prints is read a page at a time: a blank page left out, a short last page
+        // joined to the one before, an empty title not a title, entities decoded.
         let long = "Une page de texte avec assez de mots pour faire une section à elle seule."
-        try standIn("""
-            printf '<html><head>\\n<title> </title>\\n<meta name="Author" content="Marie Dupont"/><meta name="Keywords" content="jardin, semis"/>\\n<meta name="Subject" content="Un guide"/><meta name="CreationDate" content="2024-03-01T10:00:00Z"/></head><body>\\n<pre>\\n%s\\n\\f \\n\\f%s &amp; &lt;b&gt;\\n\\fFin.\\n\\f</pre></body></html>' '\(long)' '\(long)'
-            """)
+        let output = folder.file("sortie.html")
+        try ("<html><head>\n<title> </title>\n<meta name=\"Author\" content=\"Marie Dupont\"/><meta name=\"Keywords\" content=\"jardin, semis\"/>\n"
+            + "<meta name=\"Subject\" content=\"Un guide\"/><meta name=\"CreationDate\" content=\"2024-03-01T10:00:00Z\"/></head><body>\n<doc>\n"
+            + Self.laidOut([[[long]]]) + "<page width=\"595\" height=\"842\">\n</page>\n" + Self.laidOut([[[long + " &amp; &lt;b&gt;"]], [["Fin."]]])
+            + "</doc></body></html>").write(toFile: output, atomically: false, encoding: .utf8)
+        try standIn("cat '\(output)'")
         let (sections, fields) = try PDFText.sections(of: notPDF, minimumWords: 12, searchPath: tools)
         #expect(fields == [
             SourceDocument.Field(name: "author", value: "Marie Dupont"),
@@ -128,5 +131,113 @@ import TestSupport
         #expect(reason(notPDF, searchPath: tools, timeLimit: 1) == "skipped: pdftotext took more than 1 s to read it")
         try standIn("trap '' TERM; sleep 30")
         #expect(reason(notPDF, searchPath: tools, timeLimit: 1) == "skipped: pdftotext took more than 1 s to read it")
+    }
+    /// Pages as `pdftotext -bbox-layout` prints them: each page's flows of lines, whose words are
+    /// placed left to right a space (4 points) apart, 12 points high.
+    static func laidOut(_ pages: [[[String]]]) -> String {
+        pages.map { flows in
+            var y = 0.0
+            let text = flows.map { lines in
+                "<flow>\n<block>\n" + lines.map { line in
+                    defer { y += 14 }
+                    var x = 0.0
+                    return "<line>\n" + line.split(separator: " ").map { word in
+                        defer { x += Double(word.count) * 6 + 4 }
+                        return "<word xMin=\"\(x)\" yMin=\"\(y)\" xMax=\"\(x + Double(word.count) * 6)\" yMax=\"\(y + 12)\">\(word)</word>\n"
+                    }.joined() + "</line>\n"
+                }.joined() + "</block>\n</flow>\n"
+            }.joined()
+            return "<page width=\"595\" height=\"842\">\n" + text + "</page>\n"
+        }.joined()
+    }
+
+    /// A LibreOffice PDF whose lines end in hyphens (Fixtures/pdf/README.md): `pdftotext` would glue each
+    /// cut to the next line without its hyphen (`grandsparents`, `SaintGermain-des-Prés`); compounds
+    /// keep theirs, a word the document writes whole elsewhere is joined, another keeps its hyphen
+    /// for the analyzer to index both ways, and a superscript stays in its word.
+    @Test func aLineEndHyphenJoinsTheLines() throws {
+        let (sections, _) = try PDFText.sections(of: Self.fixture("coupures.pdf"), minimumWords: 12)
+        #expect(sections.map(\.body) == [
+            "Le porte-monnaie, le porte-parole, les arcs-en-ciel, les grands-parents, Clichy-sous-Bois, Saint-Germain-des-Prés, "
+                + "les sous-préfectures, le chef-lieu, le rendez-vous, de 1998-2004.\nExpérimentations\nLes organisations de l’économie\n"
+                + "sociale et solidaire accom-pagnent les collectivités territo-riales dans leurs expérimentations, notamment pour l’inser-tion "
+                + "professionnelle des per-sonnes éloignées de l’emploi.\nAu XIXe siècle déjà.",
+        ])
+    }
+
+    /// Each way a line's last word may end: the hyphen kept, dropped, or no join.
+    @Test func aHyphenAtALineEndIsReadFromItsWords() {
+        let spellings = PDFLayout.spellings(of: [[[[
+            PDFLayout.Word(text: "l’expérimentation,", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
+            PDFLayout.Word(text: "(arcs-en-ciel)", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
+            PDFLayout.Word(text: "«grandsparents»", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
+            PDFLayout.Word(text: "grands-parents.", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
+            PDFLayout.Word(text: "shadow", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
+            PDFLayout.Word(text: "(call)", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
+        ]]]])
+        #expect(spellings == ["expérimentation", "arcs-en-ciel", "arcs", "en", "ciel", "arcs-en", "en-ciel", "grandsparents", "grands-parents",
+                              "grands", "parents", "shadow", "call"])
+        // Read from pdftotext's tags: coordinates in any order, off the page too; other tags passed over.
+        let document = #"<page width="9"><flow><block><line><word yMin="1" xMin="-3.5" xMax="2.25" yMax="12.0">a&amp;b</word><word xMin="">c</word></line>"#
+            + #"</block></flow></page><page></page>"#
+        #expect(PDFLayout.pages(of: Array(document.utf8)) == [[[[PDFLayout.Word(text: "a&b", xMin: -3.5, yMin: 1, xMax: 2.25, yMax: 12),
+                                                                 PDFLayout.Word(text: "c", xMin: 0, yMin: 0, xMax: 0, yMax: 0)]]], []])
+        // The halves of a word cut at a line's end are no spellings.
+        let cut: PDFLayout.Flow = [[PDFLayout.Word(text: "un", xMin: 0, yMin: 0, xMax: 1, yMax: 1), PDFLayout.Word(text: "dévelop-", xMin: 0, yMin: 0, xMax: 1, yMax: 1)],
+                                   [PDFLayout.Word(text: "pement", xMin: 0, yMin: 0, xMax: 1, yMax: 1), PDFLayout.Word(text: "fin-", xMin: 0, yMin: 0, xMax: 1, yMax: 1)]]
+        #expect(PDFLayout.spellings(of: [[cut]]) == ["un", "fin"])
+        let cases: [(String, String, PDFLayout.Join?)] = [
+            ("expéri-", "mentation.", .withoutHyphen), ("l’expéri-", "mentation", .withoutHyphen), ("dévelop-", "pement", .withHyphen),
+            ("grands-", "parents", .withHyphen), ("Saint-", "Germain", .withHyphen), ("Clichy-", "sous-Bois", .withHyphen),
+            ("1998-", "2004", .withHyphen), ("A-", "4", .withHyphen), ("sous-pré-", "fectures", .withoutHyphen),
+            ("arcs-en-", "ciel", .withHyphen), ("pot-au-", "feu", .withHyphen), ("Ren-", "dez-vous", .withoutHyphen),
+            ("interlocu-", "teurs-trices", .withoutHyphen), ("salarié-", "e-s", .withHyphen), ("salarié-e-", "s", .withHyphen),
+            ("happyculturecita-", "dine.fr", .withoutHyphen), ("docu-", "ment.", .withHyphen), ("shadow-", "call-stack", .withHyphen),
+            ("shadow-", "calx-stack", .withoutHyphen), ("expéri\u{2010}", "mentation", .withoutHyphen),
+            ("expéri\u{AD}", "mentation", .withoutHyphen), ("voir", "suite", nil), ("-", "option", nil), ("--", "target", nil),
+            ("mot-", "(suite)", nil), ("mot—", "suite", nil),
+        ]
+        for (last, next, join) in cases {
+            #expect(PDFLayout.join(last, before: next, spellings: { spellings }) == join, "\(last) \(next)")
+        }
+        // Joined as the lines are read: a soft hyphen kept is written as ASCII's.
+        func word(_ text: String, _ x: Double, _ y: Double, width: Double = 30) -> PDFLayout.Word {
+            PDFLayout.Word(text: text, xMin: x, yMin: y, xMax: x + width, yMax: y + 12)
+        }
+        let flow: PDFLayout.Flow = [[word("les", 0, 0), word("grands\u{AD}", 34, 0)], [word("parents", 0, 14), word("d’expéri-", 34, 14)],
+                                    [word("mentation", 0, 28)], [word("fin", 0, 42)]]
+        #expect(PDFLayout.text(of: [[flow, [[word("Suite", 0, 60)]]]]) == ["les grands-parents d’expéri-mentation\nfin\n\nSuite"])
+        // A space where the boxes stand apart, none where a superscript or another font follows at once;
+        // rotated text, top to bottom, likewise.
+        #expect(PDFLayout.text(of: [word("XIX", 0, 0), PDFLayout.Word(text: "e", xMin: 30.1, yMin: 0, xMax: 34, yMax: 7), word("siècle", 36, 0)]) == "XIXe siècle")
+        #expect(PDFLayout.text(of: [PDFLayout.Word(text: "Haut", xMin: 0, yMin: 0, xMax: 12, yMax: 30),
+                                    PDFLayout.Word(text: "de", xMin: 0, yMin: 34, xMax: 12, yMax: 50),
+                                    PDFLayout.Word(text: "page", xMin: 0, yMin: 50.5, xMax: 12, yMax: 80)]) == "Haut depage")
+    }
+
+    /// Whatever bytes come in place of `pdftotext`'s (here its output damaged at random), they are
+    /// read without a trap: at most a word for each word tag, laid out into text.
+    @Test func anyOutputIsReadWithoutATrap() {
+        var random = SplitMix64(seed: 59)
+        let output = Array(Self.laidOut([[["Les grands-", "parents d’expéri-", "mentation, 1998-"], ["2004 fin"]], [["Suite"]]]).utf8)
+        let pieces = ["<word ", " xMin=\"", "\"", "=", "-", ".", ">", "<", "</word>", "</line>", "</flow>", "</page>", "é", "\u{AD}", " ", "B", "&amp;"]
+        var read = 0
+        for _ in 0..<2_000 {
+            var bytes = output
+            for _ in 0...(random.next() % 3) {
+                let at = Int(random.next() % UInt64(bytes.count))
+                if random.next() % 2 == 0 {
+                    bytes.removeSubrange(at..<min(at + 1 + Int(random.next() % 8), bytes.count))
+                } else {
+                    bytes.insert(contentsOf: pieces[Int(random.next() % UInt64(pieces.count))].utf8, at: at)
+                }
+            }
+            let pages = PDFLayout.pages(of: bytes)
+            let tags = (0..<bytes.count).filter { bytes[$0...].starts(with: "<word ".utf8) }.count
+            #expect(pages.joined().joined().joined().count <= tags)
+            if !PDFLayout.text(of: pages).joined().isEmpty { read += 1 }
+        }
+        // Not only nothing: most of it still reads as text.
+        #expect(read > 1_800, "\(read)")
     }
 }
