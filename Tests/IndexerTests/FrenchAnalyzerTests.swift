@@ -105,6 +105,17 @@ import TestSupport
         #expect(try analyzer.tokens("ﬁlière").map(\.surface) == ["filiere"])
     }
 
+    /// A soft hyphen (`&shy;`, Word's optional hyphen) or another invisible character inside a word is
+    /// not part of its term nor of its spelling, and the word keeps its place in the text.
+    @Test func invisibleCharactersInsideAWordAreLeftOut() throws {
+        let text = "l’écono\u{AD}mie so\u{AD}ciale, coopé\u{200D}ration, sa\u{2060}la\u{FEFF}rié\u{200C}e\u{AD}s"
+        #expect(try analyzer.terms(text) == analyzer.terms("l’économie sociale, coopération, salariées"))
+        let tokens = try analyzer.tokens(text)
+        #expect(tokens.map(\.surface) == ["economie", "sociale", "cooperation", "salariees"])
+        #expect(tokens.map { String(decoding: Array(text.utf8)[$0.range], as: UTF8.self) }
+                    == ["écono\u{AD}mie", "so\u{AD}ciale", "coopé\u{200D}ration", "sa\u{2060}la\u{FEFF}rié\u{200C}e\u{AD}s"])
+    }
+
     @Test func stemsLikeSnowball() throws {
         #expect(try analyzer.terms("coopératives coopérative coopératif") == ["cooper", "cooper", "cooper"])
         #expect(try analyzer.terms("entreprises entreprise") == ["entrepris", "entrepris"])

@@ -526,9 +526,23 @@ private struct AnalysisPipeline {
     }
 
     func analyzeWord(_ spelling: String) -> Word {
-        let lower = Folding.lowercase(spelling)
+        let lower = Folding.lowercase(Self.withoutInvisibles(spelling))
         return Word(term: Self.ordinal(lower) ?? Folding.removeAccents(stemmer.stem(lower)), surface: Folding.removeAccents(lower))
     }
+
+    /// A word without the invisible characters ICU keeps inside it (UAX #29, WB4): a soft hyphen where it
+    /// may be cut (`écono\u{AD}mie`, HTML's `&shy;`, Word's optional hyphen), zero-width joiners and
+    /// spaces, a word joiner, a byte-order mark, which would make a term of their own spelling, as
+    /// NFKC_Casefold (Lucene's ICUFoldingFilter) removes them.
+    static func withoutInvisibles(_ spelling: String) -> String {
+        // Each starts with one of these bytes in UTF-8; most words hold none.
+        guard spelling.utf8.contains(where: { $0 == 0xC2 || $0 == 0xE2 || $0 == 0xEF }) else { return spelling }
+        var visible = String.UnicodeScalarView()
+        visible.append(contentsOf: spelling.unicodeScalars.filter { !invisibles.contains($0.value) })
+        return visible.isEmpty ? spelling : String(visible)
+    }
+
+    private static let invisibles: Set<UInt32> = [0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
 
     /// An ordinal as French typography writes it (`2e`, `1re`), for the ways it is typed: `2ème`, `2eme`,
     /// `2è`, `2ième` are `2e`, and `1ère` is `1re`, where Snowball would leave `2em` beside `2e`.
