@@ -107,13 +107,17 @@ import TestSupport
 
     /// A soft hyphen (`&shy;`, Word's optional hyphen) or another invisible character inside a word is
     /// not part of its term nor of its spelling, and the word keeps its place in the text.
-    @Test func invisibleCharactersInsideAWordAreLeftOut() throws {
+    @Test func invisibleAndSuperscriptCharactersInsideAWordArePlainLetters() throws {
         let text = "l’écono\u{AD}mie so\u{AD}ciale, coopé\u{200D}ration, sa\u{2060}la\u{FEFF}rié\u{200C}e\u{AD}s"
         #expect(try analyzer.terms(text) == analyzer.terms("l’économie sociale, coopération, salariées"))
         let tokens = try analyzer.tokens(text)
         #expect(tokens.map(\.surface) == ["economie", "sociale", "cooperation", "salariees"])
         #expect(tokens.map { String(decoding: Array(text.utf8)[$0.range], as: UTF8.self) }
                     == ["écono\u{AD}mie", "so\u{AD}ciale", "coopé\u{200D}ration", "sa\u{2060}la\u{FEFF}rié\u{200C}e\u{AD}s"])
+        // Superscript letters, as French typography sets ordinals and centuries, are letters.
+        #expect(try analyzer.terms("le XIXᵉ siècle, le 1ᵉʳ mai, la 2ᵉ édition, Mᵐᵉ Dupont")
+                    == analyzer.terms("le XIXe siècle, le 1er mai, la 2e édition, Mme Dupont"))
+        #expect(try analyzer.tokens("XIXᵉ").map(\.surface) == ["xixe"])
     }
 
     @Test func stemsLikeSnowball() throws {

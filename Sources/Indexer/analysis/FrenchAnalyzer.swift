@@ -526,23 +526,32 @@ private struct AnalysisPipeline {
     }
 
     func analyzeWord(_ spelling: String) -> Word {
-        let lower = Folding.lowercase(Self.withoutInvisibles(spelling))
+        let lower = Folding.lowercase(Self.plainLetters(spelling))
         return Word(term: Self.ordinal(lower) ?? Folding.removeAccents(stemmer.stem(lower)), surface: Folding.removeAccents(lower))
     }
 
     /// A word without the invisible characters ICU keeps inside it (UAX #29, WB4): a soft hyphen where it
     /// may be cut (`écono\u{AD}mie`, HTML's `&shy;`, Word's optional hyphen), zero-width joiners and
-    /// spaces, a word joiner, a byte-order mark, which would make a term of their own spelling, as
-    /// NFKC_Casefold (Lucene's ICUFoldingFilter) removes them.
-    static func withoutInvisibles(_ spelling: String) -> String {
+    /// spaces, a word joiner, a byte-order mark, which would make a term of their own spelling; and
+    /// with its superscript letters as letters (`XIXᵉ`, `1ᵉʳ`, as French typography sets them), which
+    /// Snowball would not stem as `XIXe`. NFKC_Casefold (Lucene's ICUFoldingFilter) does both.
+    static func plainLetters(_ spelling: String) -> String {
         // Each starts with one of these bytes in UTF-8; most words hold none.
-        guard spelling.utf8.contains(where: { $0 == 0xC2 || $0 == 0xE2 || $0 == 0xEF }) else { return spelling }
-        var visible = String.UnicodeScalarView()
-        visible.append(contentsOf: spelling.unicodeScalars.filter { !invisibles.contains($0.value) })
-        return visible.isEmpty ? spelling : String(visible)
+        guard spelling.utf8.contains(where: { $0 == 0xC2 || $0 == 0xCA || $0 == 0xCB || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xEF }),
+              spelling.unicodeScalars.contains(where: { invisibles.contains($0.value) || superscripts[$0.value] != nil }) else { return spelling }
+        var plain = String.UnicodeScalarView()
+        for scalar in spelling.unicodeScalars where !invisibles.contains(scalar.value) { plain.append(superscripts[scalar.value] ?? scalar) }
+        return plain.isEmpty ? spelling : String(plain)
     }
 
     private static let invisibles: Set<UInt32> = [0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+
+    /// The modifier letters that write a small letter raised (Unicode's `<super>` of each).
+    private static let superscripts: [UInt32: Unicode.Scalar] = [
+        0x1D43: "a", 0x1D47: "b", 0x1D9C: "c", 0x1D48: "d", 0x1D49: "e", 0x1DA0: "f", 0x1D4D: "g", 0x02B0: "h", 0x2071: "i",
+        0x02B2: "j", 0x1D4F: "k", 0x02E1: "l", 0x1D50: "m", 0x207F: "n", 0x1D52: "o", 0x1D56: "p", 0x02B3: "r", 0x02E2: "s",
+        0x1D57: "t", 0x1D58: "u", 0x1D5B: "v", 0x02B7: "w", 0x02E3: "x", 0x02B8: "y", 0x1DBB: "z",
+    ]
 
     /// An ordinal as French typography writes it (`2e`, `1re`), for the ways it is typed: `2ème`, `2eme`,
     /// `2è`, `2ième` are `2e`, and `1ère` is `1re`, where Snowball would leave `2em` beside `2e`.
