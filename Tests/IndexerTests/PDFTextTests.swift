@@ -167,14 +167,7 @@ import TestSupport
 
     /// Each way a line's last word may end: the hyphen kept, dropped, or no join.
     @Test func aHyphenAtALineEndIsReadFromItsWords() {
-        let spellings = PDFLayout.spellings(of: [[[[
-            PDFLayout.Word(text: "l’expérimentation,", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
-            PDFLayout.Word(text: "(arcs-en-ciel)", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
-            PDFLayout.Word(text: "«grandsparents»", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
-            PDFLayout.Word(text: "grands-parents.", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
-            PDFLayout.Word(text: "shadow", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
-            PDFLayout.Word(text: "(call)", xMin: 0, yMin: 0, xMax: 1, yMax: 1),
-        ]]]])
+        let spellings = PDFLayout.spellings(of: [[["l’expérimentation, (arcs-en-ciel) «grandsparents» grands-parents. shadow (call)"]]])
         #expect(spellings == ["expérimentation", "arcs-en-ciel", "arcs", "en", "ciel", "arcs-en", "en-ciel", "grandsparents", "grands-parents",
                               "grands", "parents", "shadow", "call"])
         // Read from pdftotext's tags: coordinates in any order, off the page too; other tags passed over.
@@ -183,9 +176,7 @@ import TestSupport
         #expect(PDFLayout.pages(of: Array(document.utf8)) == [[[[PDFLayout.Word(text: "a&b", xMin: -3.5, yMin: 1, xMax: 2.25, yMax: 12),
                                                                  PDFLayout.Word(text: "c", xMin: 0, yMin: 0, xMax: 0, yMax: 0)]]], []])
         // The halves of a word cut at a line's end are no spellings.
-        let cut: PDFLayout.Flow = [[PDFLayout.Word(text: "un", xMin: 0, yMin: 0, xMax: 1, yMax: 1), PDFLayout.Word(text: "dévelop-", xMin: 0, yMin: 0, xMax: 1, yMax: 1)],
-                                   [PDFLayout.Word(text: "pement", xMin: 0, yMin: 0, xMax: 1, yMax: 1), PDFLayout.Word(text: "fin-", xMin: 0, yMin: 0, xMax: 1, yMax: 1)]]
-        #expect(PDFLayout.spellings(of: [[cut]]) == ["un", "fin"])
+        #expect(PDFLayout.spellings(of: [[["un dévelop-", "pement fin-"]]]) == ["un", "fin"])
         let cases: [(String, String, PDFLayout.Join?)] = [
             ("expéri-", "mentation.", .withoutHyphen), ("l’expéri-", "mentation", .withoutHyphen), ("dévelop-", "pement", .withHyphen),
             ("grands-", "parents", .withHyphen), ("Saint-", "Germain", .withHyphen), ("Clichy-", "sous-Bois", .withHyphen),
@@ -201,12 +192,11 @@ import TestSupport
             #expect(PDFLayout.join(last, before: next, spellings: { spellings }) == join, "\(last) \(next)")
         }
         // Joined as the lines are read: a soft hyphen kept is written as ASCII's.
+        #expect(PDFLayout.text(of: [[["les grands\u{AD}", "parents d’expéri-", "mentation", "fin"], ["Suite"]]])
+                    == ["les grands-parents d’expéri-mentation\nfin\n\nSuite"])
         func word(_ text: String, _ x: Double, _ y: Double, width: Double = 30) -> PDFLayout.Word {
             PDFLayout.Word(text: text, xMin: x, yMin: y, xMax: x + width, yMax: y + 12)
         }
-        let flow: PDFLayout.Flow = [[word("les", 0, 0), word("grands\u{AD}", 34, 0)], [word("parents", 0, 14), word("d’expéri-", 34, 14)],
-                                    [word("mentation", 0, 28)], [word("fin", 0, 42)]]
-        #expect(PDFLayout.text(of: [[flow, [[word("Suite", 0, 60)]]]]) == ["les grands-parents d’expéri-mentation\nfin\n\nSuite"])
         // A space where the boxes stand apart, none where a superscript or another font follows at once;
         // rotated text, top to bottom, likewise.
         #expect(PDFLayout.text(of: [word("XIX", 0, 0), PDFLayout.Word(text: "e", xMin: 30.1, yMin: 0, xMax: 34, yMax: 7), word("siècle", 36, 0)]) == "XIXe siècle")
@@ -216,11 +206,13 @@ import TestSupport
     }
 
     /// Whatever bytes come in place of `pdftotext`'s (here its output damaged at random), they are
-    /// read without a trap: at most a word for each word tag, laid out into text.
+    /// read without a trap: at most a word for each word tag, the same pages however the bytes come
+    /// in (a page is laid out once whole), laid out into text.
     @Test func anyOutputIsReadWithoutATrap() {
         var random = SplitMix64(seed: 59)
-        let output = Array(Self.laidOut([[["Les grands-", "parents d’expéri-", "mentation, 1998-"], ["2004 fin"]], [["Suite"]]]).utf8)
-        let pieces = ["<word ", " xMin=\"", "\"", "=", "-", ".", ">", "<", "</word>", "</line>", "</flow>", "</page>", "é", "\u{AD}", " ", "B", "&amp;"]
+        let output = Array(("<html><head><title>T</title></head><body>\n<doc>\n"
+            + Self.laidOut([[["Les grands-", "parents d’expéri-", "mentation, 1998-"], ["2004 fin"]], [["Suite"]]]) + "</doc>").utf8)
+        let pieces = ["<word ", " xMin=\"", "\"", "=", "-", ".", ">", "<", "</word>", "</line>", "</flow>", "</page>", "<doc>", "é", "\u{AD}", " ", "B", "&amp;"]
         var read = 0
         for _ in 0..<2_000 {
             var bytes = output
@@ -232,10 +224,18 @@ import TestSupport
                     bytes.insert(contentsOf: pieces[Int(random.next() % UInt64(pieces.count))].utf8, at: at)
                 }
             }
-            let pages = PDFLayout.pages(of: bytes)
             let tags = (0..<bytes.count).filter { bytes[$0...].starts(with: "<word ".utf8) }.count
-            #expect(pages.joined().joined().joined().count <= tags)
-            if !PDFLayout.text(of: pages).joined().isEmpty { read += 1 }
+            #expect(PDFLayout.pages(of: bytes).joined().joined().joined().count <= tags)
+            var whole = PDFLayout(), inPieces = PDFLayout()
+            whole.append(bytes[...])
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + 1 + Int(random.next() % 40), bytes.count)
+                inPieces.append(bytes[start..<end])
+                start = end
+            }
+            #expect(inPieces.pages == whole.pages && inPieces.head == whole.head)
+            if !whole.text().joined().isEmpty { read += 1 }
         }
         // Not only nothing: most of it still reads as text.
         #expect(read > 1_800, "\(read)")

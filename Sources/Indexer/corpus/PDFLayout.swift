@@ -11,7 +11,44 @@
 /// `grandsparents`, and `dévelop-pement` as `dévelop`, `pement` and `développement`: every reading is
 /// found), unless the document says otherwise (it writes `développement` whole elsewhere), or keeping
 /// it would make a compound of three words, which the analyzer does not join (`join`).
-enum PDFLayout {
+///
+/// `pdftotext`'s output is read as it comes, a page at a time (`append`): it holds about twenty times
+/// the bytes of the text, and only each page's lines are kept.
+struct PDFLayout {
+    /// What comes before the pages: the title and the document's properties.
+    private(set) var head: [UInt8] = []
+    /// Each page's flows, each flow's lines (`text(of:)`).
+    private(set) var pages: [[[String]]] = []
+    private var pending: [UInt8] = []
+    /// Where in `pending` no page ends before: the pipe gives a few KB at a time, not a page.
+    private var searched = 0
+    private var inPages = false
+
+    /// Reads what `pdftotext -bbox-layout` wrote next; each page is laid out once whole.
+    mutating func append(_ bytes: ArraySlice<UInt8>) {
+        pending += bytes
+        if !inPages {
+            guard let start = pending.firstIndex(of: "<doc>", from: max(0, pending.count - bytes.count - 4)) else { return }
+            head = Array(pending[..<start])
+            pending.removeFirst(start + 5)
+            inPages = true
+        }
+        var consumed = 0
+        while let end = pending.firstIndex(of: "</page>", from: max(consumed, searched)) {
+            for flows in Self.pages(of: Array(pending[consumed..<(end + 7)])) {
+                pages.append(flows.map { $0.map(Self.text(of:)) })
+            }
+            consumed = end + 7
+        }
+        pending.removeFirst(consumed)
+        searched = max(0, pending.count - 6)
+    }
+
+    /// Each page's text, once everything is read.
+    func text() -> [String] {
+        Self.text(of: pages)
+    }
+
     /// A word's box, in points from the page's top left corner.
     struct Word: Equatable {
         var text: String
@@ -87,7 +124,7 @@ enum PDFLayout {
 
     /// Each page's text: its flows a blank line apart, their lines a line apart, a word hyphenated at
     /// a line's end joined to the next line's first word as the document's `spellings` say.
-    static func text(of pages: [[Flow]]) -> [String] {
+    static func text(of pages: [[[String]]]) -> [String] {
         // Looked up only when a line ends in a hyphen: most PDFs have none.
         var spellings: Set<String>?
         func documentSpellings() -> Set<String> {
@@ -99,8 +136,8 @@ enum PDFLayout {
                 var lines: [String] = []
                 var joinsNext = false
                 for (index, line) in flow.enumerated() {
-                    var text = self.text(of: line)
-                    let join = index + 1 < flow.count ? self.join(line.last!.text, before: flow[index + 1][0].text, spellings: documentSpellings) : nil
+                    var text = line
+                    let join = index + 1 < flow.count ? self.join(lastWord(of: line), before: firstWord(of: flow[index + 1]), spellings: documentSpellings) : nil
                     if let join {
                         // A soft or Unicode hyphen kept is written as ASCII's, which the analyzer splits compounds at.
                         text.unicodeScalars.removeLast()
@@ -112,6 +149,14 @@ enum PDFLayout {
                 return lines.joined(separator: "\n")
             }.joined(separator: "\n\n")
         }
+    }
+
+    private static func firstWord(of line: String) -> String {
+        String(line.prefix { $0 != " " })
+    }
+
+    private static func lastWord(of line: String) -> String {
+        String(line.reversed().prefix { $0 != " " }.reversed())
     }
 
     /// A line's words, a space between two only where their boxes stand apart by more than a tenth
@@ -185,14 +230,15 @@ enum PDFLayout {
     /// (`l’économie`: `économie`), a compound's words alone and each pair a hyphen joins (`arcs-en-ciel`:
     /// `arcs`, `en`, `ciel`, `arcs-en`, `en-ciel`), for `join` to look a spelling up. The two halves of a
     /// word cut at a line's end are left out: they would vouch for themselves.
-    static func spellings(of pages: [[Flow]]) -> Set<String> {
+    static func spellings(of pages: [[[String]]]) -> Set<String> {
         var spellings: Set<String> = []
         for flow in pages.joined() {
             var cut = false
             for (number, line) in flow.enumerated() {
-                let cuts = number + 1 < flow.count && line.last!.text.last.map(hyphens.contains) == true
-                for (index, word) in line.enumerated() where !(index == 0 && cut) && !(index == line.count - 1 && cuts) {
-                    var text = elided(Substring(word.text.lowercased()))
+                let words = line.split(separator: " ")
+                let cuts = number + 1 < flow.count && line.last.map(hyphens.contains) == true
+                for (index, word) in words.enumerated() where !(index == 0 && cut) && !(index == words.count - 1 && cuts) {
+                    var text = elided(Substring(word.lowercased()))
                     text = text.drop { !$0.isLetter && !$0.isNumber }
                     while let last = text.last, !last.isLetter, !last.isNumber { text.removeLast() }
                     guard !text.isEmpty else { continue }

@@ -70,7 +70,8 @@ enum PDFText {
         // -bbox-layout: the words of each page, in reading order with their boxes (PDFLayout), after
         // a head that holds the title.
         let arguments = ["-k", "5", String(timeLimit), tool, "-q", "-bbox-layout", "-enc", "UTF-8", path, "-"]
-        guard let (status, output) = run(timeout, arguments) else {
+        var layout = PDFLayout()
+        guard let status = run(timeout, arguments, output: { layout.append($0) }) else {
             throw CorpusIssue(file: path, message: "skipped: pdftotext could not be started (\(systemError()))")
         }
         switch status {
@@ -82,11 +83,11 @@ enum PDFText {
         case .exited(let code): throw CorpusIssue(file: path, message: "skipped: pdftotext failed (exit status \(code))")
         case .signaled(let signal): throw CorpusIssue(file: path, message: "skipped: pdftotext failed (signal \(signal))")
         }
-        let title = element("title", in: output).map { XMLScanner.decoded($0[...]).split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-        let pages = PDFLayout.text(of: PDFLayout.pages(of: Array(element("doc", in: output) ?? [])))
+        let title = element("title", in: layout.head).map { XMLScanner.decoded($0[...]).split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let pages = layout.text()
         // The head's <meta name="Author" content="…"/>, as pdftotext writes the information dictionary.
         var properties = DocumentProperties()
-        var scanner = XMLScanner(Array(element("head", in: output) ?? []), attributesOf: ["meta"])
+        var scanner = XMLScanner(Array(element("head", in: layout.head) ?? []), attributesOf: ["meta"])
         while let event = scanner.next() {
             guard case .start("meta", let attributes, _) = event, let content = attributes["content"] else { continue }
             switch attributes["name"] {
@@ -105,10 +106,11 @@ enum PDFText {
         case signaled(Int32)
     }
 
-    /// Runs a program with standard input and error on /dev/null and returns how it ended and what
-    /// it printed; nil when it cannot be started. posix_spawn and waitpid, not Foundation's Process,
-    /// whose waitUntilExit polls its run loop (50 ms a program here, five times pdftotext's work).
-    static func run(_ program: String, _ arguments: [String]) -> (Status, [UInt8])? {
+    /// Runs a program with standard input and error on /dev/null, hands `output` what it prints as it
+    /// comes, and returns how it ended; nil when it cannot be started. posix_spawn and waitpid, not
+    /// Foundation's Process, whose waitUntilExit polls its run loop (50 ms a program here, five times
+    /// pdftotext's work).
+    static func run(_ program: String, _ arguments: [String], output: (ArraySlice<UInt8>) -> Void) -> Status? {
         var pipe: [Int32] = [0, 0]
         let opened = fts_pipe_cloexec(&pipe)
         guard opened == 0 else {
@@ -132,12 +134,11 @@ enum PDFText {
             errno = started
             return nil
         }
-        var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(pipe[0], $0.baseAddress, $0.count) }
             if count > 0 {
-                output += buffer[0..<count]
+                output(buffer[0..<count])
             } else if count == 0 || errno != EINTR {
                 break
             }
@@ -146,7 +147,7 @@ enum PDFText {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         // As WIFEXITED and WEXITSTATUS, WTERMSIG read it.
-        return (status & 0x7F == 0 ? .exited(status >> 8 & 0xFF) : .signaled(status & 0x7F), output)
+        return status & 0x7F == 0 ? .exited(status >> 8 & 0xFF) : .signaled(status & 0x7F)
     }
 
     /// The bytes between `<name>` and `</name>`.
