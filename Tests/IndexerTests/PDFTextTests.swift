@@ -33,8 +33,9 @@ import TestSupport
         #expect(documents.map(\.body) == bodies + bodies)
     }
 
-    /// PDFs are read ahead on other threads (`ReadAhead`), yet the index numbers every document in
-    /// the files' order, as a file at a time would, and a PDF that cannot be read is reported in turn.
+    /// PDFs (and Word 97–2003 documents) are read ahead on other threads (`ReadAhead`), yet the index
+    /// numbers every document in the files' order, as a file at a time would, and a PDF that cannot be
+    /// read is reported in turn.
     @Test func pdfsReadAheadKeepTheFilesOrder() throws {
         let folder = try TemporaryFolder()
         let corpus = folder.file("corpus")
@@ -44,6 +45,7 @@ import TestSupport
             let name = String(format: "%02d", number)
             switch number % 3 {
             case 0: try text.write(toFile: "\(corpus)/\(name).txt", atomically: false, encoding: .utf8)
+            case 1 where number == 7: try FileManager.default.copyItem(atPath: WordTextTests.fixture("fiche.doc"), toPath: "\(corpus)/\(name).doc")
             case 1: try FileManager.default.copyItem(atPath: Self.fixture(number == 4 ? "sans-titre.pdf" : "guide.pdf"), toPath: "\(corpus)/\(name).pdf")
             default: try (number == 5 ? "pas un PDF" : text).write(toFile: "\(corpus)/\(name).\(number == 5 ? "pdf" : "md")", atomically: false, encoding: .utf8)
             }
@@ -56,7 +58,7 @@ import TestSupport
                 issues.append(issue.description)
             }
         }
-        #expect(expected.count == 11 && issues == [corpus + "/05.pdf: skipped: not a PDF pdftotext can open (damaged, or locked by a password)"])
+        #expect(expected.count == 10 && issues == [corpus + "/05.pdf: skipped: not a PDF pdftotext can open (damaged, or locked by a password)"])
         for threads in [1, 2, 4] {
             var options = IndexBuildOptions()
             options.threads = threads
@@ -78,7 +80,7 @@ import TestSupport
         let notPDF = folder.file("faux.pdf")
         try "Un texte, pas un PDF.".write(toFile: notPDF, atomically: false, encoding: .utf8)
         func reason(_ path: String, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                    timeLimit: Int = PDFText.timeLimit) -> String? {
+                    timeLimit: Int = ExternalTool.timeLimit) -> String? {
             do {
                 _ = try PDFText.sections(of: path, minimumWords: 12, searchPath: searchPath, timeLimit: timeLimit)
                 return nil

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads ahead of the reading thread the files that wait on another program (PDFs, through
-/// `pdftotext`), a few at a time on other threads, so that their extraction runs on every core while
+/// `pdftotext`; Word 97–2003 documents, through `antiword`), a few at a time on other threads, so that their extraction runs on every core while
 /// the reading thread still numbers documents in the files' order.
 final class ReadAhead: @unchecked Sendable {
     /// What reading one file gave, to be replayed in order.
@@ -28,7 +28,7 @@ final class ReadAhead: @unchecked Sendable {
 
     init(files: [CorpusFile], width: Int) {
         self.files = files
-        ahead = files.indices.filter { files[$0].isPDF }
+        ahead = files.indices.filter { files[$0].isReadByAnotherProgram }
         place = Dictionary(uniqueKeysWithValues: ahead.enumerated().map { ($1, $0) })
         self.width = width
         condition.lock()
@@ -36,7 +36,7 @@ final class ReadAhead: @unchecked Sendable {
         condition.unlock()
     }
 
-    func readsAhead(_ index: Int) -> Bool { files[index].isPDF }
+    func readsAhead(_ index: Int) -> Bool { files[index].isReadByAnotherProgram }
 
     /// The read of file `index` (one that `readsAhead`), once done; the next ones are started.
     func take(_ index: Int) -> Read {

@@ -62,6 +62,12 @@ public struct CorpusFile: Sendable, Equatable {
     /// A PDF, read as the text of its pages (`PDFText`).
     var isPDF: Bool { name.lowercased().hasSuffix(".pdf") }
 
+    /// A Word 97–2003 document, read as its text (`WordText`).
+    var isWordDocument: Bool { name.lowercased().hasSuffix(".doc") }
+
+    /// Read by another program (`ExternalTool`), which the reading waits on.
+    var isReadByAnotherProgram: Bool { isPDF || isWordDocument }
+
     /// An EPUB book, read as the page of its chapters (`EPUBText`).
     var isEPUB: Bool { name.lowercased().hasSuffix(".epub") }
 
@@ -72,14 +78,14 @@ public struct CorpusFile: Sendable, Equatable {
     }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
         if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".html")
             || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") || lower.hasSuffix(".pdf")
-            || lower.hasSuffix(".epub") { return .text }
+            || lower.hasSuffix(".epub") || lower.hasSuffix(".doc") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -120,7 +126,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .pdf, .epub, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .pdf, .epub, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -184,6 +190,7 @@ public enum Corpus {
     static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
         let (sections, fields) = file.isPDF
             ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
+            : file.isWordDocument ? (SectionSplitter().split(try WordText.text(of: file.path)), [])
             : try textSections(file, issue: issue)
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
