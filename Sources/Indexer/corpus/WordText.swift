@@ -14,7 +14,7 @@ enum WordText {
         switch try tool.run(["-w", "0", "-m", "UTF-8.txt", path], file: path, searchPath: searchPath, timeLimit: timeLimit,
                             output: { output += $0 }) {
         case 0: return tidied(String(decoding: output, as: UTF8.self))
-        case 1: throw CorpusIssue(file: path, message: "skipped: not a Word document antiword can read (damaged, encrypted, or another format)")
+        case 1: throw CorpusIssue(file: path, message: "skipped: not a Word document antiword can read (damaged, encrypted, another format, or a text under about 300 characters)")
         case let code: throw CorpusIssue(file: path, message: "skipped: antiword failed (exit status \(code))")
         }
     }
