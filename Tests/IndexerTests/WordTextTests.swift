@@ -9,6 +9,15 @@ import TestSupport
         Bundle.module.url(forResource: "Fixtures/office/\(name)", withExtension: nil)!.path
     }
 
+    /// `antiword` runs beside the reading, as `pdftotext` does (`ReadAhead`).
+    @Test func wordDocumentsAreReadAhead() {
+        let files = ["a.doc", "b.DOC", "c.pdf", "d.docx", "e.txt"].map { CorpusFile(path: $0, name: $0, kind: .text, size: 0) }
+        #expect(files.map(\.isReadByAnotherProgram) == [true, true, true, false, false])
+        let readAhead = ReadAhead(files: files, width: 2)
+        #expect(files.indices.map(readAhead.readsAhead) == [true, true, true, false, false])
+        for index in 0..<3 { _ = readAhead.take(index) }
+    }
+
     /// The document LibreOffice saved as .doc (Fixtures/office/README.md), through `Corpus.read`: a
     /// paragraph a line, a line break kept, a table's rows as their cells, the footnote after the text,
     /// the comment left out; titled by its first line, as a text file is.
@@ -31,7 +40,7 @@ import TestSupport
 
     /// A table's rows lose the padding `antiword` aligns their cells with; other lines stay as they are.
     @Test func tableRowsAreTheirCells() {
-        #expect(WordText.tidied("|Nom     |Valeur   |\n| a | b|\nun | seul\n|\n") == "Nom | Valeur\na | b\nun | seul\n|\n")
+        #expect(WordText.tidied("|Nom     |Valeur   |\n| a | b|\nun | seul\n|\nfin  |\n") == "Nom | Valeur\na | b\nun | seul\n|\nfin  |\n")
     }
 
     /// What `antiword` says of a file it cannot read, or its absence, is the file's issue; one that
