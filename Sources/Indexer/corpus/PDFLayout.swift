@@ -1,7 +1,7 @@
 /// The text of a PDF's pages from the words `pdftotext -bbox-layout` places on them (pages of flows of
 /// lines of words, in reading order, each word with its box), laid out as `pdftotext` prints text:
-/// a line a line, a blank line after each flow (a column, a paragraph apart), and the words of a line
-/// apart only where a space stands between their boxes (`XIXᵉ` stays one word).
+/// each line on a line of its own, a blank line after each flow (a column, a paragraph apart), and the
+/// words of a line apart only where a space stands between their boxes (`XIXᵉ` stays one word).
 ///
 /// It differs in one thing: a word cut by a hyphen at a line's end. `pdftotext` glues it to the
 /// next line's first word without its hyphen, so that `dévelop-` `pement` reads `développement`, but so
@@ -20,7 +20,7 @@ struct PDFLayout {
     /// Each page's flows, each flow's lines (`text(of:)`).
     private(set) var pages: [[[String]]] = []
     private var pending: [UInt8] = []
-    /// Where in `pending` no page ends before: the pipe gives a few KB at a time, not a page.
+    /// How far `pending` was searched for a page's end: the pipe gives a few KB at a time, not a page.
     private var searched = 0
     private var inPages = false
 
