@@ -62,6 +62,9 @@ public struct CorpusFile: Sendable, Equatable {
     /// A PDF, read as the text of its pages (`PDFText`).
     var isPDF: Bool { name.lowercased().hasSuffix(".pdf") }
 
+    /// A Rich Text Format document, read as the page it shows (`RTFText`).
+    var isRTF: Bool { name.lowercased().hasSuffix(".rtf") }
+
     /// A Word 97–2003 document, read as its text (`WordText`).
     var isWordDocument: Bool { name.lowercased().hasSuffix(".doc") }
 
@@ -78,14 +81,14 @@ public struct CorpusFile: Sendable, Equatable {
     }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
         if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".html")
             || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") || lower.hasSuffix(".pdf")
-            || lower.hasSuffix(".epub") || lower.hasSuffix(".doc") { return .text }
+            || lower.hasSuffix(".epub") || lower.hasSuffix(".doc") || lower.hasSuffix(".rtf") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -126,7 +129,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .pdf, .epub, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pdf, .epub, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -203,6 +206,14 @@ public enum Corpus {
         if let (page, properties) = try archivePage(file) { return (sections(of: page), properties.fields) }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+        }
+        if file.isRTF {
+            do {
+                let (html, properties) = try RTFText.page(of: [UInt8](data))
+                return (sections(of: HTMLText.markdown(html)), properties.fields)
+            } catch {
+                throw CorpusIssue(file: file.path, message: error.reason)
+            }
         }
         var text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }

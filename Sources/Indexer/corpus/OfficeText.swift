@@ -43,7 +43,7 @@ enum OfficeText {
     }
 
     /// The page being written: one line a paragraph, heading or table row.
-    private struct PageWriter {
+    struct PageWriter {
         var propertiesTitle: String?
         var title: String?
         var lines: [String] = []
