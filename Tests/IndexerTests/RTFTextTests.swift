@@ -34,15 +34,16 @@ import TestSupport
     /// A document written as Word writes RTF (by hand, Fixtures/office/rapport.rtf): headings by
     /// their style's outline level, name (`heading 2`, `Titre`) or their own; the code page's bytes and
     /// Unicode with its fallback (a pair of surrogates too); hidden text, deleted revisions, fields'
-    /// codes, pictures, headers, comments and list numbers left out; `\info`'s properties as fields.
+    /// codes, pictures, headers, comments and list numbers left out (hidden text until `\plain`); a
+    /// footnote in a list item leaves it an item; `\info`'s properties as fields.
     @Test func wordsRTFReadsAsItsPage() throws {
         let documents = try documents(["rapport.rtf"])
         #expect(documents.map(\.title) == ["Première partie", "Seconde partie"])
         #expect(documents.map(\.body) == [
             "Le rapport du jardin\n\nUne introduction, écrite en français, avec “guillemets”, un 😊 et \u{A0}insécable\n\n\n"
-                + "Un paragraphe visible, un champ le lien et une image .\n\n- Premier point\n- Second point\n\nUne sous-partie\n\n"
+                + "Un paragraphe visible, un champ le lien et une image .\n\n- Premier point Une note.\n- Second point\n\nUne sous-partie\n\n"
                 + "Texte de la sous-partie\nsur deux lignes.",
-            "Nom Valeur\n\nClichy-sous-Bois\n(93) 3,5 %\n\nFin du rapport{ avec \\ et }.",
+            "Nom Valeur\n\nClichy-sous-Bois\n(93) 3,5 %\n\nFin du rapport{ avec \\ et }. montré",
         ])
         #expect(documents[0].extraFields == [
             SourceDocument.Field(name: "author", value: "Marie Dupont", items: ["Marie Dupont"]),
