@@ -35,7 +35,8 @@ import TestSupport
     /// their style's outline level, name (`heading 2`, `Titre`) or their own; the code page's bytes and
     /// Unicode with its fallback (a pair of surrogates too); hidden text, deleted revisions, fields'
     /// codes, pictures, headers, comments and list numbers left out (hidden text until `\plain`); a
-    /// footnote in a list item leaves it an item; `\info`'s properties as fields.
+    /// footnote in a list item leaves it an item; a text box's text read once, not its fallback;
+    /// `\info`'s properties as fields.
     @Test func wordsRTFReadsAsItsPage() throws {
         let documents = try documents(["rapport.rtf"])
         #expect(documents.map(\.title) == ["Première partie", "Seconde partie"])
@@ -43,7 +44,7 @@ import TestSupport
             "Le rapport du jardin\n\nUne introduction, écrite en français, avec “guillemets”, un 😊 et \u{A0}insécable\n\n\n"
                 + "Un paragraphe visible, un champ le lien et une image .\n\n- Premier point Une note.\n- Second point\n\nUne sous-partie\n\n"
                 + "Texte de la sous-partie\nsur deux lignes.",
-            "Nom Valeur\n\nClichy-sous-Bois\n(93) 3,5 %\n\nFin du rapport{ avec \\ et }. montré",
+            "Texte de la zone\n\nNom Valeur\n\nClichy-sous-Bois\n(93) 3,5 %\n\nFin du rapport{ avec \\ et }. montré",
         ])
         #expect(documents[0].extraFields == [
             SourceDocument.Field(name: "author", value: "Marie Dupont", items: ["Marie Dupont"]),

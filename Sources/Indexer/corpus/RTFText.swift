@@ -179,6 +179,9 @@ enum RTFText {
                 // LibreOffice writes `{\*\footnote …}`: a destination fts knows, shown where it is cited.
                 (group.destination, group.skipped) = (.footnote, false)
                 text(" ")
+            // A text box's text, in the shape Word writes `{\shp{\*\shpinst … {\shptxt …}}{\shprslt …}}`: read
+            // once, its fallback for older readers (`\shprslt`) and the shape's properties (`\sp`) not.
+            case "shpinst": group.skipped = false
             case "info": group.destination = .info
             case "stylesheet": group.destination = .stylesheet
             case "title", "author", "subject", "keywords":
@@ -199,10 +202,11 @@ enum RTFText {
         }
 
         /// The destinations whose text is not shown: tables of fonts, colours and lists, pictures,
-        /// objects, headers and footers, comments, fields' codes, list numbers, footnote separators.
+        /// objects, shapes' properties and fallbacks, headers and footers, comments, fields' codes, list
+        /// numbers, footnote separators.
         static let hiddenDestinations: Set<String> = [
             "fonttbl", "colortbl", "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata",
-            "colorschememapping", "datastore", "latentstyles", "pict", "object", "shp", "nonshppict", "header", "footer",
+            "colorschememapping", "datastore", "latentstyles", "pict", "object", "shprslt", "sp", "nonshppict", "header", "footer",
             "headerl", "headerr", "headerf", "footerl", "footerr", "footerf", "pntext", "pntxta", "pntxtb", "listtext",
             "fldinst", "annotation", "atnid", "atnauthor", "atnref", "ftnsep", "ftnsepc", "aftnsep", "aftnsepc", "filetbl",
             "revtbl", "userprops", "docvar", "template", "bkmkstart", "bkmkend", "xe", "tc", "txe", "comment", "operator",
