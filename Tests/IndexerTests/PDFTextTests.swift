@@ -79,34 +79,15 @@ import TestSupport
         let folder = try TemporaryFolder()
         let notPDF = folder.file("faux.pdf")
         try "Un texte, pas un PDF.".write(toFile: notPDF, atomically: false, encoding: .utf8)
-        func reason(_ path: String, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                    timeLimit: Int = ExternalTool.timeLimit) -> String? {
-            do {
-                _ = try PDFText.sections(of: path, minimumWords: 12, searchPath: searchPath, timeLimit: timeLimit)
-                return nil
-            } catch {
-                return error.message
-            }
+        func reason(_ path: String, searchPath: String = StandInTools.searchPath, timeLimit: Int = ExternalTool.timeLimit) -> String? {
+            StandInTools.issue { () throws(CorpusIssue) in _ = try PDFText.sections(of: path, minimumWords: 12, searchPath: searchPath, timeLimit: timeLimit) }
         }
         #expect(reason(notPDF) == "skipped: not a PDF pdftotext can open (damaged, or locked by a password)")
         #expect(reason(Self.fixture("guide.pdf"), searchPath: folder.path) == "skipped: reading a PDF needs pdftotext (Debian's poppler-utils)")
 
         // Stand-ins for pdftotext, beside the real `timeout`.
-        let tools = folder.file("outils")
-        try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
-        let timeout = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { "\($0)/timeout" }.first { FileManager.default.isExecutableFile(atPath: $0) }!
-        try FileManager.default.createSymbolicLink(atPath: tools + "/timeout", withDestinationPath: timeout)
-        // Written through a descriptor closed on exec: a program another test starts meanwhile must
-        // not hold the script open for writing, which would make running it fail (ETXTBSY).
-        func standIn(_ script: String) throws {
-            try? FileManager.default.removeItem(atPath: tools + "/pdftotext")
-            let descriptor = open(tools + "/pdftotext", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
-            #expect(descriptor >= 0)
-            let bytes = Array(("#!/bin/sh\n" + script + "\n").utf8)
-            #expect(write(descriptor, bytes, bytes.count) == bytes.count)
-            close(descriptor)
-        }
+        let tools = try StandInTools(in: folder)
+        func standIn(_ script: String) { tools.write("pdftotext", script) }
         // What pdftotext prints is read a page at a time: a blank page left out, a short last page
         // joined to the one before, an empty title not a title, entities decoded.
         let long = "Une page de texte avec assez de mots pour faire une section à elle seule."
@@ -115,8 +96,8 @@ import TestSupport
             + "<meta name=\"Subject\" content=\"Un guide\"/><meta name=\"CreationDate\" content=\"2024-03-01T10:00:00Z\"/></head><body>\n<doc>\n"
             + Self.laidOut([[[long]]]) + "<page width=\"595\" height=\"842\">\n</page>\n" + Self.laidOut([[[long + " &amp; &lt;b&gt;"]], [["Fin."]]])
             + "</doc></body></html>").write(toFile: output, atomically: false, encoding: .utf8)
-        try standIn("cat '\(output)'")
-        let (sections, fields) = try PDFText.sections(of: notPDF, minimumWords: 12, searchPath: tools)
+        standIn("cat '\(output)'")
+        let (sections, fields) = try PDFText.sections(of: notPDF, minimumWords: 12, searchPath: tools.path)
         #expect(fields == [
             SourceDocument.Field(name: "author", value: "Marie Dupont"),
             SourceDocument.Field(name: "description", value: "Un guide"),
@@ -125,14 +106,14 @@ import TestSupport
         ])
         #expect(sections == [SectionSplitter.Section(line: 1, title: long, body: long),
                              SectionSplitter.Section(line: 3, title: long + " & <b>", body: long + " & <b>\n\nFin.")])
-        try standIn("exit 3")
-        #expect(reason(notPDF, searchPath: tools) == "skipped: its permissions forbid copying its text")
-        try standIn("exit 99")
-        #expect(reason(notPDF, searchPath: tools) == "skipped: pdftotext failed (exit status 99)")
-        try standIn("sleep 30")
-        #expect(reason(notPDF, searchPath: tools, timeLimit: 1) == "skipped: pdftotext took more than 1 s to read it")
-        try standIn("trap '' TERM; sleep 30")
-        #expect(reason(notPDF, searchPath: tools, timeLimit: 1) == "skipped: pdftotext took more than 1 s to read it")
+        standIn("exit 3")
+        #expect(reason(notPDF, searchPath: tools.path) == "skipped: its permissions forbid copying its text")
+        standIn("exit 99")
+        #expect(reason(notPDF, searchPath: tools.path) == "skipped: pdftotext failed (exit status 99)")
+        standIn("sleep 30")
+        #expect(reason(notPDF, searchPath: tools.path, timeLimit: 1) == "skipped: pdftotext took more than 1 s to read it")
+        standIn("trap '' TERM; sleep 30")
+        #expect(reason(notPDF, searchPath: tools.path, timeLimit: 1) == "skipped: pdftotext took more than 1 s to read it")
     }
     /// Pages as `pdftotext -bbox-layout` prints them: each page's flows of lines, whose words are
     /// placed left to right a space (4 points) apart, 12 points high.

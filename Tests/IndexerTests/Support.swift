@@ -104,3 +104,42 @@ enum Damage {
         return refused
     }
 }
+
+/// A folder of stand-ins for a program fts runs on a document (`pdftotext`, `antiword`), beside the
+/// real `timeout`, to search in place of `$PATH`: a test says what each stand-in does.
+struct StandInTools {
+    let path: String
+
+    /// Where the real programs are looked for.
+    static let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+
+    /// The message of the issue `read` throws; nil when it reads.
+    static func issue(_ read: () throws(CorpusIssue) -> Void) -> String? {
+        do {
+            try read()
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    init(in folder: TemporaryFolder) throws {
+        path = folder.file("outils")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let timeout = Self.searchPath.split(separator: ":")
+            .map { "\($0)/timeout" }.first { FileManager.default.isExecutableFile(atPath: $0) }!
+        try FileManager.default.createSymbolicLink(atPath: path + "/timeout", withDestinationPath: timeout)
+    }
+
+    /// Makes `name` a shell script running `script`. Written through a descriptor closed on exec: a
+    /// program another test starts meanwhile must not hold the script open for writing, which would
+    /// make running it fail (ETXTBSY).
+    func write(_ name: String, _ script: String) {
+        try? FileManager.default.removeItem(atPath: path + "/" + name)
+        let descriptor = open(path + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        #expect(descriptor >= 0)
+        let bytes = Array(("#!/bin/sh\n" + script + "\n").utf8)
+        #expect(Foundation.write(descriptor, bytes, bytes.count) == bytes.count)
+        close(descriptor)
+    }
+}

@@ -49,14 +49,8 @@ import TestSupport
         let folder = try TemporaryFolder()
         let notWord = folder.file("faux.doc")
         try "Un texte, pas un document Word.".write(toFile: notWord, atomically: false, encoding: .utf8)
-        func reason(_ path: String, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                    timeLimit: Int = ExternalTool.timeLimit) -> String? {
-            do {
-                _ = try WordText.text(of: path, searchPath: searchPath, timeLimit: timeLimit)
-                return nil
-            } catch {
-                return error.message
-            }
+        func reason(_ path: String, searchPath: String = StandInTools.searchPath, timeLimit: Int = ExternalTool.timeLimit) -> String? {
+            StandInTools.issue { () throws(CorpusIssue) in _ = try WordText.text(of: path, searchPath: searchPath, timeLimit: timeLimit) }
         }
         #expect(reason(notWord) == "skipped: not a Word document antiword can read (damaged, encrypted, another format, or a text under about 300 characters)")
         #expect(reason(Self.fixture("fiche.docx")) == "skipped: not a Word document antiword can read (damaged, encrypted, another format, or a text under about 300 characters)")
@@ -65,27 +59,15 @@ import TestSupport
         // A Word document of 60 words: antiword's limit, not a damaged file.
         #expect(reason(Self.fixture("court.doc")) == "skipped: not a Word document antiword can read (damaged, encrypted, another format, or a text under about 300 characters)")
 
-        let tools = folder.file("outils")
-        try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
-        let timeout = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { "\($0)/timeout" }.first { FileManager.default.isExecutableFile(atPath: $0) }!
-        try FileManager.default.createSymbolicLink(atPath: tools + "/timeout", withDestinationPath: timeout)
-        // Written through a descriptor closed on exec, as in PDFTextTests.
-        func standIn(_ script: String) throws {
-            try? FileManager.default.removeItem(atPath: tools + "/antiword")
-            let descriptor = open(tools + "/antiword", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
-            #expect(descriptor >= 0)
-            let bytes = Array(("#!/bin/sh\n" + script + "\n").utf8)
-            #expect(write(descriptor, bytes, bytes.count) == bytes.count)
-            close(descriptor)
-        }
-        try standIn("printf '|a  |b  |\\n'")
-        #expect(try WordText.text(of: notWord, searchPath: tools) == "a | b\n")
-        try standIn("exit 2")
-        #expect(reason(notWord, searchPath: tools) == "skipped: antiword failed (exit status 2)")
-        try standIn("sleep 30")
-        #expect(reason(notWord, searchPath: tools, timeLimit: 1) == "skipped: antiword took more than 1 s to read it")
-        try standIn("kill -SEGV $$")
-        #expect(reason(notWord, searchPath: tools) == "skipped: antiword failed (signal 11)")
+        let tools = try StandInTools(in: folder)
+        func standIn(_ script: String) { tools.write("antiword", script) }
+        standIn("printf '|a  |b  |\\n'")
+        #expect(try WordText.text(of: notWord, searchPath: tools.path) == "a | b\n")
+        standIn("exit 2")
+        #expect(reason(notWord, searchPath: tools.path) == "skipped: antiword failed (exit status 2)")
+        standIn("sleep 30")
+        #expect(reason(notWord, searchPath: tools.path, timeLimit: 1) == "skipped: antiword took more than 1 s to read it")
+        standIn("kill -SEGV $$")
+        #expect(reason(notWord, searchPath: tools.path) == "skipped: antiword failed (signal 11)")
     }
 }

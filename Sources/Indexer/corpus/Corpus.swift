@@ -84,11 +84,12 @@ public struct CorpusFile: Sendable, Equatable {
 /// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
+    /// The files read as documents split into sections (the others are JSON Lines).
+    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pdf", ".epub"]
+
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
-        if lower.hasSuffix(".txt") || lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".html")
-            || lower.hasSuffix(".htm") || lower.hasSuffix(".docx") || lower.hasSuffix(".odt") || lower.hasSuffix(".pdf")
-            || lower.hasSuffix(".epub") || lower.hasSuffix(".doc") || lower.hasSuffix(".rtf") { return .text }
+        if textSuffixes.contains(where: lower.hasSuffix) { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -203,17 +204,9 @@ public enum Corpus {
 
     /// A text file's sections, and the fields its front matter gives the first.
     private static func textSections(_ file: CorpusFile, issue: (CorpusIssue) throws -> Void) throws -> ([SectionSplitter.Section], [SourceDocument.Field]) {
-        if let (page, properties) = try archivePage(file) { return (sections(of: page), properties.fields) }
+        if let (page, properties) = try documentPage(file) { return (sections(of: page), properties.fields) }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
-        }
-        if file.isRTF {
-            do {
-                let (html, properties) = try RTFText.page(of: [UInt8](data))
-                return (sections(of: HTMLText.markdown(html)), properties.fields)
-            } catch {
-                throw CorpusIssue(file: file.path, message: error.reason)
-            }
         }
         var text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -235,14 +228,22 @@ public enum Corpus {
         return (splitter.split(text), [])
     }
 
-    /// The page a document's archive shows (`.docx`, `.odt`, `.epub`) and its properties; nil for another file.
-    private static func archivePage(_ file: CorpusFile) throws -> (HTMLText.Page, DocumentProperties)? {
-        guard file.officeFormat != nil || file.isEPUB else { return nil }
+    /// The page a document shows (`.docx`, `.odt`, `.epub`, `.rtf`) and its properties; nil for another file.
+    private static func documentPage(_ file: CorpusFile) throws -> (HTMLText.Page, DocumentProperties)? {
+        guard file.officeFormat != nil || file.isEPUB || file.isRTF else { return nil }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
         } catch {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+        }
+        if file.isRTF {
+            do {
+                let (html, properties) = try RTFText.page(of: [UInt8](data))
+                return (HTMLText.markdown(html), properties)
+            } catch {
+                throw CorpusIssue(file: file.path, message: error.reason)
+            }
         }
         do {
             let archive = try ZipArchive(data)

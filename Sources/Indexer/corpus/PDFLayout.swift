@@ -137,7 +137,9 @@ struct PDFLayout {
                 var joinsNext = false
                 for (index, line) in flow.enumerated() {
                     var text = line
-                    let join = index + 1 < flow.count ? self.join(lastWord(of: line), before: firstWord(of: flow[index + 1]), spellings: documentSpellings) : nil
+                    // Most lines end in no hyphen: their words are not looked at.
+                    let join = index + 1 < flow.count && line.last.map(hyphens.contains) == true
+                        ? self.join(lastWord(of: line), before: firstWord(of: flow[index + 1]), spellings: documentSpellings) : nil
                     if let join {
                         // A soft or Unicode hyphen kept is written as ASCII's, which the analyzer splits compounds at.
                         text.unicodeScalars.removeLast()
