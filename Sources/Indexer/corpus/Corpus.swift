@@ -79,13 +79,19 @@ public struct CorpusFile: Sendable, Equatable {
         let lower = name.lowercased()
         return lower.hasSuffix(".docx") ? .docx : lower.hasSuffix(".odt") ? .odt : nil
     }
+
+    /// A presentation, read as the text of its slides (`SlidesText`).
+    var slidesFormat: SlidesText.Format? {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".pptx") ? .pptx : lower.hasSuffix(".odp") ? .odp : nil
+    }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pptx`/`.odp`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
-    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pdf", ".epub"]
+    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pptx", ".odp", ".pdf", ".epub"]
 
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
@@ -130,7 +136,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pdf, .epub, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .pdf, .epub, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -195,7 +201,7 @@ public enum Corpus {
         let (sections, fields) = file.isPDF
             ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
             : file.isWordDocument ? (SectionSplitter().split(try WordText.text(of: file.path)), [])
-            : try textSections(file, issue: issue)
+            : try slideSections(file) ?? textSections(file, issue: issue)
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
                                         title: section.title, body: section.body, extraFields: index == 0 ? fields : []))
@@ -228,15 +234,29 @@ public enum Corpus {
         return (splitter.split(text), [])
     }
 
-    /// The page a document shows (`.docx`, `.odt`, `.epub`, `.rtf`) and its properties; nil for another file.
-    private static func documentPage(_ file: CorpusFile) throws -> (HTMLText.Page, DocumentProperties)? {
-        guard file.officeFormat != nil || file.isEPUB || file.isRTF else { return nil }
-        let data: Data
+    /// A presentation's sections, a slide each, and the fields its properties give the first; nil for another file.
+    private static func slideSections(_ file: CorpusFile) throws -> ([SectionSplitter.Section], [SourceDocument.Field])? {
+        guard let format = file.slidesFormat else { return nil }
+        let data = try mapped(file)
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
+            return try SlidesText.sections(of: try ZipArchive(data), format: format, minimumWords: SectionSplitter().minimumWords)
+        } catch {
+            throw CorpusIssue(file: file.path, message: error.reason)
+        }
+    }
+
+    private static func mapped(_ file: CorpusFile) throws(CorpusIssue) -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
         } catch {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
+    }
+
+    /// The page a document shows (`.docx`, `.odt`, `.epub`, `.rtf`) and its properties; nil for another file.
+    private static func documentPage(_ file: CorpusFile) throws -> (HTMLText.Page, DocumentProperties)? {
+        guard file.officeFormat != nil || file.isEPUB || file.isRTF else { return nil }
+        let data = try mapped(file)
         if file.isRTF {
             do {
                 let (html, properties) = try RTFText.page(of: [UInt8](data))

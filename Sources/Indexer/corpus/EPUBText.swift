@@ -24,7 +24,7 @@ enum EPUBText {
         var book = HTMLText.Page(lines: [], sourceLines: [])
         for (index, id) in spine.enumerated() {
             guard let item = manifest[id], item.type.contains("html"),
-                  let bytes = try archive.data(of: resolved(item.href, in: folder)) else { continue }
+                  let bytes = try archive.data(of: ZipArchive.entryName(item.href, in: folder)) else { continue }
             let chapter = HTMLText.markdown(String(decoding: bytes, as: UTF8.self), titled: false)
             guard !chapter.lines.isEmpty else { continue }
             if !book.lines.isEmpty {
@@ -56,19 +56,5 @@ enum EPUBText {
             throw ZipArchive.Failure(reason: "not an EPUB (its package document is missing)")
         }
         return (packagePath, package)
-    }
-
-    /// A manifest's href (a URL relative to the package document, percent-encoded) as an entry's name.
-    private static func resolved(_ href: String, in folder: [String]) -> String {
-        let path = (href.split(separator: "#", maxSplits: 1).first.map(String.init) ?? "").removingPercentEncoding ?? href
-        var parts = folder
-        for part in path.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": _ = parts.popLast()
-            default: parts.append(String(part))
-            }
-        }
-        return parts.joined(separator: "/")
     }
 }

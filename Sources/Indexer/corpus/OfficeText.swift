@@ -16,7 +16,7 @@ enum OfficeText {
                 throw ZipArchive.Failure(reason: "not a Word document (no word/document.xml)")
             }
             let levels = try archive.data(of: "word/styles.xml").map(wordStyleLevels) ?? [:]
-            var page = PageWriter(propertiesTitle: try archive.data(of: "docProps/core.xml").flatMap { firstText(of: "dc:title", in: $0) })
+            var page = PageWriter(propertiesTitle: try propertiesTitle(of: archive, format: format))
             var notes: [String: String] = [:]
             for (part, element) in [("word/footnotes.xml", "w:footnote"), ("word/endnotes.xml", "w:endnote")] {
                 if let xml = try archive.data(of: part) { notes.merge(wordNotes(xml, element: element)) { first, _ in first } }
@@ -28,10 +28,16 @@ enum OfficeText {
                 throw ZipArchive.Failure(reason: "not an OpenDocument text (no content.xml)")
             }
             let styles = try archive.data(of: "styles.xml").map(openDocumentStyles) ?? [:]
-            var page = PageWriter(propertiesTitle: try archive.data(of: "meta.xml").flatMap { firstText(of: "dc:title", in: $0) })
+            var page = PageWriter(propertiesTitle: try propertiesTitle(of: archive, format: format))
             readOpenDocument(content, styles: styles, into: &page)
             return page.html()
         }
+    }
+
+    /// The title of the document's properties. (A presentation keeps its properties in the same
+    /// part as a document of its format: `.pptx` as `.docx`, `.odp` as `.odt`.)
+    static func propertiesTitle(of archive: ZipArchive, format: Format) throws(ZipArchive.Failure) -> String? {
+        try archive.data(of: format == .docx ? "docProps/core.xml" : "meta.xml").flatMap { firstText(of: "dc:title", in: $0) }
     }
 
     /// The document's properties beyond its title (`DocumentProperties`).
@@ -118,8 +124,8 @@ enum OfficeText {
         var tableDepth = 0
         var cells: [String] = []
         var cell = ""
-        /// The depth of the element whose content is not shown, while inside one.
-        var skipping = 0
+        /// The element whose content is not shown, while inside one.
+        var skipping = SkippedElement()
 
         var inParagraph: Bool { depth > 0 }
 
@@ -151,18 +157,12 @@ enum OfficeText {
         }
 
         mutating func skip(_ selfClosing: Bool) {
-            if !selfClosing { skipping += 1 }
+            skipping.start(selfClosing: selfClosing)
         }
 
-        /// Counts the elements inside a skipped one; true while skipping.
+        /// True while skipping.
         mutating func skipped(_ event: XMLScanner.Event) -> Bool {
-            guard skipping > 0 else { return false }
-            switch event {
-            case .start(_, _, let selfClosing) where !selfClosing: skipping += 1
-            case .end: skipping -= 1
-            default: break
-            }
-            return true
+            skipping.consumes(event)
         }
     }
 

@@ -1,60 +1,16 @@
 import Foundation
 
 /// A PDF as the text of its pages, from the words Poppler's `pdftotext` (Debian's poppler-utils) finds
-/// in reading order (laid out by `PDFLayout`), the way Xapian's omindex and Recoll read PDFs: a section a page (a page of fewer
-/// words than a section needs, such as a cover, joins the next), its line the page's number, its
-/// title the document's title when its properties hold one, else the page's first line of text.
+/// in reading order (laid out by `PDFLayout`): a section a page (`PageSections`), its title the
+/// document's title when its properties hold one, else the page's first line of text.
 /// `pdftotext` runs under `timeout`: a PDF that would keep it busy longer is skipped, not waited for.
 enum PDFText {
     /// `searchPath` is where `pdftotext` and `timeout` are looked for (`$PATH`'s folders).
     static func sections(of path: String, minimumWords: Int, searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                          timeLimit: Int = ExternalTool.timeLimit) throws(CorpusIssue) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
         let (title, properties, pages) = try extract(path, searchPath: searchPath, timeLimit: timeLimit)
-        var sections: [SectionSplitter.Section] = []
-        var pending: (page: Int, lines: [String], words: Int)?
-        for (index, page) in pages.enumerated() {
-            let lines = trimmed(page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...])
-            guard !lines.isEmpty else { continue }
-            let words = lines.reduce(0) { $0 + wordCount($1) }
-            pending = pending.map { ($0.page, $0.lines + [""] + lines, $0.words + words) } ?? (index + 1, lines, words)
-            if let full = pending, full.words >= minimumWords {
-                sections.append(section(full.page, full.lines, title: title))
-                pending = nil
-            }
-        }
-        if let rest = pending {
-            if let last = sections.popLast() {
-                sections.append(section(last.line, last.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [""] + rest.lines,
-                                        title: title))
-            } else {
-                sections.append(section(rest.page, rest.lines, title: title))
-            }
-        }
-        return (sections, properties.fields)
-    }
-
-    private static func section(_ page: Int, _ lines: [String], title: String?) -> SectionSplitter.Section {
-        SectionSplitter.Section(line: page, title: title ?? SectionSplitter.title(from: lines[...], markdown: false), body: lines.joined(separator: "\n"))
-    }
-
-    /// The runs of bytes between ASCII spaces: words enough to tell a cover from a page, without
-    /// reading every character's Unicode properties (a tenth of the reading's own time, before).
-    private static func wordCount(_ line: String) -> Int {
-        var count = 0, inWord = false
-        for byte in line.utf8 {
-            let space = byte == UInt8(ascii: " ") || (9...13).contains(byte)
-            if !space && !inWord { count += 1 }
-            inWord = !space
-        }
-        return count
-    }
-
-    /// The lines without the blank ones that open and close them.
-    private static func trimmed(_ lines: ArraySlice<String>) -> [String] {
-        var lines = lines
-        while lines.first?.allSatisfy(\.isWhitespace) == true { lines.removeFirst() }
-        while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
-        return Array(lines)
+        let numbered = pages.enumerated().map { PageSections.Page(number: $0.offset + 1, lines: $0.element.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)) }
+        return (PageSections.sections(of: numbered, documentTitle: title, minimumWords: minimumWords), properties.fields)
     }
 
     /// The document's title (nil when its properties hold none), its other properties, and its pages' text.

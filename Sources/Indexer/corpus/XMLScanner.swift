@@ -137,3 +137,24 @@ struct XMLScanner {
         }
     }
 }
+
+/// An element whose content is not read (a comment, a fallback copy), while the scanner is inside it.
+struct SkippedElement {
+    private var depth = 0
+
+    /// Skips what the element that starts holds (nothing, when it is empty).
+    mutating func start(selfClosing: Bool) {
+        if !selfClosing { depth += 1 }
+    }
+
+    /// True for each event inside the skipped element, its end included.
+    mutating func consumes(_ event: XMLScanner.Event) -> Bool {
+        guard depth > 0 else { return false }
+        switch event {
+        case .start(_, _, let selfClosing) where !selfClosing: depth += 1
+        case .end: depth -= 1
+        default: break
+        }
+        return true
+    }
+}

@@ -54,6 +54,21 @@ struct ZipArchive {
 
     func contains(_ name: String) -> Bool { entries[name] != nil }
 
+    /// The entry a link names: a URL relative to `folder` (an EPUB's manifest href, an Office
+    /// relationship's target), percent-encoded, or from the archive's root when it starts with `/`.
+    static func entryName(_ href: String, in folder: [String]) -> String {
+        let path = (href.split(separator: "#", maxSplits: 1).first.map(String.init) ?? "").removingPercentEncoding ?? href
+        var parts = path.hasPrefix("/") ? [] : folder
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(String(part))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
     /// The entry's bytes, or nil when the archive has no such entry.
     func data(of name: String) throws(Failure) -> [UInt8]? {
         guard let entry = entries[name] else { return nil }
