@@ -52,8 +52,6 @@ import TestSupport
         }
     }
 
-    static let relationshipType = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
     static func slide(_ shapes: String, show: String? = nil) -> String {
         "<p:sld\(show.map { " show=\"\($0)\"" } ?? "")><p:cSld><p:spTree>\(shapes)</p:spTree></p:cSld></p:sld>"
     }
@@ -77,12 +75,12 @@ import TestSupport
             <p:sldId id="258" r:id="rId5"/><p:sldId id="259" r:id="rId9"/><p:sldId id="260" r:id="rId11"/></p:sldIdLst></p:presentation>
             """
         let rels = """
-            <Relationships><Relationship Id="rId2" Type="\(Self.relationshipType)slide" Target="slides/slide1.xml"/>\
-            <Relationship Id="rId5" Type="\(Self.relationshipType)slide" Target="slides/slide3.xml"/>\
-            <Relationship Id="rId7" Type="\(Self.relationshipType)slide" Target="/ppt/slides/slide2.xml"/>\
-            <Relationship Id="rId9" Type="\(Self.relationshipType)slide" Target="http://example.org/x.xml" TargetMode="External"/>\
-            <Relationship Id="rId11" Type="\(Self.relationshipType)slide" Target="slides/slide4.xml"/>\
-            <Relationship Id="rId1" Type="\(Self.relationshipType)slideMaster" Target="slideMasters/slideMaster1.xml"/></Relationships>
+            <Relationships><Relationship Id="rId2" Type="\(ZipArchive.relationshipType)slide" Target="slides/slide1.xml"/>\
+            <Relationship Id="rId5" Type="\(ZipArchive.relationshipType)slide" Target="slides/slide3.xml"/>\
+            <Relationship Id="rId7" Type="\(ZipArchive.relationshipType)slide" Target="/ppt/slides/slide2.xml"/>\
+            <Relationship Id="rId9" Type="\(ZipArchive.relationshipType)slide" Target="http://example.org/x.xml" TargetMode="External"/>\
+            <Relationship Id="rId11" Type="\(ZipArchive.relationshipType)slide" Target="slides/slide4.xml"/>\
+            <Relationship Id="rId1" Type="\(ZipArchive.relationshipType)slideMaster" Target="slideMasters/slideMaster1.xml"/></Relationships>
             """
         let first = Self.slide(
             Self.shape("ctrTitle", Self.paragraph("Assemblée ", "générale") + "<a:p><a:r><a:t>2024</a:t></a:r><a:br/><a:r><a:t>(Lyon)</a:t></a:r></a:p>")
@@ -100,7 +98,7 @@ import TestSupport
             + Self.shape(nil, "<a:p><a:pPr algn=\"ctr\">ignoré</a:pPr><a:r><a:t>Merci</a:t></a:r></a:p>"))
         let notes = "<p:notes><p:cSld><p:spTree>" + Self.shape("sldImg", "") + Self.shape("body", Self.paragraph("Insister sur les loyers impayés."))
             + Self.shape("sldNum", Self.paragraph("2")) + "</p:spTree></p:cSld></p:notes>"
-        let secondRels = "<Relationships><Relationship Id=\"rId1\" Type=\"\(Self.relationshipType)notesSlide\" Target=\"../notesSlides/notesSlide7.xml\"/></Relationships>"
+        let secondRels = "<Relationships><Relationship Id=\"rId1\" Type=\"\(ZipArchive.relationshipType)notesSlide\" Target=\"../notesSlides/notesSlide7.xml\"/></Relationships>"
         let hidden = Self.slide(Self.shape("title", Self.paragraph("Caché")) + Self.shape("", Self.paragraph("Les zeppelins de la diapositive masquée, jamais montrés à personne pendant l’exposé.")), show: "0")
         let untitled = Self.slide(Self.shape("", Self.paragraph("Une dernière diapositive sans titre, avec assez de mots pour être une section.")))
         let archive = StoredZip.archive([
@@ -193,22 +191,12 @@ import TestSupport
         #expect(try reason("coupé.odp", odp.prefix(odp.count / 2)) == "not a ZIP archive (no end of central directory)")
 
         var random = SplitMix64(seed: 53)
-        var read = 0, refused = 0
-        for (format, original) in [(SlidesText.Format.pptx, [UInt8](pptx)), (.odp, [UInt8](odp))] {
-            for round in 0..<300 {
-                var bytes = original
-                for _ in 0...(random.next() % 4) {
-                    bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
-                }
-                if round % 3 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
-                do {
-                    _ = try SlidesText.sections(of: try ZipArchive(Data(bytes)), format: format, minimumWords: 12)
-                    read += 1
-                } catch {
-                    refused += 1
-                }
+        var outcomes = DamageOutcomes()
+        for (format, original) in [(SlidesText.Format.pptx, pptx), (.odp, odp)] {
+            outcomes.read(damagedCopiesOf: original, random: &random) { archive in
+                _ = try SlidesText.sections(of: archive, format: format, minimumWords: 12)
             }
         }
-        #expect(read > 100 && refused > 100, "\(read) read, \(refused) refused")
+        #expect(outcomes.read > 100 && outcomes.refused > 100, "\(outcomes)")
     }
 }

@@ -85,13 +85,19 @@ public struct CorpusFile: Sendable, Equatable {
         let lower = name.lowercased()
         return lower.hasSuffix(".pptx") ? .pptx : lower.hasSuffix(".odp") ? .odp : nil
     }
+
+    /// A spreadsheet, read as the text of its sheets (`SpreadsheetText`).
+    var spreadsheetFormat: SpreadsheetText.Format? {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".xlsx") ? .xlsx : lower.hasSuffix(".ods") ? .ods : nil
+    }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pptx`/`.odp`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pptx`/`.odp`/`.xlsx`/`.ods`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
-    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pptx", ".odp", ".pdf", ".epub"]
+    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pptx", ".odp", ".xlsx", ".ods", ".pdf", ".epub"]
 
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
@@ -136,7 +142,7 @@ public enum Corpus {
             if !isFolder.boolValue {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .pdf, .epub, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .xlsx, .ods, .pdf, .epub, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, isFolder: false) else { continue }
@@ -201,7 +207,7 @@ public enum Corpus {
         let (sections, fields) = file.isPDF
             ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
             : file.isWordDocument ? (SectionSplitter().split(try WordText.text(of: file.path)), [])
-            : try slideSections(file) ?? textSections(file, issue: issue)
+            : try pagedSections(file) ?? textSections(file, issue: issue)
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
                                         title: section.title, body: section.body, extraFields: index == 0 ? fields : []))
@@ -234,12 +240,16 @@ public enum Corpus {
         return (splitter.split(text), [])
     }
 
-    /// A presentation's sections, a slide each, and the fields its properties give the first; nil for another file.
-    private static func slideSections(_ file: CorpusFile) throws -> ([SectionSplitter.Section], [SourceDocument.Field])? {
-        guard let format = file.slidesFormat else { return nil }
+    /// A presentation's or a spreadsheet's sections, a slide or a sheet each, and the fields its
+    /// properties give the first; nil for another file.
+    private static func pagedSections(_ file: CorpusFile) throws -> ([SectionSplitter.Section], [SourceDocument.Field])? {
+        guard file.slidesFormat != nil || file.spreadsheetFormat != nil else { return nil }
         let data = try mapped(file)
+        let minimumWords = SectionSplitter().minimumWords
         do {
-            return try SlidesText.sections(of: try ZipArchive(data), format: format, minimumWords: SectionSplitter().minimumWords)
+            let archive = try ZipArchive(data)
+            if let format = file.slidesFormat { return try SlidesText.sections(of: archive, format: format, minimumWords: minimumWords) }
+            return try SpreadsheetText.sections(of: archive, format: file.spreadsheetFormat ?? .ods, minimumWords: minimumWords)
         } catch {
             throw CorpusIssue(file: file.path, message: error.reason)
         }

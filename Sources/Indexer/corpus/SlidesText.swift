@@ -97,14 +97,12 @@ enum SlidesText {
 
     // MARK: PowerPoint
 
-    private static let relationshipType = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
     /// The slides `ppt/presentation.xml` lists, each with the notes its relationships name.
     private static func powerPointSlides(_ archive: ZipArchive) throws(ZipArchive.Failure) -> [PageSections.Page] {
         guard let presentation = try archive.data(of: "ppt/presentation.xml") else {
             throw ZipArchive.Failure(reason: "not a PowerPoint presentation (no ppt/presentation.xml)")
         }
-        let targets = try relationships(of: "ppt/presentation.xml", in: archive)
+        let targets = try archive.relationships(of: "ppt/presentation.xml")
         var order: [String] = []
         var scanner = XMLScanner(presentation, attributesOf: ["p:sldId"])
         while let event = scanner.next() {
@@ -115,7 +113,7 @@ enum SlidesText {
             guard let target = targets[id], let xml = try archive.data(of: target.part) else { continue }
             var writer = SlideWriter(number: index + 1)
             guard readPowerPoint(xml, into: &writer) else { continue }
-            if let notes = try relationships(of: target.part, in: archive).values.first(where: { $0.type == relationshipType + "notesSlide" }),
+            if let notes = try archive.relationships(of: target.part).values.first(where: { $0.type == ZipArchive.relationshipType + "notesSlide" }),
                let notesXML = try archive.data(of: notes.part) {
                 writer.startNotes()
                 _ = readPowerPoint(notesXML, into: &writer)
@@ -123,20 +121,6 @@ enum SlidesText {
             slides.append(writer.page)
         }
         return slides
-    }
-
-    /// A part's relationships by id: each one's type and the part it targets.
-    private static func relationships(of part: String, in archive: ZipArchive) throws(ZipArchive.Failure) -> [String: (type: String, part: String)] {
-        var folder = part.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let name = folder.removeLast()
-        guard let xml = try archive.data(of: (folder + ["_rels", name + ".rels"]).joined(separator: "/")) else { return [:] }
-        var relationships: [String: (type: String, part: String)] = [:]
-        var scanner = XMLScanner(xml, attributesOf: ["Relationship"])
-        while let event = scanner.next() {
-            guard case .start("Relationship", let attributes, _) = event, let id = attributes["Id"], let target = attributes["Target"] else { continue }
-            relationships[id] = (attributes["Type"] ?? "", ZipArchive.entryName(target, in: folder))
-        }
-        return relationships
     }
 
     /// Reads a slide's or a notes page's shapes into `writer`; false for a hidden slide.

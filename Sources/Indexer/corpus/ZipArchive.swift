@@ -54,6 +54,24 @@ struct ZipArchive {
 
     func contains(_ name: String) -> Bool { entries[name] != nil }
 
+    /// The start of the relationship types Office Open XML defines (`…/slide`, `…/sharedStrings`).
+    static let relationshipType = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+    /// An Office Open XML part's relationships (its `_rels/NAME.rels`) by id: each one's type and the
+    /// entry it targets.
+    func relationships(of part: String) throws(Failure) -> [String: (type: String, part: String)] {
+        var folder = part.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let name = folder.removeLast()
+        guard let xml = try data(of: (folder + ["_rels", name + ".rels"]).joined(separator: "/")) else { return [:] }
+        var relationships: [String: (type: String, part: String)] = [:]
+        var scanner = XMLScanner(xml, attributesOf: ["Relationship"])
+        while let event = scanner.next() {
+            guard case .start("Relationship", let attributes, _) = event, let id = attributes["Id"], let target = attributes["Target"] else { continue }
+            relationships[id] = (attributes["Type"] ?? "", Self.entryName(target, in: folder))
+        }
+        return relationships
+    }
+
     /// The entry a link names: a URL relative to `folder` (an EPUB's manifest href, an Office
     /// relationship's target), percent-encoded, or from the archive's root when it starts with `/`.
     static func entryName(_ href: String, in folder: [String]) -> String {
