@@ -12,7 +12,8 @@ struct Searchd {
         abstract: "Serve an fts index over a line protocol (docs/PROTOCOL.md).",
         discussion: """
             With no arguments, serves the index of the bundled corpus (./index from ./Corpus/seeds), building \
-            it first when it is missing, in another format version, or older than the corpus. SIGHUP reloads the index; SIGTERM and SIGINT \
+            it first when it is missing, in another format version, or older than the corpus; with --watch, builds and reloads it \
+            again whenever a file of the corpus changes. SIGHUP reloads the index; SIGTERM and SIGINT \
             stop accepting, answer the requests already read, close the connections, and exit 0; a second \
             SIGTERM or SIGINT ends searchd at once.
             """,
@@ -26,6 +27,7 @@ struct Searchd {
             .option("idle-timeout", default: "300", help: "Seconds before an idle connection is closed."),
             .option("max-line", default: "65536", help: "Longest request line in bytes."),
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
+            .option("watch", help: "Every <watch> seconds, look at the corpus, and build and reload the index once a file was added, removed or changed (default: never)."),
             .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
         ] + RankingOptions.specs + [.flag("version", help: "Show the version and the index format it reads, and exit.")]
@@ -40,6 +42,7 @@ struct Searchd {
     var maxLine: Int
     var authToken: String?
     var synonyms: String?
+    var watch: Int?
     var ranking: BM25Parameters
     var logLevel: Logger.Level
     var version: Bool
@@ -64,6 +67,7 @@ struct Searchd {
         maxLine = try arguments.number("max-line")!
         authToken = arguments.string("auth-token")
         synonyms = arguments.string("synonyms")
+        watch = try arguments.number("watch")
         version = arguments.flag("version")
         let options = try RankingOptions.parse(arguments)
         do {
@@ -78,6 +82,7 @@ struct Searchd {
         guard maxConnections > 0 else { throw UsageError("--max-connections must be at least 1") }
         guard idleTimeout > 0 else { throw UsageError("--idle-timeout must be at least 1 second") }
         guard maxLine >= 16 else { throw UsageError("--max-line must be at least 16 bytes") }
+        guard watch.map({ $0 >= 1 }) != false else { throw UsageError("--watch must be at least 1 second") }
     }
 
     func run() throws {
@@ -97,6 +102,8 @@ struct Searchd {
         let indexPath = index ?? environment["FTS_INDEX"] ?? "index"
         let corpusPaths = corpus.isEmpty ? [environment["FTS_CORPUS"] ?? "Corpus/seeds"] : corpus
         do {
+            // The corpus as the index at start is built from (or found in step with).
+            let watched = watch.map { (interval: $0, corpus: CorpusSnapshot(of: corpusPaths)) }
             if try needsBuild(index: indexPath, corpus: corpusPaths) {
                 logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", "))")
                 let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, observer: BuildLog(logger: logger))
@@ -113,11 +120,17 @@ struct Searchd {
             let server = SearchServer(service: service, configuration: configuration)
             let bound = try server.start()
             let documents = service.currentDocumentCount
+            let watcher = watched.map {
+                CorpusWatcher(corpus: corpusPaths, indexPath: indexPath, interval: TimeInterval($0.interval), service: service, logger: logger,
+                              built: $0.corpus)
+            }
+            watcher?.start()
             signals.handle(server)
             // Written straight to the file descriptor: scripts wait for this line, buffering must not hold it.
             FileHandle.standardOutput.write(Data("searchd: listening on \(host):\(bound), \(documents) documents from \(indexPath); try: printf 'SEARCH économie solidaire\\n' | nc \(host) \(bound)\n".utf8))
 
             signals.waitUntilStopped()
+            watcher?.stop()
             logger.info("stopped")
         } catch {
             writeStandardError("searchd: \(error)\n")
@@ -136,22 +149,4 @@ struct Searchd {
         }
         return false
     }
-}
-
-/// The indexer's progress as log lines.
-final class BuildLog: IndexBuildObserver {
-    let logger: Logger
-    private var last = Date.distantPast
-
-    init(logger: Logger) { self.logger = logger }
-
-    func progress(documents: Int, bytesRead: Int, totalBytes: Int) {
-        guard Date().timeIntervalSince(last) >= 2 || bytesRead == totalBytes else { return }
-        last = Date()
-        // In tenths of a megabyte, as `fts index` prints it: the bundled corpus (0.2 MB) read "0 of 0 MB".
-        logger.info("indexing: \(documents) documents, \(String(format: "%.1f of %.1f MB", Double(bytesRead) / 1e6, Double(totalBytes) / 1e6))")
-    }
-
-    func issue(_ issue: CorpusIssue) { logger.warning("\(issue)") }
-    func phase(_ description: String) { logger.info("indexing: \(description)") }
 }

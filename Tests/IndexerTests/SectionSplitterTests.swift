@@ -1,5 +1,6 @@
 import Testing
 @testable import Indexer
+import TestSupport
 
 /// The bundled files split into the entries a reader names (checked by eye); pinned so that a change to
 /// the splitting rules shows up here.

@@ -29,21 +29,6 @@ extension FrenchAnalyzer {
     }
 }
 
-/// A fresh temporary folder, removed when the value is released.
-final class TemporaryFolder {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("fts-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
-
 extension IndexFixtures {
     /// A generated JSON Lines corpus of `documents` at `path`, compressed by `/bin/gzip` into
     /// `path.gz`; `keep` keeps the uncompressed file too.

@@ -191,6 +191,62 @@ import TestSupport
         }
     }
 
+    /// With `--watch`, a file added to the corpus is found once searchd has built the index again, and
+    /// a file removed is no longer; a corpus left with no document fails to build, said on standard
+    /// error, and the previous index serves on; SIGTERM stops it as it stops searchd, leaving no
+    /// build folder behind.
+    @Test func watchingTheCorpusKeepsTheIndexInStep() throws {
+        try Self.inScratchFolder { folder in
+            let corpus = folder + "/corpus"
+            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: TestServer.corpus + "/002_93f8321c060206ad.txt", toPath: corpus + "/fiches.txt")
+            #expect(FileManager.default.createFile(atPath: folder + "/log", contents: nil))
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
+            let (process, port) = try Self.startSearchd(index: folder + "/index", corpus: [corpus], expecting: nil, arguments: ["--watch", "1"],
+                                                        standardError: log)
+            defer {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            let client = try LineClient(port: port)
+            /// The reply to `request` once it is `expected`, polled for at most a minute.
+            func eventually(_ request: String, _ expected: String) -> String? {
+                let deadline = Date().addingTimeInterval(60)
+                var reply: String?
+                repeat {
+                    client.send(request + "\n")
+                    reply = client.line()
+                    if reply == expected { break }
+                    usleep(100_000)
+                } while Date() < deadline
+                return reply
+            }
+            client.send("COUNT zeppelin\n")
+            #expect(client.line() == "COUNT 0")
+            try "# Les zeppelins\n\nUn dirigeable rigide, le zeppelin, survole la ville chaque été.\n"
+                .write(toFile: corpus + "/zeppelins.md", atomically: true, encoding: .utf8)
+            #expect(eventually("COUNT zeppelin", "COUNT 1") == "COUNT 1")
+            try FileManager.default.removeItem(atPath: corpus + "/zeppelins.md")
+            #expect(eventually("COUNT zeppelin", "COUNT 0") == "COUNT 0")
+
+            client.send("COUNT solidaire\n")
+            let before = client.line()
+            #expect(before != "COUNT 0")
+            try FileManager.default.removeItem(atPath: corpus + "/fiches.txt")
+            let deadline = Date().addingTimeInterval(60)
+            var said = ""
+            while !said.contains("failed") && Date() < deadline {
+                usleep(100_000)
+                said = (try? String(contentsOfFile: folder + "/log", encoding: .utf8)) ?? ""
+            }
+            #expect(said.contains("rebuilding \(folder)/index failed: no documents to index in \(corpus); the previous index keeps serving"), "\(said)")
+            client.send("COUNT solidaire\n")
+            #expect(client.line() == before)
+
+            #expect(Self.terminate(process) == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["corpus", "index", "log"])
+        }
+    }
+
     /// A client read by one thread only, once the test has sent its requests.
     private struct ReadingClient: @unchecked Sendable {
         let client: LineClient
@@ -269,7 +325,8 @@ import TestSupport
             #expect(unknown.status == 2 && unknown.stderr.hasPrefix("searchd: unknown option '--prot'\n"))
             for (arguments, message) in [(["--max-connections", "0"], "--max-connections must be at least 1"),
                                          (["--idle-timeout", "-1"], "--idle-timeout must be at least 1 second"),
-                                         (["--max-line", "10"], "--max-line must be at least 16 bytes")] {
+                                         (["--max-line", "10"], "--max-line must be at least 16 bytes"),
+                                         (["--watch", "0"], "--watch must be at least 1 second")] {
                 let refused = try run(arguments)
                 #expect(refused.status == 2 && refused.stderr.hasPrefix("searchd: \(message)\n"), "\(arguments): \(refused.stderr)")
             }
@@ -280,11 +337,11 @@ import TestSupport
 
     /// The searchd binary serving `index` (built from `corpus`, the bundled one unless told, when
     /// missing) on a free port, once it says where it listens, holding `expecting` documents.
-    private static func startSearchd(index: String, corpus: [String] = [TestServer.corpus], expecting: Int? = 89,
+    private static func startSearchd(index: String, corpus: [String] = [TestServer.corpus], expecting: Int? = 89, arguments: [String] = [],
                                      standardError: FileHandle = .nullDevice) throws -> (process: Process, port: Int) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--index", index, "--corpus"] + corpus + ["--port", "0", "--log-level", "warning"]
+        process.arguments = ["--index", index, "--corpus"] + corpus + ["--port", "0", "--log-level", "warning"] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = standardError
