@@ -2,21 +2,14 @@ import Foundation
 import Indexer
 import Logging
 
-/// The corpus's files as the file system describes them: it differs once a file is added, removed,
-/// renamed, replaced or written.
+/// The corpus's files as the file system describes them (each one's device and inode, size and
+/// modification time): it differs once a file is added, removed, renamed, replaced or written.
 public struct CorpusSnapshot: Equatable, Sendable {
-    private struct FileState: Equatable, Sendable {
-        var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
-    }
-
-    private var files: [String: FileState] = [:]
+    private var files: [String: FileStatus] = [:]
 
     public init(of corpus: [String]) {
         for file in Corpus.files(in: corpus).files {
-            var info = stat()
-            guard stat(file.path, &info) == 0 else { continue }
-            files[file.path] = FileState(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                                         seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+            files[file.path] = file.status
         }
     }
 }

@@ -353,6 +353,20 @@ import TestSupport
         ])
     }
 
+    /// A file reached through a link is its target, size and time: what the progress counts and what
+    /// `searchd --watch` compares.
+    @Test func aLinkedFileIsItsTarget() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("corpus"), withIntermediateDirectories: true)
+        let text = "Un texte rangé hors du corpus, sur l’économie sociale et solidaire."
+        try text.write(toFile: folder.file("dehors.txt"), atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("corpus/lien.txt"), withDestinationPath: folder.file("dehors.txt"))
+        let (files, issues) = Corpus.files(in: [folder.file("corpus")])
+        #expect(issues.isEmpty && files.map(\.name) == ["lien.txt"])
+        #expect(files.first?.size == text.utf8.count)
+        #expect(files.first?.status == FileStatus(path: folder.file("dehors.txt")))
+    }
+
     /// A named pipe called like a corpus file is skipped: opening it to read waits for a writer, which
     /// hung the build.
     @Test func aPipeNamedLikeACorpusFileIsSkipped() throws {

@@ -16,20 +16,31 @@ public struct CorpusIssue: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
 }
 
-/// A file or folder as the file system knows it, whatever path reaches it (links followed).
-struct FileIdentity: Hashable {
-    var device: UInt64
-    var inode: UInt64
+/// What one stat(2) of a path says, links followed: all that walking a corpus asks of a file.
+public struct FileStatus: Hashable, Sendable {
+    /// A file or folder as the file system knows it, whatever path reaches it.
+    struct Identity: Hashable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    var identity: Identity
+    var isFolder: Bool
     /// Not a pipe, a socket or a device, whose reading may wait forever for a writer.
     var isRegularFile: Bool
+    public var size: Int
+    /// When it was last written, in nanoseconds since 1970.
+    public var modified: Int64
 
-    /// Nil when the path cannot be examined (it is then handled as before, by the calls that use it).
+    /// Nil when the path cannot be examined: missing, a dangling link, out of reach.
     init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
+        identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        isFolder = info.st_mode & S_IFMT == S_IFDIR
         isRegularFile = info.st_mode & S_IFMT == S_IFREG
+        size = Int(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }
 }
 
@@ -46,6 +57,8 @@ public struct CorpusFile: Sendable, Equatable {
     public var name: String
     public var kind: Kind
     public var size: Int
+    /// The file as the walk found it (nil for a file made up by a test).
+    public var status: FileStatus? = nil
 
     /// A `.md` or `.markdown` file, which may open with front matter.
     var isMarkdown: Bool {
@@ -117,39 +130,37 @@ public enum Corpus {
         var issues: [CorpusIssue] = []
         let manager = FileManager.default
         // Each folder and file by its device and inode, with the path it was first reached by.
-        var reached: [FileIdentity: (path: String, isFolder: Bool)] = [:]
+        var reached: [FileStatus.Identity: (path: String, isFolder: Bool)] = [:]
         /// False, with an issue, for a pipe, a socket or a device, and for a file or folder reached
         /// before.
-        func isFirstVisit(_ path: String, isFolder: Bool) -> Bool {
-            guard let identity = FileIdentity(path: path) else { return true }
-            guard isFolder || identity.isRegularFile else {
+        func isFirstVisit(_ path: String, _ status: FileStatus) -> Bool {
+            guard status.isFolder || status.isRegularFile else {
                 issues.append(CorpusIssue(file: path, message: Self.notRegular))
                 return false
             }
-            if let first = reached[identity] {
+            if let first = reached[status.identity] {
                 issues.append(CorpusIssue(file: path, message: "skipped: the same \(first.isFolder ? "folder" : "file") as \(first.path)"))
                 return false
             }
-            reached[identity] = (path, isFolder)
+            reached[status.identity] = (path, status.isFolder)
             return true
         }
         for path in paths {
-            var isFolder: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
+            guard let status = FileStatus(path: path) else {
                 issues.append(CorpusIssue(file: path, message: "no such file or folder"))
                 continue
             }
-            if !isFolder.boolValue {
+            if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
                     issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .xlsx, .ods, .pdf, .epub, .jsonl or .jsonl.gz file"))
                     continue
                 }
-                guard isFirstVisit(path, isFolder: false) else { continue }
-                files.append(CorpusFile(path: path, name: name, kind: kind, size: size(of: path)))
+                guard isFirstVisit(path, status) else { continue }
+                files.append(CorpusFile(path: path, name: name, kind: kind, size: status.size, status: status))
                 continue
             }
-            guard isFirstVisit(path, isFolder: true) else { continue }
+            guard isFirstVisit(path, status) else { continue }
             var pending = [""]
             while let relative = pending.popLast() {
                 let folder = relative.isEmpty ? path : (path as NSString).appendingPathComponent(relative)
@@ -161,21 +172,20 @@ public enum Corpus {
                 for entry in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !entry.hasPrefix(".") && !entry.hasPrefix("~$") {
                     let name = relative.isEmpty ? entry : relative + "/" + entry
                     let full = (path as NSString).appendingPathComponent(name)
-                    var entryIsFolder: ObjCBool = false
-                    guard manager.fileExists(atPath: full, isDirectory: &entryIsFolder) else {
+                    guard let status = FileStatus(path: full) else {
                         // A name that is not UTF-8 comes back with U+FFFD in it, a path no call can open.
                         if entry.unicodeScalars.contains("\u{FFFD}") && (kind(of: entry) != nil || !entry.contains(".")) {
                             issues.append(CorpusIssue(file: full, message: "skipped: the name is not valid UTF-8 (rename it to index it)"))
                         }
                         continue
                     }
-                    if entryIsFolder.boolValue {
+                    if status.isFolder {
                         // Recorded when listed, so that the first path named is the one walked.
-                        guard isFirstVisit(full, isFolder: true) else { continue }
+                        guard isFirstVisit(full, status) else { continue }
                         subfolders.append(name)
                     } else if let kind = kind(of: entry) {
-                        guard isFirstVisit(full, isFolder: false) else { continue }
-                        files.append(CorpusFile(path: full, name: name, kind: kind, size: size(of: full)))
+                        guard isFirstVisit(full, status) else { continue }
+                        files.append(CorpusFile(path: full, name: name, kind: kind, size: status.size, status: status))
                     }
                 }
                 pending.append(contentsOf: subfolders.reversed())
@@ -185,10 +195,6 @@ public enum Corpus {
     }
 
     static let notRegular = "skipped: not a regular file (a pipe, a socket or a device)"
-
-    static func size(of path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-    }
 
     /// Reads one file's documents. Problems that lose part of the file are reported through `issue`;
     /// an unreadable file throws. `consumed` hears how many of the file's bytes have been read, as a
