@@ -89,6 +89,34 @@ import TestSupport
         ])
     }
 
+    /// A workbook whose writer prefixes SpreadsheetML's elements (`x:row`, as the Open XML SDK can)
+    /// reads as the same workbook unprefixed.
+    @Test func prefixedElementsReadAsUnprefixedOnes() throws {
+        func workbook(_ x: String) -> Data {
+            let type = ZipArchive.relationshipType
+            return StoredZip.archive([
+                ("xl/workbook.xml", "<\(x)workbook><\(x)sheets><\(x)sheet name=\"Dons\" sheetId=\"1\" r:id=\"rId1\"/></\(x)sheets></\(x)workbook>"),
+                ("xl/_rels/workbook.xml.rels", """
+                    <Relationships><Relationship Id="rId1" Type="\(type)worksheet" Target="worksheets/sheet1.xml"/>\
+                    <Relationship Id="rId2" Type="\(type)sharedStrings" Target="sharedStrings.xml"/>\
+                    <Relationship Id="rId3" Type="\(type)styles" Target="styles.xml"/></Relationships>
+                    """),
+                ("xl/sharedStrings.xml", "<\(x)sst><\(x)si><\(x)t>Donateur généreux du jardin partagé</\(x)t></\(x)si></\(x)sst>"),
+                ("xl/styles.xml", "<\(x)styleSheet><\(x)cellXfs><\(x)xf numFmtId=\"0\"/><\(x)xf numFmtId=\"14\"/></\(x)cellXfs></\(x)styleSheet>"),
+                ("xl/worksheets/sheet1.xml", """
+                    <\(x)worksheet><\(x)sheetData><\(x)row r="1"><\(x)c r="A1" t="s"><\(x)v>0</\(x)v></\(x)c>\
+                    <\(x)c r="B1" s="1"><\(x)v>45366</\(x)v></\(x)c><\(x)c r="C1"><\(x)v>12.5</\(x)v></\(x)c>\
+                    <\(x)c r="D1" t="inlineStr"><\(x)is><\(x)t>une ligne écrite en ligne pour faire assez de mots</\(x)t></\(x)is></\(x)c></\(x)row>\
+                    </\(x)sheetData></\(x)worksheet>
+                    """),
+            ])
+        }
+        let plain = try Self.read("dons.xlsx", workbook("")).get()
+        #expect(plain.map(\.body) == ["Donateur généreux du jardin partagé | 15/03/2024 | 12,5 | une ligne écrite en ligne pour faire assez de mots"])
+        let prefixed = try Self.read("dons.xlsx", workbook("x:")).get()
+        #expect(prefixed.map(\.body) == plain.map(\.body) && prefixed.map(\.title) == ["Dons"] && plain.map(\.title) == ["Dons"])
+    }
+
     /// Calc's own ways, in a spreadsheet written here: merged cells' covered parts and comments
     /// left out, a cell's paragraphs, spaces, tabs and line breaks as spaces, a repeated row once,
     /// a sheet named by Calc titled by its first line when the document has no title.

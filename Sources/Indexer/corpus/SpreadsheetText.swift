@@ -7,6 +7,7 @@ import Foundation
 /// once). A cell is the text it shows: Calc's shown text as the document keeps it; Excel's value,
 /// a number written in French (`12500,5`) and a date as `15/03/2024` when its format is a date's.
 /// Hidden sheets, comments, formulas (their results are read), true and false, and errors are left out.
+/// Excel's parts are read whether their writer prefixed SpreadsheetML's elements (`x:row`) or not.
 enum SpreadsheetText {
     enum Format {
         case xlsx, ods
@@ -56,7 +57,7 @@ enum SpreadsheetText {
             .flatMap { relationship throws(ZipArchive.Failure) in try archive.data(of: relationship.part) }.map(dateStyleIndexes) ?? []
         var sheets: [(name: String, id: String, hidden: Bool)] = []
         var epoch = ExcelDate.epoch1900
-        var scanner = XMLScanner(workbook, attributesOf: ["sheet", "workbookPr"])
+        var scanner = XMLScanner(workbook, attributesOf: ["sheet", "workbookPr"], localNames: true)
         while let event = scanner.next() {
             guard case .start(let name, let attributes, _) = event else { continue }
             if name == "workbookPr", attributes["date1904"] == "1" || attributes["date1904"] == "true" { epoch = ExcelDate.epoch1904 }
@@ -79,7 +80,7 @@ enum SpreadsheetText {
         var current: String?
         var inText = false
         var skipping = SkippedElement()
-        var scanner = XMLScanner(xml, attributesOf: [])
+        var scanner = XMLScanner(xml, attributesOf: [], localNames: true)
         while let event = scanner.next() {
             if skipping.consumes(event) { continue }
             switch event {
@@ -103,7 +104,7 @@ enum SpreadsheetText {
         var customDates = Set<Int>()
         var formats: [Int] = []
         var inCellFormats = false
-        var scanner = XMLScanner(xml, attributesOf: ["numFmt", "xf"])
+        var scanner = XMLScanner(xml, attributesOf: ["numFmt", "xf"], localNames: true)
         while let event = scanner.next() {
             switch event {
             case .start("numFmt", let attributes, _):
@@ -145,7 +146,7 @@ enum SpreadsheetText {
         // In the cell's `v` or `is`, whose text is its value.
         var inValue = false
         var skipping = SkippedElement()
-        var scanner = XMLScanner(xml, attributesOf: ["c"])
+        var scanner = XMLScanner(xml, attributesOf: ["c"], localNames: true)
         while let event = scanner.next() {
             if skipping.consumes(event) { continue }
             switch event {

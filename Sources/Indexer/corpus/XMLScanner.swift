@@ -14,10 +14,14 @@ struct XMLScanner {
     /// The elements whose attributes are read (all when nil); others' are skipped unread, as most
     /// of an office part's elements are formatting nobody reads.
     private let attributesRead: Set<String>?
+    /// Elements named without their prefix (`x:row` as `row`), for a format whose writers prefix its
+    /// namespace or not as they please; attributes keep theirs.
+    private let localNames: Bool
 
-    init(_ bytes: [UInt8], attributesOf elements: Set<String>? = nil) {
+    init(_ bytes: [UInt8], attributesOf elements: Set<String>? = nil, localNames: Bool = false) {
         self.bytes = bytes
         attributesRead = elements
+        self.localNames = localNames
     }
 
     mutating func next() -> Event? {
@@ -40,7 +44,7 @@ struct XMLScanner {
             } else if starts(with: "</") {
                 let close = bytes[index...].firstIndex(of: UInt8(ascii: ">")) ?? bytes.count
                 defer { index = min(close + 1, bytes.count) }
-                return .end(name: String(decoding: bytes[min(index + 2, close)..<close].prefix { !Self.isSpace($0) }, as: UTF8.self))
+                return .end(name: elementName(bytes[min(index + 2, close)..<close].prefix { !Self.isSpace($0) }))
             } else {
                 return startTag()
             }
@@ -54,7 +58,7 @@ struct XMLScanner {
         while index < bytes.count && !Self.isSpace(bytes[index]) && bytes[index] != UInt8(ascii: ">") && bytes[index] != UInt8(ascii: "/") {
             index += 1
         }
-        let name = String(decoding: bytes[nameStart..<index], as: UTF8.self)
+        let name = elementName(bytes[nameStart..<index])
         let reads = attributesRead?.contains(name) ?? true
         var attributes: [String: String] = [:]
         while index < bytes.count {
@@ -89,6 +93,11 @@ struct XMLScanner {
             index = min(close + 1, bytes.count)
         }
         return .start(name: name, attributes: attributes, selfClosing: false)
+    }
+
+    private func elementName(_ written: ArraySlice<UInt8>) -> String {
+        guard localNames, let colon = written.lastIndex(of: UInt8(ascii: ":")) else { return String(decoding: written, as: UTF8.self) }
+        return String(decoding: written[(colon + 1)...], as: UTF8.self)
     }
 
     private func starts(with prefix: String) -> Bool {
