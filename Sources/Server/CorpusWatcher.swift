@@ -47,6 +47,7 @@ struct RebuildSchedule {
 public final class CorpusWatcher: @unchecked Sendable {
     private let corpus: [String]
     private let indexPath: String
+    private let documentCache: String?
     private let interval: TimeInterval
     private let service: SearchService
     private let logger: Logger
@@ -57,9 +58,11 @@ public final class CorpusWatcher: @unchecked Sendable {
     private var schedule: RebuildSchedule
 
     /// `built`: the corpus the index was built from, or found in step with.
-    public init(corpus: [String], indexPath: String, interval: TimeInterval, service: SearchService, logger: Logger, built: CorpusSnapshot) {
+    public init(corpus: [String], indexPath: String, documentCache: String? = nil, interval: TimeInterval, service: SearchService, logger: Logger,
+                built: CorpusSnapshot) {
         self.corpus = corpus
         self.indexPath = indexPath
+        self.documentCache = documentCache
         self.interval = interval
         self.service = service
         self.logger = logger
@@ -90,6 +93,7 @@ public final class CorpusWatcher: @unchecked Sendable {
             logger.info("the corpus changed: building \(indexPath) again")
             var options = IndexBuildOptions()
             options.cancellation = cancellation
+            options.documentCache = documentCache
             do {
                 let summary = try IndexBuilder.build(paths: corpus, output: indexPath, options: options, observer: BuildLog(logger: logger))
                 logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")

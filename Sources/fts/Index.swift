@@ -22,6 +22,9 @@ struct Index: Command {
                 The fields whose values `fts search --facet` can count, beside each document's path (always \
                 kept): all (every field but title and body), none, or their names separated by commas.
                 """),
+            .option("document-cache", value: "folder", help: """
+                Keep the documents of PDFs and .doc files there, and read again only the ones added or changed                 since the last build that used it (one folder an index).
+                """),
         ],
         arguments: [ArgumentSpec(name: "paths", help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).", repeats: true)]
     )
@@ -31,6 +34,7 @@ struct Index: Command {
     var threads: Int?
     var strict: Bool
     var facetFields: Set<String>?
+    var documentCache: String?
     var paths: [String]
 
     static func parseBytes(_ text: String) -> Int? {
@@ -57,6 +61,7 @@ struct Index: Command {
             facetFields = Set(names.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty })
             guard facetFields != [] else { throw UsageError("--facets takes all, none, or field names separated by commas") }
         }
+        documentCache = arguments.string("document-cache")
         paths = arguments.arguments("paths")
     }
 
@@ -66,6 +71,7 @@ struct Index: Command {
         if let threads { options.threads = threads }
         options.strict = strict
         options.facetFields = facetFields
+        options.documentCache = documentCache
         let cancellation = CancellationFlag()
         options.cancellation = cancellation
         let signals = [SIGINT, SIGTERM].map { number in

@@ -28,6 +28,7 @@ struct Searchd {
             .option("max-line", default: "65536", help: "Longest request line in bytes."),
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
             .option("watch", help: "Every <watch> seconds, look at the corpus, and build and reload the index once a file was added, removed or changed (default: never)."),
+            .option("document-cache", value: "folder", help: "Keep the documents of PDFs and .doc files there between builds (see fts index)."),
             .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
         ] + RankingOptions.specs + [.flag("version", help: "Show the version and the index format it reads, and exit.")]
@@ -43,6 +44,7 @@ struct Searchd {
     var authToken: String?
     var synonyms: String?
     var watch: Int?
+    var documentCache: String?
     var ranking: BM25Parameters
     var logLevel: Logger.Level
     var version: Bool
@@ -68,6 +70,7 @@ struct Searchd {
         authToken = arguments.string("auth-token")
         synonyms = arguments.string("synonyms")
         watch = try arguments.number("watch")
+        documentCache = arguments.string("document-cache")
         version = arguments.flag("version")
         let options = try RankingOptions.parse(arguments)
         do {
@@ -106,7 +109,9 @@ struct Searchd {
             let watched = watch.map { (interval: $0, corpus: CorpusSnapshot(of: corpusPaths)) }
             if try needsBuild(index: indexPath, corpus: corpusPaths) {
                 logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", "))")
-                let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, observer: BuildLog(logger: logger))
+                var options = IndexBuildOptions()
+                options.documentCache = documentCache
+                let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, options: options, observer: BuildLog(logger: logger))
                 logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
             }
             let service = try SearchService(indexPath: indexPath, authToken: authToken ?? environment["FTS_AUTH_TOKEN"], logger: logger,
@@ -121,8 +126,8 @@ struct Searchd {
             let bound = try server.start()
             let documents = service.currentDocumentCount
             let watcher = watched.map {
-                CorpusWatcher(corpus: corpusPaths, indexPath: indexPath, interval: TimeInterval($0.interval), service: service, logger: logger,
-                              built: $0.corpus)
+                CorpusWatcher(corpus: corpusPaths, indexPath: indexPath, documentCache: documentCache, interval: TimeInterval($0.interval),
+                              service: service, logger: logger, built: $0.corpus)
             }
             watcher?.start()
             signals.handle(server)

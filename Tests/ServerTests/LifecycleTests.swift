@@ -192,17 +192,20 @@ import TestSupport
     }
 
     /// With `--watch`, a file added to the corpus is found once searchd has built the index again, and
-    /// a file removed is no longer; a corpus left with no document fails to build, said on standard
-    /// error, and the previous index serves on; SIGTERM stops it as it stops searchd, leaving no
-    /// build folder behind.
+    /// a file removed is no longer (with `--document-cache`, its cached documents go too); a corpus
+    /// left with no document fails to build, said on standard error, and the previous index serves
+    /// on; SIGTERM stops it as it stops searchd, leaving no build folder behind.
     @Test func watchingTheCorpusKeepsTheIndexInStep() throws {
         try Self.inScratchFolder { folder in
             let corpus = folder + "/corpus"
             try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: TestServer.corpus + "/002_93f8321c060206ad.txt", toPath: corpus + "/fiches.txt")
+            let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            try FileManager.default.copyItem(atPath: repository.appendingPathComponent("Tests/IndexerTests/Fixtures/office/fiche.doc").path,
+                                             toPath: corpus + "/fiche.doc")
             #expect(FileManager.default.createFile(atPath: folder + "/log", contents: nil))
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-            let (process, port) = try Self.startSearchd(index: folder + "/index", corpus: [corpus], expecting: nil, arguments: ["--watch", "1"],
+            let (process, port) = try Self.startSearchd(index: folder + "/index", corpus: [corpus], expecting: nil, arguments: ["--watch", "1", "--document-cache", folder + "/cache"],
                                                         standardError: log)
             defer {
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -227,6 +230,11 @@ import TestSupport
             #expect(eventually("COUNT zeppelin", "COUNT 1") == "COUNT 1")
             try FileManager.default.removeItem(atPath: corpus + "/zeppelins.md")
             #expect(eventually("COUNT zeppelin", "COUNT 0") == "COUNT 0")
+            func cached() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/cache")) ?? []).count }
+            #expect(cached() == 1)
+            try FileManager.default.removeItem(atPath: corpus + "/fiche.doc")
+            #expect(eventually("COUNT \"haute borne\"", "COUNT 0") == "COUNT 0")
+            #expect(cached() == 0)
 
             client.send("COUNT solidaire\n")
             let before = client.line()
@@ -243,7 +251,7 @@ import TestSupport
             #expect(client.line() == before)
 
             #expect(Self.terminate(process) == 0)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["corpus", "index", "log"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["cache", "corpus", "index", "log"])
         }
     }
 

@@ -53,6 +53,9 @@ public struct IndexBuildOptions: Sendable {
     /// every field beyond the title and body. Every document's path is kept whatever they are.
     public var facetFields: Set<String>?
     public var cancellation: CancellationFlag?
+    /// A folder where the documents of PDFs and Word 97–2003 documents are kept between builds
+    /// (`DocumentCache`), one folder an index.
+    public var documentCache: String?
     /// Where the merge splits the terms between its threads (the tests vary it).
     var mergeSplit = IndexMerger.Split.payloadMiddle
 
@@ -100,6 +103,7 @@ public enum IndexBuilder {
         let totalBytes = files.reduce(0) { $0 + $1.size }
 
         let publisher = try Publisher(output: output)
+        let cache = try options.documentCache.map(DocumentCache.init(folder:))
         var published = false
         defer { if !published { publisher.discard() } }
         let folder = publisher.temporary
@@ -134,7 +138,7 @@ public enum IndexBuilder {
 
         do {
             observer?.phase("reading \(files.count) file\(files.count == 1 ? "" : "s")")
-            let readAhead = ReadAhead(files: files, width: max(2, options.threads))
+            let readAhead = ReadAhead(files: files, width: max(2, options.threads), cache: cache)
             for (index, file) in files.enumerated() {
                 if options.cancellation?.isSet == true { throw IndexError.cancelled }
                 // Within a file: a large JSON Lines file shows its progress before it ends.
@@ -279,6 +283,7 @@ public enum IndexBuilder {
         observer?.phase("publishing")
         try publisher.publish()
         published = true
+        cache?.prune()
         return IndexBuildSummary(documents: documents, sourceBytes: sourceBytes, terms: merged.termCount,
                                  postings: merged.postingCount, positions: merged.positionCount,
                                  indexBytes: components.reduce(UInt64(metaLength)) { $0 + $1.length }, runs: runs.count,

@@ -22,12 +22,14 @@ final class ReadAhead: @unchecked Sendable {
     private let ahead: [Int]
     private let place: [Int: Int]
     private let width: Int
+    private let cache: DocumentCache?
     private var started = 0
     private var reads: [Int: Read] = [:]
     private let condition = NSCondition()
 
-    init(files: [CorpusFile], width: Int) {
+    init(files: [CorpusFile], width: Int, cache: DocumentCache? = nil) {
         self.files = files
+        self.cache = cache
         ahead = files.indices.filter { files[$0].isReadByAnotherProgram }
         place = Dictionary(uniqueKeysWithValues: ahead.enumerated().map { ($1, $0) })
         self.width = width
@@ -56,7 +58,12 @@ final class ReadAhead: @unchecked Sendable {
             Thread.detachNewThread { [self] in
                 var read = Read()
                 do {
-                    try Corpus.read(file, document: { read.documents.append($0) }, issue: { read.issues.append($0) })
+                    if let documents = cache?.documents(of: file) {
+                        read.documents = documents
+                    } else {
+                        try Corpus.read(file, document: { read.documents.append($0) }, issue: { read.issues.append($0) })
+                        if read.issues.isEmpty { cache?.store(read.documents, of: file) }
+                    }
                 } catch let issue as CorpusIssue {
                     read.failure = issue
                 } catch {

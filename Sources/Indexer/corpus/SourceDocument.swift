@@ -1,6 +1,6 @@
 /// A document as read from the corpus, before analysis.
-public struct SourceDocument: Sendable, Equatable {
-    public struct Field: Sendable, Equatable {
+public struct SourceDocument: Sendable, Equatable, Codable {
+    public struct Field: Sendable, Equatable, Codable {
         public var name: String
         public var value: String
         /// False for a value kept to be shown and sorted by, not searched (a page's `date`).

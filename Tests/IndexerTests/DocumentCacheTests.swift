@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import Indexer
+import TestSupport
+
+/// The documents of PDFs and `.doc` files are kept between builds, and read again once changed.
+@Suite struct DocumentCacheTests {
+    /// The documents holding `zeppelin`, which only a doctored cache entry gives them.
+    static func zeppelins(_ index: String) throws -> Int {
+        try IndexReader(path: index).termInfo(field: StandardField.body, term: "zeppelin")?.docFreq ?? 0
+    }
+
+    /// A build reads an unchanged file's documents from the cache, not from the file (a doctored
+    /// entry shows it); a file written since is read again; the entries of files gone are removed,
+    /// and nothing else in the folder; a text file, read in process, is never cached.
+    @Test func unchangedFilesAreReadFromTheCache() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("corpus"), cache = folder.file("cache")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: PDFTextTests.fixture("coupures.pdf"), toPath: corpus + "/coupures.pdf")
+        try FileManager.default.copyItem(atPath: WordTextTests.fixture("fiche.doc"), toPath: corpus + "/fiche.doc")
+        try "Une note en texte, lue par fts lui-même, sur le jardin partagé du quartier.".write(toFile: corpus + "/note.txt", atomically: false, encoding: .utf8)
+        var options = IndexBuildOptions()
+        options.documentCache = cache
+        func build(_ name: String) throws -> (index: String, documents: Int) {
+            let index = folder.file(name)
+            return (index, try IndexBuilder.build(paths: [corpus], output: index, options: options).documents)
+        }
+        let first = try build("index1")
+        func entries() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: cache).filter(DocumentCache.isEntry).sorted() }
+        #expect(try entries().count == 2)
+        try "à garder".write(toFile: cache + "/notes.txt", atomically: false, encoding: .utf8)
+
+        // Each entry's documents, doctored: a build that finds zeppelins read them from the cache.
+        var sections: [String: Int] = [:]
+        for name in try entries() {
+            let path = cache + "/" + name
+            var entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            var documents = try #require(entry["documents"] as? [[String: Any]])
+            for index in documents.indices { documents[index]["body"] = (documents[index]["body"] as? String ?? "") + " zeppelin" }
+            entry["documents"] = documents
+            try JSONSerialization.data(withJSONObject: entry).write(to: URL(fileURLWithPath: path))
+            sections[(documents.first?["path"] as? String ?? "")] = documents.count
+        }
+        let pdfSections = try #require(sections[corpus + "/coupures.pdf"]), docSections = try #require(sections[corpus + "/fiche.doc"])
+        let second = try build("index2")
+        #expect(second.documents == first.documents)
+        #expect(try Self.zeppelins(second.index) == pdfSections + docSections)
+
+        // The PDF written since (its time changed): read again, its entry replaced.
+        var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, corpus + "/coupures.pdf", &times, 0) == 0)
+        let third = try build("index3")
+        #expect(try Self.zeppelins(third.index) == docSections)
+        #expect(try entries().count == 2)
+
+        // The .doc gone: its entry goes, the PDF's stays, and so does what is not an entry.
+        try FileManager.default.removeItem(atPath: corpus + "/fiche.doc")
+        let fourth = try build("index4")
+        #expect(fourth.documents == first.documents - docSections)
+        #expect(try entries().count == 1)
+        #expect(try Self.zeppelins(fourth.index) == 0)
+        #expect(FileManager.default.fileExists(atPath: cache + "/notes.txt"))
+
+        // An entry whose key is not the file's (two keys of one name) is not the file's documents.
+        let name = try #require(try entries().first)
+        var entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cache + "/" + name))) as? [String: Any])
+        entry["key"] = "une autre clé"
+        entry["documents"] = (entry["documents"] as? [[String: Any]] ?? []).map { $0.merging(["body": "zeppelin"]) { _, new in new } }
+        try JSONSerialization.data(withJSONObject: entry).write(to: URL(fileURLWithPath: cache + "/" + name))
+        #expect(try Self.zeppelins(try build("index5").index) == 0)
+    }
+
+    /// Only the names the cache writes are entries: what else is in its folder is never removed.
+    @Test func onlyTheCachesOwnFilesAreEntries() {
+        for name in ["0123456789abcdef.json", "0123456789abcdef.json.tmp-12-34"] {
+            #expect(DocumentCache.isEntry(name), "\(name)")
+        }
+        for name in ["0123456789abcdeg.json", "0123456789ABCDEF.json", "0123456789abcdef.jsonx", "0123456789abcde.json", "notes.txt",
+                     "0123456789abcdef.json.bak", ""] {
+            #expect(!DocumentCache.isEntry(name), "\(name)")
+        }
+    }
+}
