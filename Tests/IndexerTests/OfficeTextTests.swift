@@ -266,6 +266,14 @@ import TestSupport
         #expect(outcomes.read > 100 && outcomes.refused > 100, "\(outcomes)")
     }
 
+    /// Every run of Unicode's white space is one space, and none is left at the ends.
+    @Test func whiteSpaceRunsAreOneSpace() {
+        #expect(" \t Budget\r\n\u{A0}2024 \u{3000}(suite)\u{2028}\u{85} ".singleSpaced == "Budget 2024 (suite)")
+        #expect("l’économie  sociale".singleSpaced == "l’économie sociale")
+        #expect(" \n\u{202F} ".singleSpaced.isEmpty && "".singleSpaced.isEmpty)
+        #expect("déjà".singleSpaced == "déjà")
+    }
+
     /// XML as office parts write it: entities and character references decoded, CDATA as text,
     /// comments, declarations and processing instructions skipped; what is malformed read without trapping.
     @Test func xmlIsScannedIntoElementsAndText() {

@@ -23,7 +23,7 @@ struct DocumentProperties: Equatable {
     /// Adds a property's text: the first description and date win; authors and keywords gather,
     /// each once (a list of keywords split at its commas and semicolons).
     mutating func add(_ property: Property, _ text: String) {
-        let shown = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let shown = text.singleSpaced
         guard !shown.isEmpty else { return }
         switch property {
         case .author: if !authors.contains(shown) { authors.append(shown) }

@@ -353,7 +353,7 @@ enum HTMLText {
                 result.lines.removeLast()
                 result.sourceLines.removeLast()
             }
-            let shownTitle = title.map { String(decoding: $0, as: UTF8.self).split(whereSeparator: \.isWhitespace).joined(separator: " ") } ?? ""
+            let shownTitle = title.map { String(decoding: $0, as: UTF8.self).singleSpaced } ?? ""
             if titled && !shownTitle.isEmpty && !headingBeforeText {
                 var escaped = ""
                 for character in shownTitle {

@@ -40,6 +40,13 @@ enum OfficeText {
         try archive.data(of: format == .docx ? "docProps/core.xml" : "meta.xml").flatMap { firstText(of: "dc:title", in: $0) }
     }
 
+    /// The title of the properties, on one line (nil when there is none), and the other properties,
+    /// of a package that keeps them where a document of `format` does: a presentation or a workbook.
+    static func titleAndProperties(of archive: ZipArchive, format: Format) throws(ZipArchive.Failure) -> (title: String?, properties: DocumentProperties) {
+        let title = try propertiesTitle(of: archive, format: format)?.singleSpaced
+        return (title?.isEmpty == false ? title : nil, try properties(of: archive, format: format))
+    }
+
     /// The document's properties beyond its title (`DocumentProperties`).
     static func properties(of archive: ZipArchive, format: Format) throws(ZipArchive.Failure) -> DocumentProperties {
         switch format {

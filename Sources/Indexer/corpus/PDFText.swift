@@ -27,7 +27,7 @@ enum PDFText {
         case 3: throw CorpusIssue(file: path, message: "skipped: its permissions forbid copying its text")
         case let code: throw CorpusIssue(file: path, message: "skipped: pdftotext failed (exit status \(code))")
         }
-        let title = element("title", in: layout.head).map { XMLScanner.decoded($0[...]).split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let title = element("title", in: layout.head).map { XMLScanner.decoded($0[...]).singleSpaced }
         let pages = layout.text()
         // The head's <meta name="Author" content="…"/>, as pdftotext writes the information dictionary.
         var properties = DocumentProperties()

@@ -6,17 +6,11 @@
 /// the footer and header), comments and the fallback copies of alternate content. A slide's number
 /// counts the hidden ones, as the application numbers them.
 enum SlidesText {
-    enum Format {
-        case pptx, odp
-
-        /// The word processor's format whose parts hold the same properties.
-        var documentFormat: OfficeText.Format { self == .pptx ? .docx : .odt }
-    }
+    enum Format { case pptx, odp }
 
     static func sections(of archive: ZipArchive, format: Format, minimumWords: Int) throws(ZipArchive.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
         let slides = try format == .pptx ? powerPointSlides(archive) : impressSlides(archive)
-        let title = try OfficeText.propertiesTitle(of: archive, format: format.documentFormat).map(oneLine).flatMap { $0.isEmpty ? nil : $0 }
-        let properties = try OfficeText.properties(of: archive, format: format.documentFormat)
+        let (title, properties) = try OfficeText.titleAndProperties(of: archive, format: format == .pptx ? .docx : .odt)
         return (PageSections.sections(of: slides, documentTitle: title, minimumWords: minimumWords), properties.fields)
     }
 
@@ -79,20 +73,15 @@ enum SlidesText {
         }
 
         mutating func endRow() {
-            let shown = (cells ?? []).map(oneLine).filter { !$0.isEmpty }
+            let shown = (cells ?? []).map(\.singleSpaced).filter { !$0.isEmpty }
             cells = nil
             if !shown.isEmpty { lines.append(shown.joined(separator: " | ")) }
         }
 
         var page: PageSections.Page {
-            let title = oneLine(titleParts.joined(separator: " "))
+            let title = titleParts.joined(separator: " ").singleSpaced
             return PageSections.Page(number: number, title: title.isEmpty ? nil : title, lines: lines)
         }
-    }
-
-    /// The text with every run of white space (line breaks too) as one space, without spaces at its ends.
-    private static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     // MARK: PowerPoint

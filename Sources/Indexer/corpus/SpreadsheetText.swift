@@ -9,24 +9,17 @@ import Foundation
 /// Hidden sheets, comments, formulas (their results are read), true and false, and errors are left out.
 /// Excel's parts are read whether their writer prefixed SpreadsheetML's elements (`x:row`) or not.
 enum SpreadsheetText {
-    enum Format {
-        case xlsx, ods
-
-        /// The word processor's format whose parts hold the same properties.
-        var documentFormat: OfficeText.Format { self == .xlsx ? .docx : .odt }
-    }
+    enum Format { case xlsx, ods }
 
     static func sections(of archive: ZipArchive, format: Format, minimumWords: Int) throws(ZipArchive.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
         let sheets = try format == .xlsx ? excelSheets(archive) : calcSheets(archive)
-        let title = try OfficeText.propertiesTitle(of: archive, format: format.documentFormat)
-            .map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
-        let properties = try OfficeText.properties(of: archive, format: format.documentFormat)
+        let (title, properties) = try OfficeText.titleAndProperties(of: archive, format: format == .xlsx ? .docx : .odt)
         return (PageSections.sections(of: sheets, documentTitle: title, minimumWords: minimumWords), properties.fields)
     }
 
     /// A sheet's name as its title: nil for a name the application gives a new sheet.
     static func title(_ name: String) -> String? {
-        let words = name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let words = name.singleSpaced
         let letters = words.prefix { !$0.isNumber }.trimmingCharacters(in: .whitespaces).lowercased()
         let given = letters.count < words.count && words.dropFirst(letters.count).allSatisfy { $0.isNumber || $0 == " " }
             && ["sheet", "feuille", "feuil", "tabelle", "hoja", "foglio", "planilha"].contains(letters)
@@ -37,7 +30,7 @@ enum SpreadsheetText {
     private static func line(_ cells: [String]) -> String? {
         var shown: [String] = []
         for cell in cells {
-            let text = cell.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let text = cell.singleSpaced
             if !text.isEmpty && shown.last != text { shown.append(text) }
         }
         return shown.isEmpty ? nil : shown.joined(separator: " | ")
