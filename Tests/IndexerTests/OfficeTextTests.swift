@@ -48,8 +48,9 @@ import TestSupport
 
     /// Word's own ways, in a document written here: a French Word's style ids (`Titre1`, named
     /// `heading 1` whatever the language shown), a style based on a heading's, an outline level set
-    /// on a paragraph, numbered paragraphs, tabs and breaks; deletions, moves, fields' codes and the
-    /// fallback copy of a text box not shown; a table inside a table's cell read into that cell.
+    /// on a paragraph, numbered paragraphs, tabs and breaks; deletions, moves, hidden runs (not a
+    /// hidden paragraph mark's paragraph), fields' codes and the fallback copy of a text box not
+    /// shown; a table inside a table's cell read into that cell.
     @Test func wordsStylesAndRevisionsAreReadAsWordShowsThem() throws {
         let styles = """
             <w:styles><w:style w:type="paragraph" w:styleId="Titre"><w:name w:val="Title"/></w:style>
@@ -62,10 +63,10 @@ import TestSupport
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <w:document><w:body>
             <w:p><w:pPr><w:pStyle w:val="Titre"/></w:pPr><w:r><w:t>Guide &amp; fiches</w:t></w:r></w:p>
-            <w:p><w:r><w:t xml:space="preserve">Une introduction assez longue pour faire une entrée à elle seule, </w:t></w:r><w:del><w:r><w:delText>supprimé</w:delText></w:r></w:del><w:ins><w:r><w:t>texte ajouté</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>déplacé</w:t></w:r></w:moveFrom></w:p>
+            <w:p><w:r><w:t xml:space="preserve">Une introduction assez longue pour faire une entrée à elle seule, </w:t></w:r><w:del><w:r><w:delText>supprimé</w:delText></w:r></w:del><w:ins><w:r><w:t>texte ajouté</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>déplacé</w:t></w:r></w:moveFrom><w:r><w:rPr><w:vanish/></w:rPr><w:t>caché</w:t></w:r><w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t xml:space="preserve"> montré</w:t></w:r></w:p>
             <w:p><w:pPr><w:pStyle w:val="Titre1"/><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Première</w:t></w:r></w:p>
             <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGEREF _Toc1 \\h</w:instrText></w:r><w:r><w:t>Un</w:t><w:tab/><w:t>champ</w:t><w:br/><w:t>coupé</w:t><w:noBreakHyphen/><w:t>net</w:t></w:r></w:p>
-            <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>Un point</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:t>Un point</w:t></w:r></w:p>
             <w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>Encadré</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent><w:p><w:r><w:t>Encadré</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>autour</w:t></w:r></w:p>
             <w:p><w:pPr><w:pStyle w:val="Niveau2"/></w:pPr><w:r><w:t>Sous-partie</w:t></w:r></w:p>
             <w:tbl><w:tr><w:tc><w:p><w:r><w:t>A</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>dedans</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc><w:tc><w:p><w:r><w:t>B</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
@@ -95,7 +96,7 @@ import TestSupport
         #expect(documents.dropFirst().allSatisfy { $0.extraFields.isEmpty })
         #expect(documents.map(\.line) == [1, 2, 8, 10])
         #expect(documents.map(\.body) == [
-            "Une introduction assez longue pour faire une entrée à elle seule, texte ajouté",
+            "Une introduction assez longue pour faire une entrée à elle seule, texte ajouté montré",
             "Un champ\ncoupé-net\n\n- Un point\n\nEncadré autour\n\nSous-partie\n\nA dedans B",
             "Une seconde partie avec assez de mots pour rester une entrée de la fiche.",
             "La fin de la fiche, avec elle aussi assez de mots pour une entrée.",
@@ -105,26 +106,30 @@ import TestSupport
                                           ("word/styles.xml", styles),
                                           ("docProps/core.xml", "<cp:coreProperties><dc:title>Document1</dc:title></cp:coreProperties>")])
         let first = try Self.read("guide.docx", untitled).get().first
-        #expect(first?.title == "Document1" && first?.body == "Guide & fiches\n\nUne introduction assez longue pour faire une entrée à elle seule, texte ajouté")
+        #expect(first?.title == "Document1" && first?.body == "Guide & fiches\n\nUne introduction assez longue pour faire une entrée à elle seule, texte ajouté montré")
     }
 
     /// OpenDocument's own ways, in a document written here: automatic styles derived from the Title
-    /// or a heading's style, a style with a default outline level, tracked changes' deleted text and
-    /// a frame's description not shown.
+    /// or a heading's style, a style with a default outline level, tracked changes' deleted text,
+    /// hidden text (automatic and common text styles that do not display) and a frame's description
+    /// not shown.
     @Test func openDocumentStylesAndChangesAreReadAsWriterShowsThem() throws {
         let styles = """
             <office:styles><style:style style:name="Rubrique" style:family="paragraph" style:default-outline-level="1"/>
-            <style:style style:name="Encadre" style:family="graphic" style:default-outline-level="1"/></office:styles>
+            <style:style style:name="Encadre" style:family="graphic" style:default-outline-level="1"/>
+            <style:style style:name="Cache" style:family="text"><style:text-properties text:display="none"/></style:style></office:styles>
             """
         let content = """
             <office:document-content><office:automatic-styles>
             <style:style style:name="P1" style:family="paragraph" style:parent-style-name="Title"/>
             <style:style style:name="P2" style:family="paragraph" style:parent-style-name="Heading_20_1"/>
             <style:style style:name="P3" style:family="paragraph" style:parent-style-name="Rubrique"/>
+            <style:style style:name="T1" style:family="text"><style:text-properties text:display="none"/></style:style>
+            <style:style style:name="T2" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
             </office:automatic-styles><office:body><office:text>
             <text:tracked-changes><text:changed-region text:id="c1"><text:deletion><text:p>Texte supprimé</text:p></text:deletion></text:changed-region></text:tracked-changes>
             <text:p text:style-name="P1">Le guide du jardin</text:p>
-            <text:p text:style-name="Standard">Une introduction assez longue pour faire une entrée à elle seule<text:change text:change-id="c1"/>, sans plus.</text:p>
+            <text:p text:style-name="Standard">Une introduction assez longue pour faire une entrée à elle seule<text:change text:change-id="c1"/><text:span text:style-name="T1">caché</text:span><text:span text:style-name="Cache">masqué</text:span>, sans <text:span text:style-name="T2">plus</text:span>.</text:p>
             <text:p text:style-name="P2">Première partie</text:p>
             <text:p>Du texte<draw:frame draw:style-name="Encadre"><svg:desc>Une image décrite</svg:desc><draw:text-box><text:p>encadré</text:p></draw:text-box></draw:frame>autour, avec bien assez de mots pour une entrée de la fiche.</text:p>
             <text:p text:style-name="P3">Seconde partie</text:p>

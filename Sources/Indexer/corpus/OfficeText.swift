@@ -3,7 +3,7 @@
 /// any page: paragraphs of a heading style or outline level are headings (which split it), list
 /// paragraphs are items, table rows are lines; the paragraph styled as the document's Title (else the
 /// title of its properties) titles what comes before its first heading. Deleted and moved-from
-/// revisions, comments and fields' codes are not shown; footnotes and endnotes stand where they are
+/// revisions, hidden text, comments and fields' codes are not shown; footnotes and endnotes stand where they are
 /// cited. Each paragraph is a line of the page, so a section's line is the number of its first
 /// paragraph.
 enum OfficeText {
@@ -27,7 +27,7 @@ enum OfficeText {
             guard let content = try archive.data(of: "content.xml") else {
                 throw ZipArchive.Failure(reason: "not an OpenDocument text (no content.xml)")
             }
-            let styles = try archive.data(of: "styles.xml").map(openDocumentStyles) ?? [:]
+            let styles = try archive.data(of: "styles.xml").map(OpenDocumentStyles.init) ?? OpenDocumentStyles()
             var page = PageWriter(propertiesTitle: try propertiesTitle(of: archive, format: format))
             readOpenDocument(content, styles: styles, into: &page)
             return page.html()
@@ -233,7 +233,10 @@ enum OfficeText {
     private static func readWord(_ xml: [UInt8], levels: [String: Int], notes: [String: String], into page: inout PageWriter) {
         var reader = ParagraphReader()
         var inText = false
-        var scanner = XMLScanner(xml, attributesOf: ["w:pStyle", "w:outlineLvl", "w:footnoteReference", "w:endnoteReference"])
+        // A run's properties may hide its text (`w:vanish`); a paragraph mark's, read before its
+        // runs, do not hide the paragraph's.
+        var hiddenRun = false
+        var scanner = XMLScanner(xml, attributesOf: ["w:pStyle", "w:outlineLvl", "w:footnoteReference", "w:endnoteReference", "w:vanish"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
             switch event {
@@ -244,7 +247,9 @@ enum OfficeText {
                 case "w:outlineLvl" where reader.depth == 1:
                     reader.outline = attributes["w:val"].flatMap { Int($0) }.flatMap { (0...8).contains($0) ? $0 + 1 : nil }
                 case "w:numPr" where reader.depth == 1: reader.listItem = true
-                case "w:t" where !selfClosing: inText = true
+                case "w:r" where !selfClosing: hiddenRun = false
+                case "w:vanish": hiddenRun = !["false", "0", "off"].contains(attributes["w:val"] ?? "true")
+                case "w:t" where !selfClosing && !hiddenRun: inText = true
                 case "w:tab": reader.text += "\t"
                 case "w:br", "w:cr": reader.text += "\n"
                 case "w:noBreakHyphen": reader.text += "-"
@@ -278,23 +283,44 @@ enum OfficeText {
 
     // MARK: OpenDocument
 
-    /// Each paragraph style's parent and outline level, from a part's `style:style` elements
-    /// (common styles in styles.xml, automatic ones in content.xml).
-    private static func openDocumentStyles(_ xml: [UInt8]) -> [String: (parent: String?, outline: Int?)] {
-        var styles: [String: (parent: String?, outline: Int?)] = [:]
-        var scanner = XMLScanner(xml, attributesOf: ["style:style"])
-        while let event = scanner.next() {
-            // Styles come before the body (content.xml's automatic ones too): the text is not read for them.
-            if case .start("office:body", _, _) = event { break }
-            if case .start("style:style", let attributes, _) = event, attributes["style:family"] == "paragraph", let name = attributes["style:name"] {
-                styles[name] = (attributes["style:parent-style-name"], attributes["style:default-outline-level"].flatMap { Int($0) })
+    /// A part's styles (common styles in styles.xml, automatic ones in content.xml): each paragraph
+    /// style's parent and outline level, and the text styles that hide their text.
+    private struct OpenDocumentStyles {
+        var paragraphs: [String: (parent: String?, outline: Int?)] = [:]
+        var hidingText: Set<String> = []
+
+        init() {}
+
+        init(_ xml: [UInt8]) {
+            var scanner = XMLScanner(xml, attributesOf: ["style:style", "style:text-properties"])
+            var textStyle: String?
+            while let event = scanner.next() {
+                switch event {
+                // Styles come before the body (content.xml's automatic ones too): the text is not read for them.
+                case .start("office:body", _, _): return
+                case .start("style:style", let attributes, _):
+                    textStyle = attributes["style:family"] == "text" ? attributes["style:name"] : nil
+                    if attributes["style:family"] == "paragraph", let name = attributes["style:name"] {
+                        paragraphs[name] = (attributes["style:parent-style-name"], attributes["style:default-outline-level"].flatMap { Int($0) })
+                    }
+                case .start("style:text-properties", let attributes, _):
+                    if let textStyle, attributes["text:display"] == "none" { hidingText.insert(textStyle) }
+                default: break
+                }
             }
         }
-        return styles
+
+        func merging(_ automatic: OpenDocumentStyles) -> OpenDocumentStyles {
+            var merged = self
+            merged.paragraphs.merge(automatic.paragraphs) { _, automatic in automatic }
+            merged.hidingText.formUnion(automatic.hidingText)
+            return merged
+        }
     }
 
-    private static func readOpenDocument(_ xml: [UInt8], styles common: [String: (parent: String?, outline: Int?)], into page: inout PageWriter) {
-        let styles = common.merging(openDocumentStyles(xml)) { _, automatic in automatic }
+    private static func readOpenDocument(_ xml: [UInt8], styles common: OpenDocumentStyles, into page: inout PageWriter) {
+        let all = common.merging(OpenDocumentStyles(xml))
+        let styles = all.paragraphs
         /// 0 for the Title, 1–10 for a heading, from the style or the one it derives from.
         func level(_ style: String?) -> Int? {
             var style = style
@@ -309,7 +335,7 @@ enum OfficeText {
         }
         var reader = ParagraphReader()
         var listDepth = 0
-        var scanner = XMLScanner(xml, attributesOf: ["text:p", "text:h"])
+        var scanner = XMLScanner(xml, attributesOf: ["text:p", "text:h", "text:span"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
             switch event {
@@ -326,6 +352,7 @@ enum OfficeText {
                 case "table:table-row" where reader.tableDepth == 1: reader.cells = []
                 case "table:table-cell" where reader.tableDepth == 1: reader.cell = ""
                 case "office:annotation", "text:tracked-changes", "text:note-citation", "svg:title", "svg:desc": reader.skip(selfClosing)
+                case "text:span" where attributes["text:style-name"].map(all.hidingText.contains) == true: reader.skip(selfClosing)
                 default: break
                 }
             case .end(let name):
