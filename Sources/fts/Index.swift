@@ -23,7 +23,8 @@ struct Index: Command {
                 kept): all (every field but title and body), none, or their names separated by commas.
                 """),
             .option("document-cache", value: "folder", help: """
-                Keep the documents of PDFs and .doc files there, and read again only the ones added or changed                 since the last build that used it (one folder an index).
+                Keep the documents of PDFs there, and read again only the ones added or changed since the \
+                last build that used it (one folder an index).
                 """),
         ],
         arguments: [ArgumentSpec(name: "paths", help: "Files and folders to index (default: $FTS_CORPUS or ./Corpus/seeds).", repeats: true)]

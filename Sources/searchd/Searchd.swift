@@ -28,7 +28,7 @@ struct Searchd {
             .option("max-line", default: "65536", help: "Longest request line in bytes."),
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
             .option("watch", help: "Every <watch> seconds, look at the corpus, and build and reload the index once a file was added, removed or changed (default: never)."),
-            .option("document-cache", value: "folder", help: "Keep the documents of PDFs and .doc files there between builds (see fts index)."),
+            .option("document-cache", value: "folder", help: "Keep the documents of PDFs there between builds (see fts index)."),
             .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
         ] + RankingOptions.specs + [.flag("version", help: "Show the version and the index format it reads, and exit.")]

@@ -3,7 +3,7 @@ import Testing
 @testable import Indexer
 import TestSupport
 
-/// The documents of PDFs and `.doc` files are kept between builds, and read again once changed.
+/// The documents of PDFs are kept between builds, and read again once changed.
 @Suite struct DocumentCacheTests {
     /// The documents holding `zeppelin`, which only a doctored cache entry gives them.
     static func zeppelins(_ index: String) throws -> Int {
@@ -12,12 +12,13 @@ import TestSupport
 
     /// A build reads an unchanged file's documents from the cache, not from the file (a doctored
     /// entry shows it); a file written since is read again; the entries of files gone are removed,
-    /// and nothing else in the folder; a text file, read in process, is never cached.
+    /// and nothing else in the folder; files read in process (a text, a Word document) are never cached.
     @Test func unchangedFilesAreReadFromTheCache() throws {
         let folder = try TemporaryFolder()
         let corpus = folder.file("corpus"), cache = folder.file("cache")
         try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: PDFTextTests.fixture("coupures.pdf"), toPath: corpus + "/coupures.pdf")
+        try FileManager.default.copyItem(atPath: PDFTextTests.fixture("coupures.pdf"), toPath: corpus + "/copie.pdf")
         try FileManager.default.copyItem(atPath: WordTextTests.fixture("fiche.doc"), toPath: corpus + "/fiche.doc")
         try "Une note en texte, lue par fts lui-même, sur le jardin partagé du quartier.".write(toFile: corpus + "/note.txt", atomically: false, encoding: .utf8)
         var options = IndexBuildOptions()
@@ -42,22 +43,22 @@ import TestSupport
             try JSONSerialization.data(withJSONObject: entry).write(to: URL(fileURLWithPath: path))
             sections[(documents.first?["path"] as? String ?? "")] = documents.count
         }
-        let pdfSections = try #require(sections[corpus + "/coupures.pdf"]), docSections = try #require(sections[corpus + "/fiche.doc"])
+        let pdfSections = try #require(sections[corpus + "/coupures.pdf"]), copySections = try #require(sections[corpus + "/copie.pdf"])
         let second = try build("index2")
         #expect(second.documents == first.documents)
-        #expect(try Self.zeppelins(second.index) == pdfSections + docSections)
+        #expect(try Self.zeppelins(second.index) == pdfSections + copySections)
 
         // The PDF written since (its time changed): read again, its entry replaced.
         var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, corpus + "/coupures.pdf", &times, 0) == 0)
         let third = try build("index3")
-        #expect(try Self.zeppelins(third.index) == docSections)
+        #expect(try Self.zeppelins(third.index) == copySections)
         #expect(try entries().count == 2)
 
-        // The .doc gone: its entry goes, the PDF's stays, and so does what is not an entry.
-        try FileManager.default.removeItem(atPath: corpus + "/fiche.doc")
+        // The copy gone: its entry goes, the other PDF's stays, and so does what is not an entry.
+        try FileManager.default.removeItem(atPath: corpus + "/copie.pdf")
         let fourth = try build("index4")
-        #expect(fourth.documents == first.documents - docSections)
+        #expect(fourth.documents == first.documents - copySections)
         #expect(try entries().count == 1)
         #expect(try Self.zeppelins(fourth.index) == 0)
         #expect(FileManager.default.fileExists(atPath: cache + "/notes.txt"))

@@ -25,7 +25,7 @@ import TestSupport
         return .success(documents)
     }
 
-    /// The same document saved by LibreOffice as `.odt` and as `.docx` (Fixtures/office/README.md):
+    /// The same document saved by LibreOffice as `.odt`, `.docx` and `.doc` (Fixtures/office/README.md):
     /// split at its top-level headings, the part before them titled by the Title paragraph, lines
     /// the paragraphs', lists as items, table rows as lines, the footnote where it is cited, the
     /// comment not shown.
@@ -37,7 +37,7 @@ import TestSupport
              "Semer en avril puis arroser,\nseconde ligne après des espaces.\n\n- Tomates cœur de bœuf\n- Courgettes\n\nUn sous-titre\n\nTexte sous le sous-titre."),
             ("La récolte", 8, "Nom Valeur\n\nClichy-sous-Bois (93) 3,5 %\n\nRécolter en été quand les fruits sont mûrs."),
         ]
-        for name in ["fiche.odt", "fiche.docx"] {
+        for name in ["fiche.odt", "fiche.docx", "fiche.doc"] {
             let documents = try Self.read(name, Self.fixture(name)).get()
             #expect(documents.map(\.id) == (1...3).map { "\(name)#\($0)" })
             #expect(documents.map(\.title) == expected.map(\.title), "\(name)")
@@ -349,10 +349,6 @@ enum StoredZip {
         return Data(archive)
     }
 
-    private static func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
-    private static func le32(_ value: Int) -> [UInt8] { le16(value & 0xFFFF) + le16(value >> 16 & 0xFFFF) }
-    private static func le32(_ value: UInt32) -> [UInt8] { le32(Int(value)) }
-
     private static func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
@@ -362,3 +358,8 @@ enum StoredZip {
         return ~crc
     }
 }
+
+/// Little-endian bytes of an integer, as the binary formats written in tests lay them out.
+func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
+func le32(_ value: Int) -> [UInt8] { le16(value & 0xFFFF) + le16(value >> 16 & 0xFFFF) }
+func le32(_ value: UInt32) -> [UInt8] { le32(Int(value)) }

@@ -90,7 +90,7 @@ enum Damage {
     }
 }
 
-/// A folder of stand-ins for a program fts runs on a document (`pdftotext`, `antiword`), beside the
+/// A folder of stand-ins for a program fts runs on a document (`pdftotext`), beside the
 /// real `timeout`, to search in place of `$PATH`: a test says what each stand-in does.
 struct StandInTools {
     let path: String

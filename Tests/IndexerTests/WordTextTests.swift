@@ -3,71 +3,246 @@ import Testing
 @testable import Indexer
 import TestSupport
 
-/// Word 97–2003 documents are read through `antiword`, and one it cannot read is an issue, never a wait.
+/// Word 97–2003 documents are read in process, as the pages they show, and one that cannot be read
+/// is an issue, never a trap.
 @Suite struct WordTextTests {
     static func fixture(_ name: String) -> String {
         Bundle.module.url(forResource: "Fixtures/office/\(name)", withExtension: nil)!.path
     }
 
-    /// `antiword` runs beside the reading, as `pdftotext` does (`ReadAhead`).
-    @Test func wordDocumentsAreReadAhead() {
-        let files = ["a.doc", "b.DOC", "c.pdf", "d.docx", "e.txt"].map { CorpusFile(path: $0, name: $0, kind: .text, size: 0) }
-        #expect(files.map(\.isReadByAnotherProgram) == [true, true, true, false, false])
-        let readAhead = ReadAhead(files: files, width: 2)
-        #expect(files.indices.map(readAhead.readsAhead) == [true, true, true, false, false])
-        for index in files.indices where readAhead.readsAhead(index) { _ = readAhead.take(index) }
+    static func page(_ bytes: [UInt8]) -> Result<(html: String, properties: DocumentProperties), WordText.Failure> {
+        Result { () throws(WordText.Failure) in try WordText.page(of: bytes) }
     }
 
-    /// The document LibreOffice saved as .doc (Fixtures/office/README.md), through `Corpus.read`: a
-    /// paragraph a line, a line break kept, a table's rows as their cells, the footnote after the text,
-    /// the comment left out; titled by its first line, as a text file is.
-    @Test func aWordDocumentReadsAsText() throws {
-        let folder = try TemporaryFolder()
-        try FileManager.default.copyItem(atPath: Self.fixture("fiche.doc"), toPath: folder.file("fiche.doc"))
-        var documents: [SourceDocument] = []
-        for file in Corpus.files(in: [folder.path]).files {
-            try Corpus.read(file, document: { documents.append($0) }, issue: { Issue.record("\($0)") })
-        }
-        #expect(documents.map(\.id) == ["fiche.doc#1"])
-        #expect(documents.map(\.title) == ["Le jardin partagé de la Haute Borne"])
+    /// A document LibreOffice saved as .doc from a flat one written by hand (Fixtures/office/README.md):
+    /// the Title paragraph, headings by their styles, a list, footnote and endnote where they are
+    /// cited, a field's result and not its code, text outside the Latin-1 range, a table with an
+    /// empty cell and a table in a cell, the text box after the text; hidden text, a deleted
+    /// revision, a comment, the header and the footer not shown; the summary's properties as fields.
+    @Test func aWordDocumentReadsAsItsPage() throws {
+        let documents = try OfficeTextTests.read("bilan.doc", try OfficeTextTests.fixture("bilan.doc")).get()
+        #expect(documents.map(\.title) == ["Le rapport du jardin", "Première partie", "Seconde partie"])
+        #expect(documents.map(\.line) == [1, 2, 8])
         #expect(documents.map(\.body) == [
-            "Le jardin partagé de la Haute Borne\n\nUne introduction avant toute rubrique, sur l’économie sociale et solidaire[1] du quartier.\n"
-                + "Les semis\nSemer en avril\tpuis arroser,\nseconde ligne   après des espaces.\nTomates cœur de bœuf\nCourgettes\nUn sous-titre\n"
-                + "Texte sous le sous-titre.\nLa récolte\nNom | Valeur\nClichy-sous-Bois | 3,5 %\n(93) | \n\n\nRécolter en été quand les fruits sont mûrs.\n"
-                + "-----------------------\n[1]\tUne note de bas de page sur les bénévoles.",
+            "Une introduction, écrite en français, avec “guillemets”, un 😊, du grec ἀλήθεια et une espace insécable.",
+            "Un paragraphe visible, un lien le lien et la page 1.\n\n- Premier point Une note. En deux paragraphes.\n- Second point Une note de fin.\n\n"
+                + "Une sous-partie\n\nTexte de la sous-partie\nsur deux lignes.",
+            "Nom Valeur\n\nClichy-sous-Bois (93) dedans aussi 3,5 %\n\nFin du rapport.\n\nTexte de la zone",
         ])
+        #expect(documents[0].extraFields == [
+            SourceDocument.Field(name: "author", value: "Marie Dupont", items: ["Marie Dupont"]),
+            SourceDocument.Field(name: "description", value: "Un rapport"),
+            SourceDocument.Field(name: "keywords", value: "jardin, semis", items: ["jardin", "semis"]),
+            SourceDocument.Field(name: "date", value: "2024-03-15T10:20:30Z", indexed: false),
+        ])
+        // A document of 60 words, which antiword, read before, refused as too small.
+        let short = try OfficeTextTests.read("court.doc", try OfficeTextTests.fixture("court.doc")).get()
+        #expect(short.map(\.title) == ["Titre des propriétés"])
+        #expect(short.map(\.body) == [Array(repeating: "mot", count: 60).joined(separator: " ") + "."])
     }
 
-    /// A table's rows lose the padding `antiword` aligns their cells with; other lines stay as they are.
-    @Test func tableRowsAreTheirCells() {
-        #expect(WordText.tidied("|Nom     |Valeur   |\n| a | b|\nun | seul\n|\nfin  |\n") == "Nom | Valeur\na | b\nun | seul\n|\nfin  |\n")
-    }
-
-    /// What `antiword` says of a file it cannot read, or its absence, is the file's issue; one that
-    /// keeps it busy past the time limit is given up (a stand-in that sleeps, a limit of a second).
-    @Test func aWordDocumentThatCannotBeReadIsAnIssue() throws {
-        let folder = try TemporaryFolder()
-        let notWord = folder.file("faux.doc")
-        try "Un texte, pas un document Word.".write(toFile: notWord, atomically: false, encoding: .utf8)
-        func reason(_ path: String, searchPath: String = StandInTools.searchPath, timeLimit: Int = ExternalTool.timeLimit) -> String? {
-            StandInTools.issue { () throws(CorpusIssue) in _ = try WordText.text(of: path, searchPath: searchPath, timeLimit: timeLimit) }
+    /// Word's own ways, in a document written here: the text in two pieces, one of Windows-1252
+    /// bytes (a non-breaking hyphen among them) and one of UTF-16, kept in a compound file of
+    /// 4,096-byte sectors whose FAT is listed in a DIFAT sector, then of 512-byte sectors; the
+    /// summary's title in the code page it names.
+    @Test func piecesOfBothKindsReadAsOneText() throws {
+        for version in [3, 4] {
+            let file = CompoundFileWriter.file([("WordDocument", WordFile.document()), ("1Table", WordFile.table())], version: version,
+                                               difatSectors: version == 4 ? 2 : 0)
+            #expect(try Self.page(file).get().html == "<p>L’été-là ἀλήθεια lien fin</p>", "version \(version)")
         }
-        #expect(reason(notWord) == "skipped: not a Word document antiword can read (damaged, encrypted, another format, or a text under about 300 characters)")
-        #expect(reason(Self.fixture("fiche.docx")) == "skipped: not a Word document antiword can read (damaged, encrypted, another format, or a text under about 300 characters)")
-        #expect(reason(Self.fixture("fiche.doc"), searchPath: folder.path) == "skipped: reading a Word 97–2003 document needs antiword (Debian's antiword)")
-        #expect(reason(Self.fixture("fiche.doc")) == nil)
-        // A Word document of 60 words: antiword's limit, not a damaged file.
-        #expect(reason(Self.fixture("court.doc")) == "skipped: not a Word document antiword can read (damaged, encrypted, another format, or a text under about 300 characters)")
+        let titles: [(codePage: Int, bytes: [UInt8])] = [(1252, [0x63, 0x61, 0x66, 0xE9]), (10000, [0x63, 0x61, 0x66, 0x8E]),
+                                                         (65001, Array("café".utf8)), (1200, "café".utf16.flatMap { le16(Int($0)) })]
+        for title in titles {
+            let summary = WordFile.summary(title: title.bytes, codePage: title.codePage)
+            let file = CompoundFileWriter.file([("WordDocument", WordFile.document()), ("1Table", WordFile.table()), ("\u{5}SummaryInformation", summary)],
+                                               version: 3)
+            #expect(try Self.page(file).get().html == "<title>café</title><p>L’été-là ἀλήθεια lien fin</p>", "code page \(title.codePage)")
+        }
+    }
 
-        let tools = try StandInTools(in: folder)
-        func standIn(_ script: String) { tools.write("antiword", script) }
-        standIn("printf '|a  |b  |\\n'")
-        #expect(try WordText.text(of: notWord, searchPath: tools.path) == "a | b\n")
-        standIn("exit 2")
-        #expect(reason(notWord, searchPath: tools.path) == "skipped: antiword failed (exit status 2)")
-        standIn("sleep 30")
-        #expect(reason(notWord, searchPath: tools.path, timeLimit: 1) == "skipped: antiword took more than 1 s to read it")
-        standIn("kill -SEGV $$")
-        #expect(reason(notWord, searchPath: tools.path) == "skipped: antiword failed (signal 11)")
+    /// A run of property modifiers is walked by each one's operand size, told by its code (and, for
+    /// the variable ones, by their first byte, or two for a table's definition).
+    @Test func propertyModifiersAreWalkedByTheirSizes() throws {
+        let grpprl: [UInt8] = le16(0x6649) + le32(2) + le16(0x2416) + [1] + le16(0xD608) + le16(260) + [UInt8](repeating: 9, count: 259) + le16(0x2417) + [1]
+            + le16(0xE601) + [7, 7, 7] + le16(0x460B) + le16(3) + le16(0xC601) + [2, 8, 8] + le16(0x2640) + [0] + le16(0x2416)
+        var seen: [Int] = []
+        try WordText.forEachSprm(LittleEndianBytes(grpprl), from: 0, to: grpprl.count) { sprm, _ in seen.append(sprm) }
+        // The last one's operand is missing: it is not read.
+        #expect(seen == [0x6649, 0x2416, 0xD608, 0x2417, 0xE601, 0x460B, 0xC601, 0x2640])
+    }
+
+    /// A style is a heading by Word's built-in identifier, else by its name in English, else by the
+    /// style it is based on.
+    @Test func stylesAreHeadingsByIdentifierNameOrBase() {
+        #expect(WordText.headingLevel(identifier: 2, name: "Titre 2") == 2)
+        #expect(WordText.headingLevel(identifier: 62, name: "Titre") == 0)
+        #expect(WordText.headingLevel(identifier: 0xFFE, name: "Heading 3") == 3)
+        #expect(WordText.headingLevel(identifier: 0xFFE, name: "Title") == 0)
+        #expect(WordText.headingLevel(identifier: 0xFFE, name: "heading 10") == nil)
+        #expect(WordText.headingLevel(identifier: 0, name: "Normal") == nil)
+        let levels = WordText.headingLevels([(nil, 0xFFF), (1, 0), (nil, 1), (nil, 2), (nil, 5), (nil, 4)])
+        #expect(levels == [1: 1, 2: 1, 3: 1])
+    }
+
+    /// What cannot be read says why: another format under the name, a compound file without a Word
+    /// document, Word 6 and 95, encryption, a piece table out of order, a file cut short.
+    @Test func aDocumentThatCannotBeReadSaysWhy() throws {
+        func reason(_ bytes: [UInt8]) -> String? {
+            guard case .failure(let failure) = Self.page(bytes) else { return nil }
+            return failure.reason
+        }
+        #expect(reason(Array("Un texte, pas un document Word.".utf8)) == "not a compound file (no OLE2 signature)")
+        #expect(reason([UInt8](try OfficeTextTests.fixture("fiche.docx"))) == "not a compound file (no OLE2 signature)")
+        #expect(reason(CompoundFileWriter.file([("Workbook", [UInt8](repeating: 0, count: 4_096))], version: 3))
+            == "not a Word document (no WordDocument stream)")
+        #expect(reason(CompoundFileWriter.file([("WordDocument", WordFile.document())], version: 3)) == "not a Word document (no 1Table stream)")
+        func word(_ document: [UInt8]) -> [UInt8] { CompoundFileWriter.file([("WordDocument", document), ("1Table", WordFile.table())], version: 3) }
+        #expect(reason(word(WordFile.document(version: 0x68))) == "a document of Word 95 or before: only Word 97 and later are read")
+        #expect(reason(word(WordFile.document(flags: 0x0300))) == "an encrypted Word document: not read")
+        #expect(reason(CompoundFileWriter.file([("WordDocument", WordFile.document()), ("1Table", WordFile.table(cps: [0, 9, 6]))], version: 3))
+            == "the Word document's piece table is damaged")
+        #expect(reason(CompoundFileWriter.file([("WordDocument", WordFile.document()), ("1Table", WordFile.table())], version: 3, declaredExtra: 512))
+            == "a stream of the compound file is cut short")
+        let fiche = [UInt8](try OfficeTextTests.fixture("fiche.doc"))
+        #expect(reason(Array(fiche[..<(fiche.count / 2)])) == "the file is cut short or damaged (a structure runs past its end)")
+        #expect(reason(fiche) == nil)
+    }
+
+    /// Any damage to a document's bytes (bounds and overflow checked in debug builds): an issue or
+    /// its page, never a trap nor a hang; the damage reaches both outcomes.
+    @Test func anyDamageReadsWithoutTrapping() throws {
+        var random = SplitMix64(seed: 97)
+        var read = 0, refused = 0
+        for name in ["fiche.doc", "bilan.doc"] {
+            let original = [UInt8](try OfficeTextTests.fixture(name))
+            for round in 0..<600 {
+                var bytes = original
+                for _ in 0...(random.next() % 4) {
+                    // Half the changes among the first sectors: the header, the FAT, the directory and the FIB.
+                    let range = random.next() % 2 == 0 ? min(bytes.count, 3_072) : bytes.count
+                    bytes[Int(random.next() % UInt64(range))] = UInt8(truncatingIfNeeded: random.next())
+                }
+                if round % 3 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
+                if case .success = Self.page(bytes) { read += 1 } else { refused += 1 }
+            }
+        }
+        #expect(read > 100 && refused > 100, "\(read) read, \(refused) refused")
+    }
+}
+
+/// A Word 97 document's WordDocument and table streams written here ([MS-DOC]): a FIB, and text in
+/// two pieces, `L’été-là ` as Windows-1252 bytes (its hyphen a non-breaking one) and, as UTF-16,
+/// `ἀλήθεια`, a field with a result, one without, and a paragraph mark.
+enum WordFile {
+    static let compressedText: [UInt8] = [0x4C, 0x92, 0xE9, 0x74, 0xE9, 0x1E, 0x6C, 0xE0, 0x20]
+    static let wideText = Array("ἀλήθεια \u{13}HYPERLINK x\u{14}lien\u{15} \u{13}TC code\u{15}fin\r".utf16)
+
+    static func document(version: Int = 0xC1, flags: Int = 0x0200) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 4_096)
+        func put16(_ value: Int, at offset: Int) { bytes.replaceSubrange(offset..<(offset + 2), with: le16(value)) }
+        func put32(_ value: Int, at offset: Int) { bytes.replaceSubrange(offset..<(offset + 4), with: le32(value)) }
+        put16(0xA5EC, at: 0)
+        put16(version, at: 2)
+        put16(flags, at: 0x0A)
+        put16(14, at: 0x20)
+        put16(22, at: 0x3E)
+        put32(compressedText.count + wideText.count, at: 0x40 + 4 * 3)
+        put16(93, at: 0x98)
+        // fcClx and lcbClx, the 34th pair.
+        put32(0, at: 0x9A + 8 * 33)
+        put32(table().count, at: 0x9A + 8 * 33 + 4)
+        bytes.replaceSubrange(0x800..<(0x800 + compressedText.count), with: compressedText)
+        for (index, unit) in wideText.enumerated() { put16(Int(unit), at: 0x800 + compressedText.count + 2 * index) }
+        return bytes
+    }
+
+    /// The piece table alone (a Clx: a Prc, passed over, and a Pcdt): the first piece compressed at
+    /// 0x800, the second wide right after it.
+    static func table(cps: [Int] = [0, compressedText.count, compressedText.count + wideText.count]) -> [UInt8] {
+        var bytes: [UInt8] = [1] + le16(2) + [0, 0] + [2] + le32(4 * 3 + 8 * 2)
+        for cp in cps { bytes += le32(cp) }
+        bytes += [0, 0] + le32(0x800 * 2 | 0x4000_0000) + [0, 0]
+        bytes += [0, 0] + le32(0x800 + compressedText.count) + [0, 0]
+        return bytes
+    }
+
+    /// A summary information stream ([MS-OLEPS]) of a code page and a title, its bytes in that page.
+    static func summary(title: [UInt8], codePage: Int) -> [UInt8] {
+        let codePageValue = le16(2) + le16(0) + le16(codePage) + le16(0)
+        var titleValue = le16(0x1E) + le16(0) + le32(title.count + 1) + title + [0]
+        titleValue += [UInt8](repeating: 0, count: (4 - titleValue.count % 4) % 4)
+        let set = le32(24 + codePageValue.count + titleValue.count) + le32(2) + le32(1) + le32(24) + le32(2) + le32(24 + codePageValue.count)
+            + codePageValue + titleValue
+        let zeros = [UInt8](repeating: 0, count: 16)
+        return le16(0xFFFE) + le16(0) + le32(0) + zeros + le32(1) + zeros + le32(48) + set
+    }
+}
+
+/// A compound file ([MS-CFB]) written here, each stream in sectors of its own, padded to 4,096
+/// bytes so that none is in the mini stream; the FAT's sector listed in the header, or in the
+/// second of a chain of DIFAT sectors (the first empty); each stream's size as said, or larger
+/// than its sectors by `declaredExtra`.
+enum CompoundFileWriter {
+    static func file(_ streams: [(name: String, bytes: [UInt8])], version: Int, difatSectors: Int = 0, declaredExtra: Int = 0) -> [UInt8] {
+        let sectorSize = version == 4 ? 4_096 : 512
+        let free: UInt32 = 0xFFFF_FFFF, end: UInt32 = 0xFFFF_FFFE
+        var fat: [UInt32] = []
+        // Sector 0: the FAT; 1: the DIFAT, when used; then the directory; then the streams.
+        fat.append(0xFFFF_FFFD)
+        fat += [UInt32](repeating: 0xFFFF_FFFC, count: difatSectors)
+        let directoryStart = fat.count
+        let directoryBytes = 128 * (streams.count + 1)
+        let directorySectors = (directoryBytes + sectorSize - 1) / sectorSize
+        for index in 0..<directorySectors { fat.append(index == directorySectors - 1 ? end : UInt32(fat.count + 1)) }
+        var starts: [Int] = [], padded: [[UInt8]] = []
+        for stream in streams {
+            var bytes = stream.bytes
+            bytes += [UInt8](repeating: 0, count: max(0, 4_096 - bytes.count))
+            bytes += [UInt8](repeating: 0, count: (sectorSize - bytes.count % sectorSize) % sectorSize)
+            starts.append(fat.count)
+            let count = bytes.count / sectorSize
+            for index in 0..<count { fat.append(index == count - 1 ? end : UInt32(fat.count + 1)) }
+            padded.append(bytes)
+        }
+        fat += [UInt32](repeating: free, count: sectorSize / 4 - fat.count)
+
+        var directory: [UInt8] = []
+        func entry(_ name: String, type: UInt8, child: UInt32, right: UInt32, start: UInt32, size: Int) {
+            var bytes = [UInt8](repeating: 0, count: 128)
+            let units = Array(name.utf16)
+            for (index, unit) in units.enumerated() { bytes.replaceSubrange((2 * index)..<(2 * index + 2), with: le16(Int(unit))) }
+            bytes.replaceSubrange(0x40..<0x42, with: le16(2 * units.count + 2))
+            bytes[0x42] = type
+            bytes.replaceSubrange(0x44..<0x50, with: le32(Int(free)) + le32(Int(right)) + le32(Int(child)))
+            // Version 3 leaves the size's high half undefined: here, all ones.
+            bytes.replaceSubrange(0x74..<0x80, with: le32(Int(start)) + le32(size) + le32(version == 3 ? 0xFFFF_FFFF : 0))
+            directory += bytes
+        }
+        entry("Root Entry", type: 5, child: streams.isEmpty ? free : 1, right: free, start: end, size: 0)
+        for (index, stream) in streams.enumerated() {
+            entry(stream.name, type: 2, child: free, right: index + 1 < streams.count ? UInt32(index + 2) : free, start: UInt32(starts[index]),
+                  size: max(stream.bytes.count, 4_096) + declaredExtra)
+        }
+        directory += [UInt8](repeating: 0, count: directorySectors * sectorSize - directory.count)
+
+        var header: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 16)
+        header += le16(0x3E) + le16(version) + le16(0xFFFE) + le16(version == 4 ? 12 : 9) + le16(6) + [UInt8](repeating: 0, count: 6)
+        header += le32(version == 4 ? directorySectors : 0) + le32(1) + le32(directoryStart) + le32(0) + le32(4_096)
+        header += le32(Int(end)) + le32(0) + le32(difatSectors > 0 ? 1 : Int(end)) + le32(difatSectors)
+        header += le32(difatSectors > 0 ? Int(free) : 0)
+        for _ in 1..<109 { header += le32(Int(free)) }
+        header += [UInt8](repeating: 0, count: sectorSize - header.count)
+
+        var file = header + fat.flatMap { le32(Int($0)) }
+        for sector in 1...max(1, difatSectors) where difatSectors > 0 {
+            let last = sector == difatSectors
+            var difat = le32(last ? 0 : Int(free))
+            for _ in 1..<(sectorSize / 4 - 1) { difat += le32(Int(free)) }
+            file += difat + le32(last ? Int(end) : sector + 1)
+        }
+        file += directory
+        for bytes in padded { file += bytes }
+        return file
     }
 }

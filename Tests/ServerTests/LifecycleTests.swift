@@ -201,8 +201,8 @@ import TestSupport
             try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: TestServer.corpus + "/002_93f8321c060206ad.txt", toPath: corpus + "/fiches.txt")
             let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            try FileManager.default.copyItem(atPath: repository.appendingPathComponent("Tests/IndexerTests/Fixtures/office/fiche.doc").path,
-                                             toPath: corpus + "/fiche.doc")
+            try FileManager.default.copyItem(atPath: repository.appendingPathComponent("Tests/IndexerTests/Fixtures/pdf/coupures.pdf").path,
+                                             toPath: corpus + "/coupures.pdf")
             #expect(FileManager.default.createFile(atPath: folder + "/log", contents: nil))
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
             let (process, port) = try Self.startSearchd(index: folder + "/index", corpus: [corpus], expecting: nil, arguments: ["--watch", "1", "--document-cache", folder + "/cache"],
@@ -232,8 +232,10 @@ import TestSupport
             #expect(eventually("COUNT zeppelin", "COUNT 0") == "COUNT 0")
             func cached() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/cache")) ?? []).count }
             #expect(cached() == 1)
-            try FileManager.default.removeItem(atPath: corpus + "/fiche.doc")
-            #expect(eventually("COUNT \"haute borne\"", "COUNT 0") == "COUNT 0")
+            client.send("COUNT porte-monnaie\n")
+            #expect(client.line() == "COUNT 1")
+            try FileManager.default.removeItem(atPath: corpus + "/coupures.pdf")
+            #expect(eventually("COUNT porte-monnaie", "COUNT 0") == "COUNT 0")
             #expect(cached() == 0)
 
             client.send("COUNT solidaire\n")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads ahead of the reading thread the files that wait on another program (PDFs, through
-/// `pdftotext`; Word 97–2003 documents, through `antiword`), a few at a time on other threads, so that their extraction runs on every core while
+/// `pdftotext`), a few at a time on other threads, so that their extraction runs on every core while
 /// the reading thread still numbers documents in the files' order.
 final class ReadAhead: @unchecked Sendable {
     /// What reading one file gave, to be replayed in order.

@@ -78,11 +78,11 @@ public struct CorpusFile: Sendable, Equatable {
     /// A Rich Text Format document, read as the page it shows (`RTFText`).
     var isRTF: Bool { name.lowercased().hasSuffix(".rtf") }
 
-    /// A Word 97–2003 document, read as its text (`WordText`).
+    /// A Word 97–2003 document, read as the page it shows (`WordText`).
     var isWordDocument: Bool { name.lowercased().hasSuffix(".doc") }
 
     /// Read by another program (`ExternalTool`), which the reading waits on.
-    var isReadByAnotherProgram: Bool { isPDF || isWordDocument }
+    var isReadByAnotherProgram: Bool { isPDF }
 
     /// An EPUB book, read as the page of its chapters (`EPUBText`).
     var isEPUB: Bool { name.lowercased().hasSuffix(".epub") }
@@ -212,7 +212,6 @@ public enum Corpus {
     static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
         let (sections, fields) = file.isPDF
             ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
-            : file.isWordDocument ? (SectionSplitter().split(try WordText.text(of: file.path)), [])
             : try pagedSections(file) ?? textSections(file, issue: issue)
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
@@ -271,15 +270,15 @@ public enum Corpus {
 
     /// The page a document shows (`.docx`, `.odt`, `.epub`, `.rtf`) and its properties; nil for another file.
     private static func documentPage(_ file: CorpusFile) throws -> (HTMLText.Page, DocumentProperties)? {
-        guard file.officeFormat != nil || file.isEPUB || file.isRTF else { return nil }
+        guard file.officeFormat != nil || file.isEPUB || file.isRTF || file.isWordDocument else { return nil }
         let data = try mapped(file)
-        if file.isRTF {
-            do {
-                let (html, properties) = try RTFText.page(of: [UInt8](data))
-                return (HTMLText.markdown(html), properties)
-            } catch {
-                throw CorpusIssue(file: file.path, message: error.reason)
-            }
+        if file.isRTF || file.isWordDocument {
+            let bytes = [UInt8](data)
+            let page = file.isRTF
+                ? Result { () throws(RTFText.Failure) in try RTFText.page(of: bytes) }.mapError { CorpusIssue(file: file.path, message: $0.reason) }
+                : Result { () throws(WordText.Failure) in try WordText.page(of: bytes) }.mapError { CorpusIssue(file: file.path, message: $0.reason) }
+            let (html, properties) = try page.get()
+            return (HTMLText.markdown(html), properties)
         }
         do {
             let archive = try ZipArchive(data)

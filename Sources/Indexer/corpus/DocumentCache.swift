@@ -1,7 +1,7 @@
 import Foundation
 
-/// The documents of the files another program reads (PDFs through `pdftotext`, Word 97–2003
-/// documents through `antiword`: most of a build's time where they are), kept in a folder between
+/// The documents of the files another program reads (PDFs, through `pdftotext`: most of a build's
+/// time where they are), kept in a folder between
 /// builds (`fts index --document-cache`, `searchd --document-cache`), so that a file unchanged since
 /// the last build is not read again, as Recoll and omindex skip the files they have seen. One
 /// instance a build: it prunes what that build did not use. An entry

@@ -1,8 +1,8 @@
 import CSupport
 import Foundation
 
-/// A program that reads a kind of document for fts (`pdftotext` for PDFs, `antiword` for Word 97–2003
-/// documents), run on one file under `timeout`, as Xapian's omindex and Recoll run their filters: a
+/// A program that reads a kind of document for fts (`pdftotext` for PDFs), run on one file under
+/// `timeout`, as Xapian's omindex and Recoll run their filters: a
 /// file that keeps it busy past the time limit is given up, not waited for.
 struct ExternalTool {
     /// The program, looked for in `$PATH`'s folders.
