@@ -32,7 +32,7 @@ import TestSupport
             #"{"id":42,"text":"Un id numérique et un corps en text"}"#,
         ]
         try (lines.joined(separator: "\n") + "\n").write(toFile: corpus + "/docs.jsonl", atomically: false, encoding: .utf8)
-        try "ignored".write(toFile: corpus + "/notes.xls", atomically: false, encoding: .utf8)
+        try "ignored".write(toFile: corpus + "/notes.numbers", atomically: false, encoding: .utf8)
         try "Un texte, pas un PDF.".write(toFile: corpus + "/notes.pdf", atomically: false, encoding: .utf8)
         return corpus
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A spreadsheet, Excel's `.xlsx` (Office Open XML) or Calc's `.ods` (OpenDocument), as the text of its
+/// A spreadsheet, Excel's `.xlsx` (Office Open XML) or Calc's `.ods` (OpenDocument), or Excel 97–2003's
+/// `.xls` (`ExcelWorkbook`), as the text of its
 /// sheets, as Recoll reads workbooks: each sheet a page (`PageSections`) numbered in the workbook's
 /// order, titled by its name unless the application gave it (`Feuille1`, `Sheet1`), each row that
 /// holds something a line of its cells between ` | ` (empty cells left out, a repeated cell or row
@@ -17,6 +18,14 @@ enum SpreadsheetText {
         return (PageSections.sections(of: sheets, documentTitle: title, minimumWords: minimumWords), properties.fields)
     }
 
+    /// An Excel 97–2003 workbook's sections (`ExcelWorkbook`), its summary's title and properties.
+    static func sections(ofWorkbook bytes: [UInt8], minimumWords: Int) throws(CompoundFile.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
+        let file = try CompoundFile(bytes)
+        let sheets = try ExcelWorkbook(file).sheets
+        let summary = try file.stream("\u{5}SummaryInformation").map(SummaryInformation.init) ?? SummaryInformation()
+        return (PageSections.sections(of: sheets, documentTitle: summary.title, minimumWords: minimumWords), summary.properties.fields)
+    }
+
     /// A sheet's name as its title: nil for a name the application gives a new sheet.
     static func title(_ name: String) -> String? {
         let words = name.singleSpaced
@@ -27,7 +36,7 @@ enum SpreadsheetText {
     }
 
     /// A row's cells as a line: the ones that show something, once each in a run of the same.
-    private static func line(_ cells: [String]) -> String? {
+    static func line(_ cells: [String]) -> String? {
         var shown: [String] = []
         for cell in cells {
             let text = cell.singleSpaced
