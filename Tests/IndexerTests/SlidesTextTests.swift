@@ -9,7 +9,7 @@ import TestSupport
         try OfficeTextTests.read(name, bytes)
     }
 
-    /// The same presentation saved by LibreOffice as `.odp` and as `.pptx` (Fixtures/office/README.md):
+    /// The same presentation saved by LibreOffice as `.odp`, `.pptx` and `.ppt` (Fixtures/office/README.md):
     /// a section a slide titled by its title, the title slide (too few words alone) joined to the
     /// next, whose title becomes a line; the notes after the slide's text; the hidden slide left
     /// out but counted in the numbers; a table's rows as their cells; the slide without a title
@@ -50,6 +50,17 @@ import TestSupport
             #expect(documents.dropFirst().allSatisfy { $0.extraFields.isEmpty })
             #expect(!documents.contains { $0.body.contains("zeppelins") || $0.title.contains("Brouillon") })
         }
+        // Saved as .ppt (PowerPoint 97), LibreOffice keeps the title placeholder of the first slide
+        // only, and a table's cells are shapes of their own: a line each.
+        let ppt = try Self.read("expose.ppt", OfficeTextTests.fixture("expose.ppt")).get()
+        #expect(ppt.map(\.title) == ["Les coopératives d’habitants", "Habiter autrement", "Habiter autrement"])
+        #expect(ppt.map(\.line) == expected.map(\.line))
+        #expect(ppt.map(\.body) == [
+            expected[0].body,
+            "Chiffres clés\nAnnée\nLogements livrés\n2022\n148\n2023\n212\nSource : fédération Habicoop, enquête\nannuelle auprès des coopératives adhérentes.",
+            expected[2].body,
+        ])
+        #expect(ppt.first?.extraFields.map(\.name) == ["author", "description", "keywords"])
     }
 
     static func slide(_ shapes: String, show: String? = nil) -> String {

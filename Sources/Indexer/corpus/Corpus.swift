@@ -84,6 +84,9 @@ public struct CorpusFile: Sendable, Equatable {
     /// An Excel 97–2003 workbook, read as the text of its sheets (`ExcelWorkbook`).
     var isExcelWorkbook: Bool { name.lowercased().hasSuffix(".xls") }
 
+    /// A PowerPoint 97–2003 presentation, read as the text of its slides (`PowerPointPresentation`).
+    var isPowerPointPresentation: Bool { name.lowercased().hasSuffix(".ppt") }
+
     /// Read by another program (`ExternalTool`), which the reading waits on.
     var isReadByAnotherProgram: Bool { isPDF }
 
@@ -109,11 +112,11 @@ public struct CorpusFile: Sendable, Equatable {
     }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pptx`/`.odp`/`.xlsx`/`.ods`/`.xls`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pptx`/`.odp`/`.ppt`/`.xlsx`/`.ods`/`.xls`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
-    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pptx", ".odp", ".xlsx", ".ods", ".xls", ".pdf", ".epub"]
+    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pptx", ".odp", ".ppt", ".xlsx", ".ods", ".xls", ".pdf", ".epub"]
 
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
@@ -156,7 +159,7 @@ public enum Corpus {
             if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .xlsx, .ods, .xls, .pdf, .epub, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, .pdf, .epub, .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, status) else { continue }
@@ -251,12 +254,13 @@ public enum Corpus {
     /// A presentation's or a spreadsheet's sections, a slide or a sheet each, and the fields its
     /// properties give the first; nil for another file.
     private static func pagedSections(_ file: CorpusFile) throws -> ([SectionSplitter.Section], [SourceDocument.Field])? {
-        guard file.slidesFormat != nil || file.spreadsheetFormat != nil || file.isExcelWorkbook else { return nil }
+        guard file.slidesFormat != nil || file.spreadsheetFormat != nil || file.isExcelWorkbook || file.isPowerPointPresentation else { return nil }
         let data = try mapped(file)
         let minimumWords = SectionSplitter().minimumWords
-        if file.isExcelWorkbook {
+        if file.isExcelWorkbook || file.isPowerPointPresentation {
             do {
-                return try SpreadsheetText.sections(ofWorkbook: [UInt8](data), minimumWords: minimumWords)
+                if file.isExcelWorkbook { return try SpreadsheetText.sections(ofWorkbook: [UInt8](data), minimumWords: minimumWords) }
+                return try SlidesText.sections(ofPresentation: [UInt8](data), minimumWords: minimumWords)
             } catch {
                 throw CorpusIssue(file: file.path, message: error.reason)
             }

@@ -1,4 +1,5 @@
-/// A presentation, PowerPoint's `.pptx` (Office Open XML) or Impress's `.odp` (OpenDocument), as the
+/// A presentation, PowerPoint's `.pptx` (Office Open XML) or Impress's `.odp` (OpenDocument), or
+/// PowerPoint 97–2003's `.ppt` (`PowerPointPresentation`), as the
 /// text of its slides in the presentation's order, as Recoll and omindex read slides: each slide a
 /// page (`PageSections`), titled by its title placeholder, holding its other shapes' paragraphs (a
 /// line each; a table's row as its cells between ` | `), then its speaker's notes. Hidden slides
@@ -14,8 +15,17 @@ enum SlidesText {
         return (PageSections.sections(of: slides, documentTitle: title, minimumWords: minimumWords), properties.fields)
     }
 
+    /// A PowerPoint 97–2003 presentation's sections (`PowerPointPresentation`), its summary's title
+    /// and properties.
+    static func sections(ofPresentation bytes: [UInt8], minimumWords: Int) throws(CompoundFile.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
+        let file = try CompoundFile(bytes)
+        let slides = try PowerPointPresentation(file).slides
+        let summary = try file.stream("\u{5}SummaryInformation").map(SummaryInformation.init) ?? SummaryInformation()
+        return (PageSections.sections(of: slides, documentTitle: summary.title, minimumWords: minimumWords), summary.properties.fields)
+    }
+
     /// What a shape's text is to the slide.
-    private enum Role {
+    enum Role {
         case title, text, skipped
 
         /// A PowerPoint placeholder's type (`p:ph`'s, `body` when it names none) or an Impress
@@ -30,7 +40,7 @@ enum SlidesText {
     }
 
     /// A slide's text as its parts are read: paragraphs, table rows, and the title's paragraphs apart.
-    private struct SlideWriter {
+    struct SlideWriter {
         var number: Int
         var titleParts: [String] = []
         var lines: [String] = []
