@@ -83,12 +83,13 @@ struct CompoundFile {
         }
     }
 
-    /// The stream of that name at the root (names compare as [MS-CFB] says: case aside), nil when
-    /// there is none.
-    func stream(_ name: String) throws(Failure) -> [UInt8]? {
+    /// The stream of that name at the root (names compare as [MS-CFB] says: case aside), or its
+    /// first `limit` bytes; nil when there is none.
+    func stream(_ name: String, upTo limit: Int = .max) throws(Failure) -> [UInt8]? {
         guard let stream = streams[name.uppercased()] else { return nil }
-        guard stream.size >= 4_096 else { return try miniChain(from: stream.start, size: stream.size) }
-        return try chain(from: stream.start, size: stream.size)
+        let size = min(stream.size, limit)
+        guard stream.size >= 4_096 else { return try miniChain(from: stream.start, size: size) }
+        return try chain(from: stream.start, size: size)
     }
 
     /// The sectors chained from `start`, cut to `size` (all of them when nil).

@@ -194,7 +194,8 @@ struct PowerPointPresentation {
         let role = role ?? Self.role(placeholder: nil, type: text.type)
         for paragraph in string.split(separator: "\r", omittingEmptySubsequences: false) {
             writer.startParagraph()
-            writer.paragraph = String(paragraph).replacingOccurrences(of: "\u{B}", with: "\n")
+            // A line break (vertical tab) within the paragraph.
+            writer.paragraph = String(String.UnicodeScalarView(paragraph.unicodeScalars.map { $0 == "\u{B}" ? "\n" : $0 }))
             writer.endParagraph(role)
         }
     }

@@ -20,7 +20,7 @@ enum SlidesText {
     static func sections(ofPresentation bytes: [UInt8], minimumWords: Int) throws(CompoundFile.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
         let file = try CompoundFile(bytes)
         let slides = try PowerPointPresentation(file).slides
-        let summary = try file.stream("\u{5}SummaryInformation").map(SummaryInformation.init) ?? SummaryInformation()
+        let summary = try SummaryInformation(of: file)
         return (PageSections.sections(of: slides, documentTitle: summary.title, minimumWords: minimumWords), summary.properties.fields)
     }
 

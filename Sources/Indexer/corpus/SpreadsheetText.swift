@@ -22,7 +22,7 @@ enum SpreadsheetText {
     static func sections(ofWorkbook bytes: [UInt8], minimumWords: Int) throws(CompoundFile.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
         let file = try CompoundFile(bytes)
         let sheets = try ExcelWorkbook(file).sheets
-        let summary = try file.stream("\u{5}SummaryInformation").map(SummaryInformation.init) ?? SummaryInformation()
+        let summary = try SummaryInformation(of: file)
         return (PageSections.sections(of: sheets, documentTitle: summary.title, minimumWords: minimumWords), summary.properties.fields)
     }
 

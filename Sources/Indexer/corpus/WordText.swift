@@ -18,7 +18,7 @@ enum WordText {
         do {
             let file = try CompoundFile(bytes)
             guard let main = try file.stream("WordDocument") else { throw Failure(reason: "not a Word document (no WordDocument stream)") }
-            let summary = try file.stream("\u{5}SummaryInformation").map(SummaryInformation.init) ?? SummaryInformation()
+            let summary = try SummaryInformation(of: file)
             let document = try WordDocument(main: LittleEndianBytes(main)) { (name) throws(CompoundFile.Failure) in try file.stream(name) }
             var writer = OfficeText.PageWriter(propertiesTitle: summary.title)
             try document.write(into: &writer)
@@ -417,9 +417,10 @@ struct SummaryInformation {
     var title: String?
     var properties = DocumentProperties()
 
-    init() {}
-
-    init(_ stream: [UInt8]) {
+    /// The first 64 KiB of the file's summary information, if it has one: writers put the text
+    /// properties before the preview image (LibreOffice's takes 440 KB), which is not read.
+    init(of file: CompoundFile) throws(CompoundFile.Failure) {
+        guard let stream = try file.stream("\u{5}SummaryInformation", upTo: 65_536) else { return }
         try? read(LittleEndianBytes(stream))
     }
 
