@@ -12,14 +12,15 @@ import TestSupport
     /// PowerPoint's own ways, in a presentation written here ([MS-PPT] records): the slides of the
     /// newest edit (an older edit's copy of a slide not read); placeholders' text kept in the
     /// outline and referred to by their shapes, the title by its placeholder; a text box of Latin-1
-    /// bytes; the slide number's placeholder left out; a hidden slide left out but counted; a slide
+    /// bytes; a table's cells, shapes placed in a group, as rows; the slide number's placeholder left
+    /// out; a hidden slide left out but counted; a slide
     /// whose outline texts no shape refers to, its title by its text type; the speaker's notes, the
     /// notes page's slide image left out.
     @Test func powerPointsOwnWaysAreReadAsPowerPointShowsThem() throws {
         let pages = try Self.slides(PPTWriter.presentation()).get()
         #expect(pages.map(\.number) == [1, 3])
         #expect(pages.map(\.title) == ["Le titre", "Titre centré"])
-        #expect(pages.map(\.lines) == [["Premier point", "Second", "suite", "Zone libre", "é", "", "Une note"], ["Sous-titre"]])
+        #expect(pages.map(\.lines) == [["Premier point", "Second", "suite", "Zone libre", "é", "A | B", "C | D", "", "Une note"], ["Sous-titre"]])
     }
 
     /// What cannot be read says why: no PowerPoint stream, an encrypted presentation, a header that
@@ -69,6 +70,16 @@ enum PPTWriter {
         return container(0xF004, data + container(0xF00D, text))
     }
 
+    /// A table: a group whose own shape has `tableProperties`, and its cells placed by child anchors.
+    static func table(_ cells: [(top: Int, left: Int, text: String)]) -> [UInt8] {
+        let own = container(0xF004, atom(0xF009, [UInt8](repeating: 0, count: 16)) + atom(0xF122, le16(0x03A0) + le32(0), instance: 1))
+        let shapes = cells.flatMap { cell in
+            container(0xF004, atom(0xF00F, le32(cell.left) + le32(cell.top) + le32(cell.left + 5) + le32(cell.top + 5))
+                + container(0xF00D, header(4) + characters(cell.text)))
+        }
+        return container(0xF003, own + shapes)
+    }
+
     static func drawing(_ shapes: [[UInt8]]) -> [UInt8] {
         container(0x040C, container(0xF002, container(0xF003, shapes.flatMap { $0 })))
     }
@@ -92,6 +103,7 @@ enum PPTWriter {
             shape(placeholder: 14, header(1) + atom(0x0F9E, le32(1))),
             shape(placeholder: 8, header(4) + characters("*")),
             shape(placeholder: nil, header(4) + atom(0x0FA8, Array("Zone libre\r".utf8) + [0xE9])),
+            table([(10, 10, "D"), (0, 0, "A"), (10, 0, "C"), (0, 10, "B")]),
         ])))
         let hidden = place(container(0x03EE, slideAtom(notes: 0) + atom(0x03F9, [UInt8](repeating: 0, count: 10) + le16(0x0015) + le32(0))
             + drawing([shape(placeholder: nil, header(4) + characters("zeppelin"))])))

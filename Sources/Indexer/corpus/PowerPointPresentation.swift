@@ -1,9 +1,10 @@
 /// A PowerPoint 97–2003 presentation (`.ppt`) read in process from its compound file's `PowerPoint
 /// Document` stream (Microsoft's [MS-PPT]), as `SlidesText` reads a `.pptx`: the slides in the
 /// presentation's order (found through the current edit's persist directory), each a page of its
-/// shapes' text, its title from the title placeholder, then its speaker's notes. Hidden slides, the
+/// shapes' text, its title from its title's text, then its speaker's notes. Hidden slides, the
 /// placeholders a master fills in (date, slide number, footer, header) and the masters themselves
-/// are left out. A table's cells, shapes of their own in this format, are a line each.
+/// are left out. A table's cells, shapes of their own in this format, are read as rows by their
+/// places.
 struct PowerPointPresentation {
     typealias Failure = CompoundFile.Failure
 
@@ -166,11 +167,52 @@ struct PowerPointPresentation {
             case 0xF004:
                 // A shape: its placeholder, in its client data, tells its text box's role.
                 try write(child, outline: outline, referenced: &referenced, into: &writer, depth: depth + 1, placeholder: try self.placeholder(of: child))
+            case 0xF003 where try isTable(child):
+                try writeTable(child, outline: outline, referenced: &referenced, into: &writer, depth: depth + 1)
             case _ where child.isContainer:
                 try write(child, outline: outline, referenced: &referenced, into: &writer, depth: depth + 1, placeholder: placeholder)
             default: break
             }
         }
+    }
+
+    /// Whether a group of shapes is a table: its own shape's properties (the group's first shape,
+    /// [MS-ODRAW]'s FOPT or tertiary FOPT) hold `tableProperties` (0x03A0).
+    private func isTable(_ group: Record) throws(Failure) -> Bool {
+        guard let own = try children(of: group).first, own.type == 0xF004 else { return false }
+        for options in try children(of: own) where options.type == 0xF00B || options.type == 0xF122 {
+            for index in 0..<options.instance where options.start + 6 * index + 2 <= options.end {
+                if try stream.uint16(options.start + 6 * index) & 0x3FFF == 0x03A0 { return true }
+            }
+        }
+        return false
+    }
+
+    /// A table's cells, each a shape of the group placed by its child anchor: rows by their top,
+    /// each cell's text in the order of their left.
+    private func writeTable(_ group: Record, outline: [Text], referenced: inout Set<Int>, into writer: inout SlidesText.SlideWriter,
+                            depth: Int) throws(Failure) {
+        var cells: [(top: Int32, left: Int32, text: String)] = []
+        for shape in try children(of: group).dropFirst() where shape.type == 0xF004 {
+            var anchor: (top: Int32, left: Int32) = (0, 0)
+            for child in try children(of: shape) where child.type == 0xF00F && child.end - child.start >= 16 {
+                anchor = (Int32(bitPattern: try stream.uint32(child.start + 4)), Int32(bitPattern: try stream.uint32(child.start)))
+            }
+            var cell = SlidesText.SlideWriter(number: writer.number)
+            try write(shape, outline: outline, referenced: &referenced, into: &cell, depth: depth + 1, placeholder: nil)
+            cells.append((anchor.top, anchor.left, (cell.titleParts + cell.lines).joined(separator: " ")))
+        }
+        var row: Int32?
+        for cell in cells.sorted(by: { ($0.top, $0.left) < ($1.top, $1.left) }) {
+            if cell.top != row {
+                if row != nil { writer.endRow() }
+                writer.startRow()
+                row = cell.top
+            }
+            writer.cell = cell.text
+            writer.endCell()
+        }
+        if row != nil { writer.endRow() }
     }
 
     /// The placeholder a shape stands for (its client data's PlaceholderAtom), nil for another shape.
