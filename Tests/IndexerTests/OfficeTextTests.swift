@@ -271,6 +271,24 @@ import TestSupport
         #expect(outcomes.read > 100 && outcomes.refused > 100, "\(outcomes)")
     }
 
+    /// A template, a macro-enabled file or a slide show holds what its plain document holds: each
+    /// name ending reads as its format's, with the same sections.
+    @Test func templatesAndMacroFilesReadAsTheirDocuments() throws {
+        let twins = ["fiche.docx": [".docm", ".dotx", ".dotm"], "fiche.odt": [".ott"], "fiche.doc": [".dot"], "budget.xlsx": [".xlsm", ".xltx", ".xltm"],
+                     "budget.ods": [".ots"], "budget.xls": [".xlt"], "expose.pptx": [".pptm", ".ppsx", ".ppsm", ".potx", ".potm"],
+                     "expose.odp": [".otp"], "expose.ppt": [".pps", ".pot"]]
+        for (fixture, endings) in twins {
+            let bytes = try Self.fixture(fixture)
+            let plain = try Self.read(fixture, bytes).get()
+            #expect(!plain.isEmpty)
+            for ending in endings {
+                let name = "copie" + ending.uppercased()
+                let documents = try Self.read(name, bytes).get()
+                #expect(documents.map(\.body) == plain.map(\.body) && documents.map(\.title) == plain.map(\.title), "\(name)")
+            }
+        }
+    }
+
     /// Every run of Unicode's white space is one space, and none is left at the ends.
     @Test func whiteSpaceRunsAreOneSpace() {
         #expect(" \t Budget\r\n\u{A0}2024 \u{3000}(suite)\u{2028}\u{85} ".singleSpaced == "Budget 2024 (suite)")

@@ -78,14 +78,21 @@ public struct CorpusFile: Sendable, Equatable {
     /// A Rich Text Format document, read as the page it shows (`RTFText`).
     var isRTF: Bool { name.lowercased().hasSuffix(".rtf") }
 
+    /// The office format the name's ending says (`OfficeFile.suffixes`), nil for another file.
+    var officeFile: OfficeFile? {
+        let lower = name.lowercased()
+        guard let dot = lower.lastIndex(of: ".") else { return nil }
+        return OfficeFile.suffixes[String(lower[dot...])]
+    }
+
     /// A Word 97–2003 document, read as the page it shows (`WordText`).
-    var isWordDocument: Bool { name.lowercased().hasSuffix(".doc") }
+    var isWordDocument: Bool { officeFile == .word97 }
 
     /// An Excel 97–2003 workbook, read as the text of its sheets (`ExcelWorkbook`).
-    var isExcelWorkbook: Bool { name.lowercased().hasSuffix(".xls") }
+    var isExcelWorkbook: Bool { officeFile == .excel97 }
 
     /// A PowerPoint 97–2003 presentation, read as the text of its slides (`PowerPointPresentation`).
-    var isPowerPointPresentation: Bool { name.lowercased().hasSuffix(".ppt") }
+    var isPowerPointPresentation: Bool { officeFile == .powerPoint97 }
 
     /// Read by another program (`ExternalTool`), which the reading waits on.
     var isReadByAnotherProgram: Bool { isPDF }
@@ -95,32 +102,62 @@ public struct CorpusFile: Sendable, Equatable {
 
     /// A word processor's document, read as the page of what it shows (`OfficeText`).
     var officeFormat: OfficeText.Format? {
-        let lower = name.lowercased()
-        return lower.hasSuffix(".docx") ? .docx : lower.hasSuffix(".odt") ? .odt : nil
+        switch officeFile {
+        case .docx: .docx
+        case .odt: .odt
+        default: nil
+        }
     }
 
     /// A presentation, read as the text of its slides (`SlidesText`).
     var slidesFormat: SlidesText.Format? {
-        let lower = name.lowercased()
-        return lower.hasSuffix(".pptx") ? .pptx : lower.hasSuffix(".odp") ? .odp : nil
+        switch officeFile {
+        case .pptx: .pptx
+        case .odp: .odp
+        default: nil
+        }
     }
 
     /// A spreadsheet, read as the text of its sheets (`SpreadsheetText`).
     var spreadsheetFormat: SpreadsheetText.Format? {
-        let lower = name.lowercased()
-        return lower.hasSuffix(".xlsx") ? .xlsx : lower.hasSuffix(".ods") ? .ods : nil
+        switch officeFile {
+        case .xlsx: .xlsx
+        case .ods: .ods
+        default: nil
+        }
     }
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.docx`/`.odt`/`.doc`/`.rtf`/`.pptx`/`.odp`/`.ppt`/`.xlsx`/`.ods`/`.xls`/`.pdf`/`.epub` files, split into sections, and JSON Lines files (`.jsonl`,
+/// The office formats fts reads, each under its documents' name endings: templates (`.dotx`,
+/// `.ott`), macro-enabled files (`.docm`) and slide shows (`.pps`) hold what their plain
+/// documents hold, as Xapian's omindex and Recoll read them.
+enum OfficeFile {
+    case word97, excel97, powerPoint97, docx, xlsx, pptx, odt, ods, odp
+
+    static let suffixes: [String: OfficeFile] = [
+        ".doc": .word97, ".dot": .word97,
+        ".xls": .excel97, ".xlt": .excel97,
+        ".ppt": .powerPoint97, ".pps": .powerPoint97, ".pot": .powerPoint97,
+        ".docx": .docx, ".docm": .docx, ".dotx": .docx, ".dotm": .docx,
+        ".xlsx": .xlsx, ".xlsm": .xlsx, ".xltx": .xlsx, ".xltm": .xlsx,
+        ".pptx": .pptx, ".pptm": .pptx, ".ppsx": .pptx, ".ppsm": .pptx, ".potx": .pptx, ".potm": .pptx,
+        ".odt": .odt, ".ott": .odt,
+        ".ods": .ods, ".ots": .ods,
+        ".odp": .odp, ".otp": .odp,
+    ]
+}
+
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.rtf`/`.pdf`/`.epub` files and office documents
+/// (`OfficeFile`), split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
-    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".doc", ".rtf", ".pptx", ".odp", ".ppt", ".xlsx", ".ods", ".xls", ".pdf", ".epub"]
+    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".pdf", ".epub"]
 
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
         if textSuffixes.contains(where: lower.hasSuffix) { return .text }
+        if let dot = lower.lastIndex(of: "."), OfficeFile.suffixes[String(lower[dot...])] != nil { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -159,7 +196,7 @@ public enum Corpus {
             if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, .pdf, .epub, .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, status) else { continue }
