@@ -48,22 +48,25 @@ import TestSupport
 
     /// Word's own ways, in a document written here: a French Word's style ids (`Titre1`, named
     /// `heading 1` whatever the language shown), a style based on a heading's, an outline level set
-    /// on a paragraph, numbered paragraphs, tabs and breaks; deletions, moves, hidden runs (not a
-    /// hidden paragraph mark's paragraph), fields' codes and the fallback copy of a text box not
-    /// shown; a table inside a table's cell read into that cell.
+    /// on a paragraph, numbered paragraphs, tabs and breaks; deletions, moves, hidden runs (by their
+    /// own formatting or their character style's, which their own overrides; not a hidden paragraph
+    /// mark's paragraph), fields' codes and the fallback copy of a text box not shown; a table inside
+    /// a table's cell read into that cell.
     @Test func wordsStylesAndRevisionsAreReadAsWordShowsThem() throws {
         let styles = """
             <w:styles><w:style w:type="paragraph" w:styleId="Titre"><w:name w:val="Title"/></w:style>
             <w:style w:type="paragraph" w:styleId="Titre1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/></w:style>
             <w:style w:type="paragraph" w:styleId="Rubrique"><w:name w:val="Rubrique"/><w:basedOn w:val="Titre1"/></w:style>
             <w:style w:type="paragraph" w:styleId="Niveau2"><w:name w:val="Niveau 2"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
-            <w:style w:type="character" w:styleId="Titre1Car"><w:name w:val="heading 1 Char"/></w:style></w:styles>
+            <w:style w:type="character" w:styleId="Titre1Car"><w:name w:val="heading 1 Char"/></w:style>
+            <w:style w:type="character" w:styleId="Cache"><w:name w:val="Cache"/><w:rPr><w:vanish/></w:rPr></w:style>
+            <w:style w:type="character" w:styleId="CacheAussi"><w:name w:val="Cache aussi"/><w:basedOn w:val="Cache"/></w:style></w:styles>
             """
         let document = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <w:document><w:body>
             <w:p><w:pPr><w:pStyle w:val="Titre"/></w:pPr><w:r><w:t>Guide &amp; fiches</w:t></w:r></w:p>
-            <w:p><w:r><w:t xml:space="preserve">Une introduction assez longue pour faire une entrée à elle seule, </w:t></w:r><w:del><w:r><w:delText>supprimé</w:delText></w:r></w:del><w:ins><w:r><w:t>texte ajouté</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>déplacé</w:t></w:r></w:moveFrom><w:r><w:rPr><w:vanish/></w:rPr><w:t>caché</w:t></w:r><w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t xml:space="preserve"> montré</w:t></w:r></w:p>
+            <w:p><w:r><w:t xml:space="preserve">Une introduction assez longue pour faire une entrée à elle seule, </w:t></w:r><w:del><w:r><w:delText>supprimé</w:delText></w:r></w:del><w:ins><w:r><w:t>texte ajouté</w:t></w:r></w:ins><w:moveFrom><w:r><w:t>déplacé</w:t></w:r></w:moveFrom><w:r><w:rPr><w:vanish/></w:rPr><w:t>caché</w:t></w:r><w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t xml:space="preserve"> montré</w:t></w:r><w:r><w:rPr><w:rStyle w:val="CacheAussi"/></w:rPr><w:t>masqué</w:t></w:r><w:r><w:rPr><w:rStyle w:val="Cache"/><w:vanish w:val="0"/></w:rPr><w:t xml:space="preserve"> affiché</w:t></w:r></w:p>
             <w:p><w:pPr><w:pStyle w:val="Titre1"/><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Première</w:t></w:r></w:p>
             <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGEREF _Toc1 \\h</w:instrText></w:r><w:r><w:t>Un</w:t><w:tab/><w:t>champ</w:t><w:br/><w:t>coupé</w:t><w:noBreakHyphen/><w:t>net</w:t></w:r></w:p>
             <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:t>Un point</w:t></w:r></w:p>
@@ -96,7 +99,7 @@ import TestSupport
         #expect(documents.dropFirst().allSatisfy { $0.extraFields.isEmpty })
         #expect(documents.map(\.line) == [1, 2, 8, 10])
         #expect(documents.map(\.body) == [
-            "Une introduction assez longue pour faire une entrée à elle seule, texte ajouté montré",
+            "Une introduction assez longue pour faire une entrée à elle seule, texte ajouté montré affiché",
             "Un champ\ncoupé-net\n\n- Un point\n\nEncadré autour\n\nSous-partie\n\nA dedans B",
             "Une seconde partie avec assez de mots pour rester une entrée de la fiche.",
             "La fin de la fiche, avec elle aussi assez de mots pour une entrée.",
@@ -106,7 +109,7 @@ import TestSupport
                                           ("word/styles.xml", styles),
                                           ("docProps/core.xml", "<cp:coreProperties><dc:title>Document1</dc:title></cp:coreProperties>")])
         let first = try Self.read("guide.docx", untitled).get().first
-        #expect(first?.title == "Document1" && first?.body == "Guide & fiches\n\nUne introduction assez longue pour faire une entrée à elle seule, texte ajouté montré")
+        #expect(first?.title == "Document1" && first?.body == "Guide & fiches\n\nUne introduction assez longue pour faire une entrée à elle seule, texte ajouté montré affiché")
     }
 
     /// OpenDocument's own ways, in a document written here: automatic styles derived from the Title

@@ -17,8 +17,9 @@ import TestSupport
     /// A document LibreOffice saved as .doc from a flat one written by hand (Fixtures/office/README.md):
     /// the Title paragraph, headings by their styles, a list, footnote and endnote where they are
     /// cited, a field's result and not its code, text outside the Latin-1 range, a table with an
-    /// empty cell and a table in a cell, the text box after the text; hidden text, a deleted
-    /// revision, a comment, the header and the footer not shown; the summary's properties as fields.
+    /// empty cell and a table in a cell, the text box after the text; hidden text (by its own
+    /// formatting and by a character style), a deleted revision, a comment, the header and the
+    /// footer not shown; the summary's properties as fields.
     @Test func aWordDocumentReadsAsItsPage() throws {
         let documents = try OfficeTextTests.read("bilan.doc", try OfficeTextTests.fixture("bilan.doc")).get()
         #expect(documents.map(\.title) == ["Le rapport du jardin", "Première partie", "Seconde partie"])
@@ -70,6 +71,8 @@ import TestSupport
         try WordText.forEachSprm(LittleEndianBytes(grpprl), from: 0, to: grpprl.count) { sprm, _ in seen.append(sprm) }
         // The last one's operand is missing: it is not read.
         #expect(seen == [0x6649, 0x2416, 0xD608, 0x2417, 0xE601, 0x460B, 0xC601, 0x2640])
+        // A toggle's operands: off, on, the style's, the style's opposite.
+        #expect([0, 1, 0x80, 0x81].map(WordText.toggle) == [false, true, nil, true])
     }
 
     /// A style is a heading by Word's built-in identifier, else by its name in English, else by the
@@ -81,7 +84,7 @@ import TestSupport
         #expect(WordText.headingLevel(identifier: 0xFFE, name: "Title") == 0)
         #expect(WordText.headingLevel(identifier: 0xFFE, name: "heading 10") == nil)
         #expect(WordText.headingLevel(identifier: 0, name: "Normal") == nil)
-        let levels = WordText.headingLevels([(nil, 0xFFF), (1, 0), (nil, 1), (nil, 2), (nil, 5), (nil, 4)])
+        let levels = WordText.inherited([(nil, 0xFFF), (1, 0), (nil, 1), (nil, 2), (nil, 5), (nil, 4)])
         #expect(levels == [1: 1, 2: 1, 3: 1])
     }
 

@@ -15,13 +15,13 @@ enum OfficeText {
             guard let document = try archive.data(of: "word/document.xml") else {
                 throw ZipArchive.Failure(reason: "not a Word document (no word/document.xml)")
             }
-            let levels = try archive.data(of: "word/styles.xml").map(wordStyleLevels) ?? [:]
+            let styles = try archive.data(of: "word/styles.xml").map(WordStyles.init) ?? WordStyles()
             var page = PageWriter(propertiesTitle: try propertiesTitle(of: archive, format: format))
             var notes: [String: String] = [:]
             for (part, element) in [("word/footnotes.xml", "w:footnote"), ("word/endnotes.xml", "w:endnote")] {
                 if let xml = try archive.data(of: part) { notes.merge(wordNotes(xml, element: element)) { first, _ in first } }
             }
-            readWord(document, levels: levels, notes: notes, into: &page)
+            readWord(document, styles: styles, notes: notes, into: &page)
             return page.html()
         case .odt:
             guard let content = try archive.data(of: "content.xml") else {
@@ -175,36 +175,57 @@ enum OfficeText {
 
     // MARK: Word
 
-    /// Each paragraph style's heading level: 0 for the Title, 1–9 for an outline level (or a
-    /// built-in "heading N", whatever the language of its shown name), from the style it is based on
-    /// otherwise; styles with none are left out.
-    private static func wordStyleLevels(_ xml: [UInt8]) -> [String: Int] {
-        struct Style { var name = "", basedOn: String?, outline: Int? }
-        var styles: [String: Style] = [:]
-        var current: (id: String, style: Style)?
-        var scanner = XMLScanner(xml, attributesOf: ["w:style", "w:name", "w:basedOn", "w:outlineLvl"])
-        while let event = scanner.next() {
-            switch event {
-            case .start("w:style", let attributes, _):
-                current = attributes["w:type"] == "paragraph" ? attributes["w:styleId"].map { ($0, Style()) } : nil
-            case .start("w:name", let attributes, _): current?.style.name = attributes["w:val"]?.lowercased() ?? ""
-            case .start("w:basedOn", let attributes, _): current?.style.basedOn = attributes["w:val"]
-            case .start("w:outlineLvl", let attributes, _): current?.style.outline = attributes["w:val"].flatMap { Int($0) }
-            case .end("w:style"):
-                if let current { styles[current.id] = current.style }
-                current = nil
-            default: break
+    /// Word's styles (styles.xml): each paragraph style's heading level (0 for the Title, 1–9 for an
+    /// outline level or a built-in "heading N", whatever the language of its shown name; from the
+    /// style it is based on otherwise), and the character styles that hide their text (`w:vanish`,
+    /// their own or their base's).
+    private struct WordStyles {
+        var levels: [String: Int] = [:]
+        var hidingText: Set<String> = []
+
+        init() {}
+
+        init(_ xml: [UInt8]) {
+            struct Style { var isCharacter = false, name = "", basedOn: String?, outline: Int?, hides: Bool? }
+            var styles: [String: Style] = [:]
+            var current: (id: String, style: Style)?
+            var scanner = XMLScanner(xml, attributesOf: ["w:style", "w:name", "w:basedOn", "w:outlineLvl", "w:vanish"])
+            while let event = scanner.next() {
+                switch event {
+                case .start("w:style", let attributes, _):
+                    let type = attributes["w:type"]
+                    current = type == "paragraph" || type == "character"
+                        ? attributes["w:styleId"].map { ($0, Style(isCharacter: type == "character")) } : nil
+                case .start("w:name", let attributes, _): current?.style.name = attributes["w:val"]?.lowercased() ?? ""
+                case .start("w:basedOn", let attributes, _): current?.style.basedOn = attributes["w:val"]
+                case .start("w:outlineLvl", let attributes, _): current?.style.outline = attributes["w:val"].flatMap { Int($0) }
+                case .start("w:vanish", let attributes, _): current?.style.hides = OfficeText.isOn(attributes["w:val"])
+                case .end("w:style"):
+                    if let current { styles[current.id] = current.style }
+                    current = nil
+                default: break
+                }
+            }
+            func level(_ id: String, hops: Int) -> Int? {
+                guard let style = styles[id], !style.isCharacter, hops < 10 else { return nil }
+                if let outline = style.outline { return (0...8).contains(outline) ? outline + 1 : nil }
+                if style.name == "title" { return 0 }
+                if style.name.hasPrefix("heading "), let number = Int(style.name.dropFirst(8)), (1...9).contains(number) { return number }
+                return style.basedOn.flatMap { level($0, hops: hops + 1) }
+            }
+            func hides(_ id: String, hops: Int) -> Bool {
+                guard let style = styles[id], hops < 10 else { return false }
+                return style.hides ?? style.basedOn.map { hides($0, hops: hops + 1) } ?? false
+            }
+            for id in styles.keys {
+                if let level = level(id, hops: 0) { levels[id] = level }
+                if hides(id, hops: 0) { hidingText.insert(id) }
             }
         }
-        func level(_ id: String, hops: Int) -> Int? {
-            guard let style = styles[id], hops < 10 else { return nil }
-            if let outline = style.outline { return (0...8).contains(outline) ? outline + 1 : nil }
-            if style.name == "title" { return 0 }
-            if style.name.hasPrefix("heading "), let number = Int(style.name.dropFirst(8)), (1...9).contains(number) { return number }
-            return style.basedOn.flatMap { level($0, hops: hops + 1) }
-        }
-        return styles.keys.reduce(into: [:]) { levels, id in levels[id] = level(id, hops: 0) }
     }
+
+    /// Whether an on-off property's `w:val` sets it: absent, `true`, `1` or `on`.
+    static func isOn(_ value: String?) -> Bool { !["false", "0", "off"].contains(value ?? "true") }
 
     /// The text of each footnote (or endnote), by its kind and id (`w:footnote 2`), its paragraphs
     /// joined by spaces.
@@ -230,13 +251,13 @@ enum OfficeText {
         return notes
     }
 
-    private static func readWord(_ xml: [UInt8], levels: [String: Int], notes: [String: String], into page: inout PageWriter) {
+    private static func readWord(_ xml: [UInt8], styles: WordStyles, notes: [String: String], into page: inout PageWriter) {
         var reader = ParagraphReader()
         var inText = false
-        // A run's properties may hide its text (`w:vanish`); a paragraph mark's, read before its
-        // runs, do not hide the paragraph's.
-        var hiddenRun = false
-        var scanner = XMLScanner(xml, attributesOf: ["w:pStyle", "w:outlineLvl", "w:footnoteReference", "w:endnoteReference", "w:vanish"])
+        // A run's properties may hide its text, its own `w:vanish` or its character style's; a
+        // paragraph mark's, read before its runs, do not hide the paragraph's.
+        var hiddenRun: Bool?, hiddenByStyle = false
+        var scanner = XMLScanner(xml, attributesOf: ["w:pStyle", "w:outlineLvl", "w:footnoteReference", "w:endnoteReference", "w:vanish", "w:rStyle"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
             switch event {
@@ -247,9 +268,10 @@ enum OfficeText {
                 case "w:outlineLvl" where reader.depth == 1:
                     reader.outline = attributes["w:val"].flatMap { Int($0) }.flatMap { (0...8).contains($0) ? $0 + 1 : nil }
                 case "w:numPr" where reader.depth == 1: reader.listItem = true
-                case "w:r" where !selfClosing: hiddenRun = false
-                case "w:vanish": hiddenRun = !["false", "0", "off"].contains(attributes["w:val"] ?? "true")
-                case "w:t" where !selfClosing && !hiddenRun: inText = true
+                case "w:r" where !selfClosing: (hiddenRun, hiddenByStyle) = (nil, false)
+                case "w:vanish": hiddenRun = isOn(attributes["w:val"])
+                case "w:rStyle": hiddenByStyle = attributes["w:val"].map(styles.hidingText.contains) ?? false
+                case "w:t" where !selfClosing && !(hiddenRun ?? hiddenByStyle): inText = true
                 case "w:tab": reader.text += "\t"
                 case "w:br", "w:cr": reader.text += "\n"
                 case "w:noBreakHyphen": reader.text += "-"
@@ -265,7 +287,7 @@ enum OfficeText {
             case .end(let name):
                 switch name {
                 case "w:p":
-                    let style = reader.style.flatMap { levels[$0] }
+                    let style = reader.style.flatMap { styles.levels[$0] }
                     if let text = reader.endParagraph() {
                         page.paragraph(text, level: reader.outline ?? style, listItem: reader.listItem)
                     }

@@ -5,7 +5,8 @@ import Foundation
 /// paragraph's style, table row and list membership from its properties (a style's built-in heading
 /// level, or its name, `heading N` or `Title`, or the paragraph's outline level); footnotes and
 /// endnotes where they are cited; fields' results, not their codes; text boxes after the text.
-/// Deleted revisions, hidden text, comments, headers and footers are not shown. The summary
+/// Deleted revisions, hidden text (by the run's own formatting or its character style's), comments,
+/// headers and footers are not shown. The summary
 /// information gives the title and the document's properties. Word 6 and 95 documents, and
 /// encrypted ones, are refused.
 enum WordText {
@@ -74,22 +75,33 @@ enum WordText {
         }
     }
 
-    /// Each style's heading level, its own or the nearest of the styles it is based on (at most 10
-    /// steps: a loop of bases ends there), by the styles' indexes.
-    static func headingLevels(_ styles: [(level: Int?, base: Int)]) -> [Int: Int] {
-        var levels: [Int: Int] = [:]
+    /// Each style's value (a heading level, whether it hides its text), its own or the nearest of
+    /// the styles it is based on (at most 10 steps: a loop of bases ends there), by the styles'
+    /// indexes.
+    static func inherited<Value>(_ styles: [(value: Value?, base: Int)]) -> [Int: Value] {
+        var values: [Int: Value] = [:]
         for index in styles.indices {
             var style = index
             for _ in 0..<10 {
-                if let level = styles[style].level {
-                    levels[index] = level
+                if let value = styles[style].value {
+                    values[index] = value
                     break
                 }
                 guard styles[style].base < styles.count else { break }
                 style = styles[style].base
             }
         }
-        return levels
+        return values
+    }
+
+    /// A character property's toggle ([MS-DOC] ToggleOperand): off, on, the style's (nil), or its
+    /// opposite, which for a style that does not set it is on.
+    static func toggle(_ operand: Int) -> Bool? {
+        switch operand {
+        case 0: false
+        case 0x80: nil
+        default: true
+        }
     }
 }
 
@@ -127,8 +139,9 @@ private struct WordDocument {
     /// those of deleted revisions and hidden text.
     var paragraphRuns: [(start: UInt32, end: UInt32, properties: ParagraphProperties)] = []
     var hiddenRuns: [(start: UInt32, end: UInt32)] = []
-    /// Each style's heading level (0 the title).
+    /// Each style's heading level (0 the title), and the character styles that hide their text.
     var styleLevels: [Int: Int] = [:]
+    var hidingStyles = Set<Int>()
     /// Footnotes' and endnotes' references (character positions of the main text), and the range of
     /// the part's text each stands for.
     var notes: [Int: Range<Int>] = [:]
@@ -280,15 +293,17 @@ private struct WordDocument {
     private mutating func readCharacterRuns(_ plc: (offset: Int, length: Int)) throws {
         for run in try pages(plc, runSize: 1) {
             guard let at = run.properties else { continue }
-            var hidden = false
+            var deleted = false, vanish: Bool?, style: Int?
             try WordText.forEachSprm(main, from: at + 1, to: at + 1 + (try main.uint8(at))) { sprm, operand in
                 switch sprm {
-                case 0x0800: if try main.uint8(operand) == 1 { hidden = true }
-                case 0x083C: if [1, 0x81].contains(try main.uint8(operand)) { hidden = true }
+                case 0x0800: if try main.uint8(operand) == 1 { deleted = true }
+                case 0x083C: vanish = WordText.toggle(try main.uint8(operand))
+                case 0x4A30: style = try main.uint16(operand)
                 default: break
                 }
             }
-            if hidden { hiddenRuns.append((run.start, run.end)) }
+            // Hidden by the run's own formatting, else by its character style's.
+            if deleted || (vanish ?? style.map(hidingStyles.contains) ?? false) { hiddenRuns.append((run.start, run.end)) }
         }
         hiddenRuns.sort { $0.start < $1.start }
     }
@@ -299,20 +314,32 @@ private struct WordDocument {
         let headerLength = try table.uint16(stsh.offset)
         let styleCount = try table.uint16(stsh.offset + 2), baseLength = try table.uint16(stsh.offset + 4)
         var at = stsh.offset + 2 + headerLength
-        var styles: [(level: Int?, base: Int)] = []
+        var styles: [(value: Int?, base: Int)] = [], hiding: [(value: Bool?, base: Int)] = []
         for _ in 0..<styleCount where at < stsh.offset + stsh.length {
             let length = try table.uint16(at)
             defer { at += 2 + length }
             guard length >= 4 else {
                 styles.append((nil, 0xFFF))
+                hiding.append((nil, 0xFFF))
                 continue
             }
-            let identifier = try table.uint16(at + 2) & 0xFFF, base = try table.uint16(at + 4) >> 4
+            let identifier = try table.uint16(at + 2) & 0xFFF, kind = try table.uint16(at + 4) & 0xF, base = try table.uint16(at + 4) >> 4
             let nameAt = at + 2 + baseLength
-            let name = try (0..<min(try table.uint16(nameAt), 255)).map { (index) throws in UInt16(try table.uint16(nameAt + 2 + 2 * index)) }
+            let nameLength = min(try table.uint16(nameAt), 255)
+            let name = try (0..<nameLength).map { (index) throws in UInt16(try table.uint16(nameAt + 2 + 2 * index)) }
             styles.append((WordText.headingLevel(identifier: identifier, name: String(decoding: name, as: UTF16.self)), base))
+            // A character style (kind 2) has one property run after its name: whether it hides its text.
+            var hides: Bool?
+            if kind == 2 {
+                let upx = nameAt + 2 + 2 * nameLength + 2
+                try WordText.forEachSprm(table, from: upx + 2, to: min(upx + 2 + (try table.uint16(upx)), at + 2 + length)) { sprm, operand in
+                    if sprm == 0x083C { hides = WordText.toggle(try table.uint8(operand)) }
+                }
+            }
+            hiding.append((hides, base))
         }
-        styleLevels = WordText.headingLevels(styles)
+        styleLevels = WordText.inherited(styles)
+        hidingStyles = Set(WordText.inherited(hiding).filter(\.value).keys)
     }
 
     /// Footnotes or endnotes: the references' positions (PlcffndRef) and their texts' (PlcffndTxt),
