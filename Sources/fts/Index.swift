@@ -7,7 +7,7 @@ struct Index: Command {
         name: "index",
         abstract: "Build an index from folders of documents and JSON Lines files.",
         discussion: """
-            Folders are walked recursively for .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, .epub, .pdf, .jsonl and .jsonl.gz \
+            Folders are walked recursively for .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, .epub, .pdf, .eml, .mbox, .jsonl and .jsonl.gz \
             files (office templates and macro-enabled files too: .dotx, .docm, .ott, .xlsm, .pps…). Text files are split \
             into sections (see `fts sections`); JSON Lines files hold one document a line: "id", "title", \
             "body" (or "text"), and further fields (text, numbers, arrays, objects), indexed as fields of their own. The index is built \

@@ -97,6 +97,12 @@ public struct CorpusFile: Sendable, Equatable {
     /// Read by another program (`ExternalTool`), which the reading waits on.
     var isReadByAnotherProgram: Bool { isPDF }
 
+    /// An e-mail message (`.eml`) or a mailbox of them (`.mbox`), read a message a document (`MailText`).
+    var isMail: Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".eml") || lower.hasSuffix(".mbox")
+    }
+
     /// An EPUB book, read as the page of its chapters (`EPUBText`).
     var isEPUB: Bool { name.lowercased().hasSuffix(".epub") }
 
@@ -147,12 +153,12 @@ enum OfficeFile {
     ]
 }
 
-/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.rtf`/`.pdf`/`.epub` files and office documents
+/// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.rtf`/`.pdf`/`.epub`/`.eml`/`.mbox` files and office documents
 /// (`OfficeFile`), split into sections, and JSON Lines files (`.jsonl`,
 /// `.jsonl.gz`, `.ndjson`) of one document a line.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
-    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".pdf", ".epub"]
+    static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".pdf", ".epub", ".eml", ".mbox"]
 
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
@@ -196,7 +202,7 @@ public enum Corpus {
             if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .jsonl or .jsonl.gz file"))
                     continue
                 }
                 guard isFirstVisit(path, status) else { continue }
@@ -253,12 +259,39 @@ public enum Corpus {
     // MARK: Text
 
     static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
+        if file.isMail { return try readMail(file, document: document) }
         let (sections, fields) = file.isPDF
             ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
             : try pagedSections(file) ?? textSections(file, issue: issue)
         for (index, section) in sections.enumerated() {
             try document(SourceDocument(id: "\(file.name)#\(index + 1)", path: file.path, line: section.line,
                                         title: section.title, body: section.body, extraFields: index == 0 ? fields : []))
+        }
+    }
+
+    /// A message's or a mailbox's documents: each message's sections (split as a text file's are),
+    /// the first titled by its subject and given its sender and date as fields.
+    private static func readMail(_ file: CorpusFile, document: (SourceDocument) throws -> Void) throws {
+        let bytes = [UInt8](try mapped(file))
+        let lower = file.name.lowercased()
+        let messages = lower.hasSuffix(".mbox") ? MailText.messages(ofMailbox: bytes) : [MailText.message(bytes[...], line: 1)]
+        if lower.hasSuffix(".mbox") && messages.isEmpty { throw CorpusIssue(file: file.path, message: "not a mailbox (no line starts a message with \"From \")") }
+        if !lower.hasSuffix(".mbox") && messages.allSatisfy({ $0.headerCount == 0 }) {
+            throw CorpusIssue(file: file.path, message: "not an e-mail message (no header before its first blank line)")
+        }
+        var number = 0
+        for message in messages {
+            var properties = DocumentProperties()
+            if let from = message.from { properties.add(.author, from) }
+            if let date = message.date { properties.add(.date, date) }
+            var sections = SectionSplitter().split(message.text)
+            if sections.isEmpty, let subject = message.subject { sections = [SectionSplitter.Section(line: 1, title: subject, body: "")] }
+            for (index, section) in sections.enumerated() {
+                number += 1
+                let title = index == 0 ? message.subject ?? section.title : section.title
+                try document(SourceDocument(id: "\(file.name)#\(number)", path: file.path, line: message.line + section.line - 1, title: title,
+                                            body: section.body, extraFields: index == 0 ? properties.fields : []))
+            }
         }
     }
 

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import Indexer
+import TestSupport
+
+/// E-mail is read a message a document: its subject, sender and date, and the text it shows.
+@Suite struct MailTextTests {
+    /// A mailbox of four messages, as Thunderbird keeps a folder: quoted-printable Latin-1 with
+    /// encoded words in its headers (a subject folded across two), a `>From` line; a multipart
+    /// alternative; a mixed message of base64 HTML, a PDF and a text attachment (left out), a
+    /// forwarded message and an epilogue (left out); a message with a subject alone.
+    static let mailbox = """
+        From renee@example.org Tue Mar  5 10:20:30 2024
+        From: =?iso-8859-1?Q?Ren=E9e?= Martin <renee@example.org>
+        To: jardin@example.org
+        Subject: =?utf-8?Q?R=C3=A9union_du?=
+         =?utf-8?Q?_jardin?=
+        Date: Tue, 5 Mar 2024 10:20:30 +0100 (CET)
+        MIME-Version: 1.0
+        Content-Type: text/plain; charset="iso-8859-1"
+        Content-Transfer-Encoding: quoted-printable
+
+        Bonjour =E0 toutes et =E0 tous,
+        la r=E9union du jardin partag=E9 aura lieu samedi, avec assez de mots pour=
+         faire une section.
+        >From the garden.
+
+        From paul@example.org Wed Mar  6 08:00:00 2024
+        From: Paul <paul@example.org>
+        Subject: Deux versions
+        Date: Wed, 6 Mar 2024 08:00:00 +0000
+        Content-Type: multipart/alternative; boundary="ALT"
+
+        --ALT
+        Content-Type: text/plain; charset=utf-8
+
+        Le texte brut du message, celui que l’on garde.
+        --ALT
+        Content-Type: text/html; charset=utf-8
+
+        <p>Le HTML du message, laissé de côté.</p>
+        --ALT--
+
+        From lettre@example.org Thu Mar  7 09:00:00 2024
+        From: La lettre <lettre@example.org>
+        Subject: Lettre de mars
+        Date: 7 Mar 2024 09:00 +0200
+        Content-Type: multipart/mixed; boundary="MIX"
+
+        --MIX
+        Content-Type: text/html; charset=utf-8
+        Content-Transfer-Encoding: base64
+
+        PGh0bWw+PGJvZHk+PGgxPkxldHRyZSBk4oCZaW5mb3JtYXRpb248L2gxPjxwPkxlIDxiPnBvdGFn
+        ZXI8L2I+IHBhcnRhZ8OpIG91dnJlIGVuIGF2cmlsLjwvcD48dWw+PGxpPlNlbWlzPC9saT48bGk+
+        QXJyb3NhZ2U8L2xpPjwvdWw+PC9ib2R5PjwvaHRtbD4=
+        --MIX
+        Content-Type: application/pdf; name="plan.pdf"
+        Content-Disposition: attachment; filename="plan.pdf"
+        Content-Transfer-Encoding: base64
+
+        JVBERi0xLjQgemVwcGVsaW4=
+        --MIX
+        Content-Type: text/plain
+        Content-Disposition: attachment; filename="secret.txt"
+
+        zeppelin secret
+        --MIX
+        Content-Type: message/rfc822
+
+        Subject: Transfert de la mairie
+        From: mairie@example.org
+
+        Le message transféré par la mairie.
+        --MIX--
+
+        Un épilogue, après la dernière partie, qu'aucun lecteur ne montre.
+
+        From vide@example.org Fri Mar  8 09:00:00 2024
+        From: vide@example.org
+        Subject: Sujet seul
+
+        """
+
+    @Test func aMailboxReadsAMessageADocument() throws {
+        let documents = try OfficeTextTests.read("boite.mbox", Data(Self.mailbox.utf8)).get()
+        #expect(documents.map(\.id) == (1...4).map { "boite.mbox#\($0)" })
+        #expect(documents.map(\.title) == ["Réunion du jardin", "Deux versions", "Lettre de mars", "Sujet seul"])
+        #expect(documents.map(\.line) == [11, 22, 38, 70])
+        #expect(documents.map(\.body) == [
+            "Bonjour à toutes et à tous,\nla réunion du jardin partagé aura lieu samedi, avec assez de mots pour faire une section.\nFrom the garden.",
+            "Le texte brut du message, celui que l’on garde.",
+            "Lettre d’information\n\nLe potager partagé ouvre en avril.\n\n- Semis\n- Arrosage\n\nTransfert de la mairie\n\nLe message transféré par la mairie.",
+            "",
+        ])
+        #expect(documents.map { $0.extraFields.first { $0.name == "author" }?.value } == [
+            "Renée Martin <renee@example.org>", "Paul <paul@example.org>", "La lettre <lettre@example.org>", "vide@example.org",
+        ])
+        #expect(documents.map { $0.extraFields.first { $0.name == "date" }?.value } == ["2024-03-05T09:20:30Z", "2024-03-06T08:00:00Z", "2024-03-07T07:00:00Z", nil])
+        #expect(!documents.contains { $0.body.contains("zeppelin") || $0.body.contains("laissé") || $0.body.contains("épilogue") })
+    }
+
+    /// A message alone, its lines ended by CR LF; a file that is no message, and a mailbox with
+    /// none, are issues.
+    @Test func aMessageFileReadsAsOneMessage() throws {
+        let message = "From: Paul <paul@example.org>\r\nSubject: =?ISO-8859-15?B?Q2Fm6Q==?=  =?utf-8?q?_cr=C3=A8me?=\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n\r\nUn café crème, s’il vous plaît.\r\n"
+        let documents = try OfficeTextTests.read("cafe.eml", Data(message.utf8)).get()
+        #expect(documents.map(\.title) == ["Café crème"])
+        #expect(documents.map(\.body) == ["Un café crème, s’il vous plaît."])
+        #expect(documents.map(\.line) == [5])
+        func reason(_ name: String, _ text: String) throws -> String? {
+            guard case .failure(let issue) = try OfficeTextTests.read(name, Data(text.utf8)) else { return nil }
+            return issue.message
+        }
+        #expect(try reason("faux.eml", "Pas un message\nrien que du texte\n") == "not an e-mail message (no header before its first blank line)")
+        #expect(try reason("faux.mbox", "Pas une boîte\nFrom nulle part\n") == "not a mailbox (no line starts a message with \"From \")")
+    }
+
+    /// Headers' encoded words, transfer encodings and dates, read as mail clients read them.
+    @Test func encodingsAndDatesAreDecoded() {
+        #expect(MailText.decodedWords("=?utf-8?Q?caf=C3=A9?= =?utf-8?Q?_noir?= et =?bogus?X?x?= fin") == "café noir et =?bogus?X?x?= fin")
+        #expect(MailText.decodedWords("Re: =?windows-1252?Q?l=92=E9t=E9?=") == "Re: l’été")
+        #expect(MailText.decoded(Array("a=3Db=\nc=\r\nd=ZZ".utf8)[...], encoding: "quoted-printable") == Array("a=bcd=ZZ".utf8))
+        #expect(MailText.decoded(Array("Y2Fm\r\n6Q".utf8)[...], encoding: "base64") == [0x63, 0x61, 0x66, 0xE9])
+        #expect(MailText.text([0x63, 0x61, 0x66, 0xE9], charset: "utf-8") == "café")
+        #expect(MailText.isoDate("Tue, 05 Mar 2024 23:30:00 -0200") == "2024-03-06T01:30:00Z")
+        #expect(MailText.isoDate("5 Mar 24 10:20 GMT") == "2024-03-05T10:20:00Z")
+        #expect(MailText.isoDate("hier soir") == nil)
+    }
+
+    /// Any damage to a mailbox: its messages or none, never a trap nor a hang.
+    @Test func anyDamageReadsWithoutTrapping() {
+        var random = SplitMix64(seed: 19)
+        let original = Array(Self.mailbox.utf8)
+        var messages = 0
+        for round in 0..<2_000 {
+            var bytes = original
+            for _ in 0...(random.next() % 6) {
+                let pieces = ["\n", "--", "=", "=?", "?=", "From ", ">", "\r\n", "boundary=\"\"", "base64"]
+                let at = Int(random.next() % UInt64(bytes.count))
+                if random.next() % 2 == 0 {
+                    bytes[at] = UInt8(truncatingIfNeeded: random.next())
+                } else {
+                    bytes.insert(contentsOf: pieces[Int(random.next() % UInt64(pieces.count))].utf8, at: at)
+                }
+            }
+            if round % 3 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
+            messages += MailText.messages(ofMailbox: bytes).count
+        }
+        #expect(messages > 2_000)
+    }
+}
