@@ -93,14 +93,20 @@ enum MailText {
             index = min(end + 1, bytes.endIndex)
             lines += 1
             if line.isEmpty { break }
-            let text = String(decoding: line, as: UTF8.self)
             if line.first == 0x20 || line.first == 0x09 {
-                if !headers.isEmpty { headers[headers.count - 1].value += " " + text.trimmingCharacters(in: .whitespaces) }
-            } else if let colon = text.firstIndex(of: ":") {
-                headers.append((text[..<colon].trimmingCharacters(in: .whitespaces).lowercased(), text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                if !headers.isEmpty { headers[headers.count - 1].value += " " + trimmed(line) }
+            } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                headers.append((trimmed(line[..<colon]).lowercased(), trimmed(line[(colon + 1)...])))
             }
         }
         return (headers, bytes[index...], lines)
+    }
+
+    /// A header line's bytes as text, without the spaces and tabs around it.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// A header's value and its parameters (`text/plain; charset="utf-8"`), names lowercased.
@@ -143,11 +149,11 @@ enum MailText {
             switch type {
             case "text/plain", "text/markdown", "text/enriched", "":
                 let text = MailText.text(decoded, charset: parameters["charset"])
-                if !text.singleSpaced.isEmpty { parts.append(text) }
+                if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { parts.append(text) }
             case "text/html":
                 let page = HTMLText.markdown(MailText.text(decoded, charset: parameters["charset"] ?? HTMLText.declaredCharset(Data(decoded))), titled: false)
                 let text = MarkdownText.shown(page.lines).joined(separator: "\n")
-                if !text.singleSpaced.isEmpty { parts.append(text) }
+                if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { parts.append(text) }
             case "message/rfc822":
                 let (inner, innerBody, _) = MailText.split(decoded[...])
                 if let subject = inner.first(where: { $0.name == "subject" }).map({ MailText.decodedWords($0.value).singleSpaced }), !subject.isEmpty {
