@@ -98,6 +98,9 @@ import TestSupport
         ])
         #expect(documents.map { $0.extraFields.first { $0.name == "date" }?.value } == ["2024-03-05T09:20:30Z", "2024-03-06T08:00:00Z", "2024-03-07T07:00:00Z", nil])
         #expect(!documents.contains { $0.body.contains("zeppelin") || $0.body.contains("laissé") || $0.body.contains("épilogue") })
+        // The same mailbox, its lines ended by CR LF: the same messages.
+        let crlf = try OfficeTextTests.read("boite.mbox", Data(Self.mailbox.replacingOccurrences(of: "\n", with: "\r\n").utf8)).get()
+        #expect(crlf.map(\.title) == documents.map(\.title) && crlf.map(\.line) == documents.map(\.line))
     }
 
     /// A message alone, its lines ended by CR LF; a file that is no message, and a mailbox with

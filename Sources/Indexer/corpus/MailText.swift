@@ -22,29 +22,23 @@ enum MailText {
     /// The messages of a mailbox: each starts after a line `From …` at the file's start or after a
     /// blank line; lines quoted as `>From` (mboxrd) lose one `>`.
     static func messages(ofMailbox bytes: [UInt8]) -> [Message] {
-        var starts: [(offset: Int, line: Int)] = []
+        // Each separator line: where it starts, where its message starts, and that message's line.
+        var separators: [(start: Int, message: Int, line: Int)] = []
         var offset = 0, line = 1, previousBlank = true
         while offset < bytes.count {
             let end = bytes[offset...].firstIndex(of: 0x0A) ?? bytes.count
-            if previousBlank && bytes[offset..<end].starts(with: Array("From ".utf8)) { starts.append((end + 1, line + 1)) }
+            if previousBlank && bytes[offset..<end].starts(with: Array("From ".utf8)) {
+                separators.append((offset, min(end + 1, bytes.count), line + 1))
+            }
             previousBlank = end == offset || (end == offset + 1 && bytes[offset] == 0x0D)
             offset = end + 1
             line += 1
         }
-        return starts.indices.map { index in
-            let start = min(starts[index].offset, bytes.count)
-            // The blank line before the next separator belongs to the separator.
-            let end = index + 1 < starts.count ? max(start, Self.lineStart(before: starts[index + 1].offset, in: bytes)) : bytes.count
-            return message(unquoted(bytes[start..<end]), line: starts[index].line)
+        return separators.indices.map { index in
+            let start = separators[index].message
+            let end = index + 1 < separators.count ? separators[index + 1].start : bytes.count
+            return message(unquoted(bytes[start..<end]), line: separators[index].line)
         }
-    }
-
-    /// The offset where the line before the one starting at `offset` starts.
-    private static func lineStart(before offset: Int, in bytes: [UInt8]) -> Int {
-        var at = max(0, offset - 1)
-        if at > 0 && bytes[at - 1] == 0x0A { return at - 1 }
-        while at > 0 && bytes[at - 1] != 0x0A { at -= 1 }
-        return at
     }
 
     /// mboxrd's quoting undone: `>From ` and `>>From ` lines lose one `>`.
@@ -145,13 +139,15 @@ enum MailText {
                 return
             }
             guard disposition != "attachment" else { return }
-            let decoded = MailText.decoded(body, encoding: encoding)
+            // Decoded only for the parts read: an inline picture's base64 is passed over.
+            var decoded: [UInt8] { MailText.decoded(body, encoding: encoding) }
             switch type {
             case "text/plain", "text/markdown", "text/enriched", "":
                 let text = MailText.text(decoded, charset: parameters["charset"])
                 if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { parts.append(text) }
             case "text/html":
-                let page = HTMLText.markdown(MailText.text(decoded, charset: parameters["charset"] ?? HTMLText.declaredCharset(Data(decoded))), titled: false)
+                let html = decoded
+                let page = HTMLText.markdown(MailText.text(html, charset: parameters["charset"] ?? HTMLText.declaredCharset(Data(html))), titled: false)
                 let text = MarkdownText.shown(page.lines).joined(separator: "\n")
                 if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { parts.append(text) }
             case "message/rfc822":
