@@ -292,6 +292,22 @@ import TestSupport
         }
     }
 
+    /// A password-protected package, which Office keeps in a compound file, says so; so does a
+    /// compound file under a package's name.
+    @Test func anEncryptedPackageSaysSo() throws {
+        let encrypted = CompoundFileWriter.file([("EncryptionInfo", [1, 2]), ("EncryptedPackage", [3, 4])], version: 3)
+        for name in ["secret.docx", "secret.xlsx", "secret.pptx", "secret.odt"] {
+            guard case .failure(let issue) = try Self.read(name, Data(encrypted)) else {
+                Issue.record("\(name) read")
+                continue
+            }
+            #expect(issue.message == "an encrypted (password-protected) document: not read", "\(name)")
+        }
+        var renamed: String?
+        if case .failure(let issue) = try Self.read("ancien.docx", try Self.fixture("fiche.doc")) { renamed = issue.message }
+        #expect(renamed == "a compound file (an Office 97–2003 document?), not the ZIP package its name says")
+    }
+
     /// Every run of Unicode's white space is one space, and none is left at the ends.
     @Test func whiteSpaceRunsAreOneSpace() {
         #expect(" \t Budget\r\n\u{A0}2024 \u{3000}(suite)\u{2028}\u{85} ".singleSpaced == "Budget 2024 (suite)")

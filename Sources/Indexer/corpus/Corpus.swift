@@ -336,12 +336,24 @@ public enum Corpus {
             }
         }
         do {
-            let archive = try ZipArchive(data)
+            let archive = try package(data)
             if let format = file.slidesFormat { return try SlidesText.sections(of: archive, format: format, minimumWords: minimumWords) }
             return try SpreadsheetText.sections(of: archive, format: file.spreadsheetFormat ?? .ods, minimumWords: minimumWords)
         } catch {
             throw CorpusIssue(file: file.path, message: error.reason)
         }
+    }
+
+    /// A package's ZIP archive. Office keeps a password-protected `.docx`, `.xlsx` or `.pptx` in a
+    /// compound file instead (its `EncryptedPackage` stream), which is said as such, as is a
+    /// compound file under a package's name.
+    private static func package(_ data: Data) throws(ZipArchive.Failure) -> ZipArchive {
+        if data.starts(with: CompoundFile.signature) {
+            let encrypted = (try? CompoundFile([UInt8](data)).stream("EncryptedPackage", upTo: 0)) != nil
+            throw ZipArchive.Failure(reason: encrypted ? "an encrypted (password-protected) document: not read"
+                                                       : "a compound file (an Office 97–2003 document?), not the ZIP package its name says")
+        }
+        return try ZipArchive(data)
     }
 
     private static func mapped(_ file: CorpusFile) throws(CorpusIssue) -> Data {
@@ -365,7 +377,7 @@ public enum Corpus {
             return (HTMLText.markdown(html), properties)
         }
         do {
-            let archive = try ZipArchive(data)
+            let archive = try package(data)
             if let format = file.officeFormat {
                 return (HTMLText.markdown(try OfficeText.html(of: archive, format: format)), try OfficeText.properties(of: archive, format: format))
             }
