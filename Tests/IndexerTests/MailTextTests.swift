@@ -7,7 +7,8 @@ import TestSupport
 @Suite struct MailTextTests {
     /// A mailbox of four messages, as Thunderbird keeps a folder: quoted-printable Latin-1 with
     /// encoded words in its headers (a subject folded across two), a `>From` line; a multipart
-    /// alternative; a mixed message of base64 HTML, a PDF and a text attachment (left out), a
+    /// alternative; a mixed message of base64 HTML, two attachments of endings fts does not read
+    /// (left out), a
     /// forwarded message and an epilogue (left out); a message with a subject alone.
     static let mailbox = """
         From renee@example.org Tue Mar  5 10:20:30 2024
@@ -55,14 +56,14 @@ import TestSupport
         ZXI8L2I+IHBhcnRhZ8OpIG91dnJlIGVuIGF2cmlsLjwvcD48dWw+PGxpPlNlbWlzPC9saT48bGk+
         QXJyb3NhZ2U8L2xpPjwvdWw+PC9ib2R5PjwvaHRtbD4=
         --MIX
-        Content-Type: application/pdf; name="plan.pdf"
-        Content-Disposition: attachment; filename="plan.pdf"
+        Content-Type: application/octet-stream; name="plan.bin"
+        Content-Disposition: attachment; filename="plan.bin"
         Content-Transfer-Encoding: base64
 
         JVBERi0xLjQgemVwcGVsaW4=
         --MIX
         Content-Type: text/plain
-        Content-Disposition: attachment; filename="secret.txt"
+        Content-Disposition: attachment; filename="secret.dat"
 
         zeppelin secret
         --MIX
@@ -118,6 +119,61 @@ import TestSupport
         }
         #expect(try reason("faux.eml", "Pas un message\nrien que du texte\n") == "not an e-mail message (no header before its first blank line)")
         #expect(try reason("faux.mbox", "Pas une boîte\nFrom nulle part\n") == "not a mailbox (no line starts a message with \"From \")")
+    }
+
+    /// Attached files fts reads are read as files of their names are, each section a document of
+    /// the mailbox at its message's line; one that cannot be read is an issue of the mailbox, and a
+    /// picture is left out.
+    @Test func attachmentsAreReadAsTheirFiles() throws {
+        let docx = try OfficeTextTests.fixture("fiche.docx").base64EncodedString(options: .lineLength76Characters)
+        let mailbox = """
+            From a@example.org Tue Mar  5 10:20:30 2024
+            From: Anne <a@example.org>
+            Subject: La fiche en pièce jointe
+            Content-Type: multipart/mixed; boundary="B"
+
+            --B
+            Content-Type: text/plain; charset=utf-8
+
+            Voici la fiche du jardin, en pièce jointe.
+            --B
+            Content-Type: application/octet-stream; name="=?utf-8?Q?fiche_du_jardin.docx?="
+            Content-Transfer-Encoding: base64
+
+            \(docx)
+            --B
+            Content-Disposition: attachment; filename="../abime.docx"
+            Content-Transfer-Encoding: base64
+
+            AAAA
+            --B
+            Content-Type: text/plain; name="note.txt"
+            Content-Disposition: attachment; filename="note.txt"
+            Content-Transfer-Encoding: base64
+
+            TGUgY2Fm6SBkdSBqYXJkaW4gcGFydGFn6Swgbm906SDgIHBhcnQu
+            --B
+            Content-Type: image/png
+            Content-Disposition: inline; filename="photo.png"
+            Content-Transfer-Encoding: base64
+
+            iVBORw0KGgo=
+            --B--
+            """
+        let folder = try TemporaryFolder()
+        try mailbox.replacingOccurrences(of: "\r\n", with: "\n").write(toFile: folder.file("pj.mbox"), atomically: false, encoding: .utf8)
+        var documents: [SourceDocument] = [], issues: [String] = []
+        for file in Corpus.files(in: [folder.path]).files {
+            try Corpus.read(file, document: { documents.append($0) }, issue: { issues.append($0.description) })
+        }
+        #expect(documents.map(\.title) == ["La fiche en pièce jointe", "Le jardin partagé de la Haute Borne", "Les semis", "La récolte",
+                                           "Le café du jardin partagé, noté à part."])
+        #expect(documents.map(\.id) == (1...5).map { "pj.mbox#\($0)" })
+        #expect(documents.allSatisfy { $0.path == folder.file("pj.mbox") && $0.line == 6 })
+        #expect(documents[3].body.hasSuffix("Récolter en été quand les fruits sont mûrs."))
+        // The attachment's own issues are the mailbox's, at its message's line.
+        #expect(issues == [folder.file("pj.mbox") + ":6: attachment abime.docx: not a ZIP archive (too short)",
+                           folder.file("pj.mbox") + ":6: attachment note.txt: not UTF-8; read as Windows-1252 (Latin-1)"])
     }
 
     /// Headers' encoded words, transfer encodings and dates, read as mail clients read them.

@@ -259,7 +259,7 @@ public enum Corpus {
     // MARK: Text
 
     static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
-        if file.isMail { return try readMail(file, document: document) }
+        if file.isMail { return try readMail(file, document: document, issue: issue) }
         let (sections, fields) = file.isPDF
             ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
             : try pagedSections(file) ?? textSections(file, issue: issue)
@@ -270,8 +270,11 @@ public enum Corpus {
     }
 
     /// A message's or a mailbox's documents: each message's sections (split as a text file's are),
-    /// the first titled by its subject and given its sender and date as fields.
-    private static func readMail(_ file: CorpusFile, document: (SourceDocument) throws -> Void) throws {
+    /// the first titled by its subject and given its sender and date as fields, then the documents
+    /// of its attached files, each read as a file of its name is (from a temporary copy), at the
+    /// message's line. An attachment that cannot be read is an issue of the mailbox.
+    private static func readMail(_ file: CorpusFile, document: (SourceDocument) throws -> Void,
+                                 issue: (CorpusIssue) throws -> Void) throws {
         let bytes = [UInt8](try mapped(file))
         let lower = file.name.lowercased()
         let messages = lower.hasSuffix(".mbox") ? MailText.messages(ofMailbox: bytes) : [MailText.message(bytes[...], line: 1)]
@@ -291,6 +294,32 @@ public enum Corpus {
                 let title = index == 0 ? message.subject ?? section.title : section.title
                 try document(SourceDocument(id: "\(file.name)#\(number)", path: file.path, line: message.line + section.line - 1, title: title,
                                             body: section.body, extraFields: index == 0 ? properties.fields : []))
+            }
+            for attachment in message.attachments {
+                let folder = NSTemporaryDirectory() + "fts-attachment-\(UUID().uuidString)"
+                defer { try? FileManager.default.removeItem(atPath: folder) }
+                let path = folder + "/" + attachment.name
+                let line = message.line
+                func attachmentIssue(_ text: String) -> CorpusIssue {
+                    CorpusIssue(file: file.path, line: line, message: "attachment \(attachment.name): \(text)")
+                }
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    try Data(attachment.bytes).write(to: URL(fileURLWithPath: path))
+                } catch {
+                    try issue(attachmentIssue("cannot write its temporary copy (\(systemError()))"))
+                    continue
+                }
+                let copy = CorpusFile(path: path, name: attachment.name, kind: attachment.kind, size: attachment.bytes.count)
+                do {
+                    try read(copy, document: { attached in
+                        number += 1
+                        try document(SourceDocument(id: "\(file.name)#\(number)", path: file.path, line: message.line, title: attached.title,
+                                                    body: attached.body, extraFields: attached.extraFields))
+                    }, issue: { try issue(attachmentIssue($0.message)) })
+                } catch let unread as CorpusIssue where unread.file == path {
+                    try issue(attachmentIssue(unread.message))
+                }
             }
         }
     }

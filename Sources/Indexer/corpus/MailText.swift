@@ -4,7 +4,8 @@ import Foundation
 /// mutt keep folders), as Recoll and omindex read mail: each message a document titled by its
 /// subject, its sender and date as fields, its text the message's own: a multipart alternative's
 /// plain part (else its HTML, as the page it shows), the text parts of a mixed message in turn,
-/// forwarded messages within. Attachments that are not text are left out. Headers' encoded words,
+/// forwarded messages within. Attached files of the kinds fts reads are kept, for the corpus to read
+/// as files of their names; other attachments are left out. Headers' encoded words,
 /// quoted-printable and base64 bodies, and the charsets a message names are decoded.
 enum MailText {
     struct Message {
@@ -17,6 +18,8 @@ enum MailText {
         var line: Int
         /// How many headers the message has: none, and the file is no message.
         var headerCount = 0
+        /// The attached files fts reads (by their names' endings), each with its kind and bytes.
+        var attachments: [(name: String, kind: CorpusFile.Kind, bytes: [UInt8])] = []
     }
 
     /// The messages of a mailbox: each starts after a line `From …` at the file's start or after a
@@ -71,6 +74,7 @@ enum MailText {
         var text = Text()
         text.add(part: headers, body: body, depth: 0)
         message.text = text.parts.joined(separator: "\n\n")
+        message.attachments = text.attachments
         return message
     }
 
@@ -120,6 +124,7 @@ enum MailText {
     /// The texts of a message's parts, in turn.
     private struct Text {
         var parts: [String] = []
+        var attachments: [(name: String, kind: CorpusFile.Kind, bytes: [UInt8])] = []
 
         mutating func add(part headers: [Header], body: ArraySlice<UInt8>, depth: Int) {
             guard depth < 16 else { return }
@@ -136,6 +141,14 @@ enum MailText {
                 } else {
                     for part in parts { add(part: part.headers, body: part.body, depth: depth + 1) }
                 }
+                return
+            }
+            // An attached file read as a file of its name is (not mail: a forwarded message is inline).
+            let dispositionParameters = MailText.parameters(headers.first { $0.name == "content-disposition" }?.value ?? "").parameters
+            if let name = (dispositionParameters["filename"] ?? parameters["name"]).map(MailText.decodedWords),
+               let kind = Corpus.kind(of: name), !name.lowercased().hasSuffix(".eml"), !name.lowercased().hasSuffix(".mbox"),
+               disposition == "attachment" || !type.hasPrefix("text/") {
+                attachments.append(((name as NSString).lastPathComponent, kind, MailText.decoded(body, encoding: encoding)))
                 return
             }
             guard disposition != "attachment" else { return }
