@@ -358,8 +358,10 @@ public enum Corpus {
         let minimumWords = SectionSplitter().minimumWords
         if file.isExcelWorkbook || file.isPowerPointPresentation {
             do {
-                if file.isExcelWorkbook { return try SpreadsheetText.sections(ofWorkbook: [UInt8](data), minimumWords: minimumWords) }
-                return try SlidesText.sections(ofPresentation: [UInt8](data), minimumWords: minimumWords)
+                let workbook = file.isExcelWorkbook
+                return try PageSections.sections(ofCompoundFile: [UInt8](data), minimumWords: minimumWords) { (compound) throws(CompoundFile.Failure) in
+                    try workbook ? ExcelWorkbook(compound).sheets : PowerPointPresentation(compound).slides
+                }
             } catch {
                 throw CorpusIssue(file: file.path, message: error.reason)
             }

@@ -21,6 +21,18 @@ enum PageSections {
         }
     }
 
+    /// The sections of an Office 97–2003 file's pages (a workbook's sheets, a presentation's
+    /// slides), which `pages` reads from its compound file, titled by its summary information,
+    /// whose other properties are the first section's fields.
+    static func sections(ofCompoundFile bytes: [UInt8], minimumWords: Int,
+                         pages: (CompoundFile) throws(CompoundFile.Failure) -> [Page]) throws(CompoundFile.Failure)
+        -> ([SectionSplitter.Section], [SourceDocument.Field]) {
+        let file = try CompoundFile(bytes)
+        let read = try pages(file)
+        let summary = try SummaryInformation(of: file)
+        return (sections(of: read, documentTitle: summary.title, minimumWords: minimumWords), summary.properties.fields)
+    }
+
     /// Each section is titled by its first page's title, else `documentTitle` (a PDF's properties'),
     /// else its first line.
     static func sections(of pages: [Page], documentTitle: String?, minimumWords: Int) -> [SectionSplitter.Section] {

@@ -15,15 +15,6 @@ enum SlidesText {
         return (PageSections.sections(of: slides, documentTitle: title, minimumWords: minimumWords), properties.fields)
     }
 
-    /// A PowerPoint 97–2003 presentation's sections (`PowerPointPresentation`), its summary's title
-    /// and properties.
-    static func sections(ofPresentation bytes: [UInt8], minimumWords: Int) throws(CompoundFile.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
-        let file = try CompoundFile(bytes)
-        let slides = try PowerPointPresentation(file).slides
-        let summary = try SummaryInformation(of: file)
-        return (PageSections.sections(of: slides, documentTitle: summary.title, minimumWords: minimumWords), summary.properties.fields)
-    }
-
     /// What a shape's text is to the slide.
     enum Role {
         case title, text, skipped

@@ -18,14 +18,6 @@ enum SpreadsheetText {
         return (PageSections.sections(of: sheets, documentTitle: title, minimumWords: minimumWords), properties.fields)
     }
 
-    /// An Excel 97–2003 workbook's sections (`ExcelWorkbook`), its summary's title and properties.
-    static func sections(ofWorkbook bytes: [UInt8], minimumWords: Int) throws(CompoundFile.Failure) -> ([SectionSplitter.Section], [SourceDocument.Field]) {
-        let file = try CompoundFile(bytes)
-        let sheets = try ExcelWorkbook(file).sheets
-        let summary = try SummaryInformation(of: file)
-        return (PageSections.sections(of: sheets, documentTitle: summary.title, minimumWords: minimumWords), summary.properties.fields)
-    }
-
     /// A sheet's name as its title: nil for a name the application gives a new sheet.
     static func title(_ name: String) -> String? {
         let words = name.singleSpaced
