@@ -8,10 +8,16 @@ public enum RankingOptions {
             Multiply a field's part of every score by w (0 to 10000), as Lucene's and tantivy's per-field boosts \
             do: --boost tags=3. May be given again; a field not named keeps 1 (the title, --title-boost).
             """),
+        .option("proximity-boost", default: "0", help: """
+            Add to a document's score, for each two words typed one after the other, their score as "a b"~2 \
+            (at most two words between them) times w (0 to 10000), as Solr's pf2. 0 ranks by BM25 alone.
+            """),
     ]
 
-    /// The options' values: k1, b and the title's boost as numbers, the field boosts as typed.
-    public static func parse(_ arguments: ParsedArguments) throws -> (k1: Double, b: Double, titleBoost: Double, boosts: [String]) {
-        (try arguments.number("k1")!, try arguments.number("b")!, try arguments.number("title-boost")!, arguments.strings("boost"))
+    /// The options' values: k1, b, the title's and the proximity's boosts as numbers, the field boosts as typed.
+    public static func parse(_ arguments: ParsedArguments) throws
+        -> (k1: Double, b: Double, titleBoost: Double, boosts: [String], proximityBoost: Double) {
+        (try arguments.number("k1")!, try arguments.number("b")!, try arguments.number("title-boost")!, arguments.strings("boost"),
+         try arguments.number("proximity-boost")!)
     }
 }

@@ -106,22 +106,29 @@ public final class Searcher: @unchecked Sendable {
         fieldNames = reader.meta.fields.map(\.name)
     }
 
-    /// A planner for one query, with the searcher's parameters or `ranking`'s.
-    private func makePlanner(_ analyzer: FrenchAnalyzer, ranking: (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? = nil)
-        -> QueryPlanner {
+    /// A planner for one query, with the searcher's parameters or `ranking`'s; `ranks` for a planner
+    /// whose scores are ranked (with the proximity of the query's words, when asked), not only counted.
+    private func makePlanner(_ analyzer: FrenchAnalyzer, ranking: (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? = nil,
+                             ranks: Bool = false) -> QueryPlanner {
         QueryPlanner(reader: reader, analyzer: analyzer, parameters: ranking?.parameters ?? parameters, allFields: ranking?.allFields ?? allFields,
-                     synonyms: synonyms)
+                     synonyms: synonyms, ranks: ranks)
     }
 
     /// The searcher's parameters with `boosts` (`FIELD` as typed to its boost) in place of its own
-    /// boosts of those fields, and the fields a word without one is searched in with them: `fields`
-    /// (as typed) when given, else every searched field. Nil for neither.
-    private func ranking(boosting boosts: [String: Double], searching fields: [String]? = nil) throws
+    /// boosts of those fields and `proximity` in place of its proximity boost, and the fields a word
+    /// without one is searched in with them: `fields` (as typed) when given, else every searched
+    /// field. Nil for none of them.
+    private func ranking(boosting boosts: [String: Double], searching fields: [String]? = nil, proximity: Double? = nil) throws
         -> (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? {
-        guard !boosts.isEmpty || fields != nil else { return nil }
+        guard !boosts.isEmpty || fields != nil || proximity != nil else { return nil }
         var boosted = parameters
+        if let proximity {
+            boosted.proximityBoost = proximity
+            if let problem = boosted.problem { throw QueryError(problem) }
+        }
         if !boosts.isEmpty {
-            boosted = BM25Parameters(k1: parameters.k1, b: parameters.b, titleBoost: parameters.titleBoost, fieldBoosts: boosts)
+            boosted = BM25Parameters(k1: parameters.k1, b: parameters.b, titleBoost: parameters.titleBoost, fieldBoosts: boosts,
+                                     proximityBoost: boosted.proximityBoost)
             if let problem = boosted.problem { throw QueryError(problem) }
             boosted = try boosted.resolved(in: reader.meta)
             boosted.fieldBoosts.merge(parameters.fieldBoosts) { requested, _ in requested }
@@ -171,17 +178,20 @@ public final class Searcher: @unchecked Sendable {
     /// for this search alone, over the searcher's own boosts of them (`BM25Parameters.fieldBoosts`).
     /// `fields` (names as a query types them) are where a word without a field is searched, and what
     /// `like` reads, instead of every searched field (Lucene's MultiFieldQueryParser fields).
+    /// `proximityBoost` weighs the query's words near each other for this search alone, over the
+    /// searcher's own (`BM25Parameters.proximityBoost`).
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
                        collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
-                       fieldBoosts: [String: Double] = [:], fields: [String]? = nil, titleHighlights: Bool = false,
-                       cursor: Bool = false, after: SearchCursor? = nil) throws -> SearchResults {
+                       fieldBoosts: [String: Double] = [:], fields: [String]? = nil, proximityBoost: Double? = nil,
+                       titleHighlights: Bool = false, cursor: Bool = false, after: SearchCursor? = nil) throws -> SearchResults {
         try Self.checkWindow(limit: limit, offset: offset)
         var hits: [Hit] = []
         var results = try execute(query, like: like, capacity: offset + limit, offset: offset, pageSize: max(limit, 1), sort: sort,
                                   collapse: collapse, facets: facets, filters: filters, explain: explain, exactTotal: exactTotal,
                                   prune: prune, snippets: snippets, snippetLength: snippetLength, fieldBoosts: fieldBoosts,
-                                  fields: fields, titleHighlights: titleHighlights, cursor: cursor || after != nil, after: after) { _, page in
+                                  fields: fields, proximityBoost: proximityBoost, titleHighlights: titleHighlights,
+                                  cursor: cursor || after != nil, after: after) { _, page in
             hits = try page()
         }
         results.hits = hits
@@ -202,8 +212,8 @@ public final class Searcher: @unchecked Sendable {
         guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
         return try execute(query, like: like, capacity: nil, offset: offset, pageSize: pageSize, sort: sort, collapse: collapse,
                            facets: facets, filters: filters, explain: explain, exactTotal: true, prune: false, snippets: snippets,
-                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, titleHighlights: titleHighlights,
-                           cursor: false, after: nil) { _, hits in try page(hits()) }
+                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, proximityBoost: nil,
+                           titleHighlights: titleHighlights, cursor: false, after: nil) { _, hits in try page(hits()) }
     }
 
     /// The paths of the files of the hits that `search` (with a `limit`) or `searchAll` (with none)
@@ -224,7 +234,7 @@ public final class Searcher: @unchecked Sendable {
         return try execute(query, like: like, capacity: limit.map { offset + $0 }, offset: offset, pageSize: pageSize, sort: sort,
                            collapse: collapse, facets: [], filters: filters, explain: false, exactTotal: true, prune: limit != nil,
                            snippets: false, snippetLength: Self.defaultSnippetLength, fieldBoosts: [:], fields: fields,
-                           titleHighlights: false, cursor: false, after: nil) { ranked, _ in
+                           proximityBoost: nil, titleHighlights: false, cursor: false, after: nil) { ranked, _ in
             try page(paths(of: ranked, names: &names))
         }
     }
@@ -311,7 +321,7 @@ public final class Searcher: @unchecked Sendable {
     private func execute(_ query: String, like: String?, capacity: Int?, offset: Int, pageSize: Int, sort: FieldSort?,
                          collapse: FieldCollapse?, facets: [FacetRequest], filters: [FacetFilter], explain: Bool, exactTotal: Bool,
                          prune: Bool, snippets: Bool, snippetLength: Int, fieldBoosts: [String: Double], fields: [String]?,
-                         titleHighlights: Bool, cursor: Bool, after: SearchCursor?,
+                         proximityBoost: Double?, titleHighlights: Bool, cursor: Bool, after: SearchCursor?,
                          page: (_ ranked: [ScoredDocument], _ hits: () throws -> [Hit]) throws -> Void) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard !snippets || Self.snippetLengths.contains(snippetLength) else {
@@ -320,14 +330,14 @@ public final class Searcher: @unchecked Sendable {
         let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumbers(in: reader)) }
         let collapsed = try collapse?.fieldNumber(in: reader)
-        let ranking = try ranking(boosting: fieldBoosts, searching: fields)
+        let ranking = try ranking(boosting: fieldBoosts, searching: fields, proximity: proximityBoost)
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
         let groups = try filterGroups(filters)
         // Facets on a filtered field count apart (drill sideways); the others, over the hits' matches.
         let sideways = facetFields.indices.filter { index in groups.contains { $0.field == facetFields[index].1 } }
         let direct = facetFields.indices.filter { !sideways.contains($0) }
         return try withAnalyzer { analyzer in
-            let planner = makePlanner(analyzer, ranking: ranking)
+            let planner = makePlanner(analyzer, ranking: ranking, ranks: true)
             let root = try planner.plan(Self.narrowed(parsed, by: groups))
             // Every match: as many as there are, counted first.
             let capacity = try capacity ?? {
@@ -566,7 +576,7 @@ public final class Searcher: @unchecked Sendable {
         let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumbers(in: reader)) }
         return try withAnalyzer { analyzer in
-            let planner = makePlanner(analyzer)
+            let planner = makePlanner(analyzer, ranks: true)
             let root = try planner.plan(node)
             let (best, total, exact) = try rank(root, capacity: limit, sort: sorted, prune: prune, exactTotal: exactTotal)
             return (best.map { (Int($0.doc), $0.score) }, total, exact)

@@ -49,6 +49,9 @@ struct SearchRequest: Equatable {
     var like: String?
     /// Fields weighed for this search alone (`BOOST tags=3`), by name as typed.
     var boosts: [String: Double] = [:]
+    /// The weight of the query's words near each other for this search alone (`PROXIMITY 1`); nil
+    /// for the server's.
+    var proximityBoost: Double?
     /// Where words without a field are searched (`FIELDS title,tags`), by name as typed; nil for every
     /// searched field.
     var fields: [String]?
@@ -186,7 +189,7 @@ enum RequestDecoder {
             let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
             let isSnippet = word.elementsEqual("SNIPPET".utf8), isCollapse = word.elementsEqual("COLLAPSE".utf8)
             let isBoost = word.elementsEqual("BOOST".utf8), isFields = word.elementsEqual("FIELDS".utf8)
-            let isAfter = word.elementsEqual("AFTER".utf8)
+            let isAfter = word.elementsEqual("AFTER".utf8), isProximity = word.elementsEqual("PROXIMITY".utf8)
             let isExplain = word.elementsEqual("EXPLAIN".utf8), isCursor = word.elementsEqual("CURSOR".utf8)
             if isExplain || isCursor {
                 request.explain = request.explain || isExplain
@@ -195,11 +198,18 @@ enum RequestDecoder {
                 continue
             }
             guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || isBoost || isFields || isAfter
-                    || matches(word, "OFFSET")
+                    || isProximity || matches(word, "OFFSET")
             else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
-            if isBoost {
+            if isProximity {
+                guard let weight = Double(String(decoding: argument, as: UTF8.self)),
+                      BM25Parameters(proximityBoost: weight).problem == nil else {
+                    return .failure(ProtocolError(code: .badRequest,
+                                                  message: "PROXIMITY takes a weight from 0 to \(Int(QueryParser.maximumBoost)), as in PROXIMITY 1"))
+                }
+                request.proximityBoost = weight
+            } else if isBoost {
                 guard request.boosts.count < maximumBoosts else {
                     return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumBoosts) BOOSTs a search"))
                 }

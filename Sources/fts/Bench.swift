@@ -61,6 +61,7 @@ struct Bench: Command {
             .option("facet", value: "field[:n]", help: "Count a field's values among the matches, as fts search --facet does (full searches). May be given again."),
             .option("filter", value: "field:=value", help: "Keep the matches holding a value, as fts search --filter does (full searches). May be given again."),
             .option("collapse", value: "field", help: "Keep the best match of each value of a field, as fts search --collapse does (full searches)."),
+            .option("proximity-boost", default: "0", help: "Weigh the query's words near each other, as fts search --proximity-boost does."),
             .option("runs", default: "5", help: "Timed runs of each query."),
             .option("threads", default: "1", help: "Threads running queries at once (each takes the next query)."),
             .flag("json", help: "Print one JSON object."),
@@ -82,6 +83,7 @@ struct Bench: Command {
     var facets: [FacetRequest]
     var filters: [FacetFilter]
     var collapse: FieldCollapse?
+    var proximityBoost: Double
     var runs: Int
     var threads: Int
     var json: Bool
@@ -103,6 +105,8 @@ struct Bench: Command {
         collapse = arguments.string("collapse").map(FieldCollapse.init(field:))
         full = full || !facets.isEmpty || !filters.isEmpty || collapse != nil
         complete = arguments.flag("complete")
+        proximityBoost = try arguments.number("proximity-boost")!
+        if let problem = BM25Parameters(proximityBoost: proximityBoost).problem { throw UsageError(problem) }
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
         json = arguments.flag("json")
@@ -163,7 +167,7 @@ struct Bench: Command {
             return
         }
         let path = index ?? Defaults.index
-        let searcher = Searcher(reader: try IndexReader(path: path))
+        let searcher = Searcher(reader: try IndexReader(path: path), parameters: BM25Parameters(proximityBoost: proximityBoost))
         var hits: [String: Int] = [:]
         var failed: [String: Int] = [:]
 

@@ -176,7 +176,8 @@ struct Search: Command {
         }
         let options = try RankingOptions.parse(arguments)
         do {
-            ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts)
+            ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts,
+                                                  proximityBoost: options.proximityBoost)
         } catch {
             throw UsageError("BM25: \(error)")
         }

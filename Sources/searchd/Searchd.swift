@@ -74,7 +74,8 @@ struct Searchd {
         version = arguments.flag("version")
         let options = try RankingOptions.parse(arguments)
         do {
-            ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts)
+            ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts,
+                                                  proximityBoost: options.proximityBoost)
         } catch {
             throw UsageError("BM25: \(error)")
         }

@@ -266,6 +266,19 @@ import TestSupport
             let refused = try FTSCommand.run(["search", "--index", Self.index, "--boost", value, "économie"])
             #expect(refused.status == 2 && refused.stderr.contains("boost"), "\(value): \(refused.stderr)")
         }
+        // `--proximity-boost W`: the pair's proximity search among the explained contributions, the
+        // same matches; a weight out of range is an error.
+        let near = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "--explain", "--proximity-boost", "2",
+                                       "économie", "solidaire"])
+        let plain = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "économie", "solidaire"])
+        #expect(near.status == 0 && near.stdout.contains(#"body:"economie solidaire"~2  phrase freq="#) && near.stdout.contains(" boost=2 "),
+                "\(near.stdout)")
+        func matches(_ output: String) -> Substring? { output.split(separator: "\n").last?.split(separator: " in ").first }
+        #expect(matches(near.stdout) != nil && matches(near.stdout) == matches(plain.stdout), "\(near.stdout)")
+        for value in ["-1", "nan", "20000", "x"] {
+            let refused = try FTSCommand.run(["search", "--index", Self.index, "--proximity-boost", value, "économie"])
+            #expect(refused.status == 2 && refused.stderr.contains("proximity"), "\(value): \(refused.stderr)")
+        }
     }
 
     /// `fts bench --alongside-exhaustive` times each query pruned and exhaustive in one process, and

@@ -100,8 +100,9 @@ final class BruteForce {
     }
 
     /// doc → score of the matching documents; nil when the node has no searchable word. `boost`
-    /// multiplies every word's score.
-    func evaluate(_ node: QueryNode, boost: Double = 1) throws -> [Int: Double]? {
+    /// multiplies every word's score. `atRoot`: the node is a ranked query, or all of it is required,
+    /// where the proximity boost weighs its pairs of words.
+    func evaluate(_ node: QueryNode, boost: Double = 1, atRoot: Bool = false) throws -> [Int: Double]? {
         switch node {
         case let .word(text, field, _):
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
@@ -267,13 +268,16 @@ final class BruteForce {
             for (index, child) in children.enumerated() where !joined.contains(index) {
                 if case .not(let inner) = child {
                     if let matches = try evaluate(inner, boost: boost) { excluded.formUnion(matches.keys) }
-                } else if let matches = try evaluate(child, boost: boost) {
+                } else if let matches = try evaluate(child, boost: boost, atRoot: atRoot && { if case .and = child { true } else { false } }()) {
                     required.append(matches)
                 }
             }
             guard var result = required.first else { return nil }
             for other in required.dropFirst() {
                 result = result.filter { other[$0.key] != nil }.reduce(into: [:]) { $0[$1.key] = $1.value + other[$1.key]! }
+            }
+            if atRoot && parameters.proximityBoost > 0 {
+                for (doc, score) in try proximity(children, skipping: joined) where result[doc] != nil { result[doc]! += score }
             }
             return result.filter { !excluded.contains($0.key) }
         case .or(let children):
@@ -287,6 +291,22 @@ final class BruteForce {
         case let .boosted(inner, factor):
             return try evaluate(inner, boost: boost * factor)
         }
+    }
+
+    /// What the proximity boost adds to a conjunction's documents (QUERY.md, "Ranking"): for each two
+    /// words typed one after the other among `children`, in one field and each one term without
+    /// synonyms, the score of `"a b"~2` times the boost.
+    func proximity(_ children: [QueryNode], skipping joined: Set<Int>) throws -> [Int: Double] {
+        var added: [Int: Double] = [:]
+        for index in children.indices.dropFirst() where !joined.contains(index) && !joined.contains(index - 1) {
+            guard case let .word(first, field, column) = children[index - 1], case let .word(second, secondField, _) = children[index],
+                  field == secondField else { continue }
+            let words = try [first, second].map { try analyse($0, joiningCompounds: true) }
+            guard words.allSatisfy({ $0.words.count == 1 && $0.joins.isEmpty && synonyms?.expansions(of: $0.words) == nil }) else { continue }
+            let pair = try evaluate(.phrase(first + " " + second, slop: 2, field: field, column: column), boost: parameters.proximityBoost)
+            for (doc, score) in pair ?? [:] { added[doc, default: 0] += score }
+        }
+        return added
     }
 
     /// The documents like one, as `SimilarTerms` documents it: each field's terms but stop words,

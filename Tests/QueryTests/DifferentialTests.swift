@@ -197,7 +197,7 @@ import Testing
             do { node = try QueryParser().parse(query) } catch { continue }
             let evaluated: [Int: Double]?
             do {
-                evaluated = try brute.evaluate(node)
+                evaluated = try brute.evaluate(node, atRoot: true)
             } catch is QueryError {
                 // `Clichy-sous-Bois~`: the brute force refuses it as the engine must.
                 #expect(throws: QueryError.self, "\(query)") { try searcher.search(query) }
@@ -610,6 +610,13 @@ import Testing
         return try IndexReader(path: folder + "/index")
     }
 
+    /// An index of the bundled corpus, removed when the test process exits.
+    static func bundledIndex() throws -> IndexReader {
+        let folder = ProcessScratch.path("fts-bundled")
+        _ = try IndexBuilder.build(paths: [root.appendingPathComponent("Corpus/seeds").path], output: folder)
+        return try IndexReader(path: folder)
+    }
+
     @Test func generatedCorpus() throws {
         let (checked, matched) = try Self.compare(reader: Self.generatedIndex(seed: 5), queries: 300, seed: 12)
         #expect(checked > 250 && matched > 150, "\(checked) queries checked, \(matched) with matches")
@@ -653,6 +660,79 @@ import Testing
             }
         }
         #expect(compared > 80)
+    }
+
+    /// The proximity boost (`--proximity-boost`): each two words typed one after the other add their
+    /// proximity search's score to the documents that match, and no match. The words are taken in a
+    /// row from the documents' sentences, so that many pairs stand near each other, beside queries of
+    /// every kind; the brute force adds the pairs its own way (`BruteForce.proximity`).
+    @Test func proximityBoost() throws {
+        func words(_ generator: inout QueryGenerator) -> String {
+            guard generator.generator.next() % 4 != 0 else { return generator.next() }
+            let run = generator.phrase()
+            // A pair broken by what is not a word of its own: an exclusion, a prefix, a field.
+            var broken = run.split(separator: " ").map(String.init)
+            let at = Int(generator.generator.next() % UInt64(broken.count - 1)) + 1
+            switch generator.generator.next() % 8 {
+            case 0: return run
+            case 1: return "\(run) -\(generator.word())"
+            case 2: return "\(generator.pick(generator.fields)):(\(run))"
+            case 3: return "\(run) \(generator.word()) \(generator.phrase())"
+            case 4: broken.insert("-" + generator.word(), at: at)
+            case 5: broken[at] += "*"
+            case 6: broken[at] = "\(generator.pick(generator.fields)):\(broken[at])"
+            // A group among the words: all of it required too.
+            default: return "(\(run)) \(generator.word())"
+            }
+            return broken.joined(separator: " ")
+        }
+        for (reader, seed, boost, queries) in [(try Self.generatedIndex(seed: 5), UInt64(51), 0.5, 60), (try Self.bundledIndex(), 52, 3, 120)] {
+            let parameters = BM25Parameters(proximityBoost: boost)
+            let (checked, matched) = try Self.compare(reader: reader, queries: queries, seed: seed, parameters: parameters, next: words)
+            #expect(checked > queries * 5 / 6 && matched > queries / 2, "\(checked) queries checked, \(matched) with matches")
+            // The pairs do move scores: the same queries' best scores without them are lower.
+            let plain = Searcher(reader: reader), boosted = Searcher(reader: reader, parameters: parameters)
+            var generator = try QueryGenerator(reader: reader, seed: seed)
+            var raised = 0
+            for _ in 0..<queries {
+                let query = words(&generator)
+                guard let a = try? plain.search(query, limit: 1, snippets: false).hits.first,
+                      let b = try? boosted.search(query, limit: 1, snippets: false).hits.first else { continue }
+                #expect(b.score >= a.score * (1 - 1e-9), "\(query)")
+                if b.score > a.score * (1 + 1e-9) { raised += 1 }
+            }
+            #expect(raised > queries / 4, "\(raised) queries whose best score the pairs raised")
+            // Pruned however small the query (bounds read from the first match): the pairs are passed
+            // where they cannot lift a document into the top k, never where they could.
+            let pruning = Searcher(reader: reader, parameters: parameters)
+            pruning.pruning = .everywhere
+            generator = try QueryGenerator(reader: reader, seed: seed + 100)
+            var skipped = 0
+            for round in 0..<queries {
+                let query = words(&generator)
+                guard let exhaustive = try? pruning.search(query, limit: 5 + round % 3 * 10, prune: false, snippets: false) else { continue }
+                let pruned = try pruning.search(query, limit: 5 + round % 3 * 10, exactTotal: false, snippets: false)
+                if !pruned.totalIsExact { skipped += 1 }
+                #expect(pruned.hits.count == exhaustive.hits.count, "\(query)")
+                for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                    #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+                }
+                #expect(try pruning.search(query, limit: 5, snippets: false).total == exhaustive.total, "\(query)")
+            }
+            #expect(skipped >= queries / 12, "\(skipped) queries pruned")
+            // Beside a filter, the query's conjunction with its pairs is one clause of another: its
+            // block bounds are read through it.
+            guard reader.meta.field(named: "source") != nil else { continue }
+            let filter = try FacetFilter(parsing: "source:=alpha")
+            for round in 0..<queries / 2 {
+                let query = words(&generator)
+                guard let exhaustive = try? pruning.search(query, limit: 10, filters: [filter], prune: false, snippets: false) else { continue }
+                let pruned = try pruning.search(query, limit: 10 + round % 2 * 10, filters: [filter], exactTotal: false, snippets: false)
+                for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                    #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+                }
+            }
+        }
     }
 
     /// BM25's parameters set otherwise (`--k1`, `--b`, `--title-boost`, `--boost`), a field's boost 0

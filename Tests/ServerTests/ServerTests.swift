@@ -502,6 +502,47 @@ import Testing
         }
     }
 
+    /// `--proximity-boost` and `PROXIMITY w`: the words near each other rank a document above one
+    /// that BM25 alone ranks first, with the scores a searcher set alike gives; `PROXIMITY 0` is BM25
+    /// alone, whatever the server's weight.
+    @Test func proximityWeighsWordsNearEachOther() throws {
+        let corpus = NSTemporaryDirectory() + "fts-server-proximity-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: corpus) }
+        try ([#"{"id":"apart","title":"Notes","body":"la configuration de systèmes de fichiers ext4 ou xfs montés au démarrage selon la configuration"}"#,
+              #"{"id":"near","title":"Notes","body":"les fichiers de configuration du poste, et bien d'autres choses encore à dire"}"#,
+              #"{"id":"neither","title":"Notes","body":"un verger"}"#].joined(separator: "\n") + "\n")
+            .write(toFile: corpus, atomically: false, encoding: .utf8)
+        let server = try TestServer(corpus: corpus)
+        defer { server.stop() }
+        let parameters = BM25Parameters(proximityBoost: 2)
+        let service = try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"), parameters: parameters)
+        let reader = service.currentSearcher.reader
+        let session = Session(authenticated: true)
+        func ranked(_ request: SearchRequest) -> [String] {
+            guard case .results(let results) = service.execute(.search(request), session: session) else { return [] }
+            return results.hits.map { "\($0.id) \($0.score)" }
+        }
+        func expected(_ weight: Double) throws -> [String] {
+            try Searcher(reader: reader, parameters: BM25Parameters(proximityBoost: weight)).search("fichier configuration").hits
+                .map { "\($0.id) \($0.score)" }
+        }
+        let plain = try expected(0), near = try expected(2)
+        #expect(plain.map { $0.split(separator: " ")[0] } == ["apart", "near"])
+        #expect(near.map { $0.split(separator: " ")[0] } == ["near", "apart"])
+        #expect(ranked(SearchRequest(query: "fichier configuration")) == near)
+        #expect(ranked(SearchRequest(proximityBoost: 0, query: "fichier configuration")) == plain)
+        #expect(ranked(SearchRequest(proximityBoost: 5, query: "fichier configuration")) == (try expected(5)))
+        // With BOOST in the same search, both hold.
+        let boosted = try Searcher(reader: reader, parameters: BM25Parameters(fieldBoosts: ["body": 3], proximityBoost: 0.5))
+            .search("fichier configuration").hits.map { "\($0.id) \($0.score)" }
+        #expect(ranked(SearchRequest(boosts: ["body": 3], proximityBoost: 0.5, query: "fichier configuration")) == boosted)
+        guard case .count(let matches) = service.execute(.count("fichier configuration"), session: session) else {
+            Issue.record("no count")
+            return
+        }
+        #expect(matches == 2)
+    }
+
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
     /// is said so, naming the address.
     @Test func aServerThatCannotListenSaysWhere() throws {

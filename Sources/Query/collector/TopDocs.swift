@@ -23,7 +23,11 @@ enum TopDocs {
             for scored in kept where scored.doc != one.target { collector.collect(scored) }
             return Result(collector: collector, totalIsExact: false)
         }
-        guard prune && capacity > 0 && root.cost > policy.exhaustiveUpToCost else { return try exhaustive(root, capacity: capacity, policy: policy) }
+        let pruned = prune && capacity > 0 && root.cost > policy.exhaustiveUpToCost
+        if let scored = root as? RequiredOptionalScorer {
+            return try requiredOptional(scored, capacity: capacity, pruned: pruned, boundsAfter: policy.conjunctionBoundsAfterMatches)
+        }
+        guard pruned else { return try exhaustive(root, capacity: capacity, policy: policy) }
         if let word = root as? FieldTermScorer { return try blockMaxWord(word, capacity: capacity) }
         if let all = root as? AllScorer {
             // Every document scores the same: the first k, in document order, are the top k.
@@ -64,6 +68,7 @@ enum TopDocs {
         case let quorum as QuorumScorer: quorum.scorers.contains(where: matchesReadPositions)
         case let conjunction as ConjunctionScorer: conjunction.scorers.contains(where: matchesReadPositions)
         case let exclusion as ExclusionScorer: matchesReadPositions(exclusion.required) || matchesReadPositions(exclusion.excluded)
+        case let scored as RequiredOptionalScorer: matchesReadPositions(scored.required)
         default: false
         }
     }
@@ -588,6 +593,53 @@ enum TopDocs {
         return Result(collector: collector, totalIsExact: exact)
     }
 
+    /// A query with optional clauses (the proximity boost's pairs): the required clause's matches, in
+    /// one loop over its words when it is a conjunction of words, each scored by the required clause
+    /// first. When `pruned`, a document whose score and the optional phrases' bounds (over its block,
+    /// then from their words' frequencies there) cannot enter the top k is passed before their
+    /// positions are read, and so is a block of documents whose bounds cannot, once `boundsAfter`
+    /// matches are counted.
+    private static func requiredOptional(_ root: RequiredOptionalScorer, capacity: Int, pruned: Bool, boundsAfter: Int) throws -> Result {
+        if let conjunction = root.required as? ConjunctionScorer, let words = WordConjunction(conjunction) {
+            defer { words.deallocate() }
+            return try requiredOptional(words, root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
+        }
+        return try requiredOptional(TreeConjunction(root: root.required), root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
+    }
+
+    private static func requiredOptional<Matches: ConjunctionMatches>(_ matches: Matches, _ root: RequiredOptionalScorer, capacity: Int,
+                                                                     pruned: Bool, boundsAfter: Int) throws -> Result {
+        var collector = TopCollector(capacity: capacity)
+        var exact = true
+        var block: (start: UInt32, end: UInt32, required: Double, optional: Double) = (1, 0, 0, 0)
+        let optionalMaxScore = root.optionalMaxScore
+        var doc = try matches.first()
+        while doc != Scorer.end {
+            let threshold = pruned ? collector.threshold?.score : nil
+            var optionalBound = optionalMaxScore
+            if collector.total >= boundsAfter, let threshold {
+                if doc > block.end || doc < block.start {
+                    let required = try matches.blockBound(for: doc), optional = try root.optionalBlockBound(for: doc)
+                    block = (doc, min(required.end, optional.end), required.bound, optional.bound)
+                }
+                if (block.required + block.optional) * slack <= threshold {
+                    exact = false
+                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try matches.advance(to: block.end + 1)
+                    continue
+                }
+                optionalBound = block.optional
+            }
+            let required = try matches.score(doc)
+            if let threshold, try (required + optionalBound) * slack <= threshold || (required + root.optionalBound(doc)) * slack <= threshold {
+                exact = false
+            } else {
+                collector.collect(ScoredDocument(doc: doc, score: try required + root.optionalScore(doc)))
+            }
+            doc = try matches.next(after: doc)
+        }
+        return Result(collector: collector, totalIsExact: exact)
+    }
+
     /// A conjunction of words in one loop over their clauses (`WordConjunction`), its lead's documents
     /// scored first when they should mostly match (`leadFirstFromRate`); nil when a child is anything
     /// else.
@@ -656,9 +708,9 @@ protocol ConjunctionMatches {
 
 extension WordConjunction: ConjunctionMatches {}
 
-/// Any conjunction, through the query tree's scorers.
+/// Any conjunction (or any scorer), through the query tree's scorers.
 private struct TreeConjunction: ConjunctionMatches {
-    let root: ConjunctionScorer
+    let root: Scorer
     func first() throws -> UInt32 { try root.next() }
     func next(after doc: UInt32) throws -> UInt32 { try root.next() }
     func advance(to target: UInt32) throws -> UInt32 { try root.advance(to: target) }

@@ -65,16 +65,21 @@ final class QueryPlanner {
     /// The fields a word without a field is searched in.
     private let allFields: [(field: Int, boost: Double)]
     private var fuzzyWords = 0
+    /// What weighs the query's pairs of words near each other; 0 for none.
+    private let proximityBoost: Double
 
     /// `allFields` is what `Self.allFields(of:parameters:)` says, when the caller keeps it from one
     /// query to the next.
+    /// With `ranks`, the query's words near each other add to its scores as `parameters` asks
+    /// (`proximityPairs`); a count, a facet or a highlight plans without.
     init(reader: IndexReader, analyzer: FrenchAnalyzer, parameters: BM25Parameters,
-         allFields: [(field: Int, boost: Double)]? = nil, synonyms: Synonyms? = nil) {
+         allFields: [(field: Int, boost: Double)]? = nil, synonyms: Synonyms? = nil, ranks: Bool = false) {
         self.reader = reader
         self.analyzer = analyzer
         self.parameters = parameters
         self.synonyms = synonyms
         self.allFields = allFields ?? Self.allFields(of: reader, parameters: parameters)
+        proximityBoost = ranks ? parameters.proximityBoost : 0
     }
 
     /// Every indexed field, with its boost.
@@ -85,12 +90,14 @@ final class QueryPlanner {
 
     /// The scorer of a query; throws when no word of it can be searched. A planner plans one query.
     func plan(_ node: QueryNode) throws -> Scorer {
-        guard let scorer = try plan(node, negated: false, boost: 1) else { throw QueryError("no searchable words in the query") }
+        guard let scorer = try plan(node, negated: false, boost: 1, atRoot: true) else { throw QueryError("no searchable words in the query") }
         return scorer
     }
 
-    /// `boost` multiplies the scores of every word below (`(a OR b)^2`).
-    private func plan(_ node: QueryNode, negated: Bool, boost: Double) throws -> Scorer? {
+    /// `boost` multiplies the scores of every word below (`(a OR b)^2`). `negated`: planned for an
+    /// exclusion, or for a part of the score alone (`proximityPairs`): nothing below is highlighted.
+    /// `atRoot`: the node is the query, or all of it is required (filters beside it).
+    private func plan(_ node: QueryNode, negated: Bool, boost: Double, atRoot: Bool = false) throws -> Scorer? {
         switch node {
         case let .word(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
@@ -181,13 +188,17 @@ final class QueryPlanner {
             for (index, child) in children.enumerated() where joined.isEmpty || !joined.contains(index) {
                 if case .not(let inner) = child {
                     if let scorer = try plan(inner, negated: true, boost: boost), !(scorer is EmptyScorer) { excluded.append(scorer) }
-                } else if let scorer = try plan(child, negated: negated, boost: boost) {
+                } else if let scorer = try plan(child, negated: negated, boost: boost, atRoot: atRoot && Self.isConjunction(child)) {
                     required.append(scorer)
                 }
             }
             guard !required.isEmpty else { return nil }
             if required.contains(where: { $0 is EmptyScorer }) { return EmptyScorer() }
-            let root = required.count == 1 ? required[0] : ConjunctionScorer(required)
+            var root = required.count == 1 ? required[0] : ConjunctionScorer(required)
+            if atRoot && proximityBoost > 0 {
+                let pairs = try proximityPairs(children, skipping: joined)
+                if !pairs.isEmpty { root = RequiredOptionalScorer(required: root, optional: pairs) }
+            }
             guard !excluded.isEmpty else { return root }
             return ExclusionScorer(required: root, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
         case .or(let children):
@@ -209,6 +220,48 @@ final class QueryPlanner {
             // Only reachable inside OR, which the parser refuses; plan it as what it excludes.
             return try plan(inner, negated: true, boost: boost)
         }
+    }
+
+    // MARK: Proximity
+
+    /// The slop of a pair's proximity search: at most two words between its words, in either order, so
+    /// that French's little words (`fichier de configuration`, `économie sociale et solidaire` for
+    /// `économie solidaire`) do not keep a pair apart.
+    static let proximitySlop = 2
+
+    private static func isConjunction(_ node: QueryNode) -> Bool {
+        if case .and = node { true } else { false }
+    }
+
+    /// Each two words typed one after the other among a conjunction's `children` (those at `joined`
+    /// left out: synonyms), both in the same field and each one term with no synonyms, as the proximity
+    /// search `"a b"~2` weighed by the proximity boost: a document holding the pair near each other
+    /// scores more (Solr's pf2, Sphinx's proximity ranking): the phrases, a field each, that a
+    /// `RequiredOptionalScorer` adds to the conjunction's scores, never to its matches.
+    private func proximityPairs(_ children: [QueryNode], skipping joined: Set<Int>) throws -> [PhraseScorer] {
+        var pairs: [PhraseScorer] = []
+        var previous: (text: String, field: String?, column: Int)?
+        for (index, child) in children.enumerated() {
+            guard !joined.contains(index), case let .word(text, field, column) = child, try isOneTerm(text) else {
+                previous = nil
+                continue
+            }
+            if let previous, previous.field == field {
+                let pair = QueryNode.phrase(previous.text + " " + text, slop: Self.proximitySlop, field: field, column: previous.column)
+                // Two words of one term each: a phrase in each field that holds both.
+                let scorer = try plan(pair, negated: true, boost: proximityBoost)
+                pairs += ((scorer as? DisjunctionScorer)?.scorers ?? scorer.map { [$0] } ?? []).compactMap { $0 as? PhraseScorer }
+            }
+            previous = (text, field, column)
+        }
+        return pairs
+    }
+
+    /// Whether a word is analysed into one term, with no synonyms: what pairs are made of (a compound
+    /// is a phrase of its own, and a word with synonyms stands for other words).
+    private func isOneTerm(_ text: String) throws -> Bool {
+        let (tokens, joins) = try analyse(text, joiningCompounds: true)
+        return tokens.count == 1 && joins.isEmpty && synonyms?.expansions(of: tokens) == nil
     }
 
     // MARK: Fields

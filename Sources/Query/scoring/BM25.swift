@@ -10,12 +10,18 @@ public struct BM25Parameters: Sendable, Equatable {
     /// Multiplies each named field's contribution (`--boost tags=3`), as Lucene's and tantivy's
     /// per-field boosts do; by the name the index gives the field (`resolved(in:)` makes them so).
     public var fieldBoosts: [String: Double] = [:]
+    /// Multiplies the score of each two words next to each other in a query's words, found near each
+    /// other in a document (`proximityPairs`: Solr's pf2 and Sphinx's proximity ranking); 0, the
+    /// default, ranks by BM25 alone.
+    public var proximityBoost = 0.0
 
-    public init(k1: Double = 1.2, b: Double = 0.75, titleBoost: Double = 2.0, fieldBoosts: [String: Double] = [:]) {
+    public init(k1: Double = 1.2, b: Double = 0.75, titleBoost: Double = 2.0, fieldBoosts: [String: Double] = [:],
+                proximityBoost: Double = 0) {
         self.k1 = k1
         self.b = b
         self.titleBoost = titleBoost
         self.fieldBoosts = fieldBoosts
+        self.proximityBoost = proximityBoost
     }
 
     /// What is wrong with the parameters, nil when nothing is: as Lucene's BM25Similarity, k1 must be a
@@ -30,6 +36,9 @@ public struct BM25Parameters: Sendable, Equatable {
         for (field, boost) in fieldBoosts.sorted(by: { $0.key < $1.key }) where !Self.isBoost(boost) {
             return "the boost of \(field) must be between 0 and \(Int(QueryParser.maximumBoost)) (it is \(boost))"
         }
+        if !Self.isBoost(proximityBoost) {
+            return "the proximity boost must be between 0 and \(Int(QueryParser.maximumBoost)) (it is \(proximityBoost))"
+        }
         return nil
     }
 
@@ -37,8 +46,8 @@ public struct BM25Parameters: Sendable, Equatable {
 
     /// Parameters from options as typed, `boosts` as `FIELD=W` (`tags=3`, the last of a field
     /// counting); an error says what is wrong with them.
-    public static func parsing(k1: Double, b: Double, titleBoost: Double, boosts: [String]) throws -> BM25Parameters {
-        var parameters = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost)
+    public static func parsing(k1: Double, b: Double, titleBoost: Double, boosts: [String], proximityBoost: Double = 0) throws -> BM25Parameters {
+        var parameters = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost, proximityBoost: proximityBoost)
         for text in boosts {
             let (field, boost) = try fieldBoost(parsing: text)
             parameters.fieldBoosts[field] = boost

@@ -48,6 +48,8 @@ final class PhraseScorer: Scorer {
     /// other phrases' floors would subtract (`"une ligne"` over every field: 0.69 of the
     /// instructions). A common phrase would only split the windows at each of its matches.
     var boundsEndAtMatches = false
+    /// Whether `bound(at:)` or `matches(at:)` moved the words since the start.
+    private var moved = false
 
     /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it);
     /// `sharing`, the types of occurrences when groups share terms (`OccurrenceAssignment.types`).
@@ -126,7 +128,47 @@ final class PhraseScorer: Scorer {
         competitive = (0, 0, 0)
         passedOver = 0
         boundsEndAtMatches = false
+        moved = false
         doc = 0
+    }
+
+    /// Whether the words stand at `target` as the phrase asks, reading no document past it: a phrase
+    /// that only adds to the documents others find (the proximity boost's pairs) checks each of them
+    /// alone, as Lucene's two-phase iteration checks a candidate, instead of looking for its own next
+    /// match. Targets come in increasing order, from the first or after `rewind`, each checked once;
+    /// `score()` and `explain` then hold for the target.
+    func matches(at target: UInt32) throws -> Bool {
+        doc = target
+        phraseFreq = try holdsWords(at: target) ? try slop.map(sloppyMatches) ?? exactMatches() : 0
+        return phraseFreq > 0
+    }
+
+    /// A bound on the score at `target` from the words' frequencies there and the field's length, read
+    /// before any position (as `cannotCompete` bounds it); 0 when a word is not there. Targets come in
+    /// increasing order, with those of `matches(at:)`.
+    func bound(at target: UInt32) throws -> Double {
+        guard try holdsWords(at: target) else { return 0 }
+        return weight.score(freq: Double(mostMatches), length: FieldTermScorer.length(lengths, target))
+    }
+
+    /// Whether every word is at `target`, the words moved there if they are before it.
+    private func holdsWords(at target: UInt32) throws -> Bool {
+        if !moved || conjunction.doc < target {
+            moved = true
+            _ = try conjunction.advance(to: target)
+        }
+        return conjunction.doc == target
+    }
+
+    /// The most matches the phrase may have at the words' document: an exact phrase at most as many
+    /// as its rarest word's occurrences (each match uses an occurrence of every word), a sloppy one as
+    /// many as its first word's (its matches are counted there).
+    private var mostMatches: UInt32 {
+        var most = borrowedWords[0].with { $0.freq }
+        if slop == nil {
+            for index in 1..<borrowedWords.count { most = min(most, borrowedWords[index].with { $0.freq }) }
+        }
+        return most
     }
 
     override func next() throws -> UInt32 { try matching(conjunction.next()) }
@@ -150,18 +192,13 @@ final class PhraseScorer: Scorer {
     }
 
     /// Whether the candidate's score stays under what it must reach even if the phrase matched as often
-    /// as it can there: an exact phrase at most as often as its rarest word in the document (each match
-    /// uses an occurrence of every word), a sloppy one as often as its first word (its matches are
-    /// counted there). The frequencies and the length are at hand; the positions are not read.
+    /// as it can there (`mostMatches`). The frequencies and the length are at hand; the positions are
+    /// not read.
     @inline(__always)
     private func cannotCompete(_ candidate: UInt32) -> Bool {
         let minimum = candidate <= competitive.through ? competitive.near : competitive.far
         guard minimum > 0 else { return false }
-        var most = borrowedWords[0].with { $0.freq }
-        if slop == nil {
-            for index in 1..<borrowedWords.count { most = min(most, borrowedWords[index].with { $0.freq }) }
-        }
-        return weight.score(freq: Double(most), length: FieldTermScorer.length(lengths, candidate)) < minimum
+        return weight.score(freq: Double(mostMatches), length: FieldTermScorer.length(lengths, candidate)) < minimum
     }
 
     /// The number of positions p where word i stands at p + offsets[i] for every i. The words are

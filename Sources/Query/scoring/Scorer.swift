@@ -803,6 +803,80 @@ final class ExclusionScorer: Scorer {
     }
 }
 
+/// The required clause's documents, each scored with the optional phrases that match it too (Lucene's
+/// ReqOptSumScorer): the phrases add to the scores, never to the matches, and are checked at those
+/// documents alone (`PhraseScorer.matches(at:)`). What the proximity boost's pairs of words are beside
+/// their query (`QueryPlanner.proximityPairs`).
+final class RequiredOptionalScorer: Scorer {
+    let required: Scorer
+    let optional: [PhraseScorer]
+
+    init(required: Scorer, optional: [PhraseScorer]) {
+        self.required = required
+        self.optional = optional
+    }
+
+    override var cost: Int { required.cost }
+    override var maxScore: Double { required.maxScore + optionalMaxScore }
+    var optionalMaxScore: Double { optional.reduce(0) { $0 + $1.maxScore } }
+
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        let (end, bound) = try required.blockBound(for: target)
+        let optional = try optionalBlockBound(for: target)
+        return (min(end, optional.end), bound + optional.bound)
+    }
+
+    /// The optional phrases' bound from `target` to `end`.
+    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        var end = Self.end - 1
+        var bound = 0.0
+        for phrase in optional {
+            let block = try phrase.blockBound(for: target)
+            end = min(end, block.end)
+            bound += block.bound
+        }
+        return (end, bound)
+    }
+
+    override func rewind() {
+        required.rewind()
+        for phrase in optional { phrase.rewind() }
+        doc = 0
+    }
+
+    override func next() throws -> UInt32 {
+        doc = try required.next()
+        return doc
+    }
+
+    override func advance(to target: UInt32) throws -> UInt32 {
+        doc = try required.advance(to: target)
+        return doc
+    }
+
+    override func score() throws -> Double { try required.score() + optionalScore(doc) }
+
+    /// A bound on what the optional phrases may add to `doc`'s score, read before their positions
+    /// (`PhraseScorer.bound(at:)`).
+    func optionalBound(_ doc: UInt32) throws -> Double {
+        var total = 0.0
+        for phrase in optional { total += try phrase.bound(at: doc) }
+        return total
+    }
+
+    /// What the optional phrases that match `doc`, the current document, add to its score.
+    func optionalScore(_ doc: UInt32) throws -> Double {
+        var total = 0.0
+        for phrase in optional where try phrase.matches(at: doc) { total += try phrase.score() }
+        return total
+    }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        try required.explain(into: &lines, reader: reader)
+        for phrase in optional where try phrase.matches(at: doc) { try phrase.explain(into: &lines, reader: reader) }
+    }
+}
+
 /// The bound of a sum of clauses over the documents where all their blocks overlap.
 func sumOfBounds(_ scorers: UnsafeMutableBufferPointer<Borrowed<Scorer>>, for target: UInt32) throws -> (end: UInt32, bound: Double) {
     var end = Scorer.end - 1
