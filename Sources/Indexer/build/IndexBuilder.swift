@@ -217,7 +217,7 @@ public enum IndexBuilder {
                     if readAhead.readsAhead(index) {
                         try readAhead.take(index).replay(document: accept, issue: report)
                     } else {
-                        try Corpus.read(file, document: accept, issue: report, consumed: { fileBytesRead = $0 })
+                        try Corpus.read(file, cache: cache, document: accept, issue: report, consumed: { fileBytesRead = $0 })
                     }
                 } catch let issue as CorpusIssue {
                     // The file could not be read at all: an issue, the rest of the corpus goes on.

@@ -247,19 +247,26 @@ public enum Corpus {
 
     /// Reads one file's documents. Problems that lose part of the file are reported through `issue`;
     /// an unreadable file throws. `consumed` hears how many of the file's bytes have been read, as a
-    /// JSON Lines file is read chunk by chunk (a text file is read whole).
+    /// JSON Lines file is read chunk by chunk (a text file is read whole). `cache` keeps the documents
+    /// of a message's attachments that another program reads.
     public static func read(_ file: CorpusFile, document: (SourceDocument) throws -> Void,
                             issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
+        try read(file, cache: nil, document: document, issue: issue, consumed: consumed)
+    }
+
+    static func read(_ file: CorpusFile, cache: DocumentCache?, document: (SourceDocument) throws -> Void,
+                     issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
         switch file.kind {
-        case .text: try readText(file, document: document, issue: issue)
+        case .text: try readText(file, cache: cache, document: document, issue: issue)
         case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue, consumed: consumed)
         }
     }
 
     // MARK: Text
 
-    static func readText(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
-        if file.isMail { return try readMail(file, document: document, issue: issue) }
+    static func readText(_ file: CorpusFile, cache: DocumentCache? = nil, document: (SourceDocument) throws -> Void,
+                         issue: (CorpusIssue) throws -> Void) throws {
+        if file.isMail { return try readMail(file, cache: cache, document: document, issue: issue) }
         let (sections, fields) = file.isPDF
             ? try PDFText.sections(of: file.path, minimumWords: SectionSplitter().minimumWords)
             : try pagedSections(file) ?? textSections(file, issue: issue)
@@ -273,7 +280,7 @@ public enum Corpus {
     /// the first titled by its subject and given its sender and date as fields, then the documents
     /// of its attached files, each read as a file of its name is (from a temporary copy), at the
     /// message's line. An attachment that cannot be read is an issue of the mailbox.
-    private static func readMail(_ file: CorpusFile, document: (SourceDocument) throws -> Void,
+    private static func readMail(_ file: CorpusFile, cache: DocumentCache?, document: (SourceDocument) throws -> Void,
                                  issue: (CorpusIssue) throws -> Void) throws {
         let bytes = [UInt8](try mapped(file))
         let lower = file.name.lowercased()
@@ -296,9 +303,20 @@ public enum Corpus {
                                             body: section.body, extraFields: index == 0 ? properties.fields : []))
             }
             for attachment in message.attachments {
+                func add(_ attached: SourceDocument) throws {
+                    number += 1
+                    try document(SourceDocument(id: "\(file.name)#\(number)", path: file.path, line: message.line, title: attached.title,
+                                                body: attached.body, extraFields: attached.extraFields))
+                }
                 let folder = NSTemporaryDirectory() + "fts-attachment-\(UUID().uuidString)"
-                defer { try? FileManager.default.removeItem(atPath: folder) }
                 let path = folder + "/" + attachment.name
+                let copy = CorpusFile(path: path, name: attachment.name, kind: attachment.kind, size: attachment.bytes.count)
+                let cached = copy.isReadByAnotherProgram ? cache : nil
+                if let documents = cached?.documents(ofAttachment: attachment.name, bytes: attachment.bytes) {
+                    for attached in documents { try add(attached) }
+                    continue
+                }
+                defer { try? FileManager.default.removeItem(atPath: folder) }
                 let line = message.line
                 func attachmentIssue(_ text: String) -> CorpusIssue {
                     CorpusIssue(file: file.path, line: line, message: "attachment \(attachment.name): \(text)")
@@ -310,13 +328,16 @@ public enum Corpus {
                     try issue(attachmentIssue("cannot write its temporary copy (\(systemError()))"))
                     continue
                 }
-                let copy = CorpusFile(path: path, name: attachment.name, kind: attachment.kind, size: attachment.bytes.count)
+                var read: [SourceDocument] = [], whole = true
                 do {
-                    try read(copy, document: { attached in
-                        number += 1
-                        try document(SourceDocument(id: "\(file.name)#\(number)", path: file.path, line: message.line, title: attached.title,
-                                                    body: attached.body, extraFields: attached.extraFields))
-                    }, issue: { try issue(attachmentIssue($0.message)) })
+                    try Self.read(copy, document: { attached in
+                        if cached != nil { read.append(attached) }
+                        try add(attached)
+                    }, issue: {
+                        whole = false
+                        try issue(attachmentIssue($0.message))
+                    })
+                    if whole { cached?.store(read, ofAttachment: attachment.name, bytes: attachment.bytes) }
                 } catch let unread as CorpusIssue where unread.file == path {
                     try issue(attachmentIssue(unread.message))
                 }

@@ -6,7 +6,9 @@ import Foundation
 /// the last build is not read again, as Recoll and omindex skip the files they have seen. One
 /// instance a build: it prunes what that build did not use. An entry
 /// is found by the file's path, device and inode, size and modification time, and fts's release:
-/// any of them changed, the file is read again. After a build, the entries it did not use go.
+/// any of them changed, the file is read again. A message's attachment (a PDF in a mailbox) is found
+/// by its name and its bytes, wherever it stands: a mailbox written since is read again in process,
+/// not its attachments. After a build, the entries it did not use go.
 final class DocumentCache: @unchecked Sendable {
     private let folder: String
     private let lock = NSLock()
@@ -29,17 +31,36 @@ final class DocumentCache: @unchecked Sendable {
 
     /// The file's documents as a build cached them, if the file has not changed since; nil otherwise.
     func documents(of file: CorpusFile) -> [SourceDocument]? {
-        guard let (key, name) = Self.entry(of: file) else { return nil }
+        Self.entry(of: file).flatMap(documents)
+    }
+
+    /// Keeps the documents read from `file` (all of them: it was read without an issue). A cache that
+    /// cannot be written is not a build's failure: the file is read again next time.
+    func store(_ documents: [SourceDocument], of file: CorpusFile) {
+        if let entry = Self.entry(of: file) { store(documents, entry: entry) }
+    }
+
+    /// An attachment's documents as a build cached them, if one with this name and these bytes was read.
+    func documents(ofAttachment name: String, bytes: [UInt8]) -> [SourceDocument]? {
+        documents(Self.entry(ofAttachment: name, bytes: bytes))
+    }
+
+    /// Keeps the documents read from an attachment (all of them: it was read without an issue).
+    func store(_ documents: [SourceDocument], ofAttachment name: String, bytes: [UInt8]) {
+        store(documents, entry: Self.entry(ofAttachment: name, bytes: bytes))
+    }
+
+    private func documents(_ entry: (key: String, name: String)) -> [SourceDocument]? {
+        let (key, name) = entry
         lock.withLock { _ = used.insert(name) }
         guard let data = FileManager.default.contents(atPath: folder + "/" + name),
               let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.key == key else { return nil }
         return entry.documents
     }
 
-    /// Keeps the documents read from `file` (all of them: it was read without an issue). A cache that
-    /// cannot be written is not a build's failure: the file is read again next time.
-    func store(_ documents: [SourceDocument], of file: CorpusFile) {
-        guard let (key, name) = Self.entry(of: file), let data = try? JSONEncoder().encode(Entry(key: key, documents: documents)) else { return }
+    private func store(_ documents: [SourceDocument], entry: (key: String, name: String)) {
+        let (key, name) = entry
+        guard let data = try? JSONEncoder().encode(Entry(key: key, documents: documents)) else { return }
         lock.withLock { _ = used.insert(name) }
         // Written whole, then renamed: a build stopped halfway leaves no entry half written.
         let path = folder + "/" + name
@@ -62,6 +83,21 @@ final class DocumentCache: @unchecked Sendable {
         guard let status = file.status else { return nil }
         let key = [Release.description, file.path, file.name, String(status.identity.device), String(status.identity.inode),
                    String(status.size), String(status.modified)].joined(separator: "\0")
+        return (key, fileName(key))
+    }
+
+    /// The key of an attachment's entry, and its file's name: its name, its length and two 64-bit hashes
+    /// of its bytes (FNV-1a, and a multiply-rotate one), so that two attachments share an entry only
+    /// where their bytes are the same.
+    private static func entry(ofAttachment name: String, bytes: [UInt8]) -> (key: String, name: String) {
+        var first: UInt64 = 0xCBF2_9CE4_8422_2325, second: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for byte in bytes {
+            first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            second = ((second ^ UInt64(byte)) &* 0xBF58_476D_1CE4_E5B9)
+            second = second << 27 | second >> 37
+        }
+        let key = [Release.description, "attachment", name, String(bytes.count), String(first, radix: 16), String(second, radix: 16)]
+            .joined(separator: "\0")
         return (key, fileName(key))
     }
 
