@@ -177,6 +177,48 @@ import TestSupport
     }
 
     /// Headers' encoded words, transfer encodings and dates, read as mail clients read them.
+    /// A mailbox's PDFs are read first, at once; their documents still come in the messages' order,
+    /// each after its message's text, as each file alone gives them.
+    @Test func attachedPDFsComeInTheMessagesOrder() throws {
+        let attached = ["coupures.pdf", "guide.pdf", "sans-titre.pdf", "coupures.pdf"]
+        var mailbox = ""
+        var expected: [String] = []
+        for (index, name) in attached.enumerated() {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: PDFTextTests.fixture(name)))
+            mailbox += """
+                From a@example.org Tue Mar  5 10:20:30 2024
+                Subject: Message \(index)
+                Content-Type: multipart/mixed; boundary="B"
+
+                --B
+                Content-Type: text/plain; charset=utf-8
+
+                Le message \(index), avec sa pièce jointe.
+                --B
+                Content-Disposition: attachment; filename="\(name)"
+                Content-Transfer-Encoding: base64
+
+                \(bytes.base64EncodedString(options: .lineLength76Characters))
+                --B--
+
+
+                """
+            expected.append("Message \(index)")
+            let file = try #require(Corpus.files(in: [PDFTextTests.fixture(name)]).files.first)
+            try Corpus.read(file, document: { expected.append($0.title + " " + $0.body) }, issue: { _ in })
+        }
+        let folder = try TemporaryFolder()
+        try mailbox.write(toFile: folder.file("pdf.mbox"), atomically: false, encoding: .utf8)
+        var documents: [String] = [], issues: [String] = []
+        for file in Corpus.files(in: [folder.path]).files {
+            try Corpus.read(file, document: { documents.append($0.title.hasPrefix("Message ") ? $0.title : $0.title + " " + $0.body) },
+                            issue: { issues.append($0.description) })
+        }
+        #expect(documents == expected)
+        #expect(documents.count > attached.count * 2)
+        #expect(issues.isEmpty, "\(issues)")
+    }
+
     @Test func encodingsAndDatesAreDecoded() {
         #expect(MailText.decodedWords("=?utf-8?Q?caf=C3=A9?= =?utf-8?Q?_noir?= et =?bogus?X?x?= fin") == "café noir et =?bogus?X?x?= fin")
         #expect(MailText.decodedWords("Re: =?windows-1252?Q?l=92=E9t=E9?=") == "Re: l’été")

@@ -95,7 +95,9 @@ public struct CorpusFile: Sendable, Equatable {
     var isPowerPointPresentation: Bool { officeFile == .powerPoint97 }
 
     /// Read by another program (`ExternalTool`), which the reading waits on.
-    var isReadByAnotherProgram: Bool { isPDF }
+    var isReadByAnotherProgram: Bool { Self.isReadByAnotherProgram(name: name) }
+    /// Whether a file of this name is read by another program: a PDF.
+    static func isReadByAnotherProgram(name: String) -> Bool { name.lowercased().hasSuffix(".pdf") }
 
     /// An e-mail message (`.eml`) or a mailbox of them (`.mbox`), read a message a document (`MailText`).
     var isMail: Bool {
@@ -279,7 +281,9 @@ public enum Corpus {
     /// A message's or a mailbox's documents: each message's sections (split as a text file's are),
     /// the first titled by its subject and given its sender and date as fields, then the documents
     /// of its attached files, each read as a file of its name is (from a temporary copy), at the
-    /// message's line. An attachment that cannot be read is an issue of the mailbox.
+    /// message's line. An attachment that cannot be read is an issue of the mailbox. The attachments
+    /// another program reads (PDFs, each waiting on `pdftotext`) are read first, on every core at
+    /// once, as the corpus's own are read ahead.
     private static func readMail(_ file: CorpusFile, cache: DocumentCache?, document: (SourceDocument) throws -> Void,
                                  issue: (CorpusIssue) throws -> Void) throws {
         let bytes = [UInt8](try mapped(file))
@@ -289,8 +293,17 @@ public enum Corpus {
         if !lower.hasSuffix(".mbox") && messages.allSatisfy({ $0.headerCount == 0 }) {
             throw CorpusIssue(file: file.path, message: "not an e-mail message (no header before its first blank line)")
         }
+        let slow = messages.indices.flatMap { message in
+            messages[message].attachments.indices.filter { CorpusFile.isReadByAnotherProgram(name: messages[message].attachments[$0].name) }
+                .map { AttachmentPlace(message: message, attachment: $0) }
+        }
+        let readFirst = AttachmentReads()
+        DispatchQueue.concurrentPerform(iterations: slow.count) { index in
+            let place = slow[index]
+            readFirst.keep(readAttachment(messages[place.message].attachments[place.attachment], cache: cache), at: place)
+        }
         var number = 0
-        for message in messages {
+        for (messageIndex, message) in messages.enumerated() {
             var properties = DocumentProperties()
             if let from = message.from { properties.add(.author, from) }
             if let date = message.date { properties.add(.date, date) }
@@ -302,47 +315,69 @@ public enum Corpus {
                 try document(SourceDocument(id: "\(file.name)#\(number)", path: file.path, line: message.line + section.line - 1, title: title,
                                             body: section.body, extraFields: index == 0 ? properties.fields : []))
             }
-            for attachment in message.attachments {
-                func add(_ attached: SourceDocument) throws {
+            for (attachmentIndex, attachment) in message.attachments.enumerated() {
+                let read = readFirst.read(at: AttachmentPlace(message: messageIndex, attachment: attachmentIndex)) ?? readAttachment(attachment, cache: cache)
+                for text in read.issues {
+                    try issue(CorpusIssue(file: file.path, line: message.line, message: "attachment \(attachment.name): \(text)"))
+                }
+                if let failure = read.failure { throw failure }
+                for attached in read.documents {
                     number += 1
                     try document(SourceDocument(id: "\(file.name)#\(number)", path: file.path, line: message.line, title: attached.title,
                                                 body: attached.body, extraFields: attached.extraFields))
                 }
-                let folder = NSTemporaryDirectory() + "fts-attachment-\(UUID().uuidString)"
-                let path = folder + "/" + attachment.name
-                let copy = CorpusFile(path: path, name: attachment.name, kind: attachment.kind, size: attachment.bytes.count)
-                let cached = copy.isReadByAnotherProgram ? cache : nil
-                if let documents = cached?.documents(ofAttachment: attachment.name, bytes: attachment.bytes) {
-                    for attached in documents { try add(attached) }
-                    continue
-                }
-                defer { try? FileManager.default.removeItem(atPath: folder) }
-                let line = message.line
-                func attachmentIssue(_ text: String) -> CorpusIssue {
-                    CorpusIssue(file: file.path, line: line, message: "attachment \(attachment.name): \(text)")
-                }
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    try Data(attachment.bytes).write(to: URL(fileURLWithPath: path))
-                } catch {
-                    try issue(attachmentIssue("cannot write its temporary copy (\(systemError()))"))
-                    continue
-                }
-                var read: [SourceDocument] = [], whole = true
-                do {
-                    try Self.read(copy, document: { attached in
-                        if cached != nil { read.append(attached) }
-                        try add(attached)
-                    }, issue: {
-                        whole = false
-                        try issue(attachmentIssue($0.message))
-                    })
-                    if whole { cached?.store(read, ofAttachment: attachment.name, bytes: attachment.bytes) }
-                } catch let unread as CorpusIssue where unread.file == path {
-                    try issue(attachmentIssue(unread.message))
-                }
             }
         }
+    }
+
+    /// Where an attachment stands in a mailbox: its message's index, and its own among the message's.
+    private struct AttachmentPlace: Hashable {
+        var message: Int
+        var attachment: Int
+    }
+
+    /// The attachments read first, each kept by the thread that read it.
+    private final class AttachmentReads: @unchecked Sendable {
+        private let lock = NSLock()
+        private var reads: [AttachmentPlace: AttachmentRead] = [:]
+
+        func keep(_ read: AttachmentRead, at place: AttachmentPlace) { lock.withLock { reads[place] = read } }
+        func read(at place: AttachmentPlace) -> AttachmentRead? { lock.withLock { reads[place] } }
+    }
+
+    /// What reading an attachment gave: its documents, the issues it reported (as the attachment's),
+    /// and an error that stops the mailbox's reading, if one came.
+    private struct AttachmentRead {
+        var documents: [SourceDocument] = []
+        var issues: [String] = []
+        var failure: Error?
+    }
+
+    /// An attachment read as the file it names is (a temporary copy, removed after), its documents
+    /// kept in `cache` when another program reads it and it reads without an issue.
+    private static func readAttachment(_ attachment: (name: String, kind: CorpusFile.Kind, bytes: [UInt8]), cache: DocumentCache?) -> AttachmentRead {
+        let folder = NSTemporaryDirectory() + "fts-attachment-\(UUID().uuidString)"
+        let path = folder + "/" + attachment.name
+        let copy = CorpusFile(path: path, name: attachment.name, kind: attachment.kind, size: attachment.bytes.count)
+        let cached = copy.isReadByAnotherProgram ? cache : nil
+        if let documents = cached?.documents(ofAttachment: attachment.name, bytes: attachment.bytes) { return AttachmentRead(documents: documents) }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(attachment.bytes).write(to: URL(fileURLWithPath: path))
+        } catch {
+            return AttachmentRead(issues: ["cannot write its temporary copy (\(systemError()))"])
+        }
+        var read = AttachmentRead()
+        do {
+            try Self.read(copy, document: { read.documents.append($0) }, issue: { read.issues.append($0.message) })
+            if read.issues.isEmpty { cached?.store(read.documents, ofAttachment: attachment.name, bytes: attachment.bytes) }
+        } catch let unread as CorpusIssue where unread.file == path {
+            read.issues.append(unread.message)
+        } catch {
+            read.failure = error
+        }
+        return read
     }
 
     /// A text file's sections, and the fields its front matter gives the first.
