@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/ucnv.h>
 #include <unicode/utext.h>
 #include <unicode/utypes.h>
 
@@ -264,4 +265,11 @@ int32_t fts_word_breaker_next(fts_word_breaker *breaker, fts_word *words, int32_
 
 const char *fts_icu_error_name(int error) {
     return u_errorName((UErrorCode)error);
+}
+
+int32_t fts_convert_to_utf8(const char *charset, const char *text, int32_t length, char *utf8, int32_t capacity) {
+    UErrorCode error = U_ZERO_ERROR;
+    int32_t written = ucnv_convert("UTF-8", charset, utf8, capacity, text, length, &error);
+    if (error == U_BUFFER_OVERFLOW_ERROR || error == U_STRING_NOT_TERMINATED_WARNING) return written;
+    return U_FAILURE(error) ? -1 : written;
 }

@@ -276,15 +276,15 @@ import TestSupport
         #expect(Corpus.decode(Array("Une ".utf8) + [0xBD] + Array("uvre ".utf8) + [0xE0] + Array(" voir".utf8), file: "a.txt", line: 1,
                               issue: { _ in }) == "Une œuvre à voir")
         #expect(Corpus.decode(Array(encoded("Le cœur de ma sœur.", .macRoman)), file: "b.txt", line: 1, issue: { _ in }) == "Le cœur de ma sœur.")
-        // A charset fts does not read is said, and the bytes are read as if undeclared; UTF-8 declared
-        // is read as UTF-8.
+        // A charset neither fts nor ICU reads is said, and the bytes are read as if undeclared; UTF-8
+        // declared is read as UTF-8.
         issues = []
-        #expect(Corpus.decode(Array(encoded(text, .windows1252)), file: "page.html", line: 1, declaredCharset: "koi8-r",
+        #expect(Corpus.decode(Array(encoded(text, .windows1252)), file: "page.html", line: 1, declaredCharset: "x-mac-nulle-part",
                               issue: { issues.append($0.description) }) == text)
         let damaged = Array("Première où l’on coopère ".utf8) + [0xE9] + Array(" fin".utf8)
         #expect(Corpus.decode(damaged, file: "page.html", line: 1, declaredCharset: "utf-8", issue: { issues.append($0.description) })
                 == "Première où l’on coopère \u{FFFD} fin")
-        #expect(issues == ["page.html:1: not UTF-8; read as Windows-1252 (Latin-1); its declared charset \"koi8-r\" is not one fts reads",
+        #expect(issues == ["page.html:1: not UTF-8; read as Windows-1252 (Latin-1); its declared charset \"x-mac-nulle-part\" is not one fts reads",
                            "page.html:1: invalid UTF-8; invalid bytes replaced by U+FFFD"])
     }
 

@@ -134,4 +134,29 @@ import TestSupport
         #expect(documents.map(\.title) == ["Le cœur"])
         #expect(documents.map(\.body) == ["Une œuvre à 5 €."])
     }
+
+    /// A page in a charset fts does not decode itself (Cyrillic, Chinese, Arabic) reads through ICU as
+    /// it says, with no issue; one ICU does not know is read as before, with an issue naming it.
+    @Test func aPageInAnyCharsetICUKnowsReadsAsWritten() throws {
+        let folder = try TemporaryFolder()
+        // "Привет, мир" in KOI8-R; "中文网页" in GB2312; "مرحبا" in Windows-1256.
+        let pages: [(String, String, [UInt8], String)] = [
+            ("koi8.html", "koi8-r", [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4, 0x2C, 0x20, 0xCD, 0xC9, 0xD2], "Привет, мир"),
+            ("gb.html", "GB2312", [0xD6, 0xD0, 0xCE, 0xC4, 0xCD, 0xF8, 0xD2, 0xB3], "中文网页"),
+            ("arabe.html", "windows-1256", [0xE3, 0xD1, 0xCD, 0xC8, 0xC7], "مرحبا"),
+        ]
+        for (name, charset, text, _) in pages {
+            let bytes = Array("<html><head><meta charset=\"\(charset)\"></head><body><h1>Titre</h1><p>".utf8) + text + Array("</p></body></html>".utf8)
+            #expect(FileManager.default.createFile(atPath: folder.file(name), contents: Data(bytes)))
+        }
+        let unknown = Array("<html><head><meta charset=\"x-nulle-part\"></head><body><h1>Titre</h1><p>caf".utf8) + [0xE9] + Array("</p></body></html>".utf8)
+        #expect(FileManager.default.createFile(atPath: folder.file("inconnu.html"), contents: Data(unknown)))
+        var bodies: [String: String] = [:], issues: [String] = []
+        for file in Corpus.files(in: [folder.path]).files {
+            try Corpus.read(file, document: { bodies[file.name] = $0.body }, issue: { issues.append($0.message) })
+        }
+        for (name, _, _, expected) in pages { #expect(bodies[name] == expected, "\(name)") }
+        #expect(bodies["inconnu.html"] == "café")
+        #expect(issues == ["not UTF-8; read as Windows-1252 (Latin-1); its declared charset \"x-nulle-part\" is not one fts reads"])
+    }
 }

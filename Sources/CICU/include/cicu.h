@@ -34,6 +34,12 @@ int fts_word_breaker_set_text(fts_word_breaker *breaker, const char *utf8, int32
    ICU's error code negated if ICU fails. */
 int32_t fts_word_breaker_next(fts_word_breaker *breaker, fts_word *words, int32_t capacity);
 
+/* Converts text in a charset ICU knows by that name (an IANA or MIME label: koi8-r, gb2312, big5,
+   windows-1256, iso-2022-jp…) to UTF-8, what it cannot map as U+FFFD. Writes at most capacity bytes to
+   utf8 and returns the whole UTF-8 length, more than capacity when it did not fit (call again with that
+   much room); -1 when ICU knows no such charset. */
+int32_t fts_convert_to_utf8(const char *charset, const char *text, int32_t length, char *utf8, int32_t capacity);
+
 /* ICU's name for an error code, for messages. */
 const char *fts_icu_error_name(int error);
 

@@ -236,28 +236,16 @@ enum MailText {
         }
     }
 
-    /// Bytes in the charset a part names: the Latin charsets fts knows; Central European, Cyrillic,
-    /// Greek, Turkish, UTF-16 and Japanese ones through Foundation; else UTF-8 (invalid UTF-8 read as
-    /// Windows-1252, as mail clients do).
+    /// Bytes in the charset a part names: the Latin charsets fts knows, any other that ICU converts
+    /// (`CharsetConversion`); else UTF-8 (invalid UTF-8 read as Windows-1252, as mail clients do).
     static func text(_ bytes: [UInt8], charset: String?) -> String {
         let label = charset?.lowercased().trimmingCharacters(in: .whitespaces) ?? "utf-8"
         if let legacy = LegacyCharset(label: label) {
             return String(validating: bytes, as: UTF8.self).flatMap { $0.utf8.allSatisfy { $0 < 0x80 } ? $0 : nil } ?? legacy.decode(bytes)
         }
-        if let encoding = foundationCharsets[label], let text = String(bytes: bytes, encoding: encoding) { return text }
+        if label != "utf-8" && label != "utf8", let text = CharsetConversion.text(bytes, charset: label) { return text }
         return String(validating: bytes, as: UTF8.self) ?? LegacyCharset.windows1252.decode(bytes)
     }
-
-    /// The charsets Foundation decodes, by their labels.
-    private static let foundationCharsets: [String: String.Encoding] = [
-        "iso-8859-2": .isoLatin2, "iso8859-2": .isoLatin2, "latin2": .isoLatin2, "l2": .isoLatin2,
-        "windows-1250": .windowsCP1250, "cp1250": .windowsCP1250, "x-cp1250": .windowsCP1250,
-        "windows-1251": .windowsCP1251, "cp1251": .windowsCP1251, "x-cp1251": .windowsCP1251,
-        "windows-1253": .windowsCP1253, "cp1253": .windowsCP1253,
-        "windows-1254": .windowsCP1254, "cp1254": .windowsCP1254,
-        "utf-16": .utf16, "utf-16le": .utf16LittleEndian, "utf-16be": .utf16BigEndian,
-        "shift_jis": .shiftJIS, "shift-jis": .shiftJIS, "sjis": .shiftJIS, "x-sjis": .shiftJIS, "iso-2022-jp": .iso2022JP,
-    ]
 
     /// A header's encoded words (RFC 2047: `=?utf-8?Q?caf=C3=A9?=`, `=?iso-8859-1?B?Y2Fm6Q==?=`)
     /// decoded; the white space between two of them goes.

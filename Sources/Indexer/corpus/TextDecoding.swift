@@ -109,8 +109,9 @@ public enum LegacyCharset: Sendable, CaseIterable {
 
 extension Corpus {
     /// Valid UTF-8 as is; UTF-16 after its byte order mark (as Windows Notepad saves "Unicode").
-    /// Otherwise, a page's declared single-byte charset (`<meta charset="iso-8859-15">`), without an
-    /// issue: the page says what it is. Otherwise an issue naming the line of the first byte UTF-8
+    /// Otherwise, a page's declared charset (`<meta charset="iso-8859-15">`, `windows-1256`,
+    /// `gb2312`: a Latin one fts decodes itself, any other that ICU converts), without an issue: the
+    /// page says what it is. Otherwise an issue naming the line of the first byte UTF-8
     /// cannot read, and either the text read in the single-byte charset likeliest for it, when nearly
     /// every non-ASCII byte is such a byte (`é` saved as the single byte E9, as older programs save
     /// French text), or the text with its invalid bytes replaced by U+FFFD (UTF-8 with some damage).
@@ -121,6 +122,9 @@ extension Corpus {
             return try decodeUTF16(Array(bytes), file: file, line: line, issue: issue)
         }
         if let declaredCharset, let charset = LegacyCharset(label: declaredCharset) { return charset.decode(bytes) }
+        if let declaredCharset, !Self.utf8Labels.contains(declaredCharset), let text = CharsetConversion.text(Array(bytes), charset: declaredCharset) {
+            return text
+        }
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         var lineNumber = line
