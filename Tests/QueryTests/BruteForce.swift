@@ -137,7 +137,12 @@ final class BruteForce {
             for matches in words {
                 for (doc, score) in matches { matched[doc, default: (0, 0)].count += 1; matched[doc]!.score += score }
             }
-            return matched.filter { $0.value.count >= minimum }.mapValues(\.score)
+            var result = matched.filter { $0.value.count >= minimum }.mapValues(\.score)
+            if atRoot && parameters.proximityBoost > 0 {
+                let typed = text.split(whereSeparator: \.isWhitespace).map { QueryNode.word(String($0), field: field, column: column) }
+                for (doc, score) in try proximity(typed, skipping: []) where result[doc] != nil { result[doc]! += score }
+            }
+            return result
         case let .prefix(text, field, column):
             let tokens = try analyzer.tokens(text)
             if tokens.count > 1 { return try evaluate(.phrasePrefix(text, field: field, column: column), boost: boost) }
@@ -268,7 +273,7 @@ final class BruteForce {
             for (index, child) in children.enumerated() where !joined.contains(index) {
                 if case .not(let inner) = child {
                     if let matches = try evaluate(inner, boost: boost) { excluded.formUnion(matches.keys) }
-                } else if let matches = try evaluate(child, boost: boost, atRoot: atRoot && { if case .and = child { true } else { false } }()) {
+                } else if let matches = try evaluate(child, boost: boost, atRoot: atRoot && { switch child { case .and, .quorum: true; default: false } }()) {
                     required.append(matches)
                 }
             }

@@ -664,8 +664,9 @@ import Testing
 
     /// The proximity boost (`--proximity-boost`): each two words typed one after the other add their
     /// proximity search's score to the documents that match, and no match. The words are taken in a
-    /// row from the documents' sentences, so that many pairs stand near each other, beside queries of
-    /// every kind; the brute force adds the pairs its own way (`BruteForce.proximity`).
+    /// row from the documents' sentences, so that many pairs stand near each other, alone, as quorums,
+    /// and beside queries of every kind; the brute force adds the pairs its own way
+    /// (`BruteForce.proximity`).
     @Test func proximityBoost() throws {
         func words(_ generator: inout QueryGenerator) -> String {
             guard generator.generator.next() % 4 != 0 else { return generator.next() }
@@ -673,8 +674,11 @@ import Testing
             // A pair broken by what is not a word of its own: an exclusion, a prefix, a field.
             var broken = run.split(separator: " ").map(String.init)
             let at = Int(generator.generator.next() % UInt64(broken.count - 1)) + 1
-            switch generator.generator.next() % 8 {
+            switch generator.generator.next() % 10 {
             case 0: return run
+            // A question typed whole, as a quorum: its words near each other count too.
+            case 8: return "\"\(run) \(generator.word())\"/\(generator.pick(["75%", "50%", "2", "1"]))"
+            case 9: return "\(generator.pick(generator.fields)):\"\(run)\"/2 -\(generator.word())"
             case 1: return "\(run) -\(generator.word())"
             case 2: return "\(generator.pick(generator.fields)):(\(run))"
             case 3: return "\(run) \(generator.word()) \(generator.phrase())"

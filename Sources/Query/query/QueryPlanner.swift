@@ -96,7 +96,7 @@ final class QueryPlanner {
 
     /// `boost` multiplies the scores of every word below (`(a OR b)^2`). `negated`: planned for an
     /// exclusion, or for a part of the score alone (`proximityPairs`): nothing below is highlighted.
-    /// `atRoot`: the node is the query, or all of it is required (filters beside it).
+    /// `atRoot`: the node is the query, or required as a whole by it (beside filters, other words).
     private func plan(_ node: QueryNode, negated: Bool, boost: Double, atRoot: Bool = false) throws -> Scorer? {
         switch node {
         case let .word(text, field, column):
@@ -141,9 +141,13 @@ final class QueryPlanner {
             }
             guard planned else { return nil }
             if live.count < minimum { return EmptyScorer() }
-            if live.count == 1 { return live[0] }
-            if minimum == 1 { return DisjunctionScorer(live) }
-            return minimum == live.count ? ConjunctionScorer(live) : QuorumScorer(live, minimum: minimum)
+            let quorum = live.count == 1 ? live[0] : minimum == 1 ? DisjunctionScorer(live)
+                : minimum == live.count ? ConjunctionScorer(live) : QuorumScorer(live, minimum: minimum)
+            guard atRoot && proximityBoost > 0 else { return quorum }
+            // A question typed whole (`"…"/75%`): its words near each other count as a conjunction's do.
+            let words = text.split(whereSeparator: \.isWhitespace).map { QueryNode.word(String($0), field: field, column: column) }
+            let pairs = try proximityPairs(words, skipping: [])
+            return pairs.isEmpty ? quorum : RequiredOptionalScorer(required: quorum, optional: pairs)
         case let .prefix(text, field, column):
             // A compound being typed (`saint-den*`) is the phrase of its words being typed.
             let tokens = try analyse(text)
@@ -188,7 +192,7 @@ final class QueryPlanner {
             for (index, child) in children.enumerated() where joined.isEmpty || !joined.contains(index) {
                 if case .not(let inner) = child {
                     if let scorer = try plan(inner, negated: true, boost: boost), !(scorer is EmptyScorer) { excluded.append(scorer) }
-                } else if let scorer = try plan(child, negated: negated, boost: boost, atRoot: atRoot && Self.isConjunction(child)) {
+                } else if let scorer = try plan(child, negated: negated, boost: boost, atRoot: atRoot && Self.takesPairs(child)) {
                     required.append(scorer)
                 }
             }
@@ -229,8 +233,12 @@ final class QueryPlanner {
     /// `économie solidaire`) do not keep a pair apart.
     static let proximitySlop = 2
 
-    private static func isConjunction(_ node: QueryNode) -> Bool {
-        if case .and = node { true } else { false }
+    /// Whether the node's words may make pairs where it stands at the root: a conjunction, a quorum.
+    private static func takesPairs(_ node: QueryNode) -> Bool {
+        switch node {
+        case .and, .quorum: true
+        default: false
+        }
     }
 
     /// Each two words typed one after the other among a conjunction's `children` (those at `joined`
