@@ -350,18 +350,21 @@ struct DamageOutcomes: CustomStringConvertible {
     /// Reads 300 copies of `original` with 1 to 5 bytes changed, every third also cut short, as an
     /// archive that `reader` reads; a trap would end the test run.
     mutating func read(damagedCopiesOf original: Data, random: inout SplitMix64, reader: (ZipArchive) throws -> Void) {
-        for round in 0..<300 {
-            var bytes = [UInt8](original)
+        read(damagedCopiesOf: [UInt8](original), rounds: 300, random: &random) { (try? reader(ZipArchive(Data($0)))) != nil }
+    }
+
+    /// Reads `rounds` copies of `original` with 1 to 5 bytes changed (half of them among its first
+    /// `head` bytes, when given: a file's header and tables), every third also cut short; `reads` says
+    /// whether a copy was read or refused. A trap would end the test run.
+    mutating func read(damagedCopiesOf original: [UInt8], rounds: Int, head: Int? = nil, random: inout SplitMix64, reads: ([UInt8]) -> Bool) {
+        for round in 0..<rounds {
+            var bytes = original
             for _ in 0...(random.next() % 4) {
-                bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
+                let range = head.map { random.next() % 2 == 0 ? min(bytes.count, $0) : bytes.count } ?? bytes.count
+                bytes[Int(random.next() % UInt64(range))] = UInt8(truncatingIfNeeded: random.next())
             }
             if round % 3 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
-            do {
-                try reader(try ZipArchive(Data(bytes)))
-                read += 1
-            } catch {
-                refused += 1
-            }
+            if reads(bytes) { read += 1 } else { refused += 1 }
         }
     }
 }

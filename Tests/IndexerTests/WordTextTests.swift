@@ -52,13 +52,16 @@ import TestSupport
                                                difatSectors: version == 4 ? 2 : 0)
             #expect(try Self.page(file).get().html == "<p>L’été-là ἀλήθεια lien fin</p>", "version \(version)")
         }
-        let titles: [(codePage: Int, bytes: [UInt8])] = [(1252, [0x63, 0x61, 0x66, 0xE9]), (10000, [0x63, 0x61, 0x66, 0x8E]),
-                                                         (65001, Array("café".utf8)), (1200, "café".utf16.flatMap { le16(Int($0)) })]
+        // Each code page: café, then кафе in Cyrillic (1251) and Łódź in Central European (1250), through ICU.
+        let titles: [(codePage: Int, bytes: [UInt8], text: String)] = [
+            (1252, [0x63, 0x61, 0x66, 0xE9], "café"), (10000, [0x63, 0x61, 0x66, 0x8E], "café"), (65001, Array("café".utf8), "café"),
+            (1200, "café".utf16.flatMap { le16(Int($0)) }, "café"), (1251, [0xEA, 0xE0, 0xF4, 0xE5], "кафе"), (1250, [0xA3, 0xF3, 0x64, 0x9F], "Łódź"),
+        ]
         for title in titles {
             let summary = WordFile.summary(title: title.bytes, codePage: title.codePage)
             let file = CompoundFileWriter.file([("WordDocument", WordFile.document()), ("1Table", WordFile.table()), ("\u{5}SummaryInformation", summary)],
                                                version: 3)
-            #expect(try Self.page(file).get().html == "<title>café</title><p>L’été-là ἀλήθεια lien fin</p>", "code page \(title.codePage)")
+            #expect(try Self.page(file).get().html == "<title>\(title.text)</title><p>L’été-là ἀλήθεια lien fin</p>", "code page \(title.codePage)")
         }
     }
 
@@ -116,21 +119,14 @@ import TestSupport
     /// its page, never a trap nor a hang; the damage reaches both outcomes.
     @Test func anyDamageReadsWithoutTrapping() throws {
         var random = SplitMix64(seed: 97)
-        var read = 0, refused = 0
+        var outcomes = DamageOutcomes()
         for name in ["fiche.doc", "bilan.doc"] {
-            let original = [UInt8](try OfficeTextTests.fixture(name))
-            for round in 0..<600 {
-                var bytes = original
-                for _ in 0...(random.next() % 4) {
-                    // Half the changes among the first sectors: the header, the FAT, the directory and the FIB.
-                    let range = random.next() % 2 == 0 ? min(bytes.count, 3_072) : bytes.count
-                    bytes[Int(random.next() % UInt64(range))] = UInt8(truncatingIfNeeded: random.next())
-                }
-                if round % 3 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
-                if case .success = Self.page(bytes) { read += 1 } else { refused += 1 }
+            // Half the changes among the first sectors: the header, the FAT, the directory and the FIB.
+            outcomes.read(damagedCopiesOf: [UInt8](try OfficeTextTests.fixture(name)), rounds: 600, head: 3_072, random: &random) {
+                if case .success = Self.page($0) { true } else { false }
             }
         }
-        #expect(read > 100 && refused > 100, "\(read) read, \(refused) refused")
+        #expect(outcomes.read > 100 && outcomes.refused > 100, "\(outcomes)")
     }
 }
 

@@ -79,11 +79,7 @@ public struct CorpusFile: Sendable, Equatable {
     var isRTF: Bool { name.lowercased().hasSuffix(".rtf") }
 
     /// The office format the name's ending says (`OfficeFile.suffixes`), nil for another file.
-    var officeFile: OfficeFile? {
-        let lower = name.lowercased()
-        guard let dot = lower.lastIndex(of: ".") else { return nil }
-        return OfficeFile.suffixes[String(lower[dot...])]
-    }
+    var officeFile: OfficeFile? { OfficeFile(name: name) }
 
     /// A Word 97–2003 document, read as the page it shows (`WordText`).
     var isWordDocument: Bool { officeFile == .word97 }
@@ -153,6 +149,13 @@ enum OfficeFile {
         ".ods": .ods, ".ots": .ods,
         ".odp": .odp, ".otp": .odp,
     ]
+
+    /// The format a file's name ends with, in any case; nil for a name no office format ends.
+    init?(name: String) {
+        let lower = name.lowercased()
+        guard let dot = lower.lastIndex(of: "."), let format = Self.suffixes[String(lower[dot...])] else { return nil }
+        self = format
+    }
 }
 
 /// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.rtf`/`.pdf`/`.epub`/`.eml`/`.mbox` files and office documents
@@ -165,7 +168,7 @@ public enum Corpus {
     static func kind(of name: String) -> CorpusFile.Kind? {
         let lower = name.lowercased()
         if textSuffixes.contains(where: lower.hasSuffix) { return .text }
-        if let dot = lower.lastIndex(of: "."), OfficeFile.suffixes[String(lower[dot...])] != nil { return .text }
+        if OfficeFile(name: lower) != nil { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         return nil
@@ -287,10 +290,10 @@ public enum Corpus {
     private static func readMail(_ file: CorpusFile, cache: DocumentCache?, document: (SourceDocument) throws -> Void,
                                  issue: (CorpusIssue) throws -> Void) throws {
         let bytes = [UInt8](try mapped(file))
-        let lower = file.name.lowercased()
-        let messages = lower.hasSuffix(".mbox") ? MailText.messages(ofMailbox: bytes) : [MailText.message(bytes[...], line: 1)]
-        if lower.hasSuffix(".mbox") && messages.isEmpty { throw CorpusIssue(file: file.path, message: "not a mailbox (no line starts a message with \"From \")") }
-        if !lower.hasSuffix(".mbox") && messages.allSatisfy({ $0.headerCount == 0 }) {
+        let isMailbox = file.name.lowercased().hasSuffix(".mbox")
+        let messages = isMailbox ? MailText.messages(ofMailbox: bytes) : [MailText.message(bytes[...], line: 1)]
+        if isMailbox && messages.isEmpty { throw CorpusIssue(file: file.path, message: "not a mailbox (no line starts a message with \"From \")") }
+        if !isMailbox && messages.allSatisfy({ $0.headerCount == 0 }) {
             throw CorpusIssue(file: file.path, message: "not an e-mail message (no header before its first blank line)")
         }
         let slow = messages.indices.flatMap { message in

@@ -471,9 +471,9 @@ struct SummaryInformation {
                 switch codePage {
                 case 1200: text = String(decoding: stride(from: 0, to: value.count - 1, by: 2).map { UInt16(value[$0]) | UInt16(value[$0 + 1]) << 8 }, as: UTF16.self)
                 case 65001: text = String(decoding: value, as: UTF8.self)
-                default:
-                    let charset: LegacyCharset = codePage == 10000 ? .macRoman : .windows1252
-                    text = String(String.UnicodeScalarView(value.map { $0 < 0x80 ? Unicode.Scalar($0) : charset.scalar($0) }))
+                case 10000: text = LegacyCharset.macRoman.decode(value)
+                // Another Windows code page (1251: Cyrillic) through ICU; 1252 and any ICU does not know as 1252.
+                default: text = (codePage == 1252 ? nil : CharsetConversion.text(value, charset: "windows-\(codePage)")) ?? LegacyCharset.windows1252.decode(value)
                 }
                 return String(text.prefix { $0 != "\0" })
             case 0x1F:
