@@ -52,10 +52,11 @@ extension QueryNode {
     /// its accents: `Économie économie` is one word).
     public static func quorumWords(_ text: String) -> [String] {
         var seen = Set<String>()
-        return text.split(whereSeparator: \.isWhitespace).map(String.init).filter {
-            seen.insert(Folding.removeAccents(Folding.lowercase($0))).inserted
-        }
+        return text.split(whereSeparator: \.isWhitespace).map(String.init).filter { seen.insert(quorumKey($0)).inserted }
     }
+
+    /// What tells a quorum's words apart: their spelling lowercased, without accents.
+    static func quorumKey(_ word: String) -> String { Folding.removeAccents(Folding.lowercase(word)) }
 }
 
 /// Bounds on numbers, as Lucene writes a range: each included (`[`, `]`), excluded (`{`, `}`) or open (`*`).

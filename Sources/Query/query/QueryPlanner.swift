@@ -134,10 +134,13 @@ final class QueryPlanner {
             // leaves fewer to reach the quorum with.
             var live: [Scorer] = []
             var planned = false
+            // Each word's scorer by its folded spelling, as `quorumWords` tells words apart.
+            var scorers: [String: Scorer] = [:]
             for word in QueryNode.quorumWords(text) {
                 guard let scorer = try plan(.word(word, field: field, column: column), negated: negated, boost: boost) else { continue }
                 planned = true
                 if !(scorer is EmptyScorer) { live.append(scorer) }
+                if atRoot && proximityBoost > 0 { scorers[QueryNode.quorumKey(word)] = scorer }
             }
             guard planned else { return nil }
             if live.count < minimum { return EmptyScorer() }
@@ -146,7 +149,10 @@ final class QueryPlanner {
             guard atRoot && proximityBoost > 0 else { return quorum }
             // A question typed whole (`"…"/75%`): its words near each other count as a conjunction's do.
             let words = text.split(whereSeparator: \.isWhitespace).map { QueryNode.word(String($0), field: field, column: column) }
-            let pairs = try proximityPairs(words, skipping: [])
+            let pairs = try proximityPairs(words, skipping: []) { index in
+                guard case let .word(word, _, _) = words[index] else { return nil }
+                return scorers[QueryNode.quorumKey(word)]
+            }
             return pairs.isEmpty ? quorum : RequiredOptionalScorer(required: quorum, optional: pairs)
         case let .prefix(text, field, column):
             // A compound being typed (`saint-den*`) is the phrase of its words being typed.
@@ -183,6 +189,8 @@ final class QueryPlanner {
             var required: [Scorer] = []
             var excluded: [Scorer] = []
             var joined = Set<Int>()
+            // The children's scorers, which the pairs' phrases read.
+            var planned: [Int: Scorer] = [:]
             for run in try synonyms?.wordRuns(in: children, analyzer: analyzer) ?? [] {
                 joined.formUnion(run.range)
                 required.append(try synonymRun(children[run.range], entries: run.entries, keepsWords: run.keepsWords,
@@ -194,13 +202,14 @@ final class QueryPlanner {
                     if let scorer = try plan(inner, negated: true, boost: boost), !(scorer is EmptyScorer) { excluded.append(scorer) }
                 } else if let scorer = try plan(child, negated: negated, boost: boost, atRoot: atRoot && Self.takesPairs(child)) {
                     required.append(scorer)
+                    if atRoot && proximityBoost > 0 { planned[index] = scorer }
                 }
             }
             guard !required.isEmpty else { return nil }
             if required.contains(where: { $0 is EmptyScorer }) { return EmptyScorer() }
             var root = required.count == 1 ? required[0] : ConjunctionScorer(required)
             if atRoot && proximityBoost > 0 {
-                let pairs = try proximityPairs(children, skipping: joined)
+                let pairs = try proximityPairs(children, skipping: joined) { planned[$0] }
                 if !pairs.isEmpty { root = RequiredOptionalScorer(required: root, optional: pairs) }
             }
             guard !excluded.isEmpty else { return root }
@@ -245,31 +254,47 @@ final class QueryPlanner {
     /// left out: synonyms), both in the same field and each one term with no synonyms, as the proximity
     /// search `"a b"~2` weighed by the proximity boost: a document holding the pair near each other
     /// scores more (Solr's pf2, Sphinx's proximity ranking): the phrases, a field each, that a
-    /// `RequiredOptionalScorer` adds to the conjunction's scores, never to its matches.
-    private func proximityPairs(_ children: [QueryNode], skipping joined: Set<Int>) throws -> [PhraseScorer] {
+    /// `RequiredOptionalScorer` adds to the conjunction's scores, never to its matches. A phrase reads
+    /// the words' own scorers (`scorer(child)`, in each field) where the conjunction leaves them.
+    private func proximityPairs(_ children: [QueryNode], skipping joined: Set<Int>,
+                                scorer: (Int) -> Scorer?) throws -> [PhraseScorer] {
         var pairs: [PhraseScorer] = []
-        var previous: (text: String, field: String?, column: Int)?
+        var previous: (token: Token, field: String?, column: Int, fields: [Int: FieldTermScorer])?
         for (index, child) in children.enumerated() {
-            guard !joined.contains(index), case let .word(text, field, column) = child, try isOneTerm(text) else {
+            guard !joined.contains(index), case let .word(text, field, column) = child, var token = try oneTerm(text),
+                  let fields = scorer(index).flatMap(Self.fieldScorers) else {
                 previous = nil
                 continue
             }
+            token.position = 1
             if let previous, previous.field == field {
-                let pair = QueryNode.phrase(previous.text + " " + text, slop: Self.proximitySlop, field: field, column: previous.column)
-                // Two words of one term each: a phrase in each field that holds both.
-                let scorer = try plan(pair, negated: true, boost: proximityBoost)
-                pairs += ((scorer as? DisjunctionScorer)?.scorers ?? scorer.map { [$0] } ?? []).compactMap { $0 as? PhraseScorer }
+                let terms = [try alternatives(of: previous.token), try alternatives(of: token)]
+                let scorer = try phrase([previous.token, token], terms: terms, uncounted: [], slop: Self.proximitySlop,
+                                        fields: self.fields(field, column: previous.column, boost: proximityBoost),
+                                        column: previous.column, negated: true, words: [previous.fields, fields])
+                pairs += ((scorer as? DisjunctionScorer)?.scorers ?? [scorer]).compactMap { $0 as? PhraseScorer }
             }
-            previous = (text, field, column)
+            token.position = 0
+            previous = (token, field, column, fields)
         }
         return pairs
     }
 
-    /// Whether a word is analysed into one term, with no synonyms: what pairs are made of (a compound
-    /// is a phrase of its own, and a word with synonyms stands for other words).
-    private func isOneTerm(_ text: String) throws -> Bool {
+    /// A word analysed into one term, with no synonyms: what pairs are made of (a compound is a phrase
+    /// of its own, and a word with synonyms stands for other words); nil for any other.
+    private func oneTerm(_ text: String) throws -> Token? {
         let (tokens, joins) = try analyse(text, joiningCompounds: true)
-        return tokens.count == 1 && joins.isEmpty && synonyms?.expansions(of: tokens) == nil
+        guard tokens.count == 1 && joins.isEmpty && synonyms?.expansions(of: tokens) == nil else { return nil }
+        return tokens[0]
+    }
+
+    /// A word's scorer in each field that holds it: a word planned in one field, or a union of such.
+    private static func fieldScorers(_ scorer: Scorer) -> [Int: FieldTermScorer]? {
+        if let word = scorer as? FieldTermScorer { return [word.weight.field: word] }
+        guard let union = scorer as? DisjunctionScorer else { return nil }
+        var fields: [Int: FieldTermScorer] = [:]
+        for case let word as FieldTermScorer in union.scorers { fields[word.weight.field] = word }
+        return fields.count == union.scorers.count ? fields : nil
     }
 
     // MARK: Fields
@@ -515,8 +540,10 @@ final class QueryPlanner {
     }
 
     /// A phrase of `tokens`, each word reaching `terms`; the words at `uncounted` add nothing to its weight.
+    /// With `words`, each word's scorers by field: the phrase reads those (`PhraseScorer.followsWords`),
+    /// in the fields where all are, instead of its own.
     private func phrase(_ tokens: [Token], terms: [[String]], uncounted: [Int], slop: Int?, fields: [(field: Int, boost: Double)],
-                        column: Int, negated: Bool) throws -> Scorer {
+                        column: Int, negated: Bool, words shared: [[Int: FieldTermScorer]]? = nil) throws -> Scorer {
         let offsets = tokens.map { $0.position - tokens[0].position }
         if !negated {
             for alternatives in terms { highlight(alternatives, free: false) }
@@ -533,14 +560,14 @@ final class QueryPlanner {
         let sharing = slop == nil ? nil : OccurrenceAssignment.types(terms: terms, groups: groups)
         var scorers: [Scorer] = []
         for (field, boost) in fields {
-            let words = try zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
+            let words = try shared?.map { $0[field] } ?? zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
             guard words.allSatisfy({ $0 != nil }) else { continue }
             let present = words.map { $0! }
             let statistics = fieldStatistics(field)
             let idf = present.indices.reduce(0) { uncounted.contains($1) ? $0 : $0 + present[$1].weight.idf }
             let weight = FieldWeight(field: field, boost: boost, idf: idf, parameters: parameters, averageLength: statistics.averageLength)
-            scorers.append(PhraseScorer(words: present, offsets: offsets,
-                                        slop: slop, groups: groups, sharing: sharing, weight: weight, reader: reader))
+            scorers.append(PhraseScorer(words: present, offsets: offsets, slop: slop, groups: groups, sharing: sharing, weight: weight,
+                                        reader: reader, followsWords: shared != nil))
         }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)

@@ -50,11 +50,18 @@ final class PhraseScorer: Scorer {
     var boundsEndAtMatches = false
     /// Whether `bound(at:)` or `matches(at:)` moved the words since the start.
     private var moved = false
+    /// Set when the words are the scorers of the clause the phrase adds to (the proximity boost's pairs
+    /// share the conjunction's words): the phrase never moves them, and reads them where that clause
+    /// left them. At each of its matches, once scored, every word stands on the match or past it, on
+    /// its next document (a conjunction moves its words there, a union its fields, a quorum its
+    /// clauses as it scores them), so one past the target is not on it. Reading the postings once
+    /// instead of twice: and2 with the boost in about 0.8 of the instructions.
+    private let followsWords: Bool
 
     /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it);
     /// `sharing`, the types of occurrences when groups share terms (`OccurrenceAssignment.types`).
     init(words: [FieldTermScorer], offsets: [Int], slop: Int?, groups: [Int], sharing: [UInt64]?, weight: FieldWeight,
-         reader: IndexReader) {
+         reader: IndexReader, followsWords: Bool = false) {
         precondition(groups.count == words.count && groups.indices.allSatisfy { groups[$0] <= $0 && groups[groups[$0]] == groups[$0] })
         self.words = words
         self.offsets = offsets
@@ -74,6 +81,7 @@ final class PhraseScorer: Scorer {
         assignment = slop == nil ? nil : sharing.map { OccurrenceAssignment(masks: $0, groups: groups) }
         self.weight = weight
         self.reader = reader
+        self.followsWords = followsWords
         lengths = reader.lengths(field: weight.field)
         conjunction = ConjunctionScorer(words)
         buffers = .allocate(capacity: words.count)
@@ -151,8 +159,13 @@ final class PhraseScorer: Scorer {
         return weight.score(freq: Double(mostMatches), length: FieldTermScorer.length(lengths, target))
     }
 
-    /// Whether every word is at `target`, the words moved there if they are before it.
+    /// Whether every word is at `target`, the words moved there if they are before it (but words it
+    /// follows, which stand there or past it).
     private func holdsWords(at target: UInt32) throws -> Bool {
+        if followsWords {
+            for word in borrowedWords where word.with({ $0.doc }) != target { return false }
+            return true
+        }
         if !moved || conjunction.doc < target {
             moved = true
             _ = try conjunction.advance(to: target)
