@@ -56,10 +56,13 @@ enum TopDocs {
                                        leadFirstFromRate: policy.leadScoredFirstFromMatchRate)
                 ?? blockMaxConjunction(TreeConjunction(root: conjunction), capacity: capacity, boundsAfter: boundsAfter)
         }
-        if root is QuorumScorer {
-            // Bounded by all its words' block bounds, loose but enough to pass over the blocks of a
-            // question's common words (`"cliquer sur la"/75%`: 0.87 of the time on frdocs).
-            return try blockMaxConjunction(TreeConjunction(root: root), capacity: capacity, boundsAfter: policy.conjunctionBoundsAfterMatches)
+        if let quorum = root as? QuorumScorer {
+            let boundsAfter = policy.conjunctionBoundsAfterMatches
+            // Its lead's documents scored first when they should mostly match, as a conjunction's.
+            guard quorum.matchRate >= policy.leadScoredFirstFromMatchRate else {
+                return try blockMaxConjunction(TreeConjunction(root: quorum), capacity: capacity, boundsAfter: boundsAfter)
+            }
+            return try leadFirstQuorum(quorum, capacity: capacity, boundsAfter: boundsAfter)
         }
         return try exhaustive(root, capacity: capacity, policy: policy)
     }
@@ -641,6 +644,44 @@ enum TopDocs {
                 collector.collect(ScoredDocument(doc: doc, score: try required + root.optionalScore(doc)))
             }
             doc = try matches.next(after: doc)
+        }
+        return Result(collector: collector, totalIsExact: exact)
+    }
+
+    /// A quorum's top k, as `leadFirstConjunction` ranks a conjunction's: once k documents are held and
+    /// past its first `boundsAfter` matches, a block where its clauses' block bounds cannot beat the
+    /// k-th score is passed whole, and a candidate of its leading clauses whose score there, with the
+    /// tail clauses' block bounds, cannot is passed before the tail clauses (its commonest words) move
+    /// to it. In a question (`"cliquer sur la"/75%`), most of `sur`'s documents never move `la`.
+    private static func leadFirstQuorum(_ quorum: QuorumScorer, capacity: Int, boundsAfter: Int) throws -> Result {
+        var collector = TopCollector(capacity: capacity)
+        var exact = true
+        var block: (start: UInt32, end: UInt32, leading: Double, tail: Double) = (1, 0, 0, 0)
+        var doc = try quorum.nextCandidate()
+        while doc != Scorer.end {
+            var leadingScore: Double?
+            if collector.total >= boundsAfter, let threshold = collector.threshold?.score {
+                if doc > block.end || doc < block.start {
+                    let bounds = try quorum.blockBounds(for: doc)
+                    block = (doc, bounds.end, bounds.leading, bounds.tail)
+                }
+                if (block.leading + block.tail) * slack <= threshold {
+                    exact = false
+                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try quorum.candidate(advancingTo: block.end + 1)
+                    continue
+                }
+                let score = try quorum.leadingScore(doc)
+                if (score + block.tail) * slack <= threshold {
+                    exact = false
+                    doc = try quorum.nextCandidate()
+                    continue
+                }
+                leadingScore = score
+            }
+            if try quorum.matches(candidate: doc) {
+                collector.collect(ScoredDocument(doc: doc, score: try leadingScore.map { try quorum.score(leading: $0) } ?? quorum.score()))
+            }
+            doc = try quorum.nextCandidate()
         }
         return Result(collector: collector, totalIsExact: exact)
     }

@@ -145,7 +145,7 @@ final class QueryPlanner {
             guard planned else { return nil }
             if live.count < minimum { return EmptyScorer() }
             let quorum = live.count == 1 ? live[0] : minimum == 1 ? DisjunctionScorer(live)
-                : minimum == live.count ? ConjunctionScorer(live) : QuorumScorer(live, minimum: minimum)
+                : minimum == live.count ? ConjunctionScorer(live) : QuorumScorer(live, minimum: minimum, documentCount: reader.documentCount)
             guard atRoot && proximityBoost > 0 else { return quorum }
             // A question typed whole (`"…"/75%`): its words near each other count as a conjunction's do.
             let words = text.split(whereSeparator: \.isWhitespace).map { QueryNode.word(String($0), field: field, column: column) }

@@ -602,7 +602,13 @@ final class QuorumScorer: Scorer {
     /// Whether each tail clause has moved yet: one that has not stands at no document.
     private let moved: UnsafeMutableBufferPointer<Bool>
 
-    init(_ scorers: [Scorer], minimum: Int) {
+    /// The share of the lead's documents that should hold the quorum, as if the clauses were
+    /// independent: a document of one leading clause needs `minimum - 1` more, every tail clause, each
+    /// as likely as its share of the documents.
+    let matchRate: Double
+
+    /// `documentCount`: the index's, which the clauses' costs are shares of.
+    init(_ scorers: [Scorer], minimum: Int, documentCount: Int) {
         self.scorers = scorers.sorted { $0.cost < $1.cost }
         self.minimum = minimum
         let leadCount = scorers.count - minimum + 1
@@ -611,6 +617,8 @@ final class QuorumScorer: Scorer {
         lead = leadCount == 1 ? self.scorers[0] : DisjunctionScorer(Array(self.scorers.prefix(leadCount)))
         moved = .allocate(capacity: tail.count)
         moved.initialize(repeating: false)
+        let documents = Double(max(documentCount, 1))
+        matchRate = self.scorers.dropFirst(leadCount).reduce(1) { $0 * min(Double($1.cost) / documents, 1) }
     }
 
     deinit {
@@ -663,19 +671,58 @@ final class QuorumScorer: Scorer {
 
     /// On from the lead's document to the first that `minimum` clauses match.
     private func settle() throws -> UInt32 {
-        while doc != Self.end {
-            let current = doc
-            var matching = 0
-            for clause in leading where clause.with({ $0.doc == current }) { matching += 1 }
-            var index = 0
-            while matching < minimum && matching + tail.count - index >= minimum {
-                if try tailMatches(index, current) { matching += 1 }
-                index += 1
-            }
-            if matching >= minimum { break }
-            doc = try lead.next()
-        }
+        while doc != Self.end, try !holds(doc) { doc = try lead.next() }
         return doc
+    }
+
+    /// Whether `minimum` clauses match the lead's document `candidate`, the tail clauses moved there
+    /// as the count needs them.
+    private func holds(_ candidate: UInt32) throws -> Bool {
+        var matching = 0
+        for clause in leading where clause.with({ $0.doc == candidate }) { matching += 1 }
+        var index = 0
+        while matching < minimum && matching + tail.count - index >= minimum {
+            if try tailMatches(index, candidate) { matching += 1 }
+            index += 1
+        }
+        return matching >= minimum
+    }
+
+    // The top-k loop's steps (`TopDocs.leadFirstQuorum`): the lead's documents are candidates, tested
+    // against the k-th score before the tail clauses move to them.
+
+    /// The lead's first document, or its next after the current candidate; the tail clauses not moved.
+    func nextCandidate() throws -> UInt32 { try lead.next() }
+
+    /// The lead's first document at or after `target`; the tail clauses not moved.
+    func candidate(advancingTo target: UInt32) throws -> UInt32 { try lead.advance(to: target) }
+
+    /// Whether the candidate matches; it is then the current document, to score.
+    func matches(candidate: UInt32) throws -> Bool {
+        guard try holds(candidate) else { return false }
+        doc = candidate
+        return true
+    }
+
+    /// The leading clauses' scores on the lead's document `candidate`, added as `score()` adds them.
+    func leadingScore(_ candidate: UInt32) throws -> Double {
+        var total = 0.0
+        for clause in leading { total += try clause.with { $0.doc == candidate ? try $0.score() : 0 } }
+        return total
+    }
+
+    /// `score()` with the leading clauses' part known (`leadingScore`): the same sum in the same order.
+    func score(leading: Double) throws -> Double {
+        var total = leading
+        for index in tail.indices where try tailMatches(index, doc) { total += try tail[index].with { try $0.score() } }
+        return total
+    }
+
+    /// The leading clauses' bound and the tail's over the documents from `target` where all their
+    /// blocks overlap.
+    func blockBounds(for target: UInt32) throws -> (end: UInt32, leading: Double, tail: Double) {
+        let leading = try sumOfBounds(self.leading, for: target), tail = try sumOfBounds(self.tail, for: target)
+        return (min(leading.end, tail.end), leading.bound, tail.bound)
     }
 
     /// Calls `body` with each clause at the document: settling may have left tail clauses behind it,
@@ -686,11 +733,7 @@ final class QuorumScorer: Scorer {
         for index in tail.indices where try tailMatches(index, current) { try tail[index].with(body) }
     }
 
-    override func score() throws -> Double {
-        var total = 0.0
-        try forEachMatching { total += try $0.score() }
-        return total
-    }
+    override func score() throws -> Double { try score(leading: leadingScore(doc)) }
 
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         try forEachMatching { try $0.explain(into: &lines, reader: reader) }
