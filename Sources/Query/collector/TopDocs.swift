@@ -62,7 +62,7 @@ enum TopDocs {
             guard quorum.matchRate >= policy.leadScoredFirstFromMatchRate else {
                 return try blockMaxConjunction(TreeConjunction(root: quorum), capacity: capacity, boundsAfter: boundsAfter)
             }
-            return try leadFirstQuorum(quorum, capacity: capacity, boundsAfter: boundsAfter)
+            return try leadFirstConjunction(quorum, capacity: capacity, boundsAfter: boundsAfter)
         }
         return try exhaustive(root, capacity: capacity, policy: policy)
     }
@@ -648,44 +648,6 @@ enum TopDocs {
         return Result(collector: collector, totalIsExact: exact)
     }
 
-    /// A quorum's top k, as `leadFirstConjunction` ranks a conjunction's: once k documents are held and
-    /// past its first `boundsAfter` matches, a block where its clauses' block bounds cannot beat the
-    /// k-th score is passed whole, and a candidate of its leading clauses whose score there, with the
-    /// tail clauses' block bounds, cannot is passed before the tail clauses (its commonest words) move
-    /// to it. In a question (`"cliquer sur la"/75%`), most of `sur`'s documents never move `la`.
-    private static func leadFirstQuorum(_ quorum: QuorumScorer, capacity: Int, boundsAfter: Int) throws -> Result {
-        var collector = TopCollector(capacity: capacity)
-        var exact = true
-        var block: (start: UInt32, end: UInt32, leading: Double, tail: Double) = (1, 0, 0, 0)
-        var doc = try quorum.nextCandidate()
-        while doc != Scorer.end {
-            var leadingScore: Double?
-            if collector.total >= boundsAfter, let threshold = collector.threshold?.score {
-                if doc > block.end || doc < block.start {
-                    let bounds = try quorum.blockBounds(for: doc)
-                    block = (doc, bounds.end, bounds.leading, bounds.tail)
-                }
-                if (block.leading + block.tail) * slack <= threshold {
-                    exact = false
-                    doc = block.end >= Scorer.end - 1 ? Scorer.end : try quorum.candidate(advancingTo: block.end + 1)
-                    continue
-                }
-                let score = try quorum.leadingScore(doc)
-                if (score + block.tail) * slack <= threshold {
-                    exact = false
-                    doc = try quorum.nextCandidate()
-                    continue
-                }
-                leadingScore = score
-            }
-            if try quorum.matches(candidate: doc) {
-                collector.collect(ScoredDocument(doc: doc, score: try leadingScore.map { try quorum.score(leading: $0) } ?? quorum.score()))
-            }
-            doc = try quorum.nextCandidate()
-        }
-        return Result(collector: collector, totalIsExact: exact)
-    }
-
     /// A conjunction of words in one loop over their clauses (`WordConjunction`), its lead's documents
     /// scored first when they should mostly match (`leadFirstFromRate`); nil when a child is anything
     /// else.
@@ -699,8 +661,9 @@ enum TopDocs {
     /// `blockMaxConjunction` with one more test, Lucene's in its block-max conjunctions: the lead's
     /// document is a candidate before the other words move to it, and one whose score, with the other
     /// words' block bounds, cannot beat the k-th is passed. In `les basé`, most of `basé`'s documents
-    /// never move `les`.
-    private static func leadFirstConjunction(_ words: WordConjunction, capacity: Int, boundsAfter: Int) throws -> Result {
+    /// never move `les`; in a quorum's question (`"cliquer sur la"/75%`, led by `cliquer` or `sur`),
+    /// most of `sur`'s never move `la`.
+    private static func leadFirstConjunction<Words: LeadFirstMatches>(_ words: Words, capacity: Int, boundsAfter: Int) throws -> Result {
         var collector = TopCollector(capacity: capacity)
         var exact = true
         var block: (start: UInt32, end: UInt32, lead: Double, others: Double) = (1, 0, 0, 0)
@@ -717,7 +680,7 @@ enum TopDocs {
                     doc = block.end >= Scorer.end - 1 ? Scorer.end : try words.candidate(advancingTo: block.end + 1)
                     continue
                 }
-                let score = try words.score(word: 0, doc)
+                let score = try words.leadScore(doc)
                 if (score + block.others) * slack <= threshold {
                     exact = false
                     doc = try words.nextCandidate(after: doc)
@@ -753,6 +716,31 @@ protocol ConjunctionMatches {
 }
 
 extension WordConjunction: ConjunctionMatches {}
+
+/// What `leadFirstConjunction` needs of a conjunction or a quorum: its lead's documents as candidates
+/// (the other clauses not moved), the lead's score on one, bounds over blocks, and its matches from a
+/// candidate on.
+protocol LeadFirstMatches {
+    /// The lead's first document.
+    func firstCandidate() throws -> UInt32
+    /// The lead's next document after `doc`, the current candidate.
+    func nextCandidate(after doc: UInt32) throws -> UInt32
+    /// The lead's first document at or after `target`.
+    func candidate(advancingTo target: UInt32) throws -> UInt32
+    /// The lead's bound and the other clauses' over the documents from `doc` where all their blocks overlap.
+    func blockBounds(for doc: UInt32) throws -> (end: UInt32, lead: Double, others: Double)
+    /// The lead's score on the candidate `doc`.
+    func leadScore(_ doc: UInt32) throws -> Double
+    /// The first match from the candidate on, the other clauses moved to it.
+    func match(from candidate: UInt32) throws -> UInt32
+    /// The score of the match `doc`; with the lead's known, the same sum in the same order.
+    func score(_ doc: UInt32) throws -> Double
+    func score(_ doc: UInt32, lead: Double) throws -> Double
+}
+
+extension WordConjunction: LeadFirstMatches {
+    func leadScore(_ doc: UInt32) throws -> Double { try score(word: 0, doc) }
+}
 
 /// Any conjunction (or any scorer), through the query tree's scorers.
 private struct TreeConjunction: ConjunctionMatches {

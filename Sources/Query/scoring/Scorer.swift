@@ -590,7 +590,7 @@ final class DisjunctionScorer: Scorer {
 /// of them: the union of that many of the rarest leads, and the others, the commonest, only skip to
 /// its documents to count them (as Lucene's MinShouldMatchSumScorer), which stops as soon as the
 /// clauses left cannot make up the count.
-final class QuorumScorer: Scorer {
+final class QuorumScorer: Scorer, LeadFirstMatches {
     /// Every clause, the rarest first.
     let scorers: [Scorer]
     let minimum: Int
@@ -671,56 +671,53 @@ final class QuorumScorer: Scorer {
 
     /// On from the lead's document to the first that `minimum` clauses match.
     private func settle() throws -> UInt32 {
-        while doc != Self.end, try !holds(doc) { doc = try lead.next() }
+        while doc != Self.end {
+            let current = doc
+            var matching = 0
+            for clause in leading where clause.with({ $0.doc == current }) { matching += 1 }
+            var index = 0
+            while matching < minimum && matching + tail.count - index >= minimum {
+                if try tailMatches(index, current) { matching += 1 }
+                index += 1
+            }
+            if matching >= minimum { break }
+            doc = try lead.next()
+        }
         return doc
     }
 
-    /// Whether `minimum` clauses match the lead's document `candidate`, the tail clauses moved there
-    /// as the count needs them.
-    private func holds(_ candidate: UInt32) throws -> Bool {
-        var matching = 0
-        for clause in leading where clause.with({ $0.doc == candidate }) { matching += 1 }
-        var index = 0
-        while matching < minimum && matching + tail.count - index >= minimum {
-            if try tailMatches(index, candidate) { matching += 1 }
-            index += 1
-        }
-        return matching >= minimum
-    }
+    // The steps of `TopDocs.leadFirstConjunction` (`LeadFirstMatches`): the lead's documents are
+    // candidates, tested against the k-th score before the tail clauses move to them.
 
-    // The top-k loop's steps (`TopDocs.leadFirstQuorum`): the lead's documents are candidates, tested
-    // against the k-th score before the tail clauses move to them.
-
-    /// The lead's first document, or its next after the current candidate; the tail clauses not moved.
-    func nextCandidate() throws -> UInt32 { try lead.next() }
-
-    /// The lead's first document at or after `target`; the tail clauses not moved.
+    func firstCandidate() throws -> UInt32 { try lead.next() }
+    func nextCandidate(after doc: UInt32) throws -> UInt32 { try lead.next() }
     func candidate(advancingTo target: UInt32) throws -> UInt32 { try lead.advance(to: target) }
 
-    /// Whether the candidate matches; it is then the current document, to score.
-    func matches(candidate: UInt32) throws -> Bool {
-        guard try holds(candidate) else { return false }
+    /// From the lead's document `candidate` on, as `next()` settles.
+    func match(from candidate: UInt32) throws -> UInt32 {
         doc = candidate
-        return true
+        return try settle()
     }
 
     /// The leading clauses' scores on the lead's document `candidate`, added as `score()` adds them.
-    func leadingScore(_ candidate: UInt32) throws -> Double {
+    func leadScore(_ candidate: UInt32) throws -> Double {
         var total = 0.0
         for clause in leading { total += try clause.with { $0.doc == candidate ? try $0.score() : 0 } }
         return total
     }
 
-    /// `score()` with the leading clauses' part known (`leadingScore`): the same sum in the same order.
-    func score(leading: Double) throws -> Double {
-        var total = leading
+    func score(_ doc: UInt32) throws -> Double { try score() }
+
+    /// `score()` with the leading clauses' part known (`leadScore`): the same sum in the same order.
+    func score(_ doc: UInt32, lead: Double) throws -> Double {
+        var total = lead
         for index in tail.indices where try tailMatches(index, doc) { total += try tail[index].with { try $0.score() } }
         return total
     }
 
     /// The leading clauses' bound and the tail's over the documents from `target` where all their
     /// blocks overlap.
-    func blockBounds(for target: UInt32) throws -> (end: UInt32, leading: Double, tail: Double) {
+    func blockBounds(for target: UInt32) throws -> (end: UInt32, lead: Double, others: Double) {
         let leading = try sumOfBounds(self.leading, for: target), tail = try sumOfBounds(self.tail, for: target)
         return (min(leading.end, tail.end), leading.bound, tail.bound)
     }
@@ -733,7 +730,7 @@ final class QuorumScorer: Scorer {
         for index in tail.indices where try tailMatches(index, current) { try tail[index].with(body) }
     }
 
-    override func score() throws -> Double { try score(leading: leadingScore(doc)) }
+    override func score() throws -> Double { try score(doc, lead: leadScore(doc)) }
 
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         try forEachMatching { try $0.explain(into: &lines, reader: reader) }
