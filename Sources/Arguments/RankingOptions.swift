@@ -9,15 +9,21 @@ public enum RankingOptions {
             do: --boost tags=3. May be given again; a field not named keeps 1 (the title, --title-boost).
             """),
         .option("proximity-boost", default: "0", help: """
-            Add to a document's score, for each two words typed one after the other, their score as "a b"~2 \
-            (at most two words between them) times w (0 to 10000), as Solr's pf2. 0 ranks by BM25 alone.
+            Add to a document's score, for each two words typed one after the other, their score as "a b"~N \
+            (at most N words between them: --proximity-slop) times w (0 to 10000), as Solr's pf2. 0 ranks by \
+            BM25 alone.
+            """),
+        .option("proximity-slop", default: "2", help: """
+            How many words may stand between the two words of a pair the proximity boost weighs (0 to 64), as \
+            Solr's ps2: 0 for words side by side.
             """),
     ]
 
-    /// The options' values: k1, b, the title's and the proximity's boosts as numbers, the field boosts as typed.
+    /// The options' values: k1, b, the title's and the proximity's boosts as numbers, the field boosts as
+    /// typed, the proximity's slop.
     public static func parse(_ arguments: ParsedArguments) throws
-        -> (k1: Double, b: Double, titleBoost: Double, boosts: [String], proximityBoost: Double) {
+        -> (k1: Double, b: Double, titleBoost: Double, boosts: [String], proximityBoost: Double, proximitySlop: Int) {
         (try arguments.number("k1")!, try arguments.number("b")!, try arguments.number("title-boost")!, arguments.strings("boost"),
-         try arguments.number("proximity-boost")!)
+         try arguments.number("proximity-boost")!, try arguments.number("proximity-slop")!)
     }
 }

@@ -128,7 +128,7 @@ public final class Searcher: @unchecked Sendable {
         }
         if !boosts.isEmpty {
             boosted = BM25Parameters(k1: parameters.k1, b: parameters.b, titleBoost: parameters.titleBoost, fieldBoosts: boosts,
-                                     proximityBoost: boosted.proximityBoost)
+                                     proximityBoost: boosted.proximityBoost, proximitySlop: parameters.proximitySlop)
             if let problem = boosted.problem { throw QueryError(problem) }
             boosted = try boosted.resolved(in: reader.meta)
             boosted.fieldBoosts.merge(parameters.fieldBoosts) { requested, _ in requested }

@@ -62,6 +62,7 @@ struct Bench: Command {
             .option("filter", value: "field:=value", help: "Keep the matches holding a value, as fts search --filter does (full searches). May be given again."),
             .option("collapse", value: "field", help: "Keep the best match of each value of a field, as fts search --collapse does (full searches)."),
             .option("proximity-boost", default: "0", help: "Weigh the query's words near each other, as fts search --proximity-boost does."),
+            .option("proximity-slop", default: "2", help: "How far apart those words may stand, as fts search --proximity-slop says."),
             .option("runs", default: "5", help: "Timed runs of each query."),
             .option("threads", default: "1", help: "Threads running queries at once (each takes the next query)."),
             .flag("json", help: "Print one JSON object."),
@@ -83,7 +84,8 @@ struct Bench: Command {
     var facets: [FacetRequest]
     var filters: [FacetFilter]
     var collapse: FieldCollapse?
-    var proximityBoost: Double
+    /// BM25's defaults, with the proximity options.
+    var ranking: BM25Parameters
     var runs: Int
     var threads: Int
     var json: Bool
@@ -105,8 +107,8 @@ struct Bench: Command {
         collapse = arguments.string("collapse").map(FieldCollapse.init(field:))
         full = full || !facets.isEmpty || !filters.isEmpty || collapse != nil
         complete = arguments.flag("complete")
-        proximityBoost = try arguments.number("proximity-boost")!
-        if let problem = BM25Parameters(proximityBoost: proximityBoost).problem { throw UsageError(problem) }
+        ranking = BM25Parameters(proximityBoost: try arguments.number("proximity-boost")!, proximitySlop: try arguments.number("proximity-slop")!)
+        if let problem = ranking.problem { throw UsageError(problem) }
         runs = try arguments.number("runs")!
         threads = try arguments.number("threads")!
         json = arguments.flag("json")
@@ -167,7 +169,7 @@ struct Bench: Command {
             return
         }
         let path = index ?? Defaults.index
-        let searcher = Searcher(reader: try IndexReader(path: path), parameters: BM25Parameters(proximityBoost: proximityBoost))
+        let searcher = Searcher(reader: try IndexReader(path: path), parameters: ranking)
         var hits: [String: Int] = [:]
         var failed: [String: Int] = [:]
 

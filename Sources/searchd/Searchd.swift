@@ -75,7 +75,7 @@ struct Searchd {
         let options = try RankingOptions.parse(arguments)
         do {
             ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts,
-                                                  proximityBoost: options.proximityBoost)
+                                                  proximityBoost: options.proximityBoost, proximitySlop: options.proximitySlop)
         } catch {
             throw UsageError("BM25: \(error)")
         }

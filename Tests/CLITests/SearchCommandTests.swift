@@ -279,6 +279,15 @@ import TestSupport
             let refused = try FTSCommand.run(["search", "--index", Self.index, "--proximity-boost", value, "économie"])
             #expect(refused.status == 2 && refused.stderr.contains("proximity"), "\(value): \(refused.stderr)")
         }
+        // `--proximity-slop N`: the pairs' proximity searches as `~N`; out of 0 to 64, an error.
+        let apart = try FTSCommand.run(["search", "--index", Self.index, "--limit", "1", "--explain", "--proximity-boost", "2",
+                                        "--proximity-slop", "5", "économie", "solidaire"])
+        #expect(apart.status == 0 && apart.stdout.contains(#"body:"economie solidaire"~5  phrase freq="#), "\(apart.stdout)")
+        for value in ["-1", "65", "1.5", "x"] {
+            let refused = try FTSCommand.run(["search", "--index", Self.index, "--proximity-boost", "1", "--proximity-slop", value, "économie"])
+            #expect(refused.status == 2 && (refused.stderr.contains("proximity-slop") || refused.stderr.contains("proximity slop")),
+                    "\(value): \(refused.stderr)")
+        }
     }
 
     /// `fts bench --alongside-exhaustive` times each query pruned and exhaustive in one process, and

@@ -308,7 +308,8 @@ final class BruteForce {
                   field == secondField else { continue }
             let words = try [first, second].map { try analyse($0, joiningCompounds: true) }
             guard words.allSatisfy({ $0.words.count == 1 && $0.joins.isEmpty && synonyms?.expansions(of: $0.words) == nil }) else { continue }
-            let pair = try evaluate(.phrase(first + " " + second, slop: 2, field: field, column: column), boost: parameters.proximityBoost)
+            let pair = try evaluate(.phrase(first + " " + second, slop: parameters.proximitySlop, field: field, column: column),
+                                    boost: parameters.proximityBoost)
             for (doc, score) in pair ?? [:] { added[doc, default: 0] += score }
         }
         return added

@@ -277,6 +277,30 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try ids("\"forêt bois foret\"~3") == ["d4"])
     }
 
+    /// The proximity boost's slop (`BM25Parameters.proximitySlop`): a pair lifts the documents where its
+    /// words stand within it, and no other; the matches stay the conjunction's.
+    @Test func proximitySlopDecidesWhichDocumentsAPairLifts() throws {
+        let bodies = ["économie solidaire", "économie sociale et solidaire", "une économie ici, et là-bas une vie solidaire",
+                      "solidaire économie"]
+        let reader = try Self.index(bodies: bodies, in: "proximity-slop")
+        let plain = try Searcher(reader: reader).search("économie solidaire", limit: 10, snippets: false)
+        func lifted(slop: Int) throws -> [String] {
+            let searcher = Searcher(reader: reader, parameters: BM25Parameters(proximityBoost: 1, proximitySlop: slop))
+            let results = try searcher.search("économie solidaire", limit: 10, snippets: false)
+            #expect(results.total == plain.total)
+            return results.hits.filter { hit in hit.score > plain.hits.first { $0.id == hit.id }!.score * (1 + 1e-9) }.map(\.id).sorted()
+        }
+        // At most `slop` words between the two, in either order: side by side at 0, two words between
+        // from 2, six (`ici et là bas une vie`) from 6.
+        #expect(try lifted(slop: 0) == ["d0", "d3"])
+        #expect(try lifted(slop: 1) == ["d0", "d3"])
+        #expect(try lifted(slop: 2) == ["d0", "d1", "d3"])
+        #expect(try lifted(slop: 5) == ["d0", "d1", "d3"])
+        #expect(try lifted(slop: 6) == ["d0", "d1", "d2", "d3"])
+        #expect(BM25Parameters(proximitySlop: 65).problem == "the proximity slop must be between 0 and 64 (it is 65)")
+        #expect(BM25Parameters(proximitySlop: -1).problem != nil)
+    }
+
     /// Words that share some terms but not all: `données` reaches `don` (données) and `donne`
     /// (donnees, stemmed without its accent), `donner` only `don`. One occurrence of `don` stands for
     /// one of them, never for both (it used to count for both).

@@ -504,7 +504,7 @@ import Testing
 
     /// `--proximity-boost` and `PROXIMITY w`: the words near each other rank a document above one
     /// that BM25 alone ranks first, with the scores a searcher set alike gives; `PROXIMITY 0` is BM25
-    /// alone, whatever the server's weight.
+    /// alone, whatever the server's weight. `--proximity-slop` holds in every search.
     @Test func proximityWeighsWordsNearEachOther() throws {
         let corpus = NSTemporaryDirectory() + "fts-server-proximity-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: corpus) }
@@ -518,8 +518,8 @@ import Testing
         let service = try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"), parameters: parameters)
         let reader = service.currentSearcher.reader
         let session = Session(authenticated: true)
-        func ranked(_ request: SearchRequest) -> [String] {
-            guard case .results(let results) = service.execute(.search(request), session: session) else { return [] }
+        func ranked(_ request: SearchRequest, by chosen: SearchService? = nil) -> [String] {
+            guard case .results(let results) = (chosen ?? service).execute(.search(request), session: session) else { return [] }
             return results.hits.map { "\($0.id) \($0.score)" }
         }
         func expected(_ weight: Double) throws -> [String] {
@@ -536,6 +536,16 @@ import Testing
         let boosted = try Searcher(reader: reader, parameters: BM25Parameters(fieldBoosts: ["body": 3], proximityBoost: 0.5))
             .search("fichier configuration").hits.map { "\($0.id) \($0.score)" }
         #expect(ranked(SearchRequest(boosts: ["body": 3], proximityBoost: 0.5, query: "fichier configuration")) == boosted)
+        // A slop of 0: `fichiers de configuration` is one word too far apart, with BOOST or without.
+        let tight = try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"),
+                                      parameters: BM25Parameters(proximityBoost: 2, proximitySlop: 0))
+        #expect(ranked(SearchRequest(query: "fichier configuration"), by: tight) == plain)
+        let tightBoosted = try Searcher(reader: reader, parameters: BM25Parameters(fieldBoosts: ["body": 3], proximityBoost: 2))
+            .search("fichier configuration").hits.map { "\($0.id) \($0.score)" }
+        let tightPlain = try Searcher(reader: reader, parameters: BM25Parameters(fieldBoosts: ["body": 3]))
+            .search("fichier configuration").hits.map { "\($0.id) \($0.score)" }
+        #expect(tightBoosted != tightPlain)
+        #expect(ranked(SearchRequest(boosts: ["body": 3], query: "fichier configuration"), by: tight) == tightPlain)
         guard case .count(let matches) = service.execute(.count("fichier configuration"), session: session) else {
             Issue.record("no count")
             return

@@ -237,11 +237,6 @@ final class QueryPlanner {
 
     // MARK: Proximity
 
-    /// The slop of a pair's proximity search: at most two words between its words, in either order, so
-    /// that French's little words (`fichier de configuration`, `économie sociale et solidaire` for
-    /// `économie solidaire`) do not keep a pair apart.
-    static let proximitySlop = 2
-
     /// Whether the node's words may make pairs where it stands at the root: a conjunction, a quorum.
     private static func takesPairs(_ node: QueryNode) -> Bool {
         switch node {
@@ -269,7 +264,7 @@ final class QueryPlanner {
             token.position = 1
             if let previous, previous.field == field {
                 let terms = [try alternatives(of: previous.token), try alternatives(of: token)]
-                let scorer = try phrase([previous.token, token], terms: terms, uncounted: [], slop: Self.proximitySlop,
+                let scorer = try phrase([previous.token, token], terms: terms, uncounted: [], slop: parameters.proximitySlop,
                                         fields: self.fields(field, column: previous.column, boost: proximityBoost),
                                         column: previous.column, negated: true, words: [previous.fields, fields])
                 pairs += ((scorer as? DisjunctionScorer)?.scorers ?? [scorer]).compactMap { $0 as? PhraseScorer }

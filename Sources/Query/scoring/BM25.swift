@@ -14,14 +14,20 @@ public struct BM25Parameters: Sendable, Equatable {
     /// other in a document (`proximityPairs`: Solr's pf2 and Sphinx's proximity ranking); 0, the
     /// default, ranks by BM25 alone.
     public var proximityBoost = 0.0
+    /// How far apart the two words of a pair may stand, as a proximity search's `~N`: by default at most
+    /// two words between them, in either order, so that French's little words (`fichier de
+    /// configuration`, `économie sociale et solidaire` for `économie solidaire`) do not keep a pair
+    /// apart (Solr's ps2).
+    public var proximitySlop = 2
 
     public init(k1: Double = 1.2, b: Double = 0.75, titleBoost: Double = 2.0, fieldBoosts: [String: Double] = [:],
-                proximityBoost: Double = 0) {
+                proximityBoost: Double = 0, proximitySlop: Int = 2) {
         self.k1 = k1
         self.b = b
         self.titleBoost = titleBoost
         self.fieldBoosts = fieldBoosts
         self.proximityBoost = proximityBoost
+        self.proximitySlop = proximitySlop
     }
 
     /// What is wrong with the parameters, nil when nothing is: as Lucene's BM25Similarity, k1 must be a
@@ -39,6 +45,9 @@ public struct BM25Parameters: Sendable, Equatable {
         if !Self.isBoost(proximityBoost) {
             return "the proximity boost must be between 0 and \(Int(QueryParser.maximumBoost)) (it is \(proximityBoost))"
         }
+        if !(0...QueryParser.maximumSlop).contains(proximitySlop) {
+            return "the proximity slop must be between 0 and \(QueryParser.maximumSlop) (it is \(proximitySlop))"
+        }
         return nil
     }
 
@@ -46,8 +55,9 @@ public struct BM25Parameters: Sendable, Equatable {
 
     /// Parameters from options as typed, `boosts` as `FIELD=W` (`tags=3`, the last of a field
     /// counting); an error says what is wrong with them.
-    public static func parsing(k1: Double, b: Double, titleBoost: Double, boosts: [String], proximityBoost: Double = 0) throws -> BM25Parameters {
-        var parameters = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost, proximityBoost: proximityBoost)
+    public static func parsing(k1: Double, b: Double, titleBoost: Double, boosts: [String], proximityBoost: Double = 0,
+                               proximitySlop: Int = 2) throws -> BM25Parameters {
+        var parameters = BM25Parameters(k1: k1, b: b, titleBoost: titleBoost, proximityBoost: proximityBoost, proximitySlop: proximitySlop)
         for text in boosts {
             let (field, boost) = try fieldBoost(parsing: text)
             parameters.fieldBoosts[field] = boost
