@@ -115,20 +115,22 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// The searcher's parameters with `boosts` (`FIELD` as typed to its boost) in place of its own
-    /// boosts of those fields and `proximity` in place of its proximity boost, and the fields a word
-    /// without one is searched in with them: `fields` (as typed) when given, else every searched
+    /// boosts of those fields and `proximity`'s boost and slop in place of its own, and the fields a
+    /// word without one is searched in with them: `fields` (as typed) when given, else every searched
     /// field. Nil for none of them.
-    private func ranking(boosting boosts: [String: Double], searching fields: [String]? = nil, proximity: Double? = nil) throws
+    private func ranking(boosting boosts: [String: Double], searching fields: [String]? = nil,
+                         proximity: (boost: Double?, slop: Int?) = (nil, nil)) throws
         -> (parameters: BM25Parameters, allFields: [(field: Int, boost: Double)])? {
-        guard !boosts.isEmpty || fields != nil || proximity != nil else { return nil }
+        guard !boosts.isEmpty || fields != nil || proximity.boost != nil || proximity.slop != nil else { return nil }
         var boosted = parameters
-        if let proximity {
-            boosted.proximityBoost = proximity
+        if proximity.boost != nil || proximity.slop != nil {
+            boosted.proximityBoost = proximity.boost ?? parameters.proximityBoost
+            boosted.proximitySlop = proximity.slop ?? parameters.proximitySlop
             if let problem = boosted.problem { throw QueryError(problem) }
         }
         if !boosts.isEmpty {
             boosted = BM25Parameters(k1: parameters.k1, b: parameters.b, titleBoost: parameters.titleBoost, fieldBoosts: boosts,
-                                     proximityBoost: boosted.proximityBoost, proximitySlop: parameters.proximitySlop)
+                                     proximityBoost: boosted.proximityBoost, proximitySlop: boosted.proximitySlop)
             if let problem = boosted.problem { throw QueryError(problem) }
             boosted = try boosted.resolved(in: reader.meta)
             boosted.fieldBoosts.merge(parameters.fieldBoosts) { requested, _ in requested }
@@ -179,18 +181,19 @@ public final class Searcher: @unchecked Sendable {
     /// `fields` (names as a query types them) are where a word without a field is searched, and what
     /// `like` reads, instead of every searched field (Lucene's MultiFieldQueryParser fields).
     /// `proximityBoost` weighs the query's words near each other for this search alone, over the
-    /// searcher's own (`BM25Parameters.proximityBoost`).
+    /// searcher's own (`BM25Parameters.proximityBoost`), and `proximitySlop` says how far apart they
+    /// may stand (`BM25Parameters.proximitySlop`).
     public func search(_ query: String, like: String? = nil, limit: Int = 10, offset: Int = 0, sort: FieldSort? = nil,
                        collapse: FieldCollapse? = nil, facets: [FacetRequest] = [], filters: [FacetFilter] = [], explain: Bool = false,
                        exactTotal: Bool = true, prune: Bool = true, snippets: Bool = true, snippetLength: Int = Searcher.defaultSnippetLength,
                        fieldBoosts: [String: Double] = [:], fields: [String]? = nil, proximityBoost: Double? = nil,
-                       titleHighlights: Bool = false, cursor: Bool = false, after: SearchCursor? = nil) throws -> SearchResults {
+                       proximitySlop: Int? = nil, titleHighlights: Bool = false, cursor: Bool = false, after: SearchCursor? = nil) throws -> SearchResults {
         try Self.checkWindow(limit: limit, offset: offset)
         var hits: [Hit] = []
         var results = try execute(query, like: like, capacity: offset + limit, offset: offset, pageSize: max(limit, 1), sort: sort,
                                   collapse: collapse, facets: facets, filters: filters, explain: explain, exactTotal: exactTotal,
                                   prune: prune, snippets: snippets, snippetLength: snippetLength, fieldBoosts: fieldBoosts,
-                                  fields: fields, proximityBoost: proximityBoost, titleHighlights: titleHighlights,
+                                  fields: fields, proximity: (proximityBoost, proximitySlop), titleHighlights: titleHighlights,
                                   cursor: cursor || after != nil, after: after) { _, page in
             hits = try page()
         }
@@ -212,7 +215,7 @@ public final class Searcher: @unchecked Sendable {
         guard pageSize > 0 else { throw QueryError("a page holds at least one hit") }
         return try execute(query, like: like, capacity: nil, offset: offset, pageSize: pageSize, sort: sort, collapse: collapse,
                            facets: facets, filters: filters, explain: explain, exactTotal: true, prune: false, snippets: snippets,
-                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, proximityBoost: nil,
+                           snippetLength: snippetLength, fieldBoosts: fieldBoosts, fields: fields, proximity: (nil, nil),
                            titleHighlights: titleHighlights, cursor: false, after: nil) { _, hits in try page(hits()) }
     }
 
@@ -234,7 +237,7 @@ public final class Searcher: @unchecked Sendable {
         return try execute(query, like: like, capacity: limit.map { offset + $0 }, offset: offset, pageSize: pageSize, sort: sort,
                            collapse: collapse, facets: [], filters: filters, explain: false, exactTotal: true, prune: limit != nil,
                            snippets: false, snippetLength: Self.defaultSnippetLength, fieldBoosts: [:], fields: fields,
-                           proximityBoost: nil, titleHighlights: false, cursor: false, after: nil) { ranked, _ in
+                           proximity: (nil, nil), titleHighlights: false, cursor: false, after: nil) { ranked, _ in
             try page(paths(of: ranked, names: &names))
         }
     }
@@ -321,7 +324,7 @@ public final class Searcher: @unchecked Sendable {
     private func execute(_ query: String, like: String?, capacity: Int?, offset: Int, pageSize: Int, sort: FieldSort?,
                          collapse: FieldCollapse?, facets: [FacetRequest], filters: [FacetFilter], explain: Bool, exactTotal: Bool,
                          prune: Bool, snippets: Bool, snippetLength: Int, fieldBoosts: [String: Double], fields: [String]?,
-                         proximityBoost: Double?, titleHighlights: Bool, cursor: Bool, after: SearchCursor?,
+                         proximity: (boost: Double?, slop: Int?), titleHighlights: Bool, cursor: Bool, after: SearchCursor?,
                          page: (_ ranked: [ScoredDocument], _ hits: () throws -> [Hit]) throws -> Void) throws -> SearchResults {
         let started = DispatchTime.now().uptimeNanoseconds
         guard !snippets || Self.snippetLengths.contains(snippetLength) else {
@@ -330,7 +333,7 @@ public final class Searcher: @unchecked Sendable {
         let parsed = try parser.parse(query, beside: like.map { .similar(id: $0) })
         let sorted = try sort.map { ($0, try $0.fieldNumbers(in: reader)) }
         let collapsed = try collapse?.fieldNumber(in: reader)
-        let ranking = try ranking(boosting: fieldBoosts, searching: fields, proximity: proximityBoost)
+        let ranking = try ranking(boosting: fieldBoosts, searching: fields, proximity: proximity)
         let facetFields = try facets.map { ($0, try $0.fieldNumber(in: reader)) }
         let groups = try filterGroups(filters)
         // Facets on a filtered field count apart (drill sideways); the others, over the hits' matches.

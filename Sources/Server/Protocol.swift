@@ -49,9 +49,10 @@ struct SearchRequest: Equatable {
     var like: String?
     /// Fields weighed for this search alone (`BOOST tags=3`), by name as typed.
     var boosts: [String: Double] = [:]
-    /// The weight of the query's words near each other for this search alone (`PROXIMITY 1`); nil
-    /// for the server's.
+    /// The weight of the query's words near each other for this search alone (`PROXIMITY 1`), and how
+    /// far apart they may stand (`PROXIMITY 1~3`); nil for the server's.
     var proximityBoost: Double?
+    var proximitySlop: Int?
     /// Where words without a field are searched (`FIELDS title,tags`), by name as typed; nil for every
     /// searched field.
     var fields: [String]?
@@ -176,7 +177,7 @@ enum RequestDecoder {
     static let maximumFacets = 16
 
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [COLLAPSE field] [FACET field[:n]]…
-    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [FIELDS a,b] [SNIPPET n] [EXPLAIN] [CURSOR] [AFTER cursor] <query>`,
+    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [PROXIMITY w[~n]] [FIELDS a,b] [SNIPPET n] [EXPLAIN] [CURSOR] [AFTER cursor] <query>`,
     /// options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var request = SearchRequest(query: "")
@@ -203,12 +204,17 @@ enum RequestDecoder {
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
             let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
             if isProximity {
-                guard let weight = Double(String(decoding: argument, as: UTF8.self)),
-                      BM25Parameters(proximityBoost: weight).problem == nil else {
-                    return .failure(ProtocolError(code: .badRequest,
-                                                  message: "PROXIMITY takes a weight from 0 to \(Int(QueryParser.maximumBoost)), as in PROXIMITY 1"))
+                // `w` or `w~N`, as a proximity search writes its slop.
+                let parts = argument.split(separator: 0x7E, maxSplits: 1, omittingEmptySubsequences: false)
+                let slop = parts.count == 2 ? Int(String(decoding: parts[1], as: UTF8.self)) : nil
+                guard let weight = Double(String(decoding: parts[0], as: UTF8.self)), parts.count == 1 || slop != nil,
+                      BM25Parameters(proximityBoost: weight, proximitySlop: slop ?? 2).problem == nil else {
+                    return .failure(ProtocolError(code: .badRequest, message: "PROXIMITY takes a weight from 0 to "
+                        + "\(Int(QueryParser.maximumBoost)), then maybe ~ and a slop from 0 to \(QueryParser.maximumSlop), "
+                        + "as in PROXIMITY 1 or PROXIMITY 1~3"))
                 }
                 request.proximityBoost = weight
+                request.proximitySlop = slop
             } else if isBoost {
                 guard request.boosts.count < maximumBoosts else {
                     return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumBoosts) BOOSTs a search"))

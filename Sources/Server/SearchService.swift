@@ -128,7 +128,7 @@ public final class SearchService: @unchecked Sendable {
                                                   filters: request.filters,
                                                   explain: request.explain, snippets: request.snippetLength > 0,
                                                   snippetLength: request.snippetLength, fieldBoosts: request.boosts,
-                                                  fields: request.fields, proximityBoost: request.proximityBoost,
+                                                  fields: request.fields, proximityBoost: request.proximityBoost, proximitySlop: request.proximitySlop,
                                                   titleHighlights: session.format == .json,
                                                   cursor: request.cursor, after: request.after)
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
@@ -240,8 +240,9 @@ public final class SearchService: @unchecked Sendable {
         "                                       narrows (LIKE in capitals; the id quoted when it holds a space)",
         "  BOOST field=w                        weigh a field's part of the scores by w, this search only",
         "                                       (BOOST in capitals; may be given again)",
-        "  PROXIMITY w                          weigh the query's words found near each other by w, this",
-        "                                       search only (PROXIMITY in capitals; 0: BM25 alone)",
+        "  PROXIMITY w[~n]                      weigh the query's words found near each other (at most n",
+        "                                       words between them) by w, this search only (PROXIMITY in",
+        "                                       capitals; 0: BM25 alone)",
         "  FIELDS a,b                           search the words that name no field in these fields only",
         "                                       (FIELDS in capitals)",
         "  SNIPPET n                            snippets of about n characters (16 to 10000; 0: none; default 160)",

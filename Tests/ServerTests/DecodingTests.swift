@@ -70,10 +70,15 @@ import Testing
             == .success(.search(SearchRequest(limit: 2, proximityBoost: 1.5, query: "jardin partagé"))))
         #expect(decode("SEARCH PROXIMITY 0 jardin") == .success(.search(SearchRequest(proximityBoost: 0, query: "jardin"))))
         #expect(decode("SEARCH proximity 2 jardin") == .success(.search(SearchRequest(query: "proximity 2 jardin"))))
-        let proximity = ProtocolError(code: .badRequest, message: "PROXIMITY takes a weight from 0 to 10000, as in PROXIMITY 1")
-        #expect(decode("SEARCH PROXIMITY -1 jardin") == .failure(proximity))
-        #expect(decode("SEARCH PROXIMITY 10001 jardin") == .failure(proximity))
-        #expect(decode("SEARCH PROXIMITY jardin") == .failure(proximity))
+        #expect(decode("SEARCH PROXIMITY 1~0 jardin partagé")
+            == .success(.search(SearchRequest(proximityBoost: 1, proximitySlop: 0, query: "jardin partagé"))))
+        #expect(decode("SEARCH LIMIT 2 PROXIMITY 0.5~64 jardin")
+            == .success(.search(SearchRequest(limit: 2, proximityBoost: 0.5, proximitySlop: 64, query: "jardin"))))
+        let proximity = ProtocolError(code: .badRequest, message: "PROXIMITY takes a weight from 0 to 10000, then maybe ~ and a slop "
+                                      + "from 0 to 64, as in PROXIMITY 1 or PROXIMITY 1~3")
+        for wrong in ["-1", "10001", "jardin", "1~65", "1~-1", "1~", "~3", "1~2.5", "1~x"] {
+            #expect(decode("SEARCH PROXIMITY \(wrong) jardin") == .failure(proximity), "\(wrong)")
+        }
         #expect(decode("SEARCH COLLAPSE  ") == .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")))
         #expect(decode("SEARCH FIELDS title,Tags LIMIT 2 jardin") == .success(.search(SearchRequest(limit: 2, fields: ["title", "Tags"], query: "jardin"))))
         #expect(decode("SEARCH fields jardin") == .success(.search(SearchRequest(query: "fields jardin"))))

@@ -546,6 +546,13 @@ import Testing
             .search("fichier configuration").hits.map { "\($0.id) \($0.score)" }
         #expect(tightBoosted != tightPlain)
         #expect(ranked(SearchRequest(boosts: ["body": 3], query: "fichier configuration"), by: tight) == tightPlain)
+        // `PROXIMITY w~N` sets the slop for one search: 1 is enough here, with the server's weight or another.
+        let loose = try Searcher(reader: reader, parameters: BM25Parameters(proximityBoost: 2, proximitySlop: 1))
+            .search("fichier configuration").hits.map { "\($0.id) \($0.score)" }
+        #expect(loose == near)
+        #expect(ranked(SearchRequest(proximityBoost: 2, proximitySlop: 1, query: "fichier configuration"), by: tight) == loose)
+        #expect(ranked(SearchRequest(proximityBoost: 5, proximitySlop: 1, query: "fichier configuration"), by: tight) == (try expected(5)))
+        #expect(ranked(SearchRequest(proximitySlop: 0, query: "fichier configuration")) == plain)
         guard case .count(let matches) = service.execute(.count("fichier configuration"), session: session) else {
             Issue.record("no count")
             return
