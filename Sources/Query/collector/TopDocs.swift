@@ -638,7 +638,7 @@ enum TopDocs {
                 optionalBound = block.optional
             }
             let required = try matches.score(doc)
-            if let threshold, try (required + optionalBound) * slack <= threshold || (required + root.optionalBound(doc)) * slack <= threshold {
+            if let threshold, (required + optionalBound) * slack <= threshold || (required + root.optionalBound(doc)) * slack <= threshold {
                 exact = false
             } else {
                 collector.collect(ScoredDocument(doc: doc, score: try required + root.optionalScore(doc)))

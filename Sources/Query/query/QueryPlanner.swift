@@ -148,11 +148,9 @@ final class QueryPlanner {
                 : minimum == live.count ? ConjunctionScorer(live) : QuorumScorer(live, minimum: minimum, documentCount: reader.documentCount)
             guard atRoot && proximityBoost > 0 else { return quorum }
             // A question typed whole (`"…"/75%`): its words near each other count as a conjunction's do.
-            let words = text.split(whereSeparator: \.isWhitespace).map { QueryNode.word(String($0), field: field, column: column) }
-            let pairs = try proximityPairs(words, skipping: []) { index in
-                guard case let .word(word, _, _) = words[index] else { return nil }
-                return scorers[QueryNode.quorumKey(word)]
-            }
+            let typed = text.split(whereSeparator: \.isWhitespace).map(String.init)
+            let words = typed.map { QueryNode.word($0, field: field, column: column) }
+            let pairs = try proximityPairs(words, skipping: []) { scorers[QueryNode.quorumKey(typed[$0])] }
             return pairs.isEmpty ? quorum : RequiredOptionalScorer(required: quorum, optional: pairs)
         case let .prefix(text, field, column):
             // A compound being typed (`saint-den*`) is the phrase of its words being typed.
@@ -535,7 +533,7 @@ final class QueryPlanner {
     }
 
     /// A phrase of `tokens`, each word reaching `terms`; the words at `uncounted` add nothing to its weight.
-    /// With `words`, each word's scorers by field: the phrase reads those (`PhraseScorer.followsWords`),
+    /// With `words`, each word's scorers by field: the phrase reads those (`PhraseScorer.matches(at:)`),
     /// in the fields where all are, instead of its own.
     private func phrase(_ tokens: [Token], terms: [[String]], uncounted: [Int], slop: Int?, fields: [(field: Int, boost: Double)],
                         column: Int, negated: Bool, words shared: [[Int: FieldTermScorer]]? = nil) throws -> Scorer {
@@ -562,7 +560,7 @@ final class QueryPlanner {
             let idf = present.indices.reduce(0) { uncounted.contains($1) ? $0 : $0 + present[$1].weight.idf }
             let weight = FieldWeight(field: field, boost: boost, idf: idf, parameters: parameters, averageLength: statistics.averageLength)
             scorers.append(PhraseScorer(words: present, offsets: offsets, slop: slop, groups: groups, sharing: sharing, weight: weight,
-                                        reader: reader, followsWords: shared != nil))
+                                        reader: reader))
         }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)

@@ -48,20 +48,11 @@ final class PhraseScorer: Scorer {
     /// other phrases' floors would subtract (`"une ligne"` over every field: 0.69 of the
     /// instructions). A common phrase would only split the windows at each of its matches.
     var boundsEndAtMatches = false
-    /// Whether `bound(at:)` or `matches(at:)` moved the words since the start.
-    private var moved = false
-    /// Set when the words are the scorers of the clause the phrase adds to (the proximity boost's pairs
-    /// share the conjunction's words): the phrase never moves them, and reads them where that clause
-    /// left them. At each of its matches, once scored, every word stands on the match or past it, on
-    /// its next document (a conjunction moves its words there, a union its fields, a quorum its
-    /// clauses as it scores them), so one past the target is not on it. Reading the postings once
-    /// instead of twice: and2 with the boost in about 0.8 of the instructions.
-    private let followsWords: Bool
 
     /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it);
     /// `sharing`, the types of occurrences when groups share terms (`OccurrenceAssignment.types`).
     init(words: [FieldTermScorer], offsets: [Int], slop: Int?, groups: [Int], sharing: [UInt64]?, weight: FieldWeight,
-         reader: IndexReader, followsWords: Bool = false) {
+         reader: IndexReader) {
         precondition(groups.count == words.count && groups.indices.allSatisfy { groups[$0] <= $0 && groups[groups[$0]] == groups[$0] })
         self.words = words
         self.offsets = offsets
@@ -81,7 +72,6 @@ final class PhraseScorer: Scorer {
         assignment = slop == nil ? nil : sharing.map { OccurrenceAssignment(masks: $0, groups: groups) }
         self.weight = weight
         self.reader = reader
-        self.followsWords = followsWords
         lengths = reader.lengths(field: weight.field)
         conjunction = ConjunctionScorer(words)
         buffers = .allocate(capacity: words.count)
@@ -136,41 +126,36 @@ final class PhraseScorer: Scorer {
         competitive = (0, 0, 0)
         passedOver = 0
         boundsEndAtMatches = false
-        moved = false
         doc = 0
     }
 
-    /// Whether the words stand at `target` as the phrase asks, reading no document past it: a phrase
-    /// that only adds to the documents others find (the proximity boost's pairs) checks each of them
+    /// Whether the words stand at `target` as the phrase asks: a phrase that only adds to the documents
+    /// another clause finds (the proximity boost's pairs, `RequiredOptionalScorer`) checks each of them
     /// alone, as Lucene's two-phase iteration checks a candidate, instead of looking for its own next
-    /// match. Targets come in increasing order, from the first or after `rewind`, each checked once;
-    /// `score()` and `explain` then hold for the target.
+    /// match. Its words are then that clause's own scorers, read where it left them and never moved
+    /// here: at each of its matches, once scored, every word stands on the match or past it (a
+    /// conjunction moves its words there, a union its fields, a quorum its clauses as it scores them),
+    /// so one past the target is not on it. The postings are read once, not twice (and2 with the
+    /// boost: 0.82 of the instructions of pairs with cursors of their own). `score()` and `explain`
+    /// then hold for the target.
     func matches(at target: UInt32) throws -> Bool {
         doc = target
-        phraseFreq = try holdsWords(at: target) ? try slop.map(sloppyMatches) ?? exactMatches() : 0
+        phraseFreq = holdsWords(at: target) ? try slop.map(sloppyMatches) ?? exactMatches() : 0
         return phraseFreq > 0
     }
 
     /// A bound on the score at `target` from the words' frequencies there and the field's length, read
-    /// before any position (as `cannotCompete` bounds it); 0 when a word is not there. Targets come in
-    /// increasing order, with those of `matches(at:)`.
-    func bound(at target: UInt32) throws -> Double {
-        guard try holdsWords(at: target) else { return 0 }
+    /// before any position (as `cannotCompete` bounds it); 0 when a word is not there. The words stand
+    /// as for `matches(at:)`.
+    func bound(at target: UInt32) -> Double {
+        guard holdsWords(at: target) else { return 0 }
         return weight.score(freq: Double(mostMatches), length: FieldTermScorer.length(lengths, target))
     }
 
-    /// Whether every word is at `target`, the words moved there if they are before it (but words it
-    /// follows, which stand there or past it).
-    private func holdsWords(at target: UInt32) throws -> Bool {
-        if followsWords {
-            for word in borrowedWords where word.with({ $0.doc }) != target { return false }
-            return true
-        }
-        if !moved || conjunction.doc < target {
-            moved = true
-            _ = try conjunction.advance(to: target)
-        }
-        return conjunction.doc == target
+    /// Whether every word stands at `target`, where another clause moved them (`matches(at:)`).
+    private func holdsWords(at target: UInt32) -> Bool {
+        for word in borrowedWords where word.with({ $0.doc }) != target { return false }
+        return true
     }
 
     /// The most matches the phrase may have at the words' document: an exact phrase at most as many

@@ -631,13 +631,8 @@ final class QuorumScorer: Scorer, LeadFirstMatches {
     override var maxScore: Double { scorers.reduce(0) { $0 + $1.maxScore } }
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
-        var end = Self.end - 1, bound = 0.0
-        for scorer in scorers {
-            let block = try scorer.blockBound(for: target)
-            end = min(end, block.end)
-            bound += block.bound
-        }
-        return (end, bound)
+        let bounds = try blockBounds(for: target)
+        return (bounds.end, bounds.lead + bounds.others)
     }
 
     override func rewind() {
@@ -850,11 +845,16 @@ final class ExclusionScorer: Scorer {
 final class RequiredOptionalScorer: Scorer {
     let required: Scorer
     let optional: [PhraseScorer]
+    /// The optional phrases, borrowed for their block bounds.
+    private let optionalClauses: UnsafeMutableBufferPointer<Borrowed<Scorer>>
 
     init(required: Scorer, optional: [PhraseScorer]) {
         self.required = required
         self.optional = optional
+        optionalClauses = borrowedBuffer(optional.map { $0 as Scorer })
     }
+
+    deinit { optionalClauses.deallocate() }
 
     override var cost: Int { required.cost }
     override var maxScore: Double { required.maxScore + optionalMaxScore }
@@ -867,16 +867,7 @@ final class RequiredOptionalScorer: Scorer {
     }
 
     /// The optional phrases' bound from `target` to `end`.
-    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
-        var end = Self.end - 1
-        var bound = 0.0
-        for phrase in optional {
-            let block = try phrase.blockBound(for: target)
-            end = min(end, block.end)
-            bound += block.bound
-        }
-        return (end, bound)
-    }
+    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { try sumOfBounds(optionalClauses, for: target) }
 
     override func rewind() {
         required.rewind()
@@ -898,9 +889,9 @@ final class RequiredOptionalScorer: Scorer {
 
     /// A bound on what the optional phrases may add to `doc`'s score, read before their positions
     /// (`PhraseScorer.bound(at:)`).
-    func optionalBound(_ doc: UInt32) throws -> Double {
+    func optionalBound(_ doc: UInt32) -> Double {
         var total = 0.0
-        for phrase in optional { total += try phrase.bound(at: doc) }
+        for phrase in optional { total += phrase.bound(at: doc) }
         return total
     }
 
