@@ -93,9 +93,9 @@ public final class Searcher: @unchecked Sendable {
     }
     /// Every field's name, by number, for the results.
     private let fieldNames: [String]
-    /// How the documents write the spellings completions offered, and their terms' documents.
-    private let writtenForms = BoundedCache<WrittenSpelling.Key, String?>(capacity: 4_096)
-    private let termDocuments = BoundedCache<String, Int>(capacity: 65_536)
+    /// What completions keep, made by the first one: making their generic caches' types costs a
+    /// one-shot search a sixth of its instructions (conformances looked up through the whole program).
+    private var completionCaches: WordCompleter.Caches?
 
     public init(reader: IndexReader, parameters: BM25Parameters = BM25Parameters(), synonyms: Synonyms? = nil) {
         self.reader = reader
@@ -684,7 +684,13 @@ public final class Searcher: @unchecked Sendable {
             throw QueryError("a completion limit is 1 to \(Self.maximumCompletions), not \(limit)")
         }
         return try withAnalyzer { analyzer in
-            let completer = WordCompleter(reader: reader, analyzer: analyzer, writtenForms: writtenForms, termDocuments: termDocuments)
+            let caches = lock.withLock {
+                if let completionCaches { return completionCaches }
+                let made = WordCompleter.Caches()
+                completionCaches = made
+                return made
+            }
+            let completer = WordCompleter(reader: reader, analyzer: analyzer, caches: caches)
             return try completer.completions(of: text, limit: limit) { try countCompletions($0, analyzer: analyzer) }
         }
     }

@@ -20,26 +20,29 @@ public struct Completion: Sendable, Equatable {
 /// that match nothing are left out. Completions come most documents first, then in byte order, spelt
 /// as the documents write them (`économie`) in the case of the letters typed.
 struct WordCompleter {
+    /// What completions keep for an open index between calls: a word being typed walks the same
+    /// spellings again at every key.
+    final class Caches: Sendable {
+        let writtenForms = BoundedCache<WrittenSpelling.Key, String?>(capacity: 4_096)
+        /// The most documents each term has in a field.
+        let termDocuments = BoundedCache<String, Int>(capacity: 65_536)
+    }
+
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
     /// The indexed fields.
     let fields: [Int]
-    let writtenForms: BoundedCache<WrittenSpelling.Key, String?>
-    /// The most documents each term has in a field, kept for the open index: a word being typed walks
-    /// the same spellings again at every key.
-    let termDocuments: BoundedCache<String, Int>
+    let caches: Caches
 
     /// The fewest letters a word must have to be completed, as a prefix query needs.
     static let minimumLetters = 2
     /// The spellings, most frequent first, that are counted as queries: the ones a call may return.
     static func counted(limit: Int) -> Int { min(max(2 * limit, 16), 2 * Searcher.maximumCompletions) }
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer, writtenForms: BoundedCache<WrittenSpelling.Key, String?>,
-         termDocuments: BoundedCache<String, Int>) {
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, caches: Caches) {
         self.reader = reader
         self.analyzer = analyzer
-        self.writtenForms = writtenForms
-        self.termDocuments = termDocuments
+        self.caches = caches
         fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
     }
 
@@ -70,7 +73,7 @@ struct WordCompleter {
         } catch is QueryError {
             // Not a query yet: ranked by documents, as found.
         }
-        let written = WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: writtenForms)
+        let written = WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: caches.writtenForms)
         return try candidates.prefix(limit).map { group in
             let form = try written.cached(Set(group.spellings), terms: group.terms)
             // The group's spelling the documents write most, or else its shortest.
@@ -103,7 +106,7 @@ struct WordCompleter {
 
     /// The most documents `term` has in a field.
     private func documents(_ term: String) throws -> Int {
-        try termDocuments.value(for: term) {
+        try caches.termDocuments.value(for: term) {
             try fields.reduce(0) { most, field in max(most, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
         }
     }
