@@ -303,8 +303,14 @@ final class BruteForce {
     /// synonyms, the score of `"a b"~2` times the boost.
     func proximity(_ children: [QueryNode], skipping joined: Set<Int>) throws -> [Int: Double] {
         var added: [Int: Double] = [:]
+        // A boosted word (`a^2`) pairs as typed.
+        func word(_ node: QueryNode) -> (text: String, field: String?, column: Int)? {
+            if case let .boosted(inner, _) = node { return word(inner) }
+            if case let .word(text, field, column) = node { return (text, field, column) }
+            return nil
+        }
         for index in children.indices.dropFirst() where !joined.contains(index) && !joined.contains(index - 1) {
-            guard case let .word(first, field, column) = children[index - 1], case let .word(second, secondField, _) = children[index],
+            guard let (first, field, column) = word(children[index - 1]), let (second, secondField, _) = word(children[index]),
                   field == secondField else { continue }
             let words = try [first, second].map { try analyse($0, joiningCompounds: true) }
             guard words.allSatisfy({ $0.words.count == 1 && $0.joins.isEmpty && synonyms?.expansions(of: $0.words) == nil }) else { continue }

@@ -301,6 +301,28 @@ final class BundledIndex: @unchecked Sendable {
         #expect(BM25Parameters(proximitySlop: -1).problem != nil)
     }
 
+    /// A boosted word pairs as typed (`économie^3 solidaire`): the pair adds to each document what it
+    /// adds to the same words unboosted, and the boost weighs the word's own score alone.
+    @Test func boostedWordsStillMakePairs() throws {
+        let bodies = ["économie solidaire", "économie sociale et solidaire", "une économie ici, et là-bas une vie solidaire"]
+        let reader = try Self.index(bodies: bodies, in: "proximity-boosted")
+        let plain = Searcher(reader: reader), near = Searcher(reader: reader, parameters: BM25Parameters(proximityBoost: 1))
+        func scores(_ searcher: Searcher, _ query: String) throws -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: try searcher.search(query, limit: 10, snippets: false).hits.map { ($0.id, $0.score) })
+        }
+        for query in ["économie^3 solidaire", "économie solidaire^0.5", "économie^2 solidaire^2"] {
+            let added = try scores(near, query).merging(try scores(plain, query)) { $0 - $1 }
+            let pairs = try scores(near, "économie solidaire").merging(try scores(plain, "économie solidaire")) { $0 - $1 }
+            #expect(added.keys.sorted() == ["d0", "d1", "d2"], "\(query)")
+            for (id, pair) in pairs {
+                #expect(abs(added[id]! - pair) <= 1e-9 * max(pair, 1), "\(query): \(id)")
+            }
+            #expect(pairs["d0"]! > 0 && pairs["d1"]! > 0 && pairs["d2"]! == 0)
+            let explained = try near.search(query, limit: 1, explain: true, snippets: false).hits[0].explanation ?? []
+            #expect(explained.contains { $0.contains("body:\"economie solidaire\"~2  phrase freq=1") }, "\(explained)")
+        }
+    }
+
     /// Words that share some terms but not all: `données` reaches `don` (données) and `donne`
     /// (donnees, stemmed without its accent), `donner` only `don`. One occurrence of `don` stands for
     /// one of them, never for both (it used to count for both).

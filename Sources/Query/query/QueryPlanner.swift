@@ -254,7 +254,7 @@ final class QueryPlanner {
         var pairs: [PhraseScorer] = []
         var previous: (token: Token, field: String?, column: Int, fields: [Int: FieldTermScorer])?
         for (index, child) in children.enumerated() {
-            guard !joined.contains(index), case let .word(text, field, column) = child, var token = try oneTerm(text),
+            guard !joined.contains(index), let (text, field, column) = Self.typedWord(child), var token = try oneTerm(text),
                   let fields = scorer(index).flatMap(Self.fieldScorers) else {
                 previous = nil
                 continue
@@ -271,6 +271,16 @@ final class QueryPlanner {
             previous = (token, field, column, fields)
         }
         return pairs
+    }
+
+    /// A word as typed, boosted or not: a boost (`a^2 b`) weighs the word's own score, and its pairs'
+    /// as any others, as Solr's `pf2` takes a boosted word's text.
+    private static func typedWord(_ node: QueryNode) -> (text: String, field: String?, column: Int)? {
+        switch node {
+        case let .word(text, field, column): (text, field, column)
+        case let .boosted(inner, _): typedWord(inner)
+        default: nil
+        }
     }
 
     /// A word analysed into one term, with no synonyms: what pairs are made of (a compound is a phrase
