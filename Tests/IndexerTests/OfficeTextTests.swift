@@ -49,9 +49,9 @@ import TestSupport
     /// Word's own ways, in a document written here: a French Word's style ids (`Titre1`, named
     /// `heading 1` whatever the language shown), a style based on a heading's, an outline level set
     /// on a paragraph, numbered paragraphs, tabs and breaks; deletions, moves, hidden runs (by their
-    /// own formatting or their character style's, which their own overrides; not a hidden paragraph
-    /// mark's paragraph), fields' codes and the fallback copy of a text box not shown; a table inside
-    /// a table's cell read into that cell.
+    /// own formatting, their character style's, which their own overrides, or their paragraph style's,
+    /// which both override; not a hidden paragraph mark's paragraph), fields' codes and the fallback
+    /// copy of a text box not shown; a table inside a table's cell read into that cell.
     @Test func wordsStylesAndRevisionsAreReadAsWordShowsThem() throws {
         let styles = """
             <w:styles><w:style w:type="paragraph" w:styleId="Titre"><w:name w:val="Title"/></w:style>
@@ -60,7 +60,10 @@ import TestSupport
             <w:style w:type="paragraph" w:styleId="Niveau2"><w:name w:val="Niveau 2"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
             <w:style w:type="character" w:styleId="Titre1Car"><w:name w:val="heading 1 Char"/></w:style>
             <w:style w:type="character" w:styleId="Cache"><w:name w:val="Cache"/><w:rPr><w:vanish/></w:rPr></w:style>
-            <w:style w:type="character" w:styleId="CacheAussi"><w:name w:val="Cache aussi"/><w:basedOn w:val="Cache"/></w:style></w:styles>
+            <w:style w:type="character" w:styleId="CacheAussi"><w:name w:val="Cache aussi"/><w:basedOn w:val="Cache"/></w:style>
+            <w:style w:type="paragraph" w:styleId="Consigne"><w:name w:val="Consigne"/><w:rPr><w:vanish/></w:rPr></w:style>
+            <w:style w:type="paragraph" w:styleId="ConsigneBis"><w:name w:val="Consigne bis"/><w:basedOn w:val="Consigne"/></w:style>
+            <w:style w:type="character" w:styleId="Visible"><w:name w:val="Visible"/><w:rPr><w:vanish w:val="0"/></w:rPr></w:style></w:styles>
             """
         let document = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -75,6 +78,8 @@ import TestSupport
             <w:tbl><w:tr><w:tc><w:p><w:r><w:t>A</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>dedans</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc><w:tc><w:p><w:r><w:t>B</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
             <w:p><w:pPr><w:pStyle w:val="Rubrique"/></w:pPr><w:r><w:t>Seconde</w:t></w:r></w:p>
             <w:p><w:r><w:t>Une seconde partie avec assez de mots pour rester une entrée de la fiche.</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="Consigne"/></w:pPr><w:r><w:t>Consigne cachée.</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="ConsigneBis"/></w:pPr><w:r><w:t>cachée aussi</w:t></w:r><w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>Montrée</w:t></w:r><w:r><w:rPr><w:rStyle w:val="Visible"/></w:rPr><w:t xml:space="preserve"> et visible</w:t></w:r><w:r><w:rPr><w:rStyle w:val="Titre1Car"/></w:rPr><w:t>cachée encore</w:t></w:r></w:p>
             <w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>Troisième</w:t></w:r></w:p>
             <w:p><w:r><w:t>La fin de la fiche, avec elle aussi assez de mots pour une entrée.</w:t></w:r></w:p>
             </w:body></w:document>
@@ -97,11 +102,11 @@ import TestSupport
             SourceDocument.Field(name: "date", value: "2024-03-01T10:00:00Z", indexed: false),
         ])
         #expect(documents.dropFirst().allSatisfy { $0.extraFields.isEmpty })
-        #expect(documents.map(\.line) == [1, 2, 8, 10])
+        #expect(documents.map(\.line) == [1, 2, 8, 11])
         #expect(documents.map(\.body) == [
             "Une introduction assez longue pour faire une entrée à elle seule, texte ajouté montré affiché",
             "Un champ\ncoupé-net\n\n- Un point\n\nEncadré autour\n\nSous-partie\n\nA dedans B",
-            "Une seconde partie avec assez de mots pour rester une entrée de la fiche.",
+            "Une seconde partie avec assez de mots pour rester une entrée de la fiche.\n\nMontrée et visible",
             "La fin de la fiche, avec elle aussi assez de mots pour une entrée.",
         ])
         // Without a Title paragraph, the properties' title titles what comes first.
@@ -114,13 +119,15 @@ import TestSupport
 
     /// OpenDocument's own ways, in a document written here: automatic styles derived from the Title
     /// or a heading's style, a style with a default outline level, tracked changes' deleted text,
-    /// hidden text (automatic and common text styles that do not display) and a frame's description
-    /// not shown.
+    /// hidden text (automatic and common text styles that do not display, and paragraphs whose style,
+    /// or the one it derives from, does not display, unless it shows them again) and a frame's
+    /// description not shown.
     @Test func openDocumentStylesAndChangesAreReadAsWriterShowsThem() throws {
         let styles = """
             <office:styles><style:style style:name="Rubrique" style:family="paragraph" style:default-outline-level="1"/>
             <style:style style:name="Encadre" style:family="graphic" style:default-outline-level="1"/>
-            <style:style style:name="Cache" style:family="text"><style:text-properties text:display="none"/></style:style></office:styles>
+            <style:style style:name="Cache" style:family="text"><style:text-properties text:display="none"/></style:style>
+            <style:style style:name="Consigne" style:family="paragraph"><style:text-properties text:display="none"/></style:style></office:styles>
             """
         let content = """
             <office:document-content><office:automatic-styles>
@@ -129,6 +136,8 @@ import TestSupport
             <style:style style:name="P3" style:family="paragraph" style:parent-style-name="Rubrique"/>
             <style:style style:name="T1" style:family="text"><style:text-properties text:display="none"/></style:style>
             <style:style style:name="T2" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+            <style:style style:name="P4" style:family="paragraph" style:parent-style-name="Consigne"/>
+            <style:style style:name="P5" style:family="paragraph" style:parent-style-name="Consigne"><style:text-properties text:display="true"/></style:style>
             </office:automatic-styles><office:body><office:text>
             <text:tracked-changes><text:changed-region text:id="c1"><text:deletion><text:p>Texte supprimé</text:p></text:deletion></text:changed-region></text:tracked-changes>
             <text:p text:style-name="P1">Le guide du jardin</text:p>
@@ -137,6 +146,9 @@ import TestSupport
             <text:p>Du texte<draw:frame draw:style-name="Encadre"><svg:desc>Une image décrite</svg:desc><draw:text-box><text:p>encadré</text:p></draw:text-box></draw:frame>autour, avec bien assez de mots pour une entrée de la fiche.</text:p>
             <text:p text:style-name="P3">Seconde partie</text:p>
             <text:p>Une seconde<text:s/>partie avec assez de mots pour rester une entrée de la fiche.</text:p>
+            <text:p text:style-name="Consigne">Consigne cachée.</text:p>
+            <text:p text:style-name="P4">Cachée aussi, <text:span text:style-name="T2">même en gras</text:span>.</text:p>
+            <text:p text:style-name="P5">Montrée.</text:p>
             </office:text></office:body></office:document-content>
             """
         let meta = """
@@ -154,7 +166,7 @@ import TestSupport
         #expect(documents.map(\.body) == [
             "Une introduction assez longue pour faire une entrée à elle seule, sans plus.",
             "Du texte encadré autour, avec bien assez de mots pour une entrée de la fiche.",
-            "Une seconde partie avec assez de mots pour rester une entrée de la fiche.",
+            "Une seconde partie avec assez de mots pour rester une entrée de la fiche.\n\nMontrée.",
         ])
     }
 

@@ -177,11 +177,11 @@ enum OfficeText {
 
     /// Word's styles (styles.xml): each paragraph style's heading level (0 for the Title, 1–9 for an
     /// outline level or a built-in "heading N", whatever the language of its shown name; from the
-    /// style it is based on otherwise), and the character styles that hide their text (`w:vanish`,
-    /// their own or their base's).
+    /// style it is based on otherwise), and whether a style hides its text or shows it (`w:vanish`,
+    /// its own or its base's; none for a style that says neither).
     private struct WordStyles {
         var levels: [String: Int] = [:]
-        var hidingText: Set<String> = []
+        var hiding: [String: Bool] = [:]
 
         init() {}
 
@@ -213,13 +213,13 @@ enum OfficeText {
                 if style.name.hasPrefix("heading "), let number = Int(style.name.dropFirst(8)), (1...9).contains(number) { return number }
                 return style.basedOn.flatMap { level($0, hops: hops + 1) }
             }
-            func hides(_ id: String, hops: Int) -> Bool {
-                guard let style = styles[id], hops < 10 else { return false }
-                return style.hides ?? style.basedOn.map { hides($0, hops: hops + 1) } ?? false
+            func hides(_ id: String, hops: Int) -> Bool? {
+                guard let style = styles[id], hops < 10 else { return nil }
+                return style.hides ?? style.basedOn.flatMap { hides($0, hops: hops + 1) }
             }
             for id in styles.keys {
                 if let level = level(id, hops: 0) { levels[id] = level }
-                if hides(id, hops: 0) { hidingText.insert(id) }
+                if let hides = hides(id, hops: 0) { hiding[id] = hides }
             }
         }
     }
@@ -254,9 +254,10 @@ enum OfficeText {
     private static func readWord(_ xml: [UInt8], styles: WordStyles, notes: [String: String], into page: inout PageWriter) {
         var reader = ParagraphReader()
         var inText = false
-        // A run's properties may hide its text, its own `w:vanish` or its character style's; a
-        // paragraph mark's, read before its runs, do not hide the paragraph's.
-        var hiddenRun: Bool?, hiddenByStyle = false
+        // A run's text is hidden or shown by its own `w:vanish`, else its character style's, else its
+        // paragraph style's, as Word resolves them; a paragraph mark's, read before its runs, do not
+        // hide the paragraph's.
+        var hiddenRun: Bool?, hiddenByStyle: Bool?
         var scanner = XMLScanner(xml, attributesOf: ["w:pStyle", "w:outlineLvl", "w:footnoteReference", "w:endnoteReference", "w:vanish", "w:rStyle"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
@@ -268,10 +269,11 @@ enum OfficeText {
                 case "w:outlineLvl" where reader.depth == 1:
                     reader.outline = attributes["w:val"].flatMap { Int($0) }.flatMap { (0...8).contains($0) ? $0 + 1 : nil }
                 case "w:numPr" where reader.depth == 1: reader.listItem = true
-                case "w:r" where !selfClosing: (hiddenRun, hiddenByStyle) = (nil, false)
+                case "w:r" where !selfClosing: (hiddenRun, hiddenByStyle) = (nil, nil)
                 case "w:vanish": hiddenRun = isOn(attributes["w:val"])
-                case "w:rStyle": hiddenByStyle = attributes["w:val"].map(styles.hidingText.contains) ?? false
-                case "w:t" where !selfClosing && !(hiddenRun ?? hiddenByStyle): inText = true
+                case "w:rStyle": hiddenByStyle = attributes["w:val"].flatMap { styles.hiding[$0] }
+                case "w:t" where !selfClosing && !(hiddenRun ?? hiddenByStyle ?? reader.style.flatMap { styles.hiding[$0] } ?? false):
+                    inText = true
                 case "w:tab": reader.text += "\t"
                 case "w:br", "w:cr": reader.text += "\n"
                 case "w:noBreakHyphen": reader.text += "-"
@@ -306,27 +308,33 @@ enum OfficeText {
     // MARK: OpenDocument
 
     /// A part's styles (common styles in styles.xml, automatic ones in content.xml): each paragraph
-    /// style's parent and outline level, and the text styles that hide their text.
+    /// style's parent, outline level and whether it hides its text or shows it (`text:display`; none
+    /// when it says neither, or hides it on a condition), and the text styles that hide their text.
     private struct OpenDocumentStyles {
-        var paragraphs: [String: (parent: String?, outline: Int?)] = [:]
+        var paragraphs: [String: (parent: String?, outline: Int?, hides: Bool?)] = [:]
         var hidingText: Set<String> = []
 
         init() {}
 
         init(_ xml: [UInt8]) {
             var scanner = XMLScanner(xml, attributesOf: ["style:style", "style:text-properties"])
-            var textStyle: String?
+            var textStyle: String?, paragraphStyle: String?
             while let event = scanner.next() {
                 switch event {
                 // Styles come before the body (content.xml's automatic ones too): the text is not read for them.
                 case .start("office:body", _, _): return
                 case .start("style:style", let attributes, _):
                     textStyle = attributes["style:family"] == "text" ? attributes["style:name"] : nil
-                    if attributes["style:family"] == "paragraph", let name = attributes["style:name"] {
-                        paragraphs[name] = (attributes["style:parent-style-name"], attributes["style:default-outline-level"].flatMap { Int($0) })
+                    paragraphStyle = attributes["style:family"] == "paragraph" ? attributes["style:name"] : nil
+                    if let paragraphStyle {
+                        paragraphs[paragraphStyle] = (attributes["style:parent-style-name"],
+                                                      attributes["style:default-outline-level"].flatMap { Int($0) }, nil)
                     }
                 case .start("style:text-properties", let attributes, _):
                     if let textStyle, attributes["text:display"] == "none" { hidingText.insert(textStyle) }
+                    if let paragraphStyle, let display = attributes["text:display"], display != "condition" {
+                        paragraphs[paragraphStyle]?.hides = display == "none"
+                    }
                 default: break
                 }
             }
@@ -355,6 +363,18 @@ enum OfficeText {
             }
             return nil
         }
+        /// The paragraph styles that hide their text, their own `text:display` or the one they derive
+        /// from's: worked out once, so that a paragraph costs a lookup only in documents that have any.
+        let hiding = Set(styles.keys.filter { name in
+            var style: String? = name
+            for _ in 0..<10 {
+                guard let current = style else { return false }
+                if let hides = styles[current]?.hides { return hides }
+                style = styles[current]?.parent
+            }
+            return false
+        })
+        func hides(_ style: String?) -> Bool { !hiding.isEmpty && style.map(hiding.contains) == true }
         var reader = ParagraphReader()
         var listDepth = 0
         var scanner = XMLScanner(xml, attributesOf: ["text:p", "text:h", "text:span"])
@@ -363,6 +383,8 @@ enum OfficeText {
             switch event {
             case .start(let name, let attributes, let selfClosing):
                 switch name {
+                case "text:p" where hides(attributes["text:style-name"]), "text:h" where hides(attributes["text:style-name"]):
+                    reader.skip(selfClosing)
                 case "text:p" where !selfClosing, "text:h" where !selfClosing:
                     let outline = name == "text:h" ? max(1, attributes["text:outline-level"].flatMap { Int($0) } ?? 1) : nil
                     reader.startParagraph(style: attributes["text:style-name"], outline: outline, listItem: listDepth > 0)
