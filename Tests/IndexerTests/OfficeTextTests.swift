@@ -120,8 +120,8 @@ import TestSupport
     /// OpenDocument's own ways, in a document written here: automatic styles derived from the Title
     /// or a heading's style, a style with a default outline level, tracked changes' deleted text,
     /// hidden text (automatic and common text styles that do not display, and paragraphs whose style,
-    /// or the one it derives from, does not display, unless it shows them again) and a frame's
-    /// description not shown.
+    /// or the one it derives from, does not display, unless it shows them again, but for a span
+    /// whose style displays) and a frame's description not shown.
     @Test func openDocumentStylesAndChangesAreReadAsWriterShowsThem() throws {
         let styles = """
             <office:styles><style:style style:name="Rubrique" style:family="paragraph" style:default-outline-level="1"/>
@@ -138,6 +138,7 @@ import TestSupport
             <style:style style:name="T2" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
             <style:style style:name="P4" style:family="paragraph" style:parent-style-name="Consigne"/>
             <style:style style:name="P5" style:family="paragraph" style:parent-style-name="Consigne"><style:text-properties text:display="true"/></style:style>
+            <style:style style:name="T3" style:family="text"><style:text-properties text:display="true"/></style:style>
             </office:automatic-styles><office:body><office:text>
             <text:tracked-changes><text:changed-region text:id="c1"><text:deletion><text:p>Texte supprimé</text:p></text:deletion></text:changed-region></text:tracked-changes>
             <text:p text:style-name="P1">Le guide du jardin</text:p>
@@ -147,7 +148,7 @@ import TestSupport
             <text:p text:style-name="P3">Seconde partie</text:p>
             <text:p>Une seconde<text:s/>partie avec assez de mots pour rester une entrée de la fiche.</text:p>
             <text:p text:style-name="Consigne">Consigne cachée.</text:p>
-            <text:p text:style-name="P4">Cachée aussi, <text:span text:style-name="T2">même en gras</text:span>.</text:p>
+            <text:p text:style-name="P4">Cachée aussi, <text:span text:style-name="T2">même en gras</text:span>, <text:span text:style-name="T3">sauf ceci</text:span>.</text:p>
             <text:p text:style-name="P5">Montrée.</text:p>
             </office:text></office:body></office:document-content>
             """
@@ -166,7 +167,7 @@ import TestSupport
         #expect(documents.map(\.body) == [
             "Une introduction assez longue pour faire une entrée à elle seule, sans plus.",
             "Du texte encadré autour, avec bien assez de mots pour une entrée de la fiche.",
-            "Une seconde partie avec assez de mots pour rester une entrée de la fiche.\n\nMontrée.",
+            "Une seconde partie avec assez de mots pour rester une entrée de la fiche.\n\nsauf ceci\n\nMontrée.",
         ])
     }
 

@@ -42,6 +42,19 @@ import TestSupport
         #expect(short.map(\.body) == [Array(repeating: "mot", count: 60).joined(separator: " ") + "."])
     }
 
+    /// A paragraph style that hides its text (Fixtures/office/README.md: `consignes.fodt` saved by
+    /// LibreOffice as .doc, .docx and .odt): its paragraphs are left out, but for a span shown again
+    /// by its own style, which stays a paragraph of its own; each format reads the same.
+    @Test func aParagraphStyleThatHidesItsTextHidesItInEveryFormat() throws {
+        for name in ["consignes.doc", "consignes.docx", "consignes.odt"] {
+            let documents = try OfficeTextTests.read(name, try OfficeTextTests.fixture(name)).get()
+            #expect(documents.map(\.body) == [
+                "Une fiche avec assez de mots pour faire une entrée à elle seule, et une consigne cachée.\n\nsauf ceci\n\n"
+                    + "La fin de la fiche, avec elle aussi assez de mots.",
+            ], "\(name)")
+        }
+    }
+
     /// Word's own ways, in a document written here: the text in two pieces, one of Windows-1252
     /// bytes (a non-breaking hyphen among them) and one of UTF-16, kept in a compound file of
     /// 4,096-byte sectors whose FAT is listed in a DIFAT sector, then of 512-byte sectors; the

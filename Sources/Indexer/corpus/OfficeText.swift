@@ -309,10 +309,12 @@ enum OfficeText {
 
     /// A part's styles (common styles in styles.xml, automatic ones in content.xml): each paragraph
     /// style's parent, outline level and whether it hides its text or shows it (`text:display`; none
-    /// when it says neither, or hides it on a condition), and the text styles that hide their text.
+    /// when it says neither, or hides it on a condition), and the text styles that hide their text
+    /// and those that show it.
     private struct OpenDocumentStyles {
         var paragraphs: [String: (parent: String?, outline: Int?, hides: Bool?)] = [:]
         var hidingText: Set<String> = []
+        var showingText: Set<String> = []
 
         init() {}
 
@@ -332,6 +334,7 @@ enum OfficeText {
                     }
                 case .start("style:text-properties", let attributes, _):
                     if let textStyle, attributes["text:display"] == "none" { hidingText.insert(textStyle) }
+                    if let textStyle, attributes["text:display"] == "true" { showingText.insert(textStyle) }
                     if let paragraphStyle, let display = attributes["text:display"], display != "condition" {
                         paragraphs[paragraphStyle]?.hides = display == "none"
                     }
@@ -344,6 +347,7 @@ enum OfficeText {
             var merged = self
             merged.paragraphs.merge(automatic.paragraphs) { _, automatic in automatic }
             merged.hidingText.formUnion(automatic.hidingText)
+            merged.showingText.formUnion(automatic.showingText)
             return merged
         }
     }
@@ -377,15 +381,20 @@ enum OfficeText {
         func hides(_ style: String?) -> Bool { !hiding.isEmpty && style.map(hiding.contains) == true }
         var reader = ParagraphReader()
         var listDepth = 0
+        // In a paragraph whose style hides its text, whether each span open shows its own (a text
+        // style that displays): only those spans' text is read.
+        var hiddenParagraph = false, spansShowing: [Bool] = []
         var scanner = XMLScanner(xml, attributesOf: ["text:p", "text:h", "text:span"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
             switch event {
             case .start(let name, let attributes, let selfClosing):
                 switch name {
-                case "text:p" where hides(attributes["text:style-name"]), "text:h" where hides(attributes["text:style-name"]):
-                    reader.skip(selfClosing)
                 case "text:p" where !selfClosing, "text:h" where !selfClosing:
+                    if !reader.inParagraph {
+                        hiddenParagraph = hides(attributes["text:style-name"])
+                        spansShowing = []
+                    }
                     let outline = name == "text:h" ? max(1, attributes["text:outline-level"].flatMap { Int($0) } ?? 1) : nil
                     reader.startParagraph(style: attributes["text:style-name"], outline: outline, listItem: listDepth > 0)
                 case "text:list-item" where !selfClosing: listDepth += 1
@@ -397,6 +406,8 @@ enum OfficeText {
                 case "table:table-cell" where reader.tableDepth == 1: reader.cell = ""
                 case "office:annotation", "text:tracked-changes", "text:note-citation", "svg:title", "svg:desc": reader.skip(selfClosing)
                 case "text:span" where attributes["text:style-name"].map(all.hidingText.contains) == true: reader.skip(selfClosing)
+                case "text:span" where hiddenParagraph && !selfClosing:
+                    spansShowing.append(attributes["text:style-name"].map(all.showingText.contains) == true)
                 default: break
                 }
             case .end(let name):
@@ -405,6 +416,7 @@ enum OfficeText {
                     if let text = reader.endParagraph() {
                         page.paragraph(text, level: reader.outline ?? level(reader.style), listItem: reader.listItem)
                     }
+                case "text:span" where hiddenParagraph: _ = spansShowing.popLast()
                 case "text:list-item": listDepth = max(0, listDepth - 1)
                 case "table:table": reader.tableDepth = max(0, reader.tableDepth - 1)
                 case "table:table-cell" where reader.tableDepth == 1: reader.cells.append(reader.cell)
@@ -412,7 +424,7 @@ enum OfficeText {
                 default: break
                 }
             case .text(let chunk):
-                if reader.inParagraph { reader.text += chunk }
+                if reader.inParagraph && (!hiddenParagraph || spansShowing.contains(true)) { reader.text += chunk }
             }
         }
     }

@@ -139,9 +139,10 @@ private struct WordDocument {
     /// those of deleted revisions and hidden text.
     var paragraphRuns: [(start: UInt32, end: UInt32, properties: ParagraphProperties)] = []
     var hiddenRuns: [(start: UInt32, end: UInt32)] = []
-    /// Each style's heading level (0 the title), and the character styles that hide their text.
+    /// Each style's heading level (0 the title), and whether a style hides its text or shows it (its
+    /// own `sprmCFVanish` or its base's; none for a style that says neither).
     var styleLevels: [Int: Int] = [:]
-    var hidingStyles = Set<Int>()
+    var styleHiding: [Int: Bool] = [:]
     /// Footnotes' and endnotes' references (character positions of the main text), and the range of
     /// the part's text each stands for.
     var notes: [Int: Range<Int>] = [:]
@@ -289,8 +290,11 @@ private struct WordDocument {
         paragraphRuns.sort { $0.start < $1.start }
     }
 
-    /// The runs of deleted revisions and hidden text.
+    /// The runs of deleted revisions and hidden text: hidden by a run's own formatting, else by its
+    /// character style's, else by its paragraph style's (the paragraph's mark aside, so that what
+    /// a run shows of it stays a paragraph of its own), as Word resolves them.
     private mutating func readCharacterRuns(_ plc: (offset: Int, length: Int)) throws {
+        var shownRuns: [(start: UInt32, end: UInt32)] = []
         for run in try pages(plc, runSize: 1) {
             guard let at = run.properties else { continue }
             var deleted = false, vanish: Bool?, style: Int?
@@ -302,10 +306,42 @@ private struct WordDocument {
                 default: break
                 }
             }
-            // Hidden by the run's own formatting, else by its character style's.
-            if deleted || (vanish ?? style.map(hidingStyles.contains) ?? false) { hiddenRuns.append((run.start, run.end)) }
+            switch deleted ? true : vanish ?? style.flatMap({ styleHiding[$0] }) {
+            case true?: hiddenRuns.append((run.start, run.end))
+            case false?: shownRuns.append((run.start, run.end))
+            case nil: break
+            }
         }
+        for paragraph in paragraphRuns where paragraph.start < paragraph.end && styleHiding[paragraph.properties.style] == true {
+            var start = paragraph.start
+            let end = paragraph.end - min(paragraph.end - paragraph.start, widthOfCharacter(endingAt: paragraph.end))
+            for shown in shownRuns where shown.start < end && shown.end > start {
+                if shown.start > start { hiddenRuns.append((start, shown.start)) }
+                start = max(start, shown.end)
+            }
+            if start < end { hiddenRuns.append((start, end)) }
+        }
+        // In order and apart, as `isHidden` bisects them: a run hidden in a hidden paragraph is in both.
         hiddenRuns.sort { $0.start < $1.start }
+        var merged: [(start: UInt32, end: UInt32)] = []
+        for run in hiddenRuns {
+            if let last = merged.last, run.start <= last.end {
+                merged[merged.count - 1].end = max(last.end, run.end)
+            } else {
+                merged.append(run)
+            }
+        }
+        hiddenRuns = merged
+    }
+
+    /// The bytes of the character that ends at `end` (a paragraph's mark): 2 in a piece of UTF-16, 1
+    /// in one of 8-bit characters.
+    private func widthOfCharacter(endingAt end: UInt32) -> UInt32 {
+        for (index, piece) in pieces.enumerated() {
+            let length = (cps[index + 1] - cps[index]) * (piece.compressed ? 1 : 2)
+            if Int(piece.offset) < Int(end) && Int(end) <= Int(piece.offset) + length { return piece.compressed ? 1 : 2 }
+        }
+        return 1
     }
 
     /// The style sheet ([MS-DOC] 2.9.271, STSH): each paragraph style's heading level
@@ -328,18 +364,27 @@ private struct WordDocument {
             let nameLength = min(try table.uint16(nameAt), 255)
             let name = try (0..<nameLength).map { (index) throws in UInt16(try table.uint16(nameAt + 2 + 2 * index)) }
             styles.append((WordText.headingLevel(identifier: identifier, name: String(decoding: name, as: UTF16.self)), base))
-            // A character style (kind 2) has one property run after its name: whether it hides its text.
+            // After its name, a character style (kind 2) has one property run, its characters'; a
+            // paragraph style (kind 1) its paragraphs' (padded to an even length), then its
+            // characters'. The characters' say whether the style hides its text.
             var hides: Bool?
-            if kind == 2 {
-                let upx = nameAt + 2 + 2 * nameLength + 2
-                try WordText.forEachSprm(table, from: upx + 2, to: min(upx + 2 + (try table.uint16(upx)), at + 2 + length)) { sprm, operand in
-                    if sprm == 0x083C { hides = WordText.toggle(try table.uint8(operand)) }
+            if kind == 1 || kind == 2 {
+                let end = at + 2 + length
+                var upx = nameAt + 2 + 2 * nameLength + 2
+                if kind == 1, upx + 2 <= end {
+                    let papxLength = try table.uint16(upx)
+                    upx += 2 + papxLength + papxLength % 2
+                }
+                if upx + 2 <= end {
+                    try WordText.forEachSprm(table, from: upx + 2, to: min(upx + 2 + (try table.uint16(upx)), end)) { sprm, operand in
+                        if sprm == 0x083C { hides = WordText.toggle(try table.uint8(operand)) }
+                    }
                 }
             }
             hiding.append((hides, base))
         }
         styleLevels = WordText.inherited(styles)
-        hidingStyles = Set(WordText.inherited(hiding).filter(\.value).keys)
+        styleHiding = WordText.inherited(hiding)
     }
 
     /// Footnotes or endnotes: the references' positions (PlcffndRef) and their texts' (PlcffndTxt),
