@@ -208,7 +208,7 @@ enum RequestDecoder {
                 let parts = argument.split(separator: 0x7E, maxSplits: 1, omittingEmptySubsequences: false)
                 let slop = parts.count == 2 ? Int(String(decoding: parts[1], as: UTF8.self)) : nil
                 guard let weight = Double(String(decoding: parts[0], as: UTF8.self)), parts.count == 1 || slop != nil,
-                      BM25Parameters(proximityBoost: weight, proximitySlop: slop ?? 2).problem == nil else {
+                      BM25Parameters(proximityBoost: weight, proximitySlop: slop ?? BM25Parameters().proximitySlop).problem == nil else {
                     return .failure(ProtocolError(code: .badRequest, message: "PROXIMITY takes a weight from 0 to "
                         + "\(Int(QueryParser.maximumBoost)), then maybe ~ and a slop from 0 to \(QueryParser.maximumSlop), "
                         + "as in PROXIMITY 1 or PROXIMITY 1~3"))

@@ -255,25 +255,28 @@ enum OfficeText {
         var reader = ParagraphReader()
         var inText = false
         // A run's text is hidden or shown by its own `w:vanish`, else its character style's, else its
-        // paragraph style's, as Word resolves them; a paragraph mark's, read before its runs, do not
-        // hide the paragraph's.
-        var hiddenRun: Bool?, hiddenByStyle: Bool?
+        // paragraph style's (looked up once a paragraph), as Word resolves them; a paragraph mark's,
+        // read before its runs, do not hide the paragraph's.
+        var hiddenRun: Bool?, hiddenByStyle: Bool?, hiddenByParagraphStyle: Bool?
         var scanner = XMLScanner(xml, attributesOf: ["w:pStyle", "w:outlineLvl", "w:footnoteReference", "w:endnoteReference", "w:vanish", "w:rStyle"])
         while let event = scanner.next() {
             if reader.skipped(event) { continue }
             switch event {
             case .start(let name, let attributes, let selfClosing):
                 switch name {
-                case "w:p" where !selfClosing: reader.startParagraph(style: nil, outline: nil, listItem: false)
-                case "w:pStyle" where reader.depth == 1: reader.style = attributes["w:val"]
+                case "w:p" where !selfClosing:
+                    if !reader.inParagraph { hiddenByParagraphStyle = nil }
+                    reader.startParagraph(style: nil, outline: nil, listItem: false)
+                case "w:pStyle" where reader.depth == 1:
+                    reader.style = attributes["w:val"]
+                    hiddenByParagraphStyle = reader.style.flatMap { styles.hiding[$0] }
                 case "w:outlineLvl" where reader.depth == 1:
                     reader.outline = attributes["w:val"].flatMap { Int($0) }.flatMap { (0...8).contains($0) ? $0 + 1 : nil }
                 case "w:numPr" where reader.depth == 1: reader.listItem = true
                 case "w:r" where !selfClosing: (hiddenRun, hiddenByStyle) = (nil, nil)
                 case "w:vanish": hiddenRun = isOn(attributes["w:val"])
                 case "w:rStyle": hiddenByStyle = attributes["w:val"].flatMap { styles.hiding[$0] }
-                case "w:t" where !selfClosing && !(hiddenRun ?? hiddenByStyle ?? reader.style.flatMap { styles.hiding[$0] } ?? false):
-                    inText = true
+                case "w:t" where !selfClosing && !(hiddenRun ?? hiddenByStyle ?? hiddenByParagraphStyle ?? false): inText = true
                 case "w:tab": reader.text += "\t"
                 case "w:br", "w:cr": reader.text += "\n"
                 case "w:noBreakHyphen": reader.text += "-"
