@@ -274,6 +274,9 @@ import Indexer
         #expect(try parser.parse("title:(a b)^2") == .boosted(.and([.word("a", field: "title", column: 1), .word("b", field: "title", column: 1)]), 2))
         // Not followed by a number, ^ belongs to the word.
         #expect(try parser.parse("a^b") == .word("a^b", field: nil, column: 1))
+        #expect(try parser.parse("a^-b c^.") == .and([.word("a^-b", field: nil, column: 1), .word("c^.", field: nil, column: 6)]))
+        // A number written short is one.
+        #expect(try parser.parse("jardin^.5") == .boosted(.word("jardin", field: nil, column: 1), 0.5))
     }
 
     /// Columns count code points, whatever their length in UTF-8; Unicode white space separates words.
@@ -340,6 +343,9 @@ import Indexer
         ("a^0", "boost ^0 must be a number above 0 and at most 10000 at column 2"),
         ("a^20000", "boost ^20000 must be a number above 0 and at most 10000 at column 2"),
         ("a^1.2.3", "boost ^1.2.3 must be a number above 0 and at most 10000 at column 2"),
+        ("jardin^-1", "boost ^-1 must be a number above 0 and at most 10000 at column 7"),
+        ("jardin^-.5 b", "boost ^-.5 must be a number above 0 and at most 10000 at column 7"),
+        ("jardin^+2x", "^+2 must end a word, a phrase or a group at column 7"),
         ("a^2b", "^2 must end a word, a phrase or a group at column 2"),
         ("a ^2", "a boost follows a word, a phrase or a group, with no space at column 3"),
         ("a^2^3", "^2 must end a word, a phrase or a group at column 2"),

@@ -104,6 +104,18 @@ public struct QueryParser: Sendable {
 
     private static func isASCIIDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// Whether a boost starts at `i`: `^` and a digit, or a sign or a point before one. `^-1` and `^.5`
+    /// are boosts mistyped or written short, not text (as `~-1` is a fuzzy word's).
+    private static func startsBoost(_ utf8: UnsafeBufferPointer<UInt8>, at caret: Int) -> Bool {
+        let i = caret + 1
+        guard i < utf8.count, utf8[caret] == 0x5E else { return false }
+        if isASCIIDigit(utf8[i]) { return true }
+        var j = i
+        if utf8[j] == 0x2D || utf8[j] == 0x2B { j += 1 }
+        if j < utf8.count && utf8[j] == 0x2E { j += 1 }
+        return j > i && j < utf8.count && isASCIIDigit(utf8[j])
+    }
+
     /// The quoted words starting at `index`: their bytes, and where the closing quote ends. A `"` closes
     /// at the next `"` not escaped (none is an error); `«` at the next `»` and `“` at the next `”`, as
     /// French and English typography quote (and as phones type `"` in French), and with none they are
@@ -293,11 +305,11 @@ public struct QueryParser: Sendable {
             } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start, now: now) {
                 items.append(Item(lexeme: .range(range.bounds), column: start))
                 move(to: range.end)
-            } else if c == 0x5E && i + 1 < utf8.count && Self.isASCIIDigit(utf8[i + 1]) {
+            } else if Self.startsBoost(utf8, at: i) {
                 guard i > 0 && !Self.isSpace(utf8, before: i) && utf8[i - 1] != 0x28 else {
                     throw QueryError("a boost follows a word, a phrase or a group, with no space", column: start)
                 }
-                var j = i + 1
+                var j = utf8[i + 1] == 0x2D || utf8[i + 1] == 0x2B ? i + 2 : i + 1
                 while j < utf8.count && (Self.isASCIIDigit(utf8[j]) || utf8[j] == 0x2E) { j += 1 }
                 let text = string((i + 1)..<j)
                 guard let value = Double(text), value > 0, value <= Self.maximumBoost else {
@@ -340,7 +352,7 @@ public struct QueryParser: Sendable {
                 var j = i
                 var escaped = false
                 while j < utf8.count && !Self.isSpace(utf8, at: j) && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22
-                        && !(utf8[j] == 0x5E && j + 1 < utf8.count && Self.isASCIIDigit(utf8[j + 1])) {
+                        && !Self.startsBoost(utf8, at: j) {
                     // `\` takes the next character as it is, whatever it would otherwise mean.
                     if utf8[j] == 0x5C && j + 1 < utf8.count {
                         escaped = true
@@ -496,7 +508,7 @@ public struct QueryParser: Sendable {
         guard end < utf8.count, utf8[end] == 0x2F, end > start + 1 else { return nil }
         let after = end + 1
         guard after == utf8.count || isSpace(utf8, at: after) || utf8[after] == 0x29
-                || (utf8[after] == 0x5E && after + 1 < utf8.count && isASCIIDigit(utf8[after + 1])) else { return nil }
+                || startsBoost(utf8, at: after) else { return nil }
         return after
     }
 
