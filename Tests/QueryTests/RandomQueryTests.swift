@@ -7,7 +7,7 @@ import Testing
 /// end searchd).
 @Suite struct RandomQueryTests {
     static let pieces = [
-        "\"", "\"", "(", ")", "~", "~0", "~2", "~64", "*", "?", "^2", "^0.5", "-", "NOT ", " OR ", " AND ", "title:", "body:",
+        "\"", "\"", "(", ")", "~", "~0", "~2", "~64", "*", "?", "^2", "^0.5", "^-1", "^.5", "^+", "-", "NOT ", " OR ", " AND ", "title:", "body:",
         "auteur:", "||", "&&", "!", "+", " ", " ", " ", "économie", "ECONOMIE", "l’économie", "des", "de", "dès", "donner",
         "données", "jardin", "Clichy-sous-Bois", "salarié·e·s", "co", "e", "12:30", "2,5", "\u{0301}", "日本", "🙂", "\t", "\\", "\\\"",
         "[", "]", "{", "}", " TO ", "*:*", "title:*", "12", "-3", "2,5", "année:", "2024-01-01", "2023-12-31T23:00:00+01:00",
