@@ -82,6 +82,34 @@ import TestSupport
         #expect(try reader.storedFields(reader.document(id: "42")!).value(of: StandardField.body) == "Un id numérique et un corps en text")
     }
 
+    /// A file named like text whose first 8,000 bytes hold a NUL byte is binary data (an image, an
+    /// executable saved as `.txt`): reported and skipped, as git and grep tell binary files, instead of
+    /// read as Mac OS Roman into words that are none. UTF-16 after its byte order mark is text, and
+    /// a NUL past the first 8,000 bytes leaves the file text.
+    @Test func binaryFilesNamedLikeTextAreSkipped() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        var random = SplitMix64(seed: 11)
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D] + Array("IHDR".utf8)
+        try Data(png + (0..<20_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }).write(to: URL(fileURLWithPath: corpus + "/logo.txt"))
+        try Data(Array("<html".utf8) + [0] + Array("coopérative</html>".utf8)).write(to: URL(fileURLWithPath: corpus + "/page.html"))
+        let late = String(repeating: "La mutuelle des jardiniers. ", count: 300)
+        try Data(Array(late.utf8) + [0] + Array(" Fin du rucher.".utf8)).write(to: URL(fileURLWithPath: corpus + "/long.txt"))
+        try Data([0xFF, 0xFE] + "Le verger partagé".utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] })
+            .write(to: URL(fileURLWithPath: corpus + "/notepad.txt"))
+        let collector = Collector()
+        _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
+        #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
+            == ["logo.txt: binary data, not text (a NUL byte at byte 9); skipped",
+                "page.html: binary data, not text (a NUL byte at byte 6); skipped"])
+        let reader = try IndexReader(path: folder.file("index"))
+        #expect(reader.documentCount == 2)
+        #expect(try reader.termInfo(field: StandardField.body, term: "ruch") != nil)
+        #expect(try reader.termInfo(field: StandardField.body, term: "verg") != nil)
+        #expect(try reader.termInfo(field: StandardField.body, term: "cooper") == nil)
+    }
+
     /// Invalid UTF-8 in a JSON string is replaced and reported, the document kept; a line split across
     /// the reader's chunks (over 1 MiB) and a last line without a newline are read whole.
     @Test func jsonLinesWithInvalidUTF8AndLongLines() throws {

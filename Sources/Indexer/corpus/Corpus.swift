@@ -389,6 +389,9 @@ public enum Corpus {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
+        if let offset = binaryDataOffset(data) {
+            throw CorpusIssue(file: file.path, message: "binary data, not text (a NUL byte at byte \(offset + 1)); skipped")
+        }
         var text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // Classic Mac OS ended lines with `\r` alone: a file with no `\n` at all has its lines read too.
@@ -407,6 +410,15 @@ public enum Corpus {
             }
         }
         return (splitter.split(text), [])
+    }
+
+    /// Where the first NUL byte of a file's first 8,000 bytes is, when it has one and no UTF-16 byte
+    /// order mark: text holds none, so such a file is binary data named like text (an executable, an
+    /// image, a database), as git and grep decide over the same bytes. Its bytes read as a charset
+    /// would fill the index with words that are none.
+    static func binaryDataOffset(_ data: Data) -> Int? {
+        guard !data.starts(with: [0xFF, 0xFE]) && !data.starts(with: [0xFE, 0xFF]) else { return nil }
+        return data.prefix(8_000).firstIndex(of: 0).map { $0 - data.startIndex }
     }
 
     /// A presentation's or a spreadsheet's sections, a slide or a sheet each, and the fields its
