@@ -84,8 +84,9 @@ import TestSupport
 
     /// A file named like text whose first 8,000 bytes hold a NUL byte is binary data (an image, an
     /// executable saved as `.txt`): reported and skipped, as git and grep tell binary files, instead of
-    /// read as Mac OS Roman into words that are none. UTF-16 after its byte order mark is text, and
-    /// a NUL past the first 8,000 bytes leaves the file text.
+    /// read as Mac OS Roman into words that are none (or, named `.jsonl`, reported line by line as
+    /// malformed JSON). UTF-16 after its byte order mark is text, and a NUL past the first 8,000 bytes
+    /// leaves the file text.
     @Test func binaryFilesNamedLikeTextAreSkipped() throws {
         let folder = try TemporaryFolder()
         let corpus = folder.file("corpus")
@@ -98,10 +99,14 @@ import TestSupport
         try Data(Array(late.utf8) + [0] + Array(" Fin du rucher.".utf8)).write(to: URL(fileURLWithPath: corpus + "/long.txt"))
         try Data([0xFF, 0xFE] + "Le verger partagé".utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] })
             .write(to: URL(fileURLWithPath: corpus + "/notepad.txt"))
+        var dump = Array("{\"id\":\"a\",\"body\":\"coopérative\"}\n".utf8) + [0x7B, 0x00]
+        dump += (0..<50_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        try Data(dump).write(to: URL(fileURLWithPath: corpus + "/dump.jsonl"))
         let collector = Collector()
         _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
         #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
-            == ["logo.txt: binary data, not text (a NUL byte at byte 9); skipped",
+            == ["dump.jsonl: binary data, not JSON Lines (a NUL byte at byte 35); skipped",
+                "logo.txt: binary data, not text (a NUL byte at byte 9); skipped",
                 "page.html: binary data, not text (a NUL byte at byte 6); skipped"])
         let reader = try IndexReader(path: folder.file("index"))
         #expect(reader.documentCount == 2)

@@ -416,9 +416,9 @@ public enum Corpus {
     /// order mark: text holds none, so such a file is binary data named like text (an executable, an
     /// image, a database), as git and grep decide over the same bytes. Its bytes read as a charset
     /// would fill the index with words that are none.
-    static func binaryDataOffset(_ data: Data) -> Int? {
-        guard !data.starts(with: [0xFF, 0xFE]) && !data.starts(with: [0xFE, 0xFF]) else { return nil }
-        return data.prefix(8_000).firstIndex(of: 0).map { $0 - data.startIndex }
+    static func binaryDataOffset(_ bytes: some Collection<UInt8>) -> Int? {
+        guard !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF]) else { return nil }
+        return bytes.prefix(8_000).firstIndex(of: 0).map { bytes.distance(from: bytes.startIndex, to: $0) }
     }
 
     /// A presentation's or a spreadsheet's sections, a slide or a sheet each, and the fields its
@@ -576,8 +576,14 @@ public enum Corpus {
             try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text("title") ?? "",
                                         body: text("body", separator: "\n\n") ?? text("text", separator: "\n\n") ?? "", extraFields: extra))
         }
+        var first = true
         while let chunk = try source.next() {
             consumed(source.consumed)
+            // JSON holds no raw NUL: a file that does is binary data, not thousands of malformed lines.
+            if first, let offset = binaryDataOffset(chunk) {
+                throw CorpusIssue(file: file.path, message: "binary data, not JSON Lines (a NUL byte at byte \(offset + 1)); skipped")
+            }
+            first = false
             try chunk.withUnsafeBufferPointer { bytes in
                 var start = 0
                 while start < bytes.count, let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) {
