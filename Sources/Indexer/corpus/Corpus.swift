@@ -389,7 +389,7 @@ public enum Corpus {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
-        if let offset = binaryDataOffset(data) {
+        if let offset = data.withUnsafeBytes(binaryDataOffset) {
             throw CorpusIssue(file: file.path, message: "binary data, not text (a NUL byte at byte \(offset + 1)); skipped")
         }
         var text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
@@ -416,9 +416,9 @@ public enum Corpus {
     /// order mark: text holds none, so such a file is binary data named like text (an executable, an
     /// image, a database), as git and grep decide over the same bytes. Its bytes read as a charset
     /// would fill the index with words that are none.
-    static func binaryDataOffset(_ bytes: some Collection<UInt8>) -> Int? {
-        guard !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF]) else { return nil }
-        return bytes.prefix(8_000).firstIndex(of: 0).map { bytes.distance(from: bytes.startIndex, to: $0) }
+    static func binaryDataOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF]) else { return nil }
+        return memchr(base, 0, min(bytes.count, 8_000)).map { base.distance(to: UnsafeRawPointer($0)) }
     }
 
     /// A presentation's or a spreadsheet's sections, a slide or a sheet each, and the fields its
@@ -580,7 +580,7 @@ public enum Corpus {
         while let chunk = try source.next() {
             consumed(source.consumed)
             // JSON holds no raw NUL: a file that does is binary data, not thousands of malformed lines.
-            if first, let offset = binaryDataOffset(chunk) {
+            if first, let offset = chunk.withUnsafeBytes(binaryDataOffset) {
                 throw CorpusIssue(file: file.path, message: "binary data, not JSON Lines (a NUL byte at byte \(offset + 1)); skipped")
             }
             first = false
