@@ -115,6 +115,29 @@ import TestSupport
         #expect(try reader.termInfo(field: StandardField.body, term: "cooper") == nil)
     }
 
+    /// JSON printed over several lines (an array or objects, as jq and `json.dumps(…, indent=2)` print
+    /// them) is said once and skipped, instead of reported line by line as malformed; a JSON Lines file
+    /// whose first line is damaged is still read line by line.
+    @Test func jsonOverSeveralLinesIsSaidOnce() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        let object = "{\n  \"id\": \"x\",\n  \"body\": \"La coopérative\"\n}"
+        try "[\n  \(object.replacingOccurrences(of: "\n", with: "\n  "))\n]\n".write(toFile: corpus + "/array.jsonl", atomically: false, encoding: .utf8)
+        try "\n \(object)\n\(object)\n".write(toFile: corpus + "/objects.ndjson", atomically: false, encoding: .utf8)
+        try "{\"id\":\"a\",\"bo\n{\"id\":\"b\",\"body\":\"Le rucher\"}\n".write(toFile: corpus + "/cut.jsonl", atomically: false, encoding: .utf8)
+        let collector = Collector()
+        _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
+        let skipped = "JSON over several lines, not JSON Lines (one object a line); skipped (jq -c '.[]' or jq -c . rewrites it as JSON Lines)"
+        #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
+            == ["array.jsonl:1: " + skipped,
+                "cut.jsonl:1: malformed JSON at byte 14 (the line ends inside a string); line skipped",
+                "objects.ndjson:2: " + skipped])
+        let reader = try IndexReader(path: folder.file("index"))
+        #expect(reader.documentCount == 1)
+        #expect(try reader.document(id: "b") != nil)
+    }
+
     /// Invalid UTF-8 in a JSON string is replaced and reported, the document kept; a line split across
     /// the reader's chunks (over 1 MiB) and a last line without a newline are read whole.
     @Test func jsonLinesWithInvalidUTF8AndLongLines() throws {

@@ -511,9 +511,19 @@ public enum Corpus {
         var lineNumber = 0
         // The keys that are not field names, each as it is indexed (nil: skipped), said once a file.
         var renamed: [String: String?] = [:]
+        var readOne = false
         func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            if !readOne {
+                readOne = true
+                // `[` or `{` alone opens JSON printed over several lines (jq, json.dumps with an indent),
+                // whose every line would be reported malformed.
+                let opening = line.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+                if opening == [UInt8(ascii: "[")] || opening == [UInt8(ascii: "{")] {
+                    throw CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); skipped (jq -c '.[]' or jq -c . rewrites it as JSON Lines)")
+                }
+            }
             let members: [JSONLine.Member]
             switch Result(catching: { () throws(JSONLine.Failure) in try JSONLine.parse(line) }) {
             case .success(let parsed):
