@@ -85,7 +85,7 @@ import TestSupport
     /// A file named like text whose first 8,000 bytes hold a NUL byte is binary data (an image, an
     /// executable saved as `.txt`): reported and skipped, as git and grep tell binary files, instead of
     /// read as Mac OS Roman into words that are none (or, named `.jsonl`, reported line by line as
-    /// malformed JSON). UTF-16 after its byte order mark is text, and a NUL past the first 8,000 bytes
+    /// malformed JSON; named `.eml`, read as a message's body). UTF-16 after its byte order mark is text, and a NUL past the first 8,000 bytes
     /// leaves the file text.
     @Test func binaryFilesNamedLikeTextAreSkipped() throws {
         let folder = try TemporaryFolder()
@@ -102,11 +102,13 @@ import TestSupport
         var dump = Array("{\"id\":\"a\",\"body\":\"coopérative\"}\n".utf8) + [0x7B, 0x00]
         dump += (0..<50_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         try Data(dump).write(to: URL(fileURLWithPath: corpus + "/dump.jsonl"))
+        try Data(Array("From: a@b.fr\nSubject: coopérative\n\n".utf8) + [0] + Array("corps".utf8)).write(to: URL(fileURLWithPath: corpus + "/mail.eml"))
         let collector = Collector()
         _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
         #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
             == ["dump.jsonl: binary data, not JSON Lines (a NUL byte at byte 35); skipped",
                 "logo.txt: binary data, not text (a NUL byte at byte 9); skipped",
+                "mail.eml: binary data, not an e-mail message (a NUL byte at byte 37); skipped",
                 "page.html: binary data, not text (a NUL byte at byte 6); skipped"])
         let reader = try IndexReader(path: folder.file("index"))
         #expect(reader.documentCount == 2)

@@ -291,6 +291,10 @@ public enum Corpus {
                                  issue: (CorpusIssue) throws -> Void) throws {
         let bytes = [UInt8](try mapped(file))
         let isMailbox = file.name.lowercased().hasSuffix(".mbox")
+        // Internet messages hold no NUL (RFC 5322), nor do their attachments once encoded.
+        if let offset = bytes.withUnsafeBytes(binaryDataOffset) {
+            throw CorpusIssue(file: file.path, message: "binary data, not \(isMailbox ? "a mailbox" : "an e-mail message") (a NUL byte at byte \(offset + 1)); skipped")
+        }
         let messages = isMailbox ? MailText.messages(ofMailbox: bytes) : [MailText.message(bytes[...], line: 1)]
         if isMailbox && messages.isEmpty { throw CorpusIssue(file: file.path, message: "not a mailbox (no line starts a message with \"From \")") }
         if !isMailbox && messages.allSatisfy({ $0.headerCount == 0 }) {
