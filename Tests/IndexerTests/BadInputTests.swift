@@ -140,6 +140,27 @@ import TestSupport
         #expect(try reader.document(id: "b") != nil)
     }
 
+    /// A file's first hundred problems are shown and the rest counted (a CSV saved as `.jsonl`); the
+    /// build's count holds them all, and the next file's are shown again.
+    @Test func aFilesProblemsPastAHundredAreCounted() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        let csv = (1...250).map { "\($0);Titre \($0);La coopérative" }.joined(separator: "\n") + "\n"
+        try csv.write(toFile: corpus + "/a.jsonl", atomically: false, encoding: .utf8)
+        try "{\"id\":\"x\",\"body\":\"Le rucher\"}\n{oops\n".write(toFile: corpus + "/b.jsonl", atomically: false, encoding: .utf8)
+        let collector = Collector()
+        let summary = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
+        let shown = collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
+        #expect(shown.count == 102)
+        #expect(shown.first == "a.jsonl:1: malformed JSON at byte 2 (text after the value); line skipped")
+        #expect(shown[99] == "a.jsonl:100: malformed JSON at byte 4 (text after the value); line skipped")
+        #expect(shown[100] == "a.jsonl: 150 more problems not shown")
+        #expect(shown[101] == "b.jsonl:2: malformed JSON at byte 2 (expected a member name in quotes); line skipped")
+        #expect(summary.issues == 251)
+        #expect(try IndexReader(path: folder.file("index")).documentCount == 1)
+    }
+
     /// Invalid UTF-8 in a JSON string is replaced and reported, the document kept; a line split across
     /// the reader's chunks (over 1 MiB) and a last line without a newline are read whole.
     @Test func jsonLinesWithInvalidUTF8AndLongLines() throws {

@@ -87,19 +87,27 @@ public enum IndexBuilder {
     /// Memory a document costs until the end of the build besides its id's bytes: the id dictionary's
     /// entry, its lengths in the workers and in the final arrays (measured: about 100 bytes).
     static let bookkeepingPerDocument = 112
+    /// Problems of one file shown before the rest are only counted: a CSV saved as `.jsonl` is the
+    /// first hundred malformed lines and their number, not a warning for each of its lines.
+    static let issuesShownPerFile = 100
 
     public static func build(paths: [String], output: String, options: IndexBuildOptions = IndexBuildOptions(),
                              observer: IndexBuildObserver? = nil) throws -> IndexBuildSummary {
         let started = Date()
         var issueCount = 0
+        var issuesInFile = 0
         func report(_ issue: CorpusIssue) throws {
             issueCount += 1
-            observer?.issue(issue)
+            issuesInFile += 1
+            if issuesInFile <= Self.issuesShownPerFile { observer?.issue(issue) }
             if options.strict { throw issue }
         }
 
         let (files, fileIssues) = Corpus.files(in: paths)
-        for issue in fileIssues { try report(issue) }
+        for issue in fileIssues {
+            issuesInFile = 0
+            try report(issue)
+        }
         let totalBytes = files.reduce(0) { $0 + $1.size }
 
         let publisher = try Publisher(output: output)
@@ -141,6 +149,7 @@ public enum IndexBuilder {
             let readAhead = ReadAhead(files: files, width: max(2, options.threads), cache: cache)
             for (index, file) in files.enumerated() {
                 if options.cancellation?.isSet == true { throw IndexError.cancelled }
+                issuesInFile = 0
                 // Within a file: a large JSON Lines file shows its progress before it ends.
                 var fileBytesRead = 0
                 func accept(_ document: SourceDocument) throws {
@@ -222,6 +231,9 @@ public enum IndexBuilder {
                 } catch let issue as CorpusIssue {
                     // The file could not be read at all: an issue, the rest of the corpus goes on.
                     try report(issue)
+                }
+                if issuesInFile > Self.issuesShownPerFile {
+                    observer?.issue(CorpusIssue(file: file.path, message: "\(issuesInFile - Self.issuesShownPerFile) more problems not shown"))
                 }
                 bytesRead += file.size
                 observer?.progress(documents: documents, bytesRead: bytesRead, totalBytes: totalBytes)
