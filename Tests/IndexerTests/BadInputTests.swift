@@ -127,12 +127,14 @@ import TestSupport
         let object = "{\n  \"id\": \"x\",\n  \"body\": \"La coopérative\"\n}"
         try "[\n  \(object.replacingOccurrences(of: "\n", with: "\n  "))\n]\n".write(toFile: corpus + "/array.jsonl", atomically: false, encoding: .utf8)
         try "\n \(object)\n\(object)\n".write(toFile: corpus + "/objects.ndjson", atomically: false, encoding: .utf8)
+        try "\u{FEFF}\(object)\n".write(toFile: corpus + "/bom.jsonl", atomically: false, encoding: .utf8)
         try "{\"id\":\"a\",\"bo\n{\"id\":\"b\",\"body\":\"Le rucher\"}\n".write(toFile: corpus + "/cut.jsonl", atomically: false, encoding: .utf8)
         let collector = Collector()
         _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
         let skipped = "JSON over several lines, not JSON Lines (one object a line); skipped (jq -c '.[]' or jq -c . rewrites it as JSON Lines)"
         #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
             == ["array.jsonl:1: " + skipped,
+                "bom.jsonl:1: " + skipped,
                 "cut.jsonl:1: malformed JSON at byte 14 (the line ends inside a string); line skipped",
                 "objects.ndjson:2: " + skipped])
         let reader = try IndexReader(path: folder.file("index"))

@@ -523,8 +523,9 @@ public enum Corpus {
                 readOne = true
                 // `[` or `{` alone opens JSON printed over several lines (jq, json.dumps with an indent),
                 // whose every line would be reported malformed.
-                let opening = line.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-                if opening == [UInt8(ascii: "[")] || opening == [UInt8(ascii: "{")] {
+                let opening = line.starts(with: [0xEF, 0xBB, 0xBF]) ? line.dropFirst(3) : line[...]
+                let printed = opening.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+                if printed == [UInt8(ascii: "[")] || printed == [UInt8(ascii: "{")] {
                     throw CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); skipped (jq -c '.[]' or jq -c . rewrites it as JSON Lines)")
                 }
             }

@@ -104,7 +104,7 @@ public struct QueryParser: Sendable {
 
     private static func isASCIIDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
-    /// Whether a boost starts at `i`: `^` and a digit, or a sign or a point before one. `^-1` and `^.5`
+    /// Whether a boost starts at `caret`: `^` and a digit, or a sign or a point before one. `^-1` and `^.5`
     /// are boosts mistyped or written short, not text (as `~-1` is a fuzzy word's).
     private static func startsBoost(_ utf8: UnsafeBufferPointer<UInt8>, at caret: Int) -> Bool {
         let i = caret + 1
