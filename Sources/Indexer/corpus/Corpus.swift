@@ -292,9 +292,7 @@ public enum Corpus {
         let bytes = [UInt8](try mapped(file))
         let isMailbox = file.name.lowercased().hasSuffix(".mbox")
         // Internet messages hold no NUL (RFC 5322), nor do their attachments once encoded.
-        if let offset = bytes.withUnsafeBytes(binaryDataOffset) {
-            throw CorpusIssue(file: file.path, message: "binary data, not \(isMailbox ? "a mailbox" : "an e-mail message") (a NUL byte at byte \(offset + 1)); skipped")
-        }
+        try bytes.withUnsafeBytes { try refuseBinaryData($0, file: file, as: isMailbox ? "a mailbox" : "an e-mail message") }
         let messages = isMailbox ? MailText.messages(ofMailbox: bytes) : [MailText.message(bytes[...], line: 1)]
         if isMailbox && messages.isEmpty { throw CorpusIssue(file: file.path, message: "not a mailbox (no line starts a message with \"From \")") }
         if !isMailbox && messages.allSatisfy({ $0.headerCount == 0 }) {
@@ -393,9 +391,7 @@ public enum Corpus {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
-        if let offset = data.withUnsafeBytes(binaryDataOffset) {
-            throw CorpusIssue(file: file.path, message: "binary data, not text (a NUL byte at byte \(offset + 1)); skipped")
-        }
+        try data.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "text") }
         var text = try decode(data, file: file.path, line: 1, declaredCharset: file.isHTML ? HTMLText.declaredCharset(data) : nil, issue: issue)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // Classic Mac OS ended lines with `\r` alone: a file with no `\n` at all has its lines read too.
@@ -416,13 +412,14 @@ public enum Corpus {
         return (splitter.split(text), [])
     }
 
-    /// Where the first NUL byte of a file's first 8,000 bytes is, when it has one and no UTF-16 byte
-    /// order mark: text holds none, so such a file is binary data named like text (an executable, an
-    /// image, a database), as git and grep decide over the same bytes. Its bytes read as a charset
-    /// would fill the index with words that are none.
-    static func binaryDataOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard let base = bytes.baseAddress, !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF]) else { return nil }
-        return memchr(base, 0, min(bytes.count, 8_000)).map { base.distance(to: UnsafeRawPointer($0)) }
+    /// Throws when a file's first 8,000 bytes hold a NUL byte and no UTF-16 byte order mark: text holds
+    /// none, so such a file is binary data named like text (an executable, an image, a database), as
+    /// git and grep decide over the same bytes. Its bytes read as a charset would fill the index with
+    /// words that are none.
+    static func refuseBinaryData(_ bytes: UnsafeRawBufferPointer, file: CorpusFile, as kind: String) throws {
+        guard let base = bytes.baseAddress, !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF]),
+              let nul = memchr(base, 0, min(bytes.count, 8_000)) else { return }
+        throw CorpusIssue(file: file.path, message: "binary data, not \(kind) (a NUL byte at byte \(base.distance(to: UnsafeRawPointer(nul)) + 1)); skipped")
     }
 
     /// A presentation's or a spreadsheet's sections, a slide or a sheet each, and the fields its
@@ -518,14 +515,14 @@ public enum Corpus {
         var readOne = false
         func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D }
+            guard line.contains(where: { !isBlank($0) }) else { return }
             if !readOne {
                 readOne = true
                 // `[` or `{` alone opens JSON printed over several lines (jq, json.dumps with an indent),
                 // whose every line would be reported malformed.
-                let opening = line.starts(with: [0xEF, 0xBB, 0xBF]) ? line.dropFirst(3) : line[...]
-                let printed = opening.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-                if printed == [UInt8(ascii: "[")] || printed == [UInt8(ascii: "{")] {
+                let opening = (line.starts(with: [0xEF, 0xBB, 0xBF]) ? line.dropFirst(3) : line[...]).filter { !isBlank($0) }
+                if opening == [UInt8(ascii: "[")] || opening == [UInt8(ascii: "{")] {
                     throw CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); skipped (jq -c '.[]' or jq -c . rewrites it as JSON Lines)")
                 }
             }
@@ -595,9 +592,7 @@ public enum Corpus {
         while let chunk = try source.next() {
             consumed(source.consumed)
             // JSON holds no raw NUL: a file that does is binary data, not thousands of malformed lines.
-            if first, let offset = chunk.withUnsafeBytes(binaryDataOffset) {
-                throw CorpusIssue(file: file.path, message: "binary data, not JSON Lines (a NUL byte at byte \(offset + 1)); skipped")
-            }
+            if first { try chunk.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "JSON Lines") } }
             first = false
             try chunk.withUnsafeBufferPointer { bytes in
                 var start = 0
