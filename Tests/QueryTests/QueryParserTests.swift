@@ -279,6 +279,28 @@ import Indexer
         #expect(try parser.parse("jardin^.5") == .boosted(.word("jardin", field: nil, column: 1), 0.5))
     }
 
+    /// A phrase's `~N`, a quorum's `/N`, a boost and a range end where a quote or a parenthesis starts,
+    /// as a phrase does: `"a b"~2"c d"` is two phrases, as `"a b""c d"` is.
+    @Test func numbersEndAtQuotesAndParentheses() throws {
+        #expect(try parser.parse(#""a b""c d""#) == .and([.phrase("a b", slop: nil, field: nil, column: 1),
+                                                         .phrase("c d", slop: nil, field: nil, column: 6)]))
+        #expect(try parser.parse(#""a b"~2"c d" "e f"~1«g h»"#) == .and([
+            .phrase("a b", slop: 2, field: nil, column: 1), .phrase("c d", slop: nil, field: nil, column: 8),
+            .phrase("e f", slop: 1, field: nil, column: 14), .phrase("g h", slop: nil, field: nil, column: 21),
+        ]))
+        #expect(try parser.parse(#""a b c"/2(d OR e)"#) == .and([.quorum("a b c", minimum: 2, field: nil, column: 1),
+                                                                .or([.word("d", field: nil, column: 11), .word("e", field: nil, column: 16)])]))
+        #expect(try parser.parse(#"a^2"b c" d^3(e)"#) == .and([
+            .boosted(.word("a", field: nil, column: 1), 2), .phrase("b c", slop: nil, field: nil, column: 4),
+            .boosted(.word("d", field: nil, column: 10), 3), .word("e", field: nil, column: 14),
+        ]))
+        #expect(try parser.parse(#"a [1 TO 2]"b c""#) == .and([.word("a", field: nil, column: 1),
+                                                               .range(NumberRange(lower: 1, upper: 2, includesLower: true, includesUpper: true, text: "[1 TO 2]"),
+                                                                      field: nil, column: 3),
+                                                               .phrase("b c", slop: nil, field: nil, column: 11)]))
+        #expect(throws: QueryError("proximity ~2x must be a whole number of words", column: 6)) { try parser.parse(#""a b"~2x"c""#) }
+    }
+
     /// Columns count code points, whatever their length in UTF-8; Unicode white space separates words.
     @Test func columnsCountCodePointsAndUnicodeSpacesSeparate() throws {
         #expect(try parser.parse("é\u{00A0}-b") == .and([.word("é", field: nil, column: 1), .not(.word("b", field: nil, column: 4))]))

@@ -159,6 +159,20 @@ public struct QueryParser: Sendable {
         Bytes.sequenceLength(lead: utf8[index])
     }
 
+    /// Whether a number closing a phrase's `~N`, a quorum's `/N`, a boost or a range may stop before
+    /// byte `index`: at the end, a space, a parenthesis or an opening quote (`"a b"~2"c d"` is two
+    /// phrases, as `"a b""c d"` is), or a boost where `boostFollows` (`"a b"~2^3`).
+    private static func endsNumber(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int, boostFollows: Bool) -> Bool {
+        guard index < utf8.count else { return true }
+        switch utf8[index] {
+        case 0x28, 0x29, 0x22: return true
+        case 0x5E: return boostFollows
+        case 0xC2: return index + 1 < utf8.count && utf8[index + 1] == 0xAB || isSpace(utf8, at: index)
+        case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && utf8[index + 2] == 0x9C: return true
+        default: return isSpace(utf8, at: index)
+        }
+    }
+
     /// Whether the code point starting at `index` is white space.
     private static func isSpace(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         let lead = utf8[index]
@@ -213,7 +227,7 @@ public struct QueryParser: Sendable {
             guard j > i + 1 else { throw QueryError("/ after quoted words needs a number of words, as in \"a b c\"/2 or \"a b c\"/75%", column: column) }
             let percent = j < utf8.count && utf8[j] == 0x25
             let end = percent ? j + 1 : j
-            guard end == utf8.count || Self.isSpace(utf8, at: end) || utf8[end] == 0x29 || utf8[end] == 0x5E else {
+            guard Self.endsNumber(utf8, at: end, boostFollows: true) else {
                 var end = end
                 while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 && utf8[end] != 0x22 { end += 1 }
                 throw QueryError("quorum /\(string((i + 1)..<end)) must be a whole number of words or a percentage", column: column)
@@ -261,7 +275,7 @@ public struct QueryParser: Sendable {
                         throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: column)
                     }
                     // `~1.5` or `~3x` would otherwise leave a word behind the phrase.
-                    guard j == utf8.count || Self.isSpace(utf8, at: j) || utf8[j] == 0x29 || utf8[j] == 0x5E else {
+                    guard Self.endsNumber(utf8, at: j, boostFollows: true) else {
                         var end = j
                         while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 && utf8[end] != 0x22 { end += 1 }
                         throw QueryError("proximity ~\(string((i + 1)..<end)) must be a whole number of words", column: column)
@@ -315,7 +329,7 @@ public struct QueryParser: Sendable {
                 guard let value = Double(text), value > 0, value <= Self.maximumBoost else {
                     throw QueryError("boost ^\(text) must be a number above 0 and at most \(Int(Self.maximumBoost))", column: start)
                 }
-                guard j == utf8.count || Self.isSpace(utf8, at: j) || utf8[j] == 0x29 else {
+                guard Self.endsNumber(utf8, at: j, boostFollows: false) else {
                     throw QueryError("^\(text) must end a word, a phrase or a group", column: start)
                 }
                 items.append(Item(lexeme: .boost(value), column: start))
@@ -408,7 +422,7 @@ public struct QueryParser: Sendable {
         guard parts.count == 3, parts[1] == "TO" else { return nil }
         guard close < utf8.count else { throw QueryError("unbalanced \(utf8[start] == 0x5B ? "[" : "{") of a range", column: column) }
         let end = close + 1
-        guard end == utf8.count || isSpace(utf8, at: end) || utf8[end] == 0x29 || utf8[end] == 0x5E else {
+        guard endsNumber(utf8, at: end, boostFollows: true) else {
             throw QueryError("a range ends at its \(utf8[close] == 0x5D ? "]" : "}")", column: column)
         }
         var includesLower = utf8[start] == 0x5B, includesUpper = utf8[close] == 0x5D
