@@ -77,6 +77,10 @@ struct Search: Command {
                 Print only the path of each file none of whose documents match, in the paths' byte order, as \
                 grep -L does (the exit status stays 0 when a document matches).
                 """),
+            .flag("null", short: "Z", help: """
+                With -l or -L, end each path with a NUL byte instead of a line feed, as grep -Z does, for \
+                xargs -0: a file's name may hold a line feed.
+                """),
             .flag("json", help: "Print one JSON object a hit, then a summary object."),
             .flag("explain", help: "Show each term's contribution to each hit's score."),
             .option("snippet-length", default: "\(Searcher.defaultSnippetLength)", help: "Length of a snippet, in bytes (about as many characters); 0 for none."),
@@ -117,6 +121,8 @@ struct Search: Command {
     var quiet: Bool
     var filesWithMatches: Bool
     var filesWithoutMatch: Bool
+    /// What ends each path of -l and -L: a NUL byte with -Z, else a line feed.
+    var pathEnd: String
     var json: Bool
     var explain: Bool
     var ranking: BM25Parameters
@@ -148,6 +154,10 @@ struct Search: Command {
         filesWithMatches = arguments.flag("files-with-matches")
         filesWithoutMatch = arguments.flag("files-without-match")
         all = arguments.flag("all")
+        pathEnd = arguments.flag("null") ? "\0" : "\n"
+        if arguments.flag("null") && !filesWithMatches && !filesWithoutMatch {
+            throw UsageError("--null ends the paths of -l or -L: not without one of them")
+        }
         do {
             after = try arguments.string("after").map { try SearchCursor(token: $0) }
         } catch {
@@ -226,13 +236,13 @@ struct Search: Command {
                 if !quiet { writeStandardOutput("\(matches)\n") }
             } else if filesWithoutMatch {
                 let files = try searcher.pathsWithoutMatch(text, like: like, filters: filters, fields: fields)
-                writeStandardOutput(files.paths.map { $0 + "\n" }.joined())
+                writeStandardOutput(files.paths.map { $0 + pathEnd }.joined())
                 matches = files.matches
             } else if filesWithMatches {
                 var seen = Set<String>()
                 matches = try searcher.searchPaths(text, like: like, limit: all ? nil : limit, offset: offset, sort: sort, collapse: collapse,
                                                    filters: filters, fields: fields) { paths in
-                    writeStandardOutput(paths.compactMap { seen.insert($0).inserted ? $0 + "\n" : nil }.joined())
+                    writeStandardOutput(paths.compactMap { seen.insert($0).inserted ? $0 + pathEnd : nil }.joined())
                 }.total
             } else {
                 let results: SearchResults

@@ -48,6 +48,25 @@ import TestSupport
         #expect(bad.status == 2 && bad.stderr.contains("--files-without-match prints the paths"))
     }
 
+    /// `-Z`, as grep's: each path of `-l` and `-L` ends with a NUL byte, so that a name holding a line
+    /// feed reaches `xargs -0` whole.
+    @Test func nullEndsThePathsOfFileLists() throws {
+        let folder = ProcessScratch.path("null-cli")
+        try FileManager.default.createDirectory(atPath: folder + "/corpus", withIntermediateDirectories: true)
+        try "Le jardin partagé\n".write(toFile: folder + "/corpus/un\njardin.txt", atomically: false, encoding: .utf8)
+        try "La mer\n".write(toFile: folder + "/corpus/mer.txt", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus"]).status == 0)
+        func search(_ arguments: String...) throws -> ChildProcess.Result {
+            try FTSCommand.run(["search", "--index", folder + "/index"] + arguments)
+        }
+        #expect(try search("-lZ", "jardin").stdout == folder + "/corpus/un\njardin.txt\0")
+        #expect(try search("-L", "--null", "mer").stdout == folder + "/corpus/un\njardin.txt\0")
+        #expect(try search("-L", "zzzzqq", "-Z").stdout == folder + "/corpus/mer.txt\0" + folder + "/corpus/un\njardin.txt\0")
+        #expect(try search("-l", "jardin").stdout == folder + "/corpus/un\njardin.txt\n")
+        let bad = try search("-Z", "jardin")
+        #expect(bad.status == 2 && bad.stderr.contains("--null ends the paths of -l or -L"))
+    }
+
     /// `-l` and `--all` go past the maximum window of a page: a file whose matches all rank after the
     /// first 10,000 is listed too, and every match is printed, a page at a time.
     @Test func everyMatchPastTheMaximumWindow() throws {
