@@ -67,6 +67,26 @@ import TestSupport
         #expect(bad.status == 2 && bad.stderr.contains("--null ends the paths of -l or -L"))
     }
 
+    /// A CSV table's rows are searched, filtered, counted and sorted by their columns, as JSON Lines
+    /// documents are by their keys.
+    @Test func aTablesRowsAreSearchedByTheirColumns() throws {
+        let folder = ProcessScratch.path("csv-cli")
+        try FileManager.default.createDirectory(atPath: folder + "/corpus", withIntermediateDirectories: true)
+        try "title;ville;année\nLe jardin partagé;Lyon;2021\nLa ressourcerie;Lille;2019\nLe café associatif;Lyon;2023\n"
+            .write(toFile: folder + "/corpus/lieux.csv", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus"]).status == 0)
+        func lines(_ arguments: String...) throws -> [String] {
+            try FTSCommand.run(["search", "--index", folder + "/index"] + arguments).stdout.split(separator: "\n").map(String.init)
+        }
+        #expect(try lines("--count", "ville:lyon") == ["2"])
+        #expect(try lines("--count", "lille") == ["1"])
+        let newest = try lines("--json", "--sort", "annee:desc", "*").dropLast().map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! String
+        }
+        #expect(newest == ["lieux.csv#4", "lieux.csv#2", "lieux.csv#3"])
+        #expect(try lines("-l", "--filter", "ville:=Lille", "ressourcerie") == [folder + "/corpus/lieux.csv"])
+    }
+
     /// `-l` and `--all` go past the maximum window of a page: a file whose matches all rank after the
     /// first 10,000 is listed too, and every match is printed, a page at a time.
     @Test func everyMatchPastTheMaximumWindow() throws {

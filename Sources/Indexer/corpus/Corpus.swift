@@ -49,6 +49,8 @@ public struct CorpusFile: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case text
         case jsonLines(gzip: Bool)
+        /// A CSV (`tabs` false) or TSV table, a document a row.
+        case table(tabs: Bool)
     }
 
     /// Path to open, as given or joined from a given folder.
@@ -159,8 +161,8 @@ enum OfficeFile {
 }
 
 /// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.rtf`/`.pdf`/`.epub`/`.eml`/`.mbox` files and office documents
-/// (`OfficeFile`), split into sections, and JSON Lines files (`.jsonl`,
-/// `.jsonl.gz`, `.ndjson`) of one document a line.
+/// (`OfficeFile`), split into sections, JSON Lines files (`.jsonl`, `.jsonl.gz`, `.ndjson`) of one
+/// document a line, and CSV and TSV tables of one document a row.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
     static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".pdf", ".epub", ".eml", ".mbox"]
@@ -171,6 +173,8 @@ public enum Corpus {
         if OfficeFile(name: lower) != nil { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
+        if lower.hasSuffix(".csv") { return .table(tabs: false) }
+        if lower.hasSuffix(".tsv") { return .table(tabs: true) }
         return nil
     }
 
@@ -207,7 +211,7 @@ public enum Corpus {
             if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .jsonl or .jsonl.gz file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .jsonl, .jsonl.gz, .csv or .tsv file"))
                     continue
                 }
                 guard isFirstVisit(path, status) else { continue }
@@ -264,6 +268,7 @@ public enum Corpus {
         switch file.kind {
         case .text: try readText(file, cache: cache, document: document, issue: issue)
         case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue, consumed: consumed)
+        case .table(let tabs): try readTable(file, tabs: tabs, document: document, issue: issue)
         }
     }
 
@@ -510,8 +515,7 @@ public enum Corpus {
         let source = try ChunkSource(path: file.path, gzip: gzip)
         var pending: [UInt8] = []
         var lineNumber = 0
-        // The keys that are not field names, each as it is indexed (nil: skipped), said once a file.
-        var renamed: [String: String?] = [:]
+        var naming = FieldNaming()
         var readOne = false
         func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
@@ -560,31 +564,7 @@ public enum Corpus {
                 guard let items = texts.first(where: { $0.name == name })?.items else { return nil }
                 return items.count == 1 ? items[0] : items.joined(separator: separator)
             }
-            var extra: [SourceDocument.Field] = []
-            for (key, items) in texts where !reservedFields.contains(key) {
-                var name = key
-                if !FieldName.isValid(key) {
-                    if renamed[key] == nil {
-                        // `title!` must not land in the title.
-                        let usable = FieldName.usable(key).map { reservedFields.contains($0) ? $0 + "_" : $0 }
-                        renamed[key] = .some(usable)
-                        try issue(CorpusIssue(file: file.path, line: lineNumber, message: usable.map {
-                            "field \"\(key)\" is indexed as \"\($0)\" (a field's name holds letters, digits, _ - and . only)"
-                        } ?? "field name \"\(key)\" holds no letter or digit, or is too long; field skipped in this file"))
-                    }
-                    guard let usable = renamed[key]! else { continue }
-                    name = usable
-                }
-                let value = items.joined(separator: ", ")
-                // `a b` renamed meets `a_b`: one field holds both, as an array's items. (Keys are
-                // distinct otherwise: a file with no renamed key is not searched.)
-                if !renamed.isEmpty, let same = extra.firstIndex(where: { $0.name == name }) {
-                    extra[same].value += ", " + value
-                    extra[same].items += items
-                } else {
-                    extra.append(SourceDocument.Field(name: name, value: value, items: items))
-                }
-            }
+            let extra = try naming.fields(texts, file: file.path, line: lineNumber, issue: issue)
             try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text("title") ?? "",
                                         body: text("body", separator: "\n\n") ?? text("text", separator: "\n\n") ?? "", extraFields: extra))
         }
@@ -612,6 +592,97 @@ public enum Corpus {
             }
         }
         if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handle($0) } }
+    }
+
+    // MARK: Tables
+
+    /// A CSV or TSV table's documents, a row each, named by its first row (the header) as a JSON Lines
+    /// document's fields are by its keys: `id`, `title`, `body` or `text` in any case, and the others
+    /// fields of their own. Read whole and decoded as a text file is, since spreadsheets save tables
+    /// in their system's charset (Windows-1252 for a French Excel's CSV) or in UTF-16 (its "Unicode text").
+    static func readTable(_ file: CorpusFile, tabs: Bool, document: (SourceDocument) throws -> Void,
+                          issue: (CorpusIssue) throws -> Void) throws {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+        }
+        try data.withUnsafeBytes { try refuseBinaryData($0, file: file, as: tabs ? "a TSV table" : "a CSV table") }
+        var text = try decode(data, file: file.path, line: 1, issue: issue)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var header: [String]?
+        var naming = FieldNaming()
+        let unclosed = try text.withUTF8 { bytes in
+            try DelimitedText.rows(bytes, separator: tabs ? 0x09 : DelimitedText.separator(ofFirstLine: bytes)) { row in
+                guard let columns = header else {
+                    let names = row.values.map { $0.trimmingCharacters(in: .whitespaces) }
+                    header = names
+                    for (index, name) in names.enumerated() where name.isEmpty {
+                        try issue(CorpusIssue(file: file.path, line: row.line, message: "column \(index + 1) has no name in the header; its values are left out"))
+                    }
+                    return
+                }
+                if row.values.count > columns.count && row.values[columns.count...].contains(where: { !$0.isEmpty }) {
+                    try issue(CorpusIssue(file: file.path, line: row.line,
+                                          message: "\(row.values.count) values where the header names \(columns.count) columns; row skipped"))
+                    return
+                }
+                var id: String?, titles: [String] = [], bodies: [String] = []
+                var texts: [(name: String, items: [String])] = []
+                for (name, value) in zip(columns, row.values) where !name.isEmpty && !value.isEmpty {
+                    switch name.lowercased() {
+                    case "id": id = value
+                    case "title": titles.append(value)
+                    case "body", "text": bodies.append(value)
+                    case "path", "line": continue
+                    default:
+                        if let same = texts.firstIndex(where: { $0.name == name }) { texts[same].items.append(value) } else { texts.append((name, [value])) }
+                    }
+                }
+                try document(SourceDocument(id: id ?? "\(file.name)#\(row.line)", path: file.path, line: row.line,
+                                            title: titles.joined(separator: ", "), body: bodies.joined(separator: "\n\n"),
+                                            extraFields: try naming.fields(texts, file: file.path, line: row.line, issue: issue)))
+            }
+        }
+        if let unclosed {
+            try issue(CorpusIssue(file: file.path, line: unclosed, message: "a quote opened here is never closed; the rest of the table skipped"))
+        }
+    }
+}
+
+/// The fields of a file's documents from its keys (a JSON object's, a table's header): each key
+/// that is no field name indexed under one made of it, said once a file.
+struct FieldNaming {
+    /// The keys that are not field names, each as it is indexed (nil: skipped).
+    private var renamed: [String: String?] = [:]
+
+    /// The fields of `texts`, each a key and its values, but for the reserved ones (`id`, `title`…).
+    mutating func fields(_ texts: [(name: String, items: [String])], file: String, line: Int,
+                         issue: (CorpusIssue) throws -> Void) throws -> [SourceDocument.Field] {
+        var extra: [SourceDocument.Field] = []
+        for (key, items) in texts where !Corpus.reservedFields.contains(key) {
+            var name = key
+            if !FieldName.isValid(key) {
+                if renamed[key] == nil {
+                    // `title!` must not land in the title.
+                    let usable = FieldName.usable(key).map { Corpus.reservedFields.contains($0) ? $0 + "_" : $0 }
+                    renamed[key] = .some(usable)
+                    try issue(CorpusIssue(file: file, line: line, message: usable.map {
+                        "field \"\(key)\" is indexed as \"\($0)\" (a field's name holds letters, digits, _ - and . only)"
+                    } ?? "field name \"\(key)\" holds no letter or digit, or is too long; field skipped in this file"))
+                }
+                guard let usable = renamed[key]! else { continue }
+                name = usable
+            }
+            let value = items.joined(separator: ", ")
+            // `a b` renamed meets `a_b`: one field holds both, as an array's items. (Keys are
+            // distinct otherwise: a file with no renamed key is not searched.)
+            if !renamed.isEmpty, let same = extra.firstIndex(where: { $0.name == name }) {
+                extra[same].value += ", " + value
+                extra[same].items += items
+            } else {
+                extra.append(SourceDocument.Field(name: name, value: value, items: items))
+            }
+        }
+        return extra
     }
 }
 
