@@ -411,10 +411,18 @@ public final class Searcher: @unchecked Sendable {
             if snippets {
                 if let positions, record.body != nil {
                     snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0, compounds: &compounds) }
+                } else if let body = record.body {
+                    // Too many terms to read their positions: the text is analysed.
+                    snippet = try generator.snippet(of: String(decoding: body.bytes, as: UTF8.self), terms: planner.highlightTerms, analyzer: analyzer)
                 } else {
-                    // Too many terms to read their positions, or no body: the text is analysed.
-                    let text = record.body.map { String(decoding: $0.bytes, as: UTF8.self) } ?? record.string(of: StandardField.title) ?? ""
-                    snippet = try generator.snippet(of: text, terms: planner.highlightTerms, analyzer: analyzer)
+                    // No body: the other fields where the query matched there (or with no title to show), else the title.
+                    let title = record.string(of: StandardField.title) ?? ""
+                    let fields = try fieldsText(of: record).map { try generator.snippet(of: $0, terms: planner.highlightTerms, analyzer: analyzer) }
+                    if let fields, !fields.highlights.isEmpty || title.isEmpty {
+                        snippet = fields
+                    } else {
+                        snippet = try generator.snippet(of: title, terms: planner.highlightTerms, analyzer: analyzer)
+                    }
                 }
             }
             var explanation: [String]?
@@ -432,6 +440,19 @@ public final class Searcher: @unchecked Sendable {
             for index in hits.indices { hits[index].titleHighlights = highlights[index] }
         }
         return hits
+    }
+
+    /// What a document with no body (a table's row, a JSON object of other fields) may show as its
+    /// text: its searched fields' values but the title's, in the order of the index's fields, so that
+    /// its snippet shows the words matched there, as a body's would.
+    private func fieldsText(of record: StoredRecord) -> String? {
+        var text = ""
+        record.forEachField { field, utf8 in
+            guard field > StandardField.body, reader.meta.fields[field].indexed else { return }
+            if !text.isEmpty { text += " · " }
+            text += String(decoding: utf8, as: UTF8.self)
+        }
+        return text.isEmpty ? nil : text
     }
 
     /// The document with this id, its searched fields' words that match `query` marked over the whole

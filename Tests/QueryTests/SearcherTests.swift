@@ -523,6 +523,28 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hit.snippet.marked(open: "<b>", close: "</b>").contains("<b>économie</b>"))
     }
 
+    /// A document with no body (a table's row, a JSON object of other fields) has its searched fields'
+    /// values for a snippet when the query matched there, the words marked; else its title.
+    @Test func aDocumentWithoutABodyShowsItsFieldsInItsSnippet() throws {
+        let folder = ProcessScratch.path("no-body")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+            {"id":"a","nom":"Jardin partagé","description":"Un potager ouvert aux habitants","ville":"Lyon"}
+            {"id":"b","title":"Le rucher","date":"2024-05-01"}
+            {"id":"c","title":"Le verger","body":"Des pommiers et un potager"}
+
+            """.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
+        let searcher = Searcher(reader: try IndexReader(path: folder + "/index"))
+        let hits = try searcher.search("potager").hits
+        #expect(hits.map(\.id).sorted() == ["a", "c"])
+        #expect(hits.first { $0.id == "a" }?.snippet.marked() == "Un [potager] ouvert aux habitants · Jardin partagé · Lyon")
+        #expect(hits.first { $0.id == "c" }?.snippet.marked() == "Des pommiers et un [potager]")
+        // Matched in the title alone: the title stands in.
+        #expect(try searcher.search("rucher").hits.first?.snippet.marked() == "Le [rucher]")
+        #expect(try searcher.search("lyon").hits.first?.snippet.marked() == "… Jardin partagé · [Lyon]")
+    }
+
     /// Every hit's snippet highlights only query words (the terms the lexicon takes them to), and holds
     /// the passage with the most of them.
     @Test func snippetsOfEveryHitHighlightQueryWordsOnly() throws {
