@@ -131,7 +131,7 @@ import TestSupport
         try "{\"id\":\"a\",\"bo\n{\"id\":\"b\",\"body\":\"Le rucher\"}\n".write(toFile: corpus + "/cut.jsonl", atomically: false, encoding: .utf8)
         let collector = Collector()
         _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
-        let skipped = "JSON over several lines, not JSON Lines (one object a line); skipped (jq -c '.[]' or jq -c . rewrites it as JSON Lines)"
+        let skipped = "JSON over several lines, not JSON Lines (one object a line); skipped (named .json, it is read as JSON)"
         #expect(collector.issues.map(\.description).map { $0.components(separatedBy: "corpus/").last! }
             == ["array.jsonl:1: " + skipped,
                 "bom.jsonl:1: " + skipped,

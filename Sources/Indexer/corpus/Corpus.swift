@@ -51,6 +51,8 @@ public struct CorpusFile: Sendable, Equatable {
         case jsonLines(gzip: Bool)
         /// A CSV (`tabs` false) or TSV table, a document a row.
         case table(tabs: Bool)
+        /// JSON: an array of objects, or objects, a document each.
+        case json
     }
 
     /// Path to open, as given or joined from a given folder.
@@ -173,6 +175,7 @@ public enum Corpus {
         if OfficeFile(name: lower) != nil { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
+        if lower.hasSuffix(".json") { return .json }
         if lower.hasSuffix(".csv") { return .table(tabs: false) }
         if lower.hasSuffix(".tsv") { return .table(tabs: true) }
         return nil
@@ -211,7 +214,7 @@ public enum Corpus {
             if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .jsonl, .jsonl.gz, .csv or .tsv file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .json, .jsonl, .jsonl.gz, .csv or .tsv file"))
                     continue
                 }
                 guard isFirstVisit(path, status) else { continue }
@@ -269,6 +272,7 @@ public enum Corpus {
         case .text: try readText(file, cache: cache, document: document, issue: issue)
         case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue, consumed: consumed)
         case .table(let tabs): try readTable(file, tabs: tabs, document: document, issue: issue)
+        case .json: try readJSON(file, document: document, issue: issue)
         }
     }
 
@@ -527,46 +531,12 @@ public enum Corpus {
                 // whose every line would be reported malformed.
                 let opening = (line.starts(with: [0xEF, 0xBB, 0xBF]) ? line.dropFirst(3) : line[...]).filter { !isBlank($0) }
                 if opening == [UInt8(ascii: "[")] || opening == [UInt8(ascii: "{")] {
-                    throw CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); skipped (jq -c '.[]' or jq -c . rewrites it as JSON Lines)")
+                    throw CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); skipped (named .json, it is read as JSON)")
                 }
             }
-            let members: [JSONLine.Member]
-            switch Result(catching: { () throws(JSONLine.Failure) in try JSONLine.parse(line) }) {
-            case .success(let parsed):
-                members = parsed.members
-                if parsed.repairedUTF8 {
-                    try issue(CorpusIssue(file: file.path, line: lineNumber, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
-                }
-            case .failure(.malformed(let malformed)):
-                try issue(CorpusIssue(file: file.path, line: lineNumber,
-                                      message: "malformed JSON at byte \(malformed.column) (\(malformed.reason)); line skipped"))
-                return
-            case .failure(.notAnObject):
-                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "not a JSON object; line skipped"))
-                return
+            if let parsed = try jsonDocument(in: line, file: file, line: lineNumber, skipping: "line", naming: &naming, issue: issue) {
+                try document(parsed)
             }
-            func member(_ name: String) -> JSONLine.Value? { members.first { $0.name == name }?.value }
-            let id: String
-            switch member("id") {
-            case .string(let value), .number(let value): id = value
-            case .null, nil: id = "\(file.name)#\(lineNumber)"
-            case .list, .object, .other:
-                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"id\" is neither a string nor a number; line skipped"))
-                return
-            }
-            // Text that would otherwise vanish without a word.
-            for name in ["title", "body", "text"] where member(name) == .other {
-                try issue(CorpusIssue(file: file.path, line: lineNumber, message: "\"\(name)\" is true or false, not text; left out"))
-            }
-            let texts = JSONLine.texts(of: members, skipping: ["id", "path", "line"])
-            /// A field's items joined as a page's list of tags is; a body's are paragraphs.
-            func text(_ name: String, separator: String = ", ") -> String? {
-                guard let items = texts.first(where: { $0.name == name })?.items else { return nil }
-                return items.count == 1 ? items[0] : items.joined(separator: separator)
-            }
-            let extra = try naming.fields(texts, file: file.path, line: lineNumber, issue: issue)
-            try document(SourceDocument(id: id, path: file.path, line: lineNumber, title: text("title") ?? "",
-                                        body: text("body", separator: "\n\n") ?? text("text", separator: "\n\n") ?? "", extraFields: extra))
         }
         var first = true
         while let chunk = try source.next() {
@@ -592,6 +562,110 @@ public enum Corpus {
             }
         }
         if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handle($0) } }
+    }
+
+    /// The document of a JSON object: its `id` (a string or a number; `FILE#LINE` when absent or
+    /// null), `title`, `body` (or `text`) and other members as fields. Nil, with an issue naming what
+    /// is `skipped` (a line, an object), when the JSON is malformed, not an object, or its id neither.
+    /// `column`: the byte of its line the JSON starts at.
+    static func jsonDocument(in bytes: UnsafeBufferPointer<UInt8>, file: CorpusFile, line: Int, column: Int = 1, skipping skipped: String,
+                             naming: inout FieldNaming, issue: (CorpusIssue) throws -> Void) throws -> SourceDocument? {
+        let members: [JSONLine.Member]
+        switch Result(catching: { () throws(JSONLine.Failure) in try JSONLine.parse(bytes) }) {
+        case .success(let parsed):
+            members = parsed.members
+            if parsed.repairedUTF8 {
+                try issue(CorpusIssue(file: file.path, line: line, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
+            }
+        case .failure(.malformed(let malformed)):
+            // Where an object over several lines goes wrong: the line, and the byte in it.
+            let before = UnsafeBufferPointer(rebasing: bytes[..<min(malformed.column - 1, bytes.count)])
+            let byte = before.lastIndex(of: 0x0A).map { malformed.column - $0 - 1 } ?? column + malformed.column - 1
+            try issue(CorpusIssue(file: file.path, line: line + before.count { $0 == 0x0A },
+                                  message: "malformed JSON at byte \(byte) (\(malformed.reason)); \(skipped) skipped"))
+            return nil
+        case .failure(.notAnObject):
+            try issue(CorpusIssue(file: file.path, line: line, message: "not a JSON object; \(skipped) skipped"))
+            return nil
+        }
+        func member(_ name: String) -> JSONLine.Value? { members.first { $0.name == name }?.value }
+        let id: String
+        switch member("id") {
+        case .string(let value), .number(let value): id = value
+        case .null, nil: id = "\(file.name)#\(line)"
+        case .list, .object, .other:
+            try issue(CorpusIssue(file: file.path, line: line, message: "\"id\" is neither a string nor a number; \(skipped) skipped"))
+            return nil
+        }
+        // Text that would otherwise vanish without a word.
+        for name in ["title", "body", "text"] where member(name) == .other {
+            try issue(CorpusIssue(file: file.path, line: line, message: "\"\(name)\" is true or false, not text; left out"))
+        }
+        let texts = JSONLine.texts(of: members, skipping: ["id", "path", "line"])
+        /// A field's items joined as a page's list of tags is; a body's are paragraphs.
+        func text(_ name: String, separator: String = ", ") -> String? {
+            guard let items = texts.first(where: { $0.name == name })?.items else { return nil }
+            return items.count == 1 ? items[0] : items.joined(separator: separator)
+        }
+        let extra = try naming.fields(texts, file: file.path, line: line, issue: issue)
+        return SourceDocument(id: id, path: file.path, line: line, title: text("title") ?? "",
+                              body: text("body", separator: "\n\n") ?? text("text", separator: "\n\n") ?? "", extraFields: extra)
+    }
+
+    /// A JSON file's documents (`.json`, as `jq .`, `json.dumps` and APIs write it): an array of objects,
+    /// an object, or several of either one after the other, each object a document at the line it
+    /// opens. Read whole. An element that is not an object, or malformed, is reported and skipped; a
+    /// value the file ends inside ends the reading, reported.
+    static func readJSON(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
+        let data = try mapped(file)
+        try data.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "JSON") }
+        var naming = FieldNaming()
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var scanner = JSONScanner(bytes: bytes)
+            scanner.skipByteOrderMark()
+            func read(from start: Int) throws -> Bool {
+                guard let valueEnd = scanner.valueEnd(from: start) else {
+                    try issue(CorpusIssue(file: file.path, line: scanner.place(of: start).line,
+                                          message: "the file ends inside this value; the rest of the file skipped"))
+                    return false
+                }
+                // A stray `}` or `,` is a value of one byte, malformed: the reading moves on.
+                let end = max(valueEnd, start + 1)
+                let (line, column) = scanner.place(of: start)
+                if let parsed = try jsonDocument(in: UnsafeBufferPointer(rebasing: bytes[start..<end]), file: file, line: line, column: column,
+                                                 skipping: "value", naming: &naming, issue: issue) {
+                    try document(parsed)
+                }
+                scanner.offset = end
+                return true
+            }
+            while let next = scanner.nextNonSpace() {
+                guard bytes[next] == UInt8(ascii: "[") else {
+                    guard try read(from: next) else { return }
+                    continue
+                }
+                // An array: each of its elements in turn, a trailing comma accepted.
+                scanner.offset = next + 1
+                while true {
+                    guard let element = scanner.nextNonSpace() else {
+                        try issue(CorpusIssue(file: file.path, line: scanner.place(of: next).line, message: "the file ends inside this array"))
+                        return
+                    }
+                    if bytes[element] == UInt8(ascii: "]") {
+                        scanner.offset = element + 1
+                        break
+                    }
+                    guard try read(from: element) else { return }
+                    guard let after = scanner.nextNonSpace(), bytes[after] == UInt8(ascii: ",") || bytes[after] == UInt8(ascii: "]") else {
+                        try issue(CorpusIssue(file: file.path, line: scanner.place(of: scanner.offset).line,
+                                              message: "expected , or ] after an array's element; the rest of the file skipped"))
+                        return
+                    }
+                    if bytes[after] == UInt8(ascii: ",") { scanner.offset = after + 1 }
+                }
+            }
+        }
     }
 
     // MARK: Tables
