@@ -273,7 +273,7 @@ final class BruteForce {
             for (index, child) in children.enumerated() where !joined.contains(index) {
                 if case .not(let inner) = child {
                     if let matches = try evaluate(inner, boost: boost) { excluded.formUnion(matches.keys) }
-                } else if let matches = try evaluate(child, boost: boost, atRoot: atRoot && { switch child { case .and, .quorum: true; default: false } }()) {
+                } else if let matches = try evaluate(child, boost: boost, atRoot: atRoot && Self.pairsInside(child)) {
                     required.append(matches)
                 }
             }
@@ -294,8 +294,16 @@ final class BruteForce {
         case .not(let inner):
             return try evaluate(inner, boost: boost)
         case let .boosted(inner, factor):
-            return try evaluate(inner, boost: boost * factor)
+            return try evaluate(inner, boost: boost * factor, atRoot: atRoot)
         }
+    }
+
+    /// A conjunction or a quorum required by the query pairs its words, boosted or not.
+    static func pairsInside(_ node: QueryNode) -> Bool {
+        if case let .boosted(inner, _) = node { return pairsInside(inner) }
+        if case .and = node { return true }
+        if case .quorum = node { return true }
+        return false
     }
 
     /// What the proximity boost adds to a conjunction's documents (QUERY.md, "Ranking"): for each two

@@ -679,7 +679,7 @@ import Testing
             // A pair broken by what is not a word of its own: an exclusion, a prefix, a field.
             var broken = run.split(separator: " ").map(String.init)
             let at = Int(generator.generator.next() % UInt64(broken.count - 1)) + 1
-            switch generator.generator.next() % 11 {
+            switch generator.generator.next() % 12 {
             case 0: return run
             // A question typed whole, as a quorum: its words near each other count too.
             case 8: return "\"\(run) \(generator.word())\"/\(generator.pick(["75%", "50%", "2", "1"]))"
@@ -692,6 +692,8 @@ import Testing
             case 6: broken[at] = "\(generator.pick(generator.fields)):\(broken[at])"
             // A boosted word still pairs: its boost weighs its own score.
             case 10: broken[at] += "^" + generator.pick(["2", "0.5", "3"])
+            // So do a boosted group's.
+            case 11: return "(\(run))^\(generator.pick(["2", "0.5"])) \(generator.word())"
             // A group among the words: all of it required too.
             default: return "(\(run)) \(generator.word())"
             }

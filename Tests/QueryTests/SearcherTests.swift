@@ -310,7 +310,8 @@ final class BundledIndex: @unchecked Sendable {
         func scores(_ searcher: Searcher, _ query: String) throws -> [String: Double] {
             Dictionary(uniqueKeysWithValues: try searcher.search(query, limit: 10, snippets: false).hits.map { ($0.id, $0.score) })
         }
-        for query in ["économie^3 solidaire", "économie solidaire^0.5", "économie^2 solidaire^2"] {
+        for query in ["économie^3 solidaire", "économie solidaire^0.5", "économie^2 solidaire^2", "(économie solidaire)^2",
+                      "(économie solidaire)^0.5 *:*", "\"économie solidaire\"/1^2"] {
             let added = try scores(near, query).merging(try scores(plain, query)) { $0 - $1 }
             let pairs = try scores(near, "économie solidaire").merging(try scores(plain, "économie solidaire")) { $0 - $1 }
             #expect(added.keys.sorted() == ["d0", "d1", "d2"], "\(query)")

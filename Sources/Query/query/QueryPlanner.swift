@@ -226,7 +226,7 @@ final class QueryPlanner {
             if live.isEmpty { return EmptyScorer() }
             return live.count == 1 ? live[0] : DisjunctionScorer(live)
         case let .boosted(inner, factor):
-            return try plan(inner, negated: negated, boost: boost * factor)
+            return try plan(inner, negated: negated, boost: boost * factor, atRoot: atRoot)
         case .not(let inner):
             // Only reachable inside OR, which the parser refuses; plan it as what it excludes.
             return try plan(inner, negated: true, boost: boost)
@@ -235,10 +235,12 @@ final class QueryPlanner {
 
     // MARK: Proximity
 
-    /// Whether the node's words may make pairs where it stands at the root: a conjunction, a quorum.
+    /// Whether the node's words may make pairs where it stands at the root: a conjunction, a quorum,
+    /// boosted or not (`(a b)^2` pairs as `a b` does, its boost weighing the words' own scores).
     private static func takesPairs(_ node: QueryNode) -> Bool {
         switch node {
         case .and, .quorum: true
+        case .boosted(let inner, _): takesPairs(inner)
         default: false
         }
     }
