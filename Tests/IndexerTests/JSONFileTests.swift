@@ -52,6 +52,20 @@ import TestSupport
         #expect(documents[2].extraFields == [SourceDocument.Field(name: "note", value: "un \"mot [entre { crochets")])
     }
 
+    /// One object that names none of `id`, `title`, `body` and `text` is a settings file a site keeps
+    /// beside its pages (package.json), reported and skipped; several such objects, or an array of
+    /// them, are documents.
+    @Test func aLoneObjectWithoutADocumentsMembersIsSettings() throws {
+        let (documents, issues) = try Self.read([
+            "package.json": "{\n  \"name\": \"site\",\n  \"version\": \"1.0.0\",\n  \"scripts\": {\"build\": \"hugo\"}\n}\n",
+            "lieux.json": "[{\"nom\": \"Le jardin\"}]",
+            "suite.json": "{\"nom\": \"La mer\"}\n{\"nom\": \"Le lac\"}\n",
+            "fiche.json": "{\"nom\": \"Le rucher\", \"text\": \"Des abeilles\"}",
+        ])
+        #expect(issues == ["package.json:0: one JSON object with no id, title, body or text, taken for a settings file; skipped"])
+        #expect(documents.map(\.id) == ["fiche.json#1", "lieux.json#1", "suite.json#1", "suite.json#2"])
+    }
+
     /// An element that is not an object or is malformed is reported at its line and byte, and the
     /// others read; a file that ends inside a value, or an array missing its commas, stops there.
     @Test func badValuesAreReportedWhereTheyAre() throws {

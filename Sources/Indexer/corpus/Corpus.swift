@@ -624,6 +624,14 @@ public enum Corpus {
             let bytes = raw.bindMemory(to: UInt8.self)
             var scanner = JSONScanner(bytes: bytes)
             scanner.skipByteOrderMark()
+            // A folder of pages may hold a site's settings (package.json, a manifest): one object that
+            // names no document's member is taken for such a file, not a document.
+            if let first = scanner.nextNonSpace(), bytes[first] == UInt8(ascii: "{"), let end = scanner.valueEnd(from: first),
+               scanner.nextNonSpace(from: end) == nil,
+               let members = try? JSONLine.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])).members,
+               !members.contains(where: { ["id", "title", "body", "text"].contains($0.name) }) {
+                throw CorpusIssue(file: file.path, message: "one JSON object with no id, title, body or text, taken for a settings file; skipped")
+            }
             func read(from start: Int) throws -> Bool {
                 guard let valueEnd = scanner.valueEnd(from: start) else {
                     try issue(CorpusIssue(file: file.path, line: scanner.place(of: start).line,

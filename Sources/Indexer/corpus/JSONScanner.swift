@@ -16,9 +16,9 @@ struct JSONScanner {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
     }
 
-    /// The first byte from `offset` that is not white space; nil at the end.
-    func nextNonSpace() -> Int? {
-        var index = offset
+    /// The first byte from `start` (`offset` by default) that is not white space; nil at the end.
+    func nextNonSpace(from start: Int? = nil) -> Int? {
+        var index = start ?? offset
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
