@@ -530,39 +530,51 @@ public enum Corpus {
                 // `[` or `{` alone opens JSON printed over several lines (jq, json.dumps with an indent),
                 // whose every line would be reported malformed.
                 let opening = (line.starts(with: [0xEF, 0xBB, 0xBF]) ? line.dropFirst(3) : line[...]).filter { !isBlank($0) }
-                if opening == [UInt8(ascii: "[")] || opening == [UInt8(ascii: "{")] {
-                    throw CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); skipped (named .json, it is read as JSON)")
-                }
+                if opening == [UInt8(ascii: "[")] || opening == [UInt8(ascii: "{")] { throw PrintedJSON() }
             }
             if let parsed = try jsonDocument(in: line, file: file, line: lineNumber, skipping: "line", naming: &naming, issue: issue) {
                 try document(parsed)
             }
         }
-        var first = true
-        while let chunk = try source.next() {
-            consumed(source.consumed)
-            // JSON holds no raw NUL: a file that does is binary data, not thousands of malformed lines.
-            if first { try chunk.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "JSON Lines") } }
-            first = false
-            try chunk.withUnsafeBufferPointer { bytes in
-                var start = 0
-                while start < bytes.count, let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) {
-                    let end = bytes.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                    let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                    if pending.isEmpty {
-                        try handle(line)
-                    } else {
-                        pending.append(contentsOf: line)
-                        try pending.withUnsafeBufferPointer { try handle($0) }
-                        pending.removeAll(keepingCapacity: true)
+        func readLines() throws {
+            var first = true
+            while let chunk = try source.next() {
+                consumed(source.consumed)
+                // JSON holds no raw NUL: a file that does is binary data, not thousands of malformed lines.
+                if first { try chunk.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "JSON Lines") } }
+                first = false
+                try chunk.withUnsafeBufferPointer { bytes in
+                    var start = 0
+                    while start < bytes.count, let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) {
+                        let end = bytes.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                        let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                        if pending.isEmpty {
+                            try handle(line)
+                        } else {
+                            pending.append(contentsOf: line)
+                            try pending.withUnsafeBufferPointer { try handle($0) }
+                            pending.removeAll(keepingCapacity: true)
+                        }
+                        start = end + 1
                     }
-                    start = end + 1
+                    pending.append(contentsOf: bytes[start...])
                 }
-                pending.append(contentsOf: bytes[start...])
             }
+            if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handle($0) } }
         }
-        if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handle($0) } }
+        do {
+            try readLines()
+        } catch is PrintedJSON {
+            try issue(CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); read as JSON"))
+            var text = Data()
+            let whole = try ChunkSource(path: file.path, gzip: gzip)
+            while let chunk = try whole.next() { text.append(contentsOf: chunk) }
+            try readJSON(file, data: text, settingsSkipped: false, document: document, issue: issue)
+        }
     }
+
+    /// Thrown when a JSON Lines file turns out to hold JSON printed over several lines.
+    private struct PrintedJSON: Error {}
 
     /// The document of a JSON object: its `id` (a string or a number; `FILE#LINE` when absent or
     /// null), `title`, `body` (or `text`) and other members as fields. Nil, with an issue naming what
@@ -616,8 +628,11 @@ public enum Corpus {
     /// an object, or several of either one after the other, each object a document at the line it
     /// opens. Read whole. An element that is not an object, or malformed, is reported and skipped; a
     /// value the file ends inside ends the reading, reported.
-    static func readJSON(_ file: CorpusFile, document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
-        let data = try mapped(file)
+    /// `data`: the file's bytes, when read already. `settingsSkipped`: whether a lone object that is no
+    /// document is skipped (not in a file named as data, JSON Lines).
+    static func readJSON(_ file: CorpusFile, data: Data? = nil, settingsSkipped: Bool = true, document: (SourceDocument) throws -> Void,
+                         issue: (CorpusIssue) throws -> Void) throws {
+        let data = try data ?? mapped(file)
         try data.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "JSON") }
         var naming = FieldNaming()
         try data.withUnsafeBytes { raw in
@@ -626,7 +641,7 @@ public enum Corpus {
             scanner.skipByteOrderMark()
             // A folder of pages may hold a site's settings (package.json, a manifest): one object that
             // names no document's member is taken for such a file, not a document.
-            if let first = scanner.nextNonSpace(), bytes[first] == UInt8(ascii: "{"), let end = scanner.valueEnd(from: first),
+            if settingsSkipped, let first = scanner.nextNonSpace(), bytes[first] == UInt8(ascii: "{"), let end = scanner.valueEnd(from: first),
                scanner.nextNonSpace(from: end) == nil,
                let members = try? JSONLine.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])).members,
                !members.contains(where: { ["id", "title", "body", "text"].contains($0.name) }) {
