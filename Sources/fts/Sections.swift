@@ -6,7 +6,7 @@ import Query
 struct Sections: Command {
     static let spec = CommandSpec(
         name: "sections",
-        abstract: "Show how text files are split into documents.",
+        abstract: "Show the documents fts index makes of files.",
         discussion: """
             Prints one document a line: id, first line, size in bytes and title, separated by tabs. With \
             --jsonl, prints the documents themselves as JSON Lines ({"id","title","body",…,"path","line"}, \
