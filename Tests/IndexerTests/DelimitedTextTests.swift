@@ -30,6 +30,33 @@ import TestSupport
         #expect(cut.rows == [["a", "b"], ["1", "2"]] && cut.unclosed == 3)
     }
 
+    /// A table read a piece at a time, cut anywhere (inside `\r\n`, `""`, a quoted value, a character of
+    /// several bytes), gives the rows it gives read whole; damaged UTF-8 is replaced and its row said.
+    @Test func rowsReadInPiecesAreTheRowsReadWhole() {
+        let text = Array("a,b,c\r\n\"x, y\",\"deux\r\nlignes\",\"un \"\"mot\"\"\"\r\n\r\nété,\"\",œuvre\rfin,\"ça\nva\"".utf8)
+        func read(_ bytes: [UInt8], pieces size: Int) -> (rows: [[String]], lines: [Int], unclosed: Int?, repaired: Int?) {
+            var reader = DelimitedText.Reader(separator: 0x2C, charset: nil)
+            var rows: [[String]] = [], lines: [Int] = []
+            for start in stride(from: 0, to: bytes.count, by: size) {
+                bytes[start..<min(start + size, bytes.count)].withUnsafeBufferPointer { piece in
+                    reader.read(piece) { rows.append($0.values); lines.append($0.line) }
+                }
+            }
+            let unclosed = reader.finish { rows.append($0.values); lines.append($0.line) }
+            return (rows, lines, unclosed, reader.firstRepairedLine)
+        }
+        let whole = read(text, pieces: text.count)
+        #expect(whole.rows == [["a", "b", "c"], ["x, y", "deux\nlignes", "un \"mot\""], ["été", "", "œuvre"], ["fin", "ça\nva"]])
+        #expect(whole.lines == [1, 2, 5, 6] && whole.unclosed == nil && whole.repaired == nil)
+        for size in 1...9 {
+            let pieces = read(text, pieces: size)
+            #expect(pieces.rows == whole.rows && pieces.lines == whole.lines && pieces.unclosed == nil, "pieces of \(size)")
+        }
+        let damaged = read(Array("a\nb\nc\u{FF}d\n".utf8.prefix(5)) + [0xFF] + Array("d\n".utf8), pieces: 2)
+        #expect(damaged.rows == [["a"], ["b"], ["c\u{FFFD}d"]] && damaged.repaired == 3)
+        #expect(read(Array("a,\"b\nc".utf8), pieces: 3).unclosed == 1)
+    }
+
     /// A CSV's separator is the one its first line holds most of outside quotes: a French Excel writes
     /// semicolons, its decimal separator being the comma.
     @Test func theSeparatorIsTheFirstLines() {

@@ -695,50 +695,75 @@ public enum Corpus {
 
     /// A CSV or TSV table's documents, a row each, named by its first row (the header) as a JSON Lines
     /// document's fields are by its keys: `id`, `title`, `body` or `text` in any case, and the others
-    /// fields of their own. Read whole and decoded as a text file is, since spreadsheets save tables
-    /// in their system's charset (Windows-1252 for a French Excel's CSV) or in UTF-16 (its "Unicode text").
+    /// fields of their own. Read a chunk at a time, in UTF-8 or in the single-byte charset its first
+    /// chunk reads as (Windows-1252 for a French Excel's CSV); UTF-16 after its byte order mark (Excel's
+    /// "Unicode text") is read whole.
     static func readTable(_ file: CorpusFile, tabs: Bool, document: (SourceDocument) throws -> Void,
                           issue: (CorpusIssue) throws -> Void) throws {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
+        let source = try ChunkSource(path: file.path, gzip: false)
+        guard var chunk = try source.next() else { return }
+        try chunk.withUnsafeBytes { try refuseBinaryData($0, file: file, as: tabs ? "a TSV table" : "a CSV table") }
+        if chunk.starts(with: [0xFF, 0xFE]) || chunk.starts(with: [0xFE, 0xFF]) {
+            while let next = try source.next() { chunk += next }
+            chunk = Array(try decode(chunk, file: file.path, line: 1, issue: issue).utf8)
         }
-        try data.withUnsafeBytes { try refuseBinaryData($0, file: file, as: tabs ? "a TSV table" : "a CSV table") }
-        var text = try decode(data, file: file.path, line: 1, issue: issue)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if chunk.starts(with: [0xEF, 0xBB, 0xBF]) { chunk.removeFirst(3) }
+        // The charset, from the first chunk without a character its end may cut.
+        var whole = chunk.count
+        if let lead = chunk.suffix(3).lastIndex(where: { $0 >= 0xC0 }), chunk.count - lead < (chunk[lead] >= 0xF0 ? 4 : chunk[lead] >= 0xE0 ? 3 : 2) {
+            whole = lead
+        }
+        let damage = utf8Damage(chunk[..<whole], line: 1)
+        let charset = singleByteCharset(invalid: damage.invalid, multibyte: damage.multibyte, chunk)
+        if let charset { try issue(CorpusIssue(file: file.path, line: damage.firstInvalidLine, message: "not UTF-8; read as \(charset.name)")) }
+        let separator = tabs ? 0x09 : chunk.withUnsafeBufferPointer(DelimitedText.separator(ofFirstLine:))
+        var reader = DelimitedText.Reader(separator: separator, charset: charset)
         var header: [String]?
         var naming = FieldNaming()
-        let unclosed = try text.withUTF8 { bytes in
-            try DelimitedText.rows(bytes, separator: tabs ? 0x09 : DelimitedText.separator(ofFirstLine: bytes)) { row in
-                guard let columns = header else {
-                    let names = row.values.map { $0.trimmingCharacters(in: .whitespaces) }
-                    header = names
-                    for (index, name) in names.enumerated() where name.isEmpty {
-                        try issue(CorpusIssue(file: file.path, line: row.line, message: "column \(index + 1) has no name in the header; its values are left out"))
-                    }
-                    return
+        func read(_ row: DelimitedText.Row) throws {
+            guard let columns = header else {
+                let names = row.values.map { $0.trimmingCharacters(in: .whitespaces) }
+                header = names
+                for (index, name) in names.enumerated() where name.isEmpty {
+                    try issue(CorpusIssue(file: file.path, line: row.line, message: "column \(index + 1) has no name in the header; its values are left out"))
                 }
-                if row.values.count > columns.count && row.values[columns.count...].contains(where: { !$0.isEmpty }) {
-                    try issue(CorpusIssue(file: file.path, line: row.line,
-                                          message: "\(row.values.count) values where the header names \(columns.count) columns; row skipped"))
-                    return
-                }
-                var id: String?, titles: [String] = [], bodies: [String] = []
-                var texts: [(name: String, items: [String])] = []
-                for (name, value) in zip(columns, row.values) where !name.isEmpty && !value.isEmpty {
-                    switch name.lowercased() {
-                    case "id": id = value
-                    case "title": titles.append(value)
-                    case "body", "text": bodies.append(value)
-                    case "path", "line": continue
-                    default:
-                        if let same = texts.firstIndex(where: { $0.name == name }) { texts[same].items.append(value) } else { texts.append((name, [value])) }
-                    }
-                }
-                try document(SourceDocument(id: id ?? "\(file.name)#\(row.line)", path: file.path, line: row.line,
-                                            title: titles.joined(separator: ", "), body: bodies.joined(separator: "\n\n"),
-                                            extraFields: try naming.fields(texts, file: file.path, line: row.line, issue: issue)))
+                return
             }
+            if row.values.count > columns.count && row.values[columns.count...].contains(where: { !$0.isEmpty }) {
+                try issue(CorpusIssue(file: file.path, line: row.line,
+                                      message: "\(row.values.count) values where the header names \(columns.count) columns; row skipped"))
+                return
+            }
+            var id: String?, titles: [String] = [], bodies: [String] = []
+            var texts: [(name: String, items: [String])] = []
+            for (name, value) in zip(columns, row.values) where !name.isEmpty && !value.isEmpty {
+                switch name.lowercased() {
+                case "id": id = value
+                case "title": titles.append(value)
+                case "body", "text": bodies.append(value)
+                case "path", "line": continue
+                default:
+                    if let same = texts.firstIndex(where: { $0.name == name }) { texts[same].items.append(value) } else { texts.append((name, [value])) }
+                }
+            }
+            try document(SourceDocument(id: id ?? "\(file.name)#\(row.line)", path: file.path, line: row.line,
+                                        title: titles.joined(separator: ", "), body: bodies.joined(separator: "\n\n"),
+                                        extraFields: try naming.fields(texts, file: file.path, line: row.line, issue: issue)))
         }
+        var repairedSaid = false
+        func sayRepaired() throws {
+            guard let line = reader.firstRepairedLine, !repairedSaid else { return }
+            repairedSaid = true
+            try issue(CorpusIssue(file: file.path, line: line, message: "invalid UTF-8; invalid bytes replaced by U+FFFD"))
+        }
+        while true {
+            try chunk.withUnsafeBufferPointer { try reader.read($0, row: read) }
+            try sayRepaired()
+            guard let next = try source.next() else { break }
+            chunk = next
+        }
+        let unclosed = try reader.finish(row: read)
+        try sayRepaired()
         if let unclosed {
             try issue(CorpusIssue(file: file.path, line: unclosed, message: "a quote opened here is never closed; the rest of the table skipped"))
         }

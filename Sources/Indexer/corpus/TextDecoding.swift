@@ -125,6 +125,19 @@ extension Corpus {
         if let declaredCharset, !Self.utf8Labels.contains(declaredCharset), let text = CharsetConversion.text(Array(bytes), charset: declaredCharset) {
             return text
         }
+        let (invalid, multibyte, firstInvalidLine) = utf8Damage(bytes, line: line)
+        let unread = declaredCharset.flatMap { Self.utf8Labels.contains($0) ? nil : "; its declared charset \"\($0)\" is not one fts reads" } ?? ""
+        if let charset = singleByteCharset(invalid: invalid, multibyte: multibyte, bytes) {
+            try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "not UTF-8; read as \(charset.name)\(unread)"))
+            return charset.decode(bytes)
+        }
+        try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "invalid UTF-8; invalid bytes replaced by U+FFFD\(unread)"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes UTF-8 cannot read, the characters of more than a byte it reads, and the line (counted
+    /// from `line`) of the first byte it cannot read.
+    static func utf8Damage<C: Collection>(_ bytes: C, line: Int) -> (invalid: Int, multibyte: Int, firstInvalidLine: Int?) where C.Element == UInt8 {
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         var lineNumber = line
@@ -141,15 +154,13 @@ extension Corpus {
                 if firstInvalidLine == nil { firstInvalidLine = lineNumber }
             }
         }
-        let unread = declaredCharset.flatMap { Self.utf8Labels.contains($0) ? nil : "; its declared charset \"\($0)\" is not one fts reads" } ?? ""
-        // A single-byte text holds a valid UTF-8 sequence only by chance (`Ã©`): a few at most.
-        if multibyte * 8 < invalid {
-            let charset = LegacyCharset.likeliest(for: bytes)
-            try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "not UTF-8; read as \(charset.name)\(unread)"))
-            return charset.decode(bytes)
-        }
-        try issue(CorpusIssue(file: file, line: firstInvalidLine, message: "invalid UTF-8; invalid bytes replaced by U+FFFD\(unread)"))
-        return String(decoding: bytes, as: UTF8.self)
+        return (invalid, multibyte, firstInvalidLine)
+    }
+
+    /// The single-byte charset of bytes that are not UTF-8, else nil: a single-byte text holds a valid
+    /// UTF-8 sequence only by chance (`Ã©`), a few at most.
+    static func singleByteCharset<C: Collection>(invalid: Int, multibyte: Int, _ bytes: C) -> LegacyCharset? where C.Element == UInt8 {
+        multibyte * 8 < invalid ? LegacyCharset.likeliest(for: bytes) : nil
     }
 
     /// UTF-8's labels, and UTF-16's, which a page whose bytes declare it could not have written in an
