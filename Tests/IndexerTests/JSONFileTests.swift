@@ -40,6 +40,7 @@ import TestSupport
             "b.json": "\u{FEFF}{\n    \"id\": \"seul\",\n    \"title\": \"Un objet\"\n}\n",
             "c.json": "{\"id\":\"s1\"}{\"id\":\"s2\"}\n{\n \"id\": \"s3\"\n}",
             "d.json": "[{\"id\":\"m1\"},{\"id\":\"m2\"},{\"id\":\"m3\"}]",
+            "e.json": "",
         ])
         #expect(issues.isEmpty)
         #expect(documents.map(\.id) == ["a", "a.json#3", "3", "seul", "s1", "s2", "s3", "m1", "m2", "m3"])

@@ -632,61 +632,83 @@ public enum Corpus {
     /// document is skipped (not in a file named as data, JSON Lines).
     static func readJSON(_ file: CorpusFile, data: Data? = nil, settingsSkipped: Bool = true, document: (SourceDocument) throws -> Void,
                          issue: (CorpusIssue) throws -> Void) throws {
-        let data = try data ?? mapped(file)
-        try data.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "JSON") }
+        if let data {
+            try data.withUnsafeBytes { raw in
+                try readJSON(file, bytes: raw.bindMemory(to: UInt8.self), mapping: nil, settingsSkipped: settingsSkipped, document: document, issue: issue)
+            }
+            return
+        }
+        guard (FileStatus(path: file.path)?.size ?? 1) > 0 else { return }
+        let mapping: MappedFile
+        do {
+            mapping = try MappedFile(path: file.path, name: file.name)
+        } catch {
+            throw CorpusIssue(file: file.path, message: "cannot read file (\(error))")
+        }
+        try readJSON(file, bytes: mapping.bytes.bindMemory(to: UInt8.self), mapping: mapping, settingsSkipped: settingsSkipped,
+                     document: document, issue: issue)
+    }
+
+    /// `mapping`, when the bytes are a file's mapping: its pages are let go behind the reading, so that
+    /// a JSON file of a gigabyte is not held in memory whole.
+    private static func readJSON(_ file: CorpusFile, bytes: UnsafeBufferPointer<UInt8>, mapping: MappedFile?, settingsSkipped: Bool,
+                                 document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
+        try refuseBinaryData(UnsafeRawBufferPointer(bytes), file: file, as: "JSON")
         var naming = FieldNaming()
-        try data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var scanner = JSONScanner(bytes: bytes)
-            scanner.skipByteOrderMark()
-            // A folder of pages may hold a site's settings (package.json, a manifest): one object that
-            // names no document's member is taken for such a file, not a document.
-            if settingsSkipped, let first = scanner.nextNonSpace(), bytes[first] == UInt8(ascii: "{"), let end = scanner.valueEnd(from: first),
-               scanner.nextNonSpace(from: end) == nil,
-               let members = try? JSONLine.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])).members,
-               !members.contains(where: { ["id", "title", "body", "text"].contains($0.name) }) {
-                throw CorpusIssue(file: file.path, message: "one JSON object with no id, title, body or text, taken for a settings file; skipped")
+        var released = 0
+        var scanner = JSONScanner(bytes: bytes)
+        scanner.skipByteOrderMark()
+        // A folder of pages may hold a site's settings (package.json, a manifest): one object that
+        // names no document's member is taken for such a file, not a document.
+        if settingsSkipped, let first = scanner.nextNonSpace(), bytes[first] == UInt8(ascii: "{"), let end = scanner.valueEnd(from: first),
+           scanner.nextNonSpace(from: end) == nil,
+           let members = try? JSONLine.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])).members,
+           !members.contains(where: { ["id", "title", "body", "text"].contains($0.name) }) {
+            throw CorpusIssue(file: file.path, message: "one JSON object with no id, title, body or text, taken for a settings file; skipped")
+        }
+        func read(from start: Int) throws -> Bool {
+            guard let valueEnd = scanner.valueEnd(from: start) else {
+                try issue(CorpusIssue(file: file.path, line: scanner.place(of: start).line,
+                                      message: "the file ends inside this value; the rest of the file skipped"))
+                return false
             }
-            func read(from start: Int) throws -> Bool {
-                guard let valueEnd = scanner.valueEnd(from: start) else {
-                    try issue(CorpusIssue(file: file.path, line: scanner.place(of: start).line,
-                                          message: "the file ends inside this value; the rest of the file skipped"))
-                    return false
-                }
-                // A stray `}` or `,` is a value of one byte, malformed: the reading moves on.
-                let end = max(valueEnd, start + 1)
-                let (line, column) = scanner.place(of: start)
-                if let parsed = try jsonDocument(in: UnsafeBufferPointer(rebasing: bytes[start..<end]), file: file, line: line, column: column,
-                                                 skipping: "value", naming: &naming, issue: issue) {
-                    try document(parsed)
-                }
-                scanner.offset = end
-                return true
+            // A stray `}` or `,` is a value of one byte, malformed: the reading moves on.
+            let end = max(valueEnd, start + 1)
+            let (line, column) = scanner.place(of: start)
+            if let parsed = try jsonDocument(in: UnsafeBufferPointer(rebasing: bytes[start..<end]), file: file, line: line, column: column,
+                                             skipping: "value", naming: &naming, issue: issue) {
+                try document(parsed)
             }
-            while let next = scanner.nextNonSpace() {
-                guard bytes[next] == UInt8(ascii: "[") else {
-                    guard try read(from: next) else { return }
-                    continue
+            scanner.offset = end
+            if let mapping, end - released >= 8 << 20 {
+                mapping.release(upTo: end)
+                released = end
+            }
+            return true
+        }
+        while let next = scanner.nextNonSpace() {
+            guard bytes[next] == UInt8(ascii: "[") else {
+                guard try read(from: next) else { return }
+                continue
+            }
+            // An array: each of its elements in turn, a trailing comma accepted.
+            scanner.offset = next + 1
+            while true {
+                guard let element = scanner.nextNonSpace() else {
+                    try issue(CorpusIssue(file: file.path, line: scanner.place(of: next).line, message: "the file ends inside this array"))
+                    return
                 }
-                // An array: each of its elements in turn, a trailing comma accepted.
-                scanner.offset = next + 1
-                while true {
-                    guard let element = scanner.nextNonSpace() else {
-                        try issue(CorpusIssue(file: file.path, line: scanner.place(of: next).line, message: "the file ends inside this array"))
-                        return
-                    }
-                    if bytes[element] == UInt8(ascii: "]") {
-                        scanner.offset = element + 1
-                        break
-                    }
-                    guard try read(from: element) else { return }
-                    guard let after = scanner.nextNonSpace(), bytes[after] == UInt8(ascii: ",") || bytes[after] == UInt8(ascii: "]") else {
-                        try issue(CorpusIssue(file: file.path, line: scanner.place(of: scanner.offset).line,
-                                              message: "expected , or ] after an array's element; the rest of the file skipped"))
-                        return
-                    }
-                    if bytes[after] == UInt8(ascii: ",") { scanner.offset = after + 1 }
+                if bytes[element] == UInt8(ascii: "]") {
+                    scanner.offset = element + 1
+                    break
                 }
+                guard try read(from: element) else { return }
+                guard let after = scanner.nextNonSpace(), bytes[after] == UInt8(ascii: ",") || bytes[after] == UInt8(ascii: "]") else {
+                    try issue(CorpusIssue(file: file.path, line: scanner.place(of: scanner.offset).line,
+                                          message: "expected , or ] after an array's element; the rest of the file skipped"))
+                    return
+                }
+                if bytes[after] == UInt8(ascii: ",") { scanner.offset = after + 1 }
             }
         }
     }
