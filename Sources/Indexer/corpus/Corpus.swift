@@ -271,8 +271,8 @@ public enum Corpus {
         switch file.kind {
         case .text: try readText(file, cache: cache, document: document, issue: issue)
         case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue, consumed: consumed)
-        case .table(let tabs): try readTable(file, tabs: tabs, document: document, issue: issue)
-        case .json: try readJSON(file, document: document, issue: issue)
+        case .table(let tabs): try readTable(file, tabs: tabs, document: document, issue: issue, consumed: consumed)
+        case .json: try readJSON(file, document: document, issue: issue, consumed: consumed)
         }
     }
 
@@ -631,10 +631,11 @@ public enum Corpus {
     /// `data`: the file's bytes, when read already. `settingsSkipped`: whether a lone object that is no
     /// document is skipped (not in a file named as data, JSON Lines).
     static func readJSON(_ file: CorpusFile, data: Data? = nil, settingsSkipped: Bool = true, document: (SourceDocument) throws -> Void,
-                         issue: (CorpusIssue) throws -> Void) throws {
+                         issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
         if let data {
             try data.withUnsafeBytes { raw in
-                try readJSON(file, bytes: raw.bindMemory(to: UInt8.self), mapping: nil, settingsSkipped: settingsSkipped, document: document, issue: issue)
+                try readJSON(file, bytes: raw.bindMemory(to: UInt8.self), mapping: nil, settingsSkipped: settingsSkipped, document: document,
+                             issue: issue, consumed: consumed)
             }
             return
         }
@@ -646,13 +647,14 @@ public enum Corpus {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(error))")
         }
         try readJSON(file, bytes: mapping.bytes.bindMemory(to: UInt8.self), mapping: mapping, settingsSkipped: settingsSkipped,
-                     document: document, issue: issue)
+                     document: document, issue: issue, consumed: consumed)
     }
 
     /// `mapping`, when the bytes are a file's mapping: its pages are let go behind the reading, so that
     /// a JSON file of a gigabyte is not held in memory whole.
     private static func readJSON(_ file: CorpusFile, bytes: UnsafeBufferPointer<UInt8>, mapping: MappedFile?, settingsSkipped: Bool,
-                                 document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void) throws {
+                                 document: (SourceDocument) throws -> Void, issue: (CorpusIssue) throws -> Void,
+                                 consumed: (Int) -> Void) throws {
         try refuseBinaryData(UnsafeRawBufferPointer(bytes), file: file, as: "JSON")
         var naming = FieldNaming()
         var released = 0
@@ -680,9 +682,10 @@ public enum Corpus {
                 try document(parsed)
             }
             scanner.offset = end
-            if let mapping, end - released >= 8 << 20 {
-                mapping.release(upTo: end)
+            if end - released >= 8 << 20 {
+                mapping?.release(upTo: end)
                 released = end
+                consumed(end)
             }
             return true
         }
@@ -721,7 +724,7 @@ public enum Corpus {
     /// chunk reads as (Windows-1252 for a French Excel's CSV); UTF-16 after its byte order mark (Excel's
     /// "Unicode text") is read whole.
     static func readTable(_ file: CorpusFile, tabs: Bool, document: (SourceDocument) throws -> Void,
-                          issue: (CorpusIssue) throws -> Void) throws {
+                          issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
         let source = try ChunkSource(path: file.path, gzip: false)
         guard var chunk = try source.next() else { return }
         try chunk.withUnsafeBytes { try refuseBinaryData($0, file: file, as: tabs ? "a TSV table" : "a CSV table") }
@@ -780,6 +783,7 @@ public enum Corpus {
         }
         while true {
             try chunk.withUnsafeBufferPointer { try reader.read($0, row: read) }
+            consumed(source.consumed)
             try sayRepaired()
             guard let next = try source.next() else { break }
             chunk = next
