@@ -566,8 +566,9 @@ public enum Corpus {
             try readLines()
         } catch is PrintedJSON {
             try issue(CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); read as JSON"))
+            guard gzip else { return try readJSON(file, settingsSkipped: false, document: document, issue: issue, consumed: consumed) }
             var text = Data()
-            let whole = try ChunkSource(path: file.path, gzip: gzip)
+            let whole = try ChunkSource(path: file.path, gzip: true)
             while let chunk = try whole.next() { text.append(contentsOf: chunk) }
             try readJSON(file, data: text, settingsSkipped: false, document: document, issue: issue)
         }
