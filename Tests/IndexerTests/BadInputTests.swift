@@ -132,11 +132,7 @@ import TestSupport
         try "\u{FEFF}\(object("bom"))\n".write(toFile: corpus + "/bom.jsonl", atomically: false, encoding: .utf8)
         try "{\"id\":\"c1\",\"bo\n{\"id\":\"c2\",\"body\":\"Le rucher\"}\n".write(toFile: corpus + "/cut.jsonl", atomically: false, encoding: .utf8)
         try "[\n{\"id\": \"g1\"}\n]\n".write(toFile: corpus + "/packed.jsonl", atomically: false, encoding: .utf8)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = [corpus + "/packed.jsonl"]
-        try gzip.run()
-        gzip.waitUntilExit()
+        try IndexFixtures.compress(corpus + "/packed.jsonl")
         let collector = Collector()
         _ = try IndexBuilder.build(paths: [corpus], output: folder.file("index"), observer: collector)
         let read = "JSON over several lines, not JSON Lines (one object a line); read as JSON"

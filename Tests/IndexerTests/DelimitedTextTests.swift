@@ -109,4 +109,18 @@ import TestSupport
             "lieux.csv:5: 6 values where the header names 5 columns; row skipped",
         ])
     }
+
+    /// A gzip-compressed table (`.csv.gz`, `.tsv.gz`, as databases export them) reads as the table.
+    @Test func aCompressedTableReadsAsTheTable() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try "id,title\n1,La mer\n2,\"Le lac\"\n".write(toFile: corpus + "/eaux.csv", atomically: false, encoding: .utf8)
+        try IndexFixtures.compress(corpus + "/eaux.csv")
+        let files = Corpus.files(in: [corpus]).files
+        #expect(files.map(\.name) == ["eaux.csv.gz"])
+        var documents: [SourceDocument] = []
+        try Corpus.read(files[0], document: { documents.append($0) }, issue: { Issue.record("\($0)") })
+        #expect(documents.map(\.id) == ["1", "2"] && documents.map(\.title) == ["La mer", "Le lac"] && documents.map(\.line) == [2, 3])
+    }
 }

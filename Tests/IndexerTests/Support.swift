@@ -34,6 +34,11 @@ extension IndexFixtures {
     /// `path.gz`; `keep` keeps the uncompressed file too.
     static func generateGzipCorpus(at path: String, documents: Int, seed: UInt64, keep: Bool) throws {
         try generateCorpus(at: path, documents: documents, seed: seed)
+        try compress(path, keep: keep)
+    }
+
+    /// Compresses the file at `path` by `/bin/gzip` into `path.gz`, keeping it when `keep` is true.
+    static func compress(_ path: String, keep: Bool = false) throws {
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gzip.arguments = keep ? ["-k", path] : [path]

@@ -50,7 +50,7 @@ public struct CorpusFile: Sendable, Equatable {
         case text
         case jsonLines(gzip: Bool)
         /// A CSV (`tabs` false) or TSV table, a document a row.
-        case table(tabs: Bool)
+        case table(tabs: Bool, gzip: Bool)
         /// JSON: an array of objects, or objects, a document each.
         case json
     }
@@ -176,8 +176,10 @@ public enum Corpus {
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
         if lower.hasSuffix(".json") { return .json }
-        if lower.hasSuffix(".csv") { return .table(tabs: false) }
-        if lower.hasSuffix(".tsv") { return .table(tabs: true) }
+        if lower.hasSuffix(".csv") { return .table(tabs: false, gzip: false) }
+        if lower.hasSuffix(".tsv") { return .table(tabs: true, gzip: false) }
+        if lower.hasSuffix(".csv.gz") { return .table(tabs: false, gzip: true) }
+        if lower.hasSuffix(".tsv.gz") { return .table(tabs: true, gzip: true) }
         return nil
     }
 
@@ -214,7 +216,7 @@ public enum Corpus {
             if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .json, .jsonl, .jsonl.gz, .csv or .tsv file"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .json, .jsonl, .csv or .tsv file, the last three gzip-compressed too (.csv.gz)"))
                     continue
                 }
                 guard isFirstVisit(path, status) else { continue }
@@ -271,7 +273,7 @@ public enum Corpus {
         switch file.kind {
         case .text: try readText(file, cache: cache, document: document, issue: issue)
         case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue, consumed: consumed)
-        case .table(let tabs): try readTable(file, tabs: tabs, document: document, issue: issue, consumed: consumed)
+        case .table(let tabs, let gzip): try readTable(file, tabs: tabs, gzip: gzip, document: document, issue: issue, consumed: consumed)
         case .json: try readJSON(file, document: document, issue: issue, consumed: consumed)
         }
     }
@@ -724,9 +726,9 @@ public enum Corpus {
     /// fields of their own. Read a chunk at a time, in UTF-8 or in the single-byte charset its first
     /// chunk reads as (Windows-1252 for a French Excel's CSV); UTF-16 after its byte order mark (Excel's
     /// "Unicode text") is read whole.
-    static func readTable(_ file: CorpusFile, tabs: Bool, document: (SourceDocument) throws -> Void,
+    static func readTable(_ file: CorpusFile, tabs: Bool, gzip: Bool = false, document: (SourceDocument) throws -> Void,
                           issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
-        let source = try ChunkSource(path: file.path, gzip: false)
+        let source = try ChunkSource(path: file.path, gzip: gzip)
         guard var chunk = try source.next() else { return }
         try chunk.withUnsafeBytes { try refuseBinaryData($0, file: file, as: tabs ? "a TSV table" : "a CSV table") }
         if chunk.starts(with: [0xFF, 0xFE]) || chunk.starts(with: [0xFE, 0xFF]) {
