@@ -543,7 +543,7 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hits.first { $0.id == "c" }?.snippet.marked() == "Des pommiers et un [potager]")
         // Matched in the title alone: the title stands in.
         #expect(try searcher.search("rucher").hits.first?.snippet.marked() == "Le [rucher]")
-        #expect(try searcher.search("lyon").hits.first?.snippet.marked() == "… Jardin partagé · [Lyon]")
+        #expect(try searcher.search("lyon").hits.first?.snippet.marked() == "Un potager ouvert aux habitants · Jardin partagé · [Lyon]")
     }
 
     /// Every hit's snippet highlights only query words (the terms the lexicon takes them to), and holds
@@ -588,12 +588,39 @@ final class BundledIndex: @unchecked Sendable {
         #expect(hit.snippet.marked().hasPrefix("… b c d e f g h i j k l m n o p [monnaie]"), "\(hit.snippet.marked())")
     }
 
+    /// A passage that reaches the text's end spends what is left of its length before the match: a
+    /// short text is shown whole, a match in the last words has more of what leads to it. The offsets
+    /// in the store and an analysis of the text agree.
+    @Test func aPassageAtTheTextsEndTakesItsLengthBeforeTheMatch() throws {
+        let long = Array(repeating: "le jardin est ouvert à tous les habitants du quartier.", count: 10).joined(separator: " ")
+            + " Et la monnaie locale aussi."
+        // Many short words after the match: the passage reaches the end all the same.
+        let letters = "abcdefghijklmnopqrstuvwxyz".map { String($0) }.joined(separator: " ")
+        let bodies = ["Paris · Épicerie · Une épicerie solidaire et un café associatif pour la monnaie", long,
+                      long.replacingOccurrences(of: " Et la monnaie locale aussi.", with: " Et la monnaie \(letters).")]
+        let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "snippet-at-the-end"))
+        let hits = try searcher.search("monnaie").hits
+        let short = try #require(hits.first { $0.id == "d0" }).snippet
+        #expect(short.marked() == "Paris · Épicerie · Une épicerie solidaire et un café associatif pour la [monnaie]")
+        let end = try #require(hits.first { $0.id == "d1" }).snippet
+        #expect(end.marked().hasSuffix("quartier. Et la [monnaie] locale aussi."), "\(end.marked())")
+        #expect(end.marked().hasPrefix("… "), "\(end.marked())")
+        #expect(end.utf8.count > 140 && end.utf8.count <= 180 + 4, "\(end.utf8.count): \(end.marked())")
+        let manyWords = try #require(hits.first { $0.id == "d2" }).snippet
+        #expect(manyWords.marked().hasSuffix("quartier. Et la [monnaie] \(letters)."), "\(manyWords.marked())")
+        #expect(manyWords.utf8.count > 140 && manyWords.utf8.count <= 180 + 4, "\(manyWords.utf8.count): \(manyWords.marked())")
+        let analyzer = try FrenchAnalyzer()
+        for (snippet, body) in [(short, bodies[0]), (end, bodies[1]), (manyWords, bodies[2])] {
+            #expect(snippet == (try SnippetGenerator().snippet(of: body, terms: ["monnai"], analyzer: analyzer)))
+        }
+    }
+
     /// A passage keeps the punctuation and the elided article joined to its first and last words, as
     /// written (`l’économie`, a final stop, `« … »`), within its length; a word that goes on another
     /// (`Clichy-sous-Bois`) is cut without its hyphen.
     @Test func snippetsKeepWhatIsJoinedToTheirEndWords() throws {
         let bodies = ["Un jardin partagé en ville.", "« Le potager » ouvre ses portes !",
-                      "Au début, les solidarités locales, l’économie solidaire et la monnaie locale du quartier vont ensemble."]
+                      "Au début, les solidarités locales, l’économie solidaire et la monnaie locale du quartier vont ensemble, et chaque habitant y trouve sa place : dans les jardins, les ateliers, les épiceries et les cafés associatifs de toute la ville."]
         let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "snippet-attached"))
         func snippet(_ query: String) throws -> String { try #require(searcher.search(query).hits.first).snippet.marked() }
         #expect(try snippet("jardin") == "Un [jardin] partagé en ville.")

@@ -116,6 +116,7 @@ struct SnippetGenerator {
 
     private var budget: Int { length + length / 8 }
     private static let usualLeadTokens = 8
+    private static let lastTokens = 24
 
     /// The snippet of a stored body whose matches are known: `all` gives each match's position and
     /// term number (as `MatchPositions` does), sorted, `text.tokens` where each position stands.
@@ -144,15 +145,16 @@ struct SnippetGenerator {
             return MatchPositions.position(found[bestWindow(UnsafeBufferPointer(rebasing: ranges[..<(2 * read)]), terms: found)])
         }
         // The passage starts at most `lead` bytes before the anchor, so at most `lead` tokens; a few
-        // usually do, and the window starts wider only when its first token is still within the lead.
+        // usually do, and the window starts wider only when its first token is still within the lead,
+        // or (at most `budget` tokens) when the passage reaches the text's end with budget to spare.
         // Every token takes a byte at least: the passage's tokens fit, but for damaged offsets.
-        let widest = max(0, anchor - lead - 1)
+        let widest = max(0, anchor - lead - 1), widestToTheEnd = max(0, anchor - budget - 1)
         // Moved out for the call, so that reading `self` inside does not overlap writing it.
         var window: [UInt32] = []
         swap(&window, &self.window)
         defer { swap(&window, &self.window) }
-        // Sized for the widest lead (anchor - widest ≤ lead + 1) once, not for each passage.
-        if window.count < 2 * (lead + 1 + budget + 2) { window = [UInt32](repeating: 0, count: 2 * (lead + 1 + budget + 2)) }
+        // Sized for the widest window (anchor - widestToTheEnd ≤ budget + 1) once, not for each passage.
+        if window.count < 2 * (2 * budget + 3) { window = [UInt32](repeating: 0, count: 2 * (2 * budget + 3)) }
         return try window.withUnsafeMutableBufferPointer { space in
             func readWindow(from: Int) throws -> UnsafeBufferPointer<UInt32> {
                 let count = try tokens.withCursor { cursor in
@@ -162,11 +164,18 @@ struct SnippetGenerator {
                 }
                 return UnsafeBufferPointer(rebasing: space[..<count])
             }
-            var from = max(0, anchor - Self.usualLeadTokens)
+            // A match among a text's last tokens usually has a passage that reaches its end: the widest
+            // window at once then, rather than a second read.
+            var from = max(0, anchor - (tokens.count - anchor <= Self.lastTokens ? budget + 1 : Self.usualLeadTokens))
             var window = try readWindow(from: from)
-            if from > 0, anchor - from < window.count / 2, Int(window[0]) >= Int(window[2 * (anchor - from)]) - lead {
-                from = widest
-                window = try readWindow(from: from)
+            if from > 0, anchor - from < window.count / 2 {
+                if from + window.count / 2 == tokens.count, Int(window[0]) > Int(window[window.count - 1]) - budget {
+                    from = widestToTheEnd
+                    window = try readWindow(from: from)
+                } else if Int(window[0]) >= Int(window[2 * (anchor - from)]) - lead {
+                    from = widest
+                    window = try readWindow(from: from)
+                }
             }
             return text.withUnsafeBytes { utf8 in
                 compose(utf8, window: window, from: from, anchor: anchor, tokenCount: tokens.count, matches: found, moreAfter: false,
@@ -205,7 +214,7 @@ struct SnippetGenerator {
         var compounds = CompoundMatcher(terms: seen, analyzer: analyzer)
         return matches.withUnsafeBufferPointer { matches in
             let anchor = matches.isEmpty ? 0 : MatchPositions.position(matches[ranges.withUnsafeBufferPointer { bestWindow($0, terms: matches) }])
-            let from = max(0, anchor - lead - 1)
+            let from = max(0, anchor - budget - 1)
             var window: [UInt32] = []
             for token in tokens[from..<min(tokens.count, anchor + budget + 2)] {
                 window.append(UInt32(token.range.lowerBound))
@@ -265,25 +274,36 @@ struct SnippetGenerator {
         while first > from && Int(bounds[2 * (first - 1 - from)]) >= earliest { first -= 1 }
         // The match comes first when the lead leaves it no room (a short snippet, a long word).
         if Int(bounds[2 * (anchor - from) + 1]) - Int(bounds[2 * (first - from)]) > budget { first = anchor }
-        let firstStart = Int(bounds[2 * (first - from)])
+        let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        // The passage takes what is joined to its first word, as written (`l’économie`, `(CJS`), where
+        // that keeps the anchor within the budget; the words after fill the rest.
+        func attachedStart(of first: Int) -> Int {
+            let start = Self.attachedStart(source, before: Int(bounds[2 * (first - from)]),
+                                           gapStart: first == 0 ? 0 : first > from ? Int(bounds[2 * (first - 1 - from) + 1]) : nil,
+                                           atTextStart: first == 0)
+            return Int(bounds[2 * (anchor - from) + 1]) - start > budget ? Int(bounds[2 * (first - from)]) : start
+        }
+        var passageStart = attachedStart(of: first)
         // The last token ending within the budget (the first, at least): ends only grow, so a binary
         // search over the tokens after the first.
         var last = first, beyond = available
         while beyond &- last > 1 {
             let middle = last &+ (beyond &- last) >> 1
-            if Int(bounds[2 &* (middle &- from) &+ 1]) <= firstStart &+ budget { last = middle } else { beyond = middle }
+            if Int(bounds[2 &* (middle &- from) &+ 1]) <= passageStart &+ budget { last = middle } else { beyond = middle }
         }
         let lastEnd = Int(bounds[2 * (last - from) + 1])
-        let source = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let atTextEnd = last + 1 == tokenCount && !moreAfter
-        // The passage takes what is joined to its first and last words, as written, where that stays
-        // within the budget: the start's first (`l’économie`, `(CJS`).
-        var passageStart = Self.attachedStart(source, before: firstStart, gapStart: first == 0 ? 0 : first > from ? Int(bounds[2 * (first - 1 - from) + 1]) : nil,
-                                              atTextStart: first == 0)
-        if lastEnd - passageStart > budget { passageStart = firstStart }
+        // Its last word's likewise (`ville.`, `fin !`), within the budget.
         var passageEnd = Self.attachedEnd(source, after: lastEnd, gapEnd: atTextEnd ? utf8.count : last + 1 < available ? Int(bounds[2 * (last + 1 - from)]) : nil,
                                           atTextEnd: atTextEnd)
         if passageEnd - passageStart > budget { passageEnd = lastEnd }
+        // A passage that reaches the text's end gives the budget it has left to the words before: a
+        // short text is shown whole, and a match near the end gets more of what leads to it.
+        if atTextEnd && first > from && passageEnd - Int(bounds[2 * (first - 1 - from)]) <= budget {
+            while first > from && passageEnd - Int(bounds[2 * (first - 1 - from)]) <= budget { first -= 1 }
+            passageStart = attachedStart(of: first)
+            if passageEnd - passageStart > budget { passageStart = Int(bounds[2 * (first - from)]) }
+        }
         var matchIndex = 0
         while matchIndex < matches.count && MatchPositions.position(matches[matchIndex]) < first { matchIndex += 1 }
         var highlightCount = 0
