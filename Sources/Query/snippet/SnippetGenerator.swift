@@ -116,7 +116,7 @@ struct SnippetGenerator {
 
     private var budget: Int { length + length / 8 }
     private static let usualLeadTokens = 8
-    private static let lastTokens = 24
+    private static let lastTokens = 24, endLeadTokens = 40
 
     /// The snippet of a stored body whose matches are known: `all` gives each match's position and
     /// term number (as `MatchPositions` does), sorted, `text.tokens` where each position stands.
@@ -154,7 +154,10 @@ struct SnippetGenerator {
         swap(&window, &self.window)
         defer { swap(&window, &self.window) }
         // Sized for the widest window (anchor - widestToTheEnd ≤ budget + 1) once, not for each passage.
-        if window.count < 2 * (2 * budget + 3) { window = [UInt32](repeating: 0, count: 2 * (2 * budget + 3)) }
+        // Left uninitialized: only what a read writes is read.
+        if window.count < 2 * (2 * budget + 3) {
+            window = [UInt32](unsafeUninitializedCapacity: 2 * (2 * budget + 3)) { _, count in count = 2 * (2 * budget + 3) }
+        }
         return try window.withUnsafeMutableBufferPointer { space in
             func readWindow(from: Int) throws -> UnsafeBufferPointer<UInt32> {
                 let count = try tokens.withCursor { cursor in
@@ -164,9 +167,9 @@ struct SnippetGenerator {
                 }
                 return UnsafeBufferPointer(rebasing: space[..<count])
             }
-            // A match among a text's last tokens usually has a passage that reaches its end: the widest
-            // window at once then, rather than a second read.
-            var from = max(0, anchor - (tokens.count - anchor <= Self.lastTokens ? budget + 1 : Self.usualLeadTokens))
+            // A match among a text's last tokens usually has a passage that reaches its end: a window
+            // as wide as the budget usually needs then, rather than a second read.
+            var from = max(0, anchor - (tokens.count - anchor <= Self.lastTokens ? Self.endLeadTokens : Self.usualLeadTokens))
             var window = try readWindow(from: from)
             if from > 0, anchor - from < window.count / 2 {
                 if from + window.count / 2 == tokens.count, Int(window[0]) > Int(window[window.count - 1]) - budget {
