@@ -113,6 +113,15 @@ import Indexer
         #expect(throws: QueryError("nothing to search after title:", column: 1)) { try parser.parse("title: OR mer") }
     }
 
+    /// An address is a word, not a field named by its scheme; in a field, a word as any other.
+    @Test func anAddressIsAWord() throws {
+        let parser = QueryParser(fields: ["title", "body"])
+        #expect(try parser.parse("https://www.paniers-hdf.fr/site/") == .word("https://www.paniers-hdf.fr/site/", field: nil, column: 1))
+        #expect(try parser.parse("body:http://a.fr/b -mer") == .and([.word("http://a.fr/b", field: "body", column: 1),
+                                                                      .not(.word("mer", field: nil, column: 21))]))
+        #expect(try parser.parse("title:/a/") == .regex(try RegexPattern("a"), field: "title", column: 1))
+    }
+
     /// `word~` leaves the edits to the word's length; `word~N` says them; fields and OR apply as to words.
     @Test func fuzzyWords() throws {
         #expect(try parser.parse("ecnomie~ sociale~1") == .and([.fuzzy("ecnomie", edits: nil, field: nil, column: 1),

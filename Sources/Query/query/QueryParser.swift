@@ -373,8 +373,10 @@ public struct QueryParser: Sendable {
                         j += 1 + Self.scalarLength(utf8, at: j + 1)
                         continue
                     }
-                    // `field:` ends a field name when something follows it.
+                    // `field:` ends a field name when something follows it, but for `//`: an address
+                    // (`https://…`) is searched as its words.
                     if utf8[j] == 0x3A, j > i, j + 1 < utf8.count, !Self.isSpace(utf8, at: j + 1),
+                       !(j + 2 < utf8.count && utf8[j + 1] == 0x2F && utf8[j + 2] == 0x2F),
                        FieldName.isValid(utf8: UnsafeBufferPointer(rebasing: utf8[i..<j])) {
                         break
                     }
