@@ -5,12 +5,13 @@ import Indexer
 struct Index: Command {
     static let spec = CommandSpec(
         name: "index",
-        abstract: "Build an index from folders of documents and JSON Lines files.",
+        abstract: "Build an index from folders of documents, JSON files and tables.",
         discussion: """
-            Folders are walked recursively for .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, .epub, .pdf, .eml, .mbox, .jsonl and .jsonl.gz \
-            files (office templates and macro-enabled files too: .dotx, .docm, .ott, .xlsm, .pps…). Text files are split \
-            into sections (see `fts sections`); JSON Lines files hold one document a line: "id", "title", \
-            "body" (or "text"), and further fields (text, numbers, arrays, objects), indexed as fields of their own. The index is built \
+            Folders are walked recursively for .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, .epub, .pdf, .eml, .mbox, \
+            .json, .jsonl, .jsonl.gz, .csv, .tsv, .csv.gz and .tsv.gz files (office templates and macro-enabled files too: .dotx, .docm, .ott, \
+            .xlsm, .pps…). Text files are split into sections (see `fts sections`); JSON Lines files hold one document a line, JSON \
+            files an array of them (or objects one after the other): "id", "title", "body" (or "text"), and further fields (text, numbers, \
+            arrays, objects), indexed as fields of their own; a table's rows are documents whose header names their fields. The index is built \
             beside OUTPUT and replaces it atomically: an interrupted or failed build leaves the previous index.
             """,
         options: [

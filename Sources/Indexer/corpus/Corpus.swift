@@ -164,7 +164,8 @@ enum OfficeFile {
 
 /// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.rtf`/`.pdf`/`.epub`/`.eml`/`.mbox` files and office documents
 /// (`OfficeFile`), split into sections, JSON Lines files (`.jsonl`, `.jsonl.gz`, `.ndjson`) of one
-/// document a line, and CSV and TSV tables of one document a row.
+/// document a line, JSON files (`.json`) of one document an object, and CSV and TSV tables of one
+/// document a row.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
     static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".pdf", ".epub", ".eml", ".mbox"]
