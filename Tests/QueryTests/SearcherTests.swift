@@ -586,6 +586,12 @@ final class BundledIndex: @unchecked Sendable {
         let analysed = try SnippetGenerator().snippet(of: body, terms: ["monnai"], analyzer: FrenchAnalyzer())
         #expect(hit.snippet == analysed, "\(hit.snippet.marked())\n\(analysed.marked())")
         #expect(hit.snippet.marked().hasPrefix("… b c d e f g h i j k l m n o p [monnaie]"), "\(hit.snippet.marked())")
+        // Snippets shorter than the lead widen their window as far.
+        for length in [16, 24] {
+            let short = try #require(Searcher(reader: reader).search("monnaie", snippetLength: length).hits.first).snippet
+            #expect(short == (try SnippetGenerator(length: length).snippet(of: body, terms: ["monnai"], analyzer: FrenchAnalyzer())),
+                    "\(length): \(short.marked())")
+        }
     }
 
     /// A passage that reaches the text's end spends what is left of its length before the match: a
@@ -684,14 +690,18 @@ final class BundledIndex: @unchecked Sendable {
         let bodies = (0..<200).map { _ in text(Int(generator.next() % 120) + 1) }
         let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "snippet-random"))
         var compared = 0
+        // Short snippets too: their windows are the smallest (one sized for the default length overran
+        // them, found by random requests to searchd).
         for (query, term) in zip(queries, terms) {
-            for hit in try searcher.search(query, limit: 100).hits {
-                let analysed = try SnippetGenerator().snippet(of: bodies[hit.doc], terms: [term], analyzer: analyzer)
-                #expect(hit.snippet == analysed, "\(query) \(hit.id): \(hit.snippet.marked()) | \(analysed.marked())")
-                compared += 1
+            for length in [Searcher.defaultSnippetLength, 16, 40, 300] {
+                for hit in try searcher.search(query, limit: 100, snippetLength: length).hits {
+                    let analysed = try SnippetGenerator(length: length).snippet(of: bodies[hit.doc], terms: [term], analyzer: analyzer)
+                    #expect(hit.snippet == analysed, "\(query) \(length) \(hit.id): \(hit.snippet.marked()) | \(analysed.marked())")
+                    compared += 1
+                }
             }
         }
-        #expect(compared > 300)
+        #expect(compared > 1_200)
     }
 
     /// A phrase's words are highlighted where the phrase occurs, not wherever they stand; a word typed

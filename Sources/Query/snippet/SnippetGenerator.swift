@@ -153,10 +153,11 @@ struct SnippetGenerator {
         var window: [UInt32] = []
         swap(&window, &self.window)
         defer { swap(&window, &self.window) }
-        // Sized for the widest window (anchor - widestToTheEnd ≤ budget + 1) once, not for each passage.
-        // Left uninitialized: only what a read writes is read.
-        if window.count < 2 * (2 * budget + 3) {
-            window = [UInt32](unsafeUninitializedCapacity: 2 * (2 * budget + 3)) { _, count in count = 2 * (2 * budget + 3) }
+        // Sized for the widest window (anchor - from ≤ max(lead, budget) + 1, whichever way it widens)
+        // once, not for each passage. Left uninitialized: only what a read writes is read.
+        let capacity = 2 * (max(lead, budget) + 1 + budget + 2)
+        if window.count < capacity {
+            window = [UInt32](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
         }
         return try window.withUnsafeMutableBufferPointer { space in
             func readWindow(from: Int) throws -> UnsafeBufferPointer<UInt32> {
@@ -168,8 +169,10 @@ struct SnippetGenerator {
                 return UnsafeBufferPointer(rebasing: space[..<count])
             }
             // A match among a text's last tokens usually has a passage that reaches its end: a window
-            // as wide as the budget usually needs then, rather than a second read.
-            var from = max(0, anchor - (tokens.count - anchor <= Self.lastTokens ? Self.endLeadTokens : Self.usualLeadTokens))
+            // as wide as the budget usually needs then (never wider than the widest), rather than a
+            // second read.
+            let endLead = min(Self.endLeadTokens, budget + 1)
+            var from = max(0, anchor - (tokens.count - anchor <= Self.lastTokens ? endLead : Self.usualLeadTokens))
             var window = try readWindow(from: from)
             if from > 0, anchor - from < window.count / 2 {
                 if from + window.count / 2 == tokens.count, Int(window[0]) > Int(window[window.count - 1]) - budget {
