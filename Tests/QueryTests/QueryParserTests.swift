@@ -180,6 +180,13 @@ import Indexer
         try expect("date:[now/M TO now/M]", 1_709_251_200, true, 1_711_929_600, false)  // March 1st to April 1st
         try expect("date:[now-1y/y TO now/y}", 1_672_531_200, true, 1_704_067_200, false)  // 2023 whole
         try expect("date:[now-1M TO 2024-12-31]", 1_707_991_800, true, 1_735_689_600, false)  // 2024-02-15T10:10Z
+        // A month or a year stands for the whole of it, as a rounded `now` does; two years alone are numbers.
+        try expect("date:[2024-01 TO 2024-03]", 1_704_067_200, true, 1_711_929_600, false)  // January 1st to April 1st
+        try expect("date:{2023-12 TO 2024-04}", 1_704_067_200, true, 1_711_929_600, false)
+        try expect("date:[2023 TO now/d]", 1_672_531_200, true, midnight + day, false)
+        try expect("date:[2024-02-29 TO 2025}", 1_709_164_800, true, 1_735_689_600, false)
+        guard case let .range(years, _, _) = try parser.parse("date:[2023 TO 2024]") else { throw QueryError("not a range") }
+        #expect(!years.dates && years.lower == 2023 && years.upper == 2024)
         for bad in ["now-7x", "now7d", "now-d", "now/q", "now+", "nowd", "now-1d/"] {
             #expect(throws: QueryError("\(bad) is not date math: now, then moves such as -7d or +1M and roundings such as /d (units y, M, w, d, h, m, s), as in now-7d/d",
                                        column: 6), "\(bad)") { try parser.parse("date:[\(bad) TO *]") }
@@ -388,7 +395,8 @@ import Indexer
         ("title:--force", ""),  // an option as written in technical text: the word `force`
         ("année:[2000 TO deux]", "a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not deux at column 7"),
         ("a [1,5. TO 2]", "a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not 1,5. at column 3"),
-        ("date:[2024-01-01 TO 2030]", "a range's bounds are both numbers or both dates, not 2024-01-01 and 2030 at column 6"),
+        ("date:[2024-01-01 TO 30]", "a range's bounds are both numbers or both dates, not 2024-01-01 and 30 at column 6"),
+        ("date:[2024-13 TO *]", "a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not 2024-13 at column 6"),
         ("date:[2024-02-30 TO *]", "a range's bounds are numbers, dates or *, as in [2000 TO 2010] or [2024-01-01 TO *], not 2024-02-30 at column 6"),
         ("date:[2024-01-01T10:00 TO 2024-12-31]", ""),
         ("a {1 TO 2", "unbalanced { of a range at column 3"),

@@ -146,8 +146,14 @@ import TestSupport
         #expect(throws: QueryError("field \"auteur\" holds no dates (fields with numbers or dates: année, date, jours, prix)", column: 1)) {
             try corpus.searcher.search("auteur:[2024-01-01 TO *]")
         }
-        #expect(throws: QueryError("a range's bounds are both numbers or both dates, not 2024-01-01 and 2030", column: 6)) {
-            try corpus.searcher.search("date:[2024-01-01 TO 2030]")
+        #expect(throws: QueryError("a range's bounds are both numbers or both dates, not 2024-01-01 and 30", column: 6)) {
+            try corpus.searcher.search("date:[2024-01-01 TO 30]")
+        }
+        // A month and a year stand for the whole of them: the same matches as their days.
+        for (whole, days) in [("date:[2024-01 TO 2024-03]", "date:[2024-01-01 TO 2024-03-31]"), ("date:{2023 TO 2024-06}", "date:[2024-01-01 TO 2024-05-31]")] {
+            let found = try corpus.searcher.search(whole, limit: 1_000).hits.map(\.doc)
+            #expect(found == (try corpus.searcher.search(days, limit: 1_000).hits.map(\.doc)), "\(whole)")
+            #expect(!found.isEmpty, "\(whole)")
         }
     }
 

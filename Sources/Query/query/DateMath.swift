@@ -26,6 +26,21 @@ enum DateMath {
         return calendar
     }()
 
+    /// The month (`2024-05`) or year (`2024`) `text` names, as the seconds since 1970 of its start and
+    /// of the next one's, in UTC; nil for anything else.
+    static func period(_ text: some StringProtocol) -> (start: Double, end: Double)? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 4 || (bytes.count == 7 && bytes[4] == UInt8(ascii: "-")),
+              bytes.enumerated().allSatisfy({ $0.offset == 4 || ($0.element >= UInt8(ascii: "0") && $0.element <= UInt8(ascii: "9")) })
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } }
+        let month = bytes.count == 7 ? number(5..<7) : nil
+        if let month, !(1...12).contains(month) { return nil }
+        guard let start = calendar.date(from: DateComponents(year: number(0..<4), month: month ?? 1, day: 1)),
+              let interval = calendar.dateInterval(of: month == nil ? .year : .month, for: start) else { return nil }
+        return (interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970)
+    }
+
     /// The instant `text` names, in seconds since 1970, and whether it was rounded (`/d`): then
     /// `roundUp` takes the end of the unit it rounds into (the start of the next), as Elasticsearch
     /// rounds an exclusive lower bound and an inclusive upper one, else its start. Nil when `text` is

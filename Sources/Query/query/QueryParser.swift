@@ -428,7 +428,10 @@ public struct QueryParser: Sendable {
             throw QueryError("a range ends at its \(utf8[close] == 0x5D ? "]" : "}")", column: column)
         }
         var includesLower = utf8[start] == 0x5B, includesUpper = utf8[close] == 0x5D
-        func isDate(_ text: Substring) -> Bool { text.hasPrefix("now") || SortValue.date(of: text) != nil }
+        // A month (`2024-05`) is a date; a year alone is one beside a date, and a number otherwise.
+        func isDate(_ text: Substring) -> Bool {
+            text.hasPrefix("now") || SortValue.date(of: text) != nil || (text.utf8.count == 7 && DateMath.period(text) != nil)
+        }
         let dates = isDate(parts[0]) || isDate(parts[2])
         func bound(_ text: Substring) throws -> Double? {
             guard text != "*" else { return nil }
@@ -444,13 +447,15 @@ public struct QueryParser: Sendable {
                                      text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self))
             return (bounds, end)
         }
-        guard (parts[0] == "*" || isDate(parts[0])) && (parts[2] == "*" || isDate(parts[2])) else {
+        func isDateBound(_ text: Substring) -> Bool { text == "*" || isDate(text) || DateMath.period(text) != nil }
+        guard isDateBound(parts[0]) && isDateBound(parts[2]) else {
             throw QueryError("a range's bounds are both numbers or both dates, not \(parts[0]) and \(parts[2])", column: column)
         }
         // A day alone stands for the whole day, as Elasticsearch rounds a date range's missing time,
-        // and a rounded `now` (`now/M`) for its whole unit: `[2024-01-01 TO 2024-06-30]` holds the
-        // 30th of June at noon, `{2024-06-30 TO *]` starts on the 1st of July. Rounded up, a bound is
-        // the start of the next day or unit.
+        // a month or a year for the whole of it, and a rounded `now` (`now/M`) for its whole unit:
+        // `[2024-01-01 TO 2024-06-30]` holds the 30th of June at noon, `{2024-06-30 TO *]` starts on
+        // the 1st of July, `[2024-01 TO 2024-03]` ends with March. Rounded up, a bound is the start of
+        // the next day or unit.
         func instant(_ text: Substring, roundUp: Bool) throws -> (seconds: Double, rounded: Bool) {
             if text.hasPrefix("now") {
                 guard let instant = DateMath.instant(text, now: now(), roundUp: roundUp) else {
@@ -459,6 +464,7 @@ public struct QueryParser: Sendable {
                 }
                 return instant
             }
+            if let period = DateMath.period(text) { return (roundUp ? period.end : period.start, true) }
             let date = SortValue.date(of: text)!
             return (date.seconds + (date.dayOnly && roundUp ? 86_400 : 0), date.dayOnly)
         }
