@@ -8,7 +8,7 @@ struct Index: Command {
         abstract: "Build an index from folders of documents, JSON files and tables.",
         discussion: """
             Folders are walked recursively for .txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, .epub, .pdf, .eml, .mbox, \
-            .json, .jsonl, .jsonl.gz, .csv, .tsv, .csv.gz and .tsv.gz files (office templates and macro-enabled files too: .dotx, .docm, .ott, \
+            .json, .json.gz, .jsonl, .jsonl.gz, .csv, .tsv, .csv.gz and .tsv.gz files (office templates and macro-enabled files too: .dotx, .docm, .ott, \
             .xlsm, .pps…). Text files are split into sections (see `fts sections`); JSON Lines files hold one document a line, JSON \
             files an array of them (or objects one after the other): "id", "title", "body" (or "text"), and further fields (text, numbers, \
             arrays, objects), indexed as fields of their own; a table's rows are documents whose header names their fields. The index is built \

@@ -17,7 +17,7 @@ struct Sections: Command {
             page's declared one), or has its invalid bytes replaced, with a warning, as `fts index` does.
             """,
         options: [.flag("jsonl", help: "Print the documents as JSON Lines.")],
-        arguments: [ArgumentSpec(name: "paths", help: "Files or folders, read as `fts index` reads them (.txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, their templates, .epub, .pdf, .eml, .mbox, .json, .jsonl, .jsonl.gz, .csv, .tsv, .csv.gz, .tsv.gz).",
+        arguments: [ArgumentSpec(name: "paths", help: "Files or folders, read as `fts index` reads them (.txt, .md, .html, .docx, .odt, .doc, .rtf, .pptx, .odp, .ppt, .xlsx, .ods, .xls, their templates, .epub, .pdf, .eml, .mbox, .json, .json.gz, .jsonl, .jsonl.gz, .csv, .tsv, .csv.gz, .tsv.gz).",
                                  repeats: true, required: true)]
     )
 

@@ -87,4 +87,36 @@ import TestSupport
             "open.json:1: the file ends inside this array",
         ])
     }
+
+    /// A gzip-compressed JSON file (`.json.gz`, as databases and open-data portals export them) reads as
+    /// the file itself, through a temporary file that is removed after; one cut short is reported and
+    /// its documents before the cut read.
+    @Test func aCompressedJSONFileReadsAsTheFile() throws {
+        let folder = try TemporaryFolder()
+        let array = (0..<40).map { "  {\"id\": \"d\($0)\", \"title\": \"Titre \($0)\", \"body\": \"Un verger partagé\"}" }
+        let text = "[\n" + array.joined(separator: ",\n") + "\n]\n"
+        try text.write(toFile: folder.file("plain.json"), atomically: false, encoding: .utf8)
+        try text.write(toFile: folder.file("packed.json"), atomically: false, encoding: .utf8)
+        try IndexFixtures.compress(folder.file("packed.json"))
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: folder.file("packed.json.gz")))
+        try compressed.prefix(compressed.count / 2).write(to: URL(fileURLWithPath: folder.file("cut.json.gz")))
+        let (found, walkIssues) = Corpus.files(in: [folder.path])
+        #expect(walkIssues.isEmpty && found.map(\.name) == ["cut.json.gz", "packed.json.gz", "plain.json"])
+        var documents: [String: [SourceDocument]] = [:], issues: [String] = []
+        for file in found {
+            try Corpus.read(file, document: { documents[file.name, default: []].append($0) }, issue: { issues.append("\(file.name): \($0.message)") })
+        }
+        let plain = try #require(documents["plain.json"])
+        #expect(plain.count == 40)
+        #expect(documents["packed.json.gz"]?.map(\.id) == plain.map(\.id))
+        #expect(documents["packed.json.gz"]?.map(\.line) == plain.map(\.line))
+        #expect(documents["packed.json.gz"]?.map(\.body) == plain.map(\.body))
+        let cut = documents["cut.json.gz"] ?? []
+        #expect(cut.count > 0 && cut.count < 40 && cut.map(\.id) == plain.prefix(cut.count).map(\.id))
+        #expect(issues.first == "cut.json.gz: gzip data is truncated; the documents before the cut are indexed", "\(issues)")
+        #expect(issues.count == 2 && issues.allSatisfy { $0.hasPrefix("cut.json.gz") }, "\(issues)")
+        // The temporary files are named after the files they hold (no other test reads these names).
+        let left = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+        #expect(!left.contains { $0.hasPrefix("fts-json-") && ($0.hasSuffix("-packed.json.gz") || $0.hasSuffix("-cut.json.gz")) })
+    }
 }

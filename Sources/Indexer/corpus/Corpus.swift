@@ -52,7 +52,7 @@ public struct CorpusFile: Sendable, Equatable {
         /// A CSV (`tabs` false) or TSV table, a document a row.
         case table(tabs: Bool, gzip: Bool)
         /// JSON: an array of objects, or objects, a document each.
-        case json
+        case json(gzip: Bool)
     }
 
     /// Path to open, as given or joined from a given folder.
@@ -164,7 +164,7 @@ enum OfficeFile {
 
 /// Reads a corpus: folders of `.txt`/`.md`/`.html`/`.rtf`/`.pdf`/`.epub`/`.eml`/`.mbox` files and office documents
 /// (`OfficeFile`), split into sections, JSON Lines files (`.jsonl`, `.jsonl.gz`, `.ndjson`) of one
-/// document a line, JSON files (`.json`) of one document an object, and CSV and TSV tables of one
+/// document a line, JSON files (`.json`, `.json.gz`) of one document an object, and CSV and TSV tables of one
 /// document a row.
 public enum Corpus {
     /// The files read as documents split into sections (the others are JSON Lines).
@@ -176,7 +176,8 @@ public enum Corpus {
         if OfficeFile(name: lower) != nil { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines(gzip: false) }
         if lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson.gz") { return .jsonLines(gzip: true) }
-        if lower.hasSuffix(".json") { return .json }
+        if lower.hasSuffix(".json") { return .json(gzip: false) }
+        if lower.hasSuffix(".json.gz") { return .json(gzip: true) }
         if lower.hasSuffix(".csv") { return .table(tabs: false, gzip: false) }
         if lower.hasSuffix(".tsv") { return .table(tabs: true, gzip: false) }
         if lower.hasSuffix(".csv.gz") { return .table(tabs: false, gzip: true) }
@@ -217,7 +218,7 @@ public enum Corpus {
             if !status.isFolder {
                 let name = (path as NSString).lastPathComponent
                 guard let kind = kind(of: name) else {
-                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .json, .jsonl, .csv or .tsv file, the last three gzip-compressed too (.csv.gz)"))
+                    issues.append(CorpusIssue(file: path, message: "not a .txt, .md, .html, .rtf, .pdf, .epub, .eml, .mbox, office (.docx, .odt, .doc, .xlsx, .ods, .xls, .pptx, .odp, .ppt and their templates), .json, .jsonl, .csv or .tsv file, those four gzip-compressed too (.json.gz, .csv.gz)"))
                     continue
                 }
                 guard isFirstVisit(path, status) else { continue }
@@ -275,7 +276,12 @@ public enum Corpus {
         case .text: try readText(file, cache: cache, document: document, issue: issue)
         case .jsonLines(let gzip): try readJSONLines(file, gzip: gzip, document: document, issue: issue, consumed: consumed)
         case .table(let tabs, let gzip): try readTable(file, tabs: tabs, gzip: gzip, document: document, issue: issue, consumed: consumed)
-        case .json: try readJSON(file, document: document, issue: issue, consumed: consumed)
+        case .json(let gzip):
+            if gzip {
+                try readCompressedJSON(file, settingsSkipped: true, document: document, issue: issue, consumed: consumed)
+            } else {
+                try readJSON(file, document: document, issue: issue, consumed: consumed)
+            }
         }
     }
 
@@ -570,10 +576,7 @@ public enum Corpus {
         } catch is PrintedJSON {
             try issue(CorpusIssue(file: file.path, line: lineNumber, message: "JSON over several lines, not JSON Lines (one object a line); read as JSON"))
             guard gzip else { return try readJSON(file, settingsSkipped: false, document: document, issue: issue, consumed: consumed) }
-            var text = Data()
-            let whole = try ChunkSource(path: file.path, gzip: true)
-            while let chunk = try whole.next() { text.append(contentsOf: chunk) }
-            try readJSON(file, data: text, settingsSkipped: false, document: document, issue: issue)
+            try readCompressedJSON(file, settingsSkipped: false, document: document, issue: issue, consumed: consumed)
         }
     }
 
@@ -634,24 +637,45 @@ public enum Corpus {
     /// value the file ends inside ends the reading, reported.
     /// `data`: the file's bytes, when read already. `settingsSkipped`: whether a lone object that is no
     /// document is skipped (not in a file named as data, JSON Lines).
-    static func readJSON(_ file: CorpusFile, data: Data? = nil, settingsSkipped: Bool = true, document: (SourceDocument) throws -> Void,
+    static func readJSON(_ file: CorpusFile, from path: String? = nil, settingsSkipped: Bool = true, document: (SourceDocument) throws -> Void,
                          issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
-        if let data {
-            try data.withUnsafeBytes { raw in
-                try readJSON(file, bytes: raw.bindMemory(to: UInt8.self), mapping: nil, settingsSkipped: settingsSkipped, document: document,
-                             issue: issue, consumed: consumed)
-            }
-            return
-        }
-        guard (FileStatus(path: file.path)?.size ?? 1) > 0 else { return }
+        let path = path ?? file.path
+        guard (FileStatus(path: path)?.size ?? 1) > 0 else { return }
         let mapping: MappedFile
         do {
-            mapping = try MappedFile(path: file.path, name: file.name)
+            mapping = try MappedFile(path: path, name: file.name)
         } catch {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(error))")
         }
         try readJSON(file, bytes: mapping.bytes.bindMemory(to: UInt8.self), mapping: mapping, settingsSkipped: settingsSkipped,
                      document: document, issue: issue, consumed: consumed)
+    }
+
+    /// A gzip-compressed JSON file, decompressed into a temporary file (removed after) and read as a
+    /// JSON file is, its pages let go behind the reading: memory stays as a plain file's would, where
+    /// decompressing into memory held all of it. A cut-short stream is reported and what came before
+    /// it read.
+    static func readCompressedJSON(_ file: CorpusFile, settingsSkipped: Bool, document: (SourceDocument) throws -> Void,
+                                   issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void) throws {
+        let manager = FileManager.default
+        let temporary = manager.temporaryDirectory.appendingPathComponent("fts-json-\(UUID().uuidString)-\((file.name as NSString).lastPathComponent)").path
+        guard manager.createFile(atPath: temporary, contents: nil), let output = FileHandle(forWritingAtPath: temporary) else {
+            throw CorpusIssue(file: file.path, message: "cannot make a temporary file to decompress it into (\(temporary): \(systemError()))")
+        }
+        defer { try? manager.removeItem(atPath: temporary) }
+        let source = try ChunkSource(path: file.path, gzip: true)
+        do {
+            defer { try? output.close() }
+            while let chunk = try source.next() {
+                try output.write(contentsOf: chunk)
+                consumed(source.consumed)
+            }
+        } catch let cut as CorpusIssue {
+            try issue(cut)
+        } catch {
+            throw CorpusIssue(file: file.path, message: "cannot decompress it into \(temporary) (\(error.localizedDescription))")
+        }
+        try readJSON(file, from: temporary, settingsSkipped: settingsSkipped, document: document, issue: issue)
     }
 
     /// `mapping`, when the bytes are a file's mapping: its pages are let go behind the reading, so that
