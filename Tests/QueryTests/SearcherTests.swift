@@ -603,7 +603,9 @@ final class BundledIndex: @unchecked Sendable {
         // Many short words after the match: the passage reaches the end all the same.
         let letters = "abcdefghijklmnopqrstuvwxyz".map { String($0) }.joined(separator: " ")
         let bodies = ["Paris · Épicerie · Une épicerie solidaire et un café associatif pour la monnaie", long,
-                      long.replacingOccurrences(of: " Et la monnaie locale aussi.", with: " Et la monnaie \(letters).")]
+                      long.replacingOccurrences(of: " Et la monnaie locale aussi.", with: " Et la monnaie \(letters)."),
+                      // Short words before the match: more of them than the lead's bytes count.
+                      "Le début. " + Array(repeating: letters, count: 4).joined(separator: " ") + " monnaie."]
         let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "snippet-at-the-end"))
         let hits = try searcher.search("monnaie").hits
         let short = try #require(hits.first { $0.id == "d0" }).snippet
@@ -615,8 +617,11 @@ final class BundledIndex: @unchecked Sendable {
         let manyWords = try #require(hits.first { $0.id == "d2" }).snippet
         #expect(manyWords.marked().hasSuffix("quartier. Et la [monnaie] \(letters)."), "\(manyWords.marked())")
         #expect(manyWords.utf8.count > 140 && manyWords.utf8.count <= 180 + 4, "\(manyWords.utf8.count): \(manyWords.marked())")
+        let shortWords = try #require(hits.first { $0.id == "d3" }).snippet
+        #expect(shortWords.marked().hasSuffix("x y z [monnaie]."), "\(shortWords.marked())")
+        #expect(shortWords.utf8.count > 140 && shortWords.utf8.count <= 180 + 4, "\(shortWords.utf8.count): \(shortWords.marked())")
         let analyzer = try FrenchAnalyzer()
-        for (snippet, body) in [(short, bodies[0]), (end, bodies[1]), (manyWords, bodies[2])] {
+        for (snippet, body) in [(short, bodies[0]), (end, bodies[1]), (manyWords, bodies[2]), (shortWords, bodies[3])] {
             #expect(snippet == (try SnippetGenerator().snippet(of: body, terms: ["monnai"], analyzer: analyzer)))
         }
     }

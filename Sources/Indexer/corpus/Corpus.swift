@@ -167,7 +167,7 @@ enum OfficeFile {
 /// document a line, JSON files (`.json`, `.json.gz`) of one document an object, and CSV and TSV tables of one
 /// document a row.
 public enum Corpus {
-    /// The files read as documents split into sections (the others are JSON Lines).
+    /// The files read as documents split into sections (the others hold documents as JSON or rows).
     static let textSuffixes = [".txt", ".md", ".markdown", ".html", ".htm", ".rtf", ".pdf", ".epub", ".eml", ".mbox"]
 
     static func kind(of name: String) -> CorpusFile.Kind? {
@@ -633,10 +633,11 @@ public enum Corpus {
 
     /// A JSON file's documents (`.json`, as `jq .`, `json.dumps` and APIs write it): an array of objects,
     /// an object, or several of either one after the other, each object a document at the line it
-    /// opens. Read whole. An element that is not an object, or malformed, is reported and skipped; a
+    /// opens. Mapped, its pages let go as it is read. An element that is not an object, or malformed, is reported and skipped; a
     /// value the file ends inside ends the reading, reported.
-    /// `data`: the file's bytes, when read already. `settingsSkipped`: whether a lone object that is no
-    /// document is skipped (not in a file named as data, JSON Lines).
+    /// `path`: where its bytes are, when not at the file's own path (a decompressed copy).
+    /// `settingsSkipped`: whether a lone object that is no document is skipped (not in a file named as
+    /// data, JSON Lines).
     static func readJSON(_ file: CorpusFile, from path: String? = nil, settingsSkipped: Bool = true, document: (SourceDocument) throws -> Void,
                          issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
         let path = path ?? file.path
@@ -659,10 +660,10 @@ public enum Corpus {
                                    issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void) throws {
         let manager = FileManager.default
         let temporary = manager.temporaryDirectory.appendingPathComponent("fts-json-\(UUID().uuidString)-\((file.name as NSString).lastPathComponent)").path
+        defer { try? manager.removeItem(atPath: temporary) }
         guard manager.createFile(atPath: temporary, contents: nil), let output = FileHandle(forWritingAtPath: temporary) else {
             throw CorpusIssue(file: file.path, message: "cannot make a temporary file to decompress it into (\(temporary): \(systemError()))")
         }
-        defer { try? manager.removeItem(atPath: temporary) }
         let source = try ChunkSource(path: file.path, gzip: true)
         do {
             defer { try? output.close() }

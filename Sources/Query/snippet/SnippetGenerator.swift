@@ -221,7 +221,9 @@ struct SnippetGenerator {
         var compounds = CompoundMatcher(terms: seen, analyzer: analyzer)
         return matches.withUnsafeBufferPointer { matches in
             let anchor = matches.isEmpty ? 0 : MatchPositions.position(matches[ranges.withUnsafeBufferPointer { bestWindow($0, terms: matches) }])
-            let from = max(0, anchor - budget - 1)
+            // The words before the lead matter only when the passage can reach the text's end: not
+            // with more than `budget` tokens after the anchor, since every token takes a byte.
+            let from = max(0, anchor - (tokens.count - anchor > budget ? lead : budget) - 1)
             var window: [UInt32] = []
             for token in tokens[from..<min(tokens.count, anchor + budget + 2)] {
                 window.append(UInt32(token.range.lowerBound))
@@ -306,10 +308,13 @@ struct SnippetGenerator {
         if passageEnd - passageStart > budget { passageEnd = lastEnd }
         // A passage that reaches the text's end gives the budget it has left to the words before: a
         // short text is shown whole, and a match near the end gets more of what leads to it.
-        if atTextEnd && first > from && passageEnd - Int(bounds[2 * (first - 1 - from)]) <= budget {
+        if atTextEnd {
+            let leadFirst = first
             while first > from && passageEnd - Int(bounds[2 * (first - 1 - from)]) <= budget { first -= 1 }
-            passageStart = attachedStart(of: first)
-            if passageEnd - passageStart > budget { passageStart = Int(bounds[2 * (first - from)]) }
+            if first < leadFirst {
+                passageStart = attachedStart(of: first)
+                if passageEnd - passageStart > budget { passageStart = Int(bounds[2 * (first - from)]) }
+            }
         }
         var matchIndex = 0
         while matchIndex < matches.count && MatchPositions.position(matches[matchIndex]) < first { matchIndex += 1 }
