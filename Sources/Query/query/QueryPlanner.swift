@@ -379,7 +379,7 @@ final class QueryPlanner {
         let weight = FieldWeight(field: field, boost: boost,
                                  idf: BM25Parameters.idf(docFreq: docFreq, documentCount: statistics.documents),
                                  parameters: parameters, averageLength: statistics.averageLength)
-        let scorer = FieldTermScorer(weight: weight, cursors: cursors, label: label, reader: reader)
+        let scorer = FieldTermScorer(weight: weight, cursors: cursors, terms: terms, label: label, reader: reader)
         if field == StandardField.body {
             // The scorer's cursors follow the terms found, in order.
             var next = 0

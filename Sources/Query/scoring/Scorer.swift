@@ -240,8 +240,11 @@ final class FieldExistsScorer: ConstantScoreScorer {
 /// and the idf is that of the most frequent alternative (Lucene's SynonymQuery).
 final class FieldTermScorer: Scorer {
     let weight: FieldWeight
+    /// The word as the query wrote it (folded), or its pattern.
     let label: String
-    /// One per term.
+    /// The terms the word searches, some perhaps absent from the field: for `explain`.
+    private let terms: [String]
+    /// One per term found in the field.
     let cursors: [PostingsCursor]
     /// Held so that the mapped files `lengths` and the cursors read from outlive the scorer.
     private let reader: IndexReader
@@ -259,8 +262,9 @@ final class FieldTermScorer: Scorer {
     private let heap: UnsafeMutableBufferPointer<Borrowed<PostingsCursor>>
 
     /// Over the cursors of the word's terms found in the field (at least one).
-    init(weight: FieldWeight, cursors: [PostingsCursor], label: String, reader: IndexReader) {
+    init(weight: FieldWeight, cursors: [PostingsCursor], terms: [String], label: String, reader: IndexReader) {
         self.weight = weight
+        self.terms = terms
         self.cursors = cursors
         single = cursors.count == 1 ? cursors[0] : nil
         singleCursor = single.map(Borrowed.init)
@@ -511,7 +515,19 @@ final class FieldTermScorer: Scorer {
         let length = reader.length(field: weight.field, doc: doc)
         let name = reader.meta.fields[weight.field].name
         lines.append(String(format: "%.4f  %@:%@  tf=%d idf=%.4f boost=%g length=%d avg=%.1f", try score(),
-                            name, label, freq, weight.idf, weight.boost, length, weight.averageLength))
+                            name, try searchedTerms(reader), freq, weight.idf, weight.boost, length, weight.averageLength))
+    }
+
+    /// The index's terms the document holds of those the word searched, then the word as written
+    /// when it differs (`des (desir)`: a stem, or a spelling typed without its accents, can join words
+    /// a reader would not expect); past a few terms, their count.
+    private func searchedTerms(_ reader: IndexReader) throws -> String {
+        // The cursors follow the terms found in the field, in order.
+        let found = try terms.filter { try reader.termInfo(field: weight.field, term: $0) != nil }
+        let held = zip(found, cursors).filter { $0.1.doc == doc }.map(\.0)
+        guard held.count <= 4 else { return "\(label) (\(held.count) terms)" }
+        let shown = held.joined(separator: "|")
+        return shown == label ? label : "\(shown) (\(label))"
     }
 }
 
