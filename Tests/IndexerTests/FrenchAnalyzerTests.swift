@@ -65,14 +65,28 @@ import TestSupport
         #expect(try analyzer.terms("you\(apostrophe)re") != analyzer.terms("you"))
     }
 
-    /// A narrow no-break space (French typography's between groups of digits), which ICU keeps inside a
-    /// word, parts it as any space does: `100 000` is the same two numbers however it is spaced.
-    @Test func aNarrowNoBreakSpaceIsASpace() throws {
-        let spaced = try analyzer.terms("100 000 habitants, 2 500 000,50 euros")
-        #expect(spaced == ["100", "000", "habit", "2", "500", "000,50", "euros"])
-        #expect(try analyzer.terms("100\u{202F}000 habitants, 2\u{202F}500\u{202F}000,50 euros") == spaced)
-        #expect(try analyzer.terms("100\u{A0}000 habitants, 2\u{A0}500\u{A0}000,50 euros") == spaced)
+    /// A number written in groups of three digits, as French typography writes large numbers, is one
+    /// number, its digits, whatever single space is between its groups (plain, no-break, narrow
+    /// no-break, which ICU keeps inside a word, or thin); a narrow no-break space otherwise parts
+    /// words as any space does.
+    @Test func digitsInGroupsAreOneNumber() throws {
+        let spaced = try analyzer.terms("100 000 habitants, 2 500 000,50 euros, 12 345.5")
+        #expect(spaced == ["100000", "habit", "2500000,50", "euros", "12345.5"])
+        for space in ["\u{A0}", "\u{202F}", "\u{2009}"] {
+            #expect(try analyzer.terms("100\(space)000 habitants, 2\(space)500\(space)000,50 euros, 12\(space)345.5") == spaced, "\(space)")
+        }
+        let tokens = try analyzer.tokens("l’an 1 000 000 de visiteurs")
+        #expect(tokens.map { "\($0.term)@\($0.position)" } == ["an@0", "1000000@1", "de@2", "visiteur@3"])
+        #expect(tokens[1].range == 7..<16)
+        // Not groups: a first group of four digits, a group of two or four, two spaces, a tab, a decimal
+        // part before the next group, digits glued to letters.
+        for text in ["2024 2025", "06 12 34 56 78", "1 2345", "1  000", "1\t000", "1,5 000", "100 000e", "1 000 0000"] {
+            #expect(try analyzer.terms(text).count > 1, "\(text)")
+        }
+        #expect(try analyzer.terms("2024\u{202F}2025") == ["2024", "2025"])
         #expect(try analyzer.tokens("l’A\u{202F}380 et mot\u{202F}mot").map { "\($0.term)@\($0.position)" } == ["a@0", "380@1", "et@2", "mot@3", "mot@4"])
+        // Groups on either side of a hyphen stay two numbers.
+        #expect(try analyzer.terms("de 1 000-2 000") == ["de", "1000", "2000"])
     }
 
     /// An ordinal typed any of the usual ways is the one term French typography writes.

@@ -327,6 +327,13 @@ import Indexer
         for space in ["\u{0085}", "\u{1680}", "\u{2009}", "\u{2028}", "\u{202F}", "\u{205F}", "\u{3000}"] {
             #expect(try parser.parse("a\(space)b") == .and([.word("a", field: nil, column: 1), .word("b", field: nil, column: 3)]))
         }
+        // But for the space between a number's groups of three digits (QUERY.md).
+        #expect(try parser.parse("100 000 euros") == .and([.word("100 000", field: nil, column: 1), .word("euros", field: nil, column: 9)]))
+        #expect(try parser.parse("a -title:1\u{202F}000\u{A0}000,5^2")
+                == .and([.word("a", field: nil, column: 1), .not(.boosted(.word("1\u{202F}000\u{A0}000,5", field: "title", column: 4), 2))]))
+        for text in ["2024 2025", "06 12 34", "1 2345", "1  000", "a 000", "1,5 000", "12 345 6789"] {
+            guard case .and = try parser.parse(text) else { Issue.record("\(text) is one word"); continue }
+        }
         #expect(try parser.parse("a\u{00AB}\u{1681}\u{2010}\u{3001}b") == .word("a\u{00AB}\u{1681}\u{2010}\u{3001}b", field: nil, column: 1))
         // Operators are those exact capitals.
         #expect(try parser.parse("ORé Or AN NOTE") == .and([.word("ORé", field: nil, column: 1), .word("Or", field: nil, column: 5),

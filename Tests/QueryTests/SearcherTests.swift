@@ -871,6 +871,23 @@ final class BundledIndex: @unchecked Sendable {
         #expect(other.contains { $0.contains("  body:declar|des (de*)  tf=2 ") }, "\(other)")
     }
 
+    /// A number written in groups of digits is found however its groups are spaced, or written without
+    /// them, and highlighted whole; its groups alone are other numbers.
+    @Test func numbersInGroupsAreFoundWhole() throws {
+        let small = Searcher(reader: try DifferentialTests.index(of: [["id": "a", "body": "Un budget de 100\u{202F}000 euros en 2024"],
+                                                                       ["id": "b", "body": "Le prix : 2 500,50 € pour 000 et 100 places"],
+                                                                       ["id": "c", "body": "Soit 100000 euros"]]))
+        for query in ["100 000", "100000", "100\u{A0}000", "100\u{2009}000 euros", "\"100 000 euros\"", "body:100 000"] {
+            #expect(try small.search(query).hits.map(\.id).sorted() == ["a", "c"], "\(query)")
+        }
+        #expect(try small.search("2500,50").hits.map(\.id) == ["b"])
+        #expect(try small.search("2 500,50").hits.map(\.id) == ["b"])
+        #expect(try small.search("000").hits.map(\.id) == ["b"])
+        #expect(try small.search("100").hits.map(\.id) == ["b"])
+        #expect(try small.search("-100 000 euros").total == 0)
+        #expect(try small.search("100 000").hits.first { $0.id == "a" }?.snippet.marked() == "Un budget de [100\u{202F}000] euros en 2024")
+    }
+
     /// A proximity search holds at most 64 different words (the bits of its assignment's masks); words
     /// typed again count once, and exact phrases have no such limit.
     @Test func proximityWordLimit() throws {

@@ -17,7 +17,8 @@ import CICU
 /// made of common words (`Il était deux fois`) find nothing and let phrases match across a removed word;
 /// BM25's idf already gives them almost no weight, and the query engine's pruning skips them cheaply.
 ///
-/// Numbers (`2022`, `2,5`, `45,320`) are kept verbatim, neither stemmed nor folded. Compounds split by
+/// Numbers (`2022`, `2,5`, `45,320`) are kept verbatim, neither stemmed nor folded; one written in
+/// groups of three digits (`100 000`, `2 500,50`, any single space between) is one number, its digits. Compounds split by
 /// ICU at hyphens (`Clichy-sous-Bois`) yield their parts at consecutive positions; asked to, the
 /// analyzer also yields a compound of two words as the one word it is often written as (`en-tête` as
 /// `entête`, `e-mail` as `email`), at its first part's position, as Lucene's WordDelimiterGraphFilter
@@ -111,6 +112,8 @@ private struct AnalysisPipeline {
         /// How this piece is attached to the previous one: not at all, by a dot inside an ICU word, or by
         /// a single hyphen, bracket, slash or middle dot.
         var joiner: Joiner
+        /// A number of several groups of digits, spaces between (`100 000`).
+        var grouped = false
     }
 
     let breaker: WordBreaker
@@ -204,18 +207,18 @@ private struct AnalysisPipeline {
             var k = start
             var pieceJoiner = joiner
             // A narrow no-break space, which ICU keeps inside a number (UAX #29's ExtendNumLet), parts it
-            // as the other spaces do (`100 000` is two numbers however spaced), for a query to find.
+            // as the other spaces do (`2024 2025` is two numbers however spaced), unless it groups digits.
             while k + 2 < end {
                 guard Self.isNarrowNoBreakSpace(bytes, at: k) else {
                     k += 1
                     continue
                 }
-                if k > start { pieces.append(Piece(start: start, end: k, isNumber: true, joiner: pieceJoiner)) }
+                if k > start { appendNumber(Piece(start: start, end: k, isNumber: true, joiner: pieceJoiner), in: bytes) }
                 pieceJoiner = .none
                 k += 3
                 start = k
             }
-            if end > start { pieces.append(Piece(start: start, end: end, isNumber: true, joiner: pieceJoiner)) }
+            if end > start { appendNumber(Piece(start: start, end: end, isNumber: true, joiner: pieceJoiner), in: bytes) }
             return
         }
         // `l’ économie`, typed with a space: the article is as elided as in `l’économie`.
@@ -289,6 +292,41 @@ private struct AnalysisPipeline {
             }
         default:
             return false
+        }
+    }
+
+    /// A number, or the next group of three digits of the number before (`100 000`, `2 500,50`, one
+    /// space of any width between), as French typography writes large numbers: the two are one.
+    mutating func appendNumber(_ piece: Piece, in bytes: UnsafeBufferPointer<UInt8>) {
+        if let last = pieces.last, last.isNumber, Self.isGroupSpace(bytes, last.end..<piece.start),
+           Self.isDigitGroup(bytes, piece.start..<piece.end),
+           last.grouped ? !bytes[last.start..<last.end].contains(where: { $0 == 0x2C || $0 == 0x2E })
+                        : last.end - last.start <= 3 && bytes[last.start..<last.end].allSatisfy(Self.isDigit) {
+            pieces[pieces.count - 1].end = piece.end
+            pieces[pieces.count - 1].grouped = true
+            return
+        }
+        pieces.append(piece)
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// Three digits, then nothing or a decimal part (`000`, `500,50`).
+    static func isDigitGroup(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard range.count >= 3, bytes[range.prefix(3)].allSatisfy(isDigit) else { return false }
+        let rest = bytes[(range.lowerBound + 3)..<range.upperBound]
+        return rest.isEmpty || (rest.count >= 2 && (rest.first == 0x2C || rest.first == 0x2E) && rest.dropFirst().allSatisfy(isDigit))
+    }
+
+    /// One space, a no-break space, a narrow no-break space or a thin space: what separates groups of
+    /// digits. (Anything longer, a tab or a line break, separates numbers.)
+    static func isGroupSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ gap: Range<Int>) -> Bool {
+        switch gap.count {
+        case 1: return bytes[gap.lowerBound] == 0x20
+        case 2: return bytes[gap.lowerBound] == 0xC2 && bytes[gap.lowerBound + 1] == 0xA0
+        case 3: return bytes[gap.lowerBound] == 0xE2 && bytes[gap.lowerBound + 1] == 0x80
+            && (bytes[gap.lowerBound + 2] == 0xAF || bytes[gap.lowerBound + 2] == 0x89)
+        default: return false
         }
     }
 
@@ -374,7 +412,7 @@ private struct AnalysisPipeline {
             var last = i
             let word: Word
             if piece.isNumber {
-                word = number(UnsafeBufferPointer(rebasing: bytes[piece.start..<piece.end]))
+                word = number(UnsafeBufferPointer(rebasing: bytes[piece.start..<piece.end]), grouped: piece.grouped)
             } else if let acronymEnd = acronymEnd(from: i, in: chain, bytes) {
                 last = acronymEnd
                 spelling.removeAll(keepingCapacity: true)
@@ -517,8 +555,14 @@ private struct AnalysisPipeline {
         return Word(term: word.term, surface: word.surface, id: Int32(index))
     }
 
-    /// Numbers are not stemmed; ICU also calls `CO2` or `OPAC38` numbers, whose letters are folded.
-    func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Word {
+    /// Numbers are not stemmed; ICU also calls `CO2` or `OPAC38` numbers, whose letters are folded. A
+    /// number written in groups is its digits (`100 000` → `100000`).
+    func number(_ bytes: UnsafeBufferPointer<UInt8>, grouped: Bool = false) -> Word {
+        if grouped {
+            // Digits and decimal marks are ASCII; of the spaces, all but the plain one are not.
+            let digits = String(decoding: bytes.filter { $0 > 0x20 && $0 < 0x80 }, as: UTF8.self)
+            return Word(term: digits, surface: digits)
+        }
         let number = String(decoding: bytes, as: UTF8.self)
         guard bytes.contains(where: { $0 >= 0x41 }) else { return Word(term: number, surface: number) }
         let folded = Folding.removeAccents(Folding.lowercase(number))

@@ -187,6 +187,41 @@ public struct QueryParser: Sendable {
         return Unicode.Scalar(value)?.properties.isWhitespace ?? false
     }
 
+    /// Whether the space at `index` separates groups of digits of one number (`100 000`, `2 500,50`):
+    /// `word` so far is groups of digits (1 to 3, then 3 each), and three digits follow the space,
+    /// then no digit. The analyzer then makes one number of them, as of the text it was indexed from.
+    private static func groupsDigits(_ utf8: UnsafeBufferPointer<UInt8>, word: Range<Int>, spaceAt index: Int) -> Bool {
+        let space: Int
+        switch utf8[index] {
+        case 0x20: space = 1
+        case 0xC2 where index + 1 < utf8.count && utf8[index + 1] == 0xA0: space = 2
+        case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xAF || utf8[index + 2] == 0x89):
+            space = 3
+        default: return false
+        }
+        let next = index + space
+        guard next + 3 <= utf8.count, utf8[next..<(next + 3)].allSatisfy(isASCIIDigit),
+              next + 3 == utf8.count || !isASCIIDigit(utf8[next + 3]) else { return false }
+        // The word so far, from its end: groups of three digits, each after a space, then 1 to 3 digits.
+        var digits = 0, k = word.upperBound
+        while k > word.lowerBound {
+            let byte = utf8[k - 1]
+            if isASCIIDigit(byte) {
+                digits += 1
+                k -= 1
+                continue
+            }
+            let before = byte == 0x20 ? 1 : byte == 0xA0 ? 2 : byte == 0xAF || byte == 0x89 ? 3 : 0
+            guard before > 0, k - before > word.lowerBound, digits == 3,
+                  before == 1 || (before == 2 && utf8[k - 2] == 0xC2) || (before == 3 && utf8[k - 3] == 0xE2 && utf8[k - 2] == 0x80) else {
+                return false
+            }
+            digits = 0
+            k -= before
+        }
+        return digits >= 1 && digits <= 3
+    }
+
     /// Whether the code point ending just before `index` is white space.
     private static func isSpace(_ utf8: UnsafeBufferPointer<UInt8>, before index: Int) -> Bool {
         var start = index - 1
@@ -365,8 +400,8 @@ public struct QueryParser: Sendable {
             } else {
                 var j = i
                 var escaped = false
-                while j < utf8.count && !Self.isSpace(utf8, at: j) && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22
-                        && !Self.startsBoost(utf8, at: j) {
+                while j < utf8.count && (!Self.isSpace(utf8, at: j) || Self.groupsDigits(utf8, word: i..<j, spaceAt: j))
+                        && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22 && !Self.startsBoost(utf8, at: j) {
                     // `\` takes the next character as it is, whatever it would otherwise mean.
                     if utf8[j] == 0x5C && j + 1 < utf8.count {
                         escaped = true
