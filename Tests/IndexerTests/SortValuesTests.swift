@@ -19,7 +19,11 @@ import Testing
             // Not one whole number or date: passed over.
             ("", nil), ("jardin", nil), ("1er", nil), ("12:30", nil), ("1.2.3", nil), ("1,", nil), ("-", nil), ("1e", nil),
             ("1e999", nil), ("2023-02-29", nil), ("2024-13-01", nil), ("2024-05-01T25:00", nil), ("2024-05-01T09:30+2", nil),
-            ("2024-05-01-", nil), ("2024-5-1", nil), ("12 345", nil), ("0x1F", nil), ("NaN", nil), ("inf", nil),
+            ("2024-05-01-", nil), ("2024-5-1", nil), ("0x1F", nil), ("NaN", nil), ("inf", nil),
+            // Digits in groups of three, as French writes large numbers (one space of any width between).
+            ("12 345", (12345, 12345)), ("1 500,50", (1500.5, 1500.5)), ("-250\u{202F}000", (-250_000, -250_000)),
+            ("1\u{A0}000\u{2009}000.5", (1_000_000.5, 1_000_000.5)), ("1 500, 2 000", (1500, 2000)),
+            ("2024 2025", nil), ("1 50", nil), ("1 5000", nil), ("1234 567", nil), ("1  500", nil), ("1,5 000", nil),
         ]
         for (text, expected) in cases {
             let found = SortValue.range(of: text)

@@ -273,6 +273,16 @@ import Indexer
                                                             .word("a", field: nil, column: 17)]))
         #expect(try parser.parse("[ESS] {a}") == .and([.word("[ESS]", field: nil, column: 1), .word("{a}", field: nil, column: 7)]))
         #expect(try parser.parse("[1 to 2]") == .and([.word("[1", field: nil, column: 1), .word("to", field: nil, column: 4), .word("2]", field: nil, column: 7)]))
+        // Bounds in groups of digits, as the analyzer joins them; anything else between the brackets stays words.
+        #expect(try parser.parse("prix:[1 000 TO 2\u{202F}500,5}") == .range(NumberRange(lower: 1000, upper: 2500.5, includesLower: true,
+                                                                                      includesUpper: false, text: "[1 000 TO 2\u{202F}500,5}"),
+                                                                          field: "prix", column: 1))
+        #expect(try parser.parse("[* TO -1 000]") == .range(NumberRange(lower: nil, upper: -1000, includesLower: true, includesUpper: true,
+                                                                        text: "[* TO -1 000]"), field: nil, column: 1))
+        for text in ["[1 00 TO 2]", "[a b TO 2]", "[1 000 TO 2 TO 3]"] {
+            guard case .and = try parser.parse(text) else { Issue.record("\(text) is a range"); continue }
+        }
+        for (bound, value) in [("1 000", 1000.0), ("-12 345,5", -12345.5), ("2\u{A0}500", 2500)] { #expect(NumberRange.value(ofBound: bound) == value) }
         for (term, value) in [("2024", 2024.0), ("2,5", 2.5), ("1.25", 1.25), ("007", 7)] { #expect(NumberRange.value(ofTerm: term) == value) }
         for term in ["2,", ",5", "1,2,3", "1.2.3", "-2", "12a", "", "2 5"] { #expect(NumberRange.value(ofTerm: term) == nil, "\(term)") }
         #expect(years.contains(2000) && years.contains(2009.5) && !years.contains(2010) && !years.contains(1999))
@@ -331,7 +341,9 @@ import Indexer
         #expect(try parser.parse("100 000 euros") == .and([.word("100 000", field: nil, column: 1), .word("euros", field: nil, column: 9)]))
         #expect(try parser.parse("a -title:1\u{202F}000\u{A0}000,5^2")
                 == .and([.word("a", field: nil, column: 1), .not(.boosted(.word("1\u{202F}000\u{A0}000,5", field: "title", column: 4), 2))]))
-        for text in ["2024 2025", "06 12 34", "1 2345", "1  000", "a 000", "1,5 000", "12 345 6789"] {
+        #expect(try parser.parse("1 000\u{2009}000 000,5") == .word("1 000\u{2009}000 000,5", field: nil, column: 1))
+        #expect(try parser.parse("1 000 0000") == .and([.word("1 000", field: nil, column: 1), .word("0000", field: nil, column: 7)]))
+        for text in ["2024 2025", "06 12 34", "1 2345", "1  000", "a 000", "1,5 000", "12 345 6789", "1234 567 890", "a1 000"] {
             guard case .and = try parser.parse(text) else { Issue.record("\(text) is one word"); continue }
         }
         #expect(try parser.parse("a\u{00AB}\u{1681}\u{2010}\u{3001}b") == .word("a\u{00AB}\u{1681}\u{2010}\u{3001}b", field: nil, column: 1))

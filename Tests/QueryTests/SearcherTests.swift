@@ -885,6 +885,8 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try small.search("000").hits.map(\.id) == ["b"])
         #expect(try small.search("100").hits.map(\.id) == ["b"])
         #expect(try small.search("-100 000 euros").total == 0)
+        #expect(try small.search("[50 000 TO 200\u{202F}000]").hits.map(\.id).sorted() == ["a", "c"])
+        #expect(try small.search("[2 000 TO 2 600]").hits.map(\.id).sorted() == ["a", "b"])
         #expect(try small.search("100 000").hits.first { $0.id == "a" }?.snippet.marked() == "Un budget de [100\u{202F}000] euros en 2024")
     }
 

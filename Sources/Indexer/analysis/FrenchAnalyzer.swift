@@ -318,16 +318,9 @@ private struct AnalysisPipeline {
         return rest.isEmpty || (rest.count >= 2 && (rest.first == 0x2C || rest.first == 0x2E) && rest.dropFirst().allSatisfy(isDigit))
     }
 
-    /// One space, a no-break space, a narrow no-break space or a thin space: what separates groups of
-    /// digits. (Anything longer, a tab or a line break, separates numbers.)
+    /// One space of any width (`SortValue.groupSpaceLength`) between two numbers.
     static func isGroupSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ gap: Range<Int>) -> Bool {
-        switch gap.count {
-        case 1: return bytes[gap.lowerBound] == 0x20
-        case 2: return bytes[gap.lowerBound] == 0xC2 && bytes[gap.lowerBound + 1] == 0xA0
-        case 3: return bytes[gap.lowerBound] == 0xE2 && bytes[gap.lowerBound + 1] == 0x80
-            && (bytes[gap.lowerBound + 2] == 0xAF || bytes[gap.lowerBound + 2] == 0x89)
-        default: return false
-        }
+        !gap.isEmpty && SortValue.groupSpaceLength(bytes, at: gap.lowerBound) == gap.count
     }
 
     /// U+202F at `index`, its three bytes there (the caller checked that they are).

@@ -1,7 +1,7 @@
 /// What a document sorts by in a field (`fts search --sort FIELD`): the numbers and dates its text
 /// holds as whole items. A field's items are its text split at ", ", the separator a JSON Lines array's
 /// elements and a front matter list's entries are joined with. An item is a number when it is one
-/// whole (`2024`, `-3`, `12,5`, `1.5e3`), a date when it is an ISO 8601 date, with or without a time
+/// whole (`2024`, `-3`, `12,5`, `1.5e3`, `1 500,50`), a date when it is an ISO 8601 date, with or without a time
 /// and a zone (`2024-05-01`, `2024-05-01T09:30:00+02:00`), which sorts by its instant in seconds since
 /// 1970 (UTC when no zone is written). Anything else in the text is passed over.
 public enum SortValue {
@@ -67,10 +67,36 @@ public enum SortValue {
         return number(trimmed) ?? date(trimmed)
     }
 
+    /// The length of the space after `group` (1 to 3 digits, the caller checked they are digits) when a
+    /// group of three digits follows it, then no digit: `1 500`, `250 000`, as French writes large
+    /// numbers, what the analyzer reads as one number; nil otherwise.
+    public static func digitGroupSpace(_ bytes: UnsafeBufferPointer<UInt8>, after group: Range<Int>) -> Int? {
+        guard (1...3).contains(group.count), let space = groupSpaceLength(bytes, at: group.upperBound) else { return nil }
+        let next = group.upperBound + space
+        guard next + 3 <= bytes.count, bytes[next..<(next + 3)].allSatisfy(isDigit),
+              next + 3 == bytes.count || !isDigit(bytes[next + 3]) else { return nil }
+        return space
+    }
+
+    /// The length of the space between two groups of a number's digits at `index`: a space, a no-break
+    /// space, a narrow no-break space or a thin space; nil for anything else.
+    public static func groupSpaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case 0x20: return 1
+        case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0: return 2
+        case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xAF || bytes[index + 2] == 0x89):
+            return 3
+        default: return nil
+        }
+    }
+
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    /// `[+-]digits[(.|,)digits][(e|E)[+-]digits]`: a JSON number, or one written the French way.
+    /// `[+-]digits[(.|,)digits][(e|E)[+-]digits]`: a JSON number, or one written the French way, its
+    /// integer part perhaps in groups of three digits (`1 500,50`: one space of any width between, as
+    /// the analyzer reads a number).
     private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var index = 0
         var text = ""
@@ -87,7 +113,13 @@ public enum SortValue {
             if bytes[0] == UInt8(ascii: "-") { text = "-" }
             index = 1
         }
+        var groupStart = index
         guard digits() else { return nil }
+        while let space = digitGroupSpace(bytes, after: groupStart..<index) {
+            index += space
+            groupStart = index
+            _ = digits()
+        }
         if index < bytes.count && (bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",")) {
             text += "."
             index += 1

@@ -106,10 +106,32 @@ public struct NumberRange: Equatable, Sendable {
         return Double(text)
     }
 
-    /// A bound as a query writes it: a number as `value(ofTerm:)` reads one, with a `-` for below zero.
+    /// A bound as a query writes it: a number as `value(ofTerm:)` reads one, with a `-` for below zero,
+    /// perhaps in groups of digits as the analyzer joins them (`1 500,5`).
     public static func value(ofBound text: some StringProtocol) -> Double? {
-        guard text.first == "-" else { return value(ofTerm: text) }
-        return value(ofTerm: text.dropFirst()).map { -$0 }
+        let plain = withoutDigitGroups(text)
+        guard plain.first == "-" else { return value(ofTerm: plain) }
+        return value(ofTerm: plain.dropFirst()).map { -$0 }
+    }
+
+    /// `text` without the spaces between the groups of three digits of its integer part (`1 500,5` →
+    /// `1500,5`; one space of any width between, the first group of 1 to 3 digits); as it is otherwise.
+    static func withoutDigitGroups(_ text: some StringProtocol) -> String {
+        var text = String(text)
+        return text.withUTF8 { bytes in
+            func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+            var index = bytes.first == 0x2D ? 1 : 0
+            var groupStart = index
+            while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+            var plain = Array(bytes[..<index])
+            while let space = SortValue.digitGroupSpace(bytes, after: groupStart..<index) {
+                groupStart = index + space
+                index = groupStart + 3
+                plain += bytes[groupStart..<index]
+            }
+            plain += bytes[index...]
+            return String(decoding: plain, as: UTF8.self)
+        }
     }
 }
 

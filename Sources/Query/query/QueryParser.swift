@@ -191,35 +191,17 @@ public struct QueryParser: Sendable {
     /// `word` so far is groups of digits (1 to 3, then 3 each), and three digits follow the space,
     /// then no digit. The analyzer then makes one number of them, as of the text it was indexed from.
     private static func groupsDigits(_ utf8: UnsafeBufferPointer<UInt8>, word: Range<Int>, spaceAt index: Int) -> Bool {
-        let space: Int
-        switch utf8[index] {
-        case 0x20: space = 1
-        case 0xC2 where index + 1 < utf8.count && utf8[index + 1] == 0xA0: space = 2
-        case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xAF || utf8[index + 2] == 0x89):
-            space = 3
-        default: return false
+        // From the word's end back, each group followed by a space that parts it from the next.
+        var groupEnd = index
+        while true {
+            var groupStart = groupEnd
+            while groupStart > word.lowerBound && isASCIIDigit(utf8[groupStart - 1]) { groupStart -= 1 }
+            guard SortValue.digitGroupSpace(utf8, after: groupStart..<groupEnd) != nil else { return false }
+            if groupStart == word.lowerBound { return true }
+            guard let space = (1...3).first(where: { groupStart - $0 > word.lowerBound && SortValue.groupSpaceLength(utf8, at: groupStart - $0) == $0 })
+            else { return false }
+            groupEnd = groupStart - space
         }
-        let next = index + space
-        guard next + 3 <= utf8.count, utf8[next..<(next + 3)].allSatisfy(isASCIIDigit),
-              next + 3 == utf8.count || !isASCIIDigit(utf8[next + 3]) else { return false }
-        // The word so far, from its end: groups of three digits, each after a space, then 1 to 3 digits.
-        var digits = 0, k = word.upperBound
-        while k > word.lowerBound {
-            let byte = utf8[k - 1]
-            if isASCIIDigit(byte) {
-                digits += 1
-                k -= 1
-                continue
-            }
-            let before = byte == 0x20 ? 1 : byte == 0xA0 ? 2 : byte == 0xAF || byte == 0x89 ? 3 : 0
-            guard before > 0, k - before > word.lowerBound, digits == 3,
-                  before == 1 || (before == 2 && utf8[k - 2] == 0xC2) || (before == 3 && utf8[k - 3] == 0xE2 && utf8[k - 2] == 0x80) else {
-                return false
-            }
-            digits = 0
-            k -= before
-        }
-        return digits >= 1 && digits <= 3
     }
 
     /// Whether the code point ending just before `index` is white space.
@@ -455,7 +437,14 @@ public struct QueryParser: Sendable {
         var close = start + 1
         while close < utf8.count && utf8[close] != 0x5D && utf8[close] != 0x7D { close += 1 }
         let inside = String(decoding: UnsafeBufferPointer(rebasing: utf8[(start + 1)..<close]), as: UTF8.self)
-        let parts = inside.split(whereSeparator: \.isWhitespace)
+        var parts = inside.split(whereSeparator: \.isWhitespace)
+        // A bound written in groups of digits (`[1 000 TO 2 500]`) is one bound.
+        if parts.count > 3, let to = parts.firstIndex(of: "TO"), parts.lastIndex(of: "TO") == to, to > 0, to < parts.count - 1 {
+            let lower = parts[..<to].joined(separator: " "), upper = parts[(to + 1)...].joined(separator: " ")
+            if (to == 1 || NumberRange.value(ofBound: lower) != nil) && (to == parts.count - 2 || NumberRange.value(ofBound: upper) != nil) {
+                parts = [Substring(lower), "TO", Substring(upper)]
+            }
+        }
         guard parts.count == 3, parts[1] == "TO" else { return nil }
         guard close < utf8.count else { throw QueryError("unbalanced \(utf8[start] == 0x5B ? "[" : "{") of a range", column: column) }
         let end = close + 1
