@@ -34,6 +34,9 @@ import Testing
         #expect(Set(stems).count == stems.count, "\(words)")
         // Typed without its apostrophe, a word is still completed as the documents write it.
         #expect(try completions("aujourdh", head: "").first?.text == "aujourd'hui")
+        // As most documents write it, though the first ones holding its term write it otherwise
+        // (`salarié-e-s`, `salariés`, and the verb `salarie` once).
+        #expect(try completions("salari", head: "").first?.text == "salarié")
     }
 
     @Test func theWordsBeforeNarrowTheCompletions() throws {

@@ -424,6 +424,7 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest("ÉCNOMIE SOCALE") == "ÉCONOMIE SOCIALE")
         #expect(try searcher.suggest("l’écnomie") == "l’économie")
         #expect(try searcher.suggest("Ecnomie ecnomie") == "Économie économie")
+        #expect(try searcher.suggest("salarix") == "salarié")
         // Text escaped as a front end escapes it keeps its backslashes around the correction.
         #expect(try searcher.suggest(#"l\’ecnomie \(socale\) \-jardn"#) == #"l\’économie \(sociale\) \-jardin"#)
         #expect(try searcher.suggest(#""ecnomie \"socale\"" \\jardn"#) == #""économie \"sociale\"" \\jardin"#)

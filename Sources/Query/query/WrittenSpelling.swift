@@ -38,7 +38,8 @@ struct WrittenSpelling {
                 guard let info = try reader.termInfo(field: field, term: term) else { continue }
                 let cursor = try reader.postings(info)
                 var doc = try cursor.next()
-                while doc != PostingsCursor.end && occurrences < Self.sampledOccurrences && documents < Self.sampledDocuments {
+                while doc != PostingsCursor.end && occurrences < Self.sampledOccurrences
+                        && (documents < Self.sampledDocuments || (occurrences < Self.fewOccurrences && documents < Self.sampledDocumentsAtMost)) {
                     documents += 1
                     for written in try read(doc, cursor, Self.sampledOccurrences - occurrences) {
                         occurrences += 1
@@ -81,9 +82,14 @@ struct WrittenSpelling {
         return best
     }
 
-    /// Bounds on what `of` reads: the forms it counts, the documents it opens in each
-    /// field, and the longest text it analyses again.
+    /// Bounds on what `of` reads: the forms it counts, the documents it opens in each field (more, up
+    /// to `sampledDocumentsAtMost`, while it has counted fewer than `fewOccurrences`: a spelling that
+    /// the term's first documents seldom write, as the bundled corpus's first documents write
+    /// `salarié-e-s` and `salariés` and the verb `salarie` once, and its later ones `salarié`), and
+    /// the longest text it analyses again.
     static let sampledOccurrences = 16
     static let sampledDocuments = 32
+    static let fewOccurrences = 4
+    static let sampledDocumentsAtMost = 128
     static let analyzedBytes = 10_000
 }
