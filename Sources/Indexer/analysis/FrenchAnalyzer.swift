@@ -18,11 +18,11 @@ import CICU
 /// BM25's idf already gives them almost no weight, and the query engine's pruning skips them cheaply.
 ///
 /// Numbers (`2022`, `2,5`, `45,320`) are kept verbatim, neither stemmed nor folded; one written in
-/// groups of three digits (`100 000`, `2 500,50`, any single space between) is one number, its digits. Compounds split by
-/// ICU at hyphens (`Clichy-sous-Bois`) yield their parts at consecutive positions; asked to, the
-/// analyzer also yields a compound of two words as the one word it is often written as (`en-tête` as
-/// `entête`, `e-mail` as `email`), at its first part's position, as Lucene's WordDelimiterGraphFilter
-/// catenates words and Sphinx indexes blended words.
+/// groups of three digits (`100 000`, `2 500,50`, any single space between) is one number, its
+/// digits. Compounds split by ICU at hyphens (`Clichy-sous-Bois`) yield their parts at consecutive
+/// positions; asked to, the analyzer also yields a compound of two words as the one word it is often
+/// written as (`en-tête` as `entête`, `e-mail` as `email`), at its first part's position, as Lucene's
+/// WordDelimiterGraphFilter catenates words and Sphinx indexes blended words.
 ///
 /// Expensive steps run once per distinct spelling (`WordCache`). Not thread-safe: one per thread.
 public final class FrenchAnalyzer {
