@@ -84,6 +84,8 @@ import TestSupport
             #expect(try analyzer.terms(text).count > 1, "\(text)")
         }
         #expect(try analyzer.terms("2024\u{202F}2025") == ["2024", "2025"])
+        // A unit after a narrow no-break space makes one ICU word of letters: its number is grouped all the same.
+        #expect(try analyzer.terms("12\u{202F}000\u{202F}km, 1\u{202F}500\u{202F}€") == ["12000", "km", "1500"])
         #expect(try analyzer.tokens("l’A\u{202F}380 et mot\u{202F}mot").map { "\($0.term)@\($0.position)" } == ["a@0", "380@1", "et@2", "mot@3", "mot@4"])
         // Groups on either side of a hyphen stay two numbers.
         #expect(try analyzer.terms("de 1 000-2 000") == ["de", "1000", "2000"])

@@ -246,17 +246,32 @@ private struct AnalysisPipeline {
                 k += 1
                 continue
             }
-            if k > pieceStart {
-                pieces.append(Piece(start: pieceStart, end: k, isNumber: false, joiner: pieceJoiner))
-            }
+            if k > pieceStart { appendSplitPiece(Piece(start: pieceStart, end: k, isNumber: false, joiner: pieceJoiner), in: bytes) }
             pieceJoiner = separator.joiner
             // A sentence run on without a space (`utilisateur.L'emplacement`) elides as it would after one.
             pieceStart = Self.startAfterElision(bytes, k + separator.length..<wordEnd)
             k = pieceStart
         }
-        if wordEnd > pieceStart {
-            pieces.append(Piece(start: pieceStart, end: wordEnd, isNumber: false, joiner: pieceJoiner))
+        if wordEnd > pieceStart { appendSplitPiece(Piece(start: pieceStart, end: wordEnd, isNumber: false, joiner: pieceJoiner), in: bytes) }
+    }
+
+    /// A piece of a word split at its inner marks; beside a narrow no-break space, a number when it is
+    /// one (`12 000 km` with narrow no-break spaces is one ICU word, of letters), which may join the
+    /// number before as its next group.
+    mutating func appendSplitPiece(_ piece: Piece, in bytes: UnsafeBufferPointer<UInt8>) {
+        let text = bytes[piece.start..<piece.end]
+        let digits = text.prefix(while: Self.isDigit).count
+        let rest = text.dropFirst(digits)
+        guard digits > 0, rest.isEmpty || (rest.count >= 2 && (rest.first == 0x2C || rest.first == 0x2E) && rest.dropFirst().allSatisfy(Self.isDigit)),
+              (piece.start >= 3 && Self.isNarrowNoBreakSpace(bytes, at: piece.start - 3))
+                || (piece.end + 3 <= bytes.count && Self.isNarrowNoBreakSpace(bytes, at: piece.end))
+        else {
+            pieces.append(piece)
+            return
         }
+        var number = piece
+        number.isNumber = true
+        appendNumber(number, in: bytes)
     }
 
     /// Whether a word holds a byte that may start an apostrophe (`'`, `’`, `‘`, `ʼ`), an inner dot (`.`, `·`,
