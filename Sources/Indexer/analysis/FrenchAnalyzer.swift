@@ -259,10 +259,7 @@ private struct AnalysisPipeline {
     /// one (`12 000 km` with narrow no-break spaces is one ICU word, of letters), which may join the
     /// number before as its next group.
     mutating func appendSplitPiece(_ piece: Piece, in bytes: UnsafeBufferPointer<UInt8>) {
-        let text = bytes[piece.start..<piece.end]
-        let digits = text.prefix(while: Self.isDigit).count
-        let rest = text.dropFirst(digits)
-        guard digits > 0, rest.isEmpty || (rest.count >= 2 && (rest.first == 0x2C || rest.first == 0x2E) && rest.dropFirst().allSatisfy(Self.isDigit)),
+        guard Self.integerDigits(bytes, piece.start..<piece.end) != nil,
               (piece.start >= 3 && Self.isNarrowNoBreakSpace(bytes, at: piece.start - 3))
                 || (piece.end + 3 <= bytes.count && Self.isNarrowNoBreakSpace(bytes, at: piece.end))
         else {
@@ -328,9 +325,18 @@ private struct AnalysisPipeline {
 
     /// Three digits, then nothing or a decimal part (`000`, `500,50`).
     static func isDigitGroup(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        guard range.count >= 3, bytes[range.prefix(3)].allSatisfy(isDigit) else { return false }
-        let rest = bytes[(range.lowerBound + 3)..<range.upperBound]
-        return rest.isEmpty || (rest.count >= 2 && (rest.first == 0x2C || rest.first == 0x2E) && rest.dropFirst().allSatisfy(isDigit))
+        integerDigits(bytes, range) == 3
+    }
+
+    /// How many digits `range` starts with when it is a number: digits, then nothing or a decimal part
+    /// (`12`, `500,50`, `3.5`); nil otherwise.
+    static func integerDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        let text = bytes[range]
+        let digits = text.prefix(while: isDigit).count
+        let rest = text.dropFirst(digits)
+        guard digits > 0, rest.isEmpty || (rest.count >= 2 && (rest.first == 0x2C || rest.first == 0x2E) && rest.dropFirst().allSatisfy(isDigit))
+        else { return nil }
+        return digits
     }
 
     /// One space of any width (`SortValue.groupSpaceLength`) between two numbers.
