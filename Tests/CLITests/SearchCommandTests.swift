@@ -411,6 +411,27 @@ import TestSupport
         }
     }
 
+    /// A French spreadsheet's CSV writes its amounts formatted (`1 500,50 €`, a no-break space before
+    /// the sign): they sort as numbers, and a histogram counts them.
+    @Test func amountsOfASpreadsheetSortAsNumbers() throws {
+        let folder = ProcessScratch.path("search-cli-amounts")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let table = "titre;prix;remise\nA;1\u{202F}500,50\u{A0}€;5 %\nB;12€;n/a\nC;€ 30;12,5 %\nD;99,90 EUR;\nE;sur devis;50 %\n"
+        try table.write(toFile: folder + "/tarifs.csv", atomically: false, encoding: .utf8)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/tarifs.csv"]).status == 0)
+        func titres(_ arguments: [String]) throws -> [String] {
+            let result = try FTSCommand.run(["search", "--index", folder + "/index", "--json", "--fields", "titre"] + arguments + ["prix:*"])
+            return result.stdout.split(separator: "\n").dropLast().map {
+                let hit = try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+                return (hit["fields"] as! [String: Any])["titre"] as! String
+            }
+        }
+        #expect(try titres(["--sort", "prix"]) == ["B", "C", "D", "A", "E"])
+        #expect(try titres(["--sort", "remise:desc"]) == ["E", "C", "A", "B", "D"])
+        let histogram = try FTSCommand.run(["search", "--index", folder + "/index", "--json", "--limit", "0", "--facet", "prix:interval=100", "prix:*"])
+        #expect(histogram.stdout.contains(#"{"value":"0","count":3},{"value":"1500","count":1}"#), "\(histogram.stdout)")
+    }
+
     /// `--sort FIELD[:desc]` orders the hits by a field's numbers or dates, and the table shows each
     /// hit's value as the document writes it.
     @Test func sortedByAField() throws {

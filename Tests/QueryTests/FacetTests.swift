@@ -54,7 +54,8 @@ import TestSupport
                 if dates.next() % 100 < 60 {
                     let items = (0..<(Int(dates.next() % 3) + 1)).map { _ in
                         let number = Int(dates.next() % 400) - 100
-                        return ["\(number)", "\(number),5", "\(number).25", "\(number)e0", " \(number)", "n/a", "2024-01-02"][Int(dates.next() % 7)]
+                        return ["\(number)", "\(number),5", "\(number).25", "\(number)e0", " \(number)", "n/a", "2024-01-02",
+                                "\(number) €", "€\(number),5", "\(number)\u{A0}%", "\(number) m²"][Int(dates.next() % 11)]
                     }
                     object += ",\"prix\":[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]"
                     document["prix"] = Set(items)
@@ -249,7 +250,9 @@ import TestSupport
                     return Set(items.filter { SortValue.date(of: $0) != nil }.map { String($0.prefix(length)) })
                 case .interval(let width):
                     return Set(items.compactMap { item -> String? in
-                        guard let number = Double(item.replacingOccurrences(of: ",", with: ".")) else { return nil }
+                        // An amount or a percentage is its number.
+                        let bare = ["€", " ", "\u{A0}", "%"].reduce(item) { $0.replacingOccurrences(of: $1, with: "") }
+                        guard let number = Double(bare.replacingOccurrences(of: ",", with: ".")) else { return nil }
                         let start = (number / width).rounded(.down) * width
                         return start == start.rounded() ? String(Int(start)) : String(start)
                     })

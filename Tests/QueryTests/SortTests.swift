@@ -31,7 +31,10 @@ import TestSupport
                 }
                 if chance(70) {
                     let cents = Double(Int(generator.next() % 20_001) - 10_000) / 100
-                    object += ",\"prix\":\"\(String(format: "%.2f", cents).replacingOccurrences(of: ".", with: ","))\""
+                    // As a spreadsheet exports a price, or as a number alone.
+                    let written = String(format: "%.2f", cents).replacingOccurrences(of: ".", with: ",")
+                    let form = ["\(written)", "\(written) €", "€\(written)", "\(written)\u{A0}EUR", "\(written)\u{202F}€"][Int(generator.next() % 5)]
+                    object += ",\"prix\":\"\(form)\""
                     document["prix"] = [cents]
                 }
                 let formatter = ISO8601DateFormatter()

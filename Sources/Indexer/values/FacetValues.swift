@@ -449,7 +449,7 @@ public struct FacetValuesReader: @unchecked Sendable {
                 // Trimmed as `groups` trims them, so that the counts say what a histogram finds.
                 let value = try self.value(ordinal: ordinal, field: field).trimmingCharacters(in: .whitespaces)
                 if SortValue.date(of: value) != nil { kinds.dates += 1 }
-                if SortValue.number(of: value) != nil { kinds.numbers += 1 }
+                if SortValue.number(ofItem: value) != nil { kinds.numbers += 1 }
             }
             computed.kinds[field] = kinds
             return kinds
@@ -475,7 +475,7 @@ public struct FacetValuesReader: @unchecked Sendable {
                     // Byte order is time order for `YYYY-MM-DD`: the order comes from the key.
                     group = (String(value.prefix(length)), 0)
                 case .numberInterval(let width):
-                    guard let number = SortValue.number(of: value) else { continue }
+                    guard let number = SortValue.number(ofItem: value) else { continue }
                     let start = (number / width).rounded(.down) * width
                     guard start.isFinite else { continue }
                     group = (Self.label(start), start)

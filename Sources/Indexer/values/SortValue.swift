@@ -1,7 +1,8 @@
 /// What a document sorts by in a field (`fts search --sort FIELD`): the numbers and dates its text
 /// holds as whole items. A field's items are its text split at ", ", the separator a JSON Lines array's
 /// elements and a front matter list's entries are joined with. An item is a number when it is one
-/// whole (`2024`, `-3`, `12,5`, `1.5e3`, `1 500,50`), a date when it is an ISO 8601 date, with or without a time
+/// whole (`2024`, `-3`, `12,5`, `1.5e3`, `1 500,50`), perhaps an amount or a percentage (`1 500,50 €`,
+/// `$30`, `99,90 EUR`, `45 %`), a date when it is an ISO 8601 date, with or without a time
 /// and a zone (`2024-05-01`, `2024-05-01T09:30:00+02:00`), which sorts by its instant in seconds since
 /// 1970 (UTC when no zone is written). Anything else in the text is passed over.
 public enum SortValue {
@@ -63,9 +64,58 @@ public enum SortValue {
     /// The value of one item, spaces around it ignored.
     static func value(of item: UnsafeBufferPointer<UInt8>) -> Double? {
         let trimmed = trimmed(item)
-        guard let first = trimmed.first, isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return nil }
-        return number(trimmed) ?? date(trimmed)
+        guard let first = trimmed.first else { return nil }
+        guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return amount(trimmed) }
+        return amount(trimmed) ?? date(trimmed)
     }
+
+    /// The number an item is, as `number(of:)` reads it or as an amount or a percentage: a currency
+    /// symbol before or after it (`€`, `$`, `£`), a currency code or `euros` after it (`EUR`, `USD`,
+    /// `GBP`, `CHF`, `euro`, in any case), or `%` after it, with one space of any width between or none,
+    /// as a spreadsheet exports a formatted cell (`1 500,50 €`, `$30`, `45 %`). A facet's value is read
+    /// this way too, so that a histogram finds what sorting finds.
+    public static func number(ofItem text: some StringProtocol) -> Double? {
+        var text = String(text)
+        return text.withUTF8 { utf8 in
+            let trimmed = trimmed(utf8)
+            return trimmed.isEmpty ? nil : amount(trimmed)
+        }
+    }
+
+    private static let symbols: [[UInt8]] = ["€", "$", "£"].map { Array($0.utf8) }
+    private static let symbolsAfter: [[UInt8]] = symbols + ["%", "eur", "euro", "euros", "usd", "gbp", "chf"].map { Array($0.utf8) }
+
+    /// `number`, or a number with a currency or a percent sign before or after it (`number(ofItem:)`).
+    private static func amount(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let first = bytes.first, isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+"),
+           let value = number(bytes) {
+            return value
+        }
+        for symbol in symbols where bytes.starts(with: symbol) {
+            let rest = UnsafeBufferPointer(rebasing: bytes[symbol.count...])
+            let space = groupSpaceLength(rest, at: 0) ?? 0
+            guard rest.count > space, isDigit(rest[space]) || rest[space] == UInt8(ascii: "-") else { return nil }
+            return number(UnsafeBufferPointer(rebasing: rest[space...]))
+        }
+        guard let last = bytes.last, !isDigit(last) else { return nil }
+        for symbol in symbolsAfter where symbol.count < bytes.count && endsWithoutCase(bytes, symbol) {
+            var end = bytes.count - symbol.count
+            // A letter before a code is part of a word: `12 feur` is no amount.
+            guard !isLetter(bytes[end - 1]) || !isLetter(symbol[0]) else { continue }
+            for length in 1...3 where end > length && groupSpaceLength(bytes, at: end - length) == length {
+                end -= length
+                break
+            }
+            return number(UnsafeBufferPointer(rebasing: bytes[..<end]))
+        }
+        return nil
+    }
+
+    private static func endsWithoutCase(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
+        zip(bytes[(bytes.count - suffix.count)...], suffix).allSatisfy { $0 | ($0 >= 0x41 && $0 <= 0x5A ? 0x20 : 0) == $1 }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
 
     /// The length of the space after `group` (1 to 3 digits, the caller checked they are digits) when a
     /// group of three digits follows it, then no digit: `1 500`, `250 000`, as French writes large
