@@ -66,17 +66,20 @@ final class RequestDecoderHandler: ChannelInboundHandler {
     }
 }
 
-/// The replies of a chunk of requests, encoded, and whether the last one closes the connection.
+/// The replies of a chunk of requests, encoded, whether the last one closes the connection, and the
+/// requests the chunk left for later (`RequestExecutor.chunkReplyBytes`).
 struct EncodedReplies {
     var bytes: ByteBuffer
     var close: Bool
+    var rest: [Result<Request, ProtocolError>] = []
 }
 
 /// Executing and encoding: runs requests on the thread pool, encodes their replies there too (the
 /// event loops only move bytes), and writes them in the order of the requests (clients may pipeline).
 /// Pipelined requests go in chunks, one thread-pool hop and one flush for many, and a connection's
 /// chunks run on several pool threads at once (up to `parallelism`): the replies of a chunk wait for
-/// those of the chunks before it. A request that changes the connection (`FORMAT`, `AUTH`, `RELOAD`,
+/// those of the chunks before it. A chunk stops once its replies pass `chunkReplyBytes`, and its other
+/// requests run, under its number, once those replies are written. A request that changes the connection (`FORMAT`, `AUTH`, `RELOAD`,
 /// `QUIT`, a line too long) runs alone, after everything before it and before anything after it.
 /// Stops reading while the client does not read its replies or too many requests wait, and closes an
 /// idle connection.
@@ -88,6 +91,11 @@ final class RequestExecutor: ChannelDuplexHandler {
     static let maximumPending = 1024
     /// Requests one pool task runs at most, so that one connection's burst does not hold a thread long.
     static let maximumBatch = 64
+    /// Bytes of replies past which a pool task leaves the rest of its chunk for later (one reply may
+    /// pass it alone): a client that pipelines requests for large replies (`SEARCH LIMIT 10000 …`) and
+    /// does not read them holds that much a running chunk, not 64 such replies (17 MB each on
+    /// frdocs). The channel's high water mark.
+    static let chunkReplyBytes = 256 << 10
 
     private let service: SearchService
     private let pool: NIOThreadPool
@@ -101,6 +109,9 @@ final class RequestExecutor: ChannelDuplexHandler {
     private var nextChunk = 0
     private var nextToWrite = 0
     private var finished: [Int: EncodedReplies] = [:]
+    /// The requests the chunk whose turn it is left for later, and its number: they run once its
+    /// replies so far are written, and the channel takes more.
+    private var unfinished: (number: Int, requests: [Result<Request, ProtocolError>])?
     private var closing = false
     /// Nothing more will be read (the client closed its side, or the server is stopping): close once
     /// every reply owed has been written.
@@ -117,7 +128,7 @@ final class RequestExecutor: ChannelDuplexHandler {
         session = Session(authenticated: service.authToken == nil)
     }
 
-    private var pending: Int { waiting.count + running }
+    private var pending: Int { waiting.count + running + (unfinished?.requests.count ?? 0) }
 
     /// Whether the channel reads (autoRead), as last set: setting an option costs more than a request's
     /// decoding, so it is set only when it changes.
@@ -151,8 +162,12 @@ final class RequestExecutor: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
-    /// Starts as many chunks as the waiting requests and the free threads allow.
+    /// Starts as many chunks as the waiting requests and the free threads allow, the unfinished one first.
     private func dispatch(context: ChannelHandlerContext) {
+        if !closing, running < parallelism, let unfinished {
+            self.unfinished = nil
+            start(unfinished.requests, number: unfinished.number, context: context)
+        }
         while !closing, !exclusive, running < parallelism, let first = waiting.first {
             if Self.isExclusive(first) {
                 guard running == 0 else { return }
@@ -171,15 +186,19 @@ final class RequestExecutor: ChannelDuplexHandler {
         }
     }
 
-    private func start(_ chunk: [Result<Request, ProtocolError>], context: ChannelHandlerContext) {
-        let number = nextChunk
-        nextChunk += 1
+    /// Runs `chunk` on the pool as chunk `number` (a new one when nil).
+    private func start(_ chunk: [Result<Request, ProtocolError>], number: Int? = nil, context: ChannelHandlerContext) {
+        let number = number ?? nextChunk
+        if number == nextChunk { nextChunk += 1 }
         running += 1
         let service = self.service, session = self.session, allocator = context.channel.allocator
         pool.runIfActive(eventLoop: context.eventLoop) { () -> EncodedReplies in
             var out = ByteOutput(capacity: 512 * chunk.count)
             var close = false
+            var done = 0
             for decoded in chunk {
+                if done > 0 && out.count >= Self.chunkReplyBytes { break }
+                done += 1
                 switch decoded {
                 case .failure(let error):
                     ReplyEncoder.encode(.error(error), format: session.format, into: &out)
@@ -189,7 +208,7 @@ final class RequestExecutor: ChannelDuplexHandler {
                     close = request == .quit
                 }
             }
-            return EncodedReplies(bytes: out.withUnsafeBytes { allocator.buffer(bytes: $0) }, close: close)
+            return EncodedReplies(bytes: out.withUnsafeBytes { allocator.buffer(bytes: $0) }, close: close, rest: Array(chunk[done...]))
         }.whenComplete { result in
             self.running -= 1
             self.exclusive = false
@@ -208,7 +227,6 @@ final class RequestExecutor: ChannelDuplexHandler {
     private func writeFinished(context: ChannelHandlerContext) {
         var wrote = false
         while let replies = finished.removeValue(forKey: nextToWrite) {
-            nextToWrite += 1
             context.write(wrapOutboundOut(replies.bytes), promise: nil)
             wrote = true
             // A reply that closes the connection runs alone: nothing after it is written.
@@ -216,9 +234,15 @@ final class RequestExecutor: ChannelDuplexHandler {
                 closeAfterWrites(context: context)
                 return
             }
+            // The chunk's other requests answer before the next chunk's replies.
+            guard replies.rest.isEmpty else {
+                unfinished = (nextToWrite, replies.rest)
+                break
+            }
+            nextToWrite += 1
         }
         if wrote { context.flush() }
-        if inputEnded && waiting.isEmpty && running == 0 {
+        if inputEnded && pending == 0 {
             closeAfterWrites(context: context)
             return
         }

@@ -82,6 +82,41 @@ import Testing
         #expect(client.line()?.hasPrefix("COUNT ") == true)
     }
 
+    /// A client that pipelines requests for large replies and reads none holds the server to about
+    /// what the sockets take, and one reply a thread beyond: not to chunks of 64 such replies
+    /// encoded ahead (2.3 GB over frdocs for one connection, before `chunkReplyBytes`).
+    @Test func largeRepliesNotReadAreNotEncodedAhead() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let request = "SEARCH LIMIT 1000 SNIPPET 10000 de\n"
+        let probe = try server.client()
+        probe.send(request)
+        let reply = probe.counted()
+        let replyBytes = reply.lines.reduce(reply.header.utf8.count + 1) { $0 + $1.utf8.count + 1 }
+        let slow = try server.client(receiveBuffer: 64 << 10)
+        slow.send(String(repeating: request, count: 1000))
+        usleep(3_000_000)
+        probe.send("STATS\n")
+        let stats = probe.counted().lines
+        let executed = Int(stats.first { $0.hasPrefix("queries\t") }!.dropFirst(8))! - 1
+        // What the sockets may hold at most: the server's send buffer (net.ipv4.tcp_wmem's largest)
+        // and the client's receive buffer (twice what was asked, as Linux books it).
+        let sendBuffer = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_wmem", encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).last.flatMap { Int($0) } ?? 4 << 20
+        let inSockets = (sendBuffer + 2 * (64 << 10)) / replyBytes
+        print("large replies: \(executed) of 1000 executed after 3 s, replies of \(replyBytes) bytes, \(inSockets) fit the sockets")
+        #expect(replyBytes > RequestExecutor.chunkReplyBytes / 4)
+        // Beyond the sockets' share, fewer than one chunk of 64 requests: two chunks ran whole before,
+        // 128 executed here, where 38 to 52 are now.
+        #expect(executed <= inSockets + 48)
+        // The slow client still gets every reply whole, in order, when it reads.
+        let counts = reply.header.split(separator: " ").dropLast().joined(separator: " ") + " "
+        for _ in 0..<1000 {
+            let next = slow.counted()
+            #expect(next.header.hasPrefix(counts) && next.lines == reply.lines)
+        }
+    }
+
     @Test func slowReadersDoNotMakeTheServerBufferWithoutBound() throws {
         let server = try TestServer()
         defer { server.stop() }

@@ -11,8 +11,13 @@ final class LineClient {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, timeout: Int = 10) throws {
+    /// `receiveBuffer`: the socket's receive buffer in bytes, fixed (the system's autotuning takes it
+    /// up to tens of MB on loopback).
+    init(port: Int, timeout: Int = 10, receiveBuffer: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -86,7 +91,7 @@ final class TestServer: @unchecked Sendable {
         port = try server.start()
     }
 
-    func client() throws -> LineClient { try LineClient(port: port) }
+    func client(receiveBuffer: Int32? = nil) throws -> LineClient { try LineClient(port: port, receiveBuffer: receiveBuffer) }
 
     func stop() {
         server.stop(grace: 5)
