@@ -63,6 +63,16 @@ struct SearchRequest: Equatable {
     var cursor = false
     var after: SearchCursor?
     var query: String
+
+    /// What makes the request as a whole wrong: a window past the maximum, or neither a query nor `LIKE`.
+    var problem: ProtocolError? {
+        // An argument error, not the query's: reported as one.
+        guard limit <= Searcher.maximumWindow && offset <= Searcher.maximumWindow - limit else {
+            return ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results")
+        }
+        guard !query.isEmpty || like != nil else { return ProtocolError(code: .syntax, message: "empty query") }
+        return nil
+    }
 }
 
 /// A reply, written in the connection's format.
@@ -113,6 +123,108 @@ struct ProtocolError: Error, Equatable {
 
     var code: Code
     var message: String
+}
+
+/// An option of `SEARCH` (PROTOCOL.md), by its name: `LIMIT` and `OFFSET` in any case, the others in
+/// capitals, as `OR` in a query (`SEARCH sort des déchets` searches the word). Over HTTP, a parameter
+/// of its name in lower case.
+enum SearchOption: String, CaseIterable {
+    case limit = "LIMIT", offset = "OFFSET", sort = "SORT", collapse = "COLLAPSE", facet = "FACET", filter = "FILTER"
+    case like = "LIKE", boost = "BOOST", proximity = "PROXIMITY", fields = "FIELDS", snippet = "SNIPPET"
+    case explain = "EXPLAIN", cursor = "CURSOR", after = "AFTER"
+
+    init?(_ word: some Collection<UInt8>) {
+        if let option = Self.allCases.first(where: { word.elementsEqual($0.rawValue.utf8) }) {
+            self = option
+            return
+        }
+        for option in [SearchOption.limit, .offset] where word.count == option.rawValue.utf8.count
+            && zip(word, option.rawValue.utf8).allSatisfy({ $0 == $1 || $0 == $1 | 0x20 }) {
+            self = option
+            return
+        }
+        return nil
+    }
+
+    /// `EXPLAIN` and `CURSOR` stand alone; every other option takes the word after it.
+    var takesArgument: Bool { self != .explain && self != .cursor }
+
+    /// Sets the option to `argument` in `request` (a `LIKE`'s id and a `FILTER`'s value may be quoted);
+    /// the error that says how the option is written when `argument` is not.
+    func apply(_ argument: some Collection<UInt8>, to request: inout SearchRequest) -> ProtocolError? {
+        let value = String(decoding: argument, as: UTF8.self)
+        func bad(_ message: String) -> ProtocolError { ProtocolError(code: .badRequest, message: message) }
+        switch self {
+        case .explain: request.explain = true
+        case .cursor: request.cursor = true
+        case .proximity:
+            // `w` or `w~N`, as a proximity search writes its slop.
+            let parts = value.split(separator: "~", maxSplits: 1, omittingEmptySubsequences: false)
+            let slop = parts.count == 2 ? Int(parts[1]) : nil
+            guard let weight = Double(parts.first ?? ""), parts.count == 1 || slop != nil,
+                  BM25Parameters(proximityBoost: weight, proximitySlop: slop ?? BM25Parameters().proximitySlop).problem == nil else {
+                return bad("PROXIMITY takes a weight from 0 to \(Int(QueryParser.maximumBoost)), then maybe ~ and a slop from 0 to "
+                    + "\(QueryParser.maximumSlop), as in PROXIMITY 1 or PROXIMITY 1~3")
+            }
+            request.proximityBoost = weight
+            request.proximitySlop = slop
+        case .boost:
+            guard request.boosts.count < RequestDecoder.maximumBoosts else { return bad("at most \(RequestDecoder.maximumBoosts) BOOSTs a search") }
+            guard let (field, boost) = try? BM25Parameters.fieldBoost(parsing: value) else { return bad("BOOST takes FIELD=W, as in BOOST tags=3") }
+            request.boosts[field] = boost
+        case .fields:
+            let names = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard request.fields == nil, !value.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
+                return bad("FIELDS takes field names separated by commas, once a search, as in FIELDS title,tags")
+            }
+            request.fields = names
+        case .after:
+            guard request.after == nil else { return bad("one AFTER a search") }
+            do {
+                request.after = try SearchCursor(token: value)
+                request.cursor = true
+            } catch {
+                return bad("AFTER takes the cursor a page gave: \(error.description)")
+            }
+        case .collapse:
+            guard !value.isEmpty else { return bad("COLLAPSE takes a field") }
+            request.collapse = FieldCollapse(field: value)
+        case .snippet:
+            let lengths = Searcher.snippetLengths
+            guard let length = Int(value), length == 0 || lengths.contains(length) else {
+                return bad("SNIPPET takes 0 (no snippets) or a length from \(lengths.lowerBound) to \(lengths.upperBound)")
+            }
+            request.snippetLength = length
+        case .like:
+            guard request.like == nil else { return bad("one LIKE a search") }
+            guard let id = RequestDecoder.unquoted(ArraySlice(argument)), !id.isEmpty else {
+                return bad("LIKE takes a document id, quoted when it holds a space: LIKE \"a b.txt#2\"")
+            }
+            request.like = id
+        case .filter:
+            guard request.filters.count < RequestDecoder.maximumFilters else { return bad("at most \(RequestDecoder.maximumFilters) FILTERs a search") }
+            do {
+                request.filters.append(try FacetFilter(parsing: value))
+            } catch {
+                return bad(error.description)
+            }
+        case .facet:
+            guard request.facets.count < RequestDecoder.maximumFacets else { return bad("at most \(RequestDecoder.maximumFacets) FACETs a search") }
+            guard let facet = try? FacetRequest(parsing: value) else {
+                return bad("FACET takes FIELD, FIELD:N (N from 1 to \(FacetRequest.maximumLimit)), FIELD:year|month|day or FIELD:interval=WIDTH")
+            }
+            request.facets.append(facet)
+        case .sort:
+            guard let sort = try? FieldSort(parsing: value) else {
+                return bad("SORT takes FIELD, FIELD:asc or FIELD:desc, or up to 3 of them separated by commas")
+            }
+            request.sort = sort
+        case .limit, .offset:
+            guard let number = Int(value), number >= 0 else { return bad("\(rawValue) takes a number") }
+            if self == .limit { request.limit = number } else { request.offset = number }
+        }
+        return nil
+    }
 }
 
 enum RequestDecoder {
@@ -184,116 +296,15 @@ enum RequestDecoder {
         var rest = text
         while true {
             let word = rest.prefix { $0 != 0x20 }
-            // Options other than `LIMIT` and `OFFSET` only in capitals, as `OR` in a query: `SEARCH
-            // sort des déchets` searches the word.
-            let isLimit = matches(word, "LIMIT"), isSort = word.elementsEqual("SORT".utf8), isFacet = word.elementsEqual("FACET".utf8)
-            let isFilter = word.elementsEqual("FILTER".utf8), isLike = word.elementsEqual("LIKE".utf8)
-            let isSnippet = word.elementsEqual("SNIPPET".utf8), isCollapse = word.elementsEqual("COLLAPSE".utf8)
-            let isBoost = word.elementsEqual("BOOST".utf8), isFields = word.elementsEqual("FIELDS".utf8)
-            let isAfter = word.elementsEqual("AFTER".utf8), isProximity = word.elementsEqual("PROXIMITY".utf8)
-            let isExplain = word.elementsEqual("EXPLAIN".utf8), isCursor = word.elementsEqual("CURSOR".utf8)
-            if isExplain || isCursor {
-                request.explain = request.explain || isExplain
-                request.cursor = request.cursor || isCursor
-                rest = rest.dropFirst(word.count).drop { $0 == 0x20 }
-                continue
-            }
-            guard isLimit || isSort || isFacet || isFilter || isLike || isSnippet || isCollapse || isBoost || isFields || isAfter
-                    || isProximity || matches(word, "OFFSET")
-            else { break }
+            guard let option = SearchOption(word) else { break }
             let afterWord = rest.dropFirst(word.count).drop { $0 == 0x20 }
-            let argument = isFilter || isLike ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
-            if isProximity {
-                // `w` or `w~N`, as a proximity search writes its slop.
-                let parts = argument.split(separator: 0x7E, maxSplits: 1, omittingEmptySubsequences: false)
-                let slop = parts.count == 2 ? Int(String(decoding: parts[1], as: UTF8.self)) : nil
-                guard let weight = Double(String(decoding: parts[0], as: UTF8.self)), parts.count == 1 || slop != nil,
-                      BM25Parameters(proximityBoost: weight, proximitySlop: slop ?? BM25Parameters().proximitySlop).problem == nil else {
-                    return .failure(ProtocolError(code: .badRequest, message: "PROXIMITY takes a weight from 0 to "
-                        + "\(Int(QueryParser.maximumBoost)), then maybe ~ and a slop from 0 to \(QueryParser.maximumSlop), "
-                        + "as in PROXIMITY 1 or PROXIMITY 1~3"))
-                }
-                request.proximityBoost = weight
-                request.proximitySlop = slop
-            } else if isBoost {
-                guard request.boosts.count < maximumBoosts else {
-                    return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumBoosts) BOOSTs a search"))
-                }
-                do {
-                    let (field, boost) = try BM25Parameters.fieldBoost(parsing: String(decoding: argument, as: UTF8.self))
-                    request.boosts[field] = boost
-                } catch {
-                    return .failure(ProtocolError(code: .badRequest, message: "BOOST takes FIELD=W, as in BOOST tags=3"))
-                }
-            } else if isFields {
-                let names = argument.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-                guard request.fields == nil, !argument.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
-                    return .failure(ProtocolError(code: .badRequest, message: "FIELDS takes field names separated by commas, once a search, as in FIELDS title,tags"))
-                }
-                request.fields = names
-            } else if isAfter {
-                guard request.after == nil else { return .failure(ProtocolError(code: .badRequest, message: "one AFTER a search")) }
-                do {
-                    request.after = try SearchCursor(token: String(decoding: argument, as: UTF8.self))
-                    request.cursor = true
-                } catch {
-                    return .failure(ProtocolError(code: .badRequest, message: "AFTER takes the cursor a page gave: \(error.description)"))
-                }
-            } else if isCollapse {
-                guard !argument.isEmpty else { return .failure(ProtocolError(code: .badRequest, message: "COLLAPSE takes a field")) }
-                request.collapse = FieldCollapse(field: String(decoding: argument, as: UTF8.self))
-            } else if isSnippet {
-                let lengths = Searcher.snippetLengths
-                guard let value = Int(String(decoding: argument, as: UTF8.self)), value == 0 || lengths.contains(value) else {
-                    return .failure(ProtocolError(code: .badRequest,
-                                                  message: "SNIPPET takes 0 (no snippets) or a length from \(lengths.lowerBound) to \(lengths.upperBound)"))
-                }
-                request.snippetLength = value
-            } else if isLike {
-                guard request.like == nil else { return .failure(ProtocolError(code: .badRequest, message: "one LIKE a search")) }
-                guard let id = unquoted(argument), !id.isEmpty else {
-                    return .failure(ProtocolError(code: .badRequest, message: "LIKE takes a document id, quoted when it holds a space: LIKE \"a b.txt#2\""))
-                }
-                request.like = id
-            } else if isFilter {
-                guard request.filters.count < maximumFilters else {
-                    return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFilters) FILTERs a search"))
-                }
-                do {
-                    request.filters.append(try FacetFilter(parsing: String(decoding: argument, as: UTF8.self)))
-                } catch {
-                    return .failure(ProtocolError(code: .badRequest, message: error.description))
-                }
-            } else if isFacet {
-                guard request.facets.count < maximumFacets else {
-                    return .failure(ProtocolError(code: .badRequest, message: "at most \(maximumFacets) FACETs a search"))
-                }
-                do {
-                    request.facets.append(try FacetRequest(parsing: String(decoding: argument, as: UTF8.self)))
-                } catch {
-                    return .failure(ProtocolError(code: .badRequest,
-                                                  message: "FACET takes FIELD, FIELD:N (N from 1 to \(FacetRequest.maximumLimit)), FIELD:year|month|day or FIELD:interval=WIDTH"))
-                }
-            } else if isSort {
-                do {
-                    request.sort = try FieldSort(parsing: String(decoding: argument, as: UTF8.self))
-                } catch {
-                    return .failure(ProtocolError(code: .badRequest, message: "SORT takes FIELD, FIELD:asc or FIELD:desc, or up to 3 of them separated by commas"))
-                }
-            } else {
-                guard let value = Int(String(decoding: argument, as: UTF8.self)), value >= 0 else {
-                    return .failure(ProtocolError(code: .badRequest, message: "\(isLimit ? "LIMIT" : "OFFSET") takes a number"))
-                }
-                if isLimit { request.limit = value } else { request.offset = value }
-            }
+            let argument = !option.takesArgument ? afterWord.prefix(0)
+                : option == .filter || option == .like ? filterArgument(afterWord) : afterWord.prefix { $0 != 0x20 }
+            if let error = option.apply(argument, to: &request) { return .failure(error) }
             rest = afterWord.dropFirst(argument.count).drop { $0 == 0x20 }
         }
-        // An argument error, not the query's: checked here so that it is reported as one.
-        guard request.limit <= Searcher.maximumWindow && request.offset <= Searcher.maximumWindow - request.limit else {
-            return .failure(ProtocolError(code: .badRequest, message: "OFFSET + LIMIT is over the maximum window of \(Searcher.maximumWindow) results"))
-        }
-        guard !rest.isEmpty || request.like != nil else { return .failure(ProtocolError(code: .syntax, message: "empty query")) }
         request.query = String(decoding: rest, as: UTF8.self)
+        if let error = request.problem { return .failure(error) }
         return .success(.search(request))
     }
 
@@ -339,7 +350,7 @@ enum RequestDecoder {
 
     /// `LIKE`'s id: as written, or between quotes with `\"` and `\\` for a quote and a backslash;
     /// nil when a quote is left open or text follows the closing one.
-    private static func unquoted(_ argument: ArraySlice<UInt8>) -> String? {
+    static func unquoted(_ argument: ArraySlice<UInt8>) -> String? {
         guard argument.first == 0x22 else { return String(decoding: argument, as: UTF8.self) }
         var bytes: [UInt8] = []
         var index = argument.startIndex + 1
