@@ -45,13 +45,14 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        // The line-protocol server (docs/PROTOCOL.md) as a library, so tests run it in process over TCP.
+        // The line-protocol server and its HTTP front (docs/PROTOCOL.md) as a library, so tests run it in process over TCP.
         .target(
             name: "Server",
             dependencies: [
                 "Indexer", "Query",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -322,17 +322,20 @@ final class ConnectionLimiter: ChannelInboundHandler {
 
     private let service: SearchService
     private let limit: Int
+    /// What a client past the limit is sent, from the error: a line, or an HTTP response.
+    private let refusal: (ProtocolError) -> [UInt8]
     private var admitted = false
 
-    init(service: SearchService, limit: Int) {
+    init(service: SearchService, limit: Int, refusal: @escaping (ProtocolError) -> [UInt8] = { ReplyEncoder.encode(.error($0), format: .text) }) {
         self.service = service
         self.limit = limit
+        self.refusal = refusal
     }
 
     func channelActive(context: ChannelHandlerContext) {
         admitted = service.connectionOpened(limit: limit)
         guard admitted else {
-            let reply = ReplyEncoder.encode(.error(ProtocolError(code: .tooManyConnections, message: "\(limit) connections already; closing")), format: .text)
+            let reply = refusal(ProtocolError(code: .tooManyConnections, message: "\(limit) connections already; closing"))
             context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: reply))).whenComplete { _ in context.close(promise: nil) }
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 public struct ServerConfiguration: Sendable {
@@ -12,6 +13,10 @@ public struct ServerConfiguration: Sendable {
     public var maximumLineLength = 64 * 1024
     /// Threads running queries (off the event loops).
     public var threads = System.coreCount
+    /// The port of the HTTP front (PROTOCOL.md, "HTTP"), on the same host; nil for none, 0 picks a free one.
+    public var httpPort: Int?
+    /// The origin browsers may call the HTTP front from (`Access-Control-Allow-Origin`); nil for none.
+    public var allowedOrigin: String?
 
     public init() {}
 }
@@ -24,6 +29,9 @@ public final class SearchServer: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let pool: NIOThreadPool
     private var channel: Channel?
+    private var httpChannel: Channel?
+    /// The HTTP front's port once started (the one picked when asked for port 0), nil without one.
+    public private(set) var httpPort: Int?
     private let connections = OpenConnections()
 
     public init(service: SearchService, configuration: ServerConfiguration) {
@@ -65,7 +73,46 @@ public final class SearchServer: @unchecked Sendable {
             throw ListenError(host: configuration.host, port: configuration.port, cause: error)
         }
         self.channel = channel
+        if let port = configuration.httpPort {
+            let http: Channel
+            do {
+                http = try httpBootstrap().bind(host: configuration.host, port: port).wait()
+            } catch {
+                try? channel.close().wait()
+                throw ListenError(host: configuration.host, port: port, cause: error)
+            }
+            httpChannel = http
+            httpPort = http.localAddress?.port ?? port
+        }
         return channel.localAddress?.port ?? configuration.port
+    }
+
+    /// The HTTP front's connections: the same admission and idle timeout, NIO's HTTP/1.1 parsing
+    /// (requests answered in order, one at a time), then the commands.
+    private func httpBootstrap() -> ServerBootstrap {
+        let service = self.service, pool = self.pool, configuration = self.configuration, connections = self.connections
+        return ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                guard connections.add(channel) else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in connections.remove(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ConnectionLimiter(service: service, limit: configuration.maximumConnections) { error in
+                            let body = ReplyEncoder.encode(.error(error), format: .json)
+                            return Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+                                + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n").utf8) + body
+                        },
+                        IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
+                    ])
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPRequestHandler(service: service, pool: pool, maximumTargetLength: configuration.maximumLineLength,
+                                           allowedOrigin: configuration.allowedOrigin))
+                }
+            }
     }
 
     /// Stops accepting, then each connection stops reading, answers the requests it has read and closes
@@ -73,6 +120,7 @@ public final class SearchServer: @unchecked Sendable {
     /// before the event loops: a query's reply is handed to its connection's loop, which must still run.
     public func stop(grace: Double = 30) {
         try? channel?.close().wait()
+        try? httpChannel?.close().wait()
         for connection in connections.stop() { connection.pipeline.fireUserInboundEventTriggered(ServerStopping()) }
         let deadline = Date().addingTimeInterval(grace)
         while !connections.isEmpty && Date() < deadline { usleep(10_000) }

@@ -23,6 +23,9 @@ struct Searchd {
                     help: "Build the index from these files and folders when it is missing or older (default: $FTS_CORPUS or ./Corpus/seeds)."),
             .option("host", default: "127.0.0.1", help: "Address to listen on."),
             .option("port", default: "7700", help: "Port to listen on; 0 picks a free one and prints it."),
+            .option("http-port", help: "Also serve the commands over HTTP on this port (GET /search?q=…, docs/PROTOCOL.md); 0 picks a free one (default: none)."),
+            .option("http-allow-origin", value: "origin",
+                    help: "The origin web pages may call the HTTP port from (Access-Control-Allow-Origin: * for any; default: none)."),
             .option("max-connections", default: "256", help: "Connections served at once; more are refused."),
             .option("idle-timeout", default: "300", help: "Seconds before an idle connection is closed."),
             .option("max-line", default: "65536", help: "Longest request line in bytes."),
@@ -38,6 +41,8 @@ struct Searchd {
     var corpus: [String]
     var host: String
     var port: Int
+    var httpPort: Int?
+    var allowedOrigin: String?
     var maxConnections: Int
     var idleTimeout: Int
     var maxLine: Int
@@ -64,6 +69,8 @@ struct Searchd {
         corpus = arguments.strings("corpus")
         host = arguments.string("host")!
         port = try arguments.number("port")!
+        httpPort = try arguments.number("http-port")
+        allowedOrigin = arguments.string("http-allow-origin")
         maxConnections = try arguments.number("max-connections")!
         idleTimeout = try arguments.number("idle-timeout")!
         maxLine = try arguments.number("max-line")!
@@ -83,6 +90,8 @@ struct Searchd {
         guard let logLevel = Logger.Level(rawValue: level) else { throw UsageError("unknown --log-level \(level)") }
         self.logLevel = logLevel
         guard (0...65535).contains(port) else { throw UsageError("--port must be between 0 and 65535") }
+        guard httpPort.map({ (0...65535).contains($0) }) != false else { throw UsageError("--http-port must be between 0 and 65535") }
+        guard allowedOrigin == nil || httpPort != nil else { throw UsageError("--http-allow-origin needs --http-port") }
         guard maxConnections > 0 else { throw UsageError("--max-connections must be at least 1") }
         guard idleTimeout > 0 else { throw UsageError("--idle-timeout must be at least 1 second") }
         guard maxLine >= 16 else { throw UsageError("--max-line must be at least 16 bytes") }
@@ -123,6 +132,8 @@ struct Searchd {
             configuration.maximumConnections = maxConnections
             configuration.idleTimeout = idleTimeout
             configuration.maximumLineLength = maxLine
+            configuration.httpPort = httpPort
+            configuration.allowedOrigin = allowedOrigin
             let server = SearchServer(service: service, configuration: configuration)
             let bound = try server.start()
             let documents = service.currentDocumentCount
@@ -134,6 +145,9 @@ struct Searchd {
             signals.handle(server)
             // Written straight to the file descriptor: scripts wait for this line, buffering must not hold it.
             FileHandle.standardOutput.write(Data("searchd: listening on \(host):\(bound), \(documents) documents from \(indexPath); try: printf 'SEARCH économie solidaire\\n' | nc \(host) \(bound)\n".utf8))
+            if let http = server.httpPort {
+                FileHandle.standardOutput.write(Data("searchd: HTTP on \(host):\(http); try: curl 'http://\(host):\(http)/search?q=économie+solidaire'\n".utf8))
+            }
 
             signals.waitUntilStopped()
             watcher?.stop()

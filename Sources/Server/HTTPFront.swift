@@ -1,0 +1,279 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Query
+
+/// The commands over HTTP (PROTOCOL.md, "HTTP"): `GET /search?q=jardin&limit=5` is `SEARCH LIMIT 5
+/// jardin` and answers its JSON reply. A command is the path's one segment, in lower case; `q` holds
+/// the query (or the text of `ANALYZE` and `COMPLETE`), `id` a document's id, and every other
+/// parameter an option of the command by its name in lower case (`facet` and `filter` may repeat).
+enum HTTPRequestDecoder {
+    /// The request `target` (path and query string) asks for, or the error to answer.
+    static func decode(target: String) -> Result<Request, ProtocolError> {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = parts[0]
+        guard let parameters = parameters(parts.count == 2 ? parts[1] : "") else {
+            return .failure(ProtocolError(code: .invalidUTF8, message: "a parameter is not valid UTF-8 once percent-decoded"))
+        }
+        if parameters.contains(where: { $0.value.utf8.contains(0) }) {
+            return .failure(ProtocolError(code: .badRequest, message: "a parameter holds a NUL byte"))
+        }
+        let command = path.hasPrefix("/") ? path.dropFirst() : path[...]
+        if command == "reload" { return .success(.reload) }
+        func value(_ name: String) -> String? { parameters.last { $0.name == name }?.value }
+        func known(_ names: Set<String>) -> ProtocolError? {
+            guard let other = parameters.first(where: { !names.contains($0.name) }) else { return nil }
+            return ProtocolError(code: .badRequest, message: "\(command) takes no parameter \(other.name.prefix(32))")
+        }
+        func required(_ name: String, _ message: String, code: ProtocolError.Code = .syntax) -> Result<String, ProtocolError> {
+            guard let text = value(name), !text.isEmpty else { return .failure(ProtocolError(code: code, message: message)) }
+            return .success(text)
+        }
+        switch command {
+        case "search": return search(parameters)
+        case "count", "suggest":
+            if let error = known(["q"]) { return .failure(error) }
+            return required("q", "empty query").map { command == "count" ? .count($0) : .suggest($0) }
+        case "complete":
+            if let error = known(["q", "limit"]) { return .failure(error) }
+            var limit = 10
+            if let text = value("limit") {
+                guard let number = Int(text), (1...Searcher.maximumCompletions).contains(number) else {
+                    return .failure(ProtocolError(code: .badRequest, message: "limit takes a number from 1 to \(Searcher.maximumCompletions)"))
+                }
+                limit = number
+            }
+            return required("q", "empty text").map { .complete(limit: limit, text: $0) }
+        case "get":
+            if let error = known(["id"]) { return .failure(error) }
+            return required("id", "get needs a document id", code: .badRequest).map { .get($0) }
+        case "highlight":
+            if let error = known(["id", "q"]) { return .failure(error) }
+            return required("id", "highlight needs a document id", code: .badRequest).flatMap { id in
+                required("q", "empty query").map { .highlight(id: id, query: $0) }
+            }
+        case "analyze":
+            if let error = known(["q"]) { return .failure(error) }
+            return .success(.analyze(value("q") ?? ""))
+        case "terms": return terms(parameters)
+        case "", "ping":
+            if let error = known([]) { return .failure(error) }
+            return .success(.ping)
+        case "stats", "fields", "help":
+            if let error = known([]) { return .failure(error) }
+            return .success(command == "stats" ? .stats : command == "fields" ? .fields : .help)
+        default:
+            return .failure(ProtocolError(code: .notFound, message: "no command \(command.prefix(32)); GET /help lists them"))
+        }
+    }
+
+    private static func search(_ parameters: [(name: String, value: String)]) -> Result<Request, ProtocolError> {
+        var request = SearchRequest(query: "")
+        for (name, value) in parameters {
+            if name == "q" {
+                request.query = value
+                continue
+            }
+            guard let option = SearchOption(rawValue: name.uppercased()), name == name.lowercased() else {
+                return .failure(ProtocolError(code: .badRequest, message: "search takes no parameter \(name.prefix(32))"))
+            }
+            // A flag is set by its name alone, or by `true`.
+            if !option.takesArgument && !["", "true", "1"].contains(value) {
+                return .failure(ProtocolError(code: .badRequest, message: "\(name) is set alone, as in &\(name)"))
+            }
+            if let error = option.apply(Array(value.utf8), to: &request) { return .failure(error) }
+        }
+        if let error = request.problem { return .failure(error) }
+        return .success(.search(request))
+    }
+
+    private static func terms(_ parameters: [(name: String, value: String)]) -> Result<Request, ProtocolError> {
+        var line = "TERMS"
+        for (name, value) in parameters {
+            guard ["field", "prefix", "limit", "top"].contains(name) else {
+                return .failure(ProtocolError(code: .badRequest, message: "terms takes no parameter \(name.prefix(32))"))
+            }
+            guard !value.isEmpty, !value.contains(where: { $0 == " " || $0 == "\t" }) else {
+                return .failure(ProtocolError(code: .badRequest, message: "terms' \(name) is one word"))
+            }
+            line += " \(name.uppercased()) \(value)"
+        }
+        return RequestDecoder.decode(Array(line.utf8))
+    }
+
+    /// The query string's `name=value` pairs, percent-decoded (`+` a space, as forms send them); nil
+    /// when one is not UTF-8 once decoded.
+    static func parameters(_ query: Substring) -> [(name: String, value: String)]? {
+        var pairs: [(name: String, value: String)] = []
+        for pair in query.split(separator: "&") {
+            let halves = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decoded(halves[0]), let value = decoded(halves.count == 2 ? halves[1] : "") else { return nil }
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    private static func decoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var utf8 = text.utf8[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(0x20)
+            } else if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                      let high = hexValue(utf8[utf8.startIndex]), let low = hexValue(utf8[utf8.index(after: utf8.startIndex)]) {
+                bytes.append(high << 4 | low)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validUTF8: bytes)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// Whether `method` may ask for `target`: `POST /reload`, and `GET` (or `HEAD`) every other command.
+    static func allows(_ method: HTTPMethod, _ target: String) -> Bool {
+        let path = target.prefix { $0 != "?" }
+        return path == "/reload" ? method == .POST : method == .GET || method == .HEAD
+    }
+
+    /// The HTTP status of a reply: 200, or what its error is.
+    static func status(of reply: Reply) -> HTTPResponseStatus {
+        guard case .error(let error) = reply else { return .ok }
+        switch error.code {
+        case .syntax, .badRequest, .invalidUTF8, .unknownCommand: return .badRequest
+        case .unauthorized: return .unauthorized
+        case .notFound: return .notFound
+        case .lineTooLong: return .uriTooLong
+        case .tooManyConnections: return .serviceUnavailable
+        case .reloadFailed, .internalError: return .internalServerError
+        }
+    }
+}
+
+/// Serves one HTTP request at a time (`HTTPServerPipelineHandler`, before it, holds the next ones):
+/// decodes it, runs it on the thread pool as a line's request runs, and answers its JSON reply.
+final class HTTPRequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let service: SearchService
+    private let pool: NIOThreadPool
+    private let maximumTargetLength: Int
+    private let allowedOrigin: String?
+    private var head: HTTPRequestHead?
+    /// A request is being answered; and whether the server stops (close once it is).
+    private var answering = false
+    private var stopping = false
+
+    init(service: SearchService, pool: NIOThreadPool, maximumTargetLength: Int, allowedOrigin: String?) {
+        self.service = service
+        self.pool = pool
+        self.maximumTargetLength = maximumTargetLength
+        self.allowedOrigin = allowedOrigin
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): self.head = head
+        case .body: break
+        case .end:
+            guard let head, !stopping else { return }
+            self.head = nil
+            answering = true
+            respond(to: head, context: context)
+        }
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        if head.method == .OPTIONS {
+            // A browser's preflight, before a request with an `Authorization` header.
+            return write(status: .noContent, body: [], head: head, context: context)
+        }
+        guard head.uri.utf8.count <= maximumTargetLength else {
+            let error = ProtocolError(code: .lineTooLong, message: "request target longer than the limit")
+            return write(status: .uriTooLong, body: ReplyEncoder.encode(.error(error), format: .json), head: head, context: context)
+        }
+        guard HTTPRequestDecoder.allows(head.method, head.uri) else {
+            let error = ProtocolError(code: .badRequest, message: "\(head.method.rawValue) is not served there; GET a command, or POST /reload")
+            return write(status: .methodNotAllowed, body: ReplyEncoder.encode(.error(error), format: .json), head: head, context: context)
+        }
+        let decoded = HTTPRequestDecoder.decode(target: head.uri)
+        let service = self.service
+        let bearer = head.headers.first(name: "authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        pool.runIfActive(eventLoop: context.eventLoop) { () -> (HTTPResponseStatus, [UInt8]) in
+            let session = Session(authenticated: service.authToken == nil)
+            session.format = .json
+            if let bearer, case .error(let error) = service.execute(.auth(bearer), session: session) {
+                return (.unauthorized, ReplyEncoder.encode(.error(error), format: .json))
+            }
+            var reply: Reply
+            switch decoded {
+            case .success(let request): reply = service.execute(request, session: session)
+            case .failure(let error): reply = .error(error)
+            }
+            if bearer == nil, case .error(let error) = reply, error.code == .unauthorized {
+                reply = .error(ProtocolError(code: .unauthorized, message: "send the token first, as Authorization: Bearer <token>"))
+            }
+            return (HTTPRequestDecoder.status(of: reply), ReplyEncoder.encode(reply, format: .json))
+        }.whenComplete { result in
+            switch result {
+            case .success(let (status, body)): self.write(status: status, body: body, head: head, context: context)
+            case .failure(let error):
+                let reply = ReplyEncoder.encode(.error(ProtocolError(code: .internalError, message: "\(error)")), format: .json)
+                self.write(status: .internalServerError, body: reply, head: head, context: context)
+            }
+        }
+    }
+
+    private func write(status: HTTPResponseStatus, body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        headers.add(name: "Content-Length", value: "\(body.count)")
+        if let allowedOrigin {
+            headers.add(name: "Access-Control-Allow-Origin", value: allowedOrigin)
+            if head.method == .OPTIONS {
+                headers.add(name: "Access-Control-Allow-Methods", value: "GET, POST")
+                headers.add(name: "Access-Control-Allow-Headers", value: "Authorization")
+            }
+        }
+        if status == .methodNotAllowed {
+            headers.add(name: "Allow", value: head.uri.hasPrefix("/reload") ? "POST" : "GET, HEAD")
+        }
+        let keepAlive = head.isKeepAlive && !stopping
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        if head.method != .HEAD && !body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        }
+        answering = false
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { context.close(promise: nil) }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else if event is ServerStopping {
+            // A request being answered is answered first, with `Connection: close`.
+            stopping = true
+            if !answering { context.close(promise: nil) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

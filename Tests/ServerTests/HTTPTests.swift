@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import Indexer
+@testable import Server
+
+/// The commands over HTTP: the same replies as the line protocol's JSON ones, with HTTP's statuses.
+@Suite(.serialized) struct HTTPTests {
+    /// One response: its status code, its headers (names in lower case) and its body.
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    /// Sends `request` (a request line and headers; the blank line is added) and reads one response
+    /// whose body is at most one line, as every JSON reply is.
+    static func exchange(_ client: LineClient, _ request: String, bodyless: Bool = false) -> Response? {
+        client.send(request + "\r\n\r\n")
+        guard let statusLine = client.line(), let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        var headers: [String: String] = [:]
+        while let line = client.line()?.trimmingCharacters(in: .init(charactersIn: "\r")), !line.isEmpty {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            headers[parts[0].lowercased()] = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        }
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        return Response(status: status, headers: headers, body: length > 0 && !bodyless ? (client.line() ?? "") + "\n" : "")
+    }
+
+    static func get(_ client: LineClient, _ target: String, headers: String = "") -> Response? {
+        exchange(client, "GET \(target) HTTP/1.1\r\nHost: localhost" + headers)
+    }
+
+    @Test func commandsAnswerTheirJSONReplies() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        let http = try LineClient(port: server.server.httpPort!)
+        let line = try server.client()
+        line.send("FORMAT json\n")
+        _ = line.line()
+        // Each command's body is the line protocol's JSON reply to the same request, took_us aside.
+        func tookAside(_ text: String) -> String { text.replacingOccurrences(of: #""took_us":[0-9]+"#, with: "", options: .regularExpression) }
+        let pairs = [("/search?q=%C3%A9conomie+solidaire&limit=3&snippet=40&facet=path", "SEARCH LIMIT 3 SNIPPET 40 FACET path économie solidaire"),
+                     ("/search?q=jardin&sort=path:desc&explain&fields=title,body", "SEARCH SORT path:desc EXPLAIN FIELDS title,body jardin"),
+                     ("/search?q=emploi&filter=path:%3D*001*&limit=0", "SEARCH FILTER path:=*001* LIMIT 0 emploi"),
+                     ("/count?q=emploi+-insertion", "COUNT emploi -insertion"), ("/suggest?q=emploie", "SUGGEST emploie"),
+                     ("/complete?q=sol&limit=3", "COMPLETE LIMIT 3 sol"), ("/get?id=001_6542941b035b2caf.txt%231", "GET 001_6542941b035b2caf.txt#1"),
+                     ("/highlight?id=001_6542941b035b2caf.txt%231&q=emploi", "HIGHLIGHT 001_6542941b035b2caf.txt#1 emploi"),
+                     ("/analyze?q=l%E2%80%99%C3%A9conomie", "ANALYZE l’économie"), ("/terms?prefix=solid&limit=3", "TERMS PREFIX solid LIMIT 3"),
+                     ("/fields", "FIELDS"), ("/ping", "PING"), ("/", "PING"), ("/help", "HELP")]
+        for (target, request) in pairs {
+            let response = try #require(Self.get(http, target), "\(target)")
+            line.send(request + "\n")
+            #expect(response.status == 200 && tookAside(response.body) == tookAside((line.line() ?? "") + "\n"), "\(target): \(response.body)")
+            #expect(response.headers["content-type"] == "application/json; charset=utf-8" && response.headers["access-control-allow-origin"] == nil)
+        }
+        // A page after a cursor, as `AFTER` gives it.
+        let first = try #require(Self.get(http, "/search?q=emploi&limit=2&cursor"))
+        let cursor = try #require(first.body.firstMatch(of: /"next":"([^"]+)"/)?.1)
+        let next = try #require(Self.get(http, "/search?q=emploi&limit=2&after=\(cursor)"))
+        line.send("SEARCH LIMIT 2 AFTER \(cursor) emploi\n")
+        #expect(tookAside(next.body) == tookAside((line.line() ?? "") + "\n"))
+        // HEAD: the headers alone.
+        let head = try #require(Self.exchange(http, "HEAD /count?q=emploi HTTP/1.1\r\nHost: localhost", bodyless: true))
+        #expect(head.status == 200 && head.headers["content-length"] == "13")
+        #expect(try #require(Self.get(http, "/ping")).body == #"{"pong":true}"# + "\n")
+    }
+
+    @Test func errorsHaveTheirStatuses() throws {
+        let server = try TestServer { $0.httpPort = 0; $0.maximumLineLength = 1024 }
+        defer { server.stop() }
+        let http = try LineClient(port: server.server.httpPort!)
+        let cases: [(String, Int, String)] = [
+            ("/search?q=%22jardin", 400, #"{"error":{"code":"syntax","message":"unbalanced quote at column 1"}}"#),
+            ("/search?limit=3", 400, #"{"error":{"code":"syntax","message":"empty query"}}"#),
+            ("/search?q=a&limit=x", 400, #"{"error":{"code":"bad_request","message":"LIMIT takes a number"}}"#),
+            ("/search?q=a&LIMIT=3", 400, #"{"error":{"code":"bad_request","message":"search takes no parameter LIMIT"}}"#),
+            ("/search?q=a&explain=no", 400, #"{"error":{"code":"bad_request","message":"explain is set alone, as in &explain"}}"#),
+            ("/search?q=a&limit=10000&offset=1", 400,
+             #"{"error":{"code":"bad_request","message":"OFFSET + LIMIT is over the maximum window of 10000 results"}}"#),
+            ("/count?q=a&x=1", 400, #"{"error":{"code":"bad_request","message":"count takes no parameter x"}}"#),
+            ("/search?q=%FF", 400, #"{"error":{"code":"invalid_utf8","message":"a parameter is not valid UTF-8 once percent-decoded"}}"#),
+            ("/search?q=a%00b", 400, #"{"error":{"code":"bad_request","message":"a parameter holds a NUL byte"}}"#),
+            ("/get?id=nope", 404, #"{"error":{"code":"not_found","message":"no document with id nope"}}"#),
+            ("/nope", 404, #"{"error":{"code":"not_found","message":"no command nope; GET /help lists them"}}"#),
+            ("/search?q=" + String(repeating: "a", count: 2000), 414,
+             #"{"error":{"code":"line_too_long","message":"request target longer than the limit"}}"#),
+        ]
+        for (target, status, body) in cases {
+            let response = try #require(Self.get(http, target), "\(target.prefix(40))")
+            #expect(response.status == status && response.body == body + "\n", "\(target.prefix(40)): \(response.status) \(response.body)")
+        }
+        let post = try #require(Self.exchange(http, "POST /search?q=a HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0"))
+        #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD")
+        let reloadByGet = try #require(Self.get(http, "/reload"))
+        #expect(reloadByGet.status == 405 && reloadByGet.headers["allow"] == "POST")
+        // Garbage instead of HTTP: a 400 from NIO's parser, then the connection closes.
+        let garbage = try LineClient(port: server.server.httpPort!)
+        garbage.send("\u{1}\u{2} nonsense\r\n\r\n")
+        #expect(garbage.line()?.hasPrefix("HTTP/1.1 400") == true)
+        // The server serves on.
+        #expect(try Self.get(LineClient(port: server.server.httpPort!), "/ping")?.body == #"{"pong":true}"# + "\n")
+    }
+
+    @Test func aTokenIsABearerAndOriginsAreAllowedWhenSaid() throws {
+        let server = try TestServer(configure: { $0.httpPort = 0; $0.allowedOrigin = "https://example.org" }, authToken: "sekret")
+        defer { server.stop() }
+        let http = try LineClient(port: server.server.httpPort!)
+        let none = try #require(Self.get(http, "/count?q=emploi"))
+        #expect(none.status == 401 && none.body.contains("Authorization: Bearer <token>"))
+        #expect(try #require(Self.get(http, "/count?q=emploi", headers: "\r\nAuthorization: Bearer wrong")).status == 401)
+        let good = try #require(Self.get(http, "/count?q=emploi", headers: "\r\nAuthorization: Bearer sekret"))
+        #expect(good.status == 200 && good.body == #"{"count":47}"# + "\n" && good.headers["access-control-allow-origin"] == "https://example.org")
+        #expect(try #require(Self.get(http, "/ping")).status == 200)
+        let reload = try #require(Self.exchange(http, "POST /reload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nAuthorization: Bearer sekret"))
+        #expect(reload.status == 200 && reload.body == #"{"ok":"reloaded 89 documents"}"# + "\n")
+        // A browser's preflight before a request with the token.
+        let preflight = try #require(Self.exchange(http, "OPTIONS /count?q=emploi HTTP/1.1\r\nHost: localhost\r\nOrigin: https://example.org"))
+        #expect(preflight.status == 204 && preflight.headers["access-control-allow-headers"] == "Authorization")
+    }
+
+    /// Both ports share `--max-connections`: one more client gets a 503 and is closed.
+    @Test func extraConnectionsAreRefusedWithA503() throws {
+        let server = try TestServer { $0.httpPort = 0; $0.maximumConnections = 1 }
+        defer { server.stop() }
+        let first = try server.client()
+        first.send("PING\n")
+        #expect(first.line() == "PONG")
+        let refused = try LineClient(port: server.server.httpPort!)
+        let response = try #require(Self.get(refused, "/ping"))
+        #expect(response.status == 503 && response.body.contains(#""code":"too_many_connections""#) && refused.line() == nil)
+    }
+
+    @Test func requestsOnOneConnectionAnswerInOrderAndHTTP10Closes() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        let http = try LineClient(port: server.server.httpPort!)
+        // Pipelined: three requests in one write, answered in order.
+        http.send((0..<3).map { "GET /complete?q=\(["sol", "emp", "jar"][$0])&limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n" }.joined())
+        var bodies: [String] = []
+        for _ in 0..<3 {
+            while let line = http.line(), line != "\r" {}
+            bodies.append(http.line() ?? "")
+        }
+        #expect(zip(bodies, ["s", "e", "j"]).allSatisfy { $0.hasPrefix(#"{"completions":[{"text":""# + $1) }, "\(bodies)")
+        let old = try LineClient(port: server.server.httpPort!)
+        let response = try #require(Self.exchange(old, "GET /ping HTTP/1.0"))
+        #expect(response.status == 200 && response.headers["connection"] == "close" && old.line() == nil)
+    }
+}
