@@ -160,8 +160,9 @@ enum HTTPRequestDecoder {
     }
 }
 
-/// Serves one HTTP request at a time (`HTTPServerPipelineHandler`, before it, holds the next ones):
-/// decodes it, runs it on the thread pool as a line's request runs, and answers its JSON reply.
+/// Serves one HTTP request at a time (`HTTPServerPipelineHandler`, before it, holds the next ones),
+/// once the channel takes more: decodes it, runs it on the thread pool as a line's request runs, and
+/// answers its JSON reply.
 final class HTTPRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -174,6 +175,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// A request is being answered; and whether the server stops (close once it is).
     private var answering = false
     private var stopping = false
+    /// A request whose response the channel cannot take yet (its client does not read the ones
+    /// before): it runs once the channel is writable, so that a client pipelining requests for
+    /// large replies holds the server to one of them, not to every reply it does not read.
+    private var deferred: HTTPRequestHead?
 
     init(service: SearchService, pool: NIOThreadPool, maximumTargetLength: Int, allowedOrigin: String?) {
         self.service = service
@@ -190,8 +195,20 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             guard let head, !stopping else { return }
             self.head = nil
             answering = true
+            if context.channel.isWritable {
+                respond(to: head, context: context)
+            } else {
+                deferred = head
+            }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let head = deferred {
+            deferred = nil
             respond(to: head, context: context)
         }
+        context.fireChannelWritabilityChanged()
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {

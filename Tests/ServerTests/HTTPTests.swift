@@ -16,6 +16,11 @@ import Testing
     /// whose body is at most one line, as every JSON reply is.
     static func exchange(_ client: LineClient, _ request: String, bodyless: Bool = false) -> Response? {
         client.send(request + "\r\n\r\n")
+        return response(client, bodyless: bodyless)
+    }
+
+    /// The next response on `client`.
+    static func response(_ client: LineClient, bodyless: Bool = false) -> Response? {
         guard let statusLine = client.line(), let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") else { return nil }
         var headers: [String: String] = [:]
         while let line = client.line()?.trimmingCharacters(in: .init(charactersIn: "\r")), !line.isEmpty {
@@ -116,6 +121,32 @@ import Testing
         // A browser's preflight before a request with the token.
         let preflight = try #require(Self.exchange(http, "OPTIONS /count?q=emploi HTTP/1.1\r\nHost: localhost\r\nOrigin: https://example.org"))
         #expect(preflight.status == 204 && preflight.headers["access-control-allow-headers"] == "Authorization")
+    }
+
+    /// A client that pipelines requests for large replies and reads none holds the server to what the
+    /// sockets take and one reply more: the next request waits for the channel to take its response
+    /// (every one of the 300 ran before, their responses held in memory).
+    @Test func largeRepliesNotReadHoldTheServerToOne() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        let target = "/search?q=de&limit=1000&snippet=10000"
+        let probe = try LineClient(port: server.server.httpPort!)
+        let reply = try #require(Self.get(probe, target)).body
+        let replyBytes = reply.utf8.count
+        let slow = try LineClient(port: server.server.httpPort!, receiveBuffer: 64 << 10)
+        slow.send(String(repeating: "GET \(target) HTTP/1.1\r\nHost: localhost\r\n\r\n", count: 300))
+        usleep(3_000_000)
+        let stats = try #require(Self.get(probe, "/stats")).body
+        let queries = try #require(stats.firstMatch(of: /"queries":([0-9]+)/)?.1)
+        let executed = Int(queries)! - 1
+        let sendBuffer = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_wmem", encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).last.flatMap { Int($0) } ?? 4 << 20
+        let inSockets = (sendBuffer + 2 * (64 << 10)) / replyBytes
+        print("HTTP large replies: \(executed) of 300 executed after 3 s, replies of \(replyBytes) bytes, \(inSockets) fit the sockets")
+        #expect(replyBytes > 100_000 && executed <= inSockets + 8)
+        // Every response comes, in order, as the client reads.
+        func tookAside(_ text: String?) -> String? { text?.replacingOccurrences(of: #""took_us":[0-9]+"#, with: "", options: .regularExpression) }
+        for _ in 0..<300 { #expect(tookAside(Self.response(slow)?.body) == tookAside(reply)) }
     }
 
     /// Both ports share `--max-connections`: one more client gets a 503 and is closed.
