@@ -208,6 +208,13 @@ import TestSupport
         #expect(try analyzer.terms("nosterritoiresontdelavenir.org") == ["nosterritoiresontdelaven", "org"])
     }
 
+    /// A dot between digits is a number's, as ICU keeps it when the word ends in a digit (`1.0b2`):
+    /// a version ending in a letter is one word too, never split nor glued as an acronym.
+    @Test func versionsEndingInALetterStayWhole() throws {
+        #expect(try analyzer.terms("3.0a 1.2.3a x3.0a 1.0b2") == ["3.0a", "1.2.3a", "x3.0a", "1.0b2"])
+        #expect(try analyzer.terms("v2.0.tar.gz 1.5.pdf") == ["v2.0", "tar", "gz", "1.5", "pdf"])
+    }
+
     @Test func numbersAreKeptVerbatim() throws {
         #expect(try analyzer.terms("45,320 IT equipment reused by 2022.") == ["45,320", "it", "equipment", "reused", "by", "2022"])
         #expect(try analyzer.terms("jusqu’à 2,5 M€") == ["a", "2,5", "m"])

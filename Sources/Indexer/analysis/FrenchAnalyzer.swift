@@ -234,6 +234,10 @@ private struct AnalysisPipeline {
         while k < wordEnd {
             let separator: (length: Int, joiner: Joiner)
             switch bytes[k] {
+            // A dot between digits is a number's, as ICU keeps it in `1.0b2`: `3.0a` and `1.2.3a` stay whole.
+            case 0x2E where k > pieceStart && k + 1 < wordEnd && Self.isDigit(bytes[k - 1]) && Self.isDigit(bytes[k + 1]):
+                k += 1
+                continue
             case 0x2E: separator = (1, .dot)
             // ICU keeps `@` inside a word (`david@tilapin`): split, as Lucene's and tantivy's tokenizers
             // split an address, so that `david` finds it and the address typed whole is still a phrase.
