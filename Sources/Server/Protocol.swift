@@ -133,17 +133,16 @@ enum SearchOption: String, CaseIterable {
     case like = "LIKE", boost = "BOOST", proximity = "PROXIMITY", fields = "FIELDS", snippet = "SNIPPET"
     case explain = "EXPLAIN", cursor = "CURSOR", after = "AFTER"
 
-    init?(_ word: some Collection<UInt8>) {
-        if let option = Self.allCases.first(where: { word.elementsEqual($0.rawValue.utf8) }) {
+    init?(_ word: ArraySlice<UInt8>) {
+        if RequestDecoder.matches(word, "LIMIT") {
+            self = .limit
+        } else if RequestDecoder.matches(word, "OFFSET") {
+            self = .offset
+        } else if let option = Self.allCases.first(where: { word.elementsEqual($0.rawValue.utf8) }) {
             self = option
-            return
+        } else {
+            return nil
         }
-        for option in [SearchOption.limit, .offset] where word.count == option.rawValue.utf8.count
-            && zip(word, option.rawValue.utf8).allSatisfy({ $0 == $1 || $0 == $1 | 0x20 }) {
-            self = option
-            return
-        }
-        return nil
     }
 
     /// `EXPLAIN` and `CURSOR` stand alone; every other option takes the word after it.
@@ -278,7 +277,7 @@ enum RequestDecoder {
     private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
     /// Whether `word` is `name` (upper-case ASCII) in any case.
-    private static func matches(_ word: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
+    fileprivate static func matches(_ word: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
         guard word.count == name.utf8CodeUnitCount else { return false }
         return zip(word, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)).allSatisfy { byte, letter in
             byte == letter || byte == letter | 0x20

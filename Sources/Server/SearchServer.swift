@@ -44,75 +44,72 @@ public final class SearchServer: @unchecked Sendable {
     /// Starts listening; returns the port (the one picked when asked for port 0).
     public func start() throws -> Int {
         pool.start()
-        let service = self.service, pool = self.pool, configuration = self.configuration, connections = self.connections
-        let bootstrap = ServerBootstrap(group: group)
+        let service = self.service, pool = self.pool, configuration = self.configuration
+        let lines = bootstrap { channel in
+            try channel.pipeline.syncOperations.addHandlers([
+                ConnectionLimiter(service: service, limit: configuration.maximumConnections),
+                IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
+                ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength)),
+                RequestDecoderHandler(),
+                RequestExecutor(service: service, pool: pool, parallelism: configuration.threads),
+            ])
+        }
+        // `printf … | nc -q1` closes its side once sent: the replies must still go out before we close.
+        .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        let channel = try bind(lines, port: configuration.port)
+        self.channel = channel
+        if let port = configuration.httpPort {
+            // The same admission and idle timeout, NIO's HTTP/1.1 parsing (requests answered in order,
+            // one at a time), then the commands.
+            let http = bootstrap { channel in
+                try channel.pipeline.syncOperations.addHandlers([
+                    ConnectionLimiter(service: service, limit: configuration.maximumConnections) { error in
+                        let body = ReplyEncoder.encode(.error(error), format: .json)
+                        return Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+                            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n").utf8) + body
+                    },
+                    IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
+                ])
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                try channel.pipeline.syncOperations.addHandler(
+                    HTTPRequestHandler(service: service, pool: pool, maximumTargetLength: configuration.maximumLineLength,
+                                       allowedOrigin: configuration.allowedOrigin))
+            }
+            do {
+                httpChannel = try bind(http, port: port)
+            } catch {
+                try? channel.close().wait()
+                throw error
+            }
+            httpPort = httpChannel?.localAddress?.port ?? port
+        }
+        return channel.localAddress?.port ?? configuration.port
+    }
+
+    /// A listener whose connections are each registered (a stopping server reaches them all), hold at
+    /// most 256 KiB of unwritten replies before they stop being served (`isWritable`), and get their
+    /// handlers from `handlers`.
+    private func bootstrap(_ handlers: @escaping @Sendable (Channel) throws -> Void) -> ServerBootstrap {
+        let connections = self.connections
+        return ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            // `printf … | nc -q1` closes its side once sent: the replies must still go out before we close.
-            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
             .childChannelInitializer { channel in
                 // Accepted as the server stops: closed at once, never served.
                 guard connections.add(channel) else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.remove(channel) }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        ConnectionLimiter(service: service, limit: configuration.maximumConnections),
-                        IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
-                        ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength)),
-                        RequestDecoderHandler(),
-                        RequestExecutor(service: service, pool: pool, parallelism: configuration.threads),
-                    ])
-                }
+                return channel.eventLoop.makeCompletedFuture { try handlers(channel) }
             }
-        let channel: Channel
-        do {
-            channel = try bootstrap.bind(host: configuration.host, port: configuration.port).wait()
-        } catch {
-            throw ListenError(host: configuration.host, port: configuration.port, cause: error)
-        }
-        self.channel = channel
-        if let port = configuration.httpPort {
-            let http: Channel
-            do {
-                http = try httpBootstrap().bind(host: configuration.host, port: port).wait()
-            } catch {
-                try? channel.close().wait()
-                throw ListenError(host: configuration.host, port: port, cause: error)
-            }
-            httpChannel = http
-            httpPort = http.localAddress?.port ?? port
-        }
-        return channel.localAddress?.port ?? configuration.port
     }
 
-    /// The HTTP front's connections: the same admission and idle timeout, NIO's HTTP/1.1 parsing
-    /// (requests answered in order, one at a time), then the commands.
-    private func httpBootstrap() -> ServerBootstrap {
-        let service = self.service, pool = self.pool, configuration = self.configuration, connections = self.connections
-        return ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                guard connections.add(channel) else { return channel.close() }
-                channel.closeFuture.whenComplete { _ in connections.remove(channel) }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        ConnectionLimiter(service: service, limit: configuration.maximumConnections) { error in
-                            let body = ReplyEncoder.encode(.error(error), format: .json)
-                            return Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-                                + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n").utf8) + body
-                        },
-                        IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
-                    ])
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        HTTPRequestHandler(service: service, pool: pool, maximumTargetLength: configuration.maximumLineLength,
-                                           allowedOrigin: configuration.allowedOrigin))
-                }
-            }
+    private func bind(_ bootstrap: ServerBootstrap, port: Int) throws -> Channel {
+        do {
+            return try bootstrap.bind(host: configuration.host, port: port).wait()
+        } catch {
+            throw ListenError(host: configuration.host, port: port, cause: error)
+        }
     }
 
     /// Stops accepting, then each connection stops reading, answers the requests it has read and closes

@@ -46,11 +46,14 @@ public enum SortValue {
     }
 
     /// The number an item is (`12,5`, `-3`, `1.5e3`; a date is not one), spaces around it ignored.
-    public static func number(of text: some StringProtocol) -> Double? {
+    public static func number(of text: some StringProtocol) -> Double? { trimmedValue(of: text, number) }
+
+    /// `read`'s value of `text` with the spaces around it left out, nil when only spaces are left.
+    private static func trimmedValue(of text: some StringProtocol, _ read: (UnsafeBufferPointer<UInt8>) -> Double?) -> Double? {
         var text = String(text)
         return text.withUTF8 { utf8 in
             let trimmed = trimmed(utf8)
-            return trimmed.isEmpty ? nil : number(trimmed)
+            return trimmed.isEmpty ? nil : read(trimmed)
         }
     }
 
@@ -64,9 +67,7 @@ public enum SortValue {
     /// The value of one item, spaces around it ignored.
     static func value(of item: UnsafeBufferPointer<UInt8>) -> Double? {
         let trimmed = trimmed(item)
-        guard let first = trimmed.first else { return nil }
-        guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return amount(trimmed) }
-        return amount(trimmed) ?? date(trimmed)
+        return trimmed.isEmpty ? nil : amount(trimmed) ?? date(trimmed)
     }
 
     /// The number an item is, as `number(of:)` reads it or as an amount or a percentage: a currency
@@ -74,13 +75,7 @@ public enum SortValue {
     /// `GBP`, `CHF`, `euro`, in any case), or `%` after it, with one space of any width between or none,
     /// as a spreadsheet exports a formatted cell (`1 500,50 €`, `$30`, `45 %`). A facet's value is read
     /// this way too, so that a histogram finds what sorting finds.
-    public static func number(ofItem text: some StringProtocol) -> Double? {
-        var text = String(text)
-        return text.withUTF8 { utf8 in
-            let trimmed = trimmed(utf8)
-            return trimmed.isEmpty ? nil : amount(trimmed)
-        }
-    }
+    public static func number(ofItem text: some StringProtocol) -> Double? { trimmedValue(of: text, amount) }
 
     private static let symbols: [[UInt8]] = ["€", "$", "£"].map { Array($0.utf8) }
     private static let symbolsAfter: [[UInt8]] = symbols + ["%", "eur", "euro", "euros", "usd", "gbp", "chf"].map { Array($0.utf8) }
@@ -99,14 +94,11 @@ public enum SortValue {
         }
         guard let last = bytes.last, !isDigit(last) else { return nil }
         for symbol in symbolsAfter where symbol.count < bytes.count && endsWithoutCase(bytes, symbol) {
-            var end = bytes.count - symbol.count
+            let end = bytes.count - symbol.count
             // A letter before a code is part of a word: `12 feur` is no amount.
             guard !isLetter(bytes[end - 1]) || !isLetter(symbol[0]) else { continue }
-            for length in 1...3 where end > length && groupSpaceLength(bytes, at: end - length) == length {
-                end -= length
-                break
-            }
-            return number(UnsafeBufferPointer(rebasing: bytes[..<end]))
+            let space = (1...3).first { end > $0 && groupSpaceLength(bytes, at: end - $0) == $0 } ?? 0
+            return number(UnsafeBufferPointer(rebasing: bytes[..<(end - space)]))
         }
         return nil
     }
