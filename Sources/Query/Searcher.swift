@@ -378,7 +378,7 @@ public final class Searcher: @unchecked Sendable {
                 facetCounts[index] = try FacetCounter.count(matches, requests: [facetFields[index]], reader: reader).facets[0]
             }
             var generator = SnippetGenerator(length: snippetLength)
-            let titles = titleHighlights ? TextHighlighter(planner: planner) : nil
+            let titles = titleHighlights ? TextHighlighter(planner: planner, field: StandardField.title) : nil
             var first = offset
             while first < best.count {
                 let ranked = Array(best[first..<min(first + pageSize, best.count)])
@@ -413,15 +413,17 @@ public final class Searcher: @unchecked Sendable {
                     snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0, compounds: &compounds) }
                 } else if let body = record.body {
                     // Too many terms to read their positions: the text is analysed.
-                    snippet = try generator.snippet(of: String(decoding: body.bytes, as: UTF8.self), terms: planner.highlightTerms, analyzer: analyzer)
+                    snippet = try generator.snippet(of: String(decoding: body.bytes, as: UTF8.self), terms: planner.highlightTerms(in: StandardField.body),
+                                                    analyzer: analyzer)
                 } else {
                     // No body: the other fields where the query matched there (or with no title to show), else the title.
                     let title = record.string(of: StandardField.title) ?? ""
-                    let fields = try fieldsText(of: record).map { try generator.snippet(of: $0, terms: planner.highlightTerms, analyzer: analyzer) }
+                    let parts = searchedFields(of: record).map { (text: $0.text, terms: planner.highlightTerms(in: $0.field)) }
+                    let fields = parts.isEmpty ? nil : try generator.snippet(of: parts, separator: " · ", analyzer: analyzer)
                     if let fields, !fields.highlights.isEmpty || title.isEmpty {
                         snippet = fields
                     } else {
-                        snippet = try generator.snippet(of: title, terms: planner.highlightTerms, analyzer: analyzer)
+                        snippet = try generator.snippet(of: title, terms: planner.highlightTerms(in: StandardField.title), analyzer: analyzer)
                     }
                 }
             }
@@ -445,14 +447,13 @@ public final class Searcher: @unchecked Sendable {
     /// What a document with no body (a table's row, a JSON object of other fields) may show as its
     /// text: its searched fields' values but the title's, in the order of the index's fields, so that
     /// its snippet shows the words matched there, as a body's would.
-    private func fieldsText(of record: StoredRecord) -> String? {
-        var text = ""
+    private func searchedFields(of record: StoredRecord) -> [(field: Int, text: String)] {
+        var fields: [(field: Int, text: String)] = []
         record.forEachField { field, utf8 in
             guard field > StandardField.body, reader.meta.fields[field].indexed else { return }
-            if !text.isEmpty { text += " · " }
-            text += String(decoding: utf8, as: UTF8.self)
+            fields.append((field, String(decoding: utf8, as: UTF8.self)))
         }
-        return text.isEmpty ? nil : text
+        return fields
     }
 
     /// The document with this id, its searched fields' words that match `query` marked over the whole
@@ -469,9 +470,13 @@ public final class Searcher: @unchecked Sendable {
         return try withAnalyzer { analyzer in
             let planner = makePlanner(analyzer)
             _ = try planner.plan(parsed)
-            let marks = try TextHighlighter(planner: planner).highlights(of: searched.map { values[$0].value }, analyzer: analyzer)
             var highlights = [[Range<Int>]?](repeating: nil, count: values.count)
-            for (index, ranges) in zip(searched, marks) { highlights[index] = ranges }
+            // Each field with its own words, its values analysed together.
+            for field in Set(searched.map { values[$0].field }) {
+                let ofField = searched.filter { values[$0].field == field }
+                let marks = try TextHighlighter(planner: planner, field: field).highlights(of: ofField.map { values[$0].value }, analyzer: analyzer)
+                for (index, ranges) in zip(ofField, marks) { highlights[index] = ranges }
+            }
             return HighlightedDocument(doc: doc, fields: values.indices.map { (values[$0].field, values[$0].value, highlights[$0]) })
         }
     }
@@ -504,11 +509,11 @@ public final class Searcher: @unchecked Sendable {
     /// Where the highlighted terms stand in the body of each of `docs` (in that order), from the
     /// positions in the index; nil when there are too many terms to read.
     private func matchPositions(in docs: [UInt32], planner: QueryPlanner) throws -> MatchPositions? {
-        let terms = planner.distinctHighlightTerms
+        let terms = planner.distinctHighlightTerms(in: StandardField.body)
         guard terms.count <= Self.maximumSnippetTerms else { return nil }
         // Each highlighted term found in the body, numbered in sorted order: most have a cursor that
-        // planning opened (the ranking is done with it: it starts again), the others (a word searched
-        // in another field) are looked up now.
+        // planning opened (the ranking is done with it: it starts again), the others (a prefix's
+        // expansions, a range's numbers: planned without one) are looked up now.
         var cursors: [PostingsCursor] = []
         var numbers: [Int] = []
         cursors.reserveCapacity(terms.count)
@@ -524,8 +529,7 @@ public final class Searcher: @unchecked Sendable {
             }
             numbers.append(number)
         }
-        let filter = planner.highlightedPhrases.isEmpty ? nil
-            : HighlightFilter(terms: terms, free: planner.freeHighlightTerms, phrases: planner.highlightedPhrases)
+        let filter = planner.highlightFilter(in: StandardField.body, terms: terms)
         // Borrowed: the loops below run per hit and per term, with no reference counting.
         let borrowed = borrowedBuffer(cursors)
         var result = MatchPositions(terms: terms, matches: [], bounds: [Int](repeating: 0, count: 2 * docs.count))

@@ -46,6 +46,17 @@ import Testing
         #expect(none.highlights == [] && none.value == phrase.value)
     }
 
+    /// A word restricted to a field is marked there only; a word without one, in every field.
+    @Test func aFieldsWordsOnlyInThatField() throws {
+        let fields = try fields("title:économie solidaire")
+        let body = try #require(fields["body"]), title = try #require(fields["title"])
+        #expect(try title.highlights == expected(title.value, words: "économie solidaire"))
+        #expect(try body.highlights == expected(body.value, words: "solidaire"))
+        #expect(title.highlights?.count == 2 && body.highlights?.count == 1)
+        let phrase = try self.fields("title:\"économie sociale\"")
+        #expect(phrase["title"]?.highlights?.count == 2 && phrase["body"]?.highlights == [])
+    }
+
     @Test func anUnknownDocumentOrABadQuery() throws {
         #expect(try searcher.highlight("économie", inDocument: "nope#1") == nil)
         #expect(throws: QueryError.self) { try searcher.highlight("économie (", inDocument: id) }

@@ -383,9 +383,10 @@ final class BundledIndex: @unchecked Sendable {
         // --explain shows the weight in the boost, unrounded.
         let lines = try #require(try searcher.search("ecnomie~1", limit: 1, explain: true).hits.first?.explanation)
         #expect(lines.contains { $0.contains("body:econom (ecnomie~)") && $0.contains("boost=0.875 ") }, "\(lines)")
-        let hit = try #require(try searcher.search("title:cooprative~").hits.first)
-        #expect(hit.title.lowercased().contains("coopérative"))
-        #expect(hit.snippet.marked().lowercased().contains("[coopérative"))
+        let hit = try #require(try searcher.search("title:cooprative~", titleHighlights: true).hits.first)
+        #expect(Snippet(text: hit.title, highlights: hit.titleHighlights).marked().lowercased().contains("[coopérative"))
+        // Searched in the title only, the word is not marked in the body.
+        #expect(hit.snippet.highlights.isEmpty && hit.snippet.marked().lowercased().contains("coopérative"))
         #expect(throws: QueryError("fuzzy search needs a single word (Clichy-sous-Bois~)", column: 1)) { try searcher.search("Clichy-sous-Bois~") }
         // A word of 63 characters is compared, bit by bit up to its last; a longer one is refused.
         let long = String(repeating: "é", count: 62)
@@ -753,6 +754,43 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.search("commande").hits.allSatisfy { $0.titleHighlights.isEmpty })
     }
 
+    /// A word searched in one field is highlighted in that field only (Elasticsearch's
+    /// `require_field_match`, tantivy's snippets): `title:jardin` marks the title's jardin, not the
+    /// body's; a word without a field, every field it is searched in.
+    @Test func wordsAreHighlightedInTheFieldsTheyAreSearchedIn() throws {
+        let searcher = Searcher(reader: try DifferentialTests.index(of: [
+            ["id": "page", "title": "Le jardin partagé", "body": "Le jardin partagé du quartier accueille un potager bio."],
+            ["id": "row", "title": "Fiche", "tags": "bio jardin", "auteur": "Jardin Bio"],
+        ]))
+        func marked(_ query: String, _ id: String) throws -> (snippet: String, title: String) {
+            let hit = try #require(searcher.search(query, titleHighlights: true).hits.first { $0.id == id }, "\(query)")
+            return (hit.snippet.marked(), Snippet(text: hit.title, highlights: hit.titleHighlights).marked())
+        }
+        let title = try marked("title:jardin potager", "page")
+        #expect(title.snippet == "Le jardin partagé du quartier accueille un [potager] bio.", "\(title)")
+        #expect(title.title == "Le [jardin] partagé", "\(title)")
+        let body = try marked("body:jardin", "page")
+        #expect(body.snippet == "Le [jardin] partagé du quartier accueille un potager bio." && body.title == "Le jardin partagé", "\(body)")
+        let phrase = try marked("title:\"jardin partagé\"", "page")
+        #expect(phrase.snippet == "Le jardin partagé du quartier accueille un potager bio." && phrase.title == "Le [jardin] [partagé]",
+                "\(phrase)")
+        let both = try marked("jardin", "page")
+        #expect(both.snippet.hasPrefix("Le [jardin] partagé") && both.title == "Le [jardin] partagé", "\(both)")
+        // A document without a body: its fields' values joined (in the index's order of fields, here
+        // auteur's first), each marked with its own words.
+        let tags = try marked("tags:bio", "row")
+        #expect(tags.snippet == "Jardin Bio · [bio] jardin", "\(tags)")
+        let auteur = try marked("auteur:bio OR tags:jardin", "row")
+        #expect(auteur.snippet == "Jardin [Bio] · bio [jardin]", "\(auteur)")
+        // `fts get --query` marks each field with its own words too.
+        let document = try #require(try searcher.highlight("title:jardin potager", inDocument: "page"))
+        let marks = Dictionary(uniqueKeysWithValues: document.fields.compactMap { field in
+            field.highlights.map { (field.field, Snippet(text: field.value, highlights: $0).marked()) }
+        })
+        #expect(marks[StandardField.title] == "Le [jardin] partagé", "\(marks)")
+        #expect(marks[StandardField.body] == "Le jardin partagé du quartier accueille un [potager] bio.", "\(marks)")
+    }
+
     /// Words joined by hyphens that all match are one highlight, in snippets and titles, as a compound
     /// found as one word is: a compound typed in a phrase (`"l’en-tête de"`), a word of three; a word
     /// of a compound matched alone stays alone.
@@ -830,13 +868,13 @@ final class BundledIndex: @unchecked Sendable {
         let generator = SnippetGenerator()
         var compared = 0
         for query in ["économie solidaire", "jardin OR monnaie", "\"commerce équitable\"", "coopérative -agricole", "habitants",
-                      "réemploi", "ré-emploi savoir-faire", "savoirfaire OR sous-traitance"] {
+                      "réemploi", "ré-emploi savoir-faire", "savoirfaire OR sous-traitance", "title:jardin OR habitants"] {
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: BM25Parameters())
             _ = try planner.plan(QueryParser().parse(query))
             for hit in try searcher.search(query, limit: 20).hits {
                 let (_, body) = try reader.storedFieldsWithBody([hit.doc])[0]
                 let text = try #require(body)
-                let analysed = try generator.snippet(of: String(decoding: text.bytes, as: UTF8.self), terms: planner.highlightTerms, analyzer: analyzer)
+                let analysed = try generator.snippet(of: String(decoding: text.bytes, as: UTF8.self), terms: planner.highlightTerms(in: StandardField.body), analyzer: analyzer)
                 // Within the first 10,000 bytes (all the analysed path reads), they agree exactly.
                 guard text.bytes.count <= generator.maximumAnalyzedBytes else { continue }
                 #expect(hit.snippet == analysed, "\(query): \(hit.id)\n\(hit.snippet.marked())\n\(analysed.marked())")

@@ -25,30 +25,37 @@ final class QueryPlanner {
     let parameters: BM25Parameters
     /// Words and phrases searched as others too, when the searcher has a synonym file.
     let synonyms: Synonyms?
-    /// Each word not excluded, as its terms, and whether it stands outside a phrase (highlighted
-    /// wherever it occurs): what snippets highlight. The words' own term arrays, kept as planned, so
-    /// that a query that makes no snippet pays one small allocation here.
-    private var highlightedWords: [(terms: [String], free: Bool)] = []
-    /// Terms of the words that are not excluded: what snippets highlight.
-    var highlightTerms: Set<String> { highlightTerms(freeOnly: false) }
-    /// The terms of the words outside phrases, not excluded: highlighted wherever they occur.
-    var freeHighlightTerms: Set<String> { highlightTerms(freeOnly: true) }
+    /// Each word not excluded, as its terms, whether it stands outside a phrase (highlighted wherever
+    /// it occurs) and the fields it is searched in: what snippets highlight, each field only with the
+    /// words searched there (`title:anne` marks no Anne in the body), as Elasticsearch's
+    /// `require_field_match` and tantivy's snippets do. The words' own arrays, kept as planned, so that
+    /// a query that makes no snippet pays one small allocation here.
+    private var highlightedWords: [(terms: [String], free: Bool, fields: [(field: Int, boost: Double)])] = []
+    /// The terms of the words searched in `field` that are not excluded: what its snippets highlight.
+    func highlightTerms(in field: Int) -> Set<String> { highlightTerms(in: field, freeOnly: false) }
+    /// The terms of the words searched in `field` outside phrases, not excluded: highlighted wherever
+    /// they occur there.
+    func freeHighlightTerms(in field: Int) -> Set<String> { highlightTerms(in: field, freeOnly: true) }
 
-    private func highlightTerms(freeOnly: Bool) -> Set<String> {
-        let words = highlightedWords.filter { $0.free || !freeOnly }
+    private func highlightTerms(in field: Int, freeOnly: Bool) -> Set<String> {
+        let words = highlightedWords.filter { ($0.free || !freeOnly) && $0.fields.contains { $0.field == field } }
         // Sized once: a prefix's hundreds of terms would otherwise grow the set again and again.
         var terms = Set<String>(minimumCapacity: words.reduce(0) { $0 + $1.terms.count })
         for word in words { terms.formUnion(word.terms) }
         return terms
     }
-    /// The phrases not excluded, each as its words' terms, their offsets and its slop: their terms are
-    /// highlighted only where the phrase occurs (`HighlightFilter`).
-    private(set) var highlightedPhrases: [(words: [[String]], offsets: [Int], slop: Int?)] = []
-    /// The same terms, each once, sorted.
-    var distinctHighlightTerms: [String] {
+    /// The phrases not excluded, each as its words' terms, their offsets, its slop and its fields:
+    /// their terms are highlighted only where the phrase occurs (`HighlightFilter`).
+    private var highlightedPhrases: [(words: [[String]], offsets: [Int], slop: Int?, fields: [(field: Int, boost: Double)])] = []
+    /// The phrases searched in `field`.
+    func highlightedPhrases(in field: Int) -> [(words: [[String]], offsets: [Int], slop: Int?)] {
+        highlightedPhrases.filter { $0.fields.contains { $0.field == field } }.map { ($0.words, $0.offsets, $0.slop) }
+    }
+    /// The terms highlighted in `field`, each once, sorted.
+    func distinctHighlightTerms(in field: Int) -> [String] {
         var terms: [String] = []
         terms.reserveCapacity(highlightedWords.reduce(0) { $0 + $1.terms.count })
-        for word in highlightedWords { terms += word.terms }
+        for word in highlightedWords where word.fields.contains(where: { $0.field == field }) { terms += word.terms }
         terms.sort()
         var kept = 0
         for index in terms.indices where kept == 0 || terms[kept - 1] != terms[index] {
@@ -57,6 +64,12 @@ final class QueryPlanner {
         }
         terms.removeLast(terms.count - kept)
         return terms
+    }
+    /// The highlight filter of `field`'s phrases over `terms` (as `distinctHighlightTerms(in:)` gives
+    /// them), nil when no phrase is searched there.
+    func highlightFilter(in field: Int, terms: [String]) -> HighlightFilter? {
+        let phrases = highlightedPhrases(in: field)
+        return phrases.isEmpty ? nil : HighlightFilter(terms: terms, free: freeHighlightTerms(in: field), phrases: phrases)
     }
     /// The body field's terms that planning looked up, with the cursor it opened on each one found
     /// there: snippets read the hits' positions with them once the ranking is done.
@@ -172,7 +185,7 @@ final class QueryPlanner {
             return try dateRange(bounds, field: field, boost: boost, column: column)
         case let .range(bounds, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            return try range(bounds, fields: fields.map(\.field), boost: boost, column: column, negated: negated)
+            return try range(bounds, fields: fields, boost: boost, column: column, negated: negated)
         case let .exists(field, column):
             let field = try fields(field, column: column, boost: boost)[0].field
             guard reader.meta.fields[field].documentsWithField > 0, let lengths = reader.lengths(field: field) else { return EmptyScorer() }
@@ -392,7 +405,7 @@ final class QueryPlanner {
     }
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
-        if !negated { highlight(terms, free: true) }
+        if !negated { highlight(terms, free: true, fields: fields) }
         var scorers: [Scorer] = []
         scorers.reserveCapacity(fields.count)
         for (field, boost) in fields {
@@ -408,7 +421,7 @@ final class QueryPlanner {
         guard let doc = try reader.document(id: id) else { throw QueryError("no document with id \(id)") }
         var scorers: [Scorer] = []
         for selected in try SimilarTerms.select(doc: doc, reader: reader, analyzer: analyzer, fields: Set(allFields.map(\.field))) {
-            if !negated { highlight([selected.term], free: true) }
+            if !negated { highlight([selected.term], free: true, fields: [(selected.field, 1)]) }
             if let scorer = try fieldWord([selected.term], label: selected.surface, field: selected.field,
                                           boost: fieldBoost(selected.field) * boost) {
                 scorers.append(scorer)
@@ -459,10 +472,10 @@ final class QueryPlanner {
         return alternatives.count == 1 ? alternatives[0] : DisjunctionScorer(alternatives)
     }
 
-    private func highlight(_ terms: [String], free: Bool) {
+    private func highlight(_ terms: [String], free: Bool, fields: [(field: Int, boost: Double)]) {
         // Room for a few words at the first, instead of growing word by word.
         if highlightedWords.capacity == 0 { highlightedWords.reserveCapacity(4) }
-        highlightedWords.append((terms, free))
+        highlightedWords.append((terms, free, fields))
     }
 
     /// The most compounds of a phrase (exact or near) searched written both ways (`phrase`): each doubles the
@@ -551,8 +564,8 @@ final class QueryPlanner {
                         column: Int, negated: Bool, words shared: [[Int: FieldTermScorer]]? = nil) throws -> Scorer {
         let offsets = tokens.map { $0.position - tokens[0].position }
         if !negated {
-            for alternatives in terms { highlight(alternatives, free: false) }
-            highlightedPhrases.append((terms, offsets, slop))
+            for alternatives in terms { highlight(alternatives, free: false, fields: fields) }
+            highlightedPhrases.append((terms, offsets, slop, fields))
         }
         // A proximity search counts the words that reach the same terms together (QUERY.md).
         let groups = terms.indices.map { index in
@@ -682,10 +695,10 @@ final class QueryPlanner {
     /// The documents holding a number of the fields within the bounds, each scoring `boost`. Numbers
     /// sort as text in the term dictionary (`10` before `9`), so every term that starts with a digit is
     /// read; the documents of those in the range are marked in a bitset, a list at a time.
-    private func range(_ bounds: NumberRange, fields: [Int], boost: Double, column: Int, negated: Bool) throws -> Scorer? {
+    private func range(_ bounds: NumberRange, fields: [(field: Int, boost: Double)], boost: Double, column: Int, negated: Bool) throws -> Scorer? {
         let matched = DocumentBitset(documentCount: reader.documentCount)
         var found = Set<String>()
-        for field in fields {
+        for (field, _) in fields {
             for digit in 0...9 {
                 for entry in try reader.terms(field: field, prefix: String(digit), limit: nil) {
                     guard let value = NumberRange.value(ofTerm: entry.term), bounds.contains(value) else { continue }
@@ -698,7 +711,7 @@ final class QueryPlanner {
             }
         }
         guard !found.isEmpty else { return EmptyScorer() }
-        if !negated { highlight(found.sorted(), free: true) }
+        if !negated { highlight(found.sorted(), free: true, fields: fields) }
         return BitsetScorer(bitset: matched, score: boost, label: bounds.text, kind: "a range")
     }
 

@@ -193,6 +193,28 @@ struct SnippetGenerator {
 
     /// The snippet of a text from its analysis: the tokens whose term is one of `terms` are the matches.
     func snippet(of document: String, terms: Set<String>, analyzer: FrenchAnalyzer) throws -> Snippet {
+        try snippet(of: document, analyzer: analyzer) { terms.contains($0.term) }
+    }
+
+    /// The snippet of texts shown joined by `separator` (a document's fields), each matching its own
+    /// terms.
+    func snippet(of parts: [(text: String, terms: Set<String>)], separator: String, analyzer: FrenchAnalyzer) throws -> Snippet {
+        var document = ""
+        var ends: [Int] = []
+        for part in parts {
+            if !document.isEmpty { document += separator }
+            document += part.text
+            ends.append(document.utf8.count)
+        }
+        var part = 0
+        // Tokens come in the text's order (a compound's joined form at its first word, in the same part).
+        return try snippet(of: document, analyzer: analyzer) { token in
+            while part + 1 < ends.count && token.range.lowerBound >= ends[part] { part += 1 }
+            return parts[part].terms.contains(token.term)
+        }
+    }
+
+    private func snippet(of document: String, analyzer: FrenchAnalyzer, matching isMatch: (Token) -> Bool) throws -> Snippet {
         let utf8 = Array(document.utf8)
         let region = characterBoundaries(0..<min(utf8.count, maximumAnalyzedBytes), in: utf8)
         var tokens: [Token] = []
@@ -203,7 +225,7 @@ struct SnippetGenerator {
         var seen: [String] = []
         try analyzer.analyze(String(decoding: utf8[region], as: UTF8.self), joiningCompounds: true) { token in
             if token.span == 1 { tokens.append(token) }
-            guard terms.contains(token.term) else { return }
+            guard isMatch(token) else { return }
             let term = seen.firstIndex(of: token.term) ?? seen.count
             if term == seen.count { seen.append(token.term) }
             matches.append(MatchPositions.match(position: UInt32(token.position), term: term))

@@ -10,13 +10,13 @@ struct TextHighlighter {
     private let numbers: [String: Int]
     private let filter: HighlightFilter?
 
-    init(planner: QueryPlanner) {
-        terms = planner.distinctHighlightTerms
+    /// For the texts of `field`: the words searched there.
+    init(planner: QueryPlanner, field: Int) {
+        terms = planner.distinctHighlightTerms(in: field)
         var numbers: [String: Int] = [:]
         if terms.count > Self.termsScanned { for (number, term) in terms.enumerated() { numbers[term] = number } }
         self.numbers = numbers
-        filter = planner.highlightedPhrases.isEmpty ? nil
-            : HighlightFilter(terms: terms, free: planner.freeHighlightTerms, phrases: planner.highlightedPhrases)
+        filter = planner.highlightFilter(in: field, terms: terms)
     }
 
     /// Up to this many terms, a token's is compared with each: most terms are small strings, whose
