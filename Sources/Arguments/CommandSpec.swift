@@ -98,6 +98,26 @@ public struct ParsedArguments {
         return value
     }
 
+    /// A size in bytes, written as a number with an optional `K`, `M` or `G` (`256M`, `1.5G`, `64KB`):
+    /// nil when the option has no value, an error unless it is at least `minimum` bytes.
+    public func bytes(_ long: String, minimum: Int, example: String) throws -> Int? {
+        guard let text = string(long) else { return nil }
+        guard let value = Self.bytes(text), value >= minimum else {
+            throw UsageError("--\(long) takes a size of at least \(example), such as 64M or 2G")
+        }
+        return value
+    }
+
+    /// `text` read as a size in bytes (`256M`), nil when it is not one.
+    public static func bytes(_ text: String) -> Int? {
+        let units: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30]
+        let upper = text.uppercased().replacingOccurrences(of: "B", with: "")
+        if let last = upper.last, let unit = units[last], let value = Double(upper.dropLast()), value >= 0, value * unit < 0x1p62 {
+            return Int(value * unit)
+        }
+        return Int(upper)
+    }
+
     /// Whether the option was given, rather than left to its default.
     public func isGiven(_ long: String) -> Bool { values.contains { $0.option == long } }
 

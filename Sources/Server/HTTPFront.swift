@@ -154,7 +154,7 @@ enum HTTPRequestDecoder {
         case .unauthorized: return .unauthorized
         case .notFound: return .notFound
         case .lineTooLong: return .uriTooLong
-        case .tooManyConnections: return .serviceUnavailable
+        case .tooManyConnections, .busy: return .serviceUnavailable
         case .reloadFailed, .internalError: return .internalServerError
         }
     }
@@ -169,6 +169,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
 
     private let service: SearchService
     private let pool: NIOThreadPool
+    private let memory: ReplyMemory
     private let maximumTargetLength: Int
     private let allowedOrigin: String?
     private var head: HTTPRequestHead?
@@ -180,9 +181,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// large replies holds the server to one of them, not to every reply it does not read.
     private var deferred: HTTPRequestHead?
 
-    init(service: SearchService, pool: NIOThreadPool, maximumTargetLength: Int, allowedOrigin: String?) {
+    init(service: SearchService, pool: NIOThreadPool, memory: ReplyMemory, maximumTargetLength: Int, allowedOrigin: String?) {
         self.service = service
         self.pool = pool
+        self.memory = memory
         self.maximumTargetLength = maximumTargetLength
         self.allowedOrigin = allowedOrigin
     }
@@ -225,7 +227,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             return write(status: .methodNotAllowed, body: ReplyEncoder.encode(.error(error), format: .json), head: head, context: context)
         }
         let decoded = HTTPRequestDecoder.decode(target: head.uri)
-        let service = self.service
+        let service = self.service, memory = self.memory
         let bearer = head.headers.first(name: "authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         pool.runIfActive(eventLoop: context.eventLoop) { () -> (HTTPResponseStatus, [UInt8]) in
             let session = Session(authenticated: service.authToken == nil)
@@ -235,16 +237,18 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             }
             var reply: Reply
             switch decoded {
-            case .success(let request): reply = service.execute(request, session: session)
+            case .success(let request): reply = memory.refuses(request) ? .error(memory.busy) : service.execute(request, session: session)
             case .failure(let error): reply = .error(error)
             }
             if bearer == nil, case .error(let error) = reply, error.code == .unauthorized {
                 reply = .error(ProtocolError(code: .unauthorized, message: "send the token first, as Authorization: Bearer <token>"))
             }
-            return (HTTPRequestDecoder.status(of: reply), ReplyEncoder.encode(reply, format: .json))
+            let body = ReplyEncoder.encode(reply, format: .json)
+            memory.hold(body.count)
+            return (HTTPRequestDecoder.status(of: reply), body)
         }.whenComplete { result in
             switch result {
-            case .success(let (status, body)): self.write(status: status, body: body, head: head, context: context)
+            case .success(let (status, body)): self.write(status: status, body: body, head: head, context: context, held: body.count)
             case .failure(let error):
                 let reply = ReplyEncoder.encode(.error(ProtocolError(code: .internalError, message: "\(error)")), format: .json)
                 self.write(status: .internalServerError, body: reply, head: head, context: context)
@@ -252,7 +256,8 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
     }
 
-    private func write(status: HTTPResponseStatus, body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext) {
+    /// `held`: the bytes of `body` counted in the reply memory, given back once written.
+    private func write(status: HTTPResponseStatus, body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext, held: Int = 0) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         headers.add(name: "Content-Length", value: "\(body.count)")
@@ -263,6 +268,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
                 headers.add(name: "Access-Control-Allow-Headers", value: "Authorization")
             }
         }
+        if status == .serviceUnavailable { headers.add(name: "Retry-After", value: "1") }
         if status == .methodNotAllowed {
             headers.add(name: "Allow", value: head.uri.hasPrefix("/reload") ? "POST" : "GET, HEAD")
         }
@@ -273,7 +279,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         }
         answering = false
+        // Written, or failed with the channel: either way no longer held.
+        let memory = self.memory
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            memory.release(held)
             if !keepAlive { context.close(promise: nil) }
         }
     }

@@ -99,6 +99,7 @@ final class RequestExecutor: ChannelDuplexHandler {
 
     private let service: SearchService
     private let pool: NIOThreadPool
+    private let memory: ReplyMemory
     private let parallelism: Int
     private let session: Session
     private var waiting: [Result<Request, ProtocolError>] = []
@@ -121,9 +122,10 @@ final class RequestExecutor: ChannelDuplexHandler {
     /// Whether closing waits for the client to close (`closeAfterWrites`).
     private var lingers = true
 
-    init(service: SearchService, pool: NIOThreadPool, parallelism: Int) {
+    init(service: SearchService, pool: NIOThreadPool, memory: ReplyMemory, parallelism: Int) {
         self.service = service
         self.pool = pool
+        self.memory = memory
         self.parallelism = max(1, parallelism)
         session = Session(authenticated: service.authToken == nil)
     }
@@ -191,7 +193,7 @@ final class RequestExecutor: ChannelDuplexHandler {
         let number = number ?? nextChunk
         if number == nextChunk { nextChunk += 1 }
         running += 1
-        let service = self.service, session = self.session, allocator = context.channel.allocator
+        let service = self.service, session = self.session, memory = self.memory, allocator = context.channel.allocator
         pool.runIfActive(eventLoop: context.eventLoop) { () -> EncodedReplies in
             var out = ByteOutput(capacity: 512 * chunk.count)
             var close = false
@@ -204,19 +206,25 @@ final class RequestExecutor: ChannelDuplexHandler {
                     ReplyEncoder.encode(.error(error), format: session.format, into: &out)
                     close = error.code == .lineTooLong
                 case .success(let request):
-                    ReplyEncoder.encode(service.execute(request, session: session), format: session.format, into: &out)
+                    let reply = memory.refuses(request) ? .error(memory.busy) : service.execute(request, session: session)
+                    ReplyEncoder.encode(reply, format: session.format, into: &out)
                     close = request == .quit
                 }
             }
+            memory.hold(out.count)
             return EncodedReplies(bytes: out.withUnsafeBytes { allocator.buffer(bytes: $0) }, close: close, rest: Array(chunk[done...]))
         }.whenComplete { result in
             self.running -= 1
             self.exclusive = false
-            guard !self.closing else { return }
+            guard !self.closing else {
+                if case .success(let replies) = result { memory.release(replies.bytes.readableBytes) }
+                return
+            }
             switch result {
             case .success(let replies): self.finished[number] = replies
             case .failure(let error):
                 let reply = ReplyEncoder.encode(.error(ProtocolError(code: .internalError, message: "\(error)")), format: session.format)
+                memory.hold(reply.count)
                 self.finished[number] = EncodedReplies(bytes: allocator.buffer(bytes: reply), close: true)
             }
             self.writeFinished(context: context)
@@ -227,7 +235,10 @@ final class RequestExecutor: ChannelDuplexHandler {
     private func writeFinished(context: ChannelHandlerContext) {
         var wrote = false
         while let replies = finished.removeValue(forKey: nextToWrite) {
-            context.write(wrapOutboundOut(replies.bytes), promise: nil)
+            // Written, or failed with the channel: either way no longer held.
+            let written = context.eventLoop.makePromise(of: Void.self), memory = self.memory, held = replies.bytes.readableBytes
+            written.futureResult.whenComplete { _ in memory.release(held) }
+            context.write(wrapOutboundOut(replies.bytes), promise: written)
             wrote = true
             // A reply that closes the connection runs alone: nothing after it is written.
             if replies.close {
@@ -288,6 +299,14 @@ final class RequestExecutor: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // Replies finished but never written (those before them still running when the channel closed).
+        closing = true
+        for replies in finished.values { memory.release(replies.bytes.readableBytes) }
+        finished.removeAll()
+        context.fireChannelInactive()
     }
 
     /// How long a closing connection reads (and drops) what its client still sends, waiting for it to

@@ -118,7 +118,7 @@ struct ProtocolError: Error, Equatable {
         case syntax, unknownCommand = "unknown_command", lineTooLong = "line_too_long"
         case tooManyConnections = "too_many_connections", unauthorized, notFound = "not_found"
         case invalidUTF8 = "invalid_utf8", badRequest = "bad_request", reloadFailed = "reload_failed"
-        case internalError = "internal"
+        case internalError = "internal", busy
     }
 
     var code: Code

@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var httpPort: Int?
     /// The origin browsers may call the HTTP front from (`Access-Control-Allow-Origin`); nil for none.
     public var allowedOrigin: String?
+    /// Bytes of replies not yet read by their clients, over every connection, past which the requests
+    /// for large replies are refused (`ReplyMemory`).
+    public var maximumReplyMemory = 256 << 20
 
     public init() {}
 }
@@ -33,25 +36,27 @@ public final class SearchServer: @unchecked Sendable {
     /// The HTTP front's port once started (the one picked when asked for port 0), nil without one.
     public private(set) var httpPort: Int?
     private let connections = OpenConnections()
+    let replyMemory: ReplyMemory
 
     public init(service: SearchService, configuration: ServerConfiguration) {
         self.service = service
         self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, min(System.coreCount, 2)))
         pool = NIOThreadPool(numberOfThreads: max(1, configuration.threads))
+        replyMemory = ReplyMemory(limit: configuration.maximumReplyMemory)
     }
 
     /// Starts listening; returns the port (the one picked when asked for port 0).
     public func start() throws -> Int {
         pool.start()
-        let service = self.service, pool = self.pool, configuration = self.configuration
+        let service = self.service, pool = self.pool, configuration = self.configuration, memory = self.replyMemory
         let lines = bootstrap { channel in
             try channel.pipeline.syncOperations.addHandlers([
                 ConnectionLimiter(service: service, limit: configuration.maximumConnections),
                 IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
                 ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength)),
                 RequestDecoderHandler(),
-                RequestExecutor(service: service, pool: pool, parallelism: configuration.threads),
+                RequestExecutor(service: service, pool: pool, memory: memory, parallelism: configuration.threads),
             ])
         }
         // `printf … | nc -q1` closes its side once sent: the replies must still go out before we close.
@@ -72,7 +77,7 @@ public final class SearchServer: @unchecked Sendable {
                 ])
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                 try channel.pipeline.syncOperations.addHandler(
-                    HTTPRequestHandler(service: service, pool: pool, maximumTargetLength: configuration.maximumLineLength,
+                    HTTPRequestHandler(service: service, pool: pool, memory: memory, maximumTargetLength: configuration.maximumLineLength,
                                        allowedOrigin: configuration.allowedOrigin))
             }
             do {

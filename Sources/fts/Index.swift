@@ -39,19 +39,9 @@ struct Index: Command {
     var documentCache: String?
     var paths: [String]
 
-    static func parseBytes(_ text: String) -> Int? {
-        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        let upper = text.uppercased().replacingOccurrences(of: "B", with: "")
-        if let last = upper.last, let unit = units[last], let value = Double(upper.dropLast()) { return Int(value * Double(unit)) }
-        return Int(upper)
-    }
-
     init(_ arguments: ParsedArguments) throws {
         output = arguments.string("output")
-        guard let bytes = Self.parseBytes(arguments.string("memory")!), bytes >= 1 << 20 else {
-            throw UsageError("--memory takes a size of at least 1M, such as 64M or 2G")
-        }
-        memoryBudget = bytes
+        memoryBudget = try arguments.bytes("memory", minimum: 1 << 20, example: "1M")!
         threads = try arguments.number("threads")
         // Each worker holds a word cache and inversion buffers: thousands of them only exhaust memory.
         if let threads, !(1...256).contains(threads) { throw UsageError("--threads must be between 1 and 256") }

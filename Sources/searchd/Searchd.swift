@@ -29,6 +29,8 @@ struct Searchd {
             .option("max-connections", default: "256", help: "Connections served at once; more are refused."),
             .option("idle-timeout", default: "300", help: "Seconds before an idle connection is closed."),
             .option("max-line", default: "65536", help: "Longest request line in bytes."),
+            .option("max-reply-memory", value: "size", default: "256M",
+                    help: "Replies not yet read by their clients, over every connection, past which searches are refused as busy (e.g. 256M, 1G)."),
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
             .option("watch", help: "Every <watch> seconds, look at the corpus, and build and reload the index once a file was added, removed or changed (default: never)."),
             .option("document-cache", value: "folder", help: "Keep the documents of PDFs there between builds (see fts index)."),
@@ -46,6 +48,7 @@ struct Searchd {
     var maxConnections: Int
     var idleTimeout: Int
     var maxLine: Int
+    var maxReplyMemory: Int
     var authToken: String?
     var synonyms: String?
     var watch: Int?
@@ -74,6 +77,7 @@ struct Searchd {
         maxConnections = try arguments.number("max-connections")!
         idleTimeout = try arguments.number("idle-timeout")!
         maxLine = try arguments.number("max-line")!
+        maxReplyMemory = try arguments.bytes("max-reply-memory", minimum: 1 << 20, example: "1M")!
         authToken = arguments.string("auth-token")
         synonyms = arguments.string("synonyms")
         watch = try arguments.number("watch")
@@ -132,6 +136,7 @@ struct Searchd {
             configuration.maximumConnections = maxConnections
             configuration.idleTimeout = idleTimeout
             configuration.maximumLineLength = maxLine
+            configuration.maximumReplyMemory = maxReplyMemory
             configuration.httpPort = httpPort
             configuration.allowedOrigin = allowedOrigin
             let server = SearchServer(service: service, configuration: configuration)

@@ -117,6 +117,57 @@ import Testing
         }
     }
 
+    /// Replies that clients do not read are counted until written, over every connection; while they
+    /// reach the server's reply memory, the requests for large replies are refused with `busy` (503
+    /// over HTTP), connection commands and counts still run, and once the replies are read the memory
+    /// is given back and searches run again.
+    @Test func unreadRepliesPastTheServersLimitRefuseLargeRequests() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        let memory = server.server.replyMemory
+        // A client that reads nothing: once its sockets are full, what the server wrote after is held.
+        let request = "SEARCH LIMIT 1000 SNIPPET 10000 de\n", count = 400
+        let slow = try server.client(receiveBuffer: 64 << 10)
+        slow.send(String(repeating: request, count: count))
+        var heldSince = 0, waited = 0
+        while heldSince < 10 && waited < 300 {
+            usleep(100_000)
+            waited += 1
+            heldSince = memory.bytesHeld >= RequestExecutor.chunkReplyBytes ? heldSince + 1 : 0
+        }
+        #expect(heldSince == 10)
+        let other = try server.client()
+        other.send("SEARCH LIMIT 1 de\n")
+        #expect(other.counted().header.hasPrefix("RESULTS 1 85 "))
+        // Others holding the limit (as many such clients would): the requests for large replies are refused.
+        let held = memory.bytesHeld
+        memory.hold(memory.limit)
+        other.send("SEARCH de\nPING\nCOUNT de\nGET 001_6542941b035b2caf.txt#1\nTERMS\nANALYZE de\n")
+        #expect(other.line()?.hasPrefix("ERR busy replies not yet read by their clients hold \((held + memory.limit) >> 20) MB, over the server's 256 MB") == true)
+        #expect(other.line() == "PONG")
+        #expect(other.line()?.hasPrefix("COUNT ") == true)
+        for _ in 0..<3 { #expect(other.line()?.hasPrefix("ERR busy ") == true) }
+        let web = try LineClient(port: server.server.httpPort!)
+        let refused = try #require(HTTPTests.get(web, "/search?q=de"))
+        #expect(refused.status == 503 && refused.headers["retry-after"] == "1" && refused.body.contains(#""code":"busy""#))
+        #expect(HTTPTests.get(web, "/count?q=de")?.status == 200)
+        memory.release(memory.limit)
+        // The slow client gets every reply, whole and in order, as it reads; then nothing is held.
+        for _ in 0..<count {
+            let reply = slow.counted()
+            #expect(reply.header.hasPrefix("RESULTS 85 85 ") && reply.lines.count == 85)
+        }
+        waited = 0
+        while memory.bytesHeld > 0 && waited < 100 {
+            usleep(50_000)
+            waited += 1
+        }
+        #expect(memory.bytesHeld == 0)
+        other.send("SEARCH LIMIT 1 de\n")
+        #expect(other.counted().header.hasPrefix("RESULTS 1 85 "))
+        #expect(HTTPTests.get(web, "/search?q=de&limit=1")?.status == 200)
+    }
+
     /// A batch left unfinished by its large replies answers before what follows it, a `FORMAT` among it.
     @Test func largeRepliesLeftForLaterStillAnswerInOrder() throws {
         let server = try TestServer { $0.threads = 4 }

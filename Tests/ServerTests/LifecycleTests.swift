@@ -336,7 +336,9 @@ import TestSupport
             for (arguments, message) in [(["--max-connections", "0"], "--max-connections must be at least 1"),
                                          (["--idle-timeout", "-1"], "--idle-timeout must be at least 1 second"),
                                          (["--max-line", "10"], "--max-line must be at least 16 bytes"),
-                                         (["--watch", "0"], "--watch must be at least 1 second")] {
+                                         (["--watch", "0"], "--watch must be at least 1 second"),
+                                         (["--max-reply-memory", "64K"], "--max-reply-memory takes a size of at least 1M, such as 64M or 2G"),
+                                         (["--max-reply-memory", "lots"], "--max-reply-memory takes a size of at least 1M, such as 64M or 2G")] {
                 let refused = try run(arguments)
                 #expect(refused.status == 2 && refused.stderr.hasPrefix("searchd: \(message)\n"), "\(arguments): \(refused.stderr)")
             }
