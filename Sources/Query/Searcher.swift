@@ -405,6 +405,14 @@ public final class Searcher: @unchecked Sendable {
         hits.reserveCapacity(ranked.count)
         var compounds = CompoundMatcher(terms: positions?.terms ?? [], analyzer: analyzer)
         let records = try reader.storedRecords(ranked.map { Int($0.doc) })
+        // What the snippets analysed mark in each field, made once a page when one is.
+        var highlighters: [Int: TextHighlighter] = [:]
+        func marks(_ field: Int) -> TextHighlighter {
+            if let made = highlighters[field] { return made }
+            let made = TextHighlighter(planner: planner, field: field)
+            highlighters[field] = made
+            return made
+        }
         for index in ranked.indices {
             let scored = ranked[index], record = records[index]
             var snippet = Snippet(utf8: [], highlights: [])
@@ -413,17 +421,16 @@ public final class Searcher: @unchecked Sendable {
                     snippet = try positions.withMatches(of: index) { try generator.snippet(of: record.body!, matches: $0, compounds: &compounds) }
                 } else if let body = record.body {
                     // Too many terms to read their positions: the text is analysed.
-                    snippet = try generator.snippet(of: String(decoding: body.bytes, as: UTF8.self), terms: planner.highlightTerms(in: StandardField.body),
-                                                    analyzer: analyzer)
+                    snippet = try generator.snippet(of: String(decoding: body.bytes, as: UTF8.self), marks: marks(StandardField.body), analyzer: analyzer)
                 } else {
                     // No body: the other fields where the query matched there (or with no title to show), else the title.
                     let title = record.string(of: StandardField.title) ?? ""
-                    let parts = searchedFields(of: record).map { (text: $0.text, terms: planner.highlightTerms(in: $0.field)) }
+                    let parts = searchedFields(of: record).map { (text: $0.text, marks: marks($0.field)) }
                     let fields = parts.isEmpty ? nil : try generator.snippet(of: parts, separator: " · ", analyzer: analyzer)
                     if let fields, !fields.highlights.isEmpty || title.isEmpty {
                         snippet = fields
                     } else {
-                        snippet = try generator.snippet(of: title, terms: planner.highlightTerms(in: StandardField.title), analyzer: analyzer)
+                        snippet = try generator.snippet(of: title, marks: marks(StandardField.title), analyzer: analyzer)
                     }
                 }
             }

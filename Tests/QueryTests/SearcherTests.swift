@@ -585,13 +585,13 @@ final class BundledIndex: @unchecked Sendable {
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/index")
         let reader = try IndexReader(path: folder + "/index")
         let hit = try #require(Searcher(reader: reader).search("monnaie").hits.first)
-        let analysed = try SnippetGenerator().snippet(of: body, terms: ["monnai"], analyzer: FrenchAnalyzer())
+        let analysed = try SnippetGenerator().snippet(of: body, marks: TextHighlighter(terms: ["monnai"]), analyzer: FrenchAnalyzer())
         #expect(hit.snippet == analysed, "\(hit.snippet.marked())\n\(analysed.marked())")
         #expect(hit.snippet.marked().hasPrefix("… b c d e f g h i j k l m n o p [monnaie]"), "\(hit.snippet.marked())")
         // Snippets shorter than the lead widen their window as far.
         for length in [16, 24] {
             let short = try #require(Searcher(reader: reader).search("monnaie", snippetLength: length).hits.first).snippet
-            #expect(short == (try SnippetGenerator(length: length).snippet(of: body, terms: ["monnai"], analyzer: FrenchAnalyzer())),
+            #expect(short == (try SnippetGenerator(length: length).snippet(of: body, marks: TextHighlighter(terms: ["monnai"]), analyzer: FrenchAnalyzer())),
                     "\(length): \(short.marked())")
         }
     }
@@ -624,7 +624,7 @@ final class BundledIndex: @unchecked Sendable {
         #expect(shortWords.utf8.count > 140 && shortWords.utf8.count <= 180 + 4, "\(shortWords.utf8.count): \(shortWords.marked())")
         let analyzer = try FrenchAnalyzer()
         for (snippet, body) in [(short, bodies[0]), (end, bodies[1]), (manyWords, bodies[2]), (shortWords, bodies[3])] {
-            #expect(snippet == (try SnippetGenerator().snippet(of: body, terms: ["monnai"], analyzer: analyzer)))
+            #expect(snippet == (try SnippetGenerator().snippet(of: body, marks: TextHighlighter(terms: ["monnai"]), analyzer: analyzer)))
         }
     }
 
@@ -640,20 +640,20 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try snippet("potager") == "« Le [potager] » ouvre ses portes !")
         let analyzer = try FrenchAnalyzer()
         // Short passages: what follows the last word is kept when it fits, up to the next space.
-        let comma = try SnippetGenerator(length: 17).snippet(of: "Le jardin partagé, puis la ville.", terms: ["jardin"], analyzer: analyzer)
+        let comma = try SnippetGenerator(length: 17).snippet(of: "Le jardin partagé, puis la ville.", marks: TextHighlighter(terms: ["jardin"]), analyzer: analyzer)
         #expect(comma.marked() == "Le [jardin] partagé, …", "\(comma.marked())")
-        let tight = try SnippetGenerator(length: 16).snippet(of: "Le jardin partagé, puis la ville.", terms: ["jardin"], analyzer: analyzer)
+        let tight = try SnippetGenerator(length: 16).snippet(of: "Le jardin partagé, puis la ville.", marks: TextHighlighter(terms: ["jardin"]), analyzer: analyzer)
         #expect(tight.marked() == "Le [jardin] partagé …", "\(tight.marked())")
-        let hyphen = try SnippetGenerator(length: 17).snippet(of: "Le jardin de Clichy-sous-Bois est grand.", terms: ["jardin"], analyzer: analyzer)
+        let hyphen = try SnippetGenerator(length: 17).snippet(of: "Le jardin de Clichy-sous-Bois est grand.", marks: TextHighlighter(terms: ["jardin"]), analyzer: analyzer)
         #expect(hyphen.marked() == "Le [jardin] de Clichy …", "\(hyphen.marked())")
         // A snippet shorter than the lead, and a word longer than the snippet: the match is in it
         // (they read past the matches' offsets, and crashed, before).
         for length in [16, 30, 60] {
-            let short = try SnippetGenerator(length: length).snippet(of: "Au début du projet, un jardin partagé en ville.", terms: ["jardin"], analyzer: analyzer)
+            let short = try SnippetGenerator(length: length).snippet(of: "Au début du projet, un jardin partagé en ville.", marks: TextHighlighter(terms: ["jardin"]), analyzer: analyzer)
             #expect(short.marked().contains("[jardin]"), "\(length): \(short.marked())")
         }
         let word = String(repeating: "x", count: 200)
-        let long = try SnippetGenerator().snippet(of: "Au début \(word) et la suite", terms: [word], analyzer: analyzer)
+        let long = try SnippetGenerator().snippet(of: "Au début \(word) et la suite", marks: TextHighlighter(terms: [word]), analyzer: analyzer)
         #expect(long.marked().contains("[\(word)]"), "\(long.marked())")
         // A passage that starts inside the text takes the elided article of its first word.
         let elided = try snippet("monnaie")
@@ -661,7 +661,7 @@ final class BundledIndex: @unchecked Sendable {
         // The offsets in the store and an analysis of the text give the same passages.
         for (query, term, body) in [("jardin", "jardin", bodies[0]), ("potager", "potag", bodies[1]), ("monnaie", "monnai", bodies[2])] {
             let stored = try #require(searcher.search(query).hits.first).snippet
-            #expect(stored == (try SnippetGenerator().snippet(of: body, terms: [term], analyzer: analyzer)), "\(query)")
+            #expect(stored == (try SnippetGenerator().snippet(of: body, marks: TextHighlighter(terms: [term]), analyzer: analyzer)), "\(query)")
         }
     }
 
@@ -685,7 +685,7 @@ final class BundledIndex: @unchecked Sendable {
             let body = text(Int(generator.next() % 60) + 1)
             let length = Int(generator.next() % 300) + 16
             let wanted: Set<String> = [pick(terms)]
-            let snippet = try SnippetGenerator(length: length).snippet(of: body, terms: wanted, analyzer: analyzer)
+            let snippet = try SnippetGenerator(length: length).snippet(of: body, marks: TextHighlighter(terms: Array(wanted)), analyzer: analyzer)
             #expect(String(validating: snippet.utf8, as: UTF8.self) != nil, "\(round)")
             let longest = try analyzer.tokens(body).map(\.range.count).max() ?? 0
             #expect(snippet.utf8.count <= max(length + length / 8, longest) + 8, "\(round): \(snippet.text)")
@@ -702,7 +702,7 @@ final class BundledIndex: @unchecked Sendable {
         for (query, term) in zip(queries, terms) {
             for length in [Searcher.defaultSnippetLength, 16, 40, 300] {
                 for hit in try searcher.search(query, limit: 100, snippetLength: length).hits {
-                    let analysed = try SnippetGenerator(length: length).snippet(of: bodies[hit.doc], terms: [term], analyzer: analyzer)
+                    let analysed = try SnippetGenerator(length: length).snippet(of: bodies[hit.doc], marks: TextHighlighter(terms: [term]), analyzer: analyzer)
                     #expect(hit.snippet == analysed, "\(query) \(length) \(hit.id): \(hit.snippet.marked()) | \(analysed.marked())")
                     compared += 1
                 }
@@ -761,6 +761,7 @@ final class BundledIndex: @unchecked Sendable {
         let searcher = Searcher(reader: try DifferentialTests.index(of: [
             ["id": "page", "title": "Le jardin partagé", "body": "Le jardin partagé du quartier accueille un potager bio."],
             ["id": "row", "title": "Fiche", "tags": "bio jardin", "auteur": "Jardin Bio"],
+            ["id": "phrase", "title": "Aide", "note": "La ligne de commande de base, et le mode de démonstration."],
         ]))
         func marked(_ query: String, _ id: String) throws -> (snippet: String, title: String) {
             let hit = try #require(searcher.search(query, titleHighlights: true).hits.first { $0.id == id }, "\(query)")
@@ -782,6 +783,9 @@ final class BundledIndex: @unchecked Sendable {
         #expect(tags.snippet == "Jardin Bio · [bio] jardin", "\(tags)")
         let auteur = try marked("auteur:bio OR tags:jardin", "row")
         #expect(auteur.snippet == "Jardin [Bio] · bio [jardin]", "\(auteur)")
+        // Analysed, as a document without a body is, a phrase's words are marked where it occurs only.
+        let analysed = try marked("\"ligne de commande\"", "phrase")
+        #expect(analysed.snippet == "La [ligne] [de] [commande] de base, et le mode de démonstration.", "\(analysed)")
         // `fts get --query` marks each field with its own words too.
         let document = try #require(try searcher.highlight("title:jardin potager", inDocument: "page"))
         let marks = Dictionary(uniqueKeysWithValues: document.fields.compactMap { field in
@@ -868,13 +872,14 @@ final class BundledIndex: @unchecked Sendable {
         let generator = SnippetGenerator()
         var compared = 0
         for query in ["économie solidaire", "jardin OR monnaie", "\"commerce équitable\"", "coopérative -agricole", "habitants",
-                      "réemploi", "ré-emploi savoir-faire", "savoirfaire OR sous-traitance", "title:jardin OR habitants"] {
+                      "réemploi", "ré-emploi savoir-faire", "savoirfaire OR sous-traitance", "title:jardin OR habitants",
+                      "\"économie sociale et solidaire\"", "\"de la\" monnaie"] {
             let planner = QueryPlanner(reader: reader, analyzer: analyzer, parameters: BM25Parameters())
             _ = try planner.plan(QueryParser().parse(query))
             for hit in try searcher.search(query, limit: 20).hits {
                 let (_, body) = try reader.storedFieldsWithBody([hit.doc])[0]
                 let text = try #require(body)
-                let analysed = try generator.snippet(of: String(decoding: text.bytes, as: UTF8.self), terms: planner.highlightTerms(in: StandardField.body), analyzer: analyzer)
+                let analysed = try generator.snippet(of: String(decoding: text.bytes, as: UTF8.self), marks: TextHighlighter(planner: planner, field: StandardField.body), analyzer: analyzer)
                 // Within the first 10,000 bytes (all the analysed path reads), they agree exactly.
                 guard text.bytes.count <= generator.maximumAnalyzedBytes else { continue }
                 #expect(hit.snippet == analysed, "\(query): \(hit.id)\n\(hit.snippet.marked())\n\(analysed.marked())")

@@ -191,14 +191,15 @@ struct SnippetGenerator {
         }
     }
 
-    /// The snippet of a text from its analysis: the tokens whose term is one of `terms` are the matches.
-    func snippet(of document: String, terms: Set<String>, analyzer: FrenchAnalyzer) throws -> Snippet {
-        try snippet(of: document, analyzer: analyzer) { terms.contains($0.term) }
+    /// The snippet of a text from its analysis: the words `marks` highlights are the matches (a
+    /// phrase's where the phrase occurs, all of them where it does not).
+    func snippet(of text: String, marks: TextHighlighter, analyzer: FrenchAnalyzer) throws -> Snippet {
+        try snippet(of: [(text, marks)], separator: "", analyzer: analyzer)
     }
 
-    /// The snippet of texts shown joined by `separator` (a document's fields), each matching its own
-    /// terms.
-    func snippet(of parts: [(text: String, terms: Set<String>)], separator: String, analyzer: FrenchAnalyzer) throws -> Snippet {
+    /// The snippet of texts shown joined by `separator` (a document's fields), each with the words of
+    /// its own `marks`.
+    func snippet(of parts: [(text: String, marks: TextHighlighter)], separator: String, analyzer: FrenchAnalyzer) throws -> Snippet {
         var document = ""
         var ends: [Int] = []
         for part in parts {
@@ -206,41 +207,75 @@ struct SnippetGenerator {
             document += part.text
             ends.append(document.utf8.count)
         }
+        // Each part's terms numbered after those of the parts before it.
+        var firstNumbers: [Int] = []
+        var terms: [String] = []
+        for part in parts {
+            firstNumbers.append(terms.count)
+            terms += part.marks.terms
+        }
         var part = 0
+        // Per part, its matches in its own numbers, to keep a phrase's words where the phrase occurs;
+        // each match's part as the high bit of its number meanwhile.
+        var matchesOfPart = [[UInt64]](repeating: [], count: parts.count)
         // Tokens come in the text's order (a compound's joined form at its first word, in the same part).
-        return try snippet(of: document, analyzer: analyzer) { token in
+        return try snippet(of: document, terms: terms, analyzer: analyzer) { token in
             while part + 1 < ends.count && token.range.lowerBound >= ends[part] { part += 1 }
-            return parts[part].terms.contains(token.term)
+            guard let number = parts[part].marks.number(of: token.term) else { return nil }
+            matchesOfPart[part].append(MatchPositions.match(position: UInt32(token.position), term: number))
+            return firstNumbers[part] + number
+        } keeping: {
+            var kept = Set<UInt64>()
+            for index in parts.indices where !matchesOfPart[index].isEmpty {
+                matchesOfPart[index].sort()
+                parts[index].marks.filter(&matchesOfPart[index], keepingAllWhenNone: true)
+                for match in matchesOfPart[index] {
+                    kept.insert(MatchPositions.match(position: UInt32(MatchPositions.position(match)),
+                                                     term: firstNumbers[index] + MatchPositions.term(match)))
+                }
+            }
+            return kept
         }
     }
 
-    private func snippet(of document: String, analyzer: FrenchAnalyzer, matching isMatch: (Token) -> Bool) throws -> Snippet {
+    /// The snippet of `document` from its analysis: `number` gives a token's number among `terms` when
+    /// it matches, and `keeping`, once every token is seen, the matches to highlight.
+    private func snippet(of document: String, terms: [String], analyzer: FrenchAnalyzer, number: (Token) -> Int?,
+                         keeping: () -> Set<UInt64>) throws -> Snippet {
         let utf8 = Array(document.utf8)
         let region = characterBoundaries(0..<min(utf8.count, maximumAnalyzedBytes), in: utf8)
         var tokens: [Token] = []
-        // Each matched token, with its term numbered in order of first appearance: a compound's joined
-        // form (`entête` in `en-tête`) matches at its first word.
+        // Each matched token: a compound's joined form (`entête` in `en-tête`) matches at its first word.
         var matches: [UInt64] = []
         var ranges: [UInt32] = []
-        var seen: [String] = []
         try analyzer.analyze(String(decoding: utf8[region], as: UTF8.self), joiningCompounds: true) { token in
             if token.span == 1 { tokens.append(token) }
-            guard isMatch(token) else { return }
-            let term = seen.firstIndex(of: token.term) ?? seen.count
-            if term == seen.count { seen.append(token.term) }
+            guard let term = number(token) else { return }
             matches.append(MatchPositions.match(position: UInt32(token.position), term: term))
             // The tokens' ranges count from the region's start, which is the text's.
             ranges.append(UInt32(token.range.lowerBound))
             ranges.append(UInt32(token.range.upperBound))
         }
         guard !tokens.isEmpty else { return Snippet(utf8: [], highlights: []) }
+        let kept = keeping()
+        if kept.count < matches.count {
+            var count = 0
+            for index in matches.indices where kept.contains(matches[index]) {
+                matches[count] = matches[index]
+                ranges[2 * count] = ranges[2 * index]
+                ranges[2 * count + 1] = ranges[2 * index + 1]
+                count += 1
+            }
+            matches.removeLast(matches.count - count)
+            ranges.removeLast(ranges.count - 2 * count)
+        }
         // A joined form comes after its words: the matches back in order of position.
         if zip(matches, matches.dropFirst()).contains(where: { MatchPositions.position($0) > MatchPositions.position($1) }) {
             let order = matches.indices.sorted { matches[$0] < matches[$1] }
             matches = order.map { matches[$0] }
             ranges = order.flatMap { [ranges[2 * $0], ranges[2 * $0 + 1]] }
         }
-        var compounds = CompoundMatcher(terms: seen, analyzer: analyzer)
+        var compounds = CompoundMatcher(terms: terms, analyzer: analyzer)
         return matches.withUnsafeBufferPointer { matches in
             let anchor = matches.isEmpty ? 0 : MatchPositions.position(matches[ranges.withUnsafeBufferPointer { bestWindow($0, terms: matches) }])
             // The words before the lead matter only when the passage can reach the text's end: not

@@ -5,26 +5,40 @@ import Indexer
 /// the words' offsets for bodies only), and the fields of a document shown whole (`Searcher.highlight`).
 struct TextHighlighter {
     /// The highlighted terms, in the order that numbers them for `HighlightFilter`.
-    private let terms: [String]
+    let terms: [String]
     /// Their numbers by term, for the queries with many (a prefix's).
     private let numbers: [String: Int]
     private let filter: HighlightFilter?
 
     /// For the texts of `field`: the words searched there.
     init(planner: QueryPlanner, field: Int) {
-        terms = planner.distinctHighlightTerms(in: field)
+        let terms = planner.distinctHighlightTerms(in: field)
+        self.init(terms: terms, filter: planner.highlightFilter(in: field, terms: terms))
+    }
+
+    /// `terms` wherever they occur, but those of `filter`'s phrases.
+    init(terms: [String], filter: HighlightFilter? = nil) {
+        self.terms = terms
         var numbers: [String: Int] = [:]
         if terms.count > Self.termsScanned { for (number, term) in terms.enumerated() { numbers[term] = number } }
         self.numbers = numbers
-        filter = planner.highlightFilter(in: field, terms: terms)
+        self.filter = filter
     }
 
     /// Up to this many terms, a token's is compared with each: most terms are small strings, whose
     /// comparison costs less than hashing one.
     private static let termsScanned = 8
 
-    private func number(of term: String) -> Int? {
+    /// The number of `term` if it is highlighted.
+    func number(of term: String) -> Int? {
         terms.count > Self.termsScanned ? numbers[term] : terms.firstIndex(of: term)
+    }
+
+    /// Removes from `matches` (a text's, as `MatchPositions` makes them with this highlighter's
+    /// numbers, sorted) those of phrases outside every occurrence of their phrase. `keepingAllWhenNone`
+    /// as `HighlightFilter.apply` takes it.
+    func filter(_ matches: inout [UInt64], keepingAllWhenNone: Bool) {
+        filter?.apply(to: &matches, from: 0, keepingAllWhenNone: keepingAllWhenNone)
     }
 
     /// For each text, the UTF-8 byte ranges of its matching words. The texts are analysed as one, a
@@ -50,12 +64,12 @@ struct TextHighlighter {
             words[text].append((token.position, (token.range.lowerBound - start)..<(token.range.upperBound - start)))
         }
         for index in texts.indices where !words[index].isEmpty {
-            guard let filter else {
+            guard filter != nil else {
                 result[index] = Self.merged(words[index].map(\.range), in: texts[index])
                 continue
             }
             matches[index].sort()
-            filter.apply(to: &matches[index], from: 0, keepingAllWhenNone: false)
+            filter(&matches[index], keepingAllWhenNone: false)
             let kept = Set(matches[index].map(MatchPositions.position))
             result[index] = Self.merged(words[index].filter { kept.contains($0.position) }.map(\.range), in: texts[index])
         }
