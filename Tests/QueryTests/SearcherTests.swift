@@ -762,6 +762,7 @@ final class BundledIndex: @unchecked Sendable {
             ["id": "page", "title": "Le jardin partagé", "body": "Le jardin partagé du quartier accueille un potager bio."],
             ["id": "row", "title": "Fiche", "tags": "bio jardin", "auteur": "Jardin Bio"],
             ["id": "phrase", "title": "Aide", "note": "La ligne de commande de base, et le mode de démonstration."],
+            ["id": "compound", "title": "Aide", "auteur": "Jean", "note": "Voir l’en-tête de la page."],
         ]))
         func marked(_ query: String, _ id: String) throws -> (snippet: String, title: String) {
             let hit = try #require(searcher.search(query, titleHighlights: true).hits.first { $0.id == id }, "\(query)")
@@ -786,6 +787,10 @@ final class BundledIndex: @unchecked Sendable {
         // Analysed, as a document without a body is, a phrase's words are marked where it occurs only.
         let analysed = try marked("\"ligne de commande\"", "phrase")
         #expect(analysed.snippet == "La [ligne] [de] [commande] de base, et le mode de démonstration.", "\(analysed)")
+        // A compound the query finds joined (`entête` in `en-tête`), in a field after the first, is one
+        // highlight there too.
+        let compound = try marked("entête", "compound")
+        #expect(compound.snippet == "Jean · Voir l’[en-tête] de la page.", "\(compound)")
         // `fts get --query` marks each field with its own words too.
         let document = try #require(try searcher.highlight("title:jardin potager", inDocument: "page"))
         let marks = Dictionary(uniqueKeysWithValues: document.fields.compactMap { field in

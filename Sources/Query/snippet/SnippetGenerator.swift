@@ -207,31 +207,35 @@ struct SnippetGenerator {
             document += part.text
             ends.append(document.utf8.count)
         }
-        // Each part's terms numbered after those of the parts before it.
-        var firstNumbers: [Int] = []
+        // Every part's terms, each once, and each part's numbers among them.
         var terms: [String] = []
-        for part in parts {
-            firstNumbers.append(terms.count)
-            terms += part.marks.terms
+        var numbers: [String: Int] = [:]
+        let numbersOfPart = parts.map { part in
+            part.marks.terms.map { term in
+                if let number = numbers[term] { return number }
+                numbers[term] = terms.count
+                terms.append(term)
+                return terms.count - 1
+            }
         }
         var part = 0
-        // Per part, its matches in its own numbers, to keep a phrase's words where the phrase occurs;
-        // each match's part as the high bit of its number meanwhile.
+        // Per part, its matches in its own numbers, to keep a phrase's words where the phrase occurs.
         var matchesOfPart = [[UInt64]](repeating: [], count: parts.count)
         // Tokens come in the text's order (a compound's joined form at its first word, in the same part).
         return try snippet(of: document, terms: terms, analyzer: analyzer) { token in
             while part + 1 < ends.count && token.range.lowerBound >= ends[part] { part += 1 }
             guard let number = parts[part].marks.number(of: token.term) else { return nil }
             matchesOfPart[part].append(MatchPositions.match(position: UInt32(token.position), term: number))
-            return firstNumbers[part] + number
+            return numbersOfPart[part][number]
         } keeping: {
+            guard parts.contains(where: \.marks.filtersPhrases) else { return nil }
             var kept = Set<UInt64>()
             for index in parts.indices where !matchesOfPart[index].isEmpty {
                 matchesOfPart[index].sort()
                 parts[index].marks.filter(&matchesOfPart[index], keepingAllWhenNone: true)
                 for match in matchesOfPart[index] {
                     kept.insert(MatchPositions.match(position: UInt32(MatchPositions.position(match)),
-                                                     term: firstNumbers[index] + MatchPositions.term(match)))
+                                                     term: numbersOfPart[index][MatchPositions.term(match)]))
                 }
             }
             return kept
@@ -239,9 +243,9 @@ struct SnippetGenerator {
     }
 
     /// The snippet of `document` from its analysis: `number` gives a token's number among `terms` when
-    /// it matches, and `keeping`, once every token is seen, the matches to highlight.
+    /// it matches, and `keeping`, once every token is seen, the matches to highlight (nil: all).
     private func snippet(of document: String, terms: [String], analyzer: FrenchAnalyzer, number: (Token) -> Int?,
-                         keeping: () -> Set<UInt64>) throws -> Snippet {
+                         keeping: () -> Set<UInt64>?) throws -> Snippet {
         let utf8 = Array(document.utf8)
         let region = characterBoundaries(0..<min(utf8.count, maximumAnalyzedBytes), in: utf8)
         var tokens: [Token] = []
@@ -257,8 +261,7 @@ struct SnippetGenerator {
             ranges.append(UInt32(token.range.upperBound))
         }
         guard !tokens.isEmpty else { return Snippet(utf8: [], highlights: []) }
-        let kept = keeping()
-        if kept.count < matches.count {
+        if let kept = keeping(), kept.count < matches.count {
             var count = 0
             for index in matches.indices where kept.contains(matches[index]) {
                 matches[count] = matches[index]

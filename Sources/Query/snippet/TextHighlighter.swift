@@ -29,6 +29,9 @@ struct TextHighlighter {
     /// comparison costs less than hashing one.
     private static let termsScanned = 8
 
+    /// Whether some of the words are a phrase's, highlighted only where it occurs.
+    var filtersPhrases: Bool { filter != nil }
+
     /// The number of `term` if it is highlighted.
     func number(of term: String) -> Int? {
         terms.count > Self.termsScanned ? numbers[term] : terms.firstIndex(of: term)
