@@ -170,6 +170,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     private let service: SearchService
     private let pool: NIOThreadPool
     private let memory: ReplyMemory
+    private let memoryLimit: Int
     private let maximumTargetLength: Int
     private let allowedOrigin: String?
     private var head: HTTPRequestHead?
@@ -181,10 +182,11 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// large replies holds the server to one of them, not to every reply it does not read.
     private var deferred: HTTPRequestHead?
 
-    init(service: SearchService, pool: NIOThreadPool, memory: ReplyMemory, maximumTargetLength: Int, allowedOrigin: String?) {
+    init(service: SearchService, pool: NIOThreadPool, memoryLimit: Int, maximumTargetLength: Int, allowedOrigin: String?) {
         self.service = service
         self.pool = pool
-        self.memory = memory
+        memory = service.replyMemory
+        self.memoryLimit = memoryLimit
         self.maximumTargetLength = maximumTargetLength
         self.allowedOrigin = allowedOrigin
     }
@@ -227,7 +229,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             return write(status: .methodNotAllowed, body: ReplyEncoder.encode(.error(error), format: .json), head: head, context: context)
         }
         let decoded = HTTPRequestDecoder.decode(target: head.uri)
-        let service = self.service, memory = self.memory
+        let service = self.service, memory = self.memory, limit = memoryLimit
         let bearer = head.headers.first(name: "authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         pool.runIfActive(eventLoop: context.eventLoop) { () -> (HTTPResponseStatus, [UInt8]) in
             let session = Session(authenticated: service.authToken == nil)
@@ -237,7 +239,8 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             }
             var reply: Reply
             switch decoded {
-            case .success(let request): reply = memory.refuses(request) ? .error(memory.busy) : service.execute(request, session: session)
+            case .success(let request):
+                reply = memory.refuses(request, limit: limit) ? .error(memory.busy(limit: limit)) : service.execute(request, session: session)
             case .failure(let error): reply = .error(error)
             }
             if bearer == nil, case .error(let error) = reply, error.code == .unauthorized {

@@ -100,6 +100,7 @@ final class RequestExecutor: ChannelDuplexHandler {
     private let service: SearchService
     private let pool: NIOThreadPool
     private let memory: ReplyMemory
+    private let memoryLimit: Int
     private let parallelism: Int
     private let session: Session
     private var waiting: [Result<Request, ProtocolError>] = []
@@ -122,10 +123,12 @@ final class RequestExecutor: ChannelDuplexHandler {
     /// Whether closing waits for the client to close (`closeAfterWrites`).
     private var lingers = true
 
-    init(service: SearchService, pool: NIOThreadPool, memory: ReplyMemory, parallelism: Int) {
+    /// `memoryLimit`: the replies held over every connection past which large requests are refused.
+    init(service: SearchService, pool: NIOThreadPool, memoryLimit: Int, parallelism: Int) {
         self.service = service
         self.pool = pool
-        self.memory = memory
+        memory = service.replyMemory
+        self.memoryLimit = memoryLimit
         self.parallelism = max(1, parallelism)
         session = Session(authenticated: service.authToken == nil)
     }
@@ -193,7 +196,7 @@ final class RequestExecutor: ChannelDuplexHandler {
         let number = number ?? nextChunk
         if number == nextChunk { nextChunk += 1 }
         running += 1
-        let service = self.service, session = self.session, memory = self.memory, allocator = context.channel.allocator
+        let service = self.service, session = self.session, memory = self.memory, limit = memoryLimit, allocator = context.channel.allocator
         pool.runIfActive(eventLoop: context.eventLoop) { () -> EncodedReplies in
             var out = ByteOutput(capacity: 512 * chunk.count)
             var close = false
@@ -206,7 +209,7 @@ final class RequestExecutor: ChannelDuplexHandler {
                     ReplyEncoder.encode(.error(error), format: session.format, into: &out)
                     close = error.code == .lineTooLong
                 case .success(let request):
-                    let reply = memory.refuses(request) ? .error(memory.busy) : service.execute(request, session: session)
+                    let reply = memory.refuses(request, limit: limit) ? .error(memory.busy(limit: limit)) : service.execute(request, session: session)
                     ReplyEncoder.encode(reply, format: session.format, into: &out)
                     close = request == .quit
                 }

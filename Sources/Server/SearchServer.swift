@@ -36,27 +36,25 @@ public final class SearchServer: @unchecked Sendable {
     /// The HTTP front's port once started (the one picked when asked for port 0), nil without one.
     public private(set) var httpPort: Int?
     private let connections = OpenConnections()
-    let replyMemory: ReplyMemory
 
     public init(service: SearchService, configuration: ServerConfiguration) {
         self.service = service
         self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, min(System.coreCount, 2)))
         pool = NIOThreadPool(numberOfThreads: max(1, configuration.threads))
-        replyMemory = ReplyMemory(limit: configuration.maximumReplyMemory)
     }
 
     /// Starts listening; returns the port (the one picked when asked for port 0).
     public func start() throws -> Int {
         pool.start()
-        let service = self.service, pool = self.pool, configuration = self.configuration, memory = self.replyMemory
+        let service = self.service, pool = self.pool, configuration = self.configuration
         let lines = bootstrap { channel in
             try channel.pipeline.syncOperations.addHandlers([
                 ConnectionLimiter(service: service, limit: configuration.maximumConnections),
                 IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
                 ByteToMessageHandler(LineFrameDecoder(maximumLength: configuration.maximumLineLength)),
                 RequestDecoderHandler(),
-                RequestExecutor(service: service, pool: pool, memory: memory, parallelism: configuration.threads),
+                RequestExecutor(service: service, pool: pool, memoryLimit: configuration.maximumReplyMemory, parallelism: configuration.threads),
             ])
         }
         // `printf … | nc -q1` closes its side once sent: the replies must still go out before we close.
@@ -71,13 +69,13 @@ public final class SearchServer: @unchecked Sendable {
                     ConnectionLimiter(service: service, limit: configuration.maximumConnections) { error in
                         let body = ReplyEncoder.encode(.error(error), format: .json)
                         return Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-                            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n").utf8) + body
+                            + "Content-Length: \(body.count)\r\nRetry-After: 1\r\nConnection: close\r\n\r\n").utf8) + body
                     },
                     IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
                 ])
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                 try channel.pipeline.syncOperations.addHandler(
-                    HTTPRequestHandler(service: service, pool: pool, memory: memory, maximumTargetLength: configuration.maximumLineLength,
+                    HTTPRequestHandler(service: service, pool: pool, memoryLimit: configuration.maximumReplyMemory, maximumTargetLength: configuration.maximumLineLength,
                                        allowedOrigin: configuration.allowedOrigin))
             }
             do {

@@ -29,6 +29,8 @@ public final class SearchService: @unchecked Sendable {
     private var queries = 0
     private var latencies = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     private(set) var connections = 0
+    /// The replies not yet read by their clients, over every connection (`ReplyMemory`).
+    let replyMemory = ReplyMemory()
 
     /// Opens the index, checking every file's checksum: a server never answers from a damaged file.
     public init(indexPath: String, authToken: String?, logger: Logger, synonymsPath: String? = nil,
@@ -218,6 +220,7 @@ public final class SearchService: @unchecked Sendable {
              ("index", .text(indexPath)), ("version", .text(Release.version)), ("format_version", .number(Int(FileFormat.version))),
              ("uptime_s", .number(Int(Date().timeIntervalSince(started).rounded()))),
              ("connections", .number(connections)), ("queries", .number(queries)),
+             ("replies_unread_bytes", .number(replyMemory.bytesHeld)), ("refused_busy", .number(replyMemory.refusals)),
              ("latency_p50_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(50)) : 0)),
              ("latency_p99_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(99)) : 0))]
         }

@@ -158,7 +158,8 @@ import Testing
         #expect(first.line() == "PONG")
         let refused = try LineClient(port: server.server.httpPort!)
         let response = try #require(Self.get(refused, "/ping"))
-        #expect(response.status == 503 && response.body.contains(#""code":"too_many_connections""#) && refused.line() == nil)
+        #expect(response.status == 503 && response.headers["retry-after"] == "1" && response.body.contains(#""code":"too_many_connections""#)
+                && refused.line() == nil)
     }
 
     @Test func requestsOnOneConnectionAnswerInOrderAndHTTP10Closes() throws {

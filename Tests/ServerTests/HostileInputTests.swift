@@ -124,7 +124,7 @@ import Testing
     @Test func unreadRepliesPastTheServersLimitRefuseLargeRequests() throws {
         let server = try TestServer { $0.httpPort = 0 }
         defer { server.stop() }
-        let memory = server.server.replyMemory
+        let memory = server.server.service.replyMemory, limit = server.server.configuration.maximumReplyMemory
         // A client that reads nothing: once its sockets are full, what the server wrote after is held.
         let request = "SEARCH LIMIT 1000 SNIPPET 10000 de\n", count = 400
         let slow = try server.client(receiveBuffer: 64 << 10)
@@ -141,9 +141,9 @@ import Testing
         #expect(other.counted().header.hasPrefix("RESULTS 1 85 "))
         // Others holding the limit (as many such clients would): the requests for large replies are refused.
         let held = memory.bytesHeld
-        memory.hold(memory.limit)
+        memory.hold(limit)
         other.send("SEARCH de\nPING\nCOUNT de\nGET 001_6542941b035b2caf.txt#1\nTERMS\nANALYZE de\n")
-        #expect(other.line()?.hasPrefix("ERR busy replies not yet read by their clients hold \((held + memory.limit) >> 20) MB, over the server's 256 MB") == true)
+        #expect(other.line()?.hasPrefix("ERR busy replies not yet read by their clients hold \((held + limit) >> 20) MB, over the server's 256 MB") == true)
         #expect(other.line() == "PONG")
         #expect(other.line()?.hasPrefix("COUNT ") == true)
         for _ in 0..<3 { #expect(other.line()?.hasPrefix("ERR busy ") == true) }
@@ -151,7 +151,17 @@ import Testing
         let refused = try #require(HTTPTests.get(web, "/search?q=de"))
         #expect(refused.status == 503 && refused.headers["retry-after"] == "1" && refused.body.contains(#""code":"busy""#))
         #expect(HTTPTests.get(web, "/count?q=de")?.status == 200)
-        memory.release(memory.limit)
+        // STATS says what is held and how many requests were refused.
+        func stats() -> [String: Int] {
+            other.send("STATS\n")
+            return Dictionary(uniqueKeysWithValues: other.counted().lines.compactMap { line in
+                let parts = line.split(separator: "\t")
+                return parts.count == 2 ? Int(parts[1]).map { (String(parts[0]), $0) } : nil
+            })
+        }
+        let busy = stats()
+        #expect(busy["replies_unread_bytes"].map { $0 >= limit } == true && busy["refused_busy"] == 5, "\(busy)")
+        memory.release(limit)
         // The slow client gets every reply, whole and in order, as it reads; then nothing is held.
         for _ in 0..<count {
             let reply = slow.counted()
@@ -163,6 +173,7 @@ import Testing
             waited += 1
         }
         #expect(memory.bytesHeld == 0)
+        #expect(stats()["replies_unread_bytes"] == 0)
         other.send("SEARCH LIMIT 1 de\n")
         #expect(other.counted().header.hasPrefix("RESULTS 1 85 "))
         #expect(HTTPTests.get(web, "/search?q=de&limit=1")?.status == 200)
