@@ -239,8 +239,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             }
             var reply: Reply
             switch decoded {
-            case .success(let request):
-                reply = memory.refuses(request, limit: limit) ? .error(memory.busy(limit: limit)) : service.execute(request, session: session)
+            case .success(let request): reply = service.execute(request, session: session, replyMemoryLimit: limit)
             case .failure(let error): reply = .error(error)
             }
             if bearer == nil, case .error(let error) = reply, error.code == .unauthorized {

@@ -209,8 +209,7 @@ final class RequestExecutor: ChannelDuplexHandler {
                     ReplyEncoder.encode(.error(error), format: session.format, into: &out)
                     close = error.code == .lineTooLong
                 case .success(let request):
-                    let reply = memory.refuses(request, limit: limit) ? .error(memory.busy(limit: limit)) : service.execute(request, session: session)
-                    ReplyEncoder.encode(reply, format: session.format, into: &out)
+                    ReplyEncoder.encode(service.execute(request, session: session, replyMemoryLimit: limit), format: session.format, into: &out)
                     close = request == .quit
                 }
             }

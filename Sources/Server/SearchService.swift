@@ -79,6 +79,12 @@ public final class SearchService: @unchecked Sendable {
         }
     }
 
+    /// `execute`, unless the replies not yet read reach `replyMemoryLimit` and the request's reply may
+    /// be large (`ReplyMemory`): then `busy`.
+    func execute(_ request: Request, session: Session, replyMemoryLimit limit: Int) -> Reply {
+        replyMemory.refuses(request, limit: limit) ? .error(replyMemory.busy(limit: limit)) : execute(request, session: session)
+    }
+
     /// Runs one request (on a thread of the pool, never on an event loop).
     func execute(_ request: Request, session: Session) -> Reply {
         if authToken != nil && !session.authenticated {

@@ -31,26 +31,9 @@ final class QueryPlanner {
     /// `require_field_match` and tantivy's snippets do. The words' own arrays, kept as planned, so that
     /// a query that makes no snippet pays one small allocation here.
     private var highlightedWords: [(terms: [String], free: Bool, fields: [(field: Int, boost: Double)])] = []
-    /// The terms of the words searched in `field` that are not excluded: what its snippets highlight.
-    func highlightTerms(in field: Int) -> Set<String> { highlightTerms(in: field, freeOnly: false) }
-    /// The terms of the words searched in `field` outside phrases, not excluded: highlighted wherever
-    /// they occur there.
-    func freeHighlightTerms(in field: Int) -> Set<String> { highlightTerms(in: field, freeOnly: true) }
-
-    private func highlightTerms(in field: Int, freeOnly: Bool) -> Set<String> {
-        let words = highlightedWords.filter { ($0.free || !freeOnly) && $0.fields.contains { $0.field == field } }
-        // Sized once: a prefix's hundreds of terms would otherwise grow the set again and again.
-        var terms = Set<String>(minimumCapacity: words.reduce(0) { $0 + $1.terms.count })
-        for word in words { terms.formUnion(word.terms) }
-        return terms
-    }
     /// The phrases not excluded, each as its words' terms, their offsets, its slop and its fields:
     /// their terms are highlighted only where the phrase occurs (`HighlightFilter`).
     private var highlightedPhrases: [(words: [[String]], offsets: [Int], slop: Int?, fields: [(field: Int, boost: Double)])] = []
-    /// The phrases searched in `field`.
-    func highlightedPhrases(in field: Int) -> [(words: [[String]], offsets: [Int], slop: Int?)] {
-        highlightedPhrases.filter { $0.fields.contains { $0.field == field } }.map { ($0.words, $0.offsets, $0.slop) }
-    }
     /// The terms highlighted in `field`, each once, sorted.
     func distinctHighlightTerms(in field: Int) -> [String] {
         var terms: [String] = []
@@ -68,8 +51,12 @@ final class QueryPlanner {
     /// The highlight filter of `field`'s phrases over `terms` (as `distinctHighlightTerms(in:)` gives
     /// them), nil when no phrase is searched there.
     func highlightFilter(in field: Int, terms: [String]) -> HighlightFilter? {
-        let phrases = highlightedPhrases(in: field)
-        return phrases.isEmpty ? nil : HighlightFilter(terms: terms, free: freeHighlightTerms(in: field), phrases: phrases)
+        let phrases = highlightedPhrases.filter { $0.fields.contains { $0.field == field } }
+        guard !phrases.isEmpty else { return nil }
+        // The terms of the words outside phrases, highlighted wherever they occur.
+        var free = Set<String>()
+        for word in highlightedWords where word.free && word.fields.contains(where: { $0.field == field }) { free.formUnion(word.terms) }
+        return HighlightFilter(terms: terms, free: free, phrases: phrases.map { ($0.words, $0.offsets, $0.slop) })
     }
     /// The body field's terms that planning looked up, with the cursor it opened on each one found
     /// there: snippets read the hits' positions with them once the ranking is done.
