@@ -704,7 +704,8 @@ public final class Searcher: @unchecked Sendable {
     public func suggest(_ query: String, like: String? = nil) throws -> String? {
         let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
         return try withAnalyzer { analyzer in
-            var suggester = SpellingSuggester(reader: reader, analyzer: analyzer, synonyms: synonyms)
+            let planner = makePlanner(analyzer)
+            var suggester = SpellingSuggester(reader: reader, analyzer: analyzer, synonyms: synonyms) { try self.count(planner.plan($0)) }
             return try suggester.suggestion(for: query, parsed: node)
         }
     }

@@ -363,6 +363,37 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest("Coopratives habitnts") == "Coopératives habitants")
     }
 
+    /// A space typed inside a word or left out between two: unknown words are joined to the word
+    /// beside them, or split in two words that a document writes side by side, or after an elided
+    /// article, spelt as the documents write them.
+    @Test func suggestionsJoinAndSplitWords() throws {
+        #expect(try searcher.suggest("aujourd hui") == "aujourd'hui")
+        #expect(try searcher.suggest("AUJOURD HUI") == "AUJOURD'HUI")
+        #expect(try searcher.suggest("coop ératives") == "coopératives")
+        #expect(try searcher.suggest("jardin sala riés") == "jardin salariés")
+        #expect(try searcher.suggest("economiesociale") == "économie sociale")
+        #expect(try searcher.suggest("jardinsde cocagne") == "jardins de cocagne")
+        #expect(try searcher.suggest("\"jardinsde cocagne\"") == "\"jardins de cocagne\"")
+        #expect(try searcher.suggest("dinsertion") == "d'insertion")
+        // A split word of a field stays in it, both its words.
+        #expect(try searcher.suggest("title:jardinsde") == "title:\"jardins de\"")
+        // Words apart by more than spaces, or searched in different fields, are not joined.
+        #expect(try searcher.suggest("aujourd OR hui") == "autour OR qui")
+        #expect(try searcher.suggest("title:aujourd hui") == "title:autour qui")
+        // Two known words written side by side by no document are no split: `ecnomie` is respelt.
+        #expect(try searcher.suggest("ecnomie") == "économie")
+        // A quorum keeps its number of words.
+        #expect(try searcher.suggest("\"jardin economiesociale\"/2") == nil)
+
+        // The split goes first unless a spelling one edit away is in ten times more documents.
+        let bodies = ["une lava box"] + Array(repeating: "un lavabo", count: 11)
+        let splits = Searcher(reader: try Self.index(bodies: bodies, in: "suggest-splits"))
+        #expect(try splits.suggest("lavabox") == "lavabo")
+        let fewer = Searcher(reader: try Self.index(bodies: Array(bodies.prefix(11)), in: "suggest-splits-fewer"))
+        #expect(try fewer.suggest("lavabox") == "lava box")
+        #expect(try fewer.suggest("lavabx") == "lavabo")
+    }
+
     /// A misspelt word finds the word's documents, and highlights what it matched.
     @Test func fuzzyWordsForgiveTypos() throws {
         let exact = try searcher.count("économie")

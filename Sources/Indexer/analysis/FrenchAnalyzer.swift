@@ -87,6 +87,9 @@ public final class FrenchAnalyzer {
         try analyze(text, joiningCompounds: joiningCompounds) { tokens.append($0) }
         return tokens
     }
+
+    /// The articles and pronouns whose vowel an apostrophe elides before a word (`l’`, `jusqu’`).
+    public static let elidedWords: Set<String> = ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
 }
 
 private struct AnalysisPipeline {
@@ -406,7 +409,7 @@ private struct AnalysisPipeline {
 
     /// The elided words, their letters packed into an integer as `isElided` packs a word's.
     static let elided: Set<UInt64> = Set(
-        ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"].map { word in
+        FrenchAnalyzer.elidedWords.map { word in
             word.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         }
     )

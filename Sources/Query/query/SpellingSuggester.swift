@@ -8,18 +8,33 @@ import Indexer
 /// The lexicon keeps folded spellings only (`economie`): a correction is spelt as the documents write
 /// it (`économie`, `WrittenSpelling`), in the case of the letters typed (`respell`). A word or phrase
 /// with a line in the synonym file is searched as its synonyms: it is left as typed.
+///
+/// A space typed in a word or left out between two is a change too, as Lucene's WordBreakSpellChecker
+/// counts it: an unknown word that makes a known one with the word beside it is joined to it
+/// (`aujourd hui` → `aujourd'hui`), and one that splits into two known words found side by side in
+/// some document, or into an elided article and a known word, is split (`lignede` → `ligne de`,
+/// `dexploitation` → `d'exploitation`) unless a spelling one edit away is in many more documents
+/// (`nearestOverSplit`).
 struct SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
     let synonyms: Synonyms?
     /// The indexed fields, where a number or a word missing from the lexicon may still be a term.
     let fields: [Int]
+    /// The documents a query matches: what tells a split that occurs from one that does not.
+    let matches: (QueryNode) throws -> Int
     private var unknownWords = 0
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer, synonyms: Synonyms? = nil) {
+    /// How many times more documents a spelling one edit away must be in than a split of the word
+    /// for it to be chosen: `parmis` is `parmi` (110 documents of frdocs), not `par mis` (1), and
+    /// `lignede` is `ligne de` (1,137), not `lignée` (2,118, those of `ligne`'s stem).
+    static let nearestOverSplit = 10
+
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, synonyms: Synonyms? = nil, matches: @escaping (QueryNode) throws -> Int) {
         self.reader = reader
         self.analyzer = analyzer
         self.synonyms = synonyms
+        self.matches = matches
         fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
     }
 
@@ -28,7 +43,7 @@ struct SpellingSuggester {
     /// word does); the others are left as typed.
     mutating func suggestion(for query: String, parsed node: QueryNode) throws -> String? {
         var bytes = Array(query.utf8)
-        var replacements: [(range: Range<Int>, spelling: String)] = []
+        var replacements: [Replacement] = []
         try collect(node, in: bytes, into: &replacements)
         guard !replacements.isEmpty else { return nil }
         for replacement in replacements.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
@@ -37,35 +52,119 @@ struct SpellingSuggester {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private mutating func collect(_ node: QueryNode, in query: [UInt8], into replacements: inout [(range: Range<Int>, spelling: String)]) throws {
+    /// Query bytes and what replaces them.
+    private struct Replacement {
+        var range: Range<Int>
+        var spelling: String
+    }
+
+    /// A word as typed: its token, the query bytes it was typed as, the field it is searched in, and
+    /// whether it stands alone (not in a phrase or quorum).
+    private struct TypedWord {
+        var token: Token
+        var range: Range<Int>
+        var field: String?
+        var isBare: Bool
+    }
+
+    private mutating func collect(_ node: QueryNode, in query: [UInt8], into replacements: inout [Replacement]) throws {
         switch node {
-        case let .word(text, _, column), let .phrase(text, _, _, column), let .quorum(text, _, _, column):
-            // The node's text as typed, at or after its column (a field's column when it has one).
-            guard let typed = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return }
-            let tokens = try analyzer.tokens(text)
-            if case .phrase(_, .some, _, _) = node {} else if synonyms?.expansions(of: tokens) != nil { return }
-            for token in tokens where unknownWords < QueryPlanner.maximumFuzzyWords {
-                if let (spelling, terms) = try correction(of: token) {
-                    let range = typed[token.range.lowerBound]..<typed[token.range.upperBound]
-                    let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: nil).of([spelling], terms: terms)
-                    replacements.append((range, Self.respell(spelling, asTyped: String(decoding: query[range], as: UTF8.self), written: written)))
-                }
-            }
+        case .word, .phrase:
+            guard let words = try typedWords(node, in: query) else { return }
+            try correct(words, in: query, into: &replacements)
+        case .quorum:
+            // Joined or split, a quorum's words would change in number: spellings only.
+            guard let words = try typedWords(node, in: query) else { return }
+            try correct(words, in: query, changingSpaces: false, into: &replacements)
         case .prefix, .phrasePrefix, .wildcard, .regex, .fuzzy, .range, .exists, .value, .all, .similar:
             return
-        case .and(let children), .or(let children):
+        case .and(let children):
+            // Bare words of one field typed one after the other may be joined.
+            var run: [TypedWord] = []
+            for child in children {
+                if case .word(_, let field, _) = child, let words = try typedWords(child, in: query) {
+                    if let last = run.last, last.field != field {
+                        try correct(run, in: query, into: &replacements)
+                        run = []
+                    }
+                    run += words
+                    continue
+                }
+                try correct(run, in: query, into: &replacements)
+                run = []
+                try collect(child, in: query, into: &replacements)
+            }
+            try correct(run, in: query, into: &replacements)
+        case .or(let children):
             for child in children { try collect(child, in: query, into: &replacements) }
         case .not(let child), .boosted(let child, _):
             try collect(child, in: query, into: &replacements)
         }
     }
 
-    /// The nearest known spelling of a word the index has never seen; nil for a known word (in the
-    /// lexicon, or a term of some field, as numbers are) or one with nothing near.
-    private mutating func correction(of token: Token) throws -> (spelling: String, terms: [String])? {
-        guard try reader.lexiconTerms(surface: token.surface) == nil else { return nil }
-        for field in fields where try reader.termInfo(field: field, term: token.term) != nil { return nil }
-        unknownWords += 1
+    /// The words of a bare word, phrase or quorum, where they were typed; nil when the node's text is
+    /// not found or it is searched as its synonyms.
+    private func typedWords(_ node: QueryNode, in query: [UInt8]) throws -> [TypedWord]? {
+        let text: String, field: String?, column: Int
+        switch node {
+        case let .word(typed, f, c), let .phrase(typed, _, f, c), let .quorum(typed, _, f, c): (text, field, column) = (typed, f, c)
+        default: return nil
+        }
+        // The node's text as typed, at or after its column (a field's column when it has one).
+        guard let typed = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return nil }
+        let tokens = try analyzer.tokens(text)
+        if case .phrase(_, .some, _, _) = node {} else if synonyms?.expansions(of: tokens) != nil { return nil }
+        let isBare = if case .word = node { true } else { false }
+        return tokens.map { TypedWord(token: $0, range: typed[$0.range.lowerBound]..<typed[$0.range.upperBound], field: field, isBare: isBare) }
+    }
+
+    /// Corrects the unknown words of `words`, left to right: each is joined to the word before or after
+    /// it, or else respelt. `changingSpaces` false respells only.
+    private mutating func correct(_ words: [TypedWord], in query: [UInt8], changingSpaces: Bool = true,
+                                  into replacements: inout [Replacement]) throws {
+        var replacedThrough = -1
+        var index = 0
+        while index < words.count {
+            defer { index += 1 }
+            let word = words[index]
+            guard unknownWords < QueryPlanner.maximumFuzzyWords, try !isKnown(word.token) else { continue }
+            unknownWords += 1
+            if changingSpaces, index > replacedThrough + 1, let joined = try join(words[index - 1], word, in: query) {
+                replacements.append(joined)
+                replacedThrough = index
+            } else if changingSpaces, index + 1 < words.count, let joined = try join(word, words[index + 1], in: query) {
+                replacements.append(joined)
+                index += 1
+                replacedThrough = index
+            } else if let respelt = try respelling(of: word, in: query, splitting: changingSpaces) {
+                replacements.append(respelt)
+                replacedThrough = index
+            }
+        }
+    }
+
+    /// An unknown word's nearest spelling or its split in two, whichever is likelier: a space left out
+    /// is the likelier slip, so the split, which keeps every letter typed, goes first unless the
+    /// spelling is one edit away and in `nearestOverSplit` times more documents.
+    private func respelling(of word: TypedWord, in query: [UInt8], splitting: Bool) throws -> Replacement? {
+        let nearest = try correction(of: word, in: query)
+        guard splitting, let split = try split(word, in: query) else { return nearest?.replacement }
+        guard let nearest, nearest.edits == 1 else { return split.replacement }
+        let documents = try matches(.word(nearest.replacement.spelling, field: word.field, column: 1))
+        return documents > Self.nearestOverSplit * split.documents ? nearest.replacement : split.replacement
+    }
+
+    /// Whether the index knows the word: its spelling is in the lexicon, or its term in a field (numbers).
+    private func isKnown(_ token: Token) throws -> Bool {
+        guard try reader.lexiconTerms(surface: token.surface) == nil else { return true }
+        for field in fields where try reader.termInfo(field: field, term: token.term) != nil { return true }
+        return false
+    }
+
+    /// The nearest known spelling of a word the index has never seen, one edit or two away; nil when
+    /// there is nothing near.
+    private func correction(of word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, edits: Int)? {
+        let token = word.token
         let edits = QueryPlanner.automaticEdits(characters: token.surface.unicodeScalars.count)
         guard edits > 0 else { return nil }
         let near = try reader.lexiconEntries(near: token.surface, maxEdits: edits, limit: QueryPlanner.maximumFuzzySpellings)
@@ -79,7 +178,69 @@ struct SpellingSuggester {
             }
             if documents > best?.documents ?? 0 { best = (entry.surface, entry.terms, documents) }
         }
-        return best.map { ($0.spelling, $0.terms) }
+        guard let best else { return nil }
+        let typed = String(decoding: query[word.range], as: UTF8.self)
+        let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: nil).of([best.spelling], terms: best.terms)
+        return (Replacement(range: word.range, spelling: Self.respell(best.spelling, asTyped: typed, written: written)), fewest)
+    }
+
+    /// Two words typed one after the other, apart by spaces only, that make a known word once the
+    /// spaces are taken out: the documents write `aujourd hui` as `aujourd'hui`.
+    private func join(_ first: TypedWord, _ second: TypedWord, in query: [UInt8]) throws -> Replacement? {
+        guard first.range.upperBound <= second.range.lowerBound,
+              query[first.range.upperBound..<second.range.lowerBound].allSatisfy({ $0 == 0x20 || $0 == 0x09 }),
+              !query[first.range].contains(0x5C), !query[second.range].contains(0x5C)
+        else { return nil }
+        let typed = String(decoding: query[first.range] + query[second.range], as: UTF8.self)
+        guard try knownToken(typed) != nil, try matches(.word(typed, field: first.field, column: 1)) > 0 else { return nil }
+        return Replacement(range: first.range.lowerBound..<second.range.upperBound, spelling: try written(typed))
+    }
+
+    /// The unknown word split in two known words that some document writes one after the other
+    /// (`lignede` → `ligne de`), or after an elided article (`dexploitation` → `d'exploitation`): of
+    /// several splits, the one in most documents, then the first.
+    private func split(_ word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, documents: Int)? {
+        let typed = String(decoding: query[word.range], as: UTF8.self)
+        let letters = Array(typed)
+        guard letters.count >= 3, !typed.utf8.contains(0x5C) else { return nil }
+        var best: (left: String, right: String, elided: Bool, documents: Int)?
+        for cut in 1..<letters.count {
+            let left = String(letters[..<cut]), right = String(letters[cut...])
+            guard try knownToken(right) != nil else { continue }
+            let elided = FrenchAnalyzer.elidedWords.contains(Folding.lowercase(left))
+            let node: QueryNode
+            if elided {
+                guard let first = Folding.removeAccents(Folding.lowercase(right)).unicodeScalars.first,
+                      "aeiouyh".unicodeScalars.contains(first) else { continue }
+                node = .word(left + "'" + right, field: word.field, column: 1)
+            } else {
+                guard left.count >= 2, right.count >= 2, try knownToken(left) != nil else { continue }
+                node = .phrase(left + " " + right, slop: nil, field: word.field, column: 1)
+            }
+            let documents = try matches(node)
+            if documents > best?.documents ?? 0 { best = (left, right, elided, documents) }
+        }
+        guard let best else { return nil }
+        let right = try written(best.right)
+        var spelling = best.elided ? best.left + "'" + right : try written(best.left) + " " + right
+        // `title:jardinsde` is `title:"jardins de"`: both words in the field.
+        if !best.elided && word.isBare && word.field != nil { spelling = "\"" + spelling + "\"" }
+        return (Replacement(range: word.range, spelling: spelling), best.documents)
+    }
+
+    /// The token of a piece of a typed word when the piece is one word the index knows.
+    private func knownToken(_ typed: String) throws -> Token? {
+        let tokens = try analyzer.tokens(typed)
+        guard tokens.count == 1, let token = tokens.first, token.range == 0..<typed.utf8.count, try isKnown(token) else { return nil }
+        return token
+    }
+
+    /// A known word as the documents write it, in the case typed (with the apostrophe they write:
+    /// `aujourdhui` → `aujourd'hui`); as typed when the lexicon does not have its spelling (a number).
+    private func written(_ typed: String) throws -> String {
+        guard let token = try knownToken(typed), let terms = try reader.lexiconTerms(surface: token.surface) else { return typed }
+        let form = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: nil).of([token.surface], terms: terms)
+        return Self.respell(form.map { Folding.removeAccents(Folding.lowercase($0)) } ?? token.surface, asTyped: typed, written: form)
     }
 
     /// The correction spelt as the documents write it (`written`, when known and folding to it letter by
