@@ -39,6 +39,17 @@ import Testing
         #expect(try completions("salari", head: "").first?.text == "salarié")
     }
 
+    /// Numbers are not in the lexicon: the fields' terms complete them, narrowed as words are.
+    @Test func numbersAreCompleted() throws {
+        let years = try completions("20", limit: 100, head: "")
+        #expect(years.contains { $0.text == "2014" } && years.allSatisfy { $0.text.hasPrefix("20") })
+        // One completion a number, though both fields hold it (`2012` is in a title and in bodies).
+        #expect(Set(years.map(\.text)).count == years.count && years.contains { $0.text == "2012" })
+        let narrowed = try completions("loi 201", head: "loi ")
+        #expect(narrowed.contains { $0.text == "loi 2014" })
+        #expect(narrowed.count < (try completions("201", head: "")).count)
+    }
+
     @Test func theWordsBeforeNarrowTheCompletions() throws {
         let narrowed = try completions("économie sol", head: "économie ")
         #expect(narrowed.contains { $0.text == "économie solidaire" })

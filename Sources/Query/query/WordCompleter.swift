@@ -13,7 +13,7 @@ public struct Completion: Sendable, Equatable {
 }
 
 /// Search as you type: the spellings the index holds that start with the word being typed (the text's
-/// last word, folded as queries fold it: `ECON` and `écon` alike), as Elasticsearch's completion
+/// last word, folded as queries fold it: `ECON` and `écon` alike; numbers too, from the fields' terms), as Elasticsearch's completion
 /// suggester and Manticore's `CALL AUTOCOMPLETE` offer them. Spellings indexed under the same terms
 /// (`économie`, `économies`) are one completion: the one the documents write most. The words before
 /// the last one narrow the completions: each is counted as the query its whole text makes, and those
@@ -82,9 +82,9 @@ struct WordCompleter {
         }
     }
 
-    /// The `limit` groups of the lexicon's spellings that start with `prefix` (spellings indexed under
-    /// the same terms are one group, in byte order) with the most documents any of their terms has in
-    /// a field: most first, then in byte order.
+    /// The `limit` groups of the lexicon's spellings, and of the fields' numbers, that start with
+    /// `prefix` (spellings indexed under the same terms are one group, in byte order) with the most
+    /// documents any of their terms has in a field: most first, then in byte order.
     private func spellings(startingWith prefix: String, limit: Int) throws -> [Group] {
         var groups: [[String]: (spellings: [String], documents: Int)] = [:]
         try reader.forEachLexiconEntry(prefix: prefix) { surface, _, decode in
@@ -98,6 +98,16 @@ struct WordCompleter {
             for term in terms { documents = max(documents, try self.documents(term)) }
             groups[terms] = ([spelling], documents)
             return true
+        }
+        // Numbers are terms the lexicon does not list: the fields' terms give them.
+        if let first = prefix.utf8.first, (0x30...0x39).contains(first) {
+            for field in fields {
+                try reader.forEachTerm(field: field, prefix: prefix) { term, info in
+                    let documents = max(groups[[term]]?.documents ?? 0, info.docFreq)
+                    groups[[term], default: ([term], documents)].documents = documents
+                    return true
+                }
+            }
         }
         var best = TopKeeper<Group>(capacity: limit)
         for (terms, group) in groups { best.collect(Group(spellings: group.spellings, terms: terms, documents: group.documents)) }
