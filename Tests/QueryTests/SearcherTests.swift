@@ -451,6 +451,9 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest("économie solidaire 2014") == nil)
         #expect(try searcher.suggest("econ* socale~ soc?ale ab") == nil)
         #expect(try searcher.suggest("xyzzyq") == nil)
+        // A field's name with nothing after it is searched as a word, but names the field.
+        #expect(try searcher.suggest("jardn title:") == "jardin title:")
+        #expect(try searcher.suggest("jardn TITLE:") == "jardin TITLE:")
         // Spelt as the documents write it, in the typed letters' case.
         #expect(try searcher.suggest("Écnomie socale") == "Économie sociale")
         #expect(try searcher.suggest("ÉCNOMIE SOCALE") == "ÉCONOMIE SOCIALE")

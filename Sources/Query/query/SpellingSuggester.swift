@@ -110,6 +110,9 @@ struct SpellingSuggester {
         case let .word(typed, f, c), let .phrase(typed, _, f, c), let .quorum(typed, _, f, c): (text, field, column) = (typed, f, c)
         default: return nil
         }
+        // A field's name with nothing after it (`title:` at the end) is searched as a word, but is no
+        // misspelt one.
+        if case .word = node, field == nil, text.hasSuffix(":"), reader.field(named: String(text.dropLast()), among: fields) != nil { return nil }
         // The node's text as typed, at or after its column (a field's column when it has one).
         guard let typed = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return nil }
         let tokens = try analyzer.tokens(text)
