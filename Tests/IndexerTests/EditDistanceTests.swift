@@ -45,6 +45,46 @@ import Testing
         #expect(Array("économie".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == 1)
     }
 
+    /// With `prefixes`, a key's distance is its nearest prefix's, and it must start with the word's
+    /// first scalar: the reference's over every prefix. The keys the walk is told to skip are none of
+    /// those within the bound.
+    @Test func prefixesMatchTheReferenceOverASortedWalk() {
+        let keys = Self.sortedKeys(Self.words(3_000, seed: 6) + ["ecnomie", "économie", "economie", "economique", "ecologie"])
+        func expected(_ target: String, _ key: [UInt8], _ maxEdits: Int) -> Int? {
+            let word = Array(String(decoding: key, as: UTF8.self).unicodeScalars)
+            guard word.first == target.unicodeScalars.first else { return nil }
+            let nearest = (0...word.count).map { referenceEditDistance(target, String(String.UnicodeScalarView(word[..<$0]))) }.min()!
+            return nearest <= maxEdits ? nearest : nil
+        }
+        for target in ["a", "éco", "abba", "ocbae", "éééé", "abcabcab", "ecnom"] {
+            for maxEdits in 0...2 {
+                for skipping in [false, true] {
+                    let distance = EditDistance(target: target, maxEdits: maxEdits, prefixes: true)!
+                    var previous: [UInt8] = []
+                    var hopeless = Int.max
+                    var mismatches: [String] = []
+                    for key in keys {
+                        let shared = zip(previous, key).prefix { $0 == $1 }.count
+                        if skipping && shared >= hopeless {
+                            if expected(target, key, maxEdits) != nil { mismatches.append("skipped " + String(decoding: key, as: UTF8.self)) }
+                            continue
+                        }
+                        let found = key.withUnsafeBytes { distance.distance(to: $0, shared: shared) }
+                        if found != expected(target, key, maxEdits) { mismatches.append(String(decoding: key, as: UTF8.self)) }
+                        hopeless = distance.hopelessPrefix
+                        previous = key
+                    }
+                    let firstMismatches = mismatches.prefix(5)
+                    #expect(firstMismatches.isEmpty, "\(target)~\(maxEdits) skipping \(skipping)")
+                }
+            }
+        }
+        let distance = EditDistance(target: "ecnom", maxEdits: 1, prefixes: true)!
+        #expect(Array("economique".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == 1)
+        #expect(Array("conomie".utf8).withUnsafeBytes { distance.distance(to: $0, shared: 0) } == nil)
+        #expect(EditDistance(target: "", maxEdits: 1, prefixes: true) == nil)
+    }
+
     /// Words up to the longest a row holds, against keys a few random edits from them (so that many
     /// are within the bound): the distances are the reference's, up to the word's last scalar. A
     /// longer word is refused.

@@ -9,14 +9,22 @@ import Testing
     let searcher = BundledIndex.shared.searcher
 
     /// The completions of `text`, each checked: it starts with what was typed before the word, its
-    /// count is its text's as a query and not zero, and counts come most first.
+    /// count is its text's as a query and not zero, and counts come most first, those that start with
+    /// the word typed before those that start with a typo of it.
     func completions(_ text: String, limit: Int = 10, head: String) throws -> [Completion] {
         let completions = try searcher.complete(text, limit: limit)
         for completion in completions {
             #expect(completion.text.hasPrefix(head), "\(text): \(completion.text)")
             #expect(try completion.count == searcher.count(completion.text) && completion.count > 0, "\(text): \(completion.text)")
         }
-        #expect(zip(completions, completions.dropFirst()).allSatisfy { $0.count >= $1.count }, "\(text)")
+        func folded(_ text: String) -> String { Folding.removeAccents(Folding.lowercase(text)) }
+        let word = folded(String(text.dropFirst(head.count)))
+        let typed = completions.prefix { folded(String($0.text.dropFirst(head.count))).hasPrefix(word) }
+        let typos = completions.dropFirst(typed.count)
+        #expect(typos.allSatisfy { !folded(String($0.text.dropFirst(head.count))).hasPrefix(word) }, "\(text)")
+        for run in [Array(typed), Array(typos)] {
+            #expect(zip(run, run.dropFirst()).allSatisfy { $0.count >= $1.count }, "\(text)")
+        }
         #expect(completions.count <= limit)
         return completions
     }
@@ -37,6 +45,24 @@ import Testing
         // As most documents write it, though the first ones holding its term write it otherwise
         // (`salarié-e-s`, `salariés`, and the verb `salarie` once).
         #expect(try completions("salari", head: "").first?.text == "salarié")
+    }
+
+    /// Fewer spellings than asked for start with the letters typed: those that start with them within
+    /// a typo (1 edit from 5 letters, 2 from 9, the first letter as typed) follow, fewest edits first.
+    @Test func typosInTheWordBeingTypedAreForgiven() throws {
+        #expect(try completions("ecnom", head: "").first?.text == "économique")
+        #expect(try completions("Ecnomie", head: "").first?.text == "Économie")
+        #expect(try completions("jardin ecnomi", head: "jardin ").first?.text == "jardin économique")
+        // Those that start with the letters typed come first, however few their documents.
+        let mixed = try completions("coopé", head: "")
+        #expect(mixed.first.map { Folding.removeAccents($0.text).hasPrefix("coope") } == true)
+        #expect(mixed.contains { !Folding.removeAccents($0.text).hasPrefix("coope") })
+        // Under 5 letters, or with another first letter, no typo is forgiven.
+        #expect(try searcher.complete("ecno").isEmpty)
+        #expect(try searcher.complete("xconomie").isEmpty)
+        // Enough spellings start with the letters typed: none with a typo is shown.
+        let exact = try completions("econo", limit: 3, head: "")
+        #expect(exact.count == 3 && exact.allSatisfy { Folding.removeAccents(Folding.lowercase($0.text)).hasPrefix("econo") })
     }
 
     /// Numbers are not in the lexicon: the fields' terms complete them, narrowed as words are.

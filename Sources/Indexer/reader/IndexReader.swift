@@ -308,10 +308,12 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Folded spellings within `maxEdits` edits of `surface` (`EditDistance`) and their terms: the
     /// `limit` closest, fewest edits first, then in byte order. The whole lexicon is walked, as a trie.
-    /// None for a surface longer than `longestNearSurface`.
-    public func lexiconEntries(near surface: String, maxEdits: Int, limit: Int) throws
+    /// With `prefixes`, the spellings that start within `maxEdits` edits of it, and with its first
+    /// letter (what a word being typed with a typo may become). None for a surface longer than
+    /// `longestNearSurface`.
+    public func lexiconEntries(near surface: String, maxEdits: Int, limit: Int, prefixes: Bool = false) throws
         -> [(surface: String, edits: Int, terms: [String])] {
-        guard let distance = EditDistance(target: surface, maxEdits: maxEdits) else { return [] }
+        guard let distance = EditDistance(target: surface, maxEdits: maxEdits, prefixes: prefixes) else { return [] }
         var found: [(edits: Int, surface: [UInt8], value: UnsafeRawBufferPointer)] = []
         let visit = { (key: UnsafeRawBufferPointer, shared: Int, value: UnsafeRawBufferPointer) -> Int in
             if let edits = distance.distance(to: key, shared: shared) { found.append((edits, Array(key), value)) }

@@ -13,6 +13,11 @@
 /// is empty, no key with that prefix can come within `maxEdits`: every later key sharing the prefix is
 /// refused without computing anything.
 ///
+/// With `prefixes`, the distance is to the key's nearest prefix, and the key must start with the word's
+/// first scalar (Elasticsearch's fuzzy completion, with its `prefix_length` of 1): what a word being
+/// typed with a typo starts. A prefix within `maxEdits` is kept with the rows as they are walked, so a
+/// key whose rows die after one still matches.
+///
 /// The rows, masks and scalar ends live in raw buffers: a walk calls `distance` for thousands of keys,
 /// and arrays' uniqueness checks and growth were most of each call.
 final class EditDistance {
@@ -20,6 +25,8 @@ final class EditDistance {
     static let maximumTargetScalars = 63
 
     let maxEdits: Int
+    /// Whether distances are to the keys' nearest prefixes.
+    let prefixes: Bool
     /// Bits 0 to the word's length, and the last of them (the whole word).
     private let full: UInt64
     private let whole: UInt64
@@ -33,6 +40,11 @@ final class EditDistance {
     private var rows: UnsafeMutablePointer<UInt64>
     private var masks: UnsafeMutablePointer<UInt64>
     private var scalarEnds: UnsafeMutablePointer<Int>
+    /// With `prefixes`, `nearest[i]`: the fewest edits of the key's first `i` scalars or fewer to the
+    /// word, `Int.max` when over `maxEdits`.
+    private var nearest: UnsafeMutablePointer<Int>
+    /// The word's first scalar, which a key must start with when `prefixes`.
+    private let firstScalar: UInt32
     private var capacity: Int
     /// The first `depth` scalars of the key before have their rows computed.
     private var depth = 0
@@ -41,13 +53,17 @@ final class EditDistance {
 
     /// Bytes of the last key that no key starting with them can come within `maxEdits` of (`Int.max`
     /// when there is no such prefix): the keys after it that share them can be skipped unread.
-    var hopelessPrefix: Int { deadAfter == .max ? .max : scalarEnds[deadAfter - 1] }
+    var hopelessPrefix: Int {
+        deadAfter == .max || (prefixes && nearest[deadAfter] != .max) ? .max : scalarEnds[deadAfter - 1]
+    }
 
-    /// Nil when the word has more than `maximumTargetScalars` scalars.
-    init?(target: String, maxEdits: Int) {
+    /// Nil when the word has more than `maximumTargetScalars` scalars, or none and `prefixes`.
+    init?(target: String, maxEdits: Int, prefixes: Bool = false) {
         let scalars = target.unicodeScalars.map(\.value)
-        guard scalars.count <= Self.maximumTargetScalars, maxEdits >= 0 else { return nil }
+        guard scalars.count <= Self.maximumTargetScalars, maxEdits >= 0, !prefixes || !scalars.isEmpty else { return nil }
         self.maxEdits = maxEdits
+        self.prefixes = prefixes
+        firstScalar = scalars.first ?? 0
         whole = 1 << UInt64(scalars.count)
         full = whole | (whole - 1)
         asciiMasks = .allocate(capacity: 128)
@@ -68,9 +84,12 @@ final class EditDistance {
         rows = .allocate(capacity: (capacity + 1) * (maxEdits + 1))
         masks = .allocate(capacity: capacity + 1)
         scalarEnds = .allocate(capacity: capacity)
+        nearest = .allocate(capacity: capacity + 1)
         // The empty prefix is within d edits of the word's first d scalars (deleting them).
         for d in 0...maxEdits { rows[d] = d + 1 >= 64 ? full : ((1 << UInt64(d + 1)) - 1) & full }
         masks[0] = 0
+        // A key's prefix starts with its first scalar: the empty one is none.
+        nearest[0] = .max
     }
 
     deinit {
@@ -78,6 +97,7 @@ final class EditDistance {
         rows.deallocate()
         masks.deallocate()
         scalarEnds.deallocate()
+        nearest.deallocate()
     }
 
     /// The distance to `key` (UTF-8 bytes), or nil when it is over `maxEdits`. Keys come in sorted
@@ -86,8 +106,10 @@ final class EditDistance {
         // The computed scalars are a prefix of the key before (the rows of a refused key are never
         // computed): those within the shared bytes keep their rows.
         while depth > 0 && scalarEnds[depth &- 1] > shared { depth &-= 1 }
-        if depth >= deadAfter { return nil }
+        if depth >= deadAfter { return prefixes ? nearestPrefix(deadAfter) : nil }
         deadAfter = .max
+        // No longer prefix comes nearer than the word itself.
+        if prefixes && nearest[depth] == 0 { return 0 }
         var offset = depth == 0 ? 0 : scalarEnds[depth &- 1]
         while offset < key.count {
             let lead = key[offset]
@@ -104,15 +126,30 @@ final class EditDistance {
             scalarEnds[depth] = offset
             depth &+= 1
             masks[depth] = scalar < 128 ? asciiMasks[Int(scalar)] : mask(ofOther: scalar)
-            if !computeRows(depth) {
-                deadAfter = depth
-                return nil
+            let alive = (!prefixes || depth > 1 || scalar == firstScalar) && computeRows(depth)
+            if prefixes {
+                nearest[depth] = alive ? min(nearest[depth &- 1], wholeWordEdits(depth)) : nearest[depth &- 1]
             }
+            if !alive {
+                deadAfter = depth
+                return prefixes ? nearestPrefix(depth) : nil
+            }
+            if prefixes && nearest[depth] == 0 { return 0 }
         }
-        let last = rows + depth &* (maxEdits &+ 1)
-        for d in 0...maxEdits where last[d] & whole != 0 { return d }
-        return nil
+        if prefixes { return nearestPrefix(depth) }
+        let edits = wholeWordEdits(depth)
+        return edits == .max ? nil : edits
     }
+
+    /// The fewest edits from the key's first `i` scalars to the whole word, `Int.max` when over `maxEdits`.
+    private func wholeWordEdits(_ i: Int) -> Int {
+        let row = rows + i &* (maxEdits &+ 1)
+        for d in 0...maxEdits where row[d] & whole != 0 { return d }
+        return .max
+    }
+
+    /// The fewest edits from a prefix of the key's first `i` scalars to the word, or nil.
+    private func nearestPrefix(_ i: Int) -> Int? { nearest[i] == .max ? nil : nearest[i] }
 
     /// Room for twice as many scalars, the rows and ends computed so far kept.
     private func grow() {
@@ -130,6 +167,10 @@ final class EditDistance {
         newEnds.update(from: scalarEnds, count: depth)
         scalarEnds.deallocate()
         scalarEnds = newEnds
+        let newNearest = UnsafeMutablePointer<Int>.allocate(capacity: grown + 1)
+        newNearest.update(from: nearest, count: depth + 1)
+        nearest.deallocate()
+        nearest = newNearest
         capacity = grown
     }
 

@@ -13,12 +13,14 @@ public struct Completion: Sendable, Equatable {
 }
 
 /// Search as you type: the spellings the index holds that start with the word being typed (the text's
-/// last word, folded as queries fold it: `ECON` and `écon` alike; numbers too, from the fields' terms), as Elasticsearch's completion
-/// suggester and Manticore's `CALL AUTOCOMPLETE` offer them. Spellings indexed under the same terms
+/// last word, folded as queries fold it: `ECON` and `écon` alike; numbers too, from the fields'
+/// terms), as Elasticsearch's completion suggester and Manticore's `CALL AUTOCOMPLETE` offer them. Spellings indexed under the same terms
 /// (`économie`, `économies`) are one completion: the one the documents write most. The words before
 /// the last one narrow the completions: each is counted as the query its whole text makes, and those
 /// that match nothing are left out. Completions come most documents first, then in byte order, spelt
-/// as the documents write them (`économie`) in the case of the letters typed.
+/// as the documents write them (`économie`) in the case of the letters typed. When fewer than asked
+/// for start with the word, those that start with it give or take a typo follow (`ecnom` →
+/// `économique`), as Elasticsearch's fuzzy completion offers them.
 struct WordCompleter {
     /// What completions keep for an open index between calls: a word being typed walks the same
     /// spellings again at every key.
@@ -65,10 +67,16 @@ struct WordCompleter {
         // A phrase being typed is counted as the phrase it makes once closed.
         let closing = Self.closingOfAnOpenPhrase(bytes[..<typedStart]) ?? ""
         var candidates = try spellings(startingWith: token.surface, limit: Self.counted(limit: limit))
+        // Fewer than asked for start with the letters typed: they may hold a typo.
+        if candidates.count < limit {
+            candidates += try spellings(startingNear: token.surface, limit: Self.counted(limit: limit) - candidates.count,
+                                        besides: Set(candidates.map(\.terms)))
+        }
         do {
             // Spellings of one group have the same terms, so the same count.
             let counts = try count(candidates.map { head + $0.spellings[0] + closing })
-            candidates = zip(candidates, counts).map { Group(spellings: $0.spellings, terms: $0.terms, documents: $1) }.filter { $0.documents > 0 }
+            candidates = zip(candidates, counts).map { Group(spellings: $0.spellings, terms: $0.terms, documents: $1, edits: $0.edits) }
+                .filter { $0.documents > 0 }
             candidates.sort { $0.ranksBefore($1) }
         } catch is QueryError {
             // Not a query yet: ranked by documents, as found.
@@ -114,6 +122,35 @@ struct WordCompleter {
         return best.sorted()
     }
 
+    /// The `limit` groups of the lexicon's spellings that start within `typoEdits` of `prefix` and with
+    /// its first letter, fewest edits first, then most documents, then in byte order; none among
+    /// `besides` (the terms of groups already found).
+    private func spellings(startingNear prefix: String, limit: Int, besides: Set<[String]>) throws -> [Group] {
+        let edits = Self.typoEdits(characters: prefix.unicodeScalars.count)
+        guard edits > 0, limit > 0 else { return [] }
+        var groups: [[String]: (spellings: [String], documents: Int, edits: Int)] = [:]
+        for entry in try reader.lexiconEntries(near: prefix, maxEdits: edits, limit: .max, prefixes: true)
+        where entry.edits > 0 && !besides.contains(entry.terms) {
+            if groups[entry.terms] != nil {
+                groups[entry.terms]!.spellings.append(entry.surface)
+                continue
+            }
+            var documents = 0
+            for term in entry.terms { documents = max(documents, try self.documents(term)) }
+            groups[entry.terms] = ([entry.surface], documents, entry.edits)
+        }
+        var best = TopKeeper<Group>(capacity: limit)
+        for (terms, group) in groups {
+            best.collect(Group(spellings: group.spellings.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, terms: terms,
+                               documents: group.documents, edits: group.edits))
+        }
+        return best.sorted()
+    }
+
+    /// Edits forgiven in the letters typed, as Meilisearch's typo tolerance counts them: none below 5
+    /// letters, where a typo would reach half the lexicon, 1 up to 8, then 2.
+    static func typoEdits(characters: Int) -> Int { characters < 5 ? 0 : characters < 9 ? 1 : 2 }
+
     /// The most documents `term` has in a field.
     private func documents(_ term: String) throws -> Int {
         try caches.termDocuments.value(for: term) {
@@ -122,15 +159,18 @@ struct WordCompleter {
     }
 
     /// Spellings indexed under the same terms, and the most documents any of those terms has in a field
-    /// (or, once counted, the matches of the completed text).
+    /// (or, once counted, the matches of the completed text), and the edits from the letters typed to
+    /// the nearest start of a spelling (0: they start with them).
     private struct Group: Ranked {
         var spellings: [String]
         var terms: [String]
         var documents: Int
+        var edits = 0
 
-        /// Most documents first, then the first spelling in byte order.
+        /// Fewest edits first, then most documents, then the first spelling in byte order.
         func ranksBefore(_ other: Group) -> Bool {
-            documents != other.documents ? documents > other.documents : spellings[0].utf8.lexicographicallyPrecedes(other.spellings[0].utf8)
+            if edits != other.edits { return edits < other.edits }
+            return documents != other.documents ? documents > other.documents : spellings[0].utf8.lexicographicallyPrecedes(other.spellings[0].utf8)
         }
     }
 
