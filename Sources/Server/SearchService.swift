@@ -22,6 +22,8 @@ public final class SearchService: @unchecked Sendable {
     public let parameters: BM25Parameters
     let authToken: String?
     let logger: Logger
+    /// Searches and counts taking at least this long (µs) are logged with their query; nil for none.
+    let slowQueryMicroseconds: UInt64?
     private let lock = NSLock()
     private var searcher: Searcher
     private let analyzers = AnalyzerPool()
@@ -33,13 +35,17 @@ public final class SearchService: @unchecked Sendable {
     let replyMemory = ReplyMemory()
 
     /// Opens the index, checking every file's checksum: a server never answers from a damaged file.
+    /// `slowQueryMicroseconds`: searches and counts that take at least this long are logged as
+    /// warnings with their query, as Elasticsearch's search slow log and Sphinx's `query_log_min_msec`
+    /// keep them.
     public init(indexPath: String, authToken: String?, logger: Logger, synonymsPath: String? = nil,
-                parameters: BM25Parameters = BM25Parameters()) throws {
+                parameters: BM25Parameters = BM25Parameters(), slowQueryMicroseconds: UInt64? = nil) throws {
         self.indexPath = indexPath
         self.synonymsPath = synonymsPath
         self.parameters = parameters
         self.authToken = authToken
         self.logger = logger
+        self.slowQueryMicroseconds = slowQueryMicroseconds
         searcher = try Self.open(indexPath, synonymsPath: synonymsPath, parameters: parameters)
     }
 
@@ -72,11 +78,16 @@ public final class SearchService: @unchecked Sendable {
 
     func connectionClosed() { lock.withLock { connections -= 1 } }
 
-    private func record(microseconds: UInt64) {
+    /// Counts a search or count that took `microseconds`, and logs it when it was slow: `what` the
+    /// request (`SEARCH`, `COUNT`), `matches` what it found, and its query (at most 1,024 characters:
+    /// a longer one is refused).
+    private func record(microseconds: UInt64, _ what: String, query: String, matches: Int) {
         lock.withLock {
             queries += 1
             _ = latencies.record(max(microseconds, 1))
         }
+        guard let slow = slowQueryMicroseconds, microseconds >= slow else { return }
+        logger.warning("slow \(what): \(String(format: "%.1f", Double(microseconds) / 1000)) ms, \(matches) matches: \(query)")
     }
 
     /// `execute`, unless the replies not yet read reach `replyMemoryLimit` and the request's reply may
@@ -139,12 +150,12 @@ public final class SearchService: @unchecked Sendable {
                                                   fields: request.fields, proximityBoost: request.proximityBoost, proximitySlop: request.proximitySlop,
                                                   titleHighlights: session.format == .json,
                                                   cursor: request.cursor, after: request.after)
-                record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000, "SEARCH", query: request.query, matches: results.total)
                 return .results(results)
             case .count(let query):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let count = try currentSearcher.count(query)
-                record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000, "COUNT", query: query, matches: count)
                 return .count(count)
             case .suggest(let query):
                 return .suggestion(try currentSearcher.suggest(query))

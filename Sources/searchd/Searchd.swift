@@ -36,6 +36,8 @@ struct Searchd {
             .option("document-cache", value: "folder", help: "Keep the documents of PDFs there between builds (see fts index)."),
             .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
+            .option("log-slow-queries", value: "ms",
+                    help: "Log each SEARCH and COUNT taking at least <ms> milliseconds, with its time, matches and query, as a warning (default: never)."),
         ] + RankingOptions.specs + [.flag("version", help: "Show the version and the index format it reads, and exit.")]
     )
 
@@ -55,6 +57,7 @@ struct Searchd {
     var documentCache: String?
     var ranking: BM25Parameters
     var logLevel: Logger.Level
+    var slowQueryMilliseconds: Double?
     var version: Bool
 
     static func main() {
@@ -93,6 +96,7 @@ struct Searchd {
         let level = arguments.string("log-level")!
         guard let logLevel = Logger.Level(rawValue: level) else { throw UsageError("unknown --log-level \(level)") }
         self.logLevel = logLevel
+        slowQueryMilliseconds = try arguments.number("log-slow-queries")
         guard (0...65535).contains(port) else { throw UsageError("--port must be between 0 and 65535") }
         guard httpPort.map({ (0...65535).contains($0) }) != false else { throw UsageError("--http-port must be between 0 and 65535") }
         guard allowedOrigin == nil || httpPort != nil else { throw UsageError("--http-allow-origin needs --http-port") }
@@ -100,6 +104,9 @@ struct Searchd {
         guard idleTimeout > 0 else { throw UsageError("--idle-timeout must be at least 1 second") }
         guard maxLine >= 16 else { throw UsageError("--max-line must be at least 16 bytes") }
         guard watch.map({ $0 >= 1 }) != false else { throw UsageError("--watch must be at least 1 second") }
+        guard slowQueryMilliseconds.map({ (0...3_600_000).contains($0) }) != false else {
+            throw UsageError("--log-slow-queries must be between 0 and 3600000 milliseconds")
+        }
     }
 
     func run() throws {
@@ -129,7 +136,8 @@ struct Searchd {
                 logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
             }
             let service = try SearchService(indexPath: indexPath, authToken: authToken ?? environment["FTS_AUTH_TOKEN"], logger: logger,
-                                            synonymsPath: synonyms, parameters: ranking)
+                                            synonymsPath: synonyms, parameters: ranking,
+                                            slowQueryMicroseconds: slowQueryMilliseconds.map { UInt64(($0 * 1000).rounded()) })
             var configuration = ServerConfiguration()
             configuration.host = host
             configuration.port = port

@@ -560,6 +560,32 @@ import Testing
         #expect(matches == 2)
     }
 
+    /// `--log-slow-queries`: a search or count that takes at least the threshold is logged as a warning
+    /// with its time, matches and query; the others, and every other request, are not.
+    @Test func slowQueriesAreLogged() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let messages = CapturedLog()
+        func service(slow: UInt64) throws -> SearchService {
+            try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test") { _ in messages }, slowQueryMicroseconds: slow)
+        }
+        let session = Session(authenticated: true)
+        let everything = try service(slow: 0)
+        _ = everything.execute(.search(SearchRequest(query: "économie solidaire")), session: session)
+        _ = everything.execute(.count("jardin"), session: session)
+        _ = everything.execute(.suggest("ecnomie"), session: session)
+        _ = everything.execute(.ping, session: session)
+        let logged = messages.lines
+        #expect(logged.count == 2, "\(logged)")
+        #expect(logged.first.map { $0.hasPrefix("warning slow SEARCH: ") && $0.hasSuffix(" ms, 33 matches: économie solidaire") } == true)
+        #expect(logged.last.map { $0.hasPrefix("warning slow COUNT: ") && $0.hasSuffix(" ms, 4 matches: jardin") } == true)
+        messages.lines = []
+        let never = try service(slow: 3_600_000_000)
+        _ = never.execute(.search(SearchRequest(query: "économie solidaire")), session: session)
+        _ = never.execute(.count("jardin"), session: session)
+        #expect(messages.lines.isEmpty)
+    }
+
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
     /// is said so, naming the address.
     @Test func aServerThatCannotListenSaysWhere() throws {
@@ -671,5 +697,26 @@ import Testing
             }
             for try await agreed in group { #expect(agreed) }
         }
+    }
+}
+
+/// A log handler keeping each message as `level message`.
+final class CapturedLog: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: [String] = []
+    var lines: [String] {
+        get { lock.withLock { kept } }
+        set { lock.withLock { kept = newValue } }
+    }
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lock.withLock { kept.append("\(event.level) \(event.message)") }
     }
 }
