@@ -59,9 +59,10 @@ enum HTTPRequestDecoder {
         case "", "ping":
             if let error = known([]) { return .failure(error) }
             return .success(.ping)
-        case "stats", "fields", "help":
+        case "stats", "metrics", "fields", "help":
             if let error = known([]) { return .failure(error) }
-            return .success(command == "stats" ? .stats : command == "fields" ? .fields : .help)
+            // `/metrics` is `STATS`, answered in Prometheus's format (`MetricsEncoder`).
+            return .success(command == "stats" || command == "metrics" ? .stats : command == "fields" ? .fields : .help)
         default:
             return .failure(ProtocolError(code: .notFound, message: "no command \(command.prefix(32)); GET /help lists them"))
         }
@@ -229,13 +230,14 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             return write(status: .methodNotAllowed, body: ReplyEncoder.encode(.error(error), format: .json), head: head, context: context)
         }
         let decoded = HTTPRequestDecoder.decode(target: head.uri)
+        let metrics = head.uri.prefix { $0 != "?" } == "/metrics"
         let service = self.service, memory = self.memory, limit = memoryLimit
         let bearer = head.headers.first(name: "authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        pool.runIfActive(eventLoop: context.eventLoop) { () -> (HTTPResponseStatus, [UInt8]) in
+        pool.runIfActive(eventLoop: context.eventLoop) { () -> (HTTPResponseStatus, [UInt8], String) in
             let session = Session(authenticated: service.authToken == nil)
             session.format = .json
             if let bearer, case .error(let error) = service.execute(.auth(bearer), session: session) {
-                return (.unauthorized, ReplyEncoder.encode(.error(error), format: .json))
+                return (.unauthorized, ReplyEncoder.encode(.error(error), format: .json), Self.jsonType)
             }
             var reply: Reply
             switch decoded {
@@ -245,12 +247,18 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             if bearer == nil, case .error(let error) = reply, error.code == .unauthorized {
                 reply = .error(ProtocolError(code: .unauthorized, message: "send the token first, as Authorization: Bearer <token>"))
             }
+            if metrics, case .stats(let statistics) = reply {
+                let body = MetricsEncoder.encode(statistics)
+                memory.hold(body.count)
+                return (.ok, body, MetricsEncoder.contentType)
+            }
             let body = ReplyEncoder.encode(reply, format: .json)
             memory.hold(body.count)
-            return (HTTPRequestDecoder.status(of: reply), body)
+            return (HTTPRequestDecoder.status(of: reply), body, Self.jsonType)
         }.whenComplete { result in
             switch result {
-            case .success(let (status, body)): self.write(status: status, body: body, head: head, context: context, held: body.count)
+            case .success(let (status, body, type)):
+                self.write(status: status, body: body, head: head, context: context, held: body.count, contentType: type)
             case .failure(let error):
                 let reply = ReplyEncoder.encode(.error(ProtocolError(code: .internalError, message: "\(error)")), format: .json)
                 self.write(status: .internalServerError, body: reply, head: head, context: context)
@@ -258,10 +266,13 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
     }
 
+    private static let jsonType = "application/json; charset=utf-8"
+
     /// `held`: the bytes of `body` counted in the reply memory, given back once written.
-    private func write(status: HTTPResponseStatus, body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext, held: Int = 0) {
+    private func write(status: HTTPResponseStatus, body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext, held: Int = 0,
+                       contentType: String = jsonType) {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: "\(body.count)")
         if let allowedOrigin {
             headers.add(name: "Access-Control-Allow-Origin", value: allowedOrigin)

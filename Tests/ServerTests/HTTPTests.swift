@@ -106,6 +106,44 @@ import Testing
         #expect(try Self.get(LineClient(port: server.server.httpPort!), "/ping")?.body == #"{"pong":true}"# + "\n")
     }
 
+    /// `GET /metrics` is `STATS` in Prometheus's text format: each line a comment or `name{labels} value`,
+    /// each metric described once, the figures those of `STATS`.
+    @Test func metricsAreStatsForPrometheus() throws {
+        let server = try TestServer(configure: { $0.httpPort = 0 }, authToken: "sekret")
+        defer { server.stop() }
+        let http = try LineClient(port: server.server.httpPort!)
+        let bearer = "\r\nAuthorization: Bearer sekret"
+        func metrics() throws -> (headers: [String: String], samples: [String: String], lines: [String]) {
+            http.send("GET /metrics HTTP/1.1\r\nHost: localhost" + bearer + "\r\n\r\n")
+            let head = try #require(Self.response(http, bodyless: true))
+            #expect(head.status == 200)
+            var lines: [String] = [], read = 0
+            while read < Int(head.headers["content-length"] ?? "0")!, let line = http.line() {
+                lines.append(line)
+                read += line.utf8.count + 1
+            }
+            var samples: [String: String] = [:]
+            for line in lines where !line.hasPrefix("#") {
+                let parts = line.split(separator: " ")
+                #expect(parts.count == 2 && line.wholeMatch(of: #/fts_[a-z_]+(\{[a-z_]+="[^"\\]*"(,[a-z_]+="[^"\\]*")*\})? [0-9.e+-]+/#) != nil, "\(line)")
+                samples[String(parts[0])] = parts.count == 2 ? String(parts[1]) : nil
+            }
+            return (head.headers, samples, lines)
+        }
+        let before = try metrics()
+        #expect(before.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(before.samples["fts_documents"] == "89" && before.samples["fts_queries_total"] == "0")
+        #expect(before.samples["fts_info{version=\"\(Release.version)\",format_version=\"\(FileFormat.version)\",index=\"\(server.index)\"}"] == "1")
+        let types = before.lines.filter { $0.hasPrefix("# TYPE ") }
+        #expect(Set(types).count == types.count && types.contains("# TYPE fts_queries_total counter"))
+        #expect(try #require(Self.get(http, "/count?q=emploi", headers: bearer)).body == #"{"count":47}"# + "\n")
+        let after = try metrics()
+        #expect(after.samples["fts_queries_total"] == "1" && Double(after.samples["fts_query_latency_seconds{quantile=\"0.5\"}"] ?? "") ?? 0 > 0)
+        // As every command: the token first, and no parameter.
+        #expect(try #require(Self.get(http, "/metrics")).status == 401)
+        #expect(try #require(Self.get(http, "/metrics?x=1", headers: bearer)).status == 400)
+    }
+
     @Test func aTokenIsABearerAndOriginsAreAllowedWhenSaid() throws {
         let server = try TestServer(configure: { $0.httpPort = 0; $0.allowedOrigin = "https://example.org" }, authToken: "sekret")
         defer { server.stop() }
