@@ -26,8 +26,9 @@ struct SpellingSuggester {
     private var unknownWords = 0
 
     /// How many times more documents a spelling one edit away must be in than a split of the word
-    /// for it to be chosen: `parmis` is `parmi` (110 documents of frdocs), not `par mis` (1), and
-    /// `lignede` is `ligne de` (1,137), not `lignée` (2,118, those of `ligne`'s stem).
+    /// for it to be chosen: on frdocs `lignede` is `ligne de` (1,137 documents), not `lignée` (2,118,
+    /// those of `ligne`'s stem), while a split that one document writes loses to a spelling of more
+    /// than ten.
     static let nearestOverSplit = 10
 
     init(reader: IndexReader, analyzer: FrenchAnalyzer, synonyms: Synonyms? = nil, matches: @escaping (QueryNode) throws -> Int) {
