@@ -25,6 +25,8 @@ enum MetricsEncoder {
         Metric(key: "uptime_s", name: "fts_uptime_seconds", type: "gauge", help: "Time since searchd started."),
         Metric(key: "connections", name: "fts_connections", type: "gauge", help: "Connections open, over both ports."),
         Metric(key: "queries", name: "fts_queries_total", type: "counter", help: "Searches and counts served."),
+        Metric(key: "slow_queries", name: "fts_slow_queries_total", type: "counter",
+               help: "Searches and counts logged as slow (--log-slow-queries)."),
         Metric(key: "replies_unread_bytes", name: "fts_replies_unread_bytes", type: "gauge",
                help: "Replies encoded and not yet written, over every connection (what --max-reply-memory bounds)."),
         Metric(key: "refused_busy", name: "fts_refused_busy_total", type: "counter", help: "Requests refused as busy."),

@@ -29,6 +29,8 @@ public final class SearchService: @unchecked Sendable {
     private let analyzers = AnalyzerPool()
     private let started = Date()
     private var queries = 0
+    /// Searches and counts logged as slow (`slowQueryMicroseconds`).
+    private var slowQueries = 0
     private var latencies = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     private(set) var connections = 0
     /// The replies not yet read by their clients, over every connection (`ReplyMemory`).
@@ -82,11 +84,13 @@ public final class SearchService: @unchecked Sendable {
     /// request (`SEARCH`, `COUNT`), `matches` what it found, and its query (at most 1,024 characters:
     /// a longer one is refused).
     private func record(microseconds: UInt64, _ what: String, query: String, matches: Int) {
+        let slow = slowQueryMicroseconds.map { microseconds >= $0 } ?? false
         lock.withLock {
             queries += 1
             _ = latencies.record(max(microseconds, 1))
+            if slow { slowQueries += 1 }
         }
-        guard let slow = slowQueryMicroseconds, microseconds >= slow else { return }
+        guard slow else { return }
         logger.warning("slow \(what): \(String(format: "%.1f", Double(microseconds) / 1000)) ms, \(matches) matches: \(query)")
     }
 
@@ -236,7 +240,7 @@ public final class SearchService: @unchecked Sendable {
              ("postings", .number(Int(clamping: meta.postingCount))), ("index_bytes", .number(Int(clamping: size))),
              ("index", .text(indexPath)), ("version", .text(Release.version)), ("format_version", .number(Int(FileFormat.version))),
              ("uptime_s", .number(Int(Date().timeIntervalSince(started).rounded()))),
-             ("connections", .number(connections)), ("queries", .number(queries)),
+             ("connections", .number(connections)), ("queries", .number(queries)), ("slow_queries", .number(slowQueries)),
              ("replies_unread_bytes", .number(replyMemory.bytesHeld)), ("refused_busy", .number(replyMemory.refusals)),
              ("latency_p50_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(50)) : 0)),
              ("latency_p99_us", .number(queries > 0 ? Int(clamping: latencies.valueAtPercentile(99)) : 0))]

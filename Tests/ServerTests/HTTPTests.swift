@@ -136,6 +136,7 @@ import Testing
         #expect(before.samples["fts_info{version=\"\(Release.version)\",format_version=\"\(FileFormat.version)\",index=\"\(server.index)\"}"] == "1")
         let types = before.lines.filter { $0.hasPrefix("# TYPE ") }
         #expect(Set(types).count == types.count && types.contains("# TYPE fts_queries_total counter"))
+        #expect(before.samples["fts_slow_queries_total"] == "0")
         #expect(try #require(Self.get(http, "/count?q=emploi", headers: bearer)).body == #"{"count":47}"# + "\n")
         let after = try metrics()
         #expect(after.samples["fts_queries_total"] == "1" && Double(after.samples["fts_query_latency_seconds{quantile=\"0.5\"}"] ?? "") ?? 0 > 0)

@@ -579,11 +579,17 @@ import Testing
         #expect(logged.count == 2, "\(logged)")
         #expect(logged.first.map { $0.hasPrefix("warning slow SEARCH: ") && $0.hasSuffix(" ms, 33 matches: économie solidaire") } == true)
         #expect(logged.last.map { $0.hasPrefix("warning slow COUNT: ") && $0.hasSuffix(" ms, 4 matches: jardin") } == true)
+        // STATS counts them.
+        func slowQueries(_ service: SearchService) -> ReplyValue? {
+            guard case .stats(let pairs) = service.execute(.stats, session: session) else { return nil }
+            return pairs.first { $0.key == "slow_queries" }?.value
+        }
+        #expect(slowQueries(everything) == .number(2))
         messages.lines = []
         let never = try service(slow: 3_600_000_000)
         _ = never.execute(.search(SearchRequest(query: "économie solidaire")), session: session)
         _ = never.execute(.count("jardin"), session: session)
-        #expect(messages.lines.isEmpty)
+        #expect(messages.lines.isEmpty && slowQueries(never) == .number(0))
     }
 
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
