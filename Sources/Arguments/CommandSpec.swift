@@ -109,7 +109,7 @@ public struct ParsedArguments {
     }
 
     /// `text` read as a size in bytes (`256M`), nil when it is not one.
-    public static func bytes(_ text: String) -> Int? {
+    private static func bytes(_ text: String) -> Int? {
         let units: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30]
         let upper = text.uppercased().replacingOccurrences(of: "B", with: "")
         if let last = upper.last, let unit = units[last], let value = Double(upper.dropLast()), value >= 0, value * unit < 0x1p62 {
