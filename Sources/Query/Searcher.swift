@@ -700,13 +700,15 @@ public final class Searcher: @unchecked Sendable {
 
     /// "Did you mean": the query with each word the index has never seen replaced by its nearest known
     /// spelling (`SpellingSuggester`); nil when there is nothing to correct. `like` as `search` takes it:
-    /// the query beside it may be empty, or exclusions alone.
-    public func suggest(_ query: String, like: String? = nil) throws -> String? {
+    /// the query beside it may be empty, or exclusions alone. `matches`: the documents the query and
+    /// `like` match, when the caller has counted them (a search's exact total, without filters), so
+    /// that they are not counted again.
+    public func suggest(_ query: String, like: String? = nil, matches: Int? = nil) throws -> String? {
         let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
         return try withAnalyzer { analyzer in
             let planner = makePlanner(analyzer)
             var suggester = SpellingSuggester(reader: reader, analyzer: analyzer, synonyms: synonyms) { try self.count(planner.plan($0)) }
-            return try suggester.suggestion(for: query, parsed: node)
+            return try suggester.suggestion(for: query, parsed: node, matching: matches)
         }
     }
 

@@ -263,7 +263,9 @@ struct Search: Command {
                                                   fields: fields, titleHighlights: true, cursor: cursor, after: after)
                     write(results.hits)
                 }
-                let suggestion = try searcher.suggest(text, like: like)
+                // The total counts what the suggester would count, but for filtered or collapsed matches.
+                let typedMatches = results.totalIsExact && filters.isEmpty && fields == nil && collapse == nil ? results.total : nil
+                let suggestion = try searcher.suggest(text, like: like, matches: typedMatches)
                 writeStandardOutput(json ? jsonSummary(results, suggestion: suggestion) : tableSummary(results, shown: shown, suggestion: suggestion))
                 matches = results.total
             }

@@ -394,6 +394,34 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try fewer.suggest("lavabx") == "lavabo")
     }
 
+    /// A word some documents misspell is known, yet respelt as the word one letter doubled or
+    /// undoubled away when that is in ten times the documents and the query as typed finds few.
+    @Test func suggestionsRespellRareSlipsOfDoubledLetters() throws {
+        func suggest(_ query: String, bodies: [String], in name: String) throws -> String? {
+            try Searcher(reader: try Self.index(bodies: bodies, in: name)).suggest(query)
+        }
+        let slip = ["une instalation", "un paysage"] + Array(repeating: "une installation, un passage", count: 10)
+        #expect(try suggest("instalation", bodies: slip, in: "popular-slip") == "installation")
+        #expect(try suggest("Instalation du paquet", bodies: slip, in: "popular-slip") == "Installation du paquet")
+        // One edit but no letter doubled: `paysage` is a word of its own.
+        #expect(try suggest("paysage", bodies: slip, in: "popular-slip") == nil)
+        // Fewer than ten times the documents.
+        #expect(try suggest("instalation", bodies: Array(slip.prefix(11)), in: "popular-fewer") == nil)
+        // The query as typed finds more than five documents.
+        let many = Array(repeating: "une instalation", count: 6) + Array(repeating: "une installation", count: 60)
+        let common = Searcher(reader: try Self.index(bodies: many, in: "popular-many"))
+        #expect(try common.suggest("instalation") == nil)
+        // A search's total stands for the count of the query as typed.
+        #expect(try common.suggest("instalation", matches: 5) == "installation" && common.suggest("instalation", matches: 6) == nil)
+        // Words of four letters have too many neighbours of their own: `cane` stays.
+        #expect(try suggest("cane", bodies: ["une cane"] + Array(repeating: "une canne", count: 10), in: "popular-short") == nil)
+        // Among spellings one edit from an unknown word, a letter doubled goes before more documents.
+        let mission = ["la mission", "la mission"] + Array(repeating: "la vision", count: 5)
+        #expect(try suggest("mision", bodies: mission, in: "doubled-first") == "mission")
+        #expect(SpellingSuggester.doublings(of: Array("abbc".unicodeScalars)) == ["aabbc", "abbbc", "abbcc", "abc"])
+        #expect(SpellingSuggester.doublings(of: Array("courier".unicodeScalars)).contains("courrier"))
+    }
+
     /// A misspelt word finds the word's documents, and highlights what it matched.
     @Test func fuzzyWordsForgiveTypos() throws {
         let exact = try searcher.count("économie")

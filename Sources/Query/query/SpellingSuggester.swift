@@ -15,6 +15,13 @@ import Indexer
 /// some document, or into an elided article and a known word, is split (`lignede` → `ligne de`,
 /// `dexploitation` → `d'exploitation`) unless a spelling one edit away is in many more documents
 /// (`nearestOverSplit`).
+///
+/// A word the index knows may be a slip too, when some documents carry the same slip: a word of 5
+/// letters or more that a spelling one edit away outnumbers `morePopular` times in documents is
+/// respelt (`instalation`, in 2 documents of frdocs, → `installation`, in 575), as Lucene's
+/// SUGGEST_MORE_POPULAR mode does, but only when the query as typed finds at most
+/// `maxResultsForSuggest` documents, as Solr's spellcheck asks: a rare word that finds what it was
+/// typed for is left alone.
 struct SpellingSuggester {
     let reader: IndexReader
     let analyzer: FrenchAnalyzer
@@ -23,13 +30,30 @@ struct SpellingSuggester {
     let fields: [Int]
     /// The documents a query matches: what tells a split that occurs from one that does not.
     let matches: (QueryNode) throws -> Int
-    private var unknownWords = 0
+    /// Words whose spellings the lexicon was walked for.
+    private var wordsLookedUp = 0
+    /// The query as typed, and the documents it matches once counted.
+    private var typedQuery: QueryNode?
+    private var typedQueryMatches: Int?
 
     /// How many times more documents a spelling one edit away must be in than a split of the word
     /// for it to be chosen: on frdocs `lignede` is `ligne de` (1,137 documents), not `lignée` (2,118,
     /// those of `ligne`'s stem), while a split that one document writes loses to a spelling of more
     /// than ten.
     static let nearestOverSplit = 10
+
+    /// How many times more documents a spelling one edit away from a known word must be in for the
+    /// word to be respelt as it: on frdocs `courier` (2 documents) is `courrier` (36), while
+    /// `rationale` (7) is not `nationale` (15).
+    static let morePopular = 10
+
+    /// The most documents the query as typed may find for a known word to be respelt, as Solr's
+    /// `spellcheck.maxResultsForSuggest`.
+    static let maxResultsForSuggest = 5
+
+    /// The fewest letters of a known word that may be respelt: shorter words have many neighbours one
+    /// edit away that are words of their own (`tale`, `table`).
+    static let morePopularLetters = 5
 
     init(reader: IndexReader, analyzer: FrenchAnalyzer, synonyms: Synonyms? = nil, matches: @escaping (QueryNode) throws -> Int) {
         self.reader = reader
@@ -40,9 +64,11 @@ struct SpellingSuggester {
     }
 
     /// The corrected query, or nil when there is nothing to correct. At most
-    /// `QueryPlanner.maximumFuzzyWords` unknown words are corrected (each walks the lexicon, as a fuzzy
-    /// word does); the others are left as typed.
-    mutating func suggestion(for query: String, parsed node: QueryNode) throws -> String? {
+    /// `QueryPlanner.maximumFuzzyWords` words are looked up (each walks the lexicon, as a fuzzy word
+    /// does); the others are left as typed. `matching`: the documents `node` matches, when counted.
+    mutating func suggestion(for query: String, parsed node: QueryNode, matching: Int? = nil) throws -> String? {
+        typedQuery = node
+        typedQueryMatches = matching
         var bytes = Array(query.utf8)
         var replacements: [Replacement] = []
         try collect(node, in: bytes, into: &replacements)
@@ -131,8 +157,15 @@ struct SpellingSuggester {
         while index < words.count {
             defer { index += 1 }
             let word = words[index]
-            guard unknownWords < QueryPlanner.maximumFuzzyWords, try !isKnown(word.token) else { continue }
-            unknownWords += 1
+            guard wordsLookedUp < QueryPlanner.maximumFuzzyWords else { continue }
+            guard try !isKnown(word.token) else {
+                if let respelt = try morePopularSpelling(of: word, in: query) {
+                    replacements.append(respelt)
+                    replacedThrough = index
+                }
+                continue
+            }
+            wordsLookedUp += 1
             if changingSpaces, index > replacedThrough + 1, let joined = try join(words[index - 1], word, in: query) {
                 replacements.append(joined)
                 replacedThrough = index
@@ -165,27 +198,79 @@ struct SpellingSuggester {
         return false
     }
 
-    /// The nearest known spelling of a word the index has never seen, one edit or two away; nil when
-    /// there is nothing near.
+    /// The nearest known spelling of a word the index has never seen, one edit or two away: the fewest
+    /// edits, then a letter doubled or undoubled (`doublings`), then the most documents, then the first
+    /// in byte order; nil when there is nothing near.
     private func correction(of word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, edits: Int)? {
-        let token = word.token
-        let edits = QueryPlanner.automaticEdits(characters: token.surface.unicodeScalars.count)
+        let surface = word.token.surface
+        let edits = QueryPlanner.automaticEdits(characters: surface.unicodeScalars.count)
         guard edits > 0 else { return nil }
-        let near = try reader.lexiconEntries(near: token.surface, maxEdits: edits, limit: QueryPlanner.maximumFuzzySpellings)
+        let near = try reader.lexiconEntries(near: surface, maxEdits: edits, limit: QueryPlanner.maximumFuzzySpellings)
         guard let fewest = near.first?.edits else { return nil }
-        var best: (spelling: String, terms: [String], documents: Int)?
-        // In byte order at one distance: a tie in documents keeps the first.
+        let doublings = fewest == 1 ? Set(Self.doublings(of: Array(surface.unicodeScalars))) : []
+        var best: (spelling: String, terms: [String], doubles: Int, documents: Int)?
+        // In byte order at one distance: a tie keeps the first.
         for entry in near where entry.edits == fewest {
-            var documents = 0
-            for term in entry.terms {
-                for field in fields { documents = max(documents, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
-            }
-            if documents > best?.documents ?? 0 { best = (entry.surface, entry.terms, documents) }
+            let documents = try documents(of: entry.terms), doubles = doublings.contains(entry.surface) ? 1 : 0
+            if documents > 0 && (doubles, documents) > (best?.doubles ?? 0, best?.documents ?? 0) { best = (entry.surface, entry.terms, doubles, documents) }
         }
         guard let best else { return nil }
+        return (try replacement(of: word, in: query, spelling: best.spelling, terms: best.terms), fewest)
+    }
+
+    /// A known word respelt as the spelling that doubles or undoubles one of its letters, when that is
+    /// in `morePopular` times its documents and the query as typed finds few (the type's comment).
+    /// The spellings are looked up, not walked for: a few lookups a word.
+    private mutating func morePopularSpelling(of word: TypedWord, in query: [UInt8]) throws -> Replacement? {
+        let letters = Array(word.token.surface.unicodeScalars)
+        guard letters.count >= Self.morePopularLetters, letters.allSatisfy(\.properties.isAlphabetic) else { return nil }
+        // A spelling no document writes is known by its term (`aplication`, stemmed as `aplique` is).
+        let own = try documents(of: reader.lexiconTerms(surface: word.token.surface) ?? [word.token.term])
+        guard own * Self.morePopular <= reader.documentCount else { return nil }
+        var best: (spelling: String, terms: [String], documents: Int)?
+        for spelling in Self.doublings(of: letters) {
+            guard let terms = try reader.lexiconTerms(surface: spelling) else { continue }
+            let documents = try documents(of: terms)
+            if documents > best?.documents ?? 0 { best = (spelling, terms, documents) }
+        }
+        guard let best, best.documents >= own * Self.morePopular else { return nil }
+        if typedQueryMatches == nil, let typedQuery { typedQueryMatches = try matches(typedQuery) }
+        guard (typedQueryMatches ?? 0) <= Self.maxResultsForSuggest else { return nil }
+        return try replacement(of: word, in: query, spelling: best.spelling, terms: best.terms)
+    }
+
+    /// The spellings that double one letter of a word or undouble one written twice, in byte order: the
+    /// commonest slip of French spelling (`courier` for `courrier`, `addresse` for `adresse`), so the
+    /// likeliest of the spellings one edit away (`courier` is one from `courber` as well).
+    static func doublings(of letters: [Unicode.Scalar]) -> [String] {
+        var spellings = Set<String>()
+        for index in letters.indices {
+            var doubled = letters
+            doubled.insert(letters[index], at: index)
+            spellings.insert(String(String.UnicodeScalarView(doubled)))
+            if index > 0 && letters[index] == letters[index - 1] {
+                var undoubled = letters
+                undoubled.remove(at: index)
+                spellings.insert(String(String.UnicodeScalarView(undoubled)))
+            }
+        }
+        return spellings.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// A word replaced by a spelling of the lexicon, written as the documents write it.
+    private func replacement(of word: TypedWord, in query: [UInt8], spelling: String, terms: [String]) throws -> Replacement {
         let typed = String(decoding: query[word.range], as: UTF8.self)
-        let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: nil).of([best.spelling], terms: best.terms)
-        return (Replacement(range: word.range, spelling: Self.respell(best.spelling, asTyped: typed, written: written)), fewest)
+        let written = try WrittenSpelling(reader: reader, analyzer: analyzer, fields: fields, cache: nil).of([spelling], terms: terms)
+        return Replacement(range: word.range, spelling: Self.respell(spelling, asTyped: typed, written: written))
+    }
+
+    /// The documents of a spelling: those of its term in the field that has most.
+    private func documents(of terms: [String]) throws -> Int {
+        var documents = 0
+        for term in terms {
+            for field in fields { documents = max(documents, try reader.termInfo(field: field, term: term)?.docFreq ?? 0) }
+        }
+        return documents
     }
 
     /// Two words typed one after the other, apart by spaces only, that make a known word once the
