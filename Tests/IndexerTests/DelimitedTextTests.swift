@@ -93,12 +93,11 @@ import TestSupport
         #expect(documents == [
             SourceDocument(id: "7", path: corpus + "/eaux.tsv", line: 2, title: "La mer", body: "Le bord de mer",
                            extraFields: [SourceDocument.Field(name: "tags", value: "plage")]),
-            SourceDocument(id: "lieux.csv#2", path: corpus + "/lieux.csv", line: 2, title: "", body: "Un jardin; ouvert\nà tous", extraFields: [
-                SourceDocument.Field(name: "Titre", value: "Jardin partagé"), SourceDocument.Field(name: "Ville", value: "Lyon"),
-                SourceDocument.Field(name: "Année_de_création", value: "2021"),
-            ]),
-            SourceDocument(id: "lieux.csv#4", path: corpus + "/lieux.csv", line: 4, title: "", body: "Réemploi solidaire", extraFields: [
-                SourceDocument.Field(name: "Titre", value: "Ressourcerie"), SourceDocument.Field(name: "Année_de_création", value: "2019"),
+            // A French header's `Titre` is the title.
+            SourceDocument(id: "lieux.csv#2", path: corpus + "/lieux.csv", line: 2, title: "Jardin partagé", body: "Un jardin; ouvert\nà tous",
+                           extraFields: [SourceDocument.Field(name: "Ville", value: "Lyon"), SourceDocument.Field(name: "Année_de_création", value: "2021")]),
+            SourceDocument(id: "lieux.csv#4", path: corpus + "/lieux.csv", line: 4, title: "Ressourcerie", body: "Réemploi solidaire", extraFields: [
+                SourceDocument.Field(name: "Année_de_création", value: "2019"),
             ]),
         ])
         #expect(issues == [
@@ -108,6 +107,29 @@ import TestSupport
             "lieux.csv:2: field \"Année de création\" is indexed as \"Année_de_création\" (a field's name holds letters, digits, _ - and . only)",
             "lieux.csv:5: 6 values where the header names 5 columns; row skipped",
         ])
+    }
+
+    /// A table's and a JSON object's title and body are read from their French names (`titre`; `texte`,
+    /// else `contenu`) when the English ones are absent; present beside them, the French ones are
+    /// fields of their own.
+    @Test func frenchNamesTitleAndBody() throws {
+        let folder = try TemporaryFolder()
+        let corpus = folder.file("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try "TITRE,Contenu,ville\nLa mer,Le bord de mer,Brest\n".write(toFile: corpus + "/a.csv", atomically: false, encoding: .utf8)
+        try "title,titre,texte,body\nThe sea,La mer,Le bord,The shore\n".write(toFile: corpus + "/b.csv", atomically: false, encoding: .utf8)
+        try ("{\"titre\": \"Le lac\", \"texte\": [\"Un lac\", \"bleu\"], \"contenu\": \"x\"}\n"
+             + "{\"title\": \"Lake\", \"titre\": \"Lac\", \"text\": \"A lake\", \"contenu\": \"y\"}\n")
+            .write(toFile: corpus + "/c.jsonl", atomically: false, encoding: .utf8)
+        var documents: [SourceDocument] = []
+        for file in Corpus.files(in: [corpus]).files {
+            try Corpus.read(file, document: { documents.append($0) }, issue: { Issue.record("\($0)") })
+        }
+        func field(_ name: String, _ value: String) -> SourceDocument.Field { SourceDocument.Field(name: name, value: value) }
+        #expect(documents.map(\.title) == ["La mer", "The sea", "Le lac", "Lake"])
+        #expect(documents.map(\.body) == ["Le bord de mer", "The shore", "Un lac\n\nbleu", "A lake"])
+        #expect(documents.map(\.extraFields) == [[field("ville", "Brest")], [field("titre", "La mer"), field("texte", "Le bord")],
+                                                 [field("contenu", "x")], [field("contenu", "y"), field("titre", "Lac")]])
     }
 
     /// A gzip-compressed table (`.csv.gz`, `.tsv.gz`, as databases export them) reads as the table.

@@ -394,6 +394,19 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try fewer.suggest("lavabx") == "lavabo")
     }
 
+    /// A query names the title and the body by their French names too, unless a field has that name.
+    @Test func frenchNamesOfTheTitleAndTheBody() throws {
+        #expect(try searcher.count("titre:jardin") == searcher.count("title:jardin") && searcher.count("title:jardin") > 0)
+        #expect(try searcher.count("Texte:jardin") == searcher.count("body:jardin") && searcher.count("contenu:jardin") == searcher.count("body:jardin"))
+        #expect(throws: QueryError("unknown field \"corps\" (fields: title, body)", column: 1)) { try searcher.count("corps:jardin") }
+        let folder = ProcessScratch.path("french-field")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "{\"title\": \"mer\", \"titre\": \"lac\"}\n".write(toFile: folder + "/c.jsonl", atomically: false, encoding: .utf8)
+        _ = try IndexBuilder.build(paths: [folder + "/c.jsonl"], output: folder + "/index")
+        let own = Searcher(reader: try IndexReader(path: folder + "/index"))
+        #expect(try own.count("titre:lac") == 1 && own.count("titre:mer") == 0 && own.count("title:mer") == 1)
+    }
+
     /// A word some documents misspell is known, yet respelt as the word one letter doubled or
     /// undoubled away when that is in ten times the documents and the query as typed finds few.
     @Test func suggestionsRespellRareSlipsOfDoubledLetters() throws {

@@ -523,6 +523,18 @@ public enum Corpus {
 
     static let reservedFields: Set<String> = ["id", "title", "body", "text", "path", "line"]
 
+    /// The keys a document's title and its body are read from, by groups: the first group one of whose
+    /// keys a file (a table's header) or an object names. After the English names, the French ones a
+    /// French export writes (`titre`; `texte`, else `contenu`), which a query names the fields by too
+    /// (`StandardField.frenchNames`); when not read as the title or body, they are fields of their own.
+    static let titleKeys = [["title"], ["titre"]]
+    static let bodyKeys = [["body", "text"], ["texte"], ["contenu"]]
+
+    /// The keys of the first of `groups` that `names` holds one of, in their order.
+    static func keys(_ groups: [[String]], among names: Set<String>) -> [String] {
+        groups.first { $0.contains(where: names.contains) } ?? []
+    }
+
     static func readJSONLines(_ file: CorpusFile, gzip: Bool, document: (SourceDocument) throws -> Void,
                               issue: (CorpusIssue) throws -> Void, consumed: (Int) -> Void) throws {
         let source = try ChunkSource(path: file.path, gzip: gzip)
@@ -626,9 +638,12 @@ public enum Corpus {
             guard let items = texts.first(where: { $0.name == name })?.items else { return nil }
             return items.count == 1 ? items[0] : items.joined(separator: separator)
         }
-        let extra = try naming.fields(texts, file: file.path, line: line, issue: issue)
-        return SourceDocument(id: id, path: file.path, line: line, title: text("title") ?? "",
-                              body: text("body", separator: "\n\n") ?? text("text", separator: "\n\n") ?? "", extraFields: extra)
+        let names = Set(texts.map(\.name))
+        let titleKeys = Corpus.keys(Corpus.titleKeys, among: names), bodyKeys = Corpus.keys(Corpus.bodyKeys, among: names)
+        let extra = try naming.fields(texts.filter { !titleKeys.contains($0.name) && !bodyKeys.contains($0.name) }, file: file.path,
+                                      line: line, issue: issue)
+        return SourceDocument(id: id, path: file.path, line: line, title: titleKeys.lazy.compactMap { text($0) }.first ?? "",
+                              body: bodyKeys.lazy.compactMap { text($0, separator: "\n\n") }.first ?? "", extraFields: extra)
     }
 
     /// A JSON file's documents (`.json`, as `jq .`, `json.dumps` and APIs write it): an array of objects,
@@ -694,7 +709,7 @@ public enum Corpus {
         if settingsSkipped, let first = scanner.nextNonSpace(), bytes[first] == UInt8(ascii: "{"), let end = scanner.valueEnd(from: first),
            scanner.nextNonSpace(from: end) == nil,
            let members = try? JSONLine.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])).members,
-           !members.contains(where: { ["id", "title", "body", "text"].contains($0.name) }) {
+           !members.contains(where: { $0.name == "id" || (Corpus.titleKeys + Corpus.bodyKeys).joined().contains($0.name) }) {
             throw CorpusIssue(file: file.path, message: "one JSON object with no id, title, body or text, taken for a settings file; skipped")
         }
         func read(from start: Int) throws -> Bool {
@@ -773,11 +788,14 @@ public enum Corpus {
         let separator = tabs ? 0x09 : chunk.withUnsafeBufferPointer(DelimitedText.separator(ofFirstLine:))
         var reader = DelimitedText.Reader(separator: separator, charset: charset)
         var header: [String]?
+        var titleKeys: [String] = [], bodyKeys: [String] = []
         var naming = FieldNaming()
         func read(_ row: DelimitedText.Row) throws {
             guard let columns = header else {
                 let names = row.values.map { $0.trimmingCharacters(in: .whitespaces) }
                 header = names
+                let lowered = Set(names.map { $0.lowercased() })
+                (titleKeys, bodyKeys) = (Corpus.keys(Corpus.titleKeys, among: lowered), Corpus.keys(Corpus.bodyKeys, among: lowered))
                 for (index, name) in names.enumerated() where name.isEmpty {
                     try issue(CorpusIssue(file: file.path, line: row.line, message: "column \(index + 1) has no name in the header; its values are left out"))
                 }
@@ -791,10 +809,11 @@ public enum Corpus {
             var id: String?, titles: [String] = [], bodies: [String] = []
             var texts: [(name: String, items: [String])] = []
             for (name, value) in zip(columns, row.values) where !name.isEmpty && !value.isEmpty {
-                switch name.lowercased() {
+                let key = name.lowercased()
+                switch key {
                 case "id": id = value
-                case "title": titles.append(value)
-                case "body", "text": bodies.append(value)
+                case _ where titleKeys.contains(key): titles.append(value)
+                case _ where bodyKeys.contains(key): bodies.append(value)
                 case "path", "line": continue
                 default:
                     if let same = texts.firstIndex(where: { $0.name == name }) { texts[same].items.append(value) } else { texts.append((name, [value])) }

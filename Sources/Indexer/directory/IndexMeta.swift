@@ -75,6 +75,9 @@ public enum FieldName {
 /// The fields every index has, at these numbers; JSON Lines fields follow.
 public enum StandardField {
     public static let id = 0, path = 1, line = 2, title = 3, body = 4
+    /// The title's and the body's French names, which a query may name them by (`titre:jardin`) when
+    /// no field of the index has that name, as JSON and tables may name them (`Corpus.titleKeys`).
+    static let frenchNames = ["titre": title, "texte": body, "contenu": body]
     static let all = [
         FieldInfo(name: "id", indexed: false, stored: true),
         FieldInfo(name: "path", indexed: false, stored: true),
@@ -107,12 +110,13 @@ public struct IndexMeta: Sendable, Equatable {
     public func field(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
 
     /// The field a query names: the one of that exact name, else the one searchable field whose name it
-    /// is once case and accents are set aside (`annee:` for `année`, `Title:` for `title`).
+    /// is once case and accents are set aside (`annee:` for `année`, `Title:` for `title`), else the
+    /// title or the body by its French name (`titre:`, `texte:`, `contenu:`).
     public func field(typed name: String) -> Int? {
         if let exact = field(named: name) { return exact }
         let folded = FieldName.folded(name)
         let matching = fields.indices.filter { fields[$0].indexed && FieldName.folded(fields[$0].name) == folded }
-        return matching.count == 1 ? matching[0] : nil
+        return matching.count == 1 ? matching[0] : matching.isEmpty ? StandardField.frenchNames[folded] : nil
     }
 
     func encoded() -> ByteWriter {
