@@ -63,7 +63,7 @@ import TestSupport
             "suite.json": "{\"nom\": \"La mer\"}\n{\"nom\": \"Le lac\"}\n",
             "fiche.json": "{\"nom\": \"Le rucher\", \"text\": \"Des abeilles\"}",
         ])
-        #expect(issues == ["package.json:0: one JSON object with no id, title, body or text, taken for a settings file; skipped"])
+        #expect(issues == ["package.json:0: one JSON object with no id, title, body or text (nor titre, texte or contenu), taken for a settings file; skipped"])
         #expect(documents.map(\.id) == ["fiche.json#1", "lieux.json#1", "suite.json#1", "suite.json#2"])
     }
 

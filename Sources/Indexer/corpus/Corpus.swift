@@ -710,7 +710,7 @@ public enum Corpus {
            scanner.nextNonSpace(from: end) == nil,
            let members = try? JSONLine.parse(UnsafeBufferPointer(rebasing: bytes[first..<end])).members,
            !members.contains(where: { $0.name == "id" || (Corpus.titleKeys + Corpus.bodyKeys).joined().contains($0.name) }) {
-            throw CorpusIssue(file: file.path, message: "one JSON object with no id, title, body or text, taken for a settings file; skipped")
+            throw CorpusIssue(file: file.path, message: "one JSON object with no id, title, body or text (nor titre, texte or contenu), taken for a settings file; skipped")
         }
         func read(from start: Int) throws -> Bool {
             guard let valueEnd = scanner.valueEnd(from: start) else {
