@@ -707,7 +707,12 @@ public final class Searcher: @unchecked Sendable {
         let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
         return try withAnalyzer { analyzer in
             let planner = makePlanner(analyzer)
+            let beside = like.map { QueryNode.similar(id: $0) }
             var suggester = SpellingSuggester(reader: reader, analyzer: analyzer, synonyms: synonyms) { try self.count(planner.plan($0)) }
+                matchesQuery: { text in
+                    guard let node = try? self.parser.parse(text, beside: beside) else { return nil }
+                    return try? self.count(self.makePlanner(analyzer).plan(node))
+                }
             return try suggester.suggestion(for: query, parsed: node, matching: matches)
         }
     }

@@ -435,6 +435,29 @@ final class BundledIndex: @unchecked Sendable {
         #expect(SpellingSuggester.doublings(of: Array("courier".unicodeScalars)).contains("courrier"))
     }
 
+    /// Of an unknown word's nearest spellings, the words typed beside it choose: a later spelling goes
+    /// first when the query finds twice the documents with it. Letters swapped are a likely slip, as
+    /// a letter doubled is, and such a slip goes before an elided article.
+    @Test func suggestionsWeighTheWordsAroundAndLikelySlips() throws {
+        func suggest(_ query: String, bodies: [String], in name: String) throws -> String? {
+            try Searcher(reader: try Self.index(bodies: bodies, in: name)).suggest(query)
+        }
+        // `ponte` is in more documents than `porte`, but only `porte` goes with `garage`.
+        let doors = Array(repeating: "la ponte des oeufs", count: 6) + ["la porte du garage", "la porte du garage", "une porte"]
+        #expect(try suggest("pobte", bodies: doors, in: "context") == "ponte")
+        #expect(try suggest("garage pobte", bodies: doors, in: "context") == "garage porte")
+        // Found twice with each: the first spelling stays.
+        let even = doors + ["la ponte du garage", "la ponte du garage"]
+        #expect(try suggest("garage pobte", bodies: even, in: "context-even") == "garage ponte")
+        let mail = Array(repeating: "un mal", count: 5) + ["un mail", "un mail"]
+        #expect(try suggest("mial", bodies: mail, in: "swapped") == "mail")
+        #expect(SpellingSuggester.likelySlips(of: Array("mial".unicodeScalars)).contains("mail"))
+        #expect(!SpellingSuggester.likelySlips(of: Array("amil".unicodeScalars)).contains("mail"))
+        let addresses = Array(repeating: "des ordonnées", count: 30) + ["des coordonnées", "des coordonnées"]
+        #expect(try suggest("cordonnées", bodies: addresses, in: "elided-or-slip") == "coordonnées")
+        #expect(try suggest("dordonnées", bodies: addresses, in: "elided-or-slip") == "d'ordonnées")
+    }
+
     /// A misspelt word finds the word's documents, and highlights what it matched.
     @Test func fuzzyWordsForgiveTypos() throws {
         let exact = try searcher.count("économie")

@@ -30,6 +30,9 @@ struct SpellingSuggester {
     let fields: [Int]
     /// The documents a query matches: what tells a split that occurs from one that does not.
     let matches: (QueryNode) throws -> Int
+    /// The documents a whole query's text matches (nil when it does not parse): what tells, of a
+    /// word's nearest spellings, the one its query goes with.
+    let matchesQuery: (String) throws -> Int?
     /// Words whose spellings the lexicon was walked for.
     private var wordsLookedUp = 0
     /// The query as typed, and the documents it matches once counted.
@@ -55,11 +58,24 @@ struct SpellingSuggester {
     /// edit away that are words of their own (`tale`, `table`).
     static let morePopularLetters = 5
 
-    init(reader: IndexReader, analyzer: FrenchAnalyzer, synonyms: Synonyms? = nil, matches: @escaping (QueryNode) throws -> Int) {
+    /// How many of an unknown word's nearest spellings are tried in its query (`alternatives`).
+    static let spellingsTried = 4
+
+    /// How many times the documents a later spelling must find with the query's other words to go
+    /// before an earlier one: spellings of one term find about as many (`documentés`, `documents`).
+    static let contextOverRank = 2
+
+    /// How many times a likely slip's documents count against another spelling's, where the words
+    /// around choose: alone, `mial` is `mail` (2 documents) rather than `mal` (5).
+    static let slipWeight = 10
+
+    init(reader: IndexReader, analyzer: FrenchAnalyzer, synonyms: Synonyms? = nil, matches: @escaping (QueryNode) throws -> Int,
+         matchesQuery: @escaping (String) throws -> Int?) {
         self.reader = reader
         self.analyzer = analyzer
         self.synonyms = synonyms
         self.matches = matches
+        self.matchesQuery = matchesQuery
         fields = reader.meta.fields.indices.filter { reader.meta.fields[$0].indexed }
     }
 
@@ -69,20 +85,42 @@ struct SpellingSuggester {
     mutating func suggestion(for query: String, parsed node: QueryNode, matching: Int? = nil) throws -> String? {
         typedQuery = node
         typedQueryMatches = matching
-        var bytes = Array(query.utf8)
+        let bytes = Array(query.utf8)
         var replacements: [Replacement] = []
         try collect(node, in: bytes, into: &replacements)
         guard !replacements.isEmpty else { return nil }
-        for replacement in replacements.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
-            bytes.replaceSubrange(replacement.range, with: Array(replacement.spelling.utf8))
+        replacements.sort { $0.range.lowerBound > $1.range.lowerBound }
+        func corrected() -> String {
+            var corrected = bytes
+            for replacement in replacements { corrected.replaceSubrange(replacement.range, with: Array(replacement.spelling.utf8)) }
+            return String(decoding: corrected, as: UTF8.self)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        // Of a word's nearest spellings, a later one when the query finds `contextOverRank` times the
+        // documents with it, the other words as corrected, a likely slip's documents weighing
+        // `slipWeight` times: on frdocs, the words typed beside it make `expressive subitm` `expressive
+        // subito`, where `subitm` alone is `subit`, as Solr tries its collations against the index.
+        for index in replacements.indices where !replacements[index].alternatives.isEmpty {
+            func weighed(_ documents: Int, slip: Bool) -> Int { documents * (slip ? Self.slipWeight : 1) }
+            var best = (spelling: replacements[index].spelling, weight: weighed(try matchesQuery(corrected()) ?? 0, slip: replacements[index].slip))
+            for alternative in replacements[index].alternatives {
+                replacements[index].spelling = try alternative.spelling()
+                if let documents = try matchesQuery(corrected()), documents > 0,
+                   weighed(documents, slip: alternative.slip) >= Self.contextOverRank * best.weight {
+                    best = (replacements[index].spelling, weighed(documents, slip: alternative.slip))
+                }
+            }
+            replacements[index].spelling = best.spelling
+        }
+        return corrected()
     }
 
-    /// Query bytes and what replaces them.
+    /// Query bytes and what replaces them, whether it is a likely slip's spelling (`likelySlips`), and
+    /// the other spellings that may replace them (in order).
     private struct Replacement {
         var range: Range<Int>
         var spelling: String
+        var slip = false
+        var alternatives: [(spelling: () throws -> String, slip: Bool)] = []
     }
 
     /// A word as typed: its token, the query bytes it was typed as, the field it is searched in, and
@@ -182,11 +220,15 @@ struct SpellingSuggester {
 
     /// An unknown word's nearest spelling or its split in two, whichever is likelier: a space left out
     /// is the likelier slip, so the split, which keeps every letter typed, goes first unless the
-    /// spelling is one edit away and in `nearestOverSplit` times more documents.
+    /// spelling is one edit away and in `nearestOverSplit` times more documents, or a likely slip
+    /// (`likelySlips`) where the split is after an elided article.
     private func respelling(of word: TypedWord, in query: [UInt8], splitting: Bool) throws -> Replacement? {
         let nearest = try correction(of: word, in: query)
         guard splitting, let split = try split(word, in: query) else { return nearest?.replacement }
         guard let nearest, nearest.edits == 1 else { return split.replacement }
+        // An elided article's documents are its word's, whatever it was written after: a likely slip
+        // goes first (`cordonnées` is `coordonnées`, not `c'ordonnées`).
+        if split.elided && nearest.slip { return nearest.replacement }
         let documents = try matches(.word(nearest.replacement.spelling, field: word.field, column: 1))
         return documents > Self.nearestOverSplit * split.documents ? nearest.replacement : split.replacement
     }
@@ -198,24 +240,31 @@ struct SpellingSuggester {
         return false
     }
 
-    /// The nearest known spelling of a word the index has never seen, one edit or two away: the fewest
-    /// edits, then a letter doubled or undoubled (`doublings`), then the most documents, then the first
-    /// in byte order; nil when there is nothing near.
-    private func correction(of word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, edits: Int)? {
+    /// The nearest known spellings of a word the index has never seen, one edit or two away: the fewest
+    /// edits, then a likely slip (`likelySlips`), then the most documents, then the first in byte
+    /// order; the first as the replacement, the next `spellingsTried - 1` as its alternatives; nil
+    /// when there is nothing near.
+    private func correction(of word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, edits: Int, slip: Bool)? {
         let surface = word.token.surface
         let edits = QueryPlanner.automaticEdits(characters: surface.unicodeScalars.count)
         guard edits > 0 else { return nil }
         let near = try reader.lexiconEntries(near: surface, maxEdits: edits, limit: QueryPlanner.maximumFuzzySpellings)
         guard let fewest = near.first?.edits else { return nil }
-        let doublings = fewest == 1 ? Set(Self.doublings(of: Array(surface.unicodeScalars))) : []
-        var best: (spelling: String, terms: [String], doubles: Int, documents: Int)?
-        // In byte order at one distance: a tie keeps the first.
-        for entry in near where entry.edits == fewest {
-            let documents = try documents(of: entry.terms), doubles = doublings.contains(entry.surface) ? 1 : 0
-            if documents > 0 && (doubles, documents) > (best?.doubles ?? 0, best?.documents ?? 0) { best = (entry.surface, entry.terms, doubles, documents) }
+        let slips = fewest == 1 ? Set(Self.likelySlips(of: Array(surface.unicodeScalars))) : []
+        var ranked: [(order: Int, spelling: String, terms: [String], slip: Int, documents: Int)] = []
+        for (order, entry) in near.enumerated() where entry.edits == fewest {
+            let documents = try documents(of: entry.terms)
+            if documents > 0 { ranked.append((order, entry.surface, entry.terms, slips.contains(entry.surface) ? 1 : 0, documents)) }
         }
-        guard let best else { return nil }
-        return (try replacement(of: word, in: query, spelling: best.spelling, terms: best.terms), fewest)
+        // In byte order at one distance: a tie keeps the first.
+        ranked.sort { ($0.slip, $0.documents, -$0.order) > ($1.slip, $1.documents, -$1.order) }
+        guard let best = ranked.first else { return nil }
+        var replacement = try replacement(of: word, in: query, spelling: best.spelling, terms: best.terms)
+        replacement.slip = best.slip == 1
+        replacement.alternatives = ranked.dropFirst().prefix(Self.spellingsTried - 1).map { other in
+            ({ try self.replacement(of: word, in: query, spelling: other.spelling, terms: other.terms).spelling }, other.slip == 1)
+        }
+        return (replacement, fewest, best.slip == 1)
     }
 
     /// A known word respelt as the spelling that doubles or undoubles one of its letters, when that is
@@ -237,6 +286,20 @@ struct SpellingSuggester {
         if typedQueryMatches == nil, let typedQuery { typedQueryMatches = try matches(typedQuery) }
         guard (typedQueryMatches ?? 0) <= Self.maxResultsForSuggest else { return nil }
         return try replacement(of: word, in: query, spelling: best.spelling, terms: best.terms)
+    }
+
+    /// The spellings one slip of the hand or of French spelling away from a word, likelier than the others
+    /// one edit away: two letters next to each other swapped (`mial` for `mail`, not `mal`), and a
+    /// letter doubled or undoubled (`doublings`).
+    static func likelySlips(of letters: [Unicode.Scalar]) -> [String] {
+        var spellings = doublings(of: letters)
+        // Not the first two: Lucene's spell checkers take a word's first letter as typed right.
+        for index in letters.indices.dropFirst().dropLast() where letters[index] != letters[index + 1] {
+            var swapped = letters
+            swapped.swapAt(index, index + 1)
+            spellings.append(String(String.UnicodeScalarView(swapped)))
+        }
+        return spellings
     }
 
     /// The spellings that double one letter of a word or undouble one written twice, in byte order: the
@@ -288,7 +351,7 @@ struct SpellingSuggester {
     /// The unknown word split in two known words that some document writes one after the other
     /// (`lignede` → `ligne de`), or after an elided article (`dexploitation` → `d'exploitation`): of
     /// several splits, the one in most documents, then the first.
-    private func split(_ word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, documents: Int)? {
+    private func split(_ word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, documents: Int, elided: Bool)? {
         let typed = String(decoding: query[word.range], as: UTF8.self)
         let letters = Array(typed)
         guard letters.count >= 3, !typed.utf8.contains(0x5C) else { return nil }
@@ -314,7 +377,7 @@ struct SpellingSuggester {
         var spelling = best.elided ? best.left + "'" + right : try written(best.left) + " " + right
         // `title:jardinsde` is `title:"jardins de"`: both words in the field.
         if !best.elided && word.isBare && word.field != nil { spelling = "\"" + spelling + "\"" }
-        return (Replacement(range: word.range, spelling: spelling), best.documents)
+        return (Replacement(range: word.range, spelling: spelling), best.documents, best.elided)
     }
 
     /// The token of a piece of a typed word when the piece is one word the index knows.
