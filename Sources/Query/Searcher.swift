@@ -704,10 +704,10 @@ public final class Searcher: @unchecked Sendable {
     /// `like` match, when the caller has counted them (a search's exact total, without filters), so
     /// that they are not counted again.
     public func suggest(_ query: String, like: String? = nil, matches: Int? = nil) throws -> String? {
-        let node = try parser.parse(query, beside: like.map { .similar(id: $0) })
+        let beside = like.map { QueryNode.similar(id: $0) }
+        let node = try parser.parse(query, beside: beside)
         return try withAnalyzer { analyzer in
             let planner = makePlanner(analyzer)
-            let beside = like.map { QueryNode.similar(id: $0) }
             var suggester = SpellingSuggester(reader: reader, analyzer: analyzer, synonyms: synonyms) { try self.count(planner.plan($0)) }
                 matchesQuery: { text in
                     guard let node = try? self.parser.parse(text, beside: beside) else { return nil }

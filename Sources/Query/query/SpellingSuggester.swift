@@ -228,7 +228,7 @@ struct SpellingSuggester {
         guard let nearest, nearest.edits == 1 else { return split.replacement }
         // An elided article's documents are its word's, whatever it was written after: a likely slip
         // goes first (`cordonnées` is `coordonnées`, not `c'ordonnées`).
-        if split.elided && nearest.slip { return nearest.replacement }
+        if split.elided && nearest.replacement.slip { return nearest.replacement }
         let documents = try matches(.word(nearest.replacement.spelling, field: word.field, column: 1))
         return documents > Self.nearestOverSplit * split.documents ? nearest.replacement : split.replacement
     }
@@ -244,7 +244,7 @@ struct SpellingSuggester {
     /// edits, then a likely slip (`likelySlips`), then the most documents, then the first in byte
     /// order; the first as the replacement, the next `spellingsTried - 1` as its alternatives; nil
     /// when there is nothing near.
-    private func correction(of word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, edits: Int, slip: Bool)? {
+    private func correction(of word: TypedWord, in query: [UInt8]) throws -> (replacement: Replacement, edits: Int)? {
         let surface = word.token.surface
         let edits = QueryPlanner.automaticEdits(characters: surface.unicodeScalars.count)
         guard edits > 0 else { return nil }
@@ -264,7 +264,7 @@ struct SpellingSuggester {
         replacement.alternatives = ranked.dropFirst().prefix(Self.spellingsTried - 1).map { other in
             ({ try self.replacement(of: word, in: query, spelling: other.spelling, terms: other.terms).spelling }, other.slip == 1)
         }
-        return (replacement, fewest, best.slip == 1)
+        return (replacement, fewest)
     }
 
     /// A known word respelt as the spelling that doubles or undoubles one of its letters, when that is
