@@ -59,6 +59,8 @@ struct SearchRequest: Equatable {
     /// 0 for no snippets.
     var snippetLength = Searcher.defaultSnippetLength
     var explain = false
+    /// Whether the reply also says what the query would be with its spelling corrected (`SUGGEST`).
+    var suggest = false
     /// Whether the reply says where its last hit stands (`CURSOR`, or `AFTER`).
     var cursor = false
     var after: SearchCursor?
@@ -79,7 +81,8 @@ struct SearchRequest: Equatable {
 enum Reply {
     case pong
     case ok(String)
-    case results(SearchResults)
+    /// With `SUGGEST`, the suggestion: `.some(nil)` when there is nothing to correct.
+    case results(SearchResults, suggestion: String?? = nil)
     case count(Int)
     case suggestion(String?)
     case completions([Completion])
@@ -131,7 +134,7 @@ struct ProtocolError: Error, Equatable {
 enum SearchOption: String, CaseIterable {
     case limit = "LIMIT", offset = "OFFSET", sort = "SORT", collapse = "COLLAPSE", facet = "FACET", filter = "FILTER"
     case like = "LIKE", boost = "BOOST", proximity = "PROXIMITY", fields = "FIELDS", snippet = "SNIPPET"
-    case explain = "EXPLAIN", cursor = "CURSOR", after = "AFTER"
+    case explain = "EXPLAIN", suggest = "SUGGEST", cursor = "CURSOR", after = "AFTER"
 
     init?(_ word: ArraySlice<UInt8>) {
         if RequestDecoder.matches(word, "LIMIT") {
@@ -145,8 +148,8 @@ enum SearchOption: String, CaseIterable {
         }
     }
 
-    /// `EXPLAIN` and `CURSOR` stand alone; every other option takes the word after it.
-    var takesArgument: Bool { self != .explain && self != .cursor }
+    /// `EXPLAIN`, `SUGGEST` and `CURSOR` stand alone; every other option takes the word after it.
+    var takesArgument: Bool { self != .explain && self != .suggest && self != .cursor }
 
     /// Sets the option to `argument` in `request` (a `LIKE`'s id and a `FILTER`'s value may be quoted);
     /// the error that says how the option is written when `argument` is not.
@@ -155,6 +158,7 @@ enum SearchOption: String, CaseIterable {
         func bad(_ message: String) -> ProtocolError { ProtocolError(code: .badRequest, message: message) }
         switch self {
         case .explain: request.explain = true
+        case .suggest: request.suggest = true
         case .cursor: request.cursor = true
         case .proximity:
             // `w` or `w~N`, as a proximity search writes its slop.
@@ -288,7 +292,7 @@ enum RequestDecoder {
     static let maximumFacets = 16
 
     /// `SEARCH [LIMIT n] [OFFSET n] [SORT field[:asc|:desc]] [COLLAPSE field] [FACET field[:n]]…
-    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [PROXIMITY w[~n]] [FIELDS a,b] [SNIPPET n] [EXPLAIN] [CURSOR] [AFTER cursor] <query>`,
+    /// [FILTER field:=value]… [LIKE id] [BOOST field=w]… [PROXIMITY w[~n]] [FIELDS a,b] [SNIPPET n] [EXPLAIN] [SUGGEST] [CURSOR] [AFTER cursor] <query>`,
     /// options in any order; the query may be empty after `LIKE`.
     private static func search(_ text: ArraySlice<UInt8>) -> Result<Request, ProtocolError> {
         var request = SearchRequest(query: "")
@@ -448,7 +452,7 @@ enum ReplyEncoder {
         switch reply {
         case .pong: out.append("PONG")
         case .ok(let message): out.append("OK \(message)")
-        case .results(let results):
+        case .results(let results, let suggestion):
             // Numbers written directly: interpolating them into a string cost as much as a hit line.
             out.append("RESULTS ")
             out.append(results.hits.count)
@@ -487,6 +491,13 @@ enum ReplyEncoder {
                     out.appendField(value.value)
                     out.append(UInt8(ascii: "\t"))
                     out.append(value.count)
+                }
+            }
+            if let suggestion {
+                out.append("\nSUGGESTION")
+                if let query = suggestion {
+                    out.append(UInt8(ascii: " "))
+                    out.appendField(query)
                 }
             }
             if results.pagedByCursor {
@@ -564,7 +575,7 @@ enum ReplyEncoder {
             out.append("{\"ok\":")
             out.appendJSONString(message)
             out.append(UInt8(ascii: "}"))
-        case .results(let results):
+        case .results(let results, let suggestion):
             out.append("{\"results\":[")
             for (index, hit) in results.hits.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -604,6 +615,10 @@ enum ReplyEncoder {
                        + "\"exact\":\(results.totalIsExact),\"took_us\":\(results.tookMicroseconds)")
             if let groups = results.groups { out.append(",\"groups\":\(groups)") }
             if !results.facets.isEmpty { out.append(",\"facets\":" + JSON.facets(results.facets)) }
+            if let suggestion {
+                out.append(",\"suggestion\":")
+                if let query = suggestion { out.appendJSONString(query) } else { out.append("null") }
+            }
             if results.pagedByCursor { out.append(",\"next\":" + (results.next.map { "\"\($0.token)\"" } ?? "null")) }
             out.append(UInt8(ascii: "}"))
         case .count(let count): out.append("{\"count\":\(count)}")

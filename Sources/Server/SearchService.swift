@@ -154,8 +154,12 @@ public final class SearchService: @unchecked Sendable {
                                                   fields: request.fields, proximityBoost: request.proximityBoost, proximitySlop: request.proximitySlop,
                                                   titleHighlights: session.format == .json,
                                                   cursor: request.cursor, after: request.after)
+                // The total counts what the suggester would count, but for filtered or collapsed matches.
+                let typedMatches = results.totalIsExact && request.filters.isEmpty && request.fields == nil && request.collapse == nil
+                    ? results.total : nil
+                let suggestion: String?? = request.suggest ? .some(try searcher.suggest(request.query, like: request.like, matches: typedMatches)) : nil
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000, "SEARCH", query: request.query, matches: results.total)
-                return .results(results)
+                return .results(results, suggestion: suggestion)
             case .count(let query):
                 let start = DispatchTime.now().uptimeNanoseconds
                 let count = try currentSearcher.count(query)
@@ -271,6 +275,8 @@ public final class SearchService: @unchecked Sendable {
         "                                       (FIELDS in capitals)",
         "  SNIPPET n                            snippets of about n characters (16 to 10000; 0: none; default 160)",
         "  EXPLAIN                              then EXPLAIN <rank> <n>, and one line each term's part of the score",
+        "  SUGGEST                              then SUGGESTION <corrected query>, or SUGGESTION alone, as SUGGEST",
+        "                                       answers (SUGGEST in capitals)",
         "  CURSOR                               then NEXT <cursor>: where the last hit stands (NEXT alone: no hit)",
         "  AFTER cursor                         the page after that hit, past OFFSET's 10000 too, then NEXT",
         "COUNT <query>                          COUNT <n>",

@@ -56,6 +56,8 @@ import Testing
         #expect(decode("SEARCH LIKE a.txt#2 EXPLAIN") == .success(.search(SearchRequest(like: "a.txt#2", explain: true, query: ""))))
         #expect(decode("SEARCH explain snippet 40") == .success(.search(SearchRequest(query: "explain snippet 40"))))
         #expect(decode("SEARCH jardin EXPLAIN") == .success(.search(SearchRequest(query: "jardin EXPLAIN"))))
+        #expect(decode("SEARCH SUGGEST LIMIT 2 jardn") == .success(.search(SearchRequest(limit: 2, suggest: true, query: "jardn"))))
+        #expect(decode("SEARCH suggest jardn") == .success(.search(SearchRequest(query: "suggest jardn"))))
         #expect(decode("SEARCH COLLAPSE auteur LIMIT 3 jardin")
             == .success(.search(SearchRequest(limit: 3, collapse: FieldCollapse(field: "auteur"), query: "jardin"))))
         #expect(decode("SEARCH collapse auteur") == .success(.search(SearchRequest(query: "collapse auteur"))))

@@ -46,6 +46,7 @@ import Testing
         func tookAside(_ text: String) -> String { text.replacingOccurrences(of: #""took_us":[0-9]+"#, with: "", options: .regularExpression) }
         let pairs = [("/search?q=%C3%A9conomie+solidaire&limit=3&snippet=40&facet=path", "SEARCH LIMIT 3 SNIPPET 40 FACET path économie solidaire"),
                      ("/search?q=jardin&sort=path:desc&explain&fields=title,body", "SEARCH SORT path:desc EXPLAIN FIELDS title,body jardin"),
+                     ("/search?q=jardn&suggest", "SEARCH SUGGEST jardn"),
                      ("/search?q=emploi&filter=path:%3D*001*&limit=0", "SEARCH FILTER path:=*001* LIMIT 0 emploi"),
                      ("/count?q=emploi+-insertion", "COUNT emploi -insertion"), ("/suggest?q=emploie", "SUGGEST emploie"),
                      ("/complete?q=sol&limit=3", "COMPLETE LIMIT 3 sol"), ("/get?id=001_6542941b035b2caf.txt%231", "GET 001_6542941b035b2caf.txt#1"),

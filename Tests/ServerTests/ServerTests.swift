@@ -257,6 +257,29 @@ import Testing
         #expect((plain["results"] as! [[String: Any]]).allSatisfy { $0["explanation"] == nil })
     }
 
+    /// `SEARCH SUGGEST` follows the results with what `SUGGEST` answers, before `NEXT`: a front end
+    /// shows "did you mean" with no second request.
+    @Test func searchWithItsSuggestion() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        client.send("SEARCH SUGGEST ecnomie\nSEARCH SUGGEST LIMIT 1 CURSOR économie\nSEARCH LIMIT 1 économie\nPING\n")
+        #expect(client.counted().header.hasPrefix("RESULTS 0 0 "))
+        #expect(client.line() == "SUGGESTION économie")
+        #expect(client.counted().header.hasPrefix("RESULTS 1 "))
+        #expect(client.line() == "SUGGESTION")
+        #expect(client.line()?.hasPrefix("NEXT ") == true)
+        #expect(client.counted().header.hasPrefix("RESULTS 1 "))
+        #expect(client.line() == "PONG")
+        // In JSON, `suggestion` beside the total (filtered here: nothing matches); absent unless asked.
+        client.send("FORMAT json\nSEARCH SUGGEST FILTER path:=nowhere instalation\nSEARCH LIMIT 0 ecnomie\n")
+        _ = client.line()
+        let filtered = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect(filtered["total"] as? Int == 0 && filtered["suggestion"] as? String == "installation", "\(filtered)")
+        let plain = try JSONSerialization.jsonObject(with: Data(try #require(client.line()).utf8)) as! [String: Any]
+        #expect(plain["suggestion"] == nil && plain.keys.contains("total"))
+    }
+
     /// `SEARCH FIELDS`: the words that name no field searched in those fields, as the searcher does;
     /// a field the index does not search is the request's error.
     @Test func searchConfinedToFields() throws {
@@ -473,13 +496,13 @@ import Testing
         #expect(service.currentSearcher.parameters.fieldBoosts == ["tags": 5])
         let session = Session(authenticated: true)
         func ranked() -> [String] {
-            guard case .results(let results) = service.execute(.search(SearchRequest(query: "jardin")), session: session) else { return [] }
+            guard case .results(let results, _) = service.execute(.search(SearchRequest(query: "jardin")), session: session) else { return [] }
             return results.hits.map { "\($0.id) \($0.score)" }
         }
         // b's tag outweighs a's title: the boost changes the order, not only the scores.
         #expect(ranked() == expected.map { "\($0.id) \($0.score)" } && expected.first?.id == "b")
         // BOOST weighs a field for one search: tags back to 1, a's title first again.
-        guard case .results(let requested) = service.execute(.search(SearchRequest(boosts: ["tags": 1], query: "jardin")), session: session),
+        guard case .results(let requested, _) = service.execute(.search(SearchRequest(boosts: ["tags": 1], query: "jardin")), session: session),
               case .error(let unknown) = service.execute(.search(SearchRequest(boosts: ["nope": 1], query: "jardin")), session: session),
               case .error(let negative) = service.execute(.search(SearchRequest(boosts: ["tags": -2], query: "jardin")), session: session) else {
             Issue.record("BOOST")
@@ -519,7 +542,7 @@ import Testing
         let reader = service.currentSearcher.reader
         let session = Session(authenticated: true)
         func ranked(_ request: SearchRequest, by chosen: SearchService? = nil) -> [String] {
-            guard case .results(let results) = (chosen ?? service).execute(.search(request), session: session) else { return [] }
+            guard case .results(let results, _) = (chosen ?? service).execute(.search(request), session: session) else { return [] }
             return results.hits.map { "\($0.id) \($0.score)" }
         }
         func expected(_ weight: Double) throws -> [String] {
