@@ -408,15 +408,19 @@ final class BundledIndex: @unchecked Sendable {
     }
 
     /// A word some documents misspell is known, yet respelt as the word one letter doubled or
-    /// undoubled away when that is in ten times the documents and the query as typed finds few.
-    @Test func suggestionsRespellRareSlipsOfDoubledLetters() throws {
+    /// undoubled, or two letters swapped, away when that is in ten times the documents and the query
+    /// as typed finds few.
+    @Test func suggestionsRespellRareKnownSlips() throws {
         func suggest(_ query: String, bodies: [String], in name: String) throws -> String? {
             try Searcher(reader: try Self.index(bodies: bodies, in: name)).suggest(query)
         }
         let slip = ["une instalation", "un paysage"] + Array(repeating: "une installation, un passage", count: 10)
         #expect(try suggest("instalation", bodies: slip, in: "popular-slip") == "installation")
         #expect(try suggest("Instalation du paquet", bodies: slip, in: "popular-slip") == "Installation du paquet")
-        // One edit but no letter doubled: `paysage` is a word of its own.
+        // Two letters swapped are a likely slip too.
+        let swapped = ["une intsallation"] + Array(repeating: "une installation", count: 10)
+        #expect(try suggest("intsallation", bodies: swapped, in: "popular-swapped") == "installation")
+        // One edit but no likely slip: `paysage` is a word of its own.
         #expect(try suggest("paysage", bodies: slip, in: "popular-slip") == nil)
         // Fewer than ten times the documents.
         #expect(try suggest("instalation", bodies: Array(slip.prefix(11)), in: "popular-fewer") == nil)

@@ -17,8 +17,8 @@ import Indexer
 /// (`nearestOverSplit`).
 ///
 /// A word the index knows may be a slip too, when some documents carry the same slip: a word of 5
-/// letters or more that a spelling one edit away outnumbers `morePopular` times in documents is
-/// respelt (`instalation`, in 2 documents of frdocs, → `installation`, in 575), as Lucene's
+/// letters or more that a likely slip's spelling (`likelySlips`) outnumbers `morePopular` times in
+/// documents is respelt (`instalation`, in 2 documents of frdocs, → `installation`, in 575), as Lucene's
 /// SUGGEST_MORE_POPULAR mode does, but only when the query as typed finds at most
 /// `maxResultsForSuggest` documents, as Solr's spellcheck asks: a rare word that finds what it was
 /// typed for is left alone.
@@ -267,8 +267,9 @@ struct SpellingSuggester {
         return (replacement, fewest)
     }
 
-    /// A known word respelt as the spelling that doubles or undoubles one of its letters, when that is
-    /// in `morePopular` times its documents and the query as typed finds few (the type's comment).
+    /// A known word respelt as the spelling that doubles or undoubles one of its letters or swaps two
+    /// (`likelySlips`), when that is in `morePopular` times its documents and the query as typed finds
+    /// few (the type's comment).
     /// The spellings are looked up, not walked for: a few lookups a word.
     private mutating func morePopularSpelling(of word: TypedWord, in query: [UInt8]) throws -> Replacement? {
         let letters = Array(word.token.surface.unicodeScalars)
@@ -277,7 +278,7 @@ struct SpellingSuggester {
         let own = try documents(of: reader.lexiconTerms(surface: word.token.surface) ?? [word.token.term])
         guard own * Self.morePopular <= reader.documentCount else { return nil }
         var best: (spelling: String, terms: [String], documents: Int)?
-        for spelling in Self.doublings(of: letters) {
+        for spelling in Self.likelySlips(of: letters) {
             guard let terms = try reader.lexiconTerms(surface: spelling) else { continue }
             let documents = try documents(of: terms)
             if documents > best?.documents ?? 0 { best = (spelling, terms, documents) }
