@@ -698,6 +698,12 @@ public final class Searcher: @unchecked Sendable {
         return (found.best.map(\.scored), found.total, found.groups)
     }
 
+    /// The documents a search's query and `like` match, as `suggest` counts them, when its results tell:
+    /// their exact total, unless `filters`, `fields` or `collapse` made it count other matches.
+    public static func queryMatches(of results: SearchResults, filters: [FacetFilter], fields: [String]?, collapse: FieldCollapse?) -> Int? {
+        results.totalIsExact && filters.isEmpty && fields == nil && collapse == nil ? results.total : nil
+    }
+
     /// "Did you mean": the query with each word the index has never seen replaced by its nearest known
     /// spelling (`SpellingSuggester`); nil when there is nothing to correct. `like` as `search` takes it:
     /// the query beside it may be empty, or exclusions alone. `matches`: the documents the query and

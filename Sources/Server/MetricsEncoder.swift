@@ -61,15 +61,6 @@ enum MetricsEncoder {
 
     /// A label value as the format writes it: backslash, double quote and line feed escaped.
     private static func escaped(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            default: result.append(character)
-            }
-        }
-        return result
+        text.escaping(["\\": "\\\\", "\"": "\\\"", "\n": "\\n"])
     }
 }

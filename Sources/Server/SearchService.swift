@@ -154,9 +154,7 @@ public final class SearchService: @unchecked Sendable {
                                                   fields: request.fields, proximityBoost: request.proximityBoost, proximitySlop: request.proximitySlop,
                                                   titleHighlights: session.format == .json,
                                                   cursor: request.cursor, after: request.after)
-                // The total counts what the suggester would count, but for filtered or collapsed matches.
-                let typedMatches = results.totalIsExact && request.filters.isEmpty && request.fields == nil && request.collapse == nil
-                    ? results.total : nil
+                let typedMatches = Searcher.queryMatches(of: results, filters: request.filters, fields: request.fields, collapse: request.collapse)
                 let suggestion: String?? = request.suggest ? .some(try searcher.suggest(request.query, like: request.like, matches: typedMatches)) : nil
                 record(microseconds: (DispatchTime.now().uptimeNanoseconds - start) / 1000, "SEARCH", query: request.query, matches: results.total)
                 return .results(results, suggestion: suggestion)

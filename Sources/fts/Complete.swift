@@ -12,9 +12,9 @@ struct Complete: Command {
             the most documents first, spelt as the documents write them; the words before it narrow them \
             to those the whole text matches. When fewer start with it than --limit, those that start \
             with it give or take a typo follow (from 5 letters). A text ending with a space has nothing \
-            to complete. One \
-            completion a line: the completed text, a tab, and the documents it matches. The exit status \
-            is grep's: 0 when there are completions, 1 when there are none, 2 on an error.
+            to complete. One completion a line: the completed text, a tab, and the documents it \
+            matches. The exit status is grep's: 0 when there are completions, 1 when there are none, 2 \
+            on an error.
             """,
         options: [
             .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing)."),

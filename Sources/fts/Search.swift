@@ -263,8 +263,7 @@ struct Search: Command {
                                                   fields: fields, titleHighlights: true, cursor: cursor, after: after)
                     write(results.hits)
                 }
-                // The total counts what the suggester would count, but for filtered or collapsed matches.
-                let typedMatches = results.totalIsExact && filters.isEmpty && fields == nil && collapse == nil ? results.total : nil
+                let typedMatches = Searcher.queryMatches(of: results, filters: filters, fields: fields, collapse: collapse)
                 let suggestion = try searcher.suggest(text, like: like, matches: typedMatches)
                 writeStandardOutput(json ? jsonSummary(results, suggestion: suggestion) : tableSummary(results, shown: shown, suggestion: suggestion))
                 matches = results.total

@@ -428,8 +428,12 @@ final class BundledIndex: @unchecked Sendable {
         let many = Array(repeating: "une instalation", count: 6) + Array(repeating: "une installation", count: 60)
         let common = Searcher(reader: try Self.index(bodies: many, in: "popular-many"))
         #expect(try common.suggest("instalation") == nil)
-        // A search's total stands for the count of the query as typed.
+        // A search's total stands for the count of the query as typed, unless it counted other matches.
         #expect(try common.suggest("instalation", matches: 5) == "installation" && common.suggest("instalation", matches: 6) == nil)
+        let results = try common.search("instalation", limit: 1)
+        #expect(Searcher.queryMatches(of: results, filters: [], fields: nil, collapse: nil) == 6)
+        #expect(Searcher.queryMatches(of: results, filters: [], fields: ["title"], collapse: nil) == nil)
+        #expect(Searcher.queryMatches(of: results, filters: [], fields: nil, collapse: FieldCollapse(field: "path")) == nil)
         // Words of four letters have too many neighbours of their own: `cane` stays.
         #expect(try suggest("cane", bodies: ["une cane"] + Array(repeating: "une canne", count: 10), in: "popular-short") == nil)
         // Among spellings one edit from an unknown word, a letter doubled goes before more documents.

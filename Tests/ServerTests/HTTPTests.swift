@@ -109,6 +109,12 @@ import Testing
 
     /// `GET /metrics` is `STATS` in Prometheus's text format: each line a comment or `name{labels} value`,
     /// each metric described once, the figures those of `STATS`.
+    /// A label's value escapes what the format says: backslash, double quote and line feed.
+    @Test func metricsEscapeLabelValues() {
+        let text = String(decoding: MetricsEncoder.encode([("documents", .number(2)), ("index", .text("a\\b \"c\"\nd"))]), as: UTF8.self)
+        #expect(text.contains(#"fts_info{index="a\\b \"c\"\nd"} 1"#), "\(text)")
+    }
+
     @Test func metricsAreStatsForPrometheus() throws {
         let server = try TestServer(configure: { $0.httpPort = 0 }, authToken: "sekret")
         defer { server.stop() }

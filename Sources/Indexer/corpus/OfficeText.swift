@@ -85,17 +85,7 @@ enum OfficeText {
             guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == 0x0A }) else {
                 return text
             }
-            var escaped = ""
-            for character in text {
-                switch character {
-                case "&": escaped += "&amp;"
-                case "<": escaped += "&lt;"
-                case ">": escaped += "&gt;"
-                case "\n": escaped += "<br>"
-                default: escaped.append(character)
-                }
-            }
-            return escaped
+            return text.escaping(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"])
         }
 
         func html() -> String {
