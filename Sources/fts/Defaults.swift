@@ -22,23 +22,31 @@ enum Defaults {
     }
 
     /// The index `given` (by `--index`), or else the default one, opened. The default index, when it is
-    /// missing or written by another format version, is built first from the default corpus, as
-    /// searchd does: `fts search` works on a fresh clone with no set-up. An index given by `--index`
-    /// or `$FTS_INDEX` is never built: its error is the answer.
+    /// missing, written by another format version, or out of step with the default corpus it was built
+    /// from (a file added, removed or changed since), is built first from that corpus, as searchd
+    /// does: `fts search` works on a fresh clone with no set-up, and finds what the corpus holds now.
+    /// A default index built from other files is left as it is, and an index given by `--index` or
+    /// `$FTS_INDEX` is never built: its error is the answer.
     static func openIndex(_ given: String?, command: String) throws -> IndexReader {
         let path = given ?? index
-        do {
-            return try IndexReader(path: path)
-        } catch let error as IndexError where given == nil && environment("FTS_INDEX") == nil {
-            switch error {
-            case .noIndex, .unsupportedVersion: break
-            default: throw error
-            }
-            guard FileManager.default.fileExists(atPath: corpus) else { throw error }
-            writeStandardError("fts \(command): building \(path) from \(corpus) first (the default index, missing or of another format version)\n")
-            _ = try IndexBuilder.build(paths: [corpus], output: path)
+        guard given == nil && environment("FTS_INDEX") == nil && FileManager.default.fileExists(atPath: corpus) else {
             return try IndexReader(path: path)
         }
+        let reason: IndexFreshness.Reason
+        do {
+            let reader = try IndexReader(path: path)
+            switch IndexFreshness.reasonToBuild(reader, corpus: [corpus]) {
+            case .changedFiles(let count)?: reason = .changedFiles(count)
+            default: return reader
+            }
+        } catch IndexError.noIndex {
+            reason = .missing
+        } catch IndexError.unsupportedVersion(_, let version) {
+            reason = .otherVersion(version)
+        }
+        writeStandardError("fts \(command): building \(path) from \(corpus) first (the default index: \(reason))\n")
+        _ = try IndexBuilder.build(paths: [corpus], output: path)
+        return try IndexReader(path: path)
     }
 
     /// An environment variable, read with getenv rather than from ProcessInfo's dictionary: the first

@@ -12,15 +12,16 @@ struct Searchd {
         abstract: "Serve an fts index over a line protocol (docs/PROTOCOL.md).",
         discussion: """
             With no arguments, serves the index of the bundled corpus (./index from ./Corpus/seeds), building \
-            it first when it is missing, in another format version, or older than the corpus; with --watch, builds and reloads it \
-            again whenever a file of the corpus changes. SIGHUP reloads the index; SIGTERM and SIGINT \
+            it first when it is missing, in another format version, or out of step with the corpus (a file added, removed, \
+            renamed or changed since it was built); with --watch, builds and reloads it again whenever a file of the corpus \
+            changes. Without --corpus or $FTS_CORPUS, an index's corpus is the files it was built from. SIGHUP reloads the index; SIGTERM and SIGINT \
             stop accepting, answer the requests already read, close the connections, and exit 0; a second \
             SIGTERM or SIGINT ends searchd at once.
             """,
         options: [
             .option("index", help: "The index folder (default: $FTS_INDEX or ./index)."),
             .option("corpus", several: true,
-                    help: "Build the index from these files and folders when it is missing or older (default: $FTS_CORPUS or ./Corpus/seeds)."),
+                    help: "Build the index from these files and folders when it is missing or out of step with them (default: $FTS_CORPUS, else the files the index was built from, else ./Corpus/seeds)."),
             .option("host", default: "127.0.0.1", help: "Address to listen on."),
             .option("port", default: "7700", help: "Port to listen on; 0 picks a free one and prints it."),
             .option("http-port", help: "Also serve the commands over HTTP on this port (GET /search?q=…, docs/PROTOCOL.md); 0 picks a free one (default: none)."),
@@ -124,12 +125,13 @@ struct Searchd {
         let signals = SignalHandling(logger: logger)
         let environment = ProcessInfo.processInfo.environment
         let indexPath = index ?? environment["FTS_INDEX"] ?? "index"
-        let corpusPaths = corpus.isEmpty ? [environment["FTS_CORPUS"] ?? "Corpus/seeds"] : corpus
+        let corpusPaths = !corpus.isEmpty ? corpus
+            : environment["FTS_CORPUS"].map { [$0] } ?? IndexFreshness.corpus(ofIndex: indexPath) ?? ["Corpus/seeds"]
         do {
             // The corpus as the index at start is built from (or found in step with).
             let watched = watch.map { (interval: $0, corpus: CorpusSnapshot(of: corpusPaths)) }
-            if try needsBuild(index: indexPath, corpus: corpusPaths) {
-                logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", "))")
+            if let reason = IndexFreshness.reasonToBuild(index: indexPath, corpus: corpusPaths) {
+                logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", ")) (the index: \(reason))")
                 var options = IndexBuildOptions()
                 options.documentCache = documentCache
                 let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, options: options, observer: BuildLog(logger: logger))
@@ -169,17 +171,5 @@ struct Searchd {
             writeStandardError("searchd: \(error)\n")
             throw ExitStatus(1)
         }
-    }
-
-    /// Missing, written in another format version, or older than a file of the corpus.
-    private func needsBuild(index: String, corpus: [String]) throws -> Bool {
-        let manager = FileManager.default
-        let meta = index + "/" + FileFormat.Tag.meta.fileName
-        guard let built = (try? manager.attributesOfItem(atPath: meta))?[.modificationDate] as? Date else { return true }
-        if let version = FileFormat.version(ofFileAt: meta), version != FileFormat.version { return true }
-        for file in Corpus.files(in: corpus).files {
-            if let modified = (try? manager.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date, modified > built { return true }
-        }
-        return false
     }
 }

@@ -40,7 +40,7 @@ import TestSupport
 
         let verified = try FTSCommand.run(["verify", index])
         #expect(verified.status == 0)
-        #expect(verified.stdout.hasPrefix("ok: \(index): 10 files, checksums match; 89 documents"))
+        #expect(verified.stdout.hasPrefix("ok: \(index): 11 files, checksums match; 89 documents"))
 
         let stats = try FTSCommand.run(["stats", index])
         #expect(stats.status == 0)
@@ -99,12 +99,44 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder + "/elsewhere"))
         let first = try fts(["search", "--count", "jardin"])
         #expect(first.status == 0 && first.stdout == "4\n")
-        #expect(first.stderr == "fts search: building index from Corpus/seeds first (the default index, missing or of another format version)\n")
+        #expect(first.stderr == "fts search: building index from Corpus/seeds first (the default index: missing)\n")
         let second = try fts(["search", "--count", "jardin"])
         #expect(second.status == 0 && second.stdout == "4\n" && second.stderr.isEmpty)
         try FileManager.default.removeItem(atPath: folder + "/index")
         let get = try fts(["get", "004_b485c98c060516cb.txt#1"])
         #expect(get.status == 0 && get.stdout.hasPrefix("id: 004_b485c98c060516cb.txt#1\n") && get.stderr.contains("building index"))
+    }
+
+    /// The default index is built again when a file of its corpus was removed, or written and given an
+    /// older time than the index's (as `cp -p` or an archive leaves it), and not when it was built from
+    /// other files.
+    @Test func searchBuildsTheDefaultIndexAgainWhenItsCorpusChanged() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: folder + "/Corpus", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: Self.corpus, toPath: folder + "/Corpus/seeds")
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FTS_") }
+        func fts(_ arguments: [String]) throws -> ChildProcess.Result {
+            try ChildProcess.run(FTSCommand.binary, arguments, environment: environment, directory: folder)
+        }
+        #expect(try fts(["search", "--count", "jardin"]).stdout == "4\n")
+        try manager.removeItem(atPath: folder + "/Corpus/seeds/003_e5a8cb72b1af795c.txt")
+        let removed = try fts(["search", "--count", "jardin"])
+        #expect(removed.stdout == "3\n")
+        #expect(removed.stderr == "fts search: building index from Corpus/seeds first (the default index: 1 file added, removed or changed since it was built)\n")
+        #expect(try fts(["search", "--count", "jardin"]).stderr.isEmpty)
+        let written = folder + "/Corpus/seeds/002_93f8321c060206ad.txt"
+        let handle = try #require(FileHandle(forWritingAtPath: written))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\n\nUn jardin partagé au pied des immeubles.\n".utf8))
+        try handle.close()
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: written)
+        let older = try fts(["search", "--count", "jardin"])
+        #expect(older.stdout == "4\n" && older.stderr.contains("building index"))
+        #expect(try FTSCommand.run(["index", "-o", folder + "/index", folder + "/Corpus/seeds/004_b485c98c060516cb.txt"]).status == 0)
+        let other = try fts(["search", "--count", "jardin"])
+        #expect(other.status == 1 && other.stdout == "0\n" && other.stderr.isEmpty)
     }
 
     /// Starts a rebuild over a large corpus and returns once its build folder exists.

@@ -135,7 +135,7 @@ import TestSupport
                 let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output + "/" + name)))
                 files[name] = Array(bytes[FileFormat.headerLength..<bytes.count - FileFormat.footerLength])
             }
-            #expect(files.count == 9, "\(files.keys.sorted())")
+            #expect(files.count == 10, "\(files.keys.sorted())")
             bodies.append(files)
         }
         for (number, files) in bodies.enumerated().dropFirst() {

@@ -95,6 +95,40 @@ import TestSupport
         }
     }
 
+    /// At start, an index out of step with its corpus is built again: a file removed, one put back
+    /// with an older time than the index's, another corpus named. Without `--corpus`, an index's
+    /// corpus is the files it was built from, not the bundled one.
+    @Test func anIndexOutOfStepWithItsCorpusIsBuiltAgain() throws {
+        try Self.inScratchFolder { folder in
+            let manager = FileManager.default
+            let corpus = folder + "/corpus", index = folder + "/index"
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try manager.copyItem(atPath: TestServer.corpus, toPath: corpus)
+            let file = corpus + "/003_e5a8cb72b1af795c.txt", kept = folder + "/003.txt"
+            try manager.moveItem(atPath: file, toPath: kept)
+            let fewer = try IndexBuilder.build(paths: [corpus], output: folder + "/reference").documents
+            #expect(fewer > 0 && fewer < 89)
+            _ = try IndexBuilder.build(paths: [TestServer.corpus], output: index)
+            // Built from the bundled corpus, then served for this one: built from it.
+            var (process, _) = try Self.startSearchd(index: index, corpus: [corpus], expecting: fewer)
+            #expect(Self.terminate(process) == 0)
+            // The file back, with a time older than the index's.
+            try manager.moveItem(atPath: kept, toPath: file)
+            try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: file)
+            (process, _) = try Self.startSearchd(index: index, corpus: [], expecting: 89)
+            #expect(Self.terminate(process) == 0)
+            #expect(try IndexReader(path: index).corpusManifest().absoluteRoots == [corpus])
+            // Gone again: with no --corpus, the index's own corpus is looked at, and built from.
+            try manager.removeItem(atPath: file)
+            (process, _) = try Self.startSearchd(index: index, corpus: [], expecting: fewer)
+            #expect(Self.terminate(process) == 0)
+            // A corpus with no file left leaves the index as it is.
+            try manager.removeItem(atPath: corpus)
+            (process, _) = try Self.startSearchd(index: index, corpus: [], expecting: fewer)
+            #expect(Self.terminate(process) == 0)
+        }
+    }
+
     @Test func sighupReloadsTheRepublishedIndex() throws {
         try Self.inScratchFolder { folder in
             let index = folder + "/index"
@@ -355,7 +389,7 @@ import TestSupport
                                      standardError: FileHandle = .nullDevice) throws -> (process: Process, port: Int) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--index", index, "--corpus"] + corpus + ["--port", "0", "--log-level", "warning"] + arguments
+        process.arguments = ["--index", index] + (corpus.isEmpty ? [] : ["--corpus"] + corpus) + ["--port", "0", "--log-level", "warning"] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = standardError

@@ -283,6 +283,9 @@ public enum IndexBuilder {
         let facetsFile = try OutputFile(path: folder + "/" + FileFormat.Tag.facets.fileName, tag: .facets, indexID: indexID)
         try facetValues.write(documentCount: documents, to: facetsFile)
         components.append(component(.facets, try facetsFile.finish()))
+        let filesFile = try OutputFile(path: folder + "/" + FileFormat.Tag.files.fileName, tag: .files, indexID: indexID)
+        try filesFile.write(CorpusManifest(roots: paths, files: files).encoded())
+        components.append(component(.files, try filesFile.finish()))
 
         let meta = IndexMeta(indexID: indexID, documentCount: documents, sourceBytes: sourceBytes, fields: fields,
                              components: components, termCount: merged.termCount, postingCount: merged.postingCount,

@@ -7,14 +7,14 @@ import Foundation
 public enum FileFormat {
     public static let magic: [UInt8] = Array("FTSI".utf8)
     public static let footerMagic: [UInt8] = Array("FEND".utf8)
-    public static let version: UInt32 = 19
+    public static let version: UInt32 = 20
     public static let headerLength = 32
     public static let footerLength = 8
 
     /// A component's four-letter tag, as written in its header.
     public enum Tag: String, CaseIterable, Sendable {
         case meta = "META", terms = "TERM", postings = "POST", positions = "POSN", norms = "NORM"
-        case store = "STOR", lexicon = "LEXI", ids = "IDS_", values = "VALS", facets = "FACE"
+        case store = "STOR", lexicon = "LEXI", ids = "IDS_", values = "VALS", facets = "FACE", files = "FILE"
         /// A temporary sorted run of an index build: never part of a published index.
         case run = "RUN_"
 
@@ -30,6 +30,7 @@ public enum FileFormat {
             case .ids: return "ids.fts"
             case .values: return "values.fts"
             case .facets: return "facets.fts"
+            case .files: return "files.fts"
             case .run: return "run.tmp"
             }
         }

@@ -10,7 +10,7 @@ import Foundation
 /// long-running server does so that it never answers from a damaged file, and so may write stored
 /// bytes as they are; `verify()` checks everything.
 public final class IndexReader: @unchecked Sendable {
-    public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids, .values, .facets]
+    public static let requiredComponents: [FileFormat.Tag] = [.terms, .postings, .positions, .norms, .store, .lexicon, .ids, .values, .facets, .files]
 
     public let path: String
     public let meta: IndexMeta
@@ -43,6 +43,15 @@ public final class IndexReader: @unchecked Sendable {
     private nonisolated(unsafe) var lexiconWalks = 0
 
     public var documentCount: Int { meta.documentCount }
+
+    /// The corpus the index was built from (files.fts), decoded when asked for: only a check that the
+    /// index is in step with its corpus reads it.
+    public func corpusManifest() throws -> CorpusManifest {
+        let index = Self.requiredComponents.firstIndex(of: .files)!
+        let bytes = files[index].bytes
+        let body = try FileFormat.validateFrame(bytes, file: FileFormat.Tag.files.fileName, tag: .files, indexID: meta.indexID)
+        return try CorpusManifest.decode(bytes, body: body, file: FileFormat.Tag.files.fileName)
+    }
 
     public init(path: String, checksums: Bool = false) throws {
         self.path = path

@@ -26,6 +26,11 @@ extension IndexReader {
 
         for table in [terms, lexiconTable, ids] { try table.verifyBlockIndex() }
 
+        // The corpus's files decode, and each is a path given to the build or lies in one.
+        if let outside = try corpusManifest().fileOutsideRoots {
+            throw IndexError.corrupt(file: FileFormat.Tag.files.fileName, reason: "\(outside.path) lies in none of the paths the build was given")
+        }
+
         // Terms and postings: every list decodes, agrees with its dictionary entry, and every position
         // lies within its document's length.
         var cursor = try terms.cursor()
