@@ -52,6 +52,12 @@ import Testing
         #expect(CorpusManifest.absolute("../c/", from: "/x/y") == "/x/c")
         #expect(CorpusManifest.absolute("/abs//p", from: "/x") == "/abs/p")
         #expect(CorpusManifest.absolute("..", from: "/") == "/")
+        // A walk's files, each folder made absolute once.
+        let walked = ["c/a.txt", "c/../d/b.txt", "c/a/../../e.md", "/e/f.md", "/g.txt", "g.txt", "c/a.txt"]
+            .map { CorpusFile(path: $0, name: "n", kind: .text, size: 1) }
+        let working = FileManager.default.currentDirectoryPath
+        #expect(CorpusManifest(roots: ["c"], files: walked).files.map(\.path)
+            == [working + "/c/a.txt", working + "/d/b.txt", working + "/e.md", "/e/f.md", "/g.txt", working + "/g.txt", working + "/c/a.txt"])
         // The same folder written two ways is the same corpus.
         let here = CorpusManifest(directory: "/x", roots: ["corpus"], files: [])
         #expect(here.isSameCorpus(as: CorpusManifest(directory: "/", roots: ["x/./corpus"], files: [])))
