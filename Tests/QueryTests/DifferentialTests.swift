@@ -426,7 +426,8 @@ import Testing
             let clauses = (root as? DisjunctionScorer)?.scorers ?? [root]
             for limit in [1, 10, 25] {
                 if !query.contains("-") {
-                    #expect(try (TopDocs.prime(clauses, capacity: limit)?.threshold ?? 0) > 0, "\(query): no priming at top \(limit)")
+                    #expect(try (TopDocs.prime(clauses, bounds: clauses.map(\.maxScore), capacity: limit)?.threshold ?? 0) > 0,
+                            "\(query): no priming at top \(limit)")
                 }
                 let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
                 let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)
@@ -435,6 +436,54 @@ import Testing
                     #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
                 }
             }
+        }
+    }
+
+    /// A long rare list: once the priming pass holds k documents, it passes over the windows of the
+    /// rare word's blocks that cannot reach the k-th best sum with the common word's whole bound, and
+    /// keeps only what can. Documents there that the common word lifts into the top k (a mid score of
+    /// each) are not passed over: the top k must equal the exhaustive one.
+    @Test func primingPassesOverTheRareWindowsThatCannotEnter() throws {
+        var generator = SplitMix64(seed: 59)
+        let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
+        func fill(_ count: Int) -> [String] { (0..<count).map { _ in filler[Int(generator.next() % 6)] } }
+        var documents: [[String: Any]] = []
+        for index in 0..<8_000 {
+            let words: [String]
+            if index % 13 == 0 && index < 300 {
+                // The rare word thrice in short documents: the k-th best sum, from the first block.
+                words = ["rare", "rare", "rare"] + fill(2)
+            } else if index == 650 || index == 1_950 {
+                // Less of the rare word, but the common one's utmost: into the top k.
+                words = ["rare", "rare"] + Array(repeating: "commun", count: 12) + fill(16)
+            } else if index % 13 == 0 {
+                // The rare word once in a long document: below the k-th, with anything the common adds.
+                words = ["rare"] + fill(120 + Int(generator.next() % 80))
+            } else if generator.next() % 20 < 14 {
+                words = Array(repeating: "commun", count: 1 + Int(generator.next() % 3)) + fill(5 + Int(generator.next() % 200))
+            } else {
+                words = fill(5 + Int(generator.next() % 200))
+            }
+            documents.append(["id": "doc-\(index)", "title": "titre", "body": words.joined(separator: " ")])
+        }
+        let searcher = Searcher(reader: try Self.index(of: documents))
+        searcher.pruning = .everywhere
+        let planner = QueryPlanner(reader: searcher.reader, analyzer: try FrenchAnalyzer(), parameters: BM25Parameters())
+        let root = try planner.plan(QueryParser().parse("rare OR commun"))
+        let clauses = (root as? DisjunctionScorer)?.scorers ?? [root]
+        let rareDocuments = try searcher.count("rare")
+        for limit in [1, 5, 10, 20] {
+            let priming = try #require(try TopDocs.prime(clauses, bounds: clauses.map(\.maxScore), capacity: limit), "top \(limit)")
+            for clause in clauses { clause.rewind() }
+            #expect(priming.matches.count < rareDocuments / 2, "top \(limit): \(priming.matches.count) of \(rareDocuments) kept")
+            let exhaustive = try searcher.search("rare OR commun", limit: limit, prune: false, snippets: false)
+            let pruned = try searcher.search("rare OR commun", limit: limit, exactTotal: false, snippets: false)
+            #expect(pruned.hits.map(\.doc) == exhaustive.hits.map(\.doc), "top \(limit)")
+            for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "top \(limit): rank \(a.rank)")
+            }
+            // The two documents the common word lifts lead.
+            #expect(Set(exhaustive.hits.prefix(2).map(\.id)) == (limit == 1 ? [exhaustive.hits[0].id] : ["doc-650", "doc-1950"]), "top \(limit)")
         }
     }
 
@@ -467,7 +516,7 @@ import Testing
         let root = try planner.plan(QueryParser().parse("rare OR commun"))
         let clauses = (root as? DisjunctionScorer)?.scorers ?? [root]
         for limit in [50, 100] {
-            #expect(try TopDocs.prime(clauses, capacity: limit) != nil, "no priming at top \(limit)")
+            #expect(try TopDocs.prime(clauses, bounds: clauses.map(\.maxScore), capacity: limit) != nil, "no priming at top \(limit)")
             let exhaustive = try searcher.search("rare OR commun", limit: limit, prune: false, snippets: false)
             let pruned = try searcher.search("rare OR commun", limit: limit, exactTotal: false, snippets: false)
             #expect(pruned.hits.map(\.doc) == exhaustive.hits.map(\.doc), "top \(limit)")
