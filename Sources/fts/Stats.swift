@@ -28,15 +28,23 @@ struct Stats: Command {
         let meta = reader.meta
         let source = Double(max(meta.sourceBytes, 1))
         let fields: [FieldSummary]
-        do { fields = try FieldSummary.all(in: reader) } catch {
+        let corpus: CorpusManifest
+        do {
+            fields = try FieldSummary.all(in: reader)
+            corpus = try reader.corpusManifest()
+        } catch {
             Output.error("fts stats: \(path): \(error)")
             throw ExitStatus(1)
         }
         if json {
-            printJSON(reader, fields: fields)
+            printJSON(reader, fields: fields, corpus: corpus)
             return
         }
         print("index       \(path)")
+        // Relative paths are read from the folder the build ran in: said when it is not this one.
+        let elsewhere = corpus.roots.contains { !$0.hasPrefix("/") } && corpus.directory != FileManager.default.currentDirectoryPath
+        print("corpus      \(corpus.roots.joined(separator: ", ")): \(Output.count(corpus.files.count, "file")), "
+              + Output.megabytes(corpus.files.reduce(0) { $0 + $1.size }) + (elsewhere ? " (from \(corpus.directory))" : ""))
         print("documents   \(Output.count(meta.documentCount))")
         print("text        \(Output.megabytes(meta.sourceBytes))")
         print("terms       \(Output.count(meta.termCount))")
@@ -74,10 +82,13 @@ struct Stats: Command {
               + (store.dictionaryBytes > 0 ? "a dictionary of \(Output.count(store.dictionaryBytes)) bytes" : "no dictionary"))
     }
 
-    private func printJSON(_ reader: IndexReader, fields: [FieldSummary]) {
+    private func printJSON(_ reader: IndexReader, fields: [FieldSummary], corpus: CorpusManifest) {
         let meta = reader.meta
         let files = meta.components.map { "\(JSON.quote($0.tag.fileName)):\($0.length)" }
-        print("{\"documents\":\(meta.documentCount),\"text_bytes\":\(meta.sourceBytes),\"terms\":\(meta.termCount),"
+        print("{\"documents\":\(meta.documentCount),"
+              + "\"corpus\":{\"paths\":[\(corpus.roots.map(JSON.quote).joined(separator: ","))],\"directory\":\(JSON.quote(corpus.directory)),"
+              + "\"files\":\(corpus.files.count),\"file_bytes\":\(corpus.files.reduce(0) { $0 + $1.size })},"
+              + "\"text_bytes\":\(meta.sourceBytes),\"terms\":\(meta.termCount),"
               + "\"postings\":\(meta.postingCount),\"positions\":\(meta.positionCount),\"lexicon\":\(meta.lexiconCount),"
               + "\"fields\":[\(fields.map(\.json).joined(separator: ","))],\"files\":{\(files.joined(separator: ","))},"
               + "\"store_blocks\":\(reader.storeLayout.blocks),\"store_dictionary_bytes\":\(reader.storeLayout.dictionaryBytes)}")

@@ -45,6 +45,11 @@ import TestSupport
         let stats = try FTSCommand.run(["stats", index])
         #expect(stats.status == 0)
         #expect(stats.stdout.contains("documents   89") && stats.stdout.contains("bits per posting"))
+        // The corpus it was built from (files.fts), an absolute path given: no folder to read it from.
+        #expect(stats.stdout.contains("\ncorpus      \(Self.corpus): 5 files, 0.2 MB\n"), "\(stats.stdout)")
+        let json = try FTSCommand.run(["stats", "--json", index]).stdout
+        #expect(json.contains("\"corpus\":{\"paths\":[\"\(Self.corpus)\"],\"directory\":"), "\(json)")
+        #expect(json.contains(",\"files\":5,\"file_bytes\":"), "\(json)")
         // The bundled corpus's 250 KB of records get a dictionary of a 32nd of them.
         #expect(stats.stdout.contains(" zstd blocks, a dictionary of ") && stats.stdout.contains("stored documents: "))
         // The folder may also be given as the other commands take it; not two different ones.
