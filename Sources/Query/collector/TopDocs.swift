@@ -173,8 +173,8 @@ enum TopDocs {
     }
 
     /// Calls `body` with each document any of the clauses match, in order, and the sum of their
-    /// scores there, the clauses called directly: the loop of exhaustive scoring and of the priming
-    /// pass. The clauses end exhausted.
+    /// scores there, the clauses called directly: the loop of exhaustive scoring. The clauses end
+    /// exhausted.
     @inline(__always)
     private static func forEachUnionMatch(_ clauses: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>,
                                           _ body: (UInt32, Double) -> Void) throws {
