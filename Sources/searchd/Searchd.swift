@@ -136,6 +136,9 @@ struct Searchd {
                 options.documentCache = documentCache
                 let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, options: options, observer: BuildLog(logger: logger))
                 logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
+            } else if let missing = corpusPaths.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+                // Its corpus taken away, an index is served as it is: said, so that no one waits for a build.
+                logger.warning("\(missing): no such file or folder; serving \(indexPath) as it is")
             }
             let service = try SearchService(indexPath: indexPath, authToken: authToken ?? environment["FTS_AUTH_TOKEN"], logger: logger,
                                             synonymsPath: synonyms, parameters: ranking,

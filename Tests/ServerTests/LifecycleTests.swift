@@ -122,10 +122,15 @@ import TestSupport
             try manager.removeItem(atPath: file)
             (process, _) = try Self.startSearchd(index: index, corpus: [], expecting: fewer)
             #expect(Self.terminate(process) == 0)
-            // A corpus with no file left leaves the index as it is.
+            // A corpus with no file left leaves the index as it is, and searchd says so.
             try manager.removeItem(atPath: corpus)
-            (process, _) = try Self.startSearchd(index: index, corpus: [], expecting: fewer)
+            let errors = folder + "/errors.log"
+            #expect(manager.createFile(atPath: errors, contents: nil))
+            (process, _) = try Self.startSearchd(index: index, corpus: [], expecting: fewer,
+                                                 standardError: try FileHandle(forWritingTo: URL(fileURLWithPath: errors)))
             #expect(Self.terminate(process) == 0)
+            let logged = try String(contentsOfFile: errors, encoding: .utf8)
+            #expect(logged.contains("\(corpus): no such file or folder; serving \(index) as it is"), "\(logged)")
         }
     }
 
