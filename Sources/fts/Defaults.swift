@@ -35,10 +35,9 @@ enum Defaults {
         let reason: IndexFreshness.Reason
         do {
             let reader = try IndexReader(path: path)
-            switch IndexFreshness.reasonToBuild(reader, corpus: [corpus]) {
-            case .changedFiles(let count)?: reason = .changedFiles(count)
-            default: return reader
-            }
+            // Built from other files: not the default corpus's index, left alone.
+            guard let changed = IndexFreshness.reasonToBuild(reader, corpus: [corpus]), case .changedFiles = changed else { return reader }
+            reason = changed
         } catch IndexError.noIndex {
             reason = .missing
         } catch IndexError.unsupportedVersion(_, let version) {
