@@ -538,15 +538,37 @@ def bench_daemon(fts, searchd, runs):
           "store, with no analysis; stored documents come from the index's 32 MiB cache of decompressed store blocks, which holds the "
           "whole bundled store (0.2 MB) after the first queries. The client shares the 2 cores with the server.\n")
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--fts", required=True)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--scale", type=int, default=0)
-    parser.add_argument("--searchd")
-    parser.add_argument("--only", choices=["sorted", "facets", "like"])
+def arguments():
+    parser = argparse.ArgumentParser(
+        prog="Benchmarks/run",
+        description="fts beside its peers (tantivy, Xapian, SQLite FTS5) on the same corpora, in one run; "
+                    "prints Markdown for BENCHMARKS.md. Benchmarks/run installs the peers, builds fts in "
+                    "release mode, and passes --fts and --searchd itself.")
+    parser.add_argument("--quick", action="store_true", help="the bundled corpus only")
+    parser.add_argument("--runs", type=int, default=5, metavar="N",
+                        help="runs or rounds of each measurement; figures are their medians (default 5)")
+    parser.add_argument("--scale", type=int, default=0, metavar="N",
+                        help="also frdocs repeated N times (40: about 1 GB): build throughput, peak memory "
+                             "and what pruning buys at scale")
+    parser.add_argument("--only", choices=["sorted", "facets", "like"],
+                        help="only the searches sorted by a field, the facets, or the searches like a document")
+    parser.add_argument("--fts", help="the fts binary (Benchmarks/run gives it)")
+    parser.add_argument("--searchd", help="the searchd binary (Benchmarks/run gives it)")
+    parser.add_argument("--check-arguments", action="store_true",
+                        help="check the other arguments and stop (Benchmarks/run does, before it builds)")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.scale < 0:
+        parser.error("--scale must be 0 or more")
+    if args.check_arguments:
+        sys.exit(0)
+    if not args.fts:
+        parser.error("--fts is required")
+    return args
+
+def main():
+    args = arguments()
     if args.only == "sorted":
         bench_sorted(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
         return
