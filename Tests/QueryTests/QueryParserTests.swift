@@ -153,6 +153,40 @@ import Indexer
         }
     }
 
+    /// `a NEAR/N b` (Xapian's NEAR): the proximity search of its words with a slop of N − 1, 10 apart
+    /// without `/N`; a chain takes its largest N; it binds tighter than OR, and joins plain words only.
+    @Test func nearIsAProximitySearch() throws {
+        #expect(try parser.parse("économie NEAR/3 sociale") == .phrase("économie sociale", slop: 2, field: nil, column: 1))
+        #expect(try parser.parse("a NEAR b") == .phrase("a b", slop: 9, field: nil, column: 1))
+        #expect(try parser.parse("a NEAR/1 b") == .phrase("a b", slop: 0, field: nil, column: 1))
+        #expect(try parser.parse("x a NEAR/2 b NEAR/5 c") == .and([.word("x", field: nil, column: 1),
+                                                                  .phrase("a b c", slop: 4, field: nil, column: 3)]))
+        #expect(try parser.parse("a NEAR/2 b OR c") == .or([.phrase("a b", slop: 1, field: nil, column: 1), .word("c", field: nil, column: 15)]))
+        #expect(try parser.parse("c OR a NEAR/2 b") == .or([.word("c", field: nil, column: 1), .phrase("a b", slop: 1, field: nil, column: 6)]))
+        #expect(try parser.parse("title:(a NEAR/4 b) -(c NEAR d)") == .and([.phrase("a b", slop: 3, field: "title", column: 1),
+                                                                          .not(.phrase("c d", slop: 9, field: nil, column: 22))]))
+        #expect(try parser.parse("(a NEAR b)^2") == .boosted(.phrase("a b", slop: 9, field: nil, column: 2), 2))
+        // An operator only in capitals and alone: otherwise a word, as OR is.
+        #expect(try parser.parse("a near b") == .and([.word("a", field: nil, column: 1), .word("near", field: nil, column: 3),
+                                                     .word("b", field: nil, column: 8)]))
+        #expect(try parser.parse("NEARBY \\NEAR") == .and([.word("NEARBY", field: nil, column: 1), .word("NEAR", field: nil, column: 8)]))
+        for (query, error) in [("a NEAR/0 b", QueryError("NEAR/0 must be a whole number of words from 1 to 64, as in a NEAR/3 b", column: 3)),
+                               ("a NEAR/65 b", QueryError("NEAR/65 must be a whole number of words from 1 to 64, as in a NEAR/3 b", column: 3)),
+                               ("a NEAR/2x b", QueryError("NEAR/2x must be a whole number of words from 1 to 64, as in a NEAR/3 b", column: 3)),
+                               ("NEAR b", QueryError("NEAR needs a word on each side", column: 1)),
+                               ("a NEAR", QueryError("NEAR needs a word on each side", column: 3)),
+                               ("a NEAR -b", QueryError("NEAR needs a word on each side", column: 3)),
+                               ("a NEAR OR b", QueryError("NEAR needs a word on each side", column: 3)),
+                               ("a OR NEAR b", QueryError("OR needs a word on each side", column: 3)),
+                               ("\"a b\" NEAR c", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 7)),
+                               ("a NEAR b*", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 3)),
+                               ("a NEAR b^2", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 3)),
+                               ("a NEAR (b OR c)", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 3)),
+                               ("title:a NEAR b", QueryError("NEAR's words take no field of their own: write title:(a NEAR b)", column: 9))] {
+            #expect(throws: error, "\(query)") { try parser.parse(query) }
+        }
+    }
+
     /// `now` in a range of dates, moved (`-7d`, `+1M`) and rounded (`/d`, `/w`, `/M`, `/y`) in UTC, as
     /// Elasticsearch's date math: a rounded bound stands for its whole unit, as a day alone does.
     @Test func dateMath() throws {

@@ -277,6 +277,25 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try ids("\"forêt bois foret\"~3") == ["d4"])
     }
 
+    /// `a NEAR/N b` finds the two at most N positions apart, in either order, and 10 apart without
+    /// `/N`, as Xapian's NEAR does; the same documents, scores and order as `"a b"~(N-1)`.
+    @Test func nearFindsWordsAtMostNPositionsApart() throws {
+        let between = { (count: Int) in Array(repeating: "mot", count: count).joined(separator: " ") }
+        let bodies = ["jardin potager", "potager du jardin", "jardin \(between(2)) potager",
+                      "jardin \(between(9)) potager", "potager \(between(10)) jardin"]
+        let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "near"))
+        func ids(_ query: String) throws -> [String] { try searcher.search(query, limit: 10).hits.map(\.id).sorted() }
+        #expect(try ids("jardin NEAR/1 potager") == ["d0"])
+        #expect(try ids("potager NEAR/2 jardin") == ["d0", "d1"])
+        #expect(try ids("jardin NEAR/3 potager") == ["d0", "d1", "d2"])
+        #expect(try ids("jardin NEAR/9 potager") == ["d0", "d1", "d2"])
+        #expect(try ids("jardin NEAR potager") == ["d0", "d1", "d2", "d3"])
+        #expect(try ids("jardin NEAR/11 potager") == ["d0", "d1", "d2", "d3", "d4"])
+        #expect(try ids("jardin NEAR/2 mot NEAR/11 potager") == ["d2", "d3", "d4"])
+        let near = try searcher.search("jardin NEAR/3 potager", limit: 10).hits.map { [$0.id, String($0.score)] }
+        #expect(near == (try searcher.search("\"jardin potager\"~2", limit: 10).hits.map { [$0.id, String($0.score)] }))
+    }
+
     /// The proximity boost's slop (`BM25Parameters.proximitySlop`): a pair lifts the documents where its
     /// words stand within it, and no other; the matches stay the conjunction's.
     @Test func proximitySlopDecidesWhichDocumentsAPairLifts() throws {
@@ -519,6 +538,12 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.search("economie sociale").total > 0)
         #expect(try searcher.suggest("title:jardn^2 \"economie socale\"~2 -coopratives") == "title:jardin^2 \"economie sociale\"~2 -coopératives")
         #expect(try searcher.suggest("l’ecnomie (jardn OR potager)") == "l’économie (jardin OR potager)")
+        // Words NEAR joins are respelt in place, the operators as typed, and never split: `économie
+        // sociale NEAR emploi` would be `économie (sociale NEAR emploi)`.
+        #expect(try searcher.suggest("ecnomie NEAR socale") == "économie NEAR sociale")
+        #expect(try searcher.suggest("jardn OR socale NEAR/2\tecnomie  NEAR   jardn") == "jardin OR sociale NEAR/2\téconomie  NEAR   jardin")
+        #expect(try searcher.suggest("economiesociale emploi") == "économie sociale emploi")
+        #expect(try searcher.suggest("economiesociale NEAR emploi") == nil)
         // Known words, numbers, short words and what already reaches other spellings stay as typed.
         #expect(try searcher.suggest("économie solidaire 2014") == nil)
         #expect(try searcher.suggest("econ* socale~ soc?ale ab") == nil)

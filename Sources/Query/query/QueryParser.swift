@@ -5,7 +5,8 @@ import Indexer
 ///
 ///     query   := clause+                      implicit AND
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
-///     unit    := primary ("OR" primary)*       OR binds tighter than AND: `a b OR c` = `a (b OR c)`
+///     unit    := near ("OR" near)*             OR binds tighter than AND: `a b OR c` = `a (b OR c)`
+///     near    := primary (("NEAR" | "NEAR/" N) primary)*   words within N positions (10): `"a b"~(N-1)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
 ///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | '"' words "*" '"' | word "*" | word "~" [N] | pattern | regex | range | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
@@ -22,6 +23,8 @@ public struct QueryParser: Sendable {
     public static let maximumDepth = 16
     /// Largest slop of a proximity search.
     public static let maximumSlop = 64
+    /// How far apart `NEAR` finds its words, in positions, without `/N` (Xapian's default).
+    public static let defaultNearDistance = 10
     /// Most edits of a fuzzy word (as Lucene's FuzzyQuery: past two, nearly everything matches).
     public static let maximumEdits = 2
     /// Largest boost: far past any useful weighting, and far from making a score overflow.
@@ -41,13 +44,15 @@ public struct QueryParser: Sendable {
         case field(String)
         case all
         case boost(Double)
+        /// `NEAR/N`: its distance, in positions.
+        case near(Int)
         case open, close, minus, or, and, not
 
-        /// `)`, `OR` or `AND`: what cannot begin an operand. (A switch, not `[...].contains`: an array
+        /// `)`, `OR`, `AND` or `NEAR`: what cannot begin an operand. (A switch, not `[...].contains`: an array
         /// literal of these would be allocated at every check.)
         var endsOperand: Bool {
             switch self {
-            case .close, .or, .and: true
+            case .close, .or, .and, .near: true
             default: false
             }
         }
@@ -419,6 +424,8 @@ public struct QueryParser: Sendable {
                     items.append(Item(lexeme: .word(Self.unescaped(bytes)), column: start))
                 } else if let keyword = Self.keyword(bytes) {
                     items.append(Item(lexeme: keyword, column: start))
+                } else if let distance = try Self.nearDistance(bytes, column: start) {
+                    items.append(Item(lexeme: .near(distance), column: start))
                 } else if bytes.count == 1 ? bytes[0] == 0x2A : bytes.count == 3 && bytes[0] == 0x2A && bytes[1] == 0x3A && bytes[2] == 0x2A {
                     // Lucene's `*:*`, and tantivy's `*`.
                     items.append(Item(lexeme: .all, column: start))
@@ -543,6 +550,19 @@ public struct QueryParser: Sendable {
         }
     }
 
+    /// `NEAR`'s distance (Xapian's `NEAR`, `NEAR/N`): nil for any other word, an error for a
+    /// distance that is not a whole number from 1 to `maximumSlop`.
+    private static func nearDistance(_ bytes: UnsafeBufferPointer<UInt8>, column: Int) throws -> Int? {
+        guard bytes.count >= 4, bytes[0] == 0x4E, bytes[1] == 0x45, bytes[2] == 0x41, bytes[3] == 0x52 else { return nil }
+        if bytes.count == 4 { return defaultNearDistance }
+        guard bytes[4] == 0x2F else { return nil }
+        let typed = String(decoding: UnsafeBufferPointer(rebasing: bytes[5...]), as: UTF8.self)
+        guard typed.utf8.allSatisfy(isASCIIDigit), let distance = Int(typed), (1...maximumSlop).contains(distance) else {
+            throw QueryError("NEAR/\(typed) must be a whole number of words from 1 to \(maximumSlop), as in a NEAR/3 b", column: column)
+        }
+        return distance
+    }
+
     /// Where a regular expression starting at `start` (a `/`) ends, past its closing `/`: the next `/`
     /// not escaped, which a space, `)`, a boost or the end of the query must follow, with something
     /// between the two. Nil for anything else, which stays a word (`/usr/bin`, `1/2`).
@@ -630,7 +650,7 @@ public struct QueryParser: Sendable {
     }
 
     private func parseUnit(_ items: inout [Item], _ index: inout Int, depth: Int) throws -> QueryNode {
-        let first = try parsePrimary(&items, &index, depth: depth, field: nil)
+        let first = try parseNear(&items, &index, depth: depth)
         // Most units are one word: no array for them.
         guard index < items.count && items[index].lexeme == .or else { return first }
         var alternatives = [first]
@@ -643,9 +663,40 @@ public struct QueryParser: Sendable {
             if items[index].lexeme.isExclusion {
                 throw QueryError("an exclusion cannot be an alternative of OR", column: items[index].column)
             }
-            alternatives.append(try parsePrimary(&items, &index, depth: depth, field: nil))
+            alternatives.append(try parseNear(&items, &index, depth: depth))
         }
         return .or(alternatives)
+    }
+
+    /// `a NEAR/3 b NEAR c`: words at most N positions apart (the largest N of the chain), as Xapian's
+    /// NEAR finds them, in any order: the proximity search `"a b c"~(N-1)`, whose window holds N
+    /// positions more than the words' own.
+    private func parseNear(_ items: inout [Item], _ index: inout Int, depth: Int) throws -> QueryNode {
+        let first = try parsePrimary(&items, &index, depth: depth, field: nil)
+        guard index < items.count, case .near = items[index].lexeme else { return first }
+        let (firstWord, column) = try nearWord(first, column: items[index].column)
+        var words = [firstWord]
+        var distance = 1
+        while index < items.count, case .near(let next) = items[index].lexeme {
+            let column = items[index].column
+            index += 1
+            guard index < items.count, !items[index].lexeme.endsOperand, !items[index].lexeme.isExclusion else {
+                throw QueryError("NEAR needs a word on each side", column: column)
+            }
+            distance = max(distance, next)
+            words.append(try nearWord(parsePrimary(&items, &index, depth: depth, field: nil), column: column).text)
+        }
+        return .phrase(words.joined(separator: " "), slop: distance - 1, field: nil, column: column)
+    }
+
+    /// A word `NEAR` joins, as typed, and its column: one with no field, boost, prefix or other
+    /// operator of its own. `column` is the `NEAR`'s, for the error.
+    private func nearWord(_ node: QueryNode, column: Int) throws -> (text: String, column: Int) {
+        guard case let .word(text, field, wordColumn) = node else {
+            throw QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: column)
+        }
+        guard field == nil else { throw QueryError("NEAR's words take no field of their own: write \(field!):(a NEAR b)", column: column) }
+        return (text, wordColumn)
     }
 
     /// `field` carries the field's name and column: an atom in a field reports the field's column. A
@@ -703,6 +754,7 @@ public struct QueryParser: Sendable {
         case .close: throw QueryError("unbalanced parenthesis", column: item.column)
         case .or: throw QueryError("OR needs a word on each side", column: item.column)
         case .and: throw QueryError("AND needs a word on each side", column: item.column)
+        case .near: throw QueryError("NEAR needs a word on each side", column: item.column)
         case .minus, .not: throw QueryError("misplaced exclusion", column: item.column)
         case .boost: throw QueryError("a boost follows a word, a phrase or a group, with no space", column: item.column)
         }

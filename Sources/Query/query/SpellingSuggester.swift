@@ -130,13 +130,16 @@ struct SpellingSuggester {
         var range: Range<Int>
         var field: String?
         var isBare: Bool
+        /// Typed with `NEAR` between it and the next or the one before (`a NEAR/3 b`, a proximity search).
+        var isNearOperand = false
     }
 
     private mutating func collect(_ node: QueryNode, in query: [UInt8], into replacements: inout [Replacement]) throws {
         switch node {
         case .word, .phrase:
             guard let words = try typedWords(node, in: query) else { return }
-            try correct(words, in: query, into: &replacements)
+            // Words `NEAR` joins are respelt only: joined or split, they would take the operator in or out.
+            try correct(words, in: query, changingSpaces: !words.contains(where: \.isNearOperand), into: &replacements)
         case .quorum:
             // Joined or split, a quorum's words would change in number: spellings only.
             guard let words = try typedWords(node, in: query) else { return }
@@ -179,11 +182,22 @@ struct SpellingSuggester {
         // misspelt one.
         if case .word = node, field == nil, text.hasSuffix(":"), reader.field(named: String(text.dropLast()), among: fields) != nil { return nil }
         // The node's text as typed, at or after its column (a field's column when it has one).
-        guard let typed = Self.find(Array(text.utf8), in: query, from: Self.byteOffset(ofColumn: column, in: query)) else { return nil }
+        let start = Self.byteOffset(ofColumn: column, in: query)
+        // A proximity search typed as `a NEAR/3 b` holds the words, not the operators between them.
+        var isNearOperand = false
+        var typed = Self.find(Array(text.utf8), in: query, from: start)
+        if typed == nil, case .phrase(_, .some, _, _) = node {
+            typed = Self.find(Array(text.utf8), in: query, from: start, skippingNear: true)
+            isNearOperand = typed != nil
+        }
+        guard let typed else { return nil }
         let tokens = try analyzer.tokens(text)
         if case .phrase(_, .some, _, _) = node {} else if synonyms?.expansions(of: tokens) != nil { return nil }
         let isBare = if case .word = node { true } else { false }
-        return tokens.map { TypedWord(token: $0, range: typed[$0.range.lowerBound]..<typed[$0.range.upperBound], field: field, isBare: isBare) }
+        return tokens.map {
+            TypedWord(token: $0, range: typed[$0.range.lowerBound]..<typed[$0.range.upperBound], field: field, isBare: isBare,
+                      isNearOperand: isNearOperand)
+        }
     }
 
     /// Corrects the unknown words of `words`, left to right: each is joined to the word before or after
@@ -466,15 +480,18 @@ struct SpellingSuggester {
 
     /// Where `text` (a node's, its escapes removed) stands in the query, at or after `start`: the
     /// query offset of each of its bytes, and of its end. A byte may be typed escaped (`\(`, `\'`):
-    /// its offset is then its backslash's.
-    static func find(_ text: [UInt8], in query: [UInt8], from start: Int) -> [Int]? {
+    /// its offset is then its backslash's. `skippingNear`: a space of the text may be typed as
+    /// ` NEAR ` or ` NEAR/N ` (the words a `NEAR` chain joins).
+    static func find(_ text: [UInt8], in query: [UInt8], from start: Int, skippingNear: Bool = false) -> [Int]? {
         guard !text.isEmpty else { return nil }
         var offsets = [Int](repeating: 0, count: text.count + 1)
         for candidate in start..<query.count {
             var index = 0, at = candidate
             while index < text.count && at < query.count {
                 offsets[index] = at
-                if query[at] == 0x5C && at + 1 < query.count && query[at + 1] == text[index] {
+                if skippingNear && text[index] == 0x20, let past = nearOperator(in: query, at: at) {
+                    at = past
+                } else if query[at] == 0x5C && at + 1 < query.count && query[at + 1] == text[index] {
                     at += 2
                 } else if query[at] == text[index] {
                     at += 1
@@ -489,5 +506,23 @@ struct SpellingSuggester {
             }
         }
         return nil
+    }
+
+    /// Past ` NEAR ` or ` NEAR/N ` at `at` (spaces or tabs around it), nil when it is not there.
+    private static func nearOperator(in query: [UInt8], at: Int) -> Int? {
+        func spaces(from index: Int) -> Int {
+            var index = index
+            while index < query.count && (query[index] == 0x20 || query[index] == 0x09) { index += 1 }
+            return index
+        }
+        var index = spaces(from: at)
+        guard index > at, query.count - index >= 4, Array(query[index..<(index + 4)]) == Array("NEAR".utf8) else { return nil }
+        index += 4
+        if index < query.count && query[index] == 0x2F {
+            index += 1
+            while index < query.count && query[index] >= 0x30 && query[index] <= 0x39 { index += 1 }
+        }
+        let past = spaces(from: index)
+        return past > index ? past : nil
     }
 }
