@@ -184,6 +184,11 @@ struct Search: Command {
             // Every match's file, as grep -l lists them, unless a page is asked for.
             if !arguments.isGiven("limit") { all = true }
         }
+        // Refused by the engine too; here the refusal says how to go further.
+        if !all, limit >= 0, offset >= 0, offset > Searcher.maximumWindow - limit {
+            throw UsageError("--offset + --limit is over the maximum window of \(Searcher.maximumWindow) results: "
+                             + "--all shows every match, and --cursor then --after page past it")
+        }
         let options = try RankingOptions.parse(arguments)
         do {
             ranking = try BM25Parameters.parsing(k1: options.k1, b: options.b, titleBoost: options.titleBoost, boosts: options.boosts,

@@ -119,7 +119,9 @@ import TestSupport
         let limited = try search("--all", "--limit", "3", "jardin")
         #expect(limited.status == 2 && limited.stderr.contains("--all shows every match: not with --limit or --count"))
         let deep = try search("--offset", "10000", "--limit", "1", "jardin")
-        #expect(deep.status == 2 && deep.stderr.contains("maximum window of 10000"))
+        #expect(deep.status == 2 && deep.stderr.contains("maximum window of 10000 results: --all shows every match"))
+        let wide = try search("--limit", "10001", "jardin")
+        #expect(wide.status == 2 && wide.stderr.contains("maximum window of 10000 results: --all shows every match"))
     }
 
     /// `--fields`: the words that name no field searched in those fields only.
