@@ -18,4 +18,10 @@ public final class BuildLog: IndexBuildObserver {
 
     public func issue(_ issue: CorpusIssue) { logger.warning("\(issue)") }
     public func phase(_ description: String) { logger.info("indexing: \(description)") }
+
+    /// A finished build's line: its documents, its time, and the files left out.
+    public func finished(_ summary: IndexBuildSummary) {
+        let leftOut = summary.leftOutDescription.map { "; " + $0 } ?? ""
+        logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s\(leftOut)")
+    }
 }

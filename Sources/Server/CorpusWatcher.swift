@@ -95,8 +95,8 @@ public final class CorpusWatcher: @unchecked Sendable {
             options.cancellation = cancellation
             options.documentCache = documentCache
             do {
-                let summary = try IndexBuilder.build(paths: corpus, output: indexPath, options: options, observer: BuildLog(logger: logger))
-                logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
+                let log = BuildLog(logger: logger)
+                log.finished(try IndexBuilder.build(paths: corpus, output: indexPath, options: options, observer: log))
                 _ = try service.reload()
             } catch IndexError.cancelled {
                 return

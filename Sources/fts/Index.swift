@@ -86,7 +86,8 @@ struct Index: Command {
                   + String(format: "%.2f s", summary.seconds) + ": \(Output.count(summary.terms, "term")), "
                   + "\(Output.count(summary.postings, "posting")), \(Output.count(summary.positions, "position")); index "
                   + "\(Output.megabytes(summary.indexBytes)) (" + String(format: "%.0f%%", share) + " of the text) at \(output)"
-                  + (summary.issues > 0 ? "; \(Output.count(summary.issues, "problem")) reported" : ""))
+                  + (summary.issues > 0 ? "; \(Output.count(summary.issues, "problem")) reported" : "")
+                  + (summary.leftOutDescription.map { "; " + $0 } ?? ""))
         } catch IndexError.cancelled {
             progress.finish()
             Output.error("fts index: interrupted; \(output) is unchanged")

@@ -134,8 +134,8 @@ struct Searchd {
                 logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", ")) (the index: \(reason))")
                 var options = IndexBuildOptions()
                 options.documentCache = documentCache
-                let summary = try IndexBuilder.build(paths: corpusPaths, output: indexPath, options: options, observer: BuildLog(logger: logger))
-                logger.info("indexed \(summary.documents) documents in \(String(format: "%.2f", summary.seconds)) s")
+                let log = BuildLog(logger: logger)
+                log.finished(try IndexBuilder.build(paths: corpusPaths, output: indexPath, options: options, observer: log))
             } else if let missing = corpusPaths.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
                 // Its corpus taken away, an index is served as it is: said, so that no one waits for a build.
                 logger.warning("\(missing): no such file or folder; serving \(indexPath) as it is")

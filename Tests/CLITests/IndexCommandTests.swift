@@ -34,7 +34,7 @@ import TestSupport
         let built = try FTSCommand.run(["index", "-o", index, Self.corpus])
         #expect(built.status == 0)
         #expect(built.stdout.hasPrefix("indexed 89 documents"))
-        #expect(built.stdout.contains("at \(index)"))
+        #expect(built.stdout.contains("at \(index)\n"))
         // Not a terminal: plain progress lines, no escape sequences.
         #expect(built.stderr.contains("fts index: reading 5 files") && !built.stderr.contains("\u{1B}"))
 
@@ -65,6 +65,25 @@ import TestSupport
         let damaged = try FTSCommand.run(["verify", index])
         #expect(damaged.status == 1)
         #expect(damaged.stderr.contains("positions.fts") && damaged.stderr.contains("checksum mismatch"))
+    }
+
+    /// The summary line ends with the files of the folders that fts does not read, by type, the most
+    /// first: a folder of images or of `.org` notes indexed as nothing is seen at once.
+    @Test func theSummaryCountsTheFilesLeftOut() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/corpus", withIntermediateDirectories: true)
+        for name in ["a.txt", "b.jpg", "c.jpg", "d.org"] {
+            try "Le jardin potager.".write(toFile: folder + "/corpus/" + name, atomically: false, encoding: .utf8)
+        }
+        let built = try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus"])
+        #expect(built.status == 0)
+        #expect(built.stdout.hasSuffix(" at \(folder)/index; 3 files of other types left out (.jpg ×2, .org)\n"), "\(built.stdout)")
+        for type in ["png", "css", "js", "rst", "tex"] {
+            try "x".write(toFile: folder + "/corpus/e." + type, atomically: false, encoding: .utf8)
+        }
+        let more = try FTSCommand.run(["index", "-o", folder + "/index", folder + "/corpus"])
+        #expect(more.stdout.hasSuffix("; 8 files of other types left out (.jpg ×2, .css, .js, .org, .png, 2 more)\n"), "\(more.stdout)")
     }
 
     @Test func badOptionsAndPathsGiveClearErrors() throws {

@@ -439,6 +439,23 @@ import TestSupport
         ])
     }
 
+    /// The files of a folder that no reader takes are counted by type, so that a build can say what it
+    /// left out; hidden files, folders, and files read are not counted, and a path given by name that
+    /// no reader takes stays an issue.
+    @Test func filesOfOtherTypesAreCountedByType() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("corpus/notes/.git"), withIntermediateDirectories: true)
+        for name in ["a.txt", "b.JPG", "c.jpg", "notes/d.org", "notes/e.rst", "notes/Makefile", "notes/f.tar.gz", "notes/.cache",
+                     "notes/.git/config", "notes/g.md"] {
+            try "jardin".write(toFile: folder.file("corpus/" + name), atomically: false, encoding: .utf8)
+        }
+        let walk = Corpus.walk([folder.file("corpus"), folder.file("corpus/notes/e.rst")])
+        #expect(walk.files.map(\.name) == ["a.txt", "notes/g.md"])
+        #expect(walk.leftOut == [".jpg": 2, ".org": 1, ".rst": 1, "no extension": 1, ".gz": 1])
+        #expect(walk.issues.count == 1 && walk.issues[0].file == folder.file("corpus/notes/e.rst"))
+        #expect(Corpus.leftOutType(of: "x.") == "no extension" && Corpus.leftOutType(of: "LISEZMOI") == "no extension")
+    }
+
     /// A file reached through a link is its target, size and time: what the progress counts and what
     /// `searchd --watch` compares.
     @Test func aLinkedFileIsItsTarget() throws {

@@ -71,7 +71,20 @@ public struct IndexBuildSummary: Sendable {
     public var indexBytes: UInt64
     public var runs: Int
     public var issues: Int
+    /// The files of the corpus's folders of a type no reader takes, by type (`Corpus.Walk.leftOut`).
+    public var leftOut: [String: Int]
     public var seconds: Double
+
+    /// The files left out, for a person: `3 files of other types left out (.org ×2, .rst)`, the five
+    /// types with the most files first; nil when none was.
+    public var leftOutDescription: String? {
+        let total = leftOut.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        let types = leftOut.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let shown = types.prefix(5).map { $0.value > 1 ? "\($0.key) ×\($0.value)" : $0.key }
+        let more = types.count > 5 ? ", \(types.count - 5) more" : ""
+        return "\(total) file\(total == 1 ? "" : "s") of other types left out (\(shown.joined(separator: ", "))\(more))"
+    }
 }
 
 /// Builds an index from corpus paths and publishes it atomically at `output`.
@@ -103,8 +116,9 @@ public enum IndexBuilder {
             if options.strict { throw issue }
         }
 
-        let (files, fileIssues) = Corpus.files(in: paths)
-        for issue in fileIssues {
+        let walk = Corpus.walk(paths)
+        let files = walk.files
+        for issue in walk.issues {
             issuesInFile = 0
             try report(issue)
         }
@@ -302,7 +316,7 @@ public enum IndexBuilder {
         return IndexBuildSummary(documents: documents, sourceBytes: sourceBytes, terms: merged.termCount,
                                  postings: merged.postingCount, positions: merged.positionCount,
                                  indexBytes: components.reduce(UInt64(metaLength)) { $0 + $1.length }, runs: runs.count,
-                                 issues: issueCount, seconds: Date().timeIntervalSince(started))
+                                 issues: issueCount, leftOut: walk.leftOut, seconds: Date().timeIntervalSince(started))
     }
 
     private static func component(_ tag: FileFormat.Tag, _ written: (length: Int, checksum: UInt32)) -> IndexMeta.Component {

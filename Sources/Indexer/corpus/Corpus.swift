@@ -185,14 +185,39 @@ public enum Corpus {
         return nil
     }
 
+    /// The files under `paths` (`walk`), and the paths that cannot be used.
+    public static func files(in paths: [String]) -> (files: [CorpusFile], issues: [CorpusIssue]) {
+        let walk = walk(paths)
+        return (walk.files, walk.issues)
+    }
+
+    /// What a walk of a corpus's paths found: the files it reads, the paths that cannot be used, and
+    /// how many files of each type it does not read were left out of the folders (`.org`: 2).
+    public struct Walk {
+        public var files: [CorpusFile] = []
+        public var issues: [CorpusIssue] = []
+        public var leftOut: [String: Int] = [:]
+    }
+
+    /// The type a file left out is counted under: its name's last extension, in lower case, or
+    /// "no extension".
+    static func leftOutType(of name: String) -> String {
+        // The dot found among the bytes, not the characters: 20,000 images cost a build 1 ms, not 3.5.
+        let utf8 = name.utf8
+        guard let dot = utf8.lastIndex(of: 0x2E), dot != utf8.startIndex, utf8.index(after: dot) != utf8.endIndex else { return "no extension" }
+        return name[dot...].lowercased()
+    }
+
     /// The files under `paths`, in a stable order: each path in turn, folders walked recursively in
     /// byte order of names, hidden entries skipped. Symbolic links are followed, but a folder or a file
     /// already reached (a link back to a parent, a second link to the same place, a path given twice)
     /// is reported and skipped: a loop of links would otherwise be walked until the paths grew too
-    /// long, and two loops side by side, exponentially. Unusable paths are issues.
-    public static func files(in paths: [String]) -> (files: [CorpusFile], issues: [CorpusIssue]) {
+    /// long, and two loops side by side, exponentially. Unusable paths are issues; the files of a
+    /// folder that no reader takes are counted by type.
+    public static func walk(_ paths: [String]) -> Walk {
         var files: [CorpusFile] = []
         var issues: [CorpusIssue] = []
+        var leftOut: [String: Int] = [:]
         let manager = FileManager.default
         // Each folder and file by its device and inode, with the path it was first reached by.
         var reached: [FileStatus.Identity: (path: String, isFolder: Bool)] = [:]
@@ -251,12 +276,14 @@ public enum Corpus {
                     } else if let kind = kind(of: entry) {
                         guard isFirstVisit(full, status) else { continue }
                         files.append(CorpusFile(path: full, name: name, kind: kind, size: status.size, status: status))
+                    } else if status.isRegularFile {
+                        leftOut[leftOutType(of: entry), default: 0] += 1
                     }
                 }
                 pending.append(contentsOf: subfolders.reversed())
             }
         }
-        return (files, issues)
+        return Walk(files: files, issues: issues, leftOut: leftOut)
     }
 
     static let notRegular = "skipped: not a regular file (a pipe, a socket or a device)"
