@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """fts beside its peers on the same corpora, in one run; prints Markdown for BENCHMARKS.md.
 
-Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted|facets|like]
+Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted|facets|like] [--corpus FILE [--queries FILE]]
   --quick   the bundled corpus only
+  --corpus FILE  only this JSON Lines corpus (`fts sections --jsonl FOLDER` makes one of a folder): the
+            builds, sizes, query latencies and one-shot searches of every engine, over --queries FILE
+            (fts bench's format) or over queries drawn from the corpus by make-queries.py --seed 7
   --only sorted  only the searches sorted by a field (frdocs with a date, fts beside tantivy)
   --only facets  only the facets (frdocs with a package and a page, fts beside tantivy's terms aggregation)
   --only like    only the searches like a document (frdocs, fts beside tantivy's MoreLikeThisQuery)
@@ -72,8 +75,9 @@ def build_commands(fts, corpus, work):
 def megabytes(value):
     return f"{value / 1e6:.1f}"
 
-def bench_builds(fts, name, corpus, runs):
+def bench_builds(fts, name, corpus, runs, queries=None):
     raw = text_bytes(corpus)
+    queries = queries or os.path.join(HERE, "queries", f"{name}.tsv")
     work = tempfile.mkdtemp(prefix="fts-bench-")
     try:
         commands = build_commands(fts, corpus, work)
@@ -85,7 +89,6 @@ def bench_builds(fts, name, corpus, runs):
                 measured[engine].append((seconds, rss))
                 sizes[engine] = size_on_disk(output)
         stats = json.loads(subprocess.run([fts, "stats", "--json", os.path.join(work, "fts")], capture_output=True, text=True, check=True).stdout)
-        queries = os.path.join(HERE, "queries", f"{name}.tsv")
         latencies = bench_queries(fts, commands, queries, runs) if os.path.exists(queries) else None
         one_shot = bench_one_shot(fts, corpus, os.path.join(work, "fts"), queries, runs) if os.path.exists(queries) else None
     finally:
@@ -552,23 +555,54 @@ def arguments():
                              "and what pruning buys at scale")
     parser.add_argument("--only", choices=["sorted", "facets", "like"],
                         help="only the searches sorted by a field, the facets, or the searches like a document")
+    parser.add_argument("--corpus", metavar="FILE",
+                        help="only this JSON Lines corpus, every engine (fts sections --jsonl FOLDER makes one of a "
+                             "folder of documents)")
+    parser.add_argument("--queries", metavar="FILE",
+                        help="with --corpus, the queries (class<TAB>query lines, as fts bench reads them); by default "
+                             "drawn from the corpus by Benchmarks/make-queries.py --seed 7")
     parser.add_argument("--fts", help="the fts binary (Benchmarks/run gives it)")
     parser.add_argument("--searchd", help="the searchd binary (Benchmarks/run gives it)")
     parser.add_argument("--check-arguments", action="store_true",
                         help="check the other arguments and stop (Benchmarks/run does, before it builds)")
     args = parser.parse_args()
+    caller = os.environ.get("FTS_BENCH_CALLER_DIR", os.getcwd())
+    args.corpus = args.corpus and os.path.join(caller, os.path.expanduser(args.corpus))
+    args.queries = args.queries and os.path.join(caller, os.path.expanduser(args.queries))
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if args.scale < 0:
         parser.error("--scale must be 0 or more")
+    if args.queries and not args.corpus:
+        parser.error("--queries goes with --corpus (the bundled corpora have their own)")
+    if args.corpus and (args.quick or args.scale or args.only):
+        parser.error("--corpus runs that corpus alone: not with --quick, --scale or --only")
+    for option, path in (("--corpus", args.corpus), ("--queries", args.queries)):
+        if path and not os.access(path, os.R_OK):
+            parser.error(f"{option} {path}: no such file, or not readable")
+        if path and os.path.isdir(path):
+            parser.error(f"{option} {path} is a folder: give a file (fts sections --jsonl FOLDER > corpus.jsonl)")
     if args.check_arguments:
         sys.exit(0)
     if not args.fts:
         parser.error("--fts is required")
     return args
 
+def bench_corpus(fts, corpus, queries, runs):
+    """Someone's own corpus, every engine: its builds, sizes and queries, as for frdocs."""
+    name = os.path.splitext(os.path.basename(corpus))[0]
+    if not queries:
+        os.makedirs(DATA, exist_ok=True)
+        queries = os.path.join(DATA, f"{name}-queries.tsv")
+        subprocess.run([sys.executable, os.path.join(HERE, "make-queries.py"), corpus, queries, "--seed", "7"], check=True)
+    print(f"Corpus `{corpus}`, queries `{queries}`.\n")
+    bench_builds(fts, name, os.path.abspath(corpus), runs, queries)
+
 def main():
     args = arguments()
+    if args.corpus:
+        bench_corpus(args.fts, args.corpus, args.queries, args.runs)
+        return
     if args.only == "sorted":
         bench_sorted(args.fts, prepare_corpora(args.fts, False)[1][1], args.runs)
         return
