@@ -3,9 +3,10 @@
 
 Usage: bench.py --fts BIN [--quick] [--runs N] [--scale N] [--only sorted|facets|like] [--corpus FILE [--queries FILE]]
   --quick   the bundled corpus only
-  --corpus FILE  only this JSON Lines corpus (`fts sections --jsonl FOLDER` makes one of a folder): the
-            builds, sizes, query latencies and one-shot searches of every engine, over --queries FILE
-            (fts bench's format) or over queries drawn from the corpus by make-queries.py --seed 7
+  --corpus PATH  only this corpus, a JSON Lines file or a folder of documents (made into JSON Lines by
+            `fts sections --jsonl`, as the peers read them): the builds, sizes, query latencies and
+            one-shot searches of every engine, over --queries FILE (fts bench's format) or over queries
+            drawn from the corpus by make-queries.py --seed 7
   --only sorted  only the searches sorted by a field (frdocs with a date, fts beside tantivy)
   --only facets  only the facets (frdocs with a package and a page, fts beside tantivy's terms aggregation)
   --only like    only the searches like a document (frdocs, fts beside tantivy's MoreLikeThisQuery)
@@ -102,8 +103,10 @@ def bench_builds(fts, name, corpus, runs, queries=None):
     for engine, values in measured.items():
         seconds = statistics.median(s for s, _ in values)
         rss = statistics.median(r for _, r in values)
-        ratio = "1.00" if engine == "fts" else f"{seconds / fts_seconds:.2f}"
-        print(f"| {engine} | {seconds:.2f} | {raw / 1e6 / seconds:.1f} | {ratio} | {megabytes(rss)} | "
+        # A build within /usr/bin/time's hundredth of a second (a corpus of a few documents) has no rate.
+        speed = f"{raw / 1e6 / seconds:.1f}" if seconds else "n/a"
+        ratio = "1.00" if engine == "fts" else f"{seconds / fts_seconds:.2f}" if fts_seconds else "n/a"
+        print(f"| {engine} | {seconds:.2f} | {speed} | {ratio} | {megabytes(rss)} | "
               f"{megabytes(sizes[engine])} | {100 * sizes[engine] / raw:.0f}% |")
     files = stats["files"]
     postings, positions = files["postings.fts"], files["positions.fts"]
@@ -555,9 +558,9 @@ def arguments():
                              "and what pruning buys at scale")
     parser.add_argument("--only", choices=["sorted", "facets", "like"],
                         help="only the searches sorted by a field, the facets, or the searches like a document")
-    parser.add_argument("--corpus", metavar="FILE",
-                        help="only this JSON Lines corpus, every engine (fts sections --jsonl FOLDER makes one of a "
-                             "folder of documents)")
+    parser.add_argument("--corpus", metavar="PATH",
+                        help="only this corpus, every engine: a JSON Lines file, or a folder of documents, which "
+                             "fts sections --jsonl makes into JSON Lines for every engine to read")
     parser.add_argument("--queries", metavar="FILE",
                         help="with --corpus, the queries (class<TAB>query lines, as fts bench reads them); by default "
                              "drawn from the corpus by Benchmarks/make-queries.py --seed 7")
@@ -580,8 +583,8 @@ def arguments():
     for option, path in (("--corpus", args.corpus), ("--queries", args.queries)):
         if path and not os.access(path, os.R_OK):
             parser.error(f"{option} {path}: no such file, or not readable")
-        if path and os.path.isdir(path):
-            parser.error(f"{option} {path} is a folder: give a file (fts sections --jsonl FOLDER > corpus.jsonl)")
+    if args.queries and os.path.isdir(args.queries):
+        parser.error(f"--queries {args.queries} is a folder, not a file of queries")
     if args.check_arguments:
         sys.exit(0)
     if not args.fts:
@@ -590,10 +593,17 @@ def arguments():
 
 def bench_corpus(fts, corpus, queries, runs):
     """Someone's own corpus, every engine: its builds, sizes and queries, as for frdocs."""
-    name = os.path.splitext(os.path.basename(corpus))[0]
+    name = os.path.splitext(os.path.basename(os.path.normpath(corpus)))[0]
+    os.makedirs(DATA, exist_ok=True)
+    if os.path.isdir(corpus):
+        # The documents fts makes of the folder, which every engine then indexes alike (files it cannot
+        # read are reported on standard error, and left out).
+        folder, corpus = corpus, os.path.join(DATA, f"corpus-{name}.jsonl")
+        with open(corpus, "w", encoding="utf-8") as out:
+            if subprocess.run([fts, "sections", "--jsonl", folder], stdout=out).returncode not in (0, 1):
+                sys.exit(f"fts sections --jsonl {folder} failed")
     if not queries:
-        os.makedirs(DATA, exist_ok=True)
-        queries = os.path.join(DATA, f"{name}-queries.tsv")
+        queries = os.path.join(DATA, f"corpus-{name}-queries.tsv")
         subprocess.run([sys.executable, os.path.join(HERE, "make-queries.py"), corpus, queries, "--seed", "7"], check=True)
     print(f"Corpus `{corpus}`, queries `{queries}`.\n")
     bench_builds(fts, name, os.path.abspath(corpus), runs, queries)

@@ -19,7 +19,8 @@ starting with # are comments. Classes:
                   in quotes with ~N: N the words between them, plus 0 to 2
   like            the id of a document with at least 50 words of body: the documents like it
                   (fts search --like; `fts bench` reads this class's lines as ids)
-Half of the queries are typed without accents, as people type. --only writes one class: the committed
+Half of the queries are typed without accents, as people type. A corpus too small for a class (no
+document with enough words, no title) gets fewer of its queries, or none, said on standard error. --only writes one class: the committed
 files got the fuzzy, wildcard and proximity classes that way, added to the classes drawn before them;
 the like class is written apart (frdocs-like.tsv), since the peers but tantivy have no such query.
 """
@@ -27,6 +28,9 @@ import json, random, re, sys, unicodedata
 from collections import Counter
 
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+# Draws of a query that a corpus may never satisfy (a document of 6 words, a title) before its class
+# is given up: a small corpus would otherwise be drawn from forever.
+ATTEMPTS = 10_000
 RUN = re.compile(r"[^\W\d_]{2,}(?:\s+[^\W\d_]{2,}){1,2}", re.UNICODE)
 
 def accentless(text):
@@ -53,8 +57,20 @@ def main():
                 documents.append((title, body))
                 ids.append(doc.get("id") if isinstance(doc.get("id"), str) else None)
                 counts.update(w.lower() for w in WORD.findall(title + " " + body))
+    if not counts:
+        sys.exit(f"make-queries.py: no words of 3 letters or more in {corpus}")
     ranked = [w for w, c in counts.most_common() if c >= 2]
     bands = {"frequent": ranked[:100], "mid": ranked[100:2000], "rare": ranked[2000:] or ranked[100:]}
+    # A small corpus leaves bands empty: their words are then drawn from all of them.
+    everything = ranked or [w for w, _ in counts.most_common()]
+    bands = {band: words or everything for band, words in bands.items()}
+    short = Counter()
+
+    def attempts(kind):
+        """The draws a query of `kind` may take; past them, the class gets no more queries."""
+        for attempt in range(ATTEMPTS):
+            yield attempt
+        short[kind] += 1
     band_cycle = ["frequent", "mid", "rare"]
 
     def typed(query):
@@ -63,8 +79,8 @@ def main():
     def word(band):
         return rng.choice(bands[band])
 
-    def words_of_one_document(n):
-        while True:
+    def words_of_one_document(n, kind):
+        for _ in attempts(kind):
             title, body = rng.choice(documents)
             words = sorted(set(w.lower() for w in WORD.findall(body)), key=lambda w: (-counts[w], w))
             if len(words) >= 3 * n:
@@ -77,11 +93,13 @@ def main():
     for i in range(per_class):
         band = band_cycle[i % 3]
         queries.append(("term", typed(word(band))))
-        queries.append(("and2", typed(" ".join(words_of_one_document(2)))))
-        queries.append(("and3", typed(" ".join(words_of_one_document(3)))))
+        for n in (2, 3):
+            words = words_of_one_document(n, f"and{n}") if not short[f"and{n}"] else None
+            if words:
+                queries.append((f"and{n}", typed(" ".join(words))))
         queries.append(("or2", typed(f"{word(band)} OR {word(band_cycle[(i + 1) % 3])}")))
         queries.append(("or3", typed(" OR ".join(word(b) for b in band_cycle))))
-        while True:
+        for _ in attempts("phrase") if not short["phrase"] else ():
             _, body = rng.choice(documents)
             runs = RUN.findall(body)
             if runs:
@@ -89,7 +107,7 @@ def main():
                 break
         stem = word(band_cycle[1 + i % 2])
         queries.append(("prefix", typed(stem[: 4 + i % 2] + "*")))
-        while True:
+        for _ in attempts("field") if not short["field"] else ():
             title, _ = rng.choice(documents)
             title_words = WORD.findall(title)
             if title_words:
@@ -101,6 +119,9 @@ def main():
     letters = "abcdefghijklmnopqrstuvwxyz"
     for i in range(per_class):
         candidates = [w for w in bands[band_cycle[1 + i % 2]] if len(w) >= 5]
+        if not candidates:
+            short["fuzzy"] += 1
+            break
         word = list(typos.choice(candidates))
         at = typos.randrange(len(word) - 1)
         mistake = typos.randrange(4)
@@ -119,6 +140,9 @@ def main():
     patterns = random.Random(seed + 2)
     for i in range(per_class):
         candidates = [w for w in bands[band_cycle[1 + i % 2]] if len(w) >= 6]
+        if not candidates:
+            short["wildcard"] += 1
+            break
         word = list(patterns.choice(candidates))
         # Inside the word: a wildcard that ends it is a prefix (`*`) or a question mark (`?`).
         at = patterns.randrange(3, len(word) - 1)
@@ -131,7 +155,9 @@ def main():
 
     # Likewise, a generator of their own.
     near = random.Random(seed + 3)
-    while sum(1 for kind, _ in queries if kind == "proximity") < per_class:
+    for _ in attempts("proximity"):
+        if sum(1 for kind, _ in queries if kind == "proximity") == per_class:
+            break
         _, body = near.choice(documents)
         words = [w.lower() for w in WORD.findall(body)]
         if len(words) < 6:
@@ -152,6 +178,11 @@ def main():
     if candidates:
         queries += [("like", id) for id in likes.sample(candidates, min(per_class, len(candidates)))]
 
+    drawn = Counter(kind for kind, _ in queries)
+    for kind in sorted(short):
+        if not only or kind == only:
+            print(f"make-queries.py: {corpus.split('/')[-1]} is too small for the {kind} class: {drawn[kind]} of {per_class} drawn",
+                  file=sys.stderr)
     if only:
         queries = [q for q in queries if q[0] == only]
     else:
