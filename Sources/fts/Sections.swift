@@ -31,10 +31,12 @@ struct Sections: Command {
 
     func run() throws {
         // The indexer's own reading: the same documents, ids and warnings as `fts index` would make.
-        let (files, unusable) = Corpus.files(in: paths)
-        var failed = !unusable.isEmpty
-        for issue in unusable { Output.error("fts sections: \(issue)") }
-        for file in files {
+        let walk = Corpus.walk(paths)
+        var failed = !walk.issues.isEmpty
+        for issue in walk.issues { Output.error("fts sections: \(issue)") }
+        // Said first: the documents may be many, and this is about which files are not among them.
+        if let leftOut = walk.leftOutDescription { Output.error("fts sections: \(leftOut)") }
+        for file in walk.files {
             do {
                 try Corpus.read(file, document: { document in
                     if jsonl {

@@ -21,6 +21,13 @@ import TestSupport
         #expect(objects.map { $0["id"] as? String } == ["a1", "notes.txt#1"])
         #expect(objects[0]["lieu"] as? String == "Lyon")
         #expect((objects[1]["body"] as? String)?.contains("L’économie \u{FFFD} sociale.") == true)
+
+        // Files of types fts does not read are counted, as `fts index` counts them; not a failure.
+        try Data("* notes".utf8).write(to: URL(fileURLWithPath: folder + "/notes.org"))
+        let leftOut = try FTSCommand.run(["sections", folder])
+        #expect(leftOut.status == 0 && leftOut.stderr.contains("fts sections: 1 file of other types left out (.org)\n"), "\(leftOut.stderr)")
+        let alone = try FTSCommand.run(["sections", folder + "/docs.jsonl"])
+        #expect(alone.status == 0 && alone.stderr.isEmpty)
     }
 
     @Test func benchReportsAnUnreadableQueryFile() throws {

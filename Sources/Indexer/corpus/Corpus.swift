@@ -197,6 +197,19 @@ public enum Corpus {
         public var files: [CorpusFile] = []
         public var issues: [CorpusIssue] = []
         public var leftOut: [String: Int] = [:]
+
+        /// The files left out, for a person: `3 files of other types left out (.org ×2, .rst)`, the
+        /// five types with the most files first; nil when none was.
+        public var leftOutDescription: String? { Self.describe(leftOut: leftOut) }
+
+        static func describe(leftOut: [String: Int]) -> String? {
+            let total = leftOut.values.reduce(0, +)
+            guard total > 0 else { return nil }
+            let types = leftOut.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            let shown = types.prefix(5).map { $0.value > 1 ? "\($0.key) ×\($0.value)" : $0.key }
+            let more = types.count > 5 ? ", \(types.count - 5) more" : ""
+            return "\(total) file\(total == 1 ? "" : "s") of other types left out (\(shown.joined(separator: ", "))\(more))"
+        }
     }
 
     /// The type a file left out is counted under: its name's last extension, in lower case, or
