@@ -17,7 +17,7 @@ struct Complete: Command {
             on an error.
             """,
         options: [
-            .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing or out of step with it)."),
+            Defaults.indexOption,
             .option("limit", default: "10", help: "Completions to show (1 to 100)."),
             .flag("json", help: "Print one JSON object a completion: text and count."),
             .option("synonyms", value: "file", help: "A synonym file, as fts search --synonyms takes it: the counts are those of searches with it."),

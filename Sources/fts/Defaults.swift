@@ -9,6 +9,10 @@ enum Defaults {
     static var index: String { environment("FTS_INDEX") ?? "index" }
     static var corpus: String { environment("FTS_CORPUS") ?? "Corpus/seeds" }
 
+    /// `--index` of the commands that read an index, and what they read without it (`openIndex`).
+    static let indexOption = OptionSpec.option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from "
+                                                  + "$FTS_CORPUS or ./Corpus/seeds when missing or out of step with it).")
+
     /// The synonym file of `--synonyms`, read; one that cannot be read is said, naming the line, and
     /// the command exits with status 2.
     static func synonyms(_ path: String?, command: String) throws -> Synonyms? {

@@ -14,7 +14,7 @@ struct Search: Command {
             none does, 2 on an error (a bad query, an unreadable index, an unknown option).
             """,
         options: [
-            .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing or out of step with it)."),
+            Defaults.indexOption,
             .option("limit", default: "10", help: "Results to show (--all: every one)."),
             .option("offset", default: "0", help: "Results to skip (pagination)."),
             .flag("all", help: """
@@ -362,7 +362,7 @@ struct Get: Command {
         name: "get",
         abstract: "Print one stored document by its id.",
         options: [
-            .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing or out of step with it)."),
+            Defaults.indexOption,
             .flag("json", help: "Print one JSON object with every stored field."),
             .option("query", help: """
                 Mark the words this query matches, over the whole of each searched field, as a snippet marks \

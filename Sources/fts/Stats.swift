@@ -44,7 +44,7 @@ struct Stats: Command {
         // Relative paths are read from the folder the build ran in: said when it is not this one.
         let elsewhere = corpus.roots.contains { !$0.hasPrefix("/") } && corpus.directory != FileManager.default.currentDirectoryPath
         print("corpus      \(corpus.roots.joined(separator: ", ")): \(Output.count(corpus.files.count, "file")), "
-              + Output.megabytes(corpus.files.reduce(0) { $0 + $1.size }) + (elsewhere ? " (from \(corpus.directory))" : ""))
+              + Output.megabytes(corpus.fileBytes) + (elsewhere ? " (from \(corpus.directory))" : ""))
         print("documents   \(Output.count(meta.documentCount))")
         print("text        \(Output.megabytes(meta.sourceBytes))")
         print("terms       \(Output.count(meta.termCount))")
@@ -87,7 +87,7 @@ struct Stats: Command {
         let files = meta.components.map { "\(JSON.quote($0.tag.fileName)):\($0.length)" }
         print("{\"documents\":\(meta.documentCount),"
               + "\"corpus\":{\"paths\":[\(corpus.roots.map(JSON.quote).joined(separator: ","))],\"directory\":\(JSON.quote(corpus.directory)),"
-              + "\"files\":\(corpus.files.count),\"file_bytes\":\(corpus.files.reduce(0) { $0 + $1.size })},"
+              + "\"files\":\(corpus.files.count),\"file_bytes\":\(corpus.fileBytes)},"
               + "\"text_bytes\":\(meta.sourceBytes),\"terms\":\(meta.termCount),"
               + "\"postings\":\(meta.postingCount),\"positions\":\(meta.positionCount),\"lexicon\":\(meta.lexiconCount),"
               + "\"fields\":[\(fields.map(\.json).joined(separator: ","))],\"files\":{\(files.joined(separator: ","))},"

@@ -16,7 +16,7 @@ struct Terms: Command {
             The exit status is 0 when a term is listed, 1 when none is, 2 on an error.
             """,
         options: [
-            .option("index", help: "The index folder (default: $FTS_INDEX, or ./index, built from $FTS_CORPUS or ./Corpus/seeds when missing or out of step with it)."),
+            Defaults.indexOption,
             .option("field", help: "Only this field's terms (default: every searched field)."),
             .option("prefix", help: "Only the terms starting with this text, lower-cased and without its accents as terms are."),
             .option("top", value: "n", help: "Only the n terms held by the most documents, most first (Lucene's HighFreqTerms)."),

@@ -55,6 +55,9 @@ public struct CorpusManifest: Equatable, Sendable {
         self.files = files
     }
 
+    /// The files' bytes, all together.
+    public var fileBytes: Int { files.reduce(0) { $0 + $1.size } }
+
     /// The paths given to the build, absolute.
     public var absoluteRoots: [String] { roots.map { Self.absolute($0, from: directory) } }
 

@@ -17,8 +17,9 @@ public struct Completion: Sendable, Equatable {
 /// terms), as Elasticsearch's completion suggester and Manticore's `CALL AUTOCOMPLETE` offer them.
 /// Spellings indexed under the same terms (`économie`, `économies`) are one completion: the one the
 /// documents write most. The words before the last one narrow the completions: each is counted as the
-/// query its whole text makes, and those that match nothing are left out. Completions come most documents first, then in byte order, spelt
-/// as the documents write them (`économie`) in the case of the letters typed. When fewer than asked
+/// query its whole text makes, and those that match nothing are left out. Completions come most
+/// documents first, then in byte order, spelt as the documents write them (`économie`) in the case of
+/// the letters typed. When fewer than asked
 /// for start with the word, those that start with it give or take a typo follow (`ecnom` →
 /// `économique`), as Elasticsearch's fuzzy completion offers them.
 struct WordCompleter {
