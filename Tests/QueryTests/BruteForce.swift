@@ -291,6 +291,13 @@ final class BruteForce {
             return evaluated.reduce(into: [:]) { result, matches in
                 for (doc, score) in matches { result[doc, default: 0] += score }
             }
+        case let .maybe(required, optional):
+            // The required node's documents, each with the scores of the optional nodes that match it.
+            guard var result = try evaluate(required, boost: boost, atRoot: atRoot) else { return nil }
+            for matches in try optional.compactMap({ try evaluate($0, boost: boost) }) {
+                for (doc, score) in matches where result[doc] != nil { result[doc]! += score }
+            }
+            return result
         case .not(let inner):
             return try evaluate(inner, boost: boost)
         case let .boosted(inner, factor):

@@ -171,6 +171,15 @@ import Testing
             case 13: return generator.next() % 2 == 0 ? wildcard() : "\(pick(fields)):\(wildcard()) OR \(word())"
             case 14: return pick(["*:* -\(word())", "(*:* OR \(word()))^2 -\(word())", "* \(word())", "\(word()) OR *^0.5",
                                   "\(pick(fields)):* \(word())", "\(word()) OR \(pick(fields)):*^2", "\(word()) -\(pick(fields)):*"])
+            case 15:
+                // Optional words, phrases and groups adding to the scores of what comes before MAYBE.
+                switch generator.next() % 5 {
+                case 0: return "\(word()) MAYBE \(word())"
+                case 1: return "\(word()) \(word()) MAYBE \"\(phrase())\""
+                case 2: return "(\(word()) OR \(word())) MAYBE \(word()) MAYBE \(word())^2"
+                case 3: return "\(word()) MAYBE \(pick(fields)):\(word()) -\(word())"
+                default: return "(\(word()) MAYBE \(word())) OR \(word())"
+                }
             case 16: return range()
             case 17: return generator.next() % 2 == 0 ? regex() : "\(pick(fields)):\(regex()) OR \(word())"
             case 18:
@@ -743,6 +752,8 @@ import Testing
             case 10: broken[at] += "^" + generator.pick(["2", "0.5", "3"])
             // So do a boosted group's.
             case 11: return "(\(run))^\(generator.pick(["2", "0.5"])) \(generator.word())"
+            // Words required, then an optional one: the required words pair, the optional one not.
+            case 7: return generator.generator.next() % 2 == 0 ? "(\(run)) MAYBE \(generator.word())" : "\(run) MAYBE \(generator.word())"
             // A group among the words: all of it required too.
             default: return "(\(run)) \(generator.word())"
             }

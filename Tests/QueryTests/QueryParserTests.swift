@@ -187,6 +187,34 @@ import Indexer
         }
     }
 
+    /// `a MAYBE b` (Sphinx's MAYBE, Xapian's AND_MAYBE): `a` required, `b` adding to its scores. OR
+    /// binds tighter, the implicit AND looser.
+    @Test func maybeAddsOptionalClauses() throws {
+        func word(_ text: String, _ column: Int, field: String? = nil) -> QueryNode { .word(text, field: field, column: column) }
+        #expect(try parser.parse("a MAYBE b") == .maybe(word("a", 1), optional: [word("b", 9)]))
+        #expect(try parser.parse("a MAYBE b MAYBE \"c d\"^2") == .maybe(word("a", 1), optional: [word("b", 9),
+                                                                                              .boosted(.phrase("c d", slop: nil, field: nil, column: 17), 2)]))
+        #expect(try parser.parse("x a MAYBE b") == .and([word("x", 1), .maybe(word("a", 3), optional: [word("b", 11)])]))
+        #expect(try parser.parse("a OR b MAYBE c OR d") == .maybe(.or([word("a", 1), word("b", 6)]), optional: [.or([word("c", 14), word("d", 19)])]))
+        #expect(try parser.parse("(a b) MAYBE c -d") == .and([.maybe(.and([word("a", 2), word("b", 4)]), optional: [word("c", 13)]),
+                                                            .not(word("d", 16))]))
+        #expect(try parser.parse("a MAYBE b NEAR/2 c") == .maybe(word("a", 1), optional: [.phrase("b c", slop: 1, field: nil, column: 9)]))
+        #expect(try parser.parse("title:(a MAYBE b)") == .maybe(word("a", 1, field: "title"), optional: [word("b", 1, field: "title")]))
+        // An operator only in capitals and alone, as OR is.
+        #expect(try parser.parse("a maybe b") == .and([word("a", 1), word("maybe", 3), word("b", 9)]))
+        #expect(try parser.parse("MAYBES \\MAYBE") == .and([word("MAYBES", 1), word("MAYBE", 8)]))
+        for (query, error) in [("MAYBE b", QueryError("MAYBE needs a word on each side", column: 1)),
+                               ("a MAYBE", QueryError("MAYBE needs a word on each side", column: 3)),
+                               ("a MAYBE OR b", QueryError("MAYBE needs a word on each side", column: 3)),
+                               ("a OR MAYBE b", QueryError("OR needs a word on each side", column: 3)),
+                               ("a MAYBE (b))", QueryError("unbalanced parenthesis", column: 12)),
+                               ("a MAYBE -b", QueryError("MAYBE only adds to the scores, it cannot exclude: write the exclusion on its own, as in a MAYBE b -c", column: 9)),
+                               ("a MAYBE NOT b", QueryError("MAYBE only adds to the scores, it cannot exclude: write the exclusion on its own, as in a MAYBE b -c", column: 9)),
+                               ("(-a) MAYBE b", QueryError("a query needs at least one word that is not excluded; add *:* to exclude from every document"))] {
+            #expect(throws: error, "\(query)") { try parser.parse(query) }
+        }
+    }
+
     /// `now` in a range of dates, moved (`-7d`, `+1M`) and rounded (`/d`, `/w`, `/M`, `/y`) in UTC, as
     /// Elasticsearch's date math: a rounded bound stands for its whole unit, as a day alone does.
     @Test func dateMath() throws {

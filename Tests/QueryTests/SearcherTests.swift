@@ -296,6 +296,37 @@ final class BundledIndex: @unchecked Sendable {
         #expect(near == (try searcher.search("\"jardin potager\"~2", limit: 10).hits.map { [$0.id, String($0.score)] }))
     }
 
+    /// `a MAYBE b` finds `a`'s documents, no more, and adds `b`'s score to those that hold it: the
+    /// order changes, the matches and their count do not.
+    @Test func maybeRanksWithoutMatching() throws {
+        let bodies = ["jardin jardin jardin", "jardin potager", "potager seul", "jardin bio potager", "jardin"]
+        let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "maybe"))
+        func ranked(_ query: String) throws -> [String] { try searcher.search(query, limit: 10, snippets: false).hits.map(\.id) }
+        let alone = try searcher.search("jardin", limit: 10, snippets: false)
+        let lifted = try searcher.search("jardin MAYBE potager", limit: 10, snippets: false)
+        #expect(try lifted.total == 4 && alone.total == 4 && searcher.count("jardin MAYBE potager") == 4)
+        #expect(Set(lifted.hits.map(\.id)) == Set(alone.hits.map(\.id)))
+        #expect(try ranked("jardin") == ["d0", "d4", "d1", "d3"])
+        #expect(try ranked("jardin MAYBE potager") == ["d1", "d3", "d0", "d4"])
+        // Each document's score is `jardin`'s, plus `potager`'s where it is found.
+        let potager = try searcher.search("jardin potager", limit: 10, snippets: false)
+        for hit in lifted.hits {
+            let expected = potager.hits.first { $0.id == hit.id }?.score ?? alone.hits.first { $0.id == hit.id }!.score
+            #expect(abs(hit.score - expected) <= 1e-12 * expected, "\(hit.id)")
+        }
+        // Several optional clauses add up; one that matches nothing changes nothing.
+        #expect(try ranked("jardin MAYBE potager MAYBE bio") == ["d3", "d1", "d0", "d4"])
+        #expect(try ranked("jardin MAYBE absent") == (try ranked("jardin")))
+        // Excluded, it excludes what it requires.
+        #expect(try ranked("potager -(jardin MAYBE bio)") == ["d2"])
+        // Explained: the optional word's part where it counts.
+        let explained = try searcher.search("jardin MAYBE potager", limit: 1, explain: true, snippets: false).hits[0].explanation ?? []
+        #expect(explained.contains { $0.contains("potager") } && explained.contains { $0.contains("jardin") })
+        // The optional words are highlighted too.
+        let snippet = try searcher.search("jardin MAYBE bio", limit: 10).hits.first { $0.id == "d3" }!.snippet
+        #expect(snippet.highlights.map { String(decoding: snippet.utf8[$0], as: UTF8.self) } == ["jardin", "bio"])
+    }
+
     /// The proximity boost's slop (`BM25Parameters.proximitySlop`): a pair lifts the documents where its
     /// words stand within it, and no other; the matches stay the conjunction's.
     @Test func proximitySlopDecidesWhichDocumentsAPairLifts() throws {
@@ -544,6 +575,8 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest("jardn OR socale NEAR/2\tecnomie  NEAR   jardn") == "jardin OR sociale NEAR/2\téconomie  NEAR   jardin")
         #expect(try searcher.suggest("economiesociale emploi") == "économie sociale emploi")
         #expect(try searcher.suggest("economiesociale NEAR emploi") == nil)
+        // Both sides of MAYBE, the operator as typed.
+        #expect(try searcher.suggest("jardn MAYBE ecnomie socale") == "jardin MAYBE économie sociale")
         // Known words, numbers, short words and what already reaches other spellings stay as typed.
         #expect(try searcher.suggest("économie solidaire 2014") == nil)
         #expect(try searcher.suggest("econ* socale~ soc?ale ab") == nil)

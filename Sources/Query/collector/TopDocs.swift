@@ -27,6 +27,9 @@ enum TopDocs {
         if let scored = root as? RequiredOptionalScorer {
             return try requiredOptional(scored, capacity: capacity, pruned: pruned, boundsAfter: policy.conjunctionBoundsAfterMatches)
         }
+        if let scored = root as? AndMaybeScorer {
+            return try requiredOptional(scored, capacity: capacity, pruned: pruned, boundsAfter: policy.conjunctionBoundsAfterMatches)
+        }
         guard pruned else { return try exhaustive(root, capacity: capacity, policy: policy) }
         if let word = root as? FieldTermScorer { return try blockMaxWord(word, capacity: capacity) }
         if let all = root as? AllScorer {
@@ -77,6 +80,7 @@ enum TopDocs {
         case let conjunction as ConjunctionScorer: conjunction.scorers.contains(where: matchesReadPositions)
         case let exclusion as ExclusionScorer: matchesReadPositions(exclusion.required) || matchesReadPositions(exclusion.excluded)
         case let scored as RequiredOptionalScorer: matchesReadPositions(scored.required)
+        case let scored as AndMaybeScorer: matchesReadPositions(scored.required)
         default: false
         }
     }
@@ -637,13 +641,13 @@ enum TopDocs {
         return Result(collector: collector, totalIsExact: exact)
     }
 
-    /// A query with optional clauses (the proximity boost's pairs): the required clause's matches, in
-    /// one loop over its words when it is a conjunction of words, each scored by the required clause
-    /// first. When `pruned`, a document whose score and the optional phrases' bounds (over its block,
-    /// then from their words' frequencies there) cannot enter the top k is passed before their
-    /// positions are read, and so is a block of documents whose bounds cannot, once `boundsAfter`
-    /// matches are counted.
-    private static func requiredOptional(_ root: RequiredOptionalScorer, capacity: Int, pruned: Bool, boundsAfter: Int) throws -> Result {
+    /// A query with optional clauses (the proximity boost's pairs, `a MAYBE b`): the required clause's
+    /// matches, in one loop over its words when it is a conjunction of words, each scored by the
+    /// required clause first. When `pruned`, a document whose score and the optional clauses' bounds
+    /// (over its block, then, for phrases, from their words' frequencies there) cannot enter the top k
+    /// is passed before they are read, and so is a block of documents whose bounds cannot, once
+    /// `boundsAfter` matches are counted.
+    private static func requiredOptional<Root: OptionalScores>(_ root: Root, capacity: Int, pruned: Bool, boundsAfter: Int) throws -> Result {
         if let conjunction = root.required as? ConjunctionScorer, let words = WordConjunction(conjunction) {
             defer { words.deallocate() }
             return try requiredOptional(words, root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
@@ -651,8 +655,8 @@ enum TopDocs {
         return try requiredOptional(TreeConjunction(root: root.required), root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
     }
 
-    private static func requiredOptional<Matches: ConjunctionMatches>(_ matches: Matches, _ root: RequiredOptionalScorer, capacity: Int,
-                                                                     pruned: Bool, boundsAfter: Int) throws -> Result {
+    private static func requiredOptional<Matches: ConjunctionMatches, Root: OptionalScores>(_ matches: Matches, _ root: Root, capacity: Int,
+                                                                                           pruned: Bool, boundsAfter: Int) throws -> Result {
         var collector = TopCollector(capacity: capacity)
         var exact = true
         var block: (start: UInt32, end: UInt32, required: Double, optional: Double) = (1, 0, 0, 0)

@@ -41,6 +41,9 @@ public enum QueryNode: Equatable, Sendable {
     case and([QueryNode])
     /// Any of them.
     case or([QueryNode])
+    /// `a MAYBE b` (Sphinx's MAYBE, Xapian's AND_MAYBE): the documents `required` matches, the optional
+    /// nodes' scores added where they match too; they add to the scores, never to the matches.
+    indirect case maybe(QueryNode, optional: [QueryNode])
     /// Excluded: `-word` or `NOT word`.
     indirect case not(QueryNode)
     /// `word^2`, `"a phrase"^0.5`, `(a OR b)^3`: the node's scores multiplied by the factor.

@@ -5,7 +5,8 @@ import Indexer
 ///
 ///     query   := clause+                      implicit AND
 ///     clause  := ("-" | "NOT") unit | unit     exclusion
-///     unit    := near ("OR" near)*             OR binds tighter than AND: `a b OR c` = `a (b OR c)`
+///     unit    := any ("MAYBE" any)*            the first required, the others adding to its scores
+///     any     := near ("OR" near)*             OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     near    := primary (("NEAR" | "NEAR/" N) primary)*   words within N positions (10): `"a b"~(N-1)`
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
 ///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | '"' words "*" '"' | word "*" | word "~" [N] | pattern | regex | range | "*:*" | "*" | word
@@ -46,13 +47,13 @@ public struct QueryParser: Sendable {
         case boost(Double)
         /// `NEAR/N`: its distance, in positions.
         case near(Int)
-        case open, close, minus, or, and, not
+        case open, close, minus, or, and, not, maybe
 
-        /// `)`, `OR`, `AND` or `NEAR`: what cannot begin an operand. (A switch, not `[...].contains`: an array
-        /// literal of these would be allocated at every check.)
+        /// `)`, `OR`, `AND`, `NEAR` or `MAYBE`: what cannot begin an operand. (A switch, not `[...].contains`:
+        /// an array literal of these would be allocated at every check.)
         var endsOperand: Bool {
             switch self {
-            case .close, .or, .and, .near: true
+            case .close, .or, .and, .near, .maybe: true
             default: false
             }
         }
@@ -541,6 +542,10 @@ public struct QueryParser: Sendable {
     /// would vanish and leave an AND), compared as bytes: comparing Strings costs an accented word
     /// more than lexing it.
     private static func keyword(_ bytes: UnsafeBufferPointer<UInt8>) -> Lexeme? {
+        if bytes.count == 5 {
+            // MAYBE
+            return bytes[0] == 0x4D && bytes[1] == 0x41 && bytes[2] == 0x59 && bytes[3] == 0x42 && bytes[4] == 0x45 ? .maybe : nil
+        }
         guard bytes.count == 2 || bytes.count == 3 else { return nil }
         switch (bytes[0], bytes[1], bytes.count == 3 ? bytes[2] : 0) {
         case (0x4F, 0x52, 0), (0x7C, 0x7C, 0): return .or  // OR, ||
@@ -649,7 +654,28 @@ public struct QueryParser: Sendable {
         return clauses.count == 1 ? clauses[0] : .and(clauses)
     }
 
+    /// `a MAYBE b MAYBE c` (Sphinx's MAYBE, Xapian's AND_MAYBE): `a`'s documents, `b` and `c` adding to
+    /// their scores where they match too.
     private func parseUnit(_ items: inout [Item], _ index: inout Int, depth: Int) throws -> QueryNode {
+        let required = try parseAlternatives(&items, &index, depth: depth)
+        guard index < items.count && items[index].lexeme == .maybe else { return required }
+        var optional: [QueryNode] = []
+        while index < items.count && items[index].lexeme == .maybe {
+            let column = items[index].column
+            index += 1
+            guard index < items.count, !items[index].lexeme.endsOperand else {
+                throw QueryError("MAYBE needs a word on each side", column: column)
+            }
+            if items[index].lexeme.isExclusion {
+                throw QueryError("MAYBE only adds to the scores, it cannot exclude: write the exclusion on its own, as in a MAYBE b -c",
+                                 column: items[index].column)
+            }
+            optional.append(try parseAlternatives(&items, &index, depth: depth))
+        }
+        return .maybe(required, optional: optional)
+    }
+
+    private func parseAlternatives(_ items: inout [Item], _ index: inout Int, depth: Int) throws -> QueryNode {
         let first = try parseNear(&items, &index, depth: depth)
         // Most units are one word: no array for them.
         guard index < items.count && items[index].lexeme == .or else { return first }
@@ -755,6 +781,7 @@ public struct QueryParser: Sendable {
         case .or: throw QueryError("OR needs a word on each side", column: item.column)
         case .and: throw QueryError("AND needs a word on each side", column: item.column)
         case .near: throw QueryError("NEAR needs a word on each side", column: item.column)
+        case .maybe: throw QueryError("MAYBE needs a word on each side", column: item.column)
         case .minus, .not: throw QueryError("misplaced exclusion", column: item.column)
         case .boost: throw QueryError("a boost follows a word, a phrase or a group, with no space", column: item.column)
         }
@@ -795,6 +822,8 @@ public struct QueryParser: Sendable {
         case let .exists(_, c), let .value(_, _, _, c): throw QueryError("a field inside a field", column: c)
         case .and(let children): return .and(try children.map { try fieldApplied($0, field, column: column) })
         case .or(let children): return .or(try children.map { try fieldApplied($0, field, column: column) })
+        case let .maybe(required, optional):
+            return .maybe(try fieldApplied(required, field, column: column), optional: try optional.map { try fieldApplied($0, field, column: column) })
         case .not(let child): return .not(try fieldApplied(child, field, column: column))
         case let .boosted(child, factor): return .boosted(try fieldApplied(child, field, column: column), factor)
         }
@@ -813,6 +842,7 @@ public struct QueryParser: Sendable {
             }
         case .or(let children):
             for child in children { try checkNotOnlyExclusions(child) }
+        case .maybe(let required, _): try checkNotOnlyExclusions(required)
         case .boosted(let child, _): try checkNotOnlyExclusions(child)
         default: break
         }

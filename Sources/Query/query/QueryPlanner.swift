@@ -225,6 +225,17 @@ final class QueryPlanner {
             guard planned else { return nil }
             if live.isEmpty { return EmptyScorer() }
             return live.count == 1 ? live[0] : DisjunctionScorer(live)
+        case let .maybe(required, optional):
+            // Excluded, it excludes what it requires; its optional clauses add nothing to match.
+            guard let root = try plan(required, negated: negated, boost: boost, atRoot: atRoot) else { return nil }
+            if negated || root is EmptyScorer { return root }
+            var live: [Scorer] = []
+            live.reserveCapacity(optional.count)
+            for child in optional {
+                if let scorer = try plan(child, negated: false, boost: boost), !(scorer is EmptyScorer) { live.append(scorer) }
+            }
+            if live.isEmpty { return root }
+            return AndMaybeScorer(required: root, optional: live.count == 1 ? live[0] : DisjunctionScorer(live))
         case let .boosted(inner, factor):
             return try plan(inner, negated: negated, boost: boost * factor, atRoot: atRoot)
         case .not(let inner):

@@ -165,6 +165,8 @@ struct SpellingSuggester {
             try correct(run, in: query, into: &replacements)
         case .or(let children):
             for child in children { try collect(child, in: query, into: &replacements) }
+        case let .maybe(required, optional):
+            for child in [required] + optional { try collect(child, in: query, into: &replacements) }
         case .not(let child), .boosted(let child, _):
             try collect(child, in: query, into: &replacements)
         }

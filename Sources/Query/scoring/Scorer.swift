@@ -854,11 +854,36 @@ final class ExclusionScorer: Scorer {
     }
 }
 
+/// A required clause's documents, scored with optional clauses that add to the scores where they match
+/// too, never to the matches: counted as the required clause alone, ranked by
+/// `TopDocs.requiredOptional`.
+protocol OptionalScores: Scorer {
+    var required: Scorer { get }
+    /// No document gets more from the optional clauses.
+    var optionalMaxScore: Double { get }
+    /// The optional clauses' bound from `target` to `end`.
+    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double)
+    /// A bound on what the optional clauses may add to `doc`, a match of the required clause, before
+    /// they are read there.
+    func optionalBound(_ doc: UInt32) -> Double
+    /// What the optional clauses add to `doc`, a match of the required clause; `doc`s come in
+    /// increasing order.
+    func optionalScore(_ doc: UInt32) throws -> Double
+}
+
+/// The required clause of a scorer with optional clauses, nil for any other scorer. Cast to each class:
+/// a cast to `OptionalScores` would look its conformance up at every query.
+func requiredClause(of scorer: Scorer) -> Scorer? {
+    if let scored = scorer as? RequiredOptionalScorer { return scored.required }
+    if let scored = scorer as? AndMaybeScorer { return scored.required }
+    return nil
+}
+
 /// The required clause's documents, each scored with the optional phrases that match it too (Lucene's
 /// ReqOptSumScorer): the phrases add to the scores, never to the matches, and are checked at those
 /// documents alone (`PhraseScorer.matches(at:)`). What the proximity boost's pairs of words are beside
 /// their query (`QueryPlanner.proximityPairs`).
-final class RequiredOptionalScorer: Scorer {
+final class RequiredOptionalScorer: Scorer, OptionalScores {
     let required: Scorer
     let optional: [PhraseScorer]
     /// The optional phrases, borrowed for their block bounds.
@@ -921,6 +946,70 @@ final class RequiredOptionalScorer: Scorer {
     override func explain(into lines: inout [String], reader: IndexReader) throws {
         try required.explain(into: &lines, reader: reader)
         for phrase in optional where try phrase.matches(at: doc) { try phrase.explain(into: &lines, reader: reader) }
+    }
+}
+
+/// The required clause's documents, each scored with the optional clause too where it matches
+/// (Xapian's AND_MAYBE, Sphinx's MAYBE, Lucene's ReqOptSumScorer over any clause): `a MAYBE b` ranks
+/// `a`'s documents that hold `b` higher, and finds no others. Several optional clauses are one union,
+/// whose score is the sum of those that match.
+final class AndMaybeScorer: Scorer, OptionalScores {
+    let required: Scorer
+    let optional: Scorer
+    private var optionalStarted = false
+
+    init(required: Scorer, optional: Scorer) {
+        self.required = required
+        self.optional = optional
+    }
+
+    override var cost: Int { required.cost }
+    override var maxScore: Double { required.maxScore + optional.maxScore }
+    var optionalMaxScore: Double { optional.maxScore }
+
+    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
+        let (end, bound) = try required.blockBound(for: target)
+        let optional = try optionalBlockBound(for: target)
+        return (min(end, optional.end), bound + optional.bound)
+    }
+
+    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { try optional.blockBound(for: target) }
+
+    /// Reading the optional clause costs what scoring it does: its block bound is the bound.
+    func optionalBound(_ doc: UInt32) -> Double { optional.maxScore }
+
+    override func rewind() {
+        required.rewind()
+        optional.rewind()
+        optionalStarted = false
+        doc = 0
+    }
+
+    override func next() throws -> UInt32 {
+        doc = try required.next()
+        return doc
+    }
+
+    override func advance(to target: UInt32) throws -> UInt32 {
+        doc = try required.advance(to: target)
+        return doc
+    }
+
+    override func score() throws -> Double { try required.score() + optionalScore(doc) }
+
+    func optionalScore(_ doc: UInt32) throws -> Double { try optionalMatches(doc) ? optional.score() : 0 }
+
+    private func optionalMatches(_ doc: UInt32) throws -> Bool {
+        if !optionalStarted || optional.doc < doc {
+            optionalStarted = true
+            _ = try optional.advance(to: doc)
+        }
+        return optional.doc == doc
+    }
+
+    override func explain(into lines: inout [String], reader: IndexReader) throws {
+        try required.explain(into: &lines, reader: reader)
+        if try optionalMatches(doc) { try optional.explain(into: &lines, reader: reader) }
     }
 }
 
