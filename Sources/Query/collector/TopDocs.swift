@@ -646,7 +646,8 @@ enum TopDocs {
     /// required clause first. When `pruned`, a document whose score and the optional clauses' bounds
     /// (over its block, then, for phrases, from their words' frequencies there) cannot enter the top k
     /// is passed before they are read, and so is a block of documents whose bounds cannot, once
-    /// `boundsAfter` matches are counted.
+    /// `boundsAfter` matches are counted; where the required clause's bound alone cannot, the optional
+    /// clauses' next match leads, when they can be read apart.
     private static func requiredOptional<Root: OptionalScores>(_ root: Root, capacity: Int, pruned: Bool, boundsAfter: Int) throws -> Result {
         if let conjunction = root.required as? ConjunctionScorer, let words = WordConjunction(conjunction) {
             defer { words.deallocate() }
@@ -673,6 +674,15 @@ enum TopDocs {
                 if (block.required + block.optional) * slack <= threshold {
                     exact = false
                     doc = block.end >= Scorer.end - 1 ? Scorer.end : try matches.advance(to: block.end + 1)
+                    continue
+                }
+                // The required clause alone cannot lift a document of the block into the top k: only
+                // those an optional clause matches may enter, the next of which leads (`a MAYBE b`,
+                // a common `a` and a rarer `b`).
+                if block.required * slack <= threshold, let candidate = try root.optionalCandidate(from: doc), candidate != doc {
+                    exact = false
+                    let target = min(candidate, block.end >= Scorer.end - 1 ? Scorer.end : block.end + 1)
+                    doc = target == Scorer.end ? Scorer.end : try matches.advance(to: target)
                     continue
                 }
                 optionalBound = block.optional

@@ -869,6 +869,9 @@ protocol OptionalScores: Scorer {
     /// What the optional clauses add to `doc`, a match of the required clause; `doc`s come in
     /// increasing order.
     func optionalScore(_ doc: UInt32) throws -> Double
+    /// The first document from `doc` on that an optional clause matches, whether the required one
+    /// does or not, where the optional clauses can be read apart from it; nil where they cannot.
+    func optionalCandidate(from doc: UInt32) throws -> UInt32?
 }
 
 /// The required clause of a scorer with optional clauses, nil for any other scorer. Cast to each class:
@@ -936,6 +939,9 @@ final class RequiredOptionalScorer: Scorer, OptionalScores {
         return total
     }
 
+    /// The phrases are read at the required clause's documents only, where it leaves their words.
+    func optionalCandidate(from doc: UInt32) throws -> UInt32? { nil }
+
     /// What the optional phrases that match `doc`, the current document, add to its score.
     func optionalScore(_ doc: UInt32) throws -> Double {
         var total = 0.0
@@ -998,6 +1004,11 @@ final class AndMaybeScorer: Scorer, OptionalScores {
     override func score() throws -> Double { try required.score() + optionalScore(doc) }
 
     func optionalScore(_ doc: UInt32) throws -> Double { try optionalMatches(doc) ? optional.score() : 0 }
+
+    func optionalCandidate(from doc: UInt32) throws -> UInt32? {
+        _ = try optionalMatches(doc)
+        return optional.doc
+    }
 
     private func optionalMatches(_ doc: UInt32) throws -> Bool {
         if !optionalStarted || optional.doc < doc {
