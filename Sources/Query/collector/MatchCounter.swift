@@ -16,7 +16,7 @@ enum MatchCounter {
     static func count(_ root: Scorer, documentCount: Int, method: Method = .cheapest) throws -> Int {
         if root is AllScorer { return documentCount }
         // Optional clauses add to scores, never to matches.
-        if let required = requiredClause(of: root) { return try count(required, documentCount: documentCount, method: method) }
+        if let scored = root as? OptionalSumScorer { return try count(scored.required, documentCount: documentCount, method: method) }
         // One term: its list's length, read from the term dictionary.
         if let word = root as? FieldTermScorer, word.cursors.count == 1 { return word.cursors[0].docFreq }
         if let matched = try bitset(root, documentCount: documentCount, method: method) { return matched.count }
@@ -29,8 +29,8 @@ enum MatchCounter {
     /// into a bitset of the documents, or merged.
     @inline(__always)
     static func forEachMatch(_ root: Scorer, documentCount: Int, method: Method = .cheapest, _ body: (UInt32) throws -> Void) throws {
-        if let required = requiredClause(of: root) {
-            try forEachMatch(required, documentCount: documentCount, method: method, body)
+        if let scored = root as? OptionalSumScorer {
+            try forEachMatch(scored.required, documentCount: documentCount, method: method, body)
         } else if root is AllScorer {
             for doc in 0..<UInt32(documentCount) { try body(doc) }
         } else if let matched = try bitset(root, documentCount: documentCount, method: method) {

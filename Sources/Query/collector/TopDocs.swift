@@ -24,6 +24,7 @@ enum TopDocs {
             return Result(collector: collector, totalIsExact: false)
         }
         let pruned = prune && capacity > 0 && root.cost > policy.exhaustiveUpToCost
+        // Each final class, so that the loop calls and inlines its own methods.
         if let scored = root as? RequiredOptionalScorer {
             return try requiredOptional(scored, capacity: capacity, pruned: pruned, boundsAfter: policy.conjunctionBoundsAfterMatches)
         }
@@ -79,8 +80,7 @@ enum TopDocs {
         case let quorum as QuorumScorer: quorum.scorers.contains(where: matchesReadPositions)
         case let conjunction as ConjunctionScorer: conjunction.scorers.contains(where: matchesReadPositions)
         case let exclusion as ExclusionScorer: matchesReadPositions(exclusion.required) || matchesReadPositions(exclusion.excluded)
-        case let scored as RequiredOptionalScorer: matchesReadPositions(scored.required)
-        case let scored as AndMaybeScorer: matchesReadPositions(scored.required)
+        case let scored as OptionalSumScorer: matchesReadPositions(scored.required)
         default: false
         }
     }
@@ -648,7 +648,7 @@ enum TopDocs {
     /// is passed before they are read, and so is a block of documents whose bounds cannot, once
     /// `boundsAfter` matches are counted; where the required clause's bound alone cannot, the optional
     /// clauses' next match leads, when they can be read apart.
-    private static func requiredOptional<Root: OptionalScores>(_ root: Root, capacity: Int, pruned: Bool, boundsAfter: Int) throws -> Result {
+    private static func requiredOptional<Root: OptionalSumScorer>(_ root: Root, capacity: Int, pruned: Bool, boundsAfter: Int) throws -> Result {
         if let conjunction = root.required as? ConjunctionScorer, let words = WordConjunction(conjunction) {
             defer { words.deallocate() }
             return try requiredOptional(words, root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
@@ -656,7 +656,7 @@ enum TopDocs {
         return try requiredOptional(TreeConjunction(root: root.required), root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
     }
 
-    private static func requiredOptional<Matches: ConjunctionMatches, Root: OptionalScores>(_ matches: Matches, _ root: Root, capacity: Int,
+    private static func requiredOptional<Matches: ConjunctionMatches, Root: OptionalSumScorer>(_ matches: Matches, _ root: Root, capacity: Int,
                                                                                            pruned: Bool, boundsAfter: Int) throws -> Result {
         var collector = TopCollector(capacity: capacity)
         var exact = true

@@ -660,17 +660,9 @@ public struct QueryParser: Sendable {
         let required = try parseAlternatives(&items, &index, depth: depth)
         guard index < items.count && items[index].lexeme == .maybe else { return required }
         var optional: [QueryNode] = []
-        while index < items.count && items[index].lexeme == .maybe {
-            let column = items[index].column
-            index += 1
-            guard index < items.count, !items[index].lexeme.endsOperand else {
-                throw QueryError("MAYBE needs a word on each side", column: column)
-            }
-            if items[index].lexeme.isExclusion {
-                throw QueryError("MAYBE only adds to the scores, it cannot exclude: write the exclusion on its own, as in a MAYBE b -c",
-                                 column: items[index].column)
-            }
-            optional.append(try parseAlternatives(&items, &index, depth: depth))
+        try appendOperands(after: .maybe, named: "MAYBE", to: &optional, &items, &index,
+                           exclusion: "MAYBE only adds to the scores, it cannot exclude: write the exclusion on its own, as in a MAYBE b -c") {
+            try parseAlternatives(&$0, &$1, depth: depth)
         }
         return .maybe(required, optional: optional)
     }
@@ -680,18 +672,25 @@ public struct QueryParser: Sendable {
         // Most units are one word: no array for them.
         guard index < items.count && items[index].lexeme == .or else { return first }
         var alternatives = [first]
-        while index < items.count && items[index].lexeme == .or {
+        try appendOperands(after: .or, named: "OR", to: &alternatives, &items, &index,
+                           exclusion: "an exclusion cannot be an alternative of OR") { try parseNear(&$0, &$1, depth: depth) }
+        return .or(alternatives)
+    }
+
+    /// The operand after each `lexeme` (`OR`, `MAYBE`) from `index` on, parsed by `operand`, appended
+    /// to `operands`. An exclusion there is the error `exclusion`.
+    private func appendOperands(after lexeme: Lexeme, named name: String, to operands: inout [QueryNode], _ items: inout [Item],
+                                _ index: inout Int, exclusion: String,
+                                _ operand: (inout [Item], inout Int) throws -> QueryNode) throws {
+        while index < items.count && items[index].lexeme == lexeme {
             let column = items[index].column
             index += 1
             guard index < items.count, !items[index].lexeme.endsOperand else {
-                throw QueryError("OR needs a word on each side", column: column)
+                throw QueryError("\(name) needs a word on each side", column: column)
             }
-            if items[index].lexeme.isExclusion {
-                throw QueryError("an exclusion cannot be an alternative of OR", column: items[index].column)
-            }
-            alternatives.append(try parseNear(&items, &index, depth: depth))
+            if items[index].lexeme.isExclusion { throw QueryError(exclusion, column: items[index].column) }
+            operands.append(try operand(&items, &index))
         }
-        return .or(alternatives)
     }
 
     /// `a NEAR/3 b NEAR c`: words at most N positions apart (the largest N of the chain), as Xapian's

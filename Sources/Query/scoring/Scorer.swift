@@ -855,54 +855,15 @@ final class ExclusionScorer: Scorer {
 }
 
 /// A required clause's documents, scored with optional clauses that add to the scores where they match
-/// too, never to the matches: counted as the required clause alone, ranked by
-/// `TopDocs.requiredOptional`.
-protocol OptionalScores: Scorer {
-    var required: Scorer { get }
-    /// No document gets more from the optional clauses.
-    var optionalMaxScore: Double { get }
-    /// The optional clauses' bound from `target` to `end`.
-    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double)
-    /// A bound on what the optional clauses may add to `doc`, a match of the required clause, before
-    /// they are read there.
-    func optionalBound(_ doc: UInt32) -> Double
-    /// What the optional clauses add to `doc`, a match of the required clause; `doc`s come in
-    /// increasing order.
-    func optionalScore(_ doc: UInt32) throws -> Double
-    /// The first document from `doc` on that an optional clause matches, whether the required one
-    /// does or not, where the optional clauses can be read apart from it; nil where they cannot.
-    func optionalCandidate(from doc: UInt32) throws -> UInt32?
-}
-
-/// The required clause of a scorer with optional clauses, nil for any other scorer. Cast to each class:
-/// a cast to `OptionalScores` would look its conformance up at every query.
-func requiredClause(of scorer: Scorer) -> Scorer? {
-    if let scored = scorer as? RequiredOptionalScorer { return scored.required }
-    if let scored = scorer as? AndMaybeScorer { return scored.required }
-    return nil
-}
-
-/// The required clause's documents, each scored with the optional phrases that match it too (Lucene's
-/// ReqOptSumScorer): the phrases add to the scores, never to the matches, and are checked at those
-/// documents alone (`PhraseScorer.matches(at:)`). What the proximity boost's pairs of words are beside
-/// their query (`QueryPlanner.proximityPairs`).
-final class RequiredOptionalScorer: Scorer, OptionalScores {
+/// too, never to the matches: counted as the required clause alone (`MatchCounter`), ranked by
+/// `TopDocs.requiredOptional`. The optional clauses' methods are its subclasses'.
+class OptionalSumScorer: Scorer {
     let required: Scorer
-    let optional: [PhraseScorer]
-    /// The optional phrases, borrowed for their block bounds.
-    private let optionalClauses: UnsafeMutableBufferPointer<Borrowed<Scorer>>
 
-    init(required: Scorer, optional: [PhraseScorer]) {
-        self.required = required
-        self.optional = optional
-        optionalClauses = borrowedBuffer(optional.map { $0 as Scorer })
-    }
-
-    deinit { optionalClauses.deallocate() }
+    init(required: Scorer) { self.required = required }
 
     override var cost: Int { required.cost }
     override var maxScore: Double { required.maxScore + optionalMaxScore }
-    var optionalMaxScore: Double { optional.reduce(0) { $0 + $1.maxScore } }
 
     override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
         let (end, bound) = try required.blockBound(for: target)
@@ -910,12 +871,8 @@ final class RequiredOptionalScorer: Scorer, OptionalScores {
         return (min(end, optional.end), bound + optional.bound)
     }
 
-    /// The optional phrases' bound from `target` to `end`.
-    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { try sumOfBounds(optionalClauses, for: target) }
-
     override func rewind() {
         required.rewind()
-        for phrase in optional { phrase.rewind() }
         doc = 0
     }
 
@@ -931,21 +888,62 @@ final class RequiredOptionalScorer: Scorer, OptionalScores {
 
     override func score() throws -> Double { try required.score() + optionalScore(doc) }
 
-    /// A bound on what the optional phrases may add to `doc`'s score, read before their positions
-    /// (`PhraseScorer.bound(at:)`). Inlined into the top-k loop, as it was before that loop took any
-    /// `OptionalScores`: a call at every document cost 1% of the proximity boost's conjunctions.
+    /// No document gets more from the optional clauses.
+    var optionalMaxScore: Double { fatalError("abstract") }
+    /// The optional clauses' bound from `target` to `end`.
+    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { fatalError("abstract") }
+    /// A bound on what the optional clauses may add to `doc`, a match of the required clause, before
+    /// they are read there.
+    func optionalBound(_ doc: UInt32) -> Double { fatalError("abstract") }
+    /// What the optional clauses add to `doc`, a match of the required clause; `doc`s come in
+    /// increasing order.
+    func optionalScore(_ doc: UInt32) throws -> Double { fatalError("abstract") }
+    /// The first document from `doc` on that an optional clause matches, whether the required one
+    /// does or not, where the optional clauses can be read apart from it; nil where they cannot.
+    func optionalCandidate(from doc: UInt32) throws -> UInt32? { fatalError("abstract") }
+}
+
+/// The required clause's documents, each scored with the optional phrases that match it too (Lucene's
+/// ReqOptSumScorer): the phrases add to the scores, never to the matches, and are checked at those
+/// documents alone (`PhraseScorer.matches(at:)`). What the proximity boost's pairs of words are beside
+/// their query (`QueryPlanner.proximityPairs`).
+final class RequiredOptionalScorer: OptionalSumScorer {
+    let optional: [PhraseScorer]
+    /// The optional phrases, borrowed for their block bounds.
+    private let optionalClauses: UnsafeMutableBufferPointer<Borrowed<Scorer>>
+
+    init(required: Scorer, optional: [PhraseScorer]) {
+        self.optional = optional
+        optionalClauses = borrowedBuffer(optional.map { $0 as Scorer })
+        super.init(required: required)
+    }
+
+    deinit { optionalClauses.deallocate() }
+
+    override var optionalMaxScore: Double { optional.reduce(0) { $0 + $1.maxScore } }
+
+    override func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { try sumOfBounds(optionalClauses, for: target) }
+
+    override func rewind() {
+        super.rewind()
+        for phrase in optional { phrase.rewind() }
+    }
+
+    /// Read before the phrases' positions (`PhraseScorer.bound(at:)`). Inlined into the top-k loop, as
+    /// it was before that loop took either kind of optional clauses: a call at every document cost 1%
+    /// of the proximity boost's conjunctions.
     @inline(__always)
-    func optionalBound(_ doc: UInt32) -> Double {
+    override func optionalBound(_ doc: UInt32) -> Double {
         var total = 0.0
         for phrase in optional { total += phrase.bound(at: doc) }
         return total
     }
 
     /// The phrases are read at the required clause's documents only, where it leaves their words.
-    func optionalCandidate(from doc: UInt32) throws -> UInt32? { nil }
+    override func optionalCandidate(from doc: UInt32) throws -> UInt32? { nil }
 
     /// What the optional phrases that match `doc`, the current document, add to its score.
-    func optionalScore(_ doc: UInt32) throws -> Double {
+    override func optionalScore(_ doc: UInt32) throws -> Double {
         var total = 0.0
         for phrase in optional where try phrase.matches(at: doc) { total += try phrase.score() }
         return total
@@ -961,55 +959,34 @@ final class RequiredOptionalScorer: Scorer, OptionalScores {
 /// (Xapian's AND_MAYBE, Sphinx's MAYBE, Lucene's ReqOptSumScorer over any clause): `a MAYBE b` ranks
 /// `a`'s documents that hold `b` higher, and finds no others. Several optional clauses are one union,
 /// whose score is the sum of those that match.
-final class AndMaybeScorer: Scorer, OptionalScores {
-    let required: Scorer
+final class AndMaybeScorer: OptionalSumScorer {
     let optional: Scorer
     /// Read once: the top-k loop asks for it at every document it cannot pass by its block.
-    let optionalMaxScore: Double
+    private let optionalBest: Double
     private var optionalStarted = false
 
     init(required: Scorer, optional: Scorer) {
-        self.required = required
         self.optional = optional
-        optionalMaxScore = optional.maxScore
+        optionalBest = optional.maxScore
+        super.init(required: required)
     }
 
-    override var cost: Int { required.cost }
-    override var maxScore: Double { required.maxScore + optionalMaxScore }
+    override var optionalMaxScore: Double { optionalBest }
 
-    override func blockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) {
-        let (end, bound) = try required.blockBound(for: target)
-        let optional = try optionalBlockBound(for: target)
-        return (min(end, optional.end), bound + optional.bound)
-    }
+    override func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { try optional.blockBound(for: target) }
 
-    func optionalBlockBound(for target: UInt32) throws -> (end: UInt32, bound: Double) { try optional.blockBound(for: target) }
-
-    /// Reading the optional clause costs what scoring it does: its block bound is the bound.
-    func optionalBound(_ doc: UInt32) -> Double { optionalMaxScore }
+    /// Reading the optional clause costs what scoring it does: its best score is the bound.
+    override func optionalBound(_ doc: UInt32) -> Double { optionalBest }
 
     override func rewind() {
-        required.rewind()
+        super.rewind()
         optional.rewind()
         optionalStarted = false
-        doc = 0
     }
 
-    override func next() throws -> UInt32 {
-        doc = try required.next()
-        return doc
-    }
+    override func optionalScore(_ doc: UInt32) throws -> Double { try optionalMatches(doc) ? optional.score() : 0 }
 
-    override func advance(to target: UInt32) throws -> UInt32 {
-        doc = try required.advance(to: target)
-        return doc
-    }
-
-    override func score() throws -> Double { try required.score() + optionalScore(doc) }
-
-    func optionalScore(_ doc: UInt32) throws -> Double { try optionalMatches(doc) ? optional.score() : 0 }
-
-    func optionalCandidate(from doc: UInt32) throws -> UInt32? {
+    override func optionalCandidate(from doc: UInt32) throws -> UInt32? {
         _ = try optionalMatches(doc)
         return optional.doc
     }
