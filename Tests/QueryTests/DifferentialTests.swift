@@ -409,6 +409,40 @@ import Testing
         #expect(try !searcher.search("rare commun", limit: 10, exactTotal: false, snippets: false).totalIsExact)
     }
 
+    /// `a MAYBE b`, a common `a` in the titles and the bodies and a rarer `b`: past the first 256
+    /// matches, blocks are passed by `a`'s and `b`'s bounds together, and `b` leads where `a`'s bound
+    /// alone cannot enter. The top k must equal the exhaustive one.
+    @Test func maybeKeepsTheTopK() throws {
+        var generator = SplitMix64(seed: 43)
+        let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
+        func words(_ most: Int) -> [String] { (0..<Int(generator.next() % UInt64(most))).map { _ in filler[Int(generator.next() % 6)] } }
+        var documents: [[String: Any]] = []
+        for index in 0..<4_000 {
+            var body = ["commun"] + words(30)
+            if generator.next() % 25 == 0 { body += Array(repeating: "rare", count: Int(generator.next() % 3) + 1) }
+            if generator.next() % 3 == 0 { body.append("commun") }
+            let title = generator.next() % 9 == 0 ? "commun " + words(3).joined(separator: " ") : words(4).joined(separator: " ")
+            documents.append(["id": "doc-\(index)", "title": title, "body": body.shuffled(using: &generator).joined(separator: " ")])
+        }
+        let searcher = Searcher(reader: try Self.index(of: documents))
+        searcher.pruning = .everywhere
+        var passed = 0
+        for query in ["commun MAYBE rare", "commun MAYBE rare MAYBE projet", "(commun OR habitants) MAYBE rare", "commun MAYBE title:rare^3",
+                      "commun MAYBE \"rare commun\"~2", "commun emploi MAYBE rare"] {
+            for limit in [1, 5, 10, 25, 50] {
+                let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
+                let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)
+                if !pruned.totalIsExact { passed += 1 }
+                #expect(pruned.hits.map(\.doc) == exhaustive.hits.map(\.doc), "\(query) top \(limit)")
+                for (a, b) in zip(pruned.hits, exhaustive.hits) {
+                    #expect(abs(a.score - b.score) <= 1e-9 * max(b.score, 1), "\(query): rank \(a.rank)")
+                }
+                #expect(try exhaustive.total == searcher.count(query) && exhaustive.total == searcher.count(query.components(separatedBy: " MAYBE ")[0]))
+            }
+        }
+        #expect(passed > 15, "pruning passed matches in \(passed) searches")
+    }
+
     /// A rare word beside common ones starts the pass with a primed threshold: the top k must still
     /// equal the exhaustive one, ties (identical documents) included, ranked by document number.
     @Test func primedThresholdKeepsTheTopK() throws {

@@ -653,6 +653,10 @@ enum TopDocs {
             defer { words.deallocate() }
             return try requiredOptional(words, root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
         }
+        if let union = root.required as? DisjunctionScorer, let clauses = wordLeaves(of: union) {
+            defer { clauses.deallocate() }
+            return try requiredOptional(WordUnion(clauses: clauses), root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
+        }
         return try requiredOptional(TreeConjunction(root: root.required), root, capacity: capacity, pruned: pruned, boundsAfter: boundsAfter)
     }
 
@@ -793,6 +797,45 @@ extension WordConjunction: LeadFirstMatches {
 }
 
 /// Any conjunction (or any scorer), through the query tree's scorers.
+/// A union of words (each over its fields: `a` in `a MAYBE b`) as a required clause's matches, its
+/// clauses called directly, as exhaustive scoring's union loop calls them, not through the tree's
+/// table.
+private struct WordUnion: ConjunctionMatches {
+    let clauses: UnsafeMutableBufferPointer<Borrowed<FieldTermScorer>>
+
+    func first() throws -> UInt32 {
+        for clause in clauses { _ = try clause.with { try $0.next() } }
+        return TopDocs.lowestDoc(clauses)
+    }
+
+    func next(after doc: UInt32) throws -> UInt32 {
+        for clause in clauses { try clause.with { if $0.doc == doc { _ = try $0.next() } } }
+        return TopDocs.lowestDoc(clauses)
+    }
+
+    func advance(to target: UInt32) throws -> UInt32 {
+        for clause in clauses { try clause.with { if $0.doc < target { _ = try $0.advance(to: target) } } }
+        return TopDocs.lowestDoc(clauses)
+    }
+
+    func score(_ doc: UInt32) throws -> Double {
+        var total = 0.0
+        for clause in clauses { total += try clause.with { $0.doc == doc ? try $0.score() : 0 } }
+        return total
+    }
+
+    func blockBound(for doc: UInt32) throws -> (end: UInt32, bound: Double) {
+        var end = Scorer.end - 1
+        var bound = 0.0
+        for clause in clauses {
+            let block = try clause.with { try $0.blockBound(for: doc) }
+            end = min(end, block.end)
+            bound += block.bound
+        }
+        return (end, bound)
+    }
+}
+
 private struct TreeConjunction: ConjunctionMatches {
     let root: Scorer
     func first() throws -> UInt32 { try root.next() }
