@@ -120,6 +120,11 @@ final class BruteForce {
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
+        case let .adjacent(text, slop, field, _):
+            let (tokens, joins) = try analyse(text, joiningCompounds: true)
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, ordered: true, field: field, boost: boost) }
+            guard let token = tokens.first else { return nil }
+            return word(try alternatives(token), field: field, boost: boost)
         case let .phrasePrefix(text, field, column):
             // The last word's terms: those of every spelling it starts (and every number, for digits).
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
@@ -427,7 +432,7 @@ final class BruteForce {
     /// them (a compound typed with its hyphen, `joins` holding its joined word, as that word; a word
     /// compounds make, but the phrase's last, followed by the compound's second word, which adds
     /// nothing to the weight), every combination: the variants' scores add up.
-    func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: Set<String>? = nil, slop: Int?, field: String?,
+    func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: Set<String>? = nil, slop: Int?, ordered: Bool = false, field: String?,
                 boost: Double = 1) throws -> [Int: Double] {
         var words = try tokens.map { try alternatives($0) }
         if let lastTerms { words[words.count - 1] = lastTerms }
@@ -465,14 +470,15 @@ final class BruteForce {
                 index += others[chosen].length
             }
             for (doc, score) in phrase(words: variantWords, offsets: Array(variantWords.indices), uncounted: uncounted, slop: slop,
-                                       field: field, boost: boost) {
+                                       ordered: ordered, field: field, boost: boost) {
                 result[doc, default: 0] += score
             }
         }
         return result
     }
 
-    func phrase(words: [Set<String>], offsets: [Int], uncounted: Set<Int>, slop: Int?, field: String?, boost: Double) -> [Int: Double] {
+    func phrase(words: [Set<String>], offsets: [Int], uncounted: Set<Int>, slop: Int?, ordered: Bool = false, field: String?,
+                boost: Double) -> [Int: Double] {
         var result: [Int: Double] = [:]
         for (f, boost) in fields(field, boost: boost) {
             let idfs = words.map { self.idf(field: f, terms: $0) }
@@ -483,7 +489,15 @@ final class BruteForce {
                 let positions = words.map { text.positions(of: $0) }
                 var freq = 0
                 for start in positions[0] {
-                    if let slop {
+                    if let slop, ordered {
+                        // Each word at an occurrence after the one before's, the last within the width.
+                        let width = words.count - 1 + slop
+                        func follows(_ word: Int, after previous: Int) -> Bool {
+                            word == words.count
+                                || positions[word].contains { $0 > previous && $0 - start <= width && follows(word + 1, after: $0) }
+                        }
+                        if follows(1, after: start) { freq += 1 }
+                    } else if let slop {
                         // Each word at an occurrence of its own: a word typed twice occurs twice, and
                         // an occurrence two words can reach stands for one of them.
                         let width = words.count - 1 + slop

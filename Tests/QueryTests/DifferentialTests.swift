@@ -158,6 +158,8 @@ import Testing
                     slop = generator.next() % 40
                 }
                 let words = generator.next() % 3 == 0 ? "\(first) \(second) \(first)" : "\(first) \(second)"
+                // In order, as often: the same words joined by ADJ.
+                if generator.next() % 2 == 0 { return words.replacingOccurrences(of: " ", with: " ADJ/\(slop + 1) ") }
                 return "\"\(words)\"~\(slop)"
             case 8:
                 let stem = String(word().prefix(Int(generator.next() % 3) + 3))

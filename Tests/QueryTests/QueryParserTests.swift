@@ -187,6 +187,27 @@ import Indexer
         }
     }
 
+    /// `a ADJ/N b` (Xapian's ADJ): NEAR's window, the words in their order.
+    @Test func adjIsAnOrderedProximitySearch() throws {
+        #expect(try parser.parse("économie ADJ/3 sociale") == .adjacent("économie sociale", slop: 2, field: nil, column: 1))
+        #expect(try parser.parse("a ADJ b") == .adjacent("a b", slop: 9, field: nil, column: 1))
+        #expect(try parser.parse("x a ADJ/2 b ADJ/5 c") == .and([.word("x", field: nil, column: 1), .adjacent("a b c", slop: 4, field: nil, column: 3)]))
+        #expect(try parser.parse("title:(a ADJ/4 b) OR c") == .or([.adjacent("a b", slop: 3, field: "title", column: 1), .word("c", field: nil, column: 22)]))
+        #expect(try parser.parse("a adj b ADJOINT \\ADJ") == .and([.word("a", field: nil, column: 1), .word("adj", field: nil, column: 3),
+                                                                   .word("b", field: nil, column: 7), .word("ADJOINT", field: nil, column: 9),
+                                                                   .word("ADJ", field: nil, column: 17)]))
+        for (query, error) in [("a ADJ/0 b", QueryError("ADJ/0 must be a whole number of words from 1 to 64, as in a ADJ/3 b", column: 3)),
+                               ("a ADJ/x b", QueryError("ADJ/x must be a whole number of words from 1 to 64, as in a ADJ/3 b", column: 3)),
+                               ("ADJ b", QueryError("ADJ needs a word on each side", column: 1)),
+                               ("a ADJ", QueryError("ADJ needs a word on each side", column: 3)),
+                               ("a ADJ b NEAR c", QueryError("NEAR and ADJ cannot join the same words: one chain is NEAR or ADJ throughout", column: 9)),
+                               ("a NEAR b ADJ c", QueryError("NEAR and ADJ cannot join the same words: one chain is NEAR or ADJ throughout", column: 10)),
+                               ("a ADJ b*", QueryError("ADJ joins plain words, as in économie ADJ/3 sociale", column: 3)),
+                               ("title:a ADJ b", QueryError("ADJ's words take no field of their own: write title:(a ADJ b)", column: 9))] {
+            #expect(throws: error, "\(query)") { try parser.parse(query) }
+        }
+    }
+
     /// `a MAYBE b` (Sphinx's MAYBE, Xapian's AND_MAYBE): `a` required, `b` adding to its scores. OR
     /// binds tighter, the implicit AND looser.
     @Test func maybeAddsOptionalClauses() throws {

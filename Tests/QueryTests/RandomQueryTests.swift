@@ -13,7 +13,7 @@ import Testing
         "[", "]", "{", "}", " TO ", "*:*", "title:*", "12", "-3", "2,5", "année:", "2024-01-01", "2023-12-31T23:00:00+01:00",
         "date:", "jours:", "/2", "/1", "/75%", "now", "now-7d/d", "/M", "/", "/jard.n/", "/(éco|a/", "[^a-z]", "{2,1}", "|", "+", ".*",
         "«", "»", "« ", " »", "“", "”", "\u{A0}", "sous-b", "@", "d’IPv6", "manager’s", " NEAR ", "NEAR/3 ", "NEAR/0",
-        " MAYBE ", "MAYBE",
+        " MAYBE ", "MAYBE", " ADJ ", "ADJ/2 ",
     ]
 
     /// One to `most` pieces drawn at random, joined.
@@ -68,7 +68,7 @@ import Testing
     static func escaped(_ text: String) -> String {
         var escaped = "", word = ""
         func endWord() {
-            if ["OR", "AND", "NOT", "NEAR", "MAYBE"].contains(word) { escaped.append("\\") }
+            if ["OR", "AND", "NOT", "NEAR", "ADJ", "MAYBE"].contains(word) { escaped.append("\\") }
             escaped += word
             word = ""
         }

@@ -296,6 +296,38 @@ final class BundledIndex: @unchecked Sendable {
         #expect(near == (try searcher.search("\"jardin potager\"~2", limit: 10).hits.map { [$0.id, String($0.score)] }))
     }
 
+    /// `a ADJ/N b` finds `a` then `b` at most N positions after it, never `b` before `a`; each word at
+    /// an occurrence after the one before's (`bois ADJ bois` needs two), and only the occurrences of
+    /// a match are highlighted.
+    @Test func adjFindsWordsInOrder() throws {
+        let between = { (count: Int) in Array(repeating: "mot", count: count).joined(separator: " ") }
+        let bodies = ["jardin potager", "potager du jardin", "jardin \(between(2)) potager", "jardin \(between(9)) potager",
+                      "potager \(between(3)) jardin \(between(12)) potager", "bois", "bois bois", "bois du bois",
+                      "jardin potager jardin"]
+        let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "adj"))
+        func ids(_ query: String) throws -> [String] { try searcher.search(query, limit: 10).hits.map(\.id).sorted() }
+        #expect(try ids("jardin ADJ/1 potager") == ["d0", "d8"])
+        #expect(try ids("potager ADJ/1 jardin") == ["d8"])
+        #expect(try ids("potager ADJ/2 jardin") == ["d1", "d8"])
+        #expect(try ids("jardin ADJ/3 potager") == ["d0", "d2", "d8"])
+        #expect(try ids("jardin ADJ potager") == ["d0", "d2", "d3", "d8"])
+        #expect(try ids("jardin ADJ/13 potager") == ["d0", "d2", "d3", "d4", "d8"])
+        #expect(try ids("potager ADJ/4 jardin") == ["d1", "d4", "d8"])
+        #expect(try ids("jardin ADJ/2 mot ADJ/11 potager") == ["d2", "d3"])
+        #expect(try ids("bois ADJ/1 bois") == ["d6"])
+        #expect(try ids("bois ADJ/2 bois") == ["d6", "d7"])
+        // In order, one match where NEAR finds it either way.
+        #expect(try ids("potager NEAR/4 jardin") == ["d0", "d1", "d2", "d4", "d8"])
+        let hit = try searcher.search("potager ADJ/4 jardin", limit: 10).hits.first { $0.id == "d4" }!
+        let marked = hit.snippet.highlights.map { String(decoding: hit.snippet.utf8[$0], as: UTF8.self) }
+        #expect(marked == ["potager", "jardin"], "\(marked)")
+        // Here NEAR's highlights would take the first `jardin` too.
+        let inOrder = try searcher.search("potager ADJ/1 jardin", limit: 10).hits[0].snippet
+        #expect(inOrder.highlights.map { inOrder.utf8[$0.lowerBound] } == [UInt8(ascii: "p"), UInt8(ascii: "j")] && inOrder.highlights[0].lowerBound > 0)
+        #expect(try searcher.search("potager ADJ/4 jardin", limit: 1, explain: true, snippets: false).hits[0].explanation?
+                    .contains { $0.contains("~3 in order") } == true)
+    }
+
     /// `a MAYBE b` finds `a`'s documents, no more, and adds `b`'s score to those that hold it: the
     /// order changes, the matches and their count do not.
     @Test func maybeRanksWithoutMatching() throws {
@@ -575,6 +607,7 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try searcher.suggest("jardn OR socale NEAR/2\tecnomie  NEAR   jardn") == "jardin OR sociale NEAR/2\téconomie  NEAR   jardin")
         #expect(try searcher.suggest("economiesociale emploi") == "économie sociale emploi")
         #expect(try searcher.suggest("economiesociale NEAR emploi") == nil)
+        #expect(try searcher.suggest("ecnomie ADJ/2 socale") == "économie ADJ/2 sociale")
         // Both sides of MAYBE, the operator as typed.
         #expect(try searcher.suggest("jardn MAYBE ecnomie socale") == "jardin MAYBE économie sociale")
         // Known words, numbers, short words and what already reaches other spellings stay as typed.

@@ -8,6 +8,9 @@ public enum QueryNode: Equatable, Sendable {
     case word(String, field: String?, column: Int)
     /// `"exact phrase"`, or `"words near"~N` with `slop` N.
     case phrase(String, slop: Int?, field: String?, column: Int)
+    /// `a ADJ/N b` (Xapian's ADJ): the words in this order, the first and the last at most
+    /// `words - 1 + slop` positions apart (`"a b"~slop`, but in order).
+    case adjacent(String, slop: Int, field: String?, column: Int)
     /// `"ligne de comm*"`: the phrase whose last word starts with the last word typed (Elasticsearch's
     /// match_phrase_prefix, Sphinx's prefixes in phrases); the text without its `*`.
     case phrasePrefix(String, field: String?, column: Int)
@@ -51,6 +54,14 @@ public enum QueryNode: Equatable, Sendable {
 }
 
 extension QueryNode {
+    /// A proximity search: `"a b"~N`, `a NEAR/N b`, `a ADJ/N b`.
+    var isProximity: Bool {
+        switch self {
+        case .phrase(_, .some, _, _), .adjacent: true
+        default: false
+        }
+    }
+
     /// A quorum's words: its text split at spaces, each word once (in any case and with or without
     /// its accents: `Économie économie` is one word).
     public static func quorumWords(_ text: String) -> [String] {

@@ -8,6 +8,7 @@ import Indexer
 ///     unit    := any ("MAYBE" any)*            the first required, the others adding to its scores
 ///     any     := near ("OR" near)*             OR binds tighter than AND: `a b OR c` = `a (b OR c)`
 ///     near    := primary (("NEAR" | "NEAR/" N) primary)*   words within N positions (10): `"a b"~(N-1)`
+///              | primary (("ADJ" | "ADJ/" N) primary)*     the same, in this order
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
 ///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | '"' words "*" '"' | word "*" | word "~" [N] | pattern | regex | range | "*:*" | "*" | word
 ///     pattern := a word with `?` or `*` inside (wildcards)
@@ -45,8 +46,8 @@ public struct QueryParser: Sendable {
         case field(String)
         case all
         case boost(Double)
-        /// `NEAR/N`: its distance, in positions.
-        case near(Int)
+        /// `NEAR/N`, or `ADJ/N` (`ordered`): its distance, in positions.
+        case near(Int, ordered: Bool)
         case open, close, minus, or, and, not, maybe
 
         /// `)`, `OR`, `AND`, `NEAR` or `MAYBE`: what cannot begin an operand. (A switch, not `[...].contains`:
@@ -425,8 +426,8 @@ public struct QueryParser: Sendable {
                     items.append(Item(lexeme: .word(Self.unescaped(bytes)), column: start))
                 } else if let keyword = Self.keyword(bytes) {
                     items.append(Item(lexeme: keyword, column: start))
-                } else if let distance = try Self.nearDistance(bytes, column: start) {
-                    items.append(Item(lexeme: .near(distance), column: start))
+                } else if let (distance, ordered) = try Self.nearDistance(bytes, column: start) {
+                    items.append(Item(lexeme: .near(distance, ordered: ordered), column: start))
                 } else if bytes.count == 1 ? bytes[0] == 0x2A : bytes.count == 3 && bytes[0] == 0x2A && bytes[1] == 0x3A && bytes[2] == 0x2A {
                     // Lucene's `*:*`, and tantivy's `*`.
                     items.append(Item(lexeme: .all, column: start))
@@ -555,17 +556,27 @@ public struct QueryParser: Sendable {
         }
     }
 
-    /// `NEAR`'s distance (Xapian's `NEAR`, `NEAR/N`): nil for any other word, an error for a
-    /// distance that is not a whole number from 1 to `maximumSlop`.
-    private static func nearDistance(_ bytes: UnsafeBufferPointer<UInt8>, column: Int) throws -> Int? {
-        guard bytes.count >= 4, bytes[0] == 0x4E, bytes[1] == 0x45, bytes[2] == 0x41, bytes[3] == 0x52 else { return nil }
-        if bytes.count == 4 { return defaultNearDistance }
-        guard bytes[4] == 0x2F else { return nil }
-        let typed = String(decoding: UnsafeBufferPointer(rebasing: bytes[5...]), as: UTF8.self)
-        guard typed.utf8.allSatisfy(isASCIIDigit), let distance = Int(typed), (1...maximumSlop).contains(distance) else {
-            throw QueryError("NEAR/\(typed) must be a whole number of words from 1 to \(maximumSlop), as in a NEAR/3 b", column: column)
+    /// `NEAR`'s or `ADJ`'s distance (Xapian's `NEAR`, `NEAR/N`, `ADJ`, `ADJ/N`), and whether it is
+    /// `ADJ`: nil for any other word, an error for a distance that is not a whole number from 1 to
+    /// `maximumSlop`.
+    private static func nearDistance(_ bytes: UnsafeBufferPointer<UInt8>, column: Int) throws -> (distance: Int, ordered: Bool)? {
+        let name: String
+        if bytes.count >= 4 && bytes[0] == 0x4E && bytes[1] == 0x45 && bytes[2] == 0x41 && bytes[3] == 0x52 {
+            name = "NEAR"
+        } else if bytes.count >= 3 && bytes[0] == 0x41 && bytes[1] == 0x44 && bytes[2] == 0x4A {
+            name = "ADJ"
+        } else {
+            return nil
         }
-        return distance
+        let ordered = name == "ADJ"
+        let length = name.utf8.count
+        if bytes.count == length { return (defaultNearDistance, ordered) }
+        guard bytes[length] == 0x2F else { return nil }
+        let typed = String(decoding: UnsafeBufferPointer(rebasing: bytes[(length + 1)...]), as: UTF8.self)
+        guard typed.utf8.allSatisfy(isASCIIDigit), let distance = Int(typed), (1...maximumSlop).contains(distance) else {
+            throw QueryError("\(name)/\(typed) must be a whole number of words from 1 to \(maximumSlop), as in a \(name)/3 b", column: column)
+        }
+        return (distance, ordered)
     }
 
     /// Where a regular expression starting at `start` (a `/`) ends, past its closing `/`: the next `/`
@@ -695,32 +706,37 @@ public struct QueryParser: Sendable {
 
     /// `a NEAR/3 b NEAR c`: words at most N positions apart (the largest N of the chain), as Xapian's
     /// NEAR finds them, in any order: the proximity search `"a b c"~(N-1)`, whose window holds N
-    /// positions more than the words' own.
+    /// positions more than the words' own. `a ADJ/3 b ADJ c`, Xapian's ADJ, the same in this order.
     private func parseNear(_ items: inout [Item], _ index: inout Int, depth: Int) throws -> QueryNode {
         let first = try parsePrimary(&items, &index, depth: depth, field: nil)
-        guard index < items.count, case .near = items[index].lexeme else { return first }
-        let (firstWord, column) = try nearWord(first, column: items[index].column)
+        guard index < items.count, case let .near(_, ordered) = items[index].lexeme else { return first }
+        let name = ordered ? "ADJ" : "NEAR"
+        let (firstWord, column) = try nearWord(first, operator: name, column: items[index].column)
         var words = [firstWord]
         var distance = 1
-        while index < items.count, case .near(let next) = items[index].lexeme {
+        while index < items.count, case let .near(next, nextOrdered) = items[index].lexeme {
             let column = items[index].column
+            guard nextOrdered == ordered else {
+                throw QueryError("NEAR and ADJ cannot join the same words: one chain is NEAR or ADJ throughout", column: column)
+            }
             index += 1
             guard index < items.count, !items[index].lexeme.endsOperand, !items[index].lexeme.isExclusion else {
-                throw QueryError("NEAR needs a word on each side", column: column)
+                throw QueryError("\(name) needs a word on each side", column: column)
             }
             distance = max(distance, next)
-            words.append(try nearWord(parsePrimary(&items, &index, depth: depth, field: nil), column: column).text)
+            words.append(try nearWord(parsePrimary(&items, &index, depth: depth, field: nil), operator: name, column: column).text)
         }
-        return .phrase(words.joined(separator: " "), slop: distance - 1, field: nil, column: column)
+        let text = words.joined(separator: " ")
+        return ordered ? .adjacent(text, slop: distance - 1, field: nil, column: column) : .phrase(text, slop: distance - 1, field: nil, column: column)
     }
 
-    /// A word `NEAR` joins, as typed, and its column: one with no field, boost, prefix or other
-    /// operator of its own. `column` is the `NEAR`'s, for the error.
-    private func nearWord(_ node: QueryNode, column: Int) throws -> (text: String, column: Int) {
+    /// A word `NEAR` or `ADJ` (`operator`) joins, as typed, and its column: one with no field, boost,
+    /// prefix or other operator of its own. `column` is the operator's, for the error.
+    private func nearWord(_ node: QueryNode, operator name: String, column: Int) throws -> (text: String, column: Int) {
         guard case let .word(text, field, wordColumn) = node else {
-            throw QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: column)
+            throw QueryError("\(name) joins plain words, as in économie \(name)/3 sociale", column: column)
         }
-        guard field == nil else { throw QueryError("NEAR's words take no field of their own: write \(field!):(a NEAR b)", column: column) }
+        guard field == nil else { throw QueryError("\(name)'s words take no field of their own: write \(field!):(a \(name) b)", column: column) }
         return (text, wordColumn)
     }
 
@@ -779,7 +795,7 @@ public struct QueryParser: Sendable {
         case .close: throw QueryError("unbalanced parenthesis", column: item.column)
         case .or: throw QueryError("OR needs a word on each side", column: item.column)
         case .and: throw QueryError("AND needs a word on each side", column: item.column)
-        case .near: throw QueryError("NEAR needs a word on each side", column: item.column)
+        case let .near(_, ordered): throw QueryError("\(ordered ? "ADJ" : "NEAR") needs a word on each side", column: item.column)
         case .maybe: throw QueryError("MAYBE needs a word on each side", column: item.column)
         case .minus, .not: throw QueryError("misplaced exclusion", column: item.column)
         case .boost: throw QueryError("a boost follows a word, a phrase or a group, with no space", column: item.column)
@@ -804,6 +820,9 @@ public struct QueryParser: Sendable {
         case let .phrase(text, slop, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrase(text, slop: slop, field: field, column: column)
+        case let .adjacent(text, slop, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .adjacent(text, slop: slop, field: field, column: column)
         case let .phrasePrefix(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .phrasePrefix(text, field: field, column: column)

@@ -33,7 +33,7 @@ final class QueryPlanner {
     private var highlightedWords: [(terms: [String], free: Bool, fields: [(field: Int, boost: Double)])] = []
     /// The phrases not excluded, each as its words' terms, their offsets, its slop and its fields:
     /// their terms are highlighted only where the phrase occurs (`HighlightFilter`).
-    private var highlightedPhrases: [(words: [[String]], offsets: [Int], slop: Int?, fields: [(field: Int, boost: Double)])] = []
+    private var highlightedPhrases: [(words: [[String]], offsets: [Int], slop: Int?, ordered: Bool, fields: [(field: Int, boost: Double)])] = []
     /// The terms highlighted in `field`, each once, sorted.
     func distinctHighlightTerms(in field: Int) -> [String] {
         var terms: [String] = []
@@ -56,7 +56,7 @@ final class QueryPlanner {
         // The terms of the words outside phrases, highlighted wherever they occur.
         var free = Set<String>()
         for word in highlightedWords where word.free && word.fields.contains(where: { $0.field == field }) { free.formUnion(word.terms) }
-        return HighlightFilter(terms: terms, free: free, phrases: phrases.map { ($0.words, $0.offsets, $0.slop) })
+        return HighlightFilter(terms: terms, free: free, phrases: phrases.map { ($0.words, $0.offsets, $0.slop, $0.ordered) })
     }
     /// The body field's terms that planning looked up, with the cursor it opened on each one found
     /// there: snippets read the hits' positions with them once the ranking is done.
@@ -117,6 +117,11 @@ final class QueryPlanner {
             // two words as typed).
             if slop == nil && tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, fields: fields, column: column, negated: negated) }
+            return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+        case let .adjacent(text, slop, field, column):
+            let fields = try self.fields(field, column: column, boost: boost)
+            let (tokens, joins) = try analyse(text, joiningCompounds: true)
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, ordered: true, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .phrasePrefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
@@ -498,7 +503,7 @@ final class QueryPlanner {
     /// a word compounds make (`"entête de la page"`), which stands at the compound's first word, is
     /// also searched followed by the compound's second word, which adds nothing to the weight. A
     /// proximity search does the first, for its compounds typed with their hyphens.
-    private func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: [String]? = nil, slop: Int?,
+    private func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: [String]? = nil, slop: Int?, ordered: Bool = false,
                         fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
         let entries = try tokens.map { try reader.lexiconEntry(surface: $0.surface) }
         var terms = zip(tokens, entries).map { $1?.terms ?? [$0.term] }
@@ -525,7 +530,7 @@ final class QueryPlanner {
             index += 1
         }
         guard !spellings.isEmpty else {
-            return try phrase(tokens, terms: terms, uncounted: [], slop: slop, fields: fields, column: column, negated: negated)
+            return try phrase(tokens, terms: terms, uncounted: [], slop: slop, ordered: ordered, fields: fields, column: column, negated: negated)
         }
         var scorers: [Scorer] = []
         for variant in 0..<(1 << spellings.count) {
@@ -548,7 +553,8 @@ final class QueryPlanner {
                 for (at, word) in spelling.words.enumerated() { add(word, spelling.terms[at], counted: !spelling.uncounted.contains(at)) }
                 index += spelling.length
             }
-            let scorer = try phrase(words, terms: wordTerms, uncounted: uncounted, slop: slop, fields: fields, column: column, negated: negated)
+            let scorer = try phrase(words, terms: wordTerms, uncounted: uncounted, slop: slop, ordered: ordered, fields: fields, column: column,
+                                    negated: negated)
             if !(scorer is EmptyScorer) { scorers.append(scorer) }
         }
         if scorers.isEmpty { return EmptyScorer() }
@@ -558,22 +564,23 @@ final class QueryPlanner {
     /// A phrase of `tokens`, each word reaching `terms`; the words at `uncounted` add nothing to its weight.
     /// With `words`, each word's scorers by field: the phrase reads those (`PhraseScorer.matches(at:)`),
     /// in the fields where all are, instead of its own.
-    private func phrase(_ tokens: [Token], terms: [[String]], uncounted: [Int], slop: Int?, fields: [(field: Int, boost: Double)],
+    private func phrase(_ tokens: [Token], terms: [[String]], uncounted: [Int], slop: Int?, ordered: Bool = false, fields: [(field: Int, boost: Double)],
                         column: Int, negated: Bool, words shared: [[Int: FieldTermScorer]]? = nil) throws -> Scorer {
         let offsets = tokens.map { $0.position - tokens[0].position }
         if !negated {
             for alternatives in terms { highlight(alternatives, free: false, fields: fields) }
-            highlightedPhrases.append((terms, offsets, slop, fields))
+            highlightedPhrases.append((terms, offsets, slop, ordered, fields))
         }
-        // A proximity search counts the words that reach the same terms together (QUERY.md).
+        // A proximity search counts the words that reach the same terms together (QUERY.md); in order,
+        // each word stands after the one before, at an occurrence of its own.
         let groups = terms.indices.map { index in
-            slop == nil ? index : terms.firstIndex { $0.count == terms[index].count && $0.allSatisfy(terms[index].contains) }!
+            slop == nil || ordered ? index : terms.firstIndex { $0.count == terms[index].count && $0.allSatisfy(terms[index].contains) }!
         }
         let distinctWords = groups.indices.filter { groups[$0] == $0 }.count
         guard slop == nil || distinctWords <= OccurrenceAssignment.maximumWords else {
             throw QueryError("a proximity search may hold at most \(OccurrenceAssignment.maximumWords) different words", column: column)
         }
-        let sharing = slop == nil ? nil : OccurrenceAssignment.types(terms: terms, groups: groups)
+        let sharing = slop == nil || ordered ? nil : OccurrenceAssignment.types(terms: terms, groups: groups)
         var scorers: [Scorer] = []
         for (field, boost) in fields {
             let words = try shared?.map { $0[field] } ?? zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
@@ -582,8 +589,8 @@ final class QueryPlanner {
             let statistics = fieldStatistics(field)
             let idf = present.indices.reduce(0) { uncounted.contains($1) ? $0 : $0 + present[$1].weight.idf }
             let weight = FieldWeight(field: field, boost: boost, idf: idf, parameters: parameters, averageLength: statistics.averageLength)
-            scorers.append(PhraseScorer(words: present, offsets: offsets, slop: slop, groups: groups, sharing: sharing, weight: weight,
-                                        reader: reader))
+            scorers.append(PhraseScorer(words: present, offsets: offsets, slop: slop, ordered: ordered, groups: groups, sharing: sharing,
+                                        weight: weight, reader: reader))
         }
         if scorers.isEmpty { return EmptyScorer() }
         return scorers.count == 1 ? scorers[0] : DisjunctionScorer(scorers)

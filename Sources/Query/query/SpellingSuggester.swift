@@ -136,9 +136,9 @@ struct SpellingSuggester {
 
     private mutating func collect(_ node: QueryNode, in query: [UInt8], into replacements: inout [Replacement]) throws {
         switch node {
-        case .word, .phrase:
+        case .word, .phrase, .adjacent:
             guard let words = try typedWords(node, in: query) else { return }
-            // Words `NEAR` joins are respelt only: joined or split, they would take the operator in or out.
+            // Words `NEAR` or `ADJ` joins are respelt only: joined or split, they would take the operator in or out.
             try correct(words, in: query, changingSpaces: !words.contains(where: \.isNearOperand), into: &replacements)
         case .quorum:
             // Joined or split, a quorum's words would change in number: spellings only.
@@ -177,7 +177,8 @@ struct SpellingSuggester {
     private func typedWords(_ node: QueryNode, in query: [UInt8]) throws -> [TypedWord]? {
         let text: String, field: String?, column: Int
         switch node {
-        case let .word(typed, f, c), let .phrase(typed, _, f, c), let .quorum(typed, _, f, c): (text, field, column) = (typed, f, c)
+        case let .word(typed, f, c), let .phrase(typed, _, f, c), let .adjacent(typed, _, f, c), let .quorum(typed, _, f, c):
+            (text, field, column) = (typed, f, c)
         default: return nil
         }
         // A field's name with nothing after it (`title:` at the end) is searched as a word, but is no
@@ -185,16 +186,17 @@ struct SpellingSuggester {
         if case .word = node, field == nil, text.hasSuffix(":"), reader.field(named: String(text.dropLast()), among: fields) != nil { return nil }
         // The node's text as typed, at or after its column (a field's column when it has one).
         let start = Self.byteOffset(ofColumn: column, in: query)
-        // A proximity search typed as `a NEAR/3 b` holds the words, not the operators between them.
+        // A proximity search typed as `a NEAR/3 b` or `a ADJ/3 b` holds the words, not the operators
+        // between them.
         var isNearOperand = false
         var typed = Self.find(Array(text.utf8), in: query, from: start)
-        if typed == nil, case .phrase(_, .some, _, _) = node {
+        if typed == nil, node.isProximity {
             typed = Self.find(Array(text.utf8), in: query, from: start, skippingNear: true)
             isNearOperand = typed != nil
         }
         guard let typed else { return nil }
         let tokens = try analyzer.tokens(text)
-        if case .phrase(_, .some, _, _) = node {} else if synonyms?.expansions(of: tokens) != nil { return nil }
+        if !node.isProximity && synonyms?.expansions(of: tokens) != nil { return nil }
         let isBare = if case .word = node { true } else { false }
         return tokens.map {
             TypedWord(token: $0, range: typed[$0.range.lowerBound]..<typed[$0.range.upperBound], field: field, isBare: isBare,
@@ -483,7 +485,7 @@ struct SpellingSuggester {
     /// Where `text` (a node's, its escapes removed) stands in the query, at or after `start`: the
     /// query offset of each of its bytes, and of its end. A byte may be typed escaped (`\(`, `\'`):
     /// its offset is then its backslash's. `skippingNear`: a space of the text may be typed as
-    /// ` NEAR ` or ` NEAR/N ` (the words a `NEAR` chain joins).
+    /// ` NEAR `, ` NEAR/N `, ` ADJ ` or ` ADJ/N ` (the words a `NEAR` or `ADJ` chain joins).
     static func find(_ text: [UInt8], in query: [UInt8], from start: Int, skippingNear: Bool = false) -> [Int]? {
         guard !text.isEmpty else { return nil }
         var offsets = [Int](repeating: 0, count: text.count + 1)
@@ -510,7 +512,8 @@ struct SpellingSuggester {
         return nil
     }
 
-    /// Past ` NEAR ` or ` NEAR/N ` at `at` (spaces or tabs around it), nil when it is not there.
+    /// Past ` NEAR `, ` NEAR/N `, ` ADJ ` or ` ADJ/N ` at `at` (spaces or tabs around it), nil when it
+    /// is not there.
     private static func nearOperator(in query: [UInt8], at: Int) -> Int? {
         func spaces(from index: Int) -> Int {
             var index = index
@@ -518,8 +521,8 @@ struct SpellingSuggester {
             return index
         }
         var index = spaces(from: at)
-        guard index > at, query.count - index >= 4, Array(query[index..<(index + 4)]) == Array("NEAR".utf8) else { return nil }
-        index += 4
+        guard index > at, let name = ["NEAR", "ADJ"].first(where: { query[index...].starts(with: $0.utf8) }) else { return nil }
+        index += name.utf8.count
         if index < query.count && query[index] == 0x2F {
             index += 1
             while index < query.count && query[index] >= 0x30 && query[index] <= 0x39 { index += 1 }

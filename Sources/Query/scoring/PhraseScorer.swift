@@ -3,12 +3,14 @@ import Indexer
 /// Words at given offsets from each other in one field: exactly (`"a b c"`), or all within a window
 /// of `count - 1 + slop` positions, in any order (`"a b"~N`), each word at an occurrence of its own (a
 /// word typed twice occurs twice in the window; an occurrence two words reach stands for one of
-/// them). Scored as one term whose frequency is the number of matches and whose idf is the sum of the
-/// words' (as Lucene scores phrases).
+/// them), or within that window in their order (`ordered`: `a ADJ/N b`, each word after the one before).
+/// Scored as one term whose frequency is the number of matches and whose idf is the sum of the words'
+/// (as Lucene scores phrases).
 final class PhraseScorer: Scorer {
     let words: [FieldTermScorer]
     let offsets: [Int]
     let slop: Int?
+    let ordered: Bool
     /// Per word, the first word with the same terms (`"a b a"~2`: 0, 1, 0): the words of a proximity
     /// search are counted by group.
     private let groups: [Int]
@@ -20,6 +22,8 @@ final class PhraseScorer: Scorer {
     /// much room to merge them in; and where each group's run of them starts.
     private var occurrences: UnsafeMutableBufferPointer<UInt64>
     private let runBounds: UnsafeMutableBufferPointer<Int>
+    /// In order: per word, its next occurrence to try after the word before's (`orderedMatches`).
+    private let nextOccurrences: UnsafeMutableBufferPointer<Int>
     /// Set when words share some terms but not all (`de`, `des`): an occurrence may then stand for
     /// several words, and the window is checked by assignment, not by counting.
     private let assignment: OccurrenceAssignment?
@@ -51,12 +55,14 @@ final class PhraseScorer: Scorer {
 
     /// `groups[i]` is the first word with the same terms as word i (i itself when none is before it);
     /// `sharing`, the types of occurrences when groups share terms (`OccurrenceAssignment.types`).
-    init(words: [FieldTermScorer], offsets: [Int], slop: Int?, groups: [Int], sharing: [UInt64]?, weight: FieldWeight,
+    init(words: [FieldTermScorer], offsets: [Int], slop: Int?, ordered: Bool = false, groups: [Int], sharing: [UInt64]?, weight: FieldWeight,
          reader: IndexReader) {
         precondition(groups.count == words.count && groups.indices.allSatisfy { groups[$0] <= $0 && groups[groups[$0]] == groups[$0] })
+        precondition(!ordered || (slop != nil && sharing == nil))
         self.words = words
         self.offsets = offsets
         self.slop = slop
+        self.ordered = ordered
         self.groups = groups
         // Only a proximity search counts occurrences: an exact phrase allocates none of this.
         func buffer<Element>(_ count: Int) -> UnsafeMutableBufferPointer<Element> {
@@ -69,6 +75,7 @@ final class PhraseScorer: Scorer {
         counts.initialize(repeating: 0)
         occurrences = buffer(0)
         runBounds = buffer(words.count + 1)
+        nextOccurrences = ordered ? .allocate(capacity: words.count) : buffer(0)
         assignment = slop == nil ? nil : sharing.map { OccurrenceAssignment(masks: $0, groups: groups) }
         self.weight = weight
         self.reader = reader
@@ -94,6 +101,7 @@ final class PhraseScorer: Scorer {
         counts.deallocate()
         occurrences.deallocate()
         runBounds.deallocate()
+        nextOccurrences.deallocate()
     }
 
     override var cost: Int { conjunction.cost }
@@ -140,7 +148,7 @@ final class PhraseScorer: Scorer {
     /// then hold for the target.
     func matches(at target: UInt32) throws -> Bool {
         doc = target
-        phraseFreq = holdsWords(at: target) ? try slop.map(sloppyMatches) ?? exactMatches() : 0
+        phraseFreq = holdsWords(at: target) ? try matchesHere() : 0
         return phraseFreq > 0
     }
 
@@ -181,7 +189,7 @@ final class PhraseScorer: Scorer {
                 current = try conjunction.next()
                 continue
             }
-            phraseFreq = try slop.map(sloppyMatches) ?? exactMatches()
+            phraseFreq = try matchesHere()
             if phraseFreq > 0 { break }
             current = try conjunction.next()
         }
@@ -197,6 +205,41 @@ final class PhraseScorer: Scorer {
         let minimum = candidate <= competitive.through ? competitive.near : competitive.far
         guard minimum > 0 else { return false }
         return weight.score(freq: Double(mostMatches), length: FieldTermScorer.length(lengths, candidate)) < minimum
+    }
+
+    /// The phrase's matches in the current document, its words standing on it.
+    @inline(__always)
+    private func matchesHere() throws -> Int {
+        guard let slop else { return try exactMatches() }
+        return try ordered ? orderedMatches(slop: slop) : sloppyMatches(slop: slop)
+    }
+
+    /// The positions p of the first word from which each other word has an occurrence after the one
+    /// before's, the last at most `count - 1 + slop` positions after p. Each word's nearest occurrence
+    /// after the one before's ends the nearest run from p: if any run fits, it does. As p grows, so do
+    /// those occurrences, so each word's positions are read once, in one pass.
+    private func orderedMatches(slop: Int) throws -> Int {
+        for index in words.indices {
+            try borrowedWords[index].with { try $0.positions(into: &buffers[index]) }
+            nextOccurrences[index] = 0
+        }
+        let width = words.count - 1 + slop
+        var matches = 0
+        starts: for start in buffers[0].positions {
+            var previous = start
+            for index in 1..<words.count {
+                let positions = buffers[index].positions
+                var next = nextOccurrences[index]
+                while next < positions.count && positions[next] <= previous { next += 1 }
+                nextOccurrences[index] = next
+                // No occurrence after the one before's: none for a later start either.
+                guard next < positions.count else { break starts }
+                previous = positions[next]
+                if Int(previous) - Int(start) > width { continue starts }
+            }
+            matches += 1
+        }
+        return matches
     }
 
     /// The number of positions p where word i stands at p + offsets[i] for every i. The words are
@@ -350,7 +393,7 @@ final class PhraseScorer: Scorer {
         let name = reader.meta.fields[weight.field].name
         let label = words.map(\.label).joined(separator: " ")
         lines.append(String(format: "%.4f  %@:\"%@\"%@  phrase freq=%d idf=%.4f boost=%g length=%d avg=%.1f", try score(),
-                            name, label, slop.map { "~\($0)" } ?? "", phraseFreq, weight.idf, weight.boost,
+                            name, label, slop.map { "~\($0)" + (ordered ? " in order" : "") } ?? "", phraseFreq, weight.idf, weight.boost,
                             reader.length(field: weight.field, doc: doc), weight.averageLength))
     }
 }

@@ -3,7 +3,9 @@
 /// `"ligne de commande"` does not light up every `de` of the document (nor choose the passage with the
 /// most of them). In a proximity search (`"a b"~N`), an occurrence is highlighted where every other
 /// word of the search occurs within N + words − 1 positions of it, the widest a match spans: every
-/// occurrence in a match is, though not every such occurrence is in one.
+/// occurrence in a match is, though not every such occurrence is in one. In order (`a ADJ/N b`), the
+/// occurrences of each match are highlighted: from each of the first word's, the nearest of each next
+/// word after the one before, when the last lies within that width.
 struct HighlightFilter {
     struct Phrase {
         /// Per word, the numbers of the terms it reaches.
@@ -11,6 +13,7 @@ struct HighlightFilter {
         /// Each word's position after the first's.
         var offsets: [Int]
         var slop: Int?
+        var ordered: Bool
     }
 
     /// Per term number: highlighted wherever it occurs.
@@ -19,12 +22,12 @@ struct HighlightFilter {
 
     /// `terms` are the highlighted terms in the order that numbers them; `free` those of words outside
     /// phrases.
-    init(terms: [String], free: Set<String>, phrases: [(words: [[String]], offsets: [Int], slop: Int?)]) {
+    init(terms: [String], free: Set<String>, phrases: [(words: [[String]], offsets: [Int], slop: Int?, ordered: Bool)]) {
         var numbers: [String: Int] = [:]
         for (number, term) in terms.enumerated() { numbers[term] = number }
         self.free = terms.map(free.contains)
         self.phrases = phrases.map { phrase in
-            Phrase(words: phrase.words.map { $0.compactMap { numbers[$0] } }, offsets: phrase.offsets, slop: phrase.slop)
+            Phrase(words: phrase.words.map { $0.compactMap { numbers[$0] } }, offsets: phrase.offsets, slop: phrase.slop, ordered: phrase.ordered)
         }
     }
 
@@ -40,7 +43,9 @@ struct HighlightFilter {
             let hit = UnsafeBufferPointer(rebasing: all[start...])
             for index in 0..<count where free[MatchPositions.term(hit[index])] { keep[index] = true }
             for phrase in phrases {
-                if let slop = phrase.slop {
+                if let slop = phrase.slop, phrase.ordered {
+                    Self.markOrdered(phrase, width: slop + phrase.words.count - 1, in: hit, keep: &keep)
+                } else if let slop = phrase.slop {
                     Self.markNear(phrase, reach: slop + phrase.words.count - 1, in: hit, keep: &keep)
                 } else {
                     Self.markExact(phrase, in: hit, keep: &keep)
@@ -88,6 +93,30 @@ struct HighlightFilter {
                     found.removeAll(keepingCapacity: true)
                     break
                 }
+            }
+            for match in found { keep[match] = true }
+        }
+    }
+
+    /// Each match in order: from an occurrence of the first word, the nearest occurrence of each next
+    /// word after the one before's, the last at most `width` positions after the first.
+    private static func markOrdered(_ phrase: Phrase, width: Int, in hit: UnsafeBufferPointer<UInt64>, keep: inout [Bool]) {
+        guard let first = phrase.words.first else { return }
+        var found: [Int] = []
+        for index in hit.indices where first.contains(MatchPositions.term(hit[index])) {
+            let start = MatchPositions.position(hit[index])
+            found.removeAll(keepingCapacity: true)
+            found.append(index)
+            var previous = start
+            for word in 1..<phrase.words.count {
+                var match = firstMatch(at: previous + 1, in: hit)
+                while match < hit.count && !phrase.words[word].contains(MatchPositions.term(hit[match])) { match += 1 }
+                guard match < hit.count, MatchPositions.position(hit[match]) - start <= width else {
+                    found.removeAll(keepingCapacity: true)
+                    break
+                }
+                previous = MatchPositions.position(hit[match])
+                found.append(match)
             }
             for match in found { keep[match] = true }
         }
