@@ -217,13 +217,22 @@ final class PhraseScorer: Scorer {
     /// The positions p of the first word from which each other word has an occurrence after the one
     /// before's, the last at most `count - 1 + slop` positions after p. Each word's nearest occurrence
     /// after the one before's ends the nearest run from p: if any run fits, it does. As p grows, so do
-    /// those occurrences, so each word's positions are read once, in one pass.
+    /// those occurrences, so each word's positions are read once, in one pass. A match lies within the
+    /// width of an occurrence of the rarest word, and so do the nearest occurrences it starts from:
+    /// the other words' positions farther from all of those are never read, as in `sloppyMatches`.
     private func orderedMatches(slop: Int) throws -> Int {
+        let width = words.count - 1 + slop
+        var rarest = 0
         for index in words.indices {
-            try borrowedWords[index].with { try $0.positions(into: &buffers[index]) }
+            frequencies[index] = borrowedWords[index].with { $0.freq }
+            if frequencies[index] < frequencies[rarest] { rarest = index }
             nextOccurrences[index] = 0
         }
-        let width = words.count - 1 + slop
+        try borrowedWords[rarest].with { try $0.positions(into: &buffers[rarest]) }
+        let anchors = buffers[rarest].positions
+        for index in words.indices where index != rarest {
+            try borrowedWords[index].with { try $0.positions(near: anchors, width: UInt32(width), into: &buffers[index]) }
+        }
         var matches = 0
         starts: for start in buffers[0].positions {
             var previous = start
