@@ -824,16 +824,7 @@ private struct WordUnion: ConjunctionMatches {
         return total
     }
 
-    func blockBound(for doc: UInt32) throws -> (end: UInt32, bound: Double) {
-        var end = Scorer.end - 1
-        var bound = 0.0
-        for clause in clauses {
-            let block = try clause.with { try $0.blockBound(for: doc) }
-            end = min(end, block.end)
-            bound += block.bound
-        }
-        return (end, bound)
-    }
+    func blockBound(for doc: UInt32) throws -> (end: UInt32, bound: Double) { try sumOfBounds(clauses, for: doc) }
 }
 
 private struct TreeConjunction: ConjunctionMatches {

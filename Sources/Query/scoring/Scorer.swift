@@ -1006,7 +1006,7 @@ final class AndMaybeScorer: OptionalSumScorer {
 }
 
 /// The bound of a sum of clauses over the documents where all their blocks overlap.
-func sumOfBounds(_ scorers: UnsafeMutableBufferPointer<Borrowed<Scorer>>, for target: UInt32) throws -> (end: UInt32, bound: Double) {
+func sumOfBounds<Clause: Scorer>(_ scorers: UnsafeMutableBufferPointer<Borrowed<Clause>>, for target: UInt32) throws -> (end: UInt32, bound: Double) {
     var end = Scorer.end - 1
     var bound = 0.0
     for scorer in scorers {

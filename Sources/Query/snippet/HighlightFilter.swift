@@ -74,49 +74,46 @@ struct HighlightFilter {
     /// Each occurrence of the phrase: its first word at some position, each other word at its offset
     /// from there.
     private static func markExact(_ phrase: Phrase, in hit: UnsafeBufferPointer<UInt64>, keep: inout [Bool]) {
-        guard let first = phrase.words.first else { return }
-        // The matches of one occurrence, its storage kept from one start to the next.
-        var found: [Int] = []
-        for index in hit.indices where first.contains(MatchPositions.term(hit[index])) {
-            let start = MatchPositions.position(hit[index])
-            found.removeAll(keepingCapacity: true)
-            found.append(index)
-            for word in 1..<phrase.words.count {
-                let position = start + phrase.offsets[word]
-                var match = firstMatch(at: position, in: hit)
-                let before = found.count
-                while match < hit.count && MatchPositions.position(hit[match]) == position {
-                    if phrase.words[word].contains(MatchPositions.term(hit[match])) { found.append(match) }
-                    match += 1
-                }
-                if found.count == before {
-                    found.removeAll(keepingCapacity: true)
-                    break
-                }
+        markOccurrences(of: phrase, in: hit, keep: &keep) { word, start, _, found in
+            let position = start + phrase.offsets[word]
+            var match = firstMatch(at: position, in: hit)
+            let before = found.count
+            while match < hit.count && MatchPositions.position(hit[match]) == position {
+                if phrase.words[word].contains(MatchPositions.term(hit[match])) { found.append(match) }
+                match += 1
             }
-            for match in found { keep[match] = true }
+            return found.count > before ? position : nil
         }
     }
 
     /// Each match in order: from an occurrence of the first word, the nearest occurrence of each next
     /// word after the one before's, the last at most `width` positions after the first.
     private static func markOrdered(_ phrase: Phrase, width: Int, in hit: UnsafeBufferPointer<UInt64>, keep: inout [Bool]) {
+        markOccurrences(of: phrase, in: hit, keep: &keep) { word, start, previous, found in
+            var match = firstMatch(at: previous + 1, in: hit)
+            while match < hit.count && !phrase.words[word].contains(MatchPositions.term(hit[match])) { match += 1 }
+            guard match < hit.count, MatchPositions.position(hit[match]) - start <= width else { return nil }
+            found.append(match)
+            return MatchPositions.position(hit[match])
+        }
+    }
+
+    /// From each occurrence of the phrase's first word, `next` appends the matches of each next word
+    /// (given the start's position and the word before's) to `found` and returns their position, nil
+    /// when it finds none: the matches of each occurrence found whole are kept.
+    private static func markOccurrences(of phrase: Phrase, in hit: UnsafeBufferPointer<UInt64>, keep: inout [Bool],
+                                        next: (_ word: Int, _ start: Int, _ previous: Int, _ found: inout [Int]) -> Int?) {
         guard let first = phrase.words.first else { return }
+        // The matches of one occurrence, its storage kept from one start to the next.
         var found: [Int] = []
-        for index in hit.indices where first.contains(MatchPositions.term(hit[index])) {
+        occurrences: for index in hit.indices where first.contains(MatchPositions.term(hit[index])) {
             let start = MatchPositions.position(hit[index])
             found.removeAll(keepingCapacity: true)
             found.append(index)
             var previous = start
             for word in 1..<phrase.words.count {
-                var match = firstMatch(at: previous + 1, in: hit)
-                while match < hit.count && !phrase.words[word].contains(MatchPositions.term(hit[match])) { match += 1 }
-                guard match < hit.count, MatchPositions.position(hit[match]) - start <= width else {
-                    found.removeAll(keepingCapacity: true)
-                    break
-                }
-                previous = MatchPositions.position(hit[match])
-                found.append(match)
+                guard let position = next(word, start, previous, &found) else { continue occurrences }
+                previous = position
             }
             for match in found { keep[match] = true }
         }
