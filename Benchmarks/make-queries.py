@@ -17,11 +17,16 @@ starting with # are comments. Classes:
                   before its last, one letter replaced by ? or a run of 1 to 3 letters by *
   proximity       two different words 1 to 4 words apart in a document, in that order or the other,
                   in quotes with ~N: N the words between them, plus 0 to 2
+  maybe           a MAYBE b: a frequent or mid-frequency word required, a word of the same document (of
+                  any frequency) adding to the scores where it occurs too
+  ordered         two different words 1 to 4 words apart in a document, in that order (one in four the
+                  other way), joined by ADJ/N: N their distance, plus 0 to 2
   like            the id of a document with at least 50 words of body: the documents like it
                   (fts search --like; `fts bench` reads this class's lines as ids)
 Half of the queries are typed without accents, as people type. A corpus too small for a class (no
 document with enough words, no title) gets fewer of its queries, or none, said on standard error. --only writes one class: the committed
-files got the fuzzy, wildcard and proximity classes that way, added to the classes drawn before them;
+files got the fuzzy, wildcard, proximity, maybe and ordered classes that way, added to the classes
+drawn before them;
 the like class is written apart (frdocs-like.tsv), since the peers but tantivy have no such query.
 """
 import json, random, re, sys, unicodedata
@@ -171,6 +176,40 @@ def main():
             pair.reverse()
         text = f'"{pair[0]} {pair[1]}"~{gap - 1 + near.randint(0, 2)}'
         queries.append(("proximity", accentless(text) if near.random() < 0.5 else text))
+
+    # Likewise: a word most documents' searches would hold, and one of the same document's that may
+    # lift it.
+    optional = random.Random(seed + 5)
+    for _ in attempts("maybe"):
+        if sum(1 for kind, _ in queries if kind == "maybe") == per_class:
+            break
+        _, body = optional.choice(documents)
+        words = sorted(set(w.lower() for w in WORD.findall(body)), key=lambda w: (-counts[w], w))
+        if len(words) < 6:
+            continue
+        required = optional.choice(words[:max(1, len(words) // 5)])
+        others = [w for w in words if w != required]
+        text = f"{required} MAYBE {optional.choice(others)}"
+        queries.append(("maybe", accentless(text) if optional.random() < 0.5 else text))
+
+    # Likewise, the proximity class's pairs in their order.
+    ordered = random.Random(seed + 6)
+    for _ in attempts("ordered"):
+        if sum(1 for kind, _ in queries if kind == "ordered") == per_class:
+            break
+        _, body = ordered.choice(documents)
+        words = [w.lower() for w in WORD.findall(body)]
+        if len(words) < 6:
+            continue
+        at = ordered.randrange(len(words) - 4)
+        gap = ordered.randint(1, 4)
+        pair = [words[at], words[at + gap]]
+        if pair[0] == pair[1]:
+            continue
+        if ordered.random() < 0.25:
+            pair.reverse()
+        text = f"{pair[0]} ADJ/{gap + ordered.randint(0, 2)} {pair[1]}"
+        queries.append(("ordered", accentless(text) if ordered.random() < 0.5 else text))
 
     # Likewise: documents long enough to tell apart by their words, with an id of their own.
     likes = random.Random(seed + 4)

@@ -170,6 +170,11 @@ class WildcardPattern:
     def __init__(self, pattern):
         self.pattern = pattern
 
+class Maybe:
+    """`a MAYBE b`: `a` required, `b` adding to its scores (Xapian's OP_AND_MAYBE)."""
+    def __init__(self, required, optional):
+        self.required, self.optional = required, optional
+
 class LikeDocument:
     """The documents like the one with this id."""
     def __init__(self, id):
@@ -245,6 +250,15 @@ def translate(engine, kind, query):
         if engine == "sqlite":
             return f'NEAR("{first}" "{second}", {slop})'
         return query
+    if kind == "maybe":
+        # tantivy's parser writes it `+a b` (OR is its default); Xapian's parser has no such operator
+        # (its default here is AND), so its query is built (OP_AND_MAYBE); SQLite's FTS5 has none.
+        required, optional = query.split(" MAYBE ")
+        return f"+{required} {optional}" if engine == "tantivy" else Maybe(required, optional) if engine == "xapian" else None
+    if kind == "ordered":
+        # `a ADJ/N b`: Xapian's ADJ, as written (a window of N + 1 words, in order); tantivy's parser and
+        # SQLite's FTS5 have no ordered proximity.
+        return query if engine == "xapian" else None
     if kind == "fuzzy":
         # Only tantivy has a fuzzy query (FuzzyTermQuery, built by `tantivy_query`); Xapian and SQLite none.
         return FuzzyWord(query.rstrip("~0123456789"), int(query.split("~")[1] or -1)) if engine == "tantivy" else None
@@ -334,7 +348,11 @@ def searchers(engine, index, fields, database=None, exhaustive=False, sort=None)
                  | xapian.QueryParser.FLAG_LOVEHATE)
         enquire = xapian.Enquire(database)
         def run(q, top, count=False):
-            enquire.set_query(parser.parse_query(q, flags))
+            if isinstance(q, Maybe):
+                enquire.set_query(xapian.Query(xapian.Query.OP_AND_MAYBE, parser.parse_query(q.required, flags),
+                                               parser.parse_query(q.optional, flags)))
+            else:
+                enquire.set_query(parser.parse_query(q, flags))
             if count:  # checking every document makes the estimate exact
                 return enquire.get_mset(0, 0, database.get_doccount()).get_matches_estimated()
             return enquire.get_mset(0, top).size()
