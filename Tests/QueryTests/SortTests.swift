@@ -69,7 +69,8 @@ import TestSupport
         corpus.values[doc][field].map { descending ? $0.max()! : $0.min()! }
     }
 
-    @Test(arguments: ["jardin", "potager OR verger", "jardin ville", "*:*", "semis -compost", "\"jardin potager\"", "title:rucher", "nulpart"])
+    @Test(arguments: ["jardin", "potager OR verger", "jardin ville", "*:*", "semis -compost", "\"jardin potager\"", "title:rucher", "nulpart",
+                     "jardin MAYBE potager", "(potager OR verger) jardin MAYBE semis"])
     func everyMatchComesInTheFieldsOrder(query: String) throws {
         let byScore = try corpus.searcher.search(query, limit: Searcher.maximumWindow, snippets: false)
         let scores = Dictionary(uniqueKeysWithValues: byScore.hits.map { ($0.doc, $0.score) })

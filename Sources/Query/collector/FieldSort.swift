@@ -147,8 +147,10 @@ public struct FieldSort: Sendable, Equatable {
 
     /// Whether `root` is a union or a conjunction of words, whose matches a count reads from the lists
     /// without decoding what scoring needs: the two passes above then cost less than one that scores
-    /// as it goes. A word alone, a phrase or an exclusion is read once, scored as it goes.
+    /// as it goes. A word alone, a phrase or an exclusion is read once, scored as it goes. Optional
+    /// clauses (`a MAYBE b`) go as their required clause does: they add to scores, not to matches.
     private static func readsListsWithoutScoring(_ root: Scorer) -> Bool {
+        if let scored = root as? OptionalSumScorer { return readsListsWithoutScoring(scored.required) }
         if let disjunction = root as? DisjunctionScorer, let words = TopDocs.wordLeaves(of: disjunction) {
             words.deallocate()
             return true
