@@ -158,24 +158,28 @@ def main():
         text = "".join(word)
         queries.append(("wildcard", accentless(text) if patterns.random() < 0.5 else text))
 
-    # Likewise, a generator of their own.
-    near = random.Random(seed + 3)
-    for _ in attempts("proximity"):
-        if sum(1 for kind, _ in queries if kind == "proximity") == per_class:
-            break
-        _, body = near.choice(documents)
-        words = [w.lower() for w in WORD.findall(body)]
-        if len(words) < 6:
-            continue
-        at = near.randrange(len(words) - 4)
-        gap = near.randint(1, 4)
-        pair = [words[at], words[at + gap]]
-        if pair[0] == pair[1]:
-            continue
-        if near.random() < 0.5:
-            pair.reverse()
-        text = f'"{pair[0]} {pair[1]}"~{gap - 1 + near.randint(0, 2)}'
-        queries.append(("proximity", accentless(text) if near.random() < 0.5 else text))
+    def pairs_apart(kind, rng, reversed_share, write):
+        """The class `kind`: two different words 1 to 4 words apart in a document, in that order or, a
+        `reversed_share` of the time, the other, written by `write(first, second, gap, rng)`."""
+        for _ in attempts(kind):
+            if sum(1 for k, _ in queries if k == kind) == per_class:
+                break
+            _, body = rng.choice(documents)
+            words = [w.lower() for w in WORD.findall(body)]
+            if len(words) < 6:
+                continue
+            at = rng.randrange(len(words) - 4)
+            gap = rng.randint(1, 4)
+            pair = [words[at], words[at + gap]]
+            if pair[0] == pair[1]:
+                continue
+            if rng.random() < reversed_share:
+                pair.reverse()
+            text = write(pair[0], pair[1], gap, rng)
+            queries.append((kind, accentless(text) if rng.random() < 0.5 else text))
+
+    # Likewise, each with a generator of its own.
+    pairs_apart("proximity", random.Random(seed + 3), 0.5, lambda a, b, gap, rng: f'"{a} {b}"~{gap - 1 + rng.randint(0, 2)}')
 
     # Likewise: a word most documents' searches would hold, and one of the same document's that may
     # lift it.
@@ -193,23 +197,7 @@ def main():
         queries.append(("maybe", accentless(text) if optional.random() < 0.5 else text))
 
     # Likewise, the proximity class's pairs in their order.
-    ordered = random.Random(seed + 6)
-    for _ in attempts("ordered"):
-        if sum(1 for kind, _ in queries if kind == "ordered") == per_class:
-            break
-        _, body = ordered.choice(documents)
-        words = [w.lower() for w in WORD.findall(body)]
-        if len(words) < 6:
-            continue
-        at = ordered.randrange(len(words) - 4)
-        gap = ordered.randint(1, 4)
-        pair = [words[at], words[at + gap]]
-        if pair[0] == pair[1]:
-            continue
-        if ordered.random() < 0.25:
-            pair.reverse()
-        text = f"{pair[0]} ADJ/{gap + ordered.randint(0, 2)} {pair[1]}"
-        queries.append(("ordered", accentless(text) if ordered.random() < 0.5 else text))
+    pairs_apart("ordered", random.Random(seed + 6), 0.25, lambda a, b, gap, rng: f"{a} ADJ/{gap + rng.randint(0, 2)} {b}")
 
     # Likewise: documents long enough to tell apart by their words, with an id of their own.
     likes = random.Random(seed + 4)
