@@ -50,7 +50,7 @@ public struct QueryParser: Sendable {
         case near(Int, ordered: Bool)
         case open, close, minus, or, and, not, maybe
 
-        /// `)`, `OR`, `AND`, `NEAR` or `MAYBE`: what cannot begin an operand. (A switch, not `[...].contains`:
+        /// `)`, `OR`, `AND`, `NEAR`, `ADJ` or `MAYBE`: what cannot begin an operand. (A switch, not `[...].contains`:
         /// an array literal of these would be allocated at every check.)
         var endsOperand: Bool {
             switch self {
@@ -560,15 +560,15 @@ public struct QueryParser: Sendable {
     /// `ADJ`: nil for any other word, an error for a distance that is not a whole number from 1 to
     /// `maximumSlop`.
     private static func nearDistance(_ bytes: UnsafeBufferPointer<UInt8>, column: Int) throws -> (distance: Int, ordered: Bool)? {
-        let name: String
+        let ordered: Bool
         if bytes.count >= 4 && bytes[0] == 0x4E && bytes[1] == 0x45 && bytes[2] == 0x41 && bytes[3] == 0x52 {
-            name = "NEAR"
+            ordered = false
         } else if bytes.count >= 3 && bytes[0] == 0x41 && bytes[1] == 0x44 && bytes[2] == 0x4A {
-            name = "ADJ"
+            ordered = true
         } else {
             return nil
         }
-        let ordered = name == "ADJ"
+        let name = ordered ? "ADJ" : "NEAR"
         let length = name.utf8.count
         if bytes.count == length { return (defaultNearDistance, ordered) }
         guard bytes[length] == 0x2F else { return nil }
