@@ -411,9 +411,11 @@ import Testing
         #expect(try !searcher.search("rare commun", limit: 10, exactTotal: false, snippets: false).totalIsExact)
     }
 
-    /// `a MAYBE b`, a common `a` in the titles and the bodies and a rarer `b`: past the first 256
-    /// matches, blocks are passed by `a`'s and `b`'s bounds together, and `b` leads where `a`'s bound
-    /// alone cannot enter. The top k must equal the exhaustive one.
+    /// `a MAYBE b`, a common `a` in the titles and the bodies and a rarer `b`: the documents of
+    /// `b` and of `a`'s title lead, and a document of `b` alone is no match (`habitants`, in some
+    /// documents only); or, with a phrase among them, blocks are passed by `a`'s and `b`'s bounds
+    /// together, and `b` leads where `a`'s bound alone cannot enter. The top k must equal the
+    /// exhaustive one.
     @Test func maybeKeepsTheTopK() throws {
         var generator = SplitMix64(seed: 43)
         let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
@@ -430,7 +432,8 @@ import Testing
         searcher.pruning = .everywhere
         var passed = 0
         for query in ["commun MAYBE rare", "commun MAYBE rare MAYBE projet", "(commun OR habitants) MAYBE rare", "commun MAYBE title:rare^3",
-                      "commun MAYBE \"rare commun\"~2", "commun emploi MAYBE rare"] {
+                      "commun MAYBE \"rare commun\"~2", "commun emploi MAYBE rare", "habitants MAYBE rare", "title:commun MAYBE rare OR local",
+                      "rare MAYBE commun"] {
             for limit in [1, 5, 10, 25, 50] {
                 let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
                 let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)
