@@ -746,9 +746,20 @@ public final class Searcher: @unchecked Sendable {
     /// once and each last word's matches are counted among them; otherwise each text is counted.
     private func countCompletions(_ texts: [String], analyzer: FrenchAnalyzer) throws -> [Int] {
         let nodes = try texts.map { try parser.parse($0) }
+        // What the last word is counted among: the words required before it. After MAYBE, among the
+        // documents of what it adds to, those it would lift: counted as the whole text, every
+        // completion would count them all.
         func split(_ node: QueryNode) -> (head: [QueryNode], word: QueryNode)? {
-            guard case .and(let children) = node, children.count >= 2, case .word = children.last! else { return nil }
-            return (Array(children.dropLast()), children.last!)
+            switch node {
+            case .and(let children) where children.count >= 2:
+                if case .word = children.last! { return (Array(children.dropLast()), children.last!) }
+                guard let inner = split(children.last!) else { return nil }
+                return (children.dropLast() + inner.head, inner.word)
+            case .maybe(let required, let optional):
+                return ([required], optional.last!)
+            default:
+                return nil
+            }
         }
         let parts = nodes.compactMap(split)
         // The words before must require something: exclusions alone only narrow the last word.

@@ -10,7 +10,8 @@ struct Complete: Command {
         discussion: """
             The spellings the index holds that start with the last word (accents and case do not matter), \
             the most documents first, spelt as the documents write them; the words before it narrow them \
-            to those the whole text matches. When fewer start with it than --limit, those that start \
+            to those the whole text matches (a word after MAYBE counted as if required). When fewer \
+            start with it than --limit, those that start \
             with it give or take a typo follow (from 5 letters). A text ending with a space has nothing \
             to complete. One completion a line: the completed text, a tab, and the documents it \
             matches. The exit status is grep's: 0 when there are completions, 1 when there are none, 2 \

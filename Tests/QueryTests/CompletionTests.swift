@@ -9,13 +9,14 @@ import Testing
     let searcher = BundledIndex.shared.searcher
 
     /// The completions of `text`, each checked: it starts with what was typed before the word, its
-    /// count is its text's as a query and not zero, and counts come most first, those that start with
-    /// the word typed before those that start with a typo of it.
+    /// count is its text's as a query (`MAYBE` read as AND: `aWordAfterMaybeIsCountedWhereItAdds`)
+    /// and not zero, and counts come most first, those that start with the word typed before those
+    /// that start with a typo of it.
     func completions(_ text: String, limit: Int = 10, head: String) throws -> [Completion] {
         let completions = try searcher.complete(text, limit: limit)
         for completion in completions {
             #expect(completion.text.hasPrefix(head), "\(text): \(completion.text)")
-            #expect(try completion.count == searcher.count(completion.text) && completion.count > 0, "\(text): \(completion.text)")
+            #expect(try completion.count == searcher.count(Self.required(completion.text)) && completion.count > 0, "\(text): \(completion.text)")
         }
         func folded(_ text: String) -> String { Folding.removeAccents(Folding.lowercase(text)) }
         let word = folded(String(text.dropFirst(head.count)))
@@ -28,6 +29,8 @@ import Testing
         #expect(completions.count <= limit)
         return completions
     }
+
+    static func required(_ text: String) -> String { text.replacingOccurrences(of: " MAYBE ", with: " ") }
 
     @Test func theWordBeingTypedIsCompletedAsTheDocumentsWriteIt() throws {
         let typed = try completions("econ", head: "")
@@ -93,6 +96,20 @@ import Testing
             let head = String(text.dropLast(text.split(separator: " ").last!.count))
             #expect(try !completions(text, head: head).isEmpty, "\(text)")
         }
+    }
+
+    /// A word after MAYBE finds nothing of its own: it is counted among the documents it would lift,
+    /// those of what comes before that hold it too, as if the words were all required.
+    @Test func aWordAfterMaybeIsCountedWhereItAdds() throws {
+        let maybe = try completions("économie MAYBE soli", head: "économie MAYBE ")
+        let required = try completions("économie soli", head: "économie ")
+        #expect(maybe.count > 1 && maybe.map { Self.required($0.text) } == required.map(\.text) && maybe.map(\.count) == required.map(\.count))
+        // Not the whole text's count, `économie`'s, which every completion would share.
+        #expect(Set(maybe.map(\.count)).count > 1 && maybe.allSatisfy { $0.count < (try? searcher.count("économie")) ?? 0 })
+        // Inside a conjunction, and after a phrase's MAYBE, the same way.
+        #expect(try !completions("jardin économie MAYBE soli", head: "jardin économie MAYBE ").isEmpty)
+        let phrase = try searcher.complete("économie MAYBE \"économie sol", limit: 5)
+        #expect(!phrase.isEmpty && phrase.allSatisfy { (try? searcher.count("économie \"" + $0.text.dropFirst("économie MAYBE \"".count) + "\"")) == $0.count })
     }
 
     /// A phrase being typed is counted as the phrase it makes once closed.
