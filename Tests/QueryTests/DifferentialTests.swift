@@ -412,10 +412,10 @@ import Testing
     }
 
     /// `a MAYBE b`, a common `a` in the titles and the bodies and a rarer `b`: the documents of
-    /// `b` and of `a`'s title lead, and a document of `b` alone is no match (`habitants`, in some
-    /// documents only); or, with a phrase among them, blocks are passed by `a`'s and `b`'s bounds
-    /// together, and `b` leads where `a`'s bound alone cannot enter. The top k must equal the
-    /// exhaustive one.
+    /// `b` and of `a`'s title lead, a phrase among them told what it must reach, and a document of
+    /// `b` alone is no match (`habitants`, in some documents only); or, with `a` a conjunction,
+    /// blocks are passed by `a`'s and `b`'s bounds together, and `b` leads where `a`'s bound alone
+    /// cannot enter. The top k must equal the exhaustive one.
     @Test func maybeKeepsTheTopK() throws {
         var generator = SplitMix64(seed: 43)
         let filler = ["projet", "territoire", "habitants", "emploi", "association", "local"]
@@ -433,7 +433,7 @@ import Testing
         var passed = 0
         for query in ["commun MAYBE rare", "commun MAYBE rare MAYBE projet", "(commun OR habitants) MAYBE rare", "commun MAYBE title:rare^3",
                       "commun MAYBE \"rare commun\"~2", "commun emploi MAYBE rare", "habitants MAYBE rare", "title:commun MAYBE rare OR local",
-                      "rare MAYBE commun"] {
+                      "rare MAYBE commun", "habitants MAYBE \"rare commun\"~2"] {
             for limit in [1, 5, 10, 25, 50] {
                 let exhaustive = try searcher.search(query, limit: limit, prune: false, snippets: false)
                 let pruned = try searcher.search(query, limit: limit, exactTotal: false, snippets: false)

@@ -688,22 +688,28 @@ enum TopDocs {
         return Result(collector: collector, totalIsExact: exact)
     }
 
-    /// `a MAYBE b` where each side is a word or a union of words (a word in several fields): block-max
-    /// MaxScore over all their fields' clauses, `a`'s required. `a`'s bound over all its fields is
-    /// often above the threshold where that of its body alone is not (`pour` in a title scores 8.7,
-    /// in a body at most 1): then `requiredOptional` reads every document of `a`, where this reads
-    /// those of `a`'s title and `b`. Nil when a side is anything else, or when `a` has at most twice
-    /// `boundsAfter` postings: `requiredOptional` scores most of them before any bound, and costs
-    /// less than the windows (`dim MAYBE arr`, 321 documents, took 1.17 times the instructions this
-    /// way).
+    /// `a MAYBE b` where `a` is a word or a union of words (a word in several fields): block-max
+    /// MaxScore over all its fields' clauses and `b`'s, `a`'s required. `a`'s bound over all its
+    /// fields is often above the threshold where that of its body alone is not (`pour` in a title
+    /// scores 8.7, in a body at most 1): then `requiredOptional` reads every document of `a`, where
+    /// this reads those of `a`'s title and `b`. Nil when `a` is anything else, or when it has at most
+    /// twice `boundsAfter` postings: `requiredOptional` scores most of them before any bound, and
+    /// costs less than the windows (`dim MAYBE arr`, 321 documents, took 1.17 times the instructions
+    /// this way).
     private static func maybeWords(_ root: AndMaybeScorer, capacity: Int, boundsAfter: Int) throws -> Result? {
         func words(_ scorer: Scorer) -> [FieldTermScorer]? {
             let clauses = leaves(of: scorer)
             guard clauses.allSatisfy({ $0 is FieldTermScorer }) else { return nil }
             return clauses.map { unsafeDowncast($0, to: FieldTermScorer.self) }
         }
-        guard root.required.cost > 2 * boundsAfter, let required = words(root.required), let optional = words(root.optional) else { return nil }
-        let clauses = required + optional
+        guard root.required.cost > 2 * boundsAfter, let required = words(root.required) else { return nil }
+        if let optional = words(root.optional) {
+            let clauses = required + optional
+            return try maxScoreWindows(clauses, bounds: clauses.map(\.maxScore), matching: RequiredClauses.self, required: required.count,
+                                       collector: TopCollector(capacity: capacity), threshold: -.infinity, passing: [])
+        }
+        // A phrase among the optional clauses, as in a union: told what it must reach to be read.
+        let clauses: [Scorer] = required + leaves(of: root.optional)
         return try maxScoreWindows(clauses, bounds: clauses.map(\.maxScore), matching: RequiredClauses.self, required: required.count,
                                    collector: TopCollector(capacity: capacity), threshold: -.infinity, passing: [])
     }
