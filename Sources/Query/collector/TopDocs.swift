@@ -703,15 +703,13 @@ enum TopDocs {
             return clauses.map { unsafeDowncast($0, to: FieldTermScorer.self) }
         }
         guard root.required.cost > 2 * boundsAfter, let required = words(root.required) else { return nil }
-        if let optional = words(root.optional) {
-            let clauses = required + optional
-            return try maxScoreWindows(clauses, bounds: clauses.map(\.maxScore), matching: RequiredClauses.self, required: required.count,
-                                       collector: TopCollector(capacity: capacity), threshold: -.infinity, passing: [])
+        func ranked<Clause: Scorer>(_ clauses: [Clause]) throws -> Result {
+            try maxScoreWindows(clauses, bounds: clauses.map(\.maxScore), matching: RequiredClauses.self, required: required.count,
+                                collector: TopCollector(capacity: capacity), threshold: -.infinity, passing: [])
         }
+        if let optional = words(root.optional) { return try ranked(required + optional) }
         // A phrase among the optional clauses, as in a union: told what it must reach to be read.
-        let clauses: [Scorer] = required + leaves(of: root.optional)
-        return try maxScoreWindows(clauses, bounds: clauses.map(\.maxScore), matching: RequiredClauses.self, required: required.count,
-                                   collector: TopCollector(capacity: capacity), threshold: -.infinity, passing: [])
+        return try ranked(required + leaves(of: root.optional) as [Scorer])
     }
 
     /// A query with optional clauses (the proximity boost's pairs, `a MAYBE b`): the required clause's
