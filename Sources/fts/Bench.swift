@@ -145,7 +145,7 @@ struct Bench: Command {
     }
 
     func run() throws {
-        guard let bytes = FileManager.default.contents(atPath: queries) else {
+        guard let bytes = FileContents.read(queries) else {
             Output.error("fts bench: \(queries): cannot read the file")
             throw ExitStatus(1)
         }

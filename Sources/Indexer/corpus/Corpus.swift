@@ -446,7 +446,7 @@ public enum Corpus {
     /// A text file's sections, and the fields its front matter gives the first.
     private static func textSections(_ file: CorpusFile, issue: (CorpusIssue) throws -> Void) throws -> ([SectionSplitter.Section], [SourceDocument.Field]) {
         if let (page, properties) = try documentPage(file) { return (sections(of: page), properties.fields) }
-        guard let data = FileManager.default.contents(atPath: file.path) else {
+        guard let data = FileContents.read(file.path, size: file.size) else {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }
         try data.withUnsafeBytes { try refuseBinaryData($0, file: file, as: "text") }
@@ -519,7 +519,7 @@ public enum Corpus {
 
     private static func mapped(_ file: CorpusFile) throws(CorpusIssue) -> Data {
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
+            return try FileContents.mapped(file.path, size: file.size)
         } catch {
             throw CorpusIssue(file: file.path, message: "cannot read file (\(systemError()))")
         }

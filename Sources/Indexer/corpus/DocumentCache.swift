@@ -53,7 +53,7 @@ final class DocumentCache: @unchecked Sendable {
     private func documents(_ entry: (key: String, name: String)) -> [SourceDocument]? {
         let (key, name) = entry
         lock.withLock { _ = used.insert(name) }
-        guard let data = FileManager.default.contents(atPath: folder + "/" + name),
+        guard let data = FileContents.read(folder + "/" + name),
               let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.key == key else { return nil }
         return entry.documents
     }

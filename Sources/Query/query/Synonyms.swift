@@ -19,7 +19,7 @@ public struct Synonyms: Sendable {
 
     /// Reads a synonym file; a line that cannot be read is an error naming it.
     public init(contentsOf path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw QueryError("cannot read the synonym file \(path)")
         }
         guard let text = String(validating: data, as: UTF8.self) else { throw QueryError("synonym file \(path) is not valid UTF-8") }
