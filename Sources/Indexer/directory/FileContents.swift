@@ -24,11 +24,16 @@ public enum FileContents {
         return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
     }
 
-    /// Empty: of 0 bytes, by the caller's `size` or by its status if a regular file (a special one
-    /// is left to Foundation, whatever size it says).
+    /// Empty and readable: of 0 bytes, by the caller's `size` or by its status if a regular file (a
+    /// special one is left to Foundation, whatever size it says). One that cannot be read is left to
+    /// Foundation too, which fails and says why, as for any other file.
     private static func isEmpty(_ path: String, size: Int?) -> Bool {
-        if let size { return size == 0 }
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size == 0
+        if let size {
+            guard size == 0 else { return false }
+        } else {
+            var info = stat()
+            guard stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size == 0 else { return false }
+        }
+        return access(path, R_OK) == 0
     }
 }
