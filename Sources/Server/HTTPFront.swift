@@ -178,6 +178,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// A request is being answered; and whether the server stops (close once it is).
     private var answering = false
     private var stopping = false
+    /// The client closed its side: it sends nothing more, so the connection closes once answered.
+    private var inputEnded = false
+    /// Responses handed to the channel and not yet written.
+    private var unwritten = 0
     /// A request whose response the channel cannot take yet (its client does not read the ones
     /// before): it runs once the channel is writable, so that a client pipelining requests for
     /// large replies holds the server to one of them, not to every reply it does not read.
@@ -285,23 +289,32 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         if status == .methodNotAllowed {
             headers.add(name: "Allow", value: head.uri.hasPrefix("/reload") ? "POST" : "GET, HEAD")
         }
-        let keepAlive = head.isKeepAlive && !stopping
+        let keepAlive = head.isKeepAlive && !stopping && !inputEnded
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
         if head.method != .HEAD && !body.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         }
         answering = false
+        unwritten += 1
         // Written, or failed with the channel: either way no longer held.
         let memory = self.memory
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             memory.release(held)
-            if !keepAlive { context.close(promise: nil) }
+            self.unwritten -= 1
+            if !keepAlive || self.isDone { context.close(promise: nil) }
         }
     }
 
+    /// The client sends nothing more and every request it sent is answered and written.
+    private var isDone: Bool { inputEnded && !answering && unwritten == 0 }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+        if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
+            // Comes after every request the client sent (`HTTPServerPipelineHandler` holds it behind them).
+            inputEnded = true
+            if isDone { context.close(promise: nil) }
+        } else if event is IdleStateHandler.IdleStateEvent {
             context.close(promise: nil)
         } else if event is ServerStopping {
             // A request being answered is answered first, with `Connection: close`.

@@ -78,6 +78,8 @@ public final class SearchServer: @unchecked Sendable {
                     HTTPRequestHandler(service: service, pool: pool, memoryLimit: configuration.maximumReplyMemory, maximumTargetLength: configuration.maximumLineLength,
                                        allowedOrigin: configuration.allowedOrigin))
             }
+            // As on the lines' port: `printf 'GET … HTTP/1.0\r\n\r\n' | nc -N` closes its side once sent.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             do {
                 httpChannel = try bind(http, port: port)
             } catch {

@@ -222,6 +222,23 @@ import Testing
         #expect(zip(bodies, ["s", "e", "j"]).allSatisfy { $0.hasPrefix(#"{"completions":[{"text":""# + $1) }, "\(bodies)")
         let old = try LineClient(port: server.server.httpPort!)
         let response = try #require(Self.exchange(old, "GET /ping HTTP/1.0"))
-        #expect(response.status == 200 && response.headers["connection"] == "close" && old.line() == nil)
+        #expect(response.status == 200 && response.headers["connection"] == "close" && old.isClosedByServer())
+    }
+
+    /// `printf 'GET /ping HTTP/1.0\r\n\r\n' | nc -N host port`: the client closes its side once sent.
+    @Test func aClientThatClosesItsSideStillGetsItsResponses() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        let http = try LineClient(port: server.server.httpPort!)
+        http.send("GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\nGET /count?q=jardin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        http.shutdownWrite()
+        let first = try #require(Self.response(http)), second = try #require(Self.response(http))
+        #expect(first.status == 200 && first.body == "{\"pong\":true}\n")
+        #expect(second.status == 200 && second.body == "{\"count\":4}\n" && second.headers["connection"] == "close")
+        #expect(http.isClosedByServer())
+        // One that sends nothing is closed at once, not left to the idle timeout.
+        let silent = try LineClient(port: server.server.httpPort!)
+        silent.shutdownWrite()
+        #expect(silent.isClosedByServer())
     }
 }

@@ -68,6 +68,14 @@ final class LineClient {
     }
 
     func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
+
+    /// Whether the server has closed the connection, with nothing more sent: false when it sent more
+    /// or when the timeout passed first (which `line()` does not tell from a close).
+    func isClosedByServer() -> Bool {
+        guard buffer.isEmpty else { return false }
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, 0) == 0
+    }
 }
 
 /// A running server over an index of the bundled corpus.
