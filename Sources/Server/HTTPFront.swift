@@ -326,6 +326,46 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A parse error comes in its turn, after the responses to the requests before it.
         context.close(promise: nil)
+    }
+}
+
+/// Answers a request HTTP/1.1 cannot parse with a JSON error, as every other error is answered (NIO's
+/// own handler sends an empty 400), unless a response has begun; the connection then closes.
+final class HTTPParseErrorResponder: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var responding = false
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Bytes read after the parse error: that error is answered in its turn, and nothing more.
+        if case ByteToMessageDecoderError.dataReceivedInErrorState = error { return }
+        // Bytes after a request that said `Connection: close` are not answered: its response said so.
+        if let error = error as? HTTPParserError, error != .closedConnection, !responding {
+            let (status, reply) = error == .headerOverflow
+                ? (HTTPResponseStatus.requestHeaderFieldsTooLarge,
+                   ProtocolError(code: .lineTooLong, message: "request line and headers longer than 80 KiB"))
+                : (.badRequest, ProtocolError(code: .badRequest, message: "not an HTTP/1.1 request (\(error))"))
+            let body = ReplyEncoder.encode(.error(reply), format: .json)
+            let headers = HTTPHeaders([("Content-Type", "application/json; charset=utf-8"), ("Content-Length", "\(body.count)"),
+                                       ("Connection", "close")])
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+        context.fireErrorCaught(error)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head: responding = true
+        case .body: break
+        case .end: responding = false
+        }
+        context.write(data, promise: promise)
     }
 }

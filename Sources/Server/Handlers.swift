@@ -372,3 +372,49 @@ final class ConnectionLimiter: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 }
+
+/// Closes a connection as nginx's lingering close does: its output first, once every response before
+/// has been written, so that the client reads them to their end; then the whole socket once the client
+/// closes or `lingering` passes (`RequestExecutor.lingering`), dropping what it still sends. A socket closed
+/// with bytes unread sends a reset, which loses the responses a client has not read yet: the case of a
+/// client that pipelines behind `Connection: close` or a request the server cannot parse.
+final class LingeringClose: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let lingering: TimeAmount
+    private var closingOutput = false
+    private var inputClosed = false
+
+    init(lingering: TimeAmount) {
+        self.lingering = lingering
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !closingOutput { context.fireChannelRead(data) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // The handlers after this one no longer ask for reads: it drains the input itself.
+        if closingOutput { context.read() } else { context.fireChannelReadComplete() }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
+            inputClosed = true
+            if closingOutput { return context.close(promise: nil) }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard mode == .all, !closingOutput, !inputClosed else { return context.close(mode: mode, promise: promise) }
+        closingOutput = true
+        context.channel.closeFuture.cascade(to: promise)
+        context.close(mode: .output, promise: nil)
+        context.read()
+        context.eventLoop.scheduleTask(in: lingering) { context.close(promise: nil) }
+    }
+}

@@ -62,8 +62,8 @@ public final class SearchServer: @unchecked Sendable {
         let channel = try bind(lines, port: configuration.port)
         self.channel = channel
         if let port = configuration.httpPort {
-            // The same admission and idle timeout, NIO's HTTP/1.1 parsing (requests answered in order,
-            // one at a time), then the commands.
+            // The same admission, idle timeout and lingering close, NIO's HTTP/1.1 parsing (requests
+            // answered in order, one at a time; what it cannot parse answered in JSON), then the commands.
             let http = bootstrap { channel in
                 try channel.pipeline.syncOperations.addHandlers([
                     ConnectionLimiter(service: service, limit: configuration.maximumConnections) { error in
@@ -72,9 +72,11 @@ public final class SearchServer: @unchecked Sendable {
                             + "Content-Length: \(body.count)\r\nRetry-After: 1\r\nConnection: close\r\n\r\n").utf8) + body
                     },
                     IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
+                    LingeringClose(lingering: RequestExecutor.lingering),
                 ])
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                try channel.pipeline.syncOperations.addHandler(
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+                try channel.pipeline.syncOperations.addHandlers(
+                    HTTPParseErrorResponder(),
                     HTTPRequestHandler(service: service, pool: pool, memoryLimit: configuration.maximumReplyMemory, maximumTargetLength: configuration.maximumLineLength,
                                        allowedOrigin: configuration.allowedOrigin))
             }

@@ -99,10 +99,35 @@ import Testing
         #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD")
         let reloadByGet = try #require(Self.get(http, "/reload"))
         #expect(reloadByGet.status == 405 && reloadByGet.headers["allow"] == "POST")
-        // Garbage instead of HTTP: a 400 from NIO's parser, then the connection closes.
+    }
+
+    /// What HTTP cannot parse gets a JSON error after the responses to the requests before it, and a
+    /// connection that closes is closed without a reset, however much its client sent after: the
+    /// server closes its side, then reads and drops the rest (a reset would lose the responses the
+    /// client has not read yet).
+    @Test func whatHTTPCannotParseIsAnsweredAfterTheRequestsBefore() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        let more = String(repeating: "GET /ping HTTP/1.1\r\n\r\n", count: 20_000)
         let garbage = try LineClient(port: server.server.httpPort!)
-        garbage.send("\u{1}\u{2} nonsense\r\n\r\n")
-        #expect(garbage.line()?.hasPrefix("HTTP/1.1 400") == true)
+        garbage.send("GET /count?q=jardin HTTP/1.1\r\n\r\n\u{1}\u{2} nonsense\r\n\r\n" + more)
+        let counted = try #require(Self.response(garbage)), refused = try #require(Self.response(garbage))
+        #expect(counted.status == 200 && counted.body == #"{"count":4}"# + "\n")
+        #expect(refused.status == 400 && refused.headers["connection"] == "close"
+                && refused.body == #"{"error":{"code":"bad_request","message":"not an HTTP/1.1 request (invalid HTTP method)"}}"# + "\n")
+        #expect(garbage.isClosedByServer())
+        // Requests pipelined after `Connection: close` are not answered.
+        let closing = try LineClient(port: server.server.httpPort!)
+        closing.send("GET /count?q=jardin HTTP/1.1\r\nConnection: close\r\n\r\n" + more)
+        let closed = try #require(Self.response(closing))
+        #expect(closed.status == 200 && closed.body == #"{"count":4}"# + "\n" && closed.headers["connection"] == "close")
+        #expect(closing.isClosedByServer())
+        // Past what NIO's parser takes of a request line and headers.
+        let long = try LineClient(port: server.server.httpPort!)
+        long.send("GET /search?q=" + String(repeating: "jardin+", count: 12_000) + " HTTP/1.1\r\n\r\n")
+        let tooLong = try #require(Self.response(long))
+        #expect(tooLong.status == 431
+                && tooLong.body == #"{"error":{"code":"line_too_long","message":"request line and headers longer than 80 KiB"}}"# + "\n")
         // The server serves on.
         #expect(try Self.get(LineClient(port: server.server.httpPort!), "/ping")?.body == #"{"pong":true}"# + "\n")
     }
