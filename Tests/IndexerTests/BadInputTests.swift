@@ -482,6 +482,24 @@ import TestSupport
                                               folder.file("pipe.jsonl") + ": " + Corpus.notRegular])
     }
 
+    /// A link to nothing and a loop of links are reported, as grep reports them, where they would
+    /// have been read: a file of a known type, or a folder. A file out of reach says so.
+    @Test func linksThatLeadNowhereAreReported() throws {
+        let folder = try TemporaryFolder()
+        try "Un texte sur l’économie sociale.".write(toFile: folder.file("a.txt"), atomically: false, encoding: .utf8)
+        #expect(symlink("/nonexistent/b.txt", folder.file("b.txt")) == 0)
+        #expect(symlink("/nonexistent", folder.file("gone")) == 0)
+        #expect(symlink("/nonexistent", folder.file("gone.png")) == 0)
+        #expect(symlink("d.md", folder.file("c.md")) == 0 && symlink("c.md", folder.file("d.md")) == 0)
+        let (files, issues) = Corpus.files(in: [folder.path])
+        #expect(files.map(\.name) == ["a.txt"])
+        #expect(issues.map(\.description) == [folder.file("b.txt") + ": skipped: a link to /nonexistent/b.txt, which does not exist",
+                                              folder.file("c.md") + ": skipped: a loop of links",
+                                              folder.file("d.md") + ": skipped: a loop of links",
+                                              folder.file("gone") + ": skipped: a link to /nonexistent, which does not exist"])
+        #expect(FileStatus.unreachable(folder.file("a.txt")) == nil && FileStatus.unreachable(folder.file("e.txt")) == nil)
+    }
+
     /// A gzip file cut short is reported as such: zlib ends it as it ends a whole one. The documents
     /// before the cut are indexed.
     @Test func aTruncatedGzipFileIsReported() throws {

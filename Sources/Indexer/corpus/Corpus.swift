@@ -42,6 +42,24 @@ public struct FileStatus: Hashable, Sendable {
         size = Int(info.st_size)
         modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }
+
+    /// Why a path listed in a folder cannot be examined, as an issue: a link that leads nowhere, or
+    /// a file out of reach. Nil for a path gone since the listing, which is no longer in the folder.
+    static func unreachable(_ path: String) -> String? {
+        var info = stat()
+        let failed = stat(path, &info) == 0 ? 0 : errno
+        let isLink = lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+        switch failed {
+        case ELOOP: return "skipped: a loop of links"
+        case EACCES: return "cannot read: permission denied"
+        case ENOENT, ENOTDIR:
+            guard isLink else { return nil }
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " to \($0), which does not exist" }
+            return "skipped: a link\(target ?? " to nothing")"
+        case 0: return nil
+        default: return "cannot read: \(String(cString: strerror(failed)))"
+        }
+    }
 }
 
 /// One input file, found by walking the paths given to `fts index`.
@@ -276,9 +294,13 @@ public enum Corpus {
                     let name = relative.isEmpty ? entry : relative + "/" + entry
                     let full = (path as NSString).appendingPathComponent(name)
                     guard let status = FileStatus(path: full) else {
+                        // Said of what would have been read (a file of a known type, or a folder).
+                        guard kind(of: entry) != nil || !entry.contains(".") else { continue }
                         // A name that is not UTF-8 comes back with U+FFFD in it, a path no call can open.
-                        if entry.unicodeScalars.contains("\u{FFFD}") && (kind(of: entry) != nil || !entry.contains(".")) {
+                        if entry.unicodeScalars.contains("\u{FFFD}") {
                             issues.append(CorpusIssue(file: full, message: "skipped: the name is not valid UTF-8 (rename it to index it)"))
+                        } else if let reason = FileStatus.unreachable(full) {
+                            issues.append(CorpusIssue(file: full, message: reason))
                         }
                         continue
                     }
