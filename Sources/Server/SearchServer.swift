@@ -59,7 +59,7 @@ public final class SearchServer: @unchecked Sendable {
         }
         // `printf … | nc -q1` closes its side once sent: the replies must still go out before we close.
         .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-        let channel = try bind(lines, port: configuration.port)
+        let channel = try bind(lines, port: configuration.port, option: "--port")
         self.channel = channel
         if let port = configuration.httpPort {
             // The same admission, idle timeout and lingering close, NIO's HTTP/1.1 parsing (requests
@@ -83,7 +83,7 @@ public final class SearchServer: @unchecked Sendable {
             // As on the lines' port: `printf 'GET … HTTP/1.0\r\n\r\n' | nc -N` closes its side once sent.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             do {
-                httpChannel = try bind(http, port: port)
+                httpChannel = try bind(http, port: port, option: "--http-port")
             } catch {
                 try? channel.close().wait()
                 throw error
@@ -111,11 +111,12 @@ public final class SearchServer: @unchecked Sendable {
             }
     }
 
-    private func bind(_ bootstrap: ServerBootstrap, port: Int) throws -> Channel {
+    /// `option`: the one that names `port`, for the error.
+    private func bind(_ bootstrap: ServerBootstrap, port: Int, option: String) throws -> Channel {
         do {
             return try bootstrap.bind(host: configuration.host, port: port).wait()
         } catch {
-            throw ListenError(host: configuration.host, port: port, cause: error)
+            throw ListenError(host: configuration.host, port: port, option: option, cause: error)
         }
     }
 
@@ -172,13 +173,15 @@ final class OpenConnections: @unchecked Sendable {
 public struct ListenError: Error, CustomStringConvertible {
     public let host: String
     public let port: Int
+    /// The option that chose the port: `--port`, or `--http-port`.
+    public let option: String
     public let cause: any Error
 
     public var description: String {
         let reason: String
         switch (cause as? IOError)?.errnoCode {
-        case EADDRINUSE?: reason = "the port is in use (another searchd?); choose another with --port"
-        case EACCES?: reason = "permission denied (ports below 1024 need privileges); choose another with --port"
+        case EADDRINUSE?: reason = "the port is in use (another searchd?); choose another with \(option)"
+        case EACCES?: reason = "permission denied (ports below 1024 need privileges); choose another with \(option)"
         case EADDRNOTAVAIL?: reason = "no interface of this machine has that address; see --host"
         case let code?: reason = String(cString: strerror(code))
         case nil where cause is SocketAddressError.UnknownHost:

@@ -100,6 +100,7 @@ struct Searchd {
         slowQueryMilliseconds = try arguments.number("log-slow-queries")
         guard (0...65535).contains(port) else { throw UsageError("--port must be between 0 and 65535") }
         guard httpPort.map({ (0...65535).contains($0) }) != false else { throw UsageError("--http-port must be between 0 and 65535") }
+        guard httpPort == nil || httpPort == 0 || httpPort != port else { throw UsageError("--http-port must differ from --port") }
         guard allowedOrigin == nil || httpPort != nil else { throw UsageError("--http-allow-origin needs --http-port") }
         guard maxConnections > 0 else { throw UsageError("--max-connections must be at least 1") }
         guard idleTimeout > 0 else { throw UsageError("--idle-timeout must be at least 1 second") }

@@ -376,6 +376,7 @@ import TestSupport
                                          (["--idle-timeout", "-1"], "--idle-timeout must be at least 1 second"),
                                          (["--max-line", "10"], "--max-line must be at least 16 bytes"),
                                          (["--watch", "0"], "--watch must be at least 1 second"),
+                                         (["--port", "7711", "--http-port", "7711"], "--http-port must differ from --port"),
                                          (["--log-slow-queries", "-1"], "--log-slow-queries must be between 0 and 3600000 milliseconds"),
                                          (["--log-slow-queries", "soon"], "invalid value 'soon' for --log-slow-queries <ms>: a number is expected"),
                                          (["--max-reply-memory", "64K"], "--max-reply-memory takes a size of at least 1M, such as 64M or 2G"),

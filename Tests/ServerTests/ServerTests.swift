@@ -616,15 +616,16 @@ import Testing
     }
 
     /// A port already taken, or an address no interface has (192.0.2.1 is reserved for documentation),
-    /// is said so, naming the address.
+    /// is said so, naming the address and the option to change.
     @Test func aServerThatCannotListenSaysWhere() throws {
         let server = try TestServer()
         defer { server.stop() }
         let service = try SearchService(indexPath: server.index, authToken: nil, logger: Logger(label: "test"))
-        func failure(host: String, port: Int) -> String {
+        func failure(host: String, port: Int, httpPort: Int? = nil) -> String {
             var configuration = ServerConfiguration()
             configuration.host = host
             configuration.port = port
+            configuration.httpPort = httpPort
             let second = SearchServer(service: service, configuration: configuration)
             defer { second.stop(grace: 0) }
             do {
@@ -638,6 +639,8 @@ import Testing
                 == "cannot listen on 127.0.0.1:\(server.port): the port is in use (another searchd?); choose another with --port")
         #expect(failure(host: "192.0.2.1", port: 0)
                 == "cannot listen on 192.0.2.1:0: no interface of this machine has that address; see --host")
+        #expect(failure(host: "127.0.0.1", port: 0, httpPort: server.port)
+                == "cannot listen on 127.0.0.1:\(server.port): the port is in use (another searchd?); choose another with --http-port")
     }
 
     /// `printf 'SEARCH …\n' | nc -q1 host port`: the client closes its side right after sending.
