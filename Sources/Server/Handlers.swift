@@ -373,11 +373,12 @@ final class ConnectionLimiter: ChannelInboundHandler {
     }
 }
 
-/// Closes a connection as nginx's lingering close does: its output first, once every response before
-/// has been written, so that the client reads them to their end; then the whole socket once the client
-/// closes or `lingering` passes (`RequestExecutor.lingering`), dropping what it still sends. A socket closed
-/// with bytes unread sends a reset, which loses the responses a client has not read yet: the case of a
-/// client that pipelines behind `Connection: close` or a request the server cannot parse.
+/// Closes a connection as nginx's lingering close does: once every response before has been written
+/// (closing at once would drop those not yet flushed), its output first, so that the client reads them
+/// to their end; then the whole socket once the client closes or `lingering` passes
+/// (`RequestExecutor.lingering`), dropping what it still sends. A socket closed with bytes unread sends
+/// a reset, which loses the responses a client has not read yet: the case of a client that pipelines
+/// behind `Connection: close` or a request the server cannot parse.
 final class LingeringClose: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -385,7 +386,8 @@ final class LingeringClose: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let lingering: TimeAmount
-    private var closingOutput = false
+    private var closing = false
+    private var outputClosed = false
     private var inputClosed = false
 
     init(lingering: TimeAmount) {
@@ -393,28 +395,35 @@ final class LingeringClose: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if !closingOutput { context.fireChannelRead(data) }
+        if !closing { context.fireChannelRead(data) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         // The handlers after this one no longer ask for reads: it drains the input itself.
-        if closingOutput { context.read() } else { context.fireChannelReadComplete() }
+        if closing { context.read() } else { context.fireChannelReadComplete() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
             inputClosed = true
-            if closingOutput { return context.close(promise: nil) }
+            if outputClosed { return context.close(promise: nil) }
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard mode == .all, !closingOutput, !inputClosed else { return context.close(mode: mode, promise: promise) }
-        closingOutput = true
+        guard mode == .all, !closing else { return context.close(mode: mode, promise: promise) }
+        closing = true
         context.channel.closeFuture.cascade(to: promise)
-        context.close(mode: .output, promise: nil)
-        context.read()
-        context.eventLoop.scheduleTask(in: lingering) { context.close(promise: nil) }
+        // Writes complete in order: once this empty one has, every response before it has gone.
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
+        written.futureResult.whenComplete { _ in
+            guard !self.inputClosed else { return context.close(promise: nil) }
+            self.outputClosed = true
+            context.close(mode: .output, promise: nil)
+            context.read()
+            context.eventLoop.scheduleTask(in: self.lingering) { context.close(promise: nil) }
+        }
     }
 }

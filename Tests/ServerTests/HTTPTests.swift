@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Indexer
 @testable import Server
+import TestSupport
 
 /// The commands over HTTP: the same replies as the line protocol's JSON ones, with HTTP's statuses.
 @Suite(.serialized) struct HTTPTests {
@@ -248,6 +249,53 @@ import Testing
         let old = try LineClient(port: server.server.httpPort!)
         let response = try #require(Self.exchange(old, "GET /ping HTTP/1.0"))
         #expect(response.status == 200 && response.headers["connection"] == "close" && old.isClosedByServer())
+    }
+
+    /// Random requests (commands, parameters, escapes, methods, versions, now and then a byte
+    /// corrupted), up to three pipelined a connection whose client closes its side once sent: each
+    /// gets a well-formed response whose JSON parses, none a 5xx, and the connection an orderly end.
+    /// Every request is answered, unless one is corrupted or HTTP/1.0, after which the rest may not be.
+    @Test func randomRequestsGetWellFormedResponsesAndAnOrderlyClose() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        var random = SplitMix64(seed: 7)
+        let commands = ["search", "count", "suggest", "complete", "get", "highlight", "analyze", "terms", "stats", "fields", "help", "ping", "", "nope"]
+        let names = ["q", "limit", "offset", "sort", "facet", "filter", "fields", "snippet", "explain", "cursor", "after", "id", "field", "prefix", "top", "x", ""]
+        let values = ["jardin", "%C3%A9conomie", "%22clichy+sous+bois%22", "%C3%A9co*", "(a+OR", "-b", "title:jardin", "%FF", "%ZZ", "%2",
+                      "1", "-1", "99999999999999999999", "tags:=bio", "title:desc", "a.txt%231", ""]
+        for _ in 0..<150 {
+            var requests: [[UInt8]] = []
+            var everyOneAnswered = true
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let method = ["GET", "GET", "GET", "POST", "OPTIONS", "PUT"].randomElement(using: &random)!
+                let parameters = (0..<Int.random(in: 0...3, using: &random)).map { _ in
+                    names.randomElement(using: &random)! + "=" + values.randomElement(using: &random)!
+                }
+                let target = "/" + commands.randomElement(using: &random)! + (parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&"))
+                let version = Int.random(in: 0..<8, using: &random) == 0 ? "HTTP/1.0" : "HTTP/1.1"
+                var bytes = Array("\(method) \(target) \(version)\r\nHost: x\r\n\r\n".utf8)
+                if Int.random(in: 0..<15, using: &random) == 0 {
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                    everyOneAnswered = false
+                }
+                if version == "HTTP/1.0" { everyOneAnswered = false }
+                requests.append(bytes)
+            }
+            let client = try LineClient(port: server.server.httpPort!)
+            client.send(requests.flatMap { $0 })
+            client.shutdownWrite()
+            var answered = 0
+            while let response = Self.response(client) {
+                answered += 1
+                #expect(response.status < 500, "\(requests.map { String(decoding: $0, as: UTF8.self) })")
+                if !response.body.isEmpty {
+                    #expect((try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) != nil, "\(response.body)")
+                }
+            }
+            #expect(!client.wasReset && answered >= 1 && answered <= requests.count, "\(answered) of \(requests.count): \(requests.map { String(decoding: $0, as: UTF8.self) })")
+            if everyOneAnswered { #expect(answered == requests.count) }
+        }
+        #expect(try Self.get(LineClient(port: server.server.httpPort!), "/ping")?.body == #"{"pong":true}"# + "\n")
     }
 
     /// `printf 'GET /ping HTTP/1.0\r\n\r\n' | nc -N host port`: the client closes its side once sent.

@@ -10,6 +10,8 @@ import Glibc
 final class LineClient {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
+    /// The server reset the connection (closed it with bytes unread), which loses what it sent last.
+    private(set) var wasReset = false
 
     /// `receiveBuffer`: the socket's receive buffer in bytes, fixed (the system's autotuning takes it
     /// up to tens of MB on loopback).
@@ -53,6 +55,7 @@ final class LineClient {
             }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == ECONNRESET { wasReset = true }
             if count <= 0 { return nil }
             buffer.append(contentsOf: chunk[..<count])
         }
