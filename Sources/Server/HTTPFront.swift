@@ -270,7 +270,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
     }
 
-    private static let jsonType = "application/json; charset=utf-8"
+    static let jsonType = "application/json; charset=utf-8"
 
     /// `held`: the bytes of `body` counted in the reply memory, given back once written.
     private func write(status: HTTPResponseStatus, body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext, held: Int = 0,
@@ -351,7 +351,7 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler {
                    ProtocolError(code: .lineTooLong, message: "request line and headers longer than 80 KiB"))
                 : (.badRequest, ProtocolError(code: .badRequest, message: "not an HTTP/1.1 request (\(error))"))
             let body = ReplyEncoder.encode(.error(reply), format: .json)
-            let headers = HTTPHeaders([("Content-Type", "application/json; charset=utf-8"), ("Content-Length", "\(body.count)"),
+            let headers = HTTPHeaders([("Content-Type", HTTPRequestHandler.jsonType), ("Content-Length", "\(body.count)"),
                                        ("Connection", "close")])
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)

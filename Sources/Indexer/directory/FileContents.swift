@@ -7,10 +7,9 @@ import Darwin
 
 /// A file's bytes, read whole. Foundation's readers (`FileManager.contents(atPath:)`,
 /// `Data(contentsOf:)`) leak the 4 KiB buffer they read an empty file into (swift-foundation with
-/// Swift 6.3): `fts sections` over 20,000 empty text files peaked at 104 MB against 27 MB for as many
-/// one-line ones, and searchd would leak as much again at each build `--watch` starts. An empty
-/// regular file is answered here without them. `size` is the file's size when the caller knows it
-/// (a corpus walk stats every file), which spares a second look: a microsecond a file.
+/// Swift 6.3), at every build `searchd --watch` starts (BENCHMARKS.md, "Empty files read without a
+/// leak"). An empty regular file is answered here without them. `size` is the file's size when the
+/// caller knows it (a corpus walk stats every file), which spares a second look.
 public enum FileContents {
     /// The file's bytes; nil when it cannot be read (`errno` says why).
     public static func read(_ path: String, size: Int? = nil) -> Data? {
