@@ -74,6 +74,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["fts", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Indexer", "TestSupport"]),
         // Depends on searchd and fts so that `swift test` builds the binaries it starts.
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd", "fts", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Indexer", "Query", "searchd", "fts", "TestSupport",
+                                                       .product(name: "NIOCore", package: "swift-nio"),
+                                                       .product(name: "NIOEmbedded", package: "swift-nio")]),
     ]
 )

@@ -369,3 +369,116 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler {
         context.write(data, promise: promise)
     }
 }
+
+/// Percent-encodes the bytes over 0x7F of each request line before NIO's parser reads it, as a browser
+/// would have: `curl 'localhost:7701/search?q=économie'` sends the word's UTF-8 as it is, which that
+/// parser (llhttp, strict about request targets) refuses, where nginx, Elasticsearch and Meilisearch
+/// take it. Headers and bodies pass as they come; a request's body is known by its `Content-Length`,
+/// and a chunked one, or any framing this cannot follow, leaves the rest of the connection as it is.
+final class RequestLineEscaper: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private enum State {
+        /// Before or in a request line (`started` once a byte other than CR and LF came).
+        case requestLine(started: Bool)
+        /// In the headers, at the start of a line (`empty` ends them) or in one.
+        case headers
+        /// A request's body, with this many bytes still to come.
+        case body(Int)
+        /// Framing it does not follow: every byte as it comes.
+        case passing
+    }
+
+    private var state = State.requestLine(started: false)
+    /// The start of the current header line, enough to tell `Content-Length` and `Transfer-Encoding`
+    /// and a length.
+    private var headerLine: [UInt8] = []
+    private var contentLength: Int?
+    private var framingUnknown = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .passing = state { return context.fireChannelRead(data) }
+        let input = unwrapInboundIn(data)
+        var escaped: ByteBuffer?
+        input.withUnsafeReadableBytes { bytes in
+            for (offset, byte) in bytes.enumerated() {
+                if case .requestLine = state, byte >= 0x80 {
+                    if escaped == nil {
+                        escaped = context.channel.allocator.buffer(capacity: bytes.count + 32)
+                        escaped!.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<offset]))
+                    }
+                    escaped!.writeBytes([UInt8(ascii: "%"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]])
+                } else {
+                    escaped?.writeInteger(byte)
+                }
+                advance(past: byte)
+            }
+        }
+        context.fireChannelRead(wrapInboundOut(escaped ?? input))
+    }
+
+    private static let hex = Array("0123456789ABCDEF".utf8)
+
+    private func advance(past byte: UInt8) {
+        switch state {
+        case .requestLine(let started):
+            if byte == UInt8(ascii: "\n") {
+                // Blank lines before a request line are allowed, and skipped.
+                if started { startHeaders() }
+            } else if byte != UInt8(ascii: "\r") && !started {
+                state = .requestLine(started: true)
+            }
+        case .headers:
+            if byte == UInt8(ascii: "\n") {
+                let line = headerLine.last == UInt8(ascii: "\r") ? headerLine.dropLast() : headerLine[...]
+                if line.isEmpty { return endHeaders() }
+                readHeader(line)
+                headerLine.removeAll(keepingCapacity: true)
+            } else if headerLine.count < Self.headerPrefix {
+                headerLine.append(byte)
+            }
+        case .body(let left):
+            state = left > 1 ? .body(left - 1) : .requestLine(started: false)
+        case .passing:
+            break
+        }
+    }
+
+    private func startHeaders() {
+        state = .headers
+        headerLine.removeAll(keepingCapacity: true)
+        contentLength = nil
+        framingUnknown = false
+    }
+
+    private static let headerPrefix = 64
+
+    private func readHeader(_ line: ArraySlice<UInt8>) {
+        func named(_ name: String) -> Bool {
+            line.count > name.utf8.count && line[line.startIndex + name.utf8.count] == UInt8(ascii: ":")
+                && zip(line, name.utf8).allSatisfy { ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 }
+        }
+        let isLength = named("content-length")
+        guard isLength || named("transfer-encoding") else { return }
+        // A chunked body, a line longer than what is kept, or a length that is not one number.
+        let value = line.drop { $0 != UInt8(ascii: ":") }.dropFirst().filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        guard isLength, line.count < Self.headerPrefix, contentLength == nil, !value.isEmpty,
+              value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let length = Int(String(decoding: value, as: UTF8.self)) else {
+            framingUnknown = true
+            return
+        }
+        contentLength = length
+    }
+
+    private func endHeaders() {
+        if framingUnknown {
+            state = .passing
+        } else if let contentLength, contentLength > 0 {
+            state = .body(contentLength)
+        } else {
+            state = .requestLine(started: false)
+        }
+    }
+}

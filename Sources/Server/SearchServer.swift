@@ -62,8 +62,9 @@ public final class SearchServer: @unchecked Sendable {
         let channel = try bind(lines, port: configuration.port, option: "--port")
         self.channel = channel
         if let port = configuration.httpPort {
-            // The same admission, idle timeout and lingering close, NIO's HTTP/1.1 parsing (requests
-            // answered in order, one at a time; what it cannot parse answered in JSON), then the commands.
+            // The same admission, idle timeout and lingering close, request lines taken as curl sends
+            // them, NIO's HTTP/1.1 parsing (requests answered in order, one at a time; what it cannot
+            // parse answered in JSON), then the commands.
             let http = bootstrap { channel in
                 try channel.pipeline.syncOperations.addHandlers([
                     ConnectionLimiter(service: service, limit: configuration.maximumConnections) { error in
@@ -73,6 +74,7 @@ public final class SearchServer: @unchecked Sendable {
                     },
                     IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))),
                     LingeringClose(lingering: RequestExecutor.lingering),
+                    RequestLineEscaper(),
                 ])
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                 try channel.pipeline.syncOperations.addHandlers(

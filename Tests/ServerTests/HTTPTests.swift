@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOEmbedded
 import Testing
 @testable import Indexer
 @testable import Server
@@ -313,5 +315,59 @@ import TestSupport
         let silent = try LineClient(port: server.server.httpPort!)
         silent.shutdownWrite()
         #expect(silent.isClosedByServer())
+    }
+
+    /// `curl 'localhost:7701/search?q=économie'` sends the word's UTF-8 unescaped, as a browser would
+    /// not: it is answered as its percent-encoded form is, a body's bytes are left as they are, and a
+    /// target that is not UTF-8 is the same error either way.
+    @Test func requestTargetsAreTakenAsCurlSendsThem() throws {
+        let server = try TestServer { $0.httpPort = 0 }
+        defer { server.stop() }
+        let http = try LineClient(port: server.server.httpPort!)
+        func tookAside(_ text: String) -> String { text.replacingOccurrences(of: #""took_us":[0-9]+"#, with: "", options: .regularExpression) }
+        let raw = try #require(Self.get(http, "/search?q=l’économie+solidaire&limit=3&snippet=40"))
+        let encoded = try #require(Self.get(http, "/search?q=l%E2%80%99%C3%A9conomie+solidaire&limit=3&snippet=40"))
+        #expect(raw.status == 200 && raw.body.contains(#""total":33"#) && tookAside(raw.body) == tookAside(encoded.body), "\(raw.body)")
+        http.send(Array("GET /count?q=jardin".utf8) + [0xFF] + Array(" HTTP/1.1\r\n\r\n".utf8))
+        #expect(Self.response(http)?.body == #"{"error":{"code":"invalid_utf8","message":"a parameter is not valid UTF-8 once percent-decoded"}}"# + "\n")
+        // A body of non-ASCII bytes, then a request: each in its turn.
+        http.send("POST /reload HTTP/1.1\r\nContent-Length: 4\r\n\r\néé" + "GET /count?q=économie HTTP/1.1\r\n\r\n")
+        let reloaded = try #require(Self.response(http)), counted = try #require(Self.response(http))
+        #expect(reloaded.status == 200 && counted.status == 200 && counted.body == #"{"count":50}"# + "\n", "\(counted.body)")
+    }
+
+    /// The request lines escaped are the same wherever the reads end, bodies known by their length are
+    /// passed over, and what it cannot frame (a chunked body, a length that is not one number) leaves
+    /// the rest of the connection as it comes.
+    @Test func requestLinesAreEscapedWhereverTheReadsEnd() throws {
+        func escaped(_ input: String) throws -> [[UInt8]] {
+            let bytes = Array(input.utf8)
+            return try (0...bytes.count).map { split in
+                let channel = EmbeddedChannel(handler: RequestLineEscaper())
+                try channel.writeInbound(ByteBuffer(bytes: bytes[..<split]))
+                try channel.writeInbound(ByteBuffer(bytes: bytes[split...]))
+                var output: [UInt8] = []
+                while let buffer = try channel.readInbound(as: ByteBuffer.self) { output += buffer.readableBytesView }
+                return output
+            }
+        }
+        let cases = [
+            ("\r\nGET /a?q=é HTTP/1.1\r\nHost: é\r\n\r\nPOST /b HTTP/1.1\r\nCONTENT-LENGTH: 4\r\n\r\néé"
+                + "GET /c?q=ü HTTP/1.1\nX: 1\n\nGET /d?q=œ HTTP/1.1\r\n\r\n",
+             "\r\nGET /a?q=%C3%A9 HTTP/1.1\r\nHost: é\r\n\r\nPOST /b HTTP/1.1\r\nCONTENT-LENGTH: 4\r\n\r\néé"
+                + "GET /c?q=%C3%BC HTTP/1.1\nX: 1\n\nGET /d?q=%C5%93 HTTP/1.1\r\n\r\n"),
+            ("POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\né\r\n0\r\n\r\nGET /c?q=é HTTP/1.1\r\n\r\n",
+             "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\né\r\n0\r\n\r\nGET /c?q=é HTTP/1.1\r\n\r\n"),
+            ("POST /b HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\néGET /c?q=é HTTP/1.1\r\n\r\n",
+             "POST /b HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\néGET /c?q=é HTTP/1.1\r\n\r\n"),
+            // Another header, which says nothing of a body: the request after it is escaped.
+            ("POST /b HTTP/1.1\r\nContent-Lengths: 11\r\n\r\nGET /c?q=é HTTP/1.1\r\n\r\n",
+             "POST /b HTTP/1.1\r\nContent-Lengths: 11\r\n\r\nGET /c?q=%C3%A9 HTTP/1.1\r\n\r\n"),
+        ]
+        for (input, expected) in cases {
+            for (split, output) in try escaped(input).enumerated() {
+                #expect(output == Array(expected.utf8), "\(input.prefix(30)) split at \(split): \(String(decoding: output, as: UTF8.self))")
+            }
+        }
     }
 }
