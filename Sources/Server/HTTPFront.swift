@@ -382,7 +382,7 @@ final class RequestLineEscaper: ChannelInboundHandler {
     private enum State {
         /// Before or in a request line (`started` once a byte other than CR and LF came).
         case requestLine(started: Bool)
-        /// In the headers, at the start of a line (`empty` ends them) or in one.
+        /// In the headers, which an empty line ends.
         case headers
         /// A request's body, with this many bytes still to come.
         case body(Int)
@@ -402,17 +402,32 @@ final class RequestLineEscaper: ChannelInboundHandler {
         let input = unwrapInboundIn(data)
         var escaped: ByteBuffer?
         input.withUnsafeReadableBytes { bytes in
-            for (offset, byte) in bytes.enumerated() {
-                if case .requestLine = state, byte >= 0x80 {
-                    if escaped == nil {
-                        escaped = context.channel.allocator.buffer(capacity: bytes.count + 32)
-                        escaped!.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<offset]))
+            var offset = 0
+            while offset < bytes.count {
+                switch state {
+                case .body(let left):
+                    // Passed over whole, not byte by byte.
+                    let run = min(left, bytes.count - offset)
+                    escaped?.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + run)]))
+                    offset += run
+                    state = run == left ? .requestLine(started: false) : .body(left - run)
+                case .passing:
+                    escaped?.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                    offset = bytes.count
+                case .requestLine, .headers:
+                    let byte = bytes[offset]
+                    if case .requestLine = state, byte >= 0x80 {
+                        if escaped == nil {
+                            escaped = context.channel.allocator.buffer(capacity: bytes.count + 32)
+                            escaped!.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<offset]))
+                        }
+                        escaped!.writeBytes([UInt8(ascii: "%"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]])
+                    } else {
+                        escaped?.writeInteger(byte)
                     }
-                    escaped!.writeBytes([UInt8(ascii: "%"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]])
-                } else {
-                    escaped?.writeInteger(byte)
+                    advance(past: byte)
+                    offset += 1
                 }
-                advance(past: byte)
             }
         }
         context.fireChannelRead(wrapInboundOut(escaped ?? input))
@@ -420,6 +435,7 @@ final class RequestLineEscaper: ChannelInboundHandler {
 
     private static let hex = Array("0123456789ABCDEF".utf8)
 
+    /// Moves the state past a byte of a request line or of the headers.
     private func advance(past byte: UInt8) {
         switch state {
         case .requestLine(let started):
@@ -438,9 +454,7 @@ final class RequestLineEscaper: ChannelInboundHandler {
             } else if headerLine.count < Self.headerPrefix {
                 headerLine.append(byte)
             }
-        case .body(let left):
-            state = left > 1 ? .body(left - 1) : .requestLine(started: false)
-        case .passing:
+        case .body, .passing:
             break
         }
     }

@@ -356,8 +356,8 @@ import TestSupport
                 + "GET /c?q=ü HTTP/1.1\nX: 1\n\nGET /d?q=œ HTTP/1.1\r\n\r\n",
              "\r\nGET /a?q=%C3%A9 HTTP/1.1\r\nHost: é\r\n\r\nPOST /b HTTP/1.1\r\nCONTENT-LENGTH: 4\r\n\r\néé"
                 + "GET /c?q=%C3%BC HTTP/1.1\nX: 1\n\nGET /d?q=%C5%93 HTTP/1.1\r\n\r\n"),
-            ("POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\né\r\n0\r\n\r\nGET /c?q=é HTTP/1.1\r\n\r\n",
-             "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\né\r\n0\r\n\r\nGET /c?q=é HTTP/1.1\r\n\r\n"),
+            ("GET /a?q=é HTTP/1.1\r\n\r\nPOST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\né\r\n0\r\n\r\nGET /c?q=é HTTP/1.1\r\n\r\n",
+             "GET /a?q=%C3%A9 HTTP/1.1\r\n\r\nPOST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\né\r\n0\r\n\r\nGET /c?q=é HTTP/1.1\r\n\r\n"),
             ("POST /b HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\néGET /c?q=é HTTP/1.1\r\n\r\n",
              "POST /b HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\néGET /c?q=é HTTP/1.1\r\n\r\n"),
             // Another header, which says nothing of a body: the request after it is escaped.
