@@ -3,6 +3,6 @@
 public enum Release {
     public static let version = "0.1.0"
 
-    /// `0.1.0 (index format 20)`.
+    /// `0.1.0 (index format 21)`.
     public static var description: String { "\(version) (index format \(FileFormat.version))" }
 }

@@ -21,6 +21,8 @@ public struct FieldSummary: Sendable, Equatable {
     /// (`FIELD:interval=W`).
     public var dateValues: Int
     public var numberValues: Int
+    /// Its words are also indexed as written: `=word` finds them (`fts index --exact-words`).
+    public var exactForms: Bool
 
     /// Every field of the index, by number.
     public static func all(in reader: IndexReader) throws -> [FieldSummary] {
@@ -31,7 +33,7 @@ public struct FieldSummary: Sendable, Equatable {
                                 averageLength: field.indexed ? reader.averageLength(field: number) : 0,
                                 documentsWithValues: reader.sortValues.documentsWithValue(field: number),
                                 distinctValues: reader.facetValues.valueCount(field: number),
-                                dateValues: kinds.dates, numberValues: kinds.numbers)
+                                dateValues: kinds.dates, numberValues: kinds.numbers, exactForms: field.exactForms)
         }
     }
 
@@ -39,6 +41,7 @@ public struct FieldSummary: Sendable, Equatable {
     public var json: String {
         "{\"name\":\(JSON.quote(name)),\"indexed\":\(indexed),\"stored\":\(stored),\"documents\":\(documents),"
             + "\"average_length\":\(averageLength),\"documents_with_values\":\(documentsWithValues),"
-            + "\"distinct_values\":\(distinctValues),\"date_values\":\(dateValues),\"number_values\":\(numberValues)}"
+            + "\"distinct_values\":\(distinctValues),\"date_values\":\(dateValues),\"number_values\":\(numberValues),"
+            + "\"exact_forms\":\(exactForms)}"
     }
 }

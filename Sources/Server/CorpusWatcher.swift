@@ -48,6 +48,7 @@ public final class CorpusWatcher: @unchecked Sendable {
     private let corpus: [String]
     private let indexPath: String
     private let documentCache: String?
+    private let exactForms: Bool
     private let interval: TimeInterval
     private let service: SearchService
     private let logger: Logger
@@ -58,11 +59,12 @@ public final class CorpusWatcher: @unchecked Sendable {
     private var schedule: RebuildSchedule
 
     /// `built`: the corpus the index was built from, or found in step with.
-    public init(corpus: [String], indexPath: String, documentCache: String? = nil, interval: TimeInterval, service: SearchService, logger: Logger,
+    public init(corpus: [String], indexPath: String, documentCache: String? = nil, exactForms: Bool = false, interval: TimeInterval, service: SearchService, logger: Logger,
                 built: CorpusSnapshot) {
         self.corpus = corpus
         self.indexPath = indexPath
         self.documentCache = documentCache
+        self.exactForms = exactForms
         self.interval = interval
         self.service = service
         self.logger = logger
@@ -94,6 +96,7 @@ public final class CorpusWatcher: @unchecked Sendable {
             var options = IndexBuildOptions()
             options.cancellation = cancellation
             options.documentCache = documentCache
+            options.exactForms = exactForms
             do {
                 let log = BuildLog(logger: logger)
                 log.finished(try IndexBuilder.build(paths: corpus, output: indexPath, options: options, observer: log))

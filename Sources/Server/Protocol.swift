@@ -535,7 +535,8 @@ enum ReplyEncoder {
             func flag(_ value: Bool) -> String { value ? "yes" : "no" }
             counted("FIELDS", fields.map { field in
                 [field.name, flag(field.indexed), flag(field.stored), String(field.documents), String(format: "%.1f", field.averageLength),
-                 String(field.documentsWithValues), String(field.distinctValues), String(field.dateValues), String(field.numberValues)]
+                 String(field.documentsWithValues), String(field.distinctValues), String(field.dateValues), String(field.numberValues),
+                 flag(field.exactForms)]
             })
         case .help(let lines): counted("HELP", lines.map { [$0] })
         case .bye: out.append("BYE")

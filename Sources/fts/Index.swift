@@ -19,6 +19,11 @@ struct Index: Command {
             .option("memory", default: "256M", help: "Memory for inversion buffers before spilling to disk, e.g. 256M, 1G."),
             .option("threads", help: "Analysis threads, 1 to 256 (default: the number of cores)."),
             .flag("strict", help: "Fail on the first problem with the input, publishing nothing."),
+            .flag("exact-words", help: """
+                Also index each word as written (folded, not stemmed), so that a query's =word finds that \
+                form alone, as Sphinx's index_exact_words: =économies, not économie nor économique. Its \
+                postings and positions about double.
+                """),
             .option("facets", value: "fields", default: "all", help: """
                 The fields whose values `fts search --facet` can count, beside each document's path (always \
                 kept): all (every field but title and body), none, or their names separated by commas.
@@ -35,6 +40,7 @@ struct Index: Command {
     var memoryBudget: Int
     var threads: Int?
     var strict: Bool
+    var exactWords: Bool
     var facetFields: Set<String>?
     var documentCache: String?
     var paths: [String]
@@ -46,6 +52,7 @@ struct Index: Command {
         // Each worker holds a word cache and inversion buffers: thousands of them only exhaust memory.
         if let threads, !(1...256).contains(threads) { throw UsageError("--threads must be between 1 and 256") }
         strict = arguments.flag("strict")
+        exactWords = arguments.flag("exact-words")
         switch arguments.string("facets")! {
         case "all": facetFields = nil
         case "none": facetFields = []
@@ -62,6 +69,7 @@ struct Index: Command {
         options.memoryBudget = memoryBudget
         if let threads { options.threads = threads }
         options.strict = strict
+        options.exactForms = exactWords
         options.facetFields = facetFields
         options.documentCache = documentCache
         let cancellation = CancellationFlag()

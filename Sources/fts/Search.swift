@@ -10,7 +10,8 @@ struct Search: Command {
         discussion: """
             Words are all required; OR, -word / NOT word, word MAYBE optional, "exact phrases", \
             "near words"~N, word NEAR/N word, word ADJ/N word, prefix*, fuzzy~ / fuzzy~N, wild?ca*rds, \
-            /regular.expressions/, field:word and parentheses are described in docs/QUERY.md. \
+            /regular.expressions/, =exact (an index built with --exact-words), field:word and parentheses are \
+            described in docs/QUERY.md. \
             Accents and case do not matter. The exit status is grep's: 0 when documents match, 1 when \
             none does, 2 on an error (a bad query, an unreadable index, an unknown option).
             """,

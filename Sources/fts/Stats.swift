@@ -51,7 +51,7 @@ struct Stats: Command {
         print("postings    \(Output.count(meta.postingCount))")
         print("positions   \(Output.count(meta.positionCount))")
         print("lexicon     \(Output.count(meta.lexiconCount)) folded spellings")
-        print("\nfield        indexed  stored  documents  avg length  numbers/dates (--sort)  distinct values (--facet; --sort A-Z)  dates  numbers")
+        print("\nfield        indexed  stored  documents  avg length  numbers/dates (--sort)  distinct values (--facet; --sort A-Z)  dates  numbers  exact (=word)")
         for field in fields {
             func shown(_ count: Int) -> String { count > 0 ? Output.count(count) : "-" }
             print(field.name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
@@ -62,7 +62,8 @@ struct Stats: Command {
                   + shown(field.documentsWithValues).padding(toLength: 24, withPad: " ", startingAt: 0)
                   + shown(field.distinctValues).padding(toLength: 39, withPad: " ", startingAt: 0)
                   + shown(field.dateValues).padding(toLength: 7, withPad: " ", startingAt: 0)
-                  + shown(field.numberValues))
+                  + shown(field.numberValues).padding(toLength: 9, withPad: " ", startingAt: 0)
+                  + (field.exactForms ? "yes" : field.indexed ? "no" : "-"))
         }
         print("\nfile            bytes       share of text")
         var total: UInt64 = 0

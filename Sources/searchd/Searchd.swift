@@ -35,6 +35,7 @@ struct Searchd {
             .option("auth-token", help: "Require AUTH <token> first (default: $FTS_AUTH_TOKEN)."),
             .option("watch", help: "Every <watch> seconds, look at the corpus, and build and reload the index once a file was added, removed or changed (default: never)."),
             .option("document-cache", value: "folder", help: "Keep the documents of PDFs there between builds (see fts index)."),
+            .flag("exact-words", help: "Index each word as written too, for =word, in the builds it makes (see fts index)."),
             .option("synonyms", help: "A synonym file (docs/QUERY.md, \"Synonyms\"): its words searched as one another; read again on RELOAD."),
             .option("log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
             .option("log-slow-queries", value: "ms",
@@ -56,6 +57,7 @@ struct Searchd {
     var synonyms: String?
     var watch: Int?
     var documentCache: String?
+    var exactWords: Bool
     var ranking: BM25Parameters
     var logLevel: Logger.Level
     var slowQueryMilliseconds: Double?
@@ -86,6 +88,7 @@ struct Searchd {
         synonyms = arguments.string("synonyms")
         watch = try arguments.number("watch")
         documentCache = arguments.string("document-cache")
+        exactWords = arguments.flag("exact-words")
         version = arguments.flag("version")
         let options = try RankingOptions.parse(arguments)
         do {
@@ -135,6 +138,7 @@ struct Searchd {
                 logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", ")) (the index: \(reason))")
                 var options = IndexBuildOptions()
                 options.documentCache = documentCache
+                options.exactForms = exactWords
                 let log = BuildLog(logger: logger)
                 log.finished(try IndexBuilder.build(paths: corpusPaths, output: indexPath, options: options, observer: log))
             } else if let missing = corpusPaths.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
@@ -157,7 +161,8 @@ struct Searchd {
             let bound = try server.start()
             let documents = service.currentDocumentCount
             let watcher = watched.map {
-                CorpusWatcher(corpus: corpusPaths, indexPath: indexPath, documentCache: documentCache, interval: TimeInterval($0.interval),
+                CorpusWatcher(corpus: corpusPaths, indexPath: indexPath, documentCache: documentCache, exactForms: exactWords,
+                              interval: TimeInterval($0.interval),
                               service: service, logger: logger, built: $0.corpus)
             }
             watcher?.start()

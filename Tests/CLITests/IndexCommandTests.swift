@@ -27,6 +27,21 @@ import TestSupport
         try text.write(toFile: path, atomically: false, encoding: .utf8)
     }
 
+    /// `--exact-words`: each word indexed as written too, which `=word` searches and stats shows.
+    @Test func exactWordsAreIndexedWhenAsked() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try FTSCommand.run(["index", "--exact-words", "-o", folder + "/exact", Self.corpus]).status == 0)
+        #expect(try FTSCommand.run(["index", "-o", folder + "/plain", Self.corpus]).status == 0)
+        #expect(try FTSCommand.run(["search", "--index", folder + "/exact", "--count", "=économies"]).stdout == "1\n")
+        let refused = try FTSCommand.run(["search", "--index", folder + "/plain", "--count", "=économies"])
+        #expect(refused.status == 2 && refused.stderr.contains("this index holds no exact forms; build it with fts index --exact-words"))
+        #expect(try FTSCommand.run(["verify", folder + "/exact"]).status == 0)
+        let stats = try FTSCommand.run(["stats", folder + "/exact"]).stdout
+        #expect(stats.contains("exact (=word)") && stats.contains("\nbody ") && stats.split(separator: "\n").contains { $0.hasPrefix("body") && $0.hasSuffix("yes") },
+                "\(stats)")
+    }
+
     @Test func indexVerifyAndStats() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

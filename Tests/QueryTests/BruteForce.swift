@@ -10,13 +10,16 @@ final class BruteForce {
         var terms: [String]            // by position
         /// Compounds written as one word (`en-tête` as `entête`), at their first word's position.
         var joined: [(position: Int, term: String)] = []
+        /// Every word's exact form (`ExactForm`), the joined forms' too, at its position: none where
+        /// the index holds none.
+        var exact: [(position: Int, term: String)] = []
 
-        /// Every occurrence's term, the joined forms' too.
-        var everyTerm: [String] { terms + joined.map(\.term) }
+        /// Every occurrence's term, the joined forms' and the exact forms' too.
+        var everyTerm: [String] { terms + joined.map(\.term) + exact.map(\.term) }
 
         /// The positions of the occurrences whose term is one of `alternatives`, in order.
         func positions(of alternatives: Set<String>) -> [Int] {
-            (terms.indices.filter { alternatives.contains(terms[$0]) } + joined.filter { alternatives.contains($0.term) }.map(\.position)).sorted()
+            (terms.indices.filter { alternatives.contains(terms[$0]) } + (joined + exact).filter { alternatives.contains($0.term) }.map(\.position)).sorted()
         }
     }
 
@@ -54,7 +57,8 @@ final class BruteForce {
                     joinedFirstLength[token.surface] = min(joinedFirstLength[token.surface] ?? length, length)
                 }
                 let analysed = FieldText(terms: tokens.filter { $0.span == 1 }.map(\.term),
-                                         joined: tokens.filter { $0.span == 2 }.map { ($0.position, $0.term) })
+                                         joined: tokens.filter { $0.span == 2 }.map { ($0.position, $0.term) },
+                                         exact: reader.meta.fields[field].exactForms ? tokens.map { ($0.position, ExactForm.term($0.surface)) } : [])
                 fields[field] = analysed
                 documentsWithField[field, default: 0] += 1
                 totalLength[field, default: 0] += analysed.terms.count
@@ -112,6 +116,17 @@ final class BruteForce {
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: nil, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
+        case let .exact(text, field, column):
+            guard fields(field).allSatisfy({ reader.meta.fields[$0.0].exactForms }) else {
+                throw QueryError("=\(text): this index holds no exact forms", column: column)
+            }
+            let tokens = try analyse(text, joiningCompounds: false).words
+            let words = tokens.map { Set([ExactForm.term($0.surface)]) }
+            if words.count > 1 {
+                return phrase(words: words, offsets: tokens.map { $0.position - tokens[0].position }, uncounted: [], slop: nil, field: field,
+                              boost: boost)
+            }
+            return words.first.map { word($0, field: field, boost: boost) }
         case let .phrase(text, slop, field, _):
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
             if slop == nil, let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }

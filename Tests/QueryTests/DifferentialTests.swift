@@ -704,6 +704,36 @@ import Testing
         #expect(checked > 250 && matched > 150, "\(checked) queries checked, \(matched) with matches")
     }
 
+    /// Exact forms (`fts index --exact-words`): `=word` alone, beside words, in a field, excluded,
+    /// boosted, and hyphenated (the phrase of its parts' exact forms), against the brute force's
+    /// reading of the words as written; and the other queries' answers as without them.
+    @Test func exactForms() throws {
+        let folder = ProcessScratch.path("fts-exact")
+        var options = IndexBuildOptions()
+        options.exactForms = true
+        _ = try IndexBuilder.build(paths: [Self.root.appendingPathComponent("Corpus/seeds").path], output: folder, options: options)
+        let reader = try IndexReader(path: folder)
+        #expect(reader.meta.fields.allSatisfy { $0.exactForms == $0.indexed })
+        let hyphenated = try QueryGenerator(reader: reader, seed: 0).words.filter { $0.split(separator: "-").count > 1 }
+        #expect(hyphenated.count > 20)
+        let (checked, matched) = try Self.compare(reader: reader, queries: 400, seed: 23) { generator in
+            switch generator.generator.next() % 9 {
+            case 0: return "=\(generator.word())"
+            case 1: return "=\(generator.word()) \(generator.word())"
+            case 2: return "=\(generator.word()) OR \(generator.word())"
+            case 3: return "\(generator.pick(generator.fields)):(=\(generator.word()))"
+            case 4: return "\(generator.word()) -=\(generator.word())"
+            case 5: return "(=\(generator.word()))^2 OR \"\(generator.phrase())\""
+            // A compound with its hyphens, or as one word (`=écopâturage`), as the index holds it too.
+            case 6: return generator.generator.next() % 2 == 0 ? "=\(generator.pick(hyphenated))"
+                                                               : "=\(generator.pick(hyphenated).replacingOccurrences(of: "-", with: ""))"
+            case 7: return "=\(generator.word()) MAYBE =\(generator.word())"
+            default: return generator.next()
+            }
+        }
+        #expect(checked > 300 && matched > 200, "\(checked) queries checked, \(matched) with matches")
+    }
+
     /// Quorums (`"a b c d"/2`), alone, in a field, beside other words, boosted inside a union and with
     /// an exclusion: the documents holding that many of the words, scored as their union.
     @Test func quorums() throws {

@@ -49,6 +49,21 @@ import Indexer
         #expect(throws: QueryError("a wildcard needs at least 2 letters before it, as in econo*", column: 1)) { try parser.parse("*:a") }
     }
 
+    /// `=word` (Sphinx's exact form) starts a word only: inside one, `=` is the word's, and after a
+    /// field it is a value; it is no prefix, wildcard or fuzzy word.
+    @Test func exactWords() throws {
+        #expect(try parser.parse("=économies sociale") == .and([.exact("économies", field: nil, column: 1), .word("sociale", field: nil, column: 12)]))
+        #expect(try parser.parse("a -=b (=c OR d)^2") == .and([.word("a", field: nil, column: 1), .not(.exact("b", field: nil, column: 4)),
+                                                             .boosted(.or([.exact("c", field: nil, column: 8), .word("d", field: nil, column: 14)]), 2)]))
+        #expect(try parser.parse("=Clichy-sous-Bois^3") == .boosted(.exact("Clichy-sous-Bois", field: nil, column: 1), 3))
+        #expect(try parser.parse("title:(=mer)") == .exact("mer", field: "title", column: 1))
+        #expect(try parser.parse("title:=mer") == .value("mer", field: "title", prefix: false, column: 1))
+        #expect(try parser.parse("a=b = ==c") == .and([.word("a=b", field: nil, column: 1), .word("=", field: nil, column: 5),
+                                                       .word("==c", field: nil, column: 7)]))
+        #expect(throws: QueryError("an exact word (=écon*) cannot be a prefix, a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon*") }
+        #expect(throws: QueryError("an exact word (=jardn~) cannot be a prefix, a wildcard or a fuzzy word", column: 3)) { try parser.parse("a =jardn~") }
+    }
+
     /// `field:=value` is a value as facets count it, exactly: quoted, or up to a space or `)`; unquoted
     /// and ending with a `*` that no backslash escapes, the values starting with what comes before.
     @Test func exactValuesOfAField() throws {
@@ -61,8 +76,8 @@ import Indexer
         #expect(throws: QueryError("tags:= needs a value, as in tags:=bio or tags:=\"a value\"", column: 6)) { try parser.parse("tags:= x") }
         #expect(throws: QueryError("unbalanced quote", column: 7)) { try parser.parse(#"tags:="bio"#) }
         #expect(throws: QueryError("a field inside a field", column: 8)) { try parser.parse("title:(tags:=bio)") }
-        // Not after a field: an `=` is part of a word.
-        #expect(try parser.parse("=bio") == .word("=bio", field: nil, column: 1))
+        // Not after a field: an exact word (`exactWords`).
+        #expect(try parser.parse("=bio") == .exact("bio", field: nil, column: 1))
         // Prefixes of values; a quoted or escaped `*` is the value's own.
         #expect(try parser.parse("path:=notes/*") == .value("notes/", field: "path", prefix: true, column: 1))
         #expect(try parser.parse("jardin tags:=é* x") == .and([.word("jardin", field: nil, column: 1),

@@ -260,6 +260,48 @@ final class BundledIndex: @unchecked Sendable {
         return try IndexReader(path: folder + "/index")
     }
 
+    /// `=word` finds the word as written (folded, not stemmed) in an index built with exact forms, marks
+    /// it in titles and bodies alone, and leaves every other search and listing as it was; in an index
+    /// without them it is an error that says how to build one.
+    @Test func exactWordsFindTheFormAsWritten() throws {
+        let folder = ProcessScratch.path("exact-words")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let documents = [("Économies d'énergie", "Les économies locales"), ("Sociale", "L’économie sociale et solidaire"),
+                         ("Politique", "Une politique économique"), ("Fiche", "Clichy-sous-Bois et ses économies")]
+        var lines = ""
+        for (index, (title, body)) in documents.enumerated() {
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: ["id": "d\(index)", "title": title, "body": body]), as: UTF8.self) + "\n"
+        }
+        try lines.write(toFile: folder + "/corpus.jsonl", atomically: false, encoding: .utf8)
+        var options = IndexBuildOptions()
+        options.exactForms = true
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/exact", options: options)
+        _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/plain")
+        let exact = Searcher(reader: try IndexReader(path: folder + "/exact"))
+        let plain = Searcher(reader: try IndexReader(path: folder + "/plain"))
+        func ids(_ query: String) throws -> [String] { try exact.search(query, limit: 10).hits.map(\.id).sorted() }
+        #expect(try ids("économie") == ["d0", "d1", "d2", "d3"])
+        #expect(try ids("=économie") == ["d1"])
+        #expect(try ids("=ECONOMIES") == ["d0", "d3"])
+        #expect(try ids("=économique") == ["d2"])
+        #expect(try ids("=économies -title:fiche") == ["d0"])
+        #expect(try ids("=Clichy-sous-Bois") == ["d3"])
+        #expect(try ids("title:(=économies)") == ["d0"])
+        // Scores, counts and listings otherwise as in an index without exact forms.
+        for query in ["économie", "\"économie sociale\"", "écon*", "ecnomie~", "/econom.*/"] {
+            #expect(try exact.search(query, limit: 10).hits.map(\.score) == plain.search(query, limit: 10).hits.map(\.score), "\(query)")
+        }
+        #expect(try exact.reader.terms(field: StandardField.body, prefix: "").map(\.term) == plain.reader.terms(field: StandardField.body, prefix: "").map(\.term))
+        // Marked where the form is written, in the title and the body.
+        let hit = try #require(try exact.search("=économies", titleHighlights: true).hits.first { $0.id == "d0" })
+        #expect(Snippet(text: hit.title, highlights: hit.titleHighlights).marked() == "[Économies] d'énergie")
+        let body = try #require(try exact.highlight("=économies", inDocument: "d3")?.fields.first { $0.field == StandardField.body })
+        #expect(Snippet(text: body.value, highlights: body.highlights ?? []).marked() == "Clichy-sous-Bois et ses [économies]")
+        #expect(throws: QueryError("=économie: this index holds no exact forms; build it with fts index --exact-words", column: 3)) {
+            try plain.search("a =économie")
+        }
+    }
+
     /// Each word of a proximity search needs an occurrence of its own: a word typed twice must occur
     /// twice in the window, as in Lucene's sloppy phrases (an occurrence used to count for both).
     @Test func proximityCountsRepeatedWordsOnce() throws {

@@ -95,6 +95,17 @@ import TestSupport
         }
     }
 
+    /// `searchd --exact-words` builds its index with exact forms: `=word` finds the form as written.
+    @Test func searchdBuildsWithExactWordsWhenAsked() throws {
+        try Self.inScratchFolder { folder in
+            let (process, port) = try Self.startSearchd(index: folder + "/index", arguments: ["--exact-words"])
+            defer { _ = Self.terminate(process) }
+            let client = try LineClient(port: port)
+            client.send("COUNT économie\nCOUNT =économie\nCOUNT =économies\n")
+            #expect(client.lines(3) == ["COUNT 50", "COUNT 28", "COUNT 1"])
+        }
+    }
+
     /// At start, an index out of step with its corpus is built again: a file removed, one put back
     /// with an older time than the index's, another corpus named. Without `--corpus`, an index's
     /// corpus is the files it was built from, not the bundled one.

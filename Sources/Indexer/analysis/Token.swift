@@ -29,3 +29,11 @@ public struct Token: Equatable, Sendable {
         a.term == b.term && a.surface == b.surface && a.position == b.position && a.range == b.range && a.span == b.span
     }
 }
+
+/// Exact forms (`fts index --exact-words`, Sphinx's `index_exact_words`): each word is also indexed as
+/// written, folded but not stemmed, so that `=word` finds that form alone. Its term is the surface after
+/// a NUL byte, which no analyzer term holds: in a field, exact forms sort before every other term, and
+/// listings of a field's terms pass them over.
+public enum ExactForm {
+    public static func term(_ surface: String) -> String { "\u{0}" + surface }
+}

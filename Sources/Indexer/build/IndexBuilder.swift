@@ -56,6 +56,8 @@ public struct IndexBuildOptions: Sendable {
     /// A folder where the documents of PDFs and Word 97–2003 documents are kept between builds
     /// (`DocumentCache`), one folder an index.
     public var documentCache: String?
+    /// Each word also indexed as written, for `=word` (`ExactForm`, `fts index --exact-words`).
+    public var exactForms = false
     /// Where the merge splits the terms between its threads (the tests vary it).
     var mergeSplit = IndexMerger.Split.payloadMiddle
 
@@ -142,7 +144,8 @@ public enum IndexBuilder {
         let ledger = MemoryLedger(budget: options.memoryBudget, workers: options.threads)
         let sequencer = StoreSequencer(store: store)
         let workers = (0..<options.threads).map { index in
-            Worker(index: index, folder: folder, ledger: ledger, queue: queue, sequencer: sequencer, cancellation: options.cancellation)
+            Worker(index: index, folder: folder, ledger: ledger, queue: queue, sequencer: sequencer, cancellation: options.cancellation,
+                   exactForms: options.exactForms)
         }
         for worker in workers { worker.start() }
         var batches = 0
@@ -261,6 +264,7 @@ public enum IndexBuilder {
         guard documents > 0 else { throw IndexError.invalidInput("no documents to index in \(paths.joined(separator: ", "))") }
         if options.cancellation?.isSet == true { throw IndexError.cancelled }
 
+        if options.exactForms { for field in fields.indices where fields[field].indexed { fields[field].exactForms = true } }
         // Document lengths by field, and the fields' statistics.
         var lengths = fields.map { $0.indexed ? [UInt32](repeating: 0, count: documents) : [] }
         for worker in workers {
@@ -433,13 +437,16 @@ final class Worker: @unchecked Sendable {
     private let queue: WorkQueue
     private let sequencer: StoreSequencer
     private let cancellation: CancellationFlag?
+    private let exactForms: Bool
     private let done = DispatchSemaphore(value: 0)
     private(set) var runs: [String] = []
     private(set) var lengths: [(doc: UInt32, field: UInt8, length: UInt32)] = []
     private(set) var error: Error?
 
-    init(index: Int, folder: String, ledger: MemoryLedger, queue: WorkQueue, sequencer: StoreSequencer, cancellation: CancellationFlag?) {
+    init(index: Int, folder: String, ledger: MemoryLedger, queue: WorkQueue, sequencer: StoreSequencer, cancellation: CancellationFlag?,
+         exactForms: Bool) {
         self.index = index
+        self.exactForms = exactForms
         self.folder = folder
         self.ledger = ledger
         self.queue = queue
@@ -467,7 +474,7 @@ final class Worker: @unchecked Sendable {
         let newWords = NewWords()
         analyzer.onNewWord = { newWords.entries.append(($0, $1, "")) }
         analyzer.onNewJoinedWord = { newWords.entries.append(($0, $1, Lexicon.joinedMark(firstLength: $2))) }
-        var inverter = Inverter()
+        var inverter = Inverter(exactForms: exactForms)
         while let batch = queue.take() {
             if cancellation?.isSet == true { continue }
             let budget = ledger.workerShare

@@ -51,6 +51,12 @@ struct Inverter {
 
     /// Document lengths, kept across spills: (document, field, length in terms).
     private(set) var lengths: [(doc: UInt32, field: UInt8, length: UInt32)] = []
+    /// Each token also inverted under its exact form (`ExactForm`), at its position.
+    private let exactForms: Bool
+
+    init(exactForms: Bool = false) {
+        self.exactForms = exactForms
+    }
 
     /// The inversion buffers (document lengths are the ledger's, as bookkeeping). The arena counts by
     /// its capacity: an array grows by doubling, and what it reserved is what it touches.
@@ -90,15 +96,8 @@ struct Inverter {
                     if isBody { bodyTokens.append(token.range) }
                     length += 1
                 }
-                let term = termID(field: field, token)
-                tokenTerms.append(Int32(term))
-                tokenPositions.append(UInt32(token.position))
-                if stamp[term] != currentStamp {
-                    stamp[term] = currentStamp
-                    counts[term] = 0
-                    fieldTerms.append(Int32(term))
-                }
-                counts[term] += 1
+                add(termID(field: field, token), at: token.position)
+                if exactForms { add(termID(field: field, token, exact: true), at: token.position) }
             }
             lengths.append((document.doc, field, length))
             var running: Int32 = 0
@@ -129,22 +128,37 @@ struct Inverter {
         }
     }
 
-    /// The term number of a token: through its word id when the analyzer gave one, else by hashing.
+    /// One occurrence of `term` in the field being inverted.
     @inline(__always)
-    private mutating func termID(field: UInt8, _ token: Token) -> Int {
+    private mutating func add(_ term: Int, at position: Int) {
+        tokenTerms.append(Int32(term))
+        tokenPositions.append(UInt32(position))
+        if stamp[term] != currentStamp {
+            stamp[term] = currentStamp
+            counts[term] = 0
+            fieldTerms.append(Int32(term))
+        }
+        counts[term] += 1
+    }
+
+    /// The term number of a token, or of its exact form: through its word id when the analyzer gave
+    /// one, else by hashing. With exact forms, a word's two terms sit side by side in `termForWord`.
+    @inline(__always)
+    private mutating func termID(field: UInt8, _ token: Token, exact: Bool = false) -> Int {
         let word = Int(token.wordID)
         if word >= 0 {
-            if word < termForWord[Int(field)].count, termForWord[Int(field)][word] != 0 {
-                return Int(termForWord[Int(field)][word]) - 1
+            let slot = exactForms ? word &* 2 &+ (exact ? 1 : 0) : word
+            if slot < termForWord[Int(field)].count, termForWord[Int(field)][slot] != 0 {
+                return Int(termForWord[Int(field)][slot]) - 1
             }
-            let term = termID(field: field, token.term)
-            if word >= termForWord[Int(field)].count {
-                termForWord[Int(field)].append(contentsOf: repeatElement(0, count: max(word + 1 - termForWord[Int(field)].count, 1024)))
+            let term = termID(field: field, exact ? ExactForm.term(token.surface) : token.term)
+            if slot >= termForWord[Int(field)].count {
+                termForWord[Int(field)].append(contentsOf: repeatElement(0, count: max(slot + 1 - termForWord[Int(field)].count, 1024)))
             }
-            termForWord[Int(field)][word] = Int32(term + 1)
+            termForWord[Int(field)][slot] = Int32(term + 1)
             return term
         }
-        return termID(field: field, token.term)
+        return termID(field: field, exact ? ExactForm.term(token.surface) : token.term)
     }
 
     private mutating func termID(field: UInt8, _ term: String) -> Int {

@@ -7,7 +7,7 @@ import Foundation
 public enum FileFormat {
     public static let magic: [UInt8] = Array("FTSI".utf8)
     public static let footerMagic: [UInt8] = Array("FEND".utf8)
-    public static let version: UInt32 = 20
+    public static let version: UInt32 = 21
     public static let headerLength = 32
     public static let footerLength = 8
 

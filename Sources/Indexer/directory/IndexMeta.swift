@@ -7,13 +7,17 @@ public struct FieldInfo: Sendable, Equatable {
     public var totalLength: UInt64
     /// Documents with at least one term in this field.
     public var documentsWithField: UInt32
+    /// Its words are also indexed as written (`ExactForm`).
+    public var exactForms: Bool
 
-    public init(name: String, indexed: Bool, stored: Bool, totalLength: UInt64 = 0, documentsWithField: UInt32 = 0) {
+    public init(name: String, indexed: Bool, stored: Bool, totalLength: UInt64 = 0, documentsWithField: UInt32 = 0,
+                exactForms: Bool = false) {
         self.name = name
         self.indexed = indexed
         self.stored = stored
         self.totalLength = totalLength
         self.documentsWithField = documentsWithField
+        self.exactForms = exactForms
     }
 }
 
@@ -126,7 +130,7 @@ public struct IndexMeta: Sendable, Equatable {
         writer.u8(UInt8(fields.count - 1))
         for field in fields {
             writer.string(field.name)
-            writer.u8((field.indexed ? 1 : 0) | (field.stored ? 2 : 0))
+            writer.u8((field.indexed ? 1 : 0) | (field.stored ? 2 : 0) | (field.exactForms ? 4 : 0))
             writer.u64(field.totalLength)
             writer.u32(field.documentsWithField)
         }
@@ -153,7 +157,7 @@ public struct IndexMeta: Sendable, Equatable {
             let name = try reader.string()
             let flags = try reader.u8()
             fields.append(FieldInfo(name: name, indexed: flags & 1 != 0, stored: flags & 2 != 0,
-                                    totalLength: try reader.u64(), documentsWithField: try reader.u32()))
+                                    totalLength: try reader.u64(), documentsWithField: try reader.u32(), exactForms: flags & 4 != 0))
         }
         guard fields.count >= StandardField.all.count,
               zip(fields, StandardField.all).allSatisfy({ $0.name == $1.name && $0.indexed == $1.indexed })

@@ -34,6 +34,8 @@ public struct QueryParser: Sendable {
 
     private enum Lexeme: Equatable {
         case word(String)
+        /// `=word`: the word as written (`ExactForm`).
+        case exact(String)
         case prefix(String)
         case wildcard(String)
         case regex(RegexPattern)
@@ -340,6 +342,21 @@ public struct QueryParser: Sendable {
                 guard !text.isEmpty || prefix else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
                 items.append(Item(lexeme: .value(text, prefix: prefix), column: start))
                 move(to: quoted ? end + 1 : end)
+            } else if c == 0x3D && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != 0x3D
+                        && utf8[i + 1] != 0x28 && utf8[i + 1] != 0x29 && utf8[i + 1] != 0x22 {
+                // `=word` (Sphinx's exact form): the word as written, not its stem. Inside a word, `=` is
+                // the word's: only here does it start one.
+                var j = i + 1
+                while j < utf8.count && !Self.isSpace(utf8, at: j) && utf8[j] != 0x28 && utf8[j] != 0x29 && utf8[j] != 0x22
+                        && !Self.startsBoost(utf8, at: j) {
+                    j += Self.scalarLength(utf8, at: j)
+                }
+                let text = string((i + 1)..<j)
+                guard !text.contains(where: { "*?~".contains($0) }) else {
+                    throw QueryError("an exact word (=\(text)) cannot be a prefix, a wildcard or a fuzzy word", column: start)
+                }
+                items.append(Item(lexeme: .exact(text), column: start))
+                move(to: j)
             } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start, now: now) {
                 items.append(Item(lexeme: .range(range.bounds), column: start))
                 move(to: range.end)
@@ -756,6 +773,7 @@ public struct QueryParser: Sendable {
         let column = field?.column ?? item.column
         switch item.lexeme {
         case .word(let text): return .word(text, field: field?.name, column: column)
+        case .exact(let text): return .exact(text, field: field?.name, column: column)
         case .prefix(let text): return .prefix(text, field: field?.name, column: column)
         case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
         case .regex(let pattern): return .regex(pattern, field: field?.name, column: column)
@@ -808,6 +826,9 @@ public struct QueryParser: Sendable {
         case let .word(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .word(text, field: field, column: column)
+        case let .exact(text, existing, c):
+            guard existing == nil else { throw QueryError("a field inside a field", column: c) }
+            return .exact(text, field: field, column: column)
         case let .prefix(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .prefix(text, field: field, column: column)

@@ -107,6 +107,16 @@ final class QueryPlanner {
             if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: nil, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+        case let .exact(text, field, column):
+            let fields = try self.fields(field, column: column, boost: boost)
+            guard fields.allSatisfy({ reader.meta.fields[$0.field].exactForms }) else {
+                throw QueryError("=\(text): this index holds no exact forms; build it with fts index --exact-words", column: column)
+            }
+            // Each word as written; a compound typed with its hyphens (`=en-tête`) is the phrase of its parts.
+            let tokens = try analyse(text, joiningCompounds: false).words
+            let terms = tokens.map { [ExactForm.term($0.surface)] }
+            if tokens.count > 1 { return try phrase(tokens, terms: terms, uncounted: [], slop: nil, fields: fields, column: column, negated: negated) }
+            return try tokens.first.map { try word([ExactForm.term($0.surface)], label: "=" + $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let (tokens, joins) = try analyse(text, joiningCompounds: true)

@@ -144,7 +144,8 @@ struct SpellingSuggester {
             // Joined or split, a quorum's words would change in number: spellings only.
             guard let words = try typedWords(node, in: query) else { return }
             try correct(words, in: query, changingSpaces: false, into: &replacements)
-        case .prefix, .phrasePrefix, .wildcard, .regex, .fuzzy, .range, .exists, .value, .all, .similar:
+        case .exact, .prefix, .phrasePrefix, .wildcard, .regex, .fuzzy, .range, .exists, .value, .all, .similar:
+            // Typed as meant: an exact word is not respelt.
             return
         case .and(let children):
             // Bare words of one field typed one after the other may be joined.

@@ -9,6 +9,8 @@ struct TextHighlighter {
     /// Their numbers by term, for the queries with many (a prefix's).
     private let numbers: [String: Int]
     private let filter: HighlightFilter?
+    /// Some of the terms are exact forms (`=word`), which a token matches by its surface.
+    private let exactForms: Bool
 
     /// For the texts of `field`: the words searched there.
     init(planner: QueryPlanner, field: Int) {
@@ -23,6 +25,7 @@ struct TextHighlighter {
         if terms.count > Self.termsScanned { for (number, term) in terms.enumerated() { numbers[term] = number } }
         self.numbers = numbers
         self.filter = filter
+        exactForms = terms.contains { $0.utf8.first == 0 }
     }
 
     /// Up to this many terms, a token's is compared with each: most terms are small strings, whose
@@ -60,7 +63,7 @@ struct TextHighlighter {
         var words = [[(position: Int, range: Range<Int>)]](repeating: [], count: texts.count)
         var text = 0
         try analyzer.analyze(joined, joiningCompounds: true) { token in
-            guard let number = number(of: token.term) else { return }
+            guard let number = number(of: token.term) ?? (exactForms ? number(of: ExactForm.term(token.surface)) : nil) else { return }
             while text + 1 < starts.count && token.range.lowerBound >= starts[text + 1] { text += 1 }
             let start = starts[text]
             matches[text].append(MatchPositions.match(position: UInt32(token.position), term: number))
