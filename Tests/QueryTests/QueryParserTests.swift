@@ -62,6 +62,10 @@ import Indexer
                                                        .word("==c", field: nil, column: 7)]))
         #expect(throws: QueryError("an exact word (=écon*) cannot be a prefix, a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon*") }
         #expect(throws: QueryError("an exact word (=jardn~) cannot be a prefix, a wildcard or a fuzzy word", column: 3)) { try parser.parse("a =jardn~") }
+        #expect(throws: QueryError("= goes before a word, as in =économies: a phrase or a group cannot be exact", column: 1)) {
+            try parser.parse("=\"économie sociale\"")
+        }
+        #expect(throws: QueryError.self) { try parser.parse("a =(b OR c)") }
     }
 
     /// `field:=value` is a value as facets count it, exactly: quoted, or up to a space or `)`; unquoted

@@ -293,6 +293,10 @@ final class BundledIndex: @unchecked Sendable {
         }
         #expect(try exact.reader.terms(field: StandardField.body, prefix: "").map(\.term) == plain.reader.terms(field: StandardField.body, prefix: "").map(\.term))
         // Marked where the form is written, in the title and the body.
+        // Explained as typed, with no NUL byte.
+        let explained = try exact.search("=économies", explain: true).hits.first { $0.id == "d0" }?.explanation
+        #expect(explained?.map { $0.drop { $0 != " " } } == ["  title:=economies  tf=1 idf=1.2040 boost=2 length=2 avg=1.2",
+                                                             "  body:=economies  tf=1 idf=0.6931 boost=1 length=3 avg=4.0"], "\(explained ?? [])")
         let hit = try #require(try exact.search("=économies", titleHighlights: true).hits.first { $0.id == "d0" })
         #expect(Snippet(text: hit.title, highlights: hit.titleHighlights).marked() == "[Économies] d'énergie")
         let body = try #require(try exact.highlight("=économies", inDocument: "d3")?.fields.first { $0.field == StandardField.body })

@@ -35,5 +35,13 @@ public struct Token: Equatable, Sendable {
 /// a NUL byte, which no analyzer term holds: in a field, exact forms sort before every other term, and
 /// listings of a field's terms pass them over.
 public enum ExactForm {
+    /// The byte an exact form's term starts with.
+    public static let marker: UInt8 = 0
+
     public static func term(_ surface: String) -> String { "\u{0}" + surface }
+
+    public static func isExact(_ term: String) -> Bool { term.utf8.first == marker }
+
+    /// A term as a person reads it: an exact form as `=form`, any other as it is.
+    public static func shown(_ term: String) -> String { isExact(term) ? "=" + term.dropFirst() : term }
 }

@@ -176,7 +176,7 @@ public final class IndexReader: @unchecked Sendable {
     /// are not among them: they sort first, and the walk starts past them.
     public func forEachTerm(field: Int, prefix: String, _ body: (String, TermInfo) throws -> Bool) throws {
         let start = Self.key(field: field, term: prefix)
-        var cursor = try terms.seek(atLeast: prefix.isEmpty ? start + [1] : start)
+        var cursor = try terms.seek(atLeast: prefix.isEmpty ? start + [ExactForm.marker + 1] : start)
         while let value = try cursor.next(), cursor.key.starts(with: start) {
             guard try body(String(decoding: cursor.key.dropFirst(), as: UTF8.self), try TermInfo.decode(value, file: terms.file)) else { return }
         }

@@ -342,8 +342,9 @@ public struct QueryParser: Sendable {
                 guard !text.isEmpty || prefix else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
                 items.append(Item(lexeme: .value(text, prefix: prefix), column: start))
                 move(to: quoted ? end + 1 : end)
-            } else if c == 0x3D && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != 0x3D
-                        && utf8[i + 1] != 0x28 && utf8[i + 1] != 0x29 && utf8[i + 1] != 0x22 {
+            } else if c == 0x3D && i + 1 < utf8.count && (utf8[i + 1] == 0x22 || utf8[i + 1] == 0x28) {
+                throw QueryError("= goes before a word, as in =économies: a phrase or a group cannot be exact", column: start)
+            } else if c == 0x3D && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != 0x3D && utf8[i + 1] != 0x29 {
                 // `=word` (Sphinx's exact form): the word as written, not its stem. Inside a word, `=` is
                 // the word's: only here does it start one.
                 var j = i + 1

@@ -116,7 +116,7 @@ final class QueryPlanner {
             let tokens = try analyse(text, joiningCompounds: false).words
             let terms = tokens.map { [ExactForm.term($0.surface)] }
             if tokens.count > 1 { return try phrase(tokens, terms: terms, uncounted: [], slop: nil, fields: fields, column: column, negated: negated) }
-            return try tokens.first.map { try word([ExactForm.term($0.surface)], label: "=" + $0.surface, fields: fields, negated: negated) }
+            return try tokens.first.map { try word(terms[0], label: "=" + $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let (tokens, joins) = try analyse(text, joiningCompounds: true)

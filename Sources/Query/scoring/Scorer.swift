@@ -524,7 +524,7 @@ final class FieldTermScorer: Scorer {
     private func searchedTerms(_ reader: IndexReader) throws -> String {
         // The cursors follow the terms found in the field, in order.
         let found = try terms.filter { try reader.termInfo(field: weight.field, term: $0) != nil }
-        let held = zip(found, cursors).filter { $0.1.doc == doc }.map(\.0)
+        let held = zip(found, cursors).filter { $0.1.doc == doc }.map { ExactForm.shown($0.0) }
         guard held.count <= 4 else { return "\(label) (\(held.count) terms)" }
         let shown = held.joined(separator: "|")
         return shown == label ? label : "\(shown) (\(label))"

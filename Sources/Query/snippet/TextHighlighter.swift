@@ -25,7 +25,7 @@ struct TextHighlighter {
         if terms.count > Self.termsScanned { for (number, term) in terms.enumerated() { numbers[term] = number } }
         self.numbers = numbers
         self.filter = filter
-        exactForms = terms.contains { $0.utf8.first == 0 }
+        exactForms = terms.contains(where: ExactForm.isExact)
     }
 
     /// Up to this many terms, a token's is compared with each: most terms are small strings, whose
