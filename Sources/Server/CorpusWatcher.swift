@@ -96,7 +96,8 @@ public final class CorpusWatcher: @unchecked Sendable {
             var options = IndexBuildOptions()
             options.cancellation = cancellation
             options.documentCache = documentCache
-            options.exactForms = exactForms
+            // Asked, or kept from the index it replaces (built by hand with them since).
+            options.exactForms = exactForms || IndexFreshness.hasExactForms(index: indexPath)
             do {
                 let log = BuildLog(logger: logger)
                 log.finished(try IndexBuilder.build(paths: corpus, output: indexPath, options: options, observer: log))

@@ -37,18 +37,21 @@ enum Defaults {
             return try IndexReader(path: path)
         }
         let reason: IndexFreshness.Reason
+        var options = IndexBuildOptions()
         do {
             let reader = try IndexReader(path: path)
             // Built from other files: not the default corpus's index, left alone.
             guard let changed = IndexFreshness.reasonToBuild(reader, corpus: [corpus]), case .changedFiles = changed else { return reader }
             reason = changed
+            // Built with exact forms: built again with them.
+            options.exactForms = reader.meta.fields.contains(where: \.exactForms)
         } catch IndexError.noIndex {
             reason = .missing
         } catch IndexError.unsupportedVersion(_, let version) {
             reason = .otherVersion(version)
         }
         writeStandardError("fts \(command): building \(path) from \(corpus) first (the default index: \(reason))\n")
-        _ = try IndexBuilder.build(paths: [corpus], output: path)
+        _ = try IndexBuilder.build(paths: [corpus], output: path, options: options)
         return try IndexReader(path: path)
     }
 

@@ -138,7 +138,8 @@ struct Searchd {
                 logger.info("building \(indexPath) from \(corpusPaths.joined(separator: ", ")) (the index: \(reason))")
                 var options = IndexBuildOptions()
                 options.documentCache = documentCache
-                options.exactForms = exactWords
+                // Asked, or kept from the index it replaces.
+                options.exactForms = exactWords || IndexFreshness.hasExactForms(index: indexPath)
                 let log = BuildLog(logger: logger)
                 log.finished(try IndexBuilder.build(paths: corpusPaths, output: indexPath, options: options, observer: log))
             } else if let missing = corpusPaths.first(where: { !FileManager.default.fileExists(atPath: $0) }) {

@@ -96,13 +96,26 @@ import TestSupport
     }
 
     /// `searchd --exact-words` builds its index with exact forms: `=word` finds the form as written.
-    @Test func searchdBuildsWithExactWordsWhenAsked() throws {
+    /// An index built with them and built again for a changed corpus keeps them, unasked.
+    @Test func searchdBuildsWithExactWordsWhenAskedAndKeepsThem() throws {
         try Self.inScratchFolder { folder in
-            let (process, port) = try Self.startSearchd(index: folder + "/index", arguments: ["--exact-words"])
-            defer { _ = Self.terminate(process) }
-            let client = try LineClient(port: port)
+            var (process, port) = try Self.startSearchd(index: folder + "/index", arguments: ["--exact-words"])
+            var client = try LineClient(port: port)
             client.send("COUNT économie\nCOUNT =économie\nCOUNT =économies\n")
             #expect(client.lines(3) == ["COUNT 50", "COUNT 28", "COUNT 1"])
+            #expect(Self.terminate(process) == 0)
+            let corpus = folder + "/corpus"
+            try FileManager.default.copyItem(atPath: TestServer.corpus, toPath: corpus)
+            var options = IndexBuildOptions()
+            options.exactForms = true
+            _ = try IndexBuilder.build(paths: [corpus], output: folder + "/kept", options: options)
+            try FileManager.default.removeItem(atPath: corpus + "/003_e5a8cb72b1af795c.txt")
+            (process, port) = try Self.startSearchd(index: folder + "/kept", corpus: [corpus], expecting: nil)
+            client = try LineClient(port: port)
+            client.send("COUNT =économie\n")
+            #expect(client.line()?.hasPrefix("COUNT ") == true)
+            #expect(Self.terminate(process) == 0)
+            #expect(try IndexReader(path: folder + "/kept").documentCount < 89)
         }
     }
 

@@ -44,6 +44,12 @@ public enum IndexFreshness {
         return .changedFiles(built.filesDiffering(from: now))
     }
 
+    /// Whether the index at `index` holds exact forms (`fts index --exact-words`), which a build that
+    /// replaces it for a changed corpus keeps. False when there is no index of this format version.
+    public static func hasExactForms(index: String) -> Bool {
+        (try? IndexReader(path: index))?.meta.fields.contains(where: \.exactForms) ?? false
+    }
+
     /// The paths the index at `index` was built from: as given when read from the folder the build ran
     /// in, else absolute. Nil when there is no index of this format version to read them from.
     public static func corpus(ofIndex index: String) -> [String]? {
