@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Indexer
 @testable import Query
@@ -31,6 +32,23 @@ import Testing
     }
 
     static func required(_ text: String) -> String { text.replacingOccurrences(of: " MAYBE ", with: " ") }
+
+    /// `=écon` completes to the forms as written, each its own completion counted as its exact word,
+    /// in an index with exact forms; in one without, to none.
+    @Test func anExactWordIsCompletedFormByForm() throws {
+        let folder = ProcessScratch.path("completion-exact")
+        var options = IndexBuildOptions()
+        options.exactForms = true
+        _ = try IndexBuilder.build(paths: [QueryFixtures.corpus], output: folder, options: options)
+        let exact = Searcher(reader: try IndexReader(path: folder))
+        let completions = try exact.complete("=écon", limit: 10)
+        #expect(completions.map(\.text).prefix(3) == ["=économique", "=économie", "=économiques"], "\(completions)")
+        for completion in completions {
+            #expect(try completion.count == exact.count(completion.text) && completion.count > 0, "\(completion)")
+        }
+        #expect(try exact.complete("jardin =écon", limit: 10).allSatisfy { $0.text.hasPrefix("jardin =") })
+        #expect(try searcher.complete("=écon", limit: 10).isEmpty)
+    }
 
     @Test func theWordBeingTypedIsCompletedAsTheDocumentsWriteIt() throws {
         let typed = try completions("econ", head: "")

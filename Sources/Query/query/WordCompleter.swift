@@ -73,6 +73,15 @@ struct WordCompleter {
             candidates += try spellings(startingNear: token.surface, limit: Self.counted(limit: limit) - candidates.count,
                                         besides: Set(candidates.map(\.terms)))
         }
+        // An exact word being typed (`=écon`): each form its own completion, its exact form's documents.
+        if typedStart == wordStart + 1 && bytes[wordStart] == UInt8(ascii: "=") {
+            candidates = try candidates.flatMap { group in
+                try group.spellings.map { spelling in
+                    let term = ExactForm.term(spelling)
+                    return Group(spellings: [spelling], terms: [term], documents: try documents(term), edits: group.edits)
+                }
+            }.filter { $0.documents > 0 }
+        }
         do {
             // Spellings of one group have the same terms, so the same count.
             let counts = try count(candidates.map { head + $0.spellings[0] + closing })
