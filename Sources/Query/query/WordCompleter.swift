@@ -73,14 +73,16 @@ struct WordCompleter {
             candidates += try spellings(startingNear: token.surface, limit: Self.counted(limit: limit) - candidates.count,
                                         besides: Set(candidates.map(\.terms)))
         }
-        // An exact word being typed (`=écon`): each form its own completion, its exact form's documents.
+        // An exact word being typed (`=écon`): each form its own completion, its exact form's documents,
+        // as many counted as groups would be.
         if typedStart == wordStart + 1 && bytes[wordStart] == UInt8(ascii: "=") {
-            candidates = try candidates.flatMap { group in
+            let forms = try candidates.flatMap { group in
                 try group.spellings.map { spelling in
                     let term = ExactForm.term(spelling)
                     return Group(spellings: [spelling], terms: [term], documents: try documents(term), edits: group.edits)
                 }
-            }.filter { $0.documents > 0 }
+            }
+            candidates = Array(forms.filter { $0.documents > 0 }.sorted { $0.ranksBefore($1) }.prefix(Self.counted(limit: limit)))
         }
         do {
             // Spellings of one group have the same terms, so the same count.
