@@ -44,7 +44,7 @@ enum Defaults {
             guard let changed = IndexFreshness.reasonToBuild(reader, corpus: [corpus]), case .changedFiles = changed else { return reader }
             reason = changed
             // Built with exact forms: built again with them.
-            options.exactForms = reader.meta.fields.contains(where: \.exactForms)
+            options.exactForms = reader.meta.hasExactForms
         } catch IndexError.noIndex {
             reason = .missing
         } catch IndexError.unsupportedVersion(_, let version) {

@@ -61,6 +61,8 @@ import Indexer
         #expect(try parser.parse("a=b = ==c") == .and([.word("a=b", field: nil, column: 1), .word("=", field: nil, column: 5),
                                                        .word("==c", field: nil, column: 7)]))
         #expect(throws: QueryError("an exact word (=écon*) cannot be a prefix, a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon*") }
+        #expect(throws: QueryError("an exact word (=écon?mie) cannot be a prefix, a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon?mie") }
+        #expect(try parser.parse("=économies?") == .exact("économies?", field: nil, column: 1))
         #expect(throws: QueryError("an exact word (=jardn~) cannot be a prefix, a wildcard or a fuzzy word", column: 3)) { try parser.parse("a =jardn~") }
         #expect(throws: QueryError("= goes before a word, as in =économies: a phrase or a group cannot be exact", column: 1)) {
             try parser.parse("=\"économie sociale\"")

@@ -38,7 +38,7 @@ public enum ExactForm {
     /// The byte an exact form's term starts with.
     public static let marker: UInt8 = 0
 
-    public static func term(_ surface: String) -> String { "\u{0}" + surface }
+    public static func term(_ surface: String) -> String { String(UnicodeScalar(marker)) + surface }
 
     public static func isExact(_ term: String) -> Bool { term.utf8.first == marker }
 

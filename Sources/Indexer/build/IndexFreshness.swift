@@ -47,7 +47,7 @@ public enum IndexFreshness {
     /// Whether the index at `index` holds exact forms (`fts index --exact-words`), which a build that
     /// replaces it for a changed corpus keeps. False when there is no index of this format version.
     public static func hasExactForms(index: String) -> Bool {
-        (try? IndexReader(path: index))?.meta.fields.contains(where: \.exactForms) ?? false
+        (try? IndexReader(path: index))?.meta.hasExactForms ?? false
     }
 
     /// The paths the index at `index` was built from: as given when read from the folder the build ran

@@ -113,6 +113,9 @@ public struct IndexMeta: Sendable, Equatable {
 
     public func field(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
 
+    /// Its words are also indexed as written (`fts index --exact-words`).
+    public var hasExactForms: Bool { fields.contains(where: \.exactForms) }
+
     /// The field a query names: the one of that exact name, else the one searchable field whose name it
     /// is once case and accents are set aside (`annee:` for `année`, `Title:` for `title`), else the
     /// title or the body by its French name (`titre:`, `texte:`, `contenu:`).

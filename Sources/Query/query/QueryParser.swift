@@ -353,7 +353,8 @@ public struct QueryParser: Sendable {
                     j += Self.scalarLength(utf8, at: j)
                 }
                 let text = string((i + 1)..<j)
-                guard !text.contains(where: { "*?~".contains($0) }) else {
+                // A `?` that ends a word is a question mark, as in any word (`=économies?`).
+                guard !text.contains(where: { "*~".contains($0) }) && !text.dropLast().contains("?") else {
                     throw QueryError("an exact word (=\(text)) cannot be a prefix, a wildcard or a fuzzy word", column: start)
                 }
                 items.append(Item(lexeme: .exact(text), column: start))
