@@ -87,6 +87,31 @@ final class BruteForce {
         return (tokens.filter { $0.span == 1 }, tokens.filter { $0.span == 2 })
     }
 
+    func requireExactForms(_ field: String?, column: Int) throws {
+        guard fields(field).allSatisfy({ reader.meta.fields[$0.0].exactForms }) else { throw QueryError("no exact forms", column: column) }
+    }
+
+    /// A quorum's word: `=économies` exact, any other bare (`=` alone is no word).
+    func quorumWord(_ word: String, field: String?, column: Int) -> QueryNode {
+        let text = String(word.drop { $0 == "=" })
+        return word.first == "=" && !text.isEmpty ? .exact(text, field: field, column: column) : .word(word, field: field, column: column)
+    }
+
+    /// Which of a phrase's tokens were typed exact: those within a word (between white space) that
+    /// starts with `=`.
+    func exactTokens(_ tokens: [Token], in text: String, field: String?, column: Int) throws -> Set<Int> {
+        var exactBytes = Set<Int>()
+        var offset = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let length = word.utf8.count
+            if word.first == "=" && word.contains(where: { $0 != "=" }) { exactBytes.formUnion(offset..<(offset + length)) }
+            offset += length + 1
+        }
+        let exact = Set(tokens.indices.filter { exactBytes.contains(tokens[$0].range.lowerBound) })
+        if !exact.isEmpty { try requireExactForms(field, column: column) }
+        return exact
+    }
+
     func alternatives(_ token: Token) throws -> Set<String> {
         Set(try reader.lexiconTerms(surface: token.surface) ?? [token.term])
     }
@@ -117,9 +142,7 @@ final class BruteForce {
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
         case let .exact(text, field, column):
-            guard fields(field).allSatisfy({ reader.meta.fields[$0.0].exactForms }) else {
-                throw QueryError("=\(text): this index holds no exact forms", column: column)
-            }
+            try requireExactForms(field, column: column)
             let tokens = try analyse(text, joiningCompounds: false).words
             let words = tokens.map { Set([ExactForm.term($0.surface)]) }
             if words.count > 1 {
@@ -127,31 +150,37 @@ final class BruteForce {
                               boost: boost)
             }
             return words.first.map { word($0, field: field, boost: boost) }
-        case let .phrase(text, slop, field, _):
+        case let .phrase(text, slop, field, column):
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
-            if slop == nil, let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
+            let exact = try exactTokens(tokens, in: text, field: field, column: column)
+            if slop == nil, exact.isEmpty, let entries = synonyms?.expansions(of: tokens) { return try synonymous(entries, field: field, boost: boost) }
             // A compound alone: as written, or as one word; near each other, as written.
-            if slop == nil && tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], field: field, boost: boost) }
-            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, field: field, boost: boost) }
+            if slop == nil && tokens.count == 2 && joins.count == 1 && exact.isEmpty {
+                return try synonymous([tokens, joins], field: field, boost: boost)
+            }
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, exact: exact, slop: slop, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
-            return word(try alternatives(token), field: field, boost: boost)
-        case let .adjacent(text, slop, field, _):
+            return word(exact.isEmpty ? try alternatives(token) : [ExactForm.term(token.surface)], field: field, boost: boost)
+        case let .adjacent(text, slop, field, column):
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
-            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, ordered: true, field: field, boost: boost) }
+            let exact = try exactTokens(tokens, in: text, field: field, column: column)
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, exact: exact, slop: slop, ordered: true, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
-            return word(try alternatives(token), field: field, boost: boost)
+            return word(exact.isEmpty ? try alternatives(token) : [ExactForm.term(token.surface)], field: field, boost: boost)
         case let .phrasePrefix(text, field, column):
             // The last word's terms: those of every spelling it starts (and every number, for digits).
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
+            let exact = try exactTokens(tokens, in: text, field: field, column: column)
             guard let last = tokens.last else { return nil }
             guard last.surface.count >= 2 else { return try evaluate(.phrase(text, slop: nil, field: field, column: column), boost: boost) }
             let terms = try prefixTerms(last.surface, field: field, column: column)
             if tokens.count == 1 { return word(terms, field: field, boost: boost) }
             // A compound ending with the word being typed is searched as typed.
-            return try phrase(tokens, joins: joins.filter { $0.position + 1 != last.position }, lastTerms: terms, slop: nil, field: field, boost: boost)
+            return try phrase(tokens, joins: joins.filter { $0.position + 1 != last.position }, exact: exact, lastTerms: terms, slop: nil,
+                              field: field, boost: boost)
         case let .quorum(text, minimum, field, column):
-            // Each word as a bare word; a document holding `minimum` of them scores their sum.
-            let words = try QueryNode.quorumWords(text).compactMap { try evaluate(.word($0, field: field, column: column), boost: boost) }
+            // Each word as a bare word, or an exact one; a document holding `minimum` of them scores their sum.
+            let words = try QueryNode.quorumWords(text).compactMap { try evaluate(quorumWord($0, field: field, column: column), boost: boost) }
             guard !words.isEmpty else { return nil }
             var matched: [Int: (count: Int, score: Double)] = [:]
             for matches in words {
@@ -159,7 +188,7 @@ final class BruteForce {
             }
             var result = matched.filter { $0.value.count >= minimum }.mapValues(\.score)
             if atRoot && parameters.proximityBoost > 0 {
-                let typed = text.split(whereSeparator: \.isWhitespace).map { QueryNode.word(String($0), field: field, column: column) }
+                let typed = text.split(whereSeparator: \.isWhitespace).map { quorumWord(String($0), field: field, column: column) }
                 for (doc, score) in try proximity(typed, skipping: []) where result[doc] != nil { result[doc]! += score }
             }
             return result
@@ -447,16 +476,17 @@ final class BruteForce {
     /// them (a compound typed with its hyphen, `joins` holding its joined word, as that word; a word
     /// compounds make, but the phrase's last, followed by the compound's second word, which adds
     /// nothing to the weight), every combination: the variants' scores add up.
-    func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: Set<String>? = nil, slop: Int?, ordered: Bool = false, field: String?,
-                boost: Double = 1) throws -> [Int: Double] {
-        var words = try tokens.map { try alternatives($0) }
+    func phrase(_ tokens: [Token], joins: [Token] = [], exact: Set<Int> = [], lastTerms: Set<String>? = nil, slop: Int?, ordered: Bool = false,
+                field: String?, boost: Double = 1) throws -> [Int: Double] {
+        // An exact word is its form alone; its compounds are not searched joined, as outside quotes.
+        var words = try tokens.indices.map { exact.contains($0) ? [ExactForm.term(tokens[$0].surface)] : try alternatives(tokens[$0]) }
         if let lastTerms { words[words.count - 1] = lastTerms }
         // (start, length, the words instead, which of them count)
         var others: [(start: Int, length: Int, words: [Set<String>], counted: [Bool])] = []
         var index = 0
         while index < tokens.count - 1 && others.count < 2 {
             // Near each other: only compounds typed with their hyphens, and not one that is all the words.
-            if slop == nil || tokens.count > 2, let join = joins.first(where: { $0.position == tokens[index].position }) {
+            if slop == nil || tokens.count > 2, !exact.contains(index), let join = joins.first(where: { $0.position == tokens[index].position }) {
                 others.append((index, 2, [try alternatives(join)], [true]))
                 index += 2
                 continue

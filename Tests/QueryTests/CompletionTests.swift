@@ -48,6 +48,21 @@ import Testing
         }
         #expect(try exact.complete("jardin =écon", limit: 10).allSatisfy { $0.text.hasPrefix("jardin =") })
         #expect(try searcher.complete("=écon", limit: 10).isEmpty)
+        // Between quotes: marked, or every word of `="…`; counted as the phrase once closed.
+        for (head, closing) in [("\"=", "\""), ("=\"", "\""), ("« =", " »")] {
+            let quoted = try exact.complete(head + "écon", limit: 10)
+            #expect(Array(quoted.map(\.text).prefix(3)) == ["économique", "économie", "économiques"].map { head + $0 }, "\(head): \(quoted)")
+            for completion in quoted {
+                #expect(try completion.count == exact.count(completion.text + closing) && completion.count > 0, "\(completion)")
+            }
+        }
+        for (typed, closing) in [("=\"économie soc", "\""), ("\"économie =soc", "\"")] {
+            let quoted = try exact.complete(typed, limit: 10)
+            #expect(quoted.first?.text == String(typed.dropLast(3)) + "sociale", "\(typed): \(quoted)")
+            for completion in quoted {
+                #expect(try completion.count == exact.count(completion.text + closing) && completion.count > 0, "\(completion)")
+            }
+        }
     }
 
     @Test func theWordBeingTypedIsCompletedAsTheDocumentsWriteIt() throws {

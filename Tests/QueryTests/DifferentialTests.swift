@@ -716,8 +716,37 @@ import Testing
         #expect(reader.meta.fields.allSatisfy { $0.exactForms == $0.indexed })
         let hyphenated = try QueryGenerator(reader: reader, seed: 0).words.filter { $0.split(separator: "-").count > 1 }
         #expect(hyphenated.count > 20)
-        let (checked, matched) = try Self.compare(reader: reader, queries: 400, seed: 23) { generator in
-            switch generator.generator.next() % 9 {
+        // A run of words, some of them (at least one) typed exact: `écopâturage =des prairies`.
+        func exactRun(_ generator: inout QueryGenerator) -> String {
+            var words = generator.phrase().split(separator: " ").map(String.init)
+            let marked = Int(generator.generator.next() % UInt64(words.count))
+            for index in words.indices where index == marked || generator.generator.next() % 3 == 0 { words[index] = "=" + words[index] }
+            return words.joined(separator: " ")
+        }
+        // A compound written with its hyphens and the words around it, the compound exact.
+        let compoundRuns = try QueryGenerator(reader: reader, seed: 0).sentences.flatMap { sentence in
+            sentence.indices.filter { sentence[$0].contains("-") }.map { index in
+                sentence[max(index - 1, 0)...min(index + 1, sentence.count - 1)].map { $0 == sentence[index] ? "=" + $0 : $0 }
+            }
+        }
+        #expect(compoundRuns.count > 20)
+        let (checked, matched) = try Self.compare(reader: reader, queries: 680, seed: 23) { generator in
+            switch generator.generator.next() % 17 {
+            // As a phrase, the compound typed with its hyphens or as one word.
+            case 16:
+                let run = generator.pick(compoundRuns).joined(separator: " ")
+                return "\"\(generator.generator.next() % 2 == 0 ? run : run.replacingOccurrences(of: "-", with: ""))\""
+            // Exact words in quotes: a phrase, a proximity search, a quorum, one being typed, all of
+            // them exact (`="…"`), beside NEAR and ADJ, and a word twice, exact and not.
+            case 9: return "\"\(exactRun(&generator))\""
+            case 10: return "\"\(exactRun(&generator))\"~\(generator.generator.next() % 4)"
+            case 11: return "\"\(exactRun(&generator))\"/\(generator.generator.next() % 2 + 1)"
+            case 12: return "\"\(exactRun(&generator)) \(generator.word().prefix(3))*\""
+            case 13: return generator.generator.next() % 2 == 0 ? "=\"\(generator.phrase())\"" : "\(generator.pick(generator.fields)):(=\"\(generator.phrase())\"~1)"
+            case 14: return "=\(generator.word()) \(generator.pick(["NEAR/3", "ADJ/2", "ADJ"])) \(generator.word())"
+            case 15:
+                let word = generator.word()
+                return "\"=\(word) \(word)\"~\(generator.generator.next() % 3)"
             case 0: return "=\(generator.word())"
             case 1: return "=\(generator.word()) \(generator.word())"
             case 2: return "=\(generator.word()) OR \(generator.word())"

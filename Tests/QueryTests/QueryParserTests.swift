@@ -64,10 +64,31 @@ import Indexer
         #expect(throws: QueryError("an exact word (=écon?mie) cannot be a prefix, a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon?mie") }
         #expect(try parser.parse("=économies?") == .exact("économies?", field: nil, column: 1))
         #expect(throws: QueryError("an exact word (=jardn~) cannot be a prefix, a wildcard or a fuzzy word", column: 3)) { try parser.parse("a =jardn~") }
-        #expect(throws: QueryError("= goes before a word, as in =économies: a phrase or a group cannot be exact", column: 1)) {
-            try parser.parse("=\"économie sociale\"")
+        #expect(throws: QueryError("= goes before a word or quoted words, as in =économies or =\"économie sociale\": a group cannot be exact",
+                                   column: 3)) { try parser.parse("a =(b OR c)") }
+    }
+
+    /// Exact words between quotes (Sphinx's, Manticore's): `"=économies sociales"` marks one word,
+    /// `="…"` every one, in the text of a phrase, a proximity search, a quorum or NEAR and ADJ.
+    @Test func exactWordsBetweenQuotes() throws {
+        #expect(try parser.parse("\"=économies sociales\"") == .phrase("=économies sociales", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("=\"économie  sociale\"~2") == .phrase("=économie  =sociale", slop: 2, field: nil, column: 1))
+        #expect(try parser.parse("x =« économie sociale »") == .and([.word("x", field: nil, column: 1),
+                                                                   .phrase("=économie =sociale", slop: nil, field: nil, column: 3)]))
+        #expect(try parser.parse("title:(=\"a =b c\"/2)^3") == .boosted(.quorum("=a =b =c", minimum: 2, field: "title", column: 1), 3))
+        #expect(try parser.parse("\"=ligne de comm*\"") == .phrasePrefix("=ligne de comm", field: nil, column: 1))
+        // Escaped, `=` is punctuation; a field's value stays one.
+        #expect(try parser.parse("\"\\=économies \\\"x\\\"\"") == .phrase("économies \"x\"", slop: nil, field: nil, column: 1))
+        #expect(try parser.parse("tags:=\"a b\"") == .value("a b", field: "tags", prefix: false, column: 1))
+        // NEAR and ADJ join exact words; a plain word's `=`s mark nothing.
+        #expect(try parser.parse("=économies NEAR/3 sociale") == .phrase("=économies sociale", slop: 2, field: nil, column: 1))
+        #expect(try parser.parse("a ADJ =b ADJ \\=c ADJ ==d") == .adjacent("a =b c d", slop: 9, field: nil, column: 1))
+        #expect(QueryNode.exactWords(in: "=a b  =cé = == d=e") == [0..<2, 6..<10])
+        for (query, error) in [("\"a =comm*\"", QueryError("an exact word (=comm*) cannot be a prefix", column: 1)),
+                               ("x =\"a b*\"", QueryError("an exact word (=b*) cannot be a prefix", column: 3)),
+                               ("=\"a b", QueryError("unbalanced quote", column: 2))] {
+            #expect(throws: error, "\(query)") { try parser.parse(query) }
         }
-        #expect(throws: QueryError.self) { try parser.parse("a =(b OR c)") }
     }
 
     /// `field:=value` is a value as facets count it, exactly: quoted, or up to a space or `)`; unquoted
@@ -175,7 +196,7 @@ import Indexer
     }
 
     /// `a NEAR/N b` (Xapian's NEAR): the proximity search of its words with a slop of N − 1, 10 apart
-    /// without `/N`; a chain takes its largest N; it binds tighter than OR, and joins plain words only.
+    /// without `/N`; a chain takes its largest N; it binds tighter than OR, and joins plain or exact words only.
     @Test func nearIsAProximitySearch() throws {
         #expect(try parser.parse("économie NEAR/3 sociale") == .phrase("économie sociale", slop: 2, field: nil, column: 1))
         #expect(try parser.parse("a NEAR b") == .phrase("a b", slop: 9, field: nil, column: 1))
@@ -199,10 +220,10 @@ import Indexer
                                ("a NEAR -b", QueryError("NEAR needs a word on each side", column: 3)),
                                ("a NEAR OR b", QueryError("NEAR needs a word on each side", column: 3)),
                                ("a OR NEAR b", QueryError("OR needs a word on each side", column: 3)),
-                               ("\"a b\" NEAR c", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 7)),
-                               ("a NEAR b*", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 3)),
-                               ("a NEAR b^2", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 3)),
-                               ("a NEAR (b OR c)", QueryError("NEAR joins plain words, as in économie NEAR/3 sociale", column: 3)),
+                               ("\"a b\" NEAR c", QueryError("NEAR joins plain or exact words, as in économie NEAR/3 sociale", column: 7)),
+                               ("a NEAR b*", QueryError("NEAR joins plain or exact words, as in économie NEAR/3 sociale", column: 3)),
+                               ("a NEAR b^2", QueryError("NEAR joins plain or exact words, as in économie NEAR/3 sociale", column: 3)),
+                               ("a NEAR (b OR c)", QueryError("NEAR joins plain or exact words, as in économie NEAR/3 sociale", column: 3)),
                                ("title:a NEAR b", QueryError("NEAR's words take no field of their own: write title:(a NEAR b)", column: 9))] {
             #expect(throws: error, "\(query)") { try parser.parse(query) }
         }
@@ -223,7 +244,7 @@ import Indexer
                                ("a ADJ", QueryError("ADJ needs a word on each side", column: 3)),
                                ("a ADJ b NEAR c", QueryError("NEAR and ADJ cannot join the same words: one chain is NEAR or ADJ throughout", column: 9)),
                                ("a NEAR b ADJ c", QueryError("NEAR and ADJ cannot join the same words: one chain is NEAR or ADJ throughout", column: 10)),
-                               ("a ADJ b*", QueryError("ADJ joins plain words, as in économie ADJ/3 sociale", column: 3)),
+                               ("a ADJ b*", QueryError("ADJ joins plain or exact words, as in économie ADJ/3 sociale", column: 3)),
                                ("title:a ADJ b", QueryError("ADJ's words take no field of their own: write title:(a ADJ b)", column: 9))] {
             #expect(throws: error, "\(query)") { try parser.parse(query) }
         }

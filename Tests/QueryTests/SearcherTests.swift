@@ -263,11 +263,10 @@ final class BundledIndex: @unchecked Sendable {
     /// `=word` finds the word as written (folded, not stemmed) in an index built with exact forms, marks
     /// it in titles and bodies alone, and leaves every other search and listing as it was; in an index
     /// without them it is an error that says how to build one.
-    @Test func exactWordsFindTheFormAsWritten() throws {
-        let folder = ProcessScratch.path("exact-words")
+    /// Searchers over the (title, body) documents `d0`, `d1`…, indexed with exact forms and without.
+    private static func exactAndPlain(_ documents: [(String, String)], in name: String) throws -> (exact: Searcher, plain: Searcher) {
+        let folder = ProcessScratch.path(name)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let documents = [("Économies d'énergie", "Les économies locales"), ("Sociale", "L’économie sociale et solidaire"),
-                         ("Politique", "Une politique économique"), ("Fiche", "Clichy-sous-Bois et ses économies")]
         var lines = ""
         for (index, (title, body)) in documents.enumerated() {
             lines += String(decoding: try JSONSerialization.data(withJSONObject: ["id": "d\(index)", "title": title, "body": body]), as: UTF8.self) + "\n"
@@ -277,8 +276,13 @@ final class BundledIndex: @unchecked Sendable {
         options.exactForms = true
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/exact", options: options)
         _ = try IndexBuilder.build(paths: [folder + "/corpus.jsonl"], output: folder + "/plain")
-        let exact = Searcher(reader: try IndexReader(path: folder + "/exact"))
-        let plain = Searcher(reader: try IndexReader(path: folder + "/plain"))
+        return (Searcher(reader: try IndexReader(path: folder + "/exact")), Searcher(reader: try IndexReader(path: folder + "/plain")))
+    }
+
+    @Test func exactWordsFindTheFormAsWritten() throws {
+        let (exact, plain) = try Self.exactAndPlain([("Économies d'énergie", "Les économies locales"), ("Sociale", "L’économie sociale et solidaire"),
+                                                     ("Politique", "Une politique économique"), ("Fiche", "Clichy-sous-Bois et ses économies")],
+                                                    in: "exact-words")
         func ids(_ query: String) throws -> [String] { try exact.search(query, limit: 10).hits.map(\.id).sorted() }
         #expect(try ids("économie") == ["d0", "d1", "d2", "d3"])
         #expect(try ids("=économie") == ["d1"])
@@ -304,6 +308,44 @@ final class BundledIndex: @unchecked Sendable {
         #expect(throws: QueryError("=économie: this index holds no exact forms; build it with fts index --exact-words", column: 3)) {
             try plain.search("a =économie")
         }
+    }
+
+    /// Exact words between quotes: `"=économies locales"` holds one, `="…"` is all of them, in a
+    /// phrase, a proximity search, a quorum and beside NEAR; each stands where its form is written.
+    @Test func exactWordsBetweenQuotes() throws {
+        let (exact, plain) = try Self.exactAndPlain([("Économies d'énergie", "Les économies locales"), ("Locale", "Une économie locale et sociale"),
+                                                     ("Solidaire", "L’économie sociale et solidaire"), ("Deux", "économie, économies"),
+                                                     ("Économie", "Économies locales, économie sociale")], in: "exact-quoted")
+        func ids(_ query: String) throws -> [String] { try exact.search(query, limit: 10).hits.map(\.id).sorted() }
+        #expect(try ids("\"économies locales\"") == ["d0", "d1", "d4"])
+        #expect(try ids("\"=économies locales\"") == ["d0", "d4"])
+        #expect(try ids("\"économies =locale\"") == ["d1"])
+        #expect(try ids("=\"économie locale\"") == ["d1"])
+        #expect(try ids("=« Économies locales »") == ["d0", "d4"])
+        #expect(try ids("\"=économie sociale\"~1") == ["d2", "d4"])
+        #expect(try ids("\"=économie sociale\"~2") == ["d1", "d2", "d4"])
+        #expect(try ids("=économie ADJ/3 =sociale") == ["d1", "d2", "d4"])
+        #expect(try ids("=économies NEAR/3 =sociale") == ["d4"])
+        #expect(try ids("\"=économies =locales solidaire\"/2") == ["d0", "d4"])
+        #expect(try ids("\"=économie =locale solidaire\"/2") == ["d1", "d2"])
+        #expect(try ids("title:(=\"économie\")") == ["d4"])
+        // An occurrence of a form is one of its word's too: each word needs one of its own.
+        #expect(try ids("\"=économie économie\"~3") == ["d3", "d4"])
+        #expect(try ids("\"=économies économie\"~0") == ["d3"])
+        // Marked where the phrase is, each word as written; explained as typed.
+        let hit = try #require(try exact.search("\"=économies d’énergie\"", titleHighlights: true).hits.first)
+        #expect(Snippet(text: hit.title, highlights: hit.titleHighlights).marked() == "[Économies] d'[énergie]")
+        let body = try #require(try exact.highlight("\"=économie sociale\"", inDocument: "d4")?.fields.first { $0.field == StandardField.body })
+        #expect(Snippet(text: body.value, highlights: body.highlights ?? []).marked() == "Économies locales, [économie] [sociale]")
+        let explained = try exact.search("\"=économies locales\"", explain: true).hits.first { $0.id == "d0" }?.explanation
+        #expect(explained?.contains { $0.contains("body:\"=economies locales\"") } == true, "\(explained ?? [])")
+        // Typed as meant: not respelt (the word beside it is).
+        #expect(try exact.suggest("\"=économiies locaels\"") == "\"=économiies locales\"")
+        #expect(try exact.suggest("\"économiies locaels\"") == "\"économies locales\"")
+        #expect(throws: QueryError("=économie: this index holds no exact forms; build it with fts index --exact-words", column: 3)) {
+            try plain.search("a \"b =économie\"")
+        }
+        #expect(try plain.search("\"\\=économie locale\"").total == 3)
     }
 
     /// Each word of a proximity search needs an occurrence of its own: a word typed twice must occur

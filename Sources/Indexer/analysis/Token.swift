@@ -40,7 +40,7 @@ public enum ExactForm {
 
     public static func term(_ surface: String) -> String { String(UnicodeScalar(marker)) + surface }
 
-    public static func isExact(_ term: String) -> Bool { term.utf8.first == marker }
+    @inlinable public static func isExact(_ term: String) -> Bool { term.utf8.first == marker }
 
     /// A term as a person reads it: an exact form as `=form`, any other as it is.
     public static func shown(_ term: String) -> String { isExact(term) ? "=" + term.dropFirst() : term }

@@ -10,7 +10,8 @@ import Indexer
 ///     near    := primary (("NEAR" | "NEAR/" N) primary)*   words within N positions (10): `"a b"~(N-1)`
 ///              | primary (("ADJ" | "ADJ/" N) primary)*     the same, in this order
 ///     primary := ("(" query ")" | [field ":"] atom | field ":" "(" query ")" | field ":=" value) ["^" boost]
-///     atom    := '"' words '"' ["~" N | "/" N ["%"]] | '"' words "*" '"' | word "*" | word "~" [N] | pattern | regex | range | "*:*" | "*" | word
+///     atom    := ["="] '"' words '"' ["~" N | "/" N ["%"]] | '"' words "*" '"' | "=" word | word "*" | word "~" [N] | pattern | regex
+///              | range | "*:*" | "*" | word                  `=`: exact words, as is a word `=word` between quotes
 ///     pattern := a word with `?` or `*` inside (wildcards)
 ///     regex   := "/" expression "/"          no `/` inside but as `\/`; the closing one ends the word
 ///     range   := ("[" | "{") bound "TO" bound ("]" | "}")     bound: a number, a date, now-7d/d or `*`
@@ -239,7 +240,7 @@ public struct QueryParser: Sendable {
         var i = 0
         // The column of the code point at byte `i`; `move(to:)` keeps it so.
         var column = 1
-        func move(to target: Int) {
+        @inline(__always) func move(to target: Int) {
             while i < target {
                 if utf8[i] & 0xC0 != 0x80 { column += 1 }
                 i += 1
@@ -276,6 +277,43 @@ public struct QueryParser: Sendable {
             move(to: end)
             return minimum
         }
+        // The quoted words at `quoted`, as `quoted(_:at:column:)` found them, and what follows them: a
+        // phrase, a proximity search, a quorum or a phrase being typed; `allExact`: typed as `="…"`.
+        func phrase(_ quoted: (text: Range<Int>, end: Int), allExact: Bool, start: Int) throws -> Lexeme {
+            let text = Self.phraseText(UnsafeBufferPointer(rebasing: utf8[quoted.text]), allExact: allExact)
+            // `"ligne de comm*"`: a `*` not escaped, right after the last word.
+            let (first, last) = (quoted.text.lowerBound, quoted.text.upperBound)
+            let prefixed = last - first > 1 && utf8[last - 1] == 0x2A && utf8[last - 2] != 0x5C && !Self.isSpace(utf8, before: last - 1)
+            move(to: quoted.end)
+            var slop: Int?
+            if i < utf8.count && utf8[i] == 0x7E {
+                var j = i + 1
+                while j < utf8.count && Self.isASCIIDigit(utf8[j]) { j += 1 }
+                guard j > i + 1, let value = Int(string((i + 1)..<j)) else {
+                    throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: column)
+                }
+                // `~1.5` or `~3x` would otherwise leave a word behind the phrase.
+                guard Self.endsNumber(utf8, at: j, boostFollows: true) else {
+                    var end = j
+                    while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 && utf8[end] != 0x22 { end += 1 }
+                    throw QueryError("proximity ~\(string((i + 1)..<end)) must be a whole number of words", column: column)
+                }
+                guard value <= Self.maximumSlop else {
+                    throw QueryError("proximity ~\(value) is over the limit of \(Self.maximumSlop)", column: column)
+                }
+                slop = value
+                move(to: j)
+            }
+            if slop == nil && i < utf8.count && utf8[i] == 0x2F { return .quorum(text, minimum: try quorum(of: text)) }
+            if slop == nil && prefixed {
+                if let last = QueryNode.exactWords(in: text).last, last.upperBound == text.utf8.count {
+                    throw QueryError("an exact word (\(String(decoding: Array(text.utf8)[last], as: UTF8.self))) cannot be a prefix",
+                                     column: start)
+                }
+                return .phrasePrefix(String(text.dropLast()))
+            }
+            return .phrase(text, slop: slop)
+        }
         while i < utf8.count {
             let c = utf8[i]
             let start = column
@@ -288,39 +326,7 @@ public struct QueryParser: Sendable {
                 items.append(Item(lexeme: .close, column: start))
                 move(to: i + 1)
             } else if c == 0x22 || c == 0xC2 || c == 0xE2, let quoted = try Self.quoted(utf8, at: i, column: start) {
-                let text = Self.unescaped(UnsafeBufferPointer(rebasing: utf8[quoted.text]))
-                // `"ligne de comm*"`: a `*` not escaped, right after the last word.
-                let (first, last) = (quoted.text.lowerBound, quoted.text.upperBound)
-                let prefixed = last - first > 1 && utf8[last - 1] == 0x2A && utf8[last - 2] != 0x5C && !Self.isSpace(utf8, before: last - 1)
-                move(to: quoted.end)
-                var slop: Int?
-                if i < utf8.count && utf8[i] == 0x7E {
-                    var j = i + 1
-                    while j < utf8.count && Self.isASCIIDigit(utf8[j]) { j += 1 }
-                    guard j > i + 1, let value = Int(string((i + 1)..<j)) else {
-                        throw QueryError("~ after a phrase needs a number of words, as in \"a b\"~3", column: column)
-                    }
-                    // `~1.5` or `~3x` would otherwise leave a word behind the phrase.
-                    guard Self.endsNumber(utf8, at: j, boostFollows: true) else {
-                        var end = j
-                        while end < utf8.count && !Self.isSpace(utf8, at: end) && utf8[end] != 0x29 && utf8[end] != 0x22 { end += 1 }
-                        throw QueryError("proximity ~\(string((i + 1)..<end)) must be a whole number of words", column: column)
-                    }
-                    guard value <= Self.maximumSlop else {
-                        throw QueryError("proximity ~\(value) is over the limit of \(Self.maximumSlop)", column: column)
-                    }
-                    slop = value
-                    move(to: j)
-                }
-                if slop == nil && i < utf8.count && utf8[i] == 0x2F {
-                    items.append(Item(lexeme: .quorum(text, minimum: try quorum(of: text)), column: start))
-                    continue
-                }
-                if slop == nil && prefixed {
-                    items.append(Item(lexeme: .phrasePrefix(String(text.dropLast())), column: start))
-                    continue
-                }
-                items.append(Item(lexeme: .phrase(text, slop: slop), column: start))
+                items.append(Item(lexeme: try phrase(quoted, allExact: false, start: start), column: start))
             } else if c == 0x3D, i > 0, utf8[i - 1] == 0x3A, case .field(let name)? = items.last?.lexeme {
                 // `field:=value`: a value as facets count it, exactly, quoted or up to a space or `)`;
                 // unquoted and ending with an unescaped `*`, the values starting with what comes before.
@@ -342,8 +348,12 @@ public struct QueryParser: Sendable {
                 guard !text.isEmpty || prefix else { throw QueryError("\(name):= needs a value, as in \(name):=bio or \(name):=\"a value\"", column: start) }
                 items.append(Item(lexeme: .value(text, prefix: prefix), column: start))
                 move(to: quoted ? end + 1 : end)
-            } else if c == 0x3D && i + 1 < utf8.count && (utf8[i + 1] == 0x22 || utf8[i + 1] == 0x28) {
-                throw QueryError("= goes before a word, as in =économies: a phrase or a group cannot be exact", column: start)
+            } else if c == 0x3D && i + 1 < utf8.count, let quoted = try Self.quoted(utf8, at: i + 1, column: start + 1) {
+                // `="économie sociale"` (Sphinx's): each of the words as written.
+                items.append(Item(lexeme: try phrase(quoted, allExact: true, start: start), column: start))
+            } else if c == 0x3D && i + 1 < utf8.count && utf8[i + 1] == 0x28 {
+                throw QueryError("= goes before a word or quoted words, as in =économies or =\"économie sociale\": a group cannot be exact",
+                                 column: start)
             } else if c == 0x3D && i + 1 < utf8.count && !Self.isSpace(utf8, at: i + 1) && utf8[i + 1] != 0x3D && utf8[i + 1] != 0x29 {
                 // `=word` (Sphinx's exact form): the word as written, not its stem. Inside a word, `=` is
                 // the word's: only here does it start one.
@@ -534,6 +544,39 @@ public struct QueryParser: Sendable {
         let bounds = NumberRange(lower: lowerSeconds, upper: upperSeconds, includesLower: includesLower, includesUpper: includesUpper,
                                  text: String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self), dates: true)
         return (bounds, end)
+    }
+
+    /// Quoted words, unescaped, with those typed `=word` marked exact as typed (`QueryNode.exactWords`)
+    /// or, `allExact`, every one. A `\=` that starts a word is punctuation, which the analyzer leaves
+    /// out of the word as it would have.
+    private static func phraseText(_ bytes: UnsafeBufferPointer<UInt8>, allExact: Bool) -> String {
+        guard allExact || bytes.contains(0x5C) else { return String(decoding: bytes, as: UTF8.self) }
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count + (allExact ? 4 : 0))
+        var index = 0
+        var wordStart = true
+        while index < bytes.count {
+            if isSpace(bytes, at: index) {
+                let end = index + scalarLength(bytes, at: index)
+                text.append(contentsOf: bytes[index..<end])
+                index = end
+                wordStart = true
+                continue
+            }
+            if wordStart && allExact && bytes[index] != 0x3D { text.append(0x3D) }
+            if bytes[index] == 0x5C && index + 1 < bytes.count {
+                index += 1
+                if wordStart && bytes[index] == 0x3D {
+                    index += 1
+                    wordStart = false
+                    continue
+                }
+            }
+            wordStart = false
+            text.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The text with each `\` that escapes a character removed (a `\` that ends it stays).
@@ -750,10 +793,17 @@ public struct QueryParser: Sendable {
     }
 
     /// A word `NEAR` or `ADJ` (`operator`) joins, as typed, and its column: one with no field, boost,
-    /// prefix or other operator of its own. `column` is the operator's, for the error.
+    /// prefix or other operator of its own, or an exact word (`=économies`), marked so in the text
+    /// (`QueryNode.exactWords`). `column` is the operator's, for the error.
     private func nearWord(_ node: QueryNode, operator name: String, column: Int) throws -> (text: String, column: Int) {
-        guard case let .word(text, field, wordColumn) = node else {
-            throw QueryError("\(name) joins plain words, as in économie \(name)/3 sociale", column: column)
+        let (text, field, wordColumn): (String, String?, Int)
+        switch node {
+        // A plain word's `=`s (`\=a`, `==a`) are punctuation: none may mark it exact.
+        case let .word(typed, f, c) where !QueryNode.holdsEquals(typed): (text, field, wordColumn) = (typed, f, c)
+        case let .word(typed, f, c):
+            (text, field, wordColumn) = (typed.split(whereSeparator: \.isWhitespace).map(QueryNode.exactText).joined(separator: " "), f, c)
+        case let .exact(typed, f, c): (text, field, wordColumn) = ("=" + typed, f, c)
+        default: throw QueryError("\(name) joins plain or exact words, as in économie \(name)/3 sociale", column: column)
         }
         guard field == nil else { throw QueryError("\(name)'s words take no field of their own: write \(field!):(a \(name) b)", column: column) }
         return (text, wordColumn)

@@ -109,33 +109,39 @@ final class QueryPlanner {
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
         case let .exact(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            guard fields.allSatisfy({ reader.meta.fields[$0.field].exactForms }) else {
-                throw QueryError("=\(text): this index holds no exact forms; build it with fts index --exact-words", column: column)
-            }
+            try requireExactForms(fields, typed: "=" + text, column: column)
             // Each word as written; a compound typed with its hyphens (`=en-tête`) is the phrase of its parts.
             let tokens = try analyse(text, joiningCompounds: false).words
             let terms = tokens.map { [ExactForm.term($0.surface)] }
             if tokens.count > 1 { return try phrase(tokens, terms: terms, uncounted: [], slop: nil, fields: fields, column: column, negated: negated) }
-            return try tokens.first.map { try word(terms[0], label: "=" + $0.surface, fields: fields, negated: negated) }
+            return try tokens.first.map { try word(terms[0], label: $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
-            if slop == nil, let entries = synonyms?.expansions(of: tokens) {
+            let exact = try exactTokens(tokens, in: text, fields: fields, column: column)
+            if slop == nil && exact.isEmpty, let entries = synonyms?.expansions(of: tokens) {
                 return try synonymous(entries, fields: fields, column: column, negated: negated)
             }
             // A compound alone, quoted as unquoted: as written, or as one word (near each other, its
             // two words as typed).
-            if slop == nil && tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
-            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, fields: fields, column: column, negated: negated) }
-            return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+            if slop == nil && tokens.count == 2 && joins.count == 1 && exact.isEmpty {
+                return try synonymous([tokens, joins], fields: fields, column: column, negated: negated)
+            }
+            if tokens.count > 1 { return try phrase(tokens, joins: joins, exact: exact, slop: slop, fields: fields, column: column, negated: negated) }
+            return try tokens.first.map { try word($0, exact: !exact.isEmpty, fields: fields, negated: negated) }
         case let .adjacent(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
-            if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: slop, ordered: true, fields: fields, column: column, negated: negated) }
-            return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
+            let exact = try exactTokens(tokens, in: text, fields: fields, column: column)
+            if tokens.count > 1 {
+                return try phrase(tokens, joins: joins, exact: exact, slop: slop, ordered: true, fields: fields, column: column, negated: negated)
+            }
+            return try tokens.first.map { try word($0, exact: !exact.isEmpty, fields: fields, negated: negated) }
         case let .phrasePrefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             var (tokens, joins) = try analyse(text, joiningCompounds: true)
+            // The parser leaves the word being typed plain: an exact word is no prefix.
+            let exact = try exactTokens(tokens, in: text, fields: fields, column: column)
             guard let last = tokens.last else { return nil }
             // One letter typed so far: the phrase as typed, as a search box sends it at each key.
             guard last.surface.count >= 2 else { return try plan(.phrase(text, slop: nil, field: field, column: column), negated: negated, boost: boost) }
@@ -143,7 +149,7 @@ final class QueryPlanner {
             joins.removeAll { $0.position + 1 == last.position }
             let expanded = try expandedTerms(of: last.surface, matching: nil, label: "\"\(text)*\"", fields: fields, column: column)
             guard tokens.count > 1 else { return try word(expanded, label: last.surface + "*", fields: fields, negated: negated) }
-            return try phrase(tokens, joins: joins, lastTerms: expanded, slop: nil, fields: fields, column: column, negated: negated)
+            return try phrase(tokens, joins: joins, exact: exact, lastTerms: expanded, slop: nil, fields: fields, column: column, negated: negated)
         case let .quorum(text, minimum, field, column):
             // Each word as a bare word (over its fields, with its synonyms); a word no document holds
             // leaves fewer to reach the quorum with.
@@ -152,7 +158,7 @@ final class QueryPlanner {
             // Each word's scorer by its folded spelling, as `quorumWords` tells words apart.
             var scorers: [String: Scorer] = [:]
             for word in QueryNode.quorumWords(text) {
-                guard let scorer = try plan(.word(word, field: field, column: column), negated: negated, boost: boost) else { continue }
+                guard let scorer = try plan(Self.quorumWord(word, field: field, column: column), negated: negated, boost: boost) else { continue }
                 planned = true
                 if !(scorer is EmptyScorer) { live.append(scorer) }
                 if atRoot && proximityBoost > 0 { scorers[QueryNode.quorumKey(word)] = scorer }
@@ -164,7 +170,7 @@ final class QueryPlanner {
             guard atRoot && proximityBoost > 0 else { return quorum }
             // A question typed whole (`"…"/75%`): its words near each other count as a conjunction's do.
             let typed = text.split(whereSeparator: \.isWhitespace).map(String.init)
-            let words = typed.map { QueryNode.word($0, field: field, column: column) }
+            let words = typed.map { Self.quorumWord($0, field: field, column: column) }
             let pairs = try proximityPairs(words, skipping: []) { scorers[QueryNode.quorumKey(typed[$0])] }
             return pairs.isEmpty ? quorum : RequiredOptionalScorer(required: quorum, optional: pairs)
         case let .prefix(text, field, column):
@@ -377,6 +383,30 @@ final class QueryPlanner {
         try reader.lexiconTerms(surface: token.surface) ?? [token.term]
     }
 
+    /// A quorum's word as typed: exact (`=économies`) or bare.
+    private static func quorumWord(_ word: String, field: String?, column: Int) -> QueryNode {
+        QueryNode.isExactWord(word) ? .exact(QueryNode.exactText(word), field: field, column: column) : .word(word, field: field, column: column)
+    }
+
+    /// The indices of `tokens`, the words of a phrase's `text`, typed as exact words
+    /// (`QueryNode.exactWords`): searched in `fields`, which must hold exact forms then.
+    private func exactTokens(_ tokens: [Token], in text: String, fields: [(field: Int, boost: Double)], column: Int) throws -> Set<Int> {
+        let words = QueryNode.exactWords(in: text)
+        guard !words.isEmpty else { return [] }
+        let exact = Set(tokens.indices.filter { index in words.contains { $0.contains(tokens[index].range.lowerBound) } })
+        if let first = exact.min(), let word = words.first(where: { $0.contains(tokens[first].range.lowerBound) }) {
+            try requireExactForms(fields, typed: String(decoding: Array(text.utf8)[word], as: UTF8.self), column: column)
+        }
+        return exact
+    }
+
+    /// Throws unless every field of `fields` holds exact forms (`fts index --exact-words`).
+    private func requireExactForms(_ fields: [(field: Int, boost: Double)], typed: String, column: Int) throws {
+        guard fields.allSatisfy({ reader.meta.fields[$0.field].exactForms }) else {
+            throw QueryError("\(typed): this index holds no exact forms; build it with fts index --exact-words", column: column)
+        }
+    }
+
     // MARK: Atoms
 
     /// From this many terms, a word's terms in one field are looked up in one walk over the term
@@ -415,6 +445,12 @@ final class QueryPlanner {
             }
         }
         return scorer
+    }
+
+    /// A word of a phrase standing alone: as written when `exact`, else by its alternatives.
+    private func word(_ token: Token, exact: Bool, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
+        exact ? try word([ExactForm.term(token.surface)], label: token.surface, fields: fields, negated: negated)
+            : try word(alternatives(of: token), label: token.surface, fields: fields, negated: negated)
     }
 
     private func word(_ terms: [String], label: String, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
@@ -506,17 +542,21 @@ final class QueryPlanner {
     }
 
     /// `lastTerms`: the last word's terms, when they are not its own (a phrase's prefix). `joins`: the
-    /// joined words of the phrase's compounds (`Token.span` 2).
+    /// joined words of the phrase's compounds (`Token.span` 2). `exact`: the words typed as exact
+    /// words, each searched as written; one typed with its hyphens is its parts' forms alone, as
+    /// outside quotes, and one compounds make is also searched followed by the compound's second word
+    /// (whose form the joined one's fixes).
     ///
     /// An exact phrase finds its compounds written either way, as the index holds both (docs/QUERY.md):
     /// a compound typed with its hyphen (`"l’en-tête de la page"`) is also searched as its joined word;
     /// a word compounds make (`"entête de la page"`), which stands at the compound's first word, is
     /// also searched followed by the compound's second word, which adds nothing to the weight. A
     /// proximity search does the first, for its compounds typed with their hyphens.
-    private func phrase(_ tokens: [Token], joins: [Token] = [], lastTerms: [String]? = nil, slop: Int?, ordered: Bool = false,
-                        fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
+    private func phrase(_ tokens: [Token], joins: [Token] = [], exact: Set<Int> = [], lastTerms: [String]? = nil, slop: Int?,
+                        ordered: Bool = false, fields: [(field: Int, boost: Double)], column: Int, negated: Bool) throws -> Scorer {
         let entries = try tokens.map { try reader.lexiconEntry(surface: $0.surface) }
         var terms = zip(tokens, entries).map { $1?.terms ?? [$0.term] }
+        for index in exact { terms[index] = [ExactForm.term(tokens[index].surface)] }
         if let lastTerms { terms[terms.count - 1] = lastTerms }
         var spellings: [PhraseSpelling] = []
         var index = 0
@@ -525,7 +565,7 @@ final class QueryPlanner {
         // that is the whole search.
         let joinsWritten = slop == nil || tokens.count > 2
         while index < tokens.count - 1 && spellings.count < Self.maximumCompoundsInAPhrase {
-            if joinsWritten, let join = joins.first(where: { $0.position == tokens[index].position }) {
+            if joinsWritten, !exact.contains(index), let join = joins.first(where: { $0.position == tokens[index].position }) {
                 spellings.append(PhraseSpelling(start: index, length: 2, words: [join], terms: [try alternatives(of: join)], uncounted: []))
                 index += 2
                 continue
@@ -590,7 +630,14 @@ final class QueryPlanner {
         guard slop == nil || distinctWords <= OccurrenceAssignment.maximumWords else {
             throw QueryError("a proximity search may hold at most \(OccurrenceAssignment.maximumWords) different words", column: column)
         }
-        let sharing = slop == nil || ordered ? nil : OccurrenceAssignment.types(terms: terms, groups: groups)
+        // An exact form's occurrence is one of its word's too (`"=du du"~2` needs two `du`).
+        var alongside: [String: [String]] = [:]
+        if slop != nil && !ordered {
+            for (token, terms) in zip(tokens, terms) where terms.count == 1 && ExactForm.isExact(terms[0]) {
+                alongside[terms[0]] = try alternatives(of: token)
+            }
+        }
+        let sharing = slop == nil || ordered ? nil : OccurrenceAssignment.types(terms: terms, groups: groups, alongside: alongside)
         var scorers: [Scorer] = []
         for (field, boost) in fields {
             let words = try shared?.map { $0[field] } ?? zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }

@@ -199,7 +199,10 @@ struct SpellingSuggester {
         let tokens = try analyzer.tokens(text)
         if !node.isProximity && synonyms?.expansions(of: tokens) != nil { return nil }
         let isBare = if case .word = node { true } else { false }
-        return tokens.map {
+        // An exact word (`"=économies sociales"`) is typed as meant.
+        let exactWords = QueryNode.exactWords(in: text)
+        let respelt = exactWords.isEmpty ? tokens : tokens.filter { token in !exactWords.contains { $0.contains(token.range.lowerBound) } }
+        return respelt.map {
             TypedWord(token: $0, range: typed[$0.range.lowerBound]..<typed[$0.range.upperBound], field: field, isBare: isBare,
                       isNearOperand: isNearOperand)
         }

@@ -66,16 +66,19 @@ struct WordCompleter {
         let typed = String(decoding: bytes[typedStart...], as: UTF8.self)
 
         // A phrase being typed is counted as the phrase it makes once closed.
-        let closing = Self.closingOfAnOpenPhrase(bytes[..<typedStart]) ?? ""
+        let open = Self.openPhrase(bytes[..<typedStart])
+        let closing = open?.closing ?? ""
         var candidates = try spellings(startingWith: token.surface, limit: Self.counted(limit: limit))
         // Fewer than asked for start with the letters typed: they may hold a typo.
         if candidates.count < limit {
             candidates += try spellings(startingNear: token.surface, limit: Self.counted(limit: limit) - candidates.count,
                                         besides: Set(candidates.map(\.terms)))
         }
-        // An exact word being typed (`=écon`): each form its own completion, its exact form's documents,
-        // as many counted as groups would be.
-        if typedStart == wordStart + 1 && bytes[wordStart] == UInt8(ascii: "=") {
+        // An exact word being typed (`=écon`, `"=écon`, `="économie soc`): each form its own completion,
+        // its exact form's documents, as many counted as groups would be.
+        let marked = typedStart > wordStart && bytes[typedStart - 1] == UInt8(ascii: "=")
+            && (typedStart - 1 == wordStart || Self.quotes.contains { bytes[wordStart..<(typedStart - 1)].elementsEqual($0.opening) })
+        if marked || open?.allExact == true {
             let forms = try candidates.flatMap { group in
                 try group.spellings.map { spelling in
                     let term = ExactForm.term(spelling)
@@ -187,9 +190,11 @@ struct WordCompleter {
     }
 
     /// The quote that closes a phrase `head` leaves open (`"`, `»` after `«`, `”` after `“`, as the query
-    /// parser pairs them), or nil; a backslash escapes the next byte.
-    private static func closingOfAnOpenPhrase(_ head: ArraySlice<UInt8>) -> String? {
+    /// parser pairs them), and whether its words are all exact (`="…`, at a word's start), or nil; a
+    /// backslash escapes the next byte.
+    private static func openPhrase(_ head: ArraySlice<UInt8>) -> (closing: String, allExact: Bool)? {
         var closing: [UInt8]?
+        var allExact = false
         var escaped = false
         var k = head.startIndex
         while k < head.endIndex {
@@ -200,12 +205,15 @@ struct WordCompleter {
                 escaped = true
             } else if let open = closing {
                 if head[k...].starts(with: open) { closing = nil }
-            } else {
-                closing = Self.quotes.first { head[k...].starts(with: $0.opening) }?.closing
+            } else if let quote = Self.quotes.first(where: { head[k...].starts(with: $0.opening) }) {
+                closing = quote.closing
+                let equals = k - 1
+                allExact = equals >= head.startIndex && head[equals] == UInt8(ascii: "=")
+                    && (equals == head.startIndex || isSpace(head[equals - 1]) || head[equals - 1] == UInt8(ascii: "("))
             }
             k += 1
         }
-        return closing.map { String(decoding: $0, as: UTF8.self) }
+        return closing.map { (String(decoding: $0, as: UTF8.self), allExact) }
     }
 
     /// The quotes the query parser reads a phrase between.

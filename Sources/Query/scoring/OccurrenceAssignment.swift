@@ -26,18 +26,25 @@ final class OccurrenceAssignment {
     private var visitedTypes: [Bool]
     private var visitedWords: UInt64 = 0
 
-    /// The types of `terms` (each word's terms) when two words with different terms share one, else nil.
-    /// `groups[i]` is the first word with word i's terms; a word's bit is its group's rank.
-    static func types(terms: [[String]], groups: [Int]) -> [UInt64]? {
+    /// The types of `terms` (each word's terms) when two words with different terms share one, or
+    /// one position, else nil. `groups[i]` is the first word with word i's terms; a word's bit is its
+    /// group's rank. `alongside[t]`: the terms one of which stands at each position of term `t` (an
+    /// exact form's, `=économies`, beside its word's stems), which makes a type of their words too.
+    static func types(terms: [[String]], groups: [Int], alongside: [String: [String]] = [:]) -> [UInt64]? {
         // Words of one term each share it only with the words of their own group.
-        guard terms.contains(where: { $0.count > 1 }) else { return nil }
+        guard !alongside.isEmpty || terms.contains(where: { $0.count > 1 }) else { return nil }
         let firsts = groups.indices.filter { groups[$0] == $0 }
         var masks: [String: UInt64] = [:]
         for (rank, first) in firsts.enumerated() {
             for term in terms[first] { masks[term, default: 0] |= 1 << UInt64(rank) }
         }
-        guard masks.values.contains(where: { $0.nonzeroBitCount > 1 }) else { return nil }
-        return Set(masks.values).sorted()
+        var types = Set(masks.values)
+        for (term, others) in alongside {
+            guard let own = masks[term] else { continue }
+            for other in others { types.insert(own | (masks[other] ?? 0)) }
+        }
+        guard types.contains(where: { $0.nonzeroBitCount > 1 }) else { return nil }
+        return types.sorted()
     }
 
     /// `groups` as for `types`: a group needs as many occurrences as it has words.

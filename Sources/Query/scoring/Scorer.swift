@@ -241,7 +241,7 @@ final class FieldExistsScorer: ConstantScoreScorer {
 final class FieldTermScorer: Scorer {
     let weight: FieldWeight
     /// The word as the query wrote it (folded), or its pattern.
-    let label: String
+    private let typed: String
     /// The terms the word searches, some perhaps absent from the field: for `explain`.
     private let terms: [String]
     /// One per term found in the field.
@@ -270,10 +270,13 @@ final class FieldTermScorer: Scorer {
         singleCursor = single.map(Borrowed.init)
         heap = cursors.count > 1 ? borrowedBuffer(cursors) : UnsafeMutableBufferPointer(start: nil, count: 0)
         lengths = reader.lengths(field: weight.field)
-        self.label = label
+        typed = label
         self.reader = reader
         totalCost = cursors.reduce(0) { $0 + $1.docFreq }
     }
+
+    /// The word as typed: an exact word (`=économies`) with its `=`. Read by `explain` alone.
+    var label: String { terms.count == 1 && ExactForm.isExact(terms[0]) ? ExactForm.shown(terms[0]) : typed }
 
     deinit {
         heap.deallocate()
