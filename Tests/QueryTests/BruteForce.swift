@@ -141,9 +141,11 @@ final class BruteForce {
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: nil, field: field, boost: boost) }
             guard let token = tokens.first else { return nil }
             return word(try alternatives(token), field: field, boost: boost)
-        case let .exact(text, field, column):
+        case let .exact(text, field, prefix, column):
             try requireExactForms(field, column: column)
             let tokens = try analyse(text, joiningCompounds: false).words
+            if prefix && tokens.count > 1 { return try evaluate(.phrasePrefix("=" + text, field: field, column: column), boost: boost) }
+            if prefix { return try tokens.first.map { word(try exactPrefixTerms($0.surface, field: field, column: column), field: field, boost: boost) } }
             let words = tokens.map { Set([ExactForm.term($0.surface)]) }
             if words.count > 1 {
                 return phrase(words: words, offsets: tokens.map { $0.position - tokens[0].position }, uncounted: [], slop: nil, field: field,
@@ -173,7 +175,8 @@ final class BruteForce {
             let exact = try exactTokens(tokens, in: text, field: field, column: column)
             guard let last = tokens.last else { return nil }
             guard last.surface.count >= 2 else { return try evaluate(.phrase(text, slop: nil, field: field, column: column), boost: boost) }
-            let terms = try prefixTerms(last.surface, field: field, column: column)
+            let terms = exact.contains(tokens.count - 1) ? try exactPrefixTerms(last.surface, field: field, column: column)
+                : try prefixTerms(last.surface, field: field, column: column)
             if tokens.count == 1 { return word(terms, field: field, boost: boost) }
             // A compound ending with the word being typed is searched as typed.
             return try phrase(tokens, joins: joins.filter { $0.position + 1 != last.position }, exact: exact, lastTerms: terms, slop: nil,
@@ -468,6 +471,15 @@ final class BruteForce {
         if surface.allSatisfy(\.isNumber) {
             for (f, _) in fields(field) { for entry in try reader.terms(field: f, prefix: surface) { terms.insert(entry.term) } }
         }
+        guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
+        return terms
+    }
+
+    /// Every exact form of the fields that starts with `surface`, within the documented bound.
+    func exactPrefixTerms(_ surface: String, field: String?, column: Int) throws -> Set<String> {
+        guard surface.count >= 2 else { throw QueryError("too short", column: column) }
+        let start = ExactForm.term(surface)
+        let terms = Set(fields(field).flatMap { documentFrequency[$0.0]?.keys.filter { $0.hasPrefix(start) } ?? [] })
         guard terms.count <= QueryPlanner.maximumExpansions else { throw QueryError("too many terms", column: column) }
         return terms
     }

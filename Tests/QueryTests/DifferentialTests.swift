@@ -741,14 +741,23 @@ import Testing
             case 9: return "\"\(exactRun(&generator))\""
             case 10: return "\"\(exactRun(&generator))\"~\(generator.generator.next() % 4)"
             case 11: return "\"\(exactRun(&generator))\"/\(generator.generator.next() % 2 + 1)"
-            case 12: return "\"\(exactRun(&generator)) \(generator.word().prefix(3))*\""
+            // The word being typed a prefix of forms too, up to a whole word (`=économies*`: économies, not économie).
+            case 12:
+                var words = exactRun(&generator).split(separator: " ").map(String.init)
+                let last = QueryNode.exactText(words.removeLast())
+                words.append(generator.pick(["", "="]) + last.prefix(2 + Int(generator.generator.next() % UInt64(max(last.count - 1, 1)))) + "*")
+                return "\"\(words.joined(separator: " "))\""
             case 13: return generator.generator.next() % 2 == 0 ? "=\"\(generator.phrase())\"" : "\(generator.pick(generator.fields)):(=\"\(generator.phrase())\"~1)"
             case 14: return "=\(generator.word()) \(generator.pick(["NEAR/3", "ADJ/2", "ADJ"])) \(generator.word())"
             case 15:
                 let word = generator.word()
                 return "\"=\(word) \(word)\"~\(generator.generator.next() % 3)"
             case 0: return "=\(generator.word())"
-            case 1: return "=\(generator.word()) \(generator.word())"
+            case 1:
+                // Now and then a prefix of forms (`=écon*`), alone or in a field.
+                let word = generator.word()
+                guard generator.generator.next() % 2 == 0 else { return "=\(word) \(generator.word())" }
+                return "\(generator.pick(["", "title:", "body:"]))=\(word.prefix(Int(generator.generator.next() % UInt64(word.count)) + 2))*"
             case 2: return "=\(generator.word()) OR \(generator.word())"
             case 3: return "\(generator.pick(generator.fields)):(=\(generator.word()))"
             case 4: return "\(generator.word()) -=\(generator.word())"

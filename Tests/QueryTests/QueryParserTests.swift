@@ -60,10 +60,13 @@ import Indexer
         #expect(try parser.parse("title:=mer") == .value("mer", field: "title", prefix: false, column: 1))
         #expect(try parser.parse("a=b = ==c") == .and([.word("a=b", field: nil, column: 1), .word("=", field: nil, column: 5),
                                                        .word("==c", field: nil, column: 7)]))
-        #expect(throws: QueryError("an exact word (=écon*) cannot be a prefix, a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon*") }
-        #expect(throws: QueryError("an exact word (=écon?mie) cannot be a prefix, a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon?mie") }
+        #expect(try parser.parse("=écon* title:(=mer*)^2") == .and([.exact("écon", field: nil, prefix: true, column: 1),
+                                                                  .boosted(.exact("mer", field: "title", prefix: true, column: 8), 2)]))
+        #expect(throws: QueryError("an exact word (=*) cannot be a wildcard or a fuzzy word", column: 1)) { try parser.parse("=*") }
+        #expect(throws: QueryError("an exact word (=écon**) cannot be a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon**") }
+        #expect(throws: QueryError("an exact word (=écon?mie) cannot be a wildcard or a fuzzy word", column: 1)) { try parser.parse("=écon?mie") }
         #expect(try parser.parse("=économies?") == .exact("économies?", field: nil, column: 1))
-        #expect(throws: QueryError("an exact word (=jardn~) cannot be a prefix, a wildcard or a fuzzy word", column: 3)) { try parser.parse("a =jardn~") }
+        #expect(throws: QueryError("an exact word (=jardn~) cannot be a wildcard or a fuzzy word", column: 3)) { try parser.parse("a =jardn~") }
         #expect(throws: QueryError("= goes before a word or quoted words, as in =économies or =\"économie sociale\": a group cannot be exact",
                                    column: 3)) { try parser.parse("a =(b OR c)") }
     }
@@ -84,11 +87,10 @@ import Indexer
         #expect(try parser.parse("=économies NEAR/3 sociale") == .phrase("=économies sociale", slop: 2, field: nil, column: 1))
         #expect(try parser.parse("a ADJ =b ADJ \\=c ADJ ==d") == .adjacent("a =b c d", slop: 9, field: nil, column: 1))
         #expect(QueryNode.exactWords(in: "=a b  =cé = == d=e") == [0..<2, 6..<10])
-        for (query, error) in [("\"a =comm*\"", QueryError("an exact word (=comm*) cannot be a prefix", column: 1)),
-                               ("x =\"a b*\"", QueryError("an exact word (=b*) cannot be a prefix", column: 3)),
-                               ("=\"a b", QueryError("unbalanced quote", column: 2))] {
-            #expect(throws: error, "\(query)") { try parser.parse(query) }
-        }
+        #expect(try parser.parse("x =\"a b*\"") == .and([.word("x", field: nil, column: 1), .phrasePrefix("=a =b", field: nil, column: 3)]))
+        #expect(try parser.parse("\"a =comm*\"") == .phrasePrefix("a =comm", field: nil, column: 1))
+        #expect(throws: QueryError("unbalanced quote", column: 2)) { try parser.parse("=\"a b") }
+        #expect(throws: QueryError("NEAR joins plain or exact words, as in économie NEAR/3 sociale", column: 3)) { try parser.parse("a NEAR =b*") }
     }
 
     /// `field:=value` is a value as facets count it, exactly: quoted, or up to a space or `)`; unquoted

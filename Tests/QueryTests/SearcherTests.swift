@@ -291,6 +291,15 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try ids("=économies -title:fiche") == ["d0"])
         #expect(try ids("=Clichy-sous-Bois") == ["d3"])
         #expect(try ids("title:(=économies)") == ["d0"])
+        // The forms starting with a prefix, where a prefix of stems reaches every form of their stems.
+        #expect(try ids("économie*") == ["d0", "d1", "d2", "d3"])
+        #expect(try ids("=économie*") == ["d0", "d1", "d3"])
+        #expect(try ids("=ÉCONOMIQ*") == ["d2"])
+        #expect(try ids("\"les =économie*\"") == ["d0"])
+        #expect(try ids("=clichy-sous-bo*") == ["d3"])
+        #expect(throws: QueryError("a prefix needs at least 2 letters before *", column: 1)) { try exact.search("=é*") }
+        let prefixed = try exact.search("=économie*", explain: true).hits.first { $0.id == "d1" }?.explanation
+        #expect(prefixed?.contains { $0.contains("body:=economie (=economie*)") } == true, "\(prefixed ?? [])")
         // Scores, counts and listings otherwise as in an index without exact forms.
         for query in ["économie", "\"économie sociale\"", "écon*", "ecnomie~", "/econom.*/"] {
             #expect(try exact.search(query, limit: 10).hits.map(\.score) == plain.search(query, limit: 10).hits.map(\.score), "\(query)")
@@ -351,7 +360,8 @@ final class BundledIndex: @unchecked Sendable {
     /// Each word of a proximity search needs an occurrence of its own: a word typed twice must occur
     /// twice in the window, as in Lucene's sloppy phrases (an occurrence used to count for both).
     @Test func proximityCountsRepeatedWordsOnce() throws {
-        let bodies = ["le bois est beau", "bois et bois", "bois bois", "bois bois bois", "forêt du bois, puis la forêt"]
+        let bodies = ["le bois est beau", "bois et bois", "bois bois", "bois bois bois", "forêt du bois, puis la forêt",
+                      "un savoir-faire", "savoir-faire et savoir-faire"]
         let searcher = Searcher(reader: try Self.index(bodies: bodies, in: "proximity-repeats"))
         func ids(_ query: String) throws -> [String] { try searcher.search(query, limit: 10).hits.map(\.id).sorted() }
         #expect(try ids("\"bois bois\"~0") == ids("\"bois bois\""))
@@ -363,6 +373,9 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try ids("\"forêt bois forêt\"~2") == [])
         // Spellings that reach the same terms are the same word.
         #expect(try ids("\"forêt bois foret\"~3") == ["d4"])
+        // A compound's joined word stands where its first word does: one occurrence for the two.
+        #expect(try ids("\"savoir-faire savoir-faire\"~1") == ["d6"])
+        #expect(try ids("\"savoirfaire savoir\"~3") == ["d6"])
     }
 
     /// `a NEAR/N b` finds the two at most N positions apart, in either order, and 10 apart without

@@ -7,8 +7,9 @@ public enum QueryNode: Equatable, Sendable {
     /// A bare word: analysed into terms; several terms (`Clichy-sous-Bois`) make a phrase.
     case word(String, field: String?, column: Int)
     /// `=word` (Sphinx's exact form): the word as written, folded but not stemmed, in an index built
-    /// with `--exact-words` (`ExactForm`); several words (`=Clichy-sous-Bois`) make a phrase.
-    case exact(String, field: String?, column: Int)
+    /// with `--exact-words` (`ExactForm`); several words (`=Clichy-sous-Bois`) make a phrase. With
+    /// `prefix` (`=écon*`, the text without its `*`), every form starting with it.
+    case exact(String, field: String?, prefix: Bool = false, column: Int)
     /// `"exact phrase"`, or `"words near"~N` with `slop` N.
     case phrase(String, slop: Int?, field: String?, column: Int)
     /// `a ADJ/N b` (Xapian's ADJ): the words in this order, the first and the last at most

@@ -35,8 +35,8 @@ public struct QueryParser: Sendable {
 
     private enum Lexeme: Equatable {
         case word(String)
-        /// `=word`: the word as written (`ExactForm`).
-        case exact(String)
+        /// `=word`: the word as written (`ExactForm`); `=word*`, the forms starting with it.
+        case exact(String, prefix: Bool)
         case prefix(String)
         case wildcard(String)
         case regex(RegexPattern)
@@ -305,13 +305,7 @@ public struct QueryParser: Sendable {
                 move(to: j)
             }
             if slop == nil && i < utf8.count && utf8[i] == 0x2F { return .quorum(text, minimum: try quorum(of: text)) }
-            if slop == nil && prefixed {
-                if let last = QueryNode.exactWords(in: text).last, last.upperBound == text.utf8.count {
-                    throw QueryError("an exact word (\(String(decoding: Array(text.utf8)[last], as: UTF8.self))) cannot be a prefix",
-                                     column: start)
-                }
-                return .phrasePrefix(String(text.dropLast()))
-            }
+            if slop == nil && prefixed { return .phrasePrefix(String(text.dropLast())) }
             return .phrase(text, slop: slop)
         }
         while i < utf8.count {
@@ -363,11 +357,14 @@ public struct QueryParser: Sendable {
                     j += Self.scalarLength(utf8, at: j)
                 }
                 let text = string((i + 1)..<j)
-                // A `?` that ends a word is a question mark, as in any word (`=économies?`).
-                guard !text.contains(where: { "*~".contains($0) }) && !text.dropLast().contains("?") else {
-                    throw QueryError("an exact word (=\(text)) cannot be a prefix, a wildcard or a fuzzy word", column: start)
+                // `=écon*`: the forms starting with `écon`. A `?` that ends a word is a question mark, as
+                // in any word (`=économies?`).
+                let prefix = text.count > 1 && text.hasSuffix("*")
+                let word = prefix ? text.dropLast() : Substring(text)
+                guard !word.contains(where: { "*~".contains($0) }) && !word.dropLast().contains("?") else {
+                    throw QueryError("an exact word (=\(text)) cannot be a wildcard or a fuzzy word", column: start)
                 }
-                items.append(Item(lexeme: .exact(text), column: start))
+                items.append(Item(lexeme: .exact(String(word), prefix: prefix), column: start))
                 move(to: j)
             } else if c == 0x5B || c == 0x7B, let range = try Self.range(utf8, from: i, column: start, now: now) {
                 items.append(Item(lexeme: .range(range.bounds), column: start))
@@ -802,7 +799,7 @@ public struct QueryParser: Sendable {
         case let .word(typed, f, c) where !QueryNode.holdsEquals(typed): (text, field, wordColumn) = (typed, f, c)
         case let .word(typed, f, c):
             (text, field, wordColumn) = (typed.split(whereSeparator: \.isWhitespace).map(QueryNode.exactText).joined(separator: " "), f, c)
-        case let .exact(typed, f, c): (text, field, wordColumn) = ("=" + typed, f, c)
+        case let .exact(typed, f, false, c): (text, field, wordColumn) = ("=" + typed, f, c)
         default: throw QueryError("\(name) joins plain or exact words, as in économie \(name)/3 sociale", column: column)
         }
         guard field == nil else { throw QueryError("\(name)'s words take no field of their own: write \(field!):(a \(name) b)", column: column) }
@@ -825,7 +822,7 @@ public struct QueryParser: Sendable {
         let column = field?.column ?? item.column
         switch item.lexeme {
         case .word(let text): return .word(text, field: field?.name, column: column)
-        case .exact(let text): return .exact(text, field: field?.name, column: column)
+        case let .exact(text, prefix): return .exact(text, field: field?.name, prefix: prefix, column: column)
         case .prefix(let text): return .prefix(text, field: field?.name, column: column)
         case .wildcard(let text): return .wildcard(text, field: field?.name, column: column)
         case .regex(let pattern): return .regex(pattern, field: field?.name, column: column)
@@ -878,9 +875,9 @@ public struct QueryParser: Sendable {
         case let .word(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .word(text, field: field, column: column)
-        case let .exact(text, existing, c):
+        case let .exact(text, existing, prefix, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
-            return .exact(text, field: field, column: column)
+            return .exact(text, field: field, prefix: prefix, column: column)
         case let .prefix(text, existing, c):
             guard existing == nil else { throw QueryError("a field inside a field", column: c) }
             return .prefix(text, field: field, column: column)

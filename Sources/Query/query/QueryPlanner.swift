@@ -107,14 +107,22 @@ final class QueryPlanner {
             if tokens.count == 2 && joins.count == 1 { return try synonymous([tokens, joins], fields: fields, column: column, negated: negated) }
             if tokens.count > 1 { return try phrase(tokens, joins: joins, slop: nil, fields: fields, column: column, negated: negated) }
             return try tokens.first.map { try word(alternatives(of: $0), label: $0.surface, fields: fields, negated: negated) }
-        case let .exact(text, field, column):
+        case let .exact(text, field, prefix, column):
             let fields = try self.fields(field, column: column, boost: boost)
-            try requireExactForms(fields, typed: "=" + text, column: column)
+            try requireExactForms(fields, typed: "=" + text + (prefix ? "*" : ""), column: column)
             // Each word as written; a compound typed with its hyphens (`=en-tête`) is the phrase of its parts.
             let tokens = try analyse(text, joiningCompounds: false).words
+            if prefix {
+                // A compound being typed (`=saint-den*`) is the phrase of its forms being typed.
+                if tokens.count > 1 { return try plan(.phrasePrefix("=" + text, field: field, column: column), negated: negated, boost: boost) }
+                guard let token = tokens.first else { return nil }
+                let label = "=" + token.surface + "*"
+                return try word(exactExpansions(of: token.surface, label: label, fields: fields, column: column), label: label, fields: fields,
+                                negated: negated)
+            }
             let terms = tokens.map { [ExactForm.term($0.surface)] }
             if tokens.count > 1 { return try phrase(tokens, terms: terms, uncounted: [], slop: nil, fields: fields, column: column, negated: negated) }
-            return try tokens.first.map { try word(terms[0], label: $0.surface, fields: fields, negated: negated) }
+            return try tokens.first.map { try word(terms[0], label: "=" + $0.surface, fields: fields, negated: negated) }
         case let .phrase(text, slop, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             let (tokens, joins) = try analyse(text, joiningCompounds: true)
@@ -140,15 +148,16 @@ final class QueryPlanner {
         case let .phrasePrefix(text, field, column):
             let fields = try self.fields(field, column: column, boost: boost)
             var (tokens, joins) = try analyse(text, joiningCompounds: true)
-            // The parser leaves the word being typed plain: an exact word is no prefix.
             let exact = try exactTokens(tokens, in: text, fields: fields, column: column)
             guard let last = tokens.last else { return nil }
             // One letter typed so far: the phrase as typed, as a search box sends it at each key.
             guard last.surface.count >= 2 else { return try plan(.phrase(text, slop: nil, field: field, column: column), negated: negated, boost: boost) }
             // A compound whose second word is the one being typed is no compound yet.
             joins.removeAll { $0.position + 1 == last.position }
-            let expanded = try expandedTerms(of: last.surface, matching: nil, label: "\"\(text)*\"", fields: fields, column: column)
-            guard tokens.count > 1 else { return try word(expanded, label: last.surface + "*", fields: fields, negated: negated) }
+            let lastExact = exact.contains(tokens.count - 1)
+            let expanded = lastExact ? try exactExpansions(of: last.surface, label: "\"\(text)*\"", fields: fields, column: column)
+                : try expandedTerms(of: last.surface, matching: nil, label: "\"\(text)*\"", fields: fields, column: column)
+            guard tokens.count > 1 else { return try word(expanded, label: (lastExact ? "=" : "") + last.surface + "*", fields: fields, negated: negated) }
             return try phrase(tokens, joins: joins, exact: exact, lastTerms: expanded, slop: nil, fields: fields, column: column, negated: negated)
         case let .quorum(text, minimum, field, column):
             // Each word as a bare word (over its fields, with its synonyms); a word no document holds
@@ -295,10 +304,12 @@ final class QueryPlanner {
             }
             token.position = 1
             if let previous, previous.field == field {
-                let terms = [try alternatives(of: previous.token), try alternatives(of: token)]
+                let entries = try [previous.token, token].map { try reader.lexiconEntry(surface: $0.surface) }
+                let terms = zip([previous.token, token], entries).map { $1?.terms ?? [$0.term] }
                 let scorer = try phrase([previous.token, token], terms: terms, uncounted: [], slop: parameters.proximitySlop,
                                         fields: self.fields(field, column: previous.column, boost: proximityBoost),
-                                        column: previous.column, negated: true, words: [previous.fields, fields])
+                                        column: previous.column, negated: true, words: [previous.fields, fields],
+                                        sharingPositions: entries.contains { $0?.joined != nil })
                 pairs += ((scorer as? DisjunctionScorer)?.scorers ?? [scorer]).compactMap { $0 as? PhraseScorer }
             }
             token.position = 0
@@ -449,7 +460,7 @@ final class QueryPlanner {
 
     /// A word of a phrase standing alone: as written when `exact`, else by its alternatives.
     private func word(_ token: Token, exact: Bool, fields: [(field: Int, boost: Double)], negated: Bool) throws -> Scorer {
-        exact ? try word([ExactForm.term(token.surface)], label: token.surface, fields: fields, negated: negated)
+        exact ? try word([ExactForm.term(token.surface)], label: "=" + token.surface, fields: fields, negated: negated)
             : try word(alternatives(of: token), label: token.surface, fields: fields, negated: negated)
     }
 
@@ -558,6 +569,8 @@ final class QueryPlanner {
         var terms = zip(tokens, entries).map { $1?.terms ?? [$0.term] }
         for index in exact { terms[index] = [ExactForm.term(tokens[index].surface)] }
         if let lastTerms { terms[terms.count - 1] = lastTerms }
+        // A word compounds make stands where the compound's first word does.
+        let joinedSpellings = entries.contains { $0?.joined != nil }
         var spellings: [PhraseSpelling] = []
         var index = 0
         // Near each other, words that compounds make are searched as typed (a joined word stands at
@@ -580,7 +593,8 @@ final class QueryPlanner {
             index += 1
         }
         guard !spellings.isEmpty else {
-            return try phrase(tokens, terms: terms, uncounted: [], slop: slop, ordered: ordered, fields: fields, column: column, negated: negated)
+            return try phrase(tokens, terms: terms, uncounted: [], slop: slop, ordered: ordered, fields: fields, column: column, negated: negated,
+                              sharingPositions: joinedSpellings)
         }
         var scorers: [Scorer] = []
         for variant in 0..<(1 << spellings.count) {
@@ -604,7 +618,7 @@ final class QueryPlanner {
                 index += spelling.length
             }
             let scorer = try phrase(words, terms: wordTerms, uncounted: uncounted, slop: slop, ordered: ordered, fields: fields, column: column,
-                                    negated: negated)
+                                    negated: negated, sharingPositions: joinedSpellings)
             if !(scorer is EmptyScorer) { scorers.append(scorer) }
         }
         if scorers.isEmpty { return EmptyScorer() }
@@ -613,9 +627,10 @@ final class QueryPlanner {
 
     /// A phrase of `tokens`, each word reaching `terms`; the words at `uncounted` add nothing to its weight.
     /// With `words`, each word's scorers by field: the phrase reads those (`PhraseScorer.matches(at:)`),
-    /// in the fields where all are, instead of its own.
+    /// in the fields where all are, instead of its own. `sharingPositions`: a word is a spelling
+    /// compounds make, whose occurrence may be another word's too.
     private func phrase(_ tokens: [Token], terms: [[String]], uncounted: [Int], slop: Int?, ordered: Bool = false, fields: [(field: Int, boost: Double)],
-                        column: Int, negated: Bool, words shared: [[Int: FieldTermScorer]]? = nil) throws -> Scorer {
+                        column: Int, negated: Bool, words shared: [[Int: FieldTermScorer]]? = nil, sharingPositions: Bool = false) throws -> Scorer {
         let offsets = tokens.map { $0.position - tokens[0].position }
         if !negated {
             for alternatives in terms { highlight(alternatives, free: false, fields: fields) }
@@ -630,14 +645,11 @@ final class QueryPlanner {
         guard slop == nil || distinctWords <= OccurrenceAssignment.maximumWords else {
             throw QueryError("a proximity search may hold at most \(OccurrenceAssignment.maximumWords) different words", column: column)
         }
-        // An exact form's occurrence is one of its word's too (`"=du du"~2` needs two `du`).
-        var alongside: [String: [String]] = [:]
-        if slop != nil && !ordered {
-            for (token, terms) in zip(tokens, terms) where terms.count == 1 && ExactForm.isExact(terms[0]) {
-                alongside[terms[0]] = try alternatives(of: token)
-            }
-        }
-        let sharing = slop == nil || ordered ? nil : OccurrenceAssignment.types(terms: terms, groups: groups, alongside: alongside)
+        // An exact form's occurrence is one of its word's too (`"=du du"~2` needs two `du`), and a
+        // compound's joined word's one of its first word's.
+        let sharing = slop == nil || ordered ? nil
+            : OccurrenceAssignment.types(terms: terms, groups: groups, sharingPositions: sharingPositions || tokens.contains { $0.span == 2 }
+                                            || terms.contains { $0.contains(where: ExactForm.isExact) })
         var scorers: [Scorer] = []
         for (field, boost) in fields {
             let words = try shared?.map { $0[field] } ?? zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
@@ -723,6 +735,20 @@ final class QueryPlanner {
                             column: Int, negated: Bool) throws -> Scorer? {
         try word(expandedTerms(of: prefix, matching: pattern, label: label, fields: fields, column: column), label: label, fields: fields,
                  negated: negated)
+    }
+
+    /// The exact forms (`ExactForm`) starting with `surface` in `fields`, sorted, at most
+    /// `maximumExpansions` of them (`=écon*`).
+    private func exactExpansions(of surface: String, label: String, fields: [(field: Int, boost: Double)], column: Int) throws -> [String] {
+        guard surface.count >= 2 else { throw QueryError("a prefix needs at least 2 letters before *", column: column) }
+        var found = Set<String>()
+        for (field, _) in fields {
+            for entry in try reader.terms(field: field, prefix: ExactForm.term(surface), limit: Self.maximumExpansions + 1) { found.insert(entry.term) }
+        }
+        guard found.count <= Self.maximumExpansions else {
+            throw QueryError("\(label) matches more than \(Self.maximumExpansions) terms; make the prefix longer", column: column)
+        }
+        return found.sorted()
     }
 
     /// The terms of `expansions`, sorted. A prefix leaves out the spellings only compounds make whose

@@ -12,8 +12,10 @@ final class OccurrenceAssignment {
     /// Words are bits of a 64-bit mask.
     static let maximumWords = 64
 
-    /// Per type, the words it can stand for; sorted.
-    let masks: [UInt64]
+    /// Per type, the words it can stand for: those known at the start, sorted, then those met since
+    /// (`type(of:)`).
+    private(set) var masks: [UInt64]
+    private let sortedTypes: Int
     /// Per word of the phrase, its group's bit.
     private let bits: [UInt64]
     private let needs: [Int32]
@@ -26,25 +28,20 @@ final class OccurrenceAssignment {
     private var visitedTypes: [Bool]
     private var visitedWords: UInt64 = 0
 
-    /// The types of `terms` (each word's terms) when two words with different terms share one, or
-    /// one position, else nil. `groups[i]` is the first word with word i's terms; a word's bit is its
-    /// group's rank. `alongside[t]`: the terms one of which stands at each position of term `t` (an
-    /// exact form's, `=économies`, beside its word's stems), which makes a type of their words too.
-    static func types(terms: [[String]], groups: [Int], alongside: [String: [String]] = [:]) -> [UInt64]? {
+    /// The types of `terms` (each word's terms) when an occurrence may stand for several words, else
+    /// nil: two words with different terms share one, or, `sharingPositions`, words' terms stand at
+    /// one position (an exact form beside its word's stem, a compound's joined word beside its first
+    /// word). `groups[i]` is the first word with word i's terms; a word's bit is its group's rank.
+    static func types(terms: [[String]], groups: [Int], sharingPositions: Bool = false) -> [UInt64]? {
         // Words of one term each share it only with the words of their own group.
-        guard !alongside.isEmpty || terms.contains(where: { $0.count > 1 }) else { return nil }
+        guard sharingPositions || terms.contains(where: { $0.count > 1 }) else { return nil }
         let firsts = groups.indices.filter { groups[$0] == $0 }
         var masks: [String: UInt64] = [:]
         for (rank, first) in firsts.enumerated() {
             for term in terms[first] { masks[term, default: 0] |= 1 << UInt64(rank) }
         }
-        var types = Set(masks.values)
-        for (term, others) in alongside {
-            guard let own = masks[term] else { continue }
-            for other in others { types.insert(own | (masks[other] ?? 0)) }
-        }
-        guard types.contains(where: { $0.nonzeroBitCount > 1 }) else { return nil }
-        return types.sorted()
+        guard sharingPositions ? firsts.count > 1 : masks.values.contains(where: { $0.nonzeroBitCount > 1 }) else { return nil }
+        return Set(masks.values).sorted()
     }
 
     /// `groups` as for `types`: a group needs as many occurrences as it has words.
@@ -61,6 +58,7 @@ final class OccurrenceAssignment {
         precondition(needs.count <= Self.maximumWords)
         bits = groups.map { 1 << UInt64(ranks[$0]) }
         self.masks = masks
+        sortedTypes = masks.count
         self.needs = needs
         total = needs.reduce(0) { $0 + Int($1) }
         slack = Array(repeating: 0, count: masks.count)
@@ -77,15 +75,22 @@ final class OccurrenceAssignment {
     @inline(__always)
     func bit(ofGroup group: Int) -> UInt64 { bits[group] }
 
-    /// The type of an occurrence that `mask`'s words can stand for; nil for a set of words no term
-    /// reaches, which only a damaged index can give (two terms at one position).
-    func type(of mask: UInt64) -> Int? {
-        var low = 0, high = masks.count - 1
+    /// The type of an occurrence that `mask`'s words can stand for: one known, or a new one, with no
+    /// occurrence yet (words whose terms stand at one position: `économies` is `=économies` and
+    /// `économie`). Types are never renumbered.
+    func type(of mask: UInt64) -> Int {
+        var low = 0, high = sortedTypes - 1
         while low < high {
             let middle = (low + high) / 2
             if masks[middle] < mask { low = middle + 1 } else { high = middle }
         }
-        return masks[low] == mask ? low : nil
+        if sortedTypes > 0 && masks[low] == mask { return low }
+        if let met = masks[sortedTypes...].firstIndex(of: mask) { return met }
+        masks.append(mask)
+        slack.append(0)
+        flow += repeatElement(0, count: needs.count)
+        visitedTypes.append(false)
+        return masks.count - 1
     }
 
     /// An empty window.

@@ -376,10 +376,7 @@ final class PhraseScorer: Scorer {
                 mask |= assignment.bit(ofGroup: Int(truncatingIfNeeded: merged[index] & 0xFFFF_FFFF))
                 index += 1
             }
-            guard let type = assignment.type(of: mask) else {
-                throw IndexError.corrupt(file: FileFormat.Tag.positions.fileName, reason: "two terms at position \(position) of one document")
-            }
-            merged[positions] = position << 32 | UInt64(type)
+            merged[positions] = position << 32 | UInt64(assignment.type(of: mask))
             positions += 1
         }
         assignment.reset()

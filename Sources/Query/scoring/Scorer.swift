@@ -275,8 +275,9 @@ final class FieldTermScorer: Scorer {
         totalCost = cursors.reduce(0) { $0 + $1.docFreq }
     }
 
-    /// The word as typed: an exact word (`=économies`) with its `=`. Read by `explain` alone.
-    var label: String { terms.count == 1 && ExactForm.isExact(terms[0]) ? ExactForm.shown(terms[0]) : typed }
+    /// The word as typed, an exact word with its `=` (a phrase's words are labelled by their spellings
+    /// alone, which cost nothing to find). Read by `explain` alone.
+    var label: String { !typed.hasPrefix("=") && terms.count == 1 && ExactForm.isExact(terms[0]) ? ExactForm.shown(terms[0]) : typed }
 
     deinit {
         heap.deallocate()
