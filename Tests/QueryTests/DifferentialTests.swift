@@ -730,8 +730,16 @@ import Testing
             }
         }
         #expect(compoundRuns.count > 20)
-        let (checked, matched) = try Self.compare(reader: reader, queries: 680, seed: 23) { generator in
-            switch generator.generator.next() % 17 {
+        let (checked, matched) = try Self.compare(reader: reader, queries: 720, seed: 23) { generator in
+            switch generator.generator.next() % 18 {
+            // A compound near itself, or its joined word near its first word, each exact or not: the
+            // joined word stands where its first word does, one occurrence for the two.
+            case 17:
+                let compound = QueryNode.exactText(generator.pick(compoundRuns).first { $0.hasPrefix("=") }!)
+                let parts = compound.split(separator: "-").map(String.init)
+                let other = generator.generator.next() % 2 == 0 ? compound : parts[0]
+                let first = generator.generator.next() % 2 == 0 ? compound : parts.joined()
+                return "\"\(generator.pick(["", "="]))\(first) \(generator.pick(["", "="]))\(other)\"~\(generator.generator.next() % 4)"
             // As a phrase, the compound typed with its hyphens or as one word.
             case 16:
                 let run = generator.pick(compoundRuns).joined(separator: " ")
