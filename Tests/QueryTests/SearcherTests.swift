@@ -340,6 +340,13 @@ final class BundledIndex: @unchecked Sendable {
         #expect(try ids("title:(=\"économie\")") == ["d4"])
         // An occurrence of a form is one of its word's too: each word needs one of its own.
         #expect(try ids("\"=économie économie\"~3") == ["d3", "d4"])
+        // Every form, the form typed adding to the scores of the documents writing it (QUERY.md).
+        func scores(_ query: String) throws -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: try exact.search(query, limit: 10).hits.map { ($0.id, $0.score) })
+        }
+        let (stems, favoured) = (try scores("économie"), try scores("économie MAYBE =économie"))
+        #expect(Set(favoured.keys) == Set(stems.keys) && stems.count == 5)
+        #expect(favoured["d0"] == stems["d0"] && ["d1", "d2", "d3", "d4"].allSatisfy { favoured[$0]! > stems[$0]! }, "\(stems) \(favoured)")
         #expect(try ids("\"=économies économie\"~0") == ["d3"])
         // Marked where the phrase is, each word as written; explained as typed.
         let hit = try #require(try exact.search("\"=économies d’énergie\"", titleHighlights: true).hits.first)
