@@ -732,34 +732,6 @@ import Testing
         #expect(compoundRuns.count > 20)
         let (checked, matched) = try Self.compare(reader: reader, queries: 720, seed: 23) { generator in
             switch generator.generator.next() % 18 {
-            // A compound near itself, or its joined word near its first word, each exact or not: the
-            // joined word stands where its first word does, one occurrence for the two.
-            case 17:
-                let compound = QueryNode.exactText(generator.pick(compoundRuns).first { $0.hasPrefix("=") }!)
-                let parts = compound.split(separator: "-").map(String.init)
-                let other = generator.generator.next() % 2 == 0 ? compound : parts[0]
-                let first = generator.generator.next() % 2 == 0 ? compound : parts.joined()
-                return "\"\(generator.pick(["", "="]))\(first) \(generator.pick(["", "="]))\(other)\"~\(generator.generator.next() % 4)"
-            // As a phrase, the compound typed with its hyphens or as one word.
-            case 16:
-                let run = generator.pick(compoundRuns).joined(separator: " ")
-                return "\"\(generator.generator.next() % 2 == 0 ? run : run.replacingOccurrences(of: "-", with: ""))\""
-            // Exact words in quotes: a phrase, a proximity search, a quorum, one being typed, all of
-            // them exact (`="…"`), beside NEAR and ADJ, and a word twice, exact and not.
-            case 9: return "\"\(exactRun(&generator))\""
-            case 10: return "\"\(exactRun(&generator))\"~\(generator.generator.next() % 4)"
-            case 11: return "\"\(exactRun(&generator))\"/\(generator.generator.next() % 2 + 1)"
-            // The word being typed a prefix of forms too, up to a whole word (`=économies*`: économies, not économie).
-            case 12:
-                var words = exactRun(&generator).split(separator: " ").map(String.init)
-                let last = QueryNode.exactText(words.removeLast())
-                words.append(generator.pick(["", "="]) + last.prefix(2 + Int(generator.generator.next() % UInt64(max(last.count - 1, 1)))) + "*")
-                return "\"\(words.joined(separator: " "))\""
-            case 13: return generator.generator.next() % 2 == 0 ? "=\"\(generator.phrase())\"" : "\(generator.pick(generator.fields)):(=\"\(generator.phrase())\"~1)"
-            case 14: return "=\(generator.word()) \(generator.pick(["NEAR/3", "ADJ/2", "ADJ"])) \(generator.word())"
-            case 15:
-                let word = generator.word()
-                return "\"=\(word) \(word)\"~\(generator.generator.next() % 3)"
             case 0: return "=\(generator.word())"
             case 1:
                 // Now and then a prefix of forms (`=écon*`), alone or in a field.
@@ -774,6 +746,37 @@ import Testing
             case 6: return generator.generator.next() % 2 == 0 ? "=\(generator.pick(hyphenated))"
                                                                : "=\(generator.pick(hyphenated).replacingOccurrences(of: "-", with: ""))"
             case 7: return "=\(generator.word()) MAYBE =\(generator.word())"
+            // Exact words in quotes: a phrase, a proximity search, a quorum, one being typed, all of
+            // them exact (`="…"`), beside NEAR and ADJ, and a word twice, exact and not.
+            case 9: return "\"\(exactRun(&generator))\""
+            case 10: return "\"\(exactRun(&generator))\"~\(generator.generator.next() % 4)"
+            case 11: return "\"\(exactRun(&generator))\"/\(generator.generator.next() % 2 + 1)"
+            // The word being typed a prefix of forms too, up to a whole word (`=économies*`:
+            // économies, not économie).
+            case 12:
+                var words = exactRun(&generator).split(separator: " ").map(String.init)
+                let last = QueryNode.exactText(words.removeLast())
+                words.append(generator.pick(["", "="]) + last.prefix(2 + Int(generator.generator.next() % UInt64(max(last.count - 1, 1)))) + "*")
+                return "\"\(words.joined(separator: " "))\""
+            case 13:
+                return generator.generator.next() % 2 == 0 ? "=\"\(generator.phrase())\""
+                    : "\(generator.pick(generator.fields)):(=\"\(generator.phrase())\"~1)"
+            case 14: return "=\(generator.word()) \(generator.pick(["NEAR/3", "ADJ/2", "ADJ"])) \(generator.word())"
+            case 15:
+                let word = generator.word()
+                return "\"=\(word) \(word)\"~\(generator.generator.next() % 3)"
+            // As a phrase, the compound typed with its hyphens or as one word.
+            case 16:
+                let run = generator.pick(compoundRuns).joined(separator: " ")
+                return "\"\(generator.generator.next() % 2 == 0 ? run : run.replacingOccurrences(of: "-", with: ""))\""
+            // A compound near itself, or its joined word near its first word, each exact or not: the
+            // joined word stands where its first word does, one occurrence for the two.
+            case 17:
+                let compound = QueryNode.exactText(generator.pick(compoundRuns).first { $0.hasPrefix("=") }!)
+                let parts = compound.split(separator: "-").map(String.init)
+                let other = generator.generator.next() % 2 == 0 ? compound : parts[0]
+                let first = generator.generator.next() % 2 == 0 ? compound : parts.joined()
+                return "\"\(generator.pick(["", "="]))\(first) \(generator.pick(["", "="]))\(other)\"~\(generator.generator.next() % 4)"
             default: return generator.next()
             }
         }
