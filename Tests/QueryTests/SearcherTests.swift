@@ -362,6 +362,12 @@ final class BundledIndex: @unchecked Sendable {
             try plain.search("a \"b =économie\"")
         }
         #expect(try plain.search("\"\\=économie locale\"").total == 3)
+        // Typed as Sphinx writes it (`@title ="…"`), a field's value: the error says how to write the words.
+        #expect(throws: QueryError("field \"title\" keeps no values to match exactly (fields with values: path); its words as written: "
+                                   + "title:(=\"économie locale\")", column: 1)) { try exact.search("title:=\"économie locale\"") }
+        #expect(throws: QueryError("field \"title\" keeps no values to match exactly (fields with values: path)", column: 1)) {
+            try plain.search("title:=économie")
+        }
     }
 
     /// Each word of a proximity search needs an occurrence of its own: a word typed twice must occur

@@ -812,7 +812,10 @@ final class QueryPlanner {
             throw QueryError("unknown field \"\(name)\" (\(names))", column: column)
         }
         guard facets.hasValues(field: field) else {
-            throw QueryError("field \"\(name)\" keeps no values to match exactly (\(names))", column: column)
+            // Sphinx writes `@title ="a b"` for exact words, which reads here as a value.
+            let words = reader.meta.fields[field].exactForms
+                ? "; its words as written: \(name):(=\(text.contains(where: \.isWhitespace) ? "\"\(text)\"" : text)\(prefix ? "*" : ""))" : ""
+            throw QueryError("field \"\(name)\" keeps no values to match exactly (\(names))\(words)", column: column)
         }
         let ordinals = try prefix ? facets.ordinals(withPrefix: text, field: field) : facets.ordinal(of: text, field: field).map { $0..<($0 + 1) }
         guard let ordinals, !ordinals.isEmpty else { return EmptyScorer() }
