@@ -15,10 +15,15 @@ import Indexer
         #expect(try parser.parse("a b OR c") == .and([.word("a", field: nil, column: 1),
                                                      .or([.word("b", field: nil, column: 3), .word("c", field: nil, column: 8)])]))
         #expect(try parser.parse("a AND b") == .and([.word("a", field: nil, column: 1), .word("b", field: nil, column: 7)]))
-        // Lucene's spellings of the operators.
+        // Lucene's spellings of the operators, and Sphinx's `|` standing alone.
         #expect(try parser.parse("a && b || c !d") == .and([.word("a", field: nil, column: 1),
                                                            .or([.word("b", field: nil, column: 6), .word("c", field: nil, column: 11)]),
                                                            .not(.word("d", field: nil, column: 14))]))
+        #expect(try parser.parse("a | b c") == .and([.or([.word("a", field: nil, column: 1), .word("b", field: nil, column: 5)]),
+                                                   .word("c", field: nil, column: 7)]))
+        #expect(try parser.parse("a|b \\| c") == .and([.word("a|b", field: nil, column: 1), .word("|", field: nil, column: 5),
+                                                        .word("c", field: nil, column: 8)]))
+        #expect(throws: QueryError("OR needs a word on each side", column: 3)) { try parser.parse("a |") }
     }
 
     @Test func exclusionsPhrasesPrefixesAndFields() throws {

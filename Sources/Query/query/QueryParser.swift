@@ -602,6 +602,8 @@ public struct QueryParser: Sendable {
     /// would vanish and leave an AND), compared as bytes: comparing Strings costs an accented word
     /// more than lexing it.
     private static func keyword(_ bytes: UnsafeBufferPointer<UInt8>) -> Lexeme? {
+        // `|` alone: Sphinx's OR, and Elasticsearch's simple query string's.
+        if bytes.count == 1 { return bytes[0] == 0x7C ? .or : nil }
         if bytes.count == 5 {
             // MAYBE
             return bytes[0] == 0x4D && bytes[1] == 0x41 && bytes[2] == 0x59 && bytes[3] == 0x42 && bytes[4] == 0x45 ? .maybe : nil
