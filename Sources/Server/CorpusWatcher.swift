@@ -59,8 +59,8 @@ public final class CorpusWatcher: @unchecked Sendable {
     private var schedule: RebuildSchedule
 
     /// `built`: the corpus the index was built from, or found in step with.
-    public init(corpus: [String], indexPath: String, documentCache: String? = nil, exactForms: Bool = false, interval: TimeInterval, service: SearchService, logger: Logger,
-                built: CorpusSnapshot) {
+    public init(corpus: [String], indexPath: String, documentCache: String? = nil, exactForms: Bool = false, interval: TimeInterval,
+                service: SearchService, logger: Logger, built: CorpusSnapshot) {
         self.corpus = corpus
         self.indexPath = indexPath
         self.documentCache = documentCache

@@ -415,18 +415,26 @@ final class RequestLineEscaper: ChannelInboundHandler {
                     escaped?.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
                     offset = bytes.count
                 case .requestLine, .headers:
-                    let byte = bytes[offset]
-                    if case .requestLine = state, byte >= 0x80 {
+                    // A line at a time, up to its line feed or the read's end.
+                    let end = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+                    let line = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
+                    if case .requestLine = state, line.contains(where: { $0 >= 0x80 }) {
                         if escaped == nil {
                             escaped = context.channel.allocator.buffer(capacity: bytes.count + 32)
                             escaped!.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<offset]))
                         }
-                        escaped!.writeBytes([UInt8(ascii: "%"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]])
+                        for byte in line {
+                            if byte >= 0x80 {
+                                escaped!.writeBytes([UInt8(ascii: "%"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]])
+                            } else {
+                                escaped!.writeInteger(byte)
+                            }
+                        }
                     } else {
-                        escaped?.writeInteger(byte)
+                        escaped?.writeBytes(line)
                     }
-                    advance(past: byte)
-                    offset += 1
+                    advance(past: line)
+                    offset = end
                 }
             }
         }
@@ -435,25 +443,23 @@ final class RequestLineEscaper: ChannelInboundHandler {
 
     private static let hex = Array("0123456789ABCDEF".utf8)
 
-    /// Moves the state past a byte of a request line or of the headers.
-    private func advance(past byte: UInt8) {
+    /// Moves the state past a piece of a request line or of a header line: the whole line, its
+    /// line feed last, or what the read holds of it.
+    private func advance(past piece: UnsafeRawBufferPointer) {
+        let ended = piece.last == UInt8(ascii: "\n")
+        let text = ended ? UnsafeRawBufferPointer(rebasing: piece.dropLast()) : piece
         switch state {
         case .requestLine(let started):
-            if byte == UInt8(ascii: "\n") {
-                // Blank lines before a request line are allowed, and skipped.
-                if started { startHeaders() }
-            } else if byte != UInt8(ascii: "\r") && !started {
-                state = .requestLine(started: true)
-            }
+            // Blank lines before a request line are allowed, and skipped.
+            let begun = started || text.contains { $0 != UInt8(ascii: "\r") }
+            if ended && begun { startHeaders() } else { state = .requestLine(started: begun) }
         case .headers:
-            if byte == UInt8(ascii: "\n") {
-                let line = headerLine.last == UInt8(ascii: "\r") ? headerLine.dropLast() : headerLine[...]
-                if line.isEmpty { return endHeaders() }
-                readHeader(line)
-                headerLine.removeAll(keepingCapacity: true)
-            } else if headerLine.count < Self.headerPrefix {
-                headerLine.append(byte)
-            }
+            headerLine.append(contentsOf: text.prefix(Self.headerPrefix - min(headerLine.count, Self.headerPrefix)))
+            guard ended else { return }
+            let line = headerLine.last == UInt8(ascii: "\r") ? headerLine.dropLast() : headerLine[...]
+            if line.isEmpty { return endHeaders() }
+            readHeader(line)
+            headerLine.removeAll(keepingCapacity: true)
         case .body, .passing:
             break
         }

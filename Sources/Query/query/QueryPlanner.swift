@@ -646,10 +646,10 @@ final class QueryPlanner {
             throw QueryError("a proximity search may hold at most \(OccurrenceAssignment.maximumWords) different words", column: column)
         }
         // An exact form's occurrence is one of its word's too (`"=du du"~2` needs two `du`), and a
-        // compound's joined word's one of its first word's.
+        // compound's joined word's one of its first word's. (A word's terms are all exact forms or none.)
         let sharing = slop == nil || ordered ? nil
             : OccurrenceAssignment.types(terms: terms, groups: groups, sharingPositions: sharingPositions || tokens.contains { $0.span == 2 }
-                                            || terms.contains { $0.contains(where: ExactForm.isExact) })
+                                            || terms.contains { $0.first.map(ExactForm.isExact) == true })
         var scorers: [Scorer] = []
         for (field, boost) in fields {
             let words = try shared?.map { $0[field] } ?? zip(terms, tokens).map { try fieldWord($0, label: $1.surface, field: field, boost: boost) }
